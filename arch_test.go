@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/hasync/hasync"
+
+type listedPackage struct {
+	ImportPath string
+	Deps       []string // transitive, test files excluded
+}
+
+// TestImportRules enforces the dependency rules of DESIGN.md: dependencies
+// point one way, the back end never depends on the UI, and only main (and
+// tests) use the emulated devices.
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	var pkgs []listedPackage
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("go list output: %v", err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 3 {
+		t.Fatalf("go list found only %d packages", len(pkgs))
+	}
+	for _, p := range pkgs {
+		for _, v := range importViolations(p.ImportPath, p.Deps) {
+			t.Error(v)
+		}
+	}
+}
+
+// importViolations lists the rules that pkg breaks by depending on deps.
+func importViolations(pkg string, deps []string) []string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+	under := func(p, dir string) bool {
+		r := strings.TrimPrefix(strings.TrimPrefix(p, module), "/")
+		return strings.HasPrefix(p, module) && (r == dir || strings.HasPrefix(r, dir+"/"))
+	}
+	var bad []string
+	for _, d := range deps {
+		charm := strings.HasPrefix(d, "github.com/charmbracelet/")
+		switch {
+		case (under(pkg, "backend") || under(pkg, "sshclient")) && charm:
+			bad = append(bad, rel+" depends on "+d+": backend and sshclient import no Charm package")
+		case under(pkg, "views") && (under(d, "backend/device") || under(d, "sshclient")):
+			bad = append(bad, rel+" depends on "+d+": views never reaches devices or SSH")
+		case under(d, "lab") && pkg != module && !under(pkg, "lab"):
+			bad = append(bad, rel+" depends on "+d+": only main and tests import lab")
+		case under(pkg, "lab") && under(d, "backend") && !under(d, "backend/config") && !under(d, "backend/syncmap"):
+			bad = append(bad, rel+" depends on "+d+": lab reuses backend/config (and syncmap for config-sync) only; it meets the product over SSH and HTTPS")
+		}
+	}
+	return bad
+}
+
+// TestImportRulesCatch shows that the rule checker rejects what DESIGN.md
+// forbids, so that TestImportRules cannot pass by checking nothing.
+func TestImportRulesCatch(t *testing.T) {
+	cases := []struct {
+		pkg, dep string
+		bad      bool
+	}{
+		{module + "/backend/diff", "github.com/charmbracelet/lipgloss", true},
+		{module + "/sshclient", "github.com/charmbracelet/bubbletea", true},
+		{module + "/views", module + "/backend/device", true},
+		{module + "/views", module + "/sshclient", true},
+		{module + "/views", module + "/backend/diff", false},
+		{module + "/tui", module + "/lab/vyatta", true},
+		{module, module + "/lab/vyatta", false},
+		{module + "/lab/vyatta", module + "/backend/config", false},
+		{module + "/lab/vyatta", module + "/backend/pair", true},
+		{module + "/tui", "github.com/charmbracelet/bubbletea", false},
+	}
+	for _, c := range cases {
+		got := len(importViolations(c.pkg, []string{c.dep})) > 0
+		if got != c.bad {
+			t.Errorf("%s → %s: violation %v, want %v", c.pkg, c.dep, got, c.bad)
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package plan
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// Mode is how a sync treats the target.
+type Mode int
+
+const (
+	// Push makes the target's in-scope part equal to the source's: adds,
+	// changes, deletes and reorders (hasync push, VRA config-sync).
+	Push Mode = iota
+	// HRP is what Huawei `hrp sync config` does: it adds what the peer
+	// lacks, never deletes the peer's extras and cannot change a command
+	// present on both with other parameters; those are Conflicts.
+	HRP
+)
+
+func (m Mode) String() string {
+	if m == HRP {
+		return "hrp"
+	}
+	return "push"
+}
+
+// Options tune Build.
+type Options struct {
+	Mode Mode
+	Diff diff.Options
+}
+
+// Conflict is a difference the plan does not resolve by itself.
+type Conflict struct {
+	Path   config.Path
+	Reason string
+}
+
+// Plan is what a sync would do to the target.
+type Plan struct {
+	Family   config.Family
+	Mode     Mode
+	Source   string
+	Target   string
+	Map      string
+	Commands []string
+	// Conflicts are differences left for a person: in HRP mode, commands
+	// present on both sides with other parameters, the peer's extras and
+	// order differences; in any mode, masked secrets that must not
+	// overwrite real ones.
+	Conflicts []Conflict
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Commands) == 0 }
+
+// Build computes the plan that brings target's part in scope of m to the
+// source's.
+func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error) {
+	if source.Family != target.Family {
+		return nil, fmt.Errorf("plan: source %s is %s, target %s is %s", source.Source, source.Family, target.Source, target.Family)
+	}
+	p := &Plan{Family: source.Family, Mode: o.Mode, Source: source.Source, Target: target.Source, Map: m.Name}
+	src := m.Scoped(source)
+	changes := diff.Trees(src, m.Scoped(target), o.Diff)
+	if source.Family == config.Huawei {
+		buildVRP(p, src, changes, o)
+	} else {
+		buildVyatta(p, changes, o)
+	}
+	return p, nil
+}
+
+// Write prints the plan: the commands, then the conflicts as comment lines
+// (both dialects read `#` as a comment).
+func (p *Plan) Write(w io.Writer) error {
+	var b bytes.Buffer
+	for _, c := range p.Commands {
+		b.WriteString(c)
+		b.WriteByte('\n')
+	}
+	for _, c := range p.Conflicts {
+		fmt.Fprintf(&b, "# not synced: %s: %s\n", c.Path, c.Reason)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// quoteWord quotes a path word for a set or delete command when it needs it.
+func quoteWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"{};*\\") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// joinPath renders a path as command words.
+func joinPath(p config.Path) string {
+	words := make([]string, len(p))
+	for i, w := range p {
+		words[i] = quoteWord(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// subtree wraps a copy of n in its ancestors, so that a printer can render it
+// at its place in the configuration.
+func subtree(fam config.Family, path config.Path, n *config.Node) *config.Tree {
+	cur := n.Clone()
+	for i := len(path) - 2; i >= 0; i-- {
+		cur = &config.Node{Name: path[i], Children: []*config.Node{cur}}
+	}
+	return &config.Tree{Family: fam, Root: &config.Node{Children: []*config.Node{cur}}}
+}
+
+func isMasked(n *config.Node) bool {
+	for _, v := range n.Values {
+		if v == config.Mask {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMasked reports whether n or a node below it carries a masked secret.
+func hasMasked(n *config.Node) (config.Path, bool) {
+	if isMasked(n) {
+		return nil, true
+	}
+	var found config.Path
+	n.Walk(func(p config.Path, c *config.Node) bool {
+		if found == nil && isMasked(c) {
+			found = p
+		}
+		return found == nil
+	})
+	return found, found != nil
+}

@@ -1,0 +1,15 @@
+// Package syncmap owns sync-maps: the numbered include/exclude rules that
+// decide which parts of a configuration two HA peers share, their
+// evaluation over a configuration tree (longest matching location wins, an
+// exclude wins a tie, protected paths are never in scope), the maps a
+// Vyatta configuration carries (`system config-sync`), the maps built from
+// command-line flags, the built-in HRP scope of the Huawei family, and the
+// warnings raised when a map puts device-unique items (host name, interface
+// addresses, VRRP priority, local HRP lines) in scope.
+//
+// Platform knowledge (protected paths, HRP exclusions, device-unique
+// patterns) is kept as data tables in tables.go.
+//
+// Imports: backend/config and the standard library only. No UI, device or
+// Charm package.
+package syncmap

@@ -1,0 +1,224 @@
+package syncmap
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/hasync/hasync/backend/config"
+)
+
+// state is what a node hands down to its children during a walk: the
+// decision so far depends only on the rules whose location is no longer
+// than the node's words, so children only need to look at longer ones.
+type state struct {
+	protected bool
+	best      *Rule
+}
+
+func (s state) decision() Decision {
+	switch {
+	case s.protected:
+		return Decision{Scope: Protected}
+	case s.best == nil:
+		return Decision{Scope: Outside}
+	case s.best.Action == Exclude:
+		return Decision{Scope: Excluded, Rule: s.best}
+	}
+	return Decision{Scope: InScope, Rule: s.best}
+}
+
+// start is the state above the top level: only rules with an empty
+// location match there.
+func (m *Map) start() state {
+	var st state
+	for i := range m.Rules {
+		if r := &m.Rules[i]; len(r.Location) == 0 {
+			st.best = better(st.best, r)
+		}
+	}
+	return st
+}
+
+// step extends st, which holds for words[:from], to all of words.
+func (m *Map) step(protected []string, words []string, from int, st state) state {
+	if st.protected {
+		return st
+	}
+	for _, p := range protected {
+		if n := patternLen(p); n > from && matchPattern(p, words) {
+			return state{protected: true}
+		}
+	}
+	for i := range m.Rules {
+		r := &m.Rules[i]
+		if n := len(r.Location); n > from && n <= len(words) && hasPrefix(words, r.Location) {
+			st.best = better(st.best, r)
+		}
+	}
+	return st
+}
+
+// better returns the rule that decides between two matching rules: the
+// longer location wins; on a tie exclude wins; otherwise the first one
+// seen (the lower number, as rules are sorted) stays.
+func better(cur, r *Rule) *Rule {
+	switch {
+	case cur == nil, len(r.Location) > len(cur.Location):
+		return r
+	case len(r.Location) == len(cur.Location) && r.Action == Exclude && cur.Action == Include:
+		return r
+	}
+	return cur
+}
+
+// Decide returns the decision for the node at path p. It is a pure
+// function of the path and the map.
+func (m *Map) Decide(p config.Path) Decision {
+	words := p.Words()
+	return m.step(ProtectedPaths(m.Family), words, 0, m.start()).decision()
+}
+
+// visitFunc receives each node with its path and words (both reused by the
+// walk: copy them to keep them) and its decision.
+type visitFunc func(path []string, words []string, n *config.Node, d Decision)
+
+// walk visits every node of the tree below root once, depth first,
+// carrying the words and the decision down instead of recomputing them.
+func (m *Map) walk(root *config.Node, fn visitFunc) {
+	if root == nil {
+		return
+	}
+	protected := ProtectedPaths(m.Family)
+	var visit func(parent *config.Node, path, words []string, st state)
+	visit = func(parent *config.Node, path, words []string, st state) {
+		for _, c := range parent.Children {
+			cp := append(path, c.Name)
+			cw := appendFields(words, c.Name)
+			cs := m.step(protected, cw, len(words), st)
+			fn(cp, cw, c, cs.decision())
+			visit(c, cp, cw, cs)
+		}
+	}
+	visit(root, make([]string, 0, 32), make([]string, 0, 64), m.start())
+}
+
+// Evaluate decides every node of t in one walk.
+func (m *Map) Evaluate(t *config.Tree) map[*config.Node]Decision {
+	if t == nil || t.Root == nil {
+		return map[*config.Node]Decision{}
+	}
+	out := make(map[*config.Node]Decision, t.Root.Count())
+	m.walk(t.Root, func(_, _ []string, n *config.Node, d Decision) {
+		out[n] = d
+	})
+	return out
+}
+
+// Scoped returns a copy of t holding only its in-scope nodes, with their
+// ancestors as bare structure (name and printing hints, no values or
+// comments). Two peers agree on everything the map shares exactly when
+// their scoped trees are config.Equal.
+func (m *Map) Scoped(t *config.Tree) *config.Tree {
+	out := &config.Tree{Root: &config.Node{}}
+	if t == nil {
+		return out
+	}
+	out.Family, out.Source = t.Family, t.Source
+	out.Meta = append([]string(nil), t.Meta...)
+	if t.Root == nil {
+		return out
+	}
+	dec := m.Evaluate(t)
+	out.Root.Children = scopedChildren(t.Root, dec)
+	return out
+}
+
+func scopedChildren(parent *config.Node, dec map[*config.Node]Decision) []*config.Node {
+	var kids []*config.Node
+	for _, c := range parent.Children {
+		grand := scopedChildren(c, dec)
+		in := dec[c].Scope == InScope
+		if !in && len(grand) == 0 {
+			continue
+		}
+		n := &config.Node{
+			Name: c.Name, Line: c.Line, Children: grand,
+			Tag: c.Tag, Leaf: c.Leaf, Ordered: c.Ordered, Secret: c.Secret,
+		}
+		if in {
+			n.Values = append([]string(nil), c.Values...)
+			n.Comment = c.Comment
+		}
+		kids = append(kids, n)
+	}
+	return kids
+}
+
+// appendFields appends the space-separated words of s to w without
+// allocating a slice per name (a Vyatta name is nearly always one word).
+func appendFields(w []string, s string) []string {
+	for {
+		s = strings.TrimLeft(s, " \t")
+		if s == "" {
+			return w
+		}
+		i := strings.IndexAny(s, " \t")
+		if i < 0 {
+			return append(w, s)
+		}
+		w = append(w, s[:i])
+		s = s[i:]
+	}
+}
+
+func hasPrefix(words, prefix []string) bool {
+	if len(prefix) > len(words) {
+		return false
+	}
+	for i, p := range prefix {
+		if words[i] != p {
+			return false
+		}
+	}
+	return true
+}
+
+// patternLen counts the words of a pattern without allocating.
+func patternLen(p string) int {
+	n, inWord := 0, false
+	for i := 0; i < len(p); i++ {
+		if p[i] == ' ' {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			n++
+		}
+	}
+	return n
+}
+
+// matchPattern reports whether the words of pattern p ("*" = any one word)
+// are a prefix of words.
+func matchPattern(p string, words []string) bool {
+	i := 0
+	for {
+		p = strings.TrimLeft(p, " ")
+		if p == "" {
+			return true
+		}
+		w, rest, _ := strings.Cut(p, " ")
+		if i >= len(words) || (w != "*" && w != words[i]) {
+			return false
+		}
+		i++
+		p = rest
+	}
+}
+
+// String reads like the UI shows it: "in-scope (rule 10)".
+func (d Decision) String() string {
+	if d.Rule == nil {
+		return d.Scope.String()
+	}
+	return d.Scope.String() + " (rule " + strconv.Itoa(d.Rule.Number) + ")"
+}

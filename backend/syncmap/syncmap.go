@@ -1,0 +1,67 @@
+package syncmap
+
+import "github.com/hasync/hasync/backend/config"
+
+// Action is what a rule does with the nodes under its location.
+type Action int
+
+const (
+	Include Action = iota
+	Exclude
+)
+
+func (a Action) String() string {
+	if a == Exclude {
+		return "exclude"
+	}
+	return "include"
+}
+
+// Rule is one numbered rule of a sync-map.
+type Rule struct {
+	Number   int      // 1-1024
+	Action   Action   // include or exclude
+	Location []string // a path of whole words: "security firewall"
+}
+
+// Scope is the decision for one node.
+type Scope int
+
+const (
+	// Outside: no rule matched; the node is not synced.
+	Outside Scope = iota
+	// InScope: an include rule decided; the node is synced.
+	InScope
+	// Excluded: an exclude rule decided; the node is not synced.
+	Excluded
+	// Protected: under `system config-sync` or `service https` (or the
+	// family's equivalent); never synced, whatever the rules say.
+	Protected
+)
+
+func (s Scope) String() string {
+	switch s {
+	case InScope:
+		return "in-scope"
+	case Excluded:
+		return "excluded"
+	case Protected:
+		return "protected"
+	default:
+		return "outside"
+	}
+}
+
+// Decision says whether a node is synced and which rule decided (nil when
+// none did, or when the node is protected).
+type Decision struct {
+	Scope Scope
+	Rule  *Rule
+}
+
+// Map is a named sync-map.
+type Map struct {
+	Name   string
+	Family config.Family
+	Rules  []Rule // sorted by Number
+}
