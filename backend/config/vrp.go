@@ -1,16 +1,537 @@
 package config
 
 import (
-	"errors"
+	"bufio"
+	"bytes"
+	"fmt"
 	"io"
+	"strings"
 )
 
-// ParseVRP reads Huawei VRP `display current-configuration` text.
+// VRP text, as `display current-configuration` prints it:
+//
+//	2026-10-14 08:02:51.118          Meta
+//	!Software Version V600R007C20    Meta
+//	#                                section separator
+//	 hrp enable                      a "leading-space global": top level
+//	#
+//	interface GigabitEthernet1/0/0   header
+//	 ip address 10.0.0.1 255.0.0.0   child: one space per level
+//	#
+//	return                           end of the configuration
+//
+// A line is a child only of a header line above it with a smaller indent in
+// the same `#` section; an indented `#` closes the blocks at its level and
+// deeper. A top-level node read from an indented line has Leaf set, so the
+// printer puts the leading space back.
+
+// vrpBlockBegin and vrpBlockEnd delimit a multi-line key block whose lines
+// are kept verbatim as the values of one node.
+const (
+	vrpBlockBegin = "public-key-code begin"
+	vrpBlockEnd   = "public-key-code end"
+)
+
+// vrpMaxStep is the deepest indentation step accepted between a header and
+// its children: VRP uses one space, some Comware-derived files two or four.
+const vrpMaxStep = 4
+
+// ParseVRP reads Huawei VRP `display current-configuration` text (and the
+// VRP-derived Comware text). Errors are *ParseError.
 func ParseVRP(file string, src []byte) (*Tree, error) {
-	return nil, errors.New("VRP parser: not written yet")
+	p := &vrpParser{
+		file:  file,
+		src:   src,
+		t:     &Tree{Family: Huawei, Root: &Node{}, Source: file},
+		index: make(map[vrpChildKey]*Node),
+	}
+	if err := p.parse(); err != nil {
+		return nil, err
+	}
+	return p.t, nil
 }
 
-// WriteVRP prints t as VRP text.
+type vrpChildKey struct {
+	parent *Node
+	name   string
+}
+
+// vrpFrame is an open line that may still get children.
+type vrpFrame struct {
+	indent int
+	line   int
+	text   string
+	node   *Node // the node holding the line
+	parent *Node
+	// value is the index of the line's value in node.Values, or -1 when
+	// the whole line is the node's name.
+	value  int
+	secret bool
+}
+
+type vrpParser struct {
+	file  string
+	src   []byte
+	line  int // number of the line last read
+	t     *Tree
+	stack []vrpFrame
+	// index finds a child by name without scanning a parent's children.
+	index map[vrpChildKey]*Node
+	// step is the indentation step, set by the first child line.
+	step     int
+	body     bool     // a configuration line or `#` was read: no more header Meta
+	comments []string // `# text` lines waiting for the next node
+	returned int      // line of `return`, or 0
+	words    []vrpSpan
+}
+
+func (p *vrpParser) errorf(line, col int, format string, args ...any) error {
+	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// next returns the next line with trailing blanks removed, after checking
+// it for control characters.
+func (p *vrpParser) next() (string, bool, error) {
+	if len(p.src) == 0 {
+		return "", false, nil
+	}
+	var raw []byte
+	if i := bytes.IndexByte(p.src, '\n'); i >= 0 {
+		raw, p.src = p.src[:i], p.src[i+1:]
+	} else {
+		raw, p.src = p.src, nil
+	}
+	p.line++
+	raw = bytes.TrimRight(raw, " \t\r")
+	for i, c := range raw {
+		if (c < 0x20 && c != '\t') || c == 0x7f {
+			return "", false, p.errorf(p.line, i+1, "expected printable text, found control character %#02x", c)
+		}
+	}
+	return string(raw), true, nil
+}
+
+func (p *vrpParser) parse() error {
+	for {
+		s, ok, err := p.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if s == "" {
+			continue
+		}
+		if p.returned > 0 {
+			return p.errorf(p.line, 1, "expected nothing after return (line %d), found text", p.returned)
+		}
+		indent := 0
+		for indent < len(s) && s[indent] == ' ' {
+			indent++
+		}
+		if s[indent] == '\t' {
+			return p.errorf(p.line, indent+1, "expected spaces for indentation, found a tab")
+		}
+		text := s[indent:]
+		switch {
+		case indent == 0 && text[0] == '!', !p.body && indent == 0 && vrpIsTimestamp(text):
+			p.t.Meta = append(p.t.Meta, s)
+		case text[0] == '#':
+			p.body = true
+			p.pop(indent)
+			if c := strings.TrimPrefix(text[1:], " "); c != "" {
+				p.comments = append(p.comments, c)
+			}
+		case indent == 0 && text == "return":
+			p.returned = p.line
+			p.stack = p.stack[:0]
+		default:
+			p.body = true
+			if err := p.command(indent, text); err != nil {
+				return err
+			}
+		}
+	}
+	if len(p.comments) > 0 {
+		p.t.Root.Comment = strings.Join(p.comments, "\n")
+	}
+	return nil
+}
+
+// pop closes the open lines at indent or deeper.
+func (p *vrpParser) pop(indent int) {
+	for len(p.stack) > 0 && p.stack[len(p.stack)-1].indent >= indent {
+		p.stack = p.stack[:len(p.stack)-1]
+	}
+}
+
+// command places one configuration line in the tree.
+func (p *vrpParser) command(indent int, text string) error {
+	p.pop(indent)
+	parent := p.t.Root
+	if len(p.stack) == 0 {
+		if limit := max(p.step, 1); indent > limit {
+			return p.errorf(p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", limit)
+		}
+	} else {
+		top := &p.stack[len(p.stack)-1]
+		d := indent - top.indent
+		switch {
+		case p.step == 0 && d > vrpMaxStep:
+			return p.errorf(p.line, 1, "expected an indentation step of 1 to %d spaces, found %d", vrpMaxStep, d)
+		case p.step == 0:
+			p.step = d
+		case d > p.step:
+			return p.errorf(p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
+		}
+		parent = p.header(top)
+	}
+	leaf := parent == p.t.Root && indent > 0
+
+	if vrpHasWordPrefix(text, "header") {
+		if ok, err := p.banner(parent, indent, text, leaf); ok || err != nil {
+			return err
+		}
+	}
+	words, bad := vrpWords(text, p.words[:0])
+	p.words = words
+	if bad >= 0 {
+		return p.errorf(p.line, indent+bad+1, "expected a closing \" for the quoted word")
+	}
+	if text == vrpBlockBegin {
+		return p.block(parent, indent, text, leaf)
+	}
+
+	k := vrpKeyEnd(parent.Name, text, words)
+	s := vrpSecretStart(text, words)
+	if s >= 0 && s < k {
+		k = max(s, 1)
+	}
+	f := vrpFrame{indent: indent, line: p.line, text: text, parent: parent, value: -1, secret: s >= 0}
+	if k >= len(words) {
+		f.node = p.add(parent, text, f.secret, leaf)
+	} else {
+		f.node = p.add(parent, text[:words[k-1].end], f.secret, leaf)
+		f.node.Values = append(f.node.Values, text[words[k].start:])
+		f.value = len(f.node.Values) - 1
+	}
+	p.note(f.node)
+	p.stack = append(p.stack, f)
+	return nil
+}
+
+// add returns the child of parent named name, creating it in source order.
+func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
+	k := vrpChildKey{parent, name}
+	n := p.index[k]
+	if n == nil {
+		n = &Node{Name: name, Line: p.line, Leaf: leaf, Ordered: vrpOrdered(name)}
+		parent.Children = append(parent.Children, n)
+		p.index[k] = n
+	}
+	if secret {
+		n.Secret = true
+	}
+	return n
+}
+
+// note gives the waiting `# text` lines to n.
+func (p *vrpParser) note(n *Node) {
+	if len(p.comments) == 0 {
+		return
+	}
+	if n.Comment != "" {
+		n.Comment += "\n"
+	}
+	n.Comment += strings.Join(p.comments, "\n")
+	p.comments = p.comments[:0]
+}
+
+// header turns an open line into a header, now that it has a child: a
+// header is named by its whole line, so a keyed line gives up its value.
+func (p *vrpParser) header(f *vrpFrame) *Node {
+	if f.value < 0 {
+		return f.node
+	}
+	n := f.node
+	// The line's value is the last one: any later line would have closed f.
+	n.Values = n.Values[:f.value]
+	f.value = -1
+	if len(n.Values) > 0 {
+		f.node = p.add(f.parent, f.text, f.secret, n.Leaf)
+		return f.node
+	}
+	// n held only this line: rename it, or merge it into a block of the
+	// same name read earlier.
+	delete(p.index, vrpChildKey{f.parent, n.Name})
+	k := vrpChildKey{f.parent, f.text}
+	if old := p.index[k]; old != nil {
+		kids := f.parent.Children
+		for i := len(kids) - 1; i >= 0; i-- {
+			if kids[i] == n {
+				f.parent.Children = append(kids[:i], kids[i+1:]...)
+				break
+			}
+		}
+		f.node = old
+		return old
+	}
+	n.Name = f.text
+	n.Values = nil
+	n.Ordered = vrpOrdered(n.Name)
+	p.index[k] = n
+	return n
+}
+
+// banner reads `header motd %...%`, whose text may span lines up to the
+// closing delimiter; the value keeps the text verbatim with its newlines.
+// It reports false when the line is not a banner.
+func (p *vrpParser) banner(parent *Node, indent int, text string, leaf bool) (bool, error) {
+	i := len("header")
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	kind := i
+	for i < len(text) && text[i] != ' ' {
+		i++
+	}
+	if i == kind {
+		return false, nil
+	}
+	key := text[:i]
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	if i == len(text) {
+		return false, nil
+	}
+	val, start := text[i:], p.line
+	// Huawei writes `header login information "..."`, Comware `header motd %...%`.
+	d := i
+	if vrpHasWordPrefix(val, "information") {
+		d += len("information")
+		for d < len(text) && text[d] == ' ' {
+			d++
+		}
+		if d == len(text) {
+			return false, nil
+		}
+	}
+	n := p.add(parent, key, false, leaf)
+	p.note(n)
+	delim := text[d]
+	if strings.IndexByte(text[d+1:], delim) < 0 {
+		var b strings.Builder
+		b.WriteString(val)
+		for {
+			s, ok, err := p.next()
+			if err != nil {
+				return true, err
+			}
+			if !ok {
+				return true, p.errorf(start, indent+d+1, "expected a closing %c to end the banner begun here", delim)
+			}
+			b.WriteByte('\n')
+			b.WriteString(s)
+			if strings.IndexByte(s, delim) >= 0 {
+				break
+			}
+		}
+		val = b.String()
+	}
+	n.Values = append(n.Values, val)
+	return true, nil
+}
+
+// block reads the lines of a `public-key-code begin` block verbatim.
+func (p *vrpParser) block(parent *Node, indent int, text string, leaf bool) error {
+	start := p.line
+	n := p.add(parent, text, false, leaf)
+	p.note(n)
+	for {
+		s, ok, err := p.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return p.errorf(start, indent+1, "expected %q to close the block begun here", vrpBlockEnd)
+		}
+		if strings.TrimLeft(s, " ") == vrpBlockEnd {
+			return nil
+		}
+		if s != "" {
+			n.Values = append(n.Values, s)
+		}
+	}
+}
+
+// vrpWords splits a command into words. A word starting with `"` runs to
+// the next `"` that ends a word, so it may hold spaces; after a free-text
+// word (description ...) the rest of the line is one word. It returns the
+// offset of an unclosed quote, or -1.
+func vrpWords(text string, dst []vrpSpan) ([]vrpSpan, int) {
+	i := 0
+	for i < len(text) {
+		if text[i] == ' ' {
+			i++
+			continue
+		}
+		start := i
+		if text[i] == '"' {
+			i++
+			for {
+				j := strings.IndexByte(text[i:], '"')
+				if j < 0 {
+					return dst, start
+				}
+				i += j + 1
+				if i == len(text) || text[i] == ' ' {
+					break
+				}
+			}
+		} else {
+			for i < len(text) && text[i] != ' ' {
+				i++
+			}
+		}
+		dst = append(dst, vrpSpan{start, i})
+		if vrpIsOneOf(text[start:i], vrpFreeText) {
+			for i < len(text) && text[i] == ' ' {
+				i++
+			}
+			if i < len(text) {
+				dst = append(dst, vrpSpan{i, len(text)})
+			}
+			break
+		}
+	}
+	return dst, -1
+}
+
+// vrpIsTimestamp reports whether a line starts with a date, as the first
+// line of `display current-configuration` does (2026-10-14 08:02:51.118).
+func vrpIsTimestamp(s string) bool {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteVRP prints t as VRP text: the Meta lines, then `#`-separated
+// sections, then `return`. Each top-level header gets its own section.
+// Single-line commands share a section while they were adjacent in the
+// source (Line), or, in a tree built in code, while they are consecutive;
+// those read with a leading space (Leaf) print with it.
 func WriteVRP(w io.Writer, t *Tree, o PrintOptions) error {
-	return errors.New("VRP printer: not written yet")
+	pr := vrpPrinter{w: bufio.NewWriter(w), mask: o.MaskSecrets}
+	for _, m := range t.Meta {
+		pr.line(0, m)
+	}
+	var prev *Node // the previous single-line command of the current section
+	for _, n := range t.Root.Children {
+		header := len(n.Children) > 0 || n.Name == vrpBlockBegin
+		if header || !vrpSameSection(prev, n) {
+			pr.line(0, "#")
+		}
+		prev = n
+		if header {
+			prev = nil
+		}
+		indent := 0
+		if n.Leaf {
+			indent = 1
+		}
+		pr.node(n, indent)
+	}
+	pr.line(0, "#")
+	pr.comment(0, t.Root.Comment)
+	pr.line(0, "return")
+	return pr.w.Flush()
+}
+
+// vrpSameSection reports whether the single-line command n continues the
+// section of prev. Reading the printed text back gives the same answer, so
+// printing is a fixed point.
+func vrpSameSection(prev, n *Node) bool {
+	if prev == nil || prev.Leaf != n.Leaf || n.Comment != "" {
+		return false
+	}
+	if prev.Line == 0 || n.Line == 0 {
+		return true
+	}
+	lines := 0
+	for _, v := range prev.Values {
+		lines += 1 + strings.Count(v, "\n")
+	}
+	return n.Line == prev.Line+max(lines, 1)
+}
+
+type vrpPrinter struct {
+	w    *bufio.Writer
+	mask bool
+}
+
+func (pr *vrpPrinter) line(indent int, s string) {
+	for range indent {
+		pr.w.WriteByte(' ')
+	}
+	pr.w.WriteString(s)
+	pr.w.WriteByte('\n')
+}
+
+func (pr *vrpPrinter) comment(indent int, c string) {
+	if c == "" {
+		return
+	}
+	for _, l := range strings.Split(c, "\n") {
+		if l != "" {
+			pr.line(indent, "# "+l)
+		}
+	}
+}
+
+func (pr *vrpPrinter) node(n *Node, indent int) {
+	pr.comment(indent, n.Comment)
+	if n.Name == vrpBlockBegin {
+		pr.line(indent, n.Name)
+		for _, v := range n.Values {
+			pr.line(0, v)
+		}
+		pr.line(indent, vrpBlockEnd)
+		return
+	}
+	for _, v := range n.Values {
+		s := n.Name
+		if v != "" {
+			s += " " + v
+		}
+		pr.line(indent, pr.secret(n, s))
+	}
+	// A header line is its name alone. A node can hold values and children
+	// when a bare key line (`description`) heads a block: its value lines
+	// go first so the children still follow their header.
+	if len(n.Values) == 0 || len(n.Children) > 0 {
+		pr.line(indent, pr.secret(n, n.Name))
+	}
+	for i, c := range n.Children {
+		// The device separates sub-blocks with an indented `#`, except
+		// policy rules.
+		if i > 0 && len(c.Children) > 0 && !vrpIsPlainBlock(n.Name) {
+			pr.line(indent+1, "#")
+		}
+		pr.node(c, indent+1)
+	}
+}
+
+func (pr *vrpPrinter) secret(n *Node, s string) string {
+	if pr.mask && n.Secret {
+		return vrpMask(s)
+	}
+	return s
 }

@@ -1,21 +1,265 @@
 package config
 
 import (
+	"bytes"
 	"errors"
-	"io"
+	"sort"
+	"strings"
 )
 
-// ParseVyatta reads Vyatta-family text in curly-brace or set form.
+// The Vyatta dialect: ParseVyatta reads the curly-brace form (config.boot,
+// `show configuration`) and the set form (`show configuration commands`);
+// WriteCurly and WriteSet print them. Both parsers build the same word tree:
+// every path word is a node, values hang on the last word.
+
+// errVyNilTree is returned by the printers when given no tree.
+var errVyNilTree = errors.New("vyatta printer: nil tree")
+
+// vyTagNames are well-known Vyatta tag nodes (`ethernet eth0 {`). The set
+// form carries no schema, so a set-parsed tree learns tag-ness from this
+// table; it only changes how the curly printer lays the node out.
+var vyTagNames = map[string]bool{
+	"ethernet": true, "bonding": true, "bridge": true, "loopback": true,
+	"dummy": true, "vif": true, "vif-s": true, "vif-c": true, "tunnel": true,
+	"wireguard": true, "openvpn": true, "pppoe": true, "dataplane": true,
+	"vti": true, "geneve": true, "vxlan": true, "macsec": true,
+	"pseudo-ethernet": true, "wireless": true, "input": true, "l2tpv3": true,
+	"rule": true, "name": true, "ipv6-name": true, "address-group": true,
+	"network-group": true, "port-group": true, "interface-group": true,
+	"ipv6-address-group": true, "ipv6-network-group": true,
+	"domain-group": true, "mac-group": true, "route": true, "route6": true,
+	"next-hop": true, "interface": true, "neighbor": true, "peer-group": true,
+	"static-mapping": true, "shared-network-name": true, "subnet": true,
+	"group": true, "sync-group": true, "user": true, "server": true,
+	"prefix-list": true, "prefix-list6": true, "route-map": true,
+	"access-list": true, "access-list6": true, "community-list": true,
+	"extcommunity-list": true, "as-path-list": true,
+	"large-community-list": true, "table": true, "remote-router": true,
+	"sync-map": true, "host": true, "file": true, "peer": true,
+	"esp-group": true, "ike-group": true, "area": true, "vrrp-group": true,
+	"virtual-server": true, "real-server": true, "vrf": true,
+	"policy": true, "zone": true, "from": true, "community": true,
+	"listen-address": true, "static-host-mapping": true, "id": true,
+}
+
+// vyBareTagNames are tag nodes that the 5600 prints without braces when
+// empty (`vif 10`); under the top-level `interfaces` node every child is a
+// tag node (`loopback lo`). An unquoted second word on such a line names an
+// empty tag child rather than a value.
+var vyBareTagNames = map[string]bool{"vif": true, "vif-s": true, "vif-c": true}
+
+// vyBareTagParent is the top-level node whose children are all tag nodes.
+const vyBareTagParent = "interfaces"
+
+// vySecretNames are leaves whose values are secrets wherever they appear.
+var vySecretNames = map[string]bool{
+	"password": true, "encrypted-password": true, "plaintext-password": true,
+	"pre-shared-secret": true, "secret": true, "private-key": true,
+	"preshared-key": true, "auth-key": true, "md5-key": true,
+	"authentication-key": true, "shared-secret": true, "psk": true,
+}
+
+// vySecretUnder are leaves that are secrets only below one of the listed
+// ancestors: `key` is a secret in `authentication` or `wireguard` but a
+// plain name elsewhere.
+var vySecretUnder = map[string][]string{
+	"key": {"authentication", "wireguard", "keys", "radius", "tacacs", "tacacs-plus"},
+}
+
+// vyMetaPrefixes start the comments that are footers, kept in Tree.Meta.
+var vyMetaPrefixes = []string{
+	"Warning: Do not remove the following line",
+	"=== vyatta-config-version",
+	"vyatta-config-version",
+	"vyos-config-version",
+	"Release version",
+}
+
+// ParseVyatta reads Vyatta-family text in curly-brace or set form; it tells
+// the form from the first line that is not blank or a `#` comment.
 func ParseVyatta(file string, src []byte) (*Tree, error) {
-	return nil, errors.New("Vyatta parser: not written yet")
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if vyIsSetForm(src) {
+		return vyParseSet(file, src)
+	}
+	return vyParseCurly(file, src)
 }
 
-// WriteCurly prints t in the curly-brace form.
-func WriteCurly(w io.Writer, t *Tree, o PrintOptions) error {
-	return errors.New("curly printer: not written yet")
+// vyIsSetForm reports whether the first significant line is a set (or
+// delete) command, so that a stray `delete` gets "expected 'set'" rather
+// than a curly-brace error.
+func vyIsSetForm(src []byte) bool {
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		w := t
+		if i := bytes.IndexAny(t, " \t"); i >= 0 {
+			w = t[:i]
+		}
+		if !bytes.Equal(w, []byte("set")) && !bytes.Equal(w, []byte("delete")) {
+			return false
+		}
+		return t[len(t)-1] != '{'
+	}
+	return true
 }
 
-// WriteSet prints t as set commands.
-func WriteSet(w io.Writer, t *Tree, o PrintOptions) error {
-	return errors.New("set printer: not written yet")
+// vyBuilder builds a tree and finds children by name in constant time:
+// real configurations hold thousands of rules under one node.
+type vyBuilder struct {
+	root  *Node
+	index map[*Node]map[string]*Node
+	names map[string]string
+}
+
+// vyIndexMin is the child count from which a node gets a name index; below
+// it a linear scan is cheaper than a map.
+const vyIndexMin = 8
+
+func newVyBuilder() *vyBuilder {
+	return &vyBuilder{
+		root:  &Node{},
+		index: make(map[*Node]map[string]*Node),
+		names: make(map[string]string),
+	}
+}
+
+// intern returns one shared string per distinct word, so that the many
+// repeated names (rule, action, address) cost one allocation each.
+func (b *vyBuilder) intern(w []byte) string {
+	if s, ok := b.names[string(w)]; ok {
+		return s
+	}
+	s := string(w)
+	b.names[s] = s
+	return s
+}
+
+// find returns the child of p named name, or nil.
+func (b *vyBuilder) find(p *Node, name string) *Node {
+	if m := b.index[p]; m != nil {
+		return m[name]
+	}
+	// Repeated blocks usually follow each other: try the last child first.
+	for i := len(p.Children) - 1; i >= 0; i-- {
+		if p.Children[i].Name == name {
+			return p.Children[i]
+		}
+	}
+	return nil
+}
+
+// child returns the child of p named name, creating it (at line) if needed;
+// created tells whether it is new.
+func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool) {
+	if c = b.find(p, name); c != nil {
+		return c, false
+	}
+	c = &Node{Name: name, Line: line}
+	p.Children = append(p.Children, c)
+	if m := b.index[p]; m != nil {
+		m[name] = c
+	} else if len(p.Children) >= vyIndexMin {
+		m = make(map[string]*Node, 2*len(p.Children))
+		for _, ch := range p.Children {
+			m[ch.Name] = ch
+		}
+		b.index[p] = m
+	}
+	return c, true
+}
+
+// dropChildren removes every child of p (when they are folded into values).
+func (b *vyBuilder) dropChildren(p *Node) {
+	p.Children = nil
+	delete(b.index, p)
+}
+
+// vyAddComment attaches comment text to n, after any it already has.
+func vyAddComment(n *Node, text string) {
+	if text == "" {
+		return
+	}
+	if n.Comment == "" {
+		n.Comment = text
+		return
+	}
+	n.Comment += "\n" + text
+}
+
+// vyFinish sorts children naturally and marks secrets (and, for set-parsed
+// trees, tag nodes) once the whole text is read.
+func vyFinish(root *Node, markTags bool) {
+	var walk func(n *Node, anc []string)
+	walk = func(n *Node, anc []string) {
+		if len(n.Children) > 1 {
+			sort.SliceStable(n.Children, func(i, j int) bool {
+				return NaturalLess(n.Children[i].Name, n.Children[j].Name)
+			})
+		}
+		if n != root {
+			if vyIsSecret(n.Name, anc) {
+				n.Secret = true
+			}
+			if markTags && len(n.Children) > 0 && (vyTagNames[n.Name] || vyDigitChildren(n)) {
+				n.Tag = true
+			}
+			anc = append(anc, n.Name)
+		}
+		for _, c := range n.Children {
+			walk(c, anc)
+		}
+	}
+	walk(root, nil)
+}
+
+// vyIsSecret tells from the name and its ancestors whether a leaf holds a
+// secret.
+func vyIsSecret(name string, anc []string) bool {
+	if vySecretNames[name] {
+		return true
+	}
+	for _, a := range vySecretUnder[name] {
+		for _, x := range anc {
+			if x == a {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// vyDigitChildren reports whether every child name starts with a digit
+// (rule numbers, VLAN ids, AS numbers): such a node is a tag node.
+func vyDigitChildren(n *Node) bool {
+	for _, c := range n.Children {
+		if c.Name == "" || !isDigit(c.Name[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// vyBareTag reports whether `name word` (word unquoted, no braces) below
+// parent names an empty tag child rather than a value.
+func vyBareTag(parent *Node, parentTop bool, name string) bool {
+	return vyBareTagNames[name] || (parentTop && parent.Name == vyBareTagParent)
+}
+
+// vyIsMeta reports whether comment text (without delimiters) is a footer.
+func vyIsMeta(text string) bool {
+	for _, p := range vyMetaPrefixes {
+		if strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -91,18 +91,32 @@ func FromConfig(t *config.Tree) ([]*Map, []Remote, error) {
 			maps = append(maps, m)
 		}
 	}
+	// Sorted here rather than trusting the parser's order, so that the
+	// result does not depend on the text's form (set lines keep theirs).
+	slices.SortFunc(maps, func(a, b *Map) int {
+		if config.NaturalLess(a.Name, b.Name) {
+			return -1
+		}
+		if config.NaturalLess(b.Name, a.Name) {
+			return 1
+		}
+		return 0
+	})
 	var remotes []Remote
 	if rr := cs.Child("remote-router"); rr != nil {
 		for _, an := range rr.Children {
 			r := Remote{Address: an.Name}
-			if u := an.Child("username"); u != nil && len(u.Values) > 0 {
-				r.Username = u.Values[0]
+			if u := an.Child("username"); u != nil {
+				if v := leafValues(u); len(v) > 0 {
+					r.Username = v[0]
+				}
 			}
 			if s := an.Child("sync-map"); s != nil {
-				if len(s.Values) != 1 {
-					return nil, nil, bad(s, "remote-router %s: expected one sync-map name, got %d", an.Name, len(s.Values))
+				v := leafValues(s)
+				if len(v) != 1 {
+					return nil, nil, bad(s, "remote-router %s: expected one sync-map name, got %d", an.Name, len(v))
 				}
-				r.SyncMap = s.Values[0]
+				r.SyncMap = v[0]
 				if !slices.ContainsFunc(maps, func(m *Map) bool { return m.Name == r.SyncMap }) {
 					return nil, nil, bad(s, "remote-router %s: expected the name of a sync-map, got '%s'", an.Name, r.SyncMap)
 				}
@@ -125,24 +139,43 @@ func ruleFromNode(rn *config.Node, bad func(*config.Node, string, ...any) error)
 	if an == nil {
 		return r, bad(rn, "expected action include or exclude, got none")
 	}
-	if len(an.Values) != 1 {
-		return r, bad(an, "expected one action include or exclude, got %d values", len(an.Values))
+	action := leafValues(an)
+	if len(action) != 1 {
+		return r, bad(an, "expected one action include or exclude, got %d values", len(action))
 	}
-	if r.Action, err = ParseAction(an.Values[0]); err != nil {
+	if r.Action, err = ParseAction(action[0]); err != nil {
 		return r, bad(an, "%v", err)
 	}
 	ln := rn.Child("location")
 	if ln == nil {
 		return r, bad(rn, "expected a location, got none")
 	}
-	if len(ln.Values) != 1 {
-		return r, bad(ln, "expected one location, got %d values", len(ln.Values))
+	location := leafValues(ln)
+	if len(location) != 1 {
+		return r, bad(ln, "expected one location (quote a path of several words), got %d values", len(location))
 	}
-	r.Location = strings.Fields(ln.Values[0])
+	r.Location = strings.Fields(location[0])
 	if len(r.Location) == 0 {
-		return r, bad(ln, "expected a location of one or more words, got '%s'", ln.Values[0])
+		return r, bad(ln, "expected a location of one or more words, got '%s'", location[0])
 	}
 	return r, nil
+}
+
+// leafValues returns the values of a leaf. Without a schema the parser
+// reads an unquoted set value (`action include`) as a valueless child
+// node, so bare children count as values too.
+func leafValues(n *config.Node) []string {
+	if len(n.Values) > 0 {
+		return n.Values
+	}
+	var vs []string
+	for _, c := range n.Children {
+		if len(c.Values) > 0 || len(c.Children) > 0 {
+			return nil
+		}
+		vs = append(vs, c.Name)
+	}
+	return vs
 }
 
 // parseRuleNumber accepts only canonical numbers 1-1024: "02" would be a
@@ -209,11 +242,13 @@ func Default(fam config.Family, t *config.Tree) *Map {
 // policy-based routes are excluded unless t enables their auto-sync.
 func HRP(t *config.Tree) *Map {
 	m := &Map{Name: "hrp", Family: config.Huawei, Rules: []Rule{{Number: 1, Action: Include}}}
-	for _, x := range hrpExclusions() {
+	for i, x := range hrpExclusions() {
 		if x.unless != "" && hasLine(t, x.unless) {
 			continue
 		}
-		m.Rules = append(m.Rules, Rule{Number: len(m.Rules) + 1, Action: Exclude, Location: strings.Fields(x.location)})
+		// Numbered by table position, so a rule keeps its number whether
+		// or not the auto-sync options drop the ones before it.
+		m.Rules = append(m.Rules, Rule{Number: i + 2, Action: Exclude, Location: strings.Fields(x.location)})
 	}
 	return m
 }
@@ -327,16 +362,24 @@ func (m *Map) Warnings(t *config.Tree) []Warning {
 	if t == nil || t.Root == nil {
 		return nil
 	}
-	var items []unique
+	type item struct {
+		pattern []string
+		what    string
+	}
+	var items []item
 	for _, u := range uniqueItems() {
 		if t.Family == config.Auto || u.fam == t.Family {
-			items = append(items, u)
+			items = append(items, item{strings.Fields(u.pattern), u.what})
 		}
 	}
 	var out []Warning
 	var line []string
 	m.walk(t.Root, func(path, words []string, n *config.Node, d Decision) {
 		if d.Scope != InScope {
+			return
+		}
+		// A pattern matches a whole subtree; the top of it is warning enough.
+		if len(out) > 0 && hasPrefix(path, out[len(out)-1].Path) {
 			return
 		}
 		for _, u := range items {
@@ -351,16 +394,16 @@ func (m *Map) Warnings(t *config.Tree) []Warning {
 
 // matchLine matches pattern against the node's words, then against its
 // words followed by each value's words; buf is scratch space.
-func matchLine(pattern string, words, values []string, buf *[]string) bool {
-	if matchPattern(pattern, words) {
+func matchLine(pattern, words, values []string, buf *[]string) bool {
+	if matchWords(pattern, words) {
 		return true
 	}
-	if patternLen(pattern) <= len(words) {
+	if len(pattern) <= len(words) {
 		return false
 	}
 	for _, v := range values {
 		*buf = appendFields(append((*buf)[:0], words...), v)
-		if matchPattern(pattern, *buf) {
+		if matchWords(pattern, *buf) {
 			return true
 		}
 	}

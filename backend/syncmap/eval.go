@@ -3,6 +3,7 @@ package syncmap
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 )
@@ -39,18 +40,39 @@ func (m *Map) start() state {
 	return st
 }
 
+// matcher is a map prepared for a walk: the protected patterns split into
+// words, and the longest location, beyond which no rule can match anew.
+type matcher struct {
+	m         *Map
+	protected [][]string
+	maxLen    int
+}
+
+func (m *Map) matcher() matcher {
+	mt := matcher{m: m}
+	for _, p := range ProtectedPaths(m.Family) {
+		w := strings.Fields(p)
+		mt.protected = append(mt.protected, w)
+		mt.maxLen = max(mt.maxLen, len(w))
+	}
+	for _, r := range m.Rules {
+		mt.maxLen = max(mt.maxLen, len(r.Location))
+	}
+	return mt
+}
+
 // step extends st, which holds for words[:from], to all of words.
-func (m *Map) step(protected []string, words []string, from int, st state) state {
-	if st.protected {
+func (mt *matcher) step(words []string, from int, st state) state {
+	if st.protected || from >= mt.maxLen {
 		return st
 	}
-	for _, p := range protected {
-		if n := patternLen(p); n > from && matchPattern(p, words) {
+	for _, p := range mt.protected {
+		if len(p) > from && matchWords(p, words) {
 			return state{protected: true}
 		}
 	}
-	for i := range m.Rules {
-		r := &m.Rules[i]
+	for i := range mt.m.Rules {
+		r := &mt.m.Rules[i]
 		if n := len(r.Location); n > from && n <= len(words) && hasPrefix(words, r.Location) {
 			st.best = better(st.best, r)
 		}
@@ -74,8 +96,8 @@ func better(cur, r *Rule) *Rule {
 // Decide returns the decision for the node at path p. It is a pure
 // function of the path and the map.
 func (m *Map) Decide(p config.Path) Decision {
-	words := p.Words()
-	return m.step(ProtectedPaths(m.Family), words, 0, m.start()).decision()
+	mt := m.matcher()
+	return mt.step(p.Words(), 0, m.start()).decision()
 }
 
 // visitFunc receives each node with its path and words (both reused by the
@@ -88,18 +110,28 @@ func (m *Map) walk(root *config.Node, fn visitFunc) {
 	if root == nil {
 		return
 	}
-	protected := ProtectedPaths(m.Family)
+	mt := m.matcher()
 	var visit func(parent *config.Node, path, words []string, st state)
 	visit = func(parent *config.Node, path, words []string, st state) {
 		for _, c := range parent.Children {
 			cp := append(path, c.Name)
 			cw := appendFields(words, c.Name)
-			cs := m.step(protected, cw, len(words), st)
+			cs := mt.step(cw, len(words), st)
 			fn(cp, cw, c, cs.decision())
 			visit(c, cp, cw, cs)
 		}
 	}
 	visit(root, make([]string, 0, 32), make([]string, 0, 64), m.start())
+}
+
+// Walk calls fn with the decision of every node of t, depth first in the
+// children's order, in one walk. It is Evaluate without the map, for
+// callers that go through the tree once anyway.
+func (m *Map) Walk(t *config.Tree, fn func(n *config.Node, d Decision)) {
+	if t == nil {
+		return
+	}
+	m.walk(t.Root, func(_, _ []string, n *config.Node, d Decision) { fn(n, d) })
 }
 
 // Evaluate decides every node of t in one walk.
@@ -154,65 +186,48 @@ func scopedChildren(parent *config.Node, dec map[*config.Node]Decision) []*confi
 	return kids
 }
 
-// appendFields appends the space-separated words of s to w without
-// allocating a slice per name (a Vyatta name is nearly always one word).
+// appendFields appends the words of s to w as strings.Fields (and so
+// config.Path.Words) splits them, without allocating a slice per name: a
+// name is nearly always one plain word.
 func appendFields(w []string, s string) []string {
-	for {
-		s = strings.TrimLeft(s, " \t")
-		if s == "" {
-			return w
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= utf8.RuneSelf {
+			return append(w, strings.Fields(s)...)
 		}
-		i := strings.IndexAny(s, " \t")
-		if i < 0 {
-			return append(w, s)
-		}
-		w = append(w, s[:i])
-		s = s[i:]
 	}
+	if s == "" {
+		return w
+	}
+	return append(w, s)
 }
 
+// hasPrefix compares from the end: a location's last word is the one
+// most likely to differ (firewall name A / firewall name B), and its
+// first words have often been matched by the node's ancestors already.
 func hasPrefix(words, prefix []string) bool {
 	if len(prefix) > len(words) {
 		return false
 	}
-	for i, p := range prefix {
-		if words[i] != p {
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if words[i] != prefix[i] {
 			return false
 		}
 	}
 	return true
 }
 
-// patternLen counts the words of a pattern without allocating.
-func patternLen(p string) int {
-	n, inWord := 0, false
-	for i := 0; i < len(p); i++ {
-		if p[i] == ' ' {
-			inWord = false
-		} else if !inWord {
-			inWord = true
-			n++
-		}
+// matchWords reports whether pattern words p ("*" = any one word) are a
+// prefix of words.
+func matchWords(p, words []string) bool {
+	if len(p) > len(words) {
+		return false
 	}
-	return n
-}
-
-// matchPattern reports whether the words of pattern p ("*" = any one word)
-// are a prefix of words.
-func matchPattern(p string, words []string) bool {
-	i := 0
-	for {
-		p = strings.TrimLeft(p, " ")
-		if p == "" {
-			return true
-		}
-		w, rest, _ := strings.Cut(p, " ")
-		if i >= len(words) || (w != "*" && w != words[i]) {
+	for i, w := range p {
+		if w != "*" && w != words[i] {
 			return false
 		}
-		i++
-		p = rest
 	}
+	return true
 }
 
 // String reads like the UI shows it: "in-scope (rule 10)".

@@ -6,7 +6,9 @@ import "github.com/hasync/hasync/backend/config"
 type Action int
 
 const (
+	// Include puts the nodes under the location in scope.
 	Include Action = iota
+	// Exclude keeps them out, even under a shorter include.
 	Exclude
 )
 
@@ -53,7 +55,8 @@ func (s Scope) String() string {
 }
 
 // Decision says whether a node is synced and which rule decided (nil when
-// none did, or when the node is protected).
+// none did, or when the node is protected). Rule points into the Map's
+// Rules, so it stays valid while the map's rules are left alone.
 type Decision struct {
 	Scope Scope
 	Rule  *Rule

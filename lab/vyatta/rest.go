@@ -28,6 +28,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hasync/hasync/lab"
 )
 
 // DefaultRESTIdle is how long a configuration session or an operational
@@ -42,20 +44,10 @@ type RESTOptions struct {
 	// when zero). An abandoned session leaves the running configuration
 	// unchanged.
 	IdleTimeout time.Duration
-	// Hooks let fault knobs act on each request; nil means none.
-	Hooks *RESTHooks
-}
-
-// RESTHooks are the points where a test or `hasync lab` injects faults.
-// Each may be nil.
-type RESTHooks struct {
-	// Before runs before a request is handled. Returning false means the
-	// hook already answered (or dropped) the request.
-	Before func(w http.ResponseWriter, r *http.Request) bool
-	// DuringCommit runs after the commit of a REST session has started and
-	// before its answer is written; returning false drops the connection
-	// instead of answering, as when the link fails mid-commit.
-	DuringCommit func() bool
+	// Faults are the device's fault knobs; nil means none. The REST server
+	// honours Delay, FailAuth, Refuse, DropInCommit (the commit completes,
+	// its answer is lost) and DropAfterLines (for /rest/op output).
+	Faults *lab.Faults
 }
 
 // confSession is what the REST API needs of a configuration session; the
@@ -109,10 +101,52 @@ type restOp struct {
 	// Guarded by restAPI.mu.
 	lastUsed time.Time
 	busy     int
+	// dropAfter is the DropAfterLines knob when the command started.
+	dropAfter int
 	// Guarded by mu.
 	mu   sync.Mutex
-	buf  strings.Builder
+	buf  []byte
+	sent int // lines handed to the client
 	done bool
+}
+
+// take returns the output not yet handed out. With a dropAfter budget it
+// hands out at most that many lines in all, then reports drop.
+func (o *restOp) take() (chunk string, done, drop bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	chunk, o.buf = string(o.buf), nil
+	if o.dropAfter > 0 {
+		left := o.dropAfter - o.sent
+		if left <= 0 {
+			return "", false, true
+		}
+		lines := strings.SplitAfter(chunk, "\n")
+		if len(lines) > 0 && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		if len(lines) > left {
+			chunk, o.buf = strings.Join(lines[:left], ""), []byte(strings.Join(lines[left:], ""))
+			lines = lines[:left]
+		}
+		o.sent += len(lines)
+	}
+	return chunk, o.done && len(o.buf) == 0, false
+}
+
+// ServeREST serves d's REST API over HTTPS on addr ("127.0.0.1:0" for a
+// free port) until stop is called or ctx ends, and returns its base URL.
+// Empty credentials in o are the device's login; a nil o.Faults is the
+// device's knobs.
+func ServeREST(ctx context.Context, d *Device, addr string, tlsCfg *tls.Config, o RESTOptions) (baseURL string, stop func(), err error) {
+	if o.User == "" {
+		o.User, o.Password = d.User(), d.Password()
+	}
+	if o.Faults == nil {
+		o.Faults = d.Faults()
+	}
+	api := newRESTAPI(ctx, d, func(user string) confSession { return d.NewSession(user) }, o)
+	return serveREST(ctx, api, addr, tlsCfg)
 }
 
 func newRESTAPI(base context.Context, dev restDevice, open func(user string) confSession, o RESTOptions) *restAPI {
@@ -132,36 +166,41 @@ type restError struct {
 	Error   string `json:"error"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func restWriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, restError{Message: msg, Error: "0"})
+func restWriteError(w http.ResponseWriter, status int, msg string) {
+	restWriteJSON(w, status, restError{Message: msg, Error: "0"})
 }
 
-// configError answers a configuration error: 400, message starting ": ".
-func configError(w http.ResponseWriter, err error) {
-	writeError(w, http.StatusBadRequest, ": "+err.Error())
+// restConfigError answers a configuration error: 400, message starting ": ".
+func restConfigError(w http.ResponseWriter, err error) {
+	restWriteError(w, http.StatusBadRequest, ": "+err.Error())
 }
 
 func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h := a.o.Hooks; h != nil && h.Before != nil && !h.Before(w, r) {
-		return
+	f := a.o.Faults
+	if d := f.Delay(); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
 	}
 	user, pass, ok := r.BasicAuth()
-	if !ok || subtle.ConstantTimeCompare([]byte(user), []byte(a.o.User)) != 1 ||
+	if !ok || f.FailAuth() || subtle.ConstantTimeCompare([]byte(user), []byte(a.o.User)) != 1 ||
 		subtle.ConstantTimeCompare([]byte(pass), []byte(a.o.Password)) != 1 {
 		w.Header().Set("WWW-Authenticate", `Basic realm="vyatta"`)
-		writeError(w, http.StatusUnauthorized, "Authorization Required")
+		restWriteError(w, http.StatusUnauthorized, "Authorization Required")
 		return
 	}
 	a.reap()
-	words, err := pathWords(r.URL.EscapedPath())
+	words, err := restPathWords(r.URL.EscapedPath())
 	if err != nil || len(words) < 2 || words[0] != "rest" {
-		writeError(w, http.StatusNotFound, "Not Found")
+		restWriteError(w, http.StatusNotFound, "Not Found")
 		return
 	}
 	switch words[1] {
@@ -170,13 +209,13 @@ func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "op":
 		a.op(w, r, words[2:])
 	default:
-		writeError(w, http.StatusNotFound, "Not Found")
+		restWriteError(w, http.StatusNotFound, "Not Found")
 	}
 }
 
-// pathWords splits an escaped URL path into its unescaped segments, so a
+// restPathWords splits an escaped URL path into its unescaped segments, so a
 // value holding a slash or a space (escaped) stays one word.
-func pathWords(escaped string) ([]string, error) {
+func restPathWords(escaped string) ([]string, error) {
 	segs := strings.Split(strings.Trim(escaped, "/"), "/")
 	words := make([]string, 0, len(segs))
 	for _, s := range segs {
@@ -189,7 +228,7 @@ func pathWords(escaped string) ([]string, error) {
 	return words, nil
 }
 
-func newID() string {
+func restNewID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -204,20 +243,20 @@ func (a *restAPI) conf(w http.ResponseWriter, r *http.Request, user string, rest
 		case http.MethodGet:
 			a.confList(w)
 		default:
-			writeError(w, http.StatusNotFound, "Not Found")
+			restWriteError(w, http.StatusNotFound, "Not Found")
 		}
 		return
 	}
 	c := a.acquireConf(rest[0])
 	if c == nil {
-		writeError(w, http.StatusNotFound, "Configuration session "+rest[0]+" not found")
+		restWriteError(w, http.StatusNotFound, "Configuration session "+rest[0]+" not found")
 		return
 	}
 	defer a.releaseConf(c)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.isEnded(a) {
-		writeError(w, http.StatusNotFound, "Configuration session "+rest[0]+" not found")
+		restWriteError(w, http.StatusNotFound, "Configuration session "+rest[0]+" not found")
 		return
 	}
 	action, words := "", rest[1:]
@@ -230,41 +269,41 @@ func (a *restAPI) conf(w http.ResponseWriter, r *http.Request, user string, rest
 		w.WriteHeader(http.StatusOK)
 	case action == "set" && r.Method == http.MethodPut && len(words) > 0:
 		if err := c.sess.Set(words); err != nil {
-			configError(w, err)
+			restConfigError(w, err)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	case action == "delete" && r.Method == http.MethodPut && len(words) > 0:
 		if err := c.sess.Delete(words); err != nil {
-			configError(w, err)
+			restConfigError(w, err)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	case action == "show" && r.Method == http.MethodGet:
 		text, err := c.sess.Show(words)
 		if err != nil {
-			configError(w, err)
+			restConfigError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"message": text})
+		restWriteJSON(w, http.StatusOK, map[string]string{"message": text})
 	case action == "commit" && r.Method == http.MethodPost && len(words) == 0:
 		a.confCommit(w, c)
 	case action == "save" && r.Method == http.MethodPost && len(words) == 0:
 		if err := a.dev.Save(); err != nil {
-			writeError(w, http.StatusInternalServerError, "save: "+err.Error())
+			restWriteError(w, http.StatusInternalServerError, "save: "+err.Error())
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"message": "Saving configuration to '/config/config.boot'...\nDone"})
+		restWriteJSON(w, http.StatusOK, map[string]string{"message": "Saving configuration to '/config/config.boot'...\nDone"})
 	case action == "discard" && r.Method == http.MethodPost && len(words) == 0:
 		c.sess.Discard()
 		w.WriteHeader(http.StatusOK)
 	default:
-		writeError(w, http.StatusNotFound, "Not Found")
+		restWriteError(w, http.StatusNotFound, "Not Found")
 	}
 }
 
 func (a *restAPI) confOpen(w http.ResponseWriter, user string) {
-	c := &restConf{id: newID(), user: user, started: time.Now(), sess: a.open(user)}
+	c := &restConf{id: restNewID(), user: user, started: time.Now(), sess: a.open(user)}
 	c.lastUsed = c.started
 	a.mu.Lock()
 	a.confs[c.id] = c
@@ -305,7 +344,7 @@ func (a *restAPI) confList(w http.ResponseWriter) {
 			ID: c.id, Username: c.user, Started: c.started.UTC().Format(time.RFC3339), Modified: modified,
 		})
 	}
-	writeJSON(w, http.StatusOK, out)
+	restWriteJSON(w, http.StatusOK, out)
 }
 
 // confCommit commits the session. The commit runs on the API's base
@@ -313,13 +352,13 @@ func (a *restAPI) confList(w http.ResponseWriter) {
 // abort it halfway.
 func (a *restAPI) confCommit(w http.ResponseWriter, c *restConf) {
 	if !c.sess.Changed() {
-		writeError(w, http.StatusBadRequest, ": No configuration changes to commit")
+		restWriteError(w, http.StatusBadRequest, ": No configuration changes to commit")
 		return
 	}
 	var lines []string
 	err := c.sess.Commit(a.base, func(line string) { lines = append(lines, line) })
-	if h := a.o.Hooks; h != nil && h.DuringCommit != nil && !h.DuringCommit() {
-		dropConnection(w)
+	if a.o.Faults.DropInCommit() {
+		restDropConnection(w)
 		return
 	}
 	if err != nil {
@@ -327,14 +366,14 @@ func (a *restAPI) confCommit(w http.ResponseWriter, c *restConf) {
 		if len(lines) > 0 {
 			msg = strings.Join(lines, "\n")
 		}
-		writeError(w, http.StatusBadRequest, ": "+msg)
+		restWriteError(w, http.StatusBadRequest, ": "+msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": strings.Join(lines, "\n")})
+	restWriteJSON(w, http.StatusOK, map[string]string{"message": strings.Join(lines, "\n")})
 }
 
-// dropConnection closes the client's connection without an answer.
-func dropConnection(w http.ResponseWriter) {
+// restDropConnection closes the client's connection without an answer.
+func restDropConnection(w http.ResponseWriter) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			conn.Close()
@@ -382,14 +421,14 @@ func (a *restAPI) endConf(c *restConf) {
 func (a *restAPI) op(w http.ResponseWriter, r *http.Request, rest []string) {
 	if r.Method == http.MethodPost {
 		if len(rest) == 0 {
-			writeError(w, http.StatusBadRequest, ": no command given")
+			restWriteError(w, http.StatusBadRequest, ": no command given")
 			return
 		}
 		a.opStart(w, rest)
 		return
 	}
 	if len(rest) != 1 {
-		writeError(w, http.StatusNotFound, "Not Found")
+		restWriteError(w, http.StatusNotFound, "Not Found")
 		return
 	}
 	a.mu.Lock()
@@ -400,7 +439,7 @@ func (a *restAPI) op(w http.ResponseWriter, r *http.Request, rest []string) {
 	}
 	a.mu.Unlock()
 	if o == nil {
-		writeError(w, http.StatusNotFound, "Operational command "+rest[0]+" not found")
+		restWriteError(w, http.StatusNotFound, "Operational command "+rest[0]+" not found")
 		return
 	}
 	defer func() {
@@ -411,11 +450,14 @@ func (a *restAPI) op(w http.ResponseWriter, r *http.Request, rest []string) {
 	}()
 	switch r.Method {
 	case http.MethodGet:
-		o.mu.Lock()
-		chunk, done := o.buf.String(), o.done
-		o.buf.Reset()
-		o.mu.Unlock()
+		chunk, done, drop := o.take()
 		switch {
+		case drop:
+			// The command stays listed and every later GET drops too
+			// (an HTTP client retries a GET once on a fresh
+			// connection), until DELETE or the idle reaper ends it.
+			o.cancel()
+			restDropConnection(w)
 		case chunk != "":
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusOK)
@@ -432,13 +474,16 @@ func (a *restAPI) op(w http.ResponseWriter, r *http.Request, rest []string) {
 		a.mu.Unlock()
 		w.WriteHeader(http.StatusOK)
 	default:
-		writeError(w, http.StatusNotFound, "Not Found")
+		restWriteError(w, http.StatusNotFound, "Not Found")
 	}
 }
 
 func (a *restAPI) opStart(w http.ResponseWriter, words []string) {
 	ctx, cancel := context.WithCancel(a.base)
-	o := &restOp{id: newID(), command: strings.Join(words, " "), cancel: cancel, lastUsed: time.Now()}
+	o := &restOp{
+		id: restNewID(), command: strings.Join(words, " "), cancel: cancel,
+		lastUsed: time.Now(), dropAfter: a.o.Faults.DropAfterLines(),
+	}
 	a.mu.Lock()
 	a.ops[o.id] = o
 	a.mu.Unlock()
@@ -446,16 +491,14 @@ func (a *restAPI) opStart(w http.ResponseWriter, words []string) {
 		defer cancel()
 		err := a.dev.Op(ctx, words, func(line string) {
 			o.mu.Lock()
-			o.buf.WriteString(line)
-			o.buf.WriteByte('\n')
+			o.buf = append(append(o.buf, line...), '\n')
 			o.mu.Unlock()
 		})
 		o.mu.Lock()
 		// A command stopped by DELETE or by the idle reaper ends quietly;
 		// any other error is part of its output, as on the console.
 		if err != nil && ctx.Err() == nil {
-			o.buf.WriteString(err.Error())
-			o.buf.WriteByte('\n')
+			o.buf = append(append(o.buf, err.Error()...), '\n')
 		}
 		o.done = true
 		o.mu.Unlock()
@@ -520,6 +563,7 @@ func serveREST(ctx context.Context, api *restAPI, addr string, tlsCfg *tls.Confi
 	if err != nil {
 		return "", nil, fmt.Errorf("%w on %s: %v", ErrRESTListen, addr, err)
 	}
+	ln = restRefusingListener{Listener: ln, faults: api.o.Faults}
 	srv := &http.Server{
 		Handler:           api,
 		TLSConfig:         tlsCfg.Clone(),
@@ -557,4 +601,21 @@ func serveREST(ctx context.Context, api *restAPI, addr string, tlsCfg *tls.Confi
 	}
 	context.AfterFunc(ctx, stop)
 	return "https://" + ln.Addr().String(), stop, nil
+}
+
+// restRefusingListener closes new connections at once while the Refuse knob is
+// on, as a device whose HTTPS service is down.
+type restRefusingListener struct {
+	net.Listener
+	faults *lab.Faults
+}
+
+func (l restRefusingListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil || !l.faults.Refuse() {
+			return c, err
+		}
+		c.Close()
+	}
 }

@@ -1,0 +1,348 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+type vyTokKind uint8
+
+const (
+	vyTokEOF vyTokKind = iota
+	vyTokWord
+	vyTokLBrace
+	vyTokRBrace
+	vyTokSemi
+	vyTokNewline
+	vyTokComment
+)
+
+// vyTok is one curly-form token. b is the word (unescaped) or the comment
+// text without delimiters; raw is the comment as written, for Meta.
+type vyTok struct {
+	kind      vyTokKind
+	line, col int
+	b         []byte
+	raw       []byte
+	quoted    bool
+}
+
+// vyCurly is the curly-form lexer and parser state.
+type vyCurly struct {
+	file      string
+	src       []byte
+	pos       int
+	line      int
+	lineStart int
+}
+
+func (p *vyCurly) errAt(line, col int, format string, args ...any) *ParseError {
+	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// next returns the next token. Whitespace other than newline is skipped;
+// the parser decides whether a newline matters.
+func (p *vyCurly) next() (vyTok, error) {
+	src := p.src
+	for p.pos < len(src) {
+		c := src[p.pos]
+		if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
+			break
+		}
+		p.pos++
+	}
+	t := vyTok{line: p.line, col: p.pos - p.lineStart + 1}
+	if p.pos >= len(src) {
+		return t, nil
+	}
+	start := p.pos
+	switch c := src[start]; c {
+	case '\n':
+		p.pos++
+		p.line++
+		p.lineStart = p.pos
+		t.kind = vyTokNewline
+	case '{':
+		p.pos++
+		t.kind = vyTokLBrace
+	case '}':
+		p.pos++
+		t.kind = vyTokRBrace
+	case ';':
+		p.pos++
+		t.kind = vyTokSemi
+	case '"', '\'':
+		b, err := p.quoted(c, t)
+		if err != nil {
+			return t, err
+		}
+		t.kind, t.b, t.quoted = vyTokWord, b, true
+	default:
+		if c == '/' && start+1 < len(src) && (src[start+1] == '*' || src[start+1] == '/') {
+			return p.comment(t)
+		}
+		i := start
+		for i < len(src) && !vyCurlyStop(src[i]) {
+			i++
+		}
+		p.pos = i
+		t.kind, t.b = vyTokWord, src[start:i]
+	}
+	return t, nil
+}
+
+// vyCurlyStop reports whether c ends a bare word.
+func vyCurlyStop(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\v', '\f', '\n', '{', '}', ';':
+		return true
+	}
+	return false
+}
+
+// quoted reads a string opened by q at t; it may span lines.
+func (p *vyCurly) quoted(q byte, t vyTok) ([]byte, error) {
+	src := p.src
+	i := p.pos + 1
+	esc := false
+	for {
+		if i >= len(src) {
+			return nil, p.errAt(t.line, t.col, "unterminated string opened at line %d", t.line)
+		}
+		c := src[i]
+		if c == q {
+			break
+		}
+		switch c {
+		case '\\':
+			esc = true
+			if i+1 < len(src) && src[i+1] == '\n' {
+				p.line++
+				p.lineStart = i + 2
+			}
+			i += 2
+			continue
+		case '\n':
+			p.line++
+			p.lineStart = i + 1
+		}
+		i++
+	}
+	body := src[p.pos+1 : i]
+	p.pos = i + 1
+	if !esc {
+		return body, nil
+	}
+	return vyUnescape(body), nil
+}
+
+// vyUnescape resolves \\ \" \' \n \t; any other backslash is kept as
+// written, so that odd text survives a round trip.
+func vyUnescape(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' || i+1 >= len(b) {
+			out = append(out, c)
+			continue
+		}
+		switch n := b[i+1]; n {
+		case '\\', '"', '\'':
+			out = append(out, n)
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		default:
+			out = append(out, c, n)
+		}
+		i++
+	}
+	return out
+}
+
+// comment reads a `/* */` or `//` comment starting at p.pos.
+func (p *vyCurly) comment(t vyTok) (vyTok, error) {
+	src := p.src
+	start := p.pos
+	t.kind = vyTokComment
+	if src[start+1] == '/' {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		t.raw = bytes.TrimRight(src[start:end], " \t\r")
+		t.b = bytes.TrimSpace(src[start+2 : end])
+		p.pos = end
+		return t, nil
+	}
+	end := bytes.Index(src[start+2:], []byte("*/"))
+	if end < 0 {
+		return t, p.errAt(t.line, t.col, "unterminated comment opened at line %d", t.line)
+	}
+	end += start + 2
+	body := src[start+2 : end]
+	if n := bytes.Count(body, []byte{'\n'}); n > 0 {
+		p.line += n
+		p.lineStart = start + 2 + bytes.LastIndexByte(body, '\n') + 1
+	}
+	p.pos = end + 2
+	t.raw = src[start:p.pos]
+	t.b = bytes.TrimSpace(body)
+	return t, nil
+}
+
+// vyFrame is an open block: the node it fills and what opened it.
+type vyFrame struct {
+	node *Node
+	top  bool // node is a top-level node
+	name string
+	line int
+}
+
+// vyParseCurly parses the curly-brace form.
+func vyParseCurly(file string, src []byte) (*Tree, error) {
+	p := &vyCurly{file: file, src: src, line: 1}
+	b := newVyBuilder()
+	t := &Tree{Family: Vyatta, Root: b.root}
+	var (
+		words   []vyTok
+		pending []vyTok
+		stack   []vyFrame
+	)
+	cur, top := b.root, false
+	for {
+		tok, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		switch tok.kind {
+		case vyTokWord:
+			words = append(words, tok)
+		case vyTokNewline, vyTokSemi:
+			if len(words) > 0 {
+				if err := p.leaf(b, cur, top, words, pending); err != nil {
+					return nil, err
+				}
+				words, pending = words[:0], pending[:0]
+			}
+		case vyTokComment:
+			if vyIsMeta(string(tok.b)) {
+				t.Meta = append(t.Meta, string(tok.raw))
+			} else {
+				pending = append(pending, tok)
+			}
+		case vyTokLBrace:
+			fr, err := p.open(b, cur, words, tok)
+			if err != nil {
+				return nil, err
+			}
+			vyAttach(fr.node, pending)
+			words, pending = words[:0], pending[:0]
+			stack = append(stack, fr)
+			cur, top = fr.node, fr.top
+		case vyTokRBrace:
+			if len(words) > 0 {
+				if err := p.leaf(b, cur, top, words, pending); err != nil {
+					return nil, err
+				}
+				words = words[:0]
+			}
+			if len(stack) == 0 {
+				return nil, p.errAt(tok.line, tok.col, "unexpected '}'")
+			}
+			// A comment just before `}` belongs to no node: it is dropped.
+			pending = pending[:0]
+			stack = stack[:len(stack)-1]
+			cur, top = b.root, false
+			if len(stack) > 0 {
+				cur, top = stack[len(stack)-1].node, stack[len(stack)-1].top
+			}
+		case vyTokEOF:
+			if len(words) > 0 {
+				if err := p.leaf(b, cur, top, words, pending); err != nil {
+					return nil, err
+				}
+				pending = pending[:0]
+			}
+			if len(stack) > 0 {
+				fr := stack[len(stack)-1]
+				return nil, p.errAt(tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.name, fr.line)
+			}
+			for _, c := range pending {
+				t.Meta = append(t.Meta, string(c.raw))
+			}
+			vyFinish(b.root, false)
+			return t, nil
+		}
+	}
+}
+
+// open handles `name {` and `name tag {`.
+func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyFrame, error) {
+	switch {
+	case len(words) == 0:
+		return vyFrame{}, p.errAt(brace.line, brace.col, "unexpected '{'")
+	case len(words) > 2:
+		return vyFrame{}, p.errAt(words[2].line, words[2].col, "expected '{' after '%s %s'", words[0].b, words[1].b)
+	}
+	for _, w := range words {
+		if len(w.b) == 0 {
+			return vyFrame{}, p.errAt(w.line, w.col, "expected a name, found an empty string")
+		}
+	}
+	w0 := words[0]
+	n, _ := b.child(cur, b.intern(w0.b), w0.line)
+	fr := vyFrame{node: n, top: cur == b.root, name: string(w0.b), line: w0.line}
+	if len(words) == 2 {
+		n.Tag = true
+		w1 := words[1]
+		fr.node, _ = b.child(n, b.intern(w1.b), w1.line)
+		fr.top = false
+		fr.name += " " + string(w1.b)
+	}
+	return fr, nil
+}
+
+// leaf handles a statement without braces: `name`, `name value`, the 5600
+// bare tag line `loopback lo`, and the odd `name two words` (one value).
+func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok) error {
+	w0 := words[0]
+	if len(w0.b) == 0 {
+		return p.errAt(w0.line, w0.col, "expected a name, found an empty string")
+	}
+	name := b.intern(w0.b)
+	n, created := b.child(cur, name, w0.line)
+	switch {
+	case len(words) == 1:
+		if created {
+			n.Leaf = true
+		}
+	case len(words) == 2 && !words[1].quoted && vyBareTag(cur, top, name):
+		n.Tag = true
+		n, _ = b.child(n, b.intern(words[1].b), words[1].line)
+	default:
+		n.Leaf = true
+		if len(words) == 2 {
+			n.Values = append(n.Values, string(words[1].b))
+		} else {
+			parts := make([]string, 0, len(words)-1)
+			for _, w := range words[1:] {
+				parts = append(parts, string(w.b))
+			}
+			n.Values = append(n.Values, strings.Join(parts, " "))
+		}
+	}
+	vyAttach(n, pending)
+	return nil
+}
+
+// vyAttach gives the comments read before a statement to its node.
+func vyAttach(n *Node, comments []vyTok) {
+	for _, c := range comments {
+		vyAddComment(n, string(c.b))
+	}
+}

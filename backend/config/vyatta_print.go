@@ -1,0 +1,286 @@
+package config
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// vyIndent is one level of curly-form indentation (VyOS style).
+const vyIndent = "    "
+
+// vyPrinter writes lines through one buffer; bufio keeps the first write
+// error, reported by Flush.
+type vyPrinter struct {
+	w    *bufio.Writer
+	buf  []byte
+	mask bool
+}
+
+func (p *vyPrinter) indent(depth int) {
+	for range depth {
+		p.buf = append(p.buf, vyIndent...)
+	}
+}
+
+func (p *vyPrinter) endLine() {
+	p.buf = append(p.buf, '\n')
+	if len(p.buf) >= 32<<10 {
+		p.flushBuf()
+	}
+}
+
+func (p *vyPrinter) flushBuf() {
+	_, _ = p.w.Write(p.buf) // the error sticks in bufio and comes back from Flush
+	p.buf = p.buf[:0]
+}
+
+func (p *vyPrinter) finish() error {
+	p.flushBuf()
+	return p.w.Flush()
+}
+
+func (p *vyPrinter) value(n *Node, v string) string {
+	if p.mask && n.Secret {
+		return Mask
+	}
+	return v
+}
+
+// WriteCurly prints t in the curly-brace form: 4-space indent, tag nodes as
+// `ethernet eth0 {`, values quoted only when they must be, comments as
+// `/* */` before their node, Meta lines last.
+func WriteCurly(w io.Writer, t *Tree, o PrintOptions) error {
+	if t == nil || t.Root == nil {
+		return errVyNilTree
+	}
+	p := &vyPrinter{w: bufio.NewWriter(w), mask: o.MaskSecrets}
+	for _, c := range t.Root.Children {
+		p.curlyNode(t.Root, true, c, 0, "")
+	}
+	for _, m := range t.Meta {
+		p.buf = append(p.buf, m...)
+		p.endLine()
+	}
+	return p.finish()
+}
+
+// curlyNode prints n, a child of parent. pre is the tag node's name when n
+// is printed as a tag value (`ethernet eth0 {`).
+func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, pre string) {
+	if n.Comment != "" {
+		// One comment per line keeps the indent; they join back on reading.
+		for _, line := range strings.Split(n.Comment, "\n") {
+			p.indent(depth)
+			p.buf = append(p.buf, "/* "...)
+			p.buf = append(p.buf, strings.ReplaceAll(line, "*/", "* /")...)
+			p.buf = append(p.buf, " */"...)
+			p.endLine()
+		}
+	}
+	head := pre + vyCurlyWord(n.Name, false)
+	nTop := depth == 0 && pre == ""
+	// A value that would read back as a bare tag line must be quoted.
+	force := pre == "" && vyBareTag(parent, parentTop, n.Name)
+	for _, v := range n.Values {
+		p.indent(depth)
+		p.buf = append(p.buf, head...)
+		p.buf = append(p.buf, ' ')
+		p.buf = append(p.buf, vyCurlyWord(p.value(n, v), force)...)
+		p.endLine()
+	}
+	switch {
+	case len(n.Children) > 0 && pre == "" && n.Tag && vyTagPrintable(n):
+		for _, c := range n.Children {
+			p.curlyNode(n, nTop, c, depth, head+" ")
+		}
+	case len(n.Children) > 0:
+		p.indent(depth)
+		p.buf = append(p.buf, head...)
+		p.buf = append(p.buf, " {"...)
+		p.endLine()
+		for _, c := range n.Children {
+			p.curlyNode(n, nTop, c, depth+1, "")
+		}
+		p.indent(depth)
+		p.buf = append(p.buf, '}')
+		p.endLine()
+	case len(n.Values) > 0:
+	case n.Leaf && pre == "":
+		p.indent(depth)
+		p.buf = append(p.buf, head...)
+		p.endLine()
+	default:
+		// A tag value without braces would read back as a value.
+		p.indent(depth)
+		p.buf = append(p.buf, head...)
+		p.buf = append(p.buf, " {"...)
+		p.endLine()
+		p.indent(depth)
+		p.buf = append(p.buf, '}')
+		p.endLine()
+	}
+}
+
+// vyTagPrintable reports whether n's children can be printed as tag values:
+// `name child {` has no room for the child's own values.
+func vyTagPrintable(n *Node) bool {
+	for _, c := range n.Children {
+		if len(c.Values) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// vyCurlyWord returns s as a curly-form word: bare when it reads back the
+// same, else double-quoted with backslash escapes.
+func vyCurlyWord(s string, force bool) string {
+	if !force && !vyCurlyNeedsQuote(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func vyCurlyNeedsQuote(s string) bool {
+	if s == "" || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c <= ' ' || c == 0x7f:
+			return true
+		case c == '*' || c == '{' || c == '}' || c == ';' || c == '\'' || c == '"' || c == '\\':
+			return true
+		}
+	}
+	return false
+}
+
+// WriteSet prints t as set commands, one per leaf value, values
+// single-quoted like VyOS (an embedded quote as '\''), valueless leaves and
+// empty nodes as the path alone. Meta is not printed: the set form has none.
+func WriteSet(w io.Writer, t *Tree, o PrintOptions) error {
+	if t == nil || t.Root == nil {
+		return errVyNilTree
+	}
+	p := &vyPrinter{w: bufio.NewWriter(w), mask: o.MaskSecrets}
+	prefix := make([]byte, 0, 256)
+	prefix = append(prefix, "set"...)
+	for _, c := range t.Root.Children {
+		prefix = p.setNode(prefix, c)
+	}
+	return p.finish()
+}
+
+// setNode prints n below the path prefix and returns prefix unchanged (its
+// backing array may have grown).
+func (p *vyPrinter) setNode(prefix []byte, n *Node) []byte {
+	base := len(prefix)
+	comment := n.Comment
+	if len(n.Values) == 0 && len(n.Children) == 0 {
+		p.buf = append(p.buf, prefix...)
+		p.buf = append(p.buf, ' ')
+		p.buf = vyAppendSetFinal(p.buf, n.Name)
+		p.setComment(comment)
+		p.endLine()
+		return prefix
+	}
+	prefix = append(prefix, ' ')
+	prefix = vyAppendSetWord(prefix, n.Name)
+	for _, v := range n.Values {
+		p.buf = append(p.buf, prefix...)
+		p.buf = append(p.buf, ' ')
+		p.buf = vyAppendSetQuoted(p.buf, p.value(n, v))
+		p.setComment(comment)
+		comment = ""
+		p.endLine()
+	}
+	for _, c := range n.Children {
+		prefix = p.setNode(prefix, c)
+	}
+	return prefix[:base]
+}
+
+// setComment ends a line with the node's comment, on one line.
+func (p *vyPrinter) setComment(c string) {
+	if c == "" {
+		return
+	}
+	p.buf = append(p.buf, " # "...)
+	p.buf = append(p.buf, strings.Join(strings.Fields(c), " ")...)
+}
+
+// vyAppendSetQuoted appends s single-quoted, an embedded quote as '\''.
+func vyAppendSetQuoted(b []byte, s string) []byte {
+	b = append(b, '\'')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			b = append(b, `'\''`...)
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '\'')
+}
+
+// vyAppendSetWord appends a path word that has more words after it:
+// quoted when it holds blanks, quotes or backslashes.
+func vyAppendSetWord(b []byte, s string) []byte {
+	if !vySetNeedsQuote(s) {
+		return append(b, s...)
+	}
+	return vyAppendSetQuoted(b, s)
+}
+
+// vyAppendSetFinal appends the last word of a valueless path. Quoting it
+// would make it a value, so special bytes are escaped with a backslash.
+func vyAppendSetFinal(b []byte, s string) []byte {
+	if !vySetNeedsQuote(s) {
+		return append(b, s...)
+	}
+	if s == "" {
+		return append(b, "''"...)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if vySetSpecial(c) || i == 0 && c == '#' {
+			b = append(b, '\\')
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+func vySetNeedsQuote(s string) bool {
+	if s == "" || s[0] == '#' {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if vySetSpecial(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func vySetSpecial(c byte) bool {
+	return c < ' ' || c == ' ' || c == '\'' || c == '"' || c == '\\' || c == 0x7f
+}

@@ -1,0 +1,251 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// vySet is the set-form lexer state. Words follow shell rules, as the
+// lines are commands: 'single' quotes take everything literally (an
+// embedded quote is written '\''), "double" quotes take backslash escapes,
+// a backslash outside quotes escapes the next byte, and ` #` starts a
+// comment.
+type vySet struct {
+	file      string
+	src       []byte
+	pos       int
+	line      int
+	lineStart int
+	buf       []byte // the words of the current line, unquoted
+}
+
+// vySetWord is one word of a line: buf[start:end].
+type vySetWord struct {
+	start, end int
+	quoted     bool
+	line, col  int
+}
+
+func (p *vySet) errAt(line, col int, format string, args ...any) *ParseError {
+	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func vySetBlank(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// vyParseSet parses the set form.
+func vyParseSet(file string, src []byte) (*Tree, error) {
+	p := &vySet{file: file, src: src, line: 1}
+	b := newVyBuilder()
+	var (
+		words []vySetWord
+		names []string
+	)
+	for p.pos < len(src) {
+		var comment []byte
+		words = words[:0]
+		p.buf = p.buf[:0]
+		// Read one line: words up to an unquoted newline or a comment.
+		for p.pos < len(src) {
+			c := src[p.pos]
+			switch {
+			case vySetBlank(c):
+				p.pos++
+				continue
+			case c == '\n':
+			case c == '#':
+				end := bytes.IndexByte(src[p.pos:], '\n')
+				if end < 0 {
+					end = len(src) - p.pos
+				}
+				comment = bytes.TrimSpace(src[p.pos+1 : p.pos+end])
+				p.pos += end
+				continue
+			default:
+				w, err := p.word()
+				if err != nil {
+					return nil, err
+				}
+				words = append(words, w)
+				continue
+			}
+			break
+		}
+		if p.pos < len(src) { // at the newline
+			p.pos++
+			p.line++
+			p.lineStart = p.pos
+		}
+		if len(words) == 0 {
+			continue
+		}
+		if w := words[0]; w.quoted || string(p.buf[w.start:w.end]) != "set" {
+			return nil, p.errAt(w.line, w.col, "expected 'set'")
+		}
+		if len(words) == 1 {
+			w := words[0]
+			return nil, p.errAt(w.line, w.col, "expected a path after 'set'")
+		}
+		var err error
+		if names, err = p.apply(b, words[1:], comment, names); err != nil {
+			return nil, err
+		}
+	}
+	vyFinish(b.root, true)
+	return &Tree{Family: Vyatta, Root: b.root}, nil
+}
+
+// apply adds one set line to the tree. By the convention of `show
+// configuration commands` a quoted last word is a value of the word before
+// it and an unquoted one is a path word; hand-written files break it, so
+// values are folded where a node would otherwise hold both values and
+// valueless children.
+func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment []byte, names []string) ([]string, error) {
+	last := path[len(path)-1]
+	valueMode := last.quoted && len(path) >= 2
+	chain := path[:len(path)-1]
+	names = names[:0]
+	cur := b.root
+	for _, w := range chain {
+		if w.end == w.start {
+			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
+		}
+		name := b.intern(p.buf[w.start:w.end])
+		cur, _ = b.child(cur, name, path[0].line)
+		names = append(names, name)
+	}
+	text := p.buf[last.start:last.end]
+	var target *Node
+	switch {
+	case valueMode:
+		target = cur
+		if len(cur.Children) > 0 && vyAllBare(cur.Children) {
+			for _, c := range cur.Children {
+				cur.Values = append(cur.Values, c.Name)
+			}
+			b.dropChildren(cur)
+		}
+		cur.Values = append(cur.Values, string(text))
+		cur.Leaf = true
+	case cur != b.root && (len(cur.Values) > 0 || vyIsSecret(cur.Name, names[:len(names)-1])):
+		// An unquoted value after a leaf that has values, or after a
+		// secret: a value, or a password would show as a node name.
+		target = cur
+		cur.Values = append(cur.Values, string(text))
+		cur.Leaf = true
+	default:
+		if len(text) == 0 {
+			return names, p.errAt(last.line, last.col, "expected a name, found an empty string")
+		}
+		n, created := b.child(cur, b.intern(text), path[0].line)
+		if created {
+			n.Leaf = true
+		}
+		target = n
+	}
+	if len(comment) > 0 {
+		vyAddComment(target, string(comment))
+	}
+	return names, nil
+}
+
+// vyAllBare reports whether every node is a valueless, childless node:
+// unquoted values of a hand-written multi-value leaf.
+func vyAllBare(ns []*Node) bool {
+	for _, n := range ns {
+		if len(n.Values) > 0 || len(n.Children) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// word reads one word into p.buf.
+func (p *vySet) word() (vySetWord, error) {
+	src := p.src
+	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1}
+	for p.pos < len(src) {
+		c := src[p.pos]
+		if vySetBlank(c) || c == '\n' {
+			break
+		}
+		switch c {
+		case '\'', '"':
+			ok, err := p.segment(c)
+			if err != nil {
+				return w, err
+			}
+			if ok {
+				w.quoted = true
+				continue
+			}
+			if len(p.buf) == w.start {
+				return w, p.errAt(w.line, w.col, "unterminated string opened at line %d", w.line)
+			}
+			// A stray quote glued to a word that never closes is kept as
+			// a character: real files carry such typos.
+			p.buf = append(p.buf, c)
+			p.pos++
+		case '\\':
+			if p.pos+1 < len(src) {
+				p.newlineAt(p.pos + 1)
+				p.buf = append(p.buf, src[p.pos+1])
+				p.pos += 2
+			} else {
+				p.buf = append(p.buf, c)
+				p.pos++
+			}
+		default:
+			p.buf = append(p.buf, c)
+			p.pos++
+		}
+	}
+	w.end = len(p.buf)
+	return w, nil
+}
+
+// newlineAt counts a newline at i that is part of a word.
+func (p *vySet) newlineAt(i int) {
+	if p.src[i] == '\n' {
+		p.line++
+		p.lineStart = i + 1
+	}
+}
+
+// segment reads a quoted segment opened by q at p.pos into p.buf; ok is
+// false, with nothing consumed, when it is never closed.
+func (p *vySet) segment(q byte) (ok bool, err error) {
+	src := p.src
+	i := p.pos + 1
+	if q == '\'' {
+		end := bytes.IndexByte(src[i:], '\'')
+		if end < 0 {
+			return false, nil
+		}
+		p.buf = append(p.buf, src[i:i+end]...)
+		for j := i; j < i+end; j++ {
+			p.newlineAt(j)
+		}
+		p.pos = i + end + 1
+		return true, nil
+	}
+	for j := i; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '"':
+			body := src[i:j]
+			for k := i; k < j; k++ {
+				p.newlineAt(k)
+			}
+			if bytes.IndexByte(body, '\\') >= 0 {
+				body = vyUnescape(body)
+			}
+			p.buf = append(p.buf, body...)
+			p.pos = j + 1
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,18 @@
+// Package diff owns the structural comparison of two configuration trees:
+// the list of changes (Trees, Equal), the rows of an aligned side-by-side
+// view (Rows), the text of a node's displayed lines (LineText) and the
+// plain-text writers used by `hasync diff --format` (WriteSide,
+// WriteUnified, WriteJSON).
+//
+// LEFT is always the source of a sync and RIGHT its target; Added means
+// "only on the right" and Removed "only on the left", as in `diff LEFT RIGHT`.
+//
+// Nodes are matched by name within their parent. Children sorted in natural
+// order (Vyatta) are merge-joined; unsorted children (VRP sections) are
+// matched through a map; children of an Ordered parent (VRP security-policy,
+// nat-policy) are matched by name and their longest common order is kept,
+// the other common children being reported as Moved.
+//
+// Imports: backend/config, backend/syncmap and the standard library only;
+// no Charm package, no I/O beyond the io.Writer handed to a writer.
+package diff

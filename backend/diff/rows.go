@@ -1,0 +1,401 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// Row is one displayed line of a side-by-side view, left and right aligned
+// by path.
+type Row struct {
+	Kind Kind
+	// Path of the node the line belongs to (all lines of a multi-value
+	// leaf share it).
+	Path config.Path
+	// Depth is the display depth: a Vyatta tag value ("ethernet eth0")
+	// sits at its tag node's depth, as the tag node has no row.
+	Depth int
+	// Left and Right are the indented line texts, "" when the side lacks
+	// the line.
+	Left, Right string
+	// LeftLine and RightLine are the source lines of the nodes (0 when
+	// absent or built in code).
+	LeftLine, RightLine int
+	Scope               syncmap.Scope
+	// Folded > 0: this row stands for that many unchanged rows, and Left
+	// and Right hold a short summary.
+	Folded int
+}
+
+// RowOptions control Rows.
+type RowOptions struct {
+	Options
+	// Scope decides the scope of a path; nil leaves every row Outside. The
+	// path handed to it is only valid during the call.
+	Scope func(config.Path) syncmap.Decision
+	// Context is the number of unchanged rows kept before and after a
+	// change when folding.
+	Context int
+	// Fold replaces runs of unchanged rows by one summary row.
+	Fold bool
+	// OnlyScope drops the rows whose Scope is not InScope, keeping the
+	// ancestors of the rows kept.
+	OnlyScope bool
+}
+
+// Rows returns the rows of a side-by-side view of a (left) and b (right),
+// in merged tree order: left order, right-only nodes inserted where they
+// sit on the right. A subtree on one side only gives one Added or Removed
+// row per line. A changed single-value leaf is one Changed row with both
+// texts; the values of a multi-value leaf are aligned, values on both
+// sides sharing a Same row and the others getting Added or Removed rows.
+//
+// A node moved inside an Ordered parent gives two Moved rows: a
+// placeholder at its old position holding only its first left line (Right
+// empty), and at its new position its full rows on both sides, its
+// subtree compared below it.
+func Rows(a, b *config.Tree, o RowOptions) []Row {
+	w := &rower{o: &o, fam: family(a, b)}
+	w.al = aligner{fam: w.fam, o: &w.o.Options}
+	// One walk to size the buffers beats growing them by a quarter at a
+	// time; a node has about one line, a little more on two sides.
+	n := root(a).Count()
+	n += n / 8
+	w.refs = make([]rowRef, 0, n)
+	w.pnodes = make([]pathNode, 0, n)
+	w.walk(root(a), root(b), 0, -1, -1)
+	if o.OnlyScope {
+		w.onlyScope()
+	}
+	return w.rows()
+}
+
+// rowRef is a row before its text is made, so that folded rows cost no
+// text.
+type rowRef struct {
+	l, r   *config.Node // nil: the side lacks the line
+	tag    string       // name of the tag parent, for Vyatta tag values
+	lv, rv int32        // value index on each side, -1: no value
+	depth  int32
+	pnode  int32 // index in rower.pnodes
+	parent int32 // first row of the parent node, -1 at the top
+	kind   uint8 // a Kind, kept small: there is one rowRef per line
+	scope  uint8 // a syncmap.Scope
+}
+
+// pathNode is one node on the way down; paths are rebuilt from these only
+// for rows that are shown.
+type pathNode struct {
+	name   string
+	parent int32
+}
+
+type rower struct {
+	o      *RowOptions
+	fam    config.Family
+	al     aligner
+	path   []string
+	refs   []rowRef
+	pnodes []pathNode
+}
+
+func (w *rower) scope() syncmap.Scope {
+	if w.o.Scope == nil {
+		return syncmap.Outside
+	}
+	n := len(w.path)
+	return w.o.Scope(config.Path(w.path[:n:n])).Scope
+}
+
+// walk adds the rows of the children of l and r (either may be nil).
+func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
+	start := w.al.align(l, r)
+	end := len(w.al.buf)
+	tag := tagName(w.fam, l)
+	if tag == "" {
+		tag = tagName(w.fam, r)
+	}
+	for k := start; k < end; k++ {
+		p := w.al.buf[k]
+		n := p.r
+		if n == nil {
+			n = p.l
+		}
+		pn := int32(len(w.pnodes))
+		w.pnodes = append(w.pnodes, pathNode{name: n.Name, parent: parentPN})
+		w.path = append(w.path, n.Name)
+		sc := w.scope()
+		if isTag(w.fam, n) {
+			if p.kind != pairMovedFrom {
+				w.walk(p.l, p.r, depth, parentRow, pn)
+			}
+		} else {
+			first := int32(len(w.refs))
+			w.lines(p, tag, depth, parentRow, pn, sc)
+			if p.kind != pairMovedFrom {
+				w.walk(p.l, p.r, depth+1, first, pn)
+			}
+		}
+		w.path = w.path[:len(w.path)-1]
+	}
+	w.al.buf = w.al.buf[:start]
+}
+
+// lines adds the rows of one node's own lines.
+func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc syncmap.Scope) {
+	ref := rowRef{tag: tag, lv: -1, rv: -1, depth: int32(depth), pnode: pn, parent: parentRow, scope: uint8(sc)}
+	add := func(kind Kind, l, r *config.Node, lv, rv int) {
+		ref.kind, ref.l, ref.r, ref.lv, ref.rv = uint8(kind), l, r, int32(lv), int32(rv)
+		w.refs = append(w.refs, ref)
+	}
+	switch p.kind {
+	case pairLeft:
+		for v := range max(1, len(p.l.Values)) {
+			add(Removed, p.l, nil, firstValue(p.l, v), -1)
+		}
+		return
+	case pairRight:
+		for v := range max(1, len(p.r.Values)) {
+			add(Added, nil, p.r, -1, firstValue(p.r, v))
+		}
+		return
+	case pairMovedFrom:
+		add(Moved, p.l, nil, firstValue(p.l, 0), -1)
+		return
+	}
+	first := len(w.refs)
+	l, r := p.l, p.r
+	nl, nr := len(l.Values), len(r.Values)
+	switch {
+	case nl <= 1 && nr <= 1:
+		kind := Same
+		if !w.o.valuesEqual(l, r) {
+			kind = Changed
+		}
+		add(kind, l, r, nl-1, nr-1)
+	case w.o.MaskSecrets && (l.Secret || r.Secret):
+		// Masked values all print alike: pair them by position.
+		for v := range max(nl, nr) {
+			switch {
+			case v >= nr:
+				add(Removed, l, nil, v, -1)
+			case v >= nl:
+				add(Added, nil, r, -1, v)
+			default:
+				add(Same, l, r, v, v)
+			}
+		}
+	default:
+		for _, vp := range alignValues(l.Values, r.Values) {
+			switch {
+			case vp.r < 0:
+				add(Removed, l, nil, vp.l, -1)
+			case vp.l < 0:
+				add(Added, nil, r, -1, vp.r)
+			default:
+				add(Same, l, r, vp.l, vp.r)
+			}
+		}
+	}
+	if p.kind == pairMoved {
+		w.refs[first].kind = uint8(Moved)
+	}
+}
+
+// firstValue is the value index of line v of n: -1 for a node without
+// values.
+func firstValue(n *config.Node, v int) int {
+	if len(n.Values) == 0 {
+		return -1
+	}
+	return v
+}
+
+// onlyScope keeps the in-scope rows and their ancestors.
+func (w *rower) onlyScope() {
+	keep := make([]bool, len(w.refs))
+	for i := range w.refs {
+		if syncmap.Scope(w.refs[i].scope) != syncmap.InScope {
+			continue
+		}
+		for k := int32(i); k >= 0 && !keep[k]; k = w.refs[k].parent {
+			keep[k] = true
+		}
+	}
+	out := w.refs[:0]
+	for i, ref := range w.refs {
+		if keep[i] {
+			out = append(out, ref)
+		}
+	}
+	w.refs = out
+}
+
+// rows makes the text of the rows shown, folding unchanged runs.
+func (w *rower) rows() []Row {
+	refs := w.refs
+	ctx := max(0, w.o.Context)
+	var out []Row
+	if !w.o.Fold {
+		out = make([]Row, 0, len(refs))
+	}
+	for i := 0; i < len(refs); {
+		if !w.o.Fold || Kind(refs[i].kind) != Same {
+			out = append(out, w.row(&refs[i]))
+			i++
+			continue
+		}
+		e := i
+		for e < len(refs) && Kind(refs[e].kind) == Same {
+			e++
+		}
+		head, tail := ctx, ctx
+		if i == 0 {
+			head = 0
+		}
+		if e == len(refs) {
+			tail = 0
+		}
+		hidden := e - i - head - tail
+		if hidden < 2 {
+			head, hidden = e-i, 0 // folding would save nothing
+		}
+		for k := i; k < i+head; k++ {
+			out = append(out, w.row(&refs[k]))
+		}
+		if hidden > 0 {
+			out = append(out, w.folded(&refs[i+head], hidden))
+			for k := e - tail; k < e; k++ {
+				out = append(out, w.row(&refs[k]))
+			}
+		}
+		i = e
+	}
+	return out
+}
+
+func (w *rower) row(ref *rowRef) Row {
+	row := Row{Kind: Kind(ref.kind), Path: w.pathOf(ref.pnode), Depth: int(ref.depth), Scope: syncmap.Scope(ref.scope)}
+	mask := w.o.MaskSecrets
+	if ref.l != nil {
+		row.Left = w.text(ref.l, ref.tag, ref.lv, ref.depth, mask)
+		row.LeftLine = ref.l.Line
+	}
+	if ref.r != nil {
+		if Kind(ref.kind) == Same && ref.l != nil && ref.l.Secret == ref.r.Secret {
+			row.Right = row.Left // same node, same values: same text
+		} else {
+			row.Right = w.text(ref.r, ref.tag, ref.rv, ref.depth, mask)
+		}
+		row.RightLine = ref.r.Line
+	}
+	return row
+}
+
+func (w *rower) text(n *config.Node, tag string, v, depth int32, mask bool) string {
+	var b strings.Builder
+	writeIndent(&b, w.fam, int(depth))
+	writeLine(&b, w.fam, tag, n, int(v), mask)
+	return b.String()
+}
+
+func (w *rower) folded(first *rowRef, n int) Row {
+	summary := fmt.Sprintf("… %d unchanged lines", n)
+	row := Row{Kind: Same, Path: w.pathOf(first.pnode), Depth: int(first.depth), Left: summary, Right: summary, Folded: n}
+	if first.l != nil {
+		row.LeftLine = first.l.Line
+	}
+	if first.r != nil {
+		row.RightLine = first.r.Line
+	}
+	return row
+}
+
+func (w *rower) pathOf(pn int32) config.Path {
+	n := 0
+	for k := pn; k >= 0; k = w.pnodes[k].parent {
+		n++
+	}
+	p := make(config.Path, n)
+	for k := pn; k >= 0; k = w.pnodes[k].parent {
+		n--
+		p[n] = w.pnodes[k].name
+	}
+	return p
+}
+
+// valuePair is one line of an aligned multi-value leaf: indexes into the
+// left and right values, -1 on the side that lacks it.
+type valuePair struct{ l, r int }
+
+// alignValues aligns two value lists on one longest common subsequence
+// (values matched by text, k-th occurrence with k-th, then the longest
+// increasing run of matches); values outside it are one-sided.
+func alignValues(lv, rv []string) []valuePair {
+	matchL := make([]int, len(lv))
+	first := make(map[string][]int, len(rv))
+	for j, v := range rv {
+		first[v] = append(first[v], j)
+	}
+	for i, v := range lv {
+		matchL[i] = -1
+		if js := first[v]; len(js) > 0 {
+			matchL[i], first[v] = js[0], js[1:]
+		}
+	}
+	var tails []int
+	prev := make([]int, len(lv))
+	for i, v := range matchL {
+		prev[i] = -1
+		if v < 0 {
+			continue
+		}
+		lo, hi := 0, len(tails)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if matchL[tails[m]] < v {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo > 0 {
+			prev[i] = tails[lo-1]
+		}
+		if lo == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[lo] = i
+		}
+	}
+	anchorL := make([]int, len(lv)) // right index + 1 of an anchor, 0 if none
+	anchorR := make([]bool, len(rv))
+	if len(tails) > 0 {
+		for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
+			anchorL[i] = matchL[i] + 1
+			anchorR[matchL[i]] = true
+		}
+	}
+	out := make([]valuePair, 0, max(len(lv), len(rv)))
+	i, j := 0, 0
+	for i < len(lv) || j < len(rv) {
+		switch {
+		case i < len(lv) && anchorL[i] == 0:
+			out = append(out, valuePair{i, -1})
+			i++
+		case j < len(rv) && !anchorR[j]:
+			out = append(out, valuePair{-1, j})
+			j++
+		case i < len(lv) && j < len(rv):
+			out = append(out, valuePair{i, j})
+			i++
+			j++
+		default:
+			return out // unreachable: anchors come in pairs
+		}
+	}
+	return out
+}

@@ -1,0 +1,526 @@
+package lab
+
+import (
+	"bufio"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// ErrAuthFailed is the authentication failure the server reports.
+var ErrAuthFailed = errors.New("authentication failed")
+
+// Terminal is the interactive side of an SSH session as a device's CLI
+// sees it: lines in, text out.
+type Terminal interface {
+	io.Writer
+	// ReadLine returns the next command line without its end of line. It
+	// sends pending output first, so a prompt is seen before the read.
+	ReadLine() (string, error)
+}
+
+// Dropper is implemented by a Terminal that can cut its client's
+// connection, for the drop-in-commit fault.
+type Dropper interface {
+	Drop()
+}
+
+// Handler is the device behind an SSH server.
+type Handler interface {
+	// Exec runs one command (an SSH exec request) and returns its exit status.
+	Exec(ctx context.Context, user, cmd string, stdout, stderr io.Writer) int
+	// Shell runs the interactive CLI until logout; it returns the exit status.
+	Shell(ctx context.Context, user string, t Terminal) int
+}
+
+// SSHOptions configure an SSH server.
+type SSHOptions struct {
+	// Addr to listen on; "127.0.0.1:0" picks a free port.
+	Addr    string
+	HostKey ssh.Signer
+	// User and Password are the login accepted by password; an empty
+	// password turns password auth off.
+	User, Password string
+	// AuthorizedKeys are the client keys accepted for User.
+	AuthorizedKeys []ssh.PublicKey
+	Faults         *Faults
+	Handler        Handler
+}
+
+// SSHServer is a running SSH server on loopback.
+type SSHServer struct {
+	o       SSHOptions
+	ln      net.Listener
+	other   ssh.Signer // presented when the host key "changed"
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	conns   map[net.Conn]bool
+	closing bool
+}
+
+// ServeSSH starts an SSH server and returns once it listens.
+func ServeSSH(o SSHOptions) (*SSHServer, error) {
+	if o.HostKey == nil || o.Handler == nil {
+		return nil, errors.New("lab: SSH server needs a host key and a handler")
+	}
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	other, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("lab: ssh listen %s: %w", o.Addr, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &SSHServer{o: o, ln: ln, other: other, ctx: ctx, cancel: cancel, conns: map[net.Conn]bool{}}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// Addr is the address the server listens on (127.0.0.1:PORT).
+func (s *SSHServer) Addr() string { return s.ln.Addr().String() }
+
+// Port is the port the server listens on.
+func (s *SSHServer) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+
+// HostKey is the server's own public host key (the one for known_hosts,
+// whatever the changed-host-key fault presents).
+func (s *SSHServer) HostKey() ssh.PublicKey { return s.o.HostKey.PublicKey() }
+
+// Close stops the server and drops every connection.
+func (s *SSHServer) Close() error {
+	s.mu.Lock()
+	s.closing = true
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.cancel()
+	err := s.ln.Close()
+	s.wg.Wait()
+	return err
+}
+
+func (s *SSHServer) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		if s.o.Faults.Refuse() {
+			c.Close()
+			continue
+		}
+		s.mu.Lock()
+		if s.closing {
+			s.mu.Unlock()
+			c.Close()
+			return
+		}
+		s.conns[c] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.serveConn(c)
+			s.mu.Lock()
+			delete(s.conns, c)
+			s.mu.Unlock()
+			c.Close()
+		}()
+	}
+}
+
+func (s *SSHServer) config() *ssh.ServerConfig {
+	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_7.4p1 hasync-lab"}
+	if s.o.Password != "" {
+		cfg.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+			if s.o.Faults.FailAuth() || md.User() != s.o.User ||
+				subtle.ConstantTimeCompare(pw, []byte(s.o.Password)) != 1 {
+				return nil, ErrAuthFailed
+			}
+			return nil, nil
+		}
+	}
+	cfg.PublicKeyCallback = func(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+		if s.o.Faults.FailAuth() || md.User() != s.o.User {
+			return nil, ErrAuthFailed
+		}
+		for _, k := range s.o.AuthorizedKeys {
+			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
+				return nil, nil
+			}
+		}
+		return nil, ErrAuthFailed
+	}
+	if s.o.Faults.ChangedHostKey() {
+		cfg.AddHostKey(s.other)
+	} else {
+		cfg.AddHostKey(s.o.HostKey)
+	}
+	return cfg
+}
+
+func (s *SSHServer) serveConn(c net.Conn) {
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	sc, chans, reqs, err := ssh.NewServerConn(c, s.config())
+	if err != nil {
+		return
+	}
+	_ = c.SetDeadline(time.Time{})
+	defer sc.Close()
+	go ssh.DiscardRequests(reqs)
+	var wg sync.WaitGroup
+	for nc := range chans {
+		if nc.ChannelType() != "session" {
+			_ = nc.Reject(ssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		ch, creqs, err := nc.Accept()
+		if err != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.session(c, sc.User(), ch, creqs)
+		}()
+	}
+	wg.Wait()
+}
+
+// session serves one session channel: a pty request, then a shell or an
+// exec. The channel's context ends when the client closes it or the
+// connection goes, which stops a streaming command such as `monitor log`.
+func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-chan *ssh.Request) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	var (
+		pty     bool
+		started bool
+		done    = make(chan int, 1)
+	)
+	out := newChanWriter(ch, conn, s.o.Faults.DropAfterLines())
+	for {
+		select {
+		case code := <-done:
+			out.Flush()
+			_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(code)}))
+			_ = ch.CloseWrite()
+			ch.Close()
+			out.stop()
+			return
+		case req, ok := <-reqs:
+			if !ok {
+				// The client closed the channel: stop the command and wait
+				// for it, so nothing writes to a dead channel unseen.
+				cancel()
+				if started {
+					<-done
+				}
+				out.stop()
+				ch.Close()
+				return
+			}
+			switch req.Type {
+			case "pty-req":
+				pty = true
+				out.setCRLF(true)
+				_ = req.Reply(true, nil)
+			case "env", "window-change":
+				_ = req.Reply(true, nil)
+			case "shell", "exec":
+				if started {
+					_ = req.Reply(false, nil)
+					continue
+				}
+				started = true
+				var cmd string
+				if req.Type == "exec" {
+					var p struct{ Command string }
+					if err := ssh.Unmarshal(req.Payload, &p); err != nil {
+						_ = req.Reply(false, nil)
+						done <- 1
+						continue
+					}
+					cmd = p.Command
+				}
+				_ = req.Reply(true, nil)
+				go func() {
+					if d := s.o.Faults.Delay(); d > 0 {
+						time.Sleep(d)
+					}
+					if req.Type == "exec" {
+						done <- s.o.Handler.Exec(ctx, user, cmd, out, &crlfWriter{w: ch.Stderr(), crlf: pty})
+						return
+					}
+					t := &terminal{ch: ch, out: out, echo: pty, r: bufio.NewReader(ch)}
+					done <- s.o.Handler.Shell(ctx, user, t)
+				}()
+			default:
+				_ = req.Reply(false, nil)
+			}
+		}
+	}
+}
+
+// chanWriter buffers output to a channel and flushes it shortly after the
+// last write, so long outputs go in large packets while a slow stream is
+// still seen line by line. It counts lines for the drop fault.
+type chanWriter struct {
+	ch   ssh.Channel
+	conn net.Conn
+
+	mu        sync.Mutex
+	buf       []byte
+	crlf      bool
+	dropAfter int
+	lines     int
+	dropped   bool
+	timer     *time.Timer
+	err       error
+}
+
+const flushAfter = 20 * time.Millisecond
+
+func newChanWriter(ch ssh.Channel, conn net.Conn, dropAfter int) *chanWriter {
+	w := &chanWriter{ch: ch, conn: conn, dropAfter: dropAfter}
+	w.timer = time.AfterFunc(time.Hour, w.Flush)
+	w.timer.Stop()
+	return w
+}
+
+func (w *chanWriter) setCRLF(on bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.crlf = on
+}
+
+func (w *chanWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return 0, w.err
+	}
+	for _, b := range p {
+		if b == '\n' {
+			if w.crlf {
+				w.buf = append(w.buf, '\r')
+			}
+			w.lines++
+		}
+		w.buf = append(w.buf, b)
+		if b == '\n' && w.dropAfter > 0 && w.lines >= w.dropAfter {
+			w.flushLocked()
+			w.dropLocked()
+			return 0, w.err
+		}
+	}
+	if len(w.buf) >= 32<<10 {
+		w.flushLocked()
+	} else {
+		w.timer.Reset(flushAfter)
+	}
+	return len(p), w.err
+}
+
+// Flush sends what is buffered.
+func (w *chanWriter) Flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flushLocked()
+}
+
+func (w *chanWriter) flushLocked() {
+	if len(w.buf) == 0 || w.err != nil {
+		w.buf = w.buf[:0]
+		return
+	}
+	_, err := w.ch.Write(w.buf)
+	w.buf = w.buf[:0]
+	if err != nil {
+		w.err = err
+	}
+}
+
+// Drop cuts the TCP connection under the SSH session, as a lost link.
+func (w *chanWriter) Drop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flushLocked()
+	w.dropLocked()
+}
+
+func (w *chanWriter) dropLocked() {
+	w.dropped = true
+	w.err = io.ErrClosedPipe
+	w.conn.Close()
+}
+
+func (w *chanWriter) stop() { w.timer.Stop() }
+
+// crlfWriter turns \n into \r\n on a terminal.
+type crlfWriter struct {
+	w    io.Writer
+	crlf bool
+}
+
+func (c *crlfWriter) Write(p []byte) (int, error) {
+	if !c.crlf {
+		return c.w.Write(p)
+	}
+	out := make([]byte, 0, len(p)+8)
+	for _, b := range p {
+		if b == '\n' {
+			out = append(out, '\r')
+		}
+		out = append(out, b)
+	}
+	if _, err := c.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// terminal reads command lines from a session. With a PTY it edits the
+// line itself (echo, backspace, ^C, ^D, ^U), as a shell's readline does;
+// without one it reads plain lines.
+type terminal struct {
+	ch   ssh.Channel
+	out  *chanWriter
+	echo bool
+	r    *bufio.Reader
+}
+
+func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
+
+func (t *terminal) Drop() { t.out.Drop() }
+
+func (t *terminal) ReadLine() (string, error) {
+	t.out.Flush()
+	if !t.echo {
+		line, err := t.r.ReadString('\n')
+		if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+			return "", err
+		}
+		return trimEOL(line), nil
+	}
+	var line []byte
+	for {
+		b, err := t.r.ReadByte()
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case b == '\r' || b == '\n':
+			if b == '\r' {
+				// A terminal may send \r\n: swallow the \n.
+				if next, err := t.r.Peek(1); err == nil && next[0] == '\n' {
+					_, _ = t.r.ReadByte()
+				}
+			}
+			t.echoBytes("\r\n")
+			return string(line), nil
+		case b == 3: // ^C drops the line
+			t.echoBytes("^C\r\n")
+			return "", nil
+		case b == 4: // ^D on an empty line logs out
+			if len(line) == 0 {
+				return "", io.EOF
+			}
+		case b == 21: // ^U erases the line
+			for range line {
+				t.echoBytes("\b \b")
+			}
+			line = line[:0]
+		case b == 127 || b == 8:
+			if len(line) > 0 {
+				line = line[:len(line)-1]
+				t.echoBytes("\b \b")
+			}
+		case b == 27: // an escape sequence (arrow keys): skip it
+			if next, err := t.r.ReadByte(); err == nil && (next == '[' || next == 'O') {
+				for {
+					c, err := t.r.ReadByte()
+					if err != nil || (c >= 0x40 && c <= 0x7e) {
+						break
+					}
+				}
+			}
+		case b == '\t':
+			// No completion in the lab; a tab is a space.
+			line = append(line, ' ')
+			t.echoBytes(" ")
+		case b >= 32:
+			line = append(line, b)
+			t.echoBytes(string(b))
+		}
+	}
+}
+
+func (t *terminal) echoBytes(s string) {
+	t.out.mu.Lock()
+	defer t.out.mu.Unlock()
+	if t.out.err != nil {
+		return
+	}
+	_, _ = t.ch.Write([]byte(s))
+}
+
+func trimEOL(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// NewStreamTerminal makes a Terminal of plain streams (stdin/stdout), for
+// running a device's CLI behind another SSH server.
+func NewStreamTerminal(r io.Reader, w io.Writer) Terminal {
+	return &streamTerminal{r: bufio.NewReader(r), w: bufio.NewWriter(w)}
+}
+
+type streamTerminal struct {
+	r *bufio.Reader
+	w *bufio.Writer
+}
+
+func (s *streamTerminal) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err == nil && len(p) > 0 && p[len(p)-1] == '\n' && s.r.Buffered() == 0 {
+		// Flush at line ends when no input is waiting, so output streams.
+		err = s.w.Flush()
+	}
+	return n, err
+}
+
+func (s *streamTerminal) ReadLine() (string, error) {
+	if err := s.w.Flush(); err != nil {
+		return "", err
+	}
+	line, err := s.r.ReadString('\n')
+	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		return "", err
+	}
+	return trimEOL(line), nil
+}

@@ -1,0 +1,423 @@
+package vyatta
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/lab"
+)
+
+// ErrUnbalancedQuote is a command line with an unterminated quote.
+var ErrUnbalancedQuote = errors.New("unbalanced quote in command line")
+
+// CLI is one login's command line: operational mode, and configure mode
+// with a configuration session of its own.
+type CLI struct {
+	d    *Device
+	user string
+	sess *Session // nil in operational mode
+	edit []string // the `edit` level in configure mode
+	// drop, when set, cuts the client's connection (fault knob).
+	drop func()
+}
+
+// NewCLI starts a command line for user in operational mode.
+func (d *Device) NewCLI(user string) *CLI { return &CLI{d: d, user: user} }
+
+// Configuring reports whether the CLI is in configure mode.
+func (c *CLI) Configuring() bool { return c.sess != nil }
+
+// Prompt is what the device prints before reading a command.
+func (c *CLI) Prompt() string {
+	if c.sess == nil {
+		return fmt.Sprintf("%s@%s:~$ ", c.user, c.d.o.Name)
+	}
+	level := "[edit]"
+	if len(c.edit) > 0 {
+		level = "[edit " + strings.Join(c.edit, " ") + "]"
+	}
+	return fmt.Sprintf("%s\n%s@%s# ", level, c.user, c.d.o.Name)
+}
+
+// Execute runs one command line, streaming its output through out. It
+// returns true when the line ends the login (exit in operational mode).
+func (c *CLI) Execute(ctx context.Context, line string, out func(string)) (logout bool) {
+	words, err := SplitWords(line)
+	if err != nil {
+		out(err.Error())
+		return false
+	}
+	if len(words) == 0 {
+		return false
+	}
+	if c.sess == nil {
+		return c.operational(ctx, words, out)
+	}
+	c.configure(ctx, words, out)
+	return false
+}
+
+func (c *CLI) operational(ctx context.Context, words []string, out func(string)) bool {
+	switch words[0] {
+	case "exit", "logout", "quit":
+		return true
+	case "configure":
+		c.sess = c.d.NewSession(c.user)
+		c.edit = nil
+		return false
+	}
+	if err := c.d.Op(ctx, words, out); err != nil {
+		out(err.Error())
+	}
+	return false
+}
+
+func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
+	s := c.sess
+	at := func(rest []string) []string { return append(append([]string(nil), c.edit...), rest...) }
+	switch cmd, args := words[0], words[1:]; cmd {
+	case "set":
+		if err := s.Set(at(args)); err != nil {
+			out(err.Error())
+			out("Set failed")
+			out("")
+		}
+	case "delete":
+		if err := s.Delete(at(args)); err != nil {
+			out(err.Error())
+			out("")
+		}
+	case "edit":
+		p := at(args)
+		if s.Candidate().Root.Lookup(config.Path(p)) == nil {
+			out((&PathError{Path: p, Msg: "is not valid"}).Error())
+			return
+		}
+		c.edit = p
+	case "top":
+		c.edit = nil
+	case "up":
+		if len(c.edit) > 0 {
+			c.edit = c.edit[:len(c.edit)-1]
+		}
+	case "show":
+		text, err := s.Show(at(args))
+		if err != nil {
+			out(err.Error())
+			return
+		}
+		emitText(out, text)
+	case "compare":
+		text := s.Compare()
+		if text == "" {
+			out("No changes between working and active configurations.")
+			return
+		}
+		emitText(out, strings.TrimRight(text, "\n"))
+	case "commit", "commit-confirm":
+		c.commit(ctx, cmd, args, out)
+	case "confirm":
+		if err := c.d.Confirm(); err != nil {
+			out(err.Error())
+			return
+		}
+		out("commit confirmed")
+	case "discard":
+		s.Discard()
+		out("Changes have been discarded")
+	case "save":
+		if err := c.d.Save(); err != nil {
+			out(err.Error())
+			return
+		}
+		out("Saving configuration to '/config/config.boot'...")
+		out("Done")
+	case "exit", "quit":
+		if len(args) == 1 && args[0] == "discard" {
+			s.Discard()
+			c.sess, c.edit = nil, nil
+			return
+		}
+		if len(c.edit) > 0 {
+			c.edit = c.edit[:len(c.edit)-1]
+			return
+		}
+		if s.Changed() {
+			out("Cannot exit: configuration modified.")
+			out("Use 'exit discard' to discard the changes and exit.")
+			return
+		}
+		c.sess = nil
+	case "run":
+		if len(args) == 0 {
+			out("Invalid command: [run]")
+			return
+		}
+		if err := c.d.Op(ctx, args, out); err != nil {
+			out(err.Error())
+		}
+	default:
+		out((&UnknownCommandError{Words: words}).Error())
+	}
+}
+
+func (c *CLI) commit(ctx context.Context, cmd string, args []string, out func(string)) {
+	if c.drop != nil && c.d.o.Faults.DropInCommit() {
+		first := true
+		inner := out
+		out = func(line string) {
+			inner(line)
+			if first {
+				first = false
+				c.drop()
+			}
+		}
+	}
+	var err error
+	if cmd == "commit-confirm" {
+		minutes := 10
+		if len(args) > 0 {
+			n, perr := strconv.Atoi(args[0])
+			if perr != nil || n < 1 {
+				out(fmt.Sprintf("Invalid value %q: commit-confirm takes a number of minutes", args[0]))
+				return
+			}
+			minutes = n
+		}
+		err = c.sess.CommitConfirm(ctx, minutes, out)
+	} else {
+		err = c.sess.Commit(ctx, out)
+	}
+	var ce *CommitError
+	switch {
+	case errors.As(err, &ce):
+		for _, l := range ce.Lines() {
+			out(l)
+		}
+	case err != nil:
+		out(err.Error())
+	}
+}
+
+// emitText streams text line by line.
+func emitText(out func(string), text string) {
+	text = strings.TrimSuffix(text, "\n")
+	if text == "" {
+		return
+	}
+	for _, l := range strings.Split(text, "\n") {
+		out(l)
+	}
+}
+
+// SplitWords splits a command line into words as the Vyatta shell does:
+// spaces separate, 'single' and "double" quotes group, a backslash escapes
+// the next character inside double quotes and outside quotes.
+func SplitWords(line string) ([]string, error) {
+	var (
+		words []string
+		cur   strings.Builder
+		in    bool // inside a word
+		quote byte
+	)
+	for i := 0; i < len(line); i++ {
+		ch := line[i]
+		switch {
+		case quote != 0 && ch == quote:
+			quote = 0
+		case quote == '\'':
+			cur.WriteByte(ch)
+		case ch == '\\' && i+1 < len(line):
+			i++
+			cur.WriteByte(line[i])
+			in = true
+		case quote == '"':
+			cur.WriteByte(ch)
+		case ch == '\'' || ch == '"':
+			quote, in = ch, true
+		case ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteByte(ch)
+			in = true
+		}
+	}
+	if quote != 0 {
+		return nil, ErrUnbalancedQuote
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+// Exec runs one operational command line, as an SSH exec request does. It
+// returns the exit status.
+func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.Writer) int {
+	words, err := SplitWords(cmd)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if len(words) == 0 {
+		return 0
+	}
+	if err := d.Op(ctx, words, func(l string) { fmt.Fprintln(stdout, l) }); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// Shell runs the interactive command line on a terminal until the user
+// logs out or the terminal goes away.
+func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
+	c := d.NewCLI(user)
+	if dr, ok := t.(lab.Dropper); ok {
+		c.drop = dr.Drop
+	}
+	out := func(l string) { fmt.Fprintln(t, l) }
+	out("Welcome to Vyatta (hasync lab)")
+	for {
+		if _, err := io.WriteString(t, c.Prompt()); err != nil {
+			return 0
+		}
+		line, err := t.ReadLine()
+		if err != nil {
+			return 0
+		}
+		if c.Execute(ctx, line, out) {
+			return 0
+		}
+		if ctx.Err() != nil {
+			return 0
+		}
+	}
+}
+
+// registerBuiltinOps installs the operational commands the device itself
+// answers; config-sync registers its own.
+func (d *Device) registerBuiltinOps() {
+	d.ops["show configuration"] = func(ctx context.Context, args []string, out func(string)) error {
+		f := config.Curly
+		switch {
+		case len(args) == 0:
+		case len(args) == 1 && args[0] == "commands":
+			f = config.Set
+		default:
+			return &UnknownCommandError{Words: append([]string{"show", "configuration"}, args...)}
+		}
+		var buf bytes.Buffer
+		if err := config.Write(&buf, d.Running(), f, config.PrintOptions{}); err != nil {
+			return err
+		}
+		return streamLines(ctx, buf.Bytes(), out)
+	}
+	d.ops["show version"] = func(ctx context.Context, args []string, out func(string)) error {
+		v := d.o.Version
+		if v == "" {
+			v = "VRA 1801zf"
+		}
+		up := time.Since(d.booted).Truncate(time.Second)
+		for _, l := range []string{
+			"Version:          " + v,
+			"Description:      Vyatta Router Appliance " + v + " (emulated by hasync lab)",
+			"Copyright:        2017-2018 AT&T Intellectual Property.",
+			"Hostname:         " + d.o.Name,
+			"System type:      hasync lab",
+			"Uptime:           " + up.String(),
+		} {
+			out(l)
+		}
+		return nil
+	}
+	d.ops["show vrrp"] = func(ctx context.Context, args []string, out func(string)) error {
+		emitText(out, vrrpTable(d.Running().Root))
+		return nil
+	}
+	d.ops["show log"] = func(ctx context.Context, args []string, out func(string)) error {
+		d.mu.Lock()
+		lines := append([]string(nil), d.logBuf...)
+		d.mu.Unlock()
+		for _, l := range lines {
+			out(l)
+		}
+		return nil
+	}
+	d.ops["monitor log"] = func(ctx context.Context, args []string, out func(string)) error {
+		ch, stop := d.SubscribeLog()
+		defer stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case l := <-ch:
+				out(l)
+			}
+		}
+	}
+}
+
+// streamLines sends text line by line, stopping when ctx ends.
+func streamLines(ctx context.Context, text []byte, out func(string)) error {
+	for len(text) > 0 {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		i := bytes.IndexByte(text, '\n')
+		if i < 0 {
+			out(string(text))
+			return nil
+		}
+		out(string(text[:i]))
+		text = text[i+1:]
+	}
+	return nil
+}
+
+// vrrpTable prints `show vrrp` from the configured groups. Which member is
+// master is not known to one device: the higher priority (above the
+// default 100) claims it.
+func vrrpTable(root *config.Node) string {
+	var b strings.Builder
+	b.WriteString("                                 RFC        Addr   Last        Sync\n")
+	b.WriteString("Interface         Group  State    Compliant  Owner  Transition  Group\n")
+	b.WriteString("---------         -----  -----    ---------  -----  ----------  -----\n")
+	ifaces := root.Lookup(config.Path{"interfaces"})
+	if ifaces == nil {
+		return b.String()
+	}
+	ifaces.Walk(func(p config.Path, n *config.Node) bool {
+		if len(p) < 2 || p[len(p)-2] != "vrrp-group" {
+			return true
+		}
+		state := "BACKUP"
+		if pr := n.Child("priority"); pr != nil && len(pr.Values) > 0 {
+			if v, err := strconv.Atoi(pr.Values[0]); err == nil && v > 100 {
+				state = "MASTER"
+			}
+		}
+		rfc := "no"
+		if n.Child("rfc3768-compatibility") != nil {
+			rfc = "yes"
+		}
+		sg := ""
+		if s := n.Child("sync-group"); s != nil && len(s.Values) > 0 {
+			sg = s.Values[0]
+		}
+		fmt.Fprintf(&b, "%-17s %-6s %-8s %-10s %-6s %-11s %s\n", p[1], p[len(p)-1], state, rfc, "no", "1h2m3s", sg)
+		return false
+	})
+	return b.String()
+}

@@ -1,0 +1,937 @@
+package vyatta
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/lab"
+)
+
+// Named errors of the device. Texts are what the device prints.
+var (
+	// ErrNoChanges: a commit with nothing to commit. The CLI prints it as an
+	// informational line (VyOS); the REST API reports it as VyOS does too.
+	ErrNoChanges = errors.New("No configuration changes to commit")
+	// ErrNothingToDelete: delete of a node that does not exist.
+	ErrNothingToDelete = errors.New("Nothing to delete (the specified node does not exist)")
+	// ErrNoConfirmPending: `confirm` without a pending commit-confirm.
+	ErrNoConfirmPending = errors.New("No confirmed commit pending")
+)
+
+// PathError is a refused set: the path is not valid, or needs a value.
+type PathError struct {
+	Path []string
+	Msg  string // "is not valid", "requires a value"
+}
+
+func (e *PathError) Error() string {
+	return fmt.Sprintf("Configuration path: [%s] %s", strings.Join(e.Path, " "), e.Msg)
+}
+
+// UnknownCommandError is an operational command the device does not know.
+type UnknownCommandError struct{ Words []string }
+
+func (e *UnknownCommandError) Error() string {
+	return fmt.Sprintf("Invalid command: [%s]", strings.Join(e.Words, " "))
+}
+
+// Failure is one failed node of a commit.
+type Failure struct {
+	Path    []string // the node that was refused: interfaces ethernet eth1 address 192.168.1/30
+	Subtree []string // the priority subtree that failed: interfaces ethernet eth1
+	Msg     string   // the message without "Error: "
+}
+
+// CommitError is a commit refused by validation, or by a conflict with a
+// commit from another session. Nothing was applied. Error() is the text the
+// device prints, in the VyOS/legacy format of DOMAIN.md.
+type CommitError struct {
+	Failures []Failure
+}
+
+func (e *CommitError) Error() string {
+	var b strings.Builder
+	for i, f := range e.Failures {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "[ %s ]\nError: %s\n\n[[%s]] failed\n", strings.Join(f.Path, " "), f.Msg, strings.Join(f.Subtree, " "))
+	}
+	b.WriteString("Commit failed")
+	return b.String()
+}
+
+// Lines returns Error() split in lines, for streaming.
+func (e *CommitError) Lines() []string { return strings.Split(e.Error(), "\n") }
+
+// OpFunc runs an operational command; args are the words after the
+// registered ones. It streams its output line by line through out.
+type OpFunc func(ctx context.Context, args []string, out func(string)) error
+
+// Options configure a Device.
+type Options struct {
+	Name     string // host name and prompt: vra-a
+	User     string // login user: vyatta
+	Password string
+	// StateDir holds <Name>.config.boot; empty means nothing is saved.
+	StateDir string
+	// Delay slows each output line (commit, show, monitor) so a client sees
+	// it stream.
+	Delay time.Duration
+	// Reject lists path prefixes whose change this device refuses on commit,
+	// to demonstrate a remote refusing a synced change.
+	Reject [][]string
+	Faults *lab.Faults
+	// ConfirmUnit is the length of one commit-confirm "minute"; zero means a
+	// real minute. Tests shorten it.
+	ConfirmUnit time.Duration
+	// Version is what `show version` names; empty gives a VRA release.
+	Version string
+}
+
+// CommitHook is called after each successful commit with the new running
+// configuration (a clone); its output lines become part of the commit's.
+type CommitHook func(ctx context.Context, running *config.Tree, out func(string))
+
+// Device is one emulated Vyatta router. It is safe for concurrent use.
+type Device struct {
+	o Options
+
+	mu      sync.Mutex
+	running *config.Tree
+	gen     uint64 // bumped on every change of running
+	hook    CommitHook
+	ops     map[string]OpFunc
+	subs    map[int]chan string
+	nextSub int
+	logBuf  []string // the last lines, for a late `show log`
+	confirm *pendingConfirm
+	booted  time.Time
+}
+
+type pendingConfirm struct {
+	timer    *time.Timer
+	previous *config.Tree
+}
+
+// New makes a device. When StateDir holds a saved configuration of this
+// device it is loaded instead of initial, so a restart keeps the state.
+func New(o Options, initial *config.Tree) (*Device, error) {
+	if o.Name == "" {
+		return nil, errors.New("vyatta: device needs a name")
+	}
+	if o.User == "" {
+		o.User = "vyatta"
+	}
+	if o.ConfirmUnit == 0 {
+		o.ConfirmUnit = time.Minute
+	}
+	d := &Device{o: o, ops: map[string]OpFunc{}, subs: map[int]chan string{}, booted: time.Now()}
+	t := initial
+	if p := d.bootPath(); p != "" {
+		if src, err := os.ReadFile(p); err == nil {
+			if t, err = config.ParseVyatta(p, src); err != nil {
+				return nil, fmt.Errorf("%s: load saved configuration: %w", o.Name, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w", o.Name, err)
+		}
+	}
+	if t == nil {
+		t = &config.Tree{Family: config.Vyatta, Root: &config.Node{}}
+	}
+	d.running = cloneTree(t)
+	d.running.Source = o.Name
+	d.registerBuiltinOps()
+	return d, nil
+}
+
+// Name is the device's name (vra-a).
+func (d *Device) Name() string { return d.o.Name }
+
+// User is the login user the device accepts.
+func (d *Device) User() string { return d.o.User }
+
+// Password is the login password the device accepts.
+func (d *Device) Password() string { return d.o.Password }
+
+// Faults returns the device's fault knobs (possibly nil).
+func (d *Device) Faults() *lab.Faults { return d.o.Faults }
+
+// Running returns a clone of the running configuration.
+func (d *Device) Running() *config.Tree {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return cloneTree(d.running)
+}
+
+// SetCommitHook installs the hook run after each successful commit
+// (config-sync). Only one hook is kept.
+func (d *Device) SetCommitHook(h func(ctx context.Context, running *config.Tree, out func(string))) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hook = h
+}
+
+func (d *Device) bootPath() string {
+	if d.o.StateDir == "" {
+		return ""
+	}
+	return filepath.Join(d.o.StateDir, d.o.Name+".config.boot")
+}
+
+// Save writes the running configuration to StateDir/<name>.config.boot
+// (atomically, so a crash never leaves half a file).
+func (d *Device) Save() error {
+	p := d.bootPath()
+	if p == "" {
+		return nil
+	}
+	t := d.Running()
+	var buf bytes.Buffer
+	if err := config.WriteCurly(&buf, t, config.PrintOptions{}); err != nil {
+		return fmt.Errorf("%s: save: %w", d.o.Name, err)
+	}
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("%s: save: %w", d.o.Name, err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return fmt.Errorf("%s: save: %w", d.o.Name, err)
+	}
+	return nil
+}
+
+// Log appends a line to the device log; `monitor log` streams it. A
+// subscriber that does not keep up loses lines rather than blocking the
+// device.
+func (d *Device) Log(line string) {
+	stamped := time.Now().Format("Jan _2 15:04:05") + " " + d.o.Name + " " + line
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.logBuf = append(d.logBuf, stamped)
+	if len(d.logBuf) > 200 {
+		d.logBuf = d.logBuf[len(d.logBuf)-200:]
+	}
+	for _, ch := range d.subs {
+		select {
+		case ch <- stamped:
+		default:
+		}
+	}
+}
+
+// SubscribeLog returns a channel of the log lines from now on, and a func
+// that ends the subscription.
+func (d *Device) SubscribeLog() (<-chan string, func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id := d.nextSub
+	d.nextSub++
+	ch := make(chan string, 256)
+	d.subs[id] = ch
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			delete(d.subs, id)
+		})
+	}
+}
+
+// RegisterOp adds an operational command; words are the command's fixed
+// words ("show config-sync status"). The longest registered prefix of a
+// command line wins.
+func (d *Device) RegisterOp(words string, fn func(ctx context.Context, args []string, out func(string)) error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.ops[strings.Join(strings.Fields(words), " ")] = fn
+}
+
+// Op runs an operational command, streaming its output.
+func (d *Device) Op(ctx context.Context, words []string, out func(string)) error {
+	d.mu.Lock()
+	var (
+		fn OpFunc
+		n  int
+	)
+	for i := len(words); i > 0; i-- {
+		if f, ok := d.ops[strings.Join(words[:i], " ")]; ok {
+			fn, n = f, i
+			break
+		}
+	}
+	d.mu.Unlock()
+	if fn == nil {
+		return &UnknownCommandError{Words: words}
+	}
+	return fn(ctx, words[n:], d.paced(ctx, out))
+}
+
+// paced wraps out so each line waits the configured delay: streaming is
+// visible, and a cancelled context stops the wait.
+func (d *Device) paced(ctx context.Context, out func(string)) func(string) {
+	return func(line string) {
+		if delay := d.o.Delay + d.o.Faults.Delay(); delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		out(line)
+	}
+}
+
+// Session is one configuration session: its own candidate, started from the
+// running configuration at the time the session began (or last committed).
+type Session struct {
+	d    *Device
+	user string
+
+	mu   sync.Mutex
+	base *config.Tree // running when the candidate was taken
+	cand *config.Tree
+}
+
+// NewSession starts a configuration session for user.
+func (d *Device) NewSession(user string) *Session {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return &Session{d: d, user: user, base: cloneTree(d.running), cand: cloneTree(d.running)}
+}
+
+// Device returns the device the session edits.
+func (s *Session) Device() *Device { return s.d }
+
+// Candidate returns a clone of the session's candidate configuration.
+func (s *Session) Candidate() *config.Tree {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneTree(s.cand)
+}
+
+// Set sets a path in the candidate: words are path words, the last one a
+// value when the node before it is a leaf (see schema.go).
+func (s *Session) Set(words []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return setPath(s.cand.Root, words)
+}
+
+// Delete deletes a node, or one value of a multi-value leaf.
+func (s *Session) Delete(words []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return deletePath(s.cand.Root, words)
+}
+
+// Show prints the candidate subtree at words in curly form (the node's
+// children, as the configure-mode `show` does).
+func (s *Session) Show(words []string) (string, error) {
+	s.mu.Lock()
+	n := s.cand.Root.Lookup(config.Path(words))
+	var sub *config.Tree
+	if n != nil {
+		sub = &config.Tree{Family: config.Vyatta, Root: &config.Node{Children: n.Clone().Children}}
+		if len(n.Children) == 0 && len(n.Values) > 0 {
+			// A leaf: show it as its own line, as the device does.
+			leaf := n.Clone()
+			sub.Root.Children = []*config.Node{leaf}
+		}
+	}
+	s.mu.Unlock()
+	if n == nil {
+		return "", &PathError{Path: words, Msg: "is not valid"}
+	}
+	var buf bytes.Buffer
+	if err := config.WriteCurly(&buf, sub, config.PrintOptions{}); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// Compare prints the candidate's changes against the running configuration
+// the session started from, in the VyOS 1.4 format.
+func (s *Session) Compare() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return compareTrees(s.base.Root, s.cand.Root)
+}
+
+// Changed reports whether the candidate differs from the session's base.
+func (s *Session) Changed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !config.Equal(s.base.Root, s.cand.Root)
+}
+
+// Discard drops the candidate's changes and takes the current running
+// configuration.
+func (s *Session) Discard() {
+	run := s.d.Running()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.base, s.cand = run, cloneTree(run)
+}
+
+// Commit applies the candidate. When another session committed since this
+// one started, the session's own changes (base → candidate, leaf by leaf)
+// are applied on top of the new running configuration, as VyOS merges a
+// session's changes; a leaf both changed differently is a conflict and the
+// commit is refused. Validation failures return a *CommitError and change
+// nothing. Output streams through out, subsystem by subsystem.
+func (s *Session) Commit(ctx context.Context, out func(line string)) error {
+	return s.commit(ctx, out, 0)
+}
+
+// CommitConfirm commits, then reverts to the previous running configuration
+// unless Confirm is called within minutes.
+func (s *Session) CommitConfirm(ctx context.Context, minutes int, out func(line string)) error {
+	if minutes <= 0 {
+		minutes = 10
+	}
+	return s.commit(ctx, out, minutes)
+}
+
+// Confirm keeps a commit made with CommitConfirm.
+func (d *Device) Confirm() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.confirm == nil {
+		return ErrNoConfirmPending
+	}
+	d.confirm.timer.Stop()
+	d.confirm = nil
+	return nil
+}
+
+func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes int) error {
+	out = s.d.paced(ctx, out)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.d
+
+	d.mu.Lock()
+	next, err := rebase(s.base.Root, s.cand.Root, d.running.Root)
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	if config.Equal(next, d.running.Root) {
+		run := cloneTree(d.running)
+		d.mu.Unlock()
+		s.base, s.cand = run, cloneTree(run)
+		out(ErrNoChanges.Error())
+		return nil
+	}
+	if cerr := validate(d.running.Root, next, d.o.Reject); cerr != nil {
+		d.mu.Unlock()
+		return cerr
+	}
+	previous := d.running
+	d.running = &config.Tree{Family: config.Vyatta, Root: next, Meta: previous.Meta, Source: previous.Source}
+	d.gen++
+	run := cloneTree(d.running)
+	if confirmMinutes > 0 {
+		d.armConfirmLocked(previous, confirmMinutes)
+	}
+	hook := d.hook
+	d.mu.Unlock()
+
+	s.base, s.cand = run, cloneTree(run)
+	for _, sub := range changedSubsystems(previous.Root, run.Root) {
+		out(fmt.Sprintf("[ %s ]", strings.Join(sub, " ")))
+	}
+	d.Log(fmt.Sprintf("commit: configuration committed by %s", s.user))
+	if confirmMinutes > 0 {
+		out(fmt.Sprintf("Initialized commit-confirm; %d minutes to confirm before revert", confirmMinutes))
+	}
+	if hook != nil {
+		hook(ctx, cloneTree(run), out)
+	}
+	return nil
+}
+
+func (d *Device) armConfirmLocked(previous *config.Tree, minutes int) {
+	if d.confirm != nil {
+		d.confirm.timer.Stop()
+	}
+	pc := &pendingConfirm{previous: previous}
+	pc.timer = time.AfterFunc(time.Duration(minutes)*d.o.ConfirmUnit, func() { d.revert(pc) })
+	d.confirm = pc
+}
+
+// revert puts back the configuration from before an unconfirmed commit; it
+// is a commit of its own, so config-sync runs for it too.
+func (d *Device) revert(pc *pendingConfirm) {
+	d.mu.Lock()
+	if d.confirm != pc {
+		d.mu.Unlock()
+		return
+	}
+	d.confirm = nil
+	d.running = cloneTree(pc.previous)
+	d.gen++
+	run := cloneTree(d.running)
+	hook := d.hook
+	d.mu.Unlock()
+	d.Log("commit-confirm: not confirmed in time, reverting to the previous configuration")
+	if hook != nil {
+		hook(context.Background(), run, func(line string) { d.Log(line) })
+	}
+}
+
+// changedSubsystems lists the priority subtrees (two words deep: "interfaces
+// ethernet", "firewall name") that differ, in the order a commit applies
+// them.
+func changedSubsystems(a, b *config.Node) [][]string {
+	seen := map[string]bool{}
+	var subs [][]string
+	add := func(p []string) {
+		if len(p) > 2 {
+			p = p[:2]
+		}
+		k := strings.Join(p, " ")
+		if !seen[k] {
+			seen[k] = true
+			subs = append(subs, p)
+		}
+	}
+	for _, k := range diffKeys(flatten(a), flatten(b)) {
+		add(splitKey(k))
+	}
+	sort.SliceStable(subs, func(i, j int) bool { return priority(subs[i][0]) < priority(subs[j][0]) })
+	return subs
+}
+
+// priority orders subsystems as the device commits them: system first,
+// then interfaces, then what refers to interfaces.
+func priority(top string) int {
+	order := []string{"system", "interfaces", "protocols", "policy", "security", "firewall", "nat", "high-availability", "service", "vpn"}
+	for i, o := range order {
+		if o == top {
+			return i
+		}
+	}
+	return len(order)
+}
+
+// Tree editing. Trees here are word trees as backend/config builds them:
+// every path word is a node, tag values are children of the tag node, and a
+// leaf holds its values.
+
+func cloneTree(t *config.Tree) *config.Tree {
+	c := *t
+	c.Root = t.Root.Clone()
+	c.Meta = append([]string(nil), t.Meta...)
+	return &c
+}
+
+// insertChild adds c to n keeping the natural order of the Vyatta family.
+func insertChild(n, c *config.Node) {
+	i := sort.Search(len(n.Children), func(i int) bool { return config.NaturalLess(c.Name, n.Children[i].Name) })
+	n.Children = append(n.Children, nil)
+	copy(n.Children[i+1:], n.Children[i:])
+	n.Children[i] = c
+}
+
+func removeChild(n *config.Node, name string) {
+	for i, c := range n.Children {
+		if c.Name == name {
+			n.Children = append(n.Children[:i], n.Children[i+1:]...)
+			return
+		}
+	}
+}
+
+// setPath sets words in the tree under root, deciding from the schema
+// tables (validate.go) and the existing tree which word is a value.
+func setPath(root *config.Node, words []string) error {
+	if len(words) == 0 || !topLevel[words[0]] {
+		return &PathError{Path: words, Msg: "is not valid"}
+	}
+	cur := root
+	parentTag := false
+	for i, w := range words {
+		if cur != root && takesValue(cur, parentTag, words[:i]) {
+			if i != len(words)-1 {
+				return &PathError{Path: words, Msg: "is not valid"}
+			}
+			setValue(cur, words[:i], w)
+			return nil
+		}
+		if strings.TrimSpace(w) == "" {
+			return &PathError{Path: words, Msg: "is not valid"}
+		}
+		next := cur.Child(w)
+		if next == nil {
+			next = &config.Node{Name: w, Tag: !cur.Tag && isTag(cur.Name, w), Secret: secretNames[w]}
+			insertChild(cur, next)
+		}
+		parentTag = cur.Tag
+		cur = next
+	}
+	if takesValue(cur, parentTag, words) && len(cur.Values) == 0 {
+		// Undo the node we may just have made: a value leaf needs a value.
+		deleteEmpty(root, words)
+		return &PathError{Path: words, Msg: "requires a value"}
+	}
+	if len(cur.Children) == 0 && !cur.Tag && !parentTag && valuelessLeaf[cur.Name] {
+		cur.Leaf = true
+	}
+	return nil
+}
+
+// takesValue tells whether node n (at path p, whose parent is a tag node
+// when parentTag) is a leaf whose next word is a value.
+func takesValue(n *config.Node, parentTag bool, p []string) bool {
+	if len(n.Values) > 0 {
+		return true
+	}
+	if parentTag || n.Tag || len(n.Children) > 0 {
+		return false
+	}
+	return valueLeaf[n.Name]
+}
+
+func setValue(n *config.Node, p []string, v string) {
+	n.Leaf = true
+	if !isMulti(p) {
+		n.Values = []string{v}
+		return
+	}
+	for _, have := range n.Values {
+		if have == v {
+			return
+		}
+	}
+	n.Values = append(n.Values, v)
+}
+
+// deleteEmpty removes the node at p when it has neither values nor
+// children, and then its ancestors that became empty.
+func deleteEmpty(root *config.Node, p []string) {
+	for len(p) > 0 {
+		n := root.Lookup(config.Path(p))
+		parent := root.Lookup(config.Path(p[:len(p)-1]))
+		if n == nil || parent == nil || len(n.Children) > 0 || len(n.Values) > 0 {
+			return
+		}
+		removeChild(parent, n.Name)
+		p = p[:len(p)-1]
+	}
+}
+
+// deletePath deletes the node at words, or one value of the leaf before
+// the last word. An emptied tag node goes too, as on the device.
+func deletePath(root *config.Node, words []string) error {
+	if len(words) == 0 {
+		return ErrNothingToDelete
+	}
+	parentPath := config.Path(words[:len(words)-1])
+	parent := root.Lookup(parentPath)
+	if parent == nil {
+		return ErrNothingToDelete
+	}
+	last := words[len(words)-1]
+	if n := parent.Child(last); n != nil {
+		removeChild(parent, last)
+	} else {
+		i := indexOf(parent.Values, last)
+		if i < 0 {
+			return ErrNothingToDelete
+		}
+		parent.Values = append(parent.Values[:i], parent.Values[i+1:]...)
+		if len(parent.Values) > 0 {
+			return nil
+		}
+		grand := root.Lookup(parentPath[:len(parentPath)-1])
+		removeChild(grand, parent.Name)
+		words = words[:len(words)-1]
+	}
+	// Prune emptied tag nodes upwards ("interfaces ethernet" once its last
+	// interface is gone).
+	for p := words[:len(words)-1]; len(p) > 0; p = p[:len(p)-1] {
+		n := root.Lookup(config.Path(p))
+		if n == nil || !n.Tag || len(n.Children) > 0 {
+			break
+		}
+		removeChild(root.Lookup(config.Path(p[:len(p)-1])), n.Name)
+	}
+	return nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// flatten maps every childless node (leaves, empty nodes) to its values.
+// Keys are path words joined by NUL, which no configuration word holds.
+func flatten(n *config.Node) map[string][]string {
+	m := map[string][]string{}
+	n.Walk(func(p config.Path, c *config.Node) bool {
+		if len(c.Children) == 0 {
+			m[strings.Join(p, "\x00")] = c.Values
+		}
+		return true
+	})
+	return m
+}
+
+func splitKey(k string) []string { return strings.Split(k, "\x00") }
+
+func sameValues(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// same tells whether key k is the same in both flattened trees.
+func same(a, b map[string][]string, k string) bool {
+	av, aok := a[k]
+	bv, bok := b[k]
+	return aok == bok && sameValues(av, bv)
+}
+
+// diffKeys lists the keys that differ between a and b, sorted so the
+// output is stable.
+func diffKeys(a, b map[string][]string) []string {
+	var keys []string
+	for k := range a {
+		if !same(a, b, k) {
+			keys = append(keys, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// rebase applies the changes base→cand onto running and returns the new
+// tree. A leaf that running changed as well, to something else, is a
+// conflict: the commit is refused rather than silently losing one change.
+func rebase(base, cand, running *config.Node) (*config.Node, error) {
+	B, C, R := flatten(base), flatten(cand), flatten(running)
+	keys := diffKeys(B, C)
+	var conflicts []Failure
+	for _, k := range keys {
+		if !same(R, B, k) && !same(R, C, k) {
+			p := splitKey(k)
+			conflicts = append(conflicts, Failure{Path: p, Subtree: subtreeOf(p),
+				Msg: "configuration under this path was changed by another session since this session started; discard and redo the change"})
+		}
+	}
+	if conflicts != nil {
+		return nil, &CommitError{Failures: conflicts}
+	}
+	next := running.Clone()
+	for _, k := range keys {
+		p := splitKey(k)
+		if cv, ok := C[k]; ok {
+			n := ensurePath(next, cand, p)
+			n.Values = append([]string(nil), cv...)
+			continue
+		}
+		if parent := next.Lookup(config.Path(p[:len(p)-1])); parent != nil {
+			removeChild(parent, p[len(p)-1])
+		}
+		// Ancestors that the candidate no longer has go too.
+		for q := p[:len(p)-1]; len(q) > 0; q = q[:len(q)-1] {
+			n := next.Lookup(config.Path(q))
+			if n == nil || len(n.Children) > 0 || cand.Lookup(config.Path(q)) != nil {
+				break
+			}
+			removeChild(next.Lookup(config.Path(q[:len(q)-1])), n.Name)
+		}
+	}
+	return next, nil
+}
+
+// ensurePath returns the node at p under root, creating it with the
+// printing hints of the same nodes in hints.
+func ensurePath(root, hints *config.Node, p []string) *config.Node {
+	cur, h := root, hints
+	for _, w := range p {
+		if h != nil {
+			h = h.Child(w)
+		}
+		next := cur.Child(w)
+		if next == nil {
+			next = &config.Node{Name: w}
+			if h != nil {
+				next.Tag, next.Leaf, next.Secret = h.Tag, h.Leaf, h.Secret
+			}
+			insertChild(cur, next)
+		}
+		cur = next
+	}
+	return cur
+}
+
+// subtreeOf names the priority subtree a failed node belongs to, as in
+// `[[interfaces ethernet eth1]] failed`: three words deep at most.
+func subtreeOf(p []string) []string {
+	if len(p) > 3 {
+		return p[:3]
+	}
+	return p
+}
+
+// compareTrees prints the changes a → b in the VyOS 1.4 `compare` format:
+// a `[path]` header, then `- ` and `+ ` lines in curly form.
+func compareTrees(a, b *config.Node) string {
+	var out strings.Builder
+	compareNode(&out, nil, a, b)
+	return out.String()
+}
+
+func compareNode(out *strings.Builder, p []string, a, b *config.Node) {
+	var lines []string
+	type pair struct {
+		p    []string
+		a, b *config.Node
+	}
+	var deeper []pair
+	names := unionNames(a, b)
+	for _, name := range names {
+		ac, bc := a.Child(name), b.Child(name)
+		switch {
+		case ac == nil:
+			lines = append(lines, curlyLines("+ ", bc, "")...)
+		case bc == nil:
+			lines = append(lines, curlyLines("- ", ac, "")...)
+		case ac.Tag || bc.Tag:
+			for _, tag := range unionNames(ac, bc) {
+				at, bt := ac.Child(tag), bc.Child(tag)
+				switch {
+				case at == nil:
+					lines = append(lines, curlyLines("+ ", bt, name+" ")...)
+				case bt == nil:
+					lines = append(lines, curlyLines("- ", at, name+" ")...)
+				default:
+					deeper = append(deeper, pair{append(append(append([]string(nil), p...), name), tag), at, bt})
+				}
+			}
+		case len(ac.Children) == 0 && len(bc.Children) == 0:
+			if !sameValues(ac.Values, bc.Values) {
+				// Only the values that went or came, as for a multi-value
+				// leaf a device lists the one address added.
+				gone, came := valuesOnlyIn(ac.Values, bc.Values), valuesOnlyIn(bc.Values, ac.Values)
+				if len(gone)+len(came) == 0 { // same values, new order
+					gone, came = ac.Values, bc.Values
+				}
+				for _, v := range gone {
+					lines = append(lines, "- "+ac.Name+" "+quote(v))
+				}
+				for _, v := range came {
+					lines = append(lines, "+ "+bc.Name+" "+quote(v))
+				}
+			}
+		default:
+			deeper = append(deeper, pair{append(append([]string(nil), p...), name), ac, bc})
+		}
+	}
+	if len(lines) > 0 {
+		if len(p) > 0 {
+			fmt.Fprintf(out, "[%s]\n", strings.Join(p, " "))
+		}
+		for _, l := range lines {
+			out.WriteString(l)
+			out.WriteByte('\n')
+		}
+		out.WriteByte('\n')
+	}
+	for _, d := range deeper {
+		compareNode(out, d.p, d.a, d.b)
+	}
+}
+
+// valuesOnlyIn returns the values of a that b lacks.
+func valuesOnlyIn(a, b []string) []string {
+	var only []string
+	for _, v := range a {
+		if indexOf(b, v) < 0 {
+			only = append(only, v)
+		}
+	}
+	return only
+}
+
+func unionNames(a, b *config.Node) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, n := range [][]*config.Node{a.Children, b.Children} {
+		for _, c := range n {
+			if !seen[c.Name] {
+				seen[c.Name] = true
+				names = append(names, c.Name)
+			}
+		}
+	}
+	sort.SliceStable(names, func(i, j int) bool { return config.NaturalLess(names[i], names[j]) })
+	return names
+}
+
+// curlyLines prints n in curly form, VyOS 1.4 style (every value
+// double-quoted), each line prefixed.
+func curlyLines(prefix string, n *config.Node, tagPrefix string) []string {
+	var lines []string
+	var walk func(n *config.Node, indent, tagPrefix string)
+	walk = func(n *config.Node, indent, tagPrefix string) {
+		name := tagPrefix + n.Name
+		switch {
+		case len(n.Children) > 0 && n.Tag:
+			for _, c := range n.Children {
+				walk(c, indent, n.Name+" ")
+			}
+		case len(n.Children) > 0:
+			lines = append(lines, prefix+indent+name+" {")
+			for _, c := range n.Children {
+				walk(c, indent+"    ", "")
+			}
+			lines = append(lines, prefix+indent+"}")
+		case len(n.Values) > 0:
+			for _, v := range n.Values {
+				lines = append(lines, prefix+indent+name+" "+quote(v))
+			}
+		case n.Leaf:
+			lines = append(lines, prefix+indent+name)
+		default:
+			lines = append(lines, prefix+indent+name+" {", prefix+indent+"}")
+		}
+	}
+	walk(n, "", tagPrefix)
+	return lines
+}
+
+func quote(v string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(v) + `"`
+}
