@@ -64,19 +64,9 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 	if err != nil {
 		return fail(err)
 	}
-	left, err := config.ParseFile(leftFile, fam)
+	left, right, err := parsePair(leftFile, rightFile, fam)
 	if err != nil {
 		return fail(err)
-	}
-	right, err := config.ParseFile(rightFile, left.Family)
-	if err != nil {
-		return fail(err)
-	}
-	if fam == config.Auto {
-		if src, err := os.ReadFile(rightFile); err == nil && config.Detect(src) != left.Family {
-			return fail(fmt.Errorf("%s is %s text but %s is %s text; give --family to compare them anyway",
-				leftFile, left.Family, rightFile, config.Detect(src)))
-		}
 	}
 	m, err := chooseMap(left, f)
 	if err != nil {
@@ -91,9 +81,7 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 		opts.Ignore = append(opts.Ignore, re)
 	}
 
-	scopedLeft, scopedRight := m.Scoped(left), m.Scoped(right)
-	equal := diff.Equal(scopedLeft, scopedRight, opts)
-
+	var equal bool
 	w := bufio.NewWriterSize(out, 64<<10)
 	switch f.format {
 	case "side":
@@ -110,12 +98,14 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 			OnlyScope: f.onlyScope,
 		})
 		err = diff.WriteSide(w, rows, width)
+		equal = !rowsInScope(rows)
 	case "unified", "json":
 		a, b := left, right
 		if f.onlyScope {
-			a, b = scopedLeft, scopedRight
+			a, b = m.Scoped(left), m.Scoped(right)
 		}
 		changes := diff.Trees(a, b, opts)
+		equal = !changesInScope(m, changes)
 		if f.format == "json" {
 			err = diff.WriteJSON(w, changes, opts)
 		} else {
@@ -127,6 +117,7 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 		p, err = plan.Build(left, right, m, plan.Options{Diff: opts})
 		if err == nil {
 			err = p.Write(w)
+			equal = p.Empty() && len(p.Conflicts) == 0
 		}
 	default:
 		return fail(fmt.Errorf("--format %q: expected side, unified, json or commands", f.format))
@@ -141,6 +132,70 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 		return &exitError{code: 1}
 	}
 	return nil
+}
+
+// parsePair parses both files at once (they are independent, and the
+// parse is most of a diff's time), and checks that they are of one family.
+func parsePair(leftFile, rightFile string, fam config.Family) (left, right *config.Tree, err error) {
+	type result struct {
+		t   *config.Tree
+		err error
+	}
+	rc := make(chan result, 1)
+	go func() {
+		t, err := config.ParseFile(rightFile, fam)
+		rc <- result{t, err}
+	}()
+	left, lerr := config.ParseFile(leftFile, fam)
+	r := <-rc
+	switch {
+	case lerr != nil:
+		return nil, nil, lerr
+	case r.err != nil:
+		return nil, nil, r.err
+	case left.Family != r.t.Family:
+		return nil, nil, fmt.Errorf("%s is %s text but %s is %s text; give --family to compare them anyway",
+			leftFile, left.Family, rightFile, r.t.Family)
+	}
+	return left, r.t, nil
+}
+
+// rowsInScope reports whether a difference lies in the sync-map's scope.
+func rowsInScope(rows []diff.Row) bool {
+	for _, r := range rows {
+		if r.Kind != diff.Same && r.Scope == syncmap.InScope {
+			return true
+		}
+	}
+	return false
+}
+
+// changesInScope reports whether a change touches a node in scope: the
+// node itself, or for a subtree on one side only, any node below it.
+func changesInScope(m *syncmap.Map, changes []diff.Change) bool {
+	for _, c := range changes {
+		if m.Decide(c.Path).Scope == syncmap.InScope {
+			return true
+		}
+		n := c.Left
+		if n == nil {
+			n = c.Right
+		}
+		if c.Kind != diff.Added && c.Kind != diff.Removed {
+			continue
+		}
+		found := false
+		n.Walk(func(p config.Path, _ *config.Node) bool {
+			if !found && m.Decide(append(c.Path[:len(c.Path):len(c.Path)], p...)).Scope == syncmap.InScope {
+				found = true
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // chooseMap picks the sync-map: --include/--exclude, a named map carried by

@@ -410,6 +410,8 @@ type terminal struct {
 	out  *chanWriter
 	echo bool
 	r    *bufio.Reader
+	// lastCR: the previous line ended with \r, so a \n now is its pair.
+	lastCR bool
 }
 
 func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
@@ -431,14 +433,15 @@ func (t *terminal) ReadLine() (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if b != '\n' {
+			t.lastCR = false
+		}
 		switch {
+		case b == '\n' && t.lastCR:
+			// The \n of a \r\n pair: the line already ended at \r.
+			t.lastCR = false
 		case b == '\r' || b == '\n':
-			if b == '\r' {
-				// A terminal may send \r\n: swallow the \n.
-				if next, err := t.r.Peek(1); err == nil && next[0] == '\n' {
-					_, _ = t.r.ReadByte()
-				}
-			}
+			t.lastCR = b == '\r'
 			t.echoBytes("\r\n")
 			return string(line), nil
 		case b == 3: // ^C drops the line

@@ -136,7 +136,8 @@ func loadOrCreateCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 func loadServer(dir string, pool *x509.CertPool) (*tls.Certificate, error) {
 	pair, err := tls.LoadX509KeyPair(filepath.Join(dir, serverFile), filepath.Join(dir, serverKeyFile))
 	if err != nil {
-		return nil, nil //nolint:nilerr // a missing or broken server cert is simply issued again
+		// A missing or broken server certificate is simply issued again.
+		return nil, nil
 	}
 	_, err = pair.Leaf.Verify(x509.VerifyOptions{
 		DNSName:     "localhost",

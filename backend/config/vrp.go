@@ -43,17 +43,12 @@ func ParseVRP(file string, src []byte) (*Tree, error) {
 		file:  file,
 		src:   src,
 		t:     &Tree{Family: Huawei, Root: &Node{}, Source: file},
-		index: make(map[vrpChildKey]*Node),
+		index: make(map[*Node]map[string]*Node),
 	}
 	if err := p.parse(); err != nil {
 		return nil, err
 	}
 	return p.t, nil
-}
-
-type vrpChildKey struct {
-	parent *Node
-	name   string
 }
 
 // vrpFrame is an open line that may still get children.
@@ -75,8 +70,9 @@ type vrpParser struct {
 	line  int // number of the line last read
 	t     *Tree
 	stack []vrpFrame
-	// index finds a child by name without scanning a parent's children.
-	index map[vrpChildKey]*Node
+	// index finds a child by name in parents with many children; small
+	// parents are scanned, which is cheaper than hashing.
+	index map[*Node]map[string]*Node
 	// step is the indentation step, set by the first child line.
 	step     int
 	body     bool     // a configuration line or `#` was read: no more header Meta
@@ -221,14 +217,46 @@ func (p *vrpParser) command(indent int, text string) error {
 	return nil
 }
 
+// vrpIndexMin is the number of children from which a parent gets an index.
+const vrpIndexMin = 16
+
+// find returns the child of parent named name, or nil.
+func (p *vrpParser) find(parent *Node, name string) *Node {
+	if m := p.index[parent]; m != nil {
+		return m[name]
+	}
+	for _, c := range parent.Children {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// indexName records that n (a child of parent) is now named n.Name.
+func (p *vrpParser) indexName(parent, n *Node) {
+	if m := p.index[parent]; m != nil {
+		m[n.Name] = n
+		return
+	}
+	if len(parent.Children) >= vrpIndexMin {
+		m := make(map[string]*Node, 2*len(parent.Children))
+		for _, c := range parent.Children {
+			if m[c.Name] == nil {
+				m[c.Name] = c
+			}
+		}
+		p.index[parent] = m
+	}
+}
+
 // add returns the child of parent named name, creating it in source order.
 func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
-	k := vrpChildKey{parent, name}
-	n := p.index[k]
+	n := p.find(parent, name)
 	if n == nil {
 		n = &Node{Name: name, Line: p.line, Leaf: leaf, Ordered: vrpOrdered(name)}
 		parent.Children = append(parent.Children, n)
-		p.index[k] = n
+		p.indexName(parent, n)
 	}
 	if secret {
 		n.Secret = true
@@ -264,9 +292,10 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	}
 	// n held only this line: rename it, or merge it into a block of the
 	// same name read earlier.
-	delete(p.index, vrpChildKey{f.parent, n.Name})
-	k := vrpChildKey{f.parent, f.text}
-	if old := p.index[k]; old != nil {
+	if m := p.index[f.parent]; m != nil {
+		delete(m, n.Name)
+	}
+	if old := p.find(f.parent, f.text); old != nil {
 		kids := f.parent.Children
 		for i := len(kids) - 1; i >= 0; i-- {
 			if kids[i] == n {
@@ -280,7 +309,7 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	n.Name = f.text
 	n.Values = nil
 	n.Ordered = vrpOrdered(n.Name)
-	p.index[k] = n
+	p.indexName(f.parent, n)
 	return n
 }
 

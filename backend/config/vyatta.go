@@ -3,7 +3,7 @@ package config
 import (
 	"bytes"
 	"errors"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -87,7 +87,8 @@ func ParseVyatta(file string, src []byte) (*Tree, error) {
 
 // vyIsSetForm reports whether the first significant line is a set (or
 // delete) command, so that a stray `delete` gets "expected 'set'" rather
-// than a curly-brace error.
+// than a curly-brace error. Vyatta has no top-level node named set or
+// delete; the curly printer quotes such a name if a tree has one.
 func vyIsSetForm(src []byte) bool {
 	for len(src) > 0 {
 		line := src
@@ -104,10 +105,7 @@ func vyIsSetForm(src []byte) bool {
 		if i := bytes.IndexAny(t, " \t"); i >= 0 {
 			w = t[:i]
 		}
-		if !bytes.Equal(w, []byte("set")) && !bytes.Equal(w, []byte("delete")) {
-			return false
-		}
-		return t[len(t)-1] != '{'
+		return bytes.Equal(w, []byte("set")) || bytes.Equal(w, []byte("delete"))
 	}
 	return true
 }
@@ -118,18 +116,52 @@ type vyBuilder struct {
 	root  *Node
 	index map[*Node]map[string]*Node
 	names map[string]string
+	// text is the source as one string: unescaped words are substrings of
+	// it, which spares one allocation per value (the tree then keeps the
+	// source alive, about the size of the file).
+	text string
+	// nodes and vals are handed out in chunks: a 100k-line file makes
+	// about as many nodes, and one allocation each would dominate parsing.
+	nodes []Node
+	vals  []string
 }
 
 // vyIndexMin is the child count from which a node gets a name index; below
 // it a linear scan is cheaper than a map.
 const vyIndexMin = 8
 
-func newVyBuilder() *vyBuilder {
+// vyMaxDepth bounds nesting: real configurations stay under 20 levels, and
+// the printers and Equal recurse once per level.
+const vyMaxDepth = 1000
+
+// vyChunk is how many nodes or values a builder allocates at once.
+const vyChunk = 512
+
+func newVyBuilder(src []byte) *vyBuilder {
 	return &vyBuilder{
 		root:  &Node{},
 		index: make(map[*Node]map[string]*Node),
 		names: make(map[string]string),
+		text:  string(src),
 	}
+}
+
+// sub returns src[off:off+n] as a string without copying.
+func (b *vyBuilder) sub(off, n int) string { return b.text[off : off+n] }
+
+// addValue appends v to n.Values; a first value takes a one-element slice
+// from a shared chunk (its capacity is capped, so a second value copies).
+func (b *vyBuilder) addValue(n *Node, v string) {
+	if n.Values != nil {
+		n.Values = append(n.Values, v)
+		return
+	}
+	if len(b.vals) == 0 {
+		b.vals = make([]string, vyChunk)
+	}
+	b.vals[0] = v
+	n.Values = b.vals[0:1:1]
+	b.vals = b.vals[1:]
 }
 
 // intern returns one shared string per distinct word, so that the many
@@ -145,8 +177,8 @@ func (b *vyBuilder) intern(w []byte) string {
 
 // find returns the child of p named name, or nil.
 func (b *vyBuilder) find(p *Node, name string) *Node {
-	if m := b.index[p]; m != nil {
-		return m[name]
+	if len(p.Children) >= vyIndexMin {
+		return b.index[p][name]
 	}
 	// Repeated blocks usually follow each other: try the last child first.
 	for i := len(p.Children) - 1; i >= 0; i-- {
@@ -163,12 +195,17 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 	if c = b.find(p, name); c != nil {
 		return c, false
 	}
-	c = &Node{Name: name, Line: line}
+	if len(b.nodes) == 0 {
+		b.nodes = make([]Node, vyChunk)
+	}
+	c = &b.nodes[0]
+	b.nodes = b.nodes[1:]
+	c.Name, c.Line = name, line
 	p.Children = append(p.Children, c)
-	if m := b.index[p]; m != nil {
-		m[name] = c
-	} else if len(p.Children) >= vyIndexMin {
-		m = make(map[string]*Node, 2*len(p.Children))
+	if len(p.Children) > vyIndexMin {
+		b.index[p][name] = c
+	} else if len(p.Children) == vyIndexMin {
+		m := make(map[string]*Node, 2*len(p.Children))
 		for _, ch := range p.Children {
 			m[ch.Name] = ch
 		}
@@ -200,10 +237,8 @@ func vyAddComment(n *Node, text string) {
 func vyFinish(root *Node, markTags bool) {
 	var walk func(n *Node, anc []string)
 	walk = func(n *Node, anc []string) {
-		if len(n.Children) > 1 {
-			sort.SliceStable(n.Children, func(i, j int) bool {
-				return NaturalLess(n.Children[i].Name, n.Children[j].Name)
-			})
+		if len(n.Children) > 1 && !slices.IsSortedFunc(n.Children, vyCompare) {
+			slices.SortStableFunc(n.Children, vyCompare)
 		}
 		if n != root {
 			if vyIsSecret(n.Name, anc) {
@@ -263,3 +298,5 @@ func vyIsMeta(text string) bool {
 	}
 	return false
 }
+
+func vyCompare(a, b *Node) int { return naturalCompare(a.Name, b.Name) }

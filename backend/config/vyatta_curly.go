@@ -26,6 +26,8 @@ type vyTok struct {
 	b         []byte
 	raw       []byte
 	quoted    bool
+	off       int  // where b starts in the source, unless esc
+	esc       bool // b is an unescaped copy
 }
 
 // vyCurly is the curly-form lexer and parser state.
@@ -73,11 +75,11 @@ func (p *vyCurly) next() (vyTok, error) {
 		p.pos++
 		t.kind = vyTokSemi
 	case '"', '\'':
-		b, err := p.quoted(c, t)
+		b, esc, err := p.quoted(c, t)
 		if err != nil {
 			return t, err
 		}
-		t.kind, t.b, t.quoted = vyTokWord, b, true
+		t.kind, t.b, t.quoted, t.off, t.esc = vyTokWord, b, true, start+1, esc
 	default:
 		if c == '/' && start+1 < len(src) && (src[start+1] == '*' || src[start+1] == '/') {
 			return p.comment(t)
@@ -87,7 +89,7 @@ func (p *vyCurly) next() (vyTok, error) {
 			i++
 		}
 		p.pos = i
-		t.kind, t.b = vyTokWord, src[start:i]
+		t.kind, t.b, t.off = vyTokWord, src[start:i], start
 	}
 	return t, nil
 }
@@ -102,13 +104,13 @@ func vyCurlyStop(c byte) bool {
 }
 
 // quoted reads a string opened by q at t; it may span lines.
-func (p *vyCurly) quoted(q byte, t vyTok) ([]byte, error) {
+// esc tells that the body was unescaped into a copy.
+func (p *vyCurly) quoted(q byte, t vyTok) (body []byte, esc bool, err error) {
 	src := p.src
 	i := p.pos + 1
-	esc := false
 	for {
 		if i >= len(src) {
-			return nil, p.errAt(t.line, t.col, "unterminated string opened at line %d", t.line)
+			return nil, false, p.errAt(t.line, t.col, "unterminated string opened at line %d", t.line)
 		}
 		c := src[i]
 		if c == q {
@@ -129,12 +131,12 @@ func (p *vyCurly) quoted(q byte, t vyTok) ([]byte, error) {
 		}
 		i++
 	}
-	body := src[p.pos+1 : i]
+	body = src[p.pos+1 : i]
 	p.pos = i + 1
 	if !esc {
-		return body, nil
+		return body, false, nil
 	}
-	return vyUnescape(body), nil
+	return vyUnescape(body), true, nil
 }
 
 // vyUnescape resolves \\ \" \' \n \t; any other backslash is kept as
@@ -206,7 +208,7 @@ type vyFrame struct {
 // vyParseCurly parses the curly-brace form.
 func vyParseCurly(file string, src []byte) (*Tree, error) {
 	p := &vyCurly{file: file, src: src, line: 1}
-	b := newVyBuilder()
+	b := newVyBuilder(src)
 	t := &Tree{Family: Vyatta, Root: b.root}
 	var (
 		words   []vyTok
@@ -239,6 +241,9 @@ func vyParseCurly(file string, src []byte) (*Tree, error) {
 			fr, err := p.open(b, cur, words, tok)
 			if err != nil {
 				return nil, err
+			}
+			if len(stack) >= vyMaxDepth {
+				return nil, p.errAt(tok.line, tok.col, "nesting deeper than %d levels", vyMaxDepth)
 			}
 			vyAttach(fr.node, pending)
 			words, pending = words[:0], pending[:0]
@@ -327,13 +332,13 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok
 	default:
 		n.Leaf = true
 		if len(words) == 2 {
-			n.Values = append(n.Values, string(words[1].b))
+			b.addValue(n, vyTokString(b, words[1]))
 		} else {
 			parts := make([]string, 0, len(words)-1)
 			for _, w := range words[1:] {
 				parts = append(parts, string(w.b))
 			}
-			n.Values = append(n.Values, strings.Join(parts, " "))
+			b.addValue(n, strings.Join(parts, " "))
 		}
 	}
 	vyAttach(n, pending)
@@ -345,4 +350,13 @@ func vyAttach(n *Node, comments []vyTok) {
 	for _, c := range comments {
 		vyAddComment(n, string(c.b))
 	}
+}
+
+// vyTokString returns a word token as a string, shared with the source
+// when it was not unescaped.
+func vyTokString(b *vyBuilder, w vyTok) string {
+	if w.esc {
+		return string(w.b)
+	}
+	return b.sub(w.off, len(w.b))
 }

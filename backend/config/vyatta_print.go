@@ -78,8 +78,10 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, 
 			p.endLine()
 		}
 	}
-	head := pre + vyCurlyWord(n.Name, false)
+	// At the top, `set` or `delete` first on a line would make the text
+	// read as set form.
 	nTop := depth == 0 && pre == ""
+	head := pre + vyCurlyWord(n.Name, nTop && (n.Name == "set" || n.Name == "delete"))
 	// A value that would read back as a bare tag line must be quoted.
 	force := pre == "" && vyBareTag(parent, parentTop, n.Name)
 	for _, v := range n.Values {
@@ -160,7 +162,8 @@ func vyCurlyWord(s string, force bool) string {
 }
 
 func vyCurlyNeedsQuote(s string) bool {
-	if s == "" || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
+	// A leading # would hide the line from form detection.
+	if s == "" || s[0] == '#' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
@@ -175,8 +178,9 @@ func vyCurlyNeedsQuote(s string) bool {
 }
 
 // WriteSet prints t as set commands, one per leaf value, values
-// single-quoted like VyOS (an embedded quote as '\''), valueless leaves and
-// empty nodes as the path alone. Meta is not printed: the set form has none.
+// single-quoted like VyOS (an embedded quote closes, escapes and reopens
+// the string, as older Vyatta does), valueless leaves and empty nodes as
+// the path alone. Meta is not printed: the set form has none.
 func WriteSet(w io.Writer, t *Tree, o PrintOptions) error {
 	if t == nil || t.Root == nil {
 		return errVyNilTree
@@ -228,8 +232,21 @@ func (p *vyPrinter) setComment(c string) {
 	p.buf = append(p.buf, strings.Join(strings.Fields(c), " ")...)
 }
 
-// vyAppendSetQuoted appends s single-quoted, an embedded quote as '\''.
+// vyAppendSetQuoted appends s single-quoted; an embedded quote closes the
+// string, is escaped and reopens it, shell style.
 func vyAppendSetQuoted(b []byte, s string) []byte {
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '\n') >= 0 {
+		// The reopened string would span lines, which reads as a stray
+		// quote: double quotes carry this value instead.
+		b = append(b, '"')
+		for i := 0; i < len(s); i++ {
+			if s[i] == '"' || s[i] == '\\' {
+				b = append(b, '\\')
+			}
+			b = append(b, s[i])
+		}
+		return append(b, '"')
+	}
 	b = append(b, '\'')
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\'' {

@@ -7,9 +7,9 @@ import (
 
 // vySet is the set-form lexer state. Words follow shell rules, as the
 // lines are commands: 'single' quotes take everything literally (an
-// embedded quote is written '\''), "double" quotes take backslash escapes,
-// a backslash outside quotes escapes the next byte, and ` #` starts a
-// comment.
+// embedded quote closes, escapes and reopens the string), "double" quotes
+// take backslash escapes, a backslash outside quotes escapes the next
+// byte, and ` #` starts a comment.
 type vySet struct {
 	file      string
 	src       []byte
@@ -24,6 +24,9 @@ type vySetWord struct {
 	start, end int
 	quoted     bool
 	line, col  int
+	// srcOff is where the word's text lies whole in the source (one bare
+	// run or one quoted segment without escapes), or -1.
+	srcOff int
 }
 
 func (p *vySet) errAt(line, col int, format string, args ...any) *ParseError {
@@ -37,7 +40,7 @@ func vySetBlank(c byte) bool {
 // vyParseSet parses the set form.
 func vyParseSet(file string, src []byte) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1}
-	b := newVyBuilder()
+	b := newVyBuilder(src)
 	var (
 		words []vySetWord
 		names []string
@@ -103,6 +106,9 @@ func vyParseSet(file string, src []byte) (*Tree, error) {
 // valueless children.
 func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment []byte, names []string) ([]string, error) {
 	last := path[len(path)-1]
+	if len(path) > vyMaxDepth {
+		return names, p.errAt(path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
+	}
 	valueMode := last.quoted && len(path) >= 2
 	chain := path[:len(path)-1]
 	names = names[:0]
@@ -122,17 +128,17 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment []byte, names []st
 		target = cur
 		if len(cur.Children) > 0 && vyAllBare(cur.Children) {
 			for _, c := range cur.Children {
-				cur.Values = append(cur.Values, c.Name)
+				b.addValue(cur, c.Name)
 			}
 			b.dropChildren(cur)
 		}
-		cur.Values = append(cur.Values, string(text))
+		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	case cur != b.root && (len(cur.Values) > 0 || vyIsSecret(cur.Name, names[:len(names)-1])):
 		// An unquoted value after a leaf that has values, or after a
 		// secret: a value, or a password would show as a node name.
 		target = cur
-		cur.Values = append(cur.Values, string(text))
+		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	default:
 		if len(text) == 0 {
@@ -164,7 +170,8 @@ func vyAllBare(ns []*Node) bool {
 // word reads one word into p.buf.
 func (p *vySet) word() (vySetWord, error) {
 	src := p.src
-	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1}
+	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: -1}
+	from := p.pos
 	for p.pos < len(src) {
 		c := src[p.pos]
 		if vySetBlank(c) || c == '\n' {
@@ -172,7 +179,7 @@ func (p *vySet) word() (vySetWord, error) {
 		}
 		switch c {
 		case '\'', '"':
-			ok, err := p.segment(c)
+			ok, err := p.segment(c, len(p.buf) > w.start || p.pos > from)
 			if err != nil {
 				return w, err
 			}
@@ -183,8 +190,15 @@ func (p *vySet) word() (vySetWord, error) {
 			if len(p.buf) == w.start {
 				return w, p.errAt(w.line, w.col, "unterminated string opened at line %d", w.line)
 			}
-			// A stray quote glued to a word that never closes is kept as
-			// a character: real files carry such typos.
+			// VyOS does not escape an apostrophe inside a value: in
+			// 'it's' the last quote closes the value, taken as written.
+			if c == '\'' && src[from] == '\'' && (p.pos+1 == len(src) || vySetBlank(src[p.pos+1]) || src[p.pos+1] == '\n') {
+				p.buf = append(p.buf[:w.start], src[from+1:p.pos]...)
+				p.pos++
+				continue
+			}
+			// Any other quote glued to a word that does not close on its
+			// line is kept as a character: real files carry such typos.
 			p.buf = append(p.buf, c)
 			p.pos++
 		case '\\':
@@ -202,6 +216,15 @@ func (p *vySet) word() (vySetWord, error) {
 		}
 	}
 	w.end = len(p.buf)
+	// Most words are one bare run or one plain quoted string: then the
+	// text can be shared with the source instead of copied.
+	text, n := p.buf[w.start:w.end], p.pos-from
+	switch {
+	case n == len(text) && bytes.Equal(src[from:p.pos], text):
+		w.srcOff = from
+	case n == len(text)+2 && bytes.Equal(src[from+1:p.pos-1], text):
+		w.srcOff = from + 1
+	}
 	return w, nil
 }
 
@@ -214,13 +237,14 @@ func (p *vySet) newlineAt(i int) {
 }
 
 // segment reads a quoted segment opened by q at p.pos into p.buf; ok is
-// false, with nothing consumed, when it is never closed.
-func (p *vySet) segment(q byte) (ok bool, err error) {
+// false, with nothing consumed, when it is never closed, or, for a segment
+// glued to what comes before, not closed on the same line.
+func (p *vySet) segment(q byte, glued bool) (ok bool, err error) {
 	src := p.src
 	i := p.pos + 1
 	if q == '\'' {
 		end := bytes.IndexByte(src[i:], '\'')
-		if end < 0 {
+		if end < 0 || glued && bytes.IndexByte(src[i:i+end], '\n') >= 0 {
 			return false, nil
 		}
 		p.buf = append(p.buf, src[i:i+end]...)
@@ -234,6 +258,10 @@ func (p *vySet) segment(q byte) (ok bool, err error) {
 		switch src[j] {
 		case '\\':
 			j++
+		case '\n':
+			if glued {
+				return false, nil
+			}
 		case '"':
 			body := src[i:j]
 			for k := i; k < j; k++ {
@@ -248,4 +276,12 @@ func (p *vySet) segment(q byte) (ok bool, err error) {
 		}
 	}
 	return false, nil
+}
+
+// str returns a word as a string, shared with the source where it can be.
+func (p *vySet) str(b *vyBuilder, w vySetWord) string {
+	if w.srcOff >= 0 {
+		return b.sub(w.srcOff, w.end-w.start)
+	}
+	return string(p.buf[w.start:w.end])
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -346,6 +347,8 @@ func TestVyattaErrors(t *testing.T) {
 		{"bare set", "set a 'b'\nset   # nothing\n", "f:2:1: expected a path after 'set'"},
 		{"set unterminated", "set a b\nset a 'b\n", "f:2:7: unterminated string opened at line 2"},
 		{"set empty name", "set a '' b\n", "f:1:7: expected a name, found an empty string"},
+		{"too deep", strings.Repeat("a {\n", vyMaxDepth+1), fmt.Sprintf("f:%d:3: nesting deeper than %d levels", vyMaxDepth+1, vyMaxDepth)},
+		{"set too deep", "set" + strings.Repeat(" a", vyMaxDepth+1), fmt.Sprintf("f:1:%d: path deeper than %d levels", 4+2*vyMaxDepth+1, vyMaxDepth)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tr, err := ParseVyatta("f", []byte(c.src))
@@ -378,6 +381,8 @@ set firewall name A rule 10 description 'it'\''s'
 set firewall name A rule 10 log "say \"hi\""
    set high-availability vrrp group g1 address '5.5.5.5' interface 'eth2'
 set vrf name v protocols static route6 ::/0 next-hop '2001:db8::1'"
+set firewall name A rule 20 description 'VyOS's-style'
+set firewall name A rule 20 action 'drop'
 `
 	tr := vyParse(t, "s", []byte(src))
 	for _, c := range []struct {
@@ -392,6 +397,8 @@ set vrf name v protocols static route6 ::/0 next-hop '2001:db8::1'"
 		{"firewall name A rule 10 log", []string{`say "hi"`}},
 		{"high-availability vrrp group g1 address 5.5.5.5 interface", []string{"eth2"}},
 		{"vrf name v protocols static route6 ::/0 next-hop", []string{`2001:db8::1"`}},
+		{"firewall name A rule 20 description", []string{"VyOS's-style"}},
+		{"firewall name A rule 20 action", []string{"drop"}},
 	} {
 		n := tr.Root.Lookup(Path(strings.Fields(c.path)))
 		if n == nil {
@@ -441,7 +448,7 @@ set vrf name v protocols static route6 ::/0 next-hop '2001:db8::1'"
 
 // Odd path words survive both printers.
 func TestVyattaOddWords(t *testing.T) {
-	b := newVyBuilder()
+	b := newVyBuilder(nil)
 	add := func(parent *Node, name string, values ...string) *Node {
 		n, _ := b.child(parent, name, 0)
 		n.Values = append(n.Values, values...)

@@ -63,6 +63,15 @@ func TestBigPair(t *testing.T) {
 	if len(rows) >= len(full)/5 {
 		t.Errorf("folded %d rows of %d", len(rows), len(full))
 	}
+	// Folded runs cost no text: allocations follow the rows shown, not
+	// the rows folded (each shown row costs a path and up to two texts).
+	if n := testing.AllocsPerRun(1, func() { Rows(a, b, RowOptions{Fold: true, Context: 3}) }); n > float64(3*len(rows)+100) {
+		t.Errorf("Rows with folding: %.0f allocations for %d rows shown", n, len(rows))
+	}
+	// Trees allocates per change (its path), not per node.
+	if n := testing.AllocsPerRun(1, func() { Trees(a, b, Options{}) }); n > float64(2*len(cs)+200) {
+		t.Errorf("Trees: %.0f allocations for %d changes", n, len(cs))
+	}
 }
 
 func BenchmarkTrees(b *testing.B) {

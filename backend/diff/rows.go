@@ -53,6 +53,8 @@ type RowOptions struct {
 // texts; the values of a multi-value leaf are aligned, values on both
 // sides sharing a Same row and the others getting Added or Removed rows.
 //
+// Nodes left out by an Ignore pattern get no row on either side.
+//
 // A node moved inside an Ordered parent gives two Moved rows: a
 // placeholder at its old position holding only its first left line (Right
 // empty), and at its new position its full rows on both sides, its
@@ -102,12 +104,27 @@ type rower struct {
 	pnodes []pathNode
 }
 
-func (w *rower) scope() syncmap.Scope {
-	if w.o.Scope == nil {
-		return syncmap.Outside
+// scopeLater marks a row whose scope is decided only if the row is shown:
+// most rows of a large view are folded away, and deciding costs a path.
+const scopeLater = 255
+
+func (w *rower) scope() uint8 {
+	switch {
+	case w.o.Scope == nil:
+		return uint8(syncmap.Outside)
+	case !w.o.OnlyScope:
+		return scopeLater
 	}
 	n := len(w.path)
-	return w.o.Scope(config.Path(w.path[:n:n])).Scope
+	return uint8(w.o.Scope(config.Path(w.path[:n:n])).Scope)
+}
+
+// shownScope is the scope of a row being shown, with its path.
+func (w *rower) shownScope(ref *rowRef, p config.Path) syncmap.Scope {
+	if ref.scope == scopeLater {
+		return w.o.Scope(p).Scope
+	}
+	return syncmap.Scope(ref.scope)
 }
 
 // walk adds the rows of the children of l and r (either may be nil).
@@ -145,8 +162,8 @@ func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
 }
 
 // lines adds the rows of one node's own lines.
-func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc syncmap.Scope) {
-	ref := rowRef{tag: tag, lv: -1, rv: -1, depth: int32(depth), pnode: pn, parent: parentRow, scope: uint8(sc)}
+func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc uint8) {
+	ref := rowRef{tag: tag, lv: -1, rv: -1, depth: int32(depth), pnode: pn, parent: parentRow, scope: sc}
 	add := func(kind Kind, l, r *config.Node, lv, rv int) {
 		ref.kind, ref.l, ref.r, ref.lv, ref.rv = uint8(kind), l, r, int32(lv), int32(rv)
 		w.refs = append(w.refs, ref)
@@ -176,6 +193,20 @@ func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc syn
 			kind = Changed
 		}
 		add(kind, l, r, nl-1, nr-1)
+	case nl == 0 || nr == 0:
+		// A valueless line against several values: pair it with the
+		// first one, so that no line of either side is lost.
+		kind := Same
+		if !w.o.valuesEqual(l, r) {
+			kind = Changed
+		}
+		add(kind, l, r, min(0, nl-1), min(0, nr-1))
+		for v := 1; v < nl; v++ {
+			add(Removed, l, nil, v, -1)
+		}
+		for v := 1; v < nr; v++ {
+			add(Added, nil, r, -1, v)
+		}
 	case w.o.MaskSecrets && (l.Secret || r.Secret):
 		// Masked values all print alike: pair them by position.
 		for v := range max(nl, nr) {
@@ -278,7 +309,8 @@ func (w *rower) rows() []Row {
 }
 
 func (w *rower) row(ref *rowRef) Row {
-	row := Row{Kind: Kind(ref.kind), Path: w.pathOf(ref.pnode), Depth: int(ref.depth), Scope: syncmap.Scope(ref.scope)}
+	row := Row{Kind: Kind(ref.kind), Path: w.pathOf(ref.pnode), Depth: int(ref.depth)}
+	row.Scope = w.shownScope(ref, row.Path)
 	mask := w.o.MaskSecrets
 	if ref.l != nil {
 		row.Left = w.text(ref.l, ref.tag, ref.lv, ref.depth, mask)
@@ -297,6 +329,11 @@ func (w *rower) row(ref *rowRef) Row {
 
 func (w *rower) text(n *config.Node, tag string, v, depth int32, mask bool) string {
 	var b strings.Builder
+	size := 4*int(depth) + len(tag) + len(n.Name) + 4
+	if v >= 0 && int(v) < len(n.Values) {
+		size += len(n.Values[v]) + len(config.Mask)
+	}
+	b.Grow(size) // one allocation per text
 	writeIndent(&b, w.fam, int(depth))
 	writeLine(&b, w.fam, tag, n, int(v), mask)
 	return b.String()
@@ -305,6 +342,7 @@ func (w *rower) text(n *config.Node, tag string, v, depth int32, mask bool) stri
 func (w *rower) folded(first *rowRef, n int) Row {
 	summary := fmt.Sprintf("… %d unchanged lines", n)
 	row := Row{Kind: Same, Path: w.pathOf(first.pnode), Depth: int(first.depth), Left: summary, Right: summary, Folded: n}
+	row.Scope = w.shownScope(first, row.Path)
 	if first.l != nil {
 		row.LeftLine = first.l.Line
 	}

@@ -3,6 +3,7 @@ package syncmap
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
@@ -49,10 +50,8 @@ type matcher struct {
 }
 
 func (m *Map) matcher() matcher {
-	mt := matcher{m: m}
-	for _, p := range ProtectedPaths(m.Family) {
-		w := strings.Fields(p)
-		mt.protected = append(mt.protected, w)
+	mt := matcher{m: m, protected: protectedWords()[m.Family]}
+	for _, w := range mt.protected {
 		mt.maxLen = max(mt.maxLen, len(w))
 	}
 	for _, r := range m.Rules {
@@ -97,8 +96,25 @@ func better(cur, r *Rule) *Rule {
 // function of the path and the map.
 func (m *Map) Decide(p config.Path) Decision {
 	mt := m.matcher()
-	return mt.step(p.Words(), 0, m.start()).decision()
+	var buf [32]string // most paths have fewer words: no allocation
+	words := buf[:0]
+	for _, name := range p {
+		words = appendFields(words, name)
+	}
+	return mt.step(words, 0, m.start()).decision()
 }
+
+// protectedWords holds ProtectedPaths split into words, per family, built
+// once: Decide runs for every row of a view.
+var protectedWords = sync.OnceValue(func() map[config.Family][][]string {
+	out := map[config.Family][][]string{}
+	for _, fam := range []config.Family{config.Auto, config.Vyatta, config.Huawei} {
+		for _, p := range ProtectedPaths(fam) {
+			out[fam] = append(out[fam], strings.Fields(p))
+		}
+	}
+	return out
+})
 
 // visitFunc receives each node with its path and words (both reused by the
 // walk: copy them to keep them) and its decision.

@@ -145,6 +145,10 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 			c.sess, c.edit = nil, nil
 			return
 		}
+		if len(args) > 0 {
+			out((&UnknownCommandError{Words: words}).Error())
+			return
+		}
 		if len(c.edit) > 0 {
 			c.edit = c.edit[:len(c.edit)-1]
 			return

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -162,14 +163,21 @@ func (c *ConfigSync) Sync(ctx context.Context, running *config.Tree, out func(st
 // syncReason is an error as one line of the device's config-sync output.
 func syncReason(err error) string {
 	var re *RemoteError
-	var ue *url.Error
+	var oe *net.OpError
 	switch {
 	case errors.As(err, &re) && re.Status == http.StatusUnauthorized:
 		return "Authentication failed for remote user"
 	case errors.As(err, &re):
 		return syncOneLine(strings.TrimPrefix(re.Message, ": "))
-	case errors.As(err, &ue):
-		// The URL is the lab's loopback port, not what a device names.
+	case errors.As(err, &oe):
+		// Not err.Error(): it names the lab's loopback ports, not the
+		// remote-router address the device knows.
+		return "connection failed: " + oe.Err.Error()
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by remote"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return syncOneLine(ue.Err.Error())
 	}
 	return syncOneLine(err.Error())

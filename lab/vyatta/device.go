@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
@@ -20,10 +21,13 @@ import (
 var (
 	// ErrNoChanges: a commit with nothing to commit. The CLI prints it as an
 	// informational line (VyOS); the REST API reports it as VyOS does too.
+	//lint:ignore ST1005 the device prints this text verbatim
 	ErrNoChanges = errors.New("No configuration changes to commit")
 	// ErrNothingToDelete: delete of a node that does not exist.
+	//lint:ignore ST1005 the device prints this text verbatim
 	ErrNothingToDelete = errors.New("Nothing to delete (the specified node does not exist)")
 	// ErrNoConfirmPending: `confirm` without a pending commit-confirm.
+	//lint:ignore ST1005 the device prints this text verbatim
 	ErrNoConfirmPending = errors.New("No confirmed commit pending")
 )
 
@@ -569,10 +573,13 @@ func setPath(root *config.Node, words []string) error {
 			if i != len(words)-1 {
 				return &PathError{Path: words, Msg: "is not valid"}
 			}
+			if !validWord(w, true) {
+				return &PathError{Path: words, Msg: "is not valid"}
+			}
 			setValue(cur, words[:i], w)
 			return nil
 		}
-		if strings.TrimSpace(w) == "" {
+		if !validWord(w, false) {
 			return &PathError{Path: words, Msg: "is not valid"}
 		}
 		next := cur.Child(w)
@@ -592,6 +599,25 @@ func setPath(root *config.Node, words []string) error {
 		cur.Leaf = true
 	}
 	return nil
+}
+
+// validWord refuses what no Vyatta node name or value holds: control
+// characters (a value may hold a tab or a newline), and in names blanks,
+// quotes and braces, which the configuration text could not carry.
+func validWord(w string, value bool) bool {
+	if !value && w == "" {
+		return false
+	}
+	for _, r := range w {
+		switch {
+		case value && (r == '\t' || r == '\n'):
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+			return false
+		case !value && strings.ContainsRune(" \t{}\"';", r):
+			return false
+		}
+	}
+	return true
 }
 
 // takesValue tells whether node n (at path p, whose parent is a tag node

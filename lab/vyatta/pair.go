@@ -95,6 +95,11 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// config-sync logs in to vra-b with the credentials of vra-a's
+	// configuration, as the real device does: give it the lab's.
+	if err := setPath(seedA.Root, []string{"system", "config-sync", "remote-router", SeedAddrB, "password", p.Password}); err != nil {
+		return nil, err
+	}
 
 	names := [2]string{"vra-a", "vra-b"}
 	haAddrs := [2]string{SeedAddrA, SeedAddrB}

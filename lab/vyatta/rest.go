@@ -2,11 +2,11 @@ package vyatta
 
 // The HTTPS REST API of a Vyatta 5600 / VRA (DOMAIN.md "Vyatta REST API").
 //
-// Entry point for `hasync lab` (L1 wires it):
+// Entry point:
 //
-//	func ServeREST(ctx context.Context, d *Device, addr string, tlsCfg *tls.Config, o RESTOptions) (url string, stop func(), err error)
+//	func ServeREST(ctx context.Context, d *Device, addr string, tlsCfg *tls.Config, o RESTOptions) (baseURL string, stop func(), err error)
 //
-// addr is "127.0.0.1:0" for a free port; url is "https://127.0.0.1:PORT";
+// addr is "127.0.0.1:0" for a free port; baseURL is "https://127.0.0.1:PORT";
 // stop closes the listener, ends every session (discarding uncommitted
 // changes) and stops every operational command.
 
@@ -183,6 +183,12 @@ func restConfigError(w http.ResponseWriter, err error) {
 
 func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f := a.o.Faults
+	if f.Refuse() {
+		// A kept-alive connection made before the knob was turned dies
+		// too, as when the service goes down.
+		restDropConnection(w)
+		return
+	}
 	if d := f.Delay(); d > 0 {
 		select {
 		case <-time.After(d):
@@ -362,10 +368,7 @@ func (a *restAPI) confCommit(w http.ResponseWriter, c *restConf) {
 		return
 	}
 	if err != nil {
-		msg := err.Error()
-		if len(lines) > 0 {
-			msg = strings.Join(lines, "\n")
-		}
+		msg := strings.Join(append(lines, err.Error()), "\n")
 		restWriteError(w, http.StatusBadRequest, ": "+msg)
 		return
 	}
@@ -380,8 +383,9 @@ func restDropConnection(w http.ResponseWriter) {
 			return
 		}
 	}
-	// HTTP/2 cannot be hijacked: abort the stream instead.
-	panic(http.ErrAbortHandler)
+	// Not reached with serveREST (HTTP/1.1 only); a recorder in a test
+	// gets the device's "unavailable" instead.
+	restWriteError(w, http.StatusServiceUnavailable, "Service Unavailable")
 }
 
 func (a *restAPI) acquireConf(id string) *restConf {

@@ -128,11 +128,7 @@ func (s *restFakeSession) Commit(ctx context.Context, out func(string)) error {
 	}
 	for l := range s.cand {
 		if strings.Contains(l, "invalid") {
-			out("[ " + l + " ]")
-			out("Error: " + l + " is not valid")
-			out("")
-			out("Commit failed")
-			return errors.New("commit failed")
+			return fmt.Errorf("[ %s ]\nError: %s is not valid\n\nCommit failed", l, l)
 		}
 	}
 	s.d.mu.Lock()

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
 )
 
@@ -479,4 +480,61 @@ func FuzzRESTRoute(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRESTRealDevice drives the device itself (not the fake) through the
+// REST API: set with escaped words, show, a refused commit with the
+// device's error text, a good commit, save.
+func TestRESTRealDevice(t *testing.T) {
+	dir := t.TempDir()
+	d, err := New(Options{Name: "vra-b", User: restUser, Password: restPass, StateDir: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := lab.LoadTLS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	u, stop, err := ServeREST(ctx, d, "127.0.0.1:0", tl.ServerConfig(), RESTOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	h := &restHarness{t: t, url: u, http: restClientFor(t, tl.CAPath)}
+
+	s := h.open()
+	h.want(h.do("PUT", s+"/set/interfaces/ethernet/eth1/address/192.168.1%2F30"), 200, "set bad address")
+	h.want(h.do("PUT", s+"/set/interfaces/ethernet/eth1/description/to%20core"), 200, "set description")
+	show := h.do("GET", s+"/show/interfaces")
+	h.want(show, 200, "show")
+	if !strings.Contains(show.message, "eth1") || !strings.Contains(show.message, "to core") {
+		t.Fatalf("show = %q", show.message)
+	}
+	r := h.do("POST", s+"/commit")
+	h.want(r, 400, "commit of an invalid address")
+	for _, want := range []string{": [ interfaces ethernet eth1 address 192.168.1/30 ]", "Error: 192.168.1/30 is not a valid IP host", "Commit failed"} {
+		if !strings.Contains(r.message, want) {
+			t.Fatalf("commit error %q lacks %q", r.message, want)
+		}
+	}
+	if d.Running().Root.Lookup(config.Path{"interfaces"}) != nil {
+		t.Fatal("a refused commit changed running")
+	}
+	h.want(h.do("PUT", s+"/delete/interfaces/ethernet/eth1/address/192.168.1%2F30"), 200, "delete bad address")
+	h.want(h.do("PUT", s+"/set/interfaces/ethernet/eth1/address/192.168.1.1%2F30"), 200, "set good address")
+	h.want(h.do("POST", s+"/commit"), 200, "commit")
+	n := d.Running().Root.Lookup(config.Path{"interfaces", "ethernet", "eth1", "address"})
+	if n == nil || !slices.Equal(n.Values, []string{"192.168.1.1/30"}) {
+		t.Fatalf("running address = %v", n)
+	}
+	h.want(h.do("POST", s+"/save"), 200, "save")
+	if b, err := os.ReadFile(dir + "/vra-b.config.boot"); err != nil || !strings.Contains(string(b), "192.168.1.1/30") {
+		t.Fatalf("saved config: %v\n%s", err, b)
+	}
+	out, _ := restRunOp(t, h, "show/version")
+	if out == "" {
+		t.Fatal("show version printed nothing")
+	}
 }

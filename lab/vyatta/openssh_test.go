@@ -1,0 +1,180 @@
+package vyatta
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/lab"
+)
+
+// vyopensshArgs are the OpenSSH client options that pin the lab's keys:
+// no user configuration, strict host key checking against the generated
+// known_hosts, the generated client key only.
+func vyopensshArgs(t testing.TB, p *Pair, m *Member, extra ...string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH test")
+	}
+	args := []string{
+		"-F", "/dev/null",
+		"-o", "UserKnownHostsFile=" + filepath.Join(p.Dir, lab.KnownHostsFile),
+		"-o", "StrictHostKeyChecking=yes",
+		"-o", "BatchMode=yes",
+		"-o", "IdentitiesOnly=yes",
+		"-o", "LogLevel=ERROR",
+		"-i", filepath.Join(p.Dir, lab.ClientKeyFile),
+		"-p", fmt.Sprint(m.SSH.Port()),
+	}
+	args = append(args, extra...)
+	return append(args, "vyatta@127.0.0.1")
+}
+
+func TestOpenSSHExec(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	args := append(vyopensshArgs(t, p, p.A), "show", "configuration", "commands")
+	cmd := exec.Command("ssh", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ssh: %v\n%s", err, stderr.String())
+	}
+	var want bytes.Buffer
+	if err := config.WriteSet(&want, p.A.Device.Running(), config.PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != want.String() {
+		t.Errorf("OpenSSH exec output differs from running (%d vs %d bytes)", len(out), want.Len())
+	}
+	// A changed host key must stop OpenSSH too.
+	p.A.Faults.SetChangedHostKey(true)
+	defer p.A.Faults.SetChangedHostKey(false)
+	err = exec.Command("ssh", append(vyopensshArgs(t, p, p.A), "show", "version")...).Run()
+	if err == nil {
+		t.Error("OpenSSH accepted a changed host key")
+	}
+}
+
+// TestOpenSSHInteractive drives configure → set → commit → exit through
+// `ssh -tt` with stdin from a pipe, so the device gets a PTY.
+func TestOpenSSHInteractive(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, p.A, "-tt")...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out vysshSyncBuf
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	expect := func(want string) string {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			all := out.String()[read:]
+			if i := strings.Index(all, want); i >= 0 {
+				read += i + len(want)
+				return all[:i+len(want)]
+			}
+		}
+		t.Fatalf("timeout waiting for %q; got:\n%s", want, out.String()[read:])
+		return ""
+	}
+	send := func(line string) {
+		t.Helper()
+		if _, err := io.WriteString(stdin, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect("vyatta@vra-a:~$ ")
+	send("configure")
+	expect("[edit]\r\nvyatta@vra-a# ")
+	send("set system domain-name openssh.example.net")
+	expect("vyatta@vra-a# ")
+	send("commit")
+	if got := expect("vyatta@vra-a# "); !strings.Contains(got, "[ system domain-name ]") {
+		t.Errorf("commit output:\n%s", got)
+	}
+	send("exit")
+	expect("vyatta@vra-a:~$ ")
+	send("exit")
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("ssh ended with %v:\n%s", err, out.String())
+	}
+	n := p.A.Device.Running().Root.Lookup(config.Path{"system", "domain-name"})
+	if n == nil || n.Values[0] != "openssh.example.net" {
+		t.Errorf("the commit did not apply: %+v", n)
+	}
+}
+
+// BenchmarkShowConfigOpenSSH: `show configuration commands` of a 100k-line
+// configuration over SSH on loopback with the OpenSSH client, beside `cat`
+// of the same text. Run with
+//
+//	go test -run '^$' -bench ShowConfigOpenSSH -benchtime 5x ./lab/vyatta
+func BenchmarkShowConfigOpenSSH(b *testing.B) {
+	p := vysshPair(b, PairOptions{Lines: 100_000})
+	var text bytes.Buffer
+	if err := config.WriteSet(&text, p.A.Device.Running(), config.PrintOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(b.TempDir(), "config.set")
+	if err := os.WriteFile(file, text.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Count(text.Bytes(), []byte("\n"))
+	run := func(b *testing.B, name string, args ...string) {
+		b.SetBytes(int64(text.Len()))
+		for b.Loop() {
+			var n countWriter
+			cmd := exec.Command(name, args...)
+			cmd.Stdout = &n
+			if err := cmd.Run(); err != nil {
+				b.Fatal(err)
+			}
+			if int(n.n) != text.Len() {
+				b.Fatalf("%s printed %d bytes, want %d", name, n.n, text.Len())
+			}
+		}
+		b.ReportMetric(float64(lines), "lines")
+	}
+	b.Run("ssh", func(b *testing.B) {
+		run(b, "ssh", append(vyopensshArgs(b, p, p.A), "show", "configuration", "commands")...)
+	})
+	b.Run("cat", func(b *testing.B) { run(b, "cat", file) })
+	// The fixed cost of an OpenSSH login and a one-line command.
+	b.Run("ssh-login", func(b *testing.B) {
+		for b.Loop() {
+			if err := exec.Command("ssh", append(vyopensshArgs(b, p, p.A), "show", "version")...).Run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+type countWriter struct {
+	mu sync.Mutex
+	n  int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n += int64(len(p))
+	return len(p), nil
+}

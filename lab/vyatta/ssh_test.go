@@ -1,0 +1,507 @@
+package vyatta
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/lab"
+)
+
+// vysshPair starts a pair in a temporary state directory.
+func vysshPair(t testing.TB, o PairOptions) *Pair {
+	t.Helper()
+	if o.Dir == "" {
+		o.Dir = t.TempDir()
+	}
+	p, err := StartPair(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+// vysshConfig is a client config that verifies the host key against the
+// pair's known_hosts and logs in with its key.
+func vysshConfig(t testing.TB, p *Pair) *ssh.ClientConfig {
+	t.Helper()
+	hk, err := knownhosts.New(filepath.Join(p.Dir, lab.KnownHostsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ssh.ClientConfig{
+		User:            "vyatta",
+		Auth:            []ssh.AuthMethod{ssh.PublicKeys(p.ClientKey)},
+		HostKeyCallback: hk,
+		Timeout:         5 * time.Second,
+	}
+}
+
+func vysshDial(t testing.TB, p *Pair, m *Member) *ssh.Client {
+	t.Helper()
+	c, err := ssh.Dial("tcp", m.SSH.Addr(), vysshConfig(t, p))
+	if err != nil {
+		t.Fatalf("dial %s: %v", m.Device.Name(), err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func vysshExec(t testing.TB, c *ssh.Client, cmd string) (string, error) {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	out, err := s.Output(cmd)
+	return string(out), err
+}
+
+// vysshShell is an interactive session with a PTY.
+type vysshShell struct {
+	t     testing.TB
+	s     *ssh.Session
+	in    io.WriteCloser
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	read  int // how far expect has consumed
+	done  chan struct{}
+	wrote chan struct{}
+}
+
+func vysshOpenShell(t testing.TB, c *ssh.Client) *vysshShell {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm", 40, 200, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := s.StdinPipe()
+	out, _ := s.StdoutPipe()
+	sh := &vysshShell{t: t, s: s, in: in, done: make(chan struct{}), wrote: make(chan struct{}, 1)}
+	go func() {
+		defer close(sh.done)
+		b := make([]byte, 4096)
+		for {
+			n, err := out.Read(b)
+			sh.mu.Lock()
+			sh.buf.Write(b[:n])
+			sh.mu.Unlock()
+			select {
+			case sh.wrote <- struct{}{}:
+			default:
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return sh
+}
+
+// expect waits for want in the output after what was already consumed,
+// and returns the text up to and including it.
+func (sh *vysshShell) expect(want string) string {
+	sh.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		sh.mu.Lock()
+		all := sh.buf.String()[sh.read:]
+		sh.mu.Unlock()
+		if i := strings.Index(all, want); i >= 0 {
+			sh.read += i + len(want)
+			return all[:i+len(want)]
+		}
+		select {
+		case <-sh.wrote:
+		case <-sh.done:
+			sh.mu.Lock()
+			all = sh.buf.String()[sh.read:]
+			sh.mu.Unlock()
+			if !strings.Contains(all, want) {
+				sh.t.Fatalf("session ended waiting for %q; got:\n%s", want, all)
+			}
+		case <-deadline:
+			sh.t.Fatalf("timeout waiting for %q; got:\n%s", want, all)
+		}
+	}
+}
+
+func (sh *vysshShell) send(line string) {
+	sh.t.Helper()
+	if _, err := io.WriteString(sh.in, line+"\r"); err != nil {
+		sh.t.Fatal(err)
+	}
+}
+
+func TestSSHExecShowConfiguration(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	c := vysshDial(t, p, p.A)
+	got, err := vysshExec(t, c, "show configuration commands")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := config.WriteSet(&want, p.A.Device.Running(), config.PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got != want.String() {
+		t.Errorf("show configuration commands over SSH differs from the running configuration")
+	}
+	if !strings.Contains(got, "set system config-sync remote-router 10.0.0.2 sync-map 'LAB-SYNC'") {
+		t.Errorf("vra-a names vra-b:\n%.2000s", got)
+	}
+	curly, err := vysshExec(t, c, "show configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, err := config.ParseVyatta("ssh", []byte(curly)); err != nil || !config.Equal(tr.Root, p.A.Device.Running().Root) {
+		t.Errorf("show configuration does not parse back to running: %v", err)
+	}
+	_, err = vysshExec(t, c, "show nonsense")
+	var ee *ssh.ExitError
+	if !errors.As(err, &ee) || ee.ExitStatus() != 1 {
+		t.Errorf("unknown command exits 1: %v", err)
+	}
+}
+
+func TestSSHInteractiveConfigure(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	sh := vysshOpenShell(t, vysshDial(t, p, p.B))
+	sh.expect("vyatta@vra-b:~$ ")
+	sh.send("configure")
+	sh.expect("[edit]\r\nvyatta@vra-b# ")
+	sh.send("set interfaces dataplane dp0s0 description 'HA link to vra-a'")
+	sh.expect("vyatta@vra-b# ")
+	sh.send("set foo bar")
+	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "Configuration path: [foo bar] is not valid\r\nSet failed") {
+		t.Errorf("set error:\n%s", got)
+	}
+	sh.send("compare")
+	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "[interfaces dataplane dp0s0]\r\n- description \"HA link\"\r\n+ description \"HA link to vra-a\"") {
+		t.Errorf("compare:\n%s", got)
+	}
+	sh.send("exit")
+	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "Cannot exit: configuration modified.\r\nUse 'exit discard' to discard the changes and exit.") {
+		t.Errorf("exit with changes:\n%s", got)
+	}
+	sh.send("commit")
+	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "[ interfaces dataplane ]") {
+		t.Errorf("commit output:\n%s", got)
+	}
+	sh.send("commit")
+	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "No configuration changes to commit") {
+		t.Errorf("empty commit:\n%s", got)
+	}
+	sh.send("set interfaces dataplane dp0s0 address 192.168.1/30")
+	sh.expect("vyatta@vra-b# ")
+	sh.send("commit")
+	want := "[ interfaces dataplane dp0s0 address 192.168.1/30 ]\r\nError: 192.168.1/30 is not a valid IP host\r\n\r\n[[interfaces dataplane dp0s0]] failed\r\nCommit failed"
+	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, want) {
+		t.Errorf("failed commit:\n%s", got)
+	}
+	sh.send("exit discard")
+	sh.expect("vyatta@vra-b:~$ ")
+	sh.send("exit")
+	<-sh.done
+	if got := p.B.Device.Running().Root.Lookup(config.Path(strings.Fields("interfaces dataplane dp0s0 description"))); got == nil || got.Values[0] != "HA link to vra-a" {
+		t.Errorf("committed description: %+v", got)
+	}
+}
+
+func TestSSHPasswordAuth(t *testing.T) {
+	p := vysshPair(t, PairOptions{Password: "s3cret-lab"})
+	cfg := vysshConfig(t, p)
+	cfg.Auth = []ssh.AuthMethod{ssh.Password("s3cret-lab")}
+	c, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	cfg.Auth = []ssh.AuthMethod{ssh.Password("wrong")}
+	if _, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfg); err == nil {
+		t.Error("a wrong password logged in")
+	}
+}
+
+func TestSSHFaults(t *testing.T) {
+	p := vysshPair(t, PairOptions{Lines: 2000})
+	addr := p.A.SSH.Addr()
+	f := p.A.Faults
+
+	t.Run("fail auth", func(t *testing.T) {
+		f.SetFailAuth(true)
+		defer f.SetFailAuth(false)
+		_, err := ssh.Dial("tcp", addr, vysshConfig(t, p))
+		if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Errorf("want an auth failure, got %v", err)
+		}
+	})
+	t.Run("refuse", func(t *testing.T) {
+		f.SetRefuse(true)
+		defer f.SetRefuse(false)
+		if _, err := ssh.Dial("tcp", addr, vysshConfig(t, p)); err == nil {
+			t.Error("a refusing device accepted the connection")
+		}
+	})
+	t.Run("changed host key", func(t *testing.T) {
+		f.SetChangedHostKey(true)
+		defer f.SetChangedHostKey(false)
+		_, err := ssh.Dial("tcp", addr, vysshConfig(t, p))
+		var ke *knownhosts.KeyError
+		if !errors.As(err, &ke) || len(ke.Want) == 0 {
+			t.Errorf("want a known_hosts mismatch, got %v", err)
+		}
+	})
+	t.Run("drop mid-output", func(t *testing.T) {
+		f.SetDropAfterLines(100)
+		defer f.SetDropAfterLines(0)
+		c := vysshDial(t, p, p.A)
+		out, err := vysshExec(t, c, "show configuration commands")
+		if err == nil {
+			t.Error("a dropped connection ended cleanly")
+		}
+		if n := strings.Count(out, "\n"); n > 100 {
+			t.Errorf("got %d lines past the drop", n)
+		}
+	})
+	t.Run("delay", func(t *testing.T) {
+		f.SetDelay(300 * time.Millisecond)
+		defer f.SetDelay(0)
+		c := vysshDial(t, p, p.A)
+		start := time.Now()
+		if _, err := vysshExec(t, c, "show version"); err != nil {
+			t.Fatal(err)
+		}
+		if el := time.Since(start); el < 300*time.Millisecond {
+			t.Errorf("delayed command took %v", el)
+		}
+	})
+	t.Run("drop in commit", func(t *testing.T) {
+		f.SetDropInCommit(true)
+		defer f.SetDropInCommit(false)
+		sh := vysshOpenShell(t, vysshDial(t, p, p.A))
+		sh.expect(":~$ ")
+		sh.send("configure")
+		sh.expect("# ")
+		sh.send("set interfaces dataplane dp0s0 description dropped")
+		sh.expect("# ")
+		sh.send("commit")
+		select {
+		case <-sh.done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the connection was not dropped")
+		}
+		// The commit ran to its end on the device.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			n := p.A.Device.Running().Root.Lookup(config.Path(strings.Fields("interfaces dataplane dp0s0 description")))
+			if n != nil && n.Values[0] == "dropped" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the commit did not complete after the drop")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
+
+func TestSSHMonitorLogStopsWithChannel(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	c := vysshDial(t, p, p.A)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := s.StdoutPipe()
+	if err := s.Start("monitor log"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	p.A.Device.Log("hello from the test")
+	buf := make([]byte, 512)
+	n, err := out.Read(buf)
+	if err != nil || !strings.Contains(string(buf[:n]), "hello from the test") {
+		t.Fatalf("monitor log: %q %v", buf[:n], err)
+	}
+	s.Close()
+	// The subscription ends with the channel.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.A.Device.mu.Lock()
+		subs := len(p.A.Device.subs)
+		p.A.Device.mu.Unlock()
+		if subs == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("monitor log still subscribed after the channel closed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSSHConfigSync: a commit on vra-a over SSH reaches vra-b; a change vra-b
+// refuses shows in vra-a's commit output and its monitor log.
+func TestSSHConfigSync(t *testing.T) {
+	p := vysshPair(t, PairOptions{Reject: [][]string{{"service", "nat", "source", "rule", "999"}}})
+	ca := vysshDial(t, p, p.A)
+
+	mon, err := ca.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var monOut vysshSyncBuf
+	mon.Stdout = &monOut
+	if err := mon.Start("monitor log"); err != nil {
+		t.Fatal(err)
+	}
+	defer mon.Close()
+	time.Sleep(100 * time.Millisecond)
+
+	sh := vysshOpenShell(t, ca)
+	sh.expect(":~$ ")
+	sh.send("configure")
+	sh.expect("# ")
+	sh.send("set security firewall name WAN-IN rule 20 action accept")
+	sh.expect("# ")
+	sh.send("commit")
+	got := sh.expect("vyatta@vra-a# ")
+	if !strings.Contains(got, "syncing configuration to remote-router 10.0.0.2 ..") {
+		t.Errorf("commit output lacks the sync line:\n%s", got)
+	}
+	if strings.Contains(got, "config-sync error") {
+		t.Errorf("unexpected sync error:\n%s", got)
+	}
+	if p.B.Device.Running().Root.Lookup(config.Path(strings.Fields("security firewall name WAN-IN rule 20"))) == nil {
+		t.Error("the commit on vra-a did not reach vra-b")
+	}
+
+	sh.send("set service nat source rule 999 outbound-interface dp0s1")
+	sh.expect("# ")
+	sh.send("set service nat source rule 999 translation address masquerade")
+	sh.expect("# ")
+	sh.send("commit")
+	got = sh.expect("vyatta@vra-a# ")
+	if !strings.Contains(got, "config-sync error 10.0.0.2:") || !strings.Contains(got, "refused") {
+		t.Errorf("commit output lacks vra-b's refusal:\n%s", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(monOut.String(), "config-sync error 10.0.0.2:") {
+		if time.Now().After(deadline) {
+			t.Fatalf("monitor log lacks the sync error:\n%s", monOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if p.B.Device.Running().Root.Lookup(config.Path(strings.Fields("service nat source rule 999"))) != nil {
+		t.Error("vra-b applied a change it refused")
+	}
+}
+
+type vysshSyncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *vysshSyncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *vysshSyncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestPairStateDir: the files the product reads are there, and a restart
+// with the same directory keeps keys, password and saved configurations.
+func TestPairStateDir(t *testing.T) {
+	dir := t.TempDir()
+	p := vysshPair(t, PairOptions{Dir: dir})
+	for _, f := range []string{"inventory.yaml", "known_hosts", "id_ed25519", "id_ed25519.pub", "ca.pem", "vra-a.config.boot", "vra-b.config.boot"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("state dir: %v", err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "id_ed25519")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("id_ed25519 must be 0600: %v %v", fi.Mode(), err)
+	}
+	kh, _ := os.ReadFile(filepath.Join(dir, "known_hosts"))
+	if !strings.HasPrefix(string(kh), "[127.0.0.1]:") {
+		t.Errorf("known_hosts format:\n%s", kh)
+	}
+	inv, _ := os.ReadFile(filepath.Join(dir, "inventory.yaml"))
+	for _, want := range []string{"vra-a", "vra-b", p.A.RESTURL, "password_env: HASYNC_LAB_PASSWORD", "ca_file:"} {
+		if !strings.Contains(string(inv), want) {
+			t.Errorf("inventory lacks %q:\n%s", want, inv)
+		}
+	}
+	s := p.B.Device.NewSession("vyatta")
+	if err := s.Set(strings.Fields("system domain-name kept.example.net")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(context.Background(), func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.B.Device.Save(); err != nil {
+		t.Fatal(err)
+	}
+	pw := p.Password
+	p.Close()
+
+	p2 := vysshPair(t, PairOptions{Dir: dir})
+	if p2.Password != pw || p2.PasswordCreated {
+		t.Error("the password changed across a restart")
+	}
+	n := p2.B.Device.Running().Root.Lookup(config.Path{"system", "domain-name"})
+	if n == nil || n.Values[0] != "kept.example.net" {
+		t.Errorf("saved configuration not kept: %+v", n)
+	}
+	// The old known_hosts entries still match the host keys.
+	c := vysshDial(t, p2, p2.A)
+	if _, err := vysshExec(t, c, "show version"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// vysshFreePort is a port free right now on loopback.
+func vysshFreePort(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestPairGivenPorts(t *testing.T) {
+	addr := vysshFreePort(t)
+	p := vysshPair(t, PairOptions{SSHAddrs: [2]string{addr, ""}})
+	if p.A.SSH.Addr() != addr {
+		t.Errorf("SSH of vra-a on %s, want %s", p.A.SSH.Addr(), addr)
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type labSyncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *labSyncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *labSyncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestLabCommand starts `hasync lab`, waits for "ready" and the inventory
+// path, then runs `hasync lab cli` on the same state directory.
+func TestLabCommand(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out labSyncBuf
+	cmd := newLabCmd()
+	cmd.SetArgs([]string{"--family", "vyatta", "--dir", dir, "--lines", "200", "--reject", "service nat"})
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	inv := filepath.Join(dir, "inventory.yaml")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "ready\n"+inv+"\n") {
+		select {
+		case err := <-done:
+			t.Fatalf("lab ended early: %v\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ready line:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "password of user vyatta: ") {
+		t.Errorf("a new password is printed once:\n%s", out.String())
+	}
+	if _, err := os.Stat(inv); err != nil {
+		t.Fatal(err)
+	}
+
+	// The CLI of vra-b on stdin/stdout, on the same state.
+	var cliOut bytes.Buffer
+	cli := newLabCmd()
+	cli.SetArgs([]string{"cli", "--family", "vyatta", "--state", dir, "--device", "vra-b"})
+	cli.SetIn(strings.NewReader("show version\nconfigure\nset system domain-name cli.example.net\ncommit\nsave\nexit\nexit\n"))
+	cli.SetOut(&cliOut)
+	if err := cli.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"vyatta@vra-b:~$ ", "Hostname:         vra-b", "[edit]\nvyatta@vra-b# ", "[ system domain-name ]", "Done"} {
+		if !strings.Contains(cliOut.String(), want) {
+			t.Errorf("lab cli output lacks %q:\n%s", want, cliOut.String())
+		}
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, "vra-b.config.boot"))
+	if err != nil || !strings.Contains(string(saved), "cli.example.net") {
+		t.Errorf("lab cli save did not write the state: %v", err)
+	}
+
+	// One operational command as arguments.
+	var execOut bytes.Buffer
+	one := newLabCmd()
+	one.SetArgs([]string{"cli", "--state", dir, "show", "configuration", "commands"})
+	one.SetOut(&execOut)
+	if err := one.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(execOut.String(), "set system host-name 'vra-a'") {
+		t.Errorf("lab cli show configuration commands:\n%.500s", execOut.String())
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("lab ended with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("lab did not stop when interrupted")
+	}
+}
+
+func TestLabCommandBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--family", "huawei", "--dir", t.TempDir()},
+		{"--family", "nope"},
+		{"--ssh-ports", "2201", "--dir", t.TempDir()},
+		{"--fault-device", "vra-c", "--dir", t.TempDir()},
+		{"cli"},
+	} {
+		cmd := newLabCmd()
+		cmd.SetArgs(args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.Execute(); err == nil {
+			t.Errorf("%q: want an error", args)
+		}
+	}
+}
