@@ -74,7 +74,7 @@ configuration path, within the scope of a sync-map.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newDiffCmd(), newFmtCmd(), newDemoCmd())
+	root.AddCommand(newDiffCmd(), newFmtCmd(), newDemoCmd(), newLabCmd())
 	return root
 }
 
