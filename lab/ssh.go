@@ -24,7 +24,8 @@ var ErrAuthFailed = errors.New("authentication failed")
 type Terminal interface {
 	io.Writer
 	// ReadLine returns the next command line without its end of line. It
-	// sends pending output first, so a prompt is seen before the read.
+	// sends pending output first, so a prompt is seen before the read. A
+	// line cancelled with ^C comes back empty, so the caller prompts again.
 	ReadLine() (string, error)
 }
 
@@ -32,6 +33,12 @@ type Terminal interface {
 // connection, for the drop-in-commit fault.
 type Dropper interface {
 	Drop()
+}
+
+// Interrupter is implemented by a Terminal on which the user can
+// interrupt a running command with ^C.
+type Interrupter interface {
+	WatchInterrupt(interrupt func()) (stop func())
 }
 
 // Handler is the device behind an SSH server.
@@ -274,7 +281,7 @@ func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-c
 						done <- s.o.Handler.Exec(ctx, user, cmd, out, &crlfWriter{w: ch.Stderr(), crlf: pty})
 						return
 					}
-					t := &terminal{ch: ch, out: out, echo: pty, r: bufio.NewReader(ch)}
+					t := newTerminal(ctx, ch, out, pty)
 					done <- s.o.Handler.Shell(ctx, user, t)
 				}()
 			default:
@@ -412,6 +419,84 @@ type terminal struct {
 	r    *bufio.Reader
 	// lastCR: the previous line ended with \r, so a \n now is its pair.
 	lastCR bool
+
+	// With a PTY one goroutine reads the client's bytes into in, so that
+	// both ReadLine and an interrupt watcher can take them; inErr is set
+	// before in is closed. pending holds what the watcher read that was
+	// not ^C: typed-ahead input for the next line.
+	in      chan byte
+	inErr   error
+	pending []byte
+}
+
+func newTerminal(ctx context.Context, ch ssh.Channel, out *chanWriter, pty bool) *terminal {
+	t := &terminal{ch: ch, out: out, echo: pty, r: bufio.NewReader(ch)}
+	if pty {
+		t.in = make(chan byte, 64)
+		go func() {
+			for {
+				b, err := t.r.ReadByte()
+				if err != nil {
+					t.inErr = err
+					close(t.in)
+					return
+				}
+				select {
+				case t.in <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return t
+}
+
+func (t *terminal) readByte() (byte, error) {
+	if len(t.pending) > 0 {
+		b := t.pending[0]
+		t.pending = t.pending[1:]
+		return b, nil
+	}
+	b, ok := <-t.in
+	if !ok {
+		return 0, t.inErr
+	}
+	return b, nil
+}
+
+// WatchInterrupt calls interrupt when the user types ^C, until stop is
+// called; other input is kept for the next ReadLine. It lets ^C end a
+// streaming command such as `monitor log`.
+func (t *terminal) WatchInterrupt(interrupt func()) (stop func()) {
+	if !t.echo {
+		return func() {}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case b, ok := <-t.in:
+				if !ok {
+					interrupt()
+					return
+				}
+				if b == 3 {
+					t.echoBytes("^C\r\n")
+					interrupt()
+					continue
+				}
+				t.pending = append(t.pending, b)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
@@ -429,7 +514,7 @@ func (t *terminal) ReadLine() (string, error) {
 	}
 	var line []byte
 	for {
-		b, err := t.r.ReadByte()
+		b, err := t.readByte()
 		if err != nil {
 			return "", err
 		}
@@ -462,9 +547,9 @@ func (t *terminal) ReadLine() (string, error) {
 				t.echoBytes("\b \b")
 			}
 		case b == 27: // an escape sequence (arrow keys): skip it
-			if next, err := t.r.ReadByte(); err == nil && (next == '[' || next == 'O') {
+			if next, err := t.readByte(); err == nil && (next == '[' || next == 'O') {
 				for {
-					c, err := t.r.ReadByte()
+					c, err := t.readByte()
 					if err != nil || (c >= 0x40 && c <= 0x7e) {
 						break
 					}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -41,7 +40,7 @@ const vrpMaxStep = 4
 func ParseVRP(file string, src []byte) (*Tree, error) {
 	p := &vrpParser{
 		file:  file,
-		src:   src,
+		src:   string(src),
 		t:     &Tree{Family: Huawei, Root: &Node{}, Source: file},
 		index: make(map[*Node]map[string]*Node),
 	}
@@ -65,8 +64,12 @@ type vrpFrame struct {
 }
 
 type vrpParser struct {
-	file  string
-	src   []byte
+	file string
+	// src is the unread rest of the text, kept as one string so that
+	// lines, names and values are substrings of it rather than one
+	// allocation each (the tree then keeps the text alive, about the size
+	// of the file).
+	src   string
 	line  int // number of the line last read
 	t     *Tree
 	stack []vrpFrame
@@ -79,6 +82,38 @@ type vrpParser struct {
 	comments []string // `# text` lines waiting for the next node
 	returned int      // line of `return`, or 0
 	words    []vrpSpan
+	// nodes and vals are handed out in chunks: a 100k-line file makes
+	// about as many nodes, and one allocation each would dominate parsing.
+	nodes []Node
+	vals  []string
+}
+
+// vrpChunk is how many nodes or values the parser allocates at once.
+const vrpChunk = 512
+
+// newNode returns a zero node from the current chunk.
+func (p *vrpParser) newNode() *Node {
+	if len(p.nodes) == 0 {
+		p.nodes = make([]Node, vrpChunk)
+	}
+	n := &p.nodes[0]
+	p.nodes = p.nodes[1:]
+	return n
+}
+
+// addValue appends v to n.Values; a first value takes a one-element slice
+// from a shared chunk (its capacity is capped, so a second value copies).
+func (p *vrpParser) addValue(n *Node, v string) {
+	if n.Values != nil {
+		n.Values = append(n.Values, v)
+		return
+	}
+	if len(p.vals) == 0 {
+		p.vals = make([]string, vrpChunk)
+	}
+	p.vals[0] = v
+	n.Values = p.vals[0:1:1]
+	p.vals = p.vals[1:]
 }
 
 func (p *vrpParser) errorf(line, col int, format string, args ...any) error {
@@ -91,20 +126,24 @@ func (p *vrpParser) next() (string, bool, error) {
 	if len(p.src) == 0 {
 		return "", false, nil
 	}
-	var raw []byte
-	if i := bytes.IndexByte(p.src, '\n'); i >= 0 {
+	var raw string
+	if i := strings.IndexByte(p.src, '\n'); i >= 0 {
 		raw, p.src = p.src[:i], p.src[i+1:]
 	} else {
-		raw, p.src = p.src, nil
+		raw, p.src = p.src, ""
 	}
 	p.line++
-	raw = bytes.TrimRight(raw, " \t\r")
-	for i, c := range raw {
-		if (c < 0x20 && c != '\t') || c == 0x7f {
+	end := len(raw)
+	for end > 0 && (raw[end-1] == ' ' || raw[end-1] == '\t' || raw[end-1] == '\r') {
+		end--
+	}
+	raw = raw[:end]
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; (c < 0x20 && c != '\t') || c == 0x7f {
 			return "", false, p.errorf(p.line, i+1, "expected printable text, found control character %#02x", c)
 		}
 	}
-	return string(raw), true, nil
+	return raw, true, nil
 }
 
 func (p *vrpParser) parse() error {
@@ -209,7 +248,7 @@ func (p *vrpParser) command(indent int, text string) error {
 		f.node = p.add(parent, text, f.secret, leaf)
 	} else {
 		f.node = p.add(parent, text[:words[k-1].end], f.secret, leaf)
-		f.node.Values = append(f.node.Values, text[words[k].start:])
+		p.addValue(f.node, text[words[k].start:])
 		f.value = len(f.node.Values) - 1
 	}
 	p.note(f.node)
@@ -254,7 +293,8 @@ func (p *vrpParser) indexName(parent, n *Node) {
 func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
 	n := p.find(parent, name)
 	if n == nil {
-		n = &Node{Name: name, Line: p.line, Leaf: leaf, Ordered: vrpOrdered(name)}
+		n = p.newNode()
+		n.Name, n.Line, n.Leaf, n.Ordered = name, p.line, leaf, vrpOrdered(name)
 		parent.Children = append(parent.Children, n)
 		p.indexName(parent, n)
 	}

@@ -235,8 +235,11 @@ func vyAddComment(n *Node, text string) {
 // vyFinish sorts children naturally and marks secrets (and, for set-parsed
 // trees, tag nodes) once the whole text is read.
 func vyFinish(root *Node, markTags bool) {
-	var walk func(n *Node, anc []string)
-	walk = func(n *Node, anc []string) {
+	// anc is one stack shared by the whole walk: a slice passed down by
+	// value would reallocate for every sibling whenever it is full.
+	anc := make([]string, 0, 32)
+	var walk func(n *Node)
+	walk = func(n *Node) {
 		if len(n.Children) > 1 && !slices.IsSortedFunc(n.Children, vyCompare) {
 			slices.SortStableFunc(n.Children, vyCompare)
 		}
@@ -250,10 +253,13 @@ func vyFinish(root *Node, markTags bool) {
 			anc = append(anc, n.Name)
 		}
 		for _, c := range n.Children {
-			walk(c, anc)
+			walk(c)
+		}
+		if n != root {
+			anc = anc[:len(anc)-1]
 		}
 	}
-	walk(root, nil)
+	walk(root)
 }
 
 // vyIsSecret tells from the name and its ancestors whether a leaf holds a

@@ -201,8 +201,18 @@ func (p *vyCurly) comment(t vyTok) (vyTok, error) {
 type vyFrame struct {
 	node *Node
 	top  bool // node is a top-level node
-	name string
-	line int
+	// name and tag are the words that opened the block, for the error
+	// of an unclosed block; they are joined only then.
+	name, tag []byte
+	line      int
+}
+
+// opener is the text that opened the block: `name` or `name tag`.
+func (f vyFrame) opener() string {
+	if f.tag == nil {
+		return string(f.name)
+	}
+	return string(f.name) + " " + string(f.tag)
 }
 
 // vyParseCurly parses the curly-brace form.
@@ -275,7 +285,7 @@ func vyParseCurly(file string, src []byte) (*Tree, error) {
 			}
 			if len(stack) > 0 {
 				fr := stack[len(stack)-1]
-				return nil, p.errAt(tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.name, fr.line)
+				return nil, p.errAt(tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.opener(), fr.line)
 			}
 			for _, c := range pending {
 				t.Meta = append(t.Meta, string(c.raw))
@@ -301,13 +311,13 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyF
 	}
 	w0 := words[0]
 	n, _ := b.child(cur, b.intern(w0.b), w0.line)
-	fr := vyFrame{node: n, top: cur == b.root, name: string(w0.b), line: w0.line}
+	fr := vyFrame{node: n, top: cur == b.root, name: w0.b, line: w0.line}
 	if len(words) == 2 {
 		n.Tag = true
 		w1 := words[1]
 		fr.node, _ = b.child(n, b.intern(w1.b), w1.line)
 		fr.top = false
-		fr.name += " " + string(w1.b)
+		fr.tag = w1.b
 	}
 	return fr, nil
 }

@@ -26,6 +26,8 @@ type CLI struct {
 	edit []string // the `edit` level in configure mode
 	// drop, when set, cuts the client's connection (fault knob).
 	drop func()
+	// afterCommand releases what interruptible set up.
+	afterCommand func()
 }
 
 // NewCLI starts a command line for user in operational mode.
@@ -301,13 +303,39 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 		if err != nil {
 			return 0
 		}
-		if c.Execute(ctx, line, out) {
+		logout := c.Execute(c.interruptible(ctx, t, line), line, out)
+		if c.afterCommand != nil {
+			c.afterCommand()
+			c.afterCommand = nil
+		}
+		if logout {
 			return 0
 		}
 		if ctx.Err() != nil {
 			return 0
 		}
 	}
+}
+
+// interruptible gives a streaming command (`monitor ...`) a context that
+// ^C cancels. Other commands, a commit above all, run to their end as on
+// the device.
+func (c *CLI) interruptible(ctx context.Context, t lab.Terminal, line string) context.Context {
+	words, _ := SplitWords(line)
+	if len(words) > 0 && words[0] == "run" {
+		words = words[1:]
+	}
+	ir, ok := t.(lab.Interrupter)
+	if !ok || len(words) == 0 || words[0] != "monitor" {
+		return ctx
+	}
+	cmdCtx, cancel := context.WithCancel(ctx)
+	stop := ir.WatchInterrupt(cancel)
+	c.afterCommand = func() {
+		stop()
+		cancel()
+	}
+	return cmdCtx
 }
 
 // registerBuiltinOps installs the operational commands the device itself

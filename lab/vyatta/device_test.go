@@ -435,3 +435,29 @@ func TestSplitWords(t *testing.T) {
 		t.Errorf("unbalanced: %v", err)
 	}
 }
+
+// TestCommitStreams: with a delay each commit line arrives on its own, so
+// a client sees the commit proceed subsystem by subsystem.
+func TestCommitStreams(t *testing.T) {
+	const delay = 60 * time.Millisecond
+	d := devNew(t, Options{Delay: delay}, devBase...)
+	s := d.NewSession("vyatta")
+	devSet(t, s, "set interfaces dataplane dp0s1 description uplink")
+	devSet(t, s, "set security firewall name IN rule 20 action drop")
+	devSet(t, s, "set system domain-name example.net")
+	var stamps []time.Time
+	start := time.Now()
+	if err := s.Commit(context.Background(), func(string) { stamps = append(stamps, time.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(stamps) != 3 {
+		t.Fatalf("want 3 commit lines, got %d", len(stamps))
+	}
+	prev := start
+	for i, st := range stamps {
+		if gap := st.Sub(prev); gap < delay*3/4 {
+			t.Errorf("line %d came %v after the previous one, want about %v", i, gap, delay)
+		}
+		prev = st
+	}
+}

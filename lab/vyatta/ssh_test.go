@@ -505,3 +505,24 @@ func TestPairGivenPorts(t *testing.T) {
 		t.Errorf("SSH of vra-a on %s, want %s", p.A.SSH.Addr(), addr)
 	}
 }
+
+// TestSSHMonitorLogInterrupt: in the interactive shell, ^C ends `monitor
+// log` and the prompt comes back; what was typed meanwhile is kept.
+func TestSSHMonitorLogInterrupt(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	sh := vysshOpenShell(t, vysshDial(t, p, p.A))
+	sh.expect("vyatta@vra-a:~$ ")
+	sh.send("monitor log")
+	time.Sleep(100 * time.Millisecond)
+	p.A.Device.Log("first event")
+	sh.expect("first event")
+	if _, err := io.WriteString(sh.in, "\x03"); err != nil {
+		t.Fatal(err)
+	}
+	sh.expect("^C")
+	sh.expect("vyatta@vra-a:~$ ")
+	sh.send("show version")
+	if got := sh.expect("vyatta@vra-a:~$ "); !strings.Contains(got, "Hostname:         vra-a") {
+		t.Errorf("the shell does not work after ^C:\n%s", got)
+	}
+}
