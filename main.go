@@ -77,18 +77,3 @@ configuration path, within the scope of a sync-map.`,
 	root.AddCommand(newDiffCmd(), newFmtCmd(), newDemoCmd(), newLabCmd())
 	return root
 }
-
-func newDemoCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "demo",
-		Short: "The console against an emulated HA pair (not built yet)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), `The interactive console is not built yet: it arrives with the console issues.
-What works today is offline: compare two saved configurations, for example
-  hasync diff a.conf b.conf
-  hasync fmt --to set a.conf`)
-			return &exitError{code: 2}
-		},
-	}
-}

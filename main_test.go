@@ -158,3 +158,28 @@ func TestFmtSetRoundTrip(t *testing.T) {
 		t.Errorf("diff of a file and its set form: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestDemo runs `hasync demo` end to end: an emulated pair on loopback,
+// both configurations read over real SSH with verified host keys, the
+// in-scope difference and the plan.
+func TestDemo(t *testing.T) {
+	code, out, errOut := hasync(t, "demo", "--width", "120")
+	if code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"vra-a: read ", "over SSH (host key verified)",
+		"sync-map LAB-SYNC", "In-scope differences",
+		"A sync would send to vra-b",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^(set|delete) (security firewall|resources group|service nat) `).MatchString(out) {
+		t.Errorf("demo shows no in-scope command:\n%s", out)
+	}
+	if regexp.MustCompile(`(?m)^(set|delete) (system|interfaces) `).MatchString(out) {
+		t.Errorf("demo plan leaves the sync-map's scope:\n%s", out)
+	}
+}
