@@ -2,15 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
+	"github.com/hasync/hasync/internal/golden"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // hasync runs the command line in-process and returns its exit status,
 // standard output and standard error.
@@ -19,27 +17,6 @@ func hasync(t *testing.T, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
 }
 
 func TestDiffOutputs(t *testing.T) {
@@ -61,7 +38,7 @@ func TestDiffOutputs(t *testing.T) {
 				if code != 1 {
 					t.Fatalf("exit %d, want 1 (different); stderr: %s", code, errOut)
 				}
-				golden(t, "diff-"+p.name+"."+format, out)
+				goldenOut(t, "diff-"+p.name+"."+format, out)
 			})
 		}
 	}
@@ -136,7 +113,7 @@ func TestFmt(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", c.name, code, errOut)
 		}
-		golden(t, "fmt-"+c.name, out)
+		goldenOut(t, "fmt-"+c.name, out)
 	}
 	if code, _, _ := hasync(t, "fmt", "--to", "vrp", "testdata/diff/vra-a.conf"); code != 2 {
 		t.Errorf("fmt --to vrp of a Vyatta file: exit %d, want 2", code)
@@ -182,4 +159,9 @@ func TestDemo(t *testing.T) {
 	if regexp.MustCompile(`(?m)^(set|delete) (system|interfaces) `).MatchString(out) {
 		t.Errorf("demo plan leaves the sync-map's scope:\n%s", out)
 	}
+}
+
+func goldenOut(t *testing.T, name, got string) {
+	t.Helper()
+	golden.Check(t, filepath.Join("testdata", "golden", name+".golden"), got)
 }

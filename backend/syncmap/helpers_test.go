@@ -1,48 +1,13 @@
 package syncmap
 
 import (
-	"flag"
-	"os"
+	"github.com/hasync/hasync/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hasync/hasync/backend/config"
 )
-
-// Registered only when no other test file of the package registered it,
-// so engineers sharing the package do not collide on the flag.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-func smUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// smGolden compares got with testdata/name.golden (rewriting it on -update).
-func smGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if smUpdating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
-}
 
 // smSetTree builds a Vyatta tree from `set` lines without the config
 // parser (written concurrently elsewhere): every word but the last is a
@@ -191,4 +156,10 @@ func smDump(m *Map, t *config.Tree) string {
 		return true
 	})
 	return b.String()
+}
+
+// smGolden compares got with testdata/name.golden.
+func smGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden.Check(t, filepath.Join("testdata", name+".golden"), got)
 }

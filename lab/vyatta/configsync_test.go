@@ -2,7 +2,7 @@ package vyatta
 
 import (
 	"context"
-	"flag"
+	"github.com/hasync/hasync/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,40 +14,6 @@ import (
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/lab"
 )
-
-// The -update flag may be declared by another test file of this package;
-// declare it only when it is not.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-func syncUpdateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// syncGolden compares got with testdata/name, rewriting it under -update.
-func syncGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if syncUpdateGolden() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("%s differs (run with -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 // syncWords splits a set line into words; '...' quotes one word.
 func syncWords(line string) []string {
@@ -143,7 +109,7 @@ func TestSyncPlanGolden(t *testing.T) {
 	for _, c := range cmds {
 		b.WriteString(c.String() + "\n")
 	}
-	syncGolden(t, "configsync_plan.golden", b.String())
+	golden.Check(t, filepath.Join("testdata", "configsync_plan.golden"), b.String())
 }
 
 // TestSyncPlanConverges applies the plan to the remote with the device's

@@ -3,8 +3,7 @@ package vyatta
 import (
 	"context"
 	"errors"
-	"flag"
-	"os"
+	"github.com/hasync/hasync/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,29 +11,6 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 )
-
-var devUpdate = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// devGolden compares got with testdata/name, rewriting it under -update.
-func devGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *devUpdate {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
-}
 
 // devNew makes a device seeded from set commands.
 func devNew(t *testing.T, o Options, lines ...string) *Device {
@@ -460,4 +436,10 @@ func TestCommitStreams(t *testing.T) {
 		}
 		prev = st
 	}
+}
+
+// devGolden compares got with testdata/name.
+func devGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
