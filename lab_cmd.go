@@ -17,6 +17,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -38,6 +39,8 @@ type labFlags struct {
 	dropAfterLines int
 	dropInCommit   bool
 	faultDelay     time.Duration
+	sessions       int
+	cutHRP         bool
 }
 
 func newLabCmd() *cobra.Command {
@@ -62,7 +65,7 @@ the Go API (lab.Faults) to turn them at any time.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.family, "family", "vyatta", "device family: vyatta (huawei arrives with its own issue)")
+	fl.StringVar(&f.family, "family", "vyatta", "device family: vyatta (vra-a, vra-b) or huawei (FW-A, FW-B with HRP)")
 	fl.StringVar(&f.dir, "dir", "", "state directory (default: a new temporary directory)")
 	fl.IntVar(&f.lines, "lines", vyatta.DefaultSeedLines, "size of each seeded configuration, in set lines")
 	fl.DurationVar(&f.delay, "delay", 0, "pause before each output line, so streaming is visible (e.g. 50ms)")
@@ -70,7 +73,9 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.StringVar(&f.password, "password", "", "password of user vyatta (default: the stored one, or a new one printed once)")
 	fl.IntSliceVar(&f.sshPorts, "ssh-ports", nil, "SSH ports of vra-a,vra-b (default: free ports)")
 	fl.IntSliceVar(&f.restPort, "rest-ports", nil, "HTTPS REST ports of vra-a,vra-b (default: free ports)")
-	fl.StringVar(&f.faultDevice, "fault-device", "vra-b", "the device the fault flags act on")
+	fl.StringVar(&f.faultDevice, "fault-device", "", "the device the fault flags act on (default: vra-b or FW-B)")
+	fl.IntVar(&f.sessions, "sessions", 20, "huawei: sessions in FW-A's session table")
+	fl.BoolVar(&f.cutHRP, "cut-hrp", false, "huawei fault: cut the HRP heartbeat link")
 	fl.BoolVar(&f.refuse, "refuse", false, "fault: close new connections at once")
 	fl.BoolVar(&f.failAuth, "fail-auth", false, "fault: fail every authentication")
 	fl.BoolVar(&f.changedHostKey, "changed-host-key", false, "fault: present a host key other than the one in known_hosts")
@@ -89,8 +94,14 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	if err != nil {
 		return err
 	}
+	if fam == config.Huawei {
+		return runLabHuawei(ctx, cmd, f)
+	}
 	if fam != config.Vyatta {
-		return fmt.Errorf("%w: %s (expected vyatta)", ErrLabFamily, f.family)
+		return fmt.Errorf("%w: %s (expected vyatta or huawei)", ErrLabFamily, f.family)
+	}
+	if f.faultDevice == "" {
+		f.faultDevice = "vra-b"
 	}
 	if f.faultDevice != "vra-a" && f.faultDevice != "vra-b" {
 		return fmt.Errorf("lab: --fault-device %q: expected vra-a or vra-b", f.faultDevice)
@@ -174,18 +185,24 @@ config-sync reaches the peer through the REST URLs of inventory.yaml.`,
 			if err != nil {
 				return err
 			}
-			if fam != config.Vyatta {
-				return fmt.Errorf("%w: %s (expected vyatta)", ErrLabFamily, family)
-			}
 			if state == "" {
 				return errors.New("lab cli: --state DIR is required")
 			}
-			return runLabCLI(cmd, state, device, args)
+			switch fam {
+			case config.Huawei:
+				if !cmd.Flags().Changed("device") {
+					device = "FW-A"
+				}
+				return runLabCLIHuawei(cmd, state, device, args)
+			case config.Vyatta:
+				return runLabCLI(cmd, state, device, args)
+			}
+			return fmt.Errorf("%w: %s (expected vyatta or huawei)", ErrLabFamily, family)
 		},
 	}
 	cmd.Flags().StringVar(&family, "family", "vyatta", "device family")
 	cmd.Flags().StringVar(&state, "state", "", "the lab state directory (as written by `hasync lab --dir`)")
-	cmd.Flags().StringVar(&device, "device", "vra-a", "which device of the pair")
+	cmd.Flags().StringVar(&device, "device", "vra-a", "which device of the pair (huawei: FW-A or FW-B, default FW-A)")
 	return cmd
 }
 
@@ -257,4 +274,91 @@ func labInventoryURLs(path string) map[string]string {
 		}
 	}
 	return urls
+}
+
+// runLabHuawei runs `hasync lab --family huawei`: FW-A and FW-B with HRP.
+func runLabHuawei(ctx context.Context, cmd *cobra.Command, f labFlags) error {
+	if f.faultDevice == "" {
+		f.faultDevice = "FW-B"
+	}
+	if f.faultDevice != "FW-A" && f.faultDevice != "FW-B" {
+		return fmt.Errorf("lab: --fault-device %q: expected FW-A or FW-B", f.faultDevice)
+	}
+	if len(f.reject) > 0 || len(f.restPort) > 0 {
+		return errors.New("lab: --reject and --rest-ports are for --family vyatta")
+	}
+	o := huawei.PairOptions{Dir: f.dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password}
+	var err error
+	if o.SSHAddrs, err = labAddrs("--ssh-ports", f.sshPorts); err != nil {
+		return err
+	}
+	if o.Dir == "" {
+		if o.Dir, err = os.MkdirTemp("", "hasync-lab-"); err != nil {
+			return err
+		}
+	}
+	p, err := huawei.StartPair(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	p.Faults.SetCutHRP(f.cutHRP)
+	for _, m := range p.Members() {
+		if m.Device.Name() == f.faultDevice {
+			m.Faults.SetRefuse(f.refuse)
+			m.Faults.SetFailAuth(f.failAuth)
+			m.Faults.SetChangedHostKey(f.changedHostKey)
+			m.Faults.SetDropAfterLines(f.dropAfterLines)
+			m.Faults.SetDropInCommit(f.dropInCommit)
+			m.Faults.SetDelay(f.faultDelay)
+		}
+	}
+	out := cmd.OutOrStdout()
+	for _, m := range p.Members() {
+		fmt.Fprintf(out, "%s: ssh -p %d %s@127.0.0.1\n", m.Device.Name(), m.SSH.Port(), p.User)
+	}
+	if p.PasswordCreated {
+		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
+			p.User, p.Password, lab.PasswordEnv, filepath.Join(p.Dir, lab.PasswordFile))
+	}
+	fmt.Fprintln(out, "ready")
+	fmt.Fprintln(out, p.Inventory)
+	<-ctx.Done()
+	return nil
+}
+
+// runLabCLIHuawei runs one USG's CLI on stdin/stdout, on its saved
+// configuration, without HRP (the peer runs in another process).
+func runLabCLIHuawei(cmd *cobra.Command, dir, name string, args []string) error {
+	if name != "FW-A" && name != "FW-B" {
+		return fmt.Errorf("lab cli: --device %q: expected FW-A or FW-B", name)
+	}
+	pw, _, err := lab.LoadOrCreatePassword(dir, "")
+	if err != nil {
+		return err
+	}
+	seedA, seedB, err := huawei.SeedPair(0)
+	if err != nil {
+		return err
+	}
+	initial := seedA
+	if name == "FW-B" {
+		initial = seedB
+	}
+	d, err := huawei.New(huawei.Options{Name: name, User: "admin", Password: pw, StateDir: dir}, initial)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if len(args) > 0 {
+		if code := d.Exec(ctx, "admin", strings.Join(args, " "), cmd.OutOrStdout(), cmd.ErrOrStderr()); code != 0 {
+			return &exitError{code: code}
+		}
+		return nil
+	}
+	d.Shell(ctx, "admin", lab.NewStreamTerminal(cmd.InOrStdin(), cmd.OutOrStdout()))
+	return nil
 }

@@ -105,7 +105,9 @@ func TestLabCommand(t *testing.T) {
 
 func TestLabCommandBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"--family", "huawei", "--dir", t.TempDir()},
+		{"--family", "huawei", "--fault-device", "vra-b", "--dir", t.TempDir()},
+		{"--family", "huawei", "--reject", "service nat", "--dir", t.TempDir()},
+		{"cli", "--family", "huawei", "--state", t.TempDir(), "--device", "vra-a"},
 		{"--family", "nope"},
 		{"--ssh-ports", "2201", "--dir", t.TempDir()},
 		{"--fault-device", "vra-c", "--dir", t.TempDir()},
@@ -118,5 +120,68 @@ func TestLabCommandBadFlags(t *testing.T) {
 		if err := cmd.Execute(); err == nil {
 			t.Errorf("%q: want an error", args)
 		}
+	}
+}
+
+// TestLabCommandHuawei starts `hasync lab --family huawei`, then runs
+// `hasync lab cli --family huawei` on the same state directory.
+func TestLabCommandHuawei(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out labSyncBuf
+	cmd := newLabCmd()
+	cmd.SetArgs([]string{"--family", "huawei", "--dir", dir, "--lines", "200", "--sessions", "4"})
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	inv := filepath.Join(dir, "inventory.yaml")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "ready\n"+inv+"\n") {
+		select {
+		case err := <-done:
+			t.Fatalf("lab ended early: %v\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no ready line:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range []string{"FW-A: ssh -p ", "FW-B: ssh -p ", "password of user admin: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("lab output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if b, err := os.ReadFile(inv); err != nil || !strings.Contains(string(b), "family: huawei") {
+		t.Errorf("inventory: %v\n%s", err, b)
+	}
+
+	var cliOut bytes.Buffer
+	cli := newLabCmd()
+	cli.SetArgs([]string{"cli", "--family", "huawei", "--state", dir, "--device", "FW-B"})
+	cli.SetIn(strings.NewReader("system-view\nsysname FW-B-CLI\nreturn\nsave\ny\nquit\n"))
+	cli.SetOut(&cliOut)
+	if err := cli.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<FW-B>", "[FW-B]", "<FW-B-CLI>", "Info: Save the configuration successfully."} {
+		if !strings.Contains(cliOut.String(), want) {
+			t.Errorf("lab cli output lacks %q:\n%s", want, cliOut.String())
+		}
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, "FW-B.cfg"))
+	if err != nil || !strings.Contains(string(saved), "sysname FW-B-CLI") {
+		t.Errorf("lab cli save did not write the state: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("lab ended with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("lab did not stop when interrupted")
 	}
 }

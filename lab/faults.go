@@ -17,6 +17,7 @@ type Faults struct {
 	refuse         bool
 	failAuth       bool
 	changedHostKey bool
+	cutHRP         bool
 }
 
 // SetDropAfterLines makes every output stream started from now on (an SSH
@@ -127,4 +128,23 @@ func (f *Faults) ChangedHostKey() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.changedHostKey
+}
+
+// SetCutHRP cuts the HRP heartbeat link of a Huawei pair: both members lose
+// their peer, and commands stop replicating until the knob is turned off and
+// the link comes back.
+func (f *Faults) SetCutHRP(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cutHRP = on
+}
+
+// CutHRP returns the knob set by SetCutHRP.
+func (f *Faults) CutHRP() bool {
+	if f == nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cutHRP
 }

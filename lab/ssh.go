@@ -41,6 +41,14 @@ type Interrupter interface {
 	WatchInterrupt(interrupt func()) (stop func())
 }
 
+// KeyReader is implemented by a Terminal that can read single keys without
+// waiting for a line, for a pager's "More" prompt.
+type KeyReader interface {
+	// ReadKey sends pending output, then returns the next key typed; the
+	// \n of a \r\n pair is skipped, so Enter is one key.
+	ReadKey() (byte, error)
+}
+
 // Handler is the device behind an SSH server.
 type Handler interface {
 	// Exec runs one command (an SSH exec request) and returns its exit status.
@@ -563,6 +571,30 @@ func (t *terminal) ReadLine() (string, error) {
 			line = append(line, b)
 			t.echoBytes(string(b))
 		}
+	}
+}
+
+func (t *terminal) ReadKey() (byte, error) {
+	t.out.Flush()
+	for {
+		var (
+			b   byte
+			err error
+		)
+		if t.echo {
+			b, err = t.readByte()
+		} else {
+			b, err = t.r.ReadByte()
+		}
+		if err != nil {
+			return 0, err
+		}
+		if b == '\n' && t.lastCR {
+			t.lastCR = false
+			continue
+		}
+		t.lastCR = b == '\r'
+		return b, nil
 	}
 }
 

@@ -1,0 +1,563 @@
+package huawei
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/lab"
+)
+
+// DefaultPageLines is how many lines the pager shows before
+// `  ---- More ----` until `screen-length` says otherwise.
+const DefaultPageLines = 24
+
+// The pager's prompt, and what erases it once a key is read (VRP moves
+// the cursor back 42 columns, blanks them, and moves back again).
+const (
+	morePrompt = "  ---- More ----"
+	moreErase  = "\x1b[42D                                          \x1b[42D"
+)
+
+// errPagerQuit stops an output when the user typed q at the pager.
+var errPagerQuit = errors.New("output stopped at the pager")
+
+// argError is a display command's refused argument: i indexes the words
+// after the command's fixed words.
+type argError struct {
+	i      int
+	reason Reason
+}
+
+func (e *argError) Error() string { return (&CommandError{Reason: e.reason}).Error() }
+
+// CLI is one login's command line.
+type CLI struct {
+	d *Device
+	// system is false in the user view; view holds the header lines of the
+	// sub-views entered below the system view.
+	system bool
+	view   []string
+	// page is the pager's length; 0 turns it off.
+	page int
+	keys lab.KeyReader
+	out  io.Writer
+}
+
+// NewCLI starts a command line in the user view, writing to out. keys may
+// be nil: the output is then never paged.
+func (d *Device) NewCLI(out io.Writer, keys lab.KeyReader) *CLI {
+	return &CLI{d: d, out: out, keys: keys, page: DefaultPageLines}
+}
+
+// View returns the sub-view path below the system view (nil at the top).
+func (c *CLI) View() []string { return append([]string(nil), c.view...) }
+
+// Prompt is what the device prints before reading a command:
+// `HRP_M<FW-A>`, `[FW-A]`, `HRP_S[FW-B-policy-security-rule-web_in]`.
+func (c *CLI) Prompt() string {
+	prefix := ""
+	if h := c.d.getHRP(); h != nil {
+		prefix = h.Prefix()
+	}
+	name := c.d.sysname()
+	if !c.system {
+		return prefix + "<" + name + ">"
+	}
+	return prefix + "[" + name + c.viewSuffix() + "]"
+}
+
+// viewSuffix names the sub-views as the prompt shows them.
+func (c *CLI) viewSuffix() string {
+	var b strings.Builder
+	kind := viewSystem
+	for _, h := range c.view {
+		m, err := c.d.resolve(kind, h)
+		if err != nil {
+			break
+		}
+		kind = m.t.enter
+		w := m.words
+		arg := func(i int) string {
+			if i < len(w) {
+				return strings.Trim(w[i], `"`)
+			}
+			return ""
+		}
+		switch kind {
+		case viewInterface:
+			b.WriteString("-" + arg(1))
+		case viewZone:
+			if arg(2) == "name" {
+				b.WriteString("-zone-" + arg(3))
+			} else {
+				b.WriteString("-zone-" + arg(2))
+			}
+		case viewAddressSet:
+			b.WriteString("-object-address-set-" + arg(2))
+		case viewServiceSet:
+			b.WriteString("-object-service-set-" + arg(2))
+		case viewSecurityPolicy:
+			b.WriteString("-policy-security")
+		case viewNATPolicy:
+			b.WriteString("-policy-nat")
+		case viewSecurityRule, viewNATRule:
+			b.WriteString("-rule-" + arg(2))
+		case viewAAA:
+			b.WriteString("-aaa")
+		case viewManagerUser:
+			b.WriteString("-manager-user-" + arg(1))
+		case viewOSPF:
+			b.WriteString("-ospf-" + arg(1))
+		case viewOSPFArea:
+			b.WriteString("-area-" + arg(1))
+		case viewUserInterface:
+			b.WriteString("-ui-" + strings.Join(w[1:min(2, len(w))], "") + strings.Join(w[min(2, len(w)):], "-"))
+		}
+	}
+	return b.String()
+}
+
+func (c *CLI) kind() (viewKind, error) {
+	if !c.system {
+		return viewUser, nil
+	}
+	return c.d.viewKind(c.view)
+}
+
+func (c *CLI) println(s string) { fmt.Fprintln(c.out, s) }
+
+// printError prints a refusal; a syntax error gets its caret line under
+// the echoed command, which follows the prompt.
+func (c *CLI) printError(prompt string, err error) {
+	var ce *CommandError
+	if errors.As(err, &ce) {
+		c.println(strings.Repeat(" ", len(prompt)+ce.Pos) + "^")
+	}
+	c.println(err.Error())
+}
+
+// Execute runs one typed line. It returns true when the line ends the
+// login (quit in the user view).
+func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string, error)) (logout bool) {
+	if strings.TrimSpace(line) == "" {
+		return false
+	}
+	prompt := c.Prompt()
+	kind, err := c.kind()
+	if err != nil {
+		c.printError(prompt, err)
+		return false
+	}
+	m, err := c.d.resolve(kind, line)
+	if err != nil {
+		c.printError(prompt, err)
+		return false
+	}
+	switch m.t.class {
+	case classBuiltin:
+		return c.builtin(m, readLine)
+	case classOp:
+		c.runOp(ctx, prompt, line, m)
+		return false
+	}
+	h := c.d.getHRP()
+	replicated := false
+	if h != nil {
+		var refuse error
+		if replicated, refuse = h.Intercept(c.view, canonical(m)); refuse != nil {
+			c.println(refuse.Error())
+			return false
+		}
+	}
+	name, err := c.d.apply(c.view, canonical(m))
+	if err != nil {
+		c.printError(prompt, err)
+		return false
+	}
+	if replicated {
+		c.println(canonical(m) + " (+B)")
+		h.Replicate(c.view, canonical(m))
+	}
+	if name != "" {
+		c.view = append(c.view, name)
+	}
+	return false
+}
+
+// canonical is the line as the device records it: abbreviations
+// expanded, undo spelled out.
+func canonical(m *match) string {
+	if m.undo {
+		return "undo " + m.line
+	}
+	return m.line
+}
+
+func (c *CLI) builtin(m *match, readLine func() (string, error)) bool {
+	switch m.words[0] {
+	case "system-view":
+		c.system, c.view = true, nil
+		c.println("Enter system view, return user view with Ctrl+Z.")
+	case "quit":
+		switch {
+		case !c.system:
+			return true
+		case len(c.view) == 0:
+			c.system = false
+		default:
+			c.view = c.view[:len(c.view)-1]
+		}
+	case "return":
+		c.system, c.view = false, nil
+	case "screen-length":
+		if len(m.words) >= 2 && m.words[1] == "temporary" { // undo screen-length temporary
+			c.page = DefaultPageLines
+		} else {
+			fmt.Sscan(m.words[1], &c.page)
+		}
+		c.println("Info: The configuration takes effect on the current user terminal interface only.")
+	case "save":
+		fmt.Fprint(c.out, "The current configuration will be written to the device. Are you sure to continue?[Y/N]:")
+		answer, err := readLine()
+		if err != nil || !strings.EqualFold(strings.TrimSpace(answer), "y") {
+			c.println("")
+			return false
+		}
+		c.println("Now saving the current configuration to the slot 0.")
+		if err := c.d.Save(); err != nil {
+			c.println("Error: Failed to save the configuration.")
+			return false
+		}
+		c.println("Info: Save the configuration successfully.")
+	}
+	return false
+}
+
+func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
+	var w io.Writer = c.out
+	var pg *pager
+	if c.keys != nil && c.page > 0 {
+		pg = &pager{w: c.out, keys: c.keys, page: c.page, left: c.page}
+		w = pg
+	}
+	err := c.d.runOp(ctx, m, c.view, w)
+	if pg != nil && err == nil {
+		err = pg.flush()
+	}
+	var ae *argError
+	switch {
+	case err == nil, errors.Is(err, errPagerQuit):
+	case errors.As(err, &ae):
+		ws := splitLine(line)
+		pos := len(line)
+		if i := len(m.words) - len(m.args) + ae.i; i < len(ws) {
+			pos = ws[i].start
+		}
+		c.printError(prompt, &CommandError{Pos: pos, Reason: ae.reason})
+	default:
+		c.printError(prompt, err)
+	}
+}
+
+// runOp runs a display or a registered operation.
+func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer) error {
+	switch m.t.op {
+	case "display current-configuration":
+		return d.displayConfig(ctx, m.args, w)
+	case "display this":
+		return d.displayThis(view, w)
+	case "display firewall session table":
+		verbose := false
+		for i, a := range m.args {
+			if a != "verbose" && !(strings.HasPrefix("verbose", a) && a != "") {
+				return &argError{i: i, reason: ReasonUnrecognized}
+			}
+			verbose = true
+		}
+		return WriteSessions(w, d.Sessions(), verbose)
+	}
+	fn := d.op(m.t.op)
+	if fn == nil {
+		return &CommandError{Reason: ReasonUnrecognized}
+	}
+	return fn(ctx, m.args, &pacedWriter{ctx: ctx, d: d, w: w})
+}
+
+// displayConfig prints the running configuration, filtered by
+// `| include RE`, `| exclude RE` or `| begin RE`.
+func (d *Device) displayConfig(ctx context.Context, args []string, w io.Writer) error {
+	var filter func(lines []string) []string
+	if len(args) > 0 {
+		if args[0] != "|" {
+			return &argError{i: 0, reason: ReasonUnrecognized}
+		}
+		if len(args) < 3 {
+			return &argError{i: len(args), reason: ReasonIncomplete}
+		}
+		kw := ""
+		for _, k := range []string{"include", "exclude", "begin"} {
+			if strings.HasPrefix(k, args[1]) {
+				if kw != "" {
+					return &argError{i: 1, reason: ReasonAmbiguous}
+				}
+				kw = k
+			}
+		}
+		if kw == "" {
+			return &argError{i: 1, reason: ReasonUnrecognized}
+		}
+		re, err := regexp.Compile(strings.Join(args[2:], " "))
+		if err != nil {
+			return &argError{i: 2, reason: ReasonWrongParameter}
+		}
+		filter = func(lines []string) []string {
+			var outLines []string
+			for i, l := range lines {
+				switch {
+				case kw == "begin" && re.MatchString(l):
+					return append(outLines, lines[i:]...)
+				case kw == "include" && re.MatchString(l), kw == "exclude" && !re.MatchString(l):
+					outLines = append(outLines, l)
+				}
+			}
+			return outLines
+		}
+	}
+	t := d.Running()
+	t.Meta = append([]string{time.Now().Format("2006-01-02 15:04:05.000")}, t.Meta...)
+	var buf bytes.Buffer
+	if err := config.WriteVRP(&buf, t, config.PrintOptions{}); err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if filter != nil {
+		lines = filter(lines)
+	}
+	pw := &pacedWriter{ctx: ctx, d: d, w: w}
+	for _, l := range lines {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if _, err := io.WriteString(pw, l+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// displayThis prints the configuration of the current view.
+func (d *Device) displayThis(view []string, w io.Writer) error {
+	t := d.Running()
+	if len(view) > 0 {
+		n := t.Root
+		for _, h := range view {
+			if n = findHeader(n, h); n == nil {
+				return nil
+			}
+		}
+		t.Root = &config.Node{Children: []*config.Node{n}}
+	}
+	t.Meta = nil
+	return config.WriteVRP(w, t, config.PrintOptions{})
+}
+
+// WriteSessions prints a session table as `display firewall session
+// table [verbose]` does; backed-up sessions carry Remote.
+func WriteSessions(w io.Writer, ss []Session, verbose bool) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, " Current Total Sessions : %d\n", len(ss))
+	for _, s := range ss {
+		vpn := s.VPN
+		if vpn == "" {
+			vpn = "public"
+		}
+		addr := s.Src
+		if s.SrcNAT != "" {
+			addr += "[" + s.SrcNAT + "]"
+		}
+		addr += " --> " + s.Dst
+		if s.Remote {
+			addr = "Remote " + addr
+		}
+		if !verbose {
+			fmt.Fprintf(bw, " %-5s VPN: %s --> %s %s\n", s.Proto, vpn, vpn, addr)
+			continue
+		}
+		ttl := s.TTL.Truncate(time.Second)
+		hms := fmt.Sprintf("%02d:%02d:%02d", int(ttl.Hours()), int(ttl.Minutes())%60, int(ttl.Seconds())%60)
+		fmt.Fprintf(bw, " %-5s VPN: %s --> %s\n", s.Proto, vpn, vpn)
+		fmt.Fprintf(bw, " Zone: %s --> %s  TTL: %s  Left: %s\n", s.SrcZone, s.DstZone, hms, hms)
+		fmt.Fprintf(bw, " <--packets: %d bytes: %d --> packets: %d bytes: %d\n", s.Packets, s.Bytes, s.Packets, s.Bytes)
+		fmt.Fprintf(bw, " %s PolicyName: %s\n", addr, s.Policy)
+	}
+	return bw.Flush()
+}
+
+// pacedWriter waits the device's delay before each line.
+type pacedWriter struct {
+	ctx context.Context
+	d   *Device
+	w   io.Writer
+}
+
+func (p *pacedWriter) Write(b []byte) (int, error) {
+	if p.d.o.Delay+p.d.o.Faults.Delay() == 0 {
+		return p.w.Write(b)
+	}
+	written := 0
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		chunk := b
+		if i >= 0 {
+			chunk = b[:i+1]
+			p.d.pace(p.ctx)
+		}
+		n, err := p.w.Write(chunk)
+		written += n
+		if err != nil {
+			return written, err
+		}
+		b = b[len(chunk):]
+	}
+	return written, nil
+}
+
+// pager shows page lines, then `  ---- More ----`: space shows the next
+// page, Enter the next line, q (or ^C) stops the output.
+type pager struct {
+	w    io.Writer
+	keys lab.KeyReader
+	page int
+	left int
+	buf  []byte
+	quit bool
+}
+
+func (p *pager) Write(b []byte) (int, error) {
+	if p.quit {
+		return 0, errPagerQuit
+	}
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		if p.left == 0 {
+			if _, err := io.WriteString(p.w, morePrompt); err != nil {
+				return 0, err
+			}
+			k, err := p.keys.ReadKey()
+			if _, err := io.WriteString(p.w, moreErase); err != nil {
+				return 0, err
+			}
+			switch {
+			case err != nil, k == 'q', k == 'Q', k == 3:
+				p.quit = true
+				p.buf = nil
+				return 0, errPagerQuit
+			case k == '\r' || k == '\n':
+				p.left = 1
+			default:
+				p.left = p.page
+			}
+		}
+		if _, err := p.w.Write(p.buf[:i+1]); err != nil {
+			return 0, err
+		}
+		p.left--
+		p.buf = p.buf[i+1:]
+	}
+}
+
+// flush writes a last line that had no end of line.
+func (p *pager) flush() error {
+	if len(p.buf) == 0 || p.quit {
+		return nil
+	}
+	_, err := p.w.Write(append(p.buf, '\n'))
+	p.buf = nil
+	return err
+}
+
+// lockedWriter serialises the CLI's output with the log lines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// Shell runs the interactive command line on a terminal until the user
+// quits or the terminal goes away.
+func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
+	out := &lockedWriter{w: t}
+	keys, _ := t.(lab.KeyReader)
+	c := d.NewCLI(out, keys)
+	logs, stop := d.subscribeLog()
+	defer stop()
+	logDone := make(chan struct{})
+	defer close(logDone)
+	go func() {
+		for {
+			select {
+			case <-logDone:
+				return
+			case <-ctx.Done():
+				return
+			case l := <-logs:
+				fmt.Fprintf(out, "\n%s\n", l)
+			}
+		}
+	}()
+	fmt.Fprintln(out, "Info: The max number of VTY users is 10, and the number of current VTY users on line is 1.")
+	for {
+		if _, err := io.WriteString(out, c.Prompt()); err != nil {
+			return 0
+		}
+		line, err := t.ReadLine()
+		if err != nil {
+			return 0
+		}
+		if c.Execute(ctx, line, t.ReadLine) || ctx.Err() != nil {
+			return 0
+		}
+	}
+}
+
+// Exec runs one command in the user view, as an SSH exec request does,
+// without a pager. Errors go to stderr; it returns the exit status.
+func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.Writer) int {
+	if strings.TrimSpace(cmd) == "" {
+		return 0
+	}
+	m, err := d.resolve(viewUser, cmd)
+	if err == nil && m.t.class != classOp {
+		err = &CommandError{Reason: ReasonUnrecognized}
+	}
+	if err == nil {
+		err = d.runOp(ctx, m, nil, stdout)
+	}
+	if err == nil {
+		return 0
+	}
+	var ae *argError
+	if errors.As(err, &ae) {
+		err = &CommandError{Reason: ae.reason}
+	}
+	d.NewCLI(stderr, nil).printError("", err)
+	return 1
+}

@@ -1,0 +1,165 @@
+package huawei
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hasync/hasync/lab"
+)
+
+// PairOptions configure StartPair.
+type PairOptions struct {
+	// Dir is the state directory; it must be given.
+	Dir string
+	// Lines is the size of the seeded configurations (DefaultSeedLines
+	// when zero). A saved configuration in Dir wins over the seed.
+	Lines int
+	// Sessions is the number of sessions in FW-A's session table.
+	Sessions int
+	// Delay slows each output line.
+	Delay time.Duration
+	// Password of user admin; empty keeps the stored one or makes one.
+	Password string
+	// SSHAddrs are the listen addresses of FW-A and FW-B; empty picks a
+	// free port on 127.0.0.1.
+	SSHAddrs [2]string
+	// HRP configures the link; its Faults default to the pair's own.
+	HRP HRPOptions
+}
+
+// Member is one running device of the pair and its SSH server.
+type Member struct {
+	Device *Device
+	Faults *lab.Faults
+	SSH    *lab.SSHServer
+}
+
+// Pair is a running emulated USG pair: FW-A (configuration-active) and
+// FW-B (standby) with SSH on loopback, HRP between them, and the state
+// directory the product reads (inventory.yaml, known_hosts, id_ed25519).
+type Pair struct {
+	Dir       string
+	Inventory string // path of inventory.yaml
+	User      string
+	Password  string
+	// PasswordCreated is true when the password was made now and should
+	// be printed once.
+	PasswordCreated bool
+	ClientKey       ssh.Signer
+	A, B            *Member
+	HRP             *HRPLink
+	// Faults are the pair's own knobs: SetCutHRP on them cuts the link.
+	Faults *lab.Faults
+
+	stops []func()
+}
+
+// StartPair starts both devices, links them with HRP and writes the state
+// directory. The HRP link comes up in the background (HRP.WaitUp).
+func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
+	if o.Dir == "" {
+		return nil, errors.New("huawei pair: no state directory")
+	}
+	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("huawei pair: %w", err)
+	}
+	p = &Pair{Dir: o.Dir, User: "admin", Faults: o.HRP.Faults}
+	if p.Faults == nil {
+		p.Faults = &lab.Faults{}
+		o.HRP.Faults = p.Faults
+	}
+	defer func() {
+		if err != nil {
+			p.Close()
+		}
+	}()
+	if p.Password, p.PasswordCreated, err = lab.LoadOrCreatePassword(o.Dir, o.Password); err != nil {
+		return nil, err
+	}
+	if p.ClientKey, err = lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.ClientKeyFile)); err != nil {
+		return nil, err
+	}
+	seedA, seedB, err := SeedPair(o.Lines)
+	if err != nil {
+		return nil, err
+	}
+	names := [2]string{"FW-A", "FW-B"}
+	members := [2]*Member{}
+	for i := range 2 {
+		initial, sessions := seedA, o.Sessions
+		if i == 1 {
+			initial, sessions = seedB, 0
+		}
+		f := &lab.Faults{}
+		d, err := New(Options{
+			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
+			Delay: o.Delay, Faults: f, Sessions: sessions,
+		}, initial)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(d.SavedPath()); errors.Is(err, os.ErrNotExist) {
+			if err := d.Save(); err != nil {
+				return nil, err
+			}
+		}
+		hostKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.HostKeyFile(names[i])))
+		if err != nil {
+			return nil, err
+		}
+		srv, err := lab.ServeSSH(lab.SSHOptions{
+			Addr: o.SSHAddrs[i], HostKey: hostKey, User: p.User, Password: p.Password,
+			AuthorizedKeys: []ssh.PublicKey{p.ClientKey.PublicKey()}, Faults: f, Handler: d,
+		})
+		if err != nil {
+			return nil, err
+		}
+		p.stops = append(p.stops, func() { srv.Close() })
+		members[i] = &Member{Device: d, Faults: f, SSH: srv}
+	}
+	p.A, p.B = members[0], members[1]
+	if p.HRP, err = Link(ctx, p.A.Device, p.B.Device, o.HRP); err != nil {
+		return nil, err
+	}
+	p.stops = append(p.stops, func() { p.HRP.Close() })
+	if err := p.writeFiles(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Pair) writeFiles() error {
+	var hosts []lab.KnownHost
+	inv := lab.InventoryPair{Name: "lab-huawei", Family: "huawei"}
+	for _, m := range p.Members() {
+		hosts = append(hosts, lab.KnownHost{Addr: m.SSH.Addr(), Key: m.SSH.HostKey()})
+		inv.Devices = append(inv.Devices, lab.InventoryDevice{
+			Name: m.Device.Name(), Family: "huawei", Address: "127.0.0.1", Port: m.SSH.Port(),
+			User: p.User, PasswordEnv: lab.PasswordEnv,
+			KeyFile:    filepath.Join(p.Dir, lab.ClientKeyFile),
+			KnownHosts: filepath.Join(p.Dir, lab.KnownHostsFile),
+		})
+	}
+	if err := lab.WriteKnownHosts(filepath.Join(p.Dir, lab.KnownHostsFile), hosts); err != nil {
+		return err
+	}
+	p.Inventory = filepath.Join(p.Dir, lab.InventoryFile)
+	return lab.WriteInventory(p.Inventory, lab.Inventory{Pairs: []lab.InventoryPair{inv}})
+}
+
+// Members returns FW-A and FW-B.
+func (p *Pair) Members() []*Member { return []*Member{p.A, p.B} }
+
+// Close stops HRP and every server of the pair.
+func (p *Pair) Close() {
+	for i := len(p.stops) - 1; i >= 0; i-- {
+		p.stops[i]()
+	}
+	p.stops = nil
+}
