@@ -64,11 +64,7 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 	if err != nil {
 		return fail(err)
 	}
-	left, right, err := parsePair(leftFile, rightFile, fam)
-	if err != nil {
-		return fail(err)
-	}
-	m, err := chooseMap(left, f)
+	left, right, m, err := parsePair(leftFile, rightFile, fam, f)
 	if err != nil {
 		return fail(err)
 	}
@@ -135,8 +131,11 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 }
 
 // parsePair parses both files at once (they are independent, and the
-// parse is most of a diff's time), and checks that they are of one family.
-func parsePair(leftFile, rightFile string, fam config.Family) (left, right *config.Tree, err error) {
+// parse is most of a diff's time), checks that they are of one family,
+// and picks the sync-map, which needs only LEFT, while RIGHT may still be
+// parsing. Errors come in that order: LEFT's, RIGHT's, the families', the
+// sync-map's.
+func parsePair(leftFile, rightFile string, fam config.Family, f diffFlags) (left, right *config.Tree, m *syncmap.Map, err error) {
 	type result struct {
 		t   *config.Tree
 		err error
@@ -147,17 +146,23 @@ func parsePair(leftFile, rightFile string, fam config.Family) (left, right *conf
 		rc <- result{t, err}
 	}()
 	left, lerr := config.ParseFile(leftFile, fam)
+	var merr error
+	if lerr == nil {
+		m, merr = chooseMap(left, f)
+	}
 	r := <-rc
 	switch {
 	case lerr != nil:
-		return nil, nil, lerr
+		return nil, nil, nil, lerr
 	case r.err != nil:
-		return nil, nil, r.err
+		return nil, nil, nil, r.err
 	case left.Family != r.t.Family:
-		return nil, nil, fmt.Errorf("%s is %s text but %s is %s text; give --family to compare them anyway",
+		return nil, nil, nil, fmt.Errorf("%s is %s text but %s is %s text; give --family to compare them anyway",
 			leftFile, left.Family, rightFile, r.t.Family)
+	case merr != nil:
+		return nil, nil, nil, merr
 	}
-	return left, r.t, nil
+	return left, r.t, m, nil
 }
 
 // rowsInScope reports whether a difference lies in the sync-map's scope.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // PrintOptions control the printers.
@@ -53,8 +54,14 @@ func ParseFormat(s string) (Format, error) {
 // file names the source in errors. It never panics on bad input: the
 // error is a *ParseError with the line and column.
 func Parse(file string, src []byte, fam Family) (*Tree, error) {
+	return parseText(file, string(src), fam)
+}
+
+// parseText parses text held in one string, which the tree's names and
+// values share.
+func parseText(file, text string, fam Family) (*Tree, error) {
 	if fam == Auto {
-		fam = Detect(src)
+		fam = detect(text)
 	}
 	var (
 		t   *Tree
@@ -62,9 +69,9 @@ func Parse(file string, src []byte, fam Family) (*Tree, error) {
 	)
 	switch fam {
 	case Huawei:
-		t, err = ParseVRP(file, src)
+		t, err = parseVRP(file, text)
 	default:
-		t, err = ParseVyatta(file, src)
+		t, err = parseVyatta(file, text)
 	}
 	if err != nil {
 		return nil, err
@@ -75,35 +82,71 @@ func Parse(file string, src []byte, fam Family) (*Tree, error) {
 
 // ParseFile reads and parses a file.
 func ParseFile(file string, fam Family) (*Tree, error) {
-	src, err := os.ReadFile(file)
+	text, err := readText(file)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(file, src, fam)
+	return parseText(file, text, fam)
+}
+
+// readText reads a file straight into a string, which the tree then
+// shares: reading into a []byte and converting would copy the file once
+// more, and on a large file the fresh pages cost more than the parse.
+func readText(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
+		b.Grow(int(fi.Size()))
+	}
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // Detect tells the family from the text: VRP text has `#` separator lines,
 // `!Software Version`, `sysname` or `return`; Vyatta text has braces or
 // `set` lines.
 func Detect(src []byte) Family {
-	vrp, vy := 0, 0
-	lines := 0
-	for len(src) > 0 && lines < 400 {
-		var line []byte
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
-			line, src = src[:i], src[i+1:]
+	// Only the first lines are read: convert only them.
+	end, lines := 0, 0
+	for end < len(src) && lines < detectLines {
+		if i := bytes.IndexByte(src[end:], '\n'); i >= 0 {
+			end += i + 1
 		} else {
-			line, src = src, nil
+			end = len(src)
 		}
 		lines++
-		t := bytes.TrimSpace(line)
+	}
+	return detect(string(src[:end]))
+}
+
+// detectLines is how many lines Detect reads.
+const detectLines = 400
+
+func detect(src string) Family {
+	vrp, vy := 0, 0
+	lines := 0
+	for len(src) > 0 && lines < detectLines {
+		var line string
+		if i := strings.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			line, src = src, ""
+		}
+		lines++
+		t := strings.TrimSpace(line)
 		switch {
 		case len(t) == 0:
-		case bytes.Equal(t, []byte("#")), bytes.Equal(t, []byte("return")),
-			bytes.HasPrefix(t, []byte("!Software Version")), bytes.HasPrefix(t, []byte("sysname ")):
+		case t == "#", t == "return",
+			strings.HasPrefix(t, "!Software Version"), strings.HasPrefix(t, "sysname "):
 			vrp++
-		case bytes.HasPrefix(t, []byte("set ")), bytes.HasSuffix(t, []byte("{")), bytes.Equal(t, []byte("}")),
-			bytes.HasPrefix(t, []byte("/*")), bytes.HasPrefix(t, []byte("#!/bin/vbash")):
+		case strings.HasPrefix(t, "set "), strings.HasSuffix(t, "{"), t == "}",
+			strings.HasPrefix(t, "/*"), strings.HasPrefix(t, "#!/bin/vbash"):
 			vy++
 		}
 	}

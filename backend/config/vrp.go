@@ -3,6 +3,7 @@ package config
 import (
 	"bufio"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 )
@@ -38,11 +39,18 @@ const vrpMaxStep = 4
 // ParseVRP reads Huawei VRP `display current-configuration` text (and the
 // VRP-derived Comware text). Errors are *ParseError.
 func ParseVRP(file string, src []byte) (*Tree, error) {
+	return parseVRP(file, string(src))
+}
+
+// parseVRP parses text held in one string: names and values are
+// substrings of it.
+func parseVRP(file, text string) (*Tree, error) {
 	p := &vrpParser{
 		file:  file,
-		src:   string(src),
+		src:   text,
 		t:     &Tree{Family: Huawei, Root: &Node{}, Source: file},
-		index: make(map[*Node]map[string]*Node),
+		index: make(map[*Node]*childIndex),
+		seed:  maphash.MakeSeed(),
 	}
 	if err := p.parse(); err != nil {
 		return nil, err
@@ -75,7 +83,12 @@ type vrpParser struct {
 	stack []vrpFrame
 	// index finds a child by name in parents with many children; small
 	// parents are scanned, which is cheaper than hashing.
-	index map[*Node]map[string]*Node
+	index map[*Node]*childIndex
+	seed  maphash.Seed
+	// lastParent and lastIndex cache the index of the parent last looked
+	// up: consecutive lines mostly share their parent.
+	lastParent *Node
+	lastIndex  *childIndex
 	// step is the indentation step, set by the first child line.
 	step     int
 	body     bool     // a configuration line or `#` was read: no more header Meta
@@ -259,10 +272,20 @@ func (p *vrpParser) command(indent int, text string) error {
 // vrpIndexMin is the number of children from which a parent gets an index.
 const vrpIndexMin = 16
 
+// indexOf returns the index of parent's children, or nil when parent is
+// small enough to scan.
+func (p *vrpParser) indexOf(parent *Node) *childIndex {
+	if parent != p.lastParent {
+		p.lastParent, p.lastIndex = parent, p.index[parent]
+	}
+	return p.lastIndex
+}
+
 // find returns the child of parent named name, or nil.
 func (p *vrpParser) find(parent *Node, name string) *Node {
-	if m := p.index[parent]; m != nil {
-		return m[name]
+	if x := p.indexOf(parent); x != nil {
+		n, _ := x.get(name)
+		return n
 	}
 	for _, c := range parent.Children {
 		if c.Name == name {
@@ -274,29 +297,52 @@ func (p *vrpParser) find(parent *Node, name string) *Node {
 
 // indexName records that n (a child of parent) is now named n.Name.
 func (p *vrpParser) indexName(parent, n *Node) {
-	if m := p.index[parent]; m != nil {
-		m[n.Name] = n
+	if x := p.indexOf(parent); x != nil {
+		if old, h := x.get(n.Name); old == nil {
+			x.put(h, n)
+		}
 		return
 	}
 	if len(parent.Children) >= vrpIndexMin {
-		m := make(map[string]*Node, 2*len(parent.Children))
-		for _, c := range parent.Children {
-			if m[c.Name] == nil {
-				m[c.Name] = c
-			}
-		}
-		p.index[parent] = m
+		p.buildIndex(parent)
 	}
+}
+
+// buildIndex indexes parent's children; of two with one name, the first
+// is found.
+func (p *vrpParser) buildIndex(parent *Node) {
+	x := newChildIndex(p.seed, len(parent.Children))
+	for _, c := range parent.Children {
+		if old, h := x.get(c.Name); old == nil {
+			x.put(h, c)
+		}
+	}
+	p.index[parent] = x
+	p.lastParent, p.lastIndex = parent, x
 }
 
 // add returns the child of parent named name, creating it in source order.
 func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
-	n := p.find(parent, name)
+	var (
+		n *Node
+		h uint64
+	)
+	x := p.indexOf(parent)
+	if x != nil {
+		n, h = x.get(name)
+	} else {
+		n = p.find(parent, name)
+	}
 	if n == nil {
 		n = p.newNode()
 		n.Name, n.Line, n.Leaf, n.Ordered = name, p.line, leaf, vrpOrdered(name)
 		parent.Children = append(parent.Children, n)
-		p.indexName(parent, n)
+		switch {
+		case x != nil:
+			x.put(h, n)
+		case len(parent.Children) >= vrpIndexMin:
+			p.buildIndex(parent)
+		}
 	}
 	if secret {
 		n.Secret = true
@@ -332,8 +378,8 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	}
 	// n held only this line: rename it, or merge it into a block of the
 	// same name read earlier.
-	if m := p.index[f.parent]; m != nil {
-		delete(m, n.Name)
+	if x := p.indexOf(f.parent); x != nil {
+		x.remove(n)
 	}
 	if old := p.find(f.parent, f.text); old != nil {
 		kids := f.parent.Children

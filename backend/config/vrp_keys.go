@@ -122,16 +122,18 @@ var vrpCipherWords = []string{"cipher", "irreversible-cipher"}
 var vrpCipherMarks = []string{"%^%#", "%@%@", "%$%$"}
 var vrpCipherPrefixes = []string{"$c$", "$h$"}
 
-// vrpKeyIndex maps a first word to its rules, so a line costs one map
-// lookup instead of a scan of the table. It is built once and only read.
+// vrpKeyIndex holds the rules by the first byte of their first word, so
+// a line is checked against a handful of rules, in table order, without
+// hashing its first word. It is built once and only read.
 var vrpKeyIndex = vrpIndexRules(vrpKeyRules)
 
-func vrpIndexRules(rules []vrpKeyRule) map[string][]vrpKeyRule {
-	idx := make(map[string][]vrpKeyRule)
+func vrpIndexRules(rules []vrpKeyRule) *[256][]vrpKeyRule {
+	var idx [256][]vrpKeyRule
 	for _, r := range rules {
-		idx[r.match[0]] = append(idx[r.match[0]], r)
+		c := r.match[0][0]
+		idx[c] = append(idx[c], r)
 	}
-	return idx
+	return &idx
 }
 
 // vrpSpan is a word of a line: text[start:end].
@@ -143,8 +145,9 @@ func vrpKeyEnd(parent, text string, words []vrpSpan) int {
 	if len(words) == 0 {
 		return 0
 	}
-	first := text[words[0].start:words[0].end]
-	for _, r := range vrpKeyIndex[first] {
+	rules := vrpKeyIndex[text[words[0].start]]
+	for i := range rules {
+		r := &rules[i]
 		if !vrpRuleMatches(r, parent, text, words) {
 			continue
 		}
@@ -161,7 +164,7 @@ func vrpKeyEnd(parent, text string, words []vrpSpan) int {
 	return len(words)
 }
 
-func vrpRuleMatches(r vrpKeyRule, parent, text string, words []vrpSpan) bool {
+func vrpRuleMatches(r *vrpKeyRule, parent, text string, words []vrpSpan) bool {
 	if len(words) < len(r.match) {
 		return false
 	}
@@ -216,7 +219,7 @@ func vrpIsCiphertext(w string) bool {
 // line begins (a cipher keyword or a ciphertext), or -1.
 func vrpSecretStart(text string, words []vrpSpan) int {
 	// Most lines hold no secret: skip the word scan for them.
-	if !strings.ContainsAny(text, "%$") && !strings.Contains(text, "cipher") {
+	if strings.IndexByte(text, '%') < 0 && strings.IndexByte(text, '$') < 0 && !strings.Contains(text, "cipher") {
 		return -1
 	}
 	for i, s := range words {

@@ -1,8 +1,8 @@
 package config
 
 import (
-	"bytes"
 	"errors"
+	"hash/maphash"
 	"slices"
 	"strings"
 )
@@ -46,7 +46,7 @@ var vyTagNames = map[string]bool{
 // empty (`vif 10`); under the top-level `interfaces` node every child is a
 // tag node (`loopback lo`). An unquoted second word on such a line names an
 // empty tag child rather than a value.
-var vyBareTagNames = map[string]bool{"vif": true, "vif-s": true, "vif-c": true}
+var vyBareTagNames = []string{"vif", "vif-s", "vif-c"}
 
 // vyBareTagParent is the top-level node whose children are all tag nodes.
 const vyBareTagParent = "interfaces"
@@ -66,6 +66,22 @@ var vySecretUnder = map[string][]string{
 	"key": {"authentication", "wireguard", "keys", "radius", "tacacs", "tacacs-plus"},
 }
 
+// vySecretIndex merges vySecretNames (a nil list: secret anywhere) and
+// vySecretUnder, so that telling a node is not secret costs one lookup.
+// It is built once and only read.
+var vySecretIndex = vyIndexSecrets()
+
+func vyIndexSecrets() map[string][]string {
+	idx := make(map[string][]string, len(vySecretNames)+len(vySecretUnder))
+	for name, under := range vySecretUnder {
+		idx[name] = under
+	}
+	for name := range vySecretNames {
+		idx[name] = nil
+	}
+	return idx
+}
+
 // vyMetaPrefixes start the comments that are footers, kept in Tree.Meta.
 var vyMetaPrefixes = []string{
 	"Warning: Do not remove the following line",
@@ -78,34 +94,41 @@ var vyMetaPrefixes = []string{
 // ParseVyatta reads Vyatta-family text in curly-brace or set form; it tells
 // the form from the first line that is not blank or a `#` comment.
 func ParseVyatta(file string, src []byte) (*Tree, error) {
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	if vyIsSetForm(src) {
-		return vyParseSet(file, src)
+	return parseVyatta(file, string(src))
+}
+
+// parseVyatta parses text held in one string: names, values and comments
+// are substrings of it rather than one allocation each (the tree then
+// keeps the text alive, about the size of the file).
+func parseVyatta(file, text string) (*Tree, error) {
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
+	if vyIsSetForm(text) {
+		return vyParseSet(file, text)
 	}
-	return vyParseCurly(file, src)
+	return vyParseCurly(file, text)
 }
 
 // vyIsSetForm reports whether the first significant line is a set (or
 // delete) command, so that a stray `delete` gets "expected 'set'" rather
 // than a curly-brace error. Vyatta has no top-level node named set or
 // delete; the curly printer quotes such a name if a tree has one.
-func vyIsSetForm(src []byte) bool {
+func vyIsSetForm(src string) bool {
 	for len(src) > 0 {
 		line := src
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+		if i := strings.IndexByte(src, '\n'); i >= 0 {
 			line, src = src[:i], src[i+1:]
 		} else {
-			src = nil
+			src = ""
 		}
-		t := bytes.TrimSpace(line)
+		t := strings.TrimSpace(line)
 		if len(t) == 0 || t[0] == '#' {
 			continue
 		}
 		w := t
-		if i := bytes.IndexAny(t, " \t"); i >= 0 {
+		if i := strings.IndexAny(t, " \t"); i >= 0 {
 			w = t[:i]
 		}
-		return bytes.Equal(w, []byte("set")) || bytes.Equal(w, []byte("delete"))
+		return w == "set" || w == "delete"
 	}
 	return true
 }
@@ -114,11 +137,13 @@ func vyIsSetForm(src []byte) bool {
 // real configurations hold thousands of rules under one node.
 type vyBuilder struct {
 	root  *Node
-	index map[*Node]map[string]*Node
+	index map[*Node]*childIndex
+	seed  maphash.Seed
+	// names interns the words of the set form, which are unquoted into
+	// a scratch buffer; the curly form's words are substrings of text.
 	names map[string]string
-	// text is the source as one string: unescaped words are substrings of
-	// it, which spares one allocation per value (the tree then keeps the
-	// source alive, about the size of the file).
+	// text is the source as one string: words without escapes are
+	// substrings of it, which spares one allocation per value.
 	text string
 	// nodes and vals are handed out in chunks: a 100k-line file makes
 	// about as many nodes, and one allocation each would dominate parsing.
@@ -137,12 +162,13 @@ const vyMaxDepth = 1000
 // vyChunk is how many nodes or values a builder allocates at once.
 const vyChunk = 512
 
-func newVyBuilder(src []byte) *vyBuilder {
+func newVyBuilder(text string) *vyBuilder {
 	return &vyBuilder{
 		root:  &Node{},
-		index: make(map[*Node]map[string]*Node),
+		index: make(map[*Node]*childIndex),
+		seed:  maphash.MakeSeed(),
 		names: make(map[string]string),
-		text:  string(src),
+		text:  text,
 	}
 }
 
@@ -175,25 +201,26 @@ func (b *vyBuilder) intern(w []byte) string {
 	return s
 }
 
-// find returns the child of p named name, or nil.
-func (b *vyBuilder) find(p *Node, name string) *Node {
-	if len(p.Children) >= vyIndexMin {
-		return b.index[p][name]
-	}
-	// Repeated blocks usually follow each other: try the last child first.
-	for i := len(p.Children) - 1; i >= 0; i-- {
-		if p.Children[i].Name == name {
-			return p.Children[i]
-		}
-	}
-	return nil
-}
-
 // child returns the child of p named name, creating it (at line) if needed;
 // created tells whether it is new.
 func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool) {
-	if c = b.find(p, name); c != nil {
-		return c, false
+	// Repeated blocks and multi-value leaves follow each other: try the
+	// last child first.
+	if k := len(p.Children); k > 0 && p.Children[k-1].Name == name {
+		return p.Children[k-1], false
+	}
+	var h uint64
+	x := b.index[p]
+	if x != nil {
+		if c, h = x.get(name); c != nil {
+			return c, false
+		}
+	} else {
+		for _, c := range p.Children {
+			if c.Name == name {
+				return c, false
+			}
+		}
 	}
 	if len(b.nodes) == 0 {
 		b.nodes = make([]Node, vyChunk)
@@ -202,14 +229,17 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 	b.nodes = b.nodes[1:]
 	c.Name, c.Line = name, line
 	p.Children = append(p.Children, c)
-	if len(p.Children) > vyIndexMin {
-		b.index[p][name] = c
-	} else if len(p.Children) == vyIndexMin {
-		m := make(map[string]*Node, 2*len(p.Children))
+	switch {
+	case x != nil:
+		x.put(h, c)
+	case len(p.Children) == vyIndexMin:
+		x = newChildIndex(b.seed, 2*len(p.Children))
 		for _, ch := range p.Children {
-			m[ch.Name] = ch
+			if old, h := x.get(ch.Name); old == nil {
+				x.put(h, ch)
+			}
 		}
-		b.index[p] = m
+		b.index[p] = x
 	}
 	return c, true
 }
@@ -265,10 +295,14 @@ func vyFinish(root *Node, markTags bool) {
 // vyIsSecret tells from the name and its ancestors whether a leaf holds a
 // secret.
 func vyIsSecret(name string, anc []string) bool {
-	if vySecretNames[name] {
+	under, ok := vySecretIndex[name]
+	if !ok {
+		return false // nearly every node: one lookup
+	}
+	if under == nil {
 		return true
 	}
-	for _, a := range vySecretUnder[name] {
+	for _, a := range under {
 		for _, x := range anc {
 			if x == a {
 				return true
@@ -292,7 +326,7 @@ func vyDigitChildren(n *Node) bool {
 // vyBareTag reports whether `name word` (word unquoted, no braces) below
 // parent names an empty tag child rather than a value.
 func vyBareTag(parent *Node, parentTop bool, name string) bool {
-	return vyBareTagNames[name] || (parentTop && parent.Name == vyBareTagParent)
+	return slices.Contains(vyBareTagNames, name) || (parentTop && parent.Name == vyBareTagParent)
 }
 
 // vyIsMeta reports whether comment text (without delimiters) is a footer.

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 )
@@ -19,21 +18,20 @@ const (
 )
 
 // vyTok is one curly-form token. b is the word (unescaped) or the comment
-// text without delimiters; raw is the comment as written, for Meta.
+// text without delimiters; raw is the comment as written, for Meta. Both
+// are substrings of the source unless a word had to be unescaped.
 type vyTok struct {
 	kind      vyTokKind
 	line, col int
-	b         []byte
-	raw       []byte
+	b         string
+	raw       string
 	quoted    bool
-	off       int  // where b starts in the source, unless esc
-	esc       bool // b is an unescaped copy
 }
 
 // vyCurly is the curly-form lexer and parser state.
 type vyCurly struct {
 	file      string
-	src       []byte
+	src       string
 	pos       int
 	line      int
 	lineStart int
@@ -75,11 +73,11 @@ func (p *vyCurly) next() (vyTok, error) {
 		p.pos++
 		t.kind = vyTokSemi
 	case '"', '\'':
-		b, esc, err := p.quoted(c, t)
+		b, err := p.quoted(c, t)
 		if err != nil {
 			return t, err
 		}
-		t.kind, t.b, t.quoted, t.off, t.esc = vyTokWord, b, true, start+1, esc
+		t.kind, t.b, t.quoted = vyTokWord, b, true
 	default:
 		if c == '/' && start+1 < len(src) && (src[start+1] == '*' || src[start+1] == '/') {
 			return p.comment(t)
@@ -89,7 +87,7 @@ func (p *vyCurly) next() (vyTok, error) {
 			i++
 		}
 		p.pos = i
-		t.kind, t.b, t.off = vyTokWord, src[start:i], start
+		t.kind, t.b = vyTokWord, src[start:i]
 	}
 	return t, nil
 }
@@ -103,14 +101,15 @@ func vyCurlyStop(c byte) bool {
 	return false
 }
 
-// quoted reads a string opened by q at t; it may span lines.
-// esc tells that the body was unescaped into a copy.
-func (p *vyCurly) quoted(q byte, t vyTok) (body []byte, esc bool, err error) {
+// quoted reads a string opened by q at t; it may span lines. The body is
+// a substring of the source unless it holds escapes.
+func (p *vyCurly) quoted(q byte, t vyTok) (string, error) {
 	src := p.src
 	i := p.pos + 1
+	esc := false
 	for {
 		if i >= len(src) {
-			return nil, false, p.errAt(t.line, t.col, "unterminated string opened at line %d", t.line)
+			return "", p.errAt(t.line, t.col, "unterminated string opened at line %d", t.line)
 		}
 		c := src[i]
 		if c == q {
@@ -131,17 +130,17 @@ func (p *vyCurly) quoted(q byte, t vyTok) (body []byte, esc bool, err error) {
 		}
 		i++
 	}
-	body = src[p.pos+1 : i]
+	body := src[p.pos+1 : i]
 	p.pos = i + 1
 	if !esc {
-		return body, false, nil
+		return body, nil
 	}
-	return vyUnescape(body), true, nil
+	return vyUnescape(body), nil
 }
 
 // vyUnescape resolves \\ \" \' \n \t; any other backslash is kept as
 // written, so that odd text survives a round trip.
-func vyUnescape(b []byte) []byte {
+func vyUnescape(b string) string {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -161,7 +160,7 @@ func vyUnescape(b []byte) []byte {
 		}
 		i++
 	}
-	return out
+	return string(out)
 }
 
 // comment reads a `/* */` or `//` comment starting at p.pos.
@@ -170,30 +169,30 @@ func (p *vyCurly) comment(t vyTok) (vyTok, error) {
 	start := p.pos
 	t.kind = vyTokComment
 	if src[start+1] == '/' {
-		end := bytes.IndexByte(src[start:], '\n')
+		end := strings.IndexByte(src[start:], '\n')
 		if end < 0 {
 			end = len(src)
 		} else {
 			end += start
 		}
-		t.raw = bytes.TrimRight(src[start:end], " \t\r")
-		t.b = bytes.TrimSpace(src[start+2 : end])
+		t.raw = strings.TrimRight(src[start:end], " \t\r")
+		t.b = strings.TrimSpace(src[start+2 : end])
 		p.pos = end
 		return t, nil
 	}
-	end := bytes.Index(src[start+2:], []byte("*/"))
+	end := strings.Index(src[start+2:], "*/")
 	if end < 0 {
 		return t, p.errAt(t.line, t.col, "unterminated comment opened at line %d", t.line)
 	}
 	end += start + 2
 	body := src[start+2 : end]
-	if n := bytes.Count(body, []byte{'\n'}); n > 0 {
+	if n := strings.Count(body, "\n"); n > 0 {
 		p.line += n
-		p.lineStart = start + 2 + bytes.LastIndexByte(body, '\n') + 1
+		p.lineStart = start + 2 + strings.LastIndexByte(body, '\n') + 1
 	}
 	p.pos = end + 2
 	t.raw = src[start:p.pos]
-	t.b = bytes.TrimSpace(body)
+	t.b = strings.TrimSpace(body)
 	return t, nil
 }
 
@@ -203,20 +202,20 @@ type vyFrame struct {
 	top  bool // node is a top-level node
 	// name and tag are the words that opened the block, for the error
 	// of an unclosed block; they are joined only then.
-	name, tag []byte
+	name, tag string
 	line      int
 }
 
 // opener is the text that opened the block: `name` or `name tag`.
 func (f vyFrame) opener() string {
-	if f.tag == nil {
-		return string(f.name)
+	if f.tag == "" {
+		return f.name
 	}
-	return string(f.name) + " " + string(f.tag)
+	return f.name + " " + f.tag
 }
 
 // vyParseCurly parses the curly-brace form.
-func vyParseCurly(file string, src []byte) (*Tree, error) {
+func vyParseCurly(file string, src string) (*Tree, error) {
 	p := &vyCurly{file: file, src: src, line: 1}
 	b := newVyBuilder(src)
 	t := &Tree{Family: Vyatta, Root: b.root}
@@ -242,8 +241,8 @@ func vyParseCurly(file string, src []byte) (*Tree, error) {
 				words, pending = words[:0], pending[:0]
 			}
 		case vyTokComment:
-			if vyIsMeta(string(tok.b)) {
-				t.Meta = append(t.Meta, string(tok.raw))
+			if vyIsMeta(tok.b) {
+				t.Meta = append(t.Meta, tok.raw)
 			} else {
 				pending = append(pending, tok)
 			}
@@ -288,7 +287,7 @@ func vyParseCurly(file string, src []byte) (*Tree, error) {
 				return nil, p.errAt(tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.opener(), fr.line)
 			}
 			for _, c := range pending {
-				t.Meta = append(t.Meta, string(c.raw))
+				t.Meta = append(t.Meta, c.raw)
 			}
 			vyFinish(b.root, false)
 			return t, nil
@@ -310,12 +309,12 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyF
 		}
 	}
 	w0 := words[0]
-	n, _ := b.child(cur, b.intern(w0.b), w0.line)
+	n, _ := b.child(cur, w0.b, w0.line)
 	fr := vyFrame{node: n, top: cur == b.root, name: w0.b, line: w0.line}
 	if len(words) == 2 {
 		n.Tag = true
 		w1 := words[1]
-		fr.node, _ = b.child(n, b.intern(w1.b), w1.line)
+		fr.node, _ = b.child(n, w1.b, w1.line)
 		fr.top = false
 		fr.tag = w1.b
 	}
@@ -329,7 +328,7 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok
 	if len(w0.b) == 0 {
 		return p.errAt(w0.line, w0.col, "expected a name, found an empty string")
 	}
-	name := b.intern(w0.b)
+	name := w0.b
 	n, created := b.child(cur, name, w0.line)
 	switch {
 	case len(words) == 1:
@@ -338,15 +337,15 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok
 		}
 	case len(words) == 2 && !words[1].quoted && vyBareTag(cur, top, name):
 		n.Tag = true
-		n, _ = b.child(n, b.intern(words[1].b), words[1].line)
+		n, _ = b.child(n, words[1].b, words[1].line)
 	default:
 		n.Leaf = true
 		if len(words) == 2 {
-			b.addValue(n, vyTokString(b, words[1]))
+			b.addValue(n, words[1].b)
 		} else {
 			parts := make([]string, 0, len(words)-1)
 			for _, w := range words[1:] {
-				parts = append(parts, string(w.b))
+				parts = append(parts, w.b)
 			}
 			b.addValue(n, strings.Join(parts, " "))
 		}
@@ -358,15 +357,6 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok
 // vyAttach gives the comments read before a statement to its node.
 func vyAttach(n *Node, comments []vyTok) {
 	for _, c := range comments {
-		vyAddComment(n, string(c.b))
+		vyAddComment(n, c.b)
 	}
-}
-
-// vyTokString returns a word token as a string, shared with the source
-// when it was not unescaped.
-func vyTokString(b *vyBuilder, w vyTok) string {
-	if w.esc {
-		return string(w.b)
-	}
-	return b.sub(w.off, len(w.b))
 }

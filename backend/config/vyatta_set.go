@@ -1,8 +1,8 @@
 package config
 
 import (
-	"bytes"
 	"fmt"
+	"strings"
 )
 
 // vySet is the set-form lexer state. Words follow shell rules, as the
@@ -12,7 +12,7 @@ import (
 // byte, and ` #` starts a comment.
 type vySet struct {
 	file      string
-	src       []byte
+	src       string
 	pos       int
 	line      int
 	lineStart int
@@ -38,7 +38,7 @@ func vySetBlank(c byte) bool {
 }
 
 // vyParseSet parses the set form.
-func vyParseSet(file string, src []byte) (*Tree, error) {
+func vyParseSet(file string, src string) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1}
 	b := newVyBuilder(src)
 	var (
@@ -46,7 +46,7 @@ func vyParseSet(file string, src []byte) (*Tree, error) {
 		names []string
 	)
 	for p.pos < len(src) {
-		var comment []byte
+		var comment string
 		words = words[:0]
 		p.buf = p.buf[:0]
 		// Read one line: words up to an unquoted newline or a comment.
@@ -58,11 +58,11 @@ func vyParseSet(file string, src []byte) (*Tree, error) {
 				continue
 			case c == '\n':
 			case c == '#':
-				end := bytes.IndexByte(src[p.pos:], '\n')
+				end := strings.IndexByte(src[p.pos:], '\n')
 				if end < 0 {
 					end = len(src) - p.pos
 				}
-				comment = bytes.TrimSpace(src[p.pos+1 : p.pos+end])
+				comment = strings.TrimSpace(src[p.pos+1 : p.pos+end])
 				p.pos += end
 				continue
 			default:
@@ -104,7 +104,7 @@ func vyParseSet(file string, src []byte) (*Tree, error) {
 // it and an unquoted one is a path word; hand-written files break it, so
 // values are folded where a node would otherwise hold both values and
 // valueless children.
-func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment []byte, names []string) ([]string, error) {
+func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []string) ([]string, error) {
 	last := path[len(path)-1]
 	if len(path) > vyMaxDepth {
 		return names, p.errAt(path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
@@ -151,7 +151,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment []byte, names []st
 		target = n
 	}
 	if len(comment) > 0 {
-		vyAddComment(target, string(comment))
+		vyAddComment(target, comment)
 	}
 	return names, nil
 }
@@ -220,9 +220,9 @@ func (p *vySet) word() (vySetWord, error) {
 	// text can be shared with the source instead of copied.
 	text, n := p.buf[w.start:w.end], p.pos-from
 	switch {
-	case n == len(text) && bytes.Equal(src[from:p.pos], text):
+	case n == len(text) && src[from:p.pos] == string(text):
 		w.srcOff = from
-	case n == len(text)+2 && bytes.Equal(src[from+1:p.pos-1], text):
+	case n == len(text)+2 && src[from+1:p.pos-1] == string(text):
 		w.srcOff = from + 1
 	}
 	return w, nil
@@ -243,8 +243,8 @@ func (p *vySet) segment(q byte, glued bool) (ok bool, err error) {
 	src := p.src
 	i := p.pos + 1
 	if q == '\'' {
-		end := bytes.IndexByte(src[i:], '\'')
-		if end < 0 || glued && bytes.IndexByte(src[i:i+end], '\n') >= 0 {
+		end := strings.IndexByte(src[i:], '\'')
+		if end < 0 || glued && strings.IndexByte(src[i:i+end], '\n') >= 0 {
 			return false, nil
 		}
 		p.buf = append(p.buf, src[i:i+end]...)
@@ -267,7 +267,7 @@ func (p *vySet) segment(q byte, glued bool) (ok bool, err error) {
 			for k := i; k < j; k++ {
 				p.newlineAt(k)
 			}
-			if bytes.IndexByte(body, '\\') >= 0 {
+			if strings.IndexByte(body, '\\') >= 0 {
 				body = vyUnescape(body)
 			}
 			p.buf = append(p.buf, body...)

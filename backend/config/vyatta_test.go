@@ -107,7 +107,7 @@ func TestVyattaCorpus(t *testing.T) {
 			if tr.Root.Count() == 0 {
 				t.Fatal("empty tree")
 			}
-			if vyIsSetForm(src) {
+			if vyIsSetForm(string(src)) {
 				set++
 			} else {
 				curly++
@@ -448,7 +448,7 @@ set firewall name A rule 20 action 'drop'
 
 // Odd path words survive both printers.
 func TestVyattaOddWords(t *testing.T) {
-	b := newVyBuilder(nil)
+	b := newVyBuilder("")
 	add := func(parent *Node, name string, values ...string) *Node {
 		n, _ := b.child(parent, name, 0)
 		n.Values = append(n.Values, values...)

@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -106,6 +107,9 @@ func FuzzTrees(f *testing.F) {
 			}
 			if n != len(rows) {
 				t.Fatalf("folded rows stand for %d rows, want %d", n, len(rows))
+			}
+			if want := dfFoldRows(rows, 1); !reflect.DeepEqual(folded, want) {
+				t.Fatalf("collapsed rows differ from folding every row:\n got %+v\nwant %+v", folded, want)
 			}
 			if err := WriteSide(io.Discard, rows, 60); err != nil {
 				t.Fatal(err)

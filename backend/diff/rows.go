@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hasync/hasync/backend/config"
@@ -62,12 +63,10 @@ type RowOptions struct {
 func Rows(a, b *config.Tree, o RowOptions) []Row {
 	w := &rower{o: &o, fam: family(a, b)}
 	w.al = aligner{fam: w.fam, o: &w.o.Options}
-	// One walk to size the buffers beats growing them by a quarter at a
-	// time; a node has about one line, a little more on two sides.
-	n := root(a).Count()
-	n += n / 8
-	w.refs = make([]rowRef, 0, n)
-	w.pnodes = make([]pathNode, 0, n)
+	// Equal subtrees are collapsed only where the result cannot tell: rows
+	// are folded, every node shows (no Ignore) and no row's scope is
+	// needed before folding (OnlyScope).
+	w.collapse = o.Fold && !o.OnlyScope && len(o.Ignore) == 0
 	w.walk(root(a), root(b), 0, -1, -1)
 	if o.OnlyScope {
 		w.onlyScope()
@@ -84,9 +83,15 @@ type rowRef struct {
 	depth  int32
 	pnode  int32 // index in rower.pnodes
 	parent int32 // first row of the parent node, -1 at the top
-	kind   uint8 // a Kind, kept small: there is one rowRef per line
-	scope  uint8 // a syncmap.Scope
+	// span > 0 makes the ref stand for span unchanged rows (itself the
+	// first of them) of a collapsed run of equal subtrees: see collapse.
+	span  int32
+	kind  uint8 // a Kind, kept small: there is one rowRef per line
+	scope uint8 // a syncmap.Scope
 }
+
+// rows is the number of rows the ref stands for.
+func (r *rowRef) rows() int { return max(1, int(r.span)) }
 
 // pathNode is one node on the way down; paths are rebuilt from these only
 // for rows that are shown.
@@ -102,6 +107,8 @@ type rower struct {
 	path   []string
 	refs   []rowRef
 	pnodes []pathNode
+	// collapse: runs of equal subtrees become a few refs (see collapse).
+	collapse bool
 }
 
 // scopeLater marks a row whose scope is decided only if the row is shown:
@@ -135,30 +142,52 @@ func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
 	if tag == "" {
 		tag = tagName(w.fam, r)
 	}
+	// checked is where the search for equal runs resumes: pairs before it
+	// were found in a run too short to fold, and are walked plainly.
+	checked := start
 	for k := start; k < end; k++ {
-		p := w.al.buf[k]
-		n := p.r
-		if n == nil {
-			n = p.l
-		}
-		pn := int32(len(w.pnodes))
-		w.pnodes = append(w.pnodes, pathNode{name: n.Name, parent: parentPN})
-		w.path = append(w.path, n.Name)
-		sc := w.scope()
-		if isTag(w.fam, n) {
-			if p.kind != pairMovedFrom {
-				w.walk(p.l, p.r, depth, parentRow, pn)
+		if w.collapse && k >= checked {
+			e, n := w.sameRun(k, end)
+			if n-2*max(0, w.o.Context) >= 2 {
+				w.collapseRun(w.al.buf[k:e], n, tag, depth, parentRow, parentPN)
+				k = e - 1
+				continue
 			}
-		} else {
-			first := int32(len(w.refs))
-			w.lines(p, tag, depth, parentRow, pn, sc)
-			if p.kind != pairMovedFrom {
-				w.walk(p.l, p.r, depth+1, first, pn)
-			}
+			// The pair that ended the run differs: walking it checks its
+			// children, so it need not be checked again.
+			checked = e + 1
 		}
-		w.path = w.path[:len(w.path)-1]
+		w.pair(w.al.buf[k], tag, depth, parentRow, parentPN)
 	}
 	w.al.buf = w.al.buf[:start]
+}
+
+// pair adds the rows of one aligned pair and its subtree.
+func (w *rower) pair(p pair, tag string, depth int, parentRow, parentPN int32) {
+	n := p.r
+	if n == nil {
+		n = p.l
+	}
+	pn := w.pathNode(n.Name, parentPN)
+	w.path = append(w.path, n.Name)
+	sc := w.scope()
+	if isTag(w.fam, n) {
+		if p.kind != pairMovedFrom {
+			w.walk(p.l, p.r, depth, parentRow, pn)
+		}
+	} else {
+		first := int32(len(w.refs))
+		w.lines(p, tag, depth, parentRow, pn, sc)
+		if p.kind != pairMovedFrom {
+			w.walk(p.l, p.r, depth+1, first, pn)
+		}
+	}
+	w.path = w.path[:len(w.path)-1]
+}
+
+func (w *rower) pathNode(name string, parent int32) int32 {
+	w.pnodes = append(w.pnodes, pathNode{name: name, parent: parent})
+	return int32(len(w.pnodes) - 1)
 }
 
 // lines adds the rows of one node's own lines.
@@ -245,6 +274,138 @@ func firstValue(n *config.Node, v int) int {
 	return v
 }
 
+// Collapsing. Most of a large pair is equal, and folding hides all but
+// Context rows at each end of an unchanged run. A run of aligned siblings
+// whose subtrees are equal (same names, values and tag flags, in the same
+// order) would give only Same rows, so instead of one ref per row it gets
+// the Context+1 first rows, of which the last stands for the hidden middle
+// (span), and the Context last rows. Every unchanged run of rows thus
+// starts and ends with at least Context plain refs, and rows folds it
+// exactly as if every row had its ref. A ref inside a collapsed run has
+// the run's parent row as parent (only OnlyScope reads it, and it turns
+// collapsing off).
+
+// sameRun returns the end of the run of pairs from k on whose subtrees are
+// equal, and the number of rows they would give.
+func (w *rower) sameRun(k, end int) (int, int) {
+	n := 0
+	for ; k < end; k++ {
+		p := &w.al.buf[k]
+		if p.kind != pairBoth {
+			break
+		}
+		c, ok := w.sameRows(p.l, p.r)
+		if !ok {
+			break
+		}
+		n += c
+	}
+	return k, n
+}
+
+// sameRows reports whether the subtrees of l and r would give only Same
+// rows in the same order, and how many. It stops at the first difference.
+func (w *rower) sameRows(l, r *config.Node) (int, bool) {
+	if l.Name != r.Name || l.Tag != r.Tag || len(l.Values) != len(r.Values) || len(l.Children) != len(r.Children) {
+		return 0, false
+	}
+	for i := range l.Values {
+		if l.Values[i] != r.Values[i] {
+			return 0, false
+		}
+	}
+	n := 0
+	if !isTag(w.fam, l) {
+		n = max(1, len(l.Values))
+	}
+	for i, c := range l.Children {
+		k, ok := w.sameRows(c, r.Children[i])
+		if !ok {
+			return 0, false
+		}
+		n += k
+	}
+	return n, true
+}
+
+// collapseRun adds the refs of a run of equal pairs giving n rows, n being
+// at least 2*Context+2.
+func (w *rower) collapseRun(run []pair, n int, tag string, depth int, parentRow, parentPN int32) {
+	ctx := max(0, w.o.Context)
+	sc := w.scope()
+	budget := ctx + 1
+	for _, p := range run {
+		if budget == 0 {
+			break
+		}
+		pn := w.pathNode(p.l.Name, parentPN)
+		w.headRows(p.l, p.r, tag, depth, parentRow, pn, sc, &budget)
+	}
+	w.refs[len(w.refs)-1].span = int32(n - 2*ctx)
+	start := len(w.refs)
+	budget = ctx
+	for i := len(run) - 1; i >= 0 && budget > 0; i-- {
+		pn := w.pathNode(run[i].l.Name, parentPN)
+		w.tailRows(run[i].l, run[i].r, tag, depth, parentRow, pn, sc, &budget)
+	}
+	slices.Reverse(w.refs[start:])
+}
+
+// childPlace is where the rows of a node's children go: tag values sit at
+// their tag node's depth, under its name.
+func (w *rower) childPlace(n *config.Node, depth int) (string, int) {
+	if isTag(w.fam, n) {
+		return n.Name, depth
+	}
+	return "", depth + 1
+}
+
+// sameRef is the ref of line v of an equal pair.
+func sameRef(l, r *config.Node, tag string, v, depth int, parentRow, pn int32, sc uint8) rowRef {
+	return rowRef{l: l, r: r, tag: tag, lv: int32(firstValue(l, v)), rv: int32(firstValue(r, v)),
+		depth: int32(depth), pnode: pn, parent: parentRow, kind: uint8(Same), scope: sc}
+}
+
+// headRows adds the first *budget rows of the equal pair l, r (path node
+// pn), in order, and takes them off the budget.
+func (w *rower) headRows(l, r *config.Node, tag string, depth int, parentRow, pn int32, sc uint8, budget *int) {
+	if !isTag(w.fam, l) {
+		first := int32(len(w.refs))
+		for v := range max(1, len(l.Values)) {
+			if *budget == 0 {
+				return
+			}
+			*budget--
+			w.refs = append(w.refs, sameRef(l, r, tag, v, depth, parentRow, pn, sc))
+		}
+		parentRow = first
+	}
+	ctag, cdepth := w.childPlace(l, depth)
+	for i, c := range l.Children {
+		if *budget == 0 {
+			return
+		}
+		w.headRows(c, r.Children[i], ctag, cdepth, parentRow, w.pathNode(c.Name, pn), sc, budget)
+	}
+}
+
+// tailRows adds the last *budget rows of the equal pair l, r, last first,
+// and takes them off the budget.
+func (w *rower) tailRows(l, r *config.Node, tag string, depth int, parentRow, pn int32, sc uint8, budget *int) {
+	ctag, cdepth := w.childPlace(l, depth)
+	for i := len(l.Children) - 1; i >= 0 && *budget > 0; i-- {
+		c := l.Children[i]
+		w.tailRows(c, r.Children[i], ctag, cdepth, parentRow, w.pathNode(c.Name, pn), sc, budget)
+	}
+	if isTag(w.fam, l) {
+		return
+	}
+	for v := max(1, len(l.Values)) - 1; v >= 0 && *budget > 0; v-- {
+		*budget--
+		w.refs = append(w.refs, sameRef(l, r, tag, v, depth, parentRow, pn, sc))
+	}
+}
+
 // onlyScope keeps the in-scope rows and their ancestors.
 func (w *rower) onlyScope() {
 	keep := make([]bool, len(w.refs))
@@ -279,8 +440,9 @@ func (w *rower) rows() []Row {
 			i++
 			continue
 		}
-		e := i
+		e, run := i, 0
 		for e < len(refs) && Kind(refs[e].kind) == Same {
+			run += refs[e].rows()
 			e++
 		}
 		head, tail := ctx, ctx
@@ -290,9 +452,9 @@ func (w *rower) rows() []Row {
 		if e == len(refs) {
 			tail = 0
 		}
-		hidden := e - i - head - tail
+		hidden := run - head - tail
 		if hidden < 2 {
-			head, hidden = e-i, 0 // folding would save nothing
+			head, hidden = e-i, 0 // folding would save nothing (and no ref spans)
 		}
 		for k := i; k < i+head; k++ {
 			out = append(out, w.row(&refs[k]))

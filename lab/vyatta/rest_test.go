@@ -228,7 +228,7 @@ func TestRESTDeletedOrAbandonedSessionLeavesRunning(t *testing.T) {
 	abandoned := h.open()
 	h.want(h.do("PUT", abandoned+"/set/system/time-zone/UTC"), 200, "set")
 	// The reaper runs on its own; no request is needed to abandon it.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		h.api.mu.Lock()
 		n := len(h.api.confs)
@@ -285,7 +285,7 @@ func restRunOp(t *testing.T, h *restHarness, words string) (string, []int) {
 	}
 	var out strings.Builder
 	var statuses []int
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		g := h.do("GET", r.location)
 		if len(statuses) == 0 || statuses[len(statuses)-1] != g.status {
 			statuses = append(statuses, g.status)
@@ -325,7 +325,7 @@ func TestRESTOpStreamDelete(t *testing.T) {
 	r := h.do("POST", "rest/op/monitor/log")
 	h.want(r, 201, "POST")
 	var got string
-	for deadline := time.Now().Add(5 * time.Second); strings.Count(got, "\n") < 5; {
+	for deadline := time.Now().Add(20 * time.Second); strings.Count(got, "\n") < 5; {
 		if time.Now().After(deadline) {
 			t.Fatalf("only %q", got)
 		}
@@ -405,7 +405,7 @@ func TestRESTFaults(t *testing.T) {
 	f.SetDropAfterLines(0)
 	h.want(r, 201, "POST op")
 	var got string
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(20 * time.Second); ; {
 		if time.Now().After(deadline) {
 			t.Fatalf("stream never dropped; got %q", got)
 		}

@@ -313,7 +313,7 @@ func TestSSHFaults(t *testing.T) {
 			t.Fatal("the connection was not dropped")
 		}
 		// The commit ran to its end on the device.
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(20 * time.Second)
 		for {
 			n := p.A.Device.Running().Root.Lookup(config.Path(strings.Fields("interfaces dataplane dp0s0 description")))
 			if n != nil && n.Values[0] == "dropped" {
@@ -347,7 +347,7 @@ func TestSSHMonitorLogStopsWithChannel(t *testing.T) {
 	}
 	s.Close()
 	// The subscription ends with the channel.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		p.A.Device.mu.Lock()
 		subs := len(p.A.Device.subs)
@@ -407,7 +407,7 @@ func TestSSHConfigSync(t *testing.T) {
 	if !strings.Contains(got, "config-sync error 10.0.0.2:") || !strings.Contains(got, "refused") {
 		t.Errorf("commit output lacks vra-b's refusal:\n%s", got)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !strings.Contains(monOut.String(), "config-sync error 10.0.0.2:") {
 		if time.Now().After(deadline) {
 			t.Fatalf("monitor log lacks the sync error:\n%s", monOut.String())
