@@ -218,13 +218,12 @@ func vrpIsCiphertext(w string) bool {
 // vrpSecretStart returns the index of the word where the secret part of a
 // line begins (a cipher keyword or a ciphertext), or -1.
 func vrpSecretStart(text string, words []vrpSpan) int {
-	// Most lines hold no secret: skip the word scan for them.
-	if strings.IndexByte(text, '%') < 0 && strings.IndexByte(text, '$') < 0 && !strings.Contains(text, "cipher") {
-		return -1
-	}
+	// Ciphertext always holds a % or a $: most lines have neither, and
+	// then only a cipher keyword can start a secret.
+	marks := strings.IndexByte(text, '%') >= 0 || strings.IndexByte(text, '$') >= 0
 	for i, s := range words {
 		w := text[s.start:s.end]
-		if vrpIsOneOf(w, vrpCipherWords) || vrpIsCiphertext(w) {
+		if vrpIsOneOf(w, vrpCipherWords) || marks && vrpIsCiphertext(w) {
 			return i
 		}
 	}

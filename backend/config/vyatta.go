@@ -139,6 +139,10 @@ type vyBuilder struct {
 	root  *Node
 	index map[*Node]*childIndex
 	seed  maphash.Seed
+	// lastParent and lastIndex cache the index of the parent last looked
+	// up: consecutive lines mostly share their parent.
+	lastParent *Node
+	lastIndex  *childIndex
 	// names interns the words of the set form, which are unquoted into
 	// a scratch buffer; the curly form's words are substrings of text.
 	names map[string]string
@@ -210,7 +214,10 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 		return p.Children[k-1], false
 	}
 	var h uint64
-	x := b.index[p]
+	if p != b.lastParent {
+		b.lastParent, b.lastIndex = p, b.index[p]
+	}
+	x := b.lastIndex
 	if x != nil {
 		if c, h = x.get(name); c != nil {
 			return c, false
@@ -240,6 +247,7 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 			}
 		}
 		b.index[p] = x
+		b.lastParent, b.lastIndex = p, x
 	}
 	return c, true
 }
@@ -248,6 +256,9 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 func (b *vyBuilder) dropChildren(p *Node) {
 	p.Children = nil
 	delete(b.index, p)
+	if p == b.lastParent {
+		b.lastIndex = nil
+	}
 }
 
 // vyAddComment attaches comment text to n, after any it already has.

@@ -41,9 +41,11 @@ func (p *vyCurly) errAt(line, col int, format string, args ...any) *ParseError {
 	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
 
-// next returns the next token. Whitespace other than newline is skipped;
-// the parser decides whether a newline matters.
-func (p *vyCurly) next() (vyTok, error) {
+// next reads the next token into t (filled in place: it is read once per
+// word, and returning it by value costs more than lexing it). Whitespace
+// other than newline is skipped; the parser decides whether a newline
+// matters.
+func (p *vyCurly) next(t *vyTok) error {
 	src := p.src
 	for p.pos < len(src) {
 		c := src[p.pos]
@@ -52,9 +54,9 @@ func (p *vyCurly) next() (vyTok, error) {
 		}
 		p.pos++
 	}
-	t := vyTok{line: p.line, col: p.pos - p.lineStart + 1}
+	*t = vyTok{line: p.line, col: p.pos - p.lineStart + 1}
 	if p.pos >= len(src) {
-		return t, nil
+		return nil
 	}
 	start := p.pos
 	switch c := src[start]; c {
@@ -73,9 +75,9 @@ func (p *vyCurly) next() (vyTok, error) {
 		p.pos++
 		t.kind = vyTokSemi
 	case '"', '\'':
-		b, err := p.quoted(c, t)
+		b, err := p.quoted(c, *t)
 		if err != nil {
-			return t, err
+			return err
 		}
 		t.kind, t.b, t.quoted = vyTokWord, b, true
 	default:
@@ -89,7 +91,7 @@ func (p *vyCurly) next() (vyTok, error) {
 		p.pos = i
 		t.kind, t.b = vyTokWord, src[start:i]
 	}
-	return t, nil
+	return nil
 }
 
 // vyCurlyStop reports whether c ends a bare word.
@@ -164,7 +166,7 @@ func vyUnescape(b string) string {
 }
 
 // comment reads a `/* */` or `//` comment starting at p.pos.
-func (p *vyCurly) comment(t vyTok) (vyTok, error) {
+func (p *vyCurly) comment(t *vyTok) error {
 	src := p.src
 	start := p.pos
 	t.kind = vyTokComment
@@ -178,11 +180,11 @@ func (p *vyCurly) comment(t vyTok) (vyTok, error) {
 		t.raw = strings.TrimRight(src[start:end], " \t\r")
 		t.b = strings.TrimSpace(src[start+2 : end])
 		p.pos = end
-		return t, nil
+		return nil
 	}
 	end := strings.Index(src[start+2:], "*/")
 	if end < 0 {
-		return t, p.errAt(t.line, t.col, "unterminated comment opened at line %d", t.line)
+		return p.errAt(t.line, t.col, "unterminated comment opened at line %d", t.line)
 	}
 	end += start + 2
 	body := src[start+2 : end]
@@ -193,7 +195,7 @@ func (p *vyCurly) comment(t vyTok) (vyTok, error) {
 	p.pos = end + 2
 	t.raw = src[start:p.pos]
 	t.b = strings.TrimSpace(body)
-	return t, nil
+	return nil
 }
 
 // vyFrame is an open block: the node it fills and what opened it.
@@ -223,11 +225,11 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 		words   []vyTok
 		pending []vyTok
 		stack   []vyFrame
+		tok     vyTok
 	)
 	cur, top := b.root, false
 	for {
-		tok, err := p.next()
-		if err != nil {
+		if err := p.next(&tok); err != nil {
 			return nil, err
 		}
 		switch tok.kind {

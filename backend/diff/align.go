@@ -1,6 +1,10 @@
 package diff
 
-import "github.com/hasync/hasync/backend/config"
+import (
+	"slices"
+
+	"github.com/hasync/hasync/backend/config"
+)
 
 // pairKind says how a child appears in the merged order of two parents.
 type pairKind uint8
@@ -50,6 +54,9 @@ func (a *aligner) align(l, r *config.Node) int {
 	if r != nil {
 		rc = r.Children
 	}
+	// Room for the worst case at once: growing a.buf pair by pair would
+	// copy it again and again below a large parent.
+	a.buf = slices.Grow(a.buf, len(lc)+len(rc))
 	switch {
 	case len(rc) == 0:
 		for i, c := range lc {

@@ -67,6 +67,14 @@ func Rows(a, b *config.Tree, o RowOptions) []Row {
 	// are folded, every node shows (no Ignore) and no row's scope is
 	// needed before folding (OnlyScope).
 	w.collapse = o.Fold && !o.OnlyScope && len(o.Ignore) == 0
+	// Growing the buffers by copying costs more than one walk to size
+	// them: a node has about one line, a little more on two sides. When
+	// collapsing, most of that room is never written, so it never costs
+	// a page.
+	n := root(a).Count()
+	n += n / 8
+	w.refs = make([]rowRef, 0, n)
+	w.pnodes = make([]pathNode, 0, n)
 	w.walk(root(a), root(b), 0, -1, -1)
 	if o.OnlyScope {
 		w.onlyScope()
@@ -430,10 +438,7 @@ func (w *rower) onlyScope() {
 func (w *rower) rows() []Row {
 	refs := w.refs
 	ctx := max(0, w.o.Context)
-	var out []Row
-	if !w.o.Fold {
-		out = make([]Row, 0, len(refs))
-	}
+	out := make([]Row, 0, w.shown())
 	for i := 0; i < len(refs); {
 		if !w.o.Fold || Kind(refs[i].kind) != Same {
 			out = append(out, w.row(&refs[i]))
@@ -468,6 +473,36 @@ func (w *rower) rows() []Row {
 		i = e
 	}
 	return out
+}
+
+// shown bounds the number of rows that rows makes, so that their slice is
+// allocated once: one per ref, except that an unchanged run folded shows
+// at most 2*Context+1.
+func (w *rower) shown() int {
+	if !w.o.Fold {
+		return len(w.refs)
+	}
+	n := 0
+	ctx := max(0, w.o.Context)
+	for i := 0; i < len(w.refs); {
+		if Kind(w.refs[i].kind) != Same {
+			n++
+			i++
+			continue
+		}
+		e, run := i, 0
+		for e < len(w.refs) && Kind(w.refs[e].kind) == Same {
+			run += w.refs[e].rows()
+			e++
+		}
+		if run-2*ctx >= 2 {
+			n += min(e-i, 2*ctx+1)
+		} else {
+			n += e - i
+		}
+		i = e
+	}
+	return n
 }
 
 func (w *rower) row(ref *rowRef) Row {

@@ -1,0 +1,91 @@
+package config
+
+import "hash/maphash"
+
+// childIndex finds the children of one large parent by name, for both
+// parsers (a large VRP section, a Vyatta rule set). It is a small
+// open-addressing table rather than a map[string]*Node because nearly
+// every line of a large section is a new name: a map would hash that name
+// to look it up, again to insert it, and again each time the map grows,
+// where this table hashes it once and keeps the hash for growing.
+type childIndex struct {
+	seed  maphash.Seed
+	slots []childSlot // a power of two long, at most three quarters full
+	used  int         // slots holding a node or a tombstone
+}
+
+// childSlot is one slot: hash 0 is empty; a hash with a nil node is a
+// tombstone left by remove, which lookups step over.
+type childSlot struct {
+	hash uint64
+	node *Node
+}
+
+func newChildIndex(seed maphash.Seed, size int) *childIndex {
+	n := 16
+	for 3*n < 4*size {
+		n *= 2
+	}
+	return &childIndex{seed: seed, slots: make([]childSlot, n)}
+}
+
+// hash is never 0, which marks an empty slot.
+func (x *childIndex) hash(name string) uint64 { return maphash.String(x.seed, name) | 1 }
+
+// get returns the node named name (nil if none) and the name's hash, for
+// put.
+func (x *childIndex) get(name string) (*Node, uint64) {
+	h := x.hash(name)
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		switch {
+		case s.hash == 0:
+			return nil, h
+		case s.hash == h && s.node != nil && s.node.Name == name:
+			return s.node, h
+		}
+	}
+}
+
+// put adds n, whose name hashes to h and is not in the table yet.
+func (x *childIndex) put(h uint64, n *Node) {
+	if 4*(x.used+1) > 3*len(x.slots) {
+		x.grow()
+	}
+	x.insert(h, n)
+}
+
+func (x *childIndex) insert(h uint64, n *Node) {
+	mask := uint64(len(x.slots) - 1)
+	i := h & mask
+	for x.slots[i].hash != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = childSlot{hash: h, node: n}
+	x.used++
+}
+
+// grow doubles the table, dropping tombstones.
+func (x *childIndex) grow() {
+	old := x.slots
+	x.slots = make([]childSlot, 2*len(old))
+	x.used = 0
+	for _, s := range old {
+		if s.node != nil {
+			x.insert(s.hash, s.node)
+		}
+	}
+}
+
+// remove takes n out of the table, under its current name.
+func (x *childIndex) remove(n *Node) {
+	h := x.hash(n.Name)
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; x.slots[i].hash != 0; i = (i + 1) & mask {
+		if x.slots[i].node == n {
+			x.slots[i].node = nil
+			return
+		}
+	}
+}
