@@ -45,6 +45,16 @@ func dfFoldRows(rows []Row, ctx int) []Row {
 		out = append(out, rows[i:i+head]...)
 		f := rows[i+head]
 		summary := fmt.Sprintf("… %d unchanged lines", hidden)
+		if e-tail < len(rows) {
+			// Named after the parent row of the next line shown.
+			next := rows[e-tail]
+			for k := e - tail - 1; k >= 0; k-- {
+				if rows[k].Depth == next.Depth-1 {
+					summary += " · " + rows[k].Path.String()
+					break
+				}
+			}
+		}
 		out = append(out, Row{Kind: Same, Path: f.Path, Depth: f.Depth, Left: summary, Right: summary,
 			LeftLine: f.LeftLine, RightLine: f.RightLine, Scope: f.Scope, Folded: hidden})
 		out = append(out, rows[e-tail:e]...)

@@ -465,7 +465,11 @@ func (w *rower) rows() []Row {
 			out = append(out, w.row(&refs[k]))
 		}
 		if hidden > 0 {
-			out = append(out, w.folded(&refs[i+head], hidden))
+			var next *rowRef // the first line shown after the fold
+			if k := e - tail; k < len(refs) {
+				next = &refs[k]
+			}
+			out = append(out, w.folded(&refs[i+head], next, hidden))
 			for k := e - tail; k < e; k++ {
 				out = append(out, w.row(&refs[k]))
 			}
@@ -536,8 +540,23 @@ func (w *rower) text(n *config.Node, tag string, v, depth int32, mask bool) stri
 	return b.String()
 }
 
-func (w *rower) folded(first *rowRef, n int) Row {
+// folded is the summary row of n hidden lines. It names the node that the
+// next line shown belongs to, so that a change after a long fold is read in
+// its place ("… 250 unchanged lines · security firewall name WAN-IN").
+func (w *rower) folded(first, next *rowRef, n int) Row {
 	summary := fmt.Sprintf("… %d unchanged lines", n)
+	if next != nil {
+		// The parent row's path: the node's path less its name, and less
+		// the tag node's name for a Vyatta tag value ("rule 10").
+		p := w.pathOf(next.pnode)
+		p = p[:len(p)-1]
+		if next.tag != "" && len(p) > 0 {
+			p = p[:len(p)-1]
+		}
+		if len(p) > 0 {
+			summary += " · " + p.String()
+		}
+	}
 	row := Row{Kind: Same, Path: w.pathOf(first.pnode), Depth: int(first.depth), Left: summary, Right: summary, Folded: n}
 	row.Scope = w.shownScope(first, row.Path)
 	if first.l != nil {
