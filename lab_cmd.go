@@ -89,67 +89,163 @@ the Go API (lab.Faults) to turn them at any time.`,
 // ErrLabFamily is a --family the lab cannot emulate.
 var ErrLabFamily = errors.New("lab: unknown or not yet emulated family")
 
+// labFamily is what `hasync lab` and `hasync lab cli` need to know about
+// one emulated family; the rest of both commands is the same for all.
+type labFamily struct {
+	devices [2]string // the pair's devices; the second is the default --fault-device
+	user    string    // the login of `lab cli`
+	// rest tells whether the family has a REST API and config-sync, so
+	// --rest-ports and --reject apply.
+	rest bool
+	// start runs the pair in dir with the SSH and REST listen addresses.
+	start func(ctx context.Context, f labFlags, dir string, sshAddrs, restAddrs [2]string) (*labPair, error)
+	// device makes one device of the pair in state directory dir for
+	// `lab cli`, on the seed of the pair's first or second device.
+	device func(dir, name, password string, initial *config.Tree) (lab.Handler, error)
+	seed   func(lines int) (a, b *config.Tree, err error)
+}
+
+// labPair is a running pair as `hasync lab` reports it.
+type labPair struct {
+	state   *lab.PairState
+	members []labMember
+	close   func()
+}
+
+// labMember is one running device of a labPair.
+type labMember struct {
+	name   string
+	port   int    // of SSH
+	reach  string // printed after its ssh command line: how else to reach it
+	faults *lab.Faults
+}
+
+// labFamilies are the families the lab emulates.
+func labFamilies() map[config.Family]labFamily {
+	return map[config.Family]labFamily{
+		config.Vyatta: {
+			devices: [2]string{"vra-a", "vra-b"}, user: "vyatta", rest: true,
+			start: startLabVyatta, device: newLabCLIVyatta, seed: vyatta.SeedPair,
+		},
+		config.Huawei: {
+			devices: [2]string{"FW-A", "FW-B"}, user: "admin",
+			start: startLabHuawei, device: newLabCLIHuawei, seed: huawei.SeedPair,
+		},
+	}
+}
+
+// labFamilyFor is the emulated family fam, which --family named as name.
+func labFamilyFor(fam config.Family, name string) (labFamily, error) {
+	lf, ok := labFamilies()[fam]
+	if !ok {
+		return labFamily{}, fmt.Errorf("%w: %s (expected vyatta or huawei)", ErrLabFamily, name)
+	}
+	return lf, nil
+}
+
+// checkDevice refuses a --device or --fault-device (flag) that names no
+// device of the family's pair; what names the command in the error.
+func (lf labFamily) checkDevice(what, flag, name string) error {
+	if name != lf.devices[0] && name != lf.devices[1] {
+		return fmt.Errorf("%s: %s %q: expected %s or %s", what, flag, name, lf.devices[0], lf.devices[1])
+	}
+	return nil
+}
+
 func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	fam, err := config.ParseFamily(f.family)
 	if err != nil {
 		return err
 	}
-	if fam == config.Huawei {
-		return runLabHuawei(ctx, cmd, f)
-	}
-	if fam != config.Vyatta {
-		return fmt.Errorf("%w: %s (expected vyatta or huawei)", ErrLabFamily, f.family)
+	lf, err := labFamilyFor(fam, f.family)
+	if err != nil {
+		return err
 	}
 	if f.faultDevice == "" {
-		f.faultDevice = "vra-b"
+		f.faultDevice = lf.devices[1]
 	}
-	if f.faultDevice != "vra-a" && f.faultDevice != "vra-b" {
-		return fmt.Errorf("lab: --fault-device %q: expected vra-a or vra-b", f.faultDevice)
+	if err := lf.checkDevice("lab", "--fault-device", f.faultDevice); err != nil {
+		return err
 	}
-	o := vyatta.PairOptions{Dir: f.dir, Lines: f.lines, Delay: f.delay, Password: f.password}
+	if !lf.rest && (len(f.reject) > 0 || len(f.restPort) > 0) {
+		return errors.New("lab: --reject and --rest-ports are for --family vyatta")
+	}
+	sshAddrs, err := labAddrs("--ssh-ports", f.sshPorts)
+	if err != nil {
+		return err
+	}
+	restAddrs, err := labAddrs("--rest-ports", f.restPort)
+	if err != nil {
+		return err
+	}
+	dir := f.dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "hasync-lab-"); err != nil {
+			return err
+		}
+	}
+	p, err := lf.start(ctx, f, dir, sshAddrs, restAddrs)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	for _, m := range p.members {
+		if m.name == f.faultDevice {
+			m.faults.SetRefuse(f.refuse)
+			m.faults.SetFailAuth(f.failAuth)
+			m.faults.SetChangedHostKey(f.changedHostKey)
+			m.faults.SetDropAfterLines(f.dropAfterLines)
+			m.faults.SetDropInCommit(f.dropInCommit)
+			m.faults.SetDelay(f.faultDelay)
+		}
+	}
+	out := cmd.OutOrStdout()
+	st := p.state
+	for _, m := range p.members {
+		fmt.Fprintf(out, "%s: ssh -p %d %s@127.0.0.1%s\n", m.name, m.port, st.User, m.reach)
+	}
+	if st.PasswordCreated {
+		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
+			st.User, st.Password, lab.PasswordEnv, filepath.Join(st.Dir, lab.PasswordFile))
+	}
+	fmt.Fprintln(out, "ready")
+	fmt.Fprintln(out, st.Inventory)
+	<-ctx.Done()
+	return nil
+}
+
+// startLabVyatta runs vra-a and vra-b with REST and config-sync.
+func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restAddrs [2]string) (*labPair, error) {
+	o := vyatta.PairOptions{Dir: dir, Lines: f.lines, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs, RESTAddrs: restAddrs}
 	for _, r := range f.reject {
 		if p := strings.Fields(r); len(p) > 0 {
 			o.Reject = append(o.Reject, p)
 		}
 	}
-	if o.SSHAddrs, err = labAddrs("--ssh-ports", f.sshPorts); err != nil {
-		return err
-	}
-	if o.RESTAddrs, err = labAddrs("--rest-ports", f.restPort); err != nil {
-		return err
-	}
-	if o.Dir == "" {
-		if o.Dir, err = os.MkdirTemp("", "hasync-lab-"); err != nil {
-			return err
-		}
-	}
 	p, err := vyatta.StartPair(ctx, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer p.Close()
+	lp := &labPair{state: &p.PairState, close: p.Close}
 	for _, m := range p.Members() {
-		if m.Device.Name() == f.faultDevice {
-			m.Faults.SetRefuse(f.refuse)
-			m.Faults.SetFailAuth(f.failAuth)
-			m.Faults.SetChangedHostKey(f.changedHostKey)
-			m.Faults.SetDropAfterLines(f.dropAfterLines)
-			m.Faults.SetDropInCommit(f.dropInCommit)
-			m.Faults.SetDelay(f.faultDelay)
-		}
+		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: "   rest " + m.RESTURL, faults: m.Faults})
 	}
-	out := cmd.OutOrStdout()
+	return lp, nil
+}
+
+// startLabHuawei runs FW-A and FW-B with HRP.
+func startLabHuawei(ctx context.Context, f labFlags, dir string, sshAddrs, _ [2]string) (*labPair, error) {
+	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs}
+	p, err := huawei.StartPair(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	p.Faults.SetCutHRP(f.cutHRP)
+	lp := &labPair{state: &p.PairState, close: p.Close}
 	for _, m := range p.Members() {
-		fmt.Fprintf(out, "%s: ssh -p %d %s@127.0.0.1   rest %s\n", m.Device.Name(), m.SSH.Port(), p.User, m.RESTURL)
+		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), faults: m.Faults})
 	}
-	if p.PasswordCreated {
-		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
-			p.User, p.Password, lab.PasswordEnv, filepath.Join(p.Dir, lab.PasswordFile))
-	}
-	fmt.Fprintln(out, "ready")
-	fmt.Fprintln(out, p.Inventory)
-	<-ctx.Done()
-	return nil
+	return lp, nil
 }
 
 // labAddrs turns a list of two ports into listen addresses.
@@ -188,16 +284,14 @@ config-sync reaches the peer through the REST URLs of inventory.yaml.`,
 			if state == "" {
 				return errors.New("lab cli: --state DIR is required")
 			}
-			switch fam {
-			case config.Huawei:
-				if !cmd.Flags().Changed("device") {
-					device = "FW-A"
-				}
-				return runLabCLIHuawei(cmd, state, device, args)
-			case config.Vyatta:
-				return runLabCLI(cmd, state, device, args)
+			lf, err := labFamilyFor(fam, family)
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("%w: %s (expected vyatta or huawei)", ErrLabFamily, family)
+			if !cmd.Flags().Changed("device") {
+				device = lf.devices[0]
+			}
+			return runLabCLI(cmd, lf, state, device, args)
 		},
 	}
 	cmd.Flags().StringVar(&family, "family", "vyatta", "device family")
@@ -206,48 +300,69 @@ config-sync reaches the peer through the REST URLs of inventory.yaml.`,
 	return cmd
 }
 
-func runLabCLI(cmd *cobra.Command, dir, name string, args []string) error {
-	if name != "vra-a" && name != "vra-b" {
-		return fmt.Errorf("lab cli: --device %q: expected vra-a or vra-b", name)
+// runLabCLI runs one device's CLI on stdin/stdout, on its saved
+// configuration; its peer, if any, runs in another process.
+func runLabCLI(cmd *cobra.Command, lf labFamily, dir, name string, args []string) error {
+	if err := lf.checkDevice("lab cli", "--device", name); err != nil {
+		return err
 	}
 	pw, _, err := lab.LoadOrCreatePassword(dir, "")
 	if err != nil {
 		return err
 	}
-	seedA, seedB, err := vyatta.SeedPair(0)
+	seedA, seedB, err := lf.seed(0)
 	if err != nil {
 		return err
 	}
 	initial := seedA
-	if name == "vra-b" {
+	if name == lf.devices[1] {
 		initial = seedB
 	}
-	d, err := vyatta.New(vyatta.Options{Name: name, User: "vyatta", Password: pw, StateDir: dir}, initial)
+	d, err := lf.device(dir, name, pw, initial)
 	if err != nil {
 		return err
-	}
-	if urls := labInventoryURLs(filepath.Join(dir, lab.InventoryFile)); len(urls) > 0 {
-		tlsFiles, err := lab.LoadTLS(dir)
-		if err != nil {
-			return err
-		}
-		vyatta.EnableConfigSync(d, vyatta.SyncOptions{
-			Resolve: func(addr string) (string, bool) { u, ok := urls[addr]; return u, ok },
-			TLS:     tlsFiles.ClientConfig(),
-		})
 	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if len(args) > 0 {
-		if code := d.Exec(ctx, "vyatta", strings.Join(args, " "), cmd.OutOrStdout(), cmd.ErrOrStderr()); code != 0 {
+		if code := d.Exec(ctx, lf.user, strings.Join(args, " "), cmd.OutOrStdout(), cmd.ErrOrStderr()); code != 0 {
 			return &exitError{code: code}
 		}
 		return nil
 	}
-	d.Shell(ctx, "vyatta", lab.NewStreamTerminal(cmd.InOrStdin(), cmd.OutOrStdout()))
+	d.Shell(ctx, lf.user, lab.NewStreamTerminal(cmd.InOrStdin(), cmd.OutOrStdout()))
 	return nil
+}
+
+// newLabCLIVyatta makes a router whose config-sync reaches its peer
+// through the REST URLs of the state directory's inventory.yaml.
+func newLabCLIVyatta(dir, name, pw string, initial *config.Tree) (lab.Handler, error) {
+	d, err := vyatta.New(vyatta.Options{Name: name, User: "vyatta", Password: pw, StateDir: dir}, initial)
+	if err != nil {
+		return nil, err
+	}
+	if urls := labInventoryURLs(filepath.Join(dir, lab.InventoryFile)); len(urls) > 0 {
+		tlsFiles, err := lab.LoadTLS(dir)
+		if err != nil {
+			return nil, err
+		}
+		vyatta.EnableConfigSync(d, vyatta.SyncOptions{
+			Resolve: func(addr string) (string, bool) { u, ok := urls[addr]; return u, ok },
+			TLS:     tlsFiles.ClientConfig(),
+		})
+	}
+	return d, nil
+}
+
+// newLabCLIHuawei makes a USG without HRP.
+func newLabCLIHuawei(dir, name, pw string, initial *config.Tree) (lab.Handler, error) {
+	d, err := huawei.New(huawei.Options{Name: name, User: "admin", Password: pw, StateDir: dir}, initial)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // labInventoryURLs maps the addresses config-sync names (10.0.0.1,
@@ -274,91 +389,4 @@ func labInventoryURLs(path string) map[string]string {
 		}
 	}
 	return urls
-}
-
-// runLabHuawei runs `hasync lab --family huawei`: FW-A and FW-B with HRP.
-func runLabHuawei(ctx context.Context, cmd *cobra.Command, f labFlags) error {
-	if f.faultDevice == "" {
-		f.faultDevice = "FW-B"
-	}
-	if f.faultDevice != "FW-A" && f.faultDevice != "FW-B" {
-		return fmt.Errorf("lab: --fault-device %q: expected FW-A or FW-B", f.faultDevice)
-	}
-	if len(f.reject) > 0 || len(f.restPort) > 0 {
-		return errors.New("lab: --reject and --rest-ports are for --family vyatta")
-	}
-	o := huawei.PairOptions{Dir: f.dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password}
-	var err error
-	if o.SSHAddrs, err = labAddrs("--ssh-ports", f.sshPorts); err != nil {
-		return err
-	}
-	if o.Dir == "" {
-		if o.Dir, err = os.MkdirTemp("", "hasync-lab-"); err != nil {
-			return err
-		}
-	}
-	p, err := huawei.StartPair(ctx, o)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	p.Faults.SetCutHRP(f.cutHRP)
-	for _, m := range p.Members() {
-		if m.Device.Name() == f.faultDevice {
-			m.Faults.SetRefuse(f.refuse)
-			m.Faults.SetFailAuth(f.failAuth)
-			m.Faults.SetChangedHostKey(f.changedHostKey)
-			m.Faults.SetDropAfterLines(f.dropAfterLines)
-			m.Faults.SetDropInCommit(f.dropInCommit)
-			m.Faults.SetDelay(f.faultDelay)
-		}
-	}
-	out := cmd.OutOrStdout()
-	for _, m := range p.Members() {
-		fmt.Fprintf(out, "%s: ssh -p %d %s@127.0.0.1\n", m.Device.Name(), m.SSH.Port(), p.User)
-	}
-	if p.PasswordCreated {
-		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
-			p.User, p.Password, lab.PasswordEnv, filepath.Join(p.Dir, lab.PasswordFile))
-	}
-	fmt.Fprintln(out, "ready")
-	fmt.Fprintln(out, p.Inventory)
-	<-ctx.Done()
-	return nil
-}
-
-// runLabCLIHuawei runs one USG's CLI on stdin/stdout, on its saved
-// configuration, without HRP (the peer runs in another process).
-func runLabCLIHuawei(cmd *cobra.Command, dir, name string, args []string) error {
-	if name != "FW-A" && name != "FW-B" {
-		return fmt.Errorf("lab cli: --device %q: expected FW-A or FW-B", name)
-	}
-	pw, _, err := lab.LoadOrCreatePassword(dir, "")
-	if err != nil {
-		return err
-	}
-	seedA, seedB, err := huawei.SeedPair(0)
-	if err != nil {
-		return err
-	}
-	initial := seedA
-	if name == "FW-B" {
-		initial = seedB
-	}
-	d, err := huawei.New(huawei.Options{Name: name, User: "admin", Password: pw, StateDir: dir}, initial)
-	if err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if len(args) > 0 {
-		if code := d.Exec(ctx, "admin", strings.Join(args, " "), cmd.OutOrStdout(), cmd.ErrOrStderr()); code != 0 {
-			return &exitError{code: code}
-		}
-		return nil
-	}
-	d.Shell(ctx, "admin", lab.NewStreamTerminal(cmd.InOrStdin(), cmd.OutOrStdout()))
-	return nil
 }

@@ -6,39 +6,24 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/hasync/hasync/lab/labtest"
 )
 
-type labSyncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *labSyncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *labSyncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// TestLabCommand starts `hasync lab`, waits for "ready" and the inventory
-// path, then runs `hasync lab cli` on the same state directory.
-func TestLabCommand(t *testing.T) {
-	dir := t.TempDir()
+// labStart runs `hasync lab` with args on dir until the test ends, and
+// returns its output once it printed "ready" and the inventory path. stop
+// interrupts it and checks that it ends cleanly.
+func labStart(t *testing.T, dir string, args ...string) (out *labtest.SyncBuffer, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out labSyncBuf
+	t.Cleanup(cancel)
+	out = &labtest.SyncBuffer{}
 	cmd := newLabCmd()
-	cmd.SetArgs([]string{"--family", "vyatta", "--dir", dir, "--lines", "200", "--reject", "service nat"})
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
+	cmd.SetArgs(append(args, "--dir", dir))
+	cmd.SetOut(out)
+	cmd.SetErr(out)
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
 	inv := filepath.Join(dir, "inventory.yaml")
@@ -54,6 +39,26 @@ func TestLabCommand(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return out, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("lab ended with %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("lab did not stop when interrupted")
+		}
+	}
+}
+
+// TestLabCommand starts `hasync lab`, waits for "ready" and the inventory
+// path, then runs `hasync lab cli` on the same state directory.
+func TestLabCommand(t *testing.T) {
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--reject", "service nat")
+	inv := filepath.Join(dir, "inventory.yaml")
 	if !strings.Contains(out.String(), "password of user vyatta: ") {
 		t.Errorf("a new password is printed once:\n%s", out.String())
 	}
@@ -92,15 +97,7 @@ func TestLabCommand(t *testing.T) {
 		t.Errorf("lab cli show configuration commands:\n%.500s", execOut.String())
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("lab ended with %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("lab did not stop when interrupted")
-	}
+	stop()
 }
 
 func TestLabCommandBadFlags(t *testing.T) {
@@ -127,28 +124,8 @@ func TestLabCommandBadFlags(t *testing.T) {
 // `hasync lab cli --family huawei` on the same state directory.
 func TestLabCommandHuawei(t *testing.T) {
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out labSyncBuf
-	cmd := newLabCmd()
-	cmd.SetArgs([]string{"--family", "huawei", "--dir", dir, "--lines", "200", "--sessions", "4"})
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
+	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--sessions", "4")
 	inv := filepath.Join(dir, "inventory.yaml")
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(out.String(), "ready\n"+inv+"\n") {
-		select {
-		case err := <-done:
-			t.Fatalf("lab ended early: %v\n%s", err, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no ready line:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	for _, want := range []string{"FW-A: ssh -p ", "FW-B: ssh -p ", "password of user admin: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("lab output lacks %q:\n%s", want, out.String())
@@ -175,13 +152,5 @@ func TestLabCommandHuawei(t *testing.T) {
 	if err != nil || !strings.Contains(string(saved), "sysname FW-B-CLI") {
 		t.Errorf("lab cli save did not write the state: %v", err)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("lab ended with %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("lab did not stop when interrupted")
-	}
+	stop()
 }

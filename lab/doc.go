@@ -3,7 +3,10 @@
 // known_hosts in OpenSSH's format, the password, inventory.yaml), the TLS CA
 // of the REST servers, an SSH server on golang.org/x/crypto/ssh that gives
 // a device's CLI a PTY shell and exec requests, and the fault knobs
-// (Faults) that tests turn to make a device misbehave.
+// (Faults) that tests turn to make a device misbehave. Both families also
+// share here how a pair sets up its state directory and SSH servers
+// (PairState), how a device loads and saves its configuration (LoadSaved,
+// SaveConfig), and the fan-out of a device's log lines (LogHub).
 //
 // The device families live below it (lab/vyatta, lab/huawei). Only `main`
 // and tests import lab; lab may import backend/config to print

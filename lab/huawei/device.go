@@ -1,13 +1,10 @@
 package huawei
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -86,8 +83,7 @@ type Device struct {
 	hrp      HRP
 	ops      map[string]OpFunc
 	sessions []Session
-	subs     map[int]chan string
-	nextSub  int
+	log      *lab.LogHub
 	booted   time.Time
 }
 
@@ -100,16 +96,12 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 	if o.User == "" {
 		o.User = "admin"
 	}
-	d := &Device{o: o, ops: map[string]OpFunc{}, subs: map[int]chan string{}, booted: time.Now()}
+	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(64, 0), booted: time.Now()}
 	t := initial
-	if p := d.cfgPath(); p != "" {
-		if src, err := os.ReadFile(p); err == nil {
-			if t, err = config.ParseVRP(p, src); err != nil {
-				return nil, fmt.Errorf("%s: load saved configuration: %w", o.Name, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", o.Name, err)
-		}
+	if saved, found, err := lab.LoadSaved(o.Name, d.cfgPath(), config.ParseVRP); err != nil {
+		return nil, err
+	} else if found {
+		t = saved
 	}
 	if t == nil {
 		t = &config.Tree{Family: config.Huawei, Root: &config.Node{}}
@@ -200,35 +192,12 @@ func (d *Device) SetSessions(s []Session) {
 // info-center does; it may interleave with command output. A CLI that does
 // not keep up loses lines rather than blocking the device.
 func (d *Device) Log(line string) {
-	stamped := time.Now().Format("Jan _2 2006 15:04:05") + " " + d.o.Name + " " + line
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, ch := range d.subs {
-		select {
-		case ch <- stamped:
-		default:
-		}
-	}
+	d.log.Publish(time.Now().Format("Jan _2 2006 15:04:05") + " " + d.o.Name + " " + line)
 }
 
 // subscribeLog returns a channel of the log lines from now on, and a func
 // that ends the subscription.
-func (d *Device) subscribeLog() (<-chan string, func()) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	id := d.nextSub
-	d.nextSub++
-	ch := make(chan string, 64)
-	d.subs[id] = ch
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			d.mu.Lock()
-			defer d.mu.Unlock()
-			delete(d.subs, id)
-		})
-	}
-}
+func (d *Device) subscribeLog() (<-chan string, func()) { return d.log.Subscribe() }
 
 func (d *Device) cfgPath() string {
 	if d.o.StateDir == "" {
@@ -243,22 +212,7 @@ func (d *Device) SavedPath() string { return d.cfgPath() }
 // Save writes the running configuration to StateDir/<name>.cfg, through a
 // temporary file so a crash never leaves half a file.
 func (d *Device) Save() error {
-	p := d.cfgPath()
-	if p == "" {
-		return nil
-	}
-	var buf bytes.Buffer
-	if err := config.WriteVRP(&buf, d.Running(), config.PrintOptions{}); err != nil {
-		return fmt.Errorf("%s: save: %w", d.o.Name, err)
-	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
-		return fmt.Errorf("%s: save: %w", d.o.Name, err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		return fmt.Errorf("%s: save: %w", d.o.Name, err)
-	}
-	return nil
+	return lab.SaveConfig(d.o.Name, d.cfgPath(), d.Running(), config.WriteVRP)
 }
 
 // sysname is the name the prompt shows: the configured sysname, else the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
 )
 
 // hrpTestPair is FW-A and FW-B on the fixture configurations, linked by a
@@ -68,13 +69,7 @@ func hrpType(t *testing.T, d *Device, view []string, line string) (bool, error) 
 // hrpEventually polls cond until it holds or a deadline passes.
 func hrpEventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	labtest.Eventually(t, what, 20*time.Second, cond)
 }
 
 func hrpHas(d *Device, p ...string) bool { return d.Running().Root.Lookup(p) != nil }

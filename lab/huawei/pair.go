@@ -2,13 +2,7 @@ package huawei
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/lab"
 )
@@ -44,16 +38,9 @@ type Member struct {
 // FW-B (standby) with SSH on loopback, HRP between them, and the state
 // directory the product reads (inventory.yaml, known_hosts, id_ed25519).
 type Pair struct {
-	Dir       string
-	Inventory string // path of inventory.yaml
-	User      string
-	Password  string
-	// PasswordCreated is true when the password was made now and should
-	// be printed once.
-	PasswordCreated bool
-	ClientKey       ssh.Signer
-	A, B            *Member
-	HRP             *HRPLink
+	lab.PairState
+	A, B *Member
+	HRP  *HRPLink
 	// Faults are the pair's own knobs: SetCutHRP on them cuts the link.
 	Faults *lab.Faults
 
@@ -63,13 +50,11 @@ type Pair struct {
 // StartPair starts both devices, links them with HRP and writes the state
 // directory. The HRP link comes up in the background (HRP.WaitUp).
 func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
-	if o.Dir == "" {
-		return nil, errors.New("huawei pair: no state directory")
+	st, err := lab.OpenPairState("huawei pair", o.Dir, "admin", o.Password)
+	if err != nil {
+		return nil, err
 	}
-	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("huawei pair: %w", err)
-	}
-	p = &Pair{Dir: o.Dir, User: "admin", Faults: o.HRP.Faults}
+	p = &Pair{PairState: st, Faults: o.HRP.Faults}
 	if p.Faults == nil {
 		p.Faults = &lab.Faults{}
 		o.HRP.Faults = p.Faults
@@ -79,12 +64,6 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 			p.Close()
 		}
 	}()
-	if p.Password, p.PasswordCreated, err = lab.LoadOrCreatePassword(o.Dir, o.Password); err != nil {
-		return nil, err
-	}
-	if p.ClientKey, err = lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.ClientKeyFile)); err != nil {
-		return nil, err
-	}
 	seedA, seedB, err := SeedPair(o.Lines)
 	if err != nil {
 		return nil, err
@@ -104,19 +83,10 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := os.Stat(d.SavedPath()); errors.Is(err, os.ErrNotExist) {
-			if err := d.Save(); err != nil {
-				return nil, err
-			}
-		}
-		hostKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.HostKeyFile(names[i])))
-		if err != nil {
+		if err := lab.SaveIfMissing(d.SavedPath(), d.Save); err != nil {
 			return nil, err
 		}
-		srv, err := lab.ServeSSH(lab.SSHOptions{
-			Addr: o.SSHAddrs[i], HostKey: hostKey, User: p.User, Password: p.Password,
-			AuthorizedKeys: []ssh.PublicKey{p.ClientKey.PublicKey()}, Faults: f, Handler: d,
-		})
+		srv, err := p.ServeSSH(names[i], o.SSHAddrs[i], f, d)
 		if err != nil {
 			return nil, err
 		}
@@ -128,29 +98,14 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		return nil, err
 	}
 	p.stops = append(p.stops, func() { p.HRP.Close() })
-	if err := p.writeFiles(); err != nil {
+	inv := lab.InventoryPair{Name: "lab-huawei", Family: "huawei"}
+	for _, m := range p.Members() {
+		inv.Devices = append(inv.Devices, p.InventoryDevice(m.Device.Name(), "huawei", m.SSH))
+	}
+	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-func (p *Pair) writeFiles() error {
-	var hosts []lab.KnownHost
-	inv := lab.InventoryPair{Name: "lab-huawei", Family: "huawei"}
-	for _, m := range p.Members() {
-		hosts = append(hosts, lab.KnownHost{Addr: m.SSH.Addr(), Key: m.SSH.HostKey()})
-		inv.Devices = append(inv.Devices, lab.InventoryDevice{
-			Name: m.Device.Name(), Family: "huawei", Address: "127.0.0.1", Port: m.SSH.Port(),
-			User: p.User, PasswordEnv: lab.PasswordEnv,
-			KeyFile:    filepath.Join(p.Dir, lab.ClientKeyFile),
-			KnownHosts: filepath.Join(p.Dir, lab.KnownHostsFile),
-		})
-	}
-	if err := lab.WriteKnownHosts(filepath.Join(p.Dir, lab.KnownHostsFile), hosts); err != nil {
-		return err
-	}
-	p.Inventory = filepath.Join(p.Dir, lab.InventoryFile)
-	return lab.WriteInventory(p.Inventory, lab.Inventory{Pairs: []lab.InventoryPair{inv}})
 }
 
 // Members returns FW-A and FW-B.

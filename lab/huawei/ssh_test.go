@@ -1,24 +1,19 @@
 package huawei
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
-	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
 )
 
 // hwPair starts a pair in a temporary state directory and waits for HRP.
@@ -47,140 +42,53 @@ func hwPair(t testing.TB, o PairOptions) *Pair {
 // generated known_hosts.
 func hwDial(t testing.TB, p *Pair, m *Member) *ssh.Client {
 	t.Helper()
-	hk, err := knownhosts.New(filepath.Join(p.Dir, lab.KnownHostsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := ssh.Dial("tcp", m.SSH.Addr(), &ssh.ClientConfig{
-		User: "admin", Auth: []ssh.AuthMethod{ssh.PublicKeys(p.ClientKey)},
-		HostKeyCallback: hk, Timeout: 5 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("dial %s: %v", m.Device.Name(), err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
+	return labtest.Dial(t, m.Device.Name(), m.SSH.Addr(), labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey))
 }
-
-// hwShell is an interactive session with a PTY.
-type hwShell struct {
-	t     testing.TB
-	in    io.Writer
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	read  int
-	wrote chan struct{}
-}
-
-func hwOpenShell(t testing.TB, c *ssh.Client) *hwShell {
-	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RequestPty("xterm", 40, 200, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
-		t.Fatal(err)
-	}
-	in, _ := s.StdinPipe()
-	out, _ := s.StdoutPipe()
-	sh := &hwShell{t: t, in: in, wrote: make(chan struct{}, 1)}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := out.Read(b)
-			sh.mu.Lock()
-			sh.buf.Write(b[:n])
-			sh.mu.Unlock()
-			select {
-			case sh.wrote <- struct{}{}:
-			default:
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	if err := s.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return sh
-}
-
-// expect waits for want after what was consumed and returns the text up
-// to it.
-func (sh *hwShell) expect(want string) string {
-	sh.t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		sh.mu.Lock()
-		all := sh.buf.String()[sh.read:]
-		sh.mu.Unlock()
-		if i := strings.Index(all, want); i >= 0 {
-			sh.read += i + len(want)
-			return all[:i+len(want)]
-		}
-		select {
-		case <-sh.wrote:
-		case <-deadline:
-			sh.t.Fatalf("timeout waiting for %q; got:\n%s", want, all)
-		}
-	}
-}
-
-func (sh *hwShell) send(s string) {
-	sh.t.Helper()
-	if _, err := io.WriteString(sh.in, s); err != nil {
-		sh.t.Fatal(err)
-	}
-}
-
-func (sh *hwShell) line(s string) { sh.t.Helper(); sh.send(s + "\r") }
 
 func TestSSHPromptsPagerAndErrors(t *testing.T) {
 	p := hwPair(t, PairOptions{Sessions: 3})
-	sh := hwOpenShell(t, hwDial(t, p, p.A))
-	sh.expect("HRP_M<FW-A>")
+	sh := labtest.OpenShell(t, hwDial(t, p, p.A))
+	sh.Expect("HRP_M<FW-A>")
 	// The pager: space, enter, q.
-	sh.line("dis cu")
-	first := sh.expect(morePrompt)
+	sh.Line("dis cu")
+	first := sh.Expect(morePrompt)
 	if n := strings.Count(first, "\r\n"); n != DefaultPageLines+1 { // the echoed line's end too
 		t.Errorf("first page: %d lines", n)
 	}
-	sh.send(" ")
-	sh.expect(morePrompt)
-	sh.send("\r")
-	got := sh.expect(morePrompt)
+	sh.Send(" ")
+	sh.Expect(morePrompt)
+	sh.Send("\r")
+	got := sh.Expect(morePrompt)
 	if !strings.HasPrefix(got, moreErase) || strings.Count(got, "\r\n") != 1 {
 		t.Errorf("enter shows one line: %q", got)
 	}
-	sh.send("q")
-	sh.expect("HRP_M<FW-A>")
-	sh.line("screen-length 0 temporary")
-	sh.expect("HRP_M<FW-A>")
-	sh.line("display current-configuration")
-	got = sh.expect("\r\nreturn\r\n")
+	sh.Send("q")
+	sh.Expect("HRP_M<FW-A>")
+	sh.Line("screen-length 0 temporary")
+	sh.Expect("HRP_M<FW-A>")
+	sh.Line("display current-configuration")
+	got = sh.Expect("\r\nreturn\r\n")
 	if strings.Contains(got, morePrompt) {
 		t.Error("the pager is still on after screen-length 0 temporary")
 	}
-	sh.expect("HRP_M<FW-A>")
+	sh.Expect("HRP_M<FW-A>")
 	// A caret error in system view, under the echoed command.
-	sh.line("sys")
-	sh.expect("HRP_M[FW-A]")
-	sh.line("ip route-static 10.1.1 255.0.0.0 10.0.0.1")
-	got = sh.expect("HRP_M[FW-A]")
+	sh.Line("sys")
+	sh.Expect("HRP_M[FW-A]")
+	sh.Line("ip route-static 10.1.1 255.0.0.0 10.0.0.1")
+	got = sh.Expect("HRP_M[FW-A]")
 	want := "\r\n" + strings.Repeat(" ", len("HRP_M[FW-A]ip route-static ")) + "^\r\nError: Wrong parameter found at '^' position.\r\n"
 	if !strings.Contains(got, want) {
 		t.Errorf("caret error:\n%q\nwant %q", got, want)
 	}
-	sh.line("security-policy")
-	sh.expect("HRP_M[FW-A-policy-security]")
-	sh.line("rule name web_ssh")
-	sh.expect("HRP_M[FW-A-policy-security-rule-web_ssh]")
-	sh.line("q")
-	sh.line("q")
-	sh.line("q")
-	sh.expect("HRP_M<FW-A>")
+	sh.Line("security-policy")
+	sh.Expect("HRP_M[FW-A-policy-security]")
+	sh.Line("rule name web_ssh")
+	sh.Expect("HRP_M[FW-A-policy-security-rule-web_ssh]")
+	sh.Line("q")
+	sh.Line("q")
+	sh.Line("q")
+	sh.Expect("HRP_M<FW-A>")
 	// Exec: a display without a pager; an unknown command exits 1.
 	c := hwDial(t, p, p.A)
 	s, _ := c.NewSession()
@@ -200,32 +108,32 @@ func TestSSHPromptsPagerAndErrors(t *testing.T) {
 // (+B); FW-B refuses replicated commands; interface addresses stay local.
 func TestSSHReplicationAndStandby(t *testing.T) {
 	p := hwPair(t, PairOptions{})
-	a := hwOpenShell(t, hwDial(t, p, p.A))
-	a.expect("HRP_M<FW-A>")
-	a.line("system-view")
-	a.expect("HRP_M[FW-A]")
-	a.line("security-policy")
-	a.expect("HRP_M[FW-A-policy-security]")
-	a.line("rule name ssh_mgmt")
-	if got := a.expect("HRP_M[FW-A-policy-security-rule-ssh_mgmt]"); !strings.Contains(got, "rule name ssh_mgmt (+B)") {
+	a := labtest.OpenShell(t, hwDial(t, p, p.A))
+	a.Expect("HRP_M<FW-A>")
+	a.Line("system-view")
+	a.Expect("HRP_M[FW-A]")
+	a.Line("security-policy")
+	a.Expect("HRP_M[FW-A-policy-security]")
+	a.Line("rule name ssh_mgmt")
+	if got := a.Expect("HRP_M[FW-A-policy-security-rule-ssh_mgmt]"); !strings.Contains(got, "rule name ssh_mgmt (+B)") {
 		t.Errorf("no (+B) echo:\n%q", got)
 	}
-	a.line("source-zone trust")
-	a.expect("(+B)")
-	a.line("action permit")
-	a.expect("(+B)")
-	a.line("return")
-	a.expect("HRP_M<FW-A>")
+	a.Line("source-zone trust")
+	a.Expect("(+B)")
+	a.Line("action permit")
+	a.Expect("(+B)")
+	a.Line("return")
+	a.Expect("HRP_M<FW-A>")
 	hwEventually(t, "the rule on FW-B", func() bool {
 		r := hwRule(p.B.Device.Running(), "security-policy", "ssh_mgmt")
 		return r != nil && r.Child("action") != nil && r.Child("source-zone") != nil
 	})
 	// An interface address is not replicated.
-	a.line("sys")
-	a.line("interface GigabitEthernet1/0/2")
-	a.expect("HRP_M[FW-A-GigabitEthernet1/0/2]")
-	a.line("ip address 10.30.0.222 255.255.255.0")
-	if got := a.expect("HRP_M[FW-A-GigabitEthernet1/0/2]"); strings.Contains(got, "(+B)") {
+	a.Line("sys")
+	a.Line("interface GigabitEthernet1/0/2")
+	a.Expect("HRP_M[FW-A-GigabitEthernet1/0/2]")
+	a.Line("ip address 10.30.0.222 255.255.255.0")
+	if got := a.Expect("HRP_M[FW-A-GigabitEthernet1/0/2]"); strings.Contains(got, "(+B)") {
 		t.Errorf("an interface address was echoed (+B): %q", got)
 	}
 	time.Sleep(200 * time.Millisecond)
@@ -233,24 +141,19 @@ func TestSSHReplicationAndStandby(t *testing.T) {
 		t.Errorf("FW-B's interface address changed: %+v", ip)
 	}
 	// The standby refuses a replicated command.
-	b := hwOpenShell(t, hwDial(t, p, p.B))
-	b.expect("HRP_S<FW-B>")
-	b.line("sys")
-	b.expect("HRP_S[FW-B]")
-	b.line("security-policy")
-	if got := b.expect("HRP_S[FW-B]"); !strings.Contains(got, ErrHRPStandby.Error()) {
+	b := labtest.OpenShell(t, hwDial(t, p, p.B))
+	b.Expect("HRP_S<FW-B>")
+	b.Line("sys")
+	b.Expect("HRP_S[FW-B]")
+	b.Line("security-policy")
+	if got := b.Expect("HRP_S[FW-B]"); !strings.Contains(got, ErrHRPStandby.Error()) {
 		t.Errorf("standby refusal:\n%q", got)
 	}
 }
 
 func hwEventually(t testing.TB, what string, ok func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if ok() {
-			return
-		}
-	}
-	t.Fatalf("timeout waiting for %s", what)
+	labtest.Eventually(t, what, 5*time.Second, ok)
 }
 
 // TestSSHSaveAndRestart: save over SSH answers the [Y/N] question, and a
@@ -258,18 +161,18 @@ func hwEventually(t testing.TB, what string, ok func() bool) {
 func TestSSHSaveAndRestart(t *testing.T) {
 	dir := t.TempDir()
 	p := hwPair(t, PairOptions{Dir: dir})
-	sh := hwOpenShell(t, hwDial(t, p, p.B))
-	sh.expect("HRP_S<FW-B>")
-	sh.line("system-view")
-	sh.line("hrp standby config enable")
-	sh.expect("HRP_S[FW-B]")
-	sh.line("ip route-static 10.77.0.0 255.255.0.0 10.20.0.254")
-	sh.expect("HRP_S[FW-B]")
-	sh.line("return")
-	sh.line("save")
-	sh.expect("[Y/N]:")
-	sh.line("y")
-	if got := sh.expect("HRP_S<FW-B>"); !strings.Contains(got, "Info: Save the configuration successfully.") {
+	sh := labtest.OpenShell(t, hwDial(t, p, p.B))
+	sh.Expect("HRP_S<FW-B>")
+	sh.Line("system-view")
+	sh.Line("hrp standby config enable")
+	sh.Expect("HRP_S[FW-B]")
+	sh.Line("ip route-static 10.77.0.0 255.255.0.0 10.20.0.254")
+	sh.Expect("HRP_S[FW-B]")
+	sh.Line("return")
+	sh.Line("save")
+	sh.Expect("[Y/N]:")
+	sh.Line("y")
+	if got := sh.Expect("HRP_S<FW-B>"); !strings.Contains(got, "Info: Save the configuration successfully.") {
 		t.Errorf("save: %q", got)
 	}
 	p.Close()
@@ -336,17 +239,8 @@ func TestSeedDrift(t *testing.T) {
 
 // TestOpenSSH drives the CLI with the OpenSSH client, host key pinned.
 func TestOpenSSH(t *testing.T) {
-	if _, err := exec.LookPath("ssh"); err != nil {
-		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH test")
-	}
 	p := hwPair(t, PairOptions{})
-	args := []string{
-		"-F", "/dev/null", "-tt",
-		"-o", "UserKnownHostsFile=" + filepath.Join(p.Dir, lab.KnownHostsFile),
-		"-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
-		"-o", "LogLevel=ERROR", "-i", filepath.Join(p.Dir, lab.ClientKeyFile),
-		"-p", fmt.Sprint(p.A.SSH.Port()), "admin@127.0.0.1",
-	}
+	args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), p.User, "-tt")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ssh", args...)
@@ -354,43 +248,29 @@ func TestOpenSSH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sh := &hwShell{t: t, in: stdin, wrote: make(chan struct{}, 1)}
-	cmd.Stdout, cmd.Stderr = (*hwShellWriter)(sh), (*hwShellWriter)(sh)
+	sh := labtest.NewShell(t, stdin)
+	cmd.Stdout, cmd.Stderr = sh, sh
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	sh.expect("HRP_M<FW-A>")
-	sh.line("screen-length 0 temporary")
-	sh.expect("HRP_M<FW-A>")
-	sh.line("sys")
-	sh.expect("HRP_M[FW-A]")
-	sh.line("nat-policy")
-	sh.expect("HRP_M[FW-A-policy-nat]")
-	sh.line("rule move snat_lab_3 top")
-	sh.expect("HRP_M[FW-A-policy-nat]")
-	sh.line("dis th")
-	if got := sh.expect("HRP_M[FW-A-policy-nat]"); !strings.Contains(got, "nat-policy\r\n rule name snat_lab_3\r\n") {
+	sh.Expect("HRP_M<FW-A>")
+	sh.Line("screen-length 0 temporary")
+	sh.Expect("HRP_M<FW-A>")
+	sh.Line("sys")
+	sh.Expect("HRP_M[FW-A]")
+	sh.Line("nat-policy")
+	sh.Expect("HRP_M[FW-A-policy-nat]")
+	sh.Line("rule move snat_lab_3 top")
+	sh.Expect("HRP_M[FW-A-policy-nat]")
+	sh.Line("dis th")
+	if got := sh.Expect("HRP_M[FW-A-policy-nat]"); !strings.Contains(got, "nat-policy\r\n rule name snat_lab_3\r\n") {
 		t.Errorf("display this after rule move:\n%s", got)
 	}
-	sh.line("return")
-	sh.expect("HRP_M<FW-A>")
-	sh.line("quit")
+	sh.Line("return")
+	sh.Expect("HRP_M<FW-A>")
+	sh.Line("quit")
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("ssh: %v", err)
 	}
-}
-
-type hwShellWriter hwShell
-
-func (w *hwShellWriter) Write(b []byte) (int, error) {
-	sh := (*hwShell)(w)
-	sh.mu.Lock()
-	sh.buf.Write(b)
-	sh.mu.Unlock()
-	select {
-	case sh.wrote <- struct{}{}:
-	default:
-	}
-	return len(b), nil
 }

@@ -379,10 +379,7 @@ func (d *Device) registerBuiltinOps() {
 		return nil
 	}
 	d.ops["show log"] = func(ctx context.Context, args []string, out func(string)) error {
-		d.mu.Lock()
-		lines := append([]string(nil), d.logBuf...)
-		d.mu.Unlock()
-		for _, l := range lines {
+		for _, l := range d.log.Recent() {
 			out(l)
 		}
 		return nil

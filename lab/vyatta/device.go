@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -115,9 +114,7 @@ type Device struct {
 	gen     uint64 // bumped on every change of running
 	hook    CommitHook
 	ops     map[string]OpFunc
-	subs    map[int]chan string
-	nextSub int
-	logBuf  []string // the last lines, for a late `show log`
+	log     *lab.LogHub
 	confirm *pendingConfirm
 	booted  time.Time
 }
@@ -139,16 +136,12 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 	if o.ConfirmUnit == 0 {
 		o.ConfirmUnit = time.Minute
 	}
-	d := &Device{o: o, ops: map[string]OpFunc{}, subs: map[int]chan string{}, booted: time.Now()}
+	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(256, 200), booted: time.Now()}
 	t := initial
-	if p := d.bootPath(); p != "" {
-		if src, err := os.ReadFile(p); err == nil {
-			if t, err = config.ParseVyatta(p, src); err != nil {
-				return nil, fmt.Errorf("%s: load saved configuration: %w", o.Name, err)
-			}
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", o.Name, err)
-		}
+	if saved, found, err := lab.LoadSaved(o.Name, d.bootPath(), config.ParseVyatta); err != nil {
+		return nil, err
+	} else if found {
+		t = saved
 	}
 	if t == nil {
 		t = &config.Tree{Family: config.Vyatta, Root: &config.Node{}}
@@ -196,62 +189,19 @@ func (d *Device) bootPath() string {
 // Save writes the running configuration to StateDir/<name>.config.boot
 // (atomically, so a crash never leaves half a file).
 func (d *Device) Save() error {
-	p := d.bootPath()
-	if p == "" {
-		return nil
-	}
-	t := d.Running()
-	var buf bytes.Buffer
-	if err := config.WriteCurly(&buf, t, config.PrintOptions{}); err != nil {
-		return fmt.Errorf("%s: save: %w", d.o.Name, err)
-	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
-		return fmt.Errorf("%s: save: %w", d.o.Name, err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		return fmt.Errorf("%s: save: %w", d.o.Name, err)
-	}
-	return nil
+	return lab.SaveConfig(d.o.Name, d.bootPath(), d.Running(), config.WriteCurly)
 }
 
-// Log appends a line to the device log; `monitor log` streams it. A
-// subscriber that does not keep up loses lines rather than blocking the
-// device.
+// Log appends a line to the device log; `monitor log` streams it and
+// `show log` keeps the last 200. A subscriber that does not keep up loses
+// lines rather than blocking the device.
 func (d *Device) Log(line string) {
-	stamped := time.Now().Format("Jan _2 15:04:05") + " " + d.o.Name + " " + line
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.logBuf = append(d.logBuf, stamped)
-	if len(d.logBuf) > 200 {
-		d.logBuf = d.logBuf[len(d.logBuf)-200:]
-	}
-	for _, ch := range d.subs {
-		select {
-		case ch <- stamped:
-		default:
-		}
-	}
+	d.log.Publish(time.Now().Format("Jan _2 15:04:05") + " " + d.o.Name + " " + line)
 }
 
 // SubscribeLog returns a channel of the log lines from now on, and a func
 // that ends the subscription.
-func (d *Device) SubscribeLog() (<-chan string, func()) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	id := d.nextSub
-	d.nextSub++
-	ch := make(chan string, 256)
-	d.subs[id] = ch
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			d.mu.Lock()
-			defer d.mu.Unlock()
-			delete(d.subs, id)
-		})
-	}
-}
+func (d *Device) SubscribeLog() (<-chan string, func()) { return d.log.Subscribe() }
 
 // RegisterOp adds an operational command; words are the command's fixed
 // words ("show config-sync status"). The longest registered prefix of a

@@ -3,8 +3,6 @@ package vyatta
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +12,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
 )
 
 // vyopensshArgs are the OpenSSH client options that pin the lab's keys:
@@ -22,21 +20,7 @@ import (
 // known_hosts, the generated client key only.
 func vyopensshArgs(t testing.TB, p *Pair, m *Member, extra ...string) []string {
 	t.Helper()
-	if _, err := exec.LookPath("ssh"); err != nil {
-		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH test")
-	}
-	args := []string{
-		"-F", "/dev/null",
-		"-o", "UserKnownHostsFile=" + filepath.Join(p.Dir, lab.KnownHostsFile),
-		"-o", "StrictHostKeyChecking=yes",
-		"-o", "BatchMode=yes",
-		"-o", "IdentitiesOnly=yes",
-		"-o", "LogLevel=ERROR",
-		"-i", filepath.Join(p.Dir, lab.ClientKeyFile),
-		"-p", fmt.Sprint(m.SSH.Port()),
-	}
-	args = append(args, extra...)
-	return append(args, "vyatta@127.0.0.1")
+	return labtest.OpenSSHArgs(t, p.Dir, m.SSH.Port(), p.User, extra...)
 }
 
 func TestOpenSSHExec(t *testing.T) {
@@ -76,45 +60,28 @@ func TestOpenSSHInteractive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out vysshSyncBuf
-	cmd.Stdout, cmd.Stderr = &out, &out
+	sh := labtest.NewShell(t, stdin)
+	cmd.Stdout, cmd.Stderr = sh, sh
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	read := 0
-	expect := func(want string) string {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			all := out.String()[read:]
-			if i := strings.Index(all, want); i >= 0 {
-				read += i + len(want)
-				return all[:i+len(want)]
-			}
-		}
-		t.Fatalf("timeout waiting for %q; got:\n%s", want, out.String()[read:])
-		return ""
-	}
-	send := func(line string) {
-		t.Helper()
-		if _, err := io.WriteString(stdin, line+"\n"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	expect("vyatta@vra-a:~$ ")
+	// OpenSSH gives the device's PTY a newline for Enter.
+	send := func(line string) { t.Helper(); sh.Send(line + "\n") }
+	sh.Expect("vyatta@vra-a:~$ ")
 	send("configure")
-	expect("[edit]\r\nvyatta@vra-a# ")
+	sh.Expect("[edit]\r\nvyatta@vra-a# ")
 	send("set system domain-name openssh.example.net")
-	expect("vyatta@vra-a# ")
+	sh.Expect("vyatta@vra-a# ")
 	send("commit")
-	if got := expect("vyatta@vra-a# "); !strings.Contains(got, "[ system domain-name ]") {
+	if got := sh.Expect("vyatta@vra-a# "); !strings.Contains(got, "[ system domain-name ]") {
 		t.Errorf("commit output:\n%s", got)
 	}
 	send("exit")
-	expect("vyatta@vra-a:~$ ")
+	sh.Expect("vyatta@vra-a:~$ ")
 	send("exit")
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
-		t.Errorf("ssh ended with %v:\n%s", err, out.String())
+		t.Errorf("ssh ended with %v:\n%s", err, sh.Output())
 	}
 	n := p.A.Device.Running().Root.Lookup(config.Path{"system", "domain-name"})
 	if n == nil || n.Values[0] != "openssh.example.net" {

@@ -2,13 +2,7 @@ package vyatta
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/lab"
 )
@@ -50,16 +44,9 @@ type Member struct {
 // directory the product reads (inventory.yaml, known_hosts, id_ed25519,
 // ca.pem).
 type Pair struct {
-	Dir       string
-	Inventory string // path of inventory.yaml
-	User      string
-	Password  string
-	// PasswordCreated is true when the password was made now and should
-	// be printed once.
-	PasswordCreated bool
-	ClientKey       ssh.Signer
-	CAPath          string
-	A, B            *Member
+	lab.PairState
+	CAPath string
+	A, B   *Member
 
 	cancel context.CancelFunc
 	stops  []func()
@@ -67,25 +54,17 @@ type Pair struct {
 
 // StartPair starts both devices and writes the state directory.
 func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
-	if o.Dir == "" {
-		return nil, errors.New("vyatta pair: no state directory")
-	}
-	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("vyatta pair: %w", err)
+	st, err := lab.OpenPairState("vyatta pair", o.Dir, "vyatta", o.Password)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	p = &Pair{Dir: o.Dir, User: "vyatta", cancel: cancel}
+	p = &Pair{PairState: st, cancel: cancel}
 	defer func() {
 		if err != nil {
 			p.Close()
 		}
 	}()
-	if p.Password, p.PasswordCreated, err = lab.LoadOrCreatePassword(o.Dir, o.Password); err != nil {
-		return nil, err
-	}
-	if p.ClientKey, err = lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.ClientKeyFile)); err != nil {
-		return nil, err
-	}
 	tlsFiles, err := lab.LoadTLS(o.Dir)
 	if err != nil {
 		return nil, err
@@ -118,10 +97,8 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := os.Stat(d.bootPath()); errors.Is(err, os.ErrNotExist) {
-			if err := d.Save(); err != nil {
-				return nil, err
-			}
+		if err := lab.SaveIfMissing(d.bootPath(), d.Save); err != nil {
+			return nil, err
 		}
 		m := &Member{Device: d, Faults: f, HAAddr: haAddrs[i]}
 		members[i] = m
@@ -135,14 +112,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		}
 		p.stops = append(p.stops, stop)
 		m.RESTURL = url
-		hostKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.HostKeyFile(names[i])))
-		if err != nil {
-			return nil, err
-		}
-		srv, err := lab.ServeSSH(lab.SSHOptions{
-			Addr: o.SSHAddrs[i], HostKey: hostKey, User: p.User, Password: p.Password,
-			AuthorizedKeys: []ssh.PublicKey{p.ClientKey.PublicKey()}, Faults: f, Handler: d,
-		})
+		srv, err := p.ServeSSH(names[i], o.SSHAddrs[i], f, d)
 		if err != nil {
 			return nil, err
 		}
@@ -161,31 +131,16 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 	for _, m := range members {
 		m.Sync = EnableConfigSync(m.Device, SyncOptions{Resolve: resolve, TLS: tlsFiles.ClientConfig()})
 	}
-	if err := p.writeFiles(); err != nil {
+	inv := lab.InventoryPair{Name: "lab-vyatta", Family: "vyatta"}
+	for _, m := range p.Members() {
+		dev := p.InventoryDevice(m.Device.Name(), "vyatta", m.SSH)
+		dev.RESTURL, dev.CAFile = m.RESTURL, p.CAPath
+		inv.Devices = append(inv.Devices, dev)
+	}
+	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-func (p *Pair) writeFiles() error {
-	var hosts []lab.KnownHost
-	inv := lab.InventoryPair{Name: "lab-vyatta", Family: "vyatta"}
-	for _, m := range []*Member{p.A, p.B} {
-		key := m.SSH.HostKey()
-		hosts = append(hosts, lab.KnownHost{Addr: m.SSH.Addr(), Key: key})
-		inv.Devices = append(inv.Devices, lab.InventoryDevice{
-			Name: m.Device.Name(), Family: "vyatta", Address: "127.0.0.1", Port: m.SSH.Port(),
-			User: p.User, PasswordEnv: lab.PasswordEnv,
-			KeyFile:    filepath.Join(p.Dir, lab.ClientKeyFile),
-			KnownHosts: filepath.Join(p.Dir, lab.KnownHostsFile),
-			RESTURL:    m.RESTURL, CAFile: p.CAPath,
-		})
-	}
-	if err := lab.WriteKnownHosts(filepath.Join(p.Dir, lab.KnownHostsFile), hosts); err != nil {
-		return err
-	}
-	p.Inventory = filepath.Join(p.Dir, lab.InventoryFile)
-	return lab.WriteInventory(p.Inventory, lab.Inventory{Pairs: []lab.InventoryPair{inv}})
 }
 
 // Members returns vra-a and vra-b.

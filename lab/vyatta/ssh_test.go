@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,7 +15,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
 )
 
 // vysshPair starts a pair in a temporary state directory.
@@ -38,126 +36,18 @@ func vysshPair(t testing.TB, o PairOptions) *Pair {
 // pair's known_hosts and logs in with its key.
 func vysshConfig(t testing.TB, p *Pair) *ssh.ClientConfig {
 	t.Helper()
-	hk, err := knownhosts.New(filepath.Join(p.Dir, lab.KnownHostsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &ssh.ClientConfig{
-		User:            "vyatta",
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(p.ClientKey)},
-		HostKeyCallback: hk,
-		Timeout:         5 * time.Second,
-	}
+	return labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey)
 }
 
 func vysshDial(t testing.TB, p *Pair, m *Member) *ssh.Client {
 	t.Helper()
-	c, err := ssh.Dial("tcp", m.SSH.Addr(), vysshConfig(t, p))
-	if err != nil {
-		t.Fatalf("dial %s: %v", m.Device.Name(), err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func vysshExec(t testing.TB, c *ssh.Client, cmd string) (string, error) {
-	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	out, err := s.Output(cmd)
-	return string(out), err
-}
-
-// vysshShell is an interactive session with a PTY.
-type vysshShell struct {
-	t     testing.TB
-	s     *ssh.Session
-	in    io.WriteCloser
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	read  int // how far expect has consumed
-	done  chan struct{}
-	wrote chan struct{}
-}
-
-func vysshOpenShell(t testing.TB, c *ssh.Client) *vysshShell {
-	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RequestPty("xterm", 40, 200, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
-		t.Fatal(err)
-	}
-	in, _ := s.StdinPipe()
-	out, _ := s.StdoutPipe()
-	sh := &vysshShell{t: t, s: s, in: in, done: make(chan struct{}), wrote: make(chan struct{}, 1)}
-	go func() {
-		defer close(sh.done)
-		b := make([]byte, 4096)
-		for {
-			n, err := out.Read(b)
-			sh.mu.Lock()
-			sh.buf.Write(b[:n])
-			sh.mu.Unlock()
-			select {
-			case sh.wrote <- struct{}{}:
-			default:
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	if err := s.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return sh
-}
-
-// expect waits for want in the output after what was already consumed,
-// and returns the text up to and including it.
-func (sh *vysshShell) expect(want string) string {
-	sh.t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		sh.mu.Lock()
-		all := sh.buf.String()[sh.read:]
-		sh.mu.Unlock()
-		if i := strings.Index(all, want); i >= 0 {
-			sh.read += i + len(want)
-			return all[:i+len(want)]
-		}
-		select {
-		case <-sh.wrote:
-		case <-sh.done:
-			sh.mu.Lock()
-			all = sh.buf.String()[sh.read:]
-			sh.mu.Unlock()
-			if !strings.Contains(all, want) {
-				sh.t.Fatalf("session ended waiting for %q; got:\n%s", want, all)
-			}
-		case <-deadline:
-			sh.t.Fatalf("timeout waiting for %q; got:\n%s", want, all)
-		}
-	}
-}
-
-func (sh *vysshShell) send(line string) {
-	sh.t.Helper()
-	if _, err := io.WriteString(sh.in, line+"\r"); err != nil {
-		sh.t.Fatal(err)
-	}
+	return labtest.Dial(t, m.Device.Name(), m.SSH.Addr(), vysshConfig(t, p))
 }
 
 func TestSSHExecShowConfiguration(t *testing.T) {
 	p := vysshPair(t, PairOptions{})
 	c := vysshDial(t, p, p.A)
-	got, err := vysshExec(t, c, "show configuration commands")
+	got, err := labtest.Exec(t, c, "show configuration commands")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,14 +61,14 @@ func TestSSHExecShowConfiguration(t *testing.T) {
 	if !strings.Contains(got, "set system config-sync remote-router 10.0.0.2 sync-map 'LAB-SYNC'") {
 		t.Errorf("vra-a names vra-b:\n%.2000s", got)
 	}
-	curly, err := vysshExec(t, c, "show configuration")
+	curly, err := labtest.Exec(t, c, "show configuration")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tr, err := config.ParseVyatta("ssh", []byte(curly)); err != nil || !config.Equal(tr.Root, p.A.Device.Running().Root) {
 		t.Errorf("show configuration does not parse back to running: %v", err)
 	}
-	_, err = vysshExec(t, c, "show nonsense")
+	_, err = labtest.Exec(t, c, "show nonsense")
 	var ee *ssh.ExitError
 	if !errors.As(err, &ee) || ee.ExitStatus() != 1 {
 		t.Errorf("unknown command exits 1: %v", err)
@@ -187,43 +77,43 @@ func TestSSHExecShowConfiguration(t *testing.T) {
 
 func TestSSHInteractiveConfigure(t *testing.T) {
 	p := vysshPair(t, PairOptions{})
-	sh := vysshOpenShell(t, vysshDial(t, p, p.B))
-	sh.expect("vyatta@vra-b:~$ ")
-	sh.send("configure")
-	sh.expect("[edit]\r\nvyatta@vra-b# ")
-	sh.send("set interfaces dataplane dp0s0 description 'HA link to vra-a'")
-	sh.expect("vyatta@vra-b# ")
-	sh.send("set foo bar")
-	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "Configuration path: [foo bar] is not valid\r\nSet failed") {
+	sh := labtest.OpenShell(t, vysshDial(t, p, p.B))
+	sh.Expect("vyatta@vra-b:~$ ")
+	sh.Line("configure")
+	sh.Expect("[edit]\r\nvyatta@vra-b# ")
+	sh.Line("set interfaces dataplane dp0s0 description 'HA link to vra-a'")
+	sh.Expect("vyatta@vra-b# ")
+	sh.Line("set foo bar")
+	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "Configuration path: [foo bar] is not valid\r\nSet failed") {
 		t.Errorf("set error:\n%s", got)
 	}
-	sh.send("compare")
-	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "[interfaces dataplane dp0s0]\r\n- description \"HA link\"\r\n+ description \"HA link to vra-a\"") {
+	sh.Line("compare")
+	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "[interfaces dataplane dp0s0]\r\n- description \"HA link\"\r\n+ description \"HA link to vra-a\"") {
 		t.Errorf("compare:\n%s", got)
 	}
-	sh.send("exit")
-	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "Cannot exit: configuration modified.\r\nUse 'exit discard' to discard the changes and exit.") {
+	sh.Line("exit")
+	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "Cannot exit: configuration modified.\r\nUse 'exit discard' to discard the changes and exit.") {
 		t.Errorf("exit with changes:\n%s", got)
 	}
-	sh.send("commit")
-	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "[ interfaces dataplane ]") {
+	sh.Line("commit")
+	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "[ interfaces dataplane ]") {
 		t.Errorf("commit output:\n%s", got)
 	}
-	sh.send("commit")
-	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, "No configuration changes to commit") {
+	sh.Line("commit")
+	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "No configuration changes to commit") {
 		t.Errorf("empty commit:\n%s", got)
 	}
-	sh.send("set interfaces dataplane dp0s0 address 192.168.1/30")
-	sh.expect("vyatta@vra-b# ")
-	sh.send("commit")
+	sh.Line("set interfaces dataplane dp0s0 address 192.168.1/30")
+	sh.Expect("vyatta@vra-b# ")
+	sh.Line("commit")
 	want := "[ interfaces dataplane dp0s0 address 192.168.1/30 ]\r\nError: 192.168.1/30 is not a valid IP host\r\n\r\n[[interfaces dataplane dp0s0]] failed\r\nCommit failed"
-	if got := sh.expect("vyatta@vra-b# "); !strings.Contains(got, want) {
+	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, want) {
 		t.Errorf("failed commit:\n%s", got)
 	}
-	sh.send("exit discard")
-	sh.expect("vyatta@vra-b:~$ ")
-	sh.send("exit")
-	<-sh.done
+	sh.Line("exit discard")
+	sh.Expect("vyatta@vra-b:~$ ")
+	sh.Line("exit")
+	<-sh.Done()
 	if got := p.B.Device.Running().Root.Lookup(config.Path(strings.Fields("interfaces dataplane dp0s0 description"))); got == nil || got.Values[0] != "HA link to vra-a" {
 		t.Errorf("committed description: %+v", got)
 	}
@@ -277,7 +167,7 @@ func TestSSHFaults(t *testing.T) {
 		f.SetDropAfterLines(100)
 		defer f.SetDropAfterLines(0)
 		c := vysshDial(t, p, p.A)
-		out, err := vysshExec(t, c, "show configuration commands")
+		out, err := labtest.Exec(t, c, "show configuration commands")
 		if err == nil {
 			t.Error("a dropped connection ended cleanly")
 		}
@@ -290,7 +180,7 @@ func TestSSHFaults(t *testing.T) {
 		defer f.SetDelay(0)
 		c := vysshDial(t, p, p.A)
 		start := time.Now()
-		if _, err := vysshExec(t, c, "show version"); err != nil {
+		if _, err := labtest.Exec(t, c, "show version"); err != nil {
 			t.Fatal(err)
 		}
 		if el := time.Since(start); el < 300*time.Millisecond {
@@ -300,15 +190,15 @@ func TestSSHFaults(t *testing.T) {
 	t.Run("drop in commit", func(t *testing.T) {
 		f.SetDropInCommit(true)
 		defer f.SetDropInCommit(false)
-		sh := vysshOpenShell(t, vysshDial(t, p, p.A))
-		sh.expect(":~$ ")
-		sh.send("configure")
-		sh.expect("# ")
-		sh.send("set interfaces dataplane dp0s0 description dropped")
-		sh.expect("# ")
-		sh.send("commit")
+		sh := labtest.OpenShell(t, vysshDial(t, p, p.A))
+		sh.Expect(":~$ ")
+		sh.Line("configure")
+		sh.Expect("# ")
+		sh.Line("set interfaces dataplane dp0s0 description dropped")
+		sh.Expect("# ")
+		sh.Line("commit")
 		select {
-		case <-sh.done:
+		case <-sh.Done():
 		case <-time.After(10 * time.Second):
 			t.Fatal("the connection was not dropped")
 		}
@@ -349,10 +239,7 @@ func TestSSHMonitorLogStopsWithChannel(t *testing.T) {
 	// The subscription ends with the channel.
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		p.A.Device.mu.Lock()
-		subs := len(p.A.Device.subs)
-		p.A.Device.mu.Unlock()
-		if subs == 0 {
+		if p.A.Device.log.Subscribers() == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -372,7 +259,7 @@ func TestSSHConfigSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var monOut vysshSyncBuf
+	var monOut labtest.SyncBuffer
 	mon.Stdout = &monOut
 	if err := mon.Start("monitor log"); err != nil {
 		t.Fatal(err)
@@ -380,14 +267,14 @@ func TestSSHConfigSync(t *testing.T) {
 	defer mon.Close()
 	time.Sleep(100 * time.Millisecond)
 
-	sh := vysshOpenShell(t, ca)
-	sh.expect(":~$ ")
-	sh.send("configure")
-	sh.expect("# ")
-	sh.send("set security firewall name WAN-IN rule 20 action accept")
-	sh.expect("# ")
-	sh.send("commit")
-	got := sh.expect("vyatta@vra-a# ")
+	sh := labtest.OpenShell(t, ca)
+	sh.Expect(":~$ ")
+	sh.Line("configure")
+	sh.Expect("# ")
+	sh.Line("set security firewall name WAN-IN rule 20 action accept")
+	sh.Expect("# ")
+	sh.Line("commit")
+	got := sh.Expect("vyatta@vra-a# ")
 	if !strings.Contains(got, "syncing configuration to remote-router 10.0.0.2 ..") {
 		t.Errorf("commit output lacks the sync line:\n%s", got)
 	}
@@ -398,12 +285,12 @@ func TestSSHConfigSync(t *testing.T) {
 		t.Error("the commit on vra-a did not reach vra-b")
 	}
 
-	sh.send("set service nat source rule 999 outbound-interface dp0s1")
-	sh.expect("# ")
-	sh.send("set service nat source rule 999 translation address masquerade")
-	sh.expect("# ")
-	sh.send("commit")
-	got = sh.expect("vyatta@vra-a# ")
+	sh.Line("set service nat source rule 999 outbound-interface dp0s1")
+	sh.Expect("# ")
+	sh.Line("set service nat source rule 999 translation address masquerade")
+	sh.Expect("# ")
+	sh.Line("commit")
+	got = sh.Expect("vyatta@vra-a# ")
 	if !strings.Contains(got, "config-sync error 10.0.0.2:") || !strings.Contains(got, "refused") {
 		t.Errorf("commit output lacks vra-b's refusal:\n%s", got)
 	}
@@ -417,23 +304,6 @@ func TestSSHConfigSync(t *testing.T) {
 	if p.B.Device.Running().Root.Lookup(config.Path(strings.Fields("service nat source rule 999"))) != nil {
 		t.Error("vra-b applied a change it refused")
 	}
-}
-
-type vysshSyncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *vysshSyncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *vysshSyncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestPairStateDir: the files the product reads are there, and a restart
@@ -482,7 +352,7 @@ func TestPairStateDir(t *testing.T) {
 	}
 	// The old known_hosts entries still match the host keys.
 	c := vysshDial(t, p2, p2.A)
-	if _, err := vysshExec(t, c, "show version"); err != nil {
+	if _, err := labtest.Exec(t, c, "show version"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -510,19 +380,17 @@ func TestPairGivenPorts(t *testing.T) {
 // log` and the prompt comes back; what was typed meanwhile is kept.
 func TestSSHMonitorLogInterrupt(t *testing.T) {
 	p := vysshPair(t, PairOptions{})
-	sh := vysshOpenShell(t, vysshDial(t, p, p.A))
-	sh.expect("vyatta@vra-a:~$ ")
-	sh.send("monitor log")
+	sh := labtest.OpenShell(t, vysshDial(t, p, p.A))
+	sh.Expect("vyatta@vra-a:~$ ")
+	sh.Line("monitor log")
 	time.Sleep(100 * time.Millisecond)
 	p.A.Device.Log("first event")
-	sh.expect("first event")
-	if _, err := io.WriteString(sh.in, "\x03"); err != nil {
-		t.Fatal(err)
-	}
-	sh.expect("^C")
-	sh.expect("vyatta@vra-a:~$ ")
-	sh.send("show version")
-	if got := sh.expect("vyatta@vra-a:~$ "); !strings.Contains(got, "Hostname:         vra-a") {
+	sh.Expect("first event")
+	sh.Send("\x03")
+	sh.Expect("^C")
+	sh.Expect("vyatta@vra-a:~$ ")
+	sh.Line("show version")
+	if got := sh.Expect("vyatta@vra-a:~$ "); !strings.Contains(got, "Hostname:         vra-a") {
 		t.Errorf("the shell does not work after ^C:\n%s", got)
 	}
 }

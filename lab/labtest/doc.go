@@ -1,0 +1,10 @@
+// Package labtest holds the helpers the lab's tests share to drive an
+// emulated device as a client would: an SSH login that checks host keys
+// against the state directory's known_hosts, one-shot commands, an
+// interactive PTY shell read with expect, the OpenSSH client's pinned
+// options, and a buffer safe to write from a command's goroutines.
+//
+// Only tests import it. It imports the standard library, golang.org/x/crypto
+// and lab (for the names of the state directory's files); never the
+// product's packages.
+package labtest
