@@ -74,7 +74,7 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.IntSliceVar(&f.sshPorts, "ssh-ports", nil, "SSH ports of vra-a,vra-b (default: free ports)")
 	fl.IntSliceVar(&f.restPort, "rest-ports", nil, "HTTPS REST ports of vra-a,vra-b (default: free ports)")
 	fl.StringVar(&f.faultDevice, "fault-device", "", "the device the fault flags act on (default: vra-b or FW-B)")
-	fl.IntVar(&f.sessions, "sessions", 20, "huawei: sessions in FW-A's session table")
+	fl.IntVar(&f.sessions, "sessions", defaultLabSessions, "huawei: sessions in FW-A's session table")
 	fl.BoolVar(&f.cutHRP, "cut-hrp", false, "huawei fault: cut the HRP heartbeat link")
 	fl.BoolVar(&f.refuse, "refuse", false, "fault: close new connections at once")
 	fl.BoolVar(&f.failAuth, "fail-auth", false, "fault: fail every authentication")
@@ -356,9 +356,17 @@ func newLabCLIVyatta(dir, name, pw string, initial *config.Tree) (lab.Handler, e
 	return d, nil
 }
 
-// newLabCLIHuawei makes a USG without HRP.
+// defaultLabSessions is the size of FW-A's seeded session table.
+const defaultLabSessions = 20
+
+// newLabCLIHuawei makes a USG without HRP; FW-A carries the default seeded
+// session table, as in `hasync lab`.
 func newLabCLIHuawei(dir, name, pw string, initial *config.Tree) (lab.Handler, error) {
-	d, err := huawei.New(huawei.Options{Name: name, User: "admin", Password: pw, StateDir: dir}, initial)
+	o := huawei.Options{Name: name, User: "admin", Password: pw, StateDir: dir}
+	if name == "FW-A" {
+		o.Sessions = defaultLabSessions
+	}
+	d, err := huawei.New(o, initial)
 	if err != nil {
 		return nil, err
 	}
