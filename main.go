@@ -14,9 +14,19 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// memoryBudget is the heap size at which the garbage collector starts to
-// work; the 100k-line benchmark's target is a peak under 150 MB.
+// memoryBudget is the heap size at which the garbage collector of a
+// one-shot command starts to work; the 100k-line benchmark's target is a
+// peak under 150 MB.
 const memoryBudget = 96 << 20
+
+// oneShotMemory tunes the garbage collector for a command that reads its
+// input, prints and exits (diff, fmt): collect only when the heap nears the
+// budget, not every time it doubles. Long-running commands (lab, the
+// console) keep Go's default, since their live heap may exceed the budget.
+func oneShotMemory(*cobra.Command, []string) {
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(memoryBudget)
+}
 
 // exitError carries a process exit status through cobra, so that `hasync
 // diff` can exit 1 for "different" without printing an error.
@@ -35,10 +45,6 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 func main() {
-	// hasync's commands are short-lived and their heaps small: collect only
-	// when the heap nears the memory budget, not every time it doubles.
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(memoryBudget)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -74,6 +80,8 @@ configuration path, within the scope of a sync-map.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newDiffCmd(), newFmtCmd(), newDemoCmd(), newLabCmd())
+	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
+	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
+	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd())
 	return root
 }
