@@ -501,6 +501,17 @@ func insertChild(n, c *config.Node) {
 	n.Children[i] = c
 }
 
+// findChild finds a child by binary search: a Vyatta node keeps its
+// children in natural order (insertChild, the parser), and a linear scan
+// made seeding a 100k-line configuration quadratic.
+func findChild(n *config.Node, name string) *config.Node {
+	i := sort.Search(len(n.Children), func(i int) bool { return !config.NaturalLess(n.Children[i].Name, name) })
+	if i < len(n.Children) && n.Children[i].Name == name {
+		return n.Children[i]
+	}
+	return nil
+}
+
 func removeChild(n *config.Node, name string) {
 	for i, c := range n.Children {
 		if c.Name == name {
@@ -532,7 +543,7 @@ func setPath(root *config.Node, words []string) error {
 		if !validWord(w, false) {
 			return &PathError{Path: words, Msg: "is not valid"}
 		}
-		next := cur.Child(w)
+		next := findChild(cur, w)
 		if next == nil {
 			next = &config.Node{Name: w, Tag: !cur.Tag && isTag(cur.Name, w), Secret: secretNames[w]}
 			insertChild(cur, next)
