@@ -1,7 +1,3 @@
-// Command hasync is the console for the two devices of a high-availability
-// pair of firewalls or routers: it shows their configurations side by side,
-// aligned by configuration path, edits the sync-maps that decide what is
-// shared, and triggers and follows a sync.
 package main
 
 import (

@@ -1,0 +1,9 @@
+// Command hasync is the console for the two devices of a high-availability
+// pair of firewalls or routers: it shows their configurations side by side,
+// aligned by configuration path, edits the sync-maps that decide what is
+// shared, and triggers and follows a sync.
+//
+// Package main is the command line (cobra): diff, fmt, demo and lab. It
+// may import every package of the module; it is the only non-test importer
+// of lab. The console (tui) arrives with its own issues.
+package main
