@@ -69,6 +69,9 @@ type vrpFrame struct {
 	// the whole line is the node's name.
 	value  int
 	secret bool
+	// kids is where the node's children begin in vrpParser.kids once the
+	// line has become a header, else -1.
+	kids int
 }
 
 type vrpParser struct {
@@ -99,6 +102,14 @@ type vrpParser struct {
 	// about as many nodes, and one allocation each would dominate parsing.
 	nodes []Node
 	vals  []string
+	// kids holds the children of the open headers, one block per header
+	// in stack order, so that a header's children get one exact slice
+	// when it closes instead of a slice per doubling: most headers have a
+	// handful of children, and those small slices were a tenth of the
+	// parse. Each open header's Children is its block, capacity capped.
+	// The root's children are appended as usual: it never closes.
+	kids     []*Node
+	kidChunk []*Node
 }
 
 // vrpChunk is how many nodes or values the parser allocates at once.
@@ -151,12 +162,47 @@ func (p *vrpParser) next() (string, bool, error) {
 		end--
 	}
 	raw = raw[:end]
-	for i := 0; i < len(raw); i++ {
-		if c := raw[i]; (c < 0x20 && c != '\t') || c == 0x7f {
-			return "", false, p.errorf(p.line, i+1, "expected printable text, found control character %#02x", c)
-		}
+	if i := vrpControl(raw); i >= 0 {
+		return "", false, p.errorf(p.line, i+1, "expected printable text, found control character %#02x", raw[i])
 	}
 	return raw, true, nil
+}
+
+// vrpIsControl reports whether c may not appear in VRP text.
+func vrpIsControl(c byte) bool { return (c < 0x20 && c != '\t') || c == 0x7f }
+
+// vrpControl returns the index of the first control character in s, or
+// -1. It tests eight bytes at once, as the text is nearly all printable
+// and a test per byte was a tenth of the parse: a group of eight holding
+// a byte below 0x20 (a tab too) or 0x7f is then tested byte by byte.
+func vrpControl(s string) int {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		del := x ^ (0x7f * ones)
+		// The usual tests for a byte below n and for a zero byte: each
+		// is non-zero exactly when the group holds such a byte.
+		if (x-0x20*ones)&^x&high == 0 && (del-ones)&^del&high == 0 {
+			continue
+		}
+		for k := i; k < i+8; k++ {
+			if vrpIsControl(s[k]) {
+				return k
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if vrpIsControl(s[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 func (p *vrpParser) parse() error {
@@ -193,7 +239,7 @@ func (p *vrpParser) parse() error {
 			}
 		case indent == 0 && text == "return":
 			p.returned = p.line
-			p.stack = p.stack[:0]
+			p.pop(0)
 		default:
 			p.body = true
 			if err := p.command(indent, text); err != nil {
@@ -201,6 +247,7 @@ func (p *vrpParser) parse() error {
 			}
 		}
 	}
+	p.pop(0)
 	if len(p.comments) > 0 {
 		p.t.Root.Comment = strings.Join(p.comments, "\n")
 	}
@@ -210,7 +257,80 @@ func (p *vrpParser) parse() error {
 // pop closes the open lines at indent or deeper.
 func (p *vrpParser) pop(indent int) {
 	for len(p.stack) > 0 && p.stack[len(p.stack)-1].indent >= indent {
+		if f := &p.stack[len(p.stack)-1]; f.kids >= 0 {
+			f.node.Children = p.exactKids(p.kids[f.kids:])
+			p.kids = p.kids[:f.kids]
+		}
 		p.stack = p.stack[:len(p.stack)-1]
+	}
+}
+
+// vrpKidChunk is how many child pointers the parser allocates at once for
+// the exact children slices; larger blocks get their own.
+const vrpKidChunk = 1024
+
+// exactKids copies a closed header's children into a slice of their size.
+func (p *vrpParser) exactKids(kids []*Node) []*Node {
+	n := len(kids)
+	if n > vrpKidChunk/4 {
+		return append([]*Node(nil), kids...)
+	}
+	if len(p.kidChunk) < n {
+		p.kidChunk = make([]*Node, vrpKidChunk)
+	}
+	out := p.kidChunk[:n:n]
+	p.kidChunk = p.kidChunk[n:]
+	copy(out, kids)
+	return out
+}
+
+// open makes the header of f take children in p.kids, after the blocks
+// of the headers above it. A header merged into a block read earlier
+// brings that block's children along.
+func (p *vrpParser) open(f *vrpFrame) {
+	if f.kids >= 0 {
+		return
+	}
+	f.kids = len(p.kids)
+	p.kids = append(p.kids, f.node.Children...)
+	p.realias()
+}
+
+// addChild appends c to parent's children. A parent other than the root
+// is an open header whose block is the last of p.kids: children are only
+// ever added to the deepest open header (or, while a line turns into a
+// header, to the header above it).
+func (p *vrpParser) addChild(parent, c *Node) {
+	if parent == p.t.Root {
+		parent.Children = append(parent.Children, c)
+		return
+	}
+	start := len(p.kids) - len(parent.Children)
+	grown := len(p.kids) == cap(p.kids)
+	p.kids = append(p.kids, c)
+	if grown {
+		p.realias()
+		return
+	}
+	parent.Children = p.kids[start:len(p.kids):len(p.kids)]
+}
+
+// realias points each open header's Children at its block of p.kids,
+// after p.kids moved to a larger array.
+func (p *vrpParser) realias() {
+	var prev *vrpFrame
+	for i := range p.stack {
+		f := &p.stack[i]
+		if f.kids < 0 {
+			continue
+		}
+		if prev != nil {
+			prev.node.Children = p.kids[prev.kids:f.kids:f.kids]
+		}
+		prev = f
+	}
+	if prev != nil {
+		prev.node.Children = p.kids[prev.kids:len(p.kids):len(p.kids)]
 	}
 }
 
@@ -234,6 +354,7 @@ func (p *vrpParser) command(indent int, text string) error {
 			return p.errorf(p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
 		}
 		parent = p.header(top)
+		p.open(top)
 	}
 	leaf := parent == p.t.Root && indent > 0
 
@@ -256,7 +377,7 @@ func (p *vrpParser) command(indent int, text string) error {
 	if s >= 0 && s < k {
 		k = max(s, 1)
 	}
-	f := vrpFrame{indent: indent, line: p.line, text: text, parent: parent, value: -1, secret: s >= 0}
+	f := vrpFrame{indent: indent, line: p.line, text: text, parent: parent, value: -1, secret: s >= 0, kids: -1}
 	if k >= len(words) {
 		f.node = p.add(parent, text, f.secret, leaf)
 	} else {
@@ -335,8 +456,8 @@ func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
 	}
 	if n == nil {
 		n = p.newNode()
-		n.Name, n.Line, n.Leaf, n.Ordered = name, p.line, leaf, vrpOrdered(name)
-		parent.Children = append(parent.Children, n)
+		n.Name, n.Line, n.Leaf, n.Ordered = name, int32(p.line), leaf, vrpOrdered(name)
+		p.addChild(parent, n)
 		switch {
 		case x != nil:
 			x.put(h, n)
@@ -382,13 +503,7 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 		x.remove(n)
 	}
 	if old := p.find(f.parent, f.text); old != nil {
-		kids := f.parent.Children
-		for i := len(kids) - 1; i >= 0; i-- {
-			if kids[i] == n {
-				f.parent.Children = append(kids[:i], kids[i+1:]...)
-				break
-			}
-		}
+		p.removeChild(f.parent, n)
 		f.node = old
 		return old
 	}
@@ -397,6 +512,23 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	n.Ordered = vrpOrdered(n.Name)
 	p.indexName(f.parent, n)
 	return n
+}
+
+// removeChild takes n out of parent's children. A parent other than the
+// root holds the last block of p.kids (f is not open yet), which shrinks.
+func (p *vrpParser) removeChild(parent, n *Node) {
+	kids := parent.Children
+	for i := len(kids) - 1; i >= 0; i-- {
+		if kids[i] == n {
+			kids = append(kids[:i], kids[i+1:]...)
+			if parent != p.t.Root {
+				p.kids = p.kids[:len(p.kids)-1]
+				kids = kids[:len(kids):len(kids)]
+			}
+			parent.Children = kids
+			return
+		}
+	}
 }
 
 // banner reads `header motd %...%`, whose text may span lines up to the
@@ -584,7 +716,7 @@ func vrpSameSection(prev, n *Node) bool {
 	for _, v := range prev.Values {
 		lines += 1 + strings.Count(v, "\n")
 	}
-	return n.Line == prev.Line+max(lines, 1)
+	return int(n.Line) == int(prev.Line)+max(lines, 1)
 }
 
 type vrpPrinter struct {

@@ -26,7 +26,18 @@ func newChildIndex(seed maphash.Seed, size int) *childIndex {
 	for 3*n < 4*size {
 		n *= 2
 	}
-	return &childIndex{seed: seed, slots: make([]childSlot, n)}
+	return &childIndex{seed: seed, slots: newSlots(n)}
+}
+
+// newSlots returns n empty slots, written once before use. A large table
+// comes in fresh pages, and the probes read a slot before writing it: a
+// read maps the shared zero page, and the write after it faults again and
+// flushes the TLB of every thread (the other file parses on another
+// thread). Clearing first takes one fault per page.
+func newSlots(n int) []childSlot {
+	s := make([]childSlot, n)
+	clear(s)
+	return s
 }
 
 // hash is never 0, which marks an empty slot.
@@ -69,7 +80,7 @@ func (x *childIndex) insert(h uint64, n *Node) {
 // grow doubles the table, dropping tombstones.
 func (x *childIndex) grow() {
 	old := x.slots
-	x.slots = make([]childSlot, 2*len(old))
+	x.slots = newSlots(2 * len(old))
 	x.used = 0
 	for _, s := range old {
 		if s.node != nil {

@@ -71,6 +71,20 @@ var vySecretUnder = map[string][]string{
 // It is built once and only read.
 var vySecretIndex = vyIndexSecrets()
 
+// vySecretLast marks the last bytes of the names in vySecretIndex: most
+// names end otherwise, and are told not secret without hashing them. It
+// is built once and only read.
+var vySecretLast = vyIndexSecretLast()
+
+func vyIndexSecretLast() (last [256]bool) {
+	for name := range vySecretIndex {
+		if name != "" {
+			last[name[len(name)-1]] = true
+		}
+	}
+	return last
+}
+
 func vyIndexSecrets() map[string][]string {
 	idx := make(map[string][]string, len(vySecretNames)+len(vySecretUnder))
 	for name, under := range vySecretUnder {
@@ -153,6 +167,20 @@ type vyBuilder struct {
 	// about as many nodes, and one allocation each would dominate parsing.
 	nodes []Node
 	vals  []string
+	// kids holds the children of the curly form's open blocks, one run per
+	// block in nesting order, so that a block's children get one exact
+	// slice when it closes instead of a slice per doubling. Each open
+	// block's Children is its run, capacity capped. Other parents (the
+	// root, tag nodes, every node of the set form) append as usual.
+	kids     []*Node
+	blocks   []vyBlock
+	kidChunk []*Node
+}
+
+// vyBlock is an open block's node and where its run in kids begins.
+type vyBlock struct {
+	node  *Node
+	start int
 }
 
 // vyIndexMin is the child count from which a node gets a name index; below
@@ -215,7 +243,14 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 	}
 	var h uint64
 	if p != b.lastParent {
-		b.lastParent, b.lastIndex = p, b.index[p]
+		// A parent gets its index when its children reach vyIndexMin
+		// and loses it with them (dropChildren): smaller parents, most of
+		// them, need no map lookup.
+		var x *childIndex
+		if len(p.Children) >= vyIndexMin {
+			x = b.index[p]
+		}
+		b.lastParent, b.lastIndex = p, x
 	}
 	x := b.lastIndex
 	if x != nil {
@@ -234,8 +269,8 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 	}
 	c = &b.nodes[0]
 	b.nodes = b.nodes[1:]
-	c.Name, c.Line = name, line
-	p.Children = append(p.Children, c)
+	c.Name, c.Line = name, int32(line)
+	b.appendChild(p, c)
 	switch {
 	case x != nil:
 		x.put(h, c)
@@ -250,6 +285,69 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 		b.lastParent, b.lastIndex = p, x
 	}
 	return c, true
+}
+
+// appendChild adds c to p's children: to p's run when p is the innermost
+// open block, whose run is the last of kids. Children are only added to
+// the innermost block or to a node that is not a block: the blocks around
+// it are its ancestors.
+func (b *vyBuilder) appendChild(p, c *Node) {
+	k := len(b.blocks) - 1
+	if k < 0 || b.blocks[k].node != p {
+		p.Children = append(p.Children, c)
+		return
+	}
+	grown := len(b.kids) == cap(b.kids)
+	b.kids = append(b.kids, c)
+	if grown {
+		b.realias()
+		return
+	}
+	p.Children = b.kids[b.blocks[k].start:len(b.kids):len(b.kids)]
+}
+
+// openBlock makes n the innermost open block. A block opened again (a
+// second `firewall {`) brings the children it already has.
+func (b *vyBuilder) openBlock(n *Node) {
+	b.blocks = append(b.blocks, vyBlock{node: n, start: len(b.kids)})
+	b.kids = append(b.kids, n.Children...)
+	b.realias()
+}
+
+// closeBlock gives the innermost block its children in a slice of their
+// size.
+func (b *vyBuilder) closeBlock() {
+	k := len(b.blocks) - 1
+	blk := b.blocks[k]
+	kids := b.kids[blk.start:]
+	n := len(kids)
+	switch {
+	case n == 0:
+		blk.node.Children = nil
+	case n > vyChunk/4:
+		blk.node.Children = append([]*Node(nil), kids...)
+	default:
+		if len(b.kidChunk) < n {
+			b.kidChunk = make([]*Node, vyChunk)
+		}
+		blk.node.Children = b.kidChunk[:n:n]
+		b.kidChunk = b.kidChunk[n:]
+		copy(blk.node.Children, kids)
+	}
+	b.kids = b.kids[:blk.start]
+	b.blocks = b.blocks[:k]
+}
+
+// realias points each open block's Children at its run of kids, after
+// kids moved to a larger array.
+func (b *vyBuilder) realias() {
+	for i, blk := range b.blocks {
+		end := len(b.kids)
+		if i+1 < len(b.blocks) {
+			end = b.blocks[i+1].start
+		}
+		blk.node.Children = b.kids[blk.start:end:end]
+	}
 }
 
 // dropChildren removes every child of p (when they are folded into values).
@@ -306,6 +404,9 @@ func vyFinish(root *Node, markTags bool) {
 // vyIsSecret tells from the name and its ancestors whether a leaf holds a
 // secret.
 func vyIsSecret(name string, anc []string) bool {
+	if name == "" || !vySecretLast[name[len(name)-1]] {
+		return false
+	}
 	under, ok := vySecretIndex[name]
 	if !ok {
 		return false // nearly every node: one lookup

@@ -47,13 +47,17 @@ func (p *vyCurly) errAt(line, col int, format string, args ...any) *ParseError {
 // matters.
 func (p *vyCurly) next(t *vyTok) error {
 	src := p.src
-	for p.pos < len(src) {
-		c := src[p.pos]
+	// The position is kept in a local while skipping: the indentation
+	// is most of the bytes of a curly file.
+	pos := p.pos
+	for pos < len(src) {
+		c := src[pos]
 		if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
 			break
 		}
-		p.pos++
+		pos++
 	}
+	p.pos = pos
 	*t = vyTok{line: p.line, col: p.pos - p.lineStart + 1}
 	if p.pos >= len(src) {
 		return nil
@@ -259,6 +263,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			vyAttach(fr.node, pending)
 			words, pending = words[:0], pending[:0]
 			stack = append(stack, fr)
+			b.openBlock(fr.node)
 			cur, top = fr.node, fr.top
 		case vyTokRBrace:
 			if len(words) > 0 {
@@ -273,6 +278,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			// A comment just before `}` belongs to no node: it is dropped.
 			pending = pending[:0]
 			stack = stack[:len(stack)-1]
+			b.closeBlock()
 			cur, top = b.root, false
 			if len(stack) > 0 {
 				cur, top = stack[len(stack)-1].node, stack[len(stack)-1].top

@@ -515,7 +515,7 @@ func (w *rower) row(ref *rowRef) Row {
 	mask := w.o.MaskSecrets
 	if ref.l != nil {
 		row.Left = w.text(ref.l, ref.tag, ref.lv, ref.depth, mask)
-		row.LeftLine = ref.l.Line
+		row.LeftLine = int(ref.l.Line)
 	}
 	if ref.r != nil {
 		if Kind(ref.kind) == Same && ref.l != nil && ref.l.Secret == ref.r.Secret {
@@ -523,7 +523,7 @@ func (w *rower) row(ref *rowRef) Row {
 		} else {
 			row.Right = w.text(ref.r, ref.tag, ref.rv, ref.depth, mask)
 		}
-		row.RightLine = ref.r.Line
+		row.RightLine = int(ref.r.Line)
 	}
 	return row
 }
@@ -560,10 +560,10 @@ func (w *rower) folded(first, next *rowRef, n int) Row {
 	row := Row{Kind: Same, Path: w.pathOf(first.pnode), Depth: int(first.depth), Left: summary, Right: summary, Folded: n}
 	row.Scope = w.shownScope(first, row.Path)
 	if first.l != nil {
-		row.LeftLine = first.l.Line
+		row.LeftLine = int(first.l.Line)
 	}
 	if first.r != nil {
-		row.RightLine = first.r.Line
+		row.RightLine = int(first.r.Line)
 	}
 	return row
 }

@@ -69,12 +69,18 @@ func appendCell(dst []byte, s string, col int, pad bool) []byte {
 	}
 	dst = append(dst, s...)
 	if pad {
-		for ; n < col; n++ {
-			dst = append(dst, ' ')
+		// Padding is most of the bytes written: append it in runs.
+		for n < col {
+			k := min(col-n, len(blanks))
+			dst = append(dst, blanks[:k]...)
+			n += k
 		}
 	}
 	return dst
 }
+
+// blanks is a run of spaces for padding.
+const blanks = "                                                                "
 
 func marker(r *Row) byte {
 	if r.Folded > 0 {

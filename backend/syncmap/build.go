@@ -68,7 +68,7 @@ func FromConfig(t *config.Tree) ([]*Map, []Remote, error) {
 		return nil, nil, nil
 	}
 	bad := func(n *config.Node, format string, args ...any) error {
-		return &Error{File: t.Source, Line: n.Line, Msg: fmt.Sprintf(format, args...)}
+		return &Error{File: t.Source, Line: int(n.Line), Msg: fmt.Sprintf(format, args...)}
 	}
 	var maps []*Map
 	if sm := cs.Child("sync-map"); sm != nil {
@@ -262,6 +262,11 @@ func hasLine(t *config.Tree, line string) bool {
 	}
 	want := strings.Fields(line)
 	for _, n := range t.Root.Children {
+		// Splitting every top-level name costs more than the rest of the
+		// map: skip the names that cannot start with the line's first word.
+		if len(want) > 0 && !strings.Contains(n.Name, want[0]) && strings.TrimSpace(n.Name) != "" {
+			continue
+		}
 		w := strings.Fields(n.Name)
 		if len(n.Values) == 0 && slices.Equal(w, want) {
 			return true

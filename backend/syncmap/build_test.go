@@ -289,7 +289,7 @@ func TestFromConfigParsedCurly(t *testing.T) {
 
 // Without a schema an unquoted set value may arrive as a bare child node.
 func TestFromConfigBareValues(t *testing.T) {
-	leaf := func(name string, line int, bare ...string) *config.Node {
+	leaf := func(name string, line int32, bare ...string) *config.Node {
 		n := &config.Node{Name: name, Line: line}
 		for _, b := range bare {
 			n.Children = append(n.Children, &config.Node{Name: b, Leaf: true, Line: line})

@@ -30,7 +30,7 @@ func smSetTree(source, text string) *config.Tree {
 		for _, name := range path {
 			c := n.Child(name)
 			if c == nil {
-				c = &config.Node{Name: name, Line: i + 1}
+				c = &config.Node{Name: name, Line: int32(i + 1)}
 				n.Children = append(n.Children, c)
 			}
 			n = c
@@ -98,7 +98,7 @@ func smVRPTree(outline string) *config.Tree {
 		}
 		stack = stack[:depth+1]
 		key, value, hasValue := strings.Cut(strings.TrimSpace(raw), " = ")
-		n := &config.Node{Name: key, Line: i + 1}
+		n := &config.Node{Name: key, Line: int32(i + 1)}
 		if hasValue {
 			n.Values = []string{value}
 		}
