@@ -179,25 +179,19 @@ func rowsInScope(rows []diff.Row) bool {
 // node itself, or for a subtree on one side only, any node below it.
 func changesInScope(m *syncmap.Map, changes []diff.Change) bool {
 	for _, c := range changes {
-		if m.Decide(c.Path).Scope == syncmap.InScope {
-			return true
-		}
-		n := c.Left
-		if n == nil {
-			n = c.Right
-		}
-		if c.Kind != diff.Added && c.Kind != diff.Removed {
-			continue
-		}
-		found := false
-		n.Walk(func(p config.Path, _ *config.Node) bool {
-			if !found && m.Decide(append(c.Path[:len(c.Path):len(c.Path)], p...)).Scope == syncmap.InScope {
-				found = true
+		switch c.Kind {
+		case diff.Removed:
+			if m.AnyInScope(c.Path, c.Left) {
+				return true
 			}
-			return !found
-		})
-		if found {
-			return true
+		case diff.Added:
+			if m.AnyInScope(c.Path, c.Right) {
+				return true
+			}
+		default:
+			if m.Decide(c.Path).Scope == syncmap.InScope {
+				return true
+			}
 		}
 	}
 	return false

@@ -165,3 +165,32 @@ func goldenOut(t *testing.T, name, got string) {
 	t.Helper()
 	golden.Check(t, filepath.Join("testdata", "golden", name+".golden"), got)
 }
+
+// TestDiffExitStatusEveryFormat checks that every output format takes its
+// exit status from the sync-map's scope: a difference the map leaves out
+// gives 0, one it shares gives 1, with and without --only-scope.
+func TestDiffExitStatusEveryFormat(t *testing.T) {
+	pair := []string{"testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"}
+	scopes := []struct {
+		include string
+		code    int
+	}{
+		{"interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address", 0},
+		{"nat", 1},
+		{"firewall", 1},
+	}
+	for _, format := range []string{"side", "unified", "json", "commands"} {
+		for _, only := range []bool{false, true} {
+			for _, s := range scopes {
+				args := []string{"diff", "--format", format, "--include", s.include}
+				if only {
+					args = append(args, "--only-scope")
+				}
+				args = append(args, pair...)
+				if code, out, errOut := hasync(t, args...); code != s.code {
+					t.Errorf("hasync %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, s.code, out, errOut)
+				}
+			}
+		}
+	}
+}

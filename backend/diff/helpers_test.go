@@ -1,16 +1,13 @@
 package diff
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/internal/golden"
 )
-
-var dfUpdate = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 func dfLeaf(name string, values ...string) *config.Node {
 	return &config.Node{Name: name, Values: values, Leaf: true}
@@ -41,20 +38,7 @@ func dfTree(fam config.Family, source string, children ...*config.Node) *config.
 // dfGolden compares got with testdata/name, rewriting it with -update.
 func dfGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *dfUpdate {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), string(got))
 }
 
 // dfSummary renders changes compactly for table tests.
@@ -63,19 +47,9 @@ func dfSummary(cs []Change) []string {
 	for i, c := range cs {
 		s := c.Kind.String() + " " + c.Path.String()
 		if c.Kind == Moved {
-			s += " " + itoa(c.From) + "->" + itoa(c.To)
+			s += " " + strconv.Itoa(c.From) + "->" + strconv.Itoa(c.To)
 		}
 		out[i] = s
 	}
 	return out
-}
-
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
-	}
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

@@ -445,11 +445,7 @@ func (w *rower) rows() []Row {
 			i++
 			continue
 		}
-		e, run := i, 0
-		for e < len(refs) && Kind(refs[e].kind) == Same {
-			run += refs[e].rows()
-			e++
-		}
+		e, run := w.sameRefs(i)
 		head, tail := ctx, ctx
 		if i == 0 {
 			head = 0
@@ -494,11 +490,7 @@ func (w *rower) shown() int {
 			i++
 			continue
 		}
-		e, run := i, 0
-		for e < len(w.refs) && Kind(w.refs[e].kind) == Same {
-			run += w.refs[e].rows()
-			e++
-		}
+		e, run := w.sameRefs(i)
 		if run-2*ctx >= 2 {
 			n += min(e-i, 2*ctx+1)
 		} else {
@@ -507,6 +499,17 @@ func (w *rower) shown() int {
 		i = e
 	}
 	return n
+}
+
+// sameRefs returns the end of the run of Same refs from i, and the number
+// of rows they stand for.
+func (w *rower) sameRefs(i int) (end, rows int) {
+	end = i
+	for end < len(w.refs) && Kind(w.refs[end].kind) == Same {
+		rows += w.refs[end].rows()
+		end++
+	}
+	return end, rows
 }
 
 func (w *rower) row(ref *rowRef) Row {

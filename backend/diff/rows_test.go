@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -191,7 +192,7 @@ func TestRowsMove(t *testing.T) {
 func TestRowsFold(t *testing.T) {
 	var la, lb []*config.Node
 	for i := range 50 {
-		name := "n" + itoa(i)
+		name := "n" + strconv.Itoa(i)
 		la = append(la, dfLeaf(name, "v"))
 		v := "v"
 		if i == 10 || i == 40 {
@@ -213,7 +214,7 @@ func TestRowsFold(t *testing.T) {
 			if r.Folded > 0 {
 				folded += r.Folded
 				kinds = append(kinds, "fold")
-				if !strings.HasPrefix(r.Left, "… "+itoa(r.Folded)+" unchanged lines") {
+				if !strings.HasPrefix(r.Left, "… "+strconv.Itoa(r.Folded)+" unchanged lines") {
 					t.Errorf("summary %q", r.Left)
 				}
 				continue

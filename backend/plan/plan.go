@@ -120,6 +120,21 @@ func subtree(fam config.Family, path config.Path, n *config.Node) *config.Tree {
 	return &config.Tree{Family: fam, Root: &config.Node{Children: []*config.Node{cur}}}
 }
 
+// maskedConflict reports a change the plan must not make because the source
+// shows a secret masked: anywhere below a node only the source has, or in the
+// values of a changed node (its children are changes of their own).
+func maskedConflict(c diff.Change) (Conflict, bool) {
+	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
+	if c.Kind == diff.Removed {
+		if sub, masked := hasMasked(c.Left); masked {
+			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], sub...), Reason: reason}, true
+		}
+	} else if isMasked(c.Left) {
+		return Conflict{Path: c.Path, Reason: reason}, true
+	}
+	return Conflict{}, false
+}
+
 func isMasked(n *config.Node) bool {
 	for _, v := range n.Values {
 		if v == config.Mask {

@@ -180,6 +180,44 @@ func TestVyattaPlanNeverSendsMaskedSecrets(t *testing.T) {
 	}
 }
 
+// TestPlanMaskedSecretsAreConflicts: in both dialects, a masked value on the
+// source never reaches a command, whether it changes a leaf or sits deep in
+// a subtree the target lacks; each becomes a conflict at its own path.
+func TestPlanMaskedSecretsAreConflicts(t *testing.T) {
+	leaf := func(name string, values ...string) *config.Node {
+		return &config.Node{Name: name, Values: values, Leaf: true, Secret: true}
+	}
+	node := func(name string, children ...*config.Node) *config.Node {
+		return &config.Node{Name: name, Children: children}
+	}
+	m, err := syncmap.FromFlags([]string{"svc", "extra"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fam := range []config.Family{config.Vyatta, config.Huawei} {
+		for _, mode := range []Mode{Push, HRP} {
+			a := &config.Tree{Family: fam, Root: node("",
+				node("svc", leaf("key", config.Mask)),
+				node("extra", node("sub", leaf("secret", config.Mask))))}
+			b := &config.Tree{Family: fam, Root: node("", node("svc", leaf("key", "real")))}
+			p, err := Build(a, b, m, Options{Mode: mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Commands) != 0 {
+				t.Errorf("%s %s: commands %q", fam, mode, p.Commands)
+			}
+			var got []string
+			for _, c := range p.Conflicts {
+				got = append(got, c.Path.String())
+			}
+			if want := []string{"svc key", "extra sub secret"}; strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("%s %s: conflicts %q, want %q", fam, mode, got, want)
+			}
+		}
+	}
+}
+
 const vrpA = `#
 sysname FW-A
 #

@@ -86,9 +86,8 @@ func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
 		parent := c.Path[:len(c.Path)-1]
 		switch c.Kind {
 		case diff.Removed: // the target lacks it
-			if sub, masked := hasMasked(c.Left); masked {
-				p.Conflicts = append(p.Conflicts, Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], sub...),
-					Reason: "the source shows the secret masked; a masked value never overwrites a real one"})
+			if cf, ok := maskedConflict(c); ok {
+				p.Conflicts = append(p.Conflicts, cf)
 				continue
 			}
 			s.addSubtree(c.Path, c.Left)
@@ -111,9 +110,8 @@ func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
 					Reason: "present on both with other parameters: hrp sync config does not change it; fix it by hand"})
 				continue
 			}
-			if isMasked(c.Left) {
-				p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path,
-					Reason: "the source shows the secret masked; a masked value never overwrites a real one"})
+			if cf, ok := maskedConflict(c); ok {
+				p.Conflicts = append(p.Conflicts, cf)
 				continue
 			}
 			s.enter(parent)

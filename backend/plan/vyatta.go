@@ -16,9 +16,8 @@ func buildVyatta(p *Plan, changes []diff.Change, o Options) {
 	for _, c := range changes {
 		switch c.Kind {
 		case diff.Removed: // only on the source: the target lacks it
-			if sub, masked := hasMasked(c.Left); masked {
-				p.Conflicts = append(p.Conflicts, Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], sub...),
-					Reason: "the source shows the secret masked; a masked value never overwrites a real one"})
+			if cf, ok := maskedConflict(c); ok {
+				p.Conflicts = append(p.Conflicts, cf)
 				continue
 			}
 			sets = append(sets, setLines(c.Path, c.Left)...)
@@ -29,9 +28,8 @@ func buildVyatta(p *Plan, changes []diff.Change, o Options) {
 			}
 			deletes = append(deletes, "delete "+joinPath(c.Path))
 		case diff.Changed:
-			if isMasked(c.Left) {
-				p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path,
-					Reason: "the source shows the secret masked; a masked value never overwrites a real one"})
+			if cf, ok := maskedConflict(c); ok {
+				p.Conflicts = append(p.Conflicts, cf)
 				continue
 			}
 			if o.Mode == HRP {

@@ -78,6 +78,14 @@ func smCheckAgree(t *testing.T, m *Map, tr *config.Tree) int {
 		if want := m.Decide(p); got != want {
 			t.Errorf("%s: %q: Evaluate says %v, Decide says %v", tr.Source, p, got, want)
 		}
+		want := got.Scope == InScope
+		node.Walk(func(_ config.Path, c *config.Node) bool {
+			want = want || dec[c].Scope == InScope
+			return !want
+		})
+		if m.AnyInScope(p, node) != want {
+			t.Errorf("%s: %q: AnyInScope says %v, the decisions below say %v", tr.Source, p, !want, want)
+		}
 		return true
 	})
 	if len(dec) != n {

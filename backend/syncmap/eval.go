@@ -150,6 +150,37 @@ func (m *Map) Walk(t *config.Tree, fn func(n *config.Node, d Decision)) {
 	m.walk(t.Root, func(_, _ []string, n *config.Node, d Decision) { fn(n, d) })
 }
 
+// AnyInScope reports whether the node n at path p, or a node below it, is
+// in scope: whether a subtree present on one side only is a difference the
+// map shares. It decides p once and carries the decision down, where a
+// Decide per node would go through its whole path again.
+func (m *Map) AnyInScope(p config.Path, n *config.Node) bool {
+	mt := m.matcher()
+	var words []string
+	for _, name := range p {
+		words = appendFields(words, name)
+	}
+	st := mt.step(words, 0, m.start())
+	if st.decision().Scope == InScope {
+		return true
+	}
+	var below func(parent *config.Node, words []string, st state) bool
+	below = func(parent *config.Node, words []string, st state) bool {
+		if st.protected || len(words) >= mt.maxLen {
+			return false // no rule matches anew below: the decision stays
+		}
+		for _, c := range parent.Children {
+			cw := appendFields(words, c.Name)
+			cs := mt.step(cw, len(words), st)
+			if cs.decision().Scope == InScope || below(c, cw, cs) {
+				return true
+			}
+		}
+		return false
+	}
+	return below(n, words, st)
+}
+
 // Evaluate decides every node of t in one walk.
 func (m *Map) Evaluate(t *config.Tree) map[*config.Node]Decision {
 	if t == nil || t.Root == nil {
@@ -176,30 +207,34 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 	if t.Root == nil {
 		return out
 	}
-	dec := m.Evaluate(t)
-	out.Root.Children = scopedChildren(t.Root, dec)
-	return out
-}
-
-func scopedChildren(parent *config.Node, dec map[*config.Node]Decision) []*config.Node {
-	var kids []*config.Node
-	for _, c := range parent.Children {
-		grand := scopedChildren(c, dec)
-		in := dec[c].Scope == InScope
-		if !in && len(grand) == 0 {
-			continue
+	// One walk that decides each node and copies it on the way back up,
+	// rather than Evaluate's map and a second walk to read it.
+	mt := m.matcher()
+	var scoped func(parent *config.Node, words []string, st state) []*config.Node
+	scoped = func(parent *config.Node, words []string, st state) []*config.Node {
+		var kids []*config.Node
+		for _, c := range parent.Children {
+			cw := appendFields(words, c.Name)
+			cs := mt.step(cw, len(words), st)
+			grand := scoped(c, cw, cs)
+			in := cs.decision().Scope == InScope
+			if !in && len(grand) == 0 {
+				continue
+			}
+			n := &config.Node{
+				Name: c.Name, Line: c.Line, Children: grand,
+				Tag: c.Tag, Leaf: c.Leaf, Ordered: c.Ordered, Secret: c.Secret,
+			}
+			if in {
+				n.Values = append([]string(nil), c.Values...)
+				n.Comment = c.Comment
+			}
+			kids = append(kids, n)
 		}
-		n := &config.Node{
-			Name: c.Name, Line: c.Line, Children: grand,
-			Tag: c.Tag, Leaf: c.Leaf, Ordered: c.Ordered, Secret: c.Secret,
-		}
-		if in {
-			n.Values = append([]string(nil), c.Values...)
-			n.Comment = c.Comment
-		}
-		kids = append(kids, n)
+		return kids
 	}
-	return kids
+	out.Root.Children = scoped(t.Root, make([]string, 0, 64), m.start())
+	return out
 }
 
 // appendFields appends the words of s to w as strings.Fields (and so
