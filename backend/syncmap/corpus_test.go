@@ -58,7 +58,7 @@ func TestHRPCorpus(t *testing.T) {
 		w := strings.Join(p.Words(), " ")
 		want := InScope
 		switch {
-		case strings.HasPrefix(w, "hrp interface"):
+		case w == "hrp" || strings.HasPrefix(w, "hrp "):
 			want = Protected
 		case strings.HasPrefix(w, "interface "), strings.HasPrefix(w, "ospf "), w == "sysname" || strings.HasPrefix(w, "sysname "):
 			want = Excluded

@@ -41,7 +41,8 @@ func TestDecide(t *testing.T) {
 		{"vrp words span names", config.Huawei, []string{"1 include", "2 exclude ip route-static"}, "ip route-static 0.0.0.0 0.0.0.0 198.51.100.1", Excluded, 2},
 		{"vrp location inside a name", config.Huawei, []string{"1 include interface GigabitEthernet1/0/0"}, "interface GigabitEthernet1/0/0|ip address", InScope, 1},
 		{"vrp local hrp line protected", config.Huawei, []string{"1 include"}, "hrp interface", Protected, 0},
-		{"vrp other hrp line in scope", config.Huawei, []string{"1 include"}, "hrp mirror session enable", InScope, 1},
+		{"vrp other hrp line protected", config.Huawei, []string{"1 include"}, "hrp mirror session enable", Protected, 0},
+		{"vrp hrp inside a view not protected", config.Huawei, []string{"1 include"}, "interface Eth-Trunk1|hrp track", InScope, 1},
 		{"vyatta paths not protected on huawei", config.Huawei, []string{"1 include"}, "service https", InScope, 1},
 		{"auto protects both", config.Auto, []string{"1 include"}, "hrp standby-device", Protected, 0},
 	}

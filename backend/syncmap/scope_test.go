@@ -52,7 +52,7 @@ func TestHRP(t *testing.T) {
 		plain, static Scope
 	}{
 		{"sysname", Excluded, Excluded},
-		{"hrp enable", InScope, InScope},
+		{"hrp enable", Protected, Protected},
 		{"hrp interface", Protected, Protected},
 		{"hrp standby-device", Protected, Protected},
 		{"hrp adjust ospf-cost enable", Protected, Protected},

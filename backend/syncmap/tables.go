@@ -17,15 +17,13 @@ func vyattaProtected() []string {
 	}
 }
 
-// huaweiProtected are the local HRP lines: they name this member's own
-// heartbeat interface, peer address and cost adjustment, so copying them
-// to the peer would break the pair.
+// huaweiProtected are HRP's own top-level lines (`hrp interface ...
+// remote`, `hrp standby-device`, `hrp adjust ... cost`, `hrp enable`,
+// `hrp auto-sync ...`, `hrp standby config enable`, ...): each member keeps
+// its own, HRP neither replicates nor backs them up, and copying the
+// heartbeat interface or peer address to the peer would break the pair.
 func huaweiProtected() []string {
-	return []string{
-		"hrp interface",
-		"hrp standby-device",
-		"hrp adjust",
-	}
+	return []string{"hrp"}
 }
 
 // ProtectedPaths returns the paths that are never in scope for the family,
