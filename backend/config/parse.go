@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -108,26 +107,12 @@ func readText(file string) (string, error) {
 	return b.String(), nil
 }
 
-// Detect tells the family from the text: VRP text has `#` separator lines,
-// `!Software Version`, `sysname` or `return`; Vyatta text has braces or
-// `set` lines.
-func Detect(src []byte) Family {
-	// Only the first lines are read: convert only them.
-	end, lines := 0, 0
-	for end < len(src) && lines < detectLines {
-		if i := bytes.IndexByte(src[end:], '\n'); i >= 0 {
-			end += i + 1
-		} else {
-			end = len(src)
-		}
-		lines++
-	}
-	return detect(string(src[:end]))
-}
-
-// detectLines is how many lines Detect reads.
+// detectLines is how many lines detect reads.
 const detectLines = 400
 
+// detect tells the family from the first lines of the text: VRP text has
+// `#` separator lines, `!Software Version`, `sysname` or `return`; Vyatta
+// text has braces or `set` lines.
 func detect(src string) Family {
 	vrp, vy := 0, 0
 	lines := 0

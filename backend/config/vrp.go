@@ -3,7 +3,6 @@ package config
 import (
 	"bufio"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"strings"
 )
@@ -49,8 +48,7 @@ func parseVRP(file, text string) (*Tree, error) {
 		file:  file,
 		src:   text,
 		t:     &Tree{Family: Huawei, Root: &Node{}, Source: file},
-		index: make(map[*Node]*childIndex),
-		seed:  maphash.MakeSeed(),
+		index: newChildIndexes(vrpIndexMin),
 	}
 	if err := p.parse(); err != nil {
 		return nil, err
@@ -69,9 +67,9 @@ type vrpFrame struct {
 	// the whole line is the node's name.
 	value  int
 	secret bool
-	// kids is where the node's children begin in vrpParser.kids once the
-	// line has become a header, else -1.
-	kids int
+	// opened tells whether the line has become a header, whose children
+	// are the innermost run of vrpParser.runs.
+	opened bool
 }
 
 type vrpParser struct {
@@ -84,60 +82,18 @@ type vrpParser struct {
 	line  int // number of the line last read
 	t     *Tree
 	stack []vrpFrame
-	// index finds a child by name in parents with many children; small
-	// parents are scanned, which is cheaper than hashing.
-	index map[*Node]*childIndex
-	seed  maphash.Seed
-	// lastParent and lastIndex cache the index of the parent last looked
-	// up: consecutive lines mostly share their parent.
-	lastParent *Node
-	lastIndex  *childIndex
+	// index finds a child by name in parents with many children.
+	index childIndexes
 	// step is the indentation step, set by the first child line.
 	step     int
 	body     bool     // a configuration line or `#` was read: no more header Meta
 	comments []string // `# text` lines waiting for the next node
 	returned int      // line of `return`, or 0
 	words    []vrpSpan
-	// nodes and vals are handed out in chunks: a 100k-line file makes
-	// about as many nodes, and one allocation each would dominate parsing.
-	nodes []Node
-	vals  []string
-	// kids holds the children of the open headers, one block per header
-	// in stack order, so that a header's children get one exact slice
-	// when it closes instead of a slice per doubling: most headers have a
-	// handful of children, and those small slices were a tenth of the
-	// parse. Each open header's Children is its block, capacity capped.
-	// The root's children are appended as usual: it never closes.
-	kids     []*Node
-	kidChunk []*Node
-}
-
-// vrpChunk is how many nodes or values the parser allocates at once.
-const vrpChunk = 512
-
-// newNode returns a zero node from the current chunk.
-func (p *vrpParser) newNode() *Node {
-	if len(p.nodes) == 0 {
-		p.nodes = make([]Node, vrpChunk)
-	}
-	n := &p.nodes[0]
-	p.nodes = p.nodes[1:]
-	return n
-}
-
-// addValue appends v to n.Values; a first value takes a one-element slice
-// from a shared chunk (its capacity is capped, so a second value copies).
-func (p *vrpParser) addValue(n *Node, v string) {
-	if n.Values != nil {
-		n.Values = append(n.Values, v)
-		return
-	}
-	if len(p.vals) == 0 {
-		p.vals = make([]string, vrpChunk)
-	}
-	p.vals[0] = v
-	n.Values = p.vals[0:1:1]
-	p.vals = p.vals[1:]
+	alloc    nodeAlloc // nodes, first values and children slices
+	// runs holds the children of the open headers, in stack order; the
+	// root's children are appended as usual: it never closes.
+	runs openRuns
 }
 
 func (p *vrpParser) errorf(line, col int, format string, args ...any) error {
@@ -257,80 +213,10 @@ func (p *vrpParser) parse() error {
 // pop closes the open lines at indent or deeper.
 func (p *vrpParser) pop(indent int) {
 	for len(p.stack) > 0 && p.stack[len(p.stack)-1].indent >= indent {
-		if f := &p.stack[len(p.stack)-1]; f.kids >= 0 {
-			f.node.Children = p.exactKids(p.kids[f.kids:])
-			p.kids = p.kids[:f.kids]
+		if p.stack[len(p.stack)-1].opened {
+			p.runs.close(&p.alloc)
 		}
 		p.stack = p.stack[:len(p.stack)-1]
-	}
-}
-
-// vrpKidChunk is how many child pointers the parser allocates at once for
-// the exact children slices; larger blocks get their own.
-const vrpKidChunk = 1024
-
-// exactKids copies a closed header's children into a slice of their size.
-func (p *vrpParser) exactKids(kids []*Node) []*Node {
-	n := len(kids)
-	if n > vrpKidChunk/4 {
-		return append([]*Node(nil), kids...)
-	}
-	if len(p.kidChunk) < n {
-		p.kidChunk = make([]*Node, vrpKidChunk)
-	}
-	out := p.kidChunk[:n:n]
-	p.kidChunk = p.kidChunk[n:]
-	copy(out, kids)
-	return out
-}
-
-// open makes the header of f take children in p.kids, after the blocks
-// of the headers above it. A header merged into a block read earlier
-// brings that block's children along.
-func (p *vrpParser) open(f *vrpFrame) {
-	if f.kids >= 0 {
-		return
-	}
-	f.kids = len(p.kids)
-	p.kids = append(p.kids, f.node.Children...)
-	p.realias()
-}
-
-// addChild appends c to parent's children. A parent other than the root
-// is an open header whose block is the last of p.kids: children are only
-// ever added to the deepest open header (or, while a line turns into a
-// header, to the header above it).
-func (p *vrpParser) addChild(parent, c *Node) {
-	if parent == p.t.Root {
-		parent.Children = append(parent.Children, c)
-		return
-	}
-	start := len(p.kids) - len(parent.Children)
-	grown := len(p.kids) == cap(p.kids)
-	p.kids = append(p.kids, c)
-	if grown {
-		p.realias()
-		return
-	}
-	parent.Children = p.kids[start:len(p.kids):len(p.kids)]
-}
-
-// realias points each open header's Children at its block of p.kids,
-// after p.kids moved to a larger array.
-func (p *vrpParser) realias() {
-	var prev *vrpFrame
-	for i := range p.stack {
-		f := &p.stack[i]
-		if f.kids < 0 {
-			continue
-		}
-		if prev != nil {
-			prev.node.Children = p.kids[prev.kids:f.kids:f.kids]
-		}
-		prev = f
-	}
-	if prev != nil {
-		prev.node.Children = p.kids[prev.kids:len(p.kids):len(p.kids)]
 	}
 }
 
@@ -354,7 +240,10 @@ func (p *vrpParser) command(indent int, text string) error {
 			return p.errorf(p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
 		}
 		parent = p.header(top)
-		p.open(top)
+		if !top.opened {
+			top.opened = true
+			p.runs.open(top.node)
+		}
 	}
 	leaf := parent == p.t.Root && indent > 0
 
@@ -377,12 +266,12 @@ func (p *vrpParser) command(indent int, text string) error {
 	if s >= 0 && s < k {
 		k = max(s, 1)
 	}
-	f := vrpFrame{indent: indent, line: p.line, text: text, parent: parent, value: -1, secret: s >= 0, kids: -1}
+	f := vrpFrame{indent: indent, line: p.line, text: text, parent: parent, value: -1, secret: s >= 0}
 	if k >= len(words) {
 		f.node = p.add(parent, text, f.secret, leaf)
 	} else {
 		f.node = p.add(parent, text[:words[k-1].end], f.secret, leaf)
-		p.addValue(f.node, text[words[k].start:])
+		p.alloc.addValue(f.node, text[words[k].start:])
 		f.value = len(f.node.Values) - 1
 	}
 	p.note(f.node)
@@ -393,77 +282,14 @@ func (p *vrpParser) command(indent int, text string) error {
 // vrpIndexMin is the number of children from which a parent gets an index.
 const vrpIndexMin = 16
 
-// indexOf returns the index of parent's children, or nil when parent is
-// small enough to scan.
-func (p *vrpParser) indexOf(parent *Node) *childIndex {
-	if parent != p.lastParent {
-		p.lastParent, p.lastIndex = parent, p.index[parent]
-	}
-	return p.lastIndex
-}
-
-// find returns the child of parent named name, or nil.
-func (p *vrpParser) find(parent *Node, name string) *Node {
-	if x := p.indexOf(parent); x != nil {
-		n, _ := x.get(name)
-		return n
-	}
-	for _, c := range parent.Children {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-// indexName records that n (a child of parent) is now named n.Name.
-func (p *vrpParser) indexName(parent, n *Node) {
-	if x := p.indexOf(parent); x != nil {
-		if old, h := x.get(n.Name); old == nil {
-			x.put(h, n)
-		}
-		return
-	}
-	if len(parent.Children) >= vrpIndexMin {
-		p.buildIndex(parent)
-	}
-}
-
-// buildIndex indexes parent's children; of two with one name, the first
-// is found.
-func (p *vrpParser) buildIndex(parent *Node) {
-	x := newChildIndex(p.seed, len(parent.Children))
-	for _, c := range parent.Children {
-		if old, h := x.get(c.Name); old == nil {
-			x.put(h, c)
-		}
-	}
-	p.index[parent] = x
-	p.lastParent, p.lastIndex = parent, x
-}
-
 // add returns the child of parent named name, creating it in source order.
 func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
-	var (
-		n *Node
-		h uint64
-	)
-	x := p.indexOf(parent)
-	if x != nil {
-		n, h = x.get(name)
-	} else {
-		n = p.find(parent, name)
-	}
+	n, x, h := p.index.find(parent, name)
 	if n == nil {
-		n = p.newNode()
+		n = p.alloc.node()
 		n.Name, n.Line, n.Leaf, n.Ordered = name, int32(p.line), leaf, vrpOrdered(name)
-		p.addChild(parent, n)
-		switch {
-		case x != nil:
-			x.put(h, n)
-		case len(parent.Children) >= vrpIndexMin:
-			p.buildIndex(parent)
-		}
+		p.runs.add(parent, n)
+		p.index.added(parent, n, x, h)
 	}
 	if secret {
 		n.Secret = true
@@ -499,36 +325,19 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	}
 	// n held only this line: rename it, or merge it into a block of the
 	// same name read earlier.
-	if x := p.indexOf(f.parent); x != nil {
+	if x := p.index.of(f.parent); x != nil {
 		x.remove(n)
 	}
-	if old := p.find(f.parent, f.text); old != nil {
-		p.removeChild(f.parent, n)
+	if old, _, _ := p.index.find(f.parent, f.text); old != nil {
+		p.runs.remove(f.parent, n)
 		f.node = old
 		return old
 	}
 	n.Name = f.text
 	n.Values = nil
 	n.Ordered = vrpOrdered(n.Name)
-	p.indexName(f.parent, n)
+	p.index.renamed(f.parent, n)
 	return n
-}
-
-// removeChild takes n out of parent's children. A parent other than the
-// root holds the last block of p.kids (f is not open yet), which shrinks.
-func (p *vrpParser) removeChild(parent, n *Node) {
-	kids := parent.Children
-	for i := len(kids) - 1; i >= 0; i-- {
-		if kids[i] == n {
-			kids = append(kids[:i], kids[i+1:]...)
-			if parent != p.t.Root {
-				p.kids = p.kids[:len(p.kids)-1]
-				kids = kids[:len(kids):len(kids)]
-			}
-			parent.Children = kids
-			return
-		}
-	}
 }
 
 // banner reads `header motd %...%`, whose text may span lines up to the

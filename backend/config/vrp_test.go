@@ -3,7 +3,6 @@ package config
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,21 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hasync/hasync/internal/golden"
 	"github.com/hasync/hasync/internal/testcorpus"
 )
-
-// Other test files of this package may define -update too: register it only
-// when nobody has (package-level flag.Bool calls run before init).
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata")
-	}
-}
-
-func vrpUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func vrpParse(t testing.TB, src string) *Tree {
 	t.Helper()
@@ -99,20 +86,7 @@ func TestVRPCorpusRoundTrip(t *testing.T) {
 
 func vrpGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "vrp", name)
-	if vrpUpdate() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the printed text (run with -update after checking):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "vrp", name), got)
 }
 
 func TestVRPGoldenUSG(t *testing.T) {

@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"hash/maphash"
 	"slices"
 	"strings"
 )
@@ -151,36 +150,14 @@ func vyIsSetForm(src string) bool {
 // real configurations hold thousands of rules under one node.
 type vyBuilder struct {
 	root  *Node
-	index map[*Node]*childIndex
-	seed  maphash.Seed
-	// lastParent and lastIndex cache the index of the parent last looked
-	// up: consecutive lines mostly share their parent.
-	lastParent *Node
-	lastIndex  *childIndex
-	// names interns the words of the set form, which are unquoted into
-	// a scratch buffer; the curly form's words are substrings of text.
-	names map[string]string
+	index childIndexes
 	// text is the source as one string: words without escapes are
 	// substrings of it, which spares one allocation per value.
-	text string
-	// nodes and vals are handed out in chunks: a 100k-line file makes
-	// about as many nodes, and one allocation each would dominate parsing.
-	nodes []Node
-	vals  []string
-	// kids holds the children of the curly form's open blocks, one run per
-	// block in nesting order, so that a block's children get one exact
-	// slice when it closes instead of a slice per doubling. Each open
-	// block's Children is its run, capacity capped. Other parents (the
-	// root, tag nodes, every node of the set form) append as usual.
-	kids     []*Node
-	blocks   []vyBlock
-	kidChunk []*Node
-}
-
-// vyBlock is an open block's node and where its run in kids begins.
-type vyBlock struct {
-	node  *Node
-	start int
+	text  string
+	alloc nodeAlloc // nodes, first values and children slices
+	// runs holds the children of the curly form's open blocks (tag nodes
+	// and every node of the set form append as usual).
+	runs openRuns
 }
 
 // vyIndexMin is the child count from which a node gets a name index; below
@@ -191,47 +168,16 @@ const vyIndexMin = 8
 // the printers and Equal recurse once per level.
 const vyMaxDepth = 1000
 
-// vyChunk is how many nodes or values a builder allocates at once.
-const vyChunk = 512
-
 func newVyBuilder(text string) *vyBuilder {
 	return &vyBuilder{
 		root:  &Node{},
-		index: make(map[*Node]*childIndex),
-		seed:  maphash.MakeSeed(),
-		names: make(map[string]string),
+		index: newChildIndexes(vyIndexMin),
 		text:  text,
 	}
 }
 
 // sub returns src[off:off+n] as a string without copying.
 func (b *vyBuilder) sub(off, n int) string { return b.text[off : off+n] }
-
-// addValue appends v to n.Values; a first value takes a one-element slice
-// from a shared chunk (its capacity is capped, so a second value copies).
-func (b *vyBuilder) addValue(n *Node, v string) {
-	if n.Values != nil {
-		n.Values = append(n.Values, v)
-		return
-	}
-	if len(b.vals) == 0 {
-		b.vals = make([]string, vyChunk)
-	}
-	b.vals[0] = v
-	n.Values = b.vals[0:1:1]
-	b.vals = b.vals[1:]
-}
-
-// intern returns one shared string per distinct word, so that the many
-// repeated names (rule, action, address) cost one allocation each.
-func (b *vyBuilder) intern(w []byte) string {
-	if s, ok := b.names[string(w)]; ok {
-		return s
-	}
-	s := string(w)
-	b.names[s] = s
-	return s
-}
 
 // child returns the child of p named name, creating it (at line) if needed;
 // created tells whether it is new.
@@ -241,122 +187,23 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 	if k := len(p.Children); k > 0 && p.Children[k-1].Name == name {
 		return p.Children[k-1], false
 	}
-	var h uint64
-	if p != b.lastParent {
-		// A parent gets its index when its children reach vyIndexMin
-		// and loses it with them (dropChildren): smaller parents, most of
-		// them, need no map lookup.
-		var x *childIndex
-		if len(p.Children) >= vyIndexMin {
-			x = b.index[p]
-		}
-		b.lastParent, b.lastIndex = p, x
+	// A parent gets its index when its children reach vyIndexMin and
+	// loses it with them (dropChildren).
+	c, x, h := b.index.find(p, name)
+	if c != nil {
+		return c, false
 	}
-	x := b.lastIndex
-	if x != nil {
-		if c, h = x.get(name); c != nil {
-			return c, false
-		}
-	} else {
-		for _, c := range p.Children {
-			if c.Name == name {
-				return c, false
-			}
-		}
-	}
-	if len(b.nodes) == 0 {
-		b.nodes = make([]Node, vyChunk)
-	}
-	c = &b.nodes[0]
-	b.nodes = b.nodes[1:]
+	c = b.alloc.node()
 	c.Name, c.Line = name, int32(line)
-	b.appendChild(p, c)
-	switch {
-	case x != nil:
-		x.put(h, c)
-	case len(p.Children) == vyIndexMin:
-		x = newChildIndex(b.seed, 2*len(p.Children))
-		for _, ch := range p.Children {
-			if old, h := x.get(ch.Name); old == nil {
-				x.put(h, ch)
-			}
-		}
-		b.index[p] = x
-		b.lastParent, b.lastIndex = p, x
-	}
+	b.runs.add(p, c)
+	b.index.added(p, c, x, h)
 	return c, true
-}
-
-// appendChild adds c to p's children: to p's run when p is the innermost
-// open block, whose run is the last of kids. Children are only added to
-// the innermost block or to a node that is not a block: the blocks around
-// it are its ancestors.
-func (b *vyBuilder) appendChild(p, c *Node) {
-	k := len(b.blocks) - 1
-	if k < 0 || b.blocks[k].node != p {
-		p.Children = append(p.Children, c)
-		return
-	}
-	grown := len(b.kids) == cap(b.kids)
-	b.kids = append(b.kids, c)
-	if grown {
-		b.realias()
-		return
-	}
-	p.Children = b.kids[b.blocks[k].start:len(b.kids):len(b.kids)]
-}
-
-// openBlock makes n the innermost open block. A block opened again (a
-// second `firewall {`) brings the children it already has.
-func (b *vyBuilder) openBlock(n *Node) {
-	b.blocks = append(b.blocks, vyBlock{node: n, start: len(b.kids)})
-	b.kids = append(b.kids, n.Children...)
-	b.realias()
-}
-
-// closeBlock gives the innermost block its children in a slice of their
-// size.
-func (b *vyBuilder) closeBlock() {
-	k := len(b.blocks) - 1
-	blk := b.blocks[k]
-	kids := b.kids[blk.start:]
-	n := len(kids)
-	switch {
-	case n == 0:
-		blk.node.Children = nil
-	case n > vyChunk/4:
-		blk.node.Children = append([]*Node(nil), kids...)
-	default:
-		if len(b.kidChunk) < n {
-			b.kidChunk = make([]*Node, vyChunk)
-		}
-		blk.node.Children = b.kidChunk[:n:n]
-		b.kidChunk = b.kidChunk[n:]
-		copy(blk.node.Children, kids)
-	}
-	b.kids = b.kids[:blk.start]
-	b.blocks = b.blocks[:k]
-}
-
-// realias points each open block's Children at its run of kids, after
-// kids moved to a larger array.
-func (b *vyBuilder) realias() {
-	for i, blk := range b.blocks {
-		end := len(b.kids)
-		if i+1 < len(b.blocks) {
-			end = b.blocks[i+1].start
-		}
-		blk.node.Children = b.kids[blk.start:end:end]
-	}
 }
 
 // dropChildren removes every child of p (when they are folded into values).
 func (b *vyBuilder) dropChildren(p *Node) {
 	p.Children = nil
-	delete(b.index, p)
-	if p == b.lastParent {
-		b.lastIndex = nil
-	}
+	b.index.drop(p)
 }
 
 // vyAddComment attaches comment text to n, after any it already has.

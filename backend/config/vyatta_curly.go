@@ -263,7 +263,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			vyAttach(fr.node, pending)
 			words, pending = words[:0], pending[:0]
 			stack = append(stack, fr)
-			b.openBlock(fr.node)
+			b.runs.open(fr.node)
 			cur, top = fr.node, fr.top
 		case vyTokRBrace:
 			if len(words) > 0 {
@@ -278,7 +278,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			// A comment just before `}` belongs to no node: it is dropped.
 			pending = pending[:0]
 			stack = stack[:len(stack)-1]
-			b.closeBlock()
+			b.runs.close(&b.alloc)
 			cur, top = b.root, false
 			if len(stack) > 0 {
 				cur, top = stack[len(stack)-1].node, stack[len(stack)-1].top
@@ -349,13 +349,13 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok
 	default:
 		n.Leaf = true
 		if len(words) == 2 {
-			b.addValue(n, words[1].b)
+			b.alloc.addValue(n, words[1].b)
 		} else {
 			parts := make([]string, 0, len(words)-1)
 			for _, w := range words[1:] {
 				parts = append(parts, w.b)
 			}
-			b.addValue(n, strings.Join(parts, " "))
+			b.alloc.addValue(n, strings.Join(parts, " "))
 		}
 	}
 	vyAttach(n, pending)

@@ -117,7 +117,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		if w.end == w.start {
 			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
 		}
-		name := b.intern(p.buf[w.start:w.end])
+		name := p.str(b, w)
 		cur, _ = b.child(cur, name, path[0].line)
 		names = append(names, name)
 	}
@@ -128,23 +128,23 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		target = cur
 		if len(cur.Children) > 0 && vyAllBare(cur.Children) {
 			for _, c := range cur.Children {
-				b.addValue(cur, c.Name)
+				b.alloc.addValue(cur, c.Name)
 			}
 			b.dropChildren(cur)
 		}
-		b.addValue(cur, p.str(b, last))
+		b.alloc.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	case cur != b.root && (len(cur.Values) > 0 || vyIsSecret(cur.Name, names[:len(names)-1])):
 		// An unquoted value after a leaf that has values, or after a
 		// secret: a value, or a password would show as a node name.
 		target = cur
-		b.addValue(cur, p.str(b, last))
+		b.alloc.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	default:
 		if len(text) == 0 {
 			return names, p.errAt(last.line, last.col, "expected a name, found an empty string")
 		}
-		n, created := b.child(cur, b.intern(text), path[0].line)
+		n, created := b.child(cur, p.str(b, last), path[0].line)
 		if created {
 			n.Leaf = true
 		}

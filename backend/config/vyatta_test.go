@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,10 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hasync/hasync/internal/golden"
 	"github.com/hasync/hasync/internal/testcorpus"
 )
-
-var vyUpdate = flag.Bool("update", false, "rewrite testdata/vyatta/*.golden")
 
 // vyParse parses src or fails the test.
 func vyParse(t testing.TB, name string, src []byte) *Tree {
@@ -242,20 +240,7 @@ func TestVyattaGolden(t *testing.T) {
 		{"features.set-to-curly.golden", WriteCurly, setTree, PrintOptions{}},
 	} {
 		got := vyPrint(t, g.tree, g.write, g.o)
-		path := filepath.Join("testdata/vyatta", g.name)
-		if *vyUpdate {
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -run TestVyattaGolden -update)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs (run with -update to accept):\n%s", g.name, got)
-		}
+		golden.Check(t, filepath.Join("testdata/vyatta", g.name), string(got))
 	}
 	vyCheckRoundTrip(t, "features as set", tr, WriteSet)
 	vyCheckRoundTrip(t, "features as curly", tr, WriteCurly)

@@ -100,3 +100,95 @@ func (x *childIndex) remove(n *Node) {
 		}
 	}
 }
+
+// childIndexes holds, for one parse, the childIndex of each parent that
+// reached min children; smaller parents are scanned, which is cheaper
+// than hashing.
+type childIndexes struct {
+	min      int
+	seed     maphash.Seed
+	byParent map[*Node]*childIndex
+	// lastParent and lastIndex cache the index of the parent last looked
+	// up: consecutive lines mostly share their parent.
+	lastParent *Node
+	lastIndex  *childIndex
+}
+
+func newChildIndexes(min int) childIndexes {
+	return childIndexes{min: min, seed: maphash.MakeSeed(), byParent: make(map[*Node]*childIndex)}
+}
+
+// of returns the index of parent's children, or nil when parent is small
+// enough to scan: a parent below min children is not looked up at all.
+func (xs *childIndexes) of(parent *Node) *childIndex {
+	if parent != xs.lastParent {
+		var x *childIndex
+		if len(parent.Children) >= xs.min {
+			x = xs.byParent[parent]
+		}
+		xs.lastParent, xs.lastIndex = parent, x
+	}
+	return xs.lastIndex
+}
+
+// build indexes parent's children; of two with one name, the first is
+// found.
+func (xs *childIndexes) build(parent *Node) {
+	x := newChildIndex(xs.seed, 2*len(parent.Children))
+	for _, c := range parent.Children {
+		if old, h := x.get(c.Name); old == nil {
+			x.put(h, c)
+		}
+	}
+	xs.byParent[parent] = x
+	xs.lastParent, xs.lastIndex = parent, x
+}
+
+// drop forgets parent's index, when its children are gone.
+func (xs *childIndexes) drop(parent *Node) {
+	delete(xs.byParent, parent)
+	if parent == xs.lastParent {
+		xs.lastIndex = nil
+	}
+}
+
+// find returns the child of parent named name, or nil; x and h are for
+// added when the caller then creates the child.
+func (xs *childIndexes) find(parent *Node, name string) (n *Node, x *childIndex, h uint64) {
+	if x = xs.of(parent); x != nil {
+		n, h = x.get(name)
+		return n, x, h
+	}
+	for _, c := range parent.Children {
+		if c.Name == name {
+			return c, nil, 0
+		}
+	}
+	return nil, nil, 0
+}
+
+// added records c, just added to parent's children after find gave x and
+// h for its name: into the index, or by building one when parent has
+// reached min children.
+func (xs *childIndexes) added(parent, c *Node, x *childIndex, h uint64) {
+	switch {
+	case x != nil:
+		x.put(h, c)
+	case len(parent.Children) >= xs.min:
+		xs.build(parent)
+	}
+}
+
+// renamed records that n, a child of parent, is now named n.Name (after
+// the index's remove took it out under its old name).
+func (xs *childIndexes) renamed(parent, n *Node) {
+	if x := xs.of(parent); x != nil {
+		if old, h := x.get(n.Name); old == nil {
+			x.put(h, n)
+		}
+		return
+	}
+	if len(parent.Children) >= xs.min {
+		xs.build(parent)
+	}
+}
