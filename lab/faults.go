@@ -1,7 +1,7 @@
 package lab
 
 import (
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -10,23 +10,20 @@ import (
 // test flips a knob and the next request sees it. A nil *Faults is valid and
 // means "no faults"; every method is safe for concurrent use.
 type Faults struct {
-	mu             sync.Mutex
-	dropAfterLines int
-	dropInCommit   bool
-	delay          time.Duration
-	refuse         bool
-	failAuth       bool
-	changedHostKey bool
-	cutHRP         bool
+	dropAfterLines atomic.Int64
+	dropInCommit   atomic.Bool
+	delay          atomic.Int64 // a time.Duration
+	refuse         atomic.Bool
+	failAuth       atomic.Bool
+	changedHostKey atomic.Bool
+	cutHRP         atomic.Bool
 }
 
 // SetDropAfterLines makes every output stream started from now on (an SSH
 // exec or shell, a REST op) drop its connection after n more lines; 0 turns
 // it off. It models a link lost in the middle of a long output.
 func (f *Faults) SetDropAfterLines(n int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.dropAfterLines = n
+	f.dropAfterLines.Store(int64(n))
 }
 
 // DropAfterLines returns the knob set by SetDropAfterLines.
@@ -34,9 +31,7 @@ func (f *Faults) DropAfterLines() int {
 	if f == nil {
 		return 0
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.dropAfterLines
+	return int(f.dropAfterLines.Load())
 }
 
 // SetDropInCommit makes a commit drop the client's connection after its
@@ -44,9 +39,7 @@ func (f *Faults) DropAfterLines() int {
 // real commit does when the terminal goes away: the client must re-read to
 // learn the outcome.
 func (f *Faults) SetDropInCommit(on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.dropInCommit = on
+	f.dropInCommit.Store(on)
 }
 
 // DropInCommit returns the knob set by SetDropInCommit.
@@ -54,17 +47,13 @@ func (f *Faults) DropInCommit() bool {
 	if f == nil {
 		return false
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.dropInCommit
+	return f.dropInCommit.Load()
 }
 
 // SetDelay delays every response (SSH command, REST request) and every
 // output line by d, on top of the device's own --delay.
 func (f *Faults) SetDelay(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.delay = d
+	f.delay.Store(int64(d))
 }
 
 // Delay returns the knob set by SetDelay.
@@ -72,17 +61,13 @@ func (f *Faults) Delay() time.Duration {
 	if f == nil {
 		return 0
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.delay
+	return time.Duration(f.delay.Load())
 }
 
 // SetRefuse makes the servers close new connections at once, before any
 // protocol exchange, as a device whose service is down.
 func (f *Faults) SetRefuse(on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.refuse = on
+	f.refuse.Store(on)
 }
 
 // Refuse returns the knob set by SetRefuse.
@@ -90,16 +75,12 @@ func (f *Faults) Refuse() bool {
 	if f == nil {
 		return false
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.refuse
+	return f.refuse.Load()
 }
 
 // SetFailAuth makes every authentication fail, whatever the credentials.
 func (f *Faults) SetFailAuth(on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failAuth = on
+	f.failAuth.Store(on)
 }
 
 // FailAuth returns the knob set by SetFailAuth.
@@ -107,17 +88,13 @@ func (f *Faults) FailAuth() bool {
 	if f == nil {
 		return false
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.failAuth
+	return f.failAuth.Load()
 }
 
 // SetChangedHostKey makes the SSH server present a different host key from
 // the one in known_hosts, as a device that was replaced or re-keyed.
 func (f *Faults) SetChangedHostKey(on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.changedHostKey = on
+	f.changedHostKey.Store(on)
 }
 
 // ChangedHostKey returns the knob set by SetChangedHostKey.
@@ -125,18 +102,14 @@ func (f *Faults) ChangedHostKey() bool {
 	if f == nil {
 		return false
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.changedHostKey
+	return f.changedHostKey.Load()
 }
 
 // SetCutHRP cuts the HRP heartbeat link of a Huawei pair: both members lose
 // their peer, and commands stop replicating until the knob is turned off and
 // the link comes back.
 func (f *Faults) SetCutHRP(on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.cutHRP = on
+	f.cutHRP.Store(on)
 }
 
 // CutHRP returns the knob set by SetCutHRP.
@@ -144,7 +117,5 @@ func (f *Faults) CutHRP() bool {
 	if f == nil {
 		return false
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.cutHRP
+	return f.cutHRP.Load()
 }

@@ -41,12 +41,34 @@ func SaveConfig(name, path string, t *config.Tree, write func(io.Writer, *config
 	if err := write(&buf, t, config.PrintOptions{}); err != nil {
 		return fmt.Errorf("%s: save: %w", name, err)
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
-		return fmt.Errorf("%s: save: %w", name, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := writeFile(path, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("%s: save: %w", name, err)
 	}
 	return nil
+}
+
+// Boot returns the configuration device name starts with: the one saved at
+// path when there is one, else a copy of initial, else an empty tree of
+// family. The tree is the device's own, named after it (Source).
+func Boot(name, path string, family config.Family, initial *config.Tree, parse func(file string, src []byte) (*config.Tree, error)) (*config.Tree, error) {
+	t, found, err := LoadSaved(name, path, parse)
+	switch {
+	case err != nil:
+		return nil, err
+	case found:
+	case initial != nil:
+		t = CloneTree(initial)
+	default:
+		t = &config.Tree{Family: family, Root: &config.Node{}}
+	}
+	t.Source = name
+	return t, nil
+}
+
+// CloneTree returns a deep copy of t.
+func CloneTree(t *config.Tree) *config.Tree {
+	c := *t
+	c.Root = t.Root.Clone()
+	c.Meta = append([]string(nil), t.Meta...)
+	return &c
 }

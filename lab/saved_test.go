@@ -38,3 +38,29 @@ func TestSaveConfigAndLoadSaved(t *testing.T) {
 		t.Errorf("no path saves nothing: %v", err)
 	}
 }
+
+func TestBootPrefersSavedThenInitialThenEmpty(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev.config.boot")
+	initial, err := config.ParseVyatta("seed", []byte("system {\n    host-name seed\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Boot("dev", path, config.Vyatta, nil, config.ParseVyatta); err != nil || got.Family != config.Vyatta || len(got.Root.Children) != 0 || got.Source != "dev" {
+		t.Fatalf("no saved, no initial: %+v %v", got, err)
+	}
+	source := initial.Source
+	got, err := Boot("dev", path, config.Vyatta, initial, config.ParseVyatta)
+	if err != nil || !config.Equal(got.Root, initial.Root) || got.Source != "dev" {
+		t.Fatalf("initial: %+v %v", got, err)
+	}
+	if got.Root == initial.Root || initial.Source != source {
+		t.Error("Boot shares or changes the initial tree")
+	}
+	if err := os.WriteFile(path, []byte("system {\n    host-name saved\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err = Boot("dev", path, config.Vyatta, initial, config.ParseVyatta)
+	if n := got.Root.Lookup(config.Path{"system", "host-name"}); err != nil || n == nil || n.Values[0] != "saved" || got.Source != "dev" {
+		t.Fatalf("saved: %+v %v", got, err)
+	}
+}

@@ -283,7 +283,10 @@ func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-c
 				_ = req.Reply(true, nil)
 				go func() {
 					if d := s.o.Faults.Delay(); d > 0 {
-						time.Sleep(d)
+						select { // a client gone during the delay ends it
+						case <-ctx.Done():
+						case <-time.After(d):
+						}
 					}
 					if req.Type == "exec" {
 						done <- s.o.Handler.Exec(ctx, user, cmd, out, &crlfWriter{w: ch.Stderr(), crlf: pty})
@@ -311,7 +314,6 @@ type chanWriter struct {
 	crlf      bool
 	dropAfter int
 	lines     int
-	dropped   bool
 	timer     *time.Timer
 	err       error
 }
@@ -387,7 +389,6 @@ func (w *chanWriter) Drop() {
 }
 
 func (w *chanWriter) dropLocked() {
-	w.dropped = true
 	w.err = io.ErrClosedPipe
 	w.conn.Close()
 }

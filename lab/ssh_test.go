@@ -182,6 +182,17 @@ func TestFaultsNil(t *testing.T) {
 	if f.Refuse() || f.FailAuth() || f.ChangedHostKey() || f.DropInCommit() || f.DropAfterLines() != 0 || f.Delay() != 0 {
 		t.Error("nil Faults must mean no faults")
 	}
+	if f.CutHRP() {
+		t.Error("nil Faults must not cut HRP")
+	}
+	f = &Faults{}
+	f.SetDropAfterLines(3)
+	f.SetDelay(time.Second)
+	f.SetRefuse(true)
+	f.SetCutHRP(true)
+	if f.DropAfterLines() != 3 || f.Delay() != time.Second || !f.Refuse() || !f.CutHRP() || f.FailAuth() {
+		t.Error("a knob does not read back as set")
+	}
 }
 
 func TestStateFiles(t *testing.T) {

@@ -98,7 +98,7 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 		}
 	case "edit":
 		p := at(args)
-		if s.Candidate().Root.Lookup(config.Path(p)) == nil {
+		if !s.Has(p) {
 			out((&PathError{Path: p, Msg: "is not valid"}).Error())
 			return
 		}
@@ -351,7 +351,7 @@ func (d *Device) registerBuiltinOps() {
 			return &UnknownCommandError{Words: append([]string{"show", "configuration"}, args...)}
 		}
 		var buf bytes.Buffer
-		if err := config.Write(&buf, d.Running(), f, config.PrintOptions{}); err != nil {
+		if err := config.Write(&buf, d.snapshot(), f, config.PrintOptions{}); err != nil {
 			return err
 		}
 		return streamLines(ctx, buf.Bytes(), out)
@@ -375,7 +375,7 @@ func (d *Device) registerBuiltinOps() {
 		return nil
 	}
 	d.ops["show vrrp"] = func(ctx context.Context, args []string, out func(string)) error {
-		emitText(out, vrrpTable(d.Running().Root))
+		emitText(out, vrrpTable(d.snapshot().Root))
 		return nil
 	}
 	d.ops["show log"] = func(ctx context.Context, args []string, out func(string)) error {

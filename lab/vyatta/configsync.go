@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -199,38 +200,46 @@ func syncOneLine(s string) string {
 // session: read, set/delete, commit, save. It returns the number of
 // commands sent. A failure before the commit leaves the remote unchanged:
 // the session is deleted on every path.
-func (c *ConfigSync) push(ctx context.Context, running *config.Tree, t syncTarget) (int, error) {
+func (c *ConfigSync) push(ctx context.Context, running *config.Tree, t syncTarget) (n int, err error) {
+	err = c.inSession(ctx, running, t, func(ctx context.Context, cl *restClient, id string, cmds []syncCmd) error {
+		if len(cmds) == 0 {
+			return nil
+		}
+		for _, cmd := range cmds {
+			if err := cl.apply(ctx, id, cmd); err != nil {
+				return err
+			}
+		}
+		if _, err := cl.call(ctx, http.MethodPost, id+"/commit"); err != nil {
+			return err
+		}
+		n = len(cmds)
+		_, err := cl.call(ctx, http.MethodPost, id+"/save")
+		return err
+	})
+	return n, err
+}
+
+// inSession opens a REST session on t's remote router, reads its
+// configuration and gives fn what a sync of running would send, all within
+// the sync timeout. The session is deleted on every path.
+func (c *ConfigSync) inSession(ctx context.Context, running *config.Tree, t syncTarget, fn func(ctx context.Context, cl *restClient, id string, cmds []syncCmd) error) error {
 	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
 	cl, err := c.client(t)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	id, err := cl.open(ctx)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer cl.end(id)
 	remote, err := cl.running(ctx, id)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	cmds := syncPlan(t.m, running.Root, remote.Root)
-	if len(cmds) == 0 {
-		return 0, nil
-	}
-	for _, cmd := range cmds {
-		if err := cl.apply(ctx, id, cmd); err != nil {
-			return 0, err
-		}
-	}
-	if _, err := cl.call(ctx, http.MethodPost, id+"/commit"); err != nil {
-		return 0, err
-	}
-	if _, err := cl.call(ctx, http.MethodPost, id+"/save"); err != nil {
-		return len(cmds), err
-	}
-	return len(cmds), nil
+	return fn(ctx, cl, id, syncPlan(t.m, running.Root, remote.Root))
 }
 
 func (c *ConfigSync) client(t syncTarget) (*restClient, error) {
@@ -244,17 +253,23 @@ func (c *ConfigSync) client(t syncTarget) (*restClient, error) {
 	return &restClient{base: strings.TrimSuffix(base, "/"), user: t.remote.Username, password: t.password, http: c.http}, nil
 }
 
+// configured returns the running configuration and its remote routers,
+// telling out when there are none.
+func (c *ConfigSync) configured(out func(string)) (*config.Tree, []syncTarget, error) {
+	running := c.d.snapshot()
+	ts, err := syncTargets(running)
+	if err == nil && len(ts) == 0 {
+		out("config-sync is not configured")
+	}
+	return running, ts, err
+}
+
 // Difference prints, per remote router, the commands a sync would send
 // now; `show config-sync difference`.
 func (c *ConfigSync) Difference(ctx context.Context, out func(string)) error {
-	running := c.d.Running()
-	ts, err := syncTargets(running)
+	running, ts, err := c.configured(out)
 	if err != nil {
 		return err
-	}
-	if len(ts) == 0 {
-		out("config-sync is not configured")
-		return nil
 	}
 	for _, t := range ts {
 		head := fmt.Sprintf("remote-router %s (sync-map %s)", t.remote.Address, t.remote.SyncMap)
@@ -276,36 +291,20 @@ func (c *ConfigSync) Difference(ctx context.Context, out func(string)) error {
 
 // plan reads the remote and returns what a sync would send, without
 // changing anything.
-func (c *ConfigSync) plan(ctx context.Context, running *config.Tree, t syncTarget) ([]syncCmd, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
-	defer cancel()
-	cl, err := c.client(t)
-	if err != nil {
-		return nil, err
-	}
-	id, err := cl.open(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer cl.end(id)
-	remote, err := cl.running(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return syncPlan(t.m, running.Root, remote.Root), nil
+func (c *ConfigSync) plan(ctx context.Context, running *config.Tree, t syncTarget) (cmds []syncCmd, err error) {
+	err = c.inSession(ctx, running, t, func(_ context.Context, _ *restClient, _ string, plan []syncCmd) error {
+		cmds = plan
+		return nil
+	})
+	return cmds, err
 }
 
 // Status prints, per remote router, the sync-map, the last push and
 // whether the remote is in sync now; `show config-sync status`.
 func (c *ConfigSync) Status(ctx context.Context, out func(string)) error {
-	running := c.d.Running()
-	ts, err := syncTargets(running)
+	running, ts, err := c.configured(out)
 	if err != nil {
 		return err
-	}
-	if len(ts) == 0 {
-		out("config-sync is not configured")
-		return nil
 	}
 	for _, t := range ts {
 		addr := t.remote.Address
@@ -404,7 +403,7 @@ func syncPlanValues(p config.Path, l, r *config.Node, cmds *[]syncCmd) {
 	if r != nil {
 		rv = r.Values
 	}
-	if syncEqualValues(l.Values, rv) {
+	if slices.Equal(l.Values, rv) {
 		if r == nil && len(l.Children) == 0 {
 			// A valueless leaf or an empty node only local has.
 			*cmds = append(*cmds, syncCmd{Path: p})
@@ -438,11 +437,13 @@ func syncAllInScope(m *syncmap.Map, p config.Path, n *config.Node) bool {
 	return ok
 }
 
+// syncChild finds a child of n, which may be nil, by binary search: both
+// trees keep Vyatta's natural order (see findChild).
 func syncChild(n *config.Node, name string) *config.Node {
 	if n == nil {
 		return nil
 	}
-	return n.Child(name)
+	return findChild(n, name)
 }
 
 // syncChildNames is the union of both nodes' children names, in natural order.
@@ -462,18 +463,6 @@ func syncChildNames(a, b *config.Node) []string {
 	}
 	sort.SliceStable(names, func(i, j int) bool { return config.NaturalLess(names[i], names[j]) })
 	return names
-}
-
-func syncEqualValues(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // restClient speaks the Vyatta REST API of a remote router.

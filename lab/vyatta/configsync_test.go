@@ -412,3 +412,16 @@ func TestConfigSyncUnknownRemote(t *testing.T) {
 		t.Fatalf("output:\n%s", strings.Join(out, "\n"))
 	}
 }
+
+func TestConfigSyncNotConfigured(t *testing.T) {
+	d, err := New(Options{Name: "vra-a"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	EnableConfigSync(d, SyncOptions{})
+	for _, cmd := range []string{"show config-sync difference", "show config-sync status"} {
+		if got := syncOp(t, d, cmd); got != "config-sync is not configured\n" {
+			t.Errorf("%s on a router without remote routers: %q", cmd, got)
+		}
+	}
+}

@@ -111,7 +111,6 @@ type Device struct {
 
 	mu      sync.Mutex
 	running *config.Tree
-	gen     uint64 // bumped on every change of running
 	hook    CommitHook
 	ops     map[string]OpFunc
 	log     *lab.LogHub
@@ -137,17 +136,11 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 		o.ConfirmUnit = time.Minute
 	}
 	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(256, 200), booted: time.Now()}
-	t := initial
-	if saved, found, err := lab.LoadSaved(o.Name, d.bootPath(), config.ParseVyatta); err != nil {
+	t, err := lab.Boot(o.Name, d.bootPath(), config.Vyatta, initial, config.ParseVyatta)
+	if err != nil {
 		return nil, err
-	} else if found {
-		t = saved
 	}
-	if t == nil {
-		t = &config.Tree{Family: config.Vyatta, Root: &config.Node{}}
-	}
-	d.running = cloneTree(t)
-	d.running.Source = o.Name
+	d.running = t
 	d.registerBuiltinOps()
 	return d, nil
 }
@@ -165,10 +158,15 @@ func (d *Device) Password() string { return d.o.Password }
 func (d *Device) Faults() *lab.Faults { return d.o.Faults }
 
 // Running returns a clone of the running configuration.
-func (d *Device) Running() *config.Tree {
+func (d *Device) Running() *config.Tree { return lab.CloneTree(d.snapshot()) }
+
+// snapshot returns the running configuration itself, for reading only. A
+// commit or revert installs a new tree and never edits the one it replaces,
+// so the snapshot stays as it was without the lock or a copy.
+func (d *Device) snapshot() *config.Tree {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return cloneTree(d.running)
+	return d.running
 }
 
 // SetCommitHook installs the hook run after each successful commit
@@ -189,7 +187,7 @@ func (d *Device) bootPath() string {
 // Save writes the running configuration to StateDir/<name>.config.boot
 // (atomically, so a crash never leaves half a file).
 func (d *Device) Save() error {
-	return lab.SaveConfig(d.o.Name, d.bootPath(), d.Running(), config.WriteCurly)
+	return lab.SaveConfig(d.o.Name, d.bootPath(), d.snapshot(), config.WriteCurly)
 }
 
 // Log appends a line to the device log; `monitor log` streams it and
@@ -261,10 +259,15 @@ type Session struct {
 
 // NewSession starts a configuration session for user.
 func (d *Device) NewSession(user string) *Session {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return &Session{d: d, user: user, base: cloneTree(d.running), cand: cloneTree(d.running)}
+	s := &Session{d: d, user: user}
+	s.reset(d.snapshot())
+	return s
 }
+
+// reset starts the session afresh on run, a running configuration: the
+// base shares it (a running tree is never edited, see snapshot), the
+// candidate is a copy to edit.
+func (s *Session) reset(run *config.Tree) { s.base, s.cand = run, lab.CloneTree(run) }
 
 // Device returns the device the session edits.
 func (s *Session) Device() *Device { return s.d }
@@ -273,7 +276,14 @@ func (s *Session) Device() *Device { return s.d }
 func (s *Session) Candidate() *config.Tree {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return cloneTree(s.cand)
+	return lab.CloneTree(s.cand)
+}
+
+// Has reports whether the candidate holds the path words.
+func (s *Session) Has(words []string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cand.Root.Lookup(config.Path(words)) != nil
 }
 
 // Set sets a path in the candidate: words are path words, the last one a
@@ -334,10 +344,10 @@ func (s *Session) Changed() bool {
 // Discard drops the candidate's changes and takes the current running
 // configuration.
 func (s *Session) Discard() {
-	run := s.d.Running()
+	run := s.d.snapshot()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.base, s.cand = run, cloneTree(run)
+	s.reset(run)
 }
 
 // Commit applies the candidate. When another session committed since this
@@ -384,9 +394,9 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 		return err
 	}
 	if config.Equal(next, d.running.Root) {
-		run := cloneTree(d.running)
+		run := d.running
 		d.mu.Unlock()
-		s.base, s.cand = run, cloneTree(run)
+		s.reset(run)
 		out(ErrNoChanges.Error())
 		return nil
 	}
@@ -396,15 +406,14 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 	}
 	previous := d.running
 	d.running = &config.Tree{Family: config.Vyatta, Root: next, Meta: previous.Meta, Source: previous.Source}
-	d.gen++
-	run := cloneTree(d.running)
+	run := d.running
 	if confirmMinutes > 0 {
 		d.armConfirmLocked(previous, confirmMinutes)
 	}
 	hook := d.hook
 	d.mu.Unlock()
 
-	s.base, s.cand = run, cloneTree(run)
+	s.reset(run)
 	for _, sub := range changedSubsystems(previous.Root, run.Root) {
 		out(fmt.Sprintf("[ %s ]", strings.Join(sub, " ")))
 	}
@@ -413,7 +422,7 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 		out(fmt.Sprintf("Initialized commit-confirm; %d minutes to confirm before revert", confirmMinutes))
 	}
 	if hook != nil {
-		hook(ctx, cloneTree(run), out)
+		hook(ctx, lab.CloneTree(run), out)
 	}
 	return nil
 }
@@ -436,9 +445,8 @@ func (d *Device) revert(pc *pendingConfirm) {
 		return
 	}
 	d.confirm = nil
-	d.running = cloneTree(pc.previous)
-	d.gen++
-	run := cloneTree(d.running)
+	d.running = lab.CloneTree(pc.previous)
+	run := lab.CloneTree(d.running)
 	hook := d.hook
 	d.mu.Unlock()
 	d.Log("commit-confirm: not confirmed in time, reverting to the previous configuration")
@@ -485,13 +493,6 @@ func priority(top string) int {
 // Tree editing. Trees here are word trees as backend/config builds them:
 // every path word is a node, tag values are children of the tag node, and a
 // leaf holds its values.
-
-func cloneTree(t *config.Tree) *config.Tree {
-	c := *t
-	c.Root = t.Root.Clone()
-	c.Meta = append([]string(nil), t.Meta...)
-	return &c
-}
 
 // insertChild adds c to n keeping the natural order of the Vyatta family.
 func insertChild(n, c *config.Node) {

@@ -3,13 +3,13 @@ package vyatta
 import (
 	"context"
 	"errors"
-	"github.com/hasync/hasync/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/internal/golden"
 )
 
 // devNew makes a device seeded from set commands.
@@ -442,4 +442,20 @@ func TestCommitStreams(t *testing.T) {
 func devGolden(t *testing.T, name, got string) {
 	t.Helper()
 	golden.Check(t, filepath.Join("testdata", name), got)
+}
+
+func TestCLIEditLevel(t *testing.T) {
+	c := devNew(t, Options{}, "set system host-name vra-a").NewCLI("vyatta")
+	ctx := context.Background()
+	c.Execute(ctx, "configure", func(string) {})
+	var out []string
+	c.Execute(ctx, "edit interfaces", func(l string) { out = append(out, l) })
+	if len(out) != 1 || !strings.Contains(out[0], "is not valid") || c.Prompt() != "[edit]\nvyatta@vra-a# " {
+		t.Errorf("edit of a missing path: %q, prompt %q", out, c.Prompt())
+	}
+	out = nil
+	c.Execute(ctx, "edit system", func(l string) { out = append(out, l) })
+	if len(out) != 0 || c.Prompt() != "[edit system]\nvyatta@vra-a# " {
+		t.Errorf("edit of a present path: %q, prompt %q", out, c.Prompt())
+	}
 }

@@ -79,39 +79,24 @@ func TestSSHInteractiveConfigure(t *testing.T) {
 	p := vysshPair(t, PairOptions{})
 	sh := labtest.OpenShell(t, vysshDial(t, p, p.B))
 	sh.Expect("vyatta@vra-b:~$ ")
-	sh.Line("configure")
-	sh.Expect("[edit]\r\nvyatta@vra-b# ")
-	sh.Line("set interfaces dataplane dp0s0 description 'HA link to vra-a'")
-	sh.Expect("vyatta@vra-b# ")
-	sh.Line("set foo bar")
-	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "Configuration path: [foo bar] is not valid\r\nSet failed") {
-		t.Errorf("set error:\n%s", got)
+	sh.Run("configure", "[edit]\r\nvyatta@vra-b# ")
+	// Each line typed in configuration mode, and what its output before the
+	// next prompt must hold.
+	for _, step := range []struct{ line, want string }{
+		{"set interfaces dataplane dp0s0 description 'HA link to vra-a'", ""},
+		{"set foo bar", "Configuration path: [foo bar] is not valid\r\nSet failed"},
+		{"compare", "[interfaces dataplane dp0s0]\r\n- description \"HA link\"\r\n+ description \"HA link to vra-a\""},
+		{"exit", "Cannot exit: configuration modified.\r\nUse 'exit discard' to discard the changes and exit."},
+		{"commit", "[ interfaces dataplane ]"},
+		{"commit", "No configuration changes to commit"},
+		{"set interfaces dataplane dp0s0 address 192.168.1/30", ""},
+		{"commit", "[ interfaces dataplane dp0s0 address 192.168.1/30 ]\r\nError: 192.168.1/30 is not a valid IP host\r\n\r\n[[interfaces dataplane dp0s0]] failed\r\nCommit failed"},
+	} {
+		if got := sh.Run(step.line, "vyatta@vra-b# "); !strings.Contains(got, step.want) {
+			t.Errorf("%s: want %q in:\n%s", step.line, step.want, got)
+		}
 	}
-	sh.Line("compare")
-	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "[interfaces dataplane dp0s0]\r\n- description \"HA link\"\r\n+ description \"HA link to vra-a\"") {
-		t.Errorf("compare:\n%s", got)
-	}
-	sh.Line("exit")
-	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "Cannot exit: configuration modified.\r\nUse 'exit discard' to discard the changes and exit.") {
-		t.Errorf("exit with changes:\n%s", got)
-	}
-	sh.Line("commit")
-	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "[ interfaces dataplane ]") {
-		t.Errorf("commit output:\n%s", got)
-	}
-	sh.Line("commit")
-	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, "No configuration changes to commit") {
-		t.Errorf("empty commit:\n%s", got)
-	}
-	sh.Line("set interfaces dataplane dp0s0 address 192.168.1/30")
-	sh.Expect("vyatta@vra-b# ")
-	sh.Line("commit")
-	want := "[ interfaces dataplane dp0s0 address 192.168.1/30 ]\r\nError: 192.168.1/30 is not a valid IP host\r\n\r\n[[interfaces dataplane dp0s0]] failed\r\nCommit failed"
-	if got := sh.Expect("vyatta@vra-b# "); !strings.Contains(got, want) {
-		t.Errorf("failed commit:\n%s", got)
-	}
-	sh.Line("exit discard")
-	sh.Expect("vyatta@vra-b:~$ ")
+	sh.Run("exit discard", "vyatta@vra-b:~$ ")
 	sh.Line("exit")
 	<-sh.Done()
 	if got := p.B.Device.Running().Root.Lookup(config.Path(strings.Fields("interfaces dataplane dp0s0 description"))); got == nil || got.Values[0] != "HA link to vra-a" {
@@ -192,10 +177,8 @@ func TestSSHFaults(t *testing.T) {
 		defer f.SetDropInCommit(false)
 		sh := labtest.OpenShell(t, vysshDial(t, p, p.A))
 		sh.Expect(":~$ ")
-		sh.Line("configure")
-		sh.Expect("# ")
-		sh.Line("set interfaces dataplane dp0s0 description dropped")
-		sh.Expect("# ")
+		sh.Run("configure", "# ")
+		sh.Run("set interfaces dataplane dp0s0 description dropped", "# ")
 		sh.Line("commit")
 		select {
 		case <-sh.Done():
@@ -269,12 +252,9 @@ func TestSSHConfigSync(t *testing.T) {
 
 	sh := labtest.OpenShell(t, ca)
 	sh.Expect(":~$ ")
-	sh.Line("configure")
-	sh.Expect("# ")
-	sh.Line("set security firewall name WAN-IN rule 20 action accept")
-	sh.Expect("# ")
-	sh.Line("commit")
-	got := sh.Expect("vyatta@vra-a# ")
+	sh.Run("configure", "# ")
+	sh.Run("set security firewall name WAN-IN rule 20 action accept", "# ")
+	got := sh.Run("commit", "vyatta@vra-a# ")
 	if !strings.Contains(got, "syncing configuration to remote-router 10.0.0.2 ..") {
 		t.Errorf("commit output lacks the sync line:\n%s", got)
 	}
@@ -285,12 +265,9 @@ func TestSSHConfigSync(t *testing.T) {
 		t.Error("the commit on vra-a did not reach vra-b")
 	}
 
-	sh.Line("set service nat source rule 999 outbound-interface dp0s1")
-	sh.Expect("# ")
-	sh.Line("set service nat source rule 999 translation address masquerade")
-	sh.Expect("# ")
-	sh.Line("commit")
-	got = sh.Expect("vyatta@vra-a# ")
+	sh.Run("set service nat source rule 999 outbound-interface dp0s1", "# ")
+	sh.Run("set service nat source rule 999 translation address masquerade", "# ")
+	got = sh.Run("commit", "vyatta@vra-a# ")
 	if !strings.Contains(got, "config-sync error 10.0.0.2:") || !strings.Contains(got, "refused") {
 		t.Errorf("commit output lacks vra-b's refusal:\n%s", got)
 	}
@@ -389,8 +366,7 @@ func TestSSHMonitorLogInterrupt(t *testing.T) {
 	sh.Send("\x03")
 	sh.Expect("^C")
 	sh.Expect("vyatta@vra-a:~$ ")
-	sh.Line("show version")
-	if got := sh.Expect("vyatta@vra-a:~$ "); !strings.Contains(got, "Hostname:         vra-a") {
+	if got := sh.Run("show version", "vyatta@vra-a:~$ "); !strings.Contains(got, "Hostname:         vra-a") {
 		t.Errorf("the shell does not work after ^C:\n%s", got)
 	}
 }
