@@ -48,9 +48,9 @@ type HRP interface {
 	// Prefix is "HRP_M", "HRP_S", or "" when HRP is not running.
 	Prefix() string
 	// Intercept is called by the CLI before Apply for every configuration
-	// command a user types. refuse != nil: the CLI prints it and applies
-	// nothing. replicated: the CLI echoes " (+B)" after applying the
-	// command and calls Replicate.
+	// command a user types, with its abbreviations expanded. refuse != nil:
+	// the CLI prints it and applies nothing. replicated: the CLI echoes
+	// " (+B)" after applying the command and calls Replicate.
 	Intercept(view []string, line string) (replicated bool, refuse error)
 	Replicate(view []string, line string)
 }
@@ -97,17 +97,11 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 		o.User = "admin"
 	}
 	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(64, 0), booted: time.Now()}
-	t := initial
-	if saved, found, err := lab.LoadSaved(o.Name, d.cfgPath(), config.ParseVRP); err != nil {
+	t, err := lab.Boot(o.Name, d.cfgPath(), config.Huawei, initial, config.ParseVRP)
+	if err != nil {
 		return nil, err
-	} else if found {
-		t = saved
 	}
-	if t == nil {
-		t = &config.Tree{Family: config.Huawei, Root: &config.Node{}}
-	}
-	d.running = cloneTree(t)
-	d.running.Source = o.Name
+	d.running = t
 	if o.Sessions > 0 {
 		d.sessions = SeedSessions(o.Sessions)
 	}
@@ -124,7 +118,16 @@ func (d *Device) Faults() *lab.Faults { return d.o.Faults }
 func (d *Device) Running() *config.Tree {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return cloneTree(d.running)
+	return lab.CloneTree(d.running)
+}
+
+// withRunning calls fn with the running configuration itself, under the
+// device lock, for readers on the command path that need a few nodes and
+// not a clone. fn must not keep the tree nor call the device.
+func (d *Device) withRunning(fn func(*config.Tree)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fn(d.running)
 }
 
 // SetRunning replaces the running configuration (tests, and HRP when it
@@ -132,7 +135,7 @@ func (d *Device) Running() *config.Tree {
 func (d *Device) SetRunning(t *config.Tree) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.running = cloneTree(t)
+	d.running = lab.CloneTree(t)
 	d.running.Source = d.o.Name
 }
 
@@ -617,13 +620,6 @@ func moveRule(policy *config.Node, words []string) error {
 	}
 	policy.Children = append(rest[:at:at], append([]*config.Node{rule}, rest[at:]...)...)
 	return nil
-}
-
-func cloneTree(t *config.Tree) *config.Tree {
-	c := *t
-	c.Root = t.Root.Clone()
-	c.Meta = append([]string(nil), t.Meta...)
-	return &c
 }
 
 // paced writes each line after the configured delay, so streaming shows;

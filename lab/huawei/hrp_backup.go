@@ -63,10 +63,7 @@ type hrpPlanner struct {
 }
 
 // covered reports whether HRP backs up the active's node n.
-func (p *hrpPlanner) covered(view []string, n *config.Node) bool {
-	if len(view) == 0 && hrpIsLocalLine(n.Name) {
-		return false
-	}
+func (p *hrpPlanner) covered(n *config.Node) bool {
 	return p.scope[n].Scope == syncmap.InScope
 }
 
@@ -74,7 +71,7 @@ func (p *hrpPlanner) covered(view []string, n *config.Node) bool {
 // holds and s lacks.
 func (p *hrpPlanner) merge(view []string, path config.Path, a, s *config.Node) {
 	for _, ac := range a.Children {
-		if !p.covered(view, ac) {
+		if !p.covered(ac) {
 			continue
 		}
 		cp := path.Append(ac.Name)
@@ -124,7 +121,7 @@ func (p *hrpPlanner) scopedClone(view []string, n *config.Node) *config.Node {
 	c.Line = 0
 	cv := hrpAppend(view, n.Name)
 	for _, ch := range n.Children {
-		if p.covered(cv, ch) {
+		if p.covered(ch) {
 			c.Children = append(c.Children, p.scopedClone(cv, ch))
 		}
 	}
@@ -156,14 +153,6 @@ func hrpLine(name, value string) string {
 // hrpAppend returns view+name without sharing view's array.
 func hrpAppend(view []string, name string) []string {
 	return append(slices.Clone(view), name)
-}
-
-// hrpIsLocalLine reports whether a top-level command configures HRP itself
-// (`hrp interface ... remote ...`, `hrp standby-device`, `hrp adjust ...`,
-// `hrp auto-sync ...`, `hrp standby config enable`): each member keeps its
-// own, so HRP neither replicates nor backs them up.
-func hrpIsLocalLine(line string) bool {
-	return line == "hrp" || strings.HasPrefix(line, "hrp ")
 }
 
 // hrpMultiValue reports whether the command key name, inside a parent

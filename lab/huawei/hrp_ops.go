@@ -16,32 +16,50 @@ import (
 // commands a user types, and the operational commands.
 
 // Prefix is HRP_M on the configuration-active member, HRP_S on the
-// standby, and "" once `undo hrp enable` turned HRP off.
+// standby, and "" once `undo hrp enable` turned HRP off. The prompt asks
+// for it before every command, so it reads the running configuration in
+// place instead of cloning it.
 func (m *hrpMember) Prefix() string {
-	if m.d.Running().Root.Child("hrp enable") == nil {
+	var enabled bool
+	m.d.withRunning(func(running *config.Tree) { enabled = hrpEnabled(running) })
+	switch {
+	case !enabled:
 		return ""
-	}
-	if m.role == hrpStandby {
+	case m.role == hrpStandby:
 		return "HRP_S"
 	}
 	return "HRP_M"
 }
 
 // Intercept decides what becomes of a configuration command typed on this
-// member: with HRP disabled (`undo hrp enable`) or for a command HRP does
-// not cover, it is local; a covered one is refused
-// on the standby (unless `hrp standby config enable`) and replicated while
-// the link is up and configuration auto-sync is on.
+// member (line canonical, as the CLI passes it): with HRP disabled (`undo
+// hrp enable`) or for a command HRP does not cover, it is local; a covered
+// one is refused on the standby (unless `hrp standby config enable`) and
+// replicated while the link is up and configuration auto-sync is on.
 func (m *hrpMember) Intercept(view []string, line string) (replicated bool, refuse error) {
-	running := m.d.Running()
-	if running.Root.Child("hrp enable") == nil || !hrpCovers(running, view, m.canonical(view, line)) {
+	var covered bool
+	var flags hrpFlags
+	m.d.withRunning(func(running *config.Tree) {
+		if covered = hrpEnabled(running) && hrpCovers(running, view, line); covered {
+			flags = hrpFlagsOf(running)
+		}
+	})
+	if !covered {
 		return false, nil
 	}
-	flags := hrpFlagsOf(running)
 	if m.role == hrpStandby && !flags.standbyConfig {
 		return false, ErrHRPStandby
 	}
 	return flags.autoSyncConfig && m.link() != nil, nil
+}
+
+func hrpEnabled(running *config.Tree) bool { return running.Root.Child("hrp enable") != nil }
+
+// flags reads the member's HRP switches.
+func (m *hrpMember) flags() hrpFlags {
+	var f hrpFlags
+	m.d.withRunning(func(running *config.Tree) { f = hrpFlagsOf(running) })
+	return f
 }
 
 // Replicate sends a command the CLI applied to the peer. A link that went
@@ -53,30 +71,16 @@ func (m *hrpMember) Replicate(view []string, line string) {
 	}
 }
 
-// canonical expands the abbreviations of line, so that `sysn X` is known
-// for the `sysname X` it is. A line the device cannot resolve is returned
-// as typed: Apply refuses it anyway.
-func (m *hrpMember) canonical(view []string, line string) string {
-	kind, err := m.d.viewKind(view)
-	if err != nil {
-		return line
-	}
-	r, err := m.d.resolve(kind, line)
-	if err != nil {
-		return line
-	}
-	return r.line
-}
-
 // hrpCovers reports whether HRP replicates line typed in view, given the
-// member's running configuration: what syncmap.HRP puts in scope, minus
-// the local `hrp` lines. An undo is covered as the command it removes.
+// member's running configuration: what syncmap.HRP puts in scope (which
+// protects HRP's own `hrp` lines). An undo is covered as the command it
+// removes.
 func hrpCovers(running *config.Tree, view []string, line string) bool {
 	line = strings.TrimSpace(line)
 	if rest, ok := strings.CutPrefix(line, "undo "); ok {
 		line = strings.TrimSpace(rest)
 	}
-	if line == "" || (len(view) == 0 && hrpIsLocalLine(line)) {
+	if line == "" {
 		return false
 	}
 	p := append(config.Path(append([]string(nil), view...)), line)
@@ -135,7 +139,6 @@ func (m *hrpMember) displayState(_ context.Context, args []string, out io.Writer
 	case len(args) > 1:
 		return &argError{i: 1, reason: ReasonUnrecognized}
 	}
-	running := m.d.Running()
 	m.mu.Lock()
 	up, core, changedAt, last, peerPrio := m.up, m.coreState, m.changedAt, m.lastChange, m.peerPriority
 	m.mu.Unlock()
@@ -160,7 +163,7 @@ func (m *hrpMember) displayState(_ context.Context, args []string, out io.Writer
 		fmt.Fprintf(&b, " Last state change information: %s\n", last)
 	}
 	if verbose {
-		f := hrpFlagsOf(running)
+		f := m.flags()
 		rows := [][2]string{
 			{"hello interval", fmt.Sprintf("%dms", m.l.o.Heartbeat.Milliseconds())},
 			{"preempt", "60s"},
@@ -201,8 +204,7 @@ func (m *hrpMember) displayInterface(_ context.Context, args []string, out io.Wr
 	if len(args) > 0 {
 		return &argError{i: 0, reason: ReasonUnrecognized}
 	}
-	f := hrpFlagsOf(m.d.Running())
-	_, err := fmt.Fprintf(out, " %s : %s\n", f.iface, m.ifaceState(m.isUp()))
+	_, err := fmt.Fprintf(out, " %s : %s\n", m.flags().iface, m.ifaceState(m.isUp()))
 	return err
 }
 
@@ -211,39 +213,67 @@ func (m *hrpMember) displayInterface(_ context.Context, args []string, out io.Wr
 // standby adds what it lacks (PlanHRPBackup). Like the device, it prints
 // nothing when it is done.
 func (m *hrpMember) syncConfig(ctx context.Context, args []string, _ io.Writer) error {
-	if len(args) > 0 {
-		return &argError{i: 0, reason: ReasonUnrecognized}
+	hc, err := m.activeLink(args)
+	if err != nil {
+		return err
 	}
-	if m.role == hrpStandby {
-		return ErrHRPStandby
-	}
-	hc := m.link()
-	if hc == nil {
-		return ErrHRPPeerDown
-	}
-	var text strings.Builder
-	if err := config.WriteVRP(&text, m.d.Running(), config.PrintOptions{}); err != nil {
+	text, err := m.configText()
+	if err != nil {
 		return err
 	}
 	chunk := max(m.l.o.BytesPerSecond/20, 512)
-	s := text.String()
-	for len(s) > 0 {
-		n := min(chunk, len(s))
-		if i := strings.LastIndexByte(s[:n], '\n'); i >= 0 && n < len(s) {
+	for len(text) > 0 {
+		n := min(chunk, len(text))
+		if i := strings.LastIndexByte(text[:n], '\n'); i >= 0 && n < len(text) {
 			n = i + 1
 		}
 		if err := hrpSleep(ctx, time.Duration(n)*time.Second/time.Duration(m.l.o.BytesPerSecond)); err != nil {
 			return err
 		}
-		if err := hc.send(hrpMsg{Type: hrpConfigChunk, Text: s[:n]}); err != nil {
+		if err := hc.send(hrpMsg{Type: hrpConfigChunk, Text: text[:n]}); err != nil {
 			return ErrHRPPeerDown
 		}
-		s = s[n:]
+		text = text[n:]
 	}
 	if err := hc.send(hrpMsg{Type: hrpConfigEnd}); err != nil {
 		return ErrHRPPeerDown
 	}
 	return nil
+}
+
+// activeLink checks that an argument-less sync command runs on the active
+// member with the peer heard, and returns the link to send on.
+func (m *hrpMember) activeLink(args []string) (*hrpConn, error) {
+	switch {
+	case len(args) > 0:
+		return nil, &argError{i: 0, reason: ReasonUnrecognized}
+	case m.role == hrpStandby:
+		return nil, ErrHRPStandby
+	}
+	hc := m.link()
+	if hc == nil {
+		return nil, ErrHRPPeerDown
+	}
+	return hc, nil
+}
+
+// configText prints the member's running configuration for the peer.
+func (m *hrpMember) configText() (string, error) {
+	var b strings.Builder
+	err := config.WriteVRP(&b, m.d.Running(), config.PrintOptions{})
+	return b.String(), err
+}
+
+// localSessions are the member's own sessions, without the copies of the
+// peer's.
+func (m *hrpMember) localSessions() []Session {
+	var local []Session
+	for _, s := range m.d.Sessions() {
+		if !s.Remote {
+			local = append(local, s)
+		}
+	}
+	return local
 }
 
 func hrpSleep(ctx context.Context, d time.Duration) error {
@@ -276,23 +306,11 @@ func (m *hrpMember) applyBatch(text string) {
 // syncSessions is `hrp sync connection-status`: the active's own sessions
 // are copied to the standby, where they carry Remote.
 func (m *hrpMember) syncSessions(_ context.Context, args []string, _ io.Writer) error {
-	if len(args) > 0 {
-		return &argError{i: 0, reason: ReasonUnrecognized}
+	hc, err := m.activeLink(args)
+	if err != nil {
+		return err
 	}
-	if m.role == hrpStandby {
-		return ErrHRPStandby
-	}
-	hc := m.link()
-	if hc == nil {
-		return ErrHRPPeerDown
-	}
-	var local []Session
-	for _, s := range m.d.Sessions() {
-		if !s.Remote {
-			local = append(local, s)
-		}
-	}
-	if err := hc.send(hrpMsg{Type: hrpSessions, Sessions: local}); err != nil {
+	if err := hc.send(hrpMsg{Type: hrpSessions, Sessions: m.localSessions()}); err != nil {
 		return ErrHRPPeerDown
 	}
 	return nil
@@ -301,12 +319,7 @@ func (m *hrpMember) syncSessions(_ context.Context, args []string, _ io.Writer) 
 // setRemoteSessions replaces the copies of the peer's sessions, keeping
 // this member's own.
 func (m *hrpMember) setRemoteSessions(peer []Session) {
-	var table []Session
-	for _, s := range m.d.Sessions() {
-		if !s.Remote {
-			table = append(table, s)
-		}
-	}
+	table := m.localSessions()
 	for _, s := range peer {
 		s.Remote = true
 		table = append(table, s)
@@ -351,14 +364,14 @@ func (m *hrpMember) startCheck(_ context.Context, args []string, _ io.Writer) er
 	if hc == nil {
 		return ErrHRPPeerDown
 	}
-	var text strings.Builder
-	if err := config.WriteVRP(&text, m.d.Running(), config.PrintOptions{}); err != nil {
+	text, err := m.configText()
+	if err != nil {
 		return err
 	}
 	m.mu.Lock()
 	m.check, m.checkStarted = nil, time.Now()
 	m.mu.Unlock()
-	if err := hc.send(hrpMsg{Type: hrpCheck, Text: text.String()}); err != nil {
+	if err := hc.send(hrpMsg{Type: hrpCheck, Text: text}); err != nil {
 		return ErrHRPPeerDown
 	}
 	return nil

@@ -7,39 +7,13 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/lab/labtest"
 )
 
-// hrpsshPair starts the lab pair with a fast heartbeat and waits for HRP.
-func hrpsshPair(t *testing.T) *Pair {
-	t.Helper()
-	p, err := StartPair(t.Context(), PairOptions{
-		Dir: t.TempDir(), Sessions: 3,
-		HRP: HRPOptions{Heartbeat: 20 * time.Millisecond, DeadAfter: 10 * time.Second, BytesPerSecond: 1 << 20},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if err := p.HRP.WaitUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// hrpsshOpen is an interactive PTY shell on one member, with its host key
-// checked against the pair's known_hosts.
-func hrpsshOpen(t *testing.T, p *Pair, m *Member) *labtest.Shell {
-	t.Helper()
-	return labtest.OpenShell(t, hwDial(t, p, m))
-}
-
 func TestHRPOverSSH(t *testing.T) {
-	p := hrpsshPair(t)
-	a := hrpsshOpen(t, p, p.A)
-	b := hrpsshOpen(t, p, p.B)
+	p := hwPair(t, PairOptions{Sessions: 3,
+		HRP: HRPOptions{Heartbeat: 20 * time.Millisecond, DeadAfter: 10 * time.Second, BytesPerSecond: 1 << 20}})
+	a := hwShell(t, p, p.A)
+	b := hwShell(t, p, p.B)
 	a.Expect("HRP_M<FW-A>")
 	b.Expect("HRP_S<FW-B>")
 	a.Run("screen-length 0 temporary", "HRP_M<FW-A>")
@@ -53,21 +27,25 @@ func TestHRPOverSSH(t *testing.T) {
 	if !strings.Contains(out, "rule name hrp_ssh_web (+B)") {
 		t.Errorf("no (+B) echo:\n%s", out)
 	}
-	if out := a.Run("action permit", "]"); !strings.Contains(out, "action permit (+B)") {
-		t.Errorf("no (+B) echo:\n%s", out)
+	for _, line := range []string{"source-zone trust", "action permit"} {
+		if out := a.Run(line, "]"); !strings.Contains(out, line+" (+B)") {
+			t.Errorf("no (+B) echo:\n%s", out)
+		}
 	}
 	hrpEventually(t, "the rule on FW-B", func() bool {
-		return hrpHas(p.B.Device, "security-policy", "rule name hrp_ssh_web", "action")
+		return hrpHas(p.B.Device, "security-policy", "rule name hrp_ssh_web", "action") &&
+			hrpHas(p.B.Device, "security-policy", "rule name hrp_ssh_web", "source-zone")
 	})
 	if out := b.Run("display current-configuration | include hrp_ssh_web", "HRP_S[FW-B]"); !strings.Contains(out, "rule name hrp_ssh_web") {
 		t.Errorf("FW-B does not show the rule:\n%s", out)
 	}
 
-	// The standby refuses it, until hrp standby config enable.
+	// The standby refuses it, until hrp standby config enable; a local
+	// command passes, abbreviated too (HRP sees the expanded line).
 	if out := b.Run("security-policy", "HRP_S[FW-B]"); !strings.Contains(out, "Error: The device is in HRP standby state, so this command cannot be executed.") {
 		t.Errorf("FW-B did not refuse:\n%s", out)
 	}
-	if out := b.Run("sysname FW-B", "HRP_S[FW-B]"); strings.Contains(out, "Error") || strings.Contains(out, "(+B)") {
+	if out := b.Run("sysn FW-B", "HRP_S[FW-B]"); strings.Contains(out, "Error") || strings.Contains(out, "(+B)") {
 		t.Errorf("a local command on FW-B:\n%s", out)
 	}
 
@@ -83,6 +61,11 @@ func TestHRPOverSSH(t *testing.T) {
 	// Sessions: FW-A's table copied to FW-B with Remote.
 	a.Run("hrp sync connection-status", "HRP_M[FW-A]")
 	hrpEventually(t, "the sessions on FW-B", func() bool { return len(p.B.Device.Sessions()) == 3 })
+	// The link delivers in order: had the interface address been sent, it
+	// would be on FW-B before the sessions.
+	if ip := p.B.Device.Running().Root.Lookup(config.Path{"interface GigabitEthernet1/0/3", "ip address"}); ip == nil || strings.Contains(ip.Values[0], "198.51.100.9") {
+		t.Errorf("FW-B's interface address changed: %+v", ip)
+	}
 	if out := b.Run("display firewall session table", "HRP_S[FW-B]"); strings.Count(out, "Remote ") != 3 {
 		t.Errorf("FW-B session table without 3 Remote copies:\n%s", out)
 	}

@@ -45,9 +45,15 @@ func hwDial(t testing.TB, p *Pair, m *Member) *ssh.Client {
 	return labtest.Dial(t, m.Device.Name(), m.SSH.Addr(), labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey))
 }
 
+// hwShell is an interactive PTY shell on member m.
+func hwShell(t testing.TB, p *Pair, m *Member) *labtest.Shell {
+	t.Helper()
+	return labtest.OpenShell(t, hwDial(t, p, m))
+}
+
 func TestSSHPromptsPagerAndErrors(t *testing.T) {
 	p := hwPair(t, PairOptions{Sessions: 3})
-	sh := labtest.OpenShell(t, hwDial(t, p, p.A))
+	sh := hwShell(t, p, p.A)
 	sh.Expect("HRP_M<FW-A>")
 	// The pager: space, enter, q.
 	sh.Line("dis cu")
@@ -64,8 +70,7 @@ func TestSSHPromptsPagerAndErrors(t *testing.T) {
 	}
 	sh.Send("q")
 	sh.Expect("HRP_M<FW-A>")
-	sh.Line("screen-length 0 temporary")
-	sh.Expect("HRP_M<FW-A>")
+	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
 	sh.Line("display current-configuration")
 	got = sh.Expect("\r\nreturn\r\n")
 	if strings.Contains(got, morePrompt) {
@@ -73,87 +78,27 @@ func TestSSHPromptsPagerAndErrors(t *testing.T) {
 	}
 	sh.Expect("HRP_M<FW-A>")
 	// A caret error in system view, under the echoed command.
-	sh.Line("sys")
-	sh.Expect("HRP_M[FW-A]")
+	sh.Run("sys", "HRP_M[FW-A]")
 	sh.Line("ip route-static 10.1.1 255.0.0.0 10.0.0.1")
 	got = sh.Expect("HRP_M[FW-A]")
 	want := "\r\n" + strings.Repeat(" ", len("HRP_M[FW-A]ip route-static ")) + "^\r\nError: Wrong parameter found at '^' position.\r\n"
 	if !strings.Contains(got, want) {
 		t.Errorf("caret error:\n%q\nwant %q", got, want)
 	}
-	sh.Line("security-policy")
-	sh.Expect("HRP_M[FW-A-policy-security]")
-	sh.Line("rule name web_ssh")
-	sh.Expect("HRP_M[FW-A-policy-security-rule-web_ssh]")
+	sh.Run("security-policy", "HRP_M[FW-A-policy-security]")
+	sh.Run("rule name web_ssh", "HRP_M[FW-A-policy-security-rule-web_ssh]")
 	sh.Line("q")
 	sh.Line("q")
-	sh.Line("q")
-	sh.Expect("HRP_M<FW-A>")
+	sh.Run("q", "HRP_M<FW-A>")
 	// Exec: a display without a pager; an unknown command exits 1.
 	c := hwDial(t, p, p.A)
-	s, _ := c.NewSession()
-	defer s.Close()
-	out, err := s.Output("display firewall session table")
-	if err != nil || !strings.HasPrefix(string(out), " Current Total Sessions : 3\n") {
+	out, err := labtest.Exec(t, c, "display firewall session table")
+	if err != nil || !strings.HasPrefix(out, " Current Total Sessions : 3\n") {
 		t.Errorf("exec: %v\n%s", err, out)
 	}
-	s2, _ := c.NewSession()
-	defer s2.Close()
-	if err := s2.Run("display nonsense"); err == nil {
+	if _, err := labtest.Exec(t, c, "display nonsense"); err == nil {
 		t.Error("exec of an unknown command succeeded")
 	}
-}
-
-// TestSSHReplicationAndStandby: a rule added on FW-A arrives on FW-B with
-// (+B); FW-B refuses replicated commands; interface addresses stay local.
-func TestSSHReplicationAndStandby(t *testing.T) {
-	p := hwPair(t, PairOptions{})
-	a := labtest.OpenShell(t, hwDial(t, p, p.A))
-	a.Expect("HRP_M<FW-A>")
-	a.Line("system-view")
-	a.Expect("HRP_M[FW-A]")
-	a.Line("security-policy")
-	a.Expect("HRP_M[FW-A-policy-security]")
-	a.Line("rule name ssh_mgmt")
-	if got := a.Expect("HRP_M[FW-A-policy-security-rule-ssh_mgmt]"); !strings.Contains(got, "rule name ssh_mgmt (+B)") {
-		t.Errorf("no (+B) echo:\n%q", got)
-	}
-	a.Line("source-zone trust")
-	a.Expect("(+B)")
-	a.Line("action permit")
-	a.Expect("(+B)")
-	a.Line("return")
-	a.Expect("HRP_M<FW-A>")
-	hwEventually(t, "the rule on FW-B", func() bool {
-		r := hwRule(p.B.Device.Running(), "security-policy", "ssh_mgmt")
-		return r != nil && r.Child("action") != nil && r.Child("source-zone") != nil
-	})
-	// An interface address is not replicated.
-	a.Line("sys")
-	a.Line("interface GigabitEthernet1/0/2")
-	a.Expect("HRP_M[FW-A-GigabitEthernet1/0/2]")
-	a.Line("ip address 10.30.0.222 255.255.255.0")
-	if got := a.Expect("HRP_M[FW-A-GigabitEthernet1/0/2]"); strings.Contains(got, "(+B)") {
-		t.Errorf("an interface address was echoed (+B): %q", got)
-	}
-	time.Sleep(200 * time.Millisecond)
-	if ip := p.B.Device.Running().Root.Lookup(config.Path{"interface GigabitEthernet1/0/2", "ip address"}); ip == nil || strings.Contains(ip.Values[0], "10.30.0.222") {
-		t.Errorf("FW-B's interface address changed: %+v", ip)
-	}
-	// The standby refuses a replicated command.
-	b := labtest.OpenShell(t, hwDial(t, p, p.B))
-	b.Expect("HRP_S<FW-B>")
-	b.Line("sys")
-	b.Expect("HRP_S[FW-B]")
-	b.Line("security-policy")
-	if got := b.Expect("HRP_S[FW-B]"); !strings.Contains(got, ErrHRPStandby.Error()) {
-		t.Errorf("standby refusal:\n%q", got)
-	}
-}
-
-func hwEventually(t testing.TB, what string, ok func() bool) {
-	t.Helper()
-	labtest.Eventually(t, what, 5*time.Second, ok)
 }
 
 // TestSSHSaveAndRestart: save over SSH answers the [Y/N] question, and a
@@ -161,16 +106,13 @@ func hwEventually(t testing.TB, what string, ok func() bool) {
 func TestSSHSaveAndRestart(t *testing.T) {
 	dir := t.TempDir()
 	p := hwPair(t, PairOptions{Dir: dir})
-	sh := labtest.OpenShell(t, hwDial(t, p, p.B))
+	sh := hwShell(t, p, p.B)
 	sh.Expect("HRP_S<FW-B>")
 	sh.Line("system-view")
-	sh.Line("hrp standby config enable")
-	sh.Expect("HRP_S[FW-B]")
-	sh.Line("ip route-static 10.77.0.0 255.255.0.0 10.20.0.254")
-	sh.Expect("HRP_S[FW-B]")
+	sh.Run("hrp standby config enable", "HRP_S[FW-B]")
+	sh.Run("ip route-static 10.77.0.0 255.255.0.0 10.20.0.254", "HRP_S[FW-B]")
 	sh.Line("return")
-	sh.Line("save")
-	sh.Expect("[Y/N]:")
+	sh.Run("save", "[Y/N]:")
 	sh.Line("y")
 	if got := sh.Expect("HRP_S<FW-B>"); !strings.Contains(got, "Info: Save the configuration successfully.") {
 		t.Errorf("save: %q", got)
@@ -254,20 +196,15 @@ func TestOpenSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh.Expect("HRP_M<FW-A>")
-	sh.Line("screen-length 0 temporary")
-	sh.Expect("HRP_M<FW-A>")
-	sh.Line("sys")
-	sh.Expect("HRP_M[FW-A]")
-	sh.Line("nat-policy")
-	sh.Expect("HRP_M[FW-A-policy-nat]")
-	sh.Line("rule move snat_lab_3 top")
-	sh.Expect("HRP_M[FW-A-policy-nat]")
+	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
+	sh.Run("sys", "HRP_M[FW-A]")
+	sh.Run("nat-policy", "HRP_M[FW-A-policy-nat]")
+	sh.Run("rule move snat_lab_3 top", "HRP_M[FW-A-policy-nat]")
 	sh.Line("dis th")
 	if got := sh.Expect("HRP_M[FW-A-policy-nat]"); !strings.Contains(got, "nat-policy\r\n rule name snat_lab_3\r\n") {
 		t.Errorf("display this after rule move:\n%s", got)
 	}
-	sh.Line("return")
-	sh.Expect("HRP_M<FW-A>")
+	sh.Run("return", "HRP_M<FW-A>")
 	sh.Line("quit")
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
