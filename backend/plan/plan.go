@@ -56,6 +56,10 @@ type Plan struct {
 	// order differences; in any mode, masked secrets that must not
 	// overwrite real ones.
 	Conflicts []Conflict
+	// Warnings are facts a person should read before applying: a command
+	// whose undo form the per-command table lacks (a fallback was used),
+	// a path neither schema table knows.
+	Warnings []string
 }
 
 // Empty reports whether the plan changes nothing.

@@ -9,15 +9,32 @@ import (
 // Dir returns the corpus directory, or skips t when it is not there.
 func Dir(t testing.TB) string {
 	t.Helper()
+	return Shared(t, "corpus")
+}
+
+// Shared returns ../shared/sub beside the repository (the corpus, the
+// schema, the tools). When it is absent the test is skipped with a clear
+// message, or failed when the CI environment variable is set: CI always has
+// ../shared, so a missing one there is a broken set-up, not a reason to pass.
+func Shared(t testing.TB, sub string) string {
+	t.Helper()
 	root, err := moduleRoot()
 	if err != nil {
-		t.Skipf("corpus: %v", err)
+		absent(t, "shared/"+sub+": "+err.Error())
 	}
-	dir := filepath.Join(root, "..", "shared", "corpus")
+	dir := filepath.Join(root, "..", "shared", sub)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		t.Skipf("corpus not found at %s: clone ../shared beside the repository to run this test", dir)
+		absent(t, dir+" not found: clone ../shared beside the repository to run this test")
 	}
 	return dir
+}
+
+func absent(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + " (CI is set, so this fails instead of skipping)")
+	}
+	t.Skip(msg)
 }
 
 // Files returns the regular files under dir/sub (recursively), skipping t
