@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // vyIndent is one level of curly-form indentation (VyOS style).
@@ -136,10 +137,16 @@ func vyTagPrintable(n *Node) bool {
 }
 
 // vyCurlyWord returns s as a curly-form word: bare when it reads back the
-// same, else double-quoted with backslash escapes.
+// same, else double-quoted. A one-line string without quotes is written
+// as it is, backslashes and all, as VyOS does (its reader takes them
+// literally); any other takes backslash escapes, with its newlines
+// written as they are, so that it never reads as a literal one.
 func vyCurlyWord(s string, force bool) string {
 	if !force && !vyCurlyNeedsQuote(s) {
 		return s
+	}
+	if !strings.ContainsAny(s, "\"'\n") {
+		return `"` + s + `"`
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 2)
@@ -149,10 +156,10 @@ func vyCurlyWord(s string, force bool) string {
 		case '\\', '"':
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case '\n':
-			b.WriteString(`\n`)
 		case '\t':
 			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
 		default:
 			b.WriteByte(c)
 		}
@@ -162,7 +169,8 @@ func vyCurlyWord(s string, force bool) string {
 }
 
 func vyCurlyNeedsQuote(s string) bool {
-	// A leading # would hide the line from form detection.
+	// A leading # would read as a comment, and hide the line from form
+	// detection.
 	if s == "" || s[0] == '#' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
 		return true
 	}
@@ -171,6 +179,19 @@ func vyCurlyNeedsQuote(s string) bool {
 		case c <= ' ' || c == 0x7f:
 			return true
 		case c == '*' || c == '{' || c == '}' || c == ';' || c == '\'' || c == '"' || c == '\\':
+			return true
+		case c >= 0x80:
+			return vyHasUnicodeSpace(s[i:])
+		}
+	}
+	return false
+}
+
+// vyHasUnicodeSpace reports whether s holds a Unicode space (a name of
+// such spaces only would look empty, and trimming readers lose it).
+func vyHasUnicodeSpace(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && unicode.IsSpace(r) {
 			return true
 		}
 	}
@@ -209,6 +230,15 @@ func (p *vyPrinter) setNode(prefix []byte, n *Node) []byte {
 	}
 	prefix = append(prefix, ' ')
 	prefix = vyAppendSetWord(prefix, n.Name)
+	if comment != "" && len(n.Values) == 0 {
+		// A node with children only: its own line carries the comment
+		// (the node exists, so the line adds nothing else).
+		p.buf = append(p.buf, prefix[:base]...)
+		p.buf = append(p.buf, ' ')
+		p.buf = vyAppendSetFinal(p.buf, n.Name)
+		p.setComment(comment)
+		p.endLine()
+	}
 	for _, v := range n.Values {
 		p.buf = append(p.buf, prefix...)
 		p.buf = append(p.buf, ' ')
@@ -233,19 +263,32 @@ func (p *vyPrinter) setComment(c string) {
 }
 
 // vyAppendSetQuoted appends s single-quoted; an embedded quote closes the
-// string, is escaped and reopens it, shell style.
+// string, is escaped and reopens it, shell style. A value with a control
+// character (a newline, a tab) is written in bash's $'...' quoting
+// instead, so that a command is always one line of printable text.
 func vyAppendSetQuoted(b []byte, s string) []byte {
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '\n') >= 0 {
-		// The reopened string would span lines, which reads as a stray
-		// quote: double quotes carry this value instead.
-		b = append(b, '"')
+	if vyHasControl(s) {
+		const hex = "0123456789abcdef"
+		b = append(b, "$'"...)
 		for i := 0; i < len(s); i++ {
-			if s[i] == '"' || s[i] == '\\' {
-				b = append(b, '\\')
+			switch c := s[i]; c {
+			case '\n':
+				b = append(b, `\n`...)
+			case '\t':
+				b = append(b, `\t`...)
+			case '\r':
+				b = append(b, `\r`...)
+			case '\\', '\'':
+				b = append(b, '\\', c)
+			default:
+				if c < ' ' || c == 0x7f {
+					b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+					continue
+				}
+				b = append(b, c)
 			}
-			b = append(b, s[i])
 		}
-		return append(b, '"')
+		return append(b, '\'')
 	}
 	b = append(b, '\'')
 	for i := 0; i < len(s); i++ {
@@ -291,13 +334,15 @@ func vySetNeedsQuote(s string) bool {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
-		if vySetSpecial(s[i]) {
+		if c := s[i]; vySetSpecial(c) {
 			return true
+		} else if c >= 0x80 {
+			return vyHasUnicodeSpace(s[i:])
 		}
 	}
 	return false
 }
 
 func vySetSpecial(c byte) bool {
-	return c < ' ' || c == ' ' || c == '\'' || c == '"' || c == '\\' || c == 0x7f
+	return c < ' ' || c == ' ' || c == '\'' || c == '"' || c == '\\' || c == '$' || c == 0x7f
 }
