@@ -418,6 +418,9 @@ func (p *vySet) ansiC(w vySetWord) error {
 			case 'x':
 				if i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
 					c = unhex(src[i+1])<<4 | unhex(src[i+2])
+					if c == 0 {
+						return p.errAt(p.line, i-p.lineStart, "expected no NUL character in a $'...' string")
+					}
 					i += 2
 				} else {
 					p.buf = append(p.buf, '\\')
