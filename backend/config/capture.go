@@ -152,7 +152,11 @@ func (p *prepared) strip() {
 // (the output after a pager's escape codes), fam the family a prompt names.
 func captureLine(s string) (kind captureKind, keep string, fam Family) {
 	if i := strings.Index(s, "---- More ----"); i >= 0 && strings.TrimLeft(s[:i], " ") == "" {
-		return capPager, pagerRest(s[i+len("---- More ----"):]), Auto
+		rest := pagerRest(s[i+len("---- More ----"):])
+		if k, _, f := captureLine(rest); k != capNone {
+			return capPager, "", f // the output went on with a prompt
+		}
+		return capPager, rest, Auto
 	}
 	if s == "" || s[0] == ' ' || s[0] == '\t' {
 		return capNone, "", Auto
