@@ -39,6 +39,9 @@ func TestTablesLoad(t *testing.T) {
 	if s.err != nil {
 		t.Fatal(s.err)
 	}
+	if _, err := parseTable(vyosText, 1, true); err != nil {
+		t.Fatalf("vyos.txt, every field checked: %v", err)
+	}
 	if len(s.vy.nodes) < 1000 {
 		t.Fatalf("vyos.txt holds only %d nodes", len(s.vy.nodes))
 	}
