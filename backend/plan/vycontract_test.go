@@ -148,7 +148,9 @@ func duplicate(cmds []string) string {
 
 // isVRPView is true for the lines a VRP plan repeats to enter a view again;
 // only Vyatta commands are checked for repeats here.
-func isVRPView(c string) bool { return !strings.HasPrefix(c, "set ") && !strings.HasPrefix(c, "delete ") }
+func isVRPView(c string) bool {
+	return !strings.HasPrefix(c, "set ") && !strings.HasPrefix(c, "delete ")
+}
 
 // outside lists what the map does not share: every value of a node that is
 // not in scope, and every such node that has neither values nor children

@@ -26,7 +26,7 @@ func newVySim(t *config.Tree, multi func(path []string) bool) *vySim {
 func (s *vySim) tree() *config.Tree { return &config.Tree{Family: config.Vyatta, Root: s.root} }
 
 // vyWords splits a command line shell-style: bare words (a backslash
-// escapes the next byte), 'single' quotes (no escapes inside; `'\''` is a
+// escapes the next byte), 'single' quotes (no escapes inside; `'\”` is a
 // closed string, an escaped quote and a reopened one) and "double" quotes
 // (backslash escapes). It reports whether the last word was quoted, which
 // makes it a value.
