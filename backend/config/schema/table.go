@@ -313,8 +313,11 @@ func mergeText(text string, unit int) (string, error) {
 		if n == nil {
 			n = &mnode{name: name, line: "\t" + fields}
 			parent.kids = append(parent.kids, n)
-		} else if strings.HasPrefix(n.line, "\t+") && !strings.HasPrefix(fields, "+") {
-			n.line = "\t" + fields
+		} else if line := "\t" + fields; line != n.line && fields != "+" {
+			if n.line != "\t+" {
+				return "", fmt.Errorf("line %d: %s is defined again differently", lineNo, name)
+			}
+			n.line = line
 		}
 		stack = append(stack, n)
 	}
