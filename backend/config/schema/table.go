@@ -67,13 +67,13 @@ const (
 const rootIdx int32 = -2
 
 // parseTable reads text with the given indent unit (spaces per level).
-// With scanFields it also checks every field and sets flagCons and
-// flagAlias, which only the Vyatta table needs; the VyOS table is read
-// without (its fields are the generator's, checked by a test), which keeps
-// the first load short.
+// With scanFields it also checks every field and the order of siblings,
+// and sets flagCons and flagAlias, which only the Vyatta table needs; the
+// VyOS table is read without (the generator writes it sorted, and a test
+// reads it with every check), which keeps the first load short.
 func parseTable(text string, unit int, scanFields bool) (*table, error) {
 	t := &table{text: text}
-	t.nodes = make([]entry, 0, strings.Count(text, "\n"))
+	t.nodes = make([]entry, 0, len(text)/64+16) // vyos.txt averages 79 bytes a line
 	parents := make([]int32, 0, cap(t.nodes))
 	var last [256]int32 // the last node seen at each depth
 	lineNo := 0
@@ -107,7 +107,14 @@ func parseTable(text string, unit int, scanFields bool) (*table, error) {
 		}
 		e := entry{off: int32(start + sp), end: int32(eol), nlen: uint16(tab), depth: uint8(d)}
 		fields := rest[tab+1:]
-		kindField, more, _ := strings.Cut(fields, "\t")
+		k := 0 // the kind field is a few bytes: scan it by hand
+		for k < len(fields) && fields[k] != '\t' {
+			k++
+		}
+		kindField, more := fields[:k], ""
+		if k < len(fields) {
+			more = fields[k+1:]
+		}
 		if kindField == "" {
 			return nil, fmt.Errorf("line %d: no kind", lineNo)
 		}
@@ -154,7 +161,7 @@ func parseTable(text string, unit int, scanFields bool) (*table, error) {
 		if d > 0 {
 			p = last[d-1]
 		}
-		if prevDepth >= d {
+		if scanFields && prevDepth >= d {
 			// last[d] is the previous sibling: siblings must be sorted
 			// (children are found by binary search).
 			if prev := t.nodes[last[d]]; t.text[prev.off:prev.off+int32(prev.nlen)] >= rest[:tab] {
