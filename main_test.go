@@ -194,3 +194,130 @@ func TestDiffExitStatusEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffHelpPlaceholders: every flag of `diff --help` shows a short
+// placeholder (NAME, PATH, N, ...), never a backquoted word of its usage
+// text, and no usage text keeps a backquote.
+func TestDiffHelpPlaceholders(t *testing.T) {
+	code, out, errOut := hasync(t, "diff", "--help")
+	if code != 0 {
+		t.Fatalf("diff --help: exit %d: %s", code, errOut)
+	}
+	want := map[string]string{
+		"--sync-map": "NAME", "--include": "PATH", "--exclude": "PATH", "--format": "FORMAT",
+		"--width": "N", "--context": "N", "--family": "FAMILY", "--ignore": "REGEXP",
+	}
+	for flag, ph := range want {
+		re := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(flag) + ` (\S+)`)
+		m := re.FindStringSubmatch(out)
+		if m == nil || m[1] != ph {
+			t.Errorf("diff --help shows %q, want %s %s", m, flag, ph)
+		}
+	}
+	if strings.Contains(out, "`") {
+		t.Errorf("diff --help keeps a backquote:\n%s", out)
+	}
+	for _, bare := range []string{"--only-scope ", "--show-secrets "} {
+		if regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(bare) + `\S`).MatchString(out) {
+			t.Errorf("boolean flag %s shows a placeholder:\n%s", bare, out)
+		}
+	}
+}
+
+// TestDiffBadUsage: each mistake gets one line on stderr that names the
+// flag or file and what was expected, exit 2 and nothing on stdout; too
+// few arguments also print the usage line.
+func TestDiffBadUsage(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.conf")
+	blank := filepath.Join(dir, "blank.conf")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(blank, []byte("\n  \n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	va, vb := "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"
+	ha, hb := "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"
+	cases := []struct {
+		args []string
+		want []string // each must appear in the error line
+	}{
+		{[]string{"diff"}, []string{"LEFT RIGHT", "got 0"}},
+		{[]string{"diff", va}, []string{"LEFT RIGHT", "got 1"}},
+		{[]string{"diff", va, vb, hb}, []string{"LEFT RIGHT", "got 3"}},
+		{[]string{"diff", "--width", "abc", va, vb}, []string{"--width abc", "expected", "number"}},
+		{[]string{"diff", "--width", "5", va, vb}, []string{"--width 5", "at least"}},
+		{[]string{"diff", "--context", "-5", va, vb}, []string{"--context -5", "-1"}},
+		{[]string{"diff", "--context", "x", va, vb}, []string{"--context x", "expected"}},
+		{[]string{"diff", "--family", "cisco", va, vb}, []string{"--family cisco", "vyatta", "huawei"}},
+		{[]string{"diff", "--family", "huawei", va, vb}, []string{"--family huawei", va, "Vyatta"}},
+		{[]string{"diff", "--family", "vyatta", ha, hb}, []string{"--family vyatta", ha, "Huawei"}},
+		{[]string{"diff", "--sync-map", "FOO", ha, hb}, []string{"--sync-map FOO", ha, "hrp"}},
+		{[]string{"diff", "--sync-map", "FOO", va, vb}, []string{"--sync-map FOO", va, "FW"}},
+		{[]string{"diff", "--sync-map", "hrp", va, vb}, []string{"--sync-map hrp", "Huawei", "FW"}},
+		{[]string{"diff", "--format", "yaml", va, vb}, []string{"--format yaml", "side, unified, json or commands"}},
+		{[]string{"diff", "--ignore", "(", va, vb}, []string{"--ignore (", "expected a regular expression"}},
+		{[]string{"diff", "--include", " ", va, vb}, []string{"--include", "expected a path"}},
+		{[]string{"diff", "--sync-map", "FW", "--include", "nat", va, vb}, []string{"--sync-map", "--include"}},
+		{[]string{"diff", empty, vb}, []string{empty, "empty"}},
+		{[]string{"diff", va, blank}, []string{blank, "empty"}},
+		{[]string{"diff", va, "testdata/diff/missing.conf"}, []string{"testdata/diff/missing.conf"}},
+	}
+	for _, c := range cases {
+		code, out, errOut := hasync(t, c.args...)
+		name := "hasync " + strings.Join(c.args, " ")
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2", name, code)
+		}
+		if out != "" {
+			t.Errorf("%s: printed on stdout:\n%s", name, out)
+		}
+		lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+		if len(c.args) < 3 || c.args[len(c.args)-1] == hb && len(c.args) == 4 && c.args[1] == va {
+			// The argument count: the error, then the usage line.
+			if len(lines) != 2 || !strings.HasPrefix(lines[1], "usage: hasync diff LEFT RIGHT") {
+				t.Errorf("%s: want an error and the usage line, got %q", name, errOut)
+			}
+		} else if len(lines) != 1 {
+			t.Errorf("%s: want one line on stderr, got %q", name, errOut)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(lines[0], w) {
+				t.Errorf("%s: error %q lacks %q", name, lines[0], w)
+			}
+		}
+	}
+}
+
+// TestDiffExcludeAlone: --exclude without --include or --sync-map narrows
+// the family's default map (everything, less the protected paths) rather
+// than leaving nothing in scope; it also narrows a named map.
+func TestDiffExcludeAlone(t *testing.T) {
+	va, vb := "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"
+	cases := []struct {
+		args []string
+		code int
+	}{
+		// nat is excluded, but the firewall still differs.
+		{[]string{"--exclude", "nat"}, 1},
+		// Every top-level node that differs (service https and system
+		// config-sync are protected anyway).
+		{[]string{"--exclude", "firewall", "--exclude", "interfaces", "--exclude", "nat", "--exclude", "system host-name"}, 0},
+		// A named map narrowed: FW holds the firewall, less its rule 20.
+		{[]string{"--sync-map", "FW", "--exclude", "firewall name"}, 1},
+	}
+	for _, c := range cases {
+		for _, format := range []string{"side", "unified", "json", "commands"} {
+			args := append(append([]string{"diff", "--format", format}, c.args...), va, vb)
+			code, out, errOut := hasync(t, args...)
+			if code != c.code {
+				t.Errorf("hasync %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, c.code, out, errOut)
+			}
+		}
+	}
+	_, out, _ := hasync(t, "diff", "--width", "120", "--exclude", "nat", va, vb)
+	if !regexp.MustCompile(`(?m)^nat +<- *$`).MatchString(out) || !strings.Contains(out, "sync-map: all less --exclude") {
+		t.Errorf("--exclude nat: nat is not shown excluded from the default map:\n%s", out)
+	}
+}

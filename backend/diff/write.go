@@ -20,8 +20,9 @@ var ErrWidth = errors.New("diff: side-by-side width too small")
 // space.
 const sideGutter = 4
 
-// minSideWidth leaves each column room for one rune and the ellipsis.
-const minSideWidth = sideGutter + 2*2
+// MinSideWidth is the narrowest side-by-side view: each column holds 8
+// runes, enough to tell lines apart.
+const MinSideWidth = sideGutter + 2*8
 
 // WriteSide writes rows as two columns in width columns in all, like
 // `diff -y`: the left text, a gutter with a change marker (' ' same, '|'
@@ -30,8 +31,8 @@ const minSideWidth = sideGutter + 2*2
 // Text longer than its column is cut with '…' (widths count runes).
 // Trailing spaces are trimmed.
 func WriteSide(w io.Writer, rows []Row, width int) error {
-	if width < minSideWidth {
-		return fmt.Errorf("%w: %d < %d", ErrWidth, width, minSideWidth)
+	if width < MinSideWidth {
+		return fmt.Errorf("%w: %d < %d", ErrWidth, width, MinSideWidth)
 	}
 	col := (width - sideGutter) / 2
 	bw := bufio.NewWriter(w)
