@@ -173,10 +173,10 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 		changes := diff.Trees(a, b, opts)
 		equal = !changesInScope(m, changes)
 		if f.format == "json" {
-			err = diff.WriteJSON(w, changes, opts)
+			err = diff.WriteJSONScope(w, changes, opts, m.Decide)
 		} else {
-			fmt.Fprintf(w, "--- %s\n+++ %s\n", left.Source, right.Source)
-			err = diff.WriteUnified(w, a, b, changes, opts)
+			fmt.Fprintf(w, "--- %s (source)\n+++ %s (target)\nsync-map: %s\n", left.Source, right.Source, m.Name)
+			err = diff.WriteUnifiedScope(w, a, b, changes, opts, m.Decide)
 		}
 	case "commands":
 		var p *plan.Plan

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"github.com/hasync/hasync/internal/golden"
 	"os"
 	"path/filepath"
@@ -319,5 +320,81 @@ func TestDiffExcludeAlone(t *testing.T) {
 	_, out, _ := hasync(t, "diff", "--width", "120", "--exclude", "nat", va, vb)
 	if !regexp.MustCompile(`(?m)^nat +<- *$`).MatchString(out) || !strings.Contains(out, "sync-map: all less --exclude") {
 		t.Errorf("--exclude nat: nat is not shown excluded from the default map:\n%s", out)
+	}
+}
+
+// TestDiffFormatsCarryScope: unified and json give each change its scope,
+// and their exit status follows it as side's does: 1 exactly when a change
+// (or a node of a one-sided subtree) is in scope. Protected and excluded
+// differences alone exit 0 in every format.
+func TestDiffFormatsCarryScope(t *testing.T) {
+	va, vb := "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"
+	ha, hb := "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"
+	runs := [][]string{
+		{va, vb},
+		{"--sync-map", "FW", va, vb},
+		{"--include", "firewall", "--exclude", "firewall name OUTSIDE-IN rule 30", va, vb},
+		{"--include", "nat source rule 100 translation", va, vb},
+		{"--include", "system", "--include", "service", va, vb}, // protected and host-name... in scope
+		{"--include", "system config-sync", "--include", "service https", va, vb},
+		{"--exclude", "firewall", "--exclude", "interfaces", "--exclude", "nat", "--exclude", "system", va, vb},
+		{ha, hb},
+		{"--include", "hrp", ha, hb},
+	}
+	type node struct {
+		Scope    string
+		Children []node
+	}
+	var anyIn func(ns []node) bool
+	anyIn = func(ns []node) bool {
+		for _, n := range ns {
+			if n.Scope == "in-scope" || anyIn(n.Children) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range runs {
+		codes := map[string]int{}
+		for _, format := range []string{"side", "unified", "json", "commands"} {
+			args := append([]string{"diff", "--format", format}, r...)
+			code, out, errOut := hasync(t, args...)
+			codes[format] = code
+			switch format {
+			case "json":
+				var changes []struct {
+					Kind     string
+					Scope    string
+					Children []node
+				}
+				if err := json.Unmarshal([]byte(out), &changes); err != nil {
+					t.Fatalf("%v: %v\n%s", args, err, out)
+				}
+				in := false
+				for _, c := range changes {
+					switch c.Scope {
+					case "in-scope":
+						in = true
+					case "mixed":
+						in = in || anyIn(c.Children)
+					case "excluded", "protected", "outside":
+					default:
+						t.Errorf("%v: change %+v has no scope", args, c)
+					}
+				}
+				if want := map[bool]int{false: 0, true: 1}[in]; code != want {
+					t.Errorf("%v: exit %d, but the changes' scopes say %d\n%s%s", args, code, want, out, errOut)
+				}
+			case "unified":
+				for _, l := range strings.Split(out, "\n") {
+					if strings.HasPrefix(l, "@@ ") && !regexp.MustCompile(`@@ (in-scope|excluded|protected|outside|mixed: .*)( \(rule \d+\))?$`).MatchString(l) {
+						t.Errorf("%v: unified header %q carries no scope", args, l)
+					}
+				}
+			}
+		}
+		if codes["unified"] != codes["side"] || codes["json"] != codes["side"] {
+			t.Errorf("%v: exit statuses differ by format: %v", r, codes)
+		}
 	}
 }
