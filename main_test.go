@@ -398,3 +398,23 @@ func TestDiffFormatsCarryScope(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEBuildsBeforeUse: a new user reads how to build or install
+// hasync, and that the first build takes minutes, before the usage section
+// runs it.
+func TestREADMEBuildsBeforeUse(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	usage := strings.Index(s, "## Usage")
+	if usage < 0 {
+		t.Fatal("README has no Usage section")
+	}
+	for _, want := range []string{"go build -o hasync .", "go install .", "first build", "minutes"} {
+		if i := strings.Index(s, want); i < 0 || i > usage {
+			t.Errorf("README does not say %q before its Usage section", want)
+		}
+	}
+}
