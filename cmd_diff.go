@@ -155,10 +155,12 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 		if !f.widthSet {
 			width = max(diff.MinSideWidth, terminalWidth())
 		}
-		fmt.Fprintf(w, "--- %s (source)    +++ %s (target)    sync-map: %s\n", left.Source, right.Source, m.Name)
+		if err := diff.WriteSideHeader(w, left.Source, right.Source, m.Name, width); err != nil {
+			return fail(err)
+		}
 		rows := diff.Rows(left, right, diff.RowOptions{
 			Options:   opts,
-			Scope:     m.Decide,
+			Map:       m,
 			Context:   f.context,
 			Fold:      f.context >= 0,
 			OnlyScope: f.onlyScope,

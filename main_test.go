@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // hasync runs the command line in-process and returns its exit status,
@@ -415,6 +417,45 @@ func TestREADMEBuildsBeforeUse(t *testing.T) {
 	for _, want := range []string{"go build -o hasync .", "go install .", "first build", "minutes"} {
 		if i := strings.Index(s, want); i < 0 || i > usage {
 			t.Errorf("README does not say %q before its Usage section", want)
+		}
+	}
+}
+
+// TestDiffSideFitsWidth: every line of the side view, its header
+// included, fits --width, and the header still tells which file is the
+// source, which the target, and the sync-map.
+func TestDiffSideFitsWidth(t *testing.T) {
+	long := filepath.Join(t.TempDir(), "a-configuration-file-with-a-rather-long-name-vra-a.conf")
+	src, err := os.ReadFile("testdata/diff/vra-a.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(long, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, pair := range [][]string{
+		{long, "testdata/diff/vra-b.conf"},
+		{"testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"},
+		{"--sync-map", "FW", "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"},
+	} {
+		for _, width := range []int{20, 21, 37, 60, 80, 120} {
+			args := append([]string{"diff", "--context", "1", "--width", strconv.Itoa(width)}, pair...)
+			code, out, errOut := hasync(t, args...)
+			if code != 1 {
+				t.Fatalf("%v: exit %d: %s", args, code, errOut)
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			for _, l := range lines {
+				if n := utf8.RuneCountInString(l); n > width {
+					t.Errorf("%v: a line of %d runes:\n%s", args, n, l)
+				}
+			}
+			if !strings.HasPrefix(lines[0], "--- ") || !strings.Contains(lines[0], "+++ ") {
+				t.Errorf("%v: header %q does not name source and target", args, lines[0])
+			}
+			if !strings.HasPrefix(lines[1], "sync-map: ") {
+				t.Errorf("%v: second line %q does not name the sync-map", args, lines[1])
+			}
 		}
 	}
 }

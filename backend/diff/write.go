@@ -28,7 +28,8 @@ const MinSideWidth = sideGutter + 2*8
 // WriteSide writes rows as two columns in width columns in all, like
 // `diff -y`: the left text, a gutter with a change marker (' ' same, '|'
 // changed, '<' removed, '>' added, '~' moved) and a scope mark ('*' in
-// scope, '-' excluded, '!' protected, ' ' outside), then the right text.
+// scope, '-' excluded, '!' protected, ' ' outside, '&' a fold hiding lines
+// of several scopes), then the right text.
 // Text longer than its column is cut with '…' (widths count runes).
 // Trailing spaces are trimmed.
 func WriteSide(w io.Writer, rows []Row, width int) error {
@@ -41,7 +42,11 @@ func WriteSide(w io.Writer, rows []Row, width int) error {
 	for i := range rows {
 		r := &rows[i]
 		line = appendCell(line[:0], r.Left, col, true)
-		line = append(line, ' ', marker(r), scopeMark(r.Scope), ' ')
+		mark := scopeMark(r.Scope)
+		if r.FoldScopes.Len() > 1 {
+			mark = mixedMark
+		}
+		line = append(line, ' ', marker(r), mark, ' ')
 		line = appendCell(line, r.Right, col, false)
 		for len(line) > 0 && line[len(line)-1] == ' ' {
 			line = line[:len(line)-1]
@@ -52,6 +57,48 @@ func WriteSide(w io.Writer, rows []Row, width int) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// sideLegend explains the scope marks, on the header's second line when
+// it fits.
+const sideLegend = "   marks: * in scope  - excluded  ! protected  & mixed  (blank: outside the map)"
+
+// WriteSideHeader writes the two header lines of a side-by-side view of
+// width columns: "--- LEFT (source)" over the left column and "+++ RIGHT
+// (target)" over the right one, a file name too long for its column cut
+// at its start ("…-vra-a.conf"); then "sync-map: NAME", with the legend of
+// the scope marks when it fits.
+func WriteSideHeader(w io.Writer, left, right, mapName string, width int) error {
+	if width < MinSideWidth {
+		return fmt.Errorf("%w: %d < %d", ErrWidth, width, MinSideWidth)
+	}
+	col := (width - sideGutter) / 2
+	var line []byte
+	line = appendCell(line, headerCell("--- ", left, " (source)", col), col, true)
+	line = append(line, "    "...)
+	line = appendCell(line, headerCell("+++ ", right, " (target)", col), col, false)
+	line = append(line, '\n')
+	m := "sync-map: " + mapName
+	if utf8.RuneCountInString(m+sideLegend) <= width {
+		m += sideLegend
+	}
+	line = appendCell(line, m, width, false)
+	line = append(line, '\n')
+	_, err := w.Write(line)
+	return err
+}
+
+// headerCell is prefix+name+suffix, the name cut at its start to fit col
+// runes when it can be; appendCell cuts what still does not fit.
+func headerCell(prefix, name, suffix string, col int) string {
+	s := prefix + name + suffix
+	n := utf8.RuneCountInString(s)
+	keep := utf8.RuneCountInString(name) - (n - col) - 1 // runes of name kept after '…'
+	if n <= col || keep < 4 {
+		return s
+	}
+	r := []rune(name)
+	return prefix + "…" + string(r[len(r)-keep:]) + suffix
 }
 
 // appendCell appends s cut to col runes, padded to col when pad is set.
@@ -83,6 +130,9 @@ func appendCell(dst []byte, s string, col int, pad bool) []byte {
 
 // blanks is a run of spaces for padding.
 const blanks = "                                                                "
+
+// mixedMark is the scope mark of a fold hiding lines of several scopes.
+const mixedMark = '&'
 
 func marker(r *Row) byte {
 	if r.Folded > 0 {

@@ -3,6 +3,8 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,5 +131,34 @@ func TestWritersCarryScope(t *testing.T) {
 	}
 	if !strings.Contains(js.String(), `{"name":"address","values":["10.0.1.10"],"scope":"excluded","rule":2}`) {
 		t.Errorf("JSON lacks the subtree's leaf:\n%s", js.String())
+	}
+}
+
+// TestWriteSideMixedFold: a fold hiding lines of several scopes shows the
+// mixed mark '&' and names the scopes, where one of one scope shows that
+// scope's mark.
+func TestWriteSideMixedFold(t *testing.T) {
+	m := syncmap.Default(config.Vyatta, nil)
+	var kids []*config.Node
+	for i := range 6 {
+		kids = append(kids, dfLeaf("n"+strconv.Itoa(i), "v"))
+	}
+	build := func(host string) *config.Tree {
+		return dfTree(config.Vyatta, "t",
+			dfNode("system",
+				dfNode("config-sync", dfLeaf("remote-router", "192.0.2.3"), dfLeaf("sync-map", "FW")),
+				dfNode("domain", kids...),
+				dfLeaf("host-name", host)))
+	}
+	var out bytes.Buffer
+	if err := WriteSide(&out, Rows(build("a"), build("b"), RowOptions{Map: m, Context: 1, Fold: true}), 100); err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`(?m)^… 10 unchanged lines \(in-scope, protected\) .* & … 10 unchanged lines`)
+	if !want.MatchString(out.String()) {
+		t.Errorf("no mixed fold:\n%s", out.String())
+	}
+	if strings.Count(out.String(), "&") != 1 {
+		t.Errorf("want one mixed mark:\n%s", out.String())
 	}
 }
