@@ -64,7 +64,7 @@ an error, like diff(1).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.widthSet = cmd.Flags().Changed("width")
-			return runDiff(cmd.OutOrStdout(), args[0], args[1], f)
+			return runDiff(cmd.OutOrStdout(), cmd.ErrOrStderr(), args[0], args[1], f)
 		},
 	}
 	// A backquoted word in a usage text is the flag's placeholder in
@@ -128,7 +128,7 @@ func (f *diffFlags) check() error {
 	return nil
 }
 
-func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
+func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) error {
 	fail := func(err error) error { return &exitError{code: 2, err: err} }
 	if err := f.check(); err != nil {
 		return fail(err)
@@ -145,6 +145,13 @@ func runDiff(out io.Writer, leftFile, rightFile string, f diffFlags) error {
 	left, right, m, err := parsePair(leftFile, rightFile, fam, f)
 	if err != nil {
 		return fail(err)
+	}
+	// What the parsers left out of a captured file (prompts, the pager),
+	// before the comparison, which does not see it.
+	for _, t := range []*config.Tree{left, right} {
+		for _, note := range t.Notes {
+			fmt.Fprintf(errOut, "hasync: %s: %s\n", t.Source, note)
+		}
 	}
 
 	var equal bool

@@ -459,3 +459,35 @@ func TestDiffSideFitsWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffPrintsNotes: what a parser left out of a captured file (prompt
+// lines, the pager) is said on stderr as "hasync: FILE: note", and the
+// comparison goes on.
+func TestDiffPrintsNotes(t *testing.T) {
+	dir := t.TempDir()
+	capture := func(name, from, prompt string) string {
+		src, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, append([]byte(prompt+"\n"), src...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	va := capture("vra-a.txt", "testdata/diff/vra-a.conf", "vyatta@vra-a:~$ show configuration")
+	ha := capture("fw-a.txt", "testdata/diff/fw-a.cfg", "HRP_M<FW-A>display current-configuration")
+	for _, c := range [][2]string{{va, "testdata/diff/vra-b.conf"}, {ha, "testdata/diff/fw-b.cfg"}} {
+		for _, format := range []string{"side", "json"} {
+			code, out, errOut := hasync(t, "diff", "--format", format, c[0], c[1])
+			if code != 1 || out == "" {
+				t.Errorf("diff %s %s: exit %d, %d bytes out: %s", c[0], c[1], code, len(out), errOut)
+			}
+			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "hasync: "+c[0]+": ") || !strings.Contains(lines[0], "line 1") {
+				t.Errorf("diff %s %s: stderr %q, want one note on %s naming line 1", c[0], c[1], errOut, c[0])
+			}
+		}
+	}
+}
