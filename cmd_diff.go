@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,6 +154,20 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 			fmt.Fprintf(errOut, "hasync: %s: %s\n", t.Source, note)
 		}
 	}
+	// A mistyped --include leaves nothing in scope, and the pair would
+	// seem to agree: say so of every path that no node lies under.
+	for _, fp := range []struct {
+		flag  string
+		paths []string
+	}{{"include", f.include}, {"exclude", f.exclude}} {
+		for _, p := range fp.paths {
+			loc := strings.Fields(p)
+			if !hasNodeUnder(left.Root, loc) && !hasNodeUnder(right.Root, loc) {
+				fmt.Fprintf(errOut, "hasync: --%s %s: no node of %s or %s lies under this path (mistyped?)\n",
+					fp.flag, p, left.Source, right.Source)
+			}
+		}
+	}
 
 	var equal bool
 	w := bufio.NewWriterSize(out, 64<<10)
@@ -235,11 +250,33 @@ func parsePair(leftFile, rightFile string, fam config.Family, f diffFlags) (left
 		return nil, nil, nil, r.err
 	case left.Family != r.t.Family:
 		return nil, nil, nil, fmt.Errorf("%s is %s text but %s is %s text: expected two configurations of one family (give --family if one was misread)",
-			leftFile, left.Family, rightFile, r.t.Family)
+			leftFile, familyTitle(left.Family), rightFile, familyTitle(r.t.Family))
 	case merr != nil:
 		return nil, nil, nil, merr
 	}
 	return left, r.t, m, nil
+}
+
+// hasNodeUnder reports whether a node below parent has a path whose words
+// begin with loc, as a sync-map rule's location matches it.
+func hasNodeUnder(parent *config.Node, loc []string) bool {
+	if len(loc) == 0 {
+		return true
+	}
+	if parent == nil {
+		return false
+	}
+	for _, c := range parent.Children {
+		w := strings.Fields(c.Name)
+		n := min(len(w), len(loc))
+		if !slices.Equal(w[:n], loc[:n]) {
+			continue
+		}
+		if n == len(loc) || hasNodeUnder(c, loc[n:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // rowsInScope reports whether a difference lies in the sync-map's scope.

@@ -491,3 +491,32 @@ func TestDiffPrintsNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffWarnsOfPathsThatMatchNothing: a mistyped --include leaves
+// nothing in scope and would exit 0 silently, as if the pair agreed; a
+// path that no node of either file lies under is told on stderr.
+func TestDiffWarnsOfPathsThatMatchNothing(t *testing.T) {
+	va, vb := "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"
+	code, _, errOut := hasync(t, "diff", "--include", "firewal", "--include", "nat", "--exclude", "nat sorce", va, vb)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (nat differs)", code)
+	}
+	for _, want := range []string{"hasync: --include firewal: no node of", "hasync: --exclude nat sorce: no node of"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr %q lacks %q", errOut, want)
+		}
+	}
+	if strings.Count(errOut, "\n") != 2 {
+		t.Errorf("want two warnings, got %q", errOut)
+	}
+	// Paths that exist give no warning; a path of the tag form
+	// ("ethernet eth0") and a path inside a VRP command are found too.
+	for _, args := range [][]string{
+		{"--include", "firewall name OUTSIDE-IN", "--exclude", "interfaces ethernet eth0 vrrp", va, vb},
+		{"--include", "security-policy rule name allow_web", "--exclude", "interface GigabitEthernet1/0/1", "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"},
+	} {
+		if _, _, errOut := hasync(t, append([]string{"diff"}, args...)...); errOut != "" {
+			t.Errorf("%v: stderr %q", args, errOut)
+		}
+	}
+}
