@@ -50,9 +50,12 @@ default map (Vyatta: everything; Huawei: hrp). The longest matching path
 decides; on a tie exclude wins. 'system config-sync' and 'service https'
 (Vyatta) and 'hrp' (Huawei) are protected: never synced.
 
-Scope marks (side view; unified and json spell them out): '*' in scope,
-'-' excluded, '!' protected, blank outside the map (not covered), '&' a
-fold hiding lines of more than one scope.
+Formats: side (two columns; the gutter shows '|' changed, '<' only in
+LEFT, '>' only in RIGHT, '~' moved, then the scope mark: '*' in scope,
+'-' excluded, '!' protected, blank outside the map, '&' a fold hiding
+lines of several scopes); unified ('@@ path @@ SCOPE' blocks); json (one
+object a change, with its scope and, for a subtree on one side only, its
+content); commands (what a sync would send to RIGHT).
 
 Exit status: 0 when the in-scope parts are equal, 1 when they differ, 2 on
 an error, like diff(1).`,
