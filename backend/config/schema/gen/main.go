@@ -1,0 +1,62 @@
+// Command gen writes vyos.txt, the table of VyOS configuration nodes that
+// package schema embeds, from ../shared/schema/vyos-1x/interface-definitions
+// (relative to the repository root), and prints its counts. Run it with
+// `go generate ./backend/config/schema`.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hasync/hasync/backend/config/schema/internal/xmlgen"
+)
+
+func main() {
+	src := flag.String("src", "", "interface-definitions directory (default: ../shared/schema/vyos-1x/interface-definitions beside the repository)")
+	out := flag.String("o", "vyos.txt", "table to write")
+	flag.Parse()
+	dir := *src
+	if dir == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			fail(err)
+		}
+		dir = filepath.Join(root, "..", "shared", "schema", "vyos-1x", "interface-definitions")
+	}
+	table, st, err := xmlgen.Generate(dir)
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(*out, table, 0o644); err != nil {
+		fail(err)
+	}
+	var b bytes.Buffer
+	st.Print(&b)
+	os.Stdout.Write(b.Bytes())
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "schema/gen:", err)
+	os.Exit(1)
+}
+
+// moduleRoot walks up from the working directory to the folder holding go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}

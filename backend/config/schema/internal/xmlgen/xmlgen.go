@@ -1,0 +1,349 @@
+// Package xmlgen turns VyOS's interface definitions (vyos-1x
+// interface-definitions/*.xml.in and the include/ fragments they pull in)
+// into the line-oriented table that package schema embeds. It is used by
+// the generator (schema/gen, run by go generate) and by the drift test; the
+// schema package itself never imports it.
+//
+// Imports: the standard library only.
+package xmlgen
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Stats are the counts the generator prints.
+type Stats struct {
+	Files      int            // *.xml.in files read
+	Includes   int            // #include lines resolved (recursively)
+	Nodes      int            // every node of the merged tree
+	Plain      int            // plain nodes (<node>)
+	Tags       int            // tag nodes (<tagNode>)
+	Leaves     int            // leaf nodes (<leafNode>)
+	Multi      int            // leaves with <multi/>
+	Valueless  int            // leaves with <valueless/>
+	Merged     int            // nodes defined in more than one place and merged
+	Conflicts  []string       // merged definitions whose kinds or constraints differ
+	Validators map[string]int // constraint validators by name (per node)
+	Regexes    int            // <regex> constraints (per node)
+	BadRegexes []string       // regexes Go's RE2 cannot compile (lookaround), with a node path
+	Bytes      int            // size of the table
+}
+
+// Print writes the counts in a form for humans.
+func (s Stats) Print(w *bytes.Buffer) {
+	fmt.Fprintf(w, "files %d, includes resolved %d\n", s.Files, s.Includes)
+	fmt.Fprintf(w, "nodes %d: plain %d, tag %d, leaf %d (multi %d, valueless %d); merged %d\n",
+		s.Nodes, s.Plain, s.Tags, s.Leaves, s.Multi, s.Valueless, s.Merged)
+	fmt.Fprintf(w, "regexes %d, not RE2 (pass unchecked) %d\n", s.Regexes, len(s.BadRegexes))
+	for _, r := range s.BadRegexes {
+		fmt.Fprintf(w, "  %s\n", r)
+	}
+	type kv struct {
+		k string
+		v int
+	}
+	var vs []kv
+	total := 0
+	for k, v := range s.Validators {
+		vs = append(vs, kv{k, v})
+		total += v
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		if vs[i].v != vs[j].v {
+			return vs[i].v > vs[j].v
+		}
+		return vs[i].k < vs[j].k
+	})
+	fmt.Fprintf(w, "validators %d:\n", total)
+	for _, e := range vs {
+		fmt.Fprintf(w, "  %5d %s\n", e.v, e.k)
+	}
+	for _, c := range s.Conflicts {
+		fmt.Fprintf(w, "conflict: %s\n", c)
+	}
+	fmt.Fprintf(w, "table %d bytes\n", s.Bytes)
+}
+
+// node is one node of the merged tree.
+type node struct {
+	name      string
+	kind      byte // 'N' node, 'T' tag node, 'L' leaf
+	multi     bool
+	valueless bool
+	help      string
+	cons      []string // "~regex" or "@validator args", in document order
+	errMsg    string   // <constraintErrorMessage>
+	kids      map[string]*node
+	defs      int
+}
+
+// XML shapes of interface-definitions.
+type xItem struct {
+	XMLName  xml.Name
+	Name     string     `xml:"name,attr"`
+	Props    *xProps    `xml:"properties"`
+	Children *xChildren `xml:"children"`
+}
+
+type xChildren struct {
+	Items []xItem `xml:",any"`
+}
+
+type xProps struct {
+	Help        []string      `xml:"help"`
+	Constraints []xConstraint `xml:"constraint"`
+	ErrMsg      []string      `xml:"constraintErrorMessage"`
+	Multi       *struct{}     `xml:"multi"`
+	Valueless   *struct{}     `xml:"valueless"`
+}
+
+type xConstraint struct {
+	Items []xCons `xml:",any"`
+}
+
+type xCons struct {
+	XMLName  xml.Name
+	Name     string `xml:"name,attr"`
+	Argument string `xml:"argument,attr"`
+	Text     string `xml:",chardata"`
+}
+
+type xDef struct {
+	Items []xItem `xml:",any"`
+}
+
+var includeLine = regexp.MustCompile(`^\s*#include\s+<([^>]+)>\s*$`)
+
+// Generate reads dir (vyos-1x/interface-definitions) and returns the table
+// and its counts.
+func Generate(dir string) ([]byte, Stats, error) {
+	st := Stats{Validators: map[string]int{}}
+	files, err := filepath.Glob(filepath.Join(dir, "*.xml.in"))
+	if err != nil {
+		return nil, st, err
+	}
+	if len(files) == 0 {
+		return nil, st, fmt.Errorf("%s: no *.xml.in files", dir)
+	}
+	sort.Strings(files)
+	root := &node{kind: 'N', kids: map[string]*node{}}
+	for _, f := range files {
+		var buf bytes.Buffer
+		if err := expand(dir, f, &buf, &st, nil); err != nil {
+			return nil, st, err
+		}
+		var def xDef
+		if err := xml.Unmarshal(buf.Bytes(), &def); err != nil {
+			return nil, st, fmt.Errorf("%s (includes expanded): %w", f, err)
+		}
+		st.Files++
+		for _, it := range def.Items {
+			if it.XMLName.Local == "syntaxVersion" {
+				continue
+			}
+			if err := merge(root, it, nil, &st); err != nil {
+				return nil, st, fmt.Errorf("%s: %w", filepath.Base(f), err)
+			}
+		}
+	}
+	var out bytes.Buffer
+	out.WriteString(Header)
+	if err := write(&out, root, 0, nil, &st); err != nil {
+		return nil, st, err
+	}
+	st.Bytes = out.Len()
+	return out.Bytes(), st, nil
+}
+
+// Header opens the table; the loader skips lines starting with '#'.
+const Header = "# Generated by go generate (schema/gen) from ../shared/schema/vyos-1x/interface-definitions. DO NOT EDIT.\n" +
+	"# One node a line, depth-first, children sorted; depth = leading spaces.\n" +
+	"# Fields are tab-separated: name, kind (N node, T tag node, L leaf; m multi, v valueless),\n" +
+	"# then constraints (~regex, @validator arguments), !constraint error message, ?help.\n"
+
+// expand writes file f to w with its #include lines replaced by the
+// included fragments, recursively.
+func expand(dir, f string, w *bytes.Buffer, st *Stats, stack []string) error {
+	for _, s := range stack {
+		if s == f {
+			return fmt.Errorf("include cycle: %s", strings.Join(append(stack, f), " -> "))
+		}
+	}
+	data, err := os.ReadFile(f)
+	if err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if m := includeLine.FindStringSubmatch(line); m != nil {
+			st.Includes++
+			if err := expand(dir, filepath.Join(dir, m[1]), w, st, append(stack, f)); err != nil {
+				return fmt.Errorf("%s: %w", filepath.Base(f), err)
+			}
+			continue
+		}
+		if strings.HasPrefix(line, "<?xml") {
+			continue
+		}
+		w.WriteString(line)
+		w.WriteByte('\n')
+	}
+	return sc.Err()
+}
+
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// merge adds it (and its children) under parent.
+func merge(parent *node, it xItem, path []string, st *Stats) error {
+	var kind byte
+	switch it.XMLName.Local {
+	case "node":
+		kind = 'N'
+	case "tagNode":
+		kind = 'T'
+	case "leafNode":
+		kind = 'L'
+	default:
+		return fmt.Errorf("%s: unexpected element <%s>", strings.Join(path, " "), it.XMLName.Local)
+	}
+	name := it.Name
+	if name == "" || strings.ContainsAny(name, " \t\n") {
+		return fmt.Errorf("%s: bad node name %q", strings.Join(path, " "), name)
+	}
+	path = append(path[:len(path):len(path)], name)
+	n := &node{name: name, kind: kind, kids: map[string]*node{}}
+	if p := it.Props; p != nil {
+		if len(p.Help) > 0 {
+			n.help = clean(p.Help[0])
+		}
+		if len(p.ErrMsg) > 0 {
+			n.errMsg = clean(p.ErrMsg[0])
+		}
+		n.multi = p.Multi != nil
+		n.valueless = p.Valueless != nil
+		for _, c := range p.Constraints {
+			for _, e := range c.Items {
+				switch e.XMLName.Local {
+				case "regex":
+					re := strings.TrimSpace(e.Text)
+					if strings.ContainsAny(re, "\t\n") {
+						return fmt.Errorf("%s: regex with a tab or newline", strings.Join(path, " "))
+					}
+					n.cons = append(n.cons, "~"+re)
+				case "validator":
+					v := clean(e.Name + " " + e.Argument)
+					n.cons = append(n.cons, "@"+v)
+				default:
+					return fmt.Errorf("%s: unexpected constraint <%s>", strings.Join(path, " "), e.XMLName.Local)
+				}
+			}
+		}
+	}
+	old := parent.kids[name]
+	if old == nil {
+		parent.kids[name] = n
+		old = n
+		n.defs = 1
+	} else {
+		old.defs++
+		if old.kind != n.kind || old.multi != n.multi || old.valueless != n.valueless ||
+			strings.Join(old.cons, "\x00") != strings.Join(n.cons, "\x00") && len(n.cons) > 0 && len(old.cons) > 0 {
+			st.Conflicts = append(st.Conflicts, fmt.Sprintf("%s: defined twice differently (first definition kept)", strings.Join(path, " ")))
+		}
+		if old.help == "" {
+			old.help = n.help
+		}
+		if len(old.cons) == 0 {
+			old.cons = n.cons
+		}
+		if old.errMsg == "" {
+			old.errMsg = n.errMsg
+		}
+	}
+	if it.Children != nil {
+		if kind == 'L' {
+			return fmt.Errorf("%s: leaf with children", strings.Join(path, " "))
+		}
+		for _, c := range it.Children.Items {
+			if err := merge(old, c, path, st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// write prints n's children depth-first, sorted by name.
+func write(w *bytes.Buffer, n *node, depth int, path []string, st *Stats) error {
+	names := make([]string, 0, len(n.kids))
+	for k := range n.kids {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		c := n.kids[k]
+		p := append(path[:len(path):len(path)], k)
+		st.Nodes++
+		if c.defs > 1 {
+			st.Merged++
+		}
+		for i := 0; i < depth; i++ {
+			w.WriteByte(' ')
+		}
+		w.WriteString(c.name)
+		w.WriteByte('\t')
+		w.WriteByte(c.kind)
+		switch c.kind {
+		case 'N':
+			st.Plain++
+		case 'T':
+			st.Tags++
+		case 'L':
+			st.Leaves++
+			if c.multi {
+				st.Multi++
+				w.WriteByte('m')
+			}
+			if c.valueless {
+				st.Valueless++
+				w.WriteByte('v')
+			}
+		}
+		for _, cons := range c.cons {
+			if cons[0] == '~' {
+				st.Regexes++
+				if _, err := regexp.Compile(`^(?:` + cons[1:] + `)$`); err != nil {
+					st.BadRegexes = append(st.BadRegexes, strings.Join(p, " ")+": "+cons[1:])
+				}
+			} else {
+				name, _, _ := strings.Cut(cons[1:], " ")
+				st.Validators[name]++
+			}
+			w.WriteByte('\t')
+			w.WriteString(cons)
+		}
+		if c.errMsg != "" {
+			w.WriteString("\t!")
+			w.WriteString(c.errMsg)
+		}
+		if c.help != "" {
+			w.WriteString("\t?")
+			w.WriteString(c.help)
+		}
+		w.WriteByte('\n')
+		if err := write(w, c, depth+1, p, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}

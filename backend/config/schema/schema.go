@@ -1,0 +1,281 @@
+package schema
+
+import (
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Kind is what a schema node is.
+type Kind uint8
+
+const (
+	// Unknown: neither table knows the path.
+	Unknown Kind = iota
+	// Node is a plain container node (`system`, `interfaces`).
+	Node
+	// Tag is a tag node (`interfaces ethernet`, `firewall name`): its
+	// children are tag values.
+	Tag
+	// Leaf is a leaf node (`system host-name`); see Info.Multi and Info.Valueless.
+	Leaf
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Node:
+		return "node"
+	case Tag:
+		return "tag"
+	case Leaf:
+		return "leaf"
+	}
+	return "unknown"
+}
+
+// Source says which table decided.
+type Source uint8
+
+const (
+	// None: an unknown path (callers fall back to their own heuristics).
+	None Source = iota
+	// VyOS is the generated table of ../shared/schema/vyos-1x (vyos.txt).
+	VyOS
+	// Vyatta is hasync's own table of Vyatta 5600 / VRA nodes (vyatta.txt):
+	// its own nodes, and aliases of VyOS subtrees.
+	Vyatta
+)
+
+func (s Source) String() string {
+	switch s {
+	case VyOS:
+		return "vyos"
+	case Vyatta:
+		return "vyatta"
+	}
+	return "none"
+}
+
+// Info describes the node a path of configuration words leads to.
+// Tag values are words of the path: ["interfaces","ethernet","eth0","address"].
+type Info struct {
+	Kind      Kind   // for a tag value (eth0 above) Kind is Node and TagValue is true
+	TagValue  bool   // the last word is a value of a tag node
+	Multi     bool   // a leaf that takes several values (<multi/>)
+	Valueless bool   // a leaf with no value (<valueless/>)
+	Help      string // the node's help text (first <help>); for a tag value, the tag node's
+	Source    Source
+	// Alias is, for a node reached through a Vyatta-table alias, the VyOS
+	// path that the aliased node (the node itself or its nearest aliased
+	// ancestor) stands for, in schema words without tag values
+	// ("interfaces ethernet" for everything below `interfaces dataplane`).
+	Alias string
+}
+
+// schemas holds both tables, read once on first use.
+type schemas struct {
+	vy, vt *table
+	err    error
+}
+
+var (
+	loadOnce sync.Once
+	loaded   schemas
+)
+
+// load reads both tables on first use. A broken embedded table (a test
+// catches it) leaves that table empty, so every path is Unknown.
+func load() *schemas {
+	loadOnce.Do(func() {
+		loaded.vy, loaded.err = parseTable(vyosText, 1)
+		if loaded.err != nil {
+			loaded.vy = &table{}
+			loaded.err = errorf("vyos.txt: %v", loaded.err)
+		}
+		vt, err := parseTable(vyattaText, 2)
+		if err != nil {
+			vt = &table{}
+			if loaded.err == nil {
+				loaded.err = errorf("vyatta.txt: %v", err)
+			}
+		}
+		vt.alias = make([]int32, len(vt.nodes))
+		for i := range vt.nodes {
+			vt.alias[i] = -1
+			if vt.nodes[i].flags&flagAlias != 0 {
+				a := vt.field(int32(i), '=')
+				vt.alias[i] = loaded.vy.find(strings.Fields(a))
+				if vt.alias[i] < 0 && loaded.err == nil {
+					loaded.err = errorf("vyatta.txt: %s: alias %q is not a VyOS path", vt.name(int32(i)), a)
+				}
+			}
+		}
+		loaded.vt = vt
+	})
+	return &loaded
+}
+
+// Cursor walks the schema one word at a time (parsers use it to avoid
+// re-walking from the root). The zero Cursor is Unknown; start from Root.
+// A Cursor is a small value: copying it is how a walker keeps a position.
+type Cursor struct {
+	vy, vt int32 // positions in the VyOS and Vyatta tables: a node index, rootIdx, or -1 (absent)
+	al     int32 // the Vyatta node whose alias is in force, or -1
+	state  uint8
+}
+
+const (
+	stUnknown uint8 = iota
+	stNode          // at the node (vy, vt)
+	stValue         // at a tag value of the tag node (vy, vt)
+)
+
+// Root returns the cursor at the root of the schema (above the top-level
+// nodes `interfaces`, `system`, ...).
+func Root() Cursor {
+	load()
+	return Cursor{vy: rootIdx, vt: rootIdx, al: -1, state: stNode}
+}
+
+// own reports whether the Vyatta node vt decides (it is not an overlay).
+func (s *schemas) own(vt int32) bool {
+	return vt >= 0 && s.vt.nodes[vt].flags&flagOverlay == 0
+}
+
+// kind returns the kind of the node at c (not a tag value).
+func (c Cursor) kind(s *schemas) Kind {
+	switch {
+	case c.vy == rootIdx:
+		return Node
+	case s.own(c.vt):
+		return s.vt.nodes[c.vt].kind
+	case c.vy >= 0:
+		return s.vy.nodes[c.vy].kind
+	}
+	return Unknown
+}
+
+// Step returns the position after word: a child of the node, a tag value
+// of a tag node, or a child of a tag value. Past a leaf, or for a word the
+// schema does not know, the cursor is Unknown and stays Unknown.
+func (c Cursor) Step(word string) Cursor {
+	if c.state == stUnknown {
+		return c
+	}
+	s := load()
+	if c.state == stNode {
+		switch c.kind(s) {
+		case Tag:
+			c.state = stValue
+			return c
+		case Leaf, Unknown:
+			return Cursor{}
+		}
+	}
+	// A node or a tag value: look for the child word, the Vyatta table first.
+	n := Cursor{vy: -1, vt: -1, al: c.al, state: stNode}
+	if c.vt != -1 {
+		n.vt = s.vt.child(c.vt, word)
+	}
+	if n.vt >= 0 && s.vt.alias[n.vt] >= 0 {
+		n.vy, n.al = s.vt.alias[n.vt], n.vt
+	} else if c.vy != -1 {
+		n.vy = s.vy.child(c.vy, word)
+	}
+	if n.vy < 0 && !s.own(n.vt) {
+		return Cursor{}
+	}
+	return n
+}
+
+// Info describes the position.
+func (c Cursor) Info() Info {
+	if c.state == stUnknown {
+		return Info{}
+	}
+	s := load()
+	var in Info
+	switch {
+	case c.vy == rootIdx:
+		return Info{Kind: Node, Source: VyOS}
+	case s.own(c.vt):
+		e := &s.vt.nodes[c.vt]
+		in = Info{Kind: e.kind, Multi: e.flags&flagMulti != 0, Valueless: e.flags&flagValueless != 0,
+			Help: s.vt.field(c.vt, '?'), Source: Vyatta}
+		if in.Help == "" && c.vy >= 0 {
+			in.Help = s.vy.field(c.vy, '?')
+		}
+	case c.vy >= 0:
+		e := &s.vy.nodes[c.vy]
+		in = Info{Kind: e.kind, Multi: e.flags&flagMulti != 0, Valueless: e.flags&flagValueless != 0,
+			Help: s.vy.field(c.vy, '?'), Source: VyOS}
+	default:
+		return Info{}
+	}
+	if c.al >= 0 {
+		in.Source = Vyatta
+		in.Alias = s.vt.field(c.al, '=')
+	}
+	if c.state == stValue {
+		in.Kind, in.TagValue, in.Multi, in.Valueless = Node, true, false, false
+	}
+	return in
+}
+
+// walk returns the cursor at path.
+func walk(path []string) Cursor {
+	c := Root()
+	for _, w := range path {
+		if c = c.Step(w); c.state == stUnknown {
+			break
+		}
+	}
+	return c
+}
+
+// Lookup describes the node that path leads to. It never panics; paths
+// neither table knows (and words past a leaf, which are values) give Kind
+// Unknown and Source None. The empty path is the root, a Node.
+func Lookup(path []string) Info {
+	return walk(path).Info()
+}
+
+// Children lists the names the schema knows directly under path (for
+// completion), sorted and without duplicates: both tables' children at
+// that position. For a Tag node it returns nil (its children are values);
+// for a tag value it returns the tag's children; for a leaf or an unknown
+// path, nil.
+func Children(path []string) []string {
+	c := walk(path)
+	return c.children()
+}
+
+func (c Cursor) children() []string {
+	if c.state == stUnknown {
+		return nil
+	}
+	s := load()
+	if c.state == stNode && c.kind(s) != Node {
+		return nil
+	}
+	var out []string
+	if c.vt != -1 {
+		for k := s.vt.firstChild(c.vt); k >= 0; k = s.vt.nodes[k].next {
+			out = append(out, s.vt.name(k))
+		}
+	}
+	if c.vy != -1 {
+		for k := s.vy.firstChild(c.vy); k >= 0; k = s.vy.nodes[k].next {
+			out = append(out, s.vy.name(k))
+		}
+	}
+	sort.Strings(out)
+	w := 0
+	for i, n := range out {
+		if i == 0 || n != out[w-1] {
+			out[w] = n
+			w++
+		}
+	}
+	return out[:w]
+}
