@@ -384,8 +384,11 @@ func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
 	if vrpIsObject(viewOf(path), n.Name) {
 		phase = phaseRemoveObject
 	}
+	var undos []string
 	for _, l := range lines {
-		u := b.undo(path, n.Name, l)
+		undos = append(undos, b.undo(path, n.Name, l))
+	}
+	for _, u := range byKey(n, undos) {
 		ph := phase
 		switch first, skip := b.clash(path, u); {
 		case skip:
@@ -398,6 +401,19 @@ func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
 			s.add(u)
 		})
 	}
+}
+
+// byKey returns the undos of lines of n: when one of them names n's key
+// alone (`undo rule 5` of an ACL entry), it takes the whole entry (its
+// description too), so it is the only one sent.
+func byKey(n *config.Node, undos []string) []string {
+	key := "undo " + strings.Join(vrpWordsOf(n.Name), " ")
+	for _, u := range undos {
+		if strings.Join(vrpWordsOf(u), " ") == key {
+			return []string{u}
+		}
+	}
+	return undos
 }
 
 // changeValues brings the values of a node present on both sides to the
@@ -438,6 +454,7 @@ func (b *vrpBuilder) changeValues(c diff.Change, phase int) {
 			undos = append(undos, b.undo(path, r.Name, vrpLine(r.Name, v)))
 		}
 	}
+	undos = byKey(r, undos)
 	for _, v := range l.Values[k:] {
 		adds = append(adds, vrpLine(l.Name, v))
 	}

@@ -51,6 +51,7 @@ var vrpForms = []vrpForm{
 	// name (the type is not part of the undo).
 	{view: "ip address-set", line: "address * ...", undo: "undo address $1"},
 	{view: "ip service-set", line: "service * ...", undo: "undo service $1"},
+	{view: "acl", line: "rule * description ...", undo: "undo rule $1 description"},
 	{view: "acl", line: "rule * ...", undo: "undo rule $1"},
 	{view: "/", line: "ip address-set * ...", undo: "undo ip address-set $1"},
 	{view: "/", line: "ip service-set * ...", undo: "undo ip service-set $1"},
