@@ -68,10 +68,40 @@ func labConfig(t *testing.T, sh *labtest.Shell, name, prompt string) *config.Tre
 // replicates what it is sent to FW-A, as the device does; FW-A already has
 // the source's in-scope configuration, so the test also checks that FW-A's
 // in-scope part is unchanged.
+//
+// The second case modifies FW-B first (through the device's own API, not
+// replicated): a server added with `preference` (undone by its address
+// alone), an address-set bound by a rule only FW-B has (the rule goes
+// before the set), an address entry with other parameters (changed by
+// issuing it), and an address-set FW-A's new rule binds removed (created
+// before the rule).
 func TestVRPPlanOnLab(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the emulated Huawei pair")
 	}
+	t.Run("seeded", func(t *testing.T) { labPush(t, nil) })
+	t.Run("modified", func(t *testing.T) {
+		labPush(t, func(d *huawei.Device) {
+			for _, c := range []struct {
+				view []string
+				line string
+			}{
+				{nil, "ntp-service unicast-server 198.51.100.123 preference"},
+				{nil, "ip address-set TMP_B type object"},
+				{[]string{"ip address-set TMP_B type object"}, "address 0 192.0.2.99 mask 32"},
+				{[]string{"security-policy", "rule name temp_debug_b"}, "destination-address address-set TMP_B"},
+				{[]string{"ip address-set WEB_2 type object"}, "address 0 10.20.99.10 mask 32"},
+				{nil, "undo ip address-set WEB_12"},
+			} {
+				if err := d.Apply(c.view, c.line); err != nil {
+					t.Fatalf("modify FW-B: %v %q: %v", c.view, c.line, err)
+				}
+			}
+		})
+	})
+}
+
+func labPush(t *testing.T, modify func(*huawei.Device)) {
 	p, err := huawei.StartPair(context.Background(), huawei.PairOptions{Dir: t.TempDir(), HRP: huawei.HRPOptions{Heartbeat: 50 * time.Millisecond, DeadAfter: 10 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +111,9 @@ func TestVRPPlanOnLab(t *testing.T) {
 	defer cancel()
 	if err := p.HRP.WaitUp(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if modify != nil {
+		modify(p.B.Device)
 	}
 	a := labShell(t, p, p.A, "HRP_M<FW-A>")
 	b := labShell(t, p, p.B, "HRP_S<FW-B>")
