@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hasync/hasync/backend/config"
@@ -292,19 +293,7 @@ func (b *vrpBuilder) flips(path config.Path, n *config.Node) bool {
 
 // hasWords reports whether words begin with prefix.
 func hasWords(words, prefix []string) bool {
-	return len(words) >= len(prefix) && equalWords(words[:len(prefix)], prefix)
-}
-
-func equalWords(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return len(words) >= len(prefix) && slices.Equal(words[:len(prefix)], prefix)
 }
 
 func (b *vrpBuilder) change(c diff.Change) {
