@@ -218,7 +218,9 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 			cs := mt.step(cw, len(words), st)
 			grand := scoped(c, cw, cs)
 			in := cs.decision().Scope == InScope
-			if !in && len(grand) == 0 {
+			if len(grand) == 0 && (!in || len(c.Values) == 0 && len(c.Children) > 0) {
+				// Out of scope, or in scope but only a container of
+				// nodes the map does not share: no part of it is synced.
 				continue
 			}
 			n := &config.Node{

@@ -24,6 +24,37 @@ func TestLookup(t *testing.T) {
 		{"protocols static route 0.0.0.0/0 next-hop", Info{Kind: Tag, Source: VyOS}},
 		{"protocols static route 0.0.0.0/0 next-hop 192.0.2.1", Info{Kind: Node, TagValue: true, Source: VyOS}},
 		{"protocols static route 0.0.0.0/0 next-hop 192.0.2.1 distance", Info{Kind: Leaf, Source: VyOS}},
+		// The Vyatta 5600 / VRA table.
+		{"security firewall name X rule 10 action", Info{Kind: Leaf, Source: Vyatta, Alias: "firewall ipv4 name"}},
+		{"security firewall name X rule 10 state enable", Info{Kind: Leaf, Valueless: true, Source: Vyatta, Alias: "firewall ipv4 name"}},
+		{"security firewall name X rule 10 ttl eq", Info{Kind: Leaf, Source: Vyatta, Alias: "firewall ipv4 name"}}, // VyOS's, through the alias
+		{"security firewall global-state-policy tcp", Info{Kind: Leaf, Valueless: true, Source: Vyatta}},
+		{"interfaces dataplane", Info{Kind: Tag, Source: Vyatta, Alias: "interfaces ethernet"}},
+		{"interfaces dataplane dp0s9", Info{Kind: Node, TagValue: true, Source: Vyatta, Alias: "interfaces ethernet"}},
+		{"interfaces dataplane dp0s9 address", Info{Kind: Leaf, Multi: true, Source: Vyatta, Alias: "interfaces ethernet"}},
+		{"interfaces dataplane dp0s9 vif 10 address", Info{Kind: Leaf, Multi: true, Source: Vyatta, Alias: "interfaces ethernet"}},
+		{"interfaces dataplane dp0s9 vif 10 vrrp vrrp-group 1 preempt", Info{Kind: Leaf, Source: Vyatta, Alias: "interfaces ethernet"}},
+		{"interfaces dataplane dp0s9 firewall in", Info{Kind: Leaf, Multi: true, Source: Vyatta, Alias: "interfaces ethernet"}},
+		{"interfaces loopback lo address", Info{Kind: Leaf, Multi: true, Source: VyOS}},
+		{"resources group address-group G address", Info{Kind: Leaf, Multi: true, Source: Vyatta}},
+		{"resources group port-group WEB port", Info{Kind: Leaf, Multi: true, Source: Vyatta}},
+		{"service nat source rule 100 outbound-interface", Info{Kind: Leaf, Source: Vyatta}},
+		{"service nat destination rule 10 translation address", Info{Kind: Leaf, Source: Vyatta}},
+		{"service ssh port", Info{Kind: Leaf, Multi: true, Source: VyOS}}, // an overlay decides nothing
+		{"system config-sync sync-map M rule 1 action", Info{Kind: Leaf, Source: Vyatta}},
+		{"system config-sync remote-router 192.0.2.2 sync-map", Info{Kind: Leaf, Source: Vyatta}},
+		{"system ntp server 0.pool.ntp.org", Info{Kind: Node, TagValue: true, Source: Vyatta, Alias: "service ntp"}},
+		{"system login user vyatta level", Info{Kind: Leaf, Source: Vyatta}},
+		{"protocols static interface-route 0.0.0.0/0 next-hop-interface dp0s1 distance", Info{Kind: Leaf, Source: Vyatta, Alias: "protocols static route interface"}},
+		// Legacy VyOS 1.2/1.3 paths.
+		{"firewall name X rule 10 action", Info{Kind: Leaf, Source: Vyatta, Alias: "firewall ipv4 name"}},
+		{"firewall name X rule 10 state established", Info{Kind: Leaf, Source: Vyatta, Alias: "firewall ipv4 name"}},
+		{"firewall all-ping", Info{Kind: Leaf, Source: Vyatta, Alias: "firewall global-options all-ping"}},
+		{"firewall group address-group G address", Info{Kind: Leaf, Multi: true, Source: VyOS}},
+		{"interfaces ethernet eth0 firewall in name", Info{Kind: Leaf, Source: Vyatta}},
+		{"protocols bgp 64500", Info{Kind: Node, TagValue: true, Source: Vyatta, Alias: "protocols bgp"}},
+		{"protocols bgp 64500 neighbor 192.0.2.1 remote-as", Info{Kind: Leaf, Source: Vyatta, Alias: "protocols bgp"}},
+		{"protocols bgp banana", Info{}},
 		{"nosuch", Info{}},
 		{"interfaces nosuch eth0", Info{}},
 	}
@@ -79,7 +110,11 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := parseTable(vyosText, 1); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := parseTable(vyattaText, 2); err != nil {
+		text, err := mergeText(vyattaText, 2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := parseTable(text, 1); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -92,7 +92,11 @@ func load() *schemas {
 			loaded.vy = &table{}
 			loaded.err = errorf("vyos.txt: %v", loaded.err)
 		}
-		vt, err := parseTable(vyattaText, 2)
+		text, err := mergeText(vyattaText, 2)
+		var vt *table
+		if err == nil {
+			vt, err = parseTable(text, 1)
+		}
 		if err != nil {
 			vt = &table{}
 			if loaded.err == nil {
@@ -182,10 +186,39 @@ func (c Cursor) Step(word string) Cursor {
 	} else if c.vy != -1 {
 		n.vy = s.vy.child(c.vy, word)
 	}
+	if n.vt < 0 && n.vy < 0 && c.vt != -1 {
+		// A Vyatta-table wildcard child "*" stands for a tag value of a
+		// legacy tag node the current schema made a plain node
+		// (`protocols bgp 64500`): it matches a word its constraints accept.
+		if w := s.vt.child(c.vt, "*"); w >= 0 && s.wildcardAccepts(w, word) {
+			n.vt = w
+			if s.vt.alias[w] >= 0 {
+				n.vy, n.al = s.vt.alias[w], w
+			}
+		}
+	}
 	if n.vy < 0 && !s.own(n.vt) {
 		return Cursor{}
 	}
 	return n
+}
+
+// wildcardAccepts reports whether the Vyatta wildcard node w matches word:
+// any of its constraints accepts it (none: any word).
+func (s *schemas) wildcardAccepts(w int32, word string) bool {
+	any := false
+	for rest := s.vt.fields(w); rest != ""; {
+		var f string
+		f, rest, _ = strings.Cut(rest, "\t")
+		if f == "" || f[0] != '~' && f[0] != '@' {
+			continue
+		}
+		any = true
+		if ok, _ := check(f, word); ok {
+			return true
+		}
+	}
+	return !any
 }
 
 // Info describes the position.
@@ -216,7 +249,7 @@ func (c Cursor) Info() Info {
 		in.Source = Vyatta
 		in.Alias = s.vt.field(c.al, '=')
 	}
-	if c.state == stValue {
+	if c.state == stValue || c.vt >= 0 && s.vt.name(c.vt) == "*" {
 		in.Kind, in.TagValue, in.Multi, in.Valueless = Node, true, false, false
 	}
 	return in
@@ -261,7 +294,9 @@ func (c Cursor) children() []string {
 	var out []string
 	if c.vt != -1 {
 		for k := s.vt.firstChild(c.vt); k >= 0; k = s.vt.nodes[k].next {
-			out = append(out, s.vt.name(k))
+			if name := s.vt.name(k); name != "*" {
+				out = append(out, name)
+			}
 		}
 	}
 	if c.vy != -1 {

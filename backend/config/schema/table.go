@@ -220,3 +220,63 @@ func (t *table) find(path []string) int32 {
 	}
 	return i
 }
+
+// mergeText rewrites a hand-written table (indent unit spaces a level, with
+// comments and blank lines) into the loader's form (one space a level, no
+// comments), merging nodes of the same name under the same parent: a
+// hand-written table groups its entries by source, so a node such as
+// `system` may open several groups. When both are own nodes (not
+// overlays), the first one's line decides; an overlay yields to an own node.
+func mergeText(text string, unit int) (string, error) {
+	type mnode struct {
+		name, line string // line: the fields after the name, with the leading tab
+		kids       []*mnode
+	}
+	root := &mnode{}
+	stack := []*mnode{root}
+	lineNo := 0
+	for _, line := range strings.Split(text, "\n") {
+		lineNo++
+		sp := len(line) - len(strings.TrimLeft(line, " "))
+		rest := line[sp:]
+		if rest == "" || rest[0] == '#' {
+			continue
+		}
+		if sp%unit != 0 || sp/unit+1 > len(stack) {
+			return "", fmt.Errorf("line %d: bad indentation", lineNo)
+		}
+		d := sp / unit
+		stack = stack[:d+1]
+		name, fields, ok := strings.Cut(rest, "\t")
+		if !ok || name == "" {
+			return "", fmt.Errorf("line %d: no name and kind", lineNo)
+		}
+		parent := stack[d]
+		var n *mnode
+		for _, k := range parent.kids {
+			if k.name == name {
+				n = k
+			}
+		}
+		if n == nil {
+			n = &mnode{name: name, line: "\t" + fields}
+			parent.kids = append(parent.kids, n)
+		} else if strings.HasPrefix(n.line, "\t+") && !strings.HasPrefix(fields, "+") {
+			n.line = "\t" + fields
+		}
+		stack = append(stack, n)
+	}
+	var b strings.Builder
+	var write func(n *mnode, depth int)
+	write = func(n *mnode, depth int) {
+		for _, k := range n.kids {
+			b.WriteString(strings.Repeat(" ", depth))
+			b.WriteString(k.name)
+			b.WriteString(k.line)
+			b.WriteByte('\n')
+			write(k, depth+1)
+		}
+	}
+	write(root, 0)
+	return b.String(), nil
+}

@@ -1,0 +1,123 @@
+package schema_test
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/config/schema"
+	"github.com/hasync/hasync/internal/testcorpus"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// unknownPaths walks every node of t and counts, in unknown, the paths the
+// schema does not know, cut at the first unknown word. Two kinds of entry
+// are the parser's reading rather than a gap of the schema, and are marked:
+// a word below a leaf ("(value read as a node)": the text alone cannot tell
+// a value from a path word, DOMAIN.md), and a value of a node the schema
+// does not take as a leaf ("(path word read as a value)"). It returns the
+// number of node paths looked up.
+func unknownPaths(t *config.Tree, unknown map[string]int) (total int) {
+	t.Root.Walk(func(p config.Path, n *config.Node) bool {
+		total++
+		c := schema.Root()
+		norm := make([]string, 0, len(p)+1) // the path with tag values as "*"
+		for _, w := range p {
+			prev := c.Info()
+			c = c.Step(w)
+			in := c.Info()
+			if in.Kind == schema.Unknown {
+				k := strings.Join(append(norm, w), " ")
+				if prev.Kind == schema.Leaf {
+					k = strings.Join(norm, " ") + " " + parserMark
+				}
+				unknown[k]++
+				return false
+			}
+			if in.TagValue {
+				w = "*"
+			}
+			norm = append(norm, w)
+		}
+		in := c.Info()
+		if len(n.Values) > 0 && in.Kind != schema.Leaf && !in.TagValue {
+			for _, v := range n.Values {
+				if c.Step(v).Info().Kind == schema.Unknown {
+					unknown[strings.Join(norm, " ")+" "+v]++
+				} else {
+					unknown[strings.Join(norm, " ")+" "+parserMark2]++
+				}
+			}
+		}
+		return true
+	})
+	return total
+}
+
+const (
+	parserMark  = "(value read as a node)"
+	parserMark2 = "(path word read as a value)"
+)
+
+// TestCorpusPaths reports how many node paths of the corpus's Vyatta-family
+// files the schema does not know (they fall back to the parsers'
+// heuristics), and fails when a path of the lab's seeded VRA configuration
+// is unknown.
+func TestCorpusPaths(t *testing.T) {
+	files := testcorpus.Files(t, "vyos")
+	unknown := map[string]int{}
+	total, parsed := 0, 0
+	for _, f := range files {
+		tree, err := config.ParseFile(f, config.Vyatta)
+		if err != nil {
+			t.Logf("%s: not read (%v)", filepath.Base(f), firstLine(err.Error()))
+			continue
+		}
+		parsed++
+		total += unknownPaths(tree, unknown)
+	}
+	n, parser := 0, 0
+	keys := make([]string, 0, len(unknown))
+	for k, v := range unknown {
+		if strings.HasSuffix(k, ")") {
+			parser += v
+		} else {
+			n += v
+		}
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if unknown[keys[i]] != unknown[keys[j]] {
+			return unknown[keys[i]] > unknown[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	t.Logf("corpus: %d files read of %d, %d node paths, %d unknown to the schema, %d more that the parser's reading makes unknown (%d distinct entries)", parsed, len(files), total, n, parser, len(keys))
+	for _, k := range keys {
+		t.Logf("  %4d %s", unknown[k], k)
+	}
+
+	a, b, err := vyatta.SeedPair(2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tree := range []*config.Tree{a, b} {
+		seed := map[string]int{}
+		unknownPaths(tree, seed)
+		for k := range seed {
+			if strings.HasSuffix(k, ")") {
+				// The lab builds its tree with its own word tables.
+				t.Logf("lab seed: %s", k)
+			} else {
+				t.Errorf("lab seed: unknown path %s", k)
+			}
+		}
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
