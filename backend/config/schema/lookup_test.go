@@ -145,3 +145,29 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// FuzzTable feeds arbitrary text to the table readers: an error or a
+// table, never a panic, and every node of a table can be named.
+func FuzzTable(f *testing.F) {
+	f.Add("a\tN\n b\tLm\t~x\t?help\n", 1)
+	f.Add("a\t+\n  *\tN\t=a b\n", 2)
+	f.Add(vyattaText[:min(len(vyattaText), 2000)], 2)
+	f.Fuzz(func(t *testing.T, text string, unit int) {
+		if unit < 1 || unit > 4 {
+			return
+		}
+		if merged, err := mergeText(text, unit); err == nil {
+			text = merged
+			unit = 1
+		}
+		tb, err := parseTable(text, unit, true)
+		if err != nil {
+			return
+		}
+		for i := range tb.nodes {
+			_ = tb.name(int32(i))
+			_ = tb.field(int32(i), '?')
+			_ = tb.children(int32(i))
+		}
+	})
+}

@@ -160,8 +160,16 @@ func (c Cursor) kind(s *schemas) Kind {
 }
 
 // Step returns the position after word: a child of the node, a tag value
-// of a tag node, or a child of a tag value. Past a leaf, or for a word the
-// schema does not know, the cursor is Unknown and stays Unknown.
+// of a tag node, or a child of a tag value. Past a leaf (the word is a
+// value), or for a word the schema does not know, the cursor is Unknown and
+// stays Unknown.
+//
+// A child is looked up in the Vyatta table first, then in the VyOS table:
+// a Vyatta node with an alias continues in the VyOS subtree it names (so
+// `interfaces dataplane dp0s9 address` is VyOS's `interfaces ethernet ...
+// address`), and a Vyatta wildcard ("*") takes a word both tables lack when
+// its constraints accept it (`protocols bgp 64500`, VyOS 1.2/1.3). A step
+// costs a binary search in each table; it does not allocate.
 func (c Cursor) Step(word string) Cursor {
 	if c.state == stUnknown {
 		return c
@@ -221,7 +229,11 @@ func (s *schemas) wildcardAccepts(w int32, word string) bool {
 	return !any
 }
 
-// Info describes the position.
+// Info describes the position. Source is Vyatta when a node of the Vyatta
+// table decides, or when the position was reached through one of its
+// aliases (then Alias names the VyOS path); VyOS when the generated table
+// alone decides (an overlay of the Vyatta table, which only adds children
+// or value forms, leaves it VyOS).
 func (c Cursor) Info() Info {
 	if c.state == stUnknown {
 		return Info{}
