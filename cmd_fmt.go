@@ -27,6 +27,11 @@ func newFmtCmd() *cobra.Command {
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
+			// What the parser left out (capture lines, session commands
+			// of a script, deletes of absent nodes) goes to stderr.
+			for _, note := range t.Notes {
+				fmt.Fprintf(cmd.ErrOrStderr(), "hasync: %s: %s\n", args[0], note)
+			}
 			format := config.VRP
 			if t.Family == config.Vyatta {
 				format = config.Curly

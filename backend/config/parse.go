@@ -59,23 +59,39 @@ func Parse(file string, src []byte, fam Family) (*Tree, error) {
 // parseText parses text held in one string, which the tree's names and
 // values share.
 func parseText(file, text string, fam Family) (*Tree, error) {
-	if fam == Auto {
-		fam = detect(text)
+	pre, err := prepare(file, text)
+	if err != nil {
+		return nil, err
 	}
+	if fam == Auto {
+		fam = pre.hint
+	}
+	if fam == Auto {
+		fam = detect(pre.text)
+	}
+	return parsePrepared(file, pre, fam)
+}
+
+// parsePrepared parses prepared text of a known family and adds the
+// notes of prepare before the parser's own.
+func parsePrepared(file string, pre prepared, fam Family) (*Tree, error) {
 	var (
 		t   *Tree
 		err error
 	)
 	switch fam {
 	case Huawei:
-		t, err = parseVRP(file, text)
+		t, err = parseVRP(file, pre.text)
 	default:
-		t, err = parseVyatta(file, text)
+		t, err = parseVyatta(file, pre.text)
 	}
 	if err != nil {
 		return nil, err
 	}
 	t.Source = file
+	if len(pre.notes) > 0 {
+		t.Notes = append(pre.notes, t.Notes...)
+	}
 	return t, nil
 }
 
@@ -112,9 +128,11 @@ const detectLines = 400
 
 // detect tells the family from the first lines of the text: VRP text has
 // `#` separator lines, `!Software Version`, `sysname` or `return`; Vyatta
-// text has braces or `set` lines.
+// text has braces or `set` lines. A `#!/bin/vbash` line, or a `set` or
+// `delete` command at the start of a line before any VRP-only line,
+// decides Vyatta at once: `#` alone is also a comment of a set script.
 func detect(src string) Family {
-	vrp, vy := 0, 0
+	vrp, vy, strong := 0, 0, 0
 	lines := 0
 	for len(src) > 0 && lines < detectLines {
 		var line string
@@ -124,14 +142,19 @@ func detect(src string) Family {
 			line, src = src, ""
 		}
 		lines++
-		t := strings.TrimSpace(line)
+		t := trimBlanks(line)
 		switch {
 		case len(t) == 0:
-		case t == "#", t == "return",
-			strings.HasPrefix(t, "!Software Version"), strings.HasPrefix(t, "sysname "):
+		case strings.HasPrefix(line, "#!/bin/vbash"),
+			strong == 0 && (strings.HasPrefix(line, "set ") || strings.HasPrefix(line, "delete ")):
+			return Vyatta
+		case t == "#":
 			vrp++
+		case t == "return", strings.HasPrefix(t, "!Software Version"), strings.HasPrefix(t, "sysname "):
+			vrp++
+			strong++
 		case strings.HasPrefix(t, "set "), strings.HasSuffix(t, "{"), t == "}",
-			strings.HasPrefix(t, "/*"), strings.HasPrefix(t, "#!/bin/vbash"):
+			strings.HasPrefix(t, "/*"):
 			vy++
 		}
 	}
@@ -139,6 +162,11 @@ func detect(src string) Family {
 		return Huawei
 	}
 	return Vyatta
+}
+
+// trimBlanks trims ASCII blanks (not Unicode spaces, which can be names).
+func trimBlanks(s string) string {
+	return strings.Trim(s, " \t\r\v\f")
 }
 
 // Write prints t in format f.

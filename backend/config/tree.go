@@ -182,6 +182,12 @@ type Tree struct {
 	Meta []string
 	// Source names where the text came from (a file name or a device).
 	Source string
+	// Notes say what the parser left out or changed on the way, one
+	// sentence each with the line numbers concerned: capture lines
+	// stripped (prompts, command echo, pager), session commands of a
+	// script ignored, deletes of absent nodes. Commands print them on
+	// stderr as `hasync: FILE: note`; they never take part in Equal.
+	Notes []string
 }
 
 // Path is the path of a node: the names from the top level down.

@@ -38,7 +38,7 @@ const vrpMaxStep = 4
 // ParseVRP reads Huawei VRP `display current-configuration` text (and the
 // VRP-derived Comware text). Errors are *ParseError.
 func ParseVRP(file string, src []byte) (*Tree, error) {
-	return parseVRP(file, string(src))
+	return parseText(file, string(src), Huawei)
 }
 
 // parseVRP parses text held in one string: names and values are
@@ -89,6 +89,7 @@ type vrpParser struct {
 	body     bool     // a configuration line or `#` was read: no more header Meta
 	comments []string // `# text` lines waiting for the next node
 	returned int      // line of `return`, or 0
+	quits    []int    // lines of ignored `quit` commands
 	words    []vrpSpan
 	alloc    nodeAlloc // nodes, first values and children slices
 	// runs holds the children of the open headers, in stack order; the
@@ -196,6 +197,10 @@ func (p *vrpParser) parse() error {
 		case indent == 0 && text == "return":
 			p.returned = p.line
 			p.pop(0)
+		case text == "quit":
+			// A saved script's way up one view: the indentation already
+			// says where the next line belongs.
+			p.quits = append(p.quits, p.line)
 		default:
 			p.body = true
 			if err := p.command(indent, text); err != nil {
@@ -206,6 +211,9 @@ func (p *vrpParser) parse() error {
 	p.pop(0)
 	if len(p.comments) > 0 {
 		p.t.Root.Comment = strings.Join(p.comments, "\n")
+	}
+	if len(p.quits) > 0 {
+		p.t.Notes = append(p.t.Notes, "ignored "+plural(len(p.quits), "quit line")+": "+lineList(p.quits))
 	}
 	return nil
 }
@@ -225,8 +233,10 @@ func (p *vrpParser) command(indent int, text string) error {
 	p.pop(indent)
 	parent := p.t.Root
 	if len(p.stack) == 0 {
-		if limit := max(p.step, 1); indent > limit {
-			return p.errorf(p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", limit)
+		// A leading-space global (` hrp enable`) is indented by one step,
+		// which the first header may not have told yet.
+		if indent > vrpMaxStep {
+			return p.errorf(p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", vrpMaxStep)
 		}
 	} else {
 		top := &p.stack[len(p.stack)-1]

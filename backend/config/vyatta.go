@@ -43,12 +43,19 @@ var vyTagNames = map[string]bool{
 
 // vyBareTagNames are tag nodes that the 5600 prints without braces when
 // empty (`vif 10`); under the top-level `interfaces` node every child is a
-// tag node (`loopback lo`). An unquoted second word on such a line names an
-// empty tag child rather than a value.
+// tag node (`loopback lo`), and vyBareTagUnder names the tag nodes of other
+// parents (`route 0.0.0.0/0` in `protocols static`). An unquoted second
+// word on such a line names an empty tag child rather than a value.
 var vyBareTagNames = []string{"vif", "vif-s", "vif-c"}
 
 // vyBareTagParent is the top-level node whose children are all tag nodes.
 const vyBareTagParent = "interfaces"
+
+// vyBareTagUnder maps a parent's name to its children that are tag nodes.
+var vyBareTagUnder = map[string][]string{
+	"static": {"route", "route6", "interface-route", "interface-route6", "table"},
+	"ntp":    {"server"},
+}
 
 // vySecretNames are leaves whose values are secrets wherever they appear.
 var vySecretNames = map[string]bool{
@@ -62,7 +69,7 @@ var vySecretNames = map[string]bool{
 // ancestors: `key` is a secret in `authentication` or `wireguard` but a
 // plain name elsewhere.
 var vySecretUnder = map[string][]string{
-	"key": {"authentication", "wireguard", "keys", "radius", "tacacs", "tacacs-plus"},
+	"key": {"authentication", "wireguard", "keys", "radius", "tacacs", "tacacs-plus", "config-sync"},
 }
 
 // vySecretIndex merges vySecretNames (a nil list: secret anywhere) and
@@ -107,24 +114,25 @@ var vyMetaPrefixes = []string{
 // ParseVyatta reads Vyatta-family text in curly-brace or set form; it tells
 // the form from the first line that is not blank or a `#` comment.
 func ParseVyatta(file string, src []byte) (*Tree, error) {
-	return parseVyatta(file, string(src))
+	return parseText(file, string(src), Vyatta)
 }
 
 // parseVyatta parses text held in one string: names, values and comments
 // are substrings of it rather than one allocation each (the tree then
 // keeps the text alive, about the size of the file).
 func parseVyatta(file, text string) (*Tree, error) {
-	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
 	if vyIsSetForm(text) {
 		return vyParseSet(file, text)
 	}
 	return vyParseCurly(file, text)
 }
 
-// vyIsSetForm reports whether the first significant line is a set (or
-// delete) command, so that a stray `delete` gets "expected 'set'" rather
-// than a curly-brace error. Vyatta has no top-level node named set or
-// delete; the curly printer quotes such a name if a tree has one.
+// vyIsSetForm reports whether the text is in set form: its first
+// significant line is `#!/bin/vbash`, a set or delete command (so that a
+// stray `delete` gets a set-form error rather than a curly-brace one), or
+// a session command of a script (`configure`, `source ...`). Vyatta has no
+// top-level node named set or delete; the curly printer quotes such a
+// name if a tree has one.
 func vyIsSetForm(src string) bool {
 	for len(src) > 0 {
 		line := src
@@ -133,7 +141,10 @@ func vyIsSetForm(src string) bool {
 		} else {
 			src = ""
 		}
-		t := strings.TrimSpace(line)
+		if strings.HasPrefix(line, "#!") {
+			return true
+		}
+		t := trimBlanks(line)
 		if len(t) == 0 || t[0] == '#' {
 			continue
 		}
@@ -141,9 +152,19 @@ func vyIsSetForm(src string) bool {
 		if i := strings.IndexAny(t, " \t"); i >= 0 {
 			w = t[:i]
 		}
-		return w == "set" || w == "delete"
+		return w == "set" || w == "delete" || vySessionCommands[w] && !strings.HasSuffix(t, "{")
 	}
 	return true
+}
+
+// vySessionCommands are the commands of a configuration script that are
+// not configuration: the set parser ignores them and notes it. `edit`,
+// `top` and `up` are not among them: they change what later lines mean.
+var vySessionCommands = map[string]bool{
+	"configure": true, "commit": true, "commit-confirm": true, "confirm": true,
+	"save": true, "exit": true, "end": true, "run": true, "source": true,
+	"load": true, "merge": true, "discard": true, "compare": true,
+	"rollback": true, "echo": true,
 }
 
 // vyBuilder builds a tree and finds children by name in constant time:
@@ -198,6 +219,45 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 	b.runs.add(p, c)
 	b.index.added(p, c, x, h)
 	return c, true
+}
+
+// addValue adds v to n's values unless n holds it already: a leaf holds
+// a value once (a repeated line, or `set` of a value it has, is one).
+func (b *vyBuilder) addValue(n *Node, v string) {
+	for _, x := range n.Values {
+		if x == v {
+			return
+		}
+	}
+	b.alloc.addValue(n, v)
+}
+
+// removeChild takes c out of p's children and its name index.
+func (b *vyBuilder) removeChild(p, c *Node) {
+	if x := b.index.of(p); x != nil {
+		x.remove(c)
+	}
+	kids := p.Children
+	for i := range kids {
+		if kids[i] == c {
+			p.Children = append(kids[:i:i], kids[i+1:]...)
+			break
+		}
+	}
+	if len(p.Children) < vyIndexMin {
+		b.index.drop(p)
+	}
+}
+
+// vyHasControl reports whether s holds a control character (a name may
+// not: the set form could not print it).
+func vyHasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // dropChildren removes every child of p (when they are folded into values).
@@ -285,7 +345,8 @@ func vyDigitChildren(n *Node) bool {
 // vyBareTag reports whether `name word` (word unquoted, no braces) below
 // parent names an empty tag child rather than a value.
 func vyBareTag(parent *Node, parentTop bool, name string) bool {
-	return slices.Contains(vyBareTagNames, name) || (parentTop && parent.Name == vyBareTagParent)
+	return slices.Contains(vyBareTagNames, name) || (parentTop && parent.Name == vyBareTagParent) ||
+		slices.Contains(vyBareTagUnder[parent.Name], name)
 }
 
 // vyIsMeta reports whether comment text (without delimiters) is a footer.

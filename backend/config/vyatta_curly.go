@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 type vyTokKind uint8
@@ -83,19 +85,84 @@ func (p *vyCurly) next(t *vyTok) error {
 		if err != nil {
 			return err
 		}
+		if p.pos < len(src) && !vyCurlyStop(src[p.pos]) {
+			// Text glued to the closing quote: VyOS does not escape an
+			// apostrophe ('it's a test' runs to the quote that ends a
+			// word), anything else is refused rather than split.
+			end := -1
+			if c == '\'' {
+				end = p.vyosQuote(start)
+			}
+			if end < 0 {
+				r, _ := utf8.DecodeRuneInString(src[p.pos:])
+				return p.errAt(p.line, p.pos-p.lineStart+1, "expected a blank, ';', '{' or '}' after the closing quote, found %s", vyQuoteRune(r))
+			}
+			b = src[start+1 : end]
+			p.pos = end + 1
+		}
 		t.kind, t.b, t.quoted = vyTokWord, b, true
+	case '#':
+		if trimBlanks(src[p.lineStart:start]) != "" {
+			p.bare(t, start)
+			return nil
+		}
+		// A `#` line is a comment (of a capture or a hand-edited file).
+		end := strings.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		p.pos = end
+		t.kind = vyTokComment
+		t.raw = strings.TrimRight(src[start:end], " \t\r")
+		t.b = strings.TrimSpace(src[start+1 : end])
 	default:
 		if c == '/' && start+1 < len(src) && (src[start+1] == '*' || src[start+1] == '/') {
 			return p.comment(t)
 		}
-		i := start
-		for i < len(src) && !vyCurlyStop(src[i]) {
-			i++
-		}
-		p.pos = i
-		t.kind, t.b = vyTokWord, src[start:i]
+		p.bare(t, start)
 	}
 	return nil
+}
+
+// bare reads a bare word starting at start.
+func (p *vyCurly) bare(t *vyTok, start int) {
+	src := p.src
+	i := start
+	for i < len(src) && !vyCurlyStop(src[i]) {
+		i++
+	}
+	p.pos = i
+	t.kind, t.b = vyTokWord, src[start:i]
+}
+
+// vyQuoteRune shows a rune in an error message.
+func vyQuoteRune(r rune) string {
+	if r == utf8.RuneError || !unicode.IsPrint(r) {
+		return fmt.Sprintf("%U", r)
+	}
+	return "'" + string(r) + "'"
+}
+
+// vyosQuote returns, for a string opened by ' at open whose first closing
+// quote has text glued to it, the first later quote on the same line that
+// ends a word (is followed by a blank, ';', '{', '}' or the line's end),
+// or -1.
+func (p *vyCurly) vyosQuote(open int) int {
+	src := p.src
+	eol := strings.IndexByte(src[open:], '\n')
+	if eol < 0 {
+		eol = len(src)
+	} else {
+		eol += open
+	}
+	for q := p.pos; q < eol; q++ {
+		if src[q] == '\'' && (q+1 == len(src) || vyCurlyStop(src[q+1])) {
+			return q
+		}
+	}
+	return -1
 }
 
 // vyCurlyStop reports whether c ends a bare word.
@@ -108,10 +175,24 @@ func vyCurlyStop(c byte) bool {
 }
 
 // quoted reads a string opened by q at t; it may span lines. The body is
-// a substring of the source unless it holds escapes.
+// a substring of the source unless it holds escapes. As VyOS's loader
+// does (DOMAIN.md), the backslashes of a one-line string that holds no
+// inner quote are literal ("C:\new" is C:\new); other strings take the
+// escapes \\ \" \' \n \t \r.
 func (p *vyCurly) quoted(q byte, t vyTok) (string, error) {
 	src := p.src
 	i := p.pos + 1
+	if k := strings.IndexByte(src[i:], q); k >= 0 {
+		body := src[i : i+k]
+		if strings.IndexByte(body, '\n') < 0 {
+			after := i + k + 1
+			if strings.IndexByte(body, '\\') < 0 ||
+				!strings.ContainsAny(body, "'\"") && (after == len(src) || vyCurlyStop(src[after])) {
+				p.pos = after
+				return body, nil
+			}
+		}
+	}
 	esc := false
 	for {
 		if i >= len(src) {
@@ -161,6 +242,8 @@ func vyUnescape(b string) string {
 			out = append(out, '\n')
 		case 't':
 			out = append(out, '\t')
+		case 'r':
+			out = append(out, '\r')
 		default:
 			out = append(out, c, n)
 		}
@@ -198,8 +281,27 @@ func (p *vyCurly) comment(t *vyTok) error {
 	}
 	p.pos = end + 2
 	t.raw = src[start:p.pos]
-	t.b = strings.TrimSpace(body)
+	t.b = vyCommentText(body)
 	return nil
+}
+
+// vyCommentText trims each line of a comment and drops blank ones: the
+// printer writes one `/* */` per line, so that is what reads back.
+func vyCommentText(body string) string {
+	body = strings.TrimSpace(body)
+	if strings.IndexByte(body, '\n') < 0 {
+		return body
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(body, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(l)
+		}
+	}
+	return b.String()
 }
 
 // vyFrame is an open block: the node it fills and what opened it.
@@ -275,8 +377,16 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			if len(stack) == 0 {
 				return nil, p.errAt(tok.line, tok.col, "unexpected '}'")
 			}
-			// A comment just before `}` belongs to no node: it is dropped.
-			pending = pending[:0]
+			// A comment just before `}` goes to the block's last child, or
+			// to the block itself when it is empty.
+			if len(pending) > 0 {
+				n := cur
+				if k := len(cur.Children); k > 0 {
+					n = cur.Children[k-1]
+				}
+				vyAttach(n, pending)
+				pending = pending[:0]
+			}
 			stack = stack[:len(stack)-1]
 			b.runs.close(&b.alloc)
 			cur, top = b.root, false
@@ -312,8 +422,8 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyF
 		return vyFrame{}, p.errAt(words[2].line, words[2].col, "expected '{' after '%s %s'", words[0].b, words[1].b)
 	}
 	for _, w := range words {
-		if len(w.b) == 0 {
-			return vyFrame{}, p.errAt(w.line, w.col, "expected a name, found an empty string")
+		if err := p.checkName(w); err != nil {
+			return vyFrame{}, err
 		}
 	}
 	w0 := words[0]
@@ -333,8 +443,8 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyF
 // bare tag line `loopback lo`, and the odd `name two words` (one value).
 func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok) error {
 	w0 := words[0]
-	if len(w0.b) == 0 {
-		return p.errAt(w0.line, w0.col, "expected a name, found an empty string")
+	if err := p.checkName(w0); err != nil {
+		return err
 	}
 	name := w0.b
 	n, created := b.child(cur, name, w0.line)
@@ -344,21 +454,35 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok
 			n.Leaf = true
 		}
 	case len(words) == 2 && !words[1].quoted && vyBareTag(cur, top, name):
+		if err := p.checkName(words[1]); err != nil {
+			return err
+		}
 		n.Tag = true
 		n, _ = b.child(n, words[1].b, words[1].line)
 	default:
 		n.Leaf = true
 		if len(words) == 2 {
-			b.alloc.addValue(n, words[1].b)
+			b.addValue(n, words[1].b)
 		} else {
 			parts := make([]string, 0, len(words)-1)
 			for _, w := range words[1:] {
 				parts = append(parts, w.b)
 			}
-			b.alloc.addValue(n, strings.Join(parts, " "))
+			b.addValue(n, strings.Join(parts, " "))
 		}
 	}
 	vyAttach(n, pending)
+	return nil
+}
+
+// checkName refuses a word that cannot be a node's name.
+func (p *vyCurly) checkName(w vyTok) error {
+	switch {
+	case len(w.b) == 0:
+		return p.errAt(w.line, w.col, "expected a name, found an empty string")
+	case vyHasControl(w.b):
+		return p.errAt(w.line, w.col, "expected a name without control characters")
+	}
 	return nil
 }
 

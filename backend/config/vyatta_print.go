@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // vyIndent is one level of curly-form indentation (VyOS style).
@@ -70,18 +71,25 @@ func WriteCurly(w io.Writer, t *Tree, o PrintOptions) error {
 func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, pre string) {
 	if n.Comment != "" {
 		// One comment per line keeps the indent; they join back on reading.
+		// A line holding `*/` is written as a `//` comment.
 		for _, line := range strings.Split(n.Comment, "\n") {
 			p.indent(depth)
-			p.buf = append(p.buf, "/* "...)
-			p.buf = append(p.buf, strings.ReplaceAll(line, "*/", "* /")...)
-			p.buf = append(p.buf, " */"...)
+			if strings.Contains(line, "*/") {
+				p.buf = append(p.buf, "// "...)
+				p.buf = append(p.buf, line...)
+			} else {
+				p.buf = append(p.buf, "/* "...)
+				p.buf = append(p.buf, line...)
+				p.buf = append(p.buf, " */"...)
+			}
 			p.endLine()
 		}
 	}
-	// At the top, `set` or `delete` first on a line would make the text
-	// read as set form.
+	// At the top, `set`, `delete` or a session command (`commit`) first
+	// on a line would make the text read as set form, and a name like a
+	// prompt (`r1@vyos#`, `[edit]`) would be stripped as a capture line.
 	nTop := depth == 0 && pre == ""
-	head := pre + vyCurlyWord(n.Name, nTop && (n.Name == "set" || n.Name == "delete"))
+	head := pre + vyCurlyWord(n.Name, nTop && vyTopNeedsQuote(n.Name))
 	// A value that would read back as a bare tag line must be quoted.
 	force := pre == "" && vyBareTag(parent, parentTop, n.Name)
 	for _, v := range n.Values {
@@ -92,7 +100,9 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, 
 		p.endLine()
 	}
 	switch {
-	case len(n.Children) > 0 && pre == "" && n.Tag && vyTagPrintable(n):
+	case len(n.Children) > 0 && pre == "" && n.Tag && n.Comment == "" && vyTagPrintable(n):
+		// (A commented tag node prints as a block: its comment before
+		// `name value {` would read back as the value's.)
 		for _, c := range n.Children {
 			p.curlyNode(n, nTop, c, depth, head+" ")
 		}
@@ -124,6 +134,13 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, 
 	}
 }
 
+// vyTopNeedsQuote reports whether a top-level name must be quoted to read
+// back as curly text: see curlyNode.
+func vyTopNeedsQuote(name string) bool {
+	return name == "set" || name == "delete" || vySessionCommands[name] ||
+		strings.ContainsAny(name, "@[<") || strings.HasPrefix(name, "HRP_")
+}
+
 // vyTagPrintable reports whether n's children can be printed as tag values:
 // `name child {` has no room for the child's own values.
 func vyTagPrintable(n *Node) bool {
@@ -136,41 +153,69 @@ func vyTagPrintable(n *Node) bool {
 }
 
 // vyCurlyWord returns s as a curly-form word: bare when it reads back the
-// same, else double-quoted with backslash escapes.
+// same, else quoted. A one-line string without quotes is written as it
+// is, backslashes and all, as VyOS does (its reader takes them
+// literally). Any other takes backslash escapes, with its newlines written
+// as they are, and the quote that is not the first to appear in s: the
+// text up to the reader's first closing quote then holds a newline or the
+// other quote, so it is never taken as a literal string.
 func vyCurlyWord(s string, force bool) string {
 	if !force && !vyCurlyNeedsQuote(s) {
 		return s
 	}
+	first := strings.IndexAny(s, "\"'")
+	if first < 0 && strings.IndexByte(s, '\n') < 0 {
+		return `"` + s + `"`
+	}
+	q := byte('"')
+	if first >= 0 && s[first] == '"' {
+		q = '\''
+	}
 	var b strings.Builder
 	b.Grow(len(s) + 2)
-	b.WriteByte('"')
+	b.WriteByte(q)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
-		case '\\', '"':
+		case '\\', q:
 			b.WriteByte('\\')
 			b.WriteByte(c)
-		case '\n':
-			b.WriteString(`\n`)
 		case '\t':
 			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
 		default:
 			b.WriteByte(c)
 		}
 	}
-	b.WriteByte('"')
+	b.WriteByte(q)
 	return b.String()
 }
 
 func vyCurlyNeedsQuote(s string) bool {
-	// A leading # would hide the line from form detection.
+	// A leading # would read as a comment, and hide the line from form
+	// detection.
 	if s == "" || s[0] == '#' || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*") {
 		return true
 	}
+	high := false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c <= ' ' || c == 0x7f:
 			return true
 		case c == '*' || c == '{' || c == '}' || c == ';' || c == '\'' || c == '"' || c == '\\':
+			return true
+		case c >= 0x80:
+			high = true
+		}
+	}
+	return high && vyHasUnicodeSpace(s)
+}
+
+// vyHasUnicodeSpace reports whether s holds a Unicode space (a name of
+// such spaces only would look empty, and trimming readers lose it).
+func vyHasUnicodeSpace(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && unicode.IsSpace(r) {
 			return true
 		}
 	}
@@ -209,6 +254,15 @@ func (p *vyPrinter) setNode(prefix []byte, n *Node) []byte {
 	}
 	prefix = append(prefix, ' ')
 	prefix = vyAppendSetWord(prefix, n.Name)
+	if comment != "" && len(n.Values) == 0 {
+		// A node with children only: its own line carries the comment
+		// (the node exists, so the line adds nothing else).
+		p.buf = append(p.buf, prefix[:base]...)
+		p.buf = append(p.buf, ' ')
+		p.buf = vyAppendSetFinal(p.buf, n.Name)
+		p.setComment(comment)
+		p.endLine()
+	}
 	for _, v := range n.Values {
 		p.buf = append(p.buf, prefix...)
 		p.buf = append(p.buf, ' ')
@@ -228,24 +282,54 @@ func (p *vyPrinter) setComment(c string) {
 	if c == "" {
 		return
 	}
+	if c = vySetComment(c); c == "" {
+		return
+	}
 	p.buf = append(p.buf, " # "...)
-	p.buf = append(p.buf, strings.Join(strings.Fields(c), " ")...)
+	p.buf = append(p.buf, c...)
+}
+
+// vySetComment is a comment as the set form prints it: one line, its
+// words joined by single spaces, control characters taken as blanks.
+func vySetComment(c string) string {
+	if vyHasControl(c) {
+		c = strings.Map(func(r rune) rune {
+			if r < ' ' || r == 0x7f {
+				return ' '
+			}
+			return r
+		}, c)
+	}
+	return strings.Join(strings.Fields(c), " ")
 }
 
 // vyAppendSetQuoted appends s single-quoted; an embedded quote closes the
-// string, is escaped and reopens it, shell style.
+// string, is escaped and reopens it, shell style. A value with a control
+// character (a newline, a tab) is written in bash's $'...' quoting
+// instead, so that a command is always one line of printable text.
 func vyAppendSetQuoted(b []byte, s string) []byte {
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '\n') >= 0 {
-		// The reopened string would span lines, which reads as a stray
-		// quote: double quotes carry this value instead.
-		b = append(b, '"')
+	if vyHasControl(s) {
+		const hex = "0123456789abcdef"
+		b = append(b, "$'"...)
 		for i := 0; i < len(s); i++ {
-			if s[i] == '"' || s[i] == '\\' {
-				b = append(b, '\\')
+			switch c := s[i]; c {
+			case '\n':
+				b = append(b, `\n`...)
+			case '\t':
+				b = append(b, `\t`...)
+			case '\r':
+				b = append(b, `\r`...)
+			case '\\', '\'':
+				b = append(b, '\\', c)
+			default:
+				if c < ' ' || c == 0x7f {
+					b = append(b, '\\', 'x', hex[c>>4], hex[c&15])
+					continue
+				}
+				b = append(b, c)
 			}
-			b = append(b, s[i])
 		}
-		return append(b, '"')
+		return append(b, '\'')
 	}
 	b = append(b, '\'')
 	for i := 0; i < len(s); i++ {
@@ -290,14 +374,17 @@ func vySetNeedsQuote(s string) bool {
 	if s == "" || s[0] == '#' {
 		return true
 	}
+	high := false
 	for i := 0; i < len(s); i++ {
-		if vySetSpecial(s[i]) {
+		if c := s[i]; vySetSpecial(c) {
 			return true
+		} else if c >= 0x80 {
+			high = true
 		}
 	}
-	return false
+	return high && vyHasUnicodeSpace(s)
 }
 
 func vySetSpecial(c byte) bool {
-	return c < ' ' || c == ' ' || c == '\'' || c == '"' || c == '\\' || c == 0x7f
+	return c < ' ' || c == ' ' || c == '\'' || c == '"' || c == '\\' || c == '$' || c == 0x7f
 }

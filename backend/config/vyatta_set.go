@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -37,13 +38,21 @@ func vySetBlank(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
 
-// vyParseSet parses the set form.
+// vyParseSet parses the set form: `show configuration commands`, and
+// scripts of set and delete commands (`#!/bin/vbash`, hier_config
+// remediation lists). A delete applies to the tree built so far; a delete
+// of a node or value that is not there is ignored, as the device would
+// refuse it without changing anything, and noted. The session commands of
+// a script (configure, commit, save, exit, ...) are ignored and noted.
 func vyParseSet(file string, src string) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1}
 	b := newVyBuilder(src)
 	var (
-		words []vySetWord
-		names []string
+		words   []vySetWord
+		names   []string
+		session []int    // lines of ignored session commands
+		cmds    []string // their names, once each
+		absent  []int    // lines of deletes of absent nodes
 	)
 	for p.pos < len(src) {
 		var comment string
@@ -83,20 +92,93 @@ func vyParseSet(file string, src string) (*Tree, error) {
 		if len(words) == 0 {
 			continue
 		}
-		if w := words[0]; w.quoted || string(p.buf[w.start:w.end]) != "set" {
+		w := words[0]
+		cmd := ""
+		if !w.quoted {
+			cmd = string(p.buf[w.start:w.end])
+		}
+		switch {
+		case cmd == "set", cmd == "delete":
+		case vySessionCommands[cmd]:
+			if len(session) == 0 || session[len(session)-1] != w.line {
+				session = append(session, w.line)
+			}
+			if !slices.Contains(cmds, cmd) {
+				cmds = append(cmds, cmd)
+			}
+			continue
+		default:
 			return nil, p.errAt(w.line, w.col, "expected 'set'")
 		}
 		if len(words) == 1 {
-			w := words[0]
-			return nil, p.errAt(w.line, w.col, "expected a path after 'set'")
+			return nil, p.errAt(w.line, w.col, "expected a path after '%s'", cmd)
 		}
 		var err error
+		if cmd == "delete" {
+			found, err := p.delete(b, words[1:])
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				absent = append(absent, w.line)
+			}
+			continue
+		}
 		if names, err = p.apply(b, words[1:], comment, names); err != nil {
 			return nil, err
 		}
 	}
 	vyFinish(b.root, true)
-	return &Tree{Family: Vyatta, Root: b.root}, nil
+	t := &Tree{Family: Vyatta, Root: b.root}
+	if len(session) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("ignored %s (%s): %s",
+			plural(len(session), "session command"), strings.Join(cmds, ", "), lineList(session)))
+	}
+	if len(absent) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("ignored %s of a node or value not present: %s",
+			plural(len(absent), "delete"), lineList(absent)))
+	}
+	return t, nil
+}
+
+// delete applies `delete PATH`: the node at PATH and all below it, or,
+// when the last word is a value of the leaf before it (quoted, or not a
+// child's name), that one value; a leaf left without values goes too.
+// found is false when there was nothing to delete.
+func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
+	if len(path) > vyMaxDepth {
+		return false, p.errAt(path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
+	}
+	parents := make([]*Node, 0, len(path))
+	cur := b.root
+	last := path[len(path)-1]
+	for _, w := range path[:len(path)-1] {
+		c, _, _ := b.index.find(cur, p.str(b, w))
+		if c == nil {
+			return false, nil
+		}
+		parents = append(parents, cur)
+		cur = c
+	}
+	word := p.str(b, last)
+	if !last.quoted || len(path) < 2 {
+		if c, _, _ := b.index.find(cur, word); c != nil {
+			b.removeChild(cur, c)
+			return true, nil
+		}
+	}
+	if len(path) < 2 {
+		return false, nil
+	}
+	i := slices.Index(cur.Values, word)
+	if i < 0 {
+		return false, nil
+	}
+	cur.Values = slices.Delete(slices.Clip(cur.Values), i, i+1)
+	if len(cur.Values) == 0 && len(cur.Children) == 0 {
+		b.removeChild(parents[len(parents)-1], cur)
+	}
+	return true, nil
 }
 
 // apply adds one set line to the tree. By the convention of `show
@@ -118,6 +200,9 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
 		}
 		name := p.str(b, w)
+		if vyHasControl(name) {
+			return names, p.errAt(w.line, w.col, "expected a name without control characters")
+		}
 		cur, _ = b.child(cur, name, path[0].line)
 		names = append(names, name)
 	}
@@ -128,23 +213,27 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		target = cur
 		if len(cur.Children) > 0 && vyAllBare(cur.Children) {
 			for _, c := range cur.Children {
-				b.alloc.addValue(cur, c.Name)
+				b.addValue(cur, c.Name)
 			}
 			b.dropChildren(cur)
 		}
-		b.alloc.addValue(cur, p.str(b, last))
+		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	case cur != b.root && (len(cur.Values) > 0 || vyIsSecret(cur.Name, names[:len(names)-1])):
 		// An unquoted value after a leaf that has values, or after a
 		// secret: a value, or a password would show as a node name.
 		target = cur
-		b.alloc.addValue(cur, p.str(b, last))
+		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	default:
 		if len(text) == 0 {
 			return names, p.errAt(last.line, last.col, "expected a name, found an empty string")
 		}
-		n, created := b.child(cur, p.str(b, last), path[0].line)
+		name := p.str(b, last)
+		if vyHasControl(name) {
+			return names, p.errAt(last.line, last.col, "expected a name without control characters")
+		}
+		n, created := b.child(cur, name, path[0].line)
 		if created {
 			n.Leaf = true
 		}
@@ -179,6 +268,17 @@ func (p *vySet) word() (vySetWord, error) {
 		}
 		switch c {
 		case '\'', '"':
+			if c == '\'' && p.pos == from {
+				// VyOS does not escape an apostrophe inside a value:
+				// in 'it's a test' the value runs to the line's last
+				// quote.
+				if end := p.vyosQuote(); end >= 0 {
+					p.buf = append(p.buf, src[from+1:end]...)
+					p.pos = end + 1
+					w.quoted = true
+					continue
+				}
+			}
 			ok, err := p.segment(c, len(p.buf) > w.start || p.pos > from)
 			if err != nil {
 				return w, err
@@ -190,15 +290,18 @@ func (p *vySet) word() (vySetWord, error) {
 			if len(p.buf) == w.start {
 				return w, p.errAt(w.line, w.col, "unterminated string opened at line %d", w.line)
 			}
-			// VyOS does not escape an apostrophe inside a value: in
-			// 'it's' the last quote closes the value, taken as written.
-			if c == '\'' && src[from] == '\'' && (p.pos+1 == len(src) || vySetBlank(src[p.pos+1]) || src[p.pos+1] == '\n') {
-				p.buf = append(p.buf[:w.start], src[from+1:p.pos]...)
-				p.pos++
-				continue
-			}
 			// Any other quote glued to a word that does not close on its
 			// line is kept as a character: real files carry such typos.
+			p.buf = append(p.buf, c)
+			p.pos++
+		case '$':
+			if p.pos+1 < len(src) && src[p.pos+1] == '\'' {
+				if err := p.ansiC(w); err != nil {
+					return w, err
+				}
+				w.quoted = true
+				continue
+			}
 			p.buf = append(p.buf, c)
 			p.pos++
 		case '\\':
@@ -228,6 +331,124 @@ func (p *vySet) word() (vySetWord, error) {
 	return w, nil
 }
 
+// vyosQuote looks at a word opened by ' at p.pos whose shell reading
+// would glue text to the closing quote ('it's a test'): it returns the
+// quote that ends the value as VyOS prints it, the first one on the line
+// followed only by blanks or a comment, or -1 to read the word by shell
+// rules (the older Vyatta escape 'it'\”s, or no such quote).
+func (p *vySet) vyosQuote() int {
+	src := p.src
+	i := p.pos + 1
+	eol := strings.IndexByte(src[i:], '\n')
+	if eol < 0 {
+		eol = len(src)
+	} else {
+		eol += i
+	}
+	end := strings.IndexByte(src[i:eol], '\'')
+	if end < 0 {
+		return -1
+	}
+	end += i
+	if vySetLineEnds(src[end+1 : eol]) {
+		return -1 // a plain 'value'
+	}
+	if next := src[end+1 : eol]; strings.HasPrefix(next, "\\''") || vySetBlank(next[0]) {
+		return -1
+	}
+	for q := end + 1; q < eol; q++ {
+		if src[q] == '\'' && vySetLineEnds(src[q+1:eol]) {
+			return q
+		}
+	}
+	return -1
+}
+
+// vySetLineEnds reports whether rest, the remainder of a line, is blank or
+// a comment.
+func vySetLineEnds(rest string) bool {
+	for i := 0; i < len(rest); i++ {
+		switch c := rest[i]; {
+		case c == '#':
+			return i > 0
+		case !vySetBlank(c):
+			return false
+		}
+	}
+	return true
+}
+
+// ansiC reads a $'...' word part (bash ANSI-C quoting, which the set
+// printer uses for values with control characters): \n \t \r \a \b \e
+// \f \v \\ \' \" and \xHH; any other backslash is kept.
+func (p *vySet) ansiC(w vySetWord) error {
+	src := p.src
+	for i := p.pos + 2; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case '\'':
+			p.pos = i + 1
+			return nil
+		case '\n':
+			p.newlineAt(i)
+		case '\\':
+			if i+1 >= len(src) {
+				break
+			}
+			i++
+			switch e := src[i]; e {
+			case 'n':
+				c = '\n'
+			case 't':
+				c = '\t'
+			case 'r':
+				c = '\r'
+			case 'a':
+				c = 7
+			case 'b':
+				c = 8
+			case 'e', 'E':
+				c = 0x1b
+			case 'f':
+				c = '\f'
+			case 'v':
+				c = '\v'
+			case '\\', '\'', '"', '?':
+				c = e
+			case 'x':
+				if i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
+					c = unhex(src[i+1])<<4 | unhex(src[i+2])
+					if c == 0 {
+						return p.errAt(p.line, i-p.lineStart, "expected no NUL character in a $'...' string")
+					}
+					i += 2
+				} else {
+					p.buf = append(p.buf, '\\')
+					c = e
+				}
+			default:
+				p.buf = append(p.buf, '\\')
+				c = e
+				p.newlineAt(i)
+			}
+		}
+		p.buf = append(p.buf, c)
+	}
+	return p.errAt(w.line, w.col, "unterminated string opened at line %d", w.line)
+}
+
+func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case isDigit(c):
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
 // newlineAt counts a newline at i that is part of a word.
 func (p *vySet) newlineAt(i int) {
 	if p.src[i] == '\n' {
@@ -238,7 +459,9 @@ func (p *vySet) newlineAt(i int) {
 
 // segment reads a quoted segment opened by q at p.pos into p.buf; ok is
 // false, with nothing consumed, when it is never closed, or, for a segment
-// glued to what comes before, not closed on the same line.
+// glued to what comes before, not closed on the same line. Double quotes
+// follow the shell: a backslash escapes only \ " $ ` and a newline (which
+// it removes); any other backslash is literal ("C:\new" is C:\new).
 func (p *vySet) segment(q byte, glued bool) (ok bool, err error) {
 	src := p.src
 	i := p.pos + 1
@@ -254,9 +477,11 @@ func (p *vySet) segment(q byte, glued bool) (ok bool, err error) {
 		p.pos = i + end + 1
 		return true, nil
 	}
+	esc := false
 	for j := i; j < len(src); j++ {
 		switch src[j] {
 		case '\\':
+			esc = true
 			j++
 		case '\n':
 			if glued {
@@ -267,15 +492,36 @@ func (p *vySet) segment(q byte, glued bool) (ok bool, err error) {
 			for k := i; k < j; k++ {
 				p.newlineAt(k)
 			}
-			if strings.IndexByte(body, '\\') >= 0 {
-				body = vyUnescape(body)
+			if esc {
+				p.buf = vyShellUnescape(p.buf, body)
+			} else {
+				p.buf = append(p.buf, body...)
 			}
-			p.buf = append(p.buf, body...)
 			p.pos = j + 1
 			return true, nil
 		}
 	}
 	return false, nil
+}
+
+// vyShellUnescape appends the body of a double-quoted shell string.
+func vyShellUnescape(dst []byte, b string) []byte {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\\' && i+1 < len(b) {
+			switch n := b[i+1]; n {
+			case '\\', '"', '$', '`':
+				dst = append(dst, n)
+				i++
+				continue
+			case '\n':
+				i++
+				continue
+			}
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // str returns a word as a string, shared with the source where it can be.

@@ -1,0 +1,295 @@
+package config
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Text as saved by collectors and by hand is not always the bare
+// configuration. prepare cleans it before either parser sees it:
+//
+//   - a UTF-8 byte-order mark is dropped;
+//   - CRLF line ends become LF (inside multi-line values too);
+//   - binary text (a NUL byte, or invalid UTF-8 in bulk) is refused, with
+//     the position of the first bad byte and never the bytes themselves;
+//   - capture lines (DOMAIN.md) are blanked, so line numbers stay right:
+//     the device prompt with the command echo (`HRP_M<FW-A>display
+//     current-configuration`, `[FW-B]`, `vyos@r1#`, `vyos@r1:~$ show
+//     configuration commands`, `user@host>`), the `[edit]` line of
+//     configuration mode, and the pager line `  ---- More ----`, with or
+//     without the escape codes that erase it (text after them on the same
+//     line is kept: it is the next line of the output).
+//
+// Each kind of stripped line is reported in one note with its line numbers.
+
+// captureKind is what a stripped capture line was.
+type captureKind uint8
+
+const (
+	capNone   captureKind = iota
+	capPrompt             // a prompt, with or without the command echo
+	capPager              // a `---- More ----` pager line
+)
+
+// prepared is text ready for a parser, with what prepare found.
+type prepared struct {
+	text  string
+	notes []string
+	// hint is the family a prompt line named (Auto when none did).
+	hint Family
+}
+
+// binaryInvalidMax is how many invalid UTF-8 sequences a text may hold
+// before it is taken as binary (a few Latin-1 bytes in a description are
+// kept as they are).
+const binaryInvalidMax = 16
+
+// prepare cleans text as described above; file names it in errors.
+func prepare(file, text string) (prepared, error) {
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		return prepared{}, binaryError(file, text, i, "a NUL byte")
+	}
+	if !utf8.ValidString(text) {
+		if i, n := invalidUTF8(text); n > binaryInvalidMax {
+			return prepared{}, binaryError(file, text, i, strconv.Itoa(n)+" bytes that are not UTF-8")
+		}
+	}
+	if strings.Contains(text, "\r\n") {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+	}
+	p := prepared{text: text}
+	if !mayHoldCapture(text) {
+		return p, nil
+	}
+	p.strip()
+	return p, nil
+}
+
+// binaryError refuses binary text at byte i.
+func binaryError(file, text string, i int, what string) *ParseError {
+	line := 1 + strings.Count(text[:i], "\n")
+	col := i - (strings.LastIndexByte(text[:i], '\n') + 1) + 1
+	return &ParseError{File: file, Line: line, Col: col, Msg: "expected configuration text, found " + what + " (a binary file?)"}
+}
+
+// invalidUTF8 returns the offset of the first invalid sequence and how
+// many there are.
+func invalidUTF8(s string) (first, n int) {
+	first = -1
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+		i += size
+	}
+	return first, n
+}
+
+// mayHoldCapture is a quick test on the whole text: capture lines need a
+// prompt character or the pager's text, which most configurations lack
+// or hold only in a few values.
+func mayHoldCapture(text string) bool {
+	return strings.Contains(text, "---- More") || strings.IndexByte(text, '<') >= 0 ||
+		strings.IndexByte(text, '[') >= 0 || strings.IndexByte(text, '@') >= 0
+}
+
+// strip blanks the capture lines of p.text and notes them.
+func (p *prepared) strip() {
+	text := p.text
+	var (
+		b     []byte // the cleaned text, once a line changed
+		done  int    // text[:done] is in b
+		lines [3][]int
+	)
+	line := 0
+	for pos := 0; pos < len(text); {
+		line++
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		s := text[pos:end]
+		kind, keep, fam := captureLine(s)
+		if kind != capNone {
+			if b == nil {
+				b = make([]byte, 0, len(text))
+			}
+			b = append(b, text[done:pos]...)
+			b = append(b, keep...)
+			done = end
+			lines[kind] = append(lines[kind], line)
+			if fam != Auto && p.hint == Auto {
+				p.hint = fam
+			}
+		}
+		pos = end + 1
+	}
+	if b == nil {
+		return
+	}
+	b = append(b, text[done:]...)
+	p.text = string(b)
+	n := len(lines[capPrompt]) + len(lines[capPager])
+	var parts []string
+	if l := lines[capPrompt]; len(l) > 0 {
+		parts = append(parts, "prompt "+lineList(l))
+	}
+	if l := lines[capPager]; len(l) > 0 {
+		parts = append(parts, "pager "+lineList(l))
+	}
+	p.notes = append(p.notes, "stripped "+plural(n, "capture line")+" ("+strings.Join(parts, "; ")+")")
+}
+
+// captureLine tells whether s is a capture line; keep is what stays of it
+// (the output after a pager's escape codes), fam the family a prompt names.
+func captureLine(s string) (kind captureKind, keep string, fam Family) {
+	if i := strings.Index(s, "---- More ----"); i >= 0 && strings.TrimLeft(s[:i], " ") == "" {
+		return capPager, pagerRest(s[i+len("---- More ----"):]), Auto
+	}
+	if s == "" || s[0] == ' ' || s[0] == '\t' {
+		return capNone, "", Auto
+	}
+	if isVRPPrompt(s) {
+		return capPrompt, "", Huawei
+	}
+	if isVyPrompt(s) {
+		return capPrompt, "", Vyatta
+	}
+	return capNone, "", Auto
+}
+
+// pagerRest returns the text after a pager's erase codes
+// (`ESC[42D`, spaces, `ESC[42D`): the output that follows on the line.
+func pagerRest(s string) string {
+	last := -1
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != 0x1b || s[i+1] != '[' {
+			continue
+		}
+		j := i + 2
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j < len(s) && s[j] >= '@' && s[j] <= '~' {
+			last = j + 1
+			i = j
+		}
+	}
+	if last < 0 {
+		return ""
+	}
+	return s[last:]
+}
+
+// isVRPPrompt matches `<name>`, `[name]` or `[name-view]`, with an HRP
+// prefix (`HRP_M`, `HRP_S`, older `HRP_A`, `HRP_B`) and anything after it
+// (the command echo). A configuration line never starts with < or [.
+func isVRPPrompt(s string) bool {
+	if strings.HasPrefix(s, "HRP_") && len(s) > 5 && strings.IndexByte("MSAB", s[4]) >= 0 {
+		s = s[5:]
+	}
+	if s == "" || (s[0] != '<' && s[0] != '[') {
+		return false
+	}
+	closer := byte('>')
+	if s[0] == '[' {
+		closer = ']'
+	}
+	end := strings.IndexByte(s, closer)
+	if end < 2 {
+		return false
+	}
+	name := s[1:end]
+	if strings.ContainsAny(name, " \t<>[]") {
+		// `[edit firewall]` is the Vyatta configuration-mode line.
+		return false
+	}
+	return true
+}
+
+// isVyPrompt matches `user@host:~$ cmd`, `user@host# cmd`, `user@host> cmd`
+// and the `[edit]` / `[edit path]` line of configuration mode.
+func isVyPrompt(s string) bool {
+	if strings.HasPrefix(s, "[edit") && strings.HasSuffix(strings.TrimRight(s, " "), "]") &&
+		(len(s) == 5 || s[5] == ']' || s[5] == ' ') {
+		return true
+	}
+	at := strings.IndexByte(s, '@')
+	if at < 1 {
+		return false
+	}
+	for i := 0; i < at; i++ {
+		if !isPromptChar(s[i]) {
+			return false
+		}
+	}
+	i := at + 1
+	for i < len(s) && isPromptChar(s[i]) {
+		i++
+	}
+	if i == at+1 || i == len(s) {
+		return false
+	}
+	if s[i] == ':' {
+		// The working directory of operational mode: `:~$`, `:/config$`.
+		j := strings.IndexAny(s[i:], "$#> ")
+		if j < 0 {
+			return false
+		}
+		i += j
+	}
+	switch s[i] {
+	case '$', '#', '>':
+		return i+1 == len(s) || s[i+1] == ' '
+	}
+	return false
+}
+
+func isPromptChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '-' || c == '_' || c == '.'
+}
+
+// lineList writes line numbers for a note: "line 3", "lines 2, 3, 14-20"
+// (runs of three or more joined), at most 20 items then "…".
+func lineList(l []int) string {
+	if len(l) == 1 {
+		return "line " + strconv.Itoa(l[0])
+	}
+	var parts []string
+	for i := 0; i < len(l); {
+		j := i
+		for j+1 < len(l) && l[j+1] == l[j]+1 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, strconv.Itoa(l[i])+"-"+strconv.Itoa(l[j]))
+		case j > i:
+			parts = append(parts, strconv.Itoa(l[i]), strconv.Itoa(l[j]))
+		default:
+			parts = append(parts, strconv.Itoa(l[i]))
+		}
+		i = j + 1
+		if len(parts) >= 20 && i < len(l) {
+			parts = append(parts, "…")
+			break
+		}
+	}
+	return "lines " + strings.Join(parts, ", ")
+}
+
+// plural writes "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
+}
