@@ -62,6 +62,10 @@ func TestValidate(t *testing.T) {
 		{"interfaces bonding", "dp0bond0", true}, // an overlay adds value forms
 		{"interfaces bonding", "bond0", true},
 		{"interfaces bonding", "eth0", false},
+		{"interfaces bonding dp0bond0 mode", "lacp", true},
+		{"interfaces bonding bond0 mode", "802.3ad", true},
+		{"interfaces bonding bond0 mode", "banana", false},
+		{"security vpn ipsec site-to-site peer", "198.51.100.7", true},
 		{"resources group address-group G address", "10.1.2.20-10.1.2.35", true},
 		{"resources group address-group G address", "10.1.2.300", false},
 		{"service nat source rule 100 translation address", "masquerade", true},
