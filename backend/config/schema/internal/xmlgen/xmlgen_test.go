@@ -143,3 +143,20 @@ func TestConflictCounted(t *testing.T) {
 		t.Errorf("conflicts %v, want one", st.Conflicts)
 	}
 }
+
+// A definition without <properties> (one that only sets a <defaultValue>)
+// neither conflicts with the full one nor hides its flags, whichever file
+// comes first.
+func TestDefaultOnlyDefinition(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a.xml.in": `<interfaceDefinition><node name="s"><children><leafNode name="x"><defaultValue>1</defaultValue></leafNode></children></node></interfaceDefinition>`,
+		"b.xml.in": `<interfaceDefinition><node name="s"><children><leafNode name="x"><properties><help>X</help><multi/></properties></leafNode></children></node></interfaceDefinition>`,
+	})
+	table, st, err := Generate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Conflicts) != 0 || !strings.Contains(string(table), " x\tLm\t?X\n") {
+		t.Errorf("conflicts %v, table:\n%s", st.Conflicts, table)
+	}
+}
