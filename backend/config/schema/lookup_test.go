@@ -55,6 +55,7 @@ func TestLookup(t *testing.T) {
 		{"protocols bgp 64500", Info{Kind: Node, TagValue: true, Source: Vyatta, Alias: "protocols bgp"}},
 		{"protocols bgp 64500 neighbor 192.0.2.1 remote-as", Info{Kind: Leaf, Source: Vyatta, Alias: "protocols bgp"}},
 		{"protocols bgp banana", Info{}},
+		{"protocols bgp *", Info{}}, // a wildcard is not a word
 		{"nosuch", Info{}},
 		{"interfaces nosuch eth0", Info{}},
 	}

@@ -186,7 +186,7 @@ func (c Cursor) Step(word string) Cursor {
 	}
 	// A node or a tag value: look for the child word, the Vyatta table first.
 	n := Cursor{vy: -1, vt: -1, al: c.al, state: stNode}
-	if c.vt != -1 {
+	if c.vt != -1 && word != "*" { // "*" names a wildcard, never a word
 		n.vt = s.vt.child(c.vt, word)
 	}
 	if n.vt >= 0 && s.vt.alias[n.vt] >= 0 {
