@@ -104,10 +104,12 @@ func load() *schemas {
 			}
 		}
 		vt.alias = make([]int32, len(vt.nodes))
+		vt.aliasPath = make([]string, len(vt.nodes))
 		for i := range vt.nodes {
 			vt.alias[i] = -1
 			if vt.nodes[i].flags&flagAlias != 0 {
 				a := vt.field(int32(i), '=')
+				vt.aliasPath[i] = a
 				vt.alias[i] = loaded.vy.find(strings.Fields(a))
 				if vt.alias[i] < 0 && loaded.err == nil {
 					loaded.err = errorf("vyatta.txt: %s: alias %q is not a VyOS path", vt.name(int32(i)), a)
@@ -259,7 +261,7 @@ func (c Cursor) Info() Info {
 	}
 	if c.al >= 0 {
 		in.Source = Vyatta
-		in.Alias = s.vt.field(c.al, '=')
+		in.Alias = s.vt.aliasPath[c.al]
 	}
 	if c.state == stValue || c.vt >= 0 && s.vt.name(c.vt) == "*" {
 		in.Kind, in.TagValue, in.Multi, in.Valueless = Node, true, false, false
