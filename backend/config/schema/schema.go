@@ -282,7 +282,9 @@ func walk(path []string) Cursor {
 
 // Lookup describes the node that path leads to. It never panics; paths
 // neither table knows (and words past a leaf, which are values) give Kind
-// Unknown and Source None. The empty path is the root, a Node.
+// Unknown and Source None. The empty path is the root, a Node. Any word
+// after a tag node is its tag value: Lookup does not check tag values
+// against the tag's constraints (Validate does).
 func Lookup(path []string) Info {
 	return walk(path).Info()
 }
