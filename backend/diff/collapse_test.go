@@ -101,7 +101,7 @@ func dfMaps() []*syncmap.Map {
 	// Protected paths inside the trees: system config-sync (Vyatta), hrp
 	// (Huawei), service https.
 	cut.Rules = append(cut.Rules, syncmap.Rule{Number: 100, Action: syncmap.Include, Location: []string{"service"}})
-	return []*syncmap.Map{cut, syncmap.Default(config.Vyatta, nil)}
+	return []*syncmap.Map{cut, syncmap.Default(config.Vyatta, nil), syncmap.HRP(nil)}
 }
 
 // dfCheckFold compares the folded rows of a and b with the unfolded rows
