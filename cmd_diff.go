@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
@@ -327,13 +329,22 @@ func load(file string, fam config.Family) (*config.Tree, error) {
 		t, err = config.ParseFile(file, fam)
 	} else {
 		var src []byte
-		if src, err = os.ReadFile(file); err != nil {
-			return nil, err
+		if src, err = os.ReadFile(file); err == nil {
+			// Binary text has no family to contradict: the parser refuses
+			// it without printing its bytes.
+			if text := string(src); strings.IndexByte(text, 0) < 0 && utf8.ValidString(text) {
+				if other, line, text := contradicts(text, fam); other != config.Auto {
+					return nil, fmt.Errorf("--family %s: %s is %s text (line %d: %q), not %s", fam, file, familyTitle(other), line, text, fam)
+				}
+			}
+			t, err = config.Parse(file, src, fam)
 		}
-		if other, line, text := contradicts(string(src), fam); other != config.Auto {
-			return nil, fmt.Errorf("--family %s: %s is %s text (line %d: %q), not %s", fam, file, familyTitle(other), line, text, fam)
-		}
-		t, err = config.Parse(file, src, fam)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// "open FILE: no such file or directory" reads better as "FILE: no
+		// such file or directory".
+		return nil, fmt.Errorf("%s: %v", pe.Path, pe.Err)
 	}
 	if err != nil {
 		return nil, err
@@ -370,12 +381,12 @@ func contradicts(src string, fam config.Family) (config.Family, int, string) {
 		switch {
 		case t == "#", t == "return", strings.HasPrefix(t, "sysname "), strings.HasPrefix(t, "!Software Version"):
 			if hwLine == 0 {
-				hwLine, hwText = n, t
+				hwLine, hwText = n, clip(t)
 			}
 		case strings.HasPrefix(t, "set "), strings.HasPrefix(t, "delete "), strings.HasSuffix(t, "{"), t == "}",
 			strings.HasPrefix(t, "#!/bin/vbash"):
 			if vyLine == 0 {
-				vyLine, vyText = n, t
+				vyLine, vyText = n, clip(t)
 			}
 		}
 	}
@@ -386,6 +397,14 @@ func contradicts(src string, fam config.Family) (config.Family, int, string) {
 		return config.Huawei, hwLine, hwText
 	}
 	return config.Auto, 0, ""
+}
+
+// clip cuts a line quoted in an error to 60 runes.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return s
 }
 
 // chooseMap picks the sync-map: a named map carried by LEFT (or the
