@@ -182,7 +182,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		if !f.widthSet {
 			width = max(diff.MinSideWidth, terminalWidth())
 		}
-		if err := diff.WriteSideHeader(w, left.Source, right.Source, m.Name, width); err != nil {
+		if err := diff.WriteSideHeader(w, left.Source, right.Source, mapLabel(m, f, left), width); err != nil {
 			return fail(err)
 		}
 		rows := diff.Rows(left, right, diff.RowOptions{
@@ -204,7 +204,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		if f.format == "json" {
 			err = diff.WriteJSONScope(w, changes, opts, m.Decide)
 		} else {
-			fmt.Fprintf(w, "--- %s (source)\n+++ %s (target)\nsync-map: %s\n", left.Source, right.Source, m.Name)
+			fmt.Fprintf(w, "--- %s (source)\n+++ %s (target)\nsync-map: %s\n", left.Source, right.Source, mapLabel(m, f, left))
 			err = diff.WriteUnifiedScope(w, a, b, changes, opts, m.Decide)
 		}
 	case "commands":
@@ -434,6 +434,26 @@ func chooseMap(left *config.Tree, f diffFlags) (*syncmap.Map, error) {
 		return base, nil
 	}
 	return narrow(base, f.exclude)
+}
+
+// mapLabel names the map for a header, with where it comes from: "all
+// (default: all but the protected paths)", "FW (carried by
+// vra-a.conf)", "flags (--include/--exclude)".
+func mapLabel(m *syncmap.Map, f diffFlags, left *config.Tree) string {
+	var from string
+	switch {
+	case len(f.include) > 0:
+		from = "--include/--exclude"
+	case f.syncMap == "" && left.Family == config.Huawei:
+		from = "default: what HRP backs up"
+	case f.syncMap == "":
+		from = "default: all but the protected paths"
+	case left.Family == config.Huawei:
+		from = "built in: what HRP backs up"
+	default:
+		from = "carried by " + left.Source
+	}
+	return m.Name + " (" + from + ")"
 }
 
 // namedMap is the sync-map name carried by the Vyatta configuration t.
