@@ -107,14 +107,14 @@ func contains(list []string, s string) bool {
 func BenchmarkLoad(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := parseTable(vyosText, 1); err != nil {
+		if _, err := parseTable(vyosText, 1, false); err != nil {
 			b.Fatal(err)
 		}
 		text, err := mergeText(vyattaText, 2)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := parseTable(text, 1); err != nil {
+		if _, err := parseTable(text, 1, true); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -129,6 +129,19 @@ func BenchmarkLookup(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if Lookup(p).Kind != Leaf {
 			b.Fatal("not a leaf")
+		}
+	}
+}
+
+// BenchmarkStep measures one step of a Cursor (a parser's cost per node)
+// and reading its Info.
+func BenchmarkStep(b *testing.B) {
+	c := walk(strings.Fields("firewall ipv4 name WAN-IN rule 10"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if c.Step("destination").Info().Kind != Node {
+			b.Fatal("not a node")
 		}
 	}
 }

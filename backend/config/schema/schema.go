@@ -87,7 +87,7 @@ var (
 // catches it) leaves that table empty, so every path is Unknown.
 func load() *schemas {
 	loadOnce.Do(func() {
-		loaded.vy, loaded.err = parseTable(vyosText, 1)
+		loaded.vy, loaded.err = parseTable(vyosText, 1, false)
 		if loaded.err != nil {
 			loaded.vy = &table{}
 			loaded.err = errorf("vyos.txt: %v", loaded.err)
@@ -95,7 +95,7 @@ func load() *schemas {
 		text, err := mergeText(vyattaText, 2)
 		var vt *table
 		if err == nil {
-			vt, err = parseTable(text, 1)
+			vt, err = parseTable(text, 1, true)
 		}
 		if err != nil {
 			vt = &table{}
@@ -293,14 +293,14 @@ func (c Cursor) children() []string {
 	}
 	var out []string
 	if c.vt != -1 {
-		for k := s.vt.firstChild(c.vt); k >= 0; k = s.vt.nodes[k].next {
+		for _, k := range s.vt.children(c.vt) {
 			if name := s.vt.name(k); name != "*" {
 				out = append(out, name)
 			}
 		}
 	}
 	if c.vy != -1 {
-		for k := s.vy.firstChild(c.vy); k >= 0; k = s.vy.nodes[k].next {
+		for _, k := range s.vy.children(c.vy) {
 			out = append(out, s.vy.name(k))
 		}
 	}

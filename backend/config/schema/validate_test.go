@@ -44,7 +44,12 @@ func TestValidate(t *testing.T) {
 		{"firewall ipv4 name X rule 10 protocol", "banana", false},
 		{"security firewall name X rule", "10", true},
 		{"security firewall name X rule", "99999", false},
-		{"firewall name X rule", "99999", false}, // VyOS 1.3: 1-9999
+		{"firewall name X rule", "99999", true}, // VyOS 1.3 took up to 999999, as 1.4 does
+		{"firewall name X rule", "1000000", false},
+		{"firewall name X rule 10 log", "enable", true}, // the 1.3 form
+		{"firewall ipv4 name X rule 10 log", "enable", false},
+		{"vpn ipsec site-to-site peer", "192.0.2.1", true}, // 1.3 named peers by address
+		{"vpn ipsec site-to-site peer", "peer_1", true},
 		{"security firewall name X rule 10 action", "drop", true},
 		{"security firewall name X rule 10 action", "banana", false},
 		{"security firewall name X rule 10 destination address", "CUST-0001-SERVERS", true},
