@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
@@ -180,7 +182,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		if !f.widthSet {
 			width = max(diff.MinSideWidth, terminalWidth())
 		}
-		if err := diff.WriteSideHeader(w, left.Source, right.Source, m.Name, width); err != nil {
+		if err := diff.WriteSideHeader(w, left.Source, right.Source, mapLabel(m, f, left), width); err != nil {
 			return fail(err)
 		}
 		rows := diff.Rows(left, right, diff.RowOptions{
@@ -202,7 +204,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		if f.format == "json" {
 			err = diff.WriteJSONScope(w, changes, opts, m.Decide)
 		} else {
-			fmt.Fprintf(w, "--- %s (source)\n+++ %s (target)\nsync-map: %s\n", left.Source, right.Source, m.Name)
+			fmt.Fprintf(w, "--- %s (source)\n+++ %s (target)\nsync-map: %s\n", left.Source, right.Source, mapLabel(m, f, left))
 			err = diff.WriteUnifiedScope(w, a, b, changes, opts, m.Decide)
 		}
 	case "commands":
@@ -327,13 +329,22 @@ func load(file string, fam config.Family) (*config.Tree, error) {
 		t, err = config.ParseFile(file, fam)
 	} else {
 		var src []byte
-		if src, err = os.ReadFile(file); err != nil {
-			return nil, err
+		if src, err = os.ReadFile(file); err == nil {
+			// Binary text has no family to contradict: the parser refuses
+			// it without printing its bytes.
+			if text := string(src); strings.IndexByte(text, 0) < 0 && utf8.ValidString(text) {
+				if other, line, text := contradicts(text, fam); other != config.Auto {
+					return nil, fmt.Errorf("--family %s: %s is %s text (line %d: %q), not %s", fam, file, familyTitle(other), line, text, fam)
+				}
+			}
+			t, err = config.Parse(file, src, fam)
 		}
-		if other, line, text := contradicts(string(src), fam); other != config.Auto {
-			return nil, fmt.Errorf("--family %s: %s is %s text (line %d: %q), not %s", fam, file, familyTitle(other), line, text, fam)
-		}
-		t, err = config.Parse(file, src, fam)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		// "open FILE: no such file or directory" reads better as "FILE: no
+		// such file or directory".
+		return nil, fmt.Errorf("%s: %v", pe.Path, pe.Err)
 	}
 	if err != nil {
 		return nil, err
@@ -370,12 +381,12 @@ func contradicts(src string, fam config.Family) (config.Family, int, string) {
 		switch {
 		case t == "#", t == "return", strings.HasPrefix(t, "sysname "), strings.HasPrefix(t, "!Software Version"):
 			if hwLine == 0 {
-				hwLine, hwText = n, t
+				hwLine, hwText = n, clip(t)
 			}
 		case strings.HasPrefix(t, "set "), strings.HasPrefix(t, "delete "), strings.HasSuffix(t, "{"), t == "}",
 			strings.HasPrefix(t, "#!/bin/vbash"):
 			if vyLine == 0 {
-				vyLine, vyText = n, t
+				vyLine, vyText = n, clip(t)
 			}
 		}
 	}
@@ -386,6 +397,14 @@ func contradicts(src string, fam config.Family) (config.Family, int, string) {
 		return config.Huawei, hwLine, hwText
 	}
 	return config.Auto, 0, ""
+}
+
+// clip cuts a line quoted in an error to 60 runes.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return s
 }
 
 // chooseMap picks the sync-map: a named map carried by LEFT (or the
@@ -415,6 +434,26 @@ func chooseMap(left *config.Tree, f diffFlags) (*syncmap.Map, error) {
 		return base, nil
 	}
 	return narrow(base, f.exclude)
+}
+
+// mapLabel names the map for a header, with where it comes from: "all
+// (default: all but the protected paths)", "FW (carried by
+// vra-a.conf)", "flags (--include/--exclude)".
+func mapLabel(m *syncmap.Map, f diffFlags, left *config.Tree) string {
+	var from string
+	switch {
+	case len(f.include) > 0:
+		from = "--include/--exclude"
+	case f.syncMap == "" && left.Family == config.Huawei:
+		from = "default: what HRP backs up"
+	case f.syncMap == "":
+		from = "default: all but the protected paths"
+	case left.Family == config.Huawei:
+		from = "built in: what HRP backs up"
+	default:
+		from = "carried by " + left.Source
+	}
+	return m.Name + " (" + from + ")"
 }
 
 // namedMap is the sync-map name carried by the Vyatta configuration t.

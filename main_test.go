@@ -240,6 +240,11 @@ func TestDiffBadUsage(t *testing.T) {
 	if err := os.WriteFile(blank, []byte("\n  \n\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	binary := filepath.Join(dir, "binary")
+	// A NUL byte, and a line a Vyatta file would end with.
+	if err := os.WriteFile(binary, []byte("\x7fELF\x00\x01\x02 {\nfoo\x03\x04 {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	va, vb := "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"
 	ha, hb := "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"
 	cases := []struct {
@@ -265,7 +270,9 @@ func TestDiffBadUsage(t *testing.T) {
 		{[]string{"diff", "--sync-map", "FW", "--include", "nat", va, vb}, []string{"--sync-map", "--include"}},
 		{[]string{"diff", empty, vb}, []string{empty, "empty"}},
 		{[]string{"diff", va, blank}, []string{blank, "empty"}},
-		{[]string{"diff", va, "testdata/diff/missing.conf"}, []string{"testdata/diff/missing.conf"}},
+		{[]string{"diff", va, "testdata/diff/missing.conf"}, []string{"hasync: testdata/diff/missing.conf: no such file"}},
+		{[]string{"diff", va, "testdata/diff"}, []string{"hasync: testdata/diff: is a directory"}},
+		{[]string{"diff", "--family", "huawei", binary, va}, []string{binary, "NUL"}},
 	}
 	for _, c := range cases {
 		code, out, errOut := hasync(t, c.args...)
@@ -289,6 +296,9 @@ func TestDiffBadUsage(t *testing.T) {
 			if !strings.Contains(lines[0], w) {
 				t.Errorf("%s: error %q lacks %q", name, lines[0], w)
 			}
+		}
+		if strings.ContainsAny(errOut, "\x00\x01\x02\x03\x04\x7f") || strings.Contains(errOut, `\x0`) {
+			t.Errorf("%s: error %q shows the bytes of a binary file", name, errOut)
 		}
 	}
 }

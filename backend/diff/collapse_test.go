@@ -101,7 +101,7 @@ func dfMaps() []*syncmap.Map {
 	// Protected paths inside the trees: system config-sync (Vyatta), hrp
 	// (Huawei), service https.
 	cut.Rules = append(cut.Rules, syncmap.Rule{Number: 100, Action: syncmap.Include, Location: []string{"service"}})
-	return []*syncmap.Map{cut, syncmap.Default(config.Vyatta, nil)}
+	return []*syncmap.Map{cut, syncmap.Default(config.Vyatta, nil), syncmap.HRP(nil)}
 }
 
 // dfCheckFold compares the folded rows of a and b with the unfolded rows
@@ -135,7 +135,7 @@ func dfCheckFoldWith(t *testing.T, name string, a, b *config.Tree, ro RowOptions
 			fo.Context, fo.Fold = ctx, true
 			got := Rows(a, b, fo)
 			want := dfFoldRows(all, ctx)
-			if reflect.DeepEqual(got, want) {
+			if reflect.DeepEqual(got, want) || len(got) == 0 && len(want) == 0 {
 				continue
 			}
 			for i := range min(len(got), len(want)) {
@@ -216,4 +216,44 @@ func TestCorpusCollapseFolds(t *testing.T) {
 		dfCheckFold(t, filepath.Base(p[0]), a, b)
 		dfCheckFold(t, filepath.Base(p[1])+" reversed", b, a)
 	}
+}
+
+// FuzzFoldScopes: on random trees and sync-maps whose rules are paths of
+// those trees, the scopes a fold shows are those of the rows it hides.
+func FuzzFoldScopes(f *testing.F) {
+	f.Add("x\n a 1 2\n b\n  c 1\n  d 2\n e\n  f 1\ny 1\n", "x\n a 1 2\n b\n  c 1\n  d 3\n e\n  f 1\ny 2\n", uint8(1), uint8(5))
+	f.Add("interfaces\n tethernet\n  eth0\n   mtu 1\n  eth1\n   mtu 2\nsystem\n config-sync\n  a 1\n host-name a\n",
+		"interfaces\n tethernet\n  eth0\n   mtu 1\n  eth1\n   mtu 3\nsystem\n config-sync\n  a 1\n host-name b\n", uint8(2), uint8(3))
+	f.Fuzz(func(t *testing.T, srcA, srcB string, inc, exc uint8) {
+		if len(srcA)+len(srcB) > 4000 {
+			return
+		}
+		for _, fam := range []config.Family{config.Vyatta, config.Huawei} {
+			a, b := dfBuild(fam, srcA), dfBuild(fam, srcB)
+			// Rules at the paths of the inc-th and exc-th nodes of a.
+			var paths [][]string
+			var walk func(n *config.Node, p []string)
+			walk = func(n *config.Node, p []string) {
+				for _, c := range n.Children {
+					cp := append(p[:len(p):len(p)], strings.Fields(c.Name)...)
+					if len(cp) > 0 {
+						paths = append(paths, cp)
+					}
+					walk(c, cp)
+				}
+			}
+			walk(a.Root, nil)
+			maps := dfMaps()
+			if len(paths) > 0 {
+				m := &syncmap.Map{Name: "fuzz", Family: fam, Rules: []syncmap.Rule{
+					{Number: 1, Action: syncmap.Include, Location: paths[int(inc)%len(paths)]},
+					{Number: 2, Action: syncmap.Exclude, Location: paths[int(exc)%len(paths)]},
+				}}
+				maps = append(maps, m)
+			}
+			for _, m := range maps {
+				dfCheckFoldWith(t, "fuzz "+m.Name, a, b, RowOptions{Map: m})
+			}
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
@@ -795,27 +796,19 @@ func (w *rower) runScopes(run *collapsedRun, set ScopeSet) ScopeSet {
 // under the parent at path (words: its words, when the map's shape is
 // known), whose subtree is not known to be uniform.
 func (w *rower) runItems(nodes []*config.Node, path config.Path, words []string, items *[]runItem) {
-	var named []string // the next words of the locations below the parent
-	all := true        // any child may differ (a wildcard, or no shape)
+	var tails []locTail // the locations below the parent, less its words
 	if w.shape != nil {
-		named, all = w.shape.next(words)
+		tails = w.shape.tails(words)
 	}
 	parentScope, known := syncmap.Outside, false
 	for i, n := range nodes {
-		if !all && plainWord(n.Name) && !slices.Contains(named, n.Name) {
-			// No location names this child: it and its subtree have the
-			// parent's scope.
+		if w.shape != nil && !touches(tails, n.Name) {
+			// No location reaches this child: it and its subtree have
+			// the parent's scope.
 			if !known {
 				parentScope, known = w.o.Scope(path).Scope, true
 			}
-			if k := len(*items) - 1; k >= 0 && i > 0 {
-				last := &(*items)[k]
-				if last.subs != nil && last.scope == parentScope && last.subs[len(last.subs)-1] == nodes[i-1] {
-					last.subs = nodes[i-len(last.subs) : i+1]
-					continue
-				}
-			}
-			*items = append(*items, runItem{scope: parentScope, subs: nodes[i : i+1]})
+			addSub(items, nodes, i, parentScope)
 			continue
 		}
 		path = append(path, n.Name)
@@ -825,7 +818,7 @@ func (w *rower) runItems(nodes []*config.Node, path config.Path, words []string,
 		}
 		d := w.o.Scope(path).Scope
 		if w.shape != nil && w.shape.uniform(cw) {
-			*items = append(*items, runItem{scope: d, subs: nodes[i : i+1]})
+			addSub(items, nodes, i, d)
 		} else {
 			if !isTag(w.fam, n) {
 				*items = append(*items, runItem{scope: d, lines: max(1, len(n.Values))})
@@ -834,6 +827,71 @@ func (w *rower) runItems(nodes []*config.Node, path config.Path, words []string,
 		}
 		path = path[:len(path)-1]
 	}
+}
+
+// addSub adds the uniform subtree nodes[i] of scope sc to the items,
+// joining it to the last item when that holds its previous sibling.
+func addSub(items *[]runItem, nodes []*config.Node, i int, sc syncmap.Scope) {
+	if k := len(*items) - 1; k >= 0 && i > 0 {
+		last := &(*items)[k]
+		if last.subs != nil && last.scope == sc && last.subs[len(last.subs)-1] == nodes[i-1] {
+			last.subs = nodes[i-len(last.subs) : i+1]
+			return
+		}
+	}
+	*items = append(*items, runItem{scope: sc, subs: nodes[i : i+1]})
+}
+
+// locTail is what a location extending a node's words has beyond them.
+type locTail struct {
+	words []string
+	wild  bool // a protected path: '*' matches any word
+}
+
+// touches reports whether a location of tails matches or extends a child
+// named name: whether its words and the name's agree as far as both go.
+// The name is split on the way, without allocating.
+func touches(tails []locTail, name string) bool {
+	for _, t := range tails {
+		rest, same := name, true
+		for _, tw := range t.words {
+			var word string
+			word, rest = nextField(rest)
+			if word == "" {
+				break // the name has fewer words: agreed so far
+			}
+			if word != tw && !(t.wild && tw == "*") {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
+	return false
+}
+
+// nextField returns the first word of s, as strings.Fields splits it, and
+// what follows; "" when s has no more words.
+func nextField(s string) (string, string) {
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	j := i
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		j += n
+	}
+	return s[i:j], s[j:]
 }
 
 // plainWord reports whether a node name is one plain word (a name of
@@ -950,24 +1008,20 @@ func (s *mapShape) uniform(words []string) bool {
 	return true
 }
 
-// next returns the words that follow these words in the locations that
-// extend them: a child of another name (of one word) has its parent's
-// scope and a uniform subtree. all is set when a wildcard follows.
-func (s *mapShape) next(words []string) (named []string, all bool) {
+// tails returns what the locations extending words have beyond them: a
+// child that none of them reaches has its parent's scope and a uniform
+// subtree.
+func (s *mapShape) tails(words []string) []locTail {
 	if len(words) >= s.maxLen {
-		return nil, false
+		return nil
 	}
+	var out []locTail
 	for i := range s.locs {
-		if !s.extends(i, words) {
-			continue
+		if s.extends(i, words) {
+			out = append(out, locTail{words: s.locs[i][len(words):], wild: s.wild[i]})
 		}
-		w := s.locs[i][len(words)]
-		if s.wild[i] && w == "*" {
-			return nil, true
-		}
-		named = append(named, w)
 	}
-	return named, false
+	return out
 }
 
 func (w *rower) pathOf(pn int32) config.Path {

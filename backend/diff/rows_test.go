@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -337,5 +338,23 @@ func BenchmarkRowsMap(b *testing.B) {
 				Rows(l, r, RowOptions{Map: m, Fold: true, Context: 3})
 			}
 		})
+	}
+}
+
+// TestNextFieldSplitsLikeFields: the fold's name splitting agrees with
+// strings.Fields, which the sync-map uses.
+func TestNextFieldSplitsLikeFields(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a  b\tc ", "interface GigabitEthernet0/0/1", "\u00a0x\u2003y", "bad\xffbyte z", "  \n"} {
+		var got []string
+		for rest := s; ; {
+			var w string
+			if w, rest = nextField(rest); w == "" {
+				break
+			}
+			got = append(got, w)
+		}
+		if want := strings.Fields(s); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", s, got, want)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func WriteSide(w io.Writer, rows []Row, width int) error {
 
 // sideLegend explains the scope marks, on the header's second line when
 // it fits.
-const sideLegend = "   marks: * in scope  - excluded  ! protected  & mixed  (blank: outside the map)"
+const sideLegend = "   * in scope  - excluded  ! protected  & mixed  blank: outside"
 
 // WriteSideHeader writes the two header lines of a side-by-side view of
 // width columns: "--- LEFT (source)" over the left column and "+++ RIGHT
