@@ -6,6 +6,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
 // vrpScript builds VRP commands that enter and leave views as needed: a
@@ -131,9 +132,11 @@ const (
 
 // vrpBuilder collects the steps of a plan by phase.
 type vrpBuilder struct {
-	p     *Plan
-	o     Options
-	src   *config.Tree
+	p      *Plan
+	o      Options
+	src    *config.Tree
+	target *config.Tree // the whole target, or nil
+	m      *syncmap.Map // the map, or nil
 	steps [phases][]func(*vrpScript)
 	// added holds, per view, the lines the plan creates there, so that a
 	// removal whose undo would also match one of them goes first.
@@ -215,8 +218,21 @@ func isObjectPath(path config.Path) bool {
 	return false
 }
 
+// buildVRP is buildVRPIn without the target and the map: a removal then
+// cannot tell whether the target's node holds parts the map does not
+// share, and undoes the node whole.
+//
+// Deprecated: Build should call buildVRPIn (requested of the lead).
 func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
-	b := &vrpBuilder{p: p, o: o, src: src, added: map[string][]string{}, extra: map[string][]string{}}
+	buildVRPIn(p, src, nil, nil, changes, o)
+}
+
+// buildVRPIn turns changes (from the scoped src to the scoped target) into
+// VRP commands. target and m, when given, keep removals inside the map: a
+// node of the target that holds something the map does not share is not
+// undone whole; its in-scope parts are, one by one.
+func buildVRPIn(p *Plan, src, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
+	b := &vrpBuilder{p: p, o: o, src: src, target: target, m: m, added: map[string][]string{}, extra: map[string][]string{}}
 	for _, c := range changes {
 		if c.Kind == diff.Removed || c.Kind == diff.Changed && o.Mode == Push {
 			b.creates(c.Path, c.Left)
@@ -363,8 +379,28 @@ func isOrderedName(name string) bool {
 }
 
 // removeNode undoes every line of the target's node n at path: a header
-// goes with its subtree.
+// goes with its subtree, unless the target holds below it something the
+// map does not share (an excluded rule of a policy): then only its
+// in-scope parts go, and a node the map does not share itself (a bare
+// ancestor of in-scope nodes) is never undone.
 func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
+	if b.m != nil && b.target != nil {
+		real := b.target.Root.Lookup(path)
+		in := b.m.Decide(path).Scope == syncmap.InScope
+		if real != nil && (!in || b.anyOutside(path, real)) {
+			if in && len(n.Values) > 0 {
+				b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
+			}
+			for _, c := range n.Children {
+				ph := phase
+				if len(path) > 0 && isOrderedName(path[len(path)-1]) {
+					ph = phaseRules
+				}
+				b.removeNode(path.Append(c.Name), c, ph)
+			}
+			return
+		}
+	}
 	parent := path[:len(path)-1]
 	lines := vrpLines(n)
 	if len(n.Children) > 0 {
@@ -390,6 +426,17 @@ func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
 			s.add(u)
 		})
 	}
+}
+
+// anyOutside reports whether a node below n (at path) is not in scope.
+func (b *vrpBuilder) anyOutside(path config.Path, n *config.Node) bool {
+	for _, c := range n.Children {
+		cp := path.Append(c.Name)
+		if b.m.Decide(cp).Scope != syncmap.InScope || b.anyOutside(cp, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // byKey returns the undos of lines of n: when one of them names n's key
