@@ -137,7 +137,7 @@ type vrpBuilder struct {
 	src    *config.Tree
 	target *config.Tree // the whole target, or nil
 	m      *syncmap.Map // the map, or nil
-	steps [phases][]func(*vrpScript)
+	steps  [phases][]func(*vrpScript)
 	// added holds, per view, the lines the plan creates there, so that a
 	// removal whose undo would also match one of them goes first.
 	added map[string][]string
