@@ -279,7 +279,11 @@ func TestVRPContractPolicyPermutations(t *testing.T) {
 		}
 		return out
 	}
-	for range 500 {
+	random := 500
+	if testing.Short() || vrpRace {
+		random = 100
+	}
+	for range random {
 		check(randomRules(), randomRules(), randomRules(), randomRules())
 	}
 	t.Logf("policy permutations: %d contract runs (2 maps x push and hrp)", cases)

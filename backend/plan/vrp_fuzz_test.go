@@ -254,8 +254,8 @@ func FuzzVRPPlan(f *testing.F) {
 func TestVRPContractRandomTrees(t *testing.T) {
 	rng := rand.New(rand.NewSource(42))
 	n := 800
-	if testing.Short() {
-		n = 100
+	if testing.Short() || vrpRace {
+		n = 150
 	}
 	runs := 0
 	for range n {
