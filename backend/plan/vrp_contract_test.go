@@ -65,6 +65,11 @@ func vrpBuild(l, r *config.Tree, m *syncmap.Map, o Options) *Plan {
 // failure.
 func vrpContract(l, r *config.Tree, m *syncmap.Map, mode Mode) (*Plan, error) {
 	p := vrpBuild(l, r, m, Options{Mode: mode, Diff: maskOpts})
+	for _, c := range p.Commands {
+		if slices.Contains(strings.Fields(c), config.Mask) {
+			return p, fmt.Errorf("the plan sends a masked secret: %q", c)
+		}
+	}
 	sim := newVRPSim(r, l)
 	if err := sim.Apply(p.Commands); err != nil {
 		return p, fmt.Errorf("the device refuses the plan: %v\nplan:\n%s", err, strings.Join(p.Commands, "\n"))
