@@ -117,7 +117,7 @@ func checkVyContract(t *testing.T, name string, l, r *config.Tree, m *syncmap.Ma
 		t.Errorf("%s (map %s): after the plan the in-scope parts still differ:\n  %s\nplan:\n%s", name, m.Name,
 			strings.Join(left, "\n  "), head(p.Commands))
 	}
-	if before, after := outside(r, m), outside(got, m); !slices.Equal(before, after) {
+	if before, after := vyOutside(r, m), vyOutside(got, m); !slices.Equal(before, after) {
 		t.Errorf("%s (map %s): the plan changed the target outside the map:\n  before %s\n  after  %s\nplan:\n%s", name, m.Name,
 			firstDiff(before, after), firstDiff(after, before), head(p.Commands))
 	}
@@ -152,12 +152,12 @@ func isVRPView(c string) bool {
 	return !strings.HasPrefix(c, "set ") && !strings.HasPrefix(c, "delete ")
 }
 
-// outside lists what the map does not share: every value of a node that is
+// vyOutside lists what the map does not share: every value of a node that is
 // not in scope, and every such node that has neither values nor children
 // (a valueless leaf, an empty node), one line each, sorted. A container
 // emptied because its in-scope children went is not listed: on the device
 // it only holds structure.
-func outside(t *config.Tree, m *syncmap.Map) []string {
+func vyOutside(t *config.Tree, m *syncmap.Map) []string {
 	var out []string
 	t.Root.Walk(func(p config.Path, n *config.Node) bool {
 		if m.Decide(p).Scope == syncmap.InScope {

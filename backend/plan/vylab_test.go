@@ -59,7 +59,7 @@ func TestVyattaPlanOnLab(t *testing.T) {
 		t.Errorf("after the sync vra-b still differs in map %s: %d changes, first %s %s\nplan:\n%s",
 			m.Name, len(ch), ch[0].Kind, ch[0].Path, head(pl.Commands))
 	}
-	if before, now := outside(b, m), outside(after, m); strings.Join(before, "\n") != strings.Join(now, "\n") {
+	if before, now := vyOutside(b, m), vyOutside(after, m); strings.Join(before, "\n") != strings.Join(now, "\n") {
 		t.Errorf("the sync changed vra-b outside map %s: %s", m.Name, firstDiff(before, now))
 	}
 	t.Logf("lab: %d commands committed on vra-b under map %s:\n%s", len(pl.Commands), m.Name, strings.Join(pl.Commands, "\n"))

@@ -85,10 +85,10 @@ func vyRandMutate(next func(n int) int, n *config.Node, depth int) *config.Node 
 			out.Children = append(out.Children, vyRandMutate(next, c, depth-1))
 		}
 	}
-	if depth > 0 && next(3) == 0 {
+	if depth > 0 && !n.Leaf && next(3) == 0 { // a leaf stays a leaf: a path has one kind on a device
 		c := vyRandTree(next, depth-1)
 		c.Name = vyRandNames[next(len(vyRandNames))]
-		if out.Child(c.Name) == nil {
+		if n.Child(c.Name) == nil && out.Child(c.Name) == nil { // not a name of another kind
 			out.Children = append(out.Children, c)
 		}
 	}

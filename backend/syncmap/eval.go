@@ -218,9 +218,10 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 			cs := mt.step(cw, len(words), st)
 			grand := scoped(c, cw, cs)
 			in := cs.decision().Scope == InScope
-			if len(grand) == 0 && (!in || len(c.Values) == 0 && len(c.Children) > 0) {
+			if len(grand) == 0 && (!in || len(c.Values) == 0 && len(c.Children) > 0 && !c.Leaf) {
 				// Out of scope, or in scope but only a container of
-				// nodes the map does not share: no part of it is synced.
+				// nodes the map does not share (not a leaf of its
+				// own): no part of it is synced.
 				continue
 			}
 			n := &config.Node{

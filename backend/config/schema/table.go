@@ -3,6 +3,7 @@ package schema
 import (
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -33,17 +34,23 @@ var vyattaText string
 type table struct {
 	text  string
 	nodes []entry
-	// alias[i] is the VyOS node an aliased Vyatta node stands for (the
-	// Vyatta table only; -1 elsewhere).
-	alias []int32
+	// kids holds the children of every node, each node's in one run
+	// (entry.kids, entry.nkids), sorted by name; the root's come first.
+	kids  []int32
+	nroot int32
+	// alias[i] is the VyOS node an aliased Vyatta node stands for, and
+	// aliasPath[i] its path as written (the Vyatta table only; -1 and ""
+	// elsewhere).
+	alias     []int32
+	aliasPath []string
 }
 
-// entry is one node: the span of its line and its sibling link. The first
-// child of node i, if any, is node i+1 (depth-first order).
+// entry is one node: the span of its line and its run of children.
 type entry struct {
 	off   int32 // start of the name in text
 	end   int32 // end of the line (before '\n')
-	next  int32 // next sibling, or -1
+	kids  int32 // first child in table.kids
+	nkids int32
 	nlen  uint16
 	depth uint8
 	kind  Kind
@@ -62,13 +69,15 @@ const (
 const rootIdx int32 = -2
 
 // parseTable reads text with the given indent unit (spaces per level).
-func parseTable(text string, unit int) (*table, error) {
+// With scanFields it also checks every field and the order of siblings,
+// and sets flagCons and flagAlias, which only the Vyatta table needs; the
+// VyOS table is read without (the generator writes it sorted, and a test
+// reads it with every check), which keeps the first load short.
+func parseTable(text string, unit int, scanFields bool) (*table, error) {
 	t := &table{text: text}
-	t.nodes = make([]entry, 0, strings.Count(text, "\n"))
-	var last [256]int32 // last node seen at each depth under the current parent
-	for i := range last {
-		last[i] = -1
-	}
+	t.nodes = make([]entry, 0, len(text)/64+16) // vyos.txt averages 79 bytes a line
+	parents := make([]int32, 0, cap(t.nodes))
+	var last [256]int32 // the last node seen at each depth
 	lineNo := 0
 	prevDepth := -1
 	for pos := 0; pos < len(text); {
@@ -98,9 +107,16 @@ func parseTable(text string, unit int) (*table, error) {
 		if tab <= 0 || tab > 0xffff {
 			return nil, fmt.Errorf("line %d: no name and kind", lineNo)
 		}
-		e := entry{off: int32(start + sp), end: int32(eol), next: -1, nlen: uint16(tab), depth: uint8(d)}
+		e := entry{off: int32(start + sp), end: int32(eol), nlen: uint16(tab), depth: uint8(d)}
 		fields := rest[tab+1:]
-		kindField, more, _ := strings.Cut(fields, "\t")
+		k := 0 // the kind field is a few bytes: scan it by hand
+		for k < len(fields) && fields[k] != '\t' {
+			k++
+		}
+		kindField, more := fields[:k], ""
+		if k < len(fields) {
+			more = fields[k+1:]
+		}
 		if kindField == "" {
 			return nil, fmt.Errorf("line %d: no kind", lineNo)
 		}
@@ -126,7 +142,7 @@ func parseTable(text string, unit int) (*table, error) {
 				return nil, fmt.Errorf("line %d: unknown flag %q", lineNo, f)
 			}
 		}
-		for more != "" {
+		for scanFields && more != "" {
 			var f string
 			f, more, _ = strings.Cut(more, "\t")
 			if f == "" {
@@ -143,15 +159,43 @@ func parseTable(text string, unit int) (*table, error) {
 			}
 		}
 		i := int32(len(t.nodes))
-		if last[d] >= 0 {
-			t.nodes[last[d]].next = i
+		p := rootIdx
+		if d > 0 {
+			p = last[d-1]
+		}
+		if scanFields && prevDepth >= d {
+			// last[d] is the previous sibling: siblings must be sorted
+			// (children are found by binary search).
+			if prev := t.nodes[last[d]]; t.text[prev.off:prev.off+int32(prev.nlen)] >= rest[:tab] {
+				return nil, fmt.Errorf("line %d: %q is not after its previous sibling in byte order", lineNo, rest[:tab])
+			}
+		}
+		if p == rootIdx {
+			t.nroot++
+		} else {
+			t.nodes[p].nkids++
 		}
 		last[d] = i
-		for k := d + 1; k < len(last) && last[k] >= 0; k++ {
-			last[k] = -1
-		}
 		prevDepth = d
 		t.nodes = append(t.nodes, e)
+		parents = append(parents, p)
+	}
+	// Lay out the runs of children: the root's first, then each node's.
+	t.kids = make([]int32, len(t.nodes))
+	pos := t.nroot
+	for i := range t.nodes {
+		t.nodes[i].kids, pos = pos, pos+t.nodes[i].nkids
+		t.nodes[i].nkids = 0
+	}
+	nroot := int32(0)
+	for i, p := range parents {
+		if p == rootIdx {
+			t.kids[nroot] = int32(i)
+			nroot++
+		} else {
+			t.kids[t.nodes[p].kids+t.nodes[p].nkids] = int32(i)
+			t.nodes[p].nkids++
+		}
 	}
 	return t, nil
 }
@@ -171,41 +215,63 @@ func (t *table) fields(i int32) string {
 }
 
 // field returns the first field of node i starting with c (without c).
+// No field holds a tab (the generator and the loader check), so "\t"+c
+// starts a field wherever it occurs; the name and kind come first.
 func (t *table) field(i int32, c byte) string {
-	rest := t.fields(i)
-	for rest != "" {
-		var f string
-		f, rest, _ = strings.Cut(rest, "\t")
-		if f != "" && f[0] == c {
-			return f[1:]
+	e := &t.nodes[i]
+	line := t.text[e.off+int32(e.nlen) : e.end] // "\tKIND\t..."
+	if last := strings.LastIndexByte(line, '\t'); last > 0 && last+1 < len(line) && line[last+1] == c {
+		// The generator writes the help last: found from the end, it
+		// costs its own length, not the line's.
+		return line[last+2:]
+	}
+	k := strings.IndexByte(line[1:], '\t')
+	if k < 0 {
+		return ""
+	}
+	line = line[1+k:]
+	for {
+		j := strings.IndexByte(line, '\t')
+		if j < 0 || j+1 >= len(line) {
+			return ""
+		}
+		line = line[j+1:]
+		if line[0] == c {
+			if end := strings.IndexByte(line, '\t'); end >= 0 {
+				return line[1:end]
+			}
+			return line[1:]
 		}
 	}
-	return ""
 }
 
-// firstChild returns the first child of i (rootIdx for the root), or -1.
-func (t *table) firstChild(i int32) int32 {
-	if i == rootIdx {
-		if len(t.nodes) == 0 {
-			return -1
-		}
-		return 0
+// children returns the children of i (rootIdx for the root), sorted by
+// name; nil for -1.
+func (t *table) children(i int32) []int32 {
+	switch {
+	case i == rootIdx:
+		return t.kids[:t.nroot]
+	case i < 0:
+		return nil
 	}
-	if i < 0 || int(i+1) >= len(t.nodes) || t.nodes[i+1].depth != t.nodes[i].depth+1 {
-		return -1
-	}
-	return i + 1
+	e := &t.nodes[i]
+	return t.kids[e.kids : e.kids+e.nkids]
 }
 
 // child returns the child of i named word, or -1.
 func (t *table) child(i int32, word string) int32 {
-	if i == -1 {
-		return -1
-	}
-	for c := t.firstChild(i); c >= 0; c = t.nodes[c].next {
-		if t.name(c) == word {
-			return c
+	kids := t.children(i)
+	lo, hi := 0, len(kids)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t.name(kids[m]) < word {
+			lo = m + 1
+		} else {
+			hi = m
 		}
+	}
+	if lo < len(kids) && t.name(kids[lo]) == word {
+		return kids[lo]
 	}
 	return -1
 }
@@ -261,14 +327,18 @@ func mergeText(text string, unit int) (string, error) {
 		if n == nil {
 			n = &mnode{name: name, line: "\t" + fields}
 			parent.kids = append(parent.kids, n)
-		} else if strings.HasPrefix(n.line, "\t+") && !strings.HasPrefix(fields, "+") {
-			n.line = "\t" + fields
+		} else if line := "\t" + fields; line != n.line && fields != "+" {
+			if n.line != "\t+" {
+				return "", fmt.Errorf("line %d: %s is defined again differently", lineNo, name)
+			}
+			n.line = line
 		}
 		stack = append(stack, n)
 	}
 	var b strings.Builder
 	var write func(n *mnode, depth int)
 	write = func(n *mnode, depth int) {
+		sort.Slice(n.kids, func(i, j int) bool { return n.kids[i].name < n.kids[j].name })
 		for _, k := range n.kids {
 			b.WriteString(strings.Repeat(" ", depth))
 			b.WriteString(k.name)
