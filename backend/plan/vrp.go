@@ -324,7 +324,7 @@ func (b *vrpBuilder) change(c diff.Change) {
 	}
 	switch c.Kind {
 	case diff.Removed: // the target lacks it
-		if cf, ok := maskedConflict(c); ok {
+		if cf, ok := vrpMaskedConflict(c); ok {
 			p.Conflicts = append(p.Conflicts, cf)
 			return
 		}
@@ -360,7 +360,7 @@ func (b *vrpBuilder) change(c diff.Change) {
 				Reason: "present on both with other parameters: hrp sync config does not change it; fix it by hand"})
 			return
 		}
-		if cf, ok := maskedConflict(c); ok {
+		if cf, ok := vrpMaskedConflict(c); ok {
 			p.Conflicts = append(p.Conflicts, cf)
 			return
 		}
@@ -372,6 +372,46 @@ func (b *vrpBuilder) change(c diff.Change) {
 		}
 		b.policy(parent).moved[c.To] = c.Right.Name
 	}
+}
+
+// vrpMaskedConflict is maskedConflict for VRP, where a masked secret sits
+// inside its line (`password cipher ********`): a value holding the mask
+// as a word is masked.
+func vrpMaskedConflict(c diff.Change) (Conflict, bool) {
+	if cf, ok := maskedConflict(c); ok {
+		return cf, true
+	}
+	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
+	if c.Kind == diff.Removed {
+		if vrpMasked(c.Left) {
+			return Conflict{Path: c.Path, Reason: reason}, true
+		}
+		var found config.Path
+		c.Left.Walk(func(p config.Path, n *config.Node) bool {
+			if found == nil && vrpMasked(n) {
+				found = p
+			}
+			return found == nil
+		})
+		if found != nil {
+			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], found...), Reason: reason}, true
+		}
+		return Conflict{}, false
+	}
+	if vrpMasked(c.Left) {
+		return Conflict{Path: c.Path, Reason: reason}, true
+	}
+	return Conflict{}, false
+}
+
+// vrpMasked reports whether a value of n holds the mask as a word.
+func vrpMasked(n *config.Node) bool {
+	for _, v := range n.Values {
+		if slices.Contains(strings.Fields(v), config.Mask) {
+			return true
+		}
+	}
+	return false
 }
 
 func isOrderedName(name string) bool {

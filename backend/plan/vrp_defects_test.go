@@ -254,3 +254,27 @@ func TestVRPBuildKeepsRemovalsInMap(t *testing.T) {
 		t.Errorf("Build and buildVRPIn differ:\n%s\n---\n%s", strings.Join(p.Commands, "\n"), strings.Join(want.Commands, "\n"))
 	}
 }
+
+// TestVRPMaskedCipherIsConflict: VRP masks a secret inside its line
+// (`password cipher ********`): such a line is never sent, whether the
+// target lacks it or has it with its real ciphertext.
+func TestVRPMaskedCipherIsConflict(t *testing.T) {
+	l := parse(t, "l", "#\naaa\n manager-user admin\n  password cipher ********\n  level 15\n manager-user ops\n  password cipher ********\n#\nreturn\n")
+	r := parse(t, "r", "#\naaa\n manager-user admin\n  password cipher %@%@abc%@%@\n  level 3\n#\nreturn\n")
+	p := vrpBuild(l, r, vrpEverything(), Options{})
+	for _, c := range p.Commands {
+		if strings.Contains(c, config.Mask) {
+			t.Errorf("the plan sends a masked secret: %q\n%s", c, strings.Join(p.Commands, "\n"))
+		}
+	}
+	if !containsLine(p.Commands, "level 15") {
+		t.Errorf("the plan drops the rest of the change:\n%s", strings.Join(p.Commands, "\n"))
+	}
+	var got []string
+	for _, c := range p.Conflicts {
+		got = append(got, c.Path.String())
+	}
+	if want := "aaa manager-user admin password|aaa manager-user ops password"; strings.Join(got, "|") != want {
+		t.Errorf("conflicts %q, want %s", got, want)
+	}
+}
