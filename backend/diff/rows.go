@@ -852,6 +852,7 @@ type locTail struct {
 // named name: whether its words and the name's agree as far as both go.
 // The name is split on the way, without allocating.
 func touches(tails []locTail, name string) bool {
+	name = dropUndo(name)
 	for _, t := range tails {
 		rest, same := name, true
 		for _, tw := range t.words {
@@ -870,6 +871,20 @@ func touches(tails []locTail, name string) bool {
 		}
 	}
 	return false
+}
+
+// dropUndo drops the first word of a VRP `undo X` name, as syncmap does:
+// the line is X switched off and shares X's scope. A name of the one word
+// `undo` stays.
+func dropUndo(name string) string {
+	w, rest := nextField(name)
+	if w != "undo" {
+		return name
+	}
+	if next, _ := nextField(rest); next == "" {
+		return name
+	}
+	return rest
 }
 
 // nextField returns the first word of s, as strings.Fields splits it, and
@@ -972,7 +987,7 @@ func (s *mapShape) words(dst []string, p config.Path) []string {
 		if plainWord(name) {
 			dst = append(dst, name)
 		} else {
-			dst = append(dst, strings.Fields(name)...)
+			dst = append(dst, strings.Fields(dropUndo(name))...)
 		}
 	}
 	return dst
