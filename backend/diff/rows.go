@@ -852,6 +852,16 @@ type locTail struct {
 // named name: whether its words and the name's agree as far as both go.
 // The name is split on the way, without allocating.
 func touches(tails []locTail, name string) bool {
+	if plainWord(name) {
+		// One word (nearly every Vyatta name): compare it with each
+		// tail's first.
+		for _, t := range tails {
+			if len(t.words) == 0 || t.words[0] == name || t.wild && t.words[0] == "*" {
+				return true
+			}
+		}
+		return false
+	}
 	name = dropUndo(name)
 	for _, t := range tails {
 		rest, same := name, true
@@ -892,7 +902,10 @@ func dropUndo(name string) string {
 func nextField(s string) (string, string) {
 	i := 0
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		if !unicode.IsSpace(r) {
 			break
 		}
@@ -900,7 +913,10 @@ func nextField(s string) (string, string) {
 	}
 	j := i
 	for j < len(s) {
-		r, n := utf8.DecodeRuneInString(s[j:])
+		r, n := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[j:])
+		}
 		if unicode.IsSpace(r) {
 			break
 		}
