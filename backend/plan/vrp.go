@@ -6,6 +6,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
 // vrpScript builds VRP commands that enter and leave views as needed: a
@@ -131,10 +132,12 @@ const (
 
 // vrpBuilder collects the steps of a plan by phase.
 type vrpBuilder struct {
-	p     *Plan
-	o     Options
-	src   *config.Tree
-	steps [phases][]func(*vrpScript)
+	p      *Plan
+	o      Options
+	src    *config.Tree
+	target *config.Tree // the whole target, or nil
+	m      *syncmap.Map // the map, or nil
+	steps  [phases][]func(*vrpScript)
 	// added holds, per view, the lines the plan creates there, so that a
 	// removal whose undo would also match one of them goes first.
 	added map[string][]string
@@ -143,6 +146,7 @@ type vrpBuilder struct {
 	// policies are the ordered parents whose children differ, by path.
 	policies map[string]*vrpPolicy
 	order    []string
+	pending  []vrpRemoval // objects to remove
 	warned   map[string]bool
 }
 
@@ -215,8 +219,21 @@ func isObjectPath(path config.Path) bool {
 	return false
 }
 
+// buildVRP is buildVRPIn without the target and the map: a removal then
+// cannot tell whether the target's node holds parts the map does not
+// share, and undoes the node whole.
+//
+// Deprecated: Build should call buildVRPIn (requested of the lead).
 func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
-	b := &vrpBuilder{p: p, o: o, src: src, added: map[string][]string{}, extra: map[string][]string{}}
+	buildVRPIn(p, src, nil, nil, changes, o)
+}
+
+// buildVRPIn turns changes (from the scoped src to the scoped target) into
+// VRP commands. target and m, when given, keep removals inside the map: a
+// node of the target that holds something the map does not share is not
+// undone whole; its in-scope parts are, one by one.
+func buildVRPIn(p *Plan, src, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
+	b := &vrpBuilder{p: p, o: o, src: src, target: target, m: m, added: map[string][]string{}, extra: map[string][]string{}}
 	for _, c := range changes {
 		if c.Kind == diff.Removed || c.Kind == diff.Changed && o.Mode == Push {
 			b.creates(c.Path, c.Left)
@@ -229,6 +246,7 @@ func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
 	for _, c := range changes {
 		b.change(c)
 	}
+	b.removeObjects()
 	b.moves()
 	var s vrpScript
 	for ph := range b.steps {
@@ -316,6 +334,9 @@ func (b *vrpBuilder) change(c diff.Change) {
 				Reason: "the target has the command in its other form (undo or not): hrp sync config does not change it; fix it by hand"})
 			return
 		}
+		if n = b.bindable(path, n); n == nil {
+			return
+		}
 		b.step(createPhase, func(s *vrpScript) { s.addSubtree(path, n) })
 		if ordered && o.Mode == Push {
 			pol := b.policy(parent)
@@ -363,15 +384,63 @@ func isOrderedName(name string) bool {
 }
 
 // removeNode undoes every line of the target's node n at path: a header
-// goes with its subtree.
+// goes with its subtree, unless the target holds below it something the
+// map does not share (an excluded rule of a policy): then only its
+// in-scope parts go, and a node the map does not share itself (a bare
+// ancestor of in-scope nodes) is never undone.
 func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
+	if b.m != nil && b.target != nil {
+		real := b.target.Root.Lookup(path)
+		in := b.m.Decide(path).Scope == syncmap.InScope
+		if real != nil && (!in || b.anyOutside(path, real)) {
+			if in && len(n.Values) > 0 {
+				b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
+			}
+			for _, c := range n.Children {
+				ph := phase
+				if len(path) > 0 && isOrderedName(path[len(path)-1]) {
+					ph = phaseRules
+				}
+				b.removeNode(path.Append(c.Name), c, ph)
+			}
+			return
+		}
+	}
+	if vrpIsObject(viewOf(path), n.Name) {
+		// Decided once every change is planned: a line that stays may
+		// still bind it.
+		b.pending = append(b.pending, vrpRemoval{path, n})
+		return
+	}
+	b.removeLines(path, n, phase)
+}
+
+// vrpRemoval is an object to remove, once the plan knows what stays.
+type vrpRemoval struct {
+	path config.Path
+	n    *config.Node
+}
+
+// removeObjects removes the objects only the target has, unless a line
+// that stays binds one: a line the map does not share, or one the plan
+// leaves as a conflict. The device would refuse the undo.
+func (b *vrpBuilder) removeObjects() {
+	for _, r := range b.pending {
+		if by := b.boundOutside(r.path, r.n); by != nil {
+			b.p.Conflicts = append(b.p.Conflicts, Conflict{Path: r.path,
+				Reason: "bound by `" + by.String() + "`, which stays (outside the map, or a conflict): not removed"})
+			continue
+		}
+		b.removeLines(r.path, r.n, phaseRemoveObject)
+	}
+}
+
+// removeLines undoes the lines of the target's node n at path.
+func (b *vrpBuilder) removeLines(path config.Path, n *config.Node, phase int) {
 	parent := path[:len(path)-1]
 	lines := vrpLines(n)
 	if len(n.Children) > 0 {
 		lines = []string{n.Name} // a header: its undo takes the block
-	}
-	if vrpIsObject(viewOf(path), n.Name) {
-		phase = phaseRemoveObject
 	}
 	var undos []string
 	for _, l := range lines {
@@ -390,6 +459,104 @@ func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
 			s.add(u)
 		})
 	}
+}
+
+// bindable returns n (at path, to be created) without the lines that bind
+// an object neither the target has nor the plan creates (it is outside
+// the map on the source): the device would refuse them. Each is a
+// conflict. It returns nil when nothing is left to send.
+func (b *vrpBuilder) bindable(path config.Path, n *config.Node) *config.Node {
+	if b.m == nil || b.target == nil {
+		return n
+	}
+	missing := b.missing
+	var prune func(p config.Path, n *config.Node) *config.Node
+	prune = func(p config.Path, n *config.Node) *config.Node {
+		out := &config.Node{Name: n.Name, Leaf: n.Leaf, Ordered: n.Ordered, Secret: n.Secret}
+		if len(n.Values) == 0 && len(n.Children) == 0 {
+			if name := missing(p, n.Name); name != "" {
+				b.p.Conflicts = append(b.p.Conflicts, Conflict{Path: p, Reason: "binds " + name + ", which the target lacks and the map does not share: not sent"})
+				return nil
+			}
+			return out
+		}
+		for _, v := range n.Values {
+			if name := missing(p, vrpLine(n.Name, v)); name != "" {
+				b.p.Conflicts = append(b.p.Conflicts, Conflict{Path: p, Reason: "binds " + name + ", which the target lacks and the map does not share: not sent"})
+				continue
+			}
+			out.Values = append(out.Values, v)
+		}
+		for _, c := range n.Children {
+			if k := prune(p.Append(c.Name), c); k != nil {
+				out.Children = append(out.Children, k)
+			}
+		}
+		if len(out.Values) == 0 && len(out.Children) == 0 {
+			return nil // every line of it binds a missing object
+		}
+		return out
+	}
+	return prune(path, n)
+}
+
+// missing returns the name of an object that line (of the node at p)
+// binds and that neither the target has nor the plan creates, or "".
+func (b *vrpBuilder) missing(p config.Path, line string) string {
+	if b.m == nil || b.target == nil {
+		return ""
+	}
+	bs, names := vrpBoundObjects(viewOf(p), line)
+	for i, bd := range bs {
+		if !vrpHasObject(b.target, bd, names[i]) && !vrpHasObject(b.src, bd, names[i]) {
+			return names[i]
+		}
+	}
+	return ""
+}
+
+// boundOutside returns the path of a target line that stays and binds the
+// object at path (its removal would be refused), or nil: a line the map
+// does not share, or one at or below a conflict of the plan.
+func (b *vrpBuilder) boundOutside(path config.Path, n *config.Node) config.Path {
+	if b.m == nil || b.target == nil || !vrpIsObject(viewOf(path), n.Name) {
+		return nil
+	}
+	var found config.Path
+	b.target.Root.Walk(func(p config.Path, c *config.Node) bool {
+		if found != nil {
+			return false
+		}
+		for _, l := range vrpLines(c) {
+			if vrpBinds(viewOf(path), n.Name, viewOf(p), l) && (b.m.Decide(p).Scope != syncmap.InScope || b.conflicted(p)) {
+				found = p
+			}
+		}
+		return found == nil
+	})
+	return found
+}
+
+// conflicted reports whether the plan leaves the node at p as it is for a
+// conflict at p or above it.
+func (b *vrpBuilder) conflicted(p config.Path) bool {
+	for _, c := range b.p.Conflicts {
+		if len(c.Path) <= len(p) && slices.Equal(c.Path, p[:len(c.Path)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyOutside reports whether a node below n (at path) is not in scope.
+func (b *vrpBuilder) anyOutside(path config.Path, n *config.Node) bool {
+	for _, c := range n.Children {
+		cp := path.Append(c.Name)
+		if b.m.Decide(cp).Scope != syncmap.InScope || b.anyOutside(cp, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // byKey returns the undos of lines of n: when one of them names n's key
@@ -417,6 +584,12 @@ func (b *vrpBuilder) changeValues(c diff.Change, phase int) {
 	multi := len(l.Values) > 1 || len(r.Values) > 1
 	for _, ln := range append(vrpLines(l), vrpLines(r)...) {
 		multi = multi || vrpMulti(view, ln)
+	}
+	for _, v := range l.Values {
+		if name := b.missing(path, vrpLine(l.Name, v)); name != "" {
+			b.p.Conflicts = append(b.p.Conflicts, Conflict{Path: path, Reason: "binds " + name + ", which the target lacks and the map does not share: not changed"})
+			return
+		}
 	}
 	if !multi || l.Name == vrpBlockBegin {
 		b.step(phase, func(s *vrpScript) { s.addSubtree(path, &config.Node{Name: l.Name, Values: l.Values}) })

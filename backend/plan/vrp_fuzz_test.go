@@ -198,8 +198,8 @@ func vrpGenText(b []byte) string {
 }
 
 // vrpContractBytes builds two configurations from a and b and checks the
-// contract both ways, in push and HRP mode, with the HRP map and the map
-// of everything. It returns the number of runs.
+// contract both ways, in push and HRP mode, with the HRP map, the map of
+// everything and a map with holes. It returns the number of runs.
 func vrpContractBytes(t *testing.T, a, b []byte) int {
 	t.Helper()
 	l, err := config.ParseVRP("l", []byte(vrpGenText(a)))
@@ -210,9 +210,15 @@ func vrpContractBytes(t *testing.T, a, b []byte) int {
 	if err != nil {
 		t.Fatalf("generated text does not parse: %v\n%s", err, vrpGenText(b))
 	}
+	// A map with holes: parts of policies, AAA and an ACL left out.
+	holes, err := syncmap.FromFlags([]string{"security-policy", "nat-policy", "aaa", "acl", "ip address-set", "ntp-service"},
+		[]string{"security-policy rule name r1", "nat-policy rule name n0", "aaa domain D0", "acl number 3000 rule 5", "ip address-set AS2"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	runs := 0
 	for _, pair := range [][2]*config.Tree{{l, r}, {r, l}} {
-		for _, m := range []*syncmap.Map{vrpEverything(), syncmap.HRP(pair[0])} {
+		for _, m := range []*syncmap.Map{vrpEverything(), syncmap.HRP(pair[0]), holes} {
 			for _, mode := range []Mode{Push, HRP} {
 				runs++
 				if _, err := vrpContract(pair[0], pair[1], m, mode); err != nil {
@@ -248,8 +254,8 @@ func FuzzVRPPlan(f *testing.F) {
 func TestVRPContractRandomTrees(t *testing.T) {
 	rng := rand.New(rand.NewSource(42))
 	n := 800
-	if testing.Short() {
-		n = 100
+	if testing.Short() || vrpRace {
+		n = 150
 	}
 	runs := 0
 	for range n {

@@ -3,6 +3,8 @@ package plan
 import (
 	"strconv"
 	"strings"
+
+	"github.com/hasync/hasync/backend/config"
 )
 
 // vrpForm is one row of the per-command table of VRP command forms
@@ -166,6 +168,85 @@ var vrpObjects = []vrpObject{
 	{view: "aaa", line: "authorization-scheme *"},
 	{view: "aaa", line: "accounting-scheme *"},
 	{view: "aaa", line: "service-scheme *"},
+}
+
+// vrpBinding is a line that binds an object by name: `$1` in line stands
+// for the name, which is the first "*" of the object's pattern.
+type vrpBinding struct {
+	objView, object string // the object: its view and line pattern
+	view, line      string // the binding line: its view and pattern
+}
+
+// vrpBindings lists which lines bind which objects.
+var vrpBindings = []vrpBinding{
+	{"/", "ip address-set * ...", "rule name", "source-address address-set $1"},
+	{"/", "ip address-set * ...", "rule name", "destination-address address-set $1"},
+	{"/", "ip address-set * ...", "ip address-set", "address * address-set $1 ..."},
+	{"/", "ip service-set * ...", "rule name", "service $1"},
+	{"/", "time-range * ...", "rule name", "time-range $1"},
+	{"/", "nat address-group * ...", "rule name", "action source-nat address-group $1 ..."},
+	{"/", "radius-server template * ...", "domain", "radius-server $1"},
+	{"/", "hwtacacs-server template * ...", "domain", "hwtacacs-server $1"},
+	{"aaa", "authentication-scheme *", "domain", "authentication-scheme $1"},
+	{"aaa", "authorization-scheme *", "domain", "authorization-scheme $1"},
+	{"aaa", "accounting-scheme *", "domain", "accounting-scheme $1"},
+}
+
+// vrpBinds reports whether line (in view) binds the object whose header is
+// objLine (in objView).
+func vrpBinds(objView, objLine, view, line string) bool {
+	ow, lw := vrpWordsOf(objLine), vrpWordsOf(line)
+	for _, b := range vrpBindings {
+		if !vrpViewMatches(b.objView, objView) || !vrpViewMatches(b.view, view) {
+			continue
+		}
+		caps, ok := vrpMatch(b.object, ow)
+		if !ok || len(caps) == 0 {
+			continue
+		}
+		if _, ok := vrpMatch(strings.ReplaceAll(b.line, "$1", caps[0]), lw); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// vrpBoundObjects returns the objects line (in view) binds: for each, the
+// object's view and pattern and the name bound.
+func vrpBoundObjects(view, line string) (out []vrpBinding, names []string) {
+	lw := vrpWordsOf(line)
+	for _, b := range vrpBindings {
+		if !vrpViewMatches(b.view, view) {
+			continue
+		}
+		pw := strings.Fields(b.line)
+		for i, w := range pw {
+			if w != "$1" || i >= len(lw) {
+				continue
+			}
+			if _, ok := vrpMatch(strings.ReplaceAll(b.line, "$1", lw[i]), lw); ok {
+				out, names = append(out, b), append(names, lw[i])
+			}
+		}
+	}
+	return out, names
+}
+
+// vrpHasObject reports whether t holds the object of binding b named name.
+func vrpHasObject(t *config.Tree, b vrpBinding, name string) bool {
+	found := false
+	t.Root.Walk(func(p config.Path, c *config.Node) bool {
+		if found {
+			return false
+		}
+		if vrpViewMatches(b.objView, viewOf(p)) {
+			if caps, ok := vrpMatch(b.object, vrpWordsOf(c.Name)); ok && len(caps) > 0 && caps[0] == name {
+				found = true
+			}
+		}
+		return len(p) < 2 // objects sit at the top or in one view
+	})
+	return found
 }
 
 // vrpWordsOf splits a line into words; a word opening with `"` runs to its

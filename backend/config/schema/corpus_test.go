@@ -161,3 +161,29 @@ func sortedKeys(m map[string]int) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// BenchmarkWalkSeed walks every node of a 100,000-line VRA configuration
+// (the lab's seed) with a Cursor, one Step and one Info a node, as a parser
+// or printer does: the schema's share of `hasync diff` on such a file.
+func BenchmarkWalkSeed(b *testing.B) {
+	tree, _, err := vyatta.SeedPair(100000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	nodes := tree.Root.Count()
+	var walk func(n *config.Node, c schema.Cursor)
+	walk = func(n *config.Node, c schema.Cursor) {
+		for _, k := range n.Children {
+			kc := c.Step(k.Name)
+			_ = kc.Info()
+			walk(k, kc)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		walk(tree.Root, schema.Root())
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(nodes), "ns/node")
+	b.ReportMetric(float64(nodes), "nodes")
+}

@@ -38,9 +38,11 @@ type table struct {
 	// (entry.kids, entry.nkids), sorted by name; the root's come first.
 	kids  []int32
 	nroot int32
-	// alias[i] is the VyOS node an aliased Vyatta node stands for (the
-	// Vyatta table only; -1 elsewhere).
-	alias []int32
+	// alias[i] is the VyOS node an aliased Vyatta node stands for, and
+	// aliasPath[i] its path as written (the Vyatta table only; -1 and ""
+	// elsewhere).
+	alias     []int32
+	aliasPath []string
 }
 
 // entry is one node: the span of its line and its run of children.
@@ -218,6 +220,11 @@ func (t *table) fields(i int32) string {
 func (t *table) field(i int32, c byte) string {
 	e := &t.nodes[i]
 	line := t.text[e.off+int32(e.nlen) : e.end] // "\tKIND\t..."
+	if last := strings.LastIndexByte(line, '\t'); last > 0 && last+1 < len(line) && line[last+1] == c {
+		// The generator writes the help last: found from the end, it
+		// costs its own length, not the line's.
+		return line[last+2:]
+	}
 	k := strings.IndexByte(line[1:], '\t')
 	if k < 0 {
 		return ""
