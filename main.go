@@ -29,6 +29,8 @@ func oneShotMemory(*cobra.Command, []string) {
 type exitError struct {
 	code int
 	err  error
+	// usage, when set, is printed on the line after the error.
+	usage string
 }
 
 func (e *exitError) Error() string {
@@ -59,6 +61,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		if ee.err != nil {
 			fmt.Fprintln(stderr, "hasync:", ee.err)
+		}
+		if ee.usage != "" {
+			fmt.Fprintln(stderr, ee.usage)
 		}
 		return ee.code
 	}

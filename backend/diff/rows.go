@@ -2,8 +2,11 @@ package diff
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/syncmap"
@@ -29,14 +32,50 @@ type Row struct {
 	// Folded > 0: this row stands for that many unchanged rows, and Left
 	// and Right hold a short summary.
 	Folded int
+	// FoldScopes, for a fold row hiding rows of more than one scope, is
+	// the set of those scopes (the summary names them); 0 when the hidden
+	// rows share Scope.
+	FoldScopes ScopeSet
+}
+
+// ScopeSet is a set of scopes.
+type ScopeSet uint8
+
+// Add returns s with sc in it.
+func (s ScopeSet) Add(sc syncmap.Scope) ScopeSet { return s | 1<<uint(sc) }
+
+// Has reports whether sc is in s.
+func (s ScopeSet) Has(sc syncmap.Scope) bool { return s&(1<<uint(sc)) != 0 }
+
+// Len is the number of scopes in s.
+func (s ScopeSet) Len() int { return bits.OnesCount8(uint8(s)) }
+
+// scopeOrder is the order in which a set's scopes are named.
+var scopeOrder = [...]syncmap.Scope{syncmap.InScope, syncmap.Excluded, syncmap.Protected, syncmap.Outside}
+
+// String names the scopes: "in-scope, protected".
+func (s ScopeSet) String() string {
+	var names []string
+	for _, sc := range scopeOrder {
+		if s.Has(sc) {
+			names = append(names, sc.String())
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // RowOptions control Rows.
 type RowOptions struct {
 	Options
-	// Scope decides the scope of a path; nil leaves every row Outside. The
-	// path handed to it is only valid during the call.
+	// Scope decides the scope of a path; nil leaves every row Outside
+	// (unless Map is set). The path handed to it is only valid during the
+	// call.
 	Scope func(config.Path) syncmap.Decision
+	// Map, when Scope is nil, decides scopes (Map.Decide). Its rules also
+	// tell where a subtree's nodes all share one scope, so that a fold
+	// finds the scopes of the rows it hides without deciding each; with
+	// Scope alone it decides every hidden row.
+	Map *syncmap.Map
 	// Context is the number of unchanged rows kept before and after a
 	// change when folding.
 	Context int
@@ -61,7 +100,13 @@ type RowOptions struct {
 // empty), and at its new position its full rows on both sides, its
 // subtree compared below it.
 func Rows(a, b *config.Tree, o RowOptions) []Row {
+	if o.Scope == nil && o.Map != nil {
+		o.Scope = o.Map.Decide
+	}
 	w := &rower{o: &o, fam: family(a, b)}
+	if o.Map != nil && o.Scope != nil {
+		w.shape = newMapShape(o.Map)
+	}
 	w.al = aligner{fam: w.fam, o: &w.o.Options}
 	// Equal subtrees are collapsed only where the result cannot tell: rows
 	// are folded, every node shows (no Ignore) and no row's scope is
@@ -93,7 +138,10 @@ type rowRef struct {
 	parent int32 // first row of the parent node, -1 at the top
 	// span > 0 makes the ref stand for span unchanged rows (itself the
 	// first of them) of a collapsed run of equal subtrees: see collapse.
-	span  int32
+	span int32
+	// run is 1 + the index in rower.runs of the collapsed run a span ref
+	// stands for, 0 for none.
+	run   int32
 	kind  uint8 // a Kind, kept small: there is one rowRef per line
 	scope uint8 // a syncmap.Scope
 }
@@ -117,6 +165,25 @@ type rower struct {
 	pnodes []pathNode
 	// collapse: runs of equal subtrees become a few refs (see collapse).
 	collapse bool
+	// runs are the collapsed runs, for the scopes of the rows a fold hides.
+	runs []collapsedRun
+	// shape, from RowOptions.Map, tells where scopes can change; nil: not
+	// known, every hidden row is decided.
+	shape *mapShape
+	// scopeMemo and uniMemo cache, per path node, its scope and whether
+	// its subtree is uniform.
+	scopeMemo map[int32]syncmap.Scope
+	uniMemo   map[int32]bool
+}
+
+// collapsedRun is a run of equal pairs collapsed into a span ref: their
+// left nodes, the path node of their parent, their tag, and the number of
+// rows they give.
+type collapsedRun struct {
+	nodes    []*config.Node
+	parentPN int32
+	tag      string
+	rows     int
 }
 
 // scopeLater marks a row whose scope is decided only if the row is shown:
@@ -157,7 +224,7 @@ func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
 		if w.collapse && k >= checked {
 			e, n := w.sameRun(k, end)
 			if n-2*max(0, w.o.Context) >= 2 {
-				w.collapseRun(w.al.buf[k:e], n, tag, depth, parentRow, parentPN)
+				w.collapseRun(l, w.al.buf[k:e], n, tag, depth, parentRow, parentPN)
 				k = e - 1
 				continue
 			}
@@ -338,7 +405,7 @@ func (w *rower) sameRows(l, r *config.Node) (int, bool) {
 
 // collapseRun adds the refs of a run of equal pairs giving n rows, n being
 // at least 2*Context+2.
-func (w *rower) collapseRun(run []pair, n int, tag string, depth int, parentRow, parentPN int32) {
+func (w *rower) collapseRun(lparent *config.Node, run []pair, n int, tag string, depth int, parentRow, parentPN int32) {
 	ctx := max(0, w.o.Context)
 	sc := w.scope()
 	budget := ctx + 1
@@ -349,7 +416,29 @@ func (w *rower) collapseRun(run []pair, n int, tag string, depth int, parentRow,
 		pn := w.pathNode(p.l.Name, parentPN)
 		w.headRows(p.l, p.r, tag, depth, parentRow, pn, sc, &budget)
 	}
-	w.refs[len(w.refs)-1].span = int32(n - 2*ctx)
+	span := &w.refs[len(w.refs)-1]
+	span.span = int32(n - 2*ctx)
+	if w.o.Scope != nil {
+		// The fold that hides this span tells the scopes of its rows: keep
+		// the run's left nodes, a slice of the parent's children when they
+		// are consecutive there (they nearly always are).
+		li := run[0].li
+		consecutive := lparent != nil && li >= 0 && li+len(run) <= len(lparent.Children)
+		for i := 0; consecutive && i < len(run); i++ {
+			consecutive = lparent.Children[li+i] == run[i].l
+		}
+		var nodes []*config.Node
+		if consecutive {
+			nodes = lparent.Children[li : li+len(run) : li+len(run)]
+		} else {
+			nodes = make([]*config.Node, len(run))
+			for i, p := range run {
+				nodes[i] = p.l
+			}
+		}
+		w.runs = append(w.runs, collapsedRun{nodes: nodes, parentPN: parentPN, tag: tag, rows: n})
+		span.run = int32(len(w.runs))
+	}
 	start := len(w.refs)
 	budget = ctx
 	for i := len(run) - 1; i >= 0 && budget > 0; i-- {
@@ -465,7 +554,7 @@ func (w *rower) rows() []Row {
 			if k := e - tail; k < len(refs) {
 				next = &refs[k]
 			}
-			out = append(out, w.folded(&refs[i+head], next, hidden))
+			out = append(out, w.folded(refs[i+head:e-tail], next, hidden))
 			for k := e - tail; k < e; k++ {
 				out = append(out, w.row(&refs[k]))
 			}
@@ -543,11 +632,20 @@ func (w *rower) text(n *config.Node, tag string, v, depth int32, mask bool) stri
 	return b.String()
 }
 
-// folded is the summary row of n hidden lines. It names the node that the
-// next line shown belongs to, so that a change after a long fold is read in
-// its place ("… 250 unchanged lines · security firewall name WAN-IN").
-func (w *rower) folded(first, next *rowRef, n int) Row {
+// folded is the summary row of the n lines that the refs hidden stand for.
+// It names the scopes of the hidden lines when they are several ("… 250
+// unchanged lines (in-scope, protected)"), and the node that the next line
+// shown belongs to, so that a change after a long fold is read in its
+// place ("… 250 unchanged lines · security firewall name WAN-IN").
+func (w *rower) folded(hidden []rowRef, next *rowRef, n int) Row {
+	first := &hidden[0]
 	summary := fmt.Sprintf("… %d unchanged lines", n)
+	scopes := w.hiddenScopes(hidden)
+	if scopes.Len() > 1 {
+		summary += " (" + scopes.String() + ")"
+	} else {
+		scopes = 0
+	}
 	if next != nil {
 		// The parent row's path: the node's path less its name, and less
 		// the tag node's name for a Vyatta tag value ("rule 10").
@@ -560,7 +658,7 @@ func (w *rower) folded(first, next *rowRef, n int) Row {
 			summary += " · " + p.String()
 		}
 	}
-	row := Row{Kind: Same, Path: w.pathOf(first.pnode), Depth: int(first.depth), Left: summary, Right: summary, Folded: n}
+	row := Row{Kind: Same, Path: w.pathOf(first.pnode), Depth: int(first.depth), Left: summary, Right: summary, Folded: n, FoldScopes: scopes}
 	row.Scope = w.shownScope(first, row.Path)
 	if first.l != nil {
 		row.LeftLine = int(first.l.Line)
@@ -569,6 +667,392 @@ func (w *rower) folded(first, next *rowRef, n int) Row {
 		row.RightLine = int(first.r.Line)
 	}
 	return row
+}
+
+// Scopes of hidden rows. A fold must not show one scope for lines of
+// several, yet most of a large view is folded and deciding a row costs its
+// path. So a row's scope is decided once per path node and inherited from
+// the parent when the map's shape says that nothing below the parent can
+// differ, and a collapsed run is walked only down to where its subtrees
+// become uniform; siblings that no location names share their parent's
+// scope without a decision each.
+
+// hiddenScopes returns the scopes of the rows that refs stand for.
+func (w *rower) hiddenScopes(refs []rowRef) ScopeSet {
+	var set ScopeSet
+	if w.o.Scope == nil {
+		return set
+	}
+	for i := range refs {
+		ref := &refs[i]
+		set = set.Add(w.refScope(ref))
+		if ref.run > 0 {
+			set = w.runScopes(&w.runs[ref.run-1], set)
+		}
+	}
+	return set
+}
+
+// refScope is the scope of one ref's row.
+func (w *rower) refScope(ref *rowRef) syncmap.Scope {
+	if ref.scope != scopeLater {
+		return syncmap.Scope(ref.scope)
+	}
+	return w.pnScope(ref.pnode)
+}
+
+// pnScope is the scope of the node at path node pn, memoized.
+func (w *rower) pnScope(pn int32) syncmap.Scope {
+	if s, ok := w.scopeMemo[pn]; ok {
+		return s
+	}
+	var s syncmap.Scope
+	if parent := w.pnodes[pn].parent; parent >= 0 && w.pnUniform(parent) {
+		s = w.pnScope(parent)
+	} else {
+		s = w.o.Scope(w.pathOf(pn)).Scope
+	}
+	if w.scopeMemo == nil {
+		w.scopeMemo = map[int32]syncmap.Scope{}
+	}
+	w.scopeMemo[pn] = s
+	return s
+}
+
+// pnUniform reports whether every node below path node pn has its scope.
+func (w *rower) pnUniform(pn int32) bool {
+	if w.shape == nil {
+		return false
+	}
+	if u, ok := w.uniMemo[pn]; ok {
+		return u
+	}
+	parent := w.pnodes[pn].parent
+	u := parent >= 0 && w.pnUniform(parent)
+	if !u {
+		var buf [16]string
+		u = w.shape.uniform(w.shape.words(buf[:0], w.pathOf(pn)))
+	}
+	if w.uniMemo == nil {
+		w.uniMemo = map[int32]bool{}
+	}
+	w.uniMemo[pn] = u
+	return u
+}
+
+// runItem is a stretch of a collapsed run's rows of one scope: a node's own
+// lines, or whole uniform subtrees (rows counted only when needed).
+type runItem struct {
+	scope syncmap.Scope
+	lines int            // own lines of a node, when subs is nil
+	subs  []*config.Node // uniform subtrees, consecutive siblings: all their rows
+}
+
+// runScopes adds to set the scopes of the hidden middle of a collapsed
+// run: its rows but the Context first and last.
+func (w *rower) runScopes(run *collapsedRun, set ScopeSet) ScopeSet {
+	if run.parentPN >= 0 && w.pnUniform(run.parentPN) {
+		return set.Add(w.pnScope(run.parentPN)) // every row has the parent's scope
+	}
+	var buf [32]string
+	path := w.pathOf(run.parentPN)
+	var words []string
+	if w.shape != nil {
+		words = w.shape.words(buf[:0], path)
+	}
+	var items []runItem
+	w.runItems(run.nodes, path, words, &items)
+
+	// An item holds hidden rows when it ends after the first ctx rows and
+	// starts before the last ctx: count from each end, exactly only as
+	// far as ctx.
+	ctx := max(0, w.o.Context)
+	after := make([]bool, len(items))
+	pos := 0
+	for i := range items {
+		if pos > ctx {
+			after[i] = true
+			continue
+		}
+		pos += w.itemRows(&items[i], ctx-pos+1)
+		after[i] = pos > ctx
+	}
+	pos = 0
+	for i := len(items) - 1; i >= 0 && pos <= ctx; i-- {
+		pos += w.itemRows(&items[i], ctx-pos+1)
+		if pos <= ctx {
+			after[i] = false // within the last ctx rows
+		}
+	}
+	for i := range items {
+		if after[i] {
+			set = set.Add(items[i].scope)
+		}
+	}
+	return set
+}
+
+// runItems appends the items of nodes, consecutive siblings in row order
+// under the parent at path (words: its words, when the map's shape is
+// known), whose subtree is not known to be uniform.
+func (w *rower) runItems(nodes []*config.Node, path config.Path, words []string, items *[]runItem) {
+	var tails []locTail // the locations below the parent, less its words
+	if w.shape != nil {
+		tails = w.shape.tails(words)
+	}
+	parentScope, known := syncmap.Outside, false
+	for i, n := range nodes {
+		if w.shape != nil && !touches(tails, n.Name) {
+			// No location reaches this child: it and its subtree have
+			// the parent's scope.
+			if !known {
+				parentScope, known = w.o.Scope(path).Scope, true
+			}
+			addSub(items, nodes, i, parentScope)
+			continue
+		}
+		path = append(path, n.Name)
+		cw := words
+		if w.shape != nil {
+			cw = w.shape.words(words[:len(words):len(words)], path[len(path)-1:])
+		}
+		d := w.o.Scope(path).Scope
+		if w.shape != nil && w.shape.uniform(cw) {
+			addSub(items, nodes, i, d)
+		} else {
+			if !isTag(w.fam, n) {
+				*items = append(*items, runItem{scope: d, lines: max(1, len(n.Values))})
+			}
+			w.runItems(n.Children, path, cw, items)
+		}
+		path = path[:len(path)-1]
+	}
+}
+
+// addSub adds the uniform subtree nodes[i] of scope sc to the items,
+// joining it to the last item when that holds its previous sibling.
+func addSub(items *[]runItem, nodes []*config.Node, i int, sc syncmap.Scope) {
+	if k := len(*items) - 1; k >= 0 && i > 0 {
+		last := &(*items)[k]
+		if last.subs != nil && last.scope == sc && last.subs[len(last.subs)-1] == nodes[i-1] {
+			last.subs = nodes[i-len(last.subs) : i+1]
+			return
+		}
+	}
+	*items = append(*items, runItem{scope: sc, subs: nodes[i : i+1]})
+}
+
+// locTail is what a location extending a node's words has beyond them.
+type locTail struct {
+	words []string
+	wild  bool // a protected path: '*' matches any word
+}
+
+// touches reports whether a location of tails matches or extends a child
+// named name: whether its words and the name's agree as far as both go.
+// The name is split on the way, without allocating.
+func touches(tails []locTail, name string) bool {
+	if plainWord(name) {
+		// One word (nearly every Vyatta name): compare it with each
+		// tail's first.
+		for _, t := range tails {
+			if len(t.words) == 0 || t.words[0] == name || t.wild && t.words[0] == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	name = dropUndo(name)
+	for _, t := range tails {
+		rest, same := name, true
+		for _, tw := range t.words {
+			var word string
+			word, rest = nextField(rest)
+			if word == "" {
+				break // the name has fewer words: agreed so far
+			}
+			if word != tw && !(t.wild && tw == "*") {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
+	return false
+}
+
+// dropUndo drops the first word of a VRP `undo X` name, as syncmap does:
+// the line is X switched off and shares X's scope. A name of the one word
+// `undo` stays.
+func dropUndo(name string) string {
+	w, rest := nextField(name)
+	if w != "undo" {
+		return name
+	}
+	if next, _ := nextField(rest); next == "" {
+		return name
+	}
+	return rest
+}
+
+// nextField returns the first word of s, as strings.Fields splits it, and
+// what follows; "" when s has no more words.
+func nextField(s string) (string, string) {
+	i := 0
+	for i < len(s) {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += n
+	}
+	j := i
+	for j < len(s) {
+		r, n := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[j:])
+		}
+		if unicode.IsSpace(r) {
+			break
+		}
+		j += n
+	}
+	return s[i:j], s[j:]
+}
+
+// plainWord reports whether a node name is one plain word (a name of
+// several words, as in VRP, is left to the general case).
+func plainWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// itemRows is the number of rows of an item, or at least limit when it has
+// that many.
+func (w *rower) itemRows(it *runItem, limit int) int {
+	if it.subs == nil {
+		return it.lines
+	}
+	n := 0
+	var count func(c *config.Node) bool
+	count = func(c *config.Node) bool {
+		if !isTag(w.fam, c) {
+			n += max(1, len(c.Values))
+		}
+		if n >= limit {
+			return false
+		}
+		for _, k := range c.Children {
+			if !count(k) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, c := range it.subs {
+		if !count(c) {
+			break
+		}
+	}
+	return n
+}
+
+// mapShape is where a sync-map's decisions can change: the locations of
+// its rules and the protected paths of its family ('*' in those matches any
+// word). A node's scope differs from its parent's only where a location
+// names it.
+type mapShape struct {
+	locs   [][]string
+	wild   []bool // locs[i] is a protected path
+	maxLen int
+}
+
+func newMapShape(m *syncmap.Map) *mapShape {
+	s := &mapShape{}
+	for _, r := range m.Rules {
+		s.locs, s.wild = append(s.locs, r.Location), append(s.wild, false)
+		s.maxLen = max(s.maxLen, len(r.Location))
+	}
+	for _, p := range syncmap.ProtectedPaths(m.Family) {
+		w := strings.Fields(p)
+		s.locs, s.wild = append(s.locs, w), append(s.wild, true)
+		s.maxLen = max(s.maxLen, len(w))
+	}
+	return s
+}
+
+// words appends the words of p to dst, as the map splits them; it stops
+// at maxLen words, beyond which nothing changes.
+func (s *mapShape) words(dst []string, p config.Path) []string {
+	for _, name := range p {
+		if len(dst) >= s.maxLen {
+			break
+		}
+		if plainWord(name) {
+			dst = append(dst, name)
+		} else {
+			dst = append(dst, strings.Fields(dropUndo(name))...)
+		}
+	}
+	return dst
+}
+
+// extends reports whether location i is longer than words and begins with
+// them.
+func (s *mapShape) extends(i int, words []string) bool {
+	loc := s.locs[i]
+	if len(loc) <= len(words) {
+		return false
+	}
+	for k, w := range words {
+		if loc[k] != w && !(s.wild[i] && loc[k] == "*") {
+			return false
+		}
+	}
+	return true
+}
+
+// uniform reports whether every node below the node of these words has its
+// scope: no location extends them. It errs only towards false, which
+// costs a fold some decisions, never its honesty.
+func (s *mapShape) uniform(words []string) bool {
+	if len(words) >= s.maxLen {
+		return true
+	}
+	for i := range s.locs {
+		if s.extends(i, words) {
+			return false
+		}
+	}
+	return true
+}
+
+// tails returns what the locations extending words have beyond them: a
+// child that none of them reaches has its parent's scope and a uniform
+// subtree.
+func (s *mapShape) tails(words []string) []locTail {
+	if len(words) >= s.maxLen {
+		return nil
+	}
+	var out []locTail
+	for i := range s.locs {
+		if s.extends(i, words) {
+			out = append(out, locTail{words: s.locs[i][len(words):], wild: s.wild[i]})
+		}
+	}
+	return out
 }
 
 func (w *rower) pathOf(pn int32) config.Path {

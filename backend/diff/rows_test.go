@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,13 +102,13 @@ func TestGolden(t *testing.T) {
 			dfGolden(t, p.name+"_side.golden", side.Bytes())
 
 			var uni bytes.Buffer
-			if err := WriteUnified(&uni, a, b, Trees(a, b, o), o); err != nil {
+			if err := WriteUnifiedScope(&uni, a, b, Trees(a, b, o), o, dfScope); err != nil {
 				t.Fatal(err)
 			}
 			dfGolden(t, p.name+"_unified.golden", uni.Bytes())
 
 			var js bytes.Buffer
-			if err := WriteJSON(&js, Trees(a, b, o), o); err != nil {
+			if err := WriteJSONScope(&js, Trees(a, b, o), o, dfScope); err != nil {
 				t.Fatal(err)
 			}
 			dfGolden(t, p.name+"_json.golden", js.Bytes())
@@ -318,5 +319,42 @@ func TestWriteSideTruncates(t *testing.T) {
 	}
 	if err := WriteSide(&buf, rows, 3); err == nil {
 		t.Error("width 3 accepted")
+	}
+}
+
+// BenchmarkRowsMap is BenchmarkRows with the scope of a sync-map, as
+// `hasync diff` runs it: the default map, and one whose rules cut inside
+// the big pair so that folds must look into the runs they hide.
+func BenchmarkRowsMap(b *testing.B) {
+	l, r := dfBigPair(100_000)
+	cut, err := syncmap.FromFlags([]string{"firewall name BIG rule"}, []string{"firewall name BIG rule 5", "firewall name BIG rule 1000 leaf3"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, m := range []*syncmap.Map{syncmap.Default(config.Vyatta, nil), cut} {
+		b.Run(m.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Rows(l, r, RowOptions{Map: m, Fold: true, Context: 3})
+			}
+		})
+	}
+}
+
+// TestNextFieldSplitsLikeFields: the fold's name splitting agrees with
+// strings.Fields, which the sync-map uses.
+func TestNextFieldSplitsLikeFields(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a  b\tc ", "interface GigabitEthernet0/0/1", "\u00a0x\u2003y", "bad\xffbyte z", "  \n"} {
+		var got []string
+		for rest := s; ; {
+			var w string
+			if w, rest = nextField(rest); w == "" {
+				break
+			}
+			got = append(got, w)
+		}
+		if want := strings.Fields(s); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", s, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -20,18 +21,20 @@ var ErrWidth = errors.New("diff: side-by-side width too small")
 // space.
 const sideGutter = 4
 
-// minSideWidth leaves each column room for one rune and the ellipsis.
-const minSideWidth = sideGutter + 2*2
+// MinSideWidth is the narrowest side-by-side view: each column holds 8
+// runes, enough to tell lines apart.
+const MinSideWidth = sideGutter + 2*8
 
 // WriteSide writes rows as two columns in width columns in all, like
 // `diff -y`: the left text, a gutter with a change marker (' ' same, '|'
 // changed, '<' removed, '>' added, '~' moved) and a scope mark ('*' in
-// scope, '-' excluded, '!' protected, ' ' outside), then the right text.
+// scope, '-' excluded, '!' protected, ' ' outside, '&' a fold hiding lines
+// of several scopes), then the right text.
 // Text longer than its column is cut with '…' (widths count runes).
 // Trailing spaces are trimmed.
 func WriteSide(w io.Writer, rows []Row, width int) error {
-	if width < minSideWidth {
-		return fmt.Errorf("%w: %d < %d", ErrWidth, width, minSideWidth)
+	if width < MinSideWidth {
+		return fmt.Errorf("%w: %d < %d", ErrWidth, width, MinSideWidth)
 	}
 	col := (width - sideGutter) / 2
 	bw := bufio.NewWriter(w)
@@ -39,7 +42,11 @@ func WriteSide(w io.Writer, rows []Row, width int) error {
 	for i := range rows {
 		r := &rows[i]
 		line = appendCell(line[:0], r.Left, col, true)
-		line = append(line, ' ', marker(r), scopeMark(r.Scope), ' ')
+		mark := scopeMark(r.Scope)
+		if r.FoldScopes.Len() > 1 {
+			mark = mixedMark
+		}
+		line = append(line, ' ', marker(r), mark, ' ')
 		line = appendCell(line, r.Right, col, false)
 		for len(line) > 0 && line[len(line)-1] == ' ' {
 			line = line[:len(line)-1]
@@ -50,6 +57,48 @@ func WriteSide(w io.Writer, rows []Row, width int) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// sideLegend explains the scope marks, on the header's second line when
+// it fits.
+const sideLegend = "   * in scope  - excluded  ! protected  & mixed  blank: outside"
+
+// WriteSideHeader writes the two header lines of a side-by-side view of
+// width columns: "--- LEFT (source)" over the left column and "+++ RIGHT
+// (target)" over the right one, a file name too long for its column cut
+// at its start ("…-vra-a.conf"); then "sync-map: NAME", with the legend of
+// the scope marks when it fits.
+func WriteSideHeader(w io.Writer, left, right, mapName string, width int) error {
+	if width < MinSideWidth {
+		return fmt.Errorf("%w: %d < %d", ErrWidth, width, MinSideWidth)
+	}
+	col := (width - sideGutter) / 2
+	var line []byte
+	line = appendCell(line, headerCell("--- ", left, " (source)", col), col, true)
+	line = append(line, "    "...)
+	line = appendCell(line, headerCell("+++ ", right, " (target)", col), col, false)
+	line = append(line, '\n')
+	m := "sync-map: " + mapName
+	if utf8.RuneCountInString(m+sideLegend) <= width {
+		m += sideLegend
+	}
+	line = appendCell(line, m, width, false)
+	line = append(line, '\n')
+	_, err := w.Write(line)
+	return err
+}
+
+// headerCell is prefix+name+suffix, the name cut at its start to fit col
+// runes when it can be; appendCell cuts what still does not fit.
+func headerCell(prefix, name, suffix string, col int) string {
+	s := prefix + name + suffix
+	n := utf8.RuneCountInString(s)
+	keep := utf8.RuneCountInString(name) - (n - col) - 1 // runes of name kept after '…'
+	if n <= col || keep < 4 {
+		return s
+	}
+	r := []rune(name)
+	return prefix + "…" + string(r[len(r)-keep:]) + suffix
 }
 
 // appendCell appends s cut to col runes, padded to col when pad is set.
@@ -82,6 +131,9 @@ func appendCell(dst []byte, s string, col int, pad bool) []byte {
 // blanks is a run of spaces for padding.
 const blanks = "                                                                "
 
+// mixedMark is the scope mark of a fold hiding lines of several scopes.
+const mixedMark = '&'
+
 func marker(r *Row) byte {
 	if r.Folded > 0 {
 		return ' '
@@ -111,19 +163,77 @@ func scopeMark(s syncmap.Scope) byte {
 	return ' '
 }
 
+// ScopeFunc decides the scope of the node at a path (syncmap.Map.Decide);
+// the path is only valid during the call.
+type ScopeFunc func(config.Path) syncmap.Decision
+
+// changeScope is the scope of a change: the decision of its node, or for a
+// subtree on one side only, of every node in it. When the nodes do not all
+// share one scope, mixed is set and Decision is of the top node.
+type changeScope struct {
+	syncmap.Decision
+	mixed  bool
+	scopes []syncmap.Scope // the distinct scopes, in order of first line
+}
+
+// add takes one node's decision into the summary.
+func (cs *changeScope) add(d syncmap.Decision, first bool) {
+	if first {
+		cs.Decision, cs.scopes = d, append(cs.scopes[:0], d.Scope)
+		return
+	}
+	if d.Rule != cs.Rule {
+		cs.Rule = nil // one scope, decided by several rules
+	}
+	if !slices.Contains(cs.scopes, d.Scope) {
+		cs.scopes = append(cs.scopes, d.Scope)
+		cs.mixed = true
+	}
+}
+
+// String reads "in-scope (rule 1)", or "mixed: in-scope, excluded".
+func (cs *changeScope) String() string {
+	if !cs.mixed {
+		return cs.Decision.String()
+	}
+	names := make([]string, len(cs.scopes))
+	for i, s := range cs.scopes {
+		names[i] = s.String()
+	}
+	return "mixed: " + strings.Join(names, ", ")
+}
+
+// scopeName is the JSON name of the summary's scope.
+func (cs *changeScope) scopeName() string {
+	if cs.mixed {
+		return "mixed"
+	}
+	return cs.Scope.String()
+}
+
 // WriteUnified writes changes in a path-aware unified form: for each
-// change a "@@ path @@" header, then "-" lines for the left and "+" lines
-// for the right (the whole subtree of a one-sided node, the node's own
-// lines for a changed one), or for a move "~ line from N to M". a and b
+// change a "@@ path @@" header, then "-" lines for the left and "+"
+// lines for the right (the whole subtree of a one-sided node, the node's
+// own lines for a changed one), or for a move "~ line from N to M". a and b
 // are the trees the changes came from: they give the family and tell a
 // Vyatta tag value from a plain node.
 func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options) error {
-	u := unified{fam: family(a, b), mask: o.MaskSecrets}
+	return WriteUnifiedScope(w, a, b, changes, o, nil)
+}
+
+// WriteUnifiedScope adds the scope of each change to WriteUnified's form:
+// SCOPE is the change's decision by scope ("in-scope (rule 1)",
+// "excluded", "protected", "outside"); a one-sided subtree whose nodes are
+// of several scopes reads "mixed: in-scope, excluded" and each of its lines
+// ends with its own decision in brackets. A nil scope leaves SCOPE out.
+func WriteUnifiedScope(w io.Writer, a, b *config.Tree, changes []Change, o Options, scope ScopeFunc) error {
+	u := unified{fam: family(a, b), mask: o.MaskSecrets, scope: scope}
 	bw := bufio.NewWriter(w)
 	for i := range changes {
 		c := &changes[i]
 		u.b.Reset()
-		fmt.Fprintf(&u.b, "@@ %s @@\n", c.Path)
+		u.lines, u.decs = u.lines[:0], u.decs[:0]
+		u.path = append(u.path[:0], c.Path...)
 		switch c.Kind {
 		case Removed:
 			u.subtree('-', tagOf(u.fam, a, c.Path), c.Left, 0)
@@ -133,9 +243,33 @@ func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options) e
 			u.own('-', tagOf(u.fam, a, c.Path), c.Left)
 			u.own('+', tagOf(u.fam, b, c.Path), c.Right)
 		case Moved:
-			u.b.WriteString("~")
-			writeLine(&u.b, u.fam, tagOf(u.fam, b, c.Path), c.Right, firstValue(c.Right, 0), u.mask)
-			fmt.Fprintf(&u.b, " from %d to %d\n", c.From, c.To)
+			var l strings.Builder
+			l.WriteString("~")
+			writeLine(&l, u.fam, tagOf(u.fam, b, c.Path), c.Right, firstValue(c.Right, 0), u.mask)
+			fmt.Fprintf(&l, " from %d to %d", c.From, c.To)
+			u.line(l.String())
+		}
+		fmt.Fprintf(&u.b, "@@ %s @@", c.Path)
+		var sum changeScope
+		if scope != nil {
+			if len(u.decs) == 0 { // a tag node's subtree without lines
+				u.decs = append(u.decs, scope(c.Path))
+			}
+			for k, d := range u.decs {
+				sum.add(d, k == 0)
+			}
+			u.b.WriteString(" ")
+			u.b.WriteString(sum.String())
+		}
+		u.b.WriteString("\n")
+		for k, l := range u.lines {
+			u.b.WriteString(l)
+			if sum.mixed {
+				u.b.WriteString("  [")
+				u.b.WriteString(u.decs[k].String())
+				u.b.WriteString("]")
+			}
+			u.b.WriteString("\n")
 		}
 		if _, err := bw.WriteString(u.b.String()); err != nil {
 			return err
@@ -145,9 +279,21 @@ func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options) e
 }
 
 type unified struct {
-	fam  config.Family
-	mask bool
-	b    strings.Builder
+	fam   config.Family
+	mask  bool
+	scope ScopeFunc
+	path  config.Path // of the node being written
+	b     strings.Builder
+	lines []string
+	decs  []syncmap.Decision // of each line, when scope is set
+}
+
+// line adds one line of the node at u.path.
+func (u *unified) line(s string) {
+	u.lines = append(u.lines, s)
+	if u.scope != nil {
+		u.decs = append(u.decs, u.scope(u.path))
+	}
 }
 
 // own writes the lines of n itself.
@@ -155,32 +301,42 @@ func (u *unified) own(sign byte, tag string, n *config.Node) {
 	if n == nil {
 		return
 	}
+	var l strings.Builder
 	for v := range max(1, len(n.Values)) {
-		u.b.WriteByte(sign)
-		writeLine(&u.b, u.fam, tag, n, firstValue(n, v), u.mask)
-		u.b.WriteByte('\n')
+		l.Reset()
+		l.WriteByte(sign)
+		writeLine(&l, u.fam, tag, n, firstValue(n, v), u.mask)
+		u.line(l.String())
 	}
 }
 
-// subtree writes n and everything below it, indented from depth.
+// subtree writes n and everything below it, indented from depth; u.path
+// is n's path.
 func (u *unified) subtree(sign byte, tag string, n *config.Node, depth int) {
 	if n == nil {
 		return
 	}
+	below := func(c *config.Node, tag string, depth int) {
+		u.path = append(u.path, c.Name)
+		u.subtree(sign, tag, c, depth)
+		u.path = u.path[:len(u.path)-1]
+	}
 	if isTag(u.fam, n) {
 		for _, c := range n.Children {
-			u.subtree(sign, n.Name, c, depth)
+			below(c, n.Name, depth)
 		}
 		return
 	}
+	var l strings.Builder
 	for v := range max(1, len(n.Values)) {
-		u.b.WriteByte(sign)
-		writeIndent(&u.b, u.fam, depth)
-		writeLine(&u.b, u.fam, tag, n, firstValue(n, v), u.mask)
-		u.b.WriteByte('\n')
+		l.Reset()
+		l.WriteByte(sign)
+		writeIndent(&l, u.fam, depth)
+		writeLine(&l, u.fam, tag, n, firstValue(n, v), u.mask)
+		u.line(l.String())
 	}
 	for _, c := range n.Children {
-		u.subtree(sign, "", c, depth+1)
+		below(c, "", depth+1)
 	}
 }
 
@@ -195,21 +351,46 @@ func tagOf(fam config.Family, t *config.Tree, p config.Path) string {
 
 // jsonChange is the JSON form of a Change.
 type jsonChange struct {
-	Kind  string   `json:"kind"`
-	Path  []string `json:"path"`
-	Left  []string `json:"left"`
-	Right []string `json:"right"`
-	From  *int     `json:"from,omitempty"`
-	To    *int     `json:"to,omitempty"`
+	Kind     string     `json:"kind"`
+	Scope    string     `json:"scope,omitempty"`
+	Rule     *int       `json:"rule,omitempty"`
+	Path     []string   `json:"path"`
+	Left     []string   `json:"left"`
+	Right    []string   `json:"right"`
+	From     *int       `json:"from,omitempty"`
+	To       *int       `json:"to,omitempty"`
+	Children []jsonNode `json:"children,omitempty"`
+}
+
+// jsonNode is a node below a one-sided change.
+type jsonNode struct {
+	Name     string     `json:"name"`
+	Values   []string   `json:"values"`
+	Scope    string     `json:"scope,omitempty"`
+	Rule     *int       `json:"rule,omitempty"`
+	Children []jsonNode `json:"children,omitempty"`
 }
 
 // WriteJSON writes changes as a JSON array, one object per line:
-// {"kind","path":[...],"left":[values],"right":[values],"from","to"}.
-// left or right is null on the side that lacks the node; from and to are
-// there for moves only. Secret values are masked with o.MaskSecrets.
+// {"kind","scope","rule","path":[...],"left":[values],"right":[values],
+// "from","to","children"}. left or right is null on the side that lacks
+// the node; from and to are there for moves only. A subtree on one side
+// only (removed, added) has its content in children, each node as
+// {"name","values","children"}. Secret values are masked with
+// o.MaskSecrets.
 func WriteJSON(w io.Writer, changes []Change, o Options) error {
+	return WriteJSONScope(w, changes, o, nil)
+}
+
+// WriteJSONScope is WriteJSON with the scope of each change and of each
+// node below a one-sided change: scope is the decision, in-scope,
+// excluded, protected or outside, or for a change mixed when the nodes of
+// its subtree differ (each node then says its own); rule is the number of
+// the sync-map rule that decided, when one did.
+func WriteJSONScope(w io.Writer, changes []Change, o Options, scope ScopeFunc) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("[")
+	var path config.Path
 	for i := range changes {
 		c := &changes[i]
 		jc := jsonChange{
@@ -223,6 +404,24 @@ func WriteJSON(w io.Writer, changes []Change, o Options) error {
 		}
 		if c.Kind == Moved {
 			jc.From, jc.To = &c.From, &c.To
+		}
+		var sum changeScope
+		if scope != nil {
+			sum.add(scope(c.Path), true)
+		}
+		one := c.Left
+		if c.Kind == Added {
+			one = c.Right
+		}
+		if c.Kind == Added || c.Kind == Removed {
+			path = append(path[:0], c.Path...)
+			jc.Children = jsonChildren(one, &path, o.MaskSecrets, scope, &sum)
+		}
+		if scope != nil {
+			jc.Scope = sum.scopeName()
+			if !sum.mixed && sum.Rule != nil {
+				jc.Rule = &sum.Rule.Number
+			}
 		}
 		buf, err := json.Marshal(jc)
 		if err != nil {
@@ -241,6 +440,30 @@ func WriteJSON(w io.Writer, changes []Change, o Options) error {
 	return bw.Flush()
 }
 
+// jsonChildren is the content below n, whose path is *path; each node's
+// decision goes into sum.
+func jsonChildren(n *config.Node, path *config.Path, mask bool, scope ScopeFunc, sum *changeScope) []jsonNode {
+	if n == nil || len(n.Children) == 0 {
+		return nil
+	}
+	out := make([]jsonNode, len(n.Children))
+	for i, c := range n.Children {
+		*path = append(*path, c.Name)
+		jn := jsonNode{Name: c.Name, Values: jsonValues(c, mask)}
+		if scope != nil {
+			d := scope(*path)
+			sum.add(d, false)
+			jn.Scope = d.Scope.String()
+			if d.Rule != nil {
+				jn.Rule = &d.Rule.Number
+			}
+		}
+		jn.Children = jsonChildren(c, path, mask, scope, sum)
+		*path = (*path)[:len(*path)-1]
+		out[i] = jn
+	}
+	return out
+}
 func jsonValues(n *config.Node, mask bool) []string {
 	if n == nil {
 		return nil

@@ -77,7 +77,7 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	if source.Family == config.Huawei {
 		buildVRP(p, src, changes, o)
 	} else {
-		buildVyatta(p, changes, o)
+		buildVyatta(p, target, m, changes, o)
 	}
 	return p, nil
 }

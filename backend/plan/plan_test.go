@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,65 +17,6 @@ func parse(t *testing.T, name, text string) *config.Tree {
 		t.Fatal(err)
 	}
 	return tr
-}
-
-// applyVyatta applies set and delete commands to a copy of target the way a
-// Vyatta device does within one configure session: delete removes the node;
-// set creates the path, replaces the value of an existing single-value leaf
-// and adds to a leaf this session is building.
-func applyVyatta(t *testing.T, target *config.Tree, cmds []string) *config.Tree {
-	t.Helper()
-	out := &config.Tree{Family: target.Family, Root: target.Root.Clone()}
-	built := map[*config.Node]bool{}
-	for _, cmd := range cmds {
-		line, err := config.Parse("plan", []byte(strings.Replace(cmd, "delete ", "set ", 1)+"\n"), config.Vyatta)
-		if err != nil {
-			t.Fatalf("plan command %q does not parse: %v", cmd, err)
-		}
-		// The one path of the line: descend the single-child chain.
-		var path config.Path
-		n := line.Root
-		for len(n.Children) == 1 {
-			n = n.Children[0]
-			path = append(path, n.Name)
-		}
-		if strings.HasPrefix(cmd, "delete ") {
-			if len(n.Values) > 0 {
-				t.Fatalf("delete with a value is not produced by plan: %q", cmd)
-			}
-			parent := out.Root.Lookup(path[:len(path)-1])
-			if parent == nil || parent.Child(path[len(path)-1]) == nil {
-				t.Fatalf("%q: Nothing to delete (the specified node does not exist)", cmd)
-			}
-			var kept []*config.Node
-			for _, c := range parent.Children {
-				if c.Name != path[len(path)-1] {
-					kept = append(kept, c)
-				}
-			}
-			parent.Children = kept
-			continue
-		}
-		cur := out.Root
-		for _, name := range path {
-			next := cur.Child(name)
-			if next == nil {
-				next = &config.Node{Name: name}
-				cur.Children = append(cur.Children, next)
-				built[next] = true
-			}
-			cur = next
-		}
-		if len(n.Values) > 0 {
-			if built[cur] {
-				cur.Values = append(cur.Values, n.Values...)
-			} else {
-				cur.Values = n.Values
-				built[cur] = true
-			}
-		}
-	}
-	return out
 }
 
 const vyA = `firewall {
@@ -146,7 +88,11 @@ func TestVyattaPlanMakesTargetEqualInScope(t *testing.T) {
 		if p.Empty() {
 			t.Fatalf("map %s: empty plan for different configurations", m.Name)
 		}
-		got := applyVyatta(t, b, p.Commands)
+		sim := newVySim(b, vyMultiOf(a, b))
+		if err := sim.apply(p.Commands); err != nil {
+			t.Fatalf("map %s: %v", m.Name, err)
+		}
+		got := sim.tree()
 		if !diff.Equal(m.Scoped(a), m.Scoped(got), diff.Options{}) {
 			t.Errorf("map %s: after the plan the in-scope parts still differ:\n%s\nchanges: %+v", m.Name,
 				strings.Join(p.Commands, "\n"), diff.Trees(m.Scoped(a), m.Scoped(got), diff.Options{}))
@@ -326,4 +272,99 @@ func mustFlags(t *testing.T, inc, exc []string) *syncmap.Map {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// vyPlanFor parses two Vyatta texts, plans under the default map and
+// checks the contract with the device simulator.
+func vyPlanFor(t *testing.T, l, r string) []string {
+	t.Helper()
+	a, b := parse(t, "l", l), parse(t, "r", r)
+	m := syncmap.Default(config.Vyatta, a)
+	checkVyContract(t, "l → r", a, b, m)
+	p, err := Build(a, b, m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Commands
+}
+
+// TestVyattaPlanMultiValueOneByOne: the issue's first plan defect. The
+// source has one address, the target another: setting the source's only
+// adds it to the multi-valued leaf, so the old one must go, by value.
+func TestVyattaPlanMultiValueOneByOne(t *testing.T) {
+	got := vyPlanFor(t,
+		"set interfaces ethernet eth1 address '198.51.100.2/24'\n",
+		"set interfaces ethernet eth1 address '198.51.100.3/24'\n")
+	want := []string{
+		"delete interfaces ethernet eth1 address '198.51.100.3/24'",
+		"set interfaces ethernet eth1 address '198.51.100.2/24'",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Several values: only the ones that differ move.
+	got = vyPlanFor(t,
+		"set firewall group address-group G address '10.0.0.1'\nset firewall group address-group G address '10.0.0.2'\nset firewall group address-group G address '10.0.0.4'\n",
+		"set firewall group address-group G address '10.0.0.1'\nset firewall group address-group G address '10.0.0.2'\nset firewall group address-group G address '10.0.0.3'\n")
+	want = []string{
+		"delete firewall group address-group G address '10.0.0.3'",
+		"set firewall group address-group G address '10.0.0.4'",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range got {
+		if strings.HasSuffix(c, " address") {
+			t.Errorf("the plan deletes the whole multi-valued leaf: %s", c)
+		}
+	}
+}
+
+// TestVyattaPlanValueAndChildren: a node with both values and children
+// (`address 10.0.0.1` beside `address 5.5.5.5 { interface eth2 }`) changes
+// its values without taking the common child along.
+func TestVyattaPlanValueAndChildren(t *testing.T) {
+	l := "a {\n    address 10.0.0.1\n    address 10.0.0.2\n    address 5.5.5.5 {\n        interface eth2\n    }\n}\n"
+	r := "a {\n    address 10.0.0.9\n    address 5.5.5.5 {\n        interface eth2\n    }\n}\n"
+	got := vyPlanFor(t, l, r)
+	for _, c := range got {
+		if c == "delete a address" {
+			t.Errorf("the plan deletes the node and loses its common child: %q", got)
+		}
+	}
+	if len(got) == 0 {
+		t.Error("empty plan for different values")
+	}
+}
+
+// TestVyattaPlanNoRepeats: a command is never sent twice, even when two
+// changes would produce it.
+func TestVyattaPlanNoRepeats(t *testing.T) {
+	l := "set a b c '1'\nset a b d '2'\n"
+	r := "set a x y '1'\n"
+	got := vyPlanFor(t, l, r)
+	if dup := duplicate(got); dup != "" {
+		t.Errorf("command sent twice: %s", dup)
+	}
+}
+
+// TestVyattaPlanNoControlBytes: a value holding a line break cannot be one
+// set command; it is listed, not sent broken in two.
+func TestVyattaPlanNoControlBytes(t *testing.T) {
+	a := parse(t, "l", "system {\n    login {\n        banner {\n            pre-login \"line one\nline two\"\n        }\n    }\n}\n")
+	b := parse(t, "r", "system {\n    host-name x\n}\n")
+	p, err := Build(a, b, syncmap.Default(config.Vyatta, a), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Commands {
+		for i := 0; i < len(c); i++ {
+			if c[i] < ' ' || c[i] == 0x7f {
+				t.Fatalf("command with a control byte: %q", c)
+			}
+		}
+	}
+	if len(p.Conflicts) == 0 {
+		t.Error("the multi-line value is neither sent nor listed")
+	}
 }

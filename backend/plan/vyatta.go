@@ -6,52 +6,255 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
-// buildVyatta turns changes into `delete` then `set` commands. A commit
-// validates the final state as a whole, so the order inside one commit only
-// has to keep a delete of a leaf before the sets that refill it.
-func buildVyatta(p *Plan, changes []diff.Change, o Options) {
-	var deletes, sets []string
-	for _, c := range changes {
-		switch c.Kind {
-		case diff.Removed: // only on the source: the target lacks it
-			if cf, ok := maskedConflict(c); ok {
-				p.Conflicts = append(p.Conflicts, cf)
-				continue
-			}
-			sets = append(sets, setLines(c.Path, c.Left)...)
-		case diff.Added: // only on the target
-			if o.Mode == HRP {
-				p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path, Reason: "only on the target; left in place"})
-				continue
-			}
-			deletes = append(deletes, "delete "+joinPath(c.Path))
-		case diff.Changed:
-			if cf, ok := maskedConflict(c); ok {
-				p.Conflicts = append(p.Conflicts, cf)
-				continue
-			}
-			if o.Mode == HRP {
-				p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path, Reason: "present on both with other values"})
-				continue
-			}
-			leaf := &config.Node{Name: c.Left.Name, Values: c.Left.Values, Leaf: true}
-			if len(c.Left.Values) > 1 || len(c.Right.Values) > 1 || len(c.Left.Values) == 0 {
-				// A multi-value leaf keeps its order: replace it whole.
-				deletes = append(deletes, "delete "+joinPath(c.Path))
-			}
-			sets = append(sets, setLines(c.Path, leaf)...)
-		}
-	}
-	p.Commands = append(deletes, sets...)
+// vyattaPlan builds `delete` then `set` commands. A Vyatta commit validates
+// the final state as a whole, so inside one commit the order only has to
+// put every delete before the sets that refill the same node.
+//
+// Device semantics (DOMAIN.md, Vyatta family): `set` on a single-valued
+// leaf replaces its value and on a multi-valued leaf adds one at the end;
+// `delete P 'V'` removes one value; `delete P` removes P and all below.
+type vyattaPlan struct {
+	p       *Plan
+	o       Options
+	m       *syncmap.Map
+	target  *config.Tree // the whole target, to see what a delete would take along
+	deletes []string
+	sets    []string
+	seen    map[string]bool // commands already planned: none is sent twice
 }
 
-// setLines renders the subtree n at path as set commands, with the set
-// printer of backend/config so that quoting is the same everywhere.
+func buildVyatta(p *Plan, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
+	v := &vyattaPlan{p: p, o: o, m: m, target: target, seen: map[string]bool{}}
+	for _, c := range changes {
+		v.change(c)
+	}
+	p.Commands = append(v.deletes, v.sets...)
+}
+
+func (v *vyattaPlan) change(c diff.Change) {
+	switch c.Kind {
+	case diff.Removed: // only on the source: the target lacks it
+		if cf, ok := maskedConflict(c); ok {
+			v.p.Conflicts = append(v.p.Conflicts, cf)
+			return
+		}
+		v.set(setLines(c.Path, v.sendable(c.Path, c.Left))...)
+	case diff.Added: // only on the target
+		if v.o.Mode == HRP {
+			v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: c.Path, Reason: "only on the target; left in place"})
+			return
+		}
+		v.deleteInScope(c.Path, c.Right)
+	case diff.Changed:
+		if cf, ok := maskedConflict(c); ok {
+			v.p.Conflicts = append(v.p.Conflicts, cf)
+			return
+		}
+		if v.o.Mode == HRP {
+			v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: c.Path, Reason: "present on both with other values"})
+			return
+		}
+		for _, val := range c.Left.Values {
+			if hasControl(val) {
+				v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: c.Path, Reason: unsendable})
+				return
+			}
+		}
+		v.values(c.Path, c.Left, c.Right)
+	}
+}
+
+// unsendable is why a value stays out of the commands.
+const unsendable = "the value holds a line break or another control character, which one set command cannot carry; copy it by hand"
+
+// sendable returns n, or a copy of it without the values that no set
+// command can carry (a multi-line banner), each listed as a conflict.
+func (v *vyattaPlan) sendable(path config.Path, n *config.Node) *config.Node {
+	bad := false
+	check := func(p config.Path, c *config.Node) {
+		for _, val := range c.Values {
+			if hasControl(val) {
+				v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: p, Reason: unsendable})
+				bad = true
+				return
+			}
+		}
+	}
+	check(path, n)
+	n.Walk(func(p config.Path, c *config.Node) bool {
+		check(append(path[:len(path):len(path)], p...), c)
+		return true
+	})
+	if !bad {
+		return n
+	}
+	out := n.Clone()
+	// A leaf left with no value would be set valueless: it goes whole.
+	var strip func(c *config.Node) (keep bool)
+	strip = func(c *config.Node) bool {
+		had := len(c.Values)
+		kept := c.Values[:0]
+		for _, val := range c.Values {
+			if !hasControl(val) {
+				kept = append(kept, val)
+			}
+		}
+		c.Values = kept
+		kids := c.Children[:0]
+		for _, k := range c.Children {
+			if strip(k) {
+				kids = append(kids, k)
+			}
+		}
+		c.Children = kids
+		return !(had > 0 && len(c.Values) == 0 && len(c.Children) == 0)
+	}
+	strip(out)
+	return out
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteInScope deletes the node at path, which only the target has in
+// scope. n is the node of the target's scoped tree. When the real target
+// holds something below path that the map does not share (an excluded or
+// protected child, or a bare ancestor kept for in-scope nodes below it),
+// `delete path` would take that along: then only the in-scope parts go,
+// node by node.
+func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
+	real := v.target.Root.Lookup(path)
+	if real == nil || (v.m.Decide(path).Scope == syncmap.InScope && !v.anyOutside(path, real)) {
+		v.del(vyCommand("delete", path, nil))
+		return
+	}
+	if v.m.Decide(path).Scope == syncmap.InScope {
+		for _, val := range real.Values {
+			v.del(vyCommand("delete", path, &val))
+		}
+	}
+	for _, c := range n.Children {
+		v.deleteInScope(path.Append(c.Name), c)
+	}
+}
+
+// anyOutside reports whether a node below n (at path) is not in scope.
+func (v *vyattaPlan) anyOutside(path config.Path, n *config.Node) bool {
+	for _, c := range n.Children {
+		cp := path.Append(c.Name)
+		if v.m.Decide(cp).Scope != syncmap.InScope || v.anyOutside(cp, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// values makes the target's values of the node at path equal to the
+// source's. A node's children are changes of their own: a node that has
+// both values and children (`address X` beside `address 5.5.5.5 { … }`)
+// keeps its children. A multi-valued leaf changes value by value and
+// keeps its order: the values the target already has in the source's
+// order stay, the rest are deleted and the missing ones appended.
+func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
+	if !isMulti(path, l, r) {
+		if len(l.Values) == 0 {
+			for _, val := range r.Values {
+				v.del(vyCommand("delete", path, &val))
+			}
+			if len(r.Children) == 0 && len(l.Children) == 0 {
+				v.set(vyCommand("set", path, nil)) // the valueless leaf itself
+			}
+			return
+		}
+		v.set(vyCommand("set", path, &l.Values[0]))
+		return
+	}
+	keep := keptPrefix(l.Values, r.Values)
+	kept := map[string]bool{}
+	for _, val := range l.Values[:keep] {
+		kept[val] = true
+	}
+	gone := 0
+	for _, val := range r.Values {
+		if !kept[val] {
+			v.del(vyCommand("delete", path, &val))
+			gone++
+		}
+	}
+	if keep == 0 && gone > 0 && len(l.Values) == 0 && len(r.Children) == 0 && len(l.Children) == 0 {
+		// Deleting the last value of a leaf removes the leaf; the source
+		// has it valueless.
+		v.set(vyCommand("set", path, nil))
+	}
+	for _, val := range l.Values[keep:] {
+		v.set(vyCommand("set", path, &val))
+	}
+}
+
+// keptPrefix returns the largest k such that the source's first k values
+// appear in the target in that order: those can stay, since `set` appends.
+func keptPrefix(src, dst []string) int {
+	k, j := 0, 0
+	for k < len(src) && j < len(dst) {
+		if dst[j] == src[k] {
+			k++
+		}
+		j++
+	}
+	return k
+}
+
+// isMulti tells a multi-valued leaf: the schema's <multi/>, or a side that
+// holds several values.
+func isMulti(path config.Path, l, r *config.Node) bool {
+	return len(l.Values) > 1 || len(r.Values) > 1 || schemaMulti(path)
+}
+
+func (v *vyattaPlan) del(cmds ...string) { v.deletes = v.add(v.deletes, cmds) }
+func (v *vyattaPlan) set(cmds ...string) { v.sets = v.add(v.sets, cmds) }
+
+func (v *vyattaPlan) add(to []string, cmds []string) []string {
+	for _, c := range cmds {
+		if !v.seen[c] {
+			v.seen[c] = true
+			to = append(to, c)
+		}
+	}
+	return to
+}
+
+// vyCommand renders one set or delete command, with the set printer of
+// backend/config so that quoting is the same everywhere: path words bare
+// or quoted, a value always quoted, the last word of a valueless path never
+// quoted (a quoted last word reads as a value).
+func vyCommand(verb string, path config.Path, value *string) string {
+	n := &config.Node{Name: path[len(path)-1], Leaf: true}
+	if value != nil {
+		n.Values = []string{*value}
+	}
+	line := setLines(path, n)[0]
+	return verb + strings.TrimPrefix(line, "set")
+}
+
+// setLines renders the subtree n at path as set commands. Comments are not
+// configuration: they stay out of the commands.
 func setLines(path config.Path, n *config.Node) []string {
 	var b bytes.Buffer
-	if err := config.WriteSet(&b, subtree(config.Vyatta, path, n), config.PrintOptions{}); err != nil {
+	t := subtree(config.Vyatta, path, n)
+	t.Root.Walk(func(_ config.Path, c *config.Node) bool {
+		c.Comment = ""
+		return true
+	})
+	if err := config.WriteSet(&b, t, config.PrintOptions{}); err != nil {
 		return []string{"set " + joinPath(path)}
 	}
 	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

@@ -99,7 +99,7 @@ func (m *Map) Decide(p config.Path) Decision {
 	var buf [32]string // most paths have fewer words: no allocation
 	words := buf[:0]
 	for _, name := range p {
-		words = appendFields(words, name)
+		words = appendName(words, name)
 	}
 	return mt.step(words, 0, m.start()).decision()
 }
@@ -131,7 +131,7 @@ func (m *Map) walk(root *config.Node, fn visitFunc) {
 	visit = func(parent *config.Node, path, words []string, st state) {
 		for _, c := range parent.Children {
 			cp := append(path, c.Name)
-			cw := appendFields(words, c.Name)
+			cw := appendName(words, c.Name)
 			cs := mt.step(cw, len(words), st)
 			fn(cp, cw, c, cs.decision())
 			visit(c, cp, cw, cs)
@@ -158,7 +158,7 @@ func (m *Map) AnyInScope(p config.Path, n *config.Node) bool {
 	mt := m.matcher()
 	var words []string
 	for _, name := range p {
-		words = appendFields(words, name)
+		words = appendName(words, name)
 	}
 	st := mt.step(words, 0, m.start())
 	if st.decision().Scope == InScope {
@@ -170,7 +170,7 @@ func (m *Map) AnyInScope(p config.Path, n *config.Node) bool {
 			return false // no rule matches anew below: the decision stays
 		}
 		for _, c := range parent.Children {
-			cw := appendFields(words, c.Name)
+			cw := appendName(words, c.Name)
 			cs := mt.step(cw, len(words), st)
 			if cs.decision().Scope == InScope || below(c, cw, cs) {
 				return true
@@ -214,11 +214,14 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 	scoped = func(parent *config.Node, words []string, st state) []*config.Node {
 		var kids []*config.Node
 		for _, c := range parent.Children {
-			cw := appendFields(words, c.Name)
+			cw := appendName(words, c.Name)
 			cs := mt.step(cw, len(words), st)
 			grand := scoped(c, cw, cs)
 			in := cs.decision().Scope == InScope
-			if !in && len(grand) == 0 {
+			if len(grand) == 0 && (!in || len(c.Values) == 0 && len(c.Children) > 0 && !c.Leaf) {
+				// Out of scope, or in scope but only a container of
+				// nodes the map does not share (not a leaf of its
+				// own): no part of it is synced.
 				continue
 			}
 			n := &config.Node{
@@ -235,6 +238,19 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 	}
 	out.Root.Children = scoped(t.Root, make([]string, 0, 64), m.start())
 	return out
+}
+
+// appendName appends the words of a node's name to w. A VRP line `undo X`
+// is X switched off, so it has X's words: it shares X's scope and
+// protection (`undo hrp preempt` is protected like `hrp preempt delay
+// 60`). A name of the one word `undo` stays as it is.
+func appendName(w []string, name string) []string {
+	n := len(w)
+	w = appendFields(w, name)
+	if len(w) > n+1 && w[n] == "undo" {
+		w = append(w[:n], w[n+1:]...)
+	}
+	return w
 }
 
 // appendFields appends the words of s to w as strings.Fields (and so

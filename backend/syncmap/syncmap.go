@@ -36,8 +36,9 @@ const (
 	InScope
 	// Excluded: an exclude rule decided; the node is not synced.
 	Excluded
-	// Protected: under `system config-sync` or `service https` (or the
-	// family's equivalent); never synced, whatever the rules say.
+	// Protected: under `system config-sync`, `service config-sync` or
+	// `service https` (or the family's equivalent, and `undo` lines of
+	// them); never synced, whatever the rules say.
 	Protected
 )
 

@@ -10,9 +10,12 @@ import "github.com/hasync/hasync/backend/config"
 
 // vyattaProtected are the paths config-sync never carries (DOMAIN.md):
 // syncing them would break the sync itself or the remote's management.
+// VyOS 1.4+ keeps its config-sync under `service config-sync` (whose
+// `secondary key` is a secret).
 func vyattaProtected() []string {
 	return []string{
 		"system config-sync",
+		"service config-sync",
 		"service https",
 	}
 }

@@ -46,3 +46,41 @@ func TestTablesLoad(t *testing.T) {
 		t.Fatalf("vyos.txt holds only %d nodes", len(s.vy.nodes))
 	}
 }
+
+// TestVyattaTableReachable walks every node of vyatta.txt as a path (with a
+// tag value after each tag node) and checks that Lookup knows it: an
+// overlay whose VyOS node does not exist, or a wildcard no word reaches,
+// would silently be Unknown.
+func TestVyattaTableReachable(t *testing.T) {
+	s := load()
+	var walkVT func(i int32, c Cursor, path []string)
+	walkVT = func(i int32, c Cursor, path []string) {
+		for _, k := range s.vt.children(i) {
+			name := s.vt.name(k)
+			var n Cursor
+			word := name
+			if name == "*" {
+				for _, w := range []string{"65000", "192.0.2.1"} {
+					if n = c.Step(w); n.state != stUnknown {
+						word = w
+						break
+					}
+				}
+			} else {
+				n = c.Step(name)
+			}
+			p := append(path[:len(path):len(path)], word)
+			in := n.Info()
+			if in.Kind == Unknown {
+				t.Errorf("vyatta.txt: %s is Unknown to Lookup", strings.Join(p, " "))
+				continue
+			}
+			if in.Kind == Tag {
+				n = n.Step("X")
+				p = append(p, "X")
+			}
+			walkVT(k, n, p)
+		}
+	}
+	walkVT(rootIdx, Root(), nil)
+}

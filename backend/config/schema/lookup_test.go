@@ -55,6 +55,7 @@ func TestLookup(t *testing.T) {
 		{"protocols bgp 64500", Info{Kind: Node, TagValue: true, Source: Vyatta, Alias: "protocols bgp"}},
 		{"protocols bgp 64500 neighbor 192.0.2.1 remote-as", Info{Kind: Leaf, Source: Vyatta, Alias: "protocols bgp"}},
 		{"protocols bgp banana", Info{}},
+		{"protocols bgp *", Info{}}, // a wildcard is not a word
 		{"nosuch", Info{}},
 		{"interfaces nosuch eth0", Info{}},
 	}
@@ -144,4 +145,30 @@ func BenchmarkStep(b *testing.B) {
 			b.Fatal("not a node")
 		}
 	}
+}
+
+// FuzzTable feeds arbitrary text to the table readers: an error or a
+// table, never a panic, and every node of a table can be named.
+func FuzzTable(f *testing.F) {
+	f.Add("a\tN\n b\tLm\t~x\t?help\n", 1)
+	f.Add("a\t+\n  *\tN\t=a b\n", 2)
+	f.Add(vyattaText[:min(len(vyattaText), 2000)], 2)
+	f.Fuzz(func(t *testing.T, text string, unit int) {
+		if unit < 1 || unit > 4 {
+			return
+		}
+		if merged, err := mergeText(text, unit); err == nil {
+			text = merged
+			unit = 1
+		}
+		tb, err := parseTable(text, unit, true)
+		if err != nil {
+			return
+		}
+		for i := range tb.nodes {
+			_ = tb.name(int32(i))
+			_ = tb.field(int32(i), '?')
+			_ = tb.children(int32(i))
+		}
+	})
 }

@@ -104,10 +104,12 @@ func load() *schemas {
 			}
 		}
 		vt.alias = make([]int32, len(vt.nodes))
+		vt.aliasPath = make([]string, len(vt.nodes))
 		for i := range vt.nodes {
 			vt.alias[i] = -1
 			if vt.nodes[i].flags&flagAlias != 0 {
 				a := vt.field(int32(i), '=')
+				vt.aliasPath[i] = a
 				vt.alias[i] = loaded.vy.find(strings.Fields(a))
 				if vt.alias[i] < 0 && loaded.err == nil {
 					loaded.err = errorf("vyatta.txt: %s: alias %q is not a VyOS path", vt.name(int32(i)), a)
@@ -160,8 +162,16 @@ func (c Cursor) kind(s *schemas) Kind {
 }
 
 // Step returns the position after word: a child of the node, a tag value
-// of a tag node, or a child of a tag value. Past a leaf, or for a word the
-// schema does not know, the cursor is Unknown and stays Unknown.
+// of a tag node, or a child of a tag value. Past a leaf (the word is a
+// value), or for a word the schema does not know, the cursor is Unknown and
+// stays Unknown.
+//
+// A child is looked up in the Vyatta table first, then in the VyOS table:
+// a Vyatta node with an alias continues in the VyOS subtree it names (so
+// `interfaces dataplane dp0s9 address` is VyOS's `interfaces ethernet ...
+// address`), and a Vyatta wildcard ("*") takes a word both tables lack when
+// its constraints accept it (`protocols bgp 64500`, VyOS 1.2/1.3). A step
+// costs a binary search in each table; it does not allocate.
 func (c Cursor) Step(word string) Cursor {
 	if c.state == stUnknown {
 		return c
@@ -178,7 +188,7 @@ func (c Cursor) Step(word string) Cursor {
 	}
 	// A node or a tag value: look for the child word, the Vyatta table first.
 	n := Cursor{vy: -1, vt: -1, al: c.al, state: stNode}
-	if c.vt != -1 {
+	if c.vt != -1 && word != "*" { // "*" names a wildcard, never a word
 		n.vt = s.vt.child(c.vt, word)
 	}
 	if n.vt >= 0 && s.vt.alias[n.vt] >= 0 {
@@ -221,7 +231,11 @@ func (s *schemas) wildcardAccepts(w int32, word string) bool {
 	return !any
 }
 
-// Info describes the position.
+// Info describes the position. Source is Vyatta when a node of the Vyatta
+// table decides, or when the position was reached through one of its
+// aliases (then Alias names the VyOS path); VyOS when the generated table
+// alone decides (an overlay of the Vyatta table, which only adds children
+// or value forms, leaves it VyOS).
 func (c Cursor) Info() Info {
 	if c.state == stUnknown {
 		return Info{}
@@ -247,7 +261,7 @@ func (c Cursor) Info() Info {
 	}
 	if c.al >= 0 {
 		in.Source = Vyatta
-		in.Alias = s.vt.field(c.al, '=')
+		in.Alias = s.vt.aliasPath[c.al]
 	}
 	if c.state == stValue || c.vt >= 0 && s.vt.name(c.vt) == "*" {
 		in.Kind, in.TagValue, in.Multi, in.Valueless = Node, true, false, false
@@ -268,7 +282,9 @@ func walk(path []string) Cursor {
 
 // Lookup describes the node that path leads to. It never panics; paths
 // neither table knows (and words past a leaf, which are values) give Kind
-// Unknown and Source None. The empty path is the root, a Node.
+// Unknown and Source None. The empty path is the root, a Node. Any word
+// after a tag node is its tag value: Lookup does not check tag values
+// against the tag's constraints (Validate does).
 func Lookup(path []string) Info {
 	return walk(path).Info()
 }

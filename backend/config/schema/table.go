@@ -38,9 +38,11 @@ type table struct {
 	// (entry.kids, entry.nkids), sorted by name; the root's come first.
 	kids  []int32
 	nroot int32
-	// alias[i] is the VyOS node an aliased Vyatta node stands for (the
-	// Vyatta table only; -1 elsewhere).
-	alias []int32
+	// alias[i] is the VyOS node an aliased Vyatta node stands for, and
+	// aliasPath[i] its path as written (the Vyatta table only; -1 and ""
+	// elsewhere).
+	alias     []int32
+	aliasPath []string
 }
 
 // entry is one node: the span of its line and its run of children.
@@ -67,13 +69,13 @@ const (
 const rootIdx int32 = -2
 
 // parseTable reads text with the given indent unit (spaces per level).
-// With scanFields it also checks every field and sets flagCons and
-// flagAlias, which only the Vyatta table needs; the VyOS table is read
-// without (its fields are the generator's, checked by a test), which keeps
-// the first load short.
+// With scanFields it also checks every field and the order of siblings,
+// and sets flagCons and flagAlias, which only the Vyatta table needs; the
+// VyOS table is read without (the generator writes it sorted, and a test
+// reads it with every check), which keeps the first load short.
 func parseTable(text string, unit int, scanFields bool) (*table, error) {
 	t := &table{text: text}
-	t.nodes = make([]entry, 0, strings.Count(text, "\n"))
+	t.nodes = make([]entry, 0, len(text)/64+16) // vyos.txt averages 79 bytes a line
 	parents := make([]int32, 0, cap(t.nodes))
 	var last [256]int32 // the last node seen at each depth
 	lineNo := 0
@@ -107,7 +109,14 @@ func parseTable(text string, unit int, scanFields bool) (*table, error) {
 		}
 		e := entry{off: int32(start + sp), end: int32(eol), nlen: uint16(tab), depth: uint8(d)}
 		fields := rest[tab+1:]
-		kindField, more, _ := strings.Cut(fields, "\t")
+		k := 0 // the kind field is a few bytes: scan it by hand
+		for k < len(fields) && fields[k] != '\t' {
+			k++
+		}
+		kindField, more := fields[:k], ""
+		if k < len(fields) {
+			more = fields[k+1:]
+		}
 		if kindField == "" {
 			return nil, fmt.Errorf("line %d: no kind", lineNo)
 		}
@@ -154,7 +163,7 @@ func parseTable(text string, unit int, scanFields bool) (*table, error) {
 		if d > 0 {
 			p = last[d-1]
 		}
-		if prevDepth >= d {
+		if scanFields && prevDepth >= d {
 			// last[d] is the previous sibling: siblings must be sorted
 			// (children are found by binary search).
 			if prev := t.nodes[last[d]]; t.text[prev.off:prev.off+int32(prev.nlen)] >= rest[:tab] {
@@ -211,6 +220,11 @@ func (t *table) fields(i int32) string {
 func (t *table) field(i int32, c byte) string {
 	e := &t.nodes[i]
 	line := t.text[e.off+int32(e.nlen) : e.end] // "\tKIND\t..."
+	if last := strings.LastIndexByte(line, '\t'); last > 0 && last+1 < len(line) && line[last+1] == c {
+		// The generator writes the help last: found from the end, it
+		// costs its own length, not the line's.
+		return line[last+2:]
+	}
 	k := strings.IndexByte(line[1:], '\t')
 	if k < 0 {
 		return ""
@@ -313,8 +327,11 @@ func mergeText(text string, unit int) (string, error) {
 		if n == nil {
 			n = &mnode{name: name, line: "\t" + fields}
 			parent.kids = append(parent.kids, n)
-		} else if strings.HasPrefix(n.line, "\t+") && !strings.HasPrefix(fields, "+") {
-			n.line = "\t" + fields
+		} else if line := "\t" + fields; line != n.line && fields != "+" {
+			if n.line != "\t+" {
+				return "", fmt.Errorf("line %d: %s is defined again differently", lineNo, name)
+			}
+			n.line = line
 		}
 		stack = append(stack, n)
 	}

@@ -17,12 +17,27 @@ type ValueError struct {
 	Reason string // what is wrong, after the value: "is not a valid IP host"
 }
 
+// Error prints the path, the value and the reason. The value of a secret
+// (a leaf named like a password, secret or key: DESIGN.md, "Secrets never
+// reach ... an error message") prints as ********; an empty value or one
+// with spaces or control characters prints quoted.
 func (e *ValueError) Error() string {
 	v := e.Value
-	if v == "" || strings.IndexFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+	switch {
+	case len(e.Path) > 0 && secretName(e.Path[len(e.Path)-1]):
+		v = "********"
+	case v == "" || strings.IndexFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0:
 		v = strconv.Quote(v)
 	}
 	return "[ " + strings.Join(e.Path, " ") + " " + v + " ] Error: " + v + " " + e.Reason
+}
+
+// secretName reports whether a leaf of this name holds a secret: passwords
+// (plaintext-password, encrypted-password), secrets (pre-shared-secret) and
+// keys (key, private-key, preshared-key, md5-key, encrypted-key).
+func secretName(name string) bool {
+	return strings.Contains(name, "password") || strings.Contains(name, "secret") ||
+		name == "key" || strings.HasSuffix(name, "-key") || name == "psk"
 }
 
 // Validate checks value for the leaf at path (or a tag value, when path
@@ -48,7 +63,7 @@ func Validate(path []string, value string) error {
 		if value == "" {
 			return nil
 		}
-		return &ValueError{Path: clonePath(path), Value: value, Reason: "is not valid: " + strings.Join(path, " ") + " takes no value"}
+		return &ValueError{Path: clonePath(path), Value: value, Reason: "is not valid: the node takes no value"}
 	}
 	if in.Kind != Leaf && in.Kind != Tag {
 		return nil

@@ -74,10 +74,11 @@ var nouns = map[string]string{
 }
 
 // addr parses a single address of family fam (4 or 6), without a zone
-// for IPv4 and without a prefix length.
+// (fe80::1%eth0) or a prefix length. IPv4-mapped IPv6 addresses
+// (::ffff:192.0.2.1) are IPv6.
 func addr(v string, fam int) (netip.Addr, bool) {
 	a, err := netip.ParseAddr(v)
-	if err != nil || (fam == 4) != a.Is4() {
+	if err != nil || (fam == 4) != a.Is4() || a.Zone() != "" {
 		return a, false
 	}
 	return a, true

@@ -82,6 +82,7 @@ type node struct {
 	errMsg    string   // <constraintErrorMessage>
 	kids      map[string]*node
 	defs      int
+	props     bool // some definition had <properties>
 }
 
 // XML shapes of interface-definitions.
@@ -243,7 +244,7 @@ func merge(parent *node, it xItem, path []string, st *Stats) error {
 		return fmt.Errorf("%s: bad node name %q", strings.Join(path, " "), name)
 	}
 	path = append(path[:len(path):len(path)], name)
-	n := &node{name: name, kind: kind, kids: map[string]*node{}}
+	n := &node{name: name, kind: kind, kids: map[string]*node{}, props: it.Props != nil}
 	if p := it.Props; p != nil {
 		if len(p.Help) > 0 {
 			n.help = clean(p.Help[0])
@@ -278,9 +279,14 @@ func merge(parent *node, it xItem, path []string, st *Stats) error {
 		n.defs = 1
 	} else {
 		old.defs++
-		if old.kind != n.kind || old.multi != n.multi || old.valueless != n.valueless ||
+		// A definition without <properties> only adds children or a
+		// <defaultValue> to a node defined elsewhere: nothing to compare.
+		if old.kind != n.kind || old.props && n.props && (old.multi != n.multi || old.valueless != n.valueless) ||
 			strings.Join(old.cons, "\x00") != strings.Join(n.cons, "\x00") && len(n.cons) > 0 && len(old.cons) > 0 {
 			st.Conflicts = append(st.Conflicts, fmt.Sprintf("%s: defined twice differently (first definition kept)", strings.Join(path, " ")))
+		}
+		if !old.props && n.props {
+			old.props, old.multi, old.valueless = true, n.multi, n.valueless
 		}
 		if old.help == "" {
 			old.help = n.help
