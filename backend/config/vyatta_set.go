@@ -73,8 +73,9 @@ func vySetBlank(c byte) bool {
 // vyParseSet parses the set form: `show configuration commands`, and
 // scripts of set and delete commands (`#!/bin/vbash`, hier_config
 // remediation lists). A delete applies to the tree built so far; a delete
-// of a node or value that is not there is ignored, as the device would
-// refuse it without changing anything, and noted. The session commands of
+// of a node or value that is not there is ignored and noted: the device
+// refuses that one line ("Nothing to delete (the specified node does not
+// exist)", DOMAIN.md) and a script goes on, so the result is the same. The session commands of
 // a script (configure, commit, save, exit, ...) are ignored and noted.
 func vyParseSet(file string, src string) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1}
