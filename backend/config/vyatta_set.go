@@ -29,27 +29,30 @@ type vySet struct {
 	scPos   []vyPos
 }
 
-// vyPos is a position in the schema with its hash (for vyKinds.step) and
-// what the schema says of it.
+// vyPos is a position in the schema with what the schema says of it, and
+// its hash (for vyKinds.step) once a child has been stepped to from it.
 type vyPos struct {
-	c schema.Cursor
-	h uint64
-	k vyKind
+	c      schema.Cursor
+	k      vyKind
+	h      uint64
+	hashed bool
 }
 
 // posAt returns the schema's position at n, the i-th node of the current
-// line's chain, whose parent is at parent.
-func (p *vySet) posAt(b *vyBuilder, i int, n *Node, parent vyPos) vyPos {
+// line's chain, whose parent is at *parent.
+func (p *vySet) posAt(b *vyBuilder, i int, n *Node, parent *vyPos) *vyPos {
 	if i < len(p.scNodes) && p.scNodes[i] == n {
-		return p.scPos[i]
+		return &p.scPos[i]
 	}
-	p.scNodes, p.scPos = p.scNodes[:i], p.scPos[:i]
+	if !parent.hashed {
+		parent.h, parent.hashed = b.kinds.hash(parent.c), true
+	}
 	var x vyPos
 	x.c, x.k = b.kinds.step(parent.c, parent.h, n.Name)
-	x.h = b.kinds.hash(x.c)
+	p.scNodes, p.scPos = p.scNodes[:i], p.scPos[:i]
 	p.scNodes = append(p.scNodes, n)
 	p.scPos = append(p.scPos, x)
-	return x
+	return &p.scPos[i]
 }
 
 // vySetWord is one word of a line: buf[start:end].
@@ -81,7 +84,6 @@ func vyParseSet(file string, src string) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1}
 	b := newVyBuilder(src)
 	p.root.c = schema.Root()
-	p.root.h = b.kinds.hash(p.root.c)
 	p.root.k = vyKind{kind: schema.Node}
 	var (
 		words   []vySetWord
@@ -237,7 +239,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	chain := path[:len(path)-1]
 	names = names[:0]
 	cur := b.root
-	sc := p.root
+	sc := &p.root
 	for i, w := range chain {
 		if w.end == w.start {
 			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
