@@ -219,15 +219,6 @@ func isObjectPath(path config.Path) bool {
 	return false
 }
 
-// buildVRP is buildVRPIn without the target and the map: a removal then
-// cannot tell whether the target's node holds parts the map does not
-// share, and undoes the node whole.
-//
-// Deprecated: Build should call buildVRPIn (requested of the lead).
-func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
-	buildVRPIn(p, src, nil, nil, changes, o)
-}
-
 // buildVRPIn turns changes (from the scoped src to the scoped target) into
 // VRP commands. target and m, when given, keep removals inside the map: a
 // node of the target that holds something the map does not share is not
