@@ -59,14 +59,13 @@ func vrpOutside(m *syncmap.Map, t *config.Tree) *config.Tree {
 	return &config.Tree{Family: t.Family, Root: &config.Node{Children: keep(t.Root)}}
 }
 
-// vrpBuild is Build with the whole target and the map handed to the VRP
-// plan (buildVRPIn), so that removals stay inside the map. Build does the
-// same once plan.go calls buildVRPIn (requested of the lead; see
-// TestVRPBuildKeepsRemovalsInMap).
+// vrpBuild is Build for tests that cannot fail on its error (both trees
+// are Huawei).
 func vrpBuild(l, r *config.Tree, m *syncmap.Map, o Options) *Plan {
-	p := &Plan{Family: l.Family, Mode: o.Mode, Source: l.Source, Target: r.Source, Map: m.Name}
-	src := m.Scoped(l)
-	buildVRPIn(p, src, r, m, diff.Trees(src, m.Scoped(r), o.Diff), o)
+	p, err := Build(l, r, m, o)
+	if err != nil {
+		panic(err)
+	}
 	return p
 }
 
