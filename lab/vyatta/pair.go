@@ -76,7 +76,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 	}
 	// config-sync logs in to vra-b with the credentials of vra-a's
 	// configuration, as the real device does: give it the lab's.
-	if err := setPath(seedA.Root, []string{"system", "config-sync", "remote-router", SeedAddrB, "password", p.Password}); err != nil {
+	if err := setPath(seedA.Root, []string{"system", "config-sync", "remote-router", SeedAddrB, "password", p.Password}, FlavorVRA); err != nil {
 		return nil, err
 	}
 
