@@ -520,6 +520,13 @@ func partialApply(running, next *config.Node, reject [][]string) (*config.Node, 
 	if len(failures) == 0 {
 		return next, nil
 	}
+	sort.SliceStable(failures, func(i, j int) bool {
+		a, b := failures[i].Path, failures[j].Path
+		if priority(a[0]) != priority(b[0]) {
+			return priority(a[0]) < priority(b[0])
+		}
+		return strings.Join(a, " ") < strings.Join(b, " ")
+	})
 	cerr := &CommitError{Failures: failures, Partial: true}
 	for _, t := range tops {
 		if !failed[t] {
