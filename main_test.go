@@ -524,6 +524,8 @@ func TestDiffWarnsOfPathsThatMatchNothing(t *testing.T) {
 	for _, args := range [][]string{
 		{"--include", "firewall name OUTSIDE-IN", "--exclude", "interfaces ethernet eth0 vrrp", va, vb},
 		{"--include", "security-policy rule name allow_web", "--exclude", "interface GigabitEthernet1/0/1", "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"},
+		// `undo shutdown` has the words of `shutdown`, as syncmap reads it.
+		{"--exclude", "interface GigabitEthernet1/0/1 shutdown", "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"},
 	} {
 		if _, _, errOut := hasync(t, append([]string{"diff"}, args...)...); errOut != "" {
 			t.Errorf("%v: stderr %q", args, errOut)

@@ -852,6 +852,17 @@ type locTail struct {
 // named name: whether its words and the name's agree as far as both go.
 // The name is split on the way, without allocating.
 func touches(tails []locTail, name string) bool {
+	if plainWord(name) {
+		// One word (nearly every Vyatta name): compare it with each
+		// tail's first.
+		for _, t := range tails {
+			if len(t.words) == 0 || t.words[0] == name || t.wild && t.words[0] == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	name = dropUndo(name)
 	for _, t := range tails {
 		rest, same := name, true
 		for _, tw := range t.words {
@@ -872,12 +883,29 @@ func touches(tails []locTail, name string) bool {
 	return false
 }
 
+// dropUndo drops the first word of a VRP `undo X` name, as syncmap does:
+// the line is X switched off and shares X's scope. A name of the one word
+// `undo` stays.
+func dropUndo(name string) string {
+	w, rest := nextField(name)
+	if w != "undo" {
+		return name
+	}
+	if next, _ := nextField(rest); next == "" {
+		return name
+	}
+	return rest
+}
+
 // nextField returns the first word of s, as strings.Fields splits it, and
 // what follows; "" when s has no more words.
 func nextField(s string) (string, string) {
 	i := 0
 	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		if !unicode.IsSpace(r) {
 			break
 		}
@@ -885,7 +913,10 @@ func nextField(s string) (string, string) {
 	}
 	j := i
 	for j < len(s) {
-		r, n := utf8.DecodeRuneInString(s[j:])
+		r, n := rune(s[j]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[j:])
+		}
 		if unicode.IsSpace(r) {
 			break
 		}
@@ -972,7 +1003,7 @@ func (s *mapShape) words(dst []string, p config.Path) []string {
 		if plainWord(name) {
 			dst = append(dst, name)
 		} else {
-			dst = append(dst, strings.Fields(name)...)
+			dst = append(dst, strings.Fields(dropUndo(name))...)
 		}
 	}
 	return dst
