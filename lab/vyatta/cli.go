@@ -115,6 +115,10 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 			out(err.Error())
 			return
 		}
+		if !c.d.o.Flavor.vyos() {
+			emitText(func(l string) { out(indentTabs(l)) }, text)
+			return
+		}
 		emitText(out, text)
 	case "compare":
 		text := s.Compare()
