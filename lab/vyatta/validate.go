@@ -62,7 +62,8 @@ func secretName(name string) bool {
 
 // setStep is what one word of a set path is, as the schema reads it.
 type setStep struct {
-	info  schema.Info
+	kind  schema.Kind
+	multi bool // a leaf that keeps several values
 	value bool // the word is the leaf's value
 }
 
@@ -91,7 +92,7 @@ func readSet(words []string, f Flavor, unchecked bool) ([]setStep, error) {
 					return nil, valueSetError(err, f)
 				}
 			}
-			steps = append(steps, setStep{info: at, value: true})
+			steps = append(steps, setStep{kind: at.Kind, multi: at.Multi, value: true})
 			return steps, nil
 		}
 		if !validWord(w, false) {
@@ -107,7 +108,7 @@ func readSet(words []string, f Flavor, unchecked bool) ([]setStep, error) {
 		if at.Kind == schema.Unknown {
 			return nil, invalid()
 		}
-		steps = append(steps, setStep{info: at})
+		steps = append(steps, setStep{kind: at.Kind, multi: at.Multi})
 	}
 	switch {
 	case at.Kind == schema.Tag:
@@ -135,8 +136,7 @@ func setWords(root *config.Node, words []string, f Flavor, unchecked bool) error
 	for i, st := range steps {
 		w := words[i]
 		if st.value {
-			leaf := steps[i-1].info
-			if !leaf.Multi {
+			if !steps[i-1].multi {
 				cur.Values = []string{w}
 				return nil
 			}
@@ -147,8 +147,8 @@ func setWords(root *config.Node, words []string, f Flavor, unchecked bool) error
 		}
 		next := findChild(cur, w)
 		if next == nil {
-			next = &config.Node{Name: w, Tag: st.info.Kind == schema.Tag, Leaf: st.info.Kind == schema.Leaf,
-				Secret: st.info.Kind == schema.Leaf && secretName(w)}
+			next = &config.Node{Name: w, Tag: st.kind == schema.Tag, Leaf: st.kind == schema.Leaf,
+				Secret: st.kind == schema.Leaf && secretName(w)}
 			insertChild(cur, next)
 		}
 		cur = next
