@@ -151,3 +151,27 @@ func TestSetReadsWithSchema(t *testing.T) {
 		t.Errorf("a refused secret is masked in the error: %v", err)
 	}
 }
+
+// TestValidateSchemaLeaves: a commit checks the changed leaves against the
+// schema too, for configurations that did not come through `set` (a file
+// loaded at boot): the seed reader does not check values.
+func TestValidateSchemaLeaves(t *testing.T) {
+	tree, err := treeFromCommands([][]string{
+		strings.Fields("interfaces dataplane dp0s1 mtu abc"),
+		strings.Fields("system host-name vra-a"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree.Root.Lookup(config.Path{"system", "host-name"}).Values = []string{"ha", "hb"}
+	cerr := validate(&config.Node{}, tree.Root, nil)
+	if cerr == nil {
+		t.Fatal("no failure")
+	}
+	cerr.Flavor = FlavorVyOS
+	want := "[ interfaces dataplane dp0s1 mtu abc ]\nError: abc is not valid: MTU must be between 68 and 16000\n\n[[interfaces dataplane dp0s1]] failed\n\n" +
+		"[ system host-name ]\nError: host-name takes one value, not 2\n\n[[system host-name]] failed\nCommit failed"
+	if cerr.Error() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", cerr, want)
+	}
+}

@@ -232,17 +232,22 @@ func (v *validator) fail(p []string, subtree []string, format string, args ...an
 // schemaLeaf checks a leaf (or an empty node) at p with its values against
 // the schema, as set does.
 func (v *validator) schemaLeaf(p []string, vals []string) {
-	words := p
 	if len(vals) == 0 {
-		if _, err := readSet(words, FlavorVyOS, false); err != nil {
+		if _, err := readSet(p, FlavorVyOS, false); err != nil {
 			v.failSchema(p, err)
 		}
 		return
 	}
 	for _, val := range vals {
-		words = append(p[:len(p):len(p)], val)
-		if _, err := readSet(words, FlavorVyOS, false); err != nil {
+		words := append(p[:len(p):len(p)], val)
+		steps, err := readSet(words, FlavorVyOS, false)
+		if err != nil {
 			v.failSchema(words, err)
+			continue
+		}
+		if len(vals) > 1 && !steps[len(steps)-2].multi {
+			v.fail(p, subtreeOf(p), "%s takes one value, not %d", p[len(p)-1], len(vals))
+			return
 		}
 	}
 }
@@ -253,7 +258,7 @@ func (v *validator) failSchema(p []string, err error) {
 		v.fail(append(append([]string(nil), ve.Path...), ve.Value), subtreeOf(p), "%s %s", ve.Value, ve.Reason)
 		return
 	}
-	v.fail(p, subtreeOf(p), "Configuration path: [%s] is not valid", strings.Join(p, " "))
+	v.fail(p, subtreeOf(p), "%s", err.Error())
 }
 
 // crossChecks are the checks of a real commit that look beyond one node.
