@@ -273,10 +273,7 @@ func hasNodeUnder(parent *config.Node, loc []string) bool {
 		return false
 	}
 	for _, c := range parent.Children {
-		w := strings.Fields(c.Name)
-		if len(w) > 1 && w[0] == "undo" {
-			w = w[1:] // `undo X` has X's scope (syncmap)
-		}
+		w := syncmap.NameWords(nil, c.Name)
 		n := min(len(w), len(loc))
 		if !slices.Equal(w[:n], loc[:n]) {
 			continue

@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
@@ -862,16 +861,15 @@ func touches(tails []locTail, name string) bool {
 		}
 		return false
 	}
-	name = dropUndo(name)
+	var buf [8]string
+	words := syncmap.NameWords(buf[:0], name)
 	for _, t := range tails {
-		rest, same := name, true
-		for _, tw := range t.words {
-			var word string
-			word, rest = nextField(rest)
-			if word == "" {
+		same := true
+		for i, tw := range t.words {
+			if i >= len(words) {
 				break // the name has fewer words: agreed so far
 			}
-			if word != tw && !(t.wild && tw == "*") {
+			if words[i] != tw && !(t.wild && tw == "*") {
 				same = false
 				break
 			}
@@ -881,48 +879,6 @@ func touches(tails []locTail, name string) bool {
 		}
 	}
 	return false
-}
-
-// dropUndo drops the first word of a VRP `undo X` name, as syncmap does:
-// the line is X switched off and shares X's scope. A name of the one word
-// `undo` stays.
-func dropUndo(name string) string {
-	w, rest := nextField(name)
-	if w != "undo" {
-		return name
-	}
-	if next, _ := nextField(rest); next == "" {
-		return name
-	}
-	return rest
-}
-
-// nextField returns the first word of s, as strings.Fields splits it, and
-// what follows; "" when s has no more words.
-func nextField(s string) (string, string) {
-	i := 0
-	for i < len(s) {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i += n
-	}
-	j := i
-	for j < len(s) {
-		r, n := rune(s[j]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[j:])
-		}
-		if unicode.IsSpace(r) {
-			break
-		}
-		j += n
-	}
-	return s[i:j], s[j:]
 }
 
 // plainWord reports whether a node name is one plain word (a name of
@@ -1003,7 +959,7 @@ func (s *mapShape) words(dst []string, p config.Path) []string {
 		if plainWord(name) {
 			dst = append(dst, name)
 		} else {
-			dst = append(dst, strings.Fields(dropUndo(name))...)
+			dst = syncmap.NameWords(dst, name)
 		}
 	}
 	return dst
