@@ -63,7 +63,7 @@ func importViolations(pkg string, deps []string) []string {
 		case under(d, "lab") && pkg != module && !under(pkg, "lab"):
 			bad = append(bad, rel+" depends on "+d+": only main and tests import lab")
 		case under(pkg, "lab") && under(d, "backend") && !under(d, "backend/config") && !under(d, "backend/syncmap"):
-			bad = append(bad, rel+" depends on "+d+": lab reuses backend/config (and syncmap for config-sync) only; it meets the product over SSH and HTTPS")
+			bad = append(bad, rel+" depends on "+d+": lab reuses backend/config (its schema table included) and syncmap for config-sync only, never plan or diff; it meets the product over SSH and HTTPS")
 		}
 	}
 	return bad
@@ -84,6 +84,8 @@ func TestImportRulesCatch(t *testing.T) {
 		{module + "/tui", module + "/lab/vyatta", true},
 		{module, module + "/lab/vyatta", false},
 		{module + "/lab/vyatta", module + "/backend/config", false},
+		{module + "/lab/vyatta", module + "/backend/config/schema", false},
+		{module + "/lab/vyatta", module + "/backend/plan", true},
 		{module + "/lab/vyatta", module + "/backend/pair", true},
 		{module + "/tui", "github.com/charmbracelet/bubbletea", false},
 	}

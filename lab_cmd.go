@@ -41,6 +41,10 @@ type labFlags struct {
 	faultDelay     time.Duration
 	sessions       int
 	cutHRP         bool
+
+	// Vyatta only.
+	vyFlavor        string
+	vyPartialCommit bool
 }
 
 func newLabCmd() *cobra.Command {
@@ -82,6 +86,8 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.IntVar(&f.dropAfterLines, "drop-after-lines", 0, "fault: drop the connection after N output lines of a command")
 	fl.BoolVar(&f.dropInCommit, "drop-in-commit", false, "fault: drop the connection in the middle of a commit's output")
 	fl.DurationVar(&f.faultDelay, "fault-delay", 0, "fault: delay every response and output line")
+	fl.StringVar(&f.vyFlavor, "flavor", "vra", "vyatta: which device both members play: vra (VRA / Vyatta 5600) or vyos")
+	fl.BoolVar(&f.vyPartialCommit, "partial-commit", false, "vyatta: commit per priority subtree, so a failing subtree leaves the others applied (default: all or nothing)")
 	cmd.AddCommand(newLabCLICmd())
 	return cmd
 }
@@ -170,6 +176,9 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	if !lf.rest && (len(f.reject) > 0 || len(f.restPort) > 0) {
 		return errors.New("lab: --reject and --rest-ports are for --family vyatta")
 	}
+	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit) {
+		return errors.New("lab: --flavor and --partial-commit are for --family vyatta")
+	}
 	sshAddrs, err := labAddrs("--ssh-ports", f.sshPorts)
 	if err != nil {
 		return err
@@ -217,6 +226,11 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 // startLabVyatta runs vra-a and vra-b with REST and config-sync.
 func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restAddrs [2]string) (*labPair, error) {
 	o := vyatta.PairOptions{Dir: dir, Lines: f.lines, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs, RESTAddrs: restAddrs}
+	flavor, err := vyatta.ParseFlavor(f.vyFlavor)
+	if err != nil {
+		return nil, fmt.Errorf("lab: --flavor: %w", err)
+	}
+	o.Flavor, o.PartialCommit = flavor, f.vyPartialCommit
 	for _, r := range f.reject {
 		if p := strings.Fields(r); len(p) > 0 {
 			o.Reject = append(o.Reject, p)

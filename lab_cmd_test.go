@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,4 +156,40 @@ func TestLabCommandHuawei(t *testing.T) {
 		t.Errorf("lab cli save did not write the state: %v", err)
 	}
 	stop()
+}
+
+// TestLabCommandVyattaFlavor starts `hasync lab --flavor vyos
+// --partial-commit` and reads `show version` over SSH with OpenSSH.
+func TestLabCommandVyattaFlavor(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--flavor", "vyos", "--partial-commit")
+	m := regexp.MustCompile(`vra-a: ssh -p (\d+) `).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no port of vra-a in:\n%s", out.String())
+	}
+	port, _ := strconv.Atoi(m[1])
+	got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show", "version")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "Description:      VyOS ") {
+		t.Errorf("show version of a --flavor vyos lab: %v\n%s", err, got)
+	}
+	stop()
+}
+
+func TestLabCommandVyattaBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--flavor", "banana", "--dir", t.TempDir()},
+		{"--family", "huawei", "--flavor", "vyos", "--dir", t.TempDir()},
+		{"--family", "huawei", "--partial-commit", "--dir", t.TempDir()},
+	} {
+		cmd := newLabCmd()
+		cmd.SetArgs(args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.Execute(); err == nil {
+			t.Errorf("%q: want an error", args)
+		}
+	}
 }

@@ -115,6 +115,10 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 			out(err.Error())
 			return
 		}
+		if !c.d.o.Flavor.vyos() {
+			emitText(func(l string) { out(indentTabs(l)) }, text)
+			return
+		}
 		emitText(out, text)
 	case "compare":
 		text := s.Compare()
@@ -351,21 +355,29 @@ func (d *Device) registerBuiltinOps() {
 			return &UnknownCommandError{Words: append([]string{"show", "configuration"}, args...)}
 		}
 		var buf bytes.Buffer
-		if err := config.Write(&buf, d.snapshot(), f, config.PrintOptions{}); err != nil {
+		run := d.snapshot()
+		if f == config.Curly && len(run.Meta) == 0 {
+			// The footer the flavor's config.boot ends with.
+			withMeta := *run
+			withMeta.Meta = d.o.Flavor.footer()
+			run = &withMeta
+		}
+		if err := config.Write(&buf, run, f, config.PrintOptions{}); err != nil {
 			return err
+		}
+		if f == config.Curly && !d.o.Flavor.vyos() {
+			// The 5600 indents with tabs.
+			return streamLines(ctx, buf.Bytes(), func(l string) { out(indentTabs(l)) })
 		}
 		return streamLines(ctx, buf.Bytes(), out)
 	}
 	d.ops["show version"] = func(ctx context.Context, args []string, out func(string)) error {
-		v := d.o.Version
-		if v == "" {
-			v = "VRA 1801zf"
-		}
+		v, desc, copyright := d.o.Flavor.version(d.o.Version)
 		up := time.Since(d.booted).Truncate(time.Second)
 		for _, l := range []string{
 			"Version:          " + v,
-			"Description:      Vyatta Router Appliance " + v + " (emulated by hasync lab)",
-			"Copyright:        2017-2018 AT&T Intellectual Property.",
+			"Description:      " + desc,
+			"Copyright:        " + copyright,
 			"Hostname:         " + d.o.Name,
 			"System type:      hasync lab",
 			"Uptime:           " + up.String(),

@@ -92,5 +92,18 @@ func FuzzCLILine(f *testing.F) {
 		}
 		c.Execute(ctx, "compare", func(string) {})
 		c.Execute(ctx, "show", func(string) {})
+
+		// A partial commit never leaves running invalid.
+		pd, err := New(Options{Name: "vra-p", PartialCommit: true}, tree)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc := pd.NewCLI("vyatta")
+		pc.Execute(ctx, "configure", func(string) {})
+		pc.Execute(ctx, line, func(string) {})
+		pc.Execute(ctx, "commit", func(string) {})
+		if cerr := validate(&config.Node{}, pd.Running().Root, nil); cerr != nil {
+			t.Fatalf("a partial commit left running invalid: %v", cerr)
+		}
 	})
 }

@@ -43,7 +43,7 @@ func syncTree(t *testing.T, lines ...string) *config.Tree {
 		if len(words) == 0 || words[0] != "set" {
 			t.Fatalf("not a set line: %q", l)
 		}
-		if err := setPath(tr.Root, words[1:]); err != nil {
+		if err := setPath(tr.Root, words[1:], FlavorVRA); err != nil {
 			t.Fatalf("%q: %v", l, err)
 		}
 	}
@@ -71,7 +71,7 @@ var syncPairLocal = []string{
 	"set firewall name WAN_IN rule 10 action accept",
 	"set firewall name WAN_IN rule 10 description 'web to \"servers\"'",
 	"set firewall name WAN_IN rule 10 destination group address-group SERVERS",
-	"set firewall name WAN_IN rule 10 state established",
+	"set firewall name WAN_IN rule 10 state established enable",
 	"set firewall name LOCAL rule 1 action accept",
 	"set service https listen-address 10.0.0.1",
 }
@@ -124,7 +124,7 @@ func TestSyncPlanConverges(t *testing.T) {
 		if c.Delete {
 			err = deletePath(remote.Root, c.Path)
 		} else {
-			err = setPath(remote.Root, c.Path)
+			err = setPath(remote.Root, c.Path, FlavorVRA)
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", c, err)

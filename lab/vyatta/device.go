@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
@@ -55,23 +54,20 @@ type Failure struct {
 }
 
 // CommitError is a commit refused by validation, or by a conflict with a
-// commit from another session. Nothing was applied. Error() is the text the
-// device prints, in the VyOS/legacy format of DOMAIN.md.
+// commit from another session. Nothing was applied, unless Partial: then the
+// priority subtrees in Applied were committed and the ones that failed were
+// not (--partial-commit). Error() is the text the device prints, in the
+// block of its flavor (DOMAIN.md, "Commit and compare output").
 type CommitError struct {
 	Failures []Failure
+	Flavor   Flavor
+	// Partial: some subtrees were applied (Applied: the top-level words of
+	// the subtrees committed, in commit order).
+	Partial bool
+	Applied []string
 }
 
-func (e *CommitError) Error() string {
-	var b strings.Builder
-	for i, f := range e.Failures {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "[ %s ]\nError: %s\n\n[[%s]] failed\n", strings.Join(f.Path, " "), f.Msg, strings.Join(f.Subtree, " "))
-	}
-	b.WriteString("Commit failed")
-	return b.String()
-}
+func (e *CommitError) Error() string { return e.Flavor.commitError(e) }
 
 // Lines returns Error() split in lines, for streaming.
 func (e *CommitError) Lines() []string { return strings.Split(e.Error(), "\n") }
@@ -97,8 +93,15 @@ type Options struct {
 	// ConfirmUnit is the length of one commit-confirm "minute"; zero means a
 	// real minute. Tests shorten it.
 	ConfirmUnit time.Duration
-	// Version is what `show version` names; empty gives a VRA release.
+	// Version is what `show version` names; empty gives the flavor's
+	// release.
 	Version string
+	// Flavor is which device the lab plays (VRA when empty).
+	Flavor Flavor
+	// PartialCommit makes a commit apply per priority subtree: a subtree
+	// that fails validation is not applied, the others are (as VyOS and
+	// the 5600 do). Without it a commit is all or nothing.
+	PartialCommit bool
 }
 
 // CommitHook is called after each successful commit with the new running
@@ -134,6 +137,9 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 	}
 	if o.ConfirmUnit == 0 {
 		o.ConfirmUnit = time.Minute
+	}
+	if o.Flavor == "" {
+		o.Flavor = FlavorVRA
 	}
 	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(256, 200), booted: time.Now()}
 	t, err := lab.Boot(o.Name, d.bootPath(), config.Vyatta, initial, config.ParseVyatta)
@@ -291,7 +297,7 @@ func (s *Session) Has(words []string) bool {
 func (s *Session) Set(words []string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return setPath(s.cand.Root, words)
+	return setPath(s.cand.Root, words, s.d.o.Flavor)
 }
 
 // Delete deletes a node, or one value of a multi-value leaf.
@@ -391,6 +397,10 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 	next, err := rebase(s.base.Root, s.cand.Root, d.running.Root)
 	if err != nil {
 		d.mu.Unlock()
+		var ce *CommitError
+		if errors.As(err, &ce) {
+			ce.Flavor = d.o.Flavor
+		}
 		return err
 	}
 	if config.Equal(next, d.running.Root) {
@@ -400,9 +410,22 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 		out(ErrNoChanges.Error())
 		return nil
 	}
-	if cerr := validate(d.running.Root, next, d.o.Reject); cerr != nil {
-		d.mu.Unlock()
-		return cerr
+	var partial *CommitError
+	if d.o.PartialCommit {
+		next, partial = partialApply(d.running.Root, next, d.o.Reject)
+		if partial != nil && len(partial.Applied) == 0 {
+			d.mu.Unlock()
+			partial.Partial, partial.Flavor = false, d.o.Flavor
+			return partial
+		}
+	}
+	ch := changesOf(d.running.Root, next)
+	if !d.o.PartialCommit { // partialApply has validated
+		if cerr := validateChanges(next, ch, d.o.Reject); cerr != nil {
+			d.mu.Unlock()
+			cerr.Flavor = d.o.Flavor
+			return cerr
+		}
 	}
 	previous := d.running
 	d.running = &config.Tree{Family: config.Vyatta, Root: next, Meta: previous.Meta, Source: previous.Source}
@@ -413,8 +436,14 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 	hook := d.hook
 	d.mu.Unlock()
 
-	s.reset(run)
-	for _, sub := range changedSubsystems(previous.Root, run.Root) {
+	if partial != nil {
+		// The failed changes stay in the candidate, on top of what was
+		// applied.
+		s.base = run
+	} else {
+		s.reset(run)
+	}
+	for _, sub := range changedSubsystems(ch.keys) {
 		out(fmt.Sprintf("[ %s ]", strings.Join(sub, " ")))
 	}
 	d.Log(fmt.Sprintf("commit: configuration committed by %s", s.user))
@@ -424,7 +453,107 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 	if hook != nil {
 		hook(ctx, lab.CloneTree(run), out)
 	}
+	if partial != nil {
+		partial.Flavor = d.o.Flavor
+		d.Log(fmt.Sprintf("commit: partial commit by %s, failed: %s", s.user, strings.Join(partial.failedTops(), ", ")))
+		return partial
+	}
 	return nil
+}
+
+// partialApply applies next onto running per priority subtree, as a
+// device with --partial-commit does: a subtree is a top-level node
+// (`interfaces`, `security`, ...) taken in the order of priority. Every
+// subtree is checked against the whole candidate, as a real commit checks;
+// a subtree with a failure keeps its running version, the others take the
+// candidate's, and the result is checked again until nothing more fails
+// (a subtree that refers to one that failed fails too). It returns the
+// configuration to make running and, when something failed, a partial
+// CommitError listing what was applied (nothing: the commit failed whole).
+func partialApply(running, next *config.Node, reject [][]string) (*config.Node, *CommitError) {
+	var tops []string
+	for _, name := range unionNames(running, next) {
+		a, b := findChild(running, name), findChild(next, name)
+		if a == nil || b == nil || !config.Equal(a, b) {
+			tops = append(tops, name)
+		}
+	}
+	sort.SliceStable(tops, func(i, j int) bool { return priority(tops[i]) < priority(tops[j]) })
+	failed := map[string]bool{}
+	var failures []Failure
+	check := next
+	for {
+		cerr := validate(running, check, reject)
+		if cerr == nil {
+			break
+		}
+		grew := false
+		for _, f := range cerr.Failures {
+			if indexOf(tops, f.Path[0]) < 0 {
+				// A change broke a subtree it did not touch (a ruleset
+				// still in use was deleted): the commit fails whole.
+				return running, &CommitError{Failures: cerr.Failures}
+			}
+			if !failed[f.Path[0]] {
+				failed[f.Path[0]] = true
+				grew = true
+			}
+			if !hasFailure(failures, f) {
+				failures = append(failures, f)
+			}
+		}
+		if !grew {
+			break // failures left in subtrees already running: keep them out
+		}
+		// The candidate with the failed subtrees as they run now.
+		check = &config.Node{}
+		for _, name := range unionNames(running, next) {
+			src := next
+			if failed[name] {
+				src = running
+			}
+			if c := findChild(src, name); c != nil {
+				check.Children = append(check.Children, c)
+			}
+		}
+	}
+	if len(failures) == 0 {
+		return next, nil
+	}
+	sort.SliceStable(failures, func(i, j int) bool {
+		a, b := failures[i].Path, failures[j].Path
+		if priority(a[0]) != priority(b[0]) {
+			return priority(a[0]) < priority(b[0])
+		}
+		return strings.Join(a, " ") < strings.Join(b, " ")
+	})
+	cerr := &CommitError{Failures: failures, Partial: true}
+	for _, t := range tops {
+		if !failed[t] {
+			cerr.Applied = append(cerr.Applied, t)
+		}
+	}
+	return check.Clone(), cerr
+}
+
+func hasFailure(list []Failure, f Failure) bool {
+	for _, g := range list {
+		if g.Msg == f.Msg && strings.Join(g.Path, "\x00") == strings.Join(f.Path, "\x00") {
+			return true
+		}
+	}
+	return false
+}
+
+// failedTops lists the top-level subtrees that failed.
+func (e *CommitError) failedTops() []string {
+	var out []string
+	for _, f := range e.Failures {
+		if len(f.Path) > 0 && indexOf(out, f.Path[0]) < 0 {
+			out = append(out, f.Path[0])
+		}
+	}
+	return out
 }
 
 func (d *Device) armConfirmLocked(previous *config.Tree, minutes int) {
@@ -458,7 +587,7 @@ func (d *Device) revert(pc *pendingConfirm) {
 // changedSubsystems lists the priority subtrees (two words deep: "interfaces
 // ethernet", "firewall name") that differ, in the order a commit applies
 // them.
-func changedSubsystems(a, b *config.Node) [][]string {
+func changedSubsystems(keys []string) [][]string {
 	seen := map[string]bool{}
 	var subs [][]string
 	add := func(p []string) {
@@ -471,7 +600,7 @@ func changedSubsystems(a, b *config.Node) [][]string {
 			subs = append(subs, p)
 		}
 	}
-	for _, k := range diffKeys(flatten(a), flatten(b)) {
+	for _, k := range keys {
 		add(splitKey(k))
 	}
 	sort.SliceStable(subs, func(i, j int) bool { return priority(subs[i][0]) < priority(subs[j][0]) })
@@ -519,106 +648,6 @@ func removeChild(n *config.Node, name string) {
 			n.Children = append(n.Children[:i], n.Children[i+1:]...)
 			return
 		}
-	}
-}
-
-// setPath sets words in the tree under root, deciding from the schema
-// tables (validate.go) and the existing tree which word is a value.
-func setPath(root *config.Node, words []string) error {
-	if len(words) == 0 || !topLevel[words[0]] {
-		return &PathError{Path: words, Msg: "is not valid"}
-	}
-	cur := root
-	parentTag := false
-	for i, w := range words {
-		if cur != root && takesValue(cur, parentTag, words[:i]) {
-			if i != len(words)-1 {
-				return &PathError{Path: words, Msg: "is not valid"}
-			}
-			if !validWord(w, true) {
-				return &PathError{Path: words, Msg: "is not valid"}
-			}
-			setValue(cur, words[:i], w)
-			return nil
-		}
-		if !validWord(w, false) {
-			return &PathError{Path: words, Msg: "is not valid"}
-		}
-		next := findChild(cur, w)
-		if next == nil {
-			next = &config.Node{Name: w, Tag: !cur.Tag && isTag(cur.Name, w), Secret: secretNames[w]}
-			insertChild(cur, next)
-		}
-		parentTag = cur.Tag
-		cur = next
-	}
-	if takesValue(cur, parentTag, words) && len(cur.Values) == 0 {
-		// Undo the node we may just have made: a value leaf needs a value.
-		deleteEmpty(root, words)
-		return &PathError{Path: words, Msg: "requires a value"}
-	}
-	if len(cur.Children) == 0 && !cur.Tag && !parentTag && valuelessLeaf[cur.Name] {
-		cur.Leaf = true
-	}
-	return nil
-}
-
-// validWord refuses what no Vyatta node name or value holds: control
-// characters (a value may hold a tab or a newline), and in names blanks,
-// quotes and braces, which the configuration text could not carry.
-func validWord(w string, value bool) bool {
-	if !value && w == "" {
-		return false
-	}
-	for _, r := range w {
-		switch {
-		case value && (r == '\t' || r == '\n'):
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
-			return false
-		case !value && strings.ContainsRune(" \t{}\"';", r):
-			return false
-		}
-	}
-	return true
-}
-
-// takesValue tells whether node n (at path p, whose parent is a tag node
-// when parentTag) is a leaf whose next word is a value.
-func takesValue(n *config.Node, parentTag bool, p []string) bool {
-	if len(n.Values) > 0 {
-		return true
-	}
-	if parentTag || n.Tag || len(n.Children) > 0 {
-		return false
-	}
-	return valueLeaf[n.Name]
-}
-
-func setValue(n *config.Node, p []string, v string) {
-	n.Leaf = true
-	if !isMulti(p) {
-		n.Values = []string{v}
-		return
-	}
-	for _, have := range n.Values {
-		if have == v {
-			return
-		}
-	}
-	n.Values = append(n.Values, v)
-}
-
-// deleteEmpty removes the node at p when it has neither values nor
-// children, and then its ancestors that became empty.
-func deleteEmpty(root *config.Node, p []string) {
-	for len(p) > 0 {
-		n := root.Lookup(config.Path(p))
-		parent := root.Lookup(config.Path(p[:len(p)-1]))
-		if n == nil || parent == nil || len(n.Children) > 0 || len(n.Values) > 0 {
-			return
-		}
-		removeChild(parent, n.Name)
-		p = p[:len(p)-1]
 	}
 }
 

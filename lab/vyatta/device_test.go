@@ -105,6 +105,9 @@ func TestSetErrors(t *testing.T) {
 		{"set foo bar", "Configuration path: [foo bar] is not valid"},
 		{"set system host-name a b", "Configuration path: [system host-name a b] is not valid"},
 		{"set system domain-name", "Configuration path: [system domain-name] requires a value"},
+		{"set interfaces dataplane", "Configuration path: [interfaces dataplane] requires a value"},
+		{"set interfaces dataplane dp0s1 disable yes", "Configuration path: [interfaces dataplane dp0s1 disable yes] is not valid"},
+		{"set interfaces dataplane dp0s1 mtu 1500 extra", "Configuration path: [interfaces dataplane dp0s1 mtu 1500 extra] is not valid"},
 	} {
 		w, _ := SplitWords(tc.line)
 		err := s.Set(w[1:])
@@ -181,18 +184,14 @@ func TestCommitValidation(t *testing.T) {
 		want      string
 		reject    [][]string
 	}{
-		{"address", "set interfaces dataplane dp0s2 address 192.168.1/30",
-			"[ interfaces dataplane dp0s2 address 192.168.1/30 ]\nError: 192.168.1/30 is not a valid IP host\n\n[[interfaces dataplane dp0s2]] failed\nCommit failed", nil},
 		{"no action", "set security firewall name IN rule 30 protocol tcp",
-			"[ security firewall name IN rule 30 ]\nError: Rule action must be defined\n\n[[security firewall name IN rule 30]] failed\nCommit failed", nil},
+			"[security firewall name IN rule 30]\n\nRule action must be defined\n\n[[security firewall name IN rule 30]] failed.\n\nCommit failed!", nil},
 		{"undefined group", "set security firewall name IN rule 10 source address NOPE",
-			"[ security firewall name IN rule 10 source address NOPE ]\nError: address-group \"NOPE\" is not defined\n\n[[security firewall name IN rule 10]] failed\nCommit failed", nil},
+			"[security firewall name IN rule 10 source address NOPE]\n\naddress-group \"NOPE\" is not defined\n\n[[security firewall name IN rule 10]] failed.\n\nCommit failed!", nil},
 		{"undefined ruleset", "set interfaces dataplane dp0s1 firewall in MISSING",
-			"[ interfaces dataplane dp0s1 firewall in MISSING ]\nError: firewall ruleset \"MISSING\" is not defined\n\n[[interfaces dataplane dp0s1]] failed\nCommit failed", nil},
-		{"host-name", "set system host-name bad_name",
-			"[ system host-name bad_name ]\nError: \"bad_name\" is not a valid host-name: letters, digits and hyphens, 1-63 characters, not starting or ending with a hyphen\n\n[[system host-name]] failed\nCommit failed", nil},
+			"[interfaces dataplane dp0s1 firewall in MISSING]\n\nfirewall ruleset \"MISSING\" is not defined\n\n[[interfaces dataplane dp0s1]] failed.\n\nCommit failed!", nil},
 		{"reject", "set security firewall name IN rule 10 description x",
-			"[ security firewall name IN rule 10 description ]\nError: changes under [security firewall] are refused by this device\n\n[[security firewall name]] failed\nCommit failed", [][]string{{"security", "firewall"}}},
+			"[security firewall name IN rule 10 description]\n\nchanges under [security firewall] are refused by this device\n\n[[security firewall name]] failed.\n\nCommit failed!", [][]string{{"security", "firewall"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := devNew(t, Options{Reject: tc.reject}, devBase...)

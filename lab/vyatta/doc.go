@@ -1,10 +1,16 @@
-// Package vyatta emulates one Vyatta-family router (VRA / 5600 style) for
-// hasync's lab: the running configuration and per-session candidates with
-// the commit engine and its validation (device.go, validate.go), the
+// Package vyatta emulates one Vyatta-family router for hasync's lab: a VRA /
+// Vyatta 5600 or, by Options.Flavor, a VyOS router (flavor.go: `show
+// version`, the commit-failure block, the indent and footer of `show
+// configuration`). It holds the running configuration and per-session
+// candidates with the commit engine (device.go: all or nothing, or per
+// priority subtree with Options.PartialCommit), the validation (validate.go:
+// every `set` word read with the schema table of backend/config/schema,
+// values checked at set time, and the cross-checks of a real commit), the
 // operational and configure-mode CLI served over SSH (cli.go), the HTTPS
 // REST API (rest.go), config-sync to the peer (configsync.go), and the
 // seeded pair configuration with drift (seed.go).
 //
-// Imports: the standard library, golang.org/x/crypto, backend/config,
-// backend/syncmap and lab. Only `main` and tests import it.
+// Imports: the standard library, golang.org/x/crypto, backend/config (and
+// its schema), backend/syncmap and lab; never the product's plan or diff.
+// Only `main` and tests import it.
 package vyatta

@@ -26,6 +26,14 @@ type PairOptions struct {
 	SSHAddrs, RESTAddrs [2]string
 	// ConfirmUnit is the commit-confirm minute (tests shorten it).
 	ConfirmUnit time.Duration
+	// Flavor is which device both members play: VRA / Vyatta 5600 (the
+	// default) or VyOS; it sets `show version`, the commit-failure block,
+	// the indent and the footer of `show configuration`.
+	Flavor Flavor
+	// PartialCommit makes both members commit per priority subtree (a
+	// failing subtree is left out, the others apply); the default is all
+	// or nothing.
+	PartialCommit bool
 }
 
 // Member is one running device of the pair and its servers.
@@ -76,7 +84,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 	}
 	// config-sync logs in to vra-b with the credentials of vra-a's
 	// configuration, as the real device does: give it the lab's.
-	if err := setPath(seedA.Root, []string{"system", "config-sync", "remote-router", SeedAddrB, "password", p.Password}); err != nil {
+	if err := setPath(seedA.Root, []string{"system", "config-sync", "remote-router", SeedAddrB, "password", p.Password}, FlavorVRA); err != nil {
 		return nil, err
 	}
 
@@ -93,6 +101,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
 			Delay: o.Delay, Reject: reject, Faults: f, ConfirmUnit: o.ConfirmUnit,
+			Flavor: o.Flavor, PartialCommit: o.PartialCommit,
 		}, initial)
 		if err != nil {
 			return nil, err

@@ -505,16 +505,21 @@ func TestRESTRealDevice(t *testing.T) {
 	h := &restHarness{t: t, url: u, http: restClientFor(t, tl.CAPath)}
 
 	s := h.open()
-	h.want(h.do("PUT", s+"/set/interfaces/ethernet/eth1/address/192.168.1%2F30"), 200, "set bad address")
+	bad := h.do("PUT", s+"/set/interfaces/ethernet/eth1/address/192.168.1%2F30")
+	h.want(bad, 400, "set bad address")
+	if want := ": [interfaces ethernet eth1 address 192.168.1/30]\n192.168.1/30 is not a valid IP host"; !strings.HasPrefix(bad.message, want) {
+		t.Fatalf("set error %q lacks %q", bad.message, want)
+	}
 	h.want(h.do("PUT", s+"/set/interfaces/ethernet/eth1/description/to%20core"), 200, "set description")
+	h.want(h.do("PUT", s+"/set/security/firewall/name/IN/rule/10/protocol/tcp"), 200, "set a rule without action")
 	show := h.do("GET", s+"/show/interfaces")
 	h.want(show, 200, "show")
 	if !strings.Contains(show.message, "eth1") || !strings.Contains(show.message, "to core") {
 		t.Fatalf("show = %q", show.message)
 	}
 	r := h.do("POST", s+"/commit")
-	h.want(r, 400, "commit of an invalid address")
-	for _, want := range []string{": [ interfaces ethernet eth1 address 192.168.1/30 ]", "Error: 192.168.1/30 is not a valid IP host", "Commit failed"} {
+	h.want(r, 400, "commit of a rule without action")
+	for _, want := range []string{": [security firewall name IN rule 10]\n\nRule action must be defined\n\n[[security firewall name IN rule 10]] failed.", "Commit failed!"} {
 		if !strings.Contains(r.message, want) {
 			t.Fatalf("commit error %q lacks %q", r.message, want)
 		}
@@ -522,7 +527,7 @@ func TestRESTRealDevice(t *testing.T) {
 	if d.Running().Root.Lookup(config.Path{"interfaces"}) != nil {
 		t.Fatal("a refused commit changed running")
 	}
-	h.want(h.do("PUT", s+"/delete/interfaces/ethernet/eth1/address/192.168.1%2F30"), 200, "delete bad address")
+	h.want(h.do("PUT", s+"/set/security/firewall/name/IN/rule/10/action/accept"), 200, "set the action")
 	h.want(h.do("PUT", s+"/set/interfaces/ethernet/eth1/address/192.168.1.1%2F30"), 200, "set good address")
 	h.want(h.do("POST", s+"/commit"), 200, "commit")
 	n := d.Running().Root.Lookup(config.Path{"interfaces", "ethernet", "eth1", "address"})

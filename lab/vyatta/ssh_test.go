@@ -89,8 +89,9 @@ func TestSSHInteractiveConfigure(t *testing.T) {
 		{"exit", "Cannot exit: configuration modified.\r\nUse 'exit discard' to discard the changes and exit."},
 		{"commit", "[ interfaces dataplane ]"},
 		{"commit", "No configuration changes to commit"},
-		{"set interfaces dataplane dp0s0 address 192.168.1/30", ""},
-		{"commit", "[ interfaces dataplane dp0s0 address 192.168.1/30 ]\r\nError: 192.168.1/30 is not a valid IP host\r\n\r\n[[interfaces dataplane dp0s0]] failed\r\nCommit failed"},
+		{"set interfaces dataplane dp0s0 address 192.168.1/30", "[interfaces dataplane dp0s0 address 192.168.1/30]\r\n192.168.1/30 is not a valid IP host"},
+		{"set security firewall name MGMT-LOCAL rule 99 protocol tcp", ""},
+		{"commit", "[security firewall name MGMT-LOCAL rule 99]\r\n\r\nRule action must be defined\r\n\r\n[[security firewall name MGMT-LOCAL rule 99]] failed.\r\n\r\nCommit failed!"},
 	} {
 		if got := sh.Run(step.line, "vyatta@vra-b# "); !strings.Contains(got, step.want) {
 			t.Errorf("%s: want %q in:\n%s", step.line, step.want, got)

@@ -1,101 +1,216 @@
 package vyatta
 
 import (
+	"errors"
 	"fmt"
-	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/config/schema"
 )
 
-// The lab has no full Vyatta schema: these tables are the few facts set and
-// validation need. They are data, so extending the lab means a line here.
+// What the device knows about its nodes comes from the schema table
+// (backend/config/schema: VyOS's definitions plus the Vyatta 5600 / VRA
+// table): which word is a node, a tag node, a leaf or a value, which leaves
+// keep several values, and what a value must look like. `set` refuses what
+// the schema refuses, as VyOS does at set time. A commit adds the checks a
+// real commit makes across the configuration, which the schema cannot see:
+// a firewall rule needs an action, a referenced group or ruleset must exist,
+// config-sync rules and remote routers (crossChecks below).
 
-// topLevel are the words a configuration path may start with.
-var topLevel = map[string]bool{
-	"interfaces": true, "firewall": true, "security": true, "resources": true, "nat": true,
-	"service": true, "system": true, "protocols": true, "policy": true, "vpn": true,
-	"high-availability": true, "qos-policy": true, "routing": true,
+// ValueSetError is a `set` whose value the schema refuses (VyOS checks values
+// at set time). Error() names the path and the value, in the device's
+// flavor, with the reason and VyOS's `Value validation failed`; the CLI adds
+// `Set failed`.
+type ValueSetError struct {
+	Path   []string // the leaf or tag node, without the value
+	Value  string   // as printed: ******** for a secret
+	Reason string   // after the value: "is not valid: MTU must be between 68 and 16000"
+	Flavor Flavor
 }
 
-// tagNames are nodes whose children are tag values (`ethernet eth0`).
-var tagNames = map[string]bool{
-	"ethernet": true, "dataplane": true, "bonding": true, "bridge": true, "loopback": true,
-	"tunnel": true, "vif": true, "vrrp-group": true, "name": true, "rule": true,
-	"address-group": true, "network-group": true, "port-group": true, "route": true,
-	"next-hop": true, "remote-router": true, "sync-map": true, "user": true, "server": true,
-	"static-mapping": true, "shared-network-name": true, "subnet": true, "neighbor": true,
-	"prefix-list": true, "route-map": true, "ipv6-name": true, "facility": true, "community": true,
+func (e *ValueSetError) Error() string {
+	p := strings.Join(append(append([]string(nil), e.Path...), e.Value), " ")
+	return fmt.Sprintf("%s\n%s %s\nValue validation failed", e.Flavor.bracket(p), e.Value, e.Reason)
 }
 
-// isTag tells whether a new node name under parent is a tag node. A few
-// names are tags in one place and leaves in another.
-func isTag(parent, name string) bool {
-	if name == "sync-map" {
-		return parent == "config-sync"
+// valueSetError turns the schema's error into the device's.
+func valueSetError(err error, f Flavor) error {
+	var ve *schema.ValueError
+	if !errors.As(err, &ve) {
+		return err
 	}
-	return tagNames[name]
-}
-
-// valueLeaf are leaves that take a value: the word after them is a value.
-var valueLeaf = map[string]bool{
-	"address": true, "description": true, "action": true, "protocol": true, "port": true,
-	"host-name": true, "domain-name": true, "name-server": true, "time-zone": true,
-	"priority": true, "virtual-address": true, "hello-source-address": true, "preempt-delay": true,
-	"advertise-interval": true, "network": true, "mtu": true, "speed": true, "duplex": true,
-	"in": true, "out": true, "local": true, "location": true, "username": true, "password": true,
-	"plaintext-password": true, "encrypted-password": true, "level": true, "full-name": true,
-	"outbound-interface": true, "inbound-interface": true, "log": true, "authorization": true,
-	"default-action": true, "listen-address": true, "key": true, "type": true,
-	"sync-map": true, "distance": true, "jump-target": true, "gateway": true, "hw-id": true,
-	"lease": true, "start": true, "stop": true, "default-router": true,
-	"timeout": true, "interval": true, "sync-group": true, "ip-address": true,
-}
-
-// valuelessLeaf are leaves that stand alone (`disable`).
-var valuelessLeaf = map[string]bool{
-	"disable": true, "enable": true, "preempt": true, "rfc3768-compatibility": true,
-	"disable-log": true, "exclude": true, "masquerade": true, "established": true,
-	"related": true, "new": true, "invalid": true,
-}
-
-// secretNames are leaves whose values are secrets.
-var secretNames = map[string]bool{
-	"password": true, "plaintext-password": true, "encrypted-password": true,
-	"pre-shared-secret": true, "secret": true, "key": true,
-}
-
-// isMulti tells whether the leaf at p keeps several values (an interface
-// may have several addresses; a firewall rule matches one).
-func isMulti(p []string) bool {
-	if len(p) == 0 {
-		return false
+	v := ve.Value
+	switch {
+	case len(ve.Path) > 0 && secretName(ve.Path[len(ve.Path)-1]):
+		v = config.Mask
+	case v == "" || strings.IndexFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0:
+		v = strconv.Quote(v)
 	}
-	switch p[len(p)-1] {
-	case "address", "network", "port":
-		for _, w := range p {
-			if w == "rule" {
-				return false
+	return &ValueSetError{Path: ve.Path, Value: v, Reason: ve.Reason, Flavor: f}
+}
+
+// secretName tells whether a leaf of this name holds a secret (passwords,
+// secrets, keys), as the schema package and the printers read them.
+func secretName(name string) bool {
+	return strings.Contains(name, "password") || strings.Contains(name, "secret") ||
+		name == "key" || strings.HasSuffix(name, "-key") || name == "psk"
+}
+
+// setStep is what one word of a set path is, as the schema reads it.
+type setStep struct {
+	kind  schema.Kind
+	multi bool // a leaf that keeps several values
+	value bool // the word is the leaf's value
+}
+
+// readSet reads the words of a set path with the schema: every word must be
+// a node the schema knows, a tag value its tag node accepts, or the value of
+// the leaf before it (the last word). Values are checked against the
+// schema's constraints unless unchecked (the lab's own seed, whose values a
+// test checks once). It changes nothing.
+func readSet(words []string, f Flavor, unchecked bool) ([]setStep, error) {
+	invalid := func() error { return &PathError{Path: words, Msg: "is not valid"} }
+	if len(words) == 0 {
+		return nil, invalid()
+	}
+	steps := make([]setStep, 0, len(words))
+	c := schema.Root()
+	at := schema.Info{Kind: schema.Node}
+	for i, w := range words {
+		if at.Kind == schema.Leaf {
+			// w is the value of the leaf words[:i]: the last word, and only
+			// for a leaf that takes one.
+			if i != len(words)-1 || at.Valueless || !validWord(w, true) {
+				return nil, invalid()
+			}
+			if !unchecked {
+				if err := schema.Validate(words[:i], w); err != nil {
+					return nil, valueSetError(err, f)
+				}
+			}
+			steps = append(steps, setStep{kind: at.Kind, multi: at.Multi, value: true})
+			return steps, nil
+		}
+		if !validWord(w, false) {
+			return nil, invalid()
+		}
+		if at.Kind == schema.Tag && !unchecked {
+			if err := schema.Validate(words[:i], w); err != nil {
+				return nil, valueSetError(err, f)
 			}
 		}
-		return len(p) > 1 && p[len(p)-1] != "translation"
-	case "virtual-address", "name-server", "listen-address", "member":
-		return true
+		c = c.Step(w)
+		at = c.Info()
+		if at.Kind == schema.Unknown {
+			return nil, invalid()
+		}
+		steps = append(steps, setStep{kind: at.Kind, multi: at.Multi})
 	}
-	return false
+	switch {
+	case at.Kind == schema.Tag:
+		// A tag node needs its tag value: `set interfaces dataplane`.
+		return nil, &PathError{Path: words, Msg: "requires a value"}
+	case at.Kind == schema.Leaf && !at.Valueless:
+		return nil, &PathError{Path: words, Msg: "requires a value"}
+	}
+	return steps, nil
 }
 
-// validate checks the configuration a commit would make running, and
-// returns the failures in the device's format, or nil.
+// setPath sets words in the tree under root, deciding from the schema which
+// word is a value; a refused set changes nothing.
+func setPath(root *config.Node, words []string, f Flavor) error {
+	return setWords(root, words, f, false)
+}
+
+// setWords is setPath, with the value checks skipped when unchecked.
+func setWords(root *config.Node, words []string, f Flavor, unchecked bool) error {
+	steps, err := readSet(words, f, unchecked)
+	if err != nil {
+		return err
+	}
+	cur := root
+	for i, st := range steps {
+		w := words[i]
+		if st.value {
+			if !steps[i-1].multi {
+				cur.Values = []string{w}
+				return nil
+			}
+			if indexOf(cur.Values, w) < 0 {
+				cur.Values = append(cur.Values, w)
+			}
+			return nil
+		}
+		next := findChild(cur, w)
+		if next == nil {
+			next = &config.Node{Name: w, Tag: st.kind == schema.Tag, Leaf: st.kind == schema.Leaf,
+				Secret: st.kind == schema.Leaf && secretName(w)}
+			insertChild(cur, next)
+		}
+		cur = next
+	}
+	return nil
+}
+
+// validWord refuses what no Vyatta node name or value holds: control
+// characters (a value may hold a tab or a newline), and in names blanks,
+// quotes and braces, which the configuration text could not carry.
+func validWord(w string, value bool) bool {
+	if !value && w == "" {
+		return false
+	}
+	for _, r := range w {
+		switch {
+		case value && (r == '\t' || r == '\n'):
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+			return false
+		case !value && strings.ContainsRune(" \t{}\"';", r):
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks the configuration a commit would make running: the
+// changed leaves against the schema (values that did not come through
+// `set`: a configuration loaded from a file), the cross-checks over the
+// whole configuration, and the reject fault. It returns the failures in
+// the device's format, or nil.
 func validate(old, next *config.Node, reject [][]string) *CommitError {
+	return validateChanges(next, changesOf(old, next), reject)
+}
+
+// changes are the childless nodes (leaves, empty nodes) that differ
+// between two configurations, sorted by path.
+type changes struct {
+	keys []string            // flatten keys
+	next map[string][]string // flatten of the new configuration
+}
+
+func changesOf(old, next *config.Node) changes {
+	nf := flatten(next)
+	return changes{keys: diffKeys(flatten(old), nf), next: nf}
+}
+
+// validateChanges is validate with the changes already known (a commit
+// computes them once for validation and for its output).
+func validateChanges(next *config.Node, ch changes, reject [][]string) *CommitError {
 	v := &validator{root: next}
-	next.Walk(func(p config.Path, n *config.Node) bool {
-		v.node(p, n)
-		return true
-	})
-	v.rejected(old, next, reject)
+	for _, k := range ch.keys {
+		if vals, ok := ch.next[k]; ok {
+			v.schemaLeaf(splitKey(k), vals)
+		}
+	}
+	v.crossChecks()
+	v.rejected(ch.keys, reject)
+	return v.result()
+}
+
+func (v *validator) result() *CommitError {
 	if len(v.failures) == 0 {
 		return nil
 	}
@@ -114,125 +229,264 @@ func (v *validator) fail(p []string, subtree []string, format string, args ...an
 	v.failures = append(v.failures, Failure{Path: p, Subtree: subtree, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (v *validator) node(p config.Path, n *config.Node) {
-	withValue := func(val string) []string { return append(append([]string(nil), p...), val) }
-	switch {
-	case p[0] == "interfaces" && n.Name == "address" && len(p) >= 4:
-		for _, a := range n.Values {
-			if a == "dhcp" || a == "dhcpv6" {
-				continue
-			}
-			if pr, err := netip.ParsePrefix(a); err != nil || !pr.Addr().IsValid() {
-				v.fail(withValue(a), subtreeOf(p), "%s is not a valid IP host", a)
-			}
+// schemaLeaf checks a leaf (or an empty node) at p with its values against
+// the schema, as set does.
+func (v *validator) schemaLeaf(p []string, vals []string) {
+	if len(vals) == 0 {
+		if _, err := readSet(p, FlavorVyOS, false); err != nil {
+			v.failSchema(p, err)
 		}
-	case n.Name == "virtual-address":
-		for _, a := range n.Values {
-			if !isAddrOrPrefix(a) {
-				v.fail(withValue(a), subtreeOf(p), "%s is not a valid IP address", a)
-			}
+		return
+	}
+	for _, val := range vals {
+		words := append(p[:len(p):len(p)], val)
+		steps, err := readSet(words, FlavorVyOS, false)
+		if err != nil {
+			v.failSchema(words, err)
+			continue
 		}
-	case n.Name == "network" && within(p, "network-group"):
-		for _, a := range n.Values {
-			if _, err := netip.ParsePrefix(a); err != nil {
-				v.fail(withValue(a), subtreeOf(p), "%s is not a valid IPv4 prefix", a)
-			}
-		}
-	case n.Name == "address" && within(p, "address-group"):
-		for _, a := range n.Values {
-			if !isAddrOrRange(a) {
-				v.fail(withValue(a), subtreeOf(p), "%s is not a valid IPv4 address or range", a)
-			}
-		}
-	case n.Name == "host-name" && len(p) == 2 && p[0] == "system":
-		for _, h := range n.Values {
-			if !validHostName(h) {
-				v.fail(withValue(h), p, "%q is not a valid host-name: letters, digits and hyphens, 1-63 characters, not starting or ending with a hyphen", h)
-			}
-		}
-	case isRule(p):
-		v.rule(p, n)
-	case (n.Name == "in" || n.Name == "out" || n.Name == "local") && p[0] == "interfaces" && within(p, "firewall"):
-		for _, name := range n.Values {
-			if !v.rulesetDefined(name) {
-				v.fail(withValue(name), subtreeOf(p), "firewall ruleset %q is not defined", name)
-			}
+		if len(vals) > 1 && !steps[len(steps)-2].multi {
+			v.fail(p, subtreeOf(p), "%s takes one value, not %d", p[len(p)-1], len(vals))
+			return
 		}
 	}
 }
 
-// isRule tells whether p is a firewall or NAT rule node (`... rule 10`).
-func isRule(p config.Path) bool {
-	return len(p) >= 2 && p[len(p)-2] == "rule" && (within(p, "firewall") || within(p, "nat"))
+func (v *validator) failSchema(p []string, err error) {
+	var ve *ValueSetError
+	if errors.As(err, &ve) {
+		v.fail(append(append([]string(nil), ve.Path...), ve.Value), subtreeOf(p), "%s %s", ve.Value, ve.Reason)
+		return
+	}
+	v.fail(p, subtreeOf(p), "%s", err.Error())
 }
 
-func (v *validator) rule(p config.Path, n *config.Node) {
-	isFirewall := within(p, "firewall") && !within(p, "nat")
-	if isFirewall && n.Child("action") == nil {
+// crossChecks are the checks of a real commit that look beyond one node.
+func (v *validator) crossChecks() {
+	for _, base := range rulesetBases {
+		sets := lookup(v.root, base)
+		if sets == nil {
+			continue
+		}
+		for _, rs := range sets.Children {
+			rules := findChild(rs, "rule")
+			if rules == nil {
+				continue
+			}
+			for _, r := range rules.Children {
+				v.rule(append(append(append([]string(nil), base...), rs.Name, "rule"), r.Name), r, true)
+			}
+		}
+	}
+	for _, base := range [][]string{{"service", "nat"}, {"nat"}} {
+		nat := lookup(v.root, base)
+		if nat == nil {
+			continue
+		}
+		for _, dir := range nat.Children {
+			rules := findChild(dir, "rule")
+			if rules == nil {
+				continue
+			}
+			for _, r := range rules.Children {
+				v.rule(append(append([]string(nil), base...), dir.Name, "rule", r.Name), r, false)
+			}
+		}
+	}
+	v.interfaceFirewalls()
+	v.configSync()
+}
+
+// rulesetBases are where rulesets live: VRA `security firewall name`,
+// legacy `firewall name` and `firewall ipv6-name`, VyOS 1.4 `firewall ipv4
+// name` and `firewall ipv6 name`.
+var rulesetBases = [][]string{
+	{"security", "firewall", "name"}, {"firewall", "name"}, {"firewall", "ipv6-name"},
+	{"firewall", "ipv4", "name"}, {"firewall", "ipv6", "name"},
+}
+
+// groupBases are where groups live: VRA `resources group`, VyOS `firewall
+// group`.
+var groupBases = [][]string{{"resources", "group"}, {"firewall", "group"}}
+
+// lookup finds the node at p under n by binary search (children are kept in
+// natural order): commit checks run over configurations of 100k lines.
+func lookup(n *config.Node, p []string) *config.Node {
+	for _, w := range p {
+		if n = findChild(n, w); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// rule checks one firewall or NAT rule: a firewall rule needs an action,
+// and the groups and rulesets it names must exist.
+func (v *validator) rule(p []string, n *config.Node, firewall bool) {
+	if firewall && findChild(n, "action") == nil {
 		v.fail(p, p, "Rule action must be defined")
 	}
 	for _, side := range []string{"source", "destination"} {
-		s := n.Child(side)
+		s := findChild(n, side)
 		if s == nil {
 			continue
 		}
-		sp := append(append([]string(nil), p...), side)
-		if a := s.Child("address"); a != nil {
+		sp := append(p[:len(p):len(p)], side)
+		if a := findChild(s, "address"); a != nil {
 			for _, val := range a.Values {
-				addr := strings.TrimPrefix(val, "!")
-				switch {
-				case isAddrOrRange(addr) || isAddrOrPrefix(addr):
-				case startsLikeAddress(addr):
-					v.fail(append(sp, "address", val), p, "%s is not a valid IP address, prefix or range", val)
-				case !v.groupDefined("address-group", addr) && !v.groupDefined("network-group", addr):
-					v.fail(append(sp, "address", val), p, "address-group %q is not defined", addr)
+				name := strings.TrimPrefix(val, "!")
+				if isGroupName(name) && !v.groupDefined("address-group", name) && !v.groupDefined("network-group", name) {
+					v.fail(append(sp, "address", val), p, "address-group %q is not defined", name)
 				}
 			}
 		}
-		if g := s.Child("group"); g != nil {
+		if pt := findChild(s, "port"); pt != nil {
+			for _, val := range pt.Values {
+				for _, one := range strings.Split(val, ",") {
+					name := strings.TrimPrefix(one, "!")
+					if isGroupName(name) && !v.groupDefined("port-group", name) && !serviceNames[name] {
+						v.fail(append(sp, "port", val), p, "port-group %q is not defined", name)
+					}
+				}
+			}
+		}
+		if g := findChild(s, "group"); g != nil {
 			for _, kind := range g.Children {
-				for _, name := range kind.Values {
+				for _, val := range kind.Values {
+					name := strings.TrimPrefix(val, "!")
 					if !v.groupDefined(kind.Name, name) {
-						v.fail(append(sp, "group", kind.Name, name), p, "%s %q is not defined", kind.Name, name)
+						v.fail(append(sp, "group", kind.Name, val), p, "%s %q is not defined", kind.Name, name)
 					}
 				}
 			}
 		}
 	}
-	if t := n.Child("translation"); t != nil {
-		if a := t.Child("address"); a != nil {
-			for _, val := range a.Values {
-				if val != "masquerade" && !isAddrOrRange(val) && !isAddrOrPrefix(val) {
-					v.fail(append(append([]string(nil), p...), "translation", "address", val), p, "%s is not a valid translation address", val)
+	for _, w := range []string{"jump-target", "goto-target"} {
+		if j := findChild(n, w); j != nil {
+			for _, name := range j.Values {
+				if !v.rulesetDefined(name) {
+					v.fail(append(p[:len(p):len(p)], w, name), p, "firewall ruleset %q is not defined", name)
 				}
-			}
-		}
-	}
-	if j := n.Child("jump-target"); j != nil {
-		for _, name := range j.Values {
-			if !v.rulesetDefined(name) {
-				v.fail(append(append([]string(nil), p...), "jump-target", name), p, "firewall ruleset %q is not defined", name)
 			}
 		}
 	}
 }
 
-// groupDefined looks a group up where both dialects keep them: VRA
-// `resources group`, VyOS `firewall group`.
+// isGroupName tells a group name from an address, prefix, range or port
+// (the schema has already checked those): it starts with a letter.
+func isGroupName(s string) bool {
+	return s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z')
+}
+
+// serviceNames are the /etc/services names a firewall port may give
+// instead of a number or a port-group (the common ones; a name outside this
+// list must be a port-group).
+var serviceNames = map[string]bool{
+	"ftp": true, "ftp-data": true, "ssh": true, "telnet": true, "smtp": true, "domain": true,
+	"http": true, "https": true, "pop3": true, "imap": true, "imaps": true, "pop3s": true,
+	"ntp": true, "snmp": true, "snmptrap": true, "bgp": true, "ldap": true, "ldaps": true,
+	"syslog": true, "tftp": true, "submission": true, "isakmp": true, "ipsec-nat-t": true,
+	"bootps": true, "bootpc": true, "netconf-ssh": true, "www": true, "kerberos": true,
+}
+
+// interfaceFirewalls checks that the rulesets an interface names exist
+// (`interfaces dataplane dp0s1 firewall in WAN-IN`, also on vifs).
+func (v *validator) interfaceFirewalls() {
+	ifaces := findChild(v.root, "interfaces")
+	if ifaces == nil {
+		return
+	}
+	var walk func(p []string, n *config.Node)
+	walk = func(p []string, n *config.Node) {
+		for _, c := range n.Children {
+			cp := append(p[:len(p):len(p)], c.Name)
+			if c.Name == "firewall" && !n.Tag {
+				for _, dir := range c.Children {
+					for _, name := range dir.Values {
+						if !v.rulesetDefined(name) {
+							v.fail(append(cp[:len(cp):len(cp)], dir.Name, name), subtreeOf(cp), "firewall ruleset %q is not defined", name)
+						}
+					}
+				}
+				continue
+			}
+			if len(c.Children) > 0 {
+				walk(cp, c)
+			}
+		}
+	}
+	walk([]string{"interfaces"}, ifaces)
+}
+
+// configSync checks `system config-sync`: rule numbers 1-1024, locations
+// that name configuration paths the device knows, one remote router, and
+// sync-maps that exist.
+func (v *validator) configSync() {
+	base := []string{"system", "config-sync"}
+	cs := lookup(v.root, base)
+	if cs == nil {
+		return
+	}
+	if maps := findChild(cs, "sync-map"); maps != nil {
+		for _, m := range maps.Children {
+			rules := findChild(m, "rule")
+			if rules == nil {
+				continue
+			}
+			for _, r := range rules.Children {
+				p := append(append([]string(nil), base...), "sync-map", m.Name, "rule", r.Name)
+				if n, err := strconv.Atoi(r.Name); err != nil || n < 1 || n > 1024 {
+					v.fail(p, p, "Rule number must be between 1 and 1024")
+				}
+				if findChild(r, "action") == nil {
+					v.fail(p, p, "Rule action must be defined")
+				}
+				loc := findChild(r, "location")
+				if loc == nil || len(loc.Values) == 0 {
+					v.fail(p, p, "Rule location must be defined")
+					continue
+				}
+				words := strings.Fields(loc.Values[0])
+				if len(words) == 0 || strings.Join(words, " ") != loc.Values[0] || schema.Lookup(words).Kind == schema.Unknown {
+					v.fail(append(p[:len(p):len(p)], "location", loc.Values[0]), p, "%q is not a valid configuration path", loc.Values[0])
+				}
+			}
+		}
+	}
+	if rr := findChild(cs, "remote-router"); rr != nil {
+		if len(rr.Children) > 1 {
+			p := append(append([]string(nil), base...), "remote-router")
+			v.fail(p, p, "Only one remote-router may be configured")
+		}
+		for _, r := range rr.Children {
+			sm := findChild(r, "sync-map")
+			if sm == nil {
+				continue
+			}
+			for _, name := range sm.Values {
+				if lookup(cs, []string{"sync-map", name}) == nil {
+					p := append(append([]string(nil), base...), "remote-router", r.Name, "sync-map", name)
+					v.fail(p, p[:5], "sync-map %q is not defined", name)
+				}
+			}
+		}
+	}
+}
+
+// groupDefined looks a group up where both dialects keep them.
 func (v *validator) groupDefined(kind, name string) bool {
-	for _, base := range [][]string{{"resources", "group"}, {"firewall", "group"}, {"security", "firewall", "group"}} {
-		if v.root.Lookup(append(config.Path(base), kind, name)) != nil {
+	for _, base := range groupBases {
+		if g := lookup(v.root, base); g != nil && lookup(g, []string{kind, name}) != nil {
 			return true
 		}
 	}
 	return false
 }
 
-// rulesetDefined looks a ruleset up: VRA `security firewall name`, legacy
-// `firewall name`, VyOS 1.4 `firewall ipv4 name`.
+// rulesetDefined looks a ruleset up in every dialect's place.
 func (v *validator) rulesetDefined(name string) bool {
-	for _, base := range [][]string{{"security", "firewall", "name"}, {"firewall", "name"}, {"firewall", "ipv4", "name"}, {"firewall", "ipv6-name"}} {
-		if v.root.Lookup(append(config.Path(base), name)) != nil {
+	for _, base := range rulesetBases {
+		if rs := lookup(v.root, base); rs != nil && findChild(rs, name) != nil {
 			return true
 		}
 	}
@@ -241,12 +495,12 @@ func (v *validator) rulesetDefined(name string) bool {
 
 // rejected fails every changed path under one of the reject prefixes; it
 // is how the lab shows a remote refusing a synced change.
-func (v *validator) rejected(old, next *config.Node, reject [][]string) {
+func (v *validator) rejected(keys []string, reject [][]string) {
 	if len(reject) == 0 {
 		return
 	}
 	done := map[int]bool{}
-	for _, k := range diffKeys(flatten(old), flatten(next)) {
+	for _, k := range keys {
 		p := splitKey(k)
 		for i, r := range reject {
 			if !done[i] && hasPrefix(p, r) {
@@ -263,57 +517,6 @@ func hasPrefix(p, prefix []string) bool {
 	}
 	for i := range prefix {
 		if p[i] != prefix[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func within(p config.Path, word string) bool {
-	for _, w := range p {
-		if w == word {
-			return true
-		}
-	}
-	return false
-}
-
-func isAddrOrPrefix(s string) bool {
-	if _, err := netip.ParseAddr(s); err == nil {
-		return true
-	}
-	_, err := netip.ParsePrefix(s)
-	return err == nil
-}
-
-func isAddrOrRange(s string) bool {
-	lo, hi, ok := strings.Cut(s, "-")
-	if !ok {
-		_, err := netip.ParseAddr(s)
-		return err == nil
-	}
-	a, err1 := netip.ParseAddr(lo)
-	b, err2 := netip.ParseAddr(hi)
-	return err1 == nil && err2 == nil && !b.Less(a)
-}
-
-// startsLikeAddress tells an address typo (10.0.0.300) from a group name.
-func startsLikeAddress(s string) bool {
-	if s == "" {
-		return true
-	}
-	if _, err := strconv.Atoi(s[:1]); err == nil {
-		return true
-	}
-	return strings.Contains(s, ":")
-}
-
-func validHostName(h string) bool {
-	if len(h) == 0 || len(h) > 63 || h[0] == '-' || h[len(h)-1] == '-' {
-		return false
-	}
-	for _, c := range h {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
 			return false
 		}
 	}
