@@ -424,7 +424,7 @@ func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
 	if b.m != nil && b.target != nil {
 		real := b.target.Root.Lookup(path)
 		in := b.m.Decide(path).Scope == syncmap.InScope
-		if real != nil && (!in || b.anyOutside(path, real)) {
+		if real != nil && (!in || anyOutside(b.m, path, real)) {
 			if in && len(n.Values) > 0 {
 				b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
 			}
@@ -584,16 +584,6 @@ func (b *vrpBuilder) conflicted(p config.Path) bool {
 	return false
 }
 
-// anyOutside reports whether a node below n (at path) is not in scope.
-func (b *vrpBuilder) anyOutside(path config.Path, n *config.Node) bool {
-	for _, c := range n.Children {
-		cp := path.Append(c.Name)
-		if b.m.Decide(cp).Scope != syncmap.InScope || b.anyOutside(cp, c) {
-			return true
-		}
-	}
-	return false
-}
 
 // byKey returns the undos of lines of n: when one of them names n's key
 // alone (`undo rule 5` of an ACL entry), it takes the whole entry (its
