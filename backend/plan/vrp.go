@@ -584,7 +584,6 @@ func (b *vrpBuilder) conflicted(p config.Path) bool {
 	return false
 }
 
-
 // byKey returns the undos of lines of n: when one of them names n's key
 // alone (`undo rule 5` of an ACL entry), it takes the whole entry (its
 // description too), so it is the only one sent.

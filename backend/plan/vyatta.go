@@ -147,7 +147,6 @@ func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	}
 }
 
-
 // values makes the target's values of the node at path equal to the
 // source's. A node's children are changes of their own: a node that has
 // both values and children (`address X` beside `address 5.5.5.5 { … }`)
