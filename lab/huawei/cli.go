@@ -50,6 +50,9 @@ type CLI struct {
 	page int
 	keys lab.KeyReader
 	out  io.Writer
+	// echoed: the terminal echoed the typed line and its end of line, so
+	// ` (+B)` goes back up to the end of the echoed line.
+	echoed bool
 }
 
 // NewCLI starts a command line in the user view, writing to out. keys may
@@ -169,6 +172,12 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 		c.runOp(ctx, prompt, line, m)
 		return false
 	}
+	// A reference to a missing object is refused before HRP sees the
+	// command, so the refusal is never replicated.
+	if err := c.d.checkRefs(m); err != nil {
+		c.printError(prompt, err)
+		return false
+	}
 	h := c.d.getHRP()
 	replicated := false
 	if h != nil {
@@ -184,13 +193,26 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 		return false
 	}
 	if replicated {
-		c.println(canonical(m) + " (+B)")
+		c.markReplicated(prompt, line)
 		h.Replicate(c.view, canonical(m))
 	}
 	if name != "" {
 		c.view = append(c.view, name)
 	}
 	return false
+}
+
+// markReplicated shows ` (+B)` after the command on its echoed line
+// (DOMAIN.md "HRP"), not on a line of its own: the terminal already ended
+// the echoed line, so the cursor goes back up one line to the column after
+// the command (CSI A, CSI G), and down again. Without an echo (an
+// in-process CLI, a stream), the line is printed once with its mark.
+func (c *CLI) markReplicated(prompt, line string) {
+	if !c.echoed {
+		c.println(line + " (+B)")
+		return
+	}
+	fmt.Fprintf(c.out, "\x1b[1A\x1b[%dG (+B)\n", len(prompt)+len(line)+1)
 }
 
 // canonical is the line as the device records it: abbreviations
@@ -507,6 +529,9 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	out := &lockedWriter{w: t}
 	keys, _ := t.(lab.KeyReader)
 	c := d.NewCLI(out, keys)
+	// The SSH terminal echoes what is typed (it is the one that reads
+	// single keys); a stream terminal does not.
+	c.echoed = keys != nil
 	logs, stop := d.subscribeLog()
 	defer stop()
 	logDone := make(chan struct{})

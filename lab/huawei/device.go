@@ -280,6 +280,9 @@ func (d *Device) apply(view []string, line string) (string, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := checkRefs(d.running.Root, m); err != nil {
+		return "", err
+	}
 	parent := d.running.Root
 	for _, h := range view {
 		parent = ensureHeader(parent, h)
@@ -298,6 +301,14 @@ func (d *Device) apply(view []string, line string) (string, error) {
 		return n.Name, nil
 	}
 	return "", d.setLocked(parent, view, m.line)
+}
+
+// checkRefs refuses m when a reference it makes names nothing configured
+// (grammar.go checkRefs), with the caret at the reference as typed.
+func (d *Device) checkRefs(m *match) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return checkRefs(d.running.Root, m)
 }
 
 // viewKind finds the kind of the view by resolving each header line in
