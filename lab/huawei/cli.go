@@ -305,7 +305,7 @@ func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer
 			}
 			verbose = true
 		}
-		return WriteSessions(w, d.Sessions(), verbose)
+		return writeSessions(w, d.Sessions(), verbose, d.o.Clock.Now())
 	}
 	fn := d.op(m.t.op)
 	if fn == nil {
@@ -355,7 +355,7 @@ func (d *Device) displayConfig(ctx context.Context, args []string, w io.Writer) 
 		}
 	}
 	t := d.Running()
-	t.Meta = append([]string{time.Now().Format("2006-01-02 15:04:05.000")}, t.Meta...)
+	t.Meta = append([]string{d.o.Clock.Now().Format("2006-01-02 15:04:05.000")}, t.Meta...)
 	var buf bytes.Buffer
 	if err := config.WriteVRP(&buf, t, config.PrintOptions{}); err != nil {
 		return err
@@ -395,6 +395,11 @@ func (d *Device) displayThis(view []string, w io.Writer) error {
 // WriteSessions prints a session table as `display firewall session
 // table [verbose]` does; backed-up sessions carry Remote.
 func WriteSessions(w io.Writer, ss []Session, verbose bool) error {
+	return writeSessions(w, ss, verbose, time.Now())
+}
+
+// writeSessions is WriteSessions at now, which decides what is Left.
+func writeSessions(w io.Writer, ss []Session, verbose bool, now time.Time) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, " Current Total Sessions : %d\n", len(ss))
 	for _, s := range ss {
@@ -414,10 +419,12 @@ func WriteSessions(w io.Writer, ss []Session, verbose bool) error {
 			fmt.Fprintf(bw, " %-5s VPN: %s --> %s %s\n", s.Proto, vpn, vpn, addr)
 			continue
 		}
-		ttl := s.TTL.Truncate(time.Second)
-		hms := fmt.Sprintf("%02d:%02d:%02d", int(ttl.Hours()), int(ttl.Minutes())%60, int(ttl.Seconds())%60)
+		hms := func(d time.Duration) string {
+			d = max(d, 0).Truncate(time.Second)
+			return fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+		}
 		fmt.Fprintf(bw, " %-5s VPN: %s --> %s\n", s.Proto, vpn, vpn)
-		fmt.Fprintf(bw, " Zone: %s --> %s  TTL: %s  Left: %s\n", s.SrcZone, s.DstZone, hms, hms)
+		fmt.Fprintf(bw, " Zone: %s --> %s  TTL: %s  Left: %s\n", s.SrcZone, s.DstZone, hms(s.TTL), hms(s.left(now)))
 		fmt.Fprintf(bw, " <--packets: %d bytes: %d --> packets: %d bytes: %d\n", s.Packets, s.Bytes, s.Packets, s.Bytes)
 		fmt.Fprintf(bw, " %s PolicyName: %s\n", addr, s.Policy)
 	}

@@ -153,7 +153,7 @@ func TestHRPOverSSH(t *testing.T) {
 
 	// A cut link: shown, and commands stop replicating until it returns.
 	p.Faults.SetCutHRP(true)
-	hrpEventually(t, "the link to go down", func() bool { return !p.HRP.Up() })
+	hrpEventually(t, "the link to go down", func() bool { return !p.HRP.active.isUp() && !p.HRP.standby.isUp() })
 	if out := a.Run("display hrp interface", "HRP_M[FW-A]"); !strings.Contains(out, ": down") {
 		t.Errorf("display hrp interface while cut:\n%s", out)
 	}
