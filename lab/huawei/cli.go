@@ -297,6 +297,14 @@ func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer
 		return d.displayConfig(ctx, m.args, w)
 	case "display this":
 		return d.displayThis(view, w)
+	case "display saved-configuration":
+		// What `save` wrote, as the device prints its saved file; nothing
+		// when the device was never saved.
+		t := d.Saved()
+		if t == nil {
+			return nil
+		}
+		return config.WriteVRP(&pacedWriter{ctx: ctx, d: d, w: w}, t, config.PrintOptions{})
 	case "display firewall session table":
 		verbose := false
 		for i, a := range m.args {

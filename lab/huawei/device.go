@@ -94,6 +94,7 @@ type Device struct {
 
 	mu       sync.Mutex
 	running  *config.Tree
+	saved    *config.Tree // what `save` wrote last (nil: never saved)
 	hrp      HRP
 	ops      map[string]OpFunc
 	sessions []Session
@@ -119,6 +120,9 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 		return nil, err
 	}
 	d.running = t
+	if saved, found, err := lab.LoadSaved(o.Name, d.cfgPath(), config.ParseVRP); err == nil && found {
+		d.saved = saved
+	}
 	if o.Sessions > 0 {
 		d.sessions = SeedSessions(o.Sessions)
 	}
@@ -264,7 +268,25 @@ func (d *Device) SavedPath() string { return d.cfgPath() }
 // Save writes the running configuration to StateDir/<name>.cfg, through a
 // temporary file so a crash never leaves half a file.
 func (d *Device) Save() error {
-	return lab.SaveConfig(d.o.Name, d.cfgPath(), d.Running(), config.WriteVRP)
+	t := d.Running()
+	if err := lab.SaveConfig(d.o.Name, d.cfgPath(), t, config.WriteVRP); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.saved = t
+	d.mu.Unlock()
+	return nil
+}
+
+// Saved returns a clone of the saved configuration (`display
+// saved-configuration`), nil when nothing was saved.
+func (d *Device) Saved() *config.Tree {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.saved == nil {
+		return nil
+	}
+	return lab.CloneTree(d.saved)
 }
 
 // sysname is the name the prompt shows: the configured sysname, else the

@@ -355,6 +355,7 @@ func commonTemplates(k viewKind) []tmpl {
 	ts := templates(
 		display("display current-configuration <any>", "display current-configuration"),
 		display("display this", "display this"),
+		display("display saved-configuration", "display saved-configuration"),
 		display("display firewall session table <any>", "display firewall session table"),
 		builtin("save"),
 		builtin("quit"),

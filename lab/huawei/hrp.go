@@ -175,13 +175,42 @@ type HRPLink struct {
 	dual atomic.Bool
 	// changes counts the core state changes of both members.
 	changes atomic.Int64
+	// maxSilent is the longest run of silent hello intervals either
+	// member counted.
+	maxSilent atomic.Int64
+}
+
+func (l *HRPLink) noteSilent(n int) {
+	for {
+		old := l.maxSilent.Load()
+		if int64(n) <= old || l.maxSilent.CompareAndSwap(old, int64(n)) {
+			return
+		}
+	}
+}
+
+// MaxSilentIntervals is the longest run of hello intervals in which a
+// member heard no heartbeat, over the link's life (a run that made the
+// peer faulty included): the margin left before a flap.
+func (l *HRPLink) MaxSilentIntervals() int { return int(l.maxSilent.Load()) }
+
+// SetSilent makes the member called name stop sending heartbeats (a hung
+// control plane) while its links stay up; its peer takes it as faulty
+// after five silent hello intervals. Off, it sends them again.
+func (l *HRPLink) SetSilent(name string, on bool) {
+	for _, m := range []*hrpMember{l.active, l.standby} {
+		if m.d.Name() == name {
+			m.silent.Store(on)
+		}
+	}
 }
 
 // hrpMember is one member's HRP; it implements the device's HRP interface.
 type hrpMember struct {
-	l    *HRPLink
-	d    *Device
-	role atomic.Int32 // hrpRole
+	l      *HRPLink
+	d      *Device
+	role   atomic.Int32 // hrpRole
+	silent atomic.Bool  // SetSilent: sends no heartbeats
 
 	mu           sync.Mutex
 	conn         *hrpConn // nil while the link is down
@@ -452,19 +481,26 @@ func (m *hrpMember) beat(ctx context.Context, hb net.Conn, heard <-chan struct{}
 		}
 		if heardSince {
 			silent = 0
-		} else if silent++; silent >= dead {
-			return "no heartbeat from the peer"
+		} else {
+			silent++
 		}
 		heardSince = false
+		m.l.noteSilent(silent)
+		if silent >= dead {
+			return "no heartbeat from the peer"
+		}
+		if now := m.hello(); now != interval {
+			interval = now
+			tick.Reset(interval)
+		}
+		if m.silent.Load() {
+			continue
+		}
 		if err := hb.SetWriteDeadline(time.Now().Add(hrpWriteTimeout)); err != nil {
 			return "the heartbeat link failed"
 		}
 		if _, err := io.WriteString(hb, "hb\n"); err != nil {
 			return "the heartbeat link failed"
-		}
-		if now := m.hello(); now != interval {
-			interval = now
-			tick.Reset(interval)
 		}
 	}
 }
