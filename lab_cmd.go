@@ -41,6 +41,10 @@ type labFlags struct {
 	faultDelay     time.Duration
 	sessions       int
 	cutHRP         bool
+	// Huawei HRP: the hello interval and the failover faults.
+	hrpHello      time.Duration
+	hrpFailover   bool
+	hrpDualActive bool
 }
 
 func newLabCmd() *cobra.Command {
@@ -76,6 +80,9 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.StringVar(&f.faultDevice, "fault-device", "", "the device the fault flags act on (default: vra-b or FW-B)")
 	fl.IntVar(&f.sessions, "sessions", defaultLabSessions, "huawei: sessions in FW-A's session table")
 	fl.BoolVar(&f.cutHRP, "cut-hrp", false, "huawei fault: cut the HRP heartbeat link")
+	fl.DurationVar(&f.hrpHello, "hrp-hello", huawei.DefaultHeartbeat, "huawei: HRP hello interval when the configuration has no `hrp timer hello` (a peer silent for five is faulty)")
+	fl.BoolVar(&f.hrpFailover, "hrp-failover", false, "huawei fault: fail over once HRP is up (FW-B becomes active, HRP_M; FW-A standby, HRP_S)")
+	fl.BoolVar(&f.hrpDualActive, "hrp-dual-active", false, "huawei fault: dual active (heartbeat lost, both members active)")
 	fl.BoolVar(&f.refuse, "refuse", false, "fault: close new connections at once")
 	fl.BoolVar(&f.failAuth, "fail-auth", false, "fault: fail every authentication")
 	fl.BoolVar(&f.changedHostKey, "changed-host-key", false, "fault: present a host key other than the one in known_hosts")
@@ -235,7 +242,8 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 
 // startLabHuawei runs FW-A and FW-B with HRP.
 func startLabHuawei(ctx context.Context, f labFlags, dir string, sshAddrs, _ [2]string) (*labPair, error) {
-	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs}
+	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs,
+		HRP: huawei.HRPOptions{Heartbeat: f.hrpHello}, Failover: f.hrpFailover, DualActive: f.hrpDualActive}
 	p, err := huawei.StartPair(ctx, o)
 	if err != nil {
 		return nil, err
