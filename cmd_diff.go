@@ -263,7 +263,8 @@ func parsePair(leftFile, rightFile string, fam config.Family, f diffFlags) (left
 }
 
 // hasNodeUnder reports whether a node below parent has a path whose words
-// begin with loc, as a sync-map rule's location matches it.
+// begin with loc, as a sync-map rule's location matches it (a VRP `undo X`
+// line has X's words).
 func hasNodeUnder(parent *config.Node, loc []string) bool {
 	if len(loc) == 0 {
 		return true
@@ -272,7 +273,7 @@ func hasNodeUnder(parent *config.Node, loc []string) bool {
 		return false
 	}
 	for _, c := range parent.Children {
-		w := strings.Fields(c.Name)
+		w := syncmap.NameWords(nil, c.Name)
 		n := min(len(w), len(loc))
 		if !slices.Equal(w[:n], loc[:n]) {
 			continue

@@ -524,9 +524,61 @@ func TestDiffWarnsOfPathsThatMatchNothing(t *testing.T) {
 	for _, args := range [][]string{
 		{"--include", "firewall name OUTSIDE-IN", "--exclude", "interfaces ethernet eth0 vrrp", va, vb},
 		{"--include", "security-policy rule name allow_web", "--exclude", "interface GigabitEthernet1/0/1", "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"},
+		// `undo shutdown` has the words of `shutdown`, as syncmap reads it.
+		{"--exclude", "interface GigabitEthernet1/0/1 shutdown", "testdata/diff/fw-a.cfg", "testdata/diff/fw-b.cfg"},
 	} {
 		if _, _, errOut := hasync(t, append([]string{"diff"}, args...)...); errOut != "" {
 			t.Errorf("%v: stderr %q", args, errOut)
+		}
+	}
+}
+
+// TestFmtBadUsage: fmt tells each mistake in one line naming the flag or
+// the file and what it expected (the argument count with the usage line),
+// exits 2 and prints nothing on stdout, as diff does.
+func TestFmtBadUsage(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.conf")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	va, ha := "testdata/diff/vra-a.conf", "testdata/diff/fw-a.cfg"
+	cases := []struct {
+		args  []string
+		want  []string
+		usage bool
+	}{
+		{[]string{"fmt"}, []string{"one FILE", "got 0"}, true},
+		{[]string{"fmt", va, ha}, []string{"one FILE", "got 2"}, true},
+		{[]string{"fmt", "--family", "cisco", va}, []string{"--family cisco", "vyatta, huawei or auto"}, false},
+		{[]string{"fmt", "--family", "huawei", va}, []string{"--family huawei", va, "Vyatta"}, false},
+		{[]string{"fmt", "--family", "vyatta", ha}, []string{"--family vyatta", ha, "Huawei"}, false},
+		{[]string{"fmt", "--to", "vrp", va}, []string{"--to vrp", va, "curly or set"}, false},
+		{[]string{"fmt", "--to", "set", ha}, []string{"--to set", ha, "vrp"}, false},
+		{[]string{"fmt", "--to", "xml", va}, []string{"--to xml", "curly, set or vrp"}, false},
+		{[]string{"fmt", empty}, []string{empty, "empty"}, false},
+		{[]string{"fmt", "testdata/diff/missing.conf"}, []string{"hasync: testdata/diff/missing.conf: no such file"}, false},
+	}
+	for _, c := range cases {
+		code, out, errOut := hasync(t, c.args...)
+		name := "hasync " + strings.Join(c.args, " ")
+		if code != 2 || out != "" {
+			t.Errorf("%s: exit %d, stdout %q; want 2 and nothing", name, code, out)
+		}
+		lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+		if want := 1 + map[bool]int{true: 1}[c.usage]; len(lines) != want || c.usage && !strings.HasPrefix(lines[1], "usage: hasync fmt") {
+			t.Errorf("%s: want %d line(s) on stderr, got %q", name, want, errOut)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(lines[0], w) {
+				t.Errorf("%s: error %q lacks %q", name, lines[0], w)
+			}
+		}
+	}
+	_, help, _ := hasync(t, "fmt", "--help")
+	for _, w := range []string{"--to FORM", "--family FAMILY"} {
+		if !strings.Contains(help, w) {
+			t.Errorf("fmt --help lacks the placeholder %q:\n%s", w, help)
 		}
 	}
 }

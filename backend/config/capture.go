@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,8 +42,9 @@ type prepared struct {
 }
 
 // binaryInvalidMax is how many invalid UTF-8 sequences a text may hold
-// before it is taken as binary (a few Latin-1 bytes in a description are
-// kept as they are).
+// before it is taken as binary, if they are also more than a quarter of
+// its bytes that are not blanks (Latin-1 descriptions are kept as they
+// are).
 const binaryInvalidMax = 16
 
 // prepare cleans text as described above; file names it in errors.
@@ -52,7 +54,7 @@ func prepare(file, text string) (prepared, error) {
 		return prepared{}, binaryError(file, text, i, "a NUL byte")
 	}
 	if !utf8.ValidString(text) {
-		if i, n := invalidUTF8(text); n > binaryInvalidMax {
+		if i, n := invalidUTF8(text); n > binaryInvalidMax && n*4 > len(text)-blanks(text) {
 			return prepared{}, binaryError(file, text, i, strconv.Itoa(n)+" bytes that are not UTF-8")
 		}
 	}
@@ -74,6 +76,11 @@ func binaryError(file, text string, i int, what string) *ParseError {
 	return &ParseError{File: file, Line: line, Col: col, Msg: "expected configuration text, found " + what + " (a binary file?)"}
 }
 
+// blanks counts the spaces, tabs and newlines of s.
+func blanks(s string) int {
+	return strings.Count(s, " ") + strings.Count(s, "\t") + strings.Count(s, "\n")
+}
+
 // invalidUTF8 returns the offset of the first invalid sequence and how
 // many there are.
 func invalidUTF8(s string) (first, n int) {
@@ -93,10 +100,42 @@ func invalidUTF8(s string) (first, n int) {
 
 // mayHoldCapture is a quick test on the whole text: capture lines need a
 // prompt character or the pager's text, which most configurations lack
-// or hold only in a few values.
+// or hold only in a few values (a VyOS footer holds `firewall@10`).
 func mayHoldCapture(text string) bool {
 	return strings.Contains(text, "---- More") || strings.IndexByte(text, '<') >= 0 ||
 		strings.IndexByte(text, '[') >= 0 || strings.IndexByte(text, '@') >= 0
+}
+
+// promptCandidates returns the starts of the lines that hold @, < or [,
+// in order, each once.
+func promptCandidates(text string) []int {
+	var starts []int
+	for _, c := range []byte{'@', '<', '['} {
+		for from := 0; ; {
+			i := strings.IndexByte(text[from:], c)
+			if i < 0 {
+				break
+			}
+			i += from
+			start := strings.LastIndexByte(text[:i], '\n') + 1
+			if mayBeCapture(text[start], false) {
+				starts = append(starts, start)
+			}
+			end := strings.IndexByte(text[i:], '\n')
+			if end < 0 {
+				break
+			}
+			from = i + end + 1
+		}
+	}
+	slices.Sort(starts)
+	return slices.Compact(starts)
+}
+
+// mayBeCapture is a quick test on a line's first byte: a prompt starts
+// with <, [, HRP_ or a user name; a pager line with blanks or the pager.
+func mayBeCapture(c byte, pager bool) bool {
+	return c == '<' || c == '[' || isPromptChar(c) || pager && (c == ' ' || c == '-')
 }
 
 // strip blanks the capture lines of p.text and notes them.
@@ -107,30 +146,48 @@ func (p *prepared) strip() {
 		done  int    // text[:done] is in b
 		lines [3][]int
 	)
-	line := 0
-	for pos := 0; pos < len(text); {
-		line++
-		end := strings.IndexByte(text[pos:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += pos
+	pager := strings.Contains(text, "---- More")
+	check := func(pos, end, line int) {
+		kind, keep, fam := captureLine(text[pos:end])
+		if kind == capNone {
+			return
 		}
-		s := text[pos:end]
-		kind, keep, fam := captureLine(s)
-		if kind != capNone {
-			if b == nil {
-				b = make([]byte, 0, len(text))
-			}
-			b = append(b, text[done:pos]...)
-			b = append(b, keep...)
-			done = end
-			lines[kind] = append(lines[kind], line)
-			if fam != Auto && p.hint == Auto {
-				p.hint = fam
-			}
+		if b == nil {
+			b = make([]byte, 0, len(text))
 		}
-		pos = end + 1
+		b = append(b, text[done:pos]...)
+		b = append(b, keep...)
+		done = end
+		lines[kind] = append(lines[kind], line)
+		if fam != Auto && p.hint == Auto {
+			p.hint = fam
+		}
+	}
+	lineEnd := func(pos int) int {
+		if end := strings.IndexByte(text[pos:], '\n'); end >= 0 {
+			return pos + end
+		}
+		return len(text)
+	}
+	if !pager {
+		// Without a pager, a capture line holds @, < or [: only the
+		// lines holding one are looked at (a configuration has few).
+		line, counted := 1, 0
+		for _, pos := range promptCandidates(text) {
+			line += strings.Count(text[counted:pos], "\n")
+			counted = pos
+			check(pos, lineEnd(pos), line)
+		}
+	} else {
+		line := 0
+		for pos := 0; pos < len(text); {
+			line++
+			end := lineEnd(pos)
+			if pos < end && mayBeCapture(text[pos], true) {
+				check(pos, end, line)
+			}
+			pos = end + 1
+		}
 	}
 	if b == nil {
 		return
@@ -152,7 +209,11 @@ func (p *prepared) strip() {
 // (the output after a pager's escape codes), fam the family a prompt names.
 func captureLine(s string) (kind captureKind, keep string, fam Family) {
 	if i := strings.Index(s, "---- More ----"); i >= 0 && strings.TrimLeft(s[:i], " ") == "" {
-		return capPager, pagerRest(s[i+len("---- More ----"):]), Auto
+		rest := pagerRest(s[i+len("---- More ----"):])
+		if k, _, f := captureLine(rest); k != capNone {
+			return capPager, "", f // the output went on with a prompt
+		}
+		return capPager, rest, Auto
 	}
 	if s == "" || s[0] == ' ' || s[0] == '\t' {
 		return capNone, "", Auto
@@ -222,14 +283,12 @@ func isVyPrompt(s string) bool {
 		(len(s) == 5 || s[5] == ']' || s[5] == ' ') {
 		return true
 	}
-	at := strings.IndexByte(s, '@')
-	if at < 1 {
-		return false
+	at := 0
+	for at < len(s) && isPromptChar(s[at]) {
+		at++
 	}
-	for i := 0; i < at; i++ {
-		if !isPromptChar(s[i]) {
-			return false
-		}
+	if at == 0 || at == len(s) || s[at] != '@' {
+		return false
 	}
 	i := at + 1
 	for i < len(s) && isPromptChar(s[i]) {

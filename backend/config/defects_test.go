@@ -365,3 +365,36 @@ func TestConfigSyncSecondaryKeySecret(t *testing.T) {
 		}
 	}
 }
+
+// The VyOS schema decides where the text alone is ambiguous; paths it
+// does not know keep the text's conventions.
+func TestSchemaDecides(t *testing.T) {
+	set := vyParse(t, "s", []byte("set system host-name r1\n"+
+		"set firewall name A rule 10 action accept\n"+
+		"set interfaces ethernet eth0 disable\n"+
+		"set interfaces ethernet eth0 address 192.0.2.1/24\n"+
+		"set interfaces ethernet eth0 address 2001:db8::1/64\n"+
+		"set service ssh\n"+
+		"set protocols static interface-route 0.0.0.0/0 next-hop-interface vtun0\n"+
+		"set nothing-known here value\n"))
+	curly := vyParse(t, "c", []byte("system {\n    host-name r1\n}\nfirewall {\n    name A {\n        rule 10 {\n            action accept\n        }\n    }\n}\n"+
+		"interfaces {\n    ethernet eth0 {\n        disable\n        address 192.0.2.1/24\n        address 2001:db8::1/64\n    }\n}\nservice {\n    ssh {\n    }\n}\n"+
+		"protocols {\n    static {\n        interface-route 0.0.0.0/0 {\n            next-hop-interface vtun0 {\n            }\n        }\n    }\n}\n"+
+		"nothing-known {\n    here {\n        value\n    }\n}\n"))
+	if !Equal(set.Root, curly.Root) {
+		t.Fatalf("set and curly differ\n%s", vyDiffHint(curly.Root, set.Root))
+	}
+	out := string(vyPrint(t, set, WriteCurly, PrintOptions{}))
+	for _, want := range []string{"        disable\n", "    ssh {\n    }\n", "next-hop-interface vtun0 {\n", "host-name r1\n", "action accept\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("curly output lacks %q:\n%s", want, out)
+		}
+	}
+	// 5600 bare empty tag nodes wherever the schema has a tag node.
+	tr := vyParse(t, "f", []byte("firewall {\n\tgroup {\n\t\taddress-group G1\n\t}\n}\n"))
+	if g := tr.Root.Lookup(Path{"firewall", "group", "address-group", "G1"}); g == nil {
+		t.Errorf("address-group G1 not an empty tag node:\n%s", vyPrint(t, tr, WriteSet, PrintOptions{}))
+	}
+	vyCheckRoundTrip(t, "schema as curly", set, WriteCurly)
+	vyCheckRoundTrip(t, "schema as set", set, WriteSet)
+}

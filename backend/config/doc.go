@@ -8,6 +8,16 @@
 // per-command table) for VRP. Values, comments, source lines and printing
 // hints never take part in identity.
 //
-// Imports: the standard library only. Every other part of hasync may import
+// The Vyatta parsers and printers ask backend/config/schema (VyOS's own
+// node definitions and hasync's table of Vyatta 5600 / VRA nodes) where
+// the text alone is ambiguous: whether an unquoted last word of a `set`
+// line is a value, whether `name word` is an empty tag node, how a node
+// prints (tag, valueless leaf, block). Paths the schema does not know keep
+// the text's conventions. Text saved from a device is cleaned first
+// (capture.go): prompts and pager lines are stripped and reported in
+// Tree.Notes, binary text is refused.
+//
+// Imports: the standard library and backend/config/schema only (which
+// imports no hasync package). Every other part of hasync may import
 // config; config imports no other hasync package and no Charm package.
 package config

@@ -127,12 +127,13 @@ func readText(file string) (string, error) {
 const detectLines = 400
 
 // detect tells the family from the first lines of the text: VRP text has
-// `#` separator lines, `!Software Version`, `sysname` or `return`; Vyatta
+// `#` separator lines, `!Software Version`, `sysname`, `undo`, `quit`,
+// `interface X` without a brace, or `return`; Vyatta
 // text has braces or `set` lines. A `#!/bin/vbash` line, or a `set` or
 // `delete` command at the start of a line before any VRP-only line,
 // decides Vyatta at once: `#` alone is also a comment of a set script.
 func detect(src string) Family {
-	vrp, vy, strong := 0, 0, 0
+	vrp, vy, strong, indented := 0, 0, 0, 0
 	lines := 0
 	for len(src) > 0 && lines < detectLines {
 		var line string
@@ -143,6 +144,9 @@ func detect(src string) Family {
 		}
 		lines++
 		t := trimBlanks(line)
+		if len(t) > 0 && line[0] == ' ' {
+			indented++
+		}
 		switch {
 		case len(t) == 0:
 		case strings.HasPrefix(line, "#!/bin/vbash"),
@@ -150,15 +154,20 @@ func detect(src string) Family {
 			return Vyatta
 		case t == "#":
 			vrp++
-		case t == "return", strings.HasPrefix(t, "!Software Version"), strings.HasPrefix(t, "sysname "):
+		case t == "return", strings.HasPrefix(t, "!Software Version"), strings.HasPrefix(t, "sysname "),
+			strings.HasPrefix(t, "undo "), t == "quit":
 			vrp++
 			strong++
+		case strings.HasPrefix(line, "interface ") && !strings.HasSuffix(t, "{"):
+			vrp++
 		case strings.HasPrefix(t, "set "), strings.HasSuffix(t, "{"), t == "}",
 			strings.HasPrefix(t, "/*"):
 			vy++
 		}
 	}
-	if vrp > vy {
+	// Indented lines without a brace or a set line anywhere: VRP blocks
+	// (a snippet such as `acl name x` / ` rule 5 permit`).
+	if vrp > vy || vy == 0 && indented > 0 {
 		return Huawei
 	}
 	return Vyatta

@@ -15,6 +15,11 @@ func TestParseAutoFamily(t *testing.T) {
 		{"set", "set system host-name 'a'\n", Vyatta},
 		{"vrp", "!Software Version V600R007C20\n#\nsysname fw-a\n#\nreturn\n", Huawei},
 		{"vrp bare", " hrp enable\n#\ninterface G0\n ip address 10.0.0.1 24\n#\nreturn\n", Huawei},
+		// Found by the corpus fmt test: a remediation list and a snippet.
+		{"vrp undo list", "undo vlan 30\nundo interface GigabitEthernet1/0/3\nvlan 10\n  undo name DATA\n", Huawei},
+		{"vrp snippet", "acl name vty_access basic\n rule 5 permit source 192.168.56.0 0.0.0.255\n rule 1000 deny\n", Huawei},
+		{"set with hash lines", "#\n# VyOS\n#\n#\nset system host-name 'a'\n", Vyatta},
+		{"curly 5600", "interfaces {\n\tloopback lo\n}\n", Vyatta},
 	} {
 		tr, err := Parse(c.name, []byte(c.src), Auto)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -26,6 +27,10 @@ func FuzzParseVRP(f *testing.F) {
 		"description\ndescription x\n a\n",
 		// Found by fuzzing: a banner's line must be its first line.
 		"header 0 i\ni\n0",
+		// Issue 7's defects: BOM, two-space indent, quit, capture lines.
+		"\xef\xbb\xbf#\n  hrp enable\n#\ninterface G0\n  undo shutdown\n  quit\n#\nreturn\n",
+		"HRP_M<FW-A>display current-configuration\n#\n  ---- More ----\x1b[42D   \x1b[42Dsysname a\n#\nreturn\nHRP_M<FW-A>\n",
+		"[FW-B]dis cu\r\n#\r\n# note\r\nsysname b\r\n#\r\nreturn\r\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -53,6 +58,9 @@ func FuzzParseVRP(f *testing.F) {
 		if !Equal(tr.Root, back.Root) {
 			t.Fatalf("printed tree differs\n%s", out.String())
 		}
+		if a, b := vrpComments(tr.Root), vrpComments(back.Root); !reflect.DeepEqual(a, b) {
+			t.Fatalf("printing changed the comments\n%q\n%q\n%s", a, b, out.String())
+		}
 		var again bytes.Buffer
 		if err := WriteVRP(&again, back, PrintOptions{}); err != nil {
 			t.Fatal(err)
@@ -65,6 +73,22 @@ func FuzzParseVRP(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// vrpComments maps the path of every commented node (the root too) to
+// its comment.
+func vrpComments(root *Node) map[string]string {
+	m := map[string]string{}
+	if root.Comment != "" {
+		m[""] = root.Comment
+	}
+	root.Walk(func(p Path, n *Node) bool {
+		if n.Comment != "" {
+			m[strings.Join(p, "\x00")] = n.Comment
+		}
+		return true
+	})
+	return m
 }
 
 // vrpSeedCorpus adds the corpus configurations when the corpus is there;

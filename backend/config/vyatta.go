@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/hasync/hasync/backend/config/schema"
 )
 
 // The Vyatta dialect: ParseVyatta reads the curly-brace form (config.boot,
@@ -179,6 +181,8 @@ type vyBuilder struct {
 	// runs holds the children of the curly form's open blocks (tag nodes
 	// and every node of the set form append as usual).
 	runs openRuns
+	// kinds caches the schema's answers for this parse.
+	kinds *vyKinds
 }
 
 // vyIndexMin is the child count from which a node gets a name index; below
@@ -194,6 +198,7 @@ func newVyBuilder(text string) *vyBuilder {
 		root:  &Node{},
 		index: newChildIndexes(vyIndexMin),
 		text:  text,
+		kinds: new(vyKinds),
 	}
 }
 
@@ -278,14 +283,20 @@ func vyAddComment(n *Node, text string) {
 	n.Comment += "\n" + text
 }
 
-// vyFinish sorts children naturally and marks secrets (and, for set-parsed
-// trees, tag nodes) once the whole text is read.
+// vyFinish sorts children naturally and marks secrets once the whole
+// text is read. For a set-parsed tree (markTags) it also lays out nodes as
+// the schema knows them (see vyLayout); the curly parser lays out each
+// node as it reads it, with the schema's position at hand.
 func vyFinish(root *Node, markTags bool) {
+	var kinds *vyKinds
+	if markTags {
+		kinds = new(vyKinds)
+	}
 	// anc is one stack shared by the whole walk: a slice passed down by
 	// value would reallocate for every sibling whenever it is full.
 	anc := make([]string, 0, 32)
-	var walk func(n *Node)
-	walk = func(n *Node) {
+	var walk func(n *Node, c schema.Cursor, k vyKind)
+	walk = func(n *Node, c schema.Cursor, k vyKind) {
 		if len(n.Children) > 1 && !slices.IsSortedFunc(n.Children, vyCompare) {
 			slices.SortStableFunc(n.Children, vyCompare)
 		}
@@ -293,19 +304,80 @@ func vyFinish(root *Node, markTags bool) {
 			if vyIsSecret(n.Name, anc) {
 				n.Secret = true
 			}
-			if markTags && len(n.Children) > 0 && (vyTagNames[n.Name] || vyDigitChildren(n)) {
-				n.Tag = true
+			if markTags {
+				vyLayout(n, k, false)
 			}
 			anc = append(anc, n.Name)
 		}
-		for _, c := range n.Children {
-			walk(c)
+		var ch uint64
+		if markTags && len(n.Children) > 0 {
+			ch = kinds.hash(c)
+		}
+		for _, x := range n.Children {
+			if markTags {
+				xc, xk := kinds.step(c, ch, x.Name)
+				walk(x, xc, xk)
+			} else {
+				walk(x, c, k)
+			}
 		}
 		if n != root {
 			anc = anc[:len(anc)-1]
 		}
 	}
-	walk(root)
+	walk(root, schema.Root(), vyKind{kind: schema.Node})
+}
+
+// vyLayout sets n's printing hints from what the schema says of it: a tag
+// node of the schema prints as one (`next-hop-interface vtun0 {`), a
+// valueless leaf bare, a node or tag value with braces (`ssh {` `}`).
+// Where the schema does not know the path, a set-parsed node learns
+// tag-ness from vyTagNames and digit children; a curly-parsed one
+// (fromText) keeps the text's layout, as it does its tag form wherever
+// the text wrote one.
+func vyLayout(n *Node, in vyKind, fromText bool) {
+	switch in.kind {
+	case schema.Tag:
+		n.Tag = true
+	case schema.Leaf:
+		if !fromText {
+			n.Tag = false
+		}
+		if len(n.Children) == 0 {
+			n.Leaf = true
+		}
+	case schema.Node:
+		if !fromText {
+			n.Tag = false
+		}
+		if len(n.Values) == 0 {
+			n.Leaf = false
+		}
+	default:
+		if !fromText && len(n.Children) > 0 && (vyTagNames[n.Name] || vyDigitChildren(n)) {
+			n.Tag = true
+		}
+	}
+}
+
+// vyBareTagAt tells, from the schema at c (the position of parent) or
+// from the text alone where the schema does not know the path, whether
+// `word value` (value unquoted, no braces) below parent names an empty
+// tag node rather than a leaf's value.
+func vyBareTagAt(kinds *vyKinds, c schema.Cursor, ch uint64, parent *Node, parentTop bool, word string) bool {
+	_, k := kinds.step(c, ch, word)
+	return vyBareTagKind(k, parent, parentTop, word)
+}
+
+// vyBareTagKind is vyBareTagAt with the schema's answer for word at hand.
+func vyBareTagKind(k vyKind, parent *Node, parentTop bool, word string) bool {
+	switch k.kind {
+	case schema.Tag:
+		return true
+	case schema.Leaf, schema.Node:
+		return false
+	}
+	return vyBareTag(parent, parentTop, word)
 }
 
 // vyIsSecret tells from the name and its ancestors whether a leaf holds a

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/hasync/hasync/backend/config/schema"
 )
 
 type vyTokKind uint8
@@ -115,8 +117,10 @@ func (p *vyCurly) next(t *vyTok) error {
 		}
 		p.pos = end
 		t.kind = vyTokComment
-		t.raw = strings.TrimRight(src[start:end], " \t\r")
 		t.b = strings.TrimSpace(src[start+1 : end])
+		// Kept as Meta at the end of the text, it is written as a `//`
+		// comment: a text of `#` lines alone would read as set form.
+		t.raw = strings.TrimRight("// "+t.b, " ")
 	default:
 		if c == '/' && start+1 < len(src) && (src[start+1] == '*' || src[start+1] == '/') {
 			return p.comment(t)
@@ -307,7 +311,9 @@ func vyCommentText(body string) string {
 // vyFrame is an open block: the node it fills and what opened it.
 type vyFrame struct {
 	node *Node
-	top  bool // node is a top-level node
+	top  bool          // node is a top-level node
+	sc   schema.Cursor // the schema's position at node
+	sch  uint64        // its hash, for vyKinds.step
 	// name and tag are the words that opened the block, for the error
 	// of an unclosed block; they are joined only then.
 	name, tag string
@@ -333,7 +339,9 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 		stack   []vyFrame
 		tok     vyTok
 	)
-	cur, top := b.root, false
+	cur, top, sc := b.root, false, schema.Root()
+	rootHash := b.kinds.hash(sc)
+	sch := rootHash
 	for {
 		if err := p.next(&tok); err != nil {
 			return nil, err
@@ -343,7 +351,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			words = append(words, tok)
 		case vyTokNewline, vyTokSemi:
 			if len(words) > 0 {
-				if err := p.leaf(b, cur, top, words, pending); err != nil {
+				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
 					return nil, err
 				}
 				words, pending = words[:0], pending[:0]
@@ -355,7 +363,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 				pending = append(pending, tok)
 			}
 		case vyTokLBrace:
-			fr, err := p.open(b, cur, words, tok)
+			fr, err := p.open(b, cur, sc, sch, words, tok)
 			if err != nil {
 				return nil, err
 			}
@@ -366,10 +374,10 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			words, pending = words[:0], pending[:0]
 			stack = append(stack, fr)
 			b.runs.open(fr.node)
-			cur, top = fr.node, fr.top
+			cur, top, sc, sch = fr.node, fr.top, fr.sc, fr.sch
 		case vyTokRBrace:
 			if len(words) > 0 {
-				if err := p.leaf(b, cur, top, words, pending); err != nil {
+				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
 					return nil, err
 				}
 				words = words[:0]
@@ -389,13 +397,14 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			}
 			stack = stack[:len(stack)-1]
 			b.runs.close(&b.alloc)
-			cur, top = b.root, false
+			cur, top, sc, sch = b.root, false, schema.Root(), rootHash
 			if len(stack) > 0 {
-				cur, top = stack[len(stack)-1].node, stack[len(stack)-1].top
+				fr := &stack[len(stack)-1]
+				cur, top, sc, sch = fr.node, fr.top, fr.sc, fr.sch
 			}
 		case vyTokEOF:
 			if len(words) > 0 {
-				if err := p.leaf(b, cur, top, words, pending); err != nil {
+				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
 					return nil, err
 				}
 				pending = pending[:0]
@@ -414,7 +423,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 }
 
 // open handles `name {` and `name tag {`.
-func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyFrame, error) {
+func (p *vyCurly) open(b *vyBuilder, cur *Node, sc schema.Cursor, sch uint64, words []vyTok, brace vyTok) (vyFrame, error) {
 	switch {
 	case len(words) == 0:
 		return vyFrame{}, p.errAt(brace.line, brace.col, "unexpected '{'")
@@ -429,31 +438,40 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, words []vyTok, brace vyTok) (vyF
 	w0 := words[0]
 	n, _ := b.child(cur, w0.b, w0.line)
 	fr := vyFrame{node: n, top: cur == b.root, name: w0.b, line: w0.line}
+	var k vyKind
+	fr.sc, k = b.kinds.step(sc, sch, w0.b)
+	fr.sch = b.kinds.hash(fr.sc)
+	vyLayout(n, k, true)
 	if len(words) == 2 {
 		n.Tag = true
 		w1 := words[1]
 		fr.node, _ = b.child(n, w1.b, w1.line)
 		fr.top = false
 		fr.tag = w1.b
+		fr.sc, _ = b.kinds.step(fr.sc, fr.sch, w1.b)
+		fr.sch = b.kinds.hash(fr.sc)
+		fr.node.Leaf = false
 	}
 	return fr, nil
 }
 
 // leaf handles a statement without braces: `name`, `name value`, the 5600
 // bare tag line `loopback lo`, and the odd `name two words` (one value).
-func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, words, pending []vyTok) error {
+func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, sc schema.Cursor, sch uint64, words, pending []vyTok) error {
 	w0 := words[0]
 	if err := p.checkName(w0); err != nil {
 		return err
 	}
 	name := w0.b
+	_, k := b.kinds.step(sc, sch, name)
 	n, created := b.child(cur, name, w0.line)
 	switch {
 	case len(words) == 1:
 		if created {
 			n.Leaf = true
 		}
-	case len(words) == 2 && !words[1].quoted && vyBareTag(cur, top, name):
+		vyLayout(n, k, true)
+	case len(words) == 2 && !words[1].quoted && vyBareTagKind(k, cur, top, name):
 		if err := p.checkName(words[1]); err != nil {
 			return err
 		}

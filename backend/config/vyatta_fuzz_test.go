@@ -6,18 +6,35 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/hasync/hasync/backend/config/schema"
 )
 
 // vySetLossy reports whether the set form cannot hold n exactly: a bare
 // child next to values, or below a secret, reads back as one more value
-// (the fold that hand-written set files need).
+// (the fold that hand-written set files need); a bare child of a node the
+// schema calls a leaf taking a value reads back as its value; and a
+// single-valued leaf of the schema keeps only its last value.
 func vySetLossy(n *Node, anc []string) bool {
+	return vySetLossyAt(n, anc, schema.Root())
+}
+
+func vySetLossyAt(n *Node, anc []string, sc schema.Cursor) bool {
+	in := sc.Info()
+	if len(anc) > 0 && in.Kind == schema.Leaf && !in.Multi && len(n.Values) > 1 {
+		return true
+	}
 	for _, c := range n.Children {
-		bare := len(c.Values) == 0 && len(c.Children) == 0
-		if bare && n != nil && len(anc) > 0 && (len(n.Values) > 0 || vyIsSecret(n.Name, anc[:len(anc)-1])) {
+		// A commented node's comment line ends with its name too.
+		bare := len(c.Values) == 0 && (len(c.Children) == 0 || c.Comment != "")
+		if bare && len(anc) > 0 && (len(n.Values) > 0 || vyIsSecret(n.Name, anc[:len(anc)-1])) {
 			return true
 		}
-		if vySetLossy(c, append(anc, c.Name)) {
+		if bare && len(anc) > 0 && in.Kind == schema.Leaf && !in.Valueless {
+			return true
+		}
+		if vySetLossyAt(c, append(anc, c.Name), sc.Step(c.Name)) {
 			return true
 		}
 	}
@@ -65,7 +82,13 @@ func FuzzParseVyatta(f *testing.F) {
 		if err := WriteCurly(&curly, tr, PrintOptions{}); err != nil {
 			t.Fatal(err)
 		}
+		// Invalid UTF-8 that the input held in small amounts may add up
+		// to a binary refusal once names repeat in the printed text.
+		notUTF8 := !utf8.Valid(src)
 		back, err := ParseVyatta("curly", curly.Bytes())
+		if err != nil && notUTF8 && strings.Contains(err.Error(), "not UTF-8") {
+			return
+		}
 		if err != nil {
 			t.Fatalf("curly output does not parse: %v\n%s", err, curly.Bytes())
 		}
@@ -94,6 +117,9 @@ func FuzzParseVyatta(f *testing.F) {
 			}
 		}
 		back, err = ParseVyatta("set", set.Bytes())
+		if err != nil && notUTF8 && strings.Contains(err.Error(), "not UTF-8") {
+			return
+		}
 		if err != nil {
 			t.Fatalf("set output does not parse: %v\n%s", err, set.Bytes())
 		}
@@ -116,7 +142,7 @@ func FuzzParseVyatta(f *testing.F) {
 		// Masked output must not show a secret value.
 		var masked bytes.Buffer
 		_ = WriteSet(&masked, tr, PrintOptions{MaskSecrets: true})
-		if _, err := ParseVyatta("masked", masked.Bytes()); err != nil {
+		if _, err := ParseVyatta("masked", masked.Bytes()); err != nil && !(notUTF8 && strings.Contains(err.Error(), "not UTF-8")) {
 			t.Fatalf("masked output does not parse: %v", err)
 		}
 	})

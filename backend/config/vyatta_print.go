@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode"
+
+	"github.com/hasync/hasync/backend/config/schema"
 )
 
 // vyIndent is one level of curly-form indentation (VyOS style).
@@ -13,9 +15,10 @@ const vyIndent = "    "
 // vyPrinter writes lines through one buffer; bufio keeps the first write
 // error, reported by Flush.
 type vyPrinter struct {
-	w    *bufio.Writer
-	buf  []byte
-	mask bool
+	w     *bufio.Writer
+	buf   []byte
+	mask  bool
+	kinds *vyKinds // the schema's answers, for the curly form
 }
 
 func (p *vyPrinter) indent(depth int) {
@@ -55,9 +58,11 @@ func WriteCurly(w io.Writer, t *Tree, o PrintOptions) error {
 	if t == nil || t.Root == nil {
 		return errVyNilTree
 	}
-	p := &vyPrinter{w: bufio.NewWriter(w), mask: o.MaskSecrets}
+	p := &vyPrinter{w: bufio.NewWriter(w), mask: o.MaskSecrets, kinds: new(vyKinds)}
+	root := schema.Root()
+	rh := p.kinds.hash(root)
 	for _, c := range t.Root.Children {
-		p.curlyNode(t.Root, true, c, 0, "")
+		p.curlyNode(t.Root, true, root, rh, c, 0, "")
 	}
 	for _, m := range t.Meta {
 		p.buf = append(p.buf, m...)
@@ -66,9 +71,9 @@ func WriteCurly(w io.Writer, t *Tree, o PrintOptions) error {
 	return p.finish()
 }
 
-// curlyNode prints n, a child of parent. pre is the tag node's name when n
-// is printed as a tag value (`ethernet eth0 {`).
-func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, pre string) {
+// curlyNode prints n, a child of parent (at sc in the schema). pre is the
+// tag node's name when n is printed as a tag value (`ethernet eth0 {`).
+func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, sc schema.Cursor, sch uint64, n *Node, depth int, pre string) {
 	if n.Comment != "" {
 		// One comment per line keeps the indent; they join back on reading.
 		// A line holding `*/` is written as a `//` comment.
@@ -91,7 +96,15 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, 
 	nTop := depth == 0 && pre == ""
 	head := pre + vyCurlyWord(n.Name, nTop && vyTopNeedsQuote(n.Name))
 	// A value that would read back as a bare tag line must be quoted.
-	force := pre == "" && vyBareTag(parent, parentTop, n.Name)
+	force := pre == "" && len(n.Values) > 0 && vyBareTagAt(p.kinds, sc, sch, parent, parentTop, n.Name)
+	var (
+		nc  schema.Cursor // n's position and its hash, for its children
+		nch uint64
+	)
+	if len(n.Children) > 0 {
+		nc, _ = p.kinds.step(sc, sch, n.Name)
+		nch = p.kinds.hash(nc)
+	}
 	for _, v := range n.Values {
 		p.indent(depth)
 		p.buf = append(p.buf, head...)
@@ -104,7 +117,7 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, 
 		// (A commented tag node prints as a block: its comment before
 		// `name value {` would read back as the value's.)
 		for _, c := range n.Children {
-			p.curlyNode(n, nTop, c, depth, head+" ")
+			p.curlyNode(n, nTop, nc, nch, c, depth, head+" ")
 		}
 	case len(n.Children) > 0:
 		p.indent(depth)
@@ -112,7 +125,7 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, n *Node, depth int, 
 		p.buf = append(p.buf, " {"...)
 		p.endLine()
 		for _, c := range n.Children {
-			p.curlyNode(n, nTop, c, depth+1, "")
+			p.curlyNode(n, nTop, nc, nch, c, depth+1, "")
 		}
 		p.indent(depth)
 		p.buf = append(p.buf, '}')
@@ -234,14 +247,15 @@ func WriteSet(w io.Writer, t *Tree, o PrintOptions) error {
 	prefix := make([]byte, 0, 256)
 	prefix = append(prefix, "set"...)
 	for _, c := range t.Root.Children {
-		prefix = p.setNode(prefix, c)
+		prefix = p.setNode(prefix, c, true)
 	}
 	return p.finish()
 }
 
 // setNode prints n below the path prefix and returns prefix unchanged (its
-// backing array may have grown).
-func (p *vyPrinter) setNode(prefix []byte, n *Node) []byte {
+// backing array may have grown). plain tells that n's parent has no values
+// and is no secret, so that a line ending with n's name reads back as n.
+func (p *vyPrinter) setNode(prefix []byte, n *Node, plain bool) []byte {
 	base := len(prefix)
 	comment := n.Comment
 	if len(n.Values) == 0 && len(n.Children) == 0 {
@@ -254,7 +268,7 @@ func (p *vyPrinter) setNode(prefix []byte, n *Node) []byte {
 	}
 	prefix = append(prefix, ' ')
 	prefix = vyAppendSetWord(prefix, n.Name)
-	if comment != "" && len(n.Values) == 0 {
+	if comment != "" && len(n.Values) == 0 && plain {
 		// A node with children only: its own line carries the comment
 		// (the node exists, so the line adds nothing else).
 		p.buf = append(p.buf, prefix[:base]...)
@@ -272,7 +286,7 @@ func (p *vyPrinter) setNode(prefix []byte, n *Node) []byte {
 		p.endLine()
 	}
 	for _, c := range n.Children {
-		prefix = p.setNode(prefix, c)
+		prefix = p.setNode(prefix, c, len(n.Values) == 0 && !n.Secret)
 	}
 	return prefix[:base]
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/hasync/hasync/backend/config/schema"
 )
 
 // vySet is the set-form lexer state. Words follow shell rules, as the
@@ -18,6 +20,25 @@ type vySet struct {
 	line      int
 	lineStart int
 	buf       []byte // the words of the current line, unquoted
+	// scNodes and scCurs are the chain of nodes of the previous line and
+	// the schema's position at each: consecutive lines share most of
+	// their path, so a line only steps from where they part (the nodes
+	// are compared, not their names).
+	scNodes []*Node
+	scCurs  []schema.Cursor
+}
+
+// cursorAt returns the schema's position at n, the i-th node of the
+// current line's chain, whose parent is at parent (Root for i == 0).
+func (p *vySet) cursorAt(i int, n *Node, parent schema.Cursor) schema.Cursor {
+	if i < len(p.scNodes) && p.scNodes[i] == n {
+		return p.scCurs[i]
+	}
+	p.scNodes, p.scCurs = p.scNodes[:i], p.scCurs[:i]
+	c := parent.Step(n.Name)
+	p.scNodes = append(p.scNodes, n)
+	p.scCurs = append(p.scCurs, c)
+	return c
 }
 
 // vySetWord is one word of a line: buf[start:end].
@@ -93,17 +114,16 @@ func vyParseSet(file string, src string) (*Tree, error) {
 			continue
 		}
 		w := words[0]
-		cmd := ""
-		if !w.quoted {
-			cmd = string(p.buf[w.start:w.end])
-		}
+		// The comparisons and the map lookup convert without allocating.
+		first := p.buf[w.start:w.end]
+		del := !w.quoted && string(first) == "delete"
 		switch {
-		case cmd == "set", cmd == "delete":
-		case vySessionCommands[cmd]:
+		case !w.quoted && string(first) == "set", del:
+		case !w.quoted && vySessionCommands[string(first)]:
 			if len(session) == 0 || session[len(session)-1] != w.line {
 				session = append(session, w.line)
 			}
-			if !slices.Contains(cmds, cmd) {
+			if cmd := string(first); !slices.Contains(cmds, cmd) {
 				cmds = append(cmds, cmd)
 			}
 			continue
@@ -111,10 +131,10 @@ func vyParseSet(file string, src string) (*Tree, error) {
 			return nil, p.errAt(w.line, w.col, "expected 'set'")
 		}
 		if len(words) == 1 {
-			return nil, p.errAt(w.line, w.col, "expected a path after '%s'", cmd)
+			return nil, p.errAt(w.line, w.col, "expected a path after '%s'", first)
 		}
 		var err error
-		if cmd == "delete" {
+		if del {
 			found, err := p.delete(b, words[1:])
 			if err != nil {
 				return nil, err
@@ -161,7 +181,15 @@ func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
 		cur = c
 	}
 	word := p.str(b, last)
-	if !last.quoted || len(path) < 2 {
+	leaf := false
+	if len(path) >= 2 {
+		c := schema.Root()
+		for _, w := range path[:len(path)-1] {
+			c = c.Step(p.str(b, w))
+		}
+		leaf = b.kinds.at(c).kind == schema.Leaf
+	}
+	if !leaf && (!last.quoted || len(path) < 2) {
 		if c, _, _ := b.index.find(cur, word); c != nil {
 			b.removeChild(cur, c)
 			return true, nil
@@ -191,11 +219,11 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	if len(path) > vyMaxDepth {
 		return names, p.errAt(path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
 	}
-	valueMode := last.quoted && len(path) >= 2
 	chain := path[:len(path)-1]
 	names = names[:0]
 	cur := b.root
-	for _, w := range chain {
+	sc := schema.Root()
+	for i, w := range chain {
 		if w.end == w.start {
 			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
 		}
@@ -204,9 +232,23 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			return names, p.errAt(w.line, w.col, "expected a name without control characters")
 		}
 		cur, _ = b.child(cur, name, path[0].line)
+		sc = p.cursorAt(i, cur, sc)
 		names = append(names, name)
 	}
 	text := p.buf[last.start:last.end]
+	// A quoted last word is a value, by the convention of `show
+	// configuration commands`. An unquoted one (hand-written lines) is a
+	// value when the schema says the node before it is a leaf that takes
+	// one (`set system host-name r1`), a node when the schema knows the
+	// path otherwise, and where it does not, a value only after a leaf
+	// that has values or a secret (below).
+	in := b.kinds.at(sc)
+	known := in.kind != schema.Unknown
+	valueMode := last.quoted && len(path) >= 2 || in.kind == schema.Leaf && !in.valueless
+	if valueMode && in.kind == schema.Leaf && !in.multi && len(cur.Values) > 0 {
+		// `set` on a single-valued leaf replaces its value.
+		cur.Values = cur.Values[:0]
+	}
 	var target *Node
 	switch {
 	case valueMode:
@@ -219,7 +261,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		}
 		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
-	case cur != b.root && (len(cur.Values) > 0 || vyIsSecret(cur.Name, names[:len(names)-1])):
+	case !known && cur != b.root && (len(cur.Values) > 0 || vyIsSecret(cur.Name, names[:len(names)-1])):
 		// An unquoted value after a leaf that has values, or after a
 		// secret: a value, or a password would show as a node name.
 		target = cur
@@ -339,19 +381,22 @@ func (p *vySet) word() (vySetWord, error) {
 func (p *vySet) vyosQuote() int {
 	src := p.src
 	i := p.pos + 1
+	end := strings.IndexByte(src[i:], '\'')
+	if end < 0 {
+		return -1
+	}
+	end += i
+	if end+1 == len(src) || vySetBlank(src[end+1]) || src[end+1] == '\n' {
+		return -1 // a plain 'value' (nearly every one)
+	}
 	eol := strings.IndexByte(src[i:], '\n')
 	if eol < 0 {
 		eol = len(src)
 	} else {
 		eol += i
 	}
-	end := strings.IndexByte(src[i:eol], '\'')
-	if end < 0 {
+	if end > eol || vySetLineEnds(src[end+1:eol]) {
 		return -1
-	}
-	end += i
-	if vySetLineEnds(src[end+1 : eol]) {
-		return -1 // a plain 'value'
 	}
 	if next := src[end+1 : eol]; strings.HasPrefix(next, "\\''") || vySetBlank(next[0]) {
 		return -1

@@ -374,7 +374,8 @@ set firewall name A rule 20 action 'drop'
 		want []string
 	}{
 		{"system ntp server", []string{"10.0.0.40", "10.0.0.41"}},
-		{"system host-name", []string{"r1", "r2"}},
+		// set on a single-valued leaf (the schema says so) replaces it.
+		{"system host-name", []string{"r2"}},
 		{"interfaces ethernet eth0 address", []string{"192.0.2.1/24"}},
 		{"interfaces pppoe pppoe0 authentication password", []string{"hunter2"}},
 		{"firewall name A rule 10 description", []string{"it's"}},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -256,4 +257,30 @@ func FuzzFoldScopes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRowsFoldScopeUndo: a VRP `undo X` line has X's scope (syncmap reads
+// it without its `undo`): `undo hrp preempt` hidden in a fold is
+// protected like `hrp`.
+func TestRowsFoldScopeUndo(t *testing.T) {
+	build := func(last string) *config.Tree {
+		var kids []*config.Node
+		for i := range 12 {
+			kids = append(kids, &config.Node{Name: "ip address-set S" + strconv.Itoa(i) + " type object"})
+		}
+		kids = append(kids, &config.Node{Name: "undo hrp preempt"}, &config.Node{Name: "undo"})
+		for i := range 12 {
+			kids = append(kids, &config.Node{Name: "firewall zone z" + strconv.Itoa(i)})
+		}
+		kids = append(kids, &config.Node{Name: "sysname", Values: []string{last}})
+		return &config.Tree{Family: config.Huawei, Root: &config.Node{Children: kids}}
+	}
+	a, b := build("A"), build("B")
+	for _, m := range []*syncmap.Map{syncmap.HRP(nil), syncmap.Default(config.Huawei, nil)} {
+		dfCheckFold(t, "undo", a, b)
+		rows := Rows(a, b, RowOptions{Map: m, Fold: true, Context: 1})
+		if !rows[0].FoldScopes.Has(syncmap.Protected) {
+			t.Errorf("%s: the fold hiding undo hrp preempt is not marked protected: %+v", m.Name, rows[0])
+		}
+	}
 }

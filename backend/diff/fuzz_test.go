@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,6 +61,9 @@ func FuzzTrees(f *testing.F) {
 		"sysname B\n@security-policy\n c\n a\n  action deny\n e\n b\nhrp")
 	f.Add(byte(1), "x 1\nx 2\ny\nx 3", "y\nx 2\nx 1")
 	f.Add(byte(0), "b\na\nc\n a 1 1 2\n", "a\nc\n a 2 1 1\nb 0")
+	// Found by fuzzing: two empty trees.
+	f.Add(byte(0), "", "")
+	f.Add(byte(1), "@p\n a\n b\n c", "@p\n c\n b\n a\n d")
 	f.Add(byte(0), "node1\n ttag_node\n  foo\n   multi_node v2 v1\n   single left_val\n  bar\n   node\n    single v0\nnode3\n",
 		"node1\n ttag_node\n  baz\n   other_node\n  foo\n   multi_node v3 v1\n   single right_val\n")
 	f.Fuzz(func(t *testing.T, famByte byte, left, right string) {
@@ -108,7 +112,8 @@ func FuzzTrees(f *testing.F) {
 			if n != len(rows) {
 				t.Fatalf("folded rows stand for %d rows, want %d", n, len(rows))
 			}
-			if want := dfFoldRows(rows, 1); !reflect.DeepEqual(folded, want) {
+			// Two empty lists are equal, whether nil or not.
+			if want := dfFoldRows(rows, 1); (len(folded) > 0 || len(want) > 0) && !reflect.DeepEqual(folded, want) {
 				t.Fatalf("collapsed rows differ from folding every row:\n got %+v\nwant %+v", folded, want)
 			}
 			if err := WriteSide(io.Discard, rows, 60); err != nil {
@@ -122,5 +127,76 @@ func FuzzTrees(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
+		// Applying the changes from a to b to a gives b (names must be
+		// unique among siblings for a path to name one node).
+		if !dfDupNames(a.Root) && !dfDupNames(b.Root) {
+			got := dfApply(a, Trees(a, b, Options{}))
+			if !Equal(got, b, Options{}) || !config.Equal(got.Root, b.Root) {
+				t.Fatalf("applying the changes does not give b: %q", dfSummary(Trees(got, b, Options{})))
+			}
+		}
 	})
+}
+
+// dfDupNames reports whether two siblings anywhere below n share a name.
+func dfDupNames(n *config.Node) bool {
+	seen := map[string]bool{}
+	for _, c := range n.Children {
+		if seen[c.Name] || dfDupNames(c) {
+			return true
+		}
+		seen[c.Name] = true
+	}
+	return false
+}
+
+// dfApply applies changes from Trees(a, b) to a copy of a, parent by
+// parent: removed children go, changed ones take the right values, added
+// and moved ones are placed at their right index (To) in ascending order,
+// the others keeping their relative order, as the diff promises.
+func dfApply(a *config.Tree, cs []Change) *config.Tree {
+	byParent := map[string][]Change{}
+	for _, c := range cs {
+		key := strings.Join(c.Path[:len(c.Path)-1], "\x00")
+		byParent[key] = append(byParent[key], c)
+	}
+	var apply func(n *config.Node, path []string)
+	apply = func(n *config.Node, path []string) {
+		type placed struct {
+			to   int
+			node *config.Node
+		}
+		var put []placed
+		for _, c := range byParent[strings.Join(path, "\x00")] {
+			name := c.Path[len(c.Path)-1]
+			switch c.Kind {
+			case Removed:
+				n.Children = slices.DeleteFunc(n.Children, func(x *config.Node) bool { return x.Name == name })
+			case Added:
+				put = append(put, placed{c.To, c.Right.Clone()})
+			case Moved:
+				if x := n.Child(name); x != nil {
+					n.Children = slices.DeleteFunc(n.Children, func(y *config.Node) bool { return y == x })
+					put = append(put, placed{c.To, x})
+				}
+			}
+		}
+		slices.SortStableFunc(put, func(x, y placed) int { return x.to - y.to })
+		for _, p := range put {
+			i := min(max(p.to, 0), len(n.Children))
+			n.Children = slices.Insert(n.Children, i, p.node)
+		}
+		// Values last: a moved node is changed too.
+		for _, c := range byParent[strings.Join(path, "\x00")] {
+			if x := n.Child(c.Path[len(c.Path)-1]); x != nil && c.Kind == Changed {
+				x.Values = append([]string(nil), c.Right.Values...)
+			}
+		}
+		for _, c := range n.Children {
+			apply(c, append(path[:len(path):len(path)], c.Name))
+		}
+	}
+	root := root(a).Clone()
+	apply(root, nil)
+	return &config.Tree{Family: a.Family, Root: root}
 }

@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
@@ -852,15 +851,25 @@ type locTail struct {
 // named name: whether its words and the name's agree as far as both go.
 // The name is split on the way, without allocating.
 func touches(tails []locTail, name string) bool {
+	if plainWord(name) {
+		// One word (nearly every Vyatta name): compare it with each
+		// tail's first.
+		for _, t := range tails {
+			if len(t.words) == 0 || t.words[0] == name || t.wild && t.words[0] == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	var buf [8]string
+	words := syncmap.NameWords(buf[:0], name)
 	for _, t := range tails {
-		rest, same := name, true
-		for _, tw := range t.words {
-			var word string
-			word, rest = nextField(rest)
-			if word == "" {
+		same := true
+		for i, tw := range t.words {
+			if i >= len(words) {
 				break // the name has fewer words: agreed so far
 			}
-			if word != tw && !(t.wild && tw == "*") {
+			if words[i] != tw && !(t.wild && tw == "*") {
 				same = false
 				break
 			}
@@ -870,28 +879,6 @@ func touches(tails []locTail, name string) bool {
 		}
 	}
 	return false
-}
-
-// nextField returns the first word of s, as strings.Fields splits it, and
-// what follows; "" when s has no more words.
-func nextField(s string) (string, string) {
-	i := 0
-	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i += n
-	}
-	j := i
-	for j < len(s) {
-		r, n := utf8.DecodeRuneInString(s[j:])
-		if unicode.IsSpace(r) {
-			break
-		}
-		j += n
-	}
-	return s[i:j], s[j:]
 }
 
 // plainWord reports whether a node name is one plain word (a name of
@@ -972,7 +959,7 @@ func (s *mapShape) words(dst []string, p config.Path) []string {
 		if plainWord(name) {
 			dst = append(dst, name)
 		} else {
-			dst = append(dst, strings.Fields(name)...)
+			dst = syncmap.NameWords(dst, name)
 		}
 	}
 	return dst

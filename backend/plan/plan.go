@@ -75,7 +75,7 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	src := m.Scoped(source)
 	changes := diff.Trees(src, m.Scoped(target), o.Diff)
 	if source.Family == config.Huawei {
-		buildVRP(p, src, changes, o)
+		buildVRPIn(p, source, src, target, m, changes, o)
 	} else {
 		buildVyatta(p, target, m, changes, o)
 	}

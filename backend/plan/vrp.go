@@ -134,7 +134,8 @@ const (
 type vrpBuilder struct {
 	p      *Plan
 	o      Options
-	src    *config.Tree
+	source *config.Tree // the whole source
+	src    *config.Tree // its part in scope
 	target *config.Tree // the whole target, or nil
 	m      *syncmap.Map // the map, or nil
 	steps  [phases][]func(*vrpScript)
@@ -219,21 +220,12 @@ func isObjectPath(path config.Path) bool {
 	return false
 }
 
-// buildVRP is buildVRPIn without the target and the map: a removal then
-// cannot tell whether the target's node holds parts the map does not
-// share, and undoes the node whole.
-//
-// Deprecated: Build should call buildVRPIn (requested of the lead).
-func buildVRP(p *Plan, src *config.Tree, changes []diff.Change, o Options) {
-	buildVRPIn(p, src, nil, nil, changes, o)
-}
-
 // buildVRPIn turns changes (from the scoped src to the scoped target) into
-// VRP commands. target and m, when given, keep removals inside the map: a
+// VRP commands. source and target are the whole trees and m the map: a
 // node of the target that holds something the map does not share is not
 // undone whole; its in-scope parts are, one by one.
-func buildVRPIn(p *Plan, src, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
-	b := &vrpBuilder{p: p, o: o, src: src, target: target, m: m, added: map[string][]string{}, extra: map[string][]string{}}
+func buildVRPIn(p *Plan, source, src, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
+	b := &vrpBuilder{p: p, o: o, source: source, src: src, target: target, m: m, added: map[string][]string{}, extra: map[string][]string{}}
 	for _, c := range changes {
 		if c.Kind == diff.Removed || c.Kind == diff.Changed && o.Mode == Push {
 			b.creates(c.Path, c.Left)
@@ -324,7 +316,7 @@ func (b *vrpBuilder) change(c diff.Change) {
 	}
 	switch c.Kind {
 	case diff.Removed: // the target lacks it
-		if cf, ok := maskedConflict(c); ok {
+		if cf, ok := vrpMaskedConflict(c); ok {
 			p.Conflicts = append(p.Conflicts, cf)
 			return
 		}
@@ -360,7 +352,7 @@ func (b *vrpBuilder) change(c diff.Change) {
 				Reason: "present on both with other parameters: hrp sync config does not change it; fix it by hand"})
 			return
 		}
-		if cf, ok := maskedConflict(c); ok {
+		if cf, ok := vrpMaskedConflict(c); ok {
 			p.Conflicts = append(p.Conflicts, cf)
 			return
 		}
@@ -372,6 +364,46 @@ func (b *vrpBuilder) change(c diff.Change) {
 		}
 		b.policy(parent).moved[c.To] = c.Right.Name
 	}
+}
+
+// vrpMaskedConflict is maskedConflict for VRP, where a masked secret sits
+// inside its line (`password cipher ********`): a value holding the mask
+// as a word is masked.
+func vrpMaskedConflict(c diff.Change) (Conflict, bool) {
+	if cf, ok := maskedConflict(c); ok {
+		return cf, true
+	}
+	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
+	if c.Kind == diff.Removed {
+		if vrpMasked(c.Left) {
+			return Conflict{Path: c.Path, Reason: reason}, true
+		}
+		var found config.Path
+		c.Left.Walk(func(p config.Path, n *config.Node) bool {
+			if found == nil && vrpMasked(n) {
+				found = p
+			}
+			return found == nil
+		})
+		if found != nil {
+			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], found...), Reason: reason}, true
+		}
+		return Conflict{}, false
+	}
+	if vrpMasked(c.Left) {
+		return Conflict{Path: c.Path, Reason: reason}, true
+	}
+	return Conflict{}, false
+}
+
+// vrpMasked reports whether a value of n holds the mask as a word.
+func vrpMasked(n *config.Node) bool {
+	for _, v := range n.Values {
+		if slices.Contains(strings.Fields(v), config.Mask) {
+			return true
+		}
+	}
+	return false
 }
 
 func isOrderedName(name string) bool {
@@ -501,14 +533,18 @@ func (b *vrpBuilder) bindable(path config.Path, n *config.Node) *config.Node {
 }
 
 // missing returns the name of an object that line (of the node at p)
-// binds and that neither the target has nor the plan creates, or "".
+// binds and that neither the target has nor the plan creates, while the
+// source defines it outside the map, or "". A name no configuration
+// defines is the device's own (the predefined services http, ftp, dns,
+// the default zones): it always exists.
 func (b *vrpBuilder) missing(p config.Path, line string) string {
 	if b.m == nil || b.target == nil {
 		return ""
 	}
 	bs, names := vrpBoundObjects(viewOf(p), line)
 	for i, bd := range bs {
-		if !vrpHasObject(b.target, bd, names[i]) && !vrpHasObject(b.src, bd, names[i]) {
+		if !vrpHasObject(b.target, bd, names[i]) && !vrpHasObject(b.src, bd, names[i]) &&
+			(b.source == nil || vrpHasObject(b.source, bd, names[i])) {
 			return names[i]
 		}
 	}

@@ -145,7 +145,14 @@ func vrpGenText(b []byte) string {
 				acl = append(acl, s)
 			}
 		case 10:
-			switch g.next() % 4 {
+			switch g.next() % 5 {
+			case 4:
+				// A manager with a ciphertext, or a masked one (a source
+				// read with secrets masked): never sent masked.
+				if once("manager") {
+					pw := []string{"%@%@c1%@%@", "%@%@c2%@%@", config.Mask}[g.next()%3]
+					aaa = append(aaa, fmt.Sprintf(" manager-user admin\n  password cipher %s\n  level %d\n", pw, g.next()%3))
+				}
 			case 0:
 				if once("info") {
 					top = append(top, []string{"undo info-center enable", "info-center enable"}[g.next()%2])

@@ -21,7 +21,11 @@ import (
 //     key some configuration repeats) adds the line, any other replaces the
 //     key's parameters.
 //   - `undo W` removes the one line of the view that begins with the words
-//     W (a header line takes its block); none or several is a device error.
+//     W (a header line takes its block); none or several is a device error,
+//     except that a command given in full names its own line (`undo dns
+//     domain X` beside `dns domain X vpn-instance V`), and a keyed entry
+//     goes with its key (`undo rule 40` takes `rule 40 ...` and `rule 40
+//     description ...`, the lines of one node).
 //     A command some configuration shows as `undo W` is on by default: its
 //     undo leaves the line `undo W`, and issuing `W` again removes that
 //     line (and shows `W` when some configuration shows it).

@@ -99,7 +99,7 @@ func (m *Map) Decide(p config.Path) Decision {
 	var buf [32]string // most paths have fewer words: no allocation
 	words := buf[:0]
 	for _, name := range p {
-		words = appendName(words, name)
+		words = NameWords(words, name)
 	}
 	return mt.step(words, 0, m.start()).decision()
 }
@@ -131,7 +131,7 @@ func (m *Map) walk(root *config.Node, fn visitFunc) {
 	visit = func(parent *config.Node, path, words []string, st state) {
 		for _, c := range parent.Children {
 			cp := append(path, c.Name)
-			cw := appendName(words, c.Name)
+			cw := NameWords(words, c.Name)
 			cs := mt.step(cw, len(words), st)
 			fn(cp, cw, c, cs.decision())
 			visit(c, cp, cw, cs)
@@ -158,7 +158,7 @@ func (m *Map) AnyInScope(p config.Path, n *config.Node) bool {
 	mt := m.matcher()
 	var words []string
 	for _, name := range p {
-		words = appendName(words, name)
+		words = NameWords(words, name)
 	}
 	st := mt.step(words, 0, m.start())
 	if st.decision().Scope == InScope {
@@ -170,7 +170,7 @@ func (m *Map) AnyInScope(p config.Path, n *config.Node) bool {
 			return false // no rule matches anew below: the decision stays
 		}
 		for _, c := range parent.Children {
-			cw := appendName(words, c.Name)
+			cw := NameWords(words, c.Name)
 			cs := mt.step(cw, len(words), st)
 			if cs.decision().Scope == InScope || below(c, cw, cs) {
 				return true
@@ -214,7 +214,7 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 	scoped = func(parent *config.Node, words []string, st state) []*config.Node {
 		var kids []*config.Node
 		for _, c := range parent.Children {
-			cw := appendName(words, c.Name)
+			cw := NameWords(words, c.Name)
 			cs := mt.step(cw, len(words), st)
 			grand := scoped(c, cw, cs)
 			in := cs.decision().Scope == InScope
@@ -240,11 +240,13 @@ func (m *Map) Scoped(t *config.Tree) *config.Tree {
 	return out
 }
 
-// appendName appends the words of a node's name to w. A VRP line `undo X`
+// NameWords appends the words of a node's name to w, as a rule's location
+// matches them; every front end that asks "does a location name this
+// node" splits names with it. A VRP line `undo X`
 // is X switched off, so it has X's words: it shares X's scope and
 // protection (`undo hrp preempt` is protected like `hrp preempt delay
 // 60`). A name of the one word `undo` stays as it is.
-func appendName(w []string, name string) []string {
+func NameWords(w []string, name string) []string {
 	n := len(w)
 	w = appendFields(w, name)
 	if len(w) > n+1 && w[n] == "undo" {

@@ -1,0 +1,94 @@
+package config
+
+import (
+	"hash/maphash"
+
+	"github.com/hasync/hasync/backend/config/schema"
+)
+
+// vyKinds caches what the parsers and the printer ask of the schema: the
+// position after a word and what the schema says of it. schema.Cursor's
+// Step searches the children by name and Info also finds the help text,
+// both costing more than a lookup here, and a configuration visits few
+// distinct positions many times (every rule of every rule set steps to
+// the same `action`). The tables are direct-mapped: a slot holds the last
+// answer whose hash fell on it.
+type vyKinds struct {
+	kinds [vyKindSlots]vyKindSlot
+	steps [vyStepSlots]vyStepSlot
+}
+
+const (
+	vyKindSlots = 256
+	vyStepSlots = 1024
+)
+
+type vyKindSlot struct {
+	c  schema.Cursor
+	k  vyKind
+	ok bool
+}
+
+type vyStepSlot struct {
+	parent, child schema.Cursor
+	word          string
+	k             vyKind
+	ok            bool
+}
+
+// vyKind is the part of schema.Info the parsers use.
+type vyKind struct {
+	kind      schema.Kind
+	multi     bool
+	valueless bool
+}
+
+// vyKindSeed seeds the hashes of positions and words; it is set once and
+// only read.
+var vyKindSeed = maphash.MakeSeed()
+
+// vyUnknown is the position of a path the schema does not know.
+var vyUnknown schema.Cursor
+
+// hash returns the hash of a position, which step takes so that a parent
+// is hashed once for all its children.
+func (k *vyKinds) hash(c schema.Cursor) uint64 {
+	if c == vyUnknown {
+		return 0
+	}
+	return maphash.Comparable(vyKindSeed, c)
+}
+
+// at returns what the schema says of the position c.
+func (k *vyKinds) at(c schema.Cursor) vyKind {
+	if c == vyUnknown {
+		return vyKind{}
+	}
+	s := &k.kinds[k.hash(c)%vyKindSlots]
+	if s.ok && s.c == c {
+		return s.k
+	}
+	in := c.Info()
+	v := vyKind{kind: in.Kind, multi: in.Multi, valueless: in.Valueless}
+	if in.TagValue {
+		v.kind = schema.Node
+	}
+	*s = vyKindSlot{c: c, k: v, ok: true}
+	return v
+}
+
+// step returns the position after word below c (whose hash is ch) and
+// what the schema says of it.
+func (k *vyKinds) step(c schema.Cursor, ch uint64, word string) (schema.Cursor, vyKind) {
+	if c == vyUnknown {
+		return c, vyKind{}
+	}
+	s := &k.steps[(ch^maphash.String(vyKindSeed, word))%vyStepSlots]
+	if s.ok && s.parent == c && s.word == word {
+		return s.child, s.k
+	}
+	n := c.Step(word)
+	v := k.at(n)
+	*s = vyStepSlot{parent: c, child: n, word: word, k: v, ok: true}
+	return n, v
+}
