@@ -3,7 +3,9 @@ package huawei
 import (
 	"bytes"
 	"context"
+	"net"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -245,4 +247,32 @@ func hrpMarker(t *testing.T, p *Pair) {
 			return (p.B.Device.Running().Root.Child("ip address-set zz_marker type object") != nil) == has
 		})
 	}
+}
+
+// FuzzTypedSlots checks the slot types against the standard library: a
+// mask is what net.IPMask calls canonical (or a length 0-32), an IPv4
+// address is what net.ParseIP reads as one without leading zeros, an
+// integer range takes exactly the canonical numbers inside it.
+func FuzzTypedSlots(f *testing.F) {
+	for _, s := range []string{"255.255.0.0", "255.0.255.0", "32", "33", "0", "08", "10.1.1.300", "1.2.3.4", "::1", "60000", "499"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		wantMask := false
+		if n, err := strconv.Atoi(w); err == nil && strconv.Itoa(n) == w {
+			wantMask = n >= 0 && n <= 32
+		} else if ip := net.ParseIP(w); ip != nil && ip.To4() != nil && strings.Count(w, ".") == 3 && isIPv4(w) {
+			m := net.IPMask(ip.To4())
+			_, bits := m.Size()
+			wantMask = bits == 32
+		}
+		if got := isMask(w); got != wantMask {
+			t.Errorf("isMask(%q) = %v, want %v", w, got, wantMask)
+		}
+		n, err := strconv.ParseUint(w, 10, 64)
+		wantHello := err == nil && strconv.FormatUint(n, 10) == w && n >= 500 && n <= 60000
+		if got := accepts("<int:500-60000>", w); got != wantHello {
+			t.Errorf("hello %q: %v, want %v", w, got, wantHello)
+		}
+	})
 }
