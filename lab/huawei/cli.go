@@ -297,6 +297,12 @@ func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer
 		return d.displayConfig(ctx, m.args, w)
 	case "display this":
 		return d.displayThis(view, w)
+	case "display version":
+		return d.displayVersion(w)
+	case "display interface brief":
+		return d.displayInterfaceBrief(w)
+	case "display ip routing-table":
+		return d.displayRoutingTable(w)
 	case "display saved-configuration":
 		// What `save` wrote, as the device prints its saved file; nothing
 		// when the device was never saved.

@@ -320,3 +320,42 @@ func TestDisplaySavedConfiguration(t *testing.T) {
 		t.Errorf("saved configuration after save lacks the route:\n%s", got)
 	}
 }
+
+// TestOperationalDisplaysOverSSH: display version, display interface
+// brief and display ip routing-table follow the configuration and the
+// device's clock.
+func TestOperationalDisplaysOverSSH(t *testing.T) {
+	p, fc := hwFakePair(t, PairOptions{})
+	sh := hwShell(t, p, p.A)
+	sh.Expect("HRP_M<FW-A>")
+	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
+	hwAdvance(t, fc, 9*24*time.Hour+2*time.Hour+5*time.Minute)
+	if got := sh.Run("display version", "HRP_M<FW-A>"); !strings.Contains(got, "USG6000V uptime is 1 week, 2 days, 2 hours, 5 minutes\r\n") ||
+		!strings.Contains(got, "(USG6000V V600R007C20SPC600)") {
+		t.Errorf("display version:\n%s", got)
+	}
+	sh.Run("system-view", "HRP_M[FW-A]")
+	sh.Run("interface GigabitEthernet1/0/3", "HRP_M[FW-A-GigabitEthernet1/0/3]")
+	sh.Run("shutdown", "HRP_M[FW-A-GigabitEthernet1/0/3]")
+	sh.Run("quit", "HRP_M[FW-A]")
+	sh.Run("ip route-static 10.66.0.0 255.255.0.0 10.20.0.254 preference 70", "HRP_M[FW-A]")
+	sh.Run("ip route-static 10.67.0.0 16 172.31.0.1", "HRP_M[FW-A]")
+	got := sh.Run("display interface brief", "HRP_M[FW-A]")
+	for _, want := range []string{
+		"GigabitEthernet1/0/3        *down down         0%     0%          0          0\r\n",
+		"GigabitEthernet1/0/1        up    up           0%     0%          0          0\r\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("display interface brief lacks %q:\n%s", want, got)
+		}
+	}
+	got = sh.Run("display ip routing-table", "HRP_M[FW-A]")
+	if !strings.Contains(got, "    10.66.0.0/16   Static  70   0         RD    10.20.0.254     GigabitEthernet1/0/1\r\n") {
+		t.Errorf("the new static route is not active:\n%s", got)
+	}
+	for _, gone := range []string{"10.67.0.0/16", "192.0.2.0/24"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("%s is active (unresolved next hop, or its interface is down):\n%s", gone, got)
+		}
+	}
+}
