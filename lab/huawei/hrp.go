@@ -70,6 +70,9 @@ type HRPOptions struct {
 	// Clock ticks the heartbeat and stamps the state changes; nil is the
 	// active device's clock.
 	Clock Clock
+	// LegacyPrefix prompts HRP_A and HRP_B, as older firmware does,
+	// instead of HRP_M and HRP_S.
+	LegacyPrefix bool
 }
 
 // Defaults of HRPOptions: the device's (DOMAIN.md "HRP": hello 1000 ms,
@@ -577,10 +580,11 @@ func (m *hrpMember) down(hc *hrpConn, reason string) {
 	wasUp := m.up
 	m.conn, m.up = nil, false
 	m.batch.Reset()
-	if !wasUp {
-		return
+	state := "abnormal(" + m.getRole().String() + ")"
+	if !wasUp || m.coreState == state {
+		return // the dual-active fault already recorded it
 	}
-	m.changeLocked("abnormal("+m.getRole().String()+")", reason)
+	m.changeLocked(state, reason)
 }
 
 // changeLocked records a core state change for `display hrp state` and

@@ -17,19 +17,24 @@ import (
 // commands a user types, and the operational commands.
 
 // Prefix is HRP_M on the configuration-active member, HRP_S on the
-// standby, and "" once `undo hrp enable` turned HRP off. The prompt asks
-// for it before every command, so it reads the running configuration in
-// place instead of cloning it.
+// standby (HRP_A and HRP_B with HRPOptions.LegacyPrefix), and "" once
+// `undo hrp enable` turned HRP off. The prompt asks for it before every
+// command, so it reads the running configuration in place instead of
+// cloning it.
 func (m *hrpMember) Prefix() string {
 	var enabled bool
 	m.d.withRunning(func(running *config.Tree) { enabled = hrpEnabled(running) })
+	active, standby := "HRP_M", "HRP_S"
+	if m.l.o.LegacyPrefix {
+		active, standby = "HRP_A", "HRP_B"
+	}
 	switch {
 	case !enabled:
 		return ""
 	case m.getRole() == hrpStandby:
-		return "HRP_S"
+		return standby
 	}
-	return "HRP_M"
+	return active
 }
 
 // Intercept decides what becomes of a configuration command typed on this

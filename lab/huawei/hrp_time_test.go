@@ -359,3 +359,16 @@ func TestOperationalDisplaysOverSSH(t *testing.T) {
 		}
 	}
 }
+
+// TestHRPLegacyPrefix: older firmware prompts HRP_A and HRP_B; a failover
+// swaps them as it swaps HRP_M and HRP_S.
+func TestHRPLegacyPrefix(t *testing.T) {
+	p := hwPair(t, PairOptions{HRP: HRPOptions{LegacyPrefix: true}})
+	a := hwShell(t, p, p.A)
+	a.Expect("HRP_A<FW-A>")
+	if got := hwShell(t, p, p.B).Expect("<FW-B>"); !strings.HasSuffix(got, "HRP_B<FW-B>") {
+		t.Errorf("FW-B's prompt: %q", got)
+	}
+	p.HRP.Failover()
+	a.Run("", "HRP_B<FW-A>")
+}
