@@ -114,6 +114,12 @@ func (c *CLI) viewSuffix() string {
 			b.WriteString("-policy-nat")
 		case viewSecurityRule, viewNATRule:
 			b.WriteString("-rule-" + arg(2))
+		case viewACL:
+			kind := "-acl-adv-"
+			if n := w[len(w)-1]; n < "3000" {
+				kind = "-acl-basic-"
+			}
+			b.WriteString(kind + w[len(w)-1])
 		case viewAAA:
 			b.WriteString("-aaa")
 		case viewManagerUser:

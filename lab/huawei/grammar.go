@@ -68,6 +68,7 @@ const (
 	viewUserInterface
 	viewAuthScheme
 	viewDomain
+	viewACL
 )
 
 // class is what a command does.
@@ -169,6 +170,9 @@ func viewTemplates(k viewKind) []tmpl {
 			enter("ip address-set <name> type {object|group}", viewAddressSet),
 			enter("ip service-set <name>", viewServiceSet),
 			enter("ip service-set <name> type {object|group}", viewServiceSet),
+			// ACL numbers: basic 2000-2999, advanced 3000-3999.
+			enter("acl number <int:2000-3999>", viewACL),
+			enter("acl <int:2000-3999>", viewACL),
 			enter("security-policy", viewSecurityPolicy),
 			enter("nat-policy", viewNATPolicy),
 			enter("aaa", viewAAA),
@@ -232,6 +236,21 @@ func viewTemplates(k viewKind) []tmpl {
 			cfg("mtu <int:46-9600>"),
 			cfg("alias <name>"),
 		)
+	case viewACL:
+		ts := templates(cfg("description <text>"))
+		// rule ID {permit|deny} [PROTOCOL] [source A W] [destination A W]
+		// [destination-port eq PORT] (ports for tcp and udp only).
+		const rule = "rule <int:0-4294967294> {permit|deny}"
+		addrs := []string{"", " source <ip> <wildcard>", " destination <ip> <wildcard>", " source <ip> <wildcard> destination <ip> <wildcard>"}
+		for _, proto := range []string{"", " {ip|icmp|gre|ospf}", " {tcp|udp}"} {
+			for _, a := range addrs {
+				ts = append(ts, cfg(rule+proto+a))
+				if proto == " {tcp|udp}" {
+					ts = append(ts, cfg(rule+proto+a+" destination-port eq <int:0-65535>"))
+				}
+			}
+		}
+		return ts
 	case viewZone:
 		return templates(
 			cfg("set priority <int:1-100>"),
@@ -575,12 +594,13 @@ func matchWords(cands []*tmpl, ws []word, line string, undo bool) (*match, error
 		cands = append(kept, alive...)
 	}
 	// The line is complete for a template that was used up, or whose
-	// remaining tokens may be empty; an undo may stop at its parameters.
+	// remaining tokens may be empty; an undo may stop at its parameters
+	// (`undo rule 5`, `undo action`: at a parameter or an enumeration).
 	var done *tmpl
 	for _, t := range cands {
 		n := len(ws)
 		if _, ok := rest[t]; ok || n == len(t.toks) || (n < len(t.toks) && t.toks[n] == "<any>") ||
-			(undo && n < len(t.toks) && !isLiteral(t.toks[n]) && n > 0) {
+			(undo && n < len(t.toks) && n > 0 && (!isLiteral(t.toks[n]) || len(alts(t.toks[n])) > 1)) {
 			done = t
 			break
 		}
@@ -636,7 +656,10 @@ var refSlots = map[string]string{
 // slotTypes are the typed slots: each takes the words its func accepts. A
 // word it refuses is a Wrong parameter under the caret (matchWords).
 var slotTypes = map[string]func(string) bool{
-	"<ip>":        isIPv4,
+	"<ip>": isIPv4,
+	// An ACL wildcard: any dotted IPv4 value (its ones need not be
+	// contiguous), or 0 for the host.
+	"<wildcard>":  func(w string) bool { return w == "0" || isIPv4(w) },
 	"<mask>":      isMask,
 	"<ifname>":    ifnamePattern.MatchString,
 	"<time>":      func(w string) bool { return isClock(w, 3) },

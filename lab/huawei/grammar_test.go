@@ -36,6 +36,7 @@ var hwRefusals = []hwRefusal{
 	{nil, "[FW-A]", "firewall zone nozone", "nozone", "Wrong parameter"},
 	{nil, "[FW-A]", "clock timezone UTC add 25:00:00", "25:00:00", "Wrong parameter"},
 	{nil, "[FW-A]", "interface Frobnicate0/0/1", "Frobnicate0/0/1", "Wrong parameter"},
+	{nil, "[FW-A]", "acl number 5000", "5000", "Wrong parameter"},
 	{[]string{"security-policy", "rule name web_in_1"}, "[FW-A-policy-security-rule-web_in_1]", "source-zone nozone", "nozone", "Wrong parameter"},
 	{[]string{"security-policy", "rule name web_in_1"}, "[FW-A-policy-security-rule-web_in_1]", "destination-address address-set DOES_NOT_EXIST", "DOES_NOT_EXIST", "Wrong parameter"},
 	{[]string{"security-policy", "rule name web_in_1"}, "[FW-A-policy-security-rule-web_in_1]", "service NO_SUCH_SERVICE", "NO_SUCH_SERVICE", "Wrong parameter"},
@@ -119,6 +120,50 @@ func TestGrammarAccepts(t *testing.T) {
 	// A domain cannot name a scheme that does not exist.
 	if err := d.Apply([]string{"aaa", "domain default"}, "authentication-scheme nope"); err == nil {
 		t.Error("a missing authentication-scheme was accepted")
+	}
+}
+
+// TestACLGrammar: ACL numbers and rules are typed: numbers by kind,
+// actions and protocols as keywords, addresses and wildcards, ports; a
+// rule goes with its number.
+func TestACLGrammar(t *testing.T) {
+	d := hwDevice(t, "FW-A")
+	var out bytes.Buffer
+	c := d.NewCLI(&out, nil)
+	hwRun(t, c, &out, "system-view", "acl number 3000")
+	if got := c.Prompt(); got != "[FW-A-acl-adv-3000]" {
+		t.Fatalf("prompt %q", got)
+	}
+	for _, line := range []string{
+		"description web servers",
+		"rule 5 permit tcp source 10.0.0.0 0.0.0.255 destination-port eq 443",
+		"rule 10 deny ip",
+		"rule 15 permit icmp destination 192.0.2.1 0",
+	} {
+		if got := hwRun(t, c, &out, line)[0]; got != "" {
+			t.Errorf("%q: %q", line, got)
+		}
+	}
+	for _, r := range []struct{ line, at, reason string }{
+		{"rule 20 allow ip", "allow", "Unrecognized command"},
+		{"rule 20 permit ip source 10.0.0.300 0", "10.0.0.300", "Wrong parameter"},
+		{"rule 20 permit tcp destination-port eq 65536", "65536", "Wrong parameter"},
+		{"rule 4294967295 permit", "4294967295", "Wrong parameter"},
+		{"rule 20 permit ip destination-port eq 80", "destination-port", "Unrecognized command"},
+	} {
+		want := hwRefusal{prompt: "[FW-A-acl-adv-3000]", line: r.line, at: r.at, reason: r.reason}.want("")
+		if got := hwRun(t, c, &out, r.line)[0]; got != want {
+			t.Errorf("%q:\n%q\nwant\n%q", r.line, got, want)
+		}
+	}
+	hwRun(t, c, &out, "undo rule 10")
+	acl := d.Running().Root.Child("acl number 3000")
+	if acl == nil || acl.Child("rule 10") != nil || acl.Child("rule 5") == nil || acl.Child("rule 15") == nil {
+		t.Errorf("acl after undo rule 10: %+v", acl)
+	}
+	hwRun(t, c, &out, "quit", "acl 2001")
+	if got := c.Prompt(); got != "[FW-A-acl-basic-2001]" {
+		t.Errorf("prompt %q", got)
 	}
 }
 
