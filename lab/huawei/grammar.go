@@ -87,6 +87,18 @@ const (
 // exist when used (`<zone>`, `<addrset>`, `<service>`, `<authscheme>`),
 // and the rest of the line `<text>` (descriptions only) or `<any>` (the
 // arguments of a display command, which checks them itself).
+//
+// The reason each check gives under the caret (DOMAIN.md "Errors"):
+//   - a word that is no keyword (nor enumeration value) where only
+//     keywords may follow: Unrecognized command (matchWords);
+//   - a word a typed slot refuses (a bad address, a non-contiguous mask,
+//     a number out of its range, a malformed name): Wrong parameter
+//     (matchWords, slotTypes);
+//   - a reference to an object that is not configured: Wrong parameter,
+//     at the reference (checkRefs);
+//   - an abbreviation of two keywords: Ambiguous command; words after a
+//     complete command: Too many parameters; a command cut short:
+//     Incomplete command (at the end of the line).
 type tmpl struct {
 	toks  []string
 	class class
