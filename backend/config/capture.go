@@ -273,7 +273,9 @@ func isVRPPrompt(s string) bool {
 		// `[edit firewall]` is the Vyatta configuration-mode line.
 		return false
 	}
-	return true
+	// The command echo follows the prompt without a blank: a banner line
+	// such as `[WARNING] authorised users only` is no prompt.
+	return end+1 == len(s) || s[end+1] != ' ' && s[end+1] != '\t'
 }
 
 // isVyPrompt matches `user@host:~$ cmd`, `user@host# cmd`, `user@host> cmd`

@@ -312,6 +312,11 @@ func TestCaptureLines(t *testing.T) {
 	if err != nil || tr.Family != Huawei || len(tr.Root.Children) != 1 {
 		t.Fatalf("FW-B: %v %+v", err, tr)
 	}
+	// A banner line in brackets is no prompt.
+	tr, err = Parse("banner.txt", []byte("#\nheader login information \"\n[WARNING] authorised users only\n\"\n#\nreturn\n"), Auto)
+	if err != nil || len(tr.Notes) != 0 || !strings.Contains(tr.Root.Child("header login").Values[0], "[WARNING]") {
+		t.Errorf("banner: %v %q", err, tr.Notes)
+	}
 
 	vy := "vyos@r1:~$ show configuration commands\nset system host-name 'r1'\nvyos@r1:~$ \n"
 	tr, err = Parse("vy.txt", []byte(vy), Auto)

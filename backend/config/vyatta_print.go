@@ -96,7 +96,6 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, sc schema.Cursor, sc
 	nTop := depth == 0 && pre == ""
 	head := pre + vyCurlyWord(n.Name, nTop && vyTopNeedsQuote(n.Name))
 	// A value that would read back as a bare tag line must be quoted.
-	force := pre == "" && len(n.Values) > 0 && vyBareTagAt(p.kinds, sc, sch, parent, parentTop, n.Name)
 	var (
 		nc  schema.Cursor // n's position and its hash, for its children
 		nch uint64
@@ -105,11 +104,27 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, sc schema.Cursor, sc
 		nc, _ = p.kinds.step(sc, sch, n.Name)
 		nch = p.kinds.hash(nc)
 	}
+	// A value that would print bare and read back as a bare tag line is
+	// quoted (the schema is asked once, for the first such value).
+	asked, force := false, false
 	for _, v := range n.Values {
 		p.indent(depth)
 		p.buf = append(p.buf, head...)
 		p.buf = append(p.buf, ' ')
-		p.buf = append(p.buf, vyCurlyWord(p.value(n, v), force)...)
+		v = p.value(n, v)
+		if vyCurlyNeedsQuote(v) {
+			p.buf = append(p.buf, vyCurlyWord(v, true)...)
+		} else {
+			if !asked {
+				asked = true
+				force = pre == "" && vyBareTagAt(p.kinds, sc, sch, parent, parentTop, n.Name)
+			}
+			if force {
+				p.buf = append(p.buf, vyCurlyWord(v, true)...)
+			} else {
+				p.buf = append(p.buf, v...)
+			}
+		}
 		p.endLine()
 	}
 	switch {

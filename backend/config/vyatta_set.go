@@ -20,25 +20,39 @@ type vySet struct {
 	line      int
 	lineStart int
 	buf       []byte // the words of the current line, unquoted
+	root      vyPos  // the schema's root
 	// scNodes and scCurs are the chain of nodes of the previous line and
 	// the schema's position at each: consecutive lines share most of
 	// their path, so a line only steps from where they part (the nodes
 	// are compared, not their names).
 	scNodes []*Node
-	scCurs  []schema.Cursor
+	scPos   []vyPos
 }
 
-// cursorAt returns the schema's position at n, the i-th node of the
-// current line's chain, whose parent is at parent (Root for i == 0).
-func (p *vySet) cursorAt(i int, n *Node, parent schema.Cursor) schema.Cursor {
+// vyPos is a position in the schema with what the schema says of it, and
+// its hash (for vyKinds.step) once a child has been stepped to from it.
+type vyPos struct {
+	c      schema.Cursor
+	k      vyKind
+	h      uint64
+	hashed bool
+}
+
+// posAt returns the schema's position at n, the i-th node of the current
+// line's chain, whose parent is at *parent.
+func (p *vySet) posAt(b *vyBuilder, i int, n *Node, parent *vyPos) *vyPos {
 	if i < len(p.scNodes) && p.scNodes[i] == n {
-		return p.scCurs[i]
+		return &p.scPos[i]
 	}
-	p.scNodes, p.scCurs = p.scNodes[:i], p.scCurs[:i]
-	c := parent.Step(n.Name)
+	if !parent.hashed {
+		parent.h, parent.hashed = b.kinds.hash(parent.c), true
+	}
+	var x vyPos
+	x.c, x.k = b.kinds.step(parent.c, parent.h, n.Name)
+	p.scNodes, p.scPos = p.scNodes[:i], p.scPos[:i]
 	p.scNodes = append(p.scNodes, n)
-	p.scCurs = append(p.scCurs, c)
-	return c
+	p.scPos = append(p.scPos, x)
+	return &p.scPos[i]
 }
 
 // vySetWord is one word of a line: buf[start:end].
@@ -62,12 +76,15 @@ func vySetBlank(c byte) bool {
 // vyParseSet parses the set form: `show configuration commands`, and
 // scripts of set and delete commands (`#!/bin/vbash`, hier_config
 // remediation lists). A delete applies to the tree built so far; a delete
-// of a node or value that is not there is ignored, as the device would
-// refuse it without changing anything, and noted. The session commands of
+// of a node or value that is not there is ignored and noted: the device
+// refuses that one line ("Nothing to delete (the specified node does not
+// exist)", DOMAIN.md) and a script goes on, so the result is the same. The session commands of
 // a script (configure, commit, save, exit, ...) are ignored and noted.
 func vyParseSet(file string, src string) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1}
 	b := newVyBuilder(src)
+	p.root.c = schema.Root()
+	p.root.k = vyKind{kind: schema.Node}
 	var (
 		words   []vySetWord
 		names   []string
@@ -222,7 +239,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	chain := path[:len(path)-1]
 	names = names[:0]
 	cur := b.root
-	sc := schema.Root()
+	sc := &p.root
 	for i, w := range chain {
 		if w.end == w.start {
 			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
@@ -232,7 +249,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			return names, p.errAt(w.line, w.col, "expected a name without control characters")
 		}
 		cur, _ = b.child(cur, name, path[0].line)
-		sc = p.cursorAt(i, cur, sc)
+		sc = p.posAt(b, i, cur, sc)
 		names = append(names, name)
 	}
 	text := p.buf[last.start:last.end]
@@ -242,7 +259,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	// one (`set system host-name r1`), a node when the schema knows the
 	// path otherwise, and where it does not, a value only after a leaf
 	// that has values or a secret (below).
-	in := b.kinds.at(sc)
+	in := sc.k
 	known := in.kind != schema.Unknown
 	valueMode := last.quoted && len(path) >= 2 || in.kind == schema.Leaf && !in.valueless
 	if valueMode && in.kind == schema.Leaf && !in.multi && len(cur.Values) > 0 {

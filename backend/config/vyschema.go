@@ -59,6 +59,17 @@ func (k *vyKinds) hash(c schema.Cursor) uint64 {
 	return maphash.Comparable(vyKindSeed, c)
 }
 
+// vyWordHash is FNV-1a: words are short, and a call to a general hash
+// cost more than the table lookup it serves.
+func vyWordHash(w string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h ^= uint64(w[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
 // at returns what the schema says of the position c.
 func (k *vyKinds) at(c schema.Cursor) vyKind {
 	if c == vyUnknown {
@@ -83,7 +94,7 @@ func (k *vyKinds) step(c schema.Cursor, ch uint64, word string) (schema.Cursor, 
 	if c == vyUnknown {
 		return c, vyKind{}
 	}
-	s := &k.steps[(ch^maphash.String(vyKindSeed, word))%vyStepSlots]
+	s := &k.steps[(ch^vyWordHash(word))%vyStepSlots]
 	if s.ok && s.parent == c && s.word == word {
 		return s.child, s.k
 	}
