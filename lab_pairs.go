@@ -74,8 +74,8 @@ func (lp *labPairs) close() {
 // itself, as always. Several live in dir/pair-1 ... dir/pair-N with the
 // password and client key of dir, on consecutive ports, and dir gets one
 // known_hosts and one inventory.yaml that lists every pair.
-func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, sshAddrs, restAddrs [2]string) (lp *labPairs, err error) {
-	lp = &labPairs{lf: lf}
+func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, sshAddrs, restAddrs [2]string) (_ *labPairs, err error) {
+	lp := &labPairs{lf: lf}
 	defer func() {
 		if err != nil {
 			lp.close()
