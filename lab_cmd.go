@@ -349,6 +349,9 @@ func runLabCLI(cmd *cobra.Command, lf labFamily, dir, name string, args []string
 	if err := lf.checkDevice("lab cli", "--device", name); err != nil {
 		return err
 	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("lab cli: --state %s: not a lab state directory", dir)
+	}
 	pw, _, err := lab.LoadOrCreatePassword(dir, "")
 	if err != nil {
 		return err

@@ -302,6 +302,9 @@ func TestLabCLIForceCommand(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}
 	state := filepath.Join(dir, "state")
+	if err := os.Mkdir(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range []string{"host", "client"} {
 		if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dir, k)).CombinedOutput(); err != nil {
 			t.Fatalf("ssh-keygen: %v\n%s", err, b)
@@ -343,27 +346,50 @@ ForceCommand %s lab cli --state %s --device vra-b
 	if err := os.WriteFile(filepath.Join(dir, "sshd_config"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if os.Getuid() == 0 {
+		// sshd run by root wants its privilege separation directory,
+		// which the package's service makes at boot.
+		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
+			t.Skipf("sshd as root needs /run/sshd: %v", err)
+		}
+	}
 	srv := exec.Command(sshd, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
 	var srvOut labtest.SyncBuffer
 	srv.Stdout, srv.Stderr = &srvOut, &srvOut
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	labtest.Eventually(t, "sshd to listen", 20*time.Second, func() bool {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
+	exited := make(chan struct{})
+	go func() { _ = srv.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = srv.Process.Kill(); <-exited })
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 			c.Close()
+			break
 		}
-		return err == nil
-	})
-	got, err := exec.Command("ssh", "-F", "/dev/null",
-		"-o", "UserKnownHostsFile="+filepath.Join(dir, "known_hosts"), "-o", "StrictHostKeyChecking=yes",
+		select {
+		case <-exited:
+			t.Fatalf("sshd ended:\n%s", srvOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sshd does not listen:\n%s", srvOut.String())
+		}
+	}
+	sshArgs := []string{"-F", "/dev/null",
+		"-o", "UserKnownHostsFile=" + filepath.Join(dir, "known_hosts"), "-o", "StrictHostKeyChecking=yes",
 		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
-		"-i", filepath.Join(dir, "client"), "-p", strconv.Itoa(port), u.Username+"@127.0.0.1",
-		"show", "version").CombinedOutput()
+		"-i", filepath.Join(dir, "client"), "-p", strconv.Itoa(port), u.Username + "@127.0.0.1"}
+	got, err := exec.Command("ssh", append(sshArgs, "show", "version")...).CombinedOutput()
 	if err != nil || !strings.Contains(string(got), "Hostname:         vra-b") {
 		t.Errorf("ssh … show version through ForceCommand: %v\n%s\nsshd:\n%s", err, got, srvOut.String())
+	}
+	// No command: the interactive CLI, here on a pipe.
+	shell := exec.Command("ssh", append([]string{"-T"}, sshArgs...)...)
+	shell.Stdin = strings.NewReader("show version\nexit\n")
+	got, err = shell.CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "vyatta@vra-b:~$ ") || !strings.Contains(string(got), "Hostname:         vra-b") {
+		t.Errorf("ssh shell through ForceCommand: %v\n%s\nsshd:\n%s", err, got, srvOut.String())
 	}
 }
 
