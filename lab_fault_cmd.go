@@ -66,9 +66,6 @@ device) exit 2.`,
 // failoverer is a pair (or an HRP link) that switches its roles over.
 type failoverer interface{ Failover() }
 
-// dualActiver is an HRP link with a dual-active fault.
-type dualActiver interface{ SetDualActive(on bool) }
-
 // vyattaControl are vra-a and vra-b for the control socket; failover
 // works once the pair has a Failover method (VRRP mastership).
 func vyattaControl(p *vyatta.Pair) []lab.ControlDevice {
@@ -84,23 +81,13 @@ func vyattaControl(p *vyatta.Pair) []lab.ControlDevice {
 }
 
 // huaweiControl are FW-A and FW-B for the control socket: cut-hrp on the
-// pair's knob, failover and dual-active where its HRP link has them.
+// pair's knob, failover and dual-active on its HRP link.
 func huaweiControl(p *huawei.Pair) []lab.ControlDevice {
-	var fo func()
-	var da func(bool)
-	if p.HRP != nil {
-		if f, ok := any(p.HRP).(failoverer); ok {
-			fo = f.Failover
-		}
-		if d, ok := any(p.HRP).(dualActiver); ok {
-			da = d.SetDualActive
-		}
-	}
 	var out []lab.ControlDevice
 	for _, m := range p.Members() {
 		out = append(out, lab.ControlDevice{
 			Name: m.Device.Name(), Faults: m.Faults, SSH: m.SSH,
-			CutHRP: p.Faults.SetCutHRP, Failover: fo, DualActive: da,
+			CutHRP: p.Faults.SetCutHRP, Failover: p.HRP.Failover, DualActive: p.HRP.SetDualActive,
 		})
 	}
 	return out

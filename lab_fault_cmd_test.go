@@ -135,11 +135,11 @@ func TestLabFaultStaleSocket(t *testing.T) {
 	}
 }
 
-// TestLabFaultHuawei: cut-hrp reaches the Huawei pair's link; failover is
-// served where the pair emulates it.
+// TestLabFaultHuawei: cut-hrp reaches the Huawei pair's link, and
+// failover switches its roles over (FW-A answers as the standby).
 func TestLabFaultHuawei(t *testing.T) {
 	dir := t.TempDir()
-	_, stop := labStart(t, dir, "--family", "huawei", "--lines", "200")
+	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--hrp-hello", "100ms")
 	defer stop()
 	if code, got, errOut := labFault(t, dir, "FW-B", "cut-hrp"); code != 0 || got != "FW-B: cut-hrp on\n" {
 		t.Errorf("cut-hrp: exit %d %q %q", code, got, errOut)
@@ -147,10 +147,33 @@ func TestLabFaultHuawei(t *testing.T) {
 	if code, got, errOut := labFault(t, dir, "FW-A", "clear"); code != 0 || got != "FW-A: faults cleared\n" {
 		t.Errorf("clear: exit %d %q %q", code, got, errOut)
 	}
-	code, got, errOut := labFault(t, dir, "FW-B", "failover")
-	if !(code == 0 && got == "FW-B: failover\n") && !(code == 2 && strings.Contains(errOut, "failover: not available")) {
-		t.Errorf("failover: exit %d %q %q", code, got, errOut)
+	if code, got, errOut := labFault(t, dir, "FW-B", "failover"); code != 0 || got != "FW-B: failover\n" {
+		t.Fatalf("failover: exit %d %q %q", code, got, errOut)
 	}
+	addr := fmt.Sprintf("127.0.0.1:%d", labPort(t, out.String(), "FW-A"))
+	cfg := labClientConfig(t, dir, "admin")
+	var got string
+	labtest.Eventually(t, "FW-A to be standby", 20*time.Second, func() bool {
+		got, _ = labtest.Exec(t, labtest.Dial(t, "FW-A", addr, cfg), "display hrp state")
+		return strings.Contains(got, " Role: standby, peer: active\n")
+	})
+	if !strings.Contains(got, "new_state = normal(standby)") {
+		t.Errorf("display hrp state on FW-A after lab fault failover:\n%s", got)
+	}
+	if code, got, errOut := labFault(t, dir, "FW-A", "dual-active", "on"); code != 0 || got != "FW-A: dual-active on\n" {
+		t.Errorf("dual-active: exit %d %q %q", code, got, errOut)
+	}
+	labtest.Eventually(t, "FW-A to be dual active", 20*time.Second, func() bool {
+		got, _ = labtest.Exec(t, labtest.Dial(t, "FW-A", addr, cfg), "display hrp state")
+		return strings.Contains(got, " Role: active, peer: active\n") && strings.Contains(got, "peer: abnormal(active)\n")
+	})
+	if code, _, _ := labFault(t, dir, "FW-A", "clear"); code != 0 {
+		t.Errorf("clear: exit %d", code)
+	}
+	labtest.Eventually(t, "FW-A out of dual active", 20*time.Second, func() bool {
+		got, _ = labtest.Exec(t, labtest.Dial(t, "FW-A", addr, cfg), "display hrp state")
+		return strings.Contains(got, " Role: standby, peer: active\n")
+	})
 }
 
 // TestDemoControlSocket: `hasync demo --hold` keeps its lab running with
