@@ -433,3 +433,98 @@ func TestLabPairsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestLabFaultBinary drives the built binary as a tmux session would: a
+// `hasync lab` process, `hasync lab fault` from another, the socket gone
+// after an interrupt, a stale one after a kill, and a new lab over it.
+func TestLabFaultBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the binary")
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "hasync")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	dir := filepath.Join(tmp, "lab")
+	start := func() (*exec.Cmd, *labtest.SyncBuffer, chan struct{}) {
+		t.Helper()
+		cmd := exec.Command(bin, "lab", "--dir", dir, "--lines", "100")
+		out := &labtest.SyncBuffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+		labtest.Eventually(t, "the lab to be ready", 30*time.Second, func() bool {
+			select {
+			case <-exited:
+				t.Fatalf("lab ended:\n%s", out.String())
+			default:
+			}
+			return strings.Contains(out.String(), "ready\n")
+		})
+		return cmd, out, exited
+	}
+	fault := func(device string, verb ...string) (int, string) {
+		t.Helper()
+		c := exec.Command(bin, append([]string{"lab", "fault", "--state", dir, "--device", device}, verb...)...)
+		b, err := c.CombinedOutput()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, string(b)
+	}
+	wait := func(exited chan struct{}) {
+		t.Helper()
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the lab did not end")
+		}
+	}
+
+	lab1, out, exited := start()
+	addr := fmt.Sprintf("127.0.0.1:%d", labPort(t, out.String(), "vra-b"))
+	cfg := labClientConfig(t, dir, "vyatta")
+	sh := labtest.OpenShell(t, labtest.Dial(t, "vra-b", addr, cfg))
+	sh.Expect("vyatta@vra-b:~$ ")
+	if code, got := fault("vra-b", "drop"); code != 0 || !strings.HasPrefix(got, "vra-b: dropped ") {
+		t.Fatalf("drop: exit %d %q", code, got)
+	}
+	select {
+	case <-sh.Done():
+	case <-time.After(labtest.ExpectTimeout):
+		t.Fatal("the session outlived `lab fault drop`")
+	}
+	labtest.Dial(t, "vra-b", addr, cfg)
+	if err := lab1.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	wait(exited)
+	if _, err := os.Lstat(lab.ControlPath(dir)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the socket outlives an interrupted lab: %v", err)
+	}
+
+	lab2, _, exited := start()
+	if err := lab2.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	wait(exited)
+	if code, got := fault("vra-b", "clear"); code != 2 || !strings.Contains(got, "stale "+lab.ControlFile) || strings.Count(got, "\n") != 1 {
+		t.Errorf("after a kill: exit %d %q", code, got)
+	}
+	start()
+	if code, got := fault("vra-a", "delay", "10ms"); code != 0 || got != "vra-a: delay 10ms\n" {
+		t.Errorf("a new lab over the stale socket: exit %d %q", code, got)
+	}
+}
