@@ -345,8 +345,8 @@ func Control(dir, request string) (string, error) {
 	path := ControlPath(dir)
 	fi, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
-		if _, derr := os.Stat(dir); derr != nil {
-			return "", fmt.Errorf("%w at %s: %v", ErrNoLab, dir, derr)
+		if fi, derr := os.Stat(dir); derr != nil || !fi.IsDir() {
+			return "", fmt.Errorf("%w at %s (no such directory)", ErrNoLab, dir)
 		}
 		return "", fmt.Errorf("%w at %s (no %s)", ErrNoLab, dir, ControlFile)
 	}

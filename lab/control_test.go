@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -14,11 +15,12 @@ import (
 func TestControlFaults(t *testing.T) {
 	dir := t.TempDir()
 	f := &Faults{}
-	var cut, dual bool
-	failovers := 0
+	// The server runs requests on its own goroutines.
+	var cut, dual atomic.Bool
+	var failovers atomic.Int32
 	s, err := ServeControl(dir, []ControlDevice{
 		{Name: "FW-A", Faults: &Faults{}},
-		{Name: "FW-B", Faults: f, CutHRP: func(on bool) { cut = on }, DualActive: func(on bool) { dual = on }, Failover: func() { failovers++ }},
+		{Name: "FW-B", Faults: f, CutHRP: cut.Store, DualActive: dual.Store, Failover: func() { failovers.Add(1) }},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -47,14 +49,14 @@ func TestControlFaults(t *testing.T) {
 		}
 	}
 	if !f.Refuse() || !f.FailAuth() || !f.ChangedHostKey() || f.DropAfterLines() != 7 || !f.DropInCommit() ||
-		f.Delay() != 250*time.Millisecond || !cut || !dual || failovers != 1 {
-		t.Errorf("faults not set: %+v cut=%v dual=%v failovers=%d", f, cut, dual, failovers)
+		f.Delay() != 250*time.Millisecond || !cut.Load() || !dual.Load() || failovers.Load() != 1 {
+		t.Errorf("faults not set: cut=%v dual=%v failovers=%d", cut.Load(), dual.Load(), failovers.Load())
 	}
 	if got, err := Control(dir, "fault FW-B clear"); err != nil || got != "FW-B: faults cleared" {
 		t.Errorf("clear: %q %v", got, err)
 	}
-	if f.Refuse() || f.FailAuth() || f.ChangedHostKey() || f.DropAfterLines() != 0 || f.DropInCommit() || f.Delay() != 0 || cut || dual {
-		t.Errorf("clear left faults: %+v cut=%v dual=%v", f, cut, dual)
+	if f.Refuse() || f.FailAuth() || f.ChangedHostKey() || f.DropAfterLines() != 0 || f.DropInCommit() || f.Delay() != 0 || cut.Load() || dual.Load() {
+		t.Errorf("clear left faults: cut=%v dual=%v", cut.Load(), dual.Load())
 	}
 	for _, c := range []struct{ req, want string }{
 		{"fault FW-C refuse", `unknown device "FW-C" (this lab has FW-A, FW-B)`},
