@@ -363,6 +363,9 @@ func runLabCLI(cmd *cobra.Command, lf labFamily, dir, name string, args []string
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return fmt.Errorf("lab cli: --state %s: not a lab state directory", dir)
 	}
+	if err := checkOnePairState(dir); err != nil {
+		return err
+	}
 	pw, _, err := lab.LoadOrCreatePassword(dir, "")
 	if err != nil {
 		return err

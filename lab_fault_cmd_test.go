@@ -279,6 +279,13 @@ func TestLabPairs(t *testing.T) {
 			if code, _, errOut := labFault(t, dir, fam.b, "refuse"); code != 2 || !strings.Contains(errOut, "unknown device") {
 				t.Errorf("a bare name with several pairs: exit %d %q", code, errOut)
 			}
+			// lab cli works on one pair's directory, not on the top one.
+			if code, _, errOut := hasync(t, "lab", "cli", "--family", fam.family, "--state", dir, fam.cmd); code != 2 || !strings.Contains(errOut, "serves 3 pairs") {
+				t.Errorf("lab cli on the top directory: exit %d %q", code, errOut)
+			}
+			if code, got, errOut := hasync(t, "lab", "cli", "--family", fam.family, "--state", filepath.Join(dir, "pair-2"), "--device", fam.b, fam.cmd); code != 0 || !strings.Contains(got, fam.b) {
+				t.Errorf("lab cli on pair-2: exit %d %q\n%.300s", code, errOut, got)
+			}
 		})
 	}
 }

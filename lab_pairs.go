@@ -228,3 +228,17 @@ func writeLabFile(path string, data []byte, mode os.FileMode) error {
 	}
 	return os.Rename(tmp, path)
 }
+
+// checkOnePairState refuses, for `lab cli`, the top directory of a lab
+// that serves several pairs: each pair's state is in its pair-K.
+func checkOnePairState(dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, lab.InventoryFile))
+	if err != nil {
+		return nil
+	}
+	var inv lab.Inventory
+	if yaml.Unmarshal(b, &inv) != nil || len(inv.Pairs) < 2 {
+		return nil
+	}
+	return fmt.Errorf("lab cli: %s serves %d pairs: use --state %s", dir, len(inv.Pairs), filepath.Join(dir, "pair-K"))
+}
