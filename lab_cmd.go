@@ -68,8 +68,11 @@ vra-a to vra-b. It prints "ready" and the path of inventory.yaml, and runs
 until interrupted. The state directory keeps keys, password and the saved
 configurations, so a restart with the same --dir keeps them.
 
-Fault flags act on one device (--fault-device) from the start; tests use
-the Go API (lab.Faults) to turn them at any time.`,
+Fault flags act on one device (--fault-device) from the start; while the
+lab runs, 'hasync lab fault --state DIR --device NAME VERB' turns them
+through the control socket DIR/control.sock (owner only), and tests use
+the Go API (lab.Faults). --pairs N serves N pairs from one process on
+consecutive ports (DIR/pair-1 ... DIR/pair-N, one inventory.yaml in DIR).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
