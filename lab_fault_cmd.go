@@ -30,8 +30,8 @@ through the control socket in its state directory (` + lab.ControlFile + `):
   drop-in-commit [on|off]  drop the connection in the middle of a commit's output
   delay D                  delay every response and output line (e.g. 500ms; 0: off)
   cut-hrp [on|off]         huawei: cut the pair's HRP heartbeat link
-  failover                 switch the pair's roles over (where the pair emulates it)
-  dual-active [on|off]     huawei: both members active (where the pair emulates it)
+  failover                 switch the pair's roles over; again switches back (huawei; vyatta once it has VRRP failover)
+  dual-active [on|off]     huawei: heartbeat lost, both members active
   clear                    turn every fault of the device (and cut-hrp, dual-active) off
 
 With several pairs (hasync lab --pairs N) a device is named PAIR/NAME, e.g.
