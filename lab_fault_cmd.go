@@ -16,6 +16,7 @@ import (
 // through the control socket of its state directory.
 func newLabFaultCmd() *cobra.Command {
 	var state, device string
+	var list bool
 	cmd := &cobra.Command{
 		Use:   "fault --state DIR --device NAME VERB [ARG]",
 		Short: "Turn a fault on a device of a running lab (drop, refuse, delay D, failover, cut-hrp, clear)",
@@ -35,12 +36,22 @@ through the control socket in its state directory (` + lab.ControlFile + `):
   clear                    turn every fault of the device (and cut-hrp, dual-active) off
 
 With several pairs (hasync lab --pairs N) a device is named PAIR/NAME, e.g.
-lab-vyatta-2/vra-b. Errors (no lab at DIR, a stale socket, an unknown
+lab-vyatta-2/vra-b; --list shows the names. Errors (no lab at DIR, a stale socket, an unknown
 device) exit 2.`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if state == "" {
 				return &exitError{code: 2, err: errors.New("lab fault: --state DIR is required")}
+			}
+			if list {
+				reply, err := lab.Control(state, "devices")
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("lab fault: %w", err)}
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), strings.Join(strings.Fields(reply), "\n"))
+				return nil
+			}
+			if len(args) == 0 {
+				return &exitError{code: 2, err: errors.New("lab fault: a VERB is required (drop, refuse, delay D, failover, cut-hrp, clear, ...)")}
 			}
 			if device == "" {
 				return &exitError{code: 2, err: errors.New("lab fault: --device NAME is required")}
@@ -60,6 +71,7 @@ device) exit 2.`,
 	}
 	cmd.Flags().StringVar(&state, "state", "", "the state directory of the running lab (hasync lab --dir)")
 	cmd.Flags().StringVar(&device, "device", "", "the device, e.g. vra-b or FW-B (PAIR/NAME with --pairs)")
+	cmd.Flags().BoolVar(&list, "list", false, "list the running lab's devices as --device names them")
 	return cmd
 }
 

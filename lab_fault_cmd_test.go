@@ -266,6 +266,10 @@ func TestLabPairs(t *testing.T) {
 					}
 				}
 			}
+			code, got, errOut := hasync(t, "lab", "fault", "--state", dir, "--list")
+			if want := fmt.Sprintf("lab-%[1]s-1/%[2]s\nlab-%[1]s-1/%[3]s\n", fam.family, fam.a, fam.b); code != 0 || !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 6 {
+				t.Errorf("lab fault --list: exit %d %q %q, want 6 lines from %q", code, got, errOut, want)
+			}
 			// A fault on pair 2's second device leaves pair 3's alone.
 			dev2 := fmt.Sprintf("lab-%s-2/%s", fam.family, fam.b)
 			if code, got, errOut := labFault(t, dir, dev2, "refuse"); code != 0 || got != dev2+": refuse on\n" {
@@ -433,6 +437,8 @@ func TestLabPairsBadFlags(t *testing.T) {
 		{[]string{"lab", "--pairs", "3", "--base-port", "65530", "--dir", t.TempDir()}, "--base-port 65530: out of range"},
 		{[]string{"lab", "fault", "--device", "vra-b", "drop"}, "--state DIR is required"},
 		{[]string{"lab", "fault", "--state", t.TempDir(), "drop"}, "--device NAME is required"},
+		{[]string{"lab", "fault", "--state", t.TempDir(), "--device", "vra-b"}, "a VERB is required"},
+		{[]string{"lab", "fault", "--state", t.TempDir(), "--list"}, "no lab running at "},
 	} {
 		code, _, errOut := hasync(t, c.args...)
 		if code != 2 || !strings.Contains(errOut, c.want) {
