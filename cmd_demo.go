@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -84,11 +85,15 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 		return err
 	}
 	defer pair.Close()
-	ctl, err := lab.ServeControl(dir, vyattaControl(pair))
-	if err != nil {
+	ctlNote := ""
+	if ctl, err := lab.ServeControl(dir, vyattaControl(pair)); err == nil {
+		defer ctl.Close()
+		ctlNote = "control socket " + ctl.Path()
+	} else if errors.Is(err, lab.ErrControlPath) {
+		ctlNote = "no control socket: " + err.Error()
+	} else {
 		return err
 	}
-	defer ctl.Close()
 
 	hostKeys, err := knownhosts.New(pair.Dir + "/known_hosts")
 	if err != nil {
@@ -103,7 +108,7 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	fmt.Fprintf(w, "Emulated pair on loopback: vra-a (ssh port %d), vra-b (ssh port %d)\n", pair.A.SSH.Port(), pair.B.SSH.Port())
-	fmt.Fprintf(w, "Lab state directory: %s (control socket %s)\n", dir, ctl.Path())
+	fmt.Fprintf(w, "Lab state directory: %s (%s)\n", dir, ctlNote)
 	var trees [2]*config.Tree
 	for i, m := range []*vyatta.Member{pair.A, pair.B} {
 		name := m.Device.Name()

@@ -232,19 +232,19 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 			}
 		}
 	}
-	ctl, err := lab.ServeControl(dir, lp.control())
+	out := cmd.OutOrStdout()
+	ctlLine, closeCtl, err := serveLabControl(dir, lp.control())
 	if err != nil {
 		return err
 	}
-	defer ctl.Close()
-	out := cmd.OutOrStdout()
+	defer closeCtl()
 	st := lp.state
 	for i, p := range lp.pairs {
 		for _, m := range p.members {
 			fmt.Fprintf(out, "%s%s: ssh -p %d %s@127.0.0.1%s\n", lp.prefix(i), m.name, m.port, st.User, m.reach)
 		}
 	}
-	fmt.Fprintf(out, "control: hasync lab fault --state %s --device DEVICE drop|refuse|delay D|clear|... (socket %s)\n", dir, ctl.Path())
+	fmt.Fprintln(out, ctlLine)
 	if st.PasswordCreated {
 		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
 			st.User, st.Password, lab.PasswordEnv, filepath.Join(st.Dir, lab.PasswordFile))

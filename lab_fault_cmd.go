@@ -104,3 +104,18 @@ func huaweiControl(p *huawei.Pair) []lab.ControlDevice {
 	}
 	return out
 }
+
+// serveLabControl serves the control socket of a lab in dir and returns
+// the line that tells where. A directory too deep for a socket leaves the
+// lab without one, and the line says so.
+func serveLabControl(dir string, devices []lab.ControlDevice) (line string, closeFn func(), err error) {
+	ctl, err := lab.ServeControl(dir, devices)
+	if errors.Is(err, lab.ErrControlPath) {
+		return fmt.Sprintf("control: none (%v): hasync lab fault needs a shorter --dir", err), func() {}, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	line = fmt.Sprintf("control: hasync lab fault --state %s --device DEVICE drop|refuse|delay D|clear|... (socket %s)", dir, ctl.Path())
+	return line, func() { ctl.Close() }, nil
+}

@@ -541,3 +541,14 @@ func TestLabFaultBinary(t *testing.T) {
 		t.Errorf("a new lab over the stale socket: exit %d %q", code, got)
 	}
 }
+
+// TestLabLongDir: a state directory too deep for a Unix socket still
+// runs the lab, without a control socket, and says so.
+func TestLabLongDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), strings.Repeat("d", 100))
+	out, stop := labStart(t, dir, "--lines", "100")
+	if !strings.Contains(out.String(), "control: none (lab: control: state directory path too long") {
+		t.Errorf("no word on the missing control socket:\n%s", out.String())
+	}
+	stop()
+}

@@ -39,6 +39,14 @@ var ControlVerbs = []string{
 // ErrNoLab is a control request to a state directory where no lab runs.
 var ErrNoLab = errors.New("no lab running")
 
+// ErrControlPath is a state directory whose path is too long for a Unix
+// socket in it (the system takes about 100 bytes).
+var ErrControlPath = errors.New("state directory path too long for its control socket")
+
+// maxSocketPath is the longest socket path every Unix takes (sun_path is
+// 104 bytes on the BSDs, 108 on Linux, with its NUL).
+const maxSocketPath = 103
+
 // ControlDevice is one device the control socket acts on.
 type ControlDevice struct {
 	// Name is how a request names the device.
@@ -75,6 +83,9 @@ func ControlPath(dir string) string { return filepath.Join(dir, ControlFile) }
 // answers is another lab's, and an error.
 func ServeControl(dir string, devices []ControlDevice) (*ControlServer, error) {
 	path := ControlPath(dir)
+	if len(path) > maxSocketPath {
+		return nil, fmt.Errorf("lab: control: %w (%d bytes: %s)", ErrControlPath, len(path), path)
+	}
 	s := &ControlServer{path: path, devices: map[string]*ControlDevice{}, conns: map[net.Conn]bool{}}
 	for i := range devices {
 		d := &devices[i]

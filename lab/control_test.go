@@ -124,3 +124,10 @@ func TestControlNoLab(t *testing.T) {
 		t.Errorf("missing directory: %v", err)
 	}
 }
+
+func TestControlPathTooLong(t *testing.T) {
+	dir := t.TempDir() + "/" + strings.Repeat("d", 110)
+	if _, err := ServeControl(dir, nil); !errors.Is(err, ErrControlPath) {
+		t.Errorf("a %d-byte socket path: %v", len(ControlPath(dir)), err)
+	}
+}
