@@ -49,6 +49,21 @@ type KeyReader interface {
 	ReadKey() (byte, error)
 }
 
+// LineEnder is implemented by a Terminal that can leave the end of an
+// echoed line to its handler: ReadLineOpen is ReadLine without echoing the
+// Enter, so the handler can add text on the echoed line (Huawei's ` (+B)`)
+// before writing the line end itself. Without echo it is ReadLine.
+type LineEnder interface {
+	ReadLineOpen() (string, error)
+}
+
+// Echoer is implemented by a Terminal that tells whether it echoes what
+// is typed (an SSH session with a PTY does; one without, and plain
+// streams, do not).
+type Echoer interface {
+	Echoes() bool
+}
+
 // Handler is the device behind an SSH server.
 type Handler interface {
 	// Exec runs one command (an SSH exec request) and returns its exit status.
@@ -581,7 +596,16 @@ func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
 
 func (t *terminal) Drop() { t.out.Drop() }
 
-func (t *terminal) ReadLine() (string, error) {
+func (t *terminal) ReadLine() (string, error) { return t.readLine(true) }
+
+// ReadLineOpen reads a line as ReadLine does, but leaves its end of line
+// unechoed (LineEnder).
+func (t *terminal) ReadLineOpen() (string, error) { return t.readLine(false) }
+
+// Echoes reports whether the terminal echoes typed input: with a PTY.
+func (t *terminal) Echoes() bool { return t.echo }
+
+func (t *terminal) readLine(echoEnd bool) (string, error) {
 	t.out.Flush()
 	if !t.echo {
 		line, err := t.r.ReadString('\n')
@@ -605,7 +629,9 @@ func (t *terminal) ReadLine() (string, error) {
 			t.lastCR = false
 		case b == '\r' || b == '\n':
 			t.lastCR = b == '\r'
-			t.echoBytes("\r\n")
+			if echoEnd {
+				t.echoBytes("\r\n")
+			}
 			return string(line), nil
 		case b == 3: // ^C drops the line
 			t.echoBytes("^C\r\n")
@@ -703,6 +729,9 @@ func (s *streamTerminal) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Echoes is false: a stream does not echo.
+func (s *streamTerminal) Echoes() bool { return false }
 
 func (s *streamTerminal) ReadLine() (string, error) {
 	if err := s.w.Flush(); err != nil {

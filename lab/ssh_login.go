@@ -359,3 +359,18 @@ type Sizer interface {
 	// client that sends 0 for a dimension gets 80 columns or 24 rows.
 	Size() (cols, rows int)
 }
+
+// Wrap cuts line into pieces of at most cols bytes, as a device that
+// wraps its output at the terminal's width prints it; cols <= 0 leaves it
+// whole.
+func Wrap(line string, cols int) []string {
+	if cols <= 0 || len(line) <= cols {
+		return []string{line}
+	}
+	var parts []string
+	for len(line) > cols {
+		parts = append(parts, line[:cols])
+		line = line[cols:]
+	}
+	return append(parts, line)
+}

@@ -32,6 +32,18 @@ func (loginEcho) Shell(ctx context.Context, user string, t lab.Terminal) int {
 		if err != nil || line == "bye" {
 			return 0
 		}
+		if line == "open" {
+			// The next line keeps its echo open for a ` (+B)`.
+			io.WriteString(t, "open> ")
+			next, err := t.(lab.LineEnder).ReadLineOpen()
+			if err != nil {
+				return 0
+			}
+			fmt.Fprintf(t, " (+B)\n[%s]\n", next)
+		}
+		if line == "echoes" {
+			fmt.Fprintf(t, "echoes %v\n", t.(lab.Echoer).Echoes())
+		}
 		if line == "size" {
 			if sz, ok := t.(lab.Sizer); ok {
 				c, r := sz.Size()
@@ -308,5 +320,27 @@ func TestSSHWindowChange(t *testing.T) {
 		if i == 1000 {
 			t.Fatalf("after window-change: %q", got)
 		}
+	}
+}
+
+// TestSSHLineEnder: a handler reads a line with ReadLineOpen and puts text
+// on its echoed line before the end of line; Echoes tells a PTY session.
+func TestSSHLineEnder(t *testing.T) {
+	ll := startLogin(t, lab.SSHLogin{}, nil)
+	c := labtest.Dial(t, "dev", ll.srv.Addr(), ll.goClient(t))
+	sh := labtest.OpenShell(t, c)
+	sh.Expect("dev> ")
+	sh.Run("open", "open> ")
+	if got := sh.Run("undo nat-policy", "dev> "); got != "undo nat-policy (+B)\r\n[undo nat-policy]\r\ndev> " {
+		t.Errorf("open line: %q", got)
+	}
+	if got := sh.Run("echoes", "dev> "); !strings.Contains(got, "echoes true") {
+		t.Errorf("PTY session: %q", got)
+	}
+	if e, ok := lab.NewStreamTerminal(strings.NewReader(""), io.Discard).(lab.Echoer); !ok || e.Echoes() {
+		t.Error("a stream terminal says it echoes")
+	}
+	if got := lab.Wrap(strings.Repeat("x", 170), 80); len(got) != 3 || len(got[0]) != 80 || len(got[2]) != 10 {
+		t.Errorf("Wrap: %q", got)
 	}
 }
