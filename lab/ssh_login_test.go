@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -342,5 +344,54 @@ func TestSSHLineEnder(t *testing.T) {
 	}
 	if got := lab.Wrap(strings.Repeat("x", 170), 80); len(got) != 3 || len(got[0]) != 80 || len(got[2]) != 10 {
 		t.Errorf("Wrap: %q", got)
+	}
+}
+
+// TestSSHKeyboardInteractiveOpenSSH: OpenSSH logs in by
+// keyboard-interactive (its answer from an SSH_ASKPASS program, so no
+// terminal is needed) and prints the banner; a wrong answer is refused.
+func TestSSHKeyboardInteractiveOpenSSH(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH test")
+	}
+	banner := "Warning: authorized users only"
+	ll := startLogin(t, lab.SSHLogin{KeyboardInteractive: true, Banner: banner + "\n"}, nil)
+	dir := t.TempDir()
+	askpass := filepath.Join(dir, "askpass")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + filepath.Join(dir, "prompts") + "\nprintf '%s\\n' \"$LAB_ANSWER\"\n"
+	if err := os.WriteFile(askpass, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	run := func(answer string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c := exec.CommandContext(ctx, "ssh", "-F", "/dev/null",
+			"-o", "UserKnownHostsFile="+filepath.Join(ll.st.Dir, lab.KnownHostsFile),
+			"-o", "StrictHostKeyChecking=yes",
+			"-o", "PreferredAuthentications=keyboard-interactive",
+			"-o", "PubkeyAuthentication=no",
+			"-o", "NumberOfPasswordPrompts=1",
+			"-o", "LogLevel=INFO",
+			"-p", fmt.Sprint(ll.srv.Port()), ll.st.User+"@127.0.0.1", "show version")
+		c.Env = append(os.Environ(), "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=:0", "LAB_ANSWER="+answer)
+		c.Stdin = nil
+		var out bytes.Buffer
+		c.Stdout, c.Stderr = &out, &out
+		err := c.Run()
+		return out.String(), err
+	}
+	out, err := run(ll.st.Password)
+	if err != nil || !strings.Contains(out, "ran show version") {
+		t.Fatalf("OpenSSH keyboard-interactive: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, banner) {
+		t.Errorf("OpenSSH did not show the banner:\n%s", out)
+	}
+	prompts, err := os.ReadFile(filepath.Join(dir, "prompts"))
+	if err != nil || !strings.Contains(string(prompts), "Password: ") {
+		t.Errorf("askpass prompts: %q %v", prompts, err)
+	}
+	if out, err := run("wrong"); err == nil {
+		t.Errorf("a wrong answer logged in:\n%s", out)
 	}
 }

@@ -249,3 +249,35 @@ func TestLegacySSHPair(t *testing.T) {
 		t.Errorf("known_hosts lacks a key type:\n%s", kh)
 	}
 }
+
+// TestPreludeOpenSSH: a pair's Prelude asks its [Y/N] question at the
+// first interactive login (a bare Enter asks again) and prints its lines
+// before the first prompt; an exec session is not asked.
+func TestPreludeOpenSSH(t *testing.T) {
+	q := "Change the password now? [Y/N]: "
+	p := vysshPair(t, PairOptions{Prelude: lab.LoginPrelude([]string{"Last login: lab"}, q, nil)})
+	out, err := exec.Command("ssh", append(vyopensshArgs(t, p, p.A), "show", "version")...).CombinedOutput()
+	if err != nil || strings.Contains(string(out), "[Y/N]") {
+		t.Errorf("exec session: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, p.A, "-tt")...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := labtest.NewShell(t, stdin)
+	cmd.Stdout, cmd.Stderr = sh, sh
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); cancel(); _ = cmd.Wait() }()
+	sh.Expect(q)
+	sh.Send("\n")
+	sh.Expect(q)
+	sh.Send("y\n")
+	if got := sh.Expect("vyatta@vra-a:~$ "); !strings.Contains(got, "Last login: lab\r\nWelcome to Vyatta") {
+		t.Errorf("before the prompt:\n%q", got)
+	}
+}
