@@ -294,7 +294,8 @@ type Prelude func(ctx context.Context, user string, t Terminal) error
 
 // LoginPrelude is a Prelude that prints lines (`Info:` lines, the last
 // login), and asks question (a `[Y/N]` one, e.g. whether to change the
-// password) at the first interactive login of each user on this server;
+// password) at the first interactive login of each user through this
+// Prelude (make one per device);
 // answered, onAnswer (may be nil) gets the answer. A bare Enter asks the
 // question again, as the devices do.
 func LoginPrelude(lines []string, question string, onAnswer func(user string, yes bool, t Terminal) error) Prelude {

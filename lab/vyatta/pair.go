@@ -39,10 +39,12 @@ type PairOptions struct {
 	Pager bool
 	// SSH is the login both members offer: algorithms, host keys, version
 	// string, banner, keyboard-interactive (the zero value: the lab's
-	// modern default). Prelude, when set, runs before each interactive
-	// session's first prompt.
-	SSH     lab.SSHLogin
-	Prelude lab.Prelude
+	// modern default).
+	SSH lab.SSHLogin
+	// Prelude, when set, gives each member (by name) the lab.Prelude run
+	// before each interactive session's first prompt; one per member, so a
+	// first-login question is asked once per device.
+	Prelude func(device string) lab.Prelude
 }
 
 // Member is one running device of the pair and its servers.
@@ -130,7 +132,11 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		}
 		p.stops = append(p.stops, stop)
 		m.RESTURL = url
-		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, o.Prelude)
+		var prelude lab.Prelude
+		if o.Prelude != nil {
+			prelude = o.Prelude(names[i])
+		}
+		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
 		if err != nil {
 			return nil, err
 		}

@@ -255,7 +255,7 @@ func TestLegacySSHPair(t *testing.T) {
 // before the first prompt; an exec session is not asked.
 func TestPreludeOpenSSH(t *testing.T) {
 	q := "Change the password now? [Y/N]: "
-	p := vysshPair(t, PairOptions{Prelude: lab.LoginPrelude([]string{"Last login: lab"}, q, nil)})
+	p := vysshPair(t, PairOptions{Prelude: func(string) lab.Prelude { return lab.LoginPrelude([]string{"Last login: lab"}, q, nil) }})
 	out, err := exec.Command("ssh", append(vyopensshArgs(t, p, p.A), "show", "version")...).CombinedOutput()
 	if err != nil || strings.Contains(string(out), "[Y/N]") {
 		t.Errorf("exec session: %v\n%s", err, out)
