@@ -46,6 +46,9 @@ func pipes(words []string) (cmd []string, filter func(out func(string)) func(str
 			break
 		}
 	}
+	if len(cmd) == 0 {
+		return nil, nil, false, &UnknownCommandError{Words: words}
+	}
 	rest := words[len(cmd):]
 	for len(rest) > 0 {
 		rest = rest[1:] // the |
