@@ -97,15 +97,19 @@ type SSHOptions struct {
 
 // SSHServer is a running SSH server on loopback.
 type SSHServer struct {
-	o       SSHOptions
-	ln      net.Listener
-	other   ssh.Signer // presented when the host key "changed"
-	ctx     context.Context
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	conns   map[net.Conn]bool
-	closing bool
+	o     SSHOptions
+	ln    net.Listener
+	other ssh.Signer // presented when the host key "changed"
+	// others replace every host key, of the same types, when the host key
+	// "changed" (changedKeys).
+	otherOnce sync.Once
+	others    []ssh.Signer
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	conns     map[net.Conn]bool
+	closing   bool
 }
 
 // ServeSSH starts an SSH server and returns once it listens.
@@ -215,7 +219,7 @@ func (s *SSHServer) config() *ssh.ServerConfig {
 		return nil, ErrAuthFailed
 	}
 	if s.o.Faults.ChangedHostKey() {
-		s.o.Login.apply(cfg, []ssh.Signer{s.other})
+		s.o.Login.apply(cfg, s.changedKeys())
 	} else {
 		s.o.Login.apply(cfg, append([]ssh.Signer{s.o.HostKey}, s.o.HostKeys...))
 	}

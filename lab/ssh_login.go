@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -143,22 +144,9 @@ func loadOrCreateTypedKey(path, typ string) (ssh.Signer, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("lab: key: %w", err)
 	}
-	var priv any
-	switch typ {
-	case HostKeyRSA:
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			return nil, err
-		}
-		priv = k
-	case HostKeyECDSA:
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			return nil, err
-		}
-		priv = k
-	default:
-		return nil, fmt.Errorf("lab: unknown host key type %q", typ)
+	priv, err := generateKey(typ)
+	if err != nil {
+		return nil, err
 	}
 	block, err := ssh.MarshalPrivateKey(priv, "hasync-lab")
 	if err != nil {
@@ -175,6 +163,57 @@ func loadOrCreateTypedKey(path, typ string) (ssh.Signer, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// generateKey makes a private key of a host key type.
+func generateKey(typ string) (any, error) {
+	switch typ {
+	case HostKeyRSA:
+		return rsa.GenerateKey(rand.Reader, 2048)
+	case HostKeyECDSA:
+		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case HostKeyEd25519:
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		return priv, err
+	}
+	return nil, fmt.Errorf("lab: unknown host key type %q", typ)
+}
+
+// keyType is the host key type (HostKeyRSA, ...) of a public key.
+func keyType(k ssh.PublicKey) string {
+	switch k.Type() {
+	case ssh.KeyAlgoRSA:
+		return HostKeyRSA
+	case ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
+		return HostKeyECDSA
+	}
+	return HostKeyEd25519
+}
+
+// changedKeys are the host keys the changed-host-key fault presents: a
+// new key of each type the server has, made at the first use (an RSA key
+// takes a moment).
+func (s *SSHServer) changedKeys() []ssh.Signer {
+	s.otherOnce.Do(func() {
+		for _, k := range append([]ssh.Signer{s.o.HostKey}, s.o.HostKeys...) {
+			typ := keyType(k.PublicKey())
+			if typ == HostKeyEd25519 {
+				s.others = append(s.others, s.other)
+				continue
+			}
+			priv, err := generateKey(typ)
+			if err != nil {
+				continue
+			}
+			if sg, err := ssh.NewSignerFromKey(priv); err == nil {
+				s.others = append(s.others, sg)
+			}
+		}
+		if len(s.others) == 0 {
+			s.others = []ssh.Signer{s.other}
+		}
+	})
+	return s.others
 }
 
 // apply sets the login's offer on a server configuration; hostKeys are

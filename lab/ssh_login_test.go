@@ -58,8 +58,9 @@ func (loginEcho) Shell(ctx context.Context, user string, t lab.Terminal) int {
 // loginLab is a server with login l and its state directory (client key,
 // known_hosts with every host key).
 type loginLab struct {
-	srv *lab.SSHServer
-	st  lab.PairState
+	srv    *lab.SSHServer
+	st     lab.PairState
+	faults *lab.Faults
 }
 
 func startLogin(t *testing.T, l lab.SSHLogin, prelude lab.Prelude) *loginLab {
@@ -68,7 +69,8 @@ func startLogin(t *testing.T, l lab.SSHLogin, prelude lab.Prelude) *loginLab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := st.ServeSSHLogin("dev", "", &lab.Faults{}, loginEcho{}, l, prelude)
+	f := &lab.Faults{}
+	srv, err := st.ServeSSHLogin("dev", "", f, loginEcho{}, l, prelude)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func startLogin(t *testing.T, l lab.SSHLogin, prelude lab.Prelude) *loginLab {
 	if err := lab.WriteServerKnownHosts(st.Dir, srv); err != nil {
 		t.Fatal(err)
 	}
-	return &loginLab{srv: srv, st: st}
+	return &loginLab{srv: srv, st: st, faults: f}
 }
 
 // openssh runs `ssh ... cmd` with the extra options and returns its
@@ -119,6 +121,14 @@ func TestSSHLegacyOpenSSH(t *testing.T) {
 			})
 		}
 	}
+	// The changed-host-key fault presents another RSA key: OpenSSH sees a
+	// changed key, not a missing algorithm.
+	ll.faults.SetChangedHostKey(true)
+	out, err := ll.openssh(t, "x", "-o", "KexAlgorithms=diffie-hellman-group14-sha1", "-o", "HostKeyAlgorithms=ssh-rsa", "-o", "Ciphers=aes128-cbc")
+	if err == nil || !strings.Contains(out, "REMOTE HOST IDENTIFICATION HAS CHANGED") {
+		t.Errorf("changed legacy host key: %v\n%s", err, out)
+	}
+	ll.faults.SetChangedHostKey(false)
 	// The host key is RSA, signed with ssh-rsa only.
 	if out, err := ll.openssh(t, "x", "-o", "KexAlgorithms=+diffie-hellman-group14-sha1",
 		"-o", "HostKeyAlgorithms=rsa-sha2-256", "-o", "Ciphers=+aes128-cbc"); err == nil {
