@@ -52,3 +52,27 @@ func TestLabCommandSSHBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestLabCommandSSHPairs: with --pairs the login flags reach every pair,
+// and the one known_hosts of the state directory pins every host key.
+func TestLabCommandSSHPairs(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--pairs", "2", "--ssh-host-keys", "ed25519,ecdsa")
+	ports := regexp.MustCompile(`vra-b: ssh -p (\d+) `).FindAllStringSubmatch(out.String(), -1)
+	if len(ports) != 2 {
+		t.Fatalf("want the ports of two vra-b in:\n%s", out.String())
+	}
+	for _, m := range ports {
+		port, _ := strconv.Atoi(m[1])
+		for _, alg := range []string{"ssh-ed25519", "ecdsa-sha2-nistp256"} {
+			got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta", "-o", "HostKeyAlgorithms="+alg), "show", "version")...).CombinedOutput()
+			if err != nil || !strings.Contains(string(got), "Hostname:         vra-b") {
+				t.Errorf("port %d with %s: %v\n%s", port, alg, err, got)
+			}
+		}
+	}
+	stop()
+}
