@@ -102,6 +102,11 @@ type Options struct {
 	// that fails validation is not applied, the others are (as VyOS and
 	// the 5600 do). Without it a commit is all or nothing.
 	PartialCommit bool
+	// Pager pages `show` output in interactive sessions at the PTY's
+	// height, as the device does, until `set terminal length 0` or
+	// `| no-more` (see terminal.go). Off, output is paged only after `set
+	// terminal length N`.
+	Pager bool
 }
 
 // CommitHook is called after each successful commit with the new running

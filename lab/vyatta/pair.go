@@ -34,6 +34,17 @@ type PairOptions struct {
 	// failing subtree is left out, the others apply); the default is all
 	// or nothing.
 	PartialCommit bool
+	// Pager pages `show` output in interactive sessions (see
+	// Options.Pager); the default is no pager.
+	Pager bool
+	// SSH is the login both members offer: algorithms, host keys, version
+	// string, banner, keyboard-interactive (the zero value: the lab's
+	// modern default).
+	SSH lab.SSHLogin
+	// Prelude, when set, gives each member (by name) the lab.Prelude run
+	// before each interactive session's first prompt; one per member, so a
+	// first-login question is asked once per device.
+	Prelude func(device string) lab.Prelude
 }
 
 // Member is one running device of the pair and its servers.
@@ -101,7 +112,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
 			Delay: o.Delay, Reject: reject, Faults: f, ConfirmUnit: o.ConfirmUnit,
-			Flavor: o.Flavor, PartialCommit: o.PartialCommit,
+			Flavor: o.Flavor, PartialCommit: o.PartialCommit, Pager: o.Pager,
 		}, initial)
 		if err != nil {
 			return nil, err
@@ -121,7 +132,11 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		}
 		p.stops = append(p.stops, stop)
 		m.RESTURL = url
-		srv, err := p.ServeSSH(names[i], o.SSHAddrs[i], f, d)
+		var prelude lab.Prelude
+		if o.Prelude != nil {
+			prelude = o.Prelude(names[i])
+		}
+		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +162,10 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		inv.Devices = append(inv.Devices, dev)
 	}
 	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH); err != nil {
+		return nil, err
+	}
+	// known_hosts pins every host key the members present.
+	if err := lab.WriteServerKnownHosts(p.Dir, p.A.SSH, p.B.SSH); err != nil {
 		return nil, err
 	}
 	return p, nil
