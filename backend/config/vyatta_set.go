@@ -320,6 +320,18 @@ func (p *vySet) word() (vySetWord, error) {
 	src := p.src
 	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: -1}
 	from := p.pos
+	// Most words are a bare run without quotes or escapes: copy it whole
+	// and share its text with the source.
+	j := from
+	for j < len(src) && !vySetWordEnd(src[j]) {
+		j++
+	}
+	if j == len(src) || vySetBlank(src[j]) || src[j] == '\n' {
+		p.buf = append(p.buf, src[from:j]...)
+		p.pos = j
+		w.end, w.srcOff = len(p.buf), from
+		return w, nil
+	}
 	for p.pos < len(src) {
 		c := src[p.pos]
 		if vySetBlank(c) || c == '\n' {
@@ -592,4 +604,10 @@ func (p *vySet) str(b *vyBuilder, w vySetWord) string {
 		return b.sub(w.srcOff, w.end-w.start)
 	}
 	return string(p.buf[w.start:w.end])
+}
+
+// vySetWordEnd reports whether c ends a bare run of a word's bytes: a
+// blank, a newline, a quote, '$' or a backslash.
+func vySetWordEnd(c byte) bool {
+	return vySetBlank(c) || c == '\n' || c == '\'' || c == '"' || c == '$' || c == '\\'
 }
