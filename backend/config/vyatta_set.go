@@ -317,21 +317,29 @@ func vyAllBare(ns []*Node) bool {
 
 // word reads one word into p.buf.
 func (p *vySet) word() (vySetWord, error) {
-	src := p.src
-	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: -1}
-	from := p.pos
 	// Most words are a bare run without quotes or escapes: copy it whole
-	// and share its text with the source.
-	j := from
+	// and share its text with the source. shellWord reads any word the
+	// same way, byte by byte (FuzzSetWord compares them).
+	src := p.src
+	j := p.pos
 	for j < len(src) && !vySetWordEnd(src[j]) {
 		j++
 	}
 	if j == len(src) || vySetBlank(src[j]) || src[j] == '\n' {
-		p.buf = append(p.buf, src[from:j]...)
+		w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: p.pos}
+		p.buf = append(p.buf, src[p.pos:j]...)
 		p.pos = j
-		w.end, w.srcOff = len(p.buf), from
+		w.end = len(p.buf)
 		return w, nil
 	}
+	return p.shellWord()
+}
+
+// shellWord reads one word into p.buf by the shell's rules.
+func (p *vySet) shellWord() (vySetWord, error) {
+	src := p.src
+	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: -1}
+	from := p.pos
 	for p.pos < len(src) {
 		c := src[p.pos]
 		if vySetBlank(c) || c == '\n' {
