@@ -220,6 +220,7 @@ func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
 		return false, nil
 	}
 	cur.Values = slices.Delete(slices.Clip(cur.Values), i, i+1)
+	b.forgetValues(cur)
 	if len(cur.Values) == 0 && len(cur.Children) == 0 {
 		b.removeChild(parents[len(parents)-1], cur)
 	}
@@ -265,6 +266,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	if valueMode && in.kind == schema.Leaf && !in.multi && len(cur.Values) > 0 {
 		// `set` on a single-valued leaf replaces its value.
 		cur.Values = cur.Values[:0]
+		b.forgetValues(cur)
 	}
 	var target *Node
 	switch {
