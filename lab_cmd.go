@@ -45,6 +45,11 @@ type labFlags struct {
 	// Vyatta only.
 	vyFlavor        string
 	vyPartialCommit bool
+	// Huawei HRP: the hello interval and the failover faults.
+	hrpHello      time.Duration
+	hrpDead       int
+	hrpFailover   bool
+	hrpDualActive bool
 }
 
 func newLabCmd() *cobra.Command {
@@ -80,6 +85,10 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.StringVar(&f.faultDevice, "fault-device", "", "the device the fault flags act on (default: vra-b or FW-B)")
 	fl.IntVar(&f.sessions, "sessions", defaultLabSessions, "huawei: sessions in FW-A's session table")
 	fl.BoolVar(&f.cutHRP, "cut-hrp", false, "huawei fault: cut the HRP heartbeat link")
+	fl.DurationVar(&f.hrpHello, "hrp-hello", huawei.DefaultHeartbeat, "huawei: HRP hello interval, unless the configuration sets hrp timer hello")
+	fl.IntVar(&f.hrpDead, "hrp-dead-intervals", huawei.DefaultDeadIntervals, "huawei: silent hello intervals after which HRP takes the peer as faulty")
+	fl.BoolVar(&f.hrpFailover, "hrp-failover", false, "huawei fault: fail over once HRP is up (FW-B becomes active, HRP_M; FW-A standby, HRP_S)")
+	fl.BoolVar(&f.hrpDualActive, "hrp-dual-active", false, "huawei fault: dual active (heartbeat lost, both members active)")
 	fl.BoolVar(&f.refuse, "refuse", false, "fault: close new connections at once")
 	fl.BoolVar(&f.failAuth, "fail-auth", false, "fault: fail every authentication")
 	fl.BoolVar(&f.changedHostKey, "changed-host-key", false, "fault: present a host key other than the one in known_hosts")
@@ -249,7 +258,9 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 
 // startLabHuawei runs FW-A and FW-B with HRP.
 func startLabHuawei(ctx context.Context, f labFlags, dir string, sshAddrs, _ [2]string) (*labPair, error) {
-	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs}
+	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs,
+		HRP:      huawei.HRPOptions{Heartbeat: f.hrpHello, DeadAfter: time.Duration(max(f.hrpDead, 1)) * f.hrpHello},
+		Failover: f.hrpFailover, DualActive: f.hrpDualActive}
 	p, err := huawei.StartPair(ctx, o)
 	if err != nil {
 		return nil, err

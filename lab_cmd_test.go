@@ -193,3 +193,26 @@ func TestLabCommandVyattaBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestLabCommandHuaweiFailover: `hasync lab --family huawei
+// --hrp-failover` serves a pair whose roles switched over: FW-A answers
+// `display hrp state` as the standby (over the OpenSSH client).
+func TestLabCommandHuaweiFailover(t *testing.T) {
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--hrp-failover", "--hrp-hello", "100ms")
+	defer stop()
+	m := regexp.MustCompile(`FW-A: ssh -p ([0-9]+) `).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no FW-A port:\n%s", out.String())
+	}
+	port, _ := strconv.Atoi(m[1])
+	var got string
+	labtest.Eventually(t, "FW-A to be standby", 20*time.Second, func() bool {
+		b, _ := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "admin"), "display hrp state")...).Output()
+		got = string(b)
+		return strings.Contains(got, " Role: standby, peer: active\n")
+	})
+	if !strings.Contains(got, "new_state = normal(standby)") {
+		t.Errorf("display hrp state on FW-A:\n%s", got)
+	}
+}

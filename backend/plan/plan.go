@@ -162,3 +162,15 @@ func hasMasked(n *config.Node) (config.Path, bool) {
 	})
 	return found, found != nil
 }
+
+// anyOutside reports whether a node below n (at path) is not in m's scope:
+// then a removal of n would take along what the map does not share.
+func anyOutside(m *syncmap.Map, path config.Path, n *config.Node) bool {
+	for _, c := range n.Children {
+		cp := path.Append(c.Name)
+		if m.Decide(cp).Scope != syncmap.InScope || anyOutside(m, cp, c) {
+			return true
+		}
+	}
+	return false
+}

@@ -424,7 +424,7 @@ func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
 	if b.m != nil && b.target != nil {
 		real := b.target.Root.Lookup(path)
 		in := b.m.Decide(path).Scope == syncmap.InScope
-		if real != nil && (!in || b.anyOutside(path, real)) {
+		if real != nil && (!in || anyOutside(b.m, path, real)) {
 			if in && len(n.Values) > 0 {
 				b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
 			}
@@ -578,17 +578,6 @@ func (b *vrpBuilder) boundOutside(path config.Path, n *config.Node) config.Path 
 func (b *vrpBuilder) conflicted(p config.Path) bool {
 	for _, c := range b.p.Conflicts {
 		if len(c.Path) <= len(p) && slices.Equal(c.Path, p[:len(c.Path)]) {
-			return true
-		}
-	}
-	return false
-}
-
-// anyOutside reports whether a node below n (at path) is not in scope.
-func (b *vrpBuilder) anyOutside(path config.Path, n *config.Node) bool {
-	for _, c := range n.Children {
-		cp := path.Append(c.Name)
-		if b.m.Decide(cp).Scope != syncmap.InScope || b.anyOutside(cp, c) {
 			return true
 		}
 	}

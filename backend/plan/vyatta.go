@@ -133,7 +133,7 @@ func hasControl(s string) bool {
 // node by node.
 func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	real := v.target.Root.Lookup(path)
-	if real == nil || (v.m.Decide(path).Scope == syncmap.InScope && !v.anyOutside(path, real)) {
+	if real == nil || (v.m.Decide(path).Scope == syncmap.InScope && !anyOutside(v.m, path, real)) {
 		v.del(vyCommand("delete", path, nil))
 		return
 	}
@@ -145,17 +145,6 @@ func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	for _, c := range n.Children {
 		v.deleteInScope(path.Append(c.Name), c)
 	}
-}
-
-// anyOutside reports whether a node below n (at path) is not in scope.
-func (v *vyattaPlan) anyOutside(path config.Path, n *config.Node) bool {
-	for _, c := range n.Children {
-		cp := path.Append(c.Name)
-		if v.m.Decide(cp).Scope != syncmap.InScope || v.anyOutside(cp, c) {
-			return true
-		}
-	}
-	return false
 }
 
 // values makes the target's values of the node at path equal to the

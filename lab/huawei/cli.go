@@ -50,6 +50,9 @@ type CLI struct {
 	page int
 	keys lab.KeyReader
 	out  io.Writer
+	// echoed: the terminal echoed the typed line and its end of line, so
+	// ` (+B)` goes back up to the end of the echoed line.
+	echoed bool
 }
 
 // NewCLI starts a command line in the user view, writing to out. keys may
@@ -111,6 +114,12 @@ func (c *CLI) viewSuffix() string {
 			b.WriteString("-policy-nat")
 		case viewSecurityRule, viewNATRule:
 			b.WriteString("-rule-" + arg(2))
+		case viewACL:
+			kind := "-acl-adv-"
+			if n := w[len(w)-1]; n < "3000" {
+				kind = "-acl-basic-"
+			}
+			b.WriteString(kind + w[len(w)-1])
 		case viewAAA:
 			b.WriteString("-aaa")
 		case viewManagerUser:
@@ -169,6 +178,12 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 		c.runOp(ctx, prompt, line, m)
 		return false
 	}
+	// A reference to a missing object is refused before HRP sees the
+	// command, so the refusal is never replicated.
+	if err := c.d.checkRefs(m); err != nil {
+		c.printError(prompt, err)
+		return false
+	}
 	h := c.d.getHRP()
 	replicated := false
 	if h != nil {
@@ -184,13 +199,26 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 		return false
 	}
 	if replicated {
-		c.println(canonical(m) + " (+B)")
+		c.markReplicated(prompt, line)
 		h.Replicate(c.view, canonical(m))
 	}
 	if name != "" {
 		c.view = append(c.view, name)
 	}
 	return false
+}
+
+// markReplicated shows ` (+B)` after the command on its echoed line
+// (DOMAIN.md "HRP"), not on a line of its own: the terminal already ended
+// the echoed line, so the cursor goes back up one line to the column after
+// the command (CSI A, CSI G), and down again. Without an echo (an
+// in-process CLI, a stream), the line is printed once with its mark.
+func (c *CLI) markReplicated(prompt, line string) {
+	if !c.echoed {
+		c.println(line + " (+B)")
+		return
+	}
+	fmt.Fprintf(c.out, "\x1b[1A\x1b[%dG (+B)\n", len(prompt)+len(line)+1)
 }
 
 // canonical is the line as the device records it: abbreviations
@@ -275,6 +303,20 @@ func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer
 		return d.displayConfig(ctx, m.args, w)
 	case "display this":
 		return d.displayThis(view, w)
+	case "display version":
+		return d.displayVersion(w)
+	case "display interface brief":
+		return d.displayInterfaceBrief(w)
+	case "display ip routing-table":
+		return d.displayRoutingTable(w)
+	case "display saved-configuration":
+		// What `save` wrote, as the device prints its saved file; nothing
+		// when the device was never saved.
+		t := d.Saved()
+		if t == nil {
+			return nil
+		}
+		return config.WriteVRP(&pacedWriter{ctx: ctx, d: d, w: w}, t, config.PrintOptions{})
 	case "display firewall session table":
 		verbose := false
 		for i, a := range m.args {
@@ -283,7 +325,7 @@ func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer
 			}
 			verbose = true
 		}
-		return WriteSessions(w, d.Sessions(), verbose)
+		return writeSessions(w, d.Sessions(), verbose, d.o.Clock.Now())
 	}
 	fn := d.op(m.t.op)
 	if fn == nil {
@@ -333,7 +375,7 @@ func (d *Device) displayConfig(ctx context.Context, args []string, w io.Writer) 
 		}
 	}
 	t := d.Running()
-	t.Meta = append([]string{time.Now().Format("2006-01-02 15:04:05.000")}, t.Meta...)
+	t.Meta = append([]string{d.o.Clock.Now().Format("2006-01-02 15:04:05.000")}, t.Meta...)
 	var buf bytes.Buffer
 	if err := config.WriteVRP(&buf, t, config.PrintOptions{}); err != nil {
 		return err
@@ -373,6 +415,11 @@ func (d *Device) displayThis(view []string, w io.Writer) error {
 // WriteSessions prints a session table as `display firewall session
 // table [verbose]` does; backed-up sessions carry Remote.
 func WriteSessions(w io.Writer, ss []Session, verbose bool) error {
+	return writeSessions(w, ss, verbose, time.Now())
+}
+
+// writeSessions is WriteSessions at now, which decides what is Left.
+func writeSessions(w io.Writer, ss []Session, verbose bool, now time.Time) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, " Current Total Sessions : %d\n", len(ss))
 	for _, s := range ss {
@@ -392,10 +439,12 @@ func WriteSessions(w io.Writer, ss []Session, verbose bool) error {
 			fmt.Fprintf(bw, " %-5s VPN: %s --> %s %s\n", s.Proto, vpn, vpn, addr)
 			continue
 		}
-		ttl := s.TTL.Truncate(time.Second)
-		hms := fmt.Sprintf("%02d:%02d:%02d", int(ttl.Hours()), int(ttl.Minutes())%60, int(ttl.Seconds())%60)
+		hms := func(d time.Duration) string {
+			d = max(d, 0).Truncate(time.Second)
+			return fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+		}
 		fmt.Fprintf(bw, " %-5s VPN: %s --> %s\n", s.Proto, vpn, vpn)
-		fmt.Fprintf(bw, " Zone: %s --> %s  TTL: %s  Left: %s\n", s.SrcZone, s.DstZone, hms, hms)
+		fmt.Fprintf(bw, " Zone: %s --> %s  TTL: %s  Left: %s\n", s.SrcZone, s.DstZone, hms(s.TTL), hms(s.left(now)))
 		fmt.Fprintf(bw, " <--packets: %d bytes: %d --> packets: %d bytes: %d\n", s.Packets, s.Bytes, s.Packets, s.Bytes)
 		fmt.Fprintf(bw, " %s PolicyName: %s\n", addr, s.Policy)
 	}
@@ -507,6 +556,9 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	out := &lockedWriter{w: t}
 	keys, _ := t.(lab.KeyReader)
 	c := d.NewCLI(out, keys)
+	// The SSH terminal echoes what is typed (it is the one that reads
+	// single keys); a stream terminal does not.
+	c.echoed = keys != nil
 	logs, stop := d.subscribeLog()
 	defer stop()
 	logDone := make(chan struct{})

@@ -41,6 +41,9 @@ type Options struct {
 	Faults *lab.Faults
 	// Sessions is the number of seeded sessions in the session table.
 	Sessions int
+	// Clock is the device's time (session ageing, log and display
+	// stamps, HRP transition times); nil is the wall clock.
+	Clock Clock
 }
 
 // HRP is the device's view of its HA link (lab/huawei/hrp.go).
@@ -72,6 +75,17 @@ type Session struct {
 	Policy           string
 	TTL              time.Duration
 	Packets, Bytes   int
+	// Last is when the session last carried a packet: it ages out TTL
+	// after. Zero means traffic keeps it alive (the seeded sessions).
+	Last time.Time `json:",omitzero"`
+}
+
+// left is how long s lives on at now.
+func (s Session) left(now time.Time) time.Duration {
+	if s.Last.IsZero() {
+		return s.TTL
+	}
+	return s.TTL - now.Sub(s.Last)
 }
 
 // Device is one emulated USG firewall. It is safe for concurrent use.
@@ -80,6 +94,7 @@ type Device struct {
 
 	mu       sync.Mutex
 	running  *config.Tree
+	saved    *config.Tree // what `save` wrote last (nil: never saved)
 	hrp      HRP
 	ops      map[string]OpFunc
 	sessions []Session
@@ -96,12 +111,18 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 	if o.User == "" {
 		o.User = "admin"
 	}
-	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(64, 0), booted: time.Now()}
+	if o.Clock == nil {
+		o.Clock = RealClock{}
+	}
+	d := &Device{o: o, ops: map[string]OpFunc{}, log: lab.NewLogHub(64, 0), booted: o.Clock.Now()}
 	t, err := lab.Boot(o.Name, d.cfgPath(), config.Huawei, initial, config.ParseVRP)
 	if err != nil {
 		return nil, err
 	}
 	d.running = t
+	if saved, found, err := lab.LoadSaved(o.Name, d.cfgPath(), config.ParseVRP); err == nil && found {
+		d.saved = saved
+	}
 	if o.Sessions > 0 {
 		d.sessions = SeedSessions(o.Sessions)
 	}
@@ -177,11 +198,43 @@ func (d *Device) opWords() []string {
 	return w
 }
 
-// Sessions returns a copy of the session table.
+// Clock is the device's clock.
+func (d *Device) Clock() Clock { return d.o.Clock }
+
+// Sessions returns a copy of the session table, without the sessions
+// that aged out (which it drops).
 func (d *Device) Sessions() []Session {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	now := d.o.Clock.Now()
+	kept := d.sessions[:0]
+	for _, s := range d.sessions {
+		if s.Last.IsZero() || s.left(now) > 0 {
+			kept = append(kept, s)
+		}
+	}
+	clear(d.sessions[len(kept):])
+	d.sessions = kept
 	return append([]Session(nil), d.sessions...)
+}
+
+// sessionSyncer is the HRP that copies a new session to the peer
+// (`hrp auto-sync connection-status`).
+type sessionSyncer interface{ SyncSession(Session) }
+
+// AddSession records a new session that saw its first packet now: it
+// ages out after its TTL unless refreshed. With HRP running and
+// connection-status auto-sync on, the active copies it to the standby,
+// where it carries Remote.
+func (d *Device) AddSession(s Session) {
+	s.Last = d.o.Clock.Now()
+	d.mu.Lock()
+	d.sessions = append(d.sessions, s)
+	h := d.hrp
+	d.mu.Unlock()
+	if ss, ok := h.(sessionSyncer); ok {
+		ss.SyncSession(s)
+	}
 }
 
 // SetSessions replaces the session table.
@@ -195,7 +248,7 @@ func (d *Device) SetSessions(s []Session) {
 // info-center does; it may interleave with command output. A CLI that does
 // not keep up loses lines rather than blocking the device.
 func (d *Device) Log(line string) {
-	d.log.Publish(time.Now().Format("Jan _2 2006 15:04:05") + " " + d.o.Name + " " + line)
+	d.log.Publish(d.o.Clock.Now().Format("Jan _2 2006 15:04:05") + " " + d.o.Name + " " + line)
 }
 
 // subscribeLog returns a channel of the log lines from now on, and a func
@@ -215,7 +268,25 @@ func (d *Device) SavedPath() string { return d.cfgPath() }
 // Save writes the running configuration to StateDir/<name>.cfg, through a
 // temporary file so a crash never leaves half a file.
 func (d *Device) Save() error {
-	return lab.SaveConfig(d.o.Name, d.cfgPath(), d.Running(), config.WriteVRP)
+	t := d.Running()
+	if err := lab.SaveConfig(d.o.Name, d.cfgPath(), t, config.WriteVRP); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.saved = t
+	d.mu.Unlock()
+	return nil
+}
+
+// Saved returns a clone of the saved configuration (`display
+// saved-configuration`), nil when nothing was saved.
+func (d *Device) Saved() *config.Tree {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.saved == nil {
+		return nil
+	}
+	return lab.CloneTree(d.saved)
 }
 
 // sysname is the name the prompt shows: the configured sysname, else the
@@ -280,6 +351,9 @@ func (d *Device) apply(view []string, line string) (string, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := checkRefs(d.running.Root, m); err != nil {
+		return "", err
+	}
 	parent := d.running.Root
 	for _, h := range view {
 		parent = ensureHeader(parent, h)
@@ -298,6 +372,14 @@ func (d *Device) apply(view []string, line string) (string, error) {
 		return n.Name, nil
 	}
 	return "", d.setLocked(parent, view, m.line)
+}
+
+// checkRefs refuses m when a reference it makes names nothing configured
+// (grammar.go checkRefs), with the caret at the reference as typed.
+func (d *Device) checkRefs(m *match) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return checkRefs(d.running.Root, m)
 }
 
 // viewKind finds the kind of the view by resolving each header line in
@@ -367,6 +449,10 @@ func leadingSpace(line string) bool {
 // multiValue are the rule-body keys that repeat: each line adds a value.
 var multiValue = []string{"source-zone", "destination-zone", "source-address", "destination-address", "service", "application", "user"}
 
+// replacedByValue are the single-valued commands whose value is part of
+// the parser's key: issuing one with a new value replaces the old line.
+var replacedByValue = []string{"hrp timer hello", "hrp preempt delay"}
+
 // negPrinted are the commands on by default, whose undo form is what the
 // configuration shows.
 var negPrinted = []string{"shutdown", "hrp auto-sync", "hrp auto-sync config", "hrp auto-sync connection-status"}
@@ -390,6 +476,17 @@ func (d *Device) setLocked(parent *config.Node, view []string, line string) erro
 	n, err := nodeFor(view, line)
 	if err != nil {
 		return err
+	}
+	// A single-valued command the parser keys by its whole line: the new
+	// value replaces the old line.
+	for _, p := range replacedByValue {
+		if strings.HasPrefix(line, p+" ") {
+			for _, c := range append([]*config.Node(nil), parent.Children...) {
+				if strings.HasPrefix(c.Name, p+" ") && c.Name != n.Name {
+					removeChild(parent, c.Name)
+				}
+			}
+		}
 	}
 	if n.Secret {
 		for i, v := range n.Values {

@@ -22,19 +22,27 @@ package huawei
 // member's HRP (Device.SetHRP) and registers the HRP operational commands
 // on both devices. It returns at once; the link comes up in the background.
 //
-// The protocol is one JSON object per line: hello (name, priority), then
-// heartbeats every Heartbeat from both sides; cmd (a replicated command);
+// Two TCP connections make one link, as the device keeps its heartbeat
+// apart from the backup channel: the data connection carries one JSON
+// object per line: hello (name, priority), cmd (a replicated command),
 // config-chunk ... config-end (`hrp sync config`: the sender's whole
-// configuration, paced; the receiver adds what it lacks); sessions; check
-// and check-result (the configuration check). A member that hears nothing
-// for DeadAfter, or finds the link cut, closes the connection; the standby
-// dials again every Heartbeat while the cut is off.
+// configuration, paced; the receiver adds what it lacks), sessions and
+// session (connection-status backup), check and check-result (the
+// configuration check). The heartbeat connection carries only heartbeat
+// lines, sent by a goroutine of its own every hello interval (`hrp timer
+// hello`, default 1000 ms) and read by another, so no long output, batch
+// backup or busy device lock ever delays them. A member that misses five
+// heartbeats in a row (five of its own ticks with nothing heard: a stall
+// of the whole process is not a silent peer), or finds the link cut,
+// closes both connections; the standby dials again while the cut is off.
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -48,21 +56,30 @@ import (
 type HRPOptions struct {
 	// Faults holds the SetCutHRP knob; nil means the link is never cut.
 	Faults *lab.Faults
-	// Heartbeat is the interval between heartbeats (DefaultHeartbeat when
-	// zero).
+	// Heartbeat is the hello interval when the configuration has no `hrp
+	// timer hello` (DefaultHeartbeat when zero).
 	Heartbeat time.Duration
 	// DeadAfter is how long a member waits without hearing its peer
-	// before it drops the link (five heartbeats when zero).
+	// before it takes the peer as faulty, in whole hello intervals
+	// (DefaultDeadIntervals of them when zero).
 	DeadAfter time.Duration
 	// BytesPerSecond paces `hrp sync config`, so that it takes time in
 	// proportion to the configuration sent (DefaultBytesPerSecond when
 	// zero).
 	BytesPerSecond int
+	// Clock ticks the heartbeat and stamps the state changes; nil is the
+	// active device's clock.
+	Clock Clock
+	// LegacyPrefix prompts HRP_A and HRP_B, as older firmware does,
+	// instead of HRP_M and HRP_S.
+	LegacyPrefix bool
 }
 
-// Defaults of HRPOptions.
+// Defaults of HRPOptions: the device's (DOMAIN.md "HRP": hello 1000 ms,
+// a peer silent for five intervals is faulty).
 const (
-	DefaultHeartbeat      = 200 * time.Millisecond
+	DefaultHeartbeat      = 1000 * time.Millisecond
+	DefaultDeadIntervals  = 5
 	DefaultBytesPerSecond = 256 << 10
 )
 
@@ -73,11 +90,14 @@ var ErrHRPStandby = &DeviceError{Msg: "The device is in HRP standby state, so th
 // heartbeat link is down.
 var ErrHRPPeerDown = &DeviceError{Msg: "The HRP peer is unreachable, so the backup cannot be performed."}
 
-// hrpRunningPriority is the VGMP priority both members run with: the lab
-// has no tracked interfaces to lower it.
-const hrpRunningPriority = 45000
+// hrpRunningPriority is the VGMP priority a healthy member runs with; a
+// failover lowers the failing member's by hrpFaultCost.
+const (
+	hrpRunningPriority = 45000
+	hrpFaultCost       = 2
+)
 
-type hrpRole int
+type hrpRole int32
 
 const (
 	hrpActive hrpRole = iota
@@ -91,7 +111,7 @@ func (r hrpRole) String() string {
 	return "active"
 }
 
-// hrpMsg is one message on the link, sent as one line of JSON.
+// hrpMsg is one message on the data connection, sent as one line of JSON.
 type hrpMsg struct {
 	Type string `json:"type"`
 	// hello
@@ -101,7 +121,7 @@ type hrpMsg struct {
 	Cmd *HRPCommand `json:"cmd,omitempty"`
 	// config-chunk, check: configuration text
 	Text string `json:"text,omitempty"`
-	// sessions
+	// sessions, session
 	Sessions []Session `json:"sessions,omitempty"`
 	// check-result
 	Check []hrpCheckRow `json:"check,omitempty"`
@@ -110,39 +130,27 @@ type hrpMsg struct {
 // Message types.
 const (
 	hrpHello       = "hello"
-	hrpHeartbeat   = "heartbeat"
 	hrpCmd         = "cmd"
 	hrpConfigChunk = "config-chunk"
 	hrpConfigEnd   = "config-end"
 	hrpSessions    = "sessions"
+	hrpSession     = "session"
 	hrpCheck       = "check"
 	hrpCheckResult = "check-result"
 )
 
-// hrpConn is one established TCP connection between the members.
+// hrpConn is one established data connection between the members.
 type hrpConn struct {
 	c net.Conn
 
 	wmu sync.Mutex
 	enc *json.Encoder
-
-	heardAt atomic.Int64 // unix nanoseconds of the last message received
 }
 
-func newHRPConn(c net.Conn) *hrpConn {
-	hc := &hrpConn{c: c, enc: json.NewEncoder(c)}
-	hc.heard()
-	return hc
-}
+func newHRPConn(c net.Conn) *hrpConn { return &hrpConn{c: c, enc: json.NewEncoder(c)} }
 
-func (hc *hrpConn) heard() { hc.heardAt.Store(time.Now().UnixNano()) }
-
-func (hc *hrpConn) silence() time.Duration {
-	return time.Since(time.Unix(0, hc.heardAt.Load()))
-}
-
-// hrpWriteTimeout bounds one message write, so a peer that stopped
-// reading cannot hang its sender.
+// hrpWriteTimeout bounds one write, so a peer that stopped reading cannot
+// hang its sender.
 const hrpWriteTimeout = 5 * time.Second
 
 func (hc *hrpConn) send(m hrpMsg) error {
@@ -154,26 +162,63 @@ func (hc *hrpConn) send(m hrpMsg) error {
 	return hc.enc.Encode(m)
 }
 
-// HRPLink is the HRP of a pair: the TCP link between the two members and
-// each member's side of it.
+// HRPLink is the HRP of a pair: the TCP links between the two members and
+// each member's side of them.
 type HRPLink struct {
 	o       HRPOptions
-	ln      net.Listener
-	active  *hrpMember
-	standby *hrpMember
+	clock   Clock
+	ln, hb  net.Listener // data and heartbeat
+	active  *hrpMember   // the listening member (FW-A, active at start)
+	standby *hrpMember   // the dialling member (FW-B, standby at start)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
+
+	// dual is the dual-active fault: the heartbeat link is lost and the
+	// standby took over, so both members are active.
+	dual atomic.Bool
+	// changes counts the core state changes of both members.
+	changes atomic.Int64
+	// maxSilent is the longest run of silent hello intervals either
+	// member counted.
+	maxSilent atomic.Int64
+}
+
+func (l *HRPLink) noteSilent(n int) {
+	for {
+		old := l.maxSilent.Load()
+		if int64(n) <= old || l.maxSilent.CompareAndSwap(old, int64(n)) {
+			return
+		}
+	}
+}
+
+// MaxSilentIntervals is the longest run of hello intervals in which a
+// member heard no heartbeat, over the link's life (a run that made the
+// peer faulty included): the margin left before a flap.
+func (l *HRPLink) MaxSilentIntervals() int { return int(l.maxSilent.Load()) }
+
+// SetSilent makes the member called name stop sending heartbeats (a hung
+// control plane) while its links stay up; its peer takes it as faulty
+// after five silent hello intervals. Off, it sends them again.
+func (l *HRPLink) SetSilent(name string, on bool) {
+	for _, m := range []*hrpMember{l.active, l.standby} {
+		if m.d.Name() == name {
+			m.silent.Store(on)
+		}
+	}
 }
 
 // hrpMember is one member's HRP; it implements the device's HRP interface.
 type hrpMember struct {
-	l    *HRPLink
-	d    *Device
-	role hrpRole
+	l      *HRPLink
+	d      *Device
+	role   atomic.Int32 // hrpRole
+	silent atomic.Bool  // SetSilent: sends no heartbeats
 
 	mu           sync.Mutex
 	conn         *hrpConn // nil while the link is down
 	up           bool     // the peer's hello arrived on conn
+	priority     int      // this member's running priority
 	peerPriority int
 	coreState    string // normal, abnormal(active), abnormal(standby)
 	changedAt    time.Time
@@ -181,11 +226,23 @@ type hrpMember struct {
 	check        []hrpCheckRow
 	checkStarted time.Time
 	batch        strings.Builder // `hrp sync config` text being received
+	beforeDual   hrpRole
+}
+
+func (m *hrpMember) getRole() hrpRole  { return hrpRole(m.role.Load()) }
+func (m *hrpMember) setRole(r hrpRole) { m.role.Store(int32(r)) }
+func (m *hrpMember) clock() Clock      { return m.l.clock }
+func (m *hrpMember) now() time.Time    { return m.l.clock.Now() }
+func (l *HRPLink) peer(m *hrpMember) *hrpMember {
+	if m == l.active {
+		return l.standby
+	}
+	return l.active
 }
 
 // Link starts HRP between active (configuration-active, HRP_M) and
-// standby (HRP_S): a TCP link on 127.0.0.1 with a heartbeat, that
-// reconnects when it drops and the cut knob is off. It installs each
+// standby (HRP_S): TCP links on 127.0.0.1 with a heartbeat, that
+// reconnect when they drop and the cut knob is off. It installs each
 // member's HRP on its device and registers the HRP operational commands.
 // The link comes up in the background (see WaitUp); it runs until ctx is
 // cancelled or Close.
@@ -197,21 +254,32 @@ func Link(ctx context.Context, active, standby *Device, o HRPOptions) (*HRPLink,
 		o.Heartbeat = DefaultHeartbeat
 	}
 	if o.DeadAfter <= 0 {
-		o.DeadAfter = 5 * o.Heartbeat
+		o.DeadAfter = DefaultDeadIntervals * o.Heartbeat
 	}
 	if o.BytesPerSecond <= 0 {
 		o.BytesPerSecond = DefaultBytesPerSecond
+	}
+	clock := o.Clock
+	if clock == nil {
+		clock = active.Clock()
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("hrp: listen: %w", err)
 	}
+	hb, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("hrp: listen: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	l := &HRPLink{o: o, ln: ln, cancel: cancel}
-	now := time.Now()
-	l.active = &hrpMember{l: l, d: active, role: hrpActive, coreState: "abnormal(active)", changedAt: now}
-	l.standby = &hrpMember{l: l, d: standby, role: hrpStandby, coreState: "abnormal(standby)", changedAt: now}
+	l := &HRPLink{o: o, clock: clock, ln: ln, hb: hb, cancel: cancel}
+	now := clock.Now()
+	l.active = &hrpMember{l: l, d: active, coreState: "abnormal(active)", changedAt: now, priority: hrpRunningPriority}
+	l.standby = &hrpMember{l: l, d: standby, coreState: "abnormal(standby)", changedAt: now, priority: hrpRunningPriority}
+	l.active.setRole(hrpActive)
+	l.standby.setRole(hrpStandby)
 	for _, m := range []*hrpMember{l.active, l.standby} {
 		m.register()
 		m.d.SetHRP(m)
@@ -221,14 +289,15 @@ func Link(ctx context.Context, active, standby *Device, o HRPOptions) (*HRPLink,
 		defer l.wg.Done()
 		<-ctx.Done()
 		ln.Close()
+		hb.Close()
 	}()
 	go func() {
 		defer l.wg.Done()
-		l.active.accept(ctx, ln)
+		l.active.accept(ctx, ln, hb)
 	}()
 	go func() {
 		defer l.wg.Done()
-		l.standby.dial(ctx, ln.Addr().String())
+		l.standby.dial(ctx, ln.Addr().String(), hb.Addr().String())
 	}()
 	return l, nil
 }
@@ -246,9 +315,14 @@ func (l *HRPLink) Close() error {
 // Up reports whether both members hear each other.
 func (l *HRPLink) Up() bool { return l.active.isUp() && l.standby.isUp() }
 
+// Changes is the number of core state changes of both members since the
+// link started: a link that never flaps adds two (each member's first
+// `normal`) and no more.
+func (l *HRPLink) Changes() int64 { return l.changes.Load() }
+
 // WaitUp waits until the link is up or ctx ends.
 func (l *HRPLink) WaitUp(ctx context.Context) error {
-	tick := time.NewTicker(l.o.Heartbeat / 4)
+	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for !l.Up() {
 		select {
@@ -260,21 +334,20 @@ func (l *HRPLink) WaitUp(ctx context.Context) error {
 	return nil
 }
 
-// cut reports whether a test cut the link, on the link's knobs or either
-// device's.
+// cut reports whether the heartbeat link is cut: on the link's knobs or
+// either device's, or by the dual-active fault.
 func (l *HRPLink) cut() bool {
-	return l.o.Faults.CutHRP() || l.active.d.Faults().CutHRP() || l.standby.d.Faults().CutHRP()
+	return l.dual.Load() || l.o.Faults.CutHRP() || l.active.d.Faults().CutHRP() || l.standby.d.Faults().CutHRP()
 }
 
-func (l *HRPLink) peer(m *hrpMember) *hrpMember {
-	if m == l.active {
-		return l.standby
-	}
-	return l.active
-}
+// redial is how long the standby waits between dials: the hello
+// interval, on real time (it paces a network retry, not a protocol
+// timer), at most a second.
+func (l *HRPLink) redial() time.Duration { return min(l.o.Heartbeat, time.Second) }
 
-// accept serves the standby's connections, one at a time.
-func (m *hrpMember) accept(ctx context.Context, ln net.Listener) {
+// accept serves the standby's connections, one pair at a time: the data
+// connection, then the heartbeat connection.
+func (m *hrpMember) accept(ctx context.Context, ln, hbln net.Listener) {
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -284,20 +357,35 @@ func (m *hrpMember) accept(ctx context.Context, ln net.Listener) {
 			c.Close()
 			continue
 		}
-		m.serve(ctx, c)
+		if tl, ok := hbln.(*net.TCPListener); ok {
+			_ = tl.SetDeadline(time.Now().Add(hrpWriteTimeout))
+		}
+		hb, err := hbln.Accept()
+		if err != nil {
+			c.Close()
+			if ctx.Err() != nil {
+				return
+			}
+			continue
+		}
+		m.serve(ctx, c, hb)
 	}
 }
 
 // dial connects to the active member, again after every drop.
-func (m *hrpMember) dial(ctx context.Context, addr string) {
+func (m *hrpMember) dial(ctx context.Context, addr, hbAddr string) {
 	var d net.Dialer
 	for ctx.Err() == nil {
 		if !m.l.cut() {
 			if c, err := d.DialContext(ctx, "tcp", addr); err == nil {
-				m.serve(ctx, c)
+				if hb, err := d.DialContext(ctx, "tcp", hbAddr); err == nil {
+					m.serve(ctx, c, hb)
+				} else {
+					c.Close()
+				}
 			}
 		}
-		t := time.NewTimer(m.l.o.Heartbeat)
+		t := time.NewTimer(m.l.redial())
 		select {
 		case <-ctx.Done():
 		case <-t.C:
@@ -306,10 +394,10 @@ func (m *hrpMember) dial(ctx context.Context, addr string) {
 	}
 }
 
-// serve runs one connection: hello, heartbeats, and the messages of the
-// peer, until the connection fails, the peer falls silent, the link is cut
-// or ctx ends.
-func (m *hrpMember) serve(ctx context.Context, c net.Conn) {
+// serve runs one link: hello on the data connection, heartbeats on the
+// other, and the messages of the peer, until a connection fails, the peer
+// falls silent, the link is cut or ctx ends.
+func (m *hrpMember) serve(ctx context.Context, c, hb net.Conn) {
 	hc := newHRPConn(c)
 	m.mu.Lock()
 	m.conn, m.up = hc, false
@@ -321,34 +409,100 @@ func (m *hrpMember) serve(ctx context.Context, c net.Conn) {
 		defer close(done)
 		m.read(hc)
 	}()
+	heard := make(chan struct{}, 1)
+	hbDone := make(chan struct{})
+	go func() {
+		defer close(hbDone)
+		hrpHearBeats(hb, heard)
+	}()
 	reason := "the heartbeat link failed"
-	if err := hc.send(hrpMsg{Type: hrpHello, Name: m.d.Name(), Priority: hrpRunningPriority}); err == nil {
-		reason = m.beat(ctx, hc, done)
+	if err := hc.send(hrpMsg{Type: hrpHello, Name: m.d.Name(), Priority: m.runningPriority()}); err == nil {
+		reason = m.beat(ctx, hb, heard, done, hbDone)
 	}
 	c.Close()
+	hb.Close()
 	<-done
+	<-hbDone
 	m.down(hc, reason)
 }
 
-// beat sends heartbeats until the connection must end, and says why.
-func (m *hrpMember) beat(ctx context.Context, hc *hrpConn, done <-chan struct{}) string {
-	tick := time.NewTicker(m.l.o.Heartbeat)
+// hrpHearBeats reads heartbeat lines until the connection fails, telling
+// heard of each (without waiting: one pending notice is enough).
+func hrpHearBeats(hb net.Conn, heard chan<- struct{}) {
+	r := bufio.NewReader(hb)
+	for {
+		if _, err := r.ReadString('\n'); err != nil {
+			return
+		}
+		select {
+		case heard <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// hello is the member's hello interval: `hrp timer hello` of its
+// configuration, else the link's option.
+func (m *hrpMember) hello() time.Duration {
+	if ms := m.flags().helloMS; ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return m.l.o.Heartbeat
+}
+
+// deadIntervals is how many silent hello intervals make the peer faulty.
+func (l *HRPLink) deadIntervals() int {
+	return max(int((l.o.DeadAfter+l.o.Heartbeat-1)/l.o.Heartbeat), 1)
+}
+
+// beat sends a heartbeat every hello interval and counts the intervals
+// in which nothing was heard, until the connection must end, and says
+// why. It runs on its own goroutine and connection: nothing else writes
+// to hb, and it takes no device lock but the brief one that reads the
+// interval.
+func (m *hrpMember) beat(ctx context.Context, hb net.Conn, heard <-chan struct{}, done, hbDone <-chan struct{}) string {
+	interval := m.hello()
+	tick := m.clock().NewTicker(interval)
 	defer tick.Stop()
+	heardSince, silent, dead := true, 0, m.l.deadIntervals()
 	for {
 		select {
 		case <-ctx.Done():
 			return "HRP stopped"
 		case <-done:
 			return "the heartbeat link failed"
-		case <-tick.C:
+		case <-hbDone:
+			return "the heartbeat link failed"
+		case <-heard:
+			heardSince = true
+			continue
+		case <-tick.C():
 		}
-		switch {
-		case m.l.cut():
+		if m.l.cut() {
+			// The heartbeat interface went down: seen at once.
 			return "the heartbeat link was cut"
-		case hc.silence() > m.l.o.DeadAfter:
+		}
+		if heardSince {
+			silent = 0
+		} else {
+			silent++
+		}
+		heardSince = false
+		m.l.noteSilent(silent)
+		if silent >= dead {
 			return "no heartbeat from the peer"
 		}
-		if err := hc.send(hrpMsg{Type: hrpHeartbeat}); err != nil {
+		if now := m.hello(); now != interval {
+			interval = now
+			tick.Reset(interval)
+		}
+		if m.silent.Load() {
+			continue
+		}
+		if err := hb.SetWriteDeadline(time.Now().Add(hrpWriteTimeout)); err != nil {
+			return "the heartbeat link failed"
+		}
+		if _, err := io.WriteString(hb, "hb\n"); err != nil {
 			return "the heartbeat link failed"
 		}
 	}
@@ -362,7 +516,6 @@ func (m *hrpMember) read(hc *hrpConn) {
 		if err := dec.Decode(&msg); err != nil {
 			return
 		}
-		hc.heard()
 		m.handle(hc, msg)
 	}
 }
@@ -390,6 +543,8 @@ func (m *hrpMember) handle(hc *hrpConn, msg hrpMsg) {
 		m.applyBatch(text)
 	case hrpSessions:
 		m.setRemoteSessions(msg.Sessions)
+	case hrpSession:
+		m.addRemoteSessions(msg.Sessions)
 	case hrpCheck:
 		rows := m.compare(msg.Text)
 		_ = hc.send(hrpMsg{Type: hrpCheckResult, Check: rows})
@@ -400,6 +555,12 @@ func (m *hrpMember) handle(hc *hrpConn, msg hrpMsg) {
 	}
 }
 
+func (m *hrpMember) runningPriority() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.priority
+}
+
 func (m *hrpMember) setUp(hc *hrpConn, peerPriority int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -407,7 +568,7 @@ func (m *hrpMember) setUp(hc *hrpConn, peerPriority int) {
 		return
 	}
 	m.up, m.peerPriority = true, peerPriority
-	m.changeLocked("normal")
+	m.changeLocked("normal", "")
 }
 
 func (m *hrpMember) down(hc *hrpConn, reason string) {
@@ -419,20 +580,24 @@ func (m *hrpMember) down(hc *hrpConn, reason string) {
 	wasUp := m.up
 	m.conn, m.up = nil, false
 	m.batch.Reset()
-	if !wasUp {
-		return
+	state := "abnormal(" + m.getRole().String() + ")"
+	if !wasUp || m.coreState == state {
+		return // the dual-active fault already recorded it
 	}
-	m.changeLocked("abnormal(" + m.role.String() + ")")
-	// Log never blocks: a CLI that does not keep up loses lines.
-	m.d.Log("%%01HRPI/1/CORE_STATE(l): HRP core state changed: " + reason + ".")
+	m.changeLocked(state, reason)
 }
 
-// changeLocked records a core state change for `display hrp state`.
-func (m *hrpMember) changeLocked(state string) {
-	now := time.Now()
+// changeLocked records a core state change for `display hrp state` and
+// logs it (Log never blocks: a CLI that does not keep up loses lines).
+func (m *hrpMember) changeLocked(state, reason string) {
+	now := m.now()
 	m.lastChange = fmt.Sprintf("%s HRP core state changed, old_state = %s, new_state = %s, local_priority = %d, peer_priority = %d.",
-		now.Format("2006-01-02 15:04:05"), m.coreState, state, hrpRunningPriority, m.peerPriority)
+		now.Format("2006-01-02 15:04:05"), m.coreState, state, m.priority, m.peerPriority)
 	m.coreState, m.changedAt = state, now
+	m.l.changes.Add(1)
+	if reason != "" {
+		m.d.Log("%%01HRPI/1/CORE_STATE(l): HRP core state changed: " + reason + ".")
+	}
 }
 
 func (m *hrpMember) isUp() bool {
@@ -454,3 +619,83 @@ func (m *hrpMember) link() *hrpConn {
 	}
 	return m.conn
 }
+
+// Failover switches the roles over as a real switchover does: the active
+// member's running priority drops (a monitored fault), the standby takes
+// over, the prompts change from HRP_M to HRP_S and back, and `display hrp
+// state` shows the new roles and when they changed. A second Failover
+// switches back. The link stays up.
+func (l *HRPLink) Failover() {
+	a, b := l.active, l.standby
+	if a.getRole() != hrpActive {
+		a, b = b, a
+	}
+	// a was active: it fails over to b.
+	for _, m := range []*hrpMember{a, b} {
+		m.mu.Lock()
+	}
+	a.priority, b.priority = hrpRunningPriority-hrpFaultCost, hrpRunningPriority
+	a.peerPriority, b.peerPriority = b.priority, a.priority
+	a.setRole(hrpStandby)
+	b.setRole(hrpActive)
+	for _, m := range []*hrpMember{a, b} {
+		m.roleChangeLocked(m.getRole().peerOf(), m.getRole())
+	}
+	for _, m := range []*hrpMember{b, a} {
+		m.mu.Unlock()
+	}
+	for _, m := range []*hrpMember{a, b} {
+		m.d.Log(fmt.Sprintf("%%%%01HRPI/4/STATE_CHANGE(l): HRP state changed from %s to %s.", m.getRole().peerOf(), m.getRole()))
+	}
+}
+
+func (r hrpRole) peerOf() hrpRole {
+	if r == hrpActive {
+		return hrpStandby
+	}
+	return hrpActive
+}
+
+// roleChangeLocked records a role change in the core state line.
+func (m *hrpMember) roleChangeLocked(from, to hrpRole) {
+	now := m.now()
+	state := m.coreState
+	m.lastChange = fmt.Sprintf("%s HRP core state changed, old_state = %s(%s), new_state = %s(%s), local_priority = %d, peer_priority = %d.",
+		now.Format("2006-01-02 15:04:05"), state, from, state, to, m.priority, m.peerPriority)
+	m.changedAt = now
+	m.l.changes.Add(1)
+}
+
+// SetDualActive is the dual-active fault: on, the heartbeat link is lost
+// and the standby preempts, so both members are active (both prompts
+// HRP_M) and each shows `Core state: abnormal(active), peer:
+// abnormal(active)`; off, the link returns and the member that took over
+// goes back to standby.
+func (l *HRPLink) SetDualActive(on bool) {
+	if l.dual.Swap(on) == on {
+		return
+	}
+	for _, m := range []*hrpMember{l.active, l.standby} {
+		m.mu.Lock()
+		if on {
+			m.beforeDual = m.getRole()
+			if m.beforeDual == hrpStandby {
+				m.setRole(hrpActive)
+			}
+			m.changeLocked("abnormal(active)", "")
+		} else {
+			m.setRole(m.beforeDual)
+		}
+		m.mu.Unlock()
+	}
+	msg := "the peer is silent and this member is active too (dual active)"
+	if !on {
+		msg = "the heartbeat link is back"
+	}
+	for _, m := range []*hrpMember{l.active, l.standby} {
+		m.d.Log("%%01HRPI/1/CORE_STATE(l): HRP core state changed: " + msg + ".")
+	}
+}
+
+// DualActive reports whether the dual-active fault is on.
+func (l *HRPLink) DualActive() bool { return l.dual.Load() }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,19 +17,24 @@ import (
 // commands a user types, and the operational commands.
 
 // Prefix is HRP_M on the configuration-active member, HRP_S on the
-// standby, and "" once `undo hrp enable` turned HRP off. The prompt asks
-// for it before every command, so it reads the running configuration in
-// place instead of cloning it.
+// standby (HRP_A and HRP_B with HRPOptions.LegacyPrefix), and "" once
+// `undo hrp enable` turned HRP off. The prompt asks for it before every
+// command, so it reads the running configuration in place instead of
+// cloning it.
 func (m *hrpMember) Prefix() string {
 	var enabled bool
 	m.d.withRunning(func(running *config.Tree) { enabled = hrpEnabled(running) })
+	active, standby := "HRP_M", "HRP_S"
+	if m.l.o.LegacyPrefix {
+		active, standby = "HRP_A", "HRP_B"
+	}
 	switch {
 	case !enabled:
 		return ""
-	case m.role == hrpStandby:
-		return "HRP_S"
+	case m.getRole() == hrpStandby:
+		return standby
 	}
-	return "HRP_M"
+	return active
 }
 
 // Intercept decides what becomes of a configuration command typed on this
@@ -47,7 +53,7 @@ func (m *hrpMember) Intercept(view []string, line string) (replicated bool, refu
 	if !covered {
 		return false, nil
 	}
-	if m.role == hrpStandby && !flags.standbyConfig {
+	if m.getRole() == hrpStandby && !flags.standbyConfig {
 		return false, ErrHRPStandby
 	}
 	return flags.autoSyncConfig && m.link() != nil, nil
@@ -93,6 +99,27 @@ type hrpFlags struct {
 	staticRoute, policyRoute         bool
 	standbyConfig, mirrorSession     bool
 	iface                            string // the heartbeat interface
+	helloMS                          int    // hrp timer hello; 0 when not configured
+	preempt                          bool   // hrp preempt (on by default)
+	preemptDelay                     int    // seconds
+}
+
+// hrpConfigured returns the words after prefix of the top-level command that
+// starts with it (`hrp timer hello 3000` for "hrp timer hello": "3000").
+func hrpConfigured(t *config.Tree, prefix string) (string, bool) {
+	for _, n := range t.Root.Children {
+		line := n.Name
+		if len(n.Values) > 0 {
+			line += " " + n.Values[0]
+		}
+		if line == prefix {
+			return "", true
+		}
+		if rest, ok := strings.CutPrefix(line, prefix+" "); ok {
+			return rest, true
+		}
+	}
+	return "", false
 }
 
 func hrpFlagsOf(t *config.Tree) hrpFlags {
@@ -105,6 +132,16 @@ func hrpFlagsOf(t *config.Tree) hrpFlags {
 		standbyConfig:    has("hrp standby config enable"),
 		mirrorSession:    has("hrp mirror session enable"),
 		iface:            "GigabitEthernet1/0/6",
+		preempt:          !has("undo hrp preempt"),
+		preemptDelay:     60,
+	}
+	if v, ok := hrpConfigured(t, "hrp timer hello"); ok {
+		f.helloMS, _ = strconv.Atoi(v)
+	}
+	if v, ok := hrpConfigured(t, "hrp preempt delay"); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			f.preemptDelay = n
+		}
 	}
 	if n := t.Root.Child("hrp interface"); n != nil && len(n.Values) > 0 {
 		if w := strings.Fields(n.Values[0]); len(w) > 0 {
@@ -140,23 +177,30 @@ func (m *hrpMember) displayState(_ context.Context, args []string, out io.Writer
 		return &argError{i: 1, reason: ReasonUnrecognized}
 	}
 	m.mu.Lock()
-	up, core, changedAt, last, peerPrio := m.up, m.coreState, m.changedAt, m.lastChange, m.peerPriority
+	up, core, changedAt, last, prio, peerPrio := m.up, m.coreState, m.changedAt, m.lastChange, m.priority, m.peerPriority
 	m.mu.Unlock()
+	dual := m.l.dual.Load()
 	if m.l.cut() {
 		up = false
 	}
+	role := m.getRole()
 	peerRole, peerPriority, peerCore := "unknown", "unknown", ", peer: unknown"
-	if up {
-		peerRole = m.l.peer(m).role.String()
+	switch {
+	case dual:
+		// Each member still learns the other's state over the
+		// service links: both active.
+		peerRole, peerPriority, peerCore = "active", fmt.Sprint(peerPrio), ", peer: abnormal(active)"
+	case up:
+		peerRole = m.l.peer(m).getRole().String()
 		peerPriority = fmt.Sprint(peerPrio)
 		peerCore = ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, " Role: %s, peer: %s\n", m.role, peerRole)
-	fmt.Fprintf(&b, " Running priority: %d, peer: %s\n", hrpRunningPriority, peerPriority)
+	fmt.Fprintf(&b, " Role: %s, peer: %s\n", role, peerRole)
+	fmt.Fprintf(&b, " Running priority: %d, peer: %s\n", prio, peerPriority)
 	fmt.Fprintf(&b, " Core state: %s%s\n", core, peerCore)
 	fmt.Fprintf(&b, " Backup channel usage: 0.00%%\n")
-	stable := time.Since(changedAt)
+	stable := max(m.now().Sub(changedAt), 0)
 	fmt.Fprintf(&b, " Stable time: %d days, %d hours, %d minutes\n",
 		int(stable.Hours())/24, int(stable.Hours())%24, int(stable.Minutes())%60)
 	if last != "" {
@@ -164,9 +208,13 @@ func (m *hrpMember) displayState(_ context.Context, args []string, out io.Writer
 	}
 	if verbose {
 		f := m.flags()
+		preempt := "off"
+		if f.preempt {
+			preempt = fmt.Sprintf("%ds", f.preemptDelay)
+		}
 		rows := [][2]string{
-			{"hello interval", fmt.Sprintf("%dms", m.l.o.Heartbeat.Milliseconds())},
-			{"preempt", "60s"},
+			{"hello interval", fmt.Sprintf("%dms", m.hello().Milliseconds())},
+			{"preempt", preempt},
 			{"mirror configuration", "off"},
 			{"mirror session", onOff(f.mirrorSession)},
 			{"track trunk member", "on"},
@@ -247,7 +295,7 @@ func (m *hrpMember) activeLink(args []string) (*hrpConn, error) {
 	switch {
 	case len(args) > 0:
 		return nil, &argError{i: 0, reason: ReasonUnrecognized}
-	case m.role == hrpStandby:
+	case m.getRole() == hrpStandby:
 		return nil, ErrHRPStandby
 	}
 	hc := m.link()
@@ -316,6 +364,27 @@ func (m *hrpMember) syncSessions(_ context.Context, args []string, _ io.Writer) 
 	return nil
 }
 
+// SyncSession copies a new session to the peer while this member is
+// active, the link up and `hrp auto-sync connection-status` on.
+func (m *hrpMember) SyncSession(s Session) {
+	if m.getRole() != hrpActive || !m.flags().autoSyncSessions {
+		return
+	}
+	if hc := m.link(); hc != nil {
+		_ = hc.send(hrpMsg{Type: hrpSession, Sessions: []Session{s}})
+	}
+}
+
+// addRemoteSessions adds copies of new sessions of the peer.
+func (m *hrpMember) addRemoteSessions(peer []Session) {
+	table := m.d.Sessions()
+	for _, s := range peer {
+		s.Remote = true
+		table = append(table, s)
+	}
+	m.d.SetSessions(table)
+}
+
 // setRemoteSessions replaces the copies of the peer's sessions, keeping
 // this member's own.
 func (m *hrpMember) setRemoteSessions(peer []Session) {
@@ -369,7 +438,7 @@ func (m *hrpMember) startCheck(_ context.Context, args []string, _ io.Writer) er
 		return err
 	}
 	m.mu.Lock()
-	m.check, m.checkStarted = nil, time.Now()
+	m.check, m.checkStarted = nil, m.now()
 	m.mu.Unlock()
 	if err := hc.send(hrpMsg{Type: hrpCheck, Text: text}); err != nil {
 		return ErrHRPPeerDown
@@ -379,12 +448,12 @@ func (m *hrpMember) startCheck(_ context.Context, args []string, _ io.Writer) er
 
 // compare is the standby's side of the check.
 func (m *hrpMember) compare(peerText string) []hrpCheckRow {
-	start := time.Now()
+	start := m.now()
 	peer, err := config.ParseVRP(m.l.peer(m).d.Name(), []byte(peerText))
 	if err != nil {
 		return nil
 	}
-	return hrpCompareModules(peer, m.d.Running(), start, time.Now())
+	return hrpCompareModules(peer, m.d.Running(), start, m.now())
 }
 
 // hrpCompareModules compares the modules of two configurations. Secrets

@@ -9,6 +9,72 @@ import (
 	"github.com/hasync/hasync/backend/config"
 )
 
+// hwRender is what a terminal shows for out: the lines of its screen,
+// with \r, \b, and the cursor moves the lab writes (CSI n A up, CSI n G
+// to a column, CSI n D left, CSI K erase to the end of the line).
+func hwRender(out string) []string {
+	var screen [][]rune
+	row, col := 0, 0
+	put := func(r rune) {
+		for len(screen) <= row {
+			screen = append(screen, nil)
+		}
+		for len(screen[row]) <= col {
+			screen[row] = append(screen[row], ' ')
+		}
+		screen[row][col] = r
+		col++
+	}
+	rs := []rune(out)
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; {
+		case r == '\r':
+			col = 0
+		case r == '\n':
+			row++
+			for len(screen) <= row {
+				screen = append(screen, nil)
+			}
+		case r == '\b':
+			col = max(col-1, 0)
+		case r == 0x1b && i+1 < len(rs) && rs[i+1] == '[':
+			j, n := i+2, 0
+			for j < len(rs) && rs[j] >= '0' && rs[j] <= '9' {
+				n = n*10 + int(rs[j]-'0')
+				j++
+			}
+			if j == len(rs) {
+				i = j
+				break
+			}
+			n = max(n, 1)
+			switch rs[j] {
+			case 'A':
+				row = max(row-n, 0)
+			case 'G':
+				col = n - 1
+			case 'D':
+				col = max(col-n, 0)
+			case 'K':
+				if row < len(screen) && col < len(screen[row]) {
+					screen[row] = screen[row][:col]
+				}
+			}
+			i = j
+		default:
+			put(r)
+		}
+	}
+	var lines []string
+	for _, l := range screen {
+		lines = append(lines, strings.TrimRight(string(l), " "))
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
 func TestHRPOverSSH(t *testing.T) {
 	p := hwPair(t, PairOptions{Sessions: 3,
 		HRP: HRPOptions{Heartbeat: 20 * time.Millisecond, DeadAfter: 10 * time.Second, BytesPerSecond: 1 << 20}})
@@ -23,14 +89,16 @@ func TestHRPOverSSH(t *testing.T) {
 
 	// A rule typed on FW-A is echoed with (+B) and arrives on FW-B.
 	a.Run("security-policy", "HRP_M[FW-A-policy-security]")
-	out := a.Run("rule name hrp_ssh_web", "HRP_M[FW-A-policy-security-rule-hrp_ssh_web]")
-	if !strings.Contains(out, "rule name hrp_ssh_web (+B)") {
-		t.Errorf("no (+B) echo:\n%s", out)
-	}
-	for _, line := range []string{"source-zone trust", "action permit"} {
-		if out := a.Run(line, "]"); !strings.Contains(out, line+" (+B)") {
-			t.Errorf("no (+B) echo:\n%s", out)
+	// The mark is on the echoed line, after the command as typed; no
+	// second line repeats the (expanded) command.
+	prompt := "HRP_M[FW-A-policy-security]"
+	for _, line := range []string{"rule name hrp_ssh_web", "source-z trust", "action permit"} {
+		out := a.Run(line, "]")
+		screen := hwRender(prompt + out)
+		if len(screen) != 2 || screen[0] != prompt+line+" (+B)" || screen[1] != "HRP_M[FW-A-policy-security-rule-hrp_ssh_web]" {
+			t.Errorf("%q: screen %q, want the (+B) on the echoed line (raw %q)", line, screen, out)
 		}
+		prompt = "HRP_M[FW-A-policy-security-rule-hrp_ssh_web]"
 	}
 	hrpEventually(t, "the rule on FW-B", func() bool {
 		return hrpHas(p.B.Device, "security-policy", "rule name hrp_ssh_web", "action") &&
@@ -75,7 +143,7 @@ func TestHRPOverSSH(t *testing.T) {
 	if len(want.Commands) == 0 {
 		t.Fatal("the seeded pair has nothing for hrp sync config to send")
 	}
-	out = a.Run("hrp sync config", "HRP_M[FW-A]")
+	out := a.Run("hrp sync config", "HRP_M[FW-A]")
 	if strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(out, "hrp sync config"), "HRP_M[FW-A]")) != "" {
 		t.Errorf("hrp sync config printed:\n%q", out)
 	}
@@ -85,7 +153,7 @@ func TestHRPOverSSH(t *testing.T) {
 
 	// A cut link: shown, and commands stop replicating until it returns.
 	p.Faults.SetCutHRP(true)
-	hrpEventually(t, "the link to go down", func() bool { return !p.HRP.Up() })
+	hrpEventually(t, "the link to go down", func() bool { return !p.HRP.active.isUp() && !p.HRP.standby.isUp() })
 	if out := a.Run("display hrp interface", "HRP_M[FW-A]"); !strings.Contains(out, ": down") {
 		t.Errorf("display hrp interface while cut:\n%s", out)
 	}

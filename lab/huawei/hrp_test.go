@@ -317,7 +317,7 @@ func TestHRPCutLink(t *testing.T) {
 		t.Errorf("display hrp interface up: %q", got)
 	}
 	p.faults.SetCutHRP(true)
-	hrpEventually(t, "the link to go down", func() bool { return !p.link.Up() })
+	hrpEventually(t, "the link to go down", func() bool { return !p.link.active.isUp() && !p.link.standby.isUp() })
 	if got := hrpOp(t, p.a, "display hrp interface"); got != " GigabitEthernet1/0/6 : down\n" {
 		t.Errorf("display hrp interface cut: %q", got)
 	}

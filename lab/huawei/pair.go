@@ -25,6 +25,12 @@ type PairOptions struct {
 	SSHAddrs [2]string
 	// HRP configures the link; its Faults default to the pair's own.
 	HRP HRPOptions
+	// Clock is both devices' and the link's time; nil is the wall clock.
+	Clock Clock
+	// Failover fails the pair over once HRP is up: FW-B becomes active.
+	Failover bool
+	// DualActive starts the pair with the dual-active fault on.
+	DualActive bool
 }
 
 // Member is one running device of the pair and its SSH server.
@@ -78,7 +84,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		f := &lab.Faults{}
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
-			Delay: o.Delay, Faults: f, Sessions: sessions,
+			Delay: o.Delay, Faults: f, Sessions: sessions, Clock: o.Clock,
 		}, initial)
 		if err != nil {
 			return nil, err
@@ -98,6 +104,18 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		return nil, err
 	}
 	p.stops = append(p.stops, func() { p.HRP.Close() })
+	if o.DualActive {
+		p.HRP.SetDualActive(true)
+	}
+	if o.Failover {
+		wctx, cancel := context.WithCancel(ctx)
+		p.stops = append(p.stops, cancel)
+		go func() {
+			if p.HRP.WaitUp(wctx) == nil {
+				p.HRP.Failover()
+			}
+		}()
+	}
 	inv := lab.InventoryPair{Name: "lab-huawei", Family: "huawei"}
 	for _, m := range p.Members() {
 		inv.Devices = append(inv.Devices, p.InventoryDevice(m.Device.Name(), "huawei", m.SSH))

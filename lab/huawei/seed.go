@@ -183,6 +183,9 @@ func seedText(m seedMember, lines int) string {
 
 	w("#")
 	w("security-policy")
+	// Each rule binds the address-set of its position: the drift's rules
+	// have other names, never sets that do not exist.
+	set := map[string]int{}
 	var rules []string
 	for i := 1; i <= n; i++ {
 		name := fmt.Sprintf("web_in_%d", i)
@@ -192,6 +195,7 @@ func seedText(m seedMember, lines int) string {
 			name = drift.MissingRules[1]
 		}
 		rules = append(rules, name)
+		set[name] = i
 	}
 	if m.isStandby {
 		rules = rules[:n-2]
@@ -205,8 +209,7 @@ func seedText(m seedMember, lines int) string {
 		}
 	}
 	for _, name := range rules {
-		var i int
-		fmt.Sscanf(name, "web_in_%d", &i)
+		i := set[name]
 		action := "permit"
 		if m.isStandby && name == drift.ChangedRule {
 			action = "deny"
