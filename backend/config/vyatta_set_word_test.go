@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -43,6 +44,34 @@ func FuzzSetWord(f *testing.F) {
 			if wf != ws || tf != ts || fast.pos != slow.pos || fast.line != slow.line || fast.lineStart != slow.lineStart {
 				t.Fatalf("%q: word %+v %q at %d, byte by byte %+v %q at %d", src, wf, tf, fast.pos, ws, ts, slow.pos)
 			}
+		}
+	})
+}
+
+// FuzzSetChain checks that reusing the previous line's nodes (vySet.apply)
+// builds the tree that looking up every word builds: the same nodes,
+// values, flags, lines, notes and errors.
+func FuzzSetChain(f *testing.F) {
+	for _, s := range []string{
+		"set a b c 'v'\nset a b d 'w'\nset a e 'x'\nset a b c 'y'\n",
+		"set a b 'x'\nset a b c\nset a b 'y'\nset a b c d\n",
+		"set a b c d\nset a b 'v'\nset a b c e\n",
+		"set a b c\ndelete a b\nset a b c d\nset a b c e\n",
+		"set a b 'x'\nset a b 'y'\ndelete a b 'x'\ndelete a b 'y'\nset a b c\n",
+		"set interfaces ethernet eth0 address '192.0.2.1/24'\nset interfaces ethernet eth0 address '192.0.2.2/24'\nset interfaces ethernet eth1 description 'x'\n",
+		"set system login user u authentication encrypted-password 'x'\nset system login user u authentication public-keys k key 'y'\n",
+		"set a b\x01 c\nset a b c\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		a, ea := vyParseSetReuse("f", src, true)
+		b, eb := vyParseSetReuse("f", src, false)
+		if (ea == nil) != (eb == nil) || ea != nil && ea.Error() != eb.Error() {
+			t.Fatalf("%q: errors %v and %v", src, ea, eb)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%q: trees differ\n%s", src, vyDiffHint(a.Root, b.Root))
 		}
 	})
 }
