@@ -1,8 +1,11 @@
 package config
 
 import (
+	"os"
 	"reflect"
 	"testing"
+
+	"github.com/hasync/hasync/internal/testcorpus"
 )
 
 // FuzzSetWord checks that the set-form lexer's shortcut for bare words
@@ -74,4 +77,24 @@ func FuzzSetChain(f *testing.F) {
 			t.Fatalf("%q: trees differ\n%s", src, vyDiffHint(a.Root, b.Root))
 		}
 	})
+}
+
+// TestSetChainCorpus runs FuzzSetChain's comparison on every corpus file
+// read as set form (most are not: their errors must agree too).
+func TestSetChainCorpus(t *testing.T) {
+	for _, f := range testcorpus.Files(t, "vyos") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, ea := vyParseSetReuse(f, string(src), true)
+		b, eb := vyParseSetReuse(f, string(src), false)
+		if (ea == nil) != (eb == nil) || ea != nil && ea.Error() != eb.Error() {
+			t.Errorf("%s: errors %v and %v", f, ea, eb)
+			continue
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: trees differ\n%s", f, vyDiffHint(a.Root, b.Root))
+		}
+	}
 }
