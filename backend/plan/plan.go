@@ -77,7 +77,7 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	if source.Family == config.Huawei {
 		buildVRPIn(p, source, src, target, m, changes, o)
 	} else {
-		buildVyatta(p, target, m, changes, o)
+		buildVyatta(p, source, target, m, changes, o)
 	}
 	return p, nil
 }

@@ -392,3 +392,38 @@ func TestVRPFallbackUndoFirst(t *testing.T) {
 		t.Errorf("the fallback is not warned of in the printed plan:\n%s", b.String())
 	}
 }
+
+// TestVyattaPlanKeepsNamedRuleset: a ruleset the map shares, which the
+// source lacks, is still named by an interface the map does not share: a
+// delete would fail the commit on the target (the lab refuses it too), so
+// the plan lists it instead of deleting it.
+func TestVyattaPlanKeepsNamedRuleset(t *testing.T) {
+	l := parse(t, "l", "set security firewall name LAN-IN rule 10 action 'accept'\nset interfaces dataplane dp0s1 address '192.0.2.1/24'\n")
+	r := parse(t, "r", "set security firewall name LAN-IN rule 10 action 'accept'\nset security firewall name WAN-IN rule 10 action 'drop'\nset interfaces dataplane dp0s1 firewall in 'WAN-IN'\n")
+	m := mustFlags(t, []string{"security firewall"}, nil)
+	p, err := Build(l, r, m, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Commands {
+		if strings.Contains(c, "WAN-IN") {
+			t.Errorf("the plan deletes a ruleset an interface outside the map still names: %s", c)
+		}
+	}
+	var b strings.Builder
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "# not synced: security firewall name WAN-IN: still named by `interfaces dataplane dp0s1 firewall in`") {
+		t.Errorf("the kept ruleset is not listed:\n%s", b.String())
+	}
+	// Once the source names it no more and the map shares the interface,
+	// it goes.
+	p, err = Build(l, r, syncmap.Default(config.Vyatta, l), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(p.Commands, "delete security firewall name WAN-IN") {
+		t.Errorf("with the interface in the map the ruleset is deleted:\n%s", strings.Join(p.Commands, "\n"))
+	}
+}

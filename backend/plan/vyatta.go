@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/hasync/hasync/backend/config"
@@ -20,14 +21,15 @@ type vyattaPlan struct {
 	p       *Plan
 	o       Options
 	m       *syncmap.Map
+	source  *config.Tree // the whole source, to see what stays named
 	target  *config.Tree // the whole target, to see what a delete would take along
 	deletes []string
 	sets    []string
 	seen    map[string]bool // commands already planned: none is sent twice
 }
 
-func buildVyatta(p *Plan, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
-	v := &vyattaPlan{p: p, o: o, m: m, target: target, seen: map[string]bool{}}
+func buildVyatta(p *Plan, source, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
+	v := &vyattaPlan{p: p, o: o, m: m, source: source, target: target, seen: map[string]bool{}}
 	for _, c := range changes {
 		v.change(c)
 	}
@@ -134,6 +136,11 @@ func hasControl(s string) bool {
 func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	real := v.target.Root.Lookup(path)
 	if real == nil || (v.m.Decide(path).Scope == syncmap.InScope && !anyOutside(v.m, path, real)) {
+		if by := v.referencedBy(path); by != nil {
+			v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: path,
+				Reason: "still named by `" + by.String() + "`, which stays (outside the map, or the same on the source): the commit would fail; not deleted"})
+			return
+		}
 		v.del(vyCommand("delete", path, nil))
 		return
 	}
@@ -145,6 +152,45 @@ func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	for _, c := range n.Children {
 		v.deleteInScope(path.Append(c.Name), c)
 	}
+}
+
+// vyRefParents are the tag nodes whose values other nodes refer to by name
+// (a firewall ruleset bound to an interface, a group a rule uses); Vyatta
+// 5600 and VyOS forms alike. A commit refuses to delete one that is still
+// named (DOMAIN.md, commit validation; the lab's cross-checks).
+var vyRefParents = map[string]bool{
+	"name": true, "ipv6-name": true, "address-group": true, "network-group": true,
+	"port-group": true, "ipv6-address-group": true, "ipv6-network-group": true,
+	"interface-group": true, "mac-group": true, "domain-group": true,
+	"route-map": true, "prefix-list": true, "prefix-list6": true, "access-list": true,
+	"community-list": true, "as-path-list": true, "sync-map": true,
+}
+
+// referencedBy returns the path of a target leaf outside path that names
+// the node at path and stays after the sync (the map does not share it,
+// or the source holds it with the same value), or nil. Only a tag value
+// of a referable tag node (vyRefParents) can be named.
+func (v *vyattaPlan) referencedBy(path config.Path) config.Path {
+	if len(path) < 2 || !vyRefParents[path[len(path)-2]] {
+		return nil
+	}
+	name := path[len(path)-1]
+	var found config.Path
+	v.target.Root.Walk(func(p config.Path, c *config.Node) bool {
+		if found != nil || len(p) >= len(path) && slices.Equal(p[:len(path)], path) {
+			return false
+		}
+		if c.Name == "description" || !slices.Contains(c.Values, name) {
+			return true
+		}
+		if v.m.Decide(p).Scope != syncmap.InScope {
+			found = p
+		} else if s := v.source.Root.Lookup(p); s != nil && slices.Contains(s.Values, name) {
+			found = p
+		}
+		return found == nil
+	})
+	return found
 }
 
 // values makes the target's values of the node at path equal to the
