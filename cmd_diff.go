@@ -211,7 +211,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		var p *plan.Plan
 		p, err = plan.Build(left, right, m, plan.Options{Diff: opts})
 		if err == nil {
-			err = p.Write(w)
+			err = p.Print(w, f.showSecrets)
 			equal = p.Empty() && len(p.Conflicts) == 0
 		}
 	}

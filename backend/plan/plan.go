@@ -60,6 +60,18 @@ type Plan struct {
 	// whose undo form the per-command table lacks (a fallback was used),
 	// a path neither schema table knows.
 	Warnings []string
+	// masked maps a command that carries a secret to its text with the
+	// secret masked: what Write prints (DESIGN.md: secrets never reach
+	// the screen). Commands keeps the real text for the driver.
+	masked map[string]string
+}
+
+// mask records shown as the printed form of command c.
+func (p *Plan) mask(c, shown string) {
+	if p.masked == nil {
+		p.masked = map[string]string{}
+	}
+	p.masked[c] = shown
 }
 
 // Empty reports whether the plan changes nothing.
@@ -84,11 +96,23 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 
 // Write prints the plan: the commands, then the conflicts and the warnings
 // as comment lines (both dialects read `#` as a comment).
-func (p *Plan) Write(w io.Writer) error {
+func (p *Plan) Write(w io.Writer) error { return p.Print(w, false) }
+
+// Print is Write; with showSecrets a command that carries a secret prints
+// it as it is sent, otherwise as config.Mask.
+func (p *Plan) Print(w io.Writer, showSecrets bool) error {
 	var b bytes.Buffer
+	hidden := 0
 	for _, c := range p.Commands {
+		if m, ok := p.masked[c]; ok && !showSecrets {
+			c = m
+			hidden++
+		}
 		b.WriteString(c)
 		b.WriteByte('\n')
+	}
+	if hidden > 0 {
+		fmt.Fprintf(&b, "# %d command(s) carry a secret, shown here as %s: the sync sends the real value\n", hidden, config.Mask)
 	}
 	for _, c := range p.Conflicts {
 		fmt.Fprintf(&b, "# not synced: %s: %s\n", c.Path, c.Reason)

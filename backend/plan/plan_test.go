@@ -427,3 +427,31 @@ func TestVyattaPlanKeepsNamedRuleset(t *testing.T) {
 		t.Errorf("with the interface in the map the ruleset is deleted:\n%s", strings.Join(p.Commands, "\n"))
 	}
 }
+
+// TestVyattaPlanPrintsSecretsMasked: the plan sends a secret the target
+// lacks as it is, but its printed form shows it masked (secrets never
+// reach the screen) unless asked.
+func TestVyattaPlanPrintsSecretsMasked(t *testing.T) {
+	a := parse(t, "a", "set system login user bob authentication plaintext-password 'secret1'\n")
+	b := parse(t, "b", "set system host-name 'x'\n")
+	p, err := Build(a, b, mustFlags(t, []string{"system login"}, nil), Options{Diff: diff.Options{MaskSecrets: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(p.Commands, "set system login user bob authentication plaintext-password 'secret1'") {
+		t.Fatalf("the plan does not send the secret the target lacks: %q", p.Commands)
+	}
+	var shown, real strings.Builder
+	if err := p.Write(&shown); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Print(&real, true); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(shown.String(), "secret1") || !strings.Contains(shown.String(), "plaintext-password '********'") {
+		t.Errorf("the printed plan shows the secret:\n%s", shown.String())
+	}
+	if !strings.Contains(real.String(), "'secret1'") {
+		t.Errorf("Print with showSecrets hides it:\n%s", real.String())
+	}
+}

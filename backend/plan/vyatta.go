@@ -43,7 +43,7 @@ func (v *vyattaPlan) change(c diff.Change) {
 			v.p.Conflicts = append(v.p.Conflicts, cf)
 			return
 		}
-		v.set(setLines(c.Path, v.sendable(c.Path, c.Left))...)
+		v.set(v.subtreeLines(c.Path, v.sendable(c.Path, c.Left))...)
 	case diff.Added: // only on the target
 		if v.o.Mode == HRP {
 			v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: c.Path, Reason: "only on the target; left in place"})
@@ -146,7 +146,7 @@ func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	}
 	if v.m.Decide(path).Scope == syncmap.InScope {
 		for _, val := range real.Values {
-			v.del(vyCommand("delete", path, &val))
+			v.del(v.cmd("delete", path, &val, real.Secret))
 		}
 	}
 	for _, c := range n.Children {
@@ -200,17 +200,18 @@ func (v *vyattaPlan) referencedBy(path config.Path) config.Path {
 // keeps its order: the values the target already has in the source's
 // order stay, the rest are deleted and the missing ones appended.
 func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
+	secret := l.Secret || r.Secret
 	if !isMulti(path, l, r) {
 		if len(l.Values) == 0 {
 			for _, val := range r.Values {
-				v.del(vyCommand("delete", path, &val))
+				v.del(v.cmd("delete", path, &val, secret))
 			}
 			if len(r.Children) == 0 && len(l.Children) == 0 {
 				v.set(vyCommand("set", path, nil)) // the valueless leaf itself
 			}
 			return
 		}
-		v.set(vyCommand("set", path, &l.Values[0]))
+		v.set(v.cmd("set", path, &l.Values[0], secret))
 		return
 	}
 	keep := keptPrefix(l.Values, r.Values)
@@ -221,7 +222,7 @@ func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
 	gone := 0
 	for _, val := range r.Values {
 		if !kept[val] {
-			v.del(vyCommand("delete", path, &val))
+			v.del(v.cmd("delete", path, &val, secret))
 			gone++
 		}
 	}
@@ -231,7 +232,7 @@ func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
 		v.set(vyCommand("set", path, nil))
 	}
 	for _, val := range l.Values[keep:] {
-		v.set(vyCommand("set", path, &val))
+		v.set(v.cmd("set", path, &val, secret))
 	}
 }
 
@@ -276,20 +277,45 @@ func vyCommand(verb string, path config.Path, value *string) string {
 	if value != nil {
 		n.Values = []string{*value}
 	}
-	line := setLines(path, n)[0]
+	line := setLines(path, n, false)[0]
 	return verb + strings.TrimPrefix(line, "set")
+}
+
+// cmd is vyCommand for a value that may be a secret: the plan then keeps
+// the command's text with the value masked, which is what it prints.
+func (v *vyattaPlan) cmd(verb string, path config.Path, value *string, secret bool) string {
+	c := vyCommand(verb, path, value)
+	if secret && value != nil {
+		mask := config.Mask
+		v.p.mask(c, vyCommand(verb, path, &mask))
+	}
+	return c
+}
+
+// subtreeLines is setLines, keeping each line that carries a secret with
+// the secret masked for printing.
+func (v *vyattaPlan) subtreeLines(path config.Path, n *config.Node) []string {
+	lines := setLines(path, n, false)
+	if masked := setLines(path, n, true); len(masked) == len(lines) {
+		for i := range lines {
+			if masked[i] != lines[i] {
+				v.p.mask(lines[i], masked[i])
+			}
+		}
+	}
+	return lines
 }
 
 // setLines renders the subtree n at path as set commands. Comments are not
 // configuration: they stay out of the commands.
-func setLines(path config.Path, n *config.Node) []string {
+func setLines(path config.Path, n *config.Node, maskSecrets bool) []string {
 	var b bytes.Buffer
 	t := subtree(config.Vyatta, path, n)
 	t.Root.Walk(func(_ config.Path, c *config.Node) bool {
 		c.Comment = ""
 		return true
 	})
-	if err := config.WriteSet(&b, t, config.PrintOptions{}); err != nil {
+	if err := config.WriteSet(&b, t, config.PrintOptions{MaskSecrets: maskSecrets}); err != nil {
 		return []string{"set " + joinPath(path)}
 	}
 	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
