@@ -367,6 +367,11 @@ func TestVyattaPlanNoControlBytes(t *testing.T) {
 	if len(p.Conflicts) == 0 {
 		t.Error("the multi-line value is neither sent nor listed")
 	}
+	for _, c := range p.Commands {
+		if strings.Contains(c, "banner") {
+			t.Errorf("a node left empty by the value that cannot be sent is set anyway: %s", c)
+		}
+	}
 }
 
 // TestVRPFallbackUndoFirst: a command the undo table lacks, present on both

@@ -43,7 +43,9 @@ func (v *vyattaPlan) change(c diff.Change) {
 			v.p.Conflicts = append(v.p.Conflicts, cf)
 			return
 		}
-		v.set(v.subtreeLines(c.Path, v.sendable(c.Path, c.Left))...)
+		if n := v.sendable(c.Path, c.Left); n != nil {
+			v.set(v.subtreeLines(c.Path, n)...)
+		}
 	case diff.Added: // only on the target
 		if v.o.Mode == HRP {
 			v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: c.Path, Reason: "only on the target; left in place"})
@@ -73,7 +75,8 @@ func (v *vyattaPlan) change(c diff.Change) {
 const unsendable = "the value holds a line break or another control character, which one set command cannot carry; copy it by hand"
 
 // sendable returns n, or a copy of it without the values that no set
-// command can carry (a multi-line banner), each listed as a conflict.
+// command can carry (a multi-line banner), each listed as a conflict; nil
+// when nothing is left to send.
 func (v *vyattaPlan) sendable(path config.Path, n *config.Node) *config.Node {
 	bad := false
 	check := func(p config.Path, c *config.Node) {
@@ -94,10 +97,11 @@ func (v *vyattaPlan) sendable(path config.Path, n *config.Node) *config.Node {
 		return n
 	}
 	out := n.Clone()
-	// A leaf left with no value would be set valueless: it goes whole.
+	// A leaf left with no value would be set valueless, a node left with
+	// no children would be set empty: they go whole.
 	var strip func(c *config.Node) (keep bool)
 	strip = func(c *config.Node) bool {
-		had := len(c.Values)
+		had, hadKids := len(c.Values), len(c.Children)
 		kept := c.Values[:0]
 		for _, val := range c.Values {
 			if !hasControl(val) {
@@ -112,9 +116,11 @@ func (v *vyattaPlan) sendable(path config.Path, n *config.Node) *config.Node {
 			}
 		}
 		c.Children = kids
-		return !(had > 0 && len(c.Values) == 0 && len(c.Children) == 0)
+		return len(c.Values) > 0 || len(c.Children) > 0 || had == 0 && hadKids == 0
 	}
-	strip(out)
+	if !strip(out) {
+		return nil
+	}
 	return out
 }
 
