@@ -2,6 +2,7 @@ package diff
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/hasync/hasync/backend/config"
 )
@@ -61,13 +62,20 @@ type Options struct {
 	Ignore []*regexp.Regexp
 }
 
-// valuesEqual compares the values of two nodes present on both sides.
-func (o *Options) valuesEqual(l, r *config.Node) bool {
+// valuesEqual compares the values of two nodes present on both sides. The
+// values of a Vyatta multi-valued leaf are a set: `set` adds a value at the
+// end and `delete P 'V'` removes one, so a sync changes them one by one
+// and two members that hold the same values in another order agree (an
+// order the device keeps is not one the pair must share).
+func (o *Options) valuesEqual(fam config.Family, l, r *config.Node) bool {
 	if o.MaskSecrets && (l.Secret || r.Secret) {
 		return true
 	}
 	if len(l.Values) != len(r.Values) {
 		return false
+	}
+	if fam == config.Vyatta && len(l.Values) > 1 {
+		return sameValueSet(l.Values, r.Values)
 	}
 	for i := range l.Values {
 		if l.Values[i] != r.Values[i] {
@@ -104,4 +112,23 @@ func (o *Options) matches(s string) bool {
 		}
 	}
 	return false
+}
+
+// sameValueSet reports whether a and b (of one length) hold the same
+// values, each as often, in any order.
+func sameValueSet(a, b []string) bool {
+	if slices.Equal(a, b) {
+		return true
+	}
+	count := make(map[string]int, len(a))
+	for _, v := range a {
+		count[v]++
+	}
+	for _, v := range b {
+		if count[v] == 0 {
+			return false
+		}
+		count[v]--
+	}
+	return true
 }

@@ -78,7 +78,7 @@ func (d *differ) walk(l, r *config.Node) {
 
 // node compares a node present on both sides, then its children.
 func (d *differ) node(p pair) {
-	if !d.o.valuesEqual(p.l, p.r) {
+	if !d.o.valuesEqual(d.al.fam, p.l, p.r) {
 		d.emit(Change{Kind: Changed, Left: p.l, Right: p.r, From: p.li, To: p.ri})
 	}
 	d.walk(p.l, p.r)

@@ -128,10 +128,11 @@ func FuzzTrees(f *testing.F) {
 			}
 		}
 		// Applying the changes from a to b to a gives b (names must be
-		// unique among siblings for a path to name one node).
+		// unique among siblings for a path to name one node); the values
+		// of a Vyatta leaf are a set, so their order may stay a's.
 		if !dfDupNames(a.Root) && !dfDupNames(b.Root) {
 			got := dfApply(a, Trees(a, b, Options{}))
-			if !Equal(got, b, Options{}) || !config.Equal(got.Root, b.Root) {
+			if !Equal(got, b, Options{}) || fam != config.Vyatta && !config.Equal(got.Root, b.Root) {
 				t.Fatalf("applying the changes does not give b: %q", dfSummary(Trees(got, b, Options{})))
 			}
 		}

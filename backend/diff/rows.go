@@ -298,7 +298,7 @@ func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc uin
 	switch {
 	case nl <= 1 && nr <= 1:
 		kind := Same
-		if !w.o.valuesEqual(l, r) {
+		if !w.o.valuesEqual(w.fam, l, r) {
 			kind = Changed
 		}
 		add(kind, l, r, nl-1, nr-1)
@@ -306,7 +306,7 @@ func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc uin
 		// A valueless line against several values: pair it with the
 		// first one, so that no line of either side is lost.
 		kind := Same
-		if !w.o.valuesEqual(l, r) {
+		if !w.o.valuesEqual(w.fam, l, r) {
 			kind = Changed
 		}
 		add(kind, l, r, min(0, nl-1), min(0, nr-1))
@@ -329,7 +329,11 @@ func (w *rower) lines(p pair, tag string, depth int, parentRow, pn int32, sc uin
 			}
 		}
 	default:
-		for _, vp := range alignValues(l.Values, r.Values) {
+		align := alignValues
+		if w.fam == config.Vyatta {
+			align = alignValueSet // values of a Vyatta leaf are a set (valuesEqual)
+		}
+		for _, vp := range align(l.Values, r.Values) {
 			switch {
 			case vp.r < 0:
 				add(Removed, l, nil, vp.l, -1)
@@ -1049,6 +1053,41 @@ func (w *rower) pathOf(pn int32) config.Path {
 // valuePair is one line of an aligned multi-value leaf: indexes into the
 // left and right values, -1 on the side that lacks it.
 type valuePair struct{ l, r int }
+
+// alignValueSet aligns two value lists as alignValues does, then pairs a
+// value moved elsewhere on the right with its left line: the values of a
+// Vyatta leaf are a set (valuesEqual), so only values one side lacks are
+// one-sided.
+func alignValueSet(lv, rv []string) []valuePair {
+	pairs := alignValues(lv, rv)
+	added := map[string][]int{} // a right-only value → its indexes in pairs
+	for k, vp := range pairs {
+		if vp.l < 0 {
+			added[rv[vp.r]] = append(added[rv[vp.r]], k)
+		}
+	}
+	if len(added) == 0 {
+		return pairs
+	}
+	drop := map[int]bool{}
+	for k, vp := range pairs {
+		if vp.r >= 0 || vp.l < 0 {
+			continue
+		}
+		if ks := added[lv[vp.l]]; len(ks) > 0 {
+			pairs[k].r = pairs[ks[0]].r
+			drop[ks[0]] = true
+			added[lv[vp.l]] = ks[1:]
+		}
+	}
+	out := pairs[:0]
+	for k, vp := range pairs {
+		if !drop[k] {
+			out = append(out, vp)
+		}
+	}
+	return out
+}
 
 // alignValues aligns two value lists on one longest common subsequence
 // (values matched by text, k-th occurrence with k-th, then the longest

@@ -42,6 +42,13 @@ func TestUnifiedLongList(t *testing.T) {
 		a := dfTree(config.Vyatta, "a", dfNode("group", dfLeaf("address", c.left...)))
 		b := dfTree(config.Vyatta, "b", dfNode("group", dfLeaf("address", c.right...)))
 		cs := Trees(a, b, Options{})
+		if c.name == "reordered" {
+			// The values of a Vyatta leaf are a set: no change to print.
+			if len(cs) != 0 {
+				t.Errorf("reordered: changes %q", dfSummary(cs))
+			}
+			continue
+		}
 		var out bytes.Buffer
 		if err := WriteUnified(&out, a, b, cs, Options{}); err != nil {
 			t.Fatal(err)

@@ -202,9 +202,10 @@ func (v *vyattaPlan) referencedBy(path config.Path) config.Path {
 // values makes the target's values of the node at path equal to the
 // source's. A node's children are changes of their own: a node that has
 // both values and children (`address X` beside `address 5.5.5.5 { … }`)
-// keeps its children. A multi-valued leaf changes value by value and
-// keeps its order: the values the target already has in the source's
-// order stay, the rest are deleted and the missing ones appended.
+// keeps its children. A multi-valued leaf changes value by value: its
+// values are a set (diff.Options.valuesEqual), so the target's values
+// that the source lacks are deleted and the source's that it lacks are
+// added; the values both hold stay, in the target's order.
 func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
 	secret := l.Secret || r.Secret
 	if !isMulti(path, l, r) {
@@ -220,39 +221,34 @@ func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
 		v.set(v.cmd("set", path, &l.Values[0], secret))
 		return
 	}
-	keep := keptPrefix(l.Values, r.Values)
-	kept := map[string]bool{}
-	for _, val := range l.Values[:keep] {
-		kept[val] = true
+	// The values are a set (diff.valuesEqual): the ones only the target
+	// has go, the ones only the source has are added, in its order; the
+	// values both hold stay where they are.
+	have := map[string]bool{}
+	for _, val := range l.Values {
+		have[val] = true
 	}
 	gone := 0
 	for _, val := range r.Values {
-		if !kept[val] {
+		if !have[val] {
 			v.del(v.cmd("delete", path, &val, secret))
 			gone++
 		}
 	}
-	if keep == 0 && gone > 0 && len(l.Values) == 0 && len(r.Children) == 0 && len(l.Children) == 0 {
+	had := map[string]bool{}
+	for _, val := range r.Values {
+		had[val] = true
+	}
+	if gone == len(r.Values) && gone > 0 && len(l.Values) == 0 && len(r.Children) == 0 && len(l.Children) == 0 {
 		// Deleting the last value of a leaf removes the leaf; the source
 		// has it valueless.
 		v.set(vyCommand("set", path, nil))
 	}
-	for _, val := range l.Values[keep:] {
-		v.set(v.cmd("set", path, &val, secret))
-	}
-}
-
-// keptPrefix returns the largest k such that the source's first k values
-// appear in the target in that order: those can stay, since `set` appends.
-func keptPrefix(src, dst []string) int {
-	k, j := 0, 0
-	for k < len(src) && j < len(dst) {
-		if dst[j] == src[k] {
-			k++
+	for _, val := range l.Values {
+		if !had[val] {
+			v.set(v.cmd("set", path, &val, secret))
 		}
-		j++
 	}
-	return k
 }
 
 // isMulti tells a multi-valued leaf: the schema's <multi/>, or a side that
