@@ -75,7 +75,7 @@ func (c *CLI) operational(ctx context.Context, words []string, out func(string))
 		c.edit = nil
 		return false
 	}
-	if err := c.d.Op(ctx, words, out); err != nil {
+	if err := c.d.OpAs(ctx, c.user, words, out); err != nil {
 		out(err.Error())
 	}
 	return false
@@ -170,7 +170,7 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 			out("Invalid command: [run]")
 			return
 		}
-		if err := c.d.Op(ctx, args, out); err != nil {
+		if err := c.d.OpAs(ctx, c.user, args, out); err != nil {
 			out(err.Error())
 		}
 	default:
@@ -283,7 +283,7 @@ func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.W
 	if len(words) == 0 {
 		return 0
 	}
-	if err := d.Op(ctx, words, func(l string) { fmt.Fprintln(stdout, l) }); err != nil {
+	if err := d.OpAs(ctx, user, words, func(l string) { fmt.Fprintln(stdout, l) }); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -362,7 +362,7 @@ func (d *Device) registerBuiltinOps() {
 			withMeta.Meta = d.o.Flavor.footer()
 			run = &withMeta
 		}
-		if err := config.Write(&buf, run, f, config.PrintOptions{}); err != nil {
+		if err := config.Write(&buf, run, f, config.PrintOptions{MaskSecrets: !d.InSecrets(userOf(ctx))}); err != nil {
 			return err
 		}
 		if f == config.Curly && !d.o.Flavor.vyos() {

@@ -239,6 +239,11 @@ func (c *ConfigSync) inSession(ctx context.Context, running *config.Tree, t sync
 	if err != nil {
 		return err
 	}
+	if maskedInScope(t.m, remote.Root) {
+		// The remote printed its secrets masked: its user is not in the
+		// secrets group, and a sync would write masks over real values.
+		return &SecretsError{User: cl.user}
+	}
 	return fn(ctx, cl, id, syncPlan(t.m, running.Root, remote.Root))
 }
 
@@ -281,8 +286,9 @@ func (c *ConfigSync) Difference(ctx context.Context, out func(string)) error {
 			out(head + ": in sync")
 		default:
 			out(fmt.Sprintf("%s: %d differences", head, len(cmds)))
+			mask := !c.d.InSecrets(userOf(ctx))
 			for _, cmd := range cmds {
-				out("  " + cmd.String())
+				out("  " + cmd.text(mask))
 			}
 		}
 	}
@@ -340,10 +346,19 @@ type syncCmd struct {
 	Delete   bool
 	Path     []string
 	HasValue bool
+	// Secret: the value is a secret (masked for users outside the
+	// secrets group).
+	Secret bool
 }
 
 // String prints the command as `show configuration commands` would.
-func (c syncCmd) String() string {
+func (c syncCmd) String() string { return c.text(false) }
+
+// text prints the command, its secret value masked when mask is set.
+func (c syncCmd) text(mask bool) string {
+	if mask && c.Secret && c.HasValue {
+		c.Path = append(append([]string(nil), c.Path[:len(c.Path)-1]...), config.Mask)
+	}
 	verb := "set"
 	if c.Delete {
 		verb = "delete"
@@ -394,14 +409,12 @@ func syncPlanNode(m *syncmap.Map, p config.Path, l, r *config.Node, cmds *[]sync
 
 // syncPlanValues makes the values of the leaf at p on the remote equal to l's.
 func syncPlanValues(p config.Path, l, r *config.Node, cmds *[]syncCmd) {
-	for _, v := range l.Values {
-		if v == config.Mask {
-			return
-		}
-	}
 	var rv []string
 	if r != nil {
 		rv = r.Values
+	}
+	if slices.Contains(l.Values, config.Mask) || slices.Contains(rv, config.Mask) {
+		return // a mask never replaces a real secret, nor is replaced blind
 	}
 	if slices.Equal(l.Values, rv) {
 		if r == nil && len(l.Children) == 0 {
@@ -422,8 +435,23 @@ func syncPlanValues(p config.Path, l, r *config.Node, cmds *[]syncCmd) {
 		return
 	}
 	for _, v := range l.Values {
-		*cmds = append(*cmds, syncCmd{Path: p.Append(v), HasValue: true})
+		*cmds = append(*cmds, syncCmd{Path: p.Append(v), HasValue: true, Secret: l.Secret})
 	}
+}
+
+// maskedInScope reports whether a value the map shares is masked.
+func maskedInScope(m *syncmap.Map, root *config.Node) bool {
+	found := false
+	root.Walk(func(p config.Path, n *config.Node) bool {
+		if found {
+			return false
+		}
+		if slices.Contains(n.Values, config.Mask) && m.Decide(p).Scope == syncmap.InScope {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func syncAllInScope(m *syncmap.Map, p config.Path, n *config.Node) bool {

@@ -102,6 +102,9 @@ type Options struct {
 	// that fails validation is not applied, the others are (as VyOS and
 	// the 5600 do). Without it a commit is all or nothing.
 	PartialCommit bool
+	// Accounts are login users besides User (User is in the secrets
+	// group; an account is when its Secrets is set).
+	Accounts []Account
 }
 
 // CommitHook is called after each successful commit with the new running
@@ -119,6 +122,8 @@ type Device struct {
 	log     *lab.LogHub
 	confirm *pendingConfirm
 	booted  time.Time
+	// secrets overrides the secrets group membership (SetSecretsGroup).
+	secrets map[string]bool
 }
 
 type pendingConfirm struct {
@@ -236,6 +241,12 @@ func (d *Device) Op(ctx context.Context, words []string, out func(string)) error
 	return fn(ctx, words[n:], d.paced(ctx, out))
 }
 
+// OpAs runs an operational command for user: what it prints is masked as
+// user may see it.
+func (d *Device) OpAs(ctx context.Context, user string, words []string, out func(string)) error {
+	return d.Op(WithUser(ctx, user), words, out)
+}
+
 // paced wraps out so each line waits the configured delay: streaming is
 // visible, and a cancelled context stops the wait.
 func (d *Device) paced(ctx context.Context, out func(string)) func(string) {
@@ -295,6 +306,9 @@ func (s *Session) Has(words []string) bool {
 // Set sets a path in the candidate: words are path words, the last one a
 // value when the node before it is a leaf (see schema.go).
 func (s *Session) Set(words []string) error {
+	if !s.d.InSecrets(s.user) && setsSecret(words, s.d.o.Flavor) {
+		return ErrNotInSecrets
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return setPath(s.cand.Root, words, s.d.o.Flavor)
@@ -326,7 +340,7 @@ func (s *Session) Show(words []string) (string, error) {
 		return "", &PathError{Path: words, Msg: "is not valid"}
 	}
 	var buf bytes.Buffer
-	if err := config.WriteCurly(&buf, sub, config.PrintOptions{}); err != nil {
+	if err := config.WriteCurly(&buf, sub, config.PrintOptions{MaskSecrets: !s.d.InSecrets(s.user)}); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
