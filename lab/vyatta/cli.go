@@ -56,6 +56,10 @@ func (c *CLI) Execute(ctx context.Context, line string, out func(string)) (logou
 		out(err.Error())
 		return false
 	}
+	if words, out, err = pipe(words, out); err != nil {
+		out(err.Error())
+		return false
+	}
 	if len(words) == 0 {
 		return false
 	}
@@ -121,6 +125,10 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 		}
 		emitText(out, text)
 	case "compare":
+		if len(args) > 0 {
+			c.compareWith(args, out)
+			return
+		}
 		text := s.Compare()
 		if text == "" {
 			out("No changes between working and active configurations.")
@@ -174,11 +182,15 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 			out(err.Error())
 		}
 	default:
-		out((&UnknownCommandError{Words: words}).Error())
+		if !c.more(ctx, words, out) {
+			out((&UnknownCommandError{Words: words}).Error())
+		}
 	}
 }
 
 func (c *CLI) commit(ctx context.Context, cmd string, args []string, out func(string)) {
+	// A commit runs to its end on the device when the terminal goes away.
+	ctx = context.WithoutCancel(ctx)
 	if c.drop != nil && c.d.o.Faults.DropInCommit() {
 		first := true
 		inner := out
@@ -280,10 +292,15 @@ func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.W
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	out := func(l string) { fmt.Fprintln(stdout, l) }
+	if words, out, err = pipe(words, out); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
 	if len(words) == 0 {
 		return 0
 	}
-	if err := d.OpAs(ctx, user, words, func(l string) { fmt.Fprintln(stdout, l) }); err != nil {
+	if err := d.OpAs(ctx, user, words, out); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -386,10 +403,8 @@ func (d *Device) registerBuiltinOps() {
 		}
 		return nil
 	}
-	d.ops["show vrrp"] = func(ctx context.Context, args []string, out func(string)) error {
-		emitText(out, vrrpTable(d.snapshot().Root))
-		return nil
-	}
+	d.ops["show vrrp"] = d.showVRRP
+	d.ops["show system commit"] = d.showSystemCommit
 	d.ops["show log"] = func(ctx context.Context, args []string, out func(string)) error {
 		for _, l := range d.log.Recent() {
 			out(l)
@@ -425,40 +440,4 @@ func streamLines(ctx context.Context, text []byte, out func(string)) error {
 		text = text[i+1:]
 	}
 	return nil
-}
-
-// vrrpTable prints `show vrrp` from the configured groups. Which member is
-// master is not known to one device: the higher priority (above the
-// default 100) claims it.
-func vrrpTable(root *config.Node) string {
-	var b strings.Builder
-	b.WriteString("                                 RFC        Addr   Last        Sync\n")
-	b.WriteString("Interface         Group  State    Compliant  Owner  Transition  Group\n")
-	b.WriteString("---------         -----  -----    ---------  -----  ----------  -----\n")
-	ifaces := root.Lookup(config.Path{"interfaces"})
-	if ifaces == nil {
-		return b.String()
-	}
-	ifaces.Walk(func(p config.Path, n *config.Node) bool {
-		if len(p) < 2 || p[len(p)-2] != "vrrp-group" {
-			return true
-		}
-		state := "BACKUP"
-		if pr := n.Child("priority"); pr != nil && len(pr.Values) > 0 {
-			if v, err := strconv.Atoi(pr.Values[0]); err == nil && v > 100 {
-				state = "MASTER"
-			}
-		}
-		rfc := "no"
-		if n.Child("rfc3768-compatibility") != nil {
-			rfc = "yes"
-		}
-		sg := ""
-		if s := n.Child("sync-group"); s != nil && len(s.Values) > 0 {
-			sg = s.Values[0]
-		}
-		fmt.Fprintf(&b, "%-17s %-6s %-8s %-10s %-6s %-11s %s\n", p[1], p[len(p)-1], state, rfc, "no", "1h2m3s", sg)
-		return false
-	})
-	return b.String()
 }

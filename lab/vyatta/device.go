@@ -105,6 +105,9 @@ type Options struct {
 	// Accounts are login users besides User (User is in the secrets
 	// group; an account is when its Secrets is set).
 	Accounts []Account
+	// Now is the device's clock (the commit archive's times, VRRP
+	// transitions); nil is the wall clock. Tests inject their own.
+	Now func() time.Time
 }
 
 // CommitHook is called after each successful commit with the new running
@@ -124,6 +127,11 @@ type Device struct {
 	booted  time.Time
 	// secrets overrides the secrets group membership (SetSecretsGroup).
 	secrets map[string]bool
+	// revs is the commit archive, newest first; saved is what the last
+	// save kept when there is no state directory.
+	revs  []Revision
+	saved *config.Tree
+	vrrp  *vrrpLink
 }
 
 type pendingConfirm struct {
@@ -152,7 +160,10 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 		return nil, err
 	}
 	d.running = t
+	d.saved = t
+	d.archiveLocked(t, "root", "boot-config-loader")
 	d.registerBuiltinOps()
+	LinkVRRP(d)
 	return d, nil
 }
 
@@ -198,7 +209,14 @@ func (d *Device) bootPath() string {
 // Save writes the running configuration to StateDir/<name>.config.boot
 // (atomically, so a crash never leaves half a file).
 func (d *Device) Save() error {
-	return lab.SaveConfig(d.o.Name, d.bootPath(), d.snapshot(), config.WriteCurly)
+	run := d.snapshot()
+	if err := lab.SaveConfig(d.o.Name, d.bootPath(), run, config.WriteCurly); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.saved = run
+	d.mu.Unlock()
+	return nil
 }
 
 // Log appends a line to the device log; `monitor log` streams it and
@@ -268,6 +286,7 @@ func (d *Device) paced(ctx context.Context, out func(string)) func(string) {
 type Session struct {
 	d    *Device
 	user string
+	via  string // how the session reaches the device: cli, rest
 
 	mu   sync.Mutex
 	base *config.Tree // running when the candidate was taken
@@ -276,7 +295,7 @@ type Session struct {
 
 // NewSession starts a configuration session for user.
 func (d *Device) NewSession(user string) *Session {
-	s := &Session{d: d, user: user}
+	s := &Session{d: d, user: user, via: "cli"}
 	s.reset(d.snapshot())
 	return s
 }
@@ -377,7 +396,7 @@ func (s *Session) Discard() {
 // commit is refused. Validation failures return a *CommitError and change
 // nothing. Output streams through out, subsystem by subsystem.
 func (s *Session) Commit(ctx context.Context, out func(line string)) error {
-	return s.commit(ctx, out, 0)
+	return s.commitVia(ctx, out, 0, "")
 }
 
 // CommitConfirm commits, then reverts to the previous running configuration
@@ -386,7 +405,7 @@ func (s *Session) CommitConfirm(ctx context.Context, minutes int, out func(line 
 	if minutes <= 0 {
 		minutes = 10
 	}
-	return s.commit(ctx, out, minutes)
+	return s.commitVia(ctx, out, minutes, "")
 }
 
 // Confirm keeps a commit made with CommitConfirm.
@@ -401,7 +420,12 @@ func (d *Device) Confirm() error {
 	return nil
 }
 
-func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes int) error {
+// commitVia commits; via names the archive entry (the session's own when
+// empty).
+func (s *Session) commitVia(ctx context.Context, out func(string), confirmMinutes int, via string) error {
+	if via == "" {
+		via = s.via
+	}
 	out = s.d.paced(ctx, out)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -444,11 +468,13 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 	previous := d.running
 	d.running = &config.Tree{Family: config.Vyatta, Root: next, Meta: previous.Meta, Source: previous.Source}
 	run := d.running
+	d.archiveLocked(run, s.user, via)
 	if confirmMinutes > 0 {
 		d.armConfirmLocked(previous, confirmMinutes)
 	}
 	hook := d.hook
 	d.mu.Unlock()
+	d.vrrpResolve()
 
 	if partial != nil {
 		// The failed changes stay in the candidate, on top of what was
@@ -590,11 +616,15 @@ func (d *Device) revert(pc *pendingConfirm) {
 	d.confirm = nil
 	d.running = lab.CloneTree(pc.previous)
 	run := lab.CloneTree(d.running)
+	d.archiveLocked(d.running, "root", "commit-confirm")
 	hook := d.hook
 	d.mu.Unlock()
+	d.vrrpResolve()
 	d.Log("commit-confirm: not confirmed in time, reverting to the previous configuration")
 	if hook != nil {
-		hook(context.Background(), run, func(line string) { d.Log(line) })
+		// config-sync logs its own lines: logging out too would write
+		// each of them twice.
+		hook(context.Background(), run, func(string) {})
 	}
 }
 

@@ -2,6 +2,11 @@ package vyatta
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hasync/hasync/lab"
@@ -34,6 +39,14 @@ type PairOptions struct {
 	// failing subtree is left out, the others apply); the default is all
 	// or nothing.
 	PartialCommit bool
+	// VRRPFailover starts the pair failed over: vra-a's VRRP is in
+	// FAULT, so vra-b is master of every group (--vrrp-failover).
+	VRRPFailover bool
+	// Operator adds the login user operator, outside the secrets group,
+	// with the password stored in DIR/operator.password.
+	Operator bool
+	// Now is both devices' clock (nil: the wall clock).
+	Now func() time.Time
 }
 
 // Member is one running device of the pair and its servers.
@@ -88,6 +101,14 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		return nil, err
 	}
 
+	var accounts []Account
+	if o.Operator {
+		pw, err := operatorPassword(o.Dir)
+		if err != nil {
+			return nil, err
+		}
+		accounts = append(accounts, Account{Name: OperatorUser, Password: pw})
+	}
 	names := [2]string{"vra-a", "vra-b"}
 	haAddrs := [2]string{SeedAddrA, SeedAddrB}
 	members := [2]*Member{}
@@ -101,7 +122,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
 			Delay: o.Delay, Reject: reject, Faults: f, ConfirmUnit: o.ConfirmUnit,
-			Flavor: o.Flavor, PartialCommit: o.PartialCommit,
+			Flavor: o.Flavor, PartialCommit: o.PartialCommit, Accounts: accounts, Now: o.Now,
 		}, initial)
 		if err != nil {
 			return nil, err
@@ -129,6 +150,10 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		m.SSH = srv
 	}
 	p.A, p.B = members[0], members[1]
+	LinkVRRP(p.A.Device, p.B.Device)
+	if o.VRRPFailover {
+		p.A.Device.SetVRRPFault(true)
+	}
 	resolve := func(addr string) (string, bool) {
 		for _, m := range members {
 			if addr == m.HAAddr || addr == m.Device.Name() {
@@ -150,6 +175,52 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// VRRPFailover moves mastership as a failure of the master does: the
+// member that is master of a group now goes to FAULT (its VRRP fails), the
+// other's fault, if any, clears, and the other takes over. Called again,
+// it moves mastership back.
+func (p *Pair) VRRPFailover() {
+	from, to := p.A.Device, p.B.Device
+	if !vrrpMasterOfAny(from) && vrrpMasterOfAny(to) {
+		from, to = to, from
+	}
+	l := from.link()
+	l.mu.Lock()
+	l.fault[to], l.fault[from] = false, true
+	l.mu.Unlock()
+	l.resolve()
+}
+
+func vrrpMasterOfAny(d *Device) bool {
+	l := d.link()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.state[d] {
+		if e.state == VRRPMaster {
+			return true
+		}
+	}
+	return false
+}
+
+// OperatorUser is the lab's second login user, outside the secrets group.
+const OperatorUser = "operator"
+
+// operatorPassword loads or makes the operator's password, kept in
+// DIR/operator.password (0600).
+func operatorPassword(dir string) (string, error) {
+	path := filepath.Join(dir, OperatorUser+".password")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	var raw [12]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	pw := hex.EncodeToString(raw[:])
+	return pw, os.WriteFile(path, []byte(pw+"\n"), 0o600)
 }
 
 // Members returns vra-a and vra-b.

@@ -149,7 +149,11 @@ func ServeREST(ctx context.Context, d *Device, addr string, tlsCfg *tls.Config, 
 	if o.Faults == nil {
 		o.Faults = d.Faults()
 	}
-	api := newRESTAPI(ctx, d, func(user string) confSession { return d.NewSession(user) }, o)
+	api := newRESTAPI(ctx, d, func(user string) confSession {
+		s := d.NewSession(user)
+		s.via = "rest"
+		return s
+	}, o)
 	return serveREST(ctx, api, addr, tlsCfg)
 }
 
