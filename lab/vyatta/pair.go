@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/lab"
+	"golang.org/x/crypto/ssh"
 )
 
 // PairOptions configure StartPair.
@@ -42,9 +43,6 @@ type PairOptions struct {
 	// VRRPFailover starts the pair failed over: vra-a's VRRP is in
 	// FAULT, so vra-b is master of every group (--vrrp-failover).
 	VRRPFailover bool
-	// Operator adds the login user operator, outside the secrets group,
-	// with the password stored in DIR/operator.password.
-	Operator bool
 	// Now is both devices' clock (nil: the wall clock).
 	Now func() time.Time
 }
@@ -58,6 +56,9 @@ type Member struct {
 	// HAAddr is the address the peer's config-sync names it by.
 	HAAddr string
 	Sync   *ConfigSync
+	// OperatorSSH serves the CLI to user operator (outside the secrets
+	// group; key DIR/operator_ed25519, password DIR/operator.password).
+	OperatorSSH *lab.SSHServer
 }
 
 // Pair is a running emulated VRA pair: vra-a and vra-b with SSH and HTTPS
@@ -101,14 +102,17 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		return nil, err
 	}
 
-	var accounts []Account
-	if o.Operator {
-		pw, err := operatorPassword(o.Dir)
-		if err != nil {
-			return nil, err
-		}
-		accounts = append(accounts, Account{Name: OperatorUser, Password: pw})
+	// The second login user, outside the secrets group: its password
+	// and key are kept in the state directory.
+	opPass, err := operatorPassword(o.Dir)
+	if err != nil {
+		return nil, err
 	}
+	opKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, OperatorKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	accounts := []Account{{Name: OperatorUser, Password: opPass}}
 	names := [2]string{"vra-a", "vra-b"}
 	haAddrs := [2]string{SeedAddrA, SeedAddrB}
 	members := [2]*Member{}
@@ -148,6 +152,19 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		}
 		p.stops = append(p.stops, func() { srv.Close() })
 		m.SSH = srv
+		// lab.SSHServer takes one user: the operator logs in on a port
+		// of its own, with the device's host key.
+		hostKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.HostKeyFile(names[i])))
+		if err != nil {
+			return nil, err
+		}
+		opSrv, err := lab.ServeSSH(lab.SSHOptions{Addr: "127.0.0.1:0", HostKey: hostKey, User: OperatorUser, Password: opPass,
+			AuthorizedKeys: []ssh.PublicKey{opKey.PublicKey()}, Faults: f, Handler: d})
+		if err != nil {
+			return nil, err
+		}
+		p.stops = append(p.stops, func() { opSrv.Close() })
+		m.OperatorSSH = opSrv
 	}
 	p.A, p.B = members[0], members[1]
 	LinkVRRP(p.A.Device, p.B.Device)
@@ -171,7 +188,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		dev.RESTURL, dev.CAFile = m.RESTURL, p.CAPath
 		inv.Devices = append(inv.Devices, dev)
 	}
-	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH); err != nil {
+	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH, p.A.OperatorSSH, p.B.OperatorSSH); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -207,6 +224,9 @@ func vrrpMasterOfAny(d *Device) bool {
 
 // OperatorUser is the lab's second login user, outside the secrets group.
 const OperatorUser = "operator"
+
+// OperatorKeyFile is the operator's client key in the state directory.
+const OperatorKeyFile = "operator_ed25519"
 
 // operatorPassword loads or makes the operator's password, kept in
 // DIR/operator.password (0600).

@@ -1,10 +1,13 @@
 package vyatta
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -171,5 +174,31 @@ func TestConfigSyncRefusesRemoteOutsideSecrets(t *testing.T) {
 	}
 	if v := b.Lookup(config.Path{"system", "login", "user", "admin", "authentication", "plaintext-password"}); v == nil || v.Values[0] != "real-secret" {
 		t.Fatalf("a mask replaced the remote's secret: %v", v)
+	}
+}
+
+// TestOpenSSHOperatorSeesMasks logs in to vra-a as operator (outside the
+// secrets group, with its key from the state directory) with the OpenSSH
+// client: both forms of `show configuration` mask the secrets vyatta sees.
+func TestOpenSSHOperatorSeesMasks(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	for _, cmdline := range [][]string{{"show", "configuration", "commands"}, {"show", "configuration"}} {
+		args := labtest.OpenSSHArgs(t, p.Dir, p.A.OperatorSSH.Port(), OperatorUser,
+			"-i", filepath.Join(p.Dir, OperatorKeyFile))
+		var stderr bytes.Buffer
+		cmd := exec.Command("ssh", append(args, cmdline...)...)
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("ssh operator: %v\n%s", err, stderr.String())
+		}
+		s := string(out)
+		if strings.Contains(s, "lab-sync-secret") || strings.Contains(s, p.Password) || !strings.Contains(s, config.Mask) {
+			t.Errorf("%v as operator:\n%s", cmdline, s)
+		}
+		own, err := exec.Command("ssh", append(vyopensshArgs(t, p, p.A), cmdline...)...).Output()
+		if err != nil || !strings.Contains(string(own), p.Password) {
+			t.Errorf("%v as vyatta: %v\n%s", cmdline, err, own)
+		}
 	}
 }
