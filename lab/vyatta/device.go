@@ -132,6 +132,8 @@ type Device struct {
 	revs  []Revision
 	saved *config.Tree
 	vrrp  *vrrpLink
+	// hookMu makes commit hooks run one at a time (runHook).
+	hookMu sync.Mutex
 }
 
 type pendingConfirm struct {
@@ -491,7 +493,7 @@ func (s *Session) commitVia(ctx context.Context, out func(string), confirmMinute
 		out(fmt.Sprintf("Initialized commit-confirm; %d minutes to confirm before revert", confirmMinutes))
 	}
 	if hook != nil {
-		hook(ctx, lab.CloneTree(run), out)
+		d.runHook(ctx, hook, out)
 	}
 	if partial != nil {
 		partial.Flavor = d.o.Flavor
@@ -615,7 +617,6 @@ func (d *Device) revert(pc *pendingConfirm) {
 	}
 	d.confirm = nil
 	d.running = lab.CloneTree(pc.previous)
-	run := lab.CloneTree(d.running)
 	d.archiveLocked(d.running, "root", "commit-confirm")
 	hook := d.hook
 	d.mu.Unlock()
@@ -624,8 +625,18 @@ func (d *Device) revert(pc *pendingConfirm) {
 	if hook != nil {
 		// config-sync logs its own lines: logging out too would write
 		// each of them twice.
-		hook(context.Background(), run, func(string) {})
+		d.runHook(context.Background(), hook, func(string) {})
 	}
+}
+
+// runHook runs the commit hook (config-sync) on the running configuration
+// as it is when the hook gets its turn: hooks run one at a time, so a
+// revert that fires while the commit before it still syncs never has its
+// own sync overtaken by the older one.
+func (d *Device) runHook(ctx context.Context, hook CommitHook, out func(string)) {
+	d.hookMu.Lock()
+	defer d.hookMu.Unlock()
+	hook(ctx, d.Running(), out)
 }
 
 // changedSubsystems lists the priority subtrees (two words deep: "interfaces

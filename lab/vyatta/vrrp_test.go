@@ -147,14 +147,15 @@ func TestOpenSSHDropInCommitFinishes(t *testing.T) {
 // TestCommitConfirmRevertLogsOnce: an unconfirmed commit-confirm reverts
 // once, and its config-sync is logged once.
 func TestCommitConfirmRevertLogsOnce(t *testing.T) {
-	p := vysshPair(t, PairOptions{ConfirmUnit: 50 * time.Millisecond})
+	p := vysshPair(t, PairOptions{ConfirmUnit: 100 * time.Millisecond})
 	s := p.A.Device.NewSession("vyatta")
 	devSet(t, s, "set security firewall name WAN-IN rule 95 action accept")
-	if err := s.CommitConfirm(context.Background(), 1, func(string) {}); err != nil {
+	var out []string
+	if err := s.CommitConfirm(context.Background(), 1, func(l string) { out = append(out, l) }); err != nil {
 		t.Fatal(err)
 	}
-	if !hasRule(p.B.Device, "95") {
-		t.Fatal("commit-confirm did not sync")
+	if !syncHas(out, "syncing configuration to remote-router") || syncHas(out, "config-sync error") {
+		t.Fatalf("commit-confirm did not sync:\n%s", strings.Join(out, "\n"))
 	}
 	labtest.Eventually(t, "the revert and its sync", 20*time.Second, func() bool {
 		return !hasRule(p.A.Device, "95") && !hasRule(p.B.Device, "95") &&
