@@ -45,6 +45,7 @@ type labFlags struct {
 	// Vyatta only.
 	vyFlavor        string
 	vyPartialCommit bool
+	vyVRRPFailover  bool // --vrrp-failover: vra-a's VRRP fails, vra-b is master
 	// Huawei HRP: the hello interval and the failover faults.
 	hrpHello      time.Duration
 	hrpDead       int
@@ -97,6 +98,7 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.DurationVar(&f.faultDelay, "fault-delay", 0, "fault: delay every response and output line")
 	fl.StringVar(&f.vyFlavor, "flavor", "vra", "vyatta: which device both members play: vra (VRA / Vyatta 5600) or vyos")
 	fl.BoolVar(&f.vyPartialCommit, "partial-commit", false, "vyatta: commit per priority subtree, so a failing subtree leaves the others applied (default: all or nothing)")
+	fl.BoolVar(&f.vyVRRPFailover, "vrrp-failover", false, "vyatta fault: vra-a's VRRP fails (FAULT), so vra-b is master of every group (see show vrrp)")
 	cmd.AddCommand(newLabCLICmd())
 	return cmd
 }
@@ -185,8 +187,8 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	if !lf.rest && (len(f.reject) > 0 || len(f.restPort) > 0) {
 		return errors.New("lab: --reject and --rest-ports are for --family vyatta")
 	}
-	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit) {
-		return errors.New("lab: --flavor and --partial-commit are for --family vyatta")
+	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit || f.vyVRRPFailover) {
+		return errors.New("lab: --flavor, --partial-commit and --vrrp-failover are for --family vyatta")
 	}
 	sshAddrs, err := labAddrs("--ssh-ports", f.sshPorts)
 	if err != nil {
@@ -240,6 +242,7 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 		return nil, fmt.Errorf("lab: --flavor: %w", err)
 	}
 	o.Flavor, o.PartialCommit = flavor, f.vyPartialCommit
+	o.VRRPFailover = f.vyVRRPFailover
 	for _, r := range f.reject {
 		if p := strings.Fields(r); len(p) > 0 {
 			o.Reject = append(o.Reject, p)
@@ -251,7 +254,8 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	}
 	lp := &labPair{state: &p.PairState, close: p.Close}
 	for _, m := range p.Members() {
-		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: "   rest " + m.RESTURL, faults: m.Faults})
+		reach := fmt.Sprintf("   rest %s   operator: ssh -p %d %s@127.0.0.1 (key %s)", m.RESTURL, m.OperatorSSH.Port(), vyatta.OperatorUser, vyatta.OperatorKeyFile)
+		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: reach, faults: m.Faults})
 	}
 	return lp, nil
 }
