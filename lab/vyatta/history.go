@@ -23,6 +23,9 @@ import (
 // keeps when `system config-management commit-revisions` is not set.
 const DefaultCommitRevisions = 20
 
+// maxLoadSize bounds the file `load` and `merge` read.
+const maxLoadSize = 256 << 20
+
 // Revision is one committed configuration of the archive.
 type Revision struct {
 	Tree *config.Tree // never edited
@@ -110,6 +113,11 @@ func (s *Session) loadFile(file string, merge bool) error {
 			return devErrorf("Cannot open configuration file %s: no such file", file)
 		}
 		path = filepath.Join(s.d.o.StateDir, file)
+	}
+	// Only a regular file of sane size: `load /dev/zero` must not hang
+	// the device.
+	if fi, err := os.Stat(path); err == nil && (!fi.Mode().IsRegular() || fi.Size() > maxLoadSize) {
+		return devErrorf("Cannot load configuration file %s: not a regular configuration file", file)
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
