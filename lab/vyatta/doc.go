@@ -8,7 +8,13 @@
 // values checked at set time, and the cross-checks of a real commit), the
 // operational and configure-mode CLI served over SSH (cli.go), the HTTPS
 // REST API (rest.go), config-sync to the peer (configsync.go), and the
-// seeded pair configuration with drift (seed.go).
+// seeded pair configuration with drift (seed.go). users.go is the secrets
+// group (masks for users outside it, config-sync's refusal of a remote
+// user outside it); history.go the commit archive (`show system commit`,
+// `rollback N`, `compare N`), `load` / `merge`, `compare saved` and the
+// `| match` / `| no-more` pipes; vrrp.go the VRRP election between the
+// members of a pair (priority, preempt, faults, transition times on the
+// device's clock, Options.Now).
 //
 // Imports: the standard library, golang.org/x/crypto, backend/config (and
 // its schema), backend/syncmap and lab; never the product's plan or diff.
