@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -141,6 +142,18 @@ func (s *Session) loadFile(file string, merge bool) error {
 			return serr == nil
 		}
 		words := append([]string(nil), p...)
+		if n.Secret && slices.Contains(n.Values, config.Mask) {
+			// A file saved from a masked show: the mask never replaces
+			// the real secret, which stays as the candidate has it.
+			if cur := s.cand.Root.Lookup(p); cur != nil {
+				for _, v := range cur.Values {
+					if serr = setPath(root, append(words, v), s.d.o.Flavor); serr != nil {
+						break
+					}
+				}
+			}
+			return false
+		}
 		if len(n.Values) == 0 {
 			serr = setPath(root, words, s.d.o.Flavor)
 			return false

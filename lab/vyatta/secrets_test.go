@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -200,5 +201,29 @@ func TestOpenSSHOperatorSeesMasks(t *testing.T) {
 		if err != nil || !strings.Contains(string(own), p.Password) {
 			t.Errorf("%v as vyatta: %v\n%s", cmdline, err, own)
 		}
+	}
+}
+
+// A file saved from a masked `show configuration` and loaded back keeps
+// the real secrets: a mask never replaces one.
+func TestLoadOfMaskedFileKeepsSecrets(t *testing.T) {
+	dir := t.TempDir()
+	lines := append(append([]string(nil), syncPairLocal...),
+		"set system login user ops authentication plaintext-password 'op-secret-1'")
+	d, err := New(Options{Name: "vra-a", User: "vyatta", Password: "s3cret", StateDir: dir,
+		Accounts: []Account{{Name: "operator", Password: "op pass"}}}, syncTree(t, lines...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	masked := opAs(t, d, "operator", "show configuration")
+	if err := os.WriteFile(filepath.Join(dir, "masked.conf"), []byte(masked), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := d.NewSession("vyatta")
+	if err := s.Load("masked.conf"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Changed() {
+		t.Errorf("loading the masked show back changes:\n%s", s.Compare())
 	}
 }
