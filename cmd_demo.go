@@ -4,17 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/plan"
 	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/vyatta"
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
@@ -23,6 +27,7 @@ import (
 
 func newDemoCmd() *cobra.Command {
 	var width int
+	var hold bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Compare the two members of an emulated HA pair over SSH (no set-up)",
@@ -30,26 +35,44 @@ func newDemoCmd() *cobra.Command {
 as 'hasync lab'), reads both running configurations over SSH with the host
 keys verified, and shows their difference within the pair's own sync-map,
 then the commands a sync would send. The interactive console arrives with
-the console issues; until then this is the demo.`,
+the console issues; until then this is the demo.
+
+The lab's state directory has a control socket for the time the demo runs:
+with --hold the lab stays up after the demo until interrupted, so that
+'hasync lab fault --state DIR --device vra-b drop' (or refuse, delay D,
+clear) acts on it. The directory and its socket are removed on exit.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if width <= 0 {
 				width = terminalWidth()
 			}
-			if err := runDemo(cmd.Context(), cmd.OutOrStdout(), width); err != nil {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if hold {
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+				defer stop()
+			}
+			if err := runDemo(ctx, cmd.OutOrStdout(), width, hold); err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view (default: the terminal's)")
+	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the demo until interrupted (for hasync lab fault)")
 	return cmd
 }
 
-func runDemo(ctx context.Context, out io.Writer, width int) error {
+// runDemo shows the demo on out; with hold it keeps the lab running
+// afterwards until ctx ends.
+func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	labCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "hasync-demo")
@@ -57,11 +80,20 @@ func runDemo(ctx context.Context, out io.Writer, width int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	pair, err := vyatta.StartPair(ctx, vyatta.PairOptions{Dir: dir})
+	pair, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: dir})
 	if err != nil {
 		return err
 	}
 	defer pair.Close()
+	ctlNote := ""
+	if ctl, err := lab.ServeControl(dir, vyattaControl(pair)); err == nil {
+		defer ctl.Close()
+		ctlNote = "control socket " + ctl.Path()
+	} else if errors.Is(err, lab.ErrControlPath) {
+		ctlNote = "no control socket: " + err.Error()
+	} else {
+		return err
+	}
 
 	hostKeys, err := knownhosts.New(pair.Dir + "/known_hosts")
 	if err != nil {
@@ -76,6 +108,7 @@ func runDemo(ctx context.Context, out io.Writer, width int) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	fmt.Fprintf(w, "Emulated pair on loopback: vra-a (ssh port %d), vra-b (ssh port %d)\n", pair.A.SSH.Port(), pair.B.SSH.Port())
+	fmt.Fprintf(w, "Lab state directory: %s (%s)\n", dir, ctlNote)
 	var trees [2]*config.Tree
 	for i, m := range []*vyatta.Member{pair.A, pair.B} {
 		name := m.Device.Name()
@@ -116,6 +149,13 @@ func runDemo(ctx context.Context, out io.Writer, width int) error {
 	}
 	fmt.Fprintf(w, "\nThe same from files: hasync diff --sync-map %s a.conf b.conf [--format commands]\n", m.Name)
 	fmt.Fprintf(w, "Devices to explore by hand: hasync lab --family vyatta\n")
+	if hold {
+		fmt.Fprintf(w, "\nThe pair keeps running until interrupted; faults: hasync lab fault --state %s --device vra-b drop|refuse|delay D|clear\nready\n", dir)
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		<-labCtx.Done()
+	}
 	return nil
 }
 

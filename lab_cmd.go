@@ -51,6 +51,10 @@ type labFlags struct {
 	hrpDead       int
 	hrpFailover   bool
 	hrpDualActive bool
+
+	// Several pairs from one process (lab_pairs.go).
+	pairs    int
+	basePort int
 }
 
 func newLabCmd() *cobra.Command {
@@ -65,8 +69,11 @@ vra-a to vra-b. It prints "ready" and the path of inventory.yaml, and runs
 until interrupted. The state directory keeps keys, password and the saved
 configurations, so a restart with the same --dir keeps them.
 
-Fault flags act on one device (--fault-device) from the start; tests use
-the Go API (lab.Faults) to turn them at any time.`,
+Fault flags act on one device (--fault-device) from the start; while the
+lab runs, 'hasync lab fault --state DIR --device NAME VERB' turns them
+through the control socket DIR/control.sock (owner only), and tests use
+the Go API (lab.Faults). --pairs N serves N pairs from one process on
+consecutive ports (DIR/pair-1 ... DIR/pair-N, one inventory.yaml in DIR).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -99,7 +106,8 @@ the Go API (lab.Faults) to turn them at any time.`,
 	fl.StringVar(&f.vyFlavor, "flavor", "vra", "vyatta: which device both members play: vra (VRA / Vyatta 5600) or vyos")
 	fl.BoolVar(&f.vyPartialCommit, "partial-commit", false, "vyatta: commit per priority subtree, so a failing subtree leaves the others applied (default: all or nothing)")
 	fl.BoolVar(&f.vyVRRPFailover, "vrrp-failover", false, "vyatta fault: vra-a's VRRP fails (FAULT), so vra-b is master of every group (see show vrrp)")
-	cmd.AddCommand(newLabCLICmd())
+	addLabPairsFlags(fl, &f)
+	cmd.AddCommand(newLabCLICmd(), newLabFaultCmd())
 	return cmd
 }
 
@@ -127,6 +135,8 @@ type labPair struct {
 	state   *lab.PairState
 	members []labMember
 	close   func()
+	// control are the pair's devices as the control socket acts on them.
+	control []lab.ControlDevice
 }
 
 // labMember is one running device of a labPair.
@@ -190,6 +200,9 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit || f.vyVRRPFailover) {
 		return errors.New("lab: --flavor, --partial-commit and --vrrp-failover are for --family vyatta")
 	}
+	if err := checkLabPairsFlags(f); err != nil {
+		return err
+	}
 	sshAddrs, err := labAddrs("--ssh-ports", f.sshPorts)
 	if err != nil {
 		return err
@@ -204,26 +217,36 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 			return err
 		}
 	}
-	p, err := lf.start(ctx, f, dir, sshAddrs, restAddrs)
+	lp, err := startLabPairs(ctx, lf, f, dir, sshAddrs, restAddrs)
 	if err != nil {
 		return err
 	}
-	defer p.close()
-	for _, m := range p.members {
-		if m.name == f.faultDevice {
-			m.faults.SetRefuse(f.refuse)
-			m.faults.SetFailAuth(f.failAuth)
-			m.faults.SetChangedHostKey(f.changedHostKey)
-			m.faults.SetDropAfterLines(f.dropAfterLines)
-			m.faults.SetDropInCommit(f.dropInCommit)
-			m.faults.SetDelay(f.faultDelay)
+	defer lp.close()
+	for _, p := range lp.pairs {
+		for _, m := range p.members {
+			if m.name == f.faultDevice {
+				m.faults.SetRefuse(f.refuse)
+				m.faults.SetFailAuth(f.failAuth)
+				m.faults.SetChangedHostKey(f.changedHostKey)
+				m.faults.SetDropAfterLines(f.dropAfterLines)
+				m.faults.SetDropInCommit(f.dropInCommit)
+				m.faults.SetDelay(f.faultDelay)
+			}
 		}
 	}
 	out := cmd.OutOrStdout()
-	st := p.state
-	for _, m := range p.members {
-		fmt.Fprintf(out, "%s: ssh -p %d %s@127.0.0.1%s\n", m.name, m.port, st.User, m.reach)
+	ctlLine, closeCtl, err := serveLabControl(dir, lp.control())
+	if err != nil {
+		return err
 	}
+	defer closeCtl()
+	st := lp.state
+	for i, p := range lp.pairs {
+		for _, m := range p.members {
+			fmt.Fprintf(out, "%s%s: ssh -p %d %s@127.0.0.1%s\n", lp.prefix(i), m.name, m.port, st.User, m.reach)
+		}
+	}
+	fmt.Fprintln(out, ctlLine)
 	if st.PasswordCreated {
 		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
 			st.User, st.Password, lab.PasswordEnv, filepath.Join(st.Dir, lab.PasswordFile))
@@ -252,7 +275,7 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	if err != nil {
 		return nil, err
 	}
-	lp := &labPair{state: &p.PairState, close: p.Close}
+	lp := &labPair{state: &p.PairState, close: p.Close, control: vyattaControl(p)}
 	for _, m := range p.Members() {
 		reach := fmt.Sprintf("   rest %s   operator: ssh -p %d %s@127.0.0.1 (key %s)", m.RESTURL, m.OperatorSSH.Port(), vyatta.OperatorUser, vyatta.OperatorKeyFile)
 		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: reach, faults: m.Faults})
@@ -270,7 +293,7 @@ func startLabHuawei(ctx context.Context, f labFlags, dir string, sshAddrs, _ [2]
 		return nil, err
 	}
 	p.Faults.SetCutHRP(f.cutHRP)
-	lp := &labPair{state: &p.PairState, close: p.Close}
+	lp := &labPair{state: &p.PairState, close: p.Close, control: huaweiControl(p)}
 	for _, m := range p.Members() {
 		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), faults: m.Faults})
 	}
@@ -304,7 +327,12 @@ func newLabCLICmd() *cobra.Command {
 stdin and stdout, for use as the forced command of another SSH server. With
 arguments it runs them as one operational command and exits. It runs its own
 instance of the device on the saved configuration: 'save' writes it back.
-config-sync reaches the peer through the REST URLs of inventory.yaml.`,
+config-sync reaches the peer through the REST URLs of inventory.yaml.
+
+As the ForceCommand of an OpenSSH server (ForceCommand hasync lab cli
+--state DIR ...), it runs the command the client asked for
+($SSH_ORIGINAL_COMMAND) when it has no arguments of its own, and the
+interactive CLI when the client asked for a shell.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fam, err := config.ParseFamily(family)
 			if err != nil {
@@ -329,10 +357,20 @@ config-sync reaches the peer through the REST URLs of inventory.yaml.`,
 	return cmd
 }
 
+// sshOriginalCommand is the variable in which OpenSSH's ForceCommand
+// passes the command the client asked for.
+const sshOriginalCommand = "SSH_ORIGINAL_COMMAND"
+
 // runLabCLI runs one device's CLI on stdin/stdout, on its saved
 // configuration; its peer, if any, runs in another process.
 func runLabCLI(cmd *cobra.Command, lf labFamily, dir, name string, args []string) error {
 	if err := lf.checkDevice("lab cli", "--device", name); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("lab cli: --state %s: not a lab state directory", dir)
+	}
+	if err := checkOnePairState(dir); err != nil {
 		return err
 	}
 	pw, _, err := lab.LoadOrCreatePassword(dir, "")
@@ -355,8 +393,13 @@ func runLabCLI(cmd *cobra.Command, lf labFamily, dir, name string, args []string
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if len(args) > 0 {
-		if code := d.Exec(ctx, lf.user, strings.Join(args, " "), cmd.OutOrStdout(), cmd.ErrOrStderr()); code != 0 {
+	line := strings.Join(args, " ")
+	if len(args) == 0 {
+		// Behind OpenSSH's ForceCommand, the command the client asked for.
+		line = strings.TrimSpace(os.Getenv(sshOriginalCommand))
+	}
+	if line != "" {
+		if code := d.Exec(ctx, lf.user, line, cmd.OutOrStdout(), cmd.ErrOrStderr()); code != 0 {
 			return &exitError{code: code}
 		}
 		return nil

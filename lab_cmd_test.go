@@ -225,15 +225,24 @@ func TestLabCommandVRRPFailover(t *testing.T) {
 	dir := t.TempDir()
 	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--vrrp-failover")
 	defer stop()
-	for name, want := range map[string]string{"vra-a": "FAULT", "vra-b": "MASTER"} {
-		m := regexp.MustCompile(name + `: ssh -p ([0-9]+) `).FindStringSubmatch(out.String())
-		if m == nil {
-			t.Fatalf("no %s port:\n%s", name, out.String())
-		}
-		port, _ := strconv.Atoi(m[1])
-		b, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show vrrp | match dp0s1")...).CombinedOutput()
-		if f := strings.Fields(string(b)); err != nil || len(f) < 3 || f[0] != "dp0s1" || f[2] != want {
-			t.Errorf("%s: show vrrp | match dp0s1: %v\n%s", name, err, b)
+	check := func(states map[string]string) {
+		t.Helper()
+		for name, want := range states {
+			m := regexp.MustCompile(name + `: ssh -p ([0-9]+) `).FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("no %s port:\n%s", name, out.String())
+			}
+			port, _ := strconv.Atoi(m[1])
+			b, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show vrrp | match dp0s1")...).CombinedOutput()
+			if f := strings.Fields(string(b)); err != nil || len(f) < 3 || f[0] != "dp0s1" || f[2] != want {
+				t.Errorf("%s: show vrrp | match dp0s1: %v\n%s", name, err, b)
+			}
 		}
 	}
+	check(map[string]string{"vra-a": "FAULT", "vra-b": "MASTER"})
+	// `hasync lab fault ... failover` moves mastership back at run time.
+	if code, got, errOut := labFault(t, dir, "vra-b", "failover"); code != 0 || got != "vra-b: failover\n" {
+		t.Fatalf("lab fault failover: exit %d %q %q", code, got, errOut)
+	}
+	check(map[string]string{"vra-a": "MASTER", "vra-b": "FAULT"})
 }

@@ -82,8 +82,8 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	return p, nil
 }
 
-// Write prints the plan: the commands, then the conflicts as comment lines
-// (both dialects read `#` as a comment).
+// Write prints the plan: the commands, then the conflicts and the warnings
+// as comment lines (both dialects read `#` as a comment).
 func (p *Plan) Write(w io.Writer) error {
 	var b bytes.Buffer
 	for _, c := range p.Commands {
@@ -92,6 +92,9 @@ func (p *Plan) Write(w io.Writer) error {
 	}
 	for _, c := range p.Conflicts {
 		fmt.Fprintf(&b, "# not synced: %s: %s\n", c.Path, c.Reason)
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&b, "# warning: %s\n", w)
 	}
 	_, err := w.Write(b.Bytes())
 	return err

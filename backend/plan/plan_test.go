@@ -368,3 +368,27 @@ func TestVyattaPlanNoControlBytes(t *testing.T) {
 		t.Error("the multi-line value is neither sent nor listed")
 	}
 }
+
+// TestVRPFallbackUndoFirst: a command the undo table lacks, present on both
+// sides with another last parameter, is undone whole before the new line
+// is issued (right whether it holds one value or several), and the plan
+// says so in a warning that its printed form carries.
+func TestVRPFallbackUndoFirst(t *testing.T) {
+	l := parse(t, "l", "#\nfirewall session aging-time tcp 1200\n#\nreturn\n")
+	r := parse(t, "r", "#\nfirewall session aging-time tcp 600\n#\nreturn\n")
+	p, err := Build(l, r, syncmap.HRP(l), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"system-view", "undo firewall session aging-time tcp 600", "firewall session aging-time tcp 1200"}
+	if !slices.Equal(p.Commands, want) {
+		t.Errorf("plan:\n%s\nwant:\n%s", strings.Join(p.Commands, "\n"), strings.Join(want, "\n"))
+	}
+	var b strings.Builder
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Warnings) == 0 || !strings.Contains(b.String(), "# warning: the undo form of `firewall session ...`") {
+		t.Errorf("the fallback is not warned of in the printed plan:\n%s", b.String())
+	}
+}

@@ -276,11 +276,21 @@ func (b *vrpBuilder) clash(path config.Path, u string) (first, skip bool) {
 			}
 			continue
 		}
-		if hasWords(lw, uw) || len(lw) > 1 && lw[0] == "undo" && hasWords(uw, lw[1:]) {
+		if hasWords(lw, uw) || len(lw) > 1 && lw[0] == "undo" && hasWords(uw, lw[1:]) || lastWordApart(lw, uw) {
 			first = true
 		}
 	}
 	return first, false
+}
+
+// lastWordApart reports whether two lines differ only in their last word
+// (`firewall session aging-time tcp 600` and `... tcp 1200`): most likely
+// one command with another parameter. When the table lacks its undo form
+// the old line is undone whole; doing that first is right whether the
+// command holds one value (the new line then sets it again) or several.
+func lastWordApart(a, b []string) bool {
+	n := len(a)
+	return n > 1 && n == len(b) && a[n-1] != b[n-1] && slices.Equal(a[:n-1], b[:n-1])
 }
 
 // flips reports whether the source's line n, which the target lacks, is
@@ -483,8 +493,8 @@ func (b *vrpBuilder) removeLines(path config.Path, n *config.Node, phase int) {
 		switch first, skip := b.clash(path, u); {
 		case skip:
 			continue
-		case first:
-			ph = phaseClear
+		case first && phase != phaseRemoveObject:
+			ph = phaseClear // an object stays until its bindings go
 		}
 		b.step(ph, func(s *vrpScript) {
 			s.enter(parent)

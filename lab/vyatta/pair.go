@@ -210,6 +210,9 @@ func (p *Pair) VRRPFailover() {
 	l.resolve()
 }
 
+// Failover is VRRPFailover, for `hasync lab fault ... failover`.
+func (p *Pair) Failover() { p.VRRPFailover() }
+
 func vrrpMasterOfAny(d *Device) bool {
 	l := d.link()
 	l.mu.Lock()
