@@ -266,6 +266,9 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	}
 	o.Flavor, o.PartialCommit = flavor, f.vyPartialCommit
 	o.VRRPFailover = f.vyVRRPFailover
+	// The operator's own SSH port is random: only a lone pair has one
+	// (--pairs N keeps its consecutive ports).
+	o.OperatorSSH = f.pairs <= 1 && f.basePort == 0
 	for _, r := range f.reject {
 		if p := strings.Fields(r); len(p) > 0 {
 			o.Reject = append(o.Reject, p)
@@ -277,7 +280,10 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	}
 	lp := &labPair{state: &p.PairState, close: p.Close, control: vyattaControl(p)}
 	for _, m := range p.Members() {
-		reach := fmt.Sprintf("   rest %s   operator: ssh -p %d %s@127.0.0.1 (key %s)", m.RESTURL, m.OperatorSSH.Port(), vyatta.OperatorUser, vyatta.OperatorKeyFile)
+		reach := "   rest " + m.RESTURL
+		if m.OperatorSSH != nil {
+			reach += fmt.Sprintf("   operator: ssh -p %d %s@127.0.0.1 (key %s)", m.OperatorSSH.Port(), vyatta.OperatorUser, vyatta.OperatorKeyFile)
+		}
 		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: reach, faults: m.Faults})
 	}
 	return lp, nil

@@ -45,6 +45,12 @@ type PairOptions struct {
 	VRRPFailover bool
 	// Now is both devices' clock (nil: the wall clock).
 	Now func() time.Time
+	// OperatorSSH serves user operator (outside the secrets group) over
+	// SSH on a free port of its own per device (Member.OperatorSSH).
+	// Without it operator reaches only the REST API. Off by default: a
+	// lab of several pairs on consecutive ports must not have random
+	// ports taken in between.
+	OperatorSSH bool
 }
 
 // Member is one running device of the pair and its servers.
@@ -152,21 +158,20 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		}
 		p.stops = append(p.stops, func() { srv.Close() })
 		m.SSH = srv
-		// lab.SSHServer takes one user: the operator logs in on a port
-		// of its own, with the device's host key.
-		hostKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, lab.HostKeyFile(names[i])))
-		if err != nil {
-			return nil, err
-		}
-		opSrv, err := lab.ServeSSH(lab.SSHOptions{Addr: "127.0.0.1:0", HostKey: hostKey, User: OperatorUser, Password: opPass,
-			AuthorizedKeys: []ssh.PublicKey{opKey.PublicKey()}, Faults: f, Handler: d})
-		if err != nil {
-			return nil, err
-		}
-		p.stops = append(p.stops, func() { opSrv.Close() })
-		m.OperatorSSH = opSrv
 	}
 	p.A, p.B = members[0], members[1]
+	if o.OperatorSSH {
+		// lab.SSHServer takes one user: the operator logs in on a port
+		// of its own, with the device's host key; taken after every
+		// fixed port of the pair.
+		for _, m := range members {
+			if m.OperatorSSH, err = serveOperator(o.Dir, m.Device.Name(), opPass, opKey, m.Faults, m.Device); err != nil {
+				return nil, err
+			}
+			srv := m.OperatorSSH
+			p.stops = append(p.stops, func() { srv.Close() })
+		}
+	}
 	LinkVRRP(p.A.Device, p.B.Device)
 	if o.VRRPFailover {
 		p.A.Device.SetVRRPFault(true)
@@ -188,7 +193,11 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		dev.RESTURL, dev.CAFile = m.RESTURL, p.CAPath
 		inv.Devices = append(inv.Devices, dev)
 	}
-	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH, p.A.OperatorSSH, p.B.OperatorSSH); err != nil {
+	servers := []*lab.SSHServer{p.A.SSH, p.B.SSH}
+	if o.OperatorSSH {
+		servers = append(servers, p.A.OperatorSSH, p.B.OperatorSSH)
+	}
+	if err := p.WriteFiles(inv, servers...); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -223,6 +232,16 @@ func vrrpMasterOfAny(d *Device) bool {
 		}
 	}
 	return false
+}
+
+// serveOperator serves device d's CLI to user operator on a free port.
+func serveOperator(dir, name, password string, key ssh.Signer, f *lab.Faults, d *Device) (*lab.SSHServer, error) {
+	hostKey, err := lab.LoadOrCreateKey(filepath.Join(dir, lab.HostKeyFile(name)))
+	if err != nil {
+		return nil, err
+	}
+	return lab.ServeSSH(lab.SSHOptions{Addr: "127.0.0.1:0", HostKey: hostKey, User: OperatorUser, Password: password,
+		AuthorizedKeys: []ssh.PublicKey{key.PublicKey()}, Faults: f, Handler: d})
 }
 
 // OperatorUser is the lab's second login user, outside the secrets group.

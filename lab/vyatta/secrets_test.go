@@ -182,7 +182,7 @@ func TestConfigSyncRefusesRemoteOutsideSecrets(t *testing.T) {
 // secrets group, with its key from the state directory) with the OpenSSH
 // client: both forms of `show configuration` mask the secrets vyatta sees.
 func TestOpenSSHOperatorSeesMasks(t *testing.T) {
-	p := vysshPair(t, PairOptions{})
+	p := vysshPair(t, PairOptions{OperatorSSH: true})
 	for _, cmdline := range [][]string{{"show", "configuration", "commands"}, {"show", "configuration"}} {
 		args := labtest.OpenSSHArgs(t, p.Dir, p.A.OperatorSSH.Port(), OperatorUser,
 			"-i", filepath.Join(p.Dir, OperatorKeyFile))
