@@ -405,6 +405,7 @@ func (d *Device) registerBuiltinOps() {
 	}
 	d.ops["show vrrp"] = d.showVRRP
 	d.ops["show system commit"] = d.showSystemCommit
+	d.ops["show interfaces"] = d.showInterfaces
 	d.ops["show log"] = func(ctx context.Context, args []string, out func(string)) error {
 		for _, l := range d.log.Recent() {
 			out(l)

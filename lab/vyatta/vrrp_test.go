@@ -99,3 +99,26 @@ func TestVRRPFailoverOption(t *testing.T) {
 		t.Errorf("vra-b: %s", s)
 	}
 }
+
+// TestShowInterfaces reads vra-a's `show interfaces` over OpenSSH: each
+// configured interface with its address, state and description.
+func TestShowInterfaces(t *testing.T) {
+	p := vysshPair(t, PairOptions{})
+	syncCommit(t, p.A.Device, "set interfaces dataplane dp0s3 disable", "set interfaces dataplane dp0s3 description spare")
+	b, err := exec.Command("ssh", append(vyopensshArgs(t, p, p.A), "show", "interfaces")...).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, want := range []string{
+		"Codes: S - State, L - Link, u - Up, D - Down, A - Admin Down\n",
+		"dp0s0            10.0.0.1/30                       u/u  HA link\n",
+		"dp0s1            203.0.113.11/24                   u/u  uplink\n",
+		"dp0s3            -                                 A/D  spare\n",
+		"lo               10.255.255.1/32                   u/u\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("show interfaces lacks %q:\n%s", want, got)
+		}
+	}
+}
