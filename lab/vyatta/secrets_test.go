@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
@@ -107,6 +108,46 @@ func TestSecretsMaskedOutsideGroup(t *testing.T) {
 			t.Fatalf("%s: %s", user, b)
 		}
 		return body.Message
+	}
+	// An operational command over REST runs as the authenticated user.
+	op := func(user, pass string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, url+"/rest/op/show/configuration/commands", nil)
+		req.SetBasicAuth(user, pass)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc := resp.Header.Get("Location")
+		var all strings.Builder
+		for {
+			req, _ := http.NewRequest(http.MethodGet, url+"/"+loc, nil)
+			req.SetBasicAuth(user, pass)
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			all.Write(b)
+			if resp.StatusCode == http.StatusGone {
+				return all.String()
+			}
+			switch resp.StatusCode {
+			case http.StatusOK:
+			case http.StatusAccepted:
+				time.Sleep(5 * time.Millisecond) // nothing new yet
+			default:
+				t.Fatalf("%s: GET %s: %d", user, loc, resp.StatusCode)
+			}
+		}
+	}
+	if got := op("operator", "op pass"); strings.Contains(got, "op-secret-1") || !strings.Contains(got, "plaintext-password '********'") {
+		t.Errorf("REST op show configuration commands as operator:\n%s", got)
+	}
+	if got := op("vyatta", "s3cret"); !strings.Contains(got, "op-secret-1") {
+		t.Errorf("REST op as vyatta:\n%s", got)
 	}
 	if got := show("operator", "op pass"); strings.Contains(got, "op-secret-1") || !strings.Contains(got, config.Mask) {
 		t.Errorf("REST /show as operator:\n%s", got)
