@@ -184,6 +184,16 @@ func syncReason(err error) string {
 	return syncOneLine(err.Error())
 }
 
+// syncFailure says why a remote could not be compared: refused (its user
+// lacks the secrets group) or unreachable.
+func syncFailure(err error) string {
+	var se *SecretsError
+	if errors.As(err, &se) {
+		return "refused: " + se.Error()
+	}
+	return "unreachable: " + syncReason(err)
+}
+
 // syncOneLine joins the non-blank lines of a multi-line message, so each
 // config-sync error is one line a reader of `monitor log` can match.
 func syncOneLine(s string) string {
@@ -281,7 +291,7 @@ func (c *ConfigSync) Difference(ctx context.Context, out func(string)) error {
 		cmds, err := c.plan(ctx, running, t)
 		switch {
 		case err != nil:
-			out(head + ": unreachable: " + syncReason(err))
+			out(head + ": " + syncFailure(err))
 		case len(cmds) == 0:
 			out(head + ": in sync")
 		default:
@@ -330,7 +340,7 @@ func (c *ConfigSync) Status(ctx context.Context, out func(string)) error {
 		cmds, err := c.plan(ctx, running, t)
 		switch {
 		case err != nil:
-			out("  state:      unreachable: " + syncReason(err))
+			out("  state:      " + syncFailure(err))
 		case len(cmds) == 0:
 			out("  state:      in sync")
 		default:

@@ -201,7 +201,8 @@ func TestConfigSyncRefusesRemoteOutsideSecrets(t *testing.T) {
 	if b.Lookup(config.Path{"firewall", "name", "WEB"}) != nil {
 		t.Fatal("a refused sync changed the remote")
 	}
-	if st := syncOp(t, p.a, "show config-sync status"); !strings.Contains(st, "Remote user vyatta not in secrets group") {
+	if st := syncOp(t, p.a, "show config-sync status"); !strings.Contains(st, "  state:      refused: Remote user vyatta not in secrets group") ||
+		!strings.Contains(st, "failed: Remote user vyatta not in secrets group") {
 		t.Errorf("status:\n%s", st)
 	}
 	// Back in the group, the sync goes through, and the local mask still
