@@ -161,7 +161,13 @@ func (a vrrpGroup) beats(b vrrpGroup) bool {
 // resolve runs the election of every group: a failed member is FAULT; the
 // master stays master unless a member that beats it preempts (or it is
 // gone); with no master, the best member becomes it.
+//
+// The configurations are read under l.mu too (lock order: l.mu, then a
+// device's mu), so two resolves after commits on both members never
+// install states decided on an older configuration.
 func (l *vrrpLink) resolve() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	cfg := make(map[*Device]map[string]vrrpGroup, len(l.devs))
 	keys := map[string]bool{}
 	for _, d := range l.devs {
@@ -170,8 +176,6 @@ func (l *vrrpLink) resolve() {
 			keys[k] = true
 		}
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var now time.Time
 	if len(l.devs) > 0 {
 		now = l.devs[0].now()
