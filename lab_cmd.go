@@ -31,6 +31,7 @@ type labFlags struct {
 	password string
 	sshPorts []int
 	restPort []int
+	ssh      labSSHFlags // lab_cmd_ssh.go
 
 	faultDevice    string
 	refuse         bool
@@ -90,6 +91,7 @@ consecutive ports (DIR/pair-1 ... DIR/pair-N, one inventory.yaml in DIR).`,
 	fl.StringVar(&f.password, "password", "", "password of user vyatta (default: the stored one, or a new one printed once)")
 	fl.IntSliceVar(&f.sshPorts, "ssh-ports", nil, "SSH ports of vra-a,vra-b (default: free ports)")
 	fl.IntSliceVar(&f.restPort, "rest-ports", nil, "HTTPS REST ports of vra-a,vra-b (default: free ports)")
+	addLabSSHFlags(cmd, &f)
 	fl.StringVar(&f.faultDevice, "fault-device", "", "the device the fault flags act on (default: vra-b or FW-B)")
 	fl.IntVar(&f.sessions, "sessions", defaultLabSessions, "huawei: sessions in FW-A's session table")
 	fl.BoolVar(&f.cutHRP, "cut-hrp", false, "huawei fault: cut the HRP heartbeat link")
@@ -269,6 +271,10 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	// The operator's own SSH port is random: only a lone pair has one
 	// (--pairs N keeps its consecutive ports).
 	o.OperatorSSH = f.pairs <= 1 && f.basePort == 0
+	if o.SSH, err = f.ssh.login(); err != nil {
+		return nil, err
+	}
+	o.Pager = f.ssh.pager
 	for _, r := range f.reject {
 		if p := strings.Fields(r); len(p) > 0 {
 			o.Reject = append(o.Reject, p)

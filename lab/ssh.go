@@ -49,6 +49,21 @@ type KeyReader interface {
 	ReadKey() (byte, error)
 }
 
+// LineEnder is implemented by a Terminal that can leave the end of an
+// echoed line to its handler: ReadLineOpen is ReadLine without echoing the
+// Enter, so the handler can add text on the echoed line (Huawei's ` (+B)`)
+// before writing the line end itself. Without echo it is ReadLine.
+type LineEnder interface {
+	ReadLineOpen() (string, error)
+}
+
+// Echoer is implemented by a Terminal that tells whether it echoes what
+// is typed (an SSH session with a PTY does; one without, and plain
+// streams, do not).
+type Echoer interface {
+	Echoes() bool
+}
+
 // Handler is the device behind an SSH server.
 type Handler interface {
 	// Exec runs one command (an SSH exec request) and returns its exit status.
@@ -69,19 +84,32 @@ type SSHOptions struct {
 	AuthorizedKeys []ssh.PublicKey
 	Faults         *Faults
 	Handler        Handler
+	// HostKeys are more host keys presented beside HostKey (of other
+	// types: a client picks one of them).
+	HostKeys []ssh.Signer
+	// Login is the version, algorithms, banner and authentication the
+	// server offers (the zero value: the lab's modern default).
+	Login SSHLogin
+	// Prelude, when set, runs on each interactive session before the
+	// device's shell (pre-prompt lines, a first-login question).
+	Prelude Prelude
 }
 
 // SSHServer is a running SSH server on loopback.
 type SSHServer struct {
-	o       SSHOptions
-	ln      net.Listener
-	other   ssh.Signer // presented when the host key "changed"
-	ctx     context.Context
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	conns   map[net.Conn]bool
-	closing bool
+	o     SSHOptions
+	ln    net.Listener
+	other ssh.Signer // presented when the host key "changed"
+	// others replace every host key, of the same types, when the host key
+	// "changed" (changedKeys).
+	otherOnce sync.Once
+	others    []ssh.Signer
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	conns     map[net.Conn]bool
+	closing   bool
 }
 
 // ServeSSH starts an SSH server and returns once it listens.
@@ -168,11 +196,13 @@ func (s *SSHServer) accept() {
 
 func (s *SSHServer) config() *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_7.4p1 hasync-lab"}
-	if s.o.Password != "" {
+	switch {
+	case s.o.Password != "" && s.o.Login.KeyboardInteractive:
+		cfg.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
+	case s.o.Password != "":
 		cfg.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
-			if s.o.Faults.FailAuth() || md.User() != s.o.User ||
-				subtle.ConstantTimeCompare(pw, []byte(s.o.Password)) != 1 {
-				return nil, ErrAuthFailed
+			if err := s.checkPassword(md, pw); err != nil {
+				return nil, err
 			}
 			return nil, nil
 		}
@@ -189,9 +219,9 @@ func (s *SSHServer) config() *ssh.ServerConfig {
 		return nil, ErrAuthFailed
 	}
 	if s.o.Faults.ChangedHostKey() {
-		cfg.AddHostKey(s.other)
+		s.o.Login.apply(cfg, s.changedKeys())
 	} else {
-		cfg.AddHostKey(s.o.HostKey)
+		s.o.Login.apply(cfg, append([]ssh.Signer{s.o.HostKey}, s.o.HostKeys...))
 	}
 	return cfg
 }
@@ -232,6 +262,7 @@ func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-c
 	defer cancel()
 	var (
 		pty     bool
+		size    termSize
 		started bool
 		done    = make(chan int, 1)
 	)
@@ -260,9 +291,23 @@ func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-c
 			switch req.Type {
 			case "pty-req":
 				pty = true
+				var p struct {
+					Term                      string
+					Cols, Rows, Width, Height uint32
+					Modes                     string
+				}
+				if ssh.Unmarshal(req.Payload, &p) == nil {
+					size.set(p.Cols, p.Rows)
+				}
 				out.setCRLF(true)
 				_ = req.Reply(true, nil)
-			case "env", "window-change":
+			case "window-change":
+				var p struct{ Cols, Rows, Width, Height uint32 }
+				if ssh.Unmarshal(req.Payload, &p) == nil {
+					size.set(p.Cols, p.Rows)
+				}
+				_ = req.Reply(true, nil)
+			case "env":
 				_ = req.Reply(true, nil)
 			case "shell", "exec":
 				if started {
@@ -293,6 +338,15 @@ func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-c
 						return
 					}
 					t := newTerminal(ctx, ch, out, pty)
+					if pty {
+						t.size = &size
+					}
+					if s.o.Prelude != nil {
+						if err := s.o.Prelude(ctx, user, t); err != nil {
+							done <- 1
+							return
+						}
+					}
 					done <- s.o.Handler.Shell(ctx, user, t)
 				}()
 			default:
@@ -436,6 +490,40 @@ type terminal struct {
 	in      chan byte
 	inErr   error
 	pending []byte
+
+	// size is the PTY's size; nil without a PTY.
+	size *termSize
+}
+
+// termSize is a PTY's size, set by the session's requests while the
+// shell reads it.
+type termSize struct {
+	mu         sync.Mutex
+	cols, rows int
+}
+
+func (z *termSize) set(cols, rows uint32) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.cols, z.rows = int(min(cols, 1<<16)), int(min(rows, 1<<16))
+}
+
+// Size is the PTY's columns and rows (80 and 24 for a 0 the client sent);
+// 0, 0 without a PTY.
+func (t *terminal) Size() (cols, rows int) {
+	if t.size == nil {
+		return 0, 0
+	}
+	t.size.mu.Lock()
+	defer t.size.mu.Unlock()
+	cols, rows = t.size.cols, t.size.rows
+	if cols == 0 {
+		cols = 80
+	}
+	if rows == 0 {
+		rows = 24
+	}
+	return cols, rows
 }
 
 func newTerminal(ctx context.Context, ch ssh.Channel, out *chanWriter, pty bool) *terminal {
@@ -512,7 +600,16 @@ func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
 
 func (t *terminal) Drop() { t.out.Drop() }
 
-func (t *terminal) ReadLine() (string, error) {
+func (t *terminal) ReadLine() (string, error) { return t.readLine(true) }
+
+// ReadLineOpen reads a line as ReadLine does, but leaves its end of line
+// unechoed (LineEnder).
+func (t *terminal) ReadLineOpen() (string, error) { return t.readLine(false) }
+
+// Echoes reports whether the terminal echoes typed input: with a PTY.
+func (t *terminal) Echoes() bool { return t.echo }
+
+func (t *terminal) readLine(echoEnd bool) (string, error) {
 	t.out.Flush()
 	if !t.echo {
 		line, err := t.r.ReadString('\n')
@@ -536,7 +633,9 @@ func (t *terminal) ReadLine() (string, error) {
 			t.lastCR = false
 		case b == '\r' || b == '\n':
 			t.lastCR = b == '\r'
-			t.echoBytes("\r\n")
+			if echoEnd {
+				t.echoBytes("\r\n")
+			}
 			return string(line), nil
 		case b == 3: // ^C drops the line
 			t.echoBytes("^C\r\n")
@@ -634,6 +733,9 @@ func (s *streamTerminal) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// Echoes is false: a stream does not echo.
+func (s *streamTerminal) Echoes() bool { return false }
 
 func (s *streamTerminal) ReadLine() (string, error) {
 	if err := s.w.Flush(); err != nil {

@@ -31,6 +31,7 @@ const (
 	capNone   captureKind = iota
 	capPrompt             // a prompt, with or without the command echo
 	capPager              // a `---- More ----` pager line
+	capClient             // the OpenSSH client's `Connection to HOST closed.`
 )
 
 // prepared is text ready for a parser, with what prepare found.
@@ -102,12 +103,12 @@ func invalidUTF8(s string) (first, n int) {
 // prompt character or the pager's text, which most configurations lack
 // or hold only in a few values (a VyOS footer holds `firewall@10`).
 func mayHoldCapture(text string) bool {
-	return strings.Contains(text, "---- More") || strings.IndexByte(text, '<') >= 0 ||
+	return strings.Contains(text, "---- More") || strings.Contains(text, "Connection to ") || strings.IndexByte(text, '<') >= 0 ||
 		strings.IndexByte(text, '[') >= 0 || strings.IndexByte(text, '@') >= 0
 }
 
 // promptCandidates returns the starts of the lines that hold @, < or [,
-// in order, each once.
+// and of those that begin `Connection to `, in order, each once.
 func promptCandidates(text string) []int {
 	var starts []int
 	for _, c := range []byte{'@', '<', '['} {
@@ -128,6 +129,17 @@ func promptCandidates(text string) []int {
 			from = i + end + 1
 		}
 	}
+	for from := 0; ; {
+		i := strings.Index(text[from:], "Connection to ")
+		if i < 0 {
+			break
+		}
+		i += from
+		if i == 0 || text[i-1] == '\n' {
+			starts = append(starts, i)
+		}
+		from = i + 1
+	}
 	slices.Sort(starts)
 	return slices.Compact(starts)
 }
@@ -144,13 +156,17 @@ func (p *prepared) strip() {
 	var (
 		b     []byte // the cleaned text, once a line changed
 		done  int    // text[:done] is in b
-		lines [3][]int
+		lines [4][]int
 	)
 	pager := strings.Contains(text, "---- More")
+	firstEcho := 0 // the line of the first prompt that echoes a show command
 	check := func(pos, end, line int) {
 		kind, keep, fam := captureLine(text[pos:end])
 		if kind == capNone {
 			return
+		}
+		if kind == capPrompt && firstEcho == 0 && echoesShow(text[pos:end]) {
+			firstEcho = line
 		}
 		if b == nil {
 			b = make([]byte, 0, len(text))
@@ -194,7 +210,8 @@ func (p *prepared) strip() {
 	}
 	b = append(b, text[done:]...)
 	p.text = string(b)
-	n := len(lines[capPrompt]) + len(lines[capPager])
+	login := p.blankLogin(firstEcho)
+	n := len(lines[capPrompt]) + len(lines[capPager]) + len(lines[capClient]) + len(login)
 	var parts []string
 	if l := lines[capPrompt]; len(l) > 0 {
 		parts = append(parts, "prompt "+lineList(l))
@@ -202,7 +219,56 @@ func (p *prepared) strip() {
 	if l := lines[capPager]; len(l) > 0 {
 		parts = append(parts, "pager "+lineList(l))
 	}
+	if l := lines[capClient]; len(l) > 0 {
+		parts = append(parts, "ssh client message "+lineList(l))
+	}
+	if len(login) > 0 {
+		parts = append(parts, "login text before the first command "+lineList(login))
+	}
 	p.notes = append(p.notes, "stripped "+plural(n, "capture line")+" ("+strings.Join(parts, "; ")+")")
+}
+
+// echoesShow reports whether a prompt line carries the echo of a command
+// that prints the configuration (`<FW-A>display current-configuration`,
+// `vyos@r1:~$ show configuration commands`): what follows is its output.
+func echoesShow(s string) bool {
+	for _, w := range []string{"display ", "dis ", "disp ", "show ", "sh "} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// blankLogin blanks the lines before line first (1-based) that are not
+// blank: what a session prints before the command whose output the file
+// keeps (a login banner, `Last login:`, `Info: The max number of VTY
+// users ...`) is no configuration. It returns their line numbers.
+func (p *prepared) blankLogin(first int) []int {
+	if first <= 1 {
+		return nil
+	}
+	var (
+		b     strings.Builder
+		blank []int
+	)
+	rest := p.text
+	for line := 1; line < first && rest != ""; line++ {
+		l, after, found := strings.Cut(rest, "\n")
+		if strings.TrimSpace(l) != "" {
+			blank = append(blank, line)
+		}
+		if found {
+			b.WriteByte('\n')
+		}
+		rest = after
+	}
+	if len(blank) == 0 {
+		return nil
+	}
+	b.WriteString(rest)
+	p.text = b.String()
+	return blank
 }
 
 // captureLine tells whether s is a capture line; keep is what stays of it
@@ -217,6 +283,9 @@ func captureLine(s string) (kind captureKind, keep string, fam Family) {
 	}
 	if s == "" || s[0] == ' ' || s[0] == '\t' {
 		return capNone, "", Auto
+	}
+	if strings.HasPrefix(s, "Connection to ") && (strings.HasSuffix(s, " closed.") || strings.HasSuffix(s, " closed by remote host.")) {
+		return capClient, "", Auto
 	}
 	if isVRPPrompt(s) {
 		return capPrompt, "", Huawei

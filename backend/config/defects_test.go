@@ -403,3 +403,32 @@ func TestSchemaDecides(t *testing.T) {
 	vyCheckRoundTrip(t, "schema as curly", set, WriteCurly)
 	vyCheckRoundTrip(t, "schema as set", set, WriteSet)
 }
+
+// TestCaptureLoginText: text a session prints before the command whose
+// output the file keeps (a login banner, `Last login:`, Huawei's `Info:`
+// line) and the OpenSSH client's `Connection to HOST closed.` are no
+// configuration: they become neither nodes nor commands.
+func TestCaptureLoginText(t *testing.T) {
+	for _, c := range []struct{ name, text, want string }{
+		{"vyatta", "Welcome to Vyatta (hasync lab)\nLast login: today\nvyatta@vra-a:~$ show configuration\nsystem {\n    host-name vra-a\n}\nvyatta@vra-a:~$ exit\nConnection to 127.0.0.1 closed.\n", "system host-name"},
+		{"huawei", "Info: The max number of VTY users is 10, and the number of current VTY users on line is 1.\nHRP_M<FW-A>display current-configuration\n#\nsysname FW-A\n#\nreturn\nHRP_M<FW-A>\n", "sysname"},
+	} {
+		tr, err := Parse(c.name, []byte(c.text), Auto)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var paths []string
+		tr.Root.Walk(func(p Path, n *Node) bool {
+			if len(n.Children) == 0 {
+				paths = append(paths, p.String())
+			}
+			return true
+		})
+		if len(paths) != 1 || paths[0] != c.want {
+			t.Errorf("%s: nodes %q, want only %q", c.name, paths, c.want)
+		}
+		if len(tr.Notes) == 0 || !strings.Contains(strings.Join(tr.Notes, " "), "login text") {
+			t.Errorf("%s: the stripped login text is not noted: %q", c.name, tr.Notes)
+		}
+	}
+}

@@ -183,6 +183,8 @@ type vyBuilder struct {
 	runs openRuns
 	// kinds caches the schema's answers for this parse.
 	kinds *vyKinds
+	// values holds the value sets of long leaves (see addValue).
+	values map[*Node]*valueSet
 }
 
 // vyIndexMin is the child count from which a node gets a name index; below
@@ -227,15 +229,51 @@ func (b *vyBuilder) child(p *Node, name string, line int) (c *Node, created bool
 }
 
 // addValue adds v to n's values unless n holds it already: a leaf holds
-// a value once (a repeated line, or `set` of a value it has, is one).
+// a value once (a repeated line, or `set` of a value it has, is one). A
+// long list (an address group of hundreds) looks its values up in a set
+// instead of scanning them all for every value added.
 func (b *vyBuilder) addValue(n *Node, v string) {
-	for _, x := range n.Values {
-		if x == v {
-			return
+	if len(n.Values) < vyValueSetMin {
+		for _, x := range n.Values {
+			if x == v {
+				return
+			}
 		}
+		b.alloc.addValue(n, v)
+		return
 	}
+	s := b.values[n]
+	if s == nil || s.n != len(n.Values) {
+		s = &valueSet{set: make(map[string]struct{}, 2*len(n.Values))}
+		for _, x := range n.Values {
+			s.set[x] = struct{}{}
+		}
+		if b.values == nil {
+			b.values = make(map[*Node]*valueSet)
+		}
+		b.values[n] = s
+	}
+	if _, ok := s.set[v]; ok {
+		return
+	}
+	s.set[v] = struct{}{}
 	b.alloc.addValue(n, v)
+	s.n = len(n.Values)
 }
+
+// vyValueSetMin is the value count from which addValue keeps a set of a
+// leaf's values.
+const vyValueSetMin = 32
+
+// valueSet is the set of a long leaf's values, as of when it held n.
+type valueSet struct {
+	set map[string]struct{}
+	n   int
+}
+
+// forgetValues drops n's value set after its values were changed other
+// than by addValue (a delete, a replaced single value).
+func (b *vyBuilder) forgetValues(n *Node) { delete(b.values, n) }
 
 // removeChild takes c out of p's children and its name index.
 func (b *vyBuilder) removeChild(p, c *Node) {

@@ -27,6 +27,7 @@ type vySet struct {
 	// are compared, not their names).
 	scNodes []*Node
 	scPos   []vyPos
+	noReuse bool // apply looks up every word of the path (tests)
 }
 
 // vyPos is a position in the schema with what the schema says of it, and
@@ -55,6 +56,13 @@ func (p *vySet) posAt(b *vyBuilder, i int, n *Node, parent *vyPos) *vyPos {
 	return &p.scPos[i]
 }
 
+// forgetChain cuts the previous line's chain to its first n nodes, after
+// nodes below them left the tree.
+func (p *vySet) forgetChain(n int) {
+	n = min(n, len(p.scNodes))
+	p.scNodes, p.scPos = p.scNodes[:n], p.scPos[:n]
+}
+
 // vySetWord is one word of a line: buf[start:end].
 type vySetWord struct {
 	start, end int
@@ -81,7 +89,13 @@ func vySetBlank(c byte) bool {
 // exist)", DOMAIN.md) and a script goes on, so the result is the same. The session commands of
 // a script (configure, commit, save, exit, ...) are ignored and noted.
 func vyParseSet(file string, src string) (*Tree, error) {
-	p := &vySet{file: file, src: src, line: 1}
+	return vyParseSetReuse(file, src, true)
+}
+
+// vyParseSetReuse is vyParseSet; reuse false turns off the reuse of the
+// previous line's nodes (FuzzSetChain compares both).
+func vyParseSetReuse(file string, src string, reuse bool) (*Tree, error) {
+	p := &vySet{file: file, src: src, line: 1, noReuse: !reuse}
 	b := newVyBuilder(src)
 	p.root.c = schema.Root()
 	p.root.k = vyKind{kind: schema.Node}
@@ -209,6 +223,7 @@ func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
 	if !leaf && (!last.quoted || len(path) < 2) {
 		if c, _, _ := b.index.find(cur, word); c != nil {
 			b.removeChild(cur, c)
+			p.forgetChain(0)
 			return true, nil
 		}
 	}
@@ -220,8 +235,10 @@ func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
 		return false, nil
 	}
 	cur.Values = slices.Delete(slices.Clip(cur.Values), i, i+1)
+	b.forgetValues(cur)
 	if len(cur.Values) == 0 && len(cur.Children) == 0 {
 		b.removeChild(parents[len(parents)-1], cur)
+		p.forgetChain(0)
 	}
 	return true, nil
 }
@@ -245,6 +262,14 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
 		}
 		name := p.str(b, w)
+		// Consecutive lines share most of their path: a word naming the
+		// previous line's node at this depth, below the same parent, is
+		// that node (checked and found then).
+		if !p.noReuse && i < len(p.scNodes) && p.scNodes[i].Name == name && (i == 0 || p.scNodes[i-1] == cur) {
+			cur, sc = p.scNodes[i], &p.scPos[i]
+			names = append(names, name)
+			continue
+		}
 		if vyHasControl(name) {
 			return names, p.errAt(w.line, w.col, "expected a name without control characters")
 		}
@@ -265,6 +290,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	if valueMode && in.kind == schema.Leaf && !in.multi && len(cur.Values) > 0 {
 		// `set` on a single-valued leaf replaces its value.
 		cur.Values = cur.Values[:0]
+		b.forgetValues(cur)
 	}
 	var target *Node
 	switch {
@@ -275,6 +301,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 				b.addValue(cur, c.Name)
 			}
 			b.dropChildren(cur)
+			p.forgetChain(len(chain)) // the dropped children may be on it
 		}
 		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
@@ -317,6 +344,26 @@ func vyAllBare(ns []*Node) bool {
 
 // word reads one word into p.buf.
 func (p *vySet) word() (vySetWord, error) {
+	// Most words are a bare run without quotes or escapes: copy it whole
+	// and share its text with the source. shellWord reads any word the
+	// same way, byte by byte (FuzzSetWord compares them).
+	src := p.src
+	j := p.pos
+	for j < len(src) && !vySetWordEnd(src[j]) {
+		j++
+	}
+	if j == len(src) || vySetBlank(src[j]) || src[j] == '\n' {
+		w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: p.pos}
+		p.buf = append(p.buf, src[p.pos:j]...)
+		p.pos = j
+		w.end = len(p.buf)
+		return w, nil
+	}
+	return p.shellWord()
+}
+
+// shellWord reads one word into p.buf by the shell's rules.
+func (p *vySet) shellWord() (vySetWord, error) {
 	src := p.src
 	w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: -1}
 	from := p.pos
@@ -592,4 +639,10 @@ func (p *vySet) str(b *vyBuilder, w vySetWord) string {
 		return b.sub(w.srcOff, w.end-w.start)
 	}
 	return string(p.buf[w.start:w.end])
+}
+
+// vySetWordEnd reports whether c ends a bare run of a word's bytes: a
+// blank, a newline, a quote, '$' or a backslash.
+func vySetWordEnd(c byte) bool {
+	return vySetBlank(c) || c == '\n' || c == '\'' || c == '"' || c == '$' || c == '\\'
 }

@@ -155,13 +155,19 @@ type pathNode struct {
 	parent int32
 }
 
+// pathChunkSize is the number of path words allocated at once for rows'
+// paths.
+const pathChunkSize = 4096
+
 type rower struct {
-	o      *RowOptions
-	fam    config.Family
-	al     aligner
-	path   []string
-	refs   []rowRef
-	pnodes []pathNode
+	pathChunk []string        // room for rows' paths (pathOf)
+	texts     strings.Builder // room for rows' texts (text)
+	o         *RowOptions
+	fam       config.Family
+	al        aligner
+	path      []string
+	refs      []rowRef
+	pnodes    []pathNode
 	// collapse: runs of equal subtrees become a few refs (see collapse).
 	collapse bool
 	// runs are the collapsed runs, for the scopes of the rows a fold hides.
@@ -620,16 +626,26 @@ func (w *rower) row(ref *rowRef) Row {
 }
 
 func (w *rower) text(n *config.Node, tag string, v, depth int32, mask bool) string {
-	var b strings.Builder
 	size := 4*int(depth) + len(tag) + len(n.Name) + 4
 	if v >= 0 && int(v) < len(n.Values) {
 		size += len(n.Values[v]) + len(config.Mask)
 	}
-	b.Grow(size) // one allocation per text
-	writeIndent(&b, w.fam, int(depth))
-	writeLine(&b, w.fam, tag, n, int(v), mask)
-	return b.String()
+	// Texts are written one after another into a shared builder and cut
+	// from its string: a builder never writes over what String returned,
+	// and a new one starts when the room left may not hold the text.
+	b := &w.texts
+	if b.Cap()-b.Len() < size {
+		*b = strings.Builder{}
+		b.Grow(max(size, textChunkSize))
+	}
+	start := b.Len()
+	writeIndent(b, w.fam, int(depth))
+	writeLine(b, w.fam, tag, n, int(v), mask)
+	return b.String()[start:]
 }
+
+// textChunkSize is the room in bytes allocated at once for rows' texts.
+const textChunkSize = 64 << 10
 
 // folded is the summary row of the n lines that the refs hidden stand for.
 // It names the scopes of the hidden lines when they are several ("… 250
@@ -1016,7 +1032,13 @@ func (w *rower) pathOf(pn int32) config.Path {
 	for k := pn; k >= 0; k = w.pnodes[k].parent {
 		n++
 	}
-	p := make(config.Path, n)
+	// Rows' paths are cut from shared chunks, capacity capped: one
+	// allocation per path would cost more than filling it.
+	if len(w.pathChunk) < n {
+		w.pathChunk = make([]string, max(n, pathChunkSize))
+	}
+	p := w.pathChunk[:n:n]
+	w.pathChunk = w.pathChunk[n:]
 	for k := pn; k >= 0; k = w.pnodes[k].parent {
 		n--
 		p[n] = w.pnodes[k].name

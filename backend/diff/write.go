@@ -214,7 +214,8 @@ func (cs *changeScope) scopeName() string {
 // WriteUnified writes changes in a path-aware unified form: for each
 // change a "@@ path @@" header, then "-" lines for the left and "+"
 // lines for the right (the whole subtree of a one-sided node, the node's
-// own lines for a changed one), or for a move "~ line from N to M". a and b
+// own lines for a changed one, but of a long list only the values that
+// differ: see valueDelta), or for a move "~ line from N to M". a and b
 // are the trees the changes came from: they give the family and tell a
 // Vyatta tag value from a plain node.
 func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options) error {
@@ -240,6 +241,11 @@ func WriteUnifiedScope(w io.Writer, a, b *config.Tree, changes []Change, o Optio
 		case Added:
 			u.subtree('+', tagOf(u.fam, b, c.Path), c.Right, 0)
 		case Changed:
+			if gone, come, ok := valueDelta(c.Left, c.Right); ok {
+				u.values('-', tagOf(u.fam, a, c.Path), c.Left, gone)
+				u.values('+', tagOf(u.fam, b, c.Path), c.Right, come)
+				break
+			}
 			u.own('-', tagOf(u.fam, a, c.Path), c.Left)
 			u.own('+', tagOf(u.fam, b, c.Path), c.Right)
 		case Moved:
@@ -308,6 +314,64 @@ func (u *unified) own(sign byte, tag string, n *config.Node) {
 		writeLine(&l, u.fam, tag, n, firstValue(n, v), u.mask)
 		u.line(l.String())
 	}
+}
+
+// values writes the lines of n's values at the indexes vs.
+func (u *unified) values(sign byte, tag string, n *config.Node, vs []int) {
+	var l strings.Builder
+	for _, v := range vs {
+		l.Reset()
+		l.WriteByte(sign)
+		writeLine(&l, u.fam, tag, n, v, u.mask)
+		u.line(l.String())
+	}
+}
+
+// longList is the number of values from which a changed leaf shows only
+// the values that differ (valueDelta).
+const longList = 8
+
+// valueDelta returns, for a changed leaf with at least longList values on
+// each side, the indexes of the values only l has and of those only r
+// has, so that a change to a few values of a long list (an address group
+// of hundreds) shows those values, not every value twice. ok is false,
+// and the whole lists are shown, when the lists are short, a side holds a
+// value twice, or the values both hold are not in the same order (then
+// the order is the change).
+func valueDelta(l, r *config.Node) (gone, come []int, ok bool) {
+	if l == nil || r == nil || len(l.Values) < longList || len(r.Values) < longList {
+		return nil, nil, false
+	}
+	inL := make(map[string]int, len(l.Values))
+	for i, v := range l.Values {
+		if _, dup := inL[v]; dup {
+			return nil, nil, false
+		}
+		inL[v] = i
+	}
+	inR := make(map[string]bool, len(r.Values))
+	last := -1 // index in l of the last value both hold
+	for i, v := range r.Values {
+		if inR[v] {
+			return nil, nil, false
+		}
+		inR[v] = true
+		j, both := inL[v]
+		if !both {
+			come = append(come, i)
+			continue
+		}
+		if j < last {
+			return nil, nil, false
+		}
+		last = j
+	}
+	for i, v := range l.Values {
+		if !inR[v] {
+			gone = append(gone, i)
+		}
+	}
+	return gone, come, len(gone)+len(come) > 0
 }
 
 // subtree writes n and everything below it, indented from depth; u.path

@@ -10,16 +10,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hasync/hasync/bench/synth"
 )
 
+// pair is one compared pair of files.
+type pair struct {
+	name   string
+	lines  int
+	fa, fb string
+}
+
 func main() {
-	runs := flag.Int("runs", 7, "runs of each command; the median is reported")
+	runs := flag.Int("runs", 9, "runs of each command, interleaved; medians are reported")
 	sizes := flag.String("sizes", "1000,10000,100000", "pair sizes in lines")
+	drifts := flag.String("drifts", "1,10", "genconf.py drifts in percent")
 	format := flag.String("format", "side", "hasync diff --format")
+	shared := flag.String("shared", "../shared", "the shared folder (tools/genconf.py, tools/mkpeer.py, corpus/vyos/big/firewall-big)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "hasync-diffbench")
@@ -37,54 +45,160 @@ func main() {
 	if err != nil {
 		log.Fatal("GNU diff not found: apt-get install diffutils")
 	}
+	git, err := exec.LookPath("git")
+	if err != nil {
+		log.Fatal("git not found")
+	}
 
-	fmt.Printf("%-7s %8s %12s %12s %7s %12s\n", "family", "lines", "hasync", "GNU diff", "ratio", "hasync RSS")
-	for _, s := range strings.Split(*sizes, ",") {
+	pairs := makePairs(dir, *shared, *sizes, *drifts)
+	fmt.Printf("medians of %d interleaved runs; wall and cpu (user+sys) in ms, peak RSS in MB; ratio = hasync / GNU diff\n", *runs)
+	fmt.Printf("%-22s %7s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %6s %6s\n",
+		"pair", "lines", "hasync", "cpu", "MB", "diff", "cpu", "MB", "git", "cpu", "MB", "wall×", "cpu×")
+	for _, p := range pairs {
+		cmds := [][]string{
+			{bin, "diff", "--format", *format, "--width", "160", p.fa, p.fb},
+			{gnu, p.fa, p.fb},
+			{git, "diff", "--no-index", "--histogram", "--no-color", p.fa, p.fb},
+		}
+		ms := measure(*runs, cmds)
+		h, g, gi := ms[0], ms[1], ms[2]
+		fmt.Printf("%-22s %7d | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %6.2f %6.2f\n",
+			p.name, p.lines, h.wall, h.cpu, h.rss, g.wall, g.cpu, g.rss, gi.wall, gi.cpu, gi.rss,
+			h.wall/g.wall, h.cpu/g.cpu)
+	}
+}
+
+// makePairs writes the pairs: genconf.py's set-form pairs at each size and
+// drift, this package's own Huawei pairs at each size, and firewall-big
+// with a peer from mkpeer.py. A missing shared folder leaves out its
+// pairs, with a note.
+func makePairs(dir, shared, sizes, drifts string) []pair {
+	var ns []int
+	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
 			log.Fatalf("-sizes: %v", err)
 		}
-		for _, fam := range []struct {
-			name string
-			gen  func(int, int64) ([]byte, []byte)
-		}{{"vyatta", synth.VyattaPair}, {"huawei", synth.VRPPair}} {
-			a, b := fam.gen(n, 1)
-			fa, fb := filepath.Join(dir, fam.name+"-a.conf"), filepath.Join(dir, fam.name+"-b.conf")
-			if err := os.WriteFile(fa, a, 0o644); err != nil {
-				log.Fatal(err)
+		ns = append(ns, n)
+	}
+	var out []pair
+	genconf := filepath.Join(shared, "tools", "genconf.py")
+	if _, err := os.Stat(genconf); err != nil {
+		log.Printf("no %s: genconf pairs left out", genconf)
+	} else {
+		for _, n := range ns {
+			for _, d := range strings.Split(drifts, ",") {
+				d = strings.TrimSpace(d)
+				sub := filepath.Join(dir, fmt.Sprintf("gen-%d-%s", n, d))
+				run("python3", genconf, strconv.Itoa(n), sub, "--drift", d)
+				out = append(out, pair{"genconf set " + d + "%", n, filepath.Join(sub, "a.conf"), filepath.Join(sub, "b.conf")})
 			}
-			if err := os.WriteFile(fb, b, 0o644); err != nil {
-				log.Fatal(err)
-			}
-			hs, rss := measure(*runs, bin, "diff", "--format", *format, "--width", "160", fa, fb)
-			gs, _ := measure(*runs, gnu, fa, fb)
-			fmt.Printf("%-7s %8d %12s %12s %7.2f %9.1f MB\n", fam.name, n, hs.Round(10*time.Microsecond), gs.Round(10*time.Microsecond),
-				float64(hs)/float64(gs), float64(rss)/1024)
 		}
+	}
+	for _, n := range ns {
+		a, b := synth.VRPPair(n, 1)
+		fa, fb := filepath.Join(dir, fmt.Sprintf("huawei-%d-a.conf", n)), filepath.Join(dir, fmt.Sprintf("huawei-%d-b.conf", n))
+		write(fa, a)
+		write(fb, b)
+		out = append(out, pair{"huawei synth", n, fa, fb})
+	}
+	big := filepath.Join(shared, "corpus", "vyos", "big", "firewall-big")
+	if _, err := os.Stat(big); err != nil {
+		log.Printf("no %s: firewall-big left out", big)
+	} else {
+		peer := filepath.Join(dir, "firewall-big-peer")
+		run("python3", filepath.Join(shared, "tools", "mkpeer.py"), big, peer)
+		out = append(out, pair{"firewall-big+mkpeer", lines(big), big, peer})
+	}
+	return out
+}
+
+func run(name string, args ...string) {
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("%s %v: %v", name, args, err)
 	}
 }
 
-// measure runs the command runs times with its output discarded and returns
-// the median wall time and the peak resident set size in KiB. Exit status 1
-// ("different") is expected of both diffs; anything above is fatal.
-func measure(runs int, name string, args ...string) (time.Duration, int64) {
-	var times []time.Duration
-	var peak int64
+func write(file string, b []byte) {
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func lines(file string) int {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return strings.Count(string(b), "\n")
+}
+
+// figures are one command's medians.
+type figures struct{ wall, cpu, rss float64 }
+
+// measure runs the commands in turn, runs times over, with their output
+// discarded, and returns each one's median wall and CPU time (user+sys)
+// in ms and its peak resident set size in MB. Taking turns keeps a change
+// of the machine's load from favouring one command. Exit status 1
+// ("different") is expected of the diffs; anything above is fatal.
+func measure(runs int, cmds [][]string) []figures {
+	walls := make([][]float64, len(cmds))
+	cpus := make([][]float64, len(cmds))
 	for range runs {
-		cmd := exec.Command(name, args...)
-		cmd.Stdout = nil // /dev/null
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		start := time.Now()
-		err := cmd.Run()
-		times = append(times, time.Since(start))
-		if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() > 1) {
-			log.Fatalf("%s %v: %v\n%s", name, args, err, stderr.String())
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, ru.Maxrss)
+		for i, c := range cmds {
+			cmd := exec.Command(c[0], c[1:]...)
+			cmd.Stdout = nil // /dev/null
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			start := time.Now()
+			err := cmd.Run()
+			walls[i] = append(walls[i], float64(time.Since(start))/1e6)
+			if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() > 1) {
+				log.Fatalf("%v: %v\n%s", c, err, stderr.String())
+			}
+			st := cmd.ProcessState
+			cpus[i] = append(cpus[i], float64(st.UserTime()+st.SystemTime())/1e6)
 		}
 	}
-	slices.Sort(times)
-	return times[len(times)/2], peak
+	out := make([]figures, len(cmds))
+	for i, c := range cmds {
+		out[i] = figures{median(walls[i]), median(cpus[i]), peakRSS(c)}
+	}
+	return out
+}
+
+// peakRSS runs the command once more under /usr/bin/time and returns its
+// peak resident set size in MB, or 0 without /usr/bin/time. Measured
+// directly, a child's peak would count this process's own memory, which
+// the child shares until it execs.
+func peakRSS(c []string) float64 {
+	out, err := os.CreateTemp("", "diffbench-rss")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.Remove(out.Name())
+	out.Close()
+	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", out.Name()}, c...)...)
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 1 {
+			return 0
+		}
+	}
+	b, err := os.ReadFile(out.Name())
+	if err != nil {
+		return 0
+	}
+	fs := strings.Fields(string(b))
+	if len(fs) == 0 {
+		return 0
+	}
+	kb, _ := strconv.ParseFloat(fs[len(fs)-1], 64)
+	return kb / 1024
+}
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }

@@ -179,22 +179,3 @@ func TestLoadRefusesSpecialFiles(t *testing.T) {
 		}
 	}
 }
-
-func TestPipes(t *testing.T) {
-	var got []string
-	words, out, err := pipe([]string{"show", "log", "|", "match", "a|b", "|", "except", "x", "|", "no-more"}, func(l string) { got = append(got, l) })
-	if err != nil || strings.Join(words, " ") != "show log" {
-		t.Fatalf("pipe: %q %v", words, err)
-	}
-	for _, l := range []string{"a1", "b2", "ax", "c"} {
-		out(l)
-	}
-	if strings.Join(got, ",") != "a1,b2" {
-		t.Errorf("filtered: %q", got)
-	}
-	for _, bad := range [][]string{{"show", "|"}, {"show", "|", "match"}, {"show", "|", "frob"}, {"show", "|", "match", "("}} {
-		if _, out, err := pipe(bad, func(string) {}); err == nil || out == nil {
-			t.Errorf("%q: want an error and out kept", bad)
-		}
-	}
-}

@@ -28,10 +28,22 @@ type CLI struct {
 	drop func()
 	// afterCommand releases what interruptible set up.
 	afterCommand func()
+
+	// The interactive terminal (nil outside Shell): the pager and the
+	// commit-confirm question write to term and read keys.
+	term lab.Terminal
+	keys lab.KeyReader
+	// length and width are what `set terminal length|width` set; -1 (length)
+	// is unset. See terminal.go.
+	length, width int
+	// operator: the user logged in with `level operator`.
+	operator bool
 }
 
 // NewCLI starts a command line for user in operational mode.
-func (d *Device) NewCLI(user string) *CLI { return &CLI{d: d, user: user} }
+func (d *Device) NewCLI(user string) *CLI {
+	return &CLI{d: d, user: user, length: -1, operator: d.operatorLevel(user)}
+}
 
 // Configuring reports whether the CLI is in configure mode.
 func (c *CLI) Configuring() bool { return c.sess != nil }
@@ -39,6 +51,10 @@ func (c *CLI) Configuring() bool { return c.sess != nil }
 // Prompt is what the device prints before reading a command.
 func (c *CLI) Prompt() string {
 	if c.sess == nil {
+		if c.operator && c.d.o.Flavor.vyos() {
+			// VyOS operator-level users (oxidized#670).
+			return fmt.Sprintf("%s@%s> ", c.user, c.d.o.Name)
+		}
 		return fmt.Sprintf("%s@%s:~$ ", c.user, c.d.o.Name)
 	}
 	level := "[edit]"
@@ -56,13 +72,17 @@ func (c *CLI) Execute(ctx context.Context, line string, out func(string)) (logou
 		out(err.Error())
 		return false
 	}
-	if words, out, err = pipe(words, out); err != nil {
-		out(err.Error())
-		return false
-	}
 	if len(words) == 0 {
 		return false
 	}
+	words, filter, noMore, err := pipes(words)
+	if err != nil {
+		out(err.Error())
+		return false
+	}
+	ctx, out, stop := c.paged(ctx, words, noMore, out)
+	defer stop()
+	out = filter(out)
 	if c.sess == nil {
 		return c.operational(ctx, words, out)
 	}
@@ -75,8 +95,15 @@ func (c *CLI) operational(ctx context.Context, words []string, out func(string))
 	case "exit", "logout", "quit":
 		return true
 	case "configure":
+		if c.operator {
+			out((&UnknownCommandError{Words: words}).Error())
+			return false
+		}
 		c.sess = c.d.NewSession(c.user)
 		c.edit = nil
+		return false
+	}
+	if c.terminalCommand(words, out) {
 		return false
 	}
 	if err := c.d.OpAs(ctx, c.user, words, out); err != nil {
@@ -178,6 +205,9 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 			out("Invalid command: [run]")
 			return
 		}
+		if c.terminalCommand(args, out) {
+			return
+		}
 		if err := c.d.OpAs(ctx, c.user, args, out); err != nil {
 			out(err.Error())
 		}
@@ -212,6 +242,9 @@ func (c *CLI) commit(ctx context.Context, cmd string, args []string, out func(st
 				return
 			}
 			minutes = n
+		}
+		if !c.askCommitConfirm(minutes, out) {
+			return
 		}
 		err = c.sess.CommitConfirm(ctx, minutes, out)
 	} else {
@@ -292,15 +325,25 @@ func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.W
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	out := func(l string) { fmt.Fprintln(stdout, l) }
-	if words, out, err = pipe(words, out); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	if len(words) == 0 {
 		return 0
 	}
-	if err := d.OpAs(ctx, user, words, out); err != nil {
+	// Pipes filter as in the shell; an exec session is never paged.
+	words, filter, _, err := pipes(words)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if len(words) >= 2 && words[0] == "set" && words[1] == "terminal" {
+		var msg string
+		(&CLI{d: d, length: -1}).terminalCommand(words, func(l string) { msg = l })
+		if msg != "" {
+			fmt.Fprintln(stderr, msg)
+			return 1
+		}
+		return 0
+	}
+	if err := d.OpAs(ctx, user, words, filter(func(l string) { fmt.Fprintln(stdout, l) })); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -314,6 +357,8 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	if dr, ok := t.(lab.Dropper); ok {
 		c.drop = dr.Drop
 	}
+	c.term = t
+	c.keys, _ = t.(lab.KeyReader)
 	out := func(l string) { fmt.Fprintln(t, l) }
 	out("Welcome to Vyatta (hasync lab)")
 	for {

@@ -28,6 +28,11 @@ func FuzzCLILine(f *testing.F) {
 		"set a 'b",
 		"set system host-name ''",
 		"edit security firewall",
+		"show | no-more",
+		"run show version | match Version | except x",
+		"run set terminal length 0",
+		"show | match (",
+		"run show configuration | | no-more",
 	} {
 		f.Add(s)
 	}

@@ -65,6 +65,9 @@ type ConfigSync struct {
 
 	mu   sync.Mutex
 	last map[string]syncResult // by remote address
+	// synced is the running configuration the last commit hook saw, to
+	// tell which `service config-sync` sections a commit revised (VyOS).
+	synced *config.Tree
 }
 
 // syncResult is the outcome of the last push to a remote.
@@ -87,6 +90,7 @@ func EnableConfigSync(d *Device, o SyncOptions) *ConfigSync {
 		http: &http.Client{Transport: &http.Transport{TLSClientConfig: o.TLS}},
 		last: map[string]syncResult{},
 	}
+	c.synced = d.snapshot()
 	d.SetCommitHook(c.Sync)
 	d.RegisterOp("show config-sync difference", func(ctx context.Context, _ []string, out func(string)) error {
 		return c.Difference(ctx, out)
@@ -142,6 +146,9 @@ func (c *ConfigSync) Sync(ctx context.Context, running *config.Tree, out func(st
 	emit := func(line string) {
 		out(line)
 		c.d.Log(line)
+	}
+	if c.d.o.Flavor.vyos() {
+		c.serviceSync(ctx, running, out)
 	}
 	ts, err := syncTargets(running)
 	if err != nil {

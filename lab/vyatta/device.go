@@ -108,6 +108,11 @@ type Options struct {
 	// Now is the device's clock (the commit archive's times, VRRP
 	// transitions); nil is the wall clock. Tests inject their own.
 	Now func() time.Time
+	// Pager pages `show` output in interactive sessions at the PTY's
+	// height, as the device does, until `set terminal length 0` or
+	// `| no-more` (see terminal.go). Off, output is paged only after `set
+	// terminal length N`.
+	Pager bool
 }
 
 // CommitHook is called after each successful commit with the new running

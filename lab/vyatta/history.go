@@ -1,8 +1,7 @@
 package vyatta
 
 // The commit archive (`show system commit`, `rollback N`, `compare N`),
-// `load` / `merge` of a file, `compare saved`, and the `| match` /
-// `| no-more` pipes of the command line.
+// `load` / `merge` of a file and `compare saved`.
 
 import (
 	"context"
@@ -10,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -223,44 +221,6 @@ func (d *Device) Saved() (*config.Tree, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.saved, nil
-}
-
-// pipe (on an error it returns out as given) reads the `| match PATTERN` and `| no-more` pipes at the end of a
-// command's words: it returns the command's own words and out wrapped by
-// the filters. `| no-more` is accepted (the output is never paged here).
-func pipe(words []string, out func(string)) ([]string, func(string), error) {
-	i := indexOf(words, "|")
-	if i < 0 {
-		return words, out, nil
-	}
-	cmd, rest, orig := words[:i], words[i:], out
-	for len(rest) > 0 {
-		if rest[0] != "|" || len(rest) < 2 {
-			return nil, orig, &UnknownCommandError{Words: words}
-		}
-		switch rest[1] {
-		case "no-more", "more":
-			rest = rest[2:]
-		case "match", "except":
-			if len(rest) < 3 {
-				return nil, orig, &UnknownCommandError{Words: words}
-			}
-			re, err := regexp.Compile(rest[2])
-			if err != nil {
-				return nil, orig, devErrorf("Invalid pattern %q: %v", rest[2], err)
-			}
-			keep, next := rest[1] == "match", out
-			out = func(l string) {
-				if re.MatchString(l) == keep {
-					next(l)
-				}
-			}
-			rest = rest[3:]
-		default:
-			return nil, orig, &UnknownCommandError{Words: words}
-		}
-	}
-	return cmd, out, nil
 }
 
 // more runs the configure-mode commands of this file; false when words

@@ -51,6 +51,17 @@ type PairOptions struct {
 	// lab of several pairs on consecutive ports must not have random
 	// ports taken in between.
 	OperatorSSH bool
+	// Pager pages `show` output in interactive sessions (see
+	// Options.Pager); the default is no pager.
+	Pager bool
+	// SSH is the login both members offer: algorithms, host keys, version
+	// string, banner, keyboard-interactive (the zero value: the lab's
+	// modern default).
+	SSH lab.SSHLogin
+	// Prelude, when set, gives each member (by name) the lab.Prelude run
+	// before each interactive session's first prompt; one per member, so a
+	// first-login question is asked once per device.
+	Prelude func(device string) lab.Prelude
 }
 
 // Member is one running device of the pair and its servers.
@@ -132,7 +143,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
 			Delay: o.Delay, Reject: reject, Faults: f, ConfirmUnit: o.ConfirmUnit,
-			Flavor: o.Flavor, PartialCommit: o.PartialCommit, Accounts: accounts, Now: o.Now,
+			Flavor: o.Flavor, PartialCommit: o.PartialCommit, Pager: o.Pager, Accounts: accounts, Now: o.Now,
 		}, initial)
 		if err != nil {
 			return nil, err
@@ -152,7 +163,11 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		}
 		p.stops = append(p.stops, stop)
 		m.RESTURL = url
-		srv, err := p.ServeSSH(names[i], o.SSHAddrs[i], f, d)
+		var prelude lab.Prelude
+		if o.Prelude != nil {
+			prelude = o.Prelude(names[i])
+		}
+		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
 		if err != nil {
 			return nil, err
 		}
@@ -198,6 +213,10 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		servers = append(servers, p.A.OperatorSSH, p.B.OperatorSSH)
 	}
 	if err := p.WriteFiles(inv, servers...); err != nil {
+		return nil, err
+	}
+	// known_hosts pins every host key the members present.
+	if err := lab.WriteServerKnownHosts(p.Dir, servers...); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -1,0 +1,69 @@
+package diff
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hasync/hasync/backend/config"
+)
+
+// TestUnifiedLongList: a change to a few values of a long list shows only
+// those values; a short list, a reordered one or one holding a value
+// twice still shows both lists whole.
+func TestUnifiedLongList(t *testing.T) {
+	list := func(n int) []string {
+		var vs []string
+		for i := range n {
+			vs = append(vs, fmt.Sprintf("10.0.0.%d", i))
+		}
+		return vs
+	}
+	long := list(40)
+	edited := slices.Clone(long)
+	edited[7] = "192.0.2.7"                 // one value replaced
+	edited = append(edited, "198.51.100.1") // one added
+	edited = slices.Delete(edited, 20, 21)  // one removed
+	reordered := slices.Clone(long)
+	reordered[0], reordered[1] = reordered[1], reordered[0]
+	twice := append(slices.Clone(long[:39]), long[0])
+	for _, c := range []struct {
+		name        string
+		left, right []string
+		want        []string // the lines after the @@ header
+	}{
+		{"edited", long, edited, []string{"-address 10.0.0.7", "-address 10.0.0.20", "+address 192.0.2.7", "+address 198.51.100.1"}},
+		{"short", list(3), []string{"10.0.0.0", "10.0.0.9", "10.0.0.2"}, []string{"-address 10.0.0.0", "-address 10.0.0.1", "-address 10.0.0.2", "+address 10.0.0.0", "+address 10.0.0.9", "+address 10.0.0.2"}},
+		{"reordered", long, reordered, nil},
+		{"twice", long, twice, nil},
+	} {
+		a := dfTree(config.Vyatta, "a", dfNode("group", dfLeaf("address", c.left...)))
+		b := dfTree(config.Vyatta, "b", dfNode("group", dfLeaf("address", c.right...)))
+		cs := Trees(a, b, Options{})
+		var out bytes.Buffer
+		if err := WriteUnified(&out, a, b, cs, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		if len(lines) == 0 || lines[0] != "@@ group address @@" {
+			t.Fatalf("%s: output\n%s", c.name, out.String())
+		}
+		want := c.want
+		if want == nil { // both lists whole
+			for _, v := range c.left {
+				want = append(want, "-address "+v)
+			}
+			for _, v := range c.right {
+				want = append(want, "+address "+v)
+			}
+		}
+		for i := range lines[1:] {
+			lines[1+i] = strings.TrimSpace(lines[1+i])
+		}
+		if !slices.Equal(lines[1:], want) {
+			t.Errorf("%s: lines\n%s\nwant\n%s", c.name, strings.Join(lines[1:], "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

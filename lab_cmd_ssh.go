@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hasync/hasync/lab"
+)
+
+// labSSHFlags are the flags of the SSH login layer of `hasync lab`: what
+// a client meets before the first prompt (lab.SSHLogin), and the Vyatta
+// pager.
+type labSSHFlags struct {
+	legacy   bool
+	hostKeys string
+	version  string
+	banner   string
+	kbdInt   bool
+	pager    bool
+}
+
+// addLabSSHFlags registers the SSH login flags on the lab command; they
+// land in f.ssh.
+func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
+	fl := cmd.Flags()
+	s := &f.ssh
+	fl.BoolVar(&s.legacy, "ssh-legacy", false, "offer only old firmware's SSH algorithms: diffie-hellman-group1/group14/group-exchange-sha1, aes128-cbc and 3des-cbc, an ssh-rsa host key")
+	fl.StringVar(&s.hostKeys, "ssh-host-keys", "", "host key types the devices present, kept in the state directory: ed25519, rsa, ecdsa, comma-separated (default ed25519; rsa with --ssh-legacy)")
+	fl.StringVar(&s.version, "ssh-version", "", `SSH identification string, e.g. "SSH-1.99--" or "SSH-2.0--" as some firmware sends`)
+	fl.StringVar(&s.banner, "ssh-banner", "", "authentication banner shown before login")
+	fl.BoolVar(&s.kbdInt, "ssh-keyboard-interactive", false, "ask the password by keyboard-interactive instead of the password method")
+	fl.BoolVar(&s.pager, "pager", false, "vyatta: page show output in interactive sessions (':' as less) until 'set terminal length 0' or '| no-more'")
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		if f.family != "huawei" {
+			return nil
+		}
+		for _, name := range []string{"ssh-legacy", "ssh-host-keys", "ssh-version", "ssh-banner", "ssh-keyboard-interactive", "pager"} {
+			if cmd.Flags().Changed(name) {
+				return fmt.Errorf("lab: --%s: %w", name, errLabSSHHuawei)
+			}
+		}
+		return nil
+	}
+}
+
+// errLabSSHHuawei: the Huawei pair does not take the SSH login flags yet.
+var errLabSSHHuawei = errors.New("not yet wired for --family huawei")
+
+// login is the lab.SSHLogin the flags ask for.
+func (s labSSHFlags) login() (lab.SSHLogin, error) {
+	types, err := lab.ParseHostKeyTypes(s.hostKeys)
+	if err != nil {
+		return lab.SSHLogin{}, fmt.Errorf("lab: --ssh-host-keys: %w", err)
+	}
+	return lab.SSHLogin{Legacy: s.legacy, HostKeyTypes: types, Version: s.version, Banner: s.banner, KeyboardInteractive: s.kbdInt}, nil
+}

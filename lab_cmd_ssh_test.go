@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hasync/hasync/lab/labtest"
+)
+
+// TestLabCommandSSHLegacy: `hasync lab --ssh-legacy --ssh-host-keys
+// rsa,ecdsa --ssh-version SSH-1.99--` serves the old offer, which OpenSSH
+// reaches only when told to accept it.
+func TestLabCommandSSHLegacy(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--ssh-legacy",
+		"--ssh-host-keys", "rsa,ecdsa", "--ssh-version", "SSH-1.99--", "--pager")
+	m := regexp.MustCompile(`vra-a: ssh -p (\d+) `).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no port of vra-a in:\n%s", out.String())
+	}
+	port, _ := strconv.Atoi(m[1])
+	legacy := []string{"-o", "KexAlgorithms=diffie-hellman-group1-sha1", "-o", "HostKeyAlgorithms=ssh-rsa", "-o", "Ciphers=3des-cbc"}
+	got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta", legacy...), "show", "version")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "Hostname:         vra-a") {
+		t.Errorf("legacy OpenSSH: %v\n%s", err, got)
+	}
+	if got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show", "version")...).CombinedOutput(); err == nil {
+		t.Errorf("a default OpenSSH client reached the legacy lab:\n%s", got)
+	}
+	stop()
+}
+
+func TestLabCommandSSHBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--ssh-host-keys", "dsa", "--dir", t.TempDir()},
+		{"--family", "huawei", "--ssh-legacy", "--dir", t.TempDir()},
+		{"--family", "huawei", "--pager", "--dir", t.TempDir()},
+	} {
+		cmd := newLabCmd()
+		cmd.SetArgs(args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.Execute(); err == nil {
+			t.Errorf("%q: want an error", args)
+		}
+	}
+}
+
+// TestLabCommandSSHPairs: with --pairs the login flags reach every pair,
+// and the one known_hosts of the state directory pins every host key.
+func TestLabCommandSSHPairs(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--pairs", "2", "--ssh-host-keys", "ed25519,ecdsa")
+	ports := regexp.MustCompile(`vra-b: ssh -p (\d+) `).FindAllStringSubmatch(out.String(), -1)
+	if len(ports) != 2 {
+		t.Fatalf("want the ports of two vra-b in:\n%s", out.String())
+	}
+	for _, m := range ports {
+		port, _ := strconv.Atoi(m[1])
+		for _, alg := range []string{"ssh-ed25519", "ecdsa-sha2-nistp256"} {
+			got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta", "-o", "HostKeyAlgorithms="+alg), "show", "version")...).CombinedOutput()
+			if err != nil || !strings.Contains(string(got), "Hostname:         vra-b") {
+				t.Errorf("port %d with %s: %v\n%s", port, alg, err, got)
+			}
+		}
+	}
+	stop()
+}
