@@ -46,6 +46,7 @@ type labFlags struct {
 	// Vyatta only.
 	vyFlavor        string
 	vyPartialCommit bool
+	vyVRRPFailover  bool // --vrrp-failover: vra-a's VRRP fails, vra-b is master
 	// Huawei HRP: the hello interval and the failover faults.
 	hrpHello      time.Duration
 	hrpDead       int
@@ -106,6 +107,7 @@ consecutive ports (DIR/pair-1 ... DIR/pair-N, one inventory.yaml in DIR).`,
 	fl.DurationVar(&f.faultDelay, "fault-delay", 0, "fault: delay every response and output line")
 	fl.StringVar(&f.vyFlavor, "flavor", "vra", "vyatta: which device both members play: vra (VRA / Vyatta 5600) or vyos")
 	fl.BoolVar(&f.vyPartialCommit, "partial-commit", false, "vyatta: commit per priority subtree, so a failing subtree leaves the others applied (default: all or nothing)")
+	fl.BoolVar(&f.vyVRRPFailover, "vrrp-failover", false, "vyatta fault: vra-a's VRRP fails (FAULT), so vra-b is master of every group (see show vrrp)")
 	addLabPairsFlags(fl, &f)
 	cmd.AddCommand(newLabCLICmd(), newLabFaultCmd())
 	return cmd
@@ -197,8 +199,8 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	if !lf.rest && (len(f.reject) > 0 || len(f.restPort) > 0) {
 		return errors.New("lab: --reject and --rest-ports are for --family vyatta")
 	}
-	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit) {
-		return errors.New("lab: --flavor and --partial-commit are for --family vyatta")
+	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit || f.vyVRRPFailover) {
+		return errors.New("lab: --flavor, --partial-commit and --vrrp-failover are for --family vyatta")
 	}
 	if err := checkLabPairsFlags(f); err != nil {
 		return err
@@ -265,6 +267,10 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 		return nil, fmt.Errorf("lab: --flavor: %w", err)
 	}
 	o.Flavor, o.PartialCommit = flavor, f.vyPartialCommit
+	o.VRRPFailover = f.vyVRRPFailover
+	// The operator's own SSH port is random: only a lone pair has one
+	// (--pairs N keeps its consecutive ports).
+	o.OperatorSSH = f.pairs <= 1 && f.basePort == 0
 	if o.SSH, err = f.ssh.login(); err != nil {
 		return nil, err
 	}
@@ -280,7 +286,11 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	}
 	lp := &labPair{state: &p.PairState, close: p.Close, control: vyattaControl(p)}
 	for _, m := range p.Members() {
-		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: "   rest " + m.RESTURL, faults: m.Faults})
+		reach := "   rest " + m.RESTURL
+		if m.OperatorSSH != nil {
+			reach += fmt.Sprintf("   operator: ssh -p %d %s@127.0.0.1 (key %s)", m.OperatorSSH.Port(), vyatta.OperatorUser, vyatta.OperatorKeyFile)
+		}
+		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: reach, faults: m.Faults})
 	}
 	return lp, nil
 }

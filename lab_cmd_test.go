@@ -183,6 +183,7 @@ func TestLabCommandVyattaBadFlags(t *testing.T) {
 		{"--flavor", "banana", "--dir", t.TempDir()},
 		{"--family", "huawei", "--flavor", "vyos", "--dir", t.TempDir()},
 		{"--family", "huawei", "--partial-commit", "--dir", t.TempDir()},
+		{"--family", "huawei", "--vrrp-failover", "--dir", t.TempDir()},
 	} {
 		cmd := newLabCmd()
 		cmd.SetArgs(args)
@@ -215,4 +216,33 @@ func TestLabCommandHuaweiFailover(t *testing.T) {
 	if !strings.Contains(got, "new_state = normal(standby)") {
 		t.Errorf("display hrp state on FW-A:\n%s", got)
 	}
+}
+
+// TestLabCommandVRRPFailover: `hasync lab --vrrp-failover` serves a pair
+// whose VRRP failed over: `show vrrp` over OpenSSH reads FAULT on vra-a,
+// MASTER on vra-b.
+func TestLabCommandVRRPFailover(t *testing.T) {
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--vrrp-failover")
+	defer stop()
+	check := func(states map[string]string) {
+		t.Helper()
+		for name, want := range states {
+			m := regexp.MustCompile(name + `: ssh -p ([0-9]+) `).FindStringSubmatch(out.String())
+			if m == nil {
+				t.Fatalf("no %s port:\n%s", name, out.String())
+			}
+			port, _ := strconv.Atoi(m[1])
+			b, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show vrrp | match dp0s1")...).CombinedOutput()
+			if f := strings.Fields(string(b)); err != nil || len(f) < 3 || f[0] != "dp0s1" || f[2] != want {
+				t.Errorf("%s: show vrrp | match dp0s1: %v\n%s", name, err, b)
+			}
+		}
+	}
+	check(map[string]string{"vra-a": "FAULT", "vra-b": "MASTER"})
+	// `hasync lab fault ... failover` moves mastership back at run time.
+	if code, got, errOut := labFault(t, dir, "vra-b", "failover"); code != 0 || got != "vra-b: failover\n" {
+		t.Fatalf("lab fault failover: exit %d %q %q", code, got, errOut)
+	}
+	check(map[string]string{"vra-a": "MASTER", "vra-b": "FAULT"})
 }

@@ -106,7 +106,7 @@ func (c *CLI) operational(ctx context.Context, words []string, out func(string))
 	if c.terminalCommand(words, out) {
 		return false
 	}
-	if err := c.d.Op(ctx, words, out); err != nil {
+	if err := c.d.OpAs(ctx, c.user, words, out); err != nil {
 		out(err.Error())
 	}
 	return false
@@ -152,6 +152,10 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 		}
 		emitText(out, text)
 	case "compare":
+		if len(args) > 0 {
+			c.compareWith(args, out)
+			return
+		}
 		text := s.Compare()
 		if text == "" {
 			out("No changes between working and active configurations.")
@@ -204,15 +208,19 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 		if c.terminalCommand(args, out) {
 			return
 		}
-		if err := c.d.Op(ctx, args, out); err != nil {
+		if err := c.d.OpAs(ctx, c.user, args, out); err != nil {
 			out(err.Error())
 		}
 	default:
-		out((&UnknownCommandError{Words: words}).Error())
+		if !c.more(ctx, words, out) {
+			out((&UnknownCommandError{Words: words}).Error())
+		}
 	}
 }
 
 func (c *CLI) commit(ctx context.Context, cmd string, args []string, out func(string)) {
+	// A commit runs to its end on the device when the terminal goes away.
+	ctx = context.WithoutCancel(ctx)
 	if c.drop != nil && c.d.o.Faults.DropInCommit() {
 		first := true
 		inner := out
@@ -335,7 +343,7 @@ func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.W
 		}
 		return 0
 	}
-	if err := d.Op(ctx, words, filter(func(l string) { fmt.Fprintln(stdout, l) })); err != nil {
+	if err := d.OpAs(ctx, user, words, filter(func(l string) { fmt.Fprintln(stdout, l) })); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -416,7 +424,7 @@ func (d *Device) registerBuiltinOps() {
 			withMeta.Meta = d.o.Flavor.footer()
 			run = &withMeta
 		}
-		if err := config.Write(&buf, run, f, config.PrintOptions{}); err != nil {
+		if err := config.Write(&buf, run, f, config.PrintOptions{MaskSecrets: !d.InSecrets(userOf(ctx))}); err != nil {
 			return err
 		}
 		if f == config.Curly && !d.o.Flavor.vyos() {
@@ -440,10 +448,9 @@ func (d *Device) registerBuiltinOps() {
 		}
 		return nil
 	}
-	d.ops["show vrrp"] = func(ctx context.Context, args []string, out func(string)) error {
-		emitText(out, vrrpTable(d.snapshot().Root))
-		return nil
-	}
+	d.ops["show vrrp"] = d.showVRRP
+	d.ops["show system commit"] = d.showSystemCommit
+	d.ops["show interfaces"] = d.showInterfaces
 	d.ops["show log"] = func(ctx context.Context, args []string, out func(string)) error {
 		for _, l := range d.log.Recent() {
 			out(l)
@@ -479,40 +486,4 @@ func streamLines(ctx context.Context, text []byte, out func(string)) error {
 		text = text[i+1:]
 	}
 	return nil
-}
-
-// vrrpTable prints `show vrrp` from the configured groups. Which member is
-// master is not known to one device: the higher priority (above the
-// default 100) claims it.
-func vrrpTable(root *config.Node) string {
-	var b strings.Builder
-	b.WriteString("                                 RFC        Addr   Last        Sync\n")
-	b.WriteString("Interface         Group  State    Compliant  Owner  Transition  Group\n")
-	b.WriteString("---------         -----  -----    ---------  -----  ----------  -----\n")
-	ifaces := root.Lookup(config.Path{"interfaces"})
-	if ifaces == nil {
-		return b.String()
-	}
-	ifaces.Walk(func(p config.Path, n *config.Node) bool {
-		if len(p) < 2 || p[len(p)-2] != "vrrp-group" {
-			return true
-		}
-		state := "BACKUP"
-		if pr := n.Child("priority"); pr != nil && len(pr.Values) > 0 {
-			if v, err := strconv.Atoi(pr.Values[0]); err == nil && v > 100 {
-				state = "MASTER"
-			}
-		}
-		rfc := "no"
-		if n.Child("rfc3768-compatibility") != nil {
-			rfc = "yes"
-		}
-		sg := ""
-		if s := n.Child("sync-group"); s != nil && len(s.Values) > 0 {
-			sg = s.Values[0]
-		}
-		fmt.Fprintf(&b, "%-17s %-6s %-8s %-10s %-6s %-11s %s\n", p[1], p[len(p)-1], state, rfc, "no", "1h2m3s", sg)
-		return false
-	})
-	return b.String()
 }

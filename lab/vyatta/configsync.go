@@ -191,6 +191,16 @@ func syncReason(err error) string {
 	return syncOneLine(err.Error())
 }
 
+// syncFailure says why a remote could not be compared: refused (its user
+// lacks the secrets group) or unreachable.
+func syncFailure(err error) string {
+	var se *SecretsError
+	if errors.As(err, &se) {
+		return "refused: " + se.Error()
+	}
+	return "unreachable: " + syncReason(err)
+}
+
 // syncOneLine joins the non-blank lines of a multi-line message, so each
 // config-sync error is one line a reader of `monitor log` can match.
 func syncOneLine(s string) string {
@@ -246,6 +256,11 @@ func (c *ConfigSync) inSession(ctx context.Context, running *config.Tree, t sync
 	if err != nil {
 		return err
 	}
+	if maskedInScope(t.m, remote.Root) {
+		// The remote printed its secrets masked: its user is not in the
+		// secrets group, and a sync would write masks over real values.
+		return &SecretsError{User: cl.user}
+	}
 	return fn(ctx, cl, id, syncPlan(t.m, running.Root, remote.Root))
 }
 
@@ -283,13 +298,14 @@ func (c *ConfigSync) Difference(ctx context.Context, out func(string)) error {
 		cmds, err := c.plan(ctx, running, t)
 		switch {
 		case err != nil:
-			out(head + ": unreachable: " + syncReason(err))
+			out(head + ": " + syncFailure(err))
 		case len(cmds) == 0:
 			out(head + ": in sync")
 		default:
 			out(fmt.Sprintf("%s: %d differences", head, len(cmds)))
+			mask := !c.d.InSecrets(userOf(ctx))
 			for _, cmd := range cmds {
-				out("  " + cmd.String())
+				out("  " + cmd.text(mask))
 			}
 		}
 	}
@@ -331,7 +347,7 @@ func (c *ConfigSync) Status(ctx context.Context, out func(string)) error {
 		cmds, err := c.plan(ctx, running, t)
 		switch {
 		case err != nil:
-			out("  state:      unreachable: " + syncReason(err))
+			out("  state:      " + syncFailure(err))
 		case len(cmds) == 0:
 			out("  state:      in sync")
 		default:
@@ -347,10 +363,19 @@ type syncCmd struct {
 	Delete   bool
 	Path     []string
 	HasValue bool
+	// Secret: the value is a secret (masked for users outside the
+	// secrets group).
+	Secret bool
 }
 
 // String prints the command as `show configuration commands` would.
-func (c syncCmd) String() string {
+func (c syncCmd) String() string { return c.text(false) }
+
+// text prints the command, its secret value masked when mask is set.
+func (c syncCmd) text(mask bool) string {
+	if mask && c.Secret && c.HasValue {
+		c.Path = append(append([]string(nil), c.Path[:len(c.Path)-1]...), config.Mask)
+	}
 	verb := "set"
 	if c.Delete {
 		verb = "delete"
@@ -401,14 +426,12 @@ func syncPlanNode(m *syncmap.Map, p config.Path, l, r *config.Node, cmds *[]sync
 
 // syncPlanValues makes the values of the leaf at p on the remote equal to l's.
 func syncPlanValues(p config.Path, l, r *config.Node, cmds *[]syncCmd) {
-	for _, v := range l.Values {
-		if v == config.Mask {
-			return
-		}
-	}
 	var rv []string
 	if r != nil {
 		rv = r.Values
+	}
+	if slices.Contains(l.Values, config.Mask) || slices.Contains(rv, config.Mask) {
+		return // a mask never replaces a real secret, nor is replaced blind
 	}
 	if slices.Equal(l.Values, rv) {
 		if r == nil && len(l.Children) == 0 {
@@ -429,8 +452,23 @@ func syncPlanValues(p config.Path, l, r *config.Node, cmds *[]syncCmd) {
 		return
 	}
 	for _, v := range l.Values {
-		*cmds = append(*cmds, syncCmd{Path: p.Append(v), HasValue: true})
+		*cmds = append(*cmds, syncCmd{Path: p.Append(v), HasValue: true, Secret: l.Secret})
 	}
+}
+
+// maskedInScope reports whether a value the map shares is masked.
+func maskedInScope(m *syncmap.Map, root *config.Node) bool {
+	found := false
+	root.Walk(func(p config.Path, n *config.Node) bool {
+		if found {
+			return false
+		}
+		if slices.Contains(n.Values, config.Mask) && m.Decide(p).Scope == syncmap.InScope {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func syncAllInScope(m *syncmap.Map, p config.Path, n *config.Node) bool {

@@ -102,6 +102,12 @@ type Options struct {
 	// that fails validation is not applied, the others are (as VyOS and
 	// the 5600 do). Without it a commit is all or nothing.
 	PartialCommit bool
+	// Accounts are login users besides User (User is in the secrets
+	// group; an account is when its Secrets is set).
+	Accounts []Account
+	// Now is the device's clock (the commit archive's times, VRRP
+	// transitions); nil is the wall clock. Tests inject their own.
+	Now func() time.Time
 	// Pager pages `show` output in interactive sessions at the PTY's
 	// height, as the device does, until `set terminal length 0` or
 	// `| no-more` (see terminal.go). Off, output is paged only after `set
@@ -124,6 +130,15 @@ type Device struct {
 	log     *lab.LogHub
 	confirm *pendingConfirm
 	booted  time.Time
+	// secrets overrides the secrets group membership (SetSecretsGroup).
+	secrets map[string]bool
+	// revs is the commit archive, newest first; saved is what the last
+	// save kept when there is no state directory.
+	revs  []Revision
+	saved *config.Tree
+	vrrp  *vrrpLink
+	// hookMu makes commit hooks run one at a time (runHook).
+	hookMu sync.Mutex
 }
 
 type pendingConfirm struct {
@@ -152,7 +167,10 @@ func New(o Options, initial *config.Tree) (*Device, error) {
 		return nil, err
 	}
 	d.running = t
+	d.saved = t
+	d.archiveLocked(t, "root", "boot-config-loader")
 	d.registerBuiltinOps()
+	LinkVRRP(d)
 	return d, nil
 }
 
@@ -198,7 +216,14 @@ func (d *Device) bootPath() string {
 // Save writes the running configuration to StateDir/<name>.config.boot
 // (atomically, so a crash never leaves half a file).
 func (d *Device) Save() error {
-	return lab.SaveConfig(d.o.Name, d.bootPath(), d.snapshot(), config.WriteCurly)
+	run := d.snapshot()
+	if err := lab.SaveConfig(d.o.Name, d.bootPath(), run, config.WriteCurly); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.saved = run
+	d.mu.Unlock()
+	return nil
 }
 
 // Log appends a line to the device log; `monitor log` streams it and
@@ -241,6 +266,12 @@ func (d *Device) Op(ctx context.Context, words []string, out func(string)) error
 	return fn(ctx, words[n:], d.paced(ctx, out))
 }
 
+// OpAs runs an operational command for user: what it prints is masked as
+// user may see it.
+func (d *Device) OpAs(ctx context.Context, user string, words []string, out func(string)) error {
+	return d.Op(WithUser(ctx, user), words, out)
+}
+
 // paced wraps out so each line waits the configured delay: streaming is
 // visible, and a cancelled context stops the wait.
 func (d *Device) paced(ctx context.Context, out func(string)) func(string) {
@@ -262,6 +293,7 @@ func (d *Device) paced(ctx context.Context, out func(string)) func(string) {
 type Session struct {
 	d    *Device
 	user string
+	via  string // how the session reaches the device: cli, rest
 
 	mu   sync.Mutex
 	base *config.Tree // running when the candidate was taken
@@ -270,7 +302,7 @@ type Session struct {
 
 // NewSession starts a configuration session for user.
 func (d *Device) NewSession(user string) *Session {
-	s := &Session{d: d, user: user}
+	s := &Session{d: d, user: user, via: "cli"}
 	s.reset(d.snapshot())
 	return s
 }
@@ -300,6 +332,9 @@ func (s *Session) Has(words []string) bool {
 // Set sets a path in the candidate: words are path words, the last one a
 // value when the node before it is a leaf (see schema.go).
 func (s *Session) Set(words []string) error {
+	if !s.d.InSecrets(s.user) && setsSecret(words, s.d.o.Flavor) {
+		return ErrNotInSecrets
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return setPath(s.cand.Root, words, s.d.o.Flavor)
@@ -331,7 +366,7 @@ func (s *Session) Show(words []string) (string, error) {
 		return "", &PathError{Path: words, Msg: "is not valid"}
 	}
 	var buf bytes.Buffer
-	if err := config.WriteCurly(&buf, sub, config.PrintOptions{}); err != nil {
+	if err := config.WriteCurly(&buf, sub, config.PrintOptions{MaskSecrets: !s.d.InSecrets(s.user)}); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
@@ -368,7 +403,7 @@ func (s *Session) Discard() {
 // commit is refused. Validation failures return a *CommitError and change
 // nothing. Output streams through out, subsystem by subsystem.
 func (s *Session) Commit(ctx context.Context, out func(line string)) error {
-	return s.commit(ctx, out, 0)
+	return s.commitVia(ctx, out, 0, "")
 }
 
 // CommitConfirm commits, then reverts to the previous running configuration
@@ -377,7 +412,7 @@ func (s *Session) CommitConfirm(ctx context.Context, minutes int, out func(line 
 	if minutes <= 0 {
 		minutes = 10
 	}
-	return s.commit(ctx, out, minutes)
+	return s.commitVia(ctx, out, minutes, "")
 }
 
 // Confirm keeps a commit made with CommitConfirm.
@@ -392,7 +427,12 @@ func (d *Device) Confirm() error {
 	return nil
 }
 
-func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes int) error {
+// commitVia commits; via names the archive entry (the session's own when
+// empty).
+func (s *Session) commitVia(ctx context.Context, out func(string), confirmMinutes int, via string) error {
+	if via == "" {
+		via = s.via
+	}
 	out = s.d.paced(ctx, out)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -435,11 +475,13 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 	previous := d.running
 	d.running = &config.Tree{Family: config.Vyatta, Root: next, Meta: previous.Meta, Source: previous.Source}
 	run := d.running
+	d.archiveLocked(run, s.user, via)
 	if confirmMinutes > 0 {
 		d.armConfirmLocked(previous, confirmMinutes)
 	}
 	hook := d.hook
 	d.mu.Unlock()
+	d.vrrpResolve()
 
 	if partial != nil {
 		// The failed changes stay in the candidate, on top of what was
@@ -456,7 +498,7 @@ func (s *Session) commit(ctx context.Context, out func(string), confirmMinutes i
 		out(fmt.Sprintf("Initialized commit-confirm; %d minutes to confirm before revert", confirmMinutes))
 	}
 	if hook != nil {
-		hook(ctx, lab.CloneTree(run), out)
+		d.runHook(ctx, hook, out)
 	}
 	if partial != nil {
 		partial.Flavor = d.o.Flavor
@@ -580,13 +622,26 @@ func (d *Device) revert(pc *pendingConfirm) {
 	}
 	d.confirm = nil
 	d.running = lab.CloneTree(pc.previous)
-	run := lab.CloneTree(d.running)
+	d.archiveLocked(d.running, "root", "commit-confirm")
 	hook := d.hook
 	d.mu.Unlock()
+	d.vrrpResolve()
 	d.Log("commit-confirm: not confirmed in time, reverting to the previous configuration")
 	if hook != nil {
-		hook(context.Background(), run, func(line string) { d.Log(line) })
+		// config-sync logs its own lines: logging out too would write
+		// each of them twice.
+		d.runHook(context.Background(), hook, func(string) {})
 	}
+}
+
+// runHook runs the commit hook (config-sync) on the running configuration
+// as it is when the hook gets its turn: hooks run one at a time, so a
+// revert that fires while the commit before it still syncs never has its
+// own sync overtaken by the older one.
+func (d *Device) runHook(ctx context.Context, hook CommitHook, out func(string)) {
+	d.hookMu.Lock()
+	defer d.hookMu.Unlock()
+	hook(ctx, d.Running(), out)
 }
 
 // changedSubsystems lists the priority subtrees (two words deep: "interfaces

@@ -15,7 +15,13 @@
 // [confirm]` before commit-confirm), and the seeded pair configuration with
 // drift (seed.go). PairOptions.SSH sets what a client meets before the
 // first prompt (lab.SSHLogin: legacy algorithms, host keys, version,
-// banner, keyboard-interactive).
+// banner, keyboard-interactive). users.go is the secrets group (masks for
+// users outside it, config-sync's refusal of a remote user outside it);
+// history.go the commit archive (`show system commit`, `rollback N`,
+// `compare N`), `load` / `merge` and `compare saved`; interfaces.go `show
+// interfaces`; vrrp.go the VRRP election between the members of a pair
+// (priority, preempt, faults, transition times on the device's clock,
+// Options.Now).
 //
 // Imports: the standard library, golang.org/x/crypto, backend/config (and
 // its schema), backend/syncmap and lab; never the product's plan or diff.

@@ -2,9 +2,15 @@ package vyatta
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hasync/hasync/lab"
+	"golang.org/x/crypto/ssh"
 )
 
 // PairOptions configure StartPair.
@@ -34,6 +40,17 @@ type PairOptions struct {
 	// failing subtree is left out, the others apply); the default is all
 	// or nothing.
 	PartialCommit bool
+	// VRRPFailover starts the pair failed over: vra-a's VRRP is in
+	// FAULT, so vra-b is master of every group (--vrrp-failover).
+	VRRPFailover bool
+	// Now is both devices' clock (nil: the wall clock).
+	Now func() time.Time
+	// OperatorSSH serves user operator (outside the secrets group) over
+	// SSH on a free port of its own per device (Member.OperatorSSH).
+	// Without it operator reaches only the REST API. Off by default: a
+	// lab of several pairs on consecutive ports must not have random
+	// ports taken in between.
+	OperatorSSH bool
 	// Pager pages `show` output in interactive sessions (see
 	// Options.Pager); the default is no pager.
 	Pager bool
@@ -56,6 +73,9 @@ type Member struct {
 	// HAAddr is the address the peer's config-sync names it by.
 	HAAddr string
 	Sync   *ConfigSync
+	// OperatorSSH serves the CLI to user operator (outside the secrets
+	// group; key DIR/operator_ed25519, password DIR/operator.password).
+	OperatorSSH *lab.SSHServer
 }
 
 // Pair is a running emulated VRA pair: vra-a and vra-b with SSH and HTTPS
@@ -99,6 +119,17 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		return nil, err
 	}
 
+	// The second login user, outside the secrets group: its password
+	// and key are kept in the state directory.
+	opPass, err := operatorPassword(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	opKey, err := lab.LoadOrCreateKey(filepath.Join(o.Dir, OperatorKeyFile))
+	if err != nil {
+		return nil, err
+	}
+	accounts := []Account{{Name: OperatorUser, Password: opPass}}
 	names := [2]string{"vra-a", "vra-b"}
 	haAddrs := [2]string{SeedAddrA, SeedAddrB}
 	members := [2]*Member{}
@@ -112,7 +143,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
 			Delay: o.Delay, Reject: reject, Faults: f, ConfirmUnit: o.ConfirmUnit,
-			Flavor: o.Flavor, PartialCommit: o.PartialCommit, Pager: o.Pager,
+			Flavor: o.Flavor, PartialCommit: o.PartialCommit, Pager: o.Pager, Accounts: accounts, Now: o.Now,
 		}, initial)
 		if err != nil {
 			return nil, err
@@ -144,6 +175,22 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		m.SSH = srv
 	}
 	p.A, p.B = members[0], members[1]
+	if o.OperatorSSH {
+		// lab.SSHServer takes one user: the operator logs in on a port
+		// of its own, with the device's host key; taken after every
+		// fixed port of the pair.
+		for _, m := range members {
+			if m.OperatorSSH, err = serveOperator(o.Dir, m.Device.Name(), opPass, opKey, m.Faults, m.Device); err != nil {
+				return nil, err
+			}
+			srv := m.OperatorSSH
+			p.stops = append(p.stops, func() { srv.Close() })
+		}
+	}
+	LinkVRRP(p.A.Device, p.B.Device)
+	if o.VRRPFailover {
+		p.A.Device.SetVRRPFault(true)
+	}
 	resolve := func(addr string) (string, bool) {
 		for _, m := range members {
 			if addr == m.HAAddr || addr == m.Device.Name() {
@@ -161,14 +208,80 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		dev.RESTURL, dev.CAFile = m.RESTURL, p.CAPath
 		inv.Devices = append(inv.Devices, dev)
 	}
-	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH); err != nil {
+	servers := []*lab.SSHServer{p.A.SSH, p.B.SSH}
+	if o.OperatorSSH {
+		servers = append(servers, p.A.OperatorSSH, p.B.OperatorSSH)
+	}
+	if err := p.WriteFiles(inv, servers...); err != nil {
 		return nil, err
 	}
 	// known_hosts pins every host key the members present.
-	if err := lab.WriteServerKnownHosts(p.Dir, p.A.SSH, p.B.SSH); err != nil {
+	if err := lab.WriteServerKnownHosts(p.Dir, servers...); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// VRRPFailover moves mastership as a failure of the master does: the
+// member that is master of a group now goes to FAULT (its VRRP fails), the
+// other's fault, if any, clears, and the other takes over. Called again,
+// it moves mastership back.
+func (p *Pair) VRRPFailover() {
+	from, to := p.A.Device, p.B.Device
+	if !vrrpMasterOfAny(from) && vrrpMasterOfAny(to) {
+		from, to = to, from
+	}
+	l := from.link()
+	l.mu.Lock()
+	l.fault[to], l.fault[from] = false, true
+	l.mu.Unlock()
+	l.resolve()
+}
+
+// Failover is VRRPFailover, for `hasync lab fault ... failover`.
+func (p *Pair) Failover() { p.VRRPFailover() }
+
+func vrrpMasterOfAny(d *Device) bool {
+	l := d.link()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.state[d] {
+		if e.state == VRRPMaster {
+			return true
+		}
+	}
+	return false
+}
+
+// serveOperator serves device d's CLI to user operator on a free port.
+func serveOperator(dir, name, password string, key ssh.Signer, f *lab.Faults, d *Device) (*lab.SSHServer, error) {
+	hostKey, err := lab.LoadOrCreateKey(filepath.Join(dir, lab.HostKeyFile(name)))
+	if err != nil {
+		return nil, err
+	}
+	return lab.ServeSSH(lab.SSHOptions{Addr: "127.0.0.1:0", HostKey: hostKey, User: OperatorUser, Password: password,
+		AuthorizedKeys: []ssh.PublicKey{key.PublicKey()}, Faults: f, Handler: d})
+}
+
+// OperatorUser is the lab's second login user, outside the secrets group.
+const OperatorUser = "operator"
+
+// OperatorKeyFile is the operator's client key in the state directory.
+const OperatorKeyFile = "operator_ed25519"
+
+// operatorPassword loads or makes the operator's password, kept in
+// DIR/operator.password (0600).
+func operatorPassword(dir string) (string, error) {
+	path := filepath.Join(dir, OperatorUser+".password")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	var raw [12]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	pw := hex.EncodeToString(raw[:])
+	return pw, os.WriteFile(path, []byte(pw+"\n"), 0o600)
 }
 
 // Members returns vra-a and vra-b.

@@ -40,6 +40,9 @@ const DefaultRESTIdle = 10 * time.Minute
 type RESTOptions struct {
 	// User and Password are the HTTP Basic credentials accepted.
 	User, Password string
+	// Check, when set, decides the credentials instead (ServeREST sets
+	// the device's, which knows its Accounts).
+	Check func(user, password string) bool
 	// IdleTimeout abandons idle sessions and commands (DefaultRESTIdle
 	// when zero). An abandoned session leaves the running configuration
 	// unchanged.
@@ -141,11 +144,16 @@ func (o *restOp) take() (chunk string, done, drop bool) {
 func ServeREST(ctx context.Context, d *Device, addr string, tlsCfg *tls.Config, o RESTOptions) (baseURL string, stop func(), err error) {
 	if o.User == "" {
 		o.User, o.Password = d.User(), d.Password()
+		o.Check = d.CheckPassword
 	}
 	if o.Faults == nil {
 		o.Faults = d.Faults()
 	}
-	api := newRESTAPI(ctx, d, func(user string) confSession { return d.NewSession(user) }, o)
+	api := newRESTAPI(ctx, d, func(user string) confSession {
+		s := d.NewSession(user)
+		s.via = "rest"
+		return s
+	}, o)
 	return serveREST(ctx, api, addr, tlsCfg)
 }
 
@@ -197,8 +205,7 @@ func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	user, pass, ok := r.BasicAuth()
-	if !ok || f.FailAuth() || subtle.ConstantTimeCompare([]byte(user), []byte(a.o.User)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(pass), []byte(a.o.Password)) != 1 {
+	if !ok || f.FailAuth() || !a.checkLogin(user, pass) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="vyatta"`)
 		restWriteError(w, http.StatusUnauthorized, "Authorization Required")
 		return
@@ -213,10 +220,18 @@ func (a *restAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "conf":
 		a.conf(w, r, user, words[2:])
 	case "op":
-		a.op(w, r, words[2:])
+		a.op(w, r, user, words[2:])
 	default:
 		restWriteError(w, http.StatusNotFound, "Not Found")
 	}
+}
+
+func (a *restAPI) checkLogin(user, pass string) bool {
+	if a.o.Check != nil {
+		return a.o.Check(user, pass)
+	}
+	return subtle.ConstantTimeCompare([]byte(user), []byte(a.o.User)) == 1 &&
+		subtle.ConstantTimeCompare([]byte(pass), []byte(a.o.Password)) == 1
 }
 
 // restPathWords splits an escaped URL path into its unescaped segments, so a
@@ -422,13 +437,13 @@ func (a *restAPI) endConf(c *restConf) {
 }
 
 // op routes /rest/op/<words...> (POST) and /rest/op/<id> (GET, DELETE).
-func (a *restAPI) op(w http.ResponseWriter, r *http.Request, rest []string) {
+func (a *restAPI) op(w http.ResponseWriter, r *http.Request, user string, rest []string) {
 	if r.Method == http.MethodPost {
 		if len(rest) == 0 {
 			restWriteError(w, http.StatusBadRequest, ": no command given")
 			return
 		}
-		a.opStart(w, rest)
+		a.opStart(w, user, rest)
 		return
 	}
 	if len(rest) != 1 {
@@ -482,8 +497,8 @@ func (a *restAPI) op(w http.ResponseWriter, r *http.Request, rest []string) {
 	}
 }
 
-func (a *restAPI) opStart(w http.ResponseWriter, words []string) {
-	ctx, cancel := context.WithCancel(a.base)
+func (a *restAPI) opStart(w http.ResponseWriter, user string, words []string) {
+	ctx, cancel := context.WithCancel(WithUser(a.base, user))
 	o := &restOp{
 		id: restNewID(), command: strings.Join(words, " "), cancel: cancel,
 		lastUsed: time.Now(), dropAfter: a.o.Faults.DropAfterLines(),
