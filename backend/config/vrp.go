@@ -230,6 +230,11 @@ func (p *vrpParser) pop(indent int) {
 
 // command places one configuration line in the tree.
 func (p *vrpParser) command(indent int, text string) error {
+	if text != "" && (text[0] == '+' || text[0] == '-') {
+		// No VRP command starts so: this is a compare output (NAPALM's
+		// `+acl ...`), which names changes, not a configuration.
+		return p.errorf(p.line, indent+1, "expected a configuration line, found %q: a line of a compare output (+/-), not a configuration", text[:1])
+	}
 	p.pop(indent)
 	parent := p.t.Root
 	if len(p.stack) == 0 {
