@@ -449,3 +449,21 @@ func TestVRPRefusesCompareOutput(t *testing.T) {
 		t.Errorf("banner file read as %d nodes", len(tr.Root.Children))
 	}
 }
+
+// TestVRPVersionLineIsMeta: Comware's `version 7.1.045, Release 2418P06`
+// at the top of a configuration says what runs; it is kept as metadata,
+// never a node a plan would undo.
+func TestVRPVersionLineIsMeta(t *testing.T) {
+	tr, err := Parse("c.cfg", []byte("#\n version 7.1.045, Release 2418P06\n#\n sysname R1\n#\nreturn\n"), Huawei)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range tr.Root.Children {
+		if strings.HasPrefix(c.Name, "version") {
+			t.Errorf("the version line is a node: %q", c.Name)
+		}
+	}
+	if len(tr.Meta) != 1 || !strings.Contains(tr.Meta[0], "Release 2418P06") {
+		t.Errorf("meta %q", tr.Meta)
+	}
+}
