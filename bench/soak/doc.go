@@ -1,0 +1,25 @@
+// Command soak loads both emulated pairs at once and counts what the load
+// disturbs: it starts the Vyatta pair (lab/vyatta) and the Huawei pair
+// (lab/huawei, with the device's HRP defaults: hello 1000 ms, faulty after
+// five silent intervals) in-process with a temporary state directory, and
+// runs N parallel SSH sessions per lab (default 10 per lab, so 20 in all,
+// spread over both members of each pair) for a duration (default 2m). Each
+// Vyatta session loops `show configuration commands`, each Huawei session
+// `display current-configuration`, one exec channel per command on one
+// SSH connection per session, the host keys checked against the pair's
+// known_hosts.
+//
+//	go run ./bench/soak [-d 2m] [-n 10] [-lines 3000]    (bench/soak.sh)
+//
+// It prints the commands completed, bytes and errors per lab, the HRP
+// state changes (HRPLink.Changes, the core state-change record), the
+// samples in which the HRP link was down, the longest HRP silence, the
+// VRRP transitions (Device.VRRPTransitions) and the load average at start
+// and end; it exits 1 when there was any HRP state change, VRRP transition
+// or session error (goal: none). soak_test.go runs a 10-second sample of
+// the same code in `go test` (skipped under -short; fewer sessions under
+// -race).
+//
+// It owns bench/soak and bench/soak.sh, and imports lab, lab/vyatta,
+// lab/huawei, x/crypto/ssh and the standard library; nothing imports it.
+package main

@@ -1,0 +1,7 @@
+//go:build race
+
+package main
+
+// raceEnabled: the race detector slows the lab's SSH several times over,
+// so the go test sample runs fewer sessions.
+const raceEnabled = true
