@@ -15,10 +15,11 @@
 // state changes (HRPLink.Changes, the core state-change record), the
 // samples in which the HRP link was down, the longest HRP silence, the
 // VRRP transitions (Device.VRRPTransitions) and the load average at start
-// and end; it exits 1 when there was any HRP state change, VRRP transition
-// or session error (goal: none). soak_test.go runs a 10-second sample of
-// the same code in `go test` (skipped under -short; fewer sessions under
-// -race).
+// and end; it exits 1 when there was any HRP state change, VRRP
+// transition or session error (goal: none), 2 when a lab did not start.
+// soak_test.go runs a 10-second sample of the same code in `go test` with
+// 5 sessions per lab (skipped under -short; under -race on the 300-line
+// seed instead of 3000 lines).
 //
 // It owns bench/soak and bench/soak.sh, and imports lab, lab/vyatta,
 // lab/huawei, x/crypto/ssh and the standard library; nothing imports it.

@@ -3,5 +3,5 @@
 package main
 
 // raceEnabled: the race detector slows the lab's SSH several times over,
-// so the go test sample runs fewer sessions.
+// so the go test sample loads smaller configurations.
 const raceEnabled = true
