@@ -1,6 +1,6 @@
 //go:build race
 
-package main
+package soak
 
 // raceEnabled: the race detector slows the lab's SSH several times over,
 // so the go test sample loads smaller configurations.
