@@ -31,6 +31,10 @@ type Options struct {
 	Sessions int
 	// Lines of each seeded configuration (the labs' default when zero).
 	Lines int
+	// Disturb, when set, runs beside the load from its start; Run reads
+	// the counters after both the load and Disturb are done
+	// (TestSoakCounts fails the pairs over with it).
+	Disturb func(vy *vyatta.Pair, hw *huawei.Pair)
 }
 
 // The commands each lab's sessions loop, and a line their output must
@@ -73,7 +77,7 @@ func (l *LabResult) FirstErrors() []string {
 
 // Result is what a soak saw.
 type Result struct {
-	Duration time.Duration // the load's wall time
+	Duration time.Duration // wall time until the last command (and Disturb) ended
 	Vyatta   LabResult
 	Huawei   LabResult
 	// HRPChanges are the HRP core state changes of both members while
@@ -191,6 +195,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	loadCtx, stop := context.WithTimeout(ctx, o.Duration)
 	defer stop()
 	var wg sync.WaitGroup
+	if o.Disturb != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o.Disturb(vy, hw)
+		}()
+	}
 	for _, t := range targets {
 		wg.Add(1)
 		go func() {
@@ -225,7 +236,7 @@ sample:
 		}
 	}
 	tick.Stop()
-	wg.Wait() // the commands in flight finish
+	wg.Wait() // the commands in flight (and Disturb) finish
 	r.Duration = time.Since(start)
 	r.LoadEnd = loadAvg()
 	r.HRPChanges = hw.HRP.Changes() - hrpBefore
