@@ -31,7 +31,7 @@ const (
 	capNone   captureKind = iota
 	capPrompt             // a prompt, with or without the command echo
 	capPager              // a `---- More ----` pager line
-	capClient             // the OpenSSH client's `Connection to HOST closed.`
+	capClient             // a session message: `Info: ...`, `Last login:`, `logout`, `Connection to HOST closed.`
 )
 
 // prepared is text ready for a parser, with what prepare found.
@@ -103,7 +103,12 @@ func invalidUTF8(s string) (first, n int) {
 // prompt character or the pager's text, which most configurations lack
 // or hold only in a few values (a VyOS footer holds `firewall@10`).
 func mayHoldCapture(text string) bool {
-	return strings.Contains(text, "---- More") || strings.Contains(text, "Connection to ") || strings.IndexByte(text, '<') >= 0 ||
+	for _, m := range sessionMessages {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return strings.Contains(text, "---- More") || strings.Contains(text, "\nlogout") || strings.IndexByte(text, '<') >= 0 ||
 		strings.IndexByte(text, '[') >= 0 || strings.IndexByte(text, '@') >= 0
 }
 
@@ -129,16 +134,18 @@ func promptCandidates(text string) []int {
 			from = i + end + 1
 		}
 	}
-	for from := 0; ; {
-		i := strings.Index(text[from:], "Connection to ")
-		if i < 0 {
-			break
+	for _, m := range append(sessionMessages, "logout") {
+		for from := 0; ; {
+			i := strings.Index(text[from:], m)
+			if i < 0 {
+				break
+			}
+			i += from
+			if i == 0 || text[i-1] == '\n' {
+				starts = append(starts, i)
+			}
+			from = i + 1
 		}
-		i += from
-		if i == 0 || text[i-1] == '\n' {
-			starts = append(starts, i)
-		}
-		from = i + 1
 	}
 	slices.Sort(starts)
 	return slices.Compact(starts)
@@ -220,12 +227,30 @@ func (p *prepared) strip() {
 		parts = append(parts, "pager "+lineList(l))
 	}
 	if l := lines[capClient]; len(l) > 0 {
-		parts = append(parts, "ssh client message "+lineList(l))
+		parts = append(parts, "session message "+lineList(l))
 	}
 	if len(login) > 0 {
 		parts = append(parts, "login text before the first command "+lineList(login))
 	}
 	p.notes = append(p.notes, "stripped "+plural(n, "capture line")+" ("+strings.Join(parts, "; ")+")")
+}
+
+// sessionMessages start the lines a session prints that no configuration
+// holds: the device's messages (`Info: The max number of VTY users ...`,
+// DOMAIN.md; `Warning:`, `Error:`), the login (`Last login:`), the end of
+// a shell (`logout`) and the OpenSSH client's `Connection to HOST closed.`.
+var sessionMessages = []string{"Info: ", "Warning: ", "Error: ", "Last login: ", "Connection to "}
+
+func isSessionMessage(s string) bool {
+	if s == "logout" {
+		return true
+	}
+	for _, m := range sessionMessages {
+		if strings.HasPrefix(s, m) {
+			return m != "Connection to " || strings.HasSuffix(s, " closed.") || strings.HasSuffix(s, " closed by remote host.")
+		}
+	}
+	return false
 }
 
 // echoesShow reports whether a prompt line carries the echo of a command
@@ -284,7 +309,7 @@ func captureLine(s string) (kind captureKind, keep string, fam Family) {
 	if s == "" || s[0] == ' ' || s[0] == '\t' {
 		return capNone, "", Auto
 	}
-	if strings.HasPrefix(s, "Connection to ") && (strings.HasSuffix(s, " closed.") || strings.HasSuffix(s, " closed by remote host.")) {
+	if isSessionMessage(s) {
 		return capClient, "", Auto
 	}
 	if isVRPPrompt(s) {

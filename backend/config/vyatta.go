@@ -154,9 +154,37 @@ func vyIsSetForm(src string) bool {
 		if i := strings.IndexAny(t, " \t"); i >= 0 {
 			w = t[:i]
 		}
-		return w == "set" || w == "delete" || vySessionCommands[w] && !strings.HasSuffix(t, "{")
+		if w == "set" || w == "delete" || vySessionCommands[w] && !strings.HasSuffix(t, "{") {
+			return true
+		}
+		// A stray first line (`Last login: ...`) before set lines must
+		// not turn a set file into curly text: the set parser then names
+		// the stray line, where a curly reading would make every set
+		// line a node `set`. The form is curly when a brace comes first.
+		return !strings.HasSuffix(t, "{") && vySetBeforeBrace(src)
 	}
 	return true
+}
+
+// vySetBeforeBrace reports whether a line beginning `set ` or `delete `
+// comes before any line ending with `{`, within the first lines of src.
+func vySetBeforeBrace(src string) bool {
+	for n := 0; len(src) > 0 && n < 400; n++ {
+		line := src
+		if i := strings.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = ""
+		}
+		t := trimBlanks(line)
+		switch {
+		case strings.HasSuffix(t, "{"):
+			return false
+		case strings.HasPrefix(t, "set ") || strings.HasPrefix(t, "delete "):
+			return true
+		}
+	}
+	return false
 }
 
 // vySessionCommands are the commands of a configuration script that are
