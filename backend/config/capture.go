@@ -246,8 +246,13 @@ func isSessionMessage(s string) bool {
 		return true
 	}
 	for _, m := range sessionMessages {
-		if strings.HasPrefix(s, m) {
-			return m != "Connection to " || strings.HasSuffix(s, " closed.") || strings.HasSuffix(s, " closed by remote host.")
+		if rest, ok := strings.CutPrefix(s, m); ok {
+			if m == "Connection to " {
+				return strings.HasSuffix(s, " closed.") || strings.HasSuffix(s, " closed by remote host.")
+			}
+			// A message is a sentence, never quoted: a node named
+			// `Warning:` with a value prints one word or a quoted string.
+			return strings.Count(rest, " ") >= 2 && !strings.ContainsAny(rest, `"'{}`)
 		}
 	}
 	return false

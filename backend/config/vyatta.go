@@ -161,7 +161,9 @@ func vyIsSetForm(src string) bool {
 		// not turn a set file into curly text: the set parser then names
 		// the stray line, where a curly reading would make every set
 		// line a node `set`. The form is curly when a brace comes first.
-		return !strings.HasSuffix(t, "{") && vySetBeforeBrace(src)
+		// (A first line with a quote may open a multi-line value whose
+		// text begins `set `: it stays curly.)
+		return !strings.HasSuffix(t, "{") && !strings.ContainsAny(t, `"'`) && vySetBeforeBrace(src)
 	}
 	return true
 }
@@ -182,6 +184,8 @@ func vySetBeforeBrace(src string) bool {
 			return false
 		case strings.HasPrefix(t, "set ") || strings.HasPrefix(t, "delete "):
 			return true
+		case strings.ContainsAny(t, `"'`):
+			return false // a quote may open a multi-line curly value
 		}
 	}
 	return false
