@@ -123,6 +123,9 @@ func (p *Plan) Print(w io.Writer, showSecrets bool) error {
 		fmt.Fprintf(&b, "# not synced: %s: %s\n", c.Path, c.Reason)
 	}
 	for _, w := range p.Warnings {
+		if !showSecrets && p.Family == config.Huawei {
+			w = config.MaskVRPLine(w)
+		}
 		fmt.Fprintf(&b, "# warning: %s\n", w)
 	}
 	_, err := w.Write(b.Bytes())
@@ -173,11 +176,21 @@ func maskedConflict(c diff.Change) (Conflict, bool) {
 
 func isMasked(n *config.Node) bool {
 	for _, v := range n.Values {
-		if v == config.Mask {
+		if v == config.Mask || n.Secret && maskLike(v) {
 			return true
 		}
 	}
 	return false
+}
+
+// maskLike tells a secret shown masked by another tool: a run of one mask
+// character (VyOS `strip-private` and config-sync write `xxxxxx`, DOMAIN.md;
+// others print stars). Such a value never overwrites a real one.
+func maskLike(v string) bool {
+	if len(v) < 4 || v[0] != '*' && v[0] != 'x' && v[0] != 'X' {
+		return false
+	}
+	return strings.Count(v, v[:1]) == len(v)
 }
 
 // hasMasked reports whether n or a node below it carries a masked secret.

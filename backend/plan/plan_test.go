@@ -490,3 +490,50 @@ func vrpAll(t *testing.T) *syncmap.Map {
 	t.Helper()
 	return &syncmap.Map{Name: "all", Family: config.Huawei, Rules: []syncmap.Rule{{Number: 1, Action: syncmap.Include}}}
 }
+
+// TestReviewFindings: what a second review found, each a case.
+func TestReviewFindings(t *testing.T) {
+	build := func(l, r string, m *syncmap.Map) *Plan {
+		t.Helper()
+		a, b := parse(t, "l", l), parse(t, "r", r)
+		if m == nil {
+			m = syncmap.Default(a.Family, a)
+		}
+		p, err := Build(a, b, m, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// A secret another tool masked (`xxxxxx`, stars) never overwrites a real one.
+	p := build("set vpn ipsec site-to-site peer P authentication pre-shared-secret 'xxxxxx'\n",
+		"set vpn ipsec site-to-site peer P authentication pre-shared-secret 'real-one'\n", nil)
+	if len(p.Commands) != 0 || len(p.Conflicts) == 0 {
+		t.Errorf("a masked-looking secret is sent: %q, conflicts %v", p.Commands, p.Conflicts)
+	}
+	// A container whose rulesets a line outside the map names is not deleted whole.
+	p = build("set firewall group address-group A address '10.0.0.1'\n",
+		"set firewall name OLDFW rule 10 action 'drop'\nset firewall name GONE rule 10 action 'drop'\nset interfaces ethernet eth0 firewall in name 'OLDFW'\n",
+		mustFlags(t, []string{"firewall"}, nil))
+	if slices.Contains(p.Commands, "delete firewall name") || slices.Contains(p.Commands, "delete firewall name OLDFW") {
+		t.Errorf("a named ruleset is deleted with its container: %q", p.Commands)
+	}
+	if !slices.Contains(p.Commands, "delete firewall name GONE") {
+		t.Errorf("the ruleset nothing names stays: %q", p.Commands)
+	}
+	// A leaf neither schema table knows: the old value goes first, right
+	// whether it takes one value or several.
+	p = build("set service frob listen-on 'eth1'\n", "set service frob listen-on 'eth2'\n", nil)
+	if want := []string{"delete service frob listen-on 'eth2'", "set service frob listen-on 'eth1'"}; !slices.Equal(p.Commands, want) {
+		t.Errorf("unknown leaf: %q, want %q", p.Commands, want)
+	}
+	// The printed warnings of a VRP plan do not show ciphertext.
+	p = build("#\nfoo-auth key cipher %^%#NEWSECRETNEWSECRET%^%#\n#\nreturn\n", "#\nfoo-auth key cipher %^%#OLDSECRETOLDSECRET%^%#\n#\nreturn\n", vrpAll(t))
+	var b strings.Builder
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "SECRET") {
+		t.Errorf("the printed plan shows ciphertext:\n%s", b.String())
+	}
+}

@@ -13,3 +13,6 @@ func schemaMulti(path config.Path) bool {
 	info := schema.Lookup(path)
 	return info.Kind == schema.Leaf && info.Multi
 }
+
+// schemaKnows reports whether a schema table knows the node at path.
+func schemaKnows(path config.Path) bool { return schema.Lookup(path).Kind != schema.Unknown }

@@ -141,7 +141,7 @@ func hasControl(s string) bool {
 // node by node.
 func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	real := v.target.Root.Lookup(path)
-	if real == nil || (v.m.Decide(path).Scope == syncmap.InScope && !anyOutside(v.m, path, real)) {
+	if real == nil || (v.m.Decide(path).Scope == syncmap.InScope && !anyOutside(v.m, path, real) && !v.namedBelow(path, real)) {
 		if by := v.referencedBy(path); by != nil {
 			v.p.Conflicts = append(v.p.Conflicts, Conflict{Path: path,
 				Reason: "still named by `" + by.String() + "`, which stays (outside the map, or the same on the source): the commit would fail; not deleted"})
@@ -199,6 +199,19 @@ func (v *vyattaPlan) referencedBy(path config.Path) config.Path {
 	return found
 }
 
+// namedBelow reports whether a node strictly below path (a ruleset under
+// `firewall name`) is named by a target line that stays: then path is not
+// deleted whole, its parts go one by one and the named one is listed.
+func (v *vyattaPlan) namedBelow(path config.Path, n *config.Node) bool {
+	for _, c := range n.Children {
+		cp := path.Append(c.Name)
+		if v.referencedBy(cp) != nil || v.namedBelow(cp, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // values makes the target's values of the node at path equal to the
 // source's. A node's children are changes of their own: a node that has
 // both values and children (`address X` beside `address 5.5.5.5 { … }`)
@@ -217,6 +230,11 @@ func (v *vyattaPlan) values(path config.Path, l, r *config.Node) {
 				v.set(vyCommand("set", path, nil)) // the valueless leaf itself
 			}
 			return
+		}
+		if len(r.Values) == 1 && !schemaKnows(path) {
+			// Neither table knows whether the leaf takes one value or
+			// several: deleting the old value first is right either way.
+			v.del(v.cmd("delete", path, &r.Values[0], secret))
 		}
 		v.set(v.cmd("set", path, &l.Values[0], secret))
 		return
