@@ -61,8 +61,9 @@ type CLI struct {
 // Warnings are the commands that ask a `Warning: ... Continue? [Y/N]:`
 // question before they act, as on real USGs, and the question; N (or no)
 // cancels, a bare Enter asks again (lab.AskYN). `save` asks its own
-// question (builtin). Kept short on purpose: only commands whose question
-// is documented are listed (DOMAIN.md, Huawei family).
+// question (builtin). Kept short on purpose: only commands the lab is
+// sure ask one on real devices are listed; `hrp sync config`, `undo hrp
+// enable` and `reset firewall session table` are not (unsure).
 var Warnings = map[string]string{
 	"reset saved-configuration": "Warning: The action will delete the saved configuration in the device.\n" +
 		"The configuration will be erased to reconfigure. Continue? [Y/N]:",
