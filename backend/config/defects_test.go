@@ -432,3 +432,38 @@ func TestCaptureLoginText(t *testing.T) {
 		}
 	}
 }
+
+// TestVRPRefusesCompareOutput: a compare output (NAPALM's `+acl ...` lines)
+// names changes, not a configuration: it is refused with its position,
+// while a banner whose text has lines of dashes still reads.
+func TestVRPRefusesCompareOutput(t *testing.T) {
+	_, err := Parse("merge.diff", []byte("+acl name vty_access basic\n +rule 5 permit source 192.168.56.0 0.0.0.255\n#\n"), Huawei)
+	if err == nil || !strings.Contains(err.Error(), "merge.diff:1:1: expected a configuration line") {
+		t.Errorf("a compare output reads as a configuration: %v", err)
+	}
+	tr, err := Parse("banner.cfg", []byte("#\nsysname FW\n#\nheader motd %\n----------\nAuthorized use only\n----------%\n#\nreturn\n"), Huawei)
+	if err != nil {
+		t.Fatalf("a banner with dashes: %v", err)
+	}
+	if tr.Root.Child("sysname FW") == nil && len(tr.Root.Children) < 2 {
+		t.Errorf("banner file read as %d nodes", len(tr.Root.Children))
+	}
+}
+
+// TestVRPVersionLineIsMeta: Comware's `version 7.1.045, Release 2418P06`
+// at the top of a configuration says what runs; it is kept as metadata,
+// never a node a plan would undo.
+func TestVRPVersionLineIsMeta(t *testing.T) {
+	tr, err := Parse("c.cfg", []byte("#\n version 7.1.045, Release 2418P06\n#\n sysname R1\n#\nreturn\n"), Huawei)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range tr.Root.Children {
+		if strings.HasPrefix(c.Name, "version") {
+			t.Errorf("the version line is a node: %q", c.Name)
+		}
+	}
+	if len(tr.Meta) != 1 || !strings.Contains(tr.Meta[0], "Release 2418P06") {
+		t.Errorf("meta %q", tr.Meta)
+	}
+}

@@ -186,7 +186,7 @@ func (p *vrpParser) parse() error {
 		}
 		text := s[indent:]
 		switch {
-		case indent == 0 && text[0] == '!', !p.body && indent == 0 && vrpIsTimestamp(text):
+		case indent == 0 && text[0] == '!', !p.body && indent == 0 && vrpIsTimestamp(text), indent <= 1 && vrpIsVersionLine(text):
 			p.t.Meta = append(p.t.Meta, s)
 		case text[0] == '#':
 			p.body = true
@@ -230,6 +230,11 @@ func (p *vrpParser) pop(indent int) {
 
 // command places one configuration line in the tree.
 func (p *vrpParser) command(indent int, text string) error {
+	if text != "" && (text[0] == '+' || text[0] == '-') {
+		// No VRP command starts so: this is a compare output (NAPALM's
+		// `+acl ...`), which names changes, not a configuration.
+		return p.errorf(p.line, indent+1, "expected a configuration line, found %q: a line of a compare output (+/-), not a configuration", text[:1])
+	}
 	p.pop(indent)
 	parent := p.t.Root
 	if len(p.stack) == 0 {
@@ -477,6 +482,14 @@ func vrpWords(text string, dst []vrpSpan) ([]vrpSpan, int) {
 
 // vrpIsTimestamp reports whether a line starts with a date, as the first
 // line of `display current-configuration` does (2026-10-14 08:02:51.118).
+// vrpIsVersionLine tells the software version line Comware-family devices
+// print at the top of their configuration (`version 7.1.045, Release
+// 2418P06`): it says what runs, and no command sets or undoes it.
+func vrpIsVersionLine(s string) bool {
+	rest, ok := strings.CutPrefix(s, "version ")
+	return ok && rest != "" && isDigit(rest[0]) && strings.Contains(rest, ", Release ")
+}
+
 func vrpIsTimestamp(s string) bool {
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
 		return false

@@ -230,6 +230,11 @@ func vrpSecretStart(text string, words []vrpSpan) int {
 	return -1
 }
 
+// MaskVRPLine returns a VRP command line with its ciphertext (`cipher
+// %^%#...%^%#`, `%@%@...%@%@`, DOMAIN.md) replaced by Mask, for showing a
+// command that carries a secret.
+func MaskVRPLine(s string) string { return vrpMask(s) }
+
 // vrpMask replaces the ciphertext in a printed line by Mask, keeping the
 // cipher keyword so that `password cipher ********` still reads well.
 func vrpMask(s string) string {

@@ -88,6 +88,11 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	changes := diff.Trees(src, m.Scoped(target), o.Diff)
 	if source.Family == config.Huawei {
 		buildVRPIn(p, source, src, target, m, changes, o)
+		for _, c := range p.Commands {
+			if shown := config.MaskVRPLine(c); shown != c {
+				p.mask(c, shown) // ciphertext is a secret too (DESIGN.md)
+			}
+		}
 	} else {
 		buildVyatta(p, source, target, m, changes, o)
 	}

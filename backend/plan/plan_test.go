@@ -460,3 +460,33 @@ func TestVyattaPlanPrintsSecretsMasked(t *testing.T) {
 		t.Errorf("Print with showSecrets hides it:\n%s", real.String())
 	}
 }
+
+// TestVRPPlanPrintsCiphertextMasked: a VRP line the target lacks is sent
+// with its ciphertext, but printed masked unless asked.
+func TestVRPPlanPrintsCiphertextMasked(t *testing.T) {
+	a := parse(t, "a", "#\naaa\n local-user ops password cipher %^%#abcdefghijklmnop%^%#\n#\nreturn\n")
+	b := parse(t, "b", "#\naaa\n#\nreturn\n")
+	p, err := Build(a, b, vrpAll(t), Options{Diff: diff.Options{MaskSecrets: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown, real strings.Builder
+	if err := p.Write(&shown); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Print(&real, true); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(shown.String(), "abcdefghijklmnop") {
+		t.Errorf("the printed plan shows the ciphertext:\n%s", shown.String())
+	}
+	if !strings.Contains(real.String(), "%^%#abcdefghijklmnop%^%#") {
+		t.Errorf("the plan does not send the line, or Print hides it with showSecrets:\n%s", real.String())
+	}
+}
+
+// vrpAll shares everything of a Huawei configuration but HRP's own lines.
+func vrpAll(t *testing.T) *syncmap.Map {
+	t.Helper()
+	return &syncmap.Map{Name: "all", Family: config.Huawei, Rules: []syncmap.Rule{{Number: 1, Action: syncmap.Include}}}
+}
