@@ -299,7 +299,12 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 func startLabHuawei(ctx context.Context, f labFlags, dir string, sshAddrs, _ [2]string) (*labPair, error) {
 	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs,
 		HRP:      huawei.HRPOptions{Heartbeat: f.hrpHello, DeadAfter: time.Duration(max(f.hrpDead, 1)) * f.hrpHello},
-		Failover: f.hrpFailover, DualActive: f.hrpDualActive}
+		Failover: f.hrpFailover, DualActive: f.hrpDualActive,
+		FirstLogin: f.ssh.hwFirstLogin, ScreenLengthRefused: f.ssh.hwScreenLengthRefused}
+	var err error
+	if o.SSH, err = f.ssh.login(); err != nil {
+		return nil, err
+	}
 	p, err := huawei.StartPair(ctx, o)
 	if err != nil {
 		return nil, err

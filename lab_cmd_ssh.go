@@ -19,6 +19,10 @@ type labSSHFlags struct {
 	banner   string
 	kbdInt   bool
 	pager    bool
+	// Huawei only: the first-login password question and login time, and
+	// a user level that refuses screen-length.
+	hwFirstLogin          bool
+	hwScreenLengthRefused bool
 }
 
 // addLabSSHFlags registers the SSH login flags on the lab command; they
@@ -32,21 +36,26 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 	fl.StringVar(&s.banner, "ssh-banner", "", "authentication banner shown before login")
 	fl.BoolVar(&s.kbdInt, "ssh-keyboard-interactive", false, "ask the password by keyboard-interactive instead of the password method")
 	fl.BoolVar(&s.pager, "pager", false, "vyatta: page show output in interactive sessions (':' as less) until 'set terminal length 0' or '| no-more'")
+	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]), and print the login time before the prompt")
+	fl.BoolVar(&s.hwScreenLengthRefused, "screen-length-refused", false, "huawei: admin's level refuses 'screen-length 0 temporary', so long output must be paged through")
 	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
-		if f.family != "huawei" {
-			return nil
+		// The pager flag is Vyatta's (the Huawei pager is always on until
+		// screen-length); the login flags of the Huawei CLI are Huawei's.
+		only := map[string][]string{
+			"huawei": {"pager"},
+			"vyatta": {"first-login", "screen-length-refused"},
 		}
-		for _, name := range []string{"ssh-legacy", "ssh-host-keys", "ssh-version", "ssh-banner", "ssh-keyboard-interactive", "pager"} {
+		for _, name := range only[f.family] {
 			if cmd.Flags().Changed(name) {
-				return fmt.Errorf("lab: --%s: %w", name, errLabSSHHuawei)
+				return fmt.Errorf("lab: --%s: %w --family %s", name, errLabSSHFamily, f.family)
 			}
 		}
 		return nil
 	}
 }
 
-// errLabSSHHuawei: the Huawei pair does not take the SSH login flags yet.
-var errLabSSHHuawei = errors.New("not yet wired for --family huawei")
+// errLabSSHFamily: a login flag of the other family.
+var errLabSSHFamily = errors.New("not a flag of")
 
 // login is the lab.SSHLogin the flags ask for.
 func (s labSSHFlags) login() (lab.SSHLogin, error) {

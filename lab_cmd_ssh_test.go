@@ -37,11 +37,43 @@ func TestLabCommandSSHLegacy(t *testing.T) {
 	stop()
 }
 
+// TestLabCommandSSHHuawei: `hasync lab --family huawei` takes the login
+// flags: a legacy offer with several host keys (all pinned in
+// known_hosts), an odd version string, a banner and the Huawei login
+// options, which OpenSSH meets when told to accept the old algorithms (the
+// banner and the login itself: lab/huawei's login tests).
+func TestLabCommandSSHHuawei(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--ssh-legacy",
+		"--ssh-host-keys", "rsa,ecdsa", "--ssh-version", "SSH-2.0--", "--ssh-banner", "Huawei lab: authorized users only\n",
+		"--first-login", "--screen-length-refused")
+	m := regexp.MustCompile(`FW-B: ssh -p (\d+) `).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no port of FW-B in:\n%s", out.String())
+	}
+	port, _ := strconv.Atoi(m[1])
+	for _, hk := range []string{"ssh-rsa", "ecdsa-sha2-nistp256"} {
+		legacy := []string{"-o", "KexAlgorithms=diffie-hellman-group14-sha1", "-o", "HostKeyAlgorithms=" + hk, "-o", "Ciphers=aes128-cbc"}
+		got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "admin", legacy...), "display", "version")...).CombinedOutput()
+		if err != nil || !strings.Contains(string(got), "VRP (R) software") {
+			t.Errorf("legacy OpenSSH with %s: %v\n%s", hk, err, got)
+		}
+	}
+	if got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "admin"), "display", "version")...).CombinedOutput(); err == nil {
+		t.Errorf("a default OpenSSH client reached the legacy Huawei lab:\n%s", got)
+	}
+	stop()
+}
+
 func TestLabCommandSSHBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--ssh-host-keys", "dsa", "--dir", t.TempDir()},
-		{"--family", "huawei", "--ssh-legacy", "--dir", t.TempDir()},
 		{"--family", "huawei", "--pager", "--dir", t.TempDir()},
+		{"--family", "vyatta", "--first-login", "--dir", t.TempDir()},
+		{"--family", "vyatta", "--screen-length-refused", "--dir", t.TempDir()},
 	} {
 		cmd := newLabCmd()
 		cmd.SetArgs(args)

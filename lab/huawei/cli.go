@@ -53,7 +53,30 @@ type CLI struct {
 	// echoed: the terminal echoed the typed line and its end of line, so
 	// ` (+B)` goes back up to the end of the echoed line.
 	echoed bool
+	// cols is the PTY's width, at which display output wraps; nil (or a
+	// width <= 0) leaves lines whole.
+	cols func() int
 }
+
+// Warnings are the commands that ask a `Warning: ... Continue? [Y/N]:`
+// question before they act, as on real USGs, and the question; N (or no)
+// cancels, a bare Enter asks again (lab.AskYN). `save` asks its own
+// question (builtin). Kept short on purpose: only commands the lab is
+// sure ask one on real devices are listed; `hrp sync config`, `undo hrp
+// enable` and `reset firewall session table` are not (unsure).
+var Warnings = map[string]string{
+	"reset saved-configuration": "Warning: The action will delete the saved configuration in the device.\n" +
+		"The configuration will be erased to reconfigure. Continue? [Y/N]:",
+}
+
+// lineTerminal is a lab.Terminal of the CLI's output and its line reader,
+// for lab.AskYN.
+type lineTerminal struct {
+	io.Writer
+	read func() (string, error)
+}
+
+func (l lineTerminal) ReadLine() (string, error) { return l.read() }
 
 // NewCLI starts a command line in the user view, writing to out. keys may
 // be nil: the output is then never paged.
@@ -173,6 +196,11 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 	}
 	switch m.t.class {
 	case classBuiltin:
+		if m.words[0] == "screen-length" && c.d.o.ScreenLengthRefused {
+			// Above the login's level: VRP does not know the command.
+			c.printError(prompt, &CommandError{Pos: splitLine(line)[0].start, Reason: ReasonUnrecognized})
+			return false
+		}
 		return c.builtin(m, readLine)
 	case classOp:
 		c.runOp(ctx, prompt, line, m)
@@ -246,6 +274,17 @@ func (c *CLI) builtin(m *match, readLine func() (string, error)) bool {
 		}
 	case "return":
 		c.system, c.view = false, nil
+	case "reset": // reset saved-configuration
+		yes, err := lab.AskYN(lineTerminal{Writer: c.out, read: readLine}, Warnings["reset saved-configuration"])
+		if err != nil || !yes {
+			return false
+		}
+		c.println("Warning: Now clearing the configuration in the device.")
+		if err := c.d.ResetSaved(); err != nil {
+			c.println("Error: Failed to clear the configuration in the device.")
+			return false
+		}
+		c.println("Info: Succeeded in clearing the configuration in the device.")
 	case "screen-length":
 		if len(m.words) >= 2 && m.words[1] == "temporary" { // undo screen-length temporary
 			c.page = DefaultPageLines
@@ -277,7 +316,19 @@ func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
 		pg = &pager{w: c.out, keys: c.keys, page: c.page, left: c.page}
 		w = pg
 	}
+	// Lines wider than the PTY are cut at its width before the pager
+	// counts them, as the device's terminal does.
+	var wr *wrapWriter
+	if c.cols != nil {
+		if cols := c.cols(); cols > 0 {
+			wr = &wrapWriter{w: w, cols: cols}
+			w = wr
+		}
+	}
 	err := c.d.runOp(ctx, m, c.view, w)
+	if wr != nil && err == nil {
+		err = wr.flush()
+	}
 	if pg != nil && err == nil {
 		err = pg.flush()
 	}
@@ -528,6 +579,46 @@ func (p *pager) Write(b []byte) (int, error) {
 	}
 }
 
+// wrapWriter cuts each line of display output at cols bytes (lab.Wrap).
+type wrapWriter struct {
+	w    io.Writer
+	cols int
+	buf  []byte
+}
+
+func (ww *wrapWriter) Write(b []byte) (int, error) {
+	ww.buf = append(ww.buf, b...)
+	for {
+		i := bytes.IndexByte(ww.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		if err := ww.line(string(ww.buf[:i])); err != nil {
+			return 0, err
+		}
+		ww.buf = ww.buf[i+1:]
+	}
+}
+
+func (ww *wrapWriter) line(l string) error {
+	for _, part := range lab.Wrap(l, ww.cols) {
+		if _, err := io.WriteString(ww.w, part+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush writes a last line that had no end of line.
+func (ww *wrapWriter) flush() error {
+	if len(ww.buf) == 0 {
+		return nil
+	}
+	err := ww.line(string(ww.buf))
+	ww.buf = nil
+	return err
+}
+
 // flush writes a last line that had no end of line.
 func (p *pager) flush() error {
 	if len(p.buf) == 0 || p.quit {
@@ -559,6 +650,11 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	// The SSH terminal echoes what is typed (it is the one that reads
 	// single keys); a stream terminal does not.
 	c.echoed = keys != nil
+	if e, ok := t.(lab.Echoer); ok && e.Echoes() {
+		if sz, ok := t.(lab.Sizer); ok {
+			c.cols = func() int { cols, _ := sz.Size(); return cols }
+		}
+	}
 	logs, stop := d.subscribeLog()
 	defer stop()
 	logDone := make(chan struct{})
@@ -576,6 +672,9 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 		}
 	}()
 	fmt.Fprintln(out, "Info: The max number of VTY users is 10, and the number of current VTY users on line is 1.")
+	if d.o.LoginTime {
+		fmt.Fprintf(out, "The current login time is %s.\n", d.o.Clock.Now().Format("2006-01-02 15:04:05"))
+	}
 	for {
 		if _, err := io.WriteString(out, c.Prompt()); err != nil {
 			return 0

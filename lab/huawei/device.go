@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,6 +45,14 @@ type Options struct {
 	// Clock is the device's time (session ageing, log and display
 	// stamps, HRP transition times); nil is the wall clock.
 	Clock Clock
+	// LoginTime prints `The current login time is ...` after the `Info:`
+	// line a PTY login shows before the first prompt.
+	LoginTime bool
+	// ScreenLengthRefused: the login's user level is too low for
+	// `screen-length ... temporary`, which the device then refuses as an
+	// unrecognized command (VRP hides commands above the user's level), so
+	// a client must answer the pager.
+	ScreenLengthRefused bool
 }
 
 // HRP is the device's view of its HA link (lab/huawei/hrp.go).
@@ -274,6 +283,20 @@ func (d *Device) Save() error {
 	}
 	d.mu.Lock()
 	d.saved = t
+	d.mu.Unlock()
+	return nil
+}
+
+// ResetSaved deletes the saved configuration (`reset
+// saved-configuration`): `display saved-configuration` then shows nothing.
+func (d *Device) ResetSaved() error {
+	if p := d.cfgPath(); p != "" {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	d.mu.Lock()
+	d.saved = nil
 	d.mu.Unlock()
 	return nil
 }

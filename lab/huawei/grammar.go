@@ -162,6 +162,7 @@ func viewTemplates(k viewKind) []tmpl {
 			builtin("system-view"),
 			builtin("screen-length <int:0-512> temporary"),
 			builtin("undo screen-length temporary"),
+			builtin("reset saved-configuration"),
 		)
 	case viewSystem:
 		ts := templates(

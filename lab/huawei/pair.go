@@ -2,6 +2,7 @@ package huawei
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/hasync/hasync/lab"
@@ -31,6 +32,47 @@ type PairOptions struct {
 	Failover bool
 	// DualActive starts the pair with the dual-active fault on.
 	DualActive bool
+	// SSH is the login both members offer: algorithms, host keys,
+	// version, banner, keyboard-interactive (lab.SSHLogin; the zero value
+	// is the lab's default).
+	SSH lab.SSHLogin
+	// Prelude, when set, gives each member (by name) the lab.Prelude run
+	// before its CLI on an interactive login; it wins over FirstLogin.
+	Prelude func(device string) lab.Prelude
+	// FirstLogin makes each member ask, at each user's first interactive
+	// login, whether to change the password (FirstLoginQuestion; a bare
+	// Enter asks again, Y asks the old and new passwords, N goes on), and
+	// print the login time after the `Info:` line.
+	FirstLogin bool
+	// ScreenLengthRefused gives admin a level that refuses `screen-length
+	// ... temporary`, so long output must be paged through.
+	ScreenLengthRefused bool
+}
+
+// FirstLoginQuestion is the question of PairOptions.FirstLogin.
+const FirstLoginQuestion = "The password needs to be changed. Change now? [Y/N]: "
+
+// FirstLoginPrelude is the prelude of PairOptions.FirstLogin for one
+// device: the password question at each user's first login. Answered Y it
+// asks the old password, the new one and its confirmation, and says the
+// password was changed; the lab keeps the login's password (the pair's
+// state directory holds it), so a client's next login works unchanged.
+func FirstLoginPrelude() lab.Prelude {
+	return lab.LoginPrelude(nil, FirstLoginQuestion, func(user string, yes bool, t lab.Terminal) error {
+		if !yes {
+			return nil
+		}
+		for _, q := range []string{"Please enter old password: ", "Please enter new password: ", "Please confirm new password: "} {
+			if _, err := io.WriteString(t, q); err != nil {
+				return err
+			}
+			if _, err := t.ReadLine(); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(t, "Info: Your password has been changed. Save the change to survive a reboot.\n")
+		return err
+	})
 }
 
 // Member is one running device of the pair and its SSH server.
@@ -85,6 +127,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		d, err := New(Options{
 			Name: names[i], User: p.User, Password: p.Password, StateDir: o.Dir,
 			Delay: o.Delay, Faults: f, Sessions: sessions, Clock: o.Clock,
+			LoginTime: o.FirstLogin, ScreenLengthRefused: o.ScreenLengthRefused,
 		}, initial)
 		if err != nil {
 			return nil, err
@@ -92,7 +135,14 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		if err := lab.SaveIfMissing(d.SavedPath(), d.Save); err != nil {
 			return nil, err
 		}
-		srv, err := p.ServeSSH(names[i], o.SSHAddrs[i], f, d)
+		var prelude lab.Prelude
+		switch {
+		case o.Prelude != nil:
+			prelude = o.Prelude(names[i])
+		case o.FirstLogin:
+			prelude = FirstLoginPrelude()
+		}
+		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +171,10 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		inv.Devices = append(inv.Devices, p.InventoryDevice(m.Device.Name(), "huawei", m.SSH))
 	}
 	if err := p.WriteFiles(inv, p.A.SSH, p.B.SSH); err != nil {
+		return nil, err
+	}
+	// Every host key of both members, not only the primary ones.
+	if err := lab.WriteServerKnownHosts(p.Dir, p.A.SSH, p.B.SSH); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -1,0 +1,264 @@
+package huawei
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
+)
+
+// hwAskpass writes an SSH_ASKPASS program answering answer and noting
+// each prompt in the file it returns.
+func hwAskpass(t *testing.T, answer string) (env []string, prompts string) {
+	t.Helper()
+	dir := t.TempDir()
+	askpass := filepath.Join(dir, "askpass")
+	prompts = filepath.Join(dir, "prompts")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + prompts + "\nprintf '%s\\n' \"$LAB_ANSWER\"\n"
+	if err := os.WriteFile(askpass, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return append(os.Environ(), "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=:0", "LAB_ANSWER="+answer), prompts
+}
+
+// hwOpenSSHKbd is an OpenSSH command that logs in to m by
+// keyboard-interactive only (the password from SSH_ASKPASS), showing the
+// banner (LogLevel INFO); opt is an option before the destination ("" for
+// none), cmd the command after it.
+func hwOpenSSHKbd(ctx context.Context, p *Pair, m *Member, env []string, opt string, cmd ...string) *exec.Cmd {
+	args := []string{"-F", "/dev/null",
+		"-o", "UserKnownHostsFile=" + filepath.Join(p.Dir, lab.KnownHostsFile),
+		"-o", "StrictHostKeyChecking=yes",
+		"-o", "PreferredAuthentications=keyboard-interactive",
+		"-o", "PubkeyAuthentication=no",
+		"-o", "NumberOfPasswordPrompts=1",
+		"-o", "LogLevel=INFO",
+		"-p", fmt.Sprint(m.SSH.Port())}
+	if opt != "" {
+		args = append(args, opt)
+	}
+	args = append(append(args, p.User+"@127.0.0.1"), cmd...)
+	c := exec.CommandContext(ctx, "ssh", args...)
+	c.Env = env
+	return c
+}
+
+var loginTimeRE = regexp.MustCompile(`Info: The max number of VTY users is 10, and the number of current VTY users on line is 1\.\r\nThe current login time is \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\r\nHRP_M<FW-A>`)
+
+// TestHuaweiLoginOpenSSH: the OpenSSH client logs in to FW-A as to a
+// real USG: keyboard-interactive `Password:` (from SSH_ASKPASS), the
+// banner, the first-login question (a bare Enter asks again, N goes on),
+// the `Info:` and login-time lines, the prompt; a display line wider than
+// the PTY (OpenSSH -tt without a terminal asks no width: 80) is wrapped at
+// 80; `reset saved-configuration` asks its Warning question. A wrong
+// password is refused, and an exec has no question.
+func TestHuaweiLoginOpenSSH(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH test")
+	}
+	banner := "Huawei lab: authorized users only"
+	p := hwPair(t, PairOptions{SSH: lab.SSHLogin{KeyboardInteractive: true, Banner: banner + "\n"}, FirstLogin: true})
+	env, prompts := hwAskpass(t, p.Password)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	out, err := hwOpenSSHKbd(ctx, p, p.A, env, "", "display version").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "VRP (R) software") || !strings.Contains(string(out), banner) {
+		t.Fatalf("OpenSSH exec by keyboard-interactive: %v\n%s", err, out)
+	}
+	if b, err := os.ReadFile(prompts); err != nil || !strings.Contains(string(b), "Password: ") {
+		t.Errorf("askpass prompts: %q %v", b, err)
+	}
+	wrongEnv, _ := hwAskpass(t, "wrong")
+	if out, err := hwOpenSSHKbd(ctx, p, p.A, wrongEnv, "", "display version").CombinedOutput(); err == nil {
+		t.Errorf("a wrong password logged in:\n%s", out)
+	}
+
+	c := hwOpenSSHKbd(ctx, p, p.A, env, "-tt")
+	in, err := c.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := labtest.NewShell(t, in)
+	c.Stdout, c.Stderr = sh, sh
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := false
+	t.Cleanup(func() {
+		if !waited {
+			in.Close()
+			c.Wait()
+		}
+	})
+	sh.Expect(FirstLoginQuestion)
+	sh.Line("")
+	sh.Expect(FirstLoginQuestion)
+	sh.Line("n")
+	if got := sh.Expect("HRP_M<FW-A>"); !loginTimeRE.MatchString(got) {
+		t.Errorf("before the first prompt:\n%q", got)
+	}
+	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
+	sh.Run("system-view", "HRP_M[FW-A]")
+	sh.Run("interface GigabitEthernet1/0/2", "HRP_M[FW-A-GigabitEthernet1/0/2]")
+	desc := strings.Repeat("d", 100)
+	sh.Run("description "+desc, "HRP_M[FW-A-GigabitEthernet1/0/2]")
+	sh.Run("return", "HRP_M<FW-A>")
+	got := sh.Run("display current-configuration | include dddd", "HRP_M<FW-A>")
+	if want := " description " + desc[:67] + "\r\n" + desc[67:] + "\r\n"; !strings.Contains(got, want) {
+		t.Errorf("a 113-column line at the default width 80:\n%q\nwant it to contain %q", got, want)
+	}
+
+	q := strings.ReplaceAll(Warnings["reset saved-configuration"], "\n", "\r\n")
+	sh.Line("reset saved-configuration")
+	sh.Expect(q)
+	sh.Line("")
+	sh.Expect(q)
+	sh.Line("n")
+	sh.Expect("HRP_M<FW-A>")
+	if p.A.Device.Saved() == nil {
+		t.Fatal("N cleared the saved configuration")
+	}
+	sh.Line("reset saved-configuration")
+	sh.Expect(q)
+	if got := sh.Run("y", "HRP_M<FW-A>"); !strings.Contains(got, "Info: Succeeded in clearing the configuration in the device.") {
+		t.Errorf("reset saved-configuration, Y:\n%q", got)
+	}
+	if p.A.Device.Saved() != nil {
+		t.Error("Y left the saved configuration")
+	}
+	if _, err := os.Stat(p.A.Device.SavedPath()); !os.IsNotExist(err) {
+		t.Errorf("the saved file is still there: %v", err)
+	}
+	sh.Line("quit")
+	waited = true
+	if err := c.Wait(); err != nil {
+		t.Errorf("quit: OpenSSH ended with %v\n%s", err, sh.Output())
+	}
+}
+
+// TestHuaweiFirstLoginGoClient: through x/crypto/ssh, keyboard-interactive
+// gets one echo-off `Password: ` prompt and the banner; the first login
+// answered Y is asked the old and new passwords, and the same user's next
+// login is not asked again (the login's password is kept).
+func TestHuaweiFirstLoginGoClient(t *testing.T) {
+	banner := "Warning: authorized users only\n"
+	p := hwPair(t, PairOptions{SSH: lab.SSHLogin{KeyboardInteractive: true, Banner: banner}, FirstLogin: true})
+	var gotBanner string
+	cfg := labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey)
+	cfg.BannerCallback = func(m string) error { gotBanner = m; return nil }
+	cfg.Auth = []ssh.AuthMethod{ssh.KeyboardInteractive(func(name, instr string, qs []string, echos []bool) ([]string, error) {
+		if len(qs) != 1 || qs[0] != "Password: " || echos[0] {
+			return nil, fmt.Errorf("questions %q echo %v", qs, echos)
+		}
+		return []string{p.Password}, nil
+	})}
+	sh := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfg))
+	if gotBanner != banner {
+		t.Errorf("banner %q", gotBanner)
+	}
+	sh.Expect(FirstLoginQuestion)
+	sh.Line("y")
+	sh.Expect("Please enter old password: ")
+	sh.Line(p.Password)
+	sh.Expect("Please enter new password: ")
+	sh.Line("Changed-1")
+	sh.Expect("Please confirm new password: ")
+	sh.Line("Changed-1")
+	got := sh.Expect("HRP_S<FW-B>")
+	if !strings.Contains(got, "Info: Your password has been changed.") || !strings.Contains(got, "The current login time is ") {
+		t.Errorf("after Y:\n%q", got)
+	}
+	sh2 := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfg))
+	if got := sh2.Expect("HRP_S<FW-B>"); strings.Contains(got, "[Y/N]") {
+		t.Errorf("the second login was asked again:\n%q", got)
+	}
+}
+
+// TestHuaweiWrapWidth: display output wraps at the width the client's
+// PTY asked for, and at the new one after a window change; a session
+// without a PTY (exec) is never wrapped.
+func TestHuaweiWrapWidth(t *testing.T) {
+	p := hwPair(t, PairOptions{})
+	c := hwDial(t, p, p.A)
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.RequestPty("xterm", 24, 40, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := s.StdinPipe()
+	sh := labtest.NewShell(t, in)
+	s.Stdout = sh
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	sh.Expect("HRP_M<FW-A>")
+	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
+	sh.Run("system-view", "HRP_M[FW-A]")
+	sh.Run("interface GigabitEthernet1/0/2", "HRP_M[FW-A-GigabitEthernet1/0/2]")
+	desc := strings.Repeat("w", 90)
+	sh.Run("description "+desc, "HRP_M[FW-A-GigabitEthernet1/0/2]")
+	sh.Run("return", "HRP_M<FW-A>")
+	got := sh.Run("display current-configuration | include wwww", "HRP_M<FW-A>")
+	line := " description " + desc
+	if want := strings.Join(lab.Wrap(line, 40), "\r\n") + "\r\n"; !strings.Contains(got, want) {
+		t.Errorf("at 40 columns:\n%q\nwant %q", got, want)
+	}
+	if err := s.WindowChange(24, 60); err != nil {
+		t.Fatal(err)
+	}
+	want60 := strings.Join(lab.Wrap(line, 60), "\r\n") + "\r\n"
+	// The request and the typed line travel apart: ask until the new
+	// width shows (it must, once the request is handled).
+	for i := 0; ; i++ {
+		if got := sh.Run("display current-configuration | include wwww", "HRP_M<FW-A>"); strings.Contains(got, want60) {
+			break
+		} else if i == 1000 {
+			t.Fatalf("after window-change to 60:\n%q", got)
+		}
+	}
+	out, err := labtest.Exec(t, c, "display current-configuration | include wwww")
+	if err != nil || !strings.Contains(out, line+"\n") {
+		t.Errorf("exec output wrapped: %v\n%q", err, out)
+	}
+}
+
+// TestHuaweiScreenLengthRefused: with the option, admin's level refuses
+// `screen-length 0 temporary` as VRP refuses a command above the user's
+// level, so long output stays paged and must be answered.
+func TestHuaweiScreenLengthRefused(t *testing.T) {
+	p := hwPair(t, PairOptions{ScreenLengthRefused: true})
+	sh := hwShell(t, p, p.A)
+	sh.Expect("HRP_M<FW-A>")
+	got := sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
+	want := "screen-length 0 temporary\r\n" + strings.Repeat(" ", len("HRP_M<FW-A>")) + "^\r\nError: Unrecognized command found at '^' position.\r\n"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("screen-length at a low level:\n%q\nwant %q", got, want)
+	}
+	sh.Line("display current-configuration")
+	sh.Expect(morePrompt)
+	sh.Send(" ")
+	sh.Expect(morePrompt)
+	sh.Send("q")
+	sh.Expect("HRP_M<FW-A>")
+	// The default level takes it.
+	p2 := hwPair(t, PairOptions{})
+	sh2 := hwShell(t, p2, p2.A)
+	sh2.Expect("HRP_M<FW-A>")
+	if got := sh2.Run("screen-length 0 temporary", "HRP_M<FW-A>"); !strings.Contains(got, "Info: The configuration takes effect") {
+		t.Errorf("default level: %q", got)
+	}
+}
