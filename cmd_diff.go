@@ -202,10 +202,10 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		changes := diff.Trees(a, b, opts)
 		equal = !changesInScope(m, changes)
 		if f.format == "json" {
-			err = diff.WriteJSONScope(w, changes, opts, m.Decide)
+			err = diff.WriteJSON(w, changes, opts, m.Decide)
 		} else {
 			fmt.Fprintf(w, "--- %s (source)\n+++ %s (target)\nsync-map: %s\n", left.Source, right.Source, mapLabel(m, f, left))
-			err = diff.WriteUnifiedScope(w, a, b, changes, opts, m.Decide)
+			err = diff.WriteUnified(w, a, b, changes, opts, m.Decide)
 		}
 	case "commands":
 		var p *plan.Plan

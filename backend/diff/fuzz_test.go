@@ -120,10 +120,10 @@ func FuzzTrees(f *testing.F) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := WriteUnified(&buf, a, b, ab, o); err != nil {
+			if err := WriteUnified(&buf, a, b, ab, o, nil); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteJSON(&buf, ab, o); err != nil {
+			if err := WriteJSON(&buf, ab, o, nil); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -104,13 +104,13 @@ func TestGolden(t *testing.T) {
 			dfGolden(t, p.name+"_side.golden", side.Bytes())
 
 			var uni bytes.Buffer
-			if err := WriteUnifiedScope(&uni, a, b, Trees(a, b, o), o, dfScope); err != nil {
+			if err := WriteUnified(&uni, a, b, Trees(a, b, o), o, dfScope); err != nil {
 				t.Fatal(err)
 			}
 			dfGolden(t, p.name+"_unified.golden", uni.Bytes())
 
 			var js bytes.Buffer
-			if err := WriteJSONScope(&js, Trees(a, b, o), o, dfScope); err != nil {
+			if err := WriteJSON(&js, Trees(a, b, o), o, dfScope); err != nil {
 				t.Fatal(err)
 			}
 			dfGolden(t, p.name+"_json.golden", js.Bytes())

@@ -212,22 +212,18 @@ func (cs *changeScope) scopeName() string {
 }
 
 // WriteUnified writes changes in a path-aware unified form: for each
-// change a "@@ path @@" header, then "-" lines for the left and "+"
+// change a "@@ path @@ SCOPE" header, then "-" lines for the left and "+"
 // lines for the right (the whole subtree of a one-sided node, the node's
 // own lines for a changed one, but of a long list only the values that
 // differ: see valueDelta), or for a move "~ line from N to M". a and b
 // are the trees the changes came from: they give the family and tell a
 // Vyatta tag value from a plain node.
-func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options) error {
-	return WriteUnifiedScope(w, a, b, changes, o, nil)
-}
-
-// WriteUnifiedScope adds the scope of each change to WriteUnified's form:
+//
 // SCOPE is the change's decision by scope ("in-scope (rule 1)",
 // "excluded", "protected", "outside"); a one-sided subtree whose nodes are
 // of several scopes reads "mixed: in-scope, excluded" and each of its lines
 // ends with its own decision in brackets. A nil scope leaves SCOPE out.
-func WriteUnifiedScope(w io.Writer, a, b *config.Tree, changes []Change, o Options, scope ScopeFunc) error {
+func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options, scope ScopeFunc) error {
 	u := unified{fam: family(a, b), mask: o.MaskSecrets, scope: scope}
 	bw := bufio.NewWriter(w)
 	for i := range changes {
@@ -442,16 +438,13 @@ type jsonNode struct {
 // only (removed, added) has its content in children, each node as
 // {"name","values","children"}. Secret values are masked with
 // o.MaskSecrets.
-func WriteJSON(w io.Writer, changes []Change, o Options) error {
-	return WriteJSONScope(w, changes, o, nil)
-}
-
-// WriteJSONScope is WriteJSON with the scope of each change and of each
-// node below a one-sided change: scope is the decision, in-scope,
-// excluded, protected or outside, or for a change mixed when the nodes of
-// its subtree differ (each node then says its own); rule is the number of
-// the sync-map rule that decided, when one did.
-func WriteJSONScope(w io.Writer, changes []Change, o Options, scope ScopeFunc) error {
+//
+// With a scope, each change and each node below a one-sided change also
+// has its scope: the decision, in-scope, excluded, protected or outside,
+// or for a change mixed when the nodes of its subtree differ (each node
+// then says its own); rule is the number of the sync-map rule that
+// decided, when one did. A nil scope leaves them out.
+func WriteJSON(w io.Writer, changes []Change, o Options, scope ScopeFunc) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("[")
 	var path config.Path

@@ -50,7 +50,7 @@ func TestUnifiedLongList(t *testing.T) {
 			continue
 		}
 		var out bytes.Buffer
-		if err := WriteUnified(&out, a, b, cs, Options{}); err != nil {
+		if err := WriteUnified(&out, a, b, cs, Options{}, nil); err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")

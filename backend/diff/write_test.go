@@ -23,10 +23,10 @@ func TestWritersMaskOneSidedSecrets(t *testing.T) {
 		t.Fatalf("changes %q", dfSummary(cs))
 	}
 	var out bytes.Buffer
-	if err := WriteUnified(&out, a, b, cs, o); err != nil {
+	if err := WriteUnified(&out, a, b, cs, o, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteJSON(&out, cs, o); err != nil {
+	if err := WriteJSON(&out, cs, o, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteSide(&out, Rows(a, b, RowOptions{Options: o}), 80); err != nil {
@@ -37,7 +37,7 @@ func TestWritersMaskOneSidedSecrets(t *testing.T) {
 	}
 	// Without masking the values are there: the test above can fail.
 	out.Reset()
-	if err := WriteJSON(&out, Trees(a, b, Options{}), Options{}); err != nil {
+	if err := WriteJSON(&out, Trees(a, b, Options{}), Options{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "$6$topsecret") {
@@ -71,7 +71,7 @@ func TestWritersCarryScope(t *testing.T) {
 		dfNode("system", dfLeaf("host-name", "b")))
 	cs := Trees(a, b, Options{})
 	var uni bytes.Buffer
-	if err := WriteUnifiedScope(&uni, a, b, cs, Options{}, m.Decide); err != nil {
+	if err := WriteUnified(&uni, a, b, cs, Options{}, m.Decide); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
@@ -90,7 +90,7 @@ func TestWritersCarryScope(t *testing.T) {
 	b2 := dfTree(config.Vyatta, "b")
 	cs = Trees(a2, b2, Options{})
 	uni.Reset()
-	if err := WriteUnifiedScope(&uni, a2, b2, cs, Options{}, m.Decide); err != nil {
+	if err := WriteUnified(&uni, a2, b2, cs, Options{}, m.Decide); err != nil {
 		t.Fatal(err)
 	}
 	wantUni := "@@ firewall @@ mixed: in-scope, excluded\n" +
@@ -104,7 +104,7 @@ func TestWritersCarryScope(t *testing.T) {
 		t.Errorf("unified of a mixed subtree:\n%s\nwant:\n%s", uni.String(), wantUni)
 	}
 	var js bytes.Buffer
-	if err := WriteJSONScope(&js, cs, Options{}, m.Decide); err != nil {
+	if err := WriteJSON(&js, cs, Options{}, m.Decide); err != nil {
 		t.Fatal(err)
 	}
 	var decoded []struct {
