@@ -976,11 +976,7 @@ func (s *mapShape) words(dst []string, p config.Path) []string {
 		if len(dst) >= s.maxLen {
 			break
 		}
-		if plainWord(name) {
-			dst = append(dst, name)
-		} else {
-			dst = syncmap.NameWords(dst, name)
-		}
+		dst = syncmap.NameWords(dst, name) // a plain word costs no allocation
 	}
 	return dst
 }
