@@ -1085,59 +1085,29 @@ func alignValueSet(lv, rv []string) []valuePair {
 	return out
 }
 
-// alignValues aligns two value lists on one longest common subsequence
-// (values matched by text, k-th occurrence with k-th, then the longest
-// increasing run of matches); values outside it are one-sided.
+// alignValues aligns two value lists on a common subsequence: values
+// matched by text, k-th occurrence with k-th, then the longest increasing
+// run of matches (aligner.lis); values outside it are one-sided. Without
+// repeated values that is a longest common subsequence.
 func alignValues(lv, rv []string) []valuePair {
-	matchL := make([]int, len(lv))
+	a := aligner{matchL: make([]int, len(lv))}
 	first := make(map[string][]int, len(rv))
 	for j, v := range rv {
 		first[v] = append(first[v], j)
 	}
 	for i, v := range lv {
-		matchL[i] = -1
+		a.matchL[i] = -1
 		if js := first[v]; len(js) > 0 {
-			matchL[i], first[v] = js[0], js[1:]
+			a.matchL[i], first[v] = js[0], js[1:]
 		}
 	}
-	var tails []int
-	prev := make([]int, len(lv))
-	for i, v := range matchL {
-		prev[i] = -1
-		if v < 0 {
-			continue
-		}
-		lo, hi := 0, len(tails)
-		for lo < hi {
-			m := (lo + hi) / 2
-			if matchL[tails[m]] < v {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		if lo > 0 {
-			prev[i] = tails[lo-1]
-		}
-		if lo == len(tails) {
-			tails = append(tails, i)
-		} else {
-			tails[lo] = i
-		}
-	}
-	anchorL := make([]int, len(lv)) // right index + 1 of an anchor, 0 if none
-	anchorR := make([]bool, len(rv))
-	if len(tails) > 0 {
-		for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
-			anchorL[i] = matchL[i] + 1
-			anchorR[matchL[i]] = true
-		}
-	}
+	a.lis(len(lv), len(rv))
+	anchorL, anchorR := a.anchor[:len(lv)], a.anchor[len(lv):]
 	out := make([]valuePair, 0, max(len(lv), len(rv)))
 	i, j := 0, 0
 	for i < len(lv) || j < len(rv) {
 		switch {
-		case i < len(lv) && anchorL[i] == 0:
+		case i < len(lv) && !anchorL[i]:
 			out = append(out, valuePair{i, -1})
 			i++
 		case j < len(rv) && !anchorR[j]:
