@@ -2,12 +2,9 @@ package diff
 
 import (
 	"bytes"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/syncmap"
@@ -341,50 +338,4 @@ func BenchmarkRowsMap(b *testing.B) {
 			}
 		})
 	}
-}
-
-// TestNextFieldSplitsLikeFields: the fold's name splitting agrees with
-// strings.Fields, which the sync-map uses.
-func TestNextFieldSplitsLikeFields(t *testing.T) {
-	for _, s := range []string{"", " ", "a", " a  b\tc ", "interface GigabitEthernet0/0/1", "\u00a0x\u2003y", "bad\xffbyte z", "  \n"} {
-		var got []string
-		for rest := s; ; {
-			var w string
-			if w, rest = nextField(rest); w == "" {
-				break
-			}
-			got = append(got, w)
-		}
-		if want := strings.Fields(s); !slices.Equal(got, want) {
-			t.Errorf("%q: %q, want %q", s, got, want)
-		}
-	}
-}
-
-// nextField returns the first word of s, as strings.Fields splits it, and
-// what follows; "" when s has no more words.
-func nextField(s string) (string, string) {
-	i := 0
-	for i < len(s) {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		if !unicode.IsSpace(r) {
-			break
-		}
-		i += n
-	}
-	j := i
-	for j < len(s) {
-		r, n := rune(s[j]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[j:])
-		}
-		if unicode.IsSpace(r) {
-			break
-		}
-		j += n
-	}
-	return s[i:j], s[j:]
 }
