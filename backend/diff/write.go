@@ -249,7 +249,7 @@ func WriteUnified(w io.Writer, a, b *config.Tree, changes []Change, o Options, s
 			l.WriteString("~")
 			writeLine(&l, u.fam, tagOf(u.fam, b, c.Path), c.Right, firstValue(c.Right, 0), u.mask)
 			fmt.Fprintf(&l, " from %d to %d", c.From, c.To)
-			u.line(l.String())
+			u.line(l.String(), u.decide())
 		}
 		fmt.Fprintf(&u.b, "@@ %s @@", c.Path)
 		var sum changeScope
@@ -290,11 +290,20 @@ type unified struct {
 	decs  []syncmap.Decision // of each line, when scope is set
 }
 
-// line adds one line of the node at u.path.
-func (u *unified) line(s string) {
+// decide is the decision of the node at u.path (zero without a scope):
+// asked once per node, for all its lines.
+func (u *unified) decide() (d syncmap.Decision) {
+	if u.scope != nil {
+		d = u.scope(u.path)
+	}
+	return d
+}
+
+// line adds one line of the node whose decision is d.
+func (u *unified) line(s string, d syncmap.Decision) {
 	u.lines = append(u.lines, s)
 	if u.scope != nil {
-		u.decs = append(u.decs, u.scope(u.path))
+		u.decs = append(u.decs, d)
 	}
 }
 
@@ -303,23 +312,28 @@ func (u *unified) own(sign byte, tag string, n *config.Node) {
 	if n == nil {
 		return
 	}
+	d := u.decide()
 	var l strings.Builder
 	for v := range max(1, len(n.Values)) {
 		l.Reset()
 		l.WriteByte(sign)
 		writeLine(&l, u.fam, tag, n, firstValue(n, v), u.mask)
-		u.line(l.String())
+		u.line(l.String(), d)
 	}
 }
 
 // values writes the lines of n's values at the indexes vs.
 func (u *unified) values(sign byte, tag string, n *config.Node, vs []int) {
+	if len(vs) == 0 {
+		return
+	}
+	d := u.decide()
 	var l strings.Builder
 	for _, v := range vs {
 		l.Reset()
 		l.WriteByte(sign)
 		writeLine(&l, u.fam, tag, n, v, u.mask)
-		u.line(l.String())
+		u.line(l.String(), d)
 	}
 }
 
@@ -387,13 +401,14 @@ func (u *unified) subtree(sign byte, tag string, n *config.Node, depth int) {
 		}
 		return
 	}
+	d := u.decide()
 	var l strings.Builder
 	for v := range max(1, len(n.Values)) {
 		l.Reset()
 		l.WriteByte(sign)
 		writeIndent(&l, u.fam, depth)
 		writeLine(&l, u.fam, tag, n, firstValue(n, v), u.mask)
-		u.line(l.String())
+		u.line(l.String(), d)
 	}
 	for _, c := range n.Children {
 		below(c, "", depth+1)
