@@ -1,14 +1,10 @@
 package vyatta
 
 import (
-	"context"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/lab/labtest"
 )
 
 // openSSHConfigure logs in to m with the OpenSSH client (`ssh -tt`, stdin
@@ -16,24 +12,8 @@ import (
 // types a line and returns its output up to the next configure prompt.
 func openSSHConfigure(t *testing.T, p *Pair, m *Member) (run func(line string) string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, m, "-tt")...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	name := m.Device.Name()
-	t.Cleanup(func() {
-		stdin.Close()
-		cancel()
-		_ = cmd.Wait()
-	})
-	sh.Expect("vyatta@" + name + ":~$ ")
+	sh := openSSHShell(t, p, m, "vyatta@"+name+":~$ ")
 	sh.Send("configure\n")
 	sh.Expect("[edit]\r\nvyatta@" + name + "# ")
 	return func(line string) string {
