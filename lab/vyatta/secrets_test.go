@@ -29,6 +29,8 @@ func secretsDevice(t *testing.T) *Device {
 	return d
 }
 
+// opAs runs an operational command as user ("" for the device itself)
+// and returns its output.
 func opAs(t *testing.T, d *Device, user, cmd string) string {
 	t.Helper()
 	var b strings.Builder
