@@ -33,9 +33,9 @@ type CLI struct {
 	// commit-confirm question write to term and read keys.
 	term lab.Terminal
 	keys lab.KeyReader
-	// length and width are what `set terminal length|width` set; -1 (length)
-	// is unset. See terminal.go.
-	length, width int
+	// length is what `set terminal length` set; -1 is unset. See
+	// terminal.go.
+	length int
 	// operator: the user logged in with `level operator`.
 	operator bool
 }

@@ -2,7 +2,6 @@ package vyatta
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -17,16 +16,7 @@ func TestOpenSSHDropInCommitFinishes(t *testing.T) {
 	p := vysshPair(t, PairOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, p.A, "-tt")...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, _, sh := startOpenSSH(ctx, t, p, p.A)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	sh.Expect("vyatta@vra-a:~$ ")

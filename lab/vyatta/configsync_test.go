@@ -278,11 +278,7 @@ func syncCommit(t *testing.T, d *Device, lines ...string) []string {
 
 func syncOp(t *testing.T, d *Device, cmd string) string {
 	t.Helper()
-	var b strings.Builder
-	if err := d.Op(context.Background(), strings.Fields(cmd), func(l string) { b.WriteString(l + "\n") }); err != nil {
-		t.Fatalf("%s: %v", cmd, err)
-	}
-	return b.String()
+	return opAs(t, d, "", cmd)
 }
 
 func syncHas(lines []string, sub string) bool {

@@ -3,6 +3,7 @@ package vyatta
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,24 @@ import (
 func vyopensshArgs(t testing.TB, p *Pair, m *Member, extra ...string) []string {
 	t.Helper()
 	return labtest.OpenSSHArgs(t, p.Dir, m.SSH.Port(), p.User, extra...)
+}
+
+// startOpenSSH starts `ssh -tt` to m under ctx with stdin from a pipe, so
+// the device gets a PTY (80x24: OpenSSH sends no size), and returns the
+// command, its stdin and the shell its output goes to.
+func startOpenSSH(ctx context.Context, t *testing.T, p *Pair, m *Member, extra ...string) (*exec.Cmd, io.WriteCloser, *labtest.Shell) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, m, append(extra, "-tt")...)...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := labtest.NewShell(t, stdin)
+	cmd.Stdout, cmd.Stderr = sh, sh
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, sh
 }
 
 func TestOpenSSHExec(t *testing.T) {
@@ -55,16 +74,7 @@ func TestOpenSSHInteractive(t *testing.T) {
 	p := vysshPair(t, PairOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, p.A, "-tt")...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, sh := startOpenSSH(ctx, t, p, p.A)
 	// OpenSSH gives the device's PTY a newline for Enter.
 	send := func(line string) { t.Helper(); sh.Send(line + "\n") }
 	sh.Expect("vyatta@vra-a:~$ ")

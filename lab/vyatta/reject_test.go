@@ -1,45 +1,29 @@
 package vyatta
 
 import (
-	"context"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/lab/labtest"
 )
 
 // openSSHConfigure logs in to m with the OpenSSH client (`ssh -tt`, stdin
 // from a pipe, so the device gets a PTY) and enters configure mode. run
-// types a line and returns its output up to the next configure prompt.
-func openSSHConfigure(t *testing.T, p *Pair, m *Member) (run func(line string) string) {
+// types lines one by one and returns the last one's output up to the next
+// configure prompt.
+func openSSHConfigure(t *testing.T, p *Pair, m *Member) (run func(lines ...string) string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, m, "-tt")...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	name := m.Device.Name()
-	t.Cleanup(func() {
-		stdin.Close()
-		cancel()
-		_ = cmd.Wait()
-	})
-	sh.Expect("vyatta@" + name + ":~$ ")
+	sh := openSSHShell(t, p, m, "vyatta@"+name+":~$ ")
 	sh.Send("configure\n")
 	sh.Expect("[edit]\r\nvyatta@" + name + "# ")
-	return func(line string) string {
+	return func(lines ...string) (out string) {
 		t.Helper()
-		sh.Send(line + "\n")
-		return sh.Expect("vyatta@" + name + "# ")
+		for _, l := range lines {
+			sh.Send(l + "\n")
+			out = sh.Expect("vyatta@" + name + "# ")
+		}
+		return out
 	}
 }
 
@@ -108,10 +92,7 @@ func TestOpenSSHRejects(t *testing.T) {
 	run := openSSHConfigure(t, p, p.A)
 	beforeA, beforeB := p.A.Device.Running(), p.B.Device.Running()
 	for _, tc := range vraRejects {
-		var got string
-		for _, l := range tc.lines {
-			got = run(l)
-		}
+		got := run(tc.lines...)
 		if !strings.Contains(got, crlf(tc.want)) {
 			t.Errorf("%s: want\n%s\nin:\n%s", tc.name, tc.want, got)
 		}
@@ -148,10 +129,7 @@ func TestOpenSSHRejectsVyOS(t *testing.T) {
 		{"rule without action", []string{"set security firewall name WAN-IN rule 20 protocol tcp", "commit"},
 			"[ security firewall name WAN-IN rule 20 ]\nError: Rule action must be defined\n\n[[security firewall name WAN-IN rule 20]] failed\nCommit failed"},
 	} {
-		var got string
-		for _, l := range tc.lines {
-			got = run(l)
-		}
+		got := run(tc.lines...)
 		if !strings.Contains(got, crlf(tc.want)) || strings.Contains(got, "Commit failed!") {
 			t.Errorf("%s: want\n%s\nin:\n%s", tc.name, tc.want, got)
 		}
@@ -175,10 +153,7 @@ func TestOpenSSHPartialCommit(t *testing.T) {
 	t.Run("partial", func(t *testing.T) {
 		p := vysshPair(t, PairOptions{PartialCommit: true})
 		run := openSSHConfigure(t, p, p.A)
-		for _, l := range lines {
-			run(l)
-		}
-		got := run("commit")
+		got := run(append(lines, "commit")...)
 		want := crlf("[ system domain-name ]\n" +
 			"syncing configuration to remote-router 10.0.0.2 ..\n" +
 			"[security firewall name WAN-IN rule 20]\n\nRule action must be defined\n\n[[security firewall name WAN-IN rule 20]] failed.\n\nCommit failed!")
@@ -204,10 +179,7 @@ func TestOpenSSHPartialCommit(t *testing.T) {
 		p := vysshPair(t, PairOptions{})
 		before := p.A.Device.Running()
 		run := openSSHConfigure(t, p, p.A)
-		for _, l := range lines {
-			run(l)
-		}
-		got := run("commit")
+		got := run(append(lines, "commit")...)
 		if !strings.Contains(got, "Commit failed!") || strings.Contains(got, "[ system domain-name ]") {
 			t.Errorf("commit output:\n%s", got)
 		}

@@ -278,7 +278,13 @@ func TestRESTListSessions(t *testing.T) {
 // statuses seen, in order, collapsed.
 func restRunOp(t *testing.T, h *restHarness, words string) (string, []int) {
 	t.Helper()
-	r := h.do("POST", "rest/op/"+words)
+	return restRunOpAs(t, h, restUser, restPass, words)
+}
+
+// restRunOpAs is restRunOp as user.
+func restRunOpAs(t *testing.T, h *restHarness, user, pass, words string) (string, []int) {
+	t.Helper()
+	r := h.doAs("POST", "rest/op/"+words, user, pass)
 	h.want(r, http.StatusCreated, "POST op")
 	if !regexp.MustCompile(`^rest/op/[0-9a-f]{16}$`).MatchString(r.location) {
 		t.Fatalf("Location = %q", r.location)
@@ -286,7 +292,7 @@ func restRunOp(t *testing.T, h *restHarness, words string) (string, []int) {
 	var out strings.Builder
 	var statuses []int
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
-		g := h.do("GET", r.location)
+		g := h.doAs("GET", r.location, user, pass)
 		if len(statuses) == 0 || statuses[len(statuses)-1] != g.status {
 			statuses = append(statuses, g.status)
 		}

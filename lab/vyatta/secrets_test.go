@@ -3,15 +3,12 @@ package vyatta
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
@@ -32,6 +29,8 @@ func secretsDevice(t *testing.T) *Device {
 	return d
 }
 
+// opAs runs an operational command as user ("" for the device itself)
+// and returns its output.
 func opAs(t *testing.T, d *Device, user, cmd string) string {
 	t.Helper()
 	var b strings.Builder
@@ -81,67 +80,20 @@ func TestSecretsMaskedOutsideGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	hc := restClientFor(t, tl.CAPath)
+	h := &restHarness{t: t, url: url, http: restClientFor(t, tl.CAPath)}
 	show := func(user, pass string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, url+"/rest/conf", nil)
-		req.SetBasicAuth(user, pass)
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("%s: open: %d", user, resp.StatusCode)
-		}
-		loc := resp.Header.Get("Location")
-		req, _ = http.NewRequest(http.MethodGet, url+"/"+loc+"/show/system/login", nil)
-		req.SetBasicAuth(user, pass)
-		resp, err = hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		var body struct{ Message string }
-		if err := json.Unmarshal(b, &body); err != nil {
-			t.Fatalf("%s: %s", user, b)
-		}
-		return body.Message
+		r := h.doAs(http.MethodPost, "rest/conf", user, pass)
+		h.want(r, http.StatusCreated, user+": open")
+		r = h.doAs(http.MethodGet, r.location+"/show/system/login", user, pass)
+		h.want(r, http.StatusOK, user+": show")
+		return r.message
 	}
 	// An operational command over REST runs as the authenticated user.
 	op := func(user, pass string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, url+"/rest/op/show/configuration/commands", nil)
-		req.SetBasicAuth(user, pass)
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		loc := resp.Header.Get("Location")
-		var all strings.Builder
-		for {
-			req, _ := http.NewRequest(http.MethodGet, url+"/"+loc, nil)
-			req.SetBasicAuth(user, pass)
-			resp, err := hc.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			all.Write(b)
-			if resp.StatusCode == http.StatusGone {
-				return all.String()
-			}
-			switch resp.StatusCode {
-			case http.StatusOK:
-			case http.StatusAccepted:
-				time.Sleep(5 * time.Millisecond) // nothing new yet
-			default:
-				t.Fatalf("%s: GET %s: %d", user, loc, resp.StatusCode)
-			}
-		}
+		out, _ := restRunOpAs(t, h, user, pass, "show/configuration/commands")
+		return out
 	}
 	if got := op("operator", "op pass"); strings.Contains(got, "op-secret-1") || !strings.Contains(got, "plaintext-password '********'") {
 		t.Errorf("REST op show configuration commands as operator:\n%s", got)

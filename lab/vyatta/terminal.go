@@ -26,8 +26,8 @@ import (
 // Options.Pager (then the page is the PTY's height until `set terminal
 // length N` says otherwise), or `set terminal length N` with N > 0 in the
 // session. `set terminal length 0` and `| no-more` turn it off, as on the
-// device. `set terminal width N` is accepted and kept (TerminalWidth); the
-// device does not wrap output itself.
+// device. `set terminal width N` is accepted and has no effect: the device
+// does not wrap output itself.
 
 // pagerPrompt is what less prints when a screen is full.
 const pagerPrompt = ":"
@@ -106,8 +106,6 @@ func (c *CLI) terminalCommand(words []string, out func(string)) bool {
 	}
 	if words[2] == "length" {
 		c.length = int(n)
-	} else {
-		c.width = int(n)
 	}
 	return true
 }
@@ -130,9 +128,6 @@ func (c *CLI) TerminalLength() int {
 	}
 	return 0
 }
-
-// TerminalWidth is the width `set terminal width` set (0: the PTY's).
-func (c *CLI) TerminalWidth() int { return c.width }
 
 // pager pages output lines on a terminal.
 type pager struct {

@@ -21,16 +21,7 @@ import (
 func openSSHShell(t *testing.T, p *Pair, m *Member, prompt string, extra ...string) *labtest.Shell {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, m, append(extra, "-tt")...)...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, sh := startOpenSSH(ctx, t, p, m, extra...)
 	t.Cleanup(func() {
 		stdin.Close()
 		cancel()
@@ -260,20 +251,7 @@ func TestPreludeOpenSSH(t *testing.T) {
 	if err != nil || strings.Contains(string(out), "[Y/N]") {
 		t.Errorf("exec session: %v\n%s", err, out)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", vyopensshArgs(t, p, p.A, "-tt")...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { stdin.Close(); cancel(); _ = cmd.Wait() }()
-	sh.Expect(q)
+	sh := openSSHShell(t, p, p.A, q)
 	sh.Send("\n")
 	sh.Expect(q)
 	sh.Send("y\n")

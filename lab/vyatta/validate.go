@@ -264,37 +264,31 @@ func (v *validator) failSchema(p []string, err error) {
 // crossChecks are the checks of a real commit that look beyond one node.
 func (v *validator) crossChecks() {
 	for _, base := range rulesetBases {
-		sets := lookup(v.root, base)
-		if sets == nil {
-			continue
-		}
-		for _, rs := range sets.Children {
-			rules := findChild(rs, "rule")
-			if rules == nil {
-				continue
-			}
-			for _, r := range rules.Children {
-				v.rule(append(append(append([]string(nil), base...), rs.Name, "rule"), r.Name), r, true)
-			}
-		}
+		v.rulesUnder(base, true)
 	}
 	for _, base := range [][]string{{"service", "nat"}, {"nat"}} {
-		nat := lookup(v.root, base)
-		if nat == nil {
-			continue
-		}
-		for _, dir := range nat.Children {
-			rules := findChild(dir, "rule")
-			if rules == nil {
-				continue
-			}
-			for _, r := range rules.Children {
-				v.rule(append(append([]string(nil), base...), dir.Name, "rule", r.Name), r, false)
-			}
-		}
+		v.rulesUnder(base, false)
 	}
 	v.interfaceFirewalls()
 	v.configSync()
+}
+
+// rulesUnder checks each `base NAME rule N` (a firewall ruleset's rules,
+// or a NAT direction's).
+func (v *validator) rulesUnder(base []string, firewall bool) {
+	top := lookup(v.root, base)
+	if top == nil {
+		return
+	}
+	for _, c := range top.Children {
+		rules := findChild(c, "rule")
+		if rules == nil {
+			continue
+		}
+		for _, r := range rules.Children {
+			v.rule(append(append([]string(nil), base...), c.Name, "rule", r.Name), r, firewall)
+		}
+	}
 }
 
 // rulesetBases are where rulesets live: VRA `security firewall name`,
