@@ -27,5 +27,5 @@
 // 300-line seed instead of 3000 lines).
 //
 // It owns bench/soak and bench/soak.sh; its tests import lab, lab/vyatta,
-// lab/huawei, x/crypto/ssh and the standard library; nothing imports it.
+// lab/huawei, lab/labtest, x/crypto/ssh and the standard library; nothing imports it.
 package soak

@@ -21,7 +21,7 @@ func TestSoak(t *testing.T) {
 	if *soakDuration <= 0 {
 		t.Skip("the soak runs with -d DURATION (bench/soak.sh)")
 	}
-	r, err := Run(context.Background(), Options{
+	r, err := Run(context.Background(), t, Options{
 		Dir: t.TempDir(), Duration: *soakDuration, Sessions: *soakSessions, Lines: *soakLines,
 	})
 	if err != nil {

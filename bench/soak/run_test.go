@@ -11,13 +11,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 
-	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
+	"github.com/hasync/hasync/lab/labtest"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -130,8 +130,10 @@ func (r *Result) Print(w io.Writer) {
 	}
 }
 
-// Run starts both pairs, loads them for o.Duration and returns what it saw.
-func Run(ctx context.Context, o Options) (*Result, error) {
+// Run starts both pairs, loads them for o.Duration and returns what it
+// saw. Its sessions log in with labtest.ClientConfig (the pair's key, the
+// host key checked against its known_hosts), read once per pair.
+func Run(ctx context.Context, t testing.TB, o Options) (*Result, error) {
 	if o.Sessions < 1 {
 		return nil, errors.New("at least one session per lab")
 	}
@@ -175,13 +177,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}()
 	vyAddrs := []string{vy.A.SSH.Addr(), vy.B.SSH.Addr()}
 	hwAddrs := []string{hw.A.SSH.Addr(), hw.B.SSH.Addr()}
+	vyCfg := labtest.ClientConfig(t, vy.Dir, vy.User, vy.ClientKey)
+	hwCfg := labtest.ClientConfig(t, hw.Dir, hw.User, hw.ClientKey)
 	for i := range o.Sessions {
-		c, err := dial(vy.Dir, vy.User, vy.ClientKey, vyAddrs[i%2])
+		c, err := ssh.Dial("tcp", vyAddrs[i%2], vyCfg)
 		if err != nil {
 			return nil, fmt.Errorf("vyatta: %w", err)
 		}
 		targets = append(targets, target{&r.Vyatta, c, vyattaCommand, vyattaMark})
-		c, err = dial(hw.Dir, hw.User, hw.ClientKey, hwAddrs[i%2])
+		c, err = ssh.Dial("tcp", hwAddrs[i%2], hwCfg)
 		if err != nil {
 			return nil, fmt.Errorf("huawei: %w", err)
 		}
@@ -264,21 +268,6 @@ func runOnce(c *ssh.Client, cmd, mark string) (int, error) {
 		return len(out), fmt.Errorf("%s: %d bytes without %q", cmd, len(out), mark)
 	}
 	return len(out), nil
-}
-
-// dial logs in to addr as the pair's user with its client key, checking
-// the host key against the pair's known_hosts, as the product does.
-func dial(dir, user string, key ssh.Signer, addr string) (*ssh.Client, error) {
-	hk, err := knownhosts.New(filepath.Join(dir, lab.KnownHostsFile))
-	if err != nil {
-		return nil, err
-	}
-	return ssh.Dial("tcp", addr, &ssh.ClientConfig{
-		User:            user,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(key)},
-		HostKeyCallback: hk,
-		Timeout:         10 * time.Second,
-	})
 }
 
 func loadAvg() string {

@@ -23,7 +23,7 @@ func TestSoakSample(t *testing.T) {
 	if raceEnabled {
 		o.Lines = 0
 	}
-	r, err := Run(context.Background(), o)
+	r, err := Run(context.Background(), t, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestSoakCounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a few seconds for HRP to notice the cut")
 	}
-	r, err := Run(context.Background(), Options{
+	r, err := Run(context.Background(), t, Options{
 		Dir: t.TempDir(), Duration: time.Second, Sessions: 1,
 		Disturb: func(vy *vyatta.Pair, hw *huawei.Pair) {
 			before := hw.HRP.Changes()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -227,19 +226,9 @@ func TestSeedLinesTypeCheck(t *testing.T) {
 // configuration changes (nothing is replicated).
 func TestRefusalsOverOpenSSH(t *testing.T) {
 	p := hwPair(t, PairOptions{})
-	args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), p.User, "-tt")
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", args...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	sh, quit := hwOpenSSH(ctx, t, p, p.A)
 	beforeA, beforeB := p.A.Device.Running(), p.B.Device.Running()
 	sh.Expect("HRP_M<FW-A>")
 	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
@@ -258,11 +247,7 @@ func TestRefusalsOverOpenSSH(t *testing.T) {
 		}
 		sh.Run("return", "HRP_M<FW-A>")
 	}
-	sh.Line("quit")
-	stdin.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("ssh: %v", err)
-	}
+	quit()
 	// Replication is asynchronous: a marker sent after the refusals has
 	// arrived on FW-B once everything before it would have.
 	if !config.Equal(beforeA.Root, p.A.Device.Running().Root) {

@@ -167,9 +167,8 @@ func (hc *hrpConn) send(m hrpMsg) error {
 type HRPLink struct {
 	o       HRPOptions
 	clock   Clock
-	ln, hb  net.Listener // data and heartbeat
-	active  *hrpMember   // the listening member (FW-A, active at start)
-	standby *hrpMember   // the dialling member (FW-B, standby at start)
+	active  *hrpMember // the listening member (FW-A, active at start)
+	standby *hrpMember // the dialling member (FW-B, standby at start)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
@@ -274,7 +273,7 @@ func Link(ctx context.Context, active, standby *Device, o HRPOptions) (*HRPLink,
 		return nil, fmt.Errorf("hrp: listen: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	l := &HRPLink{o: o, clock: clock, ln: ln, hb: hb, cancel: cancel}
+	l := &HRPLink{o: o, clock: clock, cancel: cancel}
 	now := clock.Now()
 	l.active = &hrpMember{l: l, d: active, coreState: "abnormal(active)", changedAt: now, priority: hrpRunningPriority}
 	l.standby = &hrpMember{l: l, d: standby, coreState: "abnormal(standby)", changedAt: now, priority: hrpRunningPriority}

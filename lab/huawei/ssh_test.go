@@ -45,6 +45,32 @@ func hwDial(t testing.TB, p *Pair, m *Member) *ssh.Client {
 	return labtest.Dial(t, m.Device.Name(), m.SSH.Addr(), labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey))
 }
 
+// hwOpenSSH starts the OpenSSH client on a PTY (-tt) to member m with
+// the pair's key and host key pinned. quit types quit, closes the
+// client's input and waits for it to exit cleanly.
+func hwOpenSSH(ctx context.Context, t *testing.T, p *Pair, m *Member) (sh *labtest.Shell, quit func()) {
+	t.Helper()
+	args := labtest.OpenSSHArgs(t, p.Dir, m.SSH.Port(), p.User, "-tt")
+	cmd := exec.CommandContext(ctx, "ssh", args...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh = labtest.NewShell(t, stdin)
+	cmd.Stdout, cmd.Stderr = sh, sh
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return sh, func() {
+		t.Helper()
+		sh.Line("quit")
+		stdin.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("ssh: %v", err)
+		}
+	}
+}
+
 // hwShell is an interactive PTY shell on member m.
 func hwShell(t testing.TB, p *Pair, m *Member) *labtest.Shell {
 	t.Helper()
@@ -182,19 +208,9 @@ func TestSeedDrift(t *testing.T) {
 // TestOpenSSH drives the CLI with the OpenSSH client, host key pinned.
 func TestOpenSSH(t *testing.T) {
 	p := hwPair(t, PairOptions{})
-	args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), p.User, "-tt")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", args...)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := labtest.NewShell(t, stdin)
-	cmd.Stdout, cmd.Stderr = sh, sh
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	sh, quit := hwOpenSSH(ctx, t, p, p.A)
 	sh.Expect("HRP_M<FW-A>")
 	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
 	sh.Run("sys", "HRP_M[FW-A]")
@@ -205,9 +221,5 @@ func TestOpenSSH(t *testing.T) {
 		t.Errorf("display this after rule move:\n%s", got)
 	}
 	sh.Run("return", "HRP_M<FW-A>")
-	sh.Line("quit")
-	stdin.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("ssh: %v", err)
-	}
+	quit()
 }
