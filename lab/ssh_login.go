@@ -115,15 +115,7 @@ func (l SSHLogin) LoadOrCreateHostKeys(dir, device string) ([]ssh.Signer, error)
 	var keys []ssh.Signer
 	for _, typ := range l.hostKeyTypes() {
 		path := HostKeyPath(dir, device, typ)
-		var (
-			k   ssh.Signer
-			err error
-		)
-		if typ == HostKeyEd25519 {
-			k, err = LoadOrCreateKey(path)
-		} else {
-			k, err = loadOrCreateTypedKey(path, typ)
-		}
+		k, err := loadOrCreateTypedKey(path, typ)
 		if err != nil {
 			return nil, err
 		}
@@ -132,8 +124,8 @@ func (l SSHLogin) LoadOrCreateHostKeys(dir, device string) ([]ssh.Signer, error)
 	return keys, nil
 }
 
-// loadOrCreateTypedKey is LoadOrCreateKey for an RSA (2048 bits) or ECDSA
-// (P-256) key.
+// loadOrCreateTypedKey is LoadOrCreateKey for a key of type typ: RSA (2048
+// bits), ECDSA (P-256) or ed25519.
 func loadOrCreateTypedKey(path, typ string) (ssh.Signer, error) {
 	if b, err := os.ReadFile(path); err == nil {
 		s, err := ssh.ParsePrivateKey(b)

@@ -1,11 +1,8 @@
 package lab
 
 import (
-	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,34 +31,7 @@ func HostKeyFile(device string) string { return device + ".ssh_host_ed25519_key"
 // LoadOrCreateKey reads an ed25519 private key in OpenSSH format from path,
 // or creates one there (mode 0600, with path+".pub" beside it).
 func LoadOrCreateKey(path string) (ssh.Signer, error) {
-	if b, err := os.ReadFile(path); err == nil {
-		s, err := ssh.ParsePrivateKey(b)
-		if err != nil {
-			return nil, fmt.Errorf("lab: key %s: %w", path, err)
-		}
-		return s, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("lab: key: %w", err)
-	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "hasync-lab")
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-		return nil, err
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFile(path+".pub", ssh.MarshalAuthorizedKey(sshPub), 0o644); err != nil {
-		return nil, err
-	}
-	return ssh.NewSignerFromKey(priv)
+	return loadOrCreateTypedKey(path, HostKeyEd25519)
 }
 
 // KnownHost is one known_hosts entry: a server address and its key.
