@@ -36,7 +36,6 @@ func checkLabPairsFlags(f labFlags) error {
 
 // labPairs are the pairs one `hasync lab` serves.
 type labPairs struct {
-	lf    labFamily
 	pairs []*labPair
 	names []string // the inventory's pair names
 	// state is what is printed: the user, the password, the inventory.
@@ -75,7 +74,7 @@ func (lp *labPairs) close() {
 // password and client key of dir, on consecutive ports, and dir gets one
 // known_hosts and one inventory.yaml that lists every pair.
 func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, sshAddrs, restAddrs [2]string) (_ *labPairs, err error) {
-	lp := &labPairs{lf: lf}
+	lp := &labPairs{}
 	defer func() {
 		if err != nil {
 			lp.close()
