@@ -144,14 +144,14 @@ func loadOrCreateTypedKey(path, typ string) (ssh.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
 		return nil, err
 	}
 	s, err := ssh.NewSignerFromKey(priv)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(path+".pub", ssh.MarshalAuthorizedKey(s.PublicKey()), 0o644); err != nil {
+	if err := WriteFile(path+".pub", ssh.MarshalAuthorizedKey(s.PublicKey()), 0o644); err != nil {
 		return nil, err
 	}
 	return s, nil
