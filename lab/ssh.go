@@ -3,8 +3,6 @@ package lab
 import (
 	"bufio"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -97,9 +95,8 @@ type SSHOptions struct {
 
 // SSHServer is a running SSH server on loopback.
 type SSHServer struct {
-	o     SSHOptions
-	ln    net.Listener
-	other ssh.Signer // presented when the host key "changed"
+	o  SSHOptions
+	ln net.Listener
 	// others replace every host key, of the same types, when the host key
 	// "changed" (changedKeys).
 	otherOnce sync.Once
@@ -117,20 +114,12 @@ func ServeSSH(o SSHOptions) (*SSHServer, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	other, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("lab: ssh listen %s: %w", o.Addr, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &SSHServer{o: o, ln: ln, other: other, ctx: ctx, cancel: cancel}
+	s := &SSHServer{o: o, ln: ln, ctx: ctx, cancel: cancel}
 	acceptConns(&s.conns, s.ln.Accept, s.o.Faults.Refuse, s.serveConn)
 	return s, nil
 }

@@ -188,21 +188,13 @@ func keyType(k ssh.PublicKey) string {
 func (s *SSHServer) changedKeys() []ssh.Signer {
 	s.otherOnce.Do(func() {
 		for _, k := range append([]ssh.Signer{s.o.HostKey}, s.o.HostKeys...) {
-			typ := keyType(k.PublicKey())
-			if typ == HostKeyEd25519 {
-				s.others = append(s.others, s.other)
-				continue
-			}
-			priv, err := generateKey(typ)
+			priv, err := generateKey(keyType(k.PublicKey()))
 			if err != nil {
 				continue
 			}
 			if sg, err := ssh.NewSignerFromKey(priv); err == nil {
 				s.others = append(s.others, sg)
 			}
-		}
-		if len(s.others) == 0 {
-			s.others = []ssh.Signer{s.other}
 		}
 	})
 	return s.others
