@@ -202,6 +202,9 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 	if !lf.rest && (cmd.Flags().Changed("flavor") || f.vyPartialCommit || f.vyVRRPFailover) {
 		return errors.New("lab: --flavor, --partial-commit and --vrrp-failover are for --family vyatta")
 	}
+	if err := checkLabSSHFamily(cmd, lf, f.family); err != nil {
+		return err
+	}
 	if err := checkLabPairsFlags(f); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -38,24 +37,23 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 	fl.BoolVar(&s.pager, "pager", false, "vyatta: page show output in interactive sessions (':' as less) until 'set terminal length 0' or '| no-more'")
 	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]), and print the login time before the prompt")
 	fl.BoolVar(&s.hwScreenLengthRefused, "screen-length-refused", false, "huawei: admin's level refuses 'screen-length 0 temporary', so long output must be paged through")
-	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
-		// The pager flag is Vyatta's (the Huawei pager is always on until
-		// screen-length); the login flags of the Huawei CLI are Huawei's.
-		only := map[string][]string{
-			"huawei": {"pager"},
-			"vyatta": {"first-login", "screen-length-refused"},
-		}
-		for _, name := range only[f.family] {
-			if cmd.Flags().Changed(name) {
-				return fmt.Errorf("lab: --%s: %w --family %s", name, errLabSSHFamily, f.family)
-			}
-		}
-		return nil
-	}
 }
 
-// errLabSSHFamily: a login flag of the other family.
-var errLabSSHFamily = errors.New("not a flag of")
+// checkLabSSHFamily refuses the login flags of the other family: the pager is
+// Vyatta's (the Huawei pager is always on until screen-length), the
+// first-login and screen-length flags are Huawei's.
+func checkLabSSHFamily(cmd *cobra.Command, lf labFamily, family string) error {
+	other := []string{"pager"}
+	if lf.rest {
+		other = []string{"first-login", "screen-length-refused"}
+	}
+	for _, name := range other {
+		if cmd.Flags().Changed(name) {
+			return fmt.Errorf("lab: --%s: not a flag of --family %s", name, family)
+		}
+	}
+	return nil
+}
 
 // login is the lab.SSHLogin the flags ask for.
 func (s labSSHFlags) login() (lab.SSHLogin, error) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -21,11 +20,7 @@ func TestLabCommandSSHLegacy(t *testing.T) {
 	dir := t.TempDir()
 	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--ssh-legacy",
 		"--ssh-host-keys", "rsa,ecdsa", "--ssh-version", "SSH-1.99--", "--pager")
-	m := regexp.MustCompile(`vra-a: ssh -p (\d+) `).FindStringSubmatch(out.String())
-	if m == nil {
-		t.Fatalf("no port of vra-a in:\n%s", out.String())
-	}
-	port, _ := strconv.Atoi(m[1])
+	port := labPort(t, out.String(), "vra-a")
 	legacy := []string{"-o", "KexAlgorithms=diffie-hellman-group1-sha1", "-o", "HostKeyAlgorithms=ssh-rsa", "-o", "Ciphers=3des-cbc"}
 	got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta", legacy...), "show", "version")...).CombinedOutput()
 	if err != nil || !strings.Contains(string(got), "Hostname:         vra-a") {
@@ -50,11 +45,7 @@ func TestLabCommandSSHHuawei(t *testing.T) {
 	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--ssh-legacy",
 		"--ssh-host-keys", "rsa,ecdsa", "--ssh-version", "SSH-2.0--", "--ssh-banner", "Huawei lab: authorized users only\n",
 		"--first-login", "--screen-length-refused")
-	m := regexp.MustCompile(`FW-B: ssh -p (\d+) `).FindStringSubmatch(out.String())
-	if m == nil {
-		t.Fatalf("no port of FW-B in:\n%s", out.String())
-	}
-	port, _ := strconv.Atoi(m[1])
+	port := labPort(t, out.String(), "FW-B")
 	for _, hk := range []string{"ssh-rsa", "ecdsa-sha2-nistp256"} {
 		legacy := []string{"-o", "KexAlgorithms=diffie-hellman-group14-sha1", "-o", "HostKeyAlgorithms=" + hk, "-o", "Ciphers=aes128-cbc"}
 		got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "admin", legacy...), "display", "version")...).CombinedOutput()
@@ -69,20 +60,12 @@ func TestLabCommandSSHHuawei(t *testing.T) {
 }
 
 func TestLabCommandSSHBadFlags(t *testing.T) {
-	for _, args := range [][]string{
+	labBadFlags(t, [][]string{
 		{"--ssh-host-keys", "dsa", "--dir", t.TempDir()},
 		{"--family", "huawei", "--pager", "--dir", t.TempDir()},
 		{"--family", "vyatta", "--first-login", "--dir", t.TempDir()},
 		{"--family", "vyatta", "--screen-length-refused", "--dir", t.TempDir()},
-	} {
-		cmd := newLabCmd()
-		cmd.SetArgs(args)
-		cmd.SetOut(&bytes.Buffer{})
-		cmd.SetErr(&bytes.Buffer{})
-		if err := cmd.Execute(); err == nil {
-			t.Errorf("%q: want an error", args)
-		}
-	}
+	})
 }
 
 // TestLabCommandSSHPairs: with --pairs the login flags reach every pair,

@@ -6,8 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +50,21 @@ func labStart(t *testing.T, dir string, args ...string) (out *labtest.SyncBuffer
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatal("lab did not stop when interrupted")
+		}
+	}
+}
+
+// labBadFlags runs `hasync lab` with each argument list and wants every
+// one refused.
+func labBadFlags(t *testing.T, argLists [][]string) {
+	t.Helper()
+	for _, args := range argLists {
+		cmd := newLabCmd()
+		cmd.SetArgs(args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		if err := cmd.Execute(); err == nil {
+			t.Errorf("%q: want an error", args)
 		}
 	}
 }
@@ -104,7 +117,7 @@ func TestLabCommand(t *testing.T) {
 }
 
 func TestLabCommandBadFlags(t *testing.T) {
-	for _, args := range [][]string{
+	labBadFlags(t, [][]string{
 		{"--family", "huawei", "--fault-device", "vra-b", "--dir", t.TempDir()},
 		{"--family", "huawei", "--reject", "service nat", "--dir", t.TempDir()},
 		{"cli", "--family", "huawei", "--state", t.TempDir(), "--device", "vra-a"},
@@ -112,15 +125,7 @@ func TestLabCommandBadFlags(t *testing.T) {
 		{"--ssh-ports", "2201", "--dir", t.TempDir()},
 		{"--fault-device", "vra-c", "--dir", t.TempDir()},
 		{"cli"},
-	} {
-		cmd := newLabCmd()
-		cmd.SetArgs(args)
-		cmd.SetOut(&bytes.Buffer{})
-		cmd.SetErr(&bytes.Buffer{})
-		if err := cmd.Execute(); err == nil {
-			t.Errorf("%q: want an error", args)
-		}
-	}
+	})
 }
 
 // TestLabCommandHuawei starts `hasync lab --family huawei`, then runs
@@ -166,11 +171,7 @@ func TestLabCommandVyattaFlavor(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--flavor", "vyos", "--partial-commit")
-	m := regexp.MustCompile(`vra-a: ssh -p (\d+) `).FindStringSubmatch(out.String())
-	if m == nil {
-		t.Fatalf("no port of vra-a in:\n%s", out.String())
-	}
-	port, _ := strconv.Atoi(m[1])
+	port := labPort(t, out.String(), "vra-a")
 	got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show", "version")...).CombinedOutput()
 	if err != nil || !strings.Contains(string(got), "Description:      VyOS ") {
 		t.Errorf("show version of a --flavor vyos lab: %v\n%s", err, got)
@@ -179,20 +180,12 @@ func TestLabCommandVyattaFlavor(t *testing.T) {
 }
 
 func TestLabCommandVyattaBadFlags(t *testing.T) {
-	for _, args := range [][]string{
+	labBadFlags(t, [][]string{
 		{"--flavor", "banana", "--dir", t.TempDir()},
 		{"--family", "huawei", "--flavor", "vyos", "--dir", t.TempDir()},
 		{"--family", "huawei", "--partial-commit", "--dir", t.TempDir()},
 		{"--family", "huawei", "--vrrp-failover", "--dir", t.TempDir()},
-	} {
-		cmd := newLabCmd()
-		cmd.SetArgs(args)
-		cmd.SetOut(&bytes.Buffer{})
-		cmd.SetErr(&bytes.Buffer{})
-		if err := cmd.Execute(); err == nil {
-			t.Errorf("%q: want an error", args)
-		}
-	}
+	})
 }
 
 // TestLabCommandHuaweiFailover: `hasync lab --family huawei
@@ -202,11 +195,7 @@ func TestLabCommandHuaweiFailover(t *testing.T) {
 	dir := t.TempDir()
 	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--hrp-failover", "--hrp-hello", "100ms")
 	defer stop()
-	m := regexp.MustCompile(`FW-A: ssh -p ([0-9]+) `).FindStringSubmatch(out.String())
-	if m == nil {
-		t.Fatalf("no FW-A port:\n%s", out.String())
-	}
-	port, _ := strconv.Atoi(m[1])
+	port := labPort(t, out.String(), "FW-A")
 	var got string
 	labtest.Eventually(t, "FW-A to be standby", 20*time.Second, func() bool {
 		b, _ := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "admin"), "display hrp state")...).Output()
@@ -228,11 +217,7 @@ func TestLabCommandVRRPFailover(t *testing.T) {
 	check := func(states map[string]string) {
 		t.Helper()
 		for name, want := range states {
-			m := regexp.MustCompile(name + `: ssh -p ([0-9]+) `).FindStringSubmatch(out.String())
-			if m == nil {
-				t.Fatalf("no %s port:\n%s", name, out.String())
-			}
-			port, _ := strconv.Atoi(m[1])
+			port := labPort(t, out.String(), name)
 			b, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "vyatta"), "show vrrp | match dp0s1")...).CombinedOutput()
 			if f := strings.Fields(string(b)); err != nil || len(f) < 3 || f[0] != "dp0s1" || f[2] != want {
 				t.Errorf("%s: show vrrp | match dp0s1: %v\n%s", name, err, b)

@@ -31,7 +31,7 @@ through the control socket in its state directory (` + lab.ControlFile + `):
   drop-in-commit [on|off]  drop the connection in the middle of a commit's output
   delay D                  delay every response and output line (e.g. 500ms; 0: off)
   cut-hrp [on|off]         huawei: cut the pair's HRP heartbeat link
-  failover                 switch the pair's roles over; again switches back (huawei; vyatta once it has VRRP failover)
+  failover                 switch the pair's roles over (HRP, or VRRP mastership); again switches back
   dual-active [on|off]     huawei: heartbeat lost, both members active
   clear                    turn every fault of the device (and cut-hrp, dual-active) off
 
@@ -75,19 +75,12 @@ device) exit 2.`,
 	return cmd
 }
 
-// failoverer is a pair (or an HRP link) that switches its roles over.
-type failoverer interface{ Failover() }
-
 // vyattaControl are vra-a and vra-b for the control socket; failover
-// works once the pair has a Failover method (VRRP mastership).
+// moves the pair's VRRP mastership.
 func vyattaControl(p *vyatta.Pair) []lab.ControlDevice {
-	var fo func()
-	if f, ok := any(p).(failoverer); ok {
-		fo = f.Failover
-	}
 	var out []lab.ControlDevice
 	for _, m := range p.Members() {
-		out = append(out, lab.ControlDevice{Name: m.Device.Name(), Faults: m.Faults, SSH: m.SSH, Failover: fo})
+		out = append(out, lab.ControlDevice{Name: m.Device.Name(), Faults: m.Faults, SSH: m.SSH, Failover: p.Failover})
 	}
 	return out
 }

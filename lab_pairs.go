@@ -36,7 +36,6 @@ func checkLabPairsFlags(f labFlags) error {
 
 // labPairs are the pairs one `hasync lab` serves.
 type labPairs struct {
-	lf    labFamily
 	pairs []*labPair
 	names []string // the inventory's pair names
 	// state is what is printed: the user, the password, the inventory.
@@ -75,7 +74,7 @@ func (lp *labPairs) close() {
 // password and client key of dir, on consecutive ports, and dir gets one
 // known_hosts and one inventory.yaml that lists every pair.
 func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, sshAddrs, restAddrs [2]string) (_ *labPairs, err error) {
-	lp := &labPairs{lf: lf}
+	lp := &labPairs{}
 	defer func() {
 		if err != nil {
 			lp.close()
@@ -154,7 +153,7 @@ func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, ss
 		}
 		knownHosts = append(knownHosts, kh...)
 	}
-	if err := writeLabFile(filepath.Join(dir, lab.KnownHostsFile), knownHosts, 0o644); err != nil {
+	if err := lab.WriteFile(filepath.Join(dir, lab.KnownHostsFile), knownHosts, 0o644); err != nil {
 		return nil, err
 	}
 	st := *lp.pairs[0].state
@@ -214,19 +213,7 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	return writeLabFile(dst, b, fi.Mode().Perm())
-}
-
-// writeLabFile writes through a temporary file and a rename.
-func writeLabFile(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return lab.WriteFile(dst, b, fi.Mode().Perm())
 }
 
 // checkOnePairState refuses, for `lab cli`, the top directory of a lab

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -69,10 +68,7 @@ type ControlServer struct {
 	ln      *net.UnixListener
 	devices map[string]*ControlDevice
 	names   []string
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	conns   map[net.Conn]bool
-	closed  bool
+	conns   connSet
 }
 
 // ControlPath is the control socket of the state directory dir.
@@ -86,7 +82,7 @@ func ServeControl(dir string, devices []ControlDevice) (*ControlServer, error) {
 	if len(path) > maxSocketPath {
 		return nil, fmt.Errorf("lab: control: %w (%d bytes: %s)", ErrControlPath, len(path), path)
 	}
-	s := &ControlServer{path: path, devices: map[string]*ControlDevice{}, conns: map[net.Conn]bool{}}
+	s := &ControlServer{path: path, devices: map[string]*ControlDevice{}}
 	for i := range devices {
 		d := &devices[i]
 		if _, dup := s.devices[d.Name]; dup {
@@ -116,8 +112,7 @@ func ServeControl(dir string, devices []ControlDevice) (*ControlServer, error) {
 		return nil, fmt.Errorf("lab: control: %w", err)
 	}
 	s.ln = ln
-	s.wg.Add(1)
-	go s.accept()
+	acceptConns(&s.conns, s.ln.AcceptUnix, nil, s.serve)
 	return s, nil
 }
 
@@ -126,45 +121,13 @@ func (s *ControlServer) Path() string { return s.path }
 
 // Close stops the server and removes the socket.
 func (s *ControlServer) Close() error {
-	s.mu.Lock()
-	s.closed = true
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
+	s.conns.closeAll()
 	err := s.ln.Close()
-	s.wg.Wait()
+	s.conns.wait()
 	if rerr := os.Remove(s.path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
 		err = rerr
 	}
 	return err
-}
-
-func (s *ControlServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.AcceptUnix()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[c] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.serve(c)
-			s.mu.Lock()
-			delete(s.conns, c)
-			s.mu.Unlock()
-			c.Close()
-		}()
-	}
 }
 
 func (s *ControlServer) serve(c *net.UnixConn) {
@@ -338,16 +301,7 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 // DropSessions closes every live connection of the server, as a link
 // lost; the server goes on accepting new ones. It returns how many it
 // closed.
-func (s *SSHServer) DropSessions() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for c := range s.conns {
-		c.Close()
-		n++
-	}
-	return n
-}
+func (s *SSHServer) DropSessions() int { return s.conns.drop() }
 
 // Control sends one request line to the lab running at dir and returns
 // the reply's text. No socket, or one nobody answers, is ErrNoLab; an

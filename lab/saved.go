@@ -41,7 +41,7 @@ func SaveConfig(name, path string, t *config.Tree, write func(io.Writer, *config
 	if err := write(&buf, t, config.PrintOptions{}); err != nil {
 		return fmt.Errorf("%s: save: %w", name, err)
 	}
-	if err := writeFile(path, buf.Bytes(), 0o600); err != nil {
+	if err := WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("%s: save: %w", name, err)
 	}
 	return nil

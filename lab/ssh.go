@@ -3,8 +3,6 @@ package lab
 import (
 	"bufio"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -97,19 +95,15 @@ type SSHOptions struct {
 
 // SSHServer is a running SSH server on loopback.
 type SSHServer struct {
-	o     SSHOptions
-	ln    net.Listener
-	other ssh.Signer // presented when the host key "changed"
+	o  SSHOptions
+	ln net.Listener
 	// others replace every host key, of the same types, when the host key
 	// "changed" (changedKeys).
 	otherOnce sync.Once
 	others    []ssh.Signer
 	ctx       context.Context
 	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	mu        sync.Mutex
-	conns     map[net.Conn]bool
-	closing   bool
+	conns     connSet
 }
 
 // ServeSSH starts an SSH server and returns once it listens.
@@ -120,22 +114,13 @@ func ServeSSH(o SSHOptions) (*SSHServer, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	other, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("lab: ssh listen %s: %w", o.Addr, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &SSHServer{o: o, ln: ln, other: other, ctx: ctx, cancel: cancel, conns: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go s.accept()
+	s := &SSHServer{o: o, ln: ln, ctx: ctx, cancel: cancel}
+	acceptConns(&s.conns, s.ln.Accept, s.o.Faults.Refuse, s.serveConn)
 	return s, nil
 }
 
@@ -151,47 +136,11 @@ func (s *SSHServer) HostKey() ssh.PublicKey { return s.o.HostKey.PublicKey() }
 
 // Close stops the server and drops every connection.
 func (s *SSHServer) Close() error {
-	s.mu.Lock()
-	s.closing = true
-	for c := range s.conns {
-		c.Close()
-	}
-	s.mu.Unlock()
+	s.conns.closeAll()
 	s.cancel()
 	err := s.ln.Close()
-	s.wg.Wait()
+	s.conns.wait()
 	return err
-}
-
-func (s *SSHServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		if s.o.Faults.Refuse() {
-			c.Close()
-			continue
-		}
-		s.mu.Lock()
-		if s.closing {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[c] = true
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.serveConn(c)
-			s.mu.Lock()
-			delete(s.conns, c)
-			s.mu.Unlock()
-			c.Close()
-		}()
-	}
 }
 
 func (s *SSHServer) config() *ssh.ServerConfig {

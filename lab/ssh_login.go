@@ -115,15 +115,7 @@ func (l SSHLogin) LoadOrCreateHostKeys(dir, device string) ([]ssh.Signer, error)
 	var keys []ssh.Signer
 	for _, typ := range l.hostKeyTypes() {
 		path := HostKeyPath(dir, device, typ)
-		var (
-			k   ssh.Signer
-			err error
-		)
-		if typ == HostKeyEd25519 {
-			k, err = LoadOrCreateKey(path)
-		} else {
-			k, err = loadOrCreateTypedKey(path, typ)
-		}
+		k, err := loadOrCreateTypedKey(path, typ)
 		if err != nil {
 			return nil, err
 		}
@@ -132,8 +124,8 @@ func (l SSHLogin) LoadOrCreateHostKeys(dir, device string) ([]ssh.Signer, error)
 	return keys, nil
 }
 
-// loadOrCreateTypedKey is LoadOrCreateKey for an RSA (2048 bits) or ECDSA
-// (P-256) key.
+// loadOrCreateTypedKey is LoadOrCreateKey for a key of type typ: RSA (2048
+// bits), ECDSA (P-256) or ed25519.
 func loadOrCreateTypedKey(path, typ string) (ssh.Signer, error) {
 	if b, err := os.ReadFile(path); err == nil {
 		s, err := ssh.ParsePrivateKey(b)
@@ -152,14 +144,14 @@ func loadOrCreateTypedKey(path, typ string) (ssh.Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
 		return nil, err
 	}
 	s, err := ssh.NewSignerFromKey(priv)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(path+".pub", ssh.MarshalAuthorizedKey(s.PublicKey()), 0o644); err != nil {
+	if err := WriteFile(path+".pub", ssh.MarshalAuthorizedKey(s.PublicKey()), 0o644); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -196,21 +188,13 @@ func keyType(k ssh.PublicKey) string {
 func (s *SSHServer) changedKeys() []ssh.Signer {
 	s.otherOnce.Do(func() {
 		for _, k := range append([]ssh.Signer{s.o.HostKey}, s.o.HostKeys...) {
-			typ := keyType(k.PublicKey())
-			if typ == HostKeyEd25519 {
-				s.others = append(s.others, s.other)
-				continue
-			}
-			priv, err := generateKey(typ)
+			priv, err := generateKey(keyType(k.PublicKey()))
 			if err != nil {
 				continue
 			}
 			if sg, err := ssh.NewSignerFromKey(priv); err == nil {
 				s.others = append(s.others, sg)
 			}
-		}
-		if len(s.others) == 0 {
-			s.others = []ssh.Signer{s.other}
 		}
 	})
 	return s.others

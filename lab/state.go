@@ -1,11 +1,8 @@
 package lab
 
 import (
-	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,34 +31,7 @@ func HostKeyFile(device string) string { return device + ".ssh_host_ed25519_key"
 // LoadOrCreateKey reads an ed25519 private key in OpenSSH format from path,
 // or creates one there (mode 0600, with path+".pub" beside it).
 func LoadOrCreateKey(path string) (ssh.Signer, error) {
-	if b, err := os.ReadFile(path); err == nil {
-		s, err := ssh.ParsePrivateKey(b)
-		if err != nil {
-			return nil, fmt.Errorf("lab: key %s: %w", path, err)
-		}
-		return s, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("lab: key: %w", err)
-	}
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "hasync-lab")
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-		return nil, err
-	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFile(path+".pub", ssh.MarshalAuthorizedKey(sshPub), 0o644); err != nil {
-		return nil, err
-	}
-	return ssh.NewSignerFromKey(priv)
+	return loadOrCreateTypedKey(path, HostKeyEd25519)
 }
 
 // KnownHost is one known_hosts entry: a server address and its key.
@@ -78,7 +48,7 @@ func WriteKnownHosts(path string, hosts []KnownHost) error {
 		b.WriteString(knownhosts.Line([]string{knownhosts.Normalize(h.Addr)}, h.Key))
 		b.WriteByte('\n')
 	}
-	return writeFile(path, []byte(b.String()), 0o644)
+	return WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // LoadOrCreatePassword returns the lab password: given when not empty
@@ -87,7 +57,7 @@ func WriteKnownHosts(path string, hosts []KnownHost) error {
 func LoadOrCreatePassword(dir, given string) (pw string, created bool, err error) {
 	path := filepath.Join(dir, PasswordFile)
 	if given != "" {
-		return given, false, writeFile(path, []byte(given+"\n"), 0o600)
+		return given, false, WriteFile(path, []byte(given+"\n"), 0o600)
 	}
 	if b, err := os.ReadFile(path); err == nil {
 		if pw := strings.TrimSpace(string(b)); pw != "" {
@@ -99,7 +69,7 @@ func LoadOrCreatePassword(dir, given string) (pw string, created bool, err error
 		return "", false, err
 	}
 	pw = strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
-	return pw, true, writeFile(path, []byte(pw+"\n"), 0o600)
+	return pw, true, WriteFile(path, []byte(pw+"\n"), 0o600)
 }
 
 // InventoryDevice is one device as the lab writes it into inventory.yaml.
@@ -135,12 +105,12 @@ func WriteInventory(path string, inv Inventory) error {
 		return fmt.Errorf("lab: inventory: %w", err)
 	}
 	header := "# Written by `hasync lab`: the emulated devices on loopback.\n"
-	return writeFile(path, append([]byte(header), b...), 0o644)
+	return WriteFile(path, append([]byte(header), b...), 0o644)
 }
 
-// writeFile writes through a temporary file and a rename, so a reader
-// never sees half a file.
-func writeFile(path string, data []byte, mode os.FileMode) error {
+// WriteFile writes data to path, with mode, through a temporary file and
+// a rename, so a reader never sees half a file.
+func WriteFile(path string, data []byte, mode os.FileMode) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, mode); err != nil {
 		return fmt.Errorf("lab: %w", err)
