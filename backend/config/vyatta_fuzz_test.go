@@ -96,7 +96,7 @@ func FuzzParseVyatta(f *testing.F) {
 			t.Fatalf("curly round trip changed the tree\n%s\n%s", vyDiffHint(tr.Root, back.Root), curly.Bytes())
 		}
 		// Comments survive the curly form as they are.
-		if a, b := vyComments(tr.Root, false), vyComments(back.Root, false); !reflect.DeepEqual(a, b) {
+		if a, b := nodeComments(tr.Root, nil), nodeComments(back.Root, nil); !reflect.DeepEqual(a, b) {
 			t.Fatalf("curly round trip changed the comments\n%q\n%q\n%s", a, b, curly.Bytes())
 		}
 		// Printing is stable: fmt twice gives the same bytes.
@@ -128,7 +128,7 @@ func FuzzParseVyatta(f *testing.F) {
 				t.Fatalf("set round trip changed the tree\n%s\n%s", vyDiffHint(tr.Root, back.Root), set.Bytes())
 			}
 			// The set form keeps a comment on one line.
-			if a, b := vyComments(tr.Root, true), vyComments(back.Root, true); !reflect.DeepEqual(a, b) {
+			if a, b := nodeComments(tr.Root, vySetComment), nodeComments(back.Root, vySetComment); !reflect.DeepEqual(a, b) {
 				t.Fatalf("set round trip changed the comments\n%q\n%q\n%s", a, b, set.Bytes())
 			}
 			var again bytes.Buffer
@@ -146,21 +146,4 @@ func FuzzParseVyatta(f *testing.F) {
 			t.Fatalf("masked output does not parse: %v", err)
 		}
 	})
-}
-
-// vyComments maps the path of every commented node to its comment; oneLine
-// joins a comment's words with single spaces, as the set form prints it.
-func vyComments(root *Node, oneLine bool) map[string]string {
-	m := map[string]string{}
-	root.Walk(func(p Path, n *Node) bool {
-		c := n.Comment
-		if oneLine {
-			c = vySetComment(c)
-		}
-		if c != "" {
-			m[strings.Join(p, "\x00")] = c
-		}
-		return true
-	})
-	return m
 }
