@@ -85,8 +85,11 @@ func FuzzParseVyatta(f *testing.F) {
 		// Invalid UTF-8 that the input held in small amounts may add up
 		// to a binary refusal once names repeat in the printed text.
 		notUTF8 := !utf8.Valid(src)
+		refusedUTF8 := func(err error) bool {
+			return notUTF8 && strings.Contains(err.Error(), "not UTF-8")
+		}
 		back, err := ParseVyatta("curly", curly.Bytes())
-		if err != nil && notUTF8 && strings.Contains(err.Error(), "not UTF-8") {
+		if err != nil && refusedUTF8(err) {
 			return
 		}
 		if err != nil {
@@ -117,7 +120,7 @@ func FuzzParseVyatta(f *testing.F) {
 			}
 		}
 		back, err = ParseVyatta("set", set.Bytes())
-		if err != nil && notUTF8 && strings.Contains(err.Error(), "not UTF-8") {
+		if err != nil && refusedUTF8(err) {
 			return
 		}
 		if err != nil {
@@ -142,7 +145,7 @@ func FuzzParseVyatta(f *testing.F) {
 		// Masked output must not show a secret value.
 		var masked bytes.Buffer
 		_ = WriteSet(&masked, tr, PrintOptions{MaskSecrets: true})
-		if _, err := ParseVyatta("masked", masked.Bytes()); err != nil && !(notUTF8 && strings.Contains(err.Error(), "not UTF-8")) {
+		if _, err := ParseVyatta("masked", masked.Bytes()); err != nil && !refusedUTF8(err) {
 			t.Fatalf("masked output does not parse: %v", err)
 		}
 	})
