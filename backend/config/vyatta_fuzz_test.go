@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -95,21 +96,8 @@ func FuzzParseVyatta(f *testing.F) {
 		if err != nil {
 			t.Fatalf("curly output does not parse: %v\n%s", err, curly.Bytes())
 		}
-		if !Equal(tr.Root, back.Root) {
-			t.Fatalf("curly round trip changed the tree\n%s\n%s", vyDiffHint(tr.Root, back.Root), curly.Bytes())
-		}
 		// Comments survive the curly form as they are.
-		if a, b := nodeComments(tr.Root, nil), nodeComments(back.Root, nil); !reflect.DeepEqual(a, b) {
-			t.Fatalf("curly round trip changed the comments\n%q\n%q\n%s", a, b, curly.Bytes())
-		}
-		// Printing is stable: fmt twice gives the same bytes.
-		var again bytes.Buffer
-		if err := WriteCurly(&again, back, PrintOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(curly.Bytes(), again.Bytes()) {
-			t.Fatalf("curly printing is not stable\n%s\n---\n%s", curly.Bytes(), again.Bytes())
-		}
+		vyCheckReread(t, "curly", tr, back, curly.Bytes(), WriteCurly, nil)
 		var set bytes.Buffer
 		if err := WriteSet(&set, tr, PrintOptions{}); err != nil {
 			t.Fatal(err)
@@ -127,20 +115,8 @@ func FuzzParseVyatta(f *testing.F) {
 			t.Fatalf("set output does not parse: %v\n%s", err, set.Bytes())
 		}
 		if !vySetLossy(tr.Root, nil) {
-			if !Equal(tr.Root, back.Root) {
-				t.Fatalf("set round trip changed the tree\n%s\n%s", vyDiffHint(tr.Root, back.Root), set.Bytes())
-			}
 			// The set form keeps a comment on one line.
-			if a, b := nodeComments(tr.Root, vySetComment), nodeComments(back.Root, vySetComment); !reflect.DeepEqual(a, b) {
-				t.Fatalf("set round trip changed the comments\n%q\n%q\n%s", a, b, set.Bytes())
-			}
-			var again bytes.Buffer
-			if err := WriteSet(&again, back, PrintOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(set.Bytes(), again.Bytes()) {
-				t.Fatalf("set printing is not stable\n%s\n---\n%s", set.Bytes(), again.Bytes())
-			}
+			vyCheckReread(t, "set", tr, back, set.Bytes(), WriteSet, vySetComment)
 		}
 		// Masked output must not show a secret value.
 		var masked bytes.Buffer
@@ -149,4 +125,24 @@ func FuzzParseVyatta(f *testing.F) {
 			t.Fatalf("masked output does not parse: %v", err)
 		}
 	})
+}
+
+// vyCheckReread checks back, read from out (tr printed in form by write):
+// it equals tr, keeps its comments (compared through norm), and printing it
+// again gives the same bytes.
+func vyCheckReread(t *testing.T, form string, tr, back *Tree, out []byte, write func(io.Writer, *Tree, PrintOptions) error, norm func(string) string) {
+	t.Helper()
+	if !Equal(tr.Root, back.Root) {
+		t.Fatalf("%s round trip changed the tree\n%s\n%s", form, vyDiffHint(tr.Root, back.Root), out)
+	}
+	if a, b := nodeComments(tr.Root, norm), nodeComments(back.Root, norm); !reflect.DeepEqual(a, b) {
+		t.Fatalf("%s round trip changed the comments\n%q\n%q\n%s", form, a, b, out)
+	}
+	var again bytes.Buffer
+	if err := write(&again, back, PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, again.Bytes()) {
+		t.Fatalf("%s printing is not stable\n%s\n---\n%s", form, out, again.Bytes())
+	}
 }
