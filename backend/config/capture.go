@@ -74,7 +74,7 @@ func prepare(file, text string) (prepared, error) {
 func binaryError(file, text string, i int, what string) *ParseError {
 	line := 1 + strings.Count(text[:i], "\n")
 	col := i - (strings.LastIndexByte(text[:i], '\n') + 1) + 1
-	return &ParseError{File: file, Line: line, Col: col, Msg: "expected configuration text, found " + what + " (a binary file?)"}
+	return parseErrorf(file, line, col, "expected configuration text, found %s (a binary file?)", what)
 }
 
 // blanks counts the spaces, tabs and newlines of s.

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,28 +48,7 @@ func TestCorpusFmt(t *testing.T) {
 			if tr.Family != want {
 				t.Fatalf("read as %v, want %v", tr.Family, want)
 			}
-			format := Curly
-			if tr.Family == Huawei {
-				format = VRP
-			}
-			var once bytes.Buffer
-			if err := Write(&once, tr, format, PrintOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			back, err := Parse(rel+" (fmt)", once.Bytes(), tr.Family)
-			if err != nil {
-				t.Fatalf("fmt output does not parse: %v", err)
-			}
-			if !Equal(tr.Root, back.Root) {
-				t.Fatalf("fmt output reads back differently\n%s", vyDiffHint(tr.Root, back.Root))
-			}
-			var twice bytes.Buffer
-			if err := Write(&twice, back, format, PrintOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(once.Bytes(), twice.Bytes()) {
-				t.Fatalf("fmt twice gives other bytes:\n%s\n---\n%s", once.Bytes(), twice.Bytes())
-			}
+			checkFmt(t, rel, tr)
 			src, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)

@@ -34,27 +34,34 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		format := Curly
-		if tr.Family == Huawei {
-			format = VRP
-		}
-		var once bytes.Buffer
-		if err := Write(&once, tr, format, PrintOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		back, err := Parse("printed", once.Bytes(), tr.Family)
-		if err != nil {
-			t.Fatalf("printed text does not parse: %v\n%s", err, once.Bytes())
-		}
-		if !Equal(tr.Root, back.Root) {
-			t.Fatalf("printed tree differs\n%s", once.Bytes())
-		}
-		var twice bytes.Buffer
-		if err := Write(&twice, back, format, PrintOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(once.Bytes(), twice.Bytes()) {
-			t.Fatalf("printing is not stable\n%s\n---\n%s", once.Bytes(), twice.Bytes())
-		}
+		checkFmt(t, "fuzz", tr)
 	})
+}
+
+// checkFmt does what `hasync fmt` does to tr: its native printing (curly
+// or VRP) reads back Equal, and printing that again gives the same bytes.
+func checkFmt(t *testing.T, name string, tr *Tree) {
+	t.Helper()
+	format := Curly
+	if tr.Family == Huawei {
+		format = VRP
+	}
+	var once bytes.Buffer
+	if err := Write(&once, tr, format, PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(name+" (fmt)", once.Bytes(), tr.Family)
+	if err != nil {
+		t.Fatalf("fmt output does not parse: %v\n%s", err, once.Bytes())
+	}
+	if !Equal(tr.Root, back.Root) {
+		t.Fatalf("fmt output reads back differently\n%s\n%s", vyDiffHint(tr.Root, back.Root), once.Bytes())
+	}
+	var twice bytes.Buffer
+	if err := Write(&twice, back, format, PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(once.Bytes(), twice.Bytes()) {
+		t.Fatalf("fmt twice gives other bytes:\n%s\n---\n%s", once.Bytes(), twice.Bytes())
+	}
 }

@@ -231,3 +231,8 @@ func (e *ParseError) Error() string {
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", file, e.Line, e.Col, e.Msg)
 }
+
+// parseErrorf returns a ParseError at line and col of file.
+func parseErrorf(file string, line, col int, format string, args ...any) *ParseError {
+	return &ParseError{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}

@@ -2,7 +2,6 @@ package config
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"strings"
 )
@@ -97,10 +96,6 @@ type vrpParser struct {
 	runs openRuns
 }
 
-func (p *vrpParser) errorf(line, col int, format string, args ...any) error {
-	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
-}
-
 // next returns the next line with trailing blanks removed, after checking
 // it for control characters.
 func (p *vrpParser) next() (string, bool, error) {
@@ -120,7 +115,7 @@ func (p *vrpParser) next() (string, bool, error) {
 	}
 	raw = raw[:end]
 	if i := vrpControl(raw); i >= 0 {
-		return "", false, p.errorf(p.line, i+1, "expected printable text, found control character %#02x", raw[i])
+		return "", false, parseErrorf(p.file, p.line, i+1, "expected printable text, found control character %#02x", raw[i])
 	}
 	return raw, true, nil
 }
@@ -175,14 +170,14 @@ func (p *vrpParser) parse() error {
 			continue
 		}
 		if p.returned > 0 {
-			return p.errorf(p.line, 1, "expected nothing after return (line %d), found text", p.returned)
+			return parseErrorf(p.file, p.line, 1, "expected nothing after return (line %d), found text", p.returned)
 		}
 		indent := 0
 		for indent < len(s) && s[indent] == ' ' {
 			indent++
 		}
 		if s[indent] == '\t' {
-			return p.errorf(p.line, indent+1, "expected spaces for indentation, found a tab")
+			return parseErrorf(p.file, p.line, indent+1, "expected spaces for indentation, found a tab")
 		}
 		text := s[indent:]
 		switch {
@@ -233,7 +228,7 @@ func (p *vrpParser) command(indent int, text string) error {
 	if text != "" && (text[0] == '+' || text[0] == '-') {
 		// No VRP command starts so: this is a compare output (NAPALM's
 		// `+acl ...`), which names changes, not a configuration.
-		return p.errorf(p.line, indent+1, "expected a configuration line, found %q: a line of a compare output (+/-), not a configuration", text[:1])
+		return parseErrorf(p.file, p.line, indent+1, "expected a configuration line, found %q: a line of a compare output (+/-), not a configuration", text[:1])
 	}
 	p.pop(indent)
 	parent := p.t.Root
@@ -241,18 +236,18 @@ func (p *vrpParser) command(indent int, text string) error {
 		// A leading-space global (` hrp enable`) is indented by one step,
 		// which the first header may not have told yet.
 		if indent > vrpMaxStep {
-			return p.errorf(p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", vrpMaxStep)
+			return parseErrorf(p.file, p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", vrpMaxStep)
 		}
 	} else {
 		top := &p.stack[len(p.stack)-1]
 		d := indent - top.indent
 		switch {
 		case p.step == 0 && d > vrpMaxStep:
-			return p.errorf(p.line, 1, "expected an indentation step of 1 to %d spaces, found %d", vrpMaxStep, d)
+			return parseErrorf(p.file, p.line, 1, "expected an indentation step of 1 to %d spaces, found %d", vrpMaxStep, d)
 		case p.step == 0:
 			p.step = d
 		case d > p.step:
-			return p.errorf(p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
+			return parseErrorf(p.file, p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
 		}
 		parent = p.header(top)
 		if !top.opened {
@@ -270,7 +265,7 @@ func (p *vrpParser) command(indent int, text string) error {
 	words, bad := vrpWords(text, p.words[:0])
 	p.words = words
 	if bad >= 0 {
-		return p.errorf(p.line, indent+bad+1, "expected a closing \" for the quoted word")
+		return parseErrorf(p.file, p.line, indent+bad+1, "expected a closing \" for the quoted word")
 	}
 	if text == vrpBlockBegin {
 		return p.block(parent, indent, text, leaf)
@@ -401,7 +396,7 @@ func (p *vrpParser) banner(parent *Node, indent int, text string, leaf bool) (bo
 				return true, err
 			}
 			if !ok {
-				return true, p.errorf(start, indent+d+1, "expected a closing %c to end the banner begun here", delim)
+				return true, parseErrorf(p.file, start, indent+d+1, "expected a closing %c to end the banner begun here", delim)
 			}
 			b.WriteByte('\n')
 			b.WriteString(s)
@@ -426,7 +421,7 @@ func (p *vrpParser) block(parent *Node, indent int, text string, leaf bool) erro
 			return err
 		}
 		if !ok {
-			return p.errorf(start, indent+1, "expected %q to close the block begun here", vrpBlockEnd)
+			return parseErrorf(p.file, start, indent+1, "expected %q to close the block begun here", vrpBlockEnd)
 		}
 		if strings.TrimLeft(s, " ") == vrpBlockEnd {
 			return nil

@@ -58,7 +58,7 @@ func FuzzParseVRP(f *testing.F) {
 		if !Equal(tr.Root, back.Root) {
 			t.Fatalf("printed tree differs\n%s", out.String())
 		}
-		if a, b := vrpComments(tr.Root), vrpComments(back.Root); !reflect.DeepEqual(a, b) {
+		if a, b := nodeComments(tr.Root, nil), nodeComments(back.Root, nil); !reflect.DeepEqual(a, b) {
 			t.Fatalf("printing changed the comments\n%q\n%q\n%s", a, b, out.String())
 		}
 		var again bytes.Buffer
@@ -75,17 +75,22 @@ func FuzzParseVRP(f *testing.F) {
 	})
 }
 
-// vrpComments maps the path of every commented node (the root too) to
-// its comment.
-func vrpComments(root *Node) map[string]string {
+// nodeComments maps the path of every commented node (the root too) to
+// its comment, passed through norm when norm is not nil (the set form
+// prints a comment on one line).
+func nodeComments(root *Node, norm func(string) string) map[string]string {
 	m := map[string]string{}
-	if root.Comment != "" {
-		m[""] = root.Comment
-	}
-	root.Walk(func(p Path, n *Node) bool {
-		if n.Comment != "" {
-			m[strings.Join(p, "\x00")] = n.Comment
+	add := func(key, c string) {
+		if norm != nil {
+			c = norm(c)
 		}
+		if c != "" {
+			m[key] = c
+		}
+	}
+	add("", root.Comment)
+	root.Walk(func(p Path, n *Node) bool {
+		add(strings.Join(p, "\x00"), n.Comment)
 		return true
 	})
 	return m

@@ -41,10 +41,6 @@ type vyCurly struct {
 	lineStart int
 }
 
-func (p *vyCurly) errAt(line, col int, format string, args ...any) *ParseError {
-	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
-}
-
 // next reads the next token into t (filled in place: it is read once per
 // word, and returning it by value costs more than lexing it). Whitespace
 // other than newline is skipped; the parser decides whether a newline
@@ -97,7 +93,7 @@ func (p *vyCurly) next(t *vyTok) error {
 			}
 			if end < 0 {
 				r, _ := utf8.DecodeRuneInString(src[p.pos:])
-				return p.errAt(p.line, p.pos-p.lineStart+1, "expected a blank, ';', '{' or '}' after the closing quote, found %s", vyQuoteRune(r))
+				return parseErrorf(p.file, p.line, p.pos-p.lineStart+1, "expected a blank, ';', '{' or '}' after the closing quote, found %s", vyQuoteRune(r))
 			}
 			b = src[start+1 : end]
 			p.pos = end + 1
@@ -200,7 +196,7 @@ func (p *vyCurly) quoted(q byte, t vyTok) (string, error) {
 	esc := false
 	for {
 		if i >= len(src) {
-			return "", p.errAt(t.line, t.col, "unterminated string opened at line %d", t.line)
+			return "", parseErrorf(p.file, t.line, t.col, "unterminated string opened at line %d", t.line)
 		}
 		c := src[i]
 		if c == q {
@@ -275,7 +271,7 @@ func (p *vyCurly) comment(t *vyTok) error {
 	}
 	end := strings.Index(src[start+2:], "*/")
 	if end < 0 {
-		return p.errAt(t.line, t.col, "unterminated comment opened at line %d", t.line)
+		return parseErrorf(p.file, t.line, t.col, "unterminated comment opened at line %d", t.line)
 	}
 	end += start + 2
 	body := src[start+2 : end]
@@ -368,7 +364,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 				return nil, err
 			}
 			if len(stack) >= vyMaxDepth {
-				return nil, p.errAt(tok.line, tok.col, "nesting deeper than %d levels", vyMaxDepth)
+				return nil, parseErrorf(p.file, tok.line, tok.col, "nesting deeper than %d levels", vyMaxDepth)
 			}
 			vyAttach(fr.node, pending)
 			words, pending = words[:0], pending[:0]
@@ -383,7 +379,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 				words = words[:0]
 			}
 			if len(stack) == 0 {
-				return nil, p.errAt(tok.line, tok.col, "unexpected '}'")
+				return nil, parseErrorf(p.file, tok.line, tok.col, "unexpected '}'")
 			}
 			// A comment just before `}` goes to the block's last child, or
 			// to the block itself when it is empty.
@@ -411,7 +407,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			}
 			if len(stack) > 0 {
 				fr := stack[len(stack)-1]
-				return nil, p.errAt(tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.opener(), fr.line)
+				return nil, parseErrorf(p.file, tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.opener(), fr.line)
 			}
 			for _, c := range pending {
 				t.Meta = append(t.Meta, c.raw)
@@ -426,9 +422,9 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 func (p *vyCurly) open(b *vyBuilder, cur *Node, sc schema.Cursor, sch uint64, words []vyTok, brace vyTok) (vyFrame, error) {
 	switch {
 	case len(words) == 0:
-		return vyFrame{}, p.errAt(brace.line, brace.col, "unexpected '{'")
+		return vyFrame{}, parseErrorf(p.file, brace.line, brace.col, "unexpected '{'")
 	case len(words) > 2:
-		return vyFrame{}, p.errAt(words[2].line, words[2].col, "expected '{' after '%s %s'", words[0].b, words[1].b)
+		return vyFrame{}, parseErrorf(p.file, words[2].line, words[2].col, "expected '{' after '%s %s'", words[0].b, words[1].b)
 	}
 	for _, w := range words {
 		if err := p.checkName(w); err != nil {
@@ -497,9 +493,9 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, sc schema.Cursor, sch 
 func (p *vyCurly) checkName(w vyTok) error {
 	switch {
 	case len(w.b) == 0:
-		return p.errAt(w.line, w.col, "expected a name, found an empty string")
+		return parseErrorf(p.file, w.line, w.col, "expected a name, found an empty string")
 	case vyHasControl(w.b):
-		return p.errAt(w.line, w.col, "expected a name without control characters")
+		return parseErrorf(p.file, w.line, w.col, "expected a name without control characters")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -85,28 +86,18 @@ func FuzzParseVyatta(f *testing.F) {
 		// Invalid UTF-8 that the input held in small amounts may add up
 		// to a binary refusal once names repeat in the printed text.
 		notUTF8 := !utf8.Valid(src)
+		refusedUTF8 := func(err error) bool {
+			return notUTF8 && strings.Contains(err.Error(), "not UTF-8")
+		}
 		back, err := ParseVyatta("curly", curly.Bytes())
-		if err != nil && notUTF8 && strings.Contains(err.Error(), "not UTF-8") {
+		if err != nil && refusedUTF8(err) {
 			return
 		}
 		if err != nil {
 			t.Fatalf("curly output does not parse: %v\n%s", err, curly.Bytes())
 		}
-		if !Equal(tr.Root, back.Root) {
-			t.Fatalf("curly round trip changed the tree\n%s\n%s", vyDiffHint(tr.Root, back.Root), curly.Bytes())
-		}
 		// Comments survive the curly form as they are.
-		if a, b := vyComments(tr.Root, false), vyComments(back.Root, false); !reflect.DeepEqual(a, b) {
-			t.Fatalf("curly round trip changed the comments\n%q\n%q\n%s", a, b, curly.Bytes())
-		}
-		// Printing is stable: fmt twice gives the same bytes.
-		var again bytes.Buffer
-		if err := WriteCurly(&again, back, PrintOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(curly.Bytes(), again.Bytes()) {
-			t.Fatalf("curly printing is not stable\n%s\n---\n%s", curly.Bytes(), again.Bytes())
-		}
+		vyCheckReread(t, "curly", tr, back, curly.Bytes(), WriteCurly, nil)
 		var set bytes.Buffer
 		if err := WriteSet(&set, tr, PrintOptions{}); err != nil {
 			t.Fatal(err)
@@ -117,50 +108,41 @@ func FuzzParseVyatta(f *testing.F) {
 			}
 		}
 		back, err = ParseVyatta("set", set.Bytes())
-		if err != nil && notUTF8 && strings.Contains(err.Error(), "not UTF-8") {
+		if err != nil && refusedUTF8(err) {
 			return
 		}
 		if err != nil {
 			t.Fatalf("set output does not parse: %v\n%s", err, set.Bytes())
 		}
 		if !vySetLossy(tr.Root, nil) {
-			if !Equal(tr.Root, back.Root) {
-				t.Fatalf("set round trip changed the tree\n%s\n%s", vyDiffHint(tr.Root, back.Root), set.Bytes())
-			}
 			// The set form keeps a comment on one line.
-			if a, b := vyComments(tr.Root, true), vyComments(back.Root, true); !reflect.DeepEqual(a, b) {
-				t.Fatalf("set round trip changed the comments\n%q\n%q\n%s", a, b, set.Bytes())
-			}
-			var again bytes.Buffer
-			if err := WriteSet(&again, back, PrintOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(set.Bytes(), again.Bytes()) {
-				t.Fatalf("set printing is not stable\n%s\n---\n%s", set.Bytes(), again.Bytes())
-			}
+			vyCheckReread(t, "set", tr, back, set.Bytes(), WriteSet, vySetComment)
 		}
 		// Masked output must not show a secret value.
 		var masked bytes.Buffer
 		_ = WriteSet(&masked, tr, PrintOptions{MaskSecrets: true})
-		if _, err := ParseVyatta("masked", masked.Bytes()); err != nil && !(notUTF8 && strings.Contains(err.Error(), "not UTF-8")) {
+		if _, err := ParseVyatta("masked", masked.Bytes()); err != nil && !refusedUTF8(err) {
 			t.Fatalf("masked output does not parse: %v", err)
 		}
 	})
 }
 
-// vyComments maps the path of every commented node to its comment; oneLine
-// joins a comment's words with single spaces, as the set form prints it.
-func vyComments(root *Node, oneLine bool) map[string]string {
-	m := map[string]string{}
-	root.Walk(func(p Path, n *Node) bool {
-		c := n.Comment
-		if oneLine {
-			c = vySetComment(c)
-		}
-		if c != "" {
-			m[strings.Join(p, "\x00")] = c
-		}
-		return true
-	})
-	return m
+// vyCheckReread checks back, read from out (tr printed in form by write):
+// it equals tr, keeps its comments (compared through norm), and printing it
+// again gives the same bytes.
+func vyCheckReread(t *testing.T, form string, tr, back *Tree, out []byte, write func(io.Writer, *Tree, PrintOptions) error, norm func(string) string) {
+	t.Helper()
+	if !Equal(tr.Root, back.Root) {
+		t.Fatalf("%s round trip changed the tree\n%s\n%s", form, vyDiffHint(tr.Root, back.Root), out)
+	}
+	if a, b := nodeComments(tr.Root, norm), nodeComments(back.Root, norm); !reflect.DeepEqual(a, b) {
+		t.Fatalf("%s round trip changed the comments\n%q\n%q\n%s", form, a, b, out)
+	}
+	var again bytes.Buffer
+	if err := write(&again, back, PrintOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, again.Bytes()) {
+		t.Fatalf("%s printing is not stable\n%s\n---\n%s", form, out, again.Bytes())
+	}
 }

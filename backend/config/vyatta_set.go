@@ -73,10 +73,6 @@ type vySetWord struct {
 	srcOff int
 }
 
-func (p *vySet) errAt(line, col int, format string, args ...any) *ParseError {
-	return &ParseError{File: p.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
-}
-
 func vySetBlank(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
@@ -159,10 +155,10 @@ func vyParseSetReuse(file string, src string, reuse bool) (*Tree, error) {
 			}
 			continue
 		default:
-			return nil, p.errAt(w.line, w.col, "expected 'set'")
+			return nil, parseErrorf(p.file, w.line, w.col, "expected 'set'")
 		}
 		if len(words) == 1 {
-			return nil, p.errAt(w.line, w.col, "expected a path after '%s'", first)
+			return nil, parseErrorf(p.file, w.line, w.col, "expected a path after '%s'", first)
 		}
 		var err error
 		if del {
@@ -198,7 +194,7 @@ func vyParseSetReuse(file string, src string, reuse bool) (*Tree, error) {
 // found is false when there was nothing to delete.
 func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
 	if len(path) > vyMaxDepth {
-		return false, p.errAt(path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
+		return false, parseErrorf(p.file, path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
 	}
 	parents := make([]*Node, 0, len(path))
 	cur := b.root
@@ -251,7 +247,7 @@ func (p *vySet) delete(b *vyBuilder, path []vySetWord) (found bool, err error) {
 func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []string) ([]string, error) {
 	last := path[len(path)-1]
 	if len(path) > vyMaxDepth {
-		return names, p.errAt(path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
+		return names, parseErrorf(p.file, path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
 	}
 	chain := path[:len(path)-1]
 	names = names[:0]
@@ -259,7 +255,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	sc := &p.root
 	for i, w := range chain {
 		if w.end == w.start {
-			return names, p.errAt(w.line, w.col, "expected a name, found an empty string")
+			return names, parseErrorf(p.file, w.line, w.col, "expected a name, found an empty string")
 		}
 		name := p.str(b, w)
 		// Consecutive lines share most of their path: a word naming the
@@ -271,7 +267,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			continue
 		}
 		if vyHasControl(name) {
-			return names, p.errAt(w.line, w.col, "expected a name without control characters")
+			return names, parseErrorf(p.file, w.line, w.col, "expected a name without control characters")
 		}
 		cur, _ = b.child(cur, name, path[0].line)
 		sc = p.posAt(b, i, cur, sc)
@@ -313,11 +309,11 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		cur.Leaf = true
 	default:
 		if len(text) == 0 {
-			return names, p.errAt(last.line, last.col, "expected a name, found an empty string")
+			return names, parseErrorf(p.file, last.line, last.col, "expected a name, found an empty string")
 		}
 		name := p.str(b, last)
 		if vyHasControl(name) {
-			return names, p.errAt(last.line, last.col, "expected a name without control characters")
+			return names, parseErrorf(p.file, last.line, last.col, "expected a name without control characters")
 		}
 		n, created := b.child(cur, name, path[0].line)
 		if created {
@@ -394,7 +390,7 @@ func (p *vySet) shellWord() (vySetWord, error) {
 				continue
 			}
 			if len(p.buf) == w.start {
-				return w, p.errAt(w.line, w.col, "unterminated string opened at line %d", w.line)
+				return w, parseErrorf(p.file, w.line, w.col, "unterminated string opened at line %d", w.line)
 			}
 			// Any other quote glued to a word that does not close on its
 			// line is kept as a character: real files carry such typos.
@@ -528,7 +524,7 @@ func (p *vySet) ansiC(w vySetWord) error {
 				if i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
 					c = unhex(src[i+1])<<4 | unhex(src[i+2])
 					if c == 0 {
-						return p.errAt(p.line, i-p.lineStart, "expected no NUL character in a $'...' string")
+						return parseErrorf(p.file, p.line, i-p.lineStart, "expected no NUL character in a $'...' string")
 					}
 					i += 2
 				} else {
@@ -543,7 +539,7 @@ func (p *vySet) ansiC(w vySetWord) error {
 		}
 		p.buf = append(p.buf, c)
 	}
-	return p.errAt(w.line, w.col, "unterminated string opened at line %d", w.line)
+	return parseErrorf(p.file, w.line, w.col, "unterminated string opened at line %d", w.line)
 }
 
 func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

@@ -8,26 +8,15 @@ import (
 
 // vyKinds caches what the parsers and the printer ask of the schema: the
 // position after a word and what the schema says of it. schema.Cursor's
-// Step searches the children by name and Info also finds the help text,
-// both costing more than a lookup here, and a configuration visits few
-// distinct positions many times (every rule of every rule set steps to
-// the same `action`). The tables are direct-mapped: a slot holds the last
-// answer whose hash fell on it.
+// Step searches the children by name, costing more than a lookup here,
+// and a configuration visits few distinct positions many times (every
+// rule of every rule set steps to the same `action`). The table is
+// direct-mapped: a slot holds the last answer whose hash fell on it.
 type vyKinds struct {
-	kinds [vyKindSlots]vyKindSlot
 	steps [vyStepSlots]vyStepSlot
 }
 
-const (
-	vyKindSlots = 256
-	vyStepSlots = 1024
-)
-
-type vyKindSlot struct {
-	c  schema.Cursor
-	k  vyKind
-	ok bool
-}
+const vyStepSlots = 1024
 
 type vyStepSlot struct {
 	parent, child schema.Cursor
@@ -36,7 +25,7 @@ type vyStepSlot struct {
 	ok            bool
 }
 
-// vyKind is the part of schema.Info the parsers use.
+// vyKind is the part of schema.Info the parsers use (schema.Cursor.Shape).
 type vyKind struct {
 	kind      schema.Kind
 	multi     bool
@@ -72,20 +61,8 @@ func vyWordHash(w string) uint64 {
 
 // at returns what the schema says of the position c.
 func (k *vyKinds) at(c schema.Cursor) vyKind {
-	if c == vyUnknown {
-		return vyKind{}
-	}
-	s := &k.kinds[k.hash(c)%vyKindSlots]
-	if s.ok && s.c == c {
-		return s.k
-	}
-	in := c.Info()
-	v := vyKind{kind: in.Kind, multi: in.Multi, valueless: in.Valueless}
-	if in.TagValue {
-		v.kind = schema.Node
-	}
-	*s = vyKindSlot{c: c, k: v, ok: true}
-	return v
+	in := c.Shape()
+	return vyKind{kind: in.Kind, multi: in.Multi, valueless: in.Valueless}
 }
 
 // step returns the position after word below c (whose hash is ch) and

@@ -1,6 +1,7 @@
 package testcorpus
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,7 +19,7 @@ func Dir(t testing.TB) string {
 // ../shared, so a missing one there is a broken set-up, not a reason to pass.
 func Shared(t testing.TB, sub string) string {
 	t.Helper()
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		absent(t, "shared/"+sub+": "+err.Error())
 	}
@@ -61,8 +62,9 @@ func Files(t testing.TB, sub string) []string {
 	return files
 }
 
-// moduleRoot walks up from the working directory to the folder holding go.mod.
-func moduleRoot() (string, error) {
+// ModuleRoot walks up from the working directory to the folder holding
+// go.mod (schema/gen uses it too, to find ../shared outside a test).
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
@@ -73,7 +75,7 @@ func moduleRoot() (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", os.ErrNotExist
+			return "", errors.New("no go.mod above the working directory")
 		}
 		dir = parent
 	}

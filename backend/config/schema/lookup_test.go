@@ -65,6 +65,11 @@ func TestLookup(t *testing.T) {
 		if got != c.want {
 			t.Errorf("Lookup(%q) = %+v, want %+v", c.path, got, c.want)
 		}
+		shape, want := walk(strings.Fields(c.path)).Shape(), c.want
+		want.Source, want.Alias = None, ""
+		if shape != want {
+			t.Errorf("Shape at %q = %+v, want %+v", c.path, shape, want)
+		}
 	}
 	if h := Lookup([]string{"system", "host-name"}).Help; h == "" {
 		t.Error("system host-name has no help")

@@ -231,40 +231,59 @@ func (s *schemas) wildcardAccepts(w int32, word string) bool {
 	return !any
 }
 
+// Shape returns the part of Info that costs no text scan: Kind, TagValue,
+// Multi and Valueless (Help, Source and Alias are left empty). Parsers ask
+// it of every word.
+func (c Cursor) Shape() Info {
+	if c.state == stUnknown {
+		return Info{}
+	}
+	s := load()
+	var e *entry
+	switch {
+	case c.vy == rootIdx:
+		return Info{Kind: Node}
+	case s.own(c.vt):
+		e = &s.vt.nodes[c.vt]
+	case c.vy >= 0:
+		e = &s.vy.nodes[c.vy]
+	default:
+		return Info{}
+	}
+	if c.state == stValue || c.vt >= 0 && s.vt.name(c.vt) == "*" {
+		return Info{Kind: Node, TagValue: true}
+	}
+	return Info{Kind: e.kind, Multi: e.flags&flagMulti != 0, Valueless: e.flags&flagValueless != 0}
+}
+
 // Info describes the position. Source is Vyatta when a node of the Vyatta
 // table decides, or when the position was reached through one of its
 // aliases (then Alias names the VyOS path); VyOS when the generated table
 // alone decides (an overlay of the Vyatta table, which only adds children
 // or value forms, leaves it VyOS).
 func (c Cursor) Info() Info {
+	in := c.Shape()
 	if c.state == stUnknown {
-		return Info{}
+		return in
 	}
 	s := load()
-	var in Info
 	switch {
 	case c.vy == rootIdx:
-		return Info{Kind: Node, Source: VyOS}
+		in.Source = VyOS
+		return in
 	case s.own(c.vt):
-		e := &s.vt.nodes[c.vt]
-		in = Info{Kind: e.kind, Multi: e.flags&flagMulti != 0, Valueless: e.flags&flagValueless != 0,
-			Help: s.vt.field(c.vt, '?'), Source: Vyatta}
+		in.Help, in.Source = s.vt.field(c.vt, '?'), Vyatta
 		if in.Help == "" && c.vy >= 0 {
 			in.Help = s.vy.field(c.vy, '?')
 		}
 	case c.vy >= 0:
-		e := &s.vy.nodes[c.vy]
-		in = Info{Kind: e.kind, Multi: e.flags&flagMulti != 0, Valueless: e.flags&flagValueless != 0,
-			Help: s.vy.field(c.vy, '?'), Source: VyOS}
+		in.Help, in.Source = s.vy.field(c.vy, '?'), VyOS
 	default:
 		return Info{}
 	}
 	if c.al >= 0 {
 		in.Source = Vyatta
 		in.Alias = s.vt.aliasPath[c.al]
-	}
-	if c.state == stValue || c.vt >= 0 && s.vt.name(c.vt) == "*" {
-		in.Kind, in.TagValue, in.Multi, in.Valueless = Node, true, false, false
 	}
 	return in
 }

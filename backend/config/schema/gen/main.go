@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/hasync/hasync/backend/config/schema/internal/xmlgen"
+	"github.com/hasync/hasync/internal/testcorpus"
 )
 
 func main() {
@@ -20,7 +21,7 @@ func main() {
 	flag.Parse()
 	dir := *src
 	if dir == "" {
-		root, err := moduleRoot()
+		root, err := testcorpus.ModuleRoot()
 		if err != nil {
 			fail(err)
 		}
@@ -41,22 +42,4 @@ func main() {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "schema/gen:", err)
 	os.Exit(1)
-}
-
-// moduleRoot walks up from the working directory to the folder holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
