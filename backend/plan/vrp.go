@@ -136,8 +136,8 @@ type vrpBuilder struct {
 	o      Options
 	source *config.Tree // the whole source
 	src    *config.Tree // its part in scope
-	target *config.Tree // the whole target, or nil
-	m      *syncmap.Map // the map, or nil
+	target *config.Tree // the whole target
+	m      *syncmap.Map // the map
 	steps  [phases][]func(*vrpScript)
 	// added holds, per view, the lines the plan creates there, so that a
 	// removal whose undo would also match one of them goes first.
@@ -431,22 +431,20 @@ func isOrderedName(name string) bool {
 // in-scope parts go, and a node the map does not share itself (a bare
 // ancestor of in-scope nodes) is never undone.
 func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
-	if b.m != nil && b.target != nil {
-		real := b.target.Root.Lookup(path)
-		in := b.m.Decide(path).Scope == syncmap.InScope
-		if real != nil && (!in || anyOutside(b.m, path, real)) {
-			if in && len(n.Values) > 0 {
-				b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
-			}
-			for _, c := range n.Children {
-				ph := phase
-				if len(path) > 0 && isOrderedName(path[len(path)-1]) {
-					ph = phaseRules
-				}
-				b.removeNode(path.Append(c.Name), c, ph)
-			}
-			return
+	real := b.target.Root.Lookup(path)
+	in := b.m.Decide(path).Scope == syncmap.InScope
+	if real != nil && (!in || anyOutside(b.m, path, real)) {
+		if in && len(n.Values) > 0 {
+			b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
 		}
+		for _, c := range n.Children {
+			ph := phase
+			if len(path) > 0 && isOrderedName(path[len(path)-1]) {
+				ph = phaseRules
+			}
+			b.removeNode(path.Append(c.Name), c, ph)
+		}
+		return
 	}
 	if vrpIsObject(viewOf(path), n.Name) {
 		// Decided once every change is planned: a line that stays may
@@ -508,9 +506,6 @@ func (b *vrpBuilder) removeLines(path config.Path, n *config.Node, phase int) {
 // the map on the source): the device would refuse them. Each is a
 // conflict. It returns nil when nothing is left to send.
 func (b *vrpBuilder) bindable(path config.Path, n *config.Node) *config.Node {
-	if b.m == nil || b.target == nil {
-		return n
-	}
 	missing := b.missing
 	var prune func(p config.Path, n *config.Node) *config.Node
 	prune = func(p config.Path, n *config.Node) *config.Node {
@@ -548,13 +543,10 @@ func (b *vrpBuilder) bindable(path config.Path, n *config.Node) *config.Node {
 // defines is the device's own (the predefined services http, ftp, dns,
 // the default zones): it always exists.
 func (b *vrpBuilder) missing(p config.Path, line string) string {
-	if b.m == nil || b.target == nil {
-		return ""
-	}
 	bs, names := vrpBoundObjects(viewOf(p), line)
 	for i, bd := range bs {
 		if !vrpHasObject(b.target, bd, names[i]) && !vrpHasObject(b.src, bd, names[i]) &&
-			(b.source == nil || vrpHasObject(b.source, bd, names[i])) {
+			vrpHasObject(b.source, bd, names[i]) {
 			return names[i]
 		}
 	}
@@ -565,7 +557,7 @@ func (b *vrpBuilder) missing(p config.Path, line string) string {
 // object at path (its removal would be refused), or nil: a line the map
 // does not share, or one at or below a conflict of the plan.
 func (b *vrpBuilder) boundOutside(path config.Path, n *config.Node) config.Path {
-	if b.m == nil || b.target == nil || !vrpIsObject(viewOf(path), n.Name) {
+	if !vrpIsObject(viewOf(path), n.Name) {
 		return nil
 	}
 	var found config.Path
