@@ -162,13 +162,17 @@ func subtree(fam config.Family, path config.Path, n *config.Node) *config.Tree {
 // maskedConflict reports a change the plan must not make because the source
 // shows a secret masked: anywhere below a node only the source has, or in the
 // values of a changed node (its children are changes of their own).
-func maskedConflict(c diff.Change) (Conflict, bool) {
+func maskedConflict(c diff.Change) (Conflict, bool) { return maskedConflictBy(c, isMasked) }
+
+// maskedConflictBy is maskedConflict with masked telling a node whose
+// values show a secret masked.
+func maskedConflictBy(c diff.Change, masked func(*config.Node) bool) (Conflict, bool) {
 	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
 	if c.Kind == diff.Removed {
-		if sub, masked := hasMasked(c.Left); masked {
+		if sub, ok := hasMasked(c.Left, masked); ok {
 			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], sub...), Reason: reason}, true
 		}
-	} else if isMasked(c.Left) {
+	} else if masked(c.Left) {
 		return Conflict{Path: c.Path, Reason: reason}, true
 	}
 	return Conflict{}, false
@@ -193,14 +197,15 @@ func maskLike(v string) bool {
 	return strings.Count(v, v[:1]) == len(v)
 }
 
-// hasMasked reports whether n or a node below it carries a masked secret.
-func hasMasked(n *config.Node) (config.Path, bool) {
-	if isMasked(n) {
+// hasMasked reports whether n or a node below it is masked, and the path
+// of the first such node below n (nil for n itself).
+func hasMasked(n *config.Node, masked func(*config.Node) bool) (config.Path, bool) {
+	if masked(n) {
 		return nil, true
 	}
 	var found config.Path
 	n.Walk(func(p config.Path, c *config.Node) bool {
-		if found == nil && isMasked(c) {
+		if found == nil && masked(c) {
 			found = p
 		}
 		return found == nil

@@ -383,27 +383,7 @@ func vrpMaskedConflict(c diff.Change) (Conflict, bool) {
 	if cf, ok := maskedConflict(c); ok {
 		return cf, true
 	}
-	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
-	if c.Kind == diff.Removed {
-		if vrpMasked(c.Left) {
-			return Conflict{Path: c.Path, Reason: reason}, true
-		}
-		var found config.Path
-		c.Left.Walk(func(p config.Path, n *config.Node) bool {
-			if found == nil && vrpMasked(n) {
-				found = p
-			}
-			return found == nil
-		})
-		if found != nil {
-			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], found...), Reason: reason}, true
-		}
-		return Conflict{}, false
-	}
-	if vrpMasked(c.Left) {
-		return Conflict{Path: c.Path, Reason: reason}, true
-	}
-	return Conflict{}, false
+	return maskedConflictBy(c, vrpMasked)
 }
 
 // vrpMasked reports whether a value of n holds the mask as a word.
