@@ -654,10 +654,8 @@ func (b *vrpBuilder) moves() {
 			continue
 		}
 		want := make([]string, len(srcParent.Children))
-		inSrc := map[string]bool{}
 		for i, c := range srcParent.Children {
 			want[i] = c.Name
-			inSrc[c.Name] = true
 		}
 		cur := targetOrder(srcParent, pol)
 		cur = append(cur, pol.created...)
@@ -730,16 +728,16 @@ func planMoves(cur, want []string) []string {
 		if stay[i] {
 			continue
 		}
-		from := indexOf(order, n)
+		from := slices.Index(order, n)
 		if from < 0 {
 			continue
 		}
-		order = append(order[:from], order[from+1:]...)
+		order = slices.Delete(order, from, from+1)
 		at := 0
 		if i > 0 {
-			at = indexOf(order, want[i-1]) + 1
+			at = slices.Index(order, want[i-1]) + 1
 		}
-		order = append(order[:at], append([]string{n}, order[at:]...)...)
+		order = slices.Insert(order, at, n)
 		if i == 0 {
 			cmds = append(cmds, "rule move "+ruleName(n)+" top")
 		} else {
@@ -747,15 +745,6 @@ func planMoves(cur, want []string) []string {
 		}
 	}
 	return cmds
-}
-
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // lisMask marks one longest strictly increasing subsequence of seq.
