@@ -60,9 +60,11 @@ type Plan struct {
 	// whose undo form the per-command table lacks (a fallback was used),
 	// a path neither schema table knows.
 	Warnings []string
-	// masked maps a command that carries a secret to its text with the
-	// secret masked: what Write prints (DESIGN.md: secrets never reach
-	// the screen). Commands keeps the real text for the driver.
+	// masked maps a Vyatta command that carries a secret to its text
+	// with the secret masked: what Write prints (DESIGN.md: secrets never
+	// reach the screen). Commands keeps the real text for the driver. A
+	// VRP command needs no entry: its ciphertext is found in the line
+	// itself (config.MaskVRPLine).
 	masked map[string]string
 }
 
@@ -88,11 +90,6 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	changes := diff.Trees(src, m.Scoped(target), o.Diff)
 	if source.Family == config.Huawei {
 		buildVRPIn(p, source, src, target, m, changes, o)
-		for _, c := range p.Commands {
-			if shown := config.MaskVRPLine(c); shown != c {
-				p.mask(c, shown) // ciphertext is a secret too (DESIGN.md)
-			}
-		}
 	} else {
 		buildVyatta(p, source, target, m, changes, o)
 	}
@@ -109,7 +106,7 @@ func (p *Plan) Print(w io.Writer, showSecrets bool) error {
 	var b bytes.Buffer
 	hidden := 0
 	for _, c := range p.Commands {
-		if m, ok := p.masked[c]; ok && !showSecrets {
+		if m, ok := p.shown(c); ok && !showSecrets {
 			c = m
 			hidden++
 		}
@@ -130,6 +127,20 @@ func (p *Plan) Print(w io.Writer, showSecrets bool) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// shown returns command c as printed with its secret masked, and whether
+// it carries one (a VRP line's ciphertext is a secret too, DESIGN.md).
+func (p *Plan) shown(c string) (string, bool) {
+	if m, ok := p.masked[c]; ok {
+		return m, true
+	}
+	if p.Family == config.Huawei {
+		if m := config.MaskVRPLine(c); m != c {
+			return m, true
+		}
+	}
+	return c, false
 }
 
 // quoteWord quotes a path word for a set or delete command when it needs it.
