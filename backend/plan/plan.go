@@ -60,9 +60,11 @@ type Plan struct {
 	// whose undo form the per-command table lacks (a fallback was used),
 	// a path neither schema table knows.
 	Warnings []string
-	// masked maps a command that carries a secret to its text with the
-	// secret masked: what Write prints (DESIGN.md: secrets never reach
-	// the screen). Commands keeps the real text for the driver.
+	// masked maps a Vyatta command that carries a secret to its text
+	// with the secret masked: what Write prints (DESIGN.md: secrets never
+	// reach the screen). Commands keeps the real text for the driver. A
+	// VRP command needs no entry: its ciphertext is found in the line
+	// itself (config.MaskVRPLine).
 	masked map[string]string
 }
 
@@ -88,11 +90,6 @@ func Build(source, target *config.Tree, m *syncmap.Map, o Options) (*Plan, error
 	changes := diff.Trees(src, m.Scoped(target), o.Diff)
 	if source.Family == config.Huawei {
 		buildVRPIn(p, source, src, target, m, changes, o)
-		for _, c := range p.Commands {
-			if shown := config.MaskVRPLine(c); shown != c {
-				p.mask(c, shown) // ciphertext is a secret too (DESIGN.md)
-			}
-		}
 	} else {
 		buildVyatta(p, source, target, m, changes, o)
 	}
@@ -109,7 +106,7 @@ func (p *Plan) Print(w io.Writer, showSecrets bool) error {
 	var b bytes.Buffer
 	hidden := 0
 	for _, c := range p.Commands {
-		if m, ok := p.masked[c]; ok && !showSecrets {
+		if m, ok := p.shown(c); ok && !showSecrets {
 			c = m
 			hidden++
 		}
@@ -130,6 +127,20 @@ func (p *Plan) Print(w io.Writer, showSecrets bool) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// shown returns command c as printed with its secret masked, and whether
+// it carries one (a VRP line's ciphertext is a secret too, DESIGN.md).
+func (p *Plan) shown(c string) (string, bool) {
+	if m, ok := p.masked[c]; ok {
+		return m, true
+	}
+	if p.Family == config.Huawei {
+		if m := config.MaskVRPLine(c); m != c {
+			return m, true
+		}
+	}
+	return c, false
 }
 
 // quoteWord quotes a path word for a set or delete command when it needs it.
@@ -162,13 +173,17 @@ func subtree(fam config.Family, path config.Path, n *config.Node) *config.Tree {
 // maskedConflict reports a change the plan must not make because the source
 // shows a secret masked: anywhere below a node only the source has, or in the
 // values of a changed node (its children are changes of their own).
-func maskedConflict(c diff.Change) (Conflict, bool) {
+func maskedConflict(c diff.Change) (Conflict, bool) { return maskedConflictBy(c, isMasked) }
+
+// maskedConflictBy is maskedConflict with masked telling a node whose
+// values show a secret masked.
+func maskedConflictBy(c diff.Change, masked func(*config.Node) bool) (Conflict, bool) {
 	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
 	if c.Kind == diff.Removed {
-		if sub, masked := hasMasked(c.Left); masked {
+		if sub, ok := hasMasked(c.Left, masked); ok {
 			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], sub...), Reason: reason}, true
 		}
-	} else if isMasked(c.Left) {
+	} else if masked(c.Left) {
 		return Conflict{Path: c.Path, Reason: reason}, true
 	}
 	return Conflict{}, false
@@ -193,14 +208,15 @@ func maskLike(v string) bool {
 	return strings.Count(v, v[:1]) == len(v)
 }
 
-// hasMasked reports whether n or a node below it carries a masked secret.
-func hasMasked(n *config.Node) (config.Path, bool) {
-	if isMasked(n) {
+// hasMasked reports whether n or a node below it is masked, and the path
+// of the first such node below n (nil for n itself).
+func hasMasked(n *config.Node, masked func(*config.Node) bool) (config.Path, bool) {
+	if masked(n) {
 		return nil, true
 	}
 	var found config.Path
 	n.Walk(func(p config.Path, c *config.Node) bool {
-		if found == nil && isMasked(c) {
+		if found == nil && masked(c) {
 			found = p
 		}
 		return found == nil

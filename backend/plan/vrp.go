@@ -136,8 +136,8 @@ type vrpBuilder struct {
 	o      Options
 	source *config.Tree // the whole source
 	src    *config.Tree // its part in scope
-	target *config.Tree // the whole target, or nil
-	m      *syncmap.Map // the map, or nil
+	target *config.Tree // the whole target
+	m      *syncmap.Map // the map
 	steps  [phases][]func(*vrpScript)
 	// added holds, per view, the lines the plan creates there, so that a
 	// removal whose undo would also match one of them goes first.
@@ -383,27 +383,7 @@ func vrpMaskedConflict(c diff.Change) (Conflict, bool) {
 	if cf, ok := maskedConflict(c); ok {
 		return cf, true
 	}
-	const reason = "the source shows the secret masked; a masked value never overwrites a real one"
-	if c.Kind == diff.Removed {
-		if vrpMasked(c.Left) {
-			return Conflict{Path: c.Path, Reason: reason}, true
-		}
-		var found config.Path
-		c.Left.Walk(func(p config.Path, n *config.Node) bool {
-			if found == nil && vrpMasked(n) {
-				found = p
-			}
-			return found == nil
-		})
-		if found != nil {
-			return Conflict{Path: append(c.Path[:len(c.Path):len(c.Path)], found...), Reason: reason}, true
-		}
-		return Conflict{}, false
-	}
-	if vrpMasked(c.Left) {
-		return Conflict{Path: c.Path, Reason: reason}, true
-	}
-	return Conflict{}, false
+	return maskedConflictBy(c, vrpMasked)
 }
 
 // vrpMasked reports whether a value of n holds the mask as a word.
@@ -431,22 +411,20 @@ func isOrderedName(name string) bool {
 // in-scope parts go, and a node the map does not share itself (a bare
 // ancestor of in-scope nodes) is never undone.
 func (b *vrpBuilder) removeNode(path config.Path, n *config.Node, phase int) {
-	if b.m != nil && b.target != nil {
-		real := b.target.Root.Lookup(path)
-		in := b.m.Decide(path).Scope == syncmap.InScope
-		if real != nil && (!in || anyOutside(b.m, path, real)) {
-			if in && len(n.Values) > 0 {
-				b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
-			}
-			for _, c := range n.Children {
-				ph := phase
-				if len(path) > 0 && isOrderedName(path[len(path)-1]) {
-					ph = phaseRules
-				}
-				b.removeNode(path.Append(c.Name), c, ph)
-			}
-			return
+	real := b.target.Root.Lookup(path)
+	in := b.m.Decide(path).Scope == syncmap.InScope
+	if real != nil && (!in || anyOutside(b.m, path, real)) {
+		if in && len(n.Values) > 0 {
+			b.removeNode(path, &config.Node{Name: n.Name, Values: n.Values}, phase)
 		}
+		for _, c := range n.Children {
+			ph := phase
+			if len(path) > 0 && isOrderedName(path[len(path)-1]) {
+				ph = phaseRules
+			}
+			b.removeNode(path.Append(c.Name), c, ph)
+		}
+		return
 	}
 	if vrpIsObject(viewOf(path), n.Name) {
 		// Decided once every change is planned: a line that stays may
@@ -508,9 +486,6 @@ func (b *vrpBuilder) removeLines(path config.Path, n *config.Node, phase int) {
 // the map on the source): the device would refuse them. Each is a
 // conflict. It returns nil when nothing is left to send.
 func (b *vrpBuilder) bindable(path config.Path, n *config.Node) *config.Node {
-	if b.m == nil || b.target == nil {
-		return n
-	}
 	missing := b.missing
 	var prune func(p config.Path, n *config.Node) *config.Node
 	prune = func(p config.Path, n *config.Node) *config.Node {
@@ -548,13 +523,10 @@ func (b *vrpBuilder) bindable(path config.Path, n *config.Node) *config.Node {
 // defines is the device's own (the predefined services http, ftp, dns,
 // the default zones): it always exists.
 func (b *vrpBuilder) missing(p config.Path, line string) string {
-	if b.m == nil || b.target == nil {
-		return ""
-	}
 	bs, names := vrpBoundObjects(viewOf(p), line)
 	for i, bd := range bs {
 		if !vrpHasObject(b.target, bd, names[i]) && !vrpHasObject(b.src, bd, names[i]) &&
-			(b.source == nil || vrpHasObject(b.source, bd, names[i])) {
+			vrpHasObject(b.source, bd, names[i]) {
 			return names[i]
 		}
 	}
@@ -565,7 +537,7 @@ func (b *vrpBuilder) missing(p config.Path, line string) string {
 // object at path (its removal would be refused), or nil: a line the map
 // does not share, or one at or below a conflict of the plan.
 func (b *vrpBuilder) boundOutside(path config.Path, n *config.Node) config.Path {
-	if b.m == nil || b.target == nil || !vrpIsObject(viewOf(path), n.Name) {
+	if !vrpIsObject(viewOf(path), n.Name) {
 		return nil
 	}
 	var found config.Path
@@ -682,10 +654,8 @@ func (b *vrpBuilder) moves() {
 			continue
 		}
 		want := make([]string, len(srcParent.Children))
-		inSrc := map[string]bool{}
 		for i, c := range srcParent.Children {
 			want[i] = c.Name
-			inSrc[c.Name] = true
 		}
 		cur := targetOrder(srcParent, pol)
 		cur = append(cur, pol.created...)
@@ -758,16 +728,16 @@ func planMoves(cur, want []string) []string {
 		if stay[i] {
 			continue
 		}
-		from := indexOf(order, n)
+		from := slices.Index(order, n)
 		if from < 0 {
 			continue
 		}
-		order = append(order[:from], order[from+1:]...)
+		order = slices.Delete(order, from, from+1)
 		at := 0
 		if i > 0 {
-			at = indexOf(order, want[i-1]) + 1
+			at = slices.Index(order, want[i-1]) + 1
 		}
-		order = append(order[:at], append([]string{n}, order[at:]...)...)
+		order = slices.Insert(order, at, n)
 		if i == 0 {
 			cmds = append(cmds, "rule move "+ruleName(n)+" top")
 		} else {
@@ -775,15 +745,6 @@ func planMoves(cur, want []string) []string {
 		}
 	}
 	return cmds
-}
-
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
 
 // lisMask marks one longest strictly increasing subsequence of seq.

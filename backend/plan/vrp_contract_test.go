@@ -96,15 +96,7 @@ func vrpContract(l, r *config.Tree, m *syncmap.Map, mode Mode) (*Plan, error) {
 	}
 	// A conflict the plan lists (a masked secret; in HRP mode what hrp
 	// sync config leaves alone) is exempt.
-	listed := func(p0 config.Path) bool {
-		for _, cf := range p.Conflicts {
-			n := min(len(cf.Path), len(p0))
-			if slices.Equal(cf.Path[:n], p0[:n]) {
-				return true
-			}
-		}
-		return false
-	}
+	listed := func(p0 config.Path) bool { return exempt(p0, p.Conflicts) }
 	if mode == Push {
 		for _, c := range diff.Trees(m.Scoped(l), m.Scoped(got), maskOpts) {
 			if !listed(c.Path) {

@@ -26,6 +26,10 @@ type vyattaPlan struct {
 	deletes []string
 	sets    []string
 	seen    map[string]bool // commands already planned: none is sent twice
+	// named indexes the target's nodes by the values they hold
+	// (descriptions aside), in tree order: the lines that may name a
+	// node. Built on first use by referencedBy.
+	named map[string][]config.Path
 }
 
 func buildVyatta(p *Plan, source, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
@@ -180,23 +184,30 @@ func (v *vyattaPlan) referencedBy(path config.Path) config.Path {
 	if len(path) < 2 || !vyRefParents[path[len(path)-2]] {
 		return nil
 	}
-	name := path[len(path)-1]
-	var found config.Path
-	v.target.Root.Walk(func(p config.Path, c *config.Node) bool {
-		if found != nil || len(p) >= len(path) && slices.Equal(p[:len(path)], path) {
-			return false
-		}
-		if c.Name == "description" || !slices.Contains(c.Values, name) {
+	if v.named == nil {
+		v.named = map[string][]config.Path{}
+		v.target.Root.Walk(func(p config.Path, c *config.Node) bool {
+			if c.Name != "description" {
+				for _, val := range c.Values {
+					v.named[val] = append(v.named[val], slices.Clone(p))
+				}
+			}
 			return true
+		})
+	}
+	name := path[len(path)-1]
+	for _, p := range v.named[name] {
+		if len(p) >= len(path) && slices.Equal(p[:len(path)], path) {
+			continue // inside the node itself
 		}
 		if v.m.Decide(p).Scope != syncmap.InScope {
-			found = p
-		} else if s := v.source.Root.Lookup(p); s != nil && slices.Contains(s.Values, name) {
-			found = p
+			return p
 		}
-		return found == nil
-	})
-	return found
+		if s := v.source.Root.Lookup(p); s != nil && slices.Contains(s.Values, name) {
+			return p
+		}
+	}
+	return nil
 }
 
 // namedBelow reports whether a node strictly below path (a ruleset under

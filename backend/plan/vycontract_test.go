@@ -140,7 +140,7 @@ func exempt(path config.Path, conflicts []Conflict) bool {
 func duplicate(cmds []string) string {
 	seen := map[string]bool{}
 	for _, c := range cmds {
-		if seen[c] && c != "quit" && c != "system-view" && !strings.HasPrefix(c, "rule name ") && !isVRPView(c) {
+		if seen[c] && !isVRPView(c) {
 			return c
 		}
 		seen[c] = true

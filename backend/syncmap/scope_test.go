@@ -172,6 +172,22 @@ set system host-name vra-a
 	}
 }
 
+// TestScopedDropsContainerOfUnshared: a node in scope that is only a
+// container of nodes the map does not share has no part to sync, so
+// Scoped leaves it out (a push must not create an empty nat-policy); an
+// in-scope valueless leaf or empty node stays.
+func TestScopedDropsContainerOfUnshared(t *testing.T) {
+	vrp := smVRPTree("nat-policy\n rule name a\n  action no-nat\nsecurity-policy\n rule name b\n  action permit\nstelnet server enable\n")
+	m := smMap(t, config.Huawei, "1 include nat-policy", "2 exclude nat-policy rule", "3 include security-policy", "4 include stelnet")
+	s := m.Scoped(vrp)
+	if n := s.Root.Child("nat-policy"); n != nil {
+		t.Errorf("Scoped keeps nat-policy, whose only rule is excluded:\n%s", smOutline(s.Root))
+	}
+	if s.Root.Child("security-policy") == nil || s.Root.Child("stelnet server enable") == nil {
+		t.Errorf("Scoped lost an in-scope node:\n%s", smOutline(s.Root))
+	}
+}
+
 func smOutline(n *config.Node) string {
 	var b strings.Builder
 	n.Walk(func(p config.Path, c *config.Node) bool {
