@@ -337,17 +337,6 @@ func TestVyattaPlanValueAndChildren(t *testing.T) {
 	}
 }
 
-// TestVyattaPlanNoRepeats: a command is never sent twice, even when two
-// changes would produce it.
-func TestVyattaPlanNoRepeats(t *testing.T) {
-	l := "set a b c '1'\nset a b d '2'\n"
-	r := "set a x y '1'\n"
-	got := vyPlanFor(t, l, r)
-	if dup := duplicate(got); dup != "" {
-		t.Errorf("command sent twice: %s", dup)
-	}
-}
-
 // TestVyattaPlanNoControlBytes: a value holding a line break cannot be one
 // set command; it is listed, not sent broken in two.
 func TestVyattaPlanNoControlBytes(t *testing.T) {

@@ -25,7 +25,6 @@ type vyattaPlan struct {
 	target  *config.Tree // the whole target, to see what a delete would take along
 	deletes []string
 	sets    []string
-	seen    map[string]bool // commands already planned: none is sent twice
 	// named indexes the target's nodes by the values they hold
 	// (descriptions aside), in tree order: the lines that may name a
 	// node. Built on first use by referencedBy.
@@ -33,7 +32,7 @@ type vyattaPlan struct {
 }
 
 func buildVyatta(p *Plan, source, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
-	v := &vyattaPlan{p: p, o: o, m: m, source: source, target: target, seen: map[string]bool{}}
+	v := &vyattaPlan{p: p, o: o, m: m, source: source, target: target}
 	for _, c := range changes {
 		v.change(c)
 	}
@@ -286,18 +285,10 @@ func isMulti(path config.Path, l, r *config.Node) bool {
 	return len(l.Values) > 1 || len(r.Values) > 1 || schemaMulti(path)
 }
 
-func (v *vyattaPlan) del(cmds ...string) { v.deletes = v.add(v.deletes, cmds) }
-func (v *vyattaPlan) set(cmds ...string) { v.sets = v.add(v.sets, cmds) }
-
-func (v *vyattaPlan) add(to []string, cmds []string) []string {
-	for _, c := range cmds {
-		if !v.seen[c] {
-			v.seen[c] = true
-			to = append(to, c)
-		}
-	}
-	return to
-}
+// Each change plans commands at its own path, so none is planned twice
+// (the contract tests check every plan for repeats).
+func (v *vyattaPlan) del(cmds ...string) { v.deletes = append(v.deletes, cmds...) }
+func (v *vyattaPlan) set(cmds ...string) { v.sets = append(v.sets, cmds...) }
 
 // vyCommand renders one set or delete command, with the set printer of
 // backend/config so that quoting is the same everywhere: path words bare

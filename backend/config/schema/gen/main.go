@@ -1,7 +1,3 @@
-// Command gen writes vyos.txt, the table of VyOS configuration nodes that
-// package schema embeds, from ../shared/schema/vyos-1x/interface-definitions
-// (relative to the repository root), and prints its counts. Run it with
-// `go generate ./backend/config/schema`.
 package main
 
 import (
