@@ -120,10 +120,10 @@ type Change struct {
 // once: InScope when it touches a node in scope, else by its node's
 // decision.
 type Counts struct {
-	InScope   int // a sync would resolve them
-	Outside   int // no rule of the map covers them
-	Excluded  int // an exclude rule keeps them out
-	Protected int // never synced (syncmap.Protected)
+	InScope   int `json:"in_scope"`  // a sync would resolve them
+	Outside   int `json:"outside"`   // no rule of the map covers them
+	Excluded  int `json:"excluded"`  // an exclude rule keeps them out
+	Protected int `json:"protected"` // never synced (syncmap.Protected)
 }
 
 // Total is the number of differences, whatever their scope.

@@ -166,3 +166,35 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 	}
 	return result(i, syncmap.Default(config.Vyatta, members[i].Tree), "default: all but the protected paths")
 }
+
+// Rescope returns c under the map s gives instead of its own, keeping its
+// direction: Include builds a map of those paths, Exclude alone narrows
+// c's map. s.Name must be empty: a named map is chosen by Live. The
+// result shares c's trees.
+func Rescope(c *Comparison, s MapSpec) (*Comparison, error) {
+	if s.Name != "" {
+		return nil, fmt.Errorf("compare: Rescope takes include and exclude paths, not the map name %s", s.Name)
+	}
+	var (
+		m   *syncmap.Map
+		err error
+	)
+	label := ""
+	switch {
+	case len(s.Include) > 0:
+		m, err = syncmap.FromFlags(s.Include, s.Exclude)
+		err = flagsError(err)
+		label = "flags (--include/--exclude)"
+	case len(s.Exclude) > 0:
+		m, err = Narrow(c.Map, s.Exclude)
+		if err == nil {
+			label = m.Name + " (" + strings.TrimPrefix(strings.TrimSuffix(c.Label, ")"), c.Map.Name+" (") + ")"
+		}
+	default:
+		return c, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return New(c.Left, c.Right, m, label, c.Diff)
+}

@@ -117,3 +117,35 @@ func TestLiveHRP(t *testing.T) {
 		t.Errorf("mixed families: %v", err)
 	}
 }
+
+// TestRescope: include paths replace a live pair's map, exclude paths
+// narrow it; the direction stays.
+func TestRescope(t *testing.T) {
+	c, err := Live(vy(t, "a", "set nat source rule 1 outbound-interface eth0\nset system host-name %s\n"), vy(t, "b", carrier), LiveSpec{SyncMap: "M"}, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Left.Source != "b" || c.Counts().InScope != 1 {
+		t.Fatalf("source %s, counts %+v", c.Left.Source, c.Counts())
+	}
+	ex, err := Rescope(c, MapSpec{Exclude: []string{"firewall"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Left.Source != "b" || ex.Label != "M less --exclude (carried by b)" || ex.Counts() != (Counts{Excluded: 1, Outside: 2, Protected: 1}) {
+		t.Errorf("narrowed: source %s, label %q, counts %+v", ex.Left.Source, ex.Label, ex.Counts())
+	}
+	in, err := Rescope(c, MapSpec{Include: []string{"nat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Left.Source != "b" || in.Label != "flags (--include/--exclude)" || in.Counts().InScope != 1 {
+		t.Errorf("included: source %s, label %q, counts %+v", in.Left.Source, in.Label, in.Counts())
+	}
+	if _, err := Rescope(c, MapSpec{Name: "N"}); err == nil {
+		t.Error("Rescope took a map name")
+	}
+	if _, err := Rescope(c, MapSpec{Exclude: []string{" "}}); err == nil || !strings.Contains(err.Error(), "--exclude") {
+		t.Errorf("blank exclude: %v", err)
+	}
+}
