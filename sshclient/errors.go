@@ -103,11 +103,11 @@ func (e *HostKeyError) Error() string {
 	}
 	b.WriteString(". If the device was replaced or re-keyed, check the new key out of band, then remove ")
 	if len(e.Known) == 1 {
-		fmt.Fprintf(&b, "line %d of %s", e.Known[0].Line, e.Known[0].File)
+		fmt.Fprintf(&b, "line %d of %s (ssh-keygen -R '%s' -f %s)", e.Known[0].Line, e.Known[0].File, e.Host, e.Known[0].File)
 	} else {
-		b.WriteString("those lines")
+		fmt.Fprintf(&b, "those lines (ssh-keygen -R '%s' -f FILE)", e.Host)
 	}
-	fmt.Fprintf(&b, " (ssh-keygen -R '%s' -f FILE) and connect again", e.Host)
+	b.WriteString(" and connect again")
 	return b.String()
 }
 
