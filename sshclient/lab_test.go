@@ -99,7 +99,6 @@ type testLab struct {
 
 type labOption func(*lab.SSHOptions)
 
-
 // startLab serves a lab device on loopback.
 func startLab(t *testing.T, opts ...labOption) *testLab {
 	t.Helper()
