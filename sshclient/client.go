@@ -66,6 +66,9 @@ func (c *Client) Close() error {
 
 // lost records why the connection went and closes it.
 func (c *Client) lost(err error) {
+	if c.closing.Load() {
+		return
+	}
 	c.lostOnce.Do(func() {
 		e := fmt.Errorf("ssh %s: %w: %w", c.addr, ErrConnectionLost, err)
 		c.lostErr.Store(&e)
@@ -181,8 +184,15 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 		return nil, handshakeError(ctx, &timedOut, addr, t.user, conn, offer, a, err)
 	}
 	conn.stop()
-	deadline.Stop()
-	stopCtx()
+	if !deadline.Stop() || !stopCtx() {
+		// The timeout or ctx closed the connection just as the handshake
+		// ended.
+		sc.Close()
+		if ctx.Err() != nil {
+			return nil, ctxError(addr, ctx.Err())
+		}
+		return nil, fmt.Errorf("ssh %s: %w in the SSH handshake", addr, ErrTimeout)
+	}
 
 	c := &Client{c: ssh.NewClient(sc, chans, reqs), addr: addr, user: t.user, via: via,
 		done: make(chan struct{}), stopKA: make(chan struct{})}

@@ -192,10 +192,6 @@ func TestFailAuth(t *testing.T) {
 // keyring served on a Unix socket, as ssh-agent does).
 func TestAgent(t *testing.T) {
 	tl := startLab(t)
-	signer, err := lab.LoadOrCreateKey(tl.keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
 	b, err := os.ReadFile(tl.keyFile)
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +200,6 @@ func TestAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = signer
 	kr := agent.NewKeyring()
 	if err := kr.Add(agent.AddedKey{PrivateKey: raw}); err != nil {
 		t.Fatal(err)
