@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
 )
@@ -303,5 +304,19 @@ func TestHuaweiTimeoutAndCancel(t *testing.T) {
 	_, err = b.Fetch(ctx, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled fetch: %v", err)
+	}
+}
+
+func TestHuaweiUnknownLoginQuestion(t *testing.T) {
+	// A question at login that the table does not allow: declined and
+	// reported, and the login fails.
+	p := startHuawei(t, huawei.PairOptions{Prelude: func(string) lab.Prelude {
+		return lab.LoginPrelude([]string{"Info: a line before the prompt"}, "Warning: The license expires. Renew now? [Y/N]:", nil)
+	}})
+	c := labtest.Dial(t, "FW-A", p.A.SSH.Addr(), labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey))
+	_, err := Open(testCtx(t), openShell(t, c, WideColumns), Options{Family: config.Huawei, Name: "FW-A"})
+	var qe *QuestionError
+	if !errors.As(err, &qe) || !strings.Contains(qe.Question, "Renew now? [Y/N]") {
+		t.Errorf("login question: %v", err)
 	}
 }
