@@ -50,7 +50,9 @@ type KeyReader interface {
 // LineEnder is implemented by a Terminal that can leave the end of an
 // echoed line to its handler: ReadLineOpen is ReadLine without echoing the
 // Enter, so the handler can add text on the echoed line (Huawei's ` (+B)`)
-// before writing the line end itself. Without echo it is ReadLine.
+// before writing the line end itself. A line abandoned with ^C comes back
+// empty with `^C` echoed and the line still open: the handler ends every
+// line it read this way, whatever it held. Without echo it is ReadLine.
 type LineEnder interface {
 	ReadLineOpen() (string, error)
 }
@@ -586,8 +588,16 @@ func (t *terminal) readLine(echoEnd bool) (string, error) {
 				t.echoBytes("\r\n")
 			}
 			return string(line), nil
-		case b == 3: // ^C drops the line
-			t.echoBytes("^C\r\n")
+		case b == 3:
+			// ^C abandons the line, typed text and all, as a device's CLI
+			// does: it comes back empty, so the caller prompts afresh. An
+			// open line (ReadLineOpen) stays open after the ^C: its
+			// caller ends it, as after any line.
+			if echoEnd {
+				t.echoBytes("^C\r\n")
+			} else {
+				t.echoBytes("^C")
+			}
 			return "", nil
 		case b == 4: // ^D on an empty line logs out
 			if len(line) == 0 {

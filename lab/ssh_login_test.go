@@ -41,6 +41,10 @@ func (loginEcho) Shell(ctx context.Context, user string, t lab.Terminal) int {
 			if err != nil {
 				return 0
 			}
+			if next == "" { // an empty or abandoned line: end it, prompt again
+				io.WriteString(t, "\n")
+				continue
+			}
 			fmt.Fprintf(t, " (+B)\n[%s]\n", next)
 		}
 		if line == "echoes" {
@@ -345,6 +349,20 @@ func TestSSHLineEnder(t *testing.T) {
 	sh.Run("open", "open> ")
 	if got := sh.Run("undo nat-policy", "dev> "); got != "undo nat-policy (+B)\r\n[undo nat-policy]\r\ndev> " {
 		t.Errorf("open line: %q", got)
+	}
+	// ^C abandons the typed text of an open line: `^C` on it, the line
+	// ended by the handler, a fresh prompt; the text is never run.
+	sh.Run("open", "open> ")
+	sh.Send("undo nat")
+	sh.Send("\x03")
+	if got := sh.Expect("dev> "); got != "undo nat^C\r\ndev> " {
+		t.Errorf("^C on an open line: %q", got)
+	}
+	// And on a plain line: `^C`, its end, a fresh prompt.
+	sh.Send("bye")
+	sh.Send("\x03")
+	if got := sh.Expect("dev> "); got != "bye^C\r\ndev> " {
+		t.Errorf("^C on a line: %q", got)
 	}
 	if got := sh.Run("echoes", "dev> "); !strings.Contains(got, "echoes true") {
 		t.Errorf("PTY session: %q", got)
