@@ -82,8 +82,13 @@ type SSHOptions struct {
 	User, Password string
 	// AuthorizedKeys are the client keys accepted for User.
 	AuthorizedKeys []ssh.PublicKey
-	Faults         *Faults
-	Handler        Handler
+	// Users are more logins on the same port, each with its own password
+	// and keys, as a real device takes every user on its one SSH port.
+	// What a user may do (its level, its role, the secrets group) is the
+	// Handler's business: it gets the user's name with every session.
+	Users   []SSHUser
+	Faults  *Faults
+	Handler Handler
 	// HostKeys are more host keys presented beside HostKey (of other
 	// types: a client picks one of them).
 	HostKeys []ssh.Signer
@@ -95,10 +100,24 @@ type SSHOptions struct {
 	Prelude Prelude
 }
 
+// SSHUser is one login of an SSH server: SSHOptions.User and the
+// SSHOptions.Users.
+type SSHUser struct {
+	Name string
+	// Password is the user's password; empty turns password login off
+	// for the user (SSHServer.SetPassword changes it).
+	Password       string
+	AuthorizedKeys []ssh.PublicKey
+}
+
 // SSHServer is a running SSH server on loopback.
 type SSHServer struct {
 	o  SSHOptions
 	ln net.Listener
+	// users are the logins by name; mu guards their passwords, which a
+	// password change at login replaces (SetPassword).
+	mu    sync.Mutex
+	users map[string]*SSHUser
 	// others replace every host key, of the same types, when the host key
 	// "changed" (changedKeys).
 	otherOnce sync.Once
@@ -116,12 +135,22 @@ func ServeSSH(o SSHOptions) (*SSHServer, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
+	users := map[string]*SSHUser{}
+	for _, u := range append([]SSHUser{{Name: o.User, Password: o.Password, AuthorizedKeys: o.AuthorizedKeys}}, o.Users...) {
+		if u.Name == "" {
+			return nil, errors.New("lab: SSH server user without a name")
+		}
+		if users[u.Name] != nil {
+			return nil, fmt.Errorf("lab: SSH server user %q given twice", u.Name)
+		}
+		users[u.Name] = &SSHUser{Name: u.Name, Password: u.Password, AuthorizedKeys: append([]ssh.PublicKey(nil), u.AuthorizedKeys...)}
+	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("lab: ssh listen %s: %w", o.Addr, err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &SSHServer{o: o, ln: ln, ctx: ctx, cancel: cancel}
+	s := &SSHServer{o: o, ln: ln, users: users}
+	s.ctx, s.cancel = context.WithCancel(context.WithValue(context.Background(), serverKey{}, s))
 	acceptConns(&s.conns, s.ln.Accept, s.o.Faults.Refuse, s.serveConn)
 	return s, nil
 }
@@ -145,12 +174,69 @@ func (s *SSHServer) Close() error {
 	return err
 }
 
+// serverKey is the context key of ServerOf.
+type serverKey struct{}
+
+// ServerOf is the SSH server serving the session whose context ctx is (a
+// Handler's or a Prelude's), nil for another context: a login prelude
+// changes the user's password through it.
+func ServerOf(ctx context.Context) *SSHServer {
+	s, _ := ctx.Value(serverKey{}).(*SSHServer)
+	return s
+}
+
+// SetPassword changes user's password from the next login on (an empty
+// one turns password login off for the user); ErrUnknownUser for a user
+// the server does not have.
+func (s *SSHServer) SetPassword(user, password string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[user]
+	if u == nil {
+		return ErrUnknownUser
+	}
+	u.Password = password
+	return nil
+}
+
+// ErrUnknownUser is a user the SSH server does not have.
+var ErrUnknownUser = errors.New("lab: no such SSH user")
+
+// CheckPassword reports whether password is user's password now.
+func (s *SSHServer) CheckPassword(user, password string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[user]
+	return u != nil && u.Password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) == 1
+}
+
+// anyPassword reports whether some user logs in with a password.
+func (s *SSHServer) anyPassword() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if u.Password != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Users are the names of the server's logins, SSHOptions.User first.
+func (s *SSHServer) Users() []string {
+	names := []string{s.o.User}
+	for _, u := range s.o.Users {
+		names = append(names, u.Name)
+	}
+	return names
+}
+
 func (s *SSHServer) config() *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_7.4p1 hasync-lab"}
-	switch {
-	case s.o.Password != "" && s.o.Login.KeyboardInteractive:
+	switch pw := s.anyPassword(); {
+	case pw && s.o.Login.KeyboardInteractive:
 		cfg.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
-	case s.o.Password != "":
+	case pw:
 		cfg.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if err := s.checkPassword(md, pw); err != nil {
 				return nil, err
@@ -159,10 +245,16 @@ func (s *SSHServer) config() *ssh.ServerConfig {
 		}
 	}
 	cfg.PublicKeyCallback = func(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-		if s.o.Faults.FailAuth() || md.User() != s.o.User {
+		if s.o.Faults.FailAuth() {
 			return nil, ErrAuthFailed
 		}
-		for _, k := range s.o.AuthorizedKeys {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		u := s.users[md.User()]
+		if u == nil {
+			return nil, ErrAuthFailed
+		}
+		for _, k := range u.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
 				return nil, nil
 			}
