@@ -57,6 +57,13 @@ type LineEnder interface {
 	ReadLineOpen() (string, error)
 }
 
+// SecretReader is implemented by a Terminal that can read a line without
+// echoing what is typed (a password a device asks for after login); the
+// end of line is echoed. Without echo it is ReadLine.
+type SecretReader interface {
+	ReadSecret() (string, error)
+}
+
 // Echoer is implemented by a Terminal that tells whether it echoes what
 // is typed (an SSH session with a PTY does; one without, and plain
 // streams, do not).
@@ -643,16 +650,27 @@ func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
 
 func (t *terminal) Drop() { t.out.Drop() }
 
-func (t *terminal) ReadLine() (string, error) { return t.readLine(true) }
+func (t *terminal) ReadLine() (string, error) { return t.readLine(true, false) }
 
 // ReadLineOpen reads a line as ReadLine does, but leaves its end of line
 // unechoed (LineEnder).
-func (t *terminal) ReadLineOpen() (string, error) { return t.readLine(false) }
+func (t *terminal) ReadLineOpen() (string, error) { return t.readLine(false, false) }
+
+// ReadSecret reads a line as ReadLine does, echoing only its end
+// (SecretReader).
+func (t *terminal) ReadSecret() (string, error) { return t.readLine(true, true) }
 
 // Echoes reports whether the terminal echoes typed input: with a PTY.
 func (t *terminal) Echoes() bool { return t.echo }
 
-func (t *terminal) readLine(echoEnd bool) (string, error) {
+// readLine reads a line, echoing its end when echoEnd and what is typed
+// unless hide.
+func (t *terminal) readLine(echoEnd, hide bool) (string, error) {
+	echo := func(s string) {
+		if !hide {
+			t.echoBytes(s)
+		}
+	}
 	t.out.Flush()
 	if !t.echo {
 		line, err := t.r.ReadString('\n')
@@ -697,13 +715,13 @@ func (t *terminal) readLine(echoEnd bool) (string, error) {
 			}
 		case b == 21: // ^U erases the line
 			for range line {
-				t.echoBytes("\b \b")
+				echo("\b \b")
 			}
 			line = line[:0]
 		case b == 127 || b == 8:
 			if len(line) > 0 {
 				line = line[:len(line)-1]
-				t.echoBytes("\b \b")
+				echo("\b \b")
 			}
 		case b == 27: // an escape sequence (arrow keys): skip it
 			if next, err := t.readByte(); err == nil && (next == '[' || next == 'O') {
@@ -717,10 +735,10 @@ func (t *terminal) readLine(echoEnd bool) (string, error) {
 		case b == '\t':
 			// No completion in the lab; a tab is a space.
 			line = append(line, ' ')
-			t.echoBytes(" ")
+			echo(" ")
 		case b >= 32:
 			line = append(line, b)
-			t.echoBytes(string(b))
+			echo(string(b))
 		}
 	}
 }

@@ -369,9 +369,10 @@ type Prelude func(ctx context.Context, user string, t Terminal) error
 // login), and asks question (a `[Y/N]` one, e.g. whether to change the
 // password) at the first interactive login of each user through this
 // Prelude (make one per device);
-// answered, onAnswer (may be nil) gets the answer. A bare Enter asks the
-// question again, as the devices do.
-func LoginPrelude(lines []string, question string, onAnswer func(user string, yes bool, t Terminal) error) Prelude {
+// answered, onAnswer (may be nil) gets the answer, with the session's
+// context (ServerOf). A bare Enter asks the question again, as the
+// devices do.
+func LoginPrelude(lines []string, question string, onAnswer func(ctx context.Context, user string, yes bool, t Terminal) error) Prelude {
 	var (
 		mu    sync.Mutex
 		asked = map[string]bool{}
@@ -388,7 +389,7 @@ func LoginPrelude(lines []string, question string, onAnswer func(user string, ye
 					return err
 				}
 				if onAnswer != nil {
-					if err := onAnswer(user, yes, t); err != nil {
+					if err := onAnswer(ctx, user, yes, t); err != nil {
 						return err
 					}
 				}
@@ -401,6 +402,15 @@ func LoginPrelude(lines []string, question string, onAnswer func(user string, ye
 		}
 		return nil
 	}
+}
+
+// ReadSecret reads a line from t without echoing it when t can
+// (SecretReader), else as a plain line.
+func ReadSecret(t Terminal) (string, error) {
+	if sr, ok := t.(SecretReader); ok {
+		return sr.ReadSecret()
+	}
+	return t.ReadLine()
 }
 
 // AskYN asks a `[Y/N]` question on t until the answer is y or n (either

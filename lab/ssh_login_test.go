@@ -267,7 +267,7 @@ func TestSSHLoginPrelude(t *testing.T) {
 	q := "The password needs to be changed. Change now? [Y/N]: "
 	var answered []string
 	prelude := lab.LoginPrelude([]string{"Info: The max number of VTY users is 10.", "Info: Last login: 2026-11-30 03:00:00 from 127.0.0.1."}, q,
-		func(user string, yes bool, t lab.Terminal) error {
+		func(_ context.Context, user string, yes bool, t lab.Terminal) error {
 			answered = append(answered, fmt.Sprintf("%s %v", user, yes))
 			return nil
 		})
