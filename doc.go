@@ -3,7 +3,8 @@
 // aligned by configuration path, edits the sync-maps that decide what is
 // shared, and triggers and follows a sync.
 //
-// Package main is the command line (cobra): diff, fmt, demo and lab. It
+// Package main is the command line (cobra): diff (of files, or of a live
+// pair with --pair), status, fmt, demo and lab. It
 // parses flags and prints; what a comparison finds (the sync-map, the
 // scope of each difference, the plan) is backend/compare's. It may import
 // every package of the module; it is the only non-test importer
