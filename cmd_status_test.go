@@ -17,10 +17,19 @@ import (
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
+// isolateHome points HOME at an empty directory, so that a live read sees
+// no ~/.ssh/config or ~/.ssh/known_hosts of the machine running the test:
+// only the lab's own known_hosts, named by its inventory.
+func isolateHome(t *testing.T) {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+}
+
 // startVyattaPair starts an emulated Vyatta pair for one test and sets the
 // lab password in the environment its inventory names.
 func startVyattaPair(t *testing.T, o vyatta.PairOptions) *vyatta.Pair {
 	t.Helper()
+	isolateHome(t)
 	o.Dir = t.TempDir()
 	p, err := vyatta.StartPair(context.Background(), o)
 	if err != nil {
@@ -33,6 +42,7 @@ func startVyattaPair(t *testing.T, o vyatta.PairOptions) *vyatta.Pair {
 
 func startHuaweiPair(t *testing.T) *huawei.Pair {
 	t.Helper()
+	isolateHome(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := huawei.StartPair(ctx, huawei.PairOptions{Dir: t.TempDir()})
 	if err != nil {

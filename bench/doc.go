@@ -4,7 +4,6 @@
 // HRP state changes and VRRP transitions (bench/soak.sh); bench/live.sh
 // times `hasync status` over 100 lab pairs beside a loop of OpenSSH
 // sessions, and `hasync diff --pair` on 100k lines beside ssh, ssh and
-// GNU diff. Package-level Go
-// benchmarks live beside their code (go test -bench). Nothing in the
-// product imports bench.
+// GNU diff. Package-level Go benchmarks live beside their code (go test
+// -bench). Nothing in the product imports bench.
 package bench
