@@ -34,6 +34,7 @@ type diffFlags struct {
 	widthSet    bool // --width was given
 	pair        string
 	inventory   string
+	acceptNew   bool
 }
 
 func newDiffCmd() *cobra.Command {
@@ -109,6 +110,7 @@ an error, like diff(1).`,
 	fl.IntVar(&f.context, "context", 3, "`N` unchanged lines kept around each change in the side view (-1: all, no folding)")
 	fl.StringVar(&f.pair, "pair", "", "compare the live devices of the inventory's pair `NAME` (no LEFT RIGHT)")
 	fl.StringVar(&f.inventory, "inventory", "", "the inventory `FILE` of --pair (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
+	fl.BoolVar(&f.acceptNew, "accept-new", false, "with --pair: accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
@@ -225,8 +227,9 @@ func runDiffPair(ctx context.Context, out, errOut io.Writer, f diffFlags) error 
 		return fail(err)
 	}
 	p := pairs[0]
-	r := readPair(ctx, p, liveOptions{diff: opts, syncMap: f.syncMap})
-	defer r.close()
+	tty := openTerminal()
+	defer tty.close()
+	r := readPair(ctx, p, tty.options(liveOptions{diff: opts, syncMap: f.syncMap, acceptNew: f.acceptNew}))
 	for _, d := range r.devices {
 		if d.err != nil {
 			return fail(fmt.Errorf("diff --pair %s: %s: %s: %v", p.Name, d.name, reason(d.err), d.err))

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/term"
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
@@ -39,6 +44,71 @@ type liveOptions struct {
 	// HRP role of a Huawei member, which gives a pair's direction, comes
 	// from its prompt either way.
 	state bool
+	// acceptNew accepts and records unknown host keys (--accept-new);
+	// unknownHost asks about one otherwise (nil refuses it).
+	acceptNew   bool
+	unknownHost func(ctx context.Context, host string, key ssh.PublicKey) (bool, error)
+}
+
+// terminal asks the user on the controlling terminal, one question at a
+// time (several devices are read at once): a password without echo, and
+// whether to accept an unknown host key. Without a terminal it has no
+// questions: such a password is missing and such a key refused.
+type terminal struct {
+	mu  sync.Mutex
+	tty *os.File
+}
+
+// openTerminal opens /dev/tty when standard input is a terminal; nil
+// otherwise.
+func openTerminal() *terminal {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil
+	}
+	return &terminal{tty: tty}
+}
+
+func (t *terminal) close() {
+	if t != nil {
+		t.tty.Close()
+	}
+}
+
+// options sets the questions of o that t can ask.
+func (t *terminal) options(o liveOptions) liveOptions {
+	if t == nil {
+		return o
+	}
+	o.prompt = t.password
+	if !o.acceptNew {
+		o.unknownHost = t.unknownHost
+	}
+	return o
+}
+
+func (t *terminal) password(who string) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.tty, "%s: password: ", who)
+	b, err := term.ReadPassword(int(t.tty.Fd()))
+	fmt.Fprintln(t.tty)
+	return string(b), err
+}
+
+func (t *terminal) unknownHost(_ context.Context, host string, key ssh.PublicKey) (bool, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.tty, "hasync: %s presents a host key no known_hosts file lists:\n  %s %s\nAccept it and record it? [y/N] ", host, key.Type(), ssh.FingerprintSHA256(key))
+	line, err := bufio.NewReader(t.tty).ReadString('\n')
+	if err != nil {
+		return false, err
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
 }
 
 // deviceRead is what one read of a device gave.
@@ -96,7 +166,8 @@ func readPair(ctx context.Context, p *inventory.Pair, o liveOptions) *pairRead {
 func sshConfig(d *inventory.Device, o liveOptions) sshclient.Config {
 	cfg := sshclient.Config{
 		Alias: d.SSHHost, Host: d.Address, Port: d.Port, User: d.User,
-		AcceptNew: d.AcceptNew, Agent: d.Credentials.Agent,
+		AcceptNew: d.AcceptNew || o.acceptNew, OnUnknownHost: o.unknownHost,
+		Agent:         d.Credentials.Agent,
 		IdentityFiles: d.Credentials.IdentityFiles,
 		Legacy: sshclient.Algorithms{
 			KeyExchanges: d.SSH.KeyExchanges, Ciphers: d.SSH.Ciphers,

@@ -32,6 +32,7 @@ type statusFlags struct {
 	jobs      int
 	audit     string
 	timeout   time.Duration
+	acceptNew bool
 }
 
 func newStatusCmd() *cobra.Command {
@@ -70,6 +71,7 @@ on an error such as an inventory that does not load).`,
 	fl.IntVar(&f.jobs, "jobs", 16, "read at most `N` pairs at a time")
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` whose records give the last sync (default: hasync/audit in the user's state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a pair after `D` (connect, log in and every read)")
+	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
@@ -120,8 +122,12 @@ func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
 	if f.audit == "" {
 		f.audit = defaultAuditDir()
 	}
+	tty := openTerminal()
+	defer tty.close()
+	// Secrets compare masked: ciphertext differs per device.
+	o := tty.options(liveOptions{diff: diff.Options{MaskSecrets: true}, state: true, acceptNew: f.acceptNew})
 	if !f.watch {
-		st := readStatus(ctx, pairs, f)
+		st := readStatus(ctx, pairs, o, f)
 		if err := writeStatus(out, st, f.json); err != nil {
 			return fail(err)
 		}
@@ -132,7 +138,7 @@ func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
 	clear := !f.json && isTerminal(out)
 	var last []pairStatus
 	for {
-		st := readStatus(ctx, pairs, f)
+		st := readStatus(ctx, pairs, o, f)
 		if ctx.Err() != nil {
 			// Interrupted during a read: what was read is partial.
 			return statusExit(last)
@@ -217,7 +223,7 @@ type pairStatus struct {
 }
 
 // readStatus reads the pairs, at most f.jobs at a time, in their order.
-func readStatus(ctx context.Context, pairs []*inventory.Pair, f statusFlags) []pairStatus {
+func readStatus(ctx context.Context, pairs []*inventory.Pair, o liveOptions, f statusFlags) []pairStatus {
 	out := make([]pairStatus, len(pairs))
 	sem := make(chan struct{}, f.jobs)
 	var wg sync.WaitGroup
@@ -228,8 +234,7 @@ func readStatus(ctx context.Context, pairs []*inventory.Pair, f statusFlags) []p
 			defer func() { <-sem; wg.Done() }()
 			pctx, cancel := context.WithTimeout(ctx, f.timeout)
 			defer cancel()
-			// Secrets compare masked: ciphertext differs per device.
-			r := readPair(pctx, p, liveOptions{diff: diff.Options{MaskSecrets: true}, state: true})
+			r := readPair(pctx, p, o)
 			defer r.close()
 			out[i] = statusOf(p, r)
 			out[i].LastSync = lastSync(f.audit, p.Name)

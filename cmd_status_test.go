@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -354,5 +355,40 @@ func TestStatusBadInput(t *testing.T) {
 				t.Errorf("%v: %q lacks %q", c.args, errOut, w)
 			}
 		}
+	}
+}
+
+// TestStatusUnknownHost: with the lab's known_hosts emptied, both keys are
+// unknown and refused (no terminal to ask on); --accept-new reads both
+// and records their keys, which the next run checks.
+func TestStatusUnknownHost(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	kh := filepath.Join(p.Dir, lab.KnownHostsFile)
+	if err := os.WriteFile(kh, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, st, _ := statusJSON(t, p.Inventory)
+	for _, name := range []string{"vra-a", "vra-b"} {
+		if d := deviceNamed(t, st[0], name); d.Reachable || d.Reason != "unknown host key" {
+			t.Errorf("%s with no known key: %+v", name, d)
+		}
+	}
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if code, st, errOut := statusJSON(t, p.Inventory, "--accept-new"); code != 0 || !st[0].Devices[0].Reachable || !st[0].Devices[1].Reachable {
+		t.Fatalf("--accept-new: exit %d %+v %s", code, st, errOut)
+	}
+	b, err := os.ReadFile(kh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, srv := range []*lab.SSHServer{p.A.SSH, p.B.SSH} {
+		if !strings.Contains(string(b), fmt.Sprintf("[127.0.0.1]:%d ", srv.Port())) {
+			t.Errorf("known_hosts does not record port %d:\n%s", srv.Port(), b)
+		}
+	}
+	if code, _, errOut := statusJSON(t, p.Inventory); code != 0 {
+		t.Errorf("after recording: exit %d %s", code, errOut)
 	}
 }
