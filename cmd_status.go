@@ -51,8 +51,9 @@ sync recorded in the audit directory ("never" when there is none).
 
 With --watch it reads again every --interval until interrupted.
 
-Exit status: 0 when every device was reachable and read, 2 otherwise (or
-on an error such as an inventory that does not load).`,
+Exit status: 0 when every device was reachable and read and every pair
+compared, 2 otherwise (or on an error such as an inventory that does not
+load).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -168,9 +169,13 @@ func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
 	}
 }
 
-// statusExit is 0 when every device was read, 2 otherwise.
+// statusExit is 0 when every device was read and every pair compared, 2
+// otherwise.
 func statusExit(st []pairStatus) error {
 	for _, p := range st {
+		if p.Differences == nil {
+			return &exitError{code: 2}
+		}
 		for _, d := range p.Devices {
 			if !d.Reachable {
 				return &exitError{code: 2}

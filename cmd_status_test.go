@@ -392,3 +392,34 @@ func TestStatusUnknownHost(t *testing.T) {
 		t.Errorf("after recording: exit %d %s", code, errOut)
 	}
 }
+
+// TestStatusCompareError: both devices read, but the inventory names a
+// sync-map neither carries: the pair is not compared, which status says,
+// and it exits 2; diff --pair with that map exits 2 with the same reason.
+func TestStatusCompareError(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	b, err := os.ReadFile(p.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^(\s*-?\s*)name: lab-vyatta$`)
+	if !re.Match(b) {
+		t.Fatalf("no pair lab-vyatta in\n%s", b)
+	}
+	inv := filepath.Join(p.Dir, "nope.yaml")
+	text := re.ReplaceAllString(string(b), "${1}name: lab-vyatta\n  sync_map: NOPE")
+	text = regexp.MustCompile(`(?m)^  sync_map: [^N].*\n`).ReplaceAllString(text, "")
+	if err := os.WriteFile(inv, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, st, errOut := statusJSON(t, inv)
+	if code != 2 || len(st) != 1 {
+		t.Fatalf("exit %d, %d pairs, want 2; stderr %s\n%s", code, len(st), errOut, text)
+	}
+	if !st[0].Devices[0].Reachable || !st[0].Devices[1].Reachable || st[0].Differences != nil || !strings.Contains(st[0].CompareError, "sync-map NOPE") {
+		t.Errorf("status %+v", st[0])
+	}
+	if code, _, errOut := hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--sync-map", "NOPE"); code != 2 || !strings.Contains(errOut, "sync-map NOPE") || !strings.Contains(errOut, vyatta.SeedSyncMap) {
+		t.Errorf("diff --pair --sync-map NOPE: exit %d, %q", code, errOut)
+	}
+}
