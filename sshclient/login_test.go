@@ -327,3 +327,38 @@ func TestUnknownHost(t *testing.T) {
 		t.Errorf("callback yes recorded %q %v", b, err)
 	}
 }
+
+// TestSecretsNeverInErrors: with a password and an encrypted key whose
+// passphrase is given, no failure's text holds either secret.
+func TestSecretsNeverInErrors(t *testing.T) {
+	tl := startLab(t, withLogin(lab.SSHLogin{Banner: "hello\n"}))
+	file, _ := encryptedKey(t, t.TempDir())
+	base := tl.config()
+	base.IdentityFiles = []string{file}
+	base.Passphrase = func(string) ([]byte, error) { return []byte(testPass), nil }
+	base.Password = func() (string, error) { return testPassword + "-wrong", nil }
+	check := func(what string, cfg sshclient.Config, named error) {
+		t.Helper()
+		_, err := sshclient.Dial(context.Background(), cfg)
+		if !errors.Is(err, named) {
+			t.Errorf("%s: %v, want %v", what, err, named)
+		}
+		noSecret(t, err)
+	}
+	check("wrong password", base, sshclient.ErrAuth)
+	wrongPP := base
+	wrongPP.Passphrase = func(string) ([]byte, error) { return []byte(testPass + "-wrong"), nil }
+	check("wrong passphrase", wrongPP, sshclient.ErrAuth)
+	tl.faults.SetChangedHostKey(true)
+	check("changed host key", base, sshclient.ErrHostKeyMismatch)
+	tl.faults.SetChangedHostKey(false)
+	unknown := base
+	unknown.KnownHosts = []string{filepath.Join(t.TempDir(), "none")}
+	check("unknown host", unknown, sshclient.ErrUnknownHost)
+	legacy := startLab(t, withLogin(lab.SSHLogin{Legacy: true}))
+	neg := base
+	neg.Port, neg.KnownHosts = legacy.srv.Port(), []string{legacy.knownHosts}
+	check("negotiation", neg, sshclient.ErrNegotiation)
+	tl.faults.SetRefuse(true)
+	check("refused", base, sshclient.ErrUnreachable)
+}
