@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/sshclient"
@@ -361,4 +362,37 @@ func TestSecretsNeverInErrors(t *testing.T) {
 	check("negotiation", neg, sshclient.ErrNegotiation)
 	tl.faults.SetRefuse(true)
 	check("refused", base, sshclient.ErrUnreachable)
+}
+
+// TestHashedKnownHosts: a hashed entry (HashKnownHosts yes) in the
+// second of two known_hosts files checks the host, and chooses its key
+// type among a server's several.
+func TestHashedKnownHosts(t *testing.T) {
+	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyEd25519, lab.HostKeyECDSA}}))
+	var ecdsa ssh.PublicKey
+	for _, k := range tl.srv.HostKeys() {
+		if k.Type() == ssh.KeyAlgoECDSA256 {
+			ecdsa = k
+		}
+	}
+	host := knownhosts.Normalize(tl.srv.Addr())
+	line := knownhosts.HashHostname(host) + " " + string(ssh.MarshalAuthorizedKey(ecdsa))
+	dir := t.TempDir()
+	user, inv := filepath.Join(dir, "user_known_hosts"), filepath.Join(dir, "inventory_known_hosts")
+	if err := os.WriteFile(user, []byte("# nothing here\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inv, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := tl.config()
+	cfg.KnownHosts = []string{user, inv}
+	c := dial(t, cfg)
+	execOK(t, c, "x", "ran x")
+	tl.faults.SetChangedHostKey(true)
+	_, err := sshclient.Dial(context.Background(), cfg)
+	if !errors.Is(err, sshclient.ErrHostKeyMismatch) || !strings.Contains(err.Error(), inv+":1") ||
+		!strings.Contains(err.Error(), ssh.FingerprintSHA256(ecdsa)) {
+		t.Errorf("changed key, hashed entry: %v", err)
+	}
 }
