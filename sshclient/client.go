@@ -84,6 +84,9 @@ func (c *Client) lost(err error) {
 // ErrTimeout, ErrNegotiation, ErrHostKeyMismatch, ErrUnknownHost or
 // ErrAuth.
 func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	if err := checkLegacy(cfg.Legacy); err != nil {
+		return nil, err
+	}
 	t, err := resolve(cfg)
 	if err != nil {
 		return nil, err

@@ -69,6 +69,11 @@ func TestLegacy(t *testing.T) {
 	}
 	c := dial(t, cfg)
 	execOK(t, c, "show version", "ran show version")
+	// A name the client does not implement is refused up front.
+	cfg.Legacy.Ciphers = append(cfg.Legacy.Ciphers, "aes256-cbc")
+	if _, err := sshclient.Dial(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `legacy cipher "aes256-cbc" is not implemented`) {
+		t.Errorf("unknown legacy cipher: %v", err)
+	}
 }
 
 // TestVersionString: an odd identification string (SSH-1.99, as some
