@@ -437,3 +437,51 @@ func TestLegacyLogin(t *testing.T) {
 		t.Errorf("FW-B without legacy algorithms: %s %v", d.Reason, d.Err)
 	}
 }
+
+// TestConfigSyncError: with Monitor, a config-sync failure the device
+// logs (vra-b refuses what vra-a's commit pushes) is published as a
+// SyncError of vra-a with the device's line.
+func TestConfigSyncError(t *testing.T) {
+	lp, spec := labVyatta(t, vyatta.PairOptions{Reject: [][]string{{"security", "firewall", "name", "BLOCKED"}}})
+	o := testOptions()
+	o.Monitor = true
+	p := newPair(t, spec, o)
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	if err := p.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// `monitor log` starts on its own channel after the connection: commit
+	// again until one failure is seen (the test deadline bounds it).
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for rule := 1; ; rule++ {
+		s := lp.A.Device.NewSession("vyatta")
+		if err := s.Set(strings.Fields("security firewall name BLOCKED rule " + strconv.Itoa(rule) + " action drop")); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		if err := s.Commit(ctx, func(l string) { out = append(out, l) }); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(out, "\n"), "config-sync error") {
+			t.Fatalf("the commit did not fail to sync:\n%s", strings.Join(out, "\n"))
+		}
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				t.Fatal("no sync-error event before the deadline")
+			case e := <-sub.C:
+				if e.Kind == SyncError {
+					if e.Device != "vra-a" || !strings.Contains(e.Line, "config-sync error 10.0.0.2:Sync[10.0.0.2]: ") || !strings.Contains(e.Line, "refused") {
+						t.Errorf("sync error %s %q", e.Device, e.Line)
+					}
+					return
+				}
+			case <-tick.C:
+				waiting = false
+			}
+		}
+	}
+}
