@@ -75,9 +75,12 @@ type Session struct {
 	pending []byte     // the unfinished last line
 	host    string
 	prompt  Prompt
-	pagerOn bool // the pager could not be turned off
-	broken  error
-	login   []string
+	// promptLine is the prompt's line as printed (trailing blanks kept):
+	// the next command's first line starts with it.
+	promptLine string
+	pagerOn    bool // the pager could not be turned off
+	broken     error
+	login      []string
 }
 
 type chunk struct {
@@ -353,6 +356,7 @@ func (r *runState) feed() (done bool, err error) {
 	text, _ := cleanLine(s.pending)
 	if r.sawLine || r.login {
 		if p, ok := s.p.parsePrompt(text, s.host); ok {
+			s.promptLine = text
 			r.finish(p)
 			return true, nil
 		}
@@ -389,11 +393,15 @@ func (r *runState) send(answer string) error {
 func (r *runState) finish(p Prompt) {
 	s := r.s
 	if !r.echoed && !r.login {
-		// No echo seen: what came was output.
+		// No echo seen: what came was output, after the prompt it
+		// began on.
 		pre := r.preEcho
 		r.preEcho = nil
 		r.echoed = true
-		for _, l := range pre {
+		for i, l := range pre {
+			if i == 0 && s.promptLine != "" {
+				l = strings.TrimPrefix(l, s.promptLine)
+			}
 			r.output(l)
 		}
 	}
@@ -432,6 +440,11 @@ func (r *runState) line(raw []byte) {
 	if !r.echoed {
 		if r.isEcho(text) {
 			r.echoed = true
+			for _, l := range r.preEcho {
+				if s.p.asyncLog != nil && s.p.asyncLog.MatchString(l) && s.opt.OnLog != nil {
+					s.opt.OnLog(l)
+				}
+			}
 			r.preEcho = nil
 			return
 		}

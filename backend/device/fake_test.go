@@ -1,0 +1,196 @@
+package device
+
+import (
+	"bytes"
+	"errors"
+	"context"
+	"io"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hasync/hasync/backend/config"
+)
+
+// step is one exchange with a scripted device: when the session has
+// typed exactly expect, the device prints reply.
+type step struct{ expect, reply string }
+
+// scripted is a device that follows a script and fails the test when the
+// session types anything else: the driver test of the exact commands
+// sent (STYLE.md "Tests", 2).
+type scripted struct {
+	io.Reader
+	w *io.PipeWriter
+
+	t     *testing.T
+	mu    sync.Mutex
+	typed bytes.Buffer
+	steps []step
+	out   *io.PipeWriter
+	done  chan struct{}
+}
+
+func newScripted(t *testing.T, banner string, steps []step) *scripted {
+	outR, outW := io.Pipe()
+	inR, inW := io.Pipe()
+	d := &scripted{Reader: outR, w: inW, t: t, steps: steps, out: outW, done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		if _, err := io.WriteString(outW, banner); err != nil {
+			return
+		}
+		b := make([]byte, 1)
+		var pending string
+		for {
+			if _, err := inR.Read(b); err != nil {
+				return
+			}
+			d.mu.Lock()
+			d.typed.WriteByte(b[0])
+			pending += string(b)
+			if len(d.steps) == 0 || !strings.HasPrefix(d.steps[0].expect, pending) {
+				t.Errorf("typed %q; the script expected %q", pending, d.nextLocked())
+				d.mu.Unlock()
+				outW.CloseWithError(io.ErrUnexpectedEOF)
+				return
+			}
+			var reply string
+			if pending == d.steps[0].expect {
+				reply = d.steps[0].reply
+				d.steps = d.steps[1:]
+				pending = ""
+			}
+			d.mu.Unlock()
+			if reply != "" {
+				if _, err := io.WriteString(outW, reply); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	return d
+}
+
+func (d *scripted) nextLocked() string {
+	if len(d.steps) == 0 {
+		return "(end of script)"
+	}
+	return d.steps[0].expect
+}
+
+func (d *scripted) Write(p []byte) (int, error) { return d.w.Write(p) }
+
+func (d *scripted) Close() error {
+	d.w.Close()
+	return d.out.Close()
+}
+
+func (d *scripted) finished() {
+	d.t.Helper()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.steps) > 0 {
+		d.t.Errorf("script not finished: next %q", d.steps[0].expect)
+	}
+}
+
+func TestScriptedHuawei(t *testing.T) {
+	blanks := strings.Repeat(" ", 42)
+	d := newScripted(t, "Info: The max number of VTY users is 10, and the number of current VTY users on line is 1.\r\n"+
+		"The current login time is 2026-11-30 05:00:00.\r\nHRP_M<FW-A>", []step{
+		{"screen-length 0 temporary\r", "screen-length 0 temporary\r\nInfo: The configuration takes effect on the current user terminal interface only.\r\nHRP_M<FW-A>"},
+		{"display current-configuration\r", "display current-configuration\r\n2026-11-30 05:00:00.000\r\n#\r\n sysname FW-A\r\n" +
+			// An async log line, after its blank, in the middle of the output.
+			"\r\nNov 30 2026 05:00:01 FW-A %%01HRPI/4/STATE_CHANGE(l): HRP state changed from standby to active.\r\n" +
+			"#\r\n  ---- More ----"},
+		{" ", "\x1b[42D" + blanks + "\x1b[42D" + "return\r\nHRP_M<FW-A>"},
+		{"system-view\r", "system-view\r\nEnter system view, return user view with Ctrl+Z.\r\nHRP_M[FW-A]"},
+		{"ip address-set X type object\r", "ip address-set X type object\r\n\x1b[1A\x1b[41G (+B)\r\nHRP_M[FW-A-object-address-set-X]"},
+		// A log line between the prompt and the echo.
+		{"display version\r", "\r\nNov 30 2026 05:00:02 FW-A %%01SHELL/5/CMDRECORD(s)[0]: x.\r\ndisplay version\r\nVRP (R) software\r\nHRP_M[FW-A-object-address-set-X]"},
+		{"save\r", "save\r\nThe current configuration will be written to the device. Are you sure to continue?[Y/N]:"},
+		{"Y\r", "Y\r\nNow saving the current configuration to the slot 0.\r\nInfo: Save the configuration successfully.\r\nHRP_M[FW-A-object-address-set-X]"},
+	})
+	var logs []string
+	s, err := Open(context.Background(), d, Options{Family: config.Huawei, Name: "FW-A", OnLog: func(l string) { logs = append(logs, l) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.LoginLines() != nil {
+		t.Errorf("login lines kept: %q", s.LoginLines())
+	}
+	text, err := s.Fetch(context.Background(), nil)
+	if want := "2026-11-30 05:00:00.000\n#\n sysname FW-A\n#\nreturn\n"; err != nil || string(text) != want {
+		t.Errorf("fetch: %v\n%q\nwant %q", err, text, want)
+	}
+	if len(logs) != 1 || !strings.Contains(logs[0], "STATE_CHANGE") {
+		t.Errorf("async logs: %q", logs)
+	}
+	if _, err := s.Run(context.Background(), "system-view", nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.RunResult(context.Background(), "ip address-set X type object", nil)
+	if err != nil || !res.Replicated || len(res.Lines) != 0 || res.Prompt.Level != "object-address-set-X" {
+		t.Errorf("replicated: %+v %v", res, err)
+	}
+	out, err := s.Run(context.Background(), "display version", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"VRP (R) software"}) || len(logs) != 2 {
+		t.Errorf("display version: %q %v (logs %q)", out, err, logs)
+	}
+	out, err = s.Run(context.Background(), "save", nil)
+	if err != nil || len(out) != 3 {
+		t.Errorf("save: %q %v", out, err)
+	}
+	d.finished()
+}
+
+func TestScriptedVyatta(t *testing.T) {
+	d := newScripted(t, "Welcome to VyOS\r\nLast login: Mon Nov 30 05:00:00 2026\r\nA message of the day\r\nvyos@r1:~$ ", []step{
+		{"set terminal length 0\r", "set terminal length 0\r\nvyos@r1:~$ "},
+		{"set terminal width 512\r", "set terminal width 512\r\nvyos@r1:~$ "},
+		{"configure\r", "configure\r\n[edit]\r\nvyos@r1# "},
+		// Old compare output: `[edit ...]` headers are output; only the
+		// one above the prompt is the prompt's.
+		{"compare\r", "compare\r\n[edit interfaces]\r\n+ ethernet eth1\r\n[edit firewall]\r\nvyos@r1# "},
+		// A device that does not echo.
+		{"show version\r", "Version: 1.4\r\n[edit]\r\nvyos@r1# "},
+		{"commit-confirm 5\r", "commit-confirm 5\r\ncommit confirm will be automatically reboot in 5 minutes unless confirmed\r\nProceed? [confirm]"},
+		{"y", "\r\n[edit]\r\nvyos@r1# "},
+		{"commit\r", "commit\r\nProceed? [confirm]"},
+		{"n", "\r\n[edit]\r\nvyos@r1# "},
+	})
+	s, err := Open(context.Background(), d, Options{Family: config.Vyatta, Name: "r1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.LoginLines(); !reflect.DeepEqual(got, []string{"A message of the day"}) {
+		t.Errorf("login lines: %q", got)
+	}
+	ctx := context.Background()
+	if _, err := s.Run(ctx, "configure", nil); err != nil || s.Prompt().Mode != ModeConfigure {
+		t.Fatalf("configure: %v %+v", err, s.Prompt())
+	}
+	out, err := s.Run(ctx, "compare", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"[edit interfaces]", "+ ethernet eth1"}) || s.Prompt().Level != "firewall" {
+		t.Errorf("compare: %q %v %+v", out, err, s.Prompt())
+	}
+	out, err = s.Run(ctx, "show version", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"Version: 1.4"}) || s.Prompt().Level != "" {
+		t.Errorf("no echo: %q %v", out, err)
+	}
+	if _, err := s.Run(ctx, "commit-confirm 5", nil); err != nil {
+		t.Errorf("commit-confirm: %v", err)
+	}
+	_, err = s.Run(ctx, "commit", nil)
+	var qe *QuestionError
+	if !errorsAs(err, &qe) || qe.Question != "Proceed? [confirm]" {
+		t.Errorf("commit's question: %v", err)
+	}
+	d.finished()
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
