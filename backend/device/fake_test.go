@@ -2,8 +2,8 @@ package device
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"io"
 	"reflect"
 	"strings"
