@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -318,5 +319,33 @@ func TestHuaweiUnknownLoginQuestion(t *testing.T) {
 	var qe *QuestionError
 	if !errors.As(err, &qe) || !strings.Contains(qe.Question, "Renew now? [Y/N]") {
 		t.Errorf("login question: %v", err)
+	}
+}
+
+func TestHuaweiHRPCheck(t *testing.T) {
+	p := startHuawei(t, huawei.PairOptions{})
+	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	ctx := testCtx(t)
+	if h, err := a.HA(ctx); err != nil || h.HRP.Check != nil {
+		t.Fatalf("before any check: %+v, %v", h.HRP, err)
+	}
+	rows, err := a.HRPCheck(ctx, 10*time.Millisecond)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("check: %+v, %v", rows, err)
+	}
+	for _, r := range rows {
+		if r.State != "Finish" || (r.Result != "Same Configuration" && r.Result != "Different Configuration") {
+			t.Errorf("row %+v", r)
+		}
+	}
+	h, err := a.HA(ctx)
+	if err != nil || !reflect.DeepEqual(h.HRP.Check, rows) {
+		t.Errorf("HA's check: %+v, %v", h.HRP.Check, err)
+	}
+	// The peer cut: the device refuses to check.
+	p.Faults.SetCutHRP(true)
+	labtest.Eventually(t, "link down", 30*time.Second, func() bool { return !p.HRP.Up() })
+	if _, err := a.HRPCheck(ctx, 0); !errors.Is(err, ErrRejected) {
+		t.Errorf("check with the link cut: %v", err)
 	}
 }
