@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
+	"github.com/hasync/hasync/sshclient"
 )
 
 func startHuawei(t *testing.T, o huawei.PairOptions) *huawei.Pair {
@@ -33,7 +35,7 @@ func startHuawei(t *testing.T, o huawei.PairOptions) *huawei.Pair {
 func hwLogin(t *testing.T, p *huawei.Pair, m *huawei.Member, opt Options, width int) *Session {
 	t.Helper()
 	opt.Family, opt.Name = config.Huawei, m.Device.Name()
-	return labLogin(t, p.Dir, p.User, p.ClientKey, m.SSH.Addr(), opt, width)
+	return labLogin(t, p.Dir, p.User, filepath.Join(p.Dir, lab.ClientKeyFile), m.SSH.Addr(), opt, width)
 }
 
 // checkFetch fetches the running configuration and compares it, parsed,
@@ -273,7 +275,7 @@ func TestHuaweiDropMidFetch(t *testing.T) {
 	a := hwLogin(t, p, p.A, Options{}, WideColumns)
 	var got int
 	_, err := a.Fetch(testCtx(t), func(string) { got++ })
-	if !errors.Is(err, ErrConnectionLost) {
+	if !errors.Is(err, ErrConnectionLost) || !errors.Is(err, sshclient.ErrConnectionLost) {
 		t.Fatalf("fetch over a dropped link: %v", err)
 	}
 	if got == 0 {
@@ -314,8 +316,8 @@ func TestHuaweiUnknownLoginQuestion(t *testing.T) {
 	p := startHuawei(t, huawei.PairOptions{Prelude: func(string) lab.Prelude {
 		return lab.LoginPrelude([]string{"Info: a line before the prompt"}, "Warning: The license expires. Renew now? [Y/N]:", nil)
 	}})
-	c := labtest.Dial(t, "FW-A", p.A.SSH.Addr(), labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey))
-	_, err := Open(testCtx(t), openShell(t, c, WideColumns), Options{Family: config.Huawei, Name: "FW-A"})
+	cfg := labConfig(t, p.Dir, p.User, filepath.Join(p.Dir, lab.ClientKeyFile), p.A.SSH.Addr())
+	_, err := Connect(testCtx(t), cfg, Options{Family: config.Huawei, Name: "FW-A"})
 	var qe *QuestionError
 	if !errors.As(err, &qe) || !strings.Contains(qe.Question, "Renew now? [Y/N]") {
 		t.Errorf("login question: %v", err)

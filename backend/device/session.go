@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/sshclient"
 )
 
 // DefaultCommandTimeout is Options.CommandTimeout when it is zero.
@@ -67,6 +68,7 @@ type Session struct {
 	p   *platform
 	sh  io.ReadWriter
 
+	client    *sshclient.Client // set by Connect; closed with the session
 	chunks    chan chunk
 	done      chan struct{}
 	closeOnce sync.Once
@@ -179,8 +181,20 @@ func (s *Session) close() error {
 		if c, ok := s.sh.(io.Closer); ok {
 			err = c.Close()
 		}
+		if s.client != nil {
+			s.client.Close()
+		}
 	})
 	return err
+}
+
+// Done is closed when the session's connection is lost or closed; nil
+// (never ready) for a session made with Open on a shell of its own.
+func (s *Session) Done() <-chan struct{} {
+	if s.client == nil {
+		return nil
+	}
+	return s.client.Done()
 }
 
 // Prompt is the last prompt the device printed: host, mode, HRP prefix.
