@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/config"
 )
@@ -194,3 +195,75 @@ func TestScriptedVyatta(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func TestScriptedLoosePrompts(t *testing.T) {
+	d := newScripted(t, "<FW-A>", []step{
+		{"screen-length 0 temporary\r", "screen-length 0 temporary\r\n<FW-A>"},
+		{"system-view\r", "system-view\r\n[FW-A]"},
+		// The device renamed: its prompt changes at once.
+		{"sysname FW-X\r", "sysname FW-X\r\n[FW-X]"},
+		// Output that does not end its line before the prompt.
+		{"display this\r", "display this\r\n#\r\n sysname FW-X\r\nreturn[FW-X]"},
+	})
+	s, err := Open(context.Background(), d, Options{Family: config.Huawei, Name: "FW-A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Run(ctx, "system-view", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(ctx, "sysname FW-X", nil); err != nil || s.Prompt().Host != "FW-X" || s.Prompt().Mode != ModeSystem {
+		t.Errorf("renamed: %v %+v", err, s.Prompt())
+	}
+	out, err := s.Run(ctx, "display this", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"#", " sysname FW-X", "return"}) {
+		t.Errorf("unended output: %q %v", out, err)
+	}
+	d.finished()
+}
+
+// FuzzRun: whatever a device answers to a command, Run returns (the
+// answer is followed by a newline and the prompt) and never panics; a
+// timeout would mean the prompt was missed.
+func FuzzRun(f *testing.F) {
+	for _, s := range []string{
+		"display version\r\nVRP (R) software\r\n",
+		"display current-configuration\r\n#\r\n  ---- More ----",
+		"\x1b[1A\x1b[30G (+B)\r\n",
+		"Error: Unrecognized command found at '^' position.\r\n",
+		"Continue? [Y/N]:",
+		"\r\nNov 30 2026 05:00:02 FW-A %%01SHELL/5/CMDRECORD(s)[0]: x.\r\n",
+		"[FW-A]\r\n<FW-B>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, reply []byte) {
+		outR, outW := io.Pipe()
+		inR, inW := io.Pipe()
+		go io.Copy(io.Discard, inR)
+		go func() {
+			io.WriteString(outW, "<FW-A>")
+			outW.Write(reply)
+			io.WriteString(outW, "\r\n<FW-A>")
+		}()
+		sh := struct {
+			io.Reader
+			io.Writer
+		}{outR, inW}
+		s, err := Open(context.Background(), sh, Options{Family: config.Huawei, Name: "FW-A", KeepPager: true, CommandTimeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			s.Close()
+			outW.Close()
+			inR.Close()
+		}()
+		_, err = s.Run(context.Background(), "display version", nil)
+		if errors.Is(err, ErrTimeout) {
+			t.Fatalf("prompt missed after %q: %v", reply, err)
+		}
+	})
+}

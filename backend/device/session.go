@@ -289,8 +289,32 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 	if done, err := r.feed(); done || err != nil {
 		return r.result(err)
 	}
+	// quiet fires when the output stopped on a line that is a prompt only
+	// loosely (runState.loose): then it is taken as the prompt.
+	var (
+		quiet  *time.Timer
+		quietC <-chan time.Time
+	)
+	defer func() {
+		if quiet != nil {
+			quiet.Stop()
+		}
+	}()
 	for {
+		if r.loose != nil {
+			if quiet == nil {
+				quiet = time.NewTimer(promptQuiet)
+			} else {
+				quiet.Reset(promptQuiet)
+			}
+			quietC = quiet.C
+		} else {
+			quietC = nil
+		}
 		select {
+		case <-quietC:
+			r.takeLoose()
+			return r.result(nil)
 		case c := <-s.chunks:
 			if c.err != nil {
 				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: c.err})
@@ -326,6 +350,8 @@ type runState struct {
 	held       string   // a line held back one step (preamble, blank before a log line)
 	holding    bool
 	answered   bool // the unfinished line's pager or question was answered
+	loose      *Prompt
+	looseOut   string // output before a loose prompt on its line
 	replicated bool
 	rejected   []string
 	wrong      bool
@@ -364,6 +390,7 @@ func (r *runState) feed() (done bool, err error) {
 		r.answered = false
 		r.line(raw)
 	}
+	r.loose = nil
 	if len(s.pending) == 0 {
 		return false, nil
 	}
@@ -393,7 +420,50 @@ func (r *runState) feed() (done bool, err error) {
 		return false, nil
 	}
 	r.answered = false
+	if r.sawLine {
+		r.looseFrom(text)
+	}
 	return false, nil
+}
+
+// promptQuiet is how long the output must stay still on a loose prompt
+// before it is taken as the prompt.
+const promptQuiet = 250 * time.Millisecond
+
+// looseFrom notes a line that is a prompt only loosely: one of another
+// host (the command renamed the device: Huawei `sysname`, which changes
+// the prompt at once), or the last prompt after output that did not end
+// its line. Taken only once the output stops on it.
+func (r *runState) looseFrom(text string) {
+	s := r.s
+	if p, ok := s.p.parsePrompt(text, ""); ok {
+		r.loose, r.looseOut = &p, ""
+		return
+	}
+	if s.promptLine == "" || len(text) <= len(s.promptLine) || !strings.HasSuffix(text, s.promptLine) {
+		return
+	}
+	if p, ok := s.p.parsePrompt(s.promptLine, s.host); ok {
+		r.loose, r.looseOut = &p, strings.TrimSuffix(text, s.promptLine)
+	}
+}
+
+// takeLoose ends the command at the loose prompt.
+func (r *runState) takeLoose() {
+	s := r.s
+	p := *r.loose
+	if r.looseOut != "" {
+		if r.echoed {
+			r.output(r.looseOut)
+		} else {
+			r.preEcho = append(r.preEcho, r.looseOut)
+		}
+	} else {
+		text, _ := cleanLine(s.pending)
+		s.promptLine = text
+	}
+	s.host = p.Host
+	r.finish(p)
 }
 
 func (r *runState) send(answer string) error {
