@@ -1,6 +1,7 @@
 package device
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -135,3 +136,36 @@ func FuzzCleanLine(f *testing.F) {
 		}
 	})
 }
+
+// TestPatternLead: the cheap check never refuses a line its regexp takes.
+func TestPatternLead(t *testing.T) {
+	for _, p := range []*platform{hwPlatform, vyPlatform} {
+		all := append(append(append(append([]pattern{p.preamble, p.asyncLog}, p.rejected...), p.wrongMember...), p.loginSkip...), p.commitFailed...)
+		for _, pt := range all {
+			if pt.re == nil {
+				continue
+			}
+			if !strings.Contains(pt.re.String(), regexpQuote(pt.must)) {
+				t.Errorf("%s: literal %q not in the regexp", pt.re, pt.must)
+			}
+		}
+	}
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{"  Invalid command: [show x]", true},
+		{"Invalid command: [show x]", true},
+		{"set system host-name 'Invalid command:'", false},
+		{"Error: Unrecognized command found at '^' position.", true},
+	} {
+		if got := matchAny(vyPlatform.rejected, c.line) || matchAny(hwPlatform.rejected, c.line); got != c.want {
+			t.Errorf("%q: %v", c.line, got)
+		}
+	}
+	if !vyPlatform.rejected[0].lead || !hwPlatform.rejected[0].lead || hwPlatform.wrongMember[0].lead {
+		t.Error("lead not derived")
+	}
+}
+
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -266,4 +267,57 @@ func FuzzRun(f *testing.F) {
 			t.Fatalf("prompt missed after %q: %v", reply, err)
 		}
 	})
+}
+
+// BenchmarkRunLines: the engine's cost per output line, on a 100k-line
+// configuration (the size of the diff --pair goal, issue 9), without SSH.
+func BenchmarkRunLines(b *testing.B) {
+	for _, fam := range []config.Family{config.Vyatta, config.Huawei} {
+		b.Run(fam.String(), func(b *testing.B) {
+			var body strings.Builder
+			for i := range 100000 {
+				if fam == config.Huawei {
+					fmt.Fprintf(&body, " rule name r%d\r\n", i)
+				} else {
+					fmt.Fprintf(&body, "set security firewall name WAN rule %d action 'accept'\r\n", i)
+				}
+			}
+			prompt, cmd := "vyatta@r1:~$ ", "show configuration commands"
+			if fam == config.Huawei {
+				prompt, cmd = "HRP_M<FW-A>", "display current-configuration"
+			}
+			reply := cmd + "\r\n" + body.String() + prompt
+			b.SetBytes(int64(len(reply)))
+			b.ReportAllocs()
+			for b.Loop() {
+				outR, outW := io.Pipe()
+				inR, inW := io.Pipe()
+				go io.Copy(io.Discard, inR)
+				go func() {
+					io.WriteString(outW, prompt)
+					for r := reply; len(r) > 0; {
+						n := min(len(r), 32<<10)
+						if _, err := io.WriteString(outW, r[:n]); err != nil {
+							return
+						}
+						r = r[n:]
+					}
+				}()
+				s, err := Open(context.Background(), struct {
+					io.Reader
+					io.Writer
+				}{outR, inW}, Options{Family: fam, Name: "bench", KeepPager: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines, err := s.Run(context.Background(), cmd, nil)
+				if err != nil || len(lines) != 100000 {
+					b.Fatalf("%d lines, %v", len(lines), err)
+				}
+				s.Close()
+				outW.Close()
+				inR.Close()
+			}
+		})
+	}
 }

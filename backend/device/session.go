@@ -350,6 +350,7 @@ type runState struct {
 	held       string   // a line held back one step (preamble, blank before a log line)
 	holding    bool
 	answered   bool // the unfinished line's pager or question was answered
+	paged      bool // a pager prompt was answered
 	loose      *Prompt
 	looseOut   string // output before a loose prompt on its line
 	replicated bool
@@ -404,7 +405,7 @@ func (r *runState) feed() (done bool, err error) {
 	}
 	if ans, ok := s.p.pager(text); ok {
 		if !r.answered {
-			r.answered = true
+			r.answered, r.paged = true, true
 			return false, r.send(ans)
 		}
 		return false, nil
@@ -489,8 +490,8 @@ func (r *runState) finish(p Prompt) {
 			r.output(l)
 		}
 	}
-	if r.holding && s.p.preamble != nil {
-		if m := s.p.preamble.FindStringSubmatch(r.held); m != nil {
+	if r.holding {
+		if m := s.p.preamble.submatch(r.held); m != nil {
 			r.holding = false
 			p.Level = m[1]
 		}
@@ -508,8 +509,12 @@ func (r *runState) finish(p Prompt) {
 // line handles one whole line of output.
 func (r *runState) line(raw []byte) {
 	s := r.s
+	// The \r of \r\n ends the line; without it most lines need no
+	// cleaning at all (cleanLine's fast path).
+	if n := len(raw); n > 0 && raw[n-1] == '\r' {
+		raw = raw[:n-1]
+	}
 	text, up := cleanLine(raw)
-	text = strings.TrimSuffix(text, "\r")
 	if up && s.p.mark != "" && strings.TrimSpace(text) == strings.TrimSpace(s.p.mark) {
 		// VRP's ` (+B)` written back onto the echoed line.
 		r.replicated = true
@@ -525,7 +530,7 @@ func (r *runState) line(raw []byte) {
 		if r.isEcho(text) {
 			r.echoed = true
 			for _, l := range r.preEcho {
-				if s.p.asyncLog != nil && s.p.asyncLog.MatchString(l) && s.opt.OnLog != nil {
+				if s.p.asyncLog.match(l) && s.opt.OnLog != nil {
 					s.opt.OnLog(l)
 				}
 			}
@@ -563,12 +568,14 @@ func (r *runState) isEcho(text string) bool {
 // at the terminal width, then holds lines that may belong to what follows.
 func (r *runState) output(text string) {
 	s := r.s
-	for _, pg := range s.p.pagers {
-		if pg.re.MatchString(text) {
-			return // a pager prompt the device ended with a newline
-		}
-		if pg.prefix != "" {
-			text = strings.TrimPrefix(text, pg.prefix)
+	if r.paged {
+		for _, pg := range s.p.pagers {
+			if pg.re.MatchString(text) {
+				return // a pager prompt the device ended with a newline
+			}
+			if pg.prefix != "" {
+				text = strings.TrimPrefix(text, pg.prefix)
+			}
 		}
 	}
 	if s.p.wraps && s.opt.Width > 0 {
@@ -586,7 +593,7 @@ func (r *runState) output(text string) {
 // a blank before a log line), and passes the rest on.
 func (r *runState) deliver(text string) {
 	s := r.s
-	if s.p.asyncLog != nil && s.p.asyncLog.MatchString(text) {
+	if s.p.asyncLog.match(text) {
 		if r.holding && r.held == "" {
 			r.holding = false // the blank the log line starts with
 		}
@@ -596,7 +603,7 @@ func (r *runState) deliver(text string) {
 		return
 	}
 	r.release()
-	if s.p.preamble != nil && s.p.preamble.MatchString(text) || s.p.asyncLog != nil && text == "" {
+	if s.p.preamble.match(text) || s.p.asyncLog.re != nil && text == "" {
 		r.held, r.holding = text, true
 		return
 	}
