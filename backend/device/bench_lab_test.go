@@ -3,8 +3,8 @@ package device
 import (
 	"context"
 	"io"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hasync/hasync/backend/config"
