@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hasync/hasync/backend/config"
 )
 
 func TestCleanLine(t *testing.T) {
@@ -169,3 +171,33 @@ func TestPatternLead(t *testing.T) {
 }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
+
+func TestCommitFailed(t *testing.T) {
+	vyos := lines(`
+[ interfaces ethernet eth1 address 192.168.1/30 ]
+Error: 192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet eth1]] failed
+Commit failed`)
+	v5600 := lines(`
+[interfaces ethernet dp0s1 address 192.168.1/30]
+
+192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet dp0s1]] failed.
+
+Commit failed!`)
+	partial := lines(`
+[[interfaces ethernet eth1]] failed`)
+	ok := lines(`
+syncing configuration to remote-router 10.0.0.2 ..
+No configuration changes to commit`)
+	for name, c := range map[string]struct {
+		l    []string
+		want bool
+	}{"vyos": {vyos, true}, "5600": {v5600, true}, "partial": {partial, true}, "ok": {ok, false}} {
+		if got := CommitFailed(config.Vyatta, c.l); got != c.want {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
+}

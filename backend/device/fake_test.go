@@ -321,3 +321,27 @@ func BenchmarkRunLines(b *testing.B) {
 		})
 	}
 }
+
+func TestScriptedVyattaNoMore(t *testing.T) {
+	// A login that may not set the terminal: reads get `| no-more`, and
+	// a pager that shows anyway is answered.
+	d := newScripted(t, "vyatta@r1:~$ ", []step{
+		{"set terminal length 0\r", "set terminal length 0\r\nInvalid command: [set terminal length 0]\r\nvyatta@r1:~$ "},
+		{"set terminal width 512\r", "set terminal width 512\r\nInvalid command: [set terminal width 512]\r\nvyatta@r1:~$ "},
+		{"show configuration commands | no-more\r", "show configuration commands | no-more\r\nset system host-name 'r1'\r\n:"},
+		{" ", "\r\x1b[Kset system time-zone 'UTC'\r\nvyatta@r1:~$ "},
+	})
+	s, err := Open(context.Background(), d, Options{Family: config.Vyatta, Name: "r1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !s.PagerOn() {
+		t.Error("the refused pager-off is not noted")
+	}
+	text, err := s.Fetch(context.Background(), nil)
+	if want := "set system host-name 'r1'\nset system time-zone 'UTC'\n"; err != nil || string(text) != want {
+		t.Errorf("fetch: %q, %v", text, err)
+	}
+	d.finished()
+}

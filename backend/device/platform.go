@@ -255,3 +255,18 @@ func (p *platform) pager(text string) (string, bool) {
 	}
 	return "", false
 }
+
+// CommitFailed reports whether a commit's output says it failed, judged
+// from the text as the device prints it, never from an exit status
+// (DOMAIN.md "Commit and compare output": `Commit failed`, the 5600's
+// `Commit failed!`, `[[path]] failed`). A commit can be partial: a
+// failed subtree does not undo the others.
+func CommitFailed(f config.Family, lines []string) bool {
+	p := platformFor(f)
+	for _, l := range lines {
+		if matchAny(p.commitFailed, strings.TrimSpace(l)) {
+			return true
+		}
+	}
+	return false
+}
