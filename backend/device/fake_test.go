@@ -205,6 +205,7 @@ func TestScriptedLoosePrompts(t *testing.T) {
 		{"sysname FW-X\r", "sysname FW-X\r\n[FW-X]"},
 		// Output that does not end its line before the prompt.
 		{"display this\r", "display this\r\n#\r\n sysname FW-X\r\nreturn[FW-X]"},
+		{"display version\r", "display version\r\nVRP (R) software\r\n[FW-X]"},
 	})
 	s, err := Open(context.Background(), d, Options{Family: config.Huawei, Name: "FW-A"})
 	if err != nil {
@@ -221,6 +222,9 @@ func TestScriptedLoosePrompts(t *testing.T) {
 	out, err := s.Run(ctx, "display this", nil)
 	if err != nil || !reflect.DeepEqual(out, []string{"#", " sysname FW-X", "return"}) {
 		t.Errorf("unended output: %q %v", out, err)
+	}
+	if out, err := s.Run(ctx, "display version", nil); err != nil || !reflect.DeepEqual(out, []string{"VRP (R) software"}) {
+		t.Errorf("after the unended output: %q %v", out, err)
 	}
 	d.finished()
 }

@@ -460,9 +460,11 @@ func (r *runState) takeLoose() {
 			r.preEcho = append(r.preEcho, r.looseOut)
 		}
 	} else {
-		text, _ := cleanLine(s.pending)
-		s.promptLine = text
+		s.promptLine, _ = cleanLine(s.pending)
 	}
+	// The unfinished line is now the prompt alone: the next command's
+	// echo follows it.
+	s.pending = append(s.pending[:0], s.promptLine...)
 	s.host = p.Host
 	r.finish(p)
 }
