@@ -349,3 +349,30 @@ func TestScriptedVyattaNoMore(t *testing.T) {
 	}
 	d.finished()
 }
+
+func TestScriptedPromptThenLog(t *testing.T) {
+	// A log line right behind the prompt, in the same write: the prompt
+	// is a whole line, at login and after a command.
+	log := "Nov 30 2026 05:00:01 FW-A %%01HRPI/4/STATE_CHANGE(l): HRP state changed from standby to active.\r\n"
+	d := newScripted(t, "Info: The max number of VTY users is 10.\r\nHRP_S<FW-A>\r\n"+log, []step{
+		{"screen-length 0 temporary\r", "screen-length 0 temporary\r\nInfo: The configuration takes effect on the current user terminal interface only.\r\nHRP_M<FW-A>\r\n" + log},
+		{"display version\r", "display version\r\nVRP (R) software\r\nHRP_M<FW-A>"},
+	})
+	var logs []string
+	s, err := Open(context.Background(), d, Options{Family: config.Huawei, Name: "FW-A", OnLog: func(l string) { logs = append(logs, l) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if p := s.Prompt(); p.Host != "FW-A" || p.HRP != "HRP_M" {
+		t.Errorf("prompt: %+v", p)
+	}
+	out, err := s.Run(context.Background(), "display version", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"VRP (R) software"}) {
+		t.Errorf("display version: %q %v", out, err)
+	}
+	if len(logs) != 2 || s.LoginLines() != nil {
+		t.Errorf("logs: %q, login lines %q", logs, s.LoginLines())
+	}
+	d.finished()
+}

@@ -352,7 +352,8 @@ type runState struct {
 	answered   bool // the unfinished line's pager or question was answered
 	paged      bool // a pager prompt was answered
 	loose      *Prompt
-	looseOut   string // output before a loose prompt on its line
+	looseOut   string  // output before a loose prompt on its line
+	lineBefore *Prompt // login: a prompt printed as a whole line
 	replicated bool
 	rejected   []string
 	wrong      bool
@@ -389,9 +390,16 @@ func (r *runState) feed() (done bool, err error) {
 		s.pending = s.pending[i+1:]
 		r.sawLine = true
 		r.answered = false
-		r.line(raw)
+		if r.line(raw) {
+			return true, nil
+		}
 	}
 	r.loose = nil
+	if r.login && r.lineBefore != nil {
+		// At login, a prompt that a log line followed at once: taken
+		// once the output stays still, unless a prompt comes after it.
+		r.loose, r.looseOut = r.lineBefore, ""
+	}
 	if len(s.pending) == 0 {
 		return false, nil
 	}
@@ -459,12 +467,17 @@ func (r *runState) takeLoose() {
 		} else {
 			r.preEcho = append(r.preEcho, r.looseOut)
 		}
-	} else {
+	} else if !r.login {
 		s.promptLine, _ = cleanLine(s.pending)
 	}
-	// The unfinished line is now the prompt alone: the next command's
-	// echo follows it.
-	s.pending = append(s.pending[:0], s.promptLine...)
+	if r.login {
+		// The prompt was a whole line: the next echo starts a line.
+		s.promptLine = ""
+	} else {
+		// The unfinished line is now the prompt alone: the next
+		// command's echo follows it.
+		s.pending = append(s.pending[:0], s.promptLine...)
+	}
 	s.host = p.Host
 	r.finish(p)
 }
@@ -508,8 +521,10 @@ func (r *runState) finish(p Prompt) {
 	s.prompt = p
 }
 
-// line handles one whole line of output.
-func (r *runState) line(raw []byte) {
+// line handles one whole line of output; true when it is the prompt that
+// ends the command (a whole line when something, such as an async log
+// line, followed the prompt at once).
+func (r *runState) line(raw []byte) bool {
 	s := r.s
 	// The \r of \r\n ends the line; without it most lines need no
 	// cleaning at all (cleanLine's fast path).
@@ -520,13 +535,29 @@ func (r *runState) line(raw []byte) {
 	if up && s.p.mark != "" && strings.TrimSpace(text) == strings.TrimSpace(s.p.mark) {
 		// VRP's ` (+B)` written back onto the echoed line.
 		r.replicated = true
-		return
+		return false
 	}
 	if r.login {
-		if text != "" && !matchAny(s.p.loginSkip, text) {
+		if p, ok := s.p.parsePrompt(text, ""); ok {
+			r.lineBefore = &p
+			return false
+		}
+		switch {
+		case s.p.asyncLog.match(text):
+			if s.opt.OnLog != nil {
+				s.opt.OnLog(text)
+			}
+		case text != "" && !matchAny(s.p.loginSkip, text):
 			s.login = append(s.login, text)
 		}
-		return
+		return false
+	}
+	if r.echoed {
+		if p, ok := s.p.parsePrompt(text, s.host); ok {
+			s.promptLine = text
+			r.finish(p)
+			return true
+		}
 	}
 	if !r.echoed {
 		if r.isEcho(text) {
@@ -537,12 +568,13 @@ func (r *runState) line(raw []byte) {
 				}
 			}
 			r.preEcho = nil
-			return
+			return false
 		}
 		r.preEcho = append(r.preEcho, text)
-		return
+		return false
 	}
 	r.output(text)
+	return false
 }
 
 // isEcho reports whether text is the typed command echoed, after the
