@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -350,4 +351,47 @@ func TestHuaweiHRPCheck(t *testing.T) {
 	if _, err := a.HRPCheck(ctx, 0); !errors.Is(err, ErrRejected) {
 		t.Errorf("check with the link cut: %v", err)
 	}
+}
+
+func TestHuaweiLogDuringFetch(t *testing.T) {
+	// The device's log lines interleave with command output (DOMAIN.md
+	// "Huawei family"): one logged while the configuration streams is
+	// left out of it and given to OnLog.
+	// Paced and long enough that output is flushed (32 KiB at a time)
+	// while the device still prints.
+	p := startHuawei(t, huawei.PairOptions{Delay: 200 * time.Microsecond, Lines: 2000})
+	var (
+		mu   sync.Mutex
+		logs []string
+	)
+	onLog := func(l string) {
+		mu.Lock()
+		defer mu.Unlock()
+		logs = append(logs, l)
+	}
+	a := hwLogin(t, p, p.A, Options{OnLog: onLog}, WideColumns)
+	n := 0
+	text, err := a.Fetch(testCtx(t), func(string) {
+		if n++; n == 10 {
+			p.A.Device.Log("%%01SHELL/5/CMDRECORD(s)[0]: a line logged during the fetch.")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := config.Parse("FW-A", text, config.Huawei)
+	if err != nil || !config.Equal(got.Root, p.A.Device.Running().Root) || strings.Contains(string(text), "CMDRECORD") {
+		t.Fatalf("fetch with a log line: %v\n%s", err, head(string(text)))
+	}
+	mu.Lock()
+	t.Logf("log lines seen during the fetch: %d", len(logs))
+	mu.Unlock()
+	labtest.Eventually(t, "the log line", 30*time.Second, func() bool {
+		if _, err := a.Run(testCtx(t), "display version", nil); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return len(logs) > 0 && strings.Contains(logs[0], "a line logged during the fetch")
+	})
 }
