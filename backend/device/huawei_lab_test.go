@@ -72,7 +72,12 @@ func head(s string) string {
 
 func TestHuaweiPairRolesAndFetch(t *testing.T) {
 	p := startHuawei(t, huawei.PairOptions{Sessions: 7})
-	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	var streamed []string
+	a := hwLogin(t, p, p.A, Options{OnOutput: func(cmd, line string) {
+		if cmd == "display hrp state verbose" {
+			streamed = append(streamed, line)
+		}
+	}}, WideColumns)
 	b := hwLogin(t, p, p.B, Options{}, WideColumns)
 	if pa, pb := a.Prompt(), b.Prompt(); pa.HRP != "HRP_M" || pa.Host != "FW-A" || pa.Mode != ModeUser ||
 		pb.HRP != "HRP_S" || pb.Host != "FW-B" || pb.Role() != RoleStandby {
@@ -91,6 +96,9 @@ func TestHuaweiPairRolesAndFetch(t *testing.T) {
 	if ha.Role != RoleActive || ha.HRP.RoleText != "active" || ha.HRP.PeerRole != "standby" || ha.HRP.Core != "normal" ||
 		!ha.HRP.Verbose || !ha.HRP.AutoSyncConfig || !ha.HRP.AutoSyncSessions || ha.HRP.Priority != 45000 {
 		t.Errorf("FW-A HA: %+v %+v", ha, *ha.HRP)
+	}
+	if len(streamed) == 0 || !strings.HasPrefix(streamed[0], " Role: active") {
+		t.Errorf("HA's lines not streamed through OnOutput: %q", streamed)
 	}
 	hb, err := b.HA(testCtx(t))
 	if err != nil {

@@ -46,6 +46,10 @@ type Options struct {
 	// OnLog, when set, gets the device's asynchronous log lines that
 	// interleave with command output (Huawei).
 	OnLog func(line string)
+	// OnOutput, when set, gets every output line of every command as it
+	// arrives, with the command: the reads whose signature has no emit
+	// (HA, Sessions, SavedDiffers) stream through it too.
+	OnOutput func(cmd, line string)
 }
 
 // Result is what one command gave.
@@ -665,5 +669,8 @@ func (r *runState) take(text string) {
 	r.lines = append(r.lines, text)
 	if r.emit != nil {
 		r.emit(text)
+	}
+	if s.opt.OnOutput != nil {
+		s.opt.OnOutput(r.cmd, text)
 	}
 }
