@@ -86,7 +86,7 @@ type Session struct {
 	promptLine string
 	pagerOn    bool // the pager could not be turned off
 	broken     error
-	login      []string
+	banner     []string // LoginLines
 }
 
 type chunk struct {
@@ -112,7 +112,7 @@ func Open(ctx context.Context, sh io.ReadWriter, opt Options) (*Session, error) 
 	go s.pump()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res, err := s.exec(ctx, "")
+	res, err := s.awaitLogin(ctx)
 	if err != nil {
 		s.close()
 		return nil, err
@@ -213,7 +213,7 @@ func (s *Session) Prompt() Prompt {
 func (s *Session) LoginLines() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.login...)
+	return append([]string(nil), s.banner...)
 }
 
 // PagerOn reports whether the device refused to turn its pager off, so
@@ -266,9 +266,10 @@ func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (
 	return s.loop(ctx, r)
 }
 
-// exec runs the login (cmd "") without typing anything.
-func (s *Session) exec(ctx context.Context, cmd string) (Result, error) {
-	return s.loop(ctx, &runState{s: s, cmd: cmd, login: cmd == ""})
+// awaitLogin reads the login's output up to the first prompt, typing
+// only the answers to questions.
+func (s *Session) awaitLogin(ctx context.Context) (Result, error) {
+	return s.loop(ctx, &runState{s: s, login: true})
 }
 
 func (s *Session) closedErr(cmd string) error {
@@ -552,7 +553,7 @@ func (r *runState) line(raw []byte) bool {
 				s.opt.OnLog(text)
 			}
 		case text != "" && !matchAny(s.p.loginSkip, text):
-			s.login = append(s.login, text)
+			s.banner = append(s.banner, text)
 		}
 		return false
 	}
