@@ -376,3 +376,29 @@ func TestScriptedPromptThenLog(t *testing.T) {
 	}
 	d.finished()
 }
+
+func TestCloseDuringRun(t *testing.T) {
+	// A command whose output never ends: Close does not wait for it, and
+	// it ends with ErrClosed.
+	d := newScripted(t, "vyos@r1:~$ ", []step{
+		{"monitor log\r", "monitor log\r\nline 1\r\n"},
+	})
+	s, err := Open(context.Background(), d, Options{Family: config.Vyatta, Name: "r1", KeepPager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		_, err := s.Run(context.Background(), "monitor log", func(string) { close(started) })
+		got <- err
+	}()
+	<-started
+	s.Close()
+	if err := <-got; !errors.Is(err, ErrClosed) {
+		t.Errorf("run after Close: %v", err)
+	}
+	if _, err := s.Run(context.Background(), "show version", nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("next run: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
@@ -76,6 +77,7 @@ type Session struct {
 	chunks    chan chunk
 	done      chan struct{}
 	closeOnce sync.Once
+	closed    atomic.Bool // Close was called
 
 	mu      sync.Mutex // one command at a time; guards what follows
 	pending []byte     // the unfinished last line
@@ -168,13 +170,11 @@ func (s *Session) pump() {
 	}
 }
 
-// Close ends the session and closes the shell (when it is an io.Closer).
+// Close ends the session and closes the shell (when it is an io.Closer)
+// and the connection Connect made. It does not wait for a running
+// command, which ends with ErrClosed.
 func (s *Session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.broken == nil {
-		s.broken = ErrClosed
-	}
+	s.closed.Store(true)
 	return s.close()
 }
 
@@ -256,7 +256,7 @@ func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (
 	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
 		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, cmd)
 	}
-	if s.broken != nil {
+	if s.broken != nil || s.closed.Load() {
 		return Result{}, s.closedErr(cmd)
 	}
 	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
@@ -273,7 +273,7 @@ func (s *Session) awaitLogin(ctx context.Context) (Result, error) {
 }
 
 func (s *Session) closedErr(cmd string) error {
-	if s.broken == ErrClosed {
+	if s.broken == nil || s.closed.Load() {
 		return fmt.Errorf("%s: %s: %w", s.opt.Name, cmd, ErrClosed)
 	}
 	return fmt.Errorf("%s: %s: %w (%w)", s.opt.Name, cmd, ErrClosed, s.broken)
@@ -321,6 +321,9 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 			r.takeLoose()
 			return r.result(nil)
 		case c := <-s.chunks:
+			if c.err != nil && s.closed.Load() {
+				return Result{Lines: r.lines}, s.closedErr(r.cmd)
+			}
 			if c.err != nil {
 				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: c.err})
 			}
