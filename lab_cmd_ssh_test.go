@@ -91,3 +91,29 @@ func TestLabCommandSSHPairs(t *testing.T) {
 	}
 	stop()
 }
+
+// TestLabCommandJumpAndOperator: with --ssh-allow-forward vra-a is the
+// jump host to vra-b (OpenSSH's -W, which ProxyJump uses); the operator
+// logs in on vra-a's own port with its key, as the lab prints it.
+func TestLabCommandJumpAndOperator(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--ssh-allow-forward")
+	portA, portB := labPort(t, out.String(), "vra-a"), labPort(t, out.String(), "vra-b")
+	jump := "ssh " + strings.Join(labtest.OpenSSHArgs(t, dir, portA, "vyatta", "-W", "%h:%p"), " ")
+	got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, portB, "vyatta", "-o", "ProxyCommand="+jump), "show", "version")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "Hostname:         vra-b") {
+		t.Errorf("vra-b through vra-a: %v\n%s", err, got)
+	}
+	m := regexp.MustCompile(`vra-a: ssh -p (\d+) .*operator: ssh -p (\d+) -i (\S+) operator@127\.0\.0\.1`).FindStringSubmatch(out.String())
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("the operator's login is not printed on vra-a's port:\n%s", out.String())
+	}
+	got, err = exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, portA, "operator", "-i", m[3]), "show", "configuration", "commands")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "********") {
+		t.Errorf("operator on vra-a's port: %v\n%.500s", err, got)
+	}
+	stop()
+}

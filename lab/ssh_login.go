@@ -53,6 +53,9 @@ type SSHLogin struct {
 	// PasswordPrompt is the keyboard-interactive prompt; "Password: " when
 	// empty.
 	PasswordPrompt string
+	// AllowForward makes the server a jump host to loopback destinations
+	// (SSHOptions.AllowForward).
+	AllowForward bool
 }
 
 // Host key types of SSHLogin.HostKeyTypes.
@@ -319,7 +322,7 @@ func (s *PairState) ServeSSHLogin(name, addr string, f *Faults, h Handler, l SSH
 	return ServeSSH(SSHOptions{
 		Addr: addr, HostKey: keys[0], HostKeys: keys[1:], User: s.User, Password: pw,
 		AuthorizedKeys: []ssh.PublicKey{s.ClientKey.PublicKey()}, Faults: f, Handler: h,
-		Login: l, Prelude: prelude, Users: more,
+		Login: l, Prelude: prelude, Users: more, AllowForward: l.AllowForward,
 	})
 }
 

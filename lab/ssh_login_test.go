@@ -527,3 +527,95 @@ func TestSSHSeveralUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHJumpHost: a server with AllowForward is the jump host to another
+// lab server: OpenSSH's ProxyJump (from an ssh_config, as the engine's
+// users write it) and an x/crypto/ssh client through the jump's
+// direct-tcpip channel both reach the target, pinned to the one
+// known_hosts. A forward off loopback is refused, and a server without the
+// option refuses every forward.
+func TestSSHJumpHost(t *testing.T) {
+	st, err := lab.OpenPairState("jump test", t.TempDir(), "admin", "Jump-pw-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jump, err := st.ServeSSHLogin("jump", "", &lab.Faults{}, whoEcho{}, lab.SSHLogin{AllowForward: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jump.Close() })
+	target, err := st.ServeSSHLogin("target", "", &lab.Faults{}, loginEcho{}, lab.SSHLogin{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { target.Close() })
+	if err := lab.WriteServerKnownHosts(st.Dir, jump, target); err != nil {
+		t.Fatal(err)
+	}
+
+	// x/crypto/ssh: the target's SSH connection inside a direct-tcpip
+	// channel of the jump's.
+	cfg := labtest.ClientConfig(t, st.Dir, st.User, st.ClientKey)
+	jc := labtest.Dial(t, "jump", jump.Addr(), cfg)
+	conn, err := jc.Dial("tcp", target.Addr())
+	if err != nil {
+		t.Fatalf("direct-tcpip to the target: %v", err)
+	}
+	cc, chans, reqs, err := ssh.NewClientConn(conn, target.Addr(), cfg)
+	if err != nil {
+		t.Fatalf("SSH through the jump: %v", err)
+	}
+	tc := ssh.NewClient(cc, chans, reqs)
+	defer tc.Close()
+	if out, err := labtest.Exec(t, tc, "show version"); err != nil || out != "ran show version\n" {
+		t.Errorf("through the jump: %v %q", err, out)
+	}
+	// Off loopback: refused, whatever listens there.
+	if c, err := jc.Dial("tcp", "192.0.2.1:22"); err == nil {
+		c.Close()
+		t.Error("a forward off loopback was accepted")
+	}
+	// A server without AllowForward refuses (the target as a jump).
+	tdirect := labtest.Dial(t, "target", target.Addr(), cfg)
+	if c, err := tdirect.Dial("tcp", jump.Addr()); err == nil {
+		c.Close()
+		t.Error("a server without AllowForward forwarded")
+	}
+
+	// OpenSSH: ProxyJump from an ssh_config that names both hosts; the
+	// jump's ssh gets the same -F.
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH part")
+	}
+	conf := filepath.Join(st.Dir, "ssh_config")
+	text := fmt.Sprintf(`Host jump
+  HostName 127.0.0.1
+  Port %d
+Host target
+  HostName 127.0.0.1
+  Port %d
+  ProxyJump jump
+Host *
+  User %s
+  UserKnownHostsFile %s
+  StrictHostKeyChecking yes
+  BatchMode yes
+  IdentitiesOnly yes
+  IdentityFile %s
+  LogLevel ERROR
+`, jump.Port(), target.Port(), st.User, filepath.Join(st.Dir, lab.KnownHostsFile), filepath.Join(st.Dir, lab.ClientKeyFile))
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ssh", "-F", conf, "target", "show version").CombinedOutput()
+	if err != nil || string(out) != "ran show version\n" {
+		t.Errorf("OpenSSH ProxyJump: %v\n%s", err, out)
+	}
+	// The jump host itself answers as itself.
+	out, err = exec.CommandContext(ctx, "ssh", "-F", conf, "jump", "show version").CombinedOutput()
+	if err != nil || string(out) != "admin ran show version\n" {
+		t.Errorf("OpenSSH to the jump: %v\n%s", err, out)
+	}
+}
