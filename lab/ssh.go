@@ -245,16 +245,26 @@ func (s *SSHServer) Users() []string {
 
 func (s *SSHServer) config() *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_7.4p1 hasync-lab"}
+	var second ssh.ServerAuthCallbacks // the password methods
 	switch pw := s.anyPassword(); {
 	case pw && s.o.Login.KeyboardInteractive:
-		cfg.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
+		second.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
 	case pw:
-		cfg.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+		second.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if err := s.checkPassword(md, pw); err != nil {
 				return nil, err
 			}
 			return nil, nil
 		}
+	}
+	if !s.o.Login.PublicKeyThenPassword {
+		cfg.KeyboardInteractiveCallback, cfg.PasswordCallback = second.KeyboardInteractiveCallback, second.PasswordCallback
+	}
+	keyAccepted := func() (*ssh.Permissions, error) {
+		if s.o.Login.PublicKeyThenPassword {
+			return nil, &ssh.PartialSuccessError{Next: second}
+		}
+		return nil, nil
 	}
 	cfg.PublicKeyCallback = func(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 		if s.o.Faults.FailAuth() {
@@ -268,7 +278,7 @@ func (s *SSHServer) config() *ssh.ServerConfig {
 		}
 		for _, k := range u.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
-				return nil, nil
+				return keyAccepted()
 			}
 		}
 		return nil, ErrAuthFailed

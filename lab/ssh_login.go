@@ -53,6 +53,12 @@ type SSHLogin struct {
 	// PasswordPrompt is the keyboard-interactive prompt; "Password: " when
 	// empty.
 	PasswordPrompt string
+	// PublicKeyThenPassword asks for both, in turn, as OpenSSH's
+	// `AuthenticationMethods publickey,password` does: an accepted key is
+	// a partial success after which the password (by keyboard-interactive
+	// with KeyboardInteractive) must follow; the password alone is
+	// refused.
+	PublicKeyThenPassword bool
 	// AllowForward makes the server a jump host to loopback destinations
 	// (SSHOptions.AllowForward).
 	AllowForward bool

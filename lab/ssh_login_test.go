@@ -619,3 +619,71 @@ Host *
 		t.Errorf("OpenSSH to the jump: %v\n%s", err, out)
 	}
 }
+
+// TestSSHPublicKeyThenPassword: with PublicKeyThenPassword the key alone
+// and the password alone are refused; the key followed by the password
+// (OpenSSH's `AuthenticationMethods publickey,password`) logs in, by the
+// password method or by keyboard-interactive. OpenSSH goes on from the
+// key to the password by itself (its answer from SSH_ASKPASS).
+func TestSSHPublicKeyThenPassword(t *testing.T) {
+	for _, kbd := range []bool{false, true} {
+		t.Run(fmt.Sprintf("keyboard-interactive=%v", kbd), func(t *testing.T) {
+			ll := startLogin(t, lab.SSHLogin{PublicKeyThenPassword: true, KeyboardInteractive: kbd}, nil)
+			pw := ssh.AuthMethod(ssh.Password(ll.st.Password))
+			if kbd {
+				pw = ssh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
+					return []string{ll.st.Password}, nil
+				})
+			}
+			try := func(auth ...ssh.AuthMethod) error {
+				cfg := ll.goClient(t)
+				cfg.Auth = auth
+				c, err := ssh.Dial("tcp", ll.srv.Addr(), cfg)
+				if err == nil {
+					c.Close()
+				}
+				return err
+			}
+			if err := try(ssh.PublicKeys(ll.st.ClientKey)); err == nil {
+				t.Error("the key alone logged in")
+			}
+			if err := try(pw); err == nil {
+				t.Error("the password alone logged in")
+			}
+			if err := try(ssh.PublicKeys(ll.st.ClientKey), pw); err != nil {
+				t.Errorf("key then password: %v", err)
+			}
+			if _, err := exec.LookPath("ssh"); err != nil {
+				return
+			}
+			dir := t.TempDir()
+			askpass := filepath.Join(dir, "askpass")
+			if err := os.WriteFile(askpass, []byte("#!/bin/sh\nprintf '%s\\n' \"$LAB_ANSWER\"\n"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			run := func(answer string) (string, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				// Not labtest.OpenSSHArgs: its BatchMode=yes (the first
+				// value wins) would forbid the password prompt.
+				c := exec.CommandContext(ctx, "ssh", "-F", "/dev/null",
+					"-o", "UserKnownHostsFile="+filepath.Join(ll.st.Dir, lab.KnownHostsFile),
+					"-o", "StrictHostKeyChecking=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
+					"-o", "NumberOfPasswordPrompts=1", "-i", filepath.Join(ll.st.Dir, lab.ClientKeyFile),
+					"-p", fmt.Sprint(ll.srv.Port()), ll.st.User+"@127.0.0.1", "show version")
+				c.Stdin = nil
+				c.Env = append(os.Environ(), "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=:0", "LAB_ANSWER="+answer)
+				var out bytes.Buffer
+				c.Stdout, c.Stderr = &out, &out
+				err := c.Run()
+				return out.String(), err
+			}
+			if out, err := run(ll.st.Password); err != nil || !strings.Contains(out, "ran show version") {
+				t.Errorf("OpenSSH key then password: %v\n%s", err, out)
+			}
+			if out, err := run("wrong"); err == nil {
+				t.Errorf("OpenSSH with the key and a wrong password logged in:\n%s", out)
+			}
+		})
+	}
+}
