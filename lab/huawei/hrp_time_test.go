@@ -22,7 +22,12 @@ func hwFakePair(t *testing.T, o PairOptions) (*Pair, *FakeClock) {
 	fc := NewFakeClock(hwFakeStart)
 	o.Clock = fc
 	o.HRP.Heartbeat = DefaultHeartbeat
-	return hwPair(t, o), fc
+	p := hwPair(t, o)
+	// The link is up once the hellos crossed; each member's heartbeat
+	// ticker may start a moment later. Time moves only once both tick,
+	// or a loaded machine would see one member miss the first move.
+	labtest.Eventually(t, "both heartbeat tickers", 10*time.Second, func() bool { return fc.liveTickers() == 2 })
+	return p, fc
 }
 
 // hwAdvance moves the fake clock by d, then waits until every ticker's
