@@ -326,3 +326,38 @@ func TestHuaweiScreenLengthRefused(t *testing.T) {
 		t.Errorf("default level: %q", got)
 	}
 }
+
+// TestHuaweiSeveralUsers: a second login on FW-A's own port with its own
+// key and password (OpenSSH with the key, x/crypto with the password);
+// admin's credentials do not open it, and its first login asks its own
+// password question.
+func TestHuaweiSeveralUsers(t *testing.T) {
+	dir := t.TempDir()
+	auditKey, err := lab.LoadOrCreateKey(filepath.Join(dir, "audit_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := hwPair(t, PairOptions{Dir: dir, FirstLogin: true,
+		Users: []lab.SSHUser{{Name: "audit-admin", Password: "Audit@2026", AuthorizedKeys: []ssh.PublicKey{auditKey.PublicKey()}}}})
+	if _, err := exec.LookPath("ssh"); err == nil {
+		args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), "audit-admin", "-i", filepath.Join(dir, "audit_ed25519"))
+		if out, err := exec.Command("ssh", append(args, "display version")...).CombinedOutput(); err != nil || !strings.Contains(string(out), "VRP (R) software") {
+			t.Errorf("OpenSSH as audit-admin: %v\n%s", err, out)
+		}
+	}
+	cfg := labtest.ClientConfig(t, p.Dir, "audit-admin", p.ClientKey) // admin's key
+	if c, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfg); err == nil {
+		c.Close()
+		t.Error("admin's key opened audit-admin")
+	}
+	cfg.Auth = []ssh.AuthMethod{ssh.Password(p.Password)}
+	if c, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfg); err == nil {
+		c.Close()
+		t.Error("admin's password opened audit-admin")
+	}
+	cfg.Auth = []ssh.AuthMethod{ssh.Password("Audit@2026")}
+	sh := labtest.OpenShell(t, labtest.Dial(t, "FW-A", p.A.SSH.Addr(), cfg))
+	sh.Expect(FirstLoginQuestion)
+	sh.Line("n")
+	sh.Expect("HRP_M<FW-A>")
+}
