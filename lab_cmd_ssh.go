@@ -24,6 +24,7 @@ type labSSHFlags struct {
 	// a user level that refuses screen-length.
 	hwFirstLogin          bool
 	hwScreenLengthRefused bool
+	hwLegacyPrefix        bool
 }
 
 // addLabSSHFlags registers the SSH login flags on the lab command; they
@@ -40,6 +41,7 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 	fl.BoolVar(&s.forward, "ssh-allow-forward", false, "let each device be an SSH jump host (ProxyJump, -W) to loopback destinations, e.g. to its peer")
 	fl.BoolVar(&s.pager, "pager", false, "vyatta: page show output in interactive sessions (':' as less) until 'set terminal length 0' or '| no-more'")
 	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]), and print the login time before the prompt")
+	fl.BoolVar(&s.hwLegacyPrefix, "hrp-legacy-prefix", false, "huawei: prompt HRP_A / HRP_B as older firmware does, instead of HRP_M / HRP_S")
 	fl.BoolVar(&s.hwScreenLengthRefused, "screen-length-refused", false, "huawei: admin's level refuses 'screen-length 0 temporary', so long output must be paged through")
 }
 
@@ -49,7 +51,7 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 func checkLabSSHFamily(cmd *cobra.Command, lf labFamily, family string) error {
 	other := []string{"pager"}
 	if lf.rest {
-		other = []string{"first-login", "screen-length-refused"}
+		other = []string{"first-login", "screen-length-refused", "hrp-legacy-prefix"}
 	}
 	for _, name := range other {
 		if cmd.Flags().Changed(name) {

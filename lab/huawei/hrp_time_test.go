@@ -365,15 +365,24 @@ func TestOperationalDisplaysOverSSH(t *testing.T) {
 	}
 }
 
-// TestHRPLegacyPrefix: older firmware prompts HRP_A and HRP_B; a failover
-// swaps them as it swaps HRP_M and HRP_S.
+// TestHRPLegacyPrefix: older firmware prompts HRP_A and HRP_B, as the
+// OpenSSH client sees them; a failover swaps them as it swaps HRP_M and
+// HRP_S.
 func TestHRPLegacyPrefix(t *testing.T) {
 	p := hwPair(t, PairOptions{HRP: HRPOptions{LegacyPrefix: true}})
-	a := hwShell(t, p, p.A)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	a, quitA := hwOpenSSH(ctx, t, p, p.A)
 	a.Expect("HRP_A<FW-A>")
-	if got := hwShell(t, p, p.B).Expect("<FW-B>"); !strings.HasSuffix(got, "HRP_B<FW-B>") {
+	b, quitB := hwOpenSSH(ctx, t, p, p.B)
+	if got := b.Expect("<FW-B>"); !strings.HasSuffix(got, "HRP_B<FW-B>") {
 		t.Errorf("FW-B's prompt: %q", got)
 	}
+	a.Run("system-view", "HRP_A[FW-A]")
 	p.HRP.Failover()
-	a.Run("", "HRP_B<FW-A>")
+	a.Run("", "HRP_B[FW-A]")
+	b.Run("", "HRP_A<FW-B>")
+	quitB()
+	a.Run("return", "HRP_B<FW-A>")
+	quitA()
 }

@@ -302,10 +302,13 @@ func TestHuaweiWrapWidth(t *testing.T) {
 
 // TestHuaweiScreenLengthRefused: with the option, admin's level refuses
 // `screen-length 0 temporary` as VRP refuses a command above the user's
-// level, so long output stays paged and must be answered.
+// level, so long output stays paged and must be answered (OpenSSH).
 func TestHuaweiScreenLengthRefused(t *testing.T) {
 	p := hwPair(t, PairOptions{ScreenLengthRefused: true})
-	sh := hwShell(t, p, p.A)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	sh, quit := hwOpenSSH(ctx, t, p, p.A) // the OpenSSH client
+	defer quit()
 	sh.Expect("HRP_M<FW-A>")
 	got := sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
 	want := "screen-length 0 temporary\r\n" + strings.Repeat(" ", len("HRP_M<FW-A>")) + "^\r\nError: Unrecognized command found at '^' position.\r\n"
