@@ -191,7 +191,7 @@ func TestVyattaDropMidFetch(t *testing.T) {
 }
 
 func TestVyOSOperatorPrompt(t *testing.T) {
-	p := startVyatta(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS, OperatorSSH: true, Password: "lab-password"})
+	p := startVyatta(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS, Password: "lab-password"})
 	key, err := lab.LoadOrCreateKey(filepath.Join(p.Dir, vyatta.OperatorKeyFile))
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +204,7 @@ func TestVyOSOperatorPrompt(t *testing.T) {
 			t.Fatalf("%s: %v", c, err)
 		}
 	}
-	s := labLogin(t, p.Dir, vyatta.OperatorUser, key, p.A.OperatorSSH.Addr(),
+	s := labLogin(t, p.Dir, vyatta.OperatorUser, key, p.A.SSH.Addr(),
 		Options{Family: config.Vyatta, Name: "vra-a", Flavor: "vyos"}, WideColumns)
 	if pr := s.Prompt(); pr.Text != "operator@vra-a>" || !pr.Operator || pr.Mode != ModeOperational {
 		t.Errorf("operator prompt: %+v", pr)
