@@ -45,11 +45,6 @@ type PairOptions struct {
 	VRRPFailover bool
 	// Now is both devices' clock (nil: the wall clock).
 	Now func() time.Time
-	// OperatorSSH is kept for callers written before the operator moved
-	// to the device's own port: it changes nothing (the operator always
-	// logs in on Member.SSH, and Member.OperatorSSH is SSH). To be removed
-	// once no caller sets it.
-	OperatorSSH bool
 	// Pager pages `show` output in interactive sessions (see
 	// Options.Pager); the default is no pager.
 	Pager bool
@@ -72,9 +67,6 @@ type Member struct {
 	// HAAddr is the address the peer's config-sync names it by.
 	HAAddr string
 	Sync   *ConfigSync
-	// OperatorSSH is SSH (the operator logs in on the device's own
-	// port), kept for older callers; to be removed once none reads it.
-	OperatorSSH *lab.SSHServer
 }
 
 // Pair is a running emulated VRA pair: vra-a and vra-b with SSH and HTTPS
@@ -174,7 +166,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 			return nil, err
 		}
 		p.stops = append(p.stops, func() { srv.Close() })
-		m.SSH, m.OperatorSSH = srv, srv
+		m.SSH = srv
 	}
 	p.A, p.B = members[0], members[1]
 	LinkVRRP(p.A.Device, p.B.Device)
