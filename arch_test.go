@@ -54,10 +54,17 @@ func importViolations(pkg string, deps []string) []string {
 	}
 	var bad []string
 	for _, d := range deps {
-		charm := strings.HasPrefix(d, "github.com/charmbracelet/")
+		// Charm's v2 line lives under charm.land/, its v1 line and x/
+		// under github.com/charmbracelet/.
+		charm := strings.HasPrefix(d, "github.com/charmbracelet/") || strings.HasPrefix(d, "charm.land/")
+		ui := under(d, "tui") || under(d, "views")
 		switch {
 		case (under(pkg, "backend") || under(pkg, "sshclient")) && charm:
 			bad = append(bad, rel+" depends on "+d+": backend and sshclient import no Charm package")
+		case (under(pkg, "backend") || under(pkg, "sshclient")) && ui:
+			bad = append(bad, rel+" depends on "+d+": backend and sshclient never import the UI (tui, views)")
+		case under(pkg, "sshclient") && under(d, "backend"):
+			bad = append(bad, rel+" depends on "+d+": sshclient is the transport; the back end uses it, never the reverse (backend/device → sshclient)")
 		case under(pkg, "views") && (under(d, "backend/device") || under(d, "sshclient")):
 			bad = append(bad, rel+" depends on "+d+": views never reaches devices or SSH")
 		case under(d, "lab") && pkg != module && !under(pkg, "lab"):
@@ -88,6 +95,35 @@ func TestImportRulesCatch(t *testing.T) {
 		{module + "/lab/vyatta", module + "/backend/plan", true},
 		{module + "/lab/vyatta", module + "/backend/pair", true},
 		{module + "/tui", "github.com/charmbracelet/bubbletea", false},
+		// Charm's v2 line under charm.land/.
+		{module + "/backend/compare", "charm.land/lipgloss/v2", true},
+		{module + "/backend/device", "charm.land/bubbletea/v2", true},
+		{module + "/sshclient", "charm.land/wish/v2", true},
+		{module + "/backend/pair", "github.com/charmbracelet/x/ansi", true},
+		{module + "/views", "charm.land/lipgloss/v2", false},
+		{module + "/tui", "charm.land/bubbletea/v2", false},
+		{module, "charm.land/wish/v2", false},
+		// The back end reaches devices through sshclient, never the reverse.
+		{module + "/backend/device", module + "/sshclient", false},
+		{module + "/backend/pair", module + "/backend/device", false},
+		{module + "/sshclient", module + "/backend/device", true},
+		{module + "/sshclient", module + "/backend/config", true},
+		{module + "/sshclient", module + "/backend", true},
+		{module + "/sshclient", "golang.org/x/crypto/ssh", false},
+		// Views never reach devices or SSH, whatever the depth.
+		{module + "/views/diffview", module + "/backend/device", true},
+		{module + "/views", module + "/sshclient/knownhosts", true},
+		{module + "/views", module + "/backend/compare", false},
+		// The back end and the transport never import the UI.
+		{module + "/backend/compare", module + "/views", true},
+		{module + "/backend/pair", module + "/tui", true},
+		{module + "/backend/device", module + "/views/styles", true},
+		{module + "/sshclient", module + "/tui", true},
+		{module + "/tui", module + "/views", false},
+		{module + "/tui", module + "/backend/pair", false},
+		// A name that only begins like a rule's folder is not under it.
+		{module + "/backendx", "charm.land/lipgloss/v2", false},
+		{module + "/views", module + "/sshclientx", false},
 	}
 	for _, c := range cases {
 		got := len(importViolations(c.pkg, []string{c.dep})) > 0

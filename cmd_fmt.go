@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/spf13/cobra"
 )
@@ -41,7 +42,7 @@ Exit status: 0 on success, 2 on an error.`,
 					return &exitError{code: 2, err: fmt.Errorf("--to %s: expected curly, set or vrp", to)}
 				}
 			}
-			t, err := load(args[0], fam)
+			t, err := compare.Load(args[0], fam)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -54,7 +55,7 @@ Exit status: 0 on success, 2 on an error.`,
 				format = config.VRP
 			}
 			if (format == config.VRP) != (t.Family == config.Huawei) {
-				return &exitError{code: 2, err: fmt.Errorf("--to %s: %s is %s text, which prints as %s", format, args[0], familyTitle(t.Family), nativeForms(t.Family))}
+				return &exitError{code: 2, err: fmt.Errorf("--to %s: %s is %s text, which prints as %s", format, args[0], compare.FamilyTitle(t.Family), nativeForms(t.Family))}
 			}
 			w := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
 			if err := config.Write(w, t, format, config.PrintOptions{MaskSecrets: mask}); err != nil {

@@ -4,6 +4,8 @@
 // shared, and triggers and follows a sync.
 //
 // Package main is the command line (cobra): diff, fmt, demo and lab. It
-// may import every package of the module; it is the only non-test importer
+// parses flags and prints; what a comparison finds (the sync-map, the
+// scope of each difference, the plan) is backend/compare's. It may import
+// every package of the module; it is the only non-test importer
 // of lab. The console (tui) arrives with its own issues.
 package main

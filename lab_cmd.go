@@ -271,9 +271,6 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	}
 	o.Flavor, o.PartialCommit = flavor, f.vyPartialCommit
 	o.VRRPFailover = f.vyVRRPFailover
-	// The operator's own SSH port is random: only a lone pair has one
-	// (--pairs N keeps its consecutive ports).
-	o.OperatorSSH = f.pairs <= 1 && f.basePort == 0
 	if o.SSH, err = f.ssh.login(); err != nil {
 		return nil, err
 	}
@@ -289,10 +286,9 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	}
 	lp := &labPair{state: &p.PairState, close: p.Close, control: vyattaControl(p)}
 	for _, m := range p.Members() {
-		reach := "   rest " + m.RESTURL
-		if m.OperatorSSH != nil {
-			reach += fmt.Sprintf("   operator: ssh -p %d %s@127.0.0.1 (key %s)", m.OperatorSSH.Port(), vyatta.OperatorUser, vyatta.OperatorKeyFile)
-		}
+		// The second user, outside the secrets group, on the same port.
+		reach := fmt.Sprintf("   rest %s   operator: ssh -p %d -i %s %s@127.0.0.1",
+			m.RESTURL, m.SSH.Port(), filepath.Join(p.Dir, vyatta.OperatorKeyFile), vyatta.OperatorUser)
 		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: reach, faults: m.Faults})
 	}
 	return lp, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/vyatta"
 )
 
 // addLabPairsFlags adds --pairs and --base-port to `hasync lab`.
@@ -99,6 +100,10 @@ func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, ss
 			return nil, err
 		}
 		lp.pairs, lp.names, lp.state = []*labPair{p}, []string{""}, p.state
+		if err := completeLabInventory(p.state.Inventory, f); err != nil {
+			lp.close()
+			return nil, err
+		}
 		return lp, nil
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -139,9 +144,11 @@ func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, ss
 			return nil, fmt.Errorf("lab: %s: %w", p.state.Inventory, err)
 		}
 		for _, ip := range one.Pairs {
+			completeLabPair(&ip, f)
 			ip.Name = fmt.Sprintf("%s-%d", ip.Name, i+1)
 			for j := range ip.Devices {
 				ip.Devices[j].KeyFile = keyPath
+				ip.Devices[j].PasswordFile = filepath.Join(dir, lab.PasswordFile)
 				ip.Devices[j].KnownHosts = filepath.Join(dir, lab.KnownHostsFile)
 			}
 			inv.Pairs = append(inv.Pairs, ip)
@@ -164,6 +171,43 @@ func startLabPairs(ctx context.Context, lf labFamily, f labFlags, dir string, ss
 	}
 	lp.state = &st
 	return lp, nil
+}
+
+// completeLabPair fills what only the command knows of a pair's
+// inventory entry: the Vyatta flavor of both members (--flavor) and the
+// sync-map vra-a's config-sync names; then the family defaults
+// (lab.InventoryPair.Complete).
+func completeLabPair(ip *lab.InventoryPair, f labFlags) {
+	if ip.Family == "vyatta" {
+		if fl, err := vyatta.ParseFlavor(f.vyFlavor); err == nil {
+			for j := range ip.Devices {
+				if ip.Devices[j].Flavor == "" {
+					ip.Devices[j].Flavor = string(fl)
+				}
+			}
+		}
+		if ip.SyncMap == "" {
+			ip.SyncMap = vyatta.SeedSyncMap
+		}
+	}
+	ip.Complete()
+}
+
+// completeLabInventory rewrites the inventory at path with every pair
+// completed (completeLabPair).
+func completeLabInventory(path string, f labFlags) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var inv lab.Inventory
+	if err := yaml.Unmarshal(b, &inv); err != nil {
+		return fmt.Errorf("lab: %s: %w", path, err)
+	}
+	for i := range inv.Pairs {
+		completeLabPair(&inv.Pairs[i], f)
+	}
+	return lab.WriteInventory(path, inv)
 }
 
 // freePortRange finds n consecutive free ports on 127.0.0.1 and returns

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -73,14 +74,47 @@ func (s *PairState) ServeSSH(name, addr string, f *Faults, h Handler) (*SSHServe
 
 // InventoryDevice is the inventory entry of device name served by srv,
 // logged in as the pair's user with the client key, the password named by
-// PasswordEnv, and the host key pinned in known_hosts.
+// PasswordEnv or kept in the password file, and the host key pinned in
+// known_hosts. A server that offers legacy algorithms only gets them opted
+// in; keyboard-interactive needs nothing here (the product answers its
+// password prompt with the same password).
 func (s *PairState) InventoryDevice(name, family string, srv *SSHServer) InventoryDevice {
 	return InventoryDevice{
 		Name: name, Family: family, Address: "127.0.0.1", Port: srv.Port(),
 		User: s.User, PasswordEnv: PasswordEnv,
-		KeyFile:    filepath.Join(s.Dir, ClientKeyFile),
-		KnownHosts: filepath.Join(s.Dir, KnownHostsFile),
+		PasswordFile: filepath.Join(s.Dir, PasswordFile),
+		KeyFile:      filepath.Join(s.Dir, ClientKeyFile),
+		KnownHosts:   filepath.Join(s.Dir, KnownHostsFile),
+		SSH:          inventorySSH(srv.o.Login),
 	}
+}
+
+// inventorySSH are the algorithms a client must opt in to log in to a
+// server with login l: nil for the lab's modern default.
+func inventorySSH(l SSHLogin) *InventorySSH {
+	var a InventorySSH
+	if l.Legacy {
+		a.KeyExchanges = append([]string(nil), LegacyKeyExchanges...)
+		a.Ciphers = append([]string(nil), LegacyCiphers...)
+		a.MACs = append([]string(nil), LegacyMACs...)
+	}
+	if len(l.KeyExchanges) > 0 {
+		a.KeyExchanges = append([]string(nil), l.KeyExchanges...)
+	}
+	if len(l.Ciphers) > 0 {
+		a.Ciphers = append([]string(nil), l.Ciphers...)
+	}
+	if len(l.MACs) > 0 {
+		a.MACs = append([]string(nil), l.MACs...)
+	}
+	// A legacy server signs with its RSA key by ssh-rsa (SHA-1) only.
+	if l.Legacy && slices.Contains(l.hostKeyTypes(), HostKeyRSA) {
+		a.HostKeyAlgorithms = []string{ssh.KeyAlgoRSA}
+	}
+	if a.KeyExchanges == nil && a.Ciphers == nil && a.MACs == nil && a.HostKeyAlgorithms == nil {
+		return nil
+	}
+	return &a
 }
 
 // WriteFiles writes known_hosts with the host keys of servers and
@@ -94,5 +128,6 @@ func (s *PairState) WriteFiles(pair InventoryPair, servers ...*SSHServer) error 
 		return err
 	}
 	s.Inventory = filepath.Join(s.Dir, InventoryFile)
+	pair.Complete()
 	return WriteInventory(s.Inventory, Inventory{Pairs: []InventoryPair{pair}})
 }

@@ -50,9 +50,18 @@ type KeyReader interface {
 // LineEnder is implemented by a Terminal that can leave the end of an
 // echoed line to its handler: ReadLineOpen is ReadLine without echoing the
 // Enter, so the handler can add text on the echoed line (Huawei's ` (+B)`)
-// before writing the line end itself. Without echo it is ReadLine.
+// before writing the line end itself. A line abandoned with ^C comes back
+// empty with `^C` echoed and the line still open: the handler ends every
+// line it read this way, whatever it held. Without echo it is ReadLine.
 type LineEnder interface {
 	ReadLineOpen() (string, error)
+}
+
+// SecretReader is implemented by a Terminal that can read a line without
+// echoing what is typed (a password a device asks for after login); the
+// end of line is echoed. Without echo it is ReadLine.
+type SecretReader interface {
+	ReadSecret() (string, error)
 }
 
 // Echoer is implemented by a Terminal that tells whether it echoes what
@@ -80,8 +89,13 @@ type SSHOptions struct {
 	User, Password string
 	// AuthorizedKeys are the client keys accepted for User.
 	AuthorizedKeys []ssh.PublicKey
-	Faults         *Faults
-	Handler        Handler
+	// Users are more logins on the same port, each with its own password
+	// and keys, as a real device takes every user on its one SSH port.
+	// What a user may do (its level, its role, the secrets group) is the
+	// Handler's business: it gets the user's name with every session.
+	Users   []SSHUser
+	Faults  *Faults
+	Handler Handler
 	// HostKeys are more host keys presented beside HostKey (of other
 	// types: a client picks one of them).
 	HostKeys []ssh.Signer
@@ -93,10 +107,24 @@ type SSHOptions struct {
 	Prelude Prelude
 }
 
+// SSHUser is one login of an SSH server: SSHOptions.User and the
+// SSHOptions.Users.
+type SSHUser struct {
+	Name string
+	// Password is the user's password; empty turns password login off
+	// for the user (SSHServer.SetPassword changes it).
+	Password       string
+	AuthorizedKeys []ssh.PublicKey
+}
+
 // SSHServer is a running SSH server on loopback.
 type SSHServer struct {
 	o  SSHOptions
 	ln net.Listener
+	// users are the logins by name; mu guards their passwords, which a
+	// password change at login replaces (SetPassword).
+	mu    sync.Mutex
+	users map[string]*SSHUser
 	// others replace every host key, of the same types, when the host key
 	// "changed" (changedKeys).
 	otherOnce sync.Once
@@ -114,12 +142,22 @@ func ServeSSH(o SSHOptions) (*SSHServer, error) {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
+	users := map[string]*SSHUser{}
+	for _, u := range append([]SSHUser{{Name: o.User, Password: o.Password, AuthorizedKeys: o.AuthorizedKeys}}, o.Users...) {
+		if u.Name == "" {
+			return nil, errors.New("lab: SSH server user without a name")
+		}
+		if users[u.Name] != nil {
+			return nil, fmt.Errorf("lab: SSH server user %q given twice", u.Name)
+		}
+		users[u.Name] = &SSHUser{Name: u.Name, Password: u.Password, AuthorizedKeys: append([]ssh.PublicKey(nil), u.AuthorizedKeys...)}
+	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("lab: ssh listen %s: %w", o.Addr, err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &SSHServer{o: o, ln: ln, ctx: ctx, cancel: cancel}
+	s := &SSHServer{o: o, ln: ln, users: users}
+	s.ctx, s.cancel = context.WithCancel(context.WithValue(context.Background(), serverKey{}, s))
 	acceptConns(&s.conns, s.ln.Accept, s.o.Faults.Refuse, s.serveConn)
 	return s, nil
 }
@@ -143,12 +181,69 @@ func (s *SSHServer) Close() error {
 	return err
 }
 
+// serverKey is the context key of ServerOf.
+type serverKey struct{}
+
+// ServerOf is the SSH server serving the session whose context ctx is (a
+// Handler's or a Prelude's), nil for another context: a login prelude
+// changes the user's password through it.
+func ServerOf(ctx context.Context) *SSHServer {
+	s, _ := ctx.Value(serverKey{}).(*SSHServer)
+	return s
+}
+
+// SetPassword changes user's password from the next login on (an empty
+// one turns password login off for the user); ErrUnknownUser for a user
+// the server does not have.
+func (s *SSHServer) SetPassword(user, password string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[user]
+	if u == nil {
+		return ErrUnknownUser
+	}
+	u.Password = password
+	return nil
+}
+
+// ErrUnknownUser is a user the SSH server does not have.
+var ErrUnknownUser = errors.New("lab: no such SSH user")
+
+// CheckPassword reports whether password is user's password now.
+func (s *SSHServer) CheckPassword(user, password string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[user]
+	return u != nil && u.Password != "" && subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) == 1
+}
+
+// anyPassword reports whether some user logs in with a password.
+func (s *SSHServer) anyPassword() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.users {
+		if u.Password != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Users are the names of the server's logins, SSHOptions.User first.
+func (s *SSHServer) Users() []string {
+	names := []string{s.o.User}
+	for _, u := range s.o.Users {
+		names = append(names, u.Name)
+	}
+	return names
+}
+
 func (s *SSHServer) config() *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_7.4p1 hasync-lab"}
-	switch {
-	case s.o.Password != "" && s.o.Login.KeyboardInteractive:
+	switch pw := s.anyPassword(); {
+	case pw && s.o.Login.KeyboardInteractive:
 		cfg.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
-	case s.o.Password != "":
+	case pw:
 		cfg.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if err := s.checkPassword(md, pw); err != nil {
 				return nil, err
@@ -157,10 +252,16 @@ func (s *SSHServer) config() *ssh.ServerConfig {
 		}
 	}
 	cfg.PublicKeyCallback = func(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-		if s.o.Faults.FailAuth() || md.User() != s.o.User {
+		if s.o.Faults.FailAuth() {
 			return nil, ErrAuthFailed
 		}
-		for _, k := range s.o.AuthorizedKeys {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		u := s.users[md.User()]
+		if u == nil {
+			return nil, ErrAuthFailed
+		}
+		for _, k := range u.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
 				return nil, nil
 			}
@@ -549,16 +650,27 @@ func (t *terminal) Write(p []byte) (int, error) { return t.out.Write(p) }
 
 func (t *terminal) Drop() { t.out.Drop() }
 
-func (t *terminal) ReadLine() (string, error) { return t.readLine(true) }
+func (t *terminal) ReadLine() (string, error) { return t.readLine(true, false) }
 
 // ReadLineOpen reads a line as ReadLine does, but leaves its end of line
 // unechoed (LineEnder).
-func (t *terminal) ReadLineOpen() (string, error) { return t.readLine(false) }
+func (t *terminal) ReadLineOpen() (string, error) { return t.readLine(false, false) }
+
+// ReadSecret reads a line as ReadLine does, echoing only its end
+// (SecretReader).
+func (t *terminal) ReadSecret() (string, error) { return t.readLine(true, true) }
 
 // Echoes reports whether the terminal echoes typed input: with a PTY.
 func (t *terminal) Echoes() bool { return t.echo }
 
-func (t *terminal) readLine(echoEnd bool) (string, error) {
+// readLine reads a line, echoing its end when echoEnd and what is typed
+// unless hide.
+func (t *terminal) readLine(echoEnd, hide bool) (string, error) {
+	echo := func(s string) {
+		if !hide {
+			t.echoBytes(s)
+		}
+	}
 	t.out.Flush()
 	if !t.echo {
 		line, err := t.r.ReadString('\n')
@@ -586,8 +698,16 @@ func (t *terminal) readLine(echoEnd bool) (string, error) {
 				t.echoBytes("\r\n")
 			}
 			return string(line), nil
-		case b == 3: // ^C drops the line
-			t.echoBytes("^C\r\n")
+		case b == 3:
+			// ^C abandons the line, typed text and all, as a device's CLI
+			// does: it comes back empty, so the caller prompts afresh. An
+			// open line (ReadLineOpen) stays open after the ^C: its
+			// caller ends it, as after any line.
+			if echoEnd {
+				t.echoBytes("^C\r\n")
+			} else {
+				t.echoBytes("^C")
+			}
 			return "", nil
 		case b == 4: // ^D on an empty line logs out
 			if len(line) == 0 {
@@ -595,13 +715,13 @@ func (t *terminal) readLine(echoEnd bool) (string, error) {
 			}
 		case b == 21: // ^U erases the line
 			for range line {
-				t.echoBytes("\b \b")
+				echo("\b \b")
 			}
 			line = line[:0]
 		case b == 127 || b == 8:
 			if len(line) > 0 {
 				line = line[:len(line)-1]
-				t.echoBytes("\b \b")
+				echo("\b \b")
 			}
 		case b == 27: // an escape sequence (arrow keys): skip it
 			if next, err := t.readByte(); err == nil && (next == '[' || next == 'O') {
@@ -615,10 +735,10 @@ func (t *terminal) readLine(echoEnd bool) (string, error) {
 		case b == '\t':
 			// No completion in the lab; a tab is a space.
 			line = append(line, ' ')
-			t.echoBytes(" ")
+			echo(" ")
 		case b >= 32:
 			line = append(line, b)
-			t.echoBytes(string(b))
+			echo(string(b))
 		}
 	}
 }

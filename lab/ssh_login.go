@@ -7,7 +7,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/subtle"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -259,8 +258,7 @@ func (l SSHLogin) keyboardInteractive(check func(md ssh.ConnMetadata, pw []byte)
 
 // checkPassword is the password check of both password methods.
 func (s *SSHServer) checkPassword(md ssh.ConnMetadata, pw []byte) error {
-	if s.o.Faults.FailAuth() || md.User() != s.o.User ||
-		subtle.ConstantTimeCompare(pw, []byte(s.o.Password)) != 1 {
+	if s.o.Faults.FailAuth() || !s.CheckPassword(md.User(), string(pw)) {
 		return ErrAuthFailed
 	}
 	return nil
@@ -298,16 +296,68 @@ func WriteServerKnownHosts(dir string, servers ...*SSHServer) error {
 
 // ServeSSHLogin is ServeSSH with the login l: its host keys come from
 // (or are made in) the state directory.
-func (s *PairState) ServeSSHLogin(name, addr string, f *Faults, h Handler, l SSHLogin, prelude Prelude) (*SSHServer, error) {
+//
+// users are more logins on the same port (SSHOptions.Users); a password
+// changed on this device and kept in the state directory
+// (StoredPassword) wins over the pair's and theirs.
+func (s *PairState) ServeSSHLogin(name, addr string, f *Faults, h Handler, l SSHLogin, prelude Prelude, users ...SSHUser) (*SSHServer, error) {
 	keys, err := l.LoadOrCreateHostKeys(s.Dir, name)
 	if err != nil {
 		return nil, err
 	}
+	pw, err := StoredPassword(s.Dir, name, s.User, s.Password)
+	if err != nil {
+		return nil, err
+	}
+	more := make([]SSHUser, len(users))
+	for i, u := range users {
+		more[i] = u
+		if more[i].Password, err = StoredPassword(s.Dir, name, u.Name, u.Password); err != nil {
+			return nil, err
+		}
+	}
 	return ServeSSH(SSHOptions{
-		Addr: addr, HostKey: keys[0], HostKeys: keys[1:], User: s.User, Password: s.Password,
+		Addr: addr, HostKey: keys[0], HostKeys: keys[1:], User: s.User, Password: pw,
 		AuthorizedKeys: []ssh.PublicKey{s.ClientKey.PublicKey()}, Faults: f, Handler: h,
-		Login: l, Prelude: prelude,
+		Login: l, Prelude: prelude, Users: more,
 	})
+}
+
+// DevicePasswordFile is the file, in the state directory, of the password
+// user set on device (a change at login): it wins over the pair's
+// password for that device and user, across restarts.
+func DevicePasswordFile(device, user string) string {
+	return device + "." + user + ".password"
+}
+
+// StoredPassword is user's password on device: the one kept in the state
+// directory dir (DevicePasswordFile) when there is one, else def.
+func StoredPassword(dir, device, user, def string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, DevicePasswordFile(device, user)))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return def, nil
+	case err != nil:
+		return "", fmt.Errorf("lab: %w", err)
+	}
+	if pw := strings.TrimRight(string(b), "\n"); pw != "" {
+		return pw, nil
+	}
+	return def, nil
+}
+
+// ChangePassword sets user's password on device to password: on the SSH
+// server serving the session of ctx (ServerOf) from the next login on,
+// and in the state directory dir (mode 0600), so a restart keeps it.
+func ChangePassword(ctx context.Context, dir, device, user, password string) error {
+	srv := ServerOf(ctx)
+	if srv == nil {
+		return ErrUnknownUser
+	}
+	if err := WriteFile(filepath.Join(dir, DevicePasswordFile(device, user)), []byte(password+"\n"), 0o600); err != nil {
+		return err
+	}
+	return srv.SetPassword(user, password)
 }
 
 // Prelude runs on an interactive session after login and before the
@@ -319,9 +369,10 @@ type Prelude func(ctx context.Context, user string, t Terminal) error
 // login), and asks question (a `[Y/N]` one, e.g. whether to change the
 // password) at the first interactive login of each user through this
 // Prelude (make one per device);
-// answered, onAnswer (may be nil) gets the answer. A bare Enter asks the
-// question again, as the devices do.
-func LoginPrelude(lines []string, question string, onAnswer func(user string, yes bool, t Terminal) error) Prelude {
+// answered, onAnswer (may be nil) gets the answer, with the session's
+// context (ServerOf). A bare Enter asks the question again, as the
+// devices do.
+func LoginPrelude(lines []string, question string, onAnswer func(ctx context.Context, user string, yes bool, t Terminal) error) Prelude {
 	var (
 		mu    sync.Mutex
 		asked = map[string]bool{}
@@ -338,7 +389,7 @@ func LoginPrelude(lines []string, question string, onAnswer func(user string, ye
 					return err
 				}
 				if onAnswer != nil {
-					if err := onAnswer(user, yes, t); err != nil {
+					if err := onAnswer(ctx, user, yes, t); err != nil {
 						return err
 					}
 				}
@@ -351,6 +402,15 @@ func LoginPrelude(lines []string, question string, onAnswer func(user string, ye
 		}
 		return nil
 	}
+}
+
+// ReadSecret reads a line from t without echoing it when t can
+// (SecretReader), else as a plain line.
+func ReadSecret(t Terminal) (string, error) {
+	if sr, ok := t.(SecretReader); ok {
+		return sr.ReadSecret()
+	}
+	return t.ReadLine()
 }
 
 // AskYN asks a `[Y/N]` question on t until the answer is y or n (either

@@ -41,6 +41,10 @@ func (loginEcho) Shell(ctx context.Context, user string, t lab.Terminal) int {
 			if err != nil {
 				return 0
 			}
+			if next == "" { // an empty or abandoned line: end it, prompt again
+				io.WriteString(t, "\n")
+				continue
+			}
 			fmt.Fprintf(t, " (+B)\n[%s]\n", next)
 		}
 		if line == "echoes" {
@@ -263,7 +267,7 @@ func TestSSHLoginPrelude(t *testing.T) {
 	q := "The password needs to be changed. Change now? [Y/N]: "
 	var answered []string
 	prelude := lab.LoginPrelude([]string{"Info: The max number of VTY users is 10.", "Info: Last login: 2026-11-30 03:00:00 from 127.0.0.1."}, q,
-		func(user string, yes bool, t lab.Terminal) error {
+		func(_ context.Context, user string, yes bool, t lab.Terminal) error {
 			answered = append(answered, fmt.Sprintf("%s %v", user, yes))
 			return nil
 		})
@@ -346,6 +350,20 @@ func TestSSHLineEnder(t *testing.T) {
 	if got := sh.Run("undo nat-policy", "dev> "); got != "undo nat-policy (+B)\r\n[undo nat-policy]\r\ndev> " {
 		t.Errorf("open line: %q", got)
 	}
+	// ^C abandons the typed text of an open line: `^C` on it, the line
+	// ended by the handler, a fresh prompt; the text is never run.
+	sh.Run("open", "open> ")
+	sh.Send("undo nat")
+	sh.Send("\x03")
+	if got := sh.Expect("dev> "); got != "undo nat^C\r\ndev> " {
+		t.Errorf("^C on an open line: %q", got)
+	}
+	// And on a plain line: `^C`, its end, a fresh prompt.
+	sh.Send("bye")
+	sh.Send("\x03")
+	if got := sh.Expect("dev> "); got != "bye^C\r\ndev> " {
+		t.Errorf("^C on a line: %q", got)
+	}
 	if got := sh.Run("echoes", "dev> "); !strings.Contains(got, "echoes true") {
 		t.Errorf("PTY session: %q", got)
 	}
@@ -403,5 +421,109 @@ func TestSSHKeyboardInteractiveOpenSSH(t *testing.T) {
 	}
 	if out, err := run("wrong"); err == nil {
 		t.Errorf("a wrong answer logged in:\n%s", out)
+	}
+}
+
+// whoEcho is a Handler whose exec names the user it runs for.
+type whoEcho struct{}
+
+func (whoEcho) Exec(ctx context.Context, user, cmd string, stdout, stderr io.Writer) int {
+	fmt.Fprintf(stdout, "%s ran %s\n", user, cmd)
+	return 0
+}
+
+func (whoEcho) Shell(ctx context.Context, user string, t lab.Terminal) int { return 0 }
+
+// TestSSHSeveralUsers: one port takes several users, each with its own
+// password and keys; the handler learns who logged in; one user's
+// credentials never open another's login. OpenSSH logs in with each key.
+func TestSSHSeveralUsers(t *testing.T) {
+	st, err := lab.OpenPairState("users test", t.TempDir(), "admin", "Admin-pw-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opKey, err := lab.LoadOrCreateKey(filepath.Join(st.Dir, "operator_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	monKey, err := lab.LoadOrCreateKey(filepath.Join(st.Dir, "monitor_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := st.ServeSSHLogin("dev", "", &lab.Faults{}, whoEcho{}, lab.SSHLogin{}, nil,
+		lab.SSHUser{Name: "operator", Password: "Op-pw-2", AuthorizedKeys: []ssh.PublicKey{opKey.PublicKey()}},
+		lab.SSHUser{Name: "monitor", AuthorizedKeys: []ssh.PublicKey{monKey.PublicKey()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	if err := lab.WriteServerKnownHosts(st.Dir, srv); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Users(); len(got) != 3 || got[0] != "admin" || got[1] != "operator" || got[2] != "monitor" {
+		t.Errorf("Users: %v", got)
+	}
+	exec1 := func(user string, auth ssh.AuthMethod) (string, error) {
+		cfg := labtest.ClientConfig(t, st.Dir, user, st.ClientKey)
+		cfg.Auth = []ssh.AuthMethod{auth}
+		c, err := ssh.Dial("tcp", srv.Addr(), cfg)
+		if err != nil {
+			return "", err
+		}
+		defer c.Close()
+		s, err := c.NewSession()
+		if err != nil {
+			return "", err
+		}
+		defer s.Close()
+		out, err := s.Output("show version")
+		return string(out), err
+	}
+	for _, ok := range []struct {
+		user string
+		auth ssh.AuthMethod
+	}{
+		{"admin", ssh.Password("Admin-pw-1")}, {"admin", ssh.PublicKeys(st.ClientKey)},
+		{"operator", ssh.Password("Op-pw-2")}, {"operator", ssh.PublicKeys(opKey)},
+		{"monitor", ssh.PublicKeys(monKey)},
+	} {
+		if out, err := exec1(ok.user, ok.auth); err != nil || out != ok.user+" ran show version\n" {
+			t.Errorf("%s: %v %q", ok.user, err, out)
+		}
+	}
+	for _, bad := range []struct {
+		user string
+		auth ssh.AuthMethod
+	}{
+		{"admin", ssh.Password("Op-pw-2")}, {"admin", ssh.PublicKeys(opKey)},
+		{"operator", ssh.Password("Admin-pw-1")}, {"operator", ssh.PublicKeys(st.ClientKey)},
+		{"monitor", ssh.Password("")}, {"monitor", ssh.PublicKeys(opKey)},
+		{"nobody", ssh.PublicKeys(st.ClientKey)},
+	} {
+		if out, err := exec1(bad.user, bad.auth); err == nil {
+			t.Errorf("%s logged in with another's credentials: %q", bad.user, out)
+		}
+	}
+	// A password changed on the server works from the next login; the
+	// old one no longer does.
+	if err := srv.SetPassword("operator", "Op-pw-3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec1("operator", ssh.Password("Op-pw-2")); err == nil {
+		t.Error("the old password still logs in")
+	}
+	if out, err := exec1("operator", ssh.Password("Op-pw-3")); err != nil || !strings.HasPrefix(out, "operator ran") {
+		t.Errorf("the new password: %v %q", err, out)
+	}
+	if err := srv.SetPassword("nobody", "x"); err == nil {
+		t.Error("SetPassword of an unknown user")
+	}
+	// OpenSSH: each user with its own key, on the one port.
+	for _, u := range []struct{ name, key string }{{"operator", "operator_ed25519"}, {"monitor", "monitor_ed25519"}} {
+		args := labtest.OpenSSHArgs(t, st.Dir, srv.Port(), u.name, "-i", filepath.Join(st.Dir, u.key))
+		out, err := exec.Command("ssh", append(args, "show version")...).CombinedOutput()
+		if err != nil || string(out) != u.name+" ran show version\n" {
+			t.Errorf("OpenSSH as %s: %v\n%s", u.name, err, out)
+		}
 	}
 }

@@ -72,30 +72,89 @@ func LoadOrCreatePassword(dir, given string) (pw string, created bool, err error
 	return pw, true, WriteFile(path, []byte(pw+"\n"), 0o600)
 }
 
-// InventoryDevice is one device as the lab writes it into inventory.yaml.
+// InventoryDevice is one device as the lab writes it into inventory.yaml,
+// in the product's inventory format (backend/inventory; the lab may not
+// import it, so the keys are kept equal here and a test in package main
+// loads what the lab writes with backend/inventory).
 type InventoryDevice struct {
-	Name        string `yaml:"name"`
-	Family      string `yaml:"family"`
-	Address     string `yaml:"address"`
-	Port        int    `yaml:"port"`
-	User        string `yaml:"user"`
-	PasswordEnv string `yaml:"password_env,omitempty"`
-	KeyFile     string `yaml:"key_file,omitempty"`
-	KnownHosts  string `yaml:"known_hosts,omitempty"`
-	RESTURL     string `yaml:"rest_url,omitempty"`
-	CAFile      string `yaml:"ca_file,omitempty"`
+	Name    string `yaml:"name"`
+	Family  string `yaml:"family"`
+	Flavor  string `yaml:"flavor,omitempty"`
+	Address string `yaml:"address"`
+	Port    int    `yaml:"port"`
+	User    string `yaml:"user"`
+	// PasswordEnv and PasswordFile name the lab password (the variable
+	// first, then the file); the password itself is never written here.
+	PasswordEnv  string `yaml:"password_env,omitempty"`
+	PasswordFile string `yaml:"password_file,omitempty"`
+	KeyFile      string `yaml:"key_file,omitempty"`
+	KnownHosts   string `yaml:"known_hosts,omitempty"`
+	// SSH are the legacy algorithms the device offers (--ssh-legacy), opted
+	// in for this device only.
+	SSH     *InventorySSH `yaml:"ssh,omitempty"`
+	RESTURL string        `yaml:"rest_url,omitempty"`
+	CAFile  string        `yaml:"ca_file,omitempty"`
 }
+
+// InventorySSH are a device's legacy SSH algorithms, named as
+// golang.org/x/crypto/ssh names them.
+type InventorySSH struct {
+	KeyExchanges      []string `yaml:"kex,omitempty"`
+	Ciphers           []string `yaml:"ciphers,omitempty"`
+	MACs              []string `yaml:"macs,omitempty"`
+	HostKeyAlgorithms []string `yaml:"host_key_algorithms,omitempty"`
+}
+
+// Sync modes and the Huawei family's built-in sync-map, as the inventory
+// names them.
+const (
+	SyncModePush       = "push"
+	SyncModeConfigSync = "config-sync"
+	SyncModeHRP        = "hrp"
+	HRPSyncMap         = "hrp"
+)
 
 // InventoryPair is a pair of devices.
 type InventoryPair struct {
-	Name    string            `yaml:"name"`
-	Family  string            `yaml:"family"`
-	Devices []InventoryDevice `yaml:"devices"`
+	Name   string `yaml:"name"`
+	Family string `yaml:"family"`
+	// Source is the device a sync copies from (vra-a, FW-A).
+	Source string `yaml:"source,omitempty"`
+	// SyncMap is the sync-map that scopes the pair: for vyatta the map
+	// vra-a's system config-sync names, for huawei HRPSyncMap.
+	SyncMap string `yaml:"sync_map,omitempty"`
+	// SyncMode is SyncModeConfigSync (the lab's VRA pair syncs itself on
+	// commit), SyncModeHRP or SyncModePush.
+	SyncMode string            `yaml:"sync_mode,omitempty"`
+	Devices  []InventoryDevice `yaml:"devices"`
 }
 
 // Inventory is the inventory.yaml the lab writes for the product.
 type Inventory struct {
 	Pairs []InventoryPair `yaml:"pairs"`
+}
+
+// Complete fills what a pair starter left out: the sync direction (the
+// first device), the sync mode of the family (config-sync for vyatta, as
+// the lab's vra-a pushes to vra-b on commit; hrp for huawei) and the
+// Huawei built-in map.
+func (p *InventoryPair) Complete() {
+	if p.Source == "" && len(p.Devices) > 0 {
+		p.Source = p.Devices[0].Name
+	}
+	switch p.Family {
+	case "vyatta":
+		if p.SyncMode == "" {
+			p.SyncMode = SyncModeConfigSync
+		}
+	case "huawei":
+		if p.SyncMode == "" {
+			p.SyncMode = SyncModeHRP
+		}
+		if p.SyncMap == "" {
+			p.SyncMap = HRPSyncMap
+		}
+	}
 }
 
 // WriteInventory writes inv as YAML to path.

@@ -50,9 +50,10 @@ type CLI struct {
 	page int
 	keys lab.KeyReader
 	out  io.Writer
-	// echoed: the terminal echoed the typed line and its end of line, so
-	// ` (+B)` goes back up to the end of the echoed line.
-	echoed bool
+	// eol, when set, is the end of the echoed line the terminal left open
+	// (lab.LineEnder): ` (+B)` goes on it before its end; the first other
+	// output ends it first.
+	eol *lineEnd
 	// cols is the PTY's width, at which display output wraps; nil (or a
 	// width <= 0) leaves lines whole.
 	cols func() int
@@ -227,7 +228,7 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 		return false
 	}
 	if replicated {
-		c.markReplicated(prompt, line)
+		c.markReplicated(line)
 		h.Replicate(c.view, canonical(m))
 	}
 	if name != "" {
@@ -237,16 +238,39 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 }
 
 // markReplicated shows ` (+B)` after the command on its echoed line
-// (DOMAIN.md "HRP"), not on a line of its own: the terminal already ended
-// the echoed line, so the cursor goes back up one line to the column after
-// the command (CSI A, CSI G), and down again. Without an echo (an
-// in-process CLI, a stream), the line is printed once with its mark.
-func (c *CLI) markReplicated(prompt, line string) {
-	if !c.echoed {
-		c.println(line + " (+B)")
+// (DOMAIN.md "HRP"), not on a line of its own: on a terminal that left the
+// echoed line open (lab.LineEnder) the mark goes on it before its end.
+// Without an echo (an in-process CLI, a stream, a session without a PTY),
+// the line is printed once with its mark.
+func (c *CLI) markReplicated(line string) {
+	if c.eol != nil && c.eol.open {
+		c.eol.end(" (+B)")
 		return
 	}
-	fmt.Fprintf(c.out, "\x1b[1A\x1b[%dG (+B)\n", len(prompt)+len(line)+1)
+	c.println(line + " (+B)")
+}
+
+// lineEnd is the CLI's output on a terminal that leaves the end of the
+// echoed line to the CLI: while open, the first write ends the line
+// before it, so output never runs on after the typed command.
+type lineEnd struct {
+	w    io.Writer
+	open bool
+}
+
+func (l *lineEnd) Write(p []byte) (int, error) {
+	if l.open {
+		l.end("")
+	}
+	return l.w.Write(p)
+}
+
+// end writes mark and the end of the echoed line, if it is still open.
+func (l *lineEnd) end(mark string) {
+	if l.open {
+		l.open = false
+		_, _ = io.WriteString(l.w, mark+"\n")
+	}
 }
 
 // canonical is the line as the device records it: abbreviations
@@ -647,10 +671,20 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	out := &lockedWriter{w: t}
 	keys, _ := t.(lab.KeyReader)
 	c := d.NewCLI(out, keys)
-	// The SSH terminal echoes what is typed (it is the one that reads
-	// single keys); a stream terminal does not.
-	c.echoed = keys != nil
+	// A terminal that echoes what is typed (an SSH session with a PTY)
+	// leaves the end of each echoed line to the CLI, for ` (+B)`; a stream
+	// does not echo.
+	readLine := t.ReadLine
 	if e, ok := t.(lab.Echoer); ok && e.Echoes() {
+		if le, ok := t.(lab.LineEnder); ok {
+			c.eol = &lineEnd{w: out}
+			c.out = c.eol
+			readLine = func() (string, error) {
+				line, err := le.ReadLineOpen()
+				c.eol.open = err == nil
+				return line, err
+			}
+		}
 		if sz, ok := t.(lab.Sizer); ok {
 			c.cols = func() int { cols, _ := sz.Size(); return cols }
 		}
@@ -679,11 +713,15 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 		if _, err := io.WriteString(out, c.Prompt()); err != nil {
 			return 0
 		}
-		line, err := t.ReadLine()
+		line, err := readLine()
 		if err != nil {
 			return 0
 		}
-		if c.Execute(ctx, line, t.ReadLine) || ctx.Err() != nil {
+		logout := c.Execute(ctx, line, t.ReadLine)
+		if c.eol != nil {
+			c.eol.end("") // an empty or ^C line, or a command that printed nothing
+		}
+		if logout || ctx.Err() != nil {
 			return 0
 		}
 	}

@@ -98,6 +98,11 @@ func TestHRPOverSSH(t *testing.T) {
 		if len(screen) != 2 || screen[0] != prompt+line+" (+B)" || screen[1] != "HRP_M[FW-A-policy-security-rule-hrp_ssh_web]" {
 			t.Errorf("%q: screen %q, want the (+B) on the echoed line (raw %q)", line, screen, out)
 		}
+		// Written on the echoed line before its end, as the device does:
+		// no cursor movement back up to it.
+		if !strings.HasPrefix(out, line+" (+B)\r\n") || strings.Contains(out, "\x1b") {
+			t.Errorf("%q: raw %q, want the mark before the echoed line's end", line, out)
+		}
 		prompt = "HRP_M[FW-A-policy-security-rule-hrp_ssh_web]"
 	}
 	hrpEventually(t, "the rule on FW-B", func() bool {

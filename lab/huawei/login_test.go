@@ -149,39 +149,103 @@ func TestHuaweiLoginOpenSSH(t *testing.T) {
 
 // TestHuaweiFirstLoginGoClient: through x/crypto/ssh, keyboard-interactive
 // gets one echo-off `Password: ` prompt and the banner; the first login
-// answered Y is asked the old and new passwords, and the same user's next
-// login is not asked again (the login's password is kept).
+// answered Y is asked the old and new passwords without echo. A wrong old
+// password and a mismatched confirmation are refused with the device's
+// text, the login goes on and the next one asks again; a change that holds
+// makes the new password FW-B's from the next login on (the old one is
+// refused, OpenSSH logs in with the new one and is not asked again), kept
+// in the state directory across a restart, and leaves FW-A's unchanged.
 func TestHuaweiFirstLoginGoClient(t *testing.T) {
 	banner := "Warning: authorized users only\n"
-	p := hwPair(t, PairOptions{SSH: lab.SSHLogin{KeyboardInteractive: true, Banner: banner}, FirstLogin: true})
+	login := lab.SSHLogin{KeyboardInteractive: true, Banner: banner}
+	dir := t.TempDir()
+	p := hwPair(t, PairOptions{Dir: dir, SSH: login, FirstLogin: true})
 	var gotBanner string
-	cfg := labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey)
-	cfg.BannerCallback = func(m string) error { gotBanner = m; return nil }
-	cfg.Auth = []ssh.AuthMethod{ssh.KeyboardInteractive(func(name, instr string, qs []string, echos []bool) ([]string, error) {
-		if len(qs) != 1 || qs[0] != "Password: " || echos[0] {
-			return nil, fmt.Errorf("questions %q echo %v", qs, echos)
+	cfgFor := func(pw string) *ssh.ClientConfig {
+		cfg := labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey)
+		cfg.BannerCallback = func(m string) error { gotBanner = m; return nil }
+		cfg.Auth = []ssh.AuthMethod{ssh.KeyboardInteractive(func(name, instr string, qs []string, echos []bool) ([]string, error) {
+			if len(qs) != 1 || qs[0] != "Password: " || echos[0] {
+				return nil, fmt.Errorf("questions %q echo %v", qs, echos)
+			}
+			return []string{pw}, nil
+		})}
+		return cfg
+	}
+	oldPW, newPW := p.Password, "Changed-1"
+	// change logs in with the old password, answers Y and the three
+	// prompts, and returns what FW-B printed up to its prompt.
+	change := func(old, pw, confirm string) string {
+		t.Helper()
+		sh := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfgFor(oldPW)))
+		sh.Expect(FirstLoginQuestion)
+		sh.Line("y")
+		sh.Expect(PromptOldPassword)
+		sh.Line(old)
+		sh.Expect(PromptNewPassword)
+		sh.Line(pw)
+		sh.Expect(PromptConfirmPassword)
+		sh.Line(confirm)
+		got := sh.Expect("HRP_S<FW-B>")
+		for _, secret := range []string{old, pw, confirm} {
+			if strings.Contains(sh.Output(), secret) {
+				t.Error("a password typed at the change was echoed")
+			}
 		}
-		return []string{p.Password}, nil
-	})}
-	sh := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfg))
+		return got
+	}
+	if got := change("Wrong-0", newPW, newPW); !strings.HasPrefix(got, "\r\n"+ErrOldPassword+"\r\n") || !strings.Contains(got, "The current login time is ") {
+		t.Errorf("wrong old password:\n%q", got)
+	}
 	if gotBanner != banner {
 		t.Errorf("banner %q", gotBanner)
 	}
-	sh.Expect(FirstLoginQuestion)
-	sh.Line("y")
-	sh.Expect("Please enter old password: ")
-	sh.Line(p.Password)
-	sh.Expect("Please enter new password: ")
-	sh.Line("Changed-1")
-	sh.Expect("Please confirm new password: ")
-	sh.Line("Changed-1")
-	got := sh.Expect("HRP_S<FW-B>")
-	if !strings.Contains(got, "Info: Your password has been changed.") || !strings.Contains(got, "The current login time is ") {
-		t.Errorf("after Y:\n%q", got)
+	if got := change(oldPW, newPW, "Changed-2"); !strings.HasPrefix(got, "\r\n"+ErrPasswordMismatch+"\r\n") {
+		t.Errorf("mismatched confirmation:\n%q", got)
 	}
-	sh2 := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfg))
+	if got := change(oldPW, newPW, newPW); !strings.HasPrefix(got, "\r\n"+InfoPasswordChanged+"\r\n") {
+		t.Errorf("the change:\n%q", got)
+	}
+	if _, err := ssh.Dial("tcp", p.B.SSH.Addr(), cfgFor(oldPW)); err == nil {
+		t.Error("FW-B still takes the old password")
+	}
+	sh2 := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfgFor(newPW)))
 	if got := sh2.Expect("HRP_S<FW-B>"); strings.Contains(got, "[Y/N]") {
-		t.Errorf("the second login was asked again:\n%q", got)
+		t.Errorf("the login after the change was asked again:\n%q", got)
+	}
+	fi, err := os.Stat(filepath.Join(dir, lab.DevicePasswordFile("FW-B", p.User)))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the stored password: %v %v", fi, err)
+	}
+	// FW-A keeps its own password: user databases are per device.
+	c, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfgFor(oldPW))
+	if err != nil {
+		t.Errorf("FW-A refuses its unchanged password: %v", err)
+	} else {
+		c.Close()
+	}
+	// OpenSSH logs in with the new password (keyboard-interactive).
+	if _, err := exec.LookPath("ssh"); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		env, _ := hwAskpass(t, newPW)
+		if out, err := hwOpenSSHKbd(ctx, p, p.B, env, "", "display version").CombinedOutput(); err != nil || !strings.Contains(string(out), "VRP (R) software") {
+			t.Errorf("OpenSSH with the new password: %v\n%s", err, out)
+		}
+		oldEnv, _ := hwAskpass(t, oldPW)
+		if _, err := hwOpenSSHKbd(ctx, p, p.B, oldEnv, "", "display version").CombinedOutput(); err == nil {
+			t.Error("OpenSSH logged in with the old password")
+		}
+	}
+	// A restart on the same state directory keeps the new password.
+	p.Close()
+	p2 := hwPair(t, PairOptions{Dir: dir, SSH: login, FirstLogin: true})
+	if _, err := ssh.Dial("tcp", p2.B.SSH.Addr(), cfgFor(oldPW)); err == nil {
+		t.Error("after a restart FW-B takes the old password")
+	}
+	sh3 := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p2.B.SSH.Addr(), cfgFor(newPW)))
+	if got := sh3.Expect("HRP_S<FW-B>"); strings.Contains(got, "[Y/N]") {
+		t.Errorf("after a restart the changed password was asked again:\n%q", got)
 	}
 }
 

@@ -3,6 +3,9 @@ package huawei
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hasync/hasync/lab"
@@ -41,8 +44,9 @@ type PairOptions struct {
 	Prelude func(device string) lab.Prelude
 	// FirstLogin makes each member ask, at each user's first interactive
 	// login, whether to change the password (FirstLoginQuestion; a bare
-	// Enter asks again, Y asks the old and new passwords, N goes on), and
-	// print the login time after the `Info:` line.
+	// Enter asks again, Y changes the password on that device as
+	// FirstLoginPrelude says, N goes on), and print the login time after
+	// the `Info:` line.
 	FirstLogin bool
 	// ScreenLengthRefused gives admin a level that refuses `screen-length
 	// ... temporary`, so long output must be paged through.
@@ -52,27 +56,95 @@ type PairOptions struct {
 // FirstLoginQuestion is the question of PairOptions.FirstLogin.
 const FirstLoginQuestion = "The password needs to be changed. Change now? [Y/N]: "
 
-// FirstLoginPrelude is the prelude of PairOptions.FirstLogin for one
-// device: the password question at each user's first login. Answered Y it
-// asks the old password, the new one and its confirmation, and says the
-// password was changed; the lab keeps the login's password (the pair's
-// state directory holds it), so a client's next login works unchanged.
-func FirstLoginPrelude() lab.Prelude {
-	return lab.LoginPrelude(nil, FirstLoginQuestion, func(user string, yes bool, t lab.Terminal) error {
-		if !yes {
+// The password change of the first login, as VRP's `local-user
+// change-password` asks it (the prompts and the success line are VRP's;
+// the two refusals are the lab's own words: DOMAIN.md does not give them).
+const (
+	PromptOldPassword     = "Please enter old password: "
+	PromptNewPassword     = "Please enter new password: "
+	PromptConfirmPassword = "Please confirm new password: "
+	InfoPasswordChanged   = "Info: The password is changed successfully."
+	ErrOldPassword        = "Error: The old password is incorrect."
+	ErrPasswordMismatch   = "Error: The new password and the confirmed password are different."
+	ErrPasswordEmpty      = "Error: The new password cannot be empty."
+)
+
+// FirstLoginPrelude is the prelude of PairOptions.FirstLogin for device
+// whose state directory is dir: the password question at each user's
+// first interactive login, unless the user changed the password on it
+// before. Answered Y, it asks the old password, the new one and its
+// confirmation without echoing them; a wrong old password, a mismatch or
+// an empty new one is refused with its error line and the login goes on
+// with the password unchanged (as a device does for a password that is
+// not the factory default), and the next login asks again; N is not asked
+// again. Else the new password is the user's on this
+// device from the next login on, kept in the state directory
+// (lab.DevicePasswordFile), so a restart keeps it; the peer's is
+// unchanged, as user databases are per device.
+func FirstLoginPrelude(dir, device string) lab.Prelude {
+	var (
+		mu    sync.Mutex
+		asked = map[string]bool{}
+	)
+	return func(ctx context.Context, user string, t lab.Terminal) error {
+		if _, err := os.Stat(filepath.Join(dir, lab.DevicePasswordFile(device, user))); err == nil {
+			return nil // changed already: not asked again
+		}
+		mu.Lock()
+		first := !asked[user]
+		asked[user] = true
+		mu.Unlock()
+		if !first {
 			return nil
 		}
-		for _, q := range []string{"Please enter old password: ", "Please enter new password: ", "Please confirm new password: "} {
-			if _, err := io.WriteString(t, q); err != nil {
-				return err
-			}
-			if _, err := t.ReadLine(); err != nil {
-				return err
-			}
+		yes, err := lab.AskYN(t, FirstLoginQuestion)
+		if err != nil || !yes {
+			return err
 		}
-		_, err := io.WriteString(t, "Info: Your password has been changed. Save the change to survive a reboot.\n")
+		msg, err := changePassword(ctx, dir, device, user, t)
+		if err != nil {
+			return err
+		}
+		if msg != InfoPasswordChanged {
+			// Refused: the next login asks again.
+			mu.Lock()
+			delete(asked, user)
+			mu.Unlock()
+		}
+		_, err = io.WriteString(t, msg+"\n")
 		return err
-	})
+	}
+}
+
+// changePassword asks the old password, the new one and its confirmation
+// without echoing them, and changes the password when they hold; it
+// returns the line the device answers with.
+func changePassword(ctx context.Context, dir, device, user string, t lab.Terminal) (string, error) {
+	var answers [3]string
+	for i, q := range []string{PromptOldPassword, PromptNewPassword, PromptConfirmPassword} {
+		if _, err := io.WriteString(t, q); err != nil {
+			return "", err
+		}
+		a, err := lab.ReadSecret(t)
+		if err != nil {
+			return "", err
+		}
+		answers[i] = a
+	}
+	old, pw, confirm := answers[0], answers[1], answers[2]
+	srv := lab.ServerOf(ctx)
+	switch {
+	case srv == nil || !srv.CheckPassword(user, old):
+		return ErrOldPassword, nil
+	case pw != confirm:
+		return ErrPasswordMismatch, nil
+	case pw == "":
+		return ErrPasswordEmpty, nil
+	}
+	if err := lab.ChangePassword(ctx, dir, device, user, pw); err != nil {
+		return "", err
+	}
+	return InfoPasswordChanged, nil
 }
 
 // Member is one running device of the pair and its SSH server.
@@ -140,7 +212,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		case o.Prelude != nil:
 			prelude = o.Prelude(names[i])
 		case o.FirstLogin:
-			prelude = FirstLoginPrelude()
+			prelude = FirstLoginPrelude(o.Dir, names[i])
 		}
 		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
 		if err != nil {

@@ -223,3 +223,27 @@ func TestOpenSSH(t *testing.T) {
 	sh.Run("return", "HRP_M<FW-A>")
 	quit()
 }
+
+// TestSSHCtrlCAbandonsLine: ^C at the prompt abandons what was typed (it
+// is never run) and the CLI shows a fresh prompt on the next line, as VRP
+// does; Enter on an empty line also just prompts again.
+func TestSSHCtrlCAbandonsLine(t *testing.T) {
+	p := hwPair(t, PairOptions{})
+	sh := hwShell(t, p, p.A)
+	sh.Expect("HRP_M<FW-A>")
+	sh.Run("system-view", "HRP_M[FW-A]")
+	sh.Send("sysname HACKED")
+	sh.Send("\x03")
+	if got := sh.Expect("HRP_M[FW-A]"); got != "sysname HACKED^C\r\nHRP_M[FW-A]" {
+		t.Errorf("^C: %q", got)
+	}
+	if got := sh.Run("", "HRP_M[FW-A]"); got != "\r\nHRP_M[FW-A]" {
+		t.Errorf("empty line: %q", got)
+	}
+	if got := sh.Run("sysname FW-A", "HRP_M[FW-A]"); got != "sysname FW-A\r\nHRP_M[FW-A]" {
+		t.Errorf("after ^C: %q", got)
+	}
+	if n := p.A.Device.Running().Root.Lookup(config.Path{"sysname"}); n == nil || n.Values[0] != "FW-A" {
+		t.Errorf("sysname after an abandoned line: %+v", n)
+	}
+}

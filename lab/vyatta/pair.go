@@ -45,12 +45,6 @@ type PairOptions struct {
 	VRRPFailover bool
 	// Now is both devices' clock (nil: the wall clock).
 	Now func() time.Time
-	// OperatorSSH serves user operator (outside the secrets group) over
-	// SSH on a free port of its own per device (Member.OperatorSSH).
-	// Without it operator reaches only the REST API. Off by default: a
-	// lab of several pairs on consecutive ports must not have random
-	// ports taken in between.
-	OperatorSSH bool
 	// Pager pages `show` output in interactive sessions (see
 	// Options.Pager); the default is no pager.
 	Pager bool
@@ -73,9 +67,6 @@ type Member struct {
 	// HAAddr is the address the peer's config-sync names it by.
 	HAAddr string
 	Sync   *ConfigSync
-	// OperatorSSH serves the CLI to user operator (outside the secrets
-	// group; key DIR/operator_ed25519, password DIR/operator.password).
-	OperatorSSH *lab.SSHServer
 }
 
 // Pair is a running emulated VRA pair: vra-a and vra-b with SSH and HTTPS
@@ -167,7 +158,10 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		if o.Prelude != nil {
 			prelude = o.Prelude(names[i])
 		}
-		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
+		// The operator logs in on the same port as vyatta, with its own
+		// key and password, as a second user of a real device does.
+		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude,
+			lab.SSHUser{Name: OperatorUser, Password: opPass, AuthorizedKeys: []ssh.PublicKey{opKey.PublicKey()}})
 		if err != nil {
 			return nil, err
 		}
@@ -175,18 +169,6 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		m.SSH = srv
 	}
 	p.A, p.B = members[0], members[1]
-	if o.OperatorSSH {
-		// lab.SSHServer takes one user: the operator logs in on a port
-		// of its own, with the device's host key; taken after every
-		// fixed port of the pair.
-		for _, m := range members {
-			if m.OperatorSSH, err = serveOperator(o.Dir, m.Device.Name(), opPass, opKey, m.Faults, m.Device); err != nil {
-				return nil, err
-			}
-			srv := m.OperatorSSH
-			p.stops = append(p.stops, func() { srv.Close() })
-		}
-	}
 	LinkVRRP(p.A.Device, p.B.Device)
 	if o.VRRPFailover {
 		p.A.Device.SetVRRPFault(true)
@@ -209,9 +191,6 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		inv.Devices = append(inv.Devices, dev)
 	}
 	servers := []*lab.SSHServer{p.A.SSH, p.B.SSH}
-	if o.OperatorSSH {
-		servers = append(servers, p.A.OperatorSSH, p.B.OperatorSSH)
-	}
 	if err := p.WriteFiles(inv, servers...); err != nil {
 		return nil, err
 	}
@@ -253,17 +232,9 @@ func vrrpMasterOfAny(d *Device) bool {
 	return false
 }
 
-// serveOperator serves device d's CLI to user operator on a free port.
-func serveOperator(dir, name, password string, key ssh.Signer, f *lab.Faults, d *Device) (*lab.SSHServer, error) {
-	hostKey, err := lab.LoadOrCreateKey(filepath.Join(dir, lab.HostKeyFile(name)))
-	if err != nil {
-		return nil, err
-	}
-	return lab.ServeSSH(lab.SSHOptions{Addr: "127.0.0.1:0", HostKey: hostKey, User: OperatorUser, Password: password,
-		AuthorizedKeys: []ssh.PublicKey{key.PublicKey()}, Faults: f, Handler: d})
-}
-
-// OperatorUser is the lab's second login user, outside the secrets group.
+// OperatorUser is the lab's second login user, outside the secrets group,
+// on the same SSH port as vyatta (key DIR/operator_ed25519, password
+// DIR/operator.password).
 const OperatorUser = "operator"
 
 // OperatorKeyFile is the operator's client key in the state directory.

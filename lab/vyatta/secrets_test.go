@@ -174,11 +174,12 @@ func TestConfigSyncRefusesRemoteOutsideSecrets(t *testing.T) {
 
 // TestOpenSSHOperatorSeesMasks logs in to vra-a as operator (outside the
 // secrets group, with its key from the state directory) with the OpenSSH
-// client: both forms of `show configuration` mask the secrets vyatta sees.
+// client, on the same port as vyatta: both forms of `show configuration`
+// mask the secrets vyatta sees.
 func TestOpenSSHOperatorSeesMasks(t *testing.T) {
-	p := vysshPair(t, PairOptions{OperatorSSH: true})
+	p := vysshPair(t, PairOptions{})
 	for _, cmdline := range [][]string{{"show", "configuration", "commands"}, {"show", "configuration"}} {
-		args := labtest.OpenSSHArgs(t, p.Dir, p.A.OperatorSSH.Port(), OperatorUser,
+		args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), OperatorUser,
 			"-i", filepath.Join(p.Dir, OperatorKeyFile))
 		var stderr bytes.Buffer
 		cmd := exec.Command("ssh", append(args, cmdline...)...)

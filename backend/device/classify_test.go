@@ -1,0 +1,137 @@
+package device
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCleanLine(t *testing.T) {
+	for _, c := range []struct {
+		raw, want string
+		up        bool
+	}{
+		{raw: " rule name web_in", want: " rule name web_in"},
+		// VRP's pager erased, then the next line.
+		{raw: "  ---- More ----\x1b[42D                                          \x1b[42D rule name x", want: " rule name x"},
+		// less's prompt erased.
+		{raw: ":\r\x1b[Kset system host-name 'vra-a'", want: "set system host-name 'vra-a'"},
+		// A colour, a title, a bell.
+		{raw: "\x1b[1;31mError\x1b[0m: x\a\x1b]0;title\a", want: "Error: x"},
+		// ` (+B)` written back on the echoed line.
+		{raw: "\x1b[1A\x1b[30G (+B)", want: strings.Repeat(" ", 29) + " (+B)", up: true},
+		// Overwriting without erasing keeps what the terminal shows.
+		{raw: "abcdef\rxy", want: "xycdef"},
+		{raw: "abc\b\bX", want: "aXc"},
+		{raw: "ab\x1b[Kc", want: "abc"},
+		{raw: "abc\x1b[2K", want: ""},
+		// Spaces written in the last pass stay.
+		{raw: "\t# \x1b[1D ", want: "\t# "},
+		{raw: "x\x1b[", want: "x"},
+	} {
+		got, up := cleanLine([]byte(c.raw))
+		if got != c.want || up != c.up {
+			t.Errorf("cleanLine(%q) = %q, %v; want %q, %v", c.raw, got, up, c.want, c.up)
+		}
+	}
+}
+
+func TestParsePrompts(t *testing.T) {
+	for _, c := range []struct {
+		in, host string
+		hw       bool
+		ok       bool
+		want     Prompt
+	}{
+		{in: "HRP_M<FW-A>", hw: true, ok: true, want: Prompt{Text: "HRP_M<FW-A>", Host: "FW-A", Mode: ModeUser, HRP: "HRP_M"}},
+		{in: "HRP_S[FW-B-policy-security-rule-web_in]", host: "FW-B", hw: true, ok: true,
+			want: Prompt{Text: "HRP_S[FW-B-policy-security-rule-web_in]", Host: "FW-B", Mode: ModeSystem, HRP: "HRP_S", Level: "policy-security-rule-web_in"}},
+		{in: "[~HUAWEI]", hw: true, ok: true, want: Prompt{Text: "[~HUAWEI]", Host: "HUAWEI", Mode: ModeSystem, TwoStage: true}},
+		{in: "[*HUAWEI-GigabitEthernet0/0/1]", host: "HUAWEI", hw: true, ok: true,
+			want: Prompt{Text: "[*HUAWEI-GigabitEthernet0/0/1]", Host: "HUAWEI", Mode: ModeSystem, Uncommitted: true, Level: "GigabitEthernet0/0/1"}},
+		{in: "HRP_A<FW-A>", hw: true, ok: true, want: Prompt{Text: "HRP_A<FW-A>", Host: "FW-A", Mode: ModeUser, HRP: "HRP_A"}},
+		{in: "<FW-B>", host: "FW-A", hw: true},
+		{in: "  ---- More ----", hw: true},
+		{in: "Change now? [Y/N]: ", hw: true},
+		{in: "vyatta@vra-a:~$ ", ok: true, want: Prompt{Text: "vyatta@vra-a:~$", User: "vyatta", Host: "vra-a", Mode: ModeOperational}},
+		{in: "vyos@r1# ", ok: true, want: Prompt{Text: "vyos@r1#", User: "vyos", Host: "r1", Mode: ModeConfigure}},
+		{in: "operator@r1> ", ok: true, want: Prompt{Text: "operator@r1>", User: "operator", Host: "r1", Mode: ModeOperational, Operator: true}},
+		{in: "vyatta@vra-b:~$ ", host: "vra-a"},
+		{in: "set system host-name 'a@b'"},
+	} {
+		parse := parseVyattaPrompt
+		if c.hw {
+			parse = parseHuaweiPrompt
+		}
+		got, ok := parse(c.in, c.host)
+		if ok != c.ok || got != c.want {
+			t.Errorf("parse %q (host %q) = %+v, %v; want %+v, %v", c.in, c.host, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestQuestions(t *testing.T) {
+	for _, c := range []struct {
+		p          *platform
+		cmd, text  string
+		answer     string
+		abort, isQ bool
+	}{
+		{p: hwPlatform, text: "The password needs to be changed. Change now? [Y/N]: ", answer: "N\r", isQ: true},
+		{p: hwPlatform, cmd: "display version", text: "The password needs to be changed. Change now? [Y/N]: ", answer: "N\r", abort: true, isQ: true},
+		{p: hwPlatform, cmd: "save", text: "The current configuration will be written to the device. Are you sure to continue?[Y/N]:", answer: "Y\r", isQ: true},
+		{p: hwPlatform, cmd: "reset saved-configuration", text: "The configuration will be erased to reconfigure. Continue? [Y/N]:", answer: "N\r", abort: true, isQ: true},
+		{p: hwPlatform, cmd: "save", text: "Info: Save the configuration successfully."},
+		{p: vyPlatform, cmd: "commit-confirm 5", text: "Proceed? [confirm]", answer: "y", isQ: true},
+		{p: vyPlatform, cmd: "commit", text: "Proceed? [confirm]", answer: "n", abort: true, isQ: true},
+	} {
+		ans, abort, ok := c.p.question(c.cmd, c.text)
+		if ans != c.answer || abort != c.abort || ok != c.isQ {
+			t.Errorf("%v %q %q: %q %v %v", c.p.family, c.cmd, c.text, ans, abort, ok)
+		}
+		if ok && strings.TrimSpace(ans) == "" {
+			t.Errorf("%q answered with a bare Enter", c.text)
+		}
+	}
+}
+
+// FuzzCleanLine: whatever a device sends, a cleaned line holds no control
+// byte but tabs, cleaning it again changes nothing, and the classifiers
+// take it without panicking.
+func FuzzCleanLine(f *testing.F) {
+	for _, s := range []string{
+		"  ---- More ----\x1b[42D                                          \x1b[42D rule name x",
+		":\r\x1b[Kset system host-name 'vra-a'",
+		"\x1b[1A\x1b[30G (+B)",
+		"HRP_M<FW-A>display current-configuration",
+		"vyatta@vra-a:~$ show configuration commands",
+		"\x1b[999999999999D\x1b[99999C\x1b[;5Hx",
+		"Error: Unrecognized command found at '^' position.",
+		"[edit interfaces]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		text, _ := cleanLine(raw)
+		for i := 0; i < len(text); i++ {
+			if b := text[i]; b < 0x20 && b != '\t' || b == 0x7f {
+				t.Fatalf("control byte %#x left in %q", b, text)
+			}
+		}
+		if again, up := cleanLine([]byte(text)); again != text || up {
+			t.Fatalf("not idempotent: %q -> %q", text, again)
+		}
+		for _, p := range []*platform{hwPlatform, vyPlatform} {
+			if pr, ok := p.parsePrompt(text, ""); ok {
+				if pr.Text != strings.TrimRight(text, " ") || pr.Host == "" {
+					t.Fatalf("prompt %q read as %+v", text, pr)
+				}
+				if _, ok := p.parsePrompt(text, pr.Host); !ok {
+					t.Fatalf("prompt %q not recognised with its own host %q", text, pr.Host)
+				}
+			}
+			p.pager(text)
+			p.question("save", text)
+			matchAny(p.rejected, text)
+		}
+	})
+}

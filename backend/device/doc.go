@@ -1,0 +1,23 @@
+// Package device owns the drivers that talk to one device over an
+// interactive shell: the login state machine, one command at a time with
+// its echo, pager, questions and refusals, and the reads built on it
+// (the running configuration, HA state, session counts, whether the
+// running configuration differs from the saved one, the sync-maps).
+//
+// Each family's knowledge is data, not code (platform.go, as scrapligo's
+// platform definitions): prompt patterns, the pager's prompt, its answer
+// and the escape codes that erase it, the commands that turn the pager
+// off, the questions a command may be answered (and how an unexpected one
+// is aborted), the lines skipped at login, and the refusal patterns. The
+// device facts come from DOMAIN.md ("Huawei family", "HRP", "Commit and
+// compare output"); the state machine (session.go) is shared by both
+// families, so the apply side (a later issue) reuses Run.
+//
+// A Session runs on anything that reads and writes a PTY shell's bytes:
+// *sshclient.Shell in production, an x/crypto/ssh session in tests.
+//
+// Imports: the standard library, backend/config (parsing what is read)
+// and backend/syncmap (the sync-maps a configuration carries). Never lab,
+// plan, diff, a UI or a Charm package. Tests start lab devices in-process
+// and meet them over real SSH on loopback.
+package device

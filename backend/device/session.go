@@ -1,0 +1,531 @@
+package device
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+)
+
+// DefaultCommandTimeout is Options.CommandTimeout when it is zero.
+const DefaultCommandTimeout = 30 * time.Second
+
+// WideColumns is the PTY width to open shells with: wide enough that no
+// configuration line is cut, so a device that wraps its output at the
+// terminal width (Options.Width) rarely does.
+const WideColumns = 4095
+
+// Options configure a Session.
+type Options struct {
+	Family config.Family
+	// Flavor names the variant ("vra", "vyos", "usg"); informational.
+	Flavor string
+	// CommandTimeout is how long a command (or the login) may go without
+	// any output before it fails with ErrTimeout (DefaultCommandTimeout
+	// when zero). A whole read is bounded by its context instead, so a
+	// long configuration that keeps streaming never times out.
+	CommandTimeout time.Duration
+	// Name is the device as the user knows it; errors start with it.
+	Name string
+	// Width is the PTY's width in columns, as the shell was opened (0:
+	// unknown). A family whose devices cut output at the terminal width
+	// (Huawei) gets lines exactly Width bytes long joined to the next.
+	Width int
+	// KeepPager leaves the device's pager on and answers it, instead of
+	// typing the pager-off commands (for a login whose level cannot turn
+	// it off, and to test the pager's state machine).
+	KeepPager bool
+	// OnLog, when set, gets the device's asynchronous log lines that
+	// interleave with command output (Huawei).
+	OnLog func(line string)
+}
+
+// Result is what one command gave.
+type Result struct {
+	// Lines are the command's output lines, cleaned of escape codes and
+	// pager prompts, without the echo and the prompt.
+	Lines []string
+	// Replicated: the device marked the command as replicated to its HA
+	// peer (Huawei ` (+B)`, DOMAIN.md "HRP").
+	Replicated bool
+	// Prompt is the prompt the device printed after the command.
+	Prompt Prompt
+}
+
+// Session is one interactive login on a device. Commands run one at a
+// time; a Session is safe for use by several goroutines, which then wait
+// for each other.
+type Session struct {
+	opt Options
+	p   *platform
+	sh  io.ReadWriter
+
+	chunks    chan chunk
+	done      chan struct{}
+	closeOnce sync.Once
+
+	mu      sync.Mutex // one command at a time; guards what follows
+	pending []byte     // the unfinished last line
+	host    string
+	prompt  Prompt
+	pagerOn bool // the pager could not be turned off
+	broken  error
+	login   []string
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+// Open runs the login state machine on an interactive shell: it waits for
+// the first prompt, answering the first-login questions the family's
+// table allows (never with a bare Enter) and keeping the lines printed
+// before it (LoginLines), then turns the pager off (or notes that it must
+// be answered). sh is a PTY shell (*sshclient.Shell); if it is an
+// io.Closer, Close closes it.
+func Open(ctx context.Context, sh io.ReadWriter, opt Options) (*Session, error) {
+	if opt.Family != config.Vyatta && opt.Family != config.Huawei {
+		return nil, fmt.Errorf("%s: device family %v: want vyatta or huawei", opt.Name, opt.Family)
+	}
+	if opt.CommandTimeout <= 0 {
+		opt.CommandTimeout = DefaultCommandTimeout
+	}
+	s := &Session{opt: opt, p: platformFor(opt.Family), sh: sh,
+		chunks: make(chan chunk, 16), done: make(chan struct{})}
+	go s.pump()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res, err := s.exec(ctx, "")
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	s.host = res.Prompt.Host
+	if opt.KeepPager {
+		s.pagerOn = true
+		return s, nil
+	}
+	cmds := s.p.pagerOff
+	if s.p.family == config.Vyatta {
+		w := opt.Width
+		if w <= 0 || w > 512 {
+			w = 512 // stty's own limit on some releases; the device does not wrap
+		}
+		cmds = append(cmds[:len(cmds):len(cmds)], "set terminal width "+strconv.Itoa(w))
+	}
+	for i, c := range cmds {
+		_, err := s.run(ctx, c, nil)
+		switch {
+		case errors.Is(err, ErrRejected):
+			if i == 0 {
+				s.pagerOn = true
+			}
+		case err != nil:
+			s.close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// pump moves the shell's output to chunks until it fails or the session
+// closes.
+func (s *Session) pump() {
+	for {
+		b := make([]byte, 32<<10)
+		n, err := s.sh.Read(b)
+		if n > 0 {
+			select {
+			case s.chunks <- chunk{b: b[:n]}:
+			case <-s.done:
+				return
+			}
+		}
+		if err != nil {
+			select {
+			case s.chunks <- chunk{err: err}:
+			case <-s.done:
+			}
+			return
+		}
+	}
+}
+
+// Close ends the session and closes the shell (when it is an io.Closer).
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken == nil {
+		s.broken = ErrClosed
+	}
+	return s.close()
+}
+
+func (s *Session) close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.done)
+		if c, ok := s.sh.(io.Closer); ok {
+			err = c.Close()
+		}
+	})
+	return err
+}
+
+// Prompt is the last prompt the device printed: host, mode, HRP prefix.
+func (s *Session) Prompt() Prompt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.prompt
+}
+
+// LoginLines are the lines the device printed before its first prompt
+// that the family's table does not know (banners, messages of the day).
+func (s *Session) LoginLines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.login...)
+}
+
+// PagerOn reports whether the device refused to turn its pager off, so
+// the session answers it.
+func (s *Session) PagerOn() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pagerOn
+}
+
+// Name is Options.Name.
+func (s *Session) Name() string { return s.opt.Name }
+
+// Family is Options.Family.
+func (s *Session) Family() config.Family { return s.opt.Family }
+
+// Run types one command and reads its output until the prompt comes back,
+// streaming each output line to emit (may be nil) as it arrives. Output
+// lines come back too. Errors: *RejectedError (ErrRejected,
+// ErrWrongMember) when the device refused the command, *QuestionError
+// (ErrQuestion) when it asked a question the family's allow list does not
+// answer for this command (the question is declined); these leave the
+// session usable. ErrTimeout, a lost connection (ErrConnectionLost,
+// wrapping the shell's error) or ctx's end close the session.
+func (s *Session) Run(ctx context.Context, cmd string, emit func(line string)) ([]string, error) {
+	res, err := s.RunResult(ctx, cmd, emit)
+	return res.Lines, err
+}
+
+// RunResult is Run with everything the command gave: its lines, whether
+// the device marked it replicated to the HA peer, and the prompt after it.
+func (s *Session) RunResult(ctx context.Context, cmd string, emit func(line string)) (Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.run(ctx, cmd, emit)
+}
+
+func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (Result, error) {
+	cmd = strings.TrimSpace(cmd)
+	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
+		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, cmd)
+	}
+	if s.broken != nil {
+		return Result{}, s.closedErr(cmd)
+	}
+	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
+		return Result{}, s.fail(&opError{device: s.opt.Name, command: cmd, kind: ErrConnectionLost, err: err})
+	}
+	r := &runState{s: s, cmd: cmd, emit: emit}
+	return s.loop(ctx, r)
+}
+
+// exec runs the login (cmd "") without typing anything.
+func (s *Session) exec(ctx context.Context, cmd string) (Result, error) {
+	return s.loop(ctx, &runState{s: s, cmd: cmd, login: cmd == ""})
+}
+
+func (s *Session) closedErr(cmd string) error {
+	if s.broken == ErrClosed {
+		return fmt.Errorf("%s: %s: %w", s.opt.Name, cmd, ErrClosed)
+	}
+	return fmt.Errorf("%s: %s: %w (%w)", s.opt.Name, cmd, ErrClosed, s.broken)
+}
+
+// fail closes the session after err, which later calls report.
+func (s *Session) fail(err error) error {
+	s.broken = err
+	s.close()
+	return err
+}
+
+// loop feeds the shell's output to r until the prompt.
+func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
+	timer := time.NewTimer(s.opt.CommandTimeout)
+	defer timer.Stop()
+	// What is already buffered (the previous prompt's line) comes first.
+	if done, err := r.feed(); done || err != nil {
+		return r.result(err)
+	}
+	for {
+		select {
+		case c := <-s.chunks:
+			if c.err != nil {
+				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: c.err})
+			}
+			s.pending = append(s.pending, c.b...)
+			timer.Reset(s.opt.CommandTimeout)
+			if done, err := r.feed(); done || err != nil {
+				return r.result(err)
+			}
+		case <-timer.C:
+			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrTimeout,
+				err: fmt.Errorf("no output for %v", s.opt.CommandTimeout)})
+		case <-ctx.Done():
+			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, err: ctx.Err()})
+		case <-s.done:
+			return Result{Lines: r.lines}, s.closedErr(r.cmd)
+		}
+	}
+}
+
+// runState is one command's progress through the output.
+type runState struct {
+	s     *Session
+	cmd   string
+	login bool
+	emit  func(string)
+
+	lines      []string
+	sawLine    bool     // a line ended since the command was typed
+	echoed     bool     // the echo was seen
+	preEcho    []string // lines before the echo: async noise, or output of a device that does not echo
+	wrapped    string   // pieces of a line the device cut at the width
+	held       string   // a line held back one step (preamble, blank before a log line)
+	holding    bool
+	answered   bool // the unfinished line's pager or question was answered
+	replicated bool
+	rejected   []string
+	wrong      bool
+	question   *QuestionError
+	prompt     Prompt
+}
+
+func (r *runState) result(err error) (Result, error) {
+	if err != nil {
+		return Result{Lines: r.lines}, err
+	}
+	s := r.s
+	res := Result{Lines: r.lines, Replicated: r.replicated, Prompt: r.prompt}
+	switch {
+	case r.question != nil:
+		return res, r.question
+	case len(r.rejected) > 0:
+		return res, &RejectedError{Device: s.opt.Name, Command: r.cmd, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong}
+	}
+	return res, nil
+}
+
+// feed consumes the whole lines of the pending output, then looks at the
+// unfinished last line: a new prompt ends the command, a pager prompt or
+// a question is answered.
+func (r *runState) feed() (done bool, err error) {
+	s := r.s
+	for {
+		i := bytes.IndexByte(s.pending, '\n')
+		if i < 0 {
+			break
+		}
+		raw := s.pending[:i]
+		s.pending = s.pending[i+1:]
+		r.sawLine = true
+		r.answered = false
+		r.line(raw)
+	}
+	if len(s.pending) == 0 {
+		return false, nil
+	}
+	text, _ := cleanLine(s.pending)
+	if r.sawLine || r.login {
+		if p, ok := s.p.parsePrompt(text, s.host); ok {
+			r.finish(p)
+			return true, nil
+		}
+	}
+	if ans, ok := s.p.pager(text); ok {
+		if !r.answered {
+			r.answered = true
+			return false, r.send(ans)
+		}
+		return false, nil
+	}
+	if ans, abort, ok := s.p.question(r.cmd, text); ok {
+		if !r.answered {
+			r.answered = true
+			if abort && r.question == nil {
+				r.question = &QuestionError{Device: s.opt.Name, Command: r.cmd, Question: strings.TrimSpace(text)}
+			}
+			return false, r.send(ans)
+		}
+		return false, nil
+	}
+	r.answered = false
+	return false, nil
+}
+
+func (r *runState) send(answer string) error {
+	if _, err := io.WriteString(r.s.sh, answer); err != nil {
+		return r.s.fail(&opError{device: r.s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: err})
+	}
+	return nil
+}
+
+// finish ends the command at prompt p.
+func (r *runState) finish(p Prompt) {
+	s := r.s
+	if !r.echoed && !r.login {
+		// No echo seen: what came was output.
+		pre := r.preEcho
+		r.preEcho = nil
+		r.echoed = true
+		for _, l := range pre {
+			r.output(l)
+		}
+	}
+	if r.holding && s.p.preamble != nil {
+		if m := s.p.preamble.FindStringSubmatch(r.held); m != nil {
+			r.holding = false
+			p.Level = m[1]
+		}
+	}
+	if r.wrapped != "" {
+		w := r.wrapped
+		r.wrapped = ""
+		r.deliver(w)
+	}
+	r.release()
+	r.prompt = p
+	s.prompt = p
+}
+
+// line handles one whole line of output.
+func (r *runState) line(raw []byte) {
+	s := r.s
+	text, up := cleanLine(raw)
+	text = strings.TrimSuffix(text, "\r")
+	if up && s.p.mark != "" && strings.TrimSpace(text) == strings.TrimSpace(s.p.mark) {
+		// VRP's ` (+B)` written back onto the echoed line.
+		r.replicated = true
+		return
+	}
+	if r.login {
+		if text != "" && !matchAny(s.p.loginSkip, text) {
+			s.login = append(s.login, text)
+		}
+		return
+	}
+	if !r.echoed {
+		if r.isEcho(text) {
+			r.echoed = true
+			r.preEcho = nil
+			return
+		}
+		r.preEcho = append(r.preEcho, text)
+		return
+	}
+	r.output(text)
+}
+
+// isEcho reports whether text is the typed command echoed, after the
+// prompt or alone, with the HA mark stripped.
+func (r *runState) isEcho(text string) bool {
+	s := r.s
+	text = strings.TrimRight(text, " ")
+	marked := false
+	if s.p.mark != "" {
+		if t, ok := strings.CutSuffix(text, s.p.mark); ok {
+			text, marked = strings.TrimRight(t, " "), true
+		}
+	}
+	echo := text == r.cmd
+	if prefix, ok := strings.CutSuffix(text, r.cmd); ok && !echo {
+		_, echo = s.p.parsePrompt(prefix, s.host)
+	}
+	if echo && marked {
+		r.replicated = true
+	}
+	return echo
+}
+
+// output takes a line of the command's output: joins what the device cut
+// at the terminal width, then holds lines that may belong to what follows.
+func (r *runState) output(text string) {
+	s := r.s
+	for _, pg := range s.p.pagers {
+		if pg.re.MatchString(text) {
+			return // a pager prompt the device ended with a newline
+		}
+		if pg.prefix != "" {
+			text = strings.TrimPrefix(text, pg.prefix)
+		}
+	}
+	if s.p.wraps && s.opt.Width > 0 {
+		if len(text) == s.opt.Width {
+			r.wrapped += text
+			return
+		}
+		text = r.wrapped + text
+		r.wrapped = ""
+	}
+	r.deliver(text)
+}
+
+// deliver holds back a line that only the next one explains (a preamble,
+// a blank before a log line), and passes the rest on.
+func (r *runState) deliver(text string) {
+	s := r.s
+	if s.p.asyncLog != nil && s.p.asyncLog.MatchString(text) {
+		if r.holding && r.held == "" {
+			r.holding = false // the blank the log line starts with
+		}
+		if s.opt.OnLog != nil {
+			s.opt.OnLog(text)
+		}
+		return
+	}
+	r.release()
+	if s.p.preamble != nil && s.p.preamble.MatchString(text) || s.p.asyncLog != nil && text == "" {
+		r.held, r.holding = text, true
+		return
+	}
+	r.take(text)
+}
+
+// release passes on a held line.
+func (r *runState) release() {
+	if r.holding {
+		r.holding = false
+		r.take(r.held)
+	}
+}
+
+// take is one line of the command's output.
+func (r *runState) take(text string) {
+	s := r.s
+	switch {
+	case matchAny(s.p.wrongMember, text):
+		r.wrong = true
+		r.rejected = append(r.rejected, text)
+	case matchAny(s.p.rejected, text):
+		r.rejected = append(r.rejected, strings.TrimSpace(text))
+	}
+	r.lines = append(r.lines, text)
+	if r.emit != nil {
+		r.emit(text)
+	}
+}
