@@ -309,7 +309,8 @@ func writeStatus(w io.Writer, st []pairStatus, asJSON bool) error {
 			bw.WriteString("\n")
 		}
 		fmt.Fprintf(bw, "%s (%s): %s; last sync %s\n", p.Name, p.Family, differencesLine(p), p.LastSync)
-		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		var rows strings.Builder
+		tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
 		for _, d := range p.Devices {
 			if !d.Reachable {
 				fmt.Fprintf(tw, "  %s\t%s\tunreachable: %s\t\t\n", d.Name, d.Address, d.Reason)
@@ -332,6 +333,12 @@ func writeStatus(w io.Writer, st []pairStatus, asJSON bool) error {
 			fmt.Fprintf(tw, "  %s\t%s\treachable\t%s\t%s\n", d.Name, d.Address, role, saved)
 		}
 		tw.Flush()
+		// An unreachable device's empty cells leave padding at the end.
+		for _, l := range strings.SplitAfter(rows.String(), "\n") {
+			if l != "" {
+				bw.WriteString(strings.TrimRight(l, " \n") + "\n")
+			}
+		}
 		for _, d := range p.Devices {
 			if !d.Reachable && d.Error != "" {
 				fmt.Fprintf(bw, "  %s: %s\n", d.Name, d.Error)

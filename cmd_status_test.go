@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
@@ -421,5 +422,40 @@ func TestStatusCompareError(t *testing.T) {
 	}
 	if code, _, errOut := hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--sync-map", "NOPE"); code != 2 || !strings.Contains(errOut, "sync-map NOPE") || !strings.Contains(errOut, vyatta.SeedSyncMap) {
 		t.Errorf("diff --pair --sync-map NOPE: exit %d, %q", code, errOut)
+	}
+}
+
+// TestStatusText pins the text form: a compared pair with its direction,
+// map, counts and last sync; devices with role, detail, saved state and
+// sessions; an unreachable device with its reason, then its error in full.
+func TestStatusText(t *testing.T) {
+	yes, no, sessions := true, false, 20
+	st := []pairStatus{
+		{
+			Name: "dc1-edge", Family: "vyatta", Source: "vra-a", Target: "vra-b", SyncMap: "EDGE (carried by vra-a)",
+			Differences: &compare.Counts{InScope: 3, Outside: 2, Protected: 1}, LastSync: "2026-11-30T05:00:00Z",
+			Devices: []deviceStatus{
+				{Name: "vra-a", Address: "192.0.2.1:22", Reachable: true, Role: "master", HA: "VRRP dp0s1/1 MASTER", SavedDiffers: &no},
+				{Name: "vra-b", Address: "192.0.2.2:22", Reachable: true, Role: "backup", SavedDiffers: &yes},
+			},
+		},
+		{
+			Name: "dc2-fw", Family: "huawei", CompareError: "FW-B not read", LastSync: "never",
+			Devices: []deviceStatus{
+				{Name: "FW-A", Address: "198.51.100.1:22", Reachable: true, Role: "active", HA: "core state normal", SavedDiffers: &no, Sessions: &sessions},
+				{Name: "FW-B", Address: "198.51.100.2:22", Reason: "auth failed", Error: "ssh admin@198.51.100.2:22: authentication failed (tried publickey)"},
+			},
+		},
+	}
+	var b strings.Builder
+	if err := writeStatus(&b, st, false); err != nil {
+		t.Fatal(err)
+	}
+	goldenOut(t, "status", b.String())
+	if err := statusExit(st); err == nil {
+		t.Error("a pair with an unread device exits 0")
+	}
+	if err := statusExit(st[:1]); err != nil {
+		t.Errorf("a compared pair of two read devices: %v", err)
 	}
 }
