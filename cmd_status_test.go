@@ -459,3 +459,33 @@ func TestStatusText(t *testing.T) {
 		t.Errorf("a compared pair of two read devices: %v", err)
 	}
 }
+
+// TestDiffPairHRP: a Huawei pair is compared from its HRP-active member
+// under the hrp map, and its commands are those of `hrp sync config`
+// (what the standby lacks; the rest listed as not synced). After a
+// failover the other member is the source.
+func TestDiffPairHRP(t *testing.T) {
+	p := startHuaweiPair(t)
+	code, out, errOut := hasync(t, "diff", "--pair", "lab-huawei", "--inventory", p.Inventory, "--format", "commands")
+	if code != 1 || !regexp.MustCompile(`(?m)^# not synced: .*hrp sync config`).MatchString(out) {
+		t.Fatalf("exit %d, want 1 and the HRP plan's conflicts\n%s%s", code, out, errOut)
+	}
+	source := func() string {
+		code, out, errOut := hasync(t, "diff", "--pair", "lab-huawei", "--inventory", p.Inventory, "--format", "unified")
+		if code != 1 {
+			t.Fatalf("unified: exit %d\n%s%s", code, out, errOut)
+		}
+		m := regexp.MustCompile(`(?m)^--- (\S+) \(source\)\n\+\+\+ (\S+) \(target\)\nsync-map: hrp `).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no source/target/hrp header:\n%s", out)
+		}
+		return m[1]
+	}
+	if s := source(); s != "FW-A" {
+		t.Errorf("source %s, want the active FW-A", s)
+	}
+	p.HRP.Failover()
+	if s := source(); s != "FW-B" {
+		t.Errorf("after the failover the source is %s, want FW-B", s)
+	}
+}
