@@ -323,6 +323,19 @@ func TestUnknownHost(t *testing.T) {
 	cfg.AcceptNew = false
 	c = dial(t, cfg)
 	execOK(t, c, "y", "ran y")
+	// A file whose last line has no line end gets the new entry on a line
+	// of its own.
+	other0 := "[127.0.0.1]:1 " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(tl.srv.HostKey())))
+	if err := os.WriteFile(tl.knownHosts, []byte(other0), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.AcceptNew = true
+	dial(t, cfg)
+	if b, err := os.ReadFile(tl.knownHosts); err != nil || string(b) != other0+"\n"+want {
+		t.Errorf("appended to a file without a last line end: %q %v", b, err)
+	}
+	cfg.AcceptNew = false
+	dial(t, cfg)
 	// A callback that says yes records too, into RecordKnownHosts.
 	other := filepath.Join(t.TempDir(), "sub", "known_hosts")
 	cfg.KnownHosts = []string{filepath.Join(t.TempDir(), "missing"), other}
