@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/sshclient"
 )
@@ -261,4 +264,20 @@ func TestKeepAlive(t *testing.T) {
 		t.Errorf("Err() = %v", c.Err())
 	}
 	t.Log(c.Err())
+}
+
+// TestTimeoutPausedForUnknownHost: the dial timeout does not run while
+// the user decides on an unknown host key (the callback takes longer
+// than Config.Timeout, and the dial still succeeds).
+func TestTimeoutPausedForUnknownHost(t *testing.T) {
+	tl := startLab(t)
+	cfg := tl.config()
+	cfg.KnownHosts = []string{filepath.Join(t.TempDir(), "known_hosts")}
+	cfg.Timeout = time.Second
+	cfg.OnUnknownHost = func(ctx context.Context, host string, key ssh.PublicKey) (bool, error) {
+		time.Sleep(3 * cfg.Timeout) // a user reading the fingerprint
+		return true, nil
+	}
+	c := dial(t, cfg)
+	execOK(t, c, "x", "ran x")
 }
