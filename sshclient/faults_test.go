@@ -236,7 +236,8 @@ func TestKeepAlive(t *testing.T) {
 	cfg.Port = f.port()
 	// The relay's address is another known_hosts name: list it.
 	cfg.AcceptNew = true
-	cfg.KeepAlive = 50 * time.Millisecond
+	// Short, yet long enough that a loaded machine answers in time.
+	cfg.KeepAlive = 250 * time.Millisecond
 	c := dial(t, cfg)
 	execOK(t, c, "x", "ran x")
 	// A command in flight when the link goes silent: the device prints a
@@ -273,9 +274,9 @@ func TestTimeoutPausedForUnknownHost(t *testing.T) {
 	tl := startLab(t)
 	cfg := tl.config()
 	cfg.KnownHosts = []string{filepath.Join(t.TempDir(), "known_hosts")}
-	cfg.Timeout = time.Second
+	cfg.Timeout = 2 * time.Second
 	cfg.OnUnknownHost = func(ctx context.Context, host string, key ssh.PublicKey) (bool, error) {
-		time.Sleep(3 * cfg.Timeout) // a user reading the fingerprint
+		time.Sleep(cfg.Timeout + cfg.Timeout/2) // a user reading the fingerprint
 		return true, nil
 	}
 	c := dial(t, cfg)
