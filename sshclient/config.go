@@ -67,7 +67,10 @@ type Config struct {
 	// per Dial and also answers keyboard-interactive password prompts.
 	// Nil offers no password.
 	Password func() (string, error)
-	// Legacy are the old algorithms this device needs (opt-in per device).
+	// Legacy are the old algorithms this device needs (opt-in per device;
+	// old firmware offers only SHA-1 key exchanges, CBC ciphers and
+	// ssh-rsa host keys, as issue 9 reports and the lab's SSHLogin.Legacy
+	// emulates). Names x/crypto/ssh does not implement are refused.
 	Legacy Algorithms
 	// Timeout bounds dial, handshake and authentication; 0 is 30s.
 	Timeout time.Duration

@@ -155,7 +155,9 @@ func ctxError(addr string, err error) error {
 	return fmt.Errorf("ssh %s: %w", addr, err)
 }
 
-// Default PTY size of Shell: wide, so devices do not wrap their output.
+// Default PTY size of Shell, in columns and rows: wide, so devices do
+// not wrap their output at the terminal's width (issue 9; the lab wraps at
+// the PTY's width, lab.Wrap), and tall, so a pager left on pages rarely.
 const (
 	DefaultWidth  = 512
 	DefaultHeight = 200
