@@ -284,49 +284,66 @@ func waitFor(t *testing.T, ctx context.Context, sub *Subscription, what string, 
 	}
 }
 
-// TestRunReconnects: under Run, a member whose connection is dropped and
-// then refused is reported lost, then unreachable while the fault lasts,
-// and reconnects and is read again once the fault is cleared; the other
-// member stays connected throughout.
+// TestRunReconnects: under Run, a member whose connection is dropped
+// (mid-read by the lab's drop fault, or cut and then refused) is reported
+// lost, and reconnects and is read again once the fault is cleared; the
+// other member stays connected and read throughout.
 func TestRunReconnects(t *testing.T) {
-	lp, spec := labVyatta(t, vyatta.PairOptions{})
-	p := newPair(t, spec, testOptions())
-	sub, stop := p.Subscribe(1024)
-	defer stop()
-	ctx := testCtx(t)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(runCtx) }()
-	both := func(e Event) bool {
-		return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil && e.Snapshot.Devices[1].Tree != nil
+	cases := []struct {
+		name  string
+		fault func(m *vyatta.Member)
+		clear func(m *vyatta.Member)
+		// during is what the fault gives while it lasts.
+		during Reason
+	}{
+		// The lab applies the drop fault to sessions started after it is
+		// set: cut the open one, so the next login reads with it.
+		{"drop mid-read", func(m *vyatta.Member) {
+			m.Faults.SetDropAfterLines(20)
+			m.SSH.DropSessions()
+		}, func(m *vyatta.Member) { m.Faults.SetDropAfterLines(0) }, ReasonLost},
+		{"cut then refused", func(m *vyatta.Member) {
+			m.Faults.SetRefuse(true)
+			m.SSH.DropSessions()
+		}, func(m *vyatta.Member) { m.Faults.SetRefuse(false) }, ReasonUnreachable},
 	}
-	waitFor(t, ctx, sub, "a refresh with both read", both)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lp, spec := labVyatta(t, vyatta.PairOptions{})
+			p := newPair(t, spec, testOptions())
+			sub, stop := p.Subscribe(4096)
+			defer stop()
+			ctx := testCtx(t)
+			runCtx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- p.Run(runCtx) }()
+			both := func(e Event) bool {
+				return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil && e.Snapshot.Devices[1].Tree != nil
+			}
+			waitFor(t, ctx, sub, "a refresh with both read", both)
 
-	lp.B.Faults.SetRefuse(true)
-	if n := lp.B.SSH.DropSessions(); n < 1 {
-		t.Fatalf("dropped %d sessions of vra-b", n)
-	}
-	lost := waitFor(t, ctx, sub, "vra-b lost", func(e Event) bool { return e.Kind == Lost && e.Device == "vra-b" })
-	if lost.Reason != ReasonLost {
-		t.Errorf("lost: %s %v", lost.Reason, lost.Err)
-	}
-	waitFor(t, ctx, sub, "vra-b refused", func(e Event) bool {
-		return e.Kind == Error && e.Device == "vra-b" && e.Reason == ReasonUnreachable
-	})
-	p.RequestRefresh()
-	s := waitFor(t, ctx, sub, "a refresh without vra-b", func(e Event) bool {
-		return e.Kind == Refreshed && !e.Snapshot.Devices[1].Reachable
-	}).Snapshot
-	if !s.Devices[0].Reachable || s.Devices[0].Err != nil {
-		t.Errorf("vra-a while vra-b is down: %v", s.Devices[0].Err)
-	}
+			c.fault(lp.B)
+			p.RequestRefresh()
+			lost := waitFor(t, ctx, sub, "vra-b lost", func(e Event) bool { return e.Kind == Lost && e.Device == "vra-b" })
+			if lost.Reason != ReasonLost || !strings.HasPrefix(lost.Err.Error(), "vra-b: ") {
+				t.Errorf("lost: %s %v", lost.Reason, lost.Err)
+			}
+			p.RequestRefresh()
+			s := waitFor(t, ctx, sub, "a refresh without vra-b", func(e Event) bool {
+				return e.Kind == Refreshed && !e.Snapshot.Devices[1].Reachable && e.Snapshot.Devices[1].Reason == c.during
+			}).Snapshot
+			if !s.Devices[0].Reachable || s.Devices[0].Err != nil {
+				t.Errorf("vra-a while vra-b is down: %v", s.Devices[0].Err)
+			}
 
-	lp.B.Faults.SetRefuse(false)
-	waitFor(t, ctx, sub, "vra-b connected again", func(e Event) bool { return e.Kind == Connected && e.Device == "vra-b" })
-	waitFor(t, ctx, sub, "a refresh with both read again", both)
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("Run ended with %v", err)
+			c.clear(lp.B)
+			waitFor(t, ctx, sub, "vra-b connected again", func(e Event) bool { return e.Kind == Connected && e.Device == "vra-b" })
+			waitFor(t, ctx, sub, "a refresh with both read again", both)
+			cancel()
+			if err := <-done; !errors.Is(err, context.Canceled) {
+				t.Errorf("Run ended with %v", err)
+			}
+		})
 	}
 }
 
