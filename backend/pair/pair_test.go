@@ -428,30 +428,67 @@ func TestUnknownHost(t *testing.T) {
 	}
 }
 
-// TestLegacyLogin: devices that offer only legacy algorithms, ask the
-// password by keyboard-interactive and a first-login question are read
-// with what the inventory opts in for them.
-func TestLegacyLogin(t *testing.T) {
-	_, spec := labHuawei(t, huawei.PairOptions{SSH: lab.SSHLogin{Legacy: true, KeyboardInteractive: true, Banner: "Authorized use only\n"}, FirstLogin: true})
-	if spec.Devices[0].SSH.Empty() {
-		t.Fatal("the inventory opts in no legacy algorithm")
+// TestLoginLayer: each item of the lab's SSH and login layer is met and
+// the pair still reads both devices as they hold their configurations:
+// legacy algorithms opted in by the inventory, keyboard-interactive with
+// a banner, the Huawei first-login question, a pager that must be
+// answered (Huawei screen-length refused, Vyatta pager).
+func TestLoginLayer(t *testing.T) {
+	type member struct {
+		name    string
+		running func() *config.Tree
 	}
-	// The password, not the key, by keyboard-interactive.
-	for _, d := range spec.Devices {
-		d.Credentials.IdentityFiles = nil
+	cases := []struct {
+		name  string
+		start func(t *testing.T) (*inventory.Pair, []member)
+		// passwordOnly drops the key so the password is what logs in.
+		passwordOnly bool
+	}{
+		{"huawei legacy, keyboard-interactive, banner, first login", func(t *testing.T) (*inventory.Pair, []member) {
+			lp, spec := labHuawei(t, huawei.PairOptions{SSH: lab.SSHLogin{Legacy: true, KeyboardInteractive: true, Banner: "Authorized use only\n"}, FirstLogin: true})
+			return spec, []member{{"FW-A", lp.A.Device.Running}, {"FW-B", lp.B.Device.Running}}
+		}, true},
+		{"huawei screen-length refused", func(t *testing.T) (*inventory.Pair, []member) {
+			lp, spec := labHuawei(t, huawei.PairOptions{ScreenLengthRefused: true})
+			return spec, []member{{"FW-A", lp.A.Device.Running}, {"FW-B", lp.B.Device.Running}}
+		}, false},
+		{"vyatta legacy, pager", func(t *testing.T) (*inventory.Pair, []member) {
+			lp, spec := labVyatta(t, vyatta.PairOptions{SSH: lab.SSHLogin{Legacy: true}, Pager: true})
+			return spec, []member{{"vra-a", lp.A.Device.Running}, {"vra-b", lp.B.Device.Running}}
+		}, true},
 	}
-	s, err := newPair(t, spec, testOptions()).Refresh(testCtx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range s.Devices {
-		checkRead(t, &s.Devices[i])
-	}
-	// Without the opt-in, negotiation fails and says so.
-	spec.Devices[1].SSH = inventory.Algorithms{}
-	s, _ = newPair(t, spec, testOptions()).Refresh(testCtx(t))
-	if d := s.Devices[1]; d.Reason != ReasonNegotiation {
-		t.Errorf("FW-B without legacy algorithms: %s %v", d.Reason, d.Err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, members := c.start(t)
+			if c.passwordOnly {
+				for _, d := range spec.Devices {
+					d.Credentials.IdentityFiles = nil
+				}
+			}
+			s, err := newPair(t, spec, testOptions()).Refresh(testCtx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, m := range members {
+				d := &s.Devices[i]
+				checkRead(t, d)
+				if !config.Equal(d.Tree.Root, m.running().Root) {
+					t.Errorf("%s: fetched configuration differs from the device's", m.name)
+				}
+			}
+			if s.Compare == nil {
+				t.Errorf("no comparison: %v", s.CompareErr)
+			}
+			if spec.Devices[1].SSH.Empty() {
+				return
+			}
+			// Without the opt-in, negotiation fails and says so.
+			spec.Devices[1].SSH = inventory.Algorithms{}
+			s, _ = newPair(t, spec, testOptions()).Refresh(testCtx(t))
+			if d := s.Devices[1]; d.Reason != ReasonNegotiation || !errors.Is(d.Err, sshclient.ErrNegotiation) {
+				t.Errorf("%s without legacy algorithms: %s %v", d.Name, d.Reason, d.Err)
+			}
+		})
 	}
 }
 
