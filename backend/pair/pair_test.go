@@ -135,6 +135,9 @@ func TestVyattaPairReads(t *testing.T) {
 	if s.Compare.Map.Name != vyatta.SeedSyncMap || s.Compare.Left.Source != "vra-a" || s.InScope() < 1 {
 		t.Errorf("compare %s (%s → %s), %d in scope: want the seeded drift under %s", s.Compare.Label, s.Compare.Left.Source, s.Compare.Right.Source, s.InScope(), vyatta.SeedSyncMap)
 	}
+	if s.Stale() {
+		t.Error("a fresh comparison is stale")
+	}
 	if got := p.Snapshot(); got != s {
 		t.Error("Snapshot is not the last refresh")
 	}
@@ -334,6 +337,11 @@ func TestRunReconnects(t *testing.T) {
 			}).Snapshot
 			if !s.Devices[0].Reachable || s.Devices[0].Err != nil {
 				t.Errorf("vra-a while vra-b is down: %v", s.Devices[0].Err)
+			}
+			// vra-b's last good configuration is kept, and the comparison
+			// made with it is marked stale.
+			if s.Devices[1].Tree == nil || s.Compare == nil || !s.Stale() {
+				t.Errorf("while vra-b is down: tree %v, compare %v, stale %v", s.Devices[1].Tree != nil, s.Compare != nil, s.Stale())
 			}
 
 			c.clear(lp.B)
