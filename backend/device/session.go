@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -251,19 +252,65 @@ func (s *Session) RunResult(ctx context.Context, cmd string, emit func(line stri
 	return s.run(ctx, cmd, emit)
 }
 
+// RunMasked is RunResult for a command that carries a secret (a password,
+// a key): shown is the command as it may be shown, its secret replaced by
+// config.Mask (as backend/plan prints it). Errors name shown, and the
+// words of cmd that shown lacks are masked in every output line before it
+// is streamed, kept or put in an error (DESIGN.md: secrets never reach the
+// screen, a log or an error).
+func (s *Session) RunMasked(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.runAs(ctx, cmd, shown, emit)
+}
+
 func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (Result, error) {
+	return s.runAs(ctx, cmd, "", emit)
+}
+
+// runAs types cmd; shown, when not empty, is how it may be shown.
+func (s *Session) runAs(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
 	cmd = strings.TrimSpace(cmd)
+	r := &runState{s: s, cmd: cmd, shown: cmd, emit: emit}
+	if shown != "" {
+		r.shown, r.secrets = strings.TrimSpace(shown), secretWords(cmd, shown)
+	}
 	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
-		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, cmd)
+		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, r.shown)
 	}
 	if s.broken != nil || s.closed.Load() {
-		return Result{}, s.closedErr(cmd)
+		return Result{}, s.closedErr(r.shown)
 	}
 	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
-		return Result{}, s.fail(&opError{device: s.opt.Name, command: cmd, kind: ErrConnectionLost, err: err})
+		return Result{}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: err})
 	}
-	r := &runState{s: s, cmd: cmd, emit: emit}
 	return s.loop(ctx, r)
+}
+
+// secretWords are the words of cmd that shown does not have (quotes
+// stripped): the secret shown masked.
+func secretWords(cmd, shown string) []string {
+	have := map[string]bool{}
+	for _, w := range strings.Fields(shown) {
+		have[strings.Trim(w, `'"`)] = true
+	}
+	var out []string
+	for _, w := range strings.Fields(cmd) {
+		if w = strings.Trim(w, `'"`); w != "" && !have[w] {
+			out = append(out, w)
+		}
+	}
+	// Longest first, so a secret that holds another is masked whole.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// mask replaces the command's secret words in text.
+func (r *runState) mask(text string) string {
+	for _, w := range r.secrets {
+		text = strings.ReplaceAll(text, w, config.Mask)
+	}
+	return text
 }
 
 // awaitLogin reads the login's output up to the first prompt, typing
@@ -322,10 +369,10 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 			return r.result(nil)
 		case c := <-s.chunks:
 			if c.err != nil && s.closed.Load() {
-				return Result{Lines: r.lines}, s.closedErr(r.cmd)
+				return Result{Lines: r.lines}, s.closedErr(r.shown)
 			}
 			if c.err != nil {
-				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: c.err})
+				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: c.err})
 			}
 			s.pending = append(s.pending, c.b...)
 			timer.Reset(s.opt.CommandTimeout)
@@ -333,22 +380,24 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 				return r.result(err)
 			}
 		case <-timer.C:
-			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrTimeout,
+			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrTimeout,
 				err: fmt.Errorf("no output for %v", s.opt.CommandTimeout)})
 		case <-ctx.Done():
-			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, err: ctx.Err()})
+			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, err: ctx.Err()})
 		case <-s.done:
-			return Result{Lines: r.lines}, s.closedErr(r.cmd)
+			return Result{Lines: r.lines}, s.closedErr(r.shown)
 		}
 	}
 }
 
 // runState is one command's progress through the output.
 type runState struct {
-	s     *Session
-	cmd   string
-	login bool
-	emit  func(string)
+	s       *Session
+	cmd     string
+	shown   string   // cmd as errors and OnOutput show it
+	secrets []string // words of cmd masked in output
+	login   bool
+	emit    func(string)
 
 	lines      []string
 	sawLine    bool     // a line ended since the command was typed
@@ -379,7 +428,7 @@ func (r *runState) result(err error) (Result, error) {
 	case r.question != nil:
 		return res, r.question
 	case len(r.rejected) > 0:
-		return res, &RejectedError{Device: s.opt.Name, Command: r.cmd, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong}
+		return res, &RejectedError{Device: s.opt.Name, Command: r.shown, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong}
 	}
 	return res, nil
 }
@@ -430,7 +479,7 @@ func (r *runState) feed() (done bool, err error) {
 		if !r.answered {
 			r.answered = true
 			if abort && r.question == nil {
-				r.question = &QuestionError{Device: s.opt.Name, Command: r.cmd, Question: strings.TrimSpace(text)}
+				r.question = &QuestionError{Device: s.opt.Name, Command: r.shown, Question: r.mask(strings.TrimSpace(text))}
 			}
 			return false, r.send(ans)
 		}
@@ -492,7 +541,7 @@ func (r *runState) takeLoose() {
 
 func (r *runState) send(answer string) error {
 	if _, err := io.WriteString(r.s.sh, answer); err != nil {
-		return r.s.fail(&opError{device: r.s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: err})
+		return r.s.fail(&opError{device: r.s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: err})
 	}
 	return nil
 }
@@ -572,7 +621,7 @@ func (r *runState) line(raw []byte) bool {
 			r.echoed = true
 			for _, l := range r.preEcho {
 				if s.p.asyncLog.match(l) && s.opt.OnLog != nil {
-					s.opt.OnLog(l)
+					s.opt.OnLog(r.mask(l))
 				}
 			}
 			r.preEcho = nil
@@ -640,7 +689,7 @@ func (r *runState) deliver(text string) {
 			r.holding = false // the blank the log line starts with
 		}
 		if s.opt.OnLog != nil {
-			s.opt.OnLog(text)
+			s.opt.OnLog(r.mask(text))
 		}
 		return
 	}
@@ -663,6 +712,7 @@ func (r *runState) release() {
 // take is one line of the command's output.
 func (r *runState) take(text string) {
 	s := r.s
+	text = r.mask(text)
 	switch {
 	case matchAny(s.p.wrongMember, text):
 		r.wrong = true
@@ -675,6 +725,6 @@ func (r *runState) take(text string) {
 		r.emit(text)
 	}
 	if s.opt.OnOutput != nil {
-		s.opt.OnOutput(r.cmd, text)
+		s.opt.OnOutput(r.shown, text)
 	}
 }
