@@ -49,8 +49,11 @@ func (s *Session) read(ctx context.Context, cmd string, emit func(string)) ([]st
 // form that is unambiguous where the device offers a choice: Vyatta `show
 // configuration commands` (DOMAIN.md "Configuration text"), Huawei
 // `display current-configuration`. Secrets are as the login may see them
-// (a Vyatta user outside the `secrets` group sees them masked). Each line
-// goes to emit (may be nil) as it arrives; the text ends with a newline.
+// (a Vyatta user outside the `secrets` group sees them masked; VRP prints
+// ciphertext): the text and the lines given to emit hold them, so a
+// caller masks before showing (config.PrintOptions.MaskSecrets). Each
+// line goes to emit (may be nil) as it arrives; the text ends with a
+// newline.
 func (s *Session) Fetch(ctx context.Context, emit func(line string)) ([]byte, error) {
 	cmd := vyFetch
 	if s.p.family == config.Huawei {
