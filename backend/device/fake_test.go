@@ -429,3 +429,28 @@ func TestRunMasked(t *testing.T) {
 	}
 	d.finished()
 }
+
+func TestScriptedInterrupt(t *testing.T) {
+	// The caller gives up on a command that never ends: ^C, the prompt
+	// comes back, the session goes on.
+	d := newScripted(t, "vyos@r1:~$ ", []step{
+		{"monitor log\r", "monitor log\r\nNov 30 05:00:00 r1 a log line\r\n"},
+		{"\x03", "^C\r\nvyos@r1:~$ "},
+		{"show version\r", "show version\r\nVersion: 1.4\r\nvyos@r1:~$ "},
+	})
+	s, err := Open(context.Background(), d, Options{Family: config.Vyatta, Name: "r1", KeepPager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = s.Run(ctx, "monitor log", func(string) { cancel() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted: %v", err)
+	}
+	out, err := s.Run(context.Background(), "show version", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"Version: 1.4"}) {
+		t.Errorf("after the interrupt: %q %v", out, err)
+	}
+	d.finished()
+}

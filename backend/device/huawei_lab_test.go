@@ -403,3 +403,21 @@ func TestHuaweiLogDuringFetch(t *testing.T) {
 		return len(logs) > 0 && strings.Contains(logs[0], "a line logged during the fetch")
 	})
 }
+
+func TestHuaweiInterruptPagedFetch(t *testing.T) {
+	// A fetch given up at the pager: the pager is quit, the session
+	// reads on.
+	p := startHuawei(t, huawei.PairOptions{ScreenLengthRefused: true})
+	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := a.Fetch(ctx, func(string) {
+		if n++; n == 5 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted fetch: %v", err)
+	}
+	checkHuaweiFetch(t, a, p.A.Device)
+}

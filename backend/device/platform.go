@@ -246,6 +246,17 @@ func (p *platform) question(cmd, text string) (answer string, abort, ok bool) {
 	return "", false, false
 }
 
+// decline is the answer that aborts question text: that of the first
+// aborting rule it matches ("N\r" when none does).
+func (p *platform) decline(text string) string {
+	for _, q := range p.questions {
+		if q.abort && q.re.MatchString(text) {
+			return q.answer
+		}
+	}
+	return "N\r"
+}
+
 // pager finds the answer to a pager prompt.
 func (p *platform) pager(text string) (string, bool) {
 	for _, r := range p.pagers {

@@ -237,8 +237,11 @@ func (s *Session) Family() config.Family { return s.opt.Family }
 // ErrWrongMember) when the device refused the command, *QuestionError
 // (ErrQuestion) when it asked a question the family's allow list does not
 // answer for this command (the question is declined); these leave the
-// session usable. ErrTimeout, a lost connection (ErrConnectionLost,
-// wrapping the shell's error) or ctx's end close the session.
+// session usable. When ctx ends, the command is interrupted (^C, the
+// pager quit) and the error wraps ctx's; the session stays usable when the
+// prompt comes back within drainTimeout, else it closes. ErrTimeout and a
+// lost connection (ErrConnectionLost, wrapping the shell's error) close
+// the session.
 func (s *Session) Run(ctx context.Context, cmd string, emit func(line string)) ([]string, error) {
 	res, err := s.RunResult(ctx, cmd, emit)
 	return res.Lines, err
@@ -383,12 +386,59 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrTimeout,
 				err: fmt.Errorf("no output for %v", s.opt.CommandTimeout)})
 		case <-ctx.Done():
-			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, err: ctx.Err()})
+			return s.interrupt(r, ctx.Err())
 		case <-s.done:
 			return Result{Lines: r.lines}, s.closedErr(r.shown)
 		}
 	}
 }
+
+// drainTimeout bounds how long an interrupted command may take to give
+// the prompt back (at most Options.CommandTimeout).
+const drainTimeout = 2 * time.Second
+
+// interrupt stops a command whose caller gave up (cause: its context's
+// error): ^C, then the output is read and dropped, a pager quit and a
+// question declined, until the prompt comes back; the session stays
+// usable. If the prompt does not come back within drainTimeout (nothing
+// stops a device's long output), or the link goes, the session closes.
+// The error wraps cause either way.
+func (s *Session) interrupt(r *runState, cause error) (Result, error) {
+	gaveUp := &opError{device: s.opt.Name, command: r.shown, err: cause}
+	if _, err := io.WriteString(s.sh, interruptKey); err != nil {
+		return Result{}, s.fail(gaveUp)
+	}
+	// ^C also answers a pager prompt or a question showing now: answered
+	// again, the key would be typed ahead into the next command.
+	r.draining, r.answered = true, true
+	wait := min(s.opt.CommandTimeout, drainTimeout)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case c := <-s.chunks:
+			if c.err != nil {
+				return Result{}, s.fail(gaveUp)
+			}
+			s.pending = append(s.pending, c.b...)
+			t.Reset(wait)
+			done, err := r.feed()
+			switch {
+			case err != nil:
+				return Result{}, s.fail(gaveUp)
+			case done:
+				return Result{}, gaveUp
+			}
+		case <-t.C:
+			return Result{}, s.fail(gaveUp)
+		case <-s.done:
+			return Result{}, s.closedErr(r.shown)
+		}
+	}
+}
+
+// interruptKey is ^C, which both families take as "stop this command".
+const interruptKey = "\x03"
 
 // runState is one command's progress through the output.
 type runState struct {
@@ -408,6 +458,7 @@ type runState struct {
 	holding    bool
 	answered   bool // the unfinished line's pager or question was answered
 	paged      bool // a pager prompt was answered
+	draining   bool // interrupted: output is dropped up to the prompt
 	loose      *Prompt
 	looseOut   string  // output before a loose prompt on its line
 	lineBefore *Prompt // login: a prompt printed as a whole line
@@ -461,7 +512,11 @@ func (r *runState) feed() (done bool, err error) {
 		return false, nil
 	}
 	text, _ := cleanLine(s.pending)
-	if r.sawLine || r.login {
+	// A prompt ends the command once its echo was seen: a prompt before
+	// it is a stray one (after a ^C typed ahead), or a device that does
+	// not echo, whose prompt is taken once the output stays still
+	// (looseFrom).
+	if r.login || r.echoed || r.draining && r.sawLine {
 		if p, ok := s.p.parsePrompt(text, s.host); ok {
 			s.promptLine = text
 			r.finish(p)
@@ -471,11 +526,20 @@ func (r *runState) feed() (done bool, err error) {
 	if ans, ok := s.p.pager(text); ok {
 		if !r.answered {
 			r.answered, r.paged = true, true
+			if r.draining {
+				// ^C, not q: if the device already stopped, it reaches a
+				// prompt, where ^C is harmless and q would be typed
+				// ahead (VRP reads q as quit).
+				ans = interruptKey
+			}
 			return false, r.send(ans)
 		}
 		return false, nil
 	}
 	if ans, abort, ok := s.p.question(r.cmd, text); ok {
+		if r.draining && !abort {
+			ans = s.p.decline(text)
+		}
 		if !r.answered {
 			r.answered = true
 			if abort && r.question == nil {
@@ -712,6 +776,9 @@ func (r *runState) release() {
 // take is one line of the command's output.
 func (r *runState) take(text string) {
 	s := r.s
+	if r.draining {
+		return // the caller gave up on the command
+	}
 	text = r.mask(text)
 	switch {
 	case matchAny(s.p.wrongMember, text):

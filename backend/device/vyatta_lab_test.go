@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
 	"github.com/hasync/hasync/lab/vyatta"
 	"github.com/hasync/hasync/sshclient"
 )
@@ -220,4 +222,39 @@ func TestVyOSOperatorPrompt(t *testing.T) {
 	if _, err := s.SavedDiffers(testCtx(t)); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("operator SavedDiffers: %v", err)
 	}
+}
+
+func TestVyattaInterruptMonitor(t *testing.T) {
+	// `monitor log` runs until ^C: a cancelled Run interrupts it and the
+	// session reads on.
+	p := startVyatta(t, vyatta.PairOptions{})
+	a := vyLogin(t, p, p.A, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	seen := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.Run(ctx, "monitor log", func(l string) {
+			if strings.Contains(l, "hasync-test") {
+				select {
+				case seen <- struct{}{}:
+				default:
+				}
+			}
+		})
+		done <- err
+	}()
+	labtest.Eventually(t, "monitor log streaming", 30*time.Second, func() bool {
+		p.A.Device.Log("hasync-test line")
+		select {
+		case <-seen:
+			return true
+		default:
+			return false
+		}
+	})
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("monitor log: %v", err)
+	}
+	checkVyattaFetch(t, a, p.A.Device)
 }
