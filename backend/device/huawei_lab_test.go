@@ -290,6 +290,9 @@ func TestHuaweiDropMidFetch(t *testing.T) {
 	if got == 0 {
 		t.Error("nothing streamed before the drop")
 	}
+	if !errors.Is(a.Err(), ErrConnectionLost) {
+		t.Errorf("session after the drop: %v", a.Err())
+	}
 	if _, err2 := a.Run(testCtx(t), "display version", nil); !errors.Is(err2, ErrClosed) || !errors.Is(err2, ErrConnectionLost) {
 		t.Errorf("after the drop: %v", err2)
 	}
@@ -416,8 +419,8 @@ func TestHuaweiInterruptPagedFetch(t *testing.T) {
 			cancel()
 		}
 	})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted fetch: %v", err)
+	if !errors.Is(err, context.Canceled) || a.Err() != nil {
+		t.Fatalf("interrupted fetch: %v (session: %v)", err, a.Err())
 	}
 	checkHuaweiFetch(t, a, p.A.Device)
 }

@@ -202,6 +202,18 @@ func (s *Session) Done() <-chan struct{} {
 	return s.client.Done()
 }
 
+// Err is nil while the session is usable; once it closed (Close, or a
+// timeout, a lost connection, an interrupt that did not get the prompt
+// back), why: the caller reconnects.
+func (s *Session) Err() error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.broken
+}
+
 // Prompt is the last prompt the device printed: host, mode, HRP prefix.
 func (s *Session) Prompt() Prompt {
 	s.mu.Lock()
