@@ -297,7 +297,7 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 // startLabHuawei runs FW-A and FW-B with HRP.
 func startLabHuawei(ctx context.Context, f labFlags, dir string, sshAddrs, _ [2]string) (*labPair, error) {
 	o := huawei.PairOptions{Dir: dir, Lines: f.lines, Sessions: f.sessions, Delay: f.delay, Password: f.password, SSHAddrs: sshAddrs,
-		HRP:      huawei.HRPOptions{Heartbeat: f.hrpHello, DeadAfter: time.Duration(max(f.hrpDead, 1)) * f.hrpHello},
+		HRP:      huawei.HRPOptions{Heartbeat: f.hrpHello, DeadAfter: time.Duration(max(f.hrpDead, 1)) * f.hrpHello, LegacyPrefix: f.ssh.hwLegacyPrefix},
 		Failover: f.hrpFailover, DualActive: f.hrpDualActive,
 		FirstLogin: f.ssh.hwFirstLogin, ScreenLengthRefused: f.ssh.hwScreenLengthRefused}
 	var err error

@@ -184,10 +184,15 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 	for _, m := range members {
 		m.Sync = EnableConfigSync(m.Device, SyncOptions{Resolve: resolve, TLS: tlsFiles.ClientConfig()})
 	}
-	inv := lab.InventoryPair{Name: "lab-vyatta", Family: "vyatta"}
+	inv := lab.InventoryPair{Name: "lab-vyatta", Family: "vyatta", SyncMap: SeedSyncMap}
+	flavor := o.Flavor
+	if flavor == "" {
+		flavor = FlavorVRA
+	}
 	for _, m := range p.Members() {
 		dev := p.InventoryDevice(m.Device.Name(), "vyatta", m.SSH)
 		dev.RESTURL, dev.CAFile = m.RESTURL, p.CAPath
+		dev.Flavor = string(flavor)
 		inv.Devices = append(inv.Devices, dev)
 	}
 	servers := []*lab.SSHServer{p.A.SSH, p.B.SSH}
