@@ -107,6 +107,10 @@ func TestHuaweiPairRolesAndFetch(t *testing.T) {
 	if hb.Role != RoleStandby || hb.HRP.RoleText != "standby" {
 		t.Errorf("FW-B HA: %+v %+v", hb, *hb.HRP)
 	}
+	maps, remotes, err := a.ReadSyncMaps(testCtx(t))
+	if err != nil || len(maps) != 1 || maps[0].Name != "hrp" || remotes != nil {
+		t.Errorf("FW-A sync-maps: %v %v %v", maps, remotes, err)
+	}
 	n, err := a.Sessions(testCtx(t))
 	if err != nil || n != 7 {
 		t.Errorf("FW-A sessions: %d, %v (want 7)", n, err)

@@ -98,7 +98,8 @@ func joinLines(lines []string) []byte {
 // auto-sync flags; `display hrp state` on firmware without verbose) and
 // the device's own last `hrp configuration check` result, when it has
 // one (DOMAIN.md "HRP"). Role is decided from them and, for Huawei, the
-// prompt's HRP prefix.
+// prompt's HRP prefix. A Huawei device without HRP (no prefix, the
+// commands unknown) gives HRP nil and RoleUnknown, without an error.
 func (s *Session) HA(ctx context.Context) (HAState, error) {
 	if s.p.family == config.Vyatta {
 		lines, err := s.read(ctx, vyVRRP, nil)
@@ -111,6 +112,11 @@ func (s *Session) HA(ctx context.Context) (HAState, error) {
 	lines, err := s.read(ctx, hwHRP, nil)
 	if errors.Is(err, ErrRejected) {
 		lines, err = s.read(ctx, hwHRP1, nil)
+	}
+	if errors.Is(err, ErrRejected) && s.Prompt().HRP == "" {
+		// No HRP on this device: the commands are unknown and the
+		// prompt has no prefix.
+		return HAState{Family: config.Huawei}, nil
 	}
 	if err != nil {
 		return HAState{}, err

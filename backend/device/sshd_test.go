@@ -209,6 +209,15 @@ func TestRealSSHDFetch(t *testing.T) {
 			if wt.Root.Count() < 10 || !config.Equal(got.Root, wt.Root) {
 				t.Errorf("fetched %d nodes through sshd's PTY, the device has %d", got.Root.Count(), wt.Root.Count())
 			}
+			ha, err := s.HA(testCtx(t))
+			switch {
+			case err != nil:
+				t.Errorf("HA: %v", err)
+			case c.family == config.Huawei && (ha.HRP != nil || ha.Role != RoleUnknown):
+				t.Errorf("HA of a device without HRP: %+v", ha)
+			case c.family == config.Vyatta && ha.Role != RoleActive:
+				t.Errorf("HA of a lone router, master of its groups: %+v", ha)
+			}
 			if _, err := s.Run(testCtx(t), "nonsense", nil); !errorsAs(err, new(*RejectedError)) {
 				t.Errorf("refusal through sshd: %v", err)
 			}
