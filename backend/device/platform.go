@@ -49,6 +49,10 @@ type platform struct {
 	// each after a blank line; both are left out of a command's output
 	// and given to Options.OnLog.
 	asyncLog pattern
+	// syncFailed: lines of a commit's output (or of the log) that say
+	// the device's own config-sync to its peer failed while the local
+	// commit stood (for the apply side: "committed locally, sync failed").
+	syncFailed []pattern
 	// commitFailed: lines that say a commit failed (for the apply side:
 	// success is judged from the text, never from an exit status).
 	commitFailed []pattern
@@ -191,6 +195,15 @@ var vyPlatform = &platform{
 		pat(`^\s*Cannot exit: configuration modified`, "Cannot exit"),
 		pat(`^\s*% Invalid`, "% Invalid"),
 	},
+	syncFailed: []pattern{
+		// VRA: `config-sync error 10.0.0.2:Sync[10.0.0.2]: ...`
+		// (DOMAIN.md "config-sync (VRA)").
+		pat(`^config-sync error`, "config-sync error"),
+		// VyOS 1.4 `service config-sync`: the commit prints `An error
+		// occurred: ...`, the log `ERROR:vyos_config_sync.py:...`.
+		pat(`^An error occurred: `, "An error occurred: "),
+		pat(`ERROR:vyos_config_sync(\.py)?:`, "ERROR:vyos_config_sync"),
+	},
 	commitFailed: []pattern{
 		pat(`^Commit failed!?$`, "Commit failed"),
 		pat(`^\[\[.*\]\] failed\.?$`, "]] failed"),
@@ -280,4 +293,20 @@ func CommitFailed(f config.Family, lines []string) bool {
 		}
 	}
 	return false
+}
+
+// SyncFailures are the lines of a commit's output (or of `monitor log`)
+// that say the device's own config-sync to its peer failed: the commit
+// stood locally, the peer did not take it (DOMAIN.md "config-sync (VRA)",
+// VyOS 1.4 `service config-sync`, whose secondary's refusal is only
+// logged). Trimmed, in order.
+func SyncFailures(f config.Family, lines []string) []string {
+	p := platformFor(f)
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); matchAny(p.syncFailed, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
