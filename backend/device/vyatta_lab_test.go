@@ -258,3 +258,33 @@ func TestVyattaInterruptMonitor(t *testing.T) {
 	}
 	checkVyattaFetch(t, a, p.A.Device)
 }
+
+func TestVyattaCommitSyncFailure(t *testing.T) {
+	// vra-a's config-sync cannot reach vra-b: the commit stands locally
+	// and its output says the sync failed.
+	p := startVyatta(t, vyatta.PairOptions{})
+	a := vyLogin(t, p, p.A, Options{})
+	ctx := testCtx(t)
+	p.B.Faults.SetRefuse(true)
+	var out []string
+	for _, c := range []string{"configure", "set system domain-name lab.example", "commit"} {
+		lines, err := a.Run(ctx, c, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		out = lines
+	}
+	if CommitFailed(config.Vyatta, out) || len(SyncFailures(config.Vyatta, out)) == 0 {
+		t.Errorf("commit output, sync failed expected:\n%s", strings.Join(out, "\n"))
+	}
+	p.B.Faults.SetRefuse(false)
+	for _, c := range []string{"set system domain-name lab2.example", "commit"} {
+		var err error
+		if out, err = a.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+	if CommitFailed(config.Vyatta, out) || SyncFailures(config.Vyatta, out) != nil {
+		t.Errorf("commit output, all well expected:\n%s", strings.Join(out, "\n"))
+	}
+}
