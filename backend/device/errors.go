@@ -46,6 +46,10 @@ type RejectedError struct {
 	Text string
 	// WrongMember: the refusal is the HA standby's (ErrWrongMember).
 	WrongMember bool
+	// Pos is the byte offset in Command that the device's caret line
+	// points at (VRP: `Error: ... found at '^' position.`, DOMAIN.md
+	// "Huawei family"); -1 without a caret.
+	Pos int
 }
 
 func (e *RejectedError) Error() string {

@@ -239,8 +239,8 @@ func TestHuaweiRefusals(t *testing.T) {
 	_, err := a.Run(ctx, "display nonsense", nil)
 	var re *RejectedError
 	if !errors.As(err, &re) || !errors.Is(err, ErrRejected) || errors.Is(err, ErrWrongMember) ||
-		re.Text != "Error: Unrecognized command found at '^' position." {
-		t.Errorf("unknown command: %v", err)
+		re.Text != "Error: Unrecognized command found at '^' position." || re.Pos != len("display ") {
+		t.Errorf("unknown command: %v (caret at %d)", err, re.Pos)
 	}
 
 	// An unexpected [Y/N] question is declined and reported; nothing

@@ -286,7 +286,7 @@ func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (
 // runAs types cmd; shown, when not empty, is how it may be shown.
 func (s *Session) runAs(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
 	cmd = strings.TrimSpace(cmd)
-	r := &runState{s: s, cmd: cmd, shown: cmd, emit: emit}
+	r := &runState{s: s, cmd: cmd, shown: cmd, emit: emit, caret: -1, echoAt: len(s.promptLine)}
 	if shown != "" {
 		r.shown, r.secrets = strings.TrimSpace(shown), secretWords(cmd, shown)
 	}
@@ -479,6 +479,8 @@ type runState struct {
 	wrong      bool
 	question   *QuestionError
 	prompt     Prompt
+	caret      int // the caret's offset in the command; -1 without one
+	echoAt     int // the column the echo starts at (the prompt's length)
 }
 
 func (r *runState) result(err error) (Result, error) {
@@ -491,7 +493,7 @@ func (r *runState) result(err error) (Result, error) {
 	case r.question != nil:
 		return res, r.question
 	case len(r.rejected) > 0:
-		return res, &RejectedError{Device: s.opt.Name, Command: r.shown, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong}
+		return res, &RejectedError{Device: s.opt.Name, Command: r.shown, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong, Pos: r.caret}
 	}
 	return res, nil
 }
@@ -793,6 +795,10 @@ func (r *runState) take(text string) {
 	}
 	text = r.mask(text)
 	switch {
+	case s.p.caret != nil && r.caret < 0 && s.p.caret.MatchString(text):
+		// The caret counts from the start of the echoed line: the
+		// prompt, then the command.
+		r.caret = max(strings.IndexByte(text, '^')-r.echoAt, 0)
 	case matchAny(s.p.wrongMember, text):
 		r.wrong = true
 		r.rejected = append(r.rejected, text)
