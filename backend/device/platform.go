@@ -27,6 +27,13 @@ type platform struct {
 	// noMore is appended to a read when pagerOff was refused (Vyatta
 	// `| no-more`); empty when the family has none.
 	noMore string
+	// widthCmd, typed after pagerOff with the width (at most maxWidth)
+	// appended, tells the device the terminal's width; empty: none.
+	widthCmd string
+	maxWidth int
+	// opInConfigure prefixes an operational read typed in configure
+	// mode (Vyatta `run `).
+	opInConfigure string
 	// questions are the questions of the family: the allowed answer per
 	// command, and the abort for the rest (session.go: question).
 	questions []questionRule
@@ -53,9 +60,29 @@ type platform struct {
 	// the device's own config-sync to its peer failed while the local
 	// commit stood (for the apply side: "committed locally, sync failed").
 	syncFailed []pattern
+	// reads are the commands of the reads (reads.go).
+	reads platformReads
 	// commitFailed: lines that say a commit failed (for the apply side:
 	// success is judged from the text, never from an exit status).
 	commitFailed []pattern
+}
+
+// platformReads are the commands a family's reads type, and what they
+// look for (DOMAIN.md).
+type platformReads struct {
+	// fetch prints the running configuration in its unambiguous form.
+	fetch string
+	// saved prints the saved configuration; empty: the family compares
+	// in configure mode (configure, compareSaved, then exit, or
+	// exitDiscard when exit is refused), noChanges saying they are equal.
+	saved                                      string
+	configure, compareSaved, exit, exitDiscard string
+	noChanges                                  string
+	// ha print the HA state, the first the device takes; haCheck the
+	// result of the device's own configuration check, checkStart starts
+	// it; sessions prints the session table.
+	ha                            []string
+	haCheck, checkStart, sessions string
 }
 
 // pagerRule is a pager prompt (matched on the unfinished last line, after
@@ -157,9 +184,18 @@ var hwPlatform = &platform{
 	rejected: []pattern{
 		pat(`^Error: `, "Error: "),
 	},
-	caret:    rx(`^\s*\^\s*$`),
-	mark:     " (+B)",
-	wraps:    true,
+	caret: rx(`^\s*\^\s*$`),
+	mark:  " (+B)",
+	wraps: true,
+	reads: platformReads{
+		fetch: "display current-configuration",
+		saved: "display saved-configuration",
+		ha:    []string{"display hrp state verbose", "display hrp state"},
+		// DOMAIN.md "HRP".
+		haCheck:    "display hrp configuration check",
+		checkStart: "hrp configuration check all",
+		sessions:   "display firewall session table",
+	},
 	asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
 }
 
@@ -173,9 +209,12 @@ var vyPlatform = &platform{
 		// less as vyatta-op runs it, and more.
 		{re: rx(`^(:|--More--.*|\(END\)|lines \d+-\d+.*)$`), answer: " "},
 	},
-	// width is set by Open from Options.Width (setTerminalWidth).
 	pagerOff: []string{"set terminal length 0"},
 	noMore:   " | no-more",
+	widthCmd: "set terminal width ",
+	// Some releases' stty refuse more; the device does not wrap.
+	maxWidth:      512,
+	opInConfigure: "run ",
 	questions: []questionRule{
 		// commit-confirm asks first on VyOS (napalm-vyos#16); the key is
 		// read without Enter.
@@ -203,6 +242,17 @@ var vyPlatform = &platform{
 		// occurred: ...`, the log `ERROR:vyos_config_sync.py:...`.
 		pat(`^An error occurred: `, "An error occurred: "),
 		pat(`ERROR:vyos_config_sync(\.py)?:`, "ERROR:vyos_config_sync"),
+	},
+	reads: platformReads{
+		// One `set` line per leaf (DOMAIN.md "Configuration text").
+		fetch:        "show configuration commands",
+		configure:    "configure",
+		compareSaved: "compare saved",
+		exit:         "exit",
+		exitDiscard:  "exit discard",
+		// As the lab and VyOS print it.
+		noChanges: "No changes between working and saved configurations.",
+		ha:        []string{"show vrrp"},
 	},
 	commitFailed: []pattern{
 		pat(`^Commit failed!?$`, "Commit failed"),

@@ -126,12 +126,12 @@ func Open(ctx context.Context, sh io.ReadWriter, opt Options) (*Session, error) 
 		return s, nil
 	}
 	cmds := s.p.pagerOff
-	if s.p.family == config.Vyatta {
+	if s.p.widthCmd != "" {
 		w := opt.Width
-		if w <= 0 || w > 512 {
-			w = 512 // stty's own limit on some releases; the device does not wrap
+		if w <= 0 || w > s.p.maxWidth {
+			w = s.p.maxWidth
 		}
-		cmds = append(cmds[:len(cmds):len(cmds)], "set terminal width "+strconv.Itoa(w))
+		cmds = append(cmds[:len(cmds):len(cmds)], s.p.widthCmd+strconv.Itoa(w))
 	}
 	for i, c := range cmds {
 		_, err := s.run(ctx, c, nil)
