@@ -57,6 +57,9 @@ type CLI struct {
 	// cols is the PTY's width, at which display output wraps; nil (or a
 	// width <= 0) leaves lines whole.
 	cols func() int
+	// interrupt, when set, lets ^C stop a display running without the
+	// pager (with the pager, ^C at `---- More ----` stops it).
+	interrupt lab.Interrupter
 }
 
 // Warnings are the commands that ask a `Warning: ... Continue? [Y/N]:`
@@ -339,6 +342,14 @@ func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
 	if c.keys != nil && c.page > 0 {
 		pg = &pager{w: c.out, keys: c.keys, page: c.page, left: c.page}
 		w = pg
+	} else if c.interrupt != nil {
+		// ^C stops the output, as VRP's Ctrl+C stops the current
+		// command; the prompt follows.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		stop := c.interrupt.WatchInterrupt(cancel)
+		defer cancel()
+		defer stop()
 	}
 	// Lines wider than the PTY are cut at its width before the pager
 	// counts them, as the device's terminal does.
@@ -358,7 +369,7 @@ func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
 	}
 	var ae *argError
 	switch {
-	case err == nil, errors.Is(err, errPagerQuit):
+	case err == nil, errors.Is(err, errPagerQuit), errors.Is(err, context.Canceled) && ctx.Err() != nil:
 	case errors.As(err, &ae):
 		ws := splitLine(line)
 		pos := len(line)
@@ -688,6 +699,7 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 		if sz, ok := t.(lab.Sizer); ok {
 			c.cols = func() int { cols, _ := sz.Size(); return cols }
 		}
+		c.interrupt, _ = t.(lab.Interrupter)
 	}
 	logs, stop := d.subscribeLog()
 	defer stop()
