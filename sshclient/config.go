@@ -261,3 +261,27 @@ func algorithms(legacy Algorithms) Algorithms {
 		HostKeys:     add(def.HostKeys, legacy.HostKeys),
 	}
 }
+
+// checkLegacy refuses algorithm names x/crypto/ssh does not implement
+// (it would drop them silently, and the device would then fail to
+// negotiate for a reason the user cannot see).
+func checkLegacy(l Algorithms) error {
+	sup, insec := ssh.SupportedAlgorithms(), ssh.InsecureAlgorithms()
+	kinds := []struct {
+		what       string
+		want, have []string
+	}{
+		{"key exchange", l.KeyExchanges, append(sup.KeyExchanges, insec.KeyExchanges...)},
+		{"cipher", l.Ciphers, append(sup.Ciphers, insec.Ciphers...)},
+		{"MAC", l.MACs, append(sup.MACs, insec.MACs...)},
+		{"host key algorithm", l.HostKeys, append(sup.HostKeys, insec.HostKeys...)},
+	}
+	for _, k := range kinds {
+		for _, a := range k.want {
+			if !slices.Contains(k.have, a) {
+				return fmt.Errorf("sshclient: legacy %s %q is not implemented (known: %s)", k.what, a, strings.Join(k.have, ","))
+			}
+		}
+	}
+	return nil
+}

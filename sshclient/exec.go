@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -101,15 +102,29 @@ func readLines(r io.Reader, emit func(string)) {
 }
 
 // alive tells whether the connection still answers: a request's round
-// trip (the server may refuse it; any reply will do).
+// trip (the server may refuse it; any reply will do) within the time the
+// keepalives allow.
 func (c *Client) alive() bool {
 	select {
 	case <-c.done:
 		return false
 	default:
 	}
-	_, _, err := c.c.SendRequest("keepalive@openssh.com", true, nil)
-	return err == nil
+	reply := make(chan error, 1)
+	go func() {
+		_, _, err := c.c.SendRequest("keepalive@openssh.com", true, nil)
+		reply <- err
+	}()
+	wait := time.NewTimer(c.aliveWait)
+	defer wait.Stop()
+	select {
+	case err := <-reply:
+		return err == nil
+	case <-c.done:
+		return false
+	case <-wait.C:
+		return false
+	}
 }
 
 // lostError is the error of a call cut by a lost connection.

@@ -236,11 +236,26 @@ func TestKeepAlive(t *testing.T) {
 	cfg.KeepAlive = 50 * time.Millisecond
 	c := dial(t, cfg)
 	execOK(t, c, "x", "ran x")
+	// A command in flight when the link goes silent: the device prints a
+	// line and waits; the keepalives end it.
+	started := make(chan struct{})
+	result := make(chan error, 1)
+	go func() {
+		result <- c.Exec(context.Background(), "gate", func(l string) {
+			if l == "before the gate" {
+				close(started)
+			}
+		})
+	}()
+	<-started
 	f.freeze()
 	select {
 	case <-c.Done():
 	case <-time.After(30 * time.Second):
 		t.Fatal("Done not closed with the link silent")
+	}
+	if err := <-result; !errors.Is(err, sshclient.ErrConnectionLost) {
+		t.Errorf("command in flight: %v", err)
 	}
 	if !errors.Is(c.Err(), sshclient.ErrConnectionLost) {
 		t.Errorf("Err() = %v", c.Err())

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/sshclient"
@@ -68,6 +69,11 @@ func TestLegacy(t *testing.T) {
 	}
 	c := dial(t, cfg)
 	execOK(t, c, "show version", "ran show version")
+	// A name the client does not implement is refused up front.
+	cfg.Legacy.Ciphers = append(cfg.Legacy.Ciphers, "aes256-cbc")
+	if _, err := sshclient.Dial(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `legacy cipher "aes256-cbc" is not implemented`) {
+		t.Errorf("unknown legacy cipher: %v", err)
+	}
 }
 
 // TestVersionString: an odd identification string (SSH-1.99, as some
@@ -325,5 +331,73 @@ func TestUnknownHost(t *testing.T) {
 	dial(t, cfg)
 	if b, err := os.ReadFile(other); err != nil || string(b) != want {
 		t.Errorf("callback yes recorded %q %v", b, err)
+	}
+}
+
+// TestSecretsNeverInErrors: with a password and an encrypted key whose
+// passphrase is given, no failure's text holds either secret.
+func TestSecretsNeverInErrors(t *testing.T) {
+	tl := startLab(t, withLogin(lab.SSHLogin{Banner: "hello\n"}))
+	file, _ := encryptedKey(t, t.TempDir())
+	base := tl.config()
+	base.IdentityFiles = []string{file}
+	base.Passphrase = func(string) ([]byte, error) { return []byte(testPass), nil }
+	base.Password = func() (string, error) { return testPassword + "-wrong", nil }
+	check := func(what string, cfg sshclient.Config, named error) {
+		t.Helper()
+		_, err := sshclient.Dial(context.Background(), cfg)
+		if !errors.Is(err, named) {
+			t.Errorf("%s: %v, want %v", what, err, named)
+		}
+		noSecret(t, err)
+	}
+	check("wrong password", base, sshclient.ErrAuth)
+	wrongPP := base
+	wrongPP.Passphrase = func(string) ([]byte, error) { return []byte(testPass + "-wrong"), nil }
+	check("wrong passphrase", wrongPP, sshclient.ErrAuth)
+	tl.faults.SetChangedHostKey(true)
+	check("changed host key", base, sshclient.ErrHostKeyMismatch)
+	tl.faults.SetChangedHostKey(false)
+	unknown := base
+	unknown.KnownHosts = []string{filepath.Join(t.TempDir(), "none")}
+	check("unknown host", unknown, sshclient.ErrUnknownHost)
+	legacy := startLab(t, withLogin(lab.SSHLogin{Legacy: true}))
+	neg := base
+	neg.Port, neg.KnownHosts = legacy.srv.Port(), []string{legacy.knownHosts}
+	check("negotiation", neg, sshclient.ErrNegotiation)
+	tl.faults.SetRefuse(true)
+	check("refused", base, sshclient.ErrUnreachable)
+}
+
+// TestHashedKnownHosts: a hashed entry (HashKnownHosts yes) in the
+// second of two known_hosts files checks the host, and chooses its key
+// type among a server's several.
+func TestHashedKnownHosts(t *testing.T) {
+	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyEd25519, lab.HostKeyECDSA}}))
+	var ecdsa ssh.PublicKey
+	for _, k := range tl.srv.HostKeys() {
+		if k.Type() == ssh.KeyAlgoECDSA256 {
+			ecdsa = k
+		}
+	}
+	host := knownhosts.Normalize(tl.srv.Addr())
+	line := knownhosts.HashHostname(host) + " " + string(ssh.MarshalAuthorizedKey(ecdsa))
+	dir := t.TempDir()
+	user, inv := filepath.Join(dir, "user_known_hosts"), filepath.Join(dir, "inventory_known_hosts")
+	if err := os.WriteFile(user, []byte("# nothing here\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inv, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := tl.config()
+	cfg.KnownHosts = []string{user, inv}
+	c := dial(t, cfg)
+	execOK(t, c, "x", "ran x")
+	tl.faults.SetChangedHostKey(true)
+	_, err := sshclient.Dial(context.Background(), cfg)
+	if !errors.Is(err, sshclient.ErrHostKeyMismatch) || !strings.Contains(err.Error(), inv+":1") ||
+		!strings.Contains(err.Error(), ssh.FingerprintSHA256(ecdsa)) {
+		t.Errorf("changed key, hashed entry: %v", err)
 	}
 }

@@ -60,7 +60,8 @@ type Node struct {
 	// form, `# ...` after it in set form).
 	Comment string
 	// Line is the 1-based source line the node was first read from (0 when
-	// the node was built in code). It is 32 bits and sits beside the flags
+	// the node was built in code; negative for a stub of ParsePairFast,
+	// which Tree.Expand replaces). It is 32 bits and sits beside the flags
 	// so that they share one word: a large configuration has a node per
 	// line, and the parsers' time goes mostly to touching fresh memory.
 	Line int32
@@ -188,6 +189,12 @@ type Tree struct {
 	// script ignored, deletes of absent nodes. Commands print them on
 	// stderr as `hasync: FILE: note`; they never take part in Equal.
 	Notes []string
+
+	// stubs are the subtrees ParsePairFast left unparsed, indexed by
+	// -Line-1 of their node (see fast.go).
+	stubs    []stub
+	shared   *vyShared // for expanding stubs
+	expanded int       // stubs expanded (tests)
 }
 
 // Path is the path of a node: the names from the top level down.

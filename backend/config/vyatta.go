@@ -228,11 +228,16 @@ const vyIndexMin = 8
 const vyMaxDepth = 1000
 
 func newVyBuilder(text string) *vyBuilder {
+	return newVyBuilderKinds(text, new(vyKinds))
+}
+
+// newVyBuilderKinds is newVyBuilder with a schema cache to share.
+func newVyBuilderKinds(text string, kinds *vyKinds) *vyBuilder {
 	return &vyBuilder{
 		root:  &Node{},
 		index: newChildIndexes(vyIndexMin),
 		text:  text,
-		kinds: new(vyKinds),
+		kinds: kinds,
 	}
 }
 
@@ -362,6 +367,13 @@ func vyFinish(root *Node, markTags bool) {
 	if markTags {
 		kinds = new(vyKinds)
 	}
+	vyFinishKinds(root, kinds)
+}
+
+// vyFinishKinds is vyFinish with the schema's cache at hand; nil kinds
+// is vyFinish without markTags.
+func vyFinishKinds(root *Node, kinds *vyKinds) {
+	markTags := kinds != nil
 	// anc is one stack shared by the whole walk: a slice passed down by
 	// value would reallocate for every sibling whenever it is full.
 	anc := make([]string, 0, 32)

@@ -91,8 +91,23 @@ func vyParseSet(file string, src string) (*Tree, error) {
 // vyParseSetReuse is vyParseSet; reuse false turns off the reuse of the
 // previous line's nodes (FuzzSetChain compares both).
 func vyParseSetReuse(file string, src string, reuse bool) (*Tree, error) {
+	return vyParseSetStubs(file, src, reuse, nil, nil)
+}
+
+// vyParseSetStubs is vyParseSetReuse that makes a stub of each run of
+// lines in stubs (see fast.go) instead of reading it. sh, when not nil,
+// lends the parse its schema cache and node chunks, for the many small
+// parses of Tree.Expand.
+func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *vyShared) (*Tree, error) {
 	p := &vySet{file: file, src: src, line: 1, noReuse: !reuse}
-	b := newVyBuilder(src)
+	var b *vyBuilder
+	if sh != nil {
+		b = newVyBuilderKinds(src, sh.kinds)
+		b.alloc = sh.alloc
+		defer func() { sh.alloc = b.alloc }()
+	} else {
+		b = newVyBuilder(src)
+	}
 	p.root.c = schema.Root()
 	p.root.k = vyKind{kind: schema.Node}
 	var (
@@ -103,6 +118,12 @@ func vyParseSetReuse(file string, src string, reuse bool) (*Tree, error) {
 		absent  []int    // lines of deletes of absent nodes
 	)
 	for p.pos < len(src) {
+		if stubs != nil && stubs.at(p.pos) {
+			if err := stubs.make(p, b); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		var comment string
 		words = words[:0]
 		p.buf = p.buf[:0]
@@ -175,8 +196,11 @@ func vyParseSetReuse(file string, src string, reuse bool) (*Tree, error) {
 			return nil, err
 		}
 	}
-	vyFinish(b.root, true)
+	vyFinishKinds(b.root, b.kinds)
 	t := &Tree{Family: Vyatta, Root: b.root}
+	if stubs != nil {
+		t.stubs = stubs.list
+	}
 	if len(session) > 0 {
 		t.Notes = append(t.Notes, fmt.Sprintf("ignored %s (%s): %s",
 			plural(len(session), "session command"), strings.Join(cmds, ", "), lineList(session)))
@@ -250,28 +274,9 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		return names, parseErrorf(p.file, path[vyMaxDepth].line, path[vyMaxDepth].col, "path deeper than %d levels", vyMaxDepth)
 	}
 	chain := path[:len(path)-1]
-	names = names[:0]
-	cur := b.root
-	sc := &p.root
-	for i, w := range chain {
-		if w.end == w.start {
-			return names, parseErrorf(p.file, w.line, w.col, "expected a name, found an empty string")
-		}
-		name := p.str(b, w)
-		// Consecutive lines share most of their path: a word naming the
-		// previous line's node at this depth, below the same parent, is
-		// that node (checked and found then).
-		if !p.noReuse && i < len(p.scNodes) && p.scNodes[i].Name == name && (i == 0 || p.scNodes[i-1] == cur) {
-			cur, sc = p.scNodes[i], &p.scPos[i]
-			names = append(names, name)
-			continue
-		}
-		if vyHasControl(name) {
-			return names, parseErrorf(p.file, w.line, w.col, "expected a name without control characters")
-		}
-		cur, _ = b.child(cur, name, path[0].line)
-		sc = p.posAt(b, i, cur, sc)
-		names = append(names, name)
+	cur, sc, names, err := p.walkChain(b, chain, path[0].line, names)
+	if err != nil {
+		return names, err
 	}
 	text := p.buf[last.start:last.end]
 	// A quoted last word is a value, by the convention of `show
@@ -325,6 +330,36 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		vyAddComment(target, comment)
 	}
 	return names, nil
+}
+
+// walkChain finds or makes the nodes of chain, path words from the top
+// (line is the line that makes any new one), and returns the last with
+// the schema's position there; names gets the chain's names.
+func (p *vySet) walkChain(b *vyBuilder, chain []vySetWord, line int, names []string) (*Node, *vyPos, []string, error) {
+	names = names[:0]
+	cur := b.root
+	sc := &p.root
+	for i, w := range chain {
+		if w.end == w.start {
+			return cur, sc, names, parseErrorf(p.file, w.line, w.col, "expected a name, found an empty string")
+		}
+		name := p.str(b, w)
+		// Consecutive lines share most of their path: a word naming the
+		// previous line's node at this depth, below the same parent, is
+		// that node (checked and found then).
+		if !p.noReuse && i < len(p.scNodes) && p.scNodes[i].Name == name && (i == 0 || p.scNodes[i-1] == cur) {
+			cur, sc = p.scNodes[i], &p.scPos[i]
+			names = append(names, name)
+			continue
+		}
+		if vyHasControl(name) {
+			return cur, sc, names, parseErrorf(p.file, w.line, w.col, "expected a name without control characters")
+		}
+		cur, _ = b.child(cur, name, line)
+		sc = p.posAt(b, i, cur, sc)
+		names = append(names, name)
+	}
+	return cur, sc, names, nil
 }
 
 // vyAllBare reports whether every node is a valueless, childless node:

@@ -1,8 +1,11 @@
 package device
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hasync/hasync/backend/config"
 )
 
 func TestCleanLine(t *testing.T) {
@@ -134,4 +137,67 @@ func FuzzCleanLine(f *testing.F) {
 			matchAny(p.rejected, text)
 		}
 	})
+}
+
+// TestPatternLead: the cheap check never refuses a line its regexp takes.
+func TestPatternLead(t *testing.T) {
+	for _, p := range []*platform{hwPlatform, vyPlatform} {
+		all := append(append(append(append([]pattern{p.preamble, p.asyncLog}, p.rejected...), p.wrongMember...), p.loginSkip...), p.commitFailed...)
+		for _, pt := range all {
+			if pt.re == nil {
+				continue
+			}
+			if !strings.Contains(pt.re.String(), regexpQuote(pt.must)) {
+				t.Errorf("%s: literal %q not in the regexp", pt.re, pt.must)
+			}
+		}
+	}
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{"  Invalid command: [show x]", true},
+		{"Invalid command: [show x]", true},
+		{"set system host-name 'Invalid command:'", false},
+		{"Error: Unrecognized command found at '^' position.", true},
+	} {
+		if got := matchAny(vyPlatform.rejected, c.line) || matchAny(hwPlatform.rejected, c.line); got != c.want {
+			t.Errorf("%q: %v", c.line, got)
+		}
+	}
+	if !vyPlatform.rejected[0].lead || !hwPlatform.rejected[0].lead || hwPlatform.wrongMember[0].lead {
+		t.Error("lead not derived")
+	}
+}
+
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
+
+func TestCommitFailed(t *testing.T) {
+	vyos := lines(`
+[ interfaces ethernet eth1 address 192.168.1/30 ]
+Error: 192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet eth1]] failed
+Commit failed`)
+	v5600 := lines(`
+[interfaces ethernet dp0s1 address 192.168.1/30]
+
+192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet dp0s1]] failed.
+
+Commit failed!`)
+	partial := lines(`
+[[interfaces ethernet eth1]] failed`)
+	ok := lines(`
+syncing configuration to remote-router 10.0.0.2 ..
+No configuration changes to commit`)
+	for name, c := range map[string]struct {
+		l    []string
+		want bool
+	}{"vyos": {vyos, true}, "5600": {v5600, true}, "partial": {partial, true}, "ok": {ok, false}} {
+		if got := CommitFailed(config.Vyatta, c.l); got != c.want {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/syncmap"
@@ -267,4 +268,49 @@ func SyncMaps(t *config.Tree) ([]*syncmap.Map, []syncmap.Remote, error) {
 		return nil, nil, fmt.Errorf("%s: config-sync: %w", t.Source, err)
 	}
 	return maps, remotes, nil
+}
+
+// hwCheckStart starts the device's own comparison of both members'
+// configurations (DOMAIN.md "HRP").
+const hwCheckStart = "hrp configuration check all"
+
+// HRPCheck runs the Huawei device's own configuration check: `hrp
+// configuration check all`, then `display hrp configuration check` every
+// poll (a second when 0) until every module has a result or ctx ends
+// (DOMAIN.md "HRP"). The check runs on the HRP-active member with the
+// peer heard; otherwise the device refuses it (ErrRejected). Vyatta:
+// ErrUnsupported.
+func (s *Session) HRPCheck(ctx context.Context, poll time.Duration) ([]HRPCheckRow, error) {
+	if s.p.family != config.Huawei {
+		return nil, fmt.Errorf("%s: hrp configuration check: %w", s.opt.Name, ErrUnsupported)
+	}
+	if poll <= 0 {
+		poll = time.Second
+	}
+	if _, err := s.read(ctx, hwCheckStart, nil); err != nil {
+		return nil, err
+	}
+	for {
+		lines, err := s.read(ctx, hwCheck, nil)
+		if err != nil {
+			return nil, err
+		}
+		rows := ParseHRPCheck(lines)
+		finished := len(rows) > 0
+		for _, r := range rows {
+			if r.Result == "" || r.Result == "-" {
+				finished = false
+			}
+		}
+		if finished {
+			return rows, nil
+		}
+		t := time.NewTimer(poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return rows, fmt.Errorf("%s: %s: %w", s.opt.Name, hwCheck, ctx.Err())
+		case <-t.C:
+		}
+	}
 }

@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/sshclient"
 )
 
 // DefaultCommandTimeout is Options.CommandTimeout when it is zero.
@@ -45,6 +47,10 @@ type Options struct {
 	// OnLog, when set, gets the device's asynchronous log lines that
 	// interleave with command output (Huawei).
 	OnLog func(line string)
+	// OnOutput, when set, gets every output line of every command as it
+	// arrives, with the command: the reads whose signature has no emit
+	// (HA, Sessions, SavedDiffers) stream through it too.
+	OnOutput func(cmd, line string)
 }
 
 // Result is what one command gave.
@@ -67,17 +73,22 @@ type Session struct {
 	p   *platform
 	sh  io.ReadWriter
 
+	client    *sshclient.Client // set by Connect; closed with the session
 	chunks    chan chunk
 	done      chan struct{}
 	closeOnce sync.Once
+	closed    atomic.Bool // Close was called
 
 	mu      sync.Mutex // one command at a time; guards what follows
 	pending []byte     // the unfinished last line
 	host    string
 	prompt  Prompt
-	pagerOn bool // the pager could not be turned off
-	broken  error
-	login   []string
+	// promptLine is the prompt's line as printed (trailing blanks kept):
+	// the next command's first line starts with it.
+	promptLine string
+	pagerOn    bool // the pager could not be turned off
+	broken     error
+	banner     []string // LoginLines
 }
 
 type chunk struct {
@@ -103,7 +114,7 @@ func Open(ctx context.Context, sh io.ReadWriter, opt Options) (*Session, error) 
 	go s.pump()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res, err := s.exec(ctx, "")
+	res, err := s.awaitLogin(ctx)
 	if err != nil {
 		s.close()
 		return nil, err
@@ -159,13 +170,11 @@ func (s *Session) pump() {
 	}
 }
 
-// Close ends the session and closes the shell (when it is an io.Closer).
+// Close ends the session and closes the shell (when it is an io.Closer)
+// and the connection Connect made. It does not wait for a running
+// command, which ends with ErrClosed.
 func (s *Session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.broken == nil {
-		s.broken = ErrClosed
-	}
+	s.closed.Store(true)
 	return s.close()
 }
 
@@ -176,8 +185,20 @@ func (s *Session) close() error {
 		if c, ok := s.sh.(io.Closer); ok {
 			err = c.Close()
 		}
+		if s.client != nil {
+			s.client.Close()
+		}
 	})
 	return err
+}
+
+// Done is closed when the session's connection is lost or closed; nil
+// (never ready) for a session made with Open on a shell of its own.
+func (s *Session) Done() <-chan struct{} {
+	if s.client == nil {
+		return nil
+	}
+	return s.client.Done()
 }
 
 // Prompt is the last prompt the device printed: host, mode, HRP prefix.
@@ -192,7 +213,7 @@ func (s *Session) Prompt() Prompt {
 func (s *Session) LoginLines() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.login...)
+	return append([]string(nil), s.banner...)
 }
 
 // PagerOn reports whether the device refused to turn its pager off, so
@@ -235,7 +256,7 @@ func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (
 	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
 		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, cmd)
 	}
-	if s.broken != nil {
+	if s.broken != nil || s.closed.Load() {
 		return Result{}, s.closedErr(cmd)
 	}
 	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
@@ -245,13 +266,14 @@ func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (
 	return s.loop(ctx, r)
 }
 
-// exec runs the login (cmd "") without typing anything.
-func (s *Session) exec(ctx context.Context, cmd string) (Result, error) {
-	return s.loop(ctx, &runState{s: s, cmd: cmd, login: cmd == ""})
+// awaitLogin reads the login's output up to the first prompt, typing
+// only the answers to questions.
+func (s *Session) awaitLogin(ctx context.Context) (Result, error) {
+	return s.loop(ctx, &runState{s: s, login: true})
 }
 
 func (s *Session) closedErr(cmd string) error {
-	if s.broken == ErrClosed {
+	if s.broken == nil || s.closed.Load() {
 		return fmt.Errorf("%s: %s: %w", s.opt.Name, cmd, ErrClosed)
 	}
 	return fmt.Errorf("%s: %s: %w (%w)", s.opt.Name, cmd, ErrClosed, s.broken)
@@ -272,9 +294,36 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 	if done, err := r.feed(); done || err != nil {
 		return r.result(err)
 	}
+	// quiet fires when the output stopped on a line that is a prompt only
+	// loosely (runState.loose): then it is taken as the prompt.
+	var (
+		quiet  *time.Timer
+		quietC <-chan time.Time
+	)
+	defer func() {
+		if quiet != nil {
+			quiet.Stop()
+		}
+	}()
 	for {
+		if r.loose != nil {
+			if quiet == nil {
+				quiet = time.NewTimer(promptQuiet)
+			} else {
+				quiet.Reset(promptQuiet)
+			}
+			quietC = quiet.C
+		} else {
+			quietC = nil
+		}
 		select {
+		case <-quietC:
+			r.takeLoose()
+			return r.result(nil)
 		case c := <-s.chunks:
+			if c.err != nil && s.closed.Load() {
+				return Result{Lines: r.lines}, s.closedErr(r.cmd)
+			}
 			if c.err != nil {
 				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: c.err})
 			}
@@ -309,6 +358,10 @@ type runState struct {
 	held       string   // a line held back one step (preamble, blank before a log line)
 	holding    bool
 	answered   bool // the unfinished line's pager or question was answered
+	paged      bool // a pager prompt was answered
+	loose      *Prompt
+	looseOut   string  // output before a loose prompt on its line
+	lineBefore *Prompt // login: a prompt printed as a whole line
 	replicated bool
 	rejected   []string
 	wrong      bool
@@ -345,7 +398,15 @@ func (r *runState) feed() (done bool, err error) {
 		s.pending = s.pending[i+1:]
 		r.sawLine = true
 		r.answered = false
-		r.line(raw)
+		if r.line(raw) {
+			return true, nil
+		}
+	}
+	r.loose = nil
+	if r.login && r.lineBefore != nil {
+		// At login, a prompt that a log line followed at once: taken
+		// once the output stays still, unless a prompt comes after it.
+		r.loose, r.looseOut = r.lineBefore, ""
 	}
 	if len(s.pending) == 0 {
 		return false, nil
@@ -353,13 +414,14 @@ func (r *runState) feed() (done bool, err error) {
 	text, _ := cleanLine(s.pending)
 	if r.sawLine || r.login {
 		if p, ok := s.p.parsePrompt(text, s.host); ok {
+			s.promptLine = text
 			r.finish(p)
 			return true, nil
 		}
 	}
 	if ans, ok := s.p.pager(text); ok {
 		if !r.answered {
-			r.answered = true
+			r.answered, r.paged = true, true
 			return false, r.send(ans)
 		}
 		return false, nil
@@ -375,7 +437,57 @@ func (r *runState) feed() (done bool, err error) {
 		return false, nil
 	}
 	r.answered = false
+	if r.sawLine {
+		r.looseFrom(text)
+	}
 	return false, nil
+}
+
+// promptQuiet is how long the output must stay still on a loose prompt
+// before it is taken as the prompt.
+const promptQuiet = 250 * time.Millisecond
+
+// looseFrom notes a line that is a prompt only loosely: one of another
+// host (the command renamed the device: Huawei `sysname`, which changes
+// the prompt at once), or the last prompt after output that did not end
+// its line. Taken only once the output stops on it.
+func (r *runState) looseFrom(text string) {
+	s := r.s
+	if p, ok := s.p.parsePrompt(text, ""); ok {
+		r.loose, r.looseOut = &p, ""
+		return
+	}
+	if s.promptLine == "" || len(text) <= len(s.promptLine) || !strings.HasSuffix(text, s.promptLine) {
+		return
+	}
+	if p, ok := s.p.parsePrompt(s.promptLine, s.host); ok {
+		r.loose, r.looseOut = &p, strings.TrimSuffix(text, s.promptLine)
+	}
+}
+
+// takeLoose ends the command at the loose prompt.
+func (r *runState) takeLoose() {
+	s := r.s
+	p := *r.loose
+	if r.looseOut != "" {
+		if r.echoed {
+			r.output(r.looseOut)
+		} else {
+			r.preEcho = append(r.preEcho, r.looseOut)
+		}
+	} else if !r.login {
+		s.promptLine, _ = cleanLine(s.pending)
+	}
+	if r.login {
+		// The prompt was a whole line: the next echo starts a line.
+		s.promptLine = ""
+	} else {
+		// The unfinished line is now the prompt alone: the next
+		// command's echo follows it.
+		s.pending = append(s.pending[:0], s.promptLine...)
+	}
+	s.host = p.Host
+	r.finish(p)
 }
 
 func (r *runState) send(answer string) error {
@@ -389,16 +501,20 @@ func (r *runState) send(answer string) error {
 func (r *runState) finish(p Prompt) {
 	s := r.s
 	if !r.echoed && !r.login {
-		// No echo seen: what came was output.
+		// No echo seen: what came was output, after the prompt it
+		// began on.
 		pre := r.preEcho
 		r.preEcho = nil
 		r.echoed = true
-		for _, l := range pre {
+		for i, l := range pre {
+			if i == 0 && s.promptLine != "" {
+				l = strings.TrimPrefix(l, s.promptLine)
+			}
 			r.output(l)
 		}
 	}
-	if r.holding && s.p.preamble != nil {
-		if m := s.p.preamble.FindStringSubmatch(r.held); m != nil {
+	if r.holding {
+		if m := s.p.preamble.submatch(r.held); m != nil {
 			r.holding = false
 			p.Level = m[1]
 		}
@@ -413,32 +529,60 @@ func (r *runState) finish(p Prompt) {
 	s.prompt = p
 }
 
-// line handles one whole line of output.
-func (r *runState) line(raw []byte) {
+// line handles one whole line of output; true when it is the prompt that
+// ends the command (a whole line when something, such as an async log
+// line, followed the prompt at once).
+func (r *runState) line(raw []byte) bool {
 	s := r.s
+	// The \r of \r\n ends the line; without it most lines need no
+	// cleaning at all (cleanLine's fast path).
+	if n := len(raw); n > 0 && raw[n-1] == '\r' {
+		raw = raw[:n-1]
+	}
 	text, up := cleanLine(raw)
-	text = strings.TrimSuffix(text, "\r")
 	if up && s.p.mark != "" && strings.TrimSpace(text) == strings.TrimSpace(s.p.mark) {
 		// VRP's ` (+B)` written back onto the echoed line.
 		r.replicated = true
-		return
+		return false
 	}
 	if r.login {
-		if text != "" && !matchAny(s.p.loginSkip, text) {
-			s.login = append(s.login, text)
+		if p, ok := s.p.parsePrompt(text, ""); ok {
+			r.lineBefore = &p
+			return false
 		}
-		return
+		switch {
+		case s.p.asyncLog.match(text):
+			if s.opt.OnLog != nil {
+				s.opt.OnLog(text)
+			}
+		case text != "" && !matchAny(s.p.loginSkip, text):
+			s.banner = append(s.banner, text)
+		}
+		return false
+	}
+	if r.echoed {
+		if p, ok := s.p.parsePrompt(text, s.host); ok {
+			s.promptLine = text
+			r.finish(p)
+			return true
+		}
 	}
 	if !r.echoed {
 		if r.isEcho(text) {
 			r.echoed = true
+			for _, l := range r.preEcho {
+				if s.p.asyncLog.match(l) && s.opt.OnLog != nil {
+					s.opt.OnLog(l)
+				}
+			}
 			r.preEcho = nil
-			return
+			return false
 		}
 		r.preEcho = append(r.preEcho, text)
-		return
+		return false
 	}
 	r.output(text)
+	return false
 }
 
 // isEcho reports whether text is the typed command echoed, after the
@@ -466,12 +610,14 @@ func (r *runState) isEcho(text string) bool {
 // at the terminal width, then holds lines that may belong to what follows.
 func (r *runState) output(text string) {
 	s := r.s
-	for _, pg := range s.p.pagers {
-		if pg.re.MatchString(text) {
-			return // a pager prompt the device ended with a newline
-		}
-		if pg.prefix != "" {
-			text = strings.TrimPrefix(text, pg.prefix)
+	if r.paged {
+		for _, pg := range s.p.pagers {
+			if pg.re.MatchString(text) {
+				return // a pager prompt the device ended with a newline
+			}
+			if pg.prefix != "" {
+				text = strings.TrimPrefix(text, pg.prefix)
+			}
 		}
 	}
 	if s.p.wraps && s.opt.Width > 0 {
@@ -489,7 +635,7 @@ func (r *runState) output(text string) {
 // a blank before a log line), and passes the rest on.
 func (r *runState) deliver(text string) {
 	s := r.s
-	if s.p.asyncLog != nil && s.p.asyncLog.MatchString(text) {
+	if s.p.asyncLog.match(text) {
 		if r.holding && r.held == "" {
 			r.holding = false // the blank the log line starts with
 		}
@@ -499,7 +645,7 @@ func (r *runState) deliver(text string) {
 		return
 	}
 	r.release()
-	if s.p.preamble != nil && s.p.preamble.MatchString(text) || s.p.asyncLog != nil && text == "" {
+	if s.p.preamble.match(text) || s.p.asyncLog.re != nil && text == "" {
 		r.held, r.holding = text, true
 		return
 	}
@@ -527,5 +673,8 @@ func (r *runState) take(text string) {
 	r.lines = append(r.lines, text)
 	if r.emit != nil {
 		r.emit(text)
+	}
+	if s.opt.OnOutput != nil {
+		s.opt.OnOutput(r.cmd, text)
 	}
 }

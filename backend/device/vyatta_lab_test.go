@@ -10,6 +10,7 @@ import (
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/vyatta"
+	"github.com/hasync/hasync/sshclient"
 )
 
 func startVyatta(t *testing.T, o vyatta.PairOptions) *vyatta.Pair {
@@ -26,7 +27,7 @@ func startVyatta(t *testing.T, o vyatta.PairOptions) *vyatta.Pair {
 func vyLogin(t *testing.T, p *vyatta.Pair, m *vyatta.Member, opt Options) *Session {
 	t.Helper()
 	opt.Family, opt.Name = config.Vyatta, m.Device.Name()
-	return labLogin(t, p.Dir, p.User, p.ClientKey, m.SSH.Addr(), opt, WideColumns)
+	return labLogin(t, p.Dir, p.User, filepath.Join(p.Dir, lab.ClientKeyFile), m.SSH.Addr(), opt, WideColumns)
 }
 
 // checkVyattaFetch fetches and compares, parsed, with the device's
@@ -185,17 +186,13 @@ func TestVyattaDropMidFetch(t *testing.T) {
 	a := vyLogin(t, p, p.A, Options{})
 	var got int
 	_, err := a.Fetch(testCtx(t), func(string) { got++ })
-	if !errors.Is(err, ErrConnectionLost) || got == 0 {
+	if !errors.Is(err, ErrConnectionLost) || !errors.Is(err, sshclient.ErrConnectionLost) || got == 0 {
 		t.Errorf("fetch over a dropped link: %d lines, %v", got, err)
 	}
 }
 
 func TestVyOSOperatorPrompt(t *testing.T) {
 	p := startVyatta(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS, Password: "lab-password"})
-	key, err := lab.LoadOrCreateKey(filepath.Join(p.Dir, vyatta.OperatorKeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Make the login operator-level (DOMAIN.md: VyOS operator users see
 	// `user@host>`), through the driver as the admin user.
 	admin := vyLogin(t, p, p.A, Options{})
@@ -204,7 +201,7 @@ func TestVyOSOperatorPrompt(t *testing.T) {
 			t.Fatalf("%s: %v", c, err)
 		}
 	}
-	s := labLogin(t, p.Dir, vyatta.OperatorUser, key, p.A.SSH.Addr(),
+	s := labLogin(t, p.Dir, vyatta.OperatorUser, filepath.Join(p.Dir, vyatta.OperatorKeyFile), p.A.SSH.Addr(),
 		Options{Family: config.Vyatta, Name: "vra-a", Flavor: "vyos"}, WideColumns)
 	if pr := s.Prompt(); pr.Text != "operator@vra-a>" || !pr.Operator || pr.Mode != ModeOperational {
 		t.Errorf("operator prompt: %+v", pr)

@@ -27,10 +27,13 @@ type differ struct {
 	path []string // the path of the node being compared, reused
 	out  []Change
 	stop bool // Equal: stop at the first change
+	// stubs, for trees of config.ParsePairFast: two stubs of one pair
+	// are equal; nil for others.
+	stubs *stubs
 }
 
 func newDiffer(a, b *config.Tree, o *Options) *differ {
-	return &differ{o: o, al: aligner{fam: family(a, b), o: o}, path: make([]string, 0, 16)}
+	return &differ{o: o, al: aligner{fam: family(a, b), o: o}, path: make([]string, 0, 16), stubs: newStubs(a, b)}
 }
 
 func root(t *config.Tree) *config.Node {
@@ -78,6 +81,12 @@ func (d *differ) walk(l, r *config.Node) {
 
 // node compares a node present on both sides, then its children.
 func (d *differ) node(p pair) {
+	if d.stubs != nil && (p.l.Line < 0 || p.r.Line < 0) {
+		if _, ok := d.stubs.same(p.l, p.r); ok {
+			return
+		}
+		d.stubs.expand(p.l, p.r)
+	}
 	if !d.o.valuesEqual(d.al.fam, p.l, p.r) {
 		d.emit(Change{Kind: Changed, Left: p.l, Right: p.r, From: p.li, To: p.ri})
 	}

@@ -102,7 +102,7 @@ func Rows(a, b *config.Tree, o RowOptions) []Row {
 	if o.Scope == nil && o.Map != nil {
 		o.Scope = o.Map.Decide
 	}
-	w := &rower{o: &o, fam: family(a, b)}
+	w := &rower{o: &o, fam: family(a, b), stubs: newStubs(a, b)}
 	if o.Map != nil && o.Scope != nil {
 		w.shape = newMapShape(o.Map)
 	}
@@ -179,6 +179,9 @@ type rower struct {
 	// its subtree is uniform.
 	scopeMemo map[int32]syncmap.Scope
 	uniMemo   map[int32]bool
+	// stubs, for trees of config.ParsePairFast, expands and counts their
+	// stubs; nil for others.
+	stubs *stubs
 }
 
 // collapsedRun is a run of equal pairs collapsed into a span ref: their
@@ -244,6 +247,7 @@ func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
 
 // pair adds the rows of one aligned pair and its subtree.
 func (w *rower) pair(p pair, tag string, depth int, parentRow, parentPN int32) {
+	w.stubs.expand(p.l, p.r)
 	n := p.r
 	if n == nil {
 		n = p.l
@@ -390,6 +394,12 @@ func (w *rower) sameRun(k, end int) (int, int) {
 // sameRows reports whether the subtrees of l and r would give only Same
 // rows in the same order, and how many. It stops at the first difference.
 func (w *rower) sameRows(l, r *config.Node) (int, bool) {
+	if w.stubs != nil && (l.Line < 0 || r.Line < 0) {
+		if n, ok := w.stubs.same(l, r); ok {
+			return n, true
+		}
+		w.stubs.expand(l, r)
+	}
 	if l.Name != r.Name || l.Tag != r.Tag || len(l.Values) != len(r.Values) || len(l.Children) != len(r.Children) {
 		return 0, false
 	}
@@ -475,6 +485,7 @@ func sameRef(l, r *config.Node, tag string, v, depth int, parentRow, pn int32, s
 // headRows adds the first *budget rows of the equal pair l, r (path node
 // pn), in order, and takes them off the budget.
 func (w *rower) headRows(l, r *config.Node, tag string, depth int, parentRow, pn int32, sc uint8, budget *int) {
+	w.stubs.expand(l, r)
 	if !isTag(w.fam, l) {
 		first := int32(len(w.refs))
 		for v := range max(1, len(l.Values)) {
@@ -498,6 +509,7 @@ func (w *rower) headRows(l, r *config.Node, tag string, depth int, parentRow, pn
 // tailRows adds the last *budget rows of the equal pair l, r, last first,
 // and takes them off the budget.
 func (w *rower) tailRows(l, r *config.Node, tag string, depth int, parentRow, pn int32, sc uint8, budget *int) {
+	w.stubs.expand(l, r)
 	ctag, cdepth := w.childPlace(l, depth)
 	for i := len(l.Children) - 1; i >= 0 && *budget > 0; i-- {
 		c := l.Children[i]
@@ -839,6 +851,7 @@ func (w *rower) runItems(nodes []*config.Node, path config.Path, words []string,
 		if w.shape != nil && w.shape.uniform(cw) {
 			addSub(items, nodes, i, d)
 		} else {
+			w.stubs.expand(n, nil) // a left node: its subtree's scopes differ
 			if !isTag(w.fam, n) {
 				*items = append(*items, runItem{scope: d, lines: max(1, len(n.Values))})
 			}
@@ -924,6 +937,10 @@ func (w *rower) itemRows(it *runItem, limit int) int {
 	n := 0
 	var count func(c *config.Node) bool
 	count = func(c *config.Node) bool {
+		if w.stubs != nil && c.Line < 0 {
+			n += w.stubs.rows(c) // a left node
+			return n < limit
+		}
 		if !isTag(w.fam, c) {
 			n += max(1, len(c.Values))
 		}

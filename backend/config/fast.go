@@ -1,0 +1,798 @@
+package config
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hasync/hasync/backend/config/schema"
+)
+
+// The fast path of a comparison: most of a real pair is identical bytes,
+// and byte-equal text parses to equal subtrees. ParsePairFast finds the
+// runs of lines that are byte-equal on both sides and stand for whole
+// subtrees at the same path, and leaves them unparsed: each becomes a
+// stub node on each side, with its name in place (so that its parent
+// sorts, indexes and lays out its children as a full parse does) and its
+// line count, rows and text kept aside. A comparison walks two stubs of
+// one pair as an equal subtree of known rows; whatever needs their
+// content (a context row, a scope that changes inside) expands them with
+// Tree.Expand, which parses their text alone. Nothing else may read a
+// tree with stubs: it is for one comparison (backend/diff), not for a
+// plan, a printer or a sync-map.
+//
+// Only text whose every line can be cut from its neighbours is taken:
+// today the Vyatta set form (`show configuration commands`, one `set`
+// line each, no comments, escapes or multi-line values). Anything else,
+// or a pair of which too little is equal, returns ok false and the
+// caller parses both texts in full.
+
+// FastOptions tune ParsePairFast.
+type FastOptions struct {
+	// Rules are the locations (words) of the sync-map's rules: a subtree
+	// with a rule's location strictly inside it is parsed, so that the
+	// scopes of its rows are known without expanding it. Any location
+	// still works: a fold expands what it must.
+	Rules [][]string
+}
+
+// fastMinEqual is the share of lines (in 1/100) that must lie in stubs on
+// each side for the fast path to be worth its planning.
+const fastMinEqual = 30
+
+// fastMinStub is the fewest lines a stub stands for: a smaller one costs
+// more to expand, as most are (they sit beside a change), than to parse.
+const fastMinStub = 3
+
+// fastMaxDepth bounds the path words the planner looks into.
+const fastMaxDepth = 24
+
+// errStubClash ends a fast parse whose stub's node was already made by
+// another line: the caller parses in full.
+var errStubClash = errors.New("config: a stub's node exists already")
+
+// stubMark is a stub node's Values until it is expanded: a stub must not
+// look like a bare node to the parser (vyAllBare), and nothing reads it.
+var stubMark = []string{"\x00stub"}
+
+// stub is a subtree left unparsed: the run of lines text (whole lines,
+// each a `set` command whose first words path words name the node), read
+// from line on in file.
+type stub struct {
+	file  string
+	text  string
+	line  int32
+	words int32
+	// rows is the number of rows the subtree gives (see SubtreeRows), -1
+	// until counted.
+	rows int32
+}
+
+// IsStub reports whether n is a stub of ParsePairFast not yet expanded.
+func IsStub(n *Node) bool { return n.Line < 0 }
+
+// SameStubs reports whether l, a stub of t, and r, a stub of u, stand for
+// the same bytes. Two stubs at one path with the same bytes are equal
+// subtrees.
+func SameStubs(t *Tree, l *Node, u *Tree, r *Node) bool {
+	return l.Line < 0 && r.Line < 0 && t.stubs[-l.Line-1].text == u.stubs[-r.Line-1].text
+}
+
+// StubRows returns the number of rows (see SubtreeRows) of the subtree a
+// stub of t stands for, n itself included.
+func (t *Tree) StubRows(n *Node) int {
+	s := &t.stubs[-n.Line-1]
+	if s.rows < 0 {
+		sh := t.share()
+		if rows, ok := countStub(s, sh.kinds); ok {
+			s.rows = int32(rows)
+		} else {
+			s.rows = int32(SubtreeRows(t.Family, t.parseStub(s, false)))
+		}
+	}
+	return int(s.rows)
+}
+
+// Expand parses the subtree that the stub n of t stands for into n, in
+// place; any other node is left as it is. The runs of lines below it
+// that stand for whole subtrees become stubs in turn, so that expanding
+// a large stub to show a few of its rows costs little. The text was
+// checked when the stub was made, so it parses.
+func (t *Tree) Expand(n *Node) {
+	if n.Line >= 0 {
+		return
+	}
+	s := t.stubs[-n.Line-1]
+	*n = *t.parseStub(&s, true)
+	t.expanded++
+}
+
+func (t *Tree) share() *vyShared {
+	if t.shared == nil {
+		t.shared = &vyShared{kinds: new(vyKinds)}
+	}
+	return t.shared
+}
+
+// vyShared is what the parses of one tree's stubs share: the schema's
+// cache and the node chunks.
+type vyShared struct {
+	kinds *vyKinds
+	alloc nodeAlloc
+}
+
+// parseStub reads the stub's text alone and returns its node, with the
+// lines of the whole file; with sub, the runs below it become stubs of t.
+func (t *Tree) parseStub(s *stub, sub bool) *Node {
+	var ss *setStubs
+	if sub {
+		if ft, ok := fsIndex(s.text); ok {
+			ft.skipWords(int(s.words))
+			ft.subSpans(int(s.words))
+			slices.SortFunc(ft.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
+			ss = &setStubs{text: ft, file: s.file, base: len(t.stubs), lineBase: s.line - 1}
+		}
+	}
+	st, err := vyParseSetStubs(s.file, s.text, true, ss, t.share())
+	if err != nil {
+		panic("config: a stub's text does not parse alone: " + err.Error())
+	}
+	if ss != nil {
+		t.stubs = append(t.stubs, ss.list...)
+	}
+	n := st.Root
+	rest := s.text[len("set "):]
+	for range s.words {
+		rest = strings.TrimLeft(rest, " ")
+		w := rest[:strings.IndexByte(rest, ' ')]
+		rest = rest[len(w):]
+		if n = n.Child(w); n == nil {
+			panic("config: a stub's text lacks its own path")
+		}
+	}
+	shiftLines(n, s.line-1)
+	return n
+}
+
+// skipWords moves each line's position past its first n path words.
+func (t *fsText) skipWords(n int) {
+	src := t.src
+	for i := range t.cur {
+		p := t.cur[i]
+		for range n {
+			for src[p] == ' ' {
+				p++
+			}
+			for src[p] != ' ' {
+				p++
+			}
+		}
+		t.cur[i] = p
+	}
+}
+
+// subSpans adds the spans of the runs of the text's lines at their next
+// word, below the node of their first k path words.
+func (t *fsText) subSpans(k int) {
+	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil)
+	if !ok {
+		return
+	}
+	for _, r := range runs {
+		if r.to-r.from >= fastMinStub && !fsOwns(own, r.key) && !slices.Contains(unsafe, r.key) {
+			t.add(fsSpan{from: r.from, to: r.to, words: int32(k + 1)})
+		}
+	}
+}
+
+// countStub counts the rows of a stub's subtree from its text, if it
+// can (see fsCounter).
+func countStub(s *stub, kinds *vyKinds) (int, bool) {
+	ft, ok := fsIndex(s.text)
+	if !ok {
+		return 0, false
+	}
+	c := &fsCounter{t: ft, kinds: kinds}
+	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
+	name, pos, k := c.path(sp)
+	ft.skipWords(int(s.words))
+	return c.count(name, pos, k, sp.from, sp.to, 0)
+}
+
+// shiftLines adds d to the source line of n and every node below it,
+// stubs left out (their line is kept aside).
+func shiftLines(n *Node, d int32) {
+	if n.Line < 0 {
+		return
+	}
+	n.Line += d
+	for _, c := range n.Children {
+		shiftLines(c, d)
+	}
+}
+
+// SubtreeRows is the number of rows of a side-by-side view that n's
+// subtree gives (n included): one per value of each node (one for a node
+// without values), none for a Vyatta tag node, whose values' rows carry
+// its name.
+func SubtreeRows(fam Family, n *Node) int {
+	rows := 0
+	if !(n.Tag && fam != Huawei) {
+		rows = max(1, len(n.Values))
+	}
+	for _, c := range n.Children {
+		rows += SubtreeRows(fam, c)
+	}
+	return rows
+}
+
+// ParsePairFast parses the two texts of one comparison (a, the source,
+// from fileA; b from fileB), leaving the byte-equal parts of both as
+// stubs (see above). ok is false when the fast path does not apply: the
+// family or form is not one it reads, a line is not one it can cut, a
+// parse failed, or too little is equal; the caller then parses each text
+// with Parse, which also gives any error.
+func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	ta, okA := fsIndex(textA)
+	tb, okB := fsIndex(textB)
+	if !okA || !okB || fam == Huawei {
+		return nil, nil, false
+	}
+	// The family and form as Parse would find them.
+	for _, text := range []string{textA, textB} {
+		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
+			return nil, nil, false
+		}
+		if pre, err := prepare("", text); err != nil || pre.text != text || len(pre.notes) > 0 || pre.hint == Huawei {
+			return nil, nil, false
+		}
+	}
+	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
+	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
+	if pl.a.stubbed*100 < int32(len(ta.cur))*fastMinEqual || pl.b.stubbed*100 < int32(len(tb.cur))*fastMinEqual {
+		return nil, nil, false
+	}
+	// Each side counts the rows of half the pairs (the bytes are the
+	// same), then parses what is left of its text.
+	rows := make([]int32, pl.pairs)
+	var (
+		wg         sync.WaitGroup
+		errA, errB error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tb.countRows(rows, 1)
+		b, errB = tb.parse(fileB)
+	}()
+	ta.countRows(rows, 0)
+	a, errA = ta.parse(fileA)
+	wg.Wait()
+	if errA != nil || errB != nil {
+		return nil, nil, false
+	}
+	for _, x := range []struct {
+		t  *Tree
+		ft *fsText
+	}{{a, ta}, {b, tb}} {
+		for i := range x.t.stubs {
+			x.t.stubs[i].rows = rows[x.ft.spans[i].pair]
+		}
+	}
+	a.Source, b.Source = fileA, fileB
+	return a, b, true
+}
+
+// fsText is set-form text cut into lines, with the planner's position in
+// each.
+type fsText struct {
+	src string
+	// starts holds where each line starts, and len(src) last.
+	starts []int32
+	// cur is, for each line, where the next path word to look at starts.
+	cur     []int32
+	spans   []fsSpan
+	stubbed int32 // lines in spans
+}
+
+// fsSpan is a run of lines [from, to) to leave as a stub whose path is
+// the first words words of its lines; pair numbers the pair of spans.
+type fsSpan struct {
+	from, to int32
+	words    int32
+	pair     int32
+}
+
+// fsClass sorts bytes for fsIndex: 1 a newline, 2 a quote, 3 a byte
+// that the fast path never reads (a control character), 4 one it reads
+// only inside single quotes (a double quote, an escape, a comment, `$`).
+var fsClass = func() (c [256]uint8) {
+	for i := range 0x20 {
+		c[i] = 3
+	}
+	c[0x7f] = 3
+	c['\n'] = 1
+	c['\''] = 2
+	for _, b := range []byte{'"', '\\', '#', '$'} {
+		c[b] = 4
+	}
+	return c
+}()
+
+// fsIndex cuts src into lines, if every line is a `set` command whose
+// quoted words are whole single-quoted words (a blank before the opening
+// quote, a blank or the line's end after the closing one), and that holds
+// no other quoting or escape, no comment and no control character
+// outside them: such a line is read alone as it is read in its file.
+func fsIndex(src string) (*fsText, bool) {
+	if len(src) == 0 || len(src) >= 1<<31-1 {
+		return nil, false
+	}
+	t := &fsText{src: src, starts: make([]int32, 0, strings.Count(src, "\n")+2)}
+	start, inq := 0, false
+	lineOK := func(end int) bool {
+		return !inq && end-start > len("set ") && src[start:start+4] == "set "
+	}
+	for i := 0; i < len(src); i++ {
+		switch fsClass[src[i]] {
+		case 0:
+		case 1:
+			if !lineOK(i) {
+				return nil, false
+			}
+			t.starts = append(t.starts, int32(start))
+			start = i + 1
+		case 2:
+			if inq {
+				if i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\n' {
+					return nil, false
+				}
+			} else if src[i-1] != ' ' {
+				return nil, false
+			}
+			inq = !inq
+		case 4:
+			if !inq {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	if start < len(src) {
+		if !lineOK(len(src)) {
+			return nil, false
+		}
+		t.starts = append(t.starts, int32(start))
+	}
+	t.starts = append(t.starts, int32(len(src)))
+	t.cur = make([]int32, len(t.starts)-1)
+	for i := range t.cur {
+		t.cur[i] = t.starts[i] + int32(len("set "))
+	}
+	return t, true
+}
+
+// eol is where line i ends, before its newline.
+func (t *fsText) eol(i int32) int32 {
+	e := t.starts[i+1]
+	if e > 0 && t.src[e-1] == '\n' {
+		e--
+	}
+	return e
+}
+
+// fsRun is a run of consecutive lines [from, to) whose next path word is
+// key.
+type fsRun struct {
+	key      string
+	from, to int32
+}
+
+// runs cuts lines [from, to) at their next path word into runs, moving
+// each line's position past it. own gets the words that end a line (as
+// written), and unsafe the path words that must be parsed wherever they
+// are: one that repeats (two runs of it), or one quoted, which names the
+// same node as its bare form. ok is false when a line has no word left.
+func (t *fsText) runs(from, to int32, out []fsRun) (runs []fsRun, own, unsafe []string, ok bool) {
+	src := t.src
+	runs = out[:0]
+	for i := from; i < to; i++ {
+		p, e := t.cur[i], t.eol(i)
+		for p < e && src[p] == ' ' {
+			p++
+		}
+		ws := p
+		if p < e && src[p] == '\'' {
+			// A quoted word, whole (fsIndex).
+			p += 1 + int32(strings.IndexByte(src[p+1:e], '\'')) + 1
+		}
+		for p < e && src[p] != ' ' {
+			p++
+		}
+		if ws == p {
+			return nil, nil, nil, false
+		}
+		word := src[ws:p]
+		q := p
+		for q < e && src[q] == ' ' {
+			q++
+		}
+		if q == e {
+			own = append(own, word)
+			continue
+		}
+		if strings.IndexByte(word, '\'') >= 0 {
+			unsafe = append(unsafe, strings.Trim(word, "'"))
+			continue
+		}
+		t.cur[i] = p
+		if k := len(runs) - 1; k >= 0 && runs[k].to == i && runs[k].key == word {
+			runs[k].to = i + 1
+			continue
+		}
+		runs = append(runs, fsRun{key: word, from: i, to: i + 1})
+	}
+	return runs, own, fsRepeated(runs, unsafe), true
+}
+
+// fsRepeated appends to dst the keys that more than one run has.
+func fsRepeated(runs []fsRun, dst []string) []string {
+	sorted := true
+	for i := 1; i < len(runs) && sorted; i++ {
+		sorted = runs[i-1].key < runs[i].key
+	}
+	if !sorted {
+		sorted = true
+		for i := 1; i < len(runs) && sorted; i++ {
+			sorted = naturalCompare(runs[i-1].key, runs[i].key) < 0
+		}
+	}
+	if sorted {
+		return dst
+	}
+	seen := make(map[string]int, len(runs))
+	for _, r := range runs {
+		if seen[r.key]++; seen[r.key] == 2 {
+			dst = append(dst, r.key)
+		}
+	}
+	return dst
+}
+
+// fsOwns reports whether a word ending a line, quoted or not, is key.
+func fsOwns(own []string, key string) bool {
+	for _, w := range own {
+		if strings.Trim(w, "'") == key {
+			return true
+		}
+	}
+	return false
+}
+
+// fsPlanner matches the lines of two set texts by path and marks the
+// byte-equal runs as stubs.
+type fsPlanner struct {
+	a, b  *fsText
+	rules [][]string
+	path  []string
+	pairs int32
+}
+
+// match looks at lines [a0, a1) of a and [b0, b1) of b, which share
+// their first k path words (p.path).
+func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
+	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, nil)
+	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, nil)
+	if !okA || !okB {
+		return
+	}
+	var idx map[string]int
+	same := len(ra) == len(rb)
+	for i := 0; same && i < len(ra); i++ {
+		same = ra[i].key == rb[i].key
+	}
+	if !same {
+		idx = make(map[string]int, len(rb))
+		for j, r := range rb {
+			idx[r.key] = j
+		}
+	}
+	for i, x := range ra {
+		j := i
+		if !same {
+			var found bool
+			if j, found = idx[x.key]; !found {
+				continue
+			}
+		}
+		y := rb[j]
+		if fsOwns(ownA, x.key) || fsOwns(ownB, x.key) || slices.Contains(unsafeA, x.key) || slices.Contains(unsafeB, x.key) {
+			continue // the word also ends a line (a value or a leaf of its own), repeats, or is quoted
+		}
+		p.path = append(p.path[:k], x.key)
+		switch {
+		case x.to-x.from >= fastMinStub && p.stubOK() && p.a.text(x) == p.b.text(y):
+			p.a.add(fsSpan{from: x.from, to: x.to, words: int32(k + 1), pair: p.pairs})
+			p.b.add(fsSpan{from: y.from, to: y.to, words: int32(k + 1), pair: p.pairs})
+			p.pairs++
+		case k+1 < fastMaxDepth && x.to-x.from > 1 && y.to-y.from > 1:
+			p.match(k+1, x.from, x.to, y.from, y.to)
+		}
+	}
+}
+
+// stubOK reports whether the node at p.path may be a stub: not one that
+// holds a sync-map rule's location strictly inside it, and nothing that
+// touches `system config-sync`, which the sync-maps are read from.
+func (p *fsPlanner) stubOK() bool {
+	q := p.path
+	if q[0] == "system" && (len(q) == 1 || q[1] == "config-sync") {
+		return false
+	}
+	for _, loc := range p.rules {
+		if len(loc) > len(q) && slices.Equal(loc[:len(q)], q) {
+			return false
+		}
+	}
+	return true
+}
+
+// text is the bytes of run r's lines.
+func (t *fsText) text(r fsRun) string {
+	return t.src[t.starts[r.from]:t.starts[r.to]]
+}
+
+func (t *fsText) add(s fsSpan) {
+	t.spans = append(t.spans, s)
+	t.stubbed += s.to - s.from
+}
+
+// parse reads the text with its spans as stubs.
+func (t *fsText) parse(file string) (*Tree, error) {
+	slices.SortFunc(t.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
+	s := &setStubs{text: t, file: file}
+	return vyParseSetStubs(file, t.src, true, s, nil)
+}
+
+// setStubs hands the set parser its spans in order.
+type setStubs struct {
+	text  *fsText
+	file  string
+	next  int
+	list  []stub
+	words []vySetWord
+	names []string
+	// base is the index in its tree of the first stub made, lineBase
+	// what to add to a line of the text for the line in its file.
+	base     int
+	lineBase int32
+}
+
+// at reports whether the line at pos begins the next span.
+func (s *setStubs) at(pos int) bool {
+	return s.next < len(s.text.spans) && int(s.text.starts[s.text.spans[s.next].from]) == pos
+}
+
+// make makes the next span's stub node, where the parser stands, and
+// moves the parser past its lines.
+func (s *setStubs) make(p *vySet, b *vyBuilder) error {
+	sp := s.text.spans[s.next]
+	s.next++
+	src := p.src
+	i := p.pos + len("set ")
+	s.words = s.words[:0]
+	for range sp.words {
+		for src[i] == ' ' {
+			i++
+		}
+		j := i
+		for src[j] != ' ' {
+			j++
+		}
+		s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
+		i = j
+	}
+	q, _, names, err := p.walkChain(b, s.words, p.line, s.names)
+	s.names = names
+	if err != nil {
+		return err
+	}
+	if q.Values != nil || q.Children != nil {
+		return errStubClash
+	}
+	end := int(s.text.starts[sp.to])
+	s.list = append(s.list, stub{
+		file: s.file, text: src[p.pos:end], line: int32(p.line) + s.lineBase, words: sp.words, rows: -1,
+	})
+	q.Values = stubMark[:1:1]
+	q.Line = -int32(s.base + len(s.list))
+	p.pos = end
+	p.line += int(sp.to - sp.from)
+	p.lineStart = p.pos
+	return nil
+}
+
+// HasStubs reports whether t came from ParsePairFast with stubs.
+func (t *Tree) HasStubs() bool { return t != nil && len(t.stubs) > 0 }
+
+// countRows counts, for the spans of t whose pair is odd (half 1) or
+// even (half 0), the rows of their subtrees into rows (by pair), or -1
+// where the count is not certain (Tree.StubRows then parses the stub).
+func (t *fsText) countRows(rows []int32, half int32) {
+	c := &fsCounter{t: t, kinds: new(vyKinds)}
+	for _, sp := range t.spans {
+		if sp.pair%2 != half {
+			continue
+		}
+		rows[sp.pair] = -1
+		name, pos, k := c.path(sp)
+		if n, ok := c.count(name, pos, k, sp.from, sp.to, 0); ok {
+			rows[sp.pair] = int32(n)
+		}
+	}
+}
+
+// fsCounter counts the rows of a stub's subtree from its lines, as the
+// set parser and vyFinish would build it, without building it. It
+// handles the lines of `show configuration commands` (quoted values,
+// unquoted path words and valueless leaves where the schema knows the
+// path) and gives up on anything whose reading depends on the order of
+// the lines.
+type fsCounter struct {
+	t     *fsText
+	kinds *vyKinds
+	// chain is the path of the last stub with the schema's positions, so
+	// that the next one steps only from where they part.
+	chain []fsStep
+	runs  [][]fsRun // scratch runs per depth
+	vals  []string  // scratch values
+	set   map[string]struct{}
+}
+
+type fsStep struct {
+	word string
+	pos  schema.Cursor
+	k    vyKind
+}
+
+// path returns the name of a span's node and the schema's position and
+// answer there.
+func (c *fsCounter) path(sp fsSpan) (string, schema.Cursor, vyKind) {
+	src := c.t.src
+	i := int(c.t.starts[sp.from]) + len("set ")
+	pos, k := schema.Root(), vyKind{kind: schema.Node}
+	var word string
+	for d := range int(sp.words) {
+		for src[i] == ' ' {
+			i++
+		}
+		j := i
+		for src[j] != ' ' {
+			j++
+		}
+		word = src[i:j]
+		i = j
+		if d < len(c.chain) && c.chain[d].word == word {
+			pos, k = c.chain[d].pos, c.chain[d].k
+			continue
+		}
+		c.chain = c.chain[:d]
+		pos, k = c.kinds.step(pos, c.kinds.hash(pos), word)
+		c.chain = append(c.chain, fsStep{word: word, pos: pos, k: k})
+	}
+	return word, pos, k
+}
+
+// count returns the rows of the node name (schema position pos, answer
+// k) made from lines [from, to), whose positions stand after its name.
+func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32, depth int) (int, bool) {
+	for len(c.runs) <= depth {
+		c.runs = append(c.runs, nil)
+	}
+	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth])
+	c.runs[depth] = runs
+	if !ok || len(unsafe) > 0 {
+		return 0, false
+	}
+	// The words ending a line: values, or valueless children.
+	valueMode := k.kind == schema.Leaf && !k.valueless
+	vals := c.vals[:0]
+	var bare []string // valueless children
+	for _, w := range own {
+		switch {
+		case w[0] == '\'':
+			vals = append(vals, w[1:len(w)-1])
+		case valueMode:
+			vals = append(vals, w)
+		case k.kind == schema.Unknown:
+			return 0, false // a value or a child: the parser looks at what came before
+		default:
+			bare = append(bare, w)
+		}
+	}
+	c.vals = vals
+	if len(vals) > 0 && len(bare) > 0 {
+		return 0, false // values fold bare children in, by the order of the lines
+	}
+	nvals := c.distinct(vals)
+	if nvals > 0 && k.kind == schema.Leaf && !k.multi {
+		nvals = 1 // each `set` replaces the value
+	}
+	rows, kids, digits := 0, 0, true
+	var h uint64
+	if len(runs) > 0 || len(bare) > 0 {
+		h = c.kinds.hash(pos)
+	}
+	// runs is scratch of this depth: the children's counts reuse deeper
+	// ones, so it is read by index after they return.
+	for i := 0; i < len(c.runs[depth]); i++ {
+		r := c.runs[depth][i]
+		cpos, ck := c.kinds.step(pos, h, r.key)
+		n, ok := c.count(r.key, cpos, ck, r.from, r.to, depth+1)
+		if !ok {
+			return 0, false
+		}
+		rows += n
+		kids++
+		digits = digits && isDigit(r.key[0])
+	}
+	for i, w := range bare {
+		if slices.Contains(bare[:i], w) || fsHasKey(c.runs[depth], w) {
+			continue // the same node
+		}
+		_, ck := c.kinds.step(pos, h, w)
+		if ck.kind != schema.Tag {
+			rows++
+		}
+		kids++
+		digits = digits && isDigit(w[0])
+	}
+	tag := false
+	switch k.kind {
+	case schema.Tag:
+		tag = true
+	case schema.Leaf, schema.Node:
+	default:
+		tag = kids > 0 && (vyTagNames[name] || digits)
+	}
+	if !tag {
+		rows += max(1, nvals)
+	}
+	return rows, true
+}
+
+// fsHasKey reports whether a run has key w.
+func fsHasKey(runs []fsRun, w string) bool {
+	for _, r := range runs {
+		if r.key == w {
+			return true
+		}
+	}
+	return false
+}
+
+// distinct counts the distinct values of vals.
+func (c *fsCounter) distinct(vals []string) int {
+	if len(vals) < vyValueSetMin {
+		n := 0
+		for i, v := range vals {
+			if !slices.Contains(vals[:i], v) {
+				n++
+			}
+		}
+		return n
+	}
+	if c.set == nil {
+		c.set = make(map[string]struct{}, len(vals))
+	}
+	clear(c.set)
+	for _, v := range vals {
+		c.set[v] = struct{}{}
+	}
+	return len(c.set)
+}
+
+// Expanded is the number of stubs of t expanded so far.
+func (t *Tree) Expanded() int { return t.expanded }
