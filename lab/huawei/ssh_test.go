@@ -251,10 +251,11 @@ func TestSSHCtrlCAbandonsLine(t *testing.T) {
 // TestSSHCtrlCStopsDisplay: with the pager off, ^C stops a display that
 // is still printing (VRP's Ctrl+C stops the current command): the output
 // ends early, `^C` is echoed and the prompt comes back, and the session
-// goes on. The device's per-line delay keeps the display running long
-// enough to be stopped. Driven by the OpenSSH client.
+// goes on. A large configuration printed with a per-line delay keeps the
+// display running far longer than the ^C takes. Driven by the OpenSSH
+// client.
 func TestSSHCtrlCStopsDisplay(t *testing.T) {
-	p := hwPair(t, PairOptions{Delay: 20 * time.Millisecond})
+	p := hwPair(t, PairOptions{Lines: 2000, Delay: 20 * time.Millisecond}) // tens of seconds of output
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	sh, quit := hwOpenSSH(ctx, t, p, p.A)
