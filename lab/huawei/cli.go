@@ -60,6 +60,9 @@ type CLI struct {
 	// interrupt, when set, lets ^C stop a display running without the
 	// pager (with the pager, ^C at `---- More ----` stops it).
 	interrupt lab.Interrupter
+	// lowLevel: the login's level refuses screen-length
+	// (Options.ScreenLengthRefused, for admin).
+	lowLevel bool
 }
 
 // Warnings are the commands that ask a `Warning: ... Continue? [Y/N]:`
@@ -85,7 +88,7 @@ func (l lineTerminal) ReadLine() (string, error) { return l.read() }
 // NewCLI starts a command line in the user view, writing to out. keys may
 // be nil: the output is then never paged.
 func (d *Device) NewCLI(out io.Writer, keys lab.KeyReader) *CLI {
-	return &CLI{d: d, out: out, keys: keys, page: DefaultPageLines}
+	return &CLI{d: d, out: out, keys: keys, page: DefaultPageLines, lowLevel: d.o.ScreenLengthRefused}
 }
 
 // View returns the sub-view path below the system view (nil at the top).
@@ -200,7 +203,7 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 	}
 	switch m.t.class {
 	case classBuiltin:
-		if m.words[0] == "screen-length" && c.d.o.ScreenLengthRefused {
+		if m.words[0] == "screen-length" && c.lowLevel {
 			// Above the login's level: VRP does not know the command.
 			c.printError(prompt, &CommandError{Pos: splitLine(line)[0].start, Reason: ReasonUnrecognized})
 			return false
@@ -682,6 +685,7 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	out := &lockedWriter{w: t}
 	keys, _ := t.(lab.KeyReader)
 	c := d.NewCLI(out, keys)
+	c.lowLevel = d.o.ScreenLengthRefused && user == d.o.User
 	// A terminal that echoes what is typed (an SSH session with a PTY)
 	// leaves the end of each echoed line to the CLI, for ` (+B)`; a stream
 	// does not echo.
