@@ -108,6 +108,43 @@ func (t *Tree) Expand(n *Node) {
 	t.expanded++
 }
 
+// ExpandPair expands l, a stub of t, and r, a stub of u, when they are
+// stubs of the same bytes (SameStubs): r gets a copy of l's expansion,
+// its lines moved to r's own, instead of a parse of its own.
+func ExpandPair(t *Tree, l *Node, u *Tree, r *Node) {
+	if !SameStubs(t, l, u, r) {
+		t.Expand(l)
+		u.Expand(r)
+		return
+	}
+	d := u.stubs[-r.Line-1].line - t.stubs[-l.Line-1].line
+	t.Expand(l)
+	*r = *u.copyOf(t, l, d)
+	u.expanded++
+}
+
+// copyOf copies n, a node of t, and its subtree into u, lines moved by d;
+// the stubs below it become stubs of u with the same text.
+func (u *Tree) copyOf(t *Tree, n *Node, d int32) *Node {
+	c := u.share().alloc.node()
+	*c = *n
+	if n.Line < 0 {
+		s := t.stubs[-n.Line-1]
+		s.line += d
+		u.stubs = append(u.stubs, s)
+		c.Line = -int32(len(u.stubs))
+		return c
+	}
+	c.Line += d
+	if len(n.Children) > 0 {
+		c.Children = make([]*Node, len(n.Children))
+		for i, k := range n.Children {
+			c.Children[i] = u.copyOf(t, k, d)
+		}
+	}
+	return c
+}
+
 func (t *Tree) share() *vyShared {
 	if t.shared == nil {
 		t.shared = &vyShared{kinds: new(vyKinds)}
@@ -796,3 +833,7 @@ func (c *fsCounter) distinct(vals []string) int {
 
 // Expanded is the number of stubs of t expanded so far.
 func (t *Tree) Expanded() int { return t.expanded }
+
+// ReadText reads a file into a string that a tree may share (see
+// ParsePairFast): no copy beyond the read.
+func ReadText(file string) (string, error) { return readText(file) }
