@@ -35,11 +35,16 @@ type FastOptions struct {
 	// scopes of its rows are known without expanding it. Any location
 	// still works: a fold expands what it must.
 	Rules [][]string
+	// MinEqual is the share of each text's lines, in percent, that must
+	// be left unparsed for the fast path to be taken; 0 is the default
+	// (fastMinEqual). Below it, expanding the stubs that sit beside the
+	// many changes costs more than parsing in full.
+	MinEqual int
 }
 
-// fastMinEqual is the share of lines (in 1/100) that must lie in stubs on
-// each side for the fast path to be worth its planning.
-const fastMinEqual = 30
+// fastMinEqual is the share of lines (in percent) that must lie in stubs
+// on each side for the fast path to be worth its planning and expanding.
+const fastMinEqual = 80
 
 // fastMinStub is the fewest lines a stub stands for: a smaller one costs
 // more to expand, as most are (they sit beside a change), than to parse.
@@ -164,7 +169,7 @@ type vyShared struct {
 func (t *Tree) parseStub(s *stub, sub bool) *Node {
 	var ss *setStubs
 	if sub {
-		if ft, ok := fsIndex(s.text); ok {
+		if ft := fsLines(s.text); ft != nil {
 			ft.skipWords(int(s.words))
 			ft.subSpans(int(s.words))
 			slices.SortFunc(ft.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
@@ -226,10 +231,7 @@ func (t *fsText) subSpans(k int) {
 // countStub counts the rows of a stub's subtree from its text, if it
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
-	ft, ok := fsIndex(s.text)
-	if !ok {
-		return 0, false
-	}
+	ft := fsLines(s.text)
 	c := &fsCounter{t: ft, kinds: kinds}
 	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
 	name, pos, k := c.path(sp)
@@ -271,32 +273,49 @@ func SubtreeRows(fam Family, n *Node) int {
 // parse failed, or too little is equal; the caller then parses each text
 // with Parse, which also gives any error.
 func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
-	ta, okA := fsIndex(textA)
-	tb, okB := fsIndex(textB)
-	if !okA || !okB || fam == Huawei {
+	if fam == Huawei {
 		return nil, nil, false
 	}
-	// The family and form as Parse would find them.
-	for _, text := range []string{textA, textB} {
-		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
-			return nil, nil, false
+	// Each side is cut into lines, and read as Parse would (family,
+	// form, nothing for prepare to change), at once.
+	index := func(text string) (*fsText, bool) {
+		t, ok := fsIndex(text)
+		if !ok || fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
+			return nil, false
 		}
 		if pre, err := prepare("", text); err != nil || pre.text != text || len(pre.notes) > 0 || pre.hint == Huawei {
-			return nil, nil, false
+			return nil, false
 		}
+		return t, true
+	}
+	var (
+		tb  *fsText
+		okB bool
+		wg  sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tb, okB = index(textB)
+	}()
+	ta, okA := index(textA)
+	wg.Wait()
+	if !okA || !okB {
+		return nil, nil, false
 	}
 	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
 	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
-	if pl.a.stubbed*100 < int32(len(ta.cur))*fastMinEqual || pl.b.stubbed*100 < int32(len(tb.cur))*fastMinEqual {
+	minEqual := int32(o.MinEqual)
+	if minEqual <= 0 {
+		minEqual = fastMinEqual
+	}
+	if pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
 		return nil, nil, false
 	}
 	// Each side counts the rows of half the pairs (the bytes are the
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
-	var (
-		wg         sync.WaitGroup
-		errA, errB error
-	)
+	var errA, errB error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -411,6 +430,25 @@ func fsIndex(src string) (*fsText, bool) {
 	return t, true
 }
 
+// fsLines cuts text that fsIndex took already (a stub's) into lines.
+func fsLines(src string) *fsText {
+	t := &fsText{src: src, starts: make([]int32, 0, 16)}
+	for start := 0; start < len(src); {
+		t.starts = append(t.starts, int32(start))
+		i := strings.IndexByte(src[start:], '\n')
+		if i < 0 {
+			break
+		}
+		start += i + 1
+	}
+	t.starts = append(t.starts, int32(len(src)))
+	t.cur = make([]int32, len(t.starts)-1)
+	for i := range t.cur {
+		t.cur[i] = t.starts[i] + int32(len("set "))
+	}
+	return t
+}
+
 // eol is where line i ends, before its newline.
 func (t *fsText) eol(i int32) int32 {
 	e := t.starts[i+1]
@@ -437,6 +475,21 @@ func (t *fsText) runs(from, to int32, out []fsRun) (runs []fsRun, own, unsafe []
 	runs = out[:0]
 	for i := from; i < to; i++ {
 		p, e := t.cur[i], t.eol(i)
+		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
+			// Most lines go on the run before them: the same word at
+			// the same place, a blank and more words after it.
+			key := runs[k].key
+			q := p
+			if q < e && src[q] == ' ' {
+				q++
+			}
+			end := q + int32(len(key))
+			if end+1 < e && src[end] == ' ' && src[end+1] != ' ' && src[q:end] == key {
+				t.cur[i] = end
+				runs[k].to = i + 1
+				continue
+			}
+		}
 		for p < e && src[p] == ' ' {
 			p++
 		}
