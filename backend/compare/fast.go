@@ -2,6 +2,7 @@ package compare
 
 import (
 	"os"
+	"sync"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
@@ -36,16 +37,23 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 	if !fastView(fam, s, o, v) {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
+	// Both files are read at once, as LoadPair parses them.
 	texts := make([]string, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
 	for i, file := range []string{leftFile, rightFile} {
-		text, err := config.ReadText(file)
-		if err != nil {
-			return Files(leftFile, rightFile, fam, s, o)
-		}
-		if fam != config.Auto && checkFamily(file, []byte(text), fam) != nil {
-			return Files(leftFile, rightFile, fam, s, o)
-		}
-		texts[i] = text
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			texts[i], errs[i] = config.ReadText(file)
+			if errs[i] == nil && fam != config.Auto {
+				errs[i] = checkFamily(file, []byte(texts[i]), fam)
+			}
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		return Files(leftFile, rightFile, fam, s, o)
 	}
 	left, right, ok := config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{MinEqual: viewMinEqual})
 	if !ok || nonEmpty(left, leftFile) != nil || nonEmpty(right, rightFile) != nil {
