@@ -217,7 +217,7 @@ func (t *fsText) skipWords(n int) {
 // subSpans adds the spans of the runs of the text's lines at their next
 // word, below the node of their first k path words.
 func (t *fsText) subSpans(k int) {
-	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil)
+	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil, nil)
 	if !ok {
 		return
 	}
@@ -470,9 +470,9 @@ type fsRun struct {
 // written), and unsafe the path words that must be parsed wherever they
 // are: one that repeats (two runs of it), or one quoted, which names the
 // same node as its bare form. ok is false when a line has no word left.
-func (t *fsText) runs(from, to int32, out []fsRun) (runs []fsRun, own, unsafe []string, ok bool) {
+func (t *fsText) runs(from, to int32, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
 	src := t.src
-	runs = out[:0]
+	runs, own = out[:0], ownBuf[:0]
 	for i := from; i < to; i++ {
 		p, e := t.cur[i], t.eol(i)
 		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
@@ -564,17 +564,29 @@ func fsOwns(own []string, key string) bool {
 // fsPlanner matches the lines of two set texts by path and marks the
 // byte-equal runs as stubs.
 type fsPlanner struct {
-	a, b  *fsText
-	rules [][]string
-	path  []string
-	pairs int32
+	a, b    *fsText
+	rules   [][]string
+	path    []string
+	pairs   int32
+	scratch []fsScratch // per depth
+}
+
+// fsScratch is the planner's room for one depth's runs.
+type fsScratch struct {
+	ra, rb     []fsRun
+	ownA, ownB []string
 }
 
 // match looks at lines [a0, a1) of a and [b0, b1) of b, which share
 // their first k path words (p.path).
 func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
-	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, nil)
-	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, nil)
+	for len(p.scratch) <= k {
+		p.scratch = append(p.scratch, fsScratch{})
+	}
+	sc := &p.scratch[k]
+	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, sc.ra, sc.ownA)
+	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, sc.rb, sc.ownB)
+	sc.ra, sc.rb, sc.ownA, sc.ownB = ra, rb, ownA, ownB
 	if !okA || !okB {
 		return
 	}
@@ -642,7 +654,7 @@ func (t *fsText) add(s fsSpan) {
 // parse reads the text with its spans as stubs.
 func (t *fsText) parse(file string) (*Tree, error) {
 	slices.SortFunc(t.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
-	s := &setStubs{text: t, file: file}
+	s := &setStubs{text: t, file: file, list: make([]stub, 0, len(t.spans))}
 	return vyParseSetStubs(file, t.src, true, s, nil)
 }
 
@@ -736,8 +748,9 @@ type fsCounter struct {
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
-	runs  [][]fsRun // scratch runs per depth
-	vals  []string  // scratch values
+	runs  [][]fsRun  // scratch runs per depth
+	owns  [][]string // scratch words ending a line, per depth
+	vals  []string   // scratch values
 	set   map[string]struct{}
 }
 
@@ -781,8 +794,11 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 	for len(c.runs) <= depth {
 		c.runs = append(c.runs, nil)
 	}
-	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth])
-	c.runs[depth] = runs
+	for len(c.owns) <= depth {
+		c.owns = append(c.owns, nil)
+	}
+	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth], c.owns[depth])
+	c.runs[depth], c.owns[depth] = runs, own
 	if !ok || len(unsafe) > 0 {
 		return 0, false
 	}
