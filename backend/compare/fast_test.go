@@ -81,6 +81,9 @@ func TestFilesViewSame(t *testing.T) {
 		"set system config-sync sync-map FW rule 2 location 'firewall name'\n"
 	var pairs, fast int
 	for i, f := range testcorpus.Files(t, "vyos") {
+		if i%fastStride != 0 {
+			continue
+		}
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
