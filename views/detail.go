@@ -55,7 +55,11 @@ func DetailOf(d *DiffData, i int) Detail {
 		case dec.Scope == syncmap.Protected:
 			dt.Rule = "a protected path: never synced, whatever the rules say"
 		case dec.Rule != nil:
-			dt.Rule = "rule " + strconv.Itoa(dec.Rule.Number) + ": " + dec.Rule.Action.String() + " " + strings.Join(dec.Rule.Location, " ")
+			loc := strings.Join(dec.Rule.Location, " ")
+			if loc == "" {
+				loc = "(everything)"
+			}
+			dt.Rule = "rule " + strconv.Itoa(dec.Rule.Number) + ": " + dec.Rule.Action.String() + " " + loc
 		default:
 			dt.Rule = "no rule of the map covers it"
 		}
@@ -111,6 +115,9 @@ func DetailOf(d *DiffData, i int) Detail {
 			}
 		}
 	}
+	if len(dt.Conflicts) > 0 && len(dt.Commands) == 0 {
+		dt.Sync = "" // the conflicts say why
+	}
 	return dt
 }
 
@@ -135,15 +142,29 @@ func (v *DiffView) detailView(w, h int) []string {
 	if dc.data != v.data || dc.row != row || dc.w != w {
 		dc.data, dc.row, dc.w = v.data, row, w
 		dc.lines = v.detailLines(DetailOf(v.data, int(row)), w)
+		v.detailTop = 0
 	}
 	out := make([]string, h)
+	blank := ""
+	lines := dc.lines
+	if !v.layout().overlay {
+		blank = v.st.Border.Render(v.st.Glyphs.Sep)
+	} else if len(lines) > h {
+		// Scrolled by the arrows; the title stays.
+		v.detailTop = max(0, min(v.detailTop, len(lines)-h+1))
+		lines = append([]string{lines[0]}, lines[1+v.detailTop:]...)
+	}
 	for i := range out {
-		s := ""
-		if i < len(dc.lines) {
-			s = dc.lines[i]
+		s := blank
+		if i < len(lines) {
+			s = lines[i]
 		}
-		if i == h-1 && len(dc.lines) > h {
-			s = v.st.Muted.Render(Truncate("… "+strconv.Itoa(len(dc.lines)-h+1)+" more lines (widen the terminal)", w, ""))
+		if i == h-1 && len(lines) > h {
+			hint := " more lines (↓ scrolls)"
+			if blank != "" {
+				hint = " more lines (a taller terminal shows them)"
+			}
+			s = blank + v.st.Muted.Render(Truncate("… "+strconv.Itoa(len(lines)-h+1)+hint, w-Width(blank), ""))
 		}
 		out[i] = s
 	}
@@ -163,7 +184,10 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 	if inner < 1 {
 		return nil
 	}
-	const labelW = 8
+	labelW := 9
+	if inner < 60 {
+		labelW = 7
+	}
 	var lines []string
 	add := func(s string) {
 		lines = append(lines, border+PadRight(s, inner, g.Ellipsis))
@@ -219,7 +243,7 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 	}
 	field("sync", dt.Sync, plain)
 	for _, c := range dt.Conflicts {
-		field("conflict", c, st.Warn.Render)
+		field("manual", c, st.Warn.Render)
 	}
 	return lines
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/syncmap"
 )
@@ -280,6 +281,10 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW2)
 		return
 	}
+	left, right := r.Left, r.Right
+	if step := indentStep(l.colW); step < 4 && v.data.Family != config.Huawei && r.Depth > 0 {
+		left, right = reindent(left, r.Depth, step), reindent(right, r.Depth, step)
+	}
 	ls, rs := segText, segText
 	mark, markSeg := g.Sep, segMuted
 	le0, le1, re0, re1 := -1, -1, -1, -1
@@ -290,15 +295,38 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 		ls, mark, markSeg = segRemoved, g.Removed, segRemoved
 	case diff.Changed:
 		ls, rs, mark, markSeg = segRemoved, segAdded, g.Changed, segChanged
-		le0, le1, re0, re1 = wordDelta(r.Left, r.Right)
+		le0, le1, re0, re1 = wordDelta(left, right)
 	case diff.Moved:
 		ls, rs, mark, markSeg = segMoved, segMoved, g.Moved, segMoved
 	}
-	v.text(b, r.Left, ls, le0, le1, segEmphRemoved, cur, v.xoff, l.colW)
+	v.text(b, left, ls, le0, le1, segEmphRemoved, cur, v.xoff, l.colW)
 	v.styled(b, segText, " ", cur)
 	v.styled(b, markSeg, mark, cur)
 	v.styled(b, segText, " ", cur)
-	v.text(b, r.Right, rs, re0, re1, segEmphAdded, cur, v.xoff, l.colW2)
+	v.text(b, right, rs, re0, re1, segEmphAdded, cur, v.xoff, l.colW2)
+}
+
+// indentStep is the cells per depth level a column of w cells indents
+// by: Vyatta's four where there is room, fewer in narrow columns so that
+// deep lines still show their words.
+func indentStep(w int) int {
+	switch {
+	case w >= 48:
+		return 4
+	case w >= 24:
+		return 2
+	}
+	return 1
+}
+
+// reindent replaces the four-space indentation of a row of depth by step
+// spaces a level.
+func reindent(s string, depth, step int) string {
+	n := 4 * depth
+	if len(s) < n || strings.TrimLeft(s[:n], " ") != "" {
+		return s
+	}
+	return strings.Repeat(" ", depth*step) + s[n:]
 }
 
 func scopeSegOf(s syncmap.Scope) seg {

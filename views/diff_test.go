@@ -31,6 +31,21 @@ func testData(t testing.TB) *DiffData {
 	return d
 }
 
+// hrpData is the Diff tab's data for testdata/fw-a.cfg and fw-b.cfg: a
+// Huawei HRP pair with a moved security policy rule.
+func hrpData(t testing.TB) *DiffData {
+	t.Helper()
+	c, err := compare.Files("testdata/fw-a.cfg", "testdata/fw-b.cfg", config.Huawei, compare.MapSpec{}, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := BuildDiff(DiffSource{Comparison: c, LeftName: "fw-a", RightName: "fw-b", Mode: plan.HRP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func newTestView(t testing.TB, th Theme, w, h int) *DiffView {
 	v := NewDiffView(NewStyles(th))
 	v.SetData(testData(t))
@@ -104,18 +119,23 @@ func TestDiffGolden(t *testing.T) {
 		{"80x24-next", plain, 80, 24, []string{"n", "n"}},
 		{"80x24-diffs", plain, 80, 24, []string{"f", "f"}},
 		{"80x24-inscope", plain, 80, 24, []string{"f"}},
-		{"80x24-unfold", plain, 80, 24, []string{"G", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "enter"}},
 		{"80x24-search", plain, 80, 24, []string{"/", "s", "e", "r", "v", "i", "c", "e", " ", "4", "enter"}},
 		{"80x24-detail", plain, 80, 24, []string{"n", "n", "enter"}},
 		{"200x50-detail", plain, 200, 50, []string{"n", "n", "n", "n", "enter"}},
 		{"40x10-detail", plain, 40, 10, []string{"n", "enter"}},
 		{"80x24-scroll", plain, 80, 24, []string{"n", "n", "n", "n", "n", "l", "l"}},
+		{"hrp-120x40", plain, 120, 40, nil},
+		{"hrp-120x40-moved", plain, 120, 40, []string{"n", "n", "n", "n", "n", "n", "n", "enter"}},
+		{"hrp-120x40-policy", plain, 120, 40, []string{"n", "n", "n", "n", "n", "n", "n", "n", "n", "n", "enter"}},
 		{"80x24-ascii", Theme{NoColor: true, ASCII: true}, 80, 24, nil},
 		{"80x24-dark", Theme{Dark: true}, 80, 24, []string{"n", "n", "n", "n", "n", "n"}},
 		{"80x24-light", Theme{Dark: false, ColorBlind: true}, 80, 24, []string{"n", "n", "n", "n", "n", "n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := newTestView(t, tc.th, tc.w, tc.h)
+			if strings.HasPrefix(tc.name, "hrp") {
+				v.SetData(hrpData(t))
+			}
 			for _, k := range tc.keys {
 				if k == " " {
 					k = "space"
@@ -349,4 +369,61 @@ func TestDiffControlCharacters(t *testing.T) {
 		t.Fatalf("a control character reached the screen: %q", out)
 	}
 	_ = fmt.Sprint()
+}
+
+func TestDiffUnfold(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	n := len(v.items)
+	fold := -1
+	for i, it := range v.items {
+		if it.fold > 0 {
+			fold = i
+			break
+		}
+	}
+	if fold < 0 {
+		t.Fatal("no fold")
+	}
+	hidden := int(v.items[fold].fold)
+	for v.cursor < fold {
+		press(v, "j")
+	}
+	press(v, "enter")
+	if len(v.items) != n+hidden-1 {
+		t.Fatalf("unfolding %d lines: %d items, want %d", hidden, len(v.items), n+hidden-1)
+	}
+	if v.DetailOpen() {
+		t.Fatal("enter on a fold opened the detail")
+	}
+	golden.Check(t, "testdata/diff-80x24-unfold.golden", ansi.Strip(v.View())+"\n")
+	press(v, "enter")
+	if !v.DetailOpen() {
+		t.Fatal("enter on a row did not open the detail")
+	}
+	press(v, "esc")
+	if v.DetailOpen() {
+		t.Fatal("esc did not close the detail")
+	}
+}
+
+func TestDiffRefreshKeepsPath(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	press(v, "n", "n", "n")
+	before := v.Data().Rows[v.CursorRow()].Path.String()
+	v.SetData(testData(t))
+	if got := v.Data().Rows[v.CursorRow()].Path.String(); got != before {
+		t.Fatalf("after a refresh the cursor is on %q, was on %q", got, before)
+	}
+}
+
+func TestDiffClickAndWheel(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	v.Click(5)
+	if v.cursor != 3 {
+		t.Fatalf("click on line 5: cursor %d, want 3", v.cursor)
+	}
+	v.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if v.top != 3 {
+		t.Fatalf("wheel: top %d, want 3", v.top)
+	}
 }

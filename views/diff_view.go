@@ -69,6 +69,7 @@ type DiffView struct {
 	xoff        int // horizontal scroll, in cells
 
 	detail    bool
+	detailTop int // first line of the detail shown, when it covers the rows
 	searching bool
 	input     []rune
 	query     string  // the accepted search, lower case
@@ -196,7 +197,20 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	if a != DiffActNone {
 		v.notice = ""
 	}
-	body := max(1, v.layout().bodyH)
+	l := v.layout()
+	body := max(1, l.bodyH)
+	if v.detail && l.overlay {
+		// The detail covers the rows: the arrows scroll it, n/N still
+		// walk the rows under it.
+		switch a {
+		case DiffActUp, DiffActWheelUp:
+			v.detailTop = max(0, v.detailTop-1)
+			return
+		case DiffActDown, DiffActWheelDown:
+			v.detailTop++
+			return
+		}
+	}
 	switch a {
 	case DiffActUp:
 		v.move(-1)
