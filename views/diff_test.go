@@ -91,8 +91,8 @@ func typeText(v *DiffView, s string) {
 	}
 }
 
-// checkFrame asserts the frame's shape: exactly h lines of at most w cells.
-func checkFrame(t *testing.T, out string, w, h int) {
+// checkDiffFrame asserts the frame's shape: exactly h lines of at most w cells.
+func checkDiffFrame(t *testing.T, out string, w, h int) {
 	t.Helper()
 	lines := strings.Split(out, "\n")
 	if len(lines) != h {
@@ -143,7 +143,7 @@ func TestDiffGolden(t *testing.T) {
 				press(v, k)
 			}
 			out := v.View()
-			checkFrame(t, out, tc.w, tc.h)
+			checkDiffFrame(t, out, tc.w, tc.h)
 			if tc.th.NoColor {
 				// Colour off: attributes (bold, reverse) are stripped, the
 				// marks alone must carry the meaning.
@@ -170,7 +170,7 @@ func TestDiffSizes(t *testing.T) {
 		for w := 40; w <= 200; w += step {
 			for h := 10; h <= 60; h++ {
 				v.SetSize(w, h)
-				checkFrame(t, v.View(), w, h)
+				checkDiffFrame(t, v.View(), w, h)
 			}
 		}
 		// Below the supported size: no panic, still the exact shape.
@@ -179,7 +179,7 @@ func TestDiffSizes(t *testing.T) {
 				v.SetSize(w, h)
 				out := v.View()
 				if h > 0 && w > 0 {
-					checkFrame(t, out, w, h)
+					checkDiffFrame(t, out, w, h)
 				}
 			}
 		}
@@ -190,7 +190,7 @@ func TestDiffEmpty(t *testing.T) {
 	v := NewDiffView(NewStyles(Theme{NoColor: true}))
 	v.SetSize(80, 24)
 	press(v, "j", "n", "enter", "f", "/", "x", "enter", "G")
-	checkFrame(t, v.View(), 80, 24)
+	checkDiffFrame(t, v.View(), 80, 24)
 }
 
 func TestDiffMsgToAction(t *testing.T) {
