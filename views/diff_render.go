@@ -115,6 +115,15 @@ func (v *DiffView) View() string {
 		switch {
 		case l.overlay && pane != nil:
 			b.WriteString(pane[y])
+		case y == 0 && len(v.items) == 0:
+			msg := "waiting for both configurations…"
+			if v.data != nil {
+				msg = "both configurations are empty"
+			}
+			v.styled(&b, segMuted, PadRight("   "+msg, l.listW, v.st.Glyphs.Ellipsis), false)
+			if pane != nil {
+				b.WriteString(pane[y])
+			}
 		default:
 			i := v.top + y
 			if i < len(v.items) {
@@ -164,7 +173,9 @@ func (v *DiffView) renderCrumb(b *strings.Builder) {
 	}
 }
 
-// status is the right part of the breadcrumb: "all · 3/12 diffs · 8 in map".
+// status is the right part of the breadcrumb: "all · 3/12 diffs · ● 8 to
+// sync": the filter, the cursor's difference among the rows that differ,
+// and the changes a sync would resolve (compare.Counts.InScope).
 func (v *DiffView) status() string {
 	if v.data == nil {
 		return ""
@@ -178,13 +189,11 @@ func (v *DiffView) status() string {
 		s.WriteByte('/')
 	}
 	s.WriteString(strconv.Itoa(n))
-	s.WriteString(" diff")
-	if v.data.Counts.InScope > 0 {
-		s.WriteString(" · ")
-		s.WriteString(v.st.Glyphs.InMap)
-		s.WriteString(strconv.Itoa(v.data.Counts.InScope))
-		s.WriteString(" in map")
-	}
+	s.WriteString(" diffs · ")
+	s.WriteString(v.st.Glyphs.InMap)
+	s.WriteByte(' ')
+	s.WriteString(strconv.Itoa(v.data.Counts.InScope))
+	s.WriteString(" to sync")
 	return s.String()
 }
 
@@ -193,6 +202,11 @@ func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
 	left, right := "", ""
 	if v.data != nil {
 		left, right = v.data.Left+" (source)", v.data.Right+" (target)"
+		if v.xoff > 0 {
+			// Scrolled sideways: say from which column the text shows.
+			from := " · from column " + strconv.Itoa(v.xoff+1)
+			left, right = left+from, right+from
+		}
 	}
 	g := &v.st.Glyphs
 	if l.colW < 1 {

@@ -427,3 +427,38 @@ func TestDiffClickAndWheel(t *testing.T) {
 		t.Fatalf("wheel: top %d, want 3", v.top)
 	}
 }
+
+// TestDiffRandomKeys: whatever keys come, at whatever size, a frame has
+// its exact shape and the cursor stays on an item.
+func TestDiffRandomKeys(t *testing.T) {
+	keys := []string{"j", "k", "n", "N", "f", "enter", "esc", "/", "h", "l", "g", "G", "pgdown", "ctrl+d", "ctrl+u", "space", "a", "backspace", "1"}
+	for _, data := range []*DiffData{testData(t), hrpData(t)} {
+		v := NewDiffView(NewStyles(Theme{Dark: true}))
+		v.SetData(data)
+		w, h := 80, 24
+		v.SetSize(w, h)
+		seed := uint32(7)
+		rnd := func(n int) int { // xorshift: deterministic, no global state
+			seed ^= seed << 13
+			seed ^= seed >> 17
+			seed ^= seed << 5
+			return int(seed % uint32(n))
+		}
+		steps := 3000
+		if raceOn {
+			steps = 600
+		}
+		for i := range steps {
+			if rnd(50) == 0 {
+				w, h = 40+rnd(161), 10+rnd(51)
+				v.SetSize(w, h)
+			}
+			k := keys[rnd(len(keys))]
+			press(v, k)
+			checkDiffFrame(t, v.View(), w, h)
+			if len(v.items) > 0 && (v.cursor < 0 || v.cursor >= len(v.items) || v.top < 0 || v.top > v.cursor) {
+				t.Fatalf("step %d (%s): cursor %d top %d of %d items", i, k, v.cursor, v.top, len(v.items))
+			}
+		}
+	}
+}
