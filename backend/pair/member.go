@@ -329,30 +329,17 @@ func (m *member) read(ctx context.Context, dial bool) {
 		tree = nil
 	}
 	st.Tree = tree
-	st.HA, st.HAErr = sess.HA(ctx)
-	if st.HAErr != nil && connectionBroken(st.HAErr) {
-		fail(st.HAErr)
+	if !m.p.opt.ConfigOnly && !m.readState(ctx, sess, text, &st, fail) {
 		return
 	}
-	st.Sessions, st.SessionsErr = -1, nil
-	if m.dev.Family == config.Huawei {
-		n, err := sess.Sessions(ctx)
-		if err != nil && connectionBroken(err) {
-			fail(err)
-			return
-		}
-		if err == nil {
-			st.Sessions = n
-		}
-		st.SessionsErr = err
+	prompt := sess.Prompt()
+	st.Prompt = prompt.Text
+	if m.p.opt.ConfigOnly {
+		// The role as the prompt shows it (Huawei HRP_M / HRP_S), no more.
+		st.HA, st.HAErr = device.HAState{Family: m.dev.Family, Role: prompt.Role()}, nil
+		st.Sessions, st.SessionsErr = -1, nil
+		st.SavedDiffers, st.SavedKnown, st.SavedErr = false, false, nil
 	}
-	differs, err := sess.SavedDiffersFrom(ctx, text)
-	if err != nil && connectionBroken(err) {
-		fail(err)
-		return
-	}
-	st.SavedDiffers, st.SavedKnown, st.SavedErr = differs, err == nil, err
-	st.Prompt = sess.Prompt().Text
 	m.mu.Lock()
 	if m.client != c {
 		// Dropped while reading: keep what the drop recorded.
@@ -367,6 +354,35 @@ func (m *member) read(ctx context.Context, dial bool) {
 	if parseErr != nil {
 		m.p.publish(Event{Kind: Error, Device: m.dev.Name, Err: parseErr, Reason: ReasonOther})
 	}
+}
+
+// readState reads HA, sessions and saved state into st; false when the
+// connection broke (fail has recorded it).
+func (m *member) readState(ctx context.Context, sess *device.Session, text []byte, st *DeviceState, fail func(error)) bool {
+	st.HA, st.HAErr = sess.HA(ctx)
+	if st.HAErr != nil && connectionBroken(st.HAErr) {
+		fail(st.HAErr)
+		return false
+	}
+	st.Sessions, st.SessionsErr = -1, nil
+	if m.dev.Family == config.Huawei {
+		n, err := sess.Sessions(ctx)
+		if err != nil && connectionBroken(err) {
+			fail(err)
+			return false
+		}
+		if err == nil {
+			st.Sessions = n
+		}
+		st.SessionsErr = err
+	}
+	differs, err := sess.SavedDiffersFrom(ctx, text)
+	if err != nil && connectionBroken(err) {
+		fail(err)
+		return false
+	}
+	st.SavedDiffers, st.SavedKnown, st.SavedErr = differs, err == nil, err
+	return true
 }
 
 func (m *member) snapshot() DeviceState {

@@ -547,3 +547,28 @@ func TestConfigSyncError(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigOnly: with ConfigOnly both configurations are read and
+// compared, the HRP role comes from the prompt, and nothing else is read.
+func TestConfigOnly(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	ctx := testCtx(t)
+	if err := lp.HRP.WaitUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions()
+	o.ConfigOnly = true
+	s, err := newPair(t, spec, o).Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []device.Role{device.RoleActive, device.RoleStandby} {
+		d := s.Devices[i]
+		if d.Err != nil || d.Tree == nil || d.HA.Role != want || d.HA.HRP != nil || d.Sessions != -1 || d.SavedKnown {
+			t.Errorf("%s: err %v, role %s (want %s), HRP read %v, sessions %d, saved known %v", d.Name, d.Err, d.HA.Role, want, d.HA.HRP != nil, d.Sessions, d.SavedKnown)
+		}
+	}
+	if s.Compare == nil || s.Compare.Left.Source != "FW-A" {
+		t.Errorf("compare %v: %v", s.Compare != nil, s.CompareErr)
+	}
+}
