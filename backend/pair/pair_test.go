@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -570,5 +571,45 @@ func TestConfigOnly(t *testing.T) {
 	}
 	if s.Compare == nil || s.Compare.Left.Source != "FW-A" {
 		t.Errorf("compare %v: %v", s.Compare != nil, s.CompareErr)
+	}
+}
+
+// TestPromptedPassword: a device whose inventory entry says
+// password_prompt logs in with what the user types, asked once per
+// device even when the connection is cut and made again.
+func TestPromptedPassword(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	for _, d := range spec.Devices {
+		d.Credentials = inventory.Credentials{PasswordPrompt: true}
+	}
+	var mu sync.Mutex
+	asked := map[string]int{}
+	o := testOptions()
+	o.Prompt = func(who string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		asked[who]++
+		return lp.Password, nil
+	}
+	p := newPair(t, spec, o)
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(runCtx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	both := func(e Event) bool { return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil }
+	waitFor(t, ctx, sub, "both read", both)
+	lp.B.SSH.DropSessions()
+	waitFor(t, ctx, sub, "FW-B lost", func(e Event) bool { return e.Kind == Lost && e.Device == "FW-B" })
+	waitFor(t, ctx, sub, "FW-B connected again", func(e Event) bool { return e.Kind == Connected && e.Device == "FW-B" })
+	mu.Lock()
+	defer mu.Unlock()
+	if asked["FW-A"] != 1 || asked["FW-B"] != 1 {
+		t.Errorf("asked %v: want once per device", asked)
 	}
 }
