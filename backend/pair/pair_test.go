@@ -602,7 +602,9 @@ func TestPromptedPassword(t *testing.T) {
 		cancel()
 		<-done
 	}()
-	both := func(e Event) bool { return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil }
+	both := func(e Event) bool {
+		return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil
+	}
 	waitFor(t, ctx, sub, "both read", both)
 	lp.B.SSH.DropSessions()
 	waitFor(t, ctx, sub, "FW-B lost", func(e Event) bool { return e.Kind == Lost && e.Device == "FW-B" })
