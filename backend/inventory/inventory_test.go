@@ -49,6 +49,7 @@ func TestMalformed(t *testing.T) {
 			"inv.yaml:8:9: password: a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true"},
 		{"plain password upper", strings.Replace(good, "password_env: PW", "Password: hunter2", 1),
 			"inv.yaml:8:9: Password: a password is never written"},
+		{"passwd", strings.Replace(good, "password_env: PW", "passwd: hunter2", 1), "inv.yaml:8:9: passwd: a password is never written"},
 		{"password in ssh", strings.Replace(good, "password_env: PW", "ssh: {password: hunter2}", 1), "inv.yaml:8:15: password: a password is never written"},
 		{"duplicate key", strings.Replace(good, "        user: vyatta\n        password_env", "        user: vyatta\n        user: root\n        password_env", 1),
 			`inv.yaml:8:9: YAML: mapping key "user" already defined at [7:9]`},
