@@ -308,7 +308,7 @@ func (m *member) read(ctx context.Context, dial bool) {
 	st := m.state
 	m.mu.Unlock()
 	fail := func(err error) {
-		if connectionBroken(err) {
+		if sessionBroken(sess, err) {
 			m.drop(c, err)
 			return
 		}
@@ -329,7 +329,7 @@ func (m *member) read(ctx context.Context, dial bool) {
 		tree = nil
 	}
 	st.Tree = tree
-	if !m.p.opt.ConfigOnly && !m.readState(ctx, sess, text, &st, fail) {
+	if !m.p.opt.ConfigOnly && !readState(ctx, m.dev.Family, sess, text, &st, fail) {
 		return
 	}
 	prompt := sess.Prompt()
@@ -357,17 +357,17 @@ func (m *member) read(ctx context.Context, dial bool) {
 }
 
 // readState reads HA, sessions and saved state into st; false when the
-// connection broke (fail has recorded it).
-func (m *member) readState(ctx context.Context, sess *device.Session, text []byte, st *DeviceState, fail func(error)) bool {
+// session broke (fail has recorded it).
+func readState(ctx context.Context, fam config.Family, sess *device.Session, text []byte, st *DeviceState, fail func(error)) bool {
 	st.HA, st.HAErr = sess.HA(ctx)
-	if st.HAErr != nil && connectionBroken(st.HAErr) {
+	if sessionBroken(sess, st.HAErr) {
 		fail(st.HAErr)
 		return false
 	}
 	st.Sessions, st.SessionsErr = -1, nil
-	if m.dev.Family == config.Huawei {
+	if fam == config.Huawei {
 		n, err := sess.Sessions(ctx)
-		if err != nil && connectionBroken(err) {
+		if sessionBroken(sess, err) {
 			fail(err)
 			return false
 		}
@@ -377,12 +377,21 @@ func (m *member) readState(ctx context.Context, sess *device.Session, text []byt
 		st.SessionsErr = err
 	}
 	differs, err := sess.SavedDiffersFrom(ctx, text)
-	if err != nil && connectionBroken(err) {
+	if sessionBroken(sess, err) {
 		fail(err)
 		return false
 	}
 	st.SavedDiffers, st.SavedKnown, st.SavedErr = differs, err == nil, err
 	return true
+}
+
+// sessionBroken reports whether err left the session unusable, so the
+// connection is dropped and dialled again: the session says so itself
+// (device.Session.Err: a timeout, a lost link, an interrupt that did not
+// get the prompt back); a refusal, a question or a cancelled command
+// whose prompt came back keep it.
+func sessionBroken(sess *device.Session, err error) bool {
+	return err != nil && (sess.Err() != nil || connectionLost(err))
 }
 
 func (m *member) snapshot() DeviceState {

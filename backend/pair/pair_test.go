@@ -615,3 +615,40 @@ func TestPromptedPassword(t *testing.T) {
 		t.Errorf("asked %v: want once per device", asked)
 	}
 }
+
+// TestCancelledRefresh: a refresh cancelled by its caller leaves the
+// sessions open; the next refresh reads on them without dialling again.
+func TestCancelledRefresh(t *testing.T) {
+	_, spec := labHuawei(t, huawei.PairOptions{})
+	p := newPair(t, spec, testOptions())
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	if err := p.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := p.Refresh(cancelled); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled refresh: %v", err)
+	}
+	s, err := p.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Devices {
+		checkRead(t, &s.Devices[i])
+	}
+	connected := 0
+	for len(sub.C) > 0 {
+		switch e := <-sub.C; e.Kind {
+		case Connected:
+			connected++
+		case Lost:
+			t.Errorf("%s lost: %v", e.Device, e.Err)
+		}
+	}
+	if connected != 2 {
+		t.Errorf("%d connections made, want 2", connected)
+	}
+}

@@ -40,8 +40,8 @@ func TestClassify(t *testing.T) {
 			t.Errorf("Classify(%v) = %q, want %q", c.err, got, c.want)
 		}
 	}
-	if connectionBroken(&device.RejectedError{}) || !connectionBroken(device.ErrTimeout) {
-		t.Error("connectionBroken: a refusal keeps the connection, a timeout does not")
+	if connectionLost(&device.RejectedError{}) || !connectionLost(device.ErrConnectionLost) {
+		t.Error("connectionLost: a refusal is not a lost connection, ErrConnectionLost is")
 	}
 }
 
