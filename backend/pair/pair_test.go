@@ -652,3 +652,53 @@ func TestCancelledRefresh(t *testing.T) {
 		t.Errorf("%d connections made, want 2", connected)
 	}
 }
+
+// TestHRPBackupError: an HRP backup failure the standby prints in its
+// session (an asynchronous log line) is published as a SyncError of that
+// device; other log lines as Log events.
+func TestHRPBackupError(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	p := newPair(t, spec, testOptions())
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	if err := p.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Device.Log(`%%01HRPI/4/CFGBACKUP(l): Failed to apply the backed-up command "ip route-static 10.9.0.0 16 NULL0": Error: test`)
+	// The line reaches the session's reader at once but is handed over as
+	// the session reads: refresh until it is (the deadline bounds it).
+	for {
+		if _, err := p.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for len(sub.C) > 0 {
+			if e := <-sub.C; e.Kind == SyncError {
+				if e.Device != "FW-B" || !strings.Contains(e.Line, "Failed to apply the backed-up command") {
+					t.Errorf("sync error %s %q", e.Device, e.Line)
+				}
+				return
+			}
+		}
+	}
+}
+
+func TestSyncErrorLine(t *testing.T) {
+	cases := []struct {
+		fam  config.Family
+		line string
+		want bool
+	}{
+		{config.Vyatta, "Nov 30 05:38:20 vra-a config-sync error 10.0.0.2:Sync[10.0.0.2]: Remote user vyatta not in secrets group", true},
+		{config.Vyatta, "Nov 30 05:38:20 vra-a commit: ok", false},
+		{config.Huawei, "Nov 30 2026 06:00:00 FW-B %%01HRPI/4/CFGBACKUP(l): Failed to apply the backed-up command \"x\": y", true},
+		{config.Huawei, "Nov 30 2026 06:00:00 FW-B %%01HRPI/4/CFGBACKUP(l): The batch backup could not be read: z", true},
+		{config.Huawei, "Nov 30 2026 06:00:00 FW-B %%01HRPI/4/STATE_CHANGE(l): HRP state changed from active to standby.", false},
+		{config.Huawei, "config-sync error x", false},
+	}
+	for _, c := range cases {
+		if got := syncErrorLine(c.fam, c.line); got != c.want {
+			t.Errorf("%s %q: %v", c.fam, c.line, got)
+		}
+	}
+}
