@@ -523,7 +523,9 @@ func (r *runState) feed() (done bool, err error) {
 		// once the output stays still, unless a prompt comes after it.
 		r.loose, r.looseOut = r.lineBefore, ""
 	}
-	if len(s.pending) == 0 {
+	if len(s.pending) == 0 || !r.login && !r.sawLine {
+		// Nothing unfinished, or only the echo being typed after the
+		// last prompt: no prompt, pager or question yet.
 		return false, nil
 	}
 	text, _ := cleanLine(s.pending)
