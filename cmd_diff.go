@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/plan"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -30,6 +32,9 @@ type diffFlags struct {
 	showSecrets bool
 	context     int
 	widthSet    bool // --width was given
+	pair        string
+	inventory   string
+	acceptNew   bool
 }
 
 func newDiffCmd() *cobra.Command {
@@ -55,9 +60,23 @@ lines of several scopes); unified ('@@ path @@ SCOPE' blocks); json (one
 object a change, with its scope and, for a subtree on one side only, its
 content); commands (what a sync would send to RIGHT).
 
+Live: --pair NAME compares the two devices of the inventory's pair NAME,
+read over SSH, instead of two files. The direction and the map come from
+the devices: the Vyatta member whose 'system config-sync' carries the
+pair's sync-map (the inventory's sync_map, or --sync-map, or else the map
+its remote-router names) is the source, whichever member it is; a Huawei
+pair is compared under the built-in hrp map from its HRP-active member.
+--include and --exclude rescope it as for files.
+
 Exit status: 0 when the in-scope parts are equal, 1 when they differ, 2 on
 an error, like diff(1).`,
 		Args: func(cmd *cobra.Command, args []string) error {
+			if f.pair != "" {
+				if len(args) != 0 {
+					return &exitError{code: 2, err: fmt.Errorf("--pair %s: compares the pair's live devices: expected no LEFT RIGHT files, got %d", f.pair, len(args))}
+				}
+				return nil
+			}
 			if len(args) != 2 {
 				return &exitError{code: 2, err: fmt.Errorf("diff: expected two files, LEFT RIGHT, got %d", len(args)),
 					usage: "usage: " + cmd.UseLine() + " (hasync diff --help lists the flags)"}
@@ -66,6 +85,13 @@ an error, like diff(1).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.widthSet = cmd.Flags().Changed("width")
+			if f.pair != "" {
+				ctx := cmd.Context()
+				if ctx == nil {
+					ctx = context.Background()
+				}
+				return runDiffPair(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
+			}
 			return runDiff(cmd.OutOrStdout(), cmd.ErrOrStderr(), args[0], args[1], f)
 		},
 	}
@@ -82,6 +108,9 @@ an error, like diff(1).`,
 	fl.StringArrayVar(&f.ignore, "ignore", nil, "a regular expression `REGEXP`: lines matching it compare equal (repeatable)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "compare and print secrets instead of masking them")
 	fl.IntVar(&f.context, "context", 3, "`N` unchanged lines kept around each change in the side view (-1: all, no folding)")
+	fl.StringVar(&f.pair, "pair", "", "compare the live devices of the inventory's pair `NAME` (no LEFT RIGHT)")
+	fl.StringVar(&f.inventory, "inventory", "", "the inventory `FILE` of --pair (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
+	fl.BoolVar(&f.acceptNew, "accept-new", false, "with --pair: accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
@@ -133,13 +162,9 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		return fail(err)
 	}
 	fam, _ := config.ParseFamily(f.family)
-	opts := diff.Options{MaskSecrets: !f.showSecrets}
-	for _, expr := range f.ignore {
-		re, err := regexp.Compile(expr)
-		if err != nil {
-			return fail(fmt.Errorf("--ignore %s: expected a regular expression (Go syntax): %v", expr, err))
-		}
-		opts.Ignore = append(opts.Ignore, re)
+	opts, err := f.diffOptions()
+	if err != nil {
+		return fail(err)
 	}
 	spec := f.mapSpec()
 	c, err := compare.Files(leftFile, rightFile, fam, spec, opts)
@@ -155,7 +180,82 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		fmt.Fprintf(errOut, "hasync: --%s %s: no node of %s or %s lies under this path (mistyped?)\n",
 			u.Flag, u.Path, c.Left.Source, c.Right.Source)
 	}
-	differs, err := writeComparison(out, c, f)
+	differs, err := writeComparison(out, c, f, plan.Push)
+	if err != nil {
+		return fail(err)
+	}
+	if differs {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// diffOptions is what counts as a difference: secrets masked unless
+// --show-secrets, lines matching an --ignore left out.
+func (f *diffFlags) diffOptions() (diff.Options, error) {
+	opts := diff.Options{MaskSecrets: !f.showSecrets}
+	for _, expr := range f.ignore {
+		re, err := regexp.Compile(expr)
+		if err != nil {
+			return opts, fmt.Errorf("--ignore %s: expected a regular expression (Go syntax): %v", expr, err)
+		}
+		opts.Ignore = append(opts.Ignore, re)
+	}
+	return opts, nil
+}
+
+// runDiffPair is diff --pair: both devices of the pair read over SSH,
+// then compared and printed as two files are.
+func runDiffPair(ctx context.Context, out, errOut io.Writer, f diffFlags) error {
+	fail := func(err error) error { return &exitError{code: 2, err: err} }
+	if err := f.check(); err != nil {
+		return fail(err)
+	}
+	if f.family != "auto" {
+		return fail(fmt.Errorf("--family %s: goes with files; a pair's family is the inventory's", f.family))
+	}
+	opts, err := f.diffOptions()
+	if err != nil {
+		return fail(err)
+	}
+	inv, err := loadInventory(f.inventory)
+	if err != nil {
+		return fail(err)
+	}
+	pairs, err := selectPairs(inv, f.pair)
+	if err != nil {
+		return fail(err)
+	}
+	p := pairs[0]
+	tty := openTerminal()
+	defer tty.close()
+	r := readPair(ctx, p, tty.options(liveOptions{diff: opts, syncMap: f.syncMap, acceptNew: f.acceptNew}))
+	for _, d := range r.devices {
+		if d.err != nil {
+			return fail(fmt.Errorf("diff --pair %s: %s: %s: %v", p.Name, d.name, reason(d.err), d.err))
+		}
+	}
+	if r.cmpErr != nil {
+		return fail(fmt.Errorf("diff --pair %s: %v", p.Name, r.cmpErr))
+	}
+	spec := compare.MapSpec{Include: f.include, Exclude: f.exclude}
+	c, err := compare.Rescope(r.cmp, spec)
+	if err != nil {
+		return fail(err)
+	}
+	printNotes(errOut, c)
+	for _, u := range spec.Unmatched(c.Left, c.Right) {
+		fmt.Fprintf(errOut, "hasync: --%s %s: no node of %s or %s lies under this path (mistyped?)\n",
+			u.Flag, u.Path, c.Left.Source, c.Right.Source)
+	}
+	// The commands are what the pair's own sync would do: Huawei `hrp
+	// sync config` adds what the peer lacks and leaves the rest as
+	// conflicts (plan.HRP).
+	mode := plan.Push
+	if p.Mode == inventory.ModeHRP {
+		mode = plan.HRP
+	}
+	differs, err := writeComparison(out, c, f, mode)
 	if err != nil {
 		return fail(err)
 	}
@@ -179,9 +279,9 @@ func printNotes(errOut io.Writer, c *compare.Comparison) {
 	}
 }
 
-// writeComparison prints c in the format of f and reports whether the
-// pair differs in scope (exit status 1).
-func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags) (differs bool, err error) {
+// writeComparison prints c in the format of f (the commands of a sync in
+// mode) and reports whether the pair differs in scope (exit status 1).
+func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags, mode plan.Mode) (differs bool, err error) {
 	w := bufio.NewWriterSize(out, 64<<10)
 	switch f.format {
 	case "side":
@@ -206,7 +306,7 @@ func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags) (differs
 		}
 	case "commands":
 		var p *plan.Plan
-		p, err = c.Plan(plan.Push)
+		p, err = c.Plan(mode)
 		if err == nil {
 			err = p.Print(w, f.showSecrets)
 			differs = compare.PlanDiffers(p)

@@ -18,10 +18,13 @@ type labSSHFlags struct {
 	banner   string
 	kbdInt   bool
 	pager    bool
+	forward  bool
+	keyThen  bool
 	// Huawei only: the first-login password question and login time, and
 	// a user level that refuses screen-length.
 	hwFirstLogin          bool
 	hwScreenLengthRefused bool
+	hwLegacyPrefix        bool
 }
 
 // addLabSSHFlags registers the SSH login flags on the lab command; they
@@ -34,8 +37,11 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 	fl.StringVar(&s.version, "ssh-version", "", `SSH identification string, e.g. "SSH-1.99--" or "SSH-2.0--" as some firmware sends`)
 	fl.StringVar(&s.banner, "ssh-banner", "", "authentication banner shown before login")
 	fl.BoolVar(&s.kbdInt, "ssh-keyboard-interactive", false, "ask the password by keyboard-interactive instead of the password method")
+	fl.BoolVar(&s.keyThen, "ssh-key-then-password", false, "ask for the client key and then the password, as OpenSSH's AuthenticationMethods publickey,password (either alone is refused)")
+	fl.BoolVar(&s.forward, "ssh-allow-forward", false, "let each device be an SSH jump host (ProxyJump, -W) to loopback destinations, e.g. to its peer")
 	fl.BoolVar(&s.pager, "pager", false, "vyatta: page show output in interactive sessions (':' as less) until 'set terminal length 0' or '| no-more'")
-	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]), and print the login time before the prompt")
+	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]; Y asks old, new and confirmation and keeps the new one for that device in DIR/DEVICE.USER.password), and print the login time before the prompt")
+	fl.BoolVar(&s.hwLegacyPrefix, "hrp-legacy-prefix", false, "huawei: prompt HRP_A / HRP_B as older firmware does, instead of HRP_M / HRP_S")
 	fl.BoolVar(&s.hwScreenLengthRefused, "screen-length-refused", false, "huawei: admin's level refuses 'screen-length 0 temporary', so long output must be paged through")
 }
 
@@ -45,7 +51,7 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 func checkLabSSHFamily(cmd *cobra.Command, lf labFamily, family string) error {
 	other := []string{"pager"}
 	if lf.rest {
-		other = []string{"first-login", "screen-length-refused"}
+		other = []string{"first-login", "screen-length-refused", "hrp-legacy-prefix"}
 	}
 	for _, name := range other {
 		if cmd.Flags().Changed(name) {
@@ -61,5 +67,5 @@ func (s labSSHFlags) login() (lab.SSHLogin, error) {
 	if err != nil {
 		return lab.SSHLogin{}, fmt.Errorf("lab: --ssh-host-keys: %w", err)
 	}
-	return lab.SSHLogin{Legacy: s.legacy, HostKeyTypes: types, Version: s.version, Banner: s.banner, KeyboardInteractive: s.kbdInt}, nil
+	return lab.SSHLogin{Legacy: s.legacy, HostKeyTypes: types, Version: s.version, Banner: s.banner, KeyboardInteractive: s.kbdInt, AllowForward: s.forward, PublicKeyThenPassword: s.keyThen}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/lab/labtest"
 )
@@ -44,7 +45,7 @@ func TestLabCommandSSHHuawei(t *testing.T) {
 	dir := t.TempDir()
 	out, stop := labStart(t, dir, "--family", "huawei", "--lines", "200", "--ssh-legacy",
 		"--ssh-host-keys", "rsa,ecdsa", "--ssh-version", "SSH-2.0--", "--ssh-banner", "Huawei lab: authorized users only\n",
-		"--first-login", "--screen-length-refused")
+		"--first-login", "--screen-length-refused", "--hrp-legacy-prefix")
 	port := labPort(t, out.String(), "FW-B")
 	for _, hk := range []string{"ssh-rsa", "ecdsa-sha2-nistp256"} {
 		legacy := []string{"-o", "KexAlgorithms=diffie-hellman-group14-sha1", "-o", "HostKeyAlgorithms=" + hk, "-o", "Ciphers=aes128-cbc"}
@@ -56,6 +57,17 @@ func TestLabCommandSSHHuawei(t *testing.T) {
 	if got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, port, "admin"), "display", "version")...).CombinedOutput(); err == nil {
 		t.Errorf("a default OpenSSH client reached the legacy Huawei lab:\n%s", got)
 	}
+	// --hrp-legacy-prefix: FW-B's prompt is HRP_B (an interactive login:
+	// "n" answers the first-login question, or is a refused command once
+	// it was answered).
+	legacy := []string{"-tt", "-o", "KexAlgorithms=diffie-hellman-group14-sha1", "-o", "HostKeyAlgorithms=ssh-rsa", "-o", "Ciphers=aes128-cbc"}
+	// HRP comes up in the background: until then the prompt has no prefix.
+	labtest.Eventually(t, "FW-B's HRP_B prompt", 20*time.Second, func() bool {
+		c := exec.Command("ssh", labtest.OpenSSHArgs(t, dir, port, "admin", legacy...)...)
+		c.Stdin = strings.NewReader("n\rquit\r")
+		got, _ := c.CombinedOutput()
+		return strings.Contains(string(got), "HRP_B<FW-B>")
+	})
 	stop()
 }
 
@@ -65,6 +77,7 @@ func TestLabCommandSSHBadFlags(t *testing.T) {
 		{"--family", "huawei", "--pager", "--dir", t.TempDir()},
 		{"--family", "vyatta", "--first-login", "--dir", t.TempDir()},
 		{"--family", "vyatta", "--screen-length-refused", "--dir", t.TempDir()},
+		{"--family", "vyatta", "--hrp-legacy-prefix", "--dir", t.TempDir()},
 	})
 }
 
@@ -88,6 +101,32 @@ func TestLabCommandSSHPairs(t *testing.T) {
 				t.Errorf("port %d with %s: %v\n%s", port, alg, err, got)
 			}
 		}
+	}
+	stop()
+}
+
+// TestLabCommandJumpAndOperator: with --ssh-allow-forward vra-a is the
+// jump host to vra-b (OpenSSH's -W, which ProxyJump uses); the operator
+// logs in on vra-a's own port with its key, as the lab prints it.
+func TestLabCommandJumpAndOperator(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("no OpenSSH client")
+	}
+	dir := t.TempDir()
+	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--ssh-allow-forward")
+	portA, portB := labPort(t, out.String(), "vra-a"), labPort(t, out.String(), "vra-b")
+	jump := "ssh " + strings.Join(labtest.OpenSSHArgs(t, dir, portA, "vyatta", "-W", "%h:%p"), " ")
+	got, err := exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, portB, "vyatta", "-o", "ProxyCommand="+jump), "show", "version")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "Hostname:         vra-b") {
+		t.Errorf("vra-b through vra-a: %v\n%s", err, got)
+	}
+	m := regexp.MustCompile(`vra-a: ssh -p (\d+) .*operator: ssh -p (\d+) -i (\S+) operator@127\.0\.0\.1`).FindStringSubmatch(out.String())
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("the operator's login is not printed on vra-a's port:\n%s", out.String())
+	}
+	got, err = exec.Command("ssh", append(labtest.OpenSSHArgs(t, dir, portA, "operator", "-i", m[3]), "show", "configuration", "commands")...).CombinedOutput()
+	if err != nil || !strings.Contains(string(got), "********") {
+		t.Errorf("operator on vra-a's port: %v\n%.500s", err, got)
 	}
 	stop()
 }

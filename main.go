@@ -83,6 +83,6 @@ configuration path, within the scope of a sync-map.`,
 	}
 	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
 	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
-	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd())
+	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd())
 	return root
 }

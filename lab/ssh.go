@@ -105,6 +105,11 @@ type SSHOptions struct {
 	// Prelude, when set, runs on each interactive session before the
 	// device's shell (pre-prompt lines, a first-login question).
 	Prelude Prelude
+	// AllowForward accepts "direct-tcpip" channels (a client's -W, -L
+	// or ProxyJump through this server) to loopback destinations only,
+	// so one lab server can be the jump host to another; the default
+	// refuses every forward, as a device's CLI does.
+	AllowForward bool
 }
 
 // SSHUser is one login of an SSH server: SSHOptions.User and the
@@ -240,16 +245,26 @@ func (s *SSHServer) Users() []string {
 
 func (s *SSHServer) config() *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_7.4p1 hasync-lab"}
+	var second ssh.ServerAuthCallbacks // the password methods
 	switch pw := s.anyPassword(); {
 	case pw && s.o.Login.KeyboardInteractive:
-		cfg.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
+		second.KeyboardInteractiveCallback = s.o.Login.keyboardInteractive(s.checkPassword)
 	case pw:
-		cfg.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+		second.PasswordCallback = func(md ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if err := s.checkPassword(md, pw); err != nil {
 				return nil, err
 			}
 			return nil, nil
 		}
+	}
+	if !s.o.Login.PublicKeyThenPassword {
+		cfg.KeyboardInteractiveCallback, cfg.PasswordCallback = second.KeyboardInteractiveCallback, second.PasswordCallback
+	}
+	keyAccepted := func() (*ssh.Permissions, error) {
+		if s.o.Login.PublicKeyThenPassword {
+			return nil, &ssh.PartialSuccessError{Next: second}
+		}
+		return nil, nil
 	}
 	cfg.PublicKeyCallback = func(md ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 		if s.o.Faults.FailAuth() {
@@ -263,7 +278,7 @@ func (s *SSHServer) config() *ssh.ServerConfig {
 		}
 		for _, k := range u.AuthorizedKeys {
 			if subtle.ConstantTimeCompare(k.Marshal(), key.Marshal()) == 1 {
-				return nil, nil
+				return keyAccepted()
 			}
 		}
 		return nil, ErrAuthFailed
@@ -287,6 +302,14 @@ func (s *SSHServer) serveConn(c net.Conn) {
 	go ssh.DiscardRequests(reqs)
 	var wg sync.WaitGroup
 	for nc := range chans {
+		if nc.ChannelType() == "direct-tcpip" && s.o.AllowForward {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s.forward(nc)
+			}()
+			continue
+		}
 		if nc.ChannelType() != "session" {
 			_ = nc.Reject(ssh.UnknownChannelType, "only session channels")
 			continue
@@ -404,6 +427,69 @@ func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-c
 			}
 		}
 	}
+}
+
+// forward serves one "direct-tcpip" channel (RFC 4254 7.2): it connects
+// to the destination, which must be on loopback, and copies both ways
+// until either side closes.
+func (s *SSHServer) forward(nc ssh.NewChannel) {
+	var p struct {
+		DestAddr string
+		DestPort uint32
+		OrigAddr string
+		OrigPort uint32
+	}
+	if err := ssh.Unmarshal(nc.ExtraData(), &p); err != nil {
+		_ = nc.Reject(ssh.ConnectionFailed, "bad direct-tcpip request")
+		return
+	}
+	if !loopbackHost(p.DestAddr) || p.DestPort == 0 || p.DestPort > 65535 {
+		_ = nc.Reject(ssh.Prohibited, "forwarding only to loopback")
+		return
+	}
+	d := net.Dialer{Timeout: 10 * time.Second}
+	target, err := d.DialContext(s.ctx, "tcp", net.JoinHostPort(p.DestAddr, fmt.Sprint(p.DestPort)))
+	if err != nil {
+		_ = nc.Reject(ssh.ConnectionFailed, "connect failed")
+		return
+	}
+	ch, reqs, err := nc.Accept()
+	if err != nil {
+		target.Close()
+		return
+	}
+	go ssh.DiscardRequests(reqs)
+	done := make(chan struct{}, 2)
+	go func() {
+		_, _ = io.Copy(target, ch)
+		if tc, ok := target.(*net.TCPConn); ok {
+			_ = tc.CloseWrite()
+		}
+		done <- struct{}{}
+	}()
+	go func() {
+		_, _ = io.Copy(ch, target)
+		_ = ch.CloseWrite()
+		done <- struct{}{}
+	}()
+	select {
+	case <-done:
+		<-done
+	case <-s.ctx.Done():
+	}
+	ch.Close()
+	target.Close()
+}
+
+// loopbackHost reports whether host (a name or an address, as a
+// direct-tcpip request gives it) is on loopback: localhost, 127.0.0.0/8
+// or ::1.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // chanWriter buffers output to a channel and flushes it shortly after the

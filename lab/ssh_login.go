@@ -53,6 +53,15 @@ type SSHLogin struct {
 	// PasswordPrompt is the keyboard-interactive prompt; "Password: " when
 	// empty.
 	PasswordPrompt string
+	// PublicKeyThenPassword asks for both, in turn, as OpenSSH's
+	// `AuthenticationMethods publickey,password` does: an accepted key is
+	// a partial success after which the password (by keyboard-interactive
+	// with KeyboardInteractive) must follow; the password alone is
+	// refused.
+	PublicKeyThenPassword bool
+	// AllowForward makes the server a jump host to loopback destinations
+	// (SSHOptions.AllowForward).
+	AllowForward bool
 }
 
 // Host key types of SSHLogin.HostKeyTypes.
@@ -319,7 +328,7 @@ func (s *PairState) ServeSSHLogin(name, addr string, f *Faults, h Handler, l SSH
 	return ServeSSH(SSHOptions{
 		Addr: addr, HostKey: keys[0], HostKeys: keys[1:], User: s.User, Password: pw,
 		AuthorizedKeys: []ssh.PublicKey{s.ClientKey.PublicKey()}, Faults: f, Handler: h,
-		Login: l, Prelude: prelude, Users: more,
+		Login: l, Prelude: prelude, Users: more, AllowForward: l.AllowForward,
 	})
 }
 

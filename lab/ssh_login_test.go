@@ -527,3 +527,163 @@ func TestSSHSeveralUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHJumpHost: a server with AllowForward is the jump host to another
+// lab server: OpenSSH's ProxyJump (from an ssh_config, as the engine's
+// users write it) and an x/crypto/ssh client through the jump's
+// direct-tcpip channel both reach the target, pinned to the one
+// known_hosts. A forward off loopback is refused, and a server without the
+// option refuses every forward.
+func TestSSHJumpHost(t *testing.T) {
+	st, err := lab.OpenPairState("jump test", t.TempDir(), "admin", "Jump-pw-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jump, err := st.ServeSSHLogin("jump", "", &lab.Faults{}, whoEcho{}, lab.SSHLogin{AllowForward: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jump.Close() })
+	target, err := st.ServeSSHLogin("target", "", &lab.Faults{}, loginEcho{}, lab.SSHLogin{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { target.Close() })
+	if err := lab.WriteServerKnownHosts(st.Dir, jump, target); err != nil {
+		t.Fatal(err)
+	}
+
+	// x/crypto/ssh: the target's SSH connection inside a direct-tcpip
+	// channel of the jump's.
+	cfg := labtest.ClientConfig(t, st.Dir, st.User, st.ClientKey)
+	jc := labtest.Dial(t, "jump", jump.Addr(), cfg)
+	conn, err := jc.Dial("tcp", target.Addr())
+	if err != nil {
+		t.Fatalf("direct-tcpip to the target: %v", err)
+	}
+	cc, chans, reqs, err := ssh.NewClientConn(conn, target.Addr(), cfg)
+	if err != nil {
+		t.Fatalf("SSH through the jump: %v", err)
+	}
+	tc := ssh.NewClient(cc, chans, reqs)
+	defer tc.Close()
+	if out, err := labtest.Exec(t, tc, "show version"); err != nil || out != "ran show version\n" {
+		t.Errorf("through the jump: %v %q", err, out)
+	}
+	// Off loopback: refused, whatever listens there.
+	if c, err := jc.Dial("tcp", "192.0.2.1:22"); err == nil {
+		c.Close()
+		t.Error("a forward off loopback was accepted")
+	}
+	// A server without AllowForward refuses (the target as a jump).
+	tdirect := labtest.Dial(t, "target", target.Addr(), cfg)
+	if c, err := tdirect.Dial("tcp", jump.Addr()); err == nil {
+		c.Close()
+		t.Error("a server without AllowForward forwarded")
+	}
+
+	// OpenSSH: ProxyJump from an ssh_config that names both hosts; the
+	// jump's ssh gets the same -F.
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("the OpenSSH client `ssh` is not installed: skipping the OpenSSH part")
+	}
+	conf := filepath.Join(st.Dir, "ssh_config")
+	text := fmt.Sprintf(`Host jump
+  HostName 127.0.0.1
+  Port %d
+Host target
+  HostName 127.0.0.1
+  Port %d
+  ProxyJump jump
+Host *
+  User %s
+  UserKnownHostsFile %s
+  StrictHostKeyChecking yes
+  BatchMode yes
+  IdentitiesOnly yes
+  IdentityFile %s
+  LogLevel ERROR
+`, jump.Port(), target.Port(), st.User, filepath.Join(st.Dir, lab.KnownHostsFile), filepath.Join(st.Dir, lab.ClientKeyFile))
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ssh", "-F", conf, "target", "show version").CombinedOutput()
+	if err != nil || string(out) != "ran show version\n" {
+		t.Errorf("OpenSSH ProxyJump: %v\n%s", err, out)
+	}
+	// The jump host itself answers as itself.
+	out, err = exec.CommandContext(ctx, "ssh", "-F", conf, "jump", "show version").CombinedOutput()
+	if err != nil || string(out) != "admin ran show version\n" {
+		t.Errorf("OpenSSH to the jump: %v\n%s", err, out)
+	}
+}
+
+// TestSSHPublicKeyThenPassword: with PublicKeyThenPassword the key alone
+// and the password alone are refused; the key followed by the password
+// (OpenSSH's `AuthenticationMethods publickey,password`) logs in, by the
+// password method or by keyboard-interactive. OpenSSH goes on from the
+// key to the password by itself (its answer from SSH_ASKPASS).
+func TestSSHPublicKeyThenPassword(t *testing.T) {
+	for _, kbd := range []bool{false, true} {
+		t.Run(fmt.Sprintf("keyboard-interactive=%v", kbd), func(t *testing.T) {
+			ll := startLogin(t, lab.SSHLogin{PublicKeyThenPassword: true, KeyboardInteractive: kbd}, nil)
+			pw := ssh.AuthMethod(ssh.Password(ll.st.Password))
+			if kbd {
+				pw = ssh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
+					return []string{ll.st.Password}, nil
+				})
+			}
+			try := func(auth ...ssh.AuthMethod) error {
+				cfg := ll.goClient(t)
+				cfg.Auth = auth
+				c, err := ssh.Dial("tcp", ll.srv.Addr(), cfg)
+				if err == nil {
+					c.Close()
+				}
+				return err
+			}
+			if err := try(ssh.PublicKeys(ll.st.ClientKey)); err == nil {
+				t.Error("the key alone logged in")
+			}
+			if err := try(pw); err == nil {
+				t.Error("the password alone logged in")
+			}
+			if err := try(ssh.PublicKeys(ll.st.ClientKey), pw); err != nil {
+				t.Errorf("key then password: %v", err)
+			}
+			if _, err := exec.LookPath("ssh"); err != nil {
+				return
+			}
+			dir := t.TempDir()
+			askpass := filepath.Join(dir, "askpass")
+			if err := os.WriteFile(askpass, []byte("#!/bin/sh\nprintf '%s\\n' \"$LAB_ANSWER\"\n"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			run := func(answer string) (string, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				// Not labtest.OpenSSHArgs: its BatchMode=yes (the first
+				// value wins) would forbid the password prompt.
+				c := exec.CommandContext(ctx, "ssh", "-F", "/dev/null",
+					"-o", "UserKnownHostsFile="+filepath.Join(ll.st.Dir, lab.KnownHostsFile),
+					"-o", "StrictHostKeyChecking=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
+					"-o", "NumberOfPasswordPrompts=1", "-i", filepath.Join(ll.st.Dir, lab.ClientKeyFile),
+					"-p", fmt.Sprint(ll.srv.Port()), ll.st.User+"@127.0.0.1", "show version")
+				c.Stdin = nil
+				c.Env = append(os.Environ(), "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=:0", "LAB_ANSWER="+answer)
+				var out bytes.Buffer
+				c.Stdout, c.Stderr = &out, &out
+				err := c.Run()
+				return out.String(), err
+			}
+			if out, err := run(ll.st.Password); err != nil || !strings.Contains(out, "ran show version") {
+				t.Errorf("OpenSSH key then password: %v\n%s", err, out)
+			}
+			if out, err := run("wrong"); err == nil {
+				t.Errorf("OpenSSH with the key and a wrong password logged in:\n%s", out)
+			}
+		})
+	}
+}

@@ -27,6 +27,8 @@ type Client struct {
 	lostOnce sync.Once
 	lostErr  atomic.Pointer[error]
 	stopKA   chan struct{}
+	// aliveWait is how long a liveness check waits for its reply.
+	aliveWait time.Duration
 }
 
 // Addr is the address dialled (host:port, after ssh_config).
@@ -82,6 +84,9 @@ func (c *Client) lost(err error) {
 // ErrTimeout, ErrNegotiation, ErrHostKeyMismatch, ErrUnknownHost or
 // ErrAuth.
 func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	if err := checkLegacy(cfg.Legacy); err != nil {
+		return nil, err
+	}
 	t, err := resolve(cfg)
 	if err != nil {
 		return nil, err
@@ -194,8 +199,16 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 		return nil, fmt.Errorf("ssh %s: %w in the SSH handshake", addr, ErrTimeout)
 	}
 
+	ka := cfg.KeepAlive
+	if ka == 0 {
+		ka = DefaultKeepAlive
+	}
+	aliveWait := keepAliveMax * ka
+	if ka < 0 {
+		aliveWait = keepAliveMax * DefaultKeepAlive
+	}
 	c := &Client{c: ssh.NewClient(sc, chans, reqs), addr: addr, user: t.user, via: via,
-		done: make(chan struct{}), stopKA: make(chan struct{})}
+		done: make(chan struct{}), stopKA: make(chan struct{}), aliveWait: aliveWait}
 	go func() {
 		err := c.c.Wait()
 		if !c.closing.Load() && err != nil && !errors.Is(err, net.ErrClosed) {
@@ -209,10 +222,6 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 		}
 		close(c.done)
 	}()
-	ka := cfg.KeepAlive
-	if ka == 0 {
-		ka = DefaultKeepAlive
-	}
 	if ka > 0 {
 		go c.keepAlive(ka)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/sshclient"
@@ -68,6 +69,11 @@ func TestLegacy(t *testing.T) {
 	}
 	c := dial(t, cfg)
 	execOK(t, c, "show version", "ran show version")
+	// A name the client does not implement is refused up front.
+	cfg.Legacy.Ciphers = append(cfg.Legacy.Ciphers, "aes256-cbc")
+	if _, err := sshclient.Dial(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `legacy cipher "aes256-cbc" is not implemented`) {
+		t.Errorf("unknown legacy cipher: %v", err)
+	}
 }
 
 // TestVersionString: an odd identification string (SSH-1.99, as some
@@ -84,7 +90,7 @@ func TestVersionString(t *testing.T) {
 // TestHostKeyAlgorithmsFromKnownHosts: a server with ed25519, RSA and
 // ECDSA host keys, of which known_hosts lists only the ECDSA one: the
 // client asks for ECDSA and the key checks out (a default offer would
-// get the ed25519 key and refuse it as changed).
+// get the RSA key, first in x/crypto's order, and refuse it as changed).
 func TestHostKeyAlgorithmsFromKnownHosts(t *testing.T) {
 	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyEd25519, lab.HostKeyRSA, lab.HostKeyECDSA}}))
 	for _, k := range tl.srv.HostKeys() {
@@ -317,6 +323,19 @@ func TestUnknownHost(t *testing.T) {
 	cfg.AcceptNew = false
 	c = dial(t, cfg)
 	execOK(t, c, "y", "ran y")
+	// A file whose last line has no line end gets the new entry on a line
+	// of its own.
+	other0 := "[127.0.0.1]:1 " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(tl.srv.HostKey())))
+	if err := os.WriteFile(tl.knownHosts, []byte(other0), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.AcceptNew = true
+	dial(t, cfg)
+	if b, err := os.ReadFile(tl.knownHosts); err != nil || string(b) != other0+"\n"+want {
+		t.Errorf("appended to a file without a last line end: %q %v", b, err)
+	}
+	cfg.AcceptNew = false
+	dial(t, cfg)
 	// A callback that says yes records too, into RecordKnownHosts.
 	other := filepath.Join(t.TempDir(), "sub", "known_hosts")
 	cfg.KnownHosts = []string{filepath.Join(t.TempDir(), "missing"), other}
@@ -325,5 +344,74 @@ func TestUnknownHost(t *testing.T) {
 	dial(t, cfg)
 	if b, err := os.ReadFile(other); err != nil || string(b) != want {
 		t.Errorf("callback yes recorded %q %v", b, err)
+	}
+}
+
+// TestSecretsNeverInErrors: with a password and an encrypted key whose
+// passphrase is given, no failure's text holds either secret.
+func TestSecretsNeverInErrors(t *testing.T) {
+	tl := startLab(t, withLogin(lab.SSHLogin{Banner: "hello\n"}))
+	file, _ := encryptedKey(t, t.TempDir())
+	base := tl.config()
+	base.IdentityFiles = []string{file}
+	base.Passphrase = func(string) ([]byte, error) { return []byte(testPass), nil }
+	base.Password = func() (string, error) { return testPassword + "-wrong", nil }
+	check := func(what string, cfg sshclient.Config, named error) {
+		t.Helper()
+		_, err := sshclient.Dial(context.Background(), cfg)
+		if !errors.Is(err, named) {
+			t.Errorf("%s: %v, want %v", what, err, named)
+		}
+		noSecret(t, err)
+	}
+	check("wrong password", base, sshclient.ErrAuth)
+	wrongPP := base
+	wrongPP.Passphrase = func(string) ([]byte, error) { return []byte(testPass + "-wrong"), nil }
+	check("wrong passphrase", wrongPP, sshclient.ErrAuth)
+	tl.faults.SetChangedHostKey(true)
+	check("changed host key", base, sshclient.ErrHostKeyMismatch)
+	tl.faults.SetChangedHostKey(false)
+	unknown := base
+	unknown.KnownHosts = []string{filepath.Join(t.TempDir(), "none")}
+	check("unknown host", unknown, sshclient.ErrUnknownHost)
+	legacy := startLab(t, withLogin(lab.SSHLogin{Legacy: true}))
+	neg := base
+	neg.Port, neg.KnownHosts = legacy.srv.Port(), []string{legacy.knownHosts}
+	check("negotiation", neg, sshclient.ErrNegotiation)
+	tl.faults.SetRefuse(true)
+	check("refused", base, sshclient.ErrUnreachable)
+}
+
+// TestHashedKnownHosts: a hashed entry (HashKnownHosts yes) in the
+// second of two known_hosts files checks the host, and chooses its key
+// type among a server's several.
+func TestHashedKnownHosts(t *testing.T) {
+	// x/crypto's default order would pick the RSA key.
+	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyRSA, lab.HostKeyEd25519}}))
+	var ed ssh.PublicKey
+	for _, k := range tl.srv.HostKeys() {
+		if k.Type() == ssh.KeyAlgoED25519 {
+			ed = k
+		}
+	}
+	host := knownhosts.Normalize(tl.srv.Addr())
+	line := knownhosts.HashHostname(host) + " " + string(ssh.MarshalAuthorizedKey(ed))
+	dir := t.TempDir()
+	user, inv := filepath.Join(dir, "user_known_hosts"), filepath.Join(dir, "inventory_known_hosts")
+	if err := os.WriteFile(user, []byte("# nothing here\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inv, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := tl.config()
+	cfg.KnownHosts = []string{user, inv}
+	c := dial(t, cfg)
+	execOK(t, c, "x", "ran x")
+	tl.faults.SetChangedHostKey(true)
+	_, err := sshclient.Dial(context.Background(), cfg)
+	if !errors.Is(err, sshclient.ErrHostKeyMismatch) || !strings.Contains(err.Error(), inv+":1") ||
+		!strings.Contains(err.Error(), ssh.FingerprintSHA256(ed)) {
+		t.Errorf("changed key, hashed entry: %v", err)
 	}
 }

@@ -33,6 +33,7 @@ type openSSHD struct {
 	bin        string // the hasync binary
 	state      string // the lab cli's state directory
 	keyFile    string // the client key
+	keyFile2   string // another authorized key
 	knownHosts string // lists the server's host key
 }
 
@@ -82,7 +83,11 @@ func startSSHD(t *testing.T, extra string) *openSSHD {
 	}
 	hostKey := writeKey(t, filepath.Join(dir, "host"))
 	clientKey := writeKey(t, s.keyFile)
-	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), ssh.MarshalAuthorizedKey(clientKey), 0o600); err != nil {
+	// A second key, for the test of partial success.
+	s.keyFile2 = filepath.Join(dir, "client2")
+	clientKey2 := writeKey(t, s.keyFile2)
+	authorized := append(ssh.MarshalAuthorizedKey(clientKey), ssh.MarshalAuthorizedKey(clientKey2)...)
+	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), authorized, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -296,5 +301,41 @@ Host dev
 	_, err = sshclient.Dial(context.Background(), cfg2)
 	if !errors.Is(err, sshclient.ErrAuth) || !strings.Contains(err.Error(), "jump host 1") {
 		t.Errorf("jump host refusing: %v", err)
+	}
+}
+
+// TestOpenSSHPartialSuccess: sshd wants two keys (AuthenticationMethods
+// publickey,publickey): the first is a partial success, and the client
+// goes on to the second. With one key it is ErrAuth.
+func TestOpenSSHPartialSuccess(t *testing.T) {
+	s := startSSHD(t, "AuthenticationMethods publickey,publickey\n")
+	cfg := s.config()
+	_, err := sshclient.Dial(context.Background(), cfg)
+	if !errors.Is(err, sshclient.ErrAuth) {
+		t.Fatalf("one key of two: %v", err)
+	}
+	cfg.IdentityFiles = []string{s.keyFile, s.keyFile2}
+	c := dial(t, cfg)
+	var got lines
+	if err := c.Exec(context.Background(), "show version", got.add); err != nil || !strings.Contains(strings.Join(got.get(), "\n"), "vra-b") {
+		t.Errorf("show version after partial success: %v %q", err, got.get())
+	}
+	// The second key encrypted: its passphrase is asked once, though
+	// the client offers its keys again after the partial success.
+	enc, pub := encryptedKey(t, t.TempDir())
+	f, err := os.OpenFile(filepath.Join(filepath.Dir(s.keyFile), "authorized_keys"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(ssh.MarshalAuthorizedKey(pub)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	asked := 0
+	cfg.IdentityFiles = []string{s.keyFile, enc}
+	cfg.Passphrase = func(string) ([]byte, error) { asked++; return []byte(testPass), nil }
+	dial(t, cfg)
+	if asked != 1 {
+		t.Errorf("passphrase asked %d times", asked)
 	}
 }

@@ -1,8 +1,11 @@
 package device
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hasync/hasync/backend/config"
 )
 
 func TestCleanLine(t *testing.T) {
@@ -134,4 +137,83 @@ func FuzzCleanLine(f *testing.F) {
 			matchAny(p.rejected, text)
 		}
 	})
+}
+
+// TestPatternLead: the cheap check never refuses a line its regexp takes.
+func TestPatternLead(t *testing.T) {
+	for _, p := range []*platform{hwPlatform, vyPlatform} {
+		all := append(append(append(append([]pattern{p.preamble, p.asyncLog}, p.rejected...), p.wrongMember...), p.loginSkip...), append(p.commitFailed, p.syncFailed...)...)
+		for _, pt := range all {
+			if pt.re == nil {
+				continue
+			}
+			if !strings.Contains(pt.re.String(), regexpQuote(pt.must)) {
+				t.Errorf("%s: literal %q not in the regexp", pt.re, pt.must)
+			}
+		}
+	}
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{"  Invalid command: [show x]", true},
+		{"Invalid command: [show x]", true},
+		{"set system host-name 'Invalid command:'", false},
+		{"Error: Unrecognized command found at '^' position.", true},
+	} {
+		if got := matchAny(vyPlatform.rejected, c.line) || matchAny(hwPlatform.rejected, c.line); got != c.want {
+			t.Errorf("%q: %v", c.line, got)
+		}
+	}
+	if !vyPlatform.rejected[0].lead || !hwPlatform.rejected[0].lead || hwPlatform.wrongMember[0].lead {
+		t.Error("lead not derived")
+	}
+}
+
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
+
+func TestCommitFailed(t *testing.T) {
+	vyos := lines(`
+[ interfaces ethernet eth1 address 192.168.1/30 ]
+Error: 192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet eth1]] failed
+Commit failed`)
+	v5600 := lines(`
+[interfaces ethernet dp0s1 address 192.168.1/30]
+
+192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet dp0s1]] failed.
+
+Commit failed!`)
+	partial := lines(`
+[[interfaces ethernet eth1]] failed`)
+	ok := lines(`
+syncing configuration to remote-router 10.0.0.2 ..
+No configuration changes to commit`)
+	for name, c := range map[string]struct {
+		l    []string
+		want bool
+	}{"vyos": {vyos, true}, "5600": {v5600, true}, "partial": {partial, true}, "ok": {ok, false}} {
+		if got := CommitFailed(config.Vyatta, c.l); got != c.want {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
+}
+
+func TestSyncFailures(t *testing.T) {
+	out := lines(`
+syncing configuration to remote-router 10.0.0.2 ..
+config-sync error 10.0.0.2:Sync[10.0.0.2]: Remote user vyatta not in secrets group
+INFO:vyos_config_sync:Config synchronization: Mode=load, Secondary=10.0.0.2
+An error occurred: connection refused
+Dec  1 10:00:00 r1 ERROR:vyos_config_sync.py:An error occurred: connection refused`)
+	got := SyncFailures(config.Vyatta, out)
+	if len(got) != 3 || !strings.HasPrefix(got[0], "config-sync error 10.0.0.2") || got[1] != "An error occurred: connection refused" {
+		t.Errorf("%q", got)
+	}
+	if SyncFailures(config.Vyatta, lines("syncing configuration to remote-router 10.0.0.2 ..")) != nil {
+		t.Error("a sync that worked reported as failed")
+	}
 }

@@ -13,11 +13,13 @@
 // compare output"); the state machine (session.go) is shared by both
 // families, so the apply side (a later issue) reuses Run.
 //
-// A Session runs on anything that reads and writes a PTY shell's bytes:
-// *sshclient.Shell in production, an x/crypto/ssh session in tests.
+// A Session runs on anything that reads and writes a PTY shell's bytes
+// (Open): *sshclient.Shell in production (Connect dials and opens one),
+// a scripted device in the driver tests.
 //
-// Imports: the standard library, backend/config (parsing what is read)
-// and backend/syncmap (the sync-maps a configuration carries). Never lab,
-// plan, diff, a UI or a Charm package. Tests start lab devices in-process
-// and meet them over real SSH on loopback.
+// Imports: the standard library, backend/config (parsing what is read),
+// backend/syncmap (the sync-maps a configuration carries) and sshclient
+// (Connect). Never lab, plan, diff, a UI or a Charm package. Tests start
+// lab devices in-process and meet them over real SSH on loopback through
+// sshclient.
 package device

@@ -3,7 +3,10 @@ package device
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
+	"github.com/hasync/hasync/sshclient"
 )
 
 func startHuawei(t *testing.T, o huawei.PairOptions) *huawei.Pair {
@@ -32,7 +36,7 @@ func startHuawei(t *testing.T, o huawei.PairOptions) *huawei.Pair {
 func hwLogin(t *testing.T, p *huawei.Pair, m *huawei.Member, opt Options, width int) *Session {
 	t.Helper()
 	opt.Family, opt.Name = config.Huawei, m.Device.Name()
-	return labLogin(t, p.Dir, p.User, p.ClientKey, m.SSH.Addr(), opt, width)
+	return labLogin(t, p.Dir, p.User, filepath.Join(p.Dir, lab.ClientKeyFile), m.SSH.Addr(), opt, width)
 }
 
 // checkFetch fetches the running configuration and compares it, parsed,
@@ -68,7 +72,12 @@ func head(s string) string {
 
 func TestHuaweiPairRolesAndFetch(t *testing.T) {
 	p := startHuawei(t, huawei.PairOptions{Sessions: 7})
-	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	var streamed []string
+	a := hwLogin(t, p, p.A, Options{OnOutput: func(cmd, line string) {
+		if cmd == "display hrp state verbose" {
+			streamed = append(streamed, line)
+		}
+	}}, WideColumns)
 	b := hwLogin(t, p, p.B, Options{}, WideColumns)
 	if pa, pb := a.Prompt(), b.Prompt(); pa.HRP != "HRP_M" || pa.Host != "FW-A" || pa.Mode != ModeUser ||
 		pb.HRP != "HRP_S" || pb.Host != "FW-B" || pb.Role() != RoleStandby {
@@ -88,12 +97,19 @@ func TestHuaweiPairRolesAndFetch(t *testing.T) {
 		!ha.HRP.Verbose || !ha.HRP.AutoSyncConfig || !ha.HRP.AutoSyncSessions || ha.HRP.Priority != 45000 {
 		t.Errorf("FW-A HA: %+v %+v", ha, *ha.HRP)
 	}
+	if len(streamed) == 0 || !strings.HasPrefix(streamed[0], " Role: active") {
+		t.Errorf("HA's lines not streamed through OnOutput: %q", streamed)
+	}
 	hb, err := b.HA(testCtx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if hb.Role != RoleStandby || hb.HRP.RoleText != "standby" {
 		t.Errorf("FW-B HA: %+v %+v", hb, *hb.HRP)
+	}
+	maps, remotes, err := a.ReadSyncMaps(testCtx(t))
+	if err != nil || len(maps) != 1 || maps[0].Name != "hrp" || remotes != nil {
+		t.Errorf("FW-A sync-maps: %v %v %v", maps, remotes, err)
 	}
 	n, err := a.Sessions(testCtx(t))
 	if err != nil || n != 7 {
@@ -223,8 +239,8 @@ func TestHuaweiRefusals(t *testing.T) {
 	_, err := a.Run(ctx, "display nonsense", nil)
 	var re *RejectedError
 	if !errors.As(err, &re) || !errors.Is(err, ErrRejected) || errors.Is(err, ErrWrongMember) ||
-		re.Text != "Error: Unrecognized command found at '^' position." {
-		t.Errorf("unknown command: %v", err)
+		re.Text != "Error: Unrecognized command found at '^' position." || re.Pos != len("display ") {
+		t.Errorf("unknown command: %v (caret at %d)", err, re.Pos)
 	}
 
 	// An unexpected [Y/N] question is declined and reported; nothing
@@ -272,11 +288,14 @@ func TestHuaweiDropMidFetch(t *testing.T) {
 	a := hwLogin(t, p, p.A, Options{}, WideColumns)
 	var got int
 	_, err := a.Fetch(testCtx(t), func(string) { got++ })
-	if !errors.Is(err, ErrConnectionLost) {
+	if !errors.Is(err, ErrConnectionLost) || !errors.Is(err, sshclient.ErrConnectionLost) {
 		t.Fatalf("fetch over a dropped link: %v", err)
 	}
 	if got == 0 {
 		t.Error("nothing streamed before the drop")
+	}
+	if !errors.Is(a.Err(), ErrConnectionLost) {
+		t.Errorf("session after the drop: %v", a.Err())
 	}
 	if _, err2 := a.Run(testCtx(t), "display version", nil); !errors.Is(err2, ErrClosed) || !errors.Is(err2, ErrConnectionLost) {
 		t.Errorf("after the drop: %v", err2)
@@ -313,10 +332,99 @@ func TestHuaweiUnknownLoginQuestion(t *testing.T) {
 	p := startHuawei(t, huawei.PairOptions{Prelude: func(string) lab.Prelude {
 		return lab.LoginPrelude([]string{"Info: a line before the prompt"}, "Warning: The license expires. Renew now? [Y/N]:", nil)
 	}})
-	c := labtest.Dial(t, "FW-A", p.A.SSH.Addr(), labtest.ClientConfig(t, p.Dir, p.User, p.ClientKey))
-	_, err := Open(testCtx(t), openShell(t, c, WideColumns), Options{Family: config.Huawei, Name: "FW-A"})
+	cfg := labConfig(t, p.Dir, p.User, filepath.Join(p.Dir, lab.ClientKeyFile), p.A.SSH.Addr())
+	_, err := Connect(testCtx(t), cfg, Options{Family: config.Huawei, Name: "FW-A"})
 	var qe *QuestionError
 	if !errors.As(err, &qe) || !strings.Contains(qe.Question, "Renew now? [Y/N]") {
 		t.Errorf("login question: %v", err)
 	}
+}
+
+func TestHuaweiHRPCheck(t *testing.T) {
+	p := startHuawei(t, huawei.PairOptions{})
+	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	ctx := testCtx(t)
+	if h, err := a.HA(ctx); err != nil || h.HRP.Check != nil {
+		t.Fatalf("before any check: %+v, %v", h.HRP, err)
+	}
+	rows, err := a.HRPCheck(ctx, 10*time.Millisecond)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("check: %+v, %v", rows, err)
+	}
+	for _, r := range rows {
+		if r.State != "Finish" || (r.Result != "Same Configuration" && r.Result != "Different Configuration") {
+			t.Errorf("row %+v", r)
+		}
+	}
+	h, err := a.HA(ctx)
+	if err != nil || !reflect.DeepEqual(h.HRP.Check, rows) {
+		t.Errorf("HA's check: %+v, %v", h.HRP.Check, err)
+	}
+	// The peer cut: the device refuses to check.
+	p.Faults.SetCutHRP(true)
+	labtest.Eventually(t, "link down", 30*time.Second, func() bool { return !p.HRP.Up() })
+	if _, err := a.HRPCheck(ctx, 0); !errors.Is(err, ErrRejected) {
+		t.Errorf("check with the link cut: %v", err)
+	}
+}
+
+func TestHuaweiLogDuringFetch(t *testing.T) {
+	// The device's log lines interleave with command output (DOMAIN.md
+	// "Huawei family"): one logged while the configuration streams is
+	// left out of it and given to OnLog.
+	// Paced and long enough that output is flushed (32 KiB at a time)
+	// while the device still prints.
+	p := startHuawei(t, huawei.PairOptions{Delay: 200 * time.Microsecond, Lines: 2000})
+	var (
+		mu   sync.Mutex
+		logs []string
+	)
+	onLog := func(l string) {
+		mu.Lock()
+		defer mu.Unlock()
+		logs = append(logs, l)
+	}
+	a := hwLogin(t, p, p.A, Options{OnLog: onLog}, WideColumns)
+	n := 0
+	text, err := a.Fetch(testCtx(t), func(string) {
+		if n++; n == 10 {
+			p.A.Device.Log("%%01SHELL/5/CMDRECORD(s)[0]: a line logged during the fetch.")
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := config.Parse("FW-A", text, config.Huawei)
+	if err != nil || !config.Equal(got.Root, p.A.Device.Running().Root) || strings.Contains(string(text), "CMDRECORD") {
+		t.Fatalf("fetch with a log line: %v\n%s", err, head(string(text)))
+	}
+	mu.Lock()
+	t.Logf("log lines seen during the fetch: %d", len(logs))
+	mu.Unlock()
+	labtest.Eventually(t, "the log line", 30*time.Second, func() bool {
+		if _, err := a.Run(testCtx(t), "display version", nil); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return len(logs) > 0 && strings.Contains(logs[0], "a line logged during the fetch")
+	})
+}
+
+func TestHuaweiInterruptPagedFetch(t *testing.T) {
+	// A fetch given up at the pager: the pager is quit, the session
+	// reads on.
+	p := startHuawei(t, huawei.PairOptions{ScreenLengthRefused: true})
+	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := a.Fetch(ctx, func(string) {
+		if n++; n == 5 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || a.Err() != nil {
+		t.Fatalf("interrupted fetch: %v (session: %v)", err, a.Err())
+	}
+	checkHuaweiFetch(t, a, p.A.Device)
 }

@@ -2,64 +2,71 @@ package device
 
 import (
 	"context"
-	"io"
+	"net"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/ssh"
-
-	"github.com/hasync/hasync/lab/labtest"
+	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/sshclient"
 )
 
-// sshShell is a PTY shell over golang.org/x/crypto/ssh as an
-// io.ReadWriteCloser, as sshclient.Shell will be.
-type sshShell struct {
-	io.Reader
-	in   io.WriteCloser
-	sess *ssh.Session
+// labConfig is the sshclient configuration of a lab device at addr:
+// the state directory dir's known_hosts (strict) and the key keyFile,
+// no ssh_config, no agent.
+func labConfig(t *testing.T, dir, user, keyFile, addr string) sshclient.Config {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := strconv.Atoi(port)
+	return sshclient.Config{
+		Host: host, Port: p, User: user,
+		SSHConfigFile: "none", ProxyJump: "none",
+		KnownHosts:    []string{filepath.Join(dir, lab.KnownHostsFile)},
+		IdentityFiles: []string{keyFile},
+		Timeout:       20 * time.Second,
+	}
 }
 
-func (s *sshShell) Write(p []byte) (int, error) { return s.in.Write(p) }
-func (s *sshShell) Close() error                { return s.sess.Close() }
-
-// openShell starts a PTY shell of width columns on c.
-func openShell(t *testing.T, c *ssh.Client, width int) *sshShell {
+// labShell dials a lab device over real SSH and opens a PTY shell of
+// width columns, closed when the test ends.
+func labShell(t *testing.T, cfg sshclient.Config, width int) *sshclient.Shell {
 	t.Helper()
-	sess, err := c.NewSession()
+	c, err := sshclient.Dial(testCtx(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm", 200, width, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
-		t.Fatal(err)
-	}
-	in, err := sess.StdinPipe()
+	t.Cleanup(func() { c.Close() })
+	sh, err := c.Shell(context.Background(), width, shellRows)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := sess.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sess.Close() })
-	return &sshShell{Reader: out, in: in, sess: sess}
+	t.Cleanup(func() { sh.Close() })
+	return sh
 }
 
-// labLogin dials a lab device at addr over real SSH (host key checked
-// against the state directory dir), opens a PTY shell of width columns
-// and runs Open on it.
-func labLogin(t *testing.T, dir, user string, key ssh.Signer, addr string, opt Options, width int) *Session {
+// labLogin logs in to the lab device at addr: Connect for the wide
+// terminal, or Open on a shell of width columns.
+func labLogin(t *testing.T, dir, user, keyFile, addr string, opt Options, width int) *Session {
 	t.Helper()
-	c := labtest.Dial(t, opt.Name, addr, labtest.ClientConfig(t, dir, user, key))
-	sh := openShell(t, c, width)
-	if opt.Width == 0 {
-		opt.Width = width
-	}
+	cfg := labConfig(t, dir, user, keyFile, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := Open(ctx, sh, opt)
+	var (
+		s   *Session
+		err error
+	)
+	if width == WideColumns {
+		s, err = Connect(ctx, cfg, opt)
+	} else {
+		if opt.Width == 0 {
+			opt.Width = width
+		}
+		s, err = Open(ctx, labShell(t, cfg, width), opt)
+	}
 	if err != nil {
 		t.Fatalf("open %s: %v", opt.Name, err)
 	}

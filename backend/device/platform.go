@@ -18,7 +18,7 @@ type platform struct {
 	// to it (Vyatta's `[edit ...]` above `user@host#`); level is its
 	// first group. A preamble line followed by anything but a prompt is
 	// output (old `compare` prints `[edit ...]` headers).
-	preamble *regexp.Regexp
+	preamble pattern
 	// pagers are the pager prompts and the key that shows the next page.
 	pagers []pagerRule
 	// pagerOff are typed once after login; when the device refuses one,
@@ -27,15 +27,22 @@ type platform struct {
 	// noMore is appended to a read when pagerOff was refused (Vyatta
 	// `| no-more`); empty when the family has none.
 	noMore string
+	// widthCmd, typed after pagerOff with the width (at most maxWidth)
+	// appended, tells the device the terminal's width; empty: none.
+	widthCmd string
+	maxWidth int
+	// opInConfigure prefixes an operational read typed in configure
+	// mode (Vyatta `run `).
+	opInConfigure string
 	// questions are the questions of the family: the allowed answer per
 	// command, and the abort for the rest (session.go: question).
 	questions []questionRule
 	// loginSkip are lines a login prints before the first prompt that are
 	// not part of anything (`Info:`, the login time); kept in LoginLines.
-	loginSkip []*regexp.Regexp
+	loginSkip []pattern
 	// wrongMember and rejected are refusals of a command, checked in this
 	// order on each output line.
-	wrongMember, rejected []*regexp.Regexp
+	wrongMember, rejected []pattern
 	// caret is the line under the echoed command that points at an error.
 	caret *regexp.Regexp
 	// mark is what the device appends to an echoed command that HA
@@ -48,10 +55,34 @@ type platform struct {
 	// output (DOMAIN.md "Huawei family": async log lines interleave),
 	// each after a blank line; both are left out of a command's output
 	// and given to Options.OnLog.
-	asyncLog *regexp.Regexp
+	asyncLog pattern
+	// syncFailed: lines of a commit's output (or of the log) that say
+	// the device's own config-sync to its peer failed while the local
+	// commit stood (for the apply side: "committed locally, sync failed").
+	syncFailed []pattern
+	// reads are the commands of the reads (reads.go).
+	reads platformReads
 	// commitFailed: lines that say a commit failed (for the apply side:
 	// success is judged from the text, never from an exit status).
-	commitFailed []*regexp.Regexp
+	commitFailed []pattern
+}
+
+// platformReads are the commands a family's reads type, and what they
+// look for (DOMAIN.md).
+type platformReads struct {
+	// fetch prints the running configuration in its unambiguous form.
+	fetch string
+	// saved prints the saved configuration; empty: the family compares
+	// in configure mode (configure, compareSaved, then exit, or
+	// exitDiscard when exit is refused), noChanges saying they are equal.
+	saved                                      string
+	configure, compareSaved, exit, exitDiscard string
+	noChanges                                  string
+	// ha print the HA state, the first the device takes; haCheck the
+	// result of the device's own configuration check, checkStart starts
+	// it; sessions prints the session table.
+	ha                            []string
+	haCheck, checkStart, sessions string
 }
 
 // pagerRule is a pager prompt (matched on the unfinished last line, after
@@ -78,6 +109,46 @@ type questionRule struct {
 
 var rx = regexp.MustCompile
 
+// pattern is a line pattern with a literal every match contains, checked
+// first: most output lines are configuration, and a substring search is
+// far cheaper than the regexp (measured on 100k lines, BenchmarkRunLines).
+type pattern struct {
+	re   *regexp.Regexp
+	must string
+	// lead: re starts `^must` or `^\s*must`, so the line starts with must
+	// after its blanks.
+	lead bool
+}
+
+// pat compiles re; must is a literal every match of re contains.
+func pat(re, must string) pattern {
+	rest := strings.TrimPrefix(strings.TrimPrefix(re, "^"), `\s*`)
+	return pattern{re: regexp.MustCompile(re), must: must,
+		lead: strings.HasPrefix(re, "^") && strings.HasPrefix(rest, regexp.QuoteMeta(must))}
+}
+
+// may is the cheap check: false when line cannot match.
+func (p pattern) may(line string) bool {
+	if p.re == nil {
+		return false
+	}
+	if p.lead {
+		return strings.HasPrefix(strings.TrimLeft(line, " \t"), p.must)
+	}
+	return strings.Contains(line, p.must)
+}
+
+// match reports whether line matches; the zero pattern matches nothing.
+func (p pattern) match(line string) bool { return p.may(line) && p.re.MatchString(line) }
+
+// submatch is FindStringSubmatch behind the cheap check.
+func (p pattern) submatch(line string) []string {
+	if !p.may(line) {
+		return nil
+	}
+	return p.re.FindStringSubmatch(line)
+}
+
 // hwPlatform is the VRP platform (DOMAIN.md "Huawei family", "HRP").
 var hwPlatform = &platform{
 	family:      config.Huawei,
@@ -100,23 +171,32 @@ var hwPlatform = &platform{
 		{re: rx(`(?i)\[Y/N\]:?\s*$`), answer: "N\r", abort: true},
 		{re: rx(`(?i)\(y/n\)(\[[yn]\])?:?\s*$`), answer: "n\r", abort: true},
 	},
-	loginSkip: []*regexp.Regexp{
-		rx(`^Info: `),
-		rx(`^Warning: `),
-		rx(`^The current login time is `),
-		rx(`^The last login (time|ip|channel) is `),
-		rx(`^Last login`),
+	loginSkip: []pattern{
+		pat(`^Info: `, "Info: "),
+		pat(`^Warning: `, "Warning: "),
+		pat(`^The current login time is `, "login time"),
+		pat(`^The last login (time|ip|channel) is `, "last login"),
+		pat(`^Last login`, "Last login"),
 	},
-	wrongMember: []*regexp.Regexp{
-		rx(`^Error: The device is in HRP standby state`),
+	wrongMember: []pattern{
+		pat(`^Error: The device is in HRP standby state`, "HRP standby state"),
 	},
-	rejected: []*regexp.Regexp{
-		rx(`^Error: `),
+	rejected: []pattern{
+		pat(`^Error: `, "Error: "),
 	},
-	caret:    rx(`^\s*\^\s*$`),
-	mark:     " (+B)",
-	wraps:    true,
-	asyncLog: rx(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`),
+	caret: rx(`^\s*\^\s*$`),
+	mark:  " (+B)",
+	wraps: true,
+	reads: platformReads{
+		fetch: "display current-configuration",
+		saved: "display saved-configuration",
+		ha:    []string{"display hrp state verbose", "display hrp state"},
+		// DOMAIN.md "HRP".
+		haCheck:    "display hrp configuration check",
+		checkStart: "hrp configuration check all",
+		sessions:   "display firewall session table",
+	},
+	asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
 }
 
 // vyPlatform is the Vyatta family's platform: VRA, Vyatta 5600, VyOS
@@ -124,14 +204,17 @@ var hwPlatform = &platform{
 var vyPlatform = &platform{
 	family:      config.Vyatta,
 	parsePrompt: parseVyattaPrompt,
-	preamble:    rx(`^\[edit(?: (.*))?\]\s*$`),
+	preamble:    pat(`^\[edit(?: (.*))?\]\s*$`, "[edit"),
 	pagers: []pagerRule{
 		// less as vyatta-op runs it, and more.
 		{re: rx(`^(:|--More--.*|\(END\)|lines \d+-\d+.*)$`), answer: " "},
 	},
-	// width is set by Open from Options.Width (setTerminalWidth).
 	pagerOff: []string{"set terminal length 0"},
 	noMore:   " | no-more",
+	widthCmd: "set terminal width ",
+	// Some releases' stty refuse more; the device does not wrap.
+	maxWidth:      512,
+	opInConfigure: "run ",
 	questions: []questionRule{
 		// commit-confirm asks first on VyOS (napalm-vyos#16); the key is
 		// read without Enter.
@@ -139,21 +222,41 @@ var vyPlatform = &platform{
 		{re: rx(`\[confirm\]\s*$`), answer: "n", abort: true},
 		{re: rx(`(?i)\[y(es)?/n(o)?\]:?\s*$`), answer: "n\r", abort: true},
 	},
-	loginSkip: []*regexp.Regexp{
-		rx(`^Welcome to `),
-		rx(`^Last login`),
+	loginSkip: []pattern{
+		pat(`^Welcome to `, "Welcome to "),
+		pat(`^Last login`, "Last login"),
 	},
-	rejected: []*regexp.Regexp{
-		rx(`^\s*Invalid command:`),
-		rx(`^\s*Configuration path: .* is not valid`),
-		rx(`^\s*Set failed$`),
-		rx(`^\s*Nothing to delete`),
-		rx(`^\s*Cannot exit: configuration modified`),
-		rx(`^\s*% Invalid`),
+	rejected: []pattern{
+		pat(`^\s*Invalid command:`, "Invalid command:"),
+		pat(`^\s*Configuration path: .* is not valid`, "is not valid"),
+		pat(`^\s*Set failed$`, "Set failed"),
+		pat(`^\s*Nothing to delete`, "Nothing to delete"),
+		pat(`^\s*Cannot exit: configuration modified`, "Cannot exit"),
+		pat(`^\s*% Invalid`, "% Invalid"),
 	},
-	commitFailed: []*regexp.Regexp{
-		rx(`^Commit failed!?$`),
-		rx(`^\[\[.*\]\] failed\.?$`),
+	syncFailed: []pattern{
+		// VRA: `config-sync error 10.0.0.2:Sync[10.0.0.2]: ...`
+		// (DOMAIN.md "config-sync (VRA)").
+		pat(`^config-sync error`, "config-sync error"),
+		// VyOS 1.4 `service config-sync`: the commit prints `An error
+		// occurred: ...`, the log `ERROR:vyos_config_sync.py:...`.
+		pat(`^An error occurred: `, "An error occurred: "),
+		pat(`ERROR:vyos_config_sync(\.py)?:`, "ERROR:vyos_config_sync"),
+	},
+	reads: platformReads{
+		// One `set` line per leaf (DOMAIN.md "Configuration text").
+		fetch:        "show configuration commands",
+		configure:    "configure",
+		compareSaved: "compare saved",
+		exit:         "exit",
+		exitDiscard:  "exit discard",
+		// As the lab and VyOS print it.
+		noChanges: "No changes between working and saved configurations.",
+		ha:        []string{"show vrrp"},
+	},
+	commitFailed: []pattern{
+		pat(`^Commit failed!?$`, "Commit failed"),
+		pat(`^\[\[.*\]\] failed\.?$`, "]] failed"),
 	},
 }
 
@@ -165,10 +268,10 @@ func platformFor(f config.Family) *platform {
 	return vyPlatform
 }
 
-// matchAny reports whether a line matches one of res.
-func matchAny(res []*regexp.Regexp, line string) bool {
-	for _, re := range res {
-		if re.MatchString(line) {
+// matchAny reports whether a line matches one of ps.
+func matchAny(ps []pattern, line string) bool {
+	for _, p := range ps {
+		if p.match(line) {
 			return true
 		}
 	}
@@ -206,6 +309,17 @@ func (p *platform) question(cmd, text string) (answer string, abort, ok bool) {
 	return "", false, false
 }
 
+// decline is the answer that aborts question text: that of the first
+// aborting rule it matches ("N\r" when none does).
+func (p *platform) decline(text string) string {
+	for _, q := range p.questions {
+		if q.abort && q.re.MatchString(text) {
+			return q.answer
+		}
+	}
+	return "N\r"
+}
+
 // pager finds the answer to a pager prompt.
 func (p *platform) pager(text string) (string, bool) {
 	for _, r := range p.pagers {
@@ -214,4 +328,35 @@ func (p *platform) pager(text string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// CommitFailed reports whether a commit's output says it failed, judged
+// from the text as the device prints it, never from an exit status
+// (DOMAIN.md "Commit and compare output": `Commit failed`, the 5600's
+// `Commit failed!`, `[[path]] failed`). A commit can be partial: a
+// failed subtree does not undo the others.
+func CommitFailed(f config.Family, lines []string) bool {
+	p := platformFor(f)
+	for _, l := range lines {
+		if matchAny(p.commitFailed, strings.TrimSpace(l)) {
+			return true
+		}
+	}
+	return false
+}
+
+// SyncFailures are the lines of a commit's output (or of `monitor log`)
+// that say the device's own config-sync to its peer failed: the commit
+// stood locally, the peer did not take it (DOMAIN.md "config-sync (VRA)",
+// VyOS 1.4 `service config-sync`, whose secondary's refusal is only
+// logged). Trimmed, in order.
+func SyncFailures(f config.Family, lines []string) []string {
+	p := platformFor(f)
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); matchAny(p.syncFailed, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -98,6 +98,20 @@ func (c *FakeClock) Idle() bool {
 	return true
 }
 
+// liveTickers is how many live tickers the clock has (a test waits for both
+// heartbeats' before it moves time).
+func (c *FakeClock) liveTickers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, t := range c.tickers {
+		if !t.stopped {
+			n++
+		}
+	}
+	return n
+}
+
 type fakeTicker struct {
 	c       *FakeClock
 	ch      chan time.Time

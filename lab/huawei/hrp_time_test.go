@@ -22,7 +22,12 @@ func hwFakePair(t *testing.T, o PairOptions) (*Pair, *FakeClock) {
 	fc := NewFakeClock(hwFakeStart)
 	o.Clock = fc
 	o.HRP.Heartbeat = DefaultHeartbeat
-	return hwPair(t, o), fc
+	p := hwPair(t, o)
+	// The link is up once the hellos crossed; each member's heartbeat
+	// ticker may start a moment later. Time moves only once both tick,
+	// or a loaded machine would see one member miss the first move.
+	labtest.Eventually(t, "both heartbeat tickers", 10*time.Second, func() bool { return fc.liveTickers() == 2 })
+	return p, fc
 }
 
 // hwAdvance moves the fake clock by d, then waits until every ticker's
@@ -360,15 +365,24 @@ func TestOperationalDisplaysOverSSH(t *testing.T) {
 	}
 }
 
-// TestHRPLegacyPrefix: older firmware prompts HRP_A and HRP_B; a failover
-// swaps them as it swaps HRP_M and HRP_S.
+// TestHRPLegacyPrefix: older firmware prompts HRP_A and HRP_B, as the
+// OpenSSH client sees them; a failover swaps them as it swaps HRP_M and
+// HRP_S.
 func TestHRPLegacyPrefix(t *testing.T) {
 	p := hwPair(t, PairOptions{HRP: HRPOptions{LegacyPrefix: true}})
-	a := hwShell(t, p, p.A)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	a, quitA := hwOpenSSH(ctx, t, p, p.A)
 	a.Expect("HRP_A<FW-A>")
-	if got := hwShell(t, p, p.B).Expect("<FW-B>"); !strings.HasSuffix(got, "HRP_B<FW-B>") {
+	b, quitB := hwOpenSSH(ctx, t, p, p.B)
+	if got := b.Expect("<FW-B>"); !strings.HasSuffix(got, "HRP_B<FW-B>") {
 		t.Errorf("FW-B's prompt: %q", got)
 	}
+	a.Run("system-view", "HRP_A[FW-A]")
 	p.HRP.Failover()
-	a.Run("", "HRP_B<FW-A>")
+	a.Run("", "HRP_B[FW-A]")
+	b.Run("", "HRP_A<FW-B>")
+	quitB()
+	a.Run("return", "HRP_B<FW-A>")
+	quitA()
 }

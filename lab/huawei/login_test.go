@@ -302,10 +302,14 @@ func TestHuaweiWrapWidth(t *testing.T) {
 
 // TestHuaweiScreenLengthRefused: with the option, admin's level refuses
 // `screen-length 0 temporary` as VRP refuses a command above the user's
-// level, so long output stays paged and must be answered.
+// level, so long output stays paged and must be answered (OpenSSH);
+// another user on the same port keeps its own level.
 func TestHuaweiScreenLengthRefused(t *testing.T) {
 	p := hwPair(t, PairOptions{ScreenLengthRefused: true})
-	sh := hwShell(t, p, p.A)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	sh, quit := hwOpenSSH(ctx, t, p, p.A) // the OpenSSH client
+	defer quit()
 	sh.Expect("HRP_M<FW-A>")
 	got := sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
 	want := "screen-length 0 temporary\r\n" + strings.Repeat(" ", len("HRP_M<FW-A>")) + "^\r\nError: Unrecognized command found at '^' position.\r\n"
@@ -318,6 +322,22 @@ func TestHuaweiScreenLengthRefused(t *testing.T) {
 	sh.Expect(morePrompt)
 	sh.Send("q")
 	sh.Expect("HRP_M<FW-A>")
+	// Another login on the same port keeps its own level: it takes it.
+	key, err := lab.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := hwPair(t, PairOptions{ScreenLengthRefused: true, Users: []lab.SSHUser{{Name: "audit-admin", AuthorizedKeys: []ssh.PublicKey{key.PublicKey()}}}})
+	audit := labtest.OpenShell(t, labtest.Dial(t, "FW-A", p1.A.SSH.Addr(), labtest.ClientConfig(t, p1.Dir, "audit-admin", key)))
+	audit.Expect("HRP_M<FW-A>")
+	if got := audit.Run("screen-length 0 temporary", "HRP_M<FW-A>"); !strings.Contains(got, "Info: The configuration takes effect") {
+		t.Errorf("audit-admin beside a low-level admin: %q", got)
+	}
+	admin := hwShell(t, p1, p1.A)
+	admin.Expect("HRP_M<FW-A>")
+	if got := admin.Run("screen-length 0 temporary", "HRP_M<FW-A>"); !strings.Contains(got, "Error: Unrecognized command") {
+		t.Errorf("admin on the same port: %q", got)
+	}
 	// The default level takes it.
 	p2 := hwPair(t, PairOptions{})
 	sh2 := hwShell(t, p2, p2.A)
@@ -325,4 +345,39 @@ func TestHuaweiScreenLengthRefused(t *testing.T) {
 	if got := sh2.Run("screen-length 0 temporary", "HRP_M<FW-A>"); !strings.Contains(got, "Info: The configuration takes effect") {
 		t.Errorf("default level: %q", got)
 	}
+}
+
+// TestHuaweiSeveralUsers: a second login on FW-A's own port with its own
+// key and password (OpenSSH with the key, x/crypto with the password);
+// admin's credentials do not open it, and its first login asks its own
+// password question.
+func TestHuaweiSeveralUsers(t *testing.T) {
+	dir := t.TempDir()
+	auditKey, err := lab.LoadOrCreateKey(filepath.Join(dir, "audit_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := hwPair(t, PairOptions{Dir: dir, FirstLogin: true,
+		Users: []lab.SSHUser{{Name: "audit-admin", Password: "Audit@2026", AuthorizedKeys: []ssh.PublicKey{auditKey.PublicKey()}}}})
+	if _, err := exec.LookPath("ssh"); err == nil {
+		args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), "audit-admin", "-i", filepath.Join(dir, "audit_ed25519"))
+		if out, err := exec.Command("ssh", append(args, "display version")...).CombinedOutput(); err != nil || !strings.Contains(string(out), "VRP (R) software") {
+			t.Errorf("OpenSSH as audit-admin: %v\n%s", err, out)
+		}
+	}
+	cfg := labtest.ClientConfig(t, p.Dir, "audit-admin", p.ClientKey) // admin's key
+	if c, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfg); err == nil {
+		c.Close()
+		t.Error("admin's key opened audit-admin")
+	}
+	cfg.Auth = []ssh.AuthMethod{ssh.Password(p.Password)}
+	if c, err := ssh.Dial("tcp", p.A.SSH.Addr(), cfg); err == nil {
+		c.Close()
+		t.Error("admin's password opened audit-admin")
+	}
+	cfg.Auth = []ssh.AuthMethod{ssh.Password("Audit@2026")}
+	sh := labtest.OpenShell(t, labtest.Dial(t, "FW-A", p.A.SSH.Addr(), cfg))
+	sh.Expect(FirstLoginQuestion)
+	sh.Line("n")
+	sh.Expect("HRP_M<FW-A>")
 }

@@ -48,6 +48,10 @@ type PairOptions struct {
 	// FirstLoginPrelude says, N goes on), and print the login time after
 	// the `Info:` line.
 	FirstLogin bool
+	// Users are more logins on each member's SSH port besides admin, each
+	// with its own password and keys (lab.SSHUser); a password changed at
+	// a first login is kept per device as admin's is.
+	Users []lab.SSHUser
 	// ScreenLengthRefused gives admin a level that refuses `screen-length
 	// ... temporary`, so long output must be paged through.
 	ScreenLengthRefused bool
@@ -214,7 +218,7 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 		case o.FirstLogin:
 			prelude = FirstLoginPrelude(o.Dir, names[i])
 		}
-		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude)
+		srv, err := p.ServeSSHLogin(names[i], o.SSHAddrs[i], f, d, o.SSH, prelude, o.Users...)
 		if err != nil {
 			return nil, err
 		}

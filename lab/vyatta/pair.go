@@ -184,10 +184,15 @@ func StartPair(ctx context.Context, o PairOptions) (p *Pair, err error) {
 	for _, m := range members {
 		m.Sync = EnableConfigSync(m.Device, SyncOptions{Resolve: resolve, TLS: tlsFiles.ClientConfig()})
 	}
-	inv := lab.InventoryPair{Name: "lab-vyatta", Family: "vyatta"}
+	inv := lab.InventoryPair{Name: "lab-vyatta", Family: "vyatta", SyncMap: SeedSyncMap}
+	flavor := o.Flavor
+	if flavor == "" {
+		flavor = FlavorVRA
+	}
 	for _, m := range p.Members() {
 		dev := p.InventoryDevice(m.Device.Name(), "vyatta", m.SSH)
 		dev.RESTURL, dev.CAFile = m.RESTURL, p.CAPath
+		dev.Flavor = string(flavor)
 		inv.Devices = append(inv.Devices, dev)
 	}
 	servers := []*lab.SSHServer{p.A.SSH, p.B.SSH}
@@ -240,10 +245,13 @@ const OperatorUser = "operator"
 // OperatorKeyFile is the operator's client key in the state directory.
 const OperatorKeyFile = "operator_ed25519"
 
+// OperatorPasswordFile is the operator's password in the state directory.
+const OperatorPasswordFile = OperatorUser + ".password"
+
 // operatorPassword loads or makes the operator's password, kept in
 // DIR/operator.password (0600).
 func operatorPassword(dir string) (string, error) {
-	path := filepath.Join(dir, OperatorUser+".password")
+	path := filepath.Join(dir, OperatorPasswordFile)
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}

@@ -302,7 +302,7 @@ func TestPairStateDir(t *testing.T) {
 		t.Errorf("known_hosts format:\n%s", kh)
 	}
 	inv, _ := os.ReadFile(filepath.Join(dir, "inventory.yaml"))
-	for _, want := range []string{"vra-a", "vra-b", p.A.RESTURL, "password_env: HASYNC_LAB_PASSWORD", "ca_file:"} {
+	for _, want := range []string{"vra-a", "vra-b", p.A.RESTURL, "password_env: HASYNC_LAB_PASSWORD", "ca_file:", "sync_map: " + SeedSyncMap, "flavor: vra"} {
 		if !strings.Contains(string(inv), want) {
 			t.Errorf("inventory lacks %q:\n%s", want, inv)
 		}

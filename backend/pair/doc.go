@@ -1,0 +1,18 @@
+// Package pair owns both devices of one HA pair while hasync watches it:
+// it dials them concurrently over SSH (sshclient), opens a device session
+// on each (backend/device), reads both configurations, the HA state, the
+// session counts and whether the running configuration differs from the
+// saved one, refreshes on demand and on a timer, reconnects with a capped,
+// jittered backoff, and publishes events (connected, lost, refreshed,
+// error, a device-native config-sync error) to subscribers that can never
+// block it. Every front end (hasync status, diff --pair, the console, the
+// served console) reads the same Snapshot: per device reachable or why,
+// HA, sessions, saved-differs, the configuration text and tree with the
+// time it was fetched, and the comparison of the two (backend/compare)
+// scoped by the pair's sync-map.
+//
+// Imports: backend/inventory (what a pair is), backend/device, sshclient,
+// backend/compare, backend/config, backend/diff and the standard library.
+// No lab (tests start lab devices in-process and meet them over real SSH
+// on loopback), no UI and no Charm package.
+package pair

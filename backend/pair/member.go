@@ -1,0 +1,379 @@
+package pair
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/sshclient"
+)
+
+// member is one device of the pair and its connection.
+type member struct {
+	p   *Pair
+	dev *inventory.Device
+
+	connMu sync.Mutex // one dial at a time
+
+	mu     sync.Mutex // guards what follows
+	client *sshclient.Client
+	sess   *device.Session
+	// stop ends the connection's context (shell, monitor, watcher).
+	stop context.CancelFunc
+	// down is closed when the open connection is dropped.
+	down  chan struct{}
+	state DeviceState
+	// fails counts dial failures and losses since the last good read;
+	// it sets the reconnect backoff.
+	fails int
+
+	// typed is the password the user typed at the prompt, kept in memory
+	// for reconnects so the user is asked once (cleared when refused).
+	pwMu  sync.Mutex
+	typed string
+}
+
+// password resolves the device's password from the inventory's sources;
+// one typed at the prompt is kept for the next dials.
+func (m *member) password() (string, error) {
+	m.pwMu.Lock()
+	defer m.pwMu.Unlock()
+	if m.typed != "" {
+		return m.typed, nil
+	}
+	var prompted bool
+	var prompt func(string) (string, error)
+	if ask := m.p.opt.Prompt; ask != nil {
+		prompt = func(who string) (string, error) {
+			prompted = true
+			return ask(who)
+		}
+	}
+	pw, err := m.dev.Credentials.Password(m.dev.Name, prompt)
+	if err == nil && prompted {
+		m.typed = pw
+	}
+	return pw, err
+}
+
+// forgetTyped drops a typed password the device refused.
+func (m *member) forgetTyped() {
+	m.pwMu.Lock()
+	m.typed = ""
+	m.pwMu.Unlock()
+}
+
+// SSHConfig is how the pair dials dev: the inventory's address, user,
+// credentials, legacy algorithms, jump host and timeouts; the known_hosts
+// files are the inventory's own (new keys are recorded there) and then
+// the user's.
+func (p *Pair) SSHConfig(dev *inventory.Device) sshclient.Config {
+	c := dev.Credentials
+	cfg := sshclient.Config{
+		Alias: dev.SSHHost, Host: dev.Address, Port: dev.Port, User: dev.User,
+		SSHConfigFile: p.opt.SSHConfigFile,
+		AcceptNew:     dev.AcceptNew || p.opt.AcceptNew,
+		OnUnknownHost: p.opt.OnUnknownHost,
+		Agent:         c.Agent,
+		IdentityFiles: c.IdentityFiles,
+		Passphrase:    p.opt.Passphrase,
+		Legacy: sshclient.Algorithms{
+			KeyExchanges: dev.SSH.KeyExchanges, Ciphers: dev.SSH.Ciphers,
+			MACs: dev.SSH.MACs, HostKeys: dev.SSH.HostKeyAlgorithms,
+		},
+		Timeout:   dev.Timeouts.Connect,
+		KeepAlive: dev.Timeouts.KeepAlive,
+		ProxyJump: dev.ProxyJump,
+	}
+	if dev.KnownHosts != "" {
+		cfg.KnownHosts = append(cfg.KnownHosts, dev.KnownHosts)
+		cfg.RecordKnownHosts = dev.KnownHosts
+	}
+	switch p.opt.UserKnownHosts {
+	case "none":
+	case "":
+		if home, err := os.UserHomeDir(); err == nil {
+			cfg.KnownHosts = append(cfg.KnownHosts, filepath.Join(home, ".ssh", "known_hosts"))
+		}
+	default:
+		cfg.KnownHosts = append(cfg.KnownHosts, p.opt.UserKnownHosts)
+	}
+	if c.HasPassword() {
+		prompt := p.opt.Prompt
+		cfg.Password = func() (string, error) { return c.Password(dev.Name, prompt) }
+	}
+	return cfg
+}
+
+// current is the open session, or nil.
+func (m *member) current() *device.Session {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.sess
+}
+
+// ensure returns the open session, dialling and logging in when there is
+// none. A failure is recorded in the state and published.
+func (m *member) ensure(ctx context.Context) (*device.Session, error) {
+	m.connMu.Lock()
+	defer m.connMu.Unlock()
+	if s := m.current(); s != nil {
+		return s, nil
+	}
+	sess, err := m.dial(ctx)
+	if err != nil {
+		m.mu.Lock()
+		m.state.Reachable, m.state.Err, m.state.Reason = false, err, Classify(err)
+		m.fails++
+		m.mu.Unlock()
+		m.p.publish(Event{Kind: Error, Device: m.dev.Name, Err: err, Reason: Classify(err)})
+		return nil, err
+	}
+	return sess, nil
+}
+
+// dial connects, opens a PTY shell and logs in.
+func (m *member) dial(ctx context.Context) (*device.Session, error) {
+	if err := m.p.base.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", m.dev.Name, errClosed, err)
+	}
+	cfg := m.p.SSHConfig(m.dev)
+	if cfg.Password != nil {
+		cfg.Password = m.password
+	}
+	client, err := sshclient.Dial(ctx, cfg)
+	if err != nil {
+		if errors.Is(err, sshclient.ErrAuth) {
+			m.forgetTyped()
+		}
+		return nil, fmt.Errorf("%s: %w", m.dev.Name, err)
+	}
+	// The connection lives until the pair closes or it is dropped, not
+	// as long as the caller's ctx.
+	cctx, stop := context.WithCancel(m.p.base)
+	sh, err := client.Shell(cctx, device.WideColumns, 0)
+	if err != nil {
+		stop()
+		client.Close()
+		return nil, fmt.Errorf("%s: shell: %w", m.dev.Name, err)
+	}
+	opt := device.Options{
+		Family: m.dev.Family, Flavor: m.dev.Flavor, Name: m.dev.Name,
+		CommandTimeout: m.dev.Timeouts.Command, Width: device.WideColumns,
+		OnLog: func(line string) {
+			m.p.publish(Event{Kind: Log, Device: m.dev.Name, Line: line})
+		},
+	}
+	sess, err := device.Open(ctx, sh, opt)
+	if err != nil {
+		stop()
+		sh.Close()
+		client.Close()
+		return nil, err
+	}
+	down := make(chan struct{})
+	m.mu.Lock()
+	if err := m.p.base.Err(); err != nil {
+		// Closed while dialling: close pairs with this lock, so nothing
+		// opened after it is left behind.
+		m.mu.Unlock()
+		stop()
+		sess.Close()
+		client.Close()
+		return nil, fmt.Errorf("%s: %w: %w", m.dev.Name, errClosed, err)
+	}
+	m.client, m.sess, m.stop, m.down = client, sess, stop, down
+	m.state.Reachable, m.state.Err, m.state.Reason = true, nil, ReasonNone
+	m.state.ConnectedAt = time.Now()
+	m.state.Prompt = sess.Prompt().Text
+	m.mu.Unlock()
+	m.p.publish(Event{Kind: Connected, Device: m.dev.Name})
+	go m.watch(cctx, client)
+	if m.p.opt.Monitor && m.dev.Family == config.Vyatta {
+		go m.monitor(cctx, client)
+	}
+	return sess, nil
+}
+
+// watch drops the connection when the client reports it lost.
+func (m *member) watch(ctx context.Context, c *sshclient.Client) {
+	select {
+	case <-ctx.Done():
+	case <-c.Done():
+		err := c.Err()
+		if err == nil {
+			err = sshclient.ErrConnectionLost
+		}
+		m.drop(c, fmt.Errorf("%s: %w", m.dev.Name, err))
+	}
+}
+
+// monitor follows the device's `monitor log` on an exec channel of its own
+// and publishes the config-sync errors it prints (DOMAIN.md "config-sync
+// (VRA)": `config-sync error 10.0.0.2:Sync[...]: ...`).
+func (m *member) monitor(ctx context.Context, c *sshclient.Client) {
+	_ = c.Exec(ctx, "monitor log", func(line string) {
+		if strings.Contains(line, "config-sync error") {
+			m.p.publish(Event{Kind: SyncError, Device: m.dev.Name, Line: strings.TrimSpace(line)})
+		}
+	})
+}
+
+// drop closes the connection c (if it is still the open one), records
+// why, and publishes Lost.
+func (m *member) drop(c *sshclient.Client, err error) {
+	m.mu.Lock()
+	if m.client != c || c == nil {
+		m.mu.Unlock()
+		return
+	}
+	sess, stop, down := m.sess, m.stop, m.down
+	m.client, m.sess, m.stop, m.down = nil, nil, nil, nil
+	m.state.Reachable, m.state.Err, m.state.Reason = false, err, Classify(err)
+	m.fails++
+	m.mu.Unlock()
+	stop()
+	sess.Close()
+	c.Close()
+	close(down)
+	m.p.publish(Event{Kind: Lost, Device: m.dev.Name, Err: err, Reason: Classify(err)})
+}
+
+// close ends the connection without an event (the pair is closing).
+func (m *member) close() {
+	m.mu.Lock()
+	c, sess, stop, down := m.client, m.sess, m.stop, m.down
+	m.client, m.sess, m.stop, m.down = nil, nil, nil, nil
+	m.state.Reachable = false
+	m.mu.Unlock()
+	if c != nil {
+		stop()
+		sess.Close()
+		c.Close()
+		close(down)
+	}
+}
+
+// keep holds the device connected until ctx ends: dial, wait for the
+// connection to drop, wait out the backoff, dial again.
+func (m *member) keep(ctx context.Context) {
+	for ctx.Err() == nil {
+		m.mu.Lock()
+		fails := m.fails
+		m.mu.Unlock()
+		if fails > 0 && !sleep(ctx, m.p.opt.Backoff.Delay(fails)) {
+			return
+		}
+		if _, err := m.ensure(ctx); err != nil {
+			continue
+		}
+		m.p.RequestRefresh()
+		m.mu.Lock()
+		down := m.down
+		m.mu.Unlock()
+		if down == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-down:
+		}
+	}
+}
+
+// read refreshes the member's state: configuration, HA, sessions, saved.
+// dial allows a dial when no session is open.
+func (m *member) read(ctx context.Context, dial bool) {
+	sess := m.current()
+	if sess == nil {
+		if !dial {
+			return
+		}
+		var err error
+		if sess, err = m.ensure(ctx); err != nil {
+			return
+		}
+	}
+	m.mu.Lock()
+	c := m.client
+	st := m.state
+	m.mu.Unlock()
+	fail := func(err error) {
+		if connectionBroken(err) {
+			m.drop(c, err)
+			return
+		}
+		m.mu.Lock()
+		m.state.Err, m.state.Reason = err, Classify(err)
+		m.mu.Unlock()
+		m.p.publish(Event{Kind: Error, Device: m.dev.Name, Err: err, Reason: Classify(err)})
+	}
+	text, err := sess.Fetch(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	st.Config, st.FetchedAt = text, time.Now()
+	tree, parseErr := config.Parse(m.dev.Name, text, m.dev.Family)
+	if parseErr != nil {
+		parseErr = fmt.Errorf("%s: running configuration: %w", m.dev.Name, parseErr)
+		tree = nil
+	}
+	st.Tree = tree
+	st.HA, st.HAErr = sess.HA(ctx)
+	if st.HAErr != nil && connectionBroken(st.HAErr) {
+		fail(st.HAErr)
+		return
+	}
+	st.Sessions, st.SessionsErr = -1, nil
+	if m.dev.Family == config.Huawei {
+		n, err := sess.Sessions(ctx)
+		if err != nil && connectionBroken(err) {
+			fail(err)
+			return
+		}
+		if err == nil {
+			st.Sessions = n
+		}
+		st.SessionsErr = err
+	}
+	differs, err := sess.SavedDiffersFrom(ctx, text)
+	if err != nil && connectionBroken(err) {
+		fail(err)
+		return
+	}
+	st.SavedDiffers, st.SavedKnown, st.SavedErr = differs, err == nil, err
+	st.Prompt = sess.Prompt().Text
+	m.mu.Lock()
+	if m.client != c {
+		// Dropped while reading: keep what the drop recorded.
+		m.mu.Unlock()
+		return
+	}
+	st.Reachable, st.ConnectedAt = m.state.Reachable, m.state.ConnectedAt
+	st.Err, st.Reason = parseErr, Classify(parseErr)
+	m.state = st
+	m.fails = 0
+	m.mu.Unlock()
+	if parseErr != nil {
+		m.p.publish(Event{Kind: Error, Device: m.dev.Name, Err: parseErr, Reason: ReasonOther})
+	}
+}
+
+func (m *member) snapshot() DeviceState {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.state
+}
+
+// errClosed is returned by calls on a closed pair.
+var errClosed = errors.New("pair closed")

@@ -1,0 +1,234 @@
+package pair
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
+)
+
+// Options are what a pair needs from its front end.
+type Options struct {
+	// Prompt asks the user for a device's password, for a device whose
+	// inventory entry says password_prompt: true (the CLI reads the
+	// terminal without echo, the TUI shows a dialog); nil: no prompt.
+	Prompt func(who string) (string, error)
+	// Passphrase asks for the passphrase of an encrypted key file.
+	Passphrase func(file string) ([]byte, error)
+	// OnUnknownHost decides on the key of a host no known_hosts file
+	// lists (the CLI asks, the TUI shows a dialog); nil refuses it unless
+	// the device or AcceptNew accepts new keys.
+	OnUnknownHost func(ctx context.Context, host string, key ssh.PublicKey) (bool, error)
+	// AcceptNew accepts and records unknown host keys for every device
+	// (--accept-new); a changed key is refused all the same.
+	AcceptNew bool
+	// SSHConfigFile is the ssh_config read ("" ~/.ssh/config, "none").
+	SSHConfigFile string
+	// UserKnownHosts is the user's known_hosts file checked after the
+	// inventory's own: "" is ~/.ssh/known_hosts, "none" checks none.
+	UserKnownHosts string
+	// Backoff spaces reconnect attempts (DefaultBackoff when zero).
+	Backoff Backoff
+	// Refresh overrides the inventory's refresh interval under Run.
+	Refresh time.Duration
+	// Monitor watches each Vyatta device's `monitor log` while it is
+	// connected, for config-sync errors (SyncError events).
+	Monitor bool
+	// Diff tunes the comparison.
+	Diff diff.Options
+}
+
+// Pair is one HA pair while hasync watches it. Its methods are safe for
+// concurrent use.
+type Pair struct {
+	spec    *inventory.Pair
+	opt     Options
+	members [2]*member
+	hub     hub
+
+	// base is the pair's lifetime: Close cancels it, and with it every
+	// connection.
+	base   context.Context
+	cancel context.CancelFunc
+
+	refreshMu sync.Mutex // one refresh at a time
+	kick      chan struct{}
+
+	mu      sync.Mutex
+	snap    *Snapshot
+	running bool
+}
+
+// New makes the pair of an inventory entry; nothing is dialled until
+// Connect, Refresh or Run.
+func New(spec *inventory.Pair, opt Options) *Pair {
+	if opt.Backoff == (Backoff{}) {
+		opt.Backoff = DefaultBackoff
+	}
+	p := &Pair{spec: spec, opt: opt, kick: make(chan struct{}, 1)}
+	p.base, p.cancel = context.WithCancel(context.Background())
+	for i, d := range spec.Devices {
+		p.members[i] = &member{p: p, dev: d, state: DeviceState{Name: d.Name, Sessions: -1}}
+	}
+	p.snap = p.makeSnapshot()
+	return p
+}
+
+// Name is the pair's name in the inventory.
+func (p *Pair) Name() string { return p.spec.Name }
+
+// Spec is the pair's inventory entry.
+func (p *Pair) Spec() *inventory.Pair { return p.spec }
+
+// Subscribe returns a subscription to the pair's events with a buffer of
+// buf events (64 when < 1), and the function that ends it. A slow reader
+// loses the oldest events, never blocks the pair.
+func (p *Pair) Subscribe(buf int) (*Subscription, func()) { return p.hub.subscribe(buf) }
+
+// Snapshot is the pair as last refreshed.
+func (p *Pair) Snapshot() *Snapshot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.snap
+}
+
+func (p *Pair) publish(e Event) {
+	e.Pair = p.spec.Name
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	p.hub.publish(e)
+}
+
+// Connect dials both devices concurrently and opens a session on each
+// that is not connected yet. The error joins both devices' errors (each
+// starts with the device's name); one failing leaves the other connected.
+func (p *Pair) Connect(ctx context.Context) error {
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, m := range p.members {
+		wg.Go(func() { _, errs[i] = m.ensure(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Refresh reads both devices concurrently: the configuration, HA state,
+// session count and saved state; then compares them. Outside Run, a
+// device not connected is dialled first; under Run, its reconnect loop
+// does that and Refresh reports it as it is. The returned snapshot (also
+// published as a Refreshed event) tells per device what was read or why
+// not; the error is ctx's only.
+func (p *Pair) Refresh(ctx context.Context) (*Snapshot, error) {
+	p.refreshMu.Lock()
+	defer p.refreshMu.Unlock()
+	p.mu.Lock()
+	dial := !p.running
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, m := range p.members {
+		wg.Go(func() { m.read(ctx, dial) })
+	}
+	wg.Wait()
+	s := p.makeSnapshot()
+	p.mu.Lock()
+	p.snap = s
+	p.mu.Unlock()
+	p.publish(Event{Kind: Refreshed, Snapshot: s, At: s.At})
+	return s, ctx.Err()
+}
+
+// RequestRefresh asks Run for a refresh soon, without waiting for it.
+func (p *Pair) RequestRefresh() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run keeps both devices connected and the snapshot fresh until ctx ends:
+// it dials both, reconnects a lost or failed device with backoff,
+// refreshes after each (re)connection, every refresh interval and on
+// RequestRefresh. It returns ctx's error.
+func (p *Pair) Run(ctx context.Context) error {
+	p.mu.Lock()
+	if p.running {
+		p.mu.Unlock()
+		return errors.New("pair " + p.spec.Name + ": already running")
+	}
+	p.running = true
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.running = false
+		p.mu.Unlock()
+	}()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(p.base, cancel)
+	defer stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, m := range p.members {
+		wg.Go(func() { m.keep(ctx) })
+	}
+	every := p.opt.Refresh
+	if every <= 0 {
+		every = p.spec.Refresh
+	}
+	if every <= 0 {
+		every = inventory.DefaultRefresh
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		case <-p.kick:
+		}
+		if _, err := p.Refresh(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// Close ends every connection and subscription.
+func (p *Pair) Close() error {
+	p.cancel()
+	for _, m := range p.members {
+		m.close()
+	}
+	p.hub.closeAll()
+	return nil
+}
+
+// makeSnapshot gathers both members' states and compares them.
+func (p *Pair) makeSnapshot() *Snapshot {
+	s := &Snapshot{Pair: p.spec.Name, Family: p.spec.Family, Source: p.spec.Source, At: time.Now()}
+	for i, m := range p.members {
+		s.Devices[i] = m.snapshot()
+	}
+	a, b := s.Devices[0], s.Devices[1]
+	if a.Tree == nil || b.Tree == nil {
+		return s
+	}
+	s.Compare, s.CompareErr = compare.Live(
+		compare.Member{Name: a.Name, Tree: a.Tree, Active: p.spec.Family == config.Huawei && a.HA.Role == device.RoleActive},
+		compare.Member{Name: b.Name, Tree: b.Tree, Active: p.spec.Family == config.Huawei && b.HA.Role == device.RoleActive},
+		compare.LiveSpec{SyncMap: p.spec.SyncMap, Source: p.spec.Source}, p.opt.Diff)
+	if s.CompareErr != nil {
+		s.CompareErr = fmt.Errorf("pair %s: compare: %w", p.spec.Name, s.CompareErr)
+	}
+	return s
+}

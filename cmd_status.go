@@ -1,0 +1,420 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+)
+
+type statusFlags struct {
+	pair      string
+	json      bool
+	watch     bool
+	interval  time.Duration
+	inventory string
+	jobs      int
+	audit     string
+	timeout   time.Duration
+	acceptNew bool
+}
+
+func newStatusCmd() *cobra.Command {
+	var f statusFlags
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show each pair of the inventory: both devices reachable (or why not), HA roles, in-scope differences, last sync",
+		Long: `status reads every pair of the inventory (or the one --pair names) over SSH,
+both devices of a pair at once and several pairs at a time (--jobs), and
+prints for each pair: whether each device is reachable, and if not why
+(auth failed, host key mismatch, refused, timeout, dropped, ...); its HA
+role (VRRP master or backup, HRP active or standby); whether its running
+configuration differs from the saved one; the number of differences the
+pair's sync-map puts in scope, with the direction of a sync; and the last
+sync recorded in the audit directory ("never" when there is none).
+
+With --watch it reads again every --interval until interrupted.
+
+Exit status: 0 when every device was reachable and read and every pair
+compared, 2 otherwise (or on an error such as an inventory that does not
+load).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			return runStatus(ctx, cmd.OutOrStdout(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.pair, "pair", "", "show only the pair `NAME` of the inventory")
+	fl.BoolVar(&f.json, "json", false, "print JSON: one array of pairs (with --watch, one array per line)")
+	fl.BoolVar(&f.watch, "watch", false, "read again every --interval until interrupted")
+	fl.DurationVar(&f.interval, "interval", 10*time.Second, "time `D` between two reads with --watch")
+	fl.StringVar(&f.inventory, "inventory", "", "the inventory `FILE` (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
+	fl.IntVar(&f.jobs, "jobs", 16, "read at most `N` pairs at a time")
+	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` whose records give the last sync (default: hasync/audit in the user's state directory)")
+	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on a pair after `D` (connect, log in and every read)")
+	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
+	cmd.SetFlagErrorFunc(diffFlagError)
+	return cmd
+}
+
+// loadInventory loads the inventory of --inventory, else the default path.
+func loadInventory(file string) (*inventory.Inventory, error) {
+	if file == "" {
+		var err error
+		if file, err = inventory.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	return inventory.Load(file)
+}
+
+// selectPairs is the pair named (all when name is empty).
+func selectPairs(inv *inventory.Inventory, name string) ([]*inventory.Pair, error) {
+	if name == "" {
+		if len(inv.Pairs) == 0 {
+			return nil, fmt.Errorf("%s: no pair in the inventory", inv.Path)
+		}
+		return inv.Pairs, nil
+	}
+	if p, ok := inv.Pair(name); ok {
+		return []*inventory.Pair{p}, nil
+	}
+	return nil, fmt.Errorf("--pair %s: %s has no such pair; it has %s", name, inv.Path, strings.Join(inv.Names(), ", "))
+}
+
+func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
+	fail := func(err error) error { return &exitError{code: 2, err: err} }
+	switch {
+	case f.jobs < 1:
+		return fail(fmt.Errorf("--jobs %d: expected 1 or more", f.jobs))
+	case f.interval <= 0:
+		return fail(fmt.Errorf("--interval %s: expected a positive duration", f.interval))
+	case f.timeout <= 0:
+		return fail(fmt.Errorf("--timeout %s: expected a positive duration", f.timeout))
+	}
+	inv, err := loadInventory(f.inventory)
+	if err != nil {
+		return fail(err)
+	}
+	pairs, err := selectPairs(inv, f.pair)
+	if err != nil {
+		return fail(err)
+	}
+	if f.audit == "" {
+		f.audit = defaultAuditDir()
+	}
+	tty := openTerminal()
+	defer tty.close()
+	// Secrets compare masked: ciphertext differs per device.
+	o := tty.options(liveOptions{diff: diff.Options{MaskSecrets: true}, state: true, acceptNew: f.acceptNew})
+	// One backend/pair per pair for the whole run: with --watch, each
+	// read reuses the sessions the last one left open.
+	live := make([]*pair.Pair, len(pairs))
+	for i, p := range pairs {
+		live[i] = newLivePair(p, o)
+	}
+	defer func() {
+		for _, lp := range live {
+			lp.Close()
+		}
+	}()
+	if !f.watch {
+		st := readStatus(ctx, pairs, live, f)
+		if err := writeStatus(out, st, f.json); err != nil {
+			return fail(err)
+		}
+		return statusExit(st)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	clear := !f.json && isTerminal(out)
+	var last []pairStatus
+	for {
+		st := readStatus(ctx, pairs, live, f)
+		if ctx.Err() != nil {
+			// Interrupted during a read: what was read is partial.
+			return statusExit(last)
+		}
+		last = st
+		var b strings.Builder
+		if clear {
+			b.WriteString("\x1b[H\x1b[2J")
+		}
+		if !f.json {
+			fmt.Fprintf(&b, "hasync status, %s (every %s; interrupt to stop)\n\n", time.Now().Format("2006-01-02 15:04:05"), f.interval)
+		}
+		if err := writeStatus(&b, st, f.json); err != nil {
+			return fail(err)
+		}
+		if !f.json && !clear {
+			b.WriteString("\n")
+		}
+		if _, err := io.WriteString(out, b.String()); err != nil {
+			return fail(err)
+		}
+		select {
+		case <-ctx.Done():
+			return statusExit(last)
+		case <-time.After(f.interval):
+		}
+	}
+}
+
+// statusExit is 0 when every device was read and every pair compared, 2
+// otherwise.
+func statusExit(st []pairStatus) error {
+	for _, p := range st {
+		if p.Differences == nil {
+			return &exitError{code: 2}
+		}
+		for _, d := range p.Devices {
+			if !d.Reachable {
+				return &exitError{code: 2}
+			}
+		}
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// deviceStatus is one device as status shows it.
+type deviceStatus struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	// Reachable: logged in and read. Otherwise Reason says why in a few
+	// words ("auth failed", "refused", ...) and Error in full.
+	Reachable bool   `json:"reachable"`
+	Reason    string `json:"reason,omitempty"`
+	Error     string `json:"error,omitempty"`
+	// Role is the HA role: "master", "backup" or "mixed" (VRRP),
+	// "active" or "standby" (HRP); HA the detail.
+	Role string `json:"role,omitempty"`
+	HA   string `json:"ha,omitempty"`
+	// SavedDiffers: the running configuration differs from the saved
+	// one; absent when unknown.
+	SavedDiffers *bool `json:"saved_differs,omitempty"`
+	// Sessions is the firewall session count (Huawei); absent when the
+	// family has none or it was not read.
+	Sessions *int `json:"sessions,omitempty"`
+}
+
+// pairStatus is one pair as status shows it.
+type pairStatus struct {
+	Name    string         `json:"name"`
+	Family  string         `json:"family"`
+	Devices []deviceStatus `json:"devices"`
+	// Source and Target are the direction of a sync; SyncMap the map
+	// that scopes the pair, with where it comes from.
+	Source  string `json:"source,omitempty"`
+	Target  string `json:"target,omitempty"`
+	SyncMap string `json:"sync_map,omitempty"`
+	// Differences are counted by scope when both configurations were
+	// read; CompareError says why they were not compared otherwise.
+	Differences  *compare.Counts `json:"differences,omitempty"`
+	CompareError string          `json:"compare_error,omitempty"`
+	// LastSync is the time of the last sync recorded (RFC 3339) or
+	// "never".
+	LastSync string `json:"last_sync"`
+}
+
+// readStatus reads the pairs, at most f.jobs at a time, in their order.
+func readStatus(ctx context.Context, pairs []*inventory.Pair, live []*pair.Pair, f statusFlags) []pairStatus {
+	out := make([]pairStatus, len(pairs))
+	sem := make(chan struct{}, f.jobs)
+	var wg sync.WaitGroup
+	for i, p := range pairs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			pctx, cancel := context.WithTimeout(ctx, f.timeout)
+			defer cancel()
+			snap, _ := live[i].Refresh(pctx)
+			r := fromSnapshot(p, snap, true)
+			out[i] = statusOf(p, r)
+			out[i].LastSync = lastSync(f.audit, p.Name)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// statusOf turns a read of a pair into what status shows.
+func statusOf(p *inventory.Pair, r *pairRead) pairStatus {
+	st := pairStatus{Name: p.Name, Family: p.Family.String()}
+	for _, d := range r.devices {
+		ds := deviceStatus{Name: d.name, Address: d.address, Reachable: d.err == nil}
+		if d.err != nil {
+			ds.Reason, ds.Error = reason(d.err), d.err.Error()
+		}
+		ds.Role, ds.HA = d.role, d.ha
+		if d.savedKnown {
+			v := d.savedDiffers
+			ds.SavedDiffers = &v
+		}
+		if d.sessions >= 0 {
+			n := d.sessions
+			ds.Sessions = &n
+		}
+		st.Devices = append(st.Devices, ds)
+	}
+	switch {
+	case r.cmp != nil:
+		n := r.cmp.Counts()
+		st.Differences = &n
+		st.Source, st.Target, st.SyncMap = r.cmp.Left.Source, r.cmp.Right.Source, r.cmp.Label
+	case r.cmpErr != nil:
+		st.CompareError = r.cmpErr.Error()
+	}
+	return st
+}
+
+func writeStatus(w io.Writer, st []pairStatus, asJSON bool) error {
+	if asJSON {
+		b, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	for i, p := range st {
+		if i > 0 {
+			bw.WriteString("\n")
+		}
+		fmt.Fprintf(bw, "%s (%s): %s; last sync %s\n", p.Name, p.Family, differencesLine(p), p.LastSync)
+		var rows strings.Builder
+		tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
+		for _, d := range p.Devices {
+			if !d.Reachable {
+				fmt.Fprintf(tw, "  %s\t%s\tunreachable: %s\t\t\n", d.Name, d.Address, d.Reason)
+				continue
+			}
+			saved := "saved"
+			switch {
+			case d.SavedDiffers == nil:
+				saved = "saved: unknown"
+			case *d.SavedDiffers:
+				saved = "unsaved changes"
+			}
+			role := d.Role
+			if d.HA != "" {
+				role += " (" + d.HA + ")"
+			}
+			if d.Sessions != nil {
+				saved += fmt.Sprintf(", %d sessions", *d.Sessions)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\treachable\t%s\t%s\n", d.Name, d.Address, role, saved)
+		}
+		tw.Flush()
+		// An unreachable device's empty cells leave padding at the end.
+		for _, l := range strings.SplitAfter(rows.String(), "\n") {
+			if l != "" {
+				bw.WriteString(strings.TrimRight(l, " \n") + "\n")
+			}
+		}
+		for _, d := range p.Devices {
+			if !d.Reachable && d.Error != "" {
+				fmt.Fprintf(bw, "  %s: %s\n", d.Name, d.Error)
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// differencesLine says how the pair compares: "3 in-scope differences,
+// vra-a → vra-b, sync-map LAB-SYNC (carried by vra-a)".
+func differencesLine(p pairStatus) string {
+	if p.Differences == nil {
+		why := p.CompareError
+		if why == "" {
+			why = "a device was not read"
+		}
+		return "not compared (" + why + ")"
+	}
+	n := p.Differences
+	s := plural(n.InScope, "in-scope difference")
+	var other []string
+	if n.Outside > 0 {
+		other = append(other, fmt.Sprintf("%d outside the map", n.Outside))
+	}
+	if n.Excluded > 0 {
+		other = append(other, fmt.Sprintf("%d excluded", n.Excluded))
+	}
+	if n.Protected > 0 {
+		other = append(other, fmt.Sprintf("%d protected", n.Protected))
+	}
+	if len(other) > 0 {
+		s += " (and " + strings.Join(other, ", ") + ")"
+	}
+	return fmt.Sprintf("%s, %s → %s, sync-map %s", s, p.Source, p.Target, p.SyncMap)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// defaultAuditDir is hasync/audit in the user's state directory
+// ($XDG_STATE_HOME, else ~/.local/state); "" when there is no home.
+func defaultAuditDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "hasync", "audit")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".local", "state", "hasync", "audit")
+}
+
+// lastSync is the time of the newest sync of pair recorded in the audit
+// directory dir: the last line of dir/PAIR.jsonl, a JSON object whose
+// "time" is RFC 3339. "never" when there is no such record.
+func lastSync(dir, pair string) string {
+	if dir == "" {
+		return "never"
+	}
+	b, err := os.ReadFile(filepath.Join(dir, pair+".jsonl"))
+	if err != nil {
+		return "never"
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		var rec struct {
+			Time time.Time `json:"time"`
+		}
+		if json.Unmarshal([]byte(lines[i]), &rec) == nil && !rec.Time.IsZero() {
+			return rec.Time.UTC().Format(time.RFC3339)
+		}
+	}
+	return "never"
+}
