@@ -416,7 +416,7 @@ func fsIndex(src string) (*fsText, bool) {
 				if i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\n' {
 					return nil, false
 				}
-			} else if src[i-1] != ' ' {
+			} else if i == start || src[i-1] != ' ' {
 				return nil, false
 			}
 			inq = !inq
