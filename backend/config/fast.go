@@ -660,7 +660,18 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 // over reports whether more lines are left to the parser than the fast
 // path allows.
 func (p *fsPlanner) over() bool {
-	return p.limitA > 0 && p.parsedA > p.limitA || p.limitB > 0 && p.parsedB > p.limitB
+	return p.limitA > 0 && p.parsedA > p.limitA || p.limitB > 0 && p.parsedB > p.limitB ||
+		p.trend(p.a, p.parsedA, p.limitA) || p.trend(p.b, p.parsedB, p.limitB)
+}
+
+// trend reports whether, a sixteenth of t's lines or more planned, the
+// share left to the parser so far is a quarter above what the fast path
+// allows: the planner then gives up early rather than near the end of a
+// pair that drifts throughout.
+func (p *fsPlanner) trend(t *fsText, parsed, limit int32) bool {
+	done := int64(parsed) + int64(t.stubbed)
+	n := int64(len(t.cur))
+	return done*16 >= n && int64(parsed)*n*4 > int64(limit)*done*5
 }
 
 // stubOK reports whether the node at p.path may be a stub: not one that
