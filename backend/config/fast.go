@@ -168,7 +168,8 @@ type vyShared struct {
 // lines of the whole file; with sub, the runs below it become stubs of t.
 func (t *Tree) parseStub(s *stub, sub bool) *Node {
 	var ss *setStubs
-	if sub {
+	// A small stub has no run below it worth a stub of its own.
+	if sub && strings.Count(s.text, "\n") >= 2*fastMinStub {
 		if ft := fsLines(s.text); ft != nil {
 			ft.skipWords(int(s.words))
 			ft.subSpans(int(s.words))
