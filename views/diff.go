@@ -48,7 +48,9 @@ type DiffData struct {
 // proportion to the configurations (about a hundred milliseconds for 100k
 // lines): the tui runs it in a tea.Cmd, never in Update. Secrets are
 // masked whatever the comparison's options say (DESIGN.md: secrets never
-// reach the screen).
+// reach the screen). The comparison must hold whole trees (compare.Trees,
+// Files or Live), not the stubs of compare.FilesView's fast path: the
+// rows, the counts and the plan each read them.
 func BuildDiff(src DiffSource) (*DiffData, error) {
 	c := src.Comparison
 	if c == nil || c.Left == nil || c.Right == nil || c.Map == nil {

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/hasync/hasync/backend/compare"
@@ -126,5 +127,28 @@ func BenchmarkDiffSetData(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		v.SetData(d)
+	}
+}
+
+// BenchmarkDiffMemory reports the heap a Diff tab holds for a pair of
+// 100k lines: both trees, the comparison, the rows and the plan
+// (retained-MB), and what the view adds (view-MB).
+func BenchmarkDiffMemory(b *testing.B) {
+	for b.Loop() {
+		var m0, m1, m2 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		d := benchData(b, 100_000)
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		v := NewDiffView(NewStyles(Theme{Dark: true}))
+		v.SetData(d)
+		v.SetSize(200, 50)
+		_ = v.View()
+		runtime.GC()
+		runtime.ReadMemStats(&m2)
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "retained-MB")
+		b.ReportMetric(float64(m2.HeapAlloc-m1.HeapAlloc)/(1<<20), "view-MB")
+		runtime.KeepAlive(v)
 	}
 }

@@ -117,7 +117,10 @@ func (v *DiffView) View() string {
 			b.WriteString(pane[y])
 		case y == 0 && len(v.items) == 0:
 			msg := "waiting for both configurations…"
-			if v.data != nil {
+			switch {
+			case v.data != nil && len(v.data.Rows) > 0:
+				msg = "no rows under the filter " + v.filter.String() + " (f changes it)"
+			case v.data != nil:
 				msg = "both configurations are empty"
 			}
 			v.styled(&b, segMuted, PadRight("   "+msg, l.listW, v.st.Glyphs.Ellipsis), false)

@@ -190,7 +190,25 @@ func TestDiffEmpty(t *testing.T) {
 	v := NewDiffView(NewStyles(Theme{NoColor: true}))
 	v.SetSize(80, 24)
 	press(v, "j", "n", "enter", "f", "/", "x", "enter", "G")
-	checkDiffFrame(t, v.View(), 80, 24)
+	out := v.View()
+	checkDiffFrame(t, out, 80, 24)
+	if !strings.Contains(out, "waiting for both configurations") {
+		t.Fatalf("no data, yet no word of waiting:\n%s", out)
+	}
+	// Two equal configurations: no difference to walk, under any filter.
+	d := testData(t)
+	same := *d
+	same.Rows = nil
+	for _, r := range d.Rows {
+		if r.Kind == diff.Same {
+			same.Rows = append(same.Rows, r)
+		}
+	}
+	v.SetData(&same)
+	for range 3 {
+		press(v, "f", "n", "N", "enter", "esc")
+		checkDiffFrame(t, v.View(), 80, 24)
+	}
 }
 
 func TestDiffMsgToAction(t *testing.T) {
