@@ -155,6 +155,11 @@ func (v *DiffView) SetFilter(f DiffFilter) {
 // search input is open): the root must not take q, tab or 1-4 then.
 func (v *DiffView) Capturing() bool { return v.searching }
 
+// WantsEsc reports whether esc belongs to the Diff tab (it closes the
+// detail or clears the search) rather than to the root (back to the pair
+// list).
+func (v *DiffView) WantsEsc() bool { return v.searching || v.detail || v.query != "" }
+
 // DetailOpen reports whether the detail pane is shown.
 func (v *DiffView) DetailOpen() bool { return v.detail }
 
