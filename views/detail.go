@@ -214,7 +214,7 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 		}
 	}
 	plain := func(s ...string) string { return strings.Join(s, "") }
-	title := "detail · esc closes"
+	title := "detail" + g.Dot + "esc closes"
 	add(st.Title.Render(Truncate(title, inner, g.Ellipsis)))
 	field("path", dt.Path, st.Header.Render)
 	field("change", g.Change(dt.Kind)+" "+KindWord(dt.Kind), plain)
@@ -232,7 +232,7 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 	}
 	field("source", left+": "+lv, st.Removed.Render)
 	field("target", right+": "+rv, st.Added.Render)
-	field("scope", g.Scope(dt.Scope)+" "+ScopeWord(dt.Scope)+" · "+dt.Rule, plain)
+	field("scope", g.Scope(dt.Scope)+" "+ScopeWord(dt.Scope)+g.Dot+dt.Rule, plain)
 	field("kind", dt.KindFrom, plain)
 	field("help", dt.Help, plain)
 	if len(dt.Commands) > 0 {

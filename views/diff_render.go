@@ -184,15 +184,17 @@ func (v *DiffView) status() string {
 		return ""
 	}
 	var s strings.Builder
+	dot := v.st.Glyphs.Dot
 	s.WriteString(v.filter.String())
 	cur, n := v.DiffPosition()
-	s.WriteString(" · ")
+	s.WriteString(dot)
 	if cur > 0 {
 		s.WriteString(strconv.Itoa(cur))
 		s.WriteByte('/')
 	}
 	s.WriteString(strconv.Itoa(n))
-	s.WriteString(" diffs · ")
+	s.WriteString(" diffs")
+	s.WriteString(dot)
 	s.WriteString(v.st.Glyphs.InMap)
 	s.WriteByte(' ')
 	s.WriteString(strconv.Itoa(v.data.Counts.InScope))
@@ -202,16 +204,16 @@ func (v *DiffView) status() string {
 
 // renderHead writes the column headers: each member's name and role.
 func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
+	g := &v.st.Glyphs
 	left, right := "", ""
 	if v.data != nil {
 		left, right = v.data.Left+" (source)", v.data.Right+" (target)"
 		if v.xoff > 0 {
 			// Scrolled sideways: say from which column the text shows.
-			from := " · from column " + strconv.Itoa(v.xoff+1)
+			from := g.Dot + "from column " + strconv.Itoa(v.xoff+1)
 			left, right = left+from, right+from
 		}
 	}
-	g := &v.st.Glyphs
 	if l.colW < 1 {
 		v.styled(b, segHeader, PadRight(sanitize(left), l.listW, g.Ellipsis), false)
 		return
@@ -236,13 +238,13 @@ func (v *DiffView) renderFoot(b *strings.Builder) {
 	case v.notice != "":
 		v.styled(b, segMuted, PadRight(v.notice, v.w, g.Ellipsis), false)
 	case v.query != "":
-		s := "/" + sanitize(v.query) + " · " + strconv.Itoa(len(v.matches)) + " matching lines · n/N next/prev · esc clears"
+		s := "/" + sanitize(v.query) + g.Dot + strconv.Itoa(len(v.matches)) + " matching lines" + g.Dot + "n/N next/prev" + g.Dot + "esc clears"
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	default:
 		s := g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced   " +
 			g.Added + " added  " + g.Removed + " removed  " + g.Changed + " changed  " + g.Moved + " moved"
 		if v.data != nil && v.data.MapLabel != "" {
-			s = "sync-map " + sanitize(v.data.MapLabel) + " · " + s
+			s = "sync-map " + sanitize(v.data.MapLabel) + g.Dot + s
 		}
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	}
