@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
@@ -38,6 +39,14 @@ func benchData(b *testing.B, lines int) *DiffData {
 
 var benchSizes = []int{1_000, 10_000, 100_000}
 
+// reportCPU adds the CPU time per op since start (cpu-ns/op), the figure
+// to read on a loaded machine.
+func reportCPU(b *testing.B, start time.Duration) {
+	if start > 0 && b.N > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkDiffFrame is one frame of the Diff tab at 200x50, the cursor a
 // third of the way down (issue 11: within 0.5 ms, 100k within 1.5x of 1k).
 func BenchmarkDiffFrame(b *testing.B) {
@@ -50,11 +59,33 @@ func BenchmarkDiffFrame(b *testing.B) {
 			v.scrollTo(true)
 			b.ReportAllocs()
 			b.ResetTimer()
+			start := cpuTime()
 			for b.Loop() {
 				_ = v.View()
 			}
+			reportCPU(b, start)
 		})
 	}
+}
+
+// BenchmarkDiffFrameDetail is a frame with the detail pane beside the
+// rows, the cursor moving each time (the detail is made afresh).
+func BenchmarkDiffFrameDetail(b *testing.B) {
+	v := NewDiffView(NewStyles(Theme{Dark: true}))
+	v.SetData(benchData(b, 100_000))
+	v.SetSize(200, 50)
+	v.Update(keyMsg("n"))
+	v.Update(keyMsg("enter"))
+	n, g := keyMsg("n"), keyMsg("g")
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if v.Update(n); v.notice != "" {
+			v.Update(g)
+		}
+		_ = v.View()
+	}
+	reportCPU(b, start)
 }
 
 // BenchmarkDiffKeyDown is a key press that moves one row, Update and the
@@ -69,6 +100,7 @@ func BenchmarkDiffKeyDown(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			i := 0
+			start := cpuTime()
 			for b.Loop() {
 				// Down through the middle, then back up: every press moves.
 				msg := down
@@ -79,6 +111,7 @@ func BenchmarkDiffKeyDown(b *testing.B) {
 				v.Update(msg)
 				_ = v.View()
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -90,12 +123,14 @@ func BenchmarkDiffNext(b *testing.B) {
 	v.SetSize(200, 50)
 	n, g := keyMsg("n"), keyMsg("g")
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if v.Update(n); v.notice != "" {
 			v.Update(g)
 		}
 		_ = v.View()
 	}
+	reportCPU(b, start)
 }
 
 // BenchmarkBuildDiff is the preparation the tui runs in a tea.Cmd.

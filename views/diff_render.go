@@ -369,6 +369,9 @@ func (v *DiffView) text(b *strings.Builder, s string, base seg, e0, e1 int, emph
 	}
 	pre := &v.st.seg[b2i(cur)]
 	q := v.query
+	if v.searching {
+		q = v.typed // highlight as the query is typed
+	}
 	m0, m1 := -1, -1 // the current search match, bytes
 	if q != "" {
 		if m0 = indexFold(s, q, 0); m0 >= 0 {

@@ -72,6 +72,7 @@ type DiffView struct {
 	detailTop int // first line of the detail shown, when it covers the rows
 	searching bool
 	input     []rune
+	typed     string  // input in lower case, highlighted while typing
 	query     string  // the accepted search, lower case
 	matches   []int32 // rows matching query, ascending
 	notice    string  // one-line message for the footer ("no match")
@@ -201,6 +202,10 @@ func (v *DiffView) Click(y int) {
 func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	if a != DiffActNone {
 		v.notice = ""
+	}
+	switch a {
+	case DiffActSearchText, DiffActSearchBackspace, DiffActSearchClear, DiffActSearch:
+		defer func() { v.typed = strings.ToLower(string(v.input)) }()
 	}
 	l := v.layout()
 	body := max(1, l.bodyH)
