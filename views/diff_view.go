@@ -606,6 +606,15 @@ func (v *DiffView) ShortHelp() []key.Binding {
 	} else {
 		next.SetHelp("n/N", "next/prev diff")
 	}
+	switch {
+	case v.searching:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	case v.detail:
+		return []key.Binding{next, k.Close, k.Down}
+	}
 	return []key.Binding{next, k.Filter, k.Enter, k.Search}
 }
 

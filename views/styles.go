@@ -19,7 +19,9 @@ type Theme struct {
 	// ColorBlind: blue for what the target gains, orange for what it
 	// loses, instead of green and red.
 	ColorBlind bool
-	// ASCII: the ASCII glyph fallback (ASCIIGlyphs).
+	// ASCII: the ASCII glyph fallback (ASCIIGlyphs), for terminals that
+	// draw East Asian ambiguous-width characters (● ○ ⊘ ⇄ │ …) two cells
+	// wide, as CJK locales often do, or whose font lacks them.
 	ASCII bool
 }
 
