@@ -15,12 +15,12 @@ import (
 	"github.com/hasync/hasync/internal/golden"
 )
 
-// testData is the Diff tab's data for testdata/left.conf and right.conf:
+// testData is the Diff tab's data for testdata/diff-vra-a.conf and right.conf:
 // a VRA pair with a sync-map, drift in and out of it, a CJK description,
 // secrets and a long unchanged run.
 func testData(t testing.TB) *DiffData {
 	t.Helper()
-	c, err := compare.Files("testdata/left.conf", "testdata/right.conf", config.Vyatta, compare.MapSpec{Name: "FW"}, diff.Options{})
+	c, err := compare.Files("testdata/diff-vra-a.conf", "testdata/diff-vra-b.conf", config.Vyatta, compare.MapSpec{Name: "FW"}, diff.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +31,11 @@ func testData(t testing.TB) *DiffData {
 	return d
 }
 
-// hrpData is the Diff tab's data for testdata/fw-a.cfg and fw-b.cfg: a
+// hrpData is the Diff tab's data for testdata/diff-fw-a.cfg and diff-fw-b.cfg: a
 // Huawei HRP pair with a moved security policy rule.
 func hrpData(t testing.TB) *DiffData {
 	t.Helper()
-	c, err := compare.Files("testdata/fw-a.cfg", "testdata/fw-b.cfg", config.Huawei, compare.MapSpec{}, diff.Options{})
+	c, err := compare.Files("testdata/diff-fw-a.cfg", "testdata/diff-fw-b.cfg", config.Huawei, compare.MapSpec{}, diff.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
