@@ -15,7 +15,7 @@ import (
 	"github.com/hasync/hasync/internal/golden"
 )
 
-// testData is the Diff tab's data for testdata/diff-vra-a.conf and right.conf:
+// testData is the Diff tab's data for testdata/diff-vra-a.conf and diff-vra-b.conf:
 // a VRA pair with a sync-map, drift in and out of it, a CJK description,
 // secrets and a long unchanged run.
 func testData(t testing.TB) *DiffData {
