@@ -142,7 +142,6 @@ func (v *DiffView) detailView(w, h int) []string {
 	if dc.data != v.data || dc.row != row || dc.w != w {
 		dc.data, dc.row, dc.w = v.data, row, w
 		dc.lines = v.detailLines(DetailOf(v.data, int(row)), w)
-		v.detailTop = 0
 	}
 	out := make([]string, h)
 	blank := ""
@@ -151,8 +150,8 @@ func (v *DiffView) detailView(w, h int) []string {
 		blank = v.st.Border.Render(v.st.Glyphs.Sep)
 	} else if len(lines) > h {
 		// Scrolled by the arrows; the title stays.
-		v.detailTop = max(0, min(v.detailTop, len(lines)-h+1))
-		lines = append([]string{lines[0]}, lines[1+v.detailTop:]...)
+		top := max(0, min(v.detailTop, len(lines)-h+1))
+		lines = append([]string{lines[0]}, lines[1+top:]...)
 	}
 	for i := range out {
 		s := blank

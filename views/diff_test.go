@@ -480,3 +480,28 @@ func TestDiffRandomKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffDetailOverlayScrolls(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 40, 10)
+	press(v, "n", "n", "enter")
+	first := v.View()
+	if !strings.Contains(first, "more lines") {
+		t.Fatalf("a detail taller than 40x10 says nothing of the rest:\n%s", first)
+	}
+	row := v.CursorRow()
+	for range 30 {
+		press(v, "j")
+		checkDiffFrame(t, v.View(), 40, 10)
+	}
+	if v.CursorRow() != row {
+		t.Fatal("j over the detail moved the rows under it")
+	}
+	last := v.View()
+	if last == first || strings.Contains(last, "more lines") {
+		t.Fatalf("j did not scroll the detail to its end:\n%s", last)
+	}
+	press(v, "n")
+	if v.detailTop != 0 {
+		t.Fatal("the next row's detail does not start at its top")
+	}
+}

@@ -203,6 +203,13 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	if a != DiffActNone {
 		v.notice = ""
 	}
+	if row := v.curRow(); v.detail {
+		defer func() {
+			if v.curRow() != row || !v.detail {
+				v.detailTop = 0 // another row's detail starts at its top
+			}
+		}()
+	}
 	switch a {
 	case DiffActSearchText, DiffActSearchBackspace, DiffActSearchClear, DiffActSearch:
 		defer func() { v.typed = strings.ToLower(string(v.input)) }()
@@ -217,7 +224,7 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 			v.detailTop = max(0, v.detailTop-1)
 			return
 		case DiffActDown, DiffActWheelDown:
-			v.detailTop++
+			v.detailTop = min(v.detailTop+1, max(0, len(v.detailCache.lines)-l.bodyH))
 			return
 		}
 	}
