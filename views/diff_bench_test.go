@@ -145,11 +145,13 @@ func BenchmarkBuildDiff(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if _, err := BuildDiff(DiffSource{Comparison: c}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
