@@ -295,6 +295,13 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 		if it.scopes.Len() > 1 {
 			summary += " (" + it.scopes.String() + ")"
 		}
+		// Name where the next line shown sits, so that what follows a long
+		// fold is read in its place (as `hasync diff` does).
+		if next := int(it.row + it.fold); next < len(v.data.Rows) {
+			if p := v.data.Rows[next].Path; len(p) > 1 {
+				summary += g.Dot + sanitize(p[:len(p)-1].String())
+			}
+		}
 		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW)
 		v.styled(b, segMuted, " "+g.Sep+" ", cur)
 		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW2)
