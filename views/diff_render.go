@@ -281,6 +281,13 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 	if it.fold > 0 && it.scopes.Len() > 1 {
 		scope, scopeSeg = g.Mixed, segMuted
 	}
+	if it.fold == placeHeader {
+		// Where the differences below sit: the parent's path, across.
+		p := displayParent(r).String()
+		v.styled(b, segText, cursor, cur)
+		v.styled(b, segCrumb, PadRight(" "+g.Crumb+" "+sanitize(p), w-Width(cursor), g.Ellipsis), cur)
+		return
+	}
 	if w < gutter+2 {
 		// Too narrow for two columns: the marks and what fits of the left.
 		s := cursor + scope + g.Change(r.Kind) + " " + r.Left

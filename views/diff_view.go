@@ -40,13 +40,19 @@ func (f DiffFilter) String() string {
 // difference when folding.
 const foldContext = 3
 
-// item is one line of the row list: a row, or a fold standing for the
-// unchanged rows [row, row+fold).
+// item is one line of the row list: a row, a fold standing for the
+// unchanged rows [row, row+fold), or (fold == placeHeader) a header
+// naming where the differences from row on sit.
 type item struct {
 	row    int32
 	fold   int32
 	scopes diff.ScopeSet // a fold's hidden scopes
 }
+
+// placeHeader marks a header item: with differences only, each run of
+// differences under one parent is led by that parent's path, the context
+// the hidden rows gave.
+const placeHeader = -1
 
 // DiffView is the Diff tab: both configurations side by side, aligned by
 // path, with a scope gutter, folds, search and a detail pane. Update
@@ -384,6 +390,7 @@ func (v *DiffView) rebuild(row int32) {
 	// run holds the kept unchanged rows not yet placed; differences end
 	// a run, which keeps its first and last foldContext rows.
 	var run []int32
+	var lastParent, anchor config.Path // of the last header, and the difference whose subtree goes on
 	seenDiff := false
 	flush := func(final bool) {
 		lead, trail := foldContext, foldContext
@@ -430,12 +437,47 @@ func (v *DiffView) rebuild(row int32) {
 		}
 		flush(false)
 		seenDiff = true
+		if v.filter == FilterDiffs {
+			// A header when this difference sits elsewhere than the last
+			// ones: not inside the subtree of an earlier one (an added
+			// node's lines), nor under the same parent.
+			if len(anchor) == 0 || !pathHasPrefix(r.Path, anchor) {
+				if parent := displayParent(r); len(parent) > 0 && !slices.Equal(parent, lastParent) {
+					v.items = append(v.items, item{row: int32(i), fold: placeHeader})
+					lastParent = parent
+				}
+				anchor = r.Path
+			}
+		}
 		v.diffItems = append(v.diffItems, int32(len(v.items)))
 		v.items = append(v.items, item{row: int32(i)})
 	}
 	flush(true)
 	v.cursor = v.itemAt(row)
+	if v.cursor+1 < len(v.items) && v.items[v.cursor].fold == placeHeader {
+		v.cursor++ // onto the row the header leads
+	}
 	v.scrollTo(true)
+}
+
+// displayParent is the path of the row a row hangs under: its path less
+// its name, and less the tag node's name for a Vyatta tag value ("rule
+// 30" hangs under "firewall name X", not "firewall name X rule").
+func displayParent(r *diff.Row) config.Path {
+	p := r.Path
+	n := len(p)
+	if n < 2 {
+		return nil
+	}
+	text := r.Left
+	if text == "" {
+		text = r.Right
+	}
+	text = strings.TrimLeft(text, " ")
+	if tag := p[n-2] + " " + p[n-1]; text == tag || strings.HasPrefix(text, tag+" ") {
+		return p[: n-2 : n-2]
+	}
+	return p[: n-1 : n-1]
 }
 
 // contiguous reports whether rows are consecutive indexes.
@@ -450,8 +492,8 @@ func (v *DiffView) itemAt(row int32) int {
 		switch {
 		case r < it.row:
 			return 1
-		case r >= it.row+max(1, it.fold):
-			return -1
+		case it.fold == placeHeader || r >= it.row+max(1, it.fold):
+			return -1 // a header holds no row: the row's item follows it
 		}
 		return 0
 	})
