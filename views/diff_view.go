@@ -291,7 +291,7 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	case DiffActLeft:
 		v.xoff = max(0, v.xoff-8)
 	case DiffActRight:
-		v.xoff = min(v.xoff+8, v.maxXOff())
+		v.xoff = min(v.xoff+8, max(v.xoff, v.maxXOff()))
 	case DiffActSearchText:
 		var s string
 		switch m := msg.(type) {
