@@ -505,3 +505,35 @@ func TestDiffDetailOverlayScrolls(t *testing.T) {
 		t.Fatal("the next row's detail does not start at its top")
 	}
 }
+
+// TestDiffColumnsAligned: at every width, every row's change mark sits in
+// the same cell, CJK text or not (widths are display cells).
+func TestDiffColumnsAligned(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 60)
+	g := UnicodeGlyphs
+	marks := map[string]bool{g.Sep: true, g.Added: true, g.Removed: true, g.Changed: true, g.Moved: true}
+	cjk := false
+	for _, f := range []string{"", "f"} { // all, in scope
+		if f != "" {
+			press(v, f)
+		}
+		for w := 40; w <= 200; w += 3 {
+			v.SetSize(w, 60)
+			l := v.layout()
+			mid := 3 + l.colW + 1
+			lines := strings.Split(ansi.Strip(v.View()), "\n")
+			for _, line := range lines[l.bodyY : l.bodyY+l.bodyH] {
+				if strings.TrimSpace(line) == "" || strings.Contains(line, g.Crumb) {
+					continue // past the end, or a header line
+				}
+				if c := ansi.Cut(line, mid, mid+1); !marks[c] {
+					t.Fatalf("width %d: cell %d is %q, not a mark: %q", w, mid, c, line)
+				}
+				cjk = cjk || strings.Contains(line, "データ")
+			}
+		}
+	}
+	if !cjk {
+		t.Fatal("no CJK row was checked")
+	}
+}
