@@ -119,6 +119,7 @@ func vyattaCommandsFor(cmds []string, p config.Path) []string {
 		want[i] = quotePathWord(w)
 	}
 	full := strings.Join(want, " ")
+	fullSp := full + " "
 	var out []string
 	for _, c := range cmds {
 		verb, rest, ok := strings.Cut(c, " ")
@@ -126,10 +127,10 @@ func vyattaCommandsFor(cmds []string, p config.Path) []string {
 			continue
 		}
 		switch {
-		case rest == full || strings.HasPrefix(rest, full+" "):
+		case rest == full || strings.HasPrefix(rest, fullSp):
 			out = append(out, c)
-		case verb == "delete" && strings.HasPrefix(full+" ", rest+" "):
-			out = append(out, c)
+		case verb == "delete" && strings.HasPrefix(fullSp, rest) && fullSp[len(rest)] == ' ':
+			out = append(out, c) // deletes an ancestor
 		}
 	}
 	return out

@@ -1,7 +1,7 @@
 package views
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -386,7 +386,6 @@ func TestDiffControlCharacters(t *testing.T) {
 	if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\u009b") {
 		t.Fatalf("a control character reached the screen: %q", out)
 	}
-	_ = fmt.Sprint()
 }
 
 func TestDiffUnfold(t *testing.T) {
@@ -535,5 +534,54 @@ func TestDiffColumnsAligned(t *testing.T) {
 	}
 	if !cjk {
 		t.Fatal("no CJK row was checked")
+	}
+}
+
+func TestCommandsFor(t *testing.T) {
+	vy := []string{
+		"delete firewall name OUTSIDE-IN rule 30",
+		"set firewall name OUTSIDE-IN rule 20 action 'accept'",
+		"set firewall name OUTSIDE-IN rule 200 action 'drop'",
+		"set interfaces ethernet eth0 description 'a b'",
+		"set 'odd word' x",
+	}
+	for _, tc := range []struct {
+		path config.Path
+		want []string
+	}{
+		{config.Path{"firewall", "name", "OUTSIDE-IN", "rule", "30", "action"}, vy[:1]},
+		{config.Path{"firewall", "name", "OUTSIDE-IN", "rule", "20"}, vy[1:2]},
+		{config.Path{"firewall", "name", "OUTSIDE-IN", "rule", "2"}, nil},
+		{config.Path{"firewall", "name", "OUTSIDE-IN"}, vy[:3]},
+		{config.Path{"interfaces", "ethernet", "eth0", "description"}, vy[3:4]},
+		{config.Path{"odd word"}, vy[4:5]},
+	} {
+		if got := vyattaCommandsFor(vy, tc.path); !slices.Equal(got, tc.want) {
+			t.Errorf("%v: %q, want %q", tc.path, got, tc.want)
+		}
+	}
+	vrp := []string{
+		"system-view",
+		"interface GigabitEthernet1/0/2",
+		"ip address 10.0.0.1 255.255.255.0",
+		"quit",
+		"interface GigabitEthernet1/0/1",
+		"undo ip address 10.0.0.9 255.255.255.0",
+		"ip address 10.0.0.2 255.255.255.0",
+		"quit",
+		"ip route-static 10.99.0.0 255.255.0.0 10.20.0.254",
+	}
+	for _, tc := range []struct {
+		path config.Path
+		want []string
+	}{
+		{config.Path{"interface GigabitEthernet1/0/1", "ip address"}, []string{vrp[4], vrp[5], vrp[6]}},
+		{config.Path{"interface GigabitEthernet1/0/2", "ip address"}, []string{vrp[1], vrp[2]}},
+		{config.Path{"ip route-static 10.99.0.0 255.255.0.0 10.20.0.254"}, vrp[8:9]},
+		{config.Path{"interface GigabitEthernet1/0/3", "ip address"}, nil},
+	} {
+		if got := vrpCommandsFor(vrp, tc.path); !slices.Equal(got, tc.want) {
+			t.Errorf("%v: %q, want %q", tc.path, got, tc.want)
+		}
 	}
 }

@@ -65,6 +65,9 @@ const (
 	segScopeProtected
 	segHeader
 	segCrumb
+	segTitle
+	segKey
+	segWarn
 	nSeg
 )
 
@@ -150,6 +153,7 @@ func NewStyles(t Theme) *Styles {
 		segEmphRemoved: s.EmphRemoved, segMatch: s.Match, segScopeIn: s.ScopeIn,
 		segScopeExcluded: s.ScopeExcluded, segScopeOutside: s.ScopeOutside,
 		segScopeProtected: s.ScopeProtected, segHeader: s.Header, segCrumb: s.Crumb,
+		segTitle: s.Title, segKey: s.Key, segWarn: s.Warn,
 	}
 	for i, st := range base {
 		s.seg[0][i] = sgrPrefix(st)
