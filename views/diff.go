@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
@@ -58,16 +59,23 @@ func BuildDiff(src DiffSource) (*DiffData, error) {
 	}
 	cc := *c
 	cc.Diff.MaskSecrets = true
-	side := cc.Rows(compare.RowOptions{})
 	d := &DiffData{
-		Rows:     side.Rows,
 		Family:   c.Left.Family,
 		Left:     src.LeftName,
 		Right:    src.RightName,
 		MapLabel: c.Label,
 		Map:      c.Map,
-		Counts:   cc.Counts(),
 	}
+	// The rows, the counts and the plan each walk both trees, which they
+	// only read (compare.Comparison's methods may run concurrently): one
+	// goroutine each, so the tab shows after the slowest, not the sum.
+	var wg sync.WaitGroup
+	wg.Go(func() { d.Rows = cc.Rows(compare.RowOptions{}).Rows })
+	wg.Go(func() { d.Counts = cc.Counts() })
+	// The plan from the comparison's own options: masking there would
+	// leave masked secrets out of the commands; the printed form masks.
+	wg.Go(func() { d.Plan, d.PlanErr = c.Plan(src.Mode) })
+	wg.Wait()
 	if d.Left == "" {
 		d.Left = c.Left.Source
 	}
@@ -79,9 +87,6 @@ func BuildDiff(src DiffSource) (*DiffData, error) {
 			d.diffRows++
 		}
 	}
-	// The plan from the comparison's own options: masking there would
-	// leave masked secrets out of the commands; the printed form masks.
-	d.Plan, d.PlanErr = c.Plan(src.Mode)
 	if d.Plan != nil {
 		var b bytes.Buffer
 		if err := d.Plan.Print(&b, false); err == nil {
