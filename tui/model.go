@@ -204,6 +204,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case promptMsg:
 		m.dialogs = append(m.dialogs, newPromptDialog(msg.req))
 		return m, waitPromptCmd(m.pr)
+	case screenMsg:
+		// The screen as text, read on the program's goroutine (tests,
+		// the end-to-end probe).
+		msg.reply <- m.Render()
+		return m, nil
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -215,6 +220,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// screenMsg asks for the rendered screen on reply.
+type screenMsg struct{ reply chan string }
 
 // key handles a key press through ActionOf.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -346,6 +354,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, e := range msg.events {
 		entries = append(entries, logEntry(e))
+		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
 		switch e.Kind {
 		case pair.Connected:
@@ -402,10 +411,17 @@ func (m *Model) setNotice(s string, isErr bool) {
 // the filter's text.
 func (m *Model) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	sel := -1
+	if m.cursor < len(m.visible) {
+		sel = m.visible[m.cursor]
+	}
 	m.visible = m.visible[:0]
 	for i, rt := range m.pairs {
 		hay := strings.ToLower(rt.spec.Name + " " + rt.spec.Family.String() + " " + rt.spec.Devices[0].Name + " " + rt.spec.Devices[1].Name)
 		if q == "" || strings.Contains(hay, q) {
+			if i == sel {
+				m.cursor = len(m.visible) // the selected pair stays selected
+			}
 			m.visible = append(m.visible, i)
 		}
 	}

@@ -65,14 +65,15 @@ func (m *Model) renderList() string {
 func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	r := views.PairRow{Name: rt.spec.Name, Family: rt.spec.Family.String(),
 		InScope: rt.sum.inScope, OutScope: rt.sum.outScope}
-	for i, d := range rt.spec.Devices {
-		var st = rt.p.Snapshot().Devices[i]
-		if rt.sum.snap != nil {
-			st = rt.sum.snap.Devices[i]
-		}
-		r.Devices[i] = deviceCell(d, st)
+	for i := range rt.spec.Devices {
+		r.Devices[i] = rt.cell(i)
 	}
 	r.LastError = lastError(rt.sum.snap)
+	for _, d := range r.Devices {
+		if d.State == views.Down && r.LastError == "" {
+			r.LastError = d.Name + ": " + d.Why
+		}
+	}
 	if rt.refreshing {
 		r.Spinner = rt.spin.View()
 	}
