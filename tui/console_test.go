@@ -151,16 +151,16 @@ func TestConsoleFlow(t *testing.T) {
 		t.Errorf("the filter keeps lab-vyatta:\n%s", s)
 	}
 	keys(tm, "enter", "enter")
-	s = waitScreen(t, tm, "the Huawei pair view", has("lab-huawei (huawei)", "FW-A", "HRP_M", "1 Diff", "4 HA"))
+	waitScreen(t, tm, "the Huawei pair view", has("lab-huawei (huawei)", "FW-A", "HRP_M", "1 Diff", "4 HA"))
 
 	keys(tm, "4")
-	s = waitScreen(t, tm, "the HA tab", has("sessions 1842", "role active (peer standby)", "heartbeat GigabitEthernet1/0/6", "auto-sync config ✓on"))
+	waitScreen(t, tm, "the HA tab", has("sessions 1842", "role active (peer standby)", "heartbeat GigabitEthernet1/0/6", "auto-sync config ✓on"))
 	keys(tm, "3")
 	waitScreen(t, tm, "the Log tab", has("connected", "refreshed"))
 	keys(tm, "tab")
 	waitScreen(t, tm, "tab to HA", has("sessions 1842"))
 	keys(tm, "shift+tab", "shift+tab")
-	s = waitScreen(t, tm, "the Sync-maps tab", has("sync-map hrp", "rule 1     include  (everything)"))
+	waitScreen(t, tm, "the Sync-maps tab", has("sync-map hrp", "rule 1     include  (everything)"))
 
 	// Resize: 40x10 and 200x50 keep the layout whole.
 	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
@@ -205,7 +205,9 @@ func TestConsoleDeviceDropsAndReturns(t *testing.T) {
 	waitScreen(t, tm, "the loss in the log", has("error(s)  ]e next", "lost"))
 	keys(tm, "]", "e")
 	s = waitScreen(t, tm, "]e", has("vra-b"))
-	_ = s
+	if !strings.Contains(s, "lost") && !strings.Contains(s, "error") {
+		t.Errorf("]e shows no error:\n%s", s)
+	}
 
 	l.vy.B.Faults.SetRefuse(false)
 	keys(tm, "esc")

@@ -32,7 +32,7 @@ func samplePairs() []PairRow {
 		{Name: "lab-vyatta", Family: "vyatta", InScope: 4, OutScope: 24, LastSync: "",
 			Devices: [2]DeviceCell{{Name: "vra-a", State: Up, Role: "MASTER"}, {Name: "vra-b", State: Up, Role: "BACKUP"}}},
 		{Name: "lab-huawei", Family: "huawei", InScope: 8, OutScope: 13, Spinner: "⠋",
-			Devices: [2]DeviceCell{{Name: "FW-A", State: Up, Role: "HRP_M"}, {Name: "FW-B", State: Down, Why: "connection-lost"}},
+			Devices:   [2]DeviceCell{{Name: "FW-A", State: Up, Role: "HRP_M"}, {Name: "FW-B", State: Down, Why: "connection-lost"}},
 			LastError: "FW-B: connection lost"},
 		{Name: "东京-edge", Family: "vyatta", InScope: -1, OutScope: -1,
 			Devices: [2]DeviceCell{{Name: "東京-a", State: Connecting}, {Name: "東京-b", State: Connecting}}},
