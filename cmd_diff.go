@@ -180,7 +180,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		fmt.Fprintf(errOut, "hasync: --%s %s: no node of %s or %s lies under this path (mistyped?)\n",
 			u.Flag, u.Path, c.Left.Source, c.Right.Source)
 	}
-	differs, err := writeComparison(out, c, f)
+	differs, err := writeComparison(out, c, f, plan.Push)
 	if err != nil {
 		return fail(err)
 	}
@@ -248,7 +248,14 @@ func runDiffPair(ctx context.Context, out, errOut io.Writer, f diffFlags) error 
 		fmt.Fprintf(errOut, "hasync: --%s %s: no node of %s or %s lies under this path (mistyped?)\n",
 			u.Flag, u.Path, c.Left.Source, c.Right.Source)
 	}
-	differs, err := writeComparison(out, c, f)
+	// The commands are what the pair's own sync would do: Huawei `hrp
+	// sync config` adds what the peer lacks and leaves the rest as
+	// conflicts (plan.HRP).
+	mode := plan.Push
+	if p.Mode == inventory.ModeHRP {
+		mode = plan.HRP
+	}
+	differs, err := writeComparison(out, c, f, mode)
 	if err != nil {
 		return fail(err)
 	}
@@ -272,9 +279,9 @@ func printNotes(errOut io.Writer, c *compare.Comparison) {
 	}
 }
 
-// writeComparison prints c in the format of f and reports whether the
-// pair differs in scope (exit status 1).
-func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags) (differs bool, err error) {
+// writeComparison prints c in the format of f (the commands of a sync in
+// mode) and reports whether the pair differs in scope (exit status 1).
+func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags, mode plan.Mode) (differs bool, err error) {
 	w := bufio.NewWriterSize(out, 64<<10)
 	switch f.format {
 	case "side":
@@ -299,7 +306,7 @@ func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags) (differs
 		}
 	case "commands":
 		var p *plan.Plan
-		p, err = c.Plan(plan.Push)
+		p, err = c.Plan(mode)
 		if err == nil {
 			err = p.Print(w, f.showSecrets)
 			differs = compare.PlanDiffers(p)

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,17 +20,18 @@ import (
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/sshclient"
 )
 
 // Reading a live pair for the one-shot commands (status, diff --pair):
-// both devices dialled at once, logged in through the family's driver,
-// read, and compared through backend/compare. The console's long-lived
-// pairs (reconnect, refresh, events) are backend/pair's.
+// backend/pair dials both devices at once, logs in through the family's
+// driver, reads them and compares them (compare.Live); these commands
+// refresh it once and close it. The console keeps its pairs running.
 
 // liveOptions tune a read.
 type liveOptions struct {
-	// diff is what counts as a difference (masked secrets by default).
+	// diff is what counts as a difference.
 	diff diff.Options
 	// prompt asks for a password the inventory says to prompt for; nil
 	// leaves such a device unread.
@@ -40,14 +39,31 @@ type liveOptions struct {
 	// syncMap, when set, names the map in place of the inventory's.
 	syncMap string
 	// state: read the HA state and whether the running configuration
-	// is saved too (status), not only the configuration (diff). The
-	// HRP role of a Huawei member, which gives a pair's direction, comes
-	// from its prompt either way.
+	// is saved too (status), not only the configuration (diff).
 	state bool
 	// acceptNew accepts and records unknown host keys (--accept-new);
 	// unknownHost asks about one otherwise (nil refuses it).
 	acceptNew   bool
 	unknownHost func(ctx context.Context, host string, key ssh.PublicKey) (bool, error)
+}
+
+// deviceRead is what one read of a device gave.
+type deviceRead struct {
+	name, address string
+	// role and ha are the HA role and its detail.
+	role, ha                 string
+	savedDiffers, savedKnown bool
+	// sessions is the firewall session count, -1 when not read.
+	sessions int
+	// err is why the device was not read; nil when it was.
+	err error
+}
+
+// pairRead is a read of both devices and their comparison.
+type pairRead struct {
+	devices [2]*deviceRead
+	cmp     *compare.Comparison
+	cmpErr  error
 }
 
 // terminal asks the user on the controlling terminal, one question at a
@@ -111,130 +127,61 @@ func (t *terminal) unknownHost(_ context.Context, host string, key ssh.PublicKey
 	return a == "y" || a == "yes", nil
 }
 
-// deviceRead is what one read of a device gave.
-type deviceRead struct {
-	name, address string
-	tree          *config.Tree
-	// role and ha are the HA role and its detail.
-	role, ha                 string
-	active                   bool
-	savedDiffers, savedKnown bool
-	// err is why the device was not read; nil when it was.
-	err error
+// newLivePair is the backend/pair of the inventory's pair p.
+func newLivePair(p *inventory.Pair, o liveOptions) *pair.Pair {
+	spec := *p
+	if o.syncMap != "" {
+		spec.SyncMap = o.syncMap
+	}
+	return pair.New(&spec, pair.Options{
+		Prompt: o.prompt, Diff: o.diff,
+		AcceptNew: o.acceptNew, OnUnknownHost: o.unknownHost,
+	})
 }
 
-// pairRead is a read of both devices and their comparison.
-type pairRead struct {
-	devices [2]*deviceRead
-	cmp     *compare.Comparison
-	cmpErr  error
-}
-
-func (r *pairRead) close() {}
-
-// readPair reads both devices of p at once, then compares them (the
-// direction and the map from compare.Live).
+// readPair reads both devices of p at once and compares them, once.
 func readPair(ctx context.Context, p *inventory.Pair, o liveOptions) *pairRead {
-	r := &pairRead{}
-	var wg sync.WaitGroup
-	for i, d := range p.Devices {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.devices[i] = readDevice(ctx, d, o)
-		}()
-	}
-	wg.Wait()
-	a, b := r.devices[0], r.devices[1]
-	switch {
-	case a.err != nil && b.err != nil:
-		r.cmpErr = errors.New(a.name + " and " + b.name + " not read")
-	case a.err != nil:
-		r.cmpErr = errors.New(a.name + " not read")
-	case b.err != nil:
-		r.cmpErr = errors.New(b.name + " not read")
-	default:
-		r.cmp, r.cmpErr = compare.Live(
-			compare.Member{Name: a.name, Tree: a.tree, Active: a.active},
-			compare.Member{Name: b.name, Tree: b.tree, Active: b.active},
-			compare.LiveSpec{SyncMap: cmp.Or(o.syncMap, p.SyncMap), Source: p.Source}, o.diff)
-	}
-	return r
+	lp := newLivePair(p, o)
+	defer lp.Close()
+	snap, _ := lp.Refresh(ctx)
+	return fromSnapshot(p, snap, o.state)
 }
 
-// sshConfig is how sshclient reaches d, from the inventory.
-func sshConfig(d *inventory.Device, o liveOptions) sshclient.Config {
-	cfg := sshclient.Config{
-		Alias: d.SSHHost, Host: d.Address, Port: d.Port, User: d.User,
-		AcceptNew: d.AcceptNew || o.acceptNew, OnUnknownHost: o.unknownHost,
-		Agent:         d.Credentials.Agent,
-		IdentityFiles: d.Credentials.IdentityFiles,
-		Legacy: sshclient.Algorithms{
-			KeyExchanges: d.SSH.KeyExchanges, Ciphers: d.SSH.Ciphers,
-			MACs: d.SSH.MACs, HostKeys: d.SSH.HostKeyAlgorithms,
-		},
-		Timeout: d.Timeouts.Connect, KeepAlive: d.Timeouts.KeepAlive,
-		ProxyJump: d.ProxyJump,
+// fromSnapshot is what the commands show of a snapshot of p.
+func fromSnapshot(p *inventory.Pair, snap *pair.Snapshot, state bool) *pairRead {
+	r := &pairRead{cmp: snap.Compare, cmpErr: snap.CompareErr}
+	var unread []string
+	for i, ds := range snap.Devices {
+		dev := p.Devices[i]
+		d := &deviceRead{name: ds.Name, address: dev.Target(), sessions: -1}
+		if dev.Address != "" {
+			d.address = net.JoinHostPort(dev.Address, strconv.Itoa(dev.Port))
+		}
+		switch {
+		case !ds.Reachable:
+			d.err = ds.Err
+			if d.err == nil {
+				d.err = errors.New("not connected")
+			}
+		case ds.Tree == nil && ds.Err != nil:
+			// Logged in, but the configuration read was not understood.
+			d.err = ds.Err
+		}
+		if d.err != nil {
+			unread = append(unread, d.name)
+		}
+		if state && ds.HAErr == nil && d.err == nil {
+			d.role, d.ha, _ = haText(ds.HA)
+		}
+		d.savedDiffers, d.savedKnown = ds.SavedDiffers, ds.SavedKnown && d.err == nil
+		if state && ds.SessionsErr == nil && d.err == nil && ds.Sessions >= 0 {
+			d.sessions = ds.Sessions
+		}
+		r.devices[i] = d
 	}
-	// The inventory's own known_hosts, beside the user's.
-	if home, err := os.UserHomeDir(); err == nil {
-		cfg.KnownHosts = append(cfg.KnownHosts, filepath.Join(home, ".ssh", "known_hosts"))
+	if r.cmp == nil && r.cmpErr == nil && len(unread) > 0 {
+		r.cmpErr = errors.New(strings.Join(unread, " and ") + " not read")
 	}
-	if d.KnownHosts != "" {
-		cfg.KnownHosts = append(cfg.KnownHosts, d.KnownHosts)
-		cfg.RecordKnownHosts = d.KnownHosts
-	}
-	if d.Credentials.HasPassword() {
-		creds, name := d.Credentials, d.Name
-		cfg.Password = func() (string, error) { return creds.Password(name, o.prompt) }
-	}
-	return cfg
-}
-
-// readDevice logs in to d and reads its running configuration, HA state
-// and whether the running configuration is saved.
-func readDevice(ctx context.Context, d *inventory.Device, o liveOptions) *deviceRead {
-	r := &deviceRead{name: d.Name, address: net.JoinHostPort(d.Address, strconv.Itoa(d.Port))}
-	if d.Address == "" {
-		r.address = d.SSHHost
-	}
-	r.err = func() error {
-		c, err := sshclient.Dial(ctx, sshConfig(d, o))
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		sh, err := c.Shell(ctx, 512, 50)
-		if err != nil {
-			return err
-		}
-		defer sh.Close()
-		s, err := device.Open(ctx, sh, device.Options{Family: d.Family, Flavor: d.Flavor, Name: d.Name, CommandTimeout: d.Timeouts.Command})
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		text, err := s.Fetch(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if r.tree, err = compare.Parse(d.Name, text, d.Family); err != nil {
-			return err
-		}
-		r.active = s.Prompt().Role() == device.RoleActive
-		if !o.state {
-			return nil
-		}
-		ha, err := s.HA(ctx)
-		if err != nil {
-			return err
-		}
-		r.role, r.ha, r.active = haText(ha)
-		if r.savedDiffers, err = s.SavedDiffersFrom(ctx, text); err == nil {
-			r.savedKnown = true
-		}
-		return nil
-	}()
 	return r
 }
 

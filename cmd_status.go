@@ -21,6 +21,7 @@ import (
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 )
 
 type statusFlags struct {
@@ -127,8 +128,19 @@ func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
 	defer tty.close()
 	// Secrets compare masked: ciphertext differs per device.
 	o := tty.options(liveOptions{diff: diff.Options{MaskSecrets: true}, state: true, acceptNew: f.acceptNew})
+	// One backend/pair per pair for the whole run: with --watch, each
+	// read reuses the sessions the last one left open.
+	live := make([]*pair.Pair, len(pairs))
+	for i, p := range pairs {
+		live[i] = newLivePair(p, o)
+	}
+	defer func() {
+		for _, lp := range live {
+			lp.Close()
+		}
+	}()
 	if !f.watch {
-		st := readStatus(ctx, pairs, o, f)
+		st := readStatus(ctx, pairs, live, f)
 		if err := writeStatus(out, st, f.json); err != nil {
 			return fail(err)
 		}
@@ -139,7 +151,7 @@ func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
 	clear := !f.json && isTerminal(out)
 	var last []pairStatus
 	for {
-		st := readStatus(ctx, pairs, o, f)
+		st := readStatus(ctx, pairs, live, f)
 		if ctx.Err() != nil {
 			// Interrupted during a read: what was read is partial.
 			return statusExit(last)
@@ -206,6 +218,9 @@ type deviceStatus struct {
 	// SavedDiffers: the running configuration differs from the saved
 	// one; absent when unknown.
 	SavedDiffers *bool `json:"saved_differs,omitempty"`
+	// Sessions is the firewall session count (Huawei); absent when the
+	// family has none or it was not read.
+	Sessions *int `json:"sessions,omitempty"`
 }
 
 // pairStatus is one pair as status shows it.
@@ -228,7 +243,7 @@ type pairStatus struct {
 }
 
 // readStatus reads the pairs, at most f.jobs at a time, in their order.
-func readStatus(ctx context.Context, pairs []*inventory.Pair, o liveOptions, f statusFlags) []pairStatus {
+func readStatus(ctx context.Context, pairs []*inventory.Pair, live []*pair.Pair, f statusFlags) []pairStatus {
 	out := make([]pairStatus, len(pairs))
 	sem := make(chan struct{}, f.jobs)
 	var wg sync.WaitGroup
@@ -239,8 +254,8 @@ func readStatus(ctx context.Context, pairs []*inventory.Pair, o liveOptions, f s
 			defer func() { <-sem; wg.Done() }()
 			pctx, cancel := context.WithTimeout(ctx, f.timeout)
 			defer cancel()
-			r := readPair(pctx, p, o)
-			defer r.close()
+			snap, _ := live[i].Refresh(pctx)
+			r := fromSnapshot(p, snap, true)
 			out[i] = statusOf(p, r)
 			out[i].LastSync = lastSync(f.audit, p.Name)
 		}()
@@ -261,6 +276,10 @@ func statusOf(p *inventory.Pair, r *pairRead) pairStatus {
 		if d.savedKnown {
 			v := d.savedDiffers
 			ds.SavedDiffers = &v
+		}
+		if d.sessions >= 0 {
+			n := d.sessions
+			ds.Sessions = &n
 		}
 		st.Devices = append(st.Devices, ds)
 	}
@@ -290,7 +309,8 @@ func writeStatus(w io.Writer, st []pairStatus, asJSON bool) error {
 			bw.WriteString("\n")
 		}
 		fmt.Fprintf(bw, "%s (%s): %s; last sync %s\n", p.Name, p.Family, differencesLine(p), p.LastSync)
-		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+		var rows strings.Builder
+		tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
 		for _, d := range p.Devices {
 			if !d.Reachable {
 				fmt.Fprintf(tw, "  %s\t%s\tunreachable: %s\t\t\n", d.Name, d.Address, d.Reason)
@@ -307,9 +327,18 @@ func writeStatus(w io.Writer, st []pairStatus, asJSON bool) error {
 			if d.HA != "" {
 				role += " (" + d.HA + ")"
 			}
+			if d.Sessions != nil {
+				saved += fmt.Sprintf(", %d sessions", *d.Sessions)
+			}
 			fmt.Fprintf(tw, "  %s\t%s\treachable\t%s\t%s\n", d.Name, d.Address, role, saved)
 		}
 		tw.Flush()
+		// An unreachable device's empty cells leave padding at the end.
+		for _, l := range strings.SplitAfter(rows.String(), "\n") {
+			if l != "" {
+				bw.WriteString(strings.TrimRight(l, " \n") + "\n")
+			}
+		}
 		for _, d := range p.Devices {
 			if !d.Reachable && d.Error != "" {
 				fmt.Fprintf(bw, "  %s: %s\n", d.Name, d.Error)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
@@ -421,5 +422,70 @@ func TestStatusCompareError(t *testing.T) {
 	}
 	if code, _, errOut := hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--sync-map", "NOPE"); code != 2 || !strings.Contains(errOut, "sync-map NOPE") || !strings.Contains(errOut, vyatta.SeedSyncMap) {
 		t.Errorf("diff --pair --sync-map NOPE: exit %d, %q", code, errOut)
+	}
+}
+
+// TestStatusText pins the text form: a compared pair with its direction,
+// map, counts and last sync; devices with role, detail, saved state and
+// sessions; an unreachable device with its reason, then its error in full.
+func TestStatusText(t *testing.T) {
+	yes, no, sessions := true, false, 20
+	st := []pairStatus{
+		{
+			Name: "dc1-edge", Family: "vyatta", Source: "vra-a", Target: "vra-b", SyncMap: "EDGE (carried by vra-a)",
+			Differences: &compare.Counts{InScope: 3, Outside: 2, Protected: 1}, LastSync: "2026-11-30T05:00:00Z",
+			Devices: []deviceStatus{
+				{Name: "vra-a", Address: "192.0.2.1:22", Reachable: true, Role: "master", HA: "VRRP dp0s1/1 MASTER", SavedDiffers: &no},
+				{Name: "vra-b", Address: "192.0.2.2:22", Reachable: true, Role: "backup", SavedDiffers: &yes},
+			},
+		},
+		{
+			Name: "dc2-fw", Family: "huawei", CompareError: "FW-B not read", LastSync: "never",
+			Devices: []deviceStatus{
+				{Name: "FW-A", Address: "198.51.100.1:22", Reachable: true, Role: "active", HA: "core state normal", SavedDiffers: &no, Sessions: &sessions},
+				{Name: "FW-B", Address: "198.51.100.2:22", Reason: "auth failed", Error: "ssh admin@198.51.100.2:22: authentication failed (tried publickey)"},
+			},
+		},
+	}
+	var b strings.Builder
+	if err := writeStatus(&b, st, false); err != nil {
+		t.Fatal(err)
+	}
+	goldenOut(t, "status", b.String())
+	if err := statusExit(st); err == nil {
+		t.Error("a pair with an unread device exits 0")
+	}
+	if err := statusExit(st[:1]); err != nil {
+		t.Errorf("a compared pair of two read devices: %v", err)
+	}
+}
+
+// TestDiffPairHRP: a Huawei pair is compared from its HRP-active member
+// under the hrp map, and its commands are those of `hrp sync config`
+// (what the standby lacks; the rest listed as not synced). After a
+// failover the other member is the source.
+func TestDiffPairHRP(t *testing.T) {
+	p := startHuaweiPair(t)
+	code, out, errOut := hasync(t, "diff", "--pair", "lab-huawei", "--inventory", p.Inventory, "--format", "commands")
+	if code != 1 || !regexp.MustCompile(`(?m)^# not synced: .*hrp sync config`).MatchString(out) {
+		t.Fatalf("exit %d, want 1 and the HRP plan's conflicts\n%s%s", code, out, errOut)
+	}
+	source := func() string {
+		code, out, errOut := hasync(t, "diff", "--pair", "lab-huawei", "--inventory", p.Inventory, "--format", "unified")
+		if code != 1 {
+			t.Fatalf("unified: exit %d\n%s%s", code, out, errOut)
+		}
+		m := regexp.MustCompile(`(?m)^--- (\S+) \(source\)\n\+\+\+ (\S+) \(target\)\nsync-map: hrp `).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no source/target/hrp header:\n%s", out)
+		}
+		return m[1]
+	}
+	if s := source(); s != "FW-A" {
+		t.Errorf("source %s, want the active FW-A", s)
+	}
+	p.HRP.Failover()
+	if s := source(); s != "FW-B" {
+		t.Errorf("after the failover the source is %s, want FW-B", s)
 	}
 }

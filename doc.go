@@ -6,9 +6,9 @@
 // Package main is the command line (cobra): diff (of two files, or of a
 // live pair with --pair), status, fmt, demo and lab. It parses flags and
 // prints; what a comparison finds (the sync-map, the scope of each
-// difference, the plan) is backend/compare's, and a live read goes
-// through sshclient and backend/device (cmd_live.go, until backend/pair
-// serves the one-shot commands too). It may import every package of the
-// module; it is the only non-test importer of lab. The console (tui)
-// arrives with its own issues.
+// difference, the plan) is backend/compare's, and a live read is
+// backend/pair's (cmd_live.go turns its Snapshot into what status and
+// diff --pair print). It may import every package of the module; it is
+// the only non-test importer of lab. The console (tui) arrives with its
+// own issues.
 package main

@@ -287,8 +287,9 @@ func startLabVyatta(ctx context.Context, f labFlags, dir string, sshAddrs, restA
 	lp := &labPair{state: &p.PairState, close: p.Close, control: vyattaControl(p)}
 	for _, m := range p.Members() {
 		// The second user, outside the secrets group, on the same port.
-		reach := fmt.Sprintf("   rest %s   operator: ssh -p %d -i %s %s@127.0.0.1",
-			m.RESTURL, m.SSH.Port(), filepath.Join(p.Dir, vyatta.OperatorKeyFile), vyatta.OperatorUser)
+		reach := fmt.Sprintf("   rest %s   operator: ssh -p %d -i %s %s@127.0.0.1 (password in %s)",
+			m.RESTURL, m.SSH.Port(), filepath.Join(p.Dir, vyatta.OperatorKeyFile), vyatta.OperatorUser,
+			filepath.Join(p.Dir, vyatta.OperatorPasswordFile))
 		lp.members = append(lp.members, labMember{name: m.Device.Name(), port: m.SSH.Port(), reach: reach, faults: m.Faults})
 	}
 	return lp, nil

@@ -40,7 +40,7 @@ func addLabSSHFlags(cmd *cobra.Command, f *labFlags) {
 	fl.BoolVar(&s.keyThen, "ssh-key-then-password", false, "ask for the client key and then the password, as OpenSSH's AuthenticationMethods publickey,password (either alone is refused)")
 	fl.BoolVar(&s.forward, "ssh-allow-forward", false, "let each device be an SSH jump host (ProxyJump, -W) to loopback destinations, e.g. to its peer")
 	fl.BoolVar(&s.pager, "pager", false, "vyatta: page show output in interactive sessions (':' as less) until 'set terminal length 0' or '| no-more'")
-	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]), and print the login time before the prompt")
+	fl.BoolVar(&s.hwFirstLogin, "first-login", false, "huawei: ask each user's first interactive login whether to change the password ([Y/N]; Y asks old, new and confirmation and keeps the new one for that device in DIR/DEVICE.USER.password), and print the login time before the prompt")
 	fl.BoolVar(&s.hwLegacyPrefix, "hrp-legacy-prefix", false, "huawei: prompt HRP_A / HRP_B as older firmware does, instead of HRP_M / HRP_S")
 	fl.BoolVar(&s.hwScreenLengthRefused, "screen-length-refused", false, "huawei: admin's level refuses 'screen-length 0 temporary', so long output must be paged through")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/internal/golden"
 	"os"
 	"path/filepath"
@@ -580,5 +581,30 @@ func TestFmtBadUsage(t *testing.T) {
 		if !strings.Contains(help, w) {
 			t.Errorf("fmt --help lacks the placeholder %q:\n%s", w, help)
 		}
+	}
+}
+
+// TestREADMEInventoryLoads: the inventory example of the README is one
+// that hasync reads.
+func TestREADMEInventoryLoads(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)## The inventory\n.*?```yaml\n(.*?)```").FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README has no yaml block under '## The inventory'")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "inventory.yaml")
+	if err := os.WriteFile(file, m[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := inventory.Load(file)
+	if err != nil {
+		t.Fatalf("the README's inventory: %v", err)
+	}
+	if len(inv.Pairs) != 2 {
+		t.Errorf("%d pairs, want 2", len(inv.Pairs))
 	}
 }

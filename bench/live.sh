@@ -8,13 +8,16 @@
 #  2. `hasync diff --pair` on one pair of LINES lines each, beside
 #     `ssh A show configuration commands > a; ssh B ... > b; diff a b`.
 #     Goal: no more wall time than that.
-# Environment: PAIRS (100), JOBS (32), LINES (100000). Run from anywhere;
-# needs ssh (OpenSSH) and diff.
+# Environment: PAIRS (100), JOBS (32), LINES (100000), REPEAT (5: the
+# diff runs alternate hasync and the OpenSSH pipeline that many times and
+# compare medians, as the machine's load may change between runs). Run
+# from anywhere; needs ssh (OpenSSH) and diff.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS=${PAIRS:-100}
 JOBS=${JOBS:-32}
 LINES=${LINES:-100000}
+REPEAT=${REPEAT:-5}
 tmp=$(mktemp -d)
 labs=()
 cleanup() {
@@ -93,24 +96,32 @@ start_lab "$tmp/big" --lines "$LINES"
 HASYNC_LAB_PASSWORD=$(cat "$tmp/big/password")
 inv="$tmp/big/inventory.yaml"
 pair=$(awk '$1 == "-" && $2 == "name:" { print $3; exit }' "$inv")
-t0=$(now)
-set +e
-"$H" diff --pair "$pair" --inventory "$inv" --width 160 >"$tmp/diff.out"
-code=$?
-set -e
-t1=$(now)
-diff_s=$(secs "$t0" "$t1")
-echo "hasync diff --pair: ${diff_s}s, exit $code, $(wc -l <"$tmp/diff.out") lines out"
-
 read -r -a opts <<<"$(ssh_opts "$tmp/big")"
 mapfile -t p < <(ports "$inv")
-t0=$(now)
-ssh -n "${opts[@]}" -p "${p[0]}" vyatta@127.0.0.1 show configuration commands >"$tmp/a"
-ssh -n "${opts[@]}" -p "${p[1]}" vyatta@127.0.0.1 show configuration commands >"$tmp/b"
-set +e
-diff "$tmp/a" "$tmp/b" >"$tmp/gnu.out"
-set -e
-t1=$(now)
-gnu_s=$(secs "$t0" "$t1")
-echo "ssh A > a; ssh B > b; diff a b: ${gnu_s}s ($(wc -l <"$tmp/a") and $(wc -l <"$tmp/b") lines fetched)"
+# median: the middle of the numbers on standard input.
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+: >"$tmp/h.times"
+: >"$tmp/g.times"
+for i in $(seq "$REPEAT"); do
+	t0=$(now)
+	set +e
+	"$H" diff --pair "$pair" --inventory "$inv" --width 160 >"$tmp/diff.out"
+	code=$?
+	set -e
+	t1=$(now)
+	ssh -n "${opts[@]}" -p "${p[0]}" vyatta@127.0.0.1 show configuration commands >"$tmp/a"
+	ssh -n "${opts[@]}" -p "${p[1]}" vyatta@127.0.0.1 show configuration commands >"$tmp/b"
+	set +e
+	diff "$tmp/a" "$tmp/b" >"$tmp/gnu.out"
+	set -e
+	t2=$(now)
+	echo "run $i: hasync diff --pair $(secs "$t0" "$t1")s (exit $code, $(wc -l <"$tmp/diff.out") lines out); ssh A > a; ssh B > b; diff a b $(secs "$t1" "$t2")s ($(wc -l <"$tmp/a") and $(wc -l <"$tmp/b") lines fetched)"
+	secs "$t0" "$t1" >>"$tmp/h.times"
+	echo >>"$tmp/h.times"
+	secs "$t1" "$t2" >>"$tmp/g.times"
+	echo >>"$tmp/g.times"
+done
+diff_s=$(median <"$tmp/h.times")
+gnu_s=$(median <"$tmp/g.times")
+echo "median of $REPEAT: hasync diff --pair ${diff_s}s, ssh A > a; ssh B > b; diff a b ${gnu_s}s"
 awk -v a="$diff_s" -v b="$gnu_s" 'BEGIN { printf "ratio: %.3fx (goal: at most 1x)\n", a / b }'

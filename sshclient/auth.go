@@ -29,6 +29,9 @@ type auth struct {
 	pwErr  error
 
 	agentConn net.Conn
+
+	signOnce sync.Once
+	loaded   []ssh.Signer
 }
 
 func (a *auth) note(format string, args ...any) {
@@ -90,6 +93,13 @@ func (a *auth) methods() []ssh.AuthMethod {
 // skipped.
 func (a *auth) signers() ([]ssh.Signer, error) {
 	a.try("publickey")
+	// x/crypto/ssh asks again after a partial success: load (and ask
+	// passphrases) once.
+	a.signOnce.Do(func() { a.loaded = a.loadSigners() })
+	return a.loaded, nil
+}
+
+func (a *auth) loadSigners() []ssh.Signer {
 	var out []ssh.Signer
 	if a.cfg.Agent {
 		if sock := os.Getenv("SSH_AUTH_SOCK"); sock == "" {
@@ -115,7 +125,7 @@ func (a *auth) signers() ([]ssh.Signer, error) {
 		}
 		out = append(out, s)
 	}
-	return out, nil
+	return out
 }
 
 func (a *auth) loadKey(file string) (ssh.Signer, error) {

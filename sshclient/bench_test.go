@@ -1,11 +1,16 @@
 package sshclient_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/labtest"
@@ -77,4 +82,79 @@ func BenchmarkOpenSSHFetch100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// readUntil reads r until want has been read, and returns the bytes read.
+func readUntil(b *testing.B, r io.Reader, want []byte) int {
+	buf := make([]byte, 64<<10)
+	var tail []byte
+	n := 0
+	for {
+		k, err := r.Read(buf)
+		n += k
+		tail = append(tail, buf[:k]...)
+		if bytes.Contains(tail, want) {
+			return n
+		}
+		if len(tail) > 4096 {
+			tail = tail[len(tail)-4096:]
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkShellFetch100k: the same configuration read through a PTY
+// Shell, up to the next prompt.
+func BenchmarkShellFetch100k(b *testing.B) {
+	_, cfg := benchPair(b, 100_000)
+	c, err := sshclient.Dial(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	sh, err := c.Shell(context.Background(), 0, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sh.Close()
+	readUntil(b, sh, []byte(":~$ "))
+	n := 0
+	for b.Loop() {
+		fmt.Fprint(sh, "show configuration commands\r")
+		n = readUntil(b, sh, []byte("vyatta@vra-a:~$ "))
+	}
+	b.ReportMetric(float64(n), "bytes/op")
+}
+
+// BenchmarkShellFetch100kRaw: BenchmarkShellFetch100k on a bare
+// x/crypto/ssh session's stdout, the floor for Shell.
+func BenchmarkShellFetch100kRaw(b *testing.B) {
+	_, cfg := benchPair(b, 100_000)
+	c, err := sshclient.Dial(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.SSH().NewSession()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.RequestPty("xterm", sshclient.DefaultHeight, sshclient.DefaultWidth, ssh.TerminalModes{ssh.ECHO: 1}); err != nil {
+		b.Fatal(err)
+	}
+	in, _ := s.StdinPipe()
+	out, _ := s.StdoutPipe()
+	if err := s.Shell(); err != nil {
+		b.Fatal(err)
+	}
+	readUntil(b, out, []byte(":~$ "))
+	n := 0
+	for b.Loop() {
+		fmt.Fprint(in, "show configuration commands\r")
+		n = readUntil(b, out, []byte("vyatta@vra-a:~$ "))
+	}
+	b.ReportMetric(float64(n), "bytes/op")
 }

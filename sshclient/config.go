@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,7 +68,10 @@ type Config struct {
 	// per Dial and also answers keyboard-interactive password prompts.
 	// Nil offers no password.
 	Password func() (string, error)
-	// Legacy are the old algorithms this device needs (opt-in per device).
+	// Legacy are the old algorithms this device needs (opt-in per device;
+	// old firmware offers only SHA-1 key exchanges, CBC ciphers and
+	// ssh-rsa host keys, as issue 9 reports and the lab's SSHLogin.Legacy
+	// emulates). Names x/crypto/ssh does not implement are refused.
 	Legacy Algorithms
 	// Timeout bounds dial, handshake and authentication; 0 is 30s.
 	Timeout time.Duration
@@ -130,9 +134,29 @@ func loadSSHConfig(file string) (*ssh_config.Config, error) {
 	defer f.Close()
 	c, err := ssh_config.Decode(f)
 	if err != nil {
-		return nil, fmt.Errorf("ssh_config %s: %w", file, err)
+		return nil, sshConfigError(file, err)
 	}
 	return c, nil
+}
+
+// sshConfigPos is the position ssh_config's parser puts first in its
+// errors: "(line, column): ssh_config: ...".
+var sshConfigPos = regexp.MustCompile(`^\((\d+), (\d+)\): (?:ssh_config: )?`)
+
+// sshConfigError names the file, line and column of a parse error, and
+// the way out when the file holds what the parser does not read (Match
+// on anything but host or all).
+func sshConfigError(file string, err error) error {
+	msg := err.Error()
+	where := file
+	if m := sshConfigPos.FindStringSubmatch(msg); m != nil {
+		where = fmt.Sprintf("%s:%s:%s", file, m[1], m[2])
+		msg = msg[len(m[0]):]
+	}
+	if strings.Contains(msg, "Match") {
+		msg += " (hasync reads Host blocks and Match host or all; give the device another ssh_config file, or none)"
+	}
+	return fmt.Errorf("ssh_config %s: %s", where, msg)
 }
 
 // resolve applies ssh_config to cfg; explicit values win.

@@ -2,6 +2,7 @@ package sshclient
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -154,7 +155,9 @@ func ctxError(addr string, err error) error {
 	return fmt.Errorf("ssh %s: %w", addr, err)
 }
 
-// Default PTY size of Shell: wide, so devices do not wrap their output.
+// Default PTY size of Shell, in columns and rows: wide, so devices do
+// not wrap their output at the terminal's width (issue 9; the lab wraps at
+// the PTY's width, lab.Wrap), and tall, so a pager left on pages rarely.
 const (
 	DefaultWidth  = 512
 	DefaultHeight = 200
@@ -165,14 +168,17 @@ const (
 // with io.EOF when the session ends, or an error wrapping
 // ErrConnectionLost when the connection went.
 type Shell struct {
-	c     *Client
-	s     *ssh.Session
-	in    io.WriteCloser
-	r     *io.PipeReader
-	done  chan struct{}
-	errMu sync.Mutex
-	err   error
-	stop  func() bool
+	c      *Client
+	s      *ssh.Session
+	in     io.WriteCloser
+	chunks chan []byte // output read, closed after the session's end
+	left   []byte      // the rest of the chunk Read is in
+	quit   chan struct{}
+	closed sync.Once
+	done   chan struct{}
+	errMu  sync.Mutex
+	err    error
+	stop   func() bool
 }
 
 // Shell opens an interactive shell on a PTY of width columns and height
@@ -201,14 +207,26 @@ func (c *Client) Shell(ctx context.Context, width, height int) (*Shell, error) {
 		s.Close()
 		return nil, err
 	}
-	pr, pw := io.Pipe()
-	s.Stdout, s.Stderr = pw, pw
+	stdout, err := s.StdoutPipe()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	stderr, err := s.StderrPipe()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.Shell(); err != nil {
 		s.Close()
 		return nil, c.sessionError(ctx, err)
 	}
-	sh := &Shell{c: c, s: s, in: in, r: pr, done: make(chan struct{})}
+	sh := &Shell{c: c, s: s, in: in, chunks: make(chan []byte, 64), quit: make(chan struct{}), done: make(chan struct{})}
 	sh.stop = context.AfterFunc(ctx, func() { s.Close() })
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go sh.pump(stdout, &readers)
+	go sh.pump(stderr, &readers)
 	go func() {
 		err := s.Wait()
 		var missing *ssh.ExitMissingError
@@ -225,20 +243,58 @@ func (c *Client) Shell(ctx context.Context, width, height int) (*Shell, error) {
 		default:
 			err = c.lostError(err)
 		}
+		readers.Wait()
 		sh.errMu.Lock()
 		sh.err = err
 		sh.errMu.Unlock()
-		if err == nil {
-			err = io.EOF
-		}
-		pw.CloseWithError(err)
+		close(sh.chunks)
 		close(sh.done)
 	}()
 	return sh, nil
 }
 
-// Read returns output as it arrives.
-func (sh *Shell) Read(p []byte) (int, error) { return sh.r.Read(p) }
+// pump queues what r gives, so the session's reads never wait for the
+// Shell's reader (as an io.Pipe would make them, one rendezvous a
+// packet).
+func (sh *Shell) pump(r io.Reader, wg *sync.WaitGroup) {
+	defer wg.Done()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			select {
+			case sh.chunks <- bytes.Clone(buf[:n]):
+			case <-sh.quit:
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Read returns output as it arrives (standard output and error in the
+// order they were read), then io.EOF, or the error that ended the
+// session.
+func (sh *Shell) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(sh.left) == 0 {
+		b, ok := <-sh.chunks
+		if !ok {
+			if err := sh.Err(); err != nil {
+				return 0, err
+			}
+			return 0, io.EOF
+		}
+		sh.left = b
+	}
+	n := copy(p, sh.left)
+	sh.left = sh.left[n:]
+	return n, nil
+}
 
 // Write types p.
 func (sh *Shell) Write(p []byte) (int, error) {
@@ -271,8 +327,8 @@ func (sh *Shell) Err() error {
 // Close ends the session.
 func (sh *Shell) Close() error {
 	sh.stop()
+	sh.closed.Do(func() { close(sh.quit) })
 	err := sh.s.Close()
-	sh.r.Close()
 	if errors.Is(err, io.EOF) {
 		err = nil
 	}

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/sshclient"
 )
@@ -233,7 +236,8 @@ func TestKeepAlive(t *testing.T) {
 	cfg.Port = f.port()
 	// The relay's address is another known_hosts name: list it.
 	cfg.AcceptNew = true
-	cfg.KeepAlive = 50 * time.Millisecond
+	// Short, yet long enough that a loaded machine answers in time.
+	cfg.KeepAlive = 250 * time.Millisecond
 	c := dial(t, cfg)
 	execOK(t, c, "x", "ran x")
 	// A command in flight when the link goes silent: the device prints a
@@ -261,4 +265,20 @@ func TestKeepAlive(t *testing.T) {
 		t.Errorf("Err() = %v", c.Err())
 	}
 	t.Log(c.Err())
+}
+
+// TestTimeoutPausedForUnknownHost: the dial timeout does not run while
+// the user decides on an unknown host key (the callback takes longer
+// than Config.Timeout, and the dial still succeeds).
+func TestTimeoutPausedForUnknownHost(t *testing.T) {
+	tl := startLab(t)
+	cfg := tl.config()
+	cfg.KnownHosts = []string{filepath.Join(t.TempDir(), "known_hosts")}
+	cfg.Timeout = 2 * time.Second
+	cfg.OnUnknownHost = func(ctx context.Context, host string, key ssh.PublicKey) (bool, error) {
+		time.Sleep(cfg.Timeout + cfg.Timeout/2) // a user reading the fingerprint
+		return true, nil
+	}
+	c := dial(t, cfg)
+	execOK(t, c, "x", "ran x")
 }

@@ -90,7 +90,7 @@ func TestVersionString(t *testing.T) {
 // TestHostKeyAlgorithmsFromKnownHosts: a server with ed25519, RSA and
 // ECDSA host keys, of which known_hosts lists only the ECDSA one: the
 // client asks for ECDSA and the key checks out (a default offer would
-// get the ed25519 key and refuse it as changed).
+// get the RSA key, first in x/crypto's order, and refuse it as changed).
 func TestHostKeyAlgorithmsFromKnownHosts(t *testing.T) {
 	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyEd25519, lab.HostKeyRSA, lab.HostKeyECDSA}}))
 	for _, k := range tl.srv.HostKeys() {
@@ -323,6 +323,19 @@ func TestUnknownHost(t *testing.T) {
 	cfg.AcceptNew = false
 	c = dial(t, cfg)
 	execOK(t, c, "y", "ran y")
+	// A file whose last line has no line end gets the new entry on a line
+	// of its own.
+	other0 := "[127.0.0.1]:1 " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(tl.srv.HostKey())))
+	if err := os.WriteFile(tl.knownHosts, []byte(other0), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.AcceptNew = true
+	dial(t, cfg)
+	if b, err := os.ReadFile(tl.knownHosts); err != nil || string(b) != other0+"\n"+want {
+		t.Errorf("appended to a file without a last line end: %q %v", b, err)
+	}
+	cfg.AcceptNew = false
+	dial(t, cfg)
 	// A callback that says yes records too, into RecordKnownHosts.
 	other := filepath.Join(t.TempDir(), "sub", "known_hosts")
 	cfg.KnownHosts = []string{filepath.Join(t.TempDir(), "missing"), other}
@@ -373,15 +386,16 @@ func TestSecretsNeverInErrors(t *testing.T) {
 // second of two known_hosts files checks the host, and chooses its key
 // type among a server's several.
 func TestHashedKnownHosts(t *testing.T) {
-	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyEd25519, lab.HostKeyECDSA}}))
-	var ecdsa ssh.PublicKey
+	// x/crypto's default order would pick the RSA key.
+	tl := startLab(t, withLogin(lab.SSHLogin{HostKeyTypes: []string{lab.HostKeyRSA, lab.HostKeyEd25519}}))
+	var ed ssh.PublicKey
 	for _, k := range tl.srv.HostKeys() {
-		if k.Type() == ssh.KeyAlgoECDSA256 {
-			ecdsa = k
+		if k.Type() == ssh.KeyAlgoED25519 {
+			ed = k
 		}
 	}
 	host := knownhosts.Normalize(tl.srv.Addr())
-	line := knownhosts.HashHostname(host) + " " + string(ssh.MarshalAuthorizedKey(ecdsa))
+	line := knownhosts.HashHostname(host) + " " + string(ssh.MarshalAuthorizedKey(ed))
 	dir := t.TempDir()
 	user, inv := filepath.Join(dir, "user_known_hosts"), filepath.Join(dir, "inventory_known_hosts")
 	if err := os.WriteFile(user, []byte("# nothing here\n"), 0o600); err != nil {
@@ -397,7 +411,7 @@ func TestHashedKnownHosts(t *testing.T) {
 	tl.faults.SetChangedHostKey(true)
 	_, err := sshclient.Dial(context.Background(), cfg)
 	if !errors.Is(err, sshclient.ErrHostKeyMismatch) || !strings.Contains(err.Error(), inv+":1") ||
-		!strings.Contains(err.Error(), ssh.FingerprintSHA256(ecdsa)) {
+		!strings.Contains(err.Error(), ssh.FingerprintSHA256(ed)) {
 		t.Errorf("changed key, hashed entry: %v", err)
 	}
 }

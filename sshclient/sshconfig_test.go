@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -51,5 +52,18 @@ Host *
 	// A named file that is missing is an error, not silence.
 	if _, err := sshclient.Dial(context.Background(), sshclient.Config{Alias: "fw-a", SSHConfigFile: tl.sshConfig + ".missing"}); err == nil || !strings.Contains(err.Error(), "ssh_config") {
 		t.Errorf("missing ssh_config: %v", err)
+	}
+}
+
+// TestSSHConfigErrors: what the parser cannot read is an error with the
+// file, line and column.
+func TestSSHConfigErrors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(file, []byte("Host a\n  Port 2\n\nMatch user bob\n  Port 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sshclient.Dial(context.Background(), sshclient.Config{Alias: "a", SSHConfigFile: file})
+	if err == nil || !strings.Contains(err.Error(), file+":4:7: unsupported Match criterion") {
+		t.Errorf("Match user: %v", err)
 	}
 }

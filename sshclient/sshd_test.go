@@ -320,4 +320,22 @@ func TestOpenSSHPartialSuccess(t *testing.T) {
 	if err := c.Exec(context.Background(), "show version", got.add); err != nil || !strings.Contains(strings.Join(got.get(), "\n"), "vra-b") {
 		t.Errorf("show version after partial success: %v %q", err, got.get())
 	}
+	// The second key encrypted: its passphrase is asked once, though
+	// the client offers its keys again after the partial success.
+	enc, pub := encryptedKey(t, t.TempDir())
+	f, err := os.OpenFile(filepath.Join(filepath.Dir(s.keyFile), "authorized_keys"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(ssh.MarshalAuthorizedKey(pub)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	asked := 0
+	cfg.IdentityFiles = []string{s.keyFile, enc}
+	cfg.Passphrase = func(string) ([]byte, error) { asked++; return []byte(testPass), nil }
+	dial(t, cfg)
+	if asked != 1 {
+		t.Errorf("passphrase asked %d times", asked)
+	}
 }

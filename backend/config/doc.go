@@ -17,6 +17,13 @@
 // (capture.go): prompts and pager lines are stripped and reported in
 // Tree.Notes, binary text is refused.
 //
+// ParsePairFast (fast.go) reads the two texts of one comparison without
+// parsing what is byte-equal in both: runs of lines that stand for the
+// same subtree at the same path become stub nodes, counted from their
+// lines and parsed (Tree.Expand) only where a comparison needs their
+// content. Such trees are for backend/diff alone; today it takes Vyatta
+// set-form text.
+//
 // Imports: the standard library and backend/config/schema only (which
 // imports no hasync package). Every other part of hasync may import
 // config; config imports no other hasync package and no Charm package.

@@ -35,11 +35,16 @@ type FastOptions struct {
 	// scopes of its rows are known without expanding it. Any location
 	// still works: a fold expands what it must.
 	Rules [][]string
+	// MinEqual is the share of each text's lines, in percent, that must
+	// be left unparsed for the fast path to be taken; 0 is the default
+	// (fastMinEqual). Below it, expanding the stubs that sit beside the
+	// many changes costs more than parsing in full.
+	MinEqual int
 }
 
-// fastMinEqual is the share of lines (in 1/100) that must lie in stubs on
-// each side for the fast path to be worth its planning.
-const fastMinEqual = 30
+// fastMinEqual is the share of lines (in percent) that must lie in stubs
+// on each side for the fast path to be worth its planning and expanding.
+const fastMinEqual = 80
 
 // fastMinStub is the fewest lines a stub stands for: a smaller one costs
 // more to expand, as most are (they sit beside a change), than to parse.
@@ -108,6 +113,43 @@ func (t *Tree) Expand(n *Node) {
 	t.expanded++
 }
 
+// ExpandPair expands l, a stub of t, and r, a stub of u, when they are
+// stubs of the same bytes (SameStubs): r gets a copy of l's expansion,
+// its lines moved to r's own, instead of a parse of its own.
+func ExpandPair(t *Tree, l *Node, u *Tree, r *Node) {
+	if !SameStubs(t, l, u, r) {
+		t.Expand(l)
+		u.Expand(r)
+		return
+	}
+	d := u.stubs[-r.Line-1].line - t.stubs[-l.Line-1].line
+	t.Expand(l)
+	*r = *u.copyOf(t, l, d)
+	u.expanded++
+}
+
+// copyOf copies n, a node of t, and its subtree into u, lines moved by d;
+// the stubs below it become stubs of u with the same text.
+func (u *Tree) copyOf(t *Tree, n *Node, d int32) *Node {
+	c := u.share().alloc.node()
+	*c = *n
+	if n.Line < 0 {
+		s := t.stubs[-n.Line-1]
+		s.line += d
+		u.stubs = append(u.stubs, s)
+		c.Line = -int32(len(u.stubs))
+		return c
+	}
+	c.Line += d
+	if len(n.Children) > 0 {
+		c.Children = make([]*Node, len(n.Children))
+		for i, k := range n.Children {
+			c.Children[i] = u.copyOf(t, k, d)
+		}
+	}
+	return c
+}
+
 func (t *Tree) share() *vyShared {
 	if t.shared == nil {
 		t.shared = &vyShared{kinds: new(vyKinds)}
@@ -127,7 +169,7 @@ type vyShared struct {
 func (t *Tree) parseStub(s *stub, sub bool) *Node {
 	var ss *setStubs
 	if sub {
-		if ft, ok := fsIndex(s.text); ok {
+		if ft := fsLines(s.text); ft != nil {
 			ft.skipWords(int(s.words))
 			ft.subSpans(int(s.words))
 			slices.SortFunc(ft.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
@@ -175,7 +217,7 @@ func (t *fsText) skipWords(n int) {
 // subSpans adds the spans of the runs of the text's lines at their next
 // word, below the node of their first k path words.
 func (t *fsText) subSpans(k int) {
-	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil)
+	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil, nil)
 	if !ok {
 		return
 	}
@@ -189,10 +231,7 @@ func (t *fsText) subSpans(k int) {
 // countStub counts the rows of a stub's subtree from its text, if it
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
-	ft, ok := fsIndex(s.text)
-	if !ok {
-		return 0, false
-	}
+	ft := fsLines(s.text)
 	c := &fsCounter{t: ft, kinds: kinds}
 	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
 	name, pos, k := c.path(sp)
@@ -234,32 +273,49 @@ func SubtreeRows(fam Family, n *Node) int {
 // parse failed, or too little is equal; the caller then parses each text
 // with Parse, which also gives any error.
 func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
-	ta, okA := fsIndex(textA)
-	tb, okB := fsIndex(textB)
-	if !okA || !okB || fam == Huawei {
+	if fam == Huawei {
 		return nil, nil, false
 	}
-	// The family and form as Parse would find them.
-	for _, text := range []string{textA, textB} {
-		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
-			return nil, nil, false
+	// Each side is cut into lines, and read as Parse would (family,
+	// form, nothing for prepare to change), at once.
+	index := func(text string) (*fsText, bool) {
+		t, ok := fsIndex(text)
+		if !ok || fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
+			return nil, false
 		}
 		if pre, err := prepare("", text); err != nil || pre.text != text || len(pre.notes) > 0 || pre.hint == Huawei {
-			return nil, nil, false
+			return nil, false
 		}
+		return t, true
+	}
+	var (
+		tb  *fsText
+		okB bool
+		wg  sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tb, okB = index(textB)
+	}()
+	ta, okA := index(textA)
+	wg.Wait()
+	if !okA || !okB {
+		return nil, nil, false
 	}
 	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
 	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
-	if pl.a.stubbed*100 < int32(len(ta.cur))*fastMinEqual || pl.b.stubbed*100 < int32(len(tb.cur))*fastMinEqual {
+	minEqual := int32(o.MinEqual)
+	if minEqual <= 0 {
+		minEqual = fastMinEqual
+	}
+	if pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
 		return nil, nil, false
 	}
 	// Each side counts the rows of half the pairs (the bytes are the
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
-	var (
-		wg         sync.WaitGroup
-		errA, errB error
-	)
+	var errA, errB error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -374,6 +430,25 @@ func fsIndex(src string) (*fsText, bool) {
 	return t, true
 }
 
+// fsLines cuts text that fsIndex took already (a stub's) into lines.
+func fsLines(src string) *fsText {
+	t := &fsText{src: src, starts: make([]int32, 0, 16)}
+	for start := 0; start < len(src); {
+		t.starts = append(t.starts, int32(start))
+		i := strings.IndexByte(src[start:], '\n')
+		if i < 0 {
+			break
+		}
+		start += i + 1
+	}
+	t.starts = append(t.starts, int32(len(src)))
+	t.cur = make([]int32, len(t.starts)-1)
+	for i := range t.cur {
+		t.cur[i] = t.starts[i] + int32(len("set "))
+	}
+	return t
+}
+
 // eol is where line i ends, before its newline.
 func (t *fsText) eol(i int32) int32 {
 	e := t.starts[i+1]
@@ -395,11 +470,26 @@ type fsRun struct {
 // written), and unsafe the path words that must be parsed wherever they
 // are: one that repeats (two runs of it), or one quoted, which names the
 // same node as its bare form. ok is false when a line has no word left.
-func (t *fsText) runs(from, to int32, out []fsRun) (runs []fsRun, own, unsafe []string, ok bool) {
+func (t *fsText) runs(from, to int32, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
 	src := t.src
-	runs = out[:0]
+	runs, own = out[:0], ownBuf[:0]
 	for i := from; i < to; i++ {
 		p, e := t.cur[i], t.eol(i)
+		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
+			// Most lines go on the run before them: the same word at
+			// the same place, a blank and more words after it.
+			key := runs[k].key
+			q := p
+			if q < e && src[q] == ' ' {
+				q++
+			}
+			end := q + int32(len(key))
+			if end+1 < e && src[end] == ' ' && src[end+1] != ' ' && src[q:end] == key {
+				t.cur[i] = end
+				runs[k].to = i + 1
+				continue
+			}
+		}
 		for p < e && src[p] == ' ' {
 			p++
 		}
@@ -474,17 +564,29 @@ func fsOwns(own []string, key string) bool {
 // fsPlanner matches the lines of two set texts by path and marks the
 // byte-equal runs as stubs.
 type fsPlanner struct {
-	a, b  *fsText
-	rules [][]string
-	path  []string
-	pairs int32
+	a, b    *fsText
+	rules   [][]string
+	path    []string
+	pairs   int32
+	scratch []fsScratch // per depth
+}
+
+// fsScratch is the planner's room for one depth's runs.
+type fsScratch struct {
+	ra, rb     []fsRun
+	ownA, ownB []string
 }
 
 // match looks at lines [a0, a1) of a and [b0, b1) of b, which share
 // their first k path words (p.path).
 func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
-	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, nil)
-	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, nil)
+	for len(p.scratch) <= k {
+		p.scratch = append(p.scratch, fsScratch{})
+	}
+	sc := &p.scratch[k]
+	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, sc.ra, sc.ownA)
+	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, sc.rb, sc.ownB)
+	sc.ra, sc.rb, sc.ownA, sc.ownB = ra, rb, ownA, ownB
 	if !okA || !okB {
 		return
 	}
@@ -552,7 +654,7 @@ func (t *fsText) add(s fsSpan) {
 // parse reads the text with its spans as stubs.
 func (t *fsText) parse(file string) (*Tree, error) {
 	slices.SortFunc(t.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
-	s := &setStubs{text: t, file: file}
+	s := &setStubs{text: t, file: file, list: make([]stub, 0, len(t.spans))}
 	return vyParseSetStubs(file, t.src, true, s, nil)
 }
 
@@ -646,8 +748,9 @@ type fsCounter struct {
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
-	runs  [][]fsRun // scratch runs per depth
-	vals  []string  // scratch values
+	runs  [][]fsRun  // scratch runs per depth
+	owns  [][]string // scratch words ending a line, per depth
+	vals  []string   // scratch values
 	set   map[string]struct{}
 }
 
@@ -691,8 +794,11 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 	for len(c.runs) <= depth {
 		c.runs = append(c.runs, nil)
 	}
-	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth])
-	c.runs[depth] = runs
+	for len(c.owns) <= depth {
+		c.owns = append(c.owns, nil)
+	}
+	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth], c.owns[depth])
+	c.runs[depth], c.owns[depth] = runs, own
 	if !ok || len(unsafe) > 0 {
 		return 0, false
 	}
@@ -796,3 +902,7 @@ func (c *fsCounter) distinct(vals []string) int {
 
 // Expanded is the number of stubs of t expanded so far.
 func (t *Tree) Expanded() int { return t.expanded }
+
+// ReadText reads a file into a string that a tree may share (see
+// ParsePairFast): no copy beyond the read.
+func ReadText(file string) (string, error) { return readText(file) }

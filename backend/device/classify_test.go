@@ -142,7 +142,7 @@ func FuzzCleanLine(f *testing.F) {
 // TestPatternLead: the cheap check never refuses a line its regexp takes.
 func TestPatternLead(t *testing.T) {
 	for _, p := range []*platform{hwPlatform, vyPlatform} {
-		all := append(append(append(append([]pattern{p.preamble, p.asyncLog}, p.rejected...), p.wrongMember...), p.loginSkip...), p.commitFailed...)
+		all := append(append(append(append([]pattern{p.preamble, p.asyncLog}, p.rejected...), p.wrongMember...), p.loginSkip...), append(p.commitFailed, p.syncFailed...)...)
 		for _, pt := range all {
 			if pt.re == nil {
 				continue
@@ -199,5 +199,21 @@ No configuration changes to commit`)
 		if got := CommitFailed(config.Vyatta, c.l); got != c.want {
 			t.Errorf("%s: %v", name, got)
 		}
+	}
+}
+
+func TestSyncFailures(t *testing.T) {
+	out := lines(`
+syncing configuration to remote-router 10.0.0.2 ..
+config-sync error 10.0.0.2:Sync[10.0.0.2]: Remote user vyatta not in secrets group
+INFO:vyos_config_sync:Config synchronization: Mode=load, Secondary=10.0.0.2
+An error occurred: connection refused
+Dec  1 10:00:00 r1 ERROR:vyos_config_sync.py:An error occurred: connection refused`)
+	got := SyncFailures(config.Vyatta, out)
+	if len(got) != 3 || !strings.HasPrefix(got[0], "config-sync error 10.0.0.2") || got[1] != "An error occurred: connection refused" {
+		t.Errorf("%q", got)
+	}
+	if SyncFailures(config.Vyatta, lines("syncing configuration to remote-router 10.0.0.2 ..")) != nil {
+		t.Error("a sync that worked reported as failed")
 	}
 }

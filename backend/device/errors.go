@@ -28,7 +28,8 @@ var (
 	// prompt came back. The error wraps the shell's own error too.
 	ErrConnectionLost = errors.New("connection lost")
 	// ErrClosed: the session was closed, by Close or after an earlier
-	// timeout, cancellation or lost connection (which the error wraps).
+	// timeout, lost connection, or interrupt that did not get the prompt
+	// back (which the error wraps).
 	ErrClosed = errors.New("device session closed")
 	// ErrUnsupported: the family has no such read (session counts on a
 	// Vyatta router).
@@ -45,6 +46,10 @@ type RejectedError struct {
 	Text string
 	// WrongMember: the refusal is the HA standby's (ErrWrongMember).
 	WrongMember bool
+	// Pos is the byte offset in Command that the device's caret line
+	// points at (VRP: `Error: ... found at '^' position.`, DOMAIN.md
+	// "Huawei family"); -1 without a caret.
+	Pos int
 }
 
 func (e *RejectedError) Error() string {

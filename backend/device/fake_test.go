@@ -402,3 +402,55 @@ func TestCloseDuringRun(t *testing.T) {
 		t.Errorf("next run: %v", err)
 	}
 }
+
+func TestRunMasked(t *testing.T) {
+	const secret = "s3cr3t-Pa55"
+	cmd := "set system login user u authentication plaintext-password '" + secret + "'"
+	shown := "set system login user u authentication plaintext-password '" + config.Mask + "'"
+	d := newScripted(t, "vyos@r1# ", []step{
+		{cmd + "\r", cmd + "\r\nConfiguration path: [system login user u authentication plaintext-password " + secret + "] is not valid\r\nSet failed\r\n\r\n[edit]\r\nvyos@r1# "},
+	})
+	var seen []string
+	s, err := Open(context.Background(), d, Options{Family: config.Vyatta, Name: "r1", KeepPager: true,
+		OnOutput: func(c, l string) { seen = append(seen, c, l) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var emitted []string
+	res, err := s.RunMasked(context.Background(), cmd, shown, func(l string) { emitted = append(emitted, l) })
+	var re *RejectedError
+	if !errors.As(err, &re) || re.Command != shown {
+		t.Fatalf("masked run: %v", err)
+	}
+	all := strings.Join(append(append(append(emitted, seen...), res.Lines...), err.Error(), re.Text), "\n")
+	if strings.Contains(all, secret) || !strings.Contains(re.Text, "plaintext-password "+config.Mask+"]") {
+		t.Errorf("the secret leaked, or was not masked where the device printed it:\n%s", all)
+	}
+	d.finished()
+}
+
+func TestScriptedInterrupt(t *testing.T) {
+	// The caller gives up on a command that never ends: ^C, the prompt
+	// comes back, the session goes on.
+	d := newScripted(t, "vyos@r1:~$ ", []step{
+		{"monitor log\r", "monitor log\r\nNov 30 05:00:00 r1 a log line\r\n"},
+		{"\x03", "^C\r\nvyos@r1:~$ "},
+		{"show version\r", "show version\r\nVersion: 1.4\r\nvyos@r1:~$ "},
+	})
+	s, err := Open(context.Background(), d, Options{Family: config.Vyatta, Name: "r1", KeepPager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = s.Run(ctx, "monitor log", func(string) { cancel() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted: %v", err)
+	}
+	out, err := s.Run(context.Background(), "show version", nil)
+	if err != nil || !reflect.DeepEqual(out, []string{"Version: 1.4"}) {
+		t.Errorf("after the interrupt: %q %v", out, err)
+	}
+	d.finished()
+}

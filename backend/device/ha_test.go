@@ -102,3 +102,37 @@ func TestParseSessionTotal(t *testing.T) {
 		t.Error("a session line read as the total")
 	}
 }
+
+// FuzzParseHA: the HA parsers take any device output without panicking,
+// and what they return holds only what they document.
+func FuzzParseHA(f *testing.F) {
+	f.Add(" Role: active, peer: standby\n Running priority: 45000, peer: 45000\n Core state: normal\n auto-sync configuration: on")
+	f.Add("Interface         Group  State    Compliant\n---------\ndp0s1             1      MASTER   no")
+	f.Add(" Module State Start-time End-time Result\n ----\n acl Finish 2026-11-30 05:00:00 2026-11-30 05:00:01 Same Configuration")
+	f.Add(" Current Total Sessions : 2")
+	f.Fuzz(func(t *testing.T, text string) {
+		ls := strings.Split(text, "\n")
+		for _, g := range ParseVRRP(ls) {
+			switch g.State {
+			case "MASTER", "BACKUP", "FAULT", "INIT":
+			default:
+				t.Fatalf("state %q", g.State)
+			}
+			if g.Interface == "" || g.Group == "" {
+				t.Fatalf("group %+v", g)
+			}
+		}
+		h := ParseHRPState(ls)
+		_ = h.role()
+		for _, r := range ParseHRPCheck(ls) {
+			if r.Module == "" {
+				t.Fatalf("row %+v", r)
+			}
+		}
+		for _, l := range ls {
+			if n, ok := parseSessionTotal(l); ok && !strings.Contains(l, ":") {
+				t.Fatalf("%q read as %d", l, n)
+			}
+		}
+	})
+}

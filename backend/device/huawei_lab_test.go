@@ -107,6 +107,10 @@ func TestHuaweiPairRolesAndFetch(t *testing.T) {
 	if hb.Role != RoleStandby || hb.HRP.RoleText != "standby" {
 		t.Errorf("FW-B HA: %+v %+v", hb, *hb.HRP)
 	}
+	maps, remotes, err := a.ReadSyncMaps(testCtx(t))
+	if err != nil || len(maps) != 1 || maps[0].Name != "hrp" || remotes != nil {
+		t.Errorf("FW-A sync-maps: %v %v %v", maps, remotes, err)
+	}
 	n, err := a.Sessions(testCtx(t))
 	if err != nil || n != 7 {
 		t.Errorf("FW-A sessions: %d, %v (want 7)", n, err)
@@ -235,8 +239,8 @@ func TestHuaweiRefusals(t *testing.T) {
 	_, err := a.Run(ctx, "display nonsense", nil)
 	var re *RejectedError
 	if !errors.As(err, &re) || !errors.Is(err, ErrRejected) || errors.Is(err, ErrWrongMember) ||
-		re.Text != "Error: Unrecognized command found at '^' position." {
-		t.Errorf("unknown command: %v", err)
+		re.Text != "Error: Unrecognized command found at '^' position." || re.Pos != len("display ") {
+		t.Errorf("unknown command: %v (caret at %d)", err, re.Pos)
 	}
 
 	// An unexpected [Y/N] question is declined and reported; nothing
@@ -289,6 +293,9 @@ func TestHuaweiDropMidFetch(t *testing.T) {
 	}
 	if got == 0 {
 		t.Error("nothing streamed before the drop")
+	}
+	if !errors.Is(a.Err(), ErrConnectionLost) {
+		t.Errorf("session after the drop: %v", a.Err())
 	}
 	if _, err2 := a.Run(testCtx(t), "display version", nil); !errors.Is(err2, ErrClosed) || !errors.Is(err2, ErrConnectionLost) {
 		t.Errorf("after the drop: %v", err2)
@@ -402,4 +409,22 @@ func TestHuaweiLogDuringFetch(t *testing.T) {
 		defer mu.Unlock()
 		return len(logs) > 0 && strings.Contains(logs[0], "a line logged during the fetch")
 	})
+}
+
+func TestHuaweiInterruptPagedFetch(t *testing.T) {
+	// A fetch given up at the pager: the pager is quit, the session
+	// reads on.
+	p := startHuawei(t, huawei.PairOptions{ScreenLengthRefused: true})
+	a := hwLogin(t, p, p.A, Options{}, WideColumns)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := a.Fetch(ctx, func(string) {
+		if n++; n == 5 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || a.Err() != nil {
+		t.Fatalf("interrupted fetch: %v (session: %v)", err, a.Err())
+	}
+	checkHuaweiFetch(t, a, p.A.Device)
 }

@@ -27,6 +27,13 @@ type platform struct {
 	// noMore is appended to a read when pagerOff was refused (Vyatta
 	// `| no-more`); empty when the family has none.
 	noMore string
+	// widthCmd, typed after pagerOff with the width (at most maxWidth)
+	// appended, tells the device the terminal's width; empty: none.
+	widthCmd string
+	maxWidth int
+	// opInConfigure prefixes an operational read typed in configure
+	// mode (Vyatta `run `).
+	opInConfigure string
 	// questions are the questions of the family: the allowed answer per
 	// command, and the abort for the rest (session.go: question).
 	questions []questionRule
@@ -49,9 +56,33 @@ type platform struct {
 	// each after a blank line; both are left out of a command's output
 	// and given to Options.OnLog.
 	asyncLog pattern
+	// syncFailed: lines of a commit's output (or of the log) that say
+	// the device's own config-sync to its peer failed while the local
+	// commit stood (for the apply side: "committed locally, sync failed").
+	syncFailed []pattern
+	// reads are the commands of the reads (reads.go).
+	reads platformReads
 	// commitFailed: lines that say a commit failed (for the apply side:
 	// success is judged from the text, never from an exit status).
 	commitFailed []pattern
+}
+
+// platformReads are the commands a family's reads type, and what they
+// look for (DOMAIN.md).
+type platformReads struct {
+	// fetch prints the running configuration in its unambiguous form.
+	fetch string
+	// saved prints the saved configuration; empty: the family compares
+	// in configure mode (configure, compareSaved, then exit, or
+	// exitDiscard when exit is refused), noChanges saying they are equal.
+	saved                                      string
+	configure, compareSaved, exit, exitDiscard string
+	noChanges                                  string
+	// ha print the HA state, the first the device takes; haCheck the
+	// result of the device's own configuration check, checkStart starts
+	// it; sessions prints the session table.
+	ha                            []string
+	haCheck, checkStart, sessions string
 }
 
 // pagerRule is a pager prompt (matched on the unfinished last line, after
@@ -153,9 +184,18 @@ var hwPlatform = &platform{
 	rejected: []pattern{
 		pat(`^Error: `, "Error: "),
 	},
-	caret:    rx(`^\s*\^\s*$`),
-	mark:     " (+B)",
-	wraps:    true,
+	caret: rx(`^\s*\^\s*$`),
+	mark:  " (+B)",
+	wraps: true,
+	reads: platformReads{
+		fetch: "display current-configuration",
+		saved: "display saved-configuration",
+		ha:    []string{"display hrp state verbose", "display hrp state"},
+		// DOMAIN.md "HRP".
+		haCheck:    "display hrp configuration check",
+		checkStart: "hrp configuration check all",
+		sessions:   "display firewall session table",
+	},
 	asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
 }
 
@@ -169,9 +209,12 @@ var vyPlatform = &platform{
 		// less as vyatta-op runs it, and more.
 		{re: rx(`^(:|--More--.*|\(END\)|lines \d+-\d+.*)$`), answer: " "},
 	},
-	// width is set by Open from Options.Width (setTerminalWidth).
 	pagerOff: []string{"set terminal length 0"},
 	noMore:   " | no-more",
+	widthCmd: "set terminal width ",
+	// Some releases' stty refuse more; the device does not wrap.
+	maxWidth:      512,
+	opInConfigure: "run ",
 	questions: []questionRule{
 		// commit-confirm asks first on VyOS (napalm-vyos#16); the key is
 		// read without Enter.
@@ -190,6 +233,26 @@ var vyPlatform = &platform{
 		pat(`^\s*Nothing to delete`, "Nothing to delete"),
 		pat(`^\s*Cannot exit: configuration modified`, "Cannot exit"),
 		pat(`^\s*% Invalid`, "% Invalid"),
+	},
+	syncFailed: []pattern{
+		// VRA: `config-sync error 10.0.0.2:Sync[10.0.0.2]: ...`
+		// (DOMAIN.md "config-sync (VRA)").
+		pat(`^config-sync error`, "config-sync error"),
+		// VyOS 1.4 `service config-sync`: the commit prints `An error
+		// occurred: ...`, the log `ERROR:vyos_config_sync.py:...`.
+		pat(`^An error occurred: `, "An error occurred: "),
+		pat(`ERROR:vyos_config_sync(\.py)?:`, "ERROR:vyos_config_sync"),
+	},
+	reads: platformReads{
+		// One `set` line per leaf (DOMAIN.md "Configuration text").
+		fetch:        "show configuration commands",
+		configure:    "configure",
+		compareSaved: "compare saved",
+		exit:         "exit",
+		exitDiscard:  "exit discard",
+		// As the lab and VyOS print it.
+		noChanges: "No changes between working and saved configurations.",
+		ha:        []string{"show vrrp"},
 	},
 	commitFailed: []pattern{
 		pat(`^Commit failed!?$`, "Commit failed"),
@@ -246,6 +309,17 @@ func (p *platform) question(cmd, text string) (answer string, abort, ok bool) {
 	return "", false, false
 }
 
+// decline is the answer that aborts question text: that of the first
+// aborting rule it matches ("N\r" when none does).
+func (p *platform) decline(text string) string {
+	for _, q := range p.questions {
+		if q.abort && q.re.MatchString(text) {
+			return q.answer
+		}
+	}
+	return "N\r"
+}
+
 // pager finds the answer to a pager prompt.
 func (p *platform) pager(text string) (string, bool) {
 	for _, r := range p.pagers {
@@ -269,4 +343,20 @@ func CommitFailed(f config.Family, lines []string) bool {
 		}
 	}
 	return false
+}
+
+// SyncFailures are the lines of a commit's output (or of `monitor log`)
+// that say the device's own config-sync to its peer failed: the commit
+// stood locally, the peer did not take it (DOMAIN.md "config-sync (VRA)",
+// VyOS 1.4 `service config-sync`, whose secondary's refusal is only
+// logged). Trimmed, in order.
+func SyncFailures(f config.Family, lines []string) []string {
+	p := platformFor(f)
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); matchAny(p.syncFailed, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -11,35 +11,20 @@ import (
 	"github.com/hasync/hasync/backend/syncmap"
 )
 
-// The reads of a session, per family (DOMAIN.md): the commands are data
-// here, the parsing of what they print in ha.go.
-
-// Read commands per family.
-const (
-	// vyFetch is the unambiguous form: one `set` line per leaf
-	// (DOMAIN.md "Configuration text").
-	vyFetch = "show configuration commands"
-	vyVRRP  = "show vrrp"
-	hwFetch = "display current-configuration"
-	hwSaved = "display saved-configuration"
-	hwHRP   = "display hrp state verbose"
-	hwHRP1  = "display hrp state"
-	hwCheck = "display hrp configuration check"
-	hwSess  = "display firewall session table"
-)
+// The reads of a session. Their commands are in the family's platform
+// table (platform.go, platformReads); the parsing of what they print is in
+// ha.go.
 
 // read runs an operational read: in Vyatta configure mode through `run`,
 // with `| no-more` when the pager could not be turned off.
 func (s *Session) read(ctx context.Context, cmd string, emit func(string)) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.p.family == config.Vyatta {
-		if s.prompt.Mode == ModeConfigure {
-			cmd = "run " + cmd
-		}
-		if s.pagerOn && s.p.noMore != "" {
-			cmd += s.p.noMore
-		}
+	if s.prompt.Mode == ModeConfigure {
+		cmd = s.p.opInConfigure + cmd
+	}
+	if s.pagerOn {
+		cmd += s.p.noMore
 	}
 	res, err := s.run(ctx, cmd, emit)
 	return res.Lines, err
@@ -49,14 +34,13 @@ func (s *Session) read(ctx context.Context, cmd string, emit func(string)) ([]st
 // form that is unambiguous where the device offers a choice: Vyatta `show
 // configuration commands` (DOMAIN.md "Configuration text"), Huawei
 // `display current-configuration`. Secrets are as the login may see them
-// (a Vyatta user outside the `secrets` group sees them masked). Each line
-// goes to emit (may be nil) as it arrives; the text ends with a newline.
+// (a Vyatta user outside the `secrets` group sees them masked; VRP prints
+// ciphertext): the text and the lines given to emit hold them, so a
+// caller masks before showing (config.PrintOptions.MaskSecrets). Each
+// line goes to emit (may be nil) as it arrives; the text ends with a
+// newline.
 func (s *Session) Fetch(ctx context.Context, emit func(line string)) ([]byte, error) {
-	cmd := vyFetch
-	if s.p.family == config.Huawei {
-		cmd = hwFetch
-	}
-	lines, err := s.read(ctx, cmd, emit)
+	lines, err := s.read(ctx, s.p.reads.fetch, emit)
 	if err != nil {
 		return nil, err
 	}
@@ -95,25 +79,37 @@ func joinLines(lines []string) []byte {
 // auto-sync flags; `display hrp state` on firmware without verbose) and
 // the device's own last `hrp configuration check` result, when it has
 // one (DOMAIN.md "HRP"). Role is decided from them and, for Huawei, the
-// prompt's HRP prefix.
+// prompt's HRP prefix. A Huawei device without HRP (no prefix, the
+// commands unknown) gives HRP nil and RoleUnknown, without an error.
 func (s *Session) HA(ctx context.Context) (HAState, error) {
 	if s.p.family == config.Vyatta {
-		lines, err := s.read(ctx, vyVRRP, nil)
+		lines, err := s.read(ctx, s.p.reads.ha[0], nil)
 		if err != nil {
 			return HAState{}, err
 		}
 		groups := ParseVRRP(lines)
 		return HAState{Family: config.Vyatta, VRRP: groups, Role: vrrpRole(groups)}, nil
 	}
-	lines, err := s.read(ctx, hwHRP, nil)
-	if errors.Is(err, ErrRejected) {
-		lines, err = s.read(ctx, hwHRP1, nil)
+	var (
+		lines []string
+		err   error
+	)
+	// The verbose form first; older firmware takes only the short one.
+	for _, cmd := range s.p.reads.ha {
+		if lines, err = s.read(ctx, cmd, nil); !errors.Is(err, ErrRejected) {
+			break
+		}
+	}
+	if errors.Is(err, ErrRejected) && s.Prompt().HRP == "" {
+		// No HRP on this device: the commands are unknown and the
+		// prompt has no prefix.
+		return HAState{Family: config.Huawei}, nil
 	}
 	if err != nil {
 		return HAState{}, err
 	}
 	h := ParseHRPState(lines)
-	if check, err := s.read(ctx, hwCheck, nil); err == nil {
+	if check, err := s.read(ctx, s.p.reads.haCheck, nil); err == nil {
 		h.Check = ParseHRPCheck(check)
 	} else if !errors.Is(err, ErrRejected) {
 		return HAState{}, err
@@ -132,7 +128,7 @@ func (s *Session) HA(ctx context.Context) (HAState, error) {
 // table`, DOMAIN.md "HRP"). The table's lines are not kept. Vyatta:
 // ErrUnsupported.
 func (s *Session) Sessions(ctx context.Context) (int, error) {
-	if s.p.family != config.Huawei {
+	if s.p.reads.sessions == "" {
 		return 0, fmt.Errorf("%s: session count: %w", s.opt.Name, ErrUnsupported)
 	}
 	n := -1
@@ -144,13 +140,13 @@ func (s *Session) Sessions(ctx context.Context) (int, error) {
 		}
 	}
 	s.mu.Lock()
-	_, err := s.run(ctx, hwSess, count)
+	_, err := s.run(ctx, s.p.reads.sessions, count)
 	s.mu.Unlock()
 	if err != nil {
 		return 0, err
 	}
 	if n < 0 {
-		return 0, fmt.Errorf("%s: %s: no `Current Total Sessions` line", s.opt.Name, hwSess)
+		return 0, fmt.Errorf("%s: %s: no `Current Total Sessions` line", s.opt.Name, s.p.reads.sessions)
 	}
 	return n, nil
 }
@@ -162,8 +158,8 @@ func (s *Session) Sessions(ctx context.Context) (int, error) {
 // `exit` (DOMAIN.md "Commit and compare output"); a device that has no
 // saved configuration differs.
 func (s *Session) SavedDiffers(ctx context.Context) (bool, error) {
-	if s.p.family == config.Huawei {
-		saved, err := s.read(ctx, hwSaved, nil)
+	if s.p.reads.saved != "" {
+		saved, err := s.read(ctx, s.p.reads.saved, nil)
 		if err != nil {
 			return false, err
 		}
@@ -180,10 +176,10 @@ func (s *Session) SavedDiffers(ctx context.Context) (bool, error) {
 // configuration was just fetched: only the saved one is read. Vyatta
 // reads as SavedDiffers does.
 func (s *Session) SavedDiffersFrom(ctx context.Context, running []byte) (bool, error) {
-	if s.p.family != config.Huawei {
+	if s.p.reads.saved == "" {
 		return s.vySavedDiffers(ctx)
 	}
-	saved, err := s.read(ctx, hwSaved, nil)
+	saved, err := s.read(ctx, s.p.reads.saved, nil)
 	if err != nil {
 		return false, err
 	}
@@ -205,9 +201,6 @@ func (s *Session) hwDiffers(saved, running []byte) (bool, error) {
 	return !config.Equal(st.Root, rt.Root), nil
 }
 
-// Vyatta `compare saved` answers, as the lab and VyOS print them.
-const vyNoChanges = "No changes between working and saved configurations."
-
 func (s *Session) vySavedDiffers(ctx context.Context) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -216,17 +209,17 @@ func (s *Session) vySavedDiffers(ctx context.Context) (bool, error) {
 		if s.prompt.Operator {
 			return false, fmt.Errorf("%s: compare saved: %w: an operator login has no configure mode", s.opt.Name, ErrUnsupported)
 		}
-		if _, err := s.run(ctx, "configure", nil); err != nil {
+		if _, err := s.run(ctx, s.p.reads.configure, nil); err != nil {
 			return false, err
 		}
 		entered = true
 	}
-	lines, cerr := s.run(ctx, "compare saved", nil)
+	lines, cerr := s.run(ctx, s.p.reads.compareSaved, nil)
 	if entered {
-		if _, err := s.run(ctx, "exit", nil); errors.Is(err, ErrRejected) {
+		if _, err := s.run(ctx, s.p.reads.exit, nil); errors.Is(err, ErrRejected) {
 			// Changes of this login's configuration session (none of
 			// ours): leave them as the user would have to.
-			_, err = s.run(ctx, "exit discard", nil)
+			_, err = s.run(ctx, s.p.reads.exitDiscard, nil)
 			if err != nil {
 				return false, err
 			}
@@ -238,7 +231,7 @@ func (s *Session) vySavedDiffers(ctx context.Context) (bool, error) {
 		return false, cerr
 	}
 	for _, l := range lines.Lines {
-		if strings.TrimSpace(l) == vyNoChanges {
+		if strings.TrimSpace(l) == s.p.reads.noChanges {
 			return false, nil
 		}
 	}
@@ -270,10 +263,6 @@ func SyncMaps(t *config.Tree) ([]*syncmap.Map, []syncmap.Remote, error) {
 	return maps, remotes, nil
 }
 
-// hwCheckStart starts the device's own comparison of both members'
-// configurations (DOMAIN.md "HRP").
-const hwCheckStart = "hrp configuration check all"
-
 // HRPCheck runs the Huawei device's own configuration check: `hrp
 // configuration check all`, then `display hrp configuration check` every
 // poll (a second when 0) until every module has a result or ctx ends
@@ -281,17 +270,17 @@ const hwCheckStart = "hrp configuration check all"
 // peer heard; otherwise the device refuses it (ErrRejected). Vyatta:
 // ErrUnsupported.
 func (s *Session) HRPCheck(ctx context.Context, poll time.Duration) ([]HRPCheckRow, error) {
-	if s.p.family != config.Huawei {
+	if s.p.reads.checkStart == "" {
 		return nil, fmt.Errorf("%s: hrp configuration check: %w", s.opt.Name, ErrUnsupported)
 	}
 	if poll <= 0 {
 		poll = time.Second
 	}
-	if _, err := s.read(ctx, hwCheckStart, nil); err != nil {
+	if _, err := s.read(ctx, s.p.reads.checkStart, nil); err != nil {
 		return nil, err
 	}
 	for {
-		lines, err := s.read(ctx, hwCheck, nil)
+		lines, err := s.read(ctx, s.p.reads.haCheck, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -309,7 +298,7 @@ func (s *Session) HRPCheck(ctx context.Context, poll time.Duration) ([]HRPCheckR
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return rows, fmt.Errorf("%s: %s: %w", s.opt.Name, hwCheck, ctx.Err())
+			return rows, fmt.Errorf("%s: %s: %w", s.opt.Name, s.p.reads.haCheck, ctx.Err())
 		case <-t.C:
 		}
 	}

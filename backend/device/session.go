@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,12 +126,12 @@ func Open(ctx context.Context, sh io.ReadWriter, opt Options) (*Session, error) 
 		return s, nil
 	}
 	cmds := s.p.pagerOff
-	if s.p.family == config.Vyatta {
+	if s.p.widthCmd != "" {
 		w := opt.Width
-		if w <= 0 || w > 512 {
-			w = 512 // stty's own limit on some releases; the device does not wrap
+		if w <= 0 || w > s.p.maxWidth {
+			w = s.p.maxWidth
 		}
-		cmds = append(cmds[:len(cmds):len(cmds)], "set terminal width "+strconv.Itoa(w))
+		cmds = append(cmds[:len(cmds):len(cmds)], s.p.widthCmd+strconv.Itoa(w))
 	}
 	for i, c := range cmds {
 		_, err := s.run(ctx, c, nil)
@@ -201,6 +202,18 @@ func (s *Session) Done() <-chan struct{} {
 	return s.client.Done()
 }
 
+// Err is nil while the session is usable; once it closed (Close, or a
+// timeout, a lost connection, an interrupt that did not get the prompt
+// back), why: the caller reconnects.
+func (s *Session) Err() error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.broken
+}
+
 // Prompt is the last prompt the device printed: host, mode, HRP prefix.
 func (s *Session) Prompt() Prompt {
 	s.mu.Lock()
@@ -236,8 +249,11 @@ func (s *Session) Family() config.Family { return s.opt.Family }
 // ErrWrongMember) when the device refused the command, *QuestionError
 // (ErrQuestion) when it asked a question the family's allow list does not
 // answer for this command (the question is declined); these leave the
-// session usable. ErrTimeout, a lost connection (ErrConnectionLost,
-// wrapping the shell's error) or ctx's end close the session.
+// session usable. When ctx ends, the command is interrupted (^C, the
+// pager quit) and the error wraps ctx's; the session stays usable when the
+// prompt comes back within drainTimeout, else it closes. ErrTimeout and a
+// lost connection (ErrConnectionLost, wrapping the shell's error) close
+// the session.
 func (s *Session) Run(ctx context.Context, cmd string, emit func(line string)) ([]string, error) {
 	res, err := s.RunResult(ctx, cmd, emit)
 	return res.Lines, err
@@ -251,19 +267,65 @@ func (s *Session) RunResult(ctx context.Context, cmd string, emit func(line stri
 	return s.run(ctx, cmd, emit)
 }
 
+// RunMasked is RunResult for a command that carries a secret (a password,
+// a key): shown is the command as it may be shown, its secret replaced by
+// config.Mask (as backend/plan prints it). Errors name shown, and the
+// words of cmd that shown lacks are masked in every output line before it
+// is streamed, kept or put in an error (DESIGN.md: secrets never reach the
+// screen, a log or an error).
+func (s *Session) RunMasked(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.runAs(ctx, cmd, shown, emit)
+}
+
 func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (Result, error) {
+	return s.runAs(ctx, cmd, "", emit)
+}
+
+// runAs types cmd; shown, when not empty, is how it may be shown.
+func (s *Session) runAs(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
 	cmd = strings.TrimSpace(cmd)
+	r := &runState{s: s, cmd: cmd, shown: cmd, emit: emit, caret: -1, echoAt: len(s.promptLine)}
+	if shown != "" {
+		r.shown, r.secrets = strings.TrimSpace(shown), secretWords(cmd, shown)
+	}
 	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
-		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, cmd)
+		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, r.shown)
 	}
 	if s.broken != nil || s.closed.Load() {
-		return Result{}, s.closedErr(cmd)
+		return Result{}, s.closedErr(r.shown)
 	}
 	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
-		return Result{}, s.fail(&opError{device: s.opt.Name, command: cmd, kind: ErrConnectionLost, err: err})
+		return Result{}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: err})
 	}
-	r := &runState{s: s, cmd: cmd, emit: emit}
 	return s.loop(ctx, r)
+}
+
+// secretWords are the words of cmd that shown does not have (quotes
+// stripped): the secret shown masked.
+func secretWords(cmd, shown string) []string {
+	have := map[string]bool{}
+	for _, w := range strings.Fields(shown) {
+		have[strings.Trim(w, `'"`)] = true
+	}
+	var out []string
+	for _, w := range strings.Fields(cmd) {
+		if w = strings.Trim(w, `'"`); w != "" && !have[w] {
+			out = append(out, w)
+		}
+	}
+	// Longest first, so a secret that holds another is masked whole.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// mask replaces the command's secret words in text.
+func (r *runState) mask(text string) string {
+	for _, w := range r.secrets {
+		text = strings.ReplaceAll(text, w, config.Mask)
+	}
+	return text
 }
 
 // awaitLogin reads the login's output up to the first prompt, typing
@@ -322,10 +384,10 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 			return r.result(nil)
 		case c := <-s.chunks:
 			if c.err != nil && s.closed.Load() {
-				return Result{Lines: r.lines}, s.closedErr(r.cmd)
+				return Result{Lines: r.lines}, s.closedErr(r.shown)
 			}
 			if c.err != nil {
-				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: c.err})
+				return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: c.err})
 			}
 			s.pending = append(s.pending, c.b...)
 			timer.Reset(s.opt.CommandTimeout)
@@ -333,22 +395,71 @@ func (s *Session) loop(ctx context.Context, r *runState) (Result, error) {
 				return r.result(err)
 			}
 		case <-timer.C:
-			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, kind: ErrTimeout,
+			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrTimeout,
 				err: fmt.Errorf("no output for %v", s.opt.CommandTimeout)})
 		case <-ctx.Done():
-			return Result{Lines: r.lines}, s.fail(&opError{device: s.opt.Name, command: r.cmd, err: ctx.Err()})
+			return s.interrupt(r, ctx.Err())
 		case <-s.done:
-			return Result{Lines: r.lines}, s.closedErr(r.cmd)
+			return Result{Lines: r.lines}, s.closedErr(r.shown)
 		}
 	}
 }
 
+// drainTimeout bounds how long an interrupted command may take to give
+// the prompt back (at most Options.CommandTimeout).
+const drainTimeout = 2 * time.Second
+
+// interrupt stops a command whose caller gave up (cause: its context's
+// error): ^C, then the output is read and dropped, a pager quit and a
+// question declined, until the prompt comes back; the session stays
+// usable. If the prompt does not come back within drainTimeout (nothing
+// stops a device's long output), or the link goes, the session closes.
+// The error wraps cause either way.
+func (s *Session) interrupt(r *runState, cause error) (Result, error) {
+	gaveUp := &opError{device: s.opt.Name, command: r.shown, err: cause}
+	if _, err := io.WriteString(s.sh, interruptKey); err != nil {
+		return Result{}, s.fail(gaveUp)
+	}
+	// ^C also answers a pager prompt or a question showing now: answered
+	// again, the key would be typed ahead into the next command.
+	r.draining, r.answered = true, true
+	wait := min(s.opt.CommandTimeout, drainTimeout)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case c := <-s.chunks:
+			if c.err != nil {
+				return Result{}, s.fail(gaveUp)
+			}
+			s.pending = append(s.pending, c.b...)
+			t.Reset(wait)
+			done, err := r.feed()
+			switch {
+			case err != nil:
+				return Result{}, s.fail(gaveUp)
+			case done:
+				return Result{}, gaveUp
+			}
+		case <-t.C:
+			return Result{}, s.fail(gaveUp)
+		case <-s.done:
+			return Result{}, s.closedErr(r.shown)
+		}
+	}
+}
+
+// interruptKey is ^C, which both families take as "stop this command".
+const interruptKey = "\x03"
+
 // runState is one command's progress through the output.
 type runState struct {
-	s     *Session
-	cmd   string
-	login bool
-	emit  func(string)
+	s       *Session
+	cmd     string
+	shown   string   // cmd as errors and OnOutput show it
+	secrets []string // words of cmd masked in output
+	login   bool
+	emit    func(string)
 
 	lines      []string
 	sawLine    bool     // a line ended since the command was typed
@@ -359,6 +470,7 @@ type runState struct {
 	holding    bool
 	answered   bool // the unfinished line's pager or question was answered
 	paged      bool // a pager prompt was answered
+	draining   bool // interrupted: output is dropped up to the prompt
 	loose      *Prompt
 	looseOut   string  // output before a loose prompt on its line
 	lineBefore *Prompt // login: a prompt printed as a whole line
@@ -367,6 +479,8 @@ type runState struct {
 	wrong      bool
 	question   *QuestionError
 	prompt     Prompt
+	caret      int // the caret's offset in the command; -1 without one
+	echoAt     int // the column the echo starts at (the prompt's length)
 }
 
 func (r *runState) result(err error) (Result, error) {
@@ -379,7 +493,7 @@ func (r *runState) result(err error) (Result, error) {
 	case r.question != nil:
 		return res, r.question
 	case len(r.rejected) > 0:
-		return res, &RejectedError{Device: s.opt.Name, Command: r.cmd, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong}
+		return res, &RejectedError{Device: s.opt.Name, Command: r.shown, Text: strings.Join(r.rejected, "\n"), WrongMember: r.wrong, Pos: r.caret}
 	}
 	return res, nil
 }
@@ -412,7 +526,11 @@ func (r *runState) feed() (done bool, err error) {
 		return false, nil
 	}
 	text, _ := cleanLine(s.pending)
-	if r.sawLine || r.login {
+	// A prompt ends the command once its echo was seen: a prompt before
+	// it is a stray one (after a ^C typed ahead), or a device that does
+	// not echo, whose prompt is taken once the output stays still
+	// (looseFrom).
+	if r.login || r.echoed || r.draining && r.sawLine {
 		if p, ok := s.p.parsePrompt(text, s.host); ok {
 			s.promptLine = text
 			r.finish(p)
@@ -422,15 +540,24 @@ func (r *runState) feed() (done bool, err error) {
 	if ans, ok := s.p.pager(text); ok {
 		if !r.answered {
 			r.answered, r.paged = true, true
+			if r.draining {
+				// ^C, not q: if the device already stopped, it reaches a
+				// prompt, where ^C is harmless and q would be typed
+				// ahead (VRP reads q as quit).
+				ans = interruptKey
+			}
 			return false, r.send(ans)
 		}
 		return false, nil
 	}
 	if ans, abort, ok := s.p.question(r.cmd, text); ok {
+		if r.draining && !abort {
+			ans = s.p.decline(text)
+		}
 		if !r.answered {
 			r.answered = true
 			if abort && r.question == nil {
-				r.question = &QuestionError{Device: s.opt.Name, Command: r.cmd, Question: strings.TrimSpace(text)}
+				r.question = &QuestionError{Device: s.opt.Name, Command: r.shown, Question: r.mask(strings.TrimSpace(text))}
 			}
 			return false, r.send(ans)
 		}
@@ -492,7 +619,7 @@ func (r *runState) takeLoose() {
 
 func (r *runState) send(answer string) error {
 	if _, err := io.WriteString(r.s.sh, answer); err != nil {
-		return r.s.fail(&opError{device: r.s.opt.Name, command: r.cmd, kind: ErrConnectionLost, err: err})
+		return r.s.fail(&opError{device: r.s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: err})
 	}
 	return nil
 }
@@ -572,7 +699,7 @@ func (r *runState) line(raw []byte) bool {
 			r.echoed = true
 			for _, l := range r.preEcho {
 				if s.p.asyncLog.match(l) && s.opt.OnLog != nil {
-					s.opt.OnLog(l)
+					s.opt.OnLog(r.mask(l))
 				}
 			}
 			r.preEcho = nil
@@ -640,7 +767,7 @@ func (r *runState) deliver(text string) {
 			r.holding = false // the blank the log line starts with
 		}
 		if s.opt.OnLog != nil {
-			s.opt.OnLog(text)
+			s.opt.OnLog(r.mask(text))
 		}
 		return
 	}
@@ -663,7 +790,15 @@ func (r *runState) release() {
 // take is one line of the command's output.
 func (r *runState) take(text string) {
 	s := r.s
+	if r.draining {
+		return // the caller gave up on the command
+	}
+	text = r.mask(text)
 	switch {
+	case s.p.caret != nil && r.caret < 0 && s.p.caret.MatchString(text):
+		// The caret counts from the start of the echoed line: the
+		// prompt, then the command.
+		r.caret = max(strings.IndexByte(text, '^')-r.echoAt, 0)
 	case matchAny(s.p.wrongMember, text):
 		r.wrong = true
 		r.rejected = append(r.rejected, text)
@@ -675,6 +810,6 @@ func (r *runState) take(text string) {
 		r.emit(text)
 	}
 	if s.opt.OnOutput != nil {
-		s.opt.OnOutput(r.cmd, text)
+		s.opt.OnOutput(r.shown, text)
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/labtest"
 	"github.com/hasync/hasync/lab/vyatta"
 	"github.com/hasync/hasync/sshclient"
 )
@@ -219,5 +221,70 @@ func TestVyOSOperatorPrompt(t *testing.T) {
 	}
 	if _, err := s.SavedDiffers(testCtx(t)); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("operator SavedDiffers: %v", err)
+	}
+}
+
+func TestVyattaInterruptMonitor(t *testing.T) {
+	// `monitor log` runs until ^C: a cancelled Run interrupts it and the
+	// session reads on.
+	p := startVyatta(t, vyatta.PairOptions{})
+	a := vyLogin(t, p, p.A, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	seen := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.Run(ctx, "monitor log", func(l string) {
+			if strings.Contains(l, "hasync-test") {
+				select {
+				case seen <- struct{}{}:
+				default:
+				}
+			}
+		})
+		done <- err
+	}()
+	labtest.Eventually(t, "monitor log streaming", 30*time.Second, func() bool {
+		p.A.Device.Log("hasync-test line")
+		select {
+		case <-seen:
+			return true
+		default:
+			return false
+		}
+	})
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("monitor log: %v", err)
+	}
+	checkVyattaFetch(t, a, p.A.Device)
+}
+
+func TestVyattaCommitSyncFailure(t *testing.T) {
+	// vra-a's config-sync cannot reach vra-b: the commit stands locally
+	// and its output says the sync failed.
+	p := startVyatta(t, vyatta.PairOptions{})
+	a := vyLogin(t, p, p.A, Options{})
+	ctx := testCtx(t)
+	p.B.Faults.SetRefuse(true)
+	var out []string
+	for _, c := range []string{"configure", "set system domain-name lab.example", "commit"} {
+		lines, err := a.Run(ctx, c, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		out = lines
+	}
+	if CommitFailed(config.Vyatta, out) || len(SyncFailures(config.Vyatta, out)) == 0 {
+		t.Errorf("commit output, sync failed expected:\n%s", strings.Join(out, "\n"))
+	}
+	p.B.Faults.SetRefuse(false)
+	for _, c := range []string{"set system domain-name lab2.example", "commit"} {
+		var err error
+		if out, err = a.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+	if CommitFailed(config.Vyatta, out) || SyncFailures(config.Vyatta, out) != nil {
+		t.Errorf("commit output, all well expected:\n%s", strings.Join(out, "\n"))
 	}
 }

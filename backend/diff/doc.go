@@ -13,6 +13,12 @@
 // nat-policy) are matched by name and their longest common order is kept,
 // the other common children being reported as Moved.
 //
+// Trees from config.ParsePairFast hold stubs for the byte-equal parts of
+// a pair: two stubs of the same bytes at one path are an equal subtree of
+// known rows, and Rows expands a stub (stubs.go) only for the rows it
+// shows or a scope that changes inside it; the output is the same as for
+// fully parsed trees.
+//
 // Imports: backend/config, backend/syncmap and the standard library only;
 // no Charm package, no I/O beyond the io.Writer handed to a writer.
 package diff

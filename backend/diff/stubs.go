@@ -32,6 +32,10 @@ func (s *stubs) expand(l, r *config.Node) {
 	if s == nil {
 		return
 	}
+	if l != nil && r != nil && l.Line < 0 && r.Line < 0 {
+		config.ExpandPair(s.a, l, s.b, r)
+		return
+	}
 	if l != nil && l.Line < 0 {
 		s.a.Expand(l)
 	}

@@ -430,8 +430,10 @@ type jsonChange struct {
 	Scope    string     `json:"scope,omitempty"`
 	Rule     *int       `json:"rule,omitempty"`
 	Path     []string   `json:"path"`
-	Left     []string   `json:"left"`
-	Right    []string   `json:"right"`
+	Left     *[]string  `json:"left,omitempty"`
+	Right    *[]string  `json:"right,omitempty"`
+	Removed  []string   `json:"removed,omitempty"`
+	Added    []string   `json:"added,omitempty"`
 	From     *int       `json:"from,omitempty"`
 	To       *int       `json:"to,omitempty"`
 	Children []jsonNode `json:"children,omitempty"`
@@ -449,7 +451,11 @@ type jsonNode struct {
 // WriteJSON writes changes as a JSON array, one object per line:
 // {"kind","scope","rule","path":[...],"left":[values],"right":[values],
 // "from","to","children"}. left or right is null on the side that lacks
-// the node; from and to are there for moves only. A subtree on one side
+// the node; from and to are there for moves only. A change to a few
+// values of a long list (as the unified form shows it, valueDelta) has,
+// instead of left and right, "removed":[values only left has] and
+// "added":[values only right has]: a change to two addresses of a group
+// of hundreds is two values, not the group twice. A subtree on one side
 // only (removed, added) has its content in children, each node as
 // {"name","values","children"}. Secret values are masked with
 // o.MaskSecrets.
@@ -465,11 +471,13 @@ func WriteJSON(w io.Writer, changes []Change, o Options, scope ScopeFunc) error 
 	var path config.Path
 	for i := range changes {
 		c := &changes[i]
-		jc := jsonChange{
-			Kind:  c.Kind.String(),
-			Path:  c.Path,
-			Left:  jsonValues(c.Left, o.MaskSecrets),
-			Right: jsonValues(c.Right, o.MaskSecrets),
+		jc := jsonChange{Kind: c.Kind.String(), Path: c.Path}
+		if gone, come, ok := valueDelta(c.Left, c.Right); ok && c.Kind == Changed {
+			jc.Removed = jsonPick(c.Left, gone, o.MaskSecrets)
+			jc.Added = jsonPick(c.Right, come, o.MaskSecrets)
+		} else {
+			left, right := jsonValues(c.Left, o.MaskSecrets), jsonValues(c.Right, o.MaskSecrets)
+			jc.Left, jc.Right = &left, &right
 		}
 		if jc.Path == nil {
 			jc.Path = []string{}
@@ -536,6 +544,17 @@ func jsonChildren(n *config.Node, path *config.Path, mask bool, scope ScopeFunc,
 	}
 	return out
 }
+
+// jsonPick is the values of n at the indexes vs, masked as jsonValues.
+func jsonPick(n *config.Node, vs []int, mask bool) []string {
+	all := jsonValues(n, mask)
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = all[v]
+	}
+	return out
+}
+
 func jsonValues(n *config.Node, mask bool) []string {
 	if n == nil {
 		return nil

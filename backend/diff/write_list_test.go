@@ -74,3 +74,37 @@ func TestUnifiedLongList(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONLongList: in JSON, a change to a few values of a long list (a
+// 679-value address group) gives the values removed and added, not both
+// lists whole; a short list still gives left and right whole.
+func TestJSONLongList(t *testing.T) {
+	var long []string
+	for i := range 679 {
+		long = append(long, fmt.Sprintf("10.%d.%d.1", i/250, i%250))
+	}
+	edited := slices.Clone(long)
+	edited[7] = "192.0.2.7"
+	edited = append(edited, "198.51.100.1")
+	for _, c := range []struct {
+		name        string
+		left, right []string
+		want        string
+	}{
+		{"long", long, edited, `{"kind":"changed","path":["group","address"],"removed":["10.0.7.1"],"added":["192.0.2.7","198.51.100.1"]}`},
+		{"short", []string{"a", "b"}, []string{"a", "c"}, `{"kind":"changed","path":["group","address"],"left":["a","b"],"right":["a","c"]}`},
+	} {
+		a := dfTree(config.Vyatta, "a", dfNode("group", dfLeaf("address", c.left...)))
+		b := dfTree(config.Vyatta, "b", dfNode("group", dfLeaf("address", c.right...)))
+		var out bytes.Buffer
+		if err := WriteJSON(&out, Trees(a, b, Options{}), Options{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(strings.Trim(strings.TrimSpace(out.String()), "[]")); got != c.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
+		}
+		if c.name == "long" && strings.Count(out.String(), "10.") > 1 {
+			t.Errorf("long: the unchanged values are printed: %d bytes", out.Len())
+		}
+	}
+}

@@ -49,6 +49,18 @@ func (inv *Inventory) Pair(name string) (*Pair, bool) {
 	return nil, false
 }
 
+// ErrNoPair is a pair name the inventory does not have.
+var ErrNoPair = errors.New("no such pair")
+
+// Lookup returns the pair named name, or an error (ErrNoPair) that lists
+// the names the inventory has.
+func (inv *Inventory) Lookup(name string) (*Pair, error) {
+	if p, ok := inv.Pair(name); ok {
+		return p, nil
+	}
+	return nil, fmt.Errorf("%w %q in %s: expected one of %s", ErrNoPair, name, inv.Path, strings.Join(inv.Names(), ", "))
+}
+
 // Names lists the pairs' names in file order.
 func (inv *Inventory) Names() []string {
 	out := make([]string, len(inv.Pairs))

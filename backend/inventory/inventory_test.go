@@ -301,3 +301,17 @@ func TestMerge(t *testing.T) {
 		t.Errorf("late merge: %v", err)
 	}
 }
+
+func TestLookup(t *testing.T) {
+	inv, err := Load(filepath.Join("testdata", "example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := inv.Lookup("dc2-fw"); err != nil || p.Name != "dc2-fw" {
+		t.Errorf("dc2-fw: %v", err)
+	}
+	_, err = inv.Lookup("dc3")
+	if !errors.Is(err, ErrNoPair) || !strings.Contains(err.Error(), `"dc3"`) || !strings.Contains(err.Error(), "expected one of dc1-edge, dc2-fw") {
+		t.Errorf("dc3: %v", err)
+	}
+}

@@ -34,6 +34,41 @@ type member struct {
 	// fails counts dial failures and losses since the last good read;
 	// it sets the reconnect backoff.
 	fails int
+
+	// typed is the password the user typed at the prompt, kept in memory
+	// for reconnects so the user is asked once (cleared when refused).
+	pwMu  sync.Mutex
+	typed string
+}
+
+// password resolves the device's password from the inventory's sources;
+// one typed at the prompt is kept for the next dials.
+func (m *member) password() (string, error) {
+	m.pwMu.Lock()
+	defer m.pwMu.Unlock()
+	if m.typed != "" {
+		return m.typed, nil
+	}
+	var prompted bool
+	var prompt func(string) (string, error)
+	if ask := m.p.opt.Prompt; ask != nil {
+		prompt = func(who string) (string, error) {
+			prompted = true
+			return ask(who)
+		}
+	}
+	pw, err := m.dev.Credentials.Password(m.dev.Name, prompt)
+	if err == nil && prompted {
+		m.typed = pw
+	}
+	return pw, err
+}
+
+// forgetTyped drops a typed password the device refused.
+func (m *member) forgetTyped() {
+	m.pwMu.Lock()
+	m.typed = ""
+	m.pwMu.Unlock()
 }
 
 // SSHConfig is how the pair dials dev: the inventory's address, user,
@@ -110,8 +145,15 @@ func (m *member) dial(ctx context.Context) (*device.Session, error) {
 	if err := m.p.base.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", m.dev.Name, errClosed, err)
 	}
-	client, err := sshclient.Dial(ctx, m.p.SSHConfig(m.dev))
+	cfg := m.p.SSHConfig(m.dev)
+	if cfg.Password != nil {
+		cfg.Password = m.password
+	}
+	client, err := sshclient.Dial(ctx, cfg)
 	if err != nil {
+		if errors.Is(err, sshclient.ErrAuth) {
+			m.forgetTyped()
+		}
 		return nil, fmt.Errorf("%s: %w", m.dev.Name, err)
 	}
 	// The connection lives until the pair closes or it is dropped, not
@@ -139,6 +181,15 @@ func (m *member) dial(ctx context.Context) (*device.Session, error) {
 	}
 	down := make(chan struct{})
 	m.mu.Lock()
+	if err := m.p.base.Err(); err != nil {
+		// Closed while dialling: close pairs with this lock, so nothing
+		// opened after it is left behind.
+		m.mu.Unlock()
+		stop()
+		sess.Close()
+		client.Close()
+		return nil, fmt.Errorf("%s: %w: %w", m.dev.Name, errClosed, err)
+	}
 	m.client, m.sess, m.stop, m.down = client, sess, stop, down
 	m.state.Reachable, m.state.Err, m.state.Reason = true, nil, ReasonNone
 	m.state.ConnectedAt = time.Now()

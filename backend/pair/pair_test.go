@@ -135,6 +135,9 @@ func TestVyattaPairReads(t *testing.T) {
 	if s.Compare.Map.Name != vyatta.SeedSyncMap || s.Compare.Left.Source != "vra-a" || s.InScope() < 1 {
 		t.Errorf("compare %s (%s → %s), %d in scope: want the seeded drift under %s", s.Compare.Label, s.Compare.Left.Source, s.Compare.Right.Source, s.InScope(), vyatta.SeedSyncMap)
 	}
+	if s.Stale() {
+		t.Error("a fresh comparison is stale")
+	}
 	if got := p.Snapshot(); got != s {
 		t.Error("Snapshot is not the last refresh")
 	}
@@ -284,49 +287,71 @@ func waitFor(t *testing.T, ctx context.Context, sub *Subscription, what string, 
 	}
 }
 
-// TestRunReconnects: under Run, a member whose connection is dropped and
-// then refused is reported lost, then unreachable while the fault lasts,
-// and reconnects and is read again once the fault is cleared; the other
-// member stays connected throughout.
+// TestRunReconnects: under Run, a member whose connection is dropped
+// (mid-read by the lab's drop fault, or cut and then refused) is reported
+// lost, and reconnects and is read again once the fault is cleared; the
+// other member stays connected and read throughout.
 func TestRunReconnects(t *testing.T) {
-	lp, spec := labVyatta(t, vyatta.PairOptions{})
-	p := newPair(t, spec, testOptions())
-	sub, stop := p.Subscribe(1024)
-	defer stop()
-	ctx := testCtx(t)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(runCtx) }()
-	both := func(e Event) bool {
-		return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil && e.Snapshot.Devices[1].Tree != nil
+	cases := []struct {
+		name  string
+		fault func(m *vyatta.Member)
+		clear func(m *vyatta.Member)
+		// during is what the fault gives while it lasts.
+		during Reason
+	}{
+		// The lab applies the drop fault to sessions started after it is
+		// set: cut the open one, so the next login reads with it.
+		{"drop mid-read", func(m *vyatta.Member) {
+			m.Faults.SetDropAfterLines(20)
+			m.SSH.DropSessions()
+		}, func(m *vyatta.Member) { m.Faults.SetDropAfterLines(0) }, ReasonLost},
+		{"cut then refused", func(m *vyatta.Member) {
+			m.Faults.SetRefuse(true)
+			m.SSH.DropSessions()
+		}, func(m *vyatta.Member) { m.Faults.SetRefuse(false) }, ReasonUnreachable},
 	}
-	waitFor(t, ctx, sub, "a refresh with both read", both)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lp, spec := labVyatta(t, vyatta.PairOptions{})
+			p := newPair(t, spec, testOptions())
+			sub, stop := p.Subscribe(4096)
+			defer stop()
+			ctx := testCtx(t)
+			runCtx, cancel := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- p.Run(runCtx) }()
+			both := func(e Event) bool {
+				return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil && e.Snapshot.Devices[1].Tree != nil
+			}
+			waitFor(t, ctx, sub, "a refresh with both read", both)
 
-	lp.B.Faults.SetRefuse(true)
-	if n := lp.B.SSH.DropSessions(); n < 1 {
-		t.Fatalf("dropped %d sessions of vra-b", n)
-	}
-	lost := waitFor(t, ctx, sub, "vra-b lost", func(e Event) bool { return e.Kind == Lost && e.Device == "vra-b" })
-	if lost.Reason != ReasonLost {
-		t.Errorf("lost: %s %v", lost.Reason, lost.Err)
-	}
-	waitFor(t, ctx, sub, "vra-b refused", func(e Event) bool {
-		return e.Kind == Error && e.Device == "vra-b" && e.Reason == ReasonUnreachable
-	})
-	p.RequestRefresh()
-	s := waitFor(t, ctx, sub, "a refresh without vra-b", func(e Event) bool {
-		return e.Kind == Refreshed && !e.Snapshot.Devices[1].Reachable
-	}).Snapshot
-	if !s.Devices[0].Reachable || s.Devices[0].Err != nil {
-		t.Errorf("vra-a while vra-b is down: %v", s.Devices[0].Err)
-	}
+			c.fault(lp.B)
+			p.RequestRefresh()
+			lost := waitFor(t, ctx, sub, "vra-b lost", func(e Event) bool { return e.Kind == Lost && e.Device == "vra-b" })
+			if lost.Reason != ReasonLost || !strings.HasPrefix(lost.Err.Error(), "vra-b: ") {
+				t.Errorf("lost: %s %v", lost.Reason, lost.Err)
+			}
+			p.RequestRefresh()
+			s := waitFor(t, ctx, sub, "a refresh without vra-b", func(e Event) bool {
+				return e.Kind == Refreshed && !e.Snapshot.Devices[1].Reachable && e.Snapshot.Devices[1].Reason == c.during
+			}).Snapshot
+			if !s.Devices[0].Reachable || s.Devices[0].Err != nil {
+				t.Errorf("vra-a while vra-b is down: %v", s.Devices[0].Err)
+			}
+			// vra-b's last good configuration is kept, and the comparison
+			// made with it is marked stale.
+			if s.Devices[1].Tree == nil || s.Compare == nil || !s.Stale() {
+				t.Errorf("while vra-b is down: tree %v, compare %v, stale %v", s.Devices[1].Tree != nil, s.Compare != nil, s.Stale())
+			}
 
-	lp.B.Faults.SetRefuse(false)
-	waitFor(t, ctx, sub, "vra-b connected again", func(e Event) bool { return e.Kind == Connected && e.Device == "vra-b" })
-	waitFor(t, ctx, sub, "a refresh with both read again", both)
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("Run ended with %v", err)
+			c.clear(lp.B)
+			waitFor(t, ctx, sub, "vra-b connected again", func(e Event) bool { return e.Kind == Connected && e.Device == "vra-b" })
+			waitFor(t, ctx, sub, "a refresh with both read again", both)
+			cancel()
+			if err := <-done; !errors.Is(err, context.Canceled) {
+				t.Errorf("Run ended with %v", err)
+			}
+		})
 	}
 }
 
@@ -411,30 +436,67 @@ func TestUnknownHost(t *testing.T) {
 	}
 }
 
-// TestLegacyLogin: devices that offer only legacy algorithms, ask the
-// password by keyboard-interactive and a first-login question are read
-// with what the inventory opts in for them.
-func TestLegacyLogin(t *testing.T) {
-	_, spec := labHuawei(t, huawei.PairOptions{SSH: lab.SSHLogin{Legacy: true, KeyboardInteractive: true, Banner: "Authorized use only\n"}, FirstLogin: true})
-	if spec.Devices[0].SSH.Empty() {
-		t.Fatal("the inventory opts in no legacy algorithm")
+// TestLoginLayer: each item of the lab's SSH and login layer is met and
+// the pair still reads both devices as they hold their configurations:
+// legacy algorithms opted in by the inventory, keyboard-interactive with
+// a banner, the Huawei first-login question, a pager that must be
+// answered (Huawei screen-length refused, Vyatta pager).
+func TestLoginLayer(t *testing.T) {
+	type member struct {
+		name    string
+		running func() *config.Tree
 	}
-	// The password, not the key, by keyboard-interactive.
-	for _, d := range spec.Devices {
-		d.Credentials.IdentityFiles = nil
+	cases := []struct {
+		name  string
+		start func(t *testing.T) (*inventory.Pair, []member)
+		// passwordOnly drops the key so the password is what logs in.
+		passwordOnly bool
+	}{
+		{"huawei legacy, keyboard-interactive, banner, first login", func(t *testing.T) (*inventory.Pair, []member) {
+			lp, spec := labHuawei(t, huawei.PairOptions{SSH: lab.SSHLogin{Legacy: true, KeyboardInteractive: true, Banner: "Authorized use only\n"}, FirstLogin: true})
+			return spec, []member{{"FW-A", lp.A.Device.Running}, {"FW-B", lp.B.Device.Running}}
+		}, true},
+		{"huawei screen-length refused", func(t *testing.T) (*inventory.Pair, []member) {
+			lp, spec := labHuawei(t, huawei.PairOptions{ScreenLengthRefused: true})
+			return spec, []member{{"FW-A", lp.A.Device.Running}, {"FW-B", lp.B.Device.Running}}
+		}, false},
+		{"vyatta legacy, pager", func(t *testing.T) (*inventory.Pair, []member) {
+			lp, spec := labVyatta(t, vyatta.PairOptions{SSH: lab.SSHLogin{Legacy: true}, Pager: true})
+			return spec, []member{{"vra-a", lp.A.Device.Running}, {"vra-b", lp.B.Device.Running}}
+		}, true},
 	}
-	s, err := newPair(t, spec, testOptions()).Refresh(testCtx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range s.Devices {
-		checkRead(t, &s.Devices[i])
-	}
-	// Without the opt-in, negotiation fails and says so.
-	spec.Devices[1].SSH = inventory.Algorithms{}
-	s, _ = newPair(t, spec, testOptions()).Refresh(testCtx(t))
-	if d := s.Devices[1]; d.Reason != ReasonNegotiation {
-		t.Errorf("FW-B without legacy algorithms: %s %v", d.Reason, d.Err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, members := c.start(t)
+			if c.passwordOnly {
+				for _, d := range spec.Devices {
+					d.Credentials.IdentityFiles = nil
+				}
+			}
+			s, err := newPair(t, spec, testOptions()).Refresh(testCtx(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, m := range members {
+				d := &s.Devices[i]
+				checkRead(t, d)
+				if !config.Equal(d.Tree.Root, m.running().Root) {
+					t.Errorf("%s: fetched configuration differs from the device's", m.name)
+				}
+			}
+			if s.Compare == nil {
+				t.Errorf("no comparison: %v", s.CompareErr)
+			}
+			if spec.Devices[1].SSH.Empty() {
+				return
+			}
+			// Without the opt-in, negotiation fails and says so.
+			spec.Devices[1].SSH = inventory.Algorithms{}
+			s, _ = newPair(t, spec, testOptions()).Refresh(testCtx(t))
+			if d := s.Devices[1]; d.Reason != ReasonNegotiation || !errors.Is(d.Err, sshclient.ErrNegotiation) {
+				t.Errorf("%s without legacy algorithms: %s %v", d.Name, d.Reason, d.Err)
+			}
+		})
 	}
 }
 

@@ -85,3 +85,18 @@ func (s *Snapshot) InScope() int {
 	}
 	return s.Compare.Counts().InScope
 }
+
+// Stale reports whether the comparison rests on a configuration that the
+// last refresh could not read again (its device is unreachable or its
+// read failed): the front end should say so beside the counts.
+func (s *Snapshot) Stale() bool {
+	if s.Compare == nil {
+		return false
+	}
+	for _, d := range s.Devices {
+		if !d.Reachable || d.Err != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -28,6 +28,7 @@ func main() {
 	drifts := flag.String("drifts", "1,10", "genconf.py drifts in percent")
 	format := flag.String("format", "side", "hasync diff --format")
 	shared := flag.String("shared", "../shared", "the shared folder (tools/genconf.py, tools/mkpeer.py, corpus/vyos/big/firewall-big)")
+	prebuilt := flag.String("bin", "", "a hasync binary to time instead of building this checkout")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "hasync-diffbench")
@@ -35,11 +36,18 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "hasync")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		log.Fatalf("go build: %v", err)
+	bin := *prebuilt
+	if bin == "" {
+		bin = filepath.Join(dir, "hasync")
+		build := exec.Command("go", "build", "-o", bin, ".")
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			log.Fatalf("go build: %v", err)
+		}
+	}
+	env, err := exec.LookPath("env")
+	if err != nil {
+		log.Fatal("env not found")
 	}
 	gnu, err := exec.LookPath("diff")
 	if err != nil {
@@ -52,18 +60,21 @@ func main() {
 
 	pairs := makePairs(dir, *shared, *sizes, *drifts)
 	fmt.Printf("medians of %d interleaved runs; wall and cpu (user+sys) in ms, peak RSS in MB; ratio = hasync / GNU diff\n", *runs)
-	fmt.Printf("%-22s %7s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %6s %6s\n",
-		"pair", "lines", "hasync", "cpu", "MB", "diff", "cpu", "MB", "git", "cpu", "MB", "wall×", "cpu×")
+	fmt.Printf("full = hasync with HASYNC_FULL_PARSE=1 (no byte-level fast path)\n")
+	fmt.Printf("%-22s %7s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %6s %6s\n",
+		"pair", "lines", "hasync", "cpu", "MB", "full", "cpu", "MB", "diff", "cpu", "MB", "git", "cpu", "MB", "wall×", "cpu×")
 	for _, p := range pairs {
+		hasync := []string{bin, "diff", "--format", *format, "--width", "160", p.fa, p.fb}
 		cmds := [][]string{
-			{bin, "diff", "--format", *format, "--width", "160", p.fa, p.fb},
+			hasync,
+			append([]string{env, "HASYNC_FULL_PARSE=1"}, hasync...),
 			{gnu, p.fa, p.fb},
 			{git, "diff", "--no-index", "--histogram", "--no-color", p.fa, p.fb},
 		}
 		ms := measure(*runs, cmds)
-		h, g, gi := ms[0], ms[1], ms[2]
-		fmt.Printf("%-22s %7d | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %6.2f %6.2f\n",
-			p.name, p.lines, h.wall, h.cpu, h.rss, g.wall, g.cpu, g.rss, gi.wall, gi.cpu, gi.rss,
+		h, f, g, gi := ms[0], ms[1], ms[2], ms[3]
+		fmt.Printf("%-22s %7d | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %6.2f %6.2f\n",
+			p.name, p.lines, h.wall, h.cpu, h.rss, f.wall, f.cpu, f.rss, g.wall, g.cpu, g.rss, gi.wall, gi.cpu, gi.rss,
 			h.wall/g.wall, h.cpu/g.cpu)
 	}
 }

@@ -57,6 +57,12 @@ type CLI struct {
 	// cols is the PTY's width, at which display output wraps; nil (or a
 	// width <= 0) leaves lines whole.
 	cols func() int
+	// interrupt, when set, lets ^C stop a display running without the
+	// pager (with the pager, ^C at `---- More ----` stops it).
+	interrupt lab.Interrupter
+	// lowLevel: the login's level refuses screen-length
+	// (Options.ScreenLengthRefused, for admin).
+	lowLevel bool
 }
 
 // Warnings are the commands that ask a `Warning: ... Continue? [Y/N]:`
@@ -82,7 +88,7 @@ func (l lineTerminal) ReadLine() (string, error) { return l.read() }
 // NewCLI starts a command line in the user view, writing to out. keys may
 // be nil: the output is then never paged.
 func (d *Device) NewCLI(out io.Writer, keys lab.KeyReader) *CLI {
-	return &CLI{d: d, out: out, keys: keys, page: DefaultPageLines}
+	return &CLI{d: d, out: out, keys: keys, page: DefaultPageLines, lowLevel: d.o.ScreenLengthRefused}
 }
 
 // View returns the sub-view path below the system view (nil at the top).
@@ -197,7 +203,7 @@ func (c *CLI) Execute(ctx context.Context, line string, readLine func() (string,
 	}
 	switch m.t.class {
 	case classBuiltin:
-		if m.words[0] == "screen-length" && c.d.o.ScreenLengthRefused {
+		if m.words[0] == "screen-length" && c.lowLevel {
 			// Above the login's level: VRP does not know the command.
 			c.printError(prompt, &CommandError{Pos: splitLine(line)[0].start, Reason: ReasonUnrecognized})
 			return false
@@ -339,6 +345,14 @@ func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
 	if c.keys != nil && c.page > 0 {
 		pg = &pager{w: c.out, keys: c.keys, page: c.page, left: c.page}
 		w = pg
+	} else if c.interrupt != nil {
+		// ^C stops the output, as VRP's Ctrl+C stops the current
+		// command; the prompt follows.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		stop := c.interrupt.WatchInterrupt(cancel)
+		defer cancel()
+		defer stop()
 	}
 	// Lines wider than the PTY are cut at its width before the pager
 	// counts them, as the device's terminal does.
@@ -358,7 +372,7 @@ func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
 	}
 	var ae *argError
 	switch {
-	case err == nil, errors.Is(err, errPagerQuit):
+	case err == nil, errors.Is(err, errPagerQuit), errors.Is(err, context.Canceled) && ctx.Err() != nil:
 	case errors.As(err, &ae):
 		ws := splitLine(line)
 		pos := len(line)
@@ -671,6 +685,7 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	out := &lockedWriter{w: t}
 	keys, _ := t.(lab.KeyReader)
 	c := d.NewCLI(out, keys)
+	c.lowLevel = d.o.ScreenLengthRefused && user == d.o.User
 	// A terminal that echoes what is typed (an SSH session with a PTY)
 	// leaves the end of each echoed line to the CLI, for ` (+B)`; a stream
 	// does not echo.
@@ -688,6 +703,7 @@ func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 		if sz, ok := t.(lab.Sizer); ok {
 			c.cols = func() int { cols, _ := sz.Size(); return cols }
 		}
+		c.interrupt, _ = t.(lab.Interrupter)
 	}
 	logs, stop := d.subscribeLog()
 	defer stop()

@@ -48,10 +48,10 @@ type Options struct {
 	// LoginTime prints `The current login time is ...` after the `Info:`
 	// line a PTY login shows before the first prompt.
 	LoginTime bool
-	// ScreenLengthRefused: the login's user level is too low for
+	// ScreenLengthRefused: the level of User (admin) is too low for
 	// `screen-length ... temporary`, which the device then refuses as an
 	// unrecognized command (VRP hides commands above the user's level), so
-	// a client must answer the pager.
+	// a client must answer the pager. Other logins keep their level.
 	ScreenLengthRefused bool
 }
 

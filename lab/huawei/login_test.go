@@ -194,6 +194,16 @@ func TestHuaweiFirstLoginGoClient(t *testing.T) {
 		}
 		return got
 	}
+	// ^C at a password prompt ends the change: no line, the prompt, and
+	// the next login asks again.
+	sh0 := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfgFor(oldPW)))
+	sh0.Expect(FirstLoginQuestion)
+	sh0.Line("y")
+	sh0.Expect(PromptOldPassword)
+	sh0.Send("Typed-0\x03")
+	if got := sh0.Expect("HRP_S<FW-B>"); !strings.HasPrefix(got, "^C\r\n") || strings.Contains(got, "Error") || strings.Contains(got, "Info: The password") || strings.Contains(got, "Typed-0") {
+		t.Errorf("^C at the old password:\n%q", got)
+	}
 	if got := change("Wrong-0", newPW, newPW); !strings.HasPrefix(got, "\r\n"+ErrOldPassword+"\r\n") || !strings.Contains(got, "The current login time is ") {
 		t.Errorf("wrong old password:\n%q", got)
 	}
@@ -302,7 +312,8 @@ func TestHuaweiWrapWidth(t *testing.T) {
 
 // TestHuaweiScreenLengthRefused: with the option, admin's level refuses
 // `screen-length 0 temporary` as VRP refuses a command above the user's
-// level, so long output stays paged and must be answered (OpenSSH).
+// level, so long output stays paged and must be answered (OpenSSH);
+// another user on the same port keeps its own level.
 func TestHuaweiScreenLengthRefused(t *testing.T) {
 	p := hwPair(t, PairOptions{ScreenLengthRefused: true})
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
@@ -321,6 +332,22 @@ func TestHuaweiScreenLengthRefused(t *testing.T) {
 	sh.Expect(morePrompt)
 	sh.Send("q")
 	sh.Expect("HRP_M<FW-A>")
+	// Another login on the same port keeps its own level: it takes it.
+	key, err := lab.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := hwPair(t, PairOptions{ScreenLengthRefused: true, Users: []lab.SSHUser{{Name: "audit-admin", AuthorizedKeys: []ssh.PublicKey{key.PublicKey()}}}})
+	audit := labtest.OpenShell(t, labtest.Dial(t, "FW-A", p1.A.SSH.Addr(), labtest.ClientConfig(t, p1.Dir, "audit-admin", key)))
+	audit.Expect("HRP_M<FW-A>")
+	if got := audit.Run("screen-length 0 temporary", "HRP_M<FW-A>"); !strings.Contains(got, "Info: The configuration takes effect") {
+		t.Errorf("audit-admin beside a low-level admin: %q", got)
+	}
+	admin := hwShell(t, p1, p1.A)
+	admin.Expect("HRP_M<FW-A>")
+	if got := admin.Run("screen-length 0 temporary", "HRP_M<FW-A>"); !strings.Contains(got, "Error: Unrecognized command") {
+		t.Errorf("admin on the same port: %q", got)
+	}
 	// The default level takes it.
 	p2 := hwPair(t, PairOptions{})
 	sh2 := hwShell(t, p2, p2.A)

@@ -247,3 +247,29 @@ func TestSSHCtrlCAbandonsLine(t *testing.T) {
 		t.Errorf("sysname after an abandoned line: %+v", n)
 	}
 }
+
+// TestSSHCtrlCStopsDisplay: with the pager off, ^C stops a display that
+// is still printing (VRP's Ctrl+C stops the current command): the output
+// ends early, `^C` is echoed and the prompt comes back, and the session
+// goes on. A large configuration printed with a per-line delay keeps the
+// display running far longer than the ^C takes. Driven by the OpenSSH
+// client.
+func TestSSHCtrlCStopsDisplay(t *testing.T) {
+	p := hwPair(t, PairOptions{Lines: 2000, Delay: 20 * time.Millisecond}) // tens of seconds of output
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	sh, quit := hwOpenSSH(ctx, t, p, p.A)
+	sh.Expect("HRP_M<FW-A>")
+	sh.Run("screen-length 0 temporary", "HRP_M<FW-A>")
+	sh.Line("display current-configuration")
+	sh.Expect("sysname FW-A\r\n")
+	sh.Send("\x03")
+	got := sh.Expect("HRP_M<FW-A>")
+	if !strings.Contains(got, "^C\r\n") || strings.Contains(got, "\r\nreturn\r\n") {
+		t.Errorf("^C did not stop the display:\n%q", got)
+	}
+	if got := sh.Run("display version", "HRP_M<FW-A>"); !strings.Contains(got, "VRP (R) software") {
+		t.Errorf("after ^C: %q", got)
+	}
+	quit()
+}

@@ -21,7 +21,10 @@
 // `compare N`), `load` / `merge` and `compare saved`; interfaces.go `show
 // interfaces`; vrrp.go the VRRP election between the members of a pair
 // (priority, preempt, faults, transition times on the device's clock,
-// Options.Now).
+// Options.Now; groups in the 5600 layout and VyOS's `high-availability
+// vrrp`) and `show vrrp` in the flavor's layout (VyOS 1.4's table in the
+// VyOS flavor). The pair serves user operator (outside the secrets group,
+// its own key and password) on each member's SSH port beside vyatta.
 //
 // Imports: the standard library, golang.org/x/crypto, backend/config (and
 // its schema), backend/syncmap and lab; never the product's plan or diff.

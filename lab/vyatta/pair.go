@@ -245,10 +245,13 @@ const OperatorUser = "operator"
 // OperatorKeyFile is the operator's client key in the state directory.
 const OperatorKeyFile = "operator_ed25519"
 
+// OperatorPasswordFile is the operator's password in the state directory.
+const OperatorPasswordFile = OperatorUser + ".password"
+
 // operatorPassword loads or makes the operator's password, kept in
 // DIR/operator.password (0600).
 func operatorPassword(dir string) (string, error) {
-	path := filepath.Join(dir, OperatorUser+".password")
+	path := filepath.Join(dir, OperatorPasswordFile)
 	if b, err := os.ReadFile(path); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}

@@ -259,3 +259,49 @@ func TestPreludeOpenSSH(t *testing.T) {
 		t.Errorf("before the prompt:\n%q", got)
 	}
 }
+
+// TestUsersOnOnePort: vyatta (level admin, in the secrets group) and
+// operator (`level operator`, outside it) are logged in to vra-a's one SSH
+// port at once with the OpenSSH client, each with its own key: in the
+// VyOS flavor operator gets the operator prompt, cannot configure and sees
+// secrets masked, while vyatta configures and sees them.
+func TestUsersOnOnePort(t *testing.T) {
+	p := vysshPair(t, PairOptions{Flavor: FlavorVyOS})
+	syncCommitNoSync(t, p.A.Device, "set system login user operator level operator")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	args := labtest.OpenSSHArgs(t, p.Dir, p.A.SSH.Port(), OperatorUser, "-tt", "-i", filepath.Join(p.Dir, OperatorKeyFile))
+	cmd := exec.CommandContext(ctx, "ssh", args...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := labtest.NewShell(t, stdin)
+	cmd.Stdout, cmd.Stderr = op, op
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stdin.Close()
+		cancel()
+		_ = cmd.Wait()
+	}()
+	opPrompt := "operator@vra-a> "
+	op.Expect(opPrompt)
+	own := openSSHShell(t, p, p.A, "vyatta@vra-a:~$ ")
+
+	if got := op.Run("configure", opPrompt); !strings.Contains(got, "Invalid command: [configure]") {
+		t.Errorf("operator configure: %q", got)
+	}
+	if got := own.Run("configure", "vyatta@vra-a# "); !strings.Contains(got, "[edit]") {
+		t.Errorf("vyatta configure: %q", got)
+	}
+	own.Run("exit", "vyatta@vra-a:~$ ")
+	// The outputs hold the password: they are checked, never printed.
+	if got := op.Run("show configuration commands | match remote-router", opPrompt); !strings.Contains(got, "password '"+config.Mask+"'") || strings.Contains(got, p.Password) {
+		t.Error("operator sees the config-sync password, or no mask")
+	}
+	if got := own.Run("show configuration commands | match remote-router", "vyatta@vra-a:~$ "); !strings.Contains(got, p.Password) {
+		t.Error("vyatta does not see the config-sync password")
+	}
+}

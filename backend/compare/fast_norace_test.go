@@ -1,0 +1,6 @@
+//go:build !race
+
+package compare
+
+// fastStride: see fast_race_test.go.
+const fastStride = 1

@@ -1,0 +1,249 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/config/schema"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// Detail is what the detail pane tells about one row: the path, both
+// values, the rule that decided its scope, what decided its kind, the
+// schema's help and the commands a sync would run for it.
+type Detail struct {
+	Path        string
+	Kind        diff.Kind
+	Left, Right string // the lines, trimmed; "" when the side lacks it
+	LeftLine    int
+	RightLine   int
+	Scope       syncmap.Scope
+	// Rule says which rule of the map decided ("rule 10: include
+	// interfaces"), or why none did.
+	Rule string
+	// KindFrom says whether the schema or a fallback decided the node's
+	// kind ("schema (vyos): leaf, multi").
+	KindFrom string
+	Help     string
+	// Commands are the plan's commands for this node, secrets masked;
+	// Sync says why there are none.
+	Commands []string
+	Sync     string
+	// Conflicts are the plan's conflicts at or below this node: what a
+	// sync leaves to a person.
+	Conflicts []string
+}
+
+// DetailOf describes row i of d. It costs one map decision, one schema
+// lookup and a pass over the plan's commands.
+func DetailOf(d *DiffData, i int) Detail {
+	r := &d.Rows[i]
+	dt := Detail{
+		Path: r.Path.String(), Kind: r.Kind,
+		Left: strings.TrimSpace(r.Left), Right: strings.TrimSpace(r.Right),
+		LeftLine: r.LeftLine, RightLine: r.RightLine,
+		Scope: r.Scope,
+	}
+	if d.Map != nil {
+		dec := d.Map.Decide(r.Path)
+		dt.Scope = dec.Scope
+		switch {
+		case dec.Scope == syncmap.Protected:
+			dt.Rule = "a protected path: never synced, whatever the rules say"
+		case dec.Rule != nil:
+			loc := strings.Join(dec.Rule.Location, " ")
+			if loc == "" {
+				loc = "(everything)"
+			}
+			dt.Rule = "rule " + strconv.Itoa(dec.Rule.Number) + ": " + dec.Rule.Action.String() + " " + loc
+		default:
+			dt.Rule = "no rule of the map covers it"
+		}
+		dt.Rule += " (sync-map " + d.Map.Name + ")"
+	}
+	if d.Family == config.Huawei {
+		dt.KindFrom = "fallback: VRP has no schema table; the parser's command keys decide"
+	} else {
+		info := schema.Lookup(r.Path.Words())
+		if info.Source == schema.None {
+			dt.KindFrom = "fallback: the schema does not know this path; the text's shape decided"
+		} else {
+			k := info.Kind.String()
+			if info.TagValue {
+				k = "tag value"
+			}
+			if info.Multi {
+				k += ", multi-valued"
+			}
+			if info.Valueless {
+				k += ", valueless"
+			}
+			dt.KindFrom = "schema (" + info.Source.String() + "): " + k
+			if info.Alias != "" {
+				dt.KindFrom += " (as VyOS " + info.Alias + ")"
+			}
+		}
+		dt.Help = info.Help
+	}
+	switch {
+	case d.Plan == nil:
+		dt.Sync = "no plan"
+		if d.PlanErr != nil {
+			dt.Sync += ": " + d.PlanErr.Error()
+		}
+	case r.Kind == diff.Same:
+		dt.Sync = "nothing: both sides agree"
+	default:
+		dt.Commands = d.Commands(r.Path)
+		if len(dt.Commands) == 0 {
+			switch dt.Scope {
+			case syncmap.InScope:
+				dt.Sync = "no command of the plan names this path (see the whole plan)"
+			default:
+				dt.Sync = "nothing: out of the map's scope (" + ScopeWord(dt.Scope) + ")"
+			}
+		}
+	}
+	if d.Plan != nil {
+		for _, c := range d.Plan.Conflicts {
+			if pathHasPrefix(r.Path, c.Path) || pathHasPrefix(c.Path, r.Path) {
+				dt.Conflicts = append(dt.Conflicts, c.Path.String()+": "+c.Reason)
+			}
+		}
+	}
+	if len(dt.Conflicts) > 0 && len(dt.Commands) == 0 {
+		dt.Sync = "" // the conflicts say why
+	}
+	return dt
+}
+
+// pathHasPrefix reports whether p begins with q.
+func pathHasPrefix(p, q config.Path) bool {
+	if len(q) > len(p) {
+		return false
+	}
+	for i := range q {
+		if p[i] != q[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// detailView renders the detail of the cursor's row in w x h cells, a
+// line each; cached by data, row and width.
+func (v *DiffView) detailView(w, h int) []string {
+	row := v.items[v.cursor].row
+	dc := &v.detailCache
+	if dc.data != v.data || dc.row != row || dc.w != w {
+		dc.data, dc.row, dc.w = v.data, row, w
+		dc.lines = v.detailLines(DetailOf(v.data, int(row)), w)
+		v.detailTop = 0
+	}
+	out := make([]string, h)
+	blank := ""
+	lines := dc.lines
+	if !v.layout().overlay {
+		blank = v.st.Border.Render(v.st.Glyphs.Sep)
+	} else if len(lines) > h {
+		// Scrolled by the arrows; the title stays.
+		v.detailTop = max(0, min(v.detailTop, len(lines)-h+1))
+		lines = append([]string{lines[0]}, lines[1+v.detailTop:]...)
+	}
+	for i := range out {
+		s := blank
+		if i < len(lines) {
+			s = lines[i]
+		}
+		if i == h-1 && len(lines) > h {
+			hint := " more lines (↓ scrolls)"
+			if blank != "" {
+				hint = " more lines (a taller terminal shows them)"
+			}
+			s = blank + v.st.Muted.Render(Truncate("… "+strconv.Itoa(len(lines)-h+1)+hint, w-Width(blank), ""))
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// detailLines lays a detail out in lines of exactly w cells: a rule on the
+// left when beside the rows, labels in a column, values wrapped.
+func (v *DiffView) detailLines(dt Detail, w int) []string {
+	st := v.st
+	g := &st.Glyphs
+	border := ""
+	if !v.layout().overlay {
+		border = st.Border.Render(g.Sep) + " "
+	}
+	inner := w - Width(border)
+	if inner < 1 {
+		return nil
+	}
+	labelW := 9
+	if inner < 60 {
+		labelW = 7
+	}
+	var lines []string
+	add := func(s string) {
+		lines = append(lines, border+PadRight(s, inner, g.Ellipsis))
+	}
+	field := func(label, value string, vs func(...string) string) {
+		if value == "" {
+			return
+		}
+		valW := inner - labelW
+		if valW < 8 {
+			// Narrow: the label on its own line.
+			add(st.Muted.Render(label))
+			for _, l := range strings.Split(ansi.Wrap(sanitize(value), inner, " /-"), "\n") {
+				add(vs(l))
+			}
+			return
+		}
+		for k, l := range strings.Split(ansi.Wrap(sanitize(value), valW, " /-"), "\n") {
+			lab := ""
+			if k == 0 {
+				lab = label
+			}
+			add(st.Muted.Render(PadRight(lab, labelW, "")) + vs(l))
+		}
+	}
+	plain := func(s ...string) string { return strings.Join(s, "") }
+	title := "detail · esc closes"
+	add(st.Title.Render(Truncate(title, inner, g.Ellipsis)))
+	field("path", dt.Path, st.Header.Render)
+	field("change", g.Change(dt.Kind)+" "+KindWord(dt.Kind), plain)
+	left, right := v.data.Left, v.data.Right
+	lv, rv := dt.Left, dt.Right
+	if lv == "" {
+		lv = "(absent)"
+	} else if dt.LeftLine > 0 {
+		lv += "  (line " + strconv.Itoa(dt.LeftLine) + ")"
+	}
+	if rv == "" {
+		rv = "(absent)"
+	} else if dt.RightLine > 0 {
+		rv += "  (line " + strconv.Itoa(dt.RightLine) + ")"
+	}
+	field("source", left+": "+lv, st.Removed.Render)
+	field("target", right+": "+rv, st.Added.Render)
+	field("scope", g.Scope(dt.Scope)+" "+ScopeWord(dt.Scope)+" · "+dt.Rule, plain)
+	field("kind", dt.KindFrom, plain)
+	field("help", dt.Help, plain)
+	if len(dt.Commands) > 0 {
+		field("sync", dt.Commands[0], st.Key.Render)
+		for _, c := range dt.Commands[1:] {
+			field(" ", c, st.Key.Render)
+		}
+	}
+	field("sync", dt.Sync, plain)
+	for _, c := range dt.Conflicts {
+		field("manual", c, st.Warn.Render)
+	}
+	return lines
+}

@@ -1,0 +1,505 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// diffLayout is where the parts of the Diff tab go, in lines and cells.
+type diffLayout struct {
+	crumb, head, foot bool
+	bodyY, bodyH      int
+	listW             int // the row list's width (less the side pane)
+	paneW             int // the detail side pane's width, 0 when none
+	overlay           bool
+	colW, colW2       int // left and right text columns
+}
+
+// gutter is the cells of a row outside its two text columns: cursor,
+// scope mark, space; then space, change mark, space between the columns.
+const gutter = 6
+
+// sidePaneMin is the narrowest view that shows the detail beside the rows
+// rather than over them.
+const sidePaneMin = 100
+
+func (v *DiffView) layout() diffLayout {
+	l := diffLayout{listW: v.w}
+	h := v.h
+	switch {
+	case h >= 6:
+		l.crumb, l.head, l.foot = true, true, true
+	case h >= 4:
+		l.crumb, l.foot = true, true
+	}
+	if l.crumb {
+		l.bodyY++
+		h--
+	}
+	if l.head {
+		l.bodyY++
+		h--
+	}
+	if l.foot {
+		h--
+	}
+	l.bodyH = max(0, h)
+	if v.detail {
+		if v.w >= sidePaneMin {
+			l.paneW = v.w * 2 / 5
+			l.listW = v.w - l.paneW
+		} else {
+			l.overlay = true
+		}
+	}
+	inner := max(0, l.listW-gutter)
+	l.colW = inner / 2
+	l.colW2 = inner - l.colW
+	return l
+}
+
+// View renders the tab: exactly the size set, each line at most its width
+// in cells; only the visible rows are drawn.
+func (v *DiffView) View() string {
+	if v.w <= 0 || v.h <= 0 {
+		return strings.Repeat("\n", max(0, v.h-1))
+	}
+	l := v.layout()
+	var b strings.Builder
+	b.Grow(v.h * (v.w + 64))
+	lines := 0
+	nl := func() {
+		lines++
+		if lines < v.h {
+			b.WriteByte('\n')
+		}
+	}
+	if l.crumb {
+		v.renderCrumb(&b)
+		nl()
+	}
+	var pane []string
+	if v.detail && len(v.items) > 0 {
+		pw := l.paneW
+		if l.overlay {
+			pw = v.w
+		}
+		ph := l.bodyH
+		if l.head {
+			ph++
+		}
+		pane = v.detailView(pw, ph)
+	}
+	if l.head {
+		if l.overlay && pane != nil {
+			b.WriteString(pane[0])
+		} else {
+			v.renderHead(&b, l)
+			if pane != nil {
+				b.WriteString(pane[0])
+			}
+		}
+		nl()
+	}
+	if pane != nil && l.head {
+		pane = pane[1:]
+	}
+	for y := range l.bodyH {
+		switch {
+		case l.overlay && pane != nil:
+			b.WriteString(pane[y])
+		case y == 0 && len(v.items) == 0:
+			msg := "waiting for both configurations…"
+			if v.data != nil {
+				msg = "both configurations are empty"
+			}
+			v.styled(&b, segMuted, PadRight("   "+msg, l.listW, v.st.Glyphs.Ellipsis), false)
+			if pane != nil {
+				b.WriteString(pane[y])
+			}
+		default:
+			i := v.top + y
+			if i < len(v.items) {
+				v.renderItem(&b, v.items[i], i == v.cursor, l)
+			} else {
+				b.WriteString(strings.Repeat(" ", l.listW))
+			}
+			if pane != nil {
+				b.WriteString(pane[y])
+			}
+		}
+		nl()
+	}
+	if l.foot {
+		v.renderFoot(&b)
+		nl()
+	}
+	return b.String()
+}
+
+// renderCrumb writes the sticky breadcrumb: the path of the top row, and
+// on the right the filter and the counts.
+func (v *DiffView) renderCrumb(b *strings.Builder) {
+	g := &v.st.Glyphs
+	right := v.status()
+	path := ""
+	if len(v.items) > 0 {
+		path = v.data.Rows[v.items[v.top].row].Path.String()
+	}
+	if path == "" {
+		path = "(top)"
+	}
+	left := g.Crumb + " " + path
+	rw := Width(right)
+	if rw+2 > v.w/2 {
+		right = Truncate(right, max(0, v.w/2-2), g.Ellipsis)
+		rw = Width(right)
+	}
+	lw := v.w - rw - 1
+	if rw == 0 {
+		lw = v.w
+	}
+	v.styled(b, segCrumb, PadRight(sanitize(left), lw, g.Ellipsis), false)
+	if rw > 0 {
+		b.WriteByte(' ')
+		v.styled(b, segMuted, right, false)
+	}
+}
+
+// status is the right part of the breadcrumb: "all · 3/12 diffs · ● 8 to
+// sync": the filter, the cursor's difference among the rows that differ,
+// and the changes a sync would resolve (compare.Counts.InScope).
+func (v *DiffView) status() string {
+	if v.data == nil {
+		return ""
+	}
+	var s strings.Builder
+	s.WriteString(v.filter.String())
+	cur, n := v.DiffPosition()
+	s.WriteString(" · ")
+	if cur > 0 {
+		s.WriteString(strconv.Itoa(cur))
+		s.WriteByte('/')
+	}
+	s.WriteString(strconv.Itoa(n))
+	s.WriteString(" diffs · ")
+	s.WriteString(v.st.Glyphs.InMap)
+	s.WriteByte(' ')
+	s.WriteString(strconv.Itoa(v.data.Counts.InScope))
+	s.WriteString(" to sync")
+	return s.String()
+}
+
+// renderHead writes the column headers: each member's name and role.
+func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
+	left, right := "", ""
+	if v.data != nil {
+		left, right = v.data.Left+" (source)", v.data.Right+" (target)"
+		if v.xoff > 0 {
+			// Scrolled sideways: say from which column the text shows.
+			from := " · from column " + strconv.Itoa(v.xoff+1)
+			left, right = left+from, right+from
+		}
+	}
+	g := &v.st.Glyphs
+	if l.colW < 1 {
+		v.styled(b, segHeader, PadRight(sanitize(left), l.listW, g.Ellipsis), false)
+		return
+	}
+	b.WriteString("   ")
+	v.styled(b, segHeader, PadRight(sanitize(left), l.colW, g.Ellipsis), false)
+	b.WriteString("   ")
+	v.styled(b, segHeader, PadRight(sanitize(right), l.colW2, g.Ellipsis), false)
+}
+
+// renderFoot writes the search input, the search's state, a notice, or the
+// legend of the marks.
+func (v *DiffView) renderFoot(b *strings.Builder) {
+	g := &v.st.Glyphs
+	switch {
+	case v.searching:
+		cursor := "█"
+		if v.st.Theme.ASCII {
+			cursor = "_"
+		}
+		v.styled(b, segText, PadRight("/"+sanitize(string(v.input))+cursor, v.w, g.Ellipsis), false)
+	case v.notice != "":
+		v.styled(b, segMuted, PadRight(v.notice, v.w, g.Ellipsis), false)
+	case v.query != "":
+		s := "/" + sanitize(v.query) + " · " + strconv.Itoa(len(v.matches)) + " matching lines · n/N next/prev · esc clears"
+		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
+	default:
+		s := g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced   " +
+			g.Added + " added  " + g.Removed + " removed  " + g.Changed + " changed  " + g.Moved + " moved"
+		if v.data != nil && v.data.MapLabel != "" {
+			s = "sync-map " + sanitize(v.data.MapLabel) + " · " + s
+		}
+		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
+	}
+}
+
+// styled writes s in a segment style.
+func (v *DiffView) styled(b *strings.Builder, sg seg, s string, cur bool) {
+	pre := v.st.seg[b2i(cur)][sg]
+	b.WriteString(pre)
+	b.WriteString(s)
+	if pre != "" {
+		b.WriteString(sgrReset)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// renderItem writes one row (or fold) of the list, listW cells wide.
+func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayout) {
+	g := &v.st.Glyphs
+	r := &v.data.Rows[it.row]
+	w := l.listW
+	// Cursor and scope mark.
+	cursor := " "
+	if cur {
+		cursor = g.Cursor
+	}
+	scope, scopeSeg := g.Scope(r.Scope), scopeSegOf(r.Scope)
+	if it.fold > 0 && it.scopes.Len() > 1 {
+		scope, scopeSeg = g.Mixed, segMuted
+	}
+	if w < gutter+2 {
+		// Too narrow for two columns: the marks and what fits of the left.
+		s := cursor + scope + g.Change(r.Kind) + " " + r.Left
+		v.styled(b, segText, PadRight(sanitize(s), w, ""), cur)
+		return
+	}
+	v.styled(b, segText, cursor, cur)
+	v.styled(b, scopeSeg, scope, cur)
+	v.styled(b, segText, " ", cur)
+	if it.fold > 0 {
+		summary := g.Fold + " " + strconv.Itoa(int(it.fold)) + " unchanged lines"
+		if it.scopes.Len() > 1 {
+			summary += " (" + it.scopes.String() + ")"
+		}
+		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW)
+		v.styled(b, segMuted, " "+g.Sep+" ", cur)
+		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW2)
+		return
+	}
+	left, right := r.Left, r.Right
+	if step := indentStep(l.colW); step < 4 && v.data.Family != config.Huawei && r.Depth > 0 {
+		left, right = reindent(left, r.Depth, step), reindent(right, r.Depth, step)
+	}
+	ls, rs := segText, segText
+	mark, markSeg := g.Sep, segMuted
+	le0, le1, re0, re1 := -1, -1, -1, -1
+	switch r.Kind {
+	case diff.Added:
+		rs, mark, markSeg = segAdded, g.Added, segAdded
+	case diff.Removed:
+		ls, mark, markSeg = segRemoved, g.Removed, segRemoved
+	case diff.Changed:
+		ls, rs, mark, markSeg = segRemoved, segAdded, g.Changed, segChanged
+		le0, le1, re0, re1 = wordDelta(left, right)
+	case diff.Moved:
+		ls, rs, mark, markSeg = segMoved, segMoved, g.Moved, segMoved
+	}
+	v.text(b, left, ls, le0, le1, segEmphRemoved, cur, v.xoff, l.colW)
+	v.styled(b, segText, " ", cur)
+	v.styled(b, markSeg, mark, cur)
+	v.styled(b, segText, " ", cur)
+	v.text(b, right, rs, re0, re1, segEmphAdded, cur, v.xoff, l.colW2)
+}
+
+// indentStep is the cells per depth level a column of w cells indents
+// by: Vyatta's four where there is room, fewer in narrow columns so that
+// deep lines still show their words.
+func indentStep(w int) int {
+	switch {
+	case w >= 48:
+		return 4
+	case w >= 24:
+		return 2
+	}
+	return 1
+}
+
+// reindent replaces the four-space indentation of a row of depth by step
+// spaces a level.
+func reindent(s string, depth, step int) string {
+	n := 4 * depth
+	if len(s) < n || strings.TrimLeft(s[:n], " ") != "" {
+		return s
+	}
+	return strings.Repeat(" ", depth*step) + s[n:]
+}
+
+func scopeSegOf(s syncmap.Scope) seg {
+	switch s {
+	case syncmap.InScope:
+		return segScopeIn
+	case syncmap.Excluded:
+		return segScopeExcluded
+	case syncmap.Protected:
+		return segScopeProtected
+	}
+	return segScopeOutside
+}
+
+// text writes s from cell xoff on in exactly w cells: base style, the
+// bytes [e0, e1) in emph, search matches highlighted, control characters
+// shown as '?', a cut marked with the ellipsis.
+func (v *DiffView) text(b *strings.Builder, s string, base seg, e0, e1 int, emph seg, cur bool, xoff, w int) {
+	if w <= 0 {
+		return
+	}
+	pre := &v.st.seg[b2i(cur)]
+	q := v.query
+	m0, m1 := -1, -1 // the current search match, bytes
+	if q != "" {
+		if m0 = indexFold(s, q, 0); m0 >= 0 {
+			m1 = m0 + len(q)
+		}
+	}
+	end := xoff + w // first cell past the window
+	active := seg(255)
+	set := func(sg seg) {
+		if sg == active {
+			return
+		}
+		if active != 255 && pre[active] != "" {
+			b.WriteString(sgrReset)
+		}
+		active = sg
+		b.WriteString(pre[sg])
+	}
+	pos := 0 // cell of the next cluster
+	for i := 0; i < len(s); {
+		if m1 >= 0 && i >= m1 {
+			if m0 = indexFold(s, q, m1); m0 >= 0 {
+				m1 = m0 + len(q)
+			} else {
+				m0, m1 = -1, -1
+			}
+		}
+		c := s[i]
+		var cl string
+		cw := 1
+		if c < utf8.RuneSelf {
+			cl = s[i : i+1]
+			if c < ' ' || c == 0x7f {
+				cl = "?"
+			}
+		} else {
+			cl, cw = ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+			if r, _ := utf8.DecodeRuneInString(cl); r < 0xa0 || r == utf8.RuneError {
+				cl, cw = "?", 1 // C1 controls and broken UTF-8
+			}
+		}
+		n := len(cl)
+		if cl == "?" && c >= utf8.RuneSelf {
+			_, n = utf8.DecodeRuneInString(s[i:])
+		}
+		sg := base
+		switch {
+		case m0 >= 0 && i >= m0 && i < m1:
+			sg = segMatch
+		case i >= e0 && i < e1:
+			sg = emph
+		}
+		switch {
+		case pos+cw <= xoff:
+			// left of the window
+		case pos < xoff:
+			// a wide cluster cut by the left edge
+			set(base)
+			b.WriteString(strings.Repeat(" ", pos+cw-xoff))
+		case pos+cw > end || (pos+cw == end && i+n < len(s)):
+			// the last cell, and more follows: mark the cut
+			set(segMuted)
+			b.WriteString(strings.Repeat(" ", end-pos-1))
+			b.WriteString(v.st.Glyphs.Ellipsis)
+			pos = end
+		default:
+			set(sg)
+			b.WriteString(cl)
+		}
+		if pos >= end {
+			break
+		}
+		pos += cw
+		i += n
+	}
+	if pos < xoff {
+		pos = xoff
+	}
+	if pos < end {
+		set(segText)
+		b.WriteString(strings.Repeat(" ", end-pos))
+	}
+	if active != 255 && pre[active] != "" {
+		b.WriteString(sgrReset)
+	}
+}
+
+// wordDelta returns the byte ranges of a and b that differ, widened to
+// whole words: what a changed leaf's emphasis covers. -1s when the texts
+// differ nowhere.
+func wordDelta(a, b string) (a0, a1, b0, b1 int) {
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	if p == len(a) && p == len(b) {
+		return -1, -1, -1, -1
+	}
+	for p > 0 && a[p-1] != ' ' {
+		p--
+	}
+	s := 0
+	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	for s > 0 && a[len(a)-s] != ' ' {
+		s--
+	}
+	return p, len(a) - s, p, len(b) - s
+}
+
+// sanitize replaces control characters, which a device's text may carry
+// and a terminal would obey.
+func sanitize(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		for _, r := range s {
+			if r >= 0x80 && r < 0xa0 {
+				clean = false
+				break
+			}
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,610 @@
+package views
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// DiffFilter chooses the rows the Diff tab shows.
+type DiffFilter int
+
+const (
+	// FilterAll shows every row, unchanged runs folded.
+	FilterAll DiffFilter = iota
+	// FilterInScope shows the rows the sync-map shares.
+	FilterInScope
+	// FilterDiffs shows only the rows that differ.
+	FilterDiffs
+	nFilters
+)
+
+func (f DiffFilter) String() string {
+	switch f {
+	case FilterInScope:
+		return "in scope"
+	case FilterDiffs:
+		return "differences"
+	}
+	return "all"
+}
+
+// foldContext is the number of unchanged rows kept on each side of a
+// difference when folding.
+const foldContext = 3
+
+// item is one line of the row list: a row, or a fold standing for the
+// unchanged rows [row, row+fold).
+type item struct {
+	row    int32
+	fold   int32
+	scopes diff.ScopeSet // a fold's hidden scopes
+}
+
+// DiffView is the Diff tab: both configurations side by side, aligned by
+// path, with a scope gutter, folds, search and a detail pane. Update
+// takes keys; View renders exactly the size given to SetSize, touching
+// only the visible rows.
+type DiffView struct {
+	st   *Styles
+	keys DiffKeyMap
+	data *DiffData
+
+	w, h   int
+	filter DiffFilter
+	items  []item
+	// diffItems are the indexes in items of the rows that differ.
+	diffItems []int32
+	// unfolded holds the first hidden row of each fold the user opened.
+	unfolded map[int32]bool
+
+	cursor, top int // indexes in items
+	xoff        int // horizontal scroll, in cells
+
+	detail    bool
+	detailTop int // first line of the detail shown, when it covers the rows
+	searching bool
+	input     []rune
+	query     string  // the accepted search, lower case
+	matches   []int32 // rows matching query, ascending
+	notice    string  // one-line message for the footer ("no match")
+
+	detailCache struct {
+		data  *DiffData
+		row   int32
+		w     int
+		lines []string
+	}
+}
+
+// NewDiffView returns an empty Diff tab drawn with st.
+func NewDiffView(st *Styles) *DiffView {
+	return &DiffView{st: st, keys: DefaultDiffKeyMap(), unfolded: map[int32]bool{}}
+}
+
+// SetStyles switches the styles (a theme or background change).
+func (v *DiffView) SetStyles(st *Styles) {
+	v.st = st
+	v.detailCache.data = nil
+}
+
+// SetKeyMap replaces the key map.
+func (v *DiffView) SetKeyMap(km DiffKeyMap) { v.keys = km }
+
+// KeyMap returns the key map in use.
+func (v *DiffView) KeyMap() DiffKeyMap { return v.keys }
+
+// SetSize sets the size View renders at, in cells.
+func (v *DiffView) SetSize(w, h int) {
+	v.w, v.h = max(0, w), max(0, h)
+	v.scrollTo(false)
+}
+
+// Size returns the size set.
+func (v *DiffView) Size() (int, int) { return v.w, v.h }
+
+// Data returns the data shown.
+func (v *DiffView) Data() *DiffData { return v.data }
+
+// SetData shows d. When d replaces the data of the same pair (a
+// refresh), the cursor stays on the same path when that path still has a
+// row; folds the user opened are closed again.
+func (v *DiffView) SetData(d *DiffData) {
+	var keep config.Path
+	if v.data != nil && len(v.items) > 0 {
+		keep = v.data.Rows[v.items[v.cursor].row].Path
+	}
+	v.data = d
+	v.unfolded = map[int32]bool{}
+	v.detailCache.data = nil
+	row := int32(0)
+	if keep != nil && d != nil {
+		for i := range d.Rows {
+			if slices.Equal(d.Rows[i].Path, keep) {
+				row = int32(i)
+				break
+			}
+		}
+	}
+	if v.query != "" {
+		v.matches = v.findMatches(v.query)
+	}
+	v.rebuild(row)
+}
+
+// Filter returns the filter in use.
+func (v *DiffView) Filter() DiffFilter { return v.filter }
+
+// SetFilter chooses the rows shown.
+func (v *DiffView) SetFilter(f DiffFilter) {
+	if f < 0 || f >= nFilters {
+		f = FilterAll
+	}
+	v.filter = f
+	v.rebuild(v.curRow())
+}
+
+// Capturing reports whether every key belongs to the Diff tab (the
+// search input is open): the root must not take q, tab or 1-4 then.
+func (v *DiffView) Capturing() bool { return v.searching }
+
+// DetailOpen reports whether the detail pane is shown.
+func (v *DiffView) DetailOpen() bool { return v.detail }
+
+// CursorRow returns the row under the cursor (its index in Data().Rows),
+// -1 when there is none.
+func (v *DiffView) CursorRow() int {
+	if len(v.items) == 0 {
+		return -1
+	}
+	return int(v.items[v.cursor].row)
+}
+
+// Init implements the tea.Model habit; the Diff tab needs no command.
+func (v *DiffView) Init() tea.Cmd { return nil }
+
+// Update handles the tab's keys, paste and mouse wheel.
+func (v *DiffView) Update(msg tea.Msg) tea.Cmd {
+	mode := DiffBrowse
+	if v.searching {
+		mode = DiffSearching
+	}
+	a := DiffMsgToAction(msg, &v.keys, mode)
+	v.apply(a, msg)
+	return nil
+}
+
+// Click selects the row at line y of the view (0 is its first line), as
+// a mouse click there does.
+func (v *DiffView) Click(y int) {
+	l := v.layout()
+	if y < l.bodyY || y >= l.bodyY+l.bodyH || (v.detail && l.overlay) {
+		return
+	}
+	if i := v.top + y - l.bodyY; i < len(v.items) {
+		v.cursor = i
+	}
+}
+
+func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
+	if a != DiffActNone {
+		v.notice = ""
+	}
+	l := v.layout()
+	body := max(1, l.bodyH)
+	if v.detail && l.overlay {
+		// The detail covers the rows: the arrows scroll it, n/N still
+		// walk the rows under it.
+		switch a {
+		case DiffActUp, DiffActWheelUp:
+			v.detailTop = max(0, v.detailTop-1)
+			return
+		case DiffActDown, DiffActWheelDown:
+			v.detailTop++
+			return
+		}
+	}
+	switch a {
+	case DiffActUp:
+		v.move(-1)
+	case DiffActDown:
+		v.move(1)
+	case DiffActPageUp:
+		v.move(-max(1, body-1))
+	case DiffActPageDown:
+		v.move(max(1, body-1))
+	case DiffActHalfUp:
+		v.move(-max(1, body/2))
+	case DiffActHalfDown:
+		v.move(max(1, body/2))
+	case DiffActTop:
+		v.cursor = 0
+		v.scrollTo(false)
+	case DiffActBottom:
+		v.cursor = max(0, len(v.items)-1)
+		v.scrollTo(false)
+	case DiffActWheelUp:
+		v.scroll(-3)
+	case DiffActWheelDown:
+		v.scroll(3)
+	case DiffActNext, DiffActPrev:
+		dir := 1
+		if a == DiffActPrev {
+			dir = -1
+		}
+		if v.query != "" {
+			v.nextMatch(dir)
+		} else {
+			v.nextDiff(dir)
+		}
+	case DiffActFilter:
+		v.SetFilter((v.filter + 1) % nFilters)
+	case DiffActEnter:
+		if len(v.items) == 0 {
+			return
+		}
+		if it := v.items[v.cursor]; it.fold > 0 {
+			v.unfolded[it.row] = true
+			v.rebuild(it.row)
+			return
+		}
+		v.detail = !v.detail
+	case DiffActClose:
+		switch {
+		case v.detail:
+			v.detail = false
+		case v.query != "":
+			v.query, v.matches = "", nil
+		}
+	case DiffActSearch:
+		v.searching, v.input = true, v.input[:0]
+	case DiffActLeft:
+		v.xoff = max(0, v.xoff-8)
+	case DiffActRight:
+		v.xoff = min(v.xoff+8, v.maxXOff())
+	case DiffActSearchText:
+		var s string
+		switch m := msg.(type) {
+		case tea.KeyPressMsg:
+			s = m.Text
+		case tea.PasteMsg:
+			s = m.Content
+		}
+		for _, r := range s {
+			if r >= ' ' && r != 0x7f && len(v.input) < 256 {
+				v.input = append(v.input, r)
+			}
+		}
+	case DiffActSearchBackspace:
+		if n := len(v.input); n > 0 {
+			v.input = v.input[:n-1]
+		}
+	case DiffActSearchClear:
+		v.input = v.input[:0]
+	case DiffActSearchCancel:
+		v.searching = false
+	case DiffActSearchAccept:
+		v.searching = false
+		v.query = strings.ToLower(string(v.input))
+		v.matches = nil
+		if v.query == "" {
+			return
+		}
+		v.matches = v.findMatches(v.query)
+		if len(v.matches) == 0 {
+			v.notice = "no match for " + strconv.Quote(string(v.input))
+			return
+		}
+		if !v.goToMatchFrom(v.curRow(), 1) {
+			v.notice = "no match for " + strconv.Quote(string(v.input)) + " under the filter " + v.filter.String()
+		}
+	}
+}
+
+// curRow is the row under the cursor, 0 when there is none.
+func (v *DiffView) curRow() int32 {
+	if len(v.items) == 0 {
+		return 0
+	}
+	return v.items[v.cursor].row
+}
+
+func (v *DiffView) move(d int) {
+	v.cursor = max(0, min(v.cursor+d, len(v.items)-1))
+	v.scrollTo(false)
+}
+
+func (v *DiffView) scroll(d int) {
+	body := max(1, v.layout().bodyH)
+	v.top = max(0, min(v.top+d, len(v.items)-body))
+	v.cursor = max(v.top, min(v.cursor, v.top+body-1))
+	v.cursor = max(0, min(v.cursor, len(v.items)-1))
+}
+
+// scrollTo keeps the cursor visible; a jump lands it a third down the
+// body so that what precedes a difference shows too.
+func (v *DiffView) scrollTo(jump bool) {
+	body := max(1, v.layout().bodyH)
+	switch {
+	case len(v.items) == 0:
+		v.cursor, v.top = 0, 0
+		return
+	case jump && (v.cursor < v.top || v.cursor >= v.top+body):
+		v.top = v.cursor - body/3
+	case v.cursor < v.top:
+		v.top = v.cursor
+	case v.cursor >= v.top+body:
+		v.top = v.cursor - body + 1
+	}
+	v.top = max(0, min(v.top, len(v.items)-body))
+}
+
+// rebuild makes the item list for the filter and the opened folds, the
+// cursor on the item holding row (or the next one).
+func (v *DiffView) rebuild(row int32) {
+	v.items, v.diffItems = v.items[:0], v.diffItems[:0]
+	if v.data == nil {
+		v.cursor, v.top = 0, 0
+		return
+	}
+	rows := v.data.Rows
+	keep := func(r *diff.Row) bool {
+		switch v.filter {
+		case FilterInScope:
+			return r.Scope == syncmap.InScope
+		case FilterDiffs:
+			return r.Kind != diff.Same
+		}
+		return true
+	}
+	// run holds the kept unchanged rows not yet placed; differences end
+	// a run, which keeps its first and last foldContext rows.
+	var run []int32
+	seenDiff := false
+	flush := func(final bool) {
+		lead, trail := foldContext, foldContext
+		if !seenDiff {
+			lead = 0 // nothing before to give context to
+		}
+		if final {
+			trail = 0
+		}
+		n := len(run)
+		if n > lead+trail+1 && v.filter != FilterDiffs && !v.unfolded[run[lead]] && contiguous(run[lead:n-trail]) {
+			for _, r := range run[:lead] {
+				v.items = append(v.items, item{row: r})
+			}
+			hidden := run[lead : n-trail]
+			var set diff.ScopeSet
+			for _, r := range hidden {
+				set = set.Add(rows[r].Scope)
+			}
+			v.items = append(v.items, item{row: hidden[0], fold: int32(len(hidden)), scopes: set})
+			for _, r := range run[n-trail:] {
+				v.items = append(v.items, item{row: r})
+			}
+		} else {
+			for _, r := range run {
+				v.items = append(v.items, item{row: r})
+			}
+		}
+		run = run[:0]
+	}
+	for i := range rows {
+		r := &rows[i]
+		if !keep(r) {
+			// A gap in a run (a filtered row) ends it: a fold stands for
+			// consecutive rows only.
+			if len(run) > 0 && v.filter == FilterInScope {
+				flush(false)
+			}
+			continue
+		}
+		if r.Kind == diff.Same {
+			run = append(run, int32(i))
+			continue
+		}
+		flush(false)
+		seenDiff = true
+		v.diffItems = append(v.diffItems, int32(len(v.items)))
+		v.items = append(v.items, item{row: int32(i)})
+	}
+	flush(true)
+	v.cursor = v.itemAt(row)
+	v.scrollTo(true)
+}
+
+// contiguous reports whether rows are consecutive indexes.
+func contiguous(rows []int32) bool {
+	return len(rows) == 0 || int(rows[len(rows)-1]-rows[0]) == len(rows)-1
+}
+
+// itemAt is the index of the item holding row, or of the first after it
+// (the last item when none is).
+func (v *DiffView) itemAt(row int32) int {
+	i, _ := slices.BinarySearchFunc(v.items, row, func(it item, r int32) int {
+		switch {
+		case r < it.row:
+			return 1
+		case r >= it.row+max(1, it.fold):
+			return -1
+		}
+		return 0
+	})
+	return max(0, min(i, len(v.items)-1))
+}
+
+func (v *DiffView) nextDiff(dir int) {
+	if len(v.diffItems) == 0 {
+		v.notice = "no differences under the filter " + v.filter.String()
+		return
+	}
+	c := int32(v.cursor)
+	var i int
+	if dir > 0 {
+		i, _ = slices.BinarySearch(v.diffItems, c+1)
+		if i == len(v.diffItems) {
+			v.notice = "last difference"
+			return
+		}
+	} else {
+		i, _ = slices.BinarySearch(v.diffItems, c)
+		i--
+		if i < 0 {
+			v.notice = "first difference"
+			return
+		}
+	}
+	v.cursor = int(v.diffItems[i])
+	v.scrollTo(true)
+}
+
+// DiffPosition returns the cursor's difference, counted from 1, and the
+// number of differences shown (0, n when the cursor is not on one).
+func (v *DiffView) DiffPosition() (int, int) {
+	i, ok := slices.BinarySearch(v.diffItems, int32(v.cursor))
+	if !ok {
+		return 0, len(v.diffItems)
+	}
+	return i + 1, len(v.diffItems)
+}
+
+// findMatches returns the rows whose text holds q (lower case), ignoring
+// ASCII case.
+func (v *DiffView) findMatches(q string) []int32 {
+	var out []int32
+	if v.data == nil {
+		return nil
+	}
+	for i := range v.data.Rows {
+		r := &v.data.Rows[i]
+		if indexFold(r.Left, q, 0) >= 0 || (r.Right != r.Left && indexFold(r.Right, q, 0) >= 0) {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+// nextMatch goes to the next match after (dir 1) or before (-1) the
+// cursor's row.
+func (v *DiffView) nextMatch(dir int) {
+	if len(v.matches) == 0 {
+		v.notice = "no match"
+		return
+	}
+	if !v.goToMatchFrom(v.curRow()+int32(dir), dir) {
+		if dir > 0 {
+			v.notice = "last match"
+		} else {
+			v.notice = "first match"
+		}
+	}
+}
+
+// goToMatchFrom moves to the first match at or after row (dir 1), or at or
+// before it (-1), that the filter shows, opening the fold that hides it.
+func (v *DiffView) goToMatchFrom(row int32, dir int) bool {
+	i, _ := slices.BinarySearch(v.matches, row)
+	if dir < 0 {
+		if i == len(v.matches) || v.matches[i] != row {
+			i--
+		}
+	}
+	for ; i >= 0 && i < len(v.matches); i += dir {
+		m := v.matches[i]
+		k := v.itemAt(m)
+		if len(v.items) == 0 {
+			return false
+		}
+		it := v.items[k]
+		switch {
+		case it.fold == 0 && it.row == m:
+			v.cursor = k
+			v.scrollTo(true)
+			return true
+		case it.fold > 0 && m >= it.row && m < it.row+it.fold:
+			v.unfolded[it.row] = true
+			v.rebuild(m)
+			return true
+		}
+	}
+	return false
+}
+
+// Matches returns the number of rows matching the search, and the
+// search ("" when none).
+func (v *DiffView) Matches() (int, string) { return len(v.matches), v.query }
+
+// indexFold is the byte index of q (lower case) in s from byte from on,
+// ignoring ASCII case; -1 when absent.
+func indexFold(s, q string, from int) int {
+	if q == "" {
+		return -1
+	}
+	q0 := q[0]
+	for i := from; i+len(q) <= len(s); i++ {
+		if lowerASCII(s[i]) != q0 {
+			continue
+		}
+		k := 1
+		for k < len(q) && lowerASCII(s[i+k]) == q[k] {
+			k++
+		}
+		if k == len(q) {
+			return i
+		}
+	}
+	return -1
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// maxXOff is the farthest horizontal scroll that still shows text of a
+// visible row.
+func (v *DiffView) maxXOff() int {
+	l := v.layout()
+	cw := l.colW
+	m := 0
+	if v.data == nil {
+		return 0
+	}
+	for i := v.top; i < min(len(v.items), v.top+l.bodyH); i++ {
+		r := &v.data.Rows[v.items[i].row]
+		m = max(m, Width(r.Left), Width(r.Right))
+	}
+	return max(0, m-cw+1)
+}
+
+// ShortHelp implements help.KeyMap.
+func (v *DiffView) ShortHelp() []key.Binding {
+	k := &v.keys
+	next := k.Next
+	if v.query != "" {
+		next.SetHelp("n/N", "next/prev match")
+	} else {
+		next.SetHelp("n/N", "next/prev diff")
+	}
+	return []key.Binding{next, k.Filter, k.Enter, k.Search}
+}
+
+// FullHelp implements help.KeyMap.
+func (v *DiffView) FullHelp() [][]key.Binding {
+	k := &v.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
+		{k.Next, k.Prev, k.Filter, k.Enter, k.Close},
+		{k.Search, k.Left, k.Right},
+	}
+}
