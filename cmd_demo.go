@@ -156,7 +156,8 @@ func runDemoConsole(ctx context.Context, reject [][]string) error {
 		Inventory: inv, Logger: log, Title: "hasync demo",
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
-		Pair:    pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second},
+		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,
+			Backoff: pair.Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})
 }
