@@ -215,3 +215,65 @@ func TestConsoleDeviceDropsAndReturns(t *testing.T) {
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }
+
+// TestDiffFlow: on the Diff tab, n moves to a difference, enter opens its
+// detail and esc closes it (staying on the tab), / searches, f cycles the
+// filter, and esc with nothing open goes back to the list.
+func TestDiffFlow(t *testing.T) {
+	l := startLab(t)
+	o := l.options()
+	o.Inventory = onlyVyatta(l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter")
+	waitScreen(t, tm, "the Diff", has("vra-a (source)", "vra-b (target)", "58 diffs"))
+	keys(tm, "n")
+	waitScreen(t, tm, "the first difference", has("1/58 diffs"))
+	keys(tm, "n")
+	waitScreen(t, tm, "the second difference", has("2/58 diffs"))
+	keys(tm, "enter")
+	waitScreen(t, tm, "the detail", has("detail · esc closes", "path ", "scope "))
+	keys(tm, "esc")
+	s := waitScreen(t, tm, "the detail closed", func(s string) bool { return !strings.Contains(s, "detail · esc closes") })
+	if !strings.Contains(s, "1 Diff") {
+		t.Fatalf("esc on the detail left the pair view:\n%s", s)
+	}
+	keys(tm, "/")
+	tm.Type("CUST-0000-IN")
+	keys(tm, "enter")
+	waitScreen(t, tm, "the search", func(s string) bool { return strings.Contains(strings.ToLower(s), "/cust-0000-in · ") && strings.Contains(s, "matching lines") })
+	keys(tm, "esc") // clears the search
+	waitScreen(t, tm, "the search cleared", func(s string) bool { return !strings.Contains(s, "matching lines") })
+	keys(tm, "f")
+	waitScreen(t, tm, "the in-scope filter", has("in scope · "))
+	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	s = waitScreen(t, tm, "40x10", func(s string) bool { return len(strings.Split(s, "\n")) == 10 })
+	checkSize(t, s, 40, 10)
+	keys(tm, "esc")
+	waitScreen(t, tm, "the list", has("lab-vyatta", "PAIR"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestMouseToggle: the mouse is off by default; m turns it on in the
+// view (one place) and off again.
+func TestMouseToggle(t *testing.T) {
+	m := New(context.Background(), Options{})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if m.View().MouseMode != tea.MouseModeNone {
+		t.Fatal("the mouse is on by default")
+	}
+	if !m.View().AltScreen {
+		t.Error("the console is not on the alternate screen")
+	}
+	m.Update(press("m"))
+	if m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Error("m does not turn the mouse on")
+	}
+	m.Update(press("m"))
+	if m.View().MouseMode != tea.MouseModeNone {
+		t.Error("m does not turn the mouse off")
+	}
+}

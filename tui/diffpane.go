@@ -98,7 +98,8 @@ func (d *diffPane) WantsEsc() bool {
 	if w, ok := any(d.v).(interface{ WantsEsc() bool }); ok {
 		return w.WantsEsc()
 	}
-	return d.v.Capturing() || d.v.DetailOpen()
+	_, q := d.v.Matches()
+	return d.v.Capturing() || d.v.DetailOpen() || q != ""
 }
 
 func (d *diffPane) Update(msg tea.Msg) tea.Cmd {
