@@ -243,7 +243,9 @@ func TestDiffFlow(t *testing.T) {
 	keys(tm, "/")
 	tm.Type("CUST-0000-IN")
 	keys(tm, "enter")
-	waitScreen(t, tm, "the search", func(s string) bool { return strings.Contains(strings.ToLower(s), "/cust-0000-in · ") && strings.Contains(s, "matching lines") })
+	waitScreen(t, tm, "the search", func(s string) bool {
+		return strings.Contains(strings.ToLower(s), "/cust-0000-in · ") && strings.Contains(s, "matching lines")
+	})
 	keys(tm, "esc") // clears the search
 	waitScreen(t, tm, "the search cleared", func(s string) bool { return !strings.Contains(s, "matching lines") })
 	keys(tm, "f")
