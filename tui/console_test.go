@@ -279,3 +279,34 @@ func TestMouseToggle(t *testing.T) {
 		t.Error("m does not turn the mouse off")
 	}
 }
+
+// TestConfigSyncErrorNotice: a commit on vra-a whose config-sync vra-b
+// rejects (the lab's reject path) reaches the console from vra-a's
+// `monitor log` as it happens: a notice on the list, an error in the Log.
+func TestConfigSyncErrorNotice(t *testing.T) {
+	l := startLab(t)
+	o := l.options()
+	o.Inventory = onlyVyatta(l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	// Give the monitor a moment of its own to be listening: wait for a
+	// full refresh after the connections.
+	waitScreen(t, tm, "the counts", has(" 4 "))
+
+	s := l.vy.A.Device.NewSession(l.vy.User)
+	if err := s.Set([]string{"security", "firewall", "name", "CUST-0000-IN", "rule", "20", "description", "changed on vra-a"}); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	if err := s.Commit(context.Background(), func(line string) { out = append(out, line) }); err != nil {
+		t.Logf("commit: %v (%q)", err, out)
+	}
+	t.Logf("commit output: %q", out)
+	waitScreen(t, tm, "the notice on the list", has("config-sync error", "lab-vyatta vra-a"))
+	keys(tm, "enter", "3")
+	waitScreen(t, tm, "the error in the log", has("sync-error", "error(s)  ]e next"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
