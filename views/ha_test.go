@@ -2,11 +2,12 @@ package views
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
+	"github.com/hasync/hasync/internal/golden"
 )
 
 func sampleHA() (vy, hw HAData) {
@@ -32,7 +33,7 @@ func TestHAGolden(t *testing.T) {
 			t.Run(fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), func(t *testing.T) {
 				out := HA(PlainConsoleStyles(), d, 0, sz[0], sz[1])
 				checkFrame(t, out, sz[0], sz[1])
-				golden.RequireEqual(t, ansi.Strip(out))
+				golden.Check(t, filepath.Join("testdata", t.Name()+".golden"), ansi.Strip(out))
 			})
 		}
 	}

@@ -2,12 +2,13 @@ package views
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
+	"github.com/hasync/hasync/internal/golden"
 )
 
 // consoleSizes are the sizes every console view is checked at.
@@ -44,7 +45,7 @@ func TestPairListGolden(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			out := PairList(PlainConsoleStyles(), samplePairs(), 1, 0, sz[0], sz[1])
 			checkFrame(t, out, sz[0], sz[1])
-			golden.RequireEqual(t, ansi.Strip(out))
+			golden.Check(t, filepath.Join("testdata", t.Name()+".golden"), ansi.Strip(out))
 		})
 	}
 }
@@ -102,7 +103,7 @@ func TestLogGolden(t *testing.T) {
 			l.Append(batch[30:])
 			out := l.Render(PlainConsoleStyles())
 			checkFrame(t, out, sz[0], sz[1])
-			golden.RequireEqual(t, ansi.Strip(out))
+			golden.Check(t, filepath.Join("testdata", t.Name()+".golden"), ansi.Strip(out))
 		})
 	}
 }
