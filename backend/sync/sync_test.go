@@ -1,0 +1,243 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+const deadline = 3 * time.Minute
+
+func testCtx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// labPair starts an emulated VRA pair (vra-b drifted from vra-a) and opens
+// it through backend/pair over real SSH on loopback.
+func labPair(t *testing.T, o vyatta.PairOptions) (*vyatta.Pair, *pair.Pair) {
+	t.Helper()
+	o.Dir = t.TempDir()
+	if o.Lines == 0 {
+		o.Lines = 300
+	}
+	lp, err := vyatta.StartPair(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lp.Close)
+	t.Setenv(lab.PasswordEnv, "")
+	inv, err := inventory.Load(lp.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
+	t.Cleanup(func() { p.Close() })
+	return lp, p
+}
+
+// TestSyncDriftedPair: the drifted lab pair is synced vra-a → vra-b over
+// SSH: every remote line streams, the re-read finds nothing left in scope,
+// the target's previous configuration is kept 0600, the audit says ok.
+func TestSyncDriftedPair(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Source != "vra-a" || prep.Target != "vra-b" || prep.Plan.Empty() || prep.Plan.Basis == "" {
+		t.Fatalf("prepared %s → %s, %d commands, basis %q", prep.Source, prep.Target, len(prep.Plan.Commands), prep.Plan.Basis)
+	}
+	var sent, remote int
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", Emit: func(e Event) {
+		switch e.Kind {
+		case Sent:
+			sent++
+		case Remote:
+			remote++
+		}
+	}})
+	if err != nil {
+		t.Fatalf("sync: %v (unexpected %q, errors %+v)", err, res.Unexpected, res.Errors)
+	}
+	if !res.Committed || sent < len(prep.Plan.Commands)+2 || remote == 0 {
+		t.Errorf("committed %v, %d sent, %d remote lines", res.Committed, sent, remote)
+	}
+	if res.After == nil || res.After.Compare == nil {
+		t.Fatal("no re-read")
+	}
+	again, err := res.After.Compare.Plan(prep.Plan.Mode)
+	if err != nil || !again.Empty() {
+		t.Errorf("after the sync a plan still sends %q (%v)", again.Commands, err)
+	}
+	fi, err := os.Stat(res.Previous)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("previous configuration %s: %v %v", res.Previous, fi, err)
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	rec, ok, err := log.Last(prep.Pair)
+	if err != nil || !ok || rec.Result != audit.OK || rec.Comment != "test sync" || rec.Counts.Commands != len(prep.Plan.Commands) || rec.Direction != "vra-a → vra-b" || rec.PlanHash == "" || rec.Basis != prep.Plan.Basis {
+		t.Errorf("audit %+v %v %v", rec, ok, err)
+	}
+	// A second sync has nothing to send.
+	prep2, err := Prepare(ctx, p, Options{})
+	if err != nil || !prep2.Plan.Empty() {
+		t.Errorf("second plan %q, %v", prep2.Plan.Commands, err)
+	}
+}
+
+// rejected is the rule vra-b refuses on commit in TestSyncRemoteRejects.
+var rejected = []string{"security", "firewall", "name", "CUST-0000-IN", "rule", "20"}
+
+// TestSyncRemoteRejects: vra-b refuses the commit of one rule; the sync
+// fails with the remote's error lines tied to the rule's path and plan
+// step, nothing is committed (the target's running configuration is as it
+// was), and the audit says refused.
+func TestSyncRemoteRejects(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := p.Snapshot()
+	tb, _ := before.Device("vra-b")
+	var lines []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
+		if e.Kind == Remote {
+			lines = append(lines, e.Line)
+		}
+	}})
+	if !errors.Is(err, ErrRemoteRefused) {
+		t.Fatalf("want the remote's refusal, got %v", err)
+	}
+	if res.Committed || !res.TargetUnchanged || len(res.Errors) == 0 {
+		t.Fatalf("committed %v, target unchanged %v, errors %+v", res.Committed, res.TargetUnchanged, res.Errors)
+	}
+	tied := false
+	for _, e := range res.Errors {
+		if len(e.Path) >= len(rejected) && slices.Equal([]string(e.Path[:len(rejected)]), rejected) && e.Step >= 0 &&
+			slices.Equal([]string(prep.Plan.Steps[e.Step].Change), rejected) && len(e.Lines) > 1 {
+			tied = true
+		}
+	}
+	for _, e := range res.Errors {
+		t.Logf("remote error at %s (step %d, change %s): %q", e.Path, e.Step, e.Change, e.Lines)
+	}
+	if !tied {
+		t.Errorf("no error tied to %v: %+v", rejected, res.Errors)
+	}
+	after, _ := res.After.Device("vra-b")
+	if string(after.Config) != string(tb.Config) {
+		t.Errorf("vra-b's running configuration changed")
+	}
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
+		t.Errorf("the commit's lines were not streamed: %q", lines)
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	rec, _, _ := log.Last(prep.Pair)
+	if rec.Result != audit.Refused || len(rec.Errors) == 0 || !strings.HasPrefix(rec.Errors[0].Path, strings.Join(rejected, " ")) {
+		t.Errorf("audit %+v", rec)
+	}
+}
+
+// runOn types commands on a device of p in configure mode and commits.
+func runOn(t *testing.T, ctx context.Context, p *pair.Pair, name string, cmds ...string) {
+	t.Helper()
+	dev, err := targetDevice(p.Spec(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, c := range append(append([]string{"configure"}, cmds...), "commit", "exit") {
+		if _, err := s.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %s: %v", name, c, err)
+		}
+	}
+}
+
+// TestSyncStalePlan: a plan computed before the target changed is refused
+// as stale and nothing is sent.
+func TestSyncStalePlan(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
+	sent := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent++
+		}
+	}})
+	if !errors.Is(err, ErrStale) || sent != 0 || res.Committed {
+		t.Fatalf("stale plan: %v, %d commands sent", err, sent)
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	if rec, _, _ := log.Last(prep.Pair); rec.Result != audit.Stale {
+		t.Errorf("audit %+v", rec)
+	}
+	// Planned again, it applies.
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatalf("re-planned: %v", err)
+	}
+}
+
+// TestSyncConcurrent: a second sync of the pair started while the first
+// holds the lock (from inside the first's own progress) is refused with
+// who holds it and since when; the first runs to its end.
+func TestSyncConcurrent(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second error
+	started := false
+	_, err = Apply(ctx, p, prep, Options{StateDir: state, Holder: "alice@console (first)", Emit: func(e Event) {
+		if e.Kind == Sent && !started {
+			started = true
+			_, second = Apply(ctx, p, prep, Options{StateDir: state, Holder: "bob@cli (second)"})
+		}
+	}})
+	if err != nil {
+		t.Fatalf("first sync: %v", err)
+	}
+	var le *pair.LockedError
+	if !errors.Is(second, pair.ErrLocked) || !errors.As(second, &le) || le.Info.Holder != "alice@console (first)" || le.Info.Since.IsZero() {
+		t.Fatalf("second sync: %v", second)
+	}
+	if !strings.Contains(second.Error(), "held by alice@console (first) since ") {
+		t.Errorf("second sync's error: %v", second)
+	}
+}
