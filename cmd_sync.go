@@ -211,10 +211,21 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 			}
 		}
 		if len(res.Errors) > 0 {
+			if len(res.Applied) > 0 {
+				fmt.Fprintf(w, "the commit was partial: %d path(s) had applied:\n", len(res.Applied))
+				for _, a := range res.Applied {
+					fmt.Fprintf(w, "  %s\n", a)
+				}
+				if res.Reverted {
+					fmt.Fprintln(w, "reverted with the inverse plan")
+				} else if res.RevertErr != nil {
+					fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
+				}
+			}
 			if res.TargetUnchanged {
 				fmt.Fprintln(w, "the target's running configuration is unchanged")
 			} else if res.After != nil {
-				fmt.Fprintln(w, "warning: the target's running configuration changed: the commit was partial; re-read and compare")
+				fmt.Fprintln(w, "warning: the target's running configuration changed; compare with diff --pair")
 			}
 		}
 		for _, c := range res.Residue {

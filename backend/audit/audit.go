@@ -77,6 +77,11 @@ type Record struct {
 	Counts   Counts        `json:"counts"`
 	Result   Result        `json:"result"`
 	Errors   []RemoteError `json:"remote_errors,omitempty"`
+	// Applied lists the paths that changed on the target although the
+	// sync failed (a partial commit); Reverted tells that the inverse
+	// plan brought the target back.
+	Applied  []string `json:"applied,omitempty"`
+	Reverted bool     `json:"reverted,omitempty"`
 	// Error is why the sync failed, when it did (a hasync error, not the
 	// remote's lines).
 	Error   string `json:"error,omitempty"`

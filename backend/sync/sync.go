@@ -15,6 +15,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -128,6 +129,13 @@ type Result struct {
 	// Previous is the file keeping the target's configuration from
 	// before the sync (mode 0600).
 	Previous string
+	// Applied, after a failed sync that changed the target anyway (a
+	// partial commit, a drop during the commit), are the paths where the
+	// target differed from its configuration before the sync; Reverted
+	// tells that the inverse plan brought it back (RevertErr why not).
+	Applied   []config.Path
+	Reverted  bool
+	RevertErr error
 	// After is the snapshot read after the sync (nil when not re-read).
 	After *pair.Snapshot
 	// Record is the audit record written.
@@ -306,13 +314,18 @@ func (t *txn) run(ctx context.Context, state string) error {
 	t.res.Previous = prev
 	if prep.Plan.Empty() {
 		t.info("nothing to send")
-	} else if err := t.applyVyatta(ctx, snap); err != nil {
-		// The remote refused: nothing of the plan may have stayed.
-		if errors.Is(err, ErrRemoteRefused) {
-			after, _ := t.p.Refresh(ctx)
-			t.res.After = after
-			if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
-				t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+	} else if err := t.applyVyatta(ctx, prep.Plan.Steps); err != nil {
+		// Nothing of the plan may have stayed: a refusal discards the
+		// session's changes, a connection dropped before the commit
+		// drops them on the device. Re-read to know; a partial commit
+		// (one subtree applied, another refused) is reverted with the
+		// inverse plan.
+		after, _ := t.p.Refresh(ctx)
+		t.res.After = after
+		if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
+			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+			if !t.res.TargetUnchanged {
+				t.revert(ctx, tgt, d)
 			}
 		}
 		return err
@@ -361,6 +374,43 @@ func (t *txn) verify(after *pair.Snapshot) error {
 		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
 	}
 	return nil
+}
+
+// revert brings the target back to before (its state before the sync)
+// within the map, with the inverse plan: the plan from before to what the
+// target holds now. It records what had applied, and whether the revert
+// left the target as it was.
+func (t *txn) revert(ctx context.Context, before, now *pair.DeviceState) {
+	m, o := t.prep.Comparison.Map, t.prep.Comparison.Diff
+	for _, c := range diff.Trees(before.Tree, now.Tree, o) {
+		t.res.Applied = append(t.res.Applied, c.Path)
+	}
+	inv, err := plan.Build(before.Tree, now.Tree, m, plan.Options{Mode: plan.Push, Diff: o})
+	if err != nil {
+		t.res.RevertErr = err
+		return
+	}
+	if inv.Empty() {
+		t.res.RevertErr = errors.New("the changes that applied are outside the map: not reverted")
+		return
+	}
+	t.info("the target changed although the sync failed (%d path(s)): reverting with the inverse plan (%d command(s))", len(t.res.Applied), len(inv.Commands))
+	saved := t.res.Errors
+	t.res.Errors = nil
+	err = t.applyVyatta(ctx, inv.Steps)
+	revertErrs := t.res.Errors
+	t.res.Errors = saved
+	if err != nil {
+		t.res.RevertErr = fmt.Errorf("revert: %w (%d error(s))", err, len(revertErrs))
+		return
+	}
+	again, _ := t.p.Refresh(ctx)
+	t.res.After = again
+	if d, ok := again.Device(t.prep.Target); ok && d.Tree != nil && config.Equal(d.Tree.Root, before.Tree.Root) {
+		t.res.Reverted, t.res.TargetUnchanged = true, true
+		return
+	}
+	t.res.RevertErr = errors.New("revert: the target still differs from its configuration before the sync")
 }
 
 // keepPrevious writes the target's configuration before the sync to
@@ -430,6 +480,10 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	if res.After != nil && err == nil || errors.Is(err, ErrUnexpected) {
 		r.Counts.Residue = len(res.Residue) + len(res.Unexpected)
 	}
+	for _, a := range res.Applied {
+		r.Applied = append(r.Applied, a.String())
+	}
+	r.Reverted = res.Reverted
 	for _, e := range res.Errors {
 		r.Errors = append(r.Errors, audit.RemoteError{Path: e.Path.String(), Command: e.Command, Lines: e.Lines})
 	}

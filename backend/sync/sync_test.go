@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -239,5 +240,69 @@ func TestSyncConcurrent(t *testing.T) {
 	}
 	if !strings.Contains(second.Error(), "held by alice@console (first) since ") {
 		t.Errorf("second sync's error: %v", second)
+	}
+}
+
+// TestSyncPartialCommitReverted: with --partial-commit, vra-b applies the
+// subtrees it accepts and refuses the rule: the sync fails, reports what
+// had applied, and the inverse plan brings vra-b back to what it was.
+func TestSyncPartialCommitReverted(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}, PartialCommit: true})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, ErrRemoteRefused) {
+		t.Fatalf("want the remote's refusal, got %v", err)
+	}
+	if len(res.Applied) == 0 || !res.Reverted || res.RevertErr != nil || !res.TargetUnchanged {
+		t.Fatalf("applied %v, reverted %v (%v), unchanged %v", res.Applied, res.Reverted, res.RevertErr, res.TargetUnchanged)
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b differs from before the sync")
+	}
+	if res.Record.Result != audit.Refused || !res.Record.Reverted || len(res.Record.Applied) == 0 {
+		t.Errorf("audit %+v", res.Record)
+	}
+}
+
+// TestSyncDropBeforeCommit: the target's connection drops while the
+// commands are typed: the sync fails with the lost connection, vra-b is
+// unchanged (its uncommitted session went with the link), and a retry
+// succeeds.
+func TestSyncDropBeforeCommit(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropAfterLines(8)
+	typed := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent && e.Step >= 0 {
+			typed++
+		}
+	}})
+	if !errors.Is(err, device.ErrConnectionLost) || res.Committed || !res.TargetUnchanged {
+		t.Fatalf("drop: %v, committed %v, unchanged %v", err, res.Committed, res.TargetUnchanged)
+	}
+	if typed == 0 || typed == len(prep.Plan.Steps) {
+		t.Errorf("the link dropped after %d of %d commands: want it among them", typed, len(prep.Plan.Steps))
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b changed")
+	}
+	lp.B.Faults.SetDropAfterLines(0)
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()}); err != nil {
+		t.Fatalf("retry: %v", err)
 	}
 }

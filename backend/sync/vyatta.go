@@ -9,7 +9,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
-	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
 )
 
 // applyVyatta sends the plan over SSH in one configuration session
@@ -20,7 +20,7 @@ import (
 //
 // Until backend/device has Apply (helper D), the session is driven here
 // through Session.RunResult / RunMasked.
-func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
+func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	prep := t.prep
 	dev, err := targetDevice(t.p.Spec(), prep.Target)
 	if err != nil {
@@ -51,7 +51,7 @@ func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
 	if _, err := run(-1, "configure", "configure"); err != nil {
 		return fmt.Errorf("%s: configure: %w", prep.Target, err)
 	}
-	for i, s := range prep.Plan.Steps {
+	for i, s := range steps {
 		_, err := run(i, s.Command, s.Shown)
 		var re *device.RejectedError
 		if errors.As(err, &re) {
@@ -80,7 +80,7 @@ func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
 		return fmt.Errorf("%s: commit: %w", prep.Target, err)
 	}
 	if device.CommitFailed(config.Vyatta, out) {
-		t.res.Errors = append(t.res.Errors, t.commitErrors(out)...)
+		t.res.Errors = append(t.res.Errors, t.commitErrors(steps, out)...)
 		t.discard(ctx, run)
 		return fmt.Errorf("%s: %w: the commit failed", prep.Target, ErrRemoteRefused)
 	}
@@ -109,7 +109,7 @@ var blockHeader = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
 // commitErrors splits a failed commit's output into its error blocks
 // (DOMAIN.md "Commit and compare output") and ties each to the plan step
 // whose path it names (the longest common path wins).
-func (t *txn) commitErrors(out []string) []RemoteError {
+func (t *txn) commitErrors(steps []plan.Step, out []string) []RemoteError {
 	var errs []RemoteError
 	cur := -1
 	for _, raw := range out {
@@ -120,8 +120,8 @@ func (t *txn) commitErrors(out []string) []RemoteError {
 		if m := blockHeader.FindStringSubmatch(l); m != nil && !strings.HasPrefix(m[1], "edit") {
 			words := strings.Fields(m[1])
 			e := RemoteError{Path: config.Path(words), Step: -1, Lines: []string{l}}
-			if i := t.stepFor(words); i >= 0 {
-				s := t.prep.Plan.Steps[i]
+			if i := stepFor(steps, words); i >= 0 {
+				s := steps[i]
 				e.Step, e.Command, e.Change = i, s.Shown, s.Change
 				if len(words) > len(s.Path) && s.HasValue {
 					e.Path = s.Path
@@ -145,9 +145,9 @@ func (t *txn) commitErrors(out []string) []RemoteError {
 
 // stepFor is the plan step whose path (and value) shares the longest
 // prefix with words, -1 when none shares its first two words.
-func (t *txn) stepFor(words []string) int {
+func stepFor(steps []plan.Step, words []string) int {
 	best, bestN := -1, 1
-	for i, s := range t.prep.Plan.Steps {
+	for i, s := range steps {
 		full := []string(s.Path)
 		if s.HasValue {
 			full = append(full[:len(full):len(full)], s.Value)
