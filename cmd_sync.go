@@ -34,6 +34,7 @@ type syncFlags struct {
 	audit     string
 	timeout   time.Duration
 	acceptNew bool
+	confirm   int
 }
 
 func newSyncCmd() *cobra.Command {
@@ -79,6 +80,7 @@ errors, or when the pair's lock is held.`,
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
+	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
@@ -87,6 +89,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	usage := func(err error) error { return &exitError{code: 2, err: err} }
 	if f.pair == "" {
 		return usage(errors.New("--pair NAME is required"))
+	}
+	if f.confirm < 0 {
+		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
 	}
 	if f.timeout <= 0 {
 		return usage(fmt.Errorf("--timeout %s: expected a positive duration", f.timeout))
@@ -122,7 +127,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm}
 	prep, err := hsync.Prepare(ctx, lp, opt)
 	if prep != nil {
 		printPlan(w, prep)
@@ -234,6 +239,9 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		for _, u := range res.Unexpected {
 			fmt.Fprintf(w, "still differs, unexpected: %s\n", u)
 		}
+		if res.Confirmed {
+			fmt.Fprintln(w, "commit-confirm confirmed after verification")
+		}
 		if res.Previous != "" {
 			fmt.Fprintf(w, "previous configuration kept in %s\n", res.Previous)
 		}
@@ -245,7 +253,7 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return nil
 	case errors.As(err, &locked):
 		return &exitError{code: 2, err: err}
-	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrStale):
+	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
 	}
 	return &exitError{code: 2, err: err}

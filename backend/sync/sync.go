@@ -15,6 +15,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -34,6 +35,11 @@ var (
 	ErrUnexpected = errors.New("differences remain that the plan did not expect")
 	// ErrUnreadable: a device could not be read; nothing was sent.
 	ErrUnreadable = errors.New("a device of the pair could not be read")
+	// ErrConfirmRefused: commit-confirm was asked for, but the target's
+	// unconfirmed commit would not revert by reload (DOMAIN.md "Commit
+	// and compare output": VyOS's default action is reboot, which would
+	// reboot an HA member). Nothing sent.
+	ErrConfirmRefused = errors.New("commit-confirm refused")
 	// ErrUnsupported: this family or mode has no apply here yet.
 	ErrUnsupported = errors.New("sync not supported for this pair yet")
 )
@@ -50,6 +56,12 @@ type Options struct {
 	// StateDir holds the lock files and the previous configurations;
 	// "" is audit.StateDir(). AuditDir "" is StateDir/audit.
 	StateDir, AuditDir string
+	// ConfirmMinutes > 0 commits with `commit-confirm N` and sends
+	// `confirm` only once both devices were re-read and verified; a sync
+	// that cuts hasync off from the target is then reverted by the target
+	// itself. Refused (ErrConfirmRefused) unless the target's
+	// `system config-management commit-confirm action` is reload.
+	ConfirmMinutes int
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
@@ -129,6 +141,10 @@ type Result struct {
 	// Previous is the file keeping the target's configuration from
 	// before the sync (mode 0600).
 	Previous string
+	// Confirmed: the commit-confirm was confirmed after verification;
+	// with ConfirmMinutes and a failed verification it stays
+	// unconfirmed and the target reverts by itself.
+	Confirmed bool
 	// Applied, after a failed sync that changed the target anyway (a
 	// partial commit, a drop during the commit), are the paths where the
 	// target differed from its configuration before the sync; Reverted
@@ -242,6 +258,9 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	res := &Result{Prepared: prep}
 	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan)}
 	err = t.run(ctx, state)
+	if t.sess != nil {
+		t.sess.Close()
+	}
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
@@ -274,6 +293,9 @@ type txn struct {
 	o       Options
 	res     *Result
 	secrets []string
+	// sess is the configuration session on the target, kept open from
+	// the apply to the confirm.
+	sess *device.Session
 }
 
 func (t *txn) emit(e Event) {
@@ -307,6 +329,11 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if prep.Plan.Stale(src.Config, tgt.Config) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
 	}
+	if t.o.ConfirmMinutes > 0 {
+		if err := confirmable(tgt.Tree); err != nil {
+			return fmt.Errorf("%s: %w", prep.Target, err)
+		}
+	}
 	prev, err := keepPrevious(state, prep.Pair, prep.Target, tgt.Config)
 	if err != nil {
 		return err
@@ -336,7 +363,31 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if err := readable(after); err != nil {
 		return err
 	}
-	return t.verify(after)
+	if err := t.verify(after); err != nil {
+		if t.o.ConfirmMinutes > 0 && t.res.Committed {
+			t.info("not confirmed: %s reverts by itself within %d minute(s)", prep.Target, t.o.ConfirmMinutes)
+		}
+		return err
+	}
+	if t.o.ConfirmMinutes > 0 && t.res.Committed {
+		if err := t.confirm(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// confirmable refuses commit-confirm on a target whose unconfirmed commit
+// does not revert by reload (the default is reboot; DOMAIN.md).
+func confirmable(target *config.Tree) error {
+	action := "reboot (the default)"
+	if n := target.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
+		action = n.Values[0]
+	}
+	if action == "reload" {
+		return nil
+	}
+	return fmt.Errorf("%w: an unconfirmed commit would %s, which restarts an HA member; set `system config-management commit-confirm action reload` on it, or sync without commit-confirm", ErrConfirmRefused, action)
 }
 
 // verify compares the pair again in the plan's direction: nothing may be
@@ -492,7 +543,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.OK
 	case errors.Is(err, ErrRemoteRefused):
 		r.Result = audit.Refused
-	case errors.Is(err, ErrStale):
+	case errors.Is(err, ErrStale), errors.Is(err, ErrConfirmRefused):
 		r.Result = audit.Stale
 	case errors.Is(err, ErrUnexpected):
 		r.Result = audit.Unexpected

@@ -306,3 +306,51 @@ func TestSyncDropBeforeCommit(t *testing.T) {
 		t.Fatalf("retry: %v", err)
 	}
 }
+
+// TestSyncConfirmRefusedOnReboot: commit-confirm on a VyOS-flavoured
+// target whose action is the default reboot is refused with the reason,
+// before anything is sent.
+func TestSyncConfirmRefusedOnReboot(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	_, err = Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent++
+		}
+	}})
+	if !errors.Is(err, ErrConfirmRefused) || sent != 0 || !strings.Contains(err.Error(), "reboot (the default)") {
+		t.Fatalf("want commit-confirm refused, nothing sent: %v (%d sent)", err, sent)
+	}
+}
+
+// TestSyncCommitConfirm: with the action reload, the sync commits with
+// commit-confirm, verifies, then confirms: nothing is left pending.
+func TestSyncCommitConfirm(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	ctx := testCtx(t)
+	runOn(t, ctx, p, "vra-b", "set system config-management commit-confirm action reload")
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent = append(sent, e.Line)
+		}
+	}})
+	if err != nil || !res.Confirmed {
+		t.Fatalf("sync: %v, confirmed %v", err, res.Confirmed)
+	}
+	if !slices.Contains(sent, "commit-confirm 5") || sent[len(sent)-2] != "confirm" {
+		t.Errorf("sent %q", sent)
+	}
+	if err := lp.B.Device.Confirm(); err == nil {
+		t.Error("a commit-confirm is still pending on vra-b")
+	}
+}

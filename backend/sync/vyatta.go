@@ -26,14 +26,16 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	if err != nil {
 		return err
 	}
-	t.info("connecting to %s", prep.Target)
-	sess, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-	})
-	if err != nil {
-		return err
+	if t.sess == nil || t.sess.Err() != nil {
+		t.info("connecting to %s", prep.Target)
+		t.sess, err = device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
+			Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
+		})
+		if err != nil {
+			return err
+		}
 	}
-	defer sess.Close()
+	sess := t.sess
 	run := func(step int, cmd, shown string) ([]string, error) {
 		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: step})
 		remote := func(line string) {
@@ -71,6 +73,9 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		return fmt.Errorf("%s: %w: %d command(s) refused, nothing committed", prep.Target, ErrRemoteRefused, len(t.res.Errors))
 	}
 	commit := "commit"
+	if t.o.ConfirmMinutes > 0 {
+		commit = fmt.Sprintf("commit-confirm %d", t.o.ConfirmMinutes)
+	}
 	if c := oneLine(t.o.Comment); c != "" {
 		commit += " comment '" + strings.ReplaceAll(c, "'", "") + "'"
 	}
@@ -88,6 +93,26 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	if _, err := run(-1, "exit", "exit"); err != nil {
 		t.discard(ctx, run)
 	}
+	return nil
+}
+
+// confirm sends `confirm` for the commit-confirm of this sync, on the
+// session that committed (configure mode entered for it).
+func (t *txn) confirm(ctx context.Context) error {
+	target := t.prep.Target
+	if t.sess == nil || t.sess.Err() != nil {
+		return fmt.Errorf("%s: confirm: the session that committed is gone; the target reverts by itself", target)
+	}
+	for _, c := range []string{"configure", "confirm", "exit"} {
+		t.emit(Event{Kind: Sent, Device: target, Line: c, Step: -1})
+		_, err := t.sess.Run(ctx, c, func(line string) {
+			t.emit(Event{Kind: Remote, Device: target, Line: line, Step: -1})
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", target, c, err)
+		}
+	}
+	t.res.Confirmed = true
 	return nil
 }
 
