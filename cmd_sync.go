@@ -35,6 +35,7 @@ type syncFlags struct {
 	timeout   time.Duration
 	acceptNew bool
 	confirm   int
+	rollback  bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -59,7 +60,11 @@ Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
 printed), and for --dry-run; 1 when the schema or the remote refused, the
 plan was stale, or anything unexpected remains; 2 on usage or connection
-errors, or when the pair's lock is held.`,
+errors, or when the pair's lock is held.
+
+--rollback plans the inverse of the pair's last sync: the target's
+configuration kept before it, restored within the map; refused when the
+target changed since that sync (the audit record keeps its hash).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -80,6 +85,7 @@ errors, or when the pair's lock is held.`,
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
+	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
@@ -89,6 +95,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	usage := func(err error) error { return &exitError{code: 2, err: err} }
 	if f.pair == "" {
 		return usage(errors.New("--pair NAME is required"))
+	}
+	if f.rollback && f.from != "" {
+		return usage(errors.New("--rollback restores the last sync's target: no --from"))
 	}
 	if f.confirm < 0 {
 		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
@@ -128,7 +137,11 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm}
-	prep, err := hsync.Prepare(ctx, lp, opt)
+	prepare := hsync.Prepare
+	if f.rollback {
+		prepare = hsync.PrepareRollback
+	}
+	prep, err := prepare(ctx, lp, opt)
 	if prep != nil {
 		printPlan(w, prep)
 	}
@@ -139,6 +152,8 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 			fmt.Fprintf(w, "refused: %s\n", r)
 		}
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: the schema refuses %d command(s); nothing sent", f.pair, len(refused.Refusals))}
+	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback):
+		return &exitError{code: 1, err: err}
 	case err != nil:
 		return usage(err)
 	}

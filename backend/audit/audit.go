@@ -88,7 +88,13 @@ type Record struct {
 	Comment string `json:"comment,omitempty"`
 	// Previous is the file that keeps the target's configuration from
 	// before the sync.
-	Previous   string  `json:"previous,omitempty"`
+	Previous string `json:"previous,omitempty"`
+	// TargetAfter is the SHA-256 (hex) of the target's configuration
+	// text once the sync was verified: `--rollback` refuses when the
+	// target changed since.
+	TargetAfter string `json:"target_after,omitempty"`
+	// Rollback: this sync was a rollback of the one before.
+	Rollback   bool    `json:"rollback,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
 }
 

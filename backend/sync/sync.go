@@ -104,6 +104,11 @@ type Prepared struct {
 	// targetText is the target's configuration the plan was computed
 	// from.
 	targetText []byte
+	// fixed, for a rollback, is the source: a kept configuration, not a
+	// device.
+	fixed *fixedSource
+	// Rollback: the plan is the inverse of the last sync.
+	Rollback bool
 }
 
 // RemoteError is one error of the target tied to the plan.
@@ -141,6 +146,9 @@ type Result struct {
 	// Previous is the file keeping the target's configuration from
 	// before the sync (mode 0600).
 	Previous string
+	// TargetAfter is the hash of the target's configuration text once
+	// verified (textHash): a rollback checks the target against it.
+	TargetAfter string
 	// Confirmed: the commit-confirm was confirmed after verification;
 	// with ConfirmMinutes and a failed verification it stays
 	// unconfirmed and the target reverts by itself.
@@ -324,9 +332,8 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if err := readable(snap); err != nil {
 		return err
 	}
-	src, _ := snap.Device(prep.Source)
 	tgt, _ := snap.Device(prep.Target)
-	if prep.Plan.Stale(src.Config, tgt.Config) {
+	if prep.Plan.Stale(t.sourceText(snap), tgt.Config) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
 	}
 	if t.o.ConfirmMinutes > 0 {
@@ -397,9 +404,15 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	if after.CompareErr != nil {
 		return after.CompareErr
 	}
-	src, _ := after.Device(prep.Source)
 	tgt, _ := after.Device(prep.Target)
-	cmp, err := compare.New(src.Tree, tgt.Tree, prep.Comparison.Map, prep.Comparison.Label, prep.Comparison.Diff)
+	var srcTree *config.Tree
+	if prep.fixed != nil {
+		srcTree = prep.fixed.tree
+	} else {
+		src, _ := after.Device(prep.Source)
+		srcTree = src.Tree
+	}
+	cmp, err := compare.New(srcTree, tgt.Tree, prep.Comparison.Map, prep.Comparison.Label, prep.Comparison.Diff)
 	if err != nil {
 		return err
 	}
@@ -424,7 +437,24 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	if len(t.res.Unexpected) > 0 {
 		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
 	}
+	t.res.TargetAfter = textHash(tgt.Config)
 	return nil
+}
+
+// sourceText is the source's configuration text in snap (or the kept one
+// of a rollback).
+func (t *txn) sourceText(snap *pair.Snapshot) []byte {
+	if t.prep.fixed != nil {
+		return t.prep.fixed.text
+	}
+	src, _ := snap.Device(t.prep.Source)
+	return src.Config
+}
+
+// textHash is the hash of a configuration's text as the audit keeps it.
+func textHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 // revert brings the target back to before (its state before the sync)
@@ -512,9 +542,9 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	r := audit.Record{
 		Time: start, User: u, Host: h, Pair: prep.Pair,
 		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
-		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(),
+		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback,
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
-		Comment: t.o.Comment, Previous: res.Previous,
+		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	}
 	for _, s := range prep.Plan.Steps {

@@ -354,3 +354,52 @@ func TestSyncCommitConfirm(t *testing.T) {
 		t.Error("a commit-confirm is still pending on vra-b")
 	}
 }
+
+// TestSyncRollback: after a sync, the rollback plan (checked against the
+// audit record) brings vra-b back to its configuration from before the
+// sync; a rollback is refused once vra-b changed since the sync.
+func TestSyncRollback(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrNoRollback) {
+		t.Fatalf("rollback with no sync recorded: %v", err)
+	}
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := PrepareRollback(ctx, p, Options{StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Plan.Empty() || rb.Target != "vra-b" || !rb.Rollback {
+		t.Fatalf("rollback plan %q to %s", rb.Plan.Commands, rb.Target)
+	}
+	res, err := Apply(ctx, p, rb, Options{StateDir: state})
+	if err != nil {
+		t.Fatalf("rollback: %v (unexpected %q)", err, res.Unexpected)
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("after the rollback vra-b differs from before the sync")
+	}
+	if !res.Record.Rollback || res.Record.Result != audit.OK {
+		t.Errorf("audit %+v", res.Record)
+	}
+	// Sync again, change vra-b by hand: the rollback is refused.
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrStale) {
+		t.Errorf("rollback after a change by hand: %v", err)
+	}
+}
