@@ -135,6 +135,9 @@ func runDemoConsole(ctx context.Context, reject [][]string) error {
 		return err
 	}
 	defer hp.Close()
+	if err := demoHRPCheck(ctx, hp); err != nil {
+		log.Warn("demo: hrp configuration check", "err", err)
+	}
 	ctlPath := "none"
 	if ctl, err := lab.ServeControl(dir, append(vyattaControl(vp), huaweiControl(hp)...)); err == nil {
 		defer ctl.Close()
@@ -156,9 +159,29 @@ func runDemoConsole(ctx context.Context, reject [][]string) error {
 		Inventory: inv, Logger: log, Title: "hasync demo",
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
-		Pair:    pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second},
+		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,
+			Backoff: pair.Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})
+}
+
+// demoHRPCheck runs the device's own `hrp configuration check all` on
+// FW-A once HRP is up, so the HA tab shows its result beside hasync's
+// count (DOMAIN.md "HRP").
+func demoHRPCheck(ctx context.Context, hp *huawei.Pair) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := hp.HRP.WaitUp(ctx); err != nil {
+		return err
+	}
+	hostKeys, err := knownhosts.New(filepath.Join(hp.Dir, "known_hosts"))
+	if err != nil {
+		return err
+	}
+	cfg := &ssh.ClientConfig{User: hp.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(hp.ClientKey)},
+		HostKeyCallback: hostKeys, Timeout: 10 * time.Second}
+	_, err = fetchConfig(ctx, net.JoinHostPort("127.0.0.1", strconv.Itoa(hp.A.SSH.Port())), cfg, "hrp configuration check all")
+	return err
 }
 
 // runDemo shows the demo on out; with hold it keeps the lab running

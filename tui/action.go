@@ -89,6 +89,9 @@ type KeyState struct {
 	// the pair list's filter input has the focus; DiffCapture: the Diff
 	// component has an input or overlay of its own open (search, detail).
 	Help, Dialog, Filtering, DiffCapture bool
+	// DiffWantsEsc: esc closes something of the Diff's own (detail,
+	// search) rather than going back to the list.
+	DiffWantsEsc bool
 	// Pending is the first key of a two-key sequence ("]" or "["), "".
 	Pending string
 }
@@ -130,7 +133,7 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 		}
 		return ActNone, ""
 	}
-	if st.Screen == ScreenPair && st.Tab == TabDiff && st.DiffCapture {
+	if st.Screen == ScreenPair && st.Tab == TabDiff && (st.DiffCapture || st.DiffWantsEsc && msg.String() == "esc") {
 		return ActPassThrough, ""
 	}
 	switch {

@@ -30,9 +30,54 @@ type pairRT struct {
 	refreshing bool
 	spin       spinner.Model
 	log        *views.Log
+	// live is each device's connection state from the events, newer
+	// than the snapshot's when a device drops or comes back between
+	// refreshes.
+	live [2]liveState
 	// shownHostKeyErr: the refused host key of a device was shown once
 	// in a dialog (reconnects would show it again at every try).
 	shownHostKeyErr map[string]bool
+}
+
+// liveState is a device's connection as the last event told it.
+type liveState struct {
+	at    time.Time
+	state views.ConnState
+	why   string
+}
+
+// track records a connection event of device name.
+func (rt *pairRT) track(e pair.Event) {
+	for i, d := range rt.spec.Devices {
+		if d.Name != e.Device {
+			continue
+		}
+		switch e.Kind {
+		case pair.Connected:
+			rt.live[i] = liveState{at: e.At, state: views.Up}
+		case pair.Lost, pair.Error:
+			why := string(e.Reason)
+			if why == "" {
+				why = errText(e.Err, "error")
+			}
+			rt.live[i] = liveState{at: e.At, state: views.Down, why: why}
+		}
+	}
+}
+
+// cell is device i as shown: the snapshot's, with the connection state
+// of a newer event.
+func (rt *pairRT) cell(i int) views.DeviceCell {
+	st := rt.p.Snapshot().Devices[i]
+	at := time.Time{}
+	if rt.sum.snap != nil {
+		st, at = rt.sum.snap.Devices[i], rt.sum.snap.At
+	}
+	c := deviceCell(rt.spec.Devices[i], st)
+	if l := rt.live[i]; !l.at.IsZero() && l.at.After(at) {
+		c.State, c.Why = l.state, l.why
+	}
+	return c
 }
 
 // Messages from the back end's commands.

@@ -80,7 +80,7 @@ func New(ctx context.Context, o Options) *Model {
 	if m.title == "" {
 		m.title = "hasync"
 	}
-	m.diff.com = com
+	m.diff = newDiffPane(com)
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"
@@ -125,7 +125,7 @@ func (m *Model) Init() tea.Cmd {
 // keyState is the state ActionOf reads.
 func (m *Model) keyState() KeyState {
 	return KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
-		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), Pending: m.pending}
+		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending}
 }
 
 // Update is the one message switch.
@@ -138,6 +138,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.com.Dark = msg.IsDark()
 		m.com.restyle()
+		m.diff.restyle()
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
@@ -161,6 +162,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.mouse {
 			return m, nil
 		}
+		if m.screen == ScreenPair && m.tab == TabDiff {
+			return m, m.diff.Update(msg)
+		}
 		if msg.Button == tea.MouseWheelUp {
 			m.move(-3)
 		} else if msg.Button == tea.MouseWheelDown {
@@ -168,6 +172,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case tea.MouseClickMsg:
+		if m.mouse && m.screen == ScreenPair && m.tab == TabDiff && len(m.dialogs) == 0 && !m.help {
+			m.diff.Click(msg.Y - pairBodyTop)
+			return m, nil
+		}
 		if m.mouse && m.screen == ScreenList && len(m.dialogs) == 0 && !m.help {
 			row := m.offset + msg.Y - 2 // title line, header line
 			if row >= m.offset && row < len(m.visible) {
@@ -194,8 +202,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		rt.refreshing = false
-		m.apply(msg.idx, msg.sum)
-		return m, nil
+		return m, m.apply(msg.idx, msg.sum)
 	case runEndedMsg:
 		if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
 			m.com.Log.Error("pair run ended", logPair, m.pairs[msg.idx].spec.Name, logErr, msg.err)
@@ -204,6 +211,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case promptMsg:
 		m.dialogs = append(m.dialogs, newPromptDialog(msg.req))
 		return m, waitPromptCmd(m.pr)
+	case screenMsg:
+		// The screen as text, read on the program's goroutine (tests,
+		// the end-to-end probe).
+		msg.reply <- m.Render()
+		return m, nil
+	case diffBuiltMsg:
+		if !m.diff.built(msg) {
+			m.com.Log.Debug("stale diff dropped", logReq, msg.gen)
+		} else if msg.err != nil {
+			m.com.Log.Error("diff", logPair, m.pairs[msg.idx].spec.Name, logErr, msg.err)
+		}
+		return m, nil
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -215,6 +234,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// screenMsg asks for the rendered screen on reply.
+type screenMsg struct{ reply chan string }
 
 // key handles a key press through ActionOf.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -260,7 +282,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case ActOpen:
 		if m.cursor < len(m.visible) {
-			m.openPair(m.visible[m.cursor])
+			return m.openPair(m.visible[m.cursor])
 		}
 	case ActBack:
 		m.screen = ScreenList
@@ -307,11 +329,11 @@ func (m *Model) setTab(t Tab) {
 	m.resize()
 }
 
-func (m *Model) openPair(i int) {
+func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
-	m.diff.SetSummary(m.pairs[i].sum)
 	m.scroll = [tabCount]int{}
 	m.resize()
+	return m.diff.build(i, m.pairs[i])
 }
 
 // refresh asks the open pair (or the selected one on the list) for a
@@ -346,6 +368,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, e := range msg.events {
 		entries = append(entries, logEntry(e))
+		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
 		switch e.Kind {
 		case pair.Connected:
@@ -371,26 +394,28 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	}
 	rt.log.Append(entries)
 	if msg.sum != nil {
-		m.apply(msg.idx, *msg.sum)
+		cmds = append(cmds, m.apply(msg.idx, *msg.sum))
 	}
 	cmds = append(cmds, drainCmd(msg.idx, rt.sub))
 	return tea.Batch(cmds...)
 }
 
-// apply takes a new summary unless an older snapshot than the one shown.
-func (m *Model) apply(idx int, s summary) {
+// apply takes a new summary unless an older snapshot than the one shown;
+// the open pair's Diff is rebuilt from it.
+func (m *Model) apply(idx int, s summary) tea.Cmd {
 	rt := m.pairs[idx]
 	if s.snap == nil {
-		return
+		return nil
 	}
 	if rt.sum.snap != nil && s.snap.At.Before(rt.sum.snap.At) {
 		m.com.Log.Debug("older snapshot dropped", logPair, rt.spec.Name)
-		return
+		return nil
 	}
 	rt.sum = s
 	if m.screen == ScreenPair && m.open == idx {
-		m.diff.SetSummary(s)
+		return m.diff.build(idx, rt)
 	}
+	return nil
 }
 
 func (m *Model) setNotice(s string, isErr bool) {
@@ -402,10 +427,17 @@ func (m *Model) setNotice(s string, isErr bool) {
 // the filter's text.
 func (m *Model) applyFilter() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	sel := -1
+	if m.cursor < len(m.visible) {
+		sel = m.visible[m.cursor]
+	}
 	m.visible = m.visible[:0]
 	for i, rt := range m.pairs {
 		hay := strings.ToLower(rt.spec.Name + " " + rt.spec.Family.String() + " " + rt.spec.Devices[0].Name + " " + rt.spec.Devices[1].Name)
 		if q == "" || strings.Contains(hay, q) {
+			if i == sel {
+				m.cursor = len(m.visible) // the selected pair stays selected
+			}
 			m.visible = append(m.visible, i)
 		}
 	}
@@ -417,6 +449,9 @@ func (m *Model) applyFilter() {
 // three-line header, a tab line and a status line.
 func (m *Model) listHeight() int { return max(m.com.Height-2, 1) }
 func (m *Model) bodyHeight() int { return max(m.com.Height-5, 1) }
+
+// pairBodyTop is the first line of a tab's body in the pair view.
+const pairBodyTop = 4
 
 func (m *Model) resize() {
 	w := m.com.Width

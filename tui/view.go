@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -34,7 +35,15 @@ func (m *Model) Render() string {
 		return m.dialogs[len(m.dialogs)-1].render(s, w, h)
 	}
 	if m.help {
-		return views.Help(s, m.com.Keys.HelpGroups(), w, h)
+		groups := m.com.Keys.HelpGroups()
+		if m.screen == ScreenPair && m.tab == TabDiff {
+			var diffKeys []key.Binding
+			for _, g := range m.diff.FullHelp() {
+				diffKeys = append(diffKeys, g...)
+			}
+			groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
+		}
+		return views.Help(s, groups, w, h)
 	}
 	var body string
 	if m.screen == ScreenList {
@@ -65,14 +74,15 @@ func (m *Model) renderList() string {
 func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	r := views.PairRow{Name: rt.spec.Name, Family: rt.spec.Family.String(),
 		InScope: rt.sum.inScope, OutScope: rt.sum.outScope}
-	for i, d := range rt.spec.Devices {
-		var st = rt.p.Snapshot().Devices[i]
-		if rt.sum.snap != nil {
-			st = rt.sum.snap.Devices[i]
-		}
-		r.Devices[i] = deviceCell(d, st)
+	for i := range rt.spec.Devices {
+		r.Devices[i] = rt.cell(i)
 	}
 	r.LastError = lastError(rt.sum.snap)
+	for _, d := range r.Devices {
+		if d.State == views.Down && r.LastError == "" {
+			r.LastError = d.Name + ": " + d.Why
+		}
+	}
 	if rt.refreshing {
 		r.Spinner = rt.spin.View()
 	}
@@ -130,6 +140,9 @@ func (m *Model) statusLine() string {
 	keys := m.com.Keys.ShortHelp()
 	if m.screen == ScreenPair {
 		keys = m.com.Keys.PairShortHelp()
+		if m.tab == TabDiff {
+			keys = append(m.diff.ShortHelp(), keys...)
+		}
 	}
 	right := ""
 	if m.mouse {

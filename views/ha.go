@@ -109,8 +109,9 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 			}
 			add(s.Normal.Render, "  heartbeat %s", hb)
 			if h.Verbose {
-				add(s.Normal.Render, "  auto-sync config %s  sessions %s  static-route %s  policy-route %s  standby-config %s",
-					onOff(s, h.AutoSyncConfig), onOff(s, h.AutoSyncSessions), onOff(s, h.AutoSyncStaticRoute),
+				add(s.Normal.Render, "  auto-sync config %s  connection-status %s  static-route %s",
+					onOff(s, h.AutoSyncConfig), onOff(s, h.AutoSyncSessions), onOff(s, h.AutoSyncStaticRoute))
+				add(s.Normal.Render, "  auto-sync policy-route %s  standby config %s",
 					onOff(s, h.AutoSyncPolicyRoute), onOff(s, h.StandbyConfig))
 			} else {
 				add(s.Dim.Render, "  auto-sync flags not read")

@@ -102,7 +102,8 @@ type chunk struct {
 // table allows (never with a bare Enter) and keeping the lines printed
 // before it (LoginLines), then turns the pager off (or notes that it must
 // be answered). sh is a PTY shell (*sshclient.Shell); if it is an
-// io.Closer, Close closes it.
+// io.Closer, Close closes it (otherwise the goroutine reading it ends
+// only when its Read does).
 func Open(ctx context.Context, sh io.ReadWriter, opt Options) (*Session, error) {
 	if opt.Family != config.Vyatta && opt.Family != config.Huawei {
 		return nil, fmt.Errorf("%s: device family %v: want vyatta or huawei", opt.Name, opt.Family)
@@ -522,7 +523,9 @@ func (r *runState) feed() (done bool, err error) {
 		// once the output stays still, unless a prompt comes after it.
 		r.loose, r.looseOut = r.lineBefore, ""
 	}
-	if len(s.pending) == 0 {
+	if len(s.pending) == 0 || !r.login && !r.sawLine {
+		// Nothing unfinished, or only the echo being typed after the
+		// last prompt: no prompt, pager or question yet.
 		return false, nil
 	}
 	text, _ := cleanLine(s.pending)
