@@ -34,6 +34,8 @@ type syncFlags struct {
 	audit     string
 	timeout   time.Duration
 	acceptNew bool
+	confirm   int
+	rollback  bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -58,7 +60,11 @@ Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
 printed), and for --dry-run; 1 when the schema or the remote refused, the
 plan was stale, or anything unexpected remains; 2 on usage or connection
-errors, or when the pair's lock is held.`,
+errors, or when the pair's lock is held.
+
+--rollback plans the inverse of the pair's last sync: the target's
+configuration kept before it, restored within the map; refused when the
+target changed since that sync (the audit record keeps its hash).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -79,6 +85,8 @@ errors, or when the pair's lock is held.`,
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
+	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
+	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
@@ -87,6 +95,12 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	usage := func(err error) error { return &exitError{code: 2, err: err} }
 	if f.pair == "" {
 		return usage(errors.New("--pair NAME is required"))
+	}
+	if f.rollback && f.from != "" {
+		return usage(errors.New("--rollback restores the last sync's target: no --from"))
+	}
+	if f.confirm < 0 {
+		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
 	}
 	if f.timeout <= 0 {
 		return usage(fmt.Errorf("--timeout %s: expected a positive duration", f.timeout))
@@ -122,8 +136,12 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir}
-	prep, err := hsync.Prepare(ctx, lp, opt)
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm}
+	prepare := hsync.Prepare
+	if f.rollback {
+		prepare = hsync.PrepareRollback
+	}
+	prep, err := prepare(ctx, lp, opt)
 	if prep != nil {
 		printPlan(w, prep)
 	}
@@ -134,6 +152,8 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 			fmt.Fprintf(w, "refused: %s\n", r)
 		}
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: the schema refuses %d command(s); nothing sent", f.pair, len(refused.Refusals))}
+	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback):
+		return &exitError{code: 1, err: err}
 	case err != nil:
 		return usage(err)
 	}
@@ -211,10 +231,21 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 			}
 		}
 		if len(res.Errors) > 0 {
+			if len(res.Applied) > 0 {
+				fmt.Fprintf(w, "the commit was partial: %d path(s) had applied:\n", len(res.Applied))
+				for _, a := range res.Applied {
+					fmt.Fprintf(w, "  %s\n", a)
+				}
+				if res.Reverted {
+					fmt.Fprintln(w, "reverted with the inverse plan")
+				} else if res.RevertErr != nil {
+					fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
+				}
+			}
 			if res.TargetUnchanged {
 				fmt.Fprintln(w, "the target's running configuration is unchanged")
 			} else if res.After != nil {
-				fmt.Fprintln(w, "warning: the target's running configuration changed: the commit was partial; re-read and compare")
+				fmt.Fprintln(w, "warning: the target's running configuration changed; compare with diff --pair")
 			}
 		}
 		for _, c := range res.Residue {
@@ -222,6 +253,9 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		}
 		for _, u := range res.Unexpected {
 			fmt.Fprintf(w, "still differs, unexpected: %s\n", u)
+		}
+		if res.Confirmed {
+			fmt.Fprintln(w, "commit-confirm confirmed after verification")
 		}
 		if res.Previous != "" {
 			fmt.Fprintf(w, "previous configuration kept in %s\n", res.Previous)
@@ -234,7 +268,7 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return nil
 	case errors.As(err, &locked):
 		return &exitError{code: 2, err: err}
-	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrStale):
+	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
 	}
 	return &exitError{code: 2, err: err}

@@ -49,6 +49,14 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	if ls := lastSync(filepath.Join(state, "audit"), "lab-vyatta"); ls == "never" {
 		t.Errorf("status finds no last sync in the audit directory")
 	}
+	// --rollback restores vra-b: the pair differs again as before.
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--rollback")
+	if code != 0 || !strings.Contains(out, "previous configuration of vra-b") {
+		t.Fatalf("rollback: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {
+		t.Errorf("after the rollback diff --pair exits %d, want 1 (the drift is back)", code)
+	}
 }
 
 // TestSyncCommandRejected: vra-b refuses the commit of one rule: exit 1,

@@ -77,13 +77,24 @@ type Record struct {
 	Counts   Counts        `json:"counts"`
 	Result   Result        `json:"result"`
 	Errors   []RemoteError `json:"remote_errors,omitempty"`
+	// Applied lists the paths that changed on the target although the
+	// sync failed (a partial commit); Reverted tells that the inverse
+	// plan brought the target back.
+	Applied  []string `json:"applied,omitempty"`
+	Reverted bool     `json:"reverted,omitempty"`
 	// Error is why the sync failed, when it did (a hasync error, not the
 	// remote's lines).
 	Error   string `json:"error,omitempty"`
 	Comment string `json:"comment,omitempty"`
 	// Previous is the file that keeps the target's configuration from
 	// before the sync.
-	Previous   string  `json:"previous,omitempty"`
+	Previous string `json:"previous,omitempty"`
+	// TargetAfter is the SHA-256 (hex) of the target's configuration
+	// text once the sync was verified: `--rollback` refuses when the
+	// target changed since.
+	TargetAfter string `json:"target_after,omitempty"`
+	// Rollback: this sync was a rollback of the one before.
+	Rollback   bool    `json:"rollback,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
 }
 

@@ -15,6 +15,8 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -33,6 +35,11 @@ var (
 	ErrUnexpected = errors.New("differences remain that the plan did not expect")
 	// ErrUnreadable: a device could not be read; nothing was sent.
 	ErrUnreadable = errors.New("a device of the pair could not be read")
+	// ErrConfirmRefused: commit-confirm was asked for, but the target's
+	// unconfirmed commit would not revert by reload (DOMAIN.md "Commit
+	// and compare output": VyOS's default action is reboot, which would
+	// reboot an HA member). Nothing sent.
+	ErrConfirmRefused = errors.New("commit-confirm refused")
 	// ErrUnsupported: this family or mode has no apply here yet.
 	ErrUnsupported = errors.New("sync not supported for this pair yet")
 )
@@ -49,6 +56,12 @@ type Options struct {
 	// StateDir holds the lock files and the previous configurations;
 	// "" is audit.StateDir(). AuditDir "" is StateDir/audit.
 	StateDir, AuditDir string
+	// ConfirmMinutes > 0 commits with `commit-confirm N` and sends
+	// `confirm` only once both devices were re-read and verified; a sync
+	// that cuts hasync off from the target is then reverted by the target
+	// itself. Refused (ErrConfirmRefused) unless the target's
+	// `system config-management commit-confirm action` is reload.
+	ConfirmMinutes int
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
@@ -91,6 +104,11 @@ type Prepared struct {
 	// targetText is the target's configuration the plan was computed
 	// from.
 	targetText []byte
+	// fixed, for a rollback, is the source: a kept configuration, not a
+	// device.
+	fixed *fixedSource
+	// Rollback: the plan is the inverse of the last sync.
+	Rollback bool
 }
 
 // RemoteError is one error of the target tied to the plan.
@@ -128,6 +146,20 @@ type Result struct {
 	// Previous is the file keeping the target's configuration from
 	// before the sync (mode 0600).
 	Previous string
+	// TargetAfter is the hash of the target's configuration text once
+	// verified (textHash): a rollback checks the target against it.
+	TargetAfter string
+	// Confirmed: the commit-confirm was confirmed after verification;
+	// with ConfirmMinutes and a failed verification it stays
+	// unconfirmed and the target reverts by itself.
+	Confirmed bool
+	// Applied, after a failed sync that changed the target anyway (a
+	// partial commit, a drop during the commit), are the paths where the
+	// target differed from its configuration before the sync; Reverted
+	// tells that the inverse plan brought it back (RevertErr why not).
+	Applied   []config.Path
+	Reverted  bool
+	RevertErr error
 	// After is the snapshot read after the sync (nil when not re-read).
 	After *pair.Snapshot
 	// Record is the audit record written.
@@ -234,6 +266,9 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	res := &Result{Prepared: prep}
 	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan)}
 	err = t.run(ctx, state)
+	if t.sess != nil {
+		t.sess.Close()
+	}
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
@@ -266,6 +301,9 @@ type txn struct {
 	o       Options
 	res     *Result
 	secrets []string
+	// sess is the configuration session on the target, kept open from
+	// the apply to the confirm.
+	sess *device.Session
 }
 
 func (t *txn) emit(e Event) {
@@ -294,10 +332,14 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if err := readable(snap); err != nil {
 		return err
 	}
-	src, _ := snap.Device(prep.Source)
 	tgt, _ := snap.Device(prep.Target)
-	if prep.Plan.Stale(src.Config, tgt.Config) {
+	if prep.Plan.Stale(t.sourceText(snap), tgt.Config) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+	}
+	if t.o.ConfirmMinutes > 0 {
+		if err := confirmable(tgt.Tree); err != nil {
+			return fmt.Errorf("%s: %w", prep.Target, err)
+		}
 	}
 	prev, err := keepPrevious(state, prep.Pair, prep.Target, tgt.Config)
 	if err != nil {
@@ -306,13 +348,18 @@ func (t *txn) run(ctx context.Context, state string) error {
 	t.res.Previous = prev
 	if prep.Plan.Empty() {
 		t.info("nothing to send")
-	} else if err := t.applyVyatta(ctx, snap); err != nil {
-		// The remote refused: nothing of the plan may have stayed.
-		if errors.Is(err, ErrRemoteRefused) {
-			after, _ := t.p.Refresh(ctx)
-			t.res.After = after
-			if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
-				t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+	} else if err := t.applyVyatta(ctx, prep.Plan.Steps); err != nil {
+		// Nothing of the plan may have stayed: a refusal discards the
+		// session's changes, a connection dropped before the commit
+		// drops them on the device. Re-read to know; a partial commit
+		// (one subtree applied, another refused) is reverted with the
+		// inverse plan.
+		after, _ := t.p.Refresh(ctx)
+		t.res.After = after
+		if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
+			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+			if !t.res.TargetUnchanged {
+				t.revert(ctx, tgt, d)
 			}
 		}
 		return err
@@ -323,7 +370,31 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if err := readable(after); err != nil {
 		return err
 	}
-	return t.verify(after)
+	if err := t.verify(after); err != nil {
+		if t.o.ConfirmMinutes > 0 && t.res.Committed {
+			t.info("not confirmed: %s reverts by itself within %d minute(s)", prep.Target, t.o.ConfirmMinutes)
+		}
+		return err
+	}
+	if t.o.ConfirmMinutes > 0 && t.res.Committed {
+		if err := t.confirm(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// confirmable refuses commit-confirm on a target whose unconfirmed commit
+// does not revert by reload (the default is reboot; DOMAIN.md).
+func confirmable(target *config.Tree) error {
+	action := "reboot (the default)"
+	if n := target.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
+		action = n.Values[0]
+	}
+	if action == "reload" {
+		return nil
+	}
+	return fmt.Errorf("%w: an unconfirmed commit would %s, which restarts an HA member; set `system config-management commit-confirm action reload` on it, or sync without commit-confirm", ErrConfirmRefused, action)
 }
 
 // verify compares the pair again in the plan's direction: nothing may be
@@ -333,9 +404,15 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	if after.CompareErr != nil {
 		return after.CompareErr
 	}
-	src, _ := after.Device(prep.Source)
 	tgt, _ := after.Device(prep.Target)
-	cmp, err := compare.New(src.Tree, tgt.Tree, prep.Comparison.Map, prep.Comparison.Label, prep.Comparison.Diff)
+	var srcTree *config.Tree
+	if prep.fixed != nil {
+		srcTree = prep.fixed.tree
+	} else {
+		src, _ := after.Device(prep.Source)
+		srcTree = src.Tree
+	}
+	cmp, err := compare.New(srcTree, tgt.Tree, prep.Comparison.Map, prep.Comparison.Label, prep.Comparison.Diff)
 	if err != nil {
 		return err
 	}
@@ -360,7 +437,61 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	if len(t.res.Unexpected) > 0 {
 		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
 	}
+	t.res.TargetAfter = textHash(tgt.Config)
 	return nil
+}
+
+// sourceText is the source's configuration text in snap (or the kept one
+// of a rollback).
+func (t *txn) sourceText(snap *pair.Snapshot) []byte {
+	if t.prep.fixed != nil {
+		return t.prep.fixed.text
+	}
+	src, _ := snap.Device(t.prep.Source)
+	return src.Config
+}
+
+// textHash is the hash of a configuration's text as the audit keeps it.
+func textHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// revert brings the target back to before (its state before the sync)
+// within the map, with the inverse plan: the plan from before to what the
+// target holds now. It records what had applied, and whether the revert
+// left the target as it was.
+func (t *txn) revert(ctx context.Context, before, now *pair.DeviceState) {
+	m, o := t.prep.Comparison.Map, t.prep.Comparison.Diff
+	for _, c := range diff.Trees(before.Tree, now.Tree, o) {
+		t.res.Applied = append(t.res.Applied, c.Path)
+	}
+	inv, err := plan.Build(before.Tree, now.Tree, m, plan.Options{Mode: plan.Push, Diff: o})
+	if err != nil {
+		t.res.RevertErr = err
+		return
+	}
+	if inv.Empty() {
+		t.res.RevertErr = errors.New("the changes that applied are outside the map: not reverted")
+		return
+	}
+	t.info("the target changed although the sync failed (%d path(s)): reverting with the inverse plan (%d command(s))", len(t.res.Applied), len(inv.Commands))
+	saved := t.res.Errors
+	t.res.Errors = nil
+	err = t.applyVyatta(ctx, inv.Steps)
+	revertErrs := t.res.Errors
+	t.res.Errors = saved
+	if err != nil {
+		t.res.RevertErr = fmt.Errorf("revert: %w (%d error(s))", err, len(revertErrs))
+		return
+	}
+	again, _ := t.p.Refresh(ctx)
+	t.res.After = again
+	if d, ok := again.Device(t.prep.Target); ok && d.Tree != nil && config.Equal(d.Tree.Root, before.Tree.Root) {
+		t.res.Reverted, t.res.TargetUnchanged = true, true
+		return
+	}
+	t.res.RevertErr = errors.New("revert: the target still differs from its configuration before the sync")
 }
 
 // keepPrevious writes the target's configuration before the sync to
@@ -411,9 +542,9 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	r := audit.Record{
 		Time: start, User: u, Host: h, Pair: prep.Pair,
 		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
-		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(),
+		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback,
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
-		Comment: t.o.Comment, Previous: res.Previous,
+		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	}
 	for _, s := range prep.Plan.Steps {
@@ -430,6 +561,10 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	if res.After != nil && err == nil || errors.Is(err, ErrUnexpected) {
 		r.Counts.Residue = len(res.Residue) + len(res.Unexpected)
 	}
+	for _, a := range res.Applied {
+		r.Applied = append(r.Applied, a.String())
+	}
+	r.Reverted = res.Reverted
 	for _, e := range res.Errors {
 		r.Errors = append(r.Errors, audit.RemoteError{Path: e.Path.String(), Command: e.Command, Lines: e.Lines})
 	}
@@ -438,7 +573,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.OK
 	case errors.Is(err, ErrRemoteRefused):
 		r.Result = audit.Refused
-	case errors.Is(err, ErrStale):
+	case errors.Is(err, ErrStale), errors.Is(err, ErrConfirmRefused):
 		r.Result = audit.Stale
 	case errors.Is(err, ErrUnexpected):
 		r.Result = audit.Unexpected

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -239,5 +240,166 @@ func TestSyncConcurrent(t *testing.T) {
 	}
 	if !strings.Contains(second.Error(), "held by alice@console (first) since ") {
 		t.Errorf("second sync's error: %v", second)
+	}
+}
+
+// TestSyncPartialCommitReverted: with --partial-commit, vra-b applies the
+// subtrees it accepts and refuses the rule: the sync fails, reports what
+// had applied, and the inverse plan brings vra-b back to what it was.
+func TestSyncPartialCommitReverted(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}, PartialCommit: true})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, ErrRemoteRefused) {
+		t.Fatalf("want the remote's refusal, got %v", err)
+	}
+	if len(res.Applied) == 0 || !res.Reverted || res.RevertErr != nil || !res.TargetUnchanged {
+		t.Fatalf("applied %v, reverted %v (%v), unchanged %v", res.Applied, res.Reverted, res.RevertErr, res.TargetUnchanged)
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b differs from before the sync")
+	}
+	if res.Record.Result != audit.Refused || !res.Record.Reverted || len(res.Record.Applied) == 0 {
+		t.Errorf("audit %+v", res.Record)
+	}
+}
+
+// TestSyncDropBeforeCommit: the target's connection drops while the
+// commands are typed: the sync fails with the lost connection, vra-b is
+// unchanged (its uncommitted session went with the link), and a retry
+// succeeds.
+func TestSyncDropBeforeCommit(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropAfterLines(8)
+	typed := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent && e.Step >= 0 {
+			typed++
+		}
+	}})
+	if !errors.Is(err, device.ErrConnectionLost) || res.Committed || !res.TargetUnchanged {
+		t.Fatalf("drop: %v, committed %v, unchanged %v", err, res.Committed, res.TargetUnchanged)
+	}
+	if typed == 0 || typed == len(prep.Plan.Steps) {
+		t.Errorf("the link dropped after %d of %d commands: want it among them", typed, len(prep.Plan.Steps))
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b changed")
+	}
+	lp.B.Faults.SetDropAfterLines(0)
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()}); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+}
+
+// TestSyncConfirmRefusedOnReboot: commit-confirm on a VyOS-flavoured
+// target whose action is the default reboot is refused with the reason,
+// before anything is sent.
+func TestSyncConfirmRefusedOnReboot(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	_, err = Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent++
+		}
+	}})
+	if !errors.Is(err, ErrConfirmRefused) || sent != 0 || !strings.Contains(err.Error(), "reboot (the default)") {
+		t.Fatalf("want commit-confirm refused, nothing sent: %v (%d sent)", err, sent)
+	}
+}
+
+// TestSyncCommitConfirm: with the action reload, the sync commits with
+// commit-confirm, verifies, then confirms: nothing is left pending.
+func TestSyncCommitConfirm(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	ctx := testCtx(t)
+	runOn(t, ctx, p, "vra-b", "set system config-management commit-confirm action reload")
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent = append(sent, e.Line)
+		}
+	}})
+	if err != nil || !res.Confirmed {
+		t.Fatalf("sync: %v, confirmed %v", err, res.Confirmed)
+	}
+	if !slices.Contains(sent, "commit-confirm 5") || sent[len(sent)-2] != "confirm" {
+		t.Errorf("sent %q", sent)
+	}
+	if err := lp.B.Device.Confirm(); err == nil {
+		t.Error("a commit-confirm is still pending on vra-b")
+	}
+}
+
+// TestSyncRollback: after a sync, the rollback plan (checked against the
+// audit record) brings vra-b back to its configuration from before the
+// sync; a rollback is refused once vra-b changed since the sync.
+func TestSyncRollback(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrNoRollback) {
+		t.Fatalf("rollback with no sync recorded: %v", err)
+	}
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := PrepareRollback(ctx, p, Options{StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Plan.Empty() || rb.Target != "vra-b" || !rb.Rollback {
+		t.Fatalf("rollback plan %q to %s", rb.Plan.Commands, rb.Target)
+	}
+	res, err := Apply(ctx, p, rb, Options{StateDir: state})
+	if err != nil {
+		t.Fatalf("rollback: %v (unexpected %q)", err, res.Unexpected)
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("after the rollback vra-b differs from before the sync")
+	}
+	if !res.Record.Rollback || res.Record.Result != audit.OK {
+		t.Errorf("audit %+v", res.Record)
+	}
+	// Sync again, change vra-b by hand: the rollback is refused.
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrStale) {
+		t.Errorf("rollback after a change by hand: %v", err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
-	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
 )
 
 // applyVyatta sends the plan over SSH in one configuration session
@@ -20,20 +20,22 @@ import (
 //
 // Until backend/device has Apply (helper D), the session is driven here
 // through Session.RunResult / RunMasked.
-func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
+func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	prep := t.prep
 	dev, err := targetDevice(t.p.Spec(), prep.Target)
 	if err != nil {
 		return err
 	}
-	t.info("connecting to %s", prep.Target)
-	sess, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-	})
-	if err != nil {
-		return err
+	if t.sess == nil || t.sess.Err() != nil {
+		t.info("connecting to %s", prep.Target)
+		t.sess, err = device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
+			Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
+		})
+		if err != nil {
+			return err
+		}
 	}
-	defer sess.Close()
+	sess := t.sess
 	run := func(step int, cmd, shown string) ([]string, error) {
 		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: step})
 		remote := func(line string) {
@@ -51,7 +53,7 @@ func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
 	if _, err := run(-1, "configure", "configure"); err != nil {
 		return fmt.Errorf("%s: configure: %w", prep.Target, err)
 	}
-	for i, s := range prep.Plan.Steps {
+	for i, s := range steps {
 		_, err := run(i, s.Command, s.Shown)
 		var re *device.RejectedError
 		if errors.As(err, &re) {
@@ -71,6 +73,9 @@ func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
 		return fmt.Errorf("%s: %w: %d command(s) refused, nothing committed", prep.Target, ErrRemoteRefused, len(t.res.Errors))
 	}
 	commit := "commit"
+	if t.o.ConfirmMinutes > 0 {
+		commit = fmt.Sprintf("commit-confirm %d", t.o.ConfirmMinutes)
+	}
 	if c := oneLine(t.o.Comment); c != "" {
 		commit += " comment '" + strings.ReplaceAll(c, "'", "") + "'"
 	}
@@ -80,7 +85,7 @@ func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
 		return fmt.Errorf("%s: commit: %w", prep.Target, err)
 	}
 	if device.CommitFailed(config.Vyatta, out) {
-		t.res.Errors = append(t.res.Errors, t.commitErrors(out)...)
+		t.res.Errors = append(t.res.Errors, t.commitErrors(steps, out)...)
 		t.discard(ctx, run)
 		return fmt.Errorf("%s: %w: the commit failed", prep.Target, ErrRemoteRefused)
 	}
@@ -88,6 +93,26 @@ func (t *txn) applyVyatta(ctx context.Context, _ *pair.Snapshot) error {
 	if _, err := run(-1, "exit", "exit"); err != nil {
 		t.discard(ctx, run)
 	}
+	return nil
+}
+
+// confirm sends `confirm` for the commit-confirm of this sync, on the
+// session that committed (configure mode entered for it).
+func (t *txn) confirm(ctx context.Context) error {
+	target := t.prep.Target
+	if t.sess == nil || t.sess.Err() != nil {
+		return fmt.Errorf("%s: confirm: the session that committed is gone; the target reverts by itself", target)
+	}
+	for _, c := range []string{"configure", "confirm", "exit"} {
+		t.emit(Event{Kind: Sent, Device: target, Line: c, Step: -1})
+		_, err := t.sess.Run(ctx, c, func(line string) {
+			t.emit(Event{Kind: Remote, Device: target, Line: line, Step: -1})
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", target, c, err)
+		}
+	}
+	t.res.Confirmed = true
 	return nil
 }
 
@@ -109,7 +134,7 @@ var blockHeader = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
 // commitErrors splits a failed commit's output into its error blocks
 // (DOMAIN.md "Commit and compare output") and ties each to the plan step
 // whose path it names (the longest common path wins).
-func (t *txn) commitErrors(out []string) []RemoteError {
+func (t *txn) commitErrors(steps []plan.Step, out []string) []RemoteError {
 	var errs []RemoteError
 	cur := -1
 	for _, raw := range out {
@@ -120,8 +145,8 @@ func (t *txn) commitErrors(out []string) []RemoteError {
 		if m := blockHeader.FindStringSubmatch(l); m != nil && !strings.HasPrefix(m[1], "edit") {
 			words := strings.Fields(m[1])
 			e := RemoteError{Path: config.Path(words), Step: -1, Lines: []string{l}}
-			if i := t.stepFor(words); i >= 0 {
-				s := t.prep.Plan.Steps[i]
+			if i := stepFor(steps, words); i >= 0 {
+				s := steps[i]
 				e.Step, e.Command, e.Change = i, s.Shown, s.Change
 				if len(words) > len(s.Path) && s.HasValue {
 					e.Path = s.Path
@@ -145,9 +170,9 @@ func (t *txn) commitErrors(out []string) []RemoteError {
 
 // stepFor is the plan step whose path (and value) shares the longest
 // prefix with words, -1 when none shares its first two words.
-func (t *txn) stepFor(words []string) int {
+func stepFor(steps []plan.Step, words []string) int {
 	best, bestN := -1, 1
-	for i, s := range t.prep.Plan.Steps {
+	for i, s := range steps {
 		full := []string(s.Path)
 		if s.HasValue {
 			full = append(full[:len(full):len(full)], s.Value)
