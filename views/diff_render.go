@@ -247,7 +247,7 @@ func (v *DiffView) renderFoot(b *strings.Builder) {
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	default:
 		s := g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced   " +
-			g.Added + " added  " + g.Removed + " removed  " + g.Changed + " changed  " + g.Moved + " moved"
+			g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved"
 		if v.data != nil && v.data.MapLabel != "" {
 			s = "sync-map " + sanitize(v.data.MapLabel) + g.Dot + s
 		}

@@ -596,3 +596,29 @@ func TestDiffLongSearchShowsItsEnd(t *testing.T) {
 		t.Fatalf("search line %q (%d cells)", last, Width(last))
 	}
 }
+
+// TestDiffMarksSayWhere: '+' marks a line only on the target, which a
+// push deletes; the legend and the detail say so in words (issue 11
+// trial, 22b).
+func TestDiffMarksSayWhere(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 200, 50)
+	d := v.Data()
+	added := -1
+	for i := range d.Rows {
+		if d.Rows[i].Kind == diff.Added && strings.TrimSpace(d.Rows[i].Right) == "rule 30" {
+			added = i
+		}
+	}
+	if added < 0 {
+		t.Fatal("no row only on the target")
+	}
+	v.cursor = v.itemAt(int32(added))
+	v.scrollTo(true)
+	press(v, "enter")
+	out := ansi.Strip(v.View())
+	for _, want := range []string{"+ only on target", "- only on source", "+ only on vra-b (target)", "delete firewall name OUTSIDE-IN rule 30"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("screen lacks %q:\n%s", want, out)
+		}
+	}
+}
