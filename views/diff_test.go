@@ -622,3 +622,21 @@ func TestDiffMarksSayWhere(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffOtherPairStartsAfresh: search, filter, detail and scroll belong
+// to one pair; a refresh of it keeps them.
+func TestDiffOtherPairStartsAfresh(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 120, 40)
+	press(v, "f", "/")
+	typeText(v, "action")
+	press(v, "enter", "enter", "l")
+	v.SetData(testData(t)) // a refresh of the same pair
+	if _, q := v.Matches(); q != "action" || v.Filter() != FilterInScope || !v.DetailOpen() {
+		t.Fatalf("a refresh lost the state: query %q filter %v detail %v", q, v.Filter(), v.DetailOpen())
+	}
+	v.SetData(hrpData(t))
+	if n, q := v.Matches(); q != "" || n != 0 || v.Filter() != FilterAll || v.DetailOpen() || v.xoff != 0 || v.Capturing() {
+		t.Fatalf("another pair kept the state: query %q filter %v detail %v xoff %d", q, v.Filter(), v.DetailOpen(), v.xoff)
+	}
+	checkDiffFrame(t, v.View(), 120, 40)
+}
