@@ -170,7 +170,12 @@ func TestDiffSizes(t *testing.T) {
 		for w := 40; w <= 200; w += step {
 			for h := 10; h <= 60; h++ {
 				v.SetSize(w, h)
-				checkDiffFrame(t, v.View(), w, h)
+				out := v.View()
+				checkDiffFrame(t, out, w, h)
+				crumb := ansi.Strip(out[:strings.IndexByte(out, '\n')])
+				if i := strings.Index(crumb, "…"); i > 0 && crumb[i-1] >= '0' && crumb[i-1] <= '9' {
+					t.Fatalf("%dx%d: a count was cut: %q", w, h, crumb)
+				}
 			}
 		}
 		// Below the supported size: no panic, still the exact shape.
