@@ -162,14 +162,12 @@ func (v *DiffView) renderCrumb(b *strings.Builder) {
 	// The status keeps whole parts, never a cut count: parts go from the
 	// end until it leaves the path a third of the line; the path is what
 	// gets cut.
-	parts := v.status()
 	right := ""
-	for n := len(parts); n > 0; n-- {
-		right = strings.Join(parts[:n], g.Dot)
-		if Width(right)+1 <= v.w*2/3 {
+	for _, parts := range v.status() {
+		if s := strings.Join(parts, g.Dot); Width(s)+1 <= v.w*2/3 {
+			right = s
 			break
 		}
-		right = ""
 	}
 	rw := Width(right)
 	lw := v.w - rw - 1
@@ -183,11 +181,12 @@ func (v *DiffView) renderCrumb(b *strings.Builder) {
 	}
 }
 
-// status is the right part of the breadcrumb, in parts: "3/12 diffs", "●
-// 8 to sync", "filter: in scope": the cursor's difference among the rows
-// that differ, the changes a sync would resolve (compare.Counts.InScope),
-// and the filter when it hides rows.
-func (v *DiffView) status() []string {
+// status is the right part of the breadcrumb, in the forms to try, each
+// shorter than the one before: "in scope · 3/12 diffs · ● 8 to sync" is
+// the filter when it hides rows, the cursor's difference among the rows
+// that differ, and the changes a sync would resolve
+// (compare.Counts.InScope).
+func (v *DiffView) status() [][]string {
 	if v.data == nil {
 		return nil
 	}
@@ -196,11 +195,12 @@ func (v *DiffView) status() []string {
 	if cur > 0 {
 		pos = strconv.Itoa(cur) + "/" + pos
 	}
-	parts := []string{pos, v.st.Glyphs.InMap + " " + strconv.Itoa(v.data.Counts.InScope) + " to sync"}
-	if v.filter != FilterAll {
-		parts = append(parts, "only "+v.filter.String())
+	sync := v.st.Glyphs.InMap + " " + strconv.Itoa(v.data.Counts.InScope) + " to sync"
+	if v.filter == FilterAll {
+		return [][]string{{pos, sync}, {pos}}
 	}
-	return parts
+	f := v.filter.String()
+	return [][]string{{f, pos, sync}, {f, pos}, {pos}}
 }
 
 // renderHead writes the column headers: each member's name and role.

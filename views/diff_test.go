@@ -176,7 +176,7 @@ func TestDiffSizes(t *testing.T) {
 				// The status ends with a whole part, or is gone.
 				tail := strings.TrimRight(crumb, " ")
 				whole := false
-				for _, end := range []string{" diffs", " to sync", "only in scope", "only differences"} {
+				for _, end := range []string{" diffs", " to sync"} {
 					whole = whole || strings.HasSuffix(tail, end)
 				}
 				if !whole && strings.Contains(crumb, " diffs") {
