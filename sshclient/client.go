@@ -315,6 +315,8 @@ func handshakeError(ctx context.Context, timedOut *atomic.Bool, addr, user strin
 			return fmt.Errorf("ssh %s: %w: %w", addr, ErrTimeout, ctx.Err())
 		}
 		return fmt.Errorf("ssh %s: %w", addr, ctx.Err())
+	case a.failure() != nil:
+		return a.error(addr, user, a.failure())
 	case isAuthFailure(err):
 		return a.error(addr, user, err)
 	}
@@ -330,6 +332,5 @@ func handshakeError(ctx context.Context, timedOut *atomic.Bool, addr, user strin
 
 func isAuthFailure(err error) bool {
 	s := err.Error()
-	return strings.Contains(s, "unable to authenticate") || strings.Contains(s, "too many authentication") ||
-		strings.Contains(s, "keyboard-interactive:")
+	return strings.Contains(s, "unable to authenticate") || strings.Contains(s, "too many authentication")
 }
