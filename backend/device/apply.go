@@ -425,3 +425,18 @@ func trimmed(lines []string) []string {
 	}
 	return out
 }
+
+// CommitConfirmAction is what an unconfirmed commit-confirm does on a
+// Vyatta-family device with configuration t: `reload` (the previous
+// configuration) or `reboot` (to the saved one), from `system
+// config-management commit-confirm action`; the schema's default is
+// reboot (DOMAIN.md "Commit and compare output"), which would reboot an
+// HA member: commit-confirm is safe only with reload.
+func CommitConfirmAction(t *config.Tree) string {
+	if t != nil && t.Root != nil {
+		if n := t.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
+			return n.Values[0]
+		}
+	}
+	return "reboot"
+}

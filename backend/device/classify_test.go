@@ -252,3 +252,19 @@ Commit failed!`)
 		t.Errorf("5600: %+v", got)
 	}
 }
+
+func TestCommitConfirmAction(t *testing.T) {
+	for text, want := range map[string]string{
+		"set system host-name 'r1'\n":                                   "reboot",
+		"set system config-management commit-confirm action 'reload'\n": "reload",
+		"set system config-management commit-confirm action 'reboot'\n": "reboot",
+	} {
+		tr, err := config.Parse("t", []byte(text), config.Vyatta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := CommitConfirmAction(tr); got != want {
+			t.Errorf("%q: %s", text, got)
+		}
+	}
+}
