@@ -10,16 +10,22 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/vyatta"
+	"github.com/hasync/hasync/tui"
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -27,28 +33,44 @@ import (
 
 func newDemoCmd() *cobra.Command {
 	var width int
-	var hold bool
+	var hold, print bool
+	var reject []string
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Compare the two members of an emulated HA pair over SSH (no set-up)",
-		Long: `demo starts an emulated Vyatta router pair on loopback (the same devices
-as 'hasync lab'), reads both running configurations over SSH with the host
-keys verified, and shows their difference within the pair's own sync-map,
-then the commands a sync would send. The interactive console arrives with
-the console issues; until then this is the demo.
+		Short: "Open the console on an emulated Vyatta pair and Huawei HRP pair (no set-up)",
+		Long: `demo starts an emulated Vyatta router pair (with a sync-map, drift, and
+one change vra-b rejects at commit) and an emulated Huawei USG HRP pair (with
+drift, a parameter conflict and sessions) on loopback, and opens the console
+on them over real SSH with the host keys verified. Everything it writes (the
+lab's state, the console's log, known_hosts) lives in one temporary directory,
+removed on exit; the console's log file names it.
 
-The lab's state directory has a control socket for the time the demo runs:
-with --hold the lab stays up after the demo until interrupted, so that
+Without a terminal (stdout not a TTY) or with --print, demo prints a text
+report of the Vyatta pair instead: both configurations read over SSH, their
+difference within the pair's own sync-map, and the commands a sync would send.
+
+The lab's state directory has a control socket while the demo runs, so that
 'hasync lab fault --state DIR --device vra-b drop' (or refuse, delay D,
-clear) acts on it. The directory and its socket are removed on exit.`,
+clear; devices vra-a, vra-b, FW-A, FW-B) acts on it. With --print --hold
+the lab stays up after the report until interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if width <= 0 {
-				width = terminalWidth()
-			}
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
+			}
+			rej, err := parseRejects(reject)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+			}
+			if !print && isTerminal(cmd.OutOrStdout()) {
+				if err := runDemoConsole(ctx, rej); err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+				}
+				return nil
+			}
+			if width <= 0 {
+				width = terminalWidth()
 			}
 			if hold {
 				var stop context.CancelFunc
@@ -61,9 +83,105 @@ clear) acts on it. The directory and its socket are removed on exit.`,
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view (default: the terminal's)")
-	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the demo until interrupted (for hasync lab fault)")
+	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view of the printed report (default: the terminal's)")
+	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the printed report until interrupted (for hasync lab fault)")
+	cmd.Flags().BoolVar(&print, "print", false, "print the text report instead of opening the console")
+	cmd.Flags().StringArrayVar(&reject, "reject", []string{demoReject}, "a configuration path vra-b refuses at commit (words separated by spaces; repeatable)")
 	return cmd
+}
+
+// demoReject is the change of the Vyatta pair's in-scope drift that vra-b
+// refuses at commit: a sync would send it, and the device, not the
+// schema, says no (lab --reject).
+const demoReject = "security firewall name CUST-0000-IN rule 20"
+
+// demoSessions is the size of FW-A's session table in the demo.
+const demoSessions = 1842
+
+func parseRejects(in []string) ([][]string, error) {
+	var out [][]string
+	for _, r := range in {
+		w := strings.Fields(r)
+		if len(w) == 0 {
+			return nil, fmt.Errorf("--reject %q: expected a configuration path", r)
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// runDemoConsole starts both emulated pairs in a temporary directory and
+// runs the console on them until the user quits.
+func runDemoConsole(ctx context.Context, reject [][]string) error {
+	dir, err := os.MkdirTemp("", "hasync-demo")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	log, closer, err := tui.OpenLog(filepath.Join(dir, "console.log"))
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	labCtx, stopLab := context.WithCancel(ctx)
+	defer stopLab()
+	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: reject})
+	if err != nil {
+		return err
+	}
+	defer vp.Close()
+	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions})
+	if err != nil {
+		return err
+	}
+	defer hp.Close()
+	if err := demoHRPCheck(ctx, hp); err != nil {
+		log.Warn("demo: hrp configuration check", "err", err)
+	}
+	ctlPath := "none"
+	if ctl, err := lab.ServeControl(dir, append(vyattaControl(vp), huaweiControl(hp)...)); err == nil {
+		defer ctl.Close()
+		ctlPath = ctl.Path()
+	} else if !errors.Is(err, lab.ErrControlPath) {
+		return err
+	}
+	inv := &inventory.Inventory{Path: filepath.Join(dir, "inventory.yaml"), Dir: dir}
+	for _, file := range []string{vp.Inventory, hp.Inventory} {
+		one, err := inventory.Load(file)
+		if err != nil {
+			return err
+		}
+		inv.Pairs = append(inv.Pairs, one.Pairs...)
+	}
+	// The demo's directory, for `hasync lab fault --state DIR`.
+	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
+	return tui.Run(ctx, tui.Options{
+		Inventory: inv, Logger: log, Title: "hasync demo",
+		// Nothing outside the temporary directory: no ~/.ssh/config,
+		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
+		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,
+			Backoff: pair.Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}},
+		NoColor: os.Getenv("NO_COLOR") != "",
+	})
+}
+
+// demoHRPCheck runs the device's own `hrp configuration check all` on
+// FW-A once HRP is up, so the HA tab shows its result beside hasync's
+// count (DOMAIN.md "HRP").
+func demoHRPCheck(ctx context.Context, hp *huawei.Pair) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := hp.HRP.WaitUp(ctx); err != nil {
+		return err
+	}
+	hostKeys, err := knownhosts.New(filepath.Join(hp.Dir, "known_hosts"))
+	if err != nil {
+		return err
+	}
+	cfg := &ssh.ClientConfig{User: hp.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(hp.ClientKey)},
+		HostKeyCallback: hostKeys, Timeout: 10 * time.Second}
+	_, err = fetchConfig(ctx, net.JoinHostPort("127.0.0.1", strconv.Itoa(hp.A.SSH.Port())), cfg, "hrp configuration check all")
+	return err
 }
 
 // runDemo shows the demo on out; with hold it keeps the lab running

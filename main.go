@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,10 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/tui"
 )
 
 // memoryBudget is the heap size at which the garbage collector of a
@@ -72,17 +77,68 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newRootCmd() *cobra.Command {
+	console := &consoleFlags{}
 	root := &cobra.Command{
 		Use:   "hasync",
 		Short: "Console for the two devices of a high-availability firewall or router pair",
 		Long: `hasync compares the configurations of the two devices of an HA pair
 (Vyatta family: VRA, Vyatta 5600, VyOS; Huawei USG with HRP), aligned by
-configuration path, within the scope of a sync-map.`,
+configuration path, within the scope of a sync-map.
+
+Without a command, hasync opens the interactive console on the inventory's
+pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runConsole(cmd, console)
+		},
 	}
+	root.Flags().StringVar(&console.inventory, "inventory", "", "the inventory `FILE` the console opens (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
+	root.Flags().BoolVar(&console.readOnly, "read-only", false, "change nothing on any device (the console only reads)")
 	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
 	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
-	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd())
+	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd(), newSyncCmd())
 	return root
+}
+
+// consoleFlags are the flags of `hasync` without a command.
+type consoleFlags struct {
+	inventory string
+	readOnly  bool
+}
+
+// runConsole opens the console on the inventory. It needs a terminal;
+// the log goes to a file under the user's state directory.
+func runConsole(cmd *cobra.Command, f *consoleFlags) error {
+	if !isTerminal(cmd.OutOrStdout()) {
+		return &exitError{code: 2, err: errors.New("the console needs a terminal (for scripts: hasync status, hasync diff --pair)")}
+	}
+	inv, err := loadInventory(f.inventory)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	logPath, err := tui.LogPath()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	log, closer, err := tui.OpenLog(logPath)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("console log: %w", err)}
+	}
+	defer closer.Close()
+	log.Info("console start", "inventory", inv.Path, "pairs", len(inv.Pairs))
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err = tui.Run(ctx, tui.Options{
+		Inventory: inv, ReadOnly: f.readOnly, Logger: log,
+		Pair:    pair.Options{Monitor: true},
+		NoColor: os.Getenv("NO_COLOR") != "",
+	})
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	return nil
 }

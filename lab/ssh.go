@@ -59,10 +59,14 @@ type LineEnder interface {
 
 // SecretReader is implemented by a Terminal that can read a line without
 // echoing what is typed (a password a device asks for after login); the
-// end of line is echoed. Without echo it is ReadLine.
+// end of line is echoed. ^C abandons it with ErrInterrupted (the caller
+// ends what it asked for). Without echo it is ReadLine.
 type SecretReader interface {
 	ReadSecret() (string, error)
 }
+
+// ErrInterrupted is a secret read abandoned with ^C (SecretReader).
+var ErrInterrupted = errors.New("interrupted")
 
 // Echoer is implemented by a Terminal that tells whether it echoes what
 // is typed (an SSH session with a PTY does; one without, and plain
@@ -667,16 +671,19 @@ func newTerminal(ctx context.Context, ch ssh.Channel, out *chanWriter, pty bool)
 	if pty {
 		t.in = make(chan byte, 64)
 		go func() {
+			// t.in is closed however the reader ends, so a shell reading
+			// the last bytes never waits for input that cannot come.
+			defer close(t.in)
 			for {
 				b, err := t.r.ReadByte()
 				if err != nil {
 					t.inErr = err
-					close(t.in)
 					return
 				}
 				select {
 				case t.in <- b:
 				case <-ctx.Done():
+					t.inErr = ctx.Err()
 					return
 				}
 			}
@@ -793,6 +800,9 @@ func (t *terminal) readLine(echoEnd, hide bool) (string, error) {
 				t.echoBytes("^C\r\n")
 			} else {
 				t.echoBytes("^C")
+			}
+			if hide {
+				return "", ErrInterrupted
 			}
 			return "", nil
 		case b == 4: // ^D on an empty line logs out

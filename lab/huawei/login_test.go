@@ -194,6 +194,16 @@ func TestHuaweiFirstLoginGoClient(t *testing.T) {
 		}
 		return got
 	}
+	// ^C at a password prompt ends the change: no line, the prompt, and
+	// the next login asks again.
+	sh0 := labtest.OpenShell(t, labtest.Dial(t, "FW-B", p.B.SSH.Addr(), cfgFor(oldPW)))
+	sh0.Expect(FirstLoginQuestion)
+	sh0.Line("y")
+	sh0.Expect(PromptOldPassword)
+	sh0.Send("Typed-0\x03")
+	if got := sh0.Expect("HRP_S<FW-B>"); !strings.HasPrefix(got, "^C\r\n") || strings.Contains(got, "Error") || strings.Contains(got, "Info: The password") || strings.Contains(got, "Typed-0") {
+		t.Errorf("^C at the old password:\n%q", got)
+	}
 	if got := change("Wrong-0", newPW, newPW); !strings.HasPrefix(got, "\r\n"+ErrOldPassword+"\r\n") || !strings.Contains(got, "The current login time is ") {
 		t.Errorf("wrong old password:\n%q", got)
 	}

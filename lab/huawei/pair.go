@@ -2,6 +2,7 @@ package huawei
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -80,8 +81,9 @@ const (
 // confirmation without echoing them; a wrong old password, a mismatch or
 // an empty new one is refused with its error line and the login goes on
 // with the password unchanged (as a device does for a password that is
-// not the factory default), and the next login asks again; N is not asked
-// again. Else the new password is the user's on this
+// not the factory default), and the next login asks again; ^C at a
+// password prompt ends the change the same way, without a line; N is not
+// asked again. Else the new password is the user's on this
 // device from the next login on, kept in the state directory
 // (lab.DevicePasswordFile), so a restart keeps it; the peer's is
 // unchanged, as user databases are per device.
@@ -106,6 +108,14 @@ func FirstLoginPrelude(dir, device string) lab.Prelude {
 			return err
 		}
 		msg, err := changePassword(ctx, dir, device, user, t)
+		if errors.Is(err, lab.ErrInterrupted) {
+			// ^C ends the change: the login goes on, the password stays,
+			// the next login asks again.
+			mu.Lock()
+			delete(asked, user)
+			mu.Unlock()
+			return nil
+		}
 		if err != nil {
 			return err
 		}

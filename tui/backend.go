@@ -1,0 +1,293 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/views"
+)
+
+// pairRT is one pair while the console runs: the back end's pair, its
+// subscription, the last summary, the pending refresh request and the
+// pair's own log.
+type pairRT struct {
+	spec  *inventory.Pair
+	p     *pair.Pair
+	sub   *pair.Subscription
+	unsub func()
+	// reqID is the ID of the latest refresh asked for; results of older
+	// requests are dropped.
+	reqID      uint64
+	sum        summary
+	refreshing bool
+	spin       spinner.Model
+	log        *views.Log
+	// live is each device's connection state from the events, newer
+	// than the snapshot's when a device drops or comes back between
+	// refreshes.
+	live [2]liveState
+	// shownHostKeyErr: the refused host key of a device was shown once
+	// in a dialog (reconnects would show it again at every try).
+	shownHostKeyErr map[string]bool
+}
+
+// liveState is a device's connection as the last event told it.
+type liveState struct {
+	at    time.Time
+	state views.ConnState
+	why   string
+}
+
+// track records a connection event of device name.
+func (rt *pairRT) track(e pair.Event) {
+	for i, d := range rt.spec.Devices {
+		if d.Name != e.Device {
+			continue
+		}
+		switch e.Kind {
+		case pair.Connected:
+			rt.live[i] = liveState{at: e.At, state: views.Up}
+		case pair.Lost, pair.Error:
+			why := string(e.Reason)
+			if why == "" {
+				why = errText(e.Err, "error")
+			}
+			rt.live[i] = liveState{at: e.At, state: views.Down, why: why}
+		}
+	}
+}
+
+// cell is device i as shown: the snapshot's, with the connection state
+// of a newer event.
+func (rt *pairRT) cell(i int) views.DeviceCell {
+	st := rt.p.Snapshot().Devices[i]
+	at := time.Time{}
+	if rt.sum.snap != nil {
+		st, at = rt.sum.snap.Devices[i], rt.sum.snap.At
+	}
+	c := deviceCell(rt.spec.Devices[i], st)
+	if l := rt.live[i]; !l.at.IsZero() && l.at.After(at) {
+		c.State, c.Why = l.state, l.why
+	}
+	return c
+}
+
+// Messages from the back end's commands.
+type (
+	// eventsMsg is a batch of a pair's events, with the summary of the
+	// newest snapshot among them (computed in the command).
+	eventsMsg struct {
+		idx    int
+		events []pair.Event
+		sum    *summary
+		closed bool
+	}
+	// refreshMsg is the result of refresh request id.
+	refreshMsg struct {
+		idx int
+		id  uint64
+		sum summary
+		err error
+	}
+	// runEndedMsg: a pair's Run returned.
+	runEndedMsg struct {
+		idx int
+		err error
+	}
+	// promptMsg: the back end asks the user something (password, host
+	// key); the answer goes back on the request's channel.
+	promptMsg struct{ req *promptReq }
+)
+
+// eventBatch is the most events one drain returns.
+const eventBatch = 256
+
+// runCmd keeps the pair connected and fresh until ctx ends (pair.Run:
+// reconnects with backoff).
+func runCmd(ctx context.Context, idx int, p *pair.Pair) tea.Cmd {
+	return func() tea.Msg {
+		return runEndedMsg{idx: idx, err: p.Run(ctx)}
+	}
+}
+
+// drainCmd waits for the pair's next event, then takes whatever else is
+// queued (up to eventBatch) without waiting: one message per batch. The
+// model re-arms it after each batch.
+func drainCmd(idx int, sub *pair.Subscription) tea.Cmd {
+	return func() tea.Msg {
+		e, ok := <-sub.C
+		if !ok {
+			return eventsMsg{idx: idx, closed: true}
+		}
+		batch := []pair.Event{e}
+	more:
+		for len(batch) < eventBatch {
+			select {
+			case e, ok := <-sub.C:
+				if !ok {
+					break more
+				}
+				batch = append(batch, e)
+			default:
+				break more
+			}
+		}
+		msg := eventsMsg{idx: idx, events: batch}
+		for i := len(batch) - 1; i >= 0; i-- {
+			if batch[i].Kind == pair.Refreshed && batch[i].Snapshot != nil {
+				s := summarize(batch[i].Snapshot)
+				msg.sum = &s
+				break
+			}
+		}
+		return msg
+	}
+}
+
+// refreshCmd reads both devices now (request id).
+func refreshCmd(ctx context.Context, idx int, id uint64, p *pair.Pair) tea.Cmd {
+	return func() tea.Msg {
+		s, err := p.Refresh(ctx)
+		return refreshMsg{idx: idx, id: id, sum: summarize(s), err: err}
+	}
+}
+
+// logEntry is an event as the Log tab shows it.
+func logEntry(e pair.Event) views.LogEntry {
+	le := views.LogEntry{At: e.At, Device: e.Device, Kind: e.Kind.String()}
+	switch e.Kind {
+	case pair.Connected:
+		le.Text = "connected"
+	case pair.Lost:
+		le.Text, le.Err = errText(e.Err, "connection lost"), true
+	case pair.Error:
+		le.Text, le.Err = errText(e.Err, string(e.Reason)), true
+	case pair.SyncError:
+		le.Text, le.Err = e.Line, true
+	case pair.Log:
+		le.Text = e.Line
+	case pair.Refreshed:
+		le.Text = "refreshed"
+		if s := e.Snapshot; s != nil {
+			if s.Compare != nil {
+				le.Text = fmt.Sprintf("refreshed (%s)", s.Compare.Label)
+			}
+			for _, d := range s.Devices {
+				if !d.Reachable {
+					le.Text += "; " + d.Name + " not read"
+				}
+			}
+			if s.CompareErr != nil {
+				le.Text += "; " + s.CompareErr.Error()
+				le.Err = true
+			}
+		}
+	}
+	return le
+}
+
+func errText(err error, fallback string) string {
+	if err == nil {
+		return fallback
+	}
+	return err.Error()
+}
+
+// promptKind is what a prompt asks.
+type promptKind int
+
+const (
+	askPassword promptKind = iota
+	askPassphrase
+	askHostKey
+)
+
+// promptReq is a question from the back end, answered through reply.
+type promptReq struct {
+	kind promptKind
+	// who is the device (password), the key file (passphrase) or the
+	// host (host key).
+	who string
+	// keyType and fingerprint of an unknown host key.
+	keyType, fingerprint string
+	reply                chan promptAnswer
+}
+
+type promptAnswer struct {
+	text string
+	yes  bool
+	err  error
+}
+
+// errDeclined is the answer to a dialog the user closed.
+var errDeclined = errors.New("declined in the console")
+
+// prompter carries the back end's questions to the model: the pair's
+// callbacks (on the pair's goroutines) send a request and wait for the
+// answer; waitPromptCmd delivers the requests one by one.
+type prompter struct {
+	ctx context.Context
+	ch  chan *promptReq
+}
+
+func (pr *prompter) ask(req *promptReq) promptAnswer {
+	req.reply = make(chan promptAnswer, 1)
+	select {
+	case pr.ch <- req:
+	case <-pr.ctx.Done():
+		return promptAnswer{err: pr.ctx.Err()}
+	}
+	select {
+	case a := <-req.reply:
+		return a
+	case <-pr.ctx.Done():
+		return promptAnswer{err: pr.ctx.Err()}
+	}
+}
+
+// password answers pair.Options.Prompt with a dialog.
+func (pr *prompter) password(who string) (string, error) {
+	a := pr.ask(&promptReq{kind: askPassword, who: who})
+	return a.text, a.err
+}
+
+// passphrase answers pair.Options.Passphrase with a dialog.
+func (pr *prompter) passphrase(file string) ([]byte, error) {
+	a := pr.ask(&promptReq{kind: askPassphrase, who: file})
+	if a.err != nil {
+		return nil, a.err
+	}
+	return []byte(a.text), nil
+}
+
+// hostKey answers pair.Options.OnUnknownHost with a dialog.
+func (pr *prompter) hostKey(ctx context.Context, host string, key ssh.PublicKey) (bool, error) {
+	a := pr.ask(&promptReq{kind: askHostKey, who: host, keyType: key.Type(), fingerprint: ssh.FingerprintSHA256(key)})
+	return a.yes, a.err
+}
+
+func waitPromptCmd(pr *prompter) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case req := <-pr.ch:
+			return promptMsg{req: req}
+		case <-pr.ctx.Done():
+			return nil
+		}
+	}
+}
+
+// noticeClearMsg clears notice id after its time.
+type noticeClearMsg struct{ id int }
+
+func noticeClearCmd(id int, after time.Duration) tea.Cmd {
+	return tea.Tick(after, func(time.Time) tea.Msg { return noticeClearMsg{id: id} })
+}

@@ -1,0 +1,204 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/views"
+)
+
+// summary is what the console shows of a snapshot, computed in a command
+// (the counts walk both trees), never in Update.
+type summary struct {
+	snap              *pair.Snapshot
+	inScope, outScope int
+	mapLabel          string
+	// maps are the sync-maps each device carries (read side of the
+	// Sync-maps tab).
+	maps [2][]*syncmap.Map
+	// heartbeat and hello per member, from its configuration (Huawei).
+	heartbeat [2][]string
+	hello     [2]string
+}
+
+// summarize derives the summary of s.
+func summarize(s *pair.Snapshot) summary {
+	sum := summary{snap: s, inScope: -1, outScope: -1}
+	if s == nil {
+		return sum
+	}
+	if s.Compare != nil {
+		n := s.Compare.Counts()
+		sum.inScope, sum.outScope = n.InScope, n.Outside+n.Excluded+n.Protected
+		sum.mapLabel = s.Compare.Label
+	}
+	for i, d := range s.Devices {
+		if d.Tree == nil {
+			continue
+		}
+		switch s.Family {
+		case config.Vyatta:
+			if maps, _, err := syncmap.FromConfig(d.Tree); err == nil {
+				sum.maps[i] = maps
+			}
+		case config.Huawei:
+			sum.maps[i] = []*syncmap.Map{syncmap.HRP(d.Tree)}
+			if n := d.Tree.Root.Child("hrp interface"); n != nil {
+				sum.heartbeat[i] = n.Values
+			}
+			if n := d.Tree.Root.Child("hrp timer hello"); n != nil && len(n.Values) > 0 {
+				sum.hello[i] = n.Values[0] + " ms"
+			}
+		}
+	}
+	return sum
+}
+
+// roleText is a device's HA role as the console shows it.
+func roleText(d pair.DeviceState) string {
+	if h := d.HA.HRP; h != nil && h.Prefix != "" {
+		return h.Prefix
+	}
+	if p := d.Prompt; strings.HasPrefix(p, "HRP_") && len(p) >= 5 {
+		return p[:5]
+	}
+	if len(d.HA.VRRP) > 0 {
+		switch d.HA.Role {
+		case device.RoleActive:
+			return "MASTER"
+		case device.RoleStandby:
+			return "BACKUP"
+		}
+		states := make([]string, 0, len(d.HA.VRRP))
+		for _, g := range d.HA.VRRP {
+			states = append(states, g.State)
+		}
+		return "mixed " + strings.Join(states, "/")
+	}
+	return ""
+}
+
+// deviceCell is a member as the list and the header show it.
+func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
+	c := views.DeviceCell{Name: spec.Name, Address: address(spec), Role: roleText(d),
+		Unsaved: d.SavedDiffers, UnsavedKnown: d.SavedKnown}
+	switch {
+	case d.Reachable:
+		c.State = views.Up
+	case d.Err != nil:
+		c.State = views.Down
+		c.Why = string(d.Reason)
+		if c.Why == "" {
+			c.Why = d.Err.Error()
+		}
+	}
+	return c
+}
+
+func address(d *inventory.Device) string {
+	a := d.Address
+	if a == "" {
+		a = d.SSHHost
+	}
+	if d.Port != 0 {
+		a += ":" + strconv.Itoa(d.Port)
+	}
+	return a
+}
+
+// lastError is the pair's most telling current error ("" none).
+func lastError(s *pair.Snapshot) string {
+	if s == nil {
+		return ""
+	}
+	for _, d := range s.Devices {
+		if d.Err != nil {
+			return d.Err.Error()
+		}
+	}
+	if s.CompareErr != nil {
+		return s.CompareErr.Error()
+	}
+	return ""
+}
+
+// haData is the HA tab's data of a summary.
+func haData(spec *inventory.Pair, sum summary) views.HAData {
+	d := views.HAData{Family: spec.Family.String(), Differences: sum.inScope}
+	s := sum.snap
+	if s == nil {
+		for i, dev := range spec.Devices {
+			d.Members[i] = views.HAMember{Name: dev.Name, Sessions: -1}
+		}
+		return d
+	}
+	if !s.At.IsZero() && (s.Devices[0].FetchedAt.After(time.Time{}) || s.Devices[1].FetchedAt.After(time.Time{})) {
+		d.At = s.At.Format("15:04:05")
+	}
+	for i, ds := range s.Devices {
+		m := views.HAMember{Name: ds.Name, Reachable: ds.Reachable, Role: roleText(ds), Sessions: ds.Sessions}
+		if ds.HAErr != nil {
+			m.Err = ds.HAErr.Error()
+		} else if ds.Err != nil {
+			m.Err = ds.Err.Error()
+		}
+		for _, g := range ds.HA.VRRP {
+			m.VRRP = append(m.VRRP, views.VRRPRow{Interface: g.Interface, Group: g.Group, State: g.State})
+		}
+		if h := ds.HA.HRP; h != nil {
+			hi := &views.HRPInfo{
+				Prefix: h.Prefix, Role: h.RoleText, PeerRole: h.PeerRole, Core: h.Core, PeerCore: h.PeerCore,
+				Priority: h.Priority, PeerPriority: h.PeerPriority, Verbose: h.Verbose,
+				AutoSyncConfig: h.AutoSyncConfig, AutoSyncSessions: h.AutoSyncSessions,
+				AutoSyncStaticRoute: h.AutoSyncStaticRoute, AutoSyncPolicyRoute: h.AutoSyncPolicyRoute,
+				StandbyConfig: h.StandbyConfig, Heartbeat: sum.heartbeat[i], Hello: sum.hello[i],
+			}
+			for _, c := range h.Check {
+				hi.Check = append(hi.Check, views.HRPCheck{Module: c.Module, Result: c.Result, Same: c.Same()})
+			}
+			m.HRP = hi
+		}
+		d.Members[i] = m
+	}
+	return d
+}
+
+// syncMapLines is the Sync-maps tab (read side): each device's maps with
+// their rules (number, action, location), and which one scopes the pair.
+func syncMapLines(spec *inventory.Pair, sum summary) []string {
+	var out []string
+	if sum.mapLabel != "" {
+		out = append(out, "The pair is compared within sync-map "+sum.mapLabel, "")
+	} else if spec.SyncMap != "" {
+		out = append(out, "The inventory names sync-map "+spec.SyncMap, "")
+	}
+	for i, dev := range spec.Devices {
+		maps := sum.maps[i]
+		switch {
+		case sum.snap == nil || sum.snap.Devices[i].Tree == nil:
+			out = append(out, dev.Name+": configuration not read yet")
+		case len(maps) == 0:
+			out = append(out, dev.Name+": carries no sync-map")
+		}
+		for _, m := range maps {
+			out = append(out, fmt.Sprintf("%s: sync-map %s (%d rules)", dev.Name, m.Name, len(m.Rules)))
+			for _, r := range m.Rules {
+				loc := strings.Join(r.Location, " ")
+				if loc == "" {
+					loc = "(everything)"
+				}
+				out = append(out, fmt.Sprintf("  rule %-5d %-8s %s", r.Number, r.Action, loc))
+			}
+		}
+		out = append(out, "")
+	}
+	out = append(out, "Editing sync-maps comes with the console's part 2; this tab reads them.")
+	return out
+}

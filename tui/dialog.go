@@ -1,0 +1,113 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hasync/hasync/views"
+)
+
+// dialog is one entry of the overlay stack: a question from the back end
+// (password, passphrase, unknown host key) or a notice to acknowledge (a
+// refused host key). Secrets typed are never echoed.
+type dialog struct {
+	req   *promptReq // nil for a notice
+	title string
+	body  []string
+	input textinput.Model
+	// secret: the input is a password or passphrase.
+	secret bool
+}
+
+func newPromptDialog(req *promptReq) *dialog {
+	d := &dialog{req: req}
+	switch req.kind {
+	case askPassword, askPassphrase:
+		d.secret = true
+		d.title = "Password for " + req.who
+		if req.kind == askPassphrase {
+			d.title = "Passphrase of " + req.who
+		}
+		d.body = []string{"It is not shown as you type; enter sends it, esc cancels."}
+		d.input = textinput.New()
+		d.input.EchoMode = textinput.EchoNone
+		d.input.Prompt = "> "
+		d.input.Focus()
+	case askHostKey:
+		d.title = "Unknown host " + req.who
+		d.body = []string{
+			"No known_hosts file lists this device. It presents",
+			"  " + req.keyType + " " + req.fingerprint,
+			"Check the fingerprint out of band. Trust it and record it? (y / n)",
+		}
+	}
+	return d
+}
+
+func newNoticeDialog(title string, body ...string) *dialog {
+	return &dialog{title: title, body: append(body, "", "enter or esc closes")}
+}
+
+// update handles a key; done reports the dialog closed.
+func (d *dialog) update(msg tea.KeyPressMsg) (cmd tea.Cmd, done bool) {
+	if d.req == nil {
+		switch msg.String() {
+		case "enter", "esc", "q":
+			return nil, true
+		}
+		return nil, false
+	}
+	switch d.req.kind {
+	case askHostKey:
+		switch msg.String() {
+		case "y", "Y":
+			d.req.reply <- promptAnswer{yes: true}
+			return nil, true
+		case "n", "N", "esc":
+			d.req.reply <- promptAnswer{yes: false}
+			return nil, true
+		}
+		return nil, false
+	default:
+		switch msg.String() {
+		case "enter":
+			d.req.reply <- promptAnswer{text: d.input.Value()}
+			d.input.Reset()
+			return nil, true
+		case "esc":
+			d.req.reply <- promptAnswer{err: errDeclined}
+			return nil, true
+		}
+		d.input, cmd = d.input.Update(msg)
+		return cmd, false
+	}
+}
+
+// cancel answers a pending question as declined (the console quits).
+func (d *dialog) cancel() {
+	if d.req != nil {
+		select {
+		case d.req.reply <- promptAnswer{err: errDeclined}:
+		default:
+		}
+	}
+}
+
+// render draws the dialog box centred in width x height over nothing.
+func (d *dialog) render(s views.ConsoleStyles, width, height int) string {
+	w := max(min(width-4, 76), 10)
+	lines := []string{s.Title.Render(d.title), ""}
+	for _, b := range d.body {
+		lines = append(lines, lipgloss.NewStyle().Width(w-4).Render(b))
+	}
+	if d.secret {
+		// the input shows nothing of the secret (EchoNone), only a count
+		// would leak its length: show the prompt alone.
+		lines = append(lines, "", "> ")
+	}
+	box := s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box)
+}

@@ -1,0 +1,97 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/hasync/hasync/backend/inventory"
+)
+
+// onlyVyatta keeps the lab's Vyatta pair, its devices copied so a test
+// may change them.
+func onlyVyatta(l *testLab) *inventory.Inventory {
+	p := *l.inv.Pairs[0]
+	for i, d := range p.Devices {
+		dc := *d
+		p.Devices[i] = &dc
+	}
+	return &inventory.Inventory{Path: l.inv.Path, Dir: l.inv.Dir, Pairs: []*inventory.Pair{&p}}
+}
+
+// TestPasswordDialog: a device whose inventory says password_prompt asks
+// in a dialog; what is typed is never on the screen; the device then
+// connects with it.
+func TestPasswordDialog(t *testing.T) {
+	l := startLab(t)
+	inv := onlyVyatta(l)
+	inv.Pairs[0].Devices[1].Credentials = inventory.Credentials{PasswordPrompt: true}
+	o := l.options()
+	o.Inventory = inv
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	waitScreen(t, tm, "the password dialog", has("Password for vra-b", "not shown as you type"))
+	tm.Type(l.vy.Password)
+	s := screen(t, tm)
+	if strings.Contains(s, l.vy.Password) {
+		t.Fatalf("the password is on the screen:\n%s", s)
+	}
+	keys(tm, "enter")
+	waitScreen(t, tm, "vra-b connected with the password", has("✓ vra-b"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestUnknownHostDialog: a device no known_hosts file lists asks in a
+// dialog with its key's fingerprint; y trusts it (and connects), and the
+// other device, whose key is known, is never asked about.
+func TestUnknownHostDialog(t *testing.T) {
+	l := startLab(t)
+	inv := onlyVyatta(l)
+	empty := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	inv.Pairs[0].Devices[1].KnownHosts = empty
+	o := l.options()
+	o.Inventory = inv
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 24))
+	s := waitScreen(t, tm, "the host key dialog", has("Unknown host", "SHA256:", "(y / n)"))
+	if strings.Contains(s, "vra-a") {
+		t.Errorf("the dialog is about vra-a, whose key is known:\n%s", s)
+	}
+	keys(tm, "y")
+	waitScreen(t, tm, "vra-b connected", has("✓ vra-b"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestRefusedHostKeyDialog: a device whose host key changed is refused;
+// a dialog shows both fingerprints and the known_hosts file and line.
+func TestRefusedHostKeyDialog(t *testing.T) {
+	l := startLab(t)
+	o := l.options()
+	o.Inventory = onlyVyatta(l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "vra-b up", has("✓ vra-b"))
+	l.vy.B.Faults.SetChangedHostKey(true)
+	l.vy.B.SSH.DropSessions()
+	s := waitScreen(t, tm, "the refused host key", has("Host key refused: vra-b", "known_hosts:"))
+	if strings.Count(s, "SHA256:") < 2 {
+		t.Errorf("the dialog does not show both fingerprints:\n%s", s)
+	}
+	keys(tm, "enter")
+	waitScreen(t, tm, "the list, vra-b down", has("✗ vra-b"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}

@@ -1,0 +1,129 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/plan"
+	"github.com/hasync/hasync/views"
+)
+
+// diffPane is the Diff tab: the views package's side-by-side DiffView,
+// fed with DiffData built in a command (BuildDiff walks every row) and
+// tagged with a generation, so a build for an older snapshot or another
+// pair is dropped.
+type diffPane struct {
+	com           *Common
+	v             *views.DiffView
+	width, height int
+	// gen is the generation of the latest build asked for; idx the pair.
+	gen uint64
+	idx int
+	// waiting: no data yet for the open pair; err: the last build failed.
+	waiting bool
+	err     error
+}
+
+// diffBuiltMsg is a built Diff for pair idx, generation gen.
+type diffBuiltMsg struct {
+	idx  int
+	gen  uint64
+	data *views.DiffData
+	err  error
+}
+
+func newDiffPane(com *Common) diffPane {
+	return diffPane{com: com, v: views.NewDiffView(diffStyles(com)), waiting: true}
+}
+
+// diffStyles are the Diff's styles for the session's theme: the
+// colour-blind palette (blue / orange) always, glyphs as the console's.
+func diffStyles(com *Common) *views.Styles {
+	return views.NewStyles(views.Theme{Dark: com.Dark, NoColor: com.NoColor, ColorBlind: true, ASCII: com.Styles.ASCII})
+}
+
+func (d *diffPane) SetSize(w, h int) {
+	d.width, d.height = w, h
+	d.v.SetSize(max(w, 1), max(h, 1))
+}
+
+func (d *diffPane) restyle() { d.v.SetStyles(diffStyles(d.com)) }
+
+// build asks for the Diff of pair idx's summary; the result comes back as
+// a diffBuiltMsg.
+func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
+	d.gen++
+	if idx != d.idx {
+		d.waiting = true
+	}
+	d.idx = idx
+	s := rt.sum.snap
+	if s == nil || s.Compare == nil {
+		d.err = nil
+		if s != nil {
+			d.err = s.CompareErr
+		}
+		return nil
+	}
+	src := views.DiffSource{Comparison: s.Compare, LeftName: s.Devices[0].Name, RightName: s.Devices[1].Name, Mode: plan.Push}
+	if s.Family == config.Huawei {
+		src.Mode = plan.HRP
+	}
+	gen := d.gen
+	return func() tea.Msg {
+		data, err := views.BuildDiff(src)
+		return diffBuiltMsg{idx: idx, gen: gen, data: data, err: err}
+	}
+}
+
+// built takes a build result unless it is stale.
+func (d *diffPane) built(msg diffBuiltMsg) bool {
+	if msg.gen != d.gen || msg.idx != d.idx {
+		return false
+	}
+	d.err = msg.err
+	if msg.err == nil {
+		d.v.SetData(msg.data)
+		d.waiting = false
+	}
+	return true
+}
+
+// Capturing: the search input has the keys.
+func (d *diffPane) Capturing() bool { return d.v.Capturing() }
+
+// WantsEsc: esc closes something of the Diff's own (search, detail).
+func (d *diffPane) WantsEsc() bool {
+	if w, ok := any(d.v).(interface{ WantsEsc() bool }); ok {
+		return w.WantsEsc()
+	}
+	_, q := d.v.Matches()
+	return d.v.Capturing() || d.v.DetailOpen() || q != ""
+}
+
+func (d *diffPane) Update(msg tea.Msg) tea.Cmd {
+	if d.waiting {
+		return nil
+	}
+	return d.v.Update(msg)
+}
+
+func (d *diffPane) Click(y int) {
+	if !d.waiting {
+		d.v.Click(y)
+	}
+}
+
+func (d *diffPane) ShortHelp() []key.Binding  { return d.v.ShortHelp() }
+func (d *diffPane) FullHelp() [][]key.Binding { return d.v.FullHelp() }
+
+func (d *diffPane) Render() string {
+	switch {
+	case d.err != nil:
+		return views.PlainLines(d.com.Styles, []string{"no comparison: " + d.err.Error()}, d.width, d.height)
+	case d.waiting:
+		return views.PlainLines(d.com.Styles, []string{"reading both configurations…"}, d.width, d.height)
+	}
+	return d.v.View()
+}

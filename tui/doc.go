@@ -1,0 +1,15 @@
+// Package tui is the interactive console (Bubble Tea v2): one root model
+// with one message switch, the dependency bundle (Common: context, size,
+// styles, key map, logger), the pair list, the pair view with its tabs
+// (Diff, Sync-maps, Log, HA), dialogs for passwords and host keys, the key
+// map and the pure function that turns keys into typed actions, and the
+// tea.Cmds that call the back end. All I/O runs in tea.Cmds; results carry
+// a request ID and stale ones are dropped; event streams reach the model
+// in batches through a command that re-arms itself.
+//
+// Owns: the program, its screens, focus and routing, the back-end calls.
+// May import: views (rendering), backend/* (pair, inventory, compare,
+// config, syncmap, device types), the Charm v2 line, the standard library;
+// sshclient only for its error types; never lab (main starts the demo's
+// lab and hands the console an inventory).
+package tui

@@ -1,0 +1,501 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/sshclient"
+	"github.com/hasync/hasync/views"
+)
+
+// Options start the console.
+type Options struct {
+	Inventory *inventory.Inventory
+	// Pair is the base of every pair's options (known hosts, ssh_config,
+	// refresh interval, monitor); the console fills the prompts in.
+	Pair     pair.Options
+	ReadOnly bool
+	Logger   *slog.Logger
+	// Title names the console in the window title and the top line.
+	Title string
+	// NoColor turns colour off; ASCII uses ASCII glyphs.
+	NoColor, ASCII bool
+}
+
+// Model is the console's root model: one message switch routes window
+// sizes to every component, keys to the focused one and back-end results
+// to the pair that owns them, shown or not.
+type Model struct {
+	com    *Common
+	cancel context.CancelFunc
+	title  string
+	pairs  []*pairRT
+	pr     *prompter
+
+	screen Screen
+	// pair list
+	cursor, offset int
+	filter         textinput.Model
+	filtering      bool
+	visible        []int // indices of the pairs the filter keeps
+	// pair view
+	open    int
+	tab     Tab
+	scroll  [tabCount]int
+	diff    diffPane
+	pending string
+
+	help    bool
+	mouse   bool
+	dialogs []*dialog
+
+	notice    string
+	noticeErr bool
+	noticeID  int
+	quitting  bool
+}
+
+// New makes the console's model over the inventory's pairs. Nothing is
+// dialled until the program runs Init's commands.
+func New(ctx context.Context, o Options) *Model {
+	ctx, cancel := context.WithCancel(ctx)
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	com := &Common{Ctx: ctx, Keys: DefaultKeyMap(), Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	com.Styles.ASCII = o.ASCII
+	com.restyle()
+	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
+	if m.title == "" {
+		m.title = "hasync"
+	}
+	m.diff = newDiffPane(com)
+	m.filter = textinput.New()
+	m.filter.Prompt = "/"
+	m.filter.Placeholder = "filter pairs"
+	popt := o.Pair
+	popt.Prompt, popt.Passphrase, popt.OnUnknownHost = m.pr.password, m.pr.passphrase, m.pr.hostKey
+	if o.Inventory != nil {
+		for _, spec := range o.Inventory.Pairs {
+			p := pair.New(spec, popt)
+			sub, unsub := p.Subscribe(1024)
+			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
+				refreshing: true, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
+			m.pairs = append(m.pairs, rt)
+		}
+	}
+	m.applyFilter()
+	return m
+}
+
+// Close ends every pair's connections (after the program returned).
+func (m *Model) Close() {
+	m.cancel()
+	for _, d := range m.dialogs {
+		d.cancel()
+	}
+	for _, rt := range m.pairs {
+		rt.unsub()
+		rt.p.Close()
+	}
+}
+
+// Init starts every pair (connect, refresh, reconnect: pair.Run), the
+// event drains, the prompt listener and the spinners.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, waitPromptCmd(m.pr)}
+	for i, rt := range m.pairs {
+		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+// keyState is the state ActionOf reads.
+func (m *Model) keyState() KeyState {
+	return KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
+		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending}
+}
+
+// Update is the one message switch.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.com.Width, m.com.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.com.Dark = msg.IsDark()
+		m.com.restyle()
+		m.diff.restyle()
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.filtering {
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(msg)
+			m.applyFilter()
+			return m, cmd
+		}
+		if len(m.dialogs) > 0 {
+			d := m.dialogs[len(m.dialogs)-1]
+			if d.secret {
+				var cmd tea.Cmd
+				d.input, cmd = d.input.Update(msg)
+				return m, cmd
+			}
+		}
+		return m, nil
+	case tea.MouseWheelMsg:
+		if !m.mouse {
+			return m, nil
+		}
+		if m.screen == ScreenPair && m.tab == TabDiff {
+			return m, m.diff.Update(msg)
+		}
+		if msg.Button == tea.MouseWheelUp {
+			m.move(-3)
+		} else if msg.Button == tea.MouseWheelDown {
+			m.move(3)
+		}
+		return m, nil
+	case tea.MouseClickMsg:
+		if m.mouse && m.screen == ScreenPair && m.tab == TabDiff && len(m.dialogs) == 0 && !m.help {
+			m.diff.Click(msg.Y - pairBodyTop)
+			return m, nil
+		}
+		if m.mouse && m.screen == ScreenList && len(m.dialogs) == 0 && !m.help {
+			row := m.offset + msg.Y - 2 // title line, header line
+			if row >= m.offset && row < len(m.visible) {
+				m.cursor = row
+			}
+		}
+		return m, nil
+	case spinner.TickMsg:
+		var cmds []tea.Cmd
+		for _, rt := range m.pairs {
+			if rt.refreshing && msg.ID == rt.spin.ID() {
+				var cmd tea.Cmd
+				rt.spin, cmd = rt.spin.Update(msg)
+				cmds = append(cmds, cmd)
+			}
+		}
+		return m, tea.Batch(cmds...)
+	case eventsMsg:
+		return m, m.events(msg)
+	case refreshMsg:
+		rt := m.pairs[msg.idx]
+		if msg.id != rt.reqID {
+			m.com.Log.Debug("stale refresh dropped", logPair, rt.spec.Name, logReq, msg.id)
+			return m, nil
+		}
+		rt.refreshing = false
+		return m, m.apply(msg.idx, msg.sum)
+	case runEndedMsg:
+		if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
+			m.com.Log.Error("pair run ended", logPair, m.pairs[msg.idx].spec.Name, logErr, msg.err)
+		}
+		return m, nil
+	case promptMsg:
+		m.dialogs = append(m.dialogs, newPromptDialog(msg.req))
+		return m, waitPromptCmd(m.pr)
+	case screenMsg:
+		// The screen as text, read on the program's goroutine (tests,
+		// the end-to-end probe).
+		msg.reply <- m.Render()
+		return m, nil
+	case diffBuiltMsg:
+		if !m.diff.built(msg) {
+			m.com.Log.Debug("stale diff dropped", logReq, msg.gen)
+		} else if msg.err != nil {
+			m.com.Log.Error("diff", logPair, m.pairs[msg.idx].spec.Name, logErr, msg.err)
+		}
+		return m, nil
+	case noticeClearMsg:
+		if msg.id == m.noticeID {
+			m.notice = ""
+		}
+		return m, nil
+	}
+	if m.screen == ScreenPair && m.tab == TabDiff {
+		return m, m.diff.Update(msg)
+	}
+	return m, nil
+}
+
+// screenMsg asks for the rendered screen on reply.
+type screenMsg struct{ reply chan string }
+
+// key handles a key press through ActionOf.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	act, pending := ActionOf(m.com.Keys, m.keyState(), msg)
+	m.pending = pending
+	switch act {
+	case ActForceQuit, ActQuit:
+		m.quitting = true
+		for _, d := range m.dialogs {
+			d.cancel()
+		}
+		m.dialogs = nil
+		m.cancel()
+		return tea.Quit
+	case ActDialog:
+		d := m.dialogs[len(m.dialogs)-1]
+		cmd, done := d.update(msg)
+		if done {
+			m.dialogs = m.dialogs[:len(m.dialogs)-1]
+		}
+		return cmd
+	case ActHelp:
+		m.help = !m.help
+	case ActMouse:
+		m.mouse = !m.mouse
+		m.setNotice(fmt.Sprintf("mouse %s", map[bool]string{true: "on (wheel scrolls, click selects; text selection off)", false: "off"}[m.mouse]), false)
+		return noticeClearCmd(m.noticeID, 4*time.Second)
+	case ActFilter:
+		m.filtering = true
+		return m.filter.Focus()
+	case ActFilterAccept:
+		m.filtering = false
+		m.filter.Blur()
+	case ActFilterCancel:
+		m.filtering = false
+		m.filter.Blur()
+		m.filter.SetValue("")
+		m.applyFilter()
+	case ActText:
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(msg)
+		m.applyFilter()
+		return cmd
+	case ActOpen:
+		if m.cursor < len(m.visible) {
+			return m.openPair(m.visible[m.cursor])
+		}
+	case ActBack:
+		m.screen = ScreenList
+	case ActRefresh:
+		return m.refresh()
+	case ActNextTab:
+		m.setTab((m.tab + 1) % tabCount)
+	case ActPrevTab:
+		m.setTab((m.tab + tabCount - 1) % tabCount)
+	case ActTab1, ActTab2, ActTab3, ActTab4:
+		m.setTab(Tab(act - ActTab1))
+	case ActNextError, ActPrevError:
+		if m.screen == ScreenPair && m.tab == TabLog {
+			l := m.pairs[m.open].log
+			ok := l.NextError()
+			if act == ActPrevError {
+				ok = l.PrevError()
+			}
+			if !ok {
+				m.setNotice("no error in the log", false)
+				return noticeClearCmd(m.noticeID, 3*time.Second)
+			}
+		}
+	case ActUp:
+		m.move(-1)
+	case ActDown:
+		m.move(1)
+	case ActPageUp:
+		m.move(-m.page())
+	case ActPageDown:
+		m.move(m.page())
+	case ActHome:
+		m.move(-1 << 30)
+	case ActEnd:
+		m.move(1 << 30)
+	case ActPassThrough:
+		return m.diff.Update(msg)
+	}
+	return nil
+}
+
+func (m *Model) setTab(t Tab) {
+	m.tab = t
+	m.resize()
+}
+
+func (m *Model) openPair(i int) tea.Cmd {
+	m.open, m.screen = i, ScreenPair
+	m.scroll = [tabCount]int{}
+	m.resize()
+	return m.diff.build(i, m.pairs[i])
+}
+
+// refresh asks the open pair (or the selected one on the list) for a
+// refresh now, with a new request ID.
+func (m *Model) refresh() tea.Cmd {
+	idx := m.open
+	if m.screen == ScreenList {
+		if m.cursor >= len(m.visible) {
+			return nil
+		}
+		idx = m.visible[m.cursor]
+	}
+	rt := m.pairs[idx]
+	rt.reqID++
+	was := rt.refreshing
+	rt.refreshing = true
+	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
+	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p)}
+	if !was {
+		cmds = append(cmds, rt.spin.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+// events applies a batch of a pair's events and re-arms the drain.
+func (m *Model) events(msg eventsMsg) tea.Cmd {
+	rt := m.pairs[msg.idx]
+	if msg.closed {
+		return nil
+	}
+	entries := make([]views.LogEntry, 0, len(msg.events))
+	var cmds []tea.Cmd
+	for _, e := range msg.events {
+		entries = append(entries, logEntry(e))
+		rt.track(e)
+		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
+		switch e.Kind {
+		case pair.Connected:
+			if !rt.refreshing {
+				rt.refreshing = true
+				cmds = append(cmds, rt.spin.Tick)
+			}
+		case pair.Refreshed:
+			rt.refreshing = false
+		case pair.SyncError:
+			m.setNotice(fmt.Sprintf("%s %s: config-sync error: %s", rt.spec.Name, e.Device, e.Line), true)
+			cmds = append(cmds, noticeClearCmd(m.noticeID, 15*time.Second))
+		case pair.Lost:
+			m.setNotice(fmt.Sprintf("%s: %s lost: %s", rt.spec.Name, e.Device, errText(e.Err, "")), true)
+			cmds = append(cmds, noticeClearCmd(m.noticeID, 10*time.Second))
+		case pair.Error:
+			var hk *sshclient.HostKeyError
+			if errors.As(e.Err, &hk) && !rt.shownHostKeyErr[e.Device] {
+				rt.shownHostKeyErr[e.Device] = true
+				m.dialogs = append(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
+			}
+		}
+	}
+	rt.log.Append(entries)
+	if msg.sum != nil {
+		cmds = append(cmds, m.apply(msg.idx, *msg.sum))
+	}
+	cmds = append(cmds, drainCmd(msg.idx, rt.sub))
+	return tea.Batch(cmds...)
+}
+
+// apply takes a new summary unless an older snapshot than the one shown;
+// the open pair's Diff is rebuilt from it.
+func (m *Model) apply(idx int, s summary) tea.Cmd {
+	rt := m.pairs[idx]
+	if s.snap == nil {
+		return nil
+	}
+	if rt.sum.snap != nil && s.snap.At.Before(rt.sum.snap.At) {
+		m.com.Log.Debug("older snapshot dropped", logPair, rt.spec.Name)
+		return nil
+	}
+	rt.sum = s
+	if m.screen == ScreenPair && m.open == idx {
+		return m.diff.build(idx, rt)
+	}
+	return nil
+}
+
+func (m *Model) setNotice(s string, isErr bool) {
+	m.noticeID++
+	m.notice, m.noticeErr = s, isErr
+}
+
+// applyFilter keeps the pairs whose name, family or device names hold
+// the filter's text.
+func (m *Model) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	sel := -1
+	if m.cursor < len(m.visible) {
+		sel = m.visible[m.cursor]
+	}
+	m.visible = m.visible[:0]
+	for i, rt := range m.pairs {
+		hay := strings.ToLower(rt.spec.Name + " " + rt.spec.Family.String() + " " + rt.spec.Devices[0].Name + " " + rt.spec.Devices[1].Name)
+		if q == "" || strings.Contains(hay, q) {
+			if i == sel {
+				m.cursor = len(m.visible) // the selected pair stays selected
+			}
+			m.visible = append(m.visible, i)
+		}
+	}
+	m.cursor = min(m.cursor, max(len(m.visible)-1, 0))
+	m.clampList()
+}
+
+// Layout: the list has a title line and a status line; the pair view a
+// three-line header, a tab line and a status line.
+func (m *Model) listHeight() int { return max(m.com.Height-2, 1) }
+func (m *Model) bodyHeight() int { return max(m.com.Height-5, 1) }
+
+// pairBodyTop is the first line of a tab's body in the pair view.
+const pairBodyTop = 4
+
+func (m *Model) resize() {
+	w := m.com.Width
+	m.filter.SetWidth(max(w-4, 1))
+	m.diff.SetSize(w, m.bodyHeight())
+	for _, rt := range m.pairs {
+		rt.log.SetSize(w, m.bodyHeight())
+	}
+	m.clampList()
+}
+
+func (m *Model) page() int {
+	if m.screen == ScreenList {
+		return max(views.PairListVisible(m.listHeight())-1, 1)
+	}
+	return max(m.bodyHeight()-1, 1)
+}
+
+func (m *Model) clampList() {
+	vis := views.PairListVisible(m.listHeight())
+	m.cursor = min(max(m.cursor, 0), max(len(m.visible)-1, 0))
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+vis {
+		m.offset = m.cursor - vis + 1
+	}
+	m.offset = max(m.offset, 0)
+}
+
+// move moves the focused list or tab by n rows.
+func (m *Model) move(n int) {
+	if m.screen == ScreenList {
+		m.cursor += n
+		m.clampList()
+		return
+	}
+	switch m.tab {
+	case TabLog:
+		m.pairs[m.open].log.ScrollBy(n)
+	case TabHA, TabSyncMaps:
+		m.scroll[m.tab] = max(m.scroll[m.tab]+n, 0)
+		if n > 1<<20 {
+			m.scroll[m.tab] = 1 << 20 // clamped when rendered
+		}
+	}
+}

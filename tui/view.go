@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/hasync/hasync/views"
+)
+
+// View renders the visible screen. The terminal modes (alternate
+// screen, mouse, window title) are set here and nowhere else.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.WindowTitle = m.title
+	if m.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}
+
+// Render is the screen's text (the golden tests read it).
+func (m *Model) Render() string {
+	w, h := m.com.Width, m.com.Height
+	if w <= 0 || h <= 0 || m.quitting {
+		return ""
+	}
+	s := m.com.Styles
+	if len(m.dialogs) > 0 {
+		return m.dialogs[len(m.dialogs)-1].render(s, w, h)
+	}
+	if m.help {
+		groups := m.com.Keys.HelpGroups()
+		if m.screen == ScreenPair && m.tab == TabDiff {
+			var diffKeys []key.Binding
+			for _, g := range m.diff.FullHelp() {
+				diffKeys = append(diffKeys, g...)
+			}
+			groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
+		}
+		return views.Help(s, groups, w, h)
+	}
+	var body string
+	if m.screen == ScreenList {
+		body = m.renderList()
+	} else {
+		body = m.renderPair()
+	}
+	return body + "\n" + m.statusLine()
+}
+
+func (m *Model) renderList() string {
+	s, w := m.com.Styles, m.com.Width
+	title := m.title + fmt.Sprintf(" · %d pair(s)", len(m.pairs))
+	if m.com.ReadOnly {
+		title += " · read-only"
+	}
+	top := s.Title.Render(fit(title, w))
+	if m.filtering || m.filter.Value() != "" {
+		top = fit(m.filter.View(), w)
+	}
+	rows := make([]views.PairRow, 0, len(m.visible))
+	for _, i := range m.visible {
+		rows = append(rows, m.pairRow(m.pairs[i]))
+	}
+	return top + "\n" + views.PairList(s, rows, m.cursor, m.offset, w, m.listHeight())
+}
+
+func (m *Model) pairRow(rt *pairRT) views.PairRow {
+	r := views.PairRow{Name: rt.spec.Name, Family: rt.spec.Family.String(),
+		InScope: rt.sum.inScope, OutScope: rt.sum.outScope}
+	for i := range rt.spec.Devices {
+		r.Devices[i] = rt.cell(i)
+	}
+	r.LastError = lastError(rt.sum.snap)
+	for _, d := range r.Devices {
+		if d.State == views.Down && r.LastError == "" {
+			r.LastError = d.Name + ": " + d.Why
+		}
+	}
+	if rt.refreshing {
+		r.Spinner = rt.spin.View()
+	}
+	return r
+}
+
+func (m *Model) renderPair() string {
+	s, w := m.com.Styles, m.com.Width
+	rt := m.pairs[m.open]
+	row := m.pairRow(rt)
+	name := rt.spec.Name + " (" + rt.spec.Family.String() + ")"
+	if rt.refreshing {
+		name += " " + rt.spin.View() + " refreshing"
+	} else if rt.sum.snap != nil {
+		name += " · read " + rt.sum.snap.At.Format(time.TimeOnly)
+	}
+	head := views.DeviceHeader(s, name, row.Devices, w)
+	tabs := make([]string, 0, tabCount)
+	for t := range tabCount {
+		label := fmt.Sprintf("%d %s", t+1, t)
+		if t == m.tab {
+			tabs = append(tabs, s.TabActive.Render(label))
+		} else {
+			tabs = append(tabs, s.Tab.Render(label))
+		}
+	}
+	tabLine := fit(lipgloss.JoinHorizontal(lipgloss.Top, tabs...), w)
+	bh := m.bodyHeight()
+	var body string
+	switch m.tab {
+	case TabDiff:
+		body = m.diff.Render()
+	case TabSyncMaps:
+		lines := syncMapLines(rt.spec, rt.sum)
+		off := min(m.scroll[TabSyncMaps], max(len(lines)-bh, 0))
+		body = views.PlainLines(s, lines[off:], w, bh)
+	case TabLog:
+		body = rt.log.Render(s)
+	case TabHA:
+		d := haData(rt.spec, rt.sum)
+		lines := views.HALines(s, d, w)
+		off := min(m.scroll[TabHA], max(len(lines)-bh, 0))
+		body = views.HA(s, d, off, w, bh)
+	}
+	return head + "\n" + tabLine + "\n" + body
+}
+
+// statusLine is the bottom line: a notice when there is one, else the
+// keys of the screen and where the mouse stands.
+func (m *Model) statusLine() string {
+	s, w := m.com.Styles, m.com.Width
+	if m.notice != "" {
+		return views.StatusBar(s, w, m.notice, "", m.noticeErr)
+	}
+	keys := m.com.Keys.ShortHelp()
+	if m.screen == ScreenPair {
+		keys = m.com.Keys.PairShortHelp()
+		if m.tab == TabDiff {
+			keys = append(m.diff.ShortHelp(), keys...)
+		}
+	}
+	right := ""
+	if m.mouse {
+		right = "mouse on"
+	}
+	return views.StatusBar(s, w, views.ShortHelp(s, keys, max(w-10, 1)), right, false)
+}
+
+// fit cuts or pads a line to w cells.
+func fit(str string, w int) string {
+	return views.PlainLines(views.PlainConsoleStyles(), []string{strings.TrimRight(str, "\n")}, w, 1)
+}

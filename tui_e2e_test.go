@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxTerm is a detached tmux session running the hasync binary, on a
+// tmux server of its own.
+type tmuxTerm struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+// needTmux skips where tmux is absent, and fails under CI, which must
+// have it.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is required under CI (the console's end-to-end tests): install it (apt-get install tmux)")
+		}
+		t.Skip("tmux not installed: the console's end-to-end tests need it (apt-get install tmux)")
+	}
+}
+
+// buildHasync builds the binary once per test.
+func buildHasync(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "hasync")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	return bin
+}
+
+func startTmux(t *testing.T, w, h int, env []string, args ...string) *tmuxTerm {
+	t.Helper()
+	tt := &tmuxTerm{t: t, socket: fmt.Sprintf("hasync-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), name: "console"}
+	cmd := []string{"-L", tt.socket, "-f", "/dev/null", "new-session", "-d", "-s", tt.name,
+		"-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}
+	for _, e := range env {
+		cmd = append(cmd, "-e", e)
+	}
+	// The command stays in the pane after it exits, so a crash is seen.
+	cmd = append(cmd, strings.Join(args, " ")+"; echo; echo EXITED $?; sleep 600")
+	if b, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, b)
+	}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tt.socket, "kill-server").Run() })
+	return tt
+}
+
+func (tt *tmuxTerm) capture() string {
+	b, err := exec.Command("tmux", "-L", tt.socket, "capture-pane", "-p", "-t", tt.name).Output()
+	if err != nil {
+		tt.t.Fatalf("tmux capture-pane: %v", err)
+	}
+	return string(b)
+}
+
+// keys sends keys one by one, as a user types (esc alone, not as alt+).
+func (tt *tmuxTerm) keys(keys ...string) {
+	for _, k := range keys {
+		if b, err := exec.Command("tmux", "-L", tt.socket, "send-keys", "-t", tt.name, k).CombinedOutput(); err != nil {
+			tt.t.Fatalf("tmux send-keys %s: %v\n%s", k, err, b)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+}
+
+// wait polls the screen until it has every string (a guard deadline only
+// fails a console that never gets there).
+func (tt *tmuxTerm) wait(what string, subs ...string) string {
+	tt.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		s := tt.capture()
+		ok := true
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return s
+		}
+		if strings.Contains(s, "EXITED") || time.Now().After(deadline) {
+			tt.t.Fatalf("waiting for %s; the screen is:\n%s", what, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// demoDir finds the demo's temporary directory under tmp.
+func demoDir(t *testing.T, tmp string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(tmp, "hasync-demo*"))
+	if len(m) != 1 {
+		t.Fatalf("expected one demo directory in %s, found %v", tmp, m)
+	}
+	return m[0]
+}
+
+func fault(t *testing.T, bin, dir, device string, verb ...string) {
+	t.Helper()
+	args := append([]string{"lab", "fault", "--state", dir, "--device", device}, verb...)
+	if b, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("hasync %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+}
+
+// TestConsoleTmux runs `hasync demo` in tmux as a user would, at 80x24
+// and 200x50: both pairs come up, a pair opens on its Diff, the HA and Log
+// tabs show, a device drops and comes back (hasync lab fault against the
+// demo's own lab), and q quits, removing the demo's directory.
+func TestConsoleTmux(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			tmp := t.TempDir()
+			tt := startTmux(t, sz[0], sz[1], []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo")
+			s := tt.wait("both pairs up", "hasync demo", "✓ vra-a MASTER", "✓ vra-b BACKUP", "✓ FW-A HRP_M", "✓ FW-B HRP_S")
+			if n := len(strings.Split(strings.TrimRight(s, "\n"), "\n")); n > sz[1] {
+				t.Errorf("%d lines on a %d-line terminal", n, sz[1])
+			}
+			dir := demoDir(t, tmp)
+			if b, err := os.ReadFile(filepath.Join(dir, "console.log")); err != nil || !strings.Contains(string(b), dir) {
+				t.Errorf("the demo's log does not name its directory: %v", err)
+			}
+
+			tt.keys("Enter")
+			tt.wait("the Vyatta pair's Diff", "lab-vyatta (vyatta)", "1 Diff", "vra-a (source)", "vra-b (target)")
+			tt.keys("n")
+			tt.keys("4")
+			tt.wait("the HA tab", "VRRP dp0s1", "MASTER", "BACKUP", "in-scope difference(s)")
+
+			// vra-b drops and refuses: down everywhere, in the log as an error.
+			fault(t, bin, dir, "vra-b", "refuse", "on")
+			fault(t, bin, dir, "vra-b", "drop")
+			tt.wait("vra-b down in the header", "✗ down")
+			tt.keys("3")
+			tt.wait("the loss in the Log", "error(s)", "vra-b")
+			tt.keys("Escape")
+			tt.wait("vra-b down in the list", "✗ vra-b")
+			fault(t, bin, dir, "vra-b", "clear")
+			tt.wait("vra-b back", "✓ vra-b BACKUP")
+
+			tt.keys("j", "Enter", "4")
+			tt.wait("the Huawei HA tab", "sessions 1842", "HRP_M", "core state normal")
+			tt.keys("q")
+			tt.wait("the console to quit", "EXITED 0")
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("the demo leaves %s behind (%v)", dir, err)
+			}
+		})
+	}
+}
+
+// TestDemoPrintsWithoutTerminal: without a terminal `hasync demo` prints
+// the text report (scripts and CI keep working); --print forces it.
+func TestDemoPrintsWithoutTerminal(t *testing.T) {
+	code, out, errOut := hasync(t, "demo", "--print", "--width", "100")
+	if code != 0 {
+		t.Fatalf("demo --print: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "A sync would send to vra-b") {
+		t.Errorf("demo --print prints no report:\n%s", out)
+	}
+}

@@ -1,0 +1,183 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// LogEntry is one event of the Log tab.
+type LogEntry struct {
+	At time.Time
+	// Device is the member concerned ("" the pair).
+	Device string
+	// Kind is the event's kind (connected, lost, refreshed, error,
+	// sync-error, log).
+	Kind string
+	Text string
+	// Err marks errors: they are pinned and walked with ]e / [e.
+	Err bool
+}
+
+// Log is the Log tab's state: every event, rendered only where visible
+// (virtualized), fed in batches. Errors are pinned above the stream and
+// walked with NextError / PrevError. It does no I/O.
+type Log struct {
+	entries []LogEntry
+	errs    []int // indices of Err entries
+	// top is the first stream entry shown; follow keeps the newest in
+	// view as batches arrive.
+	top    int
+	follow bool
+	// sel is the index into errs of the walked error, -1 none.
+	sel           int
+	width, height int
+}
+
+// NewLog returns an empty log that follows new entries.
+func NewLog() *Log { return &Log{follow: true, sel: -1} }
+
+// Len is the number of entries.
+func (l *Log) Len() int { return len(l.entries) }
+
+// Errors is the number of error entries.
+func (l *Log) Errors() int { return len(l.errs) }
+
+// Entries are the entries in order (not to be changed).
+func (l *Log) Entries() []LogEntry { return l.entries }
+
+// Append adds a batch of entries.
+func (l *Log) Append(batch []LogEntry) {
+	for _, e := range batch {
+		if e.Err {
+			l.errs = append(l.errs, len(l.entries))
+		}
+		l.entries = append(l.entries, e)
+	}
+	if l.follow {
+		l.top = max(len(l.entries)-l.streamHeight(), 0)
+	}
+}
+
+// SetSize sets the cells the log renders into.
+func (l *Log) SetSize(w, h int) {
+	l.width, l.height = w, h
+	if l.follow {
+		l.top = max(len(l.entries)-l.streamHeight(), 0)
+	}
+	l.clamp()
+}
+
+// pinned is how many lines the pinned errors take (a title and up to
+// three errors, never more than a third of the height).
+func (l *Log) pinned() int {
+	if len(l.errs) == 0 || l.height < 6 {
+		return 0
+	}
+	return min(len(l.errs), 3, max(l.height/3-1, 1)) + 1
+}
+
+func (l *Log) streamHeight() int { return max(l.height-l.pinned(), 1) }
+
+func (l *Log) clamp() {
+	maxTop := max(len(l.entries)-l.streamHeight(), 0)
+	l.top = min(max(l.top, 0), maxTop)
+	l.follow = l.top == maxTop
+}
+
+// ScrollBy moves the stream by n entries (negative up).
+func (l *Log) ScrollBy(n int) {
+	l.top += n
+	l.clamp()
+}
+
+// Home and End jump to the oldest and newest entries.
+func (l *Log) Home() { l.top = 0; l.clamp() }
+func (l *Log) End()  { l.top = len(l.entries); l.clamp() }
+
+// Selected is the entry index of the walked error, -1 none.
+func (l *Log) Selected() int {
+	if l.sel < 0 || l.sel >= len(l.errs) {
+		return -1
+	}
+	return l.errs[l.sel]
+}
+
+// NextError and PrevError walk the errors (]e / [e), bringing the one
+// walked to the top of the stream; they report whether there was one.
+func (l *Log) NextError() bool { return l.walk(1) }
+func (l *Log) PrevError() bool { return l.walk(-1) }
+
+func (l *Log) walk(d int) bool {
+	if len(l.errs) == 0 {
+		return false
+	}
+	switch {
+	case l.sel < 0 && d > 0:
+		// the first error at or below the top
+		l.sel = len(l.errs) - 1
+		for i, e := range l.errs {
+			if e >= l.top {
+				l.sel = i
+				break
+			}
+		}
+	case l.sel < 0:
+		l.sel = 0
+		for i, e := range l.errs {
+			if e < l.top {
+				l.sel = i
+			}
+		}
+	default:
+		l.sel = min(max(l.sel+d, 0), len(l.errs)-1)
+	}
+	l.top = l.errs[l.sel]
+	l.clamp()
+	return true
+}
+
+// Render draws the pinned errors and the visible part of the stream.
+func (l *Log) Render(s ConsoleStyles) string {
+	w, h := l.width, l.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	lines := make([]string, 0, h)
+	if p := l.pinned(); p > 0 {
+		lines = append(lines, s.Err.Render(conFit(fmt.Sprintf("%s %d error(s)  ]e next  [e previous", s.glyph("⚠", "!"), len(l.errs)), w)))
+		for _, i := range l.errs[len(l.errs)-(p-1):] {
+			lines = append(lines, s.Err.Render(conFit("  "+l.line(s, l.entries[i]), w)))
+		}
+	}
+	if len(l.entries) == 0 {
+		lines = append(lines, s.Dim.Render(conFit("no event yet", w)))
+	}
+	sel := l.Selected()
+	for i := l.top; i < len(l.entries) && len(lines) < h; i++ {
+		e := l.entries[i]
+		line := conFit(l.line(s, e), w)
+		switch {
+		case i == sel:
+			line = s.Selected.Render(line)
+		case e.Err:
+			line = s.Err.Render(line)
+		default:
+			line = s.Normal.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	return conLines(lines, w, h)
+}
+
+func (l *Log) line(s ConsoleStyles, e LogEntry) string {
+	mark := " "
+	if e.Err {
+		mark = s.glyph("✗", "x")
+	}
+	dev := e.Device
+	if dev == "" {
+		dev = "-"
+	}
+	return fmt.Sprintf("%s %s %-8s %-10s %s", mark, e.At.Format("15:04:05"), dev, e.Kind, strings.ReplaceAll(e.Text, "\n", " "))
+}

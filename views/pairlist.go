@@ -1,0 +1,237 @@
+package views
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// DeviceCell is one member of a pair as the pair list and the pair
+// header show it.
+type DeviceCell struct {
+	Name, Address string
+	// State: Up (a session is open), Down (Why says why), Connecting.
+	State ConnState
+	Why   string
+	// Role is the HA role as the device reports it: MASTER / BACKUP /
+	// mixed (Vyatta VRRP), HRP_M / HRP_S (Huawei); "" unknown.
+	Role string
+	// Unsaved: the running configuration differs from the saved one;
+	// UnsavedKnown false when it could not be read.
+	Unsaved, UnsavedKnown bool
+}
+
+// ConnState is a device's connection state.
+type ConnState int
+
+const (
+	Connecting ConnState = iota
+	Up
+	Down
+)
+
+func (c ConnState) String() string {
+	switch c {
+	case Up:
+		return "up"
+	case Down:
+		return "down"
+	}
+	return "connecting"
+}
+
+// glyph is the state's glyph: it carries the meaning without colour.
+func (c ConnState) glyph(s ConsoleStyles) string {
+	switch c {
+	case Up:
+		return s.glyph("✓", "+")
+	case Down:
+		return s.glyph("✗", "x")
+	}
+	return s.glyph("…", "?")
+}
+
+// PairRow is one pair of the list.
+type PairRow struct {
+	Name, Family string
+	Devices      [2]DeviceCell
+	// InScope and OutScope are the counts of differences inside and
+	// outside the sync-map's scope; -1 before the first comparison.
+	InScope, OutScope int
+	// LastSync is when hasync last synced the pair ("" never); LastError
+	// the last error ("" none).
+	LastSync, LastError string
+	// Spinner is the frame shown while the pair refreshes ("" idle).
+	Spinner string
+}
+
+// PairList renders the list of pairs in width x height cells: a header
+// line, then the rows from offset, the row at cursor selected. Columns
+// are measured by display width and dropped from the right as the width
+// shrinks (last error, last sync, then the roles).
+func PairList(s ConsoleStyles, rows []PairRow, cursor, offset, width, height int) string {
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	cols := pairColumns(rows, width)
+	lines := []string{s.Header.Render(conFit(cols.header(), width))}
+	if len(rows) == 0 {
+		lines = append(lines, s.Dim.Render(conFit("  no pair matches", width)))
+	}
+	for i := offset; i < len(rows) && len(lines) < height; i++ {
+		line := conFit(cols.row(s, rows[i]), width)
+		switch {
+		case i == cursor:
+			line = s.Selected.Render(line)
+		case rows[i].LastError != "":
+			line = s.Warn.Render(line)
+		default:
+			line = s.Normal.Render(line)
+		}
+		lines = append(lines, line)
+	}
+	return conLines(lines, width, height)
+}
+
+// PairListVisible is how many pair rows fit in height (one line is the
+// header).
+func PairListVisible(height int) int { return max(height-1, 1) }
+
+type pairCols struct {
+	name, dev, count, sync, err int
+	roles                       bool
+}
+
+func pairColumns(rows []PairRow, width int) pairCols {
+	c := pairCols{name: 4, dev: 6, count: 5, roles: true}
+	for _, r := range rows {
+		c.name = max(c.name, textWidth(r.Name))
+		for _, d := range r.Devices {
+			c.dev = max(c.dev, textWidth(d.Name)+textWidth(d.Role)+5)
+		}
+	}
+	c.name = min(c.name+2, 24) // spinner
+	c.dev = min(c.dev, 28)
+	fixed := c.name + 2*c.dev + 2*c.count
+	switch {
+	case width >= fixed+12+20:
+		c.sync, c.err = 12, width-fixed-12
+	case width >= fixed+16:
+		c.err = width - fixed
+	case width < fixed:
+		// Narrow: glyph and name only, then the counts.
+		c.roles = false
+		c.dev = 0
+		for _, r := range rows {
+			for _, d := range r.Devices {
+				c.dev = max(c.dev, textWidth(d.Name)+4)
+			}
+		}
+		c.dev = min(c.dev, max((width-c.name-2*c.count)/2, 4))
+	}
+	return c
+}
+
+func (c pairCols) header() string {
+	var b strings.Builder
+	b.WriteString(conFit("  PAIR", c.name))
+	b.WriteString(conFit(" DEVICE A", c.dev))
+	b.WriteString(conFit(" DEVICE B", c.dev))
+	b.WriteString(conFit(" IN", c.count))
+	b.WriteString(conFit(" OUT", c.count))
+	if c.sync > 0 {
+		b.WriteString(conFit(" LAST SYNC", c.sync))
+	}
+	if c.err > 0 {
+		b.WriteString(conFit(" LAST ERROR", c.err))
+	}
+	return b.String()
+}
+
+func (c pairCols) row(s ConsoleStyles, r PairRow) string {
+	var b strings.Builder
+	spin := r.Spinner
+	if spin == "" {
+		spin = " "
+	}
+	b.WriteString(conFit(spin+" "+r.Name, c.name))
+	for _, d := range r.Devices {
+		cell := " " + d.State.glyph(s) + " " + d.Name
+		if c.roles && d.Role != "" {
+			cell += " " + d.Role
+		}
+		b.WriteString(conFit(cell, c.dev))
+	}
+	b.WriteString(conFit(" "+countText(r.InScope), c.count))
+	b.WriteString(conFit(" "+countText(r.OutScope), c.count))
+	if c.sync > 0 {
+		ls := r.LastSync
+		if ls == "" {
+			ls = "never"
+		}
+		b.WriteString(conFit(" "+ls, c.sync))
+	}
+	if c.err > 0 {
+		e := r.LastError
+		if e == "" {
+			e = "—"
+			if s.ASCII {
+				e = "-"
+			}
+		}
+		b.WriteString(conFit(" "+oneLine(e), c.err))
+	}
+	return b.String()
+}
+
+// countText is a count, or "?" when unknown.
+func countText(n int) string {
+	if n < 0 {
+		return "?"
+	}
+	return strconv.Itoa(n)
+}
+
+// oneLine keeps the first line of s.
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
+
+// DeviceHeader renders the pair view's header: one line per device
+// (name, address, role, connection state, unsaved changes).
+func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width int) string {
+	lines := make([]string, 0, 2)
+	for _, d := range devs {
+		state := d.State.glyph(s) + " " + d.State.String()
+		if d.State == Down && d.Why != "" {
+			state += " (" + oneLine(d.Why) + ")"
+		}
+		role := d.Role
+		if role == "" {
+			role = "role ?"
+		}
+		saved := "saved ?"
+		if d.UnsavedKnown {
+			saved = "saved"
+			if d.Unsaved {
+				saved = s.glyph("● unsaved changes", "* unsaved changes")
+			}
+		}
+		line := fmt.Sprintf("%s  %s  %s  %s  %s", d.Name, d.Address, role, saved, state)
+		st := s.Normal
+		if d.State == Down {
+			st = s.Warn
+		}
+		lines = append(lines, st.Render(conFit(line, width)))
+	}
+	title := s.Title.Render(conFit(pairName, width))
+	return title + "\n" + strings.Join(lines, "\n")
+}
+
+// textWidth is the display width of s.
+func textWidth(s string) int { return ansi.StringWidth(s) }
