@@ -231,9 +231,14 @@ func TestVyattaApplyWindow(t *testing.T) {
 	for i := range 100 {
 		many = append(many, "set resources group address-group LAB-WIN address '198.51.100."+strconv.Itoa(i+1)+"'")
 	}
-	res, err := b.Apply(ctx, cmds(many...), ApplyOptions{Window: 16}, nil)
+	var typed []int
+	res, err := b.Apply(ctx, cmds(many...), ApplyOptions{Window: 16, OnCommand: func(i int, _ string) { typed = append(typed, i) }}, nil)
 	if err != nil || !res.Committed {
 		t.Fatalf("window: %+v, %v", res.Errors, err)
+	}
+	// configure, the 100 in order, commit, exit.
+	if len(typed) != 103 || typed[0] != -1 || typed[1] != 0 || typed[100] != 99 || typed[101] != -1 {
+		t.Errorf("OnCommand: %d calls, %v...", len(typed), typed[:min(5, len(typed))])
 	}
 	n := p.B.Device.Running().Root.Lookup(config.Path{"resources", "group", "address-group", "LAB-WIN", "address"})
 	if n == nil || len(n.Values) != 100 {
