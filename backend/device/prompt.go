@@ -47,6 +47,9 @@ const (
 	RoleStandby
 	// RoleMixed: VRRP master of some groups and backup of others.
 	RoleMixed
+	// RoleFault: VRRP in FAULT in some group (the member failed there:
+	// its peer took over), whatever the others.
+	RoleFault
 )
 
 func (r Role) String() string {
@@ -57,6 +60,8 @@ func (r Role) String() string {
 		return "standby"
 	case RoleMixed:
 		return "mixed"
+	case RoleFault:
+		return "fault"
 	}
 	return "unknown"
 }
