@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -176,4 +177,70 @@ func TestDemoPrintsWithoutTerminal(t *testing.T) {
 	if !strings.Contains(out, "A sync would send to vra-b") {
 		t.Errorf("demo --print prints no report:\n%s", out)
 	}
+}
+
+// TestConsoleTmux100k measures, on `hasync demo --lines 100000` at
+// 200x50, the time from a key press (j on the Diff tab) to the redrawn
+// screen as tmux shows it, and the console's memory with the 100k pair
+// open. Set HASYNC_E2E_100K=1 to run it (a minute of lab start-up).
+func TestConsoleTmux100k(t *testing.T) {
+	if os.Getenv("HASYNC_E2E_100K") == "" {
+		t.Skip("set HASYNC_E2E_100K=1 to measure the console on a 100k-line pair in tmux")
+	}
+	needTmux(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	tt := startTmux(t, 200, 50, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
+	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ vra-b BACKUP", "never")
+	for strings.Contains(tt.capture(), "never       ") && strings.Contains(tt.capture(), " ?    ?") {
+		time.Sleep(200 * time.Millisecond)
+	}
+	tt.keys("Enter")
+	tt.wait("the 100k Diff", "vra-a (source)", "vra-b (target)")
+	var lat []time.Duration
+	for range 30 {
+		before := tt.capture()
+		start := time.Now()
+		tt.keys("j")
+		for tt.capture() == before {
+		}
+		lat = append(lat, time.Since(start)-60*time.Millisecond) // keys() sleeps 60 ms after sending
+	}
+	slices.Sort(lat)
+	t.Logf("key press to redrawn tmux screen, 100k pair, 200x50: median %v, p90 %v (30 presses; includes a capture-pane fork per poll)", lat[len(lat)/2], lat[len(lat)*9/10])
+	pid := consolePID(t, tt)
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS") || strings.HasPrefix(line, "VmHWM") {
+			t.Logf("console (with the in-process lab of 2x2 devices): %s", strings.Join(strings.Fields(line), " "))
+		}
+	}
+	tt.keys("q")
+	tt.wait("quit", "EXITED 0")
+}
+
+// consolePID is the pid of the hasync process in the pane.
+func consolePID(t *testing.T, tt *tmuxTerm) int {
+	t.Helper()
+	b, err := exec.Command("tmux", "-L", tt.socket, "display", "-p", "-t", tt.name, "#{pane_pid}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shell := strings.TrimSpace(string(b))
+	kids, _ := filepath.Glob("/proc/" + shell + "/task/*/children")
+	for _, k := range kids {
+		c, _ := os.ReadFile(k)
+		for _, f := range strings.Fields(string(c)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); strings.HasSuffix(exe, "hasync") {
+					return pid
+				}
+			}
+		}
+	}
+	t.Fatalf("no hasync process under the pane's shell %s", shell)
+	return 0
 }
