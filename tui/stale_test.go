@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+)
+
+// offlineModel is a console over one pair that is never dialled (Init's
+// commands are not run).
+func offlineModel(t *testing.T) *Model {
+	t.Helper()
+	spec := &inventory.Pair{Name: "p", Family: config.Vyatta, Devices: [2]*inventory.Device{
+		{Name: "a", Family: config.Vyatta, Address: "192.0.2.1"}, {Name: "b", Family: config.Vyatta, Address: "192.0.2.2"}}}
+	m := New(context.Background(), Options{Inventory: &inventory.Inventory{Pairs: []*inventory.Pair{spec}}})
+	t.Cleanup(m.Close)
+	return m
+}
+
+func snapAt(at time.Time) summary {
+	return summary{snap: &pair.Snapshot{Pair: "p", At: at}, inScope: 1, outScope: 2}
+}
+
+// TestStaleRefreshDropped: a refresh result whose request ID is not the
+// latest is dropped; the latest is applied.
+func TestStaleRefreshDropped(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(press("r"))
+	m.Update(press("r"))
+	rt := m.pairs[0]
+	if rt.reqID != 2 {
+		t.Fatalf("two refreshes made request %d, want 2", rt.reqID)
+	}
+	now := time.Now()
+	m.Update(refreshMsg{idx: 0, id: 1, sum: snapAt(now)})
+	if rt.sum.snap != nil {
+		t.Fatal("the result of request 1 was applied after request 2 was made")
+	}
+	if !rt.refreshing {
+		t.Error("a stale result ended the refresh in progress")
+	}
+	m.Update(refreshMsg{idx: 0, id: 2, sum: snapAt(now)})
+	if rt.sum.snap == nil || rt.refreshing {
+		t.Fatal("the result of the latest request was not applied")
+	}
+}
+
+// TestOlderSnapshotDropped: a snapshot older than the one shown (a timer
+// refresh's event arriving after an on-demand one) does not replace it.
+func TestOlderSnapshotDropped(t *testing.T) {
+	m := offlineModel(t)
+	now := time.Now()
+	m.apply(0, snapAt(now))
+	m.apply(0, snapAt(now.Add(-time.Second)))
+	if got := m.pairs[0].sum.snap.At; !got.Equal(now) {
+		t.Errorf("the shown snapshot is from %v, want %v", got, now)
+	}
+}
+
+// TestStaleDiffDropped: a Diff built for an older generation or another
+// pair is dropped.
+func TestStaleDiffDropped(t *testing.T) {
+	m := offlineModel(t)
+	m.diff.gen, m.diff.idx = 3, 0
+	if m.diff.built(diffBuiltMsg{idx: 0, gen: 2}) {
+		t.Error("a Diff of generation 2 was taken at generation 3")
+	}
+	if m.diff.built(diffBuiltMsg{idx: 1, gen: 3}) {
+		t.Error("a Diff of another pair was taken")
+	}
+}
