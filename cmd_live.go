@@ -24,10 +24,11 @@ import (
 	"github.com/hasync/hasync/sshclient"
 )
 
-// Reading a live pair for the one-shot commands (status, diff --pair):
-// backend/pair dials both devices at once, logs in through the family's
-// driver, reads them and compares them (compare.Live); these commands
-// refresh it once and close it. The console keeps its pairs running.
+// Reading a live pair for the commands (status, diff --pair): backend/pair
+// dials both devices at once, logs in through the family's driver, reads
+// them and compares them (compare.Live). diff --pair refreshes it once;
+// status keeps it across --watch reads. The console keeps its pairs
+// running.
 
 // liveOptions tune a read.
 type liveOptions struct {
@@ -38,8 +39,8 @@ type liveOptions struct {
 	prompt func(who string) (string, error)
 	// syncMap, when set, names the map in place of the inventory's.
 	syncMap string
-	// state: read the HA state and whether the running configuration
-	// is saved too (status), not only the configuration (diff).
+	// state: show the HA state, whether the running configuration is
+	// saved and the session count (status), not only the comparison.
 	state bool
 	// acceptNew accepts and records unknown host keys (--accept-new);
 	// unknownHost asks about one otherwise (nil refuses it).
@@ -171,7 +172,7 @@ func fromSnapshot(p *inventory.Pair, snap *pair.Snapshot, state bool) *pairRead 
 			unread = append(unread, d.name)
 		}
 		if state && ds.HAErr == nil && d.err == nil {
-			d.role, d.ha, _ = haText(ds.HA)
+			d.role, d.ha = haText(ds.HA)
 		}
 		d.savedDiffers, d.savedKnown = ds.SavedDiffers, ds.SavedKnown && d.err == nil
 		if state && ds.SessionsErr == nil && d.err == nil && ds.Sessions >= 0 {
@@ -228,9 +229,8 @@ func reason(err error) string {
 }
 
 // haText sums an HA state up for status: the role (VRRP "master",
-// "backup" or "mixed"; HRP "active" or "standby") and its detail, and
-// whether the device is the HRP active member.
-func haText(h device.HAState) (role, detail string, active bool) {
+// "backup" or "mixed"; HRP "active" or "standby") and its detail.
+func haText(h device.HAState) (role, detail string) {
 	if h.HRP != nil {
 		role = h.Role.String()
 		var d []string
@@ -251,7 +251,7 @@ func haText(h device.HAState) (role, detail string, active bool) {
 		case checked:
 			d = append(d, "configuration check: differs")
 		}
-		return role, strings.Join(d, ", "), h.Role == device.RoleActive
+		return role, strings.Join(d, ", ")
 	}
 	switch h.Role {
 	case device.RoleActive:
@@ -270,5 +270,5 @@ func haText(h device.HAState) (role, detail string, active bool) {
 	if len(groups) > 0 {
 		detail = "VRRP " + strings.Join(groups, ", ")
 	}
-	return role, detail, false
+	return role, detail
 }

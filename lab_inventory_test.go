@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/vyatta"
 )
@@ -22,7 +24,8 @@ import (
 // TestLabInventoryLoads: what `hasync lab` writes is an inventory the
 // product loads without an error and with the lab's values: one pair of
 // each family, three pairs, the legacy SSH offer and the VyOS flavor. The
-// legacy one is also logged in to with what the inventory says.
+// legacy one is also logged in to with what the inventory says, and
+// backend/pair reads every pair of each.
 func TestLabInventoryLoads(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -64,6 +67,21 @@ func TestLabInventoryLoads(t *testing.T) {
 			}
 			if c.legacy {
 				labInventoryLogin(t, inv.Pairs[0].Devices[1])
+			}
+			// The product reads every pair of it as the inventory says.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			ps := pair.All(inv, pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
+			defer pair.CloseAll(ps)
+			for _, s := range pair.RefreshAll(ctx, ps, 0) {
+				for _, d := range s.Devices {
+					if d.Err != nil || d.Tree == nil || !d.Reachable {
+						t.Errorf("%s/%s: %v", s.Pair, d.Name, d.Err)
+					}
+				}
+				if s.Compare == nil {
+					t.Errorf("%s: no comparison: %v", s.Pair, s.CompareErr)
+				}
 			}
 		})
 	}

@@ -98,7 +98,7 @@ pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 	root.Flags().BoolVar(&console.readOnly, "read-only", false, "change nothing on any device (the console only reads)")
 	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
 	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
-	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd())
+	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd(), newSyncCmd())
 	return root
 }
 

@@ -671,16 +671,19 @@ func newTerminal(ctx context.Context, ch ssh.Channel, out *chanWriter, pty bool)
 	if pty {
 		t.in = make(chan byte, 64)
 		go func() {
+			// t.in is closed however the reader ends, so a shell reading
+			// the last bytes never waits for input that cannot come.
+			defer close(t.in)
 			for {
 				b, err := t.r.ReadByte()
 				if err != nil {
 					t.inErr = err
-					close(t.in)
 					return
 				}
 				select {
 				case t.in <- b:
 				case <-ctx.Done():
+					t.inErr = ctx.Err()
 					return
 				}
 			}

@@ -5,12 +5,14 @@
 // line by line, and opens interactive shells on a wide PTY.
 //
 // It owns: the resolution of a host through ssh_config (Host aliases,
-// HostName, User, Port, IdentityFile, ProxyJump), the host-key policy
-// (strict by default; accept-new as OpenSSH's StrictHostKeyChecking=accept-new;
-// an unknown host otherwise goes to a callback), the per-device opt-in to
-// legacy algorithms, and the named errors a front end tells apart with
-// errors.Is (ErrAuth, ErrHostKeyMismatch, ErrUnknownHost, ErrTimeout,
-// ErrConnectionLost, ErrNegotiation, ErrUnreachable).
+// HostName, User, Port, IdentityFile, ProxyJump; the file is per Config),
+// the host-key policy (strict by default against the known_hosts files
+// given, host-key algorithms chosen from their entries; accept-new as
+// OpenSSH's StrictHostKeyChecking=accept-new, recording plain, unhashed
+// lines; an unknown host otherwise goes to a callback), the per-device
+// opt-in to legacy algorithms, and the named errors a front end tells
+// apart with errors.Is (ErrAuth, ErrHostKeyMismatch, ErrUnknownHost,
+// ErrTimeout, ErrConnectionLost, ErrNegotiation, ErrUnreachable).
 //
 // Prompt detection, pagers and device questions belong to backend/device,
 // which drives a *Shell as an io.ReadWriter.

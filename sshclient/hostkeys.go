@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/skeema/knownhosts"
 	"golang.org/x/crypto/ssh"
@@ -36,21 +38,56 @@ func newHostKeys(cfg Config) (*hostKeys, error) {
 		}
 		h.all = []string{filepath.Join(home, ".ssh", "known_hosts")}
 	}
+	var key strings.Builder
 	for _, f := range h.all {
-		if _, err := os.Stat(f); err == nil {
+		st, err := os.Stat(f)
+		if err == nil {
 			h.files = append(h.files, f)
+			fmt.Fprintf(&key, "%s\x00%d\x00%d\x00", f, st.Size(), st.ModTime().UnixNano())
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("known_hosts: %w", err)
 		}
 	}
 	if len(h.files) > 0 {
-		db, err := knownhosts.NewDB(h.files...)
+		db, err := parsedDB(key.String(), h.files)
 		if err != nil {
 			return nil, fmt.Errorf("known_hosts: %w", err)
 		}
 		h.db = db
 	}
 	return h, nil
+}
+
+// dbCache keeps parsed known_hosts files, keyed by their names, sizes and
+// modification times, so that many dials (a status over 100 pairs) parse
+// the same files once. An entry recorded by accept-new changes the size,
+// and so the key. A parsed database is only read, so it is shared.
+var dbCache struct {
+	sync.Mutex
+	m map[string]*knownhosts.HostKeyDB
+}
+
+// maxDBCache bounds the cache (each entry is one set of files).
+const maxDBCache = 32
+
+func parsedDB(key string, files []string) (*knownhosts.HostKeyDB, error) {
+	dbCache.Lock()
+	db := dbCache.m[key]
+	dbCache.Unlock()
+	if db != nil {
+		return db, nil
+	}
+	db, err := knownhosts.NewDB(files...)
+	if err != nil {
+		return nil, err
+	}
+	dbCache.Lock()
+	defer dbCache.Unlock()
+	if dbCache.m == nil || len(dbCache.m) >= maxDBCache {
+		dbCache.m = map[string]*knownhosts.HostKeyDB{}
+	}
+	dbCache.m[key] = db
+	return db, nil
 }
 
 // algorithms are the host-key algorithms to offer for hostport: those of

@@ -1,9 +1,17 @@
 package sshclient
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/skeema/knownhosts"
+	"golang.org/x/crypto/ssh"
 )
 
 // kexInit builds a server hello: lines before the version, the version,
@@ -74,5 +82,36 @@ func TestChallengeEcho(t *testing.T) {
 	ae := a.error("h:22", "u", err)
 	if !strings.Contains(ae.Error(), "Username:") || !strings.Contains(ae.Error(), "visible") || strings.Contains(ae.Error(), pw) {
 		t.Errorf("auth error %v", ae)
+	}
+}
+
+// BenchmarkNewHostKeys: the host-key policy of one dial with a
+// known_hosts of 200 entries (100 lab pairs), parsed once and cached.
+func BenchmarkNewHostKeys(b *testing.B) {
+	file := filepath.Join(b.TempDir(), "known_hosts")
+	var lines []string
+	for i := range 200 {
+		pub, _, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k, err := ssh.NewPublicKey(pub)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines = append(lines, knownhosts.Line([]string{fmt.Sprintf("[127.0.0.1]:%d", 2200+i)}, k))
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	cfg := Config{KnownHosts: []string{file}}
+	for b.Loop() {
+		h, err := newHostKeys(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(h.algorithms("127.0.0.1:2250", []string{ssh.KeyAlgoED25519})) != 1 {
+			b.Fatal("no algorithm")
+		}
 	}
 }

@@ -142,17 +142,16 @@ func (v *DiffView) detailView(w, h int) []string {
 	if dc.data != v.data || dc.row != row || dc.w != w {
 		dc.data, dc.row, dc.w = v.data, row, w
 		dc.lines = v.detailLines(DetailOf(v.data, int(row)), w)
-		v.detailTop = 0
 	}
 	out := make([]string, h)
 	blank := ""
 	lines := dc.lines
 	if !v.layout().overlay {
-		blank = v.st.Border.Render(v.st.Glyphs.Sep)
+		blank = v.sty(segMuted, v.st.Glyphs.Sep)
 	} else if len(lines) > h {
 		// Scrolled by the arrows; the title stays.
-		v.detailTop = max(0, min(v.detailTop, len(lines)-h+1))
-		lines = append([]string{lines[0]}, lines[1+v.detailTop:]...)
+		top := max(0, min(v.detailTop, len(lines)-h+1))
+		lines = append([]string{lines[0]}, lines[1+top:]...)
 	}
 	for i := range out {
 		s := blank
@@ -164,21 +163,34 @@ func (v *DiffView) detailView(w, h int) []string {
 			if blank != "" {
 				hint = " more lines (a taller terminal shows them)"
 			}
-			s = blank + v.st.Muted.Render(Truncate("… "+strconv.Itoa(len(lines)-h+1)+hint, w-Width(blank), ""))
+			s = blank + v.sty(segMuted, Truncate("… "+strconv.Itoa(len(lines)-h+1)+hint, w-Width(blank), ""))
 		}
 		out[i] = s
 	}
 	return out
 }
 
+// sty is s in a segment style, as a string.
+func (v *DiffView) sty(sg seg, s string) string {
+	pre := v.st.seg[0][sg]
+	if pre == "" || s == "" {
+		return s
+	}
+	return pre + s + sgrReset
+}
+
+// styler is sty for one style, as a function.
+func (v *DiffView) styler(sg seg) func(string) string {
+	return func(s string) string { return v.sty(sg, s) }
+}
+
 // detailLines lays a detail out in lines of exactly w cells: a rule on the
 // left when beside the rows, labels in a column, values wrapped.
 func (v *DiffView) detailLines(dt Detail, w int) []string {
-	st := v.st
-	g := &st.Glyphs
+	g := &v.st.Glyphs
 	border := ""
 	if !v.layout().overlay {
-		border = st.Border.Render(g.Sep) + " "
+		border = v.sty(segMuted, g.Sep) + " "
 	}
 	inner := w - Width(border)
 	if inner < 1 {
@@ -192,14 +204,14 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 	add := func(s string) {
 		lines = append(lines, border+PadRight(s, inner, g.Ellipsis))
 	}
-	field := func(label, value string, vs func(...string) string) {
+	field := func(label, value string, vs func(string) string) {
 		if value == "" {
 			return
 		}
 		valW := inner - labelW
 		if valW < 8 {
 			// Narrow: the label on its own line.
-			add(st.Muted.Render(label))
+			add(v.sty(segMuted, label))
 			for _, l := range strings.Split(ansi.Wrap(sanitize(value), inner, " /-"), "\n") {
 				add(vs(l))
 			}
@@ -210,13 +222,13 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 			if k == 0 {
 				lab = label
 			}
-			add(st.Muted.Render(PadRight(lab, labelW, "")) + vs(l))
+			add(v.sty(segMuted, PadRight(lab, labelW, "")) + vs(l))
 		}
 	}
-	plain := func(s ...string) string { return strings.Join(s, "") }
-	title := "detail · esc closes"
-	add(st.Title.Render(Truncate(title, inner, g.Ellipsis)))
-	field("path", dt.Path, st.Header.Render)
+	plain := func(s string) string { return s }
+	title := "detail" + g.Dot + "esc closes"
+	add(v.sty(segTitle, Truncate(title, inner, g.Ellipsis)))
+	field("path", dt.Path, v.styler(segHeader))
 	field("change", g.Change(dt.Kind)+" "+KindWord(dt.Kind), plain)
 	left, right := v.data.Left, v.data.Right
 	lv, rv := dt.Left, dt.Right
@@ -230,20 +242,20 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 	} else if dt.RightLine > 0 {
 		rv += "  (line " + strconv.Itoa(dt.RightLine) + ")"
 	}
-	field("source", left+": "+lv, st.Removed.Render)
-	field("target", right+": "+rv, st.Added.Render)
-	field("scope", g.Scope(dt.Scope)+" "+ScopeWord(dt.Scope)+" · "+dt.Rule, plain)
+	field("source", left+": "+lv, v.styler(segRemoved))
+	field("target", right+": "+rv, v.styler(segAdded))
+	field("scope", g.Scope(dt.Scope)+" "+ScopeWord(dt.Scope)+g.Dot+dt.Rule, plain)
 	field("kind", dt.KindFrom, plain)
 	field("help", dt.Help, plain)
 	if len(dt.Commands) > 0 {
-		field("sync", dt.Commands[0], st.Key.Render)
+		field("sync", dt.Commands[0], v.styler(segKey))
 		for _, c := range dt.Commands[1:] {
-			field(" ", c, st.Key.Render)
+			field(" ", c, v.styler(segKey))
 		}
 	}
 	field("sync", dt.Sync, plain)
 	for _, c := range dt.Conflicts {
-		field("manual", c, st.Warn.Render)
+		field("manual", c, v.styler(segWarn))
 	}
 	return lines
 }

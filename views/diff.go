@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
@@ -48,7 +49,9 @@ type DiffData struct {
 // proportion to the configurations (about a hundred milliseconds for 100k
 // lines): the tui runs it in a tea.Cmd, never in Update. Secrets are
 // masked whatever the comparison's options say (DESIGN.md: secrets never
-// reach the screen).
+// reach the screen). The comparison must hold whole trees (compare.Trees,
+// Files or Live), not the stubs of compare.FilesView's fast path: the
+// rows, the counts and the plan each read them.
 func BuildDiff(src DiffSource) (*DiffData, error) {
 	c := src.Comparison
 	if c == nil || c.Left == nil || c.Right == nil || c.Map == nil {
@@ -56,16 +59,23 @@ func BuildDiff(src DiffSource) (*DiffData, error) {
 	}
 	cc := *c
 	cc.Diff.MaskSecrets = true
-	side := cc.Rows(compare.RowOptions{})
 	d := &DiffData{
-		Rows:     side.Rows,
 		Family:   c.Left.Family,
 		Left:     src.LeftName,
 		Right:    src.RightName,
 		MapLabel: c.Label,
 		Map:      c.Map,
-		Counts:   cc.Counts(),
 	}
+	// The rows, the counts and the plan each walk both trees, which they
+	// only read (compare.Comparison's methods may run concurrently): one
+	// goroutine each, so the tab shows after the slowest, not the sum.
+	var wg sync.WaitGroup
+	wg.Go(func() { d.Rows = cc.Rows(compare.RowOptions{}).Rows })
+	wg.Go(func() { d.Counts = cc.Counts() })
+	// The plan from the comparison's own options: masking there would
+	// leave masked secrets out of the commands; the printed form masks.
+	wg.Go(func() { d.Plan, d.PlanErr = c.Plan(src.Mode) })
+	wg.Wait()
 	if d.Left == "" {
 		d.Left = c.Left.Source
 	}
@@ -77,9 +87,6 @@ func BuildDiff(src DiffSource) (*DiffData, error) {
 			d.diffRows++
 		}
 	}
-	// The plan from the comparison's own options: masking there would
-	// leave masked secrets out of the commands; the printed form masks.
-	d.Plan, d.PlanErr = c.Plan(src.Mode)
 	if d.Plan != nil {
 		var b bytes.Buffer
 		if err := d.Plan.Print(&b, false); err == nil {
@@ -117,6 +124,7 @@ func vyattaCommandsFor(cmds []string, p config.Path) []string {
 		want[i] = quotePathWord(w)
 	}
 	full := strings.Join(want, " ")
+	fullSp := full + " "
 	var out []string
 	for _, c := range cmds {
 		verb, rest, ok := strings.Cut(c, " ")
@@ -124,10 +132,10 @@ func vyattaCommandsFor(cmds []string, p config.Path) []string {
 			continue
 		}
 		switch {
-		case rest == full || strings.HasPrefix(rest, full+" "):
+		case rest == full || strings.HasPrefix(rest, fullSp):
 			out = append(out, c)
-		case verb == "delete" && strings.HasPrefix(full+" ", rest+" "):
-			out = append(out, c)
+		case verb == "delete" && strings.HasPrefix(fullSp, rest) && fullSp[len(rest)] == ' ':
+			out = append(out, c) // deletes an ancestor
 		}
 	}
 	return out

@@ -2,7 +2,9 @@ package views
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
@@ -37,6 +39,14 @@ func benchData(b *testing.B, lines int) *DiffData {
 
 var benchSizes = []int{1_000, 10_000, 100_000}
 
+// reportCPU adds the CPU time per op since start (cpu-ns/op), the figure
+// to read on a loaded machine.
+func reportCPU(b *testing.B, start time.Duration) {
+	if start > 0 && b.N > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkDiffFrame is one frame of the Diff tab at 200x50, the cursor a
 // third of the way down (issue 11: within 0.5 ms, 100k within 1.5x of 1k).
 func BenchmarkDiffFrame(b *testing.B) {
@@ -49,11 +59,33 @@ func BenchmarkDiffFrame(b *testing.B) {
 			v.scrollTo(true)
 			b.ReportAllocs()
 			b.ResetTimer()
+			start := cpuTime()
 			for b.Loop() {
 				_ = v.View()
 			}
+			reportCPU(b, start)
 		})
 	}
+}
+
+// BenchmarkDiffFrameDetail is a frame with the detail pane beside the
+// rows, the cursor moving each time (the detail is made afresh).
+func BenchmarkDiffFrameDetail(b *testing.B) {
+	v := NewDiffView(NewStyles(Theme{Dark: true}))
+	v.SetData(benchData(b, 100_000))
+	v.SetSize(200, 50)
+	v.Update(keyMsg("n"))
+	v.Update(keyMsg("enter"))
+	n, g := keyMsg("n"), keyMsg("g")
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if v.Update(n); v.notice != "" {
+			v.Update(g)
+		}
+		_ = v.View()
+	}
+	reportCPU(b, start)
 }
 
 // BenchmarkDiffKeyDown is a key press that moves one row, Update and the
@@ -68,6 +100,7 @@ func BenchmarkDiffKeyDown(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			i := 0
+			start := cpuTime()
 			for b.Loop() {
 				// Down through the middle, then back up: every press moves.
 				msg := down
@@ -78,6 +111,7 @@ func BenchmarkDiffKeyDown(b *testing.B) {
 				v.Update(msg)
 				_ = v.View()
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -89,12 +123,14 @@ func BenchmarkDiffNext(b *testing.B) {
 	v.SetSize(200, 50)
 	n, g := keyMsg("n"), keyMsg("g")
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		if v.Update(n); v.notice != "" {
 			v.Update(g)
 		}
 		_ = v.View()
 	}
+	reportCPU(b, start)
 }
 
 // BenchmarkBuildDiff is the preparation the tui runs in a tea.Cmd.
@@ -109,11 +145,13 @@ func BenchmarkBuildDiff(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			start := cpuTime()
 			for b.Loop() {
 				if _, err := BuildDiff(DiffSource{Comparison: c}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
@@ -126,5 +164,28 @@ func BenchmarkDiffSetData(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		v.SetData(d)
+	}
+}
+
+// BenchmarkDiffMemory reports the heap a Diff tab holds for a pair of
+// 100k lines: both trees, the comparison, the rows and the plan
+// (retained-MB), and what the view adds (view-MB).
+func BenchmarkDiffMemory(b *testing.B) {
+	for b.Loop() {
+		var m0, m1, m2 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		d := benchData(b, 100_000)
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		v := NewDiffView(NewStyles(Theme{Dark: true}))
+		v.SetData(d)
+		v.SetSize(200, 50)
+		_ = v.View()
+		runtime.GC()
+		runtime.ReadMemStats(&m2)
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "retained-MB")
+		b.ReportMetric(float64(m2.HeapAlloc-m1.HeapAlloc)/(1<<20), "view-MB")
+		runtime.KeepAlive(v)
 	}
 }

@@ -117,7 +117,10 @@ func (v *DiffView) View() string {
 			b.WriteString(pane[y])
 		case y == 0 && len(v.items) == 0:
 			msg := "waiting for both configurations…"
-			if v.data != nil {
+			switch {
+			case v.data != nil && len(v.data.Rows) > 0:
+				msg = "no rows under the filter " + v.filter.String() + " (f changes it)"
+			case v.data != nil:
 				msg = "both configurations are empty"
 			}
 			v.styled(&b, segMuted, PadRight("   "+msg, l.listW, v.st.Glyphs.Ellipsis), false)
@@ -181,15 +184,17 @@ func (v *DiffView) status() string {
 		return ""
 	}
 	var s strings.Builder
+	dot := v.st.Glyphs.Dot
 	s.WriteString(v.filter.String())
 	cur, n := v.DiffPosition()
-	s.WriteString(" · ")
+	s.WriteString(dot)
 	if cur > 0 {
 		s.WriteString(strconv.Itoa(cur))
 		s.WriteByte('/')
 	}
 	s.WriteString(strconv.Itoa(n))
-	s.WriteString(" diffs · ")
+	s.WriteString(" diffs")
+	s.WriteString(dot)
 	s.WriteString(v.st.Glyphs.InMap)
 	s.WriteByte(' ')
 	s.WriteString(strconv.Itoa(v.data.Counts.InScope))
@@ -199,16 +204,16 @@ func (v *DiffView) status() string {
 
 // renderHead writes the column headers: each member's name and role.
 func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
+	g := &v.st.Glyphs
 	left, right := "", ""
 	if v.data != nil {
 		left, right = v.data.Left+" (source)", v.data.Right+" (target)"
 		if v.xoff > 0 {
 			// Scrolled sideways: say from which column the text shows.
-			from := " · from column " + strconv.Itoa(v.xoff+1)
+			from := g.Dot + "from column " + strconv.Itoa(v.xoff+1)
 			left, right = left+from, right+from
 		}
 	}
-	g := &v.st.Glyphs
 	if l.colW < 1 {
 		v.styled(b, segHeader, PadRight(sanitize(left), l.listW, g.Ellipsis), false)
 		return
@@ -229,17 +234,22 @@ func (v *DiffView) renderFoot(b *strings.Builder) {
 		if v.st.Theme.ASCII {
 			cursor = "_"
 		}
-		v.styled(b, segText, PadRight("/"+sanitize(string(v.input))+cursor, v.w, g.Ellipsis), false)
+		s := "/" + sanitize(string(v.input)) + cursor
+		if over := Width(s) - v.w; over > 0 {
+			// Keep the end, where the typing is.
+			s = ansi.TruncateLeft(s, over+Width(g.Ellipsis), g.Ellipsis)
+		}
+		v.styled(b, segText, PadRight(s, v.w, g.Ellipsis), false)
 	case v.notice != "":
 		v.styled(b, segMuted, PadRight(v.notice, v.w, g.Ellipsis), false)
 	case v.query != "":
-		s := "/" + sanitize(v.query) + " · " + strconv.Itoa(len(v.matches)) + " matching lines · n/N next/prev · esc clears"
+		s := "/" + sanitize(v.query) + g.Dot + strconv.Itoa(len(v.matches)) + " matching lines" + g.Dot + "n/N next/prev" + g.Dot + "esc clears"
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	default:
 		s := g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced   " +
 			g.Added + " added  " + g.Removed + " removed  " + g.Changed + " changed  " + g.Moved + " moved"
 		if v.data != nil && v.data.MapLabel != "" {
-			s = "sync-map " + sanitize(v.data.MapLabel) + " · " + s
+			s = "sync-map " + sanitize(v.data.MapLabel) + g.Dot + s
 		}
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	}
@@ -276,6 +286,13 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 	if it.fold > 0 && it.scopes.Len() > 1 {
 		scope, scopeSeg = g.Mixed, segMuted
 	}
+	if it.fold == placeHeader {
+		// Where the differences below sit: the parent's path, across.
+		p := displayParent(r).String()
+		v.styled(b, segText, cursor, cur)
+		v.styled(b, segCrumb, PadRight(" "+g.Crumb+" "+sanitize(p), w-Width(cursor), g.Ellipsis), cur)
+		return
+	}
 	if w < gutter+2 {
 		// Too narrow for two columns: the marks and what fits of the left.
 		s := cursor + scope + g.Change(r.Kind) + " " + r.Left
@@ -289,6 +306,13 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 		summary := g.Fold + " " + strconv.Itoa(int(it.fold)) + " unchanged lines"
 		if it.scopes.Len() > 1 {
 			summary += " (" + it.scopes.String() + ")"
+		}
+		// Name where the next line shown sits, so that what follows a long
+		// fold is read in its place (as `hasync diff` does).
+		if next := int(it.row + it.fold); next < len(v.data.Rows) {
+			if p := v.data.Rows[next].Path; len(p) > 1 {
+				summary += g.Dot + sanitize(p[:len(p)-1].String())
+			}
 		}
 		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW)
 		v.styled(b, segMuted, " "+g.Sep+" ", cur)
@@ -364,6 +388,9 @@ func (v *DiffView) text(b *strings.Builder, s string, base seg, e0, e1 int, emph
 	}
 	pre := &v.st.seg[b2i(cur)]
 	q := v.query
+	if v.searching {
+		q = v.typed // highlight as the query is typed
+	}
 	m0, m1 := -1, -1 // the current search match, bytes
 	if q != "" {
 		if m0 = indexFold(s, q, 0); m0 >= 0 {

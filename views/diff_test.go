@@ -1,7 +1,7 @@
 package views
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,12 +15,12 @@ import (
 	"github.com/hasync/hasync/internal/golden"
 )
 
-// testData is the Diff tab's data for testdata/left.conf and right.conf:
+// testData is the Diff tab's data for testdata/diff-vra-a.conf and diff-vra-b.conf:
 // a VRA pair with a sync-map, drift in and out of it, a CJK description,
 // secrets and a long unchanged run.
 func testData(t testing.TB) *DiffData {
 	t.Helper()
-	c, err := compare.Files("testdata/left.conf", "testdata/right.conf", config.Vyatta, compare.MapSpec{Name: "FW"}, diff.Options{})
+	c, err := compare.Files("testdata/diff-vra-a.conf", "testdata/diff-vra-b.conf", config.Vyatta, compare.MapSpec{Name: "FW"}, diff.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +31,11 @@ func testData(t testing.TB) *DiffData {
 	return d
 }
 
-// hrpData is the Diff tab's data for testdata/fw-a.cfg and fw-b.cfg: a
+// hrpData is the Diff tab's data for testdata/diff-fw-a.cfg and diff-fw-b.cfg: a
 // Huawei HRP pair with a moved security policy rule.
 func hrpData(t testing.TB) *DiffData {
 	t.Helper()
-	c, err := compare.Files("testdata/fw-a.cfg", "testdata/fw-b.cfg", config.Huawei, compare.MapSpec{}, diff.Options{})
+	c, err := compare.Files("testdata/diff-fw-a.cfg", "testdata/diff-fw-b.cfg", config.Huawei, compare.MapSpec{}, diff.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,25 @@ func TestDiffEmpty(t *testing.T) {
 	v := NewDiffView(NewStyles(Theme{NoColor: true}))
 	v.SetSize(80, 24)
 	press(v, "j", "n", "enter", "f", "/", "x", "enter", "G")
-	checkDiffFrame(t, v.View(), 80, 24)
+	out := v.View()
+	checkDiffFrame(t, out, 80, 24)
+	if !strings.Contains(out, "waiting for both configurations") {
+		t.Fatalf("no data, yet no word of waiting:\n%s", out)
+	}
+	// Two equal configurations: no difference to walk, under any filter.
+	d := testData(t)
+	same := *d
+	same.Rows = nil
+	for _, r := range d.Rows {
+		if r.Kind == diff.Same {
+			same.Rows = append(same.Rows, r)
+		}
+	}
+	v.SetData(&same)
+	for range 3 {
+		press(v, "f", "n", "N", "enter", "esc")
+		checkDiffFrame(t, v.View(), 80, 24)
+	}
 }
 
 func TestDiffMsgToAction(t *testing.T) {
@@ -368,7 +386,6 @@ func TestDiffControlCharacters(t *testing.T) {
 	if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\u009b") {
 		t.Fatalf("a control character reached the screen: %q", out)
 	}
-	_ = fmt.Sprint()
 }
 
 func TestDiffUnfold(t *testing.T) {
@@ -460,5 +477,122 @@ func TestDiffRandomKeys(t *testing.T) {
 				t.Fatalf("step %d (%s): cursor %d top %d of %d items", i, k, v.cursor, v.top, len(v.items))
 			}
 		}
+	}
+}
+
+func TestDiffDetailOverlayScrolls(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 40, 10)
+	press(v, "n", "n", "enter")
+	first := v.View()
+	if !strings.Contains(first, "more lines") {
+		t.Fatalf("a detail taller than 40x10 says nothing of the rest:\n%s", first)
+	}
+	row := v.CursorRow()
+	for range 30 {
+		press(v, "j")
+		checkDiffFrame(t, v.View(), 40, 10)
+	}
+	if v.CursorRow() != row {
+		t.Fatal("j over the detail moved the rows under it")
+	}
+	last := v.View()
+	if last == first || strings.Contains(last, "more lines") {
+		t.Fatalf("j did not scroll the detail to its end:\n%s", last)
+	}
+	press(v, "n")
+	if v.detailTop != 0 {
+		t.Fatal("the next row's detail does not start at its top")
+	}
+}
+
+// TestDiffColumnsAligned: at every width, every row's change mark sits in
+// the same cell, CJK text or not (widths are display cells).
+func TestDiffColumnsAligned(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 60)
+	g := UnicodeGlyphs
+	marks := map[string]bool{g.Sep: true, g.Added: true, g.Removed: true, g.Changed: true, g.Moved: true}
+	cjk := false
+	for _, f := range []string{"", "f"} { // all, in scope
+		if f != "" {
+			press(v, f)
+		}
+		for w := 40; w <= 200; w += 3 {
+			v.SetSize(w, 60)
+			l := v.layout()
+			mid := 3 + l.colW + 1
+			lines := strings.Split(ansi.Strip(v.View()), "\n")
+			for _, line := range lines[l.bodyY : l.bodyY+l.bodyH] {
+				if strings.TrimSpace(line) == "" || strings.Contains(line, g.Crumb) {
+					continue // past the end, or a header line
+				}
+				if c := ansi.Cut(line, mid, mid+1); !marks[c] {
+					t.Fatalf("width %d: cell %d is %q, not a mark: %q", w, mid, c, line)
+				}
+				cjk = cjk || strings.Contains(line, "データ")
+			}
+		}
+	}
+	if !cjk {
+		t.Fatal("no CJK row was checked")
+	}
+}
+
+func TestCommandsFor(t *testing.T) {
+	vy := []string{
+		"delete firewall name OUTSIDE-IN rule 30",
+		"set firewall name OUTSIDE-IN rule 20 action 'accept'",
+		"set firewall name OUTSIDE-IN rule 200 action 'drop'",
+		"set interfaces ethernet eth0 description 'a b'",
+		"set 'odd word' x",
+	}
+	for _, tc := range []struct {
+		path config.Path
+		want []string
+	}{
+		{config.Path{"firewall", "name", "OUTSIDE-IN", "rule", "30", "action"}, vy[:1]},
+		{config.Path{"firewall", "name", "OUTSIDE-IN", "rule", "20"}, vy[1:2]},
+		{config.Path{"firewall", "name", "OUTSIDE-IN", "rule", "2"}, nil},
+		{config.Path{"firewall", "name", "OUTSIDE-IN"}, vy[:3]},
+		{config.Path{"interfaces", "ethernet", "eth0", "description"}, vy[3:4]},
+		{config.Path{"odd word"}, vy[4:5]},
+	} {
+		if got := vyattaCommandsFor(vy, tc.path); !slices.Equal(got, tc.want) {
+			t.Errorf("%v: %q, want %q", tc.path, got, tc.want)
+		}
+	}
+	vrp := []string{
+		"system-view",
+		"interface GigabitEthernet1/0/2",
+		"ip address 10.0.0.1 255.255.255.0",
+		"quit",
+		"interface GigabitEthernet1/0/1",
+		"undo ip address 10.0.0.9 255.255.255.0",
+		"ip address 10.0.0.2 255.255.255.0",
+		"quit",
+		"ip route-static 10.99.0.0 255.255.0.0 10.20.0.254",
+	}
+	for _, tc := range []struct {
+		path config.Path
+		want []string
+	}{
+		{config.Path{"interface GigabitEthernet1/0/1", "ip address"}, []string{vrp[4], vrp[5], vrp[6]}},
+		{config.Path{"interface GigabitEthernet1/0/2", "ip address"}, []string{vrp[1], vrp[2]}},
+		{config.Path{"ip route-static 10.99.0.0 255.255.0.0 10.20.0.254"}, vrp[8:9]},
+		{config.Path{"interface GigabitEthernet1/0/3", "ip address"}, nil},
+	} {
+		if got := vrpCommandsFor(vrp, tc.path); !slices.Equal(got, tc.want) {
+			t.Errorf("%v: %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestDiffLongSearchShowsItsEnd(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 40, 10)
+	press(v, "/")
+	typeText(v, strings.Repeat("x", 60)+"END")
+	lines := strings.Split(v.View(), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "END█") || Width(last) != 40 {
+		t.Fatalf("search line %q (%d cells)", last, Width(last))
 	}
 }

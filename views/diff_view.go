@@ -40,13 +40,19 @@ func (f DiffFilter) String() string {
 // difference when folding.
 const foldContext = 3
 
-// item is one line of the row list: a row, or a fold standing for the
-// unchanged rows [row, row+fold).
+// item is one line of the row list: a row, a fold standing for the
+// unchanged rows [row, row+fold), or (fold == placeHeader) a header
+// naming where the differences from row on sit.
 type item struct {
 	row    int32
 	fold   int32
 	scopes diff.ScopeSet // a fold's hidden scopes
 }
+
+// placeHeader marks a header item: with differences only, each run of
+// differences under one parent is led by that parent's path, the context
+// the hidden rows gave.
+const placeHeader = -1
 
 // DiffView is the Diff tab: both configurations side by side, aligned by
 // path, with a scope gutter, folds, search and a detail pane. Update
@@ -72,6 +78,7 @@ type DiffView struct {
 	detailTop int // first line of the detail shown, when it covers the rows
 	searching bool
 	input     []rune
+	typed     string  // input in lower case, highlighted while typing
 	query     string  // the accepted search, lower case
 	matches   []int32 // rows matching query, ascending
 	notice    string  // one-line message for the footer ("no match")
@@ -155,6 +162,11 @@ func (v *DiffView) SetFilter(f DiffFilter) {
 // search input is open): the root must not take q, tab or 1-4 then.
 func (v *DiffView) Capturing() bool { return v.searching }
 
+// WantsEsc reports whether esc belongs to the Diff tab (it closes the
+// detail or clears the search) rather than to the root (back to the pair
+// list).
+func (v *DiffView) WantsEsc() bool { return v.searching || v.detail || v.query != "" }
+
 // DetailOpen reports whether the detail pane is shown.
 func (v *DiffView) DetailOpen() bool { return v.detail }
 
@@ -197,6 +209,17 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	if a != DiffActNone {
 		v.notice = ""
 	}
+	if row := v.curRow(); v.detail {
+		defer func() {
+			if v.curRow() != row || !v.detail {
+				v.detailTop = 0 // another row's detail starts at its top
+			}
+		}()
+	}
+	switch a {
+	case DiffActSearchText, DiffActSearchBackspace, DiffActSearchClear, DiffActSearch:
+		defer func() { v.typed = strings.ToLower(string(v.input)) }()
+	}
 	l := v.layout()
 	body := max(1, l.bodyH)
 	if v.detail && l.overlay {
@@ -207,7 +230,7 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 			v.detailTop = max(0, v.detailTop-1)
 			return
 		case DiffActDown, DiffActWheelDown:
-			v.detailTop++
+			v.detailTop = min(v.detailTop+1, max(0, len(v.detailCache.lines)-l.bodyH))
 			return
 		}
 	}
@@ -268,7 +291,7 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	case DiffActLeft:
 		v.xoff = max(0, v.xoff-8)
 	case DiffActRight:
-		v.xoff = min(v.xoff+8, v.maxXOff())
+		v.xoff = min(v.xoff+8, max(v.xoff, v.maxXOff()))
 	case DiffActSearchText:
 		var s string
 		switch m := msg.(type) {
@@ -367,6 +390,7 @@ func (v *DiffView) rebuild(row int32) {
 	// run holds the kept unchanged rows not yet placed; differences end
 	// a run, which keeps its first and last foldContext rows.
 	var run []int32
+	var lastParent, anchor config.Path // of the last header, and the difference whose subtree goes on
 	seenDiff := false
 	flush := func(final bool) {
 		lead, trail := foldContext, foldContext
@@ -413,12 +437,47 @@ func (v *DiffView) rebuild(row int32) {
 		}
 		flush(false)
 		seenDiff = true
+		if v.filter == FilterDiffs {
+			// A header when this difference sits elsewhere than the last
+			// ones: not inside the subtree of an earlier one (an added
+			// node's lines), nor under the same parent.
+			if len(anchor) == 0 || !pathHasPrefix(r.Path, anchor) {
+				if parent := displayParent(r); len(parent) > 0 && !slices.Equal(parent, lastParent) {
+					v.items = append(v.items, item{row: int32(i), fold: placeHeader})
+					lastParent = parent
+				}
+				anchor = r.Path
+			}
+		}
 		v.diffItems = append(v.diffItems, int32(len(v.items)))
 		v.items = append(v.items, item{row: int32(i)})
 	}
 	flush(true)
 	v.cursor = v.itemAt(row)
+	if v.cursor+1 < len(v.items) && v.items[v.cursor].fold == placeHeader {
+		v.cursor++ // onto the row the header leads
+	}
 	v.scrollTo(true)
+}
+
+// displayParent is the path of the row a row hangs under: its path less
+// its name, and less the tag node's name for a Vyatta tag value ("rule
+// 30" hangs under "firewall name X", not "firewall name X rule").
+func displayParent(r *diff.Row) config.Path {
+	p := r.Path
+	n := len(p)
+	if n < 2 {
+		return nil
+	}
+	text := r.Left
+	if text == "" {
+		text = r.Right
+	}
+	text = strings.TrimLeft(text, " ")
+	if tag := p[n-2] + " " + p[n-1]; text == tag || strings.HasPrefix(text, tag+" ") {
+		return p[: n-2 : n-2]
+	}
+	return p[: n-1 : n-1]
 }
 
 // contiguous reports whether rows are consecutive indexes.
@@ -433,8 +492,8 @@ func (v *DiffView) itemAt(row int32) int {
 		switch {
 		case r < it.row:
 			return 1
-		case r >= it.row+max(1, it.fold):
-			return -1
+		case it.fold == placeHeader || r >= it.row+max(1, it.fold):
+			return -1 // a header holds no row: the row's item follows it
 		}
 		return 0
 	})
@@ -595,6 +654,15 @@ func (v *DiffView) ShortHelp() []key.Binding {
 		next.SetHelp("n/N", "next/prev match")
 	} else {
 		next.SetHelp("n/N", "next/prev diff")
+	}
+	switch {
+	case v.searching:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	case v.detail:
+		return []key.Binding{next, k.Close, k.Down}
 	}
 	return []key.Binding{next, k.Filter, k.Enter, k.Search}
 }

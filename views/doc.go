@@ -14,6 +14,7 @@
 // Imports: the standard library, charm.land/bubbletea/v2,
 // charm.land/lipgloss/v2, charm.land/bubbles/v2, github.com/charmbracelet/x/ansi,
 // and the back end's types (backend/compare, backend/diff, backend/config,
-// backend/config/schema, backend/plan, backend/syncmap). Never
-// backend/device, backend/pair's I/O, sshclient or lab (arch_test.go).
+// backend/config/schema, backend/plan, backend/syncmap). Never backend/device,
+// backend/pair, sshclient or lab: their data reaches views through the tui
+// (arch_test.go enforces device and sshclient).
 package views

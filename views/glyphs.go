@@ -26,21 +26,22 @@ type Glyphs struct {
 	// Fold leads the summary of folded unchanged lines; Cursor marks the
 	// selected row; Crumb leads the breadcrumb; Sep is the column rule.
 	Fold, Cursor, Crumb, Sep string
-	Ellipsis                 string
+	// Ellipsis marks a cut text; Dot separates the parts of a status.
+	Ellipsis, Dot string
 }
 
 // UnicodeGlyphs is the default set.
 var UnicodeGlyphs = Glyphs{
 	Same: " ", Added: "+", Removed: "-", Changed: "~", Moved: "⇄",
 	InMap: "●", Excluded: "○", NotCovered: "·", NeverSynced: "⊘", Mixed: "◐",
-	Fold: "…", Cursor: "▶", Crumb: "▸", Sep: "│", Ellipsis: "…",
+	Fold: "…", Cursor: "▶", Crumb: "▸", Sep: "│", Ellipsis: "…", Dot: " · ",
 }
 
 // ASCIIGlyphs is the fallback set: every mark one byte.
 var ASCIIGlyphs = Glyphs{
 	Same: " ", Added: "+", Removed: "-", Changed: "~", Moved: "^",
 	InMap: "*", Excluded: "o", NotCovered: ".", NeverSynced: "!", Mixed: "&",
-	Fold: "...", Cursor: ">", Crumb: ">", Sep: "|", Ellipsis: "~",
+	Fold: "...", Cursor: ">", Crumb: ">", Sep: "|", Ellipsis: "$", Dot: ", ", // "$" marks a cut line as nano does; "~" is a change mark
 }
 
 // GlyphSet returns the ASCII set when ascii is set, else the Unicode one.

@@ -19,7 +19,9 @@ type Theme struct {
 	// ColorBlind: blue for what the target gains, orange for what it
 	// loses, instead of green and red.
 	ColorBlind bool
-	// ASCII: the ASCII glyph fallback (ASCIIGlyphs).
+	// ASCII: the ASCII glyph fallback (ASCIIGlyphs), for terminals that
+	// draw East Asian ambiguous-width characters (● ○ ⊘ ⇄ │ …) two cells
+	// wide, as CJK locales often do, or whose font lacks them.
 	ASCII bool
 }
 
@@ -63,6 +65,9 @@ const (
 	segScopeProtected
 	segHeader
 	segCrumb
+	segTitle
+	segKey
+	segWarn
 	nSeg
 )
 
@@ -148,6 +153,7 @@ func NewStyles(t Theme) *Styles {
 		segEmphRemoved: s.EmphRemoved, segMatch: s.Match, segScopeIn: s.ScopeIn,
 		segScopeExcluded: s.ScopeExcluded, segScopeOutside: s.ScopeOutside,
 		segScopeProtected: s.ScopeProtected, segHeader: s.Header, segCrumb: s.Crumb,
+		segTitle: s.Title, segKey: s.Key, segWarn: s.Warn,
 	}
 	for i, st := range base {
 		s.seg[0][i] = sgrPrefix(st)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
 // View is what a command shows of one comparison before it exits.
@@ -31,8 +32,9 @@ type View struct {
 // --exclude or --ignore. Its Comparison's trees hold stubs, which a view
 // expands as it needs: call Rows or Changes(false) once, not
 // concurrently, and nothing else (not Plan). Any other view, or text the
-// fast path does not take, goes through Files; so do errors, which then
-// read as Files gives them.
+// fast path does not take, is parsed in full as Files does, with its
+// checks and errors. HASYNC_FULL_PARSE=1 in the environment turns the
+// fast path off (bench/diffbench times both).
 func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.Options, v View) (*Comparison, error) {
 	if !fastView(fam, s, o, v) {
 		return Files(leftFile, rightFile, fam, s, o)
@@ -56,12 +58,59 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 		return Files(leftFile, rightFile, fam, s, o)
 	}
 	left, right, ok := config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{MinEqual: viewMinEqual})
-	if !ok || nonEmpty(left, leftFile) != nil || nonEmpty(right, rightFile) != nil {
+	if !ok {
+		// The texts read are parsed in full, as LoadPair would.
+		return textsPair(leftFile, rightFile, texts, fam, s, o)
+	}
+	if nonEmpty(left, leftFile) != nil || nonEmpty(right, rightFile) != nil {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
 	m, err := ChooseMap(left, s)
 	if err != nil {
 		return nil, err
+	}
+	return New(left, right, m, Label(m, s, left), o)
+}
+
+// textsPair is Files for the two files' texts, read already: both parsed
+// at once, then checked and a map chosen as LoadPair does, errors in its
+// order.
+func textsPair(leftFile, rightFile string, texts []string, fam config.Family, s MapSpec, o diff.Options) (*Comparison, error) {
+	parse := func(file, text string) (*config.Tree, error) {
+		t, err := config.ParseText(file, text, fam)
+		if err == nil {
+			err = nonEmpty(t, file)
+		}
+		return t, err
+	}
+	var (
+		right *config.Tree
+		rerr  error
+		wg    sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		right, rerr = parse(rightFile, texts[1])
+	}()
+	left, lerr := parse(leftFile, texts[0])
+	var (
+		m    *syncmap.Map
+		merr error
+	)
+	if lerr == nil {
+		m, merr = ChooseMap(left, s)
+	}
+	wg.Wait()
+	switch {
+	case lerr != nil:
+		return nil, lerr
+	case rerr != nil:
+		return nil, rerr
+	case left.Family != right.Family:
+		return nil, familiesError(leftFile, rightFile, left.Family, right.Family)
+	case merr != nil:
+		return nil, merr
 	}
 	return New(left, right, m, Label(m, s, left), o)
 }

@@ -135,8 +135,39 @@ func TestFilesViewSame(t *testing.T) {
 			}
 		}
 	}
+	// Pairs that fail: the same error, from the same side.
+	good := fastSynthLines()
+	for _, c := range [][2]string{
+		{good, "set a b 'open\n"},
+		{"set a b 'open\n", good},
+		{good, ""},
+		{good, "#\nsysname FW\n#\nreturn\n"},
+		{"# only a comment\n", good},
+	} {
+		fa, fb := filepath.Join(dir, "a.conf"), filepath.Join(dir, "b.conf")
+		if err := os.WriteFile(fa, []byte(c[0]), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(fb, []byte(c[1]), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, errFull := Files(fa, fb, config.Auto, MapSpec{}, diff.Options{})
+		_, errView := FilesView(fa, fb, config.Auto, MapSpec{}, diff.Options{}, View{Format: "side", Context: 3})
+		if errFull == nil || fmt.Sprint(errFull) != fmt.Sprint(errView) {
+			t.Errorf("%q / %q: errors %v / %v", c[0][:min(20, len(c[0]))], c[1][:min(20, len(c[1]))], errFull, errView)
+		}
+	}
 	t.Logf("%d pairs, %d through the fast path", pairs, fast)
 	if fast < pairs/2 {
 		t.Errorf("only %d of %d pairs took the fast path", fast, pairs)
 	}
+}
+
+// fastSynthLines is a few set lines that parse.
+func fastSynthLines() string {
+	var b strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&b, "set firewall name A rule %d action 'accept'\nset firewall name A rule %d protocol 'tcp'\n", i+1, i+1)
+	}
+	return b.String()
 }

@@ -168,7 +168,8 @@ type vyShared struct {
 // lines of the whole file; with sub, the runs below it become stubs of t.
 func (t *Tree) parseStub(s *stub, sub bool) *Node {
 	var ss *setStubs
-	if sub {
+	// A small stub has no run below it worth a stub of its own.
+	if sub && strings.Count(s.text, "\n") >= 2*fastMinStub {
 		if ft := fsLines(s.text); ft != nil {
 			ft.skipWords(int(s.words))
 			ft.subSpans(int(s.words))
@@ -276,18 +277,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	if fam == Huawei {
 		return nil, nil, false
 	}
-	// Each side is cut into lines, and read as Parse would (family,
-	// form, nothing for prepare to change), at once.
-	index := func(text string) (*fsText, bool) {
-		t, ok := fsIndex(text)
-		if !ok || fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
-			return nil, false
-		}
-		if pre, err := prepare("", text); err != nil || pre.text != text || len(pre.notes) > 0 || pre.hint == Huawei {
-			return nil, false
-		}
-		return t, true
-	}
+	// Each side is cut into lines at once.
 	var (
 		tb  *fsText
 		okB bool
@@ -296,20 +286,43 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tb, okB = index(textB)
+		tb, okB = fsIndex(textB)
 	}()
-	ta, okA := index(textA)
+	ta, okA := fsIndex(textA)
 	wg.Wait()
 	if !okA || !okB {
 		return nil, nil, false
 	}
-	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
-	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
 	minEqual := int32(o.MinEqual)
 	if minEqual <= 0 {
 		minEqual = fastMinEqual
 	}
-	if pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
+	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
+	// The planner gives up as soon as more lines must be parsed than
+	// the fast path is worth.
+	pl.limitA = int32(int64(len(ta.cur)) * int64(100-minEqual) / 100)
+	pl.limitB = int32(int64(len(tb.cur)) * int64(100-minEqual) / 100)
+	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
+	if pl.over() || pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
+		return nil, nil, false
+	}
+	// Each side read as Parse would: the family, the form, nothing for
+	// prepare to change.
+	read := func(text string) bool {
+		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
+			return false
+		}
+		pre, err := prepare("", text)
+		return err == nil && pre.text == text && len(pre.notes) == 0 && pre.hint != Huawei
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		okB = read(textB)
+	}()
+	okA = read(textA)
+	wg.Wait()
+	if !okA || !okB {
 		return nil, nil, false
 	}
 	// Each side counts the rows of half the pairs (the bytes are the
@@ -404,7 +417,7 @@ func fsIndex(src string) (*fsText, bool) {
 				if i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\n' {
 					return nil, false
 				}
-			} else if src[i-1] != ' ' {
+			} else if i == start || src[i-1] != ' ' {
 				return nil, false
 			}
 			inq = !inq
@@ -564,7 +577,12 @@ func fsOwns(own []string, key string) bool {
 // fsPlanner matches the lines of two set texts by path and marks the
 // byte-equal runs as stubs.
 type fsPlanner struct {
-	a, b    *fsText
+	a, b *fsText
+	// parsedA and parsedB count the lines left to the parser so far;
+	// past limitA or limitB the planner stops.
+	parsedA, parsedB int32
+	limitA, limitB   int32
+
 	rules   [][]string
 	path    []string
 	pairs   int32
@@ -587,9 +605,17 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, sc.ra, sc.ownA)
 	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, sc.rb, sc.ownB)
 	sc.ra, sc.rb, sc.ownA, sc.ownB = ra, rb, ownA, ownB
-	if !okA || !okB {
+	if !okA || !okB || p.over() {
+		p.parsedA += a1 - a0
+		p.parsedB += b1 - b0
 		return
 	}
+	// Lines of runs not stubbed or looked into go to the parser.
+	coveredA, coveredB := int32(0), int32(0)
+	defer func() {
+		p.parsedA += a1 - a0 - coveredA
+		p.parsedB += b1 - b0 - coveredB
+	}()
 	var idx map[string]int
 	same := len(ra) == len(rb)
 	for i := 0; same && i < len(ra); i++ {
@@ -621,8 +647,32 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 			p.pairs++
 		case k+1 < fastMaxDepth && x.to-x.from > 1 && y.to-y.from > 1:
 			p.match(k+1, x.from, x.to, y.from, y.to)
+		default:
+			continue
+		}
+		coveredA += x.to - x.from
+		coveredB += y.to - y.from
+		if p.over() {
+			return
 		}
 	}
+}
+
+// over reports whether more lines are left to the parser than the fast
+// path allows.
+func (p *fsPlanner) over() bool {
+	return p.limitA > 0 && p.parsedA > p.limitA || p.limitB > 0 && p.parsedB > p.limitB ||
+		p.trend(p.a, p.parsedA, p.limitA) || p.trend(p.b, p.parsedB, p.limitB)
+}
+
+// trend reports whether, a sixteenth of t's lines or more planned, the
+// share left to the parser so far is a quarter above what the fast path
+// allows: the planner then gives up early rather than near the end of a
+// pair that drifts throughout.
+func (p *fsPlanner) trend(t *fsText, parsed, limit int32) bool {
+	done := int64(parsed) + int64(t.stubbed)
+	n := int64(len(t.cur))
+	return done*16 >= n && int64(parsed)*n*4 > int64(limit)*done*5
 }
 
 // stubOK reports whether the node at p.path may be a stub: not one that
@@ -906,3 +956,7 @@ func (t *Tree) Expanded() int { return t.expanded }
 // ReadText reads a file into a string that a tree may share (see
 // ParsePairFast): no copy beyond the read.
 func ReadText(file string) (string, error) { return readText(file) }
+
+// ParseText is Parse for text already in a string (ReadText), which the
+// tree then shares.
+func ParseText(file, text string, fam Family) (*Tree, error) { return parseText(file, text, fam) }

@@ -2,8 +2,11 @@ package device
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,4 +96,37 @@ func BenchmarkLabFetch100k(b *testing.B) {
 			b.SetBytes(int64(n))
 		}
 	})
+}
+
+// BenchmarkLabApply10k: one Apply of 10,000 set commands as one commit
+// on a lab router over real SSH (issue 10's goal: within 5 s).
+func BenchmarkLabApply10k(b *testing.B) {
+	p, err := vyatta.StartPair(context.Background(), vyatta.PairOptions{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	cfg := sshclient.Config{Host: "127.0.0.1", Port: p.B.SSH.Port(), User: p.User, SSHConfigFile: "none", ProxyJump: "none",
+		KnownHosts: []string{filepath.Join(p.Dir, lab.KnownHostsFile)}, IdentityFiles: []string{filepath.Join(p.Dir, lab.ClientKeyFile)}}
+	s, err := Connect(context.Background(), cfg, Options{Family: config.Vyatta, Name: "vra-b"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	round := 0
+	window := 1
+	if w := os.Getenv("HASYNC_BENCH_WINDOW"); w != "" {
+		window, _ = strconv.Atoi(w)
+	}
+	for b.Loop() {
+		round++
+		cmds := make([]Command, 10000)
+		for i := range cmds {
+			cmds[i] = Command{Text: fmt.Sprintf("set resources group address-group BENCH%d-%d address '198.51.100.%d'", round, i/200, i%200+1)}
+		}
+		res, err := s.Apply(context.Background(), cmds, ApplyOptions{Window: window}, nil)
+		if err != nil || !res.Committed {
+			b.Fatalf("%+v %v", res.Errors, err)
+		}
+	}
 }

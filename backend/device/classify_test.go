@@ -217,3 +217,38 @@ Dec  1 10:00:00 r1 ERROR:vyos_config_sync.py:An error occurred: connection refus
 		t.Error("a sync that worked reported as failed")
 	}
 }
+
+func TestCommitBlocks(t *testing.T) {
+	// DOMAIN.md's VyOS and 5600 failures, with VyOS's list of committed
+	// subsystems before them (not errors).
+	vyos := lines(`
+[ system ]
+[ interfaces ethernet eth1 address 192.168.1/30 ]
+Error: 192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet eth1]] failed
+Commit failed`)
+	got := commitBlocks(vyos)
+	if len(got) != 1 || strings.Join(got[0].Path, " ") != "interfaces ethernet eth1 address 192.168.1/30" ||
+		len(got[0].Lines) != 3 || got[0].Lines[2] != "[[interfaces ethernet eth1]] failed" {
+		t.Errorf("VyOS: %+v", got)
+	}
+	v5600 := lines(`
+[interfaces ethernet dp0s1 address 192.168.1/30]
+
+192.168.1/30 is not a valid IP host
+
+[[interfaces ethernet dp0s1]] failed.
+
+[security firewall name X]
+
+Rule 10 needs an action
+
+[[security firewall]] failed.
+
+Commit failed!`)
+	got = commitBlocks(v5600)
+	if len(got) != 2 || got[1].Path[0] != "security" || got[1].Lines[1] != "Rule 10 needs an action" {
+		t.Errorf("5600: %+v", got)
+	}
+}

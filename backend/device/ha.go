@@ -12,7 +12,8 @@ type HAState struct {
 	Family config.Family
 	// Role sums the state up: Huawei from the HRP prefix (or the `Role:`
 	// line); Vyatta active when master of every group, standby when
-	// backup of every group, mixed otherwise, unknown without groups.
+	// backup (or FAULT) in every group, mixed otherwise, unknown without
+	// groups.
 	Role Role
 	// VRRP are the Vyatta groups (`show vrrp`).
 	VRRP []VRRPGroup

@@ -233,6 +233,7 @@ var vyPlatform = &platform{
 		pat(`^\s*Nothing to delete`, "Nothing to delete"),
 		pat(`^\s*Cannot exit: configuration modified`, "Cannot exit"),
 		pat(`^\s*% Invalid`, "% Invalid"),
+		pat(`^\s*No confirmed commit pending`, "No confirmed commit pending"),
 	},
 	syncFailed: []pattern{
 		// VRA: `config-sync error 10.0.0.2:Sync[10.0.0.2]: ...`

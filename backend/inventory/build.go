@@ -153,7 +153,8 @@ func buildDevice(rd deviceYAML, dp, pair string, fam config.Family, w *walker, d
 	c := &d.Credentials
 	c.PasswordEnv = strings.TrimSpace(rd.PasswordEnv)
 	if c.PasswordEnv != "" && !envName(c.PasswordEnv) {
-		return nil, errAt(dp+".password_env", "%s: password_env %q: expected the name of an environment variable (letters, digits, _), not the password", who, rd.PasswordEnv)
+		// The value is not repeated: it may be the password itself.
+		return nil, errAt(dp+".password_env", "%s: password_env: expected the name of an environment variable (letters, digits, _), not the password", who)
 	}
 	c.PasswordFile = resolve(dir, rd.PasswordFile)
 	c.PasswordPrompt = rd.PasswordPrompt

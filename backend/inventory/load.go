@@ -81,6 +81,8 @@ var nouns = map[reflect.Type]string{
 // with what to write instead.
 var secretKeys = map[string]string{
 	"password":   "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true",
+	"passwd":     "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true",
+	"pass":       "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true",
 	"passphrase": "a passphrase is never written in the inventory: hasync asks for it when the key_file needs one",
 	"secret":     "a secret is never written in the inventory: use password_env, password_file or password_prompt: true",
 }

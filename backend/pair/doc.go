@@ -11,8 +11,14 @@
 // time it was fetched, and the comparison of the two (backend/compare)
 // scoped by the pair's sync-map.
 //
+// Secrets: passwords are resolved from the inventory's references when a
+// dial needs them; one the user typed at a prompt is kept in memory for
+// that device's reconnects (dropped when the device refuses it) and is
+// never put in an error, an event or a snapshot.
+//
 // Imports: backend/inventory (what a pair is), backend/device, sshclient,
-// backend/compare, backend/config, backend/diff and the standard library.
+// backend/compare, backend/config, backend/diff, golang.org/x/crypto/ssh
+// (the host key type of OnUnknownHost) and the standard library.
 // No lab (tests start lab devices in-process and meet them over real SSH
 // on loopback), no UI and no Charm package.
 package pair

@@ -2,6 +2,7 @@ package pair
 
 import (
 	"context"
+	"os"
 	"strconv"
 	"testing"
 
@@ -71,4 +72,33 @@ func BenchmarkRefresh(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRefreshAllInventory refreshes every pair of the inventory named
+// by $HASYNC_BENCH_INVENTORY (e.g. the one `hasync lab --pairs 100`
+// writes) with $HASYNC_BENCH_LIMIT pairs at a time (default 4 per CPU),
+// dialling afresh each time, as `hasync status` does. Skipped without it.
+func BenchmarkRefreshAllInventory(b *testing.B) {
+	path := os.Getenv("HASYNC_BENCH_INVENTORY")
+	if path == "" {
+		b.Skip("set HASYNC_BENCH_INVENTORY to an inventory (hasync lab --pairs 100 --dir DIR writes DIR/inventory.yaml)")
+	}
+	limit, _ := strconv.Atoi(os.Getenv("HASYNC_BENCH_LIMIT"))
+	inv, err := inventory.Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		ps := All(inv, testOptions())
+		for _, s := range RefreshAll(ctx, ps, limit) {
+			for _, d := range s.Devices {
+				if d.Err != nil {
+					b.Fatalf("%s: %v", d.Name, d.Err)
+				}
+			}
+		}
+		CloseAll(ps)
+	}
+	b.ReportMetric(float64(len(inv.Pairs)), "pairs")
 }

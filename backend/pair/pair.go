@@ -45,6 +45,11 @@ type Options struct {
 	Monitor bool
 	// Diff tunes the comparison.
 	Diff diff.Options
+	// ConfigOnly reads the configurations alone (hasync diff --pair): no
+	// HA, session or saved-state command; HA.Role is what the prompt
+	// shows (Huawei HRP_M / HRP_S, which picks the source of the hrp
+	// comparison; unknown for Vyatta), Sessions -1, SavedKnown false.
+	ConfigOnly bool
 }
 
 // Pair is one HA pair while hasync watches it. Its methods are safe for

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -544,6 +545,160 @@ func TestConfigSyncError(t *testing.T) {
 			case <-tick.C:
 				waiting = false
 			}
+		}
+	}
+}
+
+// TestConfigOnly: with ConfigOnly both configurations are read and
+// compared, the HRP role comes from the prompt, and nothing else is read.
+func TestConfigOnly(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	ctx := testCtx(t)
+	if err := lp.HRP.WaitUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions()
+	o.ConfigOnly = true
+	s, err := newPair(t, spec, o).Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []device.Role{device.RoleActive, device.RoleStandby} {
+		d := s.Devices[i]
+		if d.Err != nil || d.Tree == nil || d.HA.Role != want || d.HA.HRP != nil || d.Sessions != -1 || d.SavedKnown {
+			t.Errorf("%s: err %v, role %s (want %s), HRP read %v, sessions %d, saved known %v", d.Name, d.Err, d.HA.Role, want, d.HA.HRP != nil, d.Sessions, d.SavedKnown)
+		}
+	}
+	if s.Compare == nil || s.Compare.Left.Source != "FW-A" {
+		t.Errorf("compare %v: %v", s.Compare != nil, s.CompareErr)
+	}
+}
+
+// TestPromptedPassword: a device whose inventory entry says
+// password_prompt logs in with what the user types, asked once per
+// device even when the connection is cut and made again.
+func TestPromptedPassword(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	for _, d := range spec.Devices {
+		d.Credentials = inventory.Credentials{PasswordPrompt: true}
+	}
+	var mu sync.Mutex
+	asked := map[string]int{}
+	o := testOptions()
+	o.Prompt = func(who string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		asked[who]++
+		return lp.Password, nil
+	}
+	p := newPair(t, spec, o)
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(runCtx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	both := func(e Event) bool {
+		return e.Kind == Refreshed && e.Snapshot.Reachable() && e.Snapshot.Devices[1].Err == nil
+	}
+	waitFor(t, ctx, sub, "both read", both)
+	lp.B.SSH.DropSessions()
+	waitFor(t, ctx, sub, "FW-B lost", func(e Event) bool { return e.Kind == Lost && e.Device == "FW-B" })
+	waitFor(t, ctx, sub, "FW-B connected again", func(e Event) bool { return e.Kind == Connected && e.Device == "FW-B" })
+	mu.Lock()
+	defer mu.Unlock()
+	if asked["FW-A"] != 1 || asked["FW-B"] != 1 {
+		t.Errorf("asked %v: want once per device", asked)
+	}
+}
+
+// TestCancelledRefresh: a refresh cancelled by its caller leaves the
+// sessions open; the next refresh reads on them without dialling again.
+func TestCancelledRefresh(t *testing.T) {
+	_, spec := labHuawei(t, huawei.PairOptions{})
+	p := newPair(t, spec, testOptions())
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	if err := p.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := p.Refresh(cancelled); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled refresh: %v", err)
+	}
+	s, err := p.Refresh(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range s.Devices {
+		checkRead(t, &s.Devices[i])
+	}
+	connected := 0
+	for len(sub.C) > 0 {
+		switch e := <-sub.C; e.Kind {
+		case Connected:
+			connected++
+		case Lost:
+			t.Errorf("%s lost: %v", e.Device, e.Err)
+		}
+	}
+	if connected != 2 {
+		t.Errorf("%d connections made, want 2", connected)
+	}
+}
+
+// TestHRPBackupError: an HRP backup failure the standby prints in its
+// session (an asynchronous log line) is published as a SyncError of that
+// device; other log lines as Log events.
+func TestHRPBackupError(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	p := newPair(t, spec, testOptions())
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx := testCtx(t)
+	if err := p.Connect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Device.Log(`%%01HRPI/4/CFGBACKUP(l): Failed to apply the backed-up command "ip route-static 10.9.0.0 16 NULL0": Error: test`)
+	// The line reaches the session's reader at once but is handed over as
+	// the session reads: refresh until it is (the deadline bounds it).
+	for {
+		if _, err := p.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for len(sub.C) > 0 {
+			if e := <-sub.C; e.Kind == SyncError {
+				if e.Device != "FW-B" || !strings.Contains(e.Line, "Failed to apply the backed-up command") {
+					t.Errorf("sync error %s %q", e.Device, e.Line)
+				}
+				return
+			}
+		}
+	}
+}
+
+func TestSyncErrorLine(t *testing.T) {
+	cases := []struct {
+		fam  config.Family
+		line string
+		want bool
+	}{
+		{config.Vyatta, "Nov 30 05:38:20 vra-a config-sync error 10.0.0.2:Sync[10.0.0.2]: Remote user vyatta not in secrets group", true},
+		{config.Vyatta, "Nov 30 05:38:20 vra-a commit: ok", false},
+		{config.Huawei, "Nov 30 2026 06:00:00 FW-B %%01HRPI/4/CFGBACKUP(l): Failed to apply the backed-up command \"x\": y", true},
+		{config.Huawei, "Nov 30 2026 06:00:00 FW-B %%01HRPI/4/CFGBACKUP(l): The batch backup could not be read: z", true},
+		{config.Huawei, "Nov 30 2026 06:00:00 FW-B %%01HRPI/4/STATE_CHANGE(l): HRP state changed from active to standby.", false},
+		{config.Huawei, "config-sync error x", false},
+	}
+	for _, c := range cases {
+		if got := syncErrorLine(c.fam, c.line); got != c.want {
+			t.Errorf("%s %q: %v", c.fam, c.line, got)
 		}
 	}
 }

@@ -78,13 +78,7 @@ func Classify(err error) Reason {
 	return ReasonOther
 }
 
-// connectionBroken reports whether err leaves the device's connection
-// unusable, so it is closed and dialled again; a refused command or an
-// unparsable configuration keeps it.
-func connectionBroken(err error) bool {
-	switch Classify(err) {
-	case ReasonLost, ReasonTimeout, ReasonUnreachable, ReasonCanceled:
-		return true
-	}
-	return false
+// connectionLost reports whether err says the SSH connection itself went.
+func connectionLost(err error) bool {
+	return Classify(err) == ReasonLost || Classify(err) == ReasonUnreachable
 }

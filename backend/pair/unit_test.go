@@ -40,8 +40,8 @@ func TestClassify(t *testing.T) {
 			t.Errorf("Classify(%v) = %q, want %q", c.err, got, c.want)
 		}
 	}
-	if connectionBroken(&device.RejectedError{}) || !connectionBroken(device.ErrTimeout) {
-		t.Error("connectionBroken: a refusal keeps the connection, a timeout does not")
+	if connectionLost(&device.RejectedError{}) || !connectionLost(device.ErrConnectionLost) {
+		t.Error("connectionLost: a refusal is not a lost connection, ErrConnectionLost is")
 	}
 }
 
@@ -94,5 +94,41 @@ func TestPromptOnce(t *testing.T) {
 	t.Setenv("HASYNC_TEST_UNSET_PW", "from-env")
 	if pw, _ := p.members[1].password(); pw != "from-env" || asked != 2 {
 		t.Errorf("the variable wins over the prompt: %q, asked %d", pw, asked)
+	}
+}
+
+// TestSSHConfig: every field of an inventory device reaches the SSH
+// client's configuration; the password is a reference resolved on use.
+func TestSSHConfig(t *testing.T) {
+	inv, err := inventory.Load("../inventory/testdata/example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(inv.Pairs[0], Options{UserKnownHosts: "/u/known_hosts", SSHConfigFile: "none", AcceptNew: false})
+	defer p.Close()
+	a, b := inv.Pairs[0].Devices[0], inv.Pairs[0].Devices[1]
+	ca := p.SSHConfig(a)
+	if ca.Host != "192.0.2.1" || ca.Port != 22 || ca.User != "vyatta" || ca.Alias != "" || ca.SSHConfigFile != "none" ||
+		ca.Timeout != 10*time.Second || ca.KeepAlive != 15*time.Second || ca.AcceptNew || ca.Password == nil ||
+		len(ca.KnownHosts) != 2 || ca.KnownHosts[0] != a.KnownHosts || ca.KnownHosts[1] != "/u/known_hosts" || ca.RecordKnownHosts != a.KnownHosts {
+		t.Errorf("vra-a: %+v", ca)
+	}
+	t.Setenv("HASYNC_DC1_PASSWORD", "pw-from-env")
+	if pw, err := ca.Password(); pw != "pw-from-env" || err != nil {
+		t.Errorf("vra-a password: %v", err)
+	}
+	cb := p.SSHConfig(b)
+	if !cb.Agent || !cb.AcceptNew || cb.ProxyJump != "admin@bastion:2222" || len(cb.IdentityFiles) != 2 || cb.Port != 0 {
+		t.Errorf("vra-b: %+v", cb)
+	}
+	h := inv.Pairs[1].Devices[0]
+	ch := New(inv.Pairs[1], Options{UserKnownHosts: "none"}).SSHConfig(h)
+	if ch.Alias != "fw-a" || ch.Host != "" || len(ch.KnownHosts) != 0 ||
+		len(ch.Legacy.KeyExchanges) != 1 || ch.Legacy.Ciphers[0] != "aes128-cbc" || ch.Legacy.MACs[0] != "hmac-sha1" || ch.Legacy.HostKeys[0] != "ssh-rsa" {
+		t.Errorf("FW-A: %+v", ch)
+	}
+	// --accept-new for every device.
+	if !New(inv.Pairs[1], Options{AcceptNew: true}).SSHConfig(h).AcceptNew {
+		t.Error("Options.AcceptNew not applied")
 	}
 }

@@ -51,6 +51,12 @@ type Plan struct {
 	Target   string
 	Map      string
 	Commands []string
+	// Steps describes Commands one by one (same length, same order): the
+	// path each changes, the level it runs in, the change it comes from.
+	Steps []Step
+	// Basis is the hash of both configurations' text the plan was
+	// computed from (Stamp), "" when unknown; see Stale.
+	Basis string
 	// Conflicts are differences left for a person: in HRP mode, commands
 	// present on both sides with other parameters, the peer's extras and
 	// order differences; in any mode, masked secrets that must not

@@ -12,8 +12,12 @@ import (
 // vrpScript builds VRP commands that enter and leave views as needed: a
 // change at path [a b c] is made inside the views a and b.
 type vrpScript struct {
-	cmds  []string
-	views []string // the views entered, outermost first
+	cmds []string
+	// levels holds, per command of cmds, the views it runs in (the views
+	// entered before it, outermost first; a view's own header line runs
+	// in its parent).
+	levels [][]string
+	views  []string // the views entered, outermost first
 	// sent holds the commands already issued in a view (view path, then
 	// the command): a command is never emitted twice.
 	sent map[string]bool
@@ -28,11 +32,11 @@ func (s *vrpScript) enter(path []string) {
 	}
 	for len(s.views) > common {
 		s.views = s.views[:len(s.views)-1]
-		s.cmds = append(s.cmds, "quit")
+		s.push("quit")
 	}
 	for _, v := range path[common:] {
+		s.push(v)
 		s.views = append(s.views, v)
-		s.cmds = append(s.cmds, v)
 	}
 }
 
@@ -46,7 +50,15 @@ func (s *vrpScript) add(line string) {
 		s.sent = map[string]bool{}
 	}
 	s.sent[k] = true
-	s.cmds = append(s.cmds, line)
+	s.push(line)
+}
+
+// push appends one command, run in the current views.
+func (s *vrpScript) push(cmds ...string) {
+	for _, c := range cmds {
+		s.cmds = append(s.cmds, c)
+		s.levels = append(s.levels, slices.Clone(s.views))
+	}
 }
 
 // finish returns to the system view.
@@ -97,7 +109,7 @@ func vrpLine(key, value string) string {
 func (s *vrpScript) addSubtree(path config.Path, n *config.Node) {
 	s.enter(path[:len(path)-1])
 	if n.Name == vrpBlockBegin {
-		s.cmds = append(s.cmds, vrpCommands(n)...) // verbatim, repeats too
+		s.push(vrpCommands(n)...) // verbatim, repeats too
 		return
 	}
 	if len(n.Children) == 0 {
@@ -251,6 +263,7 @@ func buildVRPIn(p *Plan, source, src, target *config.Tree, m *syncmap.Map, chang
 		}
 	}
 	p.Commands = s.finish()
+	p.Steps = vrpSteps(p.Commands, s.levels)
 }
 
 func (b *vrpBuilder) creates(path config.Path, n *config.Node) {

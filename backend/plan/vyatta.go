@@ -25,6 +25,10 @@ type vyattaPlan struct {
 	target  *config.Tree // the whole target, to see what a delete would take along
 	deletes []string
 	sets    []string
+	// delFrom and setFrom are, per command, the path of the change it
+	// comes from (Step.Change); from is the change being planned.
+	delFrom, setFrom []config.Path
+	from             config.Path
 	// named indexes the target's nodes by the values they hold
 	// (descriptions aside), in tree order: the lines that may name a
 	// node. Built on first use by referencedBy.
@@ -34,9 +38,11 @@ type vyattaPlan struct {
 func buildVyatta(p *Plan, source, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
 	v := &vyattaPlan{p: p, o: o, m: m, source: source, target: target}
 	for _, c := range changes {
+		v.from = c.Path
 		v.change(c)
 	}
 	p.Commands = append(v.deletes, v.sets...)
+	p.Steps = vyattaSteps(p, append(v.delFrom, v.setFrom...))
 }
 
 func (v *vyattaPlan) change(c diff.Change) {
@@ -287,8 +293,19 @@ func isMulti(path config.Path, l, r *config.Node) bool {
 
 // Each change plans commands at its own path, so none is planned twice
 // (the contract tests check every plan for repeats).
-func (v *vyattaPlan) del(cmds ...string) { v.deletes = append(v.deletes, cmds...) }
-func (v *vyattaPlan) set(cmds ...string) { v.sets = append(v.sets, cmds...) }
+func (v *vyattaPlan) del(cmds ...string) {
+	v.deletes = append(v.deletes, cmds...)
+	for range cmds {
+		v.delFrom = append(v.delFrom, v.from)
+	}
+}
+
+func (v *vyattaPlan) set(cmds ...string) {
+	v.sets = append(v.sets, cmds...)
+	for range cmds {
+		v.setFrom = append(v.setFrom, v.from)
+	}
+}
 
 // vyCommand renders one set or delete command, with the set printer of
 // backend/config so that quoting is the same everywhere: path words bare

@@ -101,6 +101,7 @@ func checkVyContract(t *testing.T, name string, l, r *config.Tree, m *syncmap.Ma
 	if dup := duplicate(p.Commands); dup != "" {
 		t.Errorf("%s (map %s): command sent twice: %s", name, m.Name, dup)
 	}
+	stepsRoundTrip(t, name+" (map "+m.Name+")", p)
 	sim := newVySim(r, vyMultiOf(l, r))
 	if err := sim.apply(p.Commands); err != nil {
 		t.Errorf("%s (map %s): the device refuses the plan: %v\nplan:\n%s", name, m.Name, err, head(p.Commands))

@@ -1,0 +1,243 @@
+package audit
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Mask is what a secret reads as in a record (config.Mask's text).
+const Mask = "********"
+
+// Counts are the sizes of what a sync did or meant to do.
+type Counts struct {
+	Commands  int `json:"commands"`
+	Sets      int `json:"sets"`
+	Deletes   int `json:"deletes"`
+	Conflicts int `json:"conflicts"`
+	Warnings  int `json:"warnings"`
+	// Residue is what still differs in scope after the sync (expected
+	// and unexpected), -1 when not re-read.
+	Residue int `json:"residue"`
+}
+
+// RemoteError is one error the remote printed, tied to the path it names
+// (a commit error's `[ path ]` block, or the refused command's path).
+type RemoteError struct {
+	Path    string   `json:"path,omitempty"`
+	Command string   `json:"command,omitempty"`
+	Lines   []string `json:"lines"`
+}
+
+// Result is how a sync ended.
+type Result string
+
+const (
+	// OK: everything the plan meant to change is equal afterwards.
+	OK Result = "ok"
+	// Refused: the remote (or the schema check) refused; nothing
+	// committed.
+	Refused Result = "refused"
+	// Unexpected: committed, but the re-read shows differences the plan
+	// did not expect.
+	Unexpected Result = "unexpected"
+	// Stale: the plan was computed from configurations that changed
+	// since; nothing sent.
+	Stale Result = "stale"
+	// Failed: the sync could not run to the end (connection lost, a
+	// device unreadable); see Error.
+	Failed Result = "failed"
+)
+
+// Record is one sync.
+type Record struct {
+	Time time.Time `json:"time"`
+	// User is the local user who ran it, Host the machine.
+	User string `json:"user"`
+	Host string `json:"host,omitempty"`
+	Pair string `json:"pair"`
+	// Source and Target name the devices; Direction is "source → target".
+	Source    string `json:"source"`
+	Target    string `json:"target"`
+	Direction string `json:"direction"`
+	Map       string `json:"map,omitempty"`
+	Mode      string `json:"mode,omitempty"`
+	// PlanHash is the hash of the plan's commands; Basis the hash of both
+	// configurations it was computed from (plan.Hash).
+	PlanHash string        `json:"plan_hash"`
+	Basis    string        `json:"basis,omitempty"`
+	Counts   Counts        `json:"counts"`
+	Result   Result        `json:"result"`
+	Errors   []RemoteError `json:"remote_errors,omitempty"`
+	// Applied lists the paths that changed on the target although the
+	// sync failed (a partial commit); Reverted tells that the inverse
+	// plan brought the target back.
+	Applied  []string `json:"applied,omitempty"`
+	Reverted bool     `json:"reverted,omitempty"`
+	// Error is why the sync failed, when it did (a hasync error, not the
+	// remote's lines).
+	Error   string `json:"error,omitempty"`
+	Comment string `json:"comment,omitempty"`
+	// Previous is the file that keeps the target's configuration from
+	// before the sync.
+	Previous string `json:"previous,omitempty"`
+	// TargetAfter is the SHA-256 (hex) of the target's configuration
+	// text once the sync was verified: `--rollback` refuses when the
+	// target changed since.
+	TargetAfter string `json:"target_after,omitempty"`
+	// Rollback: this sync was a rollback of the one before.
+	Rollback   bool    `json:"rollback,omitempty"`
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// StateDir is hasync's directory in the user's state directory:
+// $XDG_STATE_HOME/hasync, else ~/.local/state/hasync.
+func StateDir() (string, error) {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "hasync"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("audit: no state directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "state", "hasync"), nil
+}
+
+// DefaultDir is StateDir()/audit, where `hasync status` looks for the last
+// sync.
+func DefaultDir() (string, error) {
+	d, err := StateDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "audit"), nil
+}
+
+// Who is the local user name and host name for a record.
+func Who() (userName, host string) {
+	if u, err := user.Current(); err == nil {
+		userName = u.Username
+	} else {
+		userName = os.Getenv("USER")
+	}
+	host, _ = os.Hostname()
+	return userName, host
+}
+
+// Log is the audit directory.
+type Log struct{ dir string }
+
+// Open makes dir (mode 0700) when needed.
+func Open(dir string) (*Log, error) {
+	if dir == "" {
+		return nil, errors.New("audit: no directory")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	return &Log{dir: dir}, nil
+}
+
+// Dir is the log's directory.
+func (l *Log) Dir() string { return l.dir }
+
+// File is the record file of pair: DIR/PAIR.jsonl (the pair's name with
+// path separators replaced).
+func (l *Log) File(pair string) string {
+	return filepath.Join(l.dir, FileName(pair)+".jsonl")
+}
+
+// FileName is pair's name made safe as a file name.
+func FileName(pair string) string {
+	r := strings.NewReplacer("/", "_", "\\", "_", "\x00", "_")
+	n := r.Replace(pair)
+	if n == "" || n == "." || n == ".." {
+		n = "_" + n
+	}
+	return n
+}
+
+// Append writes r as one line at the end of its pair's file (created mode
+// 0600), under an exclusive lock so that lines of concurrent writers never
+// mix. Every occurrence of a secret in any field is masked first; empty
+// secrets are ignored.
+func (l *Log) Append(r Record, secrets []string) error {
+	if r.Time.IsZero() {
+		r.Time = time.Now()
+	}
+	r.Time = r.Time.UTC()
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	b = redact(b, secrets)
+	b = append(b, '\n')
+	f, err := os.OpenFile(l.File(r.Pair), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("audit: lock %s: %w", f.Name(), err)
+	}
+	if _, err := f.Write(b); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return f.Sync()
+}
+
+// redact masks each secret in the JSON text b, in its raw form and as JSON
+// escapes it.
+func redact(b []byte, secrets []string) []byte {
+	for _, s := range secrets {
+		if s == "" || s == Mask {
+			continue
+		}
+		esc, _ := json.Marshal(s)
+		forms := [][]byte{[]byte(s), esc[1 : len(esc)-1]}
+		for _, f := range forms {
+			b = bytes.ReplaceAll(b, f, []byte(Mask))
+		}
+	}
+	return b
+}
+
+// Records reads every record of pair, oldest first. A line that is not a
+// record (a torn write) is skipped.
+func (l *Log) Records(pair string) ([]Record, error) {
+	f, err := os.Open(l.File(pair))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer f.Close()
+	var out []Record
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for sc.Scan() {
+		var r Record
+		if json.Unmarshal(sc.Bytes(), &r) == nil && !r.Time.IsZero() {
+			out = append(out, r)
+		}
+	}
+	return out, sc.Err()
+}
+
+// Last is the newest record of pair; ok is false when there is none.
+func (l *Log) Last(pair string) (r Record, ok bool, err error) {
+	all, err := l.Records(pair)
+	if err != nil || len(all) == 0 {
+		return Record{}, false, err
+	}
+	return all[len(all)-1], true, nil
+}

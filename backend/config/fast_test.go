@@ -1,0 +1,101 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// fastCountAll counts the rows of every subtree of a set text that the
+// counter takes (a run of lines below a path of k words), and compares
+// each count with the rows of the subtree a full parse gives.
+func fastCountAll(t *testing.T, text string) (counted int) {
+	t.Helper()
+	ft, ok := fsIndex(text)
+	if !ok {
+		return 0
+	}
+	full, err := Parse("a", []byte(text), Vyatta)
+	if err != nil || !vyIsSetForm(text) {
+		return 0
+	}
+	kinds := new(vyKinds)
+	var walk func(k int, from, to int32)
+	walk = func(k int, from, to int32) {
+		runs, own, unsafe, ok := ft.runs(from, to, nil, nil)
+		if !ok {
+			return
+		}
+		for _, r := range runs {
+			if fsOwns(own, r.key) || strings.Contains(strings.Join(unsafe, "\x00")+"\x00", r.key+"\x00") {
+				continue
+			}
+			s := &stub{text: ft.src[ft.starts[r.from]:ft.starts[r.to]], words: int32(k + 1)}
+			got, ok := countStub(s, kinds)
+			if ok {
+				// The node at the run's path in the full tree.
+				n := full.Root
+				rest := s.text[len("set "):]
+				for range k + 1 {
+					rest = strings.TrimLeft(rest, " ")
+					w := rest[:strings.IndexByte(rest, ' ')]
+					rest = rest[len(w):]
+					if n = n.Child(w); n == nil {
+						t.Fatalf("no node for run %q", s.text)
+					}
+				}
+				if want := SubtreeRows(Vyatta, n); got != want {
+					t.Errorf("run %q: counted %d rows, the parse gives %d", s.text, got, want)
+				}
+				counted++
+			}
+			walk(k+1, r.from, r.to)
+		}
+	}
+	walk(0, 0, int32(len(ft.cur)))
+	return counted
+}
+
+// TestFastCount: the counter agrees with the parse on lines of each kind
+// it takes (values quoted or not, valueless leaves, tag nodes known and
+// unknown to the schema, long lists, repeated values, single-valued
+// leaves set twice).
+func TestFastCount(t *testing.T) {
+	text := `set interfaces ethernet eth0 address '10.0.0.1/24'
+set interfaces ethernet eth0 address '10.0.0.2/24'
+set interfaces ethernet eth0 address '10.0.0.2/24'
+set interfaces ethernet eth0 description 'uplink'
+set interfaces ethernet eth0 disable
+set interfaces ethernet eth0 vif 10 address '10.1.0.1/24'
+set interfaces ethernet eth0 vif 10 description 'a'
+set interfaces ethernet eth0 vif 20 description 'b'
+set system host-name 'r1'
+set system host-name 'r2'
+set system host-name r3
+set firewall name A rule 10 action 'accept'
+set firewall name A rule 10 source address '1.2.3.4'
+set firewall name A rule 20 action 'drop'
+set firewall name A rule 20 log
+set unknown thing 1 foo 'x'
+set unknown thing 2 foo 'y'
+set unknown thing 2 bar
+set unknown other a 'x'
+set unknown other b 'y'
+`
+	if n := fastCountAll(t, text); n < 10 {
+		t.Errorf("only %d runs counted", n)
+	}
+}
+
+// FuzzFastCount: on any set text, every count the counter gives is the
+// parse's.
+func FuzzFastCount(f *testing.F) {
+	f.Add("set a b 'c'\nset a b 'd'\nset a e f\nset a e g 'h'\n")
+	f.Add("set interfaces ethernet eth0 vif 10 address '10.1.0.1/24'\nset interfaces ethernet eth0 vif 10 description 'a'\nset interfaces ethernet eth0 disable\n")
+	f.Add("set system login user u authentication encrypted-password '$6$x'\nset system login user u level 'admin'\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 1<<12 {
+			return
+		}
+		fastCountAll(t, text)
+	})
+}

@@ -1,0 +1,427 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// Command is one configuration command to send.
+type Command struct {
+	// Text is typed as it is.
+	Text string
+	// Shown is Text with its secrets masked (config.Mask), as errors,
+	// output and logs show it; "" when Text carries none.
+	Shown string
+	// Path is the configuration path the command changes, so an error
+	// can be tied to it.
+	Path []string
+}
+
+func (c Command) shown() string {
+	if c.Shown != "" {
+		return c.Shown
+	}
+	return c.Text
+}
+
+// ApplyOptions say how a change is committed.
+type ApplyOptions struct {
+	// Comment goes into the commit (Vyatta `commit comment "..."`).
+	Comment string
+	// Save saves the configuration after a commit that applied.
+	Save bool
+	// Window > 1 types up to Window commands ahead of the one whose
+	// output is read (Vyatta only: a refusal then discards the ones typed
+	// after it with the rest). For devices whose CLI echoes a line when
+	// it reads it (the lab, readline shells), as a kernel terminal in
+	// canonical mode does not. 0 or 1: one command at a time.
+	Window int
+	// ConfirmMinutes > 0 commits with `commit-confirm N` (Vyatta): the
+	// device reverts unless Confirm follows within N minutes. Save is
+	// refused with it: a save before confirm makes the revert a no-op
+	// (DOMAIN.md "Commit and compare output").
+	ConfirmMinutes int
+}
+
+// ApplyError is one refusal, tied to its path: a refused command
+// (Command set) or one error block of a failed commit (DOMAIN.md
+// "Commit and compare output": `[ path ]`, the message, `[[subtree]]
+// failed`).
+type ApplyError struct {
+	Path    []string
+	Command string
+	Lines   []string
+}
+
+// ApplyResult is what an apply did.
+type ApplyResult struct {
+	// Lines are every output line, as emit got them.
+	Lines []string
+	// Committed: the change applied whole (Vyatta: the commit succeeded;
+	// Huawei: every command was taken).
+	Committed bool
+	// Partial: the commit failed for some subtrees, which devices that
+	// commit per priority subtree report while applying the others: a
+	// re-read tells what applied.
+	Partial bool
+	// NoChanges: the device had nothing to commit.
+	NoChanges bool
+	// Errors are the refusals, in order.
+	Errors []ApplyError
+	// SyncErrors are the device's own config-sync failures its commit
+	// printed: committed locally, the peer did not take it (SyncFailures).
+	SyncErrors []string
+	// Replicated counts the commands the device marked replicated to its
+	// HA peer (Huawei ` (+B)`).
+	Replicated int
+}
+
+// ErrSaveBeforeConfirm: Save asked with ConfirmMinutes.
+var ErrSaveBeforeConfirm = errors.New("save before confirm would make the commit-confirm revert a no-op")
+
+// Apply sends cmds as one change and streams every output line to emit
+// (may be nil) as it arrives. Vyatta: `configure`, the commands, `commit`
+// (with the comment, or `commit-confirm N`), `save` when asked, `exit`;
+// a refused command stops before the commit, and whatever was not
+// committed is discarded (`exit discard`). Huawei: `system-view`, the
+// commands in order (each applies at once; the first refusal stops, as
+// later ones could land in the wrong view), `return`, `save` when asked.
+// A refusal gives an error wrapping ErrRejected (ErrWrongMember on an HRP
+// standby) with the result's Errors saying which; the commit's success is
+// judged from its text, never an exit status.
+func (s *Session) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, emit func(line string)) (ApplyResult, error) {
+	if opt.Save && opt.ConfirmMinutes > 0 {
+		return ApplyResult{}, fmt.Errorf("%s: apply: %w", s.opt.Name, ErrSaveBeforeConfirm)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := &applier{s: s, emit: emit}
+	if s.p.family == config.Huawei {
+		return a.huawei(ctx, cmds, opt)
+	}
+	return a.vyatta(ctx, cmds, opt)
+}
+
+// applier runs one apply: its lines and refusals.
+type applier struct {
+	s    *Session
+	emit func(string)
+	res  ApplyResult
+}
+
+// run runs one command of the apply, its lines kept and streamed.
+func (a *applier) run(ctx context.Context, c Command) (Result, error) {
+	if err := a.s.typeLine(c.Text, c.Shown); err != nil {
+		return Result{}, err
+	}
+	return a.read(ctx, c)
+}
+
+// read reads the output of c, already typed.
+func (a *applier) read(ctx context.Context, c Command) (Result, error) {
+	emit := func(l string) {
+		a.res.Lines = append(a.res.Lines, l)
+		if a.emit != nil {
+			a.emit(l)
+		}
+	}
+	res, err := a.s.readRun(ctx, c.Text, c.Shown, emit)
+	if res.Replicated {
+		a.res.Replicated++
+	}
+	return res, err
+}
+
+// refused records a refused command.
+func (a *applier) refused(c Command, err error) {
+	var re *RejectedError
+	if errors.As(err, &re) {
+		a.res.Errors = append(a.res.Errors, ApplyError{Path: c.Path, Command: c.shown(), Lines: strings.Split(re.Text, "\n")})
+	}
+}
+
+func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) (ApplyResult, error) {
+	s := a.s
+	rd := s.p.reads
+	if s.prompt.Mode != ModeConfigure {
+		if s.prompt.Operator {
+			return a.res, fmt.Errorf("%s: apply: %w: an operator login has no configure mode", s.opt.Name, ErrUnsupported)
+		}
+		if _, err := a.run(ctx, Command{Text: rd.configure}); err != nil {
+			return a.res, err
+		}
+	}
+	typed := 0 // commands typed so far
+	for i, c := range cmds {
+		for typed < len(cmds) && typed < i+max(opt.Window, 1) {
+			if err := s.typeLine(cmds[typed].Text, cmds[typed].Shown); err != nil {
+				return a.res, err
+			}
+			typed++
+		}
+		if _, err := a.read(ctx, c); err != nil {
+			a.refused(c, err)
+			// Read what the commands typed ahead said; the discard
+			// drops them with the rest.
+			for _, rest := range cmds[i+1 : typed] {
+				if _, rerr := a.read(ctx, rest); rerr != nil && !errors.Is(rerr, ErrRejected) {
+					return a.res, errors.Join(err, rerr)
+				}
+			}
+			return a.res, a.leave(ctx, err)
+		}
+	}
+	commit := Command{Text: "commit"}
+	switch {
+	case opt.ConfirmMinutes > 0:
+		commit.Text = "commit-confirm " + strconv.Itoa(opt.ConfirmMinutes)
+	case opt.Comment != "":
+		commit.Text = "commit comment " + vyQuote(opt.Comment)
+	}
+	start := len(a.res.Lines)
+	_, err := a.run(ctx, commit)
+	out := a.res.Lines[start:]
+	if err != nil && !errors.Is(err, ErrRejected) {
+		return a.res, err // the session is gone: the caller re-reads
+	}
+	a.res.SyncErrors = SyncFailures(config.Vyatta, out)
+	if CommitFailed(config.Vyatta, out) || errors.Is(err, ErrRejected) {
+		blocks := commitBlocks(out)
+		a.res.Errors = append(a.res.Errors, blocks...)
+		for _, b := range blocks {
+			if len(b.Lines) > 0 && subtreeFailed.MatchString(strings.TrimSpace(b.Lines[len(b.Lines)-1])) {
+				a.res.Partial = true
+			}
+		}
+		cerr := &RejectedError{Device: s.opt.Name, Command: commit.Text, Text: strings.Join(trimmed(out), "\n"), Pos: -1}
+		return a.res, a.leave(ctx, cerr)
+	}
+	for _, l := range out {
+		if strings.TrimSpace(l) == vyNoChanges {
+			a.res.NoChanges = true
+		}
+	}
+	a.res.Committed = true
+	if opt.Save {
+		if _, err := a.run(ctx, Command{Text: "save"}); err != nil {
+			return a.res, err
+		}
+	}
+	return a.res, a.leave(ctx, nil)
+}
+
+// vyNoChanges is what a commit with nothing to do prints (DOMAIN.md).
+const vyNoChanges = "No configuration changes to commit"
+
+// leave ends configure mode: `exit`, or `exit discard` when the device
+// refuses to leave uncommitted changes. cause is the apply's error,
+// returned (with a failure to leave joined to it).
+func (a *applier) leave(ctx context.Context, cause error) error {
+	rd := a.s.p.reads
+	if a.s.broken != nil {
+		return cause
+	}
+	exit := rd.exit
+	if cause != nil {
+		exit = rd.exitDiscard // nothing of a refused change may stay
+	}
+	_, err := a.run(ctx, Command{Text: exit})
+	if errors.Is(err, ErrRejected) && exit == rd.exit {
+		_, err = a.run(ctx, Command{Text: rd.exitDiscard})
+	}
+	if err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+func (a *applier) huawei(ctx context.Context, cmds []Command, opt ApplyOptions) (ApplyResult, error) {
+	s := a.s
+	if s.prompt.Mode != ModeSystem && (len(cmds) == 0 || cmds[0].Text != hwSystemView) {
+		if _, err := a.run(ctx, Command{Text: hwSystemView}); err != nil {
+			return a.res, err
+		}
+	}
+	for _, c := range cmds {
+		if _, err := a.run(ctx, c); err != nil {
+			a.refused(c, err)
+			return a.res, a.back(ctx, err)
+		}
+	}
+	a.res.Committed = true
+	if err := a.back(ctx, nil); err != nil {
+		return a.res, err
+	}
+	if opt.Save {
+		if _, err := a.run(ctx, Command{Text: "save"}); err != nil {
+			return a.res, err
+		}
+	}
+	return a.res, nil
+}
+
+// hwSystemView enters the system view (DOMAIN.md "Huawei family").
+const hwSystemView = "system-view"
+
+// back returns a Huawei session to the user view.
+func (a *applier) back(ctx context.Context, cause error) error {
+	if a.s.broken != nil || a.s.prompt.Mode == ModeUser {
+		return cause
+	}
+	if _, err := a.run(ctx, Command{Text: "return"}); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+// Confirm confirms a commit made with ApplyOptions.ConfirmMinutes
+// (Vyatta `confirm`, in configure mode), so the device keeps it.
+func (s *Session) Confirm(ctx context.Context, emit func(line string)) error {
+	if s.p.family != config.Vyatta {
+		return fmt.Errorf("%s: confirm: %w", s.opt.Name, ErrUnsupported)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := &applier{s: s, emit: emit}
+	entered := false
+	if s.prompt.Mode != ModeConfigure {
+		if _, err := a.run(ctx, Command{Text: s.p.reads.configure}); err != nil {
+			return err
+		}
+		entered = true
+	}
+	_, err := a.run(ctx, Command{Text: "confirm"})
+	if entered {
+		return a.leave(ctx, err)
+	}
+	return err
+}
+
+// NativeSync is a device's own sync to its peer.
+type NativeSync int
+
+const (
+	// NativeConfig: Huawei `hrp sync config` (on the active member),
+	// VRA `update config-sync`.
+	NativeConfig NativeSync = iota
+	// NativeSessions: Huawei `hrp sync connection-status`.
+	NativeSessions
+)
+
+// NativeSync runs the device's own sync (DOMAIN.md "Sync paths", "HRP"):
+// Huawei `hrp sync config` or `hrp sync connection-status` (the standby
+// refuses: ErrWrongMember; it prints nothing when done, so the caller
+// re-reads the peer), VRA `update config-sync`. Lines go to emit.
+func (s *Session) NativeSync(ctx context.Context, what NativeSync, emit func(line string)) error {
+	var cmd string
+	switch {
+	case s.p.family == config.Huawei && what == NativeConfig:
+		cmd = "hrp sync config"
+	case s.p.family == config.Huawei && what == NativeSessions:
+		cmd = "hrp sync connection-status"
+	case s.p.family == config.Vyatta && what == NativeConfig:
+		cmd = "update config-sync"
+	default:
+		return fmt.Errorf("%s: native sync %d: %w", s.opt.Name, what, ErrUnsupported)
+	}
+	lines, err := s.read(ctx, cmd, emit)
+	if err != nil {
+		return err
+	}
+	if f := SyncFailures(s.p.family, lines); len(f) > 0 {
+		return &RejectedError{Device: s.opt.Name, Command: cmd, Text: strings.Join(f, "\n"), Pos: -1}
+	}
+	return nil
+}
+
+// WriteSyncMap replaces a Vyatta sync-map: the rules of remove (nil:
+// none) are deleted, those of add set, and the change committed as Apply
+// does (`system config-sync`, DOMAIN.md "config-sync (VRA)").
+func (s *Session) WriteSyncMap(ctx context.Context, remove, add *syncmap.Map, opt ApplyOptions, emit func(line string)) (ApplyResult, error) {
+	if s.p.family != config.Vyatta {
+		return ApplyResult{}, fmt.Errorf("%s: sync-map: %w", s.opt.Name, ErrUnsupported)
+	}
+	var cmds []Command
+	if remove != nil {
+		path := []string{"system", "config-sync", "sync-map", remove.Name}
+		cmds = append(cmds, Command{Text: "delete system config-sync sync-map " + vyQuote(remove.Name), Path: path})
+	}
+	if add != nil {
+		for _, c := range add.Commands() {
+			cmds = append(cmds, Command{Text: c, Path: []string{"system", "config-sync", "sync-map", add.Name}})
+		}
+	}
+	return s.Apply(ctx, cmds, opt, emit)
+}
+
+// vyQuote quotes a word for the Vyatta shell when it needs it.
+func vyQuote(w string) string {
+	if w != "" && !strings.ContainsAny(w, " \t'\"\\;|&<>()*?[]{}$`!#~") {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}
+
+var (
+	// blockHead is a commit error block's path line: `[ a b c ]` (VyOS)
+	// or `[a b c]` (5600), DOMAIN.md "Commit and compare output".
+	blockHead = regexp.MustCompile(`^\[ ?([^\[\]]*[^\[\] ]) ?\]$`)
+	// subtreeFailed ends a block: `[[a b]] failed` (`.` on the 5600).
+	subtreeFailed = regexp.MustCompile(`^\[\[.*\]\] failed\.?$`)
+)
+
+// commitBlocks reads a failed commit's error blocks: a path line, the
+// message lines, up to `[[subtree]] failed`. A path line with no message
+// after it (VyOS lists the subsystems it committed so) is not an error.
+func commitBlocks(lines []string) []ApplyError {
+	var (
+		out []ApplyError
+		cur *ApplyError
+	)
+	flush := func() {
+		if cur != nil && hasMessage(cur.Lines) {
+			out = append(out, *cur)
+		}
+		cur = nil
+	}
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case blockHead.MatchString(t):
+			flush()
+			m := blockHead.FindStringSubmatch(t)
+			cur = &ApplyError{Path: strings.Fields(m[1]), Lines: []string{t}}
+		case subtreeFailed.MatchString(t):
+			if cur == nil {
+				cur = &ApplyError{}
+			}
+			cur.Lines = append(cur.Lines, t)
+			flush()
+		case cur != nil && t != "" && !strings.HasPrefix(t, "Commit failed"):
+			cur.Lines = append(cur.Lines, t)
+		}
+	}
+	flush()
+	return out
+}
+
+// hasMessage: the block says more than its path.
+func hasMessage(lines []string) bool { return len(lines) > 1 }
+
+// trimmed drops blank lines and trims the others.
+func trimmed(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

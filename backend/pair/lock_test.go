@@ -1,0 +1,99 @@
+package pair
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestLockInProcess: of many concurrent takers of one pair's lock exactly
+// one gets it; the others are told who holds it and since when. After
+// Unlock it can be taken again.
+func TestLockInProcess(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var got []*Lock
+	var refused []error
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := TryLock(dir, "lab", "alice@box (test)")
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				refused = append(refused, err)
+				return
+			}
+			got = append(got, l)
+		}()
+	}
+	wg.Wait()
+	if len(got) != 1 || len(refused) != 7 {
+		t.Fatalf("%d holders, %d refused", len(got), len(refused))
+	}
+	for _, err := range refused {
+		var le *LockedError
+		if !errors.Is(err, ErrLocked) || !errors.As(err, &le) || le.Info.Holder != "alice@box (test)" || le.Info.Since.IsZero() {
+			t.Fatalf("refusal %v (%+v)", err, le)
+		}
+		if !strings.Contains(err.Error(), "held by alice@box (test) since ") {
+			t.Fatalf("refusal text %q", err)
+		}
+	}
+	if _, err := TryLock(dir, "other", "bob"); err != nil {
+		t.Fatalf("another pair is locked too: %v", err)
+	}
+	if err := got[0].Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := TryLock(dir, "lab", "carol")
+	if err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	l.Unlock()
+}
+
+// TestLockHelperProcess is the other process of TestLockAcrossProcesses.
+func TestLockHelperProcess(t *testing.T) {
+	dir := os.Getenv("HASYNC_LOCK_DIR")
+	if dir == "" {
+		t.Skip("helper process only")
+	}
+	_, err := TryLock(dir, "lab", "helper")
+	if err == nil {
+		os.Stdout.WriteString("LOCKED\n")
+		return
+	}
+	os.Stdout.WriteString("REFUSED " + err.Error() + "\n")
+}
+
+// TestLockAcrossProcesses: a second process is refused the lock this one
+// holds, with its holder's name, and gets it once it is released.
+func TestLockAcrossProcesses(t *testing.T) {
+	dir := t.TempDir()
+	l, err := TryLock(dir, "lab", "alice@box (hasync sync, pid 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() string {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestLockHelperProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "HASYNC_LOCK_DIR="+dir)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("helper: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if out := run(); !strings.Contains(out, "REFUSED pair lab: a sync is running: held by alice@box (hasync sync, pid 1) since ") {
+		t.Fatalf("second process: %s", out)
+	}
+	l.Unlock()
+	if out := run(); !strings.Contains(out, "LOCKED") {
+		t.Fatalf("after unlock: %s", out)
+	}
+}

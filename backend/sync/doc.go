@@ -1,0 +1,20 @@
+// Package sync runs one sync of a live pair as a verified transaction
+// (issue 10): take the pair's lock (backend/pair), re-read both devices,
+// refuse a plan computed from configurations that changed since (stale),
+// keep the target's previous configuration (mode 0600 in the state
+// directory: it holds secrets), apply the plan on the target in one
+// configuration session with every remote line streamed as it arrives,
+// tie each remote error to the path and change of the command it names,
+// re-read both and check that what remains in scope is exactly the
+// residue the plan expected (masked secrets, listed conflicts), confirm
+// after a refusal that the target's running configuration is unchanged,
+// and write the audit record (backend/audit).
+//
+// Vyatta family over SSH: `configure`, the plan's set/delete commands,
+// `commit` (with `comment` when given), `exit` (`exit discard` after any
+// refusal). The Huawei push and device-native syncs come later.
+//
+// Imports: backend/pair, backend/device, backend/plan, backend/compare,
+// backend/config, backend/audit, backend/inventory and the standard
+// library; no UI, no Charm package, no lab.
+package sync

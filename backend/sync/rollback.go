@@ -1,0 +1,90 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+)
+
+// ErrNoRollback: there is no sync to roll back (none recorded, or the
+// last one did not change the target, or its kept configuration is gone).
+var ErrNoRollback = errors.New("nothing to roll back")
+
+// fixedSource is a source that is a kept configuration, not a device.
+type fixedSource struct {
+	text []byte
+	tree *config.Tree
+}
+
+// PrepareRollback plans the inverse of the pair's last sync: from what
+// the target holds now back to the configuration kept before that sync
+// (Result.Previous), within the pair's map. It is checked against the
+// audit record: the last record of the pair must be a verified sync whose
+// target still holds exactly what the sync left (TargetAfter); otherwise
+// ErrStale (the target changed since) or ErrNoRollback. Apply runs the
+// plan as any sync (lock, stale check, verification, audit).
+func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, error) {
+	_, auditDir, err := dirs(o)
+	if err != nil {
+		return nil, err
+	}
+	log, err := audit.Open(auditDir)
+	if err != nil {
+		return nil, err
+	}
+	name := p.Name()
+	rec, ok, err := log.Last(name)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || rec.Result != audit.OK || rec.Previous == "" || rec.TargetAfter == "" || rec.Counts.Commands == 0 {
+		return nil, fmt.Errorf("pair %s: %w: the last recorded sync did not change the target", name, ErrNoRollback)
+	}
+	text, err := os.ReadFile(rec.Previous)
+	if err != nil {
+		return nil, fmt.Errorf("pair %s: %w: %v", name, ErrNoRollback, err)
+	}
+	snap, _ := p.Refresh(ctx)
+	if err := readable(snap); err != nil {
+		return nil, err
+	}
+	tgt, ok := snap.Device(rec.Target)
+	if !ok {
+		return nil, fmt.Errorf("pair %s has no device %q (the audit's target)", name, rec.Target)
+	}
+	if textHash(tgt.Config) != rec.TargetAfter {
+		return nil, fmt.Errorf("pair %s: %w: %s changed since the sync of %s; a rollback would undo those changes too",
+			name, ErrStale, rec.Target, rec.Time.UTC().Format(time.RFC3339))
+	}
+	if snap.CompareErr != nil {
+		return nil, snap.CompareErr
+	}
+	label := "previous configuration of " + rec.Target + " (before the sync of " + rec.Time.UTC().Format(time.RFC3339) + ")"
+	prev, err := compare.Parse(label, text, snap.Family)
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := compare.New(prev, tgt.Tree, snap.Compare.Map, snap.Compare.Map.Name+" (rollback)", snap.Compare.Diff)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := cmp.Plan(plan.Push)
+	if err != nil {
+		return nil, err
+	}
+	pl.Stamp(text, tgt.Config)
+	prep := &Prepared{Pair: name, Family: snap.Family, Source: label, Target: rec.Target, Plan: pl, Comparison: cmp,
+		targetText: slices.Clone(tgt.Config), fixed: &fixedSource{text: text, tree: prev}, Rollback: true}
+	_, cerr := pl.Check(tgt.Tree)
+	prep.Warnings = slices.Clone(pl.Warnings)
+	return prep, cerr
+}

@@ -1,0 +1,85 @@
+package sync
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// TestSecretNeverReachesAudit: a secret the plan sends never reaches the
+// audit file, the events or the errors, even when the remote echoes it in
+// an error block.
+func TestSecretNeverReachesAudit(t *testing.T) {
+	const secret = "Zq8-very-secret-4242"
+	src, err := config.Parse("vra-a", []byte(`vpn {
+    ipsec {
+        site-to-site {
+            peer 192.0.2.9 {
+                authentication {
+                    pre-shared-secret `+secret+`
+                }
+            }
+        }
+    }
+}
+`), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt := &config.Tree{Family: config.Vyatta, Source: "vra-b", Root: &config.Node{}}
+	cmp, err := compare.New(src, tgt, syncmap.Default(config.Vyatta, src), "", diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := cmp.Plan(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(pl.Commands, "\n"), secret) {
+		t.Fatalf("the plan does not send the secret: %q", pl.Commands)
+	}
+	prep := &Prepared{Pair: "p", Source: "vra-a", Target: "vra-b", Plan: pl, Comparison: cmp}
+	var events []string
+	tx := &txn{prep: prep, res: &Result{Prepared: prep}, secrets: secrets(pl),
+		o: Options{Emit: func(e Event) { events = append(events, e.Line) }}}
+	out := []string{
+		"[ vpn ipsec site-to-site peer 192.0.2.9 authentication pre-shared-secret " + secret + " ]",
+		"Error: " + secret + " is too weak", "", "[[vpn]] failed", "Commit failed",
+	}
+	for _, l := range out {
+		tx.emit(Event{Kind: Remote, Line: l})
+	}
+	tx.res.Errors = tx.commitErrors(pl.Steps, out)
+	if len(tx.res.Errors) != 1 || tx.res.Errors[0].Step < 0 {
+		t.Fatalf("errors %+v", tx.res.Errors)
+	}
+	rec := tx.record(time.Now(), ErrRemoteRefused)
+	dir := t.TempDir()
+	log, err := audit.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Append(rec, tx.secrets); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "p.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, text := range map[string]string{"audit file": string(b), "events": strings.Join(events, "\n"), "errors": strings.Join(tx.res.Errors[0].Lines, "\n") + tx.res.Errors[0].Command} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the secret reached the %s:\n%s", what, text)
+		}
+	}
+	if !strings.Contains(string(b), "pre-shared-secret") {
+		t.Errorf("the record lost the error's path: %s", b)
+	}
+}

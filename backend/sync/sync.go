@@ -1,0 +1,607 @@
+package sync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+)
+
+// Named errors, for errors.Is.
+var (
+	// ErrStale: a device changed since the plan was computed; nothing was
+	// sent. Plan again.
+	ErrStale = errors.New("the plan is stale: a device changed since it was computed; plan again")
+	// ErrRemoteRefused: the target refused a command or the commit;
+	// Result.Errors has its lines, tied to paths.
+	ErrRemoteRefused = errors.New("the remote refused the change")
+	// ErrUnexpected: the sync committed, but the re-read shows in-scope
+	// differences the plan did not expect (Result.Unexpected).
+	ErrUnexpected = errors.New("differences remain that the plan did not expect")
+	// ErrUnreadable: a device could not be read; nothing was sent.
+	ErrUnreadable = errors.New("a device of the pair could not be read")
+	// ErrConfirmRefused: commit-confirm was asked for, but the target's
+	// unconfirmed commit would not revert by reload (DOMAIN.md "Commit
+	// and compare output": VyOS's default action is reboot, which would
+	// reboot an HA member). Nothing sent.
+	ErrConfirmRefused = errors.New("commit-confirm refused")
+	// ErrUnsupported: this family or mode has no apply here yet.
+	ErrUnsupported = errors.New("sync not supported for this pair yet")
+)
+
+// Options tune a sync.
+type Options struct {
+	// From names the source device; "" keeps the pair's direction (the
+	// comparison's: the device that carries the map, else the
+	// inventory's source).
+	From string
+	// Comment goes into the audit record and, on the Vyatta family, into
+	// the commit (`commit comment TEXT`).
+	Comment string
+	// StateDir holds the lock files and the previous configurations;
+	// "" is audit.StateDir(). AuditDir "" is StateDir/audit.
+	StateDir, AuditDir string
+	// ConfirmMinutes > 0 commits with `commit-confirm N` and sends
+	// `confirm` only once both devices were re-read and verified; a sync
+	// that cuts hasync off from the target is then reverted by the target
+	// itself. Refused (ErrConfirmRefused) unless the target's
+	// `system config-management commit-confirm action` is reload.
+	ConfirmMinutes int
+	// Holder names who syncs, for the lock ("" = user@host (pid N)).
+	Holder string
+	// Emit receives every event as it happens (nil: none). It is called
+	// from the goroutine running Apply.
+	Emit func(Event)
+}
+
+// EventKind tells what an Event carries.
+type EventKind int
+
+const (
+	// Sent: a command was typed on the target (Line, masked).
+	Sent EventKind = iota
+	// Remote: a line the target printed.
+	Remote
+	// Info: progress of the transaction (re-reading, committing).
+	Info
+)
+
+// Event is one line of a sync's progress.
+type Event struct {
+	Kind   EventKind
+	Device string
+	Line   string
+	// Step is the plan step the line belongs to, -1 for none.
+	Step int
+}
+
+// Prepared is a plan ready to apply: computed from a read of both devices,
+// stamped with the hash of their configurations, checked against the
+// schema.
+type Prepared struct {
+	Pair           string
+	Family         config.Family
+	Source, Target string
+	Plan           *plan.Plan
+	Comparison     *compare.Comparison
+	// Warnings are the schema check's and the plan's.
+	Warnings []string
+	// targetText is the target's configuration the plan was computed
+	// from.
+	targetText []byte
+	// fixed, for a rollback, is the source: a kept configuration, not a
+	// device.
+	fixed *fixedSource
+	// Rollback: the plan is the inverse of the last sync.
+	Rollback bool
+}
+
+// RemoteError is one error of the target tied to the plan.
+type RemoteError struct {
+	// Path is the configuration path the device names (a commit error's
+	// `[ path ]`, or the path of the refused command), value excluded
+	// when a step matches.
+	Path config.Path
+	// Step is the index of the plan step it belongs to, -1 when none
+	// matches; Command is that step's command, masked; Change the path
+	// of the diff row it comes from.
+	Step    int
+	Command string
+	Change  config.Path
+	// Lines are the device's lines of this error, masked.
+	Lines []string
+}
+
+// Result is what a sync did.
+type Result struct {
+	Prepared *Prepared
+	// Committed: the target took the commit (whole).
+	Committed bool
+	// Errors are the target's refusals, tied to paths.
+	Errors []RemoteError
+	// TargetUnchanged, after a refusal: the re-read target's running
+	// configuration equals the one before the sync.
+	TargetUnchanged bool
+	// Residue is what remains as the plan expected (its conflicts:
+	// masked secrets, values no command can carry, HRP conflicts).
+	Residue []plan.Conflict
+	// Unexpected is what remains that the plan did not expect: commands
+	// a new plan would still send, and conflicts it did not list.
+	Unexpected []string
+	// Previous is the file keeping the target's configuration from
+	// before the sync (mode 0600).
+	Previous string
+	// TargetAfter is the hash of the target's configuration text once
+	// verified (textHash): a rollback checks the target against it.
+	TargetAfter string
+	// Confirmed: the commit-confirm was confirmed after verification;
+	// with ConfirmMinutes and a failed verification it stays
+	// unconfirmed and the target reverts by itself.
+	Confirmed bool
+	// Applied, after a failed sync that changed the target anyway (a
+	// partial commit, a drop during the commit), are the paths where the
+	// target differed from its configuration before the sync; Reverted
+	// tells that the inverse plan brought it back (RevertErr why not).
+	Applied   []config.Path
+	Reverted  bool
+	RevertErr error
+	// After is the snapshot read after the sync (nil when not re-read).
+	After *pair.Snapshot
+	// Record is the audit record written.
+	Record audit.Record
+}
+
+// Prepare reads both devices of p, computes the plan from the source
+// (Options.From, else the pair's direction) to the target, stamps it with
+// the hash of both configurations and checks it against the schema
+// (plan.Check, with the target's configuration as the forms its version
+// takes). A schema refusal is returned as a *plan.RefusedError
+// (plan.ErrRefused) together with the Prepared plan, for printing.
+func Prepare(ctx context.Context, p *pair.Pair, o Options) (*Prepared, error) {
+	snap, _ := p.Refresh(ctx)
+	return prepareFrom(p, snap, o)
+}
+
+func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error) {
+	if err := readable(snap); err != nil {
+		return nil, err
+	}
+	if snap.Family == config.Huawei {
+		return nil, fmt.Errorf("pair %s: %w: a Huawei pair syncs with `hrp sync config` on the active member (to come); push over SSH needs `hrp standby config enable`", snap.Pair, ErrUnsupported)
+	}
+	if snap.CompareErr != nil {
+		return nil, snap.CompareErr
+	}
+	cmp, src, tgt, err := direction(snap, o.From)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := cmp.Plan(plan.Push)
+	if err != nil {
+		return nil, err
+	}
+	pl.Stamp(src.Config, tgt.Config)
+	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
+		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
+	_, cerr := pl.Check(tgt.Tree)
+	prep.Warnings = slices.Clone(pl.Warnings)
+	return prep, cerr
+}
+
+// readable reports a device that was not read.
+func readable(snap *pair.Snapshot) error {
+	for _, d := range snap.Devices {
+		if !d.Reachable || d.Tree == nil {
+			why := "not read"
+			if d.Err != nil {
+				why = d.Err.Error()
+			}
+			return fmt.Errorf("pair %s: %w: %s: %s", snap.Pair, ErrUnreadable, d.Name, why)
+		}
+	}
+	return nil
+}
+
+// direction is the comparison from the source to the target: the
+// snapshot's, or its reverse when from names its target.
+func direction(snap *pair.Snapshot, from string) (*compare.Comparison, *pair.DeviceState, *pair.DeviceState, error) {
+	cmp := snap.Compare
+	a, b := &snap.Devices[0], &snap.Devices[1]
+	src, tgt := a, b
+	if cmp.Left == b.Tree {
+		src, tgt = b, a
+	}
+	if from == "" || from == src.Name {
+		return cmp, src, tgt, nil
+	}
+	if from != tgt.Name {
+		return nil, nil, nil, fmt.Errorf("pair %s has no device %q (it has %s and %s)", snap.Pair, from, a.Name, b.Name)
+	}
+	rev, err := compare.New(tgt.Tree, src.Tree, cmp.Map, cmp.Map.Name+" (from "+tgt.Name+")", cmp.Diff)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return rev, tgt, src, nil
+}
+
+// Apply runs prep on p as one transaction; see the package doc. The error
+// is nil only when everything the plan meant to change is equal
+// afterwards; else it wraps ErrStale, ErrRemoteRefused, ErrUnexpected,
+// ErrUnreadable, pair.ErrLocked (a *pair.LockedError naming the holder) or
+// the device's error (a lost connection). The Result is filled as far as
+// the sync went, and an audit record is written for every sync that took
+// the lock.
+func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Result, error) {
+	start := time.Now()
+	state, auditDir, err := dirs(o)
+	if err != nil {
+		return nil, err
+	}
+	holder := o.Holder
+	if holder == "" {
+		u, h := audit.Who()
+		holder = fmt.Sprintf("%s@%s (hasync sync, pid %d)", u, h, os.Getpid())
+	}
+	lock, err := pair.TryLock(filepath.Join(state, "locks"), prep.Pair, holder)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+
+	res := &Result{Prepared: prep}
+	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan)}
+	err = t.run(ctx, state)
+	if t.sess != nil {
+		t.sess.Close()
+	}
+	res.Record = t.record(start, err)
+	if log, lerr := audit.Open(auditDir); lerr == nil {
+		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
+			err = aerr
+		}
+	} else if err == nil {
+		err = lerr
+	}
+	return res, err
+}
+
+func dirs(o Options) (state, auditDir string, err error) {
+	state = o.StateDir
+	if state == "" {
+		if state, err = audit.StateDir(); err != nil {
+			return "", "", err
+		}
+	}
+	auditDir = o.AuditDir
+	if auditDir == "" {
+		auditDir = filepath.Join(state, "audit")
+	}
+	return state, auditDir, nil
+}
+
+// txn is one Apply.
+type txn struct {
+	p       *pair.Pair
+	prep    *Prepared
+	o       Options
+	res     *Result
+	secrets []string
+	// sess is the configuration session on the target, kept open from
+	// the apply to the confirm.
+	sess *device.Session
+}
+
+func (t *txn) emit(e Event) {
+	if t.o.Emit != nil {
+		e.Line = t.mask(e.Line)
+		t.o.Emit(e)
+	}
+}
+
+func (t *txn) info(format string, a ...any) {
+	t.emit(Event{Kind: Info, Line: fmt.Sprintf(format, a...), Step: -1})
+}
+
+// mask hides every secret of the plan in s.
+func (t *txn) mask(s string) string {
+	for _, sec := range t.secrets {
+		s = strings.ReplaceAll(s, sec, config.Mask)
+	}
+	return s
+}
+
+func (t *txn) run(ctx context.Context, state string) error {
+	prep := t.prep
+	t.info("re-reading %s and %s", prep.Source, prep.Target)
+	snap, _ := t.p.Refresh(ctx)
+	if err := readable(snap); err != nil {
+		return err
+	}
+	tgt, _ := snap.Device(prep.Target)
+	if prep.Plan.Stale(t.sourceText(snap), tgt.Config) {
+		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+	}
+	if t.o.ConfirmMinutes > 0 {
+		if err := confirmable(tgt.Tree); err != nil {
+			return fmt.Errorf("%s: %w", prep.Target, err)
+		}
+	}
+	prev, err := keepPrevious(state, prep.Pair, prep.Target, tgt.Config)
+	if err != nil {
+		return err
+	}
+	t.res.Previous = prev
+	if prep.Plan.Empty() {
+		t.info("nothing to send")
+	} else if err := t.applyVyatta(ctx, prep.Plan.Steps); err != nil {
+		// Nothing of the plan may have stayed: a refusal discards the
+		// session's changes, a connection dropped before the commit
+		// drops them on the device. Re-read to know; a partial commit
+		// (one subtree applied, another refused) is reverted with the
+		// inverse plan.
+		after, _ := t.p.Refresh(ctx)
+		t.res.After = after
+		if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
+			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+			if !t.res.TargetUnchanged {
+				t.revert(ctx, tgt, d)
+			}
+		}
+		return err
+	}
+	t.info("re-reading %s and %s", prep.Source, prep.Target)
+	after, _ := t.p.Refresh(ctx)
+	t.res.After = after
+	if err := readable(after); err != nil {
+		return err
+	}
+	if err := t.verify(after); err != nil {
+		if t.o.ConfirmMinutes > 0 && t.res.Committed {
+			t.info("not confirmed: %s reverts by itself within %d minute(s)", prep.Target, t.o.ConfirmMinutes)
+		}
+		return err
+	}
+	if t.o.ConfirmMinutes > 0 && t.res.Committed {
+		if err := t.confirm(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// confirmable refuses commit-confirm on a target whose unconfirmed commit
+// does not revert by reload (the default is reboot; DOMAIN.md).
+func confirmable(target *config.Tree) error {
+	action := "reboot (the default)"
+	if n := target.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
+		action = n.Values[0]
+	}
+	if action == "reload" {
+		return nil
+	}
+	return fmt.Errorf("%w: an unconfirmed commit would %s, which restarts an HA member; set `system config-management commit-confirm action reload` on it, or sync without commit-confirm", ErrConfirmRefused, action)
+}
+
+// verify compares the pair again in the plan's direction: nothing may be
+// left to send, and the conflicts must be the plan's own.
+func (t *txn) verify(after *pair.Snapshot) error {
+	prep := t.prep
+	if after.CompareErr != nil {
+		return after.CompareErr
+	}
+	tgt, _ := after.Device(prep.Target)
+	var srcTree *config.Tree
+	if prep.fixed != nil {
+		srcTree = prep.fixed.tree
+	} else {
+		src, _ := after.Device(prep.Source)
+		srcTree = src.Tree
+	}
+	cmp, err := compare.New(srcTree, tgt.Tree, prep.Comparison.Map, prep.Comparison.Label, prep.Comparison.Diff)
+	if err != nil {
+		return err
+	}
+	again, err := cmp.Plan(prep.Plan.Mode)
+	if err != nil {
+		return err
+	}
+	expected := map[string]bool{}
+	for _, c := range prep.Plan.Conflicts {
+		expected[c.Path.String()+"\x00"+c.Reason] = true
+	}
+	for _, c := range again.Conflicts {
+		if expected[c.Path.String()+"\x00"+c.Reason] {
+			t.res.Residue = append(t.res.Residue, c)
+		} else {
+			t.res.Unexpected = append(t.res.Unexpected, "not synced: "+c.Path.String()+": "+c.Reason)
+		}
+	}
+	for _, s := range again.Steps {
+		t.res.Unexpected = append(t.res.Unexpected, "still to send: "+s.Shown)
+	}
+	if len(t.res.Unexpected) > 0 {
+		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
+	}
+	t.res.TargetAfter = textHash(tgt.Config)
+	return nil
+}
+
+// sourceText is the source's configuration text in snap (or the kept one
+// of a rollback).
+func (t *txn) sourceText(snap *pair.Snapshot) []byte {
+	if t.prep.fixed != nil {
+		return t.prep.fixed.text
+	}
+	src, _ := snap.Device(t.prep.Source)
+	return src.Config
+}
+
+// textHash is the hash of a configuration's text as the audit keeps it.
+func textHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// revert brings the target back to before (its state before the sync)
+// within the map, with the inverse plan: the plan from before to what the
+// target holds now. It records what had applied, and whether the revert
+// left the target as it was.
+func (t *txn) revert(ctx context.Context, before, now *pair.DeviceState) {
+	m, o := t.prep.Comparison.Map, t.prep.Comparison.Diff
+	for _, c := range diff.Trees(before.Tree, now.Tree, o) {
+		t.res.Applied = append(t.res.Applied, c.Path)
+	}
+	inv, err := plan.Build(before.Tree, now.Tree, m, plan.Options{Mode: plan.Push, Diff: o})
+	if err != nil {
+		t.res.RevertErr = err
+		return
+	}
+	if inv.Empty() {
+		t.res.RevertErr = errors.New("the changes that applied are outside the map: not reverted")
+		return
+	}
+	t.info("the target changed although the sync failed (%d path(s)): reverting with the inverse plan (%d command(s))", len(t.res.Applied), len(inv.Commands))
+	saved := t.res.Errors
+	t.res.Errors = nil
+	err = t.applyVyatta(ctx, inv.Steps)
+	revertErrs := t.res.Errors
+	t.res.Errors = saved
+	if err != nil {
+		t.res.RevertErr = fmt.Errorf("revert: %w (%d error(s))", err, len(revertErrs))
+		return
+	}
+	again, _ := t.p.Refresh(ctx)
+	t.res.After = again
+	if d, ok := again.Device(t.prep.Target); ok && d.Tree != nil && config.Equal(d.Tree.Root, before.Tree.Root) {
+		t.res.Reverted, t.res.TargetUnchanged = true, true
+		return
+	}
+	t.res.RevertErr = errors.New("revert: the target still differs from its configuration before the sync")
+}
+
+// keepPrevious writes the target's configuration before the sync to
+// STATE/previous/PAIR/TARGET-TIME.conf, mode 0600 (it holds secrets).
+func keepPrevious(state, pairName, target string, text []byte) (string, error) {
+	dir := filepath.Join(state, "previous", audit.FileName(pairName))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("keep previous configuration: %w", err)
+	}
+	name := filepath.Join(dir, audit.FileName(target)+"-"+time.Now().UTC().Format("20060102T150405.000000000Z")+".conf")
+	if err := os.WriteFile(name, text, 0o600); err != nil {
+		return "", fmt.Errorf("keep previous configuration: %w", err)
+	}
+	return name, nil
+}
+
+// secrets are the words of the plan's commands that their shown form
+// masks: the values no output may carry.
+func secrets(p *plan.Plan) []string {
+	var out []string
+	for _, s := range p.Steps {
+		if s.Shown == s.Command {
+			continue
+		}
+		if s.HasValue {
+			out = append(out, s.Value)
+			continue
+		}
+		shown := map[string]bool{}
+		for _, w := range strings.Fields(s.Shown) {
+			shown[w] = true
+		}
+		for _, w := range strings.Fields(s.Command) {
+			if !shown[w] {
+				out = append(out, strings.Trim(w, `'"`))
+			}
+		}
+	}
+	// Longest first, so that a secret inside another is masked whole.
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return slices.Compact(out)
+}
+
+// record is the audit record of the sync.
+func (t *txn) record(start time.Time, err error) audit.Record {
+	prep, res := t.prep, t.res
+	u, h := audit.Who()
+	r := audit.Record{
+		Time: start, User: u, Host: h, Pair: prep.Pair,
+		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
+		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback,
+		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
+		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
+		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+	}
+	for _, s := range prep.Plan.Steps {
+		r.Counts.Commands++
+		switch s.Verb {
+		case "set":
+			r.Counts.Sets++
+		case "delete":
+			r.Counts.Deletes++
+		}
+	}
+	r.Counts.Conflicts, r.Counts.Warnings = len(prep.Plan.Conflicts), len(prep.Warnings)
+	r.Counts.Residue = -1
+	if res.After != nil && err == nil || errors.Is(err, ErrUnexpected) {
+		r.Counts.Residue = len(res.Residue) + len(res.Unexpected)
+	}
+	for _, a := range res.Applied {
+		r.Applied = append(r.Applied, a.String())
+	}
+	r.Reverted = res.Reverted
+	for _, e := range res.Errors {
+		r.Errors = append(r.Errors, audit.RemoteError{Path: e.Path.String(), Command: e.Command, Lines: e.Lines})
+	}
+	switch {
+	case err == nil:
+		r.Result = audit.OK
+	case errors.Is(err, ErrRemoteRefused):
+		r.Result = audit.Refused
+	case errors.Is(err, ErrStale), errors.Is(err, ErrConfirmRefused):
+		r.Result = audit.Stale
+	case errors.Is(err, ErrUnexpected):
+		r.Result = audit.Unexpected
+	default:
+		r.Result = audit.Failed
+	}
+	if err != nil {
+		r.Error = err.Error()
+	}
+	return r
+}
+
+// planHash is the hash of the plan's commands as sent, in order.
+func planHash(p *plan.Plan) string {
+	h := sha256.New()
+	for _, c := range p.Commands {
+		h.Write([]byte(c))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// targetDevice is the inventory device named name.
+func targetDevice(spec *inventory.Pair, name string) (*inventory.Device, error) {
+	for _, d := range spec.Devices {
+		if d != nil && d.Name == name {
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("pair %s has no device %q", spec.Name, name)
+}

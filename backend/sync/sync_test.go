@@ -1,0 +1,405 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/lab"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+const deadline = 3 * time.Minute
+
+func testCtx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// labPair starts an emulated VRA pair (vra-b drifted from vra-a) and opens
+// it through backend/pair over real SSH on loopback.
+func labPair(t *testing.T, o vyatta.PairOptions) (*vyatta.Pair, *pair.Pair) {
+	t.Helper()
+	o.Dir = t.TempDir()
+	if o.Lines == 0 {
+		o.Lines = 300
+	}
+	lp, err := vyatta.StartPair(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lp.Close)
+	t.Setenv(lab.PasswordEnv, "")
+	inv, err := inventory.Load(lp.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
+	t.Cleanup(func() { p.Close() })
+	return lp, p
+}
+
+// TestSyncDriftedPair: the drifted lab pair is synced vra-a → vra-b over
+// SSH: every remote line streams, the re-read finds nothing left in scope,
+// the target's previous configuration is kept 0600, the audit says ok.
+func TestSyncDriftedPair(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Source != "vra-a" || prep.Target != "vra-b" || prep.Plan.Empty() || prep.Plan.Basis == "" {
+		t.Fatalf("prepared %s → %s, %d commands, basis %q", prep.Source, prep.Target, len(prep.Plan.Commands), prep.Plan.Basis)
+	}
+	var sent, remote int
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", Emit: func(e Event) {
+		switch e.Kind {
+		case Sent:
+			sent++
+		case Remote:
+			remote++
+		}
+	}})
+	if err != nil {
+		t.Fatalf("sync: %v (unexpected %q, errors %+v)", err, res.Unexpected, res.Errors)
+	}
+	if !res.Committed || sent < len(prep.Plan.Commands)+2 || remote == 0 {
+		t.Errorf("committed %v, %d sent, %d remote lines", res.Committed, sent, remote)
+	}
+	if res.After == nil || res.After.Compare == nil {
+		t.Fatal("no re-read")
+	}
+	again, err := res.After.Compare.Plan(prep.Plan.Mode)
+	if err != nil || !again.Empty() {
+		t.Errorf("after the sync a plan still sends %q (%v)", again.Commands, err)
+	}
+	fi, err := os.Stat(res.Previous)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("previous configuration %s: %v %v", res.Previous, fi, err)
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	rec, ok, err := log.Last(prep.Pair)
+	if err != nil || !ok || rec.Result != audit.OK || rec.Comment != "test sync" || rec.Counts.Commands != len(prep.Plan.Commands) || rec.Direction != "vra-a → vra-b" || rec.PlanHash == "" || rec.Basis != prep.Plan.Basis {
+		t.Errorf("audit %+v %v %v", rec, ok, err)
+	}
+	// A second sync has nothing to send.
+	prep2, err := Prepare(ctx, p, Options{})
+	if err != nil || !prep2.Plan.Empty() {
+		t.Errorf("second plan %q, %v", prep2.Plan.Commands, err)
+	}
+}
+
+// rejected is the rule vra-b refuses on commit in TestSyncRemoteRejects.
+var rejected = []string{"security", "firewall", "name", "CUST-0000-IN", "rule", "20"}
+
+// TestSyncRemoteRejects: vra-b refuses the commit of one rule; the sync
+// fails with the remote's error lines tied to the rule's path and plan
+// step, nothing is committed (the target's running configuration is as it
+// was), and the audit says refused.
+func TestSyncRemoteRejects(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := p.Snapshot()
+	tb, _ := before.Device("vra-b")
+	var lines []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
+		if e.Kind == Remote {
+			lines = append(lines, e.Line)
+		}
+	}})
+	if !errors.Is(err, ErrRemoteRefused) {
+		t.Fatalf("want the remote's refusal, got %v", err)
+	}
+	if res.Committed || !res.TargetUnchanged || len(res.Errors) == 0 {
+		t.Fatalf("committed %v, target unchanged %v, errors %+v", res.Committed, res.TargetUnchanged, res.Errors)
+	}
+	tied := false
+	for _, e := range res.Errors {
+		if len(e.Path) >= len(rejected) && slices.Equal([]string(e.Path[:len(rejected)]), rejected) && e.Step >= 0 &&
+			slices.Equal([]string(prep.Plan.Steps[e.Step].Change), rejected) && len(e.Lines) > 1 {
+			tied = true
+		}
+	}
+	for _, e := range res.Errors {
+		t.Logf("remote error at %s (step %d, change %s): %q", e.Path, e.Step, e.Change, e.Lines)
+	}
+	if !tied {
+		t.Errorf("no error tied to %v: %+v", rejected, res.Errors)
+	}
+	after, _ := res.After.Device("vra-b")
+	if string(after.Config) != string(tb.Config) {
+		t.Errorf("vra-b's running configuration changed")
+	}
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
+		t.Errorf("the commit's lines were not streamed: %q", lines)
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	rec, _, _ := log.Last(prep.Pair)
+	if rec.Result != audit.Refused || len(rec.Errors) == 0 || !strings.HasPrefix(rec.Errors[0].Path, strings.Join(rejected, " ")) {
+		t.Errorf("audit %+v", rec)
+	}
+}
+
+// runOn types commands on a device of p in configure mode and commits.
+func runOn(t *testing.T, ctx context.Context, p *pair.Pair, name string, cmds ...string) {
+	t.Helper()
+	dev, err := targetDevice(p.Spec(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, c := range append(append([]string{"configure"}, cmds...), "commit", "exit") {
+		if _, err := s.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %s: %v", name, c, err)
+		}
+	}
+}
+
+// TestSyncStalePlan: a plan computed before the target changed is refused
+// as stale and nothing is sent.
+func TestSyncStalePlan(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
+	sent := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent++
+		}
+	}})
+	if !errors.Is(err, ErrStale) || sent != 0 || res.Committed {
+		t.Fatalf("stale plan: %v, %d commands sent", err, sent)
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	if rec, _, _ := log.Last(prep.Pair); rec.Result != audit.Stale {
+		t.Errorf("audit %+v", rec)
+	}
+	// Planned again, it applies.
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatalf("re-planned: %v", err)
+	}
+}
+
+// TestSyncConcurrent: a second sync of the pair started while the first
+// holds the lock (from inside the first's own progress) is refused with
+// who holds it and since when; the first runs to its end.
+func TestSyncConcurrent(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second error
+	started := false
+	_, err = Apply(ctx, p, prep, Options{StateDir: state, Holder: "alice@console (first)", Emit: func(e Event) {
+		if e.Kind == Sent && !started {
+			started = true
+			_, second = Apply(ctx, p, prep, Options{StateDir: state, Holder: "bob@cli (second)"})
+		}
+	}})
+	if err != nil {
+		t.Fatalf("first sync: %v", err)
+	}
+	var le *pair.LockedError
+	if !errors.Is(second, pair.ErrLocked) || !errors.As(second, &le) || le.Info.Holder != "alice@console (first)" || le.Info.Since.IsZero() {
+		t.Fatalf("second sync: %v", second)
+	}
+	if !strings.Contains(second.Error(), "held by alice@console (first) since ") {
+		t.Errorf("second sync's error: %v", second)
+	}
+}
+
+// TestSyncPartialCommitReverted: with --partial-commit, vra-b applies the
+// subtrees it accepts and refuses the rule: the sync fails, reports what
+// had applied, and the inverse plan brings vra-b back to what it was.
+func TestSyncPartialCommitReverted(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}, PartialCommit: true})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, ErrRemoteRefused) {
+		t.Fatalf("want the remote's refusal, got %v", err)
+	}
+	if len(res.Applied) == 0 || !res.Reverted || res.RevertErr != nil || !res.TargetUnchanged {
+		t.Fatalf("applied %v, reverted %v (%v), unchanged %v", res.Applied, res.Reverted, res.RevertErr, res.TargetUnchanged)
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b differs from before the sync")
+	}
+	if res.Record.Result != audit.Refused || !res.Record.Reverted || len(res.Record.Applied) == 0 {
+		t.Errorf("audit %+v", res.Record)
+	}
+}
+
+// TestSyncDropBeforeCommit: the target's connection drops while the
+// commands are typed: the sync fails with the lost connection, vra-b is
+// unchanged (its uncommitted session went with the link), and a retry
+// succeeds.
+func TestSyncDropBeforeCommit(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropAfterLines(8)
+	typed := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent && e.Step >= 0 {
+			typed++
+		}
+	}})
+	if !errors.Is(err, device.ErrConnectionLost) || res.Committed || !res.TargetUnchanged {
+		t.Fatalf("drop: %v, committed %v, unchanged %v", err, res.Committed, res.TargetUnchanged)
+	}
+	if typed == 0 || typed == len(prep.Plan.Steps) {
+		t.Errorf("the link dropped after %d of %d commands: want it among them", typed, len(prep.Plan.Steps))
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b changed")
+	}
+	lp.B.Faults.SetDropAfterLines(0)
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()}); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+}
+
+// TestSyncConfirmRefusedOnReboot: commit-confirm on a VyOS-flavoured
+// target whose action is the default reboot is refused with the reason,
+// before anything is sent.
+func TestSyncConfirmRefusedOnReboot(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	_, err = Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent++
+		}
+	}})
+	if !errors.Is(err, ErrConfirmRefused) || sent != 0 || !strings.Contains(err.Error(), "reboot (the default)") {
+		t.Fatalf("want commit-confirm refused, nothing sent: %v (%d sent)", err, sent)
+	}
+}
+
+// TestSyncCommitConfirm: with the action reload, the sync commits with
+// commit-confirm, verifies, then confirms: nothing is left pending.
+func TestSyncCommitConfirm(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	ctx := testCtx(t)
+	runOn(t, ctx, p, "vra-b", "set system config-management commit-confirm action reload")
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent = append(sent, e.Line)
+		}
+	}})
+	if err != nil || !res.Confirmed {
+		t.Fatalf("sync: %v, confirmed %v", err, res.Confirmed)
+	}
+	if !slices.Contains(sent, "commit-confirm 5") || sent[len(sent)-2] != "confirm" {
+		t.Errorf("sent %q", sent)
+	}
+	if err := lp.B.Device.Confirm(); err == nil {
+		t.Error("a commit-confirm is still pending on vra-b")
+	}
+}
+
+// TestSyncRollback: after a sync, the rollback plan (checked against the
+// audit record) brings vra-b back to its configuration from before the
+// sync; a rollback is refused once vra-b changed since the sync.
+func TestSyncRollback(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	state := t.TempDir()
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrNoRollback) {
+		t.Fatalf("rollback with no sync recorded: %v", err)
+	}
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := PrepareRollback(ctx, p, Options{StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Plan.Empty() || rb.Target != "vra-b" || !rb.Rollback {
+		t.Fatalf("rollback plan %q to %s", rb.Plan.Commands, rb.Target)
+	}
+	res, err := Apply(ctx, p, rb, Options{StateDir: state})
+	if err != nil {
+		t.Fatalf("rollback: %v (unexpected %q)", err, res.Unexpected)
+	}
+	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("after the rollback vra-b differs from before the sync")
+	}
+	if !res.Record.Rollback || res.Record.Result != audit.OK {
+		t.Errorf("audit %+v", res.Record)
+	}
+	// Sync again, change vra-b by hand: the rollback is refused.
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrStale) {
+		t.Errorf("rollback after a change by hand: %v", err)
+	}
+}

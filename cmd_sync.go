@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+	hsync "github.com/hasync/hasync/backend/sync"
+)
+
+type syncFlags struct {
+	pair      string
+	from      string
+	dryRun    bool
+	yes       bool
+	comment   string
+	inventory string
+	state     string
+	audit     string
+	timeout   time.Duration
+	acceptNew bool
+	confirm   int
+	rollback  bool
+}
+
+func newSyncCmd() *cobra.Command {
+	var f syncFlags
+	cmd := &cobra.Command{
+		Use:   "sync --pair NAME",
+		Short: "Sync a live pair: plan, confirm, apply on the target with its output streamed, re-read and verify",
+		Long: `sync reads both devices of the pair over SSH, computes the plan that makes
+the target's part in scope of the pair's sync-map equal to the source's (the
+source is the device that carries the map, else the inventory's source;
+--from names it), checks the plan against the schema, prints it, and asks
+before applying it (unless --yes). It then takes the pair's lock (a second
+sync of the pair is told who holds it and since when), reads both devices
+again and refuses the plan if either changed since it was computed, keeps
+the target's configuration (mode 0600 under the state directory), applies
+the plan in one configuration session on the target (Vyatta: configure,
+set/delete, commit [comment], exit) with every line the device prints
+streamed as it comes, re-reads both and prints what still differs. Every
+sync is recorded in the audit directory.
+
+Exit status: 0 when everything the plan meant to change is equal afterwards
+(an expected residue, such as masked secrets or listed conflicts, is
+printed), and for --dry-run; 1 when the schema or the remote refused, the
+plan was stale, or anything unexpected remains; 2 on usage or connection
+errors, or when the pair's lock is held.
+
+--rollback plans the inverse of the pair's last sync: the target's
+configuration kept before it, restored within the map; refused when the
+target changed since that sync (the audit record keeps its hash).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			return runSync(ctx, cmd.OutOrStdout(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.pair, "pair", "", "the pair `NAME` of the inventory to sync (required)")
+	fl.StringVar(&f.from, "from", "", "the source device `NAME` (default: the pair's direction)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and change nothing")
+	fl.BoolVar(&f.yes, "yes", false, "apply without asking")
+	fl.StringVar(&f.comment, "comment", "", "`TEXT` for the audit record and the commit")
+	fl.StringVar(&f.inventory, "inventory", "", "the inventory `FILE` (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
+	fl.StringVar(&f.state, "state", "", "the state `DIR` for locks and previous configurations (default: hasync in the user's state directory)")
+	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
+	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
+	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
+	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
+	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
+	cmd.SetFlagErrorFunc(diffFlagError)
+	return cmd
+}
+
+func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
+	usage := func(err error) error { return &exitError{code: 2, err: err} }
+	if f.pair == "" {
+		return usage(errors.New("--pair NAME is required"))
+	}
+	if f.rollback && f.from != "" {
+		return usage(errors.New("--rollback restores the last sync's target: no --from"))
+	}
+	if f.confirm < 0 {
+		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
+	}
+	if f.timeout <= 0 {
+		return usage(fmt.Errorf("--timeout %s: expected a positive duration", f.timeout))
+	}
+	inv, err := loadInventory(f.inventory)
+	if err != nil {
+		return usage(err)
+	}
+	pairs, err := selectPairs(inv, f.pair)
+	if err != nil {
+		return usage(err)
+	}
+	state := f.state
+	if state == "" {
+		if state, err = audit.StateDir(); err != nil {
+			return usage(err)
+		}
+	}
+	auditDir := f.audit
+	if auditDir == "" {
+		auditDir = filepath.Join(state, "audit")
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+
+	tty := openTerminal()
+	defer tty.close()
+	o := tty.options(liveOptions{diff: diff.Options{MaskSecrets: true}, acceptNew: f.acceptNew})
+	lp := newLivePair(pairs[0], o)
+	defer lp.Close()
+
+	w := bufio.NewWriter(out)
+	defer w.Flush()
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm}
+	prepare := hsync.Prepare
+	if f.rollback {
+		prepare = hsync.PrepareRollback
+	}
+	prep, err := prepare(ctx, lp, opt)
+	if prep != nil {
+		printPlan(w, prep)
+	}
+	var refused *plan.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		for _, r := range refused.Refusals {
+			fmt.Fprintf(w, "refused: %s\n", r)
+		}
+		return &exitError{code: 1, err: fmt.Errorf("pair %s: the schema refuses %d command(s); nothing sent", f.pair, len(refused.Refusals))}
+	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback):
+		return &exitError{code: 1, err: err}
+	case err != nil:
+		return usage(err)
+	}
+	if prep.Plan.Empty() {
+		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map\n", prep.Target, prep.Source)
+		return nil
+	}
+	if f.dryRun {
+		fmt.Fprintln(w, "dry run: nothing sent")
+		return nil
+	}
+	if !f.yes {
+		w.Flush()
+		ok, err := confirmSync(tty, prep)
+		if err != nil {
+			return usage(err)
+		}
+		if !ok {
+			fmt.Fprintln(w, "not applied")
+			return &exitError{code: 1}
+		}
+	}
+	opt.Emit = func(e hsync.Event) {
+		switch e.Kind {
+		case hsync.Sent:
+			fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
+		case hsync.Remote:
+			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
+		case hsync.Info:
+			fmt.Fprintf(w, "# %s\n", e.Line)
+		}
+		w.Flush() // the remote's output is streamed, never held
+	}
+	res, err := hsync.Apply(ctx, lp, prep, opt)
+	return syncOutcome(w, f.pair, res, err)
+}
+
+// printPlan prints the plan with its header, conflicts and warnings,
+// secrets masked.
+func printPlan(w io.Writer, prep *hsync.Prepared) {
+	p := prep.Plan
+	fmt.Fprintf(w, "sync %s: %s → %s, map %s: %d command(s), %d not synced, %d warning(s)\n",
+		prep.Pair, prep.Source, prep.Target, prep.Comparison.Label, len(p.Commands), len(p.Conflicts), len(p.Warnings))
+	p.Write(w)
+}
+
+// confirmSync asks on the terminal whether to apply.
+func confirmSync(tty *terminal, prep *hsync.Prepared) (bool, error) {
+	q := fmt.Sprintf("Apply %d command(s) to %s? [y/N] ", len(prep.Plan.Commands), prep.Target)
+	if tty == nil {
+		return false, errors.New("not on a terminal: pass --yes to apply without asking")
+	}
+	tty.mu.Lock()
+	defer tty.mu.Unlock()
+	fmt.Fprint(tty.tty, q)
+	line, err := bufio.NewReader(tty.tty).ReadString('\n')
+	if err != nil && line == "" {
+		return false, err
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
+}
+
+// syncOutcome prints what the sync left and gives the exit status.
+func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
+	if res != nil {
+		for _, e := range res.Errors {
+			where := e.Path.String()
+			if e.Step >= 0 {
+				where += " (command `" + e.Command + "`, change " + e.Change.String() + ")"
+			}
+			fmt.Fprintf(w, "remote error at %s:\n", where)
+			for _, l := range e.Lines {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
+		}
+		if len(res.Errors) > 0 {
+			if len(res.Applied) > 0 {
+				fmt.Fprintf(w, "the commit was partial: %d path(s) had applied:\n", len(res.Applied))
+				for _, a := range res.Applied {
+					fmt.Fprintf(w, "  %s\n", a)
+				}
+				if res.Reverted {
+					fmt.Fprintln(w, "reverted with the inverse plan")
+				} else if res.RevertErr != nil {
+					fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
+				}
+			}
+			if res.TargetUnchanged {
+				fmt.Fprintln(w, "the target's running configuration is unchanged")
+			} else if res.After != nil {
+				fmt.Fprintln(w, "warning: the target's running configuration changed; compare with diff --pair")
+			}
+		}
+		for _, c := range res.Residue {
+			fmt.Fprintf(w, "still differs, as planned: %s: %s\n", c.Path, c.Reason)
+		}
+		for _, u := range res.Unexpected {
+			fmt.Fprintf(w, "still differs, unexpected: %s\n", u)
+		}
+		if res.Confirmed {
+			fmt.Fprintln(w, "commit-confirm confirmed after verification")
+		}
+		if res.Previous != "" {
+			fmt.Fprintf(w, "previous configuration kept in %s\n", res.Previous)
+		}
+	}
+	var locked *pair.LockedError
+	switch {
+	case err == nil:
+		fmt.Fprintf(w, "synced: everything the plan meant to change is equal\n")
+		return nil
+	case errors.As(err, &locked):
+		return &exitError{code: 2, err: err}
+	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
+		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
+	}
+	return &exitError{code: 2, err: err}
+}

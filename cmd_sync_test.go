@@ -1,0 +1,103 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// TestSyncCommandDriftedPair: `hasync sync --yes` on the drifted lab pair
+// streams the remote's lines, exits 0, and `diff --pair` then exits 0; the
+// audit record is where `status` finds the last sync.
+func TestSyncCommandDriftedPair(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	code, _, errOut := hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory)
+	if code != 1 {
+		t.Fatalf("the lab pair does not differ before the sync: exit %d: %s", code, errOut)
+	}
+	// A dry run changes nothing.
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--dry-run")
+	if code != 0 || !strings.Contains(out, "sync lab-vyatta: vra-a → vra-b") || !strings.Contains(out, "dry run: nothing sent") {
+		t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Without --yes and without a terminal it does not apply.
+	if code, _, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state); code != 2 || !strings.Contains(errOut, "--yes") {
+		t.Fatalf("no terminal, no --yes: exit %d: %s", code, errOut)
+	}
+	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {
+		t.Fatalf("the dry run changed the pair: diff exit %d", code)
+	}
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42")
+	if code != 0 {
+		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"vra-b> configure", "vra-b> set security firewall name CUST-0000-IN rule 20 action 'accept'", "vra-b> commit comment 'ticket 42'", "synced: everything the plan meant to change is equal", "previous configuration kept in "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sync output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, errOut = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 0 {
+		t.Fatalf("after the sync diff --pair exits %d:\n%s\n%s", code, out, errOut)
+	}
+	if ls := lastSync(filepath.Join(state, "audit"), "lab-vyatta"); ls == "never" {
+		t.Errorf("status finds no last sync in the audit directory")
+	}
+	// --rollback restores vra-b: the pair differs again as before.
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--rollback")
+	if code != 0 || !strings.Contains(out, "previous configuration of vra-b") {
+		t.Fatalf("rollback: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {
+		t.Errorf("after the rollback diff --pair exits %d, want 1 (the drift is back)", code)
+	}
+}
+
+// TestSyncCommandRejected: vra-b refuses the commit of one rule: exit 1,
+// the remote's error lines printed with their path, vra-b unchanged.
+func TestSyncCommandRejected(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{Reject: [][]string{{"security", "firewall", "name", "CUST-0000-IN", "rule", "20"}}})
+	state := t.TempDir()
+	before := p.B.Device.Running()
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"remote error at security firewall name CUST-0000-IN rule 20", "are refused by this device", "the target's running configuration is unchanged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if after := p.B.Device.Running(); !config.Equal(before.Root, after.Root) {
+		t.Error("vra-b's running configuration changed")
+	}
+	log, _ := audit.Open(filepath.Join(state, "audit"))
+	if rec, ok, _ := log.Last("lab-vyatta"); !ok || rec.Result != audit.Refused {
+		t.Errorf("audit %+v", rec)
+	}
+}
+
+// TestSyncCommandLocked: while another sync holds the pair's lock, sync
+// exits 2 saying who holds it and since when, and sends nothing.
+func TestSyncCommandLocked(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	l, err := pair.TryLock(filepath.Join(state, "locks"), "lab-vyatta", "alice@console (hasync sync, pid 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes")
+	if code != 2 || !strings.Contains(errOut, "held by alice@console (hasync sync, pid 1) since ") || strings.Contains(out, "vra-b> ") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, "audit")); err == nil {
+		t.Error("a sync that did not take the lock wrote an audit record")
+	}
+}
