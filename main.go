@@ -115,6 +115,9 @@ func runConsole(cmd *cobra.Command, f *consoleFlags) error {
 		return &exitError{code: 2, err: errors.New("the console needs a terminal (for scripts: hasync status, hasync diff --pair)")}
 	}
 	inv, err := loadInventory(f.inventory)
+	if errors.Is(err, os.ErrNotExist) {
+		return &exitError{code: 2, err: err, usage: "no inventory yet: pass --inventory FILE, or try the console on an emulated lab: hasync demo"}
+	}
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

@@ -2,12 +2,17 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/views"
 )
 
 // offlineModel is a console over one pair that is never dialled (Init's
@@ -71,5 +76,41 @@ func TestStaleDiffDropped(t *testing.T) {
 	}
 	if m.diff.built(diffBuiltMsg{idx: 1, gen: 3}) {
 		t.Error("a Diff of another pair was taken")
+	}
+}
+
+// TestAnySize: every screen renders at any size without a panic, and
+// from 40x10 up fills exactly the terminal.
+func TestAnySize(t *testing.T) {
+	m := offlineModel(t)
+	m.pairs[0].log.Append([]views.LogEntry{{Kind: "lost", Device: "b", Text: "b: connection lost", Err: true}})
+	screens := []func(){
+		func() { m.screen, m.help = ScreenList, false },
+		func() { m.screen, m.tab = ScreenPair, TabDiff },
+		func() { m.tab = TabSyncMaps },
+		func() { m.tab = TabLog },
+		func() { m.tab = TabHA },
+		func() { m.help = true },
+	}
+	for _, w := range []int{1, 2, 5, 20, 39, 40, 41, 80, 200} {
+		for _, h := range []int{1, 2, 3, 5, 9, 10, 24, 50} {
+			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+			for i, set := range screens {
+				set()
+				out := m.Render()
+				if w < 40 || h < 10 {
+					continue
+				}
+				lines := strings.Split(ansi.Strip(out), "\n")
+				if len(lines) != h {
+					t.Errorf("%dx%d screen %d: %d lines", w, h, i, len(lines))
+				}
+				for j, l := range lines {
+					if ansi.StringWidth(l) > w {
+						t.Errorf("%dx%d screen %d line %d: %d cells", w, h, i, j, ansi.StringWidth(l))
+					}
+				}
+			}
+		}
 	}
 }
