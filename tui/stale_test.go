@@ -114,3 +114,30 @@ func TestAnySize(t *testing.T) {
 		}
 	}
 }
+
+// TestMouseClickSelects: with the mouse on, a click selects the pair row
+// under it and the wheel moves; with it off, both are ignored.
+func TestMouseClickSelects(t *testing.T) {
+	dev := func(n string) *inventory.Device { return &inventory.Device{Name: n, Family: config.Vyatta, Address: "192.0.2.1"} }
+	inv := &inventory.Inventory{Pairs: []*inventory.Pair{
+		{Name: "p1", Family: config.Vyatta, Devices: [2]*inventory.Device{dev("a1"), dev("b1")}},
+		{Name: "p2", Family: config.Vyatta, Devices: [2]*inventory.Device{dev("a2"), dev("b2")}},
+		{Name: "p3", Family: config.Vyatta, Devices: [2]*inventory.Device{dev("a3"), dev("b3")}},
+	}}
+	m := New(context.Background(), Options{Inventory: inv})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft})
+	if m.cursor != 0 {
+		t.Fatalf("a click with the mouse off moved the cursor to %d", m.cursor)
+	}
+	m.Update(press("m"))
+	m.Update(tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft}) // title, header, p1, p2
+	if m.cursor != 1 {
+		t.Errorf("click on the second row: cursor %d, want 1", m.cursor)
+	}
+	m.Update(tea.MouseWheelMsg{X: 5, Y: 3, Button: tea.MouseWheelDown})
+	if m.cursor != 2 {
+		t.Errorf("wheel down: cursor %d, want 2 (the last row)", m.cursor)
+	}
+}
