@@ -118,7 +118,9 @@ func TestAnySize(t *testing.T) {
 // TestMouseClickSelects: with the mouse on, a click selects the pair row
 // under it and the wheel moves; with it off, both are ignored.
 func TestMouseClickSelects(t *testing.T) {
-	dev := func(n string) *inventory.Device { return &inventory.Device{Name: n, Family: config.Vyatta, Address: "192.0.2.1"} }
+	dev := func(n string) *inventory.Device {
+		return &inventory.Device{Name: n, Family: config.Vyatta, Address: "192.0.2.1"}
+	}
 	inv := &inventory.Inventory{Pairs: []*inventory.Pair{
 		{Name: "p1", Family: config.Vyatta, Devices: [2]*inventory.Device{dev("a1"), dev("b1")}},
 		{Name: "p2", Family: config.Vyatta, Devices: [2]*inventory.Device{dev("a2"), dev("b2")}},
