@@ -96,6 +96,7 @@ pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 	}
 	root.Flags().StringVar(&console.inventory, "inventory", "", "the inventory `FILE` the console opens (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
 	root.Flags().BoolVar(&console.readOnly, "read-only", false, "change nothing on any device (the console only reads)")
+	root.Flags().BoolVar(&console.ascii, "ascii", false, "ASCII glyphs only (for terminals that draw ● ✓ ⇄ at the wrong width)")
 	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
 	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
 	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd(), newSyncCmd())
@@ -106,6 +107,7 @@ pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 type consoleFlags struct {
 	inventory string
 	readOnly  bool
+	ascii     bool
 }
 
 // runConsole opens the console on the inventory. It needs a terminal;
@@ -136,7 +138,7 @@ func runConsole(cmd *cobra.Command, f *consoleFlags) error {
 		ctx = context.Background()
 	}
 	err = tui.Run(ctx, tui.Options{
-		Inventory: inv, ReadOnly: f.readOnly, Logger: log,
+		Inventory: inv, ReadOnly: f.readOnly, Logger: log, ASCII: f.ascii,
 		Pair:    pair.Options{Monitor: true},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})
