@@ -51,6 +51,7 @@ type Model struct {
 	// pair view
 	open    int
 	tab     Tab
+	haGen   uint64
 	scroll  [tabCount]int
 	diff    diffPane
 	pending string
@@ -223,6 +224,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.com.Log.Error("diff", logPair, m.pairs[msg.idx].spec.Name, logErr, msg.err)
 		}
 		return m, nil
+	case haTickMsg:
+		if msg.gen != m.haGen || m.screen != ScreenPair || m.tab != TabHA || m.open != msg.idx {
+			return m, nil
+		}
+		return m, tea.Batch(m.refresh(), haTickCmd(m.haGen, m.open))
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -286,14 +292,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case ActBack:
 		m.screen = ScreenList
+		m.haGen++
 	case ActRefresh:
 		return m.refresh()
 	case ActNextTab:
-		m.setTab((m.tab + 1) % tabCount)
+		return m.setTab((m.tab + 1) % tabCount)
 	case ActPrevTab:
-		m.setTab((m.tab + tabCount - 1) % tabCount)
+		return m.setTab((m.tab + tabCount - 1) % tabCount)
 	case ActTab1, ActTab2, ActTab3, ActTab4:
-		m.setTab(Tab(act - ActTab1))
+		return m.setTab(Tab(act - ActTab1))
 	case ActNextError, ActPrevError:
 		if m.screen == ScreenPair && m.tab == TabLog {
 			l := m.pairs[m.open].log
@@ -324,16 +331,35 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) setTab(t Tab) {
+func (m *Model) setTab(t Tab) tea.Cmd {
 	m.tab = t
 	m.resize()
+	if t == TabHA {
+		// The HA tab refreshes its pair on a timer of its own while shown.
+		m.haGen++
+		return haTickCmd(m.haGen, m.open)
+	}
+	return nil
+}
+
+// haRefresh is how often the shown HA tab re-reads its pair.
+const haRefresh = 15 * time.Second
+
+// haTickMsg is the HA tab's timer; a tick of an older generation (the tab
+// was left or another pair opened) is dropped.
+type haTickMsg struct {
+	gen uint64
+	idx int
+}
+
+func haTickCmd(gen uint64, idx int) tea.Cmd {
+	return tea.Tick(haRefresh, func(time.Time) tea.Msg { return haTickMsg{gen: gen, idx: idx} })
 }
 
 func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
 	m.scroll = [tabCount]int{}
-	m.resize()
-	return m.diff.build(i, m.pairs[i])
+	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]))
 }
 
 // refresh asks the open pair (or the selected one on the list) for a

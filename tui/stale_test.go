@@ -143,3 +143,23 @@ func TestMouseClickSelects(t *testing.T) {
 		t.Errorf("wheel down: cursor %d, want 2 (the last row)", m.cursor)
 	}
 }
+
+// TestHATimer: the HA tab's timer refreshes its pair while the tab is
+// shown (a new request ID), and a tick from before leaving it does
+// nothing.
+func TestHATimer(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(press("enter"))
+	m.Update(press("4"))
+	rt := m.pairs[0]
+	tick := haTickMsg{gen: m.haGen, idx: 0}
+	if _, cmd := m.Update(tick); cmd == nil || rt.reqID != 1 {
+		t.Fatalf("the HA tick made request %d (cmd %v), want 1", rt.reqID, cmd != nil)
+	}
+	m.Update(press("3"))
+	m.Update(tick)
+	if rt.reqID != 1 {
+		t.Errorf("a tick after leaving the HA tab refreshed (request %d)", rt.reqID)
+	}
+}
