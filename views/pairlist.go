@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // DeviceCell is one member of a pair as the pair list and the pair
@@ -234,4 +232,4 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 }
 
 // textWidth is the display width of s.
-func textWidth(s string) int { return ansi.StringWidth(s) }
+func textWidth(s string) int { return Width(s) }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // ConsoleStyles are the styles of the console's own screens (pair list,
@@ -87,10 +86,10 @@ func StatusBar(s ConsoleStyles, width int, left, right string, err bool) string 
 	if err {
 		st = s.BarErr
 	}
-	rw := ansi.StringWidth(right)
+	rw := Width(right)
 	if rw > width/2 {
-		right = ansi.Truncate(right, width/2, "…")
-		rw = ansi.StringWidth(right)
+		right = Truncate(right, width/2, "…")
+		rw = Width(right)
 	}
 	lw := width - rw - 1
 	if lw < 0 {
@@ -101,18 +100,7 @@ func StatusBar(s ConsoleStyles, width int, left, right string, err bool) string 
 }
 
 // conFit truncates s to w display cells and pads it to exactly w.
-func conFit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if ansi.StringWidth(s) > w {
-		s = ansi.Truncate(s, w, "…")
-	}
-	if n := w - ansi.StringWidth(s); n > 0 {
-		s += strings.Repeat(" ", n)
-	}
-	return s
-}
+func conFit(s string, w int) string { return PadRight(s, w, "…") }
 
 // conLines makes text exactly h lines of exactly w cells (cut or padded).
 func conLines(lines []string, w, h int) string {
