@@ -519,9 +519,16 @@ func (m *Model) move(n int) {
 	case TabLog:
 		m.pairs[m.open].log.ScrollBy(n)
 	case TabHA, TabSyncMaps:
-		m.scroll[m.tab] = max(m.scroll[m.tab]+n, 0)
-		if n > 1<<20 {
-			m.scroll[m.tab] = 1 << 20 // clamped when rendered
-		}
+		m.scroll[m.tab] = min(max(m.scroll[m.tab]+n, 0), max(len(m.tabLines())-m.bodyHeight(), 0))
 	}
+}
+
+// tabLines are the lines of the HA or Sync-maps tab of the open pair
+// (short: built whole).
+func (m *Model) tabLines() []string {
+	rt := m.pairs[m.open]
+	if m.tab == TabHA {
+		return views.HALines(m.com.Styles, haData(rt.spec, rt.sum), m.com.Width)
+	}
+	return syncMapLines(rt.spec, rt.sum)
 }

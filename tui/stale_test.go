@@ -163,3 +163,21 @@ func TestHATimer(t *testing.T) {
 		t.Errorf("a tick after leaving the HA tab refreshed (request %d)", rt.reqID)
 	}
 }
+
+// TestTabScrollClamped: G then k on a short tab moves one line up from
+// the last page, not from somewhere past the end.
+func TestTabScrollClamped(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	m.Update(press("enter"))
+	m.Update(press("2"))
+	last := max(len(m.tabLines())-m.bodyHeight(), 0)
+	m.Update(press("G"))
+	if m.scroll[TabSyncMaps] != last {
+		t.Fatalf("G scrolled to %d, want %d", m.scroll[TabSyncMaps], last)
+	}
+	m.Update(press("k"))
+	if want := max(last-1, 0); m.scroll[TabSyncMaps] != want {
+		t.Errorf("k after G: %d, want %d", m.scroll[TabSyncMaps], want)
+	}
+}
