@@ -92,7 +92,7 @@ func New(ctx context.Context, o Options) *Model {
 			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
-				refreshing: true, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+				refreshing: true, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), spinView: spinner.MiniDot.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
 			m.pairs = append(m.pairs, rt)
 		}
@@ -190,6 +190,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if rt.refreshing && msg.ID == rt.spin.ID() {
 				var cmd tea.Cmd
 				rt.spin, cmd = rt.spin.Update(msg)
+				rt.spinView = rt.spin.View()
 				cmds = append(cmds, cmd)
 			}
 		}

@@ -64,11 +64,14 @@ func (m *Model) renderList() string {
 	if m.filtering || m.filter.Value() != "" {
 		top = fit(m.filter.View(), w)
 	}
-	rows := make([]views.PairRow, 0, len(m.visible))
-	for _, i := range m.visible {
+	// Only the rows on screen are built (a list of hundreds of pairs
+	// costs what its visible window costs).
+	end := min(m.offset+views.PairListVisible(m.listHeight()), len(m.visible))
+	rows := make([]views.PairRow, 0, max(end-m.offset, 0))
+	for _, i := range m.visible[min(m.offset, end):end] {
 		rows = append(rows, m.pairRow(m.pairs[i]))
 	}
-	return top + "\n" + views.PairList(s, rows, m.cursor, m.offset, w, m.listHeight())
+	return top + "\n" + views.PairList(s, rows, m.cursor-m.offset, 0, w, m.listHeight())
 }
 
 func (m *Model) pairRow(rt *pairRT) views.PairRow {
@@ -84,7 +87,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 		}
 	}
 	if rt.refreshing {
-		r.Spinner = rt.spin.View()
+		r.Spinner = rt.spinView
 	}
 	return r
 }
@@ -95,7 +98,7 @@ func (m *Model) renderPair() string {
 	row := m.pairRow(rt)
 	name := rt.spec.Name + " (" + rt.spec.Family.String() + ")"
 	if rt.refreshing {
-		name += " " + rt.spin.View() + " refreshing"
+		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
 		name += " · read " + rt.sum.snap.At.Format(time.TimeOnly)
 	}

@@ -82,15 +82,15 @@ func PairList(s ConsoleStyles, rows []PairRow, cursor, offset, width, height int
 		line := conFit(cols.row(s, rows[i]), width)
 		switch {
 		case i == cursor:
-			line = s.Selected.Render(line)
+			line = s.paint(s.Selected, s.sgr.selected, line)
 		case rows[i].LastError != "":
-			line = s.Warn.Render(line)
+			line = s.paint(s.Warn, s.sgr.warn, line)
 		default:
-			line = s.Normal.Render(line)
+			line = s.paint(s.Normal, s.sgr.normal, line)
 		}
 		lines = append(lines, line)
 	}
-	return conLines(lines, width, height)
+	return fittedLines(lines, width, height)
 }
 
 // PairListVisible is how many pair rows fit in height (one line is the
