@@ -32,7 +32,7 @@ type pairRT struct {
 	// spinView is spin's frame as last rendered, updated on its tick
 	// (View reads it, never renders it).
 	spinView string
-	log        *views.Log
+	log      *views.Log
 	// live is each device's connection state from the events, newer
 	// than the snapshot's when a device drops or comes back between
 	// refreshes.
