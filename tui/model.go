@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +62,10 @@ type Model struct {
 	mouse   bool
 	dialogs []*dialog
 
+	// hostNames names the inventory's devices by the host forms an SSH
+	// host key callback gets ("[addr]:port", "addr:port", "addr").
+	hostNames map[string]string
+
 	notice    string
 	noticeErr bool
 	noticeID  int
@@ -87,8 +93,17 @@ func New(ctx context.Context, o Options) *Model {
 	m.filter.Placeholder = "filter pairs"
 	popt := o.Pair
 	popt.Prompt, popt.Passphrase, popt.OnUnknownHost = m.pr.password, m.pr.passphrase, m.pr.hostKey
+	m.hostNames = map[string]string{}
 	if o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
+			for _, d := range spec.Devices {
+				port := d.Port
+				if port == 0 {
+					port = 22
+				}
+				hp := net.JoinHostPort(d.Address, strconv.Itoa(port))
+				m.hostNames[hp], m.hostNames["["+d.Address+"]:"+strconv.Itoa(port)], m.hostNames[d.Address] = d.Name, d.Name, d.Name
+			}
 			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
@@ -211,7 +226,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req))
+		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostNames[msg.req.who]))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,

@@ -31,9 +31,6 @@ func (m *Model) Render() string {
 		return ""
 	}
 	s := m.com.Styles
-	if len(m.dialogs) > 0 {
-		return m.dialogs[len(m.dialogs)-1].render(s, w, h)
-	}
 	if m.help {
 		groups := m.com.Keys.HelpGroups()
 		if m.screen == ScreenPair && m.tab == TabDiff {
@@ -51,7 +48,12 @@ func (m *Model) Render() string {
 	} else {
 		body = m.renderPair()
 	}
-	return body + "\n" + m.statusLine()
+	out := body + "\n" + m.statusLine()
+	if len(m.dialogs) > 0 {
+		// The dialog on top of the stack, over the screen it interrupts.
+		return m.dialogs[len(m.dialogs)-1].overlay(s, out, w, h)
+	}
+	return out
 }
 
 func (m *Model) renderList() string {
