@@ -59,6 +59,7 @@ type Model struct {
 	pending string
 
 	help    bool
+	helpOff int
 	mouse   bool
 	dialogs []*dialog
 
@@ -281,7 +282,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	case ActHelp:
-		m.help = !m.help
+		m.help, m.helpOff = !m.help, 0
 	case ActMouse:
 		m.mouse = !m.mouse
 		m.setNotice(fmt.Sprintf("mouse %s", map[bool]string{true: "on (wheel scrolls, click selects; text selection off)", false: "off"}[m.mouse]), false)
@@ -526,6 +527,10 @@ func (m *Model) clampList() {
 
 // move moves the focused list or tab by n rows.
 func (m *Model) move(n int) {
+	if m.help {
+		m.helpOff = min(max(m.helpOff+n, 0), max(views.HelpLen(m.helpGroups())-(m.com.Height-1), 0))
+		return
+	}
 	if m.screen == ScreenList {
 		m.cursor += n
 		m.clampList()

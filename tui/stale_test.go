@@ -181,3 +181,21 @@ func TestTabScrollClamped(t *testing.T) {
 		t.Errorf("k after G: %d, want %d", m.scroll[TabSyncMaps], want)
 	}
 }
+
+// TestHelpScrolls: at 40x10 the help scrolls to its last binding.
+func TestHelpScrolls(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+	m.Update(press("?"))
+	if s := ansi.Strip(m.Render()); strings.Contains(s, "previous error") || !strings.Contains(s, "j/k scroll") {
+		t.Fatalf("the first page of help at 40x10:\n%s", s)
+	}
+	m.Update(press("G"))
+	s := ansi.Strip(m.Render())
+	if !strings.Contains(s, "previous error") {
+		t.Errorf("G does not reach the help's last binding:\n%s", s)
+	}
+	if n := len(strings.Split(s, "\n")); n != 10 {
+		t.Errorf("help is %d lines at 40x10", n)
+	}
+}

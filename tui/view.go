@@ -32,15 +32,7 @@ func (m *Model) Render() string {
 	}
 	s := m.com.Styles
 	if m.help {
-		groups := m.com.Keys.HelpGroups()
-		if m.screen == ScreenPair && m.tab == TabDiff {
-			var diffKeys []key.Binding
-			for _, g := range m.diff.FullHelp() {
-				diffKeys = append(diffKeys, g...)
-			}
-			groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
-		}
-		return views.Help(s, groups, w, h)
+		return views.Help(s, m.helpGroups(), m.helpOff, w, h)
 	}
 	var body string
 	if m.screen == ScreenList {
@@ -159,4 +151,18 @@ func (m *Model) statusLine() string {
 // fit cuts or pads a line to w cells.
 func fit(str string, w int) string {
 	return views.PlainLines(views.PlainConsoleStyles(), []string{strings.TrimRight(str, "\n")}, w, 1)
+}
+
+// helpGroups is the help of the screen shown: the key map, and the Diff
+// component's own keys on the Diff tab.
+func (m *Model) helpGroups() []views.HelpGroup {
+	groups := m.com.Keys.HelpGroups()
+	if m.screen == ScreenPair && m.tab == TabDiff {
+		var diffKeys []key.Binding
+		for _, g := range m.diff.FullHelp() {
+			diffKeys = append(diffKeys, g...)
+		}
+		groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
+	}
+	return groups
 }
