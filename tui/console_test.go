@@ -310,3 +310,29 @@ func TestConfigSyncErrorNotice(t *testing.T) {
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }
+
+// TestFailoverSeen: an HRP failover shows in the list's roles and in the
+// Log as a role change once the pair is refreshed (r).
+func TestFailoverSeen(t *testing.T) {
+	l := startLab(t)
+	o := l.options()
+	o.Inventory = &inventory.Inventory{Path: l.inv.Path, Dir: l.inv.Dir, Pairs: []*inventory.Pair{l.inv.Pairs[1]}}
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 24))
+	waitScreen(t, tm, "FW-A active", has("✓ FW-A HRP_M", "✓ FW-B HRP_S"))
+	if err := l.hw.HRP.WaitUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l.hw.HRP.Failover()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(screen(t, tm), "FW-A HRP_S") && time.Now().Before(deadline) {
+		keys(tm, "r")
+		time.Sleep(300 * time.Millisecond)
+	}
+	waitScreen(t, tm, "the failover in the list", has("FW-A HRP_S", "FW-B HRP_M"))
+	keys(tm, "enter", "3")
+	waitScreen(t, tm, "the role change in the Log", has("HA role HRP_M → HRP_S"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}

@@ -454,11 +454,31 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 		m.com.Log.Debug("older snapshot dropped", logPair, rt.spec.Name)
 		return nil
 	}
+	if prev := rt.sum.snap; prev != nil {
+		m.roleChanges(rt, prev, s.snap)
+	}
 	rt.sum = s
 	if m.screen == ScreenPair && m.open == idx {
 		return m.diff.build(idx, rt)
 	}
 	return nil
+}
+
+// roleChanges logs (and notices) each device whose HA role changed
+// between two snapshots: a failover shows in the Log as it is seen.
+func (m *Model) roleChanges(rt *pairRT, prev, cur *pair.Snapshot) {
+	var entries []views.LogEntry
+	for i := range cur.Devices {
+		was, is := roleText(prev.Devices[i]), roleText(cur.Devices[i])
+		if was == is || was == "" || is == "" {
+			continue
+		}
+		text := fmt.Sprintf("HA role %s → %s", was, is)
+		entries = append(entries, views.LogEntry{At: cur.At, Device: cur.Devices[i].Name, Kind: "ha", Text: text})
+		m.com.Log.Info("role change", logPair, rt.spec.Name, logDevice, cur.Devices[i].Name, "from", was, "to", is)
+		m.setNotice(fmt.Sprintf("%s: %s %s", rt.spec.Name, cur.Devices[i].Name, text), false)
+	}
+	rt.log.Append(entries)
 }
 
 func (m *Model) setNotice(s string, isErr bool) {
