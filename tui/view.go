@@ -91,6 +91,9 @@ func (m *Model) renderPair() string {
 	rt := m.pairs[m.open]
 	row := m.pairRow(rt)
 	name := rt.spec.Name + " (" + rt.spec.Family.String() + ")"
+	if m.com.ReadOnly {
+		name += " · read-only"
+	}
 	if rt.refreshing {
 		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
