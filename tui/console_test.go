@@ -177,6 +177,8 @@ func TestConsoleFlow(t *testing.T) {
 	waitScreen(t, tm, "help", has("Keys", "next error (Log)", "mouse on/off"))
 	keys(tm, "?", "k", "enter", "4")
 	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "in-scope difference(s)"))
+	keys(tm, "2")
+	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: config-sync to remote-router", "sync-map LAB-SYNC", "exclude  security firewall name MGMT-LOCAL"))
 
 	keys(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
