@@ -244,3 +244,49 @@ func consolePID(t *testing.T, tt *tmuxTerm) int {
 	t.Fatalf("no hasync process under the pane's shell %s", shell)
 	return 0
 }
+
+// TestConsoleTmuxNoColor: with NO_COLOR in the environment the console
+// draws no colour at all (attributes such as bold and underline stay;
+// glyphs carry the meaning).
+func TestConsoleTmuxNoColor(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	tt := startTmux(t, 100, 24, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "NO_COLOR=1", "TERM=xterm-256color"}, bin, "demo")
+	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ FW-B HRP_S")
+	tt.keys("Enter")
+	tt.wait("the Diff", "vra-a (source)")
+	b, err := exec.Command("tmux", "-L", tt.socket, "capture-pane", "-e", "-p", "-t", tt.name).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := colourSGR(string(b)); c != "" {
+		t.Errorf("NO_COLOR: the screen has the colour sequence %q", c)
+	}
+	tt.keys("q")
+	tt.wait("quit", "EXITED 0")
+}
+
+// colourSGR returns the first SGR sequence of s that sets a colour, "".
+func colourSGR(s string) string {
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return ""
+		}
+		s = s[i+2:]
+		j := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != ';' })
+		if j < 0 {
+			return ""
+		}
+		if s[j] == 'm' {
+			for _, p := range strings.Split(s[:j], ";") {
+				n, _ := strconv.Atoi(p)
+				if n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 97 || n >= 100 && n <= 107 {
+					return "\\e[" + s[:j+1]
+				}
+			}
+		}
+		s = s[j:]
+	}
+}
