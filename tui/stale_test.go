@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"image/color"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +198,21 @@ func TestHelpScrolls(t *testing.T) {
 	}
 	if n := len(strings.Split(s, "\n")); n != 10 {
 		t.Errorf("help is %d lines at 40x10", n)
+	}
+}
+
+// TestBackgroundRestyles: the terminal's background colour picks the
+// light or dark palette (lipgloss.LightDark), for the console's views and
+// the Diff alike.
+func TestBackgroundRestyles(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.com.Dark {
+		t.Fatal("a white background left the dark palette")
+	}
+	light := m.com.Styles.Title.GetForeground()
+	m.Update(tea.BackgroundColorMsg{Color: color.Black})
+	if !m.com.Dark || m.com.Styles.Title.GetForeground() == light {
+		t.Error("a black background did not switch to the dark palette")
 	}
 }
