@@ -160,7 +160,7 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	// The demo's directory, for `hasync lab fault --state DIR`.
 	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
 	return tui.Run(ctx, tui.Options{
-		Inventory: inv, Logger: log, Title: "hasync demo", ASCII: ascii,
+		Inventory: inv, Logger: log, Title: "hasync demo", ASCII: ascii, AuditDir: filepath.Join(dir, "audit"),
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
 		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,

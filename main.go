@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/tui"
@@ -133,12 +134,13 @@ func runConsole(cmd *cobra.Command, f *consoleFlags) error {
 	}
 	defer closer.Close()
 	log.Info("console start", "inventory", inv.Path, "pairs", len(inv.Pairs))
+	auditDir, _ := audit.DefaultDir()
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	err = tui.Run(ctx, tui.Options{
-		Inventory: inv, ReadOnly: f.readOnly, Logger: log, ASCII: f.ascii,
+		Inventory: inv, ReadOnly: f.readOnly, Logger: log, ASCII: f.ascii, AuditDir: auditDir,
 		Pair:    pair.Options{Monitor: true},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})

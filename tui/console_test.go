@@ -156,7 +156,7 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "4")
 	waitScreen(t, tm, "the HA tab", has("sessions 1842", "role active (peer standby)", "heartbeat GigabitEthernet1/0/6", "auto-sync config ✓on"))
 	keys(tm, "3")
-	waitScreen(t, tm, "the Log tab", has("connected", "refreshed"))
+	waitScreen(t, tm, "the Log tab", has("connected  session open", "refreshed  both devices read"))
 	keys(tm, "tab")
 	waitScreen(t, tm, "tab to HA", has("sessions 1842"))
 	keys(tm, "shift+tab", "shift+tab")
@@ -176,7 +176,7 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "?")
 	waitScreen(t, tm, "help", has("Keys", "next error (Log)", "mouse on/off"))
 	keys(tm, "?", "k", "enter", "4")
-	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "in-scope difference(s)"))
+	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "In-scope differences (hasync's comparison)"))
 	keys(tm, "2")
 	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: config-sync to remote-router", "sync-map LAB-SYNC", "exclude  security firewall name MGMT-LOCAL"))
 

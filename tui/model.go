@@ -14,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/sshclient"
@@ -30,6 +31,9 @@ type Options struct {
 	Logger   *slog.Logger
 	// Title names the console in the window title and the top line.
 	Title string
+	// AuditDir is the audit directory the last sync of each pair is read
+	// from ("" none).
+	AuditDir string
 	// NoColor turns colour off; ASCII uses ASCII glyphs.
 	NoColor, ASCII bool
 }
@@ -63,6 +67,8 @@ type Model struct {
 	mouse   bool
 	dialogs []*dialog
 
+	audit *audit.Log
+
 	// hostNames names the inventory's devices by the host forms an SSH
 	// host key callback gets ("[addr]:port", "addr:port", "addr").
 	hostNames map[string]string
@@ -94,6 +100,17 @@ func New(ctx context.Context, o Options) *Model {
 	m.filter.Placeholder = "filter pairs"
 	popt := o.Pair
 	popt.Prompt, popt.Passphrase, popt.OnUnknownHost = m.pr.password, m.pr.passphrase, m.pr.hostKey
+	if o.AuditDir != "" {
+		if l, err := audit.Open(o.AuditDir); err == nil {
+			m.audit = l
+		} else {
+			log.Warn("audit", logErr, err)
+		}
+	}
+	spin := spinner.MiniDot
+	if o.ASCII {
+		spin = spinner.Line
+	}
 	m.hostNames = map[string]string{}
 	if o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
@@ -108,7 +125,7 @@ func New(ctx context.Context, o Options) *Model {
 			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
-				refreshing: true, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), spinView: spinner.MiniDot.Frames[0],
+				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
 			m.pairs = append(m.pairs, rt)
 		}
@@ -134,7 +151,7 @@ func (m *Model) Close() {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, waitPromptCmd(m.pr)}
 	for i, rt := range m.pairs {
-		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick)
+		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
 	}
 	return tea.Batch(cmds...)
 }
@@ -233,6 +250,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// The screen as text, read on the program's goroutine (tests,
 		// the end-to-end probe).
 		msg.reply <- m.Render()
+		return m, nil
+	case lastSyncMsg:
+		m.pairs[msg.idx].lastSync = msg.text
 		return m, nil
 	case diffBuiltMsg:
 		if !m.diff.built(msg) {
@@ -421,6 +441,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			}
 		case pair.Refreshed:
 			rt.refreshing = false
+			cmds = append(cmds, lastSyncCmd(m.audit, msg.idx, rt.spec.Name))
 		case pair.SyncError:
 			m.setNotice(fmt.Sprintf("%s %s: config-sync error: %s", rt.spec.Name, e.Device, e.Line), true)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 15*time.Second))

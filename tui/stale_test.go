@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"image/color"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -214,5 +216,59 @@ func TestBackgroundRestyles(t *testing.T) {
 	m.Update(tea.BackgroundColorMsg{Color: color.Black})
 	if !m.com.Dark || m.com.Styles.Title.GetForeground() == light {
 		t.Error("a black background did not switch to the dark palette")
+	}
+}
+
+// TestDiffSaysWhyNotCompared: a pair whose device could not be read
+// shows why on the Diff tab, not a wait that never ends.
+func TestDiffSaysWhyNotCompared(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	snap := &pair.Snapshot{Pair: "p", At: time.Now()}
+	snap.Devices[0] = pair.DeviceState{Name: "a", Reachable: true}
+	snap.Devices[1] = pair.DeviceState{Name: "b", Err: errors.New("b: dial tcp 192.0.2.2:22: connection refused")}
+	m.apply(0, summary{snap: snap, inScope: -1, outScope: -1})
+	m.Update(press("enter"))
+	s := ansi.Strip(m.Render())
+	for _, want := range []string{"cannot compare the pair yet", "b: b: dial tcp 192.0.2.2:22: connection refused", "a: not read yet"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the Diff tab lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestLastSyncFromAudit: the list's LAST SYNC is the audit's last record
+// of the pair, read in a command.
+func TestLastSyncFromAudit(t *testing.T) {
+	dir := t.TempDir()
+	l, err := audit.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 30, 6, 48, 0, 0, time.Local)
+	if err := l.Append(audit.Record{Time: at, Pair: "p", Source: "a", Target: "b", Result: audit.Refused}, nil); err != nil {
+		t.Fatal(err)
+	}
+	msg := lastSyncCmd(l, 0, "p")()
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 10})
+	m.Update(msg)
+	if s := ansi.Strip(m.Render()); !strings.Contains(s, "11-30 06:48 refused") {
+		t.Errorf("the list does not show the audit's last sync:\n%s", s)
+	}
+}
+
+// TestHelpColumns: at 120x40 on the Diff tab the whole help shows at
+// once, the Diff's own keys included.
+func TestHelpColumns(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(press("enter"))
+	m.Update(press("?"))
+	s := ansi.Strip(m.Render())
+	for _, want := range []string{"Diff tab", "previous error", "mouse on/off", "next tab"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("help at 120x40 lacks %q:\n%s", want, s)
+		}
 	}
 }

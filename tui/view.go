@@ -74,6 +74,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	for i := range rt.spec.Devices {
 		r.Devices[i] = rt.cell(i)
 	}
+	r.LastSync = rt.lastSync
 	r.LastError = lastError(rt.sum.snap)
 	for _, d := range r.Devices {
 		if d.State == views.Down && r.LastError == "" {

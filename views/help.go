@@ -1,6 +1,8 @@
 package views
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 )
 
@@ -36,11 +38,35 @@ func Help(s ConsoleStyles, groups []HelpGroup, offset, width, height int) string
 		}
 	}
 	title := "Keys   (? or esc closes)"
-	if len(body) > height-1 {
+	rows := max(height-1, 1)
+	if n := (len(body) + rows - 1) / rows; n > 1 && width/n >= 36 {
+		// Side by side when the columns fit: everything at once.
+		return helpColumns(s, title, body, n, width, height)
+	}
+	if len(body) > rows {
 		title = "Keys   (? or esc closes, j/k scroll)"
 	}
 	offset = min(max(offset, 0), max(len(body)-(height-1), 0))
 	lines := append([]string{s.Title.Render(conFit(title, width))}, body[offset:]...)
+	return conLines(lines, width, height)
+}
+
+// helpColumns lays body out in n columns of height-1 lines.
+func helpColumns(s ConsoleStyles, title string, body []string, n, width, height int) string {
+	rows := height - 1
+	colW := width / n
+	lines := []string{s.Title.Render(conFit(title, width))}
+	for r := range rows {
+		var b strings.Builder
+		for c := range n {
+			cell := ""
+			if i := c*rows + r; i < len(body) {
+				cell = body[i]
+			}
+			b.WriteString(conFit(cell, colW))
+		}
+		lines = append(lines, b.String())
+	}
 	return conLines(lines, width, height)
 }
 
