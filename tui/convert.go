@@ -73,17 +73,22 @@ func roleText(d pair.DeviceState) string {
 		return p[:5]
 	}
 	if len(d.HA.VRRP) > 0 {
-		switch d.HA.Role {
-		case device.RoleActive:
-			return "MASTER"
-		case device.RoleStandby:
-			return "BACKUP"
-		}
+		// From the groups as the device prints them: one state for all
+		// (MASTER, BACKUP, FAULT) or mixed.
 		states := make([]string, 0, len(d.HA.VRRP))
+		same := true
 		for _, g := range d.HA.VRRP {
-			states = append(states, g.State)
+			st := strings.ToUpper(g.State)
+			same = same && st == strings.ToUpper(d.HA.VRRP[0].State)
+			states = append(states, st)
+		}
+		if same {
+			return states[0]
 		}
 		return "mixed " + strings.Join(states, "/")
+	}
+	if d.HA.Role == device.RoleActive {
+		return "active"
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/views"
@@ -269,6 +271,33 @@ func TestHelpColumns(t *testing.T) {
 	for _, want := range []string{"Diff tab", "previous error", "mouse on/off", "next tab"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("help at 120x40 lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestRoleText: VRRP roles come from the groups as printed: one state for
+// all (FAULT included), or mixed; HRP from the prefix.
+func TestRoleText(t *testing.T) {
+	g := func(states ...string) pair.DeviceState {
+		var d pair.DeviceState
+		for i, s := range states {
+			d.HA.VRRP = append(d.HA.VRRP, device.VRRPGroup{Interface: "dp0s1", Group: strconv.Itoa(i + 1), State: s})
+		}
+		return d
+	}
+	for _, tt := range []struct {
+		d    pair.DeviceState
+		want string
+	}{
+		{g("MASTER", "MASTER"), "MASTER"},
+		{g("BACKUP", "BACKUP"), "BACKUP"},
+		{g("FAULT", "FAULT"), "FAULT"},
+		{g("MASTER", "BACKUP"), "mixed MASTER/BACKUP"},
+		{pair.DeviceState{Prompt: "HRP_S[FW-B]"}, "HRP_S"},
+		{pair.DeviceState{}, ""},
+	} {
+		if got := roleText(tt.d); got != tt.want {
+			t.Errorf("roleText(%+v) = %q, want %q", tt.d.HA.VRRP, got, tt.want)
 		}
 	}
 }
