@@ -39,8 +39,10 @@ type liveOptions struct {
 	prompt func(who string) (string, error)
 	// syncMap, when set, names the map in place of the inventory's.
 	syncMap string
-	// state: show the HA state, whether the running configuration is
-	// saved and the session count (status), not only the comparison.
+	// state: read and show the HA state, whether the running
+	// configuration is saved and the session count (status); without it
+	// only the configurations are read (diff --pair: pair.ConfigOnly,
+	// the HRP role taken from the prompt).
 	state bool
 	// acceptNew accepts and records unknown host keys (--accept-new);
 	// unknownHost asks about one otherwise (nil refuses it).
@@ -135,7 +137,7 @@ func newLivePair(p *inventory.Pair, o liveOptions) *pair.Pair {
 		spec.SyncMap = o.syncMap
 	}
 	return pair.New(&spec, pair.Options{
-		Prompt: o.prompt, Diff: o.diff,
+		Prompt: o.prompt, Diff: o.diff, ConfigOnly: !o.state,
 		AcceptNew: o.acceptNew, OnUnknownHost: o.unknownHost,
 	})
 }

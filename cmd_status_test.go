@@ -489,3 +489,44 @@ func TestDiffPairHRP(t *testing.T) {
 		t.Errorf("after the failover the source is %s, want FW-B", s)
 	}
 }
+
+// TestStatusLabFaultCommand: the faults as a user turns them on a running
+// lab, with `hasync lab fault` through its control socket: a member that
+// refuses, then one that drops in the middle of its output, then cleared.
+func TestStatusLabFaultCommand(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	ctl, err := lab.ServeControl(p.Dir, vyattaControl(p))
+	if errors.Is(err, lab.ErrControlPath) {
+		t.Skipf("no control socket in %s: %v", p.Dir, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ctl.Close() })
+	fault := func(verb ...string) {
+		t.Helper()
+		args := append([]string{"lab", "fault", "--state", p.Dir, "--device", "vra-b"}, verb...)
+		if code, out, errOut := hasync(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s%s", args, code, out, errOut)
+		}
+	}
+	for _, c := range []struct {
+		verb   []string
+		reason string
+	}{
+		{[]string{"refuse"}, "refused"},
+		{[]string{"drop-after-lines", "5"}, "dropped"},
+	} {
+		fault("clear")
+		fault(c.verb...)
+		code, st, errOut := statusJSON(t, p.Inventory)
+		b := deviceNamed(t, st[0], "vra-b")
+		if code != 2 || b.Reachable || b.Reason != c.reason {
+			t.Errorf("lab fault %v: exit %d, vra-b %+v, want reason %q; %s", c.verb, code, b, c.reason, errOut)
+		}
+	}
+	fault("clear")
+	if code, _, errOut := statusJSON(t, p.Inventory); code != 0 {
+		t.Errorf("after lab fault clear: exit %d %s", code, errOut)
+	}
+}

@@ -51,6 +51,14 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 	if a.Tree.Family != b.Tree.Family {
 		return nil, familiesError(a.Name, b.Name, a.Tree.Family, b.Tree.Family)
 	}
+	// An empty read (a login that may not see the configuration, a
+	// truncated capture) compared with its peer would read as "delete
+	// everything".
+	for _, m := range []Member{a, b} {
+		if m.Tree.Root == nil || len(m.Tree.Root.Children) == 0 {
+			return nil, fmt.Errorf("%s: the configuration read holds no configuration: not compared", m.Name)
+		}
+	}
 	preferred := func() (Member, Member) {
 		if spec.Source != "" && spec.Source == b.Name {
 			return b, a

@@ -149,3 +149,17 @@ func TestRescope(t *testing.T) {
 		t.Errorf("blank exclude: %v", err)
 	}
 }
+
+// TestLiveRefusesEmpty: a member whose read holds no configuration is not
+// compared (it would read as "delete everything" on the target).
+func TestLiveRefusesEmpty(t *testing.T) {
+	empty := &config.Tree{Family: config.Vyatta, Root: &config.Node{}, Source: "b"}
+	_, err := Live(vy(t, "a", carrier), Member{Name: "b", Tree: empty}, LiveSpec{}, diff.Options{})
+	if err == nil || !strings.Contains(err.Error(), "b: the configuration read holds no configuration") {
+		t.Errorf("empty member: %v", err)
+	}
+	_, err = Live(Member{Name: "a", Tree: &config.Tree{Family: config.Vyatta}}, vy(t, "b", carrier), LiveSpec{}, diff.Options{})
+	if err == nil || !strings.Contains(err.Error(), "a: ") {
+		t.Errorf("member without a root: %v", err)
+	}
+}
