@@ -38,7 +38,7 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"vra-b> configure", "vra-b> set security firewall name CUST-0000-IN rule 20 action 'accept'", "vra-b> commit comment 'ticket 42'", "synced: everything the plan meant to change is equal", "previous configuration kept in "} {
+	for _, want := range []string{"# sending 8 command(s) to vra-b in one configuration session, then commit comment \"ticket 42\"", "vra-b: [ security firewall ]", "synced: everything the plan meant to change is equal", "previous configuration kept in "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sync output lacks %q:\n%s", want, out)
 		}
@@ -94,7 +94,7 @@ func TestSyncCommandLocked(t *testing.T) {
 	}
 	defer l.Unlock()
 	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes")
-	if code != 2 || !strings.Contains(errOut, "held by alice@console (hasync sync, pid 1) since ") || strings.Contains(out, "vra-b> ") {
+	if code != 2 || !strings.Contains(errOut, "held by alice@console (hasync sync, pid 1) since ") || strings.Contains(out, "# sending") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(state, "audit")); err == nil {

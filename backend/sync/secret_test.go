@@ -10,6 +10,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/syncmap"
 )
@@ -57,7 +58,10 @@ func TestSecretNeverReachesAudit(t *testing.T) {
 	for _, l := range out {
 		tx.emit(Event{Kind: Remote, Line: l})
 	}
-	tx.res.Errors = tx.commitErrors(pl.Steps, out)
+	// The driver's error block, as backend/device reads it from the
+	// commit (its lines unmasked: the commit command carries no secret).
+	block := device.ApplyError{Path: strings.Fields("vpn ipsec site-to-site peer 192.0.2.9 authentication pre-shared-secret " + secret), Lines: out[:2]}
+	tx.res.Errors = []RemoteError{tx.tie(pl.Steps, block)}
 	if len(tx.res.Errors) != 1 || tx.res.Errors[0].Step < 0 {
 		t.Fatalf("errors %+v", tx.res.Errors)
 	}

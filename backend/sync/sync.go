@@ -73,7 +73,9 @@ type Options struct {
 type EventKind int
 
 const (
-	// Sent: a command was typed on the target (Line, masked).
+	// Sent: a command was typed on the target (Line, masked). Not sent
+	// while the driver's Apply has no per-command hook: Info says what is
+	// sent, Remote lines follow.
 	Sent EventKind = iota
 	// Remote: a line the target printed.
 	Remote
