@@ -36,6 +36,7 @@ type syncFlags struct {
 	acceptNew bool
 	confirm   int
 	rollback  bool
+	save      bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -86,6 +87,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
+	fl.BoolVar(&f.save, "save", false, "save the target's configuration after the commit (not with --confirm: never save before confirm)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
@@ -98,6 +100,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	}
 	if f.rollback && f.from != "" {
 		return usage(errors.New("--rollback restores the last sync's target: no --from"))
+	}
+	if f.save && f.confirm > 0 {
+		return usage(errors.New("--save with --confirm: a save before confirm would make the revert a no-op; save after the sync"))
 	}
 	if f.confirm < 0 {
 		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
@@ -136,7 +141,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback
@@ -253,6 +258,18 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		}
 		for _, u := range res.Unexpected {
 			fmt.Fprintf(w, "still differs, unexpected: %s\n", u)
+		}
+		if res.After != nil {
+			for _, d := range res.After.Devices {
+				switch {
+				case !d.SavedKnown:
+					fmt.Fprintf(w, "%s: saved state unknown\n", d.Name)
+				case d.SavedDiffers:
+					fmt.Fprintf(w, "%s: running configuration not saved (differs from the saved one)\n", d.Name)
+				default:
+					fmt.Fprintf(w, "%s: running configuration saved\n", d.Name)
+				}
+			}
 		}
 		if res.Confirmed {
 			fmt.Fprintln(w, "commit-confirm confirmed after verification")

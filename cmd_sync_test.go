@@ -34,11 +34,11 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {
 		t.Fatalf("the dry run changed the pair: diff exit %d", code)
 	}
-	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42")
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42", "--save")
 	if code != 0 {
 		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"# sending 8 command(s) to vra-b in one configuration session, then commit comment \"ticket 42\"", "vra-b: [ security firewall ]", "synced: everything the plan meant to change is equal", "previous configuration kept in "} {
+	for _, want := range []string{"# sending 8 command(s) to vra-b in one configuration session, then commit comment \"ticket 42\"", "vra-b: [ security firewall ]", "synced: everything the plan meant to change is equal", "previous configuration kept in ", "vra-b: running configuration saved"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sync output lacks %q:\n%s", want, out)
 		}

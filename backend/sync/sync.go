@@ -62,6 +62,10 @@ type Options struct {
 	// itself. Refused (ErrConfirmRefused) unless the target's
 	// `system config-management commit-confirm action` is reload.
 	ConfirmMinutes int
+	// Save saves the target's configuration after the commit (`save`;
+	// never with ConfirmMinutes: a save before confirm turns the revert
+	// into a no-op, DOMAIN.md).
+	Save bool
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
@@ -201,8 +205,27 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
 		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
 	_, cerr := pl.Check(tgt.Tree)
+	if w := forwards(tgt.Tree); w != "" {
+		pl.Warnings = append(pl.Warnings, w)
+	}
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
+}
+
+// forwards warns when the target's own config-sync forwards each commit
+// to a peer (VRA `system config-sync remote-router`, DOMAIN.md
+// "config-sync (VRA)"): the change goes on from the target, e.g. syncing
+// b → a when a config-syncs to b.
+func forwards(target *config.Tree) string {
+	rr := target.Root.Lookup(config.Path{"system", "config-sync", "remote-router"})
+	if rr == nil || len(rr.Children) == 0 {
+		return ""
+	}
+	var peers []string
+	for _, c := range rr.Children {
+		peers = append(peers, c.Name)
+	}
+	return "the target forwards each commit by its own config-sync to " + strings.Join(peers, ", ") + ": this change goes on from there"
 }
 
 // readable reports a device that was not read.
@@ -337,6 +360,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 	tgt, _ := snap.Device(prep.Target)
 	if prep.Plan.Stale(t.sourceText(snap), tgt.Config) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+	}
+	if t.o.ConfirmMinutes > 0 && t.o.Save {
+		return fmt.Errorf("%s: %w", prep.Target, device.ErrSaveBeforeConfirm)
 	}
 	if t.o.ConfirmMinutes > 0 {
 		if err := confirmable(tgt.Tree); err != nil {

@@ -212,6 +212,33 @@ func TestSyncStalePlan(t *testing.T) {
 	}
 }
 
+// TestPrepareFromWarnsForwarding: syncing vra-b → vra-a, whose own
+// config-sync pushes to vra-b, is warned about.
+func TestPrepareFromWarnsForwarding(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{From: "vra-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Source != "vra-b" || prep.Target != "vra-a" {
+		t.Fatalf("direction %s → %s", prep.Source, prep.Target)
+	}
+	if !slices.ContainsFunc(prep.Warnings, func(w string) bool { return strings.Contains(w, "forwards each commit by its own config-sync") }) {
+		t.Errorf("warnings %q", prep.Warnings)
+	}
+	fwd, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(fwd.Warnings, func(w string) bool { return strings.Contains(w, "forwards") }) {
+		t.Errorf("vra-a → vra-b warned: %q", fwd.Warnings)
+	}
+	if _, err := Prepare(ctx, p, Options{From: "nope"}); err == nil || !strings.Contains(err.Error(), `no device "nope"`) {
+		t.Errorf("--from nope: %v", err)
+	}
+}
+
 // TestSyncConcurrent: a second sync of the pair started while the first
 // holds the lock (from inside the first's own progress) is refused with
 // who holds it and since when; the first runs to its end.

@@ -40,7 +40,7 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	for i, s := range steps {
 		cmds[i] = device.Command{Text: s.Command, Shown: s.Shown, Path: s.Path}
 	}
-	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes}
+	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.o.Save}
 	commit := "commit"
 	switch {
 	case opt.ConfirmMinutes > 0:
