@@ -57,6 +57,10 @@ set/delete, commit [comment], exit) with every line the device prints
 streamed as it comes, re-reads both and prints what still differs. Every
 sync is recorded in the audit directory.
 
+A Huawei pair syncs with the device's own ` + "`hrp sync config`" + `, run on the HRP
+active member (the source); the standby is read again until nothing the
+plan meant to add is missing; conflicts and the standby's extras are listed.
+
 Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
 printed), and for --dry-run; 1 when the schema or the remote refused, the
@@ -208,6 +212,9 @@ func printPlan(w io.Writer, prep *hsync.Prepared) {
 // confirmSync asks on the terminal whether to apply.
 func confirmSync(tty *terminal, prep *hsync.Prepared) (bool, error) {
 	q := fmt.Sprintf("Apply %d command(s) to %s? [y/N] ", len(prep.Plan.Commands), prep.Target)
+	if prep.Plan.Mode == plan.HRP {
+		q = fmt.Sprintf("Run `hrp sync config` on %s (%s lacks %d line(s); conflicts and its extras stay)? [y/N] ", prep.Source, prep.Target, len(prep.Plan.Commands))
+	}
 	if tty == nil {
 		return false, errors.New("not on a terminal: pass --yes to apply without asking")
 	}

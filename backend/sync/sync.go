@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -62,6 +64,10 @@ type Options struct {
 	// itself. Refused (ErrConfirmRefused) unless the target's
 	// `system config-management commit-confirm action` is reload.
 	ConfirmMinutes int
+	// Settle bounds how long a device-native sync (Huawei `hrp sync
+	// config`) is waited for: the standby is read again until nothing the
+	// plan meant to add is missing, or Settle passes (0: 30 s).
+	Settle time.Duration
 	// Save saves the target's configuration after the commit (`save`;
 	// never with ConfirmMinutes: a save before confirm turns the revert
 	// into a no-op, DOMAIN.md).
@@ -187,9 +193,6 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if err := readable(snap); err != nil {
 		return nil, err
 	}
-	if snap.Family == config.Huawei {
-		return nil, fmt.Errorf("pair %s: %w: a Huawei pair syncs with `hrp sync config` on the active member (to come); push over SSH needs `hrp standby config enable`", snap.Pair, ErrUnsupported)
-	}
 	if snap.CompareErr != nil {
 		return nil, snap.CompareErr
 	}
@@ -197,11 +200,22 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if err != nil {
 		return nil, err
 	}
-	pl, err := cmp.Plan(plan.Push)
+	mode := plan.Push
+	if snap.Family == config.Huawei {
+		// The device's own `hrp sync config`, run on the HRP active
+		// member, is the Huawei sync (DOMAIN.md "HRP"): it copies from
+		// the active member only, adds what the standby lacks and leaves
+		// conflicts and the standby's extras (plan.HRP).
+		if src.HA.Role != device.RoleActive {
+			return nil, fmt.Errorf("pair %s: %w: `hrp sync config` copies from the HRP active member; %s is not it (push over SSH to the standby needs `hrp standby config enable`, to come)", snap.Pair, ErrUnsupported, src.Name)
+		}
+		mode = plan.HRP
+	}
+	pl, err := cmp.Plan(mode)
 	if err != nil {
 		return nil, err
 	}
-	pl.Stamp(src.Config, tgt.Config)
+	pl.Stamp(basis(src.Config), basis(tgt.Config))
 	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
 		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
 	_, cerr := pl.Check(tgt.Tree)
@@ -358,8 +372,11 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	tgt, _ := snap.Device(prep.Target)
-	if prep.Plan.Stale(t.sourceText(snap), tgt.Config) {
+	if prep.Plan.Stale(basis(t.sourceText(snap)), basis(tgt.Config)) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+	}
+	if prep.Family == config.Huawei && t.o.ConfirmMinutes > 0 {
+		return fmt.Errorf("%s: %w: commit-confirm is a Vyatta-family command", prep.Target, ErrUnsupported)
 	}
 	if t.o.ConfirmMinutes > 0 && t.o.Save {
 		return fmt.Errorf("%s: %w", prep.Target, device.ErrSaveBeforeConfirm)
@@ -374,6 +391,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
+	if prep.Family == config.Huawei {
+		return t.hrpSync(ctx)
+	}
 	if prep.Plan.Empty() {
 		t.info("nothing to send")
 	} else if err := t.applyVyatta(ctx, prep.Plan.Steps); err != nil {
@@ -453,7 +473,10 @@ func (t *txn) verify(after *pair.Snapshot) error {
 		expected[c.Path.String()+"\x00"+c.Reason] = true
 	}
 	for _, c := range again.Conflicts {
-		if expected[c.Path.String()+"\x00"+c.Reason] {
+		// `hrp sync config` appends what the standby lacks and never
+		// reorders (DOMAIN.md "HRP"): an order difference it leaves is
+		// its known residue, listed.
+		if expected[c.Path.String()+"\x00"+c.Reason] || prep.Plan.Mode == plan.HRP && strings.Contains(c.Reason, "does not reorder") {
 			t.res.Residue = append(t.res.Residue, c)
 		} else {
 			t.res.Unexpected = append(t.res.Unexpected, "not synced: "+c.Path.String()+": "+c.Reason)
@@ -479,9 +502,24 @@ func (t *txn) sourceText(snap *pair.Snapshot) []byte {
 	return src.Config
 }
 
+// basis is a configuration's text without what changes from one read to
+// the next while the configuration stays: the timestamp line a Huawei
+// `display current-configuration` may start with (DOMAIN.md "Huawei
+// family"). Plans are stamped and checked on it.
+func basis(text []byte) []byte {
+	line, rest, ok := bytes.Cut(text, []byte("\n"))
+	if ok && timestampLine.Match(bytes.TrimSpace(line)) {
+		return rest
+	}
+	return text
+}
+
+// timestampLine is `2026-11-30 06:46:52.653` (optionally with a zone).
+var timestampLine = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d| [A-Z]{2,5})?$`)
+
 // textHash is the hash of a configuration's text as the audit keeps it.
 func textHash(b []byte) string {
-	h := sha256.Sum256(b)
+	h := sha256.Sum256(basis(b))
 	return hex.EncodeToString(h[:])
 }
 
