@@ -278,6 +278,9 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 				}
 			}
 		}
+		if res.KeptAfterDrop {
+			fmt.Fprintln(w, "the connection dropped during the commit; the re-read shows the target kept the whole change")
+		}
 		if res.Confirmed {
 			fmt.Fprintln(w, "commit-confirm confirmed after verification")
 		}

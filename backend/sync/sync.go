@@ -161,6 +161,9 @@ type Result struct {
 	// TargetAfter is the hash of the target's configuration text once
 	// verified (textHash): a rollback checks the target against it.
 	TargetAfter string
+	// KeptAfterDrop: the connection was lost during the commit, and the
+	// re-read showed the target kept the whole change (verified).
+	KeptAfterDrop bool
 	// Confirmed: the commit-confirm was confirmed after verification;
 	// with ConfirmMinutes and a failed verification it stays
 	// unconfirmed and the target reverts by itself.
@@ -402,14 +405,33 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// drops them on the device. Re-read to know; a partial commit
 		// (one subtree applied, another refused) is reverted with the
 		// inverse plan.
+		//
+		// A connection lost during the commit: the commit runs to its end
+		// on the device (DOMAIN.md); the re-read tells what it kept, and
+		// a commit that took whole is verified as any sync.
+		t.info("re-reading %s after: %v", prep.Target, err)
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
-		if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
-			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
-			if !t.res.TargetUnchanged {
-				t.revert(ctx, tgt, d)
-			}
+		d, ok := after.Device(prep.Target)
+		if !ok || d.Tree == nil {
+			return err
 		}
+		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		if t.res.TargetUnchanged {
+			return err
+		}
+		if !errors.Is(err, ErrRemoteRefused) && readable(after) == nil {
+			for _, c := range diff.Trees(tgt.Tree, d.Tree, prep.Comparison.Diff) {
+				t.res.Applied = append(t.res.Applied, c.Path)
+			}
+			if verr := t.verify(after); verr != nil {
+				return fmt.Errorf("%w; the target kept part of the change: %w", err, verr)
+			}
+			t.res.Committed, t.res.KeptAfterDrop = true, true
+			t.info("%s kept the whole commit despite the lost connection: verified", prep.Target)
+			return nil
+		}
+		t.revert(ctx, tgt, d)
 		return err
 	}
 	t.info("re-reading %s and %s", prep.Source, prep.Target)

@@ -436,3 +436,24 @@ func TestSyncRollback(t *testing.T) {
 		t.Errorf("rollback after a change by hand: %v", err)
 	}
 }
+
+// TestSyncDropDuringCommit: the link drops while vra-b commits; the commit
+// runs to its end on the device, and the re-read shows it kept the whole
+// change: the sync is verified and reports it.
+func TestSyncDropDuringCommit(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropInCommit(true)
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if err != nil || !res.KeptAfterDrop || len(res.Applied) == 0 {
+		t.Fatalf("drop in commit: %v, kept %v, applied %v", err, res.KeptAfterDrop, res.Applied)
+	}
+	again, err := res.After.Compare.Plan(prep.Plan.Mode)
+	if err != nil || !again.Empty() {
+		t.Errorf("after the sync a plan still sends %q", again.Commands)
+	}
+}
