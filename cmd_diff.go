@@ -167,7 +167,7 @@ func runDiff(out, errOut io.Writer, leftFile, rightFile string, f diffFlags) err
 		return fail(err)
 	}
 	spec := f.mapSpec()
-	c, err := compare.Files(leftFile, rightFile, fam, spec, opts)
+	c, err := compare.FilesView(leftFile, rightFile, fam, spec, opts, compare.View{Format: f.format, Context: f.context, OnlyScope: f.onlyScope})
 	if err != nil {
 		return fail(err)
 	}

@@ -234,7 +234,12 @@ func (v *DiffView) renderFoot(b *strings.Builder) {
 		if v.st.Theme.ASCII {
 			cursor = "_"
 		}
-		v.styled(b, segText, PadRight("/"+sanitize(string(v.input))+cursor, v.w, g.Ellipsis), false)
+		s := "/" + sanitize(string(v.input)) + cursor
+		if over := Width(s) - v.w; over > 0 {
+			// Keep the end, where the typing is.
+			s = ansi.TruncateLeft(s, over+Width(g.Ellipsis), g.Ellipsis)
+		}
+		v.styled(b, segText, PadRight(s, v.w, g.Ellipsis), false)
 	case v.notice != "":
 		v.styled(b, segMuted, PadRight(v.notice, v.w, g.Ellipsis), false)
 	case v.query != "":

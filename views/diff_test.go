@@ -585,3 +585,14 @@ func TestCommandsFor(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffLongSearchShowsItsEnd(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 40, 10)
+	press(v, "/")
+	typeText(v, strings.Repeat("x", 60)+"END")
+	lines := strings.Split(v.View(), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "END█") || Width(last) != 40 {
+		t.Fatalf("search line %q (%d cells)", last, Width(last))
+	}
+}

@@ -37,6 +37,12 @@ type ApplyOptions struct {
 	Comment string
 	// Save saves the configuration after a commit that applied.
 	Save bool
+	// Window > 1 types up to Window commands ahead of the one whose
+	// output is read (Vyatta only: a refusal then discards the ones typed
+	// after it with the rest). For devices whose CLI echoes a line when
+	// it reads it (the lab, readline shells), as a kernel terminal in
+	// canonical mode does not. 0 or 1: one command at a time.
+	Window int
 	// ConfirmMinutes > 0 commits with `commit-confirm N` (Vyatta): the
 	// device reverts unless Confirm follows within N minutes. Save is
 	// refused with it: a save before confirm makes the revert a no-op
@@ -112,13 +118,21 @@ type applier struct {
 
 // run runs one command of the apply, its lines kept and streamed.
 func (a *applier) run(ctx context.Context, c Command) (Result, error) {
+	if err := a.s.typeLine(c.Text, c.Shown); err != nil {
+		return Result{}, err
+	}
+	return a.read(ctx, c)
+}
+
+// read reads the output of c, already typed.
+func (a *applier) read(ctx context.Context, c Command) (Result, error) {
 	emit := func(l string) {
 		a.res.Lines = append(a.res.Lines, l)
 		if a.emit != nil {
 			a.emit(l)
 		}
 	}
-	res, err := a.s.runAs(ctx, c.Text, c.Shown, emit)
+	res, err := a.s.readRun(ctx, c.Text, c.Shown, emit)
 	if res.Replicated {
 		a.res.Replicated++
 	}
@@ -144,9 +158,23 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 			return a.res, err
 		}
 	}
-	for _, c := range cmds {
-		if _, err := a.run(ctx, c); err != nil {
+	typed := 0 // commands typed so far
+	for i, c := range cmds {
+		for typed < len(cmds) && typed < i+max(opt.Window, 1) {
+			if err := s.typeLine(cmds[typed].Text, cmds[typed].Shown); err != nil {
+				return a.res, err
+			}
+			typed++
+		}
+		if _, err := a.read(ctx, c); err != nil {
 			a.refused(c, err)
+			// Read what the commands typed ahead said; the discard
+			// drops them with the rest.
+			for _, rest := range cmds[i+1 : typed] {
+				if _, rerr := a.read(ctx, rest); rerr != nil && !errors.Is(rerr, ErrRejected) {
+					return a.res, errors.Join(err, rerr)
+				}
+			}
 			return a.res, a.leave(ctx, err)
 		}
 	}

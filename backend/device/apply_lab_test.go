@@ -2,6 +2,7 @@ package device
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,4 +219,37 @@ func TestHuaweiApplyAndNative(t *testing.T) {
 			t.Error("a command after the refusal was sent")
 		}
 	}
+}
+
+func TestVyattaApplyWindow(t *testing.T) {
+	// Commands typed ahead of the one read: the same outcome as one at a
+	// time, whether all are taken or one is refused.
+	p := startVyatta(t, vyatta.PairOptions{})
+	b := vyLogin(t, p, p.B, Options{})
+	ctx := testCtx(t)
+	var many []string
+	for i := range 100 {
+		many = append(many, "set resources group address-group LAB-WIN address '198.51.100."+strconv.Itoa(i+1)+"'")
+	}
+	res, err := b.Apply(ctx, cmds(many...), ApplyOptions{Window: 16}, nil)
+	if err != nil || !res.Committed {
+		t.Fatalf("window: %+v, %v", res.Errors, err)
+	}
+	n := p.B.Device.Running().Root.Lookup(config.Path{"resources", "group", "address-group", "LAB-WIN", "address"})
+	if n == nil || len(n.Values) != 100 {
+		t.Fatalf("applied: %v", n)
+	}
+	before := p.B.Device.Running()
+	bad := append([]string{}, many[:5]...)
+	bad = append(bad, "set system no-such-node x")
+	bad = append(bad, "set system domain-name window.example", "set system time-zone UTC")
+	res, err = b.Apply(ctx, cmds(bad...), ApplyOptions{Window: 16}, nil)
+	if !errors.Is(err, ErrRejected) || len(res.Errors) != 1 || res.Errors[0].Command != "set system no-such-node x" {
+		t.Fatalf("refused in a window: %+v, %v", res.Errors, err)
+	}
+	if !config.Equal(before.Root, p.B.Device.Running().Root) || b.Prompt().Mode != ModeOperational {
+		t.Error("a refused windowed apply changed the remote, or left configure mode")
+	}
+	// The session is in step.
+	checkVyattaFetch(t, b, p.B.Device)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -112,13 +114,17 @@ func BenchmarkLabApply10k(b *testing.B) {
 	}
 	defer s.Close()
 	round := 0
+	window := 1
+	if w := os.Getenv("HASYNC_BENCH_WINDOW"); w != "" {
+		window, _ = strconv.Atoi(w)
+	}
 	for b.Loop() {
 		round++
 		cmds := make([]Command, 10000)
 		for i := range cmds {
 			cmds[i] = Command{Text: fmt.Sprintf("set resources group address-group BENCH%d-%d address '198.51.100.%d'", round, i/200, i%200+1)}
 		}
-		res, err := s.Apply(context.Background(), cmds, ApplyOptions{}, nil)
+		res, err := s.Apply(context.Background(), cmds, ApplyOptions{Window: window}, nil)
 		if err != nil || !res.Committed {
 			b.Fatalf("%+v %v", res.Errors, err)
 		}

@@ -286,19 +286,39 @@ func (s *Session) run(ctx context.Context, cmd string, emit func(line string)) (
 
 // runAs types cmd; shown, when not empty, is how it may be shown.
 func (s *Session) runAs(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
+	if err := s.typeLine(cmd, shown); err != nil {
+		return Result{}, err
+	}
+	return s.readRun(ctx, cmd, shown, emit)
+}
+
+// typeLine types cmd and Enter.
+func (s *Session) typeLine(cmd, shown string) error {
+	cmd = strings.TrimSpace(cmd)
+	if shown == "" {
+		shown = cmd
+	}
+	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
+		return fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, shown)
+	}
+	if s.broken != nil || s.closed.Load() {
+		return s.closedErr(shown)
+	}
+	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
+		return s.fail(&opError{device: s.opt.Name, command: shown, kind: ErrConnectionLost, err: err})
+	}
+	return nil
+}
+
+// readRun reads the output of cmd, already typed, up to its prompt.
+func (s *Session) readRun(ctx context.Context, cmd, shown string, emit func(line string)) (Result, error) {
 	cmd = strings.TrimSpace(cmd)
 	r := &runState{s: s, cmd: cmd, shown: cmd, emit: emit, caret: -1, echoAt: len(s.promptLine)}
 	if shown != "" {
 		r.shown, r.secrets = strings.TrimSpace(shown), secretWords(cmd, shown)
 	}
-	if cmd == "" || strings.ContainsAny(cmd, "\r\n") {
-		return Result{}, fmt.Errorf("%s: command %q: want one non-empty line", s.opt.Name, r.shown)
-	}
 	if s.broken != nil || s.closed.Load() {
 		return Result{}, s.closedErr(r.shown)
-	}
-	if _, err := io.WriteString(s.sh, cmd+"\r"); err != nil {
-		return Result{}, s.fail(&opError{device: s.opt.Name, command: r.shown, kind: ErrConnectionLost, err: err})
 	}
 	return s.loop(ctx, r)
 }
@@ -695,6 +715,16 @@ func (r *runState) line(raw []byte) bool {
 			s.promptLine = text
 			r.finish(p)
 			return true
+		}
+		if pl := s.promptLine; pl != "" && len(text) > len(pl) && strings.HasPrefix(text, pl) {
+			if p, ok := s.p.parsePrompt(pl, s.host); ok {
+				// The prompt, then the echo of a command typed ahead:
+				// this command ends here, and the line goes back for
+				// the next one to read as its echo.
+				s.pending = append(append(append([]byte(nil), raw...), '\n'), s.pending...)
+				r.finish(p)
+				return true
+			}
 		}
 	}
 	if !r.echoed {

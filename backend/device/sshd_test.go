@@ -221,6 +221,21 @@ func TestRealSSHDFetch(t *testing.T) {
 			if _, err := s.Run(testCtx(t), "nonsense", nil); !errorsAs(err, new(*RejectedError)) {
 				t.Errorf("refusal through sshd: %v", err)
 			}
+			// A change applied through sshd's PTY, read back.
+			change := cmds("set resources group address-group LAB-SSHD address 192.0.2.99")
+			if c.family == config.Huawei {
+				change = cmds("system-view", "ip address-set LAB-SSHD type object", "quit")
+			}
+			if res, err := s.Apply(testCtx(t), change, ApplyOptions{}, nil); err != nil || !res.Committed {
+				t.Fatalf("apply through sshd: %+v, %v", res, err)
+			}
+			after, err := s.FetchTree(testCtx(t), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Root.Count() <= got.Root.Count() {
+				t.Errorf("the applied change is not in the configuration read back (%d nodes, %d before)", after.Root.Count(), got.Root.Count())
+			}
 		})
 	}
 }
