@@ -37,6 +37,7 @@ type syncFlags struct {
 	confirm   int
 	rollback  bool
 	save      bool
+	window    int
 }
 
 func newSyncCmd() *cobra.Command {
@@ -92,6 +93,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.BoolVar(&f.save, "save", false, "save the target's configuration after the commit (not with --confirm: never save before confirm)")
+	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
@@ -104,6 +106,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	}
 	if f.rollback && f.from != "" {
 		return usage(errors.New("--rollback restores the last sync's target: no --from"))
+	}
+	if f.window < 1 {
+		return usage(fmt.Errorf("--window %d: expected 1 or more", f.window))
 	}
 	if f.save && f.confirm > 0 {
 		return usage(errors.New("--save with --confirm: a save before confirm would make the revert a no-op; save after the sync"))
@@ -145,7 +150,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback

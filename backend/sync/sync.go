@@ -24,6 +24,10 @@ import (
 	"github.com/hasync/hasync/backend/plan"
 )
 
+// DefaultWindow is Options.Window when zero: enough typed ahead that a
+// 10,000-line plan is not paced by round trips.
+const DefaultWindow = 64
+
 // Named errors, for errors.Is.
 var (
 	// ErrStale: a device changed since the plan was computed; nothing was
@@ -68,6 +72,12 @@ type Options struct {
 	// config`) is waited for: the standby is read again until nothing the
 	// plan meant to add is missing, or Settle passes (0: 30 s).
 	Settle time.Duration
+	// Window is how many commands the driver types ahead of the one
+	// whose output it reads (device.ApplyOptions.Window); 0 is
+	// DefaultWindow. The Vyatta family's readline shells echo a line when
+	// they read it, so typing ahead keeps the outcome; 1 types one at a
+	// time.
+	Window int
 	// Save saves the target's configuration after the commit (`save`;
 	// never with ConfirmMinutes: a save before confirm turns the revert
 	// into a no-op, DOMAIN.md).

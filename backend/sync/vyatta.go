@@ -40,7 +40,11 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	for i, s := range steps {
 		cmds[i] = device.Command{Text: s.Command, Shown: s.Shown, Path: s.Path}
 	}
-	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.o.Save}
+	window := t.o.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.o.Save, Window: window}
 	commit := "commit"
 	switch {
 	case opt.ConfirmMinutes > 0:
