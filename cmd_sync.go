@@ -94,7 +94,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.BoolVar(&f.save, "save", false, "save the target's configuration after the commit (not with --confirm: never save before confirm)")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
-	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
+	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
