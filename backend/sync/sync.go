@@ -235,8 +235,55 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if w := forwards(tgt.Tree); w != "" {
 		pl.Warnings = append(pl.Warnings, w)
 	}
+	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
+}
+
+// uniquePaths are paths whose values belong to one member of a pair, so a
+// map that shares them makes both members alike where they must differ:
+// the host name, interface addresses, the VRRP priority, the BGP/OSPF
+// router-id, a service's listen address, config-sync's own peer. A word
+// "*" matches any word.
+var uniquePaths = [][]string{
+	{"system", "host-name"},
+	{"interfaces", "*", "*", "address"},
+	{"interfaces", "*", "*", "vrrp", "vrrp-group", "*", "priority"},
+	{"high-availability", "vrrp", "group", "*", "priority"},
+	{"protocols", "*", "parameters", "router-id"},
+	{"protocols", "*", "*", "parameters", "router-id"},
+	{"service", "https", "listen-address"},
+	{"service", "ssh", "listen-address"},
+	{"system", "config-sync", "remote-router"},
+}
+
+// deviceUnique warns, once per path, for each command of p that changes a
+// device-unique value (uniquePaths).
+func deviceUnique(p *plan.Plan) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range p.Steps {
+		for _, u := range uniquePaths {
+			if len(s.Path) < len(u) || !matchWords(u, s.Path[:len(u)]) {
+				continue
+			}
+			k := config.Path(s.Path[:len(u)]).String()
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, "the map covers `"+k+"`, which is unique to each member: the sync makes the target's like the source's")
+			}
+		}
+	}
+	return out
+}
+
+func matchWords(pattern, words []string) bool {
+	for i, w := range pattern {
+		if w != "*" && w != words[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // forwards warns when the target's own config-sync forwards each commit
