@@ -38,6 +38,8 @@ type syncFlags struct {
 	rollback  bool
 	save      bool
 	window    int
+	native    bool
+	connState bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -93,6 +95,8 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.BoolVar(&f.save, "save", false, "save the target's configuration after the commit (not with --confirm: never save before confirm)")
+	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan (Huawei pairs always sync natively)")
+	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
@@ -150,7 +154,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 )
 
@@ -13,18 +14,20 @@ import (
 // config` while its configuration settles.
 const settleEvery = 300 * time.Millisecond
 
-// hrpSync runs `hrp sync config` on the HRP active member (the source),
-// then reads the pair again until nothing the plan meant to add is
-// missing on the standby, or Options.Settle passes; then verifies as any
-// sync: what remains must be the plan's conflicts (the peer's extras,
-// commands present on both with other parameters).
-func (t *txn) hrpSync(ctx context.Context) error {
+// nativeSync runs the device's own sync on the source: Huawei `hrp sync
+// config` on the HRP active member (and `hrp sync connection-status` with
+// Options.ConnectionStatus), VRA `update config-sync` on the member that
+// carries the map (Options.Native); then reads the pair again until
+// nothing the plan meant to change is left, or Options.Settle passes; then
+// verifies as any sync: what remains must be the plan's conflicts (for
+// HRP the peer's extras, commands present on both with other parameters).
+func (t *txn) nativeSync(ctx context.Context) error {
 	prep := t.prep
 	dev, err := targetDevice(t.p.Spec(), prep.Source)
 	if err != nil {
 		return err
 	}
-	t.info("connecting to %s (HRP active)", prep.Source)
+	t.info("connecting to %s", prep.Source)
 	sess, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
 		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
 	})
@@ -32,10 +35,19 @@ func (t *txn) hrpSync(ctx context.Context) error {
 		return err
 	}
 	defer sess.Close()
-	t.info("hrp sync config on %s", prep.Source)
-	err = sess.NativeSync(ctx, device.NativeConfig, func(line string) {
+	what := "update config-sync"
+	if prep.Family == config.Huawei {
+		what = "hrp sync config"
+	}
+	t.info("%s on %s", what, prep.Source)
+	remote := func(line string) {
 		t.emit(Event{Kind: Remote, Device: prep.Source, Line: line, Step: -1})
-	})
+	}
+	err = sess.NativeSync(ctx, device.NativeConfig, remote)
+	if err == nil && prep.Family == config.Huawei && t.o.ConnectionStatus {
+		t.info("hrp sync connection-status on %s", prep.Source)
+		err = sess.NativeSync(ctx, device.NativeSessions, remote)
+	}
 	if errors.Is(err, device.ErrRejected) {
 		var re *device.RejectedError
 		if errors.As(err, &re) {
@@ -44,7 +56,7 @@ func (t *txn) hrpSync(ctx context.Context) error {
 		return fmt.Errorf("%s: %w: %v", prep.Source, ErrRemoteRefused, err)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: hrp sync config: %w", prep.Source, err)
+		return fmt.Errorf("%s: %s: %w", prep.Source, what, err)
 	}
 	t.res.Committed = true
 	settle := t.o.Settle

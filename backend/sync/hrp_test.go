@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,9 +51,17 @@ func TestSyncHRP(t *testing.T) {
 		t.Fatalf("mode %v", prep.Plan.Mode)
 	}
 	t.Logf("%s → %s: %d commands, %d conflicts", prep.Source, prep.Target, len(prep.Plan.Commands), len(prep.Plan.Conflicts))
-	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConnectionStatus: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
 	if err != nil {
 		t.Fatalf("hrp sync: %v; unexpected %q", err, res.Unexpected)
+	}
+	if !slices.Contains(infos, "hrp sync config on "+prep.Source) || !slices.Contains(infos, "hrp sync connection-status on "+prep.Source) {
+		t.Errorf("infos %q", infos)
 	}
 	if len(res.Residue) < len(prep.Plan.Conflicts) {
 		t.Errorf("residue %d of %d conflicts", len(res.Residue), len(prep.Plan.Conflicts))

@@ -68,6 +68,13 @@ type Options struct {
 	// itself. Refused (ErrConfirmRefused) unless the target's
 	// `system config-management commit-confirm action` is reload.
 	ConfirmMinutes int
+	// Native syncs a Vyatta pair by the source's own config-sync (VRA
+	// `update config-sync` on the member that carries the map) instead
+	// of pushing the plan; Huawei pairs always sync natively.
+	Native bool
+	// ConnectionStatus also runs Huawei `hrp sync connection-status`
+	// (the session table) after `hrp sync config`.
+	ConnectionStatus bool
 	// Settle bounds how long a device-native sync (Huawei `hrp sync
 	// config`) is waited for: the standby is read again until nothing the
 	// plan meant to add is missing, or Settle passes (0: 30 s).
@@ -451,8 +458,8 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
-	if prep.Family == config.Huawei {
-		return t.hrpSync(ctx)
+	if prep.Family == config.Huawei || t.o.Native {
+		return t.nativeSync(ctx)
 	}
 	if prep.Plan.Empty() {
 		t.info("nothing to send")

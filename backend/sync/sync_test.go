@@ -457,3 +457,26 @@ func TestSyncDropDuringCommit(t *testing.T) {
 		t.Errorf("after the sync a plan still sends %q", again.Commands)
 	}
 }
+
+// TestSyncNativeVRA: with Native, vra-a's own config-sync (`update
+// config-sync`) brings vra-b in step within the map; verified as a push.
+func TestSyncNativeVRA(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Native: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("native: %v; unexpected %q", err, res.Unexpected)
+	}
+	if !slices.Contains(infos, "update config-sync on vra-a") {
+		t.Errorf("infos %q", infos)
+	}
+}
