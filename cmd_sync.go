@@ -40,6 +40,7 @@ type syncFlags struct {
 	window    int
 	native    bool
 	connState bool
+	push      bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -97,6 +98,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.save, "save", false, "save the target's configuration after the commit (not with --confirm: never save before confirm)")
 	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan (Huawei pairs always sync natively)")
 	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
+	fl.BoolVar(&f.push, "push", false, "Huawei: type the plan in system-view on the standby instead of hrp sync config (needs hrp standby config enable there)")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
@@ -154,7 +156,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback
@@ -170,7 +172,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 			fmt.Fprintf(w, "refused: %s\n", r)
 		}
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: the schema refuses %d command(s); nothing sent", f.pair, len(refused.Refusals))}
-	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback):
+	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback), errors.Is(err, hsync.ErrPushRefused):
 		return &exitError{code: 1, err: err}
 	case err != nil:
 		return usage(err)

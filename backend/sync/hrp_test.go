@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -81,5 +82,45 @@ func TestSyncHRP(t *testing.T) {
 	// From the standby it is refused with the reason.
 	if _, err := Prepare(ctx, p, Options{From: prep.Target}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("from the standby: %v", err)
+	}
+}
+
+// TestSyncHuaweiPush: push over SSH to the standby is refused with the
+// reason while it lacks `hrp standby config enable`; with it, the plan is
+// typed in system-view on the standby and verified.
+func TestSyncHuaweiPush(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	if _, err := Prepare(ctx, p, Options{Push: true}); !errors.Is(err, ErrPushRefused) || !strings.Contains(err.Error(), "hrp standby config enable") {
+		t.Fatalf("push without hrp standby config enable: %v", err)
+	}
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := targetDevice(p.Spec(), prep.Target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"system-view", "hrp standby config enable", "return"} {
+		if _, err := s.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+	s.Close()
+	prep, err = Prepare(ctx, p, Options{Push: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Plan.Mode != plan.Push || prep.Plan.Empty() {
+		t.Fatalf("push plan: mode %v, %d commands", prep.Plan.Mode, len(prep.Plan.Commands))
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true})
+	if err != nil {
+		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
 	}
 }

@@ -46,6 +46,9 @@ var (
 	// and compare output": VyOS's default action is reboot, which would
 	// reboot an HA member). Nothing sent.
 	ErrConfirmRefused = errors.New("commit-confirm refused")
+	// ErrPushRefused: a push to a Huawei HRP standby that lacks `hrp
+	// standby config enable`, which refuses configuration commands.
+	ErrPushRefused = errors.New("push refused")
 	// ErrUnsupported: this family or mode has no apply here yet.
 	ErrUnsupported = errors.New("sync not supported for this pair yet")
 )
@@ -72,6 +75,10 @@ type Options struct {
 	// `update config-sync` on the member that carries the map) instead
 	// of pushing the plan; Huawei pairs always sync natively.
 	Native bool
+	// Push, for a Huawei pair, types the plan in system-view on the
+	// standby instead of `hrp sync config`; refused (ErrPushRefused)
+	// unless the standby has `hrp standby config enable`.
+	Push bool
 	// ConnectionStatus also runs Huawei `hrp sync connection-status`
 	// (the session table) after `hrp sync config`.
 	ConnectionStatus bool
@@ -221,13 +228,21 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 		return nil, err
 	}
 	mode := plan.Push
-	if snap.Family == config.Huawei {
+	switch {
+	case snap.Family == config.Huawei && o.Push:
+		// Push over SSH: the commands typed in system-view on the
+		// standby, which takes them only with `hrp standby config
+		// enable` (DOMAIN.md "HRP").
+		if !hasLine(tgt.Tree, "hrp standby config enable") {
+			return nil, fmt.Errorf("pair %s: %w: %s refuses configuration commands as the HRP standby unless `hrp standby config enable` is set on it; sync with `hrp sync config` (without --push) instead", snap.Pair, ErrPushRefused, tgt.Name)
+		}
+	case snap.Family == config.Huawei:
 		// The device's own `hrp sync config`, run on the HRP active
 		// member, is the Huawei sync (DOMAIN.md "HRP"): it copies from
 		// the active member only, adds what the standby lacks and leaves
 		// conflicts and the standby's extras (plan.HRP).
 		if src.HA.Role != device.RoleActive {
-			return nil, fmt.Errorf("pair %s: %w: `hrp sync config` copies from the HRP active member; %s is not it (push over SSH to the standby needs `hrp standby config enable`, to come)", snap.Pair, ErrUnsupported, src.Name)
+			return nil, fmt.Errorf("pair %s: %w: `hrp sync config` copies from the HRP active member; %s is not it", snap.Pair, ErrUnsupported, src.Name)
 		}
 		mode = plan.HRP
 	}
@@ -291,6 +306,25 @@ func matchWords(pattern, words []string) bool {
 		}
 	}
 	return true
+}
+
+// hasLine reports whether a VRP tree holds line at its top level (the node
+// name and its values, as the device prints the line).
+func hasLine(t *config.Tree, line string) bool {
+	for _, n := range t.Root.Children {
+		text := n.Name
+		if len(n.Values) > 0 {
+			for _, v := range n.Values {
+				if text+" "+v == line {
+					return true
+				}
+			}
+		}
+		if text == line {
+			return true
+		}
+	}
+	return false
 }
 
 // forwards warns when the target's own config-sync forwards each commit
@@ -458,7 +492,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
-	if prep.Family == config.Huawei || t.o.Native {
+	if prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
 		return t.nativeSync(ctx)
 	}
 	if prep.Plan.Empty() {

@@ -52,7 +52,11 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	case opt.Comment != "":
 		commit += " comment " + strconv.Quote(opt.Comment)
 	}
-	t.info("sending %d command(s) to %s in one configuration session, then %s", len(cmds), prep.Target, commit)
+	if prep.Family == config.Huawei {
+		t.info("sending %d line(s) to %s in system-view (each applies at once)", len(cmds), prep.Target)
+	} else {
+		t.info("sending %d command(s) to %s in one configuration session, then %s", len(cmds), prep.Target, commit)
+	}
 	res, err := t.sess.Apply(ctx, cmds, opt, func(line string) {
 		t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: -1})
 	})
