@@ -101,3 +101,26 @@ func TestSyncCommandLocked(t *testing.T) {
 		t.Error("a sync that did not take the lock wrote an audit record")
 	}
 }
+
+// TestSyncCommandHuawei: on the emulated USG pair `hasync sync` runs `hrp
+// sync config` on the active member, exits 0 and lists what stays
+// (conflicts, the standby's extras) as the planned residue; --push is
+// refused with the reason while the standby lacks hrp standby config
+// enable.
+func TestSyncCommandHuawei(t *testing.T) {
+	p := startHuaweiPair(t)
+	state := t.TempDir()
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes", "--push")
+	if code != 1 || !strings.Contains(errOut, "hrp standby config enable") {
+		t.Fatalf("--push: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"# hrp sync config on ", "still differs, as planned: ", "synced: everything the plan meant to change is equal"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
