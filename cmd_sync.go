@@ -95,7 +95,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
-	fl.BoolVar(&f.save, "save", false, "save the target's configuration after the commit (not with --confirm: never save before confirm)")
+	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target (Vyatta), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")
 	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan (Huawei pairs always sync natively)")
 	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
 	fl.BoolVar(&f.push, "push", false, "Huawei: type the plan in system-view on the standby instead of hrp sync config (needs hrp standby config enable there)")

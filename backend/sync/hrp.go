@@ -73,6 +73,9 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		}
 		t.res.Residue, t.res.Unexpected = nil, nil
 		err := t.verify(after)
+		if err == nil && t.o.Save && prep.Family == config.Huawei {
+			return t.saveBoth(ctx, sess)
+		}
 		if err == nil || !errors.Is(err, ErrUnexpected) || time.Now().After(deadline) {
 			return err
 		}
@@ -82,4 +85,43 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		case <-time.After(settleEvery):
 		}
 	}
+}
+
+// saveBoth saves both members of a Huawei pair: HRP does not back up
+// `save` (issue 10, "After a sync"), so the standby's copy is saved on
+// the standby. src is the open session on the source.
+func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
+	prep := t.prep
+	save := func(name string, s *device.Session) error {
+		t.info("save on %s", name)
+		_, err := s.Apply(ctx, nil, device.ApplyOptions{Save: true}, func(line string) {
+			t.emit(Event{Kind: Remote, Device: name, Line: line, Step: -1})
+		})
+		if err != nil {
+			return fmt.Errorf("%s: save: %w", name, err)
+		}
+		return nil
+	}
+	if err := save(prep.Source, src); err != nil {
+		return err
+	}
+	dev, err := targetDevice(t.p.Spec(), prep.Target)
+	if err != nil {
+		return err
+	}
+	tgt, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
+		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
+	})
+	if err != nil {
+		return err
+	}
+	defer tgt.Close()
+	if err := save(prep.Target, tgt); err != nil {
+		return err
+	}
+	after, _ := t.p.Refresh(ctx)
+	if readable(after) == nil {
+		t.res.After = after
+	}
+	return nil
 }

@@ -53,7 +53,7 @@ func TestSyncHRP(t *testing.T) {
 	}
 	t.Logf("%s → %s: %d commands, %d conflicts", prep.Source, prep.Target, len(prep.Plan.Commands), len(prep.Plan.Conflicts))
 	var infos []string
-	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConnectionStatus: true, Emit: func(e Event) {
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConnectionStatus: true, Save: true, Emit: func(e Event) {
 		if e.Kind == Info {
 			infos = append(infos, e.Line)
 		}
@@ -63,6 +63,12 @@ func TestSyncHRP(t *testing.T) {
 	}
 	if !slices.Contains(infos, "hrp sync config on "+prep.Source) || !slices.Contains(infos, "hrp sync connection-status on "+prep.Source) {
 		t.Errorf("infos %q", infos)
+	}
+	// --save saves both members (HRP does not back up save).
+	for _, d := range res.After.Devices {
+		if !d.SavedKnown || d.SavedDiffers {
+			t.Errorf("%s: saved known %v, differs %v", d.Name, d.SavedKnown, d.SavedDiffers)
+		}
 	}
 	if len(res.Residue) < len(prep.Plan.Conflicts) {
 		t.Errorf("residue %d of %d conflicts", len(res.Residue), len(prep.Plan.Conflicts))
