@@ -88,7 +88,7 @@ consecutive ports (DIR/pair-1 ... DIR/pair-N, one inventory.yaml in DIR).`,
 	fl.IntVar(&f.lines, "lines", vyatta.DefaultSeedLines, "size of each seeded configuration, in set lines")
 	fl.DurationVar(&f.delay, "delay", 0, "pause before each output line, so streaming is visible (e.g. 50ms)")
 	fl.StringArrayVar(&f.reject, "reject", nil, `a path whose changes vra-b refuses on commit, e.g. "service nat" (repeatable)`)
-	fl.StringVar(&f.password, "password", "", "password of user vyatta (default: the stored one, or a new one printed once)")
+	fl.StringVar(&f.password, "password", "", "password of user vyatta (default: the stored one, or a new one kept in DIR/password, never printed)")
 	fl.IntSliceVar(&f.sshPorts, "ssh-ports", nil, "SSH ports of vra-a,vra-b (default: free ports)")
 	fl.IntSliceVar(&f.restPort, "rest-ports", nil, "HTTPS REST ports of vra-a,vra-b (default: free ports)")
 	addLabSSHFlags(cmd, &f)
@@ -252,10 +252,11 @@ func runLab(ctx context.Context, cmd *cobra.Command, f labFlags) error {
 		}
 	}
 	fmt.Fprintln(out, ctlLine)
-	if st.PasswordCreated {
-		fmt.Fprintf(out, "password of user %s: %s (export %s=...; shown once, kept in %s)\n",
-			st.User, st.Password, lab.PasswordEnv, filepath.Join(st.Dir, lab.PasswordFile))
-	}
+	// The password itself is never printed (terminal scrollback, CI logs):
+	// the inventory names its file, and a shell can read it from there.
+	pwFile := filepath.Join(st.Dir, lab.PasswordFile)
+	fmt.Fprintf(out, "password of user %s: in %s (export %s=\"$(cat %s)\")\n",
+		st.User, pwFile, lab.PasswordEnv, pwFile)
 	fmt.Fprintln(out, "ready")
 	fmt.Fprintln(out, st.Inventory)
 	<-ctx.Done()

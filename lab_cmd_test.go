@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/labtest"
 )
 
@@ -75,8 +76,11 @@ func TestLabCommand(t *testing.T) {
 	dir := t.TempDir()
 	out, stop := labStart(t, dir, "--family", "vyatta", "--lines", "200", "--reject", "service nat")
 	inv := filepath.Join(dir, "inventory.yaml")
-	if !strings.Contains(out.String(), "password of user vyatta: ") {
-		t.Errorf("a new password is printed once:\n%s", out.String())
+	if !strings.Contains(out.String(), "password of user vyatta: in ") {
+		t.Errorf("the password file is named:\n%s", out.String())
+	}
+	if pw, err := os.ReadFile(filepath.Join(dir, lab.PasswordFile)); err != nil || strings.Contains(out.String(), strings.TrimSpace(string(pw))) {
+		t.Errorf("the password is printed (or unreadable: %v):\n%s", err, out.String())
 	}
 	if _, err := os.Stat(inv); err != nil {
 		t.Fatal(err)

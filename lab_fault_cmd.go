@@ -23,7 +23,9 @@ func newLabFaultCmd() *cobra.Command {
 		Long: `fault acts on a running lab (hasync lab, or the lab of hasync demo --hold)
 through the control socket in its state directory (` + lab.ControlFile + `):
 
-  drop                     close the device's live SSH connections (new ones are served)
+  drop                     close the device's live SSH connections once; new ones are
+                           served (a console sees the loss and reconnects; to keep the
+                           device away, use refuse)
   refuse [on|off]          close new connections at once, as a device whose service is down
   fail-auth [on|off]       fail every authentication
   changed-host-key [on|off] present another host key than known_hosts pins
@@ -31,9 +33,11 @@ through the control socket in its state directory (` + lab.ControlFile + `):
   drop-in-commit [on|off]  drop the connection in the middle of a commit's output
   delay D                  delay every response and output line (e.g. 500ms; 0: off)
   cut-hrp [on|off]         huawei: cut the pair's HRP heartbeat link
-  failover                 switch the pair's roles over (HRP, or VRRP mastership); again switches back
+  failover                 switch the pair's roles over (HRP, or VRRP mastership), whichever
+                           device is named; again switches back
   dual-active [on|off]     huawei: heartbeat lost, both members active
-  clear                    turn every fault of the device (and cut-hrp, dual-active) off
+  clear                    turn every fault of the device (and cut-hrp, dual-active) off;
+                           roles stay as a failover left them (failover again to switch back)
 
 With several pairs (hasync lab --pairs N) a device is named PAIR/NAME, e.g.
 lab-vyatta-2/vra-b; --list shows the names. Errors (no lab at DIR, a stale socket, an unknown
