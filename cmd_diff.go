@@ -35,6 +35,7 @@ type diffFlags struct {
 	pair        string
 	inventory   string
 	acceptNew   bool
+	glyphs      string // --glyphs: the marks of the side view, ascii or unicode
 }
 
 func newDiffCmd() *cobra.Command {
@@ -110,6 +111,7 @@ an error, like diff(1).`,
 	fl.IntVar(&f.context, "context", 3, "`N` unchanged lines kept around each change in the side view (-1: all, no folding)")
 	fl.StringVar(&f.pair, "pair", "", "compare the live devices of the inventory's pair `NAME` (no LEFT RIGHT)")
 	fl.StringVar(&f.inventory, "inventory", "", "the inventory `FILE` of --pair (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
+	fl.StringVar(&f.glyphs, "glyphs", "ascii", "marks `SET` of the side view: ascii, or unicode (as the console: + - ~ ⇄ and ● ○ · ⊘ ◐; needs a terminal that draws them one cell wide)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "with --pair: accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
@@ -146,6 +148,9 @@ func (f *diffFlags) check() error {
 	}
 	if f.widthSet && f.width < diff.MinSideWidth {
 		return fmt.Errorf("--width %d: expected %s", f.width, flagExpects["width"])
+	}
+	if _, err := diff.ParseGlyphs(f.glyphs); err != nil {
+		return fmt.Errorf("--glyphs %s: expected ascii or unicode", f.glyphs)
 	}
 	if f.context < -1 {
 		return fmt.Errorf("--context %d: expected %s", f.context, flagExpects["context"])
@@ -289,11 +294,13 @@ func writeComparison(out io.Writer, c *compare.Comparison, f diffFlags, mode pla
 		if !f.widthSet {
 			width = max(diff.MinSideWidth, terminalWidth())
 		}
-		if err := diff.WriteSideHeader(w, c.Left.Source, c.Right.Source, c.Label, width); err != nil {
+		glyphs, _ := diff.ParseGlyphs(f.glyphs) // checked by f.check
+		sw := diff.Side{Width: width, Glyphs: glyphs}
+		if err := sw.WriteHeader(w, c.Left.Source, c.Right.Source, c.Label); err != nil {
 			return false, err
 		}
 		side := c.Rows(compare.RowOptions{Context: f.context, Fold: f.context >= 0, OnlyScope: f.onlyScope})
-		err = diff.WriteSide(w, side.Rows, width)
+		err = sw.Write(w, side.Rows)
 		differs = side.Differs
 	case "unified", "json":
 		cs := c.Changes(f.onlyScope)

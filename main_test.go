@@ -331,7 +331,7 @@ func TestDiffExcludeAlone(t *testing.T) {
 		}
 	}
 	_, out, _ := hasync(t, "diff", "--width", "120", "--exclude", "nat", va, vb)
-	if !regexp.MustCompile(`(?m)^nat +<- *$`).MatchString(out) || !strings.Contains(out, "sync-map: all less --exclude") {
+	if !regexp.MustCompile(`(?m)^nat +-o *$`).MatchString(out) || !strings.Contains(out, "sync-map: all less --exclude") {
 		t.Errorf("--exclude nat: nat is not shown excluded from the default map:\n%s", out)
 	}
 }

@@ -19,6 +19,12 @@
 // shows or a scope that changes inside it; the output is the same as for
 // fully parsed trees.
 //
-// Imports: backend/config, backend/syncmap and the standard library only;
-// no Charm package, no I/O beyond the io.Writer handed to a writer.
+// The side-by-side writer measures text in terminal cells with
+// github.com/clipperhouse/displaywidth (a CJK character is two cells) and
+// marks rows with the console's vocabulary (Glyphs: ASCII by default, the
+// Unicode set of package views on request).
+//
+// Imports: backend/config, backend/syncmap, displaywidth and the standard
+// library only; no Charm package, no I/O beyond the io.Writer handed to a
+// writer.
 package diff

@@ -311,8 +311,8 @@ func TestWriteSideTruncates(t *testing.T) {
 	if err := WriteSide(&buf, rows, 24); err != nil {
 		t.Fatal(err)
 	}
-	// col = (24-4)/2 = 10 runes.
-	want := "ééééééééé… |* short\n"
+	// col = (24-4)/2 = 10 cells.
+	want := "ééééééééé… ~* short\n"
 	if buf.String() != want {
 		t.Errorf("got %q, want %q", buf.String(), want)
 	}

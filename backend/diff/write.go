@@ -8,8 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/clipperhouse/displaywidth"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/syncmap"
 )
@@ -17,36 +17,62 @@ import (
 // ErrWidth is returned by WriteSide for a width too small for two columns.
 var ErrWidth = errors.New("diff: side-by-side width too small")
 
-// sideGutter is " M S ": a space, the change marker, the scope mark, a
-// space.
+// sideGutter is " M S ": a space, the change mark, the scope mark, a
+// space, each mark one cell.
 const sideGutter = 4
 
 // MinSideWidth is the narrowest side-by-side view: each column holds 8
-// runes, enough to tell lines apart.
+// cells, enough to tell lines apart.
 const MinSideWidth = sideGutter + 2*8
 
-// WriteSide writes rows as two columns in width columns in all, like
-// `diff -y`: the left text, a gutter with a change marker (' ' same, '|'
-// changed, '<' removed, '>' added, '~' moved) and a scope mark ('*' in
-// scope, '-' excluded, '!' protected, ' ' outside, '&' a fold hiding lines
-// of several scopes), then the right text.
-// Text longer than its column is cut with '…' (widths count runes).
-// Trailing spaces are trimmed.
+// Side is the layout of a side-by-side view: its width in terminal cells
+// and its marks (the zero Glyphs is ASCIIGlyphs).
+type Side struct {
+	Width  int
+	Glyphs Glyphs
+}
+
+// WriteSide writes rows as two columns in width cells in all with the
+// ASCII marks: Side{Width: width}.Write.
 func WriteSide(w io.Writer, rows []Row, width int) error {
-	if width < MinSideWidth {
-		return fmt.Errorf("%w: %d < %d", ErrWidth, width, MinSideWidth)
+	return Side{Width: width}.Write(w, rows)
+}
+
+// WriteSideHeader writes the header of a side-by-side view of width cells
+// with the ASCII marks: Side{Width: width}.WriteHeader.
+func WriteSideHeader(w io.Writer, left, right, mapName string, width int) error {
+	return Side{Width: width}.WriteHeader(w, left, right, mapName)
+}
+
+// glyphs is s's set of marks, ASCIIGlyphs when none is set.
+func (s *Side) glyphs() *Glyphs {
+	if s.Glyphs == (Glyphs{}) {
+		return &ASCIIGlyphs
 	}
-	col := (width - sideGutter) / 2
+	return &s.Glyphs
+}
+
+// Write writes rows as two columns, like `diff -y`: the left text, a
+// gutter with the change mark and the scope mark (Glyphs), then the right
+// text. Widths are terminal cells (display width: a CJK character takes
+// two, a combining mark none), so that columns align whatever the script
+// of a description. Text wider than its column is cut with '…'. Trailing
+// spaces are trimmed. A width below MinSideWidth is ErrWidth.
+func (s Side) Write(w io.Writer, rows []Row) error {
+	if s.Width < MinSideWidth {
+		return fmt.Errorf("%w: %d < %d", ErrWidth, s.Width, MinSideWidth)
+	}
+	g := s.glyphs()
+	col := (s.Width - sideGutter) / 2
 	bw := bufio.NewWriter(w)
 	var line []byte
 	for i := range rows {
 		r := &rows[i]
 		line = appendCell(line[:0], r.Left, col, true)
-		mark := scopeMark(r.Scope)
-		if r.FoldScopes.Len() > 1 {
-			mark = mixedMark
-		}
-		line = append(line, ' ', marker(r), mark, ' ')
+		line = append(line, ' ')
+		line = append(line, g.Change(r)...)
+		line = append(line, g.Scope(r)...)
+		line = append(line, ' ')
 		line = appendCell(line, r.Right, col, false)
 		for len(line) > 0 && line[len(line)-1] == ' ' {
 			line = line[:len(line)-1]
@@ -59,62 +85,82 @@ func WriteSide(w io.Writer, rows []Row, width int) error {
 	return bw.Flush()
 }
 
-// sideLegend explains the scope marks, on the header's second line when
-// it fits.
-const sideLegend = "   * in scope  - excluded  ! protected  & mixed  blank: outside"
-
-// WriteSideHeader writes the two header lines of a side-by-side view of
-// width columns: "--- LEFT (source)" over the left column and "+++ RIGHT
-// (target)" over the right one, a file name too long for its column cut
-// at its start ("…-vra-a.conf"); then "sync-map: NAME", with the legend of
-// the scope marks when it fits.
-func WriteSideHeader(w io.Writer, left, right, mapName string, width int) error {
-	if width < MinSideWidth {
-		return fmt.Errorf("%w: %d < %d", ErrWidth, width, MinSideWidth)
+// WriteHeader writes the two header lines of the view: "--- LEFT
+// (source)" over the left column and "+++ RIGHT (target)" over the right
+// one, a file name too wide for its column cut at its start
+// ("…-vra-a.conf"); then "sync-map: NAME", followed by the legend of the
+// scope and change marks, or of the scope marks only, whichever fits.
+func (s Side) WriteHeader(w io.Writer, left, right, mapName string) error {
+	if s.Width < MinSideWidth {
+		return fmt.Errorf("%w: %d < %d", ErrWidth, s.Width, MinSideWidth)
 	}
-	col := (width - sideGutter) / 2
+	col := (s.Width - sideGutter) / 2
 	var line []byte
 	line = appendCell(line, headerCell("--- ", left, " (source)", col), col, true)
 	line = append(line, "    "...)
 	line = appendCell(line, headerCell("+++ ", right, " (target)", col), col, false)
 	line = append(line, '\n')
 	m := "sync-map: " + mapName
-	if utf8.RuneCountInString(m+sideLegend) <= width {
-		m += sideLegend
+	for _, legend := range s.glyphs().legends() {
+		if cells(m)+cells(legend) <= s.Width {
+			m += legend
+			break
+		}
 	}
-	line = appendCell(line, m, width, false)
+	line = appendCell(line, m, s.Width, false)
 	line = append(line, '\n')
 	_, err := w.Write(line)
 	return err
 }
 
 // headerCell is prefix+name+suffix, the name cut at its start to fit col
-// runes when it can be; appendCell cuts what still does not fit.
+// cells when it can be; appendCell cuts what still does not fit.
 func headerCell(prefix, name, suffix string, col int) string {
 	s := prefix + name + suffix
-	n := utf8.RuneCountInString(s)
-	keep := utf8.RuneCountInString(name) - (n - col) - 1 // runes of name kept after '…'
-	if n <= col || keep < 4 {
+	over := cells(s) - col
+	if over <= 0 {
 		return s
 	}
-	r := []rune(name)
-	return prefix + "…" + string(r[len(r)-keep:]) + suffix
+	// Drop whole characters from the start of name until what is left
+	// and the '…' before it fit.
+	cut, dropped := 0, 0
+	for g := displaywidth.StringGraphemes(name); dropped < over+1 && g.Next(); {
+		cut += len(g.Value())
+		dropped += g.Width()
+	}
+	if cells(name)-dropped < 4 {
+		return s
+	}
+	return prefix + "…" + name[cut:] + suffix
 }
 
-// appendCell appends s cut to col runes, padded to col when pad is set.
-func appendCell(dst []byte, s string, col int, pad bool) []byte {
-	n := utf8.RuneCountInString(s)
-	if n > col {
-		k := 0
-		for i := range s {
-			if k == col-1 {
-				s = s[:i]
-				break
-			}
-			k++
+// cells is the display width of s in terminal cells.
+func cells(s string) int { return displaywidth.String(s) }
+
+// printable reports whether s is printable ASCII only, one cell a byte:
+// nearly every configuration line.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
 		}
-		dst = append(dst, s...)
-		return append(dst, "…"...)
+	}
+	return true
+}
+
+// appendCell appends s cut to col cells (ending in '…'), padded with
+// spaces to col cells when pad is set.
+func appendCell(dst []byte, s string, col int, pad bool) []byte {
+	var n int
+	if printable(s) {
+		n = len(s)
+		if n > col {
+			dst = append(dst, s[:col-1]...)
+			return append(dst, "…"...) // col cells: no padding
+		}
+	} else if n = cells(s); n > col {
+		s = displaywidth.TruncateString(s, col, "…")
+		n = cells(s) // col, or col-1 when a wide character did not fit
 	}
 	dst = append(dst, s...)
 	if pad {
@@ -130,38 +176,6 @@ func appendCell(dst []byte, s string, col int, pad bool) []byte {
 
 // blanks is a run of spaces for padding.
 const blanks = "                                                                "
-
-// mixedMark is the scope mark of a fold hiding lines of several scopes.
-const mixedMark = '&'
-
-func marker(r *Row) byte {
-	if r.Folded > 0 {
-		return ' '
-	}
-	switch r.Kind {
-	case Changed:
-		return '|'
-	case Removed:
-		return '<'
-	case Added:
-		return '>'
-	case Moved:
-		return '~'
-	}
-	return ' '
-}
-
-func scopeMark(s syncmap.Scope) byte {
-	switch s {
-	case syncmap.InScope:
-		return '*'
-	case syncmap.Excluded:
-		return '-'
-	case syncmap.Protected:
-		return '!'
-	}
-	return ' '
-}
 
 // ScopeFunc decides the scope of the node at a path (syncmap.Map.Decide);
 // the path is only valid during the call.

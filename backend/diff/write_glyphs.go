@@ -1,0 +1,97 @@
+package diff
+
+import (
+	"fmt"
+
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// Glyphs is the vocabulary of marks of the side-by-side view: a change
+// mark and a scope mark per row. It is the console's (views.Glyphs, which
+// backend may not import: the table is kept the same here by hand). Each
+// mark is one terminal cell wide.
+//
+// Change marks say where a line is, not what a sync does with it: '+'
+// only on the target (right), '-' only on the source (left), '~' on both
+// with other values, '⇄' (ASCII '^') moved inside an ordered parent, ' '
+// the same. They read as in `diff SOURCE TARGET`.
+//
+// Scope marks: '●' (ASCII '*') in the map, a sync makes the target equal;
+// '○' ('o') excluded by a rule; '·' ('.') not covered by any rule; '⊘'
+// ('!') never synced, a protected path (DOMAIN.md); '◐' ('&') a fold
+// hiding lines of several scopes.
+type Glyphs struct {
+	Same, Added, Removed, Changed, Moved            string
+	InMap, Excluded, NotCovered, NeverSynced, Mixed string
+}
+
+// ASCIIGlyphs is the default set of `hasync diff --format side`: every
+// mark one byte, the same in any terminal, pipe or file.
+var ASCIIGlyphs = Glyphs{
+	Same: " ", Added: "+", Removed: "-", Changed: "~", Moved: "^",
+	InMap: "*", Excluded: "o", NotCovered: ".", NeverSynced: "!", Mixed: "&",
+}
+
+// UnicodeGlyphs is the console's set (`--glyphs unicode`); a terminal
+// that draws East Asian ambiguous characters two cells wide misaligns
+// its scope marks, hence the ASCII default.
+var UnicodeGlyphs = Glyphs{
+	Same: " ", Added: "+", Removed: "-", Changed: "~", Moved: "⇄",
+	InMap: "●", Excluded: "○", NotCovered: "·", NeverSynced: "⊘", Mixed: "◐",
+}
+
+// ParseGlyphs is the set named "ascii" or "unicode"; any other name is an
+// error naming both.
+func ParseGlyphs(name string) (Glyphs, error) {
+	switch name {
+	case "ascii":
+		return ASCIIGlyphs, nil
+	case "unicode":
+		return UnicodeGlyphs, nil
+	}
+	return Glyphs{}, fmt.Errorf("diff: glyphs %q: expected ascii or unicode", name)
+}
+
+// Change is the change mark of a row: Same for a fold.
+func (g *Glyphs) Change(r *Row) string {
+	if r.Folded > 0 {
+		return g.Same
+	}
+	switch r.Kind {
+	case Added:
+		return g.Added
+	case Removed:
+		return g.Removed
+	case Changed:
+		return g.Changed
+	case Moved:
+		return g.Moved
+	}
+	return g.Same
+}
+
+// Scope is the scope mark of a row: Mixed for a fold hiding lines of
+// several scopes.
+func (g *Glyphs) Scope(r *Row) string {
+	if r.FoldScopes.Len() > 1 {
+		return g.Mixed
+	}
+	switch r.Scope {
+	case syncmap.InScope:
+		return g.InMap
+	case syncmap.Excluded:
+		return g.Excluded
+	case syncmap.Protected:
+		return g.NeverSynced
+	}
+	return g.NotCovered
+}
+
+// legends are the header's explanations of the marks, the longest first:
+// WriteHeader writes the first that fits.
+func (g *Glyphs) legends() [2]string {
+	scope := "   " + g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " +
+		g.NeverSynced + " never synced  " + g.Mixed + " mixed"
+	change := "   " + g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved"
+	return [2]string{scope + change, scope}
+}
