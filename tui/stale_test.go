@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -299,5 +300,28 @@ func TestRoleText(t *testing.T) {
 		if got := roleText(tt.d); got != tt.want {
 			t.Errorf("roleText(%+v) = %q, want %q", tt.d.HA.VRRP, got, tt.want)
 		}
+	}
+}
+
+// TestLogPath: the console's log is a file in hasync's state directory,
+// never the terminal.
+func TestLogPath(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	p, err := LogPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := dir + "/hasync/console.log"; p != want {
+		t.Errorf("LogPath = %s, want %s", p, want)
+	}
+	log, c, err := OpenLog(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("hello", logPair, "p")
+	c.Close()
+	if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), `"pair":"p"`) {
+		t.Errorf("the log file holds %q (%v)", b, err)
 	}
 }
