@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
 	"github.com/hasync/hasync/backend/config"
@@ -148,6 +149,29 @@ func printable(s string) bool {
 	return true
 }
 
+// visible is s as the side view shows it, as the console does: a control
+// character as '?' (a terminal gives it no width or its own, and a
+// description is device data that could move the cursor) and each byte
+// of invalid UTF-8 (a Latin-1 or GBK description) as U+FFFD, one cell.
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r // invalid bytes come as utf8.RuneError and are written as U+FFFD
+	}, s)
+}
+
 // appendCell appends s cut to col cells (ending in '…'), padded with
 // spaces to col cells when pad is set.
 func appendCell(dst []byte, s string, col int, pad bool) []byte {
@@ -158,9 +182,12 @@ func appendCell(dst []byte, s string, col int, pad bool) []byte {
 			dst = append(dst, s[:col-1]...)
 			return append(dst, "…"...) // col cells: no padding
 		}
-	} else if n = cells(s); n > col {
-		s = displaywidth.TruncateString(s, col, "…")
-		n = cells(s) // col, or col-1 when a wide character did not fit
+	} else {
+		s = visible(s)
+		if n = cells(s); n > col {
+			s = displaywidth.TruncateString(s, col, "…")
+			n = cells(s) // col, or col-1 when a wide character did not fit
+		}
 	}
 	dst = append(dst, s...)
 	if pad {

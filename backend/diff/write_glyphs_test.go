@@ -201,3 +201,31 @@ func BenchmarkWriteSide(b *testing.B) {
 		}
 	}
 }
+
+// FuzzAppendCell: whatever the text (any script, control characters,
+// invalid UTF-8), a cell is at most col cells, and padded it is that
+// text and the spaces up to exactly col cells, so that the gutter never
+// moves. (The text is measured on its own: a Unicode Prepend mark at its
+// end, U+0600-U+0605, would form one cluster with the padding.)
+func FuzzAppendCell(f *testing.F) {
+	for _, s := range []string{"", "address 10.0.1.10", "東京データセンター 上り回線", "cafe\u0301", "a\tb", "\xff\xfe", "👍🏽 ok", "☕☕☕☕☕☕☕☕☕"} {
+		f.Add(s, 8)
+		f.Add(s, 9)
+	}
+	f.Fuzz(func(t *testing.T, s string, col int) {
+		if col < 2 || col > 200 {
+			t.Skip()
+		}
+		text := string(appendCell(nil, s, col, false))
+		w := displaywidth.String(text)
+		if w > col || w < col-1 && displaywidth.String(visible(s)) > col {
+			t.Errorf("cell of %q is %q, %d cells for a column of %d", s, text, w, col)
+		}
+		if !utf8.ValidString(text) {
+			t.Errorf("cell of %q is not valid UTF-8: %q", s, text)
+		}
+		if padded := string(appendCell(nil, s, col, true)); padded != text+strings.Repeat(" ", col-w) {
+			t.Errorf("padded cell of %q is %q, want %q and %d spaces", s, padded, text, col-w)
+		}
+	})
+}
