@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +19,32 @@ type Member struct {
 	Tree   *config.Tree
 	Active bool
 }
+
+// ErrDualActive: both members of a pair claim the active role (Huawei:
+// both HRP active, `HRP_M` on both prompts; Vyatta: both VRRP MASTER for
+// one group), a split brain (DOMAIN.md "HRP", "VRRP"). No sync direction
+// is chosen then: copying either way could overwrite the member that
+// actually forwards.
+var ErrDualActive = errors.New("dual active: both members active")
+
+// DualActiveError is ErrDualActive for the members (and, for VRRP, the
+// groups) that claim the active role.
+type DualActiveError struct {
+	A, B string
+	// Groups are the VRRP groups both claim, as "interface/group"; empty
+	// for HRP.
+	Groups []string
+}
+
+func (e *DualActiveError) Error() string {
+	s := fmt.Sprintf("%v (%s and %s", ErrDualActive, e.A, e.B)
+	if len(e.Groups) > 0 {
+		s += ": VRRP MASTER on both for " + strings.Join(e.Groups, ", ")
+	}
+	return s + "): no sync direction chosen"
+}
+
+func (e *DualActiveError) Is(target error) bool { return target == ErrDualActive }
 
 // LiveSpec is what the inventory says of a pair's scope and direction.
 type LiveSpec struct {
@@ -40,7 +67,8 @@ type LiveSpec struct {
 //     carries it pushes on each commit), whichever member it is; when both
 //     carry it, the one whose remote-router names it; then spec.Source.
 //   - Huawei: the built-in hrp map (syncmap.HRP) of the active member,
-//     which is the source (`hrp sync config` runs there).
+//     which is the source (`hrp sync config` runs there). Both members
+//     active is a *DualActiveError (errors.Is ErrDualActive): no direction.
 //
 // Left of the result is the source, Right the target; Label names the map
 // and the device that carries it.
@@ -68,6 +96,9 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 	if a.Tree.Family == config.Huawei {
 		if spec.SyncMap != "" && spec.SyncMap != "hrp" {
 			return nil, fmt.Errorf("sync-map %s: %s and %s are Huawei devices, whose only sync-map is the built-in 'hrp'", spec.SyncMap, a.Name, b.Name)
+		}
+		if a.Active && b.Active {
+			return nil, &DualActiveError{A: a.Name, B: b.Name}
 		}
 		src, dst := preferred()
 		switch {

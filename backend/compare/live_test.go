@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -100,6 +101,11 @@ func TestLiveHRP(t *testing.T) {
 		if n := cmp.Counts(); n.InScope != 6 {
 			t.Errorf("active B %v: counts %+v", activeB, n)
 		}
+	}
+	// Both active (split brain): no direction, ErrDualActive.
+	if cmp, err := Live(Member{Name: "FW-A", Tree: l, Active: true}, Member{Name: "FW-B", Tree: r, Active: true}, LiveSpec{Source: "FW-A"}, diff.Options{}); !errors.Is(err, ErrDualActive) || cmp != nil ||
+		!strings.Contains(err.Error(), "dual active: both members active (FW-A and FW-B") {
+		t.Errorf("both active: %v, %v; want ErrDualActive and no comparison", cmp, err)
 	}
 	// No role known: the inventory's source, said in the label.
 	cmp, err := Live(Member{Name: "FW-A", Tree: l}, Member{Name: "FW-B", Tree: r}, LiveSpec{Source: "FW-B"}, diff.Options{})
