@@ -49,12 +49,15 @@ func newStatusCmd() *cobra.Command {
 		Short: "Show each pair of the inventory: both devices reachable (or why not), HA roles, in-scope differences, last sync",
 		Long: `status reads every pair of the inventory (or the one --pair names) over SSH,
 both devices of a pair at once and several pairs at a time (--jobs), and
-prints for each pair: whether each device is reachable, and if not why
-(auth failed, host key mismatch, refused, timeout, dropped, ...); its HA
-role (VRRP master or backup, HRP active or standby); whether its running
-configuration differs from the saved one; the number of differences the
-pair's sync-map puts in scope, with the direction of a sync; and the last
-sync recorded in the audit directory ("never" when there is none).
+prints for each pair: whether each device was read, and if not why (a
+connection failure as "unreachable: refused", else the reason itself:
+auth failed, host key changed, no password, timeout after D (--timeout),
+dropped, ...); its HA role (VRRP master or backup, HRP active or standby);
+whether its running configuration differs from the saved one; the number
+of differences the pair's sync-map puts in scope, with the direction of a
+sync; and the last sync recorded in the audit directory with its result
+("never" when there is none). Both members active (HRP both active, VRRP
+both MASTER of a group) is an error of the pair: no direction is chosen.
 
 With --watch it reads again every --interval until interrupted.
 
