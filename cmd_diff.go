@@ -232,8 +232,7 @@ func runDiffPair(ctx context.Context, out, errOut io.Writer, f diffFlags) error 
 	r := readPair(ctx, p, tty.options(liveOptions{diff: opts, syncMap: f.syncMap, acceptNew: f.acceptNew}))
 	for _, d := range r.devices {
 		if d.err != nil {
-			_, why := failure(d.err, 0)
-			return fail(fmt.Errorf("diff --pair %s: %s: %s: %s", p.Name, d.name, why, errorText(d.name, d.err, 0)))
+			return fail(fmt.Errorf("diff --pair %s: %s", p.Name, deviceError(d.name, d.err, 0)))
 		}
 	}
 	if r.cmpErr != nil {

@@ -598,5 +598,21 @@ func errorText(name string, err error, timeout time.Duration) string {
 	if timeout > 0 {
 		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
 	}
+	// inventory's "environment variable X is not set: no password" reads
+	// as the reason does.
+	s = regexp.MustCompile(`environment variable (\S+) is not set: no password`).ReplaceAllString(s, "no password: $1 is not set")
+	s = regexp.MustCompile(`password file (.+) is empty: no password`).ReplaceAllString(s, "no password: $1 is empty")
+	s = strings.ReplaceAll(s, "password_prompt: no terminal to ask on: no password", "no password: no terminal to ask on (password_prompt)")
 	return s
+}
+
+// deviceError is a device's failure in one line, as diff --pair prints
+// it: the reason, then the error where it says more.
+func deviceError(name string, err error, timeout time.Duration) string {
+	_, why := failure(err, timeout)
+	text := errorText(name, err, timeout)
+	if strings.Contains(text, why) {
+		return name + ": " + text
+	}
+	return name + ": " + why + ": " + text
 }

@@ -586,7 +586,19 @@ func TestStatusLabFaultCommand(t *testing.T) {
 // exits 2 with it too, instead of comparing from one of them.
 func TestStatusDualActive(t *testing.T) {
 	p := startHuaweiPair(t)
-	p.HRP.SetDualActive(true)
+	// As a user turns it: hasync lab fault through the control socket.
+	ctl, err := lab.ServeControl(p.Dir, huaweiControl(p))
+	if errors.Is(err, lab.ErrControlPath) {
+		t.Logf("no control socket in %s (%v): the fault through the Go API", p.Dir, err)
+		p.HRP.SetDualActive(true)
+	} else if err != nil {
+		t.Fatal(err)
+	} else {
+		t.Cleanup(func() { ctl.Close() })
+		if code, out, errOut := hasync(t, "lab", "fault", "--state", p.Dir, "--device", "FW-A", "dual-active"); code != 0 {
+			t.Fatalf("lab fault dual-active: exit %d: %s%s", code, out, errOut)
+		}
+	}
 	code, st, errOut := statusJSON(t, p.Inventory)
 	if code != 2 || len(st) != 1 {
 		t.Fatalf("exit %d, %d pairs, want 2; stderr %s", code, len(st), errOut)
@@ -646,8 +658,11 @@ func TestFailureText(t *testing.T) {
 	if reason != "no password" || why != "no password: HASYNC_LAB_PASSWORD is not set" {
 		t.Errorf("reason %q, why %q", reason, why)
 	}
-	if got := errorText("vra-a", err, 30*time.Second); got != "ssh 127.0.0.1:46639: environment variable HASYNC_LAB_PASSWORD is not set: no password" {
+	if got := errorText("vra-a", err, 30*time.Second); got != "ssh 127.0.0.1:46639: no password: HASYNC_LAB_PASSWORD is not set" {
 		t.Errorf("error text %q", got)
+	}
+	if got := deviceError("vra-a", err, 0); got != "vra-a: ssh 127.0.0.1:46639: no password: HASYNC_LAB_PASSWORD is not set" {
+		t.Errorf("diff --pair's text %q", got)
 	}
 	err = fmt.Errorf("vra-b: vra-b: show configuration commands: %w", context.DeadlineExceeded)
 	if reason, why := failure(err, 30*time.Second); reason != "timeout" || why != "timeout after 30s (--timeout)" {
@@ -655,5 +670,44 @@ func TestFailureText(t *testing.T) {
 	}
 	if got := errorText("vra-b", err, 30*time.Second); got != "show configuration commands: timeout after 30s (--timeout)" {
 		t.Errorf("timeout text %q", got)
+	}
+}
+
+// TestStatusNoPassword: an inventory whose only credential is a password
+// variable that is not set: each device reads "no password: VAR is not
+// set" (not "unreachable"), named once; diff --pair says the same.
+func TestStatusNoPassword(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	b, err := os.ReadFile(p.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^\s*(key_file|password_file):.*\n`)
+	if !re.Match(b) {
+		t.Fatalf("no key_file or password_file in\n%s", b)
+	}
+	inv := filepath.Join(p.Dir, "env-only.yaml")
+	if err := os.WriteFile(inv, re.ReplaceAll(b, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(lab.PasswordEnv, "")
+	os.Unsetenv(lab.PasswordEnv)
+	code, st, errOut := statusJSON(t, inv)
+	if code != 2 || len(st) != 1 {
+		t.Fatalf("exit %d, %d pairs, want 2; stderr %s", code, len(st), errOut)
+	}
+	for _, name := range []string{"vra-a", "vra-b"} {
+		if d := deviceNamed(t, st[0], name); d.Reachable || d.Reason != "no password" {
+			t.Errorf("%s: %+v", name, d)
+		}
+	}
+	_, out, _ := hasync(t, "status", "--inventory", inv, "--audit", t.TempDir())
+	want := "no password: " + lab.PasswordEnv + " is not set"
+	if !regexp.MustCompile(`(?m)^  vra-a\s+\S+\s+`+regexp.QuoteMeta(want)+`$`).MatchString(out) || strings.Contains(out, "unreachable") || strings.Contains(out, "vra-a: vra-a") {
+		t.Errorf("text status:\n%s", out)
+	}
+	code, _, errOut = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", inv)
+	if code != 2 || !strings.Contains(errOut, want) || strings.Count(errOut, "vra-a") != 1 || strings.Contains(errOut, "handshake") {
+		t.Errorf("diff --pair: exit %d, %q", code, errOut)
 	}
 }
