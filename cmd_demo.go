@@ -35,6 +35,8 @@ func newDemoCmd() *cobra.Command {
 	var width int
 	var hold, print bool
 	var reject []string
+	var lines int
+	var ascii bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Open the console on an emulated Vyatta pair and Huawei HRP pair (no set-up)",
@@ -64,7 +66,7 @@ the lab stays up after the report until interrupted.`,
 				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
 			}
 			if !print && isTerminal(cmd.OutOrStdout()) {
-				if err := runDemoConsole(ctx, rej); err != nil {
+				if err := runDemoConsole(ctx, rej, lines, ascii); err != nil {
 					return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
 				}
 				return nil
@@ -86,6 +88,8 @@ the lab stays up after the report until interrupted.`,
 	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view of the printed report (default: the terminal's)")
 	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the printed report until interrupted (for hasync lab fault)")
 	cmd.Flags().BoolVar(&print, "print", false, "print the text report instead of opening the console")
+	cmd.Flags().BoolVar(&ascii, "ascii", false, "ASCII glyphs only in the console")
+	cmd.Flags().IntVar(&lines, "lines", 0, "size of each emulated device's configuration in the console (default: the lab's seed)")
 	cmd.Flags().StringArrayVar(&reject, "reject", []string{demoReject}, "a configuration path vra-b refuses at commit (words separated by spaces; repeatable)")
 	return cmd
 }
@@ -112,7 +116,7 @@ func parseRejects(in []string) ([][]string, error) {
 
 // runDemoConsole starts both emulated pairs in a temporary directory and
 // runs the console on them until the user quits.
-func runDemoConsole(ctx context.Context, reject [][]string) error {
+func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii bool) error {
 	dir, err := os.MkdirTemp("", "hasync-demo")
 	if err != nil {
 		return err
@@ -125,12 +129,12 @@ func runDemoConsole(ctx context.Context, reject [][]string) error {
 	defer closer.Close()
 	labCtx, stopLab := context.WithCancel(ctx)
 	defer stopLab()
-	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: reject})
+	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: reject, Lines: lines})
 	if err != nil {
 		return err
 	}
 	defer vp.Close()
-	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions})
+	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions, Lines: lines})
 	if err != nil {
 		return err
 	}
@@ -156,7 +160,7 @@ func runDemoConsole(ctx context.Context, reject [][]string) error {
 	// The demo's directory, for `hasync lab fault --state DIR`.
 	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
 	return tui.Run(ctx, tui.Options{
-		Inventory: inv, Logger: log, Title: "hasync demo",
+		Inventory: inv, Logger: log, Title: "hasync demo", ASCII: ascii, AuditDir: filepath.Join(dir, "audit"),
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
 		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,

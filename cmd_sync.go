@@ -36,6 +36,11 @@ type syncFlags struct {
 	acceptNew bool
 	confirm   int
 	rollback  bool
+	save      bool
+	window    int
+	native    bool
+	connState bool
+	push      bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -55,6 +60,10 @@ the plan in one configuration session on the target (Vyatta: configure,
 set/delete, commit [comment], exit) with every line the device prints
 streamed as it comes, re-reads both and prints what still differs. Every
 sync is recorded in the audit directory.
+
+A Huawei pair syncs with the device's own ` + "`hrp sync config`" + `, run on the HRP
+active member (the source); the standby is read again until nothing the
+plan meant to add is missing; conflicts and the standby's extras are listed.
 
 Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
@@ -86,7 +95,12 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
-	fl.IntVar(&f.confirm, "confirm", 0, "commit with `commit-confirm N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
+	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target (Vyatta), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")
+	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan (Huawei pairs always sync natively)")
+	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
+	fl.BoolVar(&f.push, "push", false, "Huawei: type the plan in system-view on the standby instead of hrp sync config (needs hrp standby config enable there)")
+	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
+	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
 }
@@ -98,6 +112,12 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	}
 	if f.rollback && f.from != "" {
 		return usage(errors.New("--rollback restores the last sync's target: no --from"))
+	}
+	if f.window < 1 {
+		return usage(fmt.Errorf("--window %d: expected 1 or more", f.window))
+	}
+	if f.save && f.confirm > 0 {
+		return usage(errors.New("--save with --confirm: a save before confirm would make the revert a no-op; save after the sync"))
 	}
 	if f.confirm < 0 {
 		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
@@ -136,7 +156,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback
@@ -152,7 +172,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 			fmt.Fprintf(w, "refused: %s\n", r)
 		}
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: the schema refuses %d command(s); nothing sent", f.pair, len(refused.Refusals))}
-	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback):
+	case errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrNoRollback), errors.Is(err, hsync.ErrPushRefused):
 		return &exitError{code: 1, err: err}
 	case err != nil:
 		return usage(err)
@@ -203,6 +223,9 @@ func printPlan(w io.Writer, prep *hsync.Prepared) {
 // confirmSync asks on the terminal whether to apply.
 func confirmSync(tty *terminal, prep *hsync.Prepared) (bool, error) {
 	q := fmt.Sprintf("Apply %d command(s) to %s? [y/N] ", len(prep.Plan.Commands), prep.Target)
+	if prep.Plan.Mode == plan.HRP {
+		q = fmt.Sprintf("Run `hrp sync config` on %s (%s lacks %d line(s); conflicts and its extras stay)? [y/N] ", prep.Source, prep.Target, len(prep.Plan.Commands))
+	}
 	if tty == nil {
 		return false, errors.New("not on a terminal: pass --yes to apply without asking")
 	}
@@ -253,6 +276,21 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		}
 		for _, u := range res.Unexpected {
 			fmt.Fprintf(w, "still differs, unexpected: %s\n", u)
+		}
+		if res.After != nil {
+			for _, d := range res.After.Devices {
+				switch {
+				case !d.SavedKnown:
+					fmt.Fprintf(w, "%s: saved state unknown\n", d.Name)
+				case d.SavedDiffers:
+					fmt.Fprintf(w, "%s: running configuration not saved (differs from the saved one)\n", d.Name)
+				default:
+					fmt.Fprintf(w, "%s: running configuration saved\n", d.Name)
+				}
+			}
+		}
+		if res.KeptAfterDrop {
+			fmt.Fprintln(w, "the connection dropped during the commit; the re-read shows the target kept the whole change")
 		}
 		if res.Confirmed {
 			fmt.Fprintln(w, "commit-confirm confirmed after verification")

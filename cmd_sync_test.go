@@ -34,11 +34,11 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {
 		t.Fatalf("the dry run changed the pair: diff exit %d", code)
 	}
-	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42")
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42", "--save")
 	if code != 0 {
 		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"vra-b> configure", "vra-b> set security firewall name CUST-0000-IN rule 20 action 'accept'", "vra-b> commit comment 'ticket 42'", "synced: everything the plan meant to change is equal", "previous configuration kept in "} {
+	for _, want := range []string{"# sending 8 command(s) to vra-b in one configuration session, then commit comment \"ticket 42\"", "vra-b: [ security firewall ]", "synced: everything the plan meant to change is equal", "previous configuration kept in ", "vra-b: running configuration saved"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sync output lacks %q:\n%s", want, out)
 		}
@@ -94,10 +94,33 @@ func TestSyncCommandLocked(t *testing.T) {
 	}
 	defer l.Unlock()
 	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes")
-	if code != 2 || !strings.Contains(errOut, "held by alice@console (hasync sync, pid 1) since ") || strings.Contains(out, "vra-b> ") {
+	if code != 2 || !strings.Contains(errOut, "held by alice@console (hasync sync, pid 1) since ") || strings.Contains(out, "# sending") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(state, "audit")); err == nil {
 		t.Error("a sync that did not take the lock wrote an audit record")
+	}
+}
+
+// TestSyncCommandHuawei: on the emulated USG pair `hasync sync` runs `hrp
+// sync config` on the active member, exits 0 and lists what stays
+// (conflicts, the standby's extras) as the planned residue; --push is
+// refused with the reason while the standby lacks hrp standby config
+// enable.
+func TestSyncCommandHuawei(t *testing.T) {
+	p := startHuaweiPair(t)
+	state := t.TempDir()
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes", "--push")
+	if code != 1 || !strings.Contains(errOut, "hrp standby config enable") {
+		t.Fatalf("--push: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"# hrp sync config on ", "still differs, as planned: ", "synced: everything the plan meant to change is equal"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/tui"
@@ -96,6 +97,7 @@ pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 	}
 	root.Flags().StringVar(&console.inventory, "inventory", "", "the inventory `FILE` the console opens (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
 	root.Flags().BoolVar(&console.readOnly, "read-only", false, "change nothing on any device (the console only reads)")
+	root.Flags().BoolVar(&console.ascii, "ascii", false, "ASCII glyphs only (for terminals that draw ● ✓ ⇄ at the wrong width)")
 	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
 	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
 	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd(), newSyncCmd())
@@ -106,6 +108,7 @@ pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 type consoleFlags struct {
 	inventory string
 	readOnly  bool
+	ascii     bool
 }
 
 // runConsole opens the console on the inventory. It needs a terminal;
@@ -115,6 +118,9 @@ func runConsole(cmd *cobra.Command, f *consoleFlags) error {
 		return &exitError{code: 2, err: errors.New("the console needs a terminal (for scripts: hasync status, hasync diff --pair)")}
 	}
 	inv, err := loadInventory(f.inventory)
+	if errors.Is(err, os.ErrNotExist) {
+		return &exitError{code: 2, err: err, usage: "no inventory yet: pass --inventory FILE, or try the console on an emulated lab: hasync demo"}
+	}
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -128,12 +134,13 @@ func runConsole(cmd *cobra.Command, f *consoleFlags) error {
 	}
 	defer closer.Close()
 	log.Info("console start", "inventory", inv.Path, "pairs", len(inv.Pairs))
+	auditDir, _ := audit.DefaultDir()
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	err = tui.Run(ctx, tui.Options{
-		Inventory: inv, ReadOnly: f.readOnly, Logger: log,
+		Inventory: inv, ReadOnly: f.readOnly, Logger: log, ASCII: f.ascii, AuditDir: auditDir,
 		Pair:    pair.Options{Monitor: true},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})

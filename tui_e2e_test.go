@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,7 +143,7 @@ func TestConsoleTmux(t *testing.T) {
 			tt.wait("the Vyatta pair's Diff", "lab-vyatta (vyatta)", "1 Diff", "vra-a (source)", "vra-b (target)")
 			tt.keys("n")
 			tt.keys("4")
-			tt.wait("the HA tab", "VRRP dp0s1", "MASTER", "BACKUP", "in-scope difference(s)")
+			tt.wait("the HA tab", "VRRP dp0s1", "MASTER", "BACKUP", "In-scope differences")
 
 			// vra-b drops and refuses: down everywhere, in the log as an error.
 			fault(t, bin, dir, "vra-b", "refuse", "on")
@@ -175,5 +176,117 @@ func TestDemoPrintsWithoutTerminal(t *testing.T) {
 	}
 	if !strings.Contains(out, "A sync would send to vra-b") {
 		t.Errorf("demo --print prints no report:\n%s", out)
+	}
+}
+
+// TestConsoleTmux100k measures, on `hasync demo --lines 100000` at
+// 200x50, the time from a key press (j on the Diff tab) to the redrawn
+// screen as tmux shows it, and the console's memory with the 100k pair
+// open. Set HASYNC_E2E_100K=1 to run it (a minute of lab start-up).
+func TestConsoleTmux100k(t *testing.T) {
+	if os.Getenv("HASYNC_E2E_100K") == "" {
+		t.Skip("set HASYNC_E2E_100K=1 to measure the console on a 100k-line pair in tmux")
+	}
+	needTmux(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	tt := startTmux(t, 200, 50, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
+	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ vra-b BACKUP", "never")
+	for strings.Contains(tt.capture(), "never       ") && strings.Contains(tt.capture(), " ?    ?") {
+		time.Sleep(200 * time.Millisecond)
+	}
+	tt.keys("Enter")
+	tt.wait("the 100k Diff", "vra-a (source)", "vra-b (target)")
+	var lat []time.Duration
+	for range 30 {
+		before := tt.capture()
+		start := time.Now()
+		tt.keys("j")
+		for tt.capture() == before {
+		}
+		lat = append(lat, time.Since(start)-60*time.Millisecond) // keys() sleeps 60 ms after sending
+	}
+	slices.Sort(lat)
+	t.Logf("key press to redrawn tmux screen, 100k pair, 200x50: median %v, p90 %v (30 presses; includes a capture-pane fork per poll)", lat[len(lat)/2], lat[len(lat)*9/10])
+	pid := consolePID(t, tt)
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS") || strings.HasPrefix(line, "VmHWM") {
+			t.Logf("console (with the in-process lab of 2x2 devices): %s", strings.Join(strings.Fields(line), " "))
+		}
+	}
+	tt.keys("q")
+	tt.wait("quit", "EXITED 0")
+}
+
+// consolePID is the pid of the hasync process in the pane.
+func consolePID(t *testing.T, tt *tmuxTerm) int {
+	t.Helper()
+	b, err := exec.Command("tmux", "-L", tt.socket, "display", "-p", "-t", tt.name, "#{pane_pid}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shell := strings.TrimSpace(string(b))
+	kids, _ := filepath.Glob("/proc/" + shell + "/task/*/children")
+	for _, k := range kids {
+		c, _ := os.ReadFile(k)
+		for _, f := range strings.Fields(string(c)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); strings.HasSuffix(exe, "hasync") {
+					return pid
+				}
+			}
+		}
+	}
+	t.Fatalf("no hasync process under the pane's shell %s", shell)
+	return 0
+}
+
+// TestConsoleTmuxNoColor: with NO_COLOR in the environment the console
+// draws no colour at all (attributes such as bold and underline stay;
+// glyphs carry the meaning).
+func TestConsoleTmuxNoColor(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	tt := startTmux(t, 100, 24, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "NO_COLOR=1", "TERM=xterm-256color"}, bin, "demo")
+	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ FW-B HRP_S")
+	tt.keys("Enter")
+	tt.wait("the Diff", "vra-a (source)")
+	b, err := exec.Command("tmux", "-L", tt.socket, "capture-pane", "-e", "-p", "-t", tt.name).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := colourSGR(string(b)); c != "" {
+		t.Errorf("NO_COLOR: the screen has the colour sequence %q", c)
+	}
+	tt.keys("q")
+	tt.wait("quit", "EXITED 0")
+}
+
+// colourSGR returns the first SGR sequence of s that sets a colour, "".
+func colourSGR(s string) string {
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return ""
+		}
+		s = s[i+2:]
+		j := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != ';' })
+		if j < 0 {
+			return ""
+		}
+		if s[j] == 'm' {
+			for _, p := range strings.Split(s[:j], ";") {
+				n, _ := strconv.Atoi(p)
+				if n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 97 || n >= 100 && n <= 107 {
+					return "\\e[" + s[:j+1]
+				}
+			}
+		}
+		s = s[j:]
 	}
 }

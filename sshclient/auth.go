@@ -29,6 +29,7 @@ type auth struct {
 	pwErr  error
 
 	agentConn net.Conn
+	failed    error
 
 	signOnce sync.Once
 	loaded   []ssh.Signer
@@ -67,8 +68,28 @@ func (a *auth) password() (string, error) {
 			return
 		}
 		a.pw, a.pwErr = a.cfg.Password()
+		if a.pwErr != nil {
+			a.fail(a.pwErr)
+		}
 	})
 	return a.pw, a.pwErr
+}
+
+// fail records why authentication could not go on (no password, a
+// prompt refused), for the error: x/crypto/ssh would only say "handshake
+// failed".
+func (a *auth) fail(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.failed == nil {
+		a.failed = err
+	}
+}
+
+func (a *auth) failure() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.failed
 }
 
 // methods are the methods in OpenSSH's order: public keys (agent, then
@@ -170,7 +191,9 @@ func (a *auth) challenge(name, instruction string, questions []string, echos []b
 	for i, q := range questions {
 		if i < len(echos) && echos[i] {
 			a.note("keyboard-interactive prompt %q wants a visible answer: refused", strings.TrimSpace(q))
-			return nil, errors.New("keyboard-interactive: a prompt wants a visible answer")
+			err := errors.New("keyboard-interactive: a prompt wants a visible answer")
+			a.fail(err)
+			return nil, err
 		}
 		pw, err := a.password()
 		if err != nil {
@@ -192,6 +215,10 @@ func (a *auth) close() {
 }
 
 func (a *auth) error(addr, user string, err error) *AuthError {
+	// x/crypto/ssh's "ssh: handshake failed: " says nothing here.
+	for strings.HasPrefix(err.Error(), "ssh: handshake failed: ") && errors.Unwrap(err) != nil {
+		err = errors.Unwrap(err)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return &AuthError{Addr: addr, User: user, Tried: slices.Clone(a.tried), Notes: slices.Clone(a.notes),

@@ -150,7 +150,7 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 		raw, err = via.c.DialContext(dctx, "tcp", addr)
 	}
 	if err != nil {
-		return nil, dialError(ctx, dctx, addr, err)
+		return nil, dialError(ctx, dctx, addr, timeout, err)
 	}
 	conn := newTapConn(raw)
 
@@ -186,7 +186,7 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cc)
 	if err != nil {
 		conn.Close()
-		return nil, handshakeError(ctx, &timedOut, addr, t.user, conn, offer, a, err)
+		return nil, handshakeError(ctx, &timedOut, timeout, addr, t.user, conn, offer, a, err)
 	}
 	conn.stop()
 	if !deadline.Stop() || !stopCtx() {
@@ -196,7 +196,7 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 		if ctx.Err() != nil {
 			return nil, ctxError(addr, ctx.Err())
 		}
-		return nil, fmt.Errorf("ssh %s: %w in the SSH handshake", addr, ErrTimeout)
+		return nil, fmt.Errorf("ssh %s: %w in the SSH handshake (timeout %v)", addr, ErrTimeout, timeout)
 	}
 
 	ka := cfg.KeepAlive
@@ -265,7 +265,7 @@ func (c *Client) keepAlive(interval time.Duration) {
 }
 
 // dialError names a failed TCP connect.
-func dialError(ctx, dctx context.Context, addr string, err error) error {
+func dialError(ctx, dctx context.Context, addr string, timeout time.Duration, err error) error {
 	switch {
 	case ctx.Err() != nil:
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -273,13 +273,13 @@ func dialError(ctx, dctx context.Context, addr string, err error) error {
 		}
 		return fmt.Errorf("ssh %s: %w", addr, ctx.Err())
 	case dctx.Err() != nil:
-		return fmt.Errorf("ssh %s: %w connecting", addr, ErrTimeout)
+		return fmt.Errorf("ssh %s: %w connecting (timeout %v)", addr, ErrTimeout, timeout)
 	}
 	return fmt.Errorf("ssh %s: %w: %w", addr, ErrUnreachable, err)
 }
 
 // handshakeError names a failed handshake.
-func handshakeError(ctx context.Context, timedOut *atomic.Bool, addr, user string, conn *tapConn, offer Algorithms, a *auth, err error) error {
+func handshakeError(ctx context.Context, timedOut *atomic.Bool, timeout time.Duration, addr, user string, conn *tapConn, offer Algorithms, a *auth, err error) error {
 	var (
 		neg *ssh.AlgorithmNegotiationError
 		hke *HostKeyError
@@ -309,12 +309,14 @@ func handshakeError(ctx context.Context, timedOut *atomic.Bool, addr, user strin
 		}
 		return ne
 	case timedOut.Load():
-		return fmt.Errorf("ssh %s: %w in the SSH handshake", addr, ErrTimeout)
+		return fmt.Errorf("ssh %s: %w in the SSH handshake (timeout %v)", addr, ErrTimeout, timeout)
 	case ctx.Err() != nil:
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return fmt.Errorf("ssh %s: %w: %w", addr, ErrTimeout, ctx.Err())
 		}
 		return fmt.Errorf("ssh %s: %w", addr, ctx.Err())
+	case a.failure() != nil:
+		return a.error(addr, user, a.failure())
 	case isAuthFailure(err):
 		return a.error(addr, user, err)
 	}
@@ -330,6 +332,5 @@ func handshakeError(ctx context.Context, timedOut *atomic.Bool, addr, user strin
 
 func isAuthFailure(err error) bool {
 	s := err.Error()
-	return strings.Contains(s, "unable to authenticate") || strings.Contains(s, "too many authentication") ||
-		strings.Contains(s, "keyboard-interactive:")
+	return strings.Contains(s, "unable to authenticate") || strings.Contains(s, "too many authentication")
 }

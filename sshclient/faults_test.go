@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func TestDialTimeout(t *testing.T) {
 	cfg.Port = ln.Addr().(*net.TCPAddr).Port
 	cfg.Timeout = 200 * time.Millisecond
 	_, err = sshclient.Dial(context.Background(), cfg)
-	if !errors.Is(err, sshclient.ErrTimeout) {
+	if !errors.Is(err, sshclient.ErrTimeout) || !strings.Contains(err.Error(), "(timeout 200ms)") {
 		t.Fatalf("silent server: %v", err)
 	}
 	cfg.Timeout = time.Hour

@@ -415,3 +415,29 @@ func TestHashedKnownHosts(t *testing.T) {
 		t.Errorf("changed key, hashed entry: %v", err)
 	}
 }
+
+// TestPasswordSourceFails: a password that cannot be had (the caller's
+// environment variable unset, say) is an auth error carrying the
+// caller's error once, without x/crypto's "handshake failed".
+func TestPasswordSourceFails(t *testing.T) {
+	tl := startLab(t, withLogin(lab.SSHLogin{KeyboardInteractive: true}))
+	noPW := errors.New("vra-a: no password: $LAB_PW is not set")
+	cfg := tl.config()
+	cfg.IdentityFiles = nil
+	cfg.Password = func() (string, error) { return "", noPW }
+	_, err := sshclient.Dial(context.Background(), cfg)
+	if !errors.Is(err, sshclient.ErrAuth) || !errors.Is(err, noPW) {
+		t.Fatalf("no password: %v", err)
+	}
+	if msg := err.Error(); strings.Count(msg, noPW.Error()) != 1 || strings.Contains(msg, "handshake failed") {
+		t.Errorf("error text: %s", msg)
+	}
+	// The same through the password method.
+	tl2 := startLab(t)
+	cfg2 := tl2.config()
+	cfg2.IdentityFiles = nil
+	cfg2.Password = cfg.Password
+	if _, err := sshclient.Dial(context.Background(), cfg2); !errors.Is(err, sshclient.ErrAuth) || !errors.Is(err, noPW) {
+		t.Errorf("no password, password method: %v", err)
+	}
+}

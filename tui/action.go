@@ -113,7 +113,7 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 		case key.Matches(msg, km.Quit):
 			return ActQuit, ""
 		}
-		return ActNone, ""
+		return moveAction(km, msg), ""
 	}
 	if st.Filtering {
 		switch msg.String() {

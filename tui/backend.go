@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/views"
@@ -29,7 +30,12 @@ type pairRT struct {
 	sum        summary
 	refreshing bool
 	spin       spinner.Model
-	log        *views.Log
+	// lastSync is the last sync of the pair in the audit ("" none).
+	lastSync string
+	// spinView is spin's frame as last rendered, updated on its tick
+	// (View reads it, never renders it).
+	spinView string
+	log      *views.Log
 	// live is each device's connection state from the events, newer
 	// than the snapshot's when a device drops or comes back between
 	// refreshes.
@@ -165,7 +171,7 @@ func logEntry(e pair.Event) views.LogEntry {
 	le := views.LogEntry{At: e.At, Device: e.Device, Kind: e.Kind.String()}
 	switch e.Kind {
 	case pair.Connected:
-		le.Text = "connected"
+		le.Text = "session open"
 	case pair.Lost:
 		le.Text, le.Err = errText(e.Err, "connection lost"), true
 	case pair.Error:
@@ -175,10 +181,10 @@ func logEntry(e pair.Event) views.LogEntry {
 	case pair.Log:
 		le.Text = e.Line
 	case pair.Refreshed:
-		le.Text = "refreshed"
+		le.Text = "both devices read"
 		if s := e.Snapshot; s != nil {
 			if s.Compare != nil {
-				le.Text = fmt.Sprintf("refreshed (%s)", s.Compare.Label)
+				le.Text = fmt.Sprintf("both devices read, compared within sync-map %s", s.Compare.Label)
 			}
 			for _, d := range s.Devices {
 				if !d.Reachable {
@@ -290,4 +296,25 @@ type noticeClearMsg struct{ id int }
 
 func noticeClearCmd(id int, after time.Duration) tea.Cmd {
 	return tea.Tick(after, func(time.Time) tea.Msg { return noticeClearMsg{id: id} })
+}
+
+// lastSyncMsg is the last sync of pair idx as the audit records it.
+type lastSyncMsg struct {
+	idx  int
+	text string
+}
+
+// lastSyncCmd reads the pair's last audit record (a file read: a command).
+func lastSyncCmd(l *audit.Log, idx int, name string) tea.Cmd {
+	if l == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r, ok, err := l.Last(name)
+		if err != nil || !ok {
+			return nil
+		}
+		text := r.Time.Local().Format("01-02 15:04") + " " + string(r.Result)
+		return lastSyncMsg{idx: idx, text: text}
+	}
 }

@@ -156,7 +156,7 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "4")
 	waitScreen(t, tm, "the HA tab", has("sessions 1842", "role active (peer standby)", "heartbeat GigabitEthernet1/0/6", "auto-sync config ✓on"))
 	keys(tm, "3")
-	waitScreen(t, tm, "the Log tab", has("connected", "refreshed"))
+	waitScreen(t, tm, "the Log tab", has("connected  session open", "refreshed  both devices read"))
 	keys(tm, "tab")
 	waitScreen(t, tm, "tab to HA", has("sessions 1842"))
 	keys(tm, "shift+tab", "shift+tab")
@@ -176,7 +176,9 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "?")
 	waitScreen(t, tm, "help", has("Keys", "next error (Log)", "mouse on/off"))
 	keys(tm, "?", "k", "enter", "4")
-	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "in-scope difference(s)"))
+	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "In-scope differences (hasync's comparison)"))
+	keys(tm, "2")
+	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: config-sync to remote-router", "sync-map LAB-SYNC", "exclude  security firewall name MGMT-LOCAL"))
 
 	keys(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
@@ -307,6 +309,32 @@ func TestConfigSyncErrorNotice(t *testing.T) {
 	waitScreen(t, tm, "the notice on the list", has("config-sync error", "lab-vyatta vra-a"))
 	keys(tm, "enter", "3")
 	waitScreen(t, tm, "the error in the log", has("sync-error", "error(s)  ]e next"))
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestFailoverSeen: an HRP failover shows in the list's roles and in the
+// Log as a role change once the pair is refreshed (r).
+func TestFailoverSeen(t *testing.T) {
+	l := startLab(t)
+	o := l.options()
+	o.Inventory = &inventory.Inventory{Path: l.inv.Path, Dir: l.inv.Dir, Pairs: []*inventory.Pair{l.inv.Pairs[1]}}
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 24))
+	waitScreen(t, tm, "FW-A active", has("✓ FW-A HRP_M", "✓ FW-B HRP_S"))
+	if err := l.hw.HRP.WaitUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l.hw.HRP.Failover()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(screen(t, tm), "FW-A HRP_S") && time.Now().Before(deadline) {
+		keys(tm, "r")
+		time.Sleep(300 * time.Millisecond)
+	}
+	waitScreen(t, tm, "the failover in the list", has("FW-A HRP_S", "FW-B HRP_M"))
+	keys(tm, "enter", "3")
+	waitScreen(t, tm, "the role change in the Log", has("HA role HRP_M → HRP_S"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }

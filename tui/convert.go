@@ -23,6 +23,9 @@ type summary struct {
 	// maps are the sync-maps each device carries (read side of the
 	// Sync-maps tab).
 	maps [2][]*syncmap.Map
+	// remotes are the config-sync remote routers each Vyatta device
+	// names (never their passwords: syncmap.Remote holds none).
+	remotes [2][]syncmap.Remote
 	// heartbeat and hello per member, from its configuration (Huawei).
 	heartbeat [2][]string
 	hello     [2]string
@@ -45,8 +48,8 @@ func summarize(s *pair.Snapshot) summary {
 		}
 		switch s.Family {
 		case config.Vyatta:
-			if maps, _, err := syncmap.FromConfig(d.Tree); err == nil {
-				sum.maps[i] = maps
+			if maps, remotes, err := syncmap.FromConfig(d.Tree); err == nil {
+				sum.maps[i], sum.remotes[i] = maps, remotes
 			}
 		case config.Huawei:
 			sum.maps[i] = []*syncmap.Map{syncmap.HRP(d.Tree)}
@@ -70,17 +73,22 @@ func roleText(d pair.DeviceState) string {
 		return p[:5]
 	}
 	if len(d.HA.VRRP) > 0 {
-		switch d.HA.Role {
-		case device.RoleActive:
-			return "MASTER"
-		case device.RoleStandby:
-			return "BACKUP"
-		}
+		// From the groups as the device prints them: one state for all
+		// (MASTER, BACKUP, FAULT) or mixed.
 		states := make([]string, 0, len(d.HA.VRRP))
+		same := true
 		for _, g := range d.HA.VRRP {
-			states = append(states, g.State)
+			st := strings.ToUpper(g.State)
+			same = same && st == strings.ToUpper(d.HA.VRRP[0].State)
+			states = append(states, st)
+		}
+		if same {
+			return states[0]
 		}
 		return "mixed " + strings.Join(states, "/")
+	}
+	if d.HA.Role == device.RoleActive {
+		return "active"
 	}
 	return ""
 }
@@ -186,6 +194,9 @@ func syncMapLines(spec *inventory.Pair, sum summary) []string {
 			out = append(out, dev.Name+": configuration not read yet")
 		case len(maps) == 0:
 			out = append(out, dev.Name+": carries no sync-map")
+		}
+		for _, r := range sum.remotes[i] {
+			out = append(out, fmt.Sprintf("%s: config-sync to remote-router %s", dev.Name, r))
 		}
 		for _, m := range maps {
 			out = append(out, fmt.Sprintf("%s: sync-map %s (%d rules)", dev.Name, m.Name, len(m.Rules)))

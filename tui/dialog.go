@@ -22,7 +22,9 @@ type dialog struct {
 	secret bool
 }
 
-func newPromptDialog(req *promptReq) *dialog {
+// newPromptDialog asks req; device names the device of a host key
+// question ("" when the host is not the inventory's).
+func newPromptDialog(req *promptReq, device string) *dialog {
 	d := &dialog{req: req}
 	switch req.kind {
 	case askPassword, askPassphrase:
@@ -37,7 +39,10 @@ func newPromptDialog(req *promptReq) *dialog {
 		d.input.Prompt = "> "
 		d.input.Focus()
 	case askHostKey:
-		d.title = "Unknown host " + req.who
+		d.title = "Unknown host key: " + req.who
+		if device != "" {
+			d.title = "Unknown host key: " + device + " (" + req.who + ")"
+		}
 		d.body = []string{
 			"No known_hosts file lists this device. It presents",
 			"  " + req.keyType + " " + req.fingerprint,
@@ -96,9 +101,19 @@ func (d *dialog) cancel() {
 	}
 }
 
-// render draws the dialog box centred in width x height over nothing.
-func (d *dialog) render(s views.ConsoleStyles, width, height int) string {
-	w := max(min(width-4, 76), 10)
+// overlay draws the dialog box centred over the screen base (width x
+// height cells).
+func (d *dialog) overlay(s views.ConsoleStyles, base string, width, height int) string {
+	box := d.box(s, width)
+	x := max((width-lipgloss.Width(box))/2, 0)
+	y := max((height-lipgloss.Height(box))/2, 0)
+	out := lipgloss.NewCompositor(lipgloss.NewLayer(base), lipgloss.NewLayer(box).X(x).Y(y).Z(1)).Render()
+	return views.Fit(out, width, height)
+}
+
+// box is the dialog's bordered box, at most width cells wide.
+func (d *dialog) box(s views.ConsoleStyles, width int) string {
+	w := max(min(width-2, 76), 10)
 	lines := []string{s.Title.Render(d.title), ""}
 	for _, b := range d.body {
 		lines = append(lines, lipgloss.NewStyle().Width(w-4).Render(b))
@@ -108,6 +123,5 @@ func (d *dialog) render(s views.ConsoleStyles, width, height int) string {
 		// would leak its length: show the prompt alone.
 		lines = append(lines, "", "> ")
 	}
-	box := s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
-	return lipgloss.Place(width, height, lipgloss.Center, lipgloss.Center, box)
+	return s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
 }

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 	"github.com/hasync/hasync/views"
 )
@@ -20,9 +23,11 @@ type diffPane struct {
 	// gen is the generation of the latest build asked for; idx the pair.
 	gen uint64
 	idx int
-	// waiting: no data yet for the open pair; err: the last build failed.
+	// waiting: no data yet for the open pair; err: the last build failed;
+	// why: the pair's snapshot has no comparison, and why.
 	waiting bool
 	err     error
+	why     string
 }
 
 // diffBuiltMsg is a built Diff for pair idx, generation gen.
@@ -59,10 +64,12 @@ func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
 	}
 	d.idx = idx
 	s := rt.sum.snap
+	d.why = ""
 	if s == nil || s.Compare == nil {
 		d.err = nil
 		if s != nil {
 			d.err = s.CompareErr
+			d.why = notCompared(s)
 		}
 		return nil
 	}
@@ -122,8 +129,26 @@ func (d *diffPane) Render() string {
 	switch {
 	case d.err != nil:
 		return views.PlainLines(d.com.Styles, []string{"no comparison: " + d.err.Error()}, d.width, d.height)
+	case d.waiting && d.why != "":
+		return views.PlainLines(d.com.Styles, []string{"cannot compare the pair yet:", d.why, "", "it is compared as soon as both configurations are read (r retries now)"}, d.width, d.height)
 	case d.waiting:
 		return views.PlainLines(d.com.Styles, []string{"reading both configurations…"}, d.width, d.height)
 	}
 	return d.v.View()
+}
+
+// notCompared says which member's configuration is missing and why.
+func notCompared(s *pair.Snapshot) string {
+	var parts []string
+	for _, dev := range s.Devices {
+		if dev.Tree != nil {
+			continue
+		}
+		why := "not read yet"
+		if dev.Err != nil {
+			why = dev.Err.Error()
+		}
+		parts = append(parts, dev.Name+": "+why)
+	}
+	return strings.Join(parts, "; ")
 }

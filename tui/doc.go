@@ -7,6 +7,15 @@
 // a request ID and stale ones are dropped; event streams reach the model
 // in batches through a command that re-arms itself.
 //
+// Files: model.go (the root model, its one message switch, routing),
+// view.go (View: the terminal modes in one place, the screens), action.go
+// (ActionOf: keys to typed actions, pure), keys.go (the key map and the
+// help built from it), common.go (the bundle), backend.go (the pairs while
+// the console runs, the commands that call backend/pair, the prompts the
+// back end asks), convert.go (snapshots to what views draw), diffpane.go
+// (the Diff tab around views.DiffView), dialog.go (password, passphrase,
+// host key dialogs over the screen), run.go (Run, the log file).
+//
 // Owns: the program, its screens, focus and routing, the back-end calls.
 // May import: views (rendering), backend/* (pair, inventory, compare,
 // config, syncmap, device types), the Charm v2 line, the standard library;

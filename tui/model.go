@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/sshclient"
@@ -28,6 +31,9 @@ type Options struct {
 	Logger   *slog.Logger
 	// Title names the console in the window title and the top line.
 	Title string
+	// AuditDir is the audit directory the last sync of each pair is read
+	// from ("" none).
+	AuditDir string
 	// NoColor turns colour off; ASCII uses ASCII glyphs.
 	NoColor, ASCII bool
 }
@@ -51,13 +57,21 @@ type Model struct {
 	// pair view
 	open    int
 	tab     Tab
+	haGen   uint64
 	scroll  [tabCount]int
 	diff    diffPane
 	pending string
 
 	help    bool
+	helpOff int
 	mouse   bool
 	dialogs []*dialog
+
+	audit *audit.Log
+
+	// hostNames names the inventory's devices by the host forms an SSH
+	// host key callback gets ("[addr]:port", "addr:port", "addr").
+	hostNames map[string]string
 
 	notice    string
 	noticeErr bool
@@ -86,12 +100,32 @@ func New(ctx context.Context, o Options) *Model {
 	m.filter.Placeholder = "filter pairs"
 	popt := o.Pair
 	popt.Prompt, popt.Passphrase, popt.OnUnknownHost = m.pr.password, m.pr.passphrase, m.pr.hostKey
+	if o.AuditDir != "" {
+		if l, err := audit.Open(o.AuditDir); err == nil {
+			m.audit = l
+		} else {
+			log.Warn("audit", logErr, err)
+		}
+	}
+	spin := spinner.MiniDot
+	if o.ASCII {
+		spin = spinner.Line
+	}
+	m.hostNames = map[string]string{}
 	if o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
+			for _, d := range spec.Devices {
+				port := d.Port
+				if port == 0 {
+					port = 22
+				}
+				hp := net.JoinHostPort(d.Address, strconv.Itoa(port))
+				m.hostNames[hp], m.hostNames["["+d.Address+"]:"+strconv.Itoa(port)], m.hostNames[d.Address] = d.Name, d.Name, d.Name
+			}
 			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
-				refreshing: true, spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
 			m.pairs = append(m.pairs, rt)
 		}
@@ -117,7 +151,7 @@ func (m *Model) Close() {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, waitPromptCmd(m.pr)}
 	for i, rt := range m.pairs {
-		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick)
+		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
 	}
 	return tea.Batch(cmds...)
 }
@@ -189,6 +223,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if rt.refreshing && msg.ID == rt.spin.ID() {
 				var cmd tea.Cmd
 				rt.spin, cmd = rt.spin.Update(msg)
+				rt.spinView = rt.spin.View()
 				cmds = append(cmds, cmd)
 			}
 		}
@@ -209,12 +244,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req))
+		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostNames[msg.req.who]))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,
 		// the end-to-end probe).
 		msg.reply <- m.Render()
+		return m, nil
+	case lastSyncMsg:
+		m.pairs[msg.idx].lastSync = msg.text
 		return m, nil
 	case diffBuiltMsg:
 		if !m.diff.built(msg) {
@@ -223,6 +261,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.com.Log.Error("diff", logPair, m.pairs[msg.idx].spec.Name, logErr, msg.err)
 		}
 		return m, nil
+	case haTickMsg:
+		if msg.gen != m.haGen || m.screen != ScreenPair || m.tab != TabHA || m.open != msg.idx {
+			return m, nil
+		}
+		return m, tea.Batch(m.refresh(), haTickCmd(m.haGen, m.open))
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -259,7 +302,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	case ActHelp:
-		m.help = !m.help
+		m.help, m.helpOff = !m.help, 0
 	case ActMouse:
 		m.mouse = !m.mouse
 		m.setNotice(fmt.Sprintf("mouse %s", map[bool]string{true: "on (wheel scrolls, click selects; text selection off)", false: "off"}[m.mouse]), false)
@@ -286,14 +329,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case ActBack:
 		m.screen = ScreenList
+		m.haGen++
 	case ActRefresh:
 		return m.refresh()
 	case ActNextTab:
-		m.setTab((m.tab + 1) % tabCount)
+		return m.setTab((m.tab + 1) % tabCount)
 	case ActPrevTab:
-		m.setTab((m.tab + tabCount - 1) % tabCount)
+		return m.setTab((m.tab + tabCount - 1) % tabCount)
 	case ActTab1, ActTab2, ActTab3, ActTab4:
-		m.setTab(Tab(act - ActTab1))
+		return m.setTab(Tab(act - ActTab1))
 	case ActNextError, ActPrevError:
 		if m.screen == ScreenPair && m.tab == TabLog {
 			l := m.pairs[m.open].log
@@ -324,16 +368,35 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) setTab(t Tab) {
+func (m *Model) setTab(t Tab) tea.Cmd {
 	m.tab = t
 	m.resize()
+	if t == TabHA {
+		// The HA tab refreshes its pair on a timer of its own while shown.
+		m.haGen++
+		return haTickCmd(m.haGen, m.open)
+	}
+	return nil
+}
+
+// haRefresh is how often the shown HA tab re-reads its pair.
+const haRefresh = 15 * time.Second
+
+// haTickMsg is the HA tab's timer; a tick of an older generation (the tab
+// was left or another pair opened) is dropped.
+type haTickMsg struct {
+	gen uint64
+	idx int
+}
+
+func haTickCmd(gen uint64, idx int) tea.Cmd {
+	return tea.Tick(haRefresh, func(time.Time) tea.Msg { return haTickMsg{gen: gen, idx: idx} })
 }
 
 func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
 	m.scroll = [tabCount]int{}
-	m.resize()
-	return m.diff.build(i, m.pairs[i])
+	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]))
 }
 
 // refresh asks the open pair (or the selected one on the list) for a
@@ -378,6 +441,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			}
 		case pair.Refreshed:
 			rt.refreshing = false
+			cmds = append(cmds, lastSyncCmd(m.audit, msg.idx, rt.spec.Name))
 		case pair.SyncError:
 			m.setNotice(fmt.Sprintf("%s %s: config-sync error: %s", rt.spec.Name, e.Device, e.Line), true)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 15*time.Second))
@@ -411,11 +475,31 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 		m.com.Log.Debug("older snapshot dropped", logPair, rt.spec.Name)
 		return nil
 	}
+	if prev := rt.sum.snap; prev != nil {
+		m.roleChanges(rt, prev, s.snap)
+	}
 	rt.sum = s
 	if m.screen == ScreenPair && m.open == idx {
 		return m.diff.build(idx, rt)
 	}
 	return nil
+}
+
+// roleChanges logs (and notices) each device whose HA role changed
+// between two snapshots: a failover shows in the Log as it is seen.
+func (m *Model) roleChanges(rt *pairRT, prev, cur *pair.Snapshot) {
+	var entries []views.LogEntry
+	for i := range cur.Devices {
+		was, is := roleText(prev.Devices[i]), roleText(cur.Devices[i])
+		if was == is || was == "" || is == "" {
+			continue
+		}
+		text := fmt.Sprintf("HA role %s → %s", was, is)
+		entries = append(entries, views.LogEntry{At: cur.At, Device: cur.Devices[i].Name, Kind: "ha", Text: text})
+		m.com.Log.Info("role change", logPair, rt.spec.Name, logDevice, cur.Devices[i].Name, "from", was, "to", is)
+		m.setNotice(fmt.Sprintf("%s: %s %s", rt.spec.Name, cur.Devices[i].Name, text), false)
+	}
+	rt.log.Append(entries)
 }
 
 func (m *Model) setNotice(s string, isErr bool) {
@@ -484,6 +568,10 @@ func (m *Model) clampList() {
 
 // move moves the focused list or tab by n rows.
 func (m *Model) move(n int) {
+	if m.help {
+		m.helpOff = min(max(m.helpOff+n, 0), max(views.HelpLen(m.helpGroups())-(m.com.Height-1), 0))
+		return
+	}
 	if m.screen == ScreenList {
 		m.cursor += n
 		m.clampList()
@@ -493,9 +581,16 @@ func (m *Model) move(n int) {
 	case TabLog:
 		m.pairs[m.open].log.ScrollBy(n)
 	case TabHA, TabSyncMaps:
-		m.scroll[m.tab] = max(m.scroll[m.tab]+n, 0)
-		if n > 1<<20 {
-			m.scroll[m.tab] = 1 << 20 // clamped when rendered
-		}
+		m.scroll[m.tab] = min(max(m.scroll[m.tab]+n, 0), max(len(m.tabLines())-m.bodyHeight(), 0))
 	}
+}
+
+// tabLines are the lines of the HA or Sync-maps tab of the open pair
+// (short: built whole).
+func (m *Model) tabLines() []string {
+	rt := m.pairs[m.open]
+	if m.tab == TabHA {
+		return views.HALines(m.com.Styles, haData(rt.spec, rt.sum), m.com.Width)
+	}
+	return syncMapLines(rt.spec, rt.sum)
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/audit"
 )
 
 // Run shows the console on the terminal until the user quits or ctx
@@ -27,18 +29,15 @@ func Run(ctx context.Context, o Options, extra ...tea.ProgramOption) error {
 	return err
 }
 
-// LogPath is the console's log file: hasync/console.log under the user's
-// state directory ($XDG_STATE_HOME, else ~/.local/state).
+// LogPath is the console's log file: console.log in hasync's state
+// directory (audit.StateDir: $XDG_STATE_HOME/hasync, else
+// ~/.local/state/hasync), beside the audit.
 func LogPath() (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("console log: no state directory: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "state")
+	dir, err := audit.StateDir()
+	if err != nil {
+		return "", fmt.Errorf("console log: %w", err)
 	}
-	return filepath.Join(dir, "hasync", "console.log"), nil
+	return filepath.Join(dir, "console.log"), nil
 }
 
 // OpenLog opens (appends to) the log file at path, making its directory;

@@ -31,19 +31,8 @@ func (m *Model) Render() string {
 		return ""
 	}
 	s := m.com.Styles
-	if len(m.dialogs) > 0 {
-		return m.dialogs[len(m.dialogs)-1].render(s, w, h)
-	}
 	if m.help {
-		groups := m.com.Keys.HelpGroups()
-		if m.screen == ScreenPair && m.tab == TabDiff {
-			var diffKeys []key.Binding
-			for _, g := range m.diff.FullHelp() {
-				diffKeys = append(diffKeys, g...)
-			}
-			groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
-		}
-		return views.Help(s, groups, w, h)
+		return views.Help(s, m.helpGroups(), m.helpOff, w, h)
 	}
 	var body string
 	if m.screen == ScreenList {
@@ -51,7 +40,12 @@ func (m *Model) Render() string {
 	} else {
 		body = m.renderPair()
 	}
-	return body + "\n" + m.statusLine()
+	out := body + "\n" + m.statusLine()
+	if len(m.dialogs) > 0 {
+		// The dialog on top of the stack, over the screen it interrupts.
+		return m.dialogs[len(m.dialogs)-1].overlay(s, out, w, h)
+	}
+	return out
 }
 
 func (m *Model) renderList() string {
@@ -64,11 +58,14 @@ func (m *Model) renderList() string {
 	if m.filtering || m.filter.Value() != "" {
 		top = fit(m.filter.View(), w)
 	}
-	rows := make([]views.PairRow, 0, len(m.visible))
-	for _, i := range m.visible {
+	// Only the rows on screen are built (a list of hundreds of pairs
+	// costs what its visible window costs).
+	end := min(m.offset+views.PairListVisible(m.listHeight()), len(m.visible))
+	rows := make([]views.PairRow, 0, max(end-m.offset, 0))
+	for _, i := range m.visible[min(m.offset, end):end] {
 		rows = append(rows, m.pairRow(m.pairs[i]))
 	}
-	return top + "\n" + views.PairList(s, rows, m.cursor, m.offset, w, m.listHeight())
+	return top + "\n" + views.PairList(s, rows, m.cursor-m.offset, 0, w, m.listHeight())
 }
 
 func (m *Model) pairRow(rt *pairRT) views.PairRow {
@@ -77,6 +74,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	for i := range rt.spec.Devices {
 		r.Devices[i] = rt.cell(i)
 	}
+	r.LastSync = rt.lastSync
 	r.LastError = lastError(rt.sum.snap)
 	for _, d := range r.Devices {
 		if d.State == views.Down && r.LastError == "" {
@@ -84,7 +82,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 		}
 	}
 	if rt.refreshing {
-		r.Spinner = rt.spin.View()
+		r.Spinner = rt.spinView
 	}
 	return r
 }
@@ -94,8 +92,11 @@ func (m *Model) renderPair() string {
 	rt := m.pairs[m.open]
 	row := m.pairRow(rt)
 	name := rt.spec.Name + " (" + rt.spec.Family.String() + ")"
+	if m.com.ReadOnly {
+		name += " · read-only"
+	}
 	if rt.refreshing {
-		name += " " + rt.spin.View() + " refreshing"
+		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
 		name += " · read " + rt.sum.snap.At.Format(time.TimeOnly)
 	}
@@ -154,4 +155,18 @@ func (m *Model) statusLine() string {
 // fit cuts or pads a line to w cells.
 func fit(str string, w int) string {
 	return views.PlainLines(views.PlainConsoleStyles(), []string{strings.TrimRight(str, "\n")}, w, 1)
+}
+
+// helpGroups is the help of the screen shown: the key map, and the Diff
+// component's own keys on the Diff tab.
+func (m *Model) helpGroups() []views.HelpGroup {
+	groups := m.com.Keys.HelpGroups()
+	if m.screen == ScreenPair && m.tab == TabDiff {
+		var diffKeys []key.Binding
+		for _, g := range m.diff.FullHelp() {
+			diffKeys = append(diffKeys, g...)
+		}
+		groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
+	}
+	return groups
 }

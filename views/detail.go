@@ -229,8 +229,15 @@ func (v *DiffView) detailLines(dt Detail, w int) []string {
 	title := "detail" + g.Dot + "esc closes"
 	add(v.sty(segTitle, Truncate(title, inner, g.Ellipsis)))
 	field("path", dt.Path, v.styler(segHeader))
-	field("change", g.Change(dt.Kind)+" "+KindWord(dt.Kind), plain)
 	left, right := v.data.Left, v.data.Right
+	change := KindWord(dt.Kind)
+	switch dt.Kind {
+	case diff.Added:
+		change = "only on " + right + " (target)"
+	case diff.Removed:
+		change = "only on " + left + " (source)"
+	}
+	field("change", g.Change(dt.Kind)+" "+change, plain)
 	lv, rv := dt.Left, dt.Right
 	if lv == "" {
 		lv = "(absent)"

@@ -189,3 +189,20 @@ func BenchmarkDiffMemory(b *testing.B) {
 		runtime.KeepAlive(v)
 	}
 }
+
+// BenchmarkDiffSearch100k is accepting a search over a pair of 100k
+// lines: every row's text scanned once, in Update.
+func BenchmarkDiffSearch100k(b *testing.B) {
+	v := NewDiffView(NewStyles(Theme{Dark: true}))
+	v.SetData(benchData(b, 100_000))
+	v.SetSize(200, 50)
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		v.Update(keyMsg("/"))
+		typeText(v, "port 80")
+		v.Update(keyMsg("enter"))
+		_ = v.View()
+	}
+	reportCPU(b, start)
+}

@@ -151,7 +151,6 @@ func (v *DiffView) View() string {
 // on the right the filter and the counts.
 func (v *DiffView) renderCrumb(b *strings.Builder) {
 	g := &v.st.Glyphs
-	right := v.status()
 	path := ""
 	if len(v.items) > 0 {
 		path = v.data.Rows[v.items[v.top].row].Path.String()
@@ -160,11 +159,17 @@ func (v *DiffView) renderCrumb(b *strings.Builder) {
 		path = "(top)"
 	}
 	left := g.Crumb + " " + path
-	rw := Width(right)
-	if rw+2 > v.w/2 {
-		right = Truncate(right, max(0, v.w/2-2), g.Ellipsis)
-		rw = Width(right)
+	// The status keeps whole parts, never a cut count: parts go from the
+	// end until it leaves the path a third of the line; the path is what
+	// gets cut.
+	right := ""
+	for _, parts := range v.status() {
+		if s := strings.Join(parts, g.Dot); Width(s)+1 <= v.w*2/3 {
+			right = s
+			break
+		}
 	}
+	rw := Width(right)
 	lw := v.w - rw - 1
 	if rw == 0 {
 		lw = v.w
@@ -176,30 +181,26 @@ func (v *DiffView) renderCrumb(b *strings.Builder) {
 	}
 }
 
-// status is the right part of the breadcrumb: "all · 3/12 diffs · ● 8 to
-// sync": the filter, the cursor's difference among the rows that differ,
-// and the changes a sync would resolve (compare.Counts.InScope).
-func (v *DiffView) status() string {
+// status is the right part of the breadcrumb, in the forms to try, each
+// shorter than the one before: "in scope · 3/12 diffs · ● 8 to sync" is
+// the filter when it hides rows, the cursor's difference among the rows
+// that differ, and the changes a sync would resolve
+// (compare.Counts.InScope).
+func (v *DiffView) status() [][]string {
 	if v.data == nil {
-		return ""
+		return nil
 	}
-	var s strings.Builder
-	dot := v.st.Glyphs.Dot
-	s.WriteString(v.filter.String())
 	cur, n := v.DiffPosition()
-	s.WriteString(dot)
+	pos := strconv.Itoa(n) + " diffs"
 	if cur > 0 {
-		s.WriteString(strconv.Itoa(cur))
-		s.WriteByte('/')
+		pos = strconv.Itoa(cur) + "/" + pos
 	}
-	s.WriteString(strconv.Itoa(n))
-	s.WriteString(" diffs")
-	s.WriteString(dot)
-	s.WriteString(v.st.Glyphs.InMap)
-	s.WriteByte(' ')
-	s.WriteString(strconv.Itoa(v.data.Counts.InScope))
-	s.WriteString(" to sync")
-	return s.String()
+	sync := v.st.Glyphs.InMap + " " + strconv.Itoa(v.data.Counts.InScope) + " to sync"
+	if v.filter == FilterAll {
+		return [][]string{{pos, sync}, {pos}}
+	}
+	f := v.filter.String()
+	return [][]string{{f, pos, sync}, {f, pos}, {pos}}
 }
 
 // renderHead writes the column headers: each member's name and role.
@@ -247,7 +248,7 @@ func (v *DiffView) renderFoot(b *strings.Builder) {
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	default:
 		s := g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced   " +
-			g.Added + " added  " + g.Removed + " removed  " + g.Changed + " changed  " + g.Moved + " moved"
+			g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved"
 		if v.data != nil && v.data.MapLabel != "" {
 			s = "sync-map " + sanitize(v.data.MapLabel) + g.Dot + s
 		}

@@ -170,7 +170,18 @@ func TestDiffSizes(t *testing.T) {
 		for w := 40; w <= 200; w += step {
 			for h := 10; h <= 60; h++ {
 				v.SetSize(w, h)
-				checkDiffFrame(t, v.View(), w, h)
+				out := v.View()
+				checkDiffFrame(t, out, w, h)
+				crumb := ansi.Strip(out[:strings.IndexByte(out, '\n')])
+				// The status ends with a whole part, or is gone.
+				tail := strings.TrimRight(crumb, " ")
+				whole := false
+				for _, end := range []string{" diffs", " to sync"} {
+					whole = whole || strings.HasSuffix(tail, end)
+				}
+				if !whole && strings.Contains(crumb, " diffs") {
+					t.Fatalf("%dx%d: the status was cut: %q", w, h, crumb)
+				}
 			}
 		}
 		// Below the supported size: no panic, still the exact shape.
@@ -595,4 +606,48 @@ func TestDiffLongSearchShowsItsEnd(t *testing.T) {
 	if !strings.Contains(last, "END█") || Width(last) != 40 {
 		t.Fatalf("search line %q (%d cells)", last, Width(last))
 	}
+}
+
+// TestDiffMarksSayWhere: '+' marks a line only on the target, which a
+// push deletes; the legend and the detail say so in words (issue 11
+// trial, 22b).
+func TestDiffMarksSayWhere(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 200, 50)
+	d := v.Data()
+	added := -1
+	for i := range d.Rows {
+		if d.Rows[i].Kind == diff.Added && strings.TrimSpace(d.Rows[i].Right) == "rule 30" {
+			added = i
+		}
+	}
+	if added < 0 {
+		t.Fatal("no row only on the target")
+	}
+	v.cursor = v.itemAt(int32(added))
+	v.scrollTo(true)
+	press(v, "enter")
+	out := ansi.Strip(v.View())
+	for _, want := range []string{"+ only on target", "- only on source", "+ only on vra-b (target)", "delete firewall name OUTSIDE-IN rule 30"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("screen lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestDiffOtherPairStartsAfresh: search, filter, detail and scroll belong
+// to one pair; a refresh of it keeps them.
+func TestDiffOtherPairStartsAfresh(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 120, 40)
+	press(v, "f", "/")
+	typeText(v, "action")
+	press(v, "enter", "enter", "l")
+	v.SetData(testData(t)) // a refresh of the same pair
+	if _, q := v.Matches(); q != "action" || v.Filter() != FilterInScope || !v.DetailOpen() {
+		t.Fatalf("a refresh lost the state: query %q filter %v detail %v", q, v.Filter(), v.DetailOpen())
+	}
+	v.SetData(hrpData(t))
+	if n, q := v.Matches(); q != "" || n != 0 || v.Filter() != FilterAll || v.DetailOpen() || v.xoff != 0 || v.Capturing() {
+		t.Fatalf("another pair kept the state: query %q filter %v detail %v xoff %d", q, v.Filter(), v.DetailOpen(), v.xoff)
+	}
+	checkDiffFrame(t, v.View(), 120, 40)
 }

@@ -121,12 +121,20 @@ func (v *DiffView) Size() (int, int) { return v.w, v.h }
 func (v *DiffView) Data() *DiffData { return v.data }
 
 // SetData shows d. When d replaces the data of the same pair (a
-// refresh), the cursor stays on the same path when that path still has a
-// row; folds the user opened are closed again.
+// refresh: the same member names), the cursor stays on the same path when
+// that path still has a row, and the filter and search stay; folds the
+// user opened are closed again. Another pair's data starts afresh: top,
+// all rows, no search, no detail.
 func (v *DiffView) SetData(d *DiffData) {
 	var keep config.Path
-	if v.data != nil && len(v.items) > 0 {
+	samePair := v.data != nil && d != nil && v.data.Left == d.Left && v.data.Right == d.Right
+	if samePair && len(v.items) > 0 {
 		keep = v.data.Rows[v.items[v.cursor].row].Path
+	}
+	if !samePair {
+		v.filter, v.query, v.matches, v.typed = FilterAll, "", nil, ""
+		v.searching, v.detail, v.detailTop, v.xoff, v.notice = false, false, 0, 0, ""
+		v.input = v.input[:0]
 	}
 	v.data = d
 	v.unfolded = map[int32]bool{}

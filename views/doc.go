@@ -1,8 +1,16 @@
-// Package views owns the console's rendering: the side-by-side Diff tab
-// (diff*.go, detail*.go), the styles every view draws with (styles.go),
-// the glyph vocabulary shared with `hasync diff --format side`
-// (glyphs*.go), display-width helpers (width*.go), and the pair list, HA,
-// log, status bar and help views (helper T's files).
+// Package views owns the console's rendering, no I/O:
+//
+//   - the Diff tab (helper V's files): diff.go (BuildDiff, DiffData),
+//     diff_view.go (DiffView: state, keys, folds, filter, search),
+//     diff_render.go (rows, breadcrumb, headers, footer), diff_keys.go
+//     (DiffKeyMap, DiffMsgToAction), detail.go (the detail pane);
+//   - styles.go (Styles from a Theme: light or dark, no colour,
+//     colour-blind palette), glyphs.go (the change and scope marks shared
+//     with `hasync diff --format side`, with the ASCII fallback), width.go
+//     (display-width helpers: cells, never bytes or runes);
+//   - the console's other views (helper T's files): pairlist.go (pair list
+//     and the pair header), ha.go (HA tab), log.go (Log tab),
+//     statusbar.go (status bar and the console styles), help.go (help).
 //
 // A view is a Bubble Tea component: Update(msg) for its keys, View() of
 // exactly its size, SetSize, and help.KeyMap. Nothing here does I/O: no

@@ -10,9 +10,12 @@ import (
 // that reads like a blame column. Each mark is one cell wide; meaning never
 // rests on colour alone.
 //
-// Change marks: '+' added (right only), '-' removed (left
-// only), '~' changed, '⇄' moved (same node,
-// another position inside an ordered parent), ' ' same.
+// Change marks say where a line is, not what a sync does with it (the
+// detail says that, with the commands): '+' only on the target (right),
+// '-' only on the source (left), '~' on both with other values, '⇄' moved
+// (the same node at another position inside an ordered parent), ' ' same.
+// So the marks read as in `diff SOURCE TARGET`, and a '+' line is one a
+// push deletes.
 // Scope marks: '●' in the map (a sync makes the target equal), '○'
 // excluded by a rule, '·' not covered by any rule, '⊘' never synced (a
 // protected path, DOMAIN.md), '◐' a fold hiding lines of several scopes.
@@ -93,15 +96,16 @@ func ScopeWord(s syncmap.Scope) string {
 	return "not covered"
 }
 
-// KindWord names a row kind.
+// KindWord names a row kind by where the line is: the words of the
+// legend and the detail.
 func KindWord(k diff.Kind) string {
 	switch k {
 	case diff.Added:
-		return "added"
+		return "only on target"
 	case diff.Removed:
-		return "removed"
+		return "only on source"
 	case diff.Changed:
-		return "changed"
+		return "differs"
 	case diff.Moved:
 		return "moved"
 	}

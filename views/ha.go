@@ -135,14 +135,14 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 				add(st, "  check %s %-16s %s", g, c.Module, c.Result)
 			}
 			if len(h.Check) > 0 {
-				add(s.Normal.Render, "  device check: %d module(s) differ   hasync: %s in-scope difference(s)", diff, countText(d.Differences))
+				add(s.Normal.Render, "  the device's check: %d of %d modules differ · hasync's comparison: %s in-scope differences", diff, len(h.Check), countText(d.Differences))
 			}
 		default:
 			add(s.Dim.Render, "  HRP state not read")
 		}
 	}
 	if d.Family == "vyatta" {
-		add(s.Normal.Render, "hasync: %s in-scope difference(s)", countText(d.Differences))
+		add(s.Normal.Render, "In-scope differences (hasync's comparison): %s", countText(d.Differences))
 	}
 	return out
 }

@@ -46,7 +46,7 @@ func TestHAShowsBothChecks(t *testing.T) {
 	_, hw := sampleHA()
 	out := ansi.Strip(strings.Join(HALines(PlainConsoleStyles(), hw, 200), "\n"))
 	for _, want := range []string{
-		"device check: 1 module(s) differ   hasync: 8 in-scope difference(s)",
+		"the device's check: 1 of 2 modules differ · hasync's comparison: 8 in-scope differences",
 		"check ≠ security-policy",
 		"heartbeat GigabitEthernet1/0/6 remote 10.10.0.2  (hello 1000 ms)",
 		"sessions 1842",

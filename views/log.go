@@ -159,15 +159,15 @@ func (l *Log) Render(s ConsoleStyles) string {
 		line := conFit(l.line(s, e), w)
 		switch {
 		case i == sel:
-			line = s.Selected.Render(line)
+			line = s.paint(s.Selected, s.sgr.selected, line)
 		case e.Err:
-			line = s.Err.Render(line)
+			line = s.paint(s.Err, s.sgr.err, line)
 		default:
-			line = s.Normal.Render(line)
+			line = s.paint(s.Normal, s.sgr.normal, line)
 		}
 		lines = append(lines, line)
 	}
-	return conLines(lines, w, h)
+	return fittedLines(lines, w, h)
 }
 
 func (l *Log) line(s ConsoleStyles, e LogEntry) string {

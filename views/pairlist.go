@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // DeviceCell is one member of a pair as the pair list and the pair
@@ -75,7 +73,7 @@ func PairList(s ConsoleStyles, rows []PairRow, cursor, offset, width, height int
 	if width <= 0 || height <= 0 {
 		return ""
 	}
-	cols := pairColumns(rows, width)
+	cols := pairColumns(width)
 	lines := []string{s.Header.Render(conFit(cols.header(), width))}
 	if len(rows) == 0 {
 		lines = append(lines, s.Dim.Render(conFit("  no pair matches", width)))
@@ -84,15 +82,15 @@ func PairList(s ConsoleStyles, rows []PairRow, cursor, offset, width, height int
 		line := conFit(cols.row(s, rows[i]), width)
 		switch {
 		case i == cursor:
-			line = s.Selected.Render(line)
+			line = s.paint(s.Selected, s.sgr.selected, line)
 		case rows[i].LastError != "":
-			line = s.Warn.Render(line)
+			line = s.paint(s.Warn, s.sgr.warn, line)
 		default:
-			line = s.Normal.Render(line)
+			line = s.paint(s.Normal, s.sgr.normal, line)
 		}
 		lines = append(lines, line)
 	}
-	return conLines(lines, width, height)
+	return fittedLines(lines, width, height)
 }
 
 // PairListVisible is how many pair rows fit in height (one line is the
@@ -104,32 +102,27 @@ type pairCols struct {
 	roles                       bool
 }
 
-func pairColumns(rows []PairRow, width int) pairCols {
-	c := pairCols{name: 4, dev: 6, count: 5, roles: true}
-	for _, r := range rows {
-		c.name = max(c.name, textWidth(r.Name))
-		for _, d := range r.Devices {
-			c.dev = max(c.dev, textWidth(d.Name)+textWidth(d.Role)+5)
-		}
-	}
-	c.name = min(c.name+2, 24) // spinner
-	c.dev = min(c.dev, 28)
-	fixed := c.name + 2*c.dev + 2*c.count
+// pairColumns lays the list out by the width alone, so the columns do
+// not come and go with what a filter or a scroll shows: from 120 cells
+// every column; from 60 the last error without the last sync; below 60
+// the devices without their roles and no last error. Longer names are
+// cut, never the counts.
+func pairColumns(width int) pairCols {
+	c := pairCols{count: 5, roles: true}
 	switch {
-	case width >= fixed+12+20:
-		c.sync, c.err = 12, width-fixed-12
-	case width >= fixed+16:
-		c.err = width - fixed
-	case width < fixed:
-		// Narrow: glyph and name only, then the counts.
+	case width >= 120:
+		c.name, c.dev, c.sync = 22, 24, 22
+	case width >= 80:
+		c.name, c.dev = 16, 21
+	case width >= 60:
+		c.name, c.dev = 14, 18
+	default:
 		c.roles = false
-		c.dev = 0
-		for _, r := range rows {
-			for _, d := range r.Devices {
-				c.dev = max(c.dev, textWidth(d.Name)+4)
-			}
-		}
-		c.dev = min(c.dev, max((width-c.name-2*c.count)/2, 4))
+		c.name = min(max(width*30/100, 6), 14)
+		c.dev = max((width-c.name-2*c.count)/2, 4)
+	}
+	if rest := width - c.name - 2*c.dev - 2*c.count - c.sync; rest >= 8 {
+		c.err = rest
 	}
 	return c
 }
@@ -208,9 +201,6 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 	lines := make([]string, 0, 2)
 	for _, d := range devs {
 		state := d.State.glyph(s) + " " + d.State.String()
-		if d.State == Down && d.Why != "" {
-			state += " (" + oneLine(d.Why) + ")"
-		}
 		role := d.Role
 		if role == "" {
 			role = "role ?"
@@ -222,7 +212,11 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 				saved = s.glyph("● unsaved changes", "* unsaved changes")
 			}
 		}
-		line := fmt.Sprintf("%s  %s  %s  %s  %s", d.Name, d.Address, role, saved, state)
+		// Most telling first: the address is what a narrow screen cuts.
+		line := fmt.Sprintf("%s %s  %s  %s  %s", state, d.Name, role, saved, d.Address)
+		if d.State == Down && d.Why != "" {
+			line += "  " + oneLine(d.Why)
+		}
 		st := s.Normal
 		if d.State == Down {
 			st = s.Warn
@@ -234,4 +228,4 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 }
 
 // textWidth is the display width of s.
-func textWidth(s string) int { return ansi.StringWidth(s) }
+func textWidth(s string) int { return Width(s) }

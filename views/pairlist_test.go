@@ -55,7 +55,7 @@ func TestPairListGolden(t *testing.T) {
 func TestPairListASCII(t *testing.T) {
 	s := PlainConsoleStyles()
 	s.ASCII = true
-	out := ansi.Strip(PairList(s, samplePairs(), 0, 0, 120, 6))
+	out := ansi.Strip(PairList(s, samplePairs(), 0, 0, 160, 6))
 	for _, g := range []string{"✓", "✗", "…", "—"} {
 		if strings.Contains(out, g) {
 			t.Errorf("ASCII list holds %q:\n%s", g, out)
@@ -74,12 +74,16 @@ func TestDeviceHeader(t *testing.T) {
 		{Name: "vra-b", Address: "127.0.0.1:2202", State: Down, Why: "unreachable", UnsavedKnown: false},
 	}
 	out := ansi.Strip(DeviceHeader(PlainConsoleStyles(), "lab-vyatta", devs, 80))
-	for _, want := range []string{"vra-a  127.0.0.1:2201  MASTER  ● unsaved changes  ✓ up", "vra-b  127.0.0.1:2202  role ?  saved ?  ✗ down (unreachable)"} {
+	for _, want := range []string{"✓ up vra-a  MASTER  ● unsaved changes  127.0.0.1:2201", "✗ down vra-b  role ?  saved ?  127.0.0.1:2202  unreachable"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("header lacks %q:\n%s", want, out)
 		}
 	}
-	checkFrame(t, DeviceHeader(PlainConsoleStyles(), "lab-vyatta", devs, 40), 40, 3)
+	narrow := DeviceHeader(PlainConsoleStyles(), "lab-vyatta", devs, 24)
+	checkFrame(t, narrow, 24, 3)
+	if !strings.Contains(narrow, "✓ up vra-a") || !strings.Contains(narrow, "✗ down vra-b") {
+		t.Errorf("a narrow header cuts the states:\n%s", narrow)
+	}
 }
 
 func TestLogGolden(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // ConsoleStyles are the styles of the console's own screens (pair list,
@@ -22,6 +21,34 @@ type ConsoleStyles struct {
 	// ASCII replaces the console's glyphs with ASCII (terminals that
 	// disagree on the width of ● ✓ ✗).
 	ASCII bool
+
+	// sgr are the escape sequences of the per-line styles, made once, so
+	// that a list of rows is painted without a lipgloss render per row.
+	sgr lineSGR
+}
+
+type lineSGR struct {
+	ok                          bool
+	selected, normal, warn, err string
+}
+
+// withSGR caches the per-line styles' escape sequences.
+func (s ConsoleStyles) withSGR() ConsoleStyles {
+	s.sgr = lineSGR{ok: true, selected: sgrPrefix(s.Selected), normal: sgrPrefix(s.Normal),
+		warn: sgrPrefix(s.Warn), err: sgrPrefix(s.Err)}
+	return s
+}
+
+// paint styles a line already fitted to its width: the cached sequence
+// and a reset, or the style's render when the styles were built by hand.
+func (s ConsoleStyles) paint(st lipgloss.Style, sgr, line string) string {
+	if !s.sgr.ok {
+		return st.Render(line)
+	}
+	if sgr == "" {
+		return line
+	}
+	return sgr + line + "\x1b[m"
 }
 
 // NewConsoleStyles builds the styles for a dark or light background.
@@ -53,7 +80,7 @@ func NewConsoleStyles(isDark bool) ConsoleStyles {
 		Bar:       base.Background(barBg).Foreground(fg),
 		BarErr:    base.Background(errBg).Foreground(fg).Bold(true),
 		Dialog:    base.Border(lipgloss.RoundedBorder()).BorderForeground(orange).Padding(0, 1),
-	}
+	}.withSGR()
 }
 
 // PlainConsoleStyles are styles without colour or attributes (NO_COLOR,
@@ -66,7 +93,7 @@ func PlainConsoleStyles() ConsoleStyles {
 		Tab: s.Padding(0, 1), TabActive: s.Padding(0, 1).Underline(true),
 		Bar: s, BarErr: s,
 		Dialog: s.Border(lipgloss.NormalBorder()).Padding(0, 1),
-	}
+	}.withSGR()
 }
 
 // glyph returns the console glyph or its ASCII fallback.
@@ -87,10 +114,10 @@ func StatusBar(s ConsoleStyles, width int, left, right string, err bool) string 
 	if err {
 		st = s.BarErr
 	}
-	rw := ansi.StringWidth(right)
+	rw := Width(right)
 	if rw > width/2 {
-		right = ansi.Truncate(right, width/2, "…")
-		rw = ansi.StringWidth(right)
+		right = Truncate(right, width/2, "…")
+		rw = Width(right)
 	}
 	lw := width - rw - 1
 	if lw < 0 {
@@ -101,17 +128,29 @@ func StatusBar(s ConsoleStyles, width int, left, right string, err bool) string 
 }
 
 // conFit truncates s to w display cells and pads it to exactly w.
+// Printable ASCII (most of a console's text) is measured by its length,
+// without grapheme segmentation.
 func conFit(s string, w int) string {
-	if w <= 0 {
-		return ""
+	if w > 0 && plainASCII(s) {
+		switch {
+		case len(s) == w:
+			return s
+		case len(s) < w:
+			return s + strings.Repeat(" ", w-len(s))
+		}
 	}
-	if ansi.StringWidth(s) > w {
-		s = ansi.Truncate(s, w, "…")
+	return PadRight(s, w, "…")
+}
+
+// plainASCII reports whether s is printable ASCII only (no escape
+// sequence, no wide character): one byte, one cell.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
+		}
 	}
-	if n := w - ansi.StringWidth(s); n > 0 {
-		s += strings.Repeat(" ", n)
-	}
-	return s
+	return true
 }
 
 // conLines makes text exactly h lines of exactly w cells (cut or padded).
@@ -125,6 +164,19 @@ func conLines(lines []string, w, h int) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// fittedLines makes exactly h lines of lines that are already w cells
+// wide (padding with blank lines, cutting extra ones).
+func fittedLines(lines []string, w, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	blank := strings.Repeat(" ", max(w, 0))
+	for len(lines) < h {
+		lines = append(lines, blank)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // PlainLines renders text lines in width x height cells, normal style.

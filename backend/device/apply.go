@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -43,6 +42,12 @@ type ApplyOptions struct {
 	// it reads it (the lab, readline shells), as a kernel terminal in
 	// canonical mode does not. 0 or 1: one command at a time.
 	Window int
+	// OnCommand, when set, is called as each command is typed: with its
+	// index in cmds, or -1 for the apply's own (configure, commit, save,
+	// exit, system-view, return), and the command as it may be shown.
+	// With Window > 1 a command is typed before the output of the ones
+	// before it has been read.
+	OnCommand func(i int, shown string)
 	// ConfirmMinutes > 0 commits with `commit-confirm N` (Vyatta): the
 	// device reverts unless Confirm follows within N minutes. Save is
 	// refused with it: a save before confirm makes the revert a no-op
@@ -102,7 +107,7 @@ func (s *Session) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := &applier{s: s, emit: emit}
+	a := &applier{s: s, emit: emit, onCommand: opt.OnCommand}
 	if s.p.family == config.Huawei {
 		return a.huawei(ctx, cmds, opt)
 	}
@@ -111,14 +116,28 @@ func (s *Session) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, e
 
 // applier runs one apply: its lines and refusals.
 type applier struct {
-	s    *Session
-	emit func(string)
-	res  ApplyResult
+	s         *Session
+	emit      func(string)
+	onCommand func(int, string)
+	res       ApplyResult
 }
 
-// run runs one command of the apply, its lines kept and streamed.
+// typeCmd types command i of the apply's list (-1: one of its own).
+func (a *applier) typeCmd(i int, c Command) error {
+	if a.onCommand != nil {
+		a.onCommand(i, c.shown())
+	}
+	return a.s.typeLine(c.Text, c.Shown)
+}
+
+// run runs one of the apply's own commands, its lines kept and streamed.
 func (a *applier) run(ctx context.Context, c Command) (Result, error) {
-	if err := a.s.typeLine(c.Text, c.Shown); err != nil {
+	return a.runAt(ctx, -1, c)
+}
+
+// runAt runs command i of the list (-1: one of the apply's own).
+func (a *applier) runAt(ctx context.Context, i int, c Command) (Result, error) {
+	if err := a.typeCmd(i, c); err != nil {
 		return Result{}, err
 	}
 	return a.read(ctx, c)
@@ -161,7 +180,7 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	typed := 0 // commands typed so far
 	for i, c := range cmds {
 		for typed < len(cmds) && typed < i+max(opt.Window, 1) {
-			if err := s.typeLine(cmds[typed].Text, cmds[typed].Shown); err != nil {
+			if err := a.typeCmd(typed, cmds[typed]); err != nil {
 				return a.res, err
 			}
 			typed++
@@ -196,7 +215,7 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 		blocks := commitBlocks(out)
 		a.res.Errors = append(a.res.Errors, blocks...)
 		for _, b := range blocks {
-			if len(b.Lines) > 0 && subtreeFailed.MatchString(strings.TrimSpace(b.Lines[len(b.Lines)-1])) {
+			if len(b.Lines) > 0 && subtreeFailed().MatchString(strings.TrimSpace(b.Lines[len(b.Lines)-1])) {
 				a.res.Partial = true
 			}
 		}
@@ -249,8 +268,8 @@ func (a *applier) huawei(ctx context.Context, cmds []Command, opt ApplyOptions) 
 			return a.res, err
 		}
 	}
-	for _, c := range cmds {
-		if _, err := a.run(ctx, c); err != nil {
+	for i, c := range cmds {
+		if _, err := a.runAt(ctx, i, c); err != nil {
 			a.refused(c, err)
 			return a.res, a.back(ctx, err)
 		}
@@ -372,9 +391,9 @@ func vyQuote(w string) string {
 var (
 	// blockHead is a commit error block's path line: `[ a b c ]` (VyOS)
 	// or `[a b c]` (5600), DOMAIN.md "Commit and compare output".
-	blockHead = regexp.MustCompile(`^\[ ?([^\[\]]*[^\[\] ]) ?\]$`)
+	blockHead = lazyRE(`^\[ ?([^\[\]]*[^\[\] ]) ?\]$`)
 	// subtreeFailed ends a block: `[[a b]] failed` (`.` on the 5600).
-	subtreeFailed = regexp.MustCompile(`^\[\[.*\]\] failed\.?$`)
+	subtreeFailed = lazyRE(`^\[\[.*\]\] failed\.?$`)
 )
 
 // commitBlocks reads a failed commit's error blocks: a path line, the
@@ -394,11 +413,11 @@ func commitBlocks(lines []string) []ApplyError {
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
-		case blockHead.MatchString(t):
+		case blockHead().MatchString(t):
 			flush()
-			m := blockHead.FindStringSubmatch(t)
+			m := blockHead().FindStringSubmatch(t)
 			cur = &ApplyError{Path: strings.Fields(m[1]), Lines: []string{t}}
-		case subtreeFailed.MatchString(t):
+		case subtreeFailed().MatchString(t):
 			if cur == nil {
 				cur = &ApplyError{}
 			}
@@ -424,4 +443,19 @@ func trimmed(lines []string) []string {
 		}
 	}
 	return out
+}
+
+// CommitConfirmAction is what an unconfirmed commit-confirm does on a
+// Vyatta-family device with configuration t: `reload` (the previous
+// configuration) or `reboot` (to the saved one), from `system
+// config-management commit-confirm action`; the schema's default is
+// reboot (DOMAIN.md "Commit and compare output"), which would reboot an
+// HA member: commit-confirm is safe only with reload.
+func CommitConfirmAction(t *config.Tree) string {
+	if t != nil && t.Root != nil {
+		if n := t.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
+			return n.Values[0]
+		}
+	}
+	return "reboot"
 }

@@ -231,9 +231,14 @@ func TestVyattaApplyWindow(t *testing.T) {
 	for i := range 100 {
 		many = append(many, "set resources group address-group LAB-WIN address '198.51.100."+strconv.Itoa(i+1)+"'")
 	}
-	res, err := b.Apply(ctx, cmds(many...), ApplyOptions{Window: 16}, nil)
+	var typed []int
+	res, err := b.Apply(ctx, cmds(many...), ApplyOptions{Window: 16, OnCommand: func(i int, _ string) { typed = append(typed, i) }}, nil)
 	if err != nil || !res.Committed {
 		t.Fatalf("window: %+v, %v", res.Errors, err)
+	}
+	// configure, the 100 in order, commit, exit.
+	if len(typed) != 103 || typed[0] != -1 || typed[1] != 0 || typed[100] != 99 || typed[101] != -1 {
+		t.Errorf("OnCommand: %d calls, %v...", len(typed), typed[:min(5, len(typed))])
 	}
 	n := p.B.Device.Running().Root.Lookup(config.Path{"resources", "group", "address-group", "LAB-WIN", "address"})
 	if n == nil || len(n.Values) != 100 {
@@ -252,4 +257,44 @@ func TestVyattaApplyWindow(t *testing.T) {
 	}
 	// The session is in step.
 	checkVyattaFetch(t, b, p.B.Device)
+}
+
+func TestVyattaApplyDrops(t *testing.T) {
+	p := startVyatta(t, vyatta.PairOptions{})
+	change := cmds(
+		"set resources group address-group LAB-DROP address '192.0.2.30'",
+		"set resources group address-group LAB-DROP address '192.0.2.31'",
+		"set resources group address-group LAB-DROP address '192.0.2.32'",
+	)
+	before := p.B.Device.Running()
+	// The link goes before the commit: nothing changes on the remote.
+	// Lines out: the welcome, then `[edit]` after configure and after
+	// each set: the third goes after the first set.
+	p.B.Faults.SetDropAfterLines(3)
+	b := vyLogin(t, p, p.B, Options{})
+	if _, err := b.Apply(testCtx(t), change, ApplyOptions{}, nil); !errors.Is(err, ErrConnectionLost) {
+		t.Fatalf("dropped before the commit: %v", err)
+	}
+	p.B.Faults.SetDropAfterLines(0)
+	if !config.Equal(before.Root, p.B.Device.Running().Root) {
+		t.Fatal("a change dropped before its commit reached the remote")
+	}
+	// A retry on a new session succeeds.
+	b = vyLogin(t, p, p.B, Options{})
+	if res, err := b.Apply(testCtx(t), change, ApplyOptions{}, nil); err != nil || !res.Committed {
+		t.Fatalf("retry: %+v, %v", res, err)
+	}
+	// The link goes during the commit: the commit runs to its end on the
+	// device; a re-read tells.
+	p.B.Faults.SetDropInCommit(true)
+	b = vyLogin(t, p, p.B, Options{})
+	if _, err := b.Apply(testCtx(t), cmds("set resources group address-group LAB-DROP2 address '192.0.2.40'"), ApplyOptions{}, nil); !errors.Is(err, ErrConnectionLost) {
+		t.Fatalf("dropped in the commit: %v", err)
+	}
+	p.B.Faults.SetDropInCommit(false)
+	b = vyLogin(t, p, p.B, Options{})
+	after, err := b.FetchTree(testCtx(t), nil)
+	if err != nil || after.Root.Lookup(config.Path{"resources", "group", "address-group", "LAB-DROP2"}) == nil {
+		t.Errorf("re-read after a drop in the commit: the commit should have run to its end (%v)", err)
+	}
 }

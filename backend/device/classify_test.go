@@ -79,13 +79,13 @@ func TestQuestions(t *testing.T) {
 		answer     string
 		abort, isQ bool
 	}{
-		{p: hwPlatform, text: "The password needs to be changed. Change now? [Y/N]: ", answer: "N\r", isQ: true},
-		{p: hwPlatform, cmd: "display version", text: "The password needs to be changed. Change now? [Y/N]: ", answer: "N\r", abort: true, isQ: true},
-		{p: hwPlatform, cmd: "save", text: "The current configuration will be written to the device. Are you sure to continue?[Y/N]:", answer: "Y\r", isQ: true},
-		{p: hwPlatform, cmd: "reset saved-configuration", text: "The configuration will be erased to reconfigure. Continue? [Y/N]:", answer: "N\r", abort: true, isQ: true},
-		{p: hwPlatform, cmd: "save", text: "Info: Save the configuration successfully."},
-		{p: vyPlatform, cmd: "commit-confirm 5", text: "Proceed? [confirm]", answer: "y", isQ: true},
-		{p: vyPlatform, cmd: "commit", text: "Proceed? [confirm]", answer: "n", abort: true, isQ: true},
+		{p: hwPlatform(), text: "The password needs to be changed. Change now? [Y/N]: ", answer: "N\r", isQ: true},
+		{p: hwPlatform(), cmd: "display version", text: "The password needs to be changed. Change now? [Y/N]: ", answer: "N\r", abort: true, isQ: true},
+		{p: hwPlatform(), cmd: "save", text: "The current configuration will be written to the device. Are you sure to continue?[Y/N]:", answer: "Y\r", isQ: true},
+		{p: hwPlatform(), cmd: "reset saved-configuration", text: "The configuration will be erased to reconfigure. Continue? [Y/N]:", answer: "N\r", abort: true, isQ: true},
+		{p: hwPlatform(), cmd: "save", text: "Info: Save the configuration successfully."},
+		{p: vyPlatform(), cmd: "commit-confirm 5", text: "Proceed? [confirm]", answer: "y", isQ: true},
+		{p: vyPlatform(), cmd: "commit", text: "Proceed? [confirm]", answer: "n", abort: true, isQ: true},
 	} {
 		ans, abort, ok := c.p.question(c.cmd, c.text)
 		if ans != c.answer || abort != c.abort || ok != c.isQ {
@@ -123,7 +123,7 @@ func FuzzCleanLine(f *testing.F) {
 		if again, up := cleanLine([]byte(text)); again != text || up {
 			t.Fatalf("not idempotent: %q -> %q", text, again)
 		}
-		for _, p := range []*platform{hwPlatform, vyPlatform} {
+		for _, p := range []*platform{hwPlatform(), vyPlatform()} {
 			if pr, ok := p.parsePrompt(text, ""); ok {
 				if pr.Text != strings.TrimRight(text, " ") || pr.Host == "" {
 					t.Fatalf("prompt %q read as %+v", text, pr)
@@ -141,7 +141,7 @@ func FuzzCleanLine(f *testing.F) {
 
 // TestPatternLead: the cheap check never refuses a line its regexp takes.
 func TestPatternLead(t *testing.T) {
-	for _, p := range []*platform{hwPlatform, vyPlatform} {
+	for _, p := range []*platform{hwPlatform(), vyPlatform()} {
 		all := append(append(append(append([]pattern{p.preamble, p.asyncLog}, p.rejected...), p.wrongMember...), p.loginSkip...), append(p.commitFailed, p.syncFailed...)...)
 		for _, pt := range all {
 			if pt.re == nil {
@@ -161,11 +161,11 @@ func TestPatternLead(t *testing.T) {
 		{"set system host-name 'Invalid command:'", false},
 		{"Error: Unrecognized command found at '^' position.", true},
 	} {
-		if got := matchAny(vyPlatform.rejected, c.line) || matchAny(hwPlatform.rejected, c.line); got != c.want {
+		if got := matchAny(vyPlatform().rejected, c.line) || matchAny(hwPlatform().rejected, c.line); got != c.want {
 			t.Errorf("%q: %v", c.line, got)
 		}
 	}
-	if !vyPlatform.rejected[0].lead || !hwPlatform.rejected[0].lead || hwPlatform.wrongMember[0].lead {
+	if !vyPlatform().rejected[0].lead || !hwPlatform().rejected[0].lead || hwPlatform().wrongMember[0].lead {
 		t.Error("lead not derived")
 	}
 }
@@ -250,5 +250,21 @@ Commit failed!`)
 	got = commitBlocks(v5600)
 	if len(got) != 2 || got[1].Path[0] != "security" || got[1].Lines[1] != "Rule 10 needs an action" {
 		t.Errorf("5600: %+v", got)
+	}
+}
+
+func TestCommitConfirmAction(t *testing.T) {
+	for text, want := range map[string]string{
+		"set system host-name 'r1'\n":                                   "reboot",
+		"set system config-management commit-confirm action 'reload'\n": "reload",
+		"set system config-management commit-confirm action 'reboot'\n": "reboot",
+	} {
+		tr, err := config.Parse("t", []byte(text), config.Vyatta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := CommitConfirmAction(tr); got != want {
+			t.Errorf("%q: %s", text, got)
+		}
 	}
 }

@@ -11,9 +11,9 @@ import (
 type HAState struct {
 	Family config.Family
 	// Role sums the state up: Huawei from the HRP prefix (or the `Role:`
-	// line); Vyatta active when master of every group, standby when
-	// backup (or FAULT) in every group, mixed otherwise, unknown without
-	// groups.
+	// line); Vyatta fault when FAULT in any group, active when master of
+	// every group, standby when backup of every group, mixed otherwise,
+	// unknown without groups.
 	Role Role
 	// VRRP are the Vyatta groups (`show vrrp`).
 	VRRP []VRRPGroup
@@ -120,8 +120,10 @@ func vrrpRole(groups []VRRPGroup) Role {
 		switch g.State {
 		case "MASTER":
 			master++
-		case "BACKUP", "FAULT":
+		case "BACKUP":
 			backup++
+		case "FAULT":
+			return RoleFault
 		}
 	}
 	switch {

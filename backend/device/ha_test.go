@@ -32,6 +32,12 @@ WAN          eth0             20  FAULT           100  5s`)
 	if got := ParseVRRP(vyos); !reflect.DeepEqual(got, want) {
 		t.Errorf("VyOS table: %+v", got)
 	}
+	if r := vrrpRole(want); r != RoleFault || r.String() != "fault" {
+		t.Errorf("a group in FAULT: %v", r)
+	}
+	if r := vrrpRole([]VRRPGroup{{"eth1", "1", "BACKUP"}, {"eth2", "2", "BACKUP"}}); r != RoleStandby {
+		t.Errorf("all backup: %v", r)
+	}
 	if got := ParseVRRP(lines("Invalid command: [show vrrp]")); got != nil {
 		t.Errorf("no table: %+v", got)
 	}

@@ -3,6 +3,7 @@ package device
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/hasync/hasync/backend/config"
 )
@@ -149,124 +150,130 @@ func (p pattern) submatch(line string) []string {
 	return p.re.FindStringSubmatch(line)
 }
 
-// hwPlatform is the VRP platform (DOMAIN.md "Huawei family", "HRP").
-var hwPlatform = &platform{
-	family:      config.Huawei,
-	parsePrompt: parseHuaweiPrompt,
-	pagers: []pagerRule{
-		{re: rx(`^\s*---- More ----\s*$`), answer: " ", prefix: "  ---- More ----"},
-	},
-	pagerOff: []string{"screen-length 0 temporary"},
-	questions: []questionRule{
-		// First login: keep the password (the inventory's credential
-		// stays valid), never a bare Enter.
-		{re: rx(`(?i)password.*change.*\[Y/N\]:?\s*$`), command: "", answer: "N\r"},
-		// Save questions at login or logout: never save behind the
-		// user's back.
-		{re: rx(`(?i)save.*\[Y/N\]:?\s*$`), command: "", answer: "N\r"},
-		// `save` asks before writing (DOMAIN.md): the command is the
-		// user's intent.
-		{re: rx(`(?i)Are you sure to continue\?\s*\[Y/N\]:?\s*$`), command: "save", answer: "Y\r"},
-		// Anything else that asks: decline.
-		{re: rx(`(?i)\[Y/N\]:?\s*$`), answer: "N\r", abort: true},
-		{re: rx(`(?i)\(y/n\)(\[[yn]\])?:?\s*$`), answer: "n\r", abort: true},
-	},
-	loginSkip: []pattern{
-		pat(`^Info: `, "Info: "),
-		pat(`^Warning: `, "Warning: "),
-		pat(`^The current login time is `, "login time"),
-		pat(`^The last login (time|ip|channel) is `, "last login"),
-		pat(`^Last login`, "Last login"),
-	},
-	wrongMember: []pattern{
-		pat(`^Error: The device is in HRP standby state`, "HRP standby state"),
-	},
-	rejected: []pattern{
-		pat(`^Error: `, "Error: "),
-	},
-	caret: rx(`^\s*\^\s*$`),
-	mark:  " (+B)",
-	wraps: true,
-	reads: platformReads{
-		fetch: "display current-configuration",
-		saved: "display saved-configuration",
-		ha:    []string{"display hrp state verbose", "display hrp state"},
-		// DOMAIN.md "HRP".
-		haCheck:    "display hrp configuration check",
-		checkStart: "hrp configuration check all",
-		sessions:   "display firewall session table",
-	},
-	asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
-}
+// hwPlatform is the VRP platform (DOMAIN.md "Huawei family", "HRP"),
+// built on first use: a program that never talks to a device (hasync
+// diff) does not compile its patterns at start.
+var hwPlatform = sync.OnceValue(func() *platform {
+	return &platform{
+		family:      config.Huawei,
+		parsePrompt: parseHuaweiPrompt,
+		pagers: []pagerRule{
+			{re: rx(`^\s*---- More ----\s*$`), answer: " ", prefix: "  ---- More ----"},
+		},
+		pagerOff: []string{"screen-length 0 temporary"},
+		questions: []questionRule{
+			// First login: keep the password (the inventory's credential
+			// stays valid), never a bare Enter.
+			{re: rx(`(?i)password.*change.*\[Y/N\]:?\s*$`), command: "", answer: "N\r"},
+			// Save questions at login or logout: never save behind the
+			// user's back.
+			{re: rx(`(?i)save.*\[Y/N\]:?\s*$`), command: "", answer: "N\r"},
+			// `save` asks before writing (DOMAIN.md): the command is the
+			// user's intent.
+			{re: rx(`(?i)Are you sure to continue\?\s*\[Y/N\]:?\s*$`), command: "save", answer: "Y\r"},
+			// Anything else that asks: decline.
+			{re: rx(`(?i)\[Y/N\]:?\s*$`), answer: "N\r", abort: true},
+			{re: rx(`(?i)\(y/n\)(\[[yn]\])?:?\s*$`), answer: "n\r", abort: true},
+		},
+		loginSkip: []pattern{
+			pat(`^Info: `, "Info: "),
+			pat(`^Warning: `, "Warning: "),
+			pat(`^The current login time is `, "login time"),
+			pat(`^The last login (time|ip|channel) is `, "last login"),
+			pat(`^Last login`, "Last login"),
+		},
+		wrongMember: []pattern{
+			pat(`^Error: The device is in HRP standby state`, "HRP standby state"),
+		},
+		rejected: []pattern{
+			pat(`^Error: `, "Error: "),
+		},
+		caret: rx(`^\s*\^\s*$`),
+		mark:  " (+B)",
+		wraps: true,
+		reads: platformReads{
+			fetch: "display current-configuration",
+			saved: "display saved-configuration",
+			ha:    []string{"display hrp state verbose", "display hrp state"},
+			// DOMAIN.md "HRP".
+			haCheck:    "display hrp configuration check",
+			checkStart: "hrp configuration check all",
+			sessions:   "display firewall session table",
+		},
+		asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
+	}
+})
 
 // vyPlatform is the Vyatta family's platform: VRA, Vyatta 5600, VyOS
 // (DOMAIN.md "Commit and compare output").
-var vyPlatform = &platform{
-	family:      config.Vyatta,
-	parsePrompt: parseVyattaPrompt,
-	preamble:    pat(`^\[edit(?: (.*))?\]\s*$`, "[edit"),
-	pagers: []pagerRule{
-		// less as vyatta-op runs it, and more.
-		{re: rx(`^(:|--More--.*|\(END\)|lines \d+-\d+.*)$`), answer: " "},
-	},
-	pagerOff: []string{"set terminal length 0"},
-	noMore:   " | no-more",
-	widthCmd: "set terminal width ",
-	// Some releases' stty refuse more; the device does not wrap.
-	maxWidth:      512,
-	opInConfigure: "run ",
-	questions: []questionRule{
-		// commit-confirm asks first on VyOS (napalm-vyos#16); the key is
-		// read without Enter.
-		{re: rx(`Proceed\? \[confirm\]\s*$`), command: "commit-confirm", answer: "y"},
-		{re: rx(`\[confirm\]\s*$`), answer: "n", abort: true},
-		{re: rx(`(?i)\[y(es)?/n(o)?\]:?\s*$`), answer: "n\r", abort: true},
-	},
-	loginSkip: []pattern{
-		pat(`^Welcome to `, "Welcome to "),
-		pat(`^Last login`, "Last login"),
-	},
-	rejected: []pattern{
-		pat(`^\s*Invalid command:`, "Invalid command:"),
-		pat(`^\s*Configuration path: .* is not valid`, "is not valid"),
-		pat(`^\s*Set failed$`, "Set failed"),
-		pat(`^\s*Nothing to delete`, "Nothing to delete"),
-		pat(`^\s*Cannot exit: configuration modified`, "Cannot exit"),
-		pat(`^\s*% Invalid`, "% Invalid"),
-		pat(`^\s*No confirmed commit pending`, "No confirmed commit pending"),
-	},
-	syncFailed: []pattern{
-		// VRA: `config-sync error 10.0.0.2:Sync[10.0.0.2]: ...`
-		// (DOMAIN.md "config-sync (VRA)").
-		pat(`^config-sync error`, "config-sync error"),
-		// VyOS 1.4 `service config-sync`: the commit prints `An error
-		// occurred: ...`, the log `ERROR:vyos_config_sync.py:...`.
-		pat(`^An error occurred: `, "An error occurred: "),
-		pat(`ERROR:vyos_config_sync(\.py)?:`, "ERROR:vyos_config_sync"),
-	},
-	reads: platformReads{
-		// One `set` line per leaf (DOMAIN.md "Configuration text").
-		fetch:        "show configuration commands",
-		configure:    "configure",
-		compareSaved: "compare saved",
-		exit:         "exit",
-		exitDiscard:  "exit discard",
-		// As the lab and VyOS print it.
-		noChanges: "No changes between working and saved configurations.",
-		ha:        []string{"show vrrp"},
-	},
-	commitFailed: []pattern{
-		pat(`^Commit failed!?$`, "Commit failed"),
-		pat(`^\[\[.*\]\] failed\.?$`, "]] failed"),
-	},
-}
+var vyPlatform = sync.OnceValue(func() *platform {
+	return &platform{
+		family:      config.Vyatta,
+		parsePrompt: parseVyattaPrompt,
+		preamble:    pat(`^\[edit(?: (.*))?\]\s*$`, "[edit"),
+		pagers: []pagerRule{
+			// less as vyatta-op runs it, and more.
+			{re: rx(`^(:|--More--.*|\(END\)|lines \d+-\d+.*)$`), answer: " "},
+		},
+		pagerOff: []string{"set terminal length 0"},
+		noMore:   " | no-more",
+		widthCmd: "set terminal width ",
+		// Some releases' stty refuse more; the device does not wrap.
+		maxWidth:      512,
+		opInConfigure: "run ",
+		questions: []questionRule{
+			// commit-confirm asks first on VyOS (napalm-vyos#16); the key is
+			// read without Enter.
+			{re: rx(`Proceed\? \[confirm\]\s*$`), command: "commit-confirm", answer: "y"},
+			{re: rx(`\[confirm\]\s*$`), answer: "n", abort: true},
+			{re: rx(`(?i)\[y(es)?/n(o)?\]:?\s*$`), answer: "n\r", abort: true},
+		},
+		loginSkip: []pattern{
+			pat(`^Welcome to `, "Welcome to "),
+			pat(`^Last login`, "Last login"),
+		},
+		rejected: []pattern{
+			pat(`^\s*Invalid command:`, "Invalid command:"),
+			pat(`^\s*Configuration path: .* is not valid`, "is not valid"),
+			pat(`^\s*Set failed$`, "Set failed"),
+			pat(`^\s*Nothing to delete`, "Nothing to delete"),
+			pat(`^\s*Cannot exit: configuration modified`, "Cannot exit"),
+			pat(`^\s*% Invalid`, "% Invalid"),
+			pat(`^\s*No confirmed commit pending`, "No confirmed commit pending"),
+		},
+		syncFailed: []pattern{
+			// VRA: `config-sync error 10.0.0.2:Sync[10.0.0.2]: ...`
+			// (DOMAIN.md "config-sync (VRA)").
+			pat(`^config-sync error`, "config-sync error"),
+			// VyOS 1.4 `service config-sync`: the commit prints `An error
+			// occurred: ...`, the log `ERROR:vyos_config_sync.py:...`.
+			pat(`^An error occurred: `, "An error occurred: "),
+			pat(`ERROR:vyos_config_sync(\.py)?:`, "ERROR:vyos_config_sync"),
+		},
+		reads: platformReads{
+			// One `set` line per leaf (DOMAIN.md "Configuration text").
+			fetch:        "show configuration commands",
+			configure:    "configure",
+			compareSaved: "compare saved",
+			exit:         "exit",
+			exitDiscard:  "exit discard",
+			// As the lab and VyOS print it.
+			noChanges: "No changes between working and saved configurations.",
+			ha:        []string{"show vrrp"},
+		},
+		commitFailed: []pattern{
+			pat(`^Commit failed!?$`, "Commit failed"),
+			pat(`^\[\[.*\]\] failed\.?$`, "]] failed"),
+		},
+	}
+})
 
 // platformFor is the platform of a family.
 func platformFor(f config.Family) *platform {
 	if f == config.Huawei {
-		return hwPlatform
+		return hwPlatform()
 	}
-	return vyPlatform
+	return vyPlatform()
 }
 
 // matchAny reports whether a line matches one of ps.

@@ -3,6 +3,7 @@ package device
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Mode is the command mode a prompt shows.
@@ -46,6 +47,9 @@ const (
 	RoleStandby
 	// RoleMixed: VRRP master of some groups and backup of others.
 	RoleMixed
+	// RoleFault: VRRP in FAULT in some group (the member failed there:
+	// its peer took over), whatever the others.
+	RoleFault
 )
 
 func (r Role) String() string {
@@ -56,6 +60,8 @@ func (r Role) String() string {
 		return "standby"
 	case RoleMixed:
 		return "mixed"
+	case RoleFault:
+		return "fault"
 	}
 	return "unknown"
 }
@@ -100,16 +106,21 @@ func (p Prompt) Role() Role {
 var (
 	// vyPromptRE: `user@host:~$`, `user@host>`, `user@host#`, with the
 	// optional path after `:` (DOMAIN.md "Commit and compare output").
-	vyPromptRE = regexp.MustCompile(`^([A-Za-z0-9_.][A-Za-z0-9_.-]*)@([A-Za-z0-9_.][A-Za-z0-9_.-]*)(?::[^\s$#>]*)?([$#>])$`)
+	vyPromptRE = lazyRE(`^([A-Za-z0-9_.][A-Za-z0-9_.-]*)@([A-Za-z0-9_.][A-Za-z0-9_.-]*)(?::[^\s$#>]*)?([$#>])$`)
 	// hwPromptRE: an optional HRP_x prefix, then `<name>`, `[name]`,
 	// `[~name]` or `[*name]` (DOMAIN.md "Huawei family", "HRP").
-	hwPromptRE = regexp.MustCompile(`^(HRP_[A-Z])?(?:<([^<>\[\]\s]+)>|\[([~*]?)([^<>\[\]\s~*][^<>\[\]\s]*)\])$`)
+	hwPromptRE = lazyRE(`^(HRP_[A-Z])?(?:<([^<>\[\]\s]+)>|\[([~*]?)([^<>\[\]\s~*][^<>\[\]\s]*)\])$`)
 )
+
+// lazyRE compiles re on first use (no work at program start).
+func lazyRE(re string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(re) })
+}
 
 // parseVyattaPrompt reads a Vyatta prompt; host, when known, must match.
 func parseVyattaPrompt(s, host string) (Prompt, bool) {
 	s = strings.TrimRight(s, " ")
-	m := vyPromptRE.FindStringSubmatch(s)
+	m := vyPromptRE().FindStringSubmatch(s)
 	if m == nil || host != "" && m[2] != host {
 		return Prompt{}, false
 	}
@@ -129,7 +140,7 @@ func parseVyattaPrompt(s, host string) (Prompt, bool) {
 // whole name is the host.
 func parseHuaweiPrompt(s, host string) (Prompt, bool) {
 	s = strings.TrimRight(s, " ")
-	m := hwPromptRE.FindStringSubmatch(s)
+	m := hwPromptRE().FindStringSubmatch(s)
 	if m == nil {
 		return Prompt{}, false
 	}

@@ -105,7 +105,7 @@ func TestVyattaFailoverRoles(t *testing.T) {
 	for _, c := range []struct {
 		s    *Session
 		want Role
-	}{{a, RoleStandby}, {b, RoleActive}} {
+	}{{a, RoleFault}, {b, RoleActive}} {
 		h, err := c.s.HA(ctx)
 		if err != nil || h.Role != c.want {
 			t.Errorf("after failover %s: %+v, %v (want %v)", c.s.Name(), h, err, c.want)

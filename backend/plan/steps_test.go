@@ -201,3 +201,46 @@ func TestStepsVRP(t *testing.T) {
 		t.Errorf("%+v", st)
 	}
 }
+
+// FuzzSplitVyatta: any path and value the set printer renders read back
+// as the same verb, path and value.
+func FuzzSplitVyatta(f *testing.F) {
+	f.Add("firewall\x00name\x00IN\x00rule\x0010\x00description", "it's web", true)
+	f.Add("system\x00host-name", "vra-a", true)
+	f.Add("interfaces\x00ethernet\x00eth 0", "", false)
+	f.Add("a\x00#b\x00c d", `x"y\z$`, true)
+	f.Fuzz(func(t *testing.T, path, value string, hasValue bool) {
+		words := strings.Split(path, "\x00")
+		for _, w := range words {
+			if w == "" || hasControl(w) {
+				return
+			}
+		}
+		if hasControl(value) {
+			return
+		}
+		var v *string
+		if hasValue {
+			v = &value
+		}
+		cmd := vyCommand("set", config.Path(words), v)
+		got, quotedLast := splitVyatta(cmd)
+		if len(got) == 0 || got[0] != "set" {
+			t.Fatalf("%q: words %q", cmd, got)
+		}
+		got = got[1:]
+		n := valueAt(got, quotedLast)
+		wantPath := words
+		if hasValue {
+			if n < 0 || got[n] != value {
+				t.Fatalf("%q: value %q lost (%q, at %d)", cmd, value, got, n)
+			}
+			got = got[:n]
+		} else if n >= 0 {
+			t.Fatalf("%q: a valueless path read with value %q", cmd, got[n])
+		}
+		if !slices.Equal(got, wantPath) {
+			t.Fatalf("%q: path %q, want %q", cmd, got, wantPath)
+		}
+	})
+}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/lab"
@@ -59,4 +62,60 @@ func BenchmarkSync10k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRemoteLineLatency: the time from the target printing a line
+// during the commit (vra-b's commit hook prints it, as a device's own
+// config-sync error would be printed) to the sync's Emit receiving it,
+// over real SSH through the driver. Reported as latency-µs (mean).
+func BenchmarkRemoteLineLatency(b *testing.B) {
+	lp, err := vyatta.StartPair(context.Background(), vyatta.PairOptions{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer lp.Close()
+	lp.A.Device.SetCommitHook(nil)
+	b.Setenv(lab.PasswordEnv, "")
+	inv, err := inventory.Load(lp.Inventory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
+	defer p.Close()
+	ctx := context.Background()
+	state := b.TempDir()
+	var printed atomic.Int64 // unix ns: the hook runs on the lab's goroutine
+	lp.B.Device.SetCommitHook(func(_ context.Context, _ *config.Tree, out func(string)) {
+		printed.Store(time.Now().UnixNano())
+		out("LATENCY-MARK the remote's line")
+	})
+	var total time.Duration
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		round++
+		s := lp.A.Device.NewSession("vyatta")
+		if err := s.Set(strings.Fields(fmt.Sprintf("resources group address-group LAT%d address 198.51.100.1", round))); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Commit(ctx, func(string) {}); err != nil {
+			b.Fatal(err)
+		}
+		prep, err := Prepare(ctx, p, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		var got time.Time
+		_, err = Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
+			if e.Kind == Remote && strings.HasPrefix(e.Line, "LATENCY-MARK") && got.IsZero() {
+				got = time.Now()
+			}
+		}})
+		if err != nil || got.IsZero() {
+			b.Fatalf("%v; line seen %v", err, !got.IsZero())
+		}
+		total += got.Sub(time.Unix(0, printed.Load()))
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(round), "latency-µs")
 }

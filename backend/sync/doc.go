@@ -10,9 +10,12 @@
 // after a refusal that the target's running configuration is unchanged,
 // and write the audit record (backend/audit).
 //
-// Vyatta family over SSH: `configure`, the plan's set/delete commands,
-// `commit` (with `comment` when given), `exit` (`exit discard` after any
-// refusal). The Huawei push and device-native syncs come later.
+// Vyatta family over SSH through the driver's Session.Apply (configure,
+// the plan's set/delete commands, commit with its comment or
+// commit-confirm N, exit; exit discard after a refusal), Session.Confirm
+// after verification; a partial commit is reverted with the inverse plan;
+// PrepareRollback plans the inverse of the last sync from the kept
+// configuration. The Huawei push and device-native syncs come later.
 //
 // Imports: backend/pair, backend/device, backend/plan, backend/compare,
 // backend/config, backend/audit, backend/inventory and the standard

@@ -81,7 +81,7 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
-	pl.Stamp(text, tgt.Config)
+	pl.Stamp(basis(text), basis(tgt.Config))
 	prep := &Prepared{Pair: name, Family: snap.Family, Source: label, Target: rec.Target, Plan: pl, Comparison: cmp,
 		targetText: slices.Clone(tgt.Config), fixed: &fixedSource{text: text, tree: prev}, Rollback: true}
 	_, cerr := pl.Check(tgt.Tree)

@@ -10,7 +10,9 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/plan"
 	"github.com/hasync/hasync/backend/syncmap"
 )
 
@@ -57,7 +59,10 @@ func TestSecretNeverReachesAudit(t *testing.T) {
 	for _, l := range out {
 		tx.emit(Event{Kind: Remote, Line: l})
 	}
-	tx.res.Errors = tx.commitErrors(pl.Steps, out)
+	// The driver's error block, as backend/device reads it from the
+	// commit (its lines unmasked: the commit command carries no secret).
+	block := device.ApplyError{Path: strings.Fields("vpn ipsec site-to-site peer 192.0.2.9 authentication pre-shared-secret " + secret), Lines: out[:2]}
+	tx.res.Errors = []RemoteError{tx.tie(pl.Steps, block)}
 	if len(tx.res.Errors) != 1 || tx.res.Errors[0].Step < 0 {
 		t.Fatalf("errors %+v", tx.res.Errors)
 	}
@@ -81,5 +86,23 @@ func TestSecretNeverReachesAudit(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "pre-shared-secret") {
 		t.Errorf("the record lost the error's path: %s", b)
+	}
+}
+
+// TestDeviceUniqueWarned: a plan that changes a member's own values (its
+// host name, an interface address) is warned about, once per path.
+func TestDeviceUniqueWarned(t *testing.T) {
+	src, err := config.Parse("a", []byte("interfaces {\n    ethernet eth1 {\n        address 10.0.0.1/24\n        address 10.0.0.9/24\n    }\n}\nsystem {\n    host-name vra-a\n}\n"), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt := &config.Tree{Family: config.Vyatta, Root: &config.Node{}}
+	pl, err := plan.Build(src, tgt, syncmap.Default(config.Vyatta, src), plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := deviceUnique(pl)
+	if len(w) != 2 || !strings.Contains(w[0]+w[1], "interfaces ethernet eth1 address") || !strings.Contains(w[0]+w[1], "system host-name") {
+		t.Errorf("warnings %q for %q", w, pl.Commands)
 	}
 }

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +23,10 @@ import (
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 )
+
+// DefaultWindow is Options.Window when zero: enough typed ahead that a
+// 10,000-line plan is not paced by round trips.
+const DefaultWindow = 64
 
 // Named errors, for errors.Is.
 var (
@@ -40,6 +46,9 @@ var (
 	// and compare output": VyOS's default action is reboot, which would
 	// reboot an HA member). Nothing sent.
 	ErrConfirmRefused = errors.New("commit-confirm refused")
+	// ErrPushRefused: a push to a Huawei HRP standby that lacks `hrp
+	// standby config enable`, which refuses configuration commands.
+	ErrPushRefused = errors.New("push refused")
 	// ErrUnsupported: this family or mode has no apply here yet.
 	ErrUnsupported = errors.New("sync not supported for this pair yet")
 )
@@ -62,6 +71,31 @@ type Options struct {
 	// itself. Refused (ErrConfirmRefused) unless the target's
 	// `system config-management commit-confirm action` is reload.
 	ConfirmMinutes int
+	// Native syncs a Vyatta pair by the source's own config-sync (VRA
+	// `update config-sync` on the member that carries the map) instead
+	// of pushing the plan; Huawei pairs always sync natively.
+	Native bool
+	// Push, for a Huawei pair, types the plan in system-view on the
+	// standby instead of `hrp sync config`; refused (ErrPushRefused)
+	// unless the standby has `hrp standby config enable`.
+	Push bool
+	// ConnectionStatus also runs Huawei `hrp sync connection-status`
+	// (the session table) after `hrp sync config`.
+	ConnectionStatus bool
+	// Settle bounds how long a device-native sync (Huawei `hrp sync
+	// config`) is waited for: the standby is read again until nothing the
+	// plan meant to add is missing, or Settle passes (0: 30 s).
+	Settle time.Duration
+	// Window is how many commands the driver types ahead of the one
+	// whose output it reads (device.ApplyOptions.Window); 0 is
+	// DefaultWindow. The Vyatta family's readline shells echo a line when
+	// they read it, so typing ahead keeps the outcome; 1 types one at a
+	// time.
+	Window int
+	// Save saves the target's configuration after the commit (`save`;
+	// never with ConfirmMinutes: a save before confirm turns the revert
+	// into a no-op, DOMAIN.md).
+	Save bool
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
@@ -73,7 +107,9 @@ type Options struct {
 type EventKind int
 
 const (
-	// Sent: a command was typed on the target (Line, masked).
+	// Sent: a command was typed on the target (Line, masked). Not sent
+	// while the driver's Apply has no per-command hook: Info says what is
+	// sent, Remote lines follow.
 	Sent EventKind = iota
 	// Remote: a line the target printed.
 	Remote
@@ -149,6 +185,9 @@ type Result struct {
 	// TargetAfter is the hash of the target's configuration text once
 	// verified (textHash): a rollback checks the target against it.
 	TargetAfter string
+	// KeptAfterDrop: the connection was lost during the commit, and the
+	// re-read showed the target kept the whole change (verified).
+	KeptAfterDrop bool
 	// Confirmed: the commit-confirm was confirmed after verification;
 	// with ConfirmMinutes and a failed verification it stays
 	// unconfirmed and the target reverts by itself.
@@ -181,9 +220,6 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if err := readable(snap); err != nil {
 		return nil, err
 	}
-	if snap.Family == config.Huawei {
-		return nil, fmt.Errorf("pair %s: %w: a Huawei pair syncs with `hrp sync config` on the active member (to come); push over SSH needs `hrp standby config enable`", snap.Pair, ErrUnsupported)
-	}
 	if snap.CompareErr != nil {
 		return nil, snap.CompareErr
 	}
@@ -191,16 +227,120 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if err != nil {
 		return nil, err
 	}
-	pl, err := cmp.Plan(plan.Push)
+	mode := plan.Push
+	switch {
+	case snap.Family == config.Huawei && o.Push:
+		// Push over SSH: the commands typed in system-view on the
+		// standby, which takes them only with `hrp standby config
+		// enable` (DOMAIN.md "HRP").
+		if !hasLine(tgt.Tree, "hrp standby config enable") {
+			return nil, fmt.Errorf("pair %s: %w: %s refuses configuration commands as the HRP standby unless `hrp standby config enable` is set on it; sync with `hrp sync config` (without --push) instead", snap.Pair, ErrPushRefused, tgt.Name)
+		}
+	case snap.Family == config.Huawei:
+		// The device's own `hrp sync config`, run on the HRP active
+		// member, is the Huawei sync (DOMAIN.md "HRP"): it copies from
+		// the active member only, adds what the standby lacks and leaves
+		// conflicts and the standby's extras (plan.HRP).
+		if src.HA.Role != device.RoleActive {
+			return nil, fmt.Errorf("pair %s: %w: `hrp sync config` copies from the HRP active member; %s is not it", snap.Pair, ErrUnsupported, src.Name)
+		}
+		mode = plan.HRP
+	}
+	pl, err := cmp.Plan(mode)
 	if err != nil {
 		return nil, err
 	}
-	pl.Stamp(src.Config, tgt.Config)
+	pl.Stamp(basis(src.Config), basis(tgt.Config))
 	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
 		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
 	_, cerr := pl.Check(tgt.Tree)
+	if w := forwards(tgt.Tree); w != "" {
+		pl.Warnings = append(pl.Warnings, w)
+	}
+	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
+}
+
+// uniquePaths are paths whose values belong to one member of a pair, so a
+// map that shares them makes both members alike where they must differ:
+// the host name, interface addresses, the VRRP priority, the BGP/OSPF
+// router-id, a service's listen address, config-sync's own peer. A word
+// "*" matches any word.
+var uniquePaths = [][]string{
+	{"system", "host-name"},
+	{"interfaces", "*", "*", "address"},
+	{"interfaces", "*", "*", "vrrp", "vrrp-group", "*", "priority"},
+	{"high-availability", "vrrp", "group", "*", "priority"},
+	{"protocols", "*", "parameters", "router-id"},
+	{"protocols", "*", "*", "parameters", "router-id"},
+	{"service", "https", "listen-address"},
+	{"service", "ssh", "listen-address"},
+	{"system", "config-sync", "remote-router"},
+}
+
+// deviceUnique warns, once per path, for each command of p that changes a
+// device-unique value (uniquePaths).
+func deviceUnique(p *plan.Plan) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range p.Steps {
+		for _, u := range uniquePaths {
+			if len(s.Path) < len(u) || !matchWords(u, s.Path[:len(u)]) {
+				continue
+			}
+			k := config.Path(s.Path[:len(u)]).String()
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, "the map covers `"+k+"`, which is unique to each member: the sync makes the target's like the source's")
+			}
+		}
+	}
+	return out
+}
+
+func matchWords(pattern, words []string) bool {
+	for i, w := range pattern {
+		if w != "*" && w != words[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLine reports whether a VRP tree holds line at its top level (the node
+// name and its values, as the device prints the line).
+func hasLine(t *config.Tree, line string) bool {
+	for _, n := range t.Root.Children {
+		text := n.Name
+		if len(n.Values) > 0 {
+			for _, v := range n.Values {
+				if text+" "+v == line {
+					return true
+				}
+			}
+		}
+		if text == line {
+			return true
+		}
+	}
+	return false
+}
+
+// forwards warns when the target's own config-sync forwards each commit
+// to a peer (VRA `system config-sync remote-router`, DOMAIN.md
+// "config-sync (VRA)"): the change goes on from the target, e.g. syncing
+// b → a when a config-syncs to b.
+func forwards(target *config.Tree) string {
+	rr := target.Root.Lookup(config.Path{"system", "config-sync", "remote-router"})
+	if rr == nil || len(rr.Children) == 0 {
+		return ""
+	}
+	var peers []string
+	for _, c := range rr.Children {
+		peers = append(peers, c.Name)
+	}
+	return "the target forwards each commit by its own config-sync to " + strings.Join(peers, ", ") + ": this change goes on from there"
 }
 
 // readable reports a device that was not read.
@@ -333,8 +473,14 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	tgt, _ := snap.Device(prep.Target)
-	if prep.Plan.Stale(t.sourceText(snap), tgt.Config) {
+	if prep.Plan.Stale(basis(t.sourceText(snap)), basis(tgt.Config)) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+	}
+	if prep.Family == config.Huawei && t.o.ConfirmMinutes > 0 {
+		return fmt.Errorf("%s: %w: commit-confirm is a Vyatta-family command", prep.Target, ErrUnsupported)
+	}
+	if t.o.ConfirmMinutes > 0 && t.o.Save {
+		return fmt.Errorf("%s: %w", prep.Target, device.ErrSaveBeforeConfirm)
 	}
 	if t.o.ConfirmMinutes > 0 {
 		if err := confirmable(tgt.Tree); err != nil {
@@ -346,6 +492,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
+	if prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
+		return t.nativeSync(ctx)
+	}
 	if prep.Plan.Empty() {
 		t.info("nothing to send")
 	} else if err := t.applyVyatta(ctx, prep.Plan.Steps); err != nil {
@@ -354,14 +503,33 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// drops them on the device. Re-read to know; a partial commit
 		// (one subtree applied, another refused) is reverted with the
 		// inverse plan.
+		//
+		// A connection lost during the commit: the commit runs to its end
+		// on the device (DOMAIN.md); the re-read tells what it kept, and
+		// a commit that took whole is verified as any sync.
+		t.info("re-reading %s after: %v", prep.Target, err)
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
-		if d, ok := after.Device(prep.Target); ok && d.Tree != nil {
-			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
-			if !t.res.TargetUnchanged {
-				t.revert(ctx, tgt, d)
-			}
+		d, ok := after.Device(prep.Target)
+		if !ok || d.Tree == nil {
+			return err
 		}
+		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		if t.res.TargetUnchanged {
+			return err
+		}
+		if !errors.Is(err, ErrRemoteRefused) && readable(after) == nil {
+			for _, c := range diff.Trees(tgt.Tree, d.Tree, prep.Comparison.Diff) {
+				t.res.Applied = append(t.res.Applied, c.Path)
+			}
+			if verr := t.verify(after); verr != nil {
+				return fmt.Errorf("%w; the target kept part of the change: %w", err, verr)
+			}
+			t.res.Committed, t.res.KeptAfterDrop = true, true
+			t.info("%s kept the whole commit despite the lost connection: verified", prep.Target)
+			return nil
+		}
+		t.revert(ctx, tgt, d)
 		return err
 	}
 	t.info("re-reading %s and %s", prep.Source, prep.Target)
@@ -425,7 +593,10 @@ func (t *txn) verify(after *pair.Snapshot) error {
 		expected[c.Path.String()+"\x00"+c.Reason] = true
 	}
 	for _, c := range again.Conflicts {
-		if expected[c.Path.String()+"\x00"+c.Reason] {
+		// `hrp sync config` appends what the standby lacks and never
+		// reorders (DOMAIN.md "HRP"): an order difference it leaves is
+		// its known residue, listed.
+		if expected[c.Path.String()+"\x00"+c.Reason] || prep.Plan.Mode == plan.HRP && strings.Contains(c.Reason, "does not reorder") {
 			t.res.Residue = append(t.res.Residue, c)
 		} else {
 			t.res.Unexpected = append(t.res.Unexpected, "not synced: "+c.Path.String()+": "+c.Reason)
@@ -451,9 +622,24 @@ func (t *txn) sourceText(snap *pair.Snapshot) []byte {
 	return src.Config
 }
 
+// basis is a configuration's text without what changes from one read to
+// the next while the configuration stays: the timestamp line a Huawei
+// `display current-configuration` may start with (DOMAIN.md "Huawei
+// family"). Plans are stamped and checked on it.
+func basis(text []byte) []byte {
+	line, rest, ok := bytes.Cut(text, []byte("\n"))
+	if ok && timestampLine.Match(bytes.TrimSpace(line)) {
+		return rest
+	}
+	return text
+}
+
+// timestampLine is `2026-11-30 06:46:52.653` (optionally with a zone).
+var timestampLine = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d| [A-Z]{2,5})?$`)
+
 // textHash is the hash of a configuration's text as the audit keeps it.
 func textHash(b []byte) string {
-	h := sha256.Sum256(b)
+	h := sha256.Sum256(basis(b))
 	return hex.EncodeToString(h[:])
 }
 

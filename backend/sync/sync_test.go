@@ -65,20 +65,20 @@ func TestSyncDriftedPair(t *testing.T) {
 	if prep.Source != "vra-a" || prep.Target != "vra-b" || prep.Plan.Empty() || prep.Plan.Basis == "" {
 		t.Fatalf("prepared %s → %s, %d commands, basis %q", prep.Source, prep.Target, len(prep.Plan.Commands), prep.Plan.Basis)
 	}
-	var sent, remote int
+	var sending, remote int
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", Emit: func(e Event) {
-		switch e.Kind {
-		case Sent:
-			sent++
-		case Remote:
+		switch {
+		case e.Kind == Info && strings.HasPrefix(e.Line, "sending "):
+			sending++
+		case e.Kind == Remote:
 			remote++
 		}
 	}})
 	if err != nil {
 		t.Fatalf("sync: %v (unexpected %q, errors %+v)", err, res.Unexpected, res.Errors)
 	}
-	if !res.Committed || sent < len(prep.Plan.Commands)+2 || remote == 0 {
-		t.Errorf("committed %v, %d sent, %d remote lines", res.Committed, sent, remote)
+	if !res.Committed || sending != 1 || remote == 0 {
+		t.Errorf("committed %v, %d apply, %d remote lines", res.Committed, sending, remote)
 	}
 	if res.After == nil || res.After.Compare == nil {
 		t.Fatal("no re-read")
@@ -191,7 +191,7 @@ func TestSyncStalePlan(t *testing.T) {
 	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
 	sent := 0
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
-		if e.Kind == Sent {
+		if e.Kind == Remote || strings.HasPrefix(e.Line, "connecting") {
 			sent++
 		}
 	}})
@@ -212,6 +212,33 @@ func TestSyncStalePlan(t *testing.T) {
 	}
 }
 
+// TestPrepareFromWarnsForwarding: syncing vra-b → vra-a, whose own
+// config-sync pushes to vra-b, is warned about.
+func TestPrepareFromWarnsForwarding(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{From: "vra-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Source != "vra-b" || prep.Target != "vra-a" {
+		t.Fatalf("direction %s → %s", prep.Source, prep.Target)
+	}
+	if !slices.ContainsFunc(prep.Warnings, func(w string) bool { return strings.Contains(w, "forwards each commit by its own config-sync") }) {
+		t.Errorf("warnings %q", prep.Warnings)
+	}
+	fwd, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(fwd.Warnings, func(w string) bool { return strings.Contains(w, "forwards") }) {
+		t.Errorf("vra-a → vra-b warned: %q", fwd.Warnings)
+	}
+	if _, err := Prepare(ctx, p, Options{From: "nope"}); err == nil || !strings.Contains(err.Error(), `no device "nope"`) {
+		t.Errorf("--from nope: %v", err)
+	}
+}
+
 // TestSyncConcurrent: a second sync of the pair started while the first
 // holds the lock (from inside the first's own progress) is refused with
 // who holds it and since when; the first runs to its end.
@@ -226,7 +253,7 @@ func TestSyncConcurrent(t *testing.T) {
 	var second error
 	started := false
 	_, err = Apply(ctx, p, prep, Options{StateDir: state, Holder: "alice@console (first)", Emit: func(e Event) {
-		if e.Kind == Sent && !started {
+		if e.Kind == Info && strings.HasPrefix(e.Line, "sending ") && !started {
 			started = true
 			_, second = Apply(ctx, p, prep, Options{StateDir: state, Holder: "bob@cli (second)"})
 		}
@@ -282,17 +309,17 @@ func TestSyncDropBeforeCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	lp.B.Faults.SetDropAfterLines(8)
-	typed := 0
+	connected := false
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
-		if e.Kind == Sent && e.Step >= 0 {
-			typed++
+		if e.Kind == Info && e.Line == "connected to vra-b" {
+			connected = true
 		}
 	}})
 	if !errors.Is(err, device.ErrConnectionLost) || res.Committed || !res.TargetUnchanged {
 		t.Fatalf("drop: %v, committed %v, unchanged %v", err, res.Committed, res.TargetUnchanged)
 	}
-	if typed == 0 || typed == len(prep.Plan.Steps) {
-		t.Errorf("the link dropped after %d of %d commands: want it among them", typed, len(prep.Plan.Steps))
+	if !connected {
+		t.Errorf("the link dropped before the login: want it while the commands are typed")
 	}
 	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
 		t.Error("vra-b changed")
@@ -319,7 +346,7 @@ func TestSyncConfirmRefusedOnReboot(t *testing.T) {
 	}
 	sent := 0
 	_, err = Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
-		if e.Kind == Sent {
+		if e.Kind == Remote || strings.HasPrefix(e.Line, "connecting") {
 			sent++
 		}
 	}})
@@ -338,17 +365,23 @@ func TestSyncCommitConfirm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sent []string
+	var infos []string
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
-		if e.Kind == Sent {
-			sent = append(sent, e.Line)
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
 		}
 	}})
 	if err != nil || !res.Confirmed {
 		t.Fatalf("sync: %v, confirmed %v", err, res.Confirmed)
 	}
-	if !slices.Contains(sent, "commit-confirm 5") || sent[len(sent)-2] != "confirm" {
-		t.Errorf("sent %q", sent)
+	i := slices.IndexFunc(infos, func(l string) bool { return strings.HasSuffix(l, "then commit-confirm 5") })
+	j := slices.Index(infos, "confirming on vra-b")
+	k := -1
+	if i >= 0 {
+		k = slices.IndexFunc(infos[i:], func(l string) bool { return strings.HasPrefix(l, "re-reading") })
+	}
+	if i < 0 || j < 0 || k < 0 || i+k > j {
+		t.Errorf("want commit-confirm, then the re-read, then confirm: %q", infos)
 	}
 	if err := lp.B.Device.Confirm(); err == nil {
 		t.Error("a commit-confirm is still pending on vra-b")
@@ -401,5 +434,49 @@ func TestSyncRollback(t *testing.T) {
 	runOn(t, ctx, p, "vra-b", "set system domain-name changed.example")
 	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrStale) {
 		t.Errorf("rollback after a change by hand: %v", err)
+	}
+}
+
+// TestSyncDropDuringCommit: the link drops while vra-b commits; the commit
+// runs to its end on the device, and the re-read shows it kept the whole
+// change: the sync is verified and reports it.
+func TestSyncDropDuringCommit(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropInCommit(true)
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if err != nil || !res.KeptAfterDrop || len(res.Applied) == 0 {
+		t.Fatalf("drop in commit: %v, kept %v, applied %v", err, res.KeptAfterDrop, res.Applied)
+	}
+	again, err := res.After.Compare.Plan(prep.Plan.Mode)
+	if err != nil || !again.Empty() {
+		t.Errorf("after the sync a plan still sends %q", again.Commands)
+	}
+}
+
+// TestSyncNativeVRA: with Native, vra-a's own config-sync (`update
+// config-sync`) brings vra-b in step within the map; verified as a push.
+func TestSyncNativeVRA(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Native: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("native: %v; unexpected %q", err, res.Unexpected)
+	}
+	if !slices.Contains(infos, "update config-sync on vra-a") {
+		t.Errorf("infos %q", infos)
 	}
 }

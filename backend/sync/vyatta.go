@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hasync/hasync/backend/config"
@@ -12,14 +13,13 @@ import (
 	"github.com/hasync/hasync/backend/plan"
 )
 
-// applyVyatta sends the plan over SSH in one configuration session
-// (DOMAIN.md "Commit and compare output"): configure, every command (each
-// refusal is collected, the rest still typed so that all are reported),
-// commit, exit. After any refusal nothing is committed: `exit discard`
-// ends the session, which drops its uncommitted changes.
-//
-// Until backend/device has Apply (helper D), the session is driven here
-// through Session.RunResult / RunMasked.
+// applyVyatta sends steps over SSH as one transaction through the
+// driver's Apply (backend/device; DOMAIN.md "Commit and compare output"):
+// configure, the commands, commit (with the comment, or commit-confirm
+// N), exit; a refused command stops before the commit and whatever was
+// not committed is discarded (`exit discard`). Every line the target
+// prints is streamed as it arrives; each refusal is tied to the plan step
+// whose path it names.
 func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	prep := t.prep
 	dev, err := targetDevice(t.p.Spec(), prep.Target)
@@ -34,138 +34,99 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		if err != nil {
 			return err
 		}
+		t.info("connected to %s", prep.Target)
 	}
-	sess := t.sess
-	run := func(step int, cmd, shown string) ([]string, error) {
-		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: step})
-		remote := func(line string) {
-			t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: step})
-		}
-		var res device.Result
-		var err error
-		if shown != cmd {
-			res, err = sess.RunMasked(ctx, cmd, shown, remote)
-		} else {
-			res, err = sess.RunResult(ctx, cmd, remote)
-		}
-		return res.Lines, err
-	}
-	if _, err := run(-1, "configure", "configure"); err != nil {
-		return fmt.Errorf("%s: configure: %w", prep.Target, err)
-	}
+	cmds := make([]device.Command, len(steps))
 	for i, s := range steps {
-		_, err := run(i, s.Command, s.Shown)
-		var re *device.RejectedError
-		if errors.As(err, &re) {
-			lines := []string{}
-			for _, l := range strings.Split(re.Text, "\n") {
-				lines = append(lines, t.mask(l))
-			}
-			t.res.Errors = append(t.res.Errors, RemoteError{Path: s.Path, Step: i, Command: s.Shown, Change: s.Change, Lines: lines})
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %s: %w", prep.Target, s.Shown, err)
-		}
+		cmds[i] = device.Command{Text: s.Command, Shown: s.Shown, Path: s.Path}
 	}
-	if len(t.res.Errors) > 0 {
-		t.discard(ctx, run)
-		return fmt.Errorf("%s: %w: %d command(s) refused, nothing committed", prep.Target, ErrRemoteRefused, len(t.res.Errors))
+	window := t.o.Window
+	if window <= 0 {
+		window = DefaultWindow
 	}
+	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.o.Save, Window: window}
 	commit := "commit"
-	if t.o.ConfirmMinutes > 0 {
-		commit = fmt.Sprintf("commit-confirm %d", t.o.ConfirmMinutes)
+	switch {
+	case opt.ConfirmMinutes > 0:
+		commit = fmt.Sprintf("commit-confirm %d", opt.ConfirmMinutes)
+	case opt.Comment != "":
+		commit += " comment " + strconv.Quote(opt.Comment)
 	}
-	if c := oneLine(t.o.Comment); c != "" {
-		commit += " comment '" + strings.ReplaceAll(c, "'", "") + "'"
+	if prep.Family == config.Huawei {
+		t.info("sending %d line(s) to %s in system-view (each applies at once)", len(cmds), prep.Target)
+	} else {
+		t.info("sending %d command(s) to %s in one configuration session, then %s", len(cmds), prep.Target, commit)
 	}
-	t.info("committing on %s", prep.Target)
-	out, err := run(-1, commit, commit)
-	if err != nil {
-		return fmt.Errorf("%s: commit: %w", prep.Target, err)
+	res, err := t.sess.Apply(ctx, cmds, opt, func(line string) {
+		t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: -1})
+	})
+	for _, e := range res.Errors {
+		t.res.Errors = append(t.res.Errors, t.tie(steps, e))
 	}
-	if device.CommitFailed(config.Vyatta, out) {
-		t.res.Errors = append(t.res.Errors, t.commitErrors(steps, out)...)
-		t.discard(ctx, run)
-		return fmt.Errorf("%s: %w: the commit failed", prep.Target, ErrRemoteRefused)
+	for _, l := range res.SyncErrors {
+		t.info("%s's own config-sync failed: %s", prep.Target, t.mask(l))
 	}
-	t.res.Committed = true
-	if _, err := run(-1, "exit", "exit"); err != nil {
-		t.discard(ctx, run)
+	t.res.Committed = res.Committed
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, device.ErrRejected):
+		what := "a command was refused, nothing committed"
+		if res.Partial {
+			what = "the commit was refused in part"
+		} else if len(res.Errors) > 0 && res.Errors[0].Command == "" {
+			what = "the commit failed"
+		}
+		return fmt.Errorf("%s: %w: %s", prep.Target, ErrRemoteRefused, what)
 	}
-	return nil
+	return fmt.Errorf("%s: apply: %w", prep.Target, err)
+}
+
+// tie makes a driver's error a RemoteError: the plan step it belongs to
+// (the refused command itself, else the step whose path and value share
+// the longest prefix with the path the device names), masked.
+func (t *txn) tie(steps []plan.Step, e device.ApplyError) RemoteError {
+	r := RemoteError{Path: config.Path(e.Path), Step: -1}
+	for _, l := range e.Lines {
+		r.Lines = append(r.Lines, t.mask(l))
+	}
+	i := -1
+	if e.Command != "" {
+		i = slices.IndexFunc(steps, func(s plan.Step) bool { return s.Shown == e.Command })
+	}
+	if i < 0 && len(e.Path) > 0 {
+		i = stepFor(steps, e.Path)
+	}
+	if i >= 0 {
+		s := steps[i]
+		r.Step, r.Command, r.Change = i, s.Shown, s.Change
+		if len(r.Path) == 0 || len(r.Path) > len(s.Path) && s.HasValue {
+			r.Path = s.Path
+		}
+	}
+	return r
 }
 
 // confirm sends `confirm` for the commit-confirm of this sync, on the
-// session that committed (configure mode entered for it).
+// session that committed.
 func (t *txn) confirm(ctx context.Context) error {
 	target := t.prep.Target
 	if t.sess == nil || t.sess.Err() != nil {
 		return fmt.Errorf("%s: confirm: the session that committed is gone; the target reverts by itself", target)
 	}
-	for _, c := range []string{"configure", "confirm", "exit"} {
-		t.emit(Event{Kind: Sent, Device: target, Line: c, Step: -1})
-		_, err := t.sess.Run(ctx, c, func(line string) {
-			t.emit(Event{Kind: Remote, Device: target, Line: line, Step: -1})
-		})
-		if err != nil {
-			return fmt.Errorf("%s: %s: %w", target, c, err)
-		}
+	t.info("confirming on %s", target)
+	err := t.sess.Confirm(ctx, func(line string) {
+		t.emit(Event{Kind: Remote, Device: target, Line: line, Step: -1})
+	})
+	if err != nil {
+		return fmt.Errorf("%s: confirm: %w", target, err)
 	}
 	t.res.Confirmed = true
 	return nil
 }
 
-// discard leaves configure mode dropping what was not committed.
-func (t *txn) discard(ctx context.Context, run func(int, string, string) ([]string, error)) {
-	if _, err := run(-1, "exit discard", "exit discard"); err != nil {
-		t.info("exit discard: %v", err)
-	}
-}
-
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// blockHeader is the path line of a commit error: VyOS `[ a b c ]`, the
-// 5600 `[a b c]`; never `[[a]] failed` nor `[edit ...]`.
-var blockHeader = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
-
-// commitErrors splits a failed commit's output into its error blocks
-// (DOMAIN.md "Commit and compare output") and ties each to the plan step
-// whose path it names (the longest common path wins).
-func (t *txn) commitErrors(steps []plan.Step, out []string) []RemoteError {
-	var errs []RemoteError
-	cur := -1
-	for _, raw := range out {
-		l := strings.TrimSpace(t.mask(raw))
-		if l == "" {
-			continue
-		}
-		if m := blockHeader.FindStringSubmatch(l); m != nil && !strings.HasPrefix(m[1], "edit") {
-			words := strings.Fields(m[1])
-			e := RemoteError{Path: config.Path(words), Step: -1, Lines: []string{l}}
-			if i := stepFor(steps, words); i >= 0 {
-				s := steps[i]
-				e.Step, e.Command, e.Change = i, s.Shown, s.Change
-				if len(words) > len(s.Path) && s.HasValue {
-					e.Path = s.Path
-				}
-			}
-			errs = append(errs, e)
-			cur = len(errs) - 1
-			continue
-		}
-		if l == "Commit failed" || l == "Commit failed!" {
-			continue
-		}
-		if cur < 0 {
-			errs = append(errs, RemoteError{Step: -1})
-			cur = 0
-		}
-		errs[cur].Lines = append(errs[cur].Lines, l)
-	}
-	return errs
 }
 
 // stepFor is the plan step whose path (and value) shares the longest
