@@ -488,39 +488,27 @@ func mapFrom(c *compare.Comparison) string {
 
 // dualActive is a *compare.DualActiveError when both members of snap were
 // read and claim the active role: both HRP active, or both VRRP MASTER of
-// one group (DOMAIN.md "HRP", "VRRP"). compare.Live refuses the HRP case
-// itself; the VRRP groups are read by backend/pair (status), so they are
-// checked here.
+// one group (compare.DualActive). compare.Live refuses both cases, but
+// backend/pair gives it the HRP role only, so the VRRP groups status reads
+// are checked here.
 func dualActive(snap *pair.Snapshot) error {
 	if snap == nil {
 		return nil
 	}
-	a, b := &snap.Devices[0], &snap.Devices[1]
-	if a.HAErr != nil || b.HAErr != nil || a.Tree == nil || b.Tree == nil {
-		return nil
-	}
-	if a.HA.HRP != nil || b.HA.HRP != nil || snap.Family == config.Huawei {
-		if a.HA.Role == device.RoleActive && b.HA.Role == device.RoleActive {
-			return &compare.DualActiveError{A: a.Name, B: b.Name}
+	var m [2]compare.Member
+	for i := range snap.Devices {
+		d := &snap.Devices[i]
+		if d.HAErr != nil || d.Tree == nil {
+			return nil
 		}
-		return nil
-	}
-	master := map[string]bool{}
-	for _, g := range a.HA.VRRP {
-		if strings.EqualFold(g.State, "MASTER") {
-			master[g.Interface+"/"+g.Group] = true
+		m[i] = compare.Member{Name: d.Name, Active: (d.HA.HRP != nil || snap.Family == config.Huawei) && d.HA.Role == device.RoleActive}
+		for _, g := range d.HA.VRRP {
+			if strings.EqualFold(g.State, "MASTER") {
+				m[i].Masters = append(m[i].Masters, g.Interface+"/"+g.Group)
+			}
 		}
 	}
-	var both []string
-	for _, g := range b.HA.VRRP {
-		if k := g.Interface + "/" + g.Group; master[k] && strings.EqualFold(g.State, "MASTER") {
-			both = append(both, k)
-		}
-	}
-	if len(both) == 0 {
-		return nil
-	}
-	return &compare.DualActiveError{A: a.Name, B: b.Name, Groups: both}
+	return compare.DualActive(m[0], m[1])
 }
 
 // compareText is why pair was not compared, without the "pair P:

@@ -18,6 +18,29 @@ type Member struct {
 	Name   string
 	Tree   *config.Tree
 	Active bool
+	// Masters are the VRRP groups the member is MASTER of, as
+	// "interface/group" (Vyatta: `show vrrp`, DOMAIN.md "VRRP"); nil when
+	// not read.
+	Masters []string
+}
+
+// DualActive is a *DualActiveError when a and b both claim the active
+// role: both Active (HRP), or both MASTER of one VRRP group. nil
+// otherwise, also when a role was not read.
+func DualActive(a, b Member) error {
+	if a.Active && b.Active {
+		return &DualActiveError{A: a.Name, B: b.Name}
+	}
+	var both []string
+	for _, g := range b.Masters {
+		if slices.Contains(a.Masters, g) && !slices.Contains(both, g) {
+			both = append(both, g)
+		}
+	}
+	if len(both) > 0 {
+		return &DualActiveError{A: a.Name, B: b.Name, Groups: both}
+	}
+	return nil
 }
 
 // ErrDualActive: both members of a pair claim the active role (Huawei:
@@ -67,8 +90,11 @@ type LiveSpec struct {
 //     carries it pushes on each commit), whichever member it is; when both
 //     carry it, the one whose remote-router names it; then spec.Source.
 //   - Huawei: the built-in hrp map (syncmap.HRP) of the active member,
-//     which is the source (`hrp sync config` runs there). Both members
-//     active is a *DualActiveError (errors.Is ErrDualActive): no direction.
+//     which is the source (`hrp sync config` runs there).
+//
+// Both members active (DualActive: both Active, or both MASTER of one
+// VRRP group in Masters) is a *DualActiveError (errors.Is ErrDualActive):
+// a split brain, no direction is chosen.
 //
 // Left of the result is the source, Right the target; Label names the map
 // and the device that carries it.
@@ -87,6 +113,9 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 			return nil, fmt.Errorf("%s: the configuration read holds no configuration: not compared", m.Name)
 		}
 	}
+	if err := DualActive(a, b); err != nil {
+		return nil, err
+	}
 	preferred := func() (Member, Member) {
 		if spec.Source != "" && spec.Source == b.Name {
 			return b, a
@@ -96,9 +125,6 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 	if a.Tree.Family == config.Huawei {
 		if spec.SyncMap != "" && spec.SyncMap != "hrp" {
 			return nil, fmt.Errorf("sync-map %s: %s and %s are Huawei devices, whose only sync-map is the built-in 'hrp'", spec.SyncMap, a.Name, b.Name)
-		}
-		if a.Active && b.Active {
-			return nil, &DualActiveError{A: a.Name, B: b.Name}
 		}
 		src, dst := preferred()
 		switch {

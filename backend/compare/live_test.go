@@ -169,3 +169,18 @@ func TestLiveRefusesEmpty(t *testing.T) {
 		t.Errorf("member without a root: %v", err)
 	}
 }
+
+// TestLiveDualActiveVRRP: both members MASTER of one VRRP group is a split
+// brain: no direction; MASTER of different groups (load sharing) is not.
+func TestLiveDualActiveVRRP(t *testing.T) {
+	a, b := vy(t, "a", carrier), vy(t, "b", carrier)
+	a.Masters, b.Masters = []string{"dp0s1/1", "dp0s2/10"}, []string{"dp0s2/10"}
+	cmp, err := Live(a, b, LiveSpec{SyncMap: "M"}, diff.Options{})
+	if !errors.Is(err, ErrDualActive) || cmp != nil || !strings.Contains(err.Error(), "VRRP MASTER on both for dp0s2/10)") {
+		t.Errorf("both MASTER of dp0s2/10: %v, %v", cmp, err)
+	}
+	a.Masters, b.Masters = []string{"dp0s1/1"}, []string{"dp0s2/10"}
+	if _, err := Live(a, b, LiveSpec{SyncMap: "M"}, diff.Options{}); err != nil {
+		t.Errorf("load sharing: %v", err)
+	}
+}
