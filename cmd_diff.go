@@ -237,11 +237,11 @@ func runDiffPair(ctx context.Context, out, errOut io.Writer, f diffFlags) error 
 	r := readPair(ctx, p, tty.options(liveOptions{diff: opts, syncMap: f.syncMap, acceptNew: f.acceptNew}))
 	for _, d := range r.devices {
 		if d.err != nil {
-			return fail(fmt.Errorf("diff --pair %s: %s: %s: %v", p.Name, d.name, reason(d.err), d.err))
+			return fail(fmt.Errorf("diff --pair %s: %s", p.Name, deviceError(d.name, d.err, 0)))
 		}
 	}
 	if r.cmpErr != nil {
-		return fail(fmt.Errorf("diff --pair %s: %v", p.Name, r.cmpErr))
+		return fail(fmt.Errorf("diff --pair %s: %s", p.Name, compareText(p.Name, r.cmpErr)))
 	}
 	spec := compare.MapSpec{Include: f.include, Exclude: f.exclude}
 	c, err := compare.Rescope(r.cmp, spec)

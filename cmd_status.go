@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,10 +20,14 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/sshclient"
 )
 
 type statusFlags struct {
@@ -43,12 +49,15 @@ func newStatusCmd() *cobra.Command {
 		Short: "Show each pair of the inventory: both devices reachable (or why not), HA roles, in-scope differences, last sync",
 		Long: `status reads every pair of the inventory (or the one --pair names) over SSH,
 both devices of a pair at once and several pairs at a time (--jobs), and
-prints for each pair: whether each device is reachable, and if not why
-(auth failed, host key mismatch, refused, timeout, dropped, ...); its HA
-role (VRRP master or backup, HRP active or standby); whether its running
-configuration differs from the saved one; the number of differences the
-pair's sync-map puts in scope, with the direction of a sync; and the last
-sync recorded in the audit directory ("never" when there is none).
+prints for each pair: whether each device was read, and if not why (a
+connection failure as "unreachable: refused", else the reason itself:
+auth failed, host key changed, no password, timeout after D (--timeout),
+dropped, ...); its HA role (VRRP master or backup, HRP active or standby);
+whether its running configuration differs from the saved one; the number
+of differences the pair's sync-map puts in scope, with the direction of a
+sync; and the last sync recorded in the audit directory with its result
+("never" when there is none). Both members active (HRP both active, VRRP
+both MASTER of a group) is an error of the pair: no direction is chosen.
 
 With --watch it reads again every --interval until interrupted.
 
@@ -60,6 +69,9 @@ load).`,
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
+			}
+			if cmd.Flags().Changed("interval") && !f.watch {
+				return &exitError{code: 2, err: fmt.Errorf("--interval %s: goes with --watch (without it status reads once)", f.interval)}
 			}
 			return runStatus(ctx, cmd.OutOrStdout(), f)
 		},
@@ -207,10 +219,14 @@ type deviceStatus struct {
 	Name    string `json:"name"`
 	Address string `json:"address"`
 	// Reachable: logged in and read. Otherwise Reason says why in a few
-	// words ("auth failed", "refused", ...) and Error in full.
+	// words ("auth failed", "refused", ...; see failure) and Error in
+	// full.
 	Reachable bool   `json:"reachable"`
 	Reason    string `json:"reason,omitempty"`
 	Error     string `json:"error,omitempty"`
+	// why is the reason as the text form shows it: "unreachable: refused",
+	// "timeout after 30s (--timeout)", ...; Reason when empty.
+	why string
 	// Role is the HA role: "master", "backup" or "mixed" (VRRP),
 	// "active" or "standby" (HRP); HA the detail.
 	Role string `json:"role,omitempty"`
@@ -228,18 +244,25 @@ type pairStatus struct {
 	Name    string         `json:"name"`
 	Family  string         `json:"family"`
 	Devices []deviceStatus `json:"devices"`
-	// Source and Target are the direction of a sync; SyncMap the map
-	// that scopes the pair, with where it comes from.
-	Source  string `json:"source,omitempty"`
-	Target  string `json:"target,omitempty"`
-	SyncMap string `json:"sync_map,omitempty"`
+	// Source and Target are the direction of a sync; SyncMap the name of
+	// the map that scopes the pair, SyncMapFrom where it comes from
+	// ("carried by vra-a", "built in: ...", "default: ...") and
+	// SyncMapCarrier the device that carries it (Vyatta), if one does.
+	Source         string `json:"source,omitempty"`
+	Target         string `json:"target,omitempty"`
+	SyncMap        string `json:"sync_map,omitempty"`
+	SyncMapFrom    string `json:"sync_map_from,omitempty"`
+	SyncMapCarrier string `json:"sync_map_carrier,omitempty"`
 	// Differences are counted by scope when both configurations were
 	// read; CompareError says why they were not compared otherwise.
 	Differences  *compare.Counts `json:"differences,omitempty"`
 	CompareError string          `json:"compare_error,omitempty"`
 	// LastSync is the time of the last sync recorded (RFC 3339) or
-	// "never".
-	LastSync string `json:"last_sync"`
+	// "never"; LastSyncResult its result as the audit record has it
+	// ("ok", "refused", "unexpected", "stale", "failed", with the number
+	// of errors the remote printed: "refused (1 error)").
+	LastSync       string `json:"last_sync"`
+	LastSyncResult string `json:"last_sync_result,omitempty"`
 }
 
 // readStatus reads the pairs, at most f.jobs at a time, in their order.
@@ -256,8 +279,11 @@ func readStatus(ctx context.Context, pairs []*inventory.Pair, live []*pair.Pair,
 			defer cancel()
 			snap, _ := live[i].Refresh(pctx)
 			r := fromSnapshot(p, snap, true)
-			out[i] = statusOf(p, r)
-			out[i].LastSync = lastSync(f.audit, p.Name)
+			if err := dualActive(snap); err != nil {
+				r.cmp, r.cmpErr = nil, err
+			}
+			out[i] = statusOf(p, r, f.timeout)
+			out[i].LastSync, out[i].LastSyncResult = lastSyncResult(f.audit, p.Name)
 		}()
 	}
 	wg.Wait()
@@ -265,12 +291,14 @@ func readStatus(ctx context.Context, pairs []*inventory.Pair, live []*pair.Pair,
 }
 
 // statusOf turns a read of a pair into what status shows.
-func statusOf(p *inventory.Pair, r *pairRead) pairStatus {
+// timeout is the --timeout the read had (named in a timeout's text).
+func statusOf(p *inventory.Pair, r *pairRead, timeout time.Duration) pairStatus {
 	st := pairStatus{Name: p.Name, Family: p.Family.String()}
 	for _, d := range r.devices {
 		ds := deviceStatus{Name: d.name, Address: d.address, Reachable: d.err == nil}
 		if d.err != nil {
-			ds.Reason, ds.Error = reason(d.err), d.err.Error()
+			ds.Reason, ds.why = failure(d.err, timeout)
+			ds.Error = errorText(d.name, d.err, timeout)
 		}
 		ds.Role, ds.HA = d.role, d.ha
 		if d.savedKnown {
@@ -287,9 +315,13 @@ func statusOf(p *inventory.Pair, r *pairRead) pairStatus {
 	case r.cmp != nil:
 		n := r.cmp.Counts()
 		st.Differences = &n
-		st.Source, st.Target, st.SyncMap = r.cmp.Left.Source, r.cmp.Right.Source, r.cmp.Label
+		st.Source, st.Target = r.cmp.Left.Source, r.cmp.Right.Source
+		st.SyncMap, st.SyncMapFrom = r.cmp.Map.Name, mapFrom(r.cmp)
+		if strings.HasPrefix(st.SyncMapFrom, "carried by ") {
+			st.SyncMapCarrier = strings.TrimSuffix(strings.Fields(st.SyncMapFrom)[2], ",")
+		}
 	case r.cmpErr != nil:
-		st.CompareError = r.cmpErr.Error()
+		st.CompareError = compareText(p.Name, r.cmpErr)
 	}
 	return st
 }
@@ -308,12 +340,20 @@ func writeStatus(w io.Writer, st []pairStatus, asJSON bool) error {
 		if i > 0 {
 			bw.WriteString("\n")
 		}
-		fmt.Fprintf(bw, "%s (%s): %s; last sync %s\n", p.Name, p.Family, differencesLine(p), p.LastSync)
+		last := p.LastSync
+		if p.LastSyncResult != "" {
+			last += " " + p.LastSyncResult
+		}
+		fmt.Fprintf(bw, "%s (%s): %s; last sync %s\n", p.Name, p.Family, differencesLine(p), last)
 		var rows strings.Builder
 		tw := tabwriter.NewWriter(&rows, 0, 0, 2, ' ', 0)
 		for _, d := range p.Devices {
 			if !d.Reachable {
-				fmt.Fprintf(tw, "  %s\t%s\tunreachable: %s\t\t\n", d.Name, d.Address, d.Reason)
+				why := d.why
+				if why == "" {
+					why = d.Reason
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t\t\n", d.Name, d.Address, why)
 				continue
 			}
 			saved := "saved"
@@ -373,7 +413,11 @@ func differencesLine(p pairStatus) string {
 	if len(other) > 0 {
 		s += " (and " + strings.Join(other, ", ") + ")"
 	}
-	return fmt.Sprintf("%s, %s → %s, sync-map %s", s, p.Source, p.Target, p.SyncMap)
+	m := p.SyncMap
+	if p.SyncMapFrom != "" {
+		m += " (" + p.SyncMapFrom + ")"
+	}
+	return fmt.Sprintf("%s, %s → %s, sync-map %s", s, p.Source, p.Target, m)
 }
 
 func plural(n int, what string) string {
@@ -383,38 +427,180 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// defaultAuditDir is hasync/audit in the user's state directory
-// ($XDG_STATE_HOME, else ~/.local/state); "" when there is no home.
+// defaultAuditDir is the audit directory of backend/audit ("" when there
+// is no home).
 func defaultAuditDir() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "hasync", "audit")
-	}
-	home, err := os.UserHomeDir()
+	d, err := audit.DefaultDir()
 	if err != nil {
 		return ""
 	}
-	return filepath.Join(home, ".local", "state", "hasync", "audit")
+	return d
 }
 
 // lastSync is the time of the newest sync of pair recorded in the audit
-// directory dir: the last line of dir/PAIR.jsonl, a JSON object whose
-// "time" is RFC 3339. "never" when there is no such record.
+// directory dir (RFC 3339), "never" when there is none.
 func lastSync(dir, pair string) string {
+	at, _ := lastSyncResult(dir, pair)
+	return at
+}
+
+// lastSyncResult is the time of the newest sync of pair recorded in the
+// audit directory dir (backend/audit) and its result: "ok", or "refused
+// (1 error)" and the like. "never" when there is no such record.
+func lastSyncResult(dir, pair string) (at, result string) {
 	if dir == "" {
-		return "never"
+		return "never", ""
 	}
-	b, err := os.ReadFile(filepath.Join(dir, pair+".jsonl"))
+	// Open would make the directory: status only reads.
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "never", ""
+	}
+	l, err := audit.Open(dir)
 	if err != nil {
-		return "never"
+		return "never", ""
 	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		var rec struct {
-			Time time.Time `json:"time"`
+	r, ok, err := l.Last(pair)
+	if err != nil || !ok {
+		return "never", ""
+	}
+	result = string(r.Result)
+	if result == "" {
+		result = "unknown result"
+	}
+	if n := len(r.Errors); n > 0 {
+		result += " (" + plural(n, "error") + ")"
+	}
+	return r.Time.UTC().Format(time.RFC3339), result
+}
+
+// mapFrom is where the map of c comes from, as its label says after the
+// map's name: "carried by vra-a", "built in: ...".
+func mapFrom(c *compare.Comparison) string {
+	l := strings.TrimPrefix(c.Label, c.Map.Name+" ")
+	if strings.HasPrefix(l, "(") && strings.HasSuffix(l, ")") {
+		return l[1 : len(l)-1]
+	}
+	if l == c.Label {
+		return ""
+	}
+	return l
+}
+
+// dualActive is a *compare.DualActiveError when both members of snap were
+// read and claim the active role: both HRP active, or both VRRP MASTER of
+// one group (compare.DualActive). compare.Live refuses both cases, but
+// backend/pair gives it the HRP role only, so the VRRP groups status reads
+// are checked here.
+func dualActive(snap *pair.Snapshot) error {
+	if snap == nil {
+		return nil
+	}
+	var m [2]compare.Member
+	for i := range snap.Devices {
+		d := &snap.Devices[i]
+		if d.HAErr != nil || d.Tree == nil {
+			return nil
 		}
-		if json.Unmarshal([]byte(lines[i]), &rec) == nil && !rec.Time.IsZero() {
-			return rec.Time.UTC().Format(time.RFC3339)
+		m[i] = compare.Member{Name: d.Name, Active: (d.HA.HRP != nil || snap.Family == config.Huawei) && d.HA.Role == device.RoleActive}
+		for _, g := range d.HA.VRRP {
+			if strings.EqualFold(g.State, "MASTER") {
+				m[i].Masters = append(m[i].Masters, g.Interface+"/"+g.Group)
+			}
 		}
 	}
-	return "never"
+	return compare.DualActive(m[0], m[1])
+}
+
+// compareText is why pair was not compared, without the "pair P:
+// compare:" its error starts with.
+func compareText(pairName string, err error) string {
+	return strings.TrimPrefix(err.Error(), "pair "+pairName+": compare: ")
+}
+
+// failure says why a device was not read: reason in a few words (stable,
+// for --json: "refused", "no route", "unreachable", "auth failed", "host
+// key changed", "unknown host key", "no common algorithm", "timeout",
+// "dropped", "command rejected", "unexpected question", "no password",
+// "interrupted", "configuration not understood", "error") and why as the
+// text form shows it: a connection failure as "unreachable: refused", a
+// timeout with the --timeout it ran into, a missing password with where
+// it was looked for.
+func failure(err error, timeout time.Duration) (reason, why string) {
+	reason = failureReason(err)
+	switch reason {
+	case "refused", "no route":
+		return reason, "unreachable: " + reason
+	case "timeout":
+		if timeout > 0 {
+			return reason, fmt.Sprintf("timeout after %s (--timeout)", timeout)
+		}
+	case "no password":
+		msg := err.Error()
+		if m := regexp.MustCompile(`environment variable (\S+) is not set`).FindStringSubmatch(msg); m != nil {
+			return reason, "no password: " + m[1] + " is not set"
+		}
+		if m := regexp.MustCompile(`password file (.+) is empty`).FindStringSubmatch(msg); m != nil {
+			return reason, "no password: " + m[1] + " is empty"
+		}
+		if strings.Contains(msg, "no terminal to ask on") {
+			return reason, "no password: no terminal to ask on"
+		}
+	}
+	return reason, reason
+}
+
+func failureReason(err error) string {
+	switch {
+	case errors.Is(err, inventory.ErrNoPassword):
+		// Before auth: a missing password fails the handshake too.
+		return "no password"
+	case errors.Is(err, sshclient.ErrHostKeyMismatch):
+		return "host key changed"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "refused"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no route"
+	case errors.Is(err, sshclient.ErrUnreachable):
+		// A failed TCP connect carries the network error; without one
+		// the server accepted and closed before the SSH handshake: the
+		// service is there and refuses.
+		var ne *net.OpError
+		if errors.As(err, &ne) {
+			return "unreachable"
+		}
+		return "refused"
+	}
+	return reason(err)
+}
+
+// errorText is err in full as status and diff --pair print it beside the
+// device's name: without that name again, the Go layers of the SSH
+// library, and with the --timeout a timeout ran into.
+func errorText(name string, err error, timeout time.Duration) string {
+	s := err.Error()
+	if name != "" {
+		s = regexp.MustCompile(`(^|: )(`+regexp.QuoteMeta(name)+`: )+`).ReplaceAllString(s, "$1")
+	}
+	s = strings.ReplaceAll(s, "ssh: handshake failed: ", "")
+	s = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`).ReplaceAllString(s, "")
+	if timeout > 0 {
+		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
+	}
+	// inventory's "environment variable X is not set: no password" reads
+	// as the reason does.
+	s = regexp.MustCompile(`environment variable (\S+) is not set: no password`).ReplaceAllString(s, "no password: $1 is not set")
+	s = regexp.MustCompile(`password file (.+) is empty: no password`).ReplaceAllString(s, "no password: $1 is empty")
+	s = strings.ReplaceAll(s, "password_prompt: no terminal to ask on: no password", "no password: no terminal to ask on (password_prompt)")
+	return s
+}
+
+// deviceError is a device's failure in one line, as diff --pair prints
+// it: the reason, then the error where it says more.
+func deviceError(name string, err error, timeout time.Duration) string {
+	_, why := failure(err, timeout)
+	text := errorText(name, err, timeout)
+	if strings.Contains(text, why) {
+		return name + ": " + text
+	}
+	return name + ": " + why + ": " + text
 }

@@ -12,7 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
@@ -101,8 +106,8 @@ func TestStatusHealthyPair(t *testing.T) {
 	if s.Differences == nil || s.Differences.InScope == 0 {
 		t.Errorf("the drifted pair shows no in-scope difference: %+v", s)
 	}
-	if s.Source != "vra-a" || s.Target != "vra-b" || !strings.HasPrefix(s.SyncMap, vyatta.SeedSyncMap+" ") {
-		t.Errorf("direction %s → %s, map %q; want vra-a → vra-b under %s", s.Source, s.Target, s.SyncMap, vyatta.SeedSyncMap)
+	if s.Source != "vra-a" || s.Target != "vra-b" || s.SyncMap != vyatta.SeedSyncMap || s.SyncMapCarrier != "vra-a" {
+		t.Errorf("direction %s → %s, map %q carried by %q; want vra-a → vra-b under %s carried by vra-a", s.Source, s.Target, s.SyncMap, s.SyncMapCarrier, vyatta.SeedSyncMap)
 	}
 	if s.LastSync != "never" {
 		t.Errorf("last sync %q with an empty audit directory", s.LastSync)
@@ -128,14 +133,17 @@ func TestStatusUnreachableReasons(t *testing.T) {
 		name   string
 		fault  func(f *lab.Faults)
 		reason string
-		extra  []string
+		// why is the text form's reason: only a connection failure
+		// reads "unreachable".
+		why   string
+		extra []string
 	}{
-		{"refuse", func(f *lab.Faults) { f.SetRefuse(true) }, "refused", nil},
-		{"drop", func(f *lab.Faults) { f.SetDropAfterLines(5) }, "dropped", nil},
-		{"fail-auth", func(f *lab.Faults) { f.SetFailAuth(true) }, "auth failed", nil},
-		{"changed-host-key", func(f *lab.Faults) { f.SetChangedHostKey(true) }, "host key mismatch", nil},
+		{"refuse", func(f *lab.Faults) { f.SetRefuse(true) }, "refused", "unreachable: refused", nil},
+		{"drop", func(f *lab.Faults) { f.SetDropAfterLines(5) }, "dropped", "dropped", nil},
+		{"fail-auth", func(f *lab.Faults) { f.SetFailAuth(true) }, "auth failed", "auth failed", nil},
+		{"changed-host-key", func(f *lab.Faults) { f.SetChangedHostKey(true) }, "host key changed", "host key changed", nil},
 		// Every answer an hour late: the pair's --timeout ends the read.
-		{"delay", func(f *lab.Faults) { f.SetDelay(time.Hour) }, "timeout", []string{"--timeout", "2s"}},
+		{"delay", func(f *lab.Faults) { f.SetDelay(time.Hour) }, "timeout", "timeout after 2s (--timeout)", []string{"--timeout", "2s"}},
 	}
 	p := startVyattaPair(t, vyatta.PairOptions{})
 	for _, c := range cases {
@@ -167,8 +175,17 @@ func TestStatusUnreachableReasons(t *testing.T) {
 				t.Error("the lab password appears in the output")
 			}
 			_, out, _ := hasync(t, append([]string{"status", "--inventory", p.Inventory, "--audit", t.TempDir()}, c.extra...)...)
-			if !regexp.MustCompile(`vra-b\s+\S+\s+unreachable: ` + regexp.QuoteMeta(c.reason)).MatchString(out) {
-				t.Errorf("text status does not give vra-b's reason %q:\n%s", c.reason, out)
+			if !regexp.MustCompile(`(?m)vra-b\s+\S+\s+` + regexp.QuoteMeta(c.why) + `$`).MatchString(out) {
+				t.Errorf("text status does not give vra-b's reason %q:\n%s", c.why, out)
+			}
+			// The device named once, no Go internals.
+			for _, bad := range []string{"vra-b: vra-b:", "context deadline exceeded", "ssh: handshake failed", "ssh: unable to authenticate"} {
+				if strings.Contains(out, bad) || strings.Contains(b.Error, bad) {
+					t.Errorf("%q in the error text:\n%s", bad, out)
+				}
+			}
+			if c.reason == "timeout" && !strings.Contains(b.Error, "2s (--timeout)") {
+				t.Errorf("a timeout that does not name --timeout 2s: %s", b.Error)
 			}
 		})
 	}
@@ -190,7 +207,7 @@ func TestStatusHRPRoles(t *testing.T) {
 	if a != "active" || b != "standby" {
 		t.Errorf("roles FW-A %q, FW-B %q; want active, standby", a, b)
 	}
-	if s.Source != "FW-A" || !strings.HasPrefix(s.SyncMap, "hrp ") {
+	if s.Source != "FW-A" || s.SyncMap != "hrp" || !strings.HasPrefix(s.SyncMapFrom, "built in") {
 		t.Errorf("source %s, map %q", s.Source, s.SyncMap)
 	}
 	p.HRP.Failover()
@@ -238,7 +255,7 @@ func TestDiffPair(t *testing.T) {
 		t.Errorf("--pair with files: exit %d, %q", code, errOut)
 	}
 	p.B.Faults.SetRefuse(true)
-	if code, _, errOut := hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 2 || !strings.Contains(errOut, "vra-b: refused") {
+	if code, _, errOut := hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 2 || !strings.Contains(errOut, "vra-b: unreachable: refused") || strings.Count(errOut, "vra-b") != 1 {
 		t.Errorf("refusing member: exit %d, %q", code, errOut)
 	}
 }
@@ -265,20 +282,44 @@ func TestDiffPairVyOS(t *testing.T) {
 }
 
 // TestLastSync reads the newest record of a pair's audit file.
+// TestLastSync reads the newest record of a pair's audit log
+// (backend/audit), with its result: a sync the remote refused is not
+// shown as a sync that went through.
 func TestLastSync(t *testing.T) {
 	dir := t.TempDir()
-	if got := lastSync(dir, "p"); got != "never" {
-		t.Errorf("no file: %q", got)
+	if at, res := lastSyncResult(dir, "p"); at != "never" || res != "" {
+		t.Errorf("no file: %q %q", at, res)
 	}
-	rec := `{"time":"2026-11-30T04:00:00Z","pair":"p"}` + "\n" + `{"time":"2026-11-30T06:00:00+01:00","pair":"p"}` + "\n" + "garbage\n"
-	if err := os.WriteFile(filepath.Join(dir, "p.jsonl"), []byte(rec), 0o600); err != nil {
+	l, err := audit.Open(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := lastSync(dir, "p"); got != "2026-11-30T05:00:00Z" {
-		t.Errorf("last sync %q", got)
+	ok := audit.Record{Time: time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC), Pair: "p", Result: audit.OK}
+	refused := audit.Record{Time: time.Date(2026, 11, 30, 6, 0, 0, 0, time.FixedZone("", 3600)), Pair: "p", Result: audit.Refused,
+		Errors: []audit.RemoteError{{Path: "nat", Lines: []string{"Commit failed"}}}}
+	for _, r := range []audit.Record{ok, refused} {
+		if err := l.Append(r, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if got := lastSync("", "p"); got != "never" {
-		t.Errorf("no directory: %q", got)
+	if at, res := lastSyncResult(dir, "p"); at != "2026-11-30T05:00:00Z" || res != "refused (1 error)" {
+		t.Errorf("last sync %q %q; want 2026-11-30T05:00:00Z refused (1 error)", at, res)
+	}
+	if err := l.Append(audit.Record{Time: time.Date(2026, 11, 30, 7, 0, 0, 0, time.UTC), Pair: "p", Result: audit.OK}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if at, res := lastSyncResult(dir, "p"); at != "2026-11-30T07:00:00Z" || res != "ok" {
+		t.Errorf("last sync %q %q; want ok", at, res)
+	}
+	if at, _ := lastSyncResult("", "p"); at != "never" {
+		t.Errorf("no directory: %q", at)
+	}
+	missing := filepath.Join(dir, "missing")
+	if at, _ := lastSyncResult(missing, "p"); at != "never" {
+		t.Errorf("missing directory: %q", at)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("status made the audit directory it only reads")
 	}
 }
 
@@ -341,6 +382,7 @@ func TestStatusBadInput(t *testing.T) {
 		{[]string{"status", "--inventory", p.Inventory, "--pair", "nope"}, []string{"--pair nope", "lab-vyatta"}},
 		{[]string{"status", "--inventory", p.Inventory, "--jobs", "0"}, []string{"--jobs 0", "expected"}},
 		{[]string{"status", "--inventory", p.Inventory, "--interval", "x"}, []string{"--interval"}},
+		{[]string{"status", "--inventory", p.Inventory, "--interval", "5s"}, []string{"--interval 5s", "--watch"}},
 		{[]string{"diff", "--pair", "nope", "--inventory", bad}, []string{bad + ":3:"}},
 	}
 	for _, c := range cases {
@@ -432,8 +474,8 @@ func TestStatusText(t *testing.T) {
 	yes, no, sessions := true, false, 20
 	st := []pairStatus{
 		{
-			Name: "dc1-edge", Family: "vyatta", Source: "vra-a", Target: "vra-b", SyncMap: "EDGE (carried by vra-a)",
-			Differences: &compare.Counts{InScope: 3, Outside: 2, Protected: 1}, LastSync: "2026-11-30T05:00:00Z",
+			Name: "dc1-edge", Family: "vyatta", Source: "vra-a", Target: "vra-b", SyncMap: "EDGE", SyncMapFrom: "carried by vra-a", SyncMapCarrier: "vra-a",
+			Differences: &compare.Counts{InScope: 3, Outside: 2, Protected: 1}, LastSync: "2026-11-30T05:00:00Z", LastSyncResult: "refused (1 error)",
 			Devices: []deviceStatus{
 				{Name: "vra-a", Address: "192.0.2.1:22", Reachable: true, Role: "master", HA: "VRRP dp0s1/1 MASTER", SavedDiffers: &no},
 				{Name: "vra-b", Address: "192.0.2.2:22", Reachable: true, Role: "backup", SavedDiffers: &yes},
@@ -444,6 +486,13 @@ func TestStatusText(t *testing.T) {
 			Devices: []deviceStatus{
 				{Name: "FW-A", Address: "198.51.100.1:22", Reachable: true, Role: "active", HA: "core state normal", SavedDiffers: &no, Sessions: &sessions},
 				{Name: "FW-B", Address: "198.51.100.2:22", Reason: "auth failed", Error: "ssh admin@198.51.100.2:22: authentication failed (tried publickey)"},
+			},
+		},
+		{
+			Name: "dc3-edge", Family: "vyatta", CompareError: "vra-d not read", LastSync: "2026-11-30T06:48:21Z", LastSyncResult: "ok",
+			Devices: []deviceStatus{
+				{Name: "vra-c", Address: "192.0.2.3:22", Reason: "refused", why: "unreachable: refused", Error: "ssh 192.0.2.3:22: unreachable: the server closed the connection before the SSH handshake"},
+				{Name: "vra-d", Address: "192.0.2.4:22", Reason: "timeout", why: "timeout after 30s (--timeout)", Error: "login: timeout after 30s (--timeout)"},
 			},
 		},
 	}
@@ -528,5 +577,137 @@ func TestStatusLabFaultCommand(t *testing.T) {
 	fault("clear")
 	if code, _, errOut := statusJSON(t, p.Inventory); code != 0 {
 		t.Errorf("after lab fault clear: exit %d %s", code, errOut)
+	}
+}
+
+// TestStatusDualActive: a split brain (the HRP pair with its heartbeat
+// lost, both members active) is an error of the pair: status shows both
+// active, chooses no direction and exits 2 with the reason; diff --pair
+// exits 2 with it too, instead of comparing from one of them.
+func TestStatusDualActive(t *testing.T) {
+	p := startHuaweiPair(t)
+	// As a user turns it: hasync lab fault through the control socket.
+	ctl, err := lab.ServeControl(p.Dir, huaweiControl(p))
+	if errors.Is(err, lab.ErrControlPath) {
+		t.Logf("no control socket in %s (%v): the fault through the Go API", p.Dir, err)
+		p.HRP.SetDualActive(true)
+	} else if err != nil {
+		t.Fatal(err)
+	} else {
+		t.Cleanup(func() { ctl.Close() })
+		if code, out, errOut := hasync(t, "lab", "fault", "--state", p.Dir, "--device", "FW-A", "dual-active"); code != 0 {
+			t.Fatalf("lab fault dual-active: exit %d: %s%s", code, out, errOut)
+		}
+	}
+	code, st, errOut := statusJSON(t, p.Inventory)
+	if code != 2 || len(st) != 1 {
+		t.Fatalf("exit %d, %d pairs, want 2; stderr %s", code, len(st), errOut)
+	}
+	s := st[0]
+	if a, b := deviceNamed(t, s, "FW-A"), deviceNamed(t, s, "FW-B"); a.Role != "active" || b.Role != "active" {
+		t.Errorf("roles %q %q, want both active", a.Role, b.Role)
+	}
+	if s.Source != "" || s.Target != "" || s.Differences != nil || !strings.Contains(s.CompareError, "dual active: both members active") {
+		t.Errorf("dual active: source %q target %q differences %v, compare error %q", s.Source, s.Target, s.Differences, s.CompareError)
+	}
+	_, out, _ := hasync(t, "status", "--inventory", p.Inventory, "--audit", t.TempDir())
+	if !strings.Contains(out, "not compared (dual active: both members active") || strings.Contains(out, "→") {
+		t.Errorf("text status:\n%s", out)
+	}
+	code, out, errOut = hasync(t, "diff", "--pair", "lab-huawei", "--inventory", p.Inventory)
+	if code != 2 || out != "" || !strings.Contains(errOut, "dual active: both members active") || strings.Contains(errOut, "compare: ") {
+		t.Errorf("diff --pair: exit %d, stdout %q, stderr %q; want 2 and the reason", code, out, errOut)
+	}
+}
+
+// TestDualActiveVRRP: both members MASTER of one VRRP group is a split
+// brain; MASTER of different groups (a load-sharing pair) is not.
+func TestDualActiveVRRP(t *testing.T) {
+	tree := &config.Tree{Family: config.Vyatta}
+	snap := func(a, b []device.VRRPGroup) *pair.Snapshot {
+		s := &pair.Snapshot{Family: config.Vyatta}
+		s.Devices[0] = pair.DeviceState{Name: "vra-a", Tree: tree, HA: device.HAState{Family: config.Vyatta, VRRP: a}}
+		s.Devices[1] = pair.DeviceState{Name: "vra-b", Tree: tree, HA: device.HAState{Family: config.Vyatta, VRRP: b}}
+		return s
+	}
+	g := func(iface, id, state string) device.VRRPGroup {
+		return device.VRRPGroup{Interface: iface, Group: id, State: state}
+	}
+	both := snap([]device.VRRPGroup{g("dp0s1", "1", "MASTER"), g("dp0s2", "10", "MASTER")}, []device.VRRPGroup{g("dp0s1", "1", "BACKUP"), g("dp0s2", "10", "MASTER")})
+	err := dualActive(both)
+	if !errors.Is(err, compare.ErrDualActive) || !strings.Contains(err.Error(), "dp0s2/10") || strings.Contains(err.Error(), "dp0s1/1") {
+		t.Errorf("both MASTER of dp0s2/10: %v", err)
+	}
+	if err := dualActive(snap([]device.VRRPGroup{g("dp0s1", "1", "MASTER"), g("dp0s2", "10", "BACKUP")}, []device.VRRPGroup{g("dp0s1", "1", "BACKUP"), g("dp0s2", "10", "MASTER")})); err != nil {
+		t.Errorf("load sharing: %v", err)
+	}
+	unread := both
+	unread.Devices[1].HAErr = errors.New("show vrrp: rejected")
+	if err := dualActive(unread); err != nil {
+		t.Errorf("HA of vra-b not read: %v", err)
+	}
+}
+
+// TestFailureText: a missing password is said as such, with the variable
+// it was looked for in, and the error names the device once without the
+// SSH library's layers.
+func TestFailureText(t *testing.T) {
+	inner := fmt.Errorf("vra-a: environment variable HASYNC_LAB_PASSWORD is not set: %w", inventory.ErrNoPassword)
+	err := fmt.Errorf("vra-a: ssh 127.0.0.1:46639: ssh: handshake failed: %w", inner)
+	reason, why := failure(err, 30*time.Second)
+	if reason != "no password" || why != "no password: HASYNC_LAB_PASSWORD is not set" {
+		t.Errorf("reason %q, why %q", reason, why)
+	}
+	if got := errorText("vra-a", err, 30*time.Second); got != "ssh 127.0.0.1:46639: no password: HASYNC_LAB_PASSWORD is not set" {
+		t.Errorf("error text %q", got)
+	}
+	if got := deviceError("vra-a", err, 0); got != "vra-a: ssh 127.0.0.1:46639: no password: HASYNC_LAB_PASSWORD is not set" {
+		t.Errorf("diff --pair's text %q", got)
+	}
+	err = fmt.Errorf("vra-b: vra-b: show configuration commands: %w", context.DeadlineExceeded)
+	if reason, why := failure(err, 30*time.Second); reason != "timeout" || why != "timeout after 30s (--timeout)" {
+		t.Errorf("timeout: %q %q", reason, why)
+	}
+	if got := errorText("vra-b", err, 30*time.Second); got != "show configuration commands: timeout after 30s (--timeout)" {
+		t.Errorf("timeout text %q", got)
+	}
+}
+
+// TestStatusNoPassword: an inventory whose only credential is a password
+// variable that is not set: each device reads "no password: VAR is not
+// set" (not "unreachable"), named once; diff --pair says the same.
+func TestStatusNoPassword(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	b, err := os.ReadFile(p.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`(?m)^\s*(key_file|password_file):.*\n`)
+	if !re.Match(b) {
+		t.Fatalf("no key_file or password_file in\n%s", b)
+	}
+	inv := filepath.Join(p.Dir, "env-only.yaml")
+	if err := os.WriteFile(inv, re.ReplaceAll(b, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(lab.PasswordEnv, "")
+	os.Unsetenv(lab.PasswordEnv)
+	code, st, errOut := statusJSON(t, inv)
+	if code != 2 || len(st) != 1 {
+		t.Fatalf("exit %d, %d pairs, want 2; stderr %s", code, len(st), errOut)
+	}
+	for _, name := range []string{"vra-a", "vra-b"} {
+		if d := deviceNamed(t, st[0], name); d.Reachable || d.Reason != "no password" {
+			t.Errorf("%s: %+v", name, d)
+		}
+	}
+	_, out, _ := hasync(t, "status", "--inventory", inv, "--audit", t.TempDir())
+	want := "no password: " + lab.PasswordEnv + " is not set"
+	if !regexp.MustCompile(`(?m)^  vra-a\s+\S+\s+`+regexp.QuoteMeta(want)+`$`).MatchString(out) || strings.Contains(out, "unreachable") || strings.Contains(out, "vra-a: vra-a") {
+		t.Errorf("text status:\n%s", out)
+	}
+	code, _, errOut = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", inv)
+	if code != 2 || !strings.Contains(errOut, want) || strings.Count(errOut, "vra-a") != 1 || strings.Contains(errOut, "handshake") {
+		t.Errorf("diff --pair: exit %d, %q", code, errOut)
 	}
 }

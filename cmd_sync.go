@@ -150,7 +150,8 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	tty := openTerminal()
 	defer tty.close()
-	o := tty.options(liveOptions{diff: diff.Options{MaskSecrets: true}, acceptNew: f.acceptNew})
+	// The state too: HA roles (the HRP active member) and the saved state.
+	o := tty.options(liveOptions{diff: diff.Options{MaskSecrets: true}, state: true, acceptNew: f.acceptNew})
 	lp := newLivePair(pairs[0], o)
 	defer lp.Close()
 

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,7 +18,56 @@ type Member struct {
 	Name   string
 	Tree   *config.Tree
 	Active bool
+	// Masters are the VRRP groups the member is MASTER of, as
+	// "interface/group" (Vyatta: `show vrrp`, DOMAIN.md "VRRP"); nil when
+	// not read.
+	Masters []string
 }
+
+// DualActive is a *DualActiveError when a and b both claim the active
+// role: both Active (HRP), or both MASTER of one VRRP group. nil
+// otherwise, also when a role was not read.
+func DualActive(a, b Member) error {
+	if a.Active && b.Active {
+		return &DualActiveError{A: a.Name, B: b.Name}
+	}
+	var both []string
+	for _, g := range b.Masters {
+		if slices.Contains(a.Masters, g) && !slices.Contains(both, g) {
+			both = append(both, g)
+		}
+	}
+	if len(both) > 0 {
+		return &DualActiveError{A: a.Name, B: b.Name, Groups: both}
+	}
+	return nil
+}
+
+// ErrDualActive: both members of a pair claim the active role (Huawei:
+// both HRP active, `HRP_M` on both prompts; Vyatta: both VRRP MASTER for
+// one group), a split brain (DOMAIN.md "HRP", "VRRP"). No sync direction
+// is chosen then: copying either way could overwrite the member that
+// actually forwards.
+var ErrDualActive = errors.New("dual active: both members active")
+
+// DualActiveError is ErrDualActive for the members (and, for VRRP, the
+// groups) that claim the active role.
+type DualActiveError struct {
+	A, B string
+	// Groups are the VRRP groups both claim, as "interface/group"; empty
+	// for HRP.
+	Groups []string
+}
+
+func (e *DualActiveError) Error() string {
+	s := fmt.Sprintf("%v (%s and %s", ErrDualActive, e.A, e.B)
+	if len(e.Groups) > 0 {
+		s += ": VRRP MASTER on both for " + strings.Join(e.Groups, ", ")
+	}
+	return s + "): no sync direction chosen"
+}
+
+func (e *DualActiveError) Is(target error) bool { return target == ErrDualActive }
 
 // LiveSpec is what the inventory says of a pair's scope and direction.
 type LiveSpec struct {
@@ -42,6 +92,10 @@ type LiveSpec struct {
 //   - Huawei: the built-in hrp map (syncmap.HRP) of the active member,
 //     which is the source (`hrp sync config` runs there).
 //
+// Both members active (DualActive: both Active, or both MASTER of one
+// VRRP group in Masters) is a *DualActiveError (errors.Is ErrDualActive):
+// a split brain, no direction is chosen.
+//
 // Left of the result is the source, Right the target; Label names the map
 // and the device that carries it.
 func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
@@ -58,6 +112,9 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 		if m.Tree.Root == nil || len(m.Tree.Root.Children) == 0 {
 			return nil, fmt.Errorf("%s: the configuration read holds no configuration: not compared", m.Name)
 		}
+	}
+	if err := DualActive(a, b); err != nil {
+		return nil, err
 	}
 	preferred := func() (Member, Member) {
 		if spec.Source != "" && spec.Source == b.Name {

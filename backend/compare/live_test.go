@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -101,6 +102,11 @@ func TestLiveHRP(t *testing.T) {
 			t.Errorf("active B %v: counts %+v", activeB, n)
 		}
 	}
+	// Both active (split brain): no direction, ErrDualActive.
+	if cmp, err := Live(Member{Name: "FW-A", Tree: l, Active: true}, Member{Name: "FW-B", Tree: r, Active: true}, LiveSpec{Source: "FW-A"}, diff.Options{}); !errors.Is(err, ErrDualActive) || cmp != nil ||
+		!strings.Contains(err.Error(), "dual active: both members active (FW-A and FW-B") {
+		t.Errorf("both active: %v, %v; want ErrDualActive and no comparison", cmp, err)
+	}
 	// No role known: the inventory's source, said in the label.
 	cmp, err := Live(Member{Name: "FW-A", Tree: l}, Member{Name: "FW-B", Tree: r}, LiveSpec{Source: "FW-B"}, diff.Options{})
 	if err != nil {
@@ -161,5 +167,20 @@ func TestLiveRefusesEmpty(t *testing.T) {
 	_, err = Live(Member{Name: "a", Tree: &config.Tree{Family: config.Vyatta}}, vy(t, "b", carrier), LiveSpec{}, diff.Options{})
 	if err == nil || !strings.Contains(err.Error(), "a: ") {
 		t.Errorf("member without a root: %v", err)
+	}
+}
+
+// TestLiveDualActiveVRRP: both members MASTER of one VRRP group is a split
+// brain: no direction; MASTER of different groups (load sharing) is not.
+func TestLiveDualActiveVRRP(t *testing.T) {
+	a, b := vy(t, "a", carrier), vy(t, "b", carrier)
+	a.Masters, b.Masters = []string{"dp0s1/1", "dp0s2/10"}, []string{"dp0s2/10"}
+	cmp, err := Live(a, b, LiveSpec{SyncMap: "M"}, diff.Options{})
+	if !errors.Is(err, ErrDualActive) || cmp != nil || !strings.Contains(err.Error(), "VRRP MASTER on both for dp0s2/10)") {
+		t.Errorf("both MASTER of dp0s2/10: %v, %v", cmp, err)
+	}
+	a.Masters, b.Masters = []string{"dp0s1/1"}, []string{"dp0s2/10"}
+	if _, err := Live(a, b, LiveSpec{SyncMap: "M"}, diff.Options{}); err != nil {
+		t.Errorf("load sharing: %v", err)
 	}
 }

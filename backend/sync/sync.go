@@ -107,9 +107,8 @@ type Options struct {
 type EventKind int
 
 const (
-	// Sent: a command was typed on the target (Line, masked). Not sent
-	// while the driver's Apply has no per-command hook: Info says what is
-	// sent, Remote lines follow.
+	// Sent: a command was typed on the target (Line, masked; Step its
+	// plan step, -1 for configure / commit / exit and the like).
 	Sent EventKind = iota
 	// Remote: a line the target printed.
 	Remote
@@ -122,7 +121,8 @@ type Event struct {
 	Kind   EventKind
 	Device string
 	Line   string
-	// Step is the plan step the line belongs to, -1 for none.
+	// Step is the plan step the line belongs to, -1 for none or unknown
+	// (a remote line while commands are typed ahead, Options.Window > 1).
 	Step int
 }
 

@@ -65,20 +65,31 @@ func TestSyncDriftedPair(t *testing.T) {
 	if prep.Source != "vra-a" || prep.Target != "vra-b" || prep.Plan.Empty() || prep.Plan.Basis == "" {
 		t.Fatalf("prepared %s → %s, %d commands, basis %q", prep.Source, prep.Target, len(prep.Plan.Commands), prep.Plan.Basis)
 	}
-	var sending, remote int
+	var sending, remote, typed int
+	var own []string
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", Emit: func(e Event) {
 		switch {
 		case e.Kind == Info && strings.HasPrefix(e.Line, "sending "):
 			sending++
 		case e.Kind == Remote:
 			remote++
+		case e.Kind == Sent && e.Step >= 0:
+			if e.Line != prep.Plan.Steps[e.Step].Shown {
+				t.Errorf("step %d typed as %q", e.Step, e.Line)
+			}
+			typed++
+		case e.Kind == Sent:
+			own = append(own, e.Line)
 		}
 	}})
 	if err != nil {
 		t.Fatalf("sync: %v (unexpected %q, errors %+v)", err, res.Unexpected, res.Errors)
 	}
-	if !res.Committed || sending != 1 || remote == 0 {
-		t.Errorf("committed %v, %d apply, %d remote lines", res.Committed, sending, remote)
+	if !res.Committed || sending != 1 || remote == 0 || typed != len(prep.Plan.Steps) {
+		t.Errorf("committed %v, %d apply, %d remote lines, %d of %d commands shown typed", res.Committed, sending, remote, typed, len(prep.Plan.Steps))
+	}
+	if !slices.Contains(own, "configure") || !slices.ContainsFunc(own, func(l string) bool { return strings.HasPrefix(l, "commit comment ") }) {
+		t.Errorf("the apply's own commands: %q", own)
 	}
 	if res.After == nil || res.After.Compare == nil {
 		t.Fatal("no re-read")

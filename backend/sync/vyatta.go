@@ -57,8 +57,19 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	} else {
 		t.info("sending %d command(s) to %s in one configuration session, then %s", len(cmds), prep.Target, commit)
 	}
+	// Each command is shown as it is typed; with one command at a time
+	// the lines that follow are its own, so they carry its step.
+	cur := -1
+	if t.o.Emit != nil {
+		opt.OnCommand = func(i int, shown string) {
+			if window == 1 {
+				cur = i
+			}
+			t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
+		}
+	}
 	res, err := t.sess.Apply(ctx, cmds, opt, func(line string) {
-		t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: -1})
+		t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: cur})
 	})
 	for _, e := range res.Errors {
 		t.res.Errors = append(t.res.Errors, t.tie(steps, e))
