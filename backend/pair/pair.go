@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -218,6 +219,19 @@ func (p *Pair) Close() error {
 	return nil
 }
 
+// compareMember is what compare.Live needs of a member: its tree, whether
+// it is the HRP-active member, and the VRRP groups it is MASTER of (two
+// members MASTER of one group is dual active: compare.Live refuses it).
+func (p *Pair) compareMember(d DeviceState) compare.Member {
+	m := compare.Member{Name: d.Name, Tree: d.Tree, Active: p.spec.Family == config.Huawei && d.HA.Role == device.RoleActive}
+	for _, g := range d.HA.VRRP {
+		if strings.EqualFold(g.State, "MASTER") {
+			m.Masters = append(m.Masters, g.Interface+"/"+g.Group)
+		}
+	}
+	return m
+}
+
 // makeSnapshot gathers both members' states and compares them.
 func (p *Pair) makeSnapshot() *Snapshot {
 	s := &Snapshot{Pair: p.spec.Name, Family: p.spec.Family, Source: p.spec.Source, At: time.Now()}
@@ -228,9 +242,7 @@ func (p *Pair) makeSnapshot() *Snapshot {
 	if a.Tree == nil || b.Tree == nil {
 		return s
 	}
-	s.Compare, s.CompareErr = compare.Live(
-		compare.Member{Name: a.Name, Tree: a.Tree, Active: p.spec.Family == config.Huawei && a.HA.Role == device.RoleActive},
-		compare.Member{Name: b.Name, Tree: b.Tree, Active: p.spec.Family == config.Huawei && b.HA.Role == device.RoleActive},
+	s.Compare, s.CompareErr = compare.Live(p.compareMember(a), p.compareMember(b),
 		compare.LiveSpec{SyncMap: p.spec.SyncMap, Source: p.spec.Source}, p.opt.Diff)
 	if s.CompareErr != nil {
 		s.CompareErr = fmt.Errorf("pair %s: compare: %w", p.spec.Name, s.CompareErr)

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/sshclient"
 )
@@ -130,5 +133,28 @@ func TestSSHConfig(t *testing.T) {
 	// --accept-new for every device.
 	if !New(inv.Pairs[1], Options{AcceptNew: true}).SSHConfig(h).AcceptNew {
 		t.Error("Options.AcceptNew not applied")
+	}
+}
+
+// Two Vyatta members MASTER of one VRRP group are dual active: the
+// snapshot's comparison is refused, so no front end picks a direction.
+func TestSnapshotVRRPDualActive(t *testing.T) {
+	tree, err := config.Parse("a.conf", []byte("set system host-name 'r'\n"), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Pair{spec: &inventory.Pair{Name: "p", Family: config.Vyatta}}
+	dev := func(name, state string) DeviceState {
+		return DeviceState{Name: name, Tree: tree, HA: device.HAState{VRRP: []device.VRRPGroup{
+			{Interface: "dp0s1", Group: "1", State: state}, {Interface: "dp0s2", Group: "10", State: "BACKUP"}}}}
+	}
+	for _, c := range []struct {
+		a, b string
+		dual bool
+	}{{"MASTER", "BACKUP", false}, {"MASTER", "MASTER", true}, {"FAULT", "MASTER", false}} {
+		_, err := compare.Live(p.compareMember(dev("a", c.a)), p.compareMember(dev("b", c.b)), compare.LiveSpec{}, diff.Options{})
+		if got := errors.Is(err, compare.ErrDualActive); got != c.dual {
+			t.Errorf("VRRP %s/%s: dual active %v, want %v (%v)", c.a, c.b, got, c.dual, err)
+		}
 	}
 }
