@@ -54,10 +54,11 @@ default map (Vyatta: everything; Huawei: hrp). The longest matching path
 decides; on a tie exclude wins. 'system config-sync' and 'service https'
 (Vyatta) and 'hrp' (Huawei) are protected: never synced.
 
-Formats: side (two columns; the gutter shows '|' changed, '<' only in
-LEFT, '>' only in RIGHT, '~' moved, then the scope mark: '*' in scope,
-'-' excluded, '!' protected, blank outside the map, '&' a fold hiding
-lines of several scopes); unified ('@@ path @@ SCOPE' blocks); json (one
+Formats: side (two columns; the gutter shows '~' changed, '-' only in
+LEFT, '+' only in RIGHT, '^' moved, then the scope mark: '*' in scope,
+'o' excluded, '!' protected (never synced), '.' outside the map, '&' a
+fold hiding lines of several scopes; --glyphs unicode: the console's
+marks, '⇄' moved and '●' '○' '·' '⊘' '◐'); unified ('@@ path @@ SCOPE' blocks); json (one
 object a change, with its scope and, for a subtree on one side only, its
 content); commands (what a sync would send to RIGHT).
 
