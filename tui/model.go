@@ -341,11 +341,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case ActNextError, ActPrevError:
 		if m.screen == ScreenPair && m.tab == TabLog {
 			l := m.pairs[m.open].log
-			ok := l.NextError()
-			if act == ActPrevError {
-				ok = l.PrevError()
-			}
-			if !ok {
+			if !l.WalkError(act == ActPrevError) {
 				m.setNotice("no error in the log", false)
 				return noticeClearCmd(m.noticeID, 3*time.Second)
 			}

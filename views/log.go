@@ -108,6 +108,14 @@ func (l *Log) Selected() int {
 func (l *Log) NextError() bool { return l.walk(1) }
 func (l *Log) PrevError() bool { return l.walk(-1) }
 
+// WalkError is PrevError when back, else NextError: one step (]e or [e).
+func (l *Log) WalkError(back bool) bool {
+	if back {
+		return l.PrevError()
+	}
+	return l.NextError()
+}
+
 func (l *Log) walk(d int) bool {
 	if len(l.errs) == 0 {
 		return false
