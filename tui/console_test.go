@@ -335,6 +335,10 @@ func TestFailoverSeen(t *testing.T) {
 	waitScreen(t, tm, "the failover in the list", has("FW-A HRP_S", "FW-B HRP_M"))
 	keys(tm, "enter", "3")
 	waitScreen(t, tm, "the role change in the Log", has("HA role HRP_M → HRP_S"))
+	// The Diff's columns follow the sync's direction: the new active
+	// member is the source, each configuration under its own name.
+	keys(tm, "1")
+	waitScreen(t, tm, "the Diff from the new active member", has("FW-B (source)", "FW-A (target)"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }

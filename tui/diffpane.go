@@ -73,7 +73,10 @@ func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
 		}
 		return nil
 	}
-	src := views.DiffSource{Comparison: s.Compare, LeftName: s.Devices[0].Name, RightName: s.Devices[1].Name, Mode: plan.Push}
+	// The comparison's left is the sync's source, which need not be the
+	// inventory's first device (an HRP failover, a map carried by the
+	// second): its trees are named after their devices.
+	src := views.DiffSource{Comparison: s.Compare, LeftName: s.Compare.Left.Source, RightName: s.Compare.Right.Source, Mode: plan.Push}
 	if s.Family == config.Huawei {
 		src.Mode = plan.HRP
 	}
