@@ -159,8 +159,13 @@ func drainCmd(idx int, sub *pair.Subscription) tea.Cmd {
 }
 
 // refreshCmd reads both devices now (request id).
-func refreshCmd(ctx context.Context, idx int, id uint64, p *pair.Pair) tea.Cmd {
+func refreshCmd(ctx context.Context, idx int, id uint64, p *pair.Pair, retry bool) tea.Cmd {
 	return func() tea.Msg {
+		// The user asked: a device whose login was refused may be tried
+		// again (Run holds those until asked).
+		if retry {
+			p.Retry()
+		}
 		s, err := p.Refresh(ctx)
 		return refreshMsg{idx: idx, id: id, sum: summarize(s), err: err}
 	}

@@ -265,7 +265,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.haGen || m.screen != ScreenPair || m.tab != TabHA || m.open != msg.idx {
 			return m, nil
 		}
-		return m, tea.Batch(m.refresh(), haTickCmd(m.haGen, m.open))
+		return m, tea.Batch(m.refresh(false), haTickCmd(m.haGen, m.open))
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -331,7 +331,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.screen = ScreenList
 		m.haGen++
 	case ActRefresh:
-		return m.refresh()
+		return m.refresh(true)
 	case ActNextTab:
 		return m.setTab((m.tab + 1) % tabCount)
 	case ActPrevTab:
@@ -396,8 +396,9 @@ func (m *Model) openPair(i int) tea.Cmd {
 }
 
 // refresh asks the open pair (or the selected one on the list) for a
-// refresh now, with a new request ID.
-func (m *Model) refresh() tea.Cmd {
+// refresh now, with a new request ID; retry, when the user asked, also
+// retries a device whose login was refused (pair.Retry).
+func (m *Model) refresh(retry bool) tea.Cmd {
 	idx := m.open
 	if m.screen == ScreenList {
 		if m.cursor >= len(m.visible) {
@@ -410,7 +411,7 @@ func (m *Model) refresh() tea.Cmd {
 	was := rt.refreshing
 	rt.refreshing = true
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
-	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p)}
+	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p, retry)}
 	if !was {
 		cmds = append(cmds, rt.spin.Tick)
 	}

@@ -35,10 +35,17 @@ type member struct {
 	// it sets the reconnect backoff.
 	fails int
 
+	// retry wakes a reconnect loop that holds after a failure only the
+	// user can mend (Retry).
+	retry chan struct{}
+
 	// typed is the password the user typed at the prompt, kept in memory
 	// for reconnects so the user is asked once (cleared when refused).
 	pwMu  sync.Mutex
 	typed string
+	// asked: the last password came from the user at the prompt, so a
+	// refusal is retried by asking again (the user answers each time).
+	asked bool
 }
 
 // password resolves the device's password from the inventory's sources;
@@ -47,6 +54,7 @@ func (m *member) password() (string, error) {
 	m.pwMu.Lock()
 	defer m.pwMu.Unlock()
 	if m.typed != "" {
+		m.asked = true
 		return m.typed, nil
 	}
 	var prompted bool
@@ -61,7 +69,15 @@ func (m *member) password() (string, error) {
 	if err == nil && prompted {
 		m.typed = pw
 	}
+	m.asked = prompted
 	return pw, err
+}
+
+// askedUser tells whether the last password was typed by the user.
+func (m *member) askedUser() bool {
+	m.pwMu.Lock()
+	defer m.pwMu.Unlock()
+	return m.asked
 }
 
 // forgetTyped drops a typed password the device refused.
@@ -295,6 +311,17 @@ func (m *member) keep(ctx context.Context) {
 			return
 		}
 		if _, err := m.ensure(ctx); err != nil {
+			if holds(err) && !(Classify(err) == ReasonAuth && m.askedUser()) {
+				// Retrying a refused login by itself would lock the
+				// account on devices that count failures: wait for the
+				// user (Retry), who may mend the password or host key.
+				// A password the user typed is asked again instead.
+				select {
+				case <-ctx.Done():
+					return
+				case <-m.retry:
+				}
+			}
 			continue
 		}
 		m.p.RequestRefresh()
@@ -424,3 +451,14 @@ func (m *member) snapshot() DeviceState {
 
 // errClosed is returned by calls on a closed pair.
 var errClosed = errors.New("pair closed")
+
+// holds tells the failures after which the reconnect loop waits for the
+// user instead of its backoff: a refused login, a missing password, a
+// changed or unknown host key. Dialling again changes none of them.
+func holds(err error) bool {
+	switch Classify(err) {
+	case ReasonAuth, ReasonCredentials, ReasonHostKey, ReasonUnknownHost:
+		return true
+	}
+	return false
+}

@@ -83,7 +83,7 @@ func New(spec *inventory.Pair, opt Options) *Pair {
 	p := &Pair{spec: spec, opt: opt, kick: make(chan struct{}, 1)}
 	p.base, p.cancel = context.WithCancel(context.Background())
 	for i, d := range spec.Devices {
-		p.members[i] = &member{p: p, dev: d, state: DeviceState{Name: d.Name, Sessions: -1}}
+		p.members[i] = &member{p: p, dev: d, state: DeviceState{Name: d.Name, Sessions: -1}, retry: make(chan struct{}, 1)}
 	}
 	p.snap = p.makeSnapshot()
 	return p
@@ -151,6 +151,20 @@ func (p *Pair) Refresh(ctx context.Context) (*Snapshot, error) {
 	p.mu.Unlock()
 	p.publish(Event{Kind: Refreshed, Snapshot: s, At: s.At})
 	return s, ctx.Err()
+}
+
+// Retry wakes the reconnect loop of a member that holds after a failure
+// only the user can mend (refused login, missing password, changed or
+// unknown host key: Run never retries those by itself), and asks for a
+// refresh. A front end calls it when the user asks to refresh.
+func (p *Pair) Retry() {
+	for _, m := range p.members {
+		select {
+		case m.retry <- struct{}{}:
+		default:
+		}
+	}
+	p.RequestRefresh()
 }
 
 // RequestRefresh asks Run for a refresh soon, without waiting for it.

@@ -12,6 +12,7 @@ import (
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/sshclient"
 )
 
@@ -155,6 +156,70 @@ func TestSnapshotVRRPDualActive(t *testing.T) {
 		_, err := compare.Live(p.compareMember(dev("a", c.a)), p.compareMember(dev("b", c.b)), compare.LiveSpec{}, diff.Options{})
 		if got := errors.Is(err, compare.ErrDualActive); got != c.dual {
 			t.Errorf("VRRP %s/%s: dual active %v, want %v (%v)", c.a, c.b, got, c.dual, err)
+		}
+	}
+}
+
+// A refused login is not retried by Run's reconnect loop (devices that
+// count failures would lock the account), only when the user asks
+// (Retry); a dropped connection is, with backoff (TestReconnect*).
+func TestRefusedLoginWaitsForRetry(t *testing.T) {
+	lp, spec := labHuawei(t, huawei.PairOptions{})
+	lp.B.Faults.SetFailAuth(true)
+	o := testOptions()
+	o.Backoff = Backoff{Min: time.Millisecond, Max: 2 * time.Millisecond}
+	p := newPair(t, spec, o)
+	sub, stop := p.Subscribe(1024)
+	defer stop()
+	ctx, cancel := context.WithCancel(testCtx(t))
+	done := make(chan struct{})
+	go func() { defer close(done); _ = p.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	failures := 0
+	waitFailure := func(what string) {
+		t.Helper()
+		for {
+			select {
+			case e := <-sub.C:
+				if e.Kind == Error && e.Device == "FW-B" && e.Reason == ReasonAuth {
+					failures++
+					return
+				}
+			case <-ctx.Done():
+				t.Fatalf("%s: no auth failure of FW-B published", what)
+			}
+		}
+	}
+	waitFailure("first dial")
+	// With a 1 ms backoff, a loop that retried would fail hundreds of
+	// times while FW-A is read; wait for FW-A's refresh, then count.
+	deadline := time.After(time.Second)
+	for wait := true; wait; {
+		select {
+		case e := <-sub.C:
+			if e.Kind == Error && e.Device == "FW-B" && e.Reason == ReasonAuth {
+				failures++
+			}
+		case <-deadline:
+			wait = false
+		}
+	}
+	if failures != 1 {
+		t.Fatalf("FW-B's refused login was tried %d times without Retry, want 1", failures)
+	}
+	p.Retry()
+	waitFailure("after Retry")
+	lp.B.Faults.SetFailAuth(false)
+	p.Retry()
+	for {
+		select {
+		case e := <-sub.C:
+			if e.Kind == Connected && e.Device == "FW-B" {
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("FW-B not connected after the fault was cleared and Retry")
 		}
 	}
 }
