@@ -1,9 +1,17 @@
 package views
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/plan"
 	"github.com/hasync/hasync/backend/syncmap"
 )
 
@@ -28,5 +36,112 @@ func TestGlyphsAreDiffs(t *testing.T) {
 				t.Errorf("scope mark of %v: views %q, diff %q", s, got, want)
 			}
 		}
+	}
+}
+
+// shiftedData is testData after a refresh that found one more difference
+// near the top (an address only on the source): every row after it has
+// another index.
+func shiftedData(t testing.TB) *DiffData {
+	t.Helper()
+	a, err := os.ReadFile("testdata/diff-vra-a.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const at = "            address 10.0.1.10\n"
+	if !strings.Contains(string(a), at) {
+		t.Fatal("testdata/diff-vra-a.conf changed: no " + strings.TrimSpace(at))
+	}
+	dir := t.TempDir()
+	pa, pb := filepath.Join(dir, "a.conf"), filepath.Join(dir, "b.conf")
+	b, err := os.ReadFile("testdata/diff-vra-b.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pa, []byte(strings.Replace(string(a), at, "            address 10.0.1.9\n"+at, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pb, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := compare.Files(pa, pb, config.Vyatta, compare.MapSpec{Name: "FW"}, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := BuildDiff(DiffSource{Comparison: c, LeftName: "vra-a", RightName: "vra-b", Mode: plan.Push})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestDiffRefreshKeepsView: a background refresh (SetData with a new
+// comparison of the same pair) leaves the view as the user left it: the
+// folds opened stay open (by path, though the rows moved), the cursor on
+// its path at the same line of the screen, the horizontal scroll, the
+// filter and the search. Before, every refresh folded the opened runs
+// again and put the cursor back on the fold, so `enter` on a fold just
+// before a refresh seemed to do nothing.
+func TestDiffRefreshKeepsView(t *testing.T) {
+	for _, filter := range []string{"", "f"} { // all, in scope
+		v := newTestView(t, Theme{NoColor: true}, 80, 24)
+		if filter != "" {
+			press(v, filter)
+		}
+		press(v, "/")
+		typeText(v, "accept")
+		press(v, "enter", "g")
+		fold := -1
+		for i, it := range v.items {
+			if it.fold > 0 {
+				fold = i
+				break
+			}
+		}
+		if fold < 0 {
+			t.Fatalf("filter %v: no fold", v.Filter())
+		}
+		hidden := v.items[fold]
+		var paths []string
+		for r := hidden.row; r < hidden.row+hidden.fold; r++ {
+			paths = append(paths, v.data.Rows[r].Path.String())
+		}
+		for v.cursor < fold {
+			press(v, "j")
+		}
+		press(v, "enter", "j", "j", "l")
+		press(v, "ctrl+d") // scroll: the cursor mid-screen, the top moved
+		want := v.Data().Rows[v.CursorRow()].Path.String()
+		line, xoff, f := v.cursor-v.top, v.xoff, v.Filter()
+		frame := v.View()
+
+		v.SetData(testData(t)) // the same comparison again
+		if got := v.View(); got != frame {
+			t.Fatalf("filter %v: a refresh with the same rows changed the screen:\n%s\nwas:\n%s", f, ansi.Strip(got), ansi.Strip(frame))
+		}
+
+		v.SetData(shiftedData(t))
+		if got := v.Data().Rows[v.CursorRow()].Path.String(); got != want {
+			t.Errorf("filter %v: after a refresh the cursor is on %q, was on %q", f, got, want)
+		}
+		if v.cursor-v.top != line || v.xoff != xoff || v.Filter() != f {
+			t.Errorf("filter %v: after a refresh cursor line %d xoff %d filter %v, was %d %d %v", f, v.cursor-v.top, v.xoff, v.Filter(), line, xoff, f)
+		}
+		if n, q := v.Matches(); q != "accept" || n == 0 {
+			t.Errorf("filter %v: after a refresh the search is %q (%d matches)", f, q, n)
+		}
+		shown := map[string]bool{}
+		for _, it := range v.items {
+			if it.fold == 0 {
+				shown[v.data.Rows[it.row].Path.String()] = true
+			}
+		}
+		for _, p := range paths {
+			if !shown[p] {
+				t.Errorf("filter %v: after a refresh the opened fold hides %q again:\n%s", f, p, ansi.Strip(v.View()))
+				break
+			}
+		}
+		checkDiffFrame(t, v.View(), 80, 24)
 	}
 }
