@@ -3,6 +3,7 @@ package views
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -143,5 +144,111 @@ func TestDiffRefreshKeepsView(t *testing.T) {
 			}
 		}
 		checkDiffFrame(t, v.View(), 80, 24)
+	}
+}
+
+// TestDiffLegendWhole: at every width from 40 columns the legend explains
+// each change mark in words (+ - ~ ⇄), none of its parts cut (only the
+// sync-map's name may be); where the tab has room (two lines from 12
+// lines high, 80 columns), each scope mark too, '◐' included. Before, the
+// sync-map's name came first and the legend was cut at 120 columns and
+// below ("+ only on target  - only o…").
+func TestDiffLegendWhole(t *testing.T) {
+	for _, ascii := range []bool{false, true} {
+		v := newTestView(t, Theme{NoColor: true, ASCII: ascii}, 80, 24)
+		g := &v.st.Glyphs
+		for _, h := range []int{5, 10, 24, 50} {
+			for w := 40; w <= 200; w++ {
+				v.SetSize(w, h)
+				l := v.layout()
+				lines := strings.Split(ansi.Strip(v.View()), "\n")
+				foot := strings.Join(lines[l.bodyY+l.bodyH:], "\n")
+				legend, _, _ := strings.Cut(foot, "sync-map")
+				if strings.Contains(legend, g.Ellipsis) {
+					t.Fatalf("ascii %v %dx%d: the legend is cut:\n%s", ascii, w, h, foot)
+				}
+				explained := func(mark string) bool {
+					for _, line := range strings.Split(foot, "\n") {
+						if i := strings.Index(" "+line, " "+mark+" "); i >= 0 {
+							rest := line[i+len(mark)+1:]
+							if rest != "" && rest[0] >= 'a' && rest[0] <= 'z' {
+								return true
+							}
+						}
+					}
+					return false
+				}
+				for _, m := range []string{g.Added, g.Removed, g.Changed, g.Moved} {
+					if !explained(m) {
+						t.Fatalf("ascii %v %dx%d: the legend does not explain %q:\n%s", ascii, w, h, m, foot)
+					}
+				}
+				if h >= 12 && w >= 80 {
+					for _, m := range []string{g.InMap, g.Excluded, g.NotCovered, g.NeverSynced, g.Mixed} {
+						if !explained(m) {
+							t.Fatalf("ascii %v %dx%d: the legend does not explain %q:\n%s", ascii, w, h, m, foot)
+						}
+					}
+				}
+				checkDiffFrame(t, v.View(), w, h)
+			}
+		}
+	}
+}
+
+// TestDiffCountsWhole: a narrow tab shortens words, cuts names and paths,
+// or leaves a part out, but never cuts a number (a cut "1/38" reads "1/3…",
+// one of three): outside the rows' own text (the breadcrumb, the headers,
+// folds, the footer, the detail's last line), no digit is followed by the
+// ellipsis, and a number and its word stay together.
+func TestDiffCountsWhole(t *testing.T) {
+	for _, ascii := range []bool{false, true} {
+		v := newTestView(t, Theme{NoColor: true, ASCII: ascii}, 80, 24)
+		g := &v.st.Glyphs
+		cut := regexp.MustCompile(`[0-9]` + regexp.QuoteMeta(g.Ellipsis))
+		check := func(what string, w, h int) {
+			t.Helper()
+			v.SetSize(w, h)
+			l := v.layout()
+			lines := strings.Split(ansi.Strip(v.View()), "\n")
+			for y, line := range lines {
+				if y >= l.bodyY && y < l.bodyY+l.bodyH && !(v.detail && l.overlay) {
+					i := v.top + y - l.bodyY
+					if i >= len(v.items) || v.items[i].fold <= 0 {
+						continue // a row's own text may be cut anywhere
+					}
+				}
+				if v.detail && !l.overlay && y >= l.bodyY && y < l.bodyY+l.bodyH {
+					line = ansi.Cut(line, 0, l.listW)
+					if y == l.bodyY+l.bodyH-1 {
+						line = ansi.Cut(lines[y], l.listW, w) // the pane's last line
+					}
+				}
+				if cut.MatchString(line) {
+					t.Fatalf("ascii %v, %s at %dx%d: a number is cut in line %d %q:\n%s", ascii, what, w, h, y, line, strings.Join(lines, "\n"))
+				}
+			}
+			checkDiffFrame(t, v.View(), w, h)
+		}
+		for w := 40; w <= 200; w++ {
+			check("the top", w, 10)
+		}
+		press(v, "l")
+		v.xoff = 196 // scrolled sideways far (a long line): "from column 197" in the headers
+		for w := 40; w <= 200; w++ {
+			check("scrolled", w, 10)
+		}
+		press(v, "g", "/")
+		typeText(v, "description 'allow service") // a query is text, which may be cut; its count is not
+		press(v, "enter")
+		for w := 40; w <= 200; w++ {
+			check("a search", w, 10)
+		}
+		press(v, "esc", "enter")
+		for _, h := range []int{5, 7, 10, 24} {
+			for w := 40; w <= 200; w++ {
+				check("the detail", w, h)
+			}
+		}
 	}
 }
