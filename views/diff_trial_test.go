@@ -252,3 +252,71 @@ func TestDiffCountsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffRefreshKeepsValue: on a leaf with several values (Vyatta's
+// "address 10.0.1.10", "address 10.0.1.11" share a path) a refresh keeps
+// the cursor on its value, not on the first of them.
+func TestDiffRefreshKeepsValue(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	want := -1
+	for i, r := range v.Data().Rows {
+		if strings.TrimSpace(r.Left) == "address 10.0.1.11" {
+			want = i
+		}
+	}
+	if want < 0 {
+		t.Fatal("no row for address 10.0.1.11")
+	}
+	for v.CursorRow() < want {
+		press(v, "j")
+	}
+	v.SetData(testData(t))
+	if got := v.CursorRow(); got != want {
+		t.Fatalf("after a refresh the cursor is on %q, was on %q", v.Data().Rows[got].Left, v.Data().Rows[want].Left)
+	}
+}
+
+// TestDiffRefreshLostPathStaysNear: when the cursor's line is gone after
+// a refresh (the difference was resolved), the cursor stays where it was,
+// not back at the top.
+func TestDiffRefreshLostPathStaysNear(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	gone := -1
+	for i, r := range v.Data().Rows {
+		if r.Kind == diff.Added && strings.TrimSpace(r.Right) == "rule 30" {
+			gone = i
+		}
+	}
+	if gone < 0 {
+		t.Fatal("no row for rule 30, only on the target")
+	}
+	for v.CursorRow() < gone {
+		press(v, "j")
+	}
+	// The refresh finds rule 30 deleted from the target.
+	b, err := os.ReadFile("testdata/diff-vra-b.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rule = "        rule 30 {\n            action accept\n            description \"temporary: remove\"\n            protocol icmp\n        }\n"
+	if !strings.Contains(string(b), rule) {
+		t.Fatal("testdata/diff-vra-b.conf changed: no rule 30")
+	}
+	pb := filepath.Join(t.TempDir(), "b.conf")
+	if err := os.WriteFile(pb, []byte(strings.Replace(string(b), rule, "", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := compare.Files("testdata/diff-vra-a.conf", pb, config.Vyatta, compare.MapSpec{Name: "FW"}, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := BuildDiff(DiffSource{Comparison: c, LeftName: "vra-a", RightName: "vra-b", Mode: plan.Push})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.SetData(d)
+	it := v.items[v.cursor] // a row, or a fold of several
+	if got := int(it.row); got > gone+2 || got+max(1, int(it.fold))-1 < gone-2 {
+		t.Fatalf("the cursor's line gone, the cursor went to row %d (%q), was at %d", got, v.Data().Rows[got].Path, gone)
+	}
+}

@@ -132,11 +132,11 @@ func (v *DiffView) Data() *DiffData { return v.data }
 // detail. Another pair's data starts afresh: top, all rows, folds closed,
 // no search, no detail.
 func (v *DiffView) SetData(d *DiffData) {
-	var keep config.Path
+	var keep *diff.Row
 	samePair := v.data != nil && d != nil && v.data.Left == d.Left && v.data.Right == d.Right
 	keepLine := -1 // the cursor's line in the body
 	if samePair && len(v.items) > 0 {
-		keep = v.data.Rows[v.items[v.cursor].row].Path
+		keep = &v.data.Rows[v.items[v.cursor].row]
 		keepLine = v.cursor - v.top
 	}
 	if !samePair {
@@ -149,7 +149,11 @@ func (v *DiffView) SetData(d *DiffData) {
 	v.detailCache.data = nil
 	row := int32(0)
 	if keep != nil && d != nil {
-		row = int32(max(0, v.rowOf(keep)))
+		// The cursor's path, or where it was when that path has gone.
+		row = min(v.curRow(), int32(max(0, len(d.Rows)-1)))
+		if i := rowOf(d.Rows, keep); i >= 0 {
+			row = int32(i)
+		}
 	}
 	v.unfolded = v.unfolded[:0]
 	if d != nil && len(v.opened) > 0 {
@@ -178,14 +182,31 @@ func (v *DiffView) SetData(d *DiffData) {
 	}
 }
 
-// rowOf is the index of the first row at path p, -1 when none is.
-func (v *DiffView) rowOf(p config.Path) int {
-	for i := range v.data.Rows {
-		if slices.Equal(v.data.Rows[i].Path, p) {
-			return i
+// rowOf is the index in rows of the row at r's path, -1 when none is.
+// Values of a multi-valued leaf share a path ("address"): the row with
+// r's text wins, then one with either side's text, then the first.
+func rowOf(rows []diff.Row, r *diff.Row) int {
+	best, score := -1, -1
+	for i := range rows {
+		c := &rows[i]
+		if !slices.Equal(c.Path, r.Path) {
+			continue
+		}
+		sc := 0
+		if c.Left == r.Left {
+			sc++
+		}
+		if c.Right == r.Right {
+			sc++
+		}
+		if sc > score {
+			best, score = i, sc
+			if sc == 2 {
+				break
+			}
 		}
 	}
-	return -1
+	return best
 }
 
 // unfold opens the fold it (a fold item) and remembers it by the paths
