@@ -31,6 +31,10 @@ type auth struct {
 	agentConn net.Conn
 	failed    error
 
+	// pause suspends the dial timeout while the user is asked (a
+	// password or passphrase prompt), as for an unknown host key.
+	pause func() (resume func())
+
 	signOnce sync.Once
 	loaded   []ssh.Signer
 }
@@ -60,6 +64,14 @@ func (a *auth) onBanner(msg string) error {
 	return nil
 }
 
+// pauseTimeout suspends the dial timeout until the returned func runs.
+func (a *auth) pauseTimeout() (resume func()) {
+	if a.pause == nil {
+		return func() {}
+	}
+	return a.pause()
+}
+
 // password asks the caller once.
 func (a *auth) password() (string, error) {
 	a.pwOnce.Do(func() {
@@ -67,7 +79,9 @@ func (a *auth) password() (string, error) {
 			a.pwErr = errors.New("no password given")
 			return
 		}
+		resume := a.pauseTimeout()
 		a.pw, a.pwErr = a.cfg.Password()
+		resume()
 		if a.pwErr != nil {
 			a.fail(a.pwErr)
 		}
@@ -160,7 +174,9 @@ func (a *auth) loadKey(file string) (ssh.Signer, error) {
 		if a.cfg.Passphrase == nil {
 			return nil, fmt.Errorf("identity file %s is encrypted and no passphrase can be asked", file)
 		}
+		resume := a.pauseTimeout()
 		pp, perr := a.cfg.Passphrase(file)
+		resume()
 		if perr != nil {
 			return nil, fmt.Errorf("identity file %s: passphrase: %w", file, perr)
 		}

@@ -155,7 +155,8 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 	conn := newTapConn(raw)
 
 	// The handshake's bound: a timer that closes the connection, paused
-	// while the user decides on an unknown host key.
+	// while the user decides on an unknown host key or types a password
+	// or passphrase.
 	var timedOut atomic.Bool
 	deadline := time.AfterFunc(timeout, func() { timedOut.Store(true); conn.Close() })
 	defer deadline.Stop()
@@ -165,6 +166,7 @@ func dialTarget(ctx context.Context, cfg Config, t target, via *Client) (*Client
 		deadline.Stop()
 		return func() { deadline.Reset(timeout) }
 	}
+	a.pause = hk.pause
 
 	algos := algorithms(cfg.Legacy)
 	hostKeyAlgos := hk.algorithms(addr, algos.HostKeys)

@@ -283,3 +283,18 @@ func TestTimeoutPausedForUnknownHost(t *testing.T) {
 	c := dial(t, cfg)
 	execOK(t, c, "x", "ran x")
 }
+
+// TestTimeoutPausedForPassword: nor while the user types a password (the
+// prompt takes longer than Config.Timeout, and the dial still succeeds).
+func TestTimeoutPausedForPassword(t *testing.T) {
+	tl := startLab(t)
+	cfg := tl.config()
+	cfg.IdentityFiles = nil
+	cfg.Timeout = 2 * time.Second
+	cfg.Password = func() (string, error) {
+		time.Sleep(cfg.Timeout + cfg.Timeout/2) // a user typing
+		return password()
+	}
+	c := dial(t, cfg)
+	execOK(t, c, "x", "ran x")
+}
