@@ -62,7 +62,7 @@ func (rt *pairRT) track(e pair.Event) {
 		case pair.Connected:
 			rt.live[i] = liveState{at: e.At, state: views.Up}
 		case pair.Lost, pair.Error:
-			why := string(e.Reason)
+			why := reasonWord(e.Reason, e.Err)
 			if why == "" {
 				why = errText(e.Err, "error")
 			}
@@ -83,6 +83,7 @@ func (rt *pairRT) cell(i int) views.DeviceCell {
 	if l := rt.live[i]; !l.at.IsZero() && l.at.After(at) {
 		c.State, c.Why = l.state, l.why
 	}
+	c.LastKnown = c.State != views.Up
 	return c
 }
 

@@ -211,8 +211,16 @@ func TestConsoleDeviceDropsAndReturns(t *testing.T) {
 		t.Errorf("]e shows no error:\n%s", s)
 	}
 
-	l.vy.B.Faults.SetRefuse(false)
+	// Its role and the counts are the last read's, shown as such; the
+	// list's error says its cause first.
+	waitScreen(t, tm, "the header", has("✗ down vra-b  last known: BACKUP"))
 	keys(tm, "esc")
+	s = waitScreen(t, tm, "vra-b's role last known", has("✗ vra-b (BACKUP)", "vra-b: unreachable (ssh"))
+	if strings.Contains(s, "✗ vra-b BACKUP") || !strings.Contains(s, " (4) ") {
+		t.Errorf("a down device's role or the counts are shown as current:\n%s", s)
+	}
+
+	l.vy.B.Faults.SetRefuse(false)
 	waitScreen(t, tm, "vra-b back", has("✓ vra-b"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))

@@ -294,6 +294,8 @@ func TestRoleText(t *testing.T) {
 		{g("BACKUP", "BACKUP"), "BACKUP"},
 		{g("FAULT", "FAULT"), "FAULT"},
 		{g("MASTER", "BACKUP"), "mixed MASTER/BACKUP"},
+		{g("BACKUP", "FAULT"), "FAULT"},
+		{pair.DeviceState{HA: device.HAState{Role: device.RoleFault, VRRP: g("BACKUP").HA.VRRP}}, "FAULT"},
 		{pair.DeviceState{Prompt: "HRP_S[FW-B]"}, "HRP_S"},
 		{pair.DeviceState{}, ""},
 	} {

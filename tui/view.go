@@ -80,6 +80,11 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 		if d.State == views.Down && r.LastError == "" {
 			r.LastError = d.Name + ": " + d.Why
 		}
+		// A device not read now: the counts are from its last read.
+		r.Stale = r.Stale || (d.State != views.Up && r.InScope >= 0)
+	}
+	if s := rt.sum.snap; s != nil && s.Stale() {
+		r.Stale = true
 	}
 	if rt.refreshing {
 		r.Spinner = rt.spinView
