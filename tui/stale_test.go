@@ -327,3 +327,20 @@ func TestLogPath(t *testing.T) {
 		t.Errorf("the log file holds %q (%v)", b, err)
 	}
 }
+
+// TestHelpNoStrayEllipsis: at 80x24 and 120x40 the help's lines are not
+// cut (each used to end in a stray "…": padded to the width, then cut
+// to its column).
+func TestHelpNoStrayEllipsis(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		m := offlineModel(t)
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		m.Update(press("?"))
+		s := ansi.Strip(m.Render())
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "…") {
+				t.Errorf("help at %dx%d cuts a line: %q", sz[0], sz[1], l)
+			}
+		}
+	}
+}
