@@ -87,7 +87,11 @@ func New(ctx context.Context, o Options) *Model {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	com := &Common{Ctx: ctx, Keys: DefaultKeyMap(), Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	keys := DefaultKeyMap()
+	if o.ASCII {
+		keys = keys.ASCII()
+	}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
@@ -482,6 +486,14 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 	return nil
 }
 
+// glyph is uni, or ascii under --ascii.
+func (m *Model) glyph(uni, ascii string) string {
+	if m.com.Styles.ASCII {
+		return ascii
+	}
+	return uni
+}
+
 // roleChanges logs (and notices) each device whose HA role changed
 // between two snapshots: a failover shows in the Log as it is seen.
 func (m *Model) roleChanges(rt *pairRT, prev, cur *pair.Snapshot) {
@@ -491,7 +503,7 @@ func (m *Model) roleChanges(rt *pairRT, prev, cur *pair.Snapshot) {
 		if was == is || was == "" || is == "" {
 			continue
 		}
-		text := fmt.Sprintf("HA role %s → %s", was, is)
+		text := fmt.Sprintf("HA role %s %s %s", was, m.glyph("→", "->"), is)
 		entries = append(entries, views.LogEntry{At: cur.At, Device: cur.Devices[i].Name, Kind: "ha", Text: text})
 		m.com.Log.Info("role change", logPair, rt.spec.Name, logDevice, cur.Devices[i].Name, "from", was, "to", is)
 		m.setNotice(fmt.Sprintf("%s: %s %s", rt.spec.Name, cur.Devices[i].Name, text), false)

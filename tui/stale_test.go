@@ -344,3 +344,41 @@ func TestHelpNoStrayEllipsis(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIIOnly: under --ascii the list, its title, the help, the status
+// bar and the HA and Log tabs draw ASCII only (the arrows of up/down, the
+// title's dots and the role change's arrow were Unicode).
+func TestASCIIOnly(t *testing.T) {
+	spec := &inventory.Pair{Name: "p", Family: config.Vyatta, Devices: [2]*inventory.Device{
+		{Name: "a", Family: config.Vyatta, Address: "192.0.2.1"}, {Name: "b", Family: config.Vyatta, Address: "192.0.2.2"}}}
+	m := New(context.Background(), Options{Inventory: &inventory.Inventory{Pairs: []*inventory.Pair{spec}}, ASCII: true, ReadOnly: true})
+	t.Cleanup(m.Close)
+	check := func(what string) {
+		t.Helper()
+		s := ansi.Strip(m.Render())
+		for _, r := range s {
+			if r > 0x7e || (r < 0x20 && r != '\n') {
+				t.Errorf("%s draws %q under --ascii:\n%s", what, r, s)
+				return
+			}
+		}
+	}
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		check("the list")
+		m.Update(press("?"))
+		check("the list's help")
+		m.Update(press("?"))
+	}
+	prev := &pair.Snapshot{Pair: "p", Devices: [2]pair.DeviceState{{Name: "a", Prompt: "HRP_M<a>"}, {Name: "b", Prompt: "HRP_S<b>"}}}
+	cur := &pair.Snapshot{Pair: "p", Devices: [2]pair.DeviceState{{Name: "a", Prompt: "HRP_S<a>"}, {Name: "b", Prompt: "HRP_M<b>"}}}
+	m.roleChanges(m.pairs[0], prev, cur)
+	check("the role change's notice")
+	m.Update(press("enter"))
+	m.Update(press("4"))
+	check("the HA tab")
+	m.Update(press("3"))
+	check("the Log tab")
+	m.Update(press("?"))
+	check("the pair view's help")
+}

@@ -50,9 +50,10 @@ func (m *Model) Render() string {
 
 func (m *Model) renderList() string {
 	s, w := m.com.Styles, m.com.Width
-	title := m.title + fmt.Sprintf(" · %d pair(s)", len(m.pairs))
+	dot := m.glyph(" · ", " - ")
+	title := m.title + fmt.Sprintf("%s%d pair(s)", dot, len(m.pairs))
 	if m.com.ReadOnly {
-		title += " · read-only"
+		title += dot + "read-only"
 	}
 	top := s.Title.Render(fit(title, w))
 	if m.filtering || m.filter.Value() != "" {
@@ -98,12 +99,12 @@ func (m *Model) renderPair() string {
 	row := m.pairRow(rt)
 	name := rt.spec.Name + " (" + rt.spec.Family.String() + ")"
 	if m.com.ReadOnly {
-		name += " · read-only"
+		name += m.glyph(" · ", " - ") + "read-only"
 	}
 	if rt.refreshing {
 		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
-		name += " · read " + rt.sum.snap.At.Format(time.TimeOnly)
+		name += m.glyph(" · ", " - ") + "read " + rt.sum.snap.At.Format(time.TimeOnly)
 	}
 	head := views.DeviceHeader(s, name, row.Devices, w)
 	tabs := make([]string, 0, tabCount)

@@ -135,7 +135,7 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 				add(st, "  check %s %-16s %s", g, c.Module, c.Result)
 			}
 			if len(h.Check) > 0 {
-				add(s.Normal.Render, "  the device's check: %d of %d modules differ · hasync's comparison: %s in-scope differences", diff, len(h.Check), countText(d.Differences))
+				add(s.Normal.Render, "  the device's check: %d of %d modules differ%shasync's comparison: %s in-scope differences", diff, len(h.Check), s.glyph(" · ", " - "), countText(d.Differences))
 			}
 		default:
 			add(s.Dim.Render, "  HRP state not read")
@@ -179,9 +179,9 @@ func prio(n int) string {
 
 func onOff(s ConsoleStyles, on bool) string {
 	if on {
-		return s.glyph("✓on", "+on")
+		return s.glyph("✓on", "on")
 	}
-	return s.glyph("·off", "-off")
+	return s.glyph("·off", "off")
 }
 
 func vrrpGlyph(s ConsoleStyles, state string) string {

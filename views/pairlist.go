@@ -47,11 +47,12 @@ func (c ConnState) String() string {
 func (c ConnState) glyph(s ConsoleStyles) string {
 	switch c {
 	case Up:
-		return s.glyph("✓", "+")
+		// Not "+": that is the Diff's "only on the target".
+		return s.glyph("✓", "ok")
 	case Down:
-		return s.glyph("✗", "x")
+		return s.glyph("✗", "!!")
 	}
-	return s.glyph("…", "?")
+	return s.glyph("…", "..")
 }
 
 // PairRow is one pair of the list.

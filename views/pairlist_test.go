@@ -56,12 +56,13 @@ func TestPairListASCII(t *testing.T) {
 	s := PlainConsoleStyles()
 	s.ASCII = true
 	out := ansi.Strip(PairList(s, samplePairs(), 0, 0, 160, 6))
-	for _, g := range []string{"✓", "✗", "…", "—"} {
+	// "+" is the Diff's "only on the target": never a state here.
+	for _, g := range []string{"✓", "✗", "…", "—", "+"} {
 		if strings.Contains(out, g) {
 			t.Errorf("ASCII list holds %q:\n%s", g, out)
 		}
 	}
-	for _, want := range []string{"+ vra-a MASTER", "x FW-B", "? 東京-a"} {
+	for _, want := range []string{"ok vra-a MASTER", "!! FW-B", ".. 東京-a"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ASCII list lacks %q:\n%s", want, out)
 		}
