@@ -244,13 +244,21 @@ func TestDiffFlow(t *testing.T) {
 	keys(tm, "n")
 	waitScreen(t, tm, "the second difference", has("2/58 diffs"))
 	keys(tm, "enter")
-	waitScreen(t, tm, "the detail", has("detail · esc closes", "path ", "scope "))
+	s := waitScreen(t, tm, "the detail", has("detail · esc closes", "path ", "scope "))
+	if bar := lastLine(s); strings.Count(bar, "esc ") != 1 {
+		t.Errorf("the detail's status bar lists esc %d times: %q", strings.Count(bar, "esc "), bar)
+	}
 	keys(tm, "esc")
-	s := waitScreen(t, tm, "the detail closed", func(s string) bool { return !strings.Contains(s, "detail · esc closes") })
+	s = waitScreen(t, tm, "the detail closed", func(s string) bool { return !strings.Contains(s, "detail · esc closes") })
 	if !strings.Contains(s, "1 Diff") {
 		t.Fatalf("esc on the detail left the pair view:\n%s", s)
 	}
 	keys(tm, "/")
+	// While typing, the status bar lists only the input's keys.
+	s = waitScreen(t, tm, "the search input's keys", func(s string) bool { return strings.Contains(lastLine(s), "enter search") })
+	if bar := lastLine(s); strings.Contains(bar, "q quit") || strings.Contains(bar, "? help") || strings.Contains(bar, "r refresh") {
+		t.Errorf("the status bar lists keys the search input takes as text: %q", bar)
+	}
 	tm.Type("CUST-0000-IN")
 	keys(tm, "enter")
 	waitScreen(t, tm, "the search", func(s string) bool {
@@ -267,6 +275,12 @@ func TestDiffFlow(t *testing.T) {
 	waitScreen(t, tm, "the list", has("lab-vyatta", "PAIR"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// lastLine is the screen's status bar.
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
 }
 
 // TestMouseToggle: the mouse is off by default; m turns it on in the

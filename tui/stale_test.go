@@ -382,3 +382,16 @@ func TestASCIIOnly(t *testing.T) {
 	m.Update(press("?"))
 	check("the pair view's help")
 }
+
+// TestFilterStatusKeys: while the filter is typed, the status bar lists
+// the input's keys only (q, r and ? are text then).
+func TestFilterStatusKeys(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	m.Update(press("/"))
+	lines := strings.Split(ansi.Strip(m.Render()), "\n")
+	bar := lines[len(lines)-1]
+	if !strings.Contains(bar, "esc clear filter") || strings.Contains(bar, "q quit") || strings.Contains(bar, "? help") || strings.Contains(bar, "r refresh") {
+		t.Errorf("the filter's status bar: %q", bar)
+	}
+}

@@ -144,18 +144,45 @@ func (m *Model) statusLine() string {
 	if m.notice != "" {
 		return views.StatusBar(s, w, m.notice, "", m.noticeErr)
 	}
-	keys := m.com.Keys.ShortHelp()
-	if m.screen == ScreenPair {
-		keys = m.com.Keys.PairShortHelp()
-		if m.tab == TabDiff {
-			keys = append(m.diff.ShortHelp(), keys...)
-		}
-	}
+	keys := m.statusKeys()
 	right := ""
 	if m.mouse {
 		right = "mouse on"
 	}
 	return views.StatusBar(s, w, views.ShortHelp(s, keys, max(w-10, 1)), right, false)
+}
+
+// statusKeys are the keys the status bar lists: only the input's while
+// one has the keys (the list's filter, the Diff's search), each key once
+// (the Diff's own esc before the pair view's).
+func (m *Model) statusKeys() []key.Binding {
+	if m.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	}
+	if m.screen != ScreenPair {
+		return m.com.Keys.ShortHelp()
+	}
+	keys := m.com.Keys.PairShortHelp()
+	if m.tab != TabDiff {
+		return keys
+	}
+	if m.diff.Capturing() {
+		return m.diff.ShortHelp()
+	}
+	out := m.diff.ShortHelp()
+	seen := map[string]bool{}
+	for _, b := range out {
+		seen[b.Help().Key] = true
+	}
+	for _, b := range keys {
+		if !seen[b.Help().Key] {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // fit cuts or pads a line to w cells.
