@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
@@ -230,7 +231,10 @@ type promptReq struct {
 	who string
 	// keyType and fingerprint of an unknown host key.
 	keyType, fingerprint string
-	reply                chan promptAnswer
+	// refused: a password was typed for this device before and the
+	// device refused it (asked again).
+	refused bool
+	reply   chan promptAnswer
 }
 
 type promptAnswer struct {
@@ -248,6 +252,11 @@ var errDeclined = errors.New("declined in the console")
 type prompter struct {
 	ctx context.Context
 	ch  chan *promptReq
+	// answered are the devices a password was typed for: the back end
+	// keeps a typed password and asks again only when the device refused
+	// it (pair's member.forgetTyped).
+	mu       sync.Mutex
+	answered map[string]bool
 }
 
 func (pr *prompter) ask(req *promptReq) promptAnswer {
@@ -267,7 +276,18 @@ func (pr *prompter) ask(req *promptReq) promptAnswer {
 
 // password answers pair.Options.Prompt with a dialog.
 func (pr *prompter) password(who string) (string, error) {
-	a := pr.ask(&promptReq{kind: askPassword, who: who})
+	pr.mu.Lock()
+	again := pr.answered[who]
+	pr.mu.Unlock()
+	a := pr.ask(&promptReq{kind: askPassword, who: who, refused: again})
+	if a.err == nil {
+		pr.mu.Lock()
+		if pr.answered == nil {
+			pr.answered = map[string]bool{}
+		}
+		pr.answered[who] = true
+		pr.mu.Unlock()
+	}
 	return a.text, a.err
 }
 

@@ -36,9 +36,16 @@ func TestPasswordDialog(t *testing.T) {
 	m := New(context.Background(), o)
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	waitScreen(t, tm, "the password dialog", has("Password for vra-b", "not shown as you type"))
+	s := waitScreen(t, tm, "the password dialog", has("Password for vra-b", "not shown as you type"))
+	if strings.Contains(s, "refused") {
+		t.Errorf("the first dialog says a password was refused:\n%s", s)
+	}
+	// A wrong password: the dialog comes back and says so.
+	tm.Type("not-" + l.vy.Password)
+	keys(tm, "enter")
+	waitScreen(t, tm, "the dialog again", has("Password for vra-b", "refused the password typed before"))
 	tm.Type(l.vy.Password)
-	s := screen(t, tm)
+	s = screen(t, tm)
 	if strings.Contains(s, l.vy.Password) {
 		t.Fatalf("the password is on the screen:\n%s", s)
 	}
