@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
 )
 
@@ -103,4 +104,20 @@ func TestRefusedHostKeyDialog(t *testing.T) {
 	waitScreen(t, tm, "the list, vra-b down", has("✗ vra-b"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestHostKeyDialogNamesDevice: the host key dialog names the inventory's
+// device, also when the address came from an ssh_config alias (the port
+// tells which).
+func TestHostKeyDialogNamesDevice(t *testing.T) {
+	spec := &inventory.Pair{Name: "p", Family: config.Vyatta, Devices: [2]*inventory.Device{
+		{Name: "vra-a", Family: config.Vyatta, Address: "192.0.2.1", Port: 2201},
+		{Name: "vra-b", Family: config.Vyatta, SSHHost: "vrb", Port: 46639}}}
+	m := New(context.Background(), Options{Inventory: &inventory.Inventory{Pairs: []*inventory.Pair{spec}}})
+	t.Cleanup(m.Close)
+	for host, want := range map[string]string{"[192.0.2.1]:2201": "vra-a", "192.0.2.1:2201": "vra-a", "[127.0.0.1]:46639": "vra-b", "[127.0.0.1]:22": ""} {
+		if got := m.hostName(host); got != want {
+			t.Errorf("hostName(%q) = %q, want %q", host, got, want)
+		}
+	}
 }

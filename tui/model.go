@@ -123,8 +123,24 @@ func New(ctx context.Context, o Options) *Model {
 				if port == 0 {
 					port = 22
 				}
-				hp := net.JoinHostPort(d.Address, strconv.Itoa(port))
-				m.hostNames[hp], m.hostNames["["+d.Address+"]:"+strconv.Itoa(port)], m.hostNames[d.Address] = d.Name, d.Name, d.Name
+				if d.Address != "" {
+					hp := net.JoinHostPort(d.Address, strconv.Itoa(port))
+					m.hostNames[hp], m.hostNames["["+d.Address+"]:"+strconv.Itoa(port)], m.hostNames[d.Address] = d.Name, d.Name, d.Name
+				}
+				if d.SSHHost != "" {
+					m.hostNames[d.SSHHost] = d.Name
+				}
+				if d.Port != 0 {
+					// An ssh_config alias resolves to an address the
+					// inventory does not name: the port, when it is one
+					// device's alone, still tells which.
+					k := ":" + strconv.Itoa(d.Port)
+					if _, dup := m.hostNames[k]; dup {
+						m.hostNames[k] = ""
+					} else {
+						m.hostNames[k] = d.Name
+					}
+				}
 			}
 			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
@@ -248,7 +264,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostNames[msg.req.who]))
+		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,
@@ -484,6 +500,19 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 		return m.diff.build(idx, rt)
 	}
 	return nil
+}
+
+// hostName is the inventory device a host key callback's host names
+// ("[addr]:port", "addr:port", "addr"; by its port alone when the address
+// came from ssh_config), "" none.
+func (m *Model) hostName(host string) string {
+	if n := m.hostNames[host]; n != "" {
+		return n
+	}
+	if _, port, err := net.SplitHostPort(host); err == nil {
+		return m.hostNames[":"+port]
+	}
+	return ""
 }
 
 // glyph is uni, or ascii under --ascii.
