@@ -10,18 +10,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/term"
 
 	"github.com/hasync/hasync/backend/compare"
-	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
-	"github.com/hasync/hasync/sshclient"
 )
 
 // Reading a live pair for the commands (status, diff --pair): backend/pair
@@ -186,48 +183,6 @@ func fromSnapshot(p *inventory.Pair, snap *pair.Snapshot, state bool) *pairRead 
 		r.cmpErr = errors.New(strings.Join(unread, " and ") + " not read")
 	}
 	return r
-}
-
-// reason says in a few words why a device was not read.
-func reason(err error) string {
-	switch {
-	case errors.Is(err, sshclient.ErrAuth):
-		return "auth failed"
-	case errors.Is(err, sshclient.ErrHostKeyMismatch):
-		return "host key mismatch"
-	case errors.Is(err, sshclient.ErrUnknownHost):
-		return "unknown host key"
-	case errors.Is(err, sshclient.ErrNegotiation):
-		return "no common algorithm"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "refused"
-	case errors.Is(err, sshclient.ErrUnreachable):
-		// A failed TCP connect carries the network error; without one
-		// the server accepted and closed before the SSH handshake: the
-		// service is there and refuses.
-		var ne *net.OpError
-		if errors.As(err, &ne) {
-			return "unreachable"
-		}
-		return "refused"
-	case errors.Is(err, sshclient.ErrTimeout), errors.Is(err, device.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		return "timeout"
-	case errors.Is(err, sshclient.ErrConnectionLost), errors.Is(err, device.ErrConnectionLost):
-		return "dropped"
-	case errors.Is(err, device.ErrRejected):
-		return "command rejected"
-	case errors.Is(err, device.ErrQuestion):
-		return "unexpected question"
-	case errors.Is(err, inventory.ErrNoPassword):
-		return "no password"
-	case errors.Is(err, context.Canceled):
-		return "interrupted"
-	}
-	var pe *config.ParseError
-	if errors.As(err, &pe) {
-		return "configuration not understood"
-	}
-	return "error"
 }
 
 // haText sums an HA state up for status: the role (VRRP "master",

@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"regexp"
@@ -27,7 +25,6 @@ import (
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
-	"github.com/hasync/hasync/sshclient"
 )
 
 type statusFlags struct {
@@ -518,59 +515,17 @@ func compareText(pairName string, err error) string {
 }
 
 // failure says why a device was not read: reason in a few words (stable,
-// for --json: "refused", "no route", "unreachable", "auth failed", "host
-// key changed", "unknown host key", "no common algorithm", "timeout",
-// "dropped", "command rejected", "unexpected question", "no password",
-// "interrupted", "configuration not understood", "error") and why as the
-// text form shows it: a connection failure as "unreachable: refused", a
-// timeout with the --timeout it ran into, a missing password with where
-// it was looked for.
+// for --json; pair.Describe: "refused", "no route", "unreachable", "auth
+// failed", "host key changed", "no password", "timeout", ...) and why as
+// the text form shows it (pair.Explain: "unreachable: refused", "no
+// password: VAR is not set", ...), a timeout with the --timeout it ran
+// into.
 func failure(err error, timeout time.Duration) (reason, why string) {
-	reason = failureReason(err)
-	switch reason {
-	case "refused", "no route":
-		return reason, "unreachable: " + reason
-	case "timeout":
-		if timeout > 0 {
-			return reason, fmt.Sprintf("timeout after %s (--timeout)", timeout)
-		}
-	case "no password":
-		msg := err.Error()
-		if m := regexp.MustCompile(`environment variable (\S+) is not set`).FindStringSubmatch(msg); m != nil {
-			return reason, "no password: " + m[1] + " is not set"
-		}
-		if m := regexp.MustCompile(`password file (.+) is empty`).FindStringSubmatch(msg); m != nil {
-			return reason, "no password: " + m[1] + " is empty"
-		}
-		if strings.Contains(msg, "no terminal to ask on") {
-			return reason, "no password: no terminal to ask on"
-		}
+	reason, why = pair.Describe(err), pair.Explain(err)
+	if reason == "timeout" && timeout > 0 {
+		why = fmt.Sprintf("timeout after %s (--timeout)", timeout)
 	}
-	return reason, reason
-}
-
-func failureReason(err error) string {
-	switch {
-	case errors.Is(err, inventory.ErrNoPassword):
-		// Before auth: a missing password fails the handshake too.
-		return "no password"
-	case errors.Is(err, sshclient.ErrHostKeyMismatch):
-		return "host key changed"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "refused"
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return "no route"
-	case errors.Is(err, sshclient.ErrUnreachable):
-		// A failed TCP connect carries the network error; without one
-		// the server accepted and closed before the SSH handshake: the
-		// service is there and refuses.
-		var ne *net.OpError
-		if errors.As(err, &ne) {
-			return "unreachable"
-		}
-		return "refused"
-	}
-	return reason(err)
+	return reason, why
 }
 
 // errorText is err in full as status and diff --pair print it beside the

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -317,117 +316,26 @@ func TestLabCLISSHOriginalCommand(t *testing.T) {
 // TestLabCLIForceCommand: a real OpenSSH server on loopback whose
 // ForceCommand is `hasync lab cli` runs what the OpenSSH client asks for.
 func TestLabCLIForceCommand(t *testing.T) {
-	sshd := "/usr/sbin/sshd"
-	if _, err := os.Stat(sshd); err != nil {
-		msg := "no OpenSSH server (/usr/sbin/sshd; apt-get install openssh-server): the ForceCommand test needs one"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (.ci/run installs it)")
-		}
-		t.Skip(msg)
+	labtest.RequireSSHD(t, "the ForceCommand test")
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go")
 	}
-	for _, tool := range []string{"ssh", "ssh-keygen", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("no %s", tool)
-		}
-	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "hasync")
+	bin := filepath.Join(t.TempDir(), "hasync")
 	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}
-	state := filepath.Join(dir, "state")
-	if err := os.Mkdir(state, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"host", "client"} {
-		if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dir, k)).CombinedOutput(); err != nil {
-			t.Fatalf("ssh-keygen: %v\n%s", err, b)
-		}
-	}
-	pub, err := os.ReadFile(filepath.Join(dir, "client.pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), pub, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	hostPub, err := os.ReadFile(filepath.Join(dir, "host.pub"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	if err := os.WriteFile(filepath.Join(dir, "known_hosts"), fmt.Appendf(nil, "[127.0.0.1]:%d %s", port, hostPub), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`Port %d
-ListenAddress 127.0.0.1
-HostKey %s
-PidFile %s
-AuthorizedKeysFile %s
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-AllowUsers %s
-ForceCommand %s lab cli --state %s --device vra-b
-`, port, filepath.Join(dir, "host"), filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "authorized_keys"), u.Username, bin, state)
-	if err := os.WriteFile(filepath.Join(dir, "sshd_config"), []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if os.Getuid() == 0 {
-		// sshd run by root wants its privilege separation directory,
-		// which the package's service makes at boot.
-		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
-			t.Skipf("sshd as root needs /run/sshd: %v", err)
-		}
-	}
-	srv := exec.Command(sshd, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
-	var srvOut labtest.SyncBuffer
-	srv.Stdout, srv.Stderr = &srvOut, &srvOut
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = srv.Wait(); close(exited) }()
-	t.Cleanup(func() { _ = srv.Process.Kill(); <-exited })
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-exited:
-			t.Fatalf("sshd ended:\n%s", srvOut.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sshd does not listen:\n%s", srvOut.String())
-		}
-	}
-	sshArgs := []string{"-F", "/dev/null",
-		"-o", "UserKnownHostsFile=" + filepath.Join(dir, "known_hosts"), "-o", "StrictHostKeyChecking=yes",
-		"-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
-		"-i", filepath.Join(dir, "client"), "-p", strconv.Itoa(port), u.Username + "@127.0.0.1"}
+	s := labtest.StartSSHD(t, labtest.SSHDOptions{Bin: bin, Device: "vra-b", Need: "the ForceCommand test"})
+	sshArgs := labtest.OpenSSHArgs(t, s.Dir, s.Port, s.User)
 	got, err := exec.Command("ssh", append(sshArgs, "show", "version")...).CombinedOutput()
 	if err != nil || !strings.Contains(string(got), "Hostname:         vra-b") {
-		t.Errorf("ssh … show version through ForceCommand: %v\n%s\nsshd:\n%s", err, got, srvOut.String())
+		t.Errorf("ssh … show version through ForceCommand: %v\n%s\nsshd:\n%s", err, got, s.Log())
 	}
 	// No command: the interactive CLI, here on a pipe.
 	shell := exec.Command("ssh", append([]string{"-T"}, sshArgs...)...)
 	shell.Stdin = strings.NewReader("show version\nexit\n")
 	got, err = shell.CombinedOutput()
 	if err != nil || !strings.Contains(string(got), "vyatta@vra-b:~$ ") || !strings.Contains(string(got), "Hostname:         vra-b") {
-		t.Errorf("ssh shell through ForceCommand: %v\n%s\nsshd:\n%s", err, got, srvOut.String())
+		t.Errorf("ssh shell through ForceCommand: %v\n%s\nsshd:\n%s", err, got, s.Log())
 	}
 }
 

@@ -3,18 +3,12 @@ package sshclient_test
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,33 +22,8 @@ import (
 // openSSHD is a real OpenSSH server on 127.0.0.1 whose ForceCommand runs
 // `hasync lab cli` on a Vyatta lab device's state.
 type openSSHD struct {
-	port       int
-	user       string
-	bin        string // the hasync binary
-	state      string // the lab cli's state directory
-	keyFile    string // the client key
-	keyFile2   string // another authorized key
-	knownHosts string // lists the server's host key
-}
-
-func writeKey(t *testing.T, file string) ssh.PublicKey {
-	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sp, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sp
+	*labtest.SSHD
+	keyFile2 string // another authorized key
 }
 
 // startSSHD starts sshd, or skips the test where there is none (and fails
@@ -62,136 +31,26 @@ func writeKey(t *testing.T, file string) ssh.PublicKey {
 // added to sshd_config.
 func startSSHD(t *testing.T, extra string) *openSSHD {
 	t.Helper()
-	sshd := "/usr/sbin/sshd"
-	if _, err := os.Stat(sshd); err != nil {
-		msg := "no OpenSSH server (/usr/sbin/sshd; apt-get install openssh-server): skipping the test of sshclient against a real sshd"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (.ci/run installs it)")
-		}
-		t.Skip(msg)
-	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	s := &openSSHD{user: u.Username, state: filepath.Join(dir, "state"),
-		keyFile: filepath.Join(dir, "client"), knownHosts: filepath.Join(dir, "known_hosts")}
-	s.bin = hasyncBinary(t)
-	if err := os.Mkdir(s.state, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	hostKey := writeKey(t, filepath.Join(dir, "host"))
-	clientKey := writeKey(t, s.keyFile)
+	s := &openSSHD{SSHD: labtest.StartSSHD(t, labtest.SSHDOptions{Bin: labtest.HasyncBinary(t), Device: "vra-b", Extra: extra,
+		Need: "the test of sshclient against a real sshd"})}
 	// A second key, for the test of partial success.
-	s.keyFile2 = filepath.Join(dir, "client2")
-	clientKey2 := writeKey(t, s.keyFile2)
-	authorized := append(ssh.MarshalAuthorizedKey(clientKey), ssh.MarshalAuthorizedKey(clientKey2)...)
-	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), authorized, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	if err := lab.WriteKnownHosts(s.knownHosts, []lab.KnownHost{{Addr: fmt.Sprintf("127.0.0.1:%d", s.port), Key: hostKey}}); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`Port %d
-ListenAddress 127.0.0.1
-HostKey %s
-PidFile %s
-AuthorizedKeysFile %s
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-AllowUsers %s
-ForceCommand %s lab cli --state %s --device vra-b
-%s`, s.port, filepath.Join(dir, "host"), filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "authorized_keys"),
-		s.user, s.bin, s.state, extra)
-	if err := os.WriteFile(filepath.Join(dir, "sshd_config"), []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if os.Getuid() == 0 {
-		// sshd run by root wants its privilege separation directory,
-		// which the package's service makes at boot.
-		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
-			t.Skipf("sshd as root needs /run/sshd: %v", err)
-		}
-	}
-	srv := exec.Command(sshd, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
-	var out labtest.SyncBuffer
-	srv.Stdout, srv.Stderr = &out, &out
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = srv.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = srv.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("sshd:\n%s", out.String())
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", s.port)); err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-exited:
-			t.Fatalf("sshd ended:\n%s", out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sshd does not listen:\n%s", out.String())
-		}
-	}
+	s.keyFile2 = filepath.Join(s.Dir, "client2")
+	s.Authorize(t, labtest.NewKey(t, s.keyFile2))
 	return s
-}
-
-var (
-	buildOnce sync.Once
-	binDir    string
-	binErr    error
-	binOut    []byte
-)
-
-// hasyncBinary builds the hasync command once for the package's tests
-// (TestMain removes it).
-func hasyncBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "sshclient-test-"); binErr != nil {
-			return
-		}
-		binOut, binErr = exec.Command("go", "build", "-o", filepath.Join(binDir, "hasync"), "github.com/hasync/hasync").CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("go build: %v\n%s", binErr, binOut)
-	}
-	return filepath.Join(binDir, "hasync")
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	labtest.RemoveBinary()
 	os.Exit(code)
 }
 
 func (s *openSSHD) config() sshclient.Config {
 	return sshclient.Config{
-		Host: "127.0.0.1", Port: s.port, User: s.user,
+		Host: "127.0.0.1", Port: s.Port, User: s.User,
 		SSHConfigFile: "none",
-		KnownHosts:    []string{s.knownHosts},
-		IdentityFiles: []string{s.keyFile},
+		KnownHosts:    []string{s.KnownHosts},
+		IdentityFiles: []string{s.KeyFile},
 		Timeout:       20 * time.Second,
 	}
 }
@@ -206,7 +65,7 @@ func TestOpenSSHFetch(t *testing.T) {
 	if err := c.Exec(context.Background(), "show configuration commands", got.add); err != nil {
 		t.Fatal(err)
 	}
-	want, err := exec.Command(s.bin, "lab", "cli", "--state", s.state, "--device", "vra-b", "show", "configuration", "commands").Output()
+	want, err := exec.Command(s.Bin, "lab", "cli", "--state", s.State, "--device", "vra-b", "show", "configuration", "commands").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,8 +97,8 @@ func TestOpenSSHHostKey(t *testing.T) {
 	s := startSSHD(t, "")
 	cfg := s.config()
 	other := filepath.Join(t.TempDir(), "known_hosts")
-	wrong := writeKey(t, filepath.Join(t.TempDir(), "k"))
-	if err := lab.WriteKnownHosts(other, []lab.KnownHost{{Addr: fmt.Sprintf("127.0.0.1:%d", s.port), Key: wrong}}); err != nil {
+	wrong := labtest.NewKey(t, filepath.Join(t.TempDir(), "k"))
+	if err := lab.WriteKnownHosts(other, []lab.KnownHost{{Addr: fmt.Sprintf("127.0.0.1:%d", s.Port), Key: wrong}}); err != nil {
 		t.Fatal(err)
 	}
 	cfg.KnownHosts = []string{other}
@@ -275,12 +134,12 @@ Host dev
   User %s
   IdentityFile %s
   ProxyJump jump
-`, s.port, s.user, s.keyFile, tl.srv.Port(), testUser, tl.keyFile)
+`, s.Port, s.User, s.KeyFile, tl.srv.Port(), testUser, tl.keyFile)
 	if err := os.WriteFile(tl.sshConfig, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg := sshclient.Config{Alias: "dev", SSHConfigFile: tl.sshConfig,
-		KnownHosts: []string{tl.knownHosts, s.knownHosts}, Timeout: 20 * time.Second}
+		KnownHosts: []string{tl.knownHosts, s.KnownHosts}, Timeout: 20 * time.Second}
 	c := dial(t, cfg)
 	execOK(t, c, "via jump", "ran via jump")
 	// Closing the target closes the jump host's connection too.
@@ -289,15 +148,15 @@ Host dev
 	// A second device: sshd refuses to forward to it.
 	tl2 := startLab(t)
 	cfg2 := tl2.config()
-	cfg2.ProxyJump = fmt.Sprintf("%s@127.0.0.1:%d", s.user, s.port)
-	cfg2.IdentityFiles = append(cfg2.IdentityFiles, s.keyFile)
-	cfg2.KnownHosts = append(cfg2.KnownHosts, s.knownHosts)
+	cfg2.ProxyJump = fmt.Sprintf("%s@127.0.0.1:%d", s.User, s.Port)
+	cfg2.IdentityFiles = append(cfg2.IdentityFiles, s.KeyFile)
+	cfg2.KnownHosts = append(cfg2.KnownHosts, s.KnownHosts)
 	_, err := sshclient.Dial(context.Background(), cfg2)
 	if err == nil || !strings.Contains(err.Error(), "prohibited") {
 		t.Errorf("forwarding to a device sshd does not permit: %v", err)
 	}
 	// The jump host's own failure names it.
-	cfg2.ProxyJump = fmt.Sprintf("nobody@127.0.0.1:%d", s.port)
+	cfg2.ProxyJump = fmt.Sprintf("nobody@127.0.0.1:%d", s.Port)
 	_, err = sshclient.Dial(context.Background(), cfg2)
 	if !errors.Is(err, sshclient.ErrAuth) || !strings.Contains(err.Error(), "jump host 1") {
 		t.Errorf("jump host refusing: %v", err)
@@ -314,7 +173,7 @@ func TestOpenSSHPartialSuccess(t *testing.T) {
 	if !errors.Is(err, sshclient.ErrAuth) {
 		t.Fatalf("one key of two: %v", err)
 	}
-	cfg.IdentityFiles = []string{s.keyFile, s.keyFile2}
+	cfg.IdentityFiles = []string{s.KeyFile, s.keyFile2}
 	c := dial(t, cfg)
 	var got lines
 	if err := c.Exec(context.Background(), "show version", got.add); err != nil || !strings.Contains(strings.Join(got.get(), "\n"), "vra-b") {
@@ -323,16 +182,9 @@ func TestOpenSSHPartialSuccess(t *testing.T) {
 	// The second key encrypted: its passphrase is asked once, though
 	// the client offers its keys again after the partial success.
 	enc, pub := encryptedKey(t, t.TempDir())
-	f, err := os.OpenFile(filepath.Join(filepath.Dir(s.keyFile), "authorized_keys"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Write(ssh.MarshalAuthorizedKey(pub)); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	s.Authorize(t, pub)
 	asked := 0
-	cfg.IdentityFiles = []string{s.keyFile, enc}
+	cfg.IdentityFiles = []string{s.KeyFile, enc}
 	cfg.Passphrase = func(string) ([]byte, error) { asked++; return []byte(testPass), nil }
 	dial(t, cfg)
 	if asked != 1 {

@@ -159,11 +159,13 @@ func (v *DiffView) detailView(w, h int) []string {
 			s = lines[i]
 		}
 		if i == h-1 && len(lines) > h {
-			hint := " more lines (↓ scrolls)"
+			// The count is whole: the words after it shorten, then go.
+			more := "… " + strconv.Itoa(len(lines)-h+1) + " more lines"
+			hint := " (↓ scrolls)"
 			if blank != "" {
-				hint = " more lines (a taller terminal shows them)"
+				hint = " (a taller terminal shows them)"
 			}
-			s = blank + v.sty(segMuted, Truncate("… "+strconv.Itoa(len(lines)-h+1)+hint, w-Width(blank), ""))
+			s = blank + v.sty(segMuted, FirstFit(w-Width(blank), more+hint, more, "… "+strconv.Itoa(len(lines)-h+1)+" more", "…"))
 		}
 		out[i] = s
 	}

@@ -15,6 +15,7 @@ import (
 // diffLayout is where the parts of the Diff tab go, in lines and cells.
 type diffLayout struct {
 	crumb, head, foot bool
+	footH             int // 2 when the legend takes two lines
 	bodyY, bodyH      int
 	listW             int // the row list's width (less the side pane)
 	paneW             int // the detail side pane's width, 0 when none
@@ -48,7 +49,11 @@ func (v *DiffView) layout() diffLayout {
 		h--
 	}
 	if l.foot {
-		h--
+		l.footH = 1
+		if h >= legendTwoLines && !v.legendFits() {
+			l.footH = 2
+		}
+		h -= l.footH
 	}
 	l.bodyH = max(0, h)
 	if v.detail {
@@ -140,8 +145,8 @@ func (v *DiffView) View() string {
 		}
 		nl()
 	}
-	if l.foot {
-		v.renderFoot(&b)
+	for i := range l.footH {
+		v.renderFoot(&b, i, l.footH)
 		nl()
 	}
 	return b.String()
@@ -208,28 +213,157 @@ func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
 	g := &v.st.Glyphs
 	left, right := "", ""
 	if v.data != nil {
-		left, right = v.data.Left+" (source)", v.data.Right+" (target)"
-		if v.xoff > 0 {
-			// Scrolled sideways: say from which column the text shows.
-			from := g.Dot + "from column " + strconv.Itoa(v.xoff+1)
-			left, right = left+from, right+from
-		}
+		left, right = v.data.Left, v.data.Right
 	}
 	if l.colW < 1 {
-		v.styled(b, segHeader, PadRight(sanitize(left), l.listW, g.Ellipsis), false)
+		v.styled(b, segHeader, PadRight(v.headName(left, "source", l.listW), l.listW, g.Ellipsis), false)
 		return
 	}
 	b.WriteString("   ")
-	v.styled(b, segHeader, PadRight(sanitize(left), l.colW, g.Ellipsis), false)
+	v.styled(b, segHeader, PadRight(v.headName(left, "source", l.colW), l.colW, g.Ellipsis), false)
 	b.WriteString("   ")
-	v.styled(b, segHeader, PadRight(sanitize(right), l.colW2, g.Ellipsis), false)
+	v.styled(b, segHeader, PadRight(v.headName(right, "target", l.colW2), l.colW2, g.Ellipsis), false)
 }
 
-// renderFoot writes the search input, the search's state, a notice, or the
-// legend of the marks.
-func (v *DiffView) renderFoot(b *strings.Builder) {
+// headName is a column's header in w cells: the member's name, its role
+// and, scrolled sideways, the first column shown. The name is what gets
+// cut; the role and the column number are whole or left out.
+func (v *DiffView) headName(name, role string, w int) string {
+	if name == "" {
+		return ""
+	}
 	g := &v.st.Glyphs
+	name = sanitize(name)
+	var tails []string
+	if v.xoff > 0 {
+		// Scrolled sideways: say from which column the text shows.
+		col := strconv.Itoa(v.xoff + 1)
+		tails = append(tails, " ("+role+")"+g.Dot+"from column "+col, g.Dot+"from column "+col, g.Dot+"col "+col)
+	}
+	tails = append(tails, " ("+role+")", "")
+	for _, t := range tails {
+		if Width(name)+Width(t) <= w {
+			return name + t
+		}
+	}
+	// The shortest tail with a cut name, while the name keeps a few cells.
+	for _, t := range tails[len(tails)-2:] {
+		if w-Width(t) >= 4 {
+			return Truncate(name, w-Width(t), g.Ellipsis) + t
+		}
+	}
+	return name
+}
+
+// legendTwoLines is the least height of the tab whose legend takes a
+// second line when one does not hold all of it.
+const legendTwoLines = 12
+
+// legendChange is the change part of the legend, from its longest wording
+// to its shortest; legendScope the scope part. Each wording is whole: a
+// narrow legend takes a shorter one, never a cut one.
+func (g *Glyphs) legendChange() []string {
+	return []string{
+		g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved",
+		g.Added + " target only  " + g.Removed + " source only  " + g.Changed + " differs  " + g.Moved + " moved",
+		g.Added + " target  " + g.Removed + " source  " + g.Changed + " differs  " + g.Moved + " moved",
+		g.Added + " tgt " + g.Removed + " src " + g.Changed + " diff " + g.Moved + " moved",
+	}
+}
+
+func (g *Glyphs) legendScope() []string {
+	return []string{
+		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced  " + g.Mixed + " mixed scopes",
+		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " no rule  " + g.NeverSynced + " never  " + g.Mixed + " mixed",
+		g.InMap + " map " + g.Excluded + " excl " + g.NotCovered + " no rule " + g.NeverSynced + " never " + g.Mixed + " mixed",
+	}
+}
+
+// legendGap separates the parts of the legend.
+const legendGap = "   "
+
+// legendFits reports whether the whole legend (longest wordings, and the
+// sync-map's name) holds in one line.
+func (v *DiffView) legendFits() bool {
+	g := &v.st.Glyphs
+	n := Width(g.legendChange()[0]) + len(legendGap) + Width(g.legendScope()[0])
+	if lab := v.mapLabel(); lab != "" {
+		n += len(legendGap) + Width(lab)
+	}
+	return n <= v.w
+}
+
+// mapLabel names the sync-map for the legend, "" when none is known.
+func (v *DiffView) mapLabel() string {
+	if v.data == nil || v.data.MapLabel == "" {
+		return ""
+	}
+	return "sync-map " + sanitize(v.data.MapLabel)
+}
+
+// legendLine is the legend in one line of w cells: both parts in the
+// longest wordings that fit, the change part alone when both do not (the
+// scope marks are the gutter's, the change marks the rows'), and the
+// sync-map's name after them when label is set and room is left (the
+// name is what gets cut).
+func (v *DiffView) legendLine(w int, label bool) string {
+	g := &v.st.Glyphs
+	cs, ss := g.legendChange(), g.legendScope()
+	s := ""
+	best := len(cs) + len(ss) // the sum of the wordings' ranks: lower is longer
+	for i, c := range cs {
+		for k, sc := range ss {
+			if Width(c)+len(legendGap)+Width(sc) <= w && i+k < best {
+				s, best = c+legendGap+sc, i+k
+			}
+		}
+	}
+	if s == "" {
+		s = cs[len(cs)-1]
+		for _, c := range cs {
+			if Width(c) <= w {
+				s = c
+				break
+			}
+		}
+	}
+	if lab := v.mapLabel(); label && lab != "" {
+		s = appendCut(s, legendGap, lab, w, g.Ellipsis)
+	}
+	return s
+}
+
+// appendCut appends sep and tail to s when the first word of tail and a
+// few more cells fit in w cells besides s; tail is cut to fit, ending in
+// ellipsis.
+func appendCut(s, sep, tail string, w int, ellipsis string) string {
+	first, _, _ := strings.Cut(tail, " ")
+	room := w - Width(s) - Width(sep)
+	if room < Width(first)+4 {
+		return s
+	}
+	return s + sep + Truncate(tail, room, ellipsis)
+}
+
+// renderFoot writes line i of the n lines of the footer: the search
+// input, the search's state or a notice, and the legend of the marks (in
+// two lines when the tab is tall enough and one does not hold it).
+func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
+	g := &v.st.Glyphs
+	status := v.searching || v.notice != "" || v.query != ""
 	switch {
+	case i > 0 && status:
+		v.styled(b, segMuted, PadRight(v.legendLine(v.w, true), v.w, g.Ellipsis), false)
+	case i > 0:
+		sc := g.legendScope()
+		s := sc[len(sc)-1]
+		for _, c := range sc {
+			if Width(c) <= v.w {
+				s = c
+				break
+			}
+		}
+		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	case v.searching:
 		cursor := "█"
 		if v.st.Theme.ASCII {
@@ -244,16 +378,40 @@ func (v *DiffView) renderFoot(b *strings.Builder) {
 	case v.notice != "":
 		v.styled(b, segMuted, PadRight(v.notice, v.w, g.Ellipsis), false)
 	case v.query != "":
-		s := "/" + sanitize(v.query) + g.Dot + strconv.Itoa(len(v.matches)) + " matching lines" + g.Dot + "n/N next/prev" + g.Dot + "esc clears"
-		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
-	default:
-		s := g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced   " +
-			g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved"
-		if v.data != nil && v.data.MapLabel != "" {
-			s = "sync-map " + sanitize(v.data.MapLabel) + g.Dot + s
+		v.styled(b, segMuted, PadRight(v.searchState(), v.w, g.Ellipsis), false)
+	case n > 1:
+		// The change part and the sync-map; the scope part below.
+		cs := g.legendChange()
+		s := cs[len(cs)-1]
+		for _, c := range cs {
+			if Width(c) <= v.w {
+				s = c
+				break
+			}
+		}
+		if lab := v.mapLabel(); lab != "" {
+			s = appendCut(s, legendGap, lab, v.w, g.Ellipsis)
 		}
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
+	default:
+		v.styled(b, segMuted, PadRight(v.legendLine(v.w, true), v.w, g.Ellipsis), false)
 	}
+}
+
+// searchState is the footer while a search is accepted: the count of
+// matching lines is whole; the query is what gets cut, then the hints
+// drop.
+func (v *DiffView) searchState() string {
+	g := &v.st.Glyphs
+	count := strconv.Itoa(len(v.matches)) + " matching lines"
+	q := "/" + sanitize(v.query)
+	for _, hints := range []string{g.Dot + "n/N next/prev" + g.Dot + "esc clears", g.Dot + "n/N, esc", ""} {
+		rest := g.Dot + count + hints
+		if room := v.w - Width(rest); room >= min(Width(q), 4) {
+			return Truncate(q, room, g.Ellipsis) + rest
+		}
+	}
+	return strconv.Itoa(len(v.matches)) + " matches"
 }
 
 // styled writes s in a segment style.
@@ -304,20 +462,9 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 	v.styled(b, scopeSeg, scope, cur)
 	v.styled(b, segText, " ", cur)
 	if it.fold > 0 {
-		summary := g.Fold + " " + strconv.Itoa(int(it.fold)) + " unchanged lines"
-		if it.scopes.Len() > 1 {
-			summary += " (" + it.scopes.String() + ")"
-		}
-		// Name where the next line shown sits, so that what follows a long
-		// fold is read in its place (as `hasync diff` does).
-		if next := int(it.row + it.fold); next < len(v.data.Rows) {
-			if p := v.data.Rows[next].Path; len(p) > 1 {
-				summary += g.Dot + sanitize(p[:len(p)-1].String())
-			}
-		}
-		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW)
+		v.text(b, v.foldSummary(it, l.colW), segMuted, -1, -1, segMuted, cur, 0, l.colW)
 		v.styled(b, segMuted, " "+g.Sep+" ", cur)
-		v.text(b, summary, segMuted, -1, -1, segMuted, cur, 0, l.colW2)
+		v.text(b, v.foldSummary(it, l.colW2), segMuted, -1, -1, segMuted, cur, 0, l.colW2)
 		return
 	}
 	left, right := r.Left, r.Right
@@ -343,6 +490,32 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 	v.styled(b, markSeg, mark, cur)
 	v.styled(b, segText, " ", cur)
 	v.text(b, right, rs, re0, re1, segEmphAdded, cur, v.xoff, l.colW2)
+}
+
+// foldSummary is a fold's text in w cells: the count of lines it hides,
+// always whole (the words after it shorten, then go), the scopes it mixes
+// when they fit, and where the next line shown sits (a path, which may
+// be cut).
+func (v *DiffView) foldSummary(it item, w int) string {
+	g := &v.st.Glyphs
+	n := g.Fold + " " + strconv.Itoa(int(it.fold))
+	s := FirstFit(w, n+" unchanged lines", n+" unchanged", n+" lines", n)
+	if s == "" {
+		return ""
+	}
+	if it.scopes.Len() > 1 {
+		if sc := " (" + it.scopes.String() + ")"; Width(s)+Width(sc) <= w {
+			s += sc
+		}
+	}
+	// Name where the next line shown sits, so that what follows a long
+	// fold is read in its place (as `hasync diff` does).
+	if next := int(it.row + it.fold); next < len(v.data.Rows) {
+		if p := v.data.Rows[next].Path; len(p) > 1 {
+			s = appendCut(s, g.Dot, sanitize(p[:len(p)-1].String()), w, g.Ellipsis)
+		}
+	}
+	return s
 }
 
 // indentStep is the cells per depth level a column of w cells indents

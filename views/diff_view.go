@@ -68,8 +68,12 @@ type DiffView struct {
 	items  []item
 	// diffItems are the indexes in items of the rows that differ.
 	diffItems []int32
-	// unfolded holds the first hidden row of each fold the user opened.
-	unfolded map[int32]bool
+	// opened holds the paths of the first and last hidden rows of each
+	// fold the user opened: by path, so that a refresh (new rows, other
+	// indexes) keeps them open. unfolded is the rows of data at those
+	// paths, ascending: a fold holding any of them stays open.
+	opened   []config.Path
+	unfolded []int32
 
 	cursor, top int // indexes in items
 	xoff        int // horizontal scroll, in cells
@@ -93,7 +97,7 @@ type DiffView struct {
 
 // NewDiffView returns an empty Diff tab drawn with st.
 func NewDiffView(st *Styles) *DiffView {
-	return &DiffView{st: st, keys: DefaultDiffKeyMap(), unfolded: map[int32]bool{}}
+	return &DiffView{st: st, keys: DefaultDiffKeyMap()}
 }
 
 // SetStyles switches the styles (a theme or background change).
@@ -121,30 +125,48 @@ func (v *DiffView) Size() (int, int) { return v.w, v.h }
 func (v *DiffView) Data() *DiffData { return v.data }
 
 // SetData shows d. When d replaces the data of the same pair (a
-// refresh: the same member names), the cursor stays on the same path when
-// that path still has a row, and the filter and search stay; folds the
-// user opened are closed again. Another pair's data starts afresh: top,
-// all rows, no search, no detail.
+// refresh, every 20 s: the same member names), the view stays as the user
+// left it: the cursor on the same path (or the next row when that path
+// has gone) at the same line of the screen, the folds the user opened
+// (by path), the horizontal scroll, the filter, the search and the
+// detail. Another pair's data starts afresh: top, all rows, folds closed,
+// no search, no detail.
 func (v *DiffView) SetData(d *DiffData) {
-	var keep config.Path
+	var keep *diff.Row
 	samePair := v.data != nil && d != nil && v.data.Left == d.Left && v.data.Right == d.Right
+	keepLine := -1 // the cursor's line in the body
 	if samePair && len(v.items) > 0 {
-		keep = v.data.Rows[v.items[v.cursor].row].Path
+		keep = &v.data.Rows[v.items[v.cursor].row]
+		keepLine = v.cursor - v.top
 	}
 	if !samePair {
 		v.filter, v.query, v.matches, v.typed = FilterAll, "", nil, ""
 		v.searching, v.detail, v.detailTop, v.xoff, v.notice = false, false, 0, 0, ""
 		v.input = v.input[:0]
+		v.opened = nil
 	}
 	v.data = d
-	v.unfolded = map[int32]bool{}
 	v.detailCache.data = nil
 	row := int32(0)
 	if keep != nil && d != nil {
+		// The cursor's path, or where it was when that path has gone.
+		row = min(v.curRow(), int32(max(0, len(d.Rows)-1)))
+		if i := rowOf(d.Rows, keep); i >= 0 {
+			row = int32(i)
+		}
+	}
+	v.unfolded = v.unfolded[:0]
+	if d != nil && len(v.opened) > 0 {
 		for i := range d.Rows {
-			if slices.Equal(d.Rows[i].Path, keep) {
-				row = int32(i)
-				break
+			r := &d.Rows[i]
+			if r.Kind != diff.Same {
+				continue // a fold hides unchanged rows only
+			}
+			for _, p := range v.opened {
+				if slices.Equal(r.Path, p) {
+					v.unfolded = append(v.unfolded, int32(i))
+					break
+				}
 			}
 		}
 	}
@@ -152,6 +174,57 @@ func (v *DiffView) SetData(d *DiffData) {
 		v.matches = v.findMatches(v.query)
 	}
 	v.rebuild(row)
+	if keepLine >= 0 && len(v.items) > 0 {
+		// The cursor at the same line of the screen: a refresh does not
+		// scroll (scrollTo clamps at the ends).
+		v.top = v.cursor - keepLine
+		v.scrollTo(false)
+	}
+}
+
+// rowOf is the index in rows of the row at r's path, -1 when none is.
+// Values of a multi-valued leaf share a path ("address"): the row with
+// r's text wins, then one with either side's text, then the first.
+func rowOf(rows []diff.Row, r *diff.Row) int {
+	best, score := -1, -1
+	for i := range rows {
+		c := &rows[i]
+		if !slices.Equal(c.Path, r.Path) {
+			continue
+		}
+		sc := 0
+		if c.Left == r.Left {
+			sc++
+		}
+		if c.Right == r.Right {
+			sc++
+		}
+		if sc > score {
+			best, score = i, sc
+			if sc == 2 {
+				break
+			}
+		}
+	}
+	return best
+}
+
+// unfold opens the fold it (a fold item) and remembers it by the paths
+// of its first and last hidden rows.
+func (v *DiffView) unfold(it item) {
+	first, last := it.row, it.row+it.fold-1
+	v.opened = append(v.opened, slices.Clone(v.data.Rows[first].Path), slices.Clone(v.data.Rows[last].Path))
+	for _, r := range []int32{first, last} {
+		if i, ok := slices.BinarySearch(v.unfolded, r); !ok {
+			v.unfolded = slices.Insert(v.unfolded, i, r)
+		}
+	}
+}
+
+// isUnfolded reports whether the user opened a fold hiding rows [a, b].
+func (v *DiffView) isUnfolded(a, b int32) bool {
+	i, _ := slices.BinarySearch(v.unfolded, a)
+	return i < len(v.unfolded) && v.unfolded[i] <= b
 }
 
 // Filter returns the filter in use.
@@ -282,7 +355,7 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 			return
 		}
 		if it := v.items[v.cursor]; it.fold > 0 {
-			v.unfolded[it.row] = true
+			v.unfold(it)
 			v.rebuild(it.row)
 			return
 		}
@@ -409,7 +482,7 @@ func (v *DiffView) rebuild(row int32) {
 			trail = 0
 		}
 		n := len(run)
-		if n > lead+trail+1 && v.filter != FilterDiffs && !v.unfolded[run[lead]] && contiguous(run[lead:n-trail]) {
+		if n > lead+trail+1 && v.filter != FilterDiffs && contiguous(run[lead:n-trail]) && !v.isUnfolded(run[lead], run[n-trail-1]) {
 			for _, r := range run[:lead] {
 				v.items = append(v.items, item{row: r})
 			}
@@ -597,7 +670,7 @@ func (v *DiffView) goToMatchFrom(row int32, dir int) bool {
 			v.scrollTo(true)
 			return true
 		case it.fold > 0 && m >= it.row && m < it.row+it.fold:
-			v.unfolded[it.row] = true
+			v.unfold(it)
 			v.rebuild(m)
 			return true
 		}

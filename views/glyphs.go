@@ -6,26 +6,19 @@ import (
 )
 
 // Glyphs is the one vocabulary of marks the console and `hasync diff
-// --format side` share: a change mark per row and a scope mark in a gutter
-// that reads like a blame column. Each mark is one cell wide; meaning never
-// rests on colour alone.
-//
-// Change marks say where a line is, not what a sync does with it (the
-// detail says that, with the commands): '+' only on the target (right),
-// '-' only on the source (left), '~' on both with other values, '⇄' moved
-// (the same node at another position inside an ordered parent), ' ' same.
-// So the marks read as in `diff SOURCE TARGET`, and a '+' line is one a
-// push deletes.
-// Scope marks: '●' in the map (a sync makes the target equal), '○'
-// excluded by a rule, '·' not covered by any rule, '⊘' never synced (a
-// protected path, DOMAIN.md), '◐' a fold hiding lines of several scopes.
+// --format side` share: the marks themselves are backend/diff's table
+// (diff.Glyphs, embedded, so there is one), which also says what each
+// means ('+' only on the target, '-' only on the source, '~' on both with
+// other values, '⇄' moved; '●' in the map, '○' excluded, '·' not covered,
+// '⊘' never synced, '◐' a fold of several scopes). Each mark is one cell
+// wide; meaning never rests on colour alone. Glyphs adds the console's own
+// marks: folds, cursor, breadcrumb, column rule, cut and separator.
 //
 // The ASCII set, for terminals that disagree on the width of these
 // characters (East Asian ambiguous width) or lack the font: '+' '-' '~'
 // '^' and '*' 'o' '.' '!' '&'.
 type Glyphs struct {
-	Same, Added, Removed, Changed, Moved            string
-	InMap, Excluded, NotCovered, NeverSynced, Mixed string
+	diff.Glyphs
 	// Fold leads the summary of folded unchanged lines; Cursor marks the
 	// selected row; Crumb leads the breadcrumb; Sep is the column rule.
 	Fold, Cursor, Crumb, Sep string
@@ -33,18 +26,17 @@ type Glyphs struct {
 	Ellipsis, Dot string
 }
 
-// UnicodeGlyphs is the default set.
+// UnicodeGlyphs is the default set: diff.UnicodeGlyphs' marks.
 var UnicodeGlyphs = Glyphs{
-	Same: " ", Added: "+", Removed: "-", Changed: "~", Moved: "⇄",
-	InMap: "●", Excluded: "○", NotCovered: "·", NeverSynced: "⊘", Mixed: "◐",
-	Fold: "…", Cursor: "▶", Crumb: "▸", Sep: "│", Ellipsis: "…", Dot: " · ",
+	Glyphs: diff.UnicodeGlyphs,
+	Fold:   "…", Cursor: "▶", Crumb: "▸", Sep: "│", Ellipsis: "…", Dot: " · ",
 }
 
-// ASCIIGlyphs is the fallback set: every mark one byte.
+// ASCIIGlyphs is the fallback set, every mark one byte: diff.ASCIIGlyphs'
+// marks.
 var ASCIIGlyphs = Glyphs{
-	Same: " ", Added: "+", Removed: "-", Changed: "~", Moved: "^",
-	InMap: "*", Excluded: "o", NotCovered: ".", NeverSynced: "!", Mixed: "&",
-	Fold: "...", Cursor: ">", Crumb: ">", Sep: "|", Ellipsis: "$", Dot: ", ", // "$" marks a cut line as nano does; "~" is a change mark
+	Glyphs: diff.ASCIIGlyphs,
+	Fold:   "...", Cursor: ">", Crumb: ">", Sep: "|", Ellipsis: "$", Dot: ", ", // "$" marks a cut line as nano does; "~" is a change mark
 }
 
 // GlyphSet returns the ASCII set when ascii is set, else the Unicode one.
@@ -55,32 +47,14 @@ func GlyphSet(ascii bool) Glyphs {
 	return UnicodeGlyphs
 }
 
-// Change is the change mark of a row kind.
+// Change is the change mark of a row kind (diff.Glyphs.Change's).
 func (g *Glyphs) Change(k diff.Kind) string {
-	switch k {
-	case diff.Added:
-		return g.Added
-	case diff.Removed:
-		return g.Removed
-	case diff.Changed:
-		return g.Changed
-	case diff.Moved:
-		return g.Moved
-	}
-	return g.Same
+	return g.Glyphs.Change(&diff.Row{Kind: k})
 }
 
-// Scope is the scope mark of a scope.
+// Scope is the scope mark of a scope (diff.Glyphs.Scope's).
 func (g *Glyphs) Scope(s syncmap.Scope) string {
-	switch s {
-	case syncmap.InScope:
-		return g.InMap
-	case syncmap.Excluded:
-		return g.Excluded
-	case syncmap.Protected:
-		return g.NeverSynced
-	}
-	return g.NotCovered
+	return g.Glyphs.Scope(&diff.Row{Scope: s})
 }
 
 // ScopeWord names a scope as the legend and the detail do.

@@ -62,3 +62,15 @@ func Fit(s string, w, h int) string {
 	}
 	return b.String()
 }
+
+// FirstFit is the first of forms (each a whole wording, the longest
+// first) that fits in w cells, "" when none does: what a narrow view
+// shows instead of cutting a count or a state.
+func FirstFit(w int, forms ...string) string {
+	for _, f := range forms {
+		if Width(f) <= w {
+			return f
+		}
+	}
+	return ""
+}

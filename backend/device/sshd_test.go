@@ -1,24 +1,13 @@
 package device
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
-	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/ssh"
-
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/labtest"
 	"github.com/hasync/hasync/sshclient"
 )
@@ -33,144 +22,19 @@ import (
 // and fails when CI is set (.ci/run installs openssh-server).
 func realSSHD(t *testing.T, family, device string) (sshclient.Config, string, string) {
 	t.Helper()
-	const sshd = "/usr/sbin/sshd"
-	if _, err := os.Stat(sshd); err != nil {
-		msg := "no OpenSSH server (" + sshd + "; apt-get install openssh-server): skipping the driver test against a real sshd"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (.ci/run installs it)")
-		}
-		t.Skip(msg)
-	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	state := filepath.Join(dir, "state")
-	if err := os.Mkdir(state, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	bin := hasyncBinary(t)
-	hostKey := writeTestKey(t, filepath.Join(dir, "host"))
-	clientKey := writeTestKey(t, filepath.Join(dir, "client"))
-	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), ssh.MarshalAuthorizedKey(clientKey), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	known := filepath.Join(dir, "known_hosts")
-	if err := lab.WriteKnownHosts(known, []lab.KnownHost{{Addr: fmt.Sprintf("127.0.0.1:%d", port), Key: hostKey}}); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`Port %d
-ListenAddress 127.0.0.1
-HostKey %s
-PidFile %s
-AuthorizedKeysFile %s
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-AllowUsers %s
-ForceCommand %s lab cli --family %s --state %s --device %s
-`, port, filepath.Join(dir, "host"), filepath.Join(dir, "sshd.pid"), filepath.Join(dir, "authorized_keys"),
-		u.Username, bin, family, state, device)
-	if err := os.WriteFile(filepath.Join(dir, "sshd_config"), []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if os.Getuid() == 0 {
-		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
-			t.Skipf("sshd as root needs /run/sshd: %v", err)
-		}
-	}
-	srv := exec.Command(sshd, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
-	var out labtest.SyncBuffer
-	srv.Stdout, srv.Stderr = &out, &out
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = srv.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = srv.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("sshd:\n%s", out.String())
-		}
-	})
-	labtest.Eventually(t, "sshd listening", 20*time.Second, func() bool {
-		select {
-		case <-exited:
-			t.Fatalf("sshd ended:\n%s", out.String())
-		default:
-		}
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
+	s := labtest.StartSSHD(t, labtest.SSHDOptions{Bin: labtest.HasyncBinary(t), Family: family, Device: device,
+		Need: "the driver test against a real sshd"})
 	return sshclient.Config{
-		Host: "127.0.0.1", Port: port, User: u.Username,
+		Host: "127.0.0.1", Port: s.Port, User: s.User,
 		SSHConfigFile: "none", ProxyJump: "none",
-		KnownHosts: []string{known}, IdentityFiles: []string{filepath.Join(dir, "client")},
+		KnownHosts: []string{s.KnownHosts}, IdentityFiles: []string{s.KeyFile},
 		Timeout: 20 * time.Second,
-	}, bin, state
-}
-
-func writeTestKey(t *testing.T, file string) ssh.PublicKey {
-	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sp, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sp
-}
-
-var (
-	buildOnce sync.Once
-	binDir    string
-	binErr    error
-	binOut    []byte
-)
-
-// hasyncBinary builds the hasync command once for the package's tests
-// (TestMain removes it).
-func hasyncBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "device-test-"); binErr != nil {
-			return
-		}
-		binOut, binErr = exec.Command("go", "build", "-o", filepath.Join(binDir, "hasync"), "github.com/hasync/hasync").CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("go build: %v\n%s", binErr, binOut)
-	}
-	return filepath.Join(binDir, "hasync")
+	}, s.Bin, s.State
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	labtest.RemoveBinary()
 	os.Exit(code)
 }
 

@@ -3,7 +3,12 @@ package pair
 import (
 	"context"
 	"errors"
+	"net"
+	"regexp"
+	"strings"
+	"syscall"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/sshclient"
@@ -62,7 +67,8 @@ func Classify(err error) Reason {
 		return ReasonAuth
 	case errors.Is(err, sshclient.ErrNegotiation):
 		return ReasonNegotiation
-	case errors.Is(err, sshclient.ErrUnreachable):
+	case errors.Is(err, sshclient.ErrUnreachable), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return ReasonUnreachable
 	case errors.Is(err, sshclient.ErrConnectionLost), errors.Is(err, device.ErrConnectionLost), errors.Is(err, device.ErrClosed):
 		return ReasonLost
@@ -76,6 +82,118 @@ func Classify(err error) Reason {
 		return ReasonCanceled
 	}
 	return ReasonOther
+}
+
+// Text is the reason in a few words, as hasync status prints it:
+// "unreachable", "auth failed", "host key changed", "unknown host key",
+// "no common algorithm", "timeout", "dropped", "no password", "command
+// rejected", "unexpected question", "interrupted", "error"; "" for
+// ReasonNone. Describe refines it with the error itself.
+func (r Reason) Text() string {
+	switch r {
+	case ReasonNone:
+		return ""
+	case ReasonUnreachable:
+		return "unreachable"
+	case ReasonAuth:
+		return "auth failed"
+	case ReasonHostKey:
+		return "host key changed"
+	case ReasonUnknownHost:
+		return "unknown host key"
+	case ReasonNegotiation:
+		return "no common algorithm"
+	case ReasonTimeout:
+		return "timeout"
+	case ReasonLost:
+		return "dropped"
+	case ReasonCredentials:
+		return "no password"
+	case ReasonRejected:
+		return "command rejected"
+	case ReasonQuestion:
+		return "unexpected question"
+	case ReasonCanceled:
+		return "interrupted"
+	}
+	return "error"
+}
+
+// Describe says in a few words why err kept a device from being read:
+// Classify's reason as Text words it, refined by the error: a connection
+// refused ("refused": ECONNREFUSED, or a server that closed the connection
+// before the SSH handshake), "no route" (EHOSTUNREACH, ENETUNREACH) or
+// "unreachable" (any other failed TCP connect); a session closed after a
+// timeout or an interrupt says so ("timeout", "interrupted"); a
+// configuration that does not parse is "configuration not understood".
+// The words are stable (hasync status --json prints them); "" for nil.
+func Describe(err error) string {
+	r := Classify(err)
+	switch r {
+	case ReasonUnreachable:
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
+			return "refused"
+		case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+			return "no route"
+		}
+		// A failed TCP connect carries the network error; without one
+		// the server accepted and closed before the SSH handshake: the
+		// service is there and refuses.
+		var ne *net.OpError
+		if errors.As(err, &ne) {
+			return "unreachable"
+		}
+		return "refused"
+	case ReasonLost:
+		// device.ErrClosed wraps what broke the session.
+		switch {
+		case errors.Is(err, sshclient.ErrTimeout), errors.Is(err, device.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+			return ReasonTimeout.Text()
+		case errors.Is(err, sshclient.ErrConnectionLost), errors.Is(err, device.ErrConnectionLost):
+		case errors.Is(err, context.Canceled):
+			return ReasonCanceled.Text()
+		}
+	case ReasonOther:
+		var pe *config.ParseError
+		if errors.As(err, &pe) {
+			return "configuration not understood"
+		}
+	}
+	return r.Text()
+}
+
+var (
+	noPasswordEnv      = regexp.MustCompile(`environment variable (\S+) is not set`)
+	noPasswordFile     = regexp.MustCompile(`password file (.+) is empty`)
+	noPasswordTerminal = "no terminal to ask on"
+)
+
+// Explain is Describe as a person reads it beside the device's name: a
+// connection failure as "unreachable: refused" (or "unreachable: no
+// route"), a missing password with where it was looked for ("no password:
+// HASYNC_PW is not set", "no password: FILE is empty", "no password: no
+// terminal to ask on" — the inventory's password sources), else
+// Describe's words. A timeout is "timeout": the caller adds the limit it
+// ran into.
+func Explain(err error) string {
+	d := Describe(err)
+	switch d {
+	case "refused", "no route":
+		return "unreachable: " + d
+	case "no password":
+		msg := err.Error()
+		if m := noPasswordEnv.FindStringSubmatch(msg); m != nil {
+			return d + ": " + m[1] + " is not set"
+		}
+		if m := noPasswordFile.FindStringSubmatch(msg); m != nil {
+			return d + ": " + m[1] + " is empty"
+		}
+		if strings.Contains(msg, noPasswordTerminal) {
+			return d + ": " + noPasswordTerminal
+		}
+	}
+	return d
 }
 
 // connectionLost reports whether err says the SSH connection itself went.
