@@ -215,7 +215,7 @@ func TestConsoleDeviceDropsAndReturns(t *testing.T) {
 	// list's error says its cause first.
 	waitScreen(t, tm, "the header", has("✗ down vra-b  last known: BACKUP"))
 	keys(tm, "esc")
-	s = waitScreen(t, tm, "vra-b's role last known", has("✗ vra-b (BACKUP)", "vra-b: unreachable (ssh"))
+	s = waitScreen(t, tm, "vra-b's role last known", has("✗ vra-b (BACKUP)", "vra-b: refused (ssh"))
 	if strings.Contains(s, "✗ vra-b BACKUP") || !strings.Contains(s, " (4) ") {
 		t.Errorf("a down device's role or the counts are shown as current:\n%s", s)
 	}

@@ -123,41 +123,13 @@ func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
 
 // reasonWord is the short cause of a device error, said first where the
 // room is short ("refused", "auth failed", "host key changed"): the
-// reason pair.Classify gives, in words ("" none).
+// back end's words (pair.Describe, or the reason's Text without the
+// error); "" none.
 func reasonWord(r pair.Reason, err error) string {
-	if r == pair.ReasonNone && err != nil {
-		r = pair.Classify(err)
+	if err != nil {
+		return pair.Describe(err)
 	}
-	switch r {
-	case pair.ReasonNone:
-		return ""
-	case pair.ReasonUnreachable:
-		if err != nil && strings.Contains(err.Error(), "connection refused") {
-			return "refused"
-		}
-		return "unreachable"
-	case pair.ReasonAuth:
-		return "auth failed"
-	case pair.ReasonHostKey:
-		return "host key changed"
-	case pair.ReasonUnknownHost:
-		return "unknown host key"
-	case pair.ReasonNegotiation:
-		return "no common algorithm"
-	case pair.ReasonLost:
-		return "connection lost"
-	case pair.ReasonCredentials:
-		return "no password"
-	case pair.ReasonRejected:
-		return "command rejected"
-	case pair.ReasonQuestion:
-		return "unexpected question"
-	case pair.ReasonCanceled:
-		return "canceled"
-	case pair.ReasonOther:
-		return "error"
-	}
-	return string(r)
+	return r.Text()
 }
 
 // causeFirst is a device error as the list's last error shows it: the
