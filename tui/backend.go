@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
@@ -62,7 +63,7 @@ func (rt *pairRT) track(e pair.Event) {
 		case pair.Connected:
 			rt.live[i] = liveState{at: e.At, state: views.Up}
 		case pair.Lost, pair.Error:
-			why := string(e.Reason)
+			why := reasonWord(e.Reason, e.Err)
 			if why == "" {
 				why = errText(e.Err, "error")
 			}
@@ -83,6 +84,7 @@ func (rt *pairRT) cell(i int) views.DeviceCell {
 	if l := rt.live[i]; !l.at.IsZero() && l.at.After(at) {
 		c.State, c.Why = l.state, l.why
 	}
+	c.LastKnown = c.State != views.Up
 	return c
 }
 
@@ -229,7 +231,10 @@ type promptReq struct {
 	who string
 	// keyType and fingerprint of an unknown host key.
 	keyType, fingerprint string
-	reply                chan promptAnswer
+	// refused: a password was typed for this device before and the
+	// device refused it (asked again).
+	refused bool
+	reply   chan promptAnswer
 }
 
 type promptAnswer struct {
@@ -247,6 +252,11 @@ var errDeclined = errors.New("declined in the console")
 type prompter struct {
 	ctx context.Context
 	ch  chan *promptReq
+	// answered are the devices a password was typed for: the back end
+	// keeps a typed password and asks again only when the device refused
+	// it (pair's member.forgetTyped).
+	mu       sync.Mutex
+	answered map[string]bool
 }
 
 func (pr *prompter) ask(req *promptReq) promptAnswer {
@@ -266,7 +276,18 @@ func (pr *prompter) ask(req *promptReq) promptAnswer {
 
 // password answers pair.Options.Prompt with a dialog.
 func (pr *prompter) password(who string) (string, error) {
-	a := pr.ask(&promptReq{kind: askPassword, who: who})
+	pr.mu.Lock()
+	again := pr.answered[who]
+	pr.mu.Unlock()
+	a := pr.ask(&promptReq{kind: askPassword, who: who, refused: again})
+	if a.err == nil {
+		pr.mu.Lock()
+		if pr.answered == nil {
+			pr.answered = map[string]bool{}
+		}
+		pr.answered[who] = true
+		pr.mu.Unlock()
+	}
 	return a.text, a.err
 }
 

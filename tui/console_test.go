@@ -176,7 +176,7 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "?")
 	waitScreen(t, tm, "help", has("Keys", "next error (Log)", "mouse on/off"))
 	keys(tm, "?", "k", "enter", "4")
-	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "In-scope differences (hasync's comparison)"))
+	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "Hasync finds 4 differences in the sync-map's scope"))
 	keys(tm, "2")
 	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: config-sync to remote-router", "sync-map LAB-SYNC", "exclude  security firewall name MGMT-LOCAL"))
 
@@ -211,8 +211,16 @@ func TestConsoleDeviceDropsAndReturns(t *testing.T) {
 		t.Errorf("]e shows no error:\n%s", s)
 	}
 
-	l.vy.B.Faults.SetRefuse(false)
+	// Its role and the counts are the last read's, shown as such; the
+	// list's error says its cause first.
+	waitScreen(t, tm, "the header", has("✗ down vra-b  last known: BACKUP"))
 	keys(tm, "esc")
+	s = waitScreen(t, tm, "vra-b's role last known", has("✗ vra-b (BACKUP)", "vra-b: refused (ssh"))
+	if strings.Contains(s, "✗ vra-b BACKUP") || !strings.Contains(s, " (4) ") {
+		t.Errorf("a down device's role or the counts are shown as current:\n%s", s)
+	}
+
+	l.vy.B.Faults.SetRefuse(false)
 	waitScreen(t, tm, "vra-b back", has("✓ vra-b"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
@@ -236,13 +244,21 @@ func TestDiffFlow(t *testing.T) {
 	keys(tm, "n")
 	waitScreen(t, tm, "the second difference", has("2/58 diffs"))
 	keys(tm, "enter")
-	waitScreen(t, tm, "the detail", has("detail · esc closes", "path ", "scope "))
+	s := waitScreen(t, tm, "the detail", has("detail · esc closes", "path ", "scope "))
+	if bar := lastLine(s); strings.Count(bar, "esc ") != 1 {
+		t.Errorf("the detail's status bar lists esc %d times: %q", strings.Count(bar, "esc "), bar)
+	}
 	keys(tm, "esc")
-	s := waitScreen(t, tm, "the detail closed", func(s string) bool { return !strings.Contains(s, "detail · esc closes") })
+	s = waitScreen(t, tm, "the detail closed", func(s string) bool { return !strings.Contains(s, "detail · esc closes") })
 	if !strings.Contains(s, "1 Diff") {
 		t.Fatalf("esc on the detail left the pair view:\n%s", s)
 	}
 	keys(tm, "/")
+	// While typing, the status bar lists only the input's keys.
+	s = waitScreen(t, tm, "the search input's keys", func(s string) bool { return strings.Contains(lastLine(s), "enter search") })
+	if bar := lastLine(s); strings.Contains(bar, "q quit") || strings.Contains(bar, "? help") || strings.Contains(bar, "r refresh") {
+		t.Errorf("the status bar lists keys the search input takes as text: %q", bar)
+	}
 	tm.Type("CUST-0000-IN")
 	keys(tm, "enter")
 	waitScreen(t, tm, "the search", func(s string) bool {
@@ -259,6 +275,12 @@ func TestDiffFlow(t *testing.T) {
 	waitScreen(t, tm, "the list", has("lab-vyatta", "PAIR"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// lastLine is the screen's status bar.
+func lastLine(s string) string {
+	lines := strings.Split(s, "\n")
+	return lines[len(lines)-1]
 }
 
 // TestMouseToggle: the mouse is off by default; m turns it on in the

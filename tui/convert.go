@@ -66,6 +66,16 @@ func summarize(s *pair.Snapshot) summary {
 
 // roleText is a device's HA role as the console shows it.
 func roleText(d pair.DeviceState) string {
+	// FAULT in any group says the member failed: shown before anything
+	// else (a mixed list would hide it at the list's width).
+	if d.HA.Role == device.RoleFault {
+		return "FAULT"
+	}
+	for _, g := range d.HA.VRRP {
+		if strings.EqualFold(g.State, "FAULT") {
+			return "FAULT"
+		}
+	}
 	if h := d.HA.HRP; h != nil && h.Prefix != "" {
 		return h.Prefix
 	}
@@ -102,12 +112,34 @@ func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
 		c.State = views.Up
 	case d.Err != nil:
 		c.State = views.Down
-		c.Why = string(d.Reason)
+		c.Why = reasonWord(d.Reason, d.Err)
 		if c.Why == "" {
 			c.Why = d.Err.Error()
 		}
 	}
+	c.LastKnown = c.State != views.Up
 	return c
+}
+
+// reasonWord is the short cause of a device error, said first where the
+// room is short ("refused", "auth failed", "host key changed"): the
+// back end's words (pair.Describe, or the reason's Text without the
+// error); "" none.
+func reasonWord(r pair.Reason, err error) string {
+	if err != nil {
+		return pair.Describe(err)
+	}
+	return r.Text()
+}
+
+// causeFirst is a device error as the list's last error shows it: the
+// device, the short cause, then the error's text.
+func causeFirst(dev string, r pair.Reason, err error) string {
+	w := reasonWord(r, err)
+	if w == "" || w == "error" {
+		return err.Error()
+	}
+	return dev + ": " + w + " (" + strings.TrimPrefix(err.Error(), dev+": ") + ")"
 }
 
 func address(d *inventory.Device) string {
@@ -128,7 +160,7 @@ func lastError(s *pair.Snapshot) string {
 	}
 	for _, d := range s.Devices {
 		if d.Err != nil {
-			return d.Err.Error()
+			return causeFirst(d.Name, d.Reason, d.Err)
 		}
 	}
 	if s.CompareErr != nil {

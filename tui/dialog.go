@@ -34,6 +34,9 @@ func newPromptDialog(req *promptReq, device string) *dialog {
 			d.title = "Passphrase of " + req.who
 		}
 		d.body = []string{"It is not shown as you type; enter sends it, esc cancels."}
+		if req.refused {
+			d.body = append([]string{"The device refused the password typed before."}, d.body...)
+		}
 		d.input = textinput.New()
 		d.input.EchoMode = textinput.EchoNone
 		d.input.Prompt = "> "

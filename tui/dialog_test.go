@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
 )
 
@@ -36,9 +37,16 @@ func TestPasswordDialog(t *testing.T) {
 	m := New(context.Background(), o)
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	waitScreen(t, tm, "the password dialog", has("Password for vra-b", "not shown as you type"))
+	s := waitScreen(t, tm, "the password dialog", has("Password for vra-b", "not shown as you type"))
+	if strings.Contains(s, "refused") {
+		t.Errorf("the first dialog says a password was refused:\n%s", s)
+	}
+	// A wrong password: the dialog comes back and says so.
+	tm.Type("not-" + l.vy.Password)
+	keys(tm, "enter")
+	waitScreen(t, tm, "the dialog again", has("Password for vra-b", "refused the password typed before"))
 	tm.Type(l.vy.Password)
-	s := screen(t, tm)
+	s = screen(t, tm)
 	if strings.Contains(s, l.vy.Password) {
 		t.Fatalf("the password is on the screen:\n%s", s)
 	}
@@ -96,4 +104,20 @@ func TestRefusedHostKeyDialog(t *testing.T) {
 	waitScreen(t, tm, "the list, vra-b down", has("✗ vra-b"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestHostKeyDialogNamesDevice: the host key dialog names the inventory's
+// device, also when the address came from an ssh_config alias (the port
+// tells which).
+func TestHostKeyDialogNamesDevice(t *testing.T) {
+	spec := &inventory.Pair{Name: "p", Family: config.Vyatta, Devices: [2]*inventory.Device{
+		{Name: "vra-a", Family: config.Vyatta, Address: "192.0.2.1", Port: 2201},
+		{Name: "vra-b", Family: config.Vyatta, SSHHost: "vrb", Port: 46639}}}
+	m := New(context.Background(), Options{Inventory: &inventory.Inventory{Pairs: []*inventory.Pair{spec}}})
+	t.Cleanup(m.Close)
+	for host, want := range map[string]string{"[192.0.2.1]:2201": "vra-a", "192.0.2.1:2201": "vra-a", "[127.0.0.1]:46639": "vra-b", "[127.0.0.1]:22": ""} {
+		if got := m.hostName(host); got != want {
+			t.Errorf("hostName(%q) = %q, want %q", host, got, want)
+		}
+	}
 }

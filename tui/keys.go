@@ -48,6 +48,14 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
+// ASCII is the key map with ASCII key names in its help (--ascii: the
+// arrows are drawn as words).
+func (k KeyMap) ASCII() KeyMap {
+	k.Up.SetHelp("up/k", k.Up.Help().Desc)
+	k.Down.SetHelp("down/j", k.Down.Help().Desc)
+	return k
+}
+
 // HelpGroups is the full help, built from the key map.
 func (k KeyMap) HelpGroups() []views.HelpGroup {
 	return []views.HelpGroup{

@@ -87,7 +87,11 @@ func New(ctx context.Context, o Options) *Model {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	com := &Common{Ctx: ctx, Keys: DefaultKeyMap(), Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	keys := DefaultKeyMap()
+	if o.ASCII {
+		keys = keys.ASCII()
+	}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
@@ -119,8 +123,24 @@ func New(ctx context.Context, o Options) *Model {
 				if port == 0 {
 					port = 22
 				}
-				hp := net.JoinHostPort(d.Address, strconv.Itoa(port))
-				m.hostNames[hp], m.hostNames["["+d.Address+"]:"+strconv.Itoa(port)], m.hostNames[d.Address] = d.Name, d.Name, d.Name
+				if d.Address != "" {
+					hp := net.JoinHostPort(d.Address, strconv.Itoa(port))
+					m.hostNames[hp], m.hostNames["["+d.Address+"]:"+strconv.Itoa(port)], m.hostNames[d.Address] = d.Name, d.Name, d.Name
+				}
+				if d.SSHHost != "" {
+					m.hostNames[d.SSHHost] = d.Name
+				}
+				if d.Port != 0 {
+					// An ssh_config alias resolves to an address the
+					// inventory does not name: the port, when it is one
+					// device's alone, still tells which.
+					k := ":" + strconv.Itoa(d.Port)
+					if _, dup := m.hostNames[k]; dup {
+						m.hostNames[k] = ""
+					} else {
+						m.hostNames[k] = d.Name
+					}
+				}
 			}
 			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
@@ -244,7 +264,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostNames[msg.req.who]))
+		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,
@@ -482,6 +502,27 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 	return nil
 }
 
+// hostName is the inventory device a host key callback's host names
+// ("[addr]:port", "addr:port", "addr"; by its port alone when the address
+// came from ssh_config), "" none.
+func (m *Model) hostName(host string) string {
+	if n := m.hostNames[host]; n != "" {
+		return n
+	}
+	if _, port, err := net.SplitHostPort(host); err == nil {
+		return m.hostNames[":"+port]
+	}
+	return ""
+}
+
+// glyph is uni, or ascii under --ascii.
+func (m *Model) glyph(uni, ascii string) string {
+	if m.com.Styles.ASCII {
+		return ascii
+	}
+	return uni
+}
+
 // roleChanges logs (and notices) each device whose HA role changed
 // between two snapshots: a failover shows in the Log as it is seen.
 func (m *Model) roleChanges(rt *pairRT, prev, cur *pair.Snapshot) {
@@ -491,7 +532,7 @@ func (m *Model) roleChanges(rt *pairRT, prev, cur *pair.Snapshot) {
 		if was == is || was == "" || is == "" {
 			continue
 		}
-		text := fmt.Sprintf("HA role %s → %s", was, is)
+		text := fmt.Sprintf("HA role %s %s %s", was, m.glyph("→", "->"), is)
 		entries = append(entries, views.LogEntry{At: cur.At, Device: cur.Devices[i].Name, Kind: "ha", Text: text})
 		m.com.Log.Info("role change", logPair, rt.spec.Name, logDevice, cur.Devices[i].Name, "from", was, "to", is)
 		m.setNotice(fmt.Sprintf("%s: %s %s", rt.spec.Name, cur.Devices[i].Name, text), false)

@@ -294,6 +294,8 @@ func TestRoleText(t *testing.T) {
 		{g("BACKUP", "BACKUP"), "BACKUP"},
 		{g("FAULT", "FAULT"), "FAULT"},
 		{g("MASTER", "BACKUP"), "mixed MASTER/BACKUP"},
+		{g("BACKUP", "FAULT"), "FAULT"},
+		{pair.DeviceState{HA: device.HAState{Role: device.RoleFault, VRRP: g("BACKUP").HA.VRRP}}, "FAULT"},
 		{pair.DeviceState{Prompt: "HRP_S[FW-B]"}, "HRP_S"},
 		{pair.DeviceState{}, ""},
 	} {
@@ -323,5 +325,73 @@ func TestLogPath(t *testing.T) {
 	c.Close()
 	if b, err := os.ReadFile(p); err != nil || !strings.Contains(string(b), `"pair":"p"`) {
 		t.Errorf("the log file holds %q (%v)", b, err)
+	}
+}
+
+// TestHelpNoStrayEllipsis: at 80x24 and 120x40 the help's lines are not
+// cut (each used to end in a stray "…": padded to the width, then cut
+// to its column).
+func TestHelpNoStrayEllipsis(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		m := offlineModel(t)
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		m.Update(press("?"))
+		s := ansi.Strip(m.Render())
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "…") {
+				t.Errorf("help at %dx%d cuts a line: %q", sz[0], sz[1], l)
+			}
+		}
+	}
+}
+
+// TestASCIIOnly: under --ascii the list, its title, the help, the status
+// bar and the HA and Log tabs draw ASCII only (the arrows of up/down, the
+// title's dots and the role change's arrow were Unicode).
+func TestASCIIOnly(t *testing.T) {
+	spec := &inventory.Pair{Name: "p", Family: config.Vyatta, Devices: [2]*inventory.Device{
+		{Name: "a", Family: config.Vyatta, Address: "192.0.2.1"}, {Name: "b", Family: config.Vyatta, Address: "192.0.2.2"}}}
+	m := New(context.Background(), Options{Inventory: &inventory.Inventory{Pairs: []*inventory.Pair{spec}}, ASCII: true, ReadOnly: true})
+	t.Cleanup(m.Close)
+	check := func(what string) {
+		t.Helper()
+		s := ansi.Strip(m.Render())
+		for _, r := range s {
+			if r > 0x7e || (r < 0x20 && r != '\n') {
+				t.Errorf("%s draws %q under --ascii:\n%s", what, r, s)
+				return
+			}
+		}
+	}
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		check("the list")
+		m.Update(press("?"))
+		check("the list's help")
+		m.Update(press("?"))
+	}
+	prev := &pair.Snapshot{Pair: "p", Devices: [2]pair.DeviceState{{Name: "a", Prompt: "HRP_M<a>"}, {Name: "b", Prompt: "HRP_S<b>"}}}
+	cur := &pair.Snapshot{Pair: "p", Devices: [2]pair.DeviceState{{Name: "a", Prompt: "HRP_S<a>"}, {Name: "b", Prompt: "HRP_M<b>"}}}
+	m.roleChanges(m.pairs[0], prev, cur)
+	check("the role change's notice")
+	m.Update(press("enter"))
+	m.Update(press("4"))
+	check("the HA tab")
+	m.Update(press("3"))
+	check("the Log tab")
+	m.Update(press("?"))
+	check("the pair view's help")
+}
+
+// TestFilterStatusKeys: while the filter is typed, the status bar lists
+// the input's keys only (q, r and ? are text then).
+func TestFilterStatusKeys(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	m.Update(press("/"))
+	lines := strings.Split(ansi.Strip(m.Render()), "\n")
+	bar := lines[len(lines)-1]
+	if !strings.Contains(bar, "esc clear filter") || strings.Contains(bar, "q quit") || strings.Contains(bar, "? help") || strings.Contains(bar, "r refresh") {
+		t.Errorf("the filter's status bar: %q", bar)
 	}
 }

@@ -50,9 +50,10 @@ func (m *Model) Render() string {
 
 func (m *Model) renderList() string {
 	s, w := m.com.Styles, m.com.Width
-	title := m.title + fmt.Sprintf(" · %d pair(s)", len(m.pairs))
+	dot := m.glyph(" · ", " - ")
+	title := m.title + fmt.Sprintf("%s%d pair(s)", dot, len(m.pairs))
 	if m.com.ReadOnly {
-		title += " · read-only"
+		title += dot + "read-only"
 	}
 	top := s.Title.Render(fit(title, w))
 	if m.filtering || m.filter.Value() != "" {
@@ -80,6 +81,11 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 		if d.State == views.Down && r.LastError == "" {
 			r.LastError = d.Name + ": " + d.Why
 		}
+		// A device not read now: the counts are from its last read.
+		r.Stale = r.Stale || (d.State != views.Up && r.InScope >= 0)
+	}
+	if s := rt.sum.snap; s != nil && s.Stale() {
+		r.Stale = true
 	}
 	if rt.refreshing {
 		r.Spinner = rt.spinView
@@ -93,12 +99,12 @@ func (m *Model) renderPair() string {
 	row := m.pairRow(rt)
 	name := rt.spec.Name + " (" + rt.spec.Family.String() + ")"
 	if m.com.ReadOnly {
-		name += " · read-only"
+		name += m.glyph(" · ", " - ") + "read-only"
 	}
 	if rt.refreshing {
 		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
-		name += " · read " + rt.sum.snap.At.Format(time.TimeOnly)
+		name += m.glyph(" · ", " - ") + "read " + rt.sum.snap.At.Format(time.TimeOnly)
 	}
 	head := views.DeviceHeader(s, name, row.Devices, w)
 	tabs := make([]string, 0, tabCount)
@@ -138,18 +144,45 @@ func (m *Model) statusLine() string {
 	if m.notice != "" {
 		return views.StatusBar(s, w, m.notice, "", m.noticeErr)
 	}
-	keys := m.com.Keys.ShortHelp()
-	if m.screen == ScreenPair {
-		keys = m.com.Keys.PairShortHelp()
-		if m.tab == TabDiff {
-			keys = append(m.diff.ShortHelp(), keys...)
-		}
-	}
+	keys := m.statusKeys()
 	right := ""
 	if m.mouse {
 		right = "mouse on"
 	}
 	return views.StatusBar(s, w, views.ShortHelp(s, keys, max(w-10, 1)), right, false)
+}
+
+// statusKeys are the keys the status bar lists: only the input's while
+// one has the keys (the list's filter, the Diff's search), each key once
+// (the Diff's own esc before the pair view's).
+func (m *Model) statusKeys() []key.Binding {
+	if m.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	}
+	if m.screen != ScreenPair {
+		return m.com.Keys.ShortHelp()
+	}
+	keys := m.com.Keys.PairShortHelp()
+	if m.tab != TabDiff {
+		return keys
+	}
+	if m.diff.Capturing() {
+		return m.diff.ShortHelp()
+	}
+	out := m.diff.ShortHelp()
+	seen := map[string]bool{}
+	for _, b := range out {
+		seen[b.Help().Key] = true
+	}
+	for _, b := range keys {
+		if !seen[b.Help().Key] {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // fit cuts or pads a line to w cells.

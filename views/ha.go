@@ -135,14 +135,14 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 				add(st, "  check %s %-16s %s", g, c.Module, c.Result)
 			}
 			if len(h.Check) > 0 {
-				add(s.Normal.Render, "  the device's check: %d of %d modules differ · hasync's comparison: %s in-scope differences", diff, len(h.Check), countText(d.Differences))
+				add(s.Normal.Render, "  the device's check finds %d of %d modules different; %s", diff, len(h.Check), inScopeText(d.Differences))
 			}
 		default:
 			add(s.Dim.Render, "  HRP state not read")
 		}
 	}
 	if d.Family == "vyatta" {
-		add(s.Normal.Render, "In-scope differences (hasync's comparison): %s", countText(d.Differences))
+		add(s.Normal.Render, "%s", upperFirst(inScopeText(d.Differences)))
 	}
 	return out
 }
@@ -154,6 +154,24 @@ func HA(s ConsoleStyles, d HAData, offset, width, height int) string {
 		offset = len(lines)
 	}
 	return conLines(lines[max(offset, 0):], width, height)
+}
+
+// inScopeText is hasync's own count of differences in a sentence.
+func inScopeText(n int) string {
+	switch {
+	case n < 0:
+		return "hasync has not compared the pair yet"
+	case n == 1:
+		return "hasync finds 1 difference in the sync-map's scope (Diff tab)"
+	}
+	return "hasync finds " + strconv.Itoa(n) + " differences in the sync-map's scope (Diff tab)"
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func roleOr(r string) string {
@@ -179,9 +197,9 @@ func prio(n int) string {
 
 func onOff(s ConsoleStyles, on bool) string {
 	if on {
-		return s.glyph("✓on", "+on")
+		return s.glyph("✓on", "on")
 	}
-	return s.glyph("·off", "-off")
+	return s.glyph("·off", "off")
 }
 
 func vrrpGlyph(s ConsoleStyles, state string) string {

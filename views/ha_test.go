@@ -46,7 +46,7 @@ func TestHAShowsBothChecks(t *testing.T) {
 	_, hw := sampleHA()
 	out := ansi.Strip(strings.Join(HALines(PlainConsoleStyles(), hw, 200), "\n"))
 	for _, want := range []string{
-		"the device's check: 1 of 2 modules differ · hasync's comparison: 8 in-scope differences",
+		"the device's check finds 1 of 2 modules different; hasync finds 8 differences in the sync-map's scope",
 		"check ≠ security-policy",
 		"heartbeat GigabitEthernet1/0/6 remote 10.10.0.2  (hello 1000 ms)",
 		"sessions 1842",

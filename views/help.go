@@ -27,14 +27,17 @@ func Help(s ConsoleStyles, groups []HelpGroup, offset, width, height int) string
 	}
 	var body []string
 	for _, g := range groups {
-		body = append(body, s.Header.Render(conFit(g.Title, width)))
+		// Lines are not padded here: helpColumns cuts them to their
+		// column, conLines to the width (padding first would make every
+		// line too long for its column, cut with a stray "…").
+		body = append(body, s.Header.Render(g.Title))
 		for _, b := range g.Bindings {
 			if !b.Enabled() {
 				continue
 			}
 			h := b.Help()
 			k := conFit(h.Key, keyW)
-			body = append(body, conFit("  "+s.Key.Render(k)+"  "+s.Desc.Render(h.Desc), width))
+			body = append(body, "  "+s.Key.Render(k)+"  "+s.Desc.Render(h.Desc))
 		}
 	}
 	title := "Keys   (? or esc closes)"

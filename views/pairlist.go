@@ -19,6 +19,9 @@ type DeviceCell struct {
 	// Unsaved: the running configuration differs from the saved one;
 	// UnsavedKnown false when it could not be read.
 	Unsaved, UnsavedKnown bool
+	// LastKnown: the device is not read now (down or connecting): Role
+	// and Unsaved are from its last read, shown as such.
+	LastKnown bool
 }
 
 // ConnState is a device's connection state.
@@ -44,11 +47,12 @@ func (c ConnState) String() string {
 func (c ConnState) glyph(s ConsoleStyles) string {
 	switch c {
 	case Up:
-		return s.glyph("✓", "+")
+		// Not "+": that is the Diff's "only on the target".
+		return s.glyph("✓", "ok")
 	case Down:
-		return s.glyph("✗", "x")
+		return s.glyph("✗", "!!")
 	}
-	return s.glyph("…", "?")
+	return s.glyph("…", "..")
 }
 
 // PairRow is one pair of the list.
@@ -58,6 +62,9 @@ type PairRow struct {
 	// InScope and OutScope are the counts of differences inside and
 	// outside the sync-map's scope; -1 before the first comparison.
 	InScope, OutScope int
+	// Stale: the counts rest on a configuration the last refresh could
+	// not read again (pair.Snapshot.Stale); shown in parentheses.
+	Stale bool
 	// LastSync is when hasync last synced the pair ("" never); LastError
 	// the last error ("" none).
 	LastSync, LastError string
@@ -153,12 +160,17 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 	for _, d := range r.Devices {
 		cell := " " + d.State.glyph(s) + " " + d.Name
 		if c.roles && d.Role != "" {
-			cell += " " + d.Role
+			if d.LastKnown {
+				// Last known, not current: in parentheses.
+				cell += " (" + d.Role + ")"
+			} else {
+				cell += " " + d.Role
+			}
 		}
 		b.WriteString(conFit(cell, c.dev))
 	}
-	b.WriteString(conFit(" "+countText(r.InScope), c.count))
-	b.WriteString(conFit(" "+countText(r.OutScope), c.count))
+	b.WriteString(conFit(" "+staleCount(r.InScope, r.Stale), c.count))
+	b.WriteString(conFit(" "+staleCount(r.OutScope, r.Stale), c.count))
 	if c.sync > 0 {
 		ls := r.LastSync
 		if ls == "" {
@@ -187,6 +199,14 @@ func countText(n int) string {
 	return strconv.Itoa(n)
 }
 
+// staleCount is a count, in parentheses when it is from an older read.
+func staleCount(n int, stale bool) string {
+	if stale && n >= 0 {
+		return "(" + strconv.Itoa(n) + ")"
+	}
+	return countText(n)
+}
+
 // oneLine keeps the first line of s.
 func oneLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -212,14 +232,22 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 				saved = s.glyph("● unsaved changes", "* unsaved changes")
 			}
 		}
+		if d.LastKnown && (d.Role != "" || d.UnsavedKnown) {
+			// Not read now: what is shown is the last read's.
+			role = "last known: " + role
+			saved += " (last known)"
+		}
 		// Most telling first: the address is what a narrow screen cuts.
 		line := fmt.Sprintf("%s %s  %s  %s  %s", state, d.Name, role, saved, d.Address)
 		if d.State == Down && d.Why != "" {
 			line += "  " + oneLine(d.Why)
 		}
 		st := s.Normal
-		if d.State == Down {
+		switch {
+		case d.State == Down:
 			st = s.Warn
+		case d.LastKnown:
+			st = s.Dim
 		}
 		lines = append(lines, st.Render(conFit(line, width)))
 	}

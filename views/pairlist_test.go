@@ -56,12 +56,13 @@ func TestPairListASCII(t *testing.T) {
 	s := PlainConsoleStyles()
 	s.ASCII = true
 	out := ansi.Strip(PairList(s, samplePairs(), 0, 0, 160, 6))
-	for _, g := range []string{"✓", "✗", "…", "—"} {
+	// "+" is the Diff's "only on the target": never a state here.
+	for _, g := range []string{"✓", "✗", "…", "—", "+"} {
 		if strings.Contains(out, g) {
 			t.Errorf("ASCII list holds %q:\n%s", g, out)
 		}
 	}
-	for _, want := range []string{"+ vra-a MASTER", "x FW-B", "? 東京-a"} {
+	for _, want := range []string{"ok vra-a MASTER", "!! FW-B", ".. 東京-a"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("ASCII list lacks %q:\n%s", want, out)
 		}
@@ -74,6 +75,17 @@ func TestDeviceHeader(t *testing.T) {
 		{Name: "vra-b", Address: "127.0.0.1:2202", State: Down, Why: "unreachable", UnsavedKnown: false},
 	}
 	out := ansi.Strip(DeviceHeader(PlainConsoleStyles(), "lab-vyatta", devs, 80))
+	// A down device's role and saved state are the last read's.
+	gone := devs
+	gone[1].Role, gone[1].UnsavedKnown, gone[1].LastKnown = "BACKUP", true, true
+	last := ansi.Strip(DeviceHeader(PlainConsoleStyles(), "lab-vyatta", gone, 100))
+	if !strings.Contains(last, "✗ down vra-b  last known: BACKUP  saved (last known)") {
+		t.Errorf("a down device's role is shown as current:\n%s", last)
+	}
+	row := ansi.Strip(PairList(PlainConsoleStyles(), []PairRow{{Name: "p", Devices: gone, InScope: 4, OutScope: 2, Stale: true}}, 0, 0, 80, 2))
+	if !strings.Contains(row, "✗ vra-b (BACKUP)") || !strings.Contains(row, " (4)  (2)") {
+		t.Errorf("the list shows a down device's role or stale counts as current:\n%s", row)
+	}
 	for _, want := range []string{"✓ up vra-a  MASTER  ● unsaved changes  127.0.0.1:2201", "✗ down vra-b  role ?  saved ?  127.0.0.1:2202  unreachable"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("header lacks %q:\n%s", want, out)
