@@ -143,7 +143,7 @@ func TestConsoleTmux(t *testing.T) {
 			tt.wait("the Vyatta pair's Diff", "lab-vyatta (vyatta)", "1 Diff", "vra-a (source)", "vra-b (target)")
 			tt.keys("n")
 			tt.keys("4")
-			tt.wait("the HA tab", "VRRP dp0s1", "MASTER", "BACKUP", "In-scope differences")
+			tt.wait("the HA tab", "VRRP dp0s1", "MASTER", "BACKUP", "differences in the sync-map's scope")
 
 			// vra-b drops and refuses: down everywhere, in the log as an error.
 			fault(t, bin, dir, "vra-b", "refuse", "on")
