@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -105,7 +104,7 @@ func roleText(d pair.DeviceState) string {
 
 // deviceCell is a member as the list and the header show it.
 func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
-	c := views.DeviceCell{Name: spec.Name, Address: address(spec), Role: roleText(d),
+	c := views.DeviceCell{Name: spec.Name, Address: spec.Addr(), Role: roleText(d),
 		Unsaved: d.SavedDiffers, UnsavedKnown: d.SavedKnown}
 	switch {
 	case d.Reachable:
@@ -140,17 +139,6 @@ func causeFirst(dev string, r pair.Reason, err error) string {
 		return err.Error()
 	}
 	return dev + ": " + w + " (" + strings.TrimPrefix(err.Error(), dev+": ") + ")"
-}
-
-func address(d *inventory.Device) string {
-	a := d.Address
-	if a == "" {
-		a = d.SSHHost
-	}
-	if d.Port != 0 {
-		a += ":" + strconv.Itoa(d.Port)
-	}
-	return a
 }
 
 // lastError is the pair's most telling current error ("" none).

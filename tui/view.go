@@ -187,7 +187,7 @@ func (m *Model) statusKeys() []key.Binding {
 
 // fit cuts or pads a line to w cells.
 func fit(str string, w int) string {
-	return views.PlainLines(views.PlainConsoleStyles(), []string{strings.TrimRight(str, "\n")}, w, 1)
+	return views.PadRight(strings.TrimRight(str, "\n"), w, "…")
 }
 
 // helpGroups is the help of the screen shown: the key map, and the Diff

@@ -199,16 +199,22 @@ type Device struct {
 	Pos Pos
 }
 
-// Target is how the device is named in messages: its name and address.
-func (d *Device) Target() string {
+// Addr is where the device is reached, as the inventory gives it: the
+// address (or the ssh_config alias), with ":port" when a port is set.
+func (d *Device) Addr() string {
 	addr := d.Address
 	if addr == "" {
 		addr = d.SSHHost
 	}
 	if d.Port != 0 {
-		return fmt.Sprintf("%s (%s:%d)", d.Name, addr, d.Port)
+		return fmt.Sprintf("%s:%d", addr, d.Port)
 	}
-	return fmt.Sprintf("%s (%s)", d.Name, addr)
+	return addr
+}
+
+// Target is how the device is named in messages: its name and address.
+func (d *Device) Target() string {
+	return fmt.Sprintf("%s (%s)", d.Name, d.Addr())
 }
 
 // Algorithms are legacy SSH algorithms one device is allowed to use,
