@@ -20,8 +20,6 @@ import (
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
-	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -276,9 +274,6 @@ func readStatus(ctx context.Context, pairs []*inventory.Pair, live []*pair.Pair,
 			defer cancel()
 			snap, _ := live[i].Refresh(pctx)
 			r := fromSnapshot(p, snap, true)
-			if err := dualActive(snap); err != nil {
-				r.cmp, r.cmpErr = nil, err
-			}
 			out[i] = statusOf(p, r, f.timeout)
 			out[i].LastSync, out[i].LastSyncResult = lastSyncResult(f.audit, p.Name)
 		}()
@@ -481,31 +476,6 @@ func mapFrom(c *compare.Comparison) string {
 		return ""
 	}
 	return l
-}
-
-// dualActive is a *compare.DualActiveError when both members of snap were
-// read and claim the active role: both HRP active, or both VRRP MASTER of
-// one group (compare.DualActive). compare.Live refuses both cases, but
-// backend/pair gives it the HRP role only, so the VRRP groups status reads
-// are checked here.
-func dualActive(snap *pair.Snapshot) error {
-	if snap == nil {
-		return nil
-	}
-	var m [2]compare.Member
-	for i := range snap.Devices {
-		d := &snap.Devices[i]
-		if d.HAErr != nil || d.Tree == nil {
-			return nil
-		}
-		m[i] = compare.Member{Name: d.Name, Active: (d.HA.HRP != nil || snap.Family == config.Huawei) && d.HA.Role == device.RoleActive}
-		for _, g := range d.HA.VRRP {
-			if strings.EqualFold(g.State, "MASTER") {
-				m[i].Masters = append(m[i].Masters, g.Interface+"/"+g.Group)
-			}
-		}
-	}
-	return compare.DualActive(m[0], m[1])
 }
 
 // compareText is why pair was not compared, without the "pair P:

@@ -14,10 +14,7 @@ import (
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
-	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
-	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/labtest"
@@ -617,34 +614,6 @@ func TestStatusDualActive(t *testing.T) {
 	code, out, errOut = hasync(t, "diff", "--pair", "lab-huawei", "--inventory", p.Inventory)
 	if code != 2 || out != "" || !strings.Contains(errOut, "dual active: both members active") || strings.Contains(errOut, "compare: ") {
 		t.Errorf("diff --pair: exit %d, stdout %q, stderr %q; want 2 and the reason", code, out, errOut)
-	}
-}
-
-// TestDualActiveVRRP: both members MASTER of one VRRP group is a split
-// brain; MASTER of different groups (a load-sharing pair) is not.
-func TestDualActiveVRRP(t *testing.T) {
-	tree := &config.Tree{Family: config.Vyatta}
-	snap := func(a, b []device.VRRPGroup) *pair.Snapshot {
-		s := &pair.Snapshot{Family: config.Vyatta}
-		s.Devices[0] = pair.DeviceState{Name: "vra-a", Tree: tree, HA: device.HAState{Family: config.Vyatta, VRRP: a}}
-		s.Devices[1] = pair.DeviceState{Name: "vra-b", Tree: tree, HA: device.HAState{Family: config.Vyatta, VRRP: b}}
-		return s
-	}
-	g := func(iface, id, state string) device.VRRPGroup {
-		return device.VRRPGroup{Interface: iface, Group: id, State: state}
-	}
-	both := snap([]device.VRRPGroup{g("dp0s1", "1", "MASTER"), g("dp0s2", "10", "MASTER")}, []device.VRRPGroup{g("dp0s1", "1", "BACKUP"), g("dp0s2", "10", "MASTER")})
-	err := dualActive(both)
-	if !errors.Is(err, compare.ErrDualActive) || !strings.Contains(err.Error(), "dp0s2/10") || strings.Contains(err.Error(), "dp0s1/1") {
-		t.Errorf("both MASTER of dp0s2/10: %v", err)
-	}
-	if err := dualActive(snap([]device.VRRPGroup{g("dp0s1", "1", "MASTER"), g("dp0s2", "10", "BACKUP")}, []device.VRRPGroup{g("dp0s1", "1", "BACKUP"), g("dp0s2", "10", "MASTER")})); err != nil {
-		t.Errorf("load sharing: %v", err)
-	}
-	unread := both
-	unread.Devices[1].HAErr = errors.New("show vrrp: rejected")
-	if err := dualActive(unread); err != nil {
-		t.Errorf("HA of vra-b not read: %v", err)
 	}
 }
 

@@ -412,11 +412,11 @@ func commitBlocks(lines []string) []ApplyError {
 	}
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
+		head := blockHead().FindStringSubmatch(t)
 		switch {
-		case blockHead().MatchString(t):
+		case head != nil:
 			flush()
-			m := blockHead().FindStringSubmatch(t)
-			cur = &ApplyError{Path: strings.Fields(m[1]), Lines: []string{t}}
+			cur = &ApplyError{Path: strings.Fields(head[1]), Lines: []string{t}}
 		case subtreeFailed().MatchString(t):
 			if cur == nil {
 				cur = &ApplyError{}

@@ -238,6 +238,9 @@ func (p *Pair) Close() error {
 // members MASTER of one group is dual active: compare.Live refuses it).
 func (p *Pair) compareMember(d DeviceState) compare.Member {
 	m := compare.Member{Name: d.Name, Tree: d.Tree, Active: p.spec.Family == config.Huawei && d.HA.Role == device.RoleActive}
+	if d.HAErr != nil {
+		return m // HA not read: no claim of mastership either way
+	}
 	for _, g := range d.HA.VRRP {
 		if strings.EqualFold(g.State, "MASTER") {
 			m.Masters = append(m.Masters, g.Interface+"/"+g.Group)

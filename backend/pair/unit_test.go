@@ -158,6 +158,12 @@ func TestSnapshotVRRPDualActive(t *testing.T) {
 			t.Errorf("VRRP %s/%s: dual active %v, want %v (%v)", c.a, c.b, got, c.dual, err)
 		}
 	}
+	// A member whose HA could not be read claims nothing.
+	unread := dev("b", "MASTER")
+	unread.HAErr = errors.New("show vrrp: rejected")
+	if _, err := compare.Live(p.compareMember(dev("a", "MASTER")), p.compareMember(unread), compare.LiveSpec{}, diff.Options{}); errors.Is(err, compare.ErrDualActive) {
+		t.Errorf("HA of b not read: %v", err)
+	}
 }
 
 // A refused login is not retried by Run's reconnect loop (devices that
