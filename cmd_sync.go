@@ -201,7 +201,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 		switch e.Kind {
 		case hsync.Sent:
 			fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
-		case hsync.Remote:
+		case hsync.Remote, hsync.RemoteErrorLine:
 			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
 		case hsync.Info:
 			fmt.Fprintf(w, "# %s\n", e.Line)

@@ -99,24 +99,32 @@ type Options struct {
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
-	// from the goroutine running Apply.
+	// from the goroutine running Apply. The pair's subscribers get the
+	// same lines (pair.SyncLine) whether Emit is set or not.
 	Emit func(Event)
 }
 
-// EventKind tells what an Event carries.
-type EventKind int
+// EventKind tells what an Event carries: the pair's kind of sync line,
+// so that Options.Emit and the pair's subscribers (pair.SyncLine) say
+// the same.
+type EventKind = pair.SyncLineKind
 
 const (
 	// Sent: a command was typed on the target (Line, masked; Step its
 	// plan step, -1 for configure / commit / exit and the like).
-	Sent EventKind = iota
+	Sent = pair.SyncSent
 	// Remote: a line the target printed.
-	Remote
+	Remote = pair.SyncRemote
+	// RemoteErrorLine: a line the target printed that says it refused
+	// something (device.ErrorLines).
+	RemoteErrorLine = pair.SyncRemoteError
 	// Info: progress of the transaction (re-reading, committing).
-	Info
+	Info = pair.SyncInfo
 )
 
-// Event is one line of a sync's progress.
+// Event is one line of a sync's progress. Apply hands each to
+// Options.Emit and publishes it to the pair's subscribers as a
+// pair.SyncLine event.
 type Event struct {
 	Kind   EventKind
 	Device string
@@ -397,14 +405,18 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		u, h := audit.Who()
 		holder = fmt.Sprintf("%s@%s (hasync sync, pid %d)", u, h, os.Getpid())
 	}
-	lock, err := pair.TryLock(filepath.Join(state, "locks"), prep.Pair, holder)
+	lock, err := p.LockSync(filepath.Join(state, "locks"), holder)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
 
 	res := &Result{Prepared: prep}
-	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan)}
+	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan), holder: holder}
+	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
+		Rollback: prep.Rollback, Native: prep.Plan.Mode == plan.HRP || o.Native}
+	started := summary
+	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
 	if t.sess != nil {
 		t.sess.Close()
@@ -417,7 +429,21 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	} else if err == nil {
 		err = lerr
 	}
+	summary.Outcome, summary.Committed, summary.Errors = string(res.Record.Result), res.Committed, len(res.Errors)
+	p.PublishSync(pair.Event{Kind: pair.SyncDone, Device: prep.Target, Holder: holder, Step: -1, Sync: &summary, Err: maskedErr(err, t)})
 	return res, err
+}
+
+// maskedErr is err as subscribers may see it: its text with the plan's
+// secrets masked (nil stays nil).
+func maskedErr(err error, t *txn) error {
+	if err == nil {
+		return nil
+	}
+	if m := t.mask(err.Error()); m != err.Error() {
+		return errors.New(m)
+	}
+	return err
 }
 
 func dirs(o Options) (state, auditDir string, err error) {
@@ -444,12 +470,30 @@ type txn struct {
 	// sess is the configuration session on the target, kept open from
 	// the apply to the confirm.
 	sess *device.Session
+	// holder is who runs the sync (the lock's holder).
+	holder string
 }
 
+// emit hands e, masked, to Options.Emit and to the pair's subscribers.
 func (t *txn) emit(e Event) {
+	e.Line = t.mask(e.Line)
 	if t.o.Emit != nil {
-		e.Line = t.mask(e.Line)
 		t.o.Emit(e)
+	}
+	t.p.PublishSync(pair.Event{Kind: pair.SyncLine, Device: e.Device, Line: e.Line, Step: e.Step, LineKind: e.Kind, Holder: t.holder})
+}
+
+// remote is the emit of device dev's output lines: each is Remote, or
+// RemoteErrorLine when it says the device refused something; step gives
+// the plan step a line belongs to.
+func (t *txn) remote(dev string, step func() int) func(line string) {
+	errs := device.NewErrorLines(t.prep.Family)
+	return func(line string) {
+		kind := Remote
+		if errs.Is(line) {
+			kind = RemoteErrorLine
+		}
+		t.emit(Event{Kind: kind, Device: dev, Line: line, Step: step()})
 	}
 }
 

@@ -132,9 +132,14 @@ func TestSyncRemoteRejects(t *testing.T) {
 	before := p.Snapshot()
 	tb, _ := before.Device("vra-b")
 	var lines []string
+	var errLines []string
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
-		if e.Kind == Remote {
+		switch e.Kind {
+		case Remote:
 			lines = append(lines, e.Line)
+		case RemoteErrorLine:
+			lines = append(lines, e.Line)
+			errLines = append(errLines, e.Line)
 		}
 	}})
 	if !errors.Is(err, ErrRemoteRefused) {
@@ -160,8 +165,8 @@ func TestSyncRemoteRejects(t *testing.T) {
 	if string(after.Config) != string(tb.Config) {
 		t.Errorf("vra-b's running configuration changed")
 	}
-	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
-		t.Errorf("the commit's lines were not streamed: %q", lines)
+	if !slices.ContainsFunc(errLines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
+		t.Errorf("the commit's error lines were not streamed as errors: %q", lines)
 	}
 	log, _ := audit.Open(filepath.Join(state, "audit"))
 	rec, _, _ := log.Last(prep.Pair)

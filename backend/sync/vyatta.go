@@ -60,17 +60,13 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	// Each command is shown as it is typed; with one command at a time
 	// the lines that follow are its own, so they carry its step.
 	cur := -1
-	if t.o.Emit != nil {
-		opt.OnCommand = func(i int, shown string) {
-			if window == 1 {
-				cur = i
-			}
-			t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
+	opt.OnCommand = func(i int, shown string) {
+		if window == 1 {
+			cur = i
 		}
+		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
 	}
-	res, err := t.sess.Apply(ctx, cmds, opt, func(line string) {
-		t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: cur})
-	})
+	res, err := t.sess.Apply(ctx, cmds, opt, t.remote(prep.Target, func() int { return cur }))
 	for _, e := range res.Errors {
 		t.res.Errors = append(t.res.Errors, t.tie(steps, e))
 	}
@@ -126,9 +122,7 @@ func (t *txn) confirm(ctx context.Context) error {
 		return fmt.Errorf("%s: confirm: the session that committed is gone; the target reverts by itself", target)
 	}
 	t.info("confirming on %s", target)
-	err := t.sess.Confirm(ctx, func(line string) {
-		t.emit(Event{Kind: Remote, Device: target, Line: line, Step: -1})
-	})
+	err := t.sess.Confirm(ctx, t.remote(target, noStep))
 	if err != nil {
 		return fmt.Errorf("%s: confirm: %w", target, err)
 	}
@@ -159,3 +153,6 @@ func stepFor(steps []plan.Step, words []string) int {
 	}
 	return best
 }
+
+// noStep is the step of a line that belongs to no plan step.
+func noStep() int { return -1 }
