@@ -16,6 +16,13 @@
 // subscriber of the pair, so each console watching the pair sees a sync
 // another session runs; the pair's SyncHolder names who runs it.
 //
+// Transport (Prepared.Transport, printed with the plan): SSH by default;
+// the Vyatta REST API (one /rest/conf session: set/delete, commit, save,
+// DELETE) when the inventory says `transport: rest`, or as the fallback
+// when the target's SSH cannot be reached (the pair then reads it over
+// REST). Without commit-confirm (always over REST), a failed
+// verification reverts the target with the inverse plan.
+//
 // Vyatta family over SSH through the driver's Session.Apply (configure,
 // the plan's set/delete commands, commit with its comment or
 // commit-confirm N, exit; exit discard after a refusal), Session.Confirm

@@ -496,3 +496,40 @@ func TestSyncNativeVRA(t *testing.T) {
 		t.Errorf("infos %q", infos)
 	}
 }
+
+// TestSyncVerifyFailedReverted: without commit-confirm, a sync whose
+// verification fails (here another user commits a rule on vra-b, in the
+// map's scope, while the sync's commit is about to be typed) is reverted
+// with the inverse plan: vra-b goes back to its configuration before the
+// sync, and the sync reports the unexpected difference and the revert.
+func TestSyncVerifyFailedReverted(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meddled := false
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent && e.Line == "commit" && !meddled {
+			meddled = true
+			runOn(t, ctx, p, "vra-b", "set security firewall name CUST-0000-IN rule 999 action accept")
+		}
+	}})
+	if !meddled || !errors.Is(err, ErrUnexpected) {
+		t.Fatalf("meddled %v: want an unexpected difference, got %v", meddled, err)
+	}
+	if !slices.ContainsFunc(res.Unexpected, func(u string) bool { return strings.Contains(u, "rule 999") }) {
+		t.Errorf("unexpected %q", res.Unexpected)
+	}
+	if !res.Reverted || res.RevertErr != nil || !res.TargetUnchanged || len(res.Applied) == 0 {
+		t.Fatalf("reverted %v (%v), unchanged %v, applied %v", res.Reverted, res.RevertErr, res.TargetUnchanged, res.Applied)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b differs from before the sync")
+	}
+	if res.Record.Result != audit.Unexpected || !res.Record.Reverted {
+		t.Errorf("audit %+v", res.Record)
+	}
+}
