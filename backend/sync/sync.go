@@ -235,9 +235,83 @@ type Result struct {
 // (plan.Check, with the target's configuration as the forms its version
 // takes). A schema refusal is returned as a *plan.RefusedError
 // (plan.ErrRefused) together with the Prepared plan, for printing.
+//
+// The plan's warnings also name the target's other configuration
+// sessions (otherSessions), its own config-sync forwarding the change
+// (forwards) and device-unique values the map covers (deviceUnique).
 func Prepare(ctx context.Context, p *pair.Pair, o Options) (*Prepared, error) {
 	snap, _ := p.Refresh(ctx)
-	return prepareFrom(p, snap, o)
+	prep, err := prepareFrom(p, snap, o)
+	if prep != nil {
+		w := otherSessions(ctx, p, prep.Target)
+		prep.Plan.Warnings = append(prep.Plan.Warnings, w...)
+		prep.Warnings = append(prep.Warnings, w...)
+	}
+	return prep, err
+}
+
+// otherSessions warns about the target's other sessions, which may hold
+// uncommitted changes or commit over the sync (issue 10, "Before a
+// sync"): the open REST configuration sessions (GET /rest/conf, when the
+// inventory gives a rest_url; DOMAIN.md "Vyatta REST API") and the
+// logins the device lists (Vyatta `show users`, Huawei `display users`)
+// other than hasync's own: logins of other users, and more logins of
+// hasync's user than the pair's connection. Neither device lists who is
+// in configure mode (device.Session.Logins), so every other login is
+// named. A list that cannot be read is a warning too.
+func otherSessions(ctx context.Context, p *pair.Pair, target string) []string {
+	dev, err := targetDevice(p.Spec(), target)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if cfg, ok := p.RESTConfig(dev); ok {
+		r, err := device.NewREST(cfg)
+		if err == nil {
+			var list []device.ConfSession
+			list, err = r.Sessions(ctx)
+			r.Close()
+			for _, s := range list {
+				what := "no uncommitted changes"
+				if s.Modified {
+					what = "uncommitted changes"
+				}
+				out = append(out, fmt.Sprintf("%s has an open REST configuration session: %s, user %s, since %s, %s; its commit may change what this sync sets",
+					target, s.ID, s.User, s.Started.UTC().Format(time.RFC3339), what))
+			}
+		}
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s: its REST configuration sessions could not be listed: %v", target, err))
+		}
+	}
+	if d, ok := p.Snapshot().Device(target); !ok || !d.Reachable {
+		return out
+	}
+	logins, err := p.Logins(ctx, target)
+	if err != nil {
+		return append(out, fmt.Sprintf("%s: its logins could not be listed: %v", target, err))
+	}
+	own := 0
+	var others []string
+	for _, l := range logins {
+		if dev.User != "" && l.User == dev.User {
+			own++
+			continue
+		}
+		who := l.User + " on " + l.Line
+		if l.From != "" {
+			who += " from " + l.From
+		}
+		others = append(others, who)
+	}
+	if own > 1 {
+		others = append(others, fmt.Sprintf("%d more login(s) as %s besides hasync's", own-1, dev.User))
+	}
+	if len(others) > 0 {
+		out = append(out, fmt.Sprintf("%s has other logins: %s; the device does not list who is in configure mode: a configure session there may hold uncommitted changes or commit over this sync",
+			target, strings.Join(others, "; ")))
+	}
+	return out
 }
 
 func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error) {
