@@ -73,11 +73,15 @@ type Options struct {
 	ConfirmMinutes int
 	// Native syncs a Vyatta pair by the source's own config-sync (VRA
 	// `update config-sync` on the member that carries the map) instead
-	// of pushing the plan; Huawei pairs always sync natively.
+	// of pushing the plan; Huawei pairs always sync natively. A pair
+	// whose inventory says `sync_mode: config-sync` syncs natively
+	// without it (Prepared.Native).
 	Native bool
-	// Push, for a Huawei pair, types the plan in system-view on the
-	// standby instead of `hrp sync config`; refused (ErrPushRefused)
-	// unless the standby has `hrp standby config enable`.
+	// Push types the plan on the target instead of the device's own
+	// sync: for a Huawei pair in system-view on the standby instead of
+	// `hrp sync config`, refused (ErrPushRefused) unless the standby has
+	// `hrp standby config enable`; for a Vyatta pair whose inventory says
+	// `sync_mode: config-sync`, instead of `update config-sync`.
 	Push bool
 	// ConnectionStatus also runs Huawei `hrp sync connection-status`
 	// (the session table) after `hrp sync config`.
@@ -160,15 +164,26 @@ type Prepared struct {
 	// SSH on the source.
 	Transport    inventory.Transport
 	TransportWhy string
+	// Native: the device's own sync runs on the source instead of a
+	// push (Huawei `hrp sync config`, VRA `update config-sync`): asked
+	// by Options.Native, or the inventory's `sync_mode: config-sync` for
+	// a source whose `system config-sync remote-router` names the peer
+	// (DOMAIN.md "config-sync (VRA)"). NativeWhy says which.
+	Native    bool
+	NativeWhy string
 }
 
 // TransportText is the transport as the plan prints it: "ssh", or
-// "rest (why)".
+// "rest (why)"; for a device-native sync, the command and where it runs.
 func (p *Prepared) TransportText() string {
-	if p.TransportWhy == "" {
-		return string(p.Transport)
+	t := string(p.Transport)
+	if p.TransportWhy != "" {
+		t += " (" + p.TransportWhy + ")"
 	}
-	return string(p.Transport) + " (" + p.TransportWhy + ")"
+	if p.Native {
+		t += ", " + p.NativeWhy
+	}
+	return t
 }
 
 // RemoteError is one error of the target tied to the plan.
@@ -351,7 +366,11 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	pl.Stamp(basis(src.Config), basis(tgt.Config))
 	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
 		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
-	prep.Transport, prep.TransportWhy = transport(p.Spec(), snap, tgt.Name, mode == plan.HRP || o.Native)
+	prep.Native, prep.NativeWhy, err = native(p.Spec(), mode, src, tgt, o)
+	if err != nil {
+		return nil, err
+	}
+	prep.Transport, prep.TransportWhy = transport(p.Spec(), snap, tgt.Name, prep.Native)
 	_, cerr := pl.Check(tgt.Tree)
 	if w := forwards(tgt.Tree); w != "" {
 		pl.Warnings = append(pl.Warnings, w)
@@ -359,6 +378,35 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
+}
+
+// native decides whether the sync is the device's own (Prepared.Native)
+// and says why: Huawei `hrp sync config` (plan.HRP); VRA `update
+// config-sync` when asked (Options.Native) or when the inventory says
+// `sync_mode: config-sync` and the source config-syncs to the target
+// (`system config-sync remote-router`, DOMAIN.md "config-sync (VRA)").
+// With sync_mode config-sync and a source that does not (syncing back
+// against the config-sync direction), the plan is pushed. Options.Native
+// from a source without config-sync is an error.
+func native(spec *inventory.Pair, mode plan.Mode, src, tgt *pair.DeviceState, o Options) (bool, string, error) {
+	if mode == plan.HRP {
+		return true, "hrp sync config on " + src.Name + " (the HRP active member)", nil
+	}
+	if spec.Family != config.Vyatta {
+		return false, "", nil
+	}
+	carries := src.Tree.Root.Lookup(config.Path{"system", "config-sync", "remote-router"}) != nil
+	switch {
+	case o.Native && o.Push:
+		return false, "", fmt.Errorf("pair %s: --native and --push: choose one", spec.Name)
+	case o.Native && !carries:
+		return false, "", fmt.Errorf("pair %s: %w: --native runs `update config-sync` on the source, and %s has no `system config-sync remote-router`", spec.Name, ErrUnsupported, src.Name)
+	case o.Native:
+		return true, "update config-sync on " + src.Name + " (asked): its own config-sync replaces the map's part of " + tgt.Name + ", which commits and saves it", nil
+	case spec.Mode == inventory.ModeConfigSync && carries && !o.Push:
+		return true, "update config-sync on " + src.Name + " (sync_mode: config-sync): its own config-sync replaces the map's part of " + tgt.Name + ", which commits and saves it", nil
+	}
+	return false, "", nil
 }
 
 // transport is how a plan reaches target: the inventory's transport
@@ -531,7 +579,7 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		t.transport = inventory.TransportSSH
 	}
 	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
-		Rollback: prep.Rollback, Native: prep.Plan.Mode == plan.HRP || o.Native}
+		Rollback: prep.Rollback, Native: prep.Native || o.Native}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
@@ -665,7 +713,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
-	if prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
+	if prep.Native || prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
 		return t.nativeSync(ctx)
 	}
 	if prep.Plan.Empty() {
