@@ -41,6 +41,7 @@ type syncFlags struct {
 	native    bool
 	connState bool
 	push      bool
+	repair    bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -73,6 +74,11 @@ own config-sync forwarding the change, and device-unique values in the map.
 A Huawei pair syncs with the device's own ` + "`hrp sync config`" + `, run on the HRP
 active member (the source); the standby is read again until nothing the
 plan meant to add is missing; conflicts and the standby's extras are listed.
+--push types the commands the standby lacks in system-view on it (refused
+unless it has hrp standby config enable), with rule move to restore the
+order of policy rules; static routes only when hrp auto-sync config
+static-route is on; conflicts are listed, and repaired (undo and the new
+command) with --repair-conflicts.
 
 Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
@@ -108,6 +114,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan, as sync_mode: config-sync does (Huawei pairs always sync natively)")
 	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
 	fl.BoolVar(&f.push, "push", false, "type the plan on the target instead of the device's own sync: Huawei in system-view on the standby instead of hrp sync config (needs hrp standby config enable there); Vyatta instead of update config-sync on a sync_mode: config-sync pair")
+	fl.BoolVar(&f.repair, "repair-conflicts", false, "Huawei, with --push: repair the commands present on both members with other parameters (undo and the new command) instead of listing them")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
@@ -127,6 +134,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	}
 	if f.save && f.confirm > 0 {
 		return usage(errors.New("--save with --confirm: a save before confirm would make the revert a no-op; save after the sync"))
+	}
+	if f.repair && !f.push {
+		return usage(errors.New("--repair-conflicts needs --push: hrp sync config never changes a command present on both members"))
 	}
 	if f.confirm < 0 {
 		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
@@ -166,7 +176,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback

@@ -143,6 +143,9 @@ func TestSyncCommandHuawei(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "hrp standby config enable") {
 		t.Fatalf("--push: exit %d\n%s\n%s", code, out, errOut)
 	}
+	if code, _, errOut = hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes", "--repair-conflicts"); code != 2 || !strings.Contains(errOut, "needs --push") {
+		t.Fatalf("--repair-conflicts without --push: exit %d: %s", code, errOut)
+	}
 	code, out, errOut = hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)

@@ -83,6 +83,11 @@ type Options struct {
 	// `hrp standby config enable`; for a Vyatta pair whose inventory says
 	// `sync_mode: config-sync`, instead of `update config-sync`.
 	Push bool
+	// RepairConflicts, with Push to a Huawei standby, repairs the
+	// commands present on both members with other parameters (the new
+	// command, after `undo` of the old values where the command holds
+	// several) instead of listing them (plan.PushHRP, Repair).
+	RepairConflicts bool
 	// ConnectionStatus also runs Huawei `hrp sync connection-status`
 	// (the session table) after `hrp sync config`.
 	ConnectionStatus bool
@@ -341,14 +346,19 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 		return nil, err
 	}
 	mode := plan.Push
+	if o.RepairConflicts && (snap.Family != config.Huawei || !o.Push) {
+		return nil, fmt.Errorf("pair %s: repairing conflicts is for a push to a Huawei HRP standby (--push): `hrp sync config` never changes a command present on both", snap.Pair)
+	}
 	switch {
 	case snap.Family == config.Huawei && o.Push:
 		// Push over SSH: the commands typed in system-view on the
 		// standby, which takes them only with `hrp standby config
-		// enable` (DOMAIN.md "HRP").
+		// enable` (DOMAIN.md "HRP"); what the peer lacks, rule moves,
+		// conflicts listed or repaired (plan.PushHRP).
 		if !hasLine(tgt.Tree, "hrp standby config enable") {
 			return nil, fmt.Errorf("pair %s: %w: %s refuses configuration commands as the HRP standby unless `hrp standby config enable` is set on it; sync with `hrp sync config` (without --push) instead", snap.Pair, ErrPushRefused, tgt.Name)
 		}
+		mode = plan.PushHRP
 	case snap.Family == config.Huawei:
 		// The device's own `hrp sync config`, run on the HRP active
 		// member, is the Huawei sync (DOMAIN.md "HRP"): it copies from
@@ -359,7 +369,7 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 		}
 		mode = plan.HRP
 	}
-	pl, err := cmp.Plan(mode)
+	pl, err := plan.Build(cmp.Left, cmp.Right, cmp.Map, plan.Options{Mode: mode, Diff: cmp.Diff, Repair: o.RepairConflicts})
 	if err != nil {
 		return nil, err
 	}
