@@ -85,6 +85,15 @@ func ProtectedLocation(fam config.Family, loc []string) (path, why string, ok bo
 // map puts in scope are Warned. trees are the pair's configurations (nil
 // ones are skipped).
 func (m *Map) Check(trees ...*config.Tree) []Issue {
+	out := append(m.CheckRules(trees...), m.uniqueIssues(trees)...)
+	slices.SortStableFunc(out, func(a, b Issue) int { return a.Rule - b.Rule })
+	return out
+}
+
+// CheckRules is Check without the device-unique items, which need a walk
+// of every node: what a form checks at each key press (it follows only
+// the rules' paths).
+func (m *Map) CheckRules(trees ...*config.Tree) []Issue {
 	var out []Issue
 	count := map[int]int{}
 	for _, r := range m.Rules {
@@ -122,8 +131,13 @@ func (m *Map) Check(trees ...*config.Tree) []Issue {
 			}
 		}
 	}
-	// Device-unique items: one warning per rule that puts some in scope,
-	// naming the first and how many.
+	return out
+}
+
+// uniqueIssues warns once per rule that puts device-unique items in
+// scope, naming the first and how many.
+func (m *Map) uniqueIssues(trees []*config.Tree) []Issue {
+	var out []Issue
 	type uniq struct {
 		first string
 		n     int
@@ -160,7 +174,6 @@ func (m *Map) Check(trees ...*config.Tree) []Issue {
 			out = append(out, Issue{Rule: i, Severity: Warned, Field: "location", Msg: msg})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Issue) int { return a.Rule - b.Rule })
 	return out
 }
 

@@ -1,0 +1,72 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// TestSyncMapEditFlow edits the Vyatta pair's sync-map over real SSH: a
+// rule whose location is protected is refused inline, fixed, staged,
+// saved after the exact commands were shown (Cancel focused first), and
+// the device's map, re-read, is the edited one.
+func TestSyncMapEditFlow(t *testing.T) {
+	l := startLab(t)
+	m := New(context.Background(), l.options())
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "2")
+	s := waitScreen(t, tm, "the sync-map with counts", has("vra-a: sync-map LAB-SYNC, pushed to 10.0.0.2", "security firewall name MGMT-LOCAL", "a sync would carry"))
+	t.Logf("\n%s", s)
+
+	keys(tm, "a")
+	tm.Type("service https")
+	s = waitScreen(t, tm, "the inline refusal", has("new rule", "✗ service https is never synced"))
+	t.Logf("\n%s", s)
+	keys(tm, "enter") // refused: the form stays
+	keys(tm, "ctrl+u")
+	tm.Type("service snm")
+	s = waitScreen(t, tm, "the completion", has("snmp"))
+	keys(tm, "tab")
+	s = waitScreen(t, tm, "completed and help", func(s string) bool {
+		return !strings.Contains(s, "✗ service https") && strings.Contains(s, "service snmp")
+	})
+	t.Logf("\n%s", s)
+	keys(tm, "enter")
+	s = waitScreen(t, tm, "the staged rule", has("1 staged edit(s)", "*10"))
+	t.Logf("\n%s", s)
+
+	keys(tm, "w")
+	s = waitScreen(t, tm, "the commands", has("Save sync-map LAB-SYNC on vra-a", "delete system config-sync sync-map LAB-SYNC", "set system config-sync sync-map LAB-SYNC rule 10 location 'service snmp'", "[ Cancel ]"))
+	t.Logf("\n%s", s)
+	keys(tm, "enter") // Cancel is focused
+	waitScreen(t, tm, "not saved", has("not saved: the edits stay staged"))
+	keys(tm, "w", "right", "enter")
+	s = waitScreen(t, tm, "saved and re-read", has("saved: vra-a's sync-map LAB-SYNC now has 5 rule(s) (re-read)"))
+	t.Logf("\n%s", s)
+
+	maps, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *syncmap.Map
+	for _, mp := range maps {
+		if mp.Name == vyatta.SeedSyncMap {
+			got = mp
+		}
+	}
+	if got == nil || len(got.Rules) != 5 || got.Rules[4].Number != 10 || strings.Join(got.Rules[4].Location, " ") != "service snmp" {
+		t.Fatalf("the device's map: %v", got)
+	}
+	keys(tm, "3")
+	waitScreen(t, tm, "the save in the Log", has("sent", "commit"))
+	keys(tm, "q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+}
