@@ -541,7 +541,7 @@ func (p *syncMapsPane) openForm(em *editMap, editing int) tea.Cmd {
 	f.number.SetWidth(5)
 	f.location = textinput.New()
 	f.location.Prompt = ""
-	f.location.SetWidth(max(p.com.Width-12, 10))
+	f.location.SetWidth(max(views.SyncMapListWidth(p.com.Width)-13, 10))
 	if editing >= 0 {
 		r := em.cur.Rules[editing]
 		f.number.SetValue(strconv.Itoa(r.Number))

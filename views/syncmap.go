@@ -150,8 +150,8 @@ func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 		status = nil
 	}
 	if width >= 100 {
-		pw := min(46, width/3)
-		lw := width - pw - 3
+		lw := SyncMapListWidth(width)
+		pw := width - lw - 3
 		left := listAndForm(s, d, lw, body)
 		right := previewLines(s, d.Preview, pw)
 		sep := s.Dim.Render(s.glyph(" │ ", " | "))
@@ -182,6 +182,16 @@ func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 	}
 	lines = append(lines, status...)
 	return conLines(lines, width, height)
+}
+
+// SyncMapListWidth is the width of the rule list (and the form under
+// it) when the tab is width cells wide: the preview takes a column of its
+// own from 100 cells.
+func SyncMapListWidth(width int) int {
+	if width < 100 {
+		return width
+	}
+	return width - min(46, width/3) - 3
 }
 
 // listAndForm is the rule list with the form (when open) right under
@@ -371,11 +381,17 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 		}
 		out = append(out, conFit(b.String(), w))
 	}
+	// An issue's reason is wrapped, not cut: it says why.
 	for _, is := range f.Issues {
+		st, sgr, g := s.Warn, s.sgr.warn, "! "
 		if is.Refused {
-			out = append(out, s.paint(s.Err, s.sgr.err, conFit("  "+s.glyph("✗ ", "x ")+is.Msg, w)))
-		} else {
-			out = append(out, s.paint(s.Warn, s.sgr.warn, conFit("  ! "+is.Msg, w)))
+			st, sgr, g = s.Err, s.sgr.err, s.glyph("✗ ", "x ")
+		}
+		for i, l := range strings.Split(ansi.Wrap(g+is.Msg, max(w-4, 10), ""), "\n") {
+			if i > 0 {
+				l = "  " + l
+			}
+			out = append(out, s.paint(st, sgr, conFit("  "+l, w)))
 		}
 	}
 	return out
