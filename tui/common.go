@@ -17,8 +17,7 @@ type Common struct {
 	Log           *slog.Logger
 	// ReadOnly: the console changes nothing on any device.
 	ReadOnly bool
-	// ReadOnlyReason says why, as actions that write show it ("started
-	// with --read-only", "your key's role is viewer"); contract 2.
+	// ReadOnlyReason says why (shown beside each disabled action).
 	ReadOnlyReason string
 	// Dark is the terminal's background as last reported; NoColor turns
 	// colour off (NO_COLOR from the session's environment).

@@ -27,9 +27,16 @@ import (
 // there is nothing to save or a rule is refused.
 func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 	carrier, other := p.trees(em)
+	holder, syncing := pair.LockInfo{}, false
+	if p.rt.p != nil {
+		holder, syncing = p.rt.p.SyncHolder()
+	}
 	switch {
 	case p.saving:
 		em.status, em.statusErr = []string{"a save is running"}, false
+	case syncing:
+		// The map decides what that sync carries: not changed under it.
+		em.status, em.statusErr = []string{fmt.Sprintf("not saved: %s is syncing the pair since %s", holder.Holder, holder.Since.Format("15:04:05"))}, true
 	case em.cur.Equal(em.read):
 		em.status, em.statusErr = []string{"nothing staged: the map is as read from " + em.carrier}, false
 	case len(em.cur.Rules) == 0:
