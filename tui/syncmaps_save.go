@@ -59,6 +59,10 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 	switch kp.String() {
 	case "left", "right", "tab", "shift+tab", "h", "l":
 		p.conf.Apply = !p.conf.Apply
+	case "j", "down":
+		p.conf.Offset = min(p.conf.Offset+1, 2*len(p.conf.Commands))
+	case "k", "up":
+		p.conf.Offset = max(p.conf.Offset-1, 0)
 	case "esc":
 		p.conf = nil
 		em.status, em.statusErr = []string{"not saved: the edits stay staged"}, false

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +79,55 @@ func TestSyncMapEditFlow(t *testing.T) {
 	want := syncmap.WriteCommands(before[0], got)
 	if strings.Join(sent, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sent:\n%s\nshown:\n%s", strings.Join(sent, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSyncMapSaveRefused: a rule the device refuses at commit (a
+// location that is no configuration path: warned, not refused, by the
+// editor) leaves the device's map as it was and the edits staged, with
+// the device's error in the tab and pinned in the Log; then the map is
+// fixed in $EDITOR (run through tea.ExecProcess) and saved.
+func TestSyncMapSaveRefused(t *testing.T) {
+	l := startLab(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "ed.sh")
+	// The "editor" replaces the unknown location by a real one.
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nsed -i 's/security frobnicate/service snmp/' \"$1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", script)
+	m := New(context.Background(), l.options())
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "2")
+	waitScreen(t, tm, "the sync-map", has("vra-a: sync-map LAB-SYNC", "a sync would carry"))
+	before, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys(tm, "a")
+	tm.Type("security frobnicate")
+	waitScreen(t, tm, "the warning", has("! unknown path 'security frobnicate'"))
+	keys(tm, "enter")
+	waitScreen(t, tm, "staged", has("1 staged edit(s)", "*10"))
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "the refusal", has("not saved: the edits stay staged", "is not a valid configuration path"))
+	after, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil || len(after) != 1 || !after[0].Equal(before[0]) {
+		t.Fatalf("the device's map changed after a refused commit: %v %v", after, err)
+	}
+
+	keys(tm, "e")
+	waitScreen(t, tm, "the editor's rules staged", has("staged from the editor: 5 rule(s)", "service snmp"))
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "saved", has("saved: vra-a's sync-map LAB-SYNC now has 5 rule(s) (re-read)"))
+	keys(tm, "3")
+	waitScreen(t, tm, "the refusal pinned in the Log", has("is not a valid configuration path"))
+	keys(tm, "q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+	maps, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 5 || strings.Join(maps[0].Rules[4].Location, " ") != "service snmp" {
+		t.Fatalf("the device's map: %v %v", maps, err)
 	}
 }

@@ -107,6 +107,8 @@ type SyncMapConfirm struct {
 	Apply    bool
 	// Running: the commands are being applied (Status streams).
 	Running bool
+	// Offset is the first command line shown (j/k scroll a long list).
+	Offset int
 }
 
 // SyncMaps renders the Sync-maps tab in exactly width x height cells.
@@ -424,7 +426,8 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	if c.Running {
 		buttons = "applying…"
 	}
-	foot := []string{"", conFit(buttons+"   (←/→ choose, enter, esc cancels)", w)}
+	hint := FirstFit(w-Width(buttons), "   (←/→ choose, enter, esc cancels)", " (←/→ enter esc)")
+	foot := []string{"", conFit(buttons+hint, w)}
 	status := statusLines(s, d, w)
 	room := h - len(out) - len(foot)
 	if len(status) > 0 {
@@ -442,11 +445,16 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 			cmds = append(cmds, part)
 		}
 	}
-	if len(cmds) > room && room >= 1 {
-		more := len(cmds) - (room - 1)
-		cmds = append(cmds[:room-1:room-1], fmt.Sprintf("… and %d more", more))
-	} else if room < 1 {
-		cmds = nil
+	if len(cmds) > room && room >= 2 {
+		off := min(max(c.Offset, 0), len(cmds)-(room-1))
+		more := len(cmds) - off - (room - 1)
+		head := fmt.Sprintf("… %d above, %d below (j/k)", off, more)
+		if off == 0 {
+			head = fmt.Sprintf("… and %d more (j/k)", more)
+		}
+		cmds = append(cmds[off:off+room-1:off+room-1], head)
+	} else if room < 2 {
+		cmds = cmds[:min(len(cmds), max(room, 0))]
 	}
 	for _, l := range cmds {
 		out = append(out, conFit("  "+l, w))
