@@ -120,7 +120,12 @@ func (p *syncMapsPane) ShortHelp() []key.Binding {
 	if em := p.cur(); em == nil || p.readOnly(em) != "" {
 		return []key.Binding{k.Up, k.Down, k.PrevMap, k.NextMap}
 	}
-	return []key.Binding{k.Add, k.Edit, k.Delete, k.MoveDown, k.Undo, k.Save, k.Editor}
+	// The status bar's words are short: all of them fit 80 cells.
+	short := func(b key.Binding, keys, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keys, desc))
+	}
+	return []key.Binding{short(k.Add, "a", "add"), short(k.Edit, "enter", "edit"), short(k.Delete, "d", "delete"),
+		short(k.MoveDown, "^j/^k", "move"), short(k.Undo, "u", "undo"), short(k.Save, "w", "save"), short(k.Editor, "e", "$EDITOR")}
 }
 
 // FullHelp are the tab's keys for the help screen.
@@ -587,15 +592,21 @@ func (p *syncMapsPane) formChanged(em *editMap) {
 		f.issues = append(f.issues, *bad)
 	}
 	carrier, other := p.trees(em)
-	for _, is := range cand.CheckRules(carrier, other) {
-		if is.Rule == i && !(bad != nil && is.Field == "number") {
-			f.issues = append(f.issues, is)
-		}
-	}
 	f.help = syncmap.NodeHelp(f.fam, r.Location)
 	f.comps = syncmap.Complete(f.fam, f.location.Value(), maxCompletions, carrier, other)
 	if len(f.comps) == 1 && f.comps[0] == strings.TrimSpace(f.location.Value()) {
 		f.comps = nil // typed whole already
+	}
+	for _, is := range cand.CheckRules(carrier, other) {
+		if is.Rule != i || bad != nil && is.Field == "number" {
+			continue
+		}
+		// A word being typed that completions continue is no unknown
+		// path yet.
+		if is.Severity == syncmap.Warned && is.Field == "location" && len(f.comps) > 0 {
+			continue
+		}
+		f.issues = append(f.issues, is)
 	}
 	f.comp = min(f.comp, len(f.comps)-1)
 }
