@@ -94,6 +94,9 @@ type KeyState struct {
 	DiffWantsEsc bool
 	// Pending is the first key of a two-key sequence ("]" or "["), "".
 	Pending string
+	// MapsCapture: the Sync-maps tab's form or save question is open and
+	// takes every key but ctrl+c (contract 4).
+	MapsCapture bool // Sync-maps tab
 }
 
 // ActionOf turns a key press into an action, and the state's next
@@ -136,6 +139,9 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	if st.Screen == ScreenPair && st.Tab == TabDiff && (st.DiffCapture || st.DiffWantsEsc && msg.String() == "esc") {
 		return ActPassThrough, ""
 	}
+	if st.Screen == ScreenPair && st.Tab == TabSyncMaps && st.MapsCapture { // Sync-maps tab
+		return ActPassThrough, ""
+	}
 	switch {
 	case key.Matches(msg, km.Quit):
 		return ActQuit, ""
@@ -173,7 +179,7 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	case key.Matches(msg, km.Tab4):
 		return ActTab4, ""
 	}
-	if st.Tab == TabDiff {
+	if st.Tab == TabDiff || st.Tab == TabSyncMaps { // Sync-maps tab: its own keys
 		return ActPassThrough, ""
 	}
 	if st.Tab == TabLog && key.Matches(msg, km.NextError, km.PrevError) {

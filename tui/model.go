@@ -60,6 +60,7 @@ type Model struct {
 	haGen   uint64
 	scroll  [tabCount]int
 	diff    diffPane
+	maps    *syncMapsPane // Sync-maps tab
 	pending string
 
 	help    bool
@@ -99,6 +100,7 @@ func New(ctx context.Context, o Options) *Model {
 		m.title = "hasync"
 	}
 	m.diff = newDiffPane(com)
+	m.maps = newSyncMapsPane(com) // Sync-maps tab
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"
@@ -179,7 +181,8 @@ func (m *Model) Init() tea.Cmd {
 // keyState is the state ActionOf reads.
 func (m *Model) keyState() KeyState {
 	return KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
-		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending}
+		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending,
+		MapsCapture: m.maps.Capturing()} // Sync-maps tab
 }
 
 // Update is the one message switch.
@@ -197,6 +200,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
+		if m.screen == ScreenPair && m.tab == TabSyncMaps && m.maps.Capturing() && len(m.dialogs) == 0 { // Sync-maps tab
+			return m, m.maps.Update(msg)
+		}
 		if m.filtering {
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
@@ -292,8 +298,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if cmd, ok := m.maps.handle(msg); ok { // Sync-maps tab
+		return m, cmd
+	}
 	if m.screen == ScreenPair && m.tab == TabDiff {
 		return m, m.diff.Update(msg)
+	}
+	if m.screen == ScreenPair && m.tab == TabSyncMaps && m.maps.Capturing() { // Sync-maps tab: the inputs' blink
+		return m, m.maps.Update(msg)
 	}
 	return m, nil
 }
@@ -379,6 +391,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case ActEnd:
 		m.move(1 << 30)
 	case ActPassThrough:
+		if m.tab == TabSyncMaps { // Sync-maps tab
+			return m.maps.Update(msg)
+		}
 		return m.diff.Update(msg)
 	}
 	return nil
@@ -412,7 +427,7 @@ func haTickCmd(gen uint64, idx int) tea.Cmd {
 func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
 	m.scroll = [tabCount]int{}
-	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]))
+	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]), m.maps.setPair(i, m.pairs[i])) // Sync-maps tab
 }
 
 // refresh asks the open pair (or the selected one on the list) for a
@@ -497,7 +512,7 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 	}
 	rt.sum = s
 	if m.screen == ScreenPair && m.open == idx {
-		return m.diff.build(idx, rt)
+		return tea.Batch(m.diff.build(idx, rt), m.maps.setPair(idx, rt)) // Sync-maps tab
 	}
 	return nil
 }
