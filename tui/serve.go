@@ -97,6 +97,9 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	shutdown bool
+	// active counts the session handlers that made a console and have
+	// not yet released it.
+	active sync.WaitGroup
 	// started counts sessions since start (the log's session numbers).
 	started atomic.Int64
 }
@@ -276,19 +279,24 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.log.Info("shutting down", "sessions", s.Sessions())
-	done := make(chan error, 1)
-	go func() { done <- s.srv.Shutdown(ctx) }()
+	// No new connection: the listeners close at once (the wait for the
+	// connections is ours, below).
+	closed, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	_ = s.srv.Shutdown(closed)
 	s.cancel() // every session's console: its program ends, its syncs are cancelled
+	handlers := make(chan struct{})
+	go func() { s.active.Wait(); close(handlers) }()
 	var err error
 	select {
-	case err = <-done:
+	case <-handlers:
 	case <-ctx.Done():
-		err = ctx.Err()
+		err = fmt.Errorf("sessions still running: %w", ctx.Err())
+		s.log.Warn("shutdown: sessions cut", logErr, err)
 	}
-	if err != nil {
-		s.log.Warn("shutdown: connections cut", logErr, err)
-		s.srv.Close()
-	}
+	// What is left are connections without a console (a client that
+	// keeps its connection after its session): cut them.
+	s.srv.Close()
 	if werr := s.o.Hub.WaitSyncs(ctx); werr != nil {
 		s.log.Warn("shutdown: syncs still running", logErr, werr)
 		err = errors.Join(err, werr)
@@ -357,6 +365,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	ss := &session{id: id, n: s.started.Add(1)}
 	s.sessions[ss] = struct{}{}
+	s.active.Add(1)
 	s.mu.Unlock()
 
 	ctx, cancel := context.WithCancel(sess.Context())
@@ -457,6 +466,7 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 		}
 		s.log.Info("session end", "session", ss.n, "user", ss.id.User, "why", why)
 		_ = sess.Exit(0)
+		s.active.Done()
 	}
 }
 
