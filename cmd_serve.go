@@ -144,7 +144,6 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 	charmlog.SetDefault(clog)
 	slogger := slog.New(clog)
 	hub := tui.NewHub(inv, popt, slogger)
-	hub.LockDir = filepath.Join(stateDir, "locks")
 	console.Logger = slogger
 	srv, err := tui.NewServer(tui.ServeOptions{
 		Listen: f.listen, HostKey: f.hostKey, AuthorizedKeys: f.authorizedKeys,

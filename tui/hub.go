@@ -27,9 +27,6 @@ import (
 type Hub struct {
 	pairs []*pair.Pair
 	log   *slog.Logger
-	// LockDir is where the syncs' pair locks live (sync.Options.StateDir
-	// + "/locks"), for WaitSyncs.
-	LockDir string
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc
@@ -102,42 +99,16 @@ func read(s *pair.Snapshot) bool {
 	return false
 }
 
-// syncHolder is contract 1's (*pair.Pair).SyncHolder: who holds the
-// pair's sync lock in this process now.
-type syncHolder interface {
-	SyncHolder() (pair.LockInfo, bool)
-}
-
-// Syncing lists the syncs running on the hub's pairs now, as "pair: holder".
+// Syncing lists the syncs running on the hub's pairs now, as "pair:
+// holder" (pair.SyncHolder, contract 1).
 func (h *Hub) Syncing() []string {
 	var out []string
 	for _, p := range h.pairs {
-		if info, ok := h.holder(p); ok {
+		if info, ok := p.SyncHolder(); ok {
 			out = append(out, p.Name()+": "+info.Holder)
 		}
 	}
 	return out
-}
-
-// holder is who holds p's sync lock: the pair's own answer, or (before
-// the pair could tell) whether its lock file in LockDir is taken.
-func (h *Hub) holder(p *pair.Pair) (pair.LockInfo, bool) {
-	if sh, ok := any(p).(syncHolder); ok {
-		return sh.SyncHolder()
-	}
-	if h.LockDir == "" {
-		return pair.LockInfo{}, false
-	}
-	l, err := pair.TryLock(h.LockDir, p.Name(), "hasync serve (shutdown check)")
-	if err != nil {
-		var le *pair.LockedError
-		if errors.As(err, &le) {
-			return le.Info, true
-		}
-		return pair.LockInfo{}, false
-	}
-	l.Unlock()
-	return pair.LockInfo{}, false
 }
 
 // WaitSyncs waits until no sync holds a pair's lock, or ctx ends (the
