@@ -21,7 +21,7 @@ import (
 // in-process lab pair, with OpenSSH keys made by ssh-keygen in a temp dir:
 // op (operator), vw (viewer), stranger (not authorized).
 type servedLab struct {
-	t          *testing.T
+	t          testing.TB
 	bin, dir   string
 	port       int
 	knownHosts string
@@ -48,7 +48,13 @@ func startServedLab(t *testing.T, extra ...string) *servedLab {
 	t.Helper()
 	needTmux(t)
 	needOpenSSH(t)
-	sl := &servedLab{t: t, bin: buildHasync(t), dir: t.TempDir()}
+	return serveLab(t, buildHasync(t), extra...)
+}
+
+// serveLab starts the lab and bin's `hasync serve` on it.
+func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
+	t.Helper()
+	sl := &servedLab{t: t, bin: bin, dir: t.TempDir()}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	vp, err := vyatta.StartPair(ctx, vyatta.PairOptions{Dir: filepath.Join(sl.dir, "lab"),
@@ -134,7 +140,7 @@ func (sl *servedLab) ssh(key, user string, tty bool, args ...string) []string {
 
 // session opens `ssh -tt` in tmux as key's user.
 func (sl *servedLab) session(key, user string, w, h int) *tmuxTerm {
-	return startTmux(sl.t, w, h, nil, sl.ssh(key, user, true)...)
+	return startTmux(sl.t.(*testing.T), w, h, nil, sl.ssh(key, user, true)...)
 }
 
 // sshPID is the PID of the ssh client in tt's pane.
