@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -90,13 +91,24 @@ one that is not yet committing, then closes the connections.
 	return cmd
 }
 
-// defaultAuthorizedKeys is authorized_keys beside the default inventory.
+// defaultAuthorizedKeys is authorized_keys beside the default inventory,
+// else the user's own ~/.ssh/authorized_keys (whoever may log in to this
+// account may watch its console: as viewers, unless a line says
+// otherwise).
 func defaultAuthorizedKeys() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("--authorized-keys: %w", err)
+	var tried []string
+	if dir, err := os.UserConfigDir(); err == nil {
+		tried = append(tried, filepath.Join(dir, "hasync", "authorized_keys"))
 	}
-	return filepath.Join(dir, "hasync", "authorized_keys"), nil
+	if home, err := os.UserHomeDir(); err == nil {
+		tried = append(tried, filepath.Join(home, ".ssh", "authorized_keys"))
+	}
+	for _, f := range tried {
+		if _, err := os.Stat(f); err == nil {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("serve: no authorized keys (looked for %s): give --authorized-keys FILE, OpenSSH's format; add environment=\"HASYNC_ROLE=operator\" to a line to let that key sync", strings.Join(tried, ", "))
 }
 
 // runServe serves the console on inv until ctx ends or SIGTERM/SIGINT,
@@ -114,9 +126,6 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		var err error
 		if f.authorizedKeys, err = defaultAuthorizedKeys(); err != nil {
 			return err
-		}
-		if _, err := os.Stat(f.authorizedKeys); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("serve: no %s: give --authorized-keys FILE (OpenSSH format; add environment=\"HASYNC_ROLE=operator\" to a line to let that key sync)", f.authorizedKeys)
 		}
 	}
 	if f.hostKey == "" {
@@ -153,7 +162,10 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		hub.Close()
 		return err
 	}
-	fmt.Fprintf(stderr, "hasync serve: listening on %s (%d pair(s)); host key %s; log %s\n", srv.Addr(), len(hub.Pairs()), srv.HostKeyFingerprint, logName)
+	fmt.Fprintf(stderr, "hasync serve: listening on %s (%d pair(s)); host key %s; keys %s; log %s\n", srv.Addr(), len(hub.Pairs()), srv.HostKeyFingerprint, f.authorizedKeys, logName)
+	if host, port, err := net.SplitHostPort(srv.Addr().String()); err == nil && srv.Addr().Network() == "tcp" {
+		fmt.Fprintf(stderr, "connect with: ssh -t -p %s %s@%s\n", port, "$USER", host)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve() }()
 	select {
