@@ -36,6 +36,18 @@ type Options struct {
 	AuditDir string
 	// NoColor turns colour off; ASCII uses ASCII glyphs.
 	NoColor, ASCII bool
+	// ReadOnlyReason says why ReadOnly ("" with ReadOnly: "started with
+	// --read-only").
+	ReadOnlyReason string
+	// Pairs, when given, are the pairs shown instead of the inventory's:
+	// pairs the console does not own (the served console's Hub runs
+	// them for every session, contract 3). The console watches and
+	// refreshes them but never runs or closes them, and never asks a
+	// password or host key for them (their owner made them without
+	// prompts). Inventory then only names devices.
+	Pairs []*pair.Pair
+	// Served is the session's SSH identity (hasync serve).
+	Served Identity
 }
 
 // Model is the console's root model: one message switch routes window
@@ -78,6 +90,10 @@ type Model struct {
 	noticeErr bool
 	noticeID  int
 	quitting  bool
+
+	// shared: the pairs are Options.Pairs, run and closed by their owner
+	// (served (E)).
+	shared bool
 }
 
 // New makes the console's model over the inventory's pairs. Nothing is
@@ -92,7 +108,11 @@ func New(ctx context.Context, o Options) *Model {
 	if o.ASCII {
 		keys = keys.ASCII()
 	}
-	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason,
+		Served: o.Served, Dark: true, NoColor: o.NoColor}
+	if com.ReadOnly && com.ReadOnlyReason == "" {
+		com.ReadOnlyReason = "started with --read-only"
+	}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
@@ -118,8 +138,16 @@ func New(ctx context.Context, o Options) *Model {
 		spin = spinner.Line
 	}
 	m.hostNames = map[string]string{}
-	if o.Inventory != nil {
+	specs := o.Pairs
+	if specs == nil && o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
+			specs = append(specs, pair.New(spec, popt))
+		}
+	}
+	m.shared = o.Pairs != nil
+	{ // served (E): over the inventory's pairs, or shared ones
+		for _, p := range specs {
+			spec := p.Spec()
 			for _, d := range spec.Devices {
 				port := d.Port
 				if port == 0 {
@@ -144,11 +172,15 @@ func New(ctx context.Context, o Options) *Model {
 					}
 				}
 			}
-			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(1024)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
 				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
+			if snap := p.Snapshot(); m.shared && read(snap) {
+				// A shared pair was read before this session began: show
+				// that at once, not after the next refresh.
+				rt.sum, rt.refreshing = summarize(snap), false
+			}
 			m.pairs = append(m.pairs, rt)
 		}
 	}
@@ -164,7 +196,9 @@ func (m *Model) Close() {
 	}
 	for _, rt := range m.pairs {
 		rt.unsub()
-		rt.p.Close()
+		if !m.shared { // served (E): the owner closes shared pairs
+			rt.p.Close()
+		}
 	}
 }
 
@@ -173,7 +207,10 @@ func (m *Model) Close() {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, waitPromptCmd(m.pr)}
 	for i, rt := range m.pairs {
-		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
+		if !m.shared { // served (E): the owner runs shared pairs
+			cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p))
+		}
+		cmds = append(cmds, drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
 	}
 	return tea.Batch(cmds...)
 }
