@@ -44,6 +44,10 @@ type pairRT struct {
 	// shownHostKeyErr: the refused host key of a device was shown once
 	// in a dialog (reconnects would show it again at every try).
 	shownHostKeyErr map[string]bool
+	// from is the source the user chose with x ("" the pair's
+	// direction); run is the pair's running sync (nil none).
+	from string
+	run  *syncRun
 }
 
 // liveState is a device's connection as the last event told it.

@@ -17,6 +17,8 @@ type Common struct {
 	Log           *slog.Logger
 	// ReadOnly: the console changes nothing on any device.
 	ReadOnly bool
+	// ReadOnlyReason says why (shown beside each disabled action).
+	ReadOnlyReason string
 	// Dark is the terminal's background as last reported; NoColor turns
 	// colour off (NO_COLOR from the session's environment).
 	Dark, NoColor bool

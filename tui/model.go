@@ -28,12 +28,18 @@ type Options struct {
 	// refresh interval, monitor); the console fills the prompts in.
 	Pair     pair.Options
 	ReadOnly bool
+	// ReadOnlyReason says why the console is read-only ("" with ReadOnly:
+	// "started with --read-only").
+	ReadOnlyReason string
 	Logger   *slog.Logger
 	// Title names the console in the window title and the top line.
 	Title string
 	// AuditDir is the audit directory the last sync of each pair is read
-	// from ("" none).
+	// from ("" none) and a sync's record written to ("" hasync's).
 	AuditDir string
+	// StateDir holds the syncs' locks and previous configurations; ""
+	// is the directory holding AuditDir, else hasync's state directory.
+	StateDir string
 	// NoColor turns colour off; ASCII uses ASCII glyphs.
 	NoColor, ASCII bool
 }
@@ -69,6 +75,13 @@ type Model struct {
 
 	audit *audit.Log
 
+	// plan is the plan screen (nil closed); planGen tells its plan from
+	// an older one's; syncID numbers the syncs run. stateDir and
+	// auditDir are the syncs' (sync.Options).
+	plan               *planPanel
+	planGen, syncID    uint64
+	stateDir, auditDir string
+
 	// hostNames names the inventory's devices by the host forms an SSH
 	// host key callback gets ("[addr]:port", "addr:port", "addr").
 	hostNames map[string]string
@@ -91,10 +104,14 @@ func New(ctx context.Context, o Options) *Model {
 	if o.ASCII {
 		keys = keys.ASCII()
 	}
-	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason, Dark: true, NoColor: o.NoColor}
+	if com.ReadOnly && com.ReadOnlyReason == "" {
+		com.ReadOnlyReason = "started with --read-only"
+	}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
-	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
+	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)},
+		stateDir: o.stateDir(), auditDir: o.AuditDir}
 	if m.title == "" {
 		m.title = "hasync"
 	}
@@ -178,8 +195,15 @@ func (m *Model) Init() tea.Cmd {
 
 // keyState is the state ActionOf reads.
 func (m *Model) keyState() KeyState {
-	return KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
+	st := KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
 		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending}
+	if m.plan != nil {
+		st.Plan, st.PlanTyping = true, m.plan.typing
+	}
+	if m.screen == ScreenPair && m.open < len(m.pairs) {
+		st.Syncing = m.pairs[m.open].run != nil
+	}
+	return st
 }
 
 // Update is the one message switch.
@@ -197,6 +221,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
+		if m.plan != nil && m.plan.typing {
+			var cmd tea.Cmd
+			m.plan.input, cmd = m.plan.input.Update(msg)
+			return m, cmd
+		}
 		if m.filtering {
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
@@ -286,6 +315,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Batch(m.refresh(false), haTickCmd(m.haGen, m.open))
+	case planMsg:
+		m.planned(msg)
+		return m, nil
+	case syncLinesMsg:
+		return m, m.syncLines(msg)
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -305,7 +339,28 @@ type screenMsg struct{ reply chan string }
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	act, pending := ActionOf(m.com.Keys, m.keyState(), msg)
 	m.pending = pending
+	if m.plan != nil && !m.help && len(m.dialogs) == 0 && act != ActForceQuit && act != ActHelp {
+		return m.planKey(act, msg)
+	}
+	if act == ActQuit && m.syncing() {
+		m.setNotice("a sync is running: wait for its end, or esc cancels it before the commit (ctrl+c quits at once)", true)
+		return noticeClearCmd(m.noticeID, 6*time.Second)
+	}
 	switch act {
+	case ActSync:
+		return m.startPlan(syncPush)
+	case ActRollback:
+		return m.startPlan(syncRollback)
+	case ActNative:
+		return m.startPlan(syncNative)
+	case ActNativeSessions:
+		return m.startPlan(syncNativeSessions)
+	case ActSwap:
+		return m.swap()
+	case ActCancelSync:
+		return m.cancelSync()
+	case ActJump:
+		return m.jump()
 	case ActForceQuit, ActQuit:
 		m.quitting = true
 		for _, d := range m.dialogs {
