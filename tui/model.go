@@ -31,7 +31,7 @@ type Options struct {
 	// ReadOnlyReason says why the console is read-only ("" with ReadOnly:
 	// "started with --read-only").
 	ReadOnlyReason string
-	Logger   *slog.Logger
+	Logger         *slog.Logger
 	// Title names the console in the window title and the top line.
 	Title string
 	// AuditDir is the audit directory the last sync of each pair is read
