@@ -67,6 +67,11 @@ func (rt *pairRT) track(e pair.Event) {
 		case pair.Connected:
 			rt.live[i] = liveState{at: e.At, state: views.Up}
 		case pair.Lost, pair.Error:
+			if errors.Is(e.Err, context.Canceled) {
+				// A read the console gave up (a cancelled sync's): not the
+				// device's state.
+				continue
+			}
 			why := reasonWord(e.Reason, e.Err)
 			if why == "" {
 				why = errText(e.Err, "error")

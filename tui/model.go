@@ -17,6 +17,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
+	hsync "github.com/hasync/hasync/backend/sync"
 	"github.com/hasync/hasync/sshclient"
 	"github.com/hasync/hasync/views"
 )
@@ -78,7 +79,10 @@ type Model struct {
 	// plan is the plan screen (nil closed); planGen tells its plan from
 	// an older one's; syncID numbers the syncs run. stateDir and
 	// auditDir are the syncs' (sync.Options).
-	plan               *planPanel
+	plan *planPanel
+	// syncHook, when set (tests), sees each sync event on the sync's
+	// goroutine before the console does.
+	syncHook           func(hsync.Event)
 	planGen, syncID    uint64
 	stateDir, auditDir string
 

@@ -517,7 +517,11 @@ func (m *Model) applyPlan() tea.Cmd {
 	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, ch: make(chan syncItem, syncQueue), start: time.Now()}
 	rt.run = run
 	o := pp.opts
+	hook := m.syncHook
 	o.Emit = func(e hsync.Event) {
+		if hook != nil {
+			hook(e)
+		}
 		if committingEvent(e) {
 			run.mu.Lock()
 			run.committing = true
@@ -538,7 +542,10 @@ func (m *Model) applyPlan() tea.Cmd {
 		run.mu.Lock()
 		out.cancelled = run.cancelled && ctx.Err() != nil
 		run.mu.Unlock()
-		if res != nil {
+		if res != nil && ctx.Err() == nil {
+			// The sync's own re-read, on a live context. After a cancel
+			// its re-read could not run (the snapshot keeps the last good
+			// trees): the console reads again below.
 			out.after = res.After
 			if err != nil && res.TargetUnchanged {
 				out.unchanged = 1
@@ -810,6 +817,8 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	isErr := err != nil
 	var locked *pair.LockedError
 	switch {
+	case err == nil && prep.Rollback:
+		banner = fmt.Sprintf("%s rolled back %s: as before the last sync within the map (re-read)", m.glyph("✓", "ok"), prep.Target)
 	case err == nil:
 		banner = fmt.Sprintf("%s synced %s %s %s: equal within the map (both re-read)", m.glyph("✓", "ok"), prep.Source, arrow, prep.Target)
 		if res != nil && len(res.Residue) > 0 {
