@@ -48,6 +48,10 @@ type pairRT struct {
 	// direction); run is the pair's running sync (nil none).
 	from string
 	run  *syncRun
+	// stream is the pair's last sync as its events told it (any
+	// session's); dropped the subscription's dropped count last seen.
+	stream  *syncStream
+	dropped int
 }
 
 // liveState is a device's connection as the last event told it.
@@ -124,8 +128,13 @@ type (
 	promptMsg struct{ req *promptReq }
 )
 
-// eventBatch is the most events one drain returns.
-const eventBatch = 256
+// eventBatch is the most events one drain returns; eventBuffer is each
+// pair's subscription (a sync streams thousands of lines: the pair drops
+// the oldest only when the console is that far behind).
+const (
+	eventBatch  = 1024
+	eventBuffer = 8192
+)
 
 // runCmd keeps the pair connected and fresh until ctx ends (pair.Run:
 // reconnects with backoff).

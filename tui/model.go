@@ -164,7 +164,7 @@ func New(ctx context.Context, o Options) *Model {
 				}
 			}
 			p := pair.New(spec, popt)
-			sub, unsub := p.Subscribe(1024)
+			sub, unsub := p.Subscribe(eventBuffer)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
 				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
@@ -322,8 +322,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case planMsg:
 		m.planned(msg)
 		return m, nil
-	case syncLinesMsg:
-		return m, m.syncLines(msg)
+	case syncResultMsg:
+		return m, m.syncResult(msg)
+	case syncDoneWaitMsg:
+		if rt := m.pairs[msg.idx]; rt.run != nil && rt.run.id == msg.id && rt.run.out != nil {
+			return m, m.syncDone(msg.idx, rt.run.out)
+		}
+		return m, nil
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -505,7 +510,14 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	}
 	entries := make([]views.LogEntry, 0, len(msg.events))
 	var cmds []tea.Cmd
+	syncSeen, syncDone := false, false
 	for _, e := range msg.events {
+		switch e.Kind {
+		case pair.SyncStarted, pair.SyncLine, pair.SyncDone:
+			entries = append(entries, m.syncEvent(msg.idx, e))
+			syncSeen, syncDone = true, syncDone || e.Kind == pair.SyncDone
+			continue
+		}
 		entries = append(entries, logEntry(e))
 		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
@@ -533,6 +545,16 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 		}
 	}
 	rt.log.Append(entries)
+	if syncSeen {
+		cmds = append(cmds, m.syncEvents(msg.idx, syncDone))
+	}
+	if n := rt.sub.Dropped(); n > rt.dropped {
+		// The console fell behind the pair's events (a long sync
+		// stream): say how many lines the Log lacks.
+		rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "console", Err: true,
+			Text: fmt.Sprintf("%d event(s) dropped: the console fell behind the stream (the audit has the outcome)", n-rt.dropped)}})
+		rt.dropped = n
+	}
 	if msg.sum != nil {
 		cmds = append(cmds, m.apply(msg.idx, *msg.sum))
 	}

@@ -88,21 +88,20 @@ type planMsg struct {
 	err  error
 }
 
-// syncRun is a running sync of one pair.
+// syncRun is a sync this console runs on one pair. Its lines reach the
+// Log as the pair's sync events (pair.SyncLine), as every other session
+// watching the pair sees them; its outcome comes back from Apply.
 type syncRun struct {
 	id     uint64
 	kind   syncKind
 	prep   *hsync.Prepared
 	cancel context.CancelFunc
-	ch     chan syncItem
 	start  time.Time
-	lines  int
-	errs   int
-	// lastHead is the path of the last commit error block head (`[ path
-	// ]`) streamed: the error lines that follow are tied to it.
-	lastHead config.Path
-	// inBlock: the lines streamed now are an error block's message.
-	inBlock bool
+	// out is Apply's outcome once returned; sawDone: the pair's SyncDone
+	// event arrived (the lines before it are in the Log). The outcome is
+	// shown once both are there (or after doneWait).
+	out     *syncOutcome
+	sawDone bool
 
 	// mu guards what the Apply goroutine and the model share: the commit
 	// typed (committing: no cancel any more) and the cancel asked.
@@ -111,10 +110,19 @@ type syncRun struct {
 	cancelled  bool
 }
 
-// syncItem is one item of a sync's stream: an event, or the end.
-type syncItem struct {
-	ev   hsync.Event
-	done *syncOutcome
+// syncStream is a pair's sync as its events tell it, whoever runs it
+// (this console, another session of the served console): the banner's
+// counts and the path the error lines are tied to.
+type syncStream struct {
+	holder     string
+	sum        pair.SyncSummary
+	start      time.Time
+	lines      int
+	errs       int
+	done       bool
+	// lastHead is the path of the last commit error block head (`[ path
+	// ]`) streamed: the error lines that follow are tied to it.
+	lastHead config.Path
 }
 
 // syncOutcome is how a sync ended.
@@ -129,20 +137,22 @@ type syncOutcome struct {
 	unchanged int
 }
 
-// syncLinesMsg is a batch of sync run id's stream for pair idx.
-type syncLinesMsg struct {
-	idx   int
-	id    uint64
-	items []syncItem
+// syncResultMsg is the outcome of sync run id of pair idx.
+type syncResultMsg struct {
+	idx int
+	id  uint64
+	out *syncOutcome
 }
 
-// syncQueue bounds the events waiting for the console: a sync waits
-// (never drops a line of the remote) when the console falls that far
-// behind.
-const syncQueue = 4096
+// syncDoneWaitMsg: the outcome of run id waited doneWait for the pair's
+// SyncDone event (dropped by a slow subscription?): show it now.
+type syncDoneWaitMsg struct {
+	idx int
+	id  uint64
+}
 
-// syncBatch is the most events one drain returns.
-const syncBatch = 1024
+// doneWait bounds how long an outcome waits for its SyncDone event.
+const doneWait = 2 * time.Second
 
 // stateDir is where the console's syncs keep locks and previous
 // configurations: Options.StateDir, else beside the audit directory,
@@ -182,8 +192,12 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		m.setNotice("a sync of "+rt.spec.Name+" is running: wait for its end", true)
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
+	if h, ok := rt.p.SyncHolder(); ok {
+		m.setNotice(fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, h.Since.Format(time.TimeOnly)), true)
+		return noticeClearCmd(m.noticeID, 6*time.Second)
+	}
 	fam := rt.spec.Family
-	if (kind == syncNativeSessions) && fam != config.Huawei {
+	if kind == syncNativeSessions && fam != config.Huawei {
 		m.setNotice("hrp sync connection-status is a Huawei HRP command; c runs update config-sync here", false)
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
@@ -514,10 +528,12 @@ func (m *Model) applyPlan() tea.Cmd {
 	}
 	m.syncID++
 	ctx, cancel := context.WithCancel(m.com.Ctx)
-	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, ch: make(chan syncItem, syncQueue), start: time.Now()}
+	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now()}
 	rt.run = run
 	o := pp.opts
 	hook := m.syncHook
+	// Emit runs on Apply's goroutine, before the line is published: the
+	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
 		if hook != nil {
 			hook(e)
@@ -527,16 +543,12 @@ func (m *Model) applyPlan() tea.Cmd {
 			run.committing = true
 			run.mu.Unlock()
 		}
-		run.ch <- syncItem{ev: e}
 	}
-	rt.log.Append([]views.LogEntry{{At: time.Now(), Device: pp.prep.Target, Kind: "sync",
-		Text: fmt.Sprintf("%s: %s %s %s, %d command(s)", pp.title, pp.prep.Source, m.glyph("→", "->"), pp.prep.Target, len(pp.prep.Plan.Commands))}})
-	rt.log.SetBanner(m.runBanner(rt), false)
 	m.tab = TabLog
 	m.resize()
-	p, prep, base := rt.p, pp.prep, m.com.Ctx
+	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
 	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
-	apply := func() tea.Msg {
+	return func() tea.Msg {
 		res, err := hsync.Apply(ctx, p, prep, o)
 		out := &syncOutcome{res: res, err: err, unchanged: -1}
 		run.mu.Lock()
@@ -558,11 +570,8 @@ func (m *Model) applyPlan() tea.Cmd {
 			out.after, out.unchanged = reread(base, p, prep)
 		}
 		cancel()
-		run.ch <- syncItem{done: out}
-		close(run.ch)
-		return nil
+		return syncResultMsg{idx: idx, id: id, out: out}
 	}
-	return tea.Batch(apply, syncDrainCmd(pp.idx, run))
 }
 
 // committingEvent: the apply typed its commit (after it, the change
@@ -604,113 +613,132 @@ func reread(ctx context.Context, p *pair.Pair, prep *hsync.Prepared) (*pair.Snap
 	return snap, -1
 }
 
-// syncDrainCmd waits for the sync's next item, then takes whatever else
-// is queued (up to syncBatch) without waiting: one message per batch.
-func syncDrainCmd(idx int, run *syncRun) tea.Cmd {
-	return func() tea.Msg {
-		it, ok := <-run.ch
-		if !ok {
-			return nil
+// syncEvent applies one of the pair's sync events (SyncStarted,
+// SyncLine, SyncDone), whoever runs the sync, and returns its Log entry.
+func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
+	rt := m.pairs[idx]
+	le := views.LogEntry{At: e.At, Device: e.Device, Kind: "sync"}
+	arrow := m.glyph("→", "->")
+	switch e.Kind {
+	case pair.SyncStarted:
+		st := &syncStream{holder: e.Holder, start: e.At}
+		if e.Sync != nil {
+			st.sum = *e.Sync
 		}
-		batch := make([]syncItem, 1, 64)
-		batch[0] = it
-	more:
-		for len(batch) < syncBatch && it.done == nil {
-			select {
-			case it, ok = <-run.ch:
-				if !ok {
-					break more
+		rt.stream = st
+		what := "sync"
+		switch {
+		case st.sum.Rollback:
+			what = "rollback"
+		case st.sum.Native:
+			what = "device-native sync"
+		}
+		le.Text = fmt.Sprintf("%s %s %s %s (%d command(s)) by %s", what, st.sum.Source, arrow, st.sum.Target, st.sum.Commands, e.Holder)
+	case pair.SyncLine:
+		st := rt.stream
+		if st == nil {
+			st = &syncStream{holder: e.Holder, start: e.At}
+			rt.stream = st
+		}
+		st.lines++
+		le.Text = e.Line
+		switch e.LineKind {
+		case pair.SyncSent:
+			le.Kind, le.Text = "sent", "> "+e.Line
+		case pair.SyncRemote, pair.SyncRemoteError:
+			le.Kind = "remote"
+			if h := errHead.FindStringSubmatch(strings.TrimSpace(e.Line)); h != nil {
+				st.lastHead = config.Path(strings.Fields(h[1]))
+			}
+			if e.LineKind == pair.SyncRemoteError {
+				st.errs++
+				le.Err, le.Path = true, st.lastHead
+				if run := rt.run; len(le.Path) == 0 && run != nil && e.Step >= 0 && e.Step < len(run.prep.Plan.Steps) {
+					le.Path = run.prep.Plan.Steps[e.Step].Change
 				}
-				batch = append(batch, it)
-			default:
-				break more
 			}
 		}
-		return syncLinesMsg{idx: idx, id: run.id, items: batch}
+	case pair.SyncDone:
+		if st := rt.stream; st != nil {
+			st.done = true
+			if e.Sync != nil {
+				st.sum = *e.Sync
+			}
+		}
+		out := "?"
+		if e.Sync != nil {
+			out = e.Sync.Outcome
+		}
+		le.Text = "sync by " + e.Holder + " ended: " + out
+		if e.Err != nil {
+			le.Text += ": " + e.Err.Error()
+		}
 	}
+	return le
 }
 
-// syncLines applies a batch of a sync's stream to the pair's Log.
-func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
+// syncEvents ends a batch holding sync events: the banner follows the
+// stream; an own sync whose outcome waited for its SyncDone is shown; a
+// sync of another session that ended says so.
+func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
+	rt := m.pairs[idx]
+	st := rt.stream
+	if st == nil {
+		return nil
+	}
+	if run := rt.run; run != nil {
+		if sawDone {
+			run.sawDone = true
+			if run.out != nil {
+				return m.syncDone(idx, run.out)
+			}
+		}
+		rt.log.SetBanner(m.runBanner(rt), run.cancelled)
+		return nil
+	}
+	if !st.done {
+		rt.log.SetBanner(m.streamBanner(st, "running"), false)
+		return nil
+	}
+	if sawDone {
+		// Another session's sync ended: its outcome as the events tell.
+		state := st.sum.Outcome
+		rt.log.SetBanner(m.streamBanner(st, "ended: "+state), state != "ok")
+		return lastSyncCmd(m.audit, idx, rt.spec.Name)
+	}
+	return nil
+}
+
+// syncResult takes Apply's outcome; it is shown once the pair's SyncDone
+// event (after every line) arrived, or after doneWait.
+func (m *Model) syncResult(msg syncResultMsg) tea.Cmd {
 	rt := m.pairs[msg.idx]
 	run := rt.run
 	if run == nil || run.id != msg.id {
 		return nil
 	}
-	entries := make([]views.LogEntry, 0, len(msg.items))
-	var done *syncOutcome
-	now := time.Now()
-	for _, it := range msg.items {
-		if it.done != nil {
-			done = it.done
-			continue
-		}
-		entries = append(entries, run.entry(it.ev, now))
+	run.out = msg.out
+	if run.sawDone || msg.out.res == nil {
+		// (no lock taken: no events were published)
+		return m.syncDone(msg.idx, msg.out)
 	}
-	rt.log.Append(entries)
-	if done == nil {
-		rt.log.SetBanner(m.runBanner(rt), false)
-		return syncDrainCmd(msg.idx, run)
-	}
-	return m.syncDone(msg.idx, done)
+	return tea.Tick(doneWait, func(time.Time) tea.Msg { return syncDoneWaitMsg{idx: msg.idx, id: msg.id} })
 }
 
-// entry is a sync event as the Log shows it; a remote error line is an
-// error tied to the path of the error block it belongs to.
-func (run *syncRun) entry(e hsync.Event, now time.Time) views.LogEntry {
-	run.lines++
-	le := views.LogEntry{At: now, Device: e.Device, Text: e.Line}
-	switch e.Kind {
-	case hsync.Sent:
-		le.Kind, le.Text = "sent", "> "+e.Line
-		if e.Step >= 0 && run.prep != nil && e.Step < len(run.prep.Plan.Steps) {
-			le.Path = run.prep.Plan.Steps[e.Step].Change
-		}
-	case hsync.Remote:
-		le.Kind = "remote"
-		t := strings.TrimSpace(e.Line)
-		isErr := remoteErrorLine(t)
-		switch h := errHead.FindStringSubmatch(t); {
-		case h != nil && !isErr:
-			// An error block opens: its message lines follow, up to
-			// `[[subtree]] failed` (DOMAIN.md "Commit and compare output").
-			run.lastHead, run.inBlock = config.Path(strings.Fields(h[1])), true
-		case run.inBlock && t != "":
-			isErr = true
-			if subtreeFailed.MatchString(t) || strings.HasPrefix(t, "Commit failed") {
-				run.inBlock = false
-			}
-		}
-		if isErr {
-			le.Err = true
-			run.errs++
-			le.Path = run.lastHead
-			if len(le.Path) == 0 && e.Step >= 0 && e.Step < len(run.prep.Plan.Steps) {
-				le.Path = run.prep.Plan.Steps[e.Step].Change
-			}
-		}
-	default:
-		le.Kind = "sync"
+// streamBanner is the Log's banner for a sync seen only through events.
+func (m *Model) streamBanner(st *syncStream, state string) string {
+	errs := ""
+	if st.errs > 0 {
+		errs = fmt.Sprintf(" · %d error line(s)", st.errs)
 	}
-	return le
+	return fmt.Sprintf("sync %s %s %s by %s · %d line(s)%s · %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, st.holder, st.lines, errs, state)
 }
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
 // and compare output"; the 5600 prints `[path]`).
 var errHead = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
 
-// remoteErrorPatterns are the lines of a device that say it refused
-// (DOMAIN.md "Commit and compare output", "Huawei family", "config-sync
-// (VRA)"). The pair's sync events will carry this judgement from the
-// driver's own tables (contract 1); until then the console matches them.
-var remoteErrorPatterns = regexp.MustCompile(`^(Commit failed!?$|\[\[.*\]\] failed\.?$|Error: |error: |Invalid command:|Configuration path: .* is not valid|Set failed$|Nothing to delete|% ?Invalid|config-sync error|An error occurred: |.*ERROR:vyos_config_sync)`)
-
-// subtreeFailed ends a commit error block.
-var subtreeFailed = regexp.MustCompile(`^\[\[.*\]\] failed\.?$`)
-
-func remoteErrorLine(t string) bool { return remoteErrorPatterns.MatchString(t) }
-
-// runBanner is the Log's banner while a sync of rt runs.
+// runBanner is the Log's banner while this console's sync of rt runs.
 func (m *Model) runBanner(rt *pairRT) string {
 	run := rt.run
 	arrow := m.glyph("→", "->")
@@ -724,11 +752,14 @@ func (m *Model) runBanner(rt *pairRT) string {
 	case committing:
 		state = "committing (whole or not at all)"
 	}
-	errs := ""
-	if run.errs > 0 {
-		errs = fmt.Sprintf(" · %d error line(s)", run.errs)
+	lines, errs := 0, ""
+	if st := rt.stream; st != nil {
+		lines = st.lines
+		if st.errs > 0 {
+			errs = fmt.Sprintf(" · %d error line(s)", st.errs)
+		}
 	}
-	return fmt.Sprintf("sync %s %s %s · %d line(s)%s · %s", run.prep.Source, arrow, run.prep.Target, run.lines, errs, state)
+	return fmt.Sprintf("sync %s %s %s · %d line(s)%s · %s", run.prep.Source, arrow, run.prep.Target, lines, errs, state)
 }
 
 // cancelSync cancels the open pair's sync unless its commit was typed.

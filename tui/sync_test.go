@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -280,4 +281,49 @@ func logText(m *Model) string {
 		b.WriteString(e.Text + "\n")
 	}
 	return b.String()
+}
+
+// TestSyncOfAnotherSessionSeen: a sync another session runs on the same
+// pair (here backend/sync on the console's pair, as the served console's
+// other sessions share it) streams into this console's Log with who runs
+// it; its refusal is pinned and its end shown; S meanwhile says who holds
+// the lock.
+func TestSyncOfAnotherSessionSeen(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	p := m.pairs[0].p
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "3")
+	waitScreen(t, tm, "the Log", has("3 Log", "refreshed"))
+
+	ctx := context.Background()
+	so := hsync.Options{Holder: "alice (ssh SHA256:test)", StateDir: o.StateDir, AuditDir: o.AuditDir}
+	prep, err := hsync.Prepare(ctx, p, so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	so.Emit = func(e hsync.Event) {
+		if e.Kind == hsync.Sent && e.Step == 0 {
+			<-release // hold the sync while the console is asked
+		}
+	}
+	done := make(chan error, 1)
+	go func() { _, err := hsync.Apply(ctx, p, prep, so); done <- err }()
+	waitScreen(t, tm, "the other sync running", has("by alice (ssh SHA256:test)"))
+	keys(tm, "S")
+	waitScreen(t, tm, "S says who holds the lock", has("held by alice (ssh SHA256:test)"))
+	close(release)
+	if err := <-done; !errors.Is(err, hsync.ErrRemoteRefused) {
+		t.Fatalf("the other sync: %v, want refused", err)
+	}
+	s := waitScreen(t, tm, "its end", has("by alice (ssh SHA256:test) · ", "ended: refused"))
+	if !strings.Contains(s, "error(s)  ]e next") {
+		t.Errorf("the other sync's refusal is not pinned:\n%s", s)
+	}
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }
