@@ -114,12 +114,12 @@ type syncRun struct {
 // (this console, another session of the served console): the banner's
 // counts and the path the error lines are tied to.
 type syncStream struct {
-	holder     string
-	sum        pair.SyncSummary
-	start      time.Time
-	lines      int
-	errs       int
-	done       bool
+	holder string
+	sum    pair.SyncSummary
+	start  time.Time
+	lines  int
+	errs   int
+	done   bool
 	// lastHead is the path of the last commit error block head (`[ path
 	// ]`) streamed: the error lines that follow are tied to it.
 	lastHead config.Path
