@@ -29,10 +29,7 @@ type Options struct {
 	// refresh interval, monitor); the console fills the prompts in.
 	Pair     pair.Options
 	ReadOnly bool
-	// ReadOnlyReason says why the console is read-only ("" with ReadOnly:
-	// "started with --read-only").
-	ReadOnlyReason string
-	Logger         *slog.Logger
+	Logger   *slog.Logger
 	// Title names the console in the window title and the top line.
 	Title string
 	// AuditDir is the audit directory the last sync of each pair is read
@@ -108,14 +105,11 @@ func New(ctx context.Context, o Options) *Model {
 	if o.ASCII {
 		keys = keys.ASCII()
 	}
-	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason, Dark: true, NoColor: o.NoColor}
-	if com.ReadOnly && com.ReadOnlyReason == "" {
-		com.ReadOnlyReason = "started with --read-only"
-	}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
-	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)},
-		stateDir: o.stateDir(), auditDir: o.AuditDir}
+	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
+	m.stateDir, m.auditDir = o.stateDir(), o.AuditDir // the syncs' (B)
 	if m.title == "" {
 		m.title = "hasync"
 	}

@@ -208,9 +208,10 @@ func TestSyncThenRollback(t *testing.T) {
 func TestReadOnlyDisablesWrites(t *testing.T) {
 	l := startLab(t)
 	o := syncOptions(t, l)
-	o.ReadOnly, o.ReadOnlyReason = true, "your key's role is viewer"
+	o.ReadOnly = true
 	before := l.vy.B.Device.Running()
 	m := New(context.Background(), o)
+	m.com.ReadOnlyReason = "your key's role is viewer" // as the served console sets it (contract 2)
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitScreen(t, tm, "both up", has("read-only", "✓ vra-a MASTER", "✓ vra-b BACKUP"))
