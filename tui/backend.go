@@ -52,6 +52,10 @@ type pairRT struct {
 	// session's); dropped the subscription's dropped count last seen.
 	stream  *syncStream
 	dropped int
+	// ownEnd is when this console's last sync of the pair ended: the
+	// pair's events of it up to then are skipped (its lines came through
+	// Emit).
+	ownEnd time.Time
 }
 
 // liveState is a device's connection as the last event told it.

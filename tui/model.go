@@ -82,6 +82,9 @@ type Model struct {
 	syncHook           func(hsync.Event)
 	planGen, syncID    uint64
 	stateDir, auditDir string
+	// holder names this console's syncs (the lock, the audit, the
+	// pair's events).
+	holder string
 
 	// hostNames names the inventory's devices by the host forms an SSH
 	// host key callback gets ("[addr]:port", "addr:port", "addr").
@@ -109,7 +112,7 @@ func New(ctx context.Context, o Options) *Model {
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
-	m.stateDir, m.auditDir = o.stateDir(), o.AuditDir // the syncs' (B)
+	m.stateDir, m.auditDir, m.holder = o.stateDir(), o.AuditDir, holder() // the syncs' (B)
 	if m.title == "" {
 		m.title = "hasync"
 	}
@@ -316,13 +319,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case planMsg:
 		m.planned(msg)
 		return m, nil
-	case syncResultMsg:
-		return m, m.syncResult(msg)
-	case syncDoneWaitMsg:
-		if rt := m.pairs[msg.idx]; rt.run != nil && rt.run.id == msg.id && rt.run.out != nil {
-			return m, m.syncDone(msg.idx, rt.run.out)
-		}
-		return m, nil
+	case syncLinesMsg:
+		return m, m.syncLines(msg)
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
@@ -508,6 +506,9 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	for _, e := range msg.events {
 		switch e.Kind {
 		case pair.SyncStarted, pair.SyncLine, pair.SyncDone:
+			if rt.run != nil || e.Holder == m.holder && !e.At.After(rt.ownEnd) {
+				continue // this console's own sync: its lines came through Emit
+			}
 			entries = append(entries, m.syncEvent(msg.idx, e))
 			syncSeen, syncDone = true, syncDone || e.Kind == pair.SyncDone
 			continue
@@ -542,11 +543,15 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	if syncSeen {
 		cmds = append(cmds, m.syncEvents(msg.idx, syncDone))
 	}
-	if n := rt.sub.Dropped(); n > rt.dropped {
+	if n := rt.sub.Dropped(); n > rt.dropped && rt.run == nil && time.Since(rt.ownEnd) > 5*time.Second {
 		// The console fell behind the pair's events (a long sync
 		// stream): say how many lines the Log lacks.
 		rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "console", Err: true,
 			Text: fmt.Sprintf("%d event(s) dropped: the console fell behind the stream (the audit has the outcome)", n-rt.dropped)}})
+		rt.dropped = n
+	} else if n > rt.dropped {
+		// During this console's own sync: its own lines (they came
+		// complete through Emit) filled the subscription.
 		rt.dropped = n
 	}
 	if msg.sum != nil {

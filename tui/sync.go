@@ -88,20 +88,18 @@ type planMsg struct {
 	err  error
 }
 
-// syncRun is a sync this console runs on one pair. Its lines reach the
-// Log as the pair's sync events (pair.SyncLine), as every other session
-// watching the pair sees them; its outcome comes back from Apply.
+// syncRun is a sync this console runs on one pair. Its lines come
+// through Options.Emit into a bounded channel (a full one makes the sync
+// wait: none of the remote's lines is lost) drained in batches; other
+// sessions see the same lines as the pair's events (pair.SyncLine),
+// which this console skips while its own sync runs.
 type syncRun struct {
 	id     uint64
 	kind   syncKind
 	prep   *hsync.Prepared
 	cancel context.CancelFunc
+	ch     chan syncItem
 	start  time.Time
-	// out is Apply's outcome once returned; sawDone: the pair's SyncDone
-	// event arrived (the lines before it are in the Log). The outcome is
-	// shown once both are there (or after doneWait).
-	out     *syncOutcome
-	sawDone bool
 
 	// mu guards what the Apply goroutine and the model share: the commit
 	// typed (committing: no cancel any more) and the cancel asked.
@@ -137,22 +135,28 @@ type syncOutcome struct {
 	unchanged int
 }
 
-// syncResultMsg is the outcome of sync run id of pair idx.
-type syncResultMsg struct {
-	idx int
-	id  uint64
-	out *syncOutcome
+// syncItem is one item of an own sync's stream: an event, or the end.
+type syncItem struct {
+	ev   hsync.Event
+	done *syncOutcome
 }
 
-// syncDoneWaitMsg: the outcome of run id waited doneWait for the pair's
-// SyncDone event (dropped by a slow subscription?): show it now.
-type syncDoneWaitMsg struct {
-	idx int
-	id  uint64
+// syncLinesMsg is a batch of sync run id's stream for pair idx.
+type syncLinesMsg struct {
+	idx   int
+	id    uint64
+	items []syncItem
 }
 
-// doneWait bounds how long an outcome waits for its SyncDone event.
-const doneWait = 2 * time.Second
+// syncQueue bounds an own sync's lines waiting for the console; syncBatch
+// is the most one drain returns.
+// syncCoalesce is how long a drain waits for more lines after the first
+// (well under a frame: 60 frames a second are 16.7 ms).
+const (
+	syncQueue    = 4096
+	syncBatch    = 2048
+	syncCoalesce = 2 * time.Millisecond
+)
 
 // stateDir is where the console's syncs keep locks and previous
 // configurations: Options.StateDir, else beside the audit directory,
@@ -202,7 +206,7 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
 	m.planGen++
-	o := hsync.Options{Holder: holder(), StateDir: m.stateDir, AuditDir: m.auditDir}
+	o := hsync.Options{Holder: m.holder, StateDir: m.stateDir, AuditDir: m.auditDir}
 	if kind == syncPush && fam == config.Vyatta {
 		o.From = rt.from
 	}
@@ -528,7 +532,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	}
 	m.syncID++
 	ctx, cancel := context.WithCancel(m.com.Ctx)
-	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now()}
+	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
 	o := pp.opts
 	hook := m.syncHook
@@ -543,12 +547,13 @@ func (m *Model) applyPlan() tea.Cmd {
 			run.committing = true
 			run.mu.Unlock()
 		}
+		run.ch <- syncItem{ev: e}
 	}
 	m.tab = TabLog
 	m.resize()
 	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
 	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
-	return func() tea.Msg {
+	apply := func() tea.Msg {
 		res, err := hsync.Apply(ctx, p, prep, o)
 		out := &syncOutcome{res: res, err: err, unchanged: -1}
 		run.mu.Lock()
@@ -570,8 +575,72 @@ func (m *Model) applyPlan() tea.Cmd {
 			out.after, out.unchanged = reread(base, p, prep)
 		}
 		cancel()
-		return syncResultMsg{idx: idx, id: id, out: out}
+		run.ch <- syncItem{done: out}
+		close(run.ch)
+		return nil
 	}
+	return tea.Batch(apply, syncDrainCmd(idx, id, run.ch))
+}
+
+// syncDrainCmd waits for the sync's next item, then takes whatever else
+// is queued (up to syncBatch) without waiting: one message per batch.
+func syncDrainCmd(idx int, id uint64, ch <-chan syncItem) tea.Cmd {
+	return func() tea.Msg {
+		it, ok := <-ch
+		if !ok {
+			return nil
+		}
+		batch := make([]syncItem, 1, 64)
+		batch[0] = it
+		// Lines arriving within syncCoalesce of the first join its batch:
+		// each message costs the console a frame's View, so a stream of
+		// thousands of lines becomes tens of messages, not thousands.
+		window := time.NewTimer(syncCoalesce)
+		defer window.Stop()
+	more:
+		for len(batch) < syncBatch && it.done == nil {
+			select {
+			case it, ok = <-ch:
+				if !ok {
+					break more
+				}
+				batch = append(batch, it)
+			case <-window.C:
+				break more
+			}
+		}
+		return syncLinesMsg{idx: idx, id: id, items: batch}
+	}
+}
+
+// syncLines applies a batch of an own sync's stream to the pair's Log.
+func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
+	rt := m.pairs[msg.idx]
+	run := rt.run
+	if run == nil || run.id != msg.id {
+		return nil
+	}
+	if rt.stream == nil {
+		rt.stream = &syncStream{holder: "this console", start: run.start,
+			sum: pair.SyncSummary{Source: run.prep.Source, Target: run.prep.Target, Commands: len(run.prep.Plan.Commands)}}
+	}
+	entries := make([]views.LogEntry, 0, len(msg.items))
+	var done *syncOutcome
+	now := time.Now()
+	for _, it := range msg.items {
+		if it.done != nil {
+			done = it.done
+			continue
+		}
+		e := it.ev
+		entries = append(entries, m.lineEntry(rt, e.Kind, e.Device, e.Line, e.Step, now))
+	}
+	rt.log.Append(entries)
+	if done != nil {
+		return m.syncDone(msg.idx, done)
+	}
+	rt.log.SetBanner(m.runBanner(rt), run.cancelled)
+	return syncDrainCmd(msg.idx, msg.id, run.ch)
 }
 
 // committingEvent: the apply typed its commit (after it, the change
@@ -635,29 +704,10 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 		}
 		le.Text = fmt.Sprintf("%s %s %s %s (%d command(s)) by %s", what, st.sum.Source, arrow, st.sum.Target, st.sum.Commands, e.Holder)
 	case pair.SyncLine:
-		st := rt.stream
-		if st == nil {
-			st = &syncStream{holder: e.Holder, start: e.At}
-			rt.stream = st
+		if rt.stream == nil {
+			rt.stream = &syncStream{holder: e.Holder, start: e.At}
 		}
-		st.lines++
-		le.Text = e.Line
-		switch e.LineKind {
-		case pair.SyncSent:
-			le.Kind, le.Text = "sent", "> "+e.Line
-		case pair.SyncRemote, pair.SyncRemoteError:
-			le.Kind = "remote"
-			if h := errHead.FindStringSubmatch(strings.TrimSpace(e.Line)); h != nil {
-				st.lastHead = config.Path(strings.Fields(h[1]))
-			}
-			if e.LineKind == pair.SyncRemoteError {
-				st.errs++
-				le.Err, le.Path = true, st.lastHead
-				if run := rt.run; len(le.Path) == 0 && run != nil && e.Step >= 0 && e.Step < len(run.prep.Plan.Steps) {
-					le.Path = run.prep.Plan.Steps[e.Step].Change
-				}
-			}
-		}
+		return m.lineEntry(rt, e.LineKind, e.Device, e.Line, e.Step, e.At)
 	case pair.SyncDone:
 		if st := rt.stream; st != nil {
 			st.done = true
@@ -677,6 +727,34 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 	return le
 }
 
+// lineEntry is one line of a sync as the Log shows it: a remote error
+// line is an error tied to the path of the error block it belongs to (or
+// of its plan step, for this console's own sync).
+func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, step int, at time.Time) views.LogEntry {
+	st := rt.stream
+	st.lines++
+	le := views.LogEntry{At: at, Device: dev, Kind: "sync", Text: line}
+	switch kind {
+	case pair.SyncSent:
+		le.Kind, le.Text = "sent", "> "+line
+	case pair.SyncRemote, pair.SyncRemoteError:
+		le.Kind = "remote"
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			if h := errHead.FindStringSubmatch(t); h != nil {
+				st.lastHead = config.Path(strings.Fields(h[1]))
+			}
+		}
+		if kind == pair.SyncRemoteError {
+			st.errs++
+			le.Err, le.Path = true, st.lastHead
+			if run := rt.run; len(le.Path) == 0 && run != nil && step >= 0 && step < len(run.prep.Plan.Steps) {
+				le.Path = run.prep.Plan.Steps[step].Change
+			}
+		}
+	}
+	return le
+}
+
 // syncEvents ends a batch holding sync events: the banner follows the
 // stream; an own sync whose outcome waited for its SyncDone is shown; a
 // sync of another session that ended says so.
@@ -684,16 +762,6 @@ func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
 	rt := m.pairs[idx]
 	st := rt.stream
 	if st == nil {
-		return nil
-	}
-	if run := rt.run; run != nil {
-		if sawDone {
-			run.sawDone = true
-			if run.out != nil {
-				return m.syncDone(idx, run.out)
-			}
-		}
-		rt.log.SetBanner(m.runBanner(rt), run.cancelled)
 		return nil
 	}
 	if !st.done {
@@ -707,22 +775,6 @@ func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
 		return lastSyncCmd(m.audit, idx, rt.spec.Name)
 	}
 	return nil
-}
-
-// syncResult takes Apply's outcome; it is shown once the pair's SyncDone
-// event (after every line) arrived, or after doneWait.
-func (m *Model) syncResult(msg syncResultMsg) tea.Cmd {
-	rt := m.pairs[msg.idx]
-	run := rt.run
-	if run == nil || run.id != msg.id {
-		return nil
-	}
-	run.out = msg.out
-	if run.sawDone || msg.out.res == nil {
-		// (no lock taken: no events were published)
-		return m.syncDone(msg.idx, msg.out)
-	}
-	return tea.Tick(doneWait, func(time.Time) tea.Msg { return syncDoneWaitMsg{idx: msg.idx, id: msg.id} })
 }
 
 // streamBanner is the Log's banner for a sync seen only through events.
@@ -791,7 +843,7 @@ func (m *Model) cancelSync() tea.Cmd {
 func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	rt := m.pairs[idx]
 	run := rt.run
-	rt.run = nil
+	rt.run, rt.ownEnd = nil, time.Now()
 	prep := run.prep
 	arrow := m.glyph("→", "->")
 	now := time.Now()
