@@ -67,6 +67,34 @@ func (tt *tmuxTerm) capture() string {
 	return string(b)
 }
 
+// send runs tmux send-keys with args (a key name, or -l and literal text).
+func (tt *tmuxTerm) send(args ...string) {
+	tt.t.Helper()
+	cmd := append([]string{"-L", tt.socket, "send-keys", "-t", tt.name}, args...)
+	if b, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+		tt.t.Fatalf("tmux send-keys %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+}
+
+// cursorLine is the line of screen (a capture) the cursor is on, without
+// its trailing blanks.
+func (tt *tmuxTerm) cursorLine(screen string) string {
+	tt.t.Helper()
+	b, err := exec.Command("tmux", "-L", tt.socket, "display", "-p", "-t", tt.name, "#{cursor_y}").Output()
+	if err != nil {
+		tt.t.Fatalf("tmux display cursor_y: %v", err)
+	}
+	y, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		tt.t.Fatalf("tmux display cursor_y: %q", b)
+	}
+	lines := strings.Split(screen, "\n")
+	if y < 0 || y >= len(lines) {
+		return ""
+	}
+	return strings.TrimRight(lines[y], " ")
+}
+
 // keys sends keys one by one, as a user types (esc alone, not as alt+).
 func (tt *tmuxTerm) keys(keys ...string) {
 	for _, k := range keys {
