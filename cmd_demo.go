@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/goccy/go-yaml"
+
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
@@ -41,8 +43,11 @@ func newDemoCmd() *cobra.Command {
 one change vra-b rejects at commit) and an emulated Huawei USG HRP pair (with
 drift, a parameter conflict and sessions) on loopback, and opens the console
 on them over real SSH with the host keys verified. Everything it writes (the
-lab's state, the console's log, known_hosts) lives in one temporary directory,
-removed on exit; the console's log file names it.
+lab's state, the console's log, known_hosts, the audit record and
+inventory.yaml) lives in one temporary directory, removed on exit; the
+console's log file names it. While the console runs, the other commands
+reach the demo's devices with --inventory DIR/inventory.yaml (for example
+'hasync diff --pair lab-vyatta --inventory DIR/inventory.yaml').
 
 Without a terminal (stdout not a TTY) or with --print, demo prints a text
 report of the Vyatta pair instead: both configurations read over SSH, their
@@ -146,13 +151,9 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	} else if !errors.Is(err, lab.ErrControlPath) {
 		return err
 	}
-	inv := &inventory.Inventory{Path: filepath.Join(dir, "inventory.yaml"), Dir: dir}
-	for _, file := range []string{vp.Inventory, hp.Inventory} {
-		one, err := inventory.Load(file)
-		if err != nil {
-			return err
-		}
-		inv.Pairs = append(inv.Pairs, one.Pairs...)
+	inv, err := writeDemoInventory(filepath.Join(dir, lab.InventoryFile), vp.Inventory, hp.Inventory)
+	if err != nil {
+		return err
 	}
 	// The demo's directory, for `hasync lab fault --state DIR`.
 	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
@@ -164,6 +165,28 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 			Backoff: pair.Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})
+}
+
+// writeDemoInventory writes one inventory at path with the pairs of the
+// labs' inventories (so `hasync status --inventory DIR/inventory.yaml`
+// reaches the demo's devices while it runs) and loads it.
+func writeDemoInventory(path string, files ...string) (*inventory.Inventory, error) {
+	var all lab.Inventory
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var one lab.Inventory
+		if err := yaml.Unmarshal(b, &one); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		all.Pairs = append(all.Pairs, one.Pairs...)
+	}
+	if err := lab.WriteInventory(path, all); err != nil {
+		return nil, err
+	}
+	return inventory.Load(path)
 }
 
 // demoHRPCheck runs the device's own `hrp configuration check all` on
