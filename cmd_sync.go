@@ -201,7 +201,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 		switch e.Kind {
 		case hsync.Sent:
 			fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
-		case hsync.Remote:
+		case hsync.Remote, hsync.RemoteErrorLine:
 			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
 		case hsync.Info:
 			fmt.Fprintf(w, "# %s\n", e.Line)
@@ -218,6 +218,7 @@ func printPlan(w io.Writer, prep *hsync.Prepared) {
 	p := prep.Plan
 	fmt.Fprintf(w, "sync %s: %s → %s, map %s: %d command(s), %d not synced, %d warning(s)\n",
 		prep.Pair, prep.Source, prep.Target, prep.Comparison.Label, len(p.Commands), len(p.Conflicts), len(p.Warnings))
+	fmt.Fprintf(w, "transport: %s\n", prep.TransportText())
 	p.Write(w)
 }
 
@@ -254,18 +255,22 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 				fmt.Fprintf(w, "  %s\n", l)
 			}
 		}
-		if len(res.Errors) > 0 {
-			if len(res.Applied) > 0 {
-				fmt.Fprintf(w, "the commit was partial: %d path(s) had applied:\n", len(res.Applied))
-				for _, a := range res.Applied {
-					fmt.Fprintf(w, "  %s\n", a)
-				}
-				if res.Reverted {
-					fmt.Fprintln(w, "reverted with the inverse plan")
-				} else if res.RevertErr != nil {
-					fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
-				}
+		if len(res.Applied) > 0 && !res.KeptAfterDrop {
+			what := "the commit was partial"
+			if len(res.Errors) == 0 {
+				what = "the verification failed"
 			}
+			fmt.Fprintf(w, "%s: %d path(s) had applied:\n", what, len(res.Applied))
+			for _, a := range res.Applied {
+				fmt.Fprintf(w, "  %s\n", a)
+			}
+			if res.Reverted {
+				fmt.Fprintln(w, "reverted with the inverse plan")
+			} else if res.RevertErr != nil {
+				fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
+			}
+		}
+		if len(res.Errors) > 0 || res.Reverted {
 			if res.TargetUnchanged {
 				fmt.Fprintln(w, "the target's running configuration is unchanged")
 			} else if res.After != nil {

@@ -21,6 +21,10 @@ type Command struct {
 	// Path is the configuration path the command changes, so an error
 	// can be tied to it.
 	Path []string
+	// Words are the command's words unquoted, the verb first (set
+	// path... value), for a transport that takes words rather than a
+	// line (REST: one URL segment each); nil splits Text.
+	Words []string
 }
 
 func (c Command) shown() string {

@@ -268,3 +268,32 @@ func TestCommitConfirmAction(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorLines: the lines a streaming sync marks as remote errors, in
+// both Vyatta commit-failure layouts (DOMAIN.md "Commit and compare
+// output") and a VRP refusal.
+func TestErrorLines(t *testing.T) {
+	for _, tc := range []struct {
+		family config.Family
+		lines  []string
+		errs   []bool
+	}{
+		{config.Vyatta, []string{"[ interfaces ethernet eth1 address 192.168.1/30 ]", "Error: 192.168.1/30 is not a valid IP host", "", "[[interfaces ethernet eth1]] failed", "Commit failed"},
+			[]bool{false, true, false, true, true}},
+		{config.Vyatta, []string{"[interfaces ethernet dp0s1 address 192.168.1/30]", "", "192.168.1/30 is not a valid IP host", "", "[[interfaces ethernet dp0s1]] failed.", "", "Commit failed!"},
+			[]bool{false, false, true, false, true, false, true}},
+		{config.Vyatta, []string{"[ security firewall ]", "[ system ]", "vyatta@vra-b# "},
+			[]bool{false, false, false}},
+		{config.Vyatta, []string{"Configuration path: [a b c] is not valid", "Set failed", "config-sync error 10.0.0.2:Sync[10.0.0.2]: Remote user vyatta not in secrets group", "syncing configuration to remote-router 10.0.0.2 .."},
+			[]bool{true, true, true, false}},
+		{config.Huawei, []string{"          ^", "Error: Unrecognized command found at '^' position.", "Info: the configuration is saved."},
+			[]bool{false, true, false}},
+	} {
+		c := NewErrorLines(tc.family)
+		for i, l := range tc.lines {
+			if got := c.Is(l); got != tc.errs[i] {
+				t.Errorf("%s %q: error %v, want %v", tc.family, l, got, tc.errs[i])
+			}
+		}
+	}
+}

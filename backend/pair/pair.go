@@ -72,6 +72,8 @@ type Pair struct {
 	mu      sync.Mutex
 	snap    *Snapshot
 	running bool
+	// holder is the sync lock's holder while a sync runs (LockSync).
+	holder *LockInfo
 }
 
 // New makes the pair of an inventory entry; nothing is dialled until
@@ -113,6 +115,18 @@ func (p *Pair) publish(e Event) {
 		e.At = time.Now()
 	}
 	p.hub.publish(e)
+}
+
+// PublishSync sends one event of a sync of the pair (SyncStarted,
+// SyncLine, SyncDone; backend/sync.Apply publishes them) to every
+// subscriber, so every console watching the pair sees the live log of a
+// sync another session runs. Events of other kinds are dropped: they are
+// the pair's own.
+func (p *Pair) PublishSync(e Event) {
+	switch e.Kind {
+	case SyncStarted, SyncLine, SyncDone:
+		p.publish(e)
+	}
 }
 
 // Connect dials both devices concurrently and opens a session on each

@@ -40,9 +40,7 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		what = "hrp sync config"
 	}
 	t.info("%s on %s", what, prep.Source)
-	remote := func(line string) {
-		t.emit(Event{Kind: Remote, Device: prep.Source, Line: line, Step: -1})
-	}
+	remote := t.remote(prep.Source, noStep)
 	err = sess.NativeSync(ctx, device.NativeConfig, remote)
 	if err == nil && prep.Family == config.Huawei && t.o.ConnectionStatus {
 		t.info("hrp sync connection-status on %s", prep.Source)
@@ -94,9 +92,7 @@ func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
 	prep := t.prep
 	save := func(name string, s *device.Session) error {
 		t.info("save on %s", name)
-		_, err := s.Apply(ctx, nil, device.ApplyOptions{Save: true}, func(line string) {
-			t.emit(Event{Kind: Remote, Device: name, Line: line, Step: -1})
-		})
+		_, err := s.Apply(ctx, nil, device.ApplyOptions{Save: true}, t.remote(name, noStep))
 		if err != nil {
 			return fmt.Errorf("%s: save: %w", name, err)
 		}

@@ -99,24 +99,32 @@ type Options struct {
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
-	// from the goroutine running Apply.
+	// from the goroutine running Apply. The pair's subscribers get the
+	// same lines (pair.SyncLine) whether Emit is set or not.
 	Emit func(Event)
 }
 
-// EventKind tells what an Event carries.
-type EventKind int
+// EventKind tells what an Event carries: the pair's kind of sync line,
+// so that Options.Emit and the pair's subscribers (pair.SyncLine) say
+// the same.
+type EventKind = pair.SyncLineKind
 
 const (
 	// Sent: a command was typed on the target (Line, masked; Step its
 	// plan step, -1 for configure / commit / exit and the like).
-	Sent EventKind = iota
+	Sent = pair.SyncSent
 	// Remote: a line the target printed.
-	Remote
+	Remote = pair.SyncRemote
+	// RemoteErrorLine: a line the target printed that says it refused
+	// something (device.ErrorLines).
+	RemoteErrorLine = pair.SyncRemoteError
 	// Info: progress of the transaction (re-reading, committing).
-	Info
+	Info = pair.SyncInfo
 )
 
-// Event is one line of a sync's progress.
+// Event is one line of a sync's progress. Apply hands each to
+// Options.Emit and publishes it to the pair's subscribers as a
+// pair.SyncLine event.
 type Event struct {
 	Kind   EventKind
 	Device string
@@ -145,6 +153,22 @@ type Prepared struct {
 	fixed *fixedSource
 	// Rollback: the plan is the inverse of the last sync.
 	Rollback bool
+	// Transport is how the plan reaches the target: ssh, or rest (the
+	// Vyatta REST API, DOMAIN.md "Vyatta REST API") when the inventory
+	// says `transport: rest` or as the fallback when SSH cannot be
+	// reached; TransportWhy says which. A device-native sync runs over
+	// SSH on the source.
+	Transport    inventory.Transport
+	TransportWhy string
+}
+
+// TransportText is the transport as the plan prints it: "ssh", or
+// "rest (why)".
+func (p *Prepared) TransportText() string {
+	if p.TransportWhy == "" {
+		return string(p.Transport)
+	}
+	return string(p.Transport) + " (" + p.TransportWhy + ")"
 }
 
 // RemoteError is one error of the target tied to the plan.
@@ -253,6 +277,7 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	pl.Stamp(basis(src.Config), basis(tgt.Config))
 	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
 		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
+	prep.Transport, prep.TransportWhy = transport(p.Spec(), snap, tgt.Name, mode == plan.HRP || o.Native)
 	_, cerr := pl.Check(tgt.Tree)
 	if w := forwards(tgt.Tree); w != "" {
 		pl.Warnings = append(pl.Warnings, w)
@@ -260,6 +285,28 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
+}
+
+// transport is how a plan reaches target: the inventory's transport
+// (ssh by default, rest when it says so), or rest as the fallback when
+// the target's SSH could not be reached and the refresh read it over
+// REST (pair.DeviceState.RESTRead). A device-native sync runs over SSH.
+func transport(spec *inventory.Pair, snap *pair.Snapshot, target string, native bool) (inventory.Transport, string) {
+	dev, err := targetDevice(spec, target)
+	if err != nil || native || spec.Family != config.Vyatta {
+		return inventory.TransportSSH, ""
+	}
+	if dev.Transport == inventory.TransportREST {
+		return inventory.TransportREST, "the inventory's transport: rest"
+	}
+	if d, ok := snap.Device(target); ok && d.RESTRead {
+		why := "SSH cannot be reached"
+		if d.Err != nil {
+			why += ": " + d.Err.Error()
+		}
+		return inventory.TransportREST, "fallback: " + why
+	}
+	return inventory.TransportSSH, ""
 }
 
 // uniquePaths are paths whose values belong to one member of a pair, so a
@@ -346,7 +393,7 @@ func forwards(target *config.Tree) string {
 // readable reports a device that was not read.
 func readable(snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
-		if !d.Reachable || d.Tree == nil {
+		if !d.Reachable && !d.RESTRead || d.Tree == nil {
 			why := "not read"
 			if d.Err != nil {
 				why = d.Err.Error()
@@ -397,17 +444,28 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		u, h := audit.Who()
 		holder = fmt.Sprintf("%s@%s (hasync sync, pid %d)", u, h, os.Getpid())
 	}
-	lock, err := pair.TryLock(filepath.Join(state, "locks"), prep.Pair, holder)
+	lock, err := p.LockSync(filepath.Join(state, "locks"), holder)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
 
 	res := &Result{Prepared: prep}
-	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan)}
+	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan), holder: holder,
+		transport: prep.Transport, transportWhy: prep.TransportWhy}
+	if t.transport == "" {
+		t.transport = inventory.TransportSSH
+	}
+	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
+		Rollback: prep.Rollback, Native: prep.Plan.Mode == plan.HRP || o.Native}
+	started := summary
+	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
 	if t.sess != nil {
 		t.sess.Close()
+	}
+	if t.rest != nil {
+		t.rest.Close()
 	}
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
@@ -417,7 +475,21 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	} else if err == nil {
 		err = lerr
 	}
+	summary.Outcome, summary.Committed, summary.Errors = string(res.Record.Result), res.Committed, len(res.Errors)
+	p.PublishSync(pair.Event{Kind: pair.SyncDone, Device: prep.Target, Holder: holder, Step: -1, Sync: &summary, Err: maskedErr(err, t)})
 	return res, err
+}
+
+// maskedErr is err as subscribers may see it: its text with the plan's
+// secrets masked (nil stays nil).
+func maskedErr(err error, t *txn) error {
+	if err == nil {
+		return nil
+	}
+	if m := t.mask(err.Error()); m != err.Error() {
+		return errors.New(m)
+	}
+	return err
 }
 
 func dirs(o Options) (state, auditDir string, err error) {
@@ -444,12 +516,36 @@ type txn struct {
 	// sess is the configuration session on the target, kept open from
 	// the apply to the confirm.
 	sess *device.Session
+	// holder is who runs the sync (the lock's holder).
+	holder string
+	// transport is how the target is reached (the plan's, or rest after
+	// an SSH dial that could not reach it), transportWhy why; rest is the
+	// REST client once made.
+	transport    inventory.Transport
+	transportWhy string
+	rest         *device.REST
 }
 
+// emit hands e, masked, to Options.Emit and to the pair's subscribers.
 func (t *txn) emit(e Event) {
+	e.Line = t.mask(e.Line)
 	if t.o.Emit != nil {
-		e.Line = t.mask(e.Line)
 		t.o.Emit(e)
+	}
+	t.p.PublishSync(pair.Event{Kind: pair.SyncLine, Device: e.Device, Line: e.Line, Step: e.Step, LineKind: e.Kind, Holder: t.holder})
+}
+
+// remote is the emit of device dev's output lines: each is Remote, or
+// RemoteErrorLine when it says the device refused something; step gives
+// the plan step a line belongs to.
+func (t *txn) remote(dev string, step func() int) func(line string) {
+	errs := device.NewErrorLines(t.prep.Family)
+	return func(line string) {
+		kind := Remote
+		if errs.Is(line) {
+			kind = RemoteErrorLine
+		}
+		t.emit(Event{Kind: kind, Device: dev, Line: line, Step: step()})
 	}
 }
 
@@ -481,6 +577,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 	}
 	if t.o.ConfirmMinutes > 0 && t.o.Save {
 		return fmt.Errorf("%s: %w", prep.Target, device.ErrSaveBeforeConfirm)
+	}
+	if t.o.ConfirmMinutes > 0 && t.transport == inventory.TransportREST {
+		return fmt.Errorf("%s: %w: the REST API has no commit-confirm (transport %s); sync without it: a failed verification is then reverted with the inverse plan", prep.Target, ErrConfirmRefused, prep.TransportText())
 	}
 	if t.o.ConfirmMinutes > 0 {
 		if err := confirmable(tgt.Tree); err != nil {
@@ -541,6 +640,14 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if err := t.verify(after); err != nil {
 		if t.o.ConfirmMinutes > 0 && t.res.Committed {
 			t.info("not confirmed: %s reverts by itself within %d minute(s)", prep.Target, t.o.ConfirmMinutes)
+			return err
+		}
+		// Without commit-confirm (over REST, or where it was not asked
+		// or refused) the inverse plan reverts what the sync committed
+		// (issue 10, "Safety beyond the devices' own sync").
+		if d, ok := after.Device(prep.Target); ok && t.res.Committed && errors.Is(err, ErrUnexpected) && !config.Equal(d.Tree.Root, tgt.Tree.Root) {
+			t.info("verification failed: reverting %s with the inverse plan", prep.Target)
+			t.revert(ctx, tgt, d)
 		}
 		return err
 	}
@@ -728,7 +835,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	r := audit.Record{
 		Time: start, User: u, Host: h, Pair: prep.Pair,
 		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
-		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback,
+		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback, Transport: t.transportText(),
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
 		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
@@ -770,6 +877,15 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Error = err.Error()
 	}
 	return r
+}
+
+// transportText is how the sync reached the target, for the audit:
+// "ssh", or "rest (why)".
+func (t *txn) transportText() string {
+	if t.transportWhy == "" {
+		return string(t.transport)
+	}
+	return string(t.transport) + " (" + t.transportWhy + ")"
 }
 
 // planHash is the hash of the plan's commands as sent, in order.

@@ -132,9 +132,14 @@ func TestSyncRemoteRejects(t *testing.T) {
 	before := p.Snapshot()
 	tb, _ := before.Device("vra-b")
 	var lines []string
+	var errLines []string
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
-		if e.Kind == Remote {
+		switch e.Kind {
+		case Remote:
 			lines = append(lines, e.Line)
+		case RemoteErrorLine:
+			lines = append(lines, e.Line)
+			errLines = append(errLines, e.Line)
 		}
 	}})
 	if !errors.Is(err, ErrRemoteRefused) {
@@ -160,8 +165,8 @@ func TestSyncRemoteRejects(t *testing.T) {
 	if string(after.Config) != string(tb.Config) {
 		t.Errorf("vra-b's running configuration changed")
 	}
-	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
-		t.Errorf("the commit's lines were not streamed: %q", lines)
+	if !slices.ContainsFunc(errLines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
+		t.Errorf("the commit's error lines were not streamed as errors: %q", lines)
 	}
 	log, _ := audit.Open(filepath.Join(state, "audit"))
 	rec, _, _ := log.Last(prep.Pair)
@@ -489,5 +494,42 @@ func TestSyncNativeVRA(t *testing.T) {
 	}
 	if !slices.Contains(infos, "update config-sync on vra-a") {
 		t.Errorf("infos %q", infos)
+	}
+}
+
+// TestSyncVerifyFailedReverted: without commit-confirm, a sync whose
+// verification fails (here another user commits a rule on vra-b, in the
+// map's scope, while the sync's commit is about to be typed) is reverted
+// with the inverse plan: vra-b goes back to its configuration before the
+// sync, and the sync reports the unexpected difference and the revert.
+func TestSyncVerifyFailedReverted(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meddled := false
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent && e.Line == "commit" && !meddled {
+			meddled = true
+			runOn(t, ctx, p, "vra-b", "set security firewall name CUST-0000-IN rule 999 action accept")
+		}
+	}})
+	if !meddled || !errors.Is(err, ErrUnexpected) {
+		t.Fatalf("meddled %v: want an unexpected difference, got %v", meddled, err)
+	}
+	if !slices.ContainsFunc(res.Unexpected, func(u string) bool { return strings.Contains(u, "rule 999") }) {
+		t.Errorf("unexpected %q", res.Unexpected)
+	}
+	if !res.Reverted || res.RevertErr != nil || !res.TargetUnchanged || len(res.Applied) == 0 {
+		t.Fatalf("reverted %v (%v), unchanged %v, applied %v", res.Reverted, res.RevertErr, res.TargetUnchanged, res.Applied)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b differs from before the sync")
+	}
+	if res.Record.Result != audit.Unexpected || !res.Record.Reverted {
+		t.Errorf("audit %+v", res.Record)
 	}
 }
