@@ -492,3 +492,30 @@ func TestTapeReplay(t *testing.T) {
 		t.Errorf("the demo left %v behind", m)
 	}
 }
+
+// FuzzParseTape: any text either fails to parse with an error or gives
+// one segment more than directives; the replay's key translation never
+// panics on what vhs's parser returns.
+func FuzzParseTape(f *testing.F) {
+	if b, err := os.ReadFile(tapeFile); err == nil {
+		f.Add(string(b))
+	}
+	f.Add("# Terminal: 80x24\nType \"x\"\n# replay: hasync diff exits 1\nCtrl+Alt+C\nWait+Screen@5s /a/\n")
+	f.Add("# Terminal: 1x1\nShift+Tab Alt+[ Ctrl+Shift+Enter Backspace 3 PageUp@1s 2\n#replay:\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		tp, err := parseTape(text)
+		if err != nil {
+			return
+		}
+		if len(tp.segments) != len(tp.directives)+1 {
+			t.Fatalf("%d segments for %d directives", len(tp.segments), len(tp.directives))
+		}
+		for _, c := range tp.commands() {
+			_, _ = tmuxKeys(c)
+		}
+		for _, d := range tp.directives {
+			_, _, _ = parseDirective(d)
+		}
+		_, _, _ = vhsCells(tp.settings())
+	})
+}
