@@ -109,23 +109,30 @@ func (tt *tmuxTerm) keys(keys ...string) {
 // fails a console that never gets there).
 func (tt *tmuxTerm) wait(what string, subs ...string) string {
 	tt.t.Helper()
+	return tt.waitFor(what, func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitFor polls the screen until ok holds (a guard deadline only fails a
+// console that never gets there); it returns the screen.
+func (tt *tmuxTerm) waitFor(what string, ok func(screen string) bool) string {
+	tt.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		s := tt.capture()
-		ok := true
-		for _, sub := range subs {
-			if !strings.Contains(s, sub) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if ok(s) {
 			return s
 		}
 		if strings.Contains(s, "EXITED") || time.Now().After(deadline) {
 			tt.t.Fatalf("waiting for %s; the screen is:\n%s", what, s)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -220,9 +227,9 @@ func TestConsoleTmux100k(t *testing.T) {
 	tmp := t.TempDir()
 	tt := startTmux(t, 200, 50, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
 	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ vra-b BACKUP", "never")
-	for strings.Contains(tt.capture(), "never       ") && strings.Contains(tt.capture(), " ?    ?") {
-		time.Sleep(200 * time.Millisecond)
-	}
+	tt.waitFor("the 100k pair read", func(s string) bool {
+		return !(strings.Contains(s, "never       ") && strings.Contains(s, " ?    ?"))
+	})
 	tt.keys("Enter")
 	tt.wait("the 100k Diff", "vra-a (source)", "vra-b (target)")
 	var lat []time.Duration
@@ -230,7 +237,13 @@ func TestConsoleTmux100k(t *testing.T) {
 		before := tt.capture()
 		start := time.Now()
 		tt.keys("j")
-		for tt.capture() == before {
+		// Polled without a pause (the figure's resolution is one
+		// capture-pane); the deadline only fails a console that never
+		// redraws.
+		for deadline := time.Now().Add(30 * time.Second); tt.capture() == before; {
+			if time.Now().After(deadline) {
+				t.Fatalf("j did not redraw the screen:\n%s", before)
+			}
 		}
 		lat = append(lat, time.Since(start)-60*time.Millisecond) // keys() sleeps 60 ms after sending
 	}
