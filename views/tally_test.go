@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -44,4 +45,42 @@ func TestHASentenceNotSynced(t *testing.T) {
 	if strings.Contains(out, "Hasync") || !strings.Contains(out, "hasync finds 4 differences in the sync-map's scope (Diff tab)") {
 		t.Errorf("VRRP sentence:\n%s", out)
 	}
+}
+
+// TestASCIIDiffHelp (trial 11 defect 10): under --ascii the Diff tab's
+// help, short (detail open or not) and full, names keys in ASCII.
+func TestASCIIDiffHelp(t *testing.T) {
+	v := NewDiffView(NewStyles(Theme{NoColor: true, ASCII: true}))
+	v.SetData(testData(t))
+	v.SetSize(80, 24)
+	check := func(what string, bs []key.Binding) {
+		for _, b := range bs {
+			if h := b.Help().Key; !isASCII(h) {
+				t.Errorf("%s: key help %q is not ASCII", what, h)
+			}
+		}
+	}
+	check("short", v.ShortHelp())
+	press(v, "n", "enter")
+	if !v.DetailOpen() {
+		t.Fatal("no detail open")
+	}
+	check("short, detail open", v.ShortHelp())
+	for _, g := range v.FullHelp() {
+		check("full", g)
+	}
+	// Without --ascii the arrows stay.
+	u := NewDiffView(NewStyles(Theme{NoColor: true}))
+	if h := u.FullHelp()[0][1].Help().Key; h != "↓/j" {
+		t.Errorf("Unicode help %q", h)
+	}
+}
+
+func isASCII(s string) bool {
+	for _, r := range s {
+		if r > 127 {
+			return false
+		}
+	}
+	return true
 }
