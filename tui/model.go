@@ -337,7 +337,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
+		m.dialogs = queueDialog(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,
@@ -519,6 +519,9 @@ func haTickCmd(gen uint64, idx int) tea.Cmd {
 
 func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
+	if m.pr.allow(m.pairs[i].spec.Devices[0].Name, m.pairs[i].spec.Devices[1].Name) { // declined questions asked again (H)
+		m.pairs[i].p.Retry()
+	}
 	m.scroll = [tabCount]int{}
 	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]), m.maps.setPair(i, m.pairs[i])) // Sync-maps tab
 }
@@ -535,6 +538,9 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 		idx = m.visible[m.cursor]
 	}
 	rt := m.pairs[idx]
+	if retry {
+		m.pr.allow(rt.spec.Devices[0].Name, rt.spec.Devices[1].Name) // declined questions asked again (H)
+	}
 	rt.reqID++
 	was := rt.refreshing
 	rt.refreshing = true
@@ -587,7 +593,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			var hk *sshclient.HostKeyError
 			if errors.As(e.Err, &hk) && !rt.shownHostKeyErr[e.Device] {
 				rt.shownHostKeyErr[e.Device] = true
-				m.dialogs = append(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
+				m.dialogs = queueDialog(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
 			}
 		}
 	}
