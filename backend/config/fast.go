@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config/schema"
 )
@@ -218,7 +219,7 @@ func (t *fsText) skipWords(n int) {
 // subSpans adds the spans of the runs of the text's lines at their next
 // word, below the node of their first k path words.
 func (t *fsText) subSpans(k int) {
-	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil, nil)
+	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), k, nil, nil)
 	if !ok {
 		return
 	}
@@ -233,7 +234,7 @@ func (t *fsText) subSpans(k int) {
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
 	ft := fsLines(s.text)
-	c := &fsCounter{t: ft, kinds: kinds}
+	c := &fsCounter{t: ft, kinds: kinds, base: int(s.words)}
 	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
 	name, pos, k := c.path(sp)
 	ft.skipWords(int(s.words))
@@ -278,13 +279,19 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		return nil, nil, false
 	}
 	// Each side is read as Parse would: the family, the form, nothing
-	// for prepare to change.
+	// for prepare to change. Text that fsIndex takes has every line
+	// begin `set ` and holds no NUL, carriage return or other control
+	// character, so it has no byte-order mark, and no line is a capture
+	// line (captureLine: a pager line begins with blanks or the pager, a
+	// session message, a VRP prompt or a Vyatta prompt with its own
+	// first word; `set ` is none of them): prepare would change nothing
+	// and note nothing. What is left to check is its test for binary
+	// text, which only UTF-8 that is not valid can fail.
 	read := func(text string) bool {
 		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
 			return false
 		}
-		pre, err := prepare("", text)
-		return err == nil && pre.text == text && len(pre.notes) == 0 && pre.hint != Huawei
+		return utf8.ValidString(text)
 	}
 	// Each side is cut into lines at once; then, while the planner
 	// (one core) matches them, the other core reads both sides.
@@ -362,7 +369,13 @@ type fsText struct {
 	// starts holds where each line starts, and len(src) last.
 	starts []int32
 	// cur is, for each line, where the next path word to look at starts.
-	cur     []int32
+	cur []int32
+	// lcp is, for each line, how many of its first path words (each
+	// with the blank after it) are the bytes of the line before's, and
+	// nw how many path words it has (both at most 255); nil for a text
+	// that fsLines cut. They let runs put a line on the run before it
+	// without reading it.
+	lcp, nw []uint8
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -377,7 +390,8 @@ type fsSpan struct {
 
 // fsClass sorts bytes for fsIndex: 1 a newline, 2 a quote, 3 a byte
 // that the fast path never reads (a control character), 4 one it reads
-// only inside single quotes (a double quote, an escape, a comment, `$`).
+// only inside single quotes (a double quote, an escape, a comment, `$`),
+// 5 a blank.
 var fsClass = func() (c [256]uint8) {
 	for i := range 0x20 {
 		c[i] = 3
@@ -388,8 +402,14 @@ var fsClass = func() (c [256]uint8) {
 	for _, b := range []byte{'"', '\\', '#', '$'} {
 		c[b] = 4
 	}
+	c[' '] = 5
 	return c
 }()
+
+// fsMaxEnds is how many word ends of a line fsIndex keeps to compare
+// with the next line's: a line sharing more path words with the line
+// before is read (runs) from the last word kept.
+const fsMaxEnds = 32
 
 // fsIndex cuts src into lines, if every line is a `set` command whose
 // quoted words are whole single-quoted words (a blank before the opening
@@ -400,19 +420,63 @@ func fsIndex(src string) (*fsText, bool) {
 	if len(src) == 0 || len(src) >= 1<<31-1 {
 		return nil, false
 	}
-	t := &fsText{src: src, starts: make([]int32, 0, strings.Count(src, "\n")+2)}
+	n := strings.Count(src, "\n") + 2
+	t := &fsText{src: src, starts: make([]int32, 0, n), lcp: make([]uint8, 0, n), nw: make([]uint8, 0, n)}
 	start, inq := 0, false
 	lineOK := func(end int) bool {
 		return !inq && end-start > len("set ") && src[start:start+4] == "set "
 	}
+	// ends holds where (from the line's start) the current line's path
+	// words end with a blank after them, prev the line before's.
+	var (
+		ends, prev [fsMaxEnds]int32
+		ne, nprev  int
+		prevStart  int
+	)
+	endLine := func(end int) {
+		words := ne
+		if end-start > len("set ") && src[end-1] != ' ' {
+			words++ // the last word, with no blank after it
+		}
+		shared := 0
+		if len(t.starts) > 0 {
+			m := min(ne, nprev, fsMaxEnds)
+			for shared < m && ends[shared] == prev[shared] {
+				shared++
+			}
+			for shared > 0 && src[start+4:start+int(ends[shared-1])+1] != src[prevStart+4:prevStart+int(prev[shared-1])+1] {
+				shared--
+			}
+		}
+		t.starts = append(t.starts, int32(start))
+		t.lcp = append(t.lcp, uint8(min(shared, 255)))
+		t.nw = append(t.nw, uint8(min(words, 255)))
+		prev, nprev, prevStart = ends, ne, start
+		ne = 0
+	}
 	for i := 0; i < len(src); i++ {
+		// Most bytes are none of the classes: skip them in a tight loop.
+		for fsClass[src[i]] == 0 {
+			if i++; i == len(src) {
+				break
+			}
+		}
+		if i == len(src) {
+			break
+		}
 		switch fsClass[src[i]] {
-		case 0:
+		case 5:
+			if !inq && i-start > len("set ") && src[i-1] != ' ' {
+				if ne < fsMaxEnds {
+					ends[ne] = int32(i - start)
+				}
+				ne++
+			}
 		case 1:
 			if !lineOK(i) {
 				return nil, false
 			}
-			t.starts = append(t.starts, int32(start))
+			endLine(i)
 			start = i + 1
 		case 2:
 			if inq {
@@ -435,7 +499,7 @@ func fsIndex(src string) (*fsText, bool) {
 		if !lineOK(len(src)) {
 			return nil, false
 		}
-		t.starts = append(t.starts, int32(start))
+		endLine(len(src))
 	}
 	t.starts = append(t.starts, int32(len(src)))
 	t.cur = make([]int32, len(t.starts)-1)
@@ -480,15 +544,26 @@ type fsRun struct {
 	from, to int32
 }
 
-// runs cuts lines [from, to) at their next path word into runs, moving
-// each line's position past it. own gets the words that end a line (as
+// runs cuts lines [from, to) at their next path word (word k of each,
+// from 0) into runs, moving each line's position past it. own gets the words that end a line (as
 // written), and unsafe the path words that must be parsed wherever they
 // are: one that repeats (two runs of it), or one quoted, which names the
 // same node as its bare form. ok is false when a line has no word left.
-func (t *fsText) runs(from, to int32, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
+func (t *fsText) runs(from, to int32, k int, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
 	src := t.src
 	runs, own = out[:0], ownBuf[:0]
 	for i := from; i < to; i++ {
+		if t.lcp != nil && i > from && int(t.lcp[i]) > k && int(t.nw[i]) > k+1 {
+			// The line shares word k and the bytes before it with the
+			// line before, which went on the last run, and has more
+			// words after it: it goes on that run, its position as far
+			// into it.
+			if n := len(runs) - 1; n >= 0 && runs[n].to == i {
+				t.cur[i] = t.starts[i] + (t.cur[i-1] - t.starts[i-1])
+				runs[n].to = i + 1
+				continue
+			}
+		}
 		p, e := t.cur[i], t.eol(i)
 		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
 			// Most lines go on the run before them: the same word at
@@ -609,8 +684,8 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 		p.scratch = append(p.scratch, fsScratch{})
 	}
 	sc := &p.scratch[k]
-	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, sc.ra, sc.ownA)
-	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, sc.rb, sc.ownB)
+	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, k, sc.ra, sc.ownA)
+	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, k, sc.rb, sc.ownB)
 	sc.ra, sc.rb, sc.ownA, sc.ownB = ra, rb, ownA, ownB
 	if !okA || !okB || p.over() {
 		p.parsedA += a1 - a0
@@ -887,6 +962,7 @@ func (t *fsText) countRows(rows []int32, half int32) {
 		}
 		rows[sp.pair] = -1
 		name, pos, k := c.path(sp)
+		c.base = int(sp.words)
 		if n, ok := c.count(name, pos, k, sp.from, sp.to, 0); ok {
 			rows[sp.pair] = int32(n)
 		}
@@ -902,6 +978,9 @@ func (t *fsText) countRows(rows []int32, half int32) {
 type fsCounter struct {
 	t     *fsText
 	kinds *vyKinds
+	// base is the path words of the span counted: count's depth 0 reads
+	// word base of its lines.
+	base int
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
@@ -954,7 +1033,7 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 	for len(c.owns) <= depth {
 		c.owns = append(c.owns, nil)
 	}
-	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth], c.owns[depth])
+	runs, own, unsafe, ok := c.t.runs(from, to, c.base+depth, c.runs[depth], c.owns[depth])
 	c.runs[depth], c.owns[depth] = runs, own
 	if !ok || len(unsafe) > 0 {
 		return 0, false
