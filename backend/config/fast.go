@@ -70,6 +70,10 @@ type stub struct {
 	text  string
 	line  int32
 	words int32
+	// pair numbers the stubs of one ParsePairFast that the planner
+	// found byte-equal on both sides (the peer tree's stub with the
+	// same number); -1 for a stub made by an expansion.
+	pair int32
 	// rows is the number of rows the subtree gives (see SubtreeRows), -1
 	// until counted.
 	rows int32
@@ -82,7 +86,14 @@ func IsStub(n *Node) bool { return n.Line < 0 }
 // the same bytes. Two stubs at one path with the same bytes are equal
 // subtrees.
 func SameStubs(t *Tree, l *Node, u *Tree, r *Node) bool {
-	return l.Line < 0 && r.Line < 0 && t.stubs[-l.Line-1].text == u.stubs[-r.Line-1].text
+	if l.Line >= 0 || r.Line >= 0 {
+		return false
+	}
+	ls, rs := &t.stubs[-l.Line-1], &u.stubs[-r.Line-1]
+	if ls.pair >= 0 && ls.pair == rs.pair && t.peer == u {
+		return true // the planner compared them
+	}
+	return ls.text == rs.text
 }
 
 // StubRows returns the number of rows (see SubtreeRows) of the subtree a
@@ -225,7 +236,7 @@ func (t *fsText) subSpans(k int) {
 	}
 	for _, r := range runs {
 		if r.to-r.from >= fastMinStub && !fsOwns(own, r.key) && !slices.Contains(unsafe, r.key) {
-			t.add(fsSpan{from: r.from, to: r.to, words: int32(k + 1)})
+			t.add(fsSpan{from: r.from, to: r.to, words: int32(k + 1), pair: -1})
 		}
 	}
 }
@@ -359,6 +370,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		}
 	}
 	a.Source, b.Source = fileA, fileB
+	a.peer, b.peer = b, a
 	return a, b, true
 }
 
@@ -736,7 +748,7 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 		dec = append(dec, d)
 	}
 	sc.dec = dec
-	p.edges(dec, ra, rb)
+	p.edges(k, dec, ra, rb)
 	for i, d := range dec {
 		if d.what == fsParse {
 			continue
@@ -783,12 +795,12 @@ const (
 )
 
 // edges turns into parsed runs the small stubs at either end of a row of
-// consecutive stubs, in the order of the trees' children (natural order,
+// consecutive stubs (at word k), and looks into the larger ones, in the order of the trees' children (natural order,
 // which need not be the text's), b's runs without a peer among them:
 // the planner looks into a parent only where its text differs, and a
 // view shows the rows beside a change and the first and last rows of a
 // fold, so it would expand them at once.
-func (p *fsPlanner) edges(dec []fsDecision, ra, rb []fsRun) {
+func (p *fsPlanner) edges(k int, dec []fsDecision, ra, rb []fsRun) {
 	if p.edgeMax == 0 {
 		return
 	}
@@ -827,15 +839,21 @@ func (p *fsPlanner) edges(dec []fsDecision, ra, rb []fsRun) {
 	stub := func(o int) bool { return o >= 0 && o < len(order) && order[o] >= 0 && dec[order[o]].what == fsStub }
 	var cut []int32
 	for o, x := range order {
-		if !stub(o) || ra[x].to-ra[x].from > p.edgeMax {
-			continue
-		}
-		if !stub(o-1) || !stub(o+1) {
+		if stub(o) && (!stub(o-1) || !stub(o+1)) {
 			cut = append(cut, x)
 		}
 	}
+	// A small stub is parsed; a larger one is looked into, so that only
+	// its own first or last children are parsed.
 	for _, x := range cut {
-		dec[x].what = fsParse
+		d := &dec[x]
+		y := rb[d.peer]
+		switch {
+		case ra[x].to-ra[x].from <= p.edgeMax:
+			d.what = fsParse
+		case k+1 < fastMaxDepth && ra[x].to-ra[x].from > 1 && y.to-y.from > 1:
+			d.what = fsLook
+		}
 	}
 }
 
@@ -938,7 +956,7 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	}
 	end := int(s.text.starts[sp.to])
 	s.list = append(s.list, stub{
-		file: s.file, text: src[p.pos:end], line: int32(p.line) + s.lineBase, words: sp.words, rows: -1,
+		file: s.file, text: src[p.pos:end], line: int32(p.line) + s.lineBase, words: sp.words, pair: sp.pair, rows: -1,
 	})
 	q.Values = stubMark[:1:1]
 	q.Line = -int32(s.base + len(s.list))
