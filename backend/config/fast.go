@@ -946,11 +946,21 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 		s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
 		i = j
 	}
-	q, _, names, err := p.walkChain(b, s.words, p.line, s.names)
+	// The stub's parent is found as a line's would be; the stub's node
+	// needs no place in the schema (nothing is read below it).
+	k := len(s.words) - 1
+	q, _, names, err := p.walkChain(b, s.words[:k], p.line, s.names)
 	s.names = names
 	if err != nil {
 		return err
 	}
+	w := s.words[k]
+	name := p.str(b, w)
+	if w.end == w.start || vyHasControl(name) {
+		return errStubClash // fsIndex takes neither: parsed in full, with its error
+	}
+	q, _ = b.child(q, name, p.line)
+	p.forgetChain(k)
 	if q.Values != nil || q.Children != nil {
 		return errStubClash
 	}
