@@ -523,16 +523,17 @@ func ruleIn(m *syncmap.Map, r syncmap.Rule) bool {
 
 // ruleForm adds (editing -1) or edits a rule.
 type ruleForm struct {
-	editing  int
-	number   textinput.Model
-	action   syncmap.Action
-	location textinput.Model
-	field    int
-	comps    []string
-	comp     int
-	issues   []syncmap.Issue
-	help     string
-	fam      config.Family
+	editing   int
+	number    textinput.Model
+	action    syncmap.Action
+	location  textinput.Model
+	field     int
+	comps     []string
+	comp      int
+	issues    []syncmap.Issue
+	help      string
+	fam       config.Family
+	completer *syncmap.Completer
 }
 
 // maxCompletions is the most completions the form lists.
@@ -593,12 +594,15 @@ func (p *syncMapsPane) formChanged(em *editMap) {
 	}
 	carrier, other := p.trees(em)
 	f.help = syncmap.NodeHelp(f.fam, r.Location)
-	f.comps = syncmap.Complete(f.fam, f.location.Value(), maxCompletions, carrier, other)
+	if f.completer == nil {
+		f.completer = syncmap.NewCompleter(f.fam, carrier, other)
+	}
+	f.comps = f.completer.Complete(f.location.Value(), maxCompletions)
 	if len(f.comps) == 1 && f.comps[0] == strings.TrimSpace(f.location.Value()) {
 		f.comps = nil // typed whole already
 	}
-	for _, is := range cand.CheckRules(carrier, other) {
-		if is.Rule != i || bad != nil && is.Field == "number" {
+	for _, is := range cand.CheckRule(i, carrier, other) {
+		if bad != nil && is.Field == "number" {
 			continue
 		}
 		// A word being typed that completions continue is no unknown
