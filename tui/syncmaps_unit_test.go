@@ -315,7 +315,7 @@ func TestSyncMapsSeveralMaps(t *testing.T) {
 	}
 	p.Update(press("d"))
 	p.Update(press("l"))
-	if s := p.screen(); !strings.Contains(s, "vra-b: sync-map SECOND") || !strings.Contains(s, "map 2/2") || strings.Contains(s, "staged edit") {
+	if s := p.screen(); !strings.Contains(s, "vra-b: sync-map SECOND") || !strings.Contains(s, "map 2/2") || strings.Contains(s, "staged edit(s)") {
 		t.Fatalf("second map:\n%s", s)
 	}
 	p.Update(press("h"))
