@@ -35,9 +35,12 @@ func (m *Model) Render() string {
 		return views.Help(s, m.helpGroups(), m.helpOff, w, h)
 	}
 	var body string
-	if m.screen == ScreenList {
+	switch {
+	case m.plan != nil:
+		body = views.Plan(s, m.planScreen(), w, max(h-1, 1))
+	case m.screen == ScreenList:
 		body = m.renderList()
-	} else {
+	default:
 		body = m.renderPair()
 	}
 	out := body + "\n" + m.statusLine()
@@ -159,6 +162,18 @@ func (m *Model) statusKeys() []key.Binding {
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
+	}
+	if m.plan != nil {
+		if m.plan.typing {
+			return []key.Binding{
+				key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+				key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			}
+		}
+		return []key.Binding{m.com.Keys.PlanFocus,
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "press")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+			m.com.Keys.Down, m.com.Keys.PageDown}
 	}
 	if m.screen != ScreenPair {
 		return m.com.Keys.ShortHelp()
