@@ -452,6 +452,12 @@ func (p *syncMapsPane) edit(em *editMap, kp tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(kp, k.Save):
 		return p.askSave(em)
 	case key.Matches(kp, k.Editor):
+		if p.com.Served != (Identity{}) {
+			// $EDITOR would run on the server, not on the engineer's
+			// terminal.
+			em.say(true, "e is not offered to a served console (the editor would run on the server): edit with a, enter, d")
+			return nil
+		}
 		return p.openEditor(em)
 	}
 	return nil

@@ -231,6 +231,13 @@ func TestSyncMapsReadOnly(t *testing.T) {
 	if s := p.screen(); !strings.Contains(s, "read-only: started with --read-only") || len(p.cur().undo) != 0 {
 		t.Errorf("read-only:\n%s", s)
 	}
+	p.com.ReadOnly = false
+	p.com.Served = Identity{User: "alice", Key: "SHA256:x"}
+	p.Update(press("e"))
+	if s := p.screen(); !strings.Contains(s, "e is not offered to a served console") {
+		t.Errorf("served e:\n%s", s)
+	}
+	p.com.ReadOnly = true
 	p.com.ReadOnlyReason = "your key's role is viewer"
 	p.Update(press("w"))
 	if s := p.screen(); !strings.Contains(s, "your key's role is viewer") || p.conf != nil {
