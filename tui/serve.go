@@ -364,7 +364,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	}
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.base, cancel)
-	ss := &session{id: id, n: s.started.Add(1), cancel: func() { stop(); cancel() }}
+	id.Session = s.started.Add(1)
+	ss := &session{id: id, n: id.Session, cancel: func() { stop(); cancel() }}
 	// From here on, ended releases the session whatever happens.
 	s.sessions[sess] = ss
 	s.active.Add(1)
