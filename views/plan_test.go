@@ -53,7 +53,9 @@ func TestPlanGolden(t *testing.T) {
 		"name": func(p *PlanScreen) {
 			p.ApplyFocused, p.Prompt, p.Input = true, "vra-a is the active member: type vra-a to apply, enter (esc: back)", "> vra-"
 		},
-		"busy": func(p *PlanScreen) { p.Lines, p.Busy, p.ApplyLabel = nil, "reading both devices and computing the plan…", "" },
+		"busy": func(p *PlanScreen) {
+			p.Lines, p.Busy, p.ApplyLabel = nil, "reading both devices and computing the plan…", ""
+		},
 	}
 	for name, set := range states {
 		for _, sz := range consoleSizes {
