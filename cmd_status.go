@@ -252,6 +252,10 @@ type pairStatus struct {
 	// read; CompareError says why they were not compared otherwise.
 	Differences  *compare.Counts `json:"differences,omitempty"`
 	CompareError string          `json:"compare_error,omitempty"`
+	// NotSynced are the in-scope differences a sync's plan leaves to a
+	// person (compare.Tally: HRP moved rules, other parameters, standby
+	// only), as the console counts them.
+	NotSynced int `json:"not_synced,omitempty"`
 	// LastSync is the time of the last sync recorded (RFC 3339) or
 	// "never"; LastSyncResult its result as the audit record has it
 	// ("ok", "refused", "unexpected", "stale", "failed", with the number
@@ -305,8 +309,9 @@ func statusOf(p *inventory.Pair, r *pairRead, timeout time.Duration) pairStatus 
 	}
 	switch {
 	case r.cmp != nil:
-		n := r.cmp.Counts()
-		st.Differences = &n
+		t, _ := r.cmp.Tally(compare.ModeFor(r.cmp.Left.Family))
+		n := t.Counts
+		st.Differences, st.NotSynced = &n, max(t.NotSynced, 0)
 		st.Source, st.Target = r.cmp.Left.Source, r.cmp.Right.Source
 		st.SyncMap, st.SyncMapFrom = r.cmp.Map.Name, mapFrom(r.cmp)
 		if strings.HasPrefix(st.SyncMapFrom, "carried by ") {
@@ -392,6 +397,9 @@ func differencesLine(p pairStatus) string {
 	}
 	n := p.Differences
 	s := plural(n.InScope, "in-scope difference")
+	if p.NotSynced > 0 {
+		s += fmt.Sprintf(", %d not synced", p.NotSynced)
+	}
 	var other []string
 	if n.Outside > 0 {
 		other = append(other, fmt.Sprintf("%d outside the map", n.Outside))

@@ -118,6 +118,9 @@ type KeyState struct {
 	DiffWantsEsc bool
 	// Pending is the first key of a two-key sequence ("]" or "["), "".
 	Pending string
+	// MapsCapture: the Sync-maps tab's form or save question is open and
+	// takes every key but ctrl+c (contract 4).
+	MapsCapture bool // Sync-maps tab
 	// Plan: the plan screen is open; PlanTyping: its name input has the
 	// keys. Syncing: a sync of the open pair runs (esc cancels it).
 	Plan, PlanTyping, Syncing bool
@@ -166,6 +169,9 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	if st.Screen == ScreenPair && st.Tab == TabDiff && (st.DiffCapture || st.DiffWantsEsc && msg.String() == "esc") {
 		return ActPassThrough, ""
 	}
+	if st.Screen == ScreenPair && st.Tab == TabSyncMaps && st.MapsCapture { // Sync-maps tab
+		return ActPassThrough, ""
+	}
 	if st.Screen == ScreenPair && st.Syncing && key.Matches(msg, km.Back) {
 		return ActCancelSync, ""
 	}
@@ -212,7 +218,7 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	case key.Matches(msg, km.Tab4):
 		return ActTab4, ""
 	}
-	if st.Tab == TabDiff {
+	if st.Tab == TabDiff || st.Tab == TabSyncMaps { // Sync-maps tab: its own keys
 		return ActPassThrough, ""
 	}
 	if st.Tab == TabLog && key.Matches(msg, km.NextError, km.PrevError) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
@@ -18,7 +19,10 @@ import (
 type summary struct {
 	snap              *pair.Snapshot
 	inScope, outScope int
-	mapLabel          string
+	// notSynced are the in-scope differences a sync's plan leaves to a
+	// person (compare.Tally; -1 unknown).
+	notSynced int
+	mapLabel  string
 	// maps are the sync-maps each device carries (read side of the
 	// Sync-maps tab).
 	maps [2][]*syncmap.Map
@@ -32,13 +36,16 @@ type summary struct {
 
 // summarize derives the summary of s.
 func summarize(s *pair.Snapshot) summary {
-	sum := summary{snap: s, inScope: -1, outScope: -1}
+	sum := summary{snap: s, inScope: -1, outScope: -1, notSynced: -1}
 	if s == nil {
 		return sum
 	}
 	if s.Compare != nil {
-		n := s.Compare.Counts()
+		// The numbers every front end shows (hasync status, the Diff
+		// tab): secrets compared masked, the plan's conflicts apart.
+		n, _ := s.Compare.Tally(compare.ModeFor(s.Family))
 		sum.inScope, sum.outScope = n.InScope, n.Outside+n.Excluded+n.Protected
+		sum.notSynced = n.NotSynced
 		sum.mapLabel = s.Compare.Label
 	}
 	for i, d := range s.Devices {
@@ -159,7 +166,7 @@ func lastError(s *pair.Snapshot) string {
 
 // haData is the HA tab's data of a summary.
 func haData(spec *inventory.Pair, sum summary) views.HAData {
-	d := views.HAData{Family: spec.Family.String(), Differences: sum.inScope}
+	d := views.HAData{Family: spec.Family.String(), Differences: sum.inScope, NotSynced: sum.notSynced}
 	s := sum.snap
 	if s == nil {
 		for i, dev := range spec.Devices {

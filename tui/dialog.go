@@ -20,12 +20,17 @@ type dialog struct {
 	input textinput.Model
 	// secret: the input is a password or passphrase.
 	secret bool
+	// device is the inventory device the question is about ("" unknown).
+	device string
 }
 
 // newPromptDialog asks req; device names the device of a host key
 // question ("" when the host is not the inventory's).
 func newPromptDialog(req *promptReq, device string) *dialog {
-	d := &dialog{req: req}
+	d := &dialog{req: req, device: device}
+	if req.kind == askPassword {
+		d.device = req.who
+	}
 	switch req.kind {
 	case askPassword, askPassphrase:
 		d.secret = true
@@ -55,6 +60,14 @@ func newPromptDialog(req *promptReq, device string) *dialog {
 	return d
 }
 
+// queueDialog adds d to the overlay stack (the last is on screen) without
+// replacing the dialog on screen: d waits under the others and shows when
+// they are closed, so what the user is typing never goes to another
+// dialog.
+func queueDialog(stack []*dialog, d *dialog) []*dialog {
+	return append([]*dialog{d}, stack...)
+}
+
 func newNoticeDialog(title string, body ...string) *dialog {
 	return &dialog{title: title, body: append(body, "", "enter or esc closes")}
 }
@@ -75,7 +88,7 @@ func (d *dialog) update(msg tea.KeyPressMsg) (cmd tea.Cmd, done bool) {
 			d.req.reply <- promptAnswer{yes: true}
 			return nil, true
 		case "n", "N", "esc":
-			d.req.reply <- promptAnswer{yes: false}
+			d.req.reply <- promptAnswer{yes: false, device: d.device}
 			return nil, true
 		}
 		return nil, false
@@ -86,7 +99,7 @@ func (d *dialog) update(msg tea.KeyPressMsg) (cmd tea.Cmd, done bool) {
 			d.input.Reset()
 			return nil, true
 		case "esc":
-			d.req.reply <- promptAnswer{err: errDeclined}
+			d.req.reply <- promptAnswer{err: errDeclined, device: d.device}
 			return nil, true
 		}
 		d.input, cmd = d.input.Update(msg)

@@ -40,6 +40,18 @@ type Options struct {
 	StateDir string
 	// NoColor turns colour off; ASCII uses ASCII glyphs.
 	NoColor, ASCII bool
+	// ReadOnlyReason says why ReadOnly ("" with ReadOnly: "started with
+	// --read-only").
+	ReadOnlyReason string
+	// Pairs, when given, are the pairs shown instead of the inventory's:
+	// pairs the console does not own (the served console's Hub runs
+	// them for every session, contract 3). The console watches and
+	// refreshes them but never runs or closes them, and never asks a
+	// password or host key for them (their owner made them without
+	// prompts). Inventory then only names devices.
+	Pairs []*pair.Pair
+	// Served is the session's SSH identity (hasync serve).
+	Served Identity
 }
 
 // Model is the console's root model: one message switch routes window
@@ -64,6 +76,7 @@ type Model struct {
 	haGen   uint64
 	scroll  [tabCount]int
 	diff    diffPane
+	maps    *syncMapsPane // Sync-maps tab
 	pending string
 
 	help    bool
@@ -94,6 +107,10 @@ type Model struct {
 	noticeErr bool
 	noticeID  int
 	quitting  bool
+
+	// shared: the pairs are Options.Pairs, run and closed by their owner
+	// (served (E)).
+	shared bool
 }
 
 // New makes the console's model over the inventory's pairs. Nothing is
@@ -108,7 +125,11 @@ func New(ctx context.Context, o Options) *Model {
 	if o.ASCII {
 		keys = keys.ASCII()
 	}
-	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason,
+		Served: o.Served, Dark: true, NoColor: o.NoColor}
+	if com.ReadOnly && com.ReadOnlyReason == "" {
+		com.ReadOnlyReason = "started with --read-only"
+	}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
@@ -117,6 +138,7 @@ func New(ctx context.Context, o Options) *Model {
 		m.title = "hasync"
 	}
 	m.diff = newDiffPane(com)
+	m.maps = newSyncMapsPane(com) // Sync-maps tab
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"
@@ -134,8 +156,16 @@ func New(ctx context.Context, o Options) *Model {
 		spin = spinner.Line
 	}
 	m.hostNames = map[string]string{}
-	if o.Inventory != nil {
+	specs := o.Pairs
+	if specs == nil && o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
+			specs = append(specs, pair.New(spec, popt))
+		}
+	}
+	m.shared = o.Pairs != nil
+	{ // served (E): over the inventory's pairs, or shared ones
+		for _, p := range specs {
+			spec := p.Spec()
 			for _, d := range spec.Devices {
 				port := d.Port
 				if port == 0 {
@@ -160,11 +190,15 @@ func New(ctx context.Context, o Options) *Model {
 					}
 				}
 			}
-			p := pair.New(spec, popt)
 			sub, unsub := p.Subscribe(eventBuffer)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
 				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
+			if snap := p.Snapshot(); m.shared && read(snap) {
+				// A shared pair was read before this session began: show
+				// that at once, not after the next refresh.
+				rt.sum, rt.refreshing = summarize(snap), false
+			}
 			m.pairs = append(m.pairs, rt)
 		}
 	}
@@ -180,7 +214,9 @@ func (m *Model) Close() {
 	}
 	for _, rt := range m.pairs {
 		rt.unsub()
-		rt.p.Close()
+		if !m.shared { // served (E): the owner closes shared pairs
+			rt.p.Close()
+		}
 	}
 }
 
@@ -189,7 +225,10 @@ func (m *Model) Close() {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, waitPromptCmd(m.pr)}
 	for i, rt := range m.pairs {
-		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
+		if !m.shared { // served (E): the owner runs shared pairs
+			cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p))
+		}
+		cmds = append(cmds, drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
 	}
 	return tea.Batch(cmds...)
 }
@@ -197,7 +236,8 @@ func (m *Model) Init() tea.Cmd {
 // keyState is the state ActionOf reads.
 func (m *Model) keyState() KeyState {
 	st := KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
-		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending}
+		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending,
+		MapsCapture: m.maps.Capturing()} // Sync-maps tab
 	if m.plan != nil {
 		st.Plan, st.PlanTyping = true, m.plan.typing
 	}
@@ -226,6 +266,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			var cmd tea.Cmd
 			m.plan.input, cmd = m.plan.input.Update(msg)
 			return m, cmd
+		}
+		if m.screen == ScreenPair && m.tab == TabSyncMaps && m.maps.Capturing() && len(m.dialogs) == 0 { // Sync-maps tab
+			return m, m.maps.Update(msg)
 		}
 		if m.filtering {
 			var cmd tea.Cmd
@@ -294,7 +337,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
+		m.dialogs = queueDialog(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,
@@ -327,8 +370,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if cmd, ok := m.maps.handle(msg); ok { // Sync-maps tab
+		return m, cmd
+	}
 	if m.screen == ScreenPair && m.tab == TabDiff {
 		return m, m.diff.Update(msg)
+	}
+	if m.screen == ScreenPair && m.tab == TabSyncMaps && m.maps.Capturing() { // Sync-maps tab: the inputs' blink
+		return m, m.maps.Update(msg)
 	}
 	return m, nil
 }
@@ -435,6 +484,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case ActEnd:
 		m.move(1 << 30)
 	case ActPassThrough:
+		if m.tab == TabSyncMaps { // Sync-maps tab
+			return m.maps.Update(msg)
+		}
 		return m.diff.Update(msg)
 	}
 	return nil
@@ -467,8 +519,11 @@ func haTickCmd(gen uint64, idx int) tea.Cmd {
 
 func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
+	if m.pr.allow(m.pairs[i].spec.Devices[0].Name, m.pairs[i].spec.Devices[1].Name) { // declined questions asked again (H)
+		m.pairs[i].p.Retry()
+	}
 	m.scroll = [tabCount]int{}
-	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]))
+	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]), m.maps.setPair(i, m.pairs[i])) // Sync-maps tab
 }
 
 // refresh asks the open pair (or the selected one on the list) for a
@@ -483,6 +538,9 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 		idx = m.visible[m.cursor]
 	}
 	rt := m.pairs[idx]
+	if retry {
+		m.pr.allow(rt.spec.Devices[0].Name, rt.spec.Devices[1].Name) // declined questions asked again (H)
+	}
 	rt.reqID++
 	was := rt.refreshing
 	rt.refreshing = true
@@ -535,7 +593,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			var hk *sshclient.HostKeyError
 			if errors.As(e.Err, &hk) && !rt.shownHostKeyErr[e.Device] {
 				rt.shownHostKeyErr[e.Device] = true
-				m.dialogs = append(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
+				m.dialogs = queueDialog(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
 			}
 		}
 	}
@@ -577,7 +635,7 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 	}
 	rt.sum = s
 	if m.screen == ScreenPair && m.open == idx {
-		return m.diff.build(idx, rt)
+		return tea.Batch(m.diff.build(idx, rt), m.maps.setPair(idx, rt)) // Sync-maps tab
 	}
 	return nil
 }

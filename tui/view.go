@@ -125,10 +125,8 @@ func (m *Model) renderPair() string {
 	switch m.tab {
 	case TabDiff:
 		body = m.diff.Render()
-	case TabSyncMaps:
-		lines := syncMapLines(rt.spec, rt.sum)
-		off := min(m.scroll[TabSyncMaps], max(len(lines)-bh, 0))
-		body = views.PlainLines(s, lines[off:], w, bh)
+	case TabSyncMaps: // Sync-maps tab
+		body = m.maps.Render(w, bh)
 	case TabLog:
 		body = rt.log.Render(s)
 	case TabHA:
@@ -181,6 +179,12 @@ func (m *Model) statusKeys() []key.Binding {
 		return m.com.Keys.ShortHelp()
 	}
 	keys := m.com.Keys.PairShortHelp()
+	if m.tab == TabSyncMaps { // Sync-maps tab
+		if m.maps.Capturing() {
+			return m.maps.ShortHelp()
+		}
+		return append(m.maps.ShortHelp(), keys...)
+	}
 	if m.tab != TabDiff {
 		return keys
 	}
@@ -215,6 +219,9 @@ func (m *Model) helpGroups() []views.HelpGroup {
 			diffKeys = append(diffKeys, g...)
 		}
 		groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
+	}
+	if m.screen == ScreenPair && m.tab == TabSyncMaps { // Sync-maps tab
+		groups = append(groups, views.HelpGroup{Title: "Sync-maps tab", Bindings: m.maps.FullHelp()})
 	}
 	return groups
 }

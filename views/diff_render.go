@@ -187,10 +187,10 @@ func (v *DiffView) renderCrumb(b *strings.Builder) {
 }
 
 // status is the right part of the breadcrumb, in the forms to try, each
-// shorter than the one before: "in scope · 3/12 diffs · ● 8 to sync" is
-// the filter when it hides rows, the cursor's difference among the rows
-// that differ, and the changes a sync would resolve
-// (compare.Counts.InScope).
+// shorter than the one before: "in scope · 3/12 diffs · ● 5 to sync · 3
+// not synced" is the filter when it hides rows, the cursor's difference
+// among the rows that differ, the in-scope changes a sync would resolve
+// and those its plan leaves to a person (compare.Tally).
 func (v *DiffView) status() [][]string {
 	if v.data == nil {
 		return nil
@@ -200,12 +200,27 @@ func (v *DiffView) status() [][]string {
 	if cur > 0 {
 		pos = strconv.Itoa(cur) + "/" + pos
 	}
-	sync := v.st.Glyphs.InMap + " " + strconv.Itoa(v.data.Counts.InScope) + " to sync"
+	t := v.data.Tally
+	toSync := t.ToSync
+	if toSync < 0 { // no plan
+		toSync = t.InScope
+	}
+	sync := v.st.Glyphs.InMap + " " + strconv.Itoa(toSync) + " to sync"
+	var forms [][]string
+	if t.NotSynced > 0 {
+		not := strconv.Itoa(t.NotSynced) + " not synced"
+		forms = append(forms, []string{pos, sync, not})
+	}
+	forms = append(forms, []string{pos, sync}, []string{pos})
 	if v.filter == FilterAll {
-		return [][]string{{pos, sync}, {pos}}
+		return forms
 	}
 	f := v.filter.String()
-	return [][]string{{f, pos, sync}, {f, pos}, {pos}}
+	out := make([][]string, 0, len(forms)+1)
+	for _, fm := range forms[:len(forms)-1] {
+		out = append(out, append([]string{f}, fm...))
+	}
+	return append(out, []string{f, pos}, []string{pos})
 }
 
 // renderHead writes the column headers: each member's name and role.

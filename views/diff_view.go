@@ -727,9 +727,19 @@ func (v *DiffView) maxXOff() int {
 	return max(0, m-cw+1)
 }
 
+// helpKeys is the key map as help shows it: ASCII labels with the ASCII
+// glyphs.
+func (v *DiffView) helpKeys() *DiffKeyMap {
+	if v.st != nil && v.st.Theme.ASCII {
+		k := v.keys.ASCII()
+		return &k
+	}
+	return &v.keys
+}
+
 // ShortHelp implements help.KeyMap.
 func (v *DiffView) ShortHelp() []key.Binding {
-	k := &v.keys
+	k := v.helpKeys()
 	next := k.Next
 	if v.query != "" {
 		next.SetHelp("n/N", "next/prev match")
@@ -750,7 +760,7 @@ func (v *DiffView) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (v *DiffView) FullHelp() [][]key.Binding {
-	k := &v.keys
+	k := v.helpKeys()
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Top, k.Bottom},
 		{k.Next, k.Prev, k.Filter, k.Enter, k.Close},

@@ -14,6 +14,10 @@ type HAData struct {
 	// Differences is hasync's count of in-scope differences, shown beside
 	// the device's own configuration check; -1 unknown.
 	Differences int
+	// NotSynced are those a sync's plan leaves to a person (HRP: a rule
+	// in another position, other parameters, only on the standby;
+	// compare.Tally); -1 unknown.
+	NotSynced int
 	// At is when the state was read ("" never).
 	At string
 }
@@ -135,14 +139,15 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 				add(st, "  check %s %-16s %s", g, c.Module, c.Result)
 			}
 			if len(h.Check) > 0 {
-				add(s.Normal.Render, "  the device's check finds %d of %d modules different; %s", diff, len(h.Check), inScopeText(d.Differences))
+				add(s.Normal.Render, "  the device's check finds %d of %d modules different; %s", diff, len(h.Check), inScopeText(d.Differences, d.NotSynced))
 			}
 		default:
 			add(s.Dim.Render, "  HRP state not read")
 		}
 	}
 	if d.Family == "vyatta" {
-		add(s.Normal.Render, "%s", upperFirst(inScopeText(d.Differences)))
+		// "hasync" as everywhere, lower case even first in a line.
+		add(s.Normal.Render, "%s", inScopeText(d.Differences, d.NotSynced))
 	}
 	return out
 }
@@ -156,22 +161,22 @@ func HA(s ConsoleStyles, d HAData, offset, width, height int) string {
 	return conLines(lines[max(offset, 0):], width, height)
 }
 
-// inScopeText is hasync's own count of differences in a sentence.
-func inScopeText(n int) string {
+// inScopeText is hasync's own count of differences in a sentence, with
+// those a sync leaves to a person (notSynced > 0).
+func inScopeText(n, notSynced int) string {
+	var s string
 	switch {
 	case n < 0:
 		return "hasync has not compared the pair yet"
 	case n == 1:
-		return "hasync finds 1 difference in the sync-map's scope (Diff tab)"
+		s = "hasync finds 1 difference in the sync-map's scope"
+	default:
+		s = "hasync finds " + strconv.Itoa(n) + " differences in the sync-map's scope"
 	}
-	return "hasync finds " + strconv.Itoa(n) + " differences in the sync-map's scope (Diff tab)"
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
+	if notSynced > 0 && n > 0 {
+		s += ", " + strconv.Itoa(notSynced) + " not synced"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return s + " (Diff tab)"
 }
 
 func roleOr(r string) string {
