@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -132,6 +133,10 @@ func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
 // back end's words (pair.Describe, or the reason's Text without the
 // error); "" none.
 func reasonWord(r pair.Reason, err error) string {
+	if errors.Is(err, errDeclined) {
+		// Not "no password": the user closed the dialog.
+		return "declined (r asks again)"
+	}
 	if err != nil {
 		return pair.Describe(err)
 	}
@@ -139,16 +144,31 @@ func reasonWord(r pair.Reason, err error) string {
 }
 
 // causeFirst is a device error as the list's last error shows it: the
-// device, the short cause, then the error's text.
+// device, the short cause, then the error's text without the device's
+// name again.
 func causeFirst(dev string, r pair.Reason, err error) string {
 	w := reasonWord(r, err)
 	if w == "" || w == "error" {
-		return err.Error()
+		return dev + ": " + dropDevice(dev, err.Error())
 	}
-	return dev + ": " + w + " (" + strings.TrimPrefix(err.Error(), dev+": ") + ")"
+	return dev + ": " + w + " (" + dropDevice(dev, err.Error()) + ")"
 }
 
-// lastError is the pair's most telling current error ("" none).
+// dropDevice is text without the layers of "dev: " it starts with (each
+// layer of the back end names the device once more: "vra-a: vra-a: ssh
+// ..."), for a place that names the device already.
+func dropDevice(dev, text string) string {
+	if dev == "" {
+		return text
+	}
+	for strings.HasPrefix(text, dev+": ") {
+		text = text[len(dev)+2:]
+	}
+	return text
+}
+
+// lastError is the pair's most telling current error ("" none); a
+// comparison error without "pair NAME: ", which the row says.
 func lastError(s *pair.Snapshot) string {
 	if s == nil {
 		return ""
@@ -159,9 +179,37 @@ func lastError(s *pair.Snapshot) string {
 		}
 	}
 	if s.CompareErr != nil {
-		return s.CompareErr.Error()
+		return strings.TrimPrefix(s.CompareErr.Error(), "pair "+s.Pair+": ")
 	}
 	return ""
+}
+
+// pastError is the pair's last error as its Log keeps it ("15:04:05
+// vra-b: connection lost"), for the list's LAST ERROR once the device is
+// back: the error is not forgotten, only shown as past. "" none.
+func pastError(l *views.Log) string {
+	if l == nil || l.Errors() == 0 {
+		return ""
+	}
+	es := l.Entries()
+	for i := len(es) - 1; i >= 0; i-- {
+		if e := es[i]; e.Err {
+			text := oneLineText(dropDevice(e.Device, e.Text))
+			if e.Device != "" {
+				text = e.Device + ": " + text
+			}
+			return e.At.Format("15:04:05") + " " + text
+		}
+	}
+	return ""
+}
+
+// oneLineText is the first line of s.
+func oneLineText(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // haData is the HA tab's data of a summary.
@@ -179,10 +227,11 @@ func haData(spec *inventory.Pair, sum summary) views.HAData {
 	}
 	for i, ds := range s.Devices {
 		m := views.HAMember{Name: ds.Name, Reachable: ds.Reachable, Role: roleText(ds), Sessions: ds.Sessions}
+		// Under the member's name: its errors without the name again.
 		if ds.HAErr != nil {
-			m.Err = ds.HAErr.Error()
+			m.Err = dropDevice(ds.Name, ds.HAErr.Error())
 		} else if ds.Err != nil {
-			m.Err = ds.Err.Error()
+			m.Err = dropDevice(ds.Name, ds.Err.Error())
 		}
 		for _, g := range ds.HA.VRRP {
 			m.VRRP = append(m.VRRP, views.VRRPRow{Interface: g.Interface, Group: g.Group, State: g.State})
