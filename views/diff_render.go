@@ -365,11 +365,10 @@ func appendCut(s, sep, tail string, w int, ellipsis string) string {
 // two lines when the tab is tall enough and one does not hold it).
 func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
 	g := &v.st.Glyphs
-	status := v.searching || v.notice != "" || v.query != ""
 	switch {
-	case i > 0 && status:
-		v.styled(b, segMuted, PadRight(v.legendLine(v.w, true), v.w, g.Ellipsis), false)
 	case i > 0:
+		// The scope part, in the same words whether a search's state
+		// or the change part is above it.
 		sc := g.legendScope()
 		s := sc[len(sc)-1]
 		for _, c := range sc {
@@ -419,12 +418,22 @@ func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
 func (v *DiffView) searchState() string {
 	g := &v.st.Glyphs
 	count := strconv.Itoa(len(v.matches)) + " matching lines"
-	q := "/" + sanitize(v.query)
+	if len(v.matches) == 1 {
+		count = "1 matching line"
+	}
+	shown := v.queryText
+	if shown == "" {
+		shown = v.query
+	}
+	q := "/" + sanitize(shown)
 	for _, hints := range []string{g.Dot + "n/N next/prev" + g.Dot + "esc clears", g.Dot + "n/N, esc", ""} {
 		rest := g.Dot + count + hints
 		if room := v.w - Width(rest); room >= min(Width(q), 4) {
 			return Truncate(q, room, g.Ellipsis) + rest
 		}
+	}
+	if len(v.matches) == 1 {
+		return "1 match"
 	}
 	return strconv.Itoa(len(v.matches)) + " matches"
 }

@@ -84,6 +84,11 @@ type DiffView struct {
 	input     []rune
 	typed     string  // input in lower case, highlighted while typing
 	query     string  // the accepted search, lower case
+	// queryText is the accepted search as typed (shown: "/MGMT");
+	// matchHidden: it matched only rows the filter hid, so a filter
+	// that shows them goes to the first.
+	queryText   string
+	matchHidden bool
 	matches   []int32 // rows matching query, ascending
 	notice    string  // one-line message for the footer ("no match")
 
@@ -350,6 +355,9 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 		}
 	case DiffActFilter:
 		v.SetFilter((v.filter + 1) % nFilters)
+		if v.matchHidden && v.query != "" && (v.goToMatchFrom(v.curRow(), 1) || v.goToMatchFrom(0, 1)) {
+			v.matchHidden = false
+		}
 	case DiffActEnter:
 		if len(v.items) == 0 {
 			return
@@ -396,8 +404,8 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 		v.searching = false
 	case DiffActSearchAccept:
 		v.searching = false
-		v.query = strings.ToLower(string(v.input))
-		v.matches = nil
+		v.query, v.queryText = strings.ToLower(string(v.input)), string(v.input)
+		v.matches, v.matchHidden = nil, false
 		if v.query == "" {
 			return
 		}
@@ -406,8 +414,9 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 			v.notice = "no match for " + strconv.Quote(string(v.input))
 			return
 		}
-		if !v.goToMatchFrom(v.curRow(), 1) {
-			v.notice = "no match for " + strconv.Quote(string(v.input)) + " under the filter " + v.filter.String()
+		if !v.goToMatchFrom(v.curRow(), 1) && !v.goToMatchFrom(0, 1) {
+			v.notice = "no match for " + strconv.Quote(string(v.input)) + " under the filter " + v.filter.String() + " (f shows more)"
+			v.matchHidden = true
 		}
 	}
 }
