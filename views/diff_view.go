@@ -82,15 +82,15 @@ type DiffView struct {
 	detailTop int // first line of the detail shown, when it covers the rows
 	searching bool
 	input     []rune
-	typed     string  // input in lower case, highlighted while typing
-	query     string  // the accepted search, lower case
+	typed     string // input in lower case, highlighted while typing
+	query     string // the accepted search, lower case
 	// queryText is the accepted search as typed (shown: "/MGMT");
 	// matchHidden: it matched only rows the filter hid, so a filter
 	// that shows them goes to the first.
 	queryText   string
 	matchHidden bool
-	matches   []int32 // rows matching query, ascending
-	notice    string  // one-line message for the footer ("no match")
+	matches     []int32 // rows matching query, ascending
+	notice      string  // one-line message for the footer ("no match")
 
 	detailCache struct {
 		data  *DiffData
