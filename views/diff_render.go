@@ -509,6 +509,11 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 	case diff.Moved:
 		ls, rs, mark, markSeg = segMoved, segMoved, g.Moved, segMoved
 	}
+	if it.ctx {
+		// Kept for the tree's sake (an out-of-scope parent): dimmed.
+		ls, rs, markSeg = segMuted, segMuted, segMuted
+		le0, le1, re0, re1 = -1, -1, -1, -1
+	}
 	v.text(b, left, ls, le0, le1, segEmphRemoved, cur, v.xoff, l.colW)
 	v.styled(b, segText, " ", cur)
 	v.styled(b, markSeg, mark, cur)

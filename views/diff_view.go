@@ -47,6 +47,9 @@ type item struct {
 	row    int32
 	fold   int32
 	scopes diff.ScopeSet // a fold's hidden scopes
+	// ctx: a row the filter does not keep, shown (dimmed) because a row
+	// it keeps hangs under it, so the tree reads right.
+	ctx bool
 }
 
 // placeHeader marks a header item: with differences only, each run of
@@ -477,6 +480,12 @@ func (v *DiffView) rebuild(row int32) {
 		}
 		return true
 	}
+	// In scope: the ancestors of the rows kept stay, dimmed
+	// (ancestorsOf), or "firewall" would read as a child of "resources".
+	var ctx []bool
+	if v.filter == FilterInScope {
+		ctx = ancestorsOf(rows, keep)
+	}
 	// run holds the kept unchanged rows not yet placed; differences end
 	// a run, which keeps its first and last foldContext rows.
 	var run []int32
@@ -519,6 +528,9 @@ func (v *DiffView) rebuild(row int32) {
 			if len(run) > 0 && v.filter == FilterInScope {
 				flush(false)
 			}
+			if ctx != nil && ctx[i] {
+				v.items = append(v.items, item{row: int32(i), ctx: true})
+			}
 			continue
 		}
 		if r.Kind == diff.Same {
@@ -548,6 +560,26 @@ func (v *DiffView) rebuild(row int32) {
 		v.cursor++ // onto the row the header leads
 	}
 	v.scrollTo(true)
+}
+
+// ancestorsOf marks the rows keep drops that are ancestors of a row it
+// keeps. Rows are in tree order with their display depth, so going
+// backwards the first row shallower than a kept one is its parent, the
+// first shallower than that its grandparent, and so on.
+func ancestorsOf(rows []diff.Row, keep func(*diff.Row) bool) []bool {
+	out := make([]bool, len(rows))
+	need := -1 // a row shallower than need is the next ancestor wanted
+	for i := len(rows) - 1; i >= 0; i-- {
+		r := &rows[i]
+		switch {
+		case keep(r):
+			need = r.Depth
+		case r.Depth < need:
+			out[i] = true
+			need = r.Depth
+		}
+	}
+	return out
 }
 
 // displayParent is the path of the row a row hangs under: its path less
