@@ -254,6 +254,45 @@ func haData(spec *inventory.Pair, sum summary) views.HAData {
 	return d
 }
 
+// haDataOf is the HA tab's data of the pair as shown now: haData, with
+// each member's connection as the events tell it when they are newer
+// than the snapshot (a device that dropped is not read now: its roles
+// are its last known ones).
+func haDataOf(rt *pairRT) views.HAData {
+	d := haData(rt.spec, rt.sum)
+	for i := range d.Members {
+		if c := rt.cell(i); c.State != views.Up && d.Members[i].Reachable {
+			d.Members[i].Reachable = false
+			if d.Members[i].Err == "" {
+				d.Members[i].Err = c.Why
+			}
+		}
+	}
+	return d
+}
+
+// readNote is when the pair was read, for the pair view's title: "read
+// 15:04:05", and the members not read then with their last read ("read
+// 08:20:30 · vra-b not since 08:20:21"), times in layout; "" never read.
+func readNote(rt *pairRT, dot, layout string) string {
+	s := rt.sum.snap
+	if s == nil {
+		return ""
+	}
+	note := "read " + s.At.Format(layout)
+	for i, dev := range rt.spec.Devices {
+		if rt.cell(i).State == views.Up {
+			continue
+		}
+		since := "not read"
+		if at := s.Devices[i].FetchedAt; !at.IsZero() {
+			since = "not since " + at.Format(layout)
+		}
+		note += dot + dev.Name + " " + since
+	}
+	return note
+}
+
 // syncMapLines is the Sync-maps tab (read side): each device's maps with
 // their rules (number, action, location), and which one scopes the pair.
 func syncMapLines(spec *inventory.Pair, sum summary) []string {

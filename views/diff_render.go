@@ -212,6 +212,12 @@ func (v *DiffView) status() [][]string {
 		forms = append(forms, []string{pos, sync, not})
 	}
 	forms = append(forms, []string{pos, sync}, []string{pos})
+	if v.staleL != "" || v.staleR != "" {
+		// A device is not read now: the counts are its last known ones.
+		for i := range forms {
+			forms[i] = append([]string{"last known"}, forms[i]...)
+		}
+	}
 	if v.filter == FilterAll {
 		return forms
 	}
@@ -231,19 +237,21 @@ func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
 		left, right = v.data.Left, v.data.Right
 	}
 	if l.colW < 1 {
-		v.styled(b, segHeader, PadRight(v.headName(left, "source", l.listW), l.listW, g.Ellipsis), false)
+		v.styled(b, segHeader, PadRight(v.headName(left, "source", v.staleL, l.listW), l.listW, g.Ellipsis), false)
 		return
 	}
 	b.WriteString("   ")
-	v.styled(b, segHeader, PadRight(v.headName(left, "source", l.colW), l.colW, g.Ellipsis), false)
+	v.styled(b, segHeader, PadRight(v.headName(left, "source", v.staleL, l.colW), l.colW, g.Ellipsis), false)
 	b.WriteString("   ")
-	v.styled(b, segHeader, PadRight(v.headName(right, "target", l.colW2), l.colW2, g.Ellipsis), false)
+	v.styled(b, segHeader, PadRight(v.headName(right, "target", v.staleR, l.colW2), l.colW2, g.Ellipsis), false)
 }
 
 // headName is a column's header in w cells: the member's name, its role
-// and, scrolled sideways, the first column shown. The name is what gets
-// cut; the role and the column number are whole or left out.
-func (v *DiffView) headName(name, role string, w int) string {
+// and, scrolled sideways, the first column shown; stale, when the device
+// is not read now, says so ("not read since 08:20:21", at least "last
+// known"). The name is what gets cut; the role and the column number
+// are whole or left out.
+func (v *DiffView) headName(name, role, stale string, w int) string {
 	if name == "" {
 		return ""
 	}
@@ -255,7 +263,12 @@ func (v *DiffView) headName(name, role string, w int) string {
 		col := strconv.Itoa(v.xoff + 1)
 		tails = append(tails, " ("+role+")"+g.Dot+"from column "+col, g.Dot+"from column "+col, g.Dot+"col "+col)
 	}
-	tails = append(tails, " ("+role+")", "")
+	if stale != "" {
+		// Never dropped: the rows are the device's last known ones.
+		tails = append(tails[:0], " ("+role+", "+stale+")", " ("+stale+")", " (last known)")
+	} else {
+		tails = append(tails, " ("+role+")", "")
+	}
 	for _, t := range tails {
 		if Width(name)+Width(t) <= w {
 			return name + t

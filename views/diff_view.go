@@ -92,6 +92,9 @@ type DiffView struct {
 	// that shows them goes to the first.
 	queryText   string
 	matchHidden bool
+	// staleL, staleR say a column's device is not read now ("" it is):
+	// "not read since 08:20:21"; the rows are its last known ones.
+	staleL, staleR string
 	matches     []int32 // rows matching query, ascending
 	notice      string  // one-line message for the footer ("no match")
 
@@ -139,6 +142,11 @@ func (v *DiffView) Data() *DiffData { return v.data }
 // (by path), the horizontal scroll, the filter, the search and the
 // detail. Another pair's data starts afresh: top, all rows, folds closed,
 // no search, no detail.
+// SetStale tells which columns show a device not read now, each note
+// "" (read) or why and since when ("not read since 08:20:21"): their
+// heads say so and the counts are marked "last known".
+func (v *DiffView) SetStale(left, right string) { v.staleL, v.staleR = left, right }
+
 func (v *DiffView) SetData(d *DiffData) {
 	var keep *diff.Row
 	samePair := v.data != nil && d != nil && v.data.Left == d.Left && v.data.Right == d.Right
