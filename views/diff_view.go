@@ -95,8 +95,8 @@ type DiffView struct {
 	// staleL, staleR say a column's device is not read now ("" it is):
 	// "not read since 08:20:21"; the rows are its last known ones.
 	staleL, staleR string
-	matches     []int32 // rows matching query, ascending
-	notice      string  // one-line message for the footer ("no match")
+	matches        []int32 // rows matching query, ascending
+	notice         string  // one-line message for the footer ("no match")
 
 	detailCache struct {
 		data  *DiffData
