@@ -110,10 +110,29 @@ func roleText(d pair.DeviceState) string {
 	return ""
 }
 
+// haTrouble is what is wrong with a member's HA beyond its role ("" all
+// well): an HRP core state other than normal, its own or its peer's as
+// it sees it ("abnormal(active)", peer "unknown": a cut heartbeat;
+// DOMAIN.md "HRP").
+func haTrouble(d pair.DeviceState) string {
+	h := d.HA.HRP
+	if h == nil {
+		return ""
+	}
+	var out []string
+	if h.Core != "" && !strings.EqualFold(h.Core, "normal") {
+		out = append(out, "core state "+h.Core)
+	}
+	if h.PeerCore != "" && !strings.EqualFold(h.PeerCore, "normal") {
+		out = append(out, "peer "+h.PeerCore)
+	}
+	return strings.Join(out, ", ")
+}
+
 // deviceCell is a member as the list and the header show it.
 func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
 	c := views.DeviceCell{Name: spec.Name, Address: spec.Addr(), Role: roleText(d),
-		Unsaved: d.SavedDiffers, UnsavedKnown: d.SavedKnown}
+		Unsaved: d.SavedDiffers, UnsavedKnown: d.SavedKnown, HATrouble: haTrouble(d)}
 	switch {
 	case d.Reachable:
 		c.State = views.Up

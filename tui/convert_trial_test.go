@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/views"
@@ -58,5 +59,19 @@ func TestPastError(t *testing.T) {
 func TestDeclinedWord(t *testing.T) {
 	if got := reasonWord(pair.ReasonCredentials, fmt.Errorf("vra-b: %w", errDeclined)); got != "declined (r asks again)" {
 		t.Errorf("reason %q", got)
+	}
+}
+
+// TestHATrouble (defect 17): the HRP core state as the cut heartbeat
+// leaves it reaches the list's cell; a normal one does not.
+func TestHATrouble(t *testing.T) {
+	spec := &inventory.Device{Name: "FW-A"}
+	bad := pair.DeviceState{Name: "FW-A", Reachable: true, HA: device.HAState{HRP: &device.HRPState{Prefix: "HRP_M", Core: "abnormal(active)", PeerCore: "unknown"}}}
+	if got := deviceCell(spec, bad).HATrouble; got != "core state abnormal(active), peer unknown" {
+		t.Errorf("trouble %q", got)
+	}
+	good := pair.DeviceState{Name: "FW-A", Reachable: true, HA: device.HAState{HRP: &device.HRPState{Prefix: "HRP_M", Core: "normal", PeerCore: "normal"}}}
+	if got := deviceCell(spec, good).HATrouble; got != "" {
+		t.Errorf("trouble %q for a normal core", got)
 	}
 }

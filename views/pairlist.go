@@ -22,6 +22,10 @@ type DeviceCell struct {
 	// LastKnown: the device is not read now (down or connecting): Role
 	// and Unsaved are from its last read, shown as such.
 	LastKnown bool
+	// HATrouble is what is wrong with its HA beyond the role ("core state
+	// abnormal(active), peer unknown"); "" none. The list marks it with
+	// a glyph, the header says it.
+	HATrouble string
 }
 
 // ConnState is a device's connection state.
@@ -173,6 +177,11 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 				cell += " " + d.Role
 			}
 		}
+		if d.HATrouble != "" && !d.LastKnown {
+			// HA in trouble whatever the role says (a cut heartbeat):
+			// a glyph here, the words in the header and the HA tab.
+			cell += " " + s.glyph("⚠", "!") + "HA"
+		}
 		b.WriteString(conFit(cell, c.dev))
 	}
 	b.WriteString(conFit(" "+staleCount(r.InScope, r.Stale), c.count))
@@ -254,6 +263,9 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 		line := fmt.Sprintf("%s %s  %s  %s  %s", state, d.Name, role, saved, d.Address)
 		if d.State == Down && d.Why != "" {
 			line += "  " + oneLine(d.Why)
+		}
+		if d.HATrouble != "" && !d.LastKnown {
+			line = fmt.Sprintf("%s %s  %s  %s HA: %s  %s  %s", state, d.Name, role, s.glyph("⚠", "!"), d.HATrouble, saved, d.Address)
 		}
 		st := s.Normal
 		switch {

@@ -48,3 +48,21 @@ func TestHeaderASCIIState(t *testing.T) {
 		t.Errorf("header:\n%s", out)
 	}
 }
+
+// TestHATroubleFlagged (trial 11 defect 17): an HRP member whose core
+// state is abnormal is flagged in the list (glyph) and the header
+// (words), whatever its role says.
+func TestHATroubleFlagged(t *testing.T) {
+	devs := [2]DeviceCell{{Name: "FW-A", State: Up, Role: "HRP_M", HATrouble: "core state abnormal(active), peer unknown"}, {Name: "FW-B", State: Up, Role: "HRP_S"}}
+	rows := []PairRow{{Name: "lab-huawei", Family: "huawei", InScope: 6, OutScope: 13, Devices: devs}}
+	for _, w := range []int{80, 120, 200} {
+		out := ansi.Strip(PairList(PlainConsoleStyles(), rows, 0, 0, w, 3))
+		if !strings.Contains(out, "FW-A HRP_M ⚠HA") || strings.Contains(out, "FW-B HRP_S ⚠") {
+			t.Errorf("%d cols:\n%s", w, out)
+		}
+	}
+	out := ansi.Strip(DeviceHeader(PlainConsoleStyles(), "lab-huawei", devs, 120))
+	if !strings.Contains(out, "⚠ HA: core state abnormal(active), peer unknown") {
+		t.Errorf("header:\n%s", out)
+	}
+}
