@@ -7,14 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
@@ -25,10 +25,9 @@ import (
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/vyatta"
+	"github.com/hasync/hasync/sshclient"
 	"github.com/hasync/hasync/tui"
 	"github.com/spf13/cobra"
-	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 func newDemoCmd() *cobra.Command {
@@ -44,8 +43,11 @@ func newDemoCmd() *cobra.Command {
 one change vra-b rejects at commit) and an emulated Huawei USG HRP pair (with
 drift, a parameter conflict and sessions) on loopback, and opens the console
 on them over real SSH with the host keys verified. Everything it writes (the
-lab's state, the console's log, known_hosts) lives in one temporary directory,
-removed on exit; the console's log file names it.
+lab's state, the console's log, known_hosts, the audit record and
+inventory.yaml) lives in one temporary directory, removed on exit; the
+console's log file names it. While the console runs, the other commands
+reach the demo's devices with --inventory DIR/inventory.yaml (for example
+'hasync diff --pair lab-vyatta --inventory DIR/inventory.yaml').
 
 Without a terminal (stdout not a TTY) or with --print, demo prints a text
 report of the Vyatta pair instead: both configurations read over SSH, their
@@ -149,13 +151,9 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	} else if !errors.Is(err, lab.ErrControlPath) {
 		return err
 	}
-	inv := &inventory.Inventory{Path: filepath.Join(dir, "inventory.yaml"), Dir: dir}
-	for _, file := range []string{vp.Inventory, hp.Inventory} {
-		one, err := inventory.Load(file)
-		if err != nil {
-			return err
-		}
-		inv.Pairs = append(inv.Pairs, one.Pairs...)
+	inv, err := writeDemoInventory(filepath.Join(dir, lab.InventoryFile), vp.Inventory, hp.Inventory)
+	if err != nil {
+		return err
 	}
 	// The demo's directory, for `hasync lab fault --state DIR`.
 	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
@@ -169,6 +167,28 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	})
 }
 
+// writeDemoInventory writes one inventory at path with the pairs of the
+// labs' inventories (so `hasync status --inventory DIR/inventory.yaml`
+// reaches the demo's devices while it runs) and loads it.
+func writeDemoInventory(path string, files ...string) (*inventory.Inventory, error) {
+	var all lab.Inventory
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var one lab.Inventory
+		if err := yaml.Unmarshal(b, &one); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		all.Pairs = append(all.Pairs, one.Pairs...)
+	}
+	if err := lab.WriteInventory(path, all); err != nil {
+		return nil, err
+	}
+	return inventory.Load(path)
+}
+
 // demoHRPCheck runs the device's own `hrp configuration check all` on
 // FW-A once HRP is up, so the HA tab shows its result beside hasync's
 // count (DOMAIN.md "HRP").
@@ -178,13 +198,7 @@ func demoHRPCheck(ctx context.Context, hp *huawei.Pair) error {
 	if err := hp.HRP.WaitUp(ctx); err != nil {
 		return err
 	}
-	hostKeys, err := knownhosts.New(filepath.Join(hp.Dir, "known_hosts"))
-	if err != nil {
-		return err
-	}
-	cfg := &ssh.ClientConfig{User: hp.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(hp.ClientKey)},
-		HostKeyCallback: hostKeys, Timeout: 10 * time.Second}
-	_, err = fetchConfig(ctx, net.JoinHostPort("127.0.0.1", strconv.Itoa(hp.A.SSH.Port())), cfg, "hrp configuration check all")
+	_, err := labExec(ctx, hp.PairState, hp.A.SSH.Port(), "hrp configuration check all")
 	return err
 }
 
@@ -217,16 +231,6 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 		return err
 	}
 
-	hostKeys, err := knownhosts.New(pair.Dir + "/known_hosts")
-	if err != nil {
-		return err
-	}
-	cfg := &ssh.ClientConfig{
-		User:            pair.User,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(pair.ClientKey)},
-		HostKeyCallback: hostKeys,
-		Timeout:         10 * time.Second,
-	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	fmt.Fprintf(w, "Emulated pair on loopback: vra-a (ssh port %d), vra-b (ssh port %d)\n", pair.A.SSH.Port(), pair.B.SSH.Port())
@@ -234,7 +238,7 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 	var trees [2]*config.Tree
 	for i, m := range []*vyatta.Member{pair.A, pair.B} {
 		name := m.Device.Name()
-		text, err := fetchConfig(ctx, net.JoinHostPort("127.0.0.1", strconv.Itoa(m.SSH.Port())), cfg, "show configuration commands")
+		text, err := labExec(ctx, pair.PairState, m.SSH.Port(), "show configuration commands")
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -281,28 +285,33 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 	return nil
 }
 
-// fetchConfig runs one command on a device over SSH and returns its output.
-// The console's SSH transport (sshclient) replaces this with streaming,
-// keepalives and prompt handling.
-func fetchConfig(ctx context.Context, addr string, cfg *ssh.ClientConfig, command string) ([]byte, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+// labExec runs one command on a lab device over SSH, through the
+// console's own client (sshclient: the device's host key checked against
+// the lab's known_hosts, the lab's client key, nothing read from ~/.ssh),
+// and returns its standard output, one line end per line. A command that
+// fails returns its standard error in the error.
+func labExec(ctx context.Context, st lab.PairState, port int, command string) ([]byte, error) {
+	c, err := sshclient.Dial(ctx, sshclient.Config{
+		Host: "127.0.0.1", Port: port, User: st.User,
+		SSHConfigFile: "none",
+		KnownHosts:    []string{filepath.Join(st.Dir, lab.KnownHostsFile)},
+		IdentityFiles: []string{filepath.Join(st.Dir, lab.ClientKeyFile)},
+		Timeout:       10 * time.Second,
+	})
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	defer c.Close()
+	var out bytes.Buffer
+	var stderr []string
+	err = c.ExecStreams(ctx, command,
+		func(line string) { out.WriteString(line); out.WriteByte('\n') },
+		func(line string) { stderr = append(stderr, line) })
 	if err != nil {
-		conn.Close()
-		return nil, err
+		if len(stderr) > 0 {
+			return nil, fmt.Errorf("%s: %w: %s", command, err, strings.Join(stderr, "; "))
+		}
+		return nil, fmt.Errorf("%s: %w", command, err)
 	}
-	client := ssh.NewClient(c, chans, reqs)
-	defer client.Close()
-	sess, err := client.NewSession()
-	if err != nil {
-		return nil, err
-	}
-	defer sess.Close()
-	return sess.Output(command)
+	return out.Bytes(), nil
 }

@@ -67,6 +67,34 @@ func (tt *tmuxTerm) capture() string {
 	return string(b)
 }
 
+// send runs tmux send-keys with args (a key name, or -l and literal text).
+func (tt *tmuxTerm) send(args ...string) {
+	tt.t.Helper()
+	cmd := append([]string{"-L", tt.socket, "send-keys", "-t", tt.name}, args...)
+	if b, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+		tt.t.Fatalf("tmux send-keys %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+}
+
+// cursorLine is the line of screen (a capture) the cursor is on, without
+// its trailing blanks.
+func (tt *tmuxTerm) cursorLine(screen string) string {
+	tt.t.Helper()
+	b, err := exec.Command("tmux", "-L", tt.socket, "display", "-p", "-t", tt.name, "#{cursor_y}").Output()
+	if err != nil {
+		tt.t.Fatalf("tmux display cursor_y: %v", err)
+	}
+	y, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		tt.t.Fatalf("tmux display cursor_y: %q", b)
+	}
+	lines := strings.Split(screen, "\n")
+	if y < 0 || y >= len(lines) {
+		return ""
+	}
+	return strings.TrimRight(lines[y], " ")
+}
+
 // keys sends keys one by one, as a user types (esc alone, not as alt+).
 func (tt *tmuxTerm) keys(keys ...string) {
 	for _, k := range keys {
@@ -81,23 +109,30 @@ func (tt *tmuxTerm) keys(keys ...string) {
 // fails a console that never gets there).
 func (tt *tmuxTerm) wait(what string, subs ...string) string {
 	tt.t.Helper()
+	return tt.waitFor(what, func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitFor polls the screen until ok holds (a guard deadline only fails a
+// console that never gets there); it returns the screen.
+func (tt *tmuxTerm) waitFor(what string, ok func(screen string) bool) string {
+	tt.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		s := tt.capture()
-		ok := true
-		for _, sub := range subs {
-			if !strings.Contains(s, sub) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if ok(s) {
 			return s
 		}
 		if strings.Contains(s, "EXITED") || time.Now().After(deadline) {
 			tt.t.Fatalf("waiting for %s; the screen is:\n%s", what, s)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -192,9 +227,9 @@ func TestConsoleTmux100k(t *testing.T) {
 	tmp := t.TempDir()
 	tt := startTmux(t, 200, 50, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
 	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ vra-b BACKUP", "never")
-	for strings.Contains(tt.capture(), "never       ") && strings.Contains(tt.capture(), " ?    ?") {
-		time.Sleep(200 * time.Millisecond)
-	}
+	tt.waitFor("the 100k pair read", func(s string) bool {
+		return !(strings.Contains(s, "never       ") && strings.Contains(s, " ?    ?"))
+	})
 	tt.keys("Enter")
 	tt.wait("the 100k Diff", "vra-a (source)", "vra-b (target)")
 	var lat []time.Duration
@@ -202,7 +237,13 @@ func TestConsoleTmux100k(t *testing.T) {
 		before := tt.capture()
 		start := time.Now()
 		tt.keys("j")
-		for tt.capture() == before {
+		// Polled without a pause (the figure's resolution is one
+		// capture-pane); the deadline only fails a console that never
+		// redraws.
+		for deadline := time.Now().Add(30 * time.Second); tt.capture() == before; {
+			if time.Now().After(deadline) {
+				t.Fatalf("j did not redraw the screen:\n%s", before)
+			}
 		}
 		lat = append(lat, time.Since(start)-60*time.Millisecond) // keys() sleeps 60 ms after sending
 	}

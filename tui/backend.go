@@ -44,6 +44,18 @@ type pairRT struct {
 	// shownHostKeyErr: the refused host key of a device was shown once
 	// in a dialog (reconnects would show it again at every try).
 	shownHostKeyErr map[string]bool
+	// from is the source the user chose with x ("" the pair's
+	// direction); run is the pair's running sync (nil none).
+	from string
+	run  *syncRun
+	// stream is the pair's last sync as its events told it (any
+	// session's); dropped the subscription's dropped count last seen.
+	stream  *syncStream
+	dropped int
+	// ownEnd is when this console's last sync of the pair ended: the
+	// pair's events of it up to then are skipped (its lines came through
+	// Emit).
+	ownEnd time.Time
 }
 
 // liveState is a device's connection as the last event told it.
@@ -63,6 +75,11 @@ func (rt *pairRT) track(e pair.Event) {
 		case pair.Connected:
 			rt.live[i] = liveState{at: e.At, state: views.Up}
 		case pair.Lost, pair.Error:
+			if errors.Is(e.Err, context.Canceled) {
+				// A read the console gave up (a cancelled sync's): not the
+				// device's state.
+				continue
+			}
 			why := reasonWord(e.Reason, e.Err)
 			if why == "" {
 				why = errText(e.Err, "error")
@@ -115,8 +132,13 @@ type (
 	promptMsg struct{ req *promptReq }
 )
 
-// eventBatch is the most events one drain returns.
-const eventBatch = 256
+// eventBatch is the most events one drain returns; eventBuffer is each
+// pair's subscription (a sync streams thousands of lines: the pair drops
+// the oldest only when the console is that far behind).
+const (
+	eventBatch  = 1024
+	eventBuffer = 8192
+)
 
 // runCmd keeps the pair connected and fresh until ctx ends (pair.Run:
 // reconnects with backoff).

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -31,6 +32,9 @@ type diffPane struct {
 	// rt is the pair built for: Render asks it whether a column's device
 	// is read now (its live state, newer than the snapshot's).
 	rt *pairRT
+	// goTo is a path to put the cursor on once the data arrives (a jump
+	// from the Log while the Diff was being built), nil none.
+	goTo config.Path
 }
 
 // diffBuiltMsg is a built Diff for pair idx, generation gen.
@@ -83,11 +87,40 @@ func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
 	if s.Family == config.Huawei {
 		src.Mode = plan.HRP
 	}
+	// x swapped the direction: the user's source on the left.
+	from := rt.from
+	swapped := from != "" && s.Family != config.Huawei
 	gen := d.gen
 	return func() tea.Msg {
+		if swapped {
+			c := s.Compare
+			if c.Right.Source == from || sourceIs(s, c.Right, from) {
+				rev, err := compare.New(c.Right, c.Left, c.Map, c.Map.Name+" (from "+from+")", c.Diff)
+				if err != nil {
+					return diffBuiltMsg{idx: idx, gen: gen, err: err}
+				}
+				src.Comparison, src.LeftName, src.RightName = rev, src.RightName, src.LeftName
+			}
+		}
 		data, err := views.BuildDiff(src)
 		return diffBuiltMsg{idx: idx, gen: gen, data: data, err: err}
 	}
+}
+
+// sourceIs reports whether tree t of snapshot s is device name's.
+func sourceIs(s *pair.Snapshot, t *config.Tree, name string) bool {
+	d, ok := s.Device(name)
+	return ok && d.Tree == t
+}
+
+// GoToPath puts the Diff's cursor on path p's row, now or once the
+// data arrives; it reports false when the data shown has no such row.
+func (d *diffPane) GoToPath(p config.Path) bool {
+	if d.waiting {
+		d.goTo = p
+		return true
+	}
+	return d.v.GoToPath(p)
 }
 
 // built takes a build result unless it is stale.
@@ -99,6 +132,10 @@ func (d *diffPane) built(msg diffBuiltMsg) bool {
 	if msg.err == nil {
 		d.v.SetData(msg.data)
 		d.waiting = false
+		if d.goTo != nil {
+			d.v.GoToPath(d.goTo)
+			d.goTo = nil
+		}
 	}
 	return true
 }

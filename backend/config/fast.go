@@ -277,37 +277,8 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	if fam == Huawei {
 		return nil, nil, false
 	}
-	// Each side is cut into lines at once.
-	var (
-		tb  *fsText
-		okB bool
-		wg  sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tb, okB = fsIndex(textB)
-	}()
-	ta, okA := fsIndex(textA)
-	wg.Wait()
-	if !okA || !okB {
-		return nil, nil, false
-	}
-	minEqual := int32(o.MinEqual)
-	if minEqual <= 0 {
-		minEqual = fastMinEqual
-	}
-	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
-	// The planner gives up as soon as more lines must be parsed than
-	// the fast path is worth.
-	pl.limitA = int32(int64(len(ta.cur)) * int64(100-minEqual) / 100)
-	pl.limitB = int32(int64(len(tb.cur)) * int64(100-minEqual) / 100)
-	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
-	if pl.over() || pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
-		return nil, nil, false
-	}
-	// Each side read as Parse would: the family, the form, nothing for
-	// prepare to change.
+	// Each side is read as Parse would: the family, the form, nothing
+	// for prepare to change.
 	read := func(text string) bool {
 		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
 			return false
@@ -315,14 +286,45 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		pre, err := prepare("", text)
 		return err == nil && pre.text == text && len(pre.notes) == 0 && pre.hint != Huawei
 	}
+	// Each side is cut into lines at once; then, while the planner
+	// (one core) matches them, the other core reads both sides.
+	var (
+		tb      *fsText
+		okB     bool
+		readOK  bool
+		indexed = make(chan struct{})
+		wg      sync.WaitGroup
+	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		okB = read(textB)
+		tb, okB = fsIndex(textB)
+		close(indexed)
+		if okB {
+			readOK = read(textB) && read(textA)
+		}
 	}()
-	okA = read(textA)
-	wg.Wait()
+	ta, okA := fsIndex(textA)
+	<-indexed
 	if !okA || !okB {
+		wg.Wait()
+		return nil, nil, false
+	}
+	minEqual := int32(o.MinEqual)
+	if minEqual <= 0 {
+		minEqual = fastMinEqual
+	}
+	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
+	if len(ta.cur) >= fastEdgeLines {
+		pl.edgeMax = fastEdgeMax
+	}
+	// The planner gives up as soon as more lines must be parsed than
+	// the fast path is worth.
+	pl.limitA = int32(int64(len(ta.cur)) * int64(100-minEqual) / 100)
+	pl.limitB = int32(int64(len(tb.cur)) * int64(100-minEqual) / 100)
+	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
+	wg.Wait()
+	if !readOK || pl.over() || pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
 		return nil, nil, false
 	}
 	// Each side counts the rows of half the pairs (the bytes are the
@@ -587,12 +589,17 @@ type fsPlanner struct {
 	path    []string
 	pairs   int32
 	scratch []fsScratch // per depth
+	order   []int32     // edges' scratch
+	// edgeMax is the most lines of a stub that edges parses instead; 0
+	// turns edges off.
+	edgeMax int32
 }
 
 // fsScratch is the planner's room for one depth's runs.
 type fsScratch struct {
 	ra, rb     []fsRun
 	ownA, ownB []string
+	dec        []fsDecision
 }
 
 // match looks at lines [a0, a1) of a and [b0, b1) of b, which share
@@ -627,34 +634,133 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 			idx[r.key] = j
 		}
 	}
+	// Each run of a is decided first (its peer in b, stub or look
+	// into), then a small stub at either end of a row of stubs is
+	// parsed instead: the view shows the rows beside a change, and the
+	// main parse reads those lines for less than expanding a stub.
+	dec := sc.dec[:0]
 	for i, x := range ra {
 		j := i
 		if !same {
 			var found bool
 			if j, found = idx[x.key]; !found {
+				dec = append(dec, fsDecision{peer: -1})
 				continue
 			}
 		}
 		y := rb[j]
-		if fsOwns(ownA, x.key) || fsOwns(ownB, x.key) || slices.Contains(unsafeA, x.key) || slices.Contains(unsafeB, x.key) {
-			continue // the word also ends a line (a value or a leaf of its own), repeats, or is quoted
-		}
-		p.path = append(p.path[:k], x.key)
+		d := fsDecision{peer: int32(j)}
 		switch {
-		case x.to-x.from >= fastMinStub && p.stubOK() && p.a.text(x) == p.b.text(y):
+		case fsOwns(ownA, x.key) || fsOwns(ownB, x.key) || slices.Contains(unsafeA, x.key) || slices.Contains(unsafeB, x.key):
+			// the word also ends a line (a value or a leaf of its own), repeats, or is quoted
+		case x.to-x.from >= fastMinStub && p.stubOK(x.key, k) && p.a.text(x) == p.b.text(y):
+			d.what = fsStub
+		case k+1 < fastMaxDepth && x.to-x.from > 1 && y.to-y.from > 1:
+			d.what = fsLook
+		}
+		dec = append(dec, d)
+	}
+	sc.dec = dec
+	p.edges(dec, ra, rb)
+	for i, d := range dec {
+		if d.what == fsParse {
+			continue
+		}
+		x, y := ra[i], rb[d.peer]
+		p.path = append(p.path[:k], x.key)
+		if d.what == fsStub {
 			p.a.add(fsSpan{from: x.from, to: x.to, words: int32(k + 1), pair: p.pairs})
 			p.b.add(fsSpan{from: y.from, to: y.to, words: int32(k + 1), pair: p.pairs})
 			p.pairs++
-		case k+1 < fastMaxDepth && x.to-x.from > 1 && y.to-y.from > 1:
+		} else {
 			p.match(k+1, x.from, x.to, y.from, y.to)
-		default:
-			continue
 		}
 		coveredA += x.to - x.from
 		coveredB += y.to - y.from
 		if p.over() {
 			return
 		}
+	}
+}
+
+// fsDecision is what the planner does with a run of a: parse it (its
+// lines go to the parser), make a stub of it and its peer run of b, or
+// look into both at their next word.
+type fsDecision struct {
+	what uint8
+	peer int32 // its run of b, or -1
+}
+
+const (
+	fsParse = iota
+	fsStub
+	fsLook
+)
+
+// fastEdgeMax is the most lines of a stub that the planner parses
+// instead because it ends a row of stubs (see edges): a larger one is
+// expanded into stubs of its own where it is shown. Texts of fewer than
+// fastEdgeLines lines keep every stub: their time does not matter, and
+// the tests over small corpus files then cover the expanding of stubs.
+const (
+	fastEdgeMax   = 12
+	fastEdgeLines = 1000
+)
+
+// edges turns into parsed runs the small stubs at either end of a row of
+// consecutive stubs, in the order of the trees' children (natural order,
+// which need not be the text's), b's runs without a peer among them:
+// the planner looks into a parent only where its text differs, and a
+// view shows the rows beside a change and the first and last rows of a
+// fold, so it would expand them at once.
+func (p *fsPlanner) edges(dec []fsDecision, ra, rb []fsRun) {
+	if p.edgeMax == 0 {
+		return
+	}
+	// order holds the runs of a (i) and those of b without a peer (-1-j).
+	order := p.order[:0]
+	for i := range dec {
+		order = append(order, int32(i))
+	}
+	if len(rb) > len(dec) || slices.ContainsFunc(dec, func(d fsDecision) bool { return d.peer < 0 }) {
+		peered := make([]bool, len(rb))
+		for _, d := range dec {
+			if d.peer >= 0 {
+				peered[d.peer] = true
+			}
+		}
+		for j, ok := range peered {
+			if !ok {
+				order = append(order, int32(-1-j))
+			}
+		}
+	}
+	key := func(x int32) string {
+		if x < 0 {
+			return rb[-1-x].key
+		}
+		return ra[x].key
+	}
+	sorted := true
+	for i := 1; i < len(order) && sorted; i++ {
+		sorted = naturalCompare(key(order[i-1]), key(order[i])) < 0
+	}
+	if !sorted {
+		slices.SortStableFunc(order, func(x, y int32) int { return naturalCompare(key(x), key(y)) })
+	}
+	p.order = order
+	stub := func(o int) bool { return o >= 0 && o < len(order) && order[o] >= 0 && dec[order[o]].what == fsStub }
+	var cut []int32
+	for o, x := range order {
+		if !stub(o) || ra[x].to-ra[x].from > p.edgeMax {
+			continue
+		}
+		if !stub(o-1) || !stub(o+1) {
+			cut = append(cut, x)
+		}
+	}
+	for _, x := range cut {
+		dec[x].what = fsParse
 	}
 }
 
@@ -678,7 +784,8 @@ func (p *fsPlanner) trend(t *fsText, parsed, limit int32) bool {
 // stubOK reports whether the node at p.path may be a stub: not one that
 // holds a sync-map rule's location strictly inside it, and nothing that
 // touches `system config-sync`, which the sync-maps are read from.
-func (p *fsPlanner) stubOK() bool {
+func (p *fsPlanner) stubOK(key string, k int) bool {
+	p.path = append(p.path[:k], key)
 	q := p.path
 	if q[0] == "system" && (len(q) == 1 || q[1] == "config-sync") {
 		return false

@@ -84,6 +84,8 @@ type platformReads struct {
 	// it; sessions prints the session table.
 	ha                            []string
 	haCheck, checkStart, sessions string
+	// users lists the logins (Logins).
+	users string
 }
 
 // pagerRule is a pager prompt (matched on the unfinished last line, after
@@ -199,6 +201,7 @@ var hwPlatform = sync.OnceValue(func() *platform {
 			haCheck:    "display hrp configuration check",
 			checkStart: "hrp configuration check all",
 			sessions:   "display firewall session table",
+			users:      "display users",
 		},
 		asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
 	}
@@ -260,6 +263,7 @@ var vyPlatform = sync.OnceValue(func() *platform {
 			// As the lab and VyOS print it.
 			noChanges: "No changes between working and saved configurations.",
 			ha:        []string{"show vrrp"},
+			users:     "show users",
 		},
 		commitFailed: []pattern{
 			pat(`^Commit failed!?$`, "Commit failed"),

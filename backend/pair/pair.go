@@ -280,3 +280,21 @@ func (p *Pair) makeSnapshot() *Snapshot {
 	}
 	return s
 }
+
+// Logins lists who is logged in to member name (device.Session.Logins:
+// Vyatta `show users`, Huawei `display users`) over the pair's own open
+// session, which is itself one of them; an error when that member has no
+// open session.
+func (p *Pair) Logins(ctx context.Context, name string) ([]device.Login, error) {
+	for _, m := range p.members {
+		if m.dev.Name != name {
+			continue
+		}
+		s := m.current()
+		if s == nil {
+			return nil, fmt.Errorf("%s: logins: not connected", name)
+		}
+		return s.Logins(ctx)
+	}
+	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
+}

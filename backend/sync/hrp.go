@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
@@ -49,7 +51,19 @@ func (t *txn) nativeSync(ctx context.Context) error {
 	if errors.Is(err, device.ErrRejected) {
 		var re *device.RejectedError
 		if errors.As(err, &re) {
-			t.res.Errors = append(t.res.Errors, RemoteError{Step: -1, Command: re.Command, Lines: []string{t.mask(re.Text)}})
+			for _, l := range strings.Split(re.Text, "\n") {
+				t.res.Errors = append(t.res.Errors, t.tieSyncError(re.Command, l))
+			}
+		}
+		// The peer refused the commit its config-sync sent: re-read to
+		// tell whether it kept anything (DOMAIN.md: the remote commits
+		// the map's part whole or not at all).
+		if after, _ := t.p.Refresh(ctx); readable(after) == nil {
+			t.res.After = after
+			before := prep.Comparison.Right
+			if d, ok := after.Device(prep.Target); ok && before != nil {
+				t.res.TargetUnchanged = config.Equal(d.Tree.Root, before.Root)
+			}
 		}
 		return fmt.Errorf("%s: %w: %v", prep.Source, ErrRemoteRefused, err)
 	}
@@ -74,6 +88,9 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		if err == nil && t.o.Save && prep.Family == config.Huawei {
 			return t.saveBoth(ctx, sess)
 		}
+		if err == nil && t.o.Save {
+			return t.saveLocal(ctx, sess)
+		}
 		if err == nil || !errors.Is(err, ErrUnexpected) || time.Now().After(deadline) {
 			return err
 		}
@@ -85,6 +102,43 @@ func (t *txn) nativeSync(ctx context.Context) error {
 	}
 }
 
+// syncErrorPath is the first `[path]` of a config-sync error line (the
+// peer's commit error block, one-lined: DOMAIN.md "config-sync (VRA)",
+// "Commit and compare output"); the `Sync[ADDR]` tag is skipped.
+var syncErrorPath = regexp.MustCompile(`\]:.*?\[ ?([^\[\]]*[^\[\] ]) ?\]`)
+
+// tieSyncError makes a device-native sync's error line a RemoteError,
+// tied to the plan step whose path the peer's error names, if any.
+func (t *txn) tieSyncError(command, line string) RemoteError {
+	r := RemoteError{Step: -1, Command: command, Lines: []string{t.mask(line)}}
+	m := syncErrorPath.FindStringSubmatch(line)
+	if m == nil {
+		return r
+	}
+	words := strings.Fields(m[1])
+	r.Path = config.Path(words)
+	if i := stepFor(t.prep.Plan.Steps, words); i >= 0 {
+		s := t.prep.Plan.Steps[i]
+		r.Step, r.Change = i, s.Change
+	}
+	return r
+}
+
+// saveLocal saves the source of a VRA config-sync: its config-sync
+// commits and saves the remote only, the local device stays unsaved
+// (DOMAIN.md "config-sync (VRA)"). src is the open session on the source.
+func (t *txn) saveLocal(ctx context.Context, src *device.Session) error {
+	name := t.prep.Source
+	t.info("save on %s (config-sync saved %s; the local member is saved only by hand)", name, t.prep.Target)
+	if err := src.Save(ctx, t.remote(name, noStep)); err != nil {
+		return fmt.Errorf("%s: save: %w", name, err)
+	}
+	if after, _ := t.p.Refresh(ctx); readable(after) == nil {
+		t.res.After = after
+	}
+	return nil
+}
+
 // saveBoth saves both members of a Huawei pair: HRP does not back up
 // `save` (issue 10, "After a sync"), so the standby's copy is saved on
 // the standby. src is the open session on the source.
@@ -92,8 +146,7 @@ func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
 	prep := t.prep
 	save := func(name string, s *device.Session) error {
 		t.info("save on %s", name)
-		_, err := s.Apply(ctx, nil, device.ApplyOptions{Save: true}, t.remote(name, noStep))
-		if err != nil {
+		if err := s.Save(ctx, t.remote(name, noStep)); err != nil {
 			return fmt.Errorf("%s: save: %w", name, err)
 		}
 		return nil

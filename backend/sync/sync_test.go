@@ -29,7 +29,7 @@ func testCtx(t *testing.T) context.Context {
 }
 
 // labPair starts an emulated VRA pair (vra-b drifted from vra-a) and opens
-// it through backend/pair over real SSH on loopback.
+// it through backend/pair over real SSH on loopback, as a push pair.
 func labPair(t *testing.T, o vyatta.PairOptions) (*vyatta.Pair, *pair.Pair) {
 	t.Helper()
 	o.Dir = t.TempDir()
@@ -46,6 +46,9 @@ func labPair(t *testing.T, o vyatta.PairOptions) (*vyatta.Pair, *pair.Pair) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lab's inventory says sync_mode: config-sync (its pair syncs
+	// itself on commit); these tests are about the push.
+	inv.Pairs[0].Mode = inventory.ModePush
 	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
 	t.Cleanup(func() { p.Close() })
 	return lp, p
@@ -531,5 +534,87 @@ func TestSyncVerifyFailedReverted(t *testing.T) {
 	}
 	if res.Record.Result != audit.Unexpected || !res.Record.Reverted {
 		t.Errorf("audit %+v", res.Record)
+	}
+}
+
+// TestSyncConfigSyncMode: a pair whose inventory says `sync_mode:
+// config-sync` syncs by the source's own config-sync (`update
+// config-sync` on vra-a, the plan says so); --save then saves vra-a, the
+// local member (config-sync commits and saves only the remote), so both
+// members are saved afterwards. Syncing back from vra-b pushes.
+func TestSyncConfigSyncMode(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	p.Spec().Mode = inventory.ModeConfigSync
+	ctx := testCtx(t)
+	// vra-a unsaved, outside the map.
+	runOn(t, ctx, p, "vra-a", "set system time-zone Europe/Paris")
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := p.Snapshot().Device("vra-a"); !a.SavedKnown || !a.SavedDiffers {
+		t.Fatalf("vra-a before: saved known %v, differs %v", a.SavedKnown, a.SavedDiffers)
+	}
+	if !prep.Native || !strings.Contains(prep.TransportText(), "update config-sync on vra-a (sync_mode: config-sync)") {
+		t.Fatalf("native %v: %q", prep.Native, prep.TransportText())
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Save: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("config-sync: %v; unexpected %q", err, res.Unexpected)
+	}
+	if !slices.Contains(infos, "update config-sync on vra-a") || !slices.ContainsFunc(infos, func(s string) bool { return strings.HasPrefix(s, "save on vra-a") }) {
+		t.Errorf("infos %q", infos)
+	}
+	for _, d := range res.After.Devices {
+		if !d.SavedKnown || d.SavedDiffers {
+			t.Errorf("%s: saved known %v, differs %v", d.Name, d.SavedKnown, d.SavedDiffers)
+		}
+	}
+	back, err := Prepare(ctx, p, Options{From: "vra-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Native {
+		t.Errorf("from vra-b: native (%s)", back.TransportText())
+	}
+	if _, err := Prepare(ctx, p, Options{From: "vra-b", Native: true}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("--native from vra-b: %v", err)
+	}
+}
+
+// TestSyncConfigSyncRefused: with sync_mode config-sync, vra-b refuses
+// the commit vra-a's config-sync sends: the sync fails with the
+// config-sync error line tied to the rule's path and plan step, and the
+// re-read shows vra-b unchanged.
+func TestSyncConfigSyncRefused(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}})
+	p.Spec().Mode = inventory.ModeConfigSync
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil || !prep.Native {
+		t.Fatalf("native %v, %v", prep != nil && prep.Native, err)
+	}
+	var errLines []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == RemoteErrorLine {
+			errLines = append(errLines, e.Line)
+		}
+	}})
+	if !errors.Is(err, ErrRemoteRefused) || !res.TargetUnchanged || len(res.Errors) == 0 || len(errLines) == 0 {
+		t.Fatalf("refused config-sync: %v, unchanged %v, errors %+v, error lines %q", err, res.TargetUnchanged, res.Errors, errLines)
+	}
+	e := res.Errors[0]
+	t.Logf("%+v", e)
+	if e.Step < 0 || !slices.Equal([]string(prep.Plan.Steps[e.Step].Change), rejected) {
+		t.Errorf("not tied to the rule: %+v", e)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 }
