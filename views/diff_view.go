@@ -389,9 +389,13 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	case DiffActSearch:
 		v.searching, v.input = true, v.input[:0]
 	case DiffActLeft:
-		v.xoff = max(0, v.xoff-8)
+		v.xoff = max(0, v.xoff-v.xStep())
 	case DiffActRight:
-		v.xoff = min(v.xoff+8, max(v.xoff, v.maxXOff()))
+		limit := v.maxXOff()
+		if limit == 0 && v.xoff == 0 {
+			v.notice = "the lines shown fit their columns: nothing to scroll sideways"
+		}
+		v.xoff = min(v.xoff+v.xStep(), max(v.xoff, limit))
 	case DiffActSearchText:
 		var s string
 		switch m := msg.(type) {
@@ -760,8 +764,13 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// maxXOff is the farthest horizontal scroll that still shows text of a
-// visible row.
+// xStep is how far h and l scroll: a third of a column, at least 8
+// cells, so a press shows new words.
+func (v *DiffView) xStep() int { return max(8, v.layout().colW/3) }
+
+// maxXOff is the farthest horizontal scroll: the end of the longest
+// visible line at the middle of its column (0 when every line fits), so
+// that a step is never a single column.
 func (v *DiffView) maxXOff() int {
 	l := v.layout()
 	cw := l.colW
@@ -773,7 +782,10 @@ func (v *DiffView) maxXOff() int {
 		r := &v.data.Rows[v.items[i].row]
 		m = max(m, Width(r.Left), Width(r.Right))
 	}
-	return max(0, m-cw+1)
+	if m <= cw {
+		return 0
+	}
+	return max(m-cw+1, m-cw/2)
 }
 
 // helpKeys is the key map as help shows it: ASCII labels with the ASCII

@@ -60,3 +60,30 @@ func TestLegendSameWords(t *testing.T) {
 		}
 	}
 }
+
+// TestSideScrollStep (trial 11 defect 18): l moves by a third of a column
+// (at least 8 cells), also when the longest line overflows its column by
+// one cell; with nothing wider than the columns, l says so.
+func TestSideScrollStep(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	press(v, "n", "n", "n", "n", "n")
+	if v.maxXOff() == 0 {
+		t.Fatal("the fixture has no line wider than its column here")
+	}
+	press(v, "l")
+	if want := max(8, v.layout().colW/3); v.xoff != want {
+		t.Errorf("l scrolled to %d, want %d", v.xoff, want)
+	}
+	press(v, "h")
+	if v.xoff != 0 {
+		t.Errorf("h back to %d", v.xoff)
+	}
+	w := newTestView(t, Theme{NoColor: true}, 200, 24)
+	if w.maxXOff() != 0 {
+		t.Skip("every line fits at 200 columns expected")
+	}
+	press(w, "l")
+	if out := ansi.Strip(w.View()); w.xoff != 0 || !strings.Contains(out, "nothing to scroll sideways") {
+		t.Errorf("l with nothing to scroll: xoff %d\n%s", w.xoff, out)
+	}
+}
