@@ -69,11 +69,23 @@ func importViolations(pkg string, deps []string) []string {
 			bad = append(bad, rel+" depends on "+d+": views never reaches devices or SSH")
 		case under(d, "lab") && pkg != module && !under(pkg, "lab"):
 			bad = append(bad, rel+" depends on "+d+": only main and tests import lab")
+		case under(pkg, "sshclient") && strings.Contains(strings.SplitN(d, "/", 2)[0], ".") && !strings.HasPrefix(d, module) && !sshclientDep(d):
+			bad = append(bad, rel+" depends on "+d+": sshclient uses the standard library, golang.org/x, kevinburke/ssh_config and skeema/knownhosts only (sshclient/doc.go)")
 		case under(pkg, "lab") && under(d, "backend") && !under(d, "backend/config") && !under(d, "backend/syncmap"):
 			bad = append(bad, rel+" depends on "+d+": lab reuses backend/config (its schema table included) and syncmap for config-sync only, never plan or diff; it meets the product over SSH and HTTPS")
 		}
 	}
 	return bad
+}
+
+// sshclientDep reports whether d is a module sshclient may depend on.
+func sshclientDep(d string) bool {
+	for _, p := range []string{"golang.org/x/", "github.com/kevinburke/ssh_config", "github.com/skeema/knownhosts"} {
+		if strings.HasPrefix(d, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestImportRulesCatch shows that the rule checker rejects what DESIGN.md
@@ -110,6 +122,10 @@ func TestImportRulesCatch(t *testing.T) {
 		{module + "/sshclient", module + "/backend/config", true},
 		{module + "/sshclient", module + "/backend", true},
 		{module + "/sshclient", "golang.org/x/crypto/ssh", false},
+		{module + "/sshclient", "github.com/skeema/knownhosts", false},
+		{module + "/sshclient", "github.com/kevinburke/ssh_config", false},
+		{module + "/sshclient", "github.com/goccy/go-yaml", true},
+		{module + "/sshclient", "gopkg.in/yaml.v3", true},
 		// Views never reach devices or SSH, whatever the depth.
 		{module + "/views/diffview", module + "/backend/device", true},
 		{module + "/views", module + "/sshclient/knownhosts", true},

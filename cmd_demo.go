@@ -7,14 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/goccy/go-yaml"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
@@ -25,18 +25,16 @@ import (
 	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/huawei"
 	"github.com/hasync/hasync/lab/vyatta"
+	"github.com/hasync/hasync/sshclient"
 	"github.com/hasync/hasync/tui"
 	"github.com/spf13/cobra"
-	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 func newDemoCmd() *cobra.Command {
 	var width int
 	var hold, print bool
 	var reject []string
-	var lines int
-	var ascii bool
+	var o demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Open the console on an emulated Vyatta pair and Huawei HRP pair (no set-up)",
@@ -44,8 +42,11 @@ func newDemoCmd() *cobra.Command {
 one change vra-b rejects at commit) and an emulated Huawei USG HRP pair (with
 drift, a parameter conflict and sessions) on loopback, and opens the console
 on them over real SSH with the host keys verified. Everything it writes (the
-lab's state, the console's log, known_hosts) lives in one temporary directory,
-removed on exit; the console's log file names it.
+lab's state, the console's log, known_hosts, the audit record and
+inventory.yaml) lives in one temporary directory, removed on exit; the
+console's log file names it. While the console runs, the other commands
+reach the demo's devices with --inventory DIR/inventory.yaml (for example
+'hasync diff --pair lab-vyatta --inventory DIR/inventory.yaml').
 
 Without a terminal (stdout not a TTY) or with --print, demo prints a text
 report of the Vyatta pair instead: both configurations read over SSH, their
@@ -65,22 +66,33 @@ the lab stays up after the report until interrupted.`,
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
 			}
+			// An interrupt (ctrl+c before the console owns the terminal,
+			// or while the report runs), a SIGTERM or a hang-up ends the
+			// demo through its context, so its directory (private keys,
+			// the password) is removed as on a normal exit.
+			sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			interrupted := func(err error) error {
+				if sigCtx.Err() != nil && ctx.Err() == nil {
+					return &exitError{code: 130, err: errors.New("demo: interrupted; its directory is removed")}
+				}
+				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+			}
 			if !print && isTerminal(cmd.OutOrStdout()) {
-				if err := runDemoConsole(ctx, rej, lines, ascii); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+				o.reject = rej
+				if err := runDemoConsole(sigCtx, cmd.OutOrStdout(), o); err != nil {
+					return interrupted(err)
 				}
 				return nil
 			}
 			if width <= 0 {
 				width = terminalWidth()
 			}
-			if hold {
-				var stop context.CancelFunc
-				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-				defer stop()
+			if err := runDemo(sigCtx, cmd.OutOrStdout(), width, hold); err != nil {
+				return interrupted(err)
 			}
-			if err := runDemo(ctx, cmd.OutOrStdout(), width, hold); err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+			if !hold && sigCtx.Err() != nil && ctx.Err() == nil {
+				return interrupted(nil)
 			}
 			return nil
 		},
@@ -88,8 +100,9 @@ the lab stays up after the report until interrupted.`,
 	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view of the printed report (default: the terminal's)")
 	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the printed report until interrupted (for hasync lab fault)")
 	cmd.Flags().BoolVar(&print, "print", false, "print the text report instead of opening the console")
-	cmd.Flags().BoolVar(&ascii, "ascii", false, "ASCII glyphs only in the console")
-	cmd.Flags().IntVar(&lines, "lines", 0, "size of each emulated device's configuration in the console (default: the lab's seed)")
+	cmd.Flags().BoolVar(&o.ascii, "ascii", false, "ASCII glyphs only in the console")
+	cmd.Flags().BoolVar(&o.readOnly, "read-only", false, "the console changes nothing on the emulated devices (every action that writes is shown disabled)")
+	cmd.Flags().IntVar(&o.lines, "lines", 0, "size of each emulated device's configuration in the console (default: the lab's seed)")
 	cmd.Flags().StringArrayVar(&reject, "reject", []string{demoReject}, "a configuration path vra-b refuses at commit (words separated by spaces; repeatable)")
 	return cmd
 }
@@ -114,14 +127,27 @@ func parseRejects(in []string) ([][]string, error) {
 	return out, nil
 }
 
+// demoOptions are the console demo's flags.
+type demoOptions struct {
+	reject   [][]string
+	lines    int
+	ascii    bool
+	readOnly bool
+}
+
 // runDemoConsole starts both emulated pairs in a temporary directory and
-// runs the console on them until the user quits.
-func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii bool) error {
+// runs the console on them until the user quits. Before the console takes
+// the terminal it prints where the demo lives (out is the terminal): the
+// start of a large lab takes seconds, and `hasync lab fault --state DIR`
+// needs the directory.
+func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 	dir, err := os.MkdirTemp("", "hasync-demo")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	fmt.Fprintf(out, "hasync demo: starting the emulated pairs in %s\n", dir)
+	fmt.Fprintf(out, "(its console.log, inventory.yaml and the lab's state; removed on exit)\n")
 	log, closer, err := tui.OpenLog(filepath.Join(dir, "console.log"))
 	if err != nil {
 		return err
@@ -129,16 +155,22 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	defer closer.Close()
 	labCtx, stopLab := context.WithCancel(ctx)
 	defer stopLab()
-	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: reject, Lines: lines})
+	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: o.reject, Lines: o.lines})
 	if err != nil {
 		return err
 	}
 	defer vp.Close()
-	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions, Lines: lines})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions, Lines: o.lines})
 	if err != nil {
 		return err
 	}
 	defer hp.Close()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := demoHRPCheck(ctx, hp); err != nil {
 		log.Warn("demo: hrp configuration check", "err", err)
 	}
@@ -149,24 +181,48 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	} else if !errors.Is(err, lab.ErrControlPath) {
 		return err
 	}
-	inv := &inventory.Inventory{Path: filepath.Join(dir, "inventory.yaml"), Dir: dir}
-	for _, file := range []string{vp.Inventory, hp.Inventory} {
-		one, err := inventory.Load(file)
-		if err != nil {
-			return err
-		}
-		inv.Pairs = append(inv.Pairs, one.Pairs...)
+	inv, err := writeDemoInventory(filepath.Join(dir, lab.InventoryFile), vp.Inventory, hp.Inventory)
+	if err != nil {
+		return err
 	}
 	// The demo's directory, for `hasync lab fault --state DIR`.
 	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return tui.Run(ctx, tui.Options{
-		Inventory: inv, Logger: log, Title: "hasync demo", ASCII: ascii, AuditDir: filepath.Join(dir, "audit"),
+		// The top line names the demo's directory (the lab's state for
+		// hasync lab fault --state, the console's log, inventory.yaml).
+		Inventory: inv, Logger: log, Title: "hasync demo · " + dir, ASCII: o.ascii, ReadOnly: o.readOnly,
+		AuditDir: filepath.Join(dir, "audit"),
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
 		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,
 			Backoff: pair.Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}},
 		NoColor: os.Getenv("NO_COLOR") != "",
 	})
+}
+
+// writeDemoInventory writes one inventory at path with the pairs of the
+// labs' inventories (so `hasync status --inventory DIR/inventory.yaml`
+// reaches the demo's devices while it runs) and loads it.
+func writeDemoInventory(path string, files ...string) (*inventory.Inventory, error) {
+	var all lab.Inventory
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var one lab.Inventory
+		if err := yaml.Unmarshal(b, &one); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		all.Pairs = append(all.Pairs, one.Pairs...)
+	}
+	if err := lab.WriteInventory(path, all); err != nil {
+		return nil, err
+	}
+	return inventory.Load(path)
 }
 
 // demoHRPCheck runs the device's own `hrp configuration check all` on
@@ -178,13 +234,7 @@ func demoHRPCheck(ctx context.Context, hp *huawei.Pair) error {
 	if err := hp.HRP.WaitUp(ctx); err != nil {
 		return err
 	}
-	hostKeys, err := knownhosts.New(filepath.Join(hp.Dir, "known_hosts"))
-	if err != nil {
-		return err
-	}
-	cfg := &ssh.ClientConfig{User: hp.User, Auth: []ssh.AuthMethod{ssh.PublicKeys(hp.ClientKey)},
-		HostKeyCallback: hostKeys, Timeout: 10 * time.Second}
-	_, err = fetchConfig(ctx, net.JoinHostPort("127.0.0.1", strconv.Itoa(hp.A.SSH.Port())), cfg, "hrp configuration check all")
+	_, err := labExec(ctx, hp.PairState, hp.A.SSH.Port(), "hrp configuration check all")
 	return err
 }
 
@@ -217,16 +267,6 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 		return err
 	}
 
-	hostKeys, err := knownhosts.New(pair.Dir + "/known_hosts")
-	if err != nil {
-		return err
-	}
-	cfg := &ssh.ClientConfig{
-		User:            pair.User,
-		Auth:            []ssh.AuthMethod{ssh.PublicKeys(pair.ClientKey)},
-		HostKeyCallback: hostKeys,
-		Timeout:         10 * time.Second,
-	}
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	fmt.Fprintf(w, "Emulated pair on loopback: vra-a (ssh port %d), vra-b (ssh port %d)\n", pair.A.SSH.Port(), pair.B.SSH.Port())
@@ -234,7 +274,7 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 	var trees [2]*config.Tree
 	for i, m := range []*vyatta.Member{pair.A, pair.B} {
 		name := m.Device.Name()
-		text, err := fetchConfig(ctx, net.JoinHostPort("127.0.0.1", strconv.Itoa(m.SSH.Port())), cfg, "show configuration commands")
+		text, err := labExec(ctx, pair.PairState, m.SSH.Port(), "show configuration commands")
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -281,28 +321,33 @@ func runDemo(ctx context.Context, out io.Writer, width int, hold bool) error {
 	return nil
 }
 
-// fetchConfig runs one command on a device over SSH and returns its output.
-// The console's SSH transport (sshclient) replaces this with streaming,
-// keepalives and prompt handling.
-func fetchConfig(ctx context.Context, addr string, cfg *ssh.ClientConfig, command string) ([]byte, error) {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+// labExec runs one command on a lab device over SSH, through the
+// console's own client (sshclient: the device's host key checked against
+// the lab's known_hosts, the lab's client key, nothing read from ~/.ssh),
+// and returns its standard output, one line end per line. A command that
+// fails returns its standard error in the error.
+func labExec(ctx context.Context, st lab.PairState, port int, command string) ([]byte, error) {
+	c, err := sshclient.Dial(ctx, sshclient.Config{
+		Host: "127.0.0.1", Port: port, User: st.User,
+		SSHConfigFile: "none",
+		KnownHosts:    []string{filepath.Join(st.Dir, lab.KnownHostsFile)},
+		IdentityFiles: []string{filepath.Join(st.Dir, lab.ClientKeyFile)},
+		Timeout:       10 * time.Second,
+	})
 	if err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	defer c.Close()
+	var out bytes.Buffer
+	var stderr []string
+	err = c.ExecStreams(ctx, command,
+		func(line string) { out.WriteString(line); out.WriteByte('\n') },
+		func(line string) { stderr = append(stderr, line) })
 	if err != nil {
-		conn.Close()
-		return nil, err
+		if len(stderr) > 0 {
+			return nil, fmt.Errorf("%s: %w: %s", command, err, strings.Join(stderr, "; "))
+		}
+		return nil, fmt.Errorf("%s: %w", command, err)
 	}
-	client := ssh.NewClient(c, chans, reqs)
-	defer client.Close()
-	sess, err := client.NewSession()
-	if err != nil {
-		return nil, err
-	}
-	defer sess.Close()
-	return sess.Output(command)
+	return out.Bytes(), nil
 }

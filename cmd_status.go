@@ -252,6 +252,10 @@ type pairStatus struct {
 	// read; CompareError says why they were not compared otherwise.
 	Differences  *compare.Counts `json:"differences,omitempty"`
 	CompareError string          `json:"compare_error,omitempty"`
+	// NotSynced are the in-scope differences a sync's plan leaves to a
+	// person (compare.Tally: HRP moved rules, other parameters, standby
+	// only), as the console counts them.
+	NotSynced int `json:"not_synced,omitempty"`
 	// LastSync is the time of the last sync recorded (RFC 3339) or
 	// "never"; LastSyncResult its result as the audit record has it
 	// ("ok", "refused", "unexpected", "stale", "failed", with the number
@@ -305,8 +309,9 @@ func statusOf(p *inventory.Pair, r *pairRead, timeout time.Duration) pairStatus 
 	}
 	switch {
 	case r.cmp != nil:
-		n := r.cmp.Counts()
-		st.Differences = &n
+		t, _ := r.cmp.Tally(compare.ModeFor(r.cmp.Left.Family))
+		n := t.Counts
+		st.Differences, st.NotSynced = &n, max(t.NotSynced, 0)
 		st.Source, st.Target = r.cmp.Left.Source, r.cmp.Right.Source
 		st.SyncMap, st.SyncMapFrom = r.cmp.Map.Name, mapFrom(r.cmp)
 		if strings.HasPrefix(st.SyncMapFrom, "carried by ") {
@@ -392,6 +397,9 @@ func differencesLine(p pairStatus) string {
 	}
 	n := p.Differences
 	s := plural(n.InScope, "in-scope difference")
+	if p.NotSynced > 0 {
+		s += fmt.Sprintf(", %d not synced", p.NotSynced)
+	}
 	var other []string
 	if n.Outside > 0 {
 		other = append(other, fmt.Sprintf("%d outside the map", n.Outside))
@@ -504,18 +512,37 @@ func failure(err error, timeout time.Duration) (reason, why string) {
 func errorText(name string, err error, timeout time.Duration) string {
 	s := err.Error()
 	if name != "" {
-		s = regexp.MustCompile(`(^|: )(`+regexp.QuoteMeta(name)+`: )+`).ReplaceAllString(s, "$1")
+		s = dropName(s, name)
 	}
 	s = strings.ReplaceAll(s, "ssh: handshake failed: ", "")
-	s = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`).ReplaceAllString(s, "")
+	s = authMethodsRE.ReplaceAllString(s, "")
 	if timeout > 0 {
 		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
 	}
 	// inventory's "environment variable X is not set: no password" reads
 	// as the reason does.
-	s = regexp.MustCompile(`environment variable (\S+) is not set: no password`).ReplaceAllString(s, "no password: $1 is not set")
-	s = regexp.MustCompile(`password file (.+) is empty: no password`).ReplaceAllString(s, "no password: $1 is empty")
+	s = envNotSetRE.ReplaceAllString(s, "no password: $1 is not set")
+	s = pwFileEmptyRE.ReplaceAllString(s, "no password: $1 is empty")
 	s = strings.ReplaceAll(s, "password_prompt: no terminal to ask on: no password", "no password: no terminal to ask on (password_prompt)")
+	return s
+}
+
+var (
+	authMethodsRE = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
+	envNotSetRE   = regexp.MustCompile(`environment variable (\S+) is not set: no password`)
+	pwFileEmptyRE = regexp.MustCompile(`password file (.+) is empty: no password`)
+)
+
+// dropName removes the "name: " layers the error repeats, at its start
+// and after each ": ".
+func dropName(s, name string) string {
+	p := name + ": "
+	for strings.HasPrefix(s, p) {
+		s = s[len(p):]
+	}
+	for strings.Contains(s, ": "+p) {
+		s = strings.ReplaceAll(s, ": "+p, ": ")
+	}
 	return s
 }
 

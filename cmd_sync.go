@@ -41,6 +41,7 @@ type syncFlags struct {
 	native    bool
 	connState bool
 	push      bool
+	repair    bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -61,9 +62,23 @@ set/delete, commit [comment], exit) with every line the device prints
 streamed as it comes, re-reads both and prints what still differs. Every
 sync is recorded in the audit directory.
 
+The plan says how it reaches the target: over SSH, or over the Vyatta REST
+API (one /rest/conf session: set/delete, commit, save, DELETE) when the
+inventory's device says transport: rest, or as the fallback when its SSH
+cannot be reached. A pair whose inventory says sync_mode: config-sync (or
+--native) syncs by the source's own config-sync (update config-sync), which
+commits and saves the target. Before a sync the plan warns about the
+target's other sessions (REST configuration sessions, other logins), its
+own config-sync forwarding the change, and device-unique values in the map.
+
 A Huawei pair syncs with the device's own ` + "`hrp sync config`" + `, run on the HRP
 active member (the source); the standby is read again until nothing the
 plan meant to add is missing; conflicts and the standby's extras are listed.
+--push types the commands the standby lacks in system-view on it (refused
+unless it has hrp standby config enable), with rule move to restore the
+order of policy rules; static routes only when hrp auto-sync config
+static-route is on; conflicts are listed, and repaired (undo and the new
+command) with --repair-conflicts.
 
 Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
@@ -95,10 +110,11 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
-	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target (Vyatta), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")
-	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan (Huawei pairs always sync natively)")
+	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target of a push, the source after config-sync (it saves only the remote), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")
+	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan, as sync_mode: config-sync does (Huawei pairs always sync natively)")
 	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
-	fl.BoolVar(&f.push, "push", false, "Huawei: type the plan in system-view on the standby instead of hrp sync config (needs hrp standby config enable there)")
+	fl.BoolVar(&f.push, "push", false, "type the plan on the target instead of the device's own sync: Huawei in system-view on the standby instead of hrp sync config (needs hrp standby config enable there); Vyatta instead of update config-sync on a sync_mode: config-sync pair")
+	fl.BoolVar(&f.repair, "repair-conflicts", false, "Huawei, with --push: repair the commands present on both members with other parameters (undo and the new command) instead of listing them")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
@@ -118,6 +134,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	}
 	if f.save && f.confirm > 0 {
 		return usage(errors.New("--save with --confirm: a save before confirm would make the revert a no-op; save after the sync"))
+	}
+	if f.repair && !f.push {
+		return usage(errors.New("--repair-conflicts needs --push: hrp sync config never changes a command present on both members"))
 	}
 	if f.confirm < 0 {
 		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
@@ -157,7 +176,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback
@@ -201,7 +220,7 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 		switch e.Kind {
 		case hsync.Sent:
 			fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
-		case hsync.Remote:
+		case hsync.Remote, hsync.RemoteErrorLine:
 			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
 		case hsync.Info:
 			fmt.Fprintf(w, "# %s\n", e.Line)
@@ -218,14 +237,18 @@ func printPlan(w io.Writer, prep *hsync.Prepared) {
 	p := prep.Plan
 	fmt.Fprintf(w, "sync %s: %s → %s, map %s: %d command(s), %d not synced, %d warning(s)\n",
 		prep.Pair, prep.Source, prep.Target, prep.Comparison.Label, len(p.Commands), len(p.Conflicts), len(p.Warnings))
+	fmt.Fprintf(w, "transport: %s\n", prep.TransportText())
 	p.Write(w)
 }
 
 // confirmSync asks on the terminal whether to apply.
 func confirmSync(tty *terminal, prep *hsync.Prepared) (bool, error) {
 	q := fmt.Sprintf("Apply %d command(s) to %s? [y/N] ", len(prep.Plan.Commands), prep.Target)
-	if prep.Plan.Mode == plan.HRP {
+	switch {
+	case prep.Plan.Mode == plan.HRP:
 		q = fmt.Sprintf("Run `hrp sync config` on %s (%s lacks %d line(s); conflicts and its extras stay)? [y/N] ", prep.Source, prep.Target, len(prep.Plan.Commands))
+	case prep.Native:
+		q = fmt.Sprintf("Run `update config-sync` on %s (%d command(s) of difference on %s)? [y/N] ", prep.Source, len(prep.Plan.Commands), prep.Target)
 	}
 	if tty == nil {
 		return false, errors.New("not on a terminal: pass --yes to apply without asking")
@@ -254,18 +277,22 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 				fmt.Fprintf(w, "  %s\n", l)
 			}
 		}
-		if len(res.Errors) > 0 {
-			if len(res.Applied) > 0 {
-				fmt.Fprintf(w, "the commit was partial: %d path(s) had applied:\n", len(res.Applied))
-				for _, a := range res.Applied {
-					fmt.Fprintf(w, "  %s\n", a)
-				}
-				if res.Reverted {
-					fmt.Fprintln(w, "reverted with the inverse plan")
-				} else if res.RevertErr != nil {
-					fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
-				}
+		if len(res.Applied) > 0 && !res.KeptAfterDrop {
+			what := "the commit was partial"
+			if len(res.Errors) == 0 {
+				what = "the verification failed"
 			}
+			fmt.Fprintf(w, "%s: %d path(s) had applied:\n", what, len(res.Applied))
+			for _, a := range res.Applied {
+				fmt.Fprintf(w, "  %s\n", a)
+			}
+			if res.Reverted {
+				fmt.Fprintln(w, "reverted with the inverse plan")
+			} else if res.RevertErr != nil {
+				fmt.Fprintf(w, "NOT reverted: %v\n", res.RevertErr)
+			}
+		}
+		if len(res.Errors) > 0 || res.Reverted {
 			if res.TargetUnchanged {
 				fmt.Fprintln(w, "the target's running configuration is unchanged")
 			} else if res.After != nil {

@@ -12,9 +12,9 @@ import (
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
-// TestSyncCommandDriftedPair: `hasync sync --yes` on the drifted lab pair
-// streams the remote's lines, exits 0, and `diff --pair` then exits 0; the
-// audit record is where `status` finds the last sync.
+// TestSyncCommandDriftedPair: `hasync sync --yes --push` on the drifted
+// lab pair streams the remote's lines, exits 0, and `diff --pair` then
+// exits 0; the audit record is where `status` finds the last sync.
 func TestSyncCommandDriftedPair(t *testing.T) {
 	p := startVyattaPair(t, vyatta.PairOptions{})
 	state := t.TempDir()
@@ -23,8 +23,8 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 		t.Fatalf("the lab pair does not differ before the sync: exit %d: %s", code, errOut)
 	}
 	// A dry run changes nothing.
-	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--dry-run")
-	if code != 0 || !strings.Contains(out, "sync lab-vyatta: vra-a → vra-b") || !strings.Contains(out, "dry run: nothing sent") {
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--dry-run", "--push")
+	if code != 0 || !strings.Contains(out, "sync lab-vyatta: vra-a → vra-b") || !strings.Contains(out, "dry run: nothing sent") || !strings.Contains(out, "transport: ssh\n") {
 		t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
 	}
 	// Without --yes and without a terminal it does not apply.
@@ -34,7 +34,7 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {
 		t.Fatalf("the dry run changed the pair: diff exit %d", code)
 	}
-	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42", "--save")
+	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--comment", "ticket 42", "--save", "--push")
 	if code != 0 {
 		t.Fatalf("sync: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -59,13 +59,42 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	}
 }
 
-// TestSyncCommandRejected: vra-b refuses the commit of one rule: exit 1,
-// the remote's error lines printed with their path, vra-b unchanged.
+// TestSyncCommandConfigSync: the lab's inventory says sync_mode:
+// config-sync, so `hasync sync` runs vra-a's own `update config-sync` (the
+// plan says so); --save then saves vra-a, the local member, and both
+// members' saved state is printed; diff --pair exits 0 afterwards.
+func TestSyncCommandConfigSync(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--save")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"transport: ssh, update config-sync on vra-a (sync_mode: config-sync)", "# update config-sync on vra-a", "vra-a: syncing configuration to remote-router",
+		"# save on vra-a", "vra-a: running configuration saved", "vra-b: running configuration saved", "synced: everything the plan meant to change is equal"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, errOut = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 0 {
+		t.Fatalf("after the sync diff --pair exits %d:\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestSyncCommandRejected: vra-b refuses the commit of one rule, pushed
+// or sent by vra-a's config-sync: exit 1, the remote's error lines
+// printed with their path, vra-b unchanged.
 func TestSyncCommandRejected(t *testing.T) {
+	for _, how := range []string{"--push", "--native"} {
+		t.Run(how, func(t *testing.T) { syncCommandRejected(t, how) })
+	}
+}
+
+func syncCommandRejected(t *testing.T, how string) {
 	p := startVyattaPair(t, vyatta.PairOptions{Reject: [][]string{{"security", "firewall", "name", "CUST-0000-IN", "rule", "20"}}})
 	state := t.TempDir()
 	before := p.B.Device.Running()
-	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes")
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", how)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
 	}
@@ -113,6 +142,9 @@ func TestSyncCommandHuawei(t *testing.T) {
 	code, out, errOut := hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes", "--push")
 	if code != 1 || !strings.Contains(errOut, "hrp standby config enable") {
 		t.Fatalf("--push: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut = hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes", "--repair-conflicts"); code != 2 || !strings.Contains(errOut, "needs --push") {
+		t.Fatalf("--repair-conflicts without --push: exit %d: %s", code, errOut)
 	}
 	code, out, errOut = hasync(t, "sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", state, "--yes")
 	if code != 0 {

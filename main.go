@@ -100,7 +100,7 @@ pairs (--inventory, --read-only); 'hasync demo' opens it on an emulated lab.`,
 	root.Flags().BoolVar(&console.ascii, "ascii", false, "ASCII glyphs only (for terminals that draw ● ✓ ⇄ at the wrong width)")
 	diffCmd, fmtCmd := newDiffCmd(), newFmtCmd()
 	diffCmd.PreRun, fmtCmd.PreRun = oneShotMemory, oneShotMemory
-	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd(), newSyncCmd())
+	root.AddCommand(diffCmd, fmtCmd, newDemoCmd(), newLabCmd(), newStatusCmd(), newSyncCmd(), newServeCmd())
 	return root
 }
 

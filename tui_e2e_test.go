@@ -51,7 +51,8 @@ func startTmux(t *testing.T, w, h int, env []string, args ...string) *tmuxTerm {
 		cmd = append(cmd, "-e", e)
 	}
 	// The command stays in the pane after it exits, so a crash is seen.
-	cmd = append(cmd, strings.Join(args, " ")+"; echo; echo EXITED $?; sleep 600")
+	// EXITED shows the command's own status (not echo's).
+	cmd = append(cmd, strings.Join(args, " ")+"; s=$?; echo; echo EXITED $s; sleep 600")
 	if b, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, b)
 	}
@@ -65,6 +66,34 @@ func (tt *tmuxTerm) capture() string {
 		tt.t.Fatalf("tmux capture-pane: %v", err)
 	}
 	return string(b)
+}
+
+// send runs tmux send-keys with args (a key name, or -l and literal text).
+func (tt *tmuxTerm) send(args ...string) {
+	tt.t.Helper()
+	cmd := append([]string{"-L", tt.socket, "send-keys", "-t", tt.name}, args...)
+	if b, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
+		tt.t.Fatalf("tmux send-keys %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+}
+
+// cursorLine is the line of screen (a capture) the cursor is on, without
+// its trailing blanks.
+func (tt *tmuxTerm) cursorLine(screen string) string {
+	tt.t.Helper()
+	b, err := exec.Command("tmux", "-L", tt.socket, "display", "-p", "-t", tt.name, "#{cursor_y}").Output()
+	if err != nil {
+		tt.t.Fatalf("tmux display cursor_y: %v", err)
+	}
+	y, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		tt.t.Fatalf("tmux display cursor_y: %q", b)
+	}
+	lines := strings.Split(screen, "\n")
+	if y < 0 || y >= len(lines) {
+		return ""
+	}
+	return strings.TrimRight(lines[y], " ")
 }
 
 // keys sends keys one by one, as a user types (esc alone, not as alt+).
@@ -81,23 +110,30 @@ func (tt *tmuxTerm) keys(keys ...string) {
 // fails a console that never gets there).
 func (tt *tmuxTerm) wait(what string, subs ...string) string {
 	tt.t.Helper()
+	return tt.waitFor(what, func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitFor polls the screen until ok holds (a guard deadline only fails a
+// console that never gets there); it returns the screen.
+func (tt *tmuxTerm) waitFor(what string, ok func(screen string) bool) string {
+	tt.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		s := tt.capture()
-		ok := true
-		for _, sub := range subs {
-			if !strings.Contains(s, sub) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if ok(s) {
 			return s
 		}
 		if strings.Contains(s, "EXITED") || time.Now().After(deadline) {
 			tt.t.Fatalf("waiting for %s; the screen is:\n%s", what, s)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -135,6 +171,9 @@ func TestConsoleTmux(t *testing.T) {
 				t.Errorf("%d lines on a %d-line terminal", n, sz[1])
 			}
 			dir := demoDir(t, tmp)
+			if sz[0] >= 200 && !strings.Contains(s, "hasync demo · "+dir) {
+				t.Errorf("the top line does not name the demo's directory %s:\n%s", dir, s)
+			}
 			if b, err := os.ReadFile(filepath.Join(dir, "console.log")); err != nil || !strings.Contains(string(b), dir) {
 				t.Errorf("the demo's log does not name its directory: %v", err)
 			}
@@ -167,6 +206,42 @@ func TestConsoleTmux(t *testing.T) {
 	}
 }
 
+// TestDemoInterrupted: ctrl+c while the demo's lab starts (a large one,
+// to have the time) ends it with status 130 and removes its directory,
+// which holds private keys and the password; the start-up message names
+// the directory before the console takes the terminal.
+func TestDemoInterrupted(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	tt := startTmux(t, 100, 24, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
+	tt.wait("the start-up message", "hasync demo: starting the emulated pairs in "+tmp)
+	tt.keys("C-c")
+	s := tt.waitFor("the demo to end", func(s string) bool { return strings.Contains(s, "EXITED") })
+	if !strings.Contains(s, "EXITED 130") || !strings.Contains(s, "interrupted") {
+		t.Errorf("ctrl+c during the start: want exit 130 and \"interrupted\":\n%s", s)
+	}
+	if m, _ := filepath.Glob(filepath.Join(tmp, "hasync-demo*")); len(m) != 0 {
+		t.Errorf("ctrl+c during the start leaves %v behind", m)
+	}
+}
+
+// TestDemoReadOnly: --read-only is a flag of demo, before or after the
+// command's name, and the console says it is read-only.
+func TestDemoReadOnly(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	for _, args := range [][]string{{"demo", "--read-only"}, {"--read-only", "demo"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			tmp := t.TempDir()
+			tt := startTmux(t, 120, 24, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, append([]string{bin}, args...)...)
+			tt.wait("the read-only console", "hasync demo", "read-only", "✓ vra-a MASTER")
+			tt.keys("q")
+			tt.wait("quit", "EXITED 0")
+		})
+	}
+}
+
 // TestDemoPrintsWithoutTerminal: without a terminal `hasync demo` prints
 // the text report (scripts and CI keep working); --print forces it.
 func TestDemoPrintsWithoutTerminal(t *testing.T) {
@@ -192,9 +267,9 @@ func TestConsoleTmux100k(t *testing.T) {
 	tmp := t.TempDir()
 	tt := startTmux(t, 200, 50, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
 	tt.wait("both pairs up", "✓ vra-a MASTER", "✓ vra-b BACKUP", "never")
-	for strings.Contains(tt.capture(), "never       ") && strings.Contains(tt.capture(), " ?    ?") {
-		time.Sleep(200 * time.Millisecond)
-	}
+	tt.waitFor("the 100k pair read", func(s string) bool {
+		return !(strings.Contains(s, "never       ") && strings.Contains(s, " ?    ?"))
+	})
 	tt.keys("Enter")
 	tt.wait("the 100k Diff", "vra-a (source)", "vra-b (target)")
 	var lat []time.Duration
@@ -202,7 +277,13 @@ func TestConsoleTmux100k(t *testing.T) {
 		before := tt.capture()
 		start := time.Now()
 		tt.keys("j")
-		for tt.capture() == before {
+		// Polled without a pause (the figure's resolution is one
+		// capture-pane); the deadline only fails a console that never
+		// redraws.
+		for deadline := time.Now().Add(30 * time.Second); tt.capture() == before; {
+			if time.Now().After(deadline) {
+				t.Fatalf("j did not redraw the screen:\n%s", before)
+			}
 		}
 		lat = append(lat, time.Since(start)-60*time.Millisecond) // keys() sleeps 60 ms after sending
 	}

@@ -193,6 +193,23 @@ func (s *SSHServer) Close() error {
 // serverKey is the context key of ServerOf.
 type serverKey struct{}
 
+type remoteKey struct{}
+
+// RemoteHost is the address (without the port) of the client whose
+// session ctx serves, "" outside a session: `show users` and `display
+// users` print it.
+func RemoteHost(ctx context.Context) string {
+	a, ok := ctx.Value(remoteKey{}).(net.Addr)
+	if !ok {
+		return ""
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return host
+}
+
 // ServerOf is the SSH server serving the session whose context ctx is (a
 // Handler's or a Prelude's), nil for another context: a login prelude
 // changes the user's password through it.
@@ -335,7 +352,7 @@ func (s *SSHServer) serveConn(c net.Conn) {
 // exec. The channel's context ends when the client closes it or the
 // connection goes, which stops a streaming command such as `monitor log`.
 func (s *SSHServer) session(conn net.Conn, user string, ch ssh.Channel, reqs <-chan *ssh.Request) {
-	ctx, cancel := context.WithCancel(s.ctx)
+	ctx, cancel := context.WithCancel(context.WithValue(s.ctx, remoteKey{}, conn.RemoteAddr()))
 	defer cancel()
 	var (
 		pty     bool

@@ -43,12 +43,36 @@ const (
 	ActPassThrough
 	// ActDialog goes to the open dialog.
 	ActDialog
+	// ActSync opens the plan of a sync of the open pair (S); ActSwap
+	// swaps its direction (x); ActRollback opens the plan of the rollback
+	// of its last sync (R); ActNative and ActNativeSessions open the plan
+	// of a device-native sync from the HA tab (c: hrp sync config / VRA
+	// update config-sync; C: then hrp sync connection-status).
+	ActSync
+	ActSwap
+	ActRollback
+	ActNative
+	ActNativeSessions
+	// On the plan screen: ActPlanFocus moves the focus between Cancel
+	// and Apply, ActPlanPress presses the focused button (or sends the
+	// typed name), ActPlanClose closes it (or leaves the name input).
+	ActPlanFocus
+	ActPlanPress
+	ActPlanClose
+	// ActCancelSync cancels the open pair's running sync before its
+	// commit (esc).
+	ActCancelSync
+	// ActJump goes from the Log's walked (or first) error to its row in
+	// the Diff tab (enter on the Log tab).
+	ActJump
 )
 
 var actionNames = [...]string{
 	"none", "quit", "force-quit", "help", "mouse", "up", "down", "page-up", "page-down", "home", "end",
 	"open", "back", "filter", "filter-accept", "filter-cancel", "text", "refresh", "next-tab", "prev-tab",
 	"tab-1", "tab-2", "tab-3", "tab-4", "next-error", "prev-error", "pending", "pass-through", "dialog",
+	"sync", "swap", "rollback", "native", "native-sessions", "plan-focus", "plan-press", "plan-close",
+	"cancel-sync", "jump",
 }
 
 func (a Action) String() string {
@@ -94,6 +118,12 @@ type KeyState struct {
 	DiffWantsEsc bool
 	// Pending is the first key of a two-key sequence ("]" or "["), "".
 	Pending string
+	// MapsCapture: the Sync-maps tab's form or save question is open and
+	// takes every key but ctrl+c (contract 4).
+	MapsCapture bool // Sync-maps tab
+	// Plan: the plan screen is open; PlanTyping: its name input has the
+	// keys. Syncing: a sync of the open pair runs (esc cancels it).
+	Plan, PlanTyping, Syncing bool
 }
 
 // ActionOf turns a key press into an action, and the state's next
@@ -115,6 +145,9 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 		}
 		return moveAction(km, msg), ""
 	}
+	if st.Plan {
+		return planAction(km, st, msg), ""
+	}
 	if st.Filtering {
 		switch msg.String() {
 		case "esc":
@@ -135,6 +168,12 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	}
 	if st.Screen == ScreenPair && st.Tab == TabDiff && (st.DiffCapture || st.DiffWantsEsc && msg.String() == "esc") {
 		return ActPassThrough, ""
+	}
+	if st.Screen == ScreenPair && st.Tab == TabSyncMaps && st.MapsCapture { // Sync-maps tab
+		return ActPassThrough, ""
+	}
+	if st.Screen == ScreenPair && st.Syncing && key.Matches(msg, km.Back) {
+		return ActCancelSync, ""
 	}
 	switch {
 	case key.Matches(msg, km.Quit):
@@ -160,6 +199,12 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	switch {
 	case key.Matches(msg, km.Back):
 		return ActBack, ""
+	case key.Matches(msg, km.Sync):
+		return ActSync, ""
+	case key.Matches(msg, km.Swap):
+		return ActSwap, ""
+	case key.Matches(msg, km.Rollback):
+		return ActRollback, ""
 	case key.Matches(msg, km.NextTab):
 		return ActNextTab, ""
 	case key.Matches(msg, km.PrevTab):
@@ -173,13 +218,49 @@ func ActionOf(km KeyMap, st KeyState, msg tea.KeyPressMsg) (Action, string) {
 	case key.Matches(msg, km.Tab4):
 		return ActTab4, ""
 	}
-	if st.Tab == TabDiff {
+	if st.Tab == TabDiff || st.Tab == TabSyncMaps { // Sync-maps tab: its own keys
 		return ActPassThrough, ""
 	}
 	if st.Tab == TabLog && key.Matches(msg, km.NextError, km.PrevError) {
 		return ActPending, msg.String()
 	}
+	if st.Tab == TabLog && key.Matches(msg, km.Jump) {
+		return ActJump, ""
+	}
+	if st.Tab == TabHA {
+		switch {
+		case key.Matches(msg, km.Native):
+			return ActNative, ""
+		case key.Matches(msg, km.NativeSessions):
+			return ActNativeSessions, ""
+		}
+	}
 	return moveAction(km, msg), ""
+}
+
+// planAction is a key's meaning on the plan screen: it is modal (only
+// ctrl+c, help and dialogs come before it).
+func planAction(km KeyMap, st KeyState, msg tea.KeyPressMsg) Action {
+	if st.PlanTyping {
+		switch msg.String() {
+		case "enter":
+			return ActPlanPress
+		case "esc":
+			return ActPlanClose
+		}
+		return ActText
+	}
+	switch {
+	case key.Matches(msg, km.PlanFocus):
+		return ActPlanFocus
+	case msg.String() == "enter":
+		return ActPlanPress
+	case key.Matches(msg, km.Back):
+		return ActPlanClose
+	case key.Matches(msg, km.Help):
+		return ActHelp
+	}
+	return moveAction(km, msg)
 }
 
 func moveAction(km KeyMap, msg tea.KeyPressMsg) Action {

@@ -88,6 +88,30 @@ func TestActionOf(t *testing.T) {
 		{"] is nothing on HA", ha, "]", ActNone, ""},
 		{"j scrolls the log", logTab, "j", ActDown, ""},
 		{"x is nothing on the list", list, "x", ActNone, ""},
+		{"S syncs from the Diff", diff, "S", ActSync, ""},
+		{"S syncs from the Log", logTab, "S", ActSync, ""},
+		{"S is nothing on the list", list, "S", ActNone, ""},
+		{"x swaps on the HA tab", ha, "x", ActSwap, ""},
+		{"R rolls back", diff, "R", ActRollback, ""},
+		{"c native sync on HA", ha, "c", ActNative, ""},
+		{"C native sync and sessions on HA", ha, "C", ActNativeSessions, ""},
+		{"c is nothing on the Log", logTab, "c", ActNone, ""},
+		{"enter on the Log jumps", logTab, "enter", ActJump, ""},
+		{"the Diff's search takes S", with(diff, func(s *KeyState) { s.DiffCapture = true }), "S", ActPassThrough, ""},
+		{"esc cancels a running sync", with(logTab, func(s *KeyState) { s.Syncing = true }), "esc", ActCancelSync, ""},
+		{"esc closes the Diff's detail while syncing", with(diff, func(s *KeyState) { s.Syncing = true; s.DiffWantsEsc = true }), "esc", ActPassThrough, ""},
+		{"plan: tab moves the focus", with(diff, func(s *KeyState) { s.Plan = true }), "tab", ActPlanFocus, ""},
+		{"plan: l moves the focus", with(diff, func(s *KeyState) { s.Plan = true }), "l", ActPlanFocus, ""},
+		{"plan: enter presses", with(diff, func(s *KeyState) { s.Plan = true }), "enter", ActPlanPress, ""},
+		{"plan: esc closes", with(diff, func(s *KeyState) { s.Plan = true }), "esc", ActPlanClose, ""},
+		{"plan: j scrolls", with(diff, func(s *KeyState) { s.Plan = true }), "j", ActDown, ""},
+		{"plan: S does not sync again", with(diff, func(s *KeyState) { s.Plan = true }), "S", ActNone, ""},
+		{"plan: q is not quit", with(diff, func(s *KeyState) { s.Plan = true }), "q", ActNone, ""},
+		{"plan: ctrl+c quits", with(diff, func(s *KeyState) { s.Plan = true }), "ctrl+c", ActForceQuit, ""},
+		{"plan name input: letters are text", with(diff, func(s *KeyState) { s.Plan, s.PlanTyping = true, true }), "v", ActText, ""},
+		{"plan name input: tab is text", with(diff, func(s *KeyState) { s.Plan, s.PlanTyping = true, true }), "tab", ActText, ""},
+		{"plan name input: enter sends", with(diff, func(s *KeyState) { s.Plan, s.PlanTyping = true, true }), "enter", ActPlanPress, ""},
+		{"plan name input: esc goes back", with(diff, func(s *KeyState) { s.Plan, s.PlanTyping = true, true }), "esc", ActPlanClose, ""},
 	}
 	km := DefaultKeyMap()
 	for _, tt := range tests {
@@ -109,7 +133,7 @@ func TestHelpFromKeyMap(t *testing.T) {
 			seen[b.Help().Key] = true
 		}
 	}
-	for _, k := range []string{"q", "ctrl+c", "?", "m", "enter", "esc", "/", "r", "tab", "shift+tab", "1", "2", "3", "4", "]e", "[e"} {
+	for _, k := range []string{"q", "ctrl+c", "?", "m", "enter", "esc", "/", "r", "tab", "shift+tab", "1", "2", "3", "4", "]e", "[e", "S", "x", "R", "c", "C"} {
 		if !seen[k] {
 			t.Errorf("help lacks %q", k)
 		}

@@ -44,6 +44,18 @@ type pairRT struct {
 	// shownHostKeyErr: the refused host key of a device was shown once
 	// in a dialog (reconnects would show it again at every try).
 	shownHostKeyErr map[string]bool
+	// from is the source the user chose with x ("" the pair's
+	// direction); run is the pair's running sync (nil none).
+	from string
+	run  *syncRun
+	// stream is the pair's last sync as its events told it (any
+	// session's); dropped the subscription's dropped count last seen.
+	stream  *syncStream
+	dropped int
+	// ownEnd is when this console's last sync of the pair ended: the
+	// pair's events of it up to then are skipped (its lines came through
+	// Emit).
+	ownEnd time.Time
 }
 
 // liveState is a device's connection as the last event told it.
@@ -63,6 +75,11 @@ func (rt *pairRT) track(e pair.Event) {
 		case pair.Connected:
 			rt.live[i] = liveState{at: e.At, state: views.Up}
 		case pair.Lost, pair.Error:
+			if errors.Is(e.Err, context.Canceled) {
+				// A read the console gave up (a cancelled sync's): not the
+				// device's state.
+				continue
+			}
 			why := reasonWord(e.Reason, e.Err)
 			if why == "" {
 				why = errText(e.Err, "error")
@@ -115,8 +132,13 @@ type (
 	promptMsg struct{ req *promptReq }
 )
 
-// eventBatch is the most events one drain returns.
-const eventBatch = 256
+// eventBatch is the most events one drain returns; eventBuffer is each
+// pair's subscription (a sync streams thousands of lines: the pair drops
+// the oldest only when the console is that far behind).
+const (
+	eventBatch  = 1024
+	eventBuffer = 8192
+)
 
 // runCmd keeps the pair connected and fresh until ctx ends (pair.Run:
 // reconnects with backoff).
@@ -241,37 +263,122 @@ type promptAnswer struct {
 	text string
 	yes  bool
 	err  error
+	// device is the inventory device the dialog named ("" unknown): a
+	// declined host key is remembered under it too (prompter.allow).
+	device string
 }
 
-// errDeclined is the answer to a dialog the user closed.
-var errDeclined = errors.New("declined in the console")
+// errDeclined is the answer to a dialog the user closed. It is an
+// inventory.ErrNoPassword, so the pair's reconnect loop holds the device
+// until the user asks (pair.Retry) instead of asking again after its
+// backoff.
+var errDeclined error = declinedError{}
+
+type declinedError struct{}
+
+func (declinedError) Error() string        { return "declined in the console" }
+func (declinedError) Is(target error) bool { return target == inventory.ErrNoPassword }
 
 // prompter carries the back end's questions to the model: the pair's
 // callbacks (on the pair's goroutines) send a request and wait for the
 // answer; waitPromptCmd delivers the requests one by one.
+//
+// One question at a time: a request goes to the model only once the one
+// before it was answered, so a dialog on screen is never replaced by the
+// next device's (which waits its turn) and what is typed in it answers
+// its own device only. A question the user declined (esc, n) is not
+// asked again for that device until the user asks (allow: r, or enter on
+// the pair): the pair's refreshes and reconnects get errDeclined at once.
 type prompter struct {
 	ctx context.Context
 	ch  chan *promptReq
+	// turn is held (a token in it) while a question is with the model.
+	turnOnce sync.Once
+	turn     chan struct{}
 	// answered are the devices a password was typed for: the back end
 	// keeps a typed password and asks again only when the device refused
 	// it (pair's member.forgetTyped).
 	mu       sync.Mutex
 	answered map[string]bool
+	// declined: who (device, key file or host) → the device it names
+	// ("" unknown), for the questions the user declined.
+	declined map[string]string
+}
+
+// take waits for the prompter's turn (false when ctx ended first).
+func (pr *prompter) take() bool {
+	pr.turnOnce.Do(func() { pr.turn = make(chan struct{}, 1) })
+	select {
+	case pr.turn <- struct{}{}:
+		return true
+	case <-pr.ctx.Done():
+		return false
+	}
+}
+
+func (pr *prompter) release() { <-pr.turn }
+
+// isDeclined tells whether the user declined a question about who.
+func (pr *prompter) isDeclined(who string) bool {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	_, ok := pr.declined[who]
+	return ok
+}
+
+// allow lets the questions about the named devices (inventory names) be
+// asked again: the user asked for them (r, enter on the pair). It tells
+// whether one had been declined.
+func (pr *prompter) allow(devices ...string) (any bool) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	for who, dev := range pr.declined {
+		for _, d := range devices {
+			// "" (a key file's passphrase, a host the inventory does
+			// not name): any request of the user's asks again.
+			if dev == "" || (d != "" && (who == d || dev == d)) {
+				delete(pr.declined, who)
+				any = true
+			}
+		}
+	}
+	return any
 }
 
 func (pr *prompter) ask(req *promptReq) promptAnswer {
+	if pr.isDeclined(req.who) {
+		return promptAnswer{err: errDeclined}
+	}
+	if !pr.take() {
+		return promptAnswer{err: pr.ctx.Err()}
+	}
+	defer pr.release()
+	// Declined while this one waited its turn (another request of the
+	// same device).
+	if pr.isDeclined(req.who) {
+		return promptAnswer{err: errDeclined}
+	}
 	req.reply = make(chan promptAnswer, 1)
 	select {
 	case pr.ch <- req:
 	case <-pr.ctx.Done():
 		return promptAnswer{err: pr.ctx.Err()}
 	}
+	var a promptAnswer
 	select {
-	case a := <-req.reply:
-		return a
+	case a = <-req.reply:
 	case <-pr.ctx.Done():
 		return promptAnswer{err: pr.ctx.Err()}
 	}
+	if errors.Is(a.err, errDeclined) || (req.kind == askHostKey && a.err == nil && !a.yes) {
+		pr.mu.Lock()
+		if pr.declined == nil {
+			pr.declined = map[string]string{}
+		}
+		pr.declined[req.who] = a.device
+		pr.mu.Unlock()
+	}
+	return a
 }
 
 // password answers pair.Options.Prompt with a dialog.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/hasync/hasync/views"
@@ -17,9 +18,37 @@ type Common struct {
 	Log           *slog.Logger
 	// ReadOnly: the console changes nothing on any device.
 	ReadOnly bool
+	// ReadOnlyReason says why (shown beside each disabled action).
+	ReadOnlyReason string
 	// Dark is the terminal's background as last reported; NoColor turns
 	// colour off (NO_COLOR from the session's environment).
 	Dark, NoColor bool
+	// Served is the SSH identity of the session when the console is
+	// served (hasync serve); zero in a local console.
+	Served Identity
+}
+
+// Identity is who a served session is: the SSH user name the client
+// gave, the SHA256 fingerprint and comment of the authorized key that
+// logged it in, its role, and the client's address.
+type Identity struct {
+	User, Key, Comment string
+	Role               Role
+	Remote             string
+	// Session numbers the server's sessions from 1.
+	Session int64
+}
+
+// Holder names who syncs, for the pair's lock and the audit
+// (sync.Options.Holder): "alice (ssh key SHA256:…, session 3)" for a
+// served session,
+// "" in a local console (the back end's default, user@host).
+func (c *Common) Holder() string {
+	id := c.Served
+	if id.Key == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s (ssh key %s, session %d)", id.User, id.Key, id.Session)
 }
 
 // restyle rebuilds the styles after a background or colour change.

@@ -160,7 +160,7 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "tab")
 	waitScreen(t, tm, "tab to HA", has("sessions 1842"))
 	keys(tm, "shift+tab", "shift+tab")
-	waitScreen(t, tm, "the Sync-maps tab", has("sync-map hrp", "rule 1     include  (everything)"))
+	waitScreen(t, tm, "the Sync-maps tab", has("sync-map hrp", "1     include  (everything)", "read-only: the built-in hrp map: what HRP backs up"))
 
 	// Resize: 40x10 and 200x50 keep the layout whole.
 	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
@@ -176,9 +176,9 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "?")
 	waitScreen(t, tm, "help", has("Keys", "next error (Log)", "mouse on/off"))
 	keys(tm, "?", "k", "enter", "4")
-	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "Hasync finds 4 differences in the sync-map's scope"))
+	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "hasync finds 4 differences in the sync-map's scope"))
 	keys(tm, "2")
-	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: config-sync to remote-router", "sync-map LAB-SYNC", "exclude  security firewall name MGMT-LOCAL"))
+	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: sync-map LAB-SYNC, pushed to 10.0.0.2", "exclude  security firewall name MGMT-LOCAL"))
 
 	keys(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)

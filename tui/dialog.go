@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -20,12 +21,17 @@ type dialog struct {
 	input textinput.Model
 	// secret: the input is a password or passphrase.
 	secret bool
+	// device is the inventory device the question is about ("" unknown).
+	device string
 }
 
 // newPromptDialog asks req; device names the device of a host key
 // question ("" when the host is not the inventory's).
 func newPromptDialog(req *promptReq, device string) *dialog {
-	d := &dialog{req: req}
+	d := &dialog{req: req, device: device}
+	if req.kind == askPassword {
+		d.device = req.who
+	}
 	switch req.kind {
 	case askPassword, askPassphrase:
 		d.secret = true
@@ -55,6 +61,14 @@ func newPromptDialog(req *promptReq, device string) *dialog {
 	return d
 }
 
+// queueDialog adds d to the overlay stack (the last is on screen) without
+// replacing the dialog on screen: d waits under the others and shows when
+// they are closed, so what the user is typing never goes to another
+// dialog.
+func queueDialog(stack []*dialog, d *dialog) []*dialog {
+	return append([]*dialog{d}, stack...)
+}
+
 func newNoticeDialog(title string, body ...string) *dialog {
 	return &dialog{title: title, body: append(body, "", "enter or esc closes")}
 }
@@ -75,7 +89,7 @@ func (d *dialog) update(msg tea.KeyPressMsg) (cmd tea.Cmd, done bool) {
 			d.req.reply <- promptAnswer{yes: true}
 			return nil, true
 		case "n", "N", "esc":
-			d.req.reply <- promptAnswer{yes: false}
+			d.req.reply <- promptAnswer{yes: false, device: d.device}
 			return nil, true
 		}
 		return nil, false
@@ -86,7 +100,7 @@ func (d *dialog) update(msg tea.KeyPressMsg) (cmd tea.Cmd, done bool) {
 			d.input.Reset()
 			return nil, true
 		case "esc":
-			d.req.reply <- promptAnswer{err: errDeclined}
+			d.req.reply <- promptAnswer{err: errDeclined, device: d.device}
 			return nil, true
 		}
 		d.input, cmd = d.input.Update(msg)
@@ -119,7 +133,9 @@ func (d *dialog) box(s views.ConsoleStyles, width int) string {
 	w := max(min(width-2, 76), 10)
 	lines := []string{s.Title.Render(d.title), ""}
 	for _, b := range d.body {
-		lines = append(lines, lipgloss.NewStyle().Width(w-4).Render(b))
+		// Words whole; a path longer than a line breaks after a "/",
+		// not in the middle of a directory's name.
+		lines = append(lines, wrapWords(b, w-4))
 	}
 	if d.secret {
 		// the input shows nothing of the secret (EchoNone), only a count
@@ -127,4 +143,52 @@ func (d *dialog) box(s views.ConsoleStyles, width int) string {
 		lines = append(lines, "", "> ")
 	}
 	return s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// wrapWords wraps text at spaces to lines of at most w cells; a word
+// longer than a line (a path) breaks after a "/", and only a part with no
+// "/" that is itself too long is cut where the line ends.
+func wrapWords(text string, w int) string {
+	w = max(w, 1)
+	text = strings.ToValidUTF8(text, "?")
+	var lines []string
+	cur := ""
+	put := func(piece string) {
+		switch {
+		case cur == "":
+			cur = piece
+		case lipgloss.Width(cur)+lipgloss.Width(piece) <= w:
+			cur += piece
+		default:
+			lines = append(lines, strings.TrimRight(cur, " "))
+			cur = strings.TrimLeft(piece, " ")
+		}
+		for lipgloss.Width(cur) > w {
+			cut := views.Truncate(cur, w, "")
+			if cut == "" {
+				_, n := utf8.DecodeRuneInString(cur) // a rune wider than the line
+				cut = cur[:n]
+			}
+			lines = append(lines, cut)
+			cur = cur[len(cut):]
+		}
+	}
+	for i, word := range strings.Split(text, " ") {
+		sep := ""
+		if i > 0 {
+			sep = " "
+		}
+		if lipgloss.Width(sep+word) <= w || !strings.Contains(word, "/") {
+			put(sep + word)
+			continue
+		}
+		parts := strings.SplitAfter(word, "/")
+		for j, p := range parts {
+			if j == 0 {
+				p = sep + p
+			}
+			put(p)
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
 }

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -28,6 +29,12 @@ type diffPane struct {
 	waiting bool
 	err     error
 	why     string
+	// rt is the pair built for: Render asks it whether a column's device
+	// is read now (its live state, newer than the snapshot's).
+	rt *pairRT
+	// goTo is a path to put the cursor on once the data arrives (a jump
+	// from the Log while the Diff was being built), nil none.
+	goTo config.Path
 }
 
 // diffBuiltMsg is a built Diff for pair idx, generation gen.
@@ -62,7 +69,7 @@ func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
 	if idx != d.idx {
 		d.waiting = true
 	}
-	d.idx = idx
+	d.idx, d.rt = idx, rt
 	s := rt.sum.snap
 	d.why = ""
 	if s == nil || s.Compare == nil {
@@ -80,11 +87,40 @@ func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
 	if s.Family == config.Huawei {
 		src.Mode = plan.HRP
 	}
+	// x swapped the direction: the user's source on the left.
+	from := rt.from
+	swapped := from != "" && s.Family != config.Huawei
 	gen := d.gen
 	return func() tea.Msg {
+		if swapped {
+			c := s.Compare
+			if c.Right.Source == from || sourceIs(s, c.Right, from) {
+				rev, err := compare.New(c.Right, c.Left, c.Map, c.Map.Name+" (from "+from+")", c.Diff)
+				if err != nil {
+					return diffBuiltMsg{idx: idx, gen: gen, err: err}
+				}
+				src.Comparison, src.LeftName, src.RightName = rev, src.RightName, src.LeftName
+			}
+		}
 		data, err := views.BuildDiff(src)
 		return diffBuiltMsg{idx: idx, gen: gen, data: data, err: err}
 	}
+}
+
+// sourceIs reports whether tree t of snapshot s is device name's.
+func sourceIs(s *pair.Snapshot, t *config.Tree, name string) bool {
+	d, ok := s.Device(name)
+	return ok && d.Tree == t
+}
+
+// GoToPath puts the Diff's cursor on path p's row, now or once the
+// data arrives; it reports false when the data shown has no such row.
+func (d *diffPane) GoToPath(p config.Path) bool {
+	if d.waiting {
+		d.goTo = p
+		return true
+	}
+	return d.v.GoToPath(p)
 }
 
 // built takes a build result unless it is stale.
@@ -96,6 +132,10 @@ func (d *diffPane) built(msg diffBuiltMsg) bool {
 	if msg.err == nil {
 		d.v.SetData(msg.data)
 		d.waiting = false
+		if d.goTo != nil {
+			d.v.GoToPath(d.goTo)
+			d.goTo = nil
+		}
 	}
 	return true
 }
@@ -137,7 +177,35 @@ func (d *diffPane) Render() string {
 	case d.waiting:
 		return views.PlainLines(d.com.Styles, []string{"reading both configurations…"}, d.width, d.height)
 	}
+	d.v.SetStale(d.staleNotes())
 	return d.v.View()
+}
+
+// staleNotes says, for the Diff's left and right columns, whether their
+// device is not read now ("not read since 15:04:05"; "" read): a device
+// down shows its last known configuration, which the tab must not pass
+// off as current.
+func (d *diffPane) staleNotes() (left, right string) {
+	data := d.v.Data()
+	if d.rt == nil || data == nil || d.rt.sum.snap == nil {
+		return "", ""
+	}
+	for i, dev := range d.rt.spec.Devices {
+		if d.rt.cell(i).State == views.Up {
+			continue
+		}
+		note := "not read now"
+		if at := d.rt.sum.snap.Devices[i].FetchedAt; !at.IsZero() {
+			note = "not read since " + at.Format("15:04:05")
+		}
+		switch dev.Name {
+		case data.Left:
+			left = note
+		case data.Right:
+			right = note
+		}
+	}
+	return left, right
 }
 
 // notCompared says which member's configuration is missing and why.

@@ -14,6 +14,11 @@ type KeyMap struct {
 	NextTab, PrevTab                      key.Binding
 	Tab1, Tab2, Tab3, Tab4                key.Binding
 	NextError, PrevError                  key.Binding
+	// Sync, rollback and the direction (pair view); the HA tab's
+	// device-native syncs; the plan screen's focus; the Log's jump.
+	Sync, Swap, Rollback   key.Binding
+	Native, NativeSessions key.Binding
+	PlanFocus, Jump        key.Binding
 }
 
 // DefaultKeyMap is the key map of the console.
@@ -45,6 +50,14 @@ func DefaultKeyMap() KeyMap {
 		// Two-key sequences: ] or [ then e (see ActionOf).
 		NextError: b("]e", "next error (Log)", "]"),
 		PrevError: b("[e", "previous error (Log)", "["),
+		Sync:      b("S", "sync (plan first)", "S"),
+		Swap:      b("x", "swap direction", "x"),
+		Rollback:  b("R", "roll back last sync", "R"),
+		// HA tab: the devices' own sync commands.
+		Native:         b("c", "device sync (HA)", "c"),
+		NativeSessions: b("C", "+ sessions (HA)", "C"),
+		PlanFocus:      b("tab", "Cancel/Apply (plan)", "tab", "shift+tab", "left", "right", "h", "l"),
+		Jump:           b("enter", "to Diff row (Log)", "enter"),
 	}
 }
 
@@ -62,7 +75,8 @@ func (k KeyMap) HelpGroups() []views.HelpGroup {
 		{Title: "Everywhere", Bindings: []key.Binding{k.Help, k.Quit, k.ForceQuit, k.Mouse, k.Refresh}},
 		{Title: "Moving", Bindings: []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}},
 		{Title: "Pair list", Bindings: []key.Binding{k.Open, k.Filter}},
-		{Title: "Pair view", Bindings: []key.Binding{k.Back, k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.NextError, k.PrevError}},
+		{Title: "Pair view", Bindings: []key.Binding{k.Back, k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.NextError, k.PrevError, k.Jump}},
+		{Title: "Sync", Bindings: []key.Binding{k.Sync, k.Swap, k.Rollback, k.Native, k.NativeSessions, k.PlanFocus}},
 	}
 }
 
@@ -73,5 +87,5 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // PairShortHelp are the bindings of the status line in a pair view.
 func (k KeyMap) PairShortHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.Back, k.Refresh, k.Help, k.Quit}
+	return []key.Binding{k.NextTab, k.Back, k.Sync, k.Refresh, k.Help, k.Quit}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
+	hsync "github.com/hasync/hasync/backend/sync"
 	"github.com/hasync/hasync/sshclient"
 	"github.com/hasync/hasync/views"
 )
@@ -32,10 +33,28 @@ type Options struct {
 	// Title names the console in the window title and the top line.
 	Title string
 	// AuditDir is the audit directory the last sync of each pair is read
-	// from ("" none).
+	// from ("" none) and a sync's record written to ("" hasync's).
 	AuditDir string
+	// StateDir holds the syncs' locks and previous configurations; ""
+	// is the directory holding AuditDir, else hasync's state directory.
+	StateDir string
 	// NoColor turns colour off; ASCII uses ASCII glyphs.
 	NoColor, ASCII bool
+	// ReadOnlyReason says why ReadOnly ("" with ReadOnly: "started with
+	// --read-only").
+	ReadOnlyReason string
+	// Pairs, when given, are the pairs shown instead of the inventory's:
+	// pairs the console does not own (the served console's Hub runs
+	// them for every session, contract 3). The console watches and
+	// refreshes them but never runs or closes them, and never asks a
+	// password or host key for them (their owner made them without
+	// prompts). Inventory then only names devices.
+	Pairs []*pair.Pair
+	// Served is the session's SSH identity (hasync serve).
+	Served Identity
+	// Hub, when given, provides the shared pairs (when Pairs is nil) and
+	// what happened to them before this console began (Hub.Recent).
+	Hub *Hub
 }
 
 // Model is the console's root model: one message switch routes window
@@ -60,6 +79,7 @@ type Model struct {
 	haGen   uint64
 	scroll  [tabCount]int
 	diff    diffPane
+	maps    *syncMapsPane // Sync-maps tab
 	pending string
 
 	help    bool
@@ -69,6 +89,19 @@ type Model struct {
 
 	audit *audit.Log
 
+	// plan is the plan screen (nil closed); planGen tells its plan from
+	// an older one's; syncID numbers the syncs run. stateDir and
+	// auditDir are the syncs' (sync.Options).
+	plan *planPanel
+	// syncHook, when set (tests), sees each sync event on the sync's
+	// goroutine before the console does.
+	syncHook           func(hsync.Event)
+	planGen, syncID    uint64
+	stateDir, auditDir string
+	// holder names this console's syncs (the lock, the audit, the
+	// pair's events).
+	holder string
+
 	// hostNames names the inventory's devices by the host forms an SSH
 	// host key callback gets ("[addr]:port", "addr:port", "addr").
 	hostNames map[string]string
@@ -77,6 +110,10 @@ type Model struct {
 	noticeErr bool
 	noticeID  int
 	quitting  bool
+
+	// shared: the pairs are Options.Pairs, run and closed by their owner
+	// (served (E)).
+	shared bool
 }
 
 // New makes the console's model over the inventory's pairs. Nothing is
@@ -91,14 +128,23 @@ func New(ctx context.Context, o Options) *Model {
 	if o.ASCII {
 		keys = keys.ASCII()
 	}
-	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, Dark: true, NoColor: o.NoColor}
+	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason,
+		Served: o.Served, Dark: true, NoColor: o.NoColor}
+	if com.ReadOnly && com.ReadOnlyReason == "" {
+		com.ReadOnlyReason = "started with --read-only"
+	}
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
+	m.stateDir, m.auditDir, m.holder = o.stateDir(), o.AuditDir, holder() // the syncs' (B)
+	if h := com.Holder(); h != "" {
+		m.holder = h // served (E): the SSH user and key, for the lock, the events and the audit
+	}
 	if m.title == "" {
 		m.title = "hasync"
 	}
 	m.diff = newDiffPane(com)
+	m.maps = newSyncMapsPane(com) // Sync-maps tab
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"
@@ -116,8 +162,19 @@ func New(ctx context.Context, o Options) *Model {
 		spin = spinner.Line
 	}
 	m.hostNames = map[string]string{}
-	if o.Inventory != nil {
+	specs := o.Pairs
+	if specs == nil && o.Hub != nil {
+		specs = o.Hub.Pairs()
+	}
+	if specs == nil && o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
+			specs = append(specs, pair.New(spec, popt))
+		}
+	}
+	m.shared = specs != nil && (o.Pairs != nil || o.Hub != nil)
+	{ // served (E): over the inventory's pairs, or shared ones
+		for i, p := range specs {
+			spec := p.Spec()
 			for _, d := range spec.Devices {
 				port := d.Port
 				if port == 0 {
@@ -142,14 +199,27 @@ func New(ctx context.Context, o Options) *Model {
 					}
 				}
 			}
-			p := pair.New(spec, popt)
-			sub, unsub := p.Subscribe(1024)
+			since := time.Now()
+			sub, unsub := p.Subscribe(eventBuffer)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
 				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
+			if snap := p.Snapshot(); m.shared && read(snap) {
+				// A shared pair was read before this session began: show
+				// that at once, not after the next refresh.
+				rt.sum, rt.refreshing = summarize(snap), false
+			}
 			m.pairs = append(m.pairs, rt)
+			if o.Hub != nil {
+				// What the other sessions saw before this one: through
+				// the same path as live events (its commands are Init's).
+				if missed := o.Hub.Recent(i, since); len(missed) > 0 {
+					_ = m.events(eventsMsg{idx: i, events: missed})
+				}
+			}
 		}
 	}
+	m.notice = "" // served (E): no notice of a replayed event: it is old news
 	m.applyFilter()
 	return m
 }
@@ -162,7 +232,9 @@ func (m *Model) Close() {
 	}
 	for _, rt := range m.pairs {
 		rt.unsub()
-		rt.p.Close()
+		if !m.shared { // served (E): the owner closes shared pairs
+			rt.p.Close()
+		}
 	}
 }
 
@@ -171,15 +243,26 @@ func (m *Model) Close() {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, waitPromptCmd(m.pr)}
 	for i, rt := range m.pairs {
-		cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p), drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
+		if !m.shared { // served (E): the owner runs shared pairs
+			cmds = append(cmds, runCmd(m.com.Ctx, i, rt.p))
+		}
+		cmds = append(cmds, drainCmd(i, rt.sub), rt.spin.Tick, lastSyncCmd(m.audit, i, rt.spec.Name))
 	}
 	return tea.Batch(cmds...)
 }
 
 // keyState is the state ActionOf reads.
 func (m *Model) keyState() KeyState {
-	return KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
-		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending}
+	st := KeyState{Screen: m.screen, Tab: m.tab, Help: m.help, Dialog: len(m.dialogs) > 0,
+		Filtering: m.filtering, DiffCapture: m.diff.Capturing(), DiffWantsEsc: m.diff.WantsEsc(), Pending: m.pending,
+		MapsCapture: m.maps.Capturing()} // Sync-maps tab
+	if m.plan != nil {
+		st.Plan, st.PlanTyping = true, m.plan.typing
+	}
+	if m.screen == ScreenPair && m.open < len(m.pairs) {
+		st.Syncing = m.pairs[m.open].run != nil
+	}
+	return st
 }
 
 // Update is the one message switch.
@@ -197,6 +280,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
+		if m.plan != nil && m.plan.typing {
+			var cmd tea.Cmd
+			m.plan.input, cmd = m.plan.input.Update(msg)
+			return m, cmd
+		}
+		if m.screen == ScreenPair && m.tab == TabSyncMaps && m.maps.Capturing() && len(m.dialogs) == 0 { // Sync-maps tab
+			return m, m.maps.Update(msg)
+		}
 		if m.filtering {
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
@@ -264,7 +355,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case promptMsg:
-		m.dialogs = append(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
+		m.dialogs = queueDialog(m.dialogs, newPromptDialog(msg.req, m.hostName(msg.req.who)))
 		return m, waitPromptCmd(m.pr)
 	case screenMsg:
 		// The screen as text, read on the program's goroutine (tests,
@@ -286,14 +377,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Batch(m.refresh(false), haTickCmd(m.haGen, m.open))
+	case planMsg:
+		m.planned(msg)
+		return m, nil
+	case syncLinesMsg:
+		return m, m.syncLines(msg)
 	case noticeClearMsg:
 		if msg.id == m.noticeID {
 			m.notice = ""
 		}
 		return m, nil
 	}
+	if cmd, ok := m.maps.handle(msg); ok { // Sync-maps tab
+		return m, cmd
+	}
 	if m.screen == ScreenPair && m.tab == TabDiff {
 		return m, m.diff.Update(msg)
+	}
+	if m.screen == ScreenPair && m.tab == TabSyncMaps && m.maps.Capturing() { // Sync-maps tab: the inputs' blink
+		return m, m.maps.Update(msg)
 	}
 	return m, nil
 }
@@ -305,7 +407,28 @@ type screenMsg struct{ reply chan string }
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	act, pending := ActionOf(m.com.Keys, m.keyState(), msg)
 	m.pending = pending
+	if m.plan != nil && !m.help && len(m.dialogs) == 0 && act != ActForceQuit && act != ActHelp {
+		return m.planKey(act, msg)
+	}
+	if act == ActQuit && m.syncing() {
+		m.setNotice("a sync is running: wait for its end, or esc cancels it before the commit (ctrl+c quits at once)", true)
+		return noticeClearCmd(m.noticeID, 6*time.Second)
+	}
 	switch act {
+	case ActSync:
+		return m.startPlan(syncPush)
+	case ActRollback:
+		return m.startPlan(syncRollback)
+	case ActNative:
+		return m.startPlan(syncNative)
+	case ActNativeSessions:
+		return m.startPlan(syncNativeSessions)
+	case ActSwap:
+		return m.swap()
+	case ActCancelSync:
+		return m.cancelSync()
+	case ActJump:
+		return m.jump()
 	case ActForceQuit, ActQuit:
 		m.quitting = true
 		for _, d := range m.dialogs {
@@ -379,6 +502,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case ActEnd:
 		m.move(1 << 30)
 	case ActPassThrough:
+		if m.tab == TabSyncMaps { // Sync-maps tab
+			return m.maps.Update(msg)
+		}
 		return m.diff.Update(msg)
 	}
 	return nil
@@ -411,8 +537,11 @@ func haTickCmd(gen uint64, idx int) tea.Cmd {
 
 func (m *Model) openPair(i int) tea.Cmd {
 	m.open, m.screen = i, ScreenPair
+	if m.pr.allow(m.pairs[i].spec.Devices[0].Name, m.pairs[i].spec.Devices[1].Name) { // declined questions asked again (H)
+		m.pairs[i].p.Retry()
+	}
 	m.scroll = [tabCount]int{}
-	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]))
+	return tea.Batch(m.setTab(m.tab), m.diff.build(i, m.pairs[i]), m.maps.setPair(i, m.pairs[i])) // Sync-maps tab
 }
 
 // refresh asks the open pair (or the selected one on the list) for a
@@ -427,6 +556,9 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 		idx = m.visible[m.cursor]
 	}
 	rt := m.pairs[idx]
+	if retry {
+		m.pr.allow(rt.spec.Devices[0].Name, rt.spec.Devices[1].Name) // declined questions asked again (H)
+	}
 	rt.reqID++
 	was := rt.refreshing
 	rt.refreshing = true
@@ -446,7 +578,17 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	}
 	entries := make([]views.LogEntry, 0, len(msg.events))
 	var cmds []tea.Cmd
+	syncSeen, syncDone := false, false
 	for _, e := range msg.events {
+		switch e.Kind {
+		case pair.SyncStarted, pair.SyncLine, pair.SyncDone:
+			if rt.run != nil || e.Holder == m.holder && !e.At.After(rt.ownEnd) {
+				continue // this console's own sync: its lines came through Emit
+			}
+			entries = append(entries, m.syncEvent(msg.idx, e))
+			syncSeen, syncDone = true, syncDone || e.Kind == pair.SyncDone
+			continue
+		}
 		entries = append(entries, logEntry(e))
 		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
@@ -469,11 +611,25 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			var hk *sshclient.HostKeyError
 			if errors.As(e.Err, &hk) && !rt.shownHostKeyErr[e.Device] {
 				rt.shownHostKeyErr[e.Device] = true
-				m.dialogs = append(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
+				m.dialogs = queueDialog(m.dialogs, newNoticeDialog("Host key refused: "+e.Device, hk.Error()))
 			}
 		}
 	}
 	rt.log.Append(entries)
+	if syncSeen {
+		cmds = append(cmds, m.syncEvents(msg.idx, syncDone))
+	}
+	if n := rt.sub.Dropped(); n > rt.dropped && rt.run == nil && time.Since(rt.ownEnd) > 5*time.Second {
+		// The console fell behind the pair's events (a long sync
+		// stream): say how many lines the Log lacks.
+		rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "console", Err: true,
+			Text: fmt.Sprintf("%d event(s) dropped: the console fell behind the stream (the audit has the outcome)", n-rt.dropped)}})
+		rt.dropped = n
+	} else if n > rt.dropped {
+		// During this console's own sync: its own lines (they came
+		// complete through Emit) filled the subscription.
+		rt.dropped = n
+	}
 	if msg.sum != nil {
 		cmds = append(cmds, m.apply(msg.idx, *msg.sum))
 	}
@@ -497,7 +653,7 @@ func (m *Model) apply(idx int, s summary) tea.Cmd {
 	}
 	rt.sum = s
 	if m.screen == ScreenPair && m.open == idx {
-		return m.diff.build(idx, rt)
+		return tea.Batch(m.diff.build(idx, rt), m.maps.setPair(idx, rt)) // Sync-maps tab
 	}
 	return nil
 }
@@ -628,7 +784,7 @@ func (m *Model) move(n int) {
 func (m *Model) tabLines() []string {
 	rt := m.pairs[m.open]
 	if m.tab == TabHA {
-		return views.HALines(m.com.Styles, haData(rt.spec, rt.sum), m.com.Width)
+		return views.HALines(m.com.Styles, haDataOf(rt), m.com.Width) // live connection states (H)
 	}
 	return syncMapLines(rt.spec, rt.sum)
 }

@@ -35,9 +35,12 @@ func (m *Model) Render() string {
 		return views.Help(s, m.helpGroups(), m.helpOff, w, h)
 	}
 	var body string
-	if m.screen == ScreenList {
+	switch {
+	case m.plan != nil:
+		body = views.Plan(s, m.planScreen(), w, max(h-1, 1))
+	case m.screen == ScreenList:
 		body = m.renderList()
-	} else {
+	default:
 		body = m.renderPair()
 	}
 	out := body + "\n" + m.statusLine()
@@ -77,6 +80,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	}
 	r.LastSync = rt.lastSync
 	r.LastError = lastError(rt.sum.snap)
+	r.PastError = pastError(rt.log) // the last error stays, as past, once mended (H)
 	for _, d := range r.Devices {
 		if d.State == views.Down && r.LastError == "" {
 			r.LastError = d.Name + ": " + d.Why
@@ -104,7 +108,7 @@ func (m *Model) renderPair() string {
 	if rt.refreshing {
 		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
-		name += m.glyph(" · ", " - ") + "read " + rt.sum.snap.At.Format(time.TimeOnly)
+		name += m.glyph(" · ", " - ") + readNote(rt, m.glyph(" · ", " - "), time.TimeOnly) // a member not read says since when (H)
 	}
 	head := views.DeviceHeader(s, name, row.Devices, w)
 	tabs := make([]string, 0, tabCount)
@@ -122,14 +126,12 @@ func (m *Model) renderPair() string {
 	switch m.tab {
 	case TabDiff:
 		body = m.diff.Render()
-	case TabSyncMaps:
-		lines := syncMapLines(rt.spec, rt.sum)
-		off := min(m.scroll[TabSyncMaps], max(len(lines)-bh, 0))
-		body = views.PlainLines(s, lines[off:], w, bh)
+	case TabSyncMaps: // Sync-maps tab
+		body = m.maps.Render(w, bh)
 	case TabLog:
 		body = rt.log.Render(s)
 	case TabHA:
-		d := haData(rt.spec, rt.sum)
+		d := haDataOf(rt) // live connection states (H)
 		lines := views.HALines(s, d, w)
 		off := min(m.scroll[TabHA], max(len(lines)-bh, 0))
 		body = views.HA(s, d, off, w, bh)
@@ -162,10 +164,28 @@ func (m *Model) statusKeys() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
 	}
+	if m.plan != nil {
+		if m.plan.typing {
+			return []key.Binding{
+				key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+				key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			}
+		}
+		return []key.Binding{m.com.Keys.PlanFocus,
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "press")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+			m.com.Keys.Down, m.com.Keys.PageDown}
+	}
 	if m.screen != ScreenPair {
 		return m.com.Keys.ShortHelp()
 	}
 	keys := m.com.Keys.PairShortHelp()
+	if m.tab == TabSyncMaps { // Sync-maps tab
+		if m.maps.Capturing() {
+			return m.maps.ShortHelp()
+		}
+		return append(m.maps.ShortHelp(), keys...)
+	}
 	if m.tab != TabDiff {
 		return keys
 	}
@@ -200,6 +220,9 @@ func (m *Model) helpGroups() []views.HelpGroup {
 			diffKeys = append(diffKeys, g...)
 		}
 		groups = append(groups, views.HelpGroup{Title: "Diff tab", Bindings: diffKeys})
+	}
+	if m.screen == ScreenPair && m.tab == TabSyncMaps { // Sync-maps tab
+		groups = append(groups, views.HelpGroup{Title: "Sync-maps tab", Bindings: m.maps.FullHelp()})
 	}
 	return groups
 }

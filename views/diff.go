@@ -35,8 +35,13 @@ type DiffData struct {
 	MapLabel    string
 	Map         *syncmap.Map
 	Counts      compare.Counts
-	// Plan is what a sync from Left to Right would send; PlanErr why
-	// there is none.
+	// Tally splits Counts.InScope into what a sync changes (ToSync) and
+	// what its plan leaves to a person (NotSynced): the numbers every
+	// front end shows (compare.Tally).
+	Tally compare.Tally
+	// Plan is what a sync from Left to Right would send (secrets compared
+	// masked, as hasync sync and status compare); PlanErr why there is
+	// none.
 	Plan    *plan.Plan
 	PlanErr error
 	// shown is Plan.Commands as printed, secrets masked (same order).
@@ -71,11 +76,15 @@ func BuildDiff(src DiffSource) (*DiffData, error) {
 	// goroutine each, so the tab shows after the slowest, not the sum.
 	var wg sync.WaitGroup
 	wg.Go(func() { d.Rows = cc.Rows(compare.RowOptions{}).Rows })
-	wg.Go(func() { d.Counts = cc.Counts() })
-	// The plan from the comparison's own options: masking there would
-	// leave masked secrets out of the commands; the printed form masks.
-	wg.Go(func() { d.Plan, d.PlanErr = c.Plan(src.Mode) })
+	var changes *compare.Changes
+	wg.Go(func() { changes = cc.Changes(false) })
+	// The plan of the masked comparison, as hasync sync builds it and
+	// compare.Tally counts it: ciphertext salted per member is no
+	// difference a sync resolves. The printed form masks too.
+	wg.Go(func() { d.Plan, d.PlanErr = cc.Plan(src.Mode) })
 	wg.Wait()
+	d.Counts = changes.Counts
+	d.Tally = compare.TallyOf(changes, d.Plan)
 	if d.Left == "" {
 		d.Left = c.Left.Source
 	}

@@ -36,6 +36,17 @@ func DefaultDiffKeyMap() DiffKeyMap {
 	}
 }
 
+// ASCII is k with help labels in ASCII (--ascii: "down/j", not "↓/j").
+func (k DiffKeyMap) ASCII() DiffKeyMap {
+	for _, e := range []struct {
+		b    *key.Binding
+		help string
+	}{{&k.Up, "up/k"}, {&k.Down, "down/j"}, {&k.Left, "left/h"}, {&k.Right, "right/l"}} {
+		e.b.SetHelp(e.help, e.b.Help().Desc)
+	}
+	return k
+}
+
 // DiffAction is what a message asks of the Diff tab.
 type DiffAction int
 

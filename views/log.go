@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hasync/hasync/backend/config"
 )
 
 // LogEntry is one event of the Log tab.
@@ -17,6 +19,9 @@ type LogEntry struct {
 	Text string
 	// Err marks errors: they are pinned and walked with ]e / [e.
 	Err bool
+	// Path is the configuration path an error is tied to (a sync's
+	// remote error), nil none: the console jumps to its row in the Diff.
+	Path config.Path
 }
 
 // Log is the Log tab's state: every event, rendered only where visible
@@ -32,6 +37,10 @@ type Log struct {
 	// sel is the index into errs of the walked error, -1 none.
 	sel           int
 	width, height int
+	// banner is a line above everything (a running sync's state), ""
+	// none; bannerErr draws it as an error.
+	banner    string
+	bannerErr bool
 }
 
 // NewLog returns an empty log that follows new entries.
@@ -68,8 +77,32 @@ func (l *Log) SetSize(w, h int) {
 	l.clamp()
 }
 
+// SetBanner shows text on the Log's first line (a sync's progress or
+// outcome); "" removes it. isErr draws it as an error.
+func (l *Log) SetBanner(text string, isErr bool) {
+	had := l.banner != ""
+	l.banner, l.bannerErr = text, isErr
+	if had != (text != "") && l.follow {
+		l.top = max(len(l.entries)-l.streamHeight(), 0)
+	}
+	l.clamp()
+}
+
+// Banner is the banner's text.
+func (l *Log) Banner() string { return l.banner }
+
+// bannerLines is 1 with a banner (when the height leaves room), else 0.
+func (l *Log) bannerLines() int {
+	if l.banner == "" || l.height < 3 {
+		return 0
+	}
+	return 1
+}
+
 // pinned is how many lines the pinned errors take (a title and up to
-// three errors, never more than a third of the height).
+// three errors, never more than a third of the height). The first error
+// always stays pinned (what failed first is usually the cause); the
+// newest fill the rest.
 func (l *Log) pinned() int {
 	if len(l.errs) == 0 || l.height < 6 {
 		return 0
@@ -77,7 +110,22 @@ func (l *Log) pinned() int {
 	return min(len(l.errs), 3, max(l.height/3-1, 1)) + 1
 }
 
-func (l *Log) streamHeight() int { return max(l.height-l.pinned(), 1) }
+// pinnedErrs are the entry indexes of the pinned errors: the first, then
+// the newest.
+func (l *Log) pinnedErrs() []int {
+	n := l.pinned() - 1
+	if n <= 0 {
+		return nil
+	}
+	if n >= len(l.errs) {
+		return l.errs
+	}
+	out := make([]int, 0, n)
+	out = append(out, l.errs[0])
+	return append(out, l.errs[len(l.errs)-(n-1):]...)
+}
+
+func (l *Log) streamHeight() int { return max(l.height-l.pinned()-l.bannerLines(), 1) }
 
 func (l *Log) clamp() {
 	maxTop := max(len(l.entries)-l.streamHeight(), 0)
@@ -101,6 +149,20 @@ func (l *Log) Selected() int {
 		return -1
 	}
 	return l.errs[l.sel]
+}
+
+// Target is the error to jump from: the walked one, else the first
+// error tied to a path; ok is false when no error has a path.
+func (l *Log) Target() (LogEntry, bool) {
+	if i := l.Selected(); i >= 0 && len(l.entries[i].Path) > 0 {
+		return l.entries[i], true
+	}
+	for _, i := range l.errs {
+		if len(l.entries[i].Path) > 0 {
+			return l.entries[i], true
+		}
+	}
+	return LogEntry{}, false
 }
 
 // NextError and PrevError walk the errors (]e / [e), bringing the one
@@ -152,9 +214,20 @@ func (l *Log) Render(s ConsoleStyles) string {
 		return ""
 	}
 	lines := make([]string, 0, h)
+	if l.bannerLines() > 0 {
+		if l.bannerErr {
+			lines = append(lines, s.BarErr.Render(conFit(l.banner, w)))
+		} else {
+			lines = append(lines, s.Bar.Render(conFit(l.banner, w)))
+		}
+	}
 	if p := l.pinned(); p > 0 {
-		lines = append(lines, s.Err.Render(conFit(fmt.Sprintf("%s %d error(s)  ]e next  [e previous", s.glyph("⚠", "!"), len(l.errs)), w)))
-		for _, i := range l.errs[len(l.errs)-(p-1):] {
+		head := fmt.Sprintf("%s %d error(s)  ]e next  [e previous", s.glyph("⚠", "!"), len(l.errs))
+		if _, ok := l.Target(); ok {
+			head += "  enter: its row in Diff"
+		}
+		lines = append(lines, s.Err.Render(conFit(head, w)))
+		for _, i := range l.pinnedErrs() {
 			lines = append(lines, s.Err.Render(conFit("  "+l.line(s, l.entries[i]), w)))
 		}
 	}

@@ -70,6 +70,10 @@ type Record struct {
 	Direction string `json:"direction"`
 	Map       string `json:"map,omitempty"`
 	Mode      string `json:"mode,omitempty"`
+	// Transport is how the target was reached: ssh, or rest with why
+	// (the inventory's transport, or the fallback when SSH could not be
+	// reached).
+	Transport string `json:"transport,omitempty"`
 	// PlanHash is the hash of the plan's commands; Basis the hash of both
 	// configurations it was computed from (plan.Hash).
 	PlanHash string        `json:"plan_hash"`

@@ -21,6 +21,10 @@ type Command struct {
 	// Path is the configuration path the command changes, so an error
 	// can be tied to it.
 	Path []string
+	// Words are the command's words unquoted, the verb first (set
+	// path... value), for a transport that takes words rather than a
+	// line (REST: one URL segment each); nil splits Text.
+	Words []string
 }
 
 func (c Command) shown() string {
@@ -317,6 +321,34 @@ func (s *Session) Confirm(ctx context.Context, emit func(line string)) error {
 		entered = true
 	}
 	_, err := a.run(ctx, Command{Text: "confirm"})
+	if entered {
+		return a.leave(ctx, err)
+	}
+	return err
+}
+
+// Save saves the running configuration: Vyatta `save` in configure mode
+// (configure, save, exit); Huawei `save` in the user view, its question
+// answered yes (DOMAIN.md "Huawei family"). Lines go to emit.
+func (s *Session) Save(ctx context.Context, emit func(line string)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := &applier{s: s, emit: emit}
+	if s.p.family == config.Huawei {
+		if err := a.back(ctx, nil); err != nil {
+			return err
+		}
+		_, err := a.run(ctx, Command{Text: "save"})
+		return err
+	}
+	entered := false
+	if s.prompt.Mode != ModeConfigure {
+		if _, err := a.run(ctx, Command{Text: s.p.reads.configure}); err != nil {
+			return err
+		}
+		entered = true
+	}
+	_, err := a.run(ctx, Command{Text: "save"})
 	if entered {
 		return a.leave(ctx, err)
 	}

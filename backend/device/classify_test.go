@@ -268,3 +268,65 @@ func TestCommitConfirmAction(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorLines: the lines a streaming sync marks as remote errors, in
+// both Vyatta commit-failure layouts (DOMAIN.md "Commit and compare
+// output") and a VRP refusal.
+func TestErrorLines(t *testing.T) {
+	for _, tc := range []struct {
+		family config.Family
+		lines  []string
+		errs   []bool
+	}{
+		{config.Vyatta, []string{"[ interfaces ethernet eth1 address 192.168.1/30 ]", "Error: 192.168.1/30 is not a valid IP host", "", "[[interfaces ethernet eth1]] failed", "Commit failed"},
+			[]bool{false, true, false, true, true}},
+		{config.Vyatta, []string{"[interfaces ethernet dp0s1 address 192.168.1/30]", "", "192.168.1/30 is not a valid IP host", "", "[[interfaces ethernet dp0s1]] failed.", "", "Commit failed!"},
+			[]bool{false, false, true, false, true, false, true}},
+		{config.Vyatta, []string{"[ security firewall ]", "[ system ]", "vyatta@vra-b# "},
+			[]bool{false, false, false}},
+		{config.Vyatta, []string{"Configuration path: [a b c] is not valid", "Set failed", "config-sync error 10.0.0.2:Sync[10.0.0.2]: Remote user vyatta not in secrets group", "syncing configuration to remote-router 10.0.0.2 .."},
+			[]bool{true, true, true, false}},
+		{config.Huawei, []string{"          ^", "Error: Unrecognized command found at '^' position.", "Info: the configuration is saved."},
+			[]bool{false, true, false}},
+	} {
+		c := NewErrorLines(tc.family)
+		for i, l := range tc.lines {
+			if got := c.Is(l); got != tc.errs[i] {
+				t.Errorf("%s %q: error %v, want %v", tc.family, l, got, tc.errs[i])
+			}
+		}
+	}
+}
+
+// TestParseLogins: `show users` (who) and VRP `display users` lines.
+func TestParseLogins(t *testing.T) {
+	vy := ParseLogins(false, []string{
+		"vyatta   pts/0        2026-11-30 08:12 (192.0.2.5)",
+		"alice    pts/1        2026-11-30 08:13",
+		"garbage",
+	})
+	if len(vy) != 2 || vy[0] != (Login{User: "vyatta", Line: "pts/0", From: "192.0.2.5"}) || vy[1].User != "alice" || vy[1].From != "" {
+		t.Errorf("vyatta %+v", vy)
+	}
+	hw := ParseLogins(true, []string{
+		"  User-Intf    Delay    Type   Network Address     AuthenStatus    AuthorcmdFlag",
+		"+ 129 VTY 0   00:00:00  SSH    192.0.2.5                   pass           no",
+		"  Username : admin",
+		"  130 VTY 1   00:01:25  SSH    192.0.2.6                   pass           no",
+		"  Username : bob",
+		"  0   CON 0   00:00:00                                     pass           no",
+	})
+	if len(hw) != 3 || hw[0] != (Login{User: "admin", Line: "VTY 0", From: "192.0.2.5", Current: true}) ||
+		hw[1] != (Login{User: "bob", Line: "VTY 1", From: "192.0.2.6"}) || hw[2].Line != "CON 0" || hw[2].From != "" {
+		t.Errorf("huawei %+v", hw)
+	}
+}
+
+// FuzzParseLogins: any lines parse without panicking.
+func FuzzParseLogins(f *testing.F) {
+	f.Add("+ 129 VTY 0   00:00:00  SSH    192.0.2.5   pass  no\n  Username : admin", true)
+	f.Add("vyatta   pts/0        2026-11-30 08:12 (192.0.2.5)", false)
+	f.Fuzz(func(t *testing.T, text string, huawei bool) {
+		_ = ParseLogins(huawei, strings.Split(text, "\n"))
+	})
+}

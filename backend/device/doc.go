@@ -16,11 +16,16 @@
 // compare output"); the state machine (session.go) is shared by both
 // families and by reads and writes alike.
 //
+// rest.go is the Vyatta REST API's client (DOMAIN.md "Vyatta REST
+// API"): Apply in one configuration session (set/delete, commit, save,
+// DELETE) with the same ApplyResult and errors as over SSH, Fetch, Save
+// and the list of open configuration sessions.
+//
 // A Session runs on anything that reads and writes a PTY shell's bytes
 // (Open): *sshclient.Shell in production (Connect dials and opens one),
 // a scripted device in the driver tests.
 //
-// Imports: the standard library, backend/config (parsing what is read),
+// Imports: the standard library (net/http for REST), backend/config (parsing what is read),
 // backend/syncmap (the sync-maps a configuration carries) and sshclient
 // (Connect). Never lab, plan, diff, a UI or a Charm package. Tests start
 // lab devices in-process and meet them over real SSH on loopback through

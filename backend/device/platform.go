@@ -84,6 +84,8 @@ type platformReads struct {
 	// it; sessions prints the session table.
 	ha                            []string
 	haCheck, checkStart, sessions string
+	// users lists the logins (Logins).
+	users string
 }
 
 // pagerRule is a pager prompt (matched on the unfinished last line, after
@@ -199,6 +201,7 @@ var hwPlatform = sync.OnceValue(func() *platform {
 			haCheck:    "display hrp configuration check",
 			checkStart: "hrp configuration check all",
 			sessions:   "display firewall session table",
+			users:      "display users",
 		},
 		asyncLog: pat(`^[A-Z][a-z]{2} [ \d]\d \d{4} \d\d:\d\d:\d\d(\.\d+)?( [+-]\d\d:\d\d)? \S+ %%\d+`, "%%"),
 	}
@@ -260,6 +263,7 @@ var vyPlatform = sync.OnceValue(func() *platform {
 			// As the lab and VyOS print it.
 			noChanges: "No changes between working and saved configurations.",
 			ha:        []string{"show vrrp"},
+			users:     "show users",
 		},
 		commitFailed: []pattern{
 			pat(`^Commit failed!?$`, "Commit failed"),
@@ -367,4 +371,43 @@ func SyncFailures(f config.Family, lines []string) []string {
 		}
 	}
 	return out
+}
+
+// ErrorLines tells, line by line as a device's output streams, which
+// lines say the device refused something (DOMAIN.md "Commit and compare
+// output", "Huawei family", "config-sync (VRA)"): a refused command
+// (`Set failed`, `Error: ...` under a caret), a commit error block's
+// message and its `[[subtree]] failed` (the 5600's message carries no
+// `Error:`, so every line between a block's `[path]` and its end is
+// one), `Commit failed`, a config-sync error. A block's path line itself
+// is not: VyOS also lists what it committed as `[ path ]` lines, its
+// messages start with `Error:`. One ErrorLines per stream.
+type ErrorLines struct {
+	p     *platform
+	block bool
+}
+
+// NewErrorLines classifies the output of a device of family f.
+func NewErrorLines(f config.Family) *ErrorLines { return &ErrorLines{p: platformFor(f)} }
+
+// Is reports whether line, the next line of the stream, is an error line.
+func (c *ErrorLines) Is(line string) bool {
+	t := strings.TrimSpace(line)
+	p := c.p
+	switch {
+	case t == "":
+		return false
+	case p.family == config.Vyatta && blockHead().MatchString(t):
+		// Only the 5600's `[path]` (no inner spaces) opens a block whose
+		// lines are its message.
+		c.block = !strings.HasPrefix(t, "[ ")
+		return false
+	case p.family == config.Vyatta && subtreeFailed().MatchString(t):
+		c.block = false
+		return true
+	case strings.HasPrefix(t, "Error:"), c.block,
+		matchAny(p.rejected, t), matchAny(p.wrongMember, t), matchAny(p.commitFailed, t), matchAny(p.syncFailed, t):
+		return true
+	}
+	return false
 }

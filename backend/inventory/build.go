@@ -206,6 +206,17 @@ func buildDevice(rd deviceYAML, dp, pair string, fam config.Family, w *walker, d
 	} else if d.CAFile != "" {
 		return nil, errAt(dp+".ca_file", "%s: ca_file without rest_url: expected rest_url: https://... beside it", who)
 	}
+	switch t := Transport(strings.ToLower(strings.TrimSpace(rd.Transport))); t {
+	case "", TransportSSH:
+		d.Transport = TransportSSH
+	case TransportREST:
+		if d.RESTURL == "" {
+			return nil, errAt(dp+".transport", "%s: transport: rest needs the device's REST API: expected rest_url: https://... beside it", who)
+		}
+		d.Transport = t
+	default:
+		return nil, errAt(dp+".transport", "%s: transport %q: expected ssh or rest", who, rd.Transport)
+	}
 	if rd.Timeouts != nil {
 		d.Timeouts = Timeouts{Connect: rd.Timeouts.Connect, Command: rd.Timeouts.Command, KeepAlive: rd.Timeouts.KeepAlive}
 	}

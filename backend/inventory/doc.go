@@ -42,6 +42,7 @@
 //	        ssh: {kex: [...], ciphers: [...], macs: [...], host_key_algorithms: [...]}  # legacy opt-in
 //	        rest_url: https://192.0.2.1   # vyatta only
 //	        ca_file: ca.pem
+//	        transport: rest               # how a sync is applied: ssh (default) or rest (needs rest_url)
 //	        timeouts: {connect: 10s, command: 2m, keepalive: 15s}
 //
 // A plain password, passphrase or secret key is refused with what to

@@ -162,6 +162,19 @@ var flavors = map[config.Family][]string{
 	config.Huawei: {FlavorUSG, FlavorEudemon, FlavorHiSecEngine},
 }
 
+// Transport is how a sync reaches a device.
+type Transport string
+
+const (
+	// TransportSSH: an interactive SSH shell (configure, commands,
+	// commit, save, exit).
+	TransportSSH Transport = "ssh"
+	// TransportREST: one HTTPS REST configuration session (POST
+	// /rest/conf, set/delete, commit, save, DELETE); Vyatta only, with
+	// rest_url.
+	TransportREST Transport = "rest"
+)
+
 // Device is one member of a pair.
 type Device struct {
 	Name   string
@@ -194,7 +207,13 @@ type Device struct {
 	// RESTURL and CAFile are the device's HTTPS REST API and the CA that
 	// signs its certificate (an absolute path); Vyatta only.
 	RESTURL, CAFile string
-	Timeouts        Timeouts
+	// Transport is how hasync applies a sync to the device: TransportSSH
+	// (the default) or TransportREST (the Vyatta REST API at RESTURL,
+	// DOMAIN.md "Vyatta REST API"); never empty after Load. The
+	// configuration is read over SSH either way; REST is also the
+	// fallback when SSH cannot be reached and RESTURL is set.
+	Transport Transport
+	Timeouts  Timeouts
 	// Pos is where the device starts in the file.
 	Pos Pos
 }

@@ -87,6 +87,8 @@ func TestMalformed(t *testing.T) {
 		{"rest on huawei", strings.Replace(strings.Replace(good, "vyatta", "huawei", 1), "        key_file", "        rest_url: https://10.0.0.2\n        key_file", 1), `inv.yaml:12:19: pair "p1", device "b": rest_url: the huawei family has no REST API here: expected no rest_url`},
 		{"rest http", strings.Replace(good, "        key_file", "        rest_url: http://10.0.0.2\n        key_file", 1), `inv.yaml:12:19: pair "p1", device "b": rest_url: expected https://HOST[:PORT]`},
 		{"rest with user", strings.Replace(good, "        key_file", "        rest_url: https://u:hunter2@10.0.0.2\n        key_file", 1), `inv.yaml:12:19: pair "p1", device "b": rest_url: expected https://HOST[:PORT] (no user or password in it)`},
+		{"transport unknown", strings.Replace(good, "        key_file", "        transport: netconf\n        key_file", 1), `inv.yaml:12:20: pair "p1", device "b": transport "netconf": expected ssh or rest`},
+		{"transport rest without url", strings.Replace(good, "        key_file", "        transport: rest\n        key_file", 1), `inv.yaml:12:20: pair "p1", device "b": transport: rest needs the device's REST API: expected rest_url: https://... beside it`},
 		{"ca without rest", strings.Replace(good, "        key_file", "        ca_file: ca.pem\n        key_file", 1), `inv.yaml:12:18: pair "p1", device "b": ca_file without rest_url`},
 		{"duplicate pair", good + strings.TrimPrefix(good, "pairs:\n"), `inv.yaml:13:11: pair "p1" is named twice (first at line 2): expected distinct pair names`},
 		{"two documents", good + "---\n" + good, "inv.yaml:14:1: a second YAML document (document 2): expected one"},
@@ -143,13 +145,13 @@ func TestExample(t *testing.T) {
 	a, b := p.Devices[0], p.Devices[1]
 	wantA := Device{Name: "vra-a", Family: config.Vyatta, Flavor: "vra", Address: "192.0.2.1", Port: 22, User: "vyatta",
 		Credentials: Credentials{PasswordEnv: "HASYNC_DC1_PASSWORD", PasswordFile: filepath.Join(dir, "secrets/dc1.password")},
-		KnownHosts:  filepath.Join(dir, "known_hosts"), RESTURL: "https://192.0.2.1", CAFile: filepath.Join(dir, "ca.pem"),
+		KnownHosts:  filepath.Join(dir, "known_hosts"), RESTURL: "https://192.0.2.1", CAFile: filepath.Join(dir, "ca.pem"), Transport: TransportREST,
 		Timeouts: Timeouts{Connect: 10 * time.Second, Command: 2 * time.Minute, KeepAlive: 15 * time.Second},
 		Pos:      Pos{File: filepath.Join("testdata", "example.yaml"), Line: 10, Col: 9}}
 	if !reflect.DeepEqual(*a, wantA) {
 		t.Errorf("vra-a:\n got %+v\nwant %+v", *a, wantA)
 	}
-	if b.Port != 0 || !b.Credentials.Agent || !b.AcceptNew || b.ProxyJump != "admin@bastion:2222" || b.KnownHosts != "/etc/hasync/known_hosts" ||
+	if b.Port != 0 || b.Transport != TransportSSH || !b.Credentials.Agent || !b.AcceptNew || b.ProxyJump != "admin@bastion:2222" || b.KnownHosts != "/etc/hasync/known_hosts" ||
 		!reflect.DeepEqual(b.Credentials.IdentityFiles, []string{filepath.Join(home, ".ssh/id_ed25519"), filepath.Join(dir, "keys/extra_rsa")}) {
 		t.Errorf("vra-b: %+v", *b)
 	}

@@ -52,6 +52,7 @@ type deviceYAML struct {
 	SSH            *sshYAML      `yaml:"ssh,omitempty"`
 	RESTURL        string        `yaml:"rest_url,omitempty"`
 	CAFile         string        `yaml:"ca_file,omitempty"`
+	Transport      string        `yaml:"transport,omitempty"`
 	Timeouts       *timeoutsYAML `yaml:"timeouts,omitempty"`
 }
 

@@ -26,7 +26,7 @@ func Marshal(inv *Inventory) ([]byte, error) {
 				PasswordPrompt: d.Credentials.PasswordPrompt, Agent: d.Credentials.Agent,
 				IdentityFiles: d.Credentials.IdentityFiles,
 				KnownHosts:    d.KnownHosts, AcceptNew: d.AcceptNew, SSHHost: d.SSHHost, ProxyJump: d.ProxyJump,
-				RESTURL: d.RESTURL, CAFile: d.CAFile,
+				RESTURL: d.RESTURL, CAFile: d.CAFile, Transport: string(d.Transport),
 			}
 			if !d.SSH.Empty() {
 				rd.SSH = &sshYAML{KeyExchanges: d.SSH.KeyExchanges, Ciphers: d.SSH.Ciphers, MACs: d.SSH.MACs, HostKeyAlgorithms: d.SSH.HostKeyAlgorithms}

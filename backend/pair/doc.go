@@ -4,8 +4,9 @@
 // session counts and whether the running configuration differs from the
 // saved one, refreshes on demand and on a timer, reconnects with a capped,
 // jittered backoff, and publishes events (connected, lost, refreshed,
-// error, a device-native config-sync error) to subscribers that can never
-// block it. Every front end (hasync status, diff --pair, the console, the
+// error, a device-native config-sync error, and the live lines of a sync
+// that backend/sync runs under the pair's sync lock, LockSync /
+// SyncHolder) to subscribers that can never block it. Every front end (hasync status, diff --pair, the console, the
 // served console) reads the same Snapshot: per device reachable or why,
 // HA, sessions, saved-differs, the configuration text and tree with the
 // time it was fetched, and the comparison of the two (backend/compare)

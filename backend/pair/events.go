@@ -25,6 +25,16 @@ const (
 	// Log: an asynchronous log line of the device (Huawei prints them in
 	// the session); Line is the line.
 	Log
+	// SyncStarted: a sync of the pair took its lock (backend/sync.Apply);
+	// Holder is who runs it, Device its target, Sync what it does.
+	SyncStarted
+	// SyncLine: one line of a running sync, as it happens: Holder,
+	// Device (the member the line is typed on or printed by; empty for
+	// the sync's own progress), Line (secrets masked), Step and LineKind.
+	SyncLine
+	// SyncDone: the sync ended and released the lock: Holder, Device (the
+	// target), Sync with its Outcome, Err why it failed (nil: ok).
+	SyncDone
 )
 
 func (k EventKind) String() string {
@@ -41,6 +51,12 @@ func (k EventKind) String() string {
 		return "sync-error"
 	case Log:
 		return "log"
+	case SyncStarted:
+		return "sync-started"
+	case SyncLine:
+		return "sync-line"
+	case SyncDone:
+		return "sync-done"
 	}
 	return "unknown"
 }
@@ -58,6 +74,72 @@ type Event struct {
 	Line string
 	// Snapshot is the pair after a refresh (Refreshed only).
 	Snapshot *Snapshot
+
+	// Holder is who runs the sync (SyncStarted, SyncLine, SyncDone): as
+	// the pair's lock names it, "user@host (hasync sync, pid N)" or the
+	// served console's SSH user.
+	Holder string
+	// Step is a SyncLine's plan step (index into the plan's steps), -1
+	// when the line belongs to none (configure, commit, a remote line
+	// read while commands are typed ahead).
+	Step int
+	// LineKind is what a SyncLine is.
+	LineKind SyncLineKind
+	// Sync is the sync's direction and size (SyncStarted), and at
+	// SyncDone its outcome too.
+	Sync *SyncSummary
+}
+
+// SyncLineKind is what one line of a sync is.
+type SyncLineKind int
+
+const (
+	// SyncSent: a command hasync typed on the device (masked).
+	SyncSent SyncLineKind = iota
+	// SyncRemote: a line the device printed.
+	SyncRemote
+	// SyncInfo: hasync's own progress (re-reading, committing, verified).
+	SyncInfo
+	// SyncRemoteError: a line the device printed that says it refused
+	// something: a refused command, a commit error block's message or
+	// its `[[subtree]] failed`, `Commit failed`, a config-sync error
+	// (device.ErrorLine; DOMAIN.md "Commit and compare output", "Huawei
+	// family").
+	SyncRemoteError
+)
+
+func (k SyncLineKind) String() string {
+	switch k {
+	case SyncSent:
+		return "sent"
+	case SyncRemote:
+		return "remote"
+	case SyncInfo:
+		return "info"
+	case SyncRemoteError:
+		return "remote-error"
+	}
+	return "unknown"
+}
+
+// SyncSummary describes one sync of the pair.
+type SyncSummary struct {
+	// Source and Target name the devices (Source may be a kept
+	// configuration's label for a rollback).
+	Source, Target string
+	// Commands is the plan's number of commands; Rollback tells a
+	// rollback; Native a device-native sync (VRA `update config-sync`,
+	// Huawei `hrp sync config`) rather than a push.
+	Commands int
+	Rollback bool
+	Native   bool
+	// Outcome (SyncDone) is the audit record's result: "ok", "refused",
+	// "stale", "unexpected" or "failed" (backend/audit).
+	Outcome string
+	// Committed (SyncDone): the target took the change.
+	Committed bool
+	// Errors (SyncDone) counts the remote's errors.
+	Errors int
 }
 
 // Subscription receives a pair's events.

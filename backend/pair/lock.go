@@ -56,6 +56,8 @@ type Lock struct {
 	f    *os.File
 	info LockInfo
 	once sync.Once
+	// released, when set, is called once the lock is released.
+	released func()
 }
 
 // held is the in-process table: lock file path → holder.
@@ -135,5 +137,40 @@ func (l *Lock) Unlock() error {
 		}
 		delete(held.m, l.key)
 	})
+	if l.released != nil {
+		l.released()
+	}
 	return err
+}
+
+// LockSync takes the pair's sync lock in dir for holder (TryLock: the
+// error is a *LockedError naming who holds it and since when) and
+// records it, so that SyncHolder names the holder until Unlock.
+func (p *Pair) LockSync(dir, holder string) (*Lock, error) {
+	l, err := TryLock(dir, p.spec.Name, holder)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.holder = &l.info
+	p.mu.Unlock()
+	l.released = func() {
+		p.mu.Lock()
+		if p.holder == &l.info {
+			p.holder = nil
+		}
+		p.mu.Unlock()
+	}
+	return l, nil
+}
+
+// SyncHolder is who holds the pair's sync lock in this process right now
+// (taken through LockSync) and since when; false when no sync runs.
+func (p *Pair) SyncHolder() (LockInfo, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.holder == nil {
+		return LockInfo{}, false
+	}
+	return *p.holder, true
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hasync/hasync/backend/inventory"
 )
 
 // TestLockInProcess: of many concurrent takers of one pair's lock exactly
@@ -95,5 +97,44 @@ func TestLockAcrossProcesses(t *testing.T) {
 	l.Unlock()
 	if out := run(); !strings.Contains(out, "LOCKED") {
 		t.Fatalf("after unlock: %s", out)
+	}
+}
+
+// TestSyncHolder: LockSync records who holds the pair's sync lock for
+// SyncHolder until Unlock; a second LockSync is told who; PublishSync
+// passes only sync events to subscribers.
+func TestSyncHolder(t *testing.T) {
+	p := New(&inventory.Pair{Name: "lab", Devices: [2]*inventory.Device{{Name: "a"}, {Name: "b"}}}, Options{})
+	defer p.Close()
+	if _, ok := p.SyncHolder(); ok {
+		t.Fatal("a holder before any sync")
+	}
+	dir := t.TempDir()
+	l, err := p.LockSync(dir, "alice@box (test)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, ok := p.SyncHolder()
+	if !ok || info.Holder != "alice@box (test)" || info.Pair != "lab" || info.Since.IsZero() {
+		t.Fatalf("holder %+v %v", info, ok)
+	}
+	var le *LockedError
+	if _, err := p.LockSync(dir, "bob"); !errors.As(err, &le) || le.Info.Holder != "alice@box (test)" {
+		t.Fatalf("second lock: %v", err)
+	}
+	if info2, _ := p.SyncHolder(); info2 != info {
+		t.Fatalf("the refused taker replaced the holder: %+v", info2)
+	}
+	l.Unlock()
+	if info, ok := p.SyncHolder(); ok {
+		t.Fatalf("holder after unlock: %+v", info)
+	}
+	sub, end := p.Subscribe(8)
+	defer end()
+	p.PublishSync(Event{Kind: Refreshed})
+	p.PublishSync(Event{Kind: SyncLine, Line: "commit", LineKind: SyncSent, Holder: "alice"})
+	e := <-sub.C
+	if e.Kind != SyncLine || e.Pair != "lab" || e.At.IsZero() || e.Line != "commit" || e.LineKind.String() != "sent" {
+		t.Fatalf("published %+v", e)
 	}
 }

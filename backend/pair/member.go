@@ -129,6 +129,25 @@ func (p *Pair) SSHConfig(dev *inventory.Device) sshclient.Config {
 	return cfg
 }
 
+// RESTConfig is how the pair reaches dev's REST API (inventory rest_url,
+// ca_file, the login user and password; DOMAIN.md "Vyatta REST API");
+// ok false when the inventory gives the device none.
+func (p *Pair) RESTConfig(dev *inventory.Device) (device.RESTConfig, bool) {
+	if dev.RESTURL == "" {
+		return device.RESTConfig{}, false
+	}
+	cfg := device.RESTConfig{Name: dev.Name, URL: dev.RESTURL, CAFile: dev.CAFile, User: dev.User, Timeout: dev.Timeouts.Command}
+	for _, m := range p.members {
+		if m.dev == dev {
+			cfg.Password = m.password
+			return cfg, true
+		}
+	}
+	prompt := p.opt.Prompt
+	cfg.Password = func() (string, error) { return dev.Credentials.Password(dev.Name, prompt) }
+	return cfg, true
+}
+
 // current is the open session, or nil.
 func (m *member) current() *device.Session {
 	m.mu.Lock()
@@ -279,7 +298,7 @@ func (m *member) drop(c *sshclient.Client, err error) {
 	m.fails++
 	m.mu.Unlock()
 	stop()
-	sess.Close()
+	sess.CloseLost(err)
 	c.Close()
 	close(down)
 	m.p.publish(Event{Kind: Lost, Device: m.dev.Name, Err: err, Reason: Classify(err)})
@@ -343,14 +362,12 @@ func (m *member) keep(ctx context.Context) {
 // dial allows a dial when no session is open.
 func (m *member) read(ctx context.Context, dial bool) {
 	sess := m.current()
+	if sess == nil && dial {
+		sess, _ = m.ensure(ctx)
+	}
 	if sess == nil {
-		if !dial {
-			return
-		}
-		var err error
-		if sess, err = m.ensure(ctx); err != nil {
-			return
-		}
+		m.readREST(ctx)
+		return
 	}
 	m.mu.Lock()
 	c := m.client
@@ -397,11 +414,72 @@ func (m *member) read(ctx context.Context, dial bool) {
 	}
 	st.Reachable, st.ConnectedAt = m.state.Reachable, m.state.ConnectedAt
 	st.Err, st.Reason = parseErr, Classify(parseErr)
+	st.RESTRead, st.RESTErr = false, nil
 	m.state = st
 	m.fails = 0
 	m.mu.Unlock()
 	if parseErr != nil {
 		m.p.publish(Event{Kind: Error, Device: m.dev.Name, Err: parseErr, Reason: ReasonOther})
+	}
+}
+
+// readREST reads the configuration over the REST API when SSH cannot be
+// reached (the state's Reason is unreachable or timeout) and the
+// inventory gives the device a rest_url: the fallback of issue 10. Only
+// the configuration is read (RESTRead); HA, sessions and saved state are
+// not known. A failure of the REST read leaves the SSH error as the
+// state's, with the REST error beside it.
+func (m *member) readREST(ctx context.Context) {
+	m.mu.Lock()
+	st := m.state
+	m.mu.Unlock()
+	st.RESTRead, st.RESTErr = false, nil
+	if st.Reason != ReasonUnreachable && st.Reason != ReasonTimeout {
+		m.setREST(st)
+		return
+	}
+	cfg, ok := m.p.RESTConfig(m.dev)
+	if !ok {
+		m.setREST(st)
+		return
+	}
+	r, err := device.NewREST(cfg)
+	if err == nil {
+		defer r.Close()
+		var text []byte
+		if text, err = r.Fetch(ctx); err == nil {
+			tree, perr := config.Parse(m.dev.Name, text, m.dev.Family)
+			if perr != nil {
+				err = fmt.Errorf("%s: running configuration (REST): %w", m.dev.Name, perr)
+			} else {
+				st.Config, st.Tree, st.FetchedAt, st.RESTRead = text, tree, time.Now(), true
+				st.HA, st.HAErr = device.HAState{Family: m.dev.Family}, errNotOverREST
+				st.Sessions, st.SessionsErr = -1, nil
+				st.SavedDiffers, st.SavedKnown, st.SavedErr = false, false, errNotOverREST
+			}
+		}
+	}
+	st.RESTErr = err
+	m.setREST(st)
+}
+
+// errNotOverREST: what the REST fallback does not read.
+var errNotOverREST = errors.New("not read: SSH cannot be reached, the configuration was read over the REST API")
+
+// setREST records the outcome of readREST unless a connection opened
+// meanwhile.
+func (m *member) setREST(st DeviceState) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.client != nil {
+		return
+	}
+	m.state.RESTRead, m.state.RESTErr = st.RESTRead, st.RESTErr
+	if st.RESTRead {
+		m.state.Config, m.state.Tree, m.state.FetchedAt = st.Config, st.Tree, st.FetchedAt
+		m.state.HA, m.state.HAErr = st.HA, st.HAErr
+		m.state.Sessions, m.state.SessionsErr = st.Sessions, st.SessionsErr
+		m.state.SavedDiffers, m.state.SavedKnown, m.state.SavedErr = st.SavedDiffers, st.SavedKnown, st.SavedErr
 	}
 }
 

@@ -72,6 +72,8 @@ type Pair struct {
 	mu      sync.Mutex
 	snap    *Snapshot
 	running bool
+	// holder is the sync lock's holder while a sync runs (LockSync).
+	holder *LockInfo
 }
 
 // New makes the pair of an inventory entry; nothing is dialled until
@@ -113,6 +115,18 @@ func (p *Pair) publish(e Event) {
 		e.At = time.Now()
 	}
 	p.hub.publish(e)
+}
+
+// PublishSync sends one event of a sync of the pair (SyncStarted,
+// SyncLine, SyncDone; backend/sync.Apply publishes them) to every
+// subscriber, so every console watching the pair sees the live log of a
+// sync another session runs. Events of other kinds are dropped: they are
+// the pair's own.
+func (p *Pair) PublishSync(e Event) {
+	switch e.Kind {
+	case SyncStarted, SyncLine, SyncDone:
+		p.publish(e)
+	}
 }
 
 // Connect dials both devices concurrently and opens a session on each
@@ -265,4 +279,46 @@ func (p *Pair) makeSnapshot() *Snapshot {
 		s.CompareErr = fmt.Errorf("pair %s: compare: %w", p.spec.Name, s.CompareErr)
 	}
 	return s
+}
+
+// Logins lists who is logged in to member name (device.Session.Logins:
+// Vyatta `show users`, Huawei `display users`) over the pair's own open
+// session, which is itself one of them; an error when that member has no
+// open session.
+func (p *Pair) Logins(ctx context.Context, name string) ([]device.Login, error) {
+	for _, m := range p.members {
+		if m.dev.Name != name {
+			continue
+		}
+		s := m.current()
+		if s == nil {
+			return nil, fmt.Errorf("%s: logins: not connected", name)
+		}
+		return s.Logins(ctx)
+	}
+	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
+}
+
+// Session is the pair's open session on member name, dialled when there
+// is none. A sync applies over it, so that one connection per device
+// serves reads and writes alike (and a device behind a server that runs
+// a process per login sees its own commit on the next read). The session
+// belongs to the pair: callers never Close it; one that breaks is
+// dropped and dialled again by the next read.
+func (p *Pair) Session(ctx context.Context, name string) (*device.Session, error) {
+	for _, m := range p.members {
+		if m.dev.Name == name {
+			if s := m.current(); s != nil && s.Err() == nil {
+				return s, nil
+			}
+			if s := m.current(); s != nil {
+				m.mu.Lock()
+				c := m.client
+				m.mu.Unlock()
+				m.drop(c, s.Err())
+			}
+			return m.ensure(ctx)
+		}
+	}
+	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
 }

@@ -44,6 +44,12 @@ type DeviceState struct {
 	Config    []byte
 	Tree      *config.Tree
 	FetchedAt time.Time
+	// RESTRead: SSH could not be reached (Err says why) and the last
+	// refresh read the configuration over the device's REST API instead
+	// (inventory rest_url; DOMAIN.md "Vyatta REST API"); HA, sessions and
+	// saved state are then not known. RESTErr is why that read failed.
+	RESTRead bool
+	RESTErr  error
 }
 
 // Snapshot is the state of a pair that every front end reads.

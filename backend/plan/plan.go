@@ -22,11 +22,24 @@ const (
 	// lacks, never deletes the peer's extras and cannot change a command
 	// present on both with other parameters; those are Conflicts.
 	HRP
+	// PushHRP is hasync's push to a Huawei HRP standby over SSH
+	// (system-view on the standby, which needs `hrp standby config
+	// enable`; DOMAIN.md "HRP"): the commands the peer lacks, as HRP, and
+	// `rule move` to restore the order of security-policy and nat-policy
+	// rules; the peer's extras are kept and listed; a command present on
+	// both with other parameters is listed, and repaired only with
+	// Options.Repair (the new command, after `undo` of the old values
+	// where the command holds several; a single-valued parameter changes
+	// by issuing the new command, DOMAIN.md "Huawei family").
+	PushHRP
 )
 
 func (m Mode) String() string {
-	if m == HRP {
+	switch m {
+	case HRP:
 		return "hrp"
+	case PushHRP:
+		return "push-hrp"
 	}
 	return "push"
 }
@@ -35,7 +48,14 @@ func (m Mode) String() string {
 type Options struct {
 	Mode Mode
 	Diff diff.Options
+	// Repair, in PushHRP mode, repairs the commands present on both with
+	// other parameters instead of listing them.
+	Repair bool
 }
+
+// repairs tells whether the plan changes a command present on both with
+// other parameters: always in Push, with Repair in PushHRP, never in HRP.
+func (o Options) repairs() bool { return o.Mode == Push || o.Mode == PushHRP && o.Repair }
 
 // Conflict is a difference the plan does not resolve by itself.
 type Conflict struct {

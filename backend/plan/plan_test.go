@@ -526,3 +526,50 @@ func TestReviewFindings(t *testing.T) {
 		t.Errorf("the printed plan shows ciphertext:\n%s", b.String())
 	}
 }
+
+// TestVRPPlanPushHRP: the push to an HRP standby sends what the peer
+// lacks and `rule move` to restore the order, keeps the peer's extras
+// (listed) and lists a command present on both with other parameters;
+// with Repair that one is replaced (undo of the old value, the new one).
+func TestVRPPlanPushHRP(t *testing.T) {
+	a, b := parse(t, "fw-a", vrpA), parse(t, "fw-b", vrpB)
+	m := syncmap.HRP(a)
+	p, err := Build(a, b, m, Options{Mode: PushHRP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertContainsInOrder(t, p.Commands, []string{"system-view", "ip address-set DNS type object", "address 1 10.20.0.54 mask 32", "quit", "security-policy", "rule move b after a", "quit"})
+	for _, c := range p.Commands {
+		if strings.HasPrefix(c, "undo ") || c == "action permit" || c == "service http" {
+			t.Errorf("push without repair changes or deletes an existing command: %s", c)
+		}
+	}
+	var reasons []string
+	for _, c := range p.Conflicts {
+		reasons = append(reasons, c.Path.String()+": "+c.Reason)
+	}
+	joined := strings.Join(reasons, "\n")
+	for _, want := range []string{"rule name extra: only on the standby: the push sends what the peer lacks and keeps its extras", "rule name a action", "repairing conflicts replaces it"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("conflicts lack %q:\n%s", want, joined)
+		}
+	}
+	if strings.Contains(joined, "rule name b") {
+		t.Errorf("the order is listed though rule move restores it:\n%s", joined)
+	}
+	r, err := Build(a, b, m, Options{Mode: PushHRP, Repair: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertContainsInOrder(t, r.Commands, []string{"security-policy", "rule name a", "undo service ftp", "service http", "action permit", "quit", "rule move b after a"})
+	for _, c := range r.Commands {
+		if c == "undo rule name extra" {
+			t.Errorf("repair deletes the peer's extra: %s", c)
+		}
+	}
+	for _, c := range r.Conflicts {
+		if strings.Contains(c.Reason, "other parameters") {
+			t.Errorf("repaired conflict still listed: %s: %s", c.Path, c.Reason)
+		}
+	}
+}

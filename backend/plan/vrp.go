@@ -239,7 +239,7 @@ func isObjectPath(path config.Path) bool {
 func buildVRPIn(p *Plan, source, src, target *config.Tree, m *syncmap.Map, changes []diff.Change, o Options) {
 	b := &vrpBuilder{p: p, o: o, source: source, src: src, target: target, m: m, added: map[string][]string{}, extra: map[string][]string{}}
 	for _, c := range changes {
-		if c.Kind == diff.Removed || c.Kind == diff.Changed && o.Mode == Push {
+		if c.Kind == diff.Removed || c.Kind == diff.Changed && o.repairs() {
 			b.creates(c.Path, c.Left)
 		}
 		if c.Kind == diff.Added {
@@ -344,22 +344,34 @@ func (b *vrpBuilder) change(c diff.Change) {
 			return
 		}
 		path, n := c.Path, c.Left
-		if o.Mode == HRP && b.flips(path, n) {
-			p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path,
-				Reason: "the target has the command in its other form (undo or not): hrp sync config does not change it; fix it by hand"})
+		if !o.repairs() && b.flips(path, n) {
+			reason := "the target has the command in its other form (undo or not): hrp sync config does not change it; fix it by hand"
+			if o.Mode == PushHRP {
+				reason = "the target has the command in its other form (undo or not): listed; repairing conflicts sends it"
+			}
+			p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path, Reason: reason})
 			return
 		}
 		if n = b.bindable(path, n); n == nil {
 			return
 		}
 		b.step(createPhase, func(s *vrpScript) { s.addSubtree(path, n) })
-		if ordered && o.Mode == Push {
+		if ordered && o.Mode != HRP {
 			pol := b.policy(parent)
 			pol.created = append(pol.created, n.Name)
 		}
 	case diff.Added: // only on the target
 		if o.Mode == HRP {
 			p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path, Reason: "only on the standby: hrp sync config never deletes it"})
+			return
+		}
+		if o.Mode == PushHRP {
+			p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path, Reason: "only on the standby: the push sends what the peer lacks and keeps its extras"})
+			if ordered {
+				// Kept where it is: the moves order the other rules
+				// around it.
+				b.policy(parent).added[c.To] = c.Right.Name
+			}
 			return
 		}
 		phase := phaseLines
@@ -373,6 +385,11 @@ func (b *vrpBuilder) change(c diff.Change) {
 		if o.Mode == HRP {
 			p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path,
 				Reason: "present on both with other parameters: hrp sync config does not change it; fix it by hand"})
+			return
+		}
+		if !o.repairs() {
+			p.Conflicts = append(p.Conflicts, Conflict{Path: c.Path,
+				Reason: "present on both with other parameters: listed; repairing conflicts replaces it (undo and the new command)"})
 			return
 		}
 		if cf, ok := vrpMaskedConflict(c); ok {

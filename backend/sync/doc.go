@@ -10,6 +10,19 @@
 // after a refusal that the target's running configuration is unchanged,
 // and write the audit record (backend/audit).
 //
+// Progress: every line (typed, printed by the remote, a remote error
+// line, the transaction's own) goes to Options.Emit and, as
+// pair.SyncStarted / pair.SyncLine / pair.SyncDone events, to every
+// subscriber of the pair, so each console watching the pair sees a sync
+// another session runs; the pair's SyncHolder names who runs it.
+//
+// Transport (Prepared.Transport, printed with the plan): SSH by default;
+// the Vyatta REST API (one /rest/conf session: set/delete, commit, save,
+// DELETE) when the inventory says `transport: rest`, or as the fallback
+// when the target's SSH cannot be reached (the pair then reads it over
+// REST). Without commit-confirm (always over REST), a failed
+// verification reverts the target with the inverse plan.
+//
 // Vyatta family over SSH through the driver's Session.Apply (configure,
 // the plan's set/delete commands, commit with its comment or
 // commit-confirm N, exit; exit discard after a refusal), Session.Confirm

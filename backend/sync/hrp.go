@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
@@ -28,21 +30,16 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		return err
 	}
 	t.info("connecting to %s", prep.Source)
-	sess, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-	})
+	sess, err := t.p.Session(ctx, dev.Name)
 	if err != nil {
 		return err
 	}
-	defer sess.Close()
 	what := "update config-sync"
 	if prep.Family == config.Huawei {
 		what = "hrp sync config"
 	}
 	t.info("%s on %s", what, prep.Source)
-	remote := func(line string) {
-		t.emit(Event{Kind: Remote, Device: prep.Source, Line: line, Step: -1})
-	}
+	remote := t.remote(prep.Source, noStep)
 	err = sess.NativeSync(ctx, device.NativeConfig, remote)
 	if err == nil && prep.Family == config.Huawei && t.o.ConnectionStatus {
 		t.info("hrp sync connection-status on %s", prep.Source)
@@ -51,7 +48,19 @@ func (t *txn) nativeSync(ctx context.Context) error {
 	if errors.Is(err, device.ErrRejected) {
 		var re *device.RejectedError
 		if errors.As(err, &re) {
-			t.res.Errors = append(t.res.Errors, RemoteError{Step: -1, Command: re.Command, Lines: []string{t.mask(re.Text)}})
+			for _, l := range strings.Split(re.Text, "\n") {
+				t.res.Errors = append(t.res.Errors, t.tieSyncError(re.Command, l))
+			}
+		}
+		// The peer refused the commit its config-sync sent: re-read to
+		// tell whether it kept anything (DOMAIN.md: the remote commits
+		// the map's part whole or not at all).
+		if after, _ := t.p.Refresh(ctx); readable(after) == nil {
+			t.res.After = after
+			before := prep.Comparison.Right
+			if d, ok := after.Device(prep.Target); ok && before != nil {
+				t.res.TargetUnchanged = config.Equal(d.Tree.Root, before.Root)
+			}
 		}
 		return fmt.Errorf("%s: %w: %v", prep.Source, ErrRemoteRefused, err)
 	}
@@ -76,6 +85,9 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		if err == nil && t.o.Save && prep.Family == config.Huawei {
 			return t.saveBoth(ctx, sess)
 		}
+		if err == nil && t.o.Save {
+			return t.saveLocal(ctx, sess)
+		}
 		if err == nil || !errors.Is(err, ErrUnexpected) || time.Now().After(deadline) {
 			return err
 		}
@@ -87,6 +99,43 @@ func (t *txn) nativeSync(ctx context.Context) error {
 	}
 }
 
+// syncErrorPath is the first `[path]` of a config-sync error line (the
+// peer's commit error block, one-lined: DOMAIN.md "config-sync (VRA)",
+// "Commit and compare output"); the `Sync[ADDR]` tag is skipped.
+var syncErrorPath = regexp.MustCompile(`\]:.*?\[ ?([^\[\]]*[^\[\] ]) ?\]`)
+
+// tieSyncError makes a device-native sync's error line a RemoteError,
+// tied to the plan step whose path the peer's error names, if any.
+func (t *txn) tieSyncError(command, line string) RemoteError {
+	r := RemoteError{Step: -1, Command: command, Lines: []string{t.mask(line)}}
+	m := syncErrorPath.FindStringSubmatch(line)
+	if m == nil {
+		return r
+	}
+	words := strings.Fields(m[1])
+	r.Path = config.Path(words)
+	if i := stepFor(t.prep.Plan.Steps, words); i >= 0 {
+		s := t.prep.Plan.Steps[i]
+		r.Step, r.Change = i, s.Change
+	}
+	return r
+}
+
+// saveLocal saves the source of a VRA config-sync: its config-sync
+// commits and saves the remote only, the local device stays unsaved
+// (DOMAIN.md "config-sync (VRA)"). src is the open session on the source.
+func (t *txn) saveLocal(ctx context.Context, src *device.Session) error {
+	name := t.prep.Source
+	t.info("save on %s (config-sync saved %s; the local member is saved only by hand)", name, t.prep.Target)
+	if err := src.Save(ctx, t.remote(name, noStep)); err != nil {
+		return fmt.Errorf("%s: save: %w", name, err)
+	}
+	if after, _ := t.p.Refresh(ctx); readable(after) == nil {
+		t.res.After = after
+	}
+	return nil
+}
+
 // saveBoth saves both members of a Huawei pair: HRP does not back up
 // `save` (issue 10, "After a sync"), so the standby's copy is saved on
 // the standby. src is the open session on the source.
@@ -94,10 +143,7 @@ func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
 	prep := t.prep
 	save := func(name string, s *device.Session) error {
 		t.info("save on %s", name)
-		_, err := s.Apply(ctx, nil, device.ApplyOptions{Save: true}, func(line string) {
-			t.emit(Event{Kind: Remote, Device: name, Line: line, Step: -1})
-		})
-		if err != nil {
+		if err := s.Save(ctx, t.remote(name, noStep)); err != nil {
 			return fmt.Errorf("%s: save: %w", name, err)
 		}
 		return nil
@@ -105,17 +151,10 @@ func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
 	if err := save(prep.Source, src); err != nil {
 		return err
 	}
-	dev, err := targetDevice(t.p.Spec(), prep.Target)
+	tgt, err := t.p.Session(ctx, prep.Target)
 	if err != nil {
 		return err
 	}
-	tgt, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-	})
-	if err != nil {
-		return err
-	}
-	defer tgt.Close()
 	if err := save(prep.Target, tgt); err != nil {
 		return err
 	}

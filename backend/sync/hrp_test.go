@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -32,7 +34,9 @@ func labHuawei(t *testing.T) (*huawei.Pair, *pair.Pair) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
+	// Secrets masked, as hasync sync reads them: VRP ciphertext differs
+	// per member for one password (DOMAIN.md "Huawei family").
+	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Diff: diff.Options{MaskSecrets: true}})
 	t.Cleanup(func() { p.Close() })
 	return hp, p
 }
@@ -122,11 +126,142 @@ func TestSyncHuaweiPush(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if prep.Plan.Mode != plan.Push || prep.Plan.Empty() {
+	if prep.Plan.Mode != plan.PushHRP || prep.Plan.Empty() {
 		t.Fatalf("push plan: mode %v, %d commands", prep.Plan.Mode, len(prep.Plan.Commands))
+	}
+	conflicts := otherParameters(prep.Plan)
+	if len(conflicts) == 0 {
+		t.Fatalf("the lab pair has no conflict to list: %+v", prep.Plan.Conflicts)
+	}
+	for _, c := range prep.Plan.Commands {
+		if strings.HasPrefix(c, "undo ") {
+			t.Errorf("push without --repair-conflicts undoes: %s", c)
+		}
 	}
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true})
 	if err != nil {
+		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
+	}
+	if len(res.Residue) < len(conflicts) {
+		t.Errorf("residue %d, conflicts %d", len(res.Residue), len(conflicts))
+	}
+
+	// Asked, the conflicts are repaired.
+	if _, err := Prepare(ctx, p, Options{RepairConflicts: true}); err == nil {
+		t.Error("repairing conflicts without --push was accepted")
+	}
+	prep, err = Prepare(ctx, p, Options{Push: true, RepairConflicts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(otherParameters(prep.Plan)) != 0 || prep.Plan.Empty() {
+		t.Fatalf("repair plan: conflicts %+v, commands %q", prep.Plan.Conflicts, prep.Plan.Commands)
+	}
+	t.Logf("repair: %q", prep.Plan.Commands)
+	res, err = Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true, RepairConflicts: true})
+	if err != nil {
+		t.Fatalf("repair: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
+	}
+	after, err := Prepare(ctx, p, Options{Push: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := otherParameters(after.Plan); len(n) != 0 {
+		t.Errorf("after the repair, still in conflict: %q", n)
+	}
+}
+
+// ruleOrder is the order of t's security-policy rules that other also
+// has.
+func ruleOrder(t, other *config.Tree) []string {
+	var out []string
+	o := other.Root.Lookup(config.Path{"security-policy"})
+	for _, r := range t.Root.Lookup(config.Path{"security-policy"}).Children {
+		if o.Child(r.Name) != nil {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// otherParameters are a plan's conflicts of commands present on both
+// members with other parameters.
+func otherParameters(p *plan.Plan) []string {
+	var out []string
+	for _, c := range p.Conflicts {
+		if strings.Contains(c.Reason, "other parameters") {
+			out = append(out, c.Path.String())
+		}
+	}
+	return out
+}
+
+// hwRun types cmds in system-view on the member name of p, then returns
+// to the user view.
+func hwRun(t *testing.T, ctx context.Context, p *pair.Pair, name string, cmds ...string) {
+	t.Helper()
+	dev, err := targetDevice(p.Spec(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, c := range append(append([]string{"system-view"}, cmds...), "return") {
+		if _, err := s.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %s: %v", name, c, err)
+		}
+	}
+}
+
+// TestSyncHuaweiPushOrderAndStaticRoutes: the push restores the order of
+// the security-policy rules with `rule move`; a static route is pushed
+// only once `hrp auto-sync config static-route` is on (DOMAIN.md "HRP":
+// off by default, and `hrp sync config` skips static routes then).
+func TestSyncHuaweiPushOrderAndStaticRoutes(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	active, standby := prep.Source, prep.Target
+	hwRun(t, ctx, p, standby, "hrp standby config enable")
+	hwRun(t, ctx, p, active, "ip route-static 10.99.0.0 255.255.0.0 10.0.0.1")
+
+	// The lab's standby holds two rules in other places (its drift).
+	prep, err = Prepare(ctx, p, Options{Push: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := strings.Join(prep.Plan.Commands, "\n")
+	if !strings.Contains(cmds, "\nrule move ") {
+		t.Errorf("no rule move restores the order:\n%s", cmds)
+	}
+	if strings.Contains(cmds, "ip route-static 10.99.0.0") {
+		t.Errorf("a static route is pushed while its auto-sync is off:\n%s", cmds)
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true})
+	if err != nil {
+		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
+	}
+	src, _ := res.After.Device(active)
+	tgt, _ := res.After.Device(standby)
+	if a, b := ruleOrder(src.Tree, tgt.Tree), ruleOrder(tgt.Tree, src.Tree); !slices.Equal(a, b) {
+		t.Errorf("the shared rules' order differs after the push:\n%s: %q\n%s: %q", active, a, standby, b)
+	}
+
+	hwRun(t, ctx, p, active, "hrp auto-sync config static-route")
+	prep, err = Prepare(ctx, p, Options{Push: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmds := strings.Join(prep.Plan.Commands, "\n"); !strings.Contains(cmds, "ip route-static 10.99.0.0 255.255.0.0 10.0.0.1") {
+		t.Fatalf("with static-route auto-sync on, the route is not pushed:\n%s", cmds)
+	}
+	if res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true}); err != nil {
 		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 	"github.com/hasync/hasync/backend/syncmap"
 )
@@ -50,7 +52,13 @@ func TestSecretNeverReachesAudit(t *testing.T) {
 	}
 	prep := &Prepared{Pair: "p", Source: "vra-a", Target: "vra-b", Plan: pl, Comparison: cmp}
 	var events []string
-	tx := &txn{prep: prep, res: &Result{Prepared: prep}, secrets: secrets(pl),
+	// A pair never dialled: its subscribers get the sync's lines too.
+	p := pair.New(&inventory.Pair{Name: "p", Family: config.Vyatta,
+		Devices: [2]*inventory.Device{{Name: "vra-a", Family: config.Vyatta}, {Name: "vra-b", Family: config.Vyatta}}}, pair.Options{})
+	defer p.Close()
+	sub, end := p.Subscribe(64)
+	defer end()
+	tx := &txn{p: p, prep: prep, res: &Result{Prepared: prep}, secrets: secrets(pl),
 		o: Options{Emit: func(e Event) { events = append(events, e.Line) }}}
 	out := []string{
 		"[ vpn ipsec site-to-site peer 192.0.2.9 authentication pre-shared-secret " + secret + " ]",
@@ -58,6 +66,10 @@ func TestSecretNeverReachesAudit(t *testing.T) {
 	}
 	for _, l := range out {
 		tx.emit(Event{Kind: Remote, Line: l})
+	}
+	for range out {
+		e := <-sub.C
+		events = append(events, e.Line)
 	}
 	// The driver's error block, as backend/device reads it from the
 	// commit (its lines unmasked: the commit command carries no secret).

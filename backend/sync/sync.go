@@ -73,12 +73,21 @@ type Options struct {
 	ConfirmMinutes int
 	// Native syncs a Vyatta pair by the source's own config-sync (VRA
 	// `update config-sync` on the member that carries the map) instead
-	// of pushing the plan; Huawei pairs always sync natively.
+	// of pushing the plan; Huawei pairs always sync natively. A pair
+	// whose inventory says `sync_mode: config-sync` syncs natively
+	// without it (Prepared.Native).
 	Native bool
-	// Push, for a Huawei pair, types the plan in system-view on the
-	// standby instead of `hrp sync config`; refused (ErrPushRefused)
-	// unless the standby has `hrp standby config enable`.
+	// Push types the plan on the target instead of the device's own
+	// sync: for a Huawei pair in system-view on the standby instead of
+	// `hrp sync config`, refused (ErrPushRefused) unless the standby has
+	// `hrp standby config enable`; for a Vyatta pair whose inventory says
+	// `sync_mode: config-sync`, instead of `update config-sync`.
 	Push bool
+	// RepairConflicts, with Push to a Huawei standby, repairs the
+	// commands present on both members with other parameters (the new
+	// command, after `undo` of the old values where the command holds
+	// several) instead of listing them (plan.PushHRP, Repair).
+	RepairConflicts bool
 	// ConnectionStatus also runs Huawei `hrp sync connection-status`
 	// (the session table) after `hrp sync config`.
 	ConnectionStatus bool
@@ -99,24 +108,32 @@ type Options struct {
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
 	// Emit receives every event as it happens (nil: none). It is called
-	// from the goroutine running Apply.
+	// from the goroutine running Apply. The pair's subscribers get the
+	// same lines (pair.SyncLine) whether Emit is set or not.
 	Emit func(Event)
 }
 
-// EventKind tells what an Event carries.
-type EventKind int
+// EventKind tells what an Event carries: the pair's kind of sync line,
+// so that Options.Emit and the pair's subscribers (pair.SyncLine) say
+// the same.
+type EventKind = pair.SyncLineKind
 
 const (
 	// Sent: a command was typed on the target (Line, masked; Step its
 	// plan step, -1 for configure / commit / exit and the like).
-	Sent EventKind = iota
+	Sent = pair.SyncSent
 	// Remote: a line the target printed.
-	Remote
+	Remote = pair.SyncRemote
+	// RemoteErrorLine: a line the target printed that says it refused
+	// something (device.ErrorLines).
+	RemoteErrorLine = pair.SyncRemoteError
 	// Info: progress of the transaction (re-reading, committing).
-	Info
+	Info = pair.SyncInfo
 )
 
-// Event is one line of a sync's progress.
+// Event is one line of a sync's progress. Apply hands each to
+// Options.Emit and publishes it to the pair's subscribers as a
+// pair.SyncLine event.
 type Event struct {
 	Kind   EventKind
 	Device string
@@ -145,6 +162,33 @@ type Prepared struct {
 	fixed *fixedSource
 	// Rollback: the plan is the inverse of the last sync.
 	Rollback bool
+	// Transport is how the plan reaches the target: ssh, or rest (the
+	// Vyatta REST API, DOMAIN.md "Vyatta REST API") when the inventory
+	// says `transport: rest` or as the fallback when SSH cannot be
+	// reached; TransportWhy says which. A device-native sync runs over
+	// SSH on the source.
+	Transport    inventory.Transport
+	TransportWhy string
+	// Native: the device's own sync runs on the source instead of a
+	// push (Huawei `hrp sync config`, VRA `update config-sync`): asked
+	// by Options.Native, or the inventory's `sync_mode: config-sync` for
+	// a source whose `system config-sync remote-router` names the peer
+	// (DOMAIN.md "config-sync (VRA)"). NativeWhy says which.
+	Native    bool
+	NativeWhy string
+}
+
+// TransportText is the transport as the plan prints it: "ssh", or
+// "rest (why)"; for a device-native sync, the command and where it runs.
+func (p *Prepared) TransportText() string {
+	t := string(p.Transport)
+	if p.TransportWhy != "" {
+		t += " (" + p.TransportWhy + ")"
+	}
+	if p.Native {
+		t += ", " + p.NativeWhy
+	}
+	return t
 }
 
 // RemoteError is one error of the target tied to the plan.
@@ -211,9 +255,83 @@ type Result struct {
 // (plan.Check, with the target's configuration as the forms its version
 // takes). A schema refusal is returned as a *plan.RefusedError
 // (plan.ErrRefused) together with the Prepared plan, for printing.
+//
+// The plan's warnings also name the target's other configuration
+// sessions (otherSessions), its own config-sync forwarding the change
+// (forwards) and device-unique values the map covers (deviceUnique).
 func Prepare(ctx context.Context, p *pair.Pair, o Options) (*Prepared, error) {
 	snap, _ := p.Refresh(ctx)
-	return prepareFrom(p, snap, o)
+	prep, err := prepareFrom(p, snap, o)
+	if prep != nil {
+		w := otherSessions(ctx, p, prep.Target)
+		prep.Plan.Warnings = append(prep.Plan.Warnings, w...)
+		prep.Warnings = append(prep.Warnings, w...)
+	}
+	return prep, err
+}
+
+// otherSessions warns about the target's other sessions, which may hold
+// uncommitted changes or commit over the sync (issue 10, "Before a
+// sync"): the open REST configuration sessions (GET /rest/conf, when the
+// inventory gives a rest_url; DOMAIN.md "Vyatta REST API") and the
+// logins the device lists (Vyatta `show users`, Huawei `display users`)
+// other than hasync's own: logins of other users, and more logins of
+// hasync's user than the pair's connection. Neither device lists who is
+// in configure mode (device.Session.Logins), so every other login is
+// named. A list that cannot be read is a warning too.
+func otherSessions(ctx context.Context, p *pair.Pair, target string) []string {
+	dev, err := targetDevice(p.Spec(), target)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if cfg, ok := p.RESTConfig(dev); ok {
+		r, err := device.NewREST(cfg)
+		if err == nil {
+			var list []device.ConfSession
+			list, err = r.Sessions(ctx)
+			r.Close()
+			for _, s := range list {
+				what := "no uncommitted changes"
+				if s.Modified {
+					what = "uncommitted changes"
+				}
+				out = append(out, fmt.Sprintf("%s has an open REST configuration session: %s, user %s, since %s, %s; its commit may change what this sync sets",
+					target, s.ID, s.User, s.Started.UTC().Format(time.RFC3339), what))
+			}
+		}
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s: its REST configuration sessions could not be listed: %v", target, err))
+		}
+	}
+	if d, ok := p.Snapshot().Device(target); !ok || !d.Reachable {
+		return out
+	}
+	logins, err := p.Logins(ctx, target)
+	if err != nil {
+		return append(out, fmt.Sprintf("%s: its logins could not be listed: %v", target, err))
+	}
+	own := 0
+	var others []string
+	for _, l := range logins {
+		if dev.User != "" && l.User == dev.User {
+			own++
+			continue
+		}
+		who := l.User + " on " + l.Line
+		if l.From != "" {
+			who += " from " + l.From
+		}
+		others = append(others, who)
+	}
+	if own > 1 {
+		others = append(others, fmt.Sprintf("%d more login(s) as %s besides hasync's", own-1, dev.User))
+	}
+	if len(others) > 0 {
+		out = append(out, fmt.Sprintf("%s has other logins: %s; the device does not list who is in configure mode: a configure session there may hold uncommitted changes or commit over this sync",
+			target, strings.Join(others, "; ")))
+	}
+	return out
 }
 
 func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error) {
@@ -228,14 +346,19 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 		return nil, err
 	}
 	mode := plan.Push
+	if o.RepairConflicts && (snap.Family != config.Huawei || !o.Push) {
+		return nil, fmt.Errorf("pair %s: repairing conflicts is for a push to a Huawei HRP standby (--push): `hrp sync config` never changes a command present on both", snap.Pair)
+	}
 	switch {
 	case snap.Family == config.Huawei && o.Push:
 		// Push over SSH: the commands typed in system-view on the
 		// standby, which takes them only with `hrp standby config
-		// enable` (DOMAIN.md "HRP").
+		// enable` (DOMAIN.md "HRP"); what the peer lacks, rule moves,
+		// conflicts listed or repaired (plan.PushHRP).
 		if !hasLine(tgt.Tree, "hrp standby config enable") {
 			return nil, fmt.Errorf("pair %s: %w: %s refuses configuration commands as the HRP standby unless `hrp standby config enable` is set on it; sync with `hrp sync config` (without --push) instead", snap.Pair, ErrPushRefused, tgt.Name)
 		}
+		mode = plan.PushHRP
 	case snap.Family == config.Huawei:
 		// The device's own `hrp sync config`, run on the HRP active
 		// member, is the Huawei sync (DOMAIN.md "HRP"): it copies from
@@ -246,13 +369,18 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 		}
 		mode = plan.HRP
 	}
-	pl, err := cmp.Plan(mode)
+	pl, err := plan.Build(cmp.Left, cmp.Right, cmp.Map, plan.Options{Mode: mode, Diff: cmp.Diff, Repair: o.RepairConflicts})
 	if err != nil {
 		return nil, err
 	}
 	pl.Stamp(basis(src.Config), basis(tgt.Config))
 	prep := &Prepared{Pair: snap.Pair, Family: snap.Family, Source: src.Name, Target: tgt.Name,
 		Plan: pl, Comparison: cmp, targetText: slices.Clone(tgt.Config)}
+	prep.Native, prep.NativeWhy, err = native(p.Spec(), mode, src, tgt, o)
+	if err != nil {
+		return nil, err
+	}
+	prep.Transport, prep.TransportWhy = transport(p.Spec(), snap, tgt.Name, prep.Native)
 	_, cerr := pl.Check(tgt.Tree)
 	if w := forwards(tgt.Tree); w != "" {
 		pl.Warnings = append(pl.Warnings, w)
@@ -260,6 +388,57 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
+}
+
+// native decides whether the sync is the device's own (Prepared.Native)
+// and says why: Huawei `hrp sync config` (plan.HRP); VRA `update
+// config-sync` when asked (Options.Native) or when the inventory says
+// `sync_mode: config-sync` and the source config-syncs to the target
+// (`system config-sync remote-router`, DOMAIN.md "config-sync (VRA)").
+// With sync_mode config-sync and a source that does not (syncing back
+// against the config-sync direction), the plan is pushed. Options.Native
+// from a source without config-sync is an error.
+func native(spec *inventory.Pair, mode plan.Mode, src, tgt *pair.DeviceState, o Options) (bool, string, error) {
+	if mode == plan.HRP {
+		return true, "hrp sync config on " + src.Name + " (the HRP active member)", nil
+	}
+	if spec.Family != config.Vyatta {
+		return false, "", nil
+	}
+	carries := src.Tree.Root.Lookup(config.Path{"system", "config-sync", "remote-router"}) != nil
+	switch {
+	case o.Native && o.Push:
+		return false, "", fmt.Errorf("pair %s: --native and --push: choose one", spec.Name)
+	case o.Native && !carries:
+		return false, "", fmt.Errorf("pair %s: %w: --native runs `update config-sync` on the source, and %s has no `system config-sync remote-router`", spec.Name, ErrUnsupported, src.Name)
+	case o.Native:
+		return true, "update config-sync on " + src.Name + " (asked): its own config-sync replaces the map's part of " + tgt.Name + ", which commits and saves it", nil
+	case spec.Mode == inventory.ModeConfigSync && carries && !o.Push:
+		return true, "update config-sync on " + src.Name + " (sync_mode: config-sync): its own config-sync replaces the map's part of " + tgt.Name + ", which commits and saves it", nil
+	}
+	return false, "", nil
+}
+
+// transport is how a plan reaches target: the inventory's transport
+// (ssh by default, rest when it says so), or rest as the fallback when
+// the target's SSH could not be reached and the refresh read it over
+// REST (pair.DeviceState.RESTRead). A device-native sync runs over SSH.
+func transport(spec *inventory.Pair, snap *pair.Snapshot, target string, native bool) (inventory.Transport, string) {
+	dev, err := targetDevice(spec, target)
+	if err != nil || native || spec.Family != config.Vyatta {
+		return inventory.TransportSSH, ""
+	}
+	if dev.Transport == inventory.TransportREST {
+		return inventory.TransportREST, "the inventory's transport: rest"
+	}
+	if d, ok := snap.Device(target); ok && d.RESTRead {
+		why := "SSH cannot be reached"
+		if d.Err != nil {
+			why += ": " + d.Err.Error()
+		}
+		return inventory.TransportREST, "fallback: " + why
+	}
+	return inventory.TransportSSH, ""
 }
 
 // uniquePaths are paths whose values belong to one member of a pair, so a
@@ -346,7 +525,7 @@ func forwards(target *config.Tree) string {
 // readable reports a device that was not read.
 func readable(snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
-		if !d.Reachable || d.Tree == nil {
+		if !d.Reachable && !d.RESTRead || d.Tree == nil {
 			why := "not read"
 			if d.Err != nil {
 				why = d.Err.Error()
@@ -397,17 +576,25 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		u, h := audit.Who()
 		holder = fmt.Sprintf("%s@%s (hasync sync, pid %d)", u, h, os.Getpid())
 	}
-	lock, err := pair.TryLock(filepath.Join(state, "locks"), prep.Pair, holder)
+	lock, err := p.LockSync(filepath.Join(state, "locks"), holder)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
 
 	res := &Result{Prepared: prep}
-	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan)}
+	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan), holder: holder,
+		transport: prep.Transport, transportWhy: prep.TransportWhy}
+	if t.transport == "" {
+		t.transport = inventory.TransportSSH
+	}
+	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
+		Rollback: prep.Rollback, Native: prep.Native || o.Native}
+	started := summary
+	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
-	if t.sess != nil {
-		t.sess.Close()
+	if t.rest != nil {
+		t.rest.Close()
 	}
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
@@ -417,7 +604,21 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	} else if err == nil {
 		err = lerr
 	}
+	summary.Outcome, summary.Committed, summary.Errors = string(res.Record.Result), res.Committed, len(res.Errors)
+	p.PublishSync(pair.Event{Kind: pair.SyncDone, Device: prep.Target, Holder: holder, Step: -1, Sync: &summary, Err: maskedErr(err, t)})
 	return res, err
+}
+
+// maskedErr is err as subscribers may see it: its text with the plan's
+// secrets masked (nil stays nil).
+func maskedErr(err error, t *txn) error {
+	if err == nil {
+		return nil
+	}
+	if m := t.mask(err.Error()); m != err.Error() {
+		return errors.New(m)
+	}
+	return err
 }
 
 func dirs(o Options) (state, auditDir string, err error) {
@@ -441,15 +642,39 @@ type txn struct {
 	o       Options
 	res     *Result
 	secrets []string
-	// sess is the configuration session on the target, kept open from
-	// the apply to the confirm.
+	// sess is the pair's session on the target (Pair.Session: the pair
+	// owns it), the one that applies and confirms.
 	sess *device.Session
+	// holder is who runs the sync (the lock's holder).
+	holder string
+	// transport is how the target is reached (the plan's, or rest after
+	// an SSH dial that could not reach it), transportWhy why; rest is the
+	// REST client once made.
+	transport    inventory.Transport
+	transportWhy string
+	rest         *device.REST
 }
 
+// emit hands e, masked, to Options.Emit and to the pair's subscribers.
 func (t *txn) emit(e Event) {
+	e.Line = t.mask(e.Line)
 	if t.o.Emit != nil {
-		e.Line = t.mask(e.Line)
 		t.o.Emit(e)
+	}
+	t.p.PublishSync(pair.Event{Kind: pair.SyncLine, Device: e.Device, Line: e.Line, Step: e.Step, LineKind: e.Kind, Holder: t.holder})
+}
+
+// remote is the emit of device dev's output lines: each is Remote, or
+// RemoteErrorLine when it says the device refused something; step gives
+// the plan step a line belongs to.
+func (t *txn) remote(dev string, step func() int) func(line string) {
+	errs := device.NewErrorLines(t.prep.Family)
+	return func(line string) {
+		kind := Remote
+		if errs.Is(line) {
+			kind = RemoteErrorLine
+		}
+		t.emit(Event{Kind: kind, Device: dev, Line: line, Step: step()})
 	}
 }
 
@@ -482,6 +707,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if t.o.ConfirmMinutes > 0 && t.o.Save {
 		return fmt.Errorf("%s: %w", prep.Target, device.ErrSaveBeforeConfirm)
 	}
+	if t.o.ConfirmMinutes > 0 && t.transport == inventory.TransportREST {
+		return fmt.Errorf("%s: %w: the REST API has no commit-confirm (transport %s); sync without it: a failed verification is then reverted with the inverse plan", prep.Target, ErrConfirmRefused, prep.TransportText())
+	}
 	if t.o.ConfirmMinutes > 0 {
 		if err := confirmable(tgt.Tree); err != nil {
 			return fmt.Errorf("%s: %w", prep.Target, err)
@@ -492,7 +720,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
-	if prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
+	if prep.Native || prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
 		return t.nativeSync(ctx)
 	}
 	if prep.Plan.Empty() {
@@ -541,6 +769,14 @@ func (t *txn) run(ctx context.Context, state string) error {
 	if err := t.verify(after); err != nil {
 		if t.o.ConfirmMinutes > 0 && t.res.Committed {
 			t.info("not confirmed: %s reverts by itself within %d minute(s)", prep.Target, t.o.ConfirmMinutes)
+			return err
+		}
+		// Without commit-confirm (over REST, or where it was not asked
+		// or refused) the inverse plan reverts what the sync committed
+		// (issue 10, "Safety beyond the devices' own sync").
+		if d, ok := after.Device(prep.Target); ok && t.res.Committed && errors.Is(err, ErrUnexpected) && !config.Equal(d.Tree.Root, tgt.Tree.Root) {
+			t.info("verification failed: reverting %s with the inverse plan", prep.Target)
+			t.revert(ctx, tgt, d)
 		}
 		return err
 	}
@@ -728,7 +964,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	r := audit.Record{
 		Time: start, User: u, Host: h, Pair: prep.Pair,
 		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
-		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback,
+		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback, Transport: t.transportText(),
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
 		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
@@ -770,6 +1006,15 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Error = err.Error()
 	}
 	return r
+}
+
+// transportText is how the sync reached the target, for the audit:
+// "ssh", or "rest (why)".
+func (t *txn) transportText() string {
+	if t.transportWhy == "" {
+		return string(t.transport)
+	}
+	return string(t.transport) + " (" + t.transportWhy + ")"
 }
 
 // planHash is the hash of the plan's commands as sent, in order.

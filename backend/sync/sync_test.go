@@ -29,7 +29,7 @@ func testCtx(t *testing.T) context.Context {
 }
 
 // labPair starts an emulated VRA pair (vra-b drifted from vra-a) and opens
-// it through backend/pair over real SSH on loopback.
+// it through backend/pair over real SSH on loopback, as a push pair.
 func labPair(t *testing.T, o vyatta.PairOptions) (*vyatta.Pair, *pair.Pair) {
 	t.Helper()
 	o.Dir = t.TempDir()
@@ -46,6 +46,9 @@ func labPair(t *testing.T, o vyatta.PairOptions) (*vyatta.Pair, *pair.Pair) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lab's inventory says sync_mode: config-sync (its pair syncs
+	// itself on commit); these tests are about the push.
+	inv.Pairs[0].Mode = inventory.ModePush
 	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
 	t.Cleanup(func() { p.Close() })
 	return lp, p
@@ -132,9 +135,14 @@ func TestSyncRemoteRejects(t *testing.T) {
 	before := p.Snapshot()
 	tb, _ := before.Device("vra-b")
 	var lines []string
+	var errLines []string
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Emit: func(e Event) {
-		if e.Kind == Remote {
+		switch e.Kind {
+		case Remote:
 			lines = append(lines, e.Line)
+		case RemoteErrorLine:
+			lines = append(lines, e.Line)
+			errLines = append(errLines, e.Line)
 		}
 	}})
 	if !errors.Is(err, ErrRemoteRefused) {
@@ -160,8 +168,8 @@ func TestSyncRemoteRejects(t *testing.T) {
 	if string(after.Config) != string(tb.Config) {
 		t.Errorf("vra-b's running configuration changed")
 	}
-	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
-		t.Errorf("the commit's lines were not streamed: %q", lines)
+	if !slices.ContainsFunc(errLines, func(l string) bool { return strings.Contains(l, "Commit failed") }) {
+		t.Errorf("the commit's error lines were not streamed as errors: %q", lines)
 	}
 	log, _ := audit.Open(filepath.Join(state, "audit"))
 	rec, _, _ := log.Last(prep.Pair)
@@ -319,9 +327,22 @@ func TestSyncDropBeforeCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp.B.Faults.SetDropAfterLines(8)
+	// The knob holds for new connections: once the sync has re-read the
+	// pair, the pair's own connection to vra-b goes (its Lost awaited),
+	// so the sync dials one that drops after 8 lines.
+	sub, end := p.Subscribe(256)
+	defer end()
 	connected := false
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Info && e.Line == "connecting to vra-b" {
+			lp.B.Faults.SetDropAfterLines(8)
+			lp.B.SSH.DropSessions()
+			for ev := range sub.C {
+				if ev.Kind == pair.Lost && ev.Device == "vra-b" {
+					break
+				}
+			}
+		}
 		if e.Kind == Info && e.Line == "connected to vra-b" {
 			connected = true
 		}
@@ -489,5 +510,124 @@ func TestSyncNativeVRA(t *testing.T) {
 	}
 	if !slices.Contains(infos, "update config-sync on vra-a") {
 		t.Errorf("infos %q", infos)
+	}
+}
+
+// TestSyncVerifyFailedReverted: without commit-confirm, a sync whose
+// verification fails (here another user commits a rule on vra-b, in the
+// map's scope, while the sync's commit is about to be typed) is reverted
+// with the inverse plan: vra-b goes back to its configuration before the
+// sync, and the sync reports the unexpected difference and the revert.
+func TestSyncVerifyFailedReverted(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meddled := false
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent && e.Line == "commit" && !meddled {
+			meddled = true
+			runOn(t, ctx, p, "vra-b", "set security firewall name CUST-0000-IN rule 999 action accept")
+		}
+	}})
+	if !meddled || !errors.Is(err, ErrUnexpected) {
+		t.Fatalf("meddled %v: want an unexpected difference, got %v", meddled, err)
+	}
+	if !slices.ContainsFunc(res.Unexpected, func(u string) bool { return strings.Contains(u, "rule 999") }) {
+		t.Errorf("unexpected %q", res.Unexpected)
+	}
+	if !res.Reverted || res.RevertErr != nil || !res.TargetUnchanged || len(res.Applied) == 0 {
+		t.Fatalf("reverted %v (%v), unchanged %v, applied %v", res.Reverted, res.RevertErr, res.TargetUnchanged, res.Applied)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b differs from before the sync")
+	}
+	if res.Record.Result != audit.Unexpected || !res.Record.Reverted {
+		t.Errorf("audit %+v", res.Record)
+	}
+}
+
+// TestSyncConfigSyncMode: a pair whose inventory says `sync_mode:
+// config-sync` syncs by the source's own config-sync (`update
+// config-sync` on vra-a, the plan says so); --save then saves vra-a, the
+// local member (config-sync commits and saves only the remote), so both
+// members are saved afterwards. Syncing back from vra-b pushes.
+func TestSyncConfigSyncMode(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	p.Spec().Mode = inventory.ModeConfigSync
+	ctx := testCtx(t)
+	// vra-a unsaved, outside the map.
+	runOn(t, ctx, p, "vra-a", "set system time-zone Europe/Paris")
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := p.Snapshot().Device("vra-a"); !a.SavedKnown || !a.SavedDiffers {
+		t.Fatalf("vra-a before: saved known %v, differs %v", a.SavedKnown, a.SavedDiffers)
+	}
+	if !prep.Native || !strings.Contains(prep.TransportText(), "update config-sync on vra-a (sync_mode: config-sync)") {
+		t.Fatalf("native %v: %q", prep.Native, prep.TransportText())
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Save: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("config-sync: %v; unexpected %q", err, res.Unexpected)
+	}
+	if !slices.Contains(infos, "update config-sync on vra-a") || !slices.ContainsFunc(infos, func(s string) bool { return strings.HasPrefix(s, "save on vra-a") }) {
+		t.Errorf("infos %q", infos)
+	}
+	for _, d := range res.After.Devices {
+		if !d.SavedKnown || d.SavedDiffers {
+			t.Errorf("%s: saved known %v, differs %v", d.Name, d.SavedKnown, d.SavedDiffers)
+		}
+	}
+	back, err := Prepare(ctx, p, Options{From: "vra-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Native {
+		t.Errorf("from vra-b: native (%s)", back.TransportText())
+	}
+	if _, err := Prepare(ctx, p, Options{From: "vra-b", Native: true}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("--native from vra-b: %v", err)
+	}
+}
+
+// TestSyncConfigSyncRefused: with sync_mode config-sync, vra-b refuses
+// the commit vra-a's config-sync sends: the sync fails with the
+// config-sync error line tied to the rule's path and plan step, and the
+// re-read shows vra-b unchanged.
+func TestSyncConfigSyncRefused(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{Reject: [][]string{rejected}})
+	p.Spec().Mode = inventory.ModeConfigSync
+	ctx := testCtx(t)
+	before := lp.B.Device.Running()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil || !prep.Native {
+		t.Fatalf("native %v, %v", prep != nil && prep.Native, err)
+	}
+	var errLines []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == RemoteErrorLine {
+			errLines = append(errLines, e.Line)
+		}
+	}})
+	if !errors.Is(err, ErrRemoteRefused) || !res.TargetUnchanged || len(res.Errors) == 0 || len(errLines) == 0 {
+		t.Fatalf("refused config-sync: %v, unchanged %v, errors %+v, error lines %q", err, res.TargetUnchanged, res.Errors, errLines)
+	}
+	e := res.Errors[0]
+	t.Logf("%+v", e)
+	if e.Step < 0 || !slices.Equal([]string(prep.Plan.Steps[e.Step].Change), rejected) {
+		t.Errorf("not tied to the rule: %+v", e)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 }

@@ -10,41 +10,54 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 )
 
-// applyVyatta sends steps over SSH as one transaction through the
-// driver's Apply (backend/device; DOMAIN.md "Commit and compare output"):
-// configure, the commands, commit (with the comment, or commit-confirm
-// N), exit; a refused command stops before the commit and whatever was
-// not committed is discarded (`exit discard`). Every line the target
-// prints is streamed as it arrives; each refusal is tied to the plan step
-// whose path it names.
+// applyVyatta sends steps as one transaction on the target (DOMAIN.md
+// "Commit and compare output", "Vyatta REST API"), over the plan's
+// transport: SSH through the driver's Apply (configure, the commands,
+// commit with its comment or commit-confirm N, exit; a refused command
+// stops before the commit and whatever was not committed is discarded,
+// `exit discard`), or one REST configuration session (set/delete,
+// commit, save, DELETE). When SSH cannot be reached and the device has a
+// REST API, the sync goes on over REST and says so. Every line the
+// target prints is streamed as it arrives; each refusal is tied to the
+// plan step whose path it names.
 func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	prep := t.prep
 	dev, err := targetDevice(t.p.Spec(), prep.Target)
 	if err != nil {
 		return err
 	}
-	if t.sess == nil || t.sess.Err() != nil {
-		t.info("connecting to %s", prep.Target)
-		t.sess, err = device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-			Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-		})
-		if err != nil {
-			return err
-		}
-		t.info("connected to %s", prep.Target)
-	}
 	cmds := make([]device.Command, len(steps))
 	for i, s := range steps {
 		cmds[i] = device.Command{Text: s.Command, Shown: s.Shown, Path: s.Path}
+		if prep.Family == config.Vyatta && (s.Verb == "set" || s.Verb == "delete") {
+			words := append([]string{s.Verb}, s.Path...)
+			if s.HasValue {
+				words = append(words, s.Value)
+			}
+			cmds[i].Words = words
+		}
 	}
 	window := t.o.Window
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.o.Save, Window: window}
+	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.saveTarget(), Window: window}
+	if t.transport != inventory.TransportREST && (t.sess == nil || t.sess.Err() != nil) {
+		t.info("connecting to %s", prep.Target)
+		t.sess, err = t.p.Session(ctx, prep.Target)
+		if err != nil && t.restFallback(dev, err) {
+			t.info("%s cannot be reached over SSH (%v): applying over its REST API instead", prep.Target, err)
+		} else if err != nil {
+			return err
+		} else {
+			t.info("connected to %s", prep.Target)
+		}
+	}
 	commit := "commit"
 	switch {
 	case opt.ConfirmMinutes > 0:
@@ -52,25 +65,38 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	case opt.Comment != "":
 		commit += " comment " + strconv.Quote(opt.Comment)
 	}
-	if prep.Family == config.Huawei {
+	switch {
+	case prep.Family == config.Huawei:
 		t.info("sending %d line(s) to %s in system-view (each applies at once)", len(cmds), prep.Target)
-	} else {
+	case t.transport == inventory.TransportREST:
+		t.info("sending %d command(s) to %s in one REST configuration session, then commit", len(cmds), prep.Target)
+		if opt.Comment != "" {
+			t.info("the REST API's commit takes no comment: the comment is in the audit record only")
+		}
+	default:
 		t.info("sending %d command(s) to %s in one configuration session, then %s", len(cmds), prep.Target, commit)
 	}
 	// Each command is shown as it is typed; with one command at a time
-	// the lines that follow are its own, so they carry its step.
+	// (and over REST, where each request waits for its answer) the lines
+	// that follow are its own, so they carry its step.
 	cur := -1
-	if t.o.Emit != nil {
-		opt.OnCommand = func(i int, shown string) {
-			if window == 1 {
-				cur = i
-			}
-			t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
+	opt.OnCommand = func(i int, shown string) {
+		if window == 1 || t.transport == inventory.TransportREST {
+			cur = i
 		}
+		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
 	}
-	res, err := t.sess.Apply(ctx, cmds, opt, func(line string) {
-		t.emit(Event{Kind: Remote, Device: prep.Target, Line: line, Step: cur})
-	})
+	remote := t.remote(prep.Target, func() int { return cur })
+	var res device.ApplyResult
+	if t.transport == inventory.TransportREST {
+		var r *device.REST
+		if r, err = t.restClient(dev); err != nil {
+			return err
+		}
+		res, err = r.Apply(ctx, cmds, opt, remote)
+	} else {
+		res, err = t.sess.Apply(ctx, cmds, opt, remote)
+	}
 	for _, e := range res.Errors {
 		t.res.Errors = append(t.res.Errors, t.tie(steps, e))
 	}
@@ -91,6 +117,38 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		return fmt.Errorf("%s: %w: %s", prep.Target, ErrRemoteRefused, what)
 	}
 	return fmt.Errorf("%s: apply: %w", prep.Target, err)
+}
+
+// restFallback decides, after the SSH dial to dev failed with err,
+// whether the sync goes on over dev's REST API: when SSH cannot be
+// reached (unreachable, timeout), the inventory gives a rest_url, and no
+// commit-confirm is asked (the API has none).
+func (t *txn) restFallback(dev *inventory.Device, err error) bool {
+	r := pair.Classify(err)
+	if dev.RESTURL == "" || t.prep.Family != config.Vyatta || t.o.ConfirmMinutes > 0 ||
+		r != pair.ReasonUnreachable && r != pair.ReasonTimeout {
+		return false
+	}
+	t.transport = inventory.TransportREST
+	t.transportWhy = "fallback: SSH cannot be reached: " + err.Error()
+	return true
+}
+
+// restClient is the REST client of the target, made once per sync.
+func (t *txn) restClient(dev *inventory.Device) (*device.REST, error) {
+	if t.rest != nil {
+		return t.rest, nil
+	}
+	cfg, ok := t.p.RESTConfig(dev)
+	if !ok {
+		return nil, fmt.Errorf("%s: transport rest: the inventory gives no rest_url", dev.Name)
+	}
+	r, err := device.NewREST(cfg)
+	if err != nil {
+		return nil, err
+	}
+	t.rest = r
+	return r, nil
 }
 
 // tie makes a driver's error a RemoteError: the plan step it belongs to
@@ -126,9 +184,7 @@ func (t *txn) confirm(ctx context.Context) error {
 		return fmt.Errorf("%s: confirm: the session that committed is gone; the target reverts by itself", target)
 	}
 	t.info("confirming on %s", target)
-	err := t.sess.Confirm(ctx, func(line string) {
-		t.emit(Event{Kind: Remote, Device: target, Line: line, Step: -1})
-	})
+	err := t.sess.Confirm(ctx, t.remote(target, noStep))
 	if err != nil {
 		return fmt.Errorf("%s: confirm: %w", target, err)
 	}
@@ -159,3 +215,9 @@ func stepFor(steps []plan.Step, words []string) int {
 	}
 	return best
 }
+
+// noStep is the step of a line that belongs to no plan step.
+func noStep() int { return -1 }
+
+// saveTarget tells whether the apply saves the target (Options.Save).
+func (t *txn) saveTarget() bool { return t.o.Save }

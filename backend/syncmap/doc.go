@@ -7,9 +7,16 @@
 // warnings raised when a map puts device-unique items (host name, interface
 // addresses, VRRP priority, local HRP lines) in scope.
 //
+// For an editor of maps (edit.go): the problems of each rule as it is
+// typed (Check: refused or warned), completion of a location from the
+// configurations and the schema, the node's help, the nodes each rule
+// matches, what a map covers, the map as text for $EDITOR (Text,
+// ParseText) and the device commands that write it (WriteCommands).
+//
 // Platform knowledge (protected paths, HRP exclusions, device-unique
 // patterns) is kept as data tables in tables.go.
 //
-// Imports: backend/config and the standard library only. No UI, device or
+// Imports: backend/config, backend/config/schema (completion and help)
+// and the standard library only. No UI, device or
 // Charm package.
 package syncmap

@@ -385,6 +385,29 @@ func (c *CLI) runOp(ctx context.Context, prompt, line string, m *match) {
 	}
 }
 
+// loginKey marks a shell's context with its login's line (displayUsers
+// marks it +).
+type loginKey struct{}
+
+// displayUsers is `display users`: one entry per login, the current one
+// marked `+`, as VRP prints it (User-Intf: the index and VTY N; Delay:
+// the idle time, which the lab does not track; Type; the client's
+// address; Username on the next line).
+func (d *Device) displayUsers(ctx context.Context, w io.Writer) error {
+	current, isShell := ctx.Value(loginKey{}).(int)
+	fmt.Fprintln(w, "  User-Intf    Delay    Type   Network Address     AuthenStatus    AuthorcmdFlag")
+	for _, in := range d.logins.List() {
+		mark := " "
+		if isShell && in.Line == current {
+			mark = "+"
+		}
+		intf := fmt.Sprintf("%d VTY %d", 129+in.Line, in.Line)
+		fmt.Fprintf(w, "%s %-12s 00:00:00  SSH    %-26s  pass           no\n", mark, intf, in.From)
+		fmt.Fprintf(w, "  Username : %s\n", in.User)
+	}
+	return nil
+}
+
 // runOp runs a display or a registered operation.
 func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer) error {
 	switch m.t.op {
@@ -398,6 +421,8 @@ func (d *Device) runOp(ctx context.Context, m *match, view []string, w io.Writer
 		return d.displayInterfaceBrief(w)
 	case "display ip routing-table":
 		return d.displayRoutingTable(w)
+	case "display users":
+		return d.displayUsers(ctx, w)
 	case "display saved-configuration":
 		// What `save` wrote, as the device prints its saved file; nothing
 		// when the device was never saved.
@@ -682,6 +707,9 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // Shell runs the interactive command line on a terminal until the user
 // quits or the terminal goes away.
 func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
+	login, logout := d.logins.Add(ctx, user, d.o.Clock.Now())
+	defer logout()
+	ctx = context.WithValue(ctx, loginKey{}, login.Line)
 	out := &lockedWriter{w: t}
 	keys, _ := t.(lab.KeyReader)
 	c := d.NewCLI(out, keys)

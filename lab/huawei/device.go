@@ -109,6 +109,8 @@ type Device struct {
 	sessions []Session
 	log      *lab.LogHub
 	booted   time.Time
+	// logins are the interactive logins (`display users`).
+	logins lab.Logins
 }
 
 // New makes a device. When StateDir holds a saved configuration of this

@@ -392,6 +392,7 @@ func commonTemplates(k viewKind) []tmpl {
 		display("display interface brief", "display interface brief"),
 		display("display ip routing-table", "display ip routing-table"),
 		display("display firewall session table <any>", "display firewall session table"),
+		display("display users", "display users"),
 		builtin("save"),
 		builtin("quit"),
 	)

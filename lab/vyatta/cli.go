@@ -354,6 +354,8 @@ func (d *Device) Exec(ctx context.Context, user, cmd string, stdout, stderr io.W
 // logs out or the terminal goes away.
 func (d *Device) Shell(ctx context.Context, user string, t lab.Terminal) int {
 	c := d.NewCLI(user)
+	_, logout := d.logins.Add(ctx, user, time.Now())
+	defer logout()
 	if dr, ok := t.(lab.Dropper); ok {
 		c.drop = dr.Drop
 	}
@@ -404,6 +406,22 @@ func (c *CLI) interruptible(ctx context.Context, t lab.Terminal, line string) co
 	return cmdCtx
 }
 
+// showUsers is `show users`: who is logged in, as `who` prints it (VyOS's
+// `show users` runs who): user, line, login time, (client address). Who
+// is in configure mode it does not say: on the device that is a
+// `newgrp vyattacfg` process on the user's tty (vyatta-cfg's config
+// notify script finds them with ps), which the operational CLI cannot
+// list.
+func (d *Device) showUsers(ctx context.Context, args []string, out func(string)) error {
+	if len(args) > 0 {
+		return &UnknownCommandError{Words: append([]string{"show", "users"}, args...)}
+	}
+	for _, in := range d.logins.List() {
+		out(fmt.Sprintf("%-8s %-12s %s (%s)", in.User, fmt.Sprintf("pts/%d", in.Line), in.Since.Format("2006-01-02 15:04"), in.From))
+	}
+	return nil
+}
+
 // registerBuiltinOps installs the operational commands the device itself
 // answers; config-sync registers its own.
 func (d *Device) registerBuiltinOps() {
@@ -448,6 +466,7 @@ func (d *Device) registerBuiltinOps() {
 		}
 		return nil
 	}
+	d.ops["show users"] = d.showUsers
 	d.ops["show vrrp"] = d.showVRRP
 	d.ops["show system commit"] = d.showSystemCommit
 	d.ops["show interfaces"] = d.showInterfaces

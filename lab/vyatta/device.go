@@ -139,6 +139,8 @@ type Device struct {
 	vrrp  *vrrpLink
 	// hookMu makes commit hooks run one at a time (runHook).
 	hookMu sync.Mutex
+	// logins are the interactive logins (`show users`).
+	logins lab.Logins
 }
 
 type pendingConfirm struct {

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// servedLab is `hasync serve` (the built binary) on loopback over an
+// in-process lab pair, with OpenSSH keys made by ssh-keygen in a temp dir:
+// op (operator), vw (viewer), stranger (not authorized).
+type servedLab struct {
+	t          testing.TB
+	bin, dir   string
+	port       int
+	knownHosts string
+	lab        *vyatta.Pair
+	cmd        *exec.Cmd
+	log        string
+}
+
+// needOpenSSH skips where the OpenSSH client is absent, and fails under
+// CI, which must have it.
+func needOpenSSH(t *testing.T) {
+	t.Helper()
+	for _, b := range []string{"ssh", "ssh-keygen"} {
+		if _, err := exec.LookPath(b); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required under CI (hasync serve's end-to-end tests): apt-get install openssh-client", b)
+			}
+			t.Skipf("%s not installed: hasync serve's end-to-end tests need the OpenSSH client", b)
+		}
+	}
+}
+
+func startServedLab(t *testing.T, extra ...string) *servedLab {
+	t.Helper()
+	needTmux(t)
+	needOpenSSH(t)
+	return serveLab(t, buildHasync(t), extra...)
+}
+
+// serveLab starts the lab and bin's `hasync serve` on it.
+func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
+	t.Helper()
+	sl := &servedLab{t: t, bin: bin, dir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	vp, err := vyatta.StartPair(ctx, vyatta.PairOptions{Dir: filepath.Join(sl.dir, "lab"),
+		Reject: [][]string{strings.Fields(demoReject)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(vp.Close)
+	sl.lab = vp
+	for _, k := range []string{"op", "vw", "stranger"} {
+		if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", k+"@e2e", "-f", filepath.Join(sl.dir, k)).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen: %v\n%s", err, b)
+		}
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(sl.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(b))
+	}
+	ak := filepath.Join(sl.dir, "authorized_keys")
+	text := `environment="HASYNC_ROLE=operator" ` + read("op.pub") + "\n" + read("vw.pub") + "\n"
+	if err := os.WriteFile(ak, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sl.log = filepath.Join(sl.dir, "serve.log")
+	hostKey := filepath.Join(sl.dir, "host_key")
+	args := append([]string{"serve", "--inventory", vp.Inventory, "--authorized-keys", ak, "--listen", "127.0.0.1:0",
+		"--host-key", hostKey, "--log", sl.log}, extra...)
+	sl.cmd = exec.Command(sl.bin, args...)
+	sl.cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+filepath.Join(sl.dir, "state"))
+	stderr, err := sl.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sl.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if sl.cmd.ProcessState == nil {
+			_ = sl.cmd.Process.Kill()
+			_ = sl.cmd.Wait()
+		}
+	})
+	sc := bufio.NewScanner(stderr)
+	re := regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			sl.port, _ = strconv.Atoi(m[1])
+			break
+		}
+	}
+	if sl.port == 0 {
+		t.Fatalf("hasync serve did not say where it listens (log %s)", sl.log)
+	}
+	go func() { // the rest of stderr, so the server never blocks on it
+		for sc.Scan() {
+		}
+	}()
+	// The server's key, pinned for OpenSSH: StrictHostKeyChecking=yes.
+	sl.knownHosts = filepath.Join(sl.dir, "known_hosts")
+	kh := fmt.Sprintf("[127.0.0.1]:%d %s\n", sl.port, read("host_key.pub"))
+	if err := os.WriteFile(sl.knownHosts, []byte(kh), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return sl
+}
+
+// ssh is the OpenSSH command line logging in with key as user; args go
+// after the destination.
+func (sl *servedLab) ssh(key, user string, tty bool, args ...string) []string {
+	cmd := []string{"ssh"}
+	if tty {
+		cmd = append(cmd, "-tt")
+	}
+	cmd = append(cmd, "-F", "none", "-p", strconv.Itoa(sl.port), "-i", filepath.Join(sl.dir, key),
+		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
+		"-o", "UserKnownHostsFile="+sl.knownHosts, "-o", "StrictHostKeyChecking=yes",
+		user+"@127.0.0.1")
+	return append(cmd, args...)
+}
+
+// session opens `ssh -tt` in tmux as key's user.
+func (sl *servedLab) session(key, user string, w, h int) *tmuxTerm {
+	return startTmux(sl.t.(*testing.T), w, h, nil, sl.ssh(key, user, true)...)
+}
+
+// sshPID is the PID of the ssh client in tt's pane.
+func sshPID(t *testing.T, tt *tmuxTerm) int {
+	t.Helper()
+	b, err := exec.Command("tmux", "-L", tt.socket, "display", "-p", "-t", tt.name, "#{pane_pid}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shell := strings.TrimSpace(string(b))
+	out, err := exec.Command("pgrep", "-P", shell, "-x", "ssh").Output()
+	if err != nil {
+		t.Fatalf("no ssh under the pane's shell %s: %v", shell, err)
+	}
+	pid, err := strconv.Atoi(strings.Fields(string(out))[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+// TestServeOpenSSH drives `hasync serve` with the OpenSSH client in tmux:
+// a viewer's console is read-only and says so, an operator's is not; an
+// unknown key, a password and a command are refused; a session whose ssh
+// is killed leaves the server and the other session working, and a new
+// session comes up; SIGTERM ends the sessions with the reason.
+func TestServeOpenSSH(t *testing.T) {
+	sl := startServedLab(t)
+	vw := sl.session("vw", "bob", 100, 30)
+	op := sl.session("op", "alice", 100, 30)
+	vw.wait("the viewer's pair list", "read-only", "lab-vyatta", "vra-a")
+	s := op.wait("the operator's pair list", "lab-vyatta", "vra-a", "MASTER")
+	if strings.Contains(s, "read-only") {
+		t.Errorf("the operator's console is read-only:\n%s", s)
+	}
+	vw.keys("Enter")
+	vw.wait("the viewer's pair view", "lab-vyatta (vyatta)", "read-only", "Diff")
+
+	out, err := exec.Command(sl.ssh("stranger", "eve", false, "true")[0], sl.ssh("stranger", "eve", false, "true")[1:]...).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "Permission denied (publickey)") {
+		t.Errorf("an unknown key: %v\n%s", err, out)
+	}
+	pw := append([]string{"-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive"}, sl.ssh("op", "alice", false, "true")[1:]...)
+	if out, err := exec.Command("ssh", pw...).CombinedOutput(); err == nil || !strings.Contains(string(out), "Permission denied (publickey)") {
+		t.Errorf("password / keyboard-interactive: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("ssh", sl.ssh("op", "alice", false, "cat", "/etc/passwd")[1:]...).CombinedOutput(); err == nil || !strings.Contains(string(out), "Command is not allowed: cat") {
+		t.Errorf("a command: %v\n%s", err, out)
+	}
+
+	// Kill the viewer's ssh as a crash would: no goodbye to the server.
+	if err := syscall.Kill(sshPID(t, vw), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	vw.wait("the killed ssh", "EXITED")
+	op.keys("Enter")
+	op.wait("the operator's pair view after the other session died", "lab-vyatta (vyatta)", "Diff", "HA")
+	op.keys("3", "r") // the Log tab, and a refresh of the shared pair from this session
+	op.wait("the operator's Log tab", "both devices read")
+	again := sl.session("vw", "bob", 80, 24)
+	again.wait("a new viewer session", "read-only", "lab-vyatta")
+
+	if err := sl.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	op.wait("the operator told of the shutdown", "the server is shutting down: session closed", "EXITED")
+	again.wait("the viewer told of the shutdown", "the server is shutting down: session closed", "EXITED")
+	done := make(chan error, 1)
+	go func() { done <- sl.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("hasync serve after SIGTERM: %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("hasync serve did not exit after SIGTERM")
+	}
+	logText, err := os.ReadFile(sl.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"msg":"key refused"`, `"role":"viewer"`, `"role":"operator"`, `"msg":"session end"`, `"msg":"shut down"`} {
+		if !strings.Contains(string(logText), want) {
+			t.Errorf("the server's log lacks %s:\n%s", want, logText)
+		}
+	}
+}

@@ -1,0 +1,573 @@
+package tui
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/accesscontrol"
+	"charm.land/wish/v2/activeterm"
+	wishtea "charm.land/wish/v2/bubbletea"
+	"charm.land/wish/v2/logging"
+	wishrecover "charm.land/wish/v2/recover"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/hasync/hasync/backend/audit"
+)
+
+// ServeOptions configure the served console (hasync serve).
+type ServeOptions struct {
+	// Listen is "host:port" (TCP), or "unix:/path" for a Unix socket a
+	// local proxy connects to (made owner-only, removed on shutdown).
+	Listen string
+	// HostKey is the server's private host key file; generated (ed25519,
+	// mode 0600) on first start when missing. "" is DefaultHostKey().
+	HostKey string
+	// AuthorizedKeys is an OpenSSH authorized_keys file: the only way in
+	// (public keys; passwords and keyboard-interactive are refused). A
+	// line's environment="HASYNC_ROLE=operator" makes its key an operator;
+	// viewer is the default. Read again when it changes.
+	AuthorizedKeys string
+	// Hub holds the shared pairs; the server starts it and, at
+	// shutdown, closes it once the syncs finished.
+	Hub *Hub
+	// Console is the base of every session's console options (Title,
+	// AuditDir, ASCII, Logger); the server sets Pairs, ReadOnly and its
+	// reason, Served and NoColor per session.
+	Console Options
+	// Log is the server's own log (connections, sessions, errors): a file
+	// or stderr, never a session. nil discards.
+	Log *charmlog.Logger
+	// IdleTimeout ends a session after this long without a key, a paste
+	// or a mouse event from its user (0: never). The connection itself
+	// also times out after this long without any traffic.
+	IdleTimeout time.Duration
+	// MaxTimeout ends a session this long after it began (0: never).
+	MaxTimeout time.Duration
+
+	// hook, in tests, sees every message of every session first (a panic
+	// in it is a panic in that session).
+	hook func(Identity, tea.Msg)
+}
+
+// DefaultHostKey is the served console's host key file in hasync's state
+// directory (audit.StateDir): serve_host_ed25519.
+func DefaultHostKey() (string, error) {
+	dir, err := audit.StateDir()
+	if err != nil {
+		return "", fmt.Errorf("host key: %w", err)
+	}
+	return filepath.Join(dir, "serve_host_ed25519"), nil
+}
+
+// Server is the console served over SSH with wish: one Bubble Tea
+// program and model per session, over the hub's shared pairs.
+type Server struct {
+	o    ServeOptions
+	srv  *ssh.Server
+	ln   net.Listener
+	log  *slog.Logger
+	keys *authorizedKeys
+	// HostKeyFingerprint is the SHA256 fingerprint of the host key.
+	HostKeyFingerprint string
+	// unixPath is the socket file to remove at shutdown ("" TCP).
+	unixPath string
+
+	// base is the parent of every session's console: cancelled at
+	// shutdown.
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu sync.Mutex
+	// sessions are the consoles running, by their SSH session (one
+	// connection may carry several: OpenSSH's ControlMaster).
+	sessions map[ssh.Session]*session
+	shutdown bool
+	// active counts the session handlers that made a console and have
+	// not yet released it.
+	active sync.WaitGroup
+	// started counts sessions since start (the log's session numbers).
+	started atomic.Int64
+}
+
+// session is one served console while its program runs.
+type session struct {
+	id      Identity
+	n       int64
+	model   *Model
+	program *tea.Program
+	cancel  context.CancelFunc
+	// lastInput is the time of the user's last key, paste or mouse
+	// event (unix nanoseconds).
+	lastInput atomic.Int64
+	// why is the reason the server ended the session ("" the user quit).
+	why atomic.Value
+}
+
+// Permission extensions the auth handler leaves for the session.
+const (
+	extRole    = "hasync-role"
+	extComment = "hasync-key-comment"
+)
+
+// NewServer checks the options, loads or makes the host key, reads the
+// authorized keys and listens; Serve then accepts sessions.
+func NewServer(o ServeOptions) (*Server, error) {
+	if o.Hub == nil {
+		return nil, errors.New("serve: no pairs (Hub)")
+	}
+	if o.AuthorizedKeys == "" {
+		return nil, errors.New("serve: --authorized-keys is required: public keys are the only way in")
+	}
+	if o.Log == nil {
+		o.Log = charmlog.NewWithOptions(discard{}, charmlog.Options{})
+	}
+	s := &Server{o: o, log: slog.New(o.Log), sessions: map[ssh.Session]*session{}}
+	s.base, s.cancel = context.WithCancel(context.Background())
+	keys, err := loadAuthorizedKeys(o.AuthorizedKeys, func(err error) { s.log.Error("authorized keys", logErr, err) })
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if len(keys.keys) == 0 {
+		return nil, fmt.Errorf("serve: %s %w: nobody could log in", o.AuthorizedKeys, errNoKeys)
+	}
+	s.keys = keys
+	hostKey := o.HostKey
+	if hostKey == "" {
+		if hostKey, err = DefaultHostKey(); err != nil {
+			return nil, fmt.Errorf("serve: %w", err)
+		}
+	}
+	signer, made, err := loadHostKey(hostKey)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	s.HostKeyFingerprint = gossh.FingerprintSHA256(signer.PublicKey())
+	if made {
+		s.log.Info("host key generated", "file", hostKey, "fingerprint", s.HostKeyFingerprint)
+	}
+	s.srv, err = wish.NewServer(
+		// The key first: wish would otherwise make a throwaway one.
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.authKey),
+		wish.WithIdleTimeout(o.IdleTimeout),
+		wish.WithMaxTimeout(maxConn(o.MaxTimeout)),
+		wish.WithMiddleware(
+			// Listed innermost first: wish wraps each around the ones
+			// before it, so the log sees every session and the recover
+			// guards all that follows it.
+			wishtea.MiddlewareWithProgramHandler(s.program),
+			activeterm.Middleware(),
+			accesscontrol.Middleware(), // no command runs: the console only
+			s.ended,
+			wishrecover.MiddlewareWithLogger(printfLogger{s.log}),
+			logging.StructuredMiddlewareWithLogger(o.Log, charmlog.InfoLevel),
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	// Passwords and keyboard-interactive are refused: no handler for
+	// them, and the server says so to the log.
+	s.srv.PasswordHandler, s.srv.KeyboardInteractiveHandler = nil, nil
+	s.srv.ConnectionFailedCallback = func(c net.Conn, err error) {
+		s.log.Info("connection refused", "remote", c.RemoteAddr().String(), logErr, err)
+	}
+	if err := s.listen(o.Listen); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return s, nil
+}
+
+// maxConn is the connection's absolute limit: a little over the
+// session's, which ends first and says why.
+func maxConn(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return d + time.Minute
+}
+
+func (s *Server) listen(addr string) error {
+	if addr == "" {
+		addr = "127.0.0.1:2222"
+	}
+	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
+		if path == "" {
+			return errors.New("--listen unix: expected a socket path (unix:/path)")
+		}
+		if fi, err := os.Lstat(path); err == nil {
+			if fi.Mode().Type() != fs.ModeSocket {
+				return fmt.Errorf("--listen %s: exists and is not a socket", addr)
+			}
+			// A socket left by a server that died: nobody answers on it.
+			if c, err := net.Dial("unix", path); err == nil {
+				c.Close()
+				return fmt.Errorf("--listen %s: another server listens there", addr)
+			}
+			os.Remove(path)
+		}
+		ln, err := net.Listen("unix", path)
+		if err != nil {
+			return err
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
+			ln.Close()
+			return err
+		}
+		s.ln, s.unixPath = ln, path
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is where the server listens.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Serve starts the hub and serves sessions until Shutdown or Close; it
+// returns nil after a shutdown.
+func (s *Server) Serve() error {
+	s.o.Hub.Start(s.base)
+	s.log.Info("serving", "addr", s.ln.Addr().String(), "host_key", s.HostKeyFingerprint, "pairs", len(s.o.Hub.Pairs()))
+	err := s.srv.Serve(s.ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Sessions is the number of sessions running now.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// Shutdown stops taking connections, ends every session (each is told
+// why), waits for the syncs the sessions started to end (a sync that is
+// committing finishes and is verified; one that is not yet committing is
+// cancelled by its context and leaves the target as it was: the sync's
+// own transaction, backend/sync), then closes the pairs. When ctx ends
+// first, the remaining connections are cut and the pairs closed anyway.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.shutdown = true
+	for _, ss := range s.sessions {
+		ss.why.CompareAndSwap(nil, "the server is shutting down")
+	}
+	s.mu.Unlock()
+	s.log.Info("shutting down", "sessions", s.Sessions())
+	// No new connection: the listeners close at once (the wait for the
+	// connections is ours, below).
+	closed, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	_ = s.srv.Shutdown(closed)
+	s.cancel() // every session's console: its program ends, its syncs are cancelled
+	handlers := make(chan struct{})
+	go func() { s.active.Wait(); close(handlers) }()
+	var err error
+	select {
+	case <-handlers:
+	case <-ctx.Done():
+		err = fmt.Errorf("sessions still running: %w", ctx.Err())
+		s.log.Warn("shutdown: sessions cut", logErr, err)
+	}
+	// What is left are connections without a console (a client that
+	// keeps its connection after its session): cut them.
+	s.srv.Close()
+	if werr := s.o.Hub.WaitSyncs(ctx); werr != nil {
+		s.log.Warn("shutdown: syncs still running", logErr, werr)
+		err = errors.Join(err, werr)
+	}
+	s.o.Hub.Close()
+	if s.unixPath != "" {
+		os.Remove(s.unixPath)
+	}
+	s.log.Info("shut down")
+	return err
+}
+
+// Close cuts every connection at once and closes the pairs.
+func (s *Server) Close() error {
+	s.cancel()
+	err := s.srv.Close()
+	s.o.Hub.Close()
+	if s.unixPath != "" {
+		os.Remove(s.unixPath)
+	}
+	return err
+}
+
+// authKey is the public-key handler: the key must be in the authorized
+// keys file as it is now; its role and comment go with the connection.
+func (s *Server) authKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	k, ok := s.keys.lookup(key)
+	if !ok {
+		s.log.Info("key refused", "user", ctx.User(), "remote", ctx.RemoteAddr().String(), "key", gossh.FingerprintSHA256(key))
+		return false
+	}
+	perms := ctx.Permissions()
+	if perms.Extensions == nil {
+		perms.Extensions = map[string]string{}
+	}
+	perms.Extensions[extRole] = k.role.String()
+	perms.Extensions[extComment] = k.comment
+	return true
+}
+
+// identity is who sess is, from the key that logged it in.
+func identity(sess ssh.Session) Identity {
+	id := Identity{User: sess.User(), Remote: sess.RemoteAddr().String()}
+	if pk := sess.PublicKey(); pk != nil {
+		id.Key = gossh.FingerprintSHA256(pk)
+	}
+	ext := sess.Permissions().Extensions
+	id.Role, _ = ParseRole(ext[extRole]) // anything else is a viewer
+	id.Comment = ext[extComment]
+	return id
+}
+
+// program makes a session's console: its own model over the shared
+// pairs, read-only for a viewer, with the client's colour profile
+// (NO_COLOR from the session's environment) and window size.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	if _, _, ok := sess.Pty(); !ok {
+		return nil // activeterm says why
+	}
+	id := identity(sess)
+	s.mu.Lock()
+	if s.shutdown {
+		s.mu.Unlock()
+		wish.Println(sess, "hasync serve is shutting down")
+		return nil
+	}
+	ctx, cancel := context.WithCancel(sess.Context())
+	stop := context.AfterFunc(s.base, cancel)
+	id.Session = s.started.Add(1)
+	ss := &session{id: id, n: id.Session, cancel: func() { stop(); cancel() }}
+	// From here on, ended releases the session whatever happens.
+	s.sessions[sess] = ss
+	s.active.Add(1)
+	s.mu.Unlock()
+	o := s.o.Console
+	o.Hub = s.o.Hub
+	o.Served = id
+	if id.Role != RoleOperator && !o.ReadOnly {
+		o.ReadOnly, o.ReadOnlyReason = true, "your key's role is "+id.Role.String()
+	}
+	o.NoColor = envSet(sess.Environ(), "NO_COLOR")
+	if o.Logger == nil {
+		// A console logs every event of its pairs at Info: fifty
+		// sessions would log each fifty times. The server's log takes
+		// their warnings and errors.
+		o.Logger = slog.New(minLevel{s.log.Handler(), slog.LevelWarn})
+	}
+	o.Logger = o.Logger.With("session", ss.n, "user", id.User)
+	ss.model = New(ctx, o)
+	ss.lastInput.Store(time.Now().UnixNano())
+	hook := s.o.hook
+	opts := append(wishtea.MakeOptions(sess),
+		tea.WithContext(ctx),
+		// Replaces MakeOptions' filter, so it keeps its one rule: a
+		// served console cannot suspend (ctrl+z) the server.
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			switch msg.(type) {
+			case tea.SuspendMsg:
+				return tea.ResumeMsg{}
+			case tea.KeyPressMsg, tea.PasteMsg, tea.MouseClickMsg, tea.MouseWheelMsg:
+				ss.lastInput.Store(time.Now().UnixNano())
+			}
+			if hook != nil {
+				hook(id, msg)
+			}
+			return msg
+		}))
+	ss.program = tea.NewProgram(ss.model, opts...)
+	go s.watch(ctx, ss)
+	s.log.Info("session start", "session", ss.n, "user", id.User, "key", id.Key, "comment", id.Comment, "role", id.Role.String(), "remote", id.Remote, "no_color", o.NoColor)
+	return ss.program
+}
+
+// watch ends ss when its user was idle for IdleTimeout or it ran for
+// MaxTimeout.
+func (s *Server) watch(ctx context.Context, ss *session) {
+	idle, maxT := s.o.IdleTimeout, s.o.MaxTimeout
+	if idle <= 0 && maxT <= 0 {
+		return
+	}
+	var maxC <-chan time.Time
+	if maxT > 0 {
+		t := time.NewTimer(maxT)
+		defer t.Stop()
+		maxC = t.C
+	}
+	var tick <-chan time.Time
+	if idle > 0 {
+		t := time.NewTicker(min(max(idle/10, 10*time.Millisecond), time.Second))
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-maxC:
+			ss.why.CompareAndSwap(nil, fmt.Sprintf("the session reached its limit of %s (--max-session)", maxT))
+			ss.program.Quit()
+			return
+		case <-tick:
+			if time.Since(time.Unix(0, ss.lastInput.Load())) >= idle {
+				ss.why.CompareAndSwap(nil, fmt.Sprintf("no key for %s (--idle-timeout)", idle))
+				ss.program.Quit()
+				return
+			}
+		}
+	}
+}
+
+// ended runs after the session's program returned (or was never made):
+// it releases the session's console (its subscriptions; the shared pairs
+// stay) and tells the user why the server ended it.
+func (s *Server) ended(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		// Deferred: a panic in the session (its console's constructor,
+		// the middleware) still releases it before the recover
+		// middleware logs it.
+		defer func() {
+			s.mu.Lock()
+			ss := s.sessions[sess]
+			delete(s.sessions, sess)
+			s.mu.Unlock()
+			if ss == nil {
+				return
+			}
+			if ss.model != nil {
+				ss.model.Close()
+			}
+			ss.cancel()
+			why, _ := ss.why.Load().(string)
+			if why != "" {
+				wish.Println(sess, "hasync serve: "+why+": session closed\r")
+			}
+			s.log.Info("session end", "session", ss.n, "user", ss.id.User, "why", why)
+			_ = sess.Exit(0)
+			s.active.Done()
+		}()
+		next(sess)
+	}
+}
+
+// envSet tells whether env sets name to a non-empty value.
+func envSet(env []string, name string) bool {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// loadHostKey reads the host key at path, or makes an ed25519 key there
+// (mode 0600, its directory 0700) when there is none. A key file others
+// may read is refused, as sshd refuses it.
+func loadHostKey(path string) (gossh.Signer, bool, error) {
+	b, err := os.ReadFile(path)
+	made := false
+	if errors.Is(err, fs.ErrNotExist) {
+		if b, err = makeHostKey(path); err != nil {
+			return nil, false, err
+		}
+		made = true
+	} else if err != nil {
+		return nil, false, fmt.Errorf("host key: %w", err)
+	} else if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, false, fmt.Errorf("host key %s: mode %04o lets others read it: chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
+	signer, err := gossh.ParsePrivateKey(b)
+	if err != nil {
+		return nil, false, fmt.Errorf("host key %s: %w", path, err)
+	}
+	return signer, made, nil
+}
+
+func makeHostKey(path string) ([]byte, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	blk, err := gossh.MarshalPrivateKey(priv, "hasync serve host key")
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	b := pem.EncodeToMemory(blk)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("host key %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("host key %s: %w", path, err)
+	}
+	pub, err := gossh.NewPublicKey(priv.Public())
+	if err == nil {
+		_ = os.WriteFile(path+".pub", gossh.MarshalAuthorizedKey(pub), 0o644)
+	}
+	return b, nil
+}
+
+// minLevel drops records under min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
+}
+
+// printfLogger is the wish recover middleware's logger: the server's log.
+type printfLogger struct{ l *slog.Logger }
+
+func (p printfLogger) Printf(format string, v ...any) {
+	p.l.Error("session panic", "panic", fmt.Sprintf(format, v...))
+}
+
+type discard struct{}
+
+func (discard) Write(b []byte) (int, error) { return len(b), nil }

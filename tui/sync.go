@@ -1,0 +1,1030 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+	hsync "github.com/hasync/hasync/backend/sync"
+	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/sshclient"
+	"github.com/hasync/hasync/views"
+)
+
+// The console's sync (issue 12, "Sync"): S, R, and the HA tab's c / C
+// open a plan screen (plan first, Cancel focused); Apply runs
+// backend/sync.Apply in a command whose every event goes through a
+// bounded channel drained in batches into the pair's Log; esc before the
+// commit cancels its context; afterwards both devices are re-read and
+// the outcome shown in the Log's banner, errors tied to their paths.
+
+// syncKind is what a plan screen plans.
+type syncKind int
+
+const (
+	// syncPush is S: the pair's sync (a push on the Vyatta family, `hrp
+	// sync config` on a Huawei pair).
+	syncPush syncKind = iota
+	// syncRollback is R: the inverse of the last sync.
+	syncRollback
+	// syncNative is the HA tab's c: the devices' own sync (VRA `update
+	// config-sync`, Huawei `hrp sync config`).
+	syncNative
+	// syncNativeSessions is C: Huawei `hrp sync config`, then `hrp sync
+	// connection-status`.
+	syncNativeSessions
+)
+
+// manyDeletes is the number of delete commands from which Apply asks to
+// type the target's name.
+const manyDeletes = 10
+
+// planPanel is the plan screen: the plan being computed, then shown with
+// its confirmation (Cancel focused first).
+type planPanel struct {
+	idx  int
+	kind syncKind
+	// gen tells this screen's plan from an older one's (a stale result
+	// is dropped).
+	gen  uint64
+	opts hsync.Options
+	busy bool
+	prep *hsync.Prepared
+	err  error
+
+	title, applyLabel string
+	lines             []views.PlanLine
+	// disabled says why Apply is disabled ("" enabled).
+	disabled string
+	// needName is the device's name to type before applying ("" none),
+	// nameWhy why.
+	needName, nameWhy string
+	offset            int
+	applyFocus        bool
+	typing            bool
+	input             textinput.Model
+}
+
+// planMsg is a computed plan for panel gen.
+type planMsg struct {
+	idx  int
+	gen  uint64
+	prep *hsync.Prepared
+	err  error
+}
+
+// syncRun is a sync this console runs on one pair. Its lines come
+// through Options.Emit into a bounded channel (a full one makes the sync
+// wait: none of the remote's lines is lost) drained in batches; other
+// sessions see the same lines as the pair's events (pair.SyncLine),
+// which this console skips while its own sync runs.
+type syncRun struct {
+	id     uint64
+	kind   syncKind
+	prep   *hsync.Prepared
+	cancel context.CancelFunc
+	ch     chan syncItem
+	start  time.Time
+
+	// mu guards what the Apply goroutine and the model share: the commit
+	// typed (committing: no cancel any more) and the cancel asked.
+	mu         gosync.Mutex
+	committing bool
+	cancelled  bool
+}
+
+// syncStream is a pair's sync as its events tell it, whoever runs it
+// (this console, another session of the served console): the banner's
+// counts and the path the error lines are tied to.
+type syncStream struct {
+	holder string
+	sum    pair.SyncSummary
+	start  time.Time
+	lines  int
+	errs   int
+	done   bool
+	// lastHead is the path of the last commit error block head (`[ path
+	// ]`) streamed: the error lines that follow are tied to it.
+	lastHead config.Path
+}
+
+// syncOutcome is how a sync ended.
+type syncOutcome struct {
+	res       *hsync.Result
+	err       error
+	cancelled bool
+	// after is the snapshot read after the sync; unchanged tells, after
+	// a failure, whether the target's configuration equals the one the
+	// plan was computed from (-1 unknown: the target could not be read).
+	after     *pair.Snapshot
+	unchanged int
+}
+
+// syncItem is one item of an own sync's stream: an event, or the end.
+type syncItem struct {
+	ev   hsync.Event
+	done *syncOutcome
+}
+
+// syncLinesMsg is a batch of sync run id's stream for pair idx.
+type syncLinesMsg struct {
+	idx   int
+	id    uint64
+	items []syncItem
+}
+
+// syncQueue bounds an own sync's lines waiting for the console; syncBatch
+// is the most one drain returns.
+// syncCoalesce is how long a drain waits for more lines after the first
+// (well under a frame: 60 frames a second are 16.7 ms).
+const (
+	syncQueue    = 4096
+	syncBatch    = 2048
+	syncCoalesce = 2 * time.Millisecond
+)
+
+// stateDir is where the console's syncs keep locks and previous
+// configurations: Options.StateDir, else beside the audit directory,
+// else hasync's state directory.
+func (o Options) stateDir() string {
+	switch {
+	case o.StateDir != "":
+		return o.StateDir
+	case o.AuditDir != "":
+		return filepath.Dir(o.AuditDir)
+	}
+	return ""
+}
+
+// holder names this console for the pair's lock and the audit.
+func holder() string {
+	u, h := audit.Who()
+	return fmt.Sprintf("%s@%s (hasync console, pid %d)", u, h, os.Getpid())
+}
+
+// readOnlyWhy is why the console writes nothing, "" when it may.
+func (m *Model) readOnlyWhy() string {
+	if !m.com.ReadOnly {
+		return ""
+	}
+	if m.com.ReadOnlyReason != "" {
+		return "read-only: " + m.com.ReadOnlyReason
+	}
+	return "read-only"
+}
+
+// startPlan opens the plan screen of kind for the open pair and computes
+// its plan in a command.
+func (m *Model) startPlan(kind syncKind) tea.Cmd {
+	rt := m.pairs[m.open]
+	if rt.run != nil {
+		m.setNotice("a sync of "+rt.spec.Name+" is running: wait for its end", true)
+		return noticeClearCmd(m.noticeID, 5*time.Second)
+	}
+	if h, ok := rt.p.SyncHolder(); ok {
+		m.setNotice(fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, h.Since.Format(time.TimeOnly)), true)
+		return noticeClearCmd(m.noticeID, 6*time.Second)
+	}
+	fam := rt.spec.Family
+	if kind == syncNativeSessions && fam != config.Huawei {
+		m.setNotice("hrp sync connection-status is a Huawei HRP command; c runs update config-sync here", false)
+		return noticeClearCmd(m.noticeID, 5*time.Second)
+	}
+	m.planGen++
+	o := hsync.Options{Holder: m.holder, StateDir: m.stateDir, AuditDir: m.auditDir}
+	if kind == syncPush && fam == config.Vyatta {
+		o.From = rt.from
+	}
+	switch kind {
+	case syncNative:
+		o.Native = fam == config.Vyatta
+	case syncNativeSessions:
+		o.ConnectionStatus = true
+	}
+	pp := &planPanel{idx: m.open, kind: kind, gen: m.planGen, opts: o, busy: true}
+	pp.title = planTitle(kind, rt.spec.Name, fam)
+	m.plan = pp
+	idx, gen, p := m.open, pp.gen, rt.p
+	ctx := m.com.Ctx
+	return func() tea.Msg {
+		var prep *hsync.Prepared
+		var err error
+		if kind == syncRollback {
+			prep, err = hsync.PrepareRollback(ctx, p, o)
+		} else {
+			prep, err = hsync.Prepare(ctx, p, o)
+		}
+		return planMsg{idx: idx, gen: gen, prep: prep, err: err}
+	}
+}
+
+func planTitle(kind syncKind, name string, fam config.Family) string {
+	switch kind {
+	case syncRollback:
+		return "Roll back the last sync of " + name
+	case syncNative:
+		if fam == config.Huawei {
+			return "hrp sync config on " + name
+		}
+		return "update config-sync on " + name
+	case syncNativeSessions:
+		return "hrp sync config + connection-status on " + name
+	}
+	if fam == config.Huawei {
+		return "Sync " + name + " (hrp sync config)"
+	}
+	return "Sync " + name
+}
+
+// planned takes a computed plan unless the screen moved on.
+func (m *Model) planned(msg planMsg) {
+	pp := m.plan
+	if pp == nil || pp.gen != msg.gen {
+		m.com.Log.Debug("stale plan dropped", logReq, msg.gen)
+		return
+	}
+	pp.busy, pp.prep, pp.err = false, msg.prep, msg.err
+	rt := m.pairs[msg.idx]
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	pp.input = textinput.New()
+	pp.input.Prompt = "> "
+	pp.input.Placeholder = pp.needName
+	pp.input.SetWidth(max(m.com.Width-4, 1))
+}
+
+// planLines builds the plan screen from a computed plan: direction,
+// counts, what would be sent, what is not synced and why, warnings and
+// refusals; the Apply button's label, why it is disabled, and the name
+// to type when one is asked.
+func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views.PlanLine, label, disabled, needName, why string) {
+	add := func(k views.PlanLineKind, format string, a ...any) {
+		lines = append(lines, views.PlanLine{Kind: k, Text: fmt.Sprintf(format, a...)})
+	}
+	prep, err := pp.prep, pp.err
+	var refused *plan.RefusedError
+	switch {
+	case prep == nil && err != nil:
+		add(views.PlanRefusal, "%s", err.Error())
+		switch {
+		case errors.Is(err, hsync.ErrNoRollback):
+			add(views.PlanText, "A rollback restores the target as the last recorded sync found it; there is none to undo.")
+		case errors.Is(err, hsync.ErrStale):
+			add(views.PlanText, "The target changed since that sync: a rollback would undo those changes too.")
+		case errors.Is(err, hsync.ErrUnreadable):
+			add(views.PlanText, "Both devices must be read to plan (r retries).")
+		}
+		return lines, "", "no plan", "", ""
+	case errors.As(err, &refused):
+		disabled = fmt.Sprintf("the schema refuses %d command(s): nothing can be sent", len(refused.Refusals))
+	case err != nil:
+		disabled = err.Error()
+	}
+	p := prep.Plan
+	sets, deletes := 0, 0
+	for _, s := range p.Steps {
+		switch s.Verb {
+		case "set":
+			sets++
+		case "delete", "undo":
+			deletes++
+		}
+	}
+	add(views.PlanText, "%s %s %s · map %s", prep.Source, arrow, prep.Target, prep.Comparison.Label)
+	counts := fmt.Sprintf("%d command(s): %d set, %d delete · %d not synced · %d warning(s)", len(p.Commands), sets, deletes, len(p.Conflicts), len(prep.Warnings))
+	if p.Mode == plan.HRP {
+		counts = fmt.Sprintf("%s lacks %d line(s) · %d conflict(s) hrp sync config leaves · %d warning(s)", prep.Target, len(p.Commands), len(p.Conflicts), len(prep.Warnings))
+	}
+	add(views.PlanText, "%s", counts)
+	switch {
+	case prep.Rollback:
+		add(views.PlanText, "Restores %s within the map as it was before the last sync (kept configuration).", prep.Target)
+	case pp.opts.Native && prep.Family == config.Vyatta:
+		add(views.PlanText, "Runs `update config-sync` on %s: the device pushes its map's part to %s itself.", prep.Source, prep.Target)
+	case p.Mode == plan.HRP:
+		what := "`hrp sync config`"
+		if pp.opts.ConnectionStatus {
+			what += ", then `hrp sync connection-status`"
+		}
+		add(views.PlanText, "Runs %s on %s (HRP active); the standby is read until it settles.", what, prep.Source)
+	}
+	if refused != nil {
+		add(views.PlanHeading, "Refused by the schema (nothing is sent)")
+		for _, r := range refused.Refusals {
+			add(views.PlanRefusal, "%s", r.String())
+		}
+	}
+	if len(p.Commands) > 0 {
+		head := "Commands, in order (typed on " + prep.Target + ")"
+		if p.Mode == plan.HRP {
+			head = "What " + prep.Target + " lacks (hrp sync config adds it)"
+		}
+		add(views.PlanHeading, "%s", head)
+		for i, s := range p.Steps {
+			add(views.PlanCommand, "%4d  %s", i+1, s.Shown)
+		}
+	}
+	if len(p.Conflicts) > 0 {
+		head := "Not synced (left for a person)"
+		if p.Mode == plan.HRP {
+			head = "HRP conflicts (hrp sync config leaves them)"
+		}
+		add(views.PlanHeading, "%s", head)
+		for _, c := range p.Conflicts {
+			add(views.PlanNotSynced, "%s: %s", c.Path, c.Reason)
+		}
+	}
+	if out := outOfScope(prep); len(out) > 0 {
+		add(views.PlanHeading, "Not synced: outside the map")
+		lines = append(lines, out...)
+	}
+	if len(prep.Warnings) > 0 {
+		add(views.PlanHeading, "Warnings")
+		for _, w := range prep.Warnings {
+			add(views.PlanWarning, "%s", w)
+		}
+	}
+	if p.Empty() && !pp.opts.Native && p.Mode != plan.HRP {
+		add(views.PlanOK, "nothing to send: %s is in step with %s within the map", prep.Target, prep.Source)
+		if disabled == "" {
+			disabled = "nothing to send"
+		}
+	}
+	label = fmt.Sprintf("Apply %d to %s", len(p.Commands), prep.Target)
+	switch {
+	case prep.Rollback:
+		label = "Roll back " + prep.Target
+	case pp.opts.Native && prep.Family == config.Vyatta:
+		label = "Run update config-sync"
+	case p.Mode == plan.HRP:
+		label = "Run hrp sync config"
+	}
+	if disabled == "" && readOnly != "" {
+		disabled = readOnly
+	}
+	if disabled != "" {
+		return lines, label, disabled, "", ""
+	}
+	if d, ok := snapDevice(rt, prep.Target); ok && d.HA.Role == device.RoleActive {
+		needName, why = prep.Target, prep.Target+" is the active member (it carries the traffic)"
+	} else if deletes >= manyDeletes {
+		needName, why = prep.Target, fmt.Sprintf("the plan deletes %d node(s) on %s", deletes, prep.Target)
+	}
+	return lines, label, "", needName, why
+}
+
+// maxOutOfScope is how many out-of-scope differences the plan lists.
+const maxOutOfScope = 200
+
+// outOfScope lists the differences the map leaves out, each with why.
+func outOfScope(prep *hsync.Prepared) []views.PlanLine {
+	if prep.Comparison == nil {
+		return nil
+	}
+	var out []views.PlanLine
+	n := 0
+	for _, c := range prep.Comparison.Changes(false).List {
+		if c.InScope {
+			continue
+		}
+		n++
+		if n > maxOutOfScope {
+			continue
+		}
+		var why string
+		switch c.Decision.Scope {
+		case syncmap.Excluded:
+			why = "excluded"
+			if r := c.Decision.Rule; r != nil {
+				why = "excluded by rule " + strconv.Itoa(r.Number) + " (" + strings.Join(r.Location, " ") + ")"
+			}
+		case syncmap.Protected:
+			why = "protected: never synced"
+		default:
+			why = "no rule of the map covers it"
+		}
+		out = append(out, views.PlanLine{Kind: views.PlanNotSynced, Text: c.Path.String() + ": " + why})
+	}
+	if n > maxOutOfScope {
+		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  … and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
+	}
+	return out
+}
+
+// snapDevice is the pair's device name as last read.
+func snapDevice(rt *pairRT, name string) (pair.DeviceState, bool) {
+	if rt.sum.snap == nil {
+		return pair.DeviceState{}, false
+	}
+	d, ok := rt.sum.snap.Device(name)
+	if !ok || d == nil {
+		return pair.DeviceState{}, false
+	}
+	return *d, true
+}
+
+// planKey handles a key on the plan screen.
+func (m *Model) planKey(act Action, msg tea.KeyPressMsg) tea.Cmd {
+	pp := m.plan
+	switch act {
+	case ActPlanClose:
+		if pp.typing {
+			pp.typing = false
+			pp.input.Blur()
+			pp.input.SetValue("")
+			return nil
+		}
+		m.plan = nil
+	case ActPlanFocus:
+		if !pp.busy && pp.disabled == "" {
+			pp.applyFocus = !pp.applyFocus
+		}
+	case ActPlanPress:
+		switch {
+		case pp.busy:
+		case pp.typing:
+			if strings.TrimSpace(pp.input.Value()) != pp.needName {
+				m.setNotice("that is not "+pp.needName+": type the device's name exactly, or esc", true)
+				return noticeClearCmd(m.noticeID, 5*time.Second)
+			}
+			return m.applyPlan()
+		case !pp.applyFocus || pp.disabled != "":
+			m.plan = nil
+		case pp.needName != "":
+			pp.typing = true
+			return pp.input.Focus()
+		default:
+			return m.applyPlan()
+		}
+	case ActText:
+		var cmd tea.Cmd
+		pp.input, cmd = pp.input.Update(msg)
+		return cmd
+	case ActUp:
+		m.scrollPlan(-1)
+	case ActDown:
+		m.scrollPlan(1)
+	case ActPageUp:
+		m.scrollPlan(-m.planBody())
+	case ActPageDown:
+		m.scrollPlan(m.planBody())
+	case ActHome:
+		m.scrollPlan(-1 << 30)
+	case ActEnd:
+		m.scrollPlan(1 << 30)
+	}
+	return nil
+}
+
+func (m *Model) planScreen() views.PlanScreen {
+	pp := m.plan
+	ps := views.PlanScreen{Title: pp.title, Lines: pp.lines, Offset: pp.offset, ApplyLabel: pp.applyLabel,
+		ApplyFocused: pp.applyFocus, Disabled: pp.disabled}
+	if pp.busy {
+		ps.Busy = "reading both devices and computing the plan…"
+		ps.ApplyLabel, ps.Disabled = "", ""
+	}
+	if pp.typing {
+		ps.Prompt = pp.nameWhy + ": type " + pp.needName + " to apply, enter (esc: back)"
+		ps.Input = pp.input.View()
+	}
+	return ps
+}
+
+// planBody is the number of plan lines on screen.
+func (m *Model) planBody() int {
+	ps := m.planScreen()
+	return views.PlanBodyHeight(&ps, max(m.com.Height-1, 1))
+}
+
+func (m *Model) scrollPlan(n int) {
+	pp := m.plan
+	pp.offset = min(max(pp.offset+n, 0), max(len(pp.lines)-m.planBody(), 0))
+}
+
+// applyPlan closes the plan screen and runs its sync: the Log tab shows
+// its stream.
+func (m *Model) applyPlan() tea.Cmd {
+	pp := m.plan
+	m.plan = nil
+	if why := m.readOnlyWhy(); why != "" {
+		// never reached through the screen (Apply is disabled); a guard
+		m.setNotice("not applied: "+why, true)
+		return noticeClearCmd(m.noticeID, 5*time.Second)
+	}
+	rt := m.pairs[pp.idx]
+	if rt.run != nil {
+		return nil
+	}
+	m.syncID++
+	ctx, cancel := context.WithCancel(m.com.Ctx)
+	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
+	rt.run = run
+	o := pp.opts
+	hook := m.syncHook
+	// Emit runs on Apply's goroutine, before the line is published: the
+	// commit marks the point from which a cancel is refused.
+	o.Emit = func(e hsync.Event) {
+		if hook != nil {
+			hook(e)
+		}
+		if committingEvent(e) {
+			run.mu.Lock()
+			run.committing = true
+			run.mu.Unlock()
+		}
+		run.ch <- syncItem{ev: e}
+	}
+	m.tab = TabLog
+	m.resize()
+	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
+	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
+	apply := func() tea.Msg {
+		res, err := hsync.Apply(ctx, p, prep, o)
+		out := &syncOutcome{res: res, err: err, unchanged: -1}
+		run.mu.Lock()
+		out.cancelled = run.cancelled && ctx.Err() != nil
+		run.mu.Unlock()
+		if res != nil && ctx.Err() == nil {
+			// The sync's own re-read, on a live context. After a cancel
+			// its re-read could not run (the snapshot keeps the last good
+			// trees): the console reads again below.
+			out.after = res.After
+			if err != nil && res.TargetUnchanged {
+				out.unchanged = 1
+			}
+		}
+		if err != nil && out.unchanged < 0 && base.Err() == nil {
+			// Cancelled, or the link dropped: the sync's own re-read may
+			// not have happened (its context ended) or found the target
+			// unreachable. Read again, on the console's context.
+			out.after, out.unchanged = reread(base, p, prep)
+		}
+		cancel()
+		run.ch <- syncItem{done: out}
+		close(run.ch)
+		return nil
+	}
+	return tea.Batch(apply, syncDrainCmd(idx, id, run.ch))
+}
+
+// syncDrainCmd waits for the sync's next item, then takes whatever else
+// is queued (up to syncBatch) without waiting: one message per batch.
+func syncDrainCmd(idx int, id uint64, ch <-chan syncItem) tea.Cmd {
+	return func() tea.Msg {
+		it, ok := <-ch
+		if !ok {
+			return nil
+		}
+		batch := make([]syncItem, 1, 64)
+		batch[0] = it
+		// Lines arriving within syncCoalesce of the first join its batch:
+		// each message costs the console a frame's View, so a stream of
+		// thousands of lines becomes tens of messages, not thousands.
+		window := time.NewTimer(syncCoalesce)
+		defer window.Stop()
+	more:
+		for len(batch) < syncBatch && it.done == nil {
+			select {
+			case it, ok = <-ch:
+				if !ok {
+					break more
+				}
+				batch = append(batch, it)
+			case <-window.C:
+				break more
+			}
+		}
+		return syncLinesMsg{idx: idx, id: id, items: batch}
+	}
+}
+
+// syncLines applies a batch of an own sync's stream to the pair's Log.
+func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
+	rt := m.pairs[msg.idx]
+	run := rt.run
+	if run == nil || run.id != msg.id {
+		return nil
+	}
+	if rt.stream == nil {
+		rt.stream = &syncStream{holder: "this console", start: run.start,
+			sum: pair.SyncSummary{Source: run.prep.Source, Target: run.prep.Target, Commands: len(run.prep.Plan.Commands)}}
+	}
+	entries := make([]views.LogEntry, 0, len(msg.items))
+	var done *syncOutcome
+	now := time.Now()
+	for _, it := range msg.items {
+		if it.done != nil {
+			done = it.done
+			continue
+		}
+		e := it.ev
+		entries = append(entries, m.lineEntry(rt, e.Kind, e.Device, e.Line, e.Step, now))
+	}
+	rt.log.Append(entries)
+	if done != nil {
+		return m.syncDone(msg.idx, done)
+	}
+	rt.log.SetBanner(m.runBanner(rt), run.cancelled)
+	return syncDrainCmd(msg.idx, msg.id, run.ch)
+}
+
+// committingEvent: the apply typed its commit (after it, the change
+// commits whole or not at all, and a cancel would not stop it), or a
+// device-native sync started (one command the device runs to its end).
+func committingEvent(e hsync.Event) bool {
+	switch e.Kind {
+	case hsync.Sent:
+		f := strings.Fields(e.Line)
+		return e.Step < 0 && len(f) > 0 && (f[0] == "commit" || f[0] == "commit-confirm")
+	case hsync.Info:
+		return strings.HasPrefix(e.Line, "hrp sync config on ") || strings.HasPrefix(e.Line, "update config-sync on ")
+	}
+	return false
+}
+
+// rereadTries bounds how long the console waits for the target to be
+// readable again after a failed sync (a dropped link reconnects).
+const rereadTries = 20
+
+// reread reads the pair again after a failed sync and tells whether the
+// target is as the plan found it (1), changed (0), or unknown (-1).
+func reread(ctx context.Context, p *pair.Pair, prep *hsync.Prepared) (*pair.Snapshot, int) {
+	var snap *pair.Snapshot
+	for range rereadTries {
+		snap, _ = p.Refresh(ctx)
+		if d, ok := snap.Device(prep.Target); ok && d.Reachable && d.Tree != nil && prep.Comparison != nil {
+			if config.Equal(d.Tree.Root, prep.Comparison.Right.Root) {
+				return snap, 1
+			}
+			return snap, 0
+		}
+		select {
+		case <-ctx.Done():
+			return snap, -1
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return snap, -1
+}
+
+// syncEvent applies one of the pair's sync events (SyncStarted,
+// SyncLine, SyncDone), whoever runs the sync, and returns its Log entry.
+func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
+	rt := m.pairs[idx]
+	le := views.LogEntry{At: e.At, Device: e.Device, Kind: "sync"}
+	arrow := m.glyph("→", "->")
+	switch e.Kind {
+	case pair.SyncStarted:
+		st := &syncStream{holder: e.Holder, start: e.At}
+		if e.Sync != nil {
+			st.sum = *e.Sync
+		}
+		rt.stream = st
+		what := "sync"
+		switch {
+		case st.sum.Rollback:
+			what = "rollback"
+		case st.sum.Native:
+			what = "device-native sync"
+		}
+		le.Text = fmt.Sprintf("%s %s %s %s (%d command(s)) by %s", what, st.sum.Source, arrow, st.sum.Target, st.sum.Commands, e.Holder)
+	case pair.SyncLine:
+		if rt.stream == nil {
+			rt.stream = &syncStream{holder: e.Holder, start: e.At}
+		}
+		return m.lineEntry(rt, e.LineKind, e.Device, e.Line, e.Step, e.At)
+	case pair.SyncDone:
+		if st := rt.stream; st != nil {
+			st.done = true
+			if e.Sync != nil {
+				st.sum = *e.Sync
+			}
+		}
+		out := "?"
+		if e.Sync != nil {
+			out = e.Sync.Outcome
+		}
+		le.Text = "sync by " + e.Holder + " ended: " + out
+		if e.Err != nil {
+			le.Text += ": " + e.Err.Error()
+		}
+	}
+	return le
+}
+
+// lineEntry is one line of a sync as the Log shows it: a remote error
+// line is an error tied to the path of the error block it belongs to (or
+// of its plan step, for this console's own sync).
+func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, step int, at time.Time) views.LogEntry {
+	st := rt.stream
+	st.lines++
+	le := views.LogEntry{At: at, Device: dev, Kind: "sync", Text: line}
+	switch kind {
+	case pair.SyncSent:
+		le.Kind, le.Text = "sent", "> "+line
+	case pair.SyncRemote, pair.SyncRemoteError:
+		le.Kind = "remote"
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			if h := errHead.FindStringSubmatch(t); h != nil {
+				st.lastHead = config.Path(strings.Fields(h[1]))
+			}
+		}
+		if kind == pair.SyncRemoteError {
+			st.errs++
+			le.Err, le.Path = true, st.lastHead
+			if run := rt.run; len(le.Path) == 0 && run != nil && step >= 0 && step < len(run.prep.Plan.Steps) {
+				le.Path = run.prep.Plan.Steps[step].Change
+			}
+		}
+	}
+	return le
+}
+
+// syncEvents ends a batch holding sync events: the banner follows the
+// stream; an own sync whose outcome waited for its SyncDone is shown; a
+// sync of another session that ended says so.
+func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
+	rt := m.pairs[idx]
+	st := rt.stream
+	if st == nil {
+		return nil
+	}
+	if !st.done {
+		rt.log.SetBanner(m.streamBanner(st, "running"), false)
+		return nil
+	}
+	if sawDone {
+		// Another session's sync ended: its outcome as the events tell.
+		state := st.sum.Outcome
+		rt.log.SetBanner(m.streamBanner(st, "ended: "+state), state != "ok")
+		return lastSyncCmd(m.audit, idx, rt.spec.Name)
+	}
+	return nil
+}
+
+// streamBanner is the Log's banner for a sync seen only through events.
+func (m *Model) streamBanner(st *syncStream, state string) string {
+	errs := ""
+	if st.errs > 0 {
+		errs = fmt.Sprintf(" · %d error line(s)", st.errs)
+	}
+	return fmt.Sprintf("sync %s %s %s by %s · %d line(s)%s · %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, st.holder, st.lines, errs, state)
+}
+
+// errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
+// and compare output"; the 5600 prints `[path]`).
+var errHead = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
+
+// runBanner is the Log's banner while this console's sync of rt runs.
+func (m *Model) runBanner(rt *pairRT) string {
+	run := rt.run
+	arrow := m.glyph("→", "->")
+	run.mu.Lock()
+	committing, cancelled := run.committing, run.cancelled
+	run.mu.Unlock()
+	state := "running · esc cancels before the commit"
+	switch {
+	case cancelled:
+		state = "cancelling…"
+	case committing:
+		state = "committing (whole or not at all)"
+	}
+	lines, errs := 0, ""
+	if st := rt.stream; st != nil {
+		lines = st.lines
+		if st.errs > 0 {
+			errs = fmt.Sprintf(" · %d error line(s)", st.errs)
+		}
+	}
+	return fmt.Sprintf("sync %s %s %s · %d line(s)%s · %s", run.prep.Source, arrow, run.prep.Target, lines, errs, state)
+}
+
+// cancelSync cancels the open pair's sync unless its commit was typed.
+func (m *Model) cancelSync() tea.Cmd {
+	rt := m.pairs[m.open]
+	run := rt.run
+	if run == nil {
+		return nil
+	}
+	run.mu.Lock()
+	committing := run.committing
+	if !committing {
+		run.cancelled = true
+	}
+	run.mu.Unlock()
+	if committing {
+		m.setNotice("the commit is running on "+run.prep.Target+": it commits whole or not at all; it cannot be cancelled now", true)
+		return noticeClearCmd(m.noticeID, 6*time.Second)
+	}
+	run.cancel()
+	m.com.Log.Info("sync cancelled", logPair, rt.spec.Name)
+	rt.log.SetBanner(m.runBanner(rt), true)
+	return nil
+}
+
+// syncDone shows how a sync ended: in the Log's banner, the errors tied
+// to their paths, what still differs and why; the last sync of the list
+// is read again from the audit.
+func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
+	rt := m.pairs[idx]
+	run := rt.run
+	rt.run, rt.ownEnd = nil, time.Now()
+	prep := run.prep
+	arrow := m.glyph("→", "->")
+	now := time.Now()
+	var entries []views.LogEntry
+	add := func(isErr bool, path config.Path, format string, a ...any) {
+		entries = append(entries, views.LogEntry{At: now, Device: prep.Target, Kind: "result", Text: fmt.Sprintf(format, a...), Err: isErr, Path: path})
+	}
+	res, err := out.res, out.err
+	nErr := 0
+	if res != nil {
+		for _, e := range res.Errors {
+			nErr++
+			where := e.Path.String()
+			if e.Command != "" {
+				where += " (`" + e.Command + "`)"
+			}
+			path := e.Change
+			if len(path) == 0 {
+				path = e.Path
+			}
+			add(true, path, "refused at %s: %s", where, strings.Join(e.Lines, " / "))
+		}
+		for _, c := range res.Residue {
+			add(false, c.Path, "still differs, as planned: %s: %s", c.Path, c.Reason)
+		}
+		for _, u := range res.Unexpected {
+			add(true, nil, "still differs, unexpected: %s", u)
+		}
+		if len(res.Applied) > 0 {
+			what := "NOT reverted"
+			if res.Reverted {
+				what = "reverted with the inverse plan"
+			} else if res.RevertErr != nil {
+				what += ": " + res.RevertErr.Error()
+			}
+			add(!res.Reverted, nil, "%d path(s) had applied before the failure: %s", len(res.Applied), what)
+		}
+		if res.Previous != "" {
+			add(false, nil, "previous configuration of %s kept in %s", prep.Target, res.Previous)
+		}
+	}
+	unchanged := ""
+	switch out.unchanged {
+	case 1:
+		unchanged = prep.Target + " unchanged (re-read)"
+	case 0:
+		unchanged = prep.Target + " CHANGED (re-read): compare in the Diff tab"
+	default:
+		if err != nil {
+			unchanged = prep.Target + " not re-read yet (r reads again)"
+		}
+	}
+	var banner string
+	isErr := err != nil
+	var locked *pair.LockedError
+	switch {
+	case err == nil && prep.Rollback:
+		banner = fmt.Sprintf("%s rolled back %s: as before the last sync within the map (re-read)", m.glyph("✓", "ok"), prep.Target)
+	case err == nil:
+		banner = fmt.Sprintf("%s synced %s %s %s: equal within the map (both re-read)", m.glyph("✓", "ok"), prep.Source, arrow, prep.Target)
+		if res != nil && len(res.Residue) > 0 {
+			banner += fmt.Sprintf("; %d difference(s) left as planned", len(res.Residue))
+		}
+	case out.cancelled:
+		banner = "sync cancelled before the commit · " + unchanged
+	case errors.As(err, &locked):
+		banner = locked.Error()
+	case errors.Is(err, hsync.ErrRemoteRefused):
+		banner = fmt.Sprintf("%s refused the change: %d error(s) · %s · enter: its row in Diff", prep.Target, nErr, unchanged)
+	case errors.Is(err, hsync.ErrUnexpected):
+		banner = fmt.Sprintf("synced, but %d difference(s) remain that the plan did not expect", len(res.Unexpected))
+	case errors.Is(err, hsync.ErrStale):
+		banner = "not sent: a device changed since the plan was computed (S plans again)"
+	case lostConnection(err):
+		banner = "connection to " + prep.Target + " lost during the sync · " + unchanged
+	default:
+		banner = "sync failed: " + err.Error()
+		if unchanged != "" {
+			banner += " · " + unchanged
+		}
+	}
+	if err != nil && nErr == 0 {
+		add(true, nil, "%s", err.Error())
+	}
+	if out.after != nil {
+		for _, d := range out.after.Devices {
+			if d.Reachable && d.SavedKnown && d.SavedDiffers {
+				add(false, nil, "%s: running configuration not saved", d.Name)
+			}
+		}
+	}
+	add(false, nil, "%s (%.1f s)", banner, time.Since(run.start).Seconds())
+	// The result's error lines are tied to paths; the stream's are too.
+	rt.log.Append(entries)
+	rt.log.SetBanner(banner, isErr)
+	m.com.Log.Info("sync done", logPair, rt.spec.Name, logErr, err, "cancelled", out.cancelled)
+	m.setNotice(rt.spec.Name+": "+banner, isErr)
+	cmds := []tea.Cmd{noticeClearCmd(m.noticeID, 10*time.Second), lastSyncCmd(m.audit, idx, rt.spec.Name)}
+	if out.after != nil {
+		cmds = append(cmds, m.apply(idx, summarize(out.after)))
+	}
+	return tea.Batch(cmds...)
+}
+
+// lostConnection: the error says a link dropped or timed out.
+func lostConnection(err error) bool {
+	return errors.Is(err, device.ErrConnectionLost) || errors.Is(err, device.ErrClosed) ||
+		errors.Is(err, device.ErrTimeout) || errors.Is(err, sshclient.ErrConnectionLost)
+}
+
+// swap swaps the open pair's direction (the Vyatta family; an HRP pair
+// syncs from the active member only).
+func (m *Model) swap() tea.Cmd {
+	rt := m.pairs[m.open]
+	if rt.spec.Family == config.Huawei {
+		m.setNotice("an HRP pair syncs from the active member to the standby: the direction is fixed", false)
+		return noticeClearCmd(m.noticeID, 5*time.Second)
+	}
+	if rt.run != nil {
+		m.setNotice("a sync of "+rt.spec.Name+" is running: the direction stays until it ends", true)
+		return noticeClearCmd(m.noticeID, 5*time.Second)
+	}
+	src, tgt := direction(rt)
+	if src == "" {
+		m.setNotice("the pair's direction is not known yet (both devices are read first)", false)
+		return noticeClearCmd(m.noticeID, 5*time.Second)
+	}
+	if rt.from == "" {
+		rt.from = tgt
+	} else {
+		rt.from = ""
+	}
+	src, tgt = direction(rt)
+	m.setNotice(fmt.Sprintf("direction: %s %s %s (x swaps back)", src, m.glyph("→", "->"), tgt), false)
+	return tea.Batch(noticeClearCmd(m.noticeID, 5*time.Second), m.diff.build(m.open, rt))
+}
+
+// direction is the open pair's sync direction as the console would sync:
+// the comparison's, or its reverse after x.
+func direction(rt *pairRT) (src, tgt string) {
+	s := rt.sum.snap
+	if s == nil || s.Compare == nil {
+		return "", ""
+	}
+	src, tgt = s.Compare.Left.Source, s.Compare.Right.Source
+	for _, d := range s.Devices {
+		if d.Tree == s.Compare.Left {
+			src = d.Name
+		}
+		if d.Tree == s.Compare.Right {
+			tgt = d.Name
+		}
+	}
+	if rt.from != "" && rt.from == tgt {
+		return tgt, src
+	}
+	return src, tgt
+}
+
+// syncing reports whether any pair's sync runs.
+func (m *Model) syncing() bool {
+	for _, rt := range m.pairs {
+		if rt.run != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// jump goes from the Log's walked error (or its first one tied to a
+// path) to that path's row in the Diff tab.
+func (m *Model) jump() tea.Cmd {
+	e, ok := m.pairs[m.open].log.Target()
+	if !ok {
+		m.setNotice("no error tied to a path in the log", false)
+		return noticeClearCmd(m.noticeID, 3*time.Second)
+	}
+	cmd := m.setTab(TabDiff)
+	if !m.diff.GoToPath(e.Path) {
+		m.setNotice("no row for "+e.Path.String()+" in the Diff", false)
+		return tea.Batch(cmd, noticeClearCmd(m.noticeID, 4*time.Second))
+	}
+	return cmd
+}

@@ -1,0 +1,133 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// TestSyncMapEditFlow edits the Vyatta pair's sync-map over real SSH: a
+// rule whose location is protected is refused inline, fixed, staged,
+// saved after the exact commands were shown (Cancel focused first), and
+// the device's map, re-read, is the edited one.
+func TestSyncMapEditFlow(t *testing.T) {
+	l := startLab(t)
+	m := New(context.Background(), l.options())
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "2")
+	before, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil || len(before) != 1 {
+		t.Fatalf("the lab's maps: %v %v", before, err)
+	}
+	waitScreen(t, tm, "the sync-map with counts", has("vra-a: sync-map LAB-SYNC, pushed to 10.0.0.2", "security firewall name MGMT-LOCAL", "a sync would carry"))
+
+	keys(tm, "a")
+	tm.Type("service https")
+	waitScreen(t, tm, "the inline refusal", has("new rule", "✗ service https is never synced"))
+	keys(tm, "enter") // refused: the form stays
+	keys(tm, "ctrl+u")
+	tm.Type("service snm")
+	waitScreen(t, tm, "the completion", has("snmp"))
+	keys(tm, "tab")
+	waitScreen(t, tm, "completed and help", func(s string) bool {
+		return !strings.Contains(s, "✗ service https") && strings.Contains(s, "service snmp") && strings.Contains(s, "node: Simple Network Management Protocol")
+	})
+	keys(tm, "enter")
+	waitScreen(t, tm, "the staged rule", has("1 staged edit(s)", "*10"))
+
+	keys(tm, "w")
+	waitScreen(t, tm, "the commands", has("Save sync-map LAB-SYNC on vra-a", "delete system config-sync sync-map LAB-SYNC", "set system config-sync sync-map LAB-SYNC rule 10 location 'service snmp'", "[ Cancel ]"))
+	keys(tm, "enter") // Cancel is focused
+	waitScreen(t, tm, "not saved", has("not saved: the edits stay staged"))
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "saved and re-read", has("saved: vra-a's sync-map LAB-SYNC now has 5 rule(s) (re-read)"))
+
+	maps, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *syncmap.Map
+	for _, mp := range maps {
+		if mp.Name == vyatta.SeedSyncMap {
+			got = mp
+		}
+	}
+	if got == nil || len(got.Rules) != 5 || got.Rules[4].Number != 10 || strings.Join(got.Rules[4].Location, " ") != "service snmp" {
+		t.Fatalf("the device's map: %v", got)
+	}
+	keys(tm, "3")
+	waitScreen(t, tm, "the save in the Log", has("sent", "commit"))
+	keys(tm, "q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
+	// The commands the question showed are the ones the device got.
+	var sent []string
+	for _, e := range fm.pairs[0].log.Entries() {
+		if e.Kind == "sent" && (strings.HasPrefix(e.Text, "set ") || strings.HasPrefix(e.Text, "delete ")) {
+			sent = append(sent, e.Text)
+		}
+	}
+	want := syncmap.WriteCommands(before[0], got)
+	if strings.Join(sent, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sent:\n%s\nshown:\n%s", strings.Join(sent, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSyncMapSaveRefused: a rule the device refuses at commit (a
+// location that is no configuration path: warned, not refused, by the
+// editor) leaves the device's map as it was and the edits staged, with
+// the device's error in the tab and pinned in the Log; then the map is
+// fixed in $EDITOR (run through tea.ExecProcess) and saved.
+func TestSyncMapSaveRefused(t *testing.T) {
+	l := startLab(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "ed.sh")
+	// The "editor" replaces the unknown location by a real one.
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nsed -i 's/security frobnicate/service snmp/' \"$1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", script)
+	m := New(context.Background(), l.options())
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "2")
+	waitScreen(t, tm, "the sync-map", has("vra-a: sync-map LAB-SYNC", "a sync would carry"))
+	before, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys(tm, "a")
+	tm.Type("security frobnicate")
+	waitScreen(t, tm, "the warning", has("! unknown path 'security frobnicate'"))
+	keys(tm, "enter")
+	waitScreen(t, tm, "staged", has("1 staged edit(s)", "*10"))
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "the refusal", has("not saved: the edits stay staged", "is not a valid configuration path"))
+	after, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil || len(after) != 1 || !after[0].Equal(before[0]) {
+		t.Fatalf("the device's map changed after a refused commit: %v %v", after, err)
+	}
+
+	keys(tm, "e")
+	waitScreen(t, tm, "the editor's rules staged", has("staged from the editor: 5 rule(s)", "service snmp"))
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "saved", has("saved: vra-a's sync-map LAB-SYNC now has 5 rule(s) (re-read)"))
+	keys(tm, "3")
+	waitScreen(t, tm, "the refusal pinned in the Log", has("is not a valid configuration path"))
+	keys(tm, "q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+	maps, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 5 || strings.Join(maps[0].Rules[4].Location, " ") != "service snmp" {
+		t.Fatalf("the device's map: %v %v", maps, err)
+	}
+}

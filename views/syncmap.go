@@ -1,0 +1,464 @@
+package views
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// SyncMapData is what the Sync-maps tab shows: one map of the pair with
+// its rules (staged edits included), the form that edits a rule, the
+// live preview beside the rules and the save confirmation. The tui
+// prepares it in Update; SyncMaps only lays it out.
+type SyncMapData struct {
+	// Title names the map and where it lives: "vra-a: sync-map
+	// LAB-SYNC, pushed to 10.0.0.2".
+	Title string
+	// Pos is the map's place among the pair's maps, "1/2" ("" one map).
+	Pos string
+	// ReadOnly is why the map cannot be edited ("" editable): the
+	// built-in hrp map, the default map, a read-only console.
+	ReadOnly string
+	// Staged is the number of edits not saved yet (u undoes the last).
+	Staged int
+	Rules  []SyncMapRule
+	// Cursor is the selected rule's index.
+	Cursor int
+	// Empty is shown instead of the rules when there are none.
+	Empty   string
+	Form    *SyncMapForm
+	Preview SyncMapPreview
+	Confirm *SyncMapConfirm
+	// Status are the last lines of a save or an editor round, newest
+	// last; StatusErr draws them as an error.
+	Status    []string
+	StatusErr bool
+}
+
+// SyncMapRule is one rule as shown.
+type SyncMapRule struct {
+	Number   int
+	Action   string
+	Location string
+	// Matched is the number of nodes of the carrier's configuration at
+	// or under the location; -1 not counted yet.
+	Matched int
+	// Staged: the rule differs from the map as read.
+	Staged bool
+	// Issues are the rule's problems, refused first ("✗ ..." / "! ...").
+	Issues []SyncMapIssue
+}
+
+// SyncMapIssue is one inline error (Refused) or warning.
+type SyncMapIssue struct {
+	Refused bool
+	Msg     string
+}
+
+// SyncMapForm is the rule being added or edited: its inputs as rendered
+// by the tui's text inputs, the field in focus (0 number, 1 action, 2
+// location), the node's help, completions and the rule's problems.
+type SyncMapForm struct {
+	Title                    string
+	Number, Action, Location string
+	Field                    int
+	Help                     string
+	Completions              []string
+	// Completion is the selected completion's index, -1 none.
+	Completion int
+	Issues     []SyncMapIssue
+}
+
+// SyncMapPreview is what the edited map covers and what a sync would
+// carry with it.
+type SyncMapPreview struct {
+	// Pending: the preview is being computed for the latest edit.
+	Pending bool
+	Err     string
+	// Carrier is the configuration covered (the map's device).
+	Carrier        string
+	Covered, Total int
+	Sections       []SyncMapSection
+	// InScope is how many differences a sync would carry with the
+	// edited map; AsRead with the map as read (-1 unknown).
+	InScope, AsRead              int
+	Outside, Excluded, Protected int
+	// Target is the other member, HasDiff: the pair is compared.
+	Target                    string
+	HasDiff                   bool
+	RefusedRules, WarnedRules int
+}
+
+// SyncMapSection is a top-level part of the configuration and how much
+// of it is in scope.
+type SyncMapSection struct {
+	Name           string
+	InScope, Total int
+}
+
+// SyncMapConfirm is the save's question: the exact device commands and
+// the two buttons, Apply focused or not (Cancel is, at first).
+type SyncMapConfirm struct {
+	Device   string
+	Map      string
+	Commands []string
+	Apply    bool
+	// Running: the commands are being applied (Status streams).
+	Running bool
+	// Offset is the first command line shown (j/k scroll a long list).
+	Offset int
+}
+
+// SyncMaps renders the Sync-maps tab in exactly width x height cells.
+func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
+	if width <= 0 || height <= 0 {
+		return conLines(nil, width, height)
+	}
+	dot := s.glyph(" · ", " - ")
+	title := d.Title
+	if d.Pos != "" {
+		title += dot + "map " + d.Pos + " (h/l)"
+	}
+	// The state is never cut: the title gives way to it first.
+	state := ""
+	switch {
+	case d.ReadOnly != "":
+		state = "read-only"
+	case d.Staged > 0:
+		state = FirstFit(width/2, fmt.Sprintf("%d staged edit(s), w saves, u undoes", d.Staged),
+			fmt.Sprintf("%d staged, w saves", d.Staged), fmt.Sprintf("%d staged", d.Staged))
+	}
+	if state != "" {
+		title = Truncate(title, width-Width(state)-Width(dot), "…") + dot + state
+	}
+	lines := []string{s.Title.Render(conFit(title, width))}
+	if d.Confirm != nil {
+		lines = append(lines, confirmLines(s, d, width, height-1)...)
+		return conLines(lines, width, height)
+	}
+	body := height - 1
+	if d.ReadOnly != "" && body > 6 {
+		lines = append(lines, s.Dim.Render(conFit("read-only: "+d.ReadOnly, width)))
+		body--
+	}
+	status := statusLines(s, d, width)
+	if len(status) > 0 && body > 4 {
+		n := min(len(status), max(body/4, 1))
+		status = status[len(status)-n:]
+		body -= n
+	} else {
+		status = nil
+	}
+	if width >= 100 {
+		lw := SyncMapListWidth(width)
+		pw := width - lw - 3
+		left := listAndForm(s, d, lw, body)
+		right := previewLines(s, d.Preview, pw)
+		sep := s.Dim.Render(s.glyph(" │ ", " | "))
+		for i := range body {
+			l := conFit("", lw)
+			if i < len(left) {
+				l = left[i]
+			}
+			r := ""
+			if i < len(right) {
+				r = right[i]
+			}
+			lines = append(lines, l+sep+conFit(r, pw))
+		}
+	} else {
+		// Narrow: one line of preview above the rules, and the whole
+		// preview under them where the room is left.
+		if body > 3 {
+			lines = append(lines, s.Dim.Render(conFit(previewLine(d.Preview), width)))
+			body--
+		}
+		list := listAndForm(s, d, width, body)
+		if free := body - len(list); free >= 5 && d.Form == nil {
+			pv := previewLines(s, d.Preview, width)
+			list = append(append(list, ""), pv[:min(len(pv), free-1)]...)
+		}
+		lines = append(lines, list...)
+	}
+	lines = append(lines, status...)
+	return conLines(lines, width, height)
+}
+
+// SyncMapListWidth is the width of the rule list (and the form under
+// it) when the tab is width cells wide: the preview takes a column of its
+// own from 100 cells.
+func SyncMapListWidth(width int) int {
+	if width < 100 {
+		return width
+	}
+	return width - min(46, width/3) - 3
+}
+
+// listAndForm is the rule list with the form (when open) right under
+// it, in h lines of w cells; the form keeps at least its first lines and
+// the list at least two.
+func listAndForm(s ConsoleStyles, d SyncMapData, w, h int) []string {
+	if d.Form == nil {
+		return ruleLines(s, d, w, h)
+	}
+	form := formLines(s, *d.Form, w)
+	if len(form) > h-2 {
+		form = form[:max(h-2, min(len(form), 3, h))]
+	}
+	list := ruleLines(s, d, w, h-len(form))
+	return append(list, form...)
+}
+
+// ruleLines are the rule list: a header, then each rule with its issues
+// below it, scrolled so that the cursor's rule shows; exactly h lines of
+// w cells at most.
+func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
+	if h <= 0 {
+		return nil
+	}
+	locW := min(max(w-24, 8), 60)
+	head := conFit(fmt.Sprintf("  %-5s %-8s %-*s %s", "rule", "action", locW, "location", "nodes"), w)
+	out := []string{s.Header.Render(head)}
+	if len(d.Rules) == 0 {
+		out = append(out, conFit(d.Empty, w))
+		return out
+	}
+	type line struct {
+		text string
+		rule int
+		kind int // 0 rule, 1 refused, 2 warned
+	}
+	var all []line
+	cur := s.glyph("▸", ">")
+	for i, r := range d.Rules {
+		mark := " "
+		if i == d.Cursor {
+			mark = cur
+		}
+		star := " "
+		if r.Staged {
+			star = "*"
+		}
+		nodes := "?"
+		if r.Matched >= 0 {
+			nodes = strconv.Itoa(r.Matched)
+		}
+		loc := r.Location
+		if loc == "" {
+			loc = "(everything)"
+		}
+		text := fmt.Sprintf("%s%s%-5d %-8s %s %s", mark, star, r.Number, r.Action, PadRight(loc, locW, "…"), nodes)
+		all = append(all, line{text: text, rule: i})
+		for _, is := range r.Issues {
+			k := 2
+			g := "! "
+			if is.Refused {
+				k, g = 1, s.glyph("✗ ", "x ")
+			}
+			all = append(all, line{text: "        " + g + is.Msg, rule: i, kind: k})
+		}
+	}
+	rows := h - 1
+	first, last := 0, 0
+	for i, l := range all {
+		if l.rule == d.Cursor {
+			if l.kind == 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	off := 0
+	if last-off >= rows {
+		off = last - rows + 1
+	}
+	if first < off {
+		off = first
+	}
+	for _, l := range all[off:min(off+rows, len(all))] {
+		t := conFit(l.text, w)
+		switch {
+		case l.kind == 0 && l.rule == d.Cursor:
+			t = s.paint(s.Selected, s.sgr.selected, t)
+		case l.kind == 1:
+			t = s.paint(s.Err, s.sgr.err, t)
+		case l.kind == 2:
+			t = s.paint(s.Warn, s.sgr.warn, t)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// previewLines is the preview pane beside the rules.
+func previewLines(s ConsoleStyles, p SyncMapPreview, w int) []string {
+	out := []string{s.Header.Render(conFit("Preview (with the staged edits)", w))}
+	switch {
+	case p.Err != "":
+		return append(out, s.Err.Render(conFit(p.Err, w)))
+	case p.Total == 0 && p.Pending:
+		return append(out, conFit("computing…", w))
+	}
+	carry := fmt.Sprintf("a sync would carry %d difference(s)", p.InScope)
+	if !p.HasDiff {
+		carry = "no comparison of the pair yet"
+	}
+	out = append(out, conFit(carry, w))
+	if p.HasDiff {
+		if p.AsRead >= 0 && p.AsRead != p.InScope {
+			out = append(out, conFit(fmt.Sprintf("  (%d with the map as read)", p.AsRead), w))
+		}
+		if p.Target != "" {
+			out = append(out, conFit("  from "+p.Carrier+" to "+p.Target, w))
+		}
+		out = append(out, conFit(fmt.Sprintf("not carried: %d outside the map,", p.Outside), w),
+			conFit(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), w))
+	}
+	out = append(out, "", conFit(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier), w))
+	for _, sec := range p.Sections {
+		out = append(out, conFit(fmt.Sprintf("  %-*s %d/%d", max(w-14, 4), sec.Name, sec.InScope, sec.Total), w))
+	}
+	if p.RefusedRules > 0 || p.WarnedRules > 0 {
+		out = append(out, "", conFit(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules), w))
+		if p.RefusedRules > 0 {
+			out = append(out, conFit("  refused rules stop a save", w))
+		}
+	}
+	if p.Pending {
+		out = append(out, s.Dim.Render(conFit("updating…", w)))
+	}
+	return out
+}
+
+// previewLine is the preview in one line (narrow screens).
+func previewLine(p SyncMapPreview) string {
+	switch {
+	case p.Err != "":
+		return p.Err
+	case !p.HasDiff && p.Total == 0:
+		return "preview: computing…"
+	case !p.HasDiff:
+		return fmt.Sprintf("covers %d/%d nodes", p.Covered, p.Total)
+	}
+	return fmt.Sprintf("sync carries %d diff(s); covers %d/%d nodes", p.InScope, p.Covered, p.Total)
+}
+
+// formLines is the rule form under the list.
+func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
+	field := func(i int, label, v string) string {
+		if i == f.Field {
+			return s.Key.Render("["+label+"]") + " " + v
+		}
+		return label + " " + v
+	}
+	out := []string{
+		s.Header.Render(conFit(f.Title+"   (tab next field, enter stages, esc cancels)", w)),
+		conFit(field(0, "rule", f.Number)+"  "+field(1, "action", f.Action), w),
+		conFit(field(2, "location", f.Location), w),
+	}
+	if f.Help != "" {
+		out = append(out, s.Dim.Render(conFit("  "+f.Help, w)))
+	}
+	if len(f.Completions) > 0 {
+		var b strings.Builder
+		b.WriteString("  ")
+		for i, c := range f.Completions {
+			words := strings.Fields(c)
+			last := c
+			if len(words) > 0 {
+				last = words[len(words)-1]
+			}
+			if i == f.Completion {
+				last = "[" + last + "]"
+			}
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(last)
+			if Width(b.String()) > w {
+				break
+			}
+		}
+		out = append(out, conFit(b.String(), w))
+	}
+	// An issue's reason is wrapped, not cut: it says why.
+	for _, is := range f.Issues {
+		st, sgr, g := s.Warn, s.sgr.warn, "! "
+		if is.Refused {
+			st, sgr, g = s.Err, s.sgr.err, s.glyph("✗ ", "x ")
+		}
+		for i, l := range strings.Split(ansi.Wrap(g+is.Msg, max(w-4, 10), ""), "\n") {
+			if i > 0 {
+				l = "  " + l
+			}
+			out = append(out, s.paint(st, sgr, conFit("  "+l, w)))
+		}
+	}
+	return out
+}
+
+// statusLines are the last lines of a save or an editor round.
+func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
+	var out []string
+	for _, l := range d.Status {
+		t := conFit(l, w)
+		if d.StatusErr {
+			t = s.paint(s.Err, s.sgr.err, t)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// confirmLines is the save's question over the tab's body.
+func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
+	c := d.Confirm
+	out := []string{conFit(fmt.Sprintf("Save sync-map %s on %s: these commands, then commit:", c.Map, c.Device), w)}
+	btn := func(label string, on bool) string {
+		if on {
+			return s.Selected.Render("[ " + label + " ]")
+		}
+		return "  " + label + "  "
+	}
+	buttons := btn("Cancel", !c.Apply) + "  " + btn("Apply", c.Apply)
+	if c.Running {
+		buttons = "applying…"
+	}
+	hint := FirstFit(w-Width(buttons), "   (←/→ choose, enter, esc cancels)", " (←/→ enter esc)")
+	foot := []string{"", conFit(buttons+hint, w)}
+	status := statusLines(s, d, w)
+	room := h - len(out) - len(foot)
+	if len(status) > 0 {
+		n := min(len(status), max(room/2, 1))
+		status = status[len(status)-n:]
+		room -= n
+	}
+	// Long commands wrap: what is sent is shown whole, never cut.
+	var cmds []string
+	for _, c := range c.Commands {
+		for i, part := range strings.Split(ansi.Wrap(c, max(w-6, 10), ""), "\n") {
+			if i > 0 {
+				part = "    " + part
+			}
+			cmds = append(cmds, part)
+		}
+	}
+	if len(cmds) > room && room >= 2 {
+		off := min(max(c.Offset, 0), len(cmds)-(room-1))
+		more := len(cmds) - off - (room - 1)
+		head := fmt.Sprintf("… %d above, %d below (j/k)", off, more)
+		if off == 0 {
+			head = fmt.Sprintf("… and %d more (j/k)", more)
+		}
+		cmds = append(cmds[off:off+room-1:off+room-1], head)
+	} else if room < 2 {
+		cmds = cmds[:min(len(cmds), max(room, 0))]
+	}
+	for _, l := range cmds {
+		out = append(out, conFit("  "+l, w))
+	}
+	out = append(out, foot...)
+	return append(out, status...)
+}
