@@ -61,6 +61,10 @@ type editMap struct {
 	issues []syncmap.Issue
 	counts []syncmap.RuleCount
 	prev   views.SyncMapPreview
+	// asRead is the count of differences with the map as read, for
+	// asReadOf (computed once per read, not per edit).
+	asRead   int
+	asReadOf *syncmap.Map
 	// editorFile is a buffer that failed to apply, reopened by the next e.
 	editorFile string
 	status     []string
@@ -274,6 +278,8 @@ type mapsCheckedMsg struct {
 	issues []syncmap.Issue
 	counts []syncmap.RuleCount
 	prev   views.SyncMapPreview
+	// asReadOf is the map as read the preview's AsRead counts for.
+	asReadOf *syncmap.Map
 }
 
 // check asks for the issues, counts and preview of em's staged map (a
@@ -288,6 +294,7 @@ func (p *syncMapsPane) check(em *editMap) tea.Cmd {
 	}
 	pair, key, gen := p.idx, em.key, em.gen
 	m, read := em.cur.Clone(), em.read
+	known, asRead := em.asReadOf == read && read != nil, em.asRead
 	carrierName, targetName := em.carrier, em.target
 	return func() tea.Msg {
 		msg := mapsCheckedMsg{pair: pair, key: key, gen: gen}
@@ -306,9 +313,15 @@ func (p *syncMapsPane) check(em *editMap) tea.Cmd {
 			} else {
 				pv.Err = err.Error()
 			}
-			if c, err := compare.New(carrier, other, read, "", cmp.Diff); err == nil && read != nil {
-				pv.AsRead = c.Counts().InScope
+			switch {
+			case known:
+				pv.AsRead = asRead
+			case read != nil:
+				if c, err := compare.New(carrier, other, read, "", cmp.Diff); err == nil {
+					pv.AsRead = c.Counts().InScope
+				}
 			}
+			msg.asReadOf = read
 		}
 		refused, warned := map[int]bool{}, map[int]bool{}
 		for _, is := range msg.issues {
@@ -338,6 +351,9 @@ func (p *syncMapsPane) handle(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		em.issues, em.counts, em.prev = msg.issues, msg.counts, msg.prev
+		if msg.asReadOf != nil {
+			em.asRead, em.asReadOf = msg.prev.AsRead, msg.asReadOf
+		}
 		return nil, true
 	case editorFileMsg, editorDoneMsg, editorRemovedMsg:
 		return p.editorResult(msg), true
