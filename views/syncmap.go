@@ -257,7 +257,18 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 			if is.Refused {
 				k, g = 1, s.glyph("✗ ", "x ")
 			}
-			all = append(all, line{text: "        " + g + is.Msg, rule: i, kind: k})
+			// The reason wraps (up to three lines) rather than being cut.
+			parts := strings.Split(ansi.Wrap(g+is.Msg, max(w-10, 10), ""), "\n")
+			if len(parts) > 3 {
+				parts = append(parts[:2], Truncate(strings.Join(parts[2:], " "), max(w-10, 10), "…"))
+			}
+			for j, part := range parts {
+				ind := "        "
+				if j > 0 {
+					ind = "          "
+				}
+				all = append(all, line{text: ind + part, rule: i, kind: k})
+			}
 		}
 	}
 	rows := h - 1
