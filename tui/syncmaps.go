@@ -74,7 +74,7 @@ type editMap struct {
 }
 
 func newSyncMapsPane(com *Common) *syncMapsPane {
-	return &syncMapsPane{com: com, keys: defaultSyncMapKeys(), pairs: map[int]*pairMaps{}}
+	return &syncMapsPane{com: com, keys: defaultSyncMapKeys(com.Styles.ASCII), pairs: map[int]*pairMaps{}}
 }
 
 // syncMapKeys are the tab's own keys (the rule list's; the form and the
@@ -84,8 +84,12 @@ type syncMapKeys struct {
 	MoveDown, MoveUp, Undo, Save, Editor                            key.Binding
 }
 
-func defaultSyncMapKeys() syncMapKeys {
+func defaultSyncMapKeys(ascii bool) syncMapKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
+		if ascii {
+			// --ascii: the arrows' names in words.
+			help = strings.NewReplacer("↑", "up", "↓", "down", "←", "left", "→", "right").Replace(help)
+		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return syncMapKeys{
@@ -97,7 +101,7 @@ func defaultSyncMapKeys() syncMapKeys {
 		Edit:     b("enter", "edit rule", "enter"),
 		Delete:   b("d", "delete rule", "d"),
 		Toggle:   b("t", "include/exclude", "t"),
-		Renumber: b("n", "renumber 10, 20…", "n"),
+		Renumber: b("n", "renumber 10, 20, 30", "n"),
 		MoveDown: b("ctrl+j", "move rule down", "ctrl+j"),
 		MoveUp:   b("ctrl+k", "move rule up", "ctrl+k"),
 		Undo:     b("u", "undo staged edit", "u"),
@@ -111,7 +115,7 @@ func (p *syncMapsPane) ShortHelp() []key.Binding {
 	switch {
 	case p.conf != nil:
 		return []key.Binding{
-			key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
+			key.NewBinding(key.WithKeys("left"), key.WithHelp(p.glyph("←/→", "left/right"), "choose")),
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do it")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}
@@ -139,6 +143,14 @@ func (p *syncMapsPane) FullHelp() []key.Binding {
 	k := p.keys
 	return []key.Binding{k.Up, k.Down, k.PrevMap, k.NextMap, k.Add, k.Edit, k.Delete, k.Toggle,
 		k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save, k.Editor}
+}
+
+// glyph is uni, or ascii under --ascii.
+func (p *syncMapsPane) glyph(uni, ascii string) string {
+	if p.com.Styles.ASCII {
+		return ascii
+	}
+	return uni
 }
 
 // Capturing: the form or the confirmation has every key but ctrl+c.
@@ -483,7 +495,7 @@ func (p *syncMapsPane) edit(em *editMap, kp tea.KeyPressMsg) tea.Cmd {
 func (p *syncMapsPane) Render(w, h int) string {
 	s := p.com.Styles
 	if p.rt == nil || p.rt.sum.snap == nil {
-		return views.PlainLines(s, []string{"reading both configurations…"}, w, h)
+		return views.PlainLines(s, []string{"reading both configurations" + p.glyph("…", "...")}, w, h)
 	}
 	em := p.cur()
 	if em == nil {
