@@ -76,7 +76,9 @@ type SyncMapForm struct {
 type SyncMapPreview struct {
 	// Pending: the preview is being computed for the latest edit.
 	Pending bool
-	Err     string
+	// Draft: the preview is of the map with the rule being typed.
+	Draft bool
+	Err   string
 	// Carrier is the configuration covered (the map's device).
 	Carrier        string
 	Covered, Total int
@@ -305,7 +307,11 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 
 // previewLines is the preview pane beside the rules.
 func previewLines(s ConsoleStyles, p SyncMapPreview, w int) []string {
-	out := []string{s.Header.Render(s.fit("Preview (with the staged edits)", w))}
+	head := "Preview (with the staged edits)"
+	if p.Draft {
+		head = "Preview (with the rule being typed)"
+	}
+	out := []string{s.Header.Render(s.fit(head, w))}
 	switch {
 	case p.Err != "":
 		return append(out, s.Err.Render(s.fit(p.Err, w)))
