@@ -784,7 +784,7 @@ func (m *Model) move(n int) {
 func (m *Model) tabLines() []string {
 	rt := m.pairs[m.open]
 	if m.tab == TabHA {
-		return views.HALines(m.com.Styles, haData(rt.spec, rt.sum), m.com.Width)
+		return views.HALines(m.com.Styles, haDataOf(rt), m.com.Width) // live connection states (H)
 	}
 	return syncMapLines(rt.spec, rt.sum)
 }
