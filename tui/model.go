@@ -133,7 +133,7 @@ func New(ctx context.Context, o Options) *Model {
 	com.Styles.ASCII = o.ASCII
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
-	m.stateDir, m.auditDir, m.holder = o.stateDir(), o.AuditDir, holder() // the syncs' (B)
+	m.stateDir, m.auditDir, m.holder = o.stateDir(), o.AuditDir, holderOf(com) // the syncs' (B)
 	if m.title == "" {
 		m.title = "hasync"
 	}

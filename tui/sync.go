@@ -171,8 +171,13 @@ func (o Options) stateDir() string {
 	return ""
 }
 
-// holder names this console for the pair's lock and the audit.
-func holder() string {
+// holderOf names this console's syncs for the pair's lock, the audit and
+// the pair's events: the served session's SSH user and key (Common.Holder),
+// else the local user.
+func holderOf(com *Common) string {
+	if h := com.Holder(); h != "" {
+		return h
+	}
 	u, h := audit.Who()
 	return fmt.Sprintf("%s@%s (hasync console, pid %d)", u, h, os.Getpid())
 }
@@ -219,7 +224,24 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 	pp := &planPanel{idx: m.open, kind: kind, gen: m.planGen, opts: o, busy: true}
 	pp.title = planTitle(kind, rt.spec.Name, fam)
 	m.plan = pp
-	idx, gen, p := m.open, pp.gen, rt.p
+	return m.planCmd()
+}
+
+// replan computes the open plan screen's plan again, pushed by hasync
+// (push) or by the device's own sync.
+func (m *Model) replan(push bool) tea.Cmd {
+	pp := m.plan
+	m.planGen++
+	pp.gen, pp.busy, pp.opts.Push, pp.applyFocus, pp.offset = m.planGen, true, push, false, 0
+	pp.prep, pp.err, pp.lines = nil, nil, nil
+	return m.planCmd()
+}
+
+// planCmd computes the plan of the plan screen in a command.
+func (m *Model) planCmd() tea.Cmd {
+	pp := m.plan
+	kind, o := pp.kind, pp.opts
+	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
 	ctx := m.com.Ctx
 	return func() tea.Msg {
 		var prep *hsync.Prepared
@@ -313,8 +335,13 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		add(views.PlanText, "Restores %s within the map as it was before the last sync (kept configuration).", prep.Target)
-	case pp.opts.Native && prep.Family == config.Vyatta:
-		add(views.PlanText, "Runs `update config-sync` on %s: the device pushes its map's part to %s itself.", prep.Source, prep.Target)
+	case prep.Native && prep.Family == config.Vyatta:
+		add(views.PlanText, "Runs %s.", prep.NativeWhy)
+		if pp.kind == syncPush {
+			add(views.PlanText, "p: push the plan from hasync instead (the commands below, typed on %s).", prep.Target)
+		}
+	case pp.opts.Push && pp.kind == syncPush && prep.Family == config.Vyatta:
+		add(views.PlanText, "Pushed by hasync over %s (p: back to the device's own config-sync).", prep.TransportText())
 	case p.Mode == plan.HRP:
 		what := "`hrp sync config`"
 		if pp.opts.ConnectionStatus {
@@ -358,7 +385,7 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 			add(views.PlanWarning, "%s", w)
 		}
 	}
-	if p.Empty() && !pp.opts.Native && p.Mode != plan.HRP {
+	if p.Empty() && !prep.Native && p.Mode != plan.HRP {
 		add(views.PlanOK, "nothing to send: %s is in step with %s within the map", prep.Target, prep.Source)
 		if disabled == "" {
 			disabled = "nothing to send"
@@ -368,7 +395,7 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		label = "Roll back " + prep.Target
-	case pp.opts.Native && prep.Family == config.Vyatta:
+	case prep.Native && prep.Family == config.Vyatta:
 		label = "Run update config-sync"
 	case p.Mode == plan.HRP:
 		label = "Run hrp sync config"
@@ -453,6 +480,16 @@ func (m *Model) planKey(act Action, msg tea.KeyPressMsg) tea.Cmd {
 		if !pp.busy && pp.disabled == "" {
 			pp.applyFocus = !pp.applyFocus
 		}
+	case ActPlanPush:
+		// A Vyatta pair synced by its own config-sync (sync_mode:
+		// config-sync): the plan pushed by hasync instead, or back.
+		if pp.busy || pp.kind != syncPush || m.pairs[pp.idx].spec.Family != config.Vyatta {
+			return nil
+		}
+		if pp.prep == nil || !pp.prep.Native && !pp.opts.Push {
+			return nil
+		}
+		return m.replan(!pp.opts.Push)
 	case ActPlanPress:
 		switch {
 		case pp.busy:

@@ -47,20 +47,21 @@ func TestSyncRejected(t *testing.T) {
 	keys(tm, "enter")
 	waitScreen(t, tm, "the Diff", has("vra-a (source)", "vra-b (target)", "58 diffs"))
 
+	// The lab's pair syncs by vra-a's own config-sync (sync_mode:
+	// config-sync): the plan says so, and p pushes it from hasync instead.
 	keys(tm, "S")
-	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Commands, in order", "▸[ Cancel ]", "[ Apply "))
+	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Runs update config-sync on vra-a", "Commands, in order", "▸[ Cancel ]", "[ Run update config-sync ]"))
 	if !strings.Contains(s, "set security firewall name CUST-0000-IN rule 20") {
 		t.Errorf("the plan does not list the rule the remote will refuse:\n%s", s)
-	}
-	if !strings.Contains(s, "Not synced: outside the map") && !strings.Contains(s, "outside the map") {
-		t.Logf("no out-of-scope section on the first page (it may be below)")
 	}
 	// Cancel has the focus: enter closes, nothing is sent.
 	keys(tm, "enter")
 	waitScreen(t, tm, "the plan closed", func(s string) bool { return !strings.Contains(s, "[ Cancel ]") && strings.Contains(s, "1 Diff") })
 
 	keys(tm, "S")
-	waitScreen(t, tm, "the plan again", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	waitScreen(t, tm, "the plan again", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	keys(tm, "p")
+	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab")
 	waitScreen(t, tm, "Apply focused", has("▸[ Apply "))
 	keys(tm, "enter")
@@ -126,12 +127,14 @@ func TestSyncCancelBeforeCommit(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
 	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
 	keys(tm, "enter", "S")
-	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	keys(tm, "p") // pushed by hasync: commands typed one by one before the commit
+	waitScreen(t, tm, "the pushed plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab", "enter")
 	select {
 	case <-reached:
 	case <-time.After(60 * time.Second):
-		t.Fatal("the sync never typed its first command")
+		t.Fatalf("the sync never typed its first command:\n%s", screen(t, tm))
 	}
 	waitScreen(t, tm, "the running banner", has("esc cancels before the commit"))
 	keys(tm, "esc")
@@ -180,7 +183,7 @@ func TestSyncThenRollback(t *testing.T) {
 	waitScreen(t, tm, "swapped back", has("vra-a (source)", "vra-b (target)"))
 
 	keys(tm, "S")
-	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 3 to vra-b ]"))
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Run update config-sync ]"))
 	keys(tm, "tab", "enter")
 	waitScreen(t, tm, "synced", has("✓ synced vra-a → vra-b: equal within the map"))
 	if config.Equal(before.Root, l.vy.B.Device.Running().Root) {
@@ -216,7 +219,7 @@ func TestReadOnlyDisablesWrites(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitScreen(t, tm, "both up", has("read-only", "✓ vra-a MASTER", "✓ vra-b BACKUP"))
 	keys(tm, "enter", "S")
-	waitScreen(t, tm, "the plan, Apply disabled", has("[ Apply 8 to vra-b (disabled) ]", "read-only: your key's role is viewer"))
+	waitScreen(t, tm, "the plan, Apply disabled", has("[ Run update config-sync (disabled) ]", "read-only: your key's role is viewer"))
 	keys(tm, "tab", "enter")
 	waitScreen(t, tm, "the plan closed", func(s string) bool { return !strings.Contains(s, "(disabled)") })
 	keys(tm, "4", "c")
