@@ -171,13 +171,10 @@ func (o Options) stateDir() string {
 	return ""
 }
 
-// holderOf names this console's syncs for the pair's lock, the audit and
-// the pair's events: the served session's SSH user and key (Common.Holder),
-// else the local user.
-func holderOf(com *Common) string {
-	if h := com.Holder(); h != "" {
-		return h
-	}
+// holder names a local console's syncs for the pair's lock, the audit
+// and the pair's events (a served session is named by its SSH user and
+// key, Common.Holder).
+func holder() string {
 	u, h := audit.Who()
 	return fmt.Sprintf("%s@%s (hasync console, pid %d)", u, h, os.Getpid())
 }
