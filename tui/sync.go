@@ -583,8 +583,13 @@ func (m *Model) applyPlan() tea.Cmd {
 		}
 		run.ch <- syncItem{ev: e}
 	}
-	m.tab = TabLog
-	m.resize()
+	if pp.kind == syncPush || pp.kind == syncRollback {
+		// The Log streams the target's output; a device-native sync
+		// started from the HA tab stays there, where the standby's state
+		// settles (its progress on the status bar, its lines in the Log).
+		m.tab = TabLog
+		m.resize()
+	}
 	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
 	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
 	apply := func() tea.Msg {
@@ -1061,4 +1066,42 @@ func (m *Model) jump() tea.Cmd {
 		return tea.Batch(cmd, noticeClearCmd(m.noticeID, 4*time.Second))
 	}
 	return cmd
+}
+
+// syncProgress is the status bar's word on a running sync: the open
+// pair's (else the first running one's), its lines so far and its stage;
+// "" when none runs.
+func (m *Model) syncProgress() string {
+	order := make([]int, 0, len(m.pairs))
+	if m.screen == ScreenPair {
+		order = append(order, m.open)
+	}
+	for i := range m.pairs {
+		order = append(order, i)
+	}
+	for _, i := range order {
+		rt := m.pairs[i]
+		st := rt.stream
+		lines := 0
+		if st != nil {
+			lines = st.lines
+		}
+		switch {
+		case rt.run != nil:
+			run := rt.run
+			run.mu.Lock()
+			stage := "running"
+			switch {
+			case run.cancelled:
+				stage = "cancelling"
+			case run.committing:
+				stage = "committing"
+			}
+			run.mu.Unlock()
+			return fmt.Sprintf("%s: sync %s, %d lines", rt.spec.Name, stage, lines)
+		case st != nil && !st.done:
+			return fmt.Sprintf("%s: sync by %s, %d lines", rt.spec.Name, st.holder, lines)
+		}
+	}
+	return ""
 }

@@ -266,7 +266,11 @@ func TestHRPSyncFromHATab(t *testing.T) {
 		t.Errorf("the plan shows neither what FW-B lacks nor the conflicts:\n%s", s)
 	}
 	keys(tm, "tab", "enter")
-	waitScreen(t, tm, "synced", has("✓ synced FW-A → FW-B: equal within the map"))
+	// The HA tab stays: the standby's state as it settles; the outcome
+	// on the status bar, the lines in the Log.
+	waitScreen(t, tm, "synced", has("sessions 1842", "lab-huawei: ✓ synced FW-A → FW-B: equal within the map"))
+	keys(tm, "3")
+	waitScreen(t, tm, "the Log's banner", has("✓ synced FW-A → FW-B: equal within the map", "hrp sync connection-status on FW-A"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	log := logText(m)
@@ -327,6 +331,40 @@ func TestSyncOfAnotherSessionSeen(t *testing.T) {
 	s := waitScreen(t, tm, "its end", has("by alice (ssh SHA256:test) · ", "ended: refused"))
 	if !strings.Contains(s, "error(s)  ]e next") {
 		t.Errorf("the other sync's refusal is not pinned:\n%s", s)
+	}
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestSyncConnectionDropped: vra-b's connections drop as the sync types
+// its first command (the lab cuts every session of vra-b): the banner
+// says the connection was lost, and the console's re-read (once the pair
+// has reconnected) shows vra-b unchanged, as it is.
+func TestSyncConnectionDropped(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	var once gosync.Once
+	m.syncHook = func(e hsync.Event) {
+		if e.Kind == hsync.Sent && e.Step >= 0 {
+			once.Do(func() { l.vy.B.SSH.DropSessions() })
+		}
+	}
+	before := l.vy.B.Device.Running()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "S")
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	keys(tm, "p")
+	waitScreen(t, tm, "the pushed plan", has("[ Apply 8 to vra-b ]"))
+	keys(tm, "tab", "enter")
+	s := waitScreen(t, tm, "the loss", has("connection to vra-b lost during the sync"))
+	if !strings.Contains(s, "vra-b unchanged (re-read)") {
+		t.Errorf("the banner does not say vra-b is unchanged:\n%s", s)
+	}
+	if !config.Equal(before.Root, l.vy.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
