@@ -444,7 +444,7 @@ func outOfScope(prep *hsync.Prepared) []views.PlanLine {
 		out = append(out, views.PlanLine{Kind: views.PlanNotSynced, Text: c.Path.String() + ": " + why})
 	}
 	if n > maxOutOfScope {
-		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  … and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
+		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
 	}
 	return out
 }
@@ -529,7 +529,7 @@ func (m *Model) planScreen() views.PlanScreen {
 	ps := views.PlanScreen{Title: pp.title, Lines: pp.lines, Offset: pp.offset, ApplyLabel: pp.applyLabel,
 		ApplyFocused: pp.applyFocus, Disabled: pp.disabled}
 	if pp.busy {
-		ps.Busy = "reading both devices and computing the plan…"
+		ps.Busy = "reading both devices and computing the plan" + m.glyph("…", "...")
 		ps.ApplyLabel, ps.Disabled = "", ""
 	}
 	if pp.typing {
@@ -839,7 +839,7 @@ func (m *Model) runBanner(rt *pairRT) string {
 	state := "running · esc cancels before the commit"
 	switch {
 	case cancelled:
-		state = "cancelling…"
+		state = "cancelling" + m.glyph("…", "...")
 	case committing:
 		state = "committing (whole or not at all)"
 	}
