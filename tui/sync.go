@@ -382,7 +382,7 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 			add(views.PlanWarning, "%s", w)
 		}
 	}
-	if p.Empty() && !prep.Native && p.Mode != plan.HRP {
+	if p.Empty() && p.Mode != plan.HRP {
 		add(views.PlanOK, "nothing to send: %s is in step with %s within the map", prep.Target, prep.Source)
 		if disabled == "" {
 			disabled = "nothing to send"
@@ -392,8 +392,6 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		label = "Roll back " + prep.Target
-	case prep.Native && prep.Family == config.Vyatta:
-		label = "Run update config-sync"
 	case p.Mode == plan.HRP:
 		label = "Run hrp sync config"
 	}

@@ -50,7 +50,7 @@ func TestSyncRejected(t *testing.T) {
 	// The lab's pair syncs by vra-a's own config-sync (sync_mode:
 	// config-sync): the plan says so, and p pushes it from hasync instead.
 	keys(tm, "S")
-	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Runs update config-sync on vra-a", "Commands, in order", "▸[ Cancel ]", "[ Run update config-sync ]"))
+	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Runs update config-sync on vra-a", "Commands, in order", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	if !strings.Contains(s, "set security firewall name CUST-0000-IN rule 20") {
 		t.Errorf("the plan does not list the rule the remote will refuse:\n%s", s)
 	}
@@ -59,7 +59,7 @@ func TestSyncRejected(t *testing.T) {
 	waitScreen(t, tm, "the plan closed", func(s string) bool { return !strings.Contains(s, "[ Cancel ]") && strings.Contains(s, "1 Diff") })
 
 	keys(tm, "S")
-	waitScreen(t, tm, "the plan again", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	waitScreen(t, tm, "the plan again", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "p")
 	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab")
@@ -127,9 +127,9 @@ func TestSyncCancelBeforeCommit(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
 	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
 	keys(tm, "enter", "S")
-	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "p") // pushed by hasync: commands typed one by one before the commit
-	waitScreen(t, tm, "the pushed plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab", "enter")
 	select {
 	case <-reached:
@@ -183,7 +183,7 @@ func TestSyncThenRollback(t *testing.T) {
 	waitScreen(t, tm, "swapped back", has("vra-a (source)", "vra-b (target)"))
 
 	keys(tm, "S")
-	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 3 to vra-b ]", "Runs update config-sync on vra-a"))
 	keys(tm, "tab", "enter")
 	waitScreen(t, tm, "synced", has("✓ synced vra-a → vra-b: equal within the map"))
 	if config.Equal(before.Root, l.vy.B.Device.Running().Root) {
@@ -219,11 +219,11 @@ func TestReadOnlyDisablesWrites(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitScreen(t, tm, "both up", has("read-only", "✓ vra-a MASTER", "✓ vra-b BACKUP"))
 	keys(tm, "enter", "S")
-	waitScreen(t, tm, "the plan, Apply disabled", has("[ Run update config-sync (disabled) ]", "read-only: your key's role is viewer"))
+	waitScreen(t, tm, "the plan, Apply disabled", has("[ Apply 8 to vra-b (disabled) ]", "read-only: your key's role is viewer"))
 	keys(tm, "tab", "enter")
 	waitScreen(t, tm, "the plan closed", func(s string) bool { return !strings.Contains(s, "(disabled)") })
 	keys(tm, "4", "c")
-	waitScreen(t, tm, "update config-sync disabled", has("update config-sync on lab-vyatta", "Run update config-sync (disabled)", "read-only: your key's role is viewer"))
+	waitScreen(t, tm, "update config-sync disabled", has("update config-sync on lab-vyatta", "[ Apply 8 to vra-b (disabled) ]", "read-only: your key's role is viewer"))
 	keys(tm, "esc", "R")
 	// No sync was recorded: nothing to roll back (and it would be
 	// disabled all the same).
@@ -355,9 +355,9 @@ func TestSyncConnectionDropped(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
 	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
 	keys(tm, "enter", "S")
-	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Run update config-sync ]"))
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "p")
-	waitScreen(t, tm, "the pushed plan", has("[ Apply 8 to vra-b ]"))
+	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab", "enter")
 	s := waitScreen(t, tm, "the loss", has("connection to vra-b lost during the sync"))
 	if !strings.Contains(s, "vra-b unchanged (re-read)") {
