@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
@@ -98,5 +101,41 @@ func TestPlanConfirmation(t *testing.T) {
 				t.Errorf("what the map leaves out is not listed:\n%s", all)
 			}
 		})
+	}
+}
+
+// TestSyncingKeys: while a sync runs, q does not quit (it says how to
+// stop the sync) and esc cancels it; once the commit is typed, esc says
+// it cannot be cancelled and leaves the context alone.
+func TestSyncingKeys(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(press("enter"))
+	rt := m.pairs[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	run := &syncRun{id: 1, prep: prepFor(t, 1), cancel: cancel, ch: make(chan syncItem, 1)}
+	rt.run = run
+	if _, cmd := m.Update(press("q")); m.quitting || cmd == nil {
+		t.Fatal("q quit while a sync runs")
+	}
+	if !strings.Contains(m.notice, "a sync is running") {
+		t.Errorf("q's notice: %q", m.notice)
+	}
+	run.committing = true
+	m.Update(press("esc"))
+	if ctx.Err() != nil || run.cancelled {
+		t.Fatal("esc cancelled a sync whose commit was typed")
+	}
+	if !strings.Contains(m.notice, "cannot be cancelled now") {
+		t.Errorf("esc's notice after the commit: %q", m.notice)
+	}
+	run.committing = false
+	m.Update(press("esc"))
+	if ctx.Err() == nil || !run.cancelled {
+		t.Error("esc before the commit did not cancel the sync")
+	}
+	if m.screen != ScreenPair {
+		t.Error("esc while syncing left the pair view")
 	}
 }
