@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -109,10 +110,29 @@ func roleText(d pair.DeviceState) string {
 	return ""
 }
 
+// haTrouble is what is wrong with a member's HA beyond its role ("" all
+// well): an HRP core state other than normal, its own or its peer's as
+// it sees it ("abnormal(active)", peer "unknown": a cut heartbeat;
+// DOMAIN.md "HRP").
+func haTrouble(d pair.DeviceState) string {
+	h := d.HA.HRP
+	if h == nil {
+		return ""
+	}
+	var out []string
+	if h.Core != "" && !strings.EqualFold(h.Core, "normal") {
+		out = append(out, "core state "+h.Core)
+	}
+	if h.PeerCore != "" && !strings.EqualFold(h.PeerCore, "normal") {
+		out = append(out, "peer "+h.PeerCore)
+	}
+	return strings.Join(out, ", ")
+}
+
 // deviceCell is a member as the list and the header show it.
 func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
 	c := views.DeviceCell{Name: spec.Name, Address: spec.Addr(), Role: roleText(d),
-		Unsaved: d.SavedDiffers, UnsavedKnown: d.SavedKnown}
+		Unsaved: d.SavedDiffers, UnsavedKnown: d.SavedKnown, HATrouble: haTrouble(d)}
 	switch {
 	case d.Reachable:
 		c.State = views.Up
@@ -132,6 +152,10 @@ func deviceCell(spec *inventory.Device, d pair.DeviceState) views.DeviceCell {
 // back end's words (pair.Describe, or the reason's Text without the
 // error); "" none.
 func reasonWord(r pair.Reason, err error) string {
+	if errors.Is(err, errDeclined) {
+		// Not "no password": the user closed the dialog.
+		return "declined (r asks again)"
+	}
 	if err != nil {
 		return pair.Describe(err)
 	}
@@ -139,16 +163,31 @@ func reasonWord(r pair.Reason, err error) string {
 }
 
 // causeFirst is a device error as the list's last error shows it: the
-// device, the short cause, then the error's text.
+// device, the short cause, then the error's text without the device's
+// name again.
 func causeFirst(dev string, r pair.Reason, err error) string {
 	w := reasonWord(r, err)
 	if w == "" || w == "error" {
-		return err.Error()
+		return dev + ": " + dropDevice(dev, err.Error())
 	}
-	return dev + ": " + w + " (" + strings.TrimPrefix(err.Error(), dev+": ") + ")"
+	return dev + ": " + w + " (" + dropDevice(dev, err.Error()) + ")"
 }
 
-// lastError is the pair's most telling current error ("" none).
+// dropDevice is text without the layers of "dev: " it starts with (each
+// layer of the back end names the device once more: "vra-a: vra-a: ssh
+// ..."), for a place that names the device already.
+func dropDevice(dev, text string) string {
+	if dev == "" {
+		return text
+	}
+	for strings.HasPrefix(text, dev+": ") {
+		text = text[len(dev)+2:]
+	}
+	return text
+}
+
+// lastError is the pair's most telling current error ("" none); a
+// comparison error without "pair NAME: ", which the row says.
 func lastError(s *pair.Snapshot) string {
 	if s == nil {
 		return ""
@@ -159,9 +198,37 @@ func lastError(s *pair.Snapshot) string {
 		}
 	}
 	if s.CompareErr != nil {
-		return s.CompareErr.Error()
+		return strings.TrimPrefix(s.CompareErr.Error(), "pair "+s.Pair+": ")
 	}
 	return ""
+}
+
+// pastError is the pair's last error as its Log keeps it ("15:04:05
+// vra-b: connection lost"), for the list's LAST ERROR once the device is
+// back: the error is not forgotten, only shown as past. "" none.
+func pastError(l *views.Log) string {
+	if l == nil || l.Errors() == 0 {
+		return ""
+	}
+	es := l.Entries()
+	for i := len(es) - 1; i >= 0; i-- {
+		if e := es[i]; e.Err {
+			text := oneLineText(dropDevice(e.Device, e.Text))
+			if e.Device != "" {
+				text = e.Device + ": " + text
+			}
+			return e.At.Format("15:04:05") + " " + text
+		}
+	}
+	return ""
+}
+
+// oneLineText is the first line of s.
+func oneLineText(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // haData is the HA tab's data of a summary.
@@ -179,10 +246,11 @@ func haData(spec *inventory.Pair, sum summary) views.HAData {
 	}
 	for i, ds := range s.Devices {
 		m := views.HAMember{Name: ds.Name, Reachable: ds.Reachable, Role: roleText(ds), Sessions: ds.Sessions}
+		// Under the member's name: its errors without the name again.
 		if ds.HAErr != nil {
-			m.Err = ds.HAErr.Error()
+			m.Err = dropDevice(ds.Name, ds.HAErr.Error())
 		} else if ds.Err != nil {
-			m.Err = ds.Err.Error()
+			m.Err = dropDevice(ds.Name, ds.Err.Error())
 		}
 		for _, g := range ds.HA.VRRP {
 			m.VRRP = append(m.VRRP, views.VRRPRow{Interface: g.Interface, Group: g.Group, State: g.State})
@@ -203,6 +271,45 @@ func haData(spec *inventory.Pair, sum summary) views.HAData {
 		d.Members[i] = m
 	}
 	return d
+}
+
+// haDataOf is the HA tab's data of the pair as shown now: haData, with
+// each member's connection as the events tell it when they are newer
+// than the snapshot (a device that dropped is not read now: its roles
+// are its last known ones).
+func haDataOf(rt *pairRT) views.HAData {
+	d := haData(rt.spec, rt.sum)
+	for i := range d.Members {
+		if c := rt.cell(i); c.State != views.Up && d.Members[i].Reachable {
+			d.Members[i].Reachable = false
+			if d.Members[i].Err == "" {
+				d.Members[i].Err = c.Why
+			}
+		}
+	}
+	return d
+}
+
+// readNote is when the pair was read, for the pair view's title: "read
+// 15:04:05", and the members not read then with their last read ("read
+// 08:20:30 · vra-b not since 08:20:21"), times in layout; "" never read.
+func readNote(rt *pairRT, dot, layout string) string {
+	s := rt.sum.snap
+	if s == nil {
+		return ""
+	}
+	note := "read " + s.At.Format(layout)
+	for i, dev := range rt.spec.Devices {
+		if rt.cell(i).State == views.Up {
+			continue
+		}
+		since := "not read"
+		if at := s.Devices[i].FetchedAt; !at.IsZero() {
+			since = "not since " + at.Format(layout)
+		}
+		note += dot + dev.Name + " " + since
+	}
+	return note
 }
 
 // syncMapLines is the Sync-maps tab (read side): each device's maps with

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -132,7 +133,9 @@ func (d *dialog) box(s views.ConsoleStyles, width int) string {
 	w := max(min(width-2, 76), 10)
 	lines := []string{s.Title.Render(d.title), ""}
 	for _, b := range d.body {
-		lines = append(lines, lipgloss.NewStyle().Width(w-4).Render(b))
+		// Words whole; a path longer than a line breaks after a "/",
+		// not in the middle of a directory's name.
+		lines = append(lines, wrapWords(b, w-4))
 	}
 	if d.secret {
 		// the input shows nothing of the secret (EchoNone), only a count
@@ -140,4 +143,52 @@ func (d *dialog) box(s views.ConsoleStyles, width int) string {
 		lines = append(lines, "", "> ")
 	}
 	return s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// wrapWords wraps text at spaces to lines of at most w cells; a word
+// longer than a line (a path) breaks after a "/", and only a part with no
+// "/" that is itself too long is cut where the line ends.
+func wrapWords(text string, w int) string {
+	w = max(w, 1)
+	text = strings.ToValidUTF8(text, "?")
+	var lines []string
+	cur := ""
+	put := func(piece string) {
+		switch {
+		case cur == "":
+			cur = piece
+		case lipgloss.Width(cur)+lipgloss.Width(piece) <= w:
+			cur += piece
+		default:
+			lines = append(lines, strings.TrimRight(cur, " "))
+			cur = strings.TrimLeft(piece, " ")
+		}
+		for lipgloss.Width(cur) > w {
+			cut := views.Truncate(cur, w, "")
+			if cut == "" {
+				_, n := utf8.DecodeRuneInString(cur) // a rune wider than the line
+				cut = cur[:n]
+			}
+			lines = append(lines, cut)
+			cur = cur[len(cut):]
+		}
+	}
+	for i, word := range strings.Split(text, " ") {
+		sep := ""
+		if i > 0 {
+			sep = " "
+		}
+		if lipgloss.Width(sep+word) <= w || !strings.Contains(word, "/") {
+			put(sep + word)
+			continue
+		}
+		parts := strings.SplitAfter(word, "/")
+		for j, p := range parts {
+			if j == 0 {
+				p = sep + p
+			}
+			put(p)
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
 }

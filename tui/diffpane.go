@@ -29,6 +29,9 @@ type diffPane struct {
 	waiting bool
 	err     error
 	why     string
+	// rt is the pair built for: Render asks it whether a column's device
+	// is read now (its live state, newer than the snapshot's).
+	rt *pairRT
 	// goTo is a path to put the cursor on once the data arrives (a jump
 	// from the Log while the Diff was being built), nil none.
 	goTo config.Path
@@ -66,7 +69,7 @@ func (d *diffPane) build(idx int, rt *pairRT) tea.Cmd {
 	if idx != d.idx {
 		d.waiting = true
 	}
-	d.idx = idx
+	d.idx, d.rt = idx, rt
 	s := rt.sum.snap
 	d.why = ""
 	if s == nil || s.Compare == nil {
@@ -174,7 +177,35 @@ func (d *diffPane) Render() string {
 	case d.waiting:
 		return views.PlainLines(d.com.Styles, []string{"reading both configurations…"}, d.width, d.height)
 	}
+	d.v.SetStale(d.staleNotes())
 	return d.v.View()
+}
+
+// staleNotes says, for the Diff's left and right columns, whether their
+// device is not read now ("not read since 15:04:05"; "" read): a device
+// down shows its last known configuration, which the tab must not pass
+// off as current.
+func (d *diffPane) staleNotes() (left, right string) {
+	data := d.v.Data()
+	if d.rt == nil || data == nil || d.rt.sum.snap == nil {
+		return "", ""
+	}
+	for i, dev := range d.rt.spec.Devices {
+		if d.rt.cell(i).State == views.Up {
+			continue
+		}
+		note := "not read now"
+		if at := d.rt.sum.snap.Devices[i].FetchedAt; !at.IsZero() {
+			note = "not read since " + at.Format("15:04:05")
+		}
+		switch dev.Name {
+		case data.Left:
+			left = note
+		case data.Right:
+			right = note
+		}
+	}
+	return left, right
 }
 
 // notCompared says which member's configuration is missing and why.

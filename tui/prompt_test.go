@@ -9,10 +9,13 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/sshclient"
+	"github.com/hasync/hasync/views"
 )
 
 // twoDevices is a pair the console never reaches (TEST-NET addresses,
@@ -179,4 +182,33 @@ func TestDeclinedHostKey(t *testing.T) {
 	if m.pr.isDeclined("192.0.2.2:22") {
 		t.Error("enter on the pair did not let the host key be asked again")
 	}
+}
+
+// TestDialogWrapsPathsAtSlash (trial 11 defect 18): a long path in a
+// dialog breaks after a "/", never inside a directory's name.
+func TestDialogWrapsPathsAtSlash(t *testing.T) {
+	path := "/tmp/hasync-demo2621224060/vyatta/state/known_hosts_of_the_lab"
+	d := newNoticeDialog("Host key refused: vra-b", "remove line 3 of "+path+" (ssh-keygen -R '[127.0.0.1]:2202' -f "+path+") and connect again")
+	box := ansi.Strip(d.box(views.PlainConsoleStyles(), 44))
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if !strings.Contains(box, part) {
+			t.Errorf("%q is cut across lines:\n%s", part, box)
+		}
+	}
+}
+
+func FuzzWrapWords(f *testing.F) {
+	f.Add("remove line 3 of /tmp/a-b/c/known_hosts and connect", 10)
+	f.Add("東京データセンター/上り回線", 1)
+	f.Fuzz(func(t *testing.T, s string, w int) {
+		w = w%80 + 1
+		if w < 1 {
+			w = 1
+		}
+		for _, l := range strings.Split(wrapWords(s, w), "\n") {
+			if ansi.StringWidth(l) > max(w, 2) {
+				t.Fatalf("line %q wider than %d", l, w)
+			}
+		}
+	})
 }

@@ -80,6 +80,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	}
 	r.LastSync = rt.lastSync
 	r.LastError = lastError(rt.sum.snap)
+	r.PastError = pastError(rt.log) // the last error stays, as past, once mended (H)
 	for _, d := range r.Devices {
 		if d.State == views.Down && r.LastError == "" {
 			r.LastError = d.Name + ": " + d.Why
@@ -107,7 +108,7 @@ func (m *Model) renderPair() string {
 	if rt.refreshing {
 		name += " " + rt.spinView + " refreshing"
 	} else if rt.sum.snap != nil {
-		name += m.glyph(" · ", " - ") + "read " + rt.sum.snap.At.Format(time.TimeOnly)
+		name += m.glyph(" · ", " - ") + readNote(rt, m.glyph(" · ", " - "), time.TimeOnly) // a member not read says since when (H)
 	}
 	head := views.DeviceHeader(s, name, row.Devices, w)
 	tabs := make([]string, 0, tabCount)
@@ -130,7 +131,7 @@ func (m *Model) renderPair() string {
 	case TabLog:
 		body = rt.log.Render(s)
 	case TabHA:
-		d := haData(rt.spec, rt.sum)
+		d := haDataOf(rt) // live connection states (H)
 		lines := views.HALines(s, d, w)
 		off := min(m.scroll[TabHA], max(len(lines)-bh, 0))
 		body = views.HA(s, d, off, w, bh)

@@ -212,6 +212,12 @@ func (v *DiffView) status() [][]string {
 		forms = append(forms, []string{pos, sync, not})
 	}
 	forms = append(forms, []string{pos, sync}, []string{pos})
+	if v.staleL != "" || v.staleR != "" {
+		// A device is not read now: the counts are its last known ones.
+		for i := range forms {
+			forms[i] = append([]string{"last known"}, forms[i]...)
+		}
+	}
 	if v.filter == FilterAll {
 		return forms
 	}
@@ -231,19 +237,21 @@ func (v *DiffView) renderHead(b *strings.Builder, l diffLayout) {
 		left, right = v.data.Left, v.data.Right
 	}
 	if l.colW < 1 {
-		v.styled(b, segHeader, PadRight(v.headName(left, "source", l.listW), l.listW, g.Ellipsis), false)
+		v.styled(b, segHeader, PadRight(v.headName(left, "source", v.staleL, l.listW), l.listW, g.Ellipsis), false)
 		return
 	}
 	b.WriteString("   ")
-	v.styled(b, segHeader, PadRight(v.headName(left, "source", l.colW), l.colW, g.Ellipsis), false)
+	v.styled(b, segHeader, PadRight(v.headName(left, "source", v.staleL, l.colW), l.colW, g.Ellipsis), false)
 	b.WriteString("   ")
-	v.styled(b, segHeader, PadRight(v.headName(right, "target", l.colW2), l.colW2, g.Ellipsis), false)
+	v.styled(b, segHeader, PadRight(v.headName(right, "target", v.staleR, l.colW2), l.colW2, g.Ellipsis), false)
 }
 
 // headName is a column's header in w cells: the member's name, its role
-// and, scrolled sideways, the first column shown. The name is what gets
-// cut; the role and the column number are whole or left out.
-func (v *DiffView) headName(name, role string, w int) string {
+// and, scrolled sideways, the first column shown; stale, when the device
+// is not read now, says so ("not read since 08:20:21", at least "last
+// known"). The name is what gets cut; the role and the column number
+// are whole or left out.
+func (v *DiffView) headName(name, role, stale string, w int) string {
 	if name == "" {
 		return ""
 	}
@@ -255,7 +263,12 @@ func (v *DiffView) headName(name, role string, w int) string {
 		col := strconv.Itoa(v.xoff + 1)
 		tails = append(tails, " ("+role+")"+g.Dot+"from column "+col, g.Dot+"from column "+col, g.Dot+"col "+col)
 	}
-	tails = append(tails, " ("+role+")", "")
+	if stale != "" {
+		// Never dropped: the rows are the device's last known ones.
+		tails = append(tails[:0], " ("+role+", "+stale+")", " ("+stale+")", " (last known)")
+	} else {
+		tails = append(tails, " ("+role+")", "")
+	}
 	for _, t := range tails {
 		if Width(name)+Width(t) <= w {
 			return name + t
@@ -365,11 +378,10 @@ func appendCut(s, sep, tail string, w int, ellipsis string) string {
 // two lines when the tab is tall enough and one does not hold it).
 func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
 	g := &v.st.Glyphs
-	status := v.searching || v.notice != "" || v.query != ""
 	switch {
-	case i > 0 && status:
-		v.styled(b, segMuted, PadRight(v.legendLine(v.w, true), v.w, g.Ellipsis), false)
 	case i > 0:
+		// The scope part, in the same words whether a search's state
+		// or the change part is above it.
 		sc := g.legendScope()
 		s := sc[len(sc)-1]
 		for _, c := range sc {
@@ -419,12 +431,22 @@ func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
 func (v *DiffView) searchState() string {
 	g := &v.st.Glyphs
 	count := strconv.Itoa(len(v.matches)) + " matching lines"
-	q := "/" + sanitize(v.query)
+	if len(v.matches) == 1 {
+		count = "1 matching line"
+	}
+	shown := v.queryText
+	if shown == "" {
+		shown = v.query
+	}
+	q := "/" + sanitize(shown)
 	for _, hints := range []string{g.Dot + "n/N next/prev" + g.Dot + "esc clears", g.Dot + "n/N, esc", ""} {
 		rest := g.Dot + count + hints
 		if room := v.w - Width(rest); room >= min(Width(q), 4) {
 			return Truncate(q, room, g.Ellipsis) + rest
 		}
+	}
+	if len(v.matches) == 1 {
+		return "1 match"
 	}
 	return strconv.Itoa(len(v.matches)) + " matches"
 }
@@ -499,6 +521,11 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 		le0, le1, re0, re1 = wordDelta(left, right)
 	case diff.Moved:
 		ls, rs, mark, markSeg = segMoved, segMoved, g.Moved, segMoved
+	}
+	if it.ctx {
+		// Kept for the tree's sake (an out-of-scope parent): dimmed.
+		ls, rs, markSeg = segMuted, segMuted, segMuted
+		le0, le1, re0, re1 = -1, -1, -1, -1
 	}
 	v.text(b, left, ls, le0, le1, segEmphRemoved, cur, v.xoff, l.colW)
 	v.styled(b, segText, " ", cur)

@@ -47,6 +47,9 @@ type item struct {
 	row    int32
 	fold   int32
 	scopes diff.ScopeSet // a fold's hidden scopes
+	// ctx: a row the filter does not keep, shown (dimmed) because a row
+	// it keeps hangs under it, so the tree reads right.
+	ctx bool
 }
 
 // placeHeader marks a header item: with differences only, each run of
@@ -82,10 +85,18 @@ type DiffView struct {
 	detailTop int // first line of the detail shown, when it covers the rows
 	searching bool
 	input     []rune
-	typed     string  // input in lower case, highlighted while typing
-	query     string  // the accepted search, lower case
-	matches   []int32 // rows matching query, ascending
-	notice    string  // one-line message for the footer ("no match")
+	typed     string // input in lower case, highlighted while typing
+	query     string // the accepted search, lower case
+	// queryText is the accepted search as typed (shown: "/MGMT");
+	// matchHidden: it matched only rows the filter hid, so a filter
+	// that shows them goes to the first.
+	queryText   string
+	matchHidden bool
+	// staleL, staleR say a column's device is not read now ("" it is):
+	// "not read since 08:20:21"; the rows are its last known ones.
+	staleL, staleR string
+	matches        []int32 // rows matching query, ascending
+	notice         string  // one-line message for the footer ("no match")
 
 	detailCache struct {
 		data  *DiffData
@@ -131,6 +142,11 @@ func (v *DiffView) Data() *DiffData { return v.data }
 // (by path), the horizontal scroll, the filter, the search and the
 // detail. Another pair's data starts afresh: top, all rows, folds closed,
 // no search, no detail.
+// SetStale tells which columns show a device not read now, each note
+// "" (read) or why and since when ("not read since 08:20:21"): their
+// heads say so and the counts are marked "last known".
+func (v *DiffView) SetStale(left, right string) { v.staleL, v.staleR = left, right }
+
 func (v *DiffView) SetData(d *DiffData) {
 	var keep *diff.Row
 	samePair := v.data != nil && d != nil && v.data.Left == d.Left && v.data.Right == d.Right
@@ -350,6 +366,9 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 		}
 	case DiffActFilter:
 		v.SetFilter((v.filter + 1) % nFilters)
+		if v.matchHidden && v.query != "" && (v.goToMatchFrom(v.curRow(), 1) || v.goToMatchFrom(0, 1)) {
+			v.matchHidden = false
+		}
 	case DiffActEnter:
 		if len(v.items) == 0 {
 			return
@@ -370,9 +389,13 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 	case DiffActSearch:
 		v.searching, v.input = true, v.input[:0]
 	case DiffActLeft:
-		v.xoff = max(0, v.xoff-8)
+		v.xoff = max(0, v.xoff-v.xStep())
 	case DiffActRight:
-		v.xoff = min(v.xoff+8, max(v.xoff, v.maxXOff()))
+		limit := v.maxXOff()
+		if limit == 0 && v.xoff == 0 {
+			v.notice = "the lines shown fit their columns: nothing to scroll sideways"
+		}
+		v.xoff = min(v.xoff+v.xStep(), max(v.xoff, limit))
 	case DiffActSearchText:
 		var s string
 		switch m := msg.(type) {
@@ -396,8 +419,8 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 		v.searching = false
 	case DiffActSearchAccept:
 		v.searching = false
-		v.query = strings.ToLower(string(v.input))
-		v.matches = nil
+		v.query, v.queryText = strings.ToLower(string(v.input)), string(v.input)
+		v.matches, v.matchHidden = nil, false
 		if v.query == "" {
 			return
 		}
@@ -406,8 +429,9 @@ func (v *DiffView) apply(a DiffAction, msg tea.Msg) {
 			v.notice = "no match for " + strconv.Quote(string(v.input))
 			return
 		}
-		if !v.goToMatchFrom(v.curRow(), 1) {
-			v.notice = "no match for " + strconv.Quote(string(v.input)) + " under the filter " + v.filter.String()
+		if !v.goToMatchFrom(v.curRow(), 1) && !v.goToMatchFrom(0, 1) {
+			v.notice = "no match for " + strconv.Quote(string(v.input)) + " under the filter " + v.filter.String() + " (f shows more)"
+			v.matchHidden = true
 		}
 	}
 }
@@ -468,6 +492,12 @@ func (v *DiffView) rebuild(row int32) {
 		}
 		return true
 	}
+	// In scope: the ancestors of the rows kept stay, dimmed
+	// (ancestorsOf), or "firewall" would read as a child of "resources".
+	var ctx []bool
+	if v.filter == FilterInScope {
+		ctx = ancestorsOf(rows, keep)
+	}
 	// run holds the kept unchanged rows not yet placed; differences end
 	// a run, which keeps its first and last foldContext rows.
 	var run []int32
@@ -510,6 +540,9 @@ func (v *DiffView) rebuild(row int32) {
 			if len(run) > 0 && v.filter == FilterInScope {
 				flush(false)
 			}
+			if ctx != nil && ctx[i] {
+				v.items = append(v.items, item{row: int32(i), ctx: true})
+			}
 			continue
 		}
 		if r.Kind == diff.Same {
@@ -539,6 +572,26 @@ func (v *DiffView) rebuild(row int32) {
 		v.cursor++ // onto the row the header leads
 	}
 	v.scrollTo(true)
+}
+
+// ancestorsOf marks the rows keep drops that are ancestors of a row it
+// keeps. Rows are in tree order with their display depth, so going
+// backwards the first row shallower than a kept one is its parent, the
+// first shallower than that its grandparent, and so on.
+func ancestorsOf(rows []diff.Row, keep func(*diff.Row) bool) []bool {
+	out := make([]bool, len(rows))
+	need := -1 // a row shallower than need is the next ancestor wanted
+	for i := len(rows) - 1; i >= 0; i-- {
+		r := &rows[i]
+		switch {
+		case keep(r):
+			need = r.Depth
+		case r.Depth < need:
+			out[i] = true
+			need = r.Depth
+		}
+	}
+	return out
 }
 
 // displayParent is the path of the row a row hangs under: its path less
@@ -711,8 +764,13 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// maxXOff is the farthest horizontal scroll that still shows text of a
-// visible row.
+// xStep is how far h and l scroll: a third of a column, at least 8
+// cells, so a press shows new words.
+func (v *DiffView) xStep() int { return max(8, v.layout().colW/3) }
+
+// maxXOff is the farthest horizontal scroll: the end of the longest
+// visible line at the middle of its column (0 when every line fits), so
+// that a step is never a single column.
 func (v *DiffView) maxXOff() int {
 	l := v.layout()
 	cw := l.colW
@@ -724,7 +782,10 @@ func (v *DiffView) maxXOff() int {
 		r := &v.data.Rows[v.items[i].row]
 		m = max(m, Width(r.Left), Width(r.Right))
 	}
-	return max(0, m-cw+1)
+	if m <= cw {
+		return 0
+	}
+	return max(m-cw+1, m-cw/2)
 }
 
 // helpKeys is the key map as help shows it: ASCII labels with the ASCII

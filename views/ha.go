@@ -77,7 +77,15 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 	}
 	add(s.Dim.Render, "read %s   r refreshes", at)
 	for _, m := range d.Members {
-		add(s.Title.Render, "%s  %s", m.Name, roleOr(m.Role))
+		// A member not read now: what follows is its last known state,
+		// said so and dimmed, never shown as current.
+		body := s.Normal.Render
+		if !m.Reachable && (m.Role != "" || len(m.VRRP) > 0 || m.HRP != nil) {
+			add(s.Title.Render, "%s  %s (last known)", m.Name, roleOr(m.Role))
+			body = s.Dim.Render
+		} else {
+			add(s.Title.Render, "%s  %s", m.Name, roleOr(m.Role))
+		}
 		if !m.Reachable && m.Err == "" {
 			add(s.Warn.Render, "  %s not connected", s.glyph("✗", "x"))
 		}
@@ -90,16 +98,16 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 				add(s.Dim.Render, "  no VRRP group")
 			}
 			for _, g := range m.VRRP {
-				add(s.Normal.Render, "  VRRP %-10s group %-4s %s %s", g.Interface, g.Group, vrrpGlyph(s, g.State), g.State)
+				add(body, "  VRRP %-10s group %-4s %s %s", g.Interface, g.Group, vrrpGlyph(s, g.State), g.State)
 			}
 		case m.HRP != nil:
 			h := m.HRP
-			add(s.Normal.Render, "  HRP %s  role %s (peer %s)  priority %s / %s", h.Prefix, orQ(h.Role), orQ(h.PeerRole), prio(h.Priority), prio(h.PeerPriority))
+			add(body, "  HRP %s  role %s (peer %s)  priority %s / %s", h.Prefix, orQ(h.Role), orQ(h.PeerRole), prio(h.Priority), prio(h.PeerPriority))
 			core := h.Core
 			if h.PeerCore != "" {
 				core += ", peer " + h.PeerCore
 			}
-			st := s.Normal.Render
+			st := body
 			if !strings.EqualFold(h.Core, "normal") {
 				st = s.Warn.Render
 			}
@@ -111,11 +119,11 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 			if h.Hello != "" {
 				hb += "  (hello " + h.Hello + ")"
 			}
-			add(s.Normal.Render, "  heartbeat %s", hb)
+			add(body, "  heartbeat %s", hb)
 			if h.Verbose {
-				add(s.Normal.Render, "  auto-sync config %s  connection-status %s  static-route %s",
+				add(body, "  auto-sync config %s  connection-status %s  static-route %s",
 					onOff(s, h.AutoSyncConfig), onOff(s, h.AutoSyncSessions), onOff(s, h.AutoSyncStaticRoute))
-				add(s.Normal.Render, "  auto-sync policy-route %s  standby config %s",
+				add(body, "  auto-sync policy-route %s  standby config %s",
 					onOff(s, h.AutoSyncPolicyRoute), onOff(s, h.StandbyConfig))
 			} else {
 				add(s.Dim.Render, "  auto-sync flags not read")
@@ -124,14 +132,14 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 			if m.Sessions >= 0 {
 				sess = strconv.Itoa(m.Sessions)
 			}
-			add(s.Normal.Render, "  sessions %s", sess)
+			add(body, "  sessions %s", sess)
 			if len(h.Check) == 0 {
 				add(s.Dim.Render, "  hrp configuration check: none run on the device")
 			}
 			diff := 0
 			for _, c := range h.Check {
 				g := s.glyph("=", "=")
-				st := s.Normal.Render
+				st := body
 				if !c.Same {
 					g, st = s.glyph("≠", "!"), s.Warn.Render
 					diff++
@@ -139,7 +147,7 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 				add(st, "  check %s %-16s %s", g, c.Module, c.Result)
 			}
 			if len(h.Check) > 0 {
-				add(s.Normal.Render, "  the device's check finds %d of %d modules different; %s", diff, len(h.Check), inScopeText(d.Differences, d.NotSynced))
+				add(body, "  the device's check finds %d of %d modules different; %s", diff, len(h.Check), inScopeText(d.Differences, d.NotSynced))
 			}
 		default:
 			add(s.Dim.Render, "  HRP state not read")

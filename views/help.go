@@ -26,25 +26,28 @@ func Help(s ConsoleStyles, groups []HelpGroup, offset, width, height int) string
 		}
 	}
 	var body []string
+	var blocks [][]string // per group: its heading, then its lines
 	for _, g := range groups {
 		// Lines are not padded here: helpColumns cuts them to their
 		// column, conLines to the width (padding first would make every
 		// line too long for its column, cut with a stray "…").
-		body = append(body, s.Header.Render(g.Title))
+		block := []string{s.Header.Render(g.Title)}
 		for _, b := range g.Bindings {
 			if !b.Enabled() {
 				continue
 			}
 			h := b.Help()
 			k := conFit(h.Key, keyW)
-			body = append(body, "  "+s.Key.Render(k)+"  "+s.Desc.Render(h.Desc))
+			block = append(block, "  "+s.Key.Render(k)+"  "+s.Desc.Render(h.Desc))
 		}
+		blocks = append(blocks, block)
+		body = append(body, block...)
 	}
 	title := "Keys   (? or esc closes)"
 	rows := max(height-1, 1)
-	if n := (len(body) + rows - 1) / rows; n > 1 && width/n >= 36 {
+	if cols := helpPack(s, groups, blocks, rows); len(cols) > 1 && width/len(cols) >= 36 {
 		// Side by side when the columns fit: everything at once.
-		return helpColumns(s, title, body, n, width, height)
+		return helpColumns(s, title, cols, width, height)
 	}
 	if len(body) > rows {
 		title = "Keys   (? or esc closes, j/k scroll)"
@@ -54,17 +57,51 @@ func Help(s ConsoleStyles, groups []HelpGroup, offset, width, height int) string
 	return conLines(lines, width, height)
 }
 
-// helpColumns lays body out in n columns of height-1 lines.
-func helpColumns(s ConsoleStyles, title string, body []string, n, width, height int) string {
+// helpPack lays the groups' blocks (heading, then lines) out in columns
+// of rows lines: a group that fits in a column is never split (it starts
+// the next column instead); one longer than a column goes on in the next
+// under its heading marked "(continued)", so every column starts with a
+// heading and no key reads as another group's.
+func helpPack(s ConsoleStyles, groups []HelpGroup, blocks [][]string, rows int) [][]string {
+	if rows < 2 {
+		return nil
+	}
+	var cols [][]string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			cols = append(cols, cur)
+			cur = nil
+		}
+	}
+	for gi, block := range blocks {
+		if len(cur) > 0 && (len(cur)+len(block) > rows && len(block) <= rows || len(cur)+2 > rows) {
+			flush()
+		}
+		cur = append(cur, block[0])
+		for _, line := range block[1:] {
+			if len(cur) == rows {
+				flush()
+				cur = append(cur, s.Header.Render(groups[gi].Title+" (continued)"))
+			}
+			cur = append(cur, line)
+		}
+	}
+	flush()
+	return cols
+}
+
+// helpColumns lays the columns out side by side under the title.
+func helpColumns(s ConsoleStyles, title string, cols [][]string, width, height int) string {
 	rows := height - 1
-	colW := width / n
+	colW := width / len(cols)
 	lines := []string{s.Title.Render(conFit(title, width))}
 	for r := range rows {
 		var b strings.Builder
-		for c := range n {
+		for _, col := range cols {
 			cell := ""
-			if i := c*rows + r; i < len(body) {
-				cell = body[i]
+			if r < len(col) {
+				cell = col[r]
 			}
 			b.WriteString(conFit(cell, colW))
 		}

@@ -22,6 +22,10 @@ type DeviceCell struct {
 	// LastKnown: the device is not read now (down or connecting): Role
 	// and Unsaved are from its last read, shown as such.
 	LastKnown bool
+	// HATrouble is what is wrong with its HA beyond the role ("core state
+	// abnormal(active), peer unknown"); "" none. The list marks it with
+	// a glyph, the header says it.
+	HATrouble string
 }
 
 // ConnState is a device's connection state.
@@ -66,8 +70,9 @@ type PairRow struct {
 	// not read again (pair.Snapshot.Stale); shown in parentheses.
 	Stale bool
 	// LastSync is when hasync last synced the pair ("" never); LastError
-	// the last error ("" none).
-	LastSync, LastError string
+	// the current error ("" none); PastError, shown when there is none,
+	// the last error since mended, with its time ("15:04:05 vra-b: ...").
+	LastSync, LastError, PastError string
 	// Spinner is the frame shown while the pair refreshes ("" idle).
 	Spinner string
 }
@@ -111,14 +116,19 @@ type pairCols struct {
 
 // pairColumns lays the list out by the width alone, so the columns do
 // not come and go with what a filter or a scroll shows: from 120 cells
-// every column; from 60 the last error without the last sync; below 60
+// every column, the last error with at least 32 cells (its device and
+// cause whole); from 60 the last error without the last sync; below 60
 // the devices without their roles and no last error. Longer names are
 // cut, never the counts.
 func pairColumns(width int) pairCols {
 	c := pairCols{count: 5, roles: true}
 	switch {
-	case width >= 120:
+	case width >= 160:
 		c.name, c.dev, c.sync = 22, 24, 22
+	case width >= 120:
+		// "11-30 08:20 refused" is 19 cells; a role cell "✓ vra-a
+		// (BACKUP)" 17.
+		c.name, c.dev, c.sync = 16, 21, 20
 	case width >= 80:
 		c.name, c.dev = 16, 21
 	case width >= 60:
@@ -167,6 +177,11 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 				cell += " " + d.Role
 			}
 		}
+		if d.HATrouble != "" && !d.LastKnown {
+			// HA in trouble whatever the role says (a cut heartbeat):
+			// a glyph here, the words in the header and the HA tab.
+			cell += " " + s.glyph("⚠", "!") + "HA"
+		}
 		b.WriteString(conFit(cell, c.dev))
 	}
 	b.WriteString(conFit(" "+staleCount(r.InScope, r.Stale), c.count))
@@ -180,6 +195,9 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 	}
 	if c.err > 0 {
 		e := r.LastError
+		if e == "" {
+			e = r.PastError
+		}
 		if e == "" {
 			e = "—"
 			if s.ASCII {
@@ -221,6 +239,10 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 	lines := make([]string, 0, 2)
 	for _, d := range devs {
 		state := d.State.glyph(s) + " " + d.State.String()
+		if s.ASCII {
+			// The word says it: "ok up" reads as two states.
+			state = d.State.String()
+		}
 		role := d.Role
 		if role == "" {
 			role = "role ?"
@@ -241,6 +263,9 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 		line := fmt.Sprintf("%s %s  %s  %s  %s", state, d.Name, role, saved, d.Address)
 		if d.State == Down && d.Why != "" {
 			line += "  " + oneLine(d.Why)
+		}
+		if d.HATrouble != "" && !d.LastKnown {
+			line = fmt.Sprintf("%s %s  %s  %s HA: %s  %s  %s", state, d.Name, role, s.glyph("⚠", "!"), d.HATrouble, saved, d.Address)
 		}
 		st := s.Normal
 		switch {
