@@ -491,9 +491,18 @@ func TestTapeReplay(t *testing.T) {
 			t.Logf("# replay: hasync %s exited %d", strings.Join(args, " "), code)
 		}
 	}
-	// The tape ends at the shell, the demo's directory gone.
-	if m, _ := filepath.Glob(filepath.Join(tmp, "hasync-demo*")); len(m) != 0 {
-		t.Errorf("the demo left %v behind", m)
+	// The tape ends at the shell, the demo's directory gone, and nothing
+	// was written outside it: tmp is the pane's TMPDIR, HOME and XDG
+	// directories.
+	var left []string
+	_ = filepath.WalkDir(tmp, func(path string, d os.DirEntry, err error) error {
+		if err == nil && path != tmp {
+			left = append(left, strings.TrimPrefix(path, tmp+string(filepath.Separator)))
+		}
+		return nil
+	})
+	if len(left) != 0 {
+		t.Errorf("the demo (or a # replay: command) left files outside its directory, or the directory itself: %v", left)
 	}
 }
 
