@@ -176,7 +176,7 @@ func TestConsoleFlow(t *testing.T) {
 	keys(tm, "?")
 	waitScreen(t, tm, "help", has("Keys", "next error (Log)", "mouse on/off"))
 	keys(tm, "?", "k", "enter", "4")
-	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "Hasync finds 4 differences in the sync-map's scope"))
+	waitScreen(t, tm, "the Vyatta HA tab", has("lab-vyatta (vyatta)", "VRRP dp0s1", "▲ MASTER", "▽ BACKUP", "hasync finds 4 differences in the sync-map's scope"))
 	keys(tm, "2")
 	waitScreen(t, tm, "the Vyatta sync-maps", has("vra-a: sync-map LAB-SYNC, pushed to 10.0.0.2", "exclude  security firewall name MGMT-LOCAL"))
 
