@@ -34,8 +34,7 @@ func newDemoCmd() *cobra.Command {
 	var width int
 	var hold, print bool
 	var reject []string
-	var lines int
-	var ascii bool
+	var o demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Open the console on an emulated Vyatta pair and Huawei HRP pair (no set-up)",
@@ -67,22 +66,33 @@ the lab stays up after the report until interrupted.`,
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
 			}
+			// An interrupt (ctrl+c before the console owns the terminal,
+			// or while the report runs), a SIGTERM or a hang-up ends the
+			// demo through its context, so its directory (private keys,
+			// the password) is removed as on a normal exit.
+			sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			interrupted := func(err error) error {
+				if sigCtx.Err() != nil && ctx.Err() == nil {
+					return &exitError{code: 130, err: errors.New("demo: interrupted; its directory is removed")}
+				}
+				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+			}
 			if !print && isTerminal(cmd.OutOrStdout()) {
-				if err := runDemoConsole(ctx, rej, lines, ascii); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+				o.reject = rej
+				if err := runDemoConsole(sigCtx, cmd.OutOrStdout(), o); err != nil {
+					return interrupted(err)
 				}
 				return nil
 			}
 			if width <= 0 {
 				width = terminalWidth()
 			}
-			if hold {
-				var stop context.CancelFunc
-				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-				defer stop()
+			if err := runDemo(sigCtx, cmd.OutOrStdout(), width, hold); err != nil {
+				return interrupted(err)
 			}
-			if err := runDemo(ctx, cmd.OutOrStdout(), width, hold); err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
+			if !hold && sigCtx.Err() != nil && ctx.Err() == nil {
+				return interrupted(nil)
 			}
 			return nil
 		},
@@ -90,8 +100,9 @@ the lab stays up after the report until interrupted.`,
 	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view of the printed report (default: the terminal's)")
 	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the printed report until interrupted (for hasync lab fault)")
 	cmd.Flags().BoolVar(&print, "print", false, "print the text report instead of opening the console")
-	cmd.Flags().BoolVar(&ascii, "ascii", false, "ASCII glyphs only in the console")
-	cmd.Flags().IntVar(&lines, "lines", 0, "size of each emulated device's configuration in the console (default: the lab's seed)")
+	cmd.Flags().BoolVar(&o.ascii, "ascii", false, "ASCII glyphs only in the console")
+	cmd.Flags().BoolVar(&o.readOnly, "read-only", false, "the console changes nothing on the emulated devices (every action that writes is shown disabled)")
+	cmd.Flags().IntVar(&o.lines, "lines", 0, "size of each emulated device's configuration in the console (default: the lab's seed)")
 	cmd.Flags().StringArrayVar(&reject, "reject", []string{demoReject}, "a configuration path vra-b refuses at commit (words separated by spaces; repeatable)")
 	return cmd
 }
@@ -116,14 +127,27 @@ func parseRejects(in []string) ([][]string, error) {
 	return out, nil
 }
 
+// demoOptions are the console demo's flags.
+type demoOptions struct {
+	reject   [][]string
+	lines    int
+	ascii    bool
+	readOnly bool
+}
+
 // runDemoConsole starts both emulated pairs in a temporary directory and
-// runs the console on them until the user quits.
-func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii bool) error {
+// runs the console on them until the user quits. Before the console takes
+// the terminal it prints where the demo lives (out is the terminal): the
+// start of a large lab takes seconds, and `hasync lab fault --state DIR`
+// needs the directory.
+func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 	dir, err := os.MkdirTemp("", "hasync-demo")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	fmt.Fprintf(out, "hasync demo: starting the emulated pairs in %s\n", dir)
+	fmt.Fprintf(out, "(its console.log, inventory.yaml and the lab's state; removed on exit)\n")
 	log, closer, err := tui.OpenLog(filepath.Join(dir, "console.log"))
 	if err != nil {
 		return err
@@ -131,16 +155,22 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	defer closer.Close()
 	labCtx, stopLab := context.WithCancel(ctx)
 	defer stopLab()
-	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: reject, Lines: lines})
+	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: o.reject, Lines: o.lines})
 	if err != nil {
 		return err
 	}
 	defer vp.Close()
-	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions, Lines: lines})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	hp, err := huawei.StartPair(labCtx, huawei.PairOptions{Dir: filepath.Join(dir, "huawei"), Sessions: demoSessions, Lines: o.lines})
 	if err != nil {
 		return err
 	}
 	defer hp.Close()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := demoHRPCheck(ctx, hp); err != nil {
 		log.Warn("demo: hrp configuration check", "err", err)
 	}
@@ -157,8 +187,14 @@ func runDemoConsole(ctx context.Context, reject [][]string, lines int, ascii boo
 	}
 	// The demo's directory, for `hasync lab fault --state DIR`.
 	log.Info("demo lab", "state", dir, "control", ctlPath, "pairs", len(inv.Pairs))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return tui.Run(ctx, tui.Options{
-		Inventory: inv, Logger: log, Title: "hasync demo", ASCII: ascii, AuditDir: filepath.Join(dir, "audit"),
+		// The top line names the demo's directory (the lab's state for
+		// hasync lab fault --state, the console's log, inventory.yaml).
+		Inventory: inv, Logger: log, Title: "hasync demo · " + dir, ASCII: o.ascii, ReadOnly: o.readOnly,
+		AuditDir: filepath.Join(dir, "audit"),
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
 		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,

@@ -153,7 +153,7 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 	charmlog.SetDefault(clog)
 	slogger := slog.New(clog)
 	hub := tui.NewHub(inv, popt, slogger)
-	console.Logger = slogger
+	console.Logger = nil // the sessions log their warnings into the server's log
 	srv, err := tui.NewServer(tui.ServeOptions{
 		Listen: f.listen, HostKey: f.hostKey, AuthorizedKeys: f.authorizedKeys,
 		Hub: hub, Console: console, Log: clog, IdleTimeout: f.idle, MaxTimeout: f.maxSession,

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -80,4 +83,69 @@ func TestDiffCommandsSyncTheLab(t *testing.T) {
 		t.Errorf("the sync changed vra-b outside its map: exit %d\n%s%s", code, out, errOut)
 	}
 	t.Logf("%d commands sent to vra-b, then hasync diff exit 0", len(lines))
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	labtest.RemoveBinary()
+	os.Exit(code)
+}
+
+// TestSyncThroughRealSSHD: a whole `hasync sync` through real OpenSSH
+// servers: each member of the pair is `hasync lab cli` behind its own
+// sshd (ForceCommand), so every read and the apply go through OpenSSH's
+// PTY; the drifted pair is planned, applied on vra-b (configure, the
+// commands, commit, save, exit) and verified, and `diff --pair` then
+// exits 0.
+func TestSyncThroughRealSSHD(t *testing.T) {
+	isolateHome(t)
+	bin := labtest.HasyncBinary(t)
+	servers := map[string]*labtest.SSHD{}
+	for _, name := range []string{"vra-a", "vra-b"} {
+		servers[name] = labtest.StartSSHD(t, labtest.SSHDOptions{Bin: bin, Family: "vyatta", Device: name, Need: "the sync through a real sshd"})
+	}
+	// Alone behind its sshd each router is VRRP MASTER of its groups,
+	// which is dual active (sync refuses it): vra-b's VRRP goes, outside
+	// the map, and is saved for the logins to come.
+	setup := exec.Command(bin, "lab", "cli", "--family", "vyatta", "--state", servers["vra-b"].State, "--device", "vra-b")
+	script := "configure\ndelete interfaces dataplane dp0s1 vrrp\n"
+	for vif := 10; vif < 40; vif++ { // the seed's customer VLANs
+		script += fmt.Sprintf("delete interfaces dataplane dp0s2 vif %d vrrp\n", vif)
+	}
+	setup.Stdin = strings.NewReader(script + "commit\nsave\nexit\nexit\n")
+	if b, err := setup.CombinedOutput(); err != nil || strings.Contains(string(b), "failed") {
+		t.Fatalf("vra-b without VRRP: %v\n%s", err, b)
+	}
+	var inv strings.Builder
+	inv.WriteString("pairs:\n  - name: sshd-pair\n    family: vyatta\n    sync_mode: push\n    devices:\n")
+	for _, name := range []string{"vra-a", "vra-b"} {
+		s := servers[name]
+		fmt.Fprintf(&inv, "      - name: %s\n        address: 127.0.0.1\n        port: %d\n        user: %s\n        key_file: %s\n        known_hosts: %s\n",
+			name, s.Port, s.User, s.KeyFile, s.KnownHosts)
+	}
+	file := filepath.Join(t.TempDir(), "inventory.yaml")
+	if err := os.WriteFile(file, []byte(inv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if code, out, errOut := hasync(t, "diff", "--pair", "sshd-pair", "--inventory", file); code != 1 {
+		t.Fatalf("before the sync diff --pair exits %d, want 1:\n%s\n%s", code, out, errOut)
+	}
+	// One command at a time: the kernel's PTY echoes a line typed ahead
+	// as it arrives, while the CLI runs the one before (ApplyOptions.Window).
+	// --save: each login to sshd runs a device instance of its own on the
+	// saved configuration, so the next command's login sees what was saved.
+	code, out, errOut := hasync(t, "sync", "--pair", "sshd-pair", "--inventory", file, "--state", t.TempDir(), "--yes", "--window", "1", "--save")
+	t.Logf("diff and sync through sshd: %v", time.Since(start))
+	if code != 0 {
+		t.Fatalf("sync through sshd: exit %d\n%s\n%s\nsshd vra-b:\n%s", code, out, errOut, servers["vra-b"].Log())
+	}
+	for _, want := range []string{"transport: ssh", "vra-b> configure", "vra-b> set ", "vra-b> commit", "vra-b> save", "vra-b: running configuration saved", "synced: everything the plan meant to change is equal"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sync output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, errOut := hasync(t, "diff", "--pair", "sshd-pair", "--inventory", file); code != 0 {
+		t.Errorf("after the sync diff --pair exits %d, want 0:\n%s\n%s", code, out, errOut)
+	}
 }

@@ -51,7 +51,8 @@ func startTmux(t *testing.T, w, h int, env []string, args ...string) *tmuxTerm {
 		cmd = append(cmd, "-e", e)
 	}
 	// The command stays in the pane after it exits, so a crash is seen.
-	cmd = append(cmd, strings.Join(args, " ")+"; echo; echo EXITED $?; sleep 600")
+	// EXITED shows the command's own status (not echo's).
+	cmd = append(cmd, strings.Join(args, " ")+"; s=$?; echo; echo EXITED $s; sleep 600")
 	if b, err := exec.Command("tmux", cmd...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, b)
 	}
@@ -170,6 +171,9 @@ func TestConsoleTmux(t *testing.T) {
 				t.Errorf("%d lines on a %d-line terminal", n, sz[1])
 			}
 			dir := demoDir(t, tmp)
+			if sz[0] >= 200 && !strings.Contains(s, "hasync demo · "+dir) {
+				t.Errorf("the top line does not name the demo's directory %s:\n%s", dir, s)
+			}
 			if b, err := os.ReadFile(filepath.Join(dir, "console.log")); err != nil || !strings.Contains(string(b), dir) {
 				t.Errorf("the demo's log does not name its directory: %v", err)
 			}
@@ -198,6 +202,42 @@ func TestConsoleTmux(t *testing.T) {
 			if _, err := os.Stat(dir); !os.IsNotExist(err) {
 				t.Errorf("the demo leaves %s behind (%v)", dir, err)
 			}
+		})
+	}
+}
+
+// TestDemoInterrupted: ctrl+c while the demo's lab starts (a large one,
+// to have the time) ends it with status 130 and removes its directory,
+// which holds private keys and the password; the start-up message names
+// the directory before the console takes the terminal.
+func TestDemoInterrupted(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	tt := startTmux(t, 100, 24, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, bin, "demo", "--lines", "100000")
+	tt.wait("the start-up message", "hasync demo: starting the emulated pairs in "+tmp)
+	tt.keys("C-c")
+	s := tt.waitFor("the demo to end", func(s string) bool { return strings.Contains(s, "EXITED") })
+	if !strings.Contains(s, "EXITED 130") || !strings.Contains(s, "interrupted") {
+		t.Errorf("ctrl+c during the start: want exit 130 and \"interrupted\":\n%s", s)
+	}
+	if m, _ := filepath.Glob(filepath.Join(tmp, "hasync-demo*")); len(m) != 0 {
+		t.Errorf("ctrl+c during the start leaves %v behind", m)
+	}
+}
+
+// TestDemoReadOnly: --read-only is a flag of demo, before or after the
+// command's name, and the console says it is read-only.
+func TestDemoReadOnly(t *testing.T) {
+	needTmux(t)
+	bin := buildHasync(t)
+	for _, args := range [][]string{{"demo", "--read-only"}, {"--read-only", "demo"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			tmp := t.TempDir()
+			tt := startTmux(t, 120, 24, []string{"TMPDIR=" + tmp, "HOME=" + tmp, "XDG_STATE_HOME=" + tmp}, append([]string{bin}, args...)...)
+			tt.wait("the read-only console", "hasync demo", "read-only", "✓ vra-a MASTER")
+			tt.keys("q")
+			tt.wait("quit", "EXITED 0")
 		})
 	}
 }

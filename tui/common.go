@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/hasync/hasync/views"
@@ -34,17 +35,20 @@ type Identity struct {
 	User, Key, Comment string
 	Role               Role
 	Remote             string
+	// Session numbers the server's sessions from 1.
+	Session int64
 }
 
 // Holder names who syncs, for the pair's lock and the audit
-// (sync.Options.Holder): "alice (ssh key SHA256:…)" for a served session,
+// (sync.Options.Holder): "alice (ssh key SHA256:…, session 3)" for a
+// served session,
 // "" in a local console (the back end's default, user@host).
 func (c *Common) Holder() string {
 	id := c.Served
 	if id.Key == "" {
 		return ""
 	}
-	return id.User + " (ssh key " + id.Key + ")"
+	return fmt.Sprintf("%s (ssh key %s, session %d)", id.User, id.Key, id.Session)
 }
 
 // restyle rebuilds the styles after a background or colour change.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hasync/hasync/backend/inventory"
@@ -27,6 +28,11 @@ import (
 type Hub struct {
 	pairs []*pair.Pair
 	log   *slog.Logger
+	// recent keeps each pair's latest events, so that a session that
+	// joins late starts from what the others saw (connection states, a
+	// sync in progress with its lines so far), not from silence until the
+	// next event.
+	recent []*recentEvents
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc
@@ -47,7 +53,102 @@ func NewHub(inv *inventory.Inventory, opt pair.Options, log *slog.Logger) *Hub {
 	if inv != nil {
 		h.pairs = pair.All(inv, opt)
 	}
+	for _, p := range h.pairs {
+		r := &recentEvents{}
+		r.sub, _ = p.Subscribe(recentBuffer)
+		h.recent = append(h.recent, r)
+		go r.keep() // ends when the pair closes its subscriptions
+	}
 	return h
+}
+
+// recentMax is how many of a pair's latest events the hub keeps for late
+// sessions; recentBuffer its subscription's buffer (a sync streams its
+// lines fast).
+const (
+	recentMax    = 4096
+	recentBuffer = 8192
+)
+
+// recentEvents is one pair's latest events.
+type recentEvents struct {
+	sub *pair.Subscription
+
+	mu     sync.Mutex
+	events []pair.Event // oldest first, at most recentMax
+	// started is the last sync's SyncStarted, kept when the ring
+	// dropped it: a late session needs it to name the sync's devices.
+	started *pair.Event
+	// received and kept count the events taken from sub and stored:
+	// equal, with sub empty, when the ring has all the pair published.
+	received, kept atomic.Int64
+}
+
+func (r *recentEvents) keep() {
+	for e := range r.sub.C {
+		r.received.Add(1)
+		if e.Kind == pair.Refreshed {
+			r.forgetSnapshots()
+		}
+		r.mu.Lock()
+		if len(r.events) == recentMax {
+			switch old := r.events[0]; old.Kind {
+			case pair.SyncStarted:
+				r.started = &old
+			case pair.SyncDone:
+				r.started = nil // that sync's lines are gone too
+			}
+			r.events = append(r.events[:0], r.events[1:]...)
+		}
+		if e.Kind == pair.SyncStarted {
+			r.started = nil
+		}
+		r.events = append(r.events, e)
+		r.mu.Unlock()
+		r.kept.Add(1)
+	}
+}
+
+// forgetSnapshots drops the snapshots of the refreshes kept: a late
+// session needs only the newest (the pair's own Snapshot), and each holds
+// both configurations.
+func (r *recentEvents) forgetSnapshots() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range r.events {
+		r.events[i].Snapshot = nil
+	}
+}
+
+// Recent is what a session that subscribed to pair i at since missed:
+// the pair's kept events from before then, oldest first (the start of a
+// sync still streaming first, when the ring no longer holds it).
+func (h *Hub) Recent(i int, since time.Time) []pair.Event {
+	if i < 0 || i >= len(h.recent) {
+		return nil
+	}
+	r := h.recent[i]
+	// Let the keeper catch up with what the pair published before the
+	// session subscribed (it lags by a few microseconds at most).
+	for range 200 {
+		if len(r.sub.C) == 0 && r.received.Load() == r.kept.Load() {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []pair.Event
+	if r.started != nil && r.started.At.Before(since) {
+		out = append(out, *r.started)
+	}
+	for _, e := range r.events {
+		if !e.At.Before(since) {
+			break
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Pairs are the shared pairs, in inventory order.

@@ -52,6 +52,9 @@ type Options struct {
 	Pairs []*pair.Pair
 	// Served is the session's SSH identity (hasync serve).
 	Served Identity
+	// Hub, when given, provides the shared pairs (when Pairs is nil) and
+	// what happened to them before this console began (Hub.Recent).
+	Hub *Hub
 }
 
 // Model is the console's root model: one message switch routes window
@@ -134,6 +137,9 @@ func New(ctx context.Context, o Options) *Model {
 	com.restyle()
 	m := &Model{com: com, cancel: cancel, title: o.Title, pr: &prompter{ctx: ctx, ch: make(chan *promptReq)}}
 	m.stateDir, m.auditDir, m.holder = o.stateDir(), o.AuditDir, holder() // the syncs' (B)
+	if h := com.Holder(); h != "" {
+		m.holder = h // served (E): the SSH user and key, for the lock, the events and the audit
+	}
 	if m.title == "" {
 		m.title = "hasync"
 	}
@@ -157,14 +163,17 @@ func New(ctx context.Context, o Options) *Model {
 	}
 	m.hostNames = map[string]string{}
 	specs := o.Pairs
+	if specs == nil && o.Hub != nil {
+		specs = o.Hub.Pairs()
+	}
 	if specs == nil && o.Inventory != nil {
 		for _, spec := range o.Inventory.Pairs {
 			specs = append(specs, pair.New(spec, popt))
 		}
 	}
-	m.shared = o.Pairs != nil
+	m.shared = specs != nil && (o.Pairs != nil || o.Hub != nil)
 	{ // served (E): over the inventory's pairs, or shared ones
-		for _, p := range specs {
+		for i, p := range specs {
 			spec := p.Spec()
 			for _, d := range spec.Devices {
 				port := d.Port
@@ -190,6 +199,7 @@ func New(ctx context.Context, o Options) *Model {
 					}
 				}
 			}
+			since := time.Now()
 			sub, unsub := p.Subscribe(eventBuffer)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
 				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
@@ -200,8 +210,16 @@ func New(ctx context.Context, o Options) *Model {
 				rt.sum, rt.refreshing = summarize(snap), false
 			}
 			m.pairs = append(m.pairs, rt)
+			if o.Hub != nil {
+				// What the other sessions saw before this one: through
+				// the same path as live events (its commands are Init's).
+				if missed := o.Hub.Recent(i, since); len(missed) > 0 {
+					_ = m.events(eventsMsg{idx: i, events: missed})
+				}
+			}
 		}
 	}
+	m.notice = "" // served (E): no notice of a replayed event: it is old news
 	m.applyFilter()
 	return m
 }

@@ -94,8 +94,10 @@ type Server struct {
 	base   context.Context
 	cancel context.CancelFunc
 
-	mu       sync.Mutex
-	sessions map[*session]struct{}
+	mu sync.Mutex
+	// sessions are the consoles running, by their SSH session (one
+	// connection may carry several: OpenSSH's ControlMaster).
+	sessions map[ssh.Session]*session
 	shutdown bool
 	// active counts the session handlers that made a console and have
 	// not yet released it.
@@ -118,11 +120,8 @@ type session struct {
 	why atomic.Value
 }
 
-type ctxKey struct{ name string }
-
-var (
-	sessionKey = &ctxKey{"hasync-session"}
-	// Permission extensions the auth handler leaves for the session.
+// Permission extensions the auth handler leaves for the session.
+const (
 	extRole    = "hasync-role"
 	extComment = "hasync-key-comment"
 )
@@ -139,7 +138,7 @@ func NewServer(o ServeOptions) (*Server, error) {
 	if o.Log == nil {
 		o.Log = charmlog.NewWithOptions(discard{}, charmlog.Options{})
 	}
-	s := &Server{o: o, log: slog.New(o.Log), sessions: map[*session]struct{}{}}
+	s := &Server{o: o, log: slog.New(o.Log), sessions: map[ssh.Session]*session{}}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	keys, err := loadAuthorizedKeys(o.AuthorizedKeys, func(err error) { s.log.Error("authorized keys", logErr, err) })
 	if err != nil {
@@ -274,7 +273,7 @@ func (s *Server) Sessions() int {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.shutdown = true
-	for ss := range s.sessions {
+	for _, ss := range s.sessions {
 		ss.why.CompareAndSwap(nil, "the server is shutting down")
 	}
 	s.mu.Unlock()
@@ -363,23 +362,26 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		wish.Println(sess, "hasync serve is shutting down")
 		return nil
 	}
-	ss := &session{id: id, n: s.started.Add(1)}
-	s.sessions[ss] = struct{}{}
-	s.active.Add(1)
-	s.mu.Unlock()
-
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.base, cancel)
-	ss.cancel = func() { stop(); cancel() }
+	id.Session = s.started.Add(1)
+	ss := &session{id: id, n: id.Session, cancel: func() { stop(); cancel() }}
+	// From here on, ended releases the session whatever happens.
+	s.sessions[sess] = ss
+	s.active.Add(1)
+	s.mu.Unlock()
 	o := s.o.Console
-	o.Pairs = s.o.Hub.Pairs()
+	o.Hub = s.o.Hub
 	o.Served = id
 	if id.Role != RoleOperator && !o.ReadOnly {
 		o.ReadOnly, o.ReadOnlyReason = true, "your key's role is "+id.Role.String()
 	}
 	o.NoColor = envSet(sess.Environ(), "NO_COLOR")
 	if o.Logger == nil {
-		o.Logger = s.log
+		// A console logs every event of its pairs at Info: fifty
+		// sessions would log each fifty times. The server's log takes
+		// their warnings and errors.
+		o.Logger = slog.New(minLevel{s.log.Handler(), slog.LevelWarn})
 	}
 	o.Logger = o.Logger.With("session", ss.n, "user", id.User)
 	ss.model = New(ctx, o)
@@ -402,7 +404,6 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 			return msg
 		}))
 	ss.program = tea.NewProgram(ss.model, opts...)
-	sess.Context().SetValue(sessionKey, ss)
 	go s.watch(ctx, ss)
 	s.log.Info("session start", "session", ss.n, "user", id.User, "key", id.Key, "comment", id.Comment, "role", id.Role.String(), "remote", id.Remote, "no_color", o.NoColor)
 	return ss.program
@@ -450,23 +451,30 @@ func (s *Server) watch(ctx context.Context, ss *session) {
 // stay) and tells the user why the server ended it.
 func (s *Server) ended(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		// Deferred: a panic in the session (its console's constructor,
+		// the middleware) still releases it before the recover
+		// middleware logs it.
+		defer func() {
+			s.mu.Lock()
+			ss := s.sessions[sess]
+			delete(s.sessions, sess)
+			s.mu.Unlock()
+			if ss == nil {
+				return
+			}
+			if ss.model != nil {
+				ss.model.Close()
+			}
+			ss.cancel()
+			why, _ := ss.why.Load().(string)
+			if why != "" {
+				wish.Println(sess, "hasync serve: "+why+": session closed\r")
+			}
+			s.log.Info("session end", "session", ss.n, "user", ss.id.User, "why", why)
+			_ = sess.Exit(0)
+			s.active.Done()
+		}()
 		next(sess)
-		ss, _ := sess.Context().Value(sessionKey).(*session)
-		if ss == nil {
-			return
-		}
-		ss.model.Close()
-		ss.cancel()
-		s.mu.Lock()
-		delete(s.sessions, ss)
-		s.mu.Unlock()
-		why, _ := ss.why.Load().(string)
-		if why != "" {
-			wish.Println(sess, "hasync serve: "+why+": session closed\r")
-		}
-		s.log.Info("session end", "session", ss.n, "user", ss.id.User, "why", why)
-		_ = sess.Exit(0)
-		s.active.Done()
 	}
 }
 
@@ -533,6 +541,24 @@ func makeHostKey(path string) ([]byte, error) {
 		_ = os.WriteFile(path+".pub", gossh.MarshalAuthorizedKey(pub), 0o644)
 	}
 	return b, nil
+}
+
+// minLevel drops records under min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
 }
 
 // printfLogger is the wish recover middleware's logger: the server's log.

@@ -18,6 +18,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 )
 
 // testServer is a served console on loopback over the test lab's pairs,
@@ -229,7 +232,7 @@ func (ts *testServer) session(t *testing.T, fp string) *session {
 	t.Helper()
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	for ss := range ts.sessions {
+	for _, ss := range ts.sessions {
 		if ss.id.Key == fp {
 			return ss
 		}
@@ -264,7 +267,7 @@ func TestServeRoles(t *testing.T) {
 	if o.ReadOnly || o.NoColor {
 		t.Errorf("operator: ReadOnly %v NoColor %v", o.ReadOnly, o.NoColor)
 	}
-	if want := "alice (ssh key " + ts.operatorKey + ")"; o.Holder() != want || o.Served.Comment != "op@test" || o.Served.Role != RoleOperator {
+	if want := fmt.Sprintf("alice (ssh key %s, session %d)", ts.operatorKey, o.Served.Session); o.Holder() != want || o.Served.Comment != "op@test" || o.Served.Role != RoleOperator {
 		t.Errorf("operator: holder %q (want %q), identity %+v", o.Holder(), want, o.Served)
 	}
 }
@@ -542,5 +545,82 @@ func TestServeSharedConnections(t *testing.T) {
 		if n := srv.DropSessions(); n != 1 {
 			t.Errorf("%s: %d connections from 5 sessions, want 1", name, n)
 		}
+	}
+}
+
+// TestServeNoPrompts: a served session is never asked for a password or
+// a host key: a device that would need one shows why it cannot connect.
+func TestServeNoPrompts(t *testing.T) {
+	ts := startServer(t, func(o *ServeOptions) {
+		lab := o.Hub.pairs[0].Spec()
+		spec := *lab
+		spec.Name = "needs-prompts"
+		a, b := *spec.Devices[0], *spec.Devices[1]
+		b.Credentials = inventory.Credentials{PasswordPrompt: true} // no key, no stored password
+		empty := filepath.Join(t.TempDir(), "known_hosts")
+		if err := os.WriteFile(empty, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a.KnownHosts = empty // its host key is pinned nowhere
+		spec.Devices = [2]*inventory.Device{&a, &b}
+		o.Hub = NewHub(&inventory.Inventory{Pairs: []*inventory.Pair{&spec}}, pair.Options{SSHConfigFile: "none", UserKnownHosts: "none",
+			Backoff: pair.Backoff{Min: 100 * time.Millisecond, Max: 500 * time.Millisecond}}, nil)
+	})
+	op, err := ts.dialTerm(t, ts.operator, "alice", 160, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("the pair list", "needs-prompts")
+	op.send("\r") // the pair view: each device's header says why
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		s := ts.screen(t, ts.operatorKey)
+		if strings.Contains(s, "no password") && strings.Contains(s, "unknown host key") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reasons are not shown:\n%s", s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ss := ts.session(t, ts.operatorKey)
+	reply := make(chan string, 1)
+	ss.program.Send(screenMsg{reply: reply})
+	<-reply
+	if n := len(ss.model.dialogs); n != 0 && ss.model.dialogs[0].secret {
+		t.Errorf("a served session shows a password dialog")
+	}
+}
+
+// TestServeLateSession: a session that joins after the devices connected
+// starts from what the others saw: the pair as last read, and the Log of
+// the events before it (Hub.Recent), not an empty screen until the next
+// event.
+func TestServeLateSession(t *testing.T) {
+	ts := startServer(t, nil)
+	first, err := ts.dialTerm(t, ts.operator, "alice", 100, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.wait("the first session's pair list", "MASTER", "BACKUP", "HRP_M")
+	late, err := ts.dialTerm(t, ts.viewer, "bob", 120, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late.wait("the late session's pair list", "lab-vyatta")
+	if s := ts.screen(t, ts.viewerKeyFP); !strings.Contains(s, "MASTER") || strings.Contains(s, "connecting") {
+		t.Errorf("the late session does not start from the pair as read:\n%s", s)
+	}
+	late.send("\r3") // the pair, its Log tab
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s := ts.screen(t, ts.viewerKeyFP)
+		if strings.Count(s, "session open") >= 2 && strings.Contains(s, "both devices read") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the late session's Log lacks what happened before it:\n%s", s)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

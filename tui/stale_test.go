@@ -97,6 +97,23 @@ func TestAnySize(t *testing.T) {
 		func() { m.tab = TabLog },
 		func() { m.tab = TabHA },
 		func() { m.help = true },
+		// The sync's screens: its banner in the Log, the plan computing,
+		// shown, disabled, asking for the device's name.
+		func() {
+			m.help, m.tab = false, TabLog
+			m.pairs[0].log.SetBanner("sync a → b · 12 line(s) · running · esc cancels before the commit", false)
+		},
+		func() { m.plan = &planPanel{title: "Sync p", busy: true} },
+		func() {
+			m.plan = &planPanel{title: "Sync p", applyLabel: "Apply 2 to b", lines: []views.PlanLine{
+				{Kind: views.PlanText, Text: "a → b · map M"}, {Kind: views.PlanHeading, Text: "Commands"},
+				{Kind: views.PlanCommand, Text: "   1  set system login banner pre-login 'x'"}}}
+		},
+		func() { m.plan.disabled = "read-only: started with --read-only" },
+		func() {
+			m.plan.disabled, m.plan.applyFocus, m.plan.typing, m.plan.needName, m.plan.nameWhy = "", true, true, "b", "b is the active member"
+		},
+		func() { m.plan = nil },
 	}
 	for _, w := range []int{1, 2, 5, 20, 39, 40, 41, 80, 200} {
 		for _, h := range []int{1, 2, 3, 5, 9, 10, 24, 50} {

@@ -65,6 +65,8 @@ type editMap struct {
 	editorFile string
 	status     []string
 	statusErr  bool
+	// outcome is the last save's result, shown after its lines.
+	outcome string
 }
 
 func newSyncMapsPane(com *Common) *syncMapsPane {
@@ -345,12 +347,18 @@ func (p *syncMapsPane) handle(msg tea.Msg) (tea.Cmd, bool) {
 	return nil, false
 }
 
+// say shows lines in the tab's status (an error when isErr), in place
+// of what it showed.
+func (em *editMap) say(isErr bool, lines ...string) {
+	em.status, em.statusErr, em.outcome = lines, isErr, ""
+}
+
 // stage makes next the selected map's staged map (undoable).
 func (p *syncMapsPane) stage(em *editMap, next *syncmap.Map) tea.Cmd {
 	em.undo = append(em.undo, em.cur)
 	em.cur = next
 	em.cursor = min(max(em.cursor, 0), max(len(next.Rules)-1, 0))
-	em.status, em.statusErr = nil, false
+	em.status, em.statusErr, em.outcome = nil, false, ""
 	return p.check(em)
 }
 
@@ -383,7 +391,7 @@ func (p *syncMapsPane) Update(msg tea.Msg) tea.Cmd {
 		pm.sel = min(pm.sel+1, len(pm.maps)-1)
 	case key.Matches(kp, k.Add, k.Edit, k.Delete, k.Toggle, k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save, k.Editor):
 		if why := p.readOnly(em); why != "" {
-			em.status, em.statusErr = []string{"read-only: " + why}, true
+			em.say(true, "read-only: "+why)
 			return nil
 		}
 		return p.edit(em, kp)
@@ -433,17 +441,23 @@ func (p *syncMapsPane) edit(em *editMap, kp tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case key.Matches(kp, k.Undo):
 		if len(em.undo) == 0 {
-			em.status, em.statusErr = []string{"nothing to undo"}, false
+			em.say(false, "nothing to undo")
 			return nil
 		}
 		em.cur = em.undo[len(em.undo)-1]
 		em.undo = em.undo[:len(em.undo)-1]
 		em.cursor = min(em.cursor, max(len(em.cur.Rules)-1, 0))
-		em.status, em.statusErr = nil, false
+		em.say(false)
 		return p.check(em)
 	case key.Matches(kp, k.Save):
 		return p.askSave(em)
 	case key.Matches(kp, k.Editor):
+		if p.com.Served != (Identity{}) {
+			// $EDITOR would run on the server, not on the engineer's
+			// terminal.
+			em.say(true, "e is not offered to a served console (the editor would run on the server): edit with a, enter, d")
+			return nil
+		}
 		return p.openEditor(em)
 	}
 	return nil
@@ -478,6 +492,9 @@ func (p *syncMapsPane) data(em *editMap) views.SyncMapData {
 	}
 	d := views.SyncMapData{Title: title, ReadOnly: p.readOnly(em), Staged: len(em.undo), Cursor: em.cursor,
 		Preview: em.prev, Status: em.status, StatusErr: em.statusErr, Confirm: p.conf}
+	if em.outcome != "" {
+		d.Status = append(d.Status[:len(d.Status):len(d.Status)], em.outcome)
+	}
 	if len(pm.maps) > 1 {
 		d.Pos = fmt.Sprintf("%d/%d", pm.sel+1, len(pm.maps))
 	}
@@ -523,16 +540,17 @@ func ruleIn(m *syncmap.Map, r syncmap.Rule) bool {
 
 // ruleForm adds (editing -1) or edits a rule.
 type ruleForm struct {
-	editing  int
-	number   textinput.Model
-	action   syncmap.Action
-	location textinput.Model
-	field    int
-	comps    []string
-	comp     int
-	issues   []syncmap.Issue
-	help     string
-	fam      config.Family
+	editing   int
+	number    textinput.Model
+	action    syncmap.Action
+	location  textinput.Model
+	field     int
+	comps     []string
+	comp      int
+	issues    []syncmap.Issue
+	help      string
+	fam       config.Family
+	completer *syncmap.Completer
 }
 
 // maxCompletions is the most completions the form lists.
@@ -593,12 +611,15 @@ func (p *syncMapsPane) formChanged(em *editMap) {
 	}
 	carrier, other := p.trees(em)
 	f.help = syncmap.NodeHelp(f.fam, r.Location)
-	f.comps = syncmap.Complete(f.fam, f.location.Value(), maxCompletions, carrier, other)
+	if f.completer == nil {
+		f.completer = syncmap.NewCompleter(f.fam, carrier, other)
+	}
+	f.comps = f.completer.Complete(f.location.Value(), maxCompletions)
 	if len(f.comps) == 1 && f.comps[0] == strings.TrimSpace(f.location.Value()) {
 		f.comps = nil // typed whole already
 	}
-	for _, is := range cand.CheckRules(carrier, other) {
-		if is.Rule != i || bad != nil && is.Field == "number" {
+	for _, is := range cand.CheckRule(i, carrier, other) {
+		if bad != nil && is.Field == "number" {
 			continue
 		}
 		// A word being typed that completions continue is no unknown

@@ -33,19 +33,19 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 	}
 	switch {
 	case p.saving:
-		em.status, em.statusErr = []string{"a save is running"}, false
+		em.say(false, "a save is running")
 	case syncing:
 		// The map decides what that sync carries: not changed under it.
-		em.status, em.statusErr = []string{fmt.Sprintf("not saved: %s is syncing the pair since %s", holder.Holder, holder.Since.Format("15:04:05"))}, true
+		em.say(true, fmt.Sprintf("not saved: %s is syncing the pair since %s", holder.Holder, holder.Since.Format("15:04:05")))
 	case em.cur.Equal(em.read):
-		em.status, em.statusErr = []string{"nothing staged: the map is as read from " + em.carrier}, false
+		em.say(false, "nothing staged: the map is as read from "+em.carrier)
 	case len(em.cur.Rules) == 0:
-		em.status, em.statusErr = []string{"not saved: a sync-map needs at least one rule (a remote-router may name it)"}, true
+		em.say(true, "not saved: a sync-map needs at least one rule (a remote-router may name it)")
 	case syncmap.Refuses(em.cur.CheckRules(carrier, other)):
-		em.status, em.statusErr = []string{"not saved: fix the refused rules (✗) first"}, true
+		em.say(true, "not saved: fix the refused rules (✗) first")
 	default:
 		p.conf = &views.SyncMapConfirm{Device: em.carrier, Map: em.cur.Name, Commands: syncmap.WriteCommands(em.read, em.cur)}
-		em.status, em.statusErr = nil, false
+		em.say(false)
 	}
 	return nil
 }
@@ -65,11 +65,11 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 		p.conf.Offset = max(p.conf.Offset-1, 0)
 	case "esc":
 		p.conf = nil
-		em.status, em.statusErr = []string{"not saved: the edits stay staged"}, false
+		em.say(false, "not saved: the edits stay staged")
 	case "enter":
 		if !p.conf.Apply {
 			p.conf = nil
-			em.status, em.statusErr = []string{"not saved: the edits stay staged"}, false
+			em.say(false, "not saved: the edits stay staged")
 			return nil
 		}
 		return p.startSave(em)
@@ -110,6 +110,7 @@ const saveBatch = 128
 
 func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 	p.saving = true
+	em.say(false)
 	p.conf.Running = true
 	dev := p.rt.spec.Devices[em.dev]
 	ch := make(chan saveLine, 256)
@@ -265,12 +266,14 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 		if em == nil {
 			return nil
 		}
+		// The outcome is said last, after any line still in the drain.
 		if msg.err != nil {
 			em.statusErr = true
-			em.status = append(em.status, "not saved: the edits stay staged ("+msg.err.Error()+")")
+			em.outcome = "not saved: the edits stay staged (" + msg.err.Error() + ")"
 			return nil
 		}
 		em.statusErr = false
+		em.outcome = msg.reread
 		// The device holds the staged map now: it is what was read.
 		em.read, em.undo = em.cur.Clone(), nil
 		return p.check(em)
@@ -350,7 +353,7 @@ func (p *syncMapsPane) editorResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			em.status, em.statusErr = []string{"editor: " + msg.err.Error()}, true
+			em.say(true, "editor: "+msg.err.Error())
 			return nil
 		}
 		args := append(editor(), msg.path)
@@ -382,9 +385,7 @@ func (p *syncMapsPane) editorResult(msg tea.Msg) tea.Cmd {
 func (p *syncMapsPane) applyBuffer(em *editMap, msg editorDoneMsg) tea.Cmd {
 	keep := func(why string) tea.Cmd {
 		em.editorFile = msg.path
-		em.status = []string{"the buffer did not apply: " + why,
-			"it is kept in " + msg.path + "; e reopens it"}
-		em.statusErr = true
+		em.say(true, "the buffer did not apply: "+why, "it is kept in "+msg.path+"; e reopens it")
 		return nil
 	}
 	if msg.err != nil {
@@ -409,10 +410,10 @@ func (p *syncMapsPane) applyBuffer(em *editMap, msg editorDoneMsg) tea.Cmd {
 		return editorRemovedMsg{}
 	}
 	if m.Equal(em.cur) {
-		em.status, em.statusErr = []string{"the buffer is unchanged"}, false
+		em.say(false, "the buffer is unchanged")
 		return rm
 	}
 	cmd := p.stage(em, m)
-	em.status = []string{fmt.Sprintf("staged from the editor: %d rule(s); w saves, u undoes", len(m.Rules))}
+	em.say(false, fmt.Sprintf("staged from the editor: %d rule(s); w saves, u undoes", len(m.Rules)))
 	return tea.Batch(cmd, rm)
 }

@@ -27,9 +27,14 @@ func ctrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.Mod
 
 // testMapsPane is the Sync-maps tab over the demo's seeded Vyatta pair
 // (no device: the save is the lab flow's), with its checks run.
-func testMapsPane(t *testing.T, readOnly bool) (*syncMapsPane, *pairRT) {
+func testMapsPane(t testing.TB, readOnly bool) (*syncMapsPane, *pairRT) {
+	return testMapsPaneN(t, 0, readOnly)
+}
+
+// testMapsPaneN is testMapsPane over a seed of about lines lines each.
+func testMapsPaneN(t testing.TB, lines int, readOnly bool) (*syncMapsPane, *pairRT) {
 	t.Helper()
-	a, b, err := vyatta.SeedPair(0)
+	a, b, err := vyatta.SeedPair(lines)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +57,7 @@ func testMapsPane(t *testing.T, readOnly bool) (*syncMapsPane, *pairRT) {
 
 // run delivers the results of the tab's own commands (checks, editor
 // files) to it; other commands (the inputs' blink) are not run.
-func run(t *testing.T, p *syncMapsPane, cmd tea.Cmd) {
+func run(t testing.TB, p *syncMapsPane, cmd tea.Cmd) {
 	t.Helper()
 	if cmd == nil {
 		return
@@ -226,6 +231,13 @@ func TestSyncMapsReadOnly(t *testing.T) {
 	if s := p.screen(); !strings.Contains(s, "read-only: started with --read-only") || len(p.cur().undo) != 0 {
 		t.Errorf("read-only:\n%s", s)
 	}
+	p.com.ReadOnly = false
+	p.com.Served = Identity{User: "alice", Key: "SHA256:x"}
+	p.Update(press("e"))
+	if s := p.screen(); !strings.Contains(s, "e is not offered to a served console") {
+		t.Errorf("served e:\n%s", s)
+	}
+	p.com.ReadOnly = true
 	p.com.ReadOnlyReason = "your key's role is viewer"
 	p.Update(press("w"))
 	if s := p.screen(); !strings.Contains(s, "your key's role is viewer") || p.conf != nil {
@@ -294,4 +306,66 @@ func TestSyncMapsEditorBuffer(t *testing.T) {
 
 func execCommand(args []string) ([]byte, error) {
 	return exec.Command(args[0], args[1:]...).CombinedOutput()
+}
+
+// TestSyncMapsSeveralMaps: h and l walk the maps the devices carry; each
+// keeps its own staged edits.
+func TestSyncMapsSeveralMaps(t *testing.T) {
+	p, rt := testMapsPane(t, false)
+	second := rt.sum.maps[0][0].Clone()
+	second.Name = "SECOND"
+	second.Rules = second.Rules[:1]
+	rt.sum.maps[1] = append(rt.sum.maps[1], second)
+	run(t, p, p.setPair(0, rt))
+	if s := p.screen(); !strings.Contains(s, "vra-a: sync-map LAB-SYNC") || !strings.Contains(s, "map 1/2 (h/l)") {
+		t.Fatalf("first map:\n%s", s)
+	}
+	p.Update(press("d"))
+	p.Update(press("l"))
+	if s := p.screen(); !strings.Contains(s, "vra-b: sync-map SECOND") || !strings.Contains(s, "map 2/2") || strings.Contains(s, "staged edit(s)") {
+		t.Fatalf("second map:\n%s", s)
+	}
+	p.Update(press("h"))
+	if len(p.cur().undo) != 1 || len(p.cur().cur.Rules) != 3 {
+		t.Errorf("the first map lost its staged delete: %+v", p.cur().cur.Rules)
+	}
+	// A re-read keeps the staged edits.
+	run(t, p, p.setPair(0, rt))
+	if len(p.cur().undo) != 1 || len(p.cur().cur.Rules) != 3 {
+		t.Errorf("a re-read dropped the staged edits: %+v", p.cur().cur.Rules)
+	}
+}
+
+// BenchmarkSyncMapsFormKey is one key typed into the location of the
+// rule form (inline check, completion, help: in Update) and the frame,
+// on a pair of 100k-line configurations.
+func BenchmarkSyncMapsFormKey(b *testing.B) {
+	p, _ := testMapsPaneN(b, 100_000, false)
+	p.Update(press("a"))
+	for _, r := range "security firewall name " {
+		p.Update(press(string(r)))
+	}
+	x, bs := press("C"), tea.KeyPressMsg{Code: tea.KeyBackspace}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%2 == 0 {
+			p.Update(x)
+		} else {
+			p.Update(bs)
+		}
+		i++
+		_ = p.Render(200, 45)
+	}
+}
+
+// BenchmarkSyncMapsPreview is the preview's command (check, counts,
+// coverage, two comparisons) on a pair of 100k-line configurations.
+func BenchmarkSyncMapsPreview(b *testing.B) {
+	p, _ := testMapsPaneN(b, 100_000, false)
+	em := p.cur()
+	b.ReportAllocs()
+	for b.Loop() {
+		p.check(em)()
+	}
 }

@@ -160,12 +160,19 @@ func (v *DiffView) detailView(w, h int) []string {
 		}
 		if i == h-1 && len(lines) > h {
 			// The count is whole: the words after it shorten, then go.
-			more := "… " + strconv.Itoa(len(lines)-h+1) + " more lines"
-			hint := " (↓ scrolls)"
+			// --ascii: words and dots instead of the arrow and the
+			// ellipsis.
+			dots, down := "…", "↓"
+			if v.st.Theme.ASCII {
+				dots, down = "...", "down"
+			}
+			n := strconv.Itoa(len(lines) - h + 1)
+			more := dots + " " + n + " more lines"
+			hint := " (" + down + " scrolls)"
 			if blank != "" {
 				hint = " (a taller terminal shows them)"
 			}
-			s = blank + v.sty(segMuted, FirstFit(w-Width(blank), more+hint, more, "… "+strconv.Itoa(len(lines)-h+1)+" more", "…"))
+			s = blank + v.sty(segMuted, FirstFit(w-Width(blank), more+hint, more, dots+" "+n+" more", dots))
 		}
 		out[i] = s
 	}

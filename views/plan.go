@@ -90,9 +90,10 @@ func Plan(s ConsoleStyles, p PlanScreen, width, height int) string {
 			out = append(out, planLine(s, l, width))
 		}
 		if more := len(p.Lines) - end; more > 0 && len(out) > 1 {
-			// The last line says how much is below (never cut into a
-			// wrong number: FirstFit drops words, not digits).
-			n, down := strconv.Itoa(more), s.glyph("↓", "v")
+			// The last line says how much is below, itself included
+			// (never cut into a wrong number: FirstFit drops words, not
+			// digits).
+			n, down := strconv.Itoa(more+1), s.glyph("↓", "v")
 			out[len(out)-1] = s.Dim.Render(conFit(FirstFit(width,
 				"  "+down+" "+n+" more lines (j/pgdn)", "  "+down+" "+n+" more", n+"+"), width))
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config/schema"
 )
@@ -24,9 +25,12 @@ import (
 //
 // Only text whose every line can be cut from its neighbours is taken:
 // today the Vyatta set form (`show configuration commands`, one `set`
-// line each, no comments, escapes or multi-line values). Anything else,
-// or a pair of which too little is equal, returns ok false and the
-// caller parses both texts in full.
+// line each, no comments, escapes or multi-line values). Anything else
+// returns ok false and the caller parses both texts in full. A pair of
+// which little is equal takes the fast path all the same, with the few
+// stubs the planner found before it gave up: the texts are cut and
+// checked already, and parsing them from there costs no more than
+// starting again.
 
 // FastOptions tune ParsePairFast.
 type FastOptions struct {
@@ -35,16 +39,19 @@ type FastOptions struct {
 	// scopes of its rows are known without expanding it. Any location
 	// still works: a fold expands what it must.
 	Rules [][]string
-	// MinEqual is the share of each text's lines, in percent, that must
-	// be left unparsed for the fast path to be taken; 0 is the default
-	// (fastMinEqual). Below it, expanding the stubs that sit beside the
-	// many changes costs more than parsing in full.
+	// MinEqual is the share of each text's lines, in percent, that the
+	// planner expects to leave unparsed: it stops looking for stubs once
+	// more lines are left to the parser than that allows (or, a
+	// sixteenth planned, the share so far runs a quarter above it), and
+	// the rest is parsed. 0 is the default (fastMinEqual).
 	MinEqual int
 }
 
-// fastMinEqual is the share of lines (in percent) that must lie in stubs
-// on each side for the fast path to be worth its planning and expanding.
-const fastMinEqual = 80
+// fastMinEqual is the share of lines (in percent) that the planner
+// expects in stubs on each side: below it, planning costs more than the
+// stubs it finds save. A pair with 10% of its lines changed (genconf.py
+// --drift 10) leaves about 30% in stubs; one with 25%, 5%.
+const fastMinEqual = 25
 
 // fastMinStub is the fewest lines a stub stands for: a smaller one costs
 // more to expand, as most are (they sit beside a change), than to parse.
@@ -69,6 +76,10 @@ type stub struct {
 	text  string
 	line  int32
 	words int32
+	// pair numbers the stubs of one ParsePairFast that the planner
+	// found byte-equal on both sides (the peer tree's stub with the
+	// same number); -1 for a stub made by an expansion.
+	pair int32
 	// rows is the number of rows the subtree gives (see SubtreeRows), -1
 	// until counted.
 	rows int32
@@ -81,7 +92,14 @@ func IsStub(n *Node) bool { return n.Line < 0 }
 // the same bytes. Two stubs at one path with the same bytes are equal
 // subtrees.
 func SameStubs(t *Tree, l *Node, u *Tree, r *Node) bool {
-	return l.Line < 0 && r.Line < 0 && t.stubs[-l.Line-1].text == u.stubs[-r.Line-1].text
+	if l.Line >= 0 || r.Line >= 0 {
+		return false
+	}
+	ls, rs := &t.stubs[-l.Line-1], &u.stubs[-r.Line-1]
+	if ls.pair >= 0 && ls.pair == rs.pair && t.peer == u {
+		return true // the planner compared them
+	}
+	return ls.text == rs.text
 }
 
 // StubRows returns the number of rows (see SubtreeRows) of the subtree a
@@ -218,13 +236,13 @@ func (t *fsText) skipWords(n int) {
 // subSpans adds the spans of the runs of the text's lines at their next
 // word, below the node of their first k path words.
 func (t *fsText) subSpans(k int) {
-	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), nil, nil)
+	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), k, nil, nil)
 	if !ok {
 		return
 	}
 	for _, r := range runs {
 		if r.to-r.from >= fastMinStub && !fsOwns(own, r.key) && !slices.Contains(unsafe, r.key) {
-			t.add(fsSpan{from: r.from, to: r.to, words: int32(k + 1)})
+			t.add(fsSpan{from: r.from, to: r.to, words: int32(k + 1), pair: -1})
 		}
 	}
 }
@@ -233,7 +251,7 @@ func (t *fsText) subSpans(k int) {
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
 	ft := fsLines(s.text)
-	c := &fsCounter{t: ft, kinds: kinds}
+	c := &fsCounter{t: ft, kinds: kinds, base: int(s.words)}
 	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
 	name, pos, k := c.path(sp)
 	ft.skipWords(int(s.words))
@@ -270,21 +288,27 @@ func SubtreeRows(fam Family, n *Node) int {
 // ParsePairFast parses the two texts of one comparison (a, the source,
 // from fileA; b from fileB), leaving the byte-equal parts of both as
 // stubs (see above). ok is false when the fast path does not apply: the
-// family or form is not one it reads, a line is not one it can cut, a
-// parse failed, or too little is equal; the caller then parses each text
-// with Parse, which also gives any error.
+// family or form is not one it reads, a line is not one it can cut, or a
+// parse failed; the caller then parses each text with Parse, which also
+// gives any error.
 func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
 	if fam == Huawei {
 		return nil, nil, false
 	}
 	// Each side is read as Parse would: the family, the form, nothing
-	// for prepare to change.
+	// for prepare to change. Text that fsIndex takes has every line
+	// begin `set ` and holds no NUL, carriage return or other control
+	// character, so it has no byte-order mark, and no line is a capture
+	// line (captureLine: a pager line begins with blanks or the pager, a
+	// session message, a VRP prompt or a Vyatta prompt with its own
+	// first word; `set ` is none of them): prepare would change nothing
+	// and note nothing. What is left to check is its test for binary
+	// text, which only UTF-8 that is not valid can fail.
 	read := func(text string) bool {
 		if fam == Auto && detect(text) != Vyatta || !vyIsSetForm(text) {
 			return false
 		}
-		pre, err := prepare("", text)
-		return err == nil && pre.text == text && len(pre.notes) == 0 && pre.hint != Huawei
+		return utf8.ValidString(text)
 	}
 	// Each side is cut into lines at once; then, while the planner
 	// (one core) matches them, the other core reads both sides.
@@ -319,12 +343,12 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		pl.edgeMax = fastEdgeMax
 	}
 	// The planner gives up as soon as more lines must be parsed than
-	// the fast path is worth.
+	// looking for stubs is worth; the stubs found so far are kept.
 	pl.limitA = int32(int64(len(ta.cur)) * int64(100-minEqual) / 100)
 	pl.limitB = int32(int64(len(tb.cur)) * int64(100-minEqual) / 100)
 	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
 	wg.Wait()
-	if !readOK || pl.over() || pl.a.stubbed*100 < int32(len(ta.cur))*minEqual || pl.b.stubbed*100 < int32(len(tb.cur))*minEqual {
+	if !readOK {
 		return nil, nil, false
 	}
 	// Each side counts the rows of half the pairs (the bytes are the
@@ -352,6 +376,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		}
 	}
 	a.Source, b.Source = fileA, fileB
+	a.peer, b.peer = b, a
 	return a, b, true
 }
 
@@ -362,7 +387,13 @@ type fsText struct {
 	// starts holds where each line starts, and len(src) last.
 	starts []int32
 	// cur is, for each line, where the next path word to look at starts.
-	cur     []int32
+	cur []int32
+	// lcp is, for each line, how many of its first path words (each
+	// with the blank after it) are the bytes of the line before's, and
+	// nw how many path words it has (both at most 255); nil for a text
+	// that fsLines cut. They let runs put a line on the run before it
+	// without reading it.
+	lcp, nw []uint8
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -377,7 +408,8 @@ type fsSpan struct {
 
 // fsClass sorts bytes for fsIndex: 1 a newline, 2 a quote, 3 a byte
 // that the fast path never reads (a control character), 4 one it reads
-// only inside single quotes (a double quote, an escape, a comment, `$`).
+// only inside single quotes (a double quote, an escape, a comment, `$`),
+// 5 a blank.
 var fsClass = func() (c [256]uint8) {
 	for i := range 0x20 {
 		c[i] = 3
@@ -388,8 +420,14 @@ var fsClass = func() (c [256]uint8) {
 	for _, b := range []byte{'"', '\\', '#', '$'} {
 		c[b] = 4
 	}
+	c[' '] = 5
 	return c
 }()
+
+// fsMaxEnds is how many word ends of a line fsIndex keeps to compare
+// with the next line's: a line sharing more path words with the line
+// before is read (runs) from the last word kept.
+const fsMaxEnds = 32
 
 // fsIndex cuts src into lines, if every line is a `set` command whose
 // quoted words are whole single-quoted words (a blank before the opening
@@ -400,19 +438,63 @@ func fsIndex(src string) (*fsText, bool) {
 	if len(src) == 0 || len(src) >= 1<<31-1 {
 		return nil, false
 	}
-	t := &fsText{src: src, starts: make([]int32, 0, strings.Count(src, "\n")+2)}
+	n := strings.Count(src, "\n") + 2
+	t := &fsText{src: src, starts: make([]int32, 0, n), lcp: make([]uint8, 0, n), nw: make([]uint8, 0, n)}
 	start, inq := 0, false
 	lineOK := func(end int) bool {
 		return !inq && end-start > len("set ") && src[start:start+4] == "set "
 	}
+	// ends holds where (from the line's start) the current line's path
+	// words end with a blank after them, prev the line before's.
+	var (
+		ends, prev [fsMaxEnds]int32
+		ne, nprev  int
+		prevStart  int
+	)
+	endLine := func(end int) {
+		words := ne
+		if end-start > len("set ") && src[end-1] != ' ' {
+			words++ // the last word, with no blank after it
+		}
+		shared := 0
+		if len(t.starts) > 0 {
+			m := min(ne, nprev, fsMaxEnds)
+			for shared < m && ends[shared] == prev[shared] {
+				shared++
+			}
+			for shared > 0 && src[start+4:start+int(ends[shared-1])+1] != src[prevStart+4:prevStart+int(prev[shared-1])+1] {
+				shared--
+			}
+		}
+		t.starts = append(t.starts, int32(start))
+		t.lcp = append(t.lcp, uint8(min(shared, 255)))
+		t.nw = append(t.nw, uint8(min(words, 255)))
+		prev, nprev, prevStart = ends, ne, start
+		ne = 0
+	}
 	for i := 0; i < len(src); i++ {
+		// Most bytes are none of the classes: skip them in a tight loop.
+		for fsClass[src[i]] == 0 {
+			if i++; i == len(src) {
+				break
+			}
+		}
+		if i == len(src) {
+			break
+		}
 		switch fsClass[src[i]] {
-		case 0:
+		case 5:
+			if !inq && i-start > len("set ") && src[i-1] != ' ' {
+				if ne < fsMaxEnds {
+					ends[ne] = int32(i - start)
+				}
+				ne++
+			}
 		case 1:
 			if !lineOK(i) {
 				return nil, false
 			}
-			t.starts = append(t.starts, int32(start))
+			endLine(i)
 			start = i + 1
 		case 2:
 			if inq {
@@ -435,7 +517,7 @@ func fsIndex(src string) (*fsText, bool) {
 		if !lineOK(len(src)) {
 			return nil, false
 		}
-		t.starts = append(t.starts, int32(start))
+		endLine(len(src))
 	}
 	t.starts = append(t.starts, int32(len(src)))
 	t.cur = make([]int32, len(t.starts)-1)
@@ -480,15 +562,26 @@ type fsRun struct {
 	from, to int32
 }
 
-// runs cuts lines [from, to) at their next path word into runs, moving
-// each line's position past it. own gets the words that end a line (as
+// runs cuts lines [from, to) at their next path word (word k of each,
+// from 0) into runs, moving each line's position past it. own gets the words that end a line (as
 // written), and unsafe the path words that must be parsed wherever they
 // are: one that repeats (two runs of it), or one quoted, which names the
 // same node as its bare form. ok is false when a line has no word left.
-func (t *fsText) runs(from, to int32, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
+func (t *fsText) runs(from, to int32, k int, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
 	src := t.src
 	runs, own = out[:0], ownBuf[:0]
 	for i := from; i < to; i++ {
+		if t.lcp != nil && i > from && int(t.lcp[i]) > k && int(t.nw[i]) > k+1 {
+			// The line shares word k and the bytes before it with the
+			// line before, which went on the last run, and has more
+			// words after it: it goes on that run, its position as far
+			// into it.
+			if n := len(runs) - 1; n >= 0 && runs[n].to == i {
+				t.cur[i] = t.starts[i] + (t.cur[i-1] - t.starts[i-1])
+				runs[n].to = i + 1
+				continue
+			}
+		}
 		p, e := t.cur[i], t.eol(i)
 		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
 			// Most lines go on the run before them: the same word at
@@ -609,8 +702,8 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 		p.scratch = append(p.scratch, fsScratch{})
 	}
 	sc := &p.scratch[k]
-	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, sc.ra, sc.ownA)
-	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, sc.rb, sc.ownB)
+	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, k, sc.ra, sc.ownA)
+	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, k, sc.rb, sc.ownB)
 	sc.ra, sc.rb, sc.ownA, sc.ownB = ra, rb, ownA, ownB
 	if !okA || !okB || p.over() {
 		p.parsedA += a1 - a0
@@ -661,7 +754,7 @@ func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
 		dec = append(dec, d)
 	}
 	sc.dec = dec
-	p.edges(dec, ra, rb)
+	p.edges(k, dec, ra, rb)
 	for i, d := range dec {
 		if d.what == fsParse {
 			continue
@@ -708,12 +801,12 @@ const (
 )
 
 // edges turns into parsed runs the small stubs at either end of a row of
-// consecutive stubs, in the order of the trees' children (natural order,
+// consecutive stubs (at word k), and looks into the larger ones, in the order of the trees' children (natural order,
 // which need not be the text's), b's runs without a peer among them:
 // the planner looks into a parent only where its text differs, and a
 // view shows the rows beside a change and the first and last rows of a
 // fold, so it would expand them at once.
-func (p *fsPlanner) edges(dec []fsDecision, ra, rb []fsRun) {
+func (p *fsPlanner) edges(k int, dec []fsDecision, ra, rb []fsRun) {
 	if p.edgeMax == 0 {
 		return
 	}
@@ -752,15 +845,21 @@ func (p *fsPlanner) edges(dec []fsDecision, ra, rb []fsRun) {
 	stub := func(o int) bool { return o >= 0 && o < len(order) && order[o] >= 0 && dec[order[o]].what == fsStub }
 	var cut []int32
 	for o, x := range order {
-		if !stub(o) || ra[x].to-ra[x].from > p.edgeMax {
-			continue
-		}
-		if !stub(o-1) || !stub(o+1) {
+		if stub(o) && (!stub(o-1) || !stub(o+1)) {
 			cut = append(cut, x)
 		}
 	}
+	// A small stub is parsed; a larger one is looked into, so that only
+	// its own first or last children are parsed.
 	for _, x := range cut {
-		dec[x].what = fsParse
+		d := &dec[x]
+		y := rb[d.peer]
+		switch {
+		case ra[x].to-ra[x].from <= p.edgeMax:
+			d.what = fsParse
+		case k+1 < fastMaxDepth && ra[x].to-ra[x].from > 1 && y.to-y.from > 1:
+			d.what = fsLook
+		}
 	}
 }
 
@@ -853,17 +952,27 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 		s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
 		i = j
 	}
-	q, _, names, err := p.walkChain(b, s.words, p.line, s.names)
+	// The stub's parent is found as a line's would be; the stub's node
+	// needs no place in the schema (nothing is read below it).
+	k := len(s.words) - 1
+	q, _, names, err := p.walkChain(b, s.words[:k], p.line, s.names)
 	s.names = names
 	if err != nil {
 		return err
 	}
+	w := s.words[k]
+	name := p.str(b, w)
+	if w.end == w.start || vyHasControl(name) {
+		return errStubClash // fsIndex takes neither: parsed in full, with its error
+	}
+	q, _ = b.child(q, name, p.line)
+	p.forgetChain(k)
 	if q.Values != nil || q.Children != nil {
 		return errStubClash
 	}
 	end := int(s.text.starts[sp.to])
 	s.list = append(s.list, stub{
-		file: s.file, text: src[p.pos:end], line: int32(p.line) + s.lineBase, words: sp.words, rows: -1,
+		file: s.file, text: src[p.pos:end], line: int32(p.line) + s.lineBase, words: sp.words, pair: sp.pair, rows: -1,
 	})
 	q.Values = stubMark[:1:1]
 	q.Line = -int32(s.base + len(s.list))
@@ -887,6 +996,7 @@ func (t *fsText) countRows(rows []int32, half int32) {
 		}
 		rows[sp.pair] = -1
 		name, pos, k := c.path(sp)
+		c.base = int(sp.words)
 		if n, ok := c.count(name, pos, k, sp.from, sp.to, 0); ok {
 			rows[sp.pair] = int32(n)
 		}
@@ -902,6 +1012,9 @@ func (t *fsText) countRows(rows []int32, half int32) {
 type fsCounter struct {
 	t     *fsText
 	kinds *vyKinds
+	// base is the path words of the span counted: count's depth 0 reads
+	// word base of its lines.
+	base int
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
@@ -954,7 +1067,7 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 	for len(c.owns) <= depth {
 		c.owns = append(c.owns, nil)
 	}
-	runs, own, unsafe, ok := c.t.runs(from, to, c.runs[depth], c.owns[depth])
+	runs, own, unsafe, ok := c.t.runs(from, to, c.base+depth, c.runs[depth], c.owns[depth])
 	c.runs[depth], c.owns[depth] = runs, own
 	if !ok || len(unsafe) > 0 {
 		return 0, false

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,9 +20,17 @@ func fastCountAll(t *testing.T, text string) (counted int) {
 		return 0
 	}
 	kinds := new(vyKinds)
+	// plain is the text cut without what runs reads lines by (fsLines):
+	// every line read word by word, which must give the same runs.
+	plain := fsLines(text)
 	var walk func(k int, from, to int32)
 	walk = func(k int, from, to int32) {
-		runs, own, unsafe, ok := ft.runs(from, to, nil, nil)
+		runs, own, unsafe, ok := ft.runs(from, to, k, nil, nil)
+		pruns, pown, punsafe, pok := plain.runs(from, to, k, nil, nil)
+		if ok != pok || !slices.Equal(runs, pruns) || !slices.Equal(own, pown) || !slices.Equal(unsafe, punsafe) ||
+			!slices.Equal(ft.cur[from:to], plain.cur[from:to]) {
+			t.Fatalf("lines %d-%d, word %d: runs %v %v %v %v, read word by word %v %v %v %v", from, to, k, runs, own, unsafe, ok, pruns, pown, punsafe, pok)
+		}
 		if !ok {
 			return
 		}

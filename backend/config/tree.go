@@ -195,6 +195,9 @@ type Tree struct {
 	stubs    []stub
 	shared   *vyShared // for expanding stubs
 	expanded int       // stubs expanded (tests)
+	// peer is the other tree of ParsePairFast: stubs of t and peer with
+	// one pair number stand for the same bytes.
+	peer *Tree
 }
 
 // Path is the path of a node: the names from the top level down.

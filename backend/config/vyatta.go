@@ -396,6 +396,9 @@ func vyFinishKinds(root *Node, kinds *vyKinds) {
 			ch = kinds.hash(c)
 		}
 		for _, x := range n.Children {
+			if x.Line < 0 {
+				continue // a stub of ParsePairFast: Tree.Expand finishes its subtree
+			}
 			if markTags {
 				xc, xk := kinds.step(c, ch, x.Name)
 				walk(x, xc, xk)

@@ -162,8 +162,7 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 			continue
 		}
 		w := words[0]
-		// The comparisons and the map lookup convert without allocating.
-		first := p.buf[w.start:w.end]
+		first := p.text(w)
 		del := !w.quoted && string(first) == "delete"
 		switch {
 		case !w.quoted && string(first) == "set", del:
@@ -278,7 +277,6 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 	if err != nil {
 		return names, err
 	}
-	text := p.buf[last.start:last.end]
 	// A quoted last word is a value, by the convention of `show
 	// configuration commands`. An unquoted one (hand-written lines) is a
 	// value when the schema says the node before it is a leaf that takes
@@ -313,7 +311,7 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 		b.addValue(cur, p.str(b, last))
 		cur.Leaf = true
 	default:
-		if len(text) == 0 {
+		if last.end == last.start {
 			return names, parseErrorf(p.file, last.line, last.col, "expected a name, found an empty string")
 		}
 		name := p.str(b, last)
@@ -373,24 +371,53 @@ func vyAllBare(ns []*Node) bool {
 	return true
 }
 
-// word reads one word into p.buf.
+// word reads one word. Most words are a bare run without quotes or
+// escapes, or one plain single-quoted string: their text is the source's
+// (srcOff), not copied into p.buf, and start and end only give its
+// length (read it with text). shellWord reads any word the same way,
+// byte by byte, into p.buf (FuzzSetWord compares them).
 func (p *vySet) word() (vySetWord, error) {
-	// Most words are a bare run without quotes or escapes: copy it whole
-	// and share its text with the source. shellWord reads any word the
-	// same way, byte by byte (FuzzSetWord compares them).
 	src := p.src
 	j := p.pos
-	for j < len(src) && !vySetWordEnd(src[j]) {
+	for j < len(src) && !vySetWordEnds[src[j]] {
 		j++
 	}
 	if j == len(src) || vySetBlank(src[j]) || src[j] == '\n' {
-		w := vySetWord{start: len(p.buf), line: p.line, col: p.pos - p.lineStart + 1, srcOff: p.pos}
-		p.buf = append(p.buf, src[p.pos:j]...)
+		w := vySetWord{end: j - p.pos, line: p.line, col: p.pos - p.lineStart + 1, srcOff: p.pos}
 		p.pos = j
-		w.end = len(p.buf)
 		return w, nil
 	}
+	if j == p.pos && src[j] == '\'' {
+		// 'value', closed before a blank or the line's end, on one line.
+		if end := strings.IndexByte(src[j+1:], '\''); end >= 0 {
+			body := src[j+1 : j+1+end]
+			k := j + 1 + end + 1
+			if (k == len(src) || vySetBlank(src[k]) || src[k] == '\n') && strings.IndexByte(body, '\n') < 0 {
+				w := vySetWord{end: len(body), quoted: true, line: p.line, col: p.pos - p.lineStart + 1, srcOff: j + 1}
+				p.pos = k
+				return w, nil
+			}
+		}
+	}
 	return p.shellWord()
+}
+
+// vySetWordEnds holds the bytes that end a bare run of a word's bytes (see
+// vySetWordEnd).
+var vySetWordEnds = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = vySetWordEnd(byte(c))
+	}
+	return t
+}()
+
+// text is a word's text: the source's where it lies whole there, else
+// what shellWord copied into p.buf.
+func (p *vySet) text(w vySetWord) string {
+	if w.srcOff >= 0 {
+		return p.src[w.srcOff : w.srcOff+w.end-w.start]
+	}
+	return string(p.buf[w.start:w.end])
 }
 
 // shellWord reads one word into p.buf by the shell's rules.

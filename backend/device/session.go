@@ -79,6 +79,8 @@ type Session struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	closed    atomic.Bool // Close was called
+	// lost is why the connection went, when CloseLost closed the session.
+	lost atomic.Pointer[error]
 
 	mu      sync.Mutex // one command at a time; guards what follows
 	pending []byte     // the unfinished last line
@@ -178,6 +180,14 @@ func (s *Session) pump() {
 func (s *Session) Close() error {
 	s.closed.Store(true)
 	return s.close()
+}
+
+// CloseLost closes the session because its connection was lost (cause,
+// as the owner of the connection saw it): a command running ends with an
+// error that is ErrClosed and ErrConnectionLost, wrapping cause.
+func (s *Session) CloseLost(cause error) error {
+	s.lost.Store(&cause)
+	return s.Close()
 }
 
 func (s *Session) close() error {
@@ -356,6 +366,9 @@ func (s *Session) awaitLogin(ctx context.Context) (Result, error) {
 }
 
 func (s *Session) closedErr(cmd string) error {
+	if cause := s.lost.Load(); cause != nil {
+		return fmt.Errorf("%s: %s: %w: %w (%w)", s.opt.Name, cmd, ErrClosed, ErrConnectionLost, *cause)
+	}
 	if s.broken == nil || s.closed.Load() {
 		return fmt.Errorf("%s: %s: %w", s.opt.Name, cmd, ErrClosed)
 	}

@@ -298,7 +298,7 @@ func (m *member) drop(c *sshclient.Client, err error) {
 	m.fails++
 	m.mu.Unlock()
 	stop()
-	sess.Close()
+	sess.CloseLost(err)
 	c.Close()
 	close(down)
 	m.p.publish(Event{Kind: Lost, Device: m.dev.Name, Err: err, Reason: Classify(err)})

@@ -298,3 +298,27 @@ func (p *Pair) Logins(ctx context.Context, name string) ([]device.Login, error) 
 	}
 	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
 }
+
+// Session is the pair's open session on member name, dialled when there
+// is none. A sync applies over it, so that one connection per device
+// serves reads and writes alike (and a device behind a server that runs
+// a process per login sees its own commit on the next read). The session
+// belongs to the pair: callers never Close it; one that breaks is
+// dropped and dialled again by the next read.
+func (p *Pair) Session(ctx context.Context, name string) (*device.Session, error) {
+	for _, m := range p.members {
+		if m.dev.Name == name {
+			if s := m.current(); s != nil && s.Err() == nil {
+				return s, nil
+			}
+			if s := m.current(); s != nil {
+				m.mu.Lock()
+				c := m.client
+				m.mu.Unlock()
+				m.drop(c, s.Err())
+			}
+			return m.ensure(ctx)
+		}
+	}
+	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
+}

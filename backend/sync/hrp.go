@@ -30,13 +30,10 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		return err
 	}
 	t.info("connecting to %s", prep.Source)
-	sess, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-	})
+	sess, err := t.p.Session(ctx, dev.Name)
 	if err != nil {
 		return err
 	}
-	defer sess.Close()
 	what := "update config-sync"
 	if prep.Family == config.Huawei {
 		what = "hrp sync config"
@@ -154,17 +151,10 @@ func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
 	if err := save(prep.Source, src); err != nil {
 		return err
 	}
-	dev, err := targetDevice(t.p.Spec(), prep.Target)
+	tgt, err := t.p.Session(ctx, prep.Target)
 	if err != nil {
 		return err
 	}
-	tgt, err := device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-		Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-	})
-	if err != nil {
-		return err
-	}
-	defer tgt.Close()
 	if err := save(prep.Target, tgt); err != nil {
 		return err
 	}

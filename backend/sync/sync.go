@@ -593,9 +593,6 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
-	if t.sess != nil {
-		t.sess.Close()
-	}
 	if t.rest != nil {
 		t.rest.Close()
 	}
@@ -645,8 +642,8 @@ type txn struct {
 	o       Options
 	res     *Result
 	secrets []string
-	// sess is the configuration session on the target, kept open from
-	// the apply to the confirm.
+	// sess is the pair's session on the target (Pair.Session: the pair
+	// owns it), the one that applies and confirms.
 	sess *device.Session
 	// holder is who runs the sync (the lock's holder).
 	holder string

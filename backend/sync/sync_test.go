@@ -327,9 +327,22 @@ func TestSyncDropBeforeCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lp.B.Faults.SetDropAfterLines(8)
+	// The knob holds for new connections: once the sync has re-read the
+	// pair, the pair's own connection to vra-b goes (its Lost awaited),
+	// so the sync dials one that drops after 8 lines.
+	sub, end := p.Subscribe(256)
+	defer end()
 	connected := false
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Info && e.Line == "connecting to vra-b" {
+			lp.B.Faults.SetDropAfterLines(8)
+			lp.B.SSH.DropSessions()
+			for ev := range sub.C {
+				if ev.Kind == pair.Lost && ev.Device == "vra-b" {
+					break
+				}
+			}
+		}
 		if e.Kind == Info && e.Line == "connected to vra-b" {
 			connected = true
 		}

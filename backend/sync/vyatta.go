@@ -49,9 +49,7 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.saveTarget(), Window: window}
 	if t.transport != inventory.TransportREST && (t.sess == nil || t.sess.Err() != nil) {
 		t.info("connecting to %s", prep.Target)
-		t.sess, err = device.Connect(ctx, t.p.SSHConfig(dev), device.Options{
-			Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-		})
+		t.sess, err = t.p.Session(ctx, prep.Target)
 		if err != nil && t.restFallback(dev, err) {
 			t.info("%s cannot be reached over SSH (%v): applying over its REST API instead", prep.Target, err)
 		} else if err != nil {

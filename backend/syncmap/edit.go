@@ -94,12 +94,29 @@ func (m *Map) Check(trees ...*config.Tree) []Issue {
 // of every node: what a form checks at each key press (it follows only
 // the rules' paths).
 func (m *Map) CheckRules(trees ...*config.Tree) []Issue {
+	return m.checkRules(-1, trees)
+}
+
+// CheckRule is CheckRules for the rule at index i alone (its number is
+// still compared with the others'): what a form checks as it is typed.
+func (m *Map) CheckRule(i int, trees ...*config.Tree) []Issue {
+	if i < 0 || i >= len(m.Rules) {
+		return nil
+	}
+	return m.checkRules(i, trees)
+}
+
+// checkRules checks rule only (every rule when only < 0).
+func (m *Map) checkRules(only int, trees []*config.Tree) []Issue {
 	var out []Issue
 	count := map[int]int{}
 	for _, r := range m.Rules {
 		count[r.Number]++
 	}
 	for i, r := range m.Rules {
+		if only >= 0 && i != only {
+			continue
+		}
 		add := func(sev Severity, field, format string, a ...any) {
 			out = append(out, Issue{Rule: i, Severity: sev, Field: field, Msg: fmt.Sprintf(format, a...)})
 		}
@@ -211,8 +228,9 @@ func hasNodeUnder(parent *config.Node, loc []string) bool {
 	if parent == nil {
 		return false
 	}
+	var buf [8]string
 	for _, c := range parent.Children {
-		w := NameWords(nil, c.Name)
+		w := NameWords(buf[:0], c.Name)
 		n := min(len(w), len(loc))
 		if !slices.Equal(w[:n], loc[:n]) {
 			continue
@@ -230,29 +248,71 @@ func hasNodeUnder(parent *config.Node, loc []string) bool {
 // being typed. They are sorted naturally, configuration and schema names
 // together, at most limit of them (0: all).
 func Complete(fam config.Family, input string, limit int, trees ...*config.Tree) []string {
+	return NewCompleter(fam, trees...).Complete(input, limit)
+}
+
+// Completer completes locations as Complete does, keeping the next words
+// of each path it was asked about: a form asks at every key press, and
+// a tag node may have thousands of values to gather and sort.
+type Completer struct {
+	fam   config.Family
+	trees []*config.Tree
+	next  map[string][]string
+}
+
+// NewCompleter completes over trees (nil ones are skipped), which must
+// not change while it is used.
+func NewCompleter(fam config.Family, trees ...*config.Tree) *Completer {
+	return &Completer{fam: fam, trees: trees, next: map[string][]string{}}
+}
+
+// Complete is Complete over the completer's trees.
+func (c *Completer) Complete(input string, limit int) []string {
 	words := strings.Fields(input)
 	partial := ""
 	if len(words) > 0 && !strings.HasSuffix(input, " ") && !strings.HasSuffix(input, "\t") {
 		partial, words = words[len(words)-1], words[:len(words)-1]
 	}
+	head := strings.Join(words, " ")
+	all, ok := c.next[head]
+	if !ok {
+		all = c.nextOf(words)
+		c.next[head] = all
+	}
+	if head != "" {
+		head += " "
+	}
+	var out []string
+	for _, w := range all {
+		if strings.HasPrefix(w, partial) {
+			out = append(out, head+w)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// nextOf is every word that follows words, sorted naturally.
+func (c *Completer) nextOf(words []string) []string {
 	seen := map[string]bool{}
-	for _, t := range trees {
+	for _, t := range c.trees {
 		if t != nil {
 			nextWords(t.Root, words, seen)
 		}
 	}
-	if fam != config.Huawei {
-		for _, c := range schema.Children(words) {
-			seen[c] = true
+	if c.fam != config.Huawei {
+		for _, w := range schema.Children(words) {
+			seen[w] = true
 		}
 	}
-	var next []string
+	delete(seen, "")
+	all := make([]string, 0, len(seen))
 	for w := range seen {
-		if strings.HasPrefix(w, partial) && w != "" {
-			next = append(next, w)
-		}
+		all = append(all, w)
 	}
-	slices.SortFunc(next, func(a, b string) int {
+	slices.SortFunc(all, func(a, b string) int {
 		switch {
 		case config.NaturalLess(a, b):
 			return -1
@@ -261,18 +321,7 @@ func Complete(fam config.Family, input string, limit int, trees ...*config.Tree)
 		}
 		return strings.Compare(a, b)
 	})
-	if limit > 0 && len(next) > limit {
-		next = next[:limit]
-	}
-	head := strings.Join(words, " ")
-	if head != "" {
-		head += " "
-	}
-	out := make([]string, len(next))
-	for i, w := range next {
-		out[i] = head + w
-	}
-	return out
+	return all
 }
 
 // nextWords adds to out the word that follows loc in each node of the
@@ -281,8 +330,9 @@ func nextWords(parent *config.Node, loc []string, out map[string]bool) {
 	if parent == nil {
 		return
 	}
+	var buf [8]string // a name's words: one, nearly always; no allocation
 	for _, c := range parent.Children {
-		w := NameWords(nil, c.Name)
+		w := NameWords(buf[:0], c.Name)
 		n := min(len(w), len(loc))
 		if !slices.Equal(w[:n], loc[:n]) {
 			continue
