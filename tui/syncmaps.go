@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,12 +32,15 @@ type syncMapsPane struct {
 	pairs map[int]*pairMaps
 	form  *ruleForm
 	conf  *views.SyncMapConfirm
-	// saving: a save of the selected map runs.
-	saving bool
+	// saving: a save of the selected map runs; stopSave cancels it.
+	saving   bool
+	stopSave context.CancelFunc
 }
 
 // pairMaps are one pair's maps as the tab edits them.
 type pairMaps struct {
+	// rt is the pair: a save's lines go to its Log, shown or not.
+	rt   *pairRT
 	maps []*editMap
 	sel  int
 }
@@ -179,6 +183,7 @@ func (p *syncMapsPane) setPair(idx int, rt *pairRT) tea.Cmd {
 		pm = &pairMaps{}
 		p.pairs[idx] = pm
 	}
+	pm.rt = rt
 	s := rt.sum.snap
 	if s == nil {
 		return nil

@@ -107,8 +107,9 @@ type SyncMapConfirm struct {
 	Map      string
 	Commands []string
 	Apply    bool
-	// Running: the commands are being applied (Status streams).
-	Running bool
+	// Running: the commands are being applied (Status streams);
+	// Stopping: esc asked to stop before the commit.
+	Running, Stopping bool
 	// Offset is the first command line shown (j/k scroll a long list).
 	Offset int
 }
@@ -453,11 +454,15 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 		return "  " + label + "  "
 	}
 	buttons := btn("Cancel", !c.Apply) + "  " + btn("Apply", c.Apply)
-	if c.Running {
-		buttons = "applying" + s.glyph("…", "...")
-	}
 	lr := s.glyph("←/→", "left/right")
-	hint := FirstFit(w-Width(buttons), "   ("+lr+" choose, enter, esc cancels)", " ("+lr+" enter esc)", " (enter, esc)")
+	hints := []string{"   (" + lr + " choose, enter, esc cancels)", " (" + lr + " enter esc)", " (enter, esc)"}
+	switch {
+	case c.Stopping:
+		buttons, hints = "stopping before the commit"+s.glyph("…", "..."), nil
+	case c.Running:
+		buttons, hints = "applying"+s.glyph("…", "..."), []string{"   (esc stops before the commit)", " (esc stops)"}
+	}
+	hint := FirstFit(w-Width(buttons), hints...)
 	foot := []string{"", s.fit(buttons+hint, w)}
 	status := statusLines(s, d, w)
 	room := h - len(out) - len(foot)
