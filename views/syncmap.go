@@ -319,27 +319,34 @@ func previewLines(s ConsoleStyles, p SyncMapPreview, w int) []string {
 	case p.Total == 0 && p.Pending:
 		return append(out, s.fit("computing"+s.glyph("…", "..."), w))
 	}
-	carry := fmt.Sprintf("a sync would carry %d difference(s)", p.InScope)
+	// Counts are never cut: the words around them shorten instead.
+	ff := func(forms ...string) string { return s.fit(FirstFit(w, forms...), w) }
 	if !p.HasDiff {
-		carry = "no comparison of the pair yet"
-	}
-	out = append(out, s.fit(carry, w))
-	if p.HasDiff {
+		out = append(out, ff("no comparison of the pair yet", "not compared yet"))
+	} else {
+		n := p.InScope
+		out = append(out, ff(fmt.Sprintf("a sync would carry %d difference(s)", n),
+			fmt.Sprintf("a sync carries %d diff(s)", n), fmt.Sprintf("sync: %d diff(s)", n), strconv.Itoa(n)))
 		if p.AsRead >= 0 && p.AsRead != p.InScope {
-			out = append(out, s.fit(fmt.Sprintf("  (%d with the map as read)", p.AsRead), w))
+			out = append(out, ff(fmt.Sprintf("  (%d with the map as read)", p.AsRead), fmt.Sprintf("  (%d as read)", p.AsRead)))
 		}
 		if p.Target != "" {
 			out = append(out, s.fit("  from "+p.Carrier+" to "+p.Target, w))
 		}
-		out = append(out, s.fit(fmt.Sprintf("not carried: %d outside the map,", p.Outside), w),
-			s.fit(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), w))
+		out = append(out, ff(fmt.Sprintf("not carried: %d outside the map,", p.Outside), fmt.Sprintf("not carried: %d outside,", p.Outside),
+			fmt.Sprintf("%d outside", p.Outside)),
+			ff(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), fmt.Sprintf("  %d excl., %d prot.", p.Excluded, p.Protected)))
 	}
-	out = append(out, "", s.fit(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier), w))
+	out = append(out, "", ff(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier),
+		fmt.Sprintf("covers %d of %d nodes", p.Covered, p.Total), fmt.Sprintf("covers %d/%d", p.Covered, p.Total)))
 	for _, sec := range p.Sections {
-		out = append(out, s.fit(fmt.Sprintf("  %-*s %d/%d", max(w-14, 4), sec.Name, sec.InScope, sec.Total), w))
+		count := fmt.Sprintf("%d/%d", sec.InScope, sec.Total)
+		name := Truncate(sec.Name, max(w-Width(count)-3, 1), s.ellipsis())
+		out = append(out, s.fit("  "+name+strings.Repeat(" ", max(w-2-Width(name)-Width(count), 1))+count, w))
 	}
 	if p.RefusedRules > 0 || p.WarnedRules > 0 {
-		out = append(out, "", s.fit(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules), w))
+		out = append(out, "", ff(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules),
+			fmt.Sprintf("%d refused, %d warned", p.RefusedRules, p.WarnedRules)))
 		if p.RefusedRules > 0 {
 			out = append(out, s.fit("  refused rules stop a save", w))
 		}
