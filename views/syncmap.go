@@ -308,11 +308,11 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 
 // previewLines is the preview pane beside the rules.
 func previewLines(s ConsoleStyles, p SyncMapPreview, w int) []string {
-	head := "Preview (with the staged edits)"
+	heads := []string{"Preview (with the staged edits)", "Preview (staged edits)", "Preview"}
 	if p.Draft {
-		head = "Preview (with the rule being typed)"
+		heads = []string{"Preview (with the rule being typed)", "Preview (rule being typed)", "Preview (typed rule)", "Preview"}
 	}
-	out := []string{s.Header.Render(s.fit(head, w))}
+	out := []string{s.Header.Render(s.fit(FirstFit(w, heads...), w))}
 	switch {
 	case p.Err != "":
 		return append(out, s.Err.Render(s.fit(p.Err, w)))
