@@ -112,6 +112,9 @@ type (
 		err  error
 		// reread says what the re-read found.
 		reread string
+		// at is when it ended, dev the device written.
+		at  time.Time
+		dev string
 	}
 )
 
@@ -142,13 +145,10 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 			case <-base.Done():
 			}
 		}
+		// The outcome goes to the tab and the Log with saveDoneMsg, not
+		// through the stream (the tab would say it twice).
 		done := func(err error, reread string) tea.Msg {
-			if err != nil {
-				emit("sync-map", err.Error(), true)
-			} else {
-				emit("sync-map", reread, false)
-			}
-			return saveDoneMsg{pair: idx, key: key, err: err, reread: reread}
+			return saveDoneMsg{pair: idx, key: key, err: err, reread: reread, at: time.Now(), dev: dev.Name}
 		}
 		// reread reads the pair and says whether the device now holds
 		// cur (saved) or read (as it was).
@@ -311,6 +311,13 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		// The outcome is said last, after any line still in the drain.
+		if pm.rt != nil {
+			e := views.LogEntry{At: msg.at, Device: msg.dev, Kind: "sync-map", Text: msg.reread}
+			if msg.err != nil {
+				e.Text, e.Err = msg.err.Error(), true
+			}
+			pm.rt.log.Append([]views.LogEntry{e})
+		}
 		if msg.err != nil {
 			em.statusErr = true
 			em.outcome = "not saved: the edits stay staged (" + msg.err.Error() + ")"
