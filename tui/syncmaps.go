@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,8 @@ type syncMapsPane struct {
 	pairs map[int]*pairMaps
 	form  *ruleForm
 	conf  *views.SyncMapConfirm
+	// quitArmed: q was held once for staged edits; the next q quits.
+	quitArmed bool
 	// saving: a save of the selected map runs; stopSave cancels it.
 	saving   bool
 	stopSave context.CancelFunc
@@ -148,6 +151,28 @@ func (p *syncMapsPane) FullHelp() []key.Binding {
 	k := p.keys
 	return []key.Binding{k.Up, k.Down, k.PrevMap, k.NextMap, k.Add, k.Edit, k.Delete, k.Toggle,
 		k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save, k.Editor}
+}
+
+// holdQuit holds the first q while maps have staged edits, and says
+// which; the next q quits (ctrl+c always does: ask false).
+func (p *syncMapsPane) holdQuit(ask bool) (string, bool) {
+	if !ask || p.quitArmed {
+		return "", false
+	}
+	var names []string
+	for _, pm := range p.pairs {
+		for _, em := range pm.maps {
+			if !em.cur.Equal(em.read) {
+				names = append(names, em.carrier+"'s "+em.cur.Name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	slices.Sort(names)
+	p.quitArmed = true
+	return "staged sync-map edits not saved (" + strings.Join(names, ", ") + "): q again quits and drops them, w saves", true
 }
 
 // glyph is uni, or ascii under --ascii.

@@ -170,6 +170,9 @@ func TestSyncMapSaveStopped(t *testing.T) {
 		if !now[0].Equal(before[0]) || !strings.Contains(s, "1 staged edit(s)") {
 			t.Fatalf("said as it was, but the device holds %v (or the edits are gone)", now[0])
 		}
+		// q is held once for the staged edit.
+		keys(tm, "q")
+		waitScreen(t, tm, "q held", has("staged sync-map edits not saved (vra-a's LAB-SYNC): q again quits"))
 	default:
 		t.Log("the stop came after the commit")
 		if len(now[0].Rules) != 3 || strings.Contains(s, "staged edit(s)") {
