@@ -430,6 +430,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case ActJump:
 		return m.jump()
 	case ActForceQuit, ActQuit:
+		if why, hold := m.maps.holdQuit(act == ActQuit); hold { // Sync-maps tab: staged edits
+			m.setNotice(why, true)
+			return noticeClearCmd(m.noticeID, 10*time.Second)
+		}
 		m.quitting = true
 		for _, d := range m.dialogs {
 			d.cancel()

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,12 +33,17 @@ type syncMapsPane struct {
 	pairs map[int]*pairMaps
 	form  *ruleForm
 	conf  *views.SyncMapConfirm
-	// saving: a save of the selected map runs.
-	saving bool
+	// quitArmed: q was held once for staged edits; the next q quits.
+	quitArmed bool
+	// saving: a save of the selected map runs; stopSave cancels it.
+	saving   bool
+	stopSave context.CancelFunc
 }
 
 // pairMaps are one pair's maps as the tab edits them.
 type pairMaps struct {
+	// rt is the pair: a save's lines go to its Log, shown or not.
+	rt   *pairRT
 	maps []*editMap
 	sel  int
 }
@@ -146,6 +153,28 @@ func (p *syncMapsPane) FullHelp() []key.Binding {
 		k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save, k.Editor}
 }
 
+// holdQuit holds the first q while maps have staged edits, and says
+// which; the next q quits (ctrl+c always does: ask false).
+func (p *syncMapsPane) holdQuit(ask bool) (string, bool) {
+	if !ask || p.quitArmed {
+		return "", false
+	}
+	var names []string
+	for _, pm := range p.pairs {
+		for _, em := range pm.maps {
+			if !em.cur.Equal(em.read) {
+				names = append(names, em.carrier+"'s "+em.cur.Name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	slices.Sort(names)
+	p.quitArmed = true
+	return "staged sync-map edits not saved (" + strings.Join(names, ", ") + "): q again quits and drops them, w saves", true
+}
+
 // glyph is uni, or ascii under --ascii.
 func (p *syncMapsPane) glyph(uni, ascii string) string {
 	if p.com.Styles.ASCII {
@@ -179,6 +208,7 @@ func (p *syncMapsPane) setPair(idx int, rt *pairRT) tea.Cmd {
 		pm = &pairMaps{}
 		p.pairs[idx] = pm
 	}
+	pm.rt = rt
 	s := rt.sum.snap
 	if s == nil {
 		return nil

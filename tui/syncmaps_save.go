@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -53,7 +54,16 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 // confirmKey is a key while the save's question is open.
 func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
-	if !ok || p.conf.Running {
+	if !ok {
+		return nil
+	}
+	if p.conf.Running {
+		// esc stops a save before its commit: the device is left as it
+		// was (device.Apply discards what was not committed).
+		if kp.String() == "esc" && p.stopSave != nil {
+			p.stopSave()
+			p.conf.Stopping = true
+		}
 		return nil
 	}
 	switch kp.String() {
@@ -102,6 +112,9 @@ type (
 		err  error
 		// reread says what the re-read found.
 		reread string
+		// at is when it ended, dev the device written.
+		at  time.Time
+		dev string
 	}
 )
 
@@ -117,56 +130,87 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 	idx, key := p.idx, em.key
 	read, cur := em.read, em.cur.Clone()
 	p.com.Log.Info("sync-map save", logPair, p.rt.spec.Name, logDevice, dev.Name, "map", cur.Name)
-	ctx, pr := p.com.Ctx, p.rt.p
+	// esc stops the apply (ctx); the lines and the re-read use the
+	// console's own context: what the device holds is read either way.
+	base := p.com.Ctx
+	ctx, stop := context.WithCancel(base)
+	p.stopSave = stop
+	pr := p.rt.p
 	save := func() tea.Msg {
+		defer stop()
 		defer close(ch)
 		emit := func(kind, text string, isErr bool) {
 			select {
 			case ch <- saveLine{at: time.Now(), kind: kind, text: text, err: isErr}:
-			case <-ctx.Done():
+			case <-base.Done():
 			}
 		}
+		// The outcome goes to the tab and the Log with saveDoneMsg, not
+		// through the stream (the tab would say it twice).
 		done := func(err error, reread string) tea.Msg {
-			if err != nil {
-				emit("sync-map", err.Error(), true)
-			} else {
-				emit("sync-map", reread, false)
+			return saveDoneMsg{pair: idx, key: key, err: err, reread: reread, at: time.Now(), dev: dev.Name}
+		}
+		// reread reads the pair and says whether the device now holds
+		// cur (saved) or read (as it was).
+		reread := func(what string) tea.Msg {
+			emit("sync-map", what+"; re-reading the pair", false)
+			snap, err := pr.Refresh(base)
+			if snap == nil {
+				return done(fmt.Errorf("re-read: %w", err), "")
 			}
-			return saveDoneMsg{pair: idx, key: key, err: err, reread: reread}
+			if ctx.Err() == nil || base.Err() != nil {
+				msg, err := rereadCheck(snap, dev.Name, cur)
+				return done(err, msg)
+			}
+			// Stopped: the device decides what it holds, not the stop.
+			if msg, err := rereadCheck(snap, dev.Name, cur); err == nil {
+				return done(nil, "the stop came after the commit; "+msg)
+			}
+			if _, err := rereadCheck(snap, dev.Name, read); err == nil {
+				return done(fmt.Errorf("stopped before the commit (esc): %s's sync-map %s is as it was (re-read)", dev.Name, cur.Name), "")
+			}
+			return done(fmt.Errorf("stopped (esc): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", dev.Name, cur.Name), "")
 		}
 		emit("sync-map", "connecting to "+dev.Name+" to write sync-map "+cur.Name, false)
 		sess, err := device.Connect(ctx, pr.SSHConfig(dev), device.Options{
 			Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
 		})
 		if err != nil {
-			return done(fmt.Errorf("%s: %w", dev.Name, err), "")
+			if ctx.Err() != nil && base.Err() == nil {
+				return done(fmt.Errorf("stopped before connecting (esc): %s is as it was", dev.Name), "")
+			}
+			return done(named(dev.Name, err), "")
 		}
-		defer sess.Close()
 		res, err := sess.WriteSyncMap(ctx, read, cur, device.ApplyOptions{
 			Comment:   "hasync: sync-map " + cur.Name,
 			OnCommand: func(_ int, shown string) { emit("sent", shown, false) },
 		}, func(line string) { emit("remote", line, false) })
+		sess.Close()
 		for _, e := range res.SyncErrors {
 			// Committed here; the device's own push to its peer failed.
 			emit("sync-error", e, true)
 		}
-		if err != nil {
+		switch {
+		case ctx.Err() != nil && base.Err() == nil:
+			return reread("stopped (esc)")
+		case err != nil:
 			return done(err, "")
-		}
-		if !res.Committed && !res.NoChanges {
+		case !res.Committed && !res.NoChanges:
 			return done(fmt.Errorf("%s: the commit did not apply", dev.Name), "")
 		}
 		// The pair is re-read, so every tab (and the re-read map here)
 		// shows what the device now holds.
-		emit("sync-map", "committed on "+dev.Name+"; re-reading the pair", false)
-		snap, err := pr.Refresh(ctx)
-		if snap == nil {
-			return done(fmt.Errorf("re-read: %w", err), "")
-		}
-		reread, err := rereadCheck(snap, dev.Name, cur)
-		return done(err, reread)
+		return reread("committed on " + dev.Name)
 	}
 	return tea.Batch(save, drainSaveCmd(idx, key, ch))
+}
+
+// named puts the device's name before err unless err starts with it.
+func named(dev string, err error) error {
+	if strings.HasPrefix(err.Error(), dev+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", dev, err)
 }
 
 // rereadCheck compares the map the device carries after a save with the
@@ -244,8 +288,8 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 					em.status = append(em.status, l.kind+": "+l.text)
 				}
 			}
-			if msg.pair == p.idx && p.rt != nil {
-				p.rt.log.Append(entries)
+			if pm != nil && pm.rt != nil {
+				pm.rt.log.Append(entries)
 			}
 			if em != nil && len(em.status) > statusKeep {
 				em.status = em.status[len(em.status)-statusKeep:]
@@ -256,7 +300,7 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 		}
 		return drainSaveCmd(msg.pair, msg.key, msg.ch)
 	case saveDoneMsg:
-		p.saving = false
+		p.saving, p.stopSave = false, nil
 		p.conf = nil
 		pm := p.pairs[msg.pair]
 		if pm == nil {
@@ -267,6 +311,13 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		// The outcome is said last, after any line still in the drain.
+		if pm.rt != nil {
+			e := views.LogEntry{At: msg.at, Device: msg.dev, Kind: "sync-map", Text: msg.reread}
+			if msg.err != nil {
+				e.Text, e.Err = msg.err.Error(), true
+			}
+			pm.rt.log.Append([]views.LogEntry{e})
+		}
 		if msg.err != nil {
 			em.statusErr = true
 			em.outcome = "not saved: the edits stay staged (" + msg.err.Error() + ")"

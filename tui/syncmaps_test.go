@@ -132,3 +132,53 @@ func TestSyncMapSaveRefused(t *testing.T) {
 		t.Fatalf("the device's map: %v %v", maps, err)
 	}
 }
+
+// TestSyncMapSaveStopped: esc while a save runs stops it; the tab then
+// says what the device holds, re-read: the map as it was (the stop came
+// before the commit) or the staged one (after it), never a guess.
+func TestSyncMapSaveStopped(t *testing.T) {
+	l := startLab(t)
+	m := New(context.Background(), l.options())
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "2")
+	waitScreen(t, tm, "the sync-map", has("vra-a: sync-map LAB-SYNC", "a sync would carry"))
+	before, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys(tm, "d")
+	waitScreen(t, tm, "staged", has("1 staged edit(s)"))
+	l.vy.A.Faults.SetDelay(200 * time.Millisecond)
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "typing the commands", has("applying…", "esc stops before the commit", "sent: delete system config-sync sync-map LAB-SYNC"))
+	keys(tm, "esc")
+	l.vy.A.Faults.SetDelay(0) // the re-read at full speed
+	const (
+		asItWas = "stopped before the commit (esc): vra-a's sync-map LAB-SYNC is as it was (re-read)"
+		after   = "the stop came after the commit; saved: vra-a's sync-map LAB-SYNC now has 3 rule(s) (re-read)"
+	)
+	s := waitScreen(t, tm, "the outcome, re-read", func(s string) bool { return strings.Contains(s, asItWas) || strings.Contains(s, after) })
+	now, _, err := syncmap.FromConfig(l.vy.A.Device.Running())
+	if err != nil || len(now) != 1 {
+		t.Fatalf("the device's maps: %v %v", now, err)
+	}
+	switch {
+	case strings.Contains(s, asItWas):
+		t.Log("the stop came before the commit")
+		if !now[0].Equal(before[0]) || !strings.Contains(s, "1 staged edit(s)") {
+			t.Fatalf("said as it was, but the device holds %v (or the edits are gone)", now[0])
+		}
+		// q is held once for the staged edit.
+		keys(tm, "q")
+		waitScreen(t, tm, "q held", has("staged sync-map edits not saved (vra-a's LAB-SYNC): q again quits"))
+	default:
+		t.Log("the stop came after the commit")
+		if len(now[0].Rules) != 3 || strings.Contains(s, "staged edit(s)") {
+			t.Fatalf("said saved, but the device holds %v (or edits stay staged)", now[0])
+		}
+	}
+	keys(tm, "q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+}

@@ -394,3 +394,23 @@ func TestSyncMapsDraftPreview(t *testing.T) {
 		t.Errorf("after esc: draft %v, %d differences, want %d", em.prev.Draft, em.prev.InScope, staged)
 	}
 }
+
+// TestSyncMapsHoldQuit: q is held once while a map has staged edits;
+// ctrl+c, and a second q, quit.
+func TestSyncMapsHoldQuit(t *testing.T) {
+	p, _ := testMapsPane(t, false)
+	if _, hold := p.holdQuit(true); hold {
+		t.Fatal("held with nothing staged")
+	}
+	p.Update(press("d"))
+	if _, hold := p.holdQuit(false); hold {
+		t.Error("ctrl+c held")
+	}
+	why, hold := p.holdQuit(true)
+	if !hold || !strings.Contains(why, "vra-a's LAB-SYNC") {
+		t.Errorf("first q: %v %q", hold, why)
+	}
+	if _, hold := p.holdQuit(true); hold {
+		t.Error("second q held")
+	}
+}

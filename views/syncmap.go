@@ -107,8 +107,9 @@ type SyncMapConfirm struct {
 	Map      string
 	Commands []string
 	Apply    bool
-	// Running: the commands are being applied (Status streams).
-	Running bool
+	// Running: the commands are being applied (Status streams);
+	// Stopping: esc asked to stop before the commit.
+	Running, Stopping bool
 	// Offset is the first command line shown (j/k scroll a long list).
 	Offset int
 }
@@ -307,38 +308,45 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 
 // previewLines is the preview pane beside the rules.
 func previewLines(s ConsoleStyles, p SyncMapPreview, w int) []string {
-	head := "Preview (with the staged edits)"
+	heads := []string{"Preview (with the staged edits)", "Preview (staged edits)", "Preview"}
 	if p.Draft {
-		head = "Preview (with the rule being typed)"
+		heads = []string{"Preview (with the rule being typed)", "Preview (rule being typed)", "Preview (typed rule)", "Preview"}
 	}
-	out := []string{s.Header.Render(s.fit(head, w))}
+	out := []string{s.Header.Render(s.fit(FirstFit(w, heads...), w))}
 	switch {
 	case p.Err != "":
 		return append(out, s.Err.Render(s.fit(p.Err, w)))
 	case p.Total == 0 && p.Pending:
 		return append(out, s.fit("computing"+s.glyph("…", "..."), w))
 	}
-	carry := fmt.Sprintf("a sync would carry %d difference(s)", p.InScope)
+	// Counts are never cut: the words around them shorten instead.
+	ff := func(forms ...string) string { return s.fit(FirstFit(w, forms...), w) }
 	if !p.HasDiff {
-		carry = "no comparison of the pair yet"
-	}
-	out = append(out, s.fit(carry, w))
-	if p.HasDiff {
+		out = append(out, ff("no comparison of the pair yet", "not compared yet"))
+	} else {
+		n := p.InScope
+		out = append(out, ff(fmt.Sprintf("a sync would carry %d difference(s)", n),
+			fmt.Sprintf("a sync carries %d diff(s)", n), fmt.Sprintf("sync: %d diff(s)", n), strconv.Itoa(n)))
 		if p.AsRead >= 0 && p.AsRead != p.InScope {
-			out = append(out, s.fit(fmt.Sprintf("  (%d with the map as read)", p.AsRead), w))
+			out = append(out, ff(fmt.Sprintf("  (%d with the map as read)", p.AsRead), fmt.Sprintf("  (%d as read)", p.AsRead)))
 		}
 		if p.Target != "" {
 			out = append(out, s.fit("  from "+p.Carrier+" to "+p.Target, w))
 		}
-		out = append(out, s.fit(fmt.Sprintf("not carried: %d outside the map,", p.Outside), w),
-			s.fit(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), w))
+		out = append(out, ff(fmt.Sprintf("not carried: %d outside the map,", p.Outside), fmt.Sprintf("not carried: %d outside,", p.Outside),
+			fmt.Sprintf("%d outside", p.Outside)),
+			ff(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), fmt.Sprintf("  %d excl., %d prot.", p.Excluded, p.Protected)))
 	}
-	out = append(out, "", s.fit(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier), w))
+	out = append(out, "", ff(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier),
+		fmt.Sprintf("covers %d of %d nodes", p.Covered, p.Total), fmt.Sprintf("covers %d/%d", p.Covered, p.Total)))
 	for _, sec := range p.Sections {
-		out = append(out, s.fit(fmt.Sprintf("  %-*s %d/%d", max(w-14, 4), sec.Name, sec.InScope, sec.Total), w))
+		count := fmt.Sprintf("%d/%d", sec.InScope, sec.Total)
+		name := Truncate(sec.Name, max(w-Width(count)-3, 1), s.ellipsis())
+		out = append(out, s.fit("  "+name+strings.Repeat(" ", max(w-2-Width(name)-Width(count), 1))+count, w))
 	}
 	if p.RefusedRules > 0 || p.WarnedRules > 0 {
-		out = append(out, "", s.fit(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules), w))
+		out = append(out, "", ff(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules),
+			fmt.Sprintf("%d refused, %d warned", p.RefusedRules, p.WarnedRules)))
 		if p.RefusedRules > 0 {
 			out = append(out, s.fit("  refused rules stop a save", w))
 		}
@@ -453,11 +461,15 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 		return "  " + label + "  "
 	}
 	buttons := btn("Cancel", !c.Apply) + "  " + btn("Apply", c.Apply)
-	if c.Running {
-		buttons = "applying" + s.glyph("…", "...")
-	}
 	lr := s.glyph("←/→", "left/right")
-	hint := FirstFit(w-Width(buttons), "   ("+lr+" choose, enter, esc cancels)", " ("+lr+" enter esc)", " (enter, esc)")
+	hints := []string{"   (" + lr + " choose, enter, esc cancels)", " (" + lr + " enter esc)", " (enter, esc)"}
+	switch {
+	case c.Stopping:
+		buttons, hints = "stopping before the commit"+s.glyph("…", "..."), nil
+	case c.Running:
+		buttons, hints = "applying"+s.glyph("…", "..."), []string{"   (esc stops before the commit)", " (esc stops)"}
+	}
+	hint := FirstFit(w-Width(buttons), hints...)
 	foot := []string{"", s.fit(buttons+hint, w)}
 	status := statusLines(s, d, w)
 	room := h - len(out) - len(foot)

@@ -117,3 +117,17 @@ func TestSyncMapsSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncMapsCountsWhole: the preview's counts are never cut, however
+// narrow its column (the words around them shorten).
+func TestSyncMapsCountsWhole(t *testing.T) {
+	d := sampleSyncMap()
+	for w := 100; w <= 140; w++ {
+		out := ansi.Strip(SyncMaps(PlainConsoleStyles(), d, w, 30))
+		for _, want := range []string{"9 diff", "18 outside", "382", "516", "283/294"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d wide: %q cut:\n%s", w, want, out)
+			}
+		}
+	}
+}
