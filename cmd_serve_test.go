@@ -19,7 +19,7 @@ import (
 
 // servedLab is `hasync serve` (the built binary) on loopback over an
 // in-process lab pair, with OpenSSH keys made by ssh-keygen in a temp dir:
-// op (operator), vw (viewer), stranger (not authorized).
+// op and op2 (operators), vw (viewer), stranger (not authorized).
 type servedLab struct {
 	t          testing.TB
 	bin, dir   string
@@ -64,7 +64,7 @@ func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
 	}
 	t.Cleanup(vp.Close)
 	sl.lab = vp
-	for _, k := range []string{"op", "vw", "stranger"} {
+	for _, k := range []string{"op", "op2", "vw", "stranger"} {
 		if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", k+"@e2e", "-f", filepath.Join(sl.dir, k)).CombinedOutput(); err != nil {
 			t.Fatalf("ssh-keygen: %v\n%s", err, b)
 		}
@@ -77,7 +77,8 @@ func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
 		return strings.TrimSpace(string(b))
 	}
 	ak := filepath.Join(sl.dir, "authorized_keys")
-	text := `environment="HASYNC_ROLE=operator" ` + read("op.pub") + "\n" + read("vw.pub") + "\n"
+	text := `environment="HASYNC_ROLE=operator" ` + read("op.pub") + "\n" + read("vw.pub") + "\n" +
+		`restrict,environment="HASYNC_ROLE=operator" ` + read("op2.pub") + "\n"
 	if err := os.WriteFile(ak, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -227,4 +228,49 @@ func TestServeOpenSSH(t *testing.T) {
 			t.Errorf("the server's log lacks %s:\n%s", want, logText)
 		}
 	}
+}
+
+// TestServeSyncShared: three engineers on one `hasync serve` with the
+// OpenSSH client. The viewer's plan shows Apply disabled with the reason;
+// an operator syncs (vra-b refuses the demo's planted change); while it
+// runs, the other operator's S says who holds the pair's lock, and every
+// session's Log shows the same live stream, named by the syncing SSH user
+// and key, to its outcome.
+func TestServeSyncShared(t *testing.T) {
+	sl := startServedLab(t)
+	alice := sl.session("op", "alice", 120, 36)
+	carol := sl.session("op2", "carol", 120, 36)
+	bob := sl.session("vw", "bob", 120, 36)
+	for _, tt := range []*tmuxTerm{alice, carol, bob} {
+		tt.wait("the pair up", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+		tt.keys("Enter")
+		tt.wait("the Diff", "vra-a (source)", "vra-b (target)")
+	}
+	bob.keys("S")
+	bob.wait("the viewer's plan", "Sync lab-vyatta", "read-only: your key's role is viewer", "(disabled)")
+	bob.keys("Tab", "Enter") // Apply is disabled: enter closes the plan, as Cancel
+	bob.keys("3")
+	bob.wait("the viewer's Log", "both devices read", "1 Diff")
+
+	alice.keys("S")
+	alice.wait("the operator's plan", "Sync lab-vyatta", "▸[ Cancel ]", "[ Apply ")
+	// Slow vra-b's output from here, so that the sync (it re-reads both
+	// devices first, holding the lock) still runs while the others look.
+	sl.lab.B.Faults.SetDelay(200 * time.Millisecond)
+	alice.keys("Tab")
+	alice.wait("Apply focused", "▸[ Apply ")
+	alice.keys("Enter")
+	alice.wait("the sync running", "running")
+	carol.keys("S")
+	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session 1, key SHA256:")
+	bob.wait("alice's sync in the viewer's Log", "by alice (session 1, key SHA256:")
+	sl.lab.B.Faults.SetDelay(0)
+
+	alice.wait("the outcome", "vra-b refused the change", "config-sync error")
+	bob.wait("the same stream's end in the viewer's Log", "by alice (session 1, key SHA256:", "ended: refused", "config-sync error")
+	carol.keys("3")
+	carol.wait("the same stream in the other operator's Log", "by alice (session 1, key SHA256:", "ended: refused", "config-sync error")
+	// The lock is free again: carol may plan a sync now.
+	carol.keys("S")
+	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
 }

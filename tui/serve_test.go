@@ -267,7 +267,7 @@ func TestServeRoles(t *testing.T) {
 	if o.ReadOnly || o.NoColor {
 		t.Errorf("operator: ReadOnly %v NoColor %v", o.ReadOnly, o.NoColor)
 	}
-	if want := fmt.Sprintf("alice (ssh key %s, session %d)", ts.operatorKey, o.Served.Session); o.Holder() != want || o.Served.Comment != "op@test" || o.Served.Role != RoleOperator {
+	if want := fmt.Sprintf("alice (session %d, key %s…)", o.Served.Session, ts.operatorKey[:len("SHA256:")+12]); o.Holder() != want || o.Served.Comment != "op@test" || o.Served.Role != RoleOperator {
 		t.Errorf("operator: holder %q (want %q), identity %+v", o.Holder(), want, o.Served)
 	}
 }
