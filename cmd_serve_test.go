@@ -260,10 +260,11 @@ func TestServeSyncShared(t *testing.T) {
 	alice.keys("Tab")
 	alice.wait("Apply focused", "▸[ Apply ")
 	alice.keys("Enter")
-	alice.wait("the sync running", "running")
+	alice.wait("the sync running", "sync vra-a → vra-b", "running · esc cancels")
+	// The sync's start reaches every session once it holds the lock.
+	bob.wait("alice's sync in the viewer's Log", "by alice (session 1, key SHA256:")
 	carol.keys("S")
 	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session 1, key SHA256:")
-	bob.wait("alice's sync in the viewer's Log", "by alice (session 1, key SHA256:")
 	sl.lab.B.Faults.SetDelay(0)
 
 	alice.wait("the outcome", "vra-b refused the change", "config-sync error")
