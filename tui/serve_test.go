@@ -12,10 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -41,6 +43,15 @@ type testServer struct {
 func startServer(t *testing.T, edit func(*ServeOptions)) *testServer {
 	t.Helper()
 	ts := &testServer{lab: startLab(t), dir: t.TempDir(), served: make(chan error, 1)}
+	// The server's log, and what wish logs through charm's default
+	// logger, go to the test's log.
+	tw := &testWriter{t: t}
+	tlog := charmlog.NewWithOptions(tw, charmlog.Options{Level: charmlog.InfoLevel})
+	charmlog.SetDefault(tlog)
+	t.Cleanup(func() { // runs last: nothing logs into a finished test
+		tw.done.Store(true)
+		charmlog.SetDefault(charmlog.NewWithOptions(io.Discard, charmlog.Options{}))
+	})
 	var opText, vwText, crText string
 	ts.operator, opText = testKey(t)
 	ts.viewer, vwText = testKey(t)
@@ -58,6 +69,7 @@ func startServer(t *testing.T, edit func(*ServeOptions)) *testServer {
 		Listen: "127.0.0.1:0", HostKey: filepath.Join(ts.dir, "host_key"), AuthorizedKeys: ak,
 		Hub:     NewHub(ts.lab.inv, ts.lab.options().Pair, nil),
 		Console: Options{Title: "hasync test"},
+		Log:     tlog,
 	}
 	if edit != nil {
 		edit(&o)
@@ -90,6 +102,19 @@ func (ts *testServer) shutdown(t *testing.T) {
 			t.Errorf("serve: %v", err)
 		}
 	})
+}
+
+// testWriter writes into the test's log until the test is done.
+type testWriter struct {
+	t    *testing.T
+	done atomic.Bool
+}
+
+func (w *testWriter) Write(b []byte) (int, error) {
+	if !w.done.Load() {
+		w.t.Log(strings.TrimRight(string(b), "\n"))
+	}
+	return len(b), nil
 }
 
 // term is an SSH client session with a terminal, its screen output
@@ -350,8 +375,20 @@ func TestServeSessionIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr.wait("the crashing session's pair list", "lab-vyatta")
+	// Bubble Tea prints the panic and its stack on the process's stderr
+	// (the server's, never the session's): keep it, and check it.
+	dump, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = dump
 	cr.send("!")
 	cr.ended("the session that panicked")
+	os.Stderr = stderr
+	if b, _ := os.ReadFile(dump.Name()); !strings.Contains(string(b), "a bug in one session") {
+		t.Errorf("the panic was not caught and reported on the server's stderr: %q", b)
+	}
 
 	gone, err := ts.dialTerm(t, ts.viewer, "bob", 100, 30)
 	if err != nil {
@@ -387,8 +424,8 @@ func TestServeResize(t *testing.T) {
 		t.Fatal(err)
 	}
 	op.wait("the pair list", "lab-vyatta", "vra-a")
-	if c := ts.session(t, ts.operatorKey).model.com; c.Width != 100 || c.Height != 30 {
-		t.Errorf("size %dx%d, want 100x30", c.Width, c.Height)
+	if lines := strings.Split(ts.screen(t, ts.operatorKey), "\n"); len(lines) != 30 || ansi.StringWidth(lines[0]) != 100 {
+		t.Errorf("the screen is %d lines of %d cells, want 30 of 100", len(lines), ansi.StringWidth(lines[0]))
 	}
 	if err := op.sess.WindowChange(12, 60); err != nil {
 		t.Fatal(err)
