@@ -661,3 +661,66 @@ func TestServeLateSession(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestServeShutdownWaitsForSync: shutdown closes the shared pairs only
+// once no sync holds a pair's lock (a sync committing runs to its end and
+// verifies on its own context); when its time runs out first, it says
+// which sync was still running.
+func TestServeShutdownWaitsForSync(t *testing.T) {
+	ts := startServer(t, nil)
+	op, err := ts.dialTerm(t, ts.operator, "alice", 80, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("the pair list", "lab-vyatta", "MASTER")
+	p := ts.o.Hub.Pairs()[0]
+	lock, err := p.LockSync(t.TempDir(), "alice (a sync committing)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	var released, closedEarly atomic.Bool
+	go func() {
+		// The sync ends only after the server cut the connections: by
+		// then only the sync keeps the pairs open.
+		op.ended("shutdown")
+		_ = op.client.Wait()
+		for drained := false; !drained; {
+			select {
+			case _, ok := <-sub.C:
+				if !ok {
+					closedEarly.Store(true)
+					drained = true
+				}
+			default:
+				drained = true
+			}
+		}
+		released.Store(true)
+		lock.Unlock()
+	}()
+	ts.shutdown(t)
+	if !released.Load() {
+		t.Fatal("shutdown returned while a sync held the pair's lock")
+	}
+	if closedEarly.Load() {
+		t.Fatal("shutdown closed the pair while a sync held its lock")
+	}
+
+	ts2 := startServer(t, nil)
+	p2 := ts2.o.Hub.Pairs()[0]
+	lock2, err := p2.LockSync(t.TempDir(), "bob (a sync that never ends)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock2.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	err = ts2.Shutdown(ctx)
+	if err == nil || !strings.Contains(err.Error(), "still syncing: lab-vyatta: bob (a sync that never ends)") {
+		t.Fatalf("shutdown with a sync that does not end: %v", err)
+	}
+	<-ts2.served
+	ts2.shutdownOnce.Do(func() {}) // done here
+}
