@@ -275,3 +275,84 @@ func TestServeSyncShared(t *testing.T) {
 	carol.keys("S")
 	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
 }
+
+// TestServeDemo: `hasync demo --serve` serves the demo's console over SSH
+// (OpenSSH in tmux, the host key pinned from the demo's directory), and
+// SIGTERM ends it and removes the demo's directory.
+func TestServeDemo(t *testing.T) {
+	needTmux(t)
+	needOpenSSH(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "op@e2e", "-f", filepath.Join(tmp, "op")).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, b)
+	}
+	pub, err := os.ReadFile(filepath.Join(tmp, "op.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ak := filepath.Join(tmp, "authorized_keys")
+	if err := os.WriteFile(ak, append([]byte(`environment="HASYNC_ROLE=operator" `), pub...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(tmp, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "demo", "--serve", "--listen", "127.0.0.1:0", "--authorized-keys", ak)
+	cmd.Env = append(os.Environ(), "TMPDIR="+work, "HOME="+work, "XDG_STATE_HOME="+work)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	sc := bufio.NewScanner(stderr)
+	port := 0
+	re := regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+)`)
+	for port == 0 && sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			port, _ = strconv.Atoi(m[1])
+		}
+	}
+	if port == 0 {
+		t.Fatal("hasync demo --serve did not say where it listens")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	dir := demoDir(t, work)
+	hk, err := os.ReadFile(filepath.Join(dir, "serve_host_ed25519.pub"))
+	if err != nil {
+		t.Fatalf("the served demo's host key is not in its directory: %v", err)
+	}
+	kh := filepath.Join(tmp, "known_hosts")
+	if err := os.WriteFile(kh, fmt.Appendf(nil, "[127.0.0.1]:%d %s", port, hk), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tt := startTmux(t, 120, 30, nil, "ssh", "-tt", "-F", "none", "-p", strconv.Itoa(port), "-i", filepath.Join(tmp, "op"),
+		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
+		"-o", "UserKnownHostsFile="+kh, "-o", "StrictHostKeyChecking=yes", "alice@127.0.0.1")
+	s := tt.wait("the served demo", "hasync demo", "✓ vra-a MASTER", "✓ FW-A HRP_M")
+	if strings.Contains(s, "read-only") {
+		t.Errorf("the operator's demo console is read-only:\n%s", s)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	tt.wait("the session told of the shutdown", "the server is shutting down: session closed", "EXITED")
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("hasync demo --serve after SIGTERM: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo's directory is still there: %v", err)
+	}
+}
