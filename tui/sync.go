@@ -567,7 +567,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
 	o := pp.opts
-	hook := m.syncHook
+	hook, quit := m.syncHook, m.com.Ctx.Done()
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
@@ -579,7 +579,11 @@ func (m *Model) applyPlan() tea.Cmd {
 			run.committing = true
 			run.mu.Unlock()
 		}
-		run.ch <- syncItem{ev: e}
+		select {
+		case run.ch <- syncItem{ev: e}:
+		case <-quit:
+			// The console quit: nobody drains the stream any more.
+		}
 	}
 	if pp.kind == syncPush || pp.kind == syncRollback {
 		// The Log streams the target's output; a device-native sync
@@ -612,7 +616,10 @@ func (m *Model) applyPlan() tea.Cmd {
 			out.after, out.unchanged = reread(base, p, prep)
 		}
 		cancel()
-		run.ch <- syncItem{done: out}
+		select {
+		case run.ch <- syncItem{done: out}:
+		case <-quit:
+		}
 		close(run.ch)
 		return nil
 	}
