@@ -949,7 +949,9 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	case err == nil:
 		banner = fmt.Sprintf("%s synced %s %s %s: equal within the map (both re-read)", m.glyph("✓", "ok"), prep.Source, arrow, prep.Target)
 		if res != nil && len(res.Residue) > 0 {
-			banner += fmt.Sprintf("; %d difference(s) left as planned", len(res.Residue))
+			// Conflicts, masked secrets: the plan said they stay.
+			banner = fmt.Sprintf("%s synced %s %s %s: what it carries is equal (both re-read); %d difference(s) stay as planned (Log)",
+				m.glyph("✓", "ok"), prep.Source, arrow, prep.Target, len(res.Residue))
 		}
 	case out.cancelled:
 		banner = "sync cancelled before the commit · " + unchanged
