@@ -279,6 +279,10 @@ func haData(spec *inventory.Pair, sum summary) views.HAData {
 // are its last known ones).
 func haDataOf(rt *pairRT) views.HAData {
 	d := haData(rt.spec, rt.sum)
+	if d.At != "" {
+		// The members not read then, with their last read.
+		d.At = strings.TrimPrefix(readNote(rt, ", ", time.TimeOnly), "read ")
+	}
 	for i := range d.Members {
 		if c := rt.cell(i); c.State != views.Up && d.Members[i].Reachable {
 			d.Members[i].Reachable = false

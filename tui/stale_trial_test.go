@@ -64,7 +64,7 @@ func TestDownNotShownAsCurrent(t *testing.T) {
 		}
 	}
 	ha := ansi.Strip(strings.Join(views.HALines(m.com.Styles, haDataOf(rt), 120), "\n"))
-	if !strings.Contains(ha, "vra-b  BACKUP (last known)") {
+	if !strings.Contains(ha, "vra-b  BACKUP (last known)") || !strings.Contains(ha, "read 08:20:21, vra-b not since 08:20:21") {
 		t.Errorf("the HA tab shows vra-b's role as current:\n%s", ha)
 	}
 }

@@ -31,6 +31,10 @@ const gutter = 6
 // rather than over them.
 const sidePaneMin = 100
 
+// detailFullBelow is the height under which the detail, over the rows,
+// takes the whole tab (breadcrumb and legend too).
+const detailFullBelow = 8
+
 func (v *DiffView) layout() diffLayout {
 	l := diffLayout{listW: v.w}
 	h := v.h
@@ -39,6 +43,12 @@ func (v *DiffView) layout() diffLayout {
 		l.crumb, l.head, l.foot = true, true, true
 	case h >= 4:
 		l.crumb, l.foot = true, true
+	}
+	if v.detail && v.w < sidePaneMin && h < detailFullBelow {
+		// A short tab with the detail over the rows: the detail takes
+		// every line (it has its own path line), the footer only for a
+		// search's input.
+		l.crumb, l.head, l.foot = false, false, v.searching
 	}
 	if l.crumb {
 		l.bodyY++

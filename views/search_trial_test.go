@@ -87,3 +87,23 @@ func TestSideScrollStep(t *testing.T) {
 		t.Errorf("l with nothing to scroll: xoff %d\n%s", w.xoff, out)
 	}
 }
+
+// TestShortDetailTakesTab (trial 11 defect 18): in a short tab (the
+// console's 40x10 leaves the Diff 5 lines) the detail over the rows takes
+// every line, not one line and "… 23 more lines".
+func TestShortDetailTakesTab(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 40, 5)
+	press(v, "n", "enter")
+	lines := strings.Split(ansi.Strip(v.View()), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	if !strings.HasPrefix(lines[0], "detail") || !strings.HasPrefix(lines[1], "path") {
+		t.Errorf("the detail does not take the tab:\n%s", strings.Join(lines, "\n"))
+	}
+	press(v, "esc")
+	lines = strings.Split(ansi.Strip(v.View()), "\n")
+	if !strings.HasPrefix(lines[0], "▸") {
+		t.Errorf("closed, the breadcrumb is not back:\n%s", strings.Join(lines, "\n"))
+	}
+}

@@ -118,3 +118,19 @@ func TestTallyFixtureHasSecrets(t *testing.T) {
 		t.Errorf("unmasked %+v, masked %+v: the ciphertexts should count unmasked", p, m)
 	}
 }
+
+// TestTallyEqual: a pair equal in scope tallies zeros (no plan needed).
+func TestTallyEqual(t *testing.T) {
+	a, err := Parse("FW-A", []byte(tallyA), config.Huawei)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Trees(a, a, MapSpec{}, diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.Tally(plan.HRP)
+	if err != nil || n != (Tally{}) {
+		t.Errorf("tally %+v, %v; want zeros", n, err)
+	}
+}
