@@ -208,7 +208,9 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
 	m.planGen++
-	o := hsync.Options{Holder: m.holder, StateDir: m.stateDir, AuditDir: m.auditDir}
+	// A served session's sync names its SSH user and key in the audit.
+	o := hsync.Options{Holder: m.holder, StateDir: m.stateDir, AuditDir: m.auditDir,
+		SSHUser: m.com.Served.User, SSHKey: m.com.Served.Key}
 	if kind == syncPush && fam == config.Vyatta {
 		o.From = rt.from
 	}
