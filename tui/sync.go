@@ -829,7 +829,8 @@ func (m *Model) streamBanner(st *syncStream, state string) string {
 	if st.errs > 0 {
 		errs = fmt.Sprintf(" · %d error line(s)", st.errs)
 	}
-	return fmt.Sprintf("sync %s %s %s by %s · %d line(s)%s · %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, st.holder, st.lines, errs, state)
+	// The state first: the holder (an SSH key's fingerprint) is long.
+	return fmt.Sprintf("sync %s %s %s %s · %d line(s)%s · by %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, state, st.lines, errs, st.holder)
 }
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit

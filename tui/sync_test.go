@@ -328,7 +328,7 @@ func TestSyncOfAnotherSessionSeen(t *testing.T) {
 	if err := <-done; !errors.Is(err, hsync.ErrRemoteRefused) {
 		t.Fatalf("the other sync: %v, want refused", err)
 	}
-	s := waitScreen(t, tm, "its end", has("by alice (ssh SHA256:test) · ", "ended: refused"))
+	s := waitScreen(t, tm, "its end", has("ended: refused · ", "by alice (ssh SHA256:test)"))
 	if !strings.Contains(s, "error(s)  ]e next") {
 		t.Errorf("the other sync's refusal is not pinned:\n%s", s)
 	}
