@@ -75,3 +75,14 @@ func TestHATrouble(t *testing.T) {
 		t.Errorf("trouble %q for a normal core", got)
 	}
 }
+
+// TestLogDeviceOnce (defect 6): the Log names the device in its column;
+// the entry's text does not repeat it ("FW-B lost FW-B: ssh ...").
+func TestLogDeviceOnce(t *testing.T) {
+	for _, k := range []pair.EventKind{pair.Lost, pair.Error} {
+		le := logEntry(pair.Event{Kind: k, Device: "FW-B", Err: fmt.Errorf("FW-B: %w", errors.New("FW-B: ssh 127.0.0.1:32773: connection lost")), Reason: pair.ReasonLost})
+		if strings.Contains(le.Text, "FW-B") || !strings.HasPrefix(le.Text, "ssh 127.0.0.1:32773") {
+			t.Errorf("%v: %q", k, le.Text)
+		}
+	}
+}
