@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
@@ -84,5 +86,17 @@ func TestLogDeviceOnce(t *testing.T) {
 		if strings.Contains(le.Text, "FW-B") || !strings.HasPrefix(le.Text, "ssh 127.0.0.1:32773") {
 			t.Errorf("%v: %q", k, le.Text)
 		}
+	}
+}
+
+// TestPairsText (defect 18): "2 pairs", not "2 pair(s)".
+func TestPairsText(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	if s := m.Render(); !strings.Contains(s, "1 pair") || strings.Contains(s, "pair(s)") {
+		t.Errorf("title:\n%s", s)
+	}
+	if pairsText(2) != "2 pairs" {
+		t.Error(pairsText(2))
 	}
 }
