@@ -115,7 +115,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
 	fl.BoolVar(&f.push, "push", false, "type the plan on the target instead of the device's own sync: Huawei in system-view on the standby instead of hrp sync config (needs hrp standby config enable there); Vyatta instead of update config-sync on a sync_mode: config-sync pair")
 	fl.BoolVar(&f.repair, "repair-conflicts", false, "Huawei, with --push: repair the commands present on both members with other parameters (undo and the new command) instead of listing them")
-	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time)")
+	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time; use 1 for a CLI behind a kernel PTY that echoes lines typed while a command runs, as OpenSSH's ForceCommand does)")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd

@@ -1,14 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/pair"
+	hsync "github.com/hasync/hasync/backend/sync"
+	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -155,4 +163,76 @@ func TestSyncCommandHuawei(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// markWriter records when a line holding mark is first written.
+type markWriter struct {
+	mu   sync.Mutex
+	mark string
+	at   time.Time
+	buf  []byte
+}
+
+func (w *markWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.at.IsZero() {
+		w.buf = append(w.buf, b...)
+		if bytes.Contains(w.buf, []byte(w.mark)) {
+			w.at = time.Now()
+		}
+		if i := bytes.LastIndexByte(w.buf, '\n'); i >= 0 {
+			w.buf = w.buf[i+1:]
+		}
+	}
+	return len(b), nil
+}
+
+// BenchmarkSyncErrorLineLatency: the time from the target printing an
+// error line during the commit (vra-b's commit hook prints a config-sync
+// error line, as a device whose own config-sync fails does) to `hasync
+// sync` printing it on its output, over real SSH through the driver, the
+// sync and the command's printing. Reported as latency-µs (mean); each
+// round is a whole sync of one changed line (untimed: the set-up).
+func BenchmarkSyncErrorLineLatency(b *testing.B) {
+	b.Setenv("HOME", b.TempDir())
+	p, err := vyatta.StartPair(context.Background(), vyatta.PairOptions{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	b.Setenv(lab.PasswordEnv, p.Password)
+	p.A.Device.SetCommitHook(nil) // vra-a's own config-sync off: hasync pushes
+	const mark = "config-sync error 10.0.0.9:Sync[10.0.0.9]: LATENCY-MARK"
+	var printed atomic.Int64 // unix ns: the hook runs on the lab's goroutine
+	p.B.Device.SetCommitHook(func(_ context.Context, _ *config.Tree, out func(string)) {
+		printed.Store(time.Now().UnixNano())
+		out(mark)
+	})
+	state := b.TempDir()
+	ctx := context.Background()
+	var total time.Duration
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		round++
+		s := p.A.Device.NewSession("vyatta")
+		if err := s.Set(strings.Fields(fmt.Sprintf("resources group address-group LAT%d address 198.51.100.1", round))); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Commit(ctx, func(string) {}); err != nil {
+			b.Fatal(err)
+		}
+		w := &markWriter{mark: "vra-b: " + mark}
+		b.StartTimer()
+		err := runSync(ctx, w, syncFlags{pair: "lab-vyatta", inventory: p.Inventory, state: state, yes: true, push: true,
+			window: hsync.DefaultWindow, timeout: time.Minute})
+		b.StopTimer()
+		if err != nil || w.at.IsZero() {
+			b.Fatalf("sync: %v; line printed %v", err, !w.at.IsZero())
+		}
+		total += w.at.Sub(time.Unix(0, printed.Load()))
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(round), "latency-µs")
 }

@@ -370,7 +370,11 @@ func (r *replay) run(t *testing.T, c parser.Command) {
 		}
 	case token.TYPE:
 		for _, ch := range c.Args {
-			r.tt.send("-l", string(ch))
+			lit := string(ch)
+			if lit == ";" {
+				lit = `\;` // a lone ; separates tmux commands
+			}
+			r.tt.send("-l", "--", lit)
 			time.Sleep(speed)
 		}
 	case token.WAIT:
@@ -487,9 +491,18 @@ func TestTapeReplay(t *testing.T) {
 			t.Logf("# replay: hasync %s exited %d", strings.Join(args, " "), code)
 		}
 	}
-	// The tape ends at the shell, the demo's directory gone.
-	if m, _ := filepath.Glob(filepath.Join(tmp, "hasync-demo*")); len(m) != 0 {
-		t.Errorf("the demo left %v behind", m)
+	// The tape ends at the shell, the demo's directory gone, and nothing
+	// was written outside it: tmp is the pane's TMPDIR, HOME and XDG
+	// directories.
+	var left []string
+	_ = filepath.WalkDir(tmp, func(path string, d os.DirEntry, err error) error {
+		if err == nil && path != tmp {
+			left = append(left, strings.TrimPrefix(path, tmp+string(filepath.Separator)))
+		}
+		return nil
+	})
+	if len(left) != 0 {
+		t.Errorf("the demo (or a # replay: command) left files outside its directory, or the directory itself: %v", left)
 	}
 }
 
@@ -518,4 +531,22 @@ func FuzzParseTape(f *testing.F) {
 		}
 		_, _, _ = vhsCells(tp.settings())
 	})
+}
+
+// TestReplayTypesLiterally: the replay types what a tape's Type says,
+// character for character (tmux's own syntax, a lone ; or a leading -,
+// never interpreted), and its keys reach the program: cat echoes them.
+func TestReplayTypesLiterally(t *testing.T) {
+	needTmux(t)
+	tt := startTmux(t, 80, 10, nil, "cat")
+	r := &replay{tt: tt, typing: time.Millisecond, timeout: time.Second, pattern: regexp.MustCompile(">$"), floor: 30 * time.Second}
+	text := `a;b -c 'd' "e" $HOME \; ~ # ;`
+	tp, err := parseTape("# Terminal: 80x10\nType `" + text + "`\nEnter\nType \"-x\"\nEnter\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range tp.commands() {
+		r.run(t, c)
+	}
+	r.wait(t, parser.Command{Type: token.WAIT, Args: "Screen " + regexp.QuoteMeta(text+"\n"+text+"\n-x\n-x")})
 }

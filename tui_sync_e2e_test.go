@@ -8,9 +8,10 @@ import (
 )
 
 // TestConsoleSyncTmux runs `hasync demo` in tmux as a user would and
-// syncs the Vyatta pair twice: S, the plan with Cancel focused, tab to
-// Apply; vra-b refuses the change the demo plants (CUST-0000-IN rule
-// 20): the banner says so and that vra-b is unchanged, the error is
+// syncs the Vyatta pair twice: S, the plan with Cancel focused (the
+// demo's pair syncs by vra-a's own config-sync), tab to Apply; vra-b
+// refuses the change the demo plants (CUST-0000-IN rule 20): the banner
+// says so and that vra-b is unchanged, the error is
 // pinned, enter jumps to its row in the Diff. Then x swaps the direction
 // and S syncs vra-b → vra-a, which asks to type vra-a's name (the active
 // member) and succeeds. `hasync diff --pair` against the demo's lab then
@@ -43,9 +44,9 @@ func TestConsoleSyncTmux(t *testing.T) {
 	tt.keys("Enter")
 	tt.wait("the Diff", "vra-a (source)", "vra-b (target)")
 	tt.keys("S")
-	tt.wait("the plan", "Sync lab-vyatta", "▸[ Cancel ]", "[ Apply ", "CUST-0000-IN rule 20")
+	tt.wait("the plan", "Sync lab-vyatta", "▸[ Cancel ]", "[ Apply 8 to vra-b ]", "CUST-0000-IN rule 20")
 	tt.keys("Tab")
-	tt.wait("Apply focused", "▸[ Apply ")
+	tt.wait("Apply focused", "▸[ Apply 8 to vra-b ]")
 	tt.keys("Enter")
 	s := tt.wait("the refusal", "vra-b refused the change", "vra-b unchanged (re-read)", "error(s)  ]e next")
 	if !strings.Contains(s, "3 Log") {

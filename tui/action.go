@@ -59,6 +59,9 @@ const (
 	ActPlanFocus
 	ActPlanPress
 	ActPlanClose
+	// ActPlanPush switches a Vyatta pair's plan between the device's own
+	// config-sync and a push by hasync (p).
+	ActPlanPush
 	// ActCancelSync cancels the open pair's running sync before its
 	// commit (esc).
 	ActCancelSync
@@ -71,7 +74,7 @@ var actionNames = [...]string{
 	"none", "quit", "force-quit", "help", "mouse", "up", "down", "page-up", "page-down", "home", "end",
 	"open", "back", "filter", "filter-accept", "filter-cancel", "text", "refresh", "next-tab", "prev-tab",
 	"tab-1", "tab-2", "tab-3", "tab-4", "next-error", "prev-error", "pending", "pass-through", "dialog",
-	"sync", "swap", "rollback", "native", "native-sessions", "plan-focus", "plan-press", "plan-close",
+	"sync", "swap", "rollback", "native", "native-sessions", "plan-focus", "plan-press", "plan-close", "plan-push",
 	"cancel-sync", "jump",
 }
 
@@ -253,6 +256,8 @@ func planAction(km KeyMap, st KeyState, msg tea.KeyPressMsg) Action {
 	switch {
 	case key.Matches(msg, km.PlanFocus):
 		return ActPlanFocus
+	case key.Matches(msg, km.PlanPush):
+		return ActPlanPush
 	case msg.String() == "enter":
 		return ActPlanPress
 	case key.Matches(msg, km.Back):

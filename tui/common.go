@@ -41,8 +41,7 @@ type Identity struct {
 
 // Holder names who syncs, for the pair's lock and the audit
 // (sync.Options.Holder): "alice (ssh key SHA256:…, session 3)" for a
-// served session,
-// "" in a local console (the back end's default, user@host).
+// served session, "" in a local console (the back end's default).
 func (c *Common) Holder() string {
 	id := c.Served
 	if id.Key == "" {

@@ -14,7 +14,10 @@
 // the console runs, the commands that call backend/pair, the prompts the
 // back end asks), convert.go (snapshots to what views draw), diffpane.go
 // (the Diff tab around views.DiffView), dialog.go (password, passphrase,
-// host key dialogs over the screen), run.go (Run, the log file).
+// host key dialogs over the screen), run.go (Run, the log file),
+// syncmaps.go and syncmaps_save.go (the Sync-maps tab's editor: maps,
+// staged edits, the rule form, the preview command, the save and the
+// $EDITOR round).
 //
 // Owns: the program, its screens, focus and routing, the back-end calls.
 // May import: views (rendering), backend/* (pair, inventory, compare,

@@ -16,9 +16,9 @@ type KeyMap struct {
 	NextError, PrevError                  key.Binding
 	// Sync, rollback and the direction (pair view); the HA tab's
 	// device-native syncs; the plan screen's focus; the Log's jump.
-	Sync, Swap, Rollback   key.Binding
-	Native, NativeSessions key.Binding
-	PlanFocus, Jump        key.Binding
+	Sync, Swap, Rollback      key.Binding
+	Native, NativeSessions    key.Binding
+	PlanFocus, PlanPush, Jump key.Binding
 }
 
 // DefaultKeyMap is the key map of the console.
@@ -57,6 +57,7 @@ func DefaultKeyMap() KeyMap {
 		Native:         b("c", "device sync (HA)", "c"),
 		NativeSessions: b("C", "+ sessions (HA)", "C"),
 		PlanFocus:      b("tab", "Cancel/Apply (plan)", "tab", "shift+tab", "left", "right", "h", "l"),
+		PlanPush:       b("p", "push / own sync (plan)", "p"),
 		Jump:           b("enter", "to Diff row (Log)", "enter"),
 	}
 }
@@ -76,7 +77,7 @@ func (k KeyMap) HelpGroups() []views.HelpGroup {
 		{Title: "Moving", Bindings: []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}},
 		{Title: "Pair list", Bindings: []key.Binding{k.Open, k.Filter}},
 		{Title: "Pair view", Bindings: []key.Binding{k.Back, k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3, k.Tab4, k.NextError, k.PrevError, k.Jump}},
-		{Title: "Sync", Bindings: []key.Binding{k.Sync, k.Swap, k.Rollback, k.Native, k.NativeSessions, k.PlanFocus}},
+		{Title: "Sync", Bindings: []key.Binding{k.Sync, k.Swap, k.Rollback, k.Native, k.NativeSessions, k.PlanFocus, k.PlanPush}},
 	}
 }
 

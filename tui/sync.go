@@ -171,7 +171,9 @@ func (o Options) stateDir() string {
 	return ""
 }
 
-// holder names this console for the pair's lock and the audit.
+// holder names a local console's syncs for the pair's lock, the audit
+// and the pair's events (a served session is named by its SSH user and
+// key, Common.Holder).
 func holder() string {
 	u, h := audit.Who()
 	return fmt.Sprintf("%s@%s (hasync console, pid %d)", u, h, os.Getpid())
@@ -219,7 +221,24 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 	pp := &planPanel{idx: m.open, kind: kind, gen: m.planGen, opts: o, busy: true}
 	pp.title = planTitle(kind, rt.spec.Name, fam)
 	m.plan = pp
-	idx, gen, p := m.open, pp.gen, rt.p
+	return m.planCmd()
+}
+
+// replan computes the open plan screen's plan again, pushed by hasync
+// (push) or by the device's own sync.
+func (m *Model) replan(push bool) tea.Cmd {
+	pp := m.plan
+	m.planGen++
+	pp.gen, pp.busy, pp.opts.Push, pp.applyFocus, pp.offset = m.planGen, true, push, false, 0
+	pp.prep, pp.err, pp.lines = nil, nil, nil
+	return m.planCmd()
+}
+
+// planCmd computes the plan of the plan screen in a command.
+func (m *Model) planCmd() tea.Cmd {
+	pp := m.plan
+	kind, o := pp.kind, pp.opts
+	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
 	ctx := m.com.Ctx
 	return func() tea.Msg {
 		var prep *hsync.Prepared
@@ -313,8 +332,13 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		add(views.PlanText, "Restores %s within the map as it was before the last sync (kept configuration).", prep.Target)
-	case pp.opts.Native && prep.Family == config.Vyatta:
-		add(views.PlanText, "Runs `update config-sync` on %s: the device pushes its map's part to %s itself.", prep.Source, prep.Target)
+	case prep.Native && prep.Family == config.Vyatta:
+		add(views.PlanText, "Runs %s.", prep.NativeWhy)
+		if pp.kind == syncPush {
+			add(views.PlanText, "p: push the plan from hasync instead (the commands below, typed on %s).", prep.Target)
+		}
+	case pp.opts.Push && pp.kind == syncPush && prep.Family == config.Vyatta:
+		add(views.PlanText, "Pushed by hasync over %s (p: back to the device's own config-sync).", prep.TransportText())
 	case p.Mode == plan.HRP:
 		what := "`hrp sync config`"
 		if pp.opts.ConnectionStatus {
@@ -358,7 +382,7 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 			add(views.PlanWarning, "%s", w)
 		}
 	}
-	if p.Empty() && !pp.opts.Native && p.Mode != plan.HRP {
+	if p.Empty() && p.Mode != plan.HRP {
 		add(views.PlanOK, "nothing to send: %s is in step with %s within the map", prep.Target, prep.Source)
 		if disabled == "" {
 			disabled = "nothing to send"
@@ -368,8 +392,6 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		label = "Roll back " + prep.Target
-	case pp.opts.Native && prep.Family == config.Vyatta:
-		label = "Run update config-sync"
 	case p.Mode == plan.HRP:
 		label = "Run hrp sync config"
 	}
@@ -420,7 +442,7 @@ func outOfScope(prep *hsync.Prepared) []views.PlanLine {
 		out = append(out, views.PlanLine{Kind: views.PlanNotSynced, Text: c.Path.String() + ": " + why})
 	}
 	if n > maxOutOfScope {
-		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  … and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
+		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
 	}
 	return out
 }
@@ -453,6 +475,16 @@ func (m *Model) planKey(act Action, msg tea.KeyPressMsg) tea.Cmd {
 		if !pp.busy && pp.disabled == "" {
 			pp.applyFocus = !pp.applyFocus
 		}
+	case ActPlanPush:
+		// A Vyatta pair synced by its own config-sync (sync_mode:
+		// config-sync): the plan pushed by hasync instead, or back.
+		if pp.busy || pp.kind != syncPush || m.pairs[pp.idx].spec.Family != config.Vyatta {
+			return nil
+		}
+		if pp.prep == nil || !pp.prep.Native && !pp.opts.Push {
+			return nil
+		}
+		return m.replan(!pp.opts.Push)
 	case ActPlanPress:
 		switch {
 		case pp.busy:
@@ -495,7 +527,7 @@ func (m *Model) planScreen() views.PlanScreen {
 	ps := views.PlanScreen{Title: pp.title, Lines: pp.lines, Offset: pp.offset, ApplyLabel: pp.applyLabel,
 		ApplyFocused: pp.applyFocus, Disabled: pp.disabled}
 	if pp.busy {
-		ps.Busy = "reading both devices and computing the plan…"
+		ps.Busy = "reading both devices and computing the plan" + m.glyph("…", "...")
 		ps.ApplyLabel, ps.Disabled = "", ""
 	}
 	if pp.typing {
@@ -549,8 +581,13 @@ func (m *Model) applyPlan() tea.Cmd {
 		}
 		run.ch <- syncItem{ev: e}
 	}
-	m.tab = TabLog
-	m.resize()
+	if pp.kind == syncPush || pp.kind == syncRollback {
+		// The Log streams the target's output; a device-native sync
+		// started from the HA tab stays there, where the standby's state
+		// settles (its progress on the status bar, its lines in the Log).
+		m.tab = TabLog
+		m.resize()
+	}
 	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
 	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
 	apply := func() tea.Msg {
@@ -800,7 +837,7 @@ func (m *Model) runBanner(rt *pairRT) string {
 	state := "running · esc cancels before the commit"
 	switch {
 	case cancelled:
-		state = "cancelling…"
+		state = "cancelling" + m.glyph("…", "...")
 	case committing:
 		state = "committing (whole or not at all)"
 	}
@@ -1027,4 +1064,42 @@ func (m *Model) jump() tea.Cmd {
 		return tea.Batch(cmd, noticeClearCmd(m.noticeID, 4*time.Second))
 	}
 	return cmd
+}
+
+// syncProgress is the status bar's word on a running sync: the open
+// pair's (else the first running one's), its lines so far and its stage;
+// "" when none runs.
+func (m *Model) syncProgress() string {
+	order := make([]int, 0, len(m.pairs))
+	if m.screen == ScreenPair {
+		order = append(order, m.open)
+	}
+	for i := range m.pairs {
+		order = append(order, i)
+	}
+	for _, i := range order {
+		rt := m.pairs[i]
+		st := rt.stream
+		lines := 0
+		if st != nil {
+			lines = st.lines
+		}
+		switch {
+		case rt.run != nil:
+			run := rt.run
+			run.mu.Lock()
+			stage := "running"
+			switch {
+			case run.cancelled:
+				stage = "cancelling"
+			case run.committing:
+				stage = "committing"
+			}
+			run.mu.Unlock()
+			return fmt.Sprintf("%s: sync %s, %d lines", rt.spec.Name, stage, lines)
+		case st != nil && !st.done:
+			return fmt.Sprintf("%s: sync by %s, %d lines", rt.spec.Name, st.holder, lines)
+		}
+	}
+	return ""
 }

@@ -177,6 +177,8 @@ func BenchmarkSyncErrorToScreen(b *testing.B) {
 		waitFor("the change read", func(s string) bool { return !strings.Contains(s, "refreshing") })
 		send("S")
 		waitFor("the plan", func(s string) bool { return strings.Contains(s, "[ Apply ") })
+		send("p") // pushed by hasync: vra-b's own commit prints the 10,000 lines
+		waitFor("the pushed plan", func(s string) bool { return strings.Contains(s, "Pushed by hasync") && strings.Contains(s, "[ Apply ") })
 		mk := latencyMark(n)
 		pr.mark.Store(&mk)
 		// The renderer writes only the cells that change: the mark's

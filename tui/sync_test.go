@@ -47,13 +47,12 @@ func TestSyncRejected(t *testing.T) {
 	keys(tm, "enter")
 	waitScreen(t, tm, "the Diff", has("vra-a (source)", "vra-b (target)", "58 diffs"))
 
+	// The lab's pair syncs by vra-a's own config-sync (sync_mode:
+	// config-sync): the plan says so, and p pushes it from hasync instead.
 	keys(tm, "S")
-	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Commands, in order", "▸[ Cancel ]", "[ Apply "))
+	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Runs update config-sync on vra-a", "Commands, in order", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	if !strings.Contains(s, "set security firewall name CUST-0000-IN rule 20") {
 		t.Errorf("the plan does not list the rule the remote will refuse:\n%s", s)
-	}
-	if !strings.Contains(s, "Not synced: outside the map") && !strings.Contains(s, "outside the map") {
-		t.Logf("no out-of-scope section on the first page (it may be below)")
 	}
 	// Cancel has the focus: enter closes, nothing is sent.
 	keys(tm, "enter")
@@ -61,6 +60,8 @@ func TestSyncRejected(t *testing.T) {
 
 	keys(tm, "S")
 	waitScreen(t, tm, "the plan again", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	keys(tm, "p")
+	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab")
 	waitScreen(t, tm, "Apply focused", has("▸[ Apply "))
 	keys(tm, "enter")
@@ -127,11 +128,13 @@ func TestSyncCancelBeforeCommit(t *testing.T) {
 	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
 	keys(tm, "enter", "S")
 	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	keys(tm, "p") // pushed by hasync: commands typed one by one before the commit
+	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab", "enter")
 	select {
 	case <-reached:
 	case <-time.After(60 * time.Second):
-		t.Fatal("the sync never typed its first command")
+		t.Fatalf("the sync never typed its first command:\n%s", screen(t, tm))
 	}
 	waitScreen(t, tm, "the running banner", has("esc cancels before the commit"))
 	keys(tm, "esc")
@@ -180,7 +183,7 @@ func TestSyncThenRollback(t *testing.T) {
 	waitScreen(t, tm, "swapped back", has("vra-a (source)", "vra-b (target)"))
 
 	keys(tm, "S")
-	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 3 to vra-b ]"))
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 3 to vra-b ]", "Runs update config-sync on vra-a"))
 	keys(tm, "tab", "enter")
 	waitScreen(t, tm, "synced", has("✓ synced vra-a → vra-b: equal within the map"))
 	if config.Equal(before.Root, l.vy.B.Device.Running().Root) {
@@ -220,7 +223,7 @@ func TestReadOnlyDisablesWrites(t *testing.T) {
 	keys(tm, "tab", "enter")
 	waitScreen(t, tm, "the plan closed", func(s string) bool { return !strings.Contains(s, "(disabled)") })
 	keys(tm, "4", "c")
-	waitScreen(t, tm, "update config-sync disabled", has("update config-sync on lab-vyatta", "Run update config-sync (disabled)", "read-only: your key's role is viewer"))
+	waitScreen(t, tm, "update config-sync disabled", has("update config-sync on lab-vyatta", "[ Apply 8 to vra-b (disabled) ]", "read-only: your key's role is viewer"))
 	keys(tm, "esc", "R")
 	// No sync was recorded: nothing to roll back (and it would be
 	// disabled all the same).
@@ -263,7 +266,11 @@ func TestHRPSyncFromHATab(t *testing.T) {
 		t.Errorf("the plan shows neither what FW-B lacks nor the conflicts:\n%s", s)
 	}
 	keys(tm, "tab", "enter")
-	waitScreen(t, tm, "synced", has("✓ synced FW-A → FW-B: equal within the map"))
+	// The HA tab stays: the standby's state as it settles; the outcome
+	// on the status bar, the lines in the Log.
+	waitScreen(t, tm, "synced", has("sessions 1842", "lab-huawei: ✓ synced FW-A → FW-B: equal within the map"))
+	keys(tm, "3")
+	waitScreen(t, tm, "the Log's banner", has("✓ synced FW-A → FW-B: equal within the map", "hrp sync connection-status on FW-A"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	log := logText(m)
@@ -324,6 +331,40 @@ func TestSyncOfAnotherSessionSeen(t *testing.T) {
 	s := waitScreen(t, tm, "its end", has("by alice (ssh SHA256:test) · ", "ended: refused"))
 	if !strings.Contains(s, "error(s)  ]e next") {
 		t.Errorf("the other sync's refusal is not pinned:\n%s", s)
+	}
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestSyncConnectionDropped: vra-b's connections drop as the sync types
+// its first command (the lab cuts every session of vra-b): the banner
+// says the connection was lost, and the console's re-read (once the pair
+// has reconnected) shows vra-b unchanged, as it is.
+func TestSyncConnectionDropped(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	var once gosync.Once
+	m.syncHook = func(e hsync.Event) {
+		if e.Kind == hsync.Sent && e.Step >= 0 {
+			once.Do(func() { l.vy.B.SSH.DropSessions() })
+		}
+	}
+	before := l.vy.B.Device.Running()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "S")
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	keys(tm, "p")
+	waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "[ Apply 8 to vra-b ]"))
+	keys(tm, "tab", "enter")
+	s := waitScreen(t, tm, "the loss", has("connection to vra-b lost during the sync"))
+	if !strings.Contains(s, "vra-b unchanged (re-read)") {
+		t.Errorf("the banner does not say vra-b is unchanged:\n%s", s)
+	}
+	if !config.Equal(before.Root, l.vy.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -61,6 +62,10 @@ type editMap struct {
 	issues []syncmap.Issue
 	counts []syncmap.RuleCount
 	prev   views.SyncMapPreview
+	// asRead is the count of differences with the map as read, for
+	// asReadOf (computed once per read, not per edit).
+	asRead   int
+	asReadOf *syncmap.Map
 	// editorFile is a buffer that failed to apply, reopened by the next e.
 	editorFile string
 	status     []string
@@ -70,7 +75,7 @@ type editMap struct {
 }
 
 func newSyncMapsPane(com *Common) *syncMapsPane {
-	return &syncMapsPane{com: com, keys: defaultSyncMapKeys(), pairs: map[int]*pairMaps{}}
+	return &syncMapsPane{com: com, keys: defaultSyncMapKeys(com.Styles.ASCII), pairs: map[int]*pairMaps{}}
 }
 
 // syncMapKeys are the tab's own keys (the rule list's; the form and the
@@ -80,8 +85,12 @@ type syncMapKeys struct {
 	MoveDown, MoveUp, Undo, Save, Editor                            key.Binding
 }
 
-func defaultSyncMapKeys() syncMapKeys {
+func defaultSyncMapKeys(ascii bool) syncMapKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
+		if ascii {
+			// --ascii: the arrows' names in words.
+			help = strings.NewReplacer("↑", "up", "↓", "down", "←", "left", "→", "right").Replace(help)
+		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return syncMapKeys{
@@ -93,7 +102,7 @@ func defaultSyncMapKeys() syncMapKeys {
 		Edit:     b("enter", "edit rule", "enter"),
 		Delete:   b("d", "delete rule", "d"),
 		Toggle:   b("t", "include/exclude", "t"),
-		Renumber: b("n", "renumber 10, 20…", "n"),
+		Renumber: b("n", "renumber 10, 20, 30", "n"),
 		MoveDown: b("ctrl+j", "move rule down", "ctrl+j"),
 		MoveUp:   b("ctrl+k", "move rule up", "ctrl+k"),
 		Undo:     b("u", "undo staged edit", "u"),
@@ -107,7 +116,7 @@ func (p *syncMapsPane) ShortHelp() []key.Binding {
 	switch {
 	case p.conf != nil:
 		return []key.Binding{
-			key.NewBinding(key.WithKeys("left"), key.WithHelp("←/→", "choose")),
+			key.NewBinding(key.WithKeys("left"), key.WithHelp(p.glyph("←/→", "left/right"), "choose")),
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do it")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}
@@ -135,6 +144,14 @@ func (p *syncMapsPane) FullHelp() []key.Binding {
 	k := p.keys
 	return []key.Binding{k.Up, k.Down, k.PrevMap, k.NextMap, k.Add, k.Edit, k.Delete, k.Toggle,
 		k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save, k.Editor}
+}
+
+// glyph is uni, or ascii under --ascii.
+func (p *syncMapsPane) glyph(uni, ascii string) string {
+	if p.com.Styles.ASCII {
+		return ascii
+	}
+	return uni
 }
 
 // Capturing: the form or the confirmation has every key but ctrl+c.
@@ -274,23 +291,57 @@ type mapsCheckedMsg struct {
 	issues []syncmap.Issue
 	counts []syncmap.RuleCount
 	prev   views.SyncMapPreview
+	// asReadOf is the map as read the preview's AsRead counts for.
+	asReadOf *syncmap.Map
+	// draft: the preview of the map with the form's rule; its issues
+	// and counts are the form's business.
+	draft bool
 }
 
 // check asks for the issues, counts and preview of em's staged map (a
 // command: it walks both configurations and compares them).
 func (p *syncMapsPane) check(em *editMap) tea.Cmd {
 	em.gen++
+	return p.checkMap(em, em.cur.Clone(), em.gen, false)
+}
+
+// previewDelay is how long the form waits after a key before it asks
+// for the preview with the rule being typed: a 100k-line pair takes
+// tenths of a second to compare, a key a few milliseconds.
+const previewDelay = 150 * time.Millisecond
+
+// previewTickMsg asks for the draft preview of edit gen, if still the
+// latest.
+type previewTickMsg struct {
+	pair  int
+	key   string
+	gen   uint64
+	draft *syncmap.Map
+}
+
+// draftPreview asks, after previewDelay, for the preview of the map with
+// the form's rule (draft); a later key or edit drops it (request IDs).
+func (p *syncMapsPane) draftPreview(em *editMap, draft *syncmap.Map) tea.Cmd {
+	em.gen++
+	msg := previewTickMsg{pair: p.idx, key: em.key, gen: em.gen, draft: draft}
+	return tea.Tick(previewDelay, func(time.Time) tea.Msg { return msg })
+}
+
+// checkMap checks m (the staged map, or a draft with the form's rule:
+// then only the preview is taken) for edit gen.
+func (p *syncMapsPane) checkMap(em *editMap, m *syncmap.Map, gen uint64, draft bool) tea.Cmd {
 	em.prev.Pending = true
 	carrier, other := p.trees(em)
 	var cmp *compare.Comparison
 	if s := p.rt.sum.snap; s != nil {
 		cmp = s.Compare
 	}
-	pair, key, gen := p.idx, em.key, em.gen
-	m, read := em.cur.Clone(), em.read
+	pair, key := p.idx, em.key
+	read := em.read
+	known, asRead := em.asReadOf == read && read != nil, em.asRead
 	carrierName, targetName := em.carrier, em.target
 	return func() tea.Msg {
-		msg := mapsCheckedMsg{pair: pair, key: key, gen: gen}
+		msg := mapsCheckedMsg{pair: pair, key: key, gen: gen, draft: draft}
 		msg.issues = m.Check(carrier, other)
 		msg.counts = m.Counts(carrier)
 		cov := m.Cover(carrier)
@@ -306,9 +357,15 @@ func (p *syncMapsPane) check(em *editMap) tea.Cmd {
 			} else {
 				pv.Err = err.Error()
 			}
-			if c, err := compare.New(carrier, other, read, "", cmp.Diff); err == nil && read != nil {
-				pv.AsRead = c.Counts().InScope
+			switch {
+			case known:
+				pv.AsRead = asRead
+			case read != nil:
+				if c, err := compare.New(carrier, other, read, "", cmp.Diff); err == nil {
+					pv.AsRead = c.Counts().InScope
+				}
 			}
+			msg.asReadOf = read
 		}
 		refused, warned := map[int]bool{}, map[int]bool{}
 		for _, is := range msg.issues {
@@ -337,8 +394,26 @@ func (p *syncMapsPane) handle(msg tea.Msg) (tea.Cmd, bool) {
 			p.com.Log.Debug("stale sync-map check dropped", logReq, msg.gen)
 			return nil, true
 		}
+		msg.prev.Draft = msg.draft
+		if msg.draft {
+			em.prev = msg.prev
+			return nil, true
+		}
 		em.issues, em.counts, em.prev = msg.issues, msg.counts, msg.prev
+		if msg.asReadOf != nil {
+			em.asRead, em.asReadOf = msg.prev.AsRead, msg.asReadOf
+		}
 		return nil, true
+	case previewTickMsg:
+		pm := p.pairs[msg.pair]
+		if pm == nil {
+			return nil, true
+		}
+		em := pm.find(msg.key)
+		if em == nil || em.gen != msg.gen {
+			return nil, true
+		}
+		return p.checkMap(em, msg.draft, msg.gen, true), true
 	case editorFileMsg, editorDoneMsg, editorRemovedMsg:
 		return p.editorResult(msg), true
 	case saveLinesMsg, saveDoneMsg:
@@ -467,7 +542,7 @@ func (p *syncMapsPane) edit(em *editMap, kp tea.KeyPressMsg) tea.Cmd {
 func (p *syncMapsPane) Render(w, h int) string {
 	s := p.com.Styles
 	if p.rt == nil || p.rt.sum.snap == nil {
-		return views.PlainLines(s, []string{"reading both configurations…"}, w, h)
+		return views.PlainLines(s, []string{"reading both configurations" + p.glyph("…", "...")}, w, h)
 	}
 	em := p.cur()
 	if em == nil {
@@ -575,8 +650,7 @@ func (p *syncMapsPane) openForm(em *editMap, editing int) tea.Cmd {
 	}
 	f.location.CursorEnd()
 	p.form = f
-	p.formChanged(em)
-	return f.location.Focus()
+	return tea.Batch(p.formChanged(em), f.location.Focus())
 }
 
 // formRule is the form's rule, and an issue when the number is no number.
@@ -593,8 +667,9 @@ func (f *ruleForm) rule() (syncmap.Rule, *syncmap.Issue) {
 
 // formChanged re-checks the form's rule against the staged map (the
 // quick checks, which follow only the rule's path), its help and its
-// completions.
-func (p *syncMapsPane) formChanged(em *editMap) {
+// completions; a rule that may be staged gets its draft preview (after
+// previewDelay).
+func (p *syncMapsPane) formChanged(em *editMap) tea.Cmd {
 	f := p.form
 	r, bad := f.rule()
 	cand := em.cur.Clone()
@@ -630,6 +705,11 @@ func (p *syncMapsPane) formChanged(em *editMap) {
 		f.issues = append(f.issues, is)
 	}
 	f.comp = min(f.comp, len(f.comps)-1)
+	if bad != nil || len(r.Location) == 0 || syncmap.Refuses(f.issues) {
+		return nil
+	}
+	sortRules(cand)
+	return p.draftPreview(em, cand)
 }
 
 func (p *syncMapsPane) formUpdate(em *editMap, msg tea.Msg) tea.Cmd {
@@ -645,14 +725,14 @@ func (p *syncMapsPane) formUpdate(em *editMap, msg tea.Msg) tea.Cmd {
 			f.location, cmd = f.location.Update(msg)
 		}
 		if _, paste := msg.(tea.PasteMsg); paste {
-			p.formChanged(em)
+			return tea.Batch(cmd, p.formChanged(em))
 		}
 		return cmd
 	}
 	switch kp.String() {
 	case "esc":
 		p.form = nil
-		return nil
+		return p.check(em) // the preview of the staged map again
 	case "enter":
 		r, bad := f.rule()
 		if bad != nil || syncmap.Refuses(f.issues) {
@@ -679,8 +759,7 @@ func (p *syncMapsPane) formUpdate(em *editMap, msg tea.Msg) tea.Cmd {
 			f.location.SetValue(c + " ")
 			f.location.CursorEnd()
 			f.comp = -1
-			p.formChanged(em)
-			return nil
+			return p.formChanged(em)
 		}
 		return p.focusField((f.field + 1) % 3)
 	case "shift+tab":
@@ -711,8 +790,7 @@ func (p *syncMapsPane) formUpdate(em *editMap, msg tea.Msg) tea.Cmd {
 	case 2:
 		f.location, cmd = f.location.Update(kp)
 	}
-	p.formChanged(em)
-	return cmd
+	return tea.Batch(cmd, p.formChanged(em))
 }
 
 func (p *syncMapsPane) focusField(i int) tea.Cmd {

@@ -42,7 +42,7 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 	case len(em.cur.Rules) == 0:
 		em.say(true, "not saved: a sync-map needs at least one rule (a remote-router may name it)")
 	case syncmap.Refuses(em.cur.CheckRules(carrier, other)):
-		em.say(true, "not saved: fix the refused rules (✗) first")
+		em.say(true, "not saved: fix the refused rules ("+p.glyph("✗", "x")+") first")
 	default:
 		p.conf = &views.SyncMapConfirm{Device: em.carrier, Map: em.cur.Name, Commands: syncmap.WriteCommands(em.read, em.cur)}
 		em.say(false)

@@ -40,7 +40,8 @@ func TestSyncMapEditFlow(t *testing.T) {
 	waitScreen(t, tm, "the completion", has("snmp"))
 	keys(tm, "tab")
 	waitScreen(t, tm, "completed and help", func(s string) bool {
-		return !strings.Contains(s, "✗ service https") && strings.Contains(s, "service snmp") && strings.Contains(s, "node: Simple Network Management Protocol")
+		return !strings.Contains(s, "✗ service https") && strings.Contains(s, "service snmp") && strings.Contains(s, "node: Simple Network Management Protocol") &&
+			strings.Contains(s, "Preview (with the rule being typed)")
 	})
 	keys(tm, "enter")
 	waitScreen(t, tm, "the staged rule", has("1 staged edit(s)", "*10"))

@@ -369,3 +369,28 @@ func BenchmarkSyncMapsPreview(b *testing.B) {
 		p.check(em)()
 	}
 }
+
+// TestSyncMapsDraftPreview: the preview follows the rule being typed
+// (after previewDelay, off the UI goroutine), and esc brings back the
+// staged map's.
+func TestSyncMapsDraftPreview(t *testing.T) {
+	p, _ := testMapsPane(t, false)
+	em := p.cur()
+	staged := em.prev.InScope
+	p.Update(press("a"))
+	var cmd tea.Cmd
+	for _, r := range "interfaces" {
+		cmd = p.Update(press(string(r)))
+	}
+	run(t, p, cmd)
+	if !em.prev.Draft || em.prev.InScope <= staged {
+		t.Fatalf("draft preview: draft %v, %d differences (staged map: %d)", em.prev.Draft, em.prev.InScope, staged)
+	}
+	if s := p.screen(); !strings.Contains(s, "Preview (with the rule being typed)") {
+		t.Errorf("draft preview title:\n%s", s)
+	}
+	run(t, p, p.Update(press("esc")))
+	if em.prev.Draft || em.prev.InScope != staged {
+		t.Errorf("after esc: draft %v, %d differences, want %d", em.prev.Draft, em.prev.InScope, staged)
+	}
+}

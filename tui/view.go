@@ -151,6 +151,12 @@ func (m *Model) statusLine() string {
 	if m.mouse {
 		right = "mouse on"
 	}
+	if p := m.syncProgress(); p != "" {
+		// A sync runs: its progress on every screen and tab (the HA tab
+		// while the standby settles, the list), beside the keys.
+		right = p
+		return views.StatusBar(s, w, views.ShortHelp(s, keys, max(w-views.Width(right)-2, 1)), right, false)
+	}
 	return views.StatusBar(s, w, views.ShortHelp(s, keys, max(w-10, 1)), right, false)
 }
 

@@ -10,7 +10,9 @@
 //     (display-width helpers: cells, never bytes or runes);
 //   - the console's other views (helper T's files): pairlist.go (pair list
 //     and the pair header), ha.go (HA tab), log.go (Log tab),
-//     statusbar.go (status bar and the console styles), help.go (help).
+//     statusbar.go (status bar and the console styles), help.go (help),
+//     syncmap.go (the Sync-maps tab: rules with inline errors, the rule
+//     form, the preview, the save's question).
 //
 // A view is a Bubble Tea component: Update(msg) for its keys, View() of
 // exactly its size, SetSize, and help.KeyMap. Nothing here does I/O: no

@@ -76,7 +76,9 @@ type SyncMapForm struct {
 type SyncMapPreview struct {
 	// Pending: the preview is being computed for the latest edit.
 	Pending bool
-	Err     string
+	// Draft: the preview is of the map with the rule being typed.
+	Draft bool
+	Err   string
 	// Carrier is the configuration covered (the map's device).
 	Carrier        string
 	Covered, Total int
@@ -114,7 +116,7 @@ type SyncMapConfirm struct {
 // SyncMaps renders the Sync-maps tab in exactly width x height cells.
 func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 	if width <= 0 || height <= 0 {
-		return conLines(nil, width, height)
+		return s.lines(nil, width, height)
 	}
 	dot := s.glyph(" · ", " - ")
 	title := d.Title
@@ -131,16 +133,16 @@ func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 			fmt.Sprintf("%d staged, w saves", d.Staged), fmt.Sprintf("%d staged", d.Staged))
 	}
 	if state != "" {
-		title = Truncate(title, width-Width(state)-Width(dot), "…") + dot + state
+		title = Truncate(title, width-Width(state)-Width(dot), s.ellipsis()) + dot + state
 	}
-	lines := []string{s.Title.Render(conFit(title, width))}
+	lines := []string{s.Title.Render(s.fit(title, width))}
 	if d.Confirm != nil {
 		lines = append(lines, confirmLines(s, d, width, height-1)...)
-		return conLines(lines, width, height)
+		return s.lines(lines, width, height)
 	}
 	body := height - 1
 	if d.ReadOnly != "" && body > 6 {
-		lines = append(lines, s.Dim.Render(conFit("read-only: "+d.ReadOnly, width)))
+		lines = append(lines, s.Dim.Render(s.fit("read-only: "+d.ReadOnly, width)))
 		body--
 	}
 	status := statusLines(s, d, width)
@@ -158,7 +160,7 @@ func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 		right := previewLines(s, d.Preview, pw)
 		sep := s.Dim.Render(s.glyph(" │ ", " | "))
 		for i := range body {
-			l := conFit("", lw)
+			l := s.fit("", lw)
 			if i < len(left) {
 				l = left[i]
 			}
@@ -166,13 +168,13 @@ func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 			if i < len(right) {
 				r = right[i]
 			}
-			lines = append(lines, l+sep+conFit(r, pw))
+			lines = append(lines, l+sep+s.fit(r, pw))
 		}
 	} else {
 		// Narrow: one line of preview above the rules, and the whole
 		// preview under them where the room is left.
 		if body > 3 {
-			lines = append(lines, s.Dim.Render(conFit(previewLine(d.Preview), width)))
+			lines = append(lines, s.Dim.Render(s.fit(previewLine(s, d.Preview), width)))
 			body--
 		}
 		list := listAndForm(s, d, width, body)
@@ -183,7 +185,7 @@ func SyncMaps(s ConsoleStyles, d SyncMapData, width, height int) string {
 		lines = append(lines, list...)
 	}
 	lines = append(lines, status...)
-	return conLines(lines, width, height)
+	return s.lines(lines, width, height)
 }
 
 // SyncMapListWidth is the width of the rule list (and the form under
@@ -219,10 +221,10 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 		return nil
 	}
 	locW := min(max(w-24, 8), 60)
-	head := conFit(fmt.Sprintf("  %-5s %-8s %-*s %s", "rule", "action", locW, "location", "nodes"), w)
+	head := s.fit(fmt.Sprintf("  %-5s %-8s %-*s %s", "rule", "action", locW, "location", "nodes"), w)
 	out := []string{s.Header.Render(head)}
 	if len(d.Rules) == 0 {
-		out = append(out, conFit(d.Empty, w))
+		out = append(out, s.fit(d.Empty, w))
 		return out
 	}
 	type line struct {
@@ -249,7 +251,7 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 		if loc == "" {
 			loc = "(everything)"
 		}
-		text := fmt.Sprintf("%s%s%-5d %-8s %s %s", mark, star, r.Number, r.Action, PadRight(loc, locW, "…"), nodes)
+		text := fmt.Sprintf("%s%s%-5d %-8s %s %s", mark, star, r.Number, r.Action, PadRight(loc, locW, s.ellipsis()), nodes)
 		all = append(all, line{text: text, rule: i})
 		for _, is := range r.Issues {
 			k := 2
@@ -257,7 +259,18 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 			if is.Refused {
 				k, g = 1, s.glyph("✗ ", "x ")
 			}
-			all = append(all, line{text: "        " + g + is.Msg, rule: i, kind: k})
+			// The reason wraps (up to three lines) rather than being cut.
+			parts := strings.Split(ansi.Wrap(g+is.Msg, max(w-10, 10), ""), "\n")
+			if len(parts) > 3 {
+				parts = append(parts[:2], Truncate(strings.Join(parts[2:], " "), max(w-10, 10), s.ellipsis()))
+			}
+			for j, part := range parts {
+				ind := "        "
+				if j > 0 {
+					ind = "          "
+				}
+				all = append(all, line{text: ind + part, rule: i, kind: k})
+			}
 		}
 	}
 	rows := h - 1
@@ -278,7 +291,7 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 		off = first
 	}
 	for _, l := range all[off:min(off+rows, len(all))] {
-		t := conFit(l.text, w)
+		t := s.fit(l.text, w)
 		switch {
 		case l.kind == 0 && l.rule == d.Cursor:
 			t = s.paint(s.Selected, s.sgr.selected, t)
@@ -294,51 +307,55 @@ func ruleLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 
 // previewLines is the preview pane beside the rules.
 func previewLines(s ConsoleStyles, p SyncMapPreview, w int) []string {
-	out := []string{s.Header.Render(conFit("Preview (with the staged edits)", w))}
+	head := "Preview (with the staged edits)"
+	if p.Draft {
+		head = "Preview (with the rule being typed)"
+	}
+	out := []string{s.Header.Render(s.fit(head, w))}
 	switch {
 	case p.Err != "":
-		return append(out, s.Err.Render(conFit(p.Err, w)))
+		return append(out, s.Err.Render(s.fit(p.Err, w)))
 	case p.Total == 0 && p.Pending:
-		return append(out, conFit("computing…", w))
+		return append(out, s.fit("computing"+s.glyph("…", "..."), w))
 	}
 	carry := fmt.Sprintf("a sync would carry %d difference(s)", p.InScope)
 	if !p.HasDiff {
 		carry = "no comparison of the pair yet"
 	}
-	out = append(out, conFit(carry, w))
+	out = append(out, s.fit(carry, w))
 	if p.HasDiff {
 		if p.AsRead >= 0 && p.AsRead != p.InScope {
-			out = append(out, conFit(fmt.Sprintf("  (%d with the map as read)", p.AsRead), w))
+			out = append(out, s.fit(fmt.Sprintf("  (%d with the map as read)", p.AsRead), w))
 		}
 		if p.Target != "" {
-			out = append(out, conFit("  from "+p.Carrier+" to "+p.Target, w))
+			out = append(out, s.fit("  from "+p.Carrier+" to "+p.Target, w))
 		}
-		out = append(out, conFit(fmt.Sprintf("not carried: %d outside the map,", p.Outside), w),
-			conFit(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), w))
+		out = append(out, s.fit(fmt.Sprintf("not carried: %d outside the map,", p.Outside), w),
+			s.fit(fmt.Sprintf("  %d excluded, %d protected", p.Excluded, p.Protected), w))
 	}
-	out = append(out, "", conFit(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier), w))
+	out = append(out, "", s.fit(fmt.Sprintf("covers %d of %d nodes of %s", p.Covered, p.Total, p.Carrier), w))
 	for _, sec := range p.Sections {
-		out = append(out, conFit(fmt.Sprintf("  %-*s %d/%d", max(w-14, 4), sec.Name, sec.InScope, sec.Total), w))
+		out = append(out, s.fit(fmt.Sprintf("  %-*s %d/%d", max(w-14, 4), sec.Name, sec.InScope, sec.Total), w))
 	}
 	if p.RefusedRules > 0 || p.WarnedRules > 0 {
-		out = append(out, "", conFit(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules), w))
+		out = append(out, "", s.fit(fmt.Sprintf("%d rule(s) refused, %d warned", p.RefusedRules, p.WarnedRules), w))
 		if p.RefusedRules > 0 {
-			out = append(out, conFit("  refused rules stop a save", w))
+			out = append(out, s.fit("  refused rules stop a save", w))
 		}
 	}
 	if p.Pending {
-		out = append(out, s.Dim.Render(conFit("updating…", w)))
+		out = append(out, s.Dim.Render(s.fit("updating"+s.glyph("…", "..."), w)))
 	}
 	return out
 }
 
 // previewLine is the preview in one line (narrow screens).
-func previewLine(p SyncMapPreview) string {
+func previewLine(s ConsoleStyles, p SyncMapPreview) string {
 	switch {
 	case p.Err != "":
 		return p.Err
 	case !p.HasDiff && p.Total == 0:
-		return "preview: computing…"
+		return "preview: computing" + s.glyph("…", "...")
 	case !p.HasDiff:
 		return fmt.Sprintf("covers %d/%d nodes", p.Covered, p.Total)
 	}
@@ -353,13 +370,26 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 		}
 		return label + " " + v
 	}
+	// What the focused field takes, then the form's keys: the longest
+	// wording that fits.
+	var hints []string
+	switch f.Field {
+	case 0:
+		hints = []string{"   (a number 1-1024; tab next field, enter stages, esc cancels)", "   (1-1024; tab, enter, esc)"}
+	case 1:
+		hints = []string{"   (space toggles include/exclude; tab next field, enter stages, esc cancels)", "   (space toggles; tab, enter, esc)"}
+	default:
+		hints = []string{"   (tab completes or next field, " + s.glyph("↑/↓", "up/down") + " pick, enter stages, esc cancels)",
+			"   (tab completes, enter stages, esc cancels)", "   (tab, enter, esc)"}
+	}
+	title := f.Title + FirstFit(w-Width(f.Title), hints...)
 	out := []string{
-		s.Header.Render(conFit(f.Title+"   (tab next field, enter stages, esc cancels)", w)),
-		conFit(field(0, "rule", f.Number)+"  "+field(1, "action", f.Action), w),
-		conFit(field(2, "location", f.Location), w),
+		s.Header.Render(s.fit(title, w)),
+		s.fit(field(0, "rule", f.Number)+"  "+field(1, "action", f.Action), w),
+		s.fit(field(2, "location", f.Location), w),
 	}
 	if f.Help != "" {
-		out = append(out, s.Dim.Render(conFit("  "+f.Help, w)))
+		out = append(out, s.Dim.Render(s.fit("  "+f.Help, w)))
 	}
 	if len(f.Completions) > 0 {
 		var b strings.Builder
@@ -381,7 +411,7 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 				break
 			}
 		}
-		out = append(out, conFit(b.String(), w))
+		out = append(out, s.fit(b.String(), w))
 	}
 	// An issue's reason is wrapped, not cut: it says why.
 	for _, is := range f.Issues {
@@ -393,7 +423,7 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 			if i > 0 {
 				l = "  " + l
 			}
-			out = append(out, s.paint(st, sgr, conFit("  "+l, w)))
+			out = append(out, s.paint(st, sgr, s.fit("  "+l, w)))
 		}
 	}
 	return out
@@ -403,7 +433,7 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
 	var out []string
 	for _, l := range d.Status {
-		t := conFit(l, w)
+		t := s.fit(l, w)
 		if d.StatusErr {
 			t = s.paint(s.Err, s.sgr.err, t)
 		}
@@ -415,7 +445,7 @@ func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
 // confirmLines is the save's question over the tab's body.
 func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	c := d.Confirm
-	out := []string{conFit(fmt.Sprintf("Save sync-map %s on %s: these commands, then commit:", c.Map, c.Device), w)}
+	out := []string{s.fit(fmt.Sprintf("Save sync-map %s on %s: these commands, then commit:", c.Map, c.Device), w)}
 	btn := func(label string, on bool) string {
 		if on {
 			return s.Selected.Render("[ " + label + " ]")
@@ -424,10 +454,11 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	}
 	buttons := btn("Cancel", !c.Apply) + "  " + btn("Apply", c.Apply)
 	if c.Running {
-		buttons = "applying…"
+		buttons = "applying" + s.glyph("…", "...")
 	}
-	hint := FirstFit(w-Width(buttons), "   (←/→ choose, enter, esc cancels)", " (←/→ enter esc)")
-	foot := []string{"", conFit(buttons+hint, w)}
+	lr := s.glyph("←/→", "left/right")
+	hint := FirstFit(w-Width(buttons), "   ("+lr+" choose, enter, esc cancels)", " ("+lr+" enter esc)", " (enter, esc)")
+	foot := []string{"", s.fit(buttons+hint, w)}
 	status := statusLines(s, d, w)
 	room := h - len(out) - len(foot)
 	if len(status) > 0 {
@@ -448,17 +479,41 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	if len(cmds) > room && room >= 2 {
 		off := min(max(c.Offset, 0), len(cmds)-(room-1))
 		more := len(cmds) - off - (room - 1)
-		head := fmt.Sprintf("… %d above, %d below (j/k)", off, more)
+		head := fmt.Sprintf("%s %d above, %d below (j/k)", s.glyph("…", "..."), off, more)
 		if off == 0 {
-			head = fmt.Sprintf("… and %d more (j/k)", more)
+			head = fmt.Sprintf("%s and %d more (j/k)", s.glyph("…", "..."), more)
 		}
 		cmds = append(cmds[off:off+room-1:off+room-1], head)
 	} else if room < 2 {
 		cmds = cmds[:min(len(cmds), max(room, 0))]
 	}
 	for _, l := range cmds {
-		out = append(out, conFit("  "+l, w))
+		out = append(out, s.fit("  "+l, w))
 	}
 	out = append(out, foot...)
 	return append(out, status...)
+}
+
+// ellipsis ends a cut text: "…", or "$" under --ascii (as the Diff's).
+func (s ConsoleStyles) ellipsis() string { return s.glyph("…", "$") }
+
+// fit cuts or pads a line to w cells with the session's ellipsis.
+func (s ConsoleStyles) fit(str string, w int) string {
+	if !s.ASCII {
+		return conFit(str, w)
+	}
+	return PadRight(str, w, "$")
+}
+
+// lines is conLines with the session's ellipsis.
+func (s ConsoleStyles) lines(lines []string, w, h int) string {
+	out := make([]string, h)
+	for i := range h {
+		l := ""
+		if i < len(lines) {
+			l = lines[i]
+		}
+		out[i] = s.fit(l, w)
+	}
+	return strings.Join(out, "\n")
 }

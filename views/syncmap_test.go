@@ -89,3 +89,31 @@ func TestSyncMapsMarks(t *testing.T) {
 		t.Errorf("ASCII:\n%s", out)
 	}
 }
+
+// TestSyncMapsSizes: in colour (dark and light) and in ASCII, every
+// state of the tab is exactly its size at every size from 40x10 up.
+func TestSyncMapsSizes(t *testing.T) {
+	form := sampleSyncMap()
+	form.Form = &SyncMapForm{Title: "edit rule", Number: "10", Action: "< exclude >", Location: "interfaces dataplane", Field: 1,
+		Help: "tag node: Data plane interface name", Completions: []string{"interfaces dataplane dp0s1", "interfaces dataplane dp0s2"}, Completion: 1,
+		Issues: []SyncMapIssue{{Msg: "an interface address is unique to each device"}}}
+	conf := sampleSyncMap()
+	conf.Confirm = &SyncMapConfirm{Device: "vra-a", Map: "LAB-SYNC", Apply: true, Offset: 3, Commands: []string{
+		"delete system config-sync sync-map LAB-SYNC", "set system config-sync sync-map LAB-SYNC rule 1 action include",
+		"set system config-sync sync-map LAB-SYNC rule 1 location 'security firewall'"}}
+	ascii := PlainConsoleStyles()
+	ascii.ASCII = true
+	for name, st := range map[string]ConsoleStyles{"dark": NewConsoleStyles(true), "light": NewConsoleStyles(false), "ascii": ascii} {
+		for _, d := range []SyncMapData{sampleSyncMap(), form, conf} {
+			for w := 40; w <= 200; w += 23 {
+				for _, h := range []int{10, 17, 24, 50} {
+					out := SyncMaps(st, d, w, h)
+					checkFrame(t, out, w, h)
+					if name == "ascii" && strings.ContainsAny(ansi.Strip(out), "✗▸│…←→↑↓") {
+						t.Fatalf("ascii %dx%d:\n%s", w, h, ansi.Strip(out))
+					}
+				}
+			}
+		}
+	}
+}

@@ -63,7 +63,12 @@ type Record struct {
 	// User is the local user who ran it, Host the machine.
 	User string `json:"user"`
 	Host string `json:"host,omitempty"`
-	Pair string `json:"pair"`
+	// SSHUser and SSHKey name who ran it through the served console
+	// (hasync serve): the SSH user and the SHA256 fingerprint of the key
+	// they logged in with; empty for a local run.
+	SSHUser string `json:"ssh_user,omitempty"`
+	SSHKey  string `json:"ssh_key,omitempty"`
+	Pair    string `json:"pair"`
 	// Source and Target name the devices; Direction is "source → target".
 	Source    string `json:"source"`
 	Target    string `json:"target"`

@@ -982,6 +982,30 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	return nil
 }
 
+// shared appends to words those of prev, the words of the line before
+// (`set` first), that line (1-based, d bytes after it) shares with it
+// by fsIndex: the same bytes at the same places, moved by d. It appends
+// none where fsIndex did not look (a stub's text) or a word was not read
+// whole from the source.
+func (s *setStubs) shared(words, prev []vySetWord, line, d int) []vySetWord {
+	lcp := s.text.lcp
+	if line-1 >= len(lcp) || int(lcp[line-1]) == 0 || len(prev) <= int(lcp[line-1]) {
+		return words
+	}
+	n := int(lcp[line-1]) + 1
+	for _, w := range prev[:n] {
+		if w.srcOff < 0 {
+			return words
+		}
+	}
+	for _, w := range prev[:n] {
+		w.srcOff += d
+		w.line = line
+		words = append(words, w)
+	}
+	return words
+}
+
 // HasStubs reports whether t came from ParsePairFast with stubs.
 func (t *Tree) HasStubs() bool { return t != nil && len(t.stubs) > 0 }
 

@@ -1,5 +1,7 @@
 package config
 
+import "strings"
+
 // NaturalLess orders names as the Vyatta family does: runs of digits compare
 // by their numeric value (eth2 < eth10, rule 5 < rule 10); a tie on value
 // (leading zeros: 05 and 5) falls back to the shorter run first, so the
@@ -9,6 +11,29 @@ func NaturalLess(a, b string) bool {
 }
 
 func naturalCompare(a, b string) int {
+	// Most names compared are numbers (rules, sequence numbers): without
+	// leading zeros, the longer is the larger, else the bytes decide.
+	if len(a) > 0 && len(b) > 0 && a[0] != '0' && b[0] != '0' && allDigits(a) && allDigits(b) {
+		if len(a) != len(b) {
+			return cmpInt(len(a), len(b))
+		}
+		return strings.Compare(a, b)
+	}
+	return naturalCompareRuns(a, b)
+}
+
+// allDigits reports whether s is digits only.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// naturalCompareRuns is naturalCompare for any names, run by run.
+func naturalCompareRuns(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		ca, cb := a[i], b[j]

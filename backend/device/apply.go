@@ -183,23 +183,24 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	}
 	typed := 0 // commands typed so far
 	for i, c := range cmds {
-		for typed < len(cmds) && typed < i+max(opt.Window, 1) {
+		// Nothing more is typed once ctx is cancelled.
+		for typed < len(cmds) && typed < i+max(opt.Window, 1) && ctx.Err() == nil {
 			if err := a.typeCmd(typed, cmds[typed]); err != nil {
 				return a.res, err
 			}
 			typed++
 		}
+		if i == typed {
+			return a.res, a.abandon(ctx, nil, ctx.Err())
+		}
 		if _, err := a.read(ctx, c); err != nil {
 			a.refused(c, err)
-			// Read what the commands typed ahead said; the discard
-			// drops them with the rest.
-			for _, rest := range cmds[i+1 : typed] {
-				if _, rerr := a.read(ctx, rest); rerr != nil && !errors.Is(rerr, ErrRejected) {
-					return a.res, errors.Join(err, rerr)
-				}
-			}
-			return a.res, a.leave(ctx, err)
+			return a.res, a.abandon(ctx, cmds[i+1:typed], err)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		// Cancelled after the last command: never commit.
+		return a.res, a.leave(ctx, err)
 	}
 	commit := Command{Text: "commit"}
 	switch {
@@ -212,7 +213,9 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	_, err := a.run(ctx, commit)
 	out := a.res.Lines[start:]
 	if err != nil && !errors.Is(err, ErrRejected) {
-		return a.res, err // the session is gone: the caller re-reads
+		// The session is gone, or the commit's answer was cut (a
+		// cancel): the caller re-reads to know what the device kept.
+		return a.res, a.leave(ctx, err)
 	}
 	a.res.SyncErrors = SyncFailures(config.Vyatta, out)
 	if CommitFailed(config.Vyatta, out) || errors.Is(err, ErrRejected) {
@@ -233,11 +236,27 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	}
 	a.res.Committed = true
 	if opt.Save {
+		if err := ctx.Err(); err != nil {
+			return a.res, a.leave(ctx, err)
+		}
 		if _, err := a.run(ctx, Command{Text: "save"}); err != nil {
-			return a.res, err
+			return a.res, a.leave(ctx, err)
 		}
 	}
 	return a.res, a.leave(ctx, nil)
+}
+
+// abandon reads what the commands typed ahead said (their refusals
+// too), then leaves configure mode discarding every change (leave):
+// cause is why the apply stops.
+func (a *applier) abandon(ctx context.Context, typedAhead []Command, cause error) error {
+	ctx = context.WithoutCancel(ctx)
+	for _, c := range typedAhead {
+		if _, err := a.read(ctx, c); err != nil && !errors.Is(err, ErrRejected) {
+			return errors.Join(cause, err)
+		}
+	}
+	return a.leave(ctx, cause)
 }
 
 // vyNoChanges is what a commit with nothing to do prints (DOMAIN.md).
@@ -245,8 +264,12 @@ const vyNoChanges = "No configuration changes to commit"
 
 // leave ends configure mode: `exit`, or `exit discard` when the device
 // refuses to leave uncommitted changes. cause is the apply's error,
-// returned (with a failure to leave joined to it).
+// returned (with a failure to leave joined to it). It runs even when ctx
+// was cancelled (each command bounded by the session's command timeout):
+// the session, which may be shared (the pair's), goes back to the
+// operational mode with nothing uncommitted.
 func (a *applier) leave(ctx context.Context, cause error) error {
+	ctx = context.WithoutCancel(ctx)
 	rd := a.s.p.reads
 	if a.s.broken != nil {
 		return cause

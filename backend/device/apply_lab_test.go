@@ -1,7 +1,9 @@
 package device
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -296,5 +298,42 @@ func TestVyattaApplyDrops(t *testing.T) {
 	after, err := b.FetchTree(testCtx(t), nil)
 	if err != nil || after.Root.Lookup(config.Path{"resources", "group", "address-group", "LAB-DROP2"}) == nil {
 		t.Errorf("re-read after a drop in the commit: the commit should have run to its end (%v)", err)
+	}
+}
+
+// TestVyattaApplyCancelledNeverCommits: a cancel while the commands are
+// typed (one at a time, or typed ahead) stops the typing, never commits,
+// discards what was typed and leaves the session usable in operational
+// mode (it may be the pair's own).
+func TestVyattaApplyCancelledNeverCommits(t *testing.T) {
+	p := startVyatta(t, vyatta.PairOptions{})
+	b := vyLogin(t, p, p.B, Options{})
+	before := p.B.Device.Running()
+	list := cmds("set system domain-name cancel.example", "set system time-zone UTC", "set system login banner pre-login cancelled")
+	for _, window := range []int{1, 64} {
+		ctx, cancel := context.WithCancel(testCtx(t))
+		var typed []string
+		res, err := b.Apply(ctx, list, ApplyOptions{Window: window, OnCommand: func(i int, shown string) {
+			typed = append(typed, shown)
+			if i == 1 {
+				cancel()
+			}
+		}}, nil)
+		cancel()
+		if !errors.Is(err, context.Canceled) || res.Committed {
+			t.Fatalf("window %d: %v, committed %v", window, err, res.Committed)
+		}
+		if slices.Contains(typed, "commit") || slices.Contains(typed, list[2].Text) {
+			t.Errorf("window %d: typed after the cancel: %q", window, typed)
+		}
+		if !config.Equal(before.Root, p.B.Device.Running().Root) {
+			t.Fatalf("window %d: a cancelled apply changed the device", window)
+		}
+		if b.Err() != nil || b.Prompt().Mode != ModeOperational {
+			t.Fatalf("window %d: session %v, mode %v", window, b.Err(), b.Prompt().Mode)
+		}
+	}
+	if differs, err := b.SavedDiffers(testCtx(t)); err != nil || differs {
+		t.Errorf("after the cancels: differs %v, %v", differs, err)
 	}
 }

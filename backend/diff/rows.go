@@ -177,8 +177,10 @@ type rower struct {
 	shape *mapShape
 	// scopeMemo and uniMemo cache, per path node, its scope and whether
 	// its subtree is uniform.
-	scopeMemo map[int32]syncmap.Scope
-	uniMemo   map[int32]bool
+	// (by index: 0 not known yet, else the scope + 1, or 1 false and 2
+	// true).
+	scopeMemo []uint8
+	uniMemo   []uint8
 	// stubs, for trees of config.ParsePairFast, expands and counts their
 	// stubs; nil for others.
 	stubs *stubs
@@ -734,8 +736,9 @@ func (w *rower) refScope(ref *rowRef) syncmap.Scope {
 
 // pnScope is the scope of the node at path node pn, memoized.
 func (w *rower) pnScope(pn int32) syncmap.Scope {
-	if s, ok := w.scopeMemo[pn]; ok {
-		return s
+	w.scopeMemo = growMemo(w.scopeMemo, pn, len(w.pnodes))
+	if m := w.scopeMemo[pn]; m > 0 {
+		return syncmap.Scope(m - 1)
 	}
 	var s syncmap.Scope
 	if parent := w.pnodes[pn].parent; parent >= 0 && w.pnUniform(parent) {
@@ -743,11 +746,17 @@ func (w *rower) pnScope(pn int32) syncmap.Scope {
 	} else {
 		s = w.o.Scope(w.pathOf(pn)).Scope
 	}
-	if w.scopeMemo == nil {
-		w.scopeMemo = map[int32]syncmap.Scope{}
-	}
-	w.scopeMemo[pn] = s
+	w.scopeMemo[pn] = uint8(s) + 1
 	return s
+}
+
+// growMemo returns memo with room for path node pn, n path nodes long
+// when it grows.
+func growMemo(memo []uint8, pn int32, n int) []uint8 {
+	if int(pn) < len(memo) {
+		return memo
+	}
+	return append(memo, make([]uint8, max(n, int(pn)+1)-len(memo))...)
 }
 
 // pnUniform reports whether every node below path node pn has its scope.
@@ -755,8 +764,9 @@ func (w *rower) pnUniform(pn int32) bool {
 	if w.shape == nil {
 		return false
 	}
-	if u, ok := w.uniMemo[pn]; ok {
-		return u
+	w.uniMemo = growMemo(w.uniMemo, pn, len(w.pnodes))
+	if m := w.uniMemo[pn]; m > 0 {
+		return m == 2
 	}
 	parent := w.pnodes[pn].parent
 	u := parent >= 0 && w.pnUniform(parent)
@@ -764,10 +774,10 @@ func (w *rower) pnUniform(pn int32) bool {
 		var buf [16]string
 		u = w.shape.uniform(w.shape.words(buf[:0], w.pathOf(pn)))
 	}
-	if w.uniMemo == nil {
-		w.uniMemo = map[int32]bool{}
+	w.uniMemo[pn] = 1
+	if u {
+		w.uniMemo[pn] = 2
 	}
-	w.uniMemo[pn] = u
 	return u
 }
 

@@ -19,8 +19,18 @@ import (
 // previous kept, apply over SSH as one commit, re-read, verify, audit) of
 // 10,000 changed lines on the lab pair (issue 10's goal: within 5 s).
 // Each round adds 10,000 new address-group lines to vra-a in-process
-// (its config-sync to vra-b switched off), untimed.
+// (its config-sync to vra-b switched off), untimed. Over SSH typed
+// DefaultWindow commands ahead, and one at a time (the only safe way
+// through a kernel PTY, TestSyncThroughRealSSHD); and over REST (one
+// request per command).
 func BenchmarkSync10k(b *testing.B) {
+	for _, w := range []int{DefaultWindow, 1} {
+		b.Run(fmt.Sprintf("ssh-window=%d", w), func(b *testing.B) { benchSync10k(b, inventory.TransportSSH, w) })
+	}
+	b.Run("rest", func(b *testing.B) { benchSync10k(b, inventory.TransportREST, 0) })
+}
+
+func benchSync10k(b *testing.B, transport inventory.Transport, window int) {
 	lp, err := vyatta.StartPair(context.Background(), vyatta.PairOptions{Dir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
@@ -32,6 +42,8 @@ func BenchmarkSync10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	inv.Pairs[0].Mode = inventory.ModePush // the push, not vra-a's config-sync
+	inv.Pairs[0].Devices[1].Transport = transport
 	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
 	defer p.Close()
 	ctx := context.Background()
@@ -58,7 +70,7 @@ func BenchmarkSync10k(b *testing.B) {
 			b.Fatalf("%d commands", n)
 		}
 		b.StartTimer()
-		if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil {
+		if _, err := Apply(ctx, p, prep, Options{StateDir: state, Window: window}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -80,6 +92,7 @@ func BenchmarkRemoteLineLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	inv.Pairs[0].Mode = inventory.ModePush // the push, not vra-a's config-sync
 	p := pair.New(inv.Pairs[0], pair.Options{SSHConfigFile: "none", UserKnownHosts: "none"})
 	defer p.Close()
 	ctx := context.Background()

@@ -23,12 +23,20 @@
 // REST). Without commit-confirm (always over REST), a failed
 // verification reverts the target with the inverse plan.
 //
-// Vyatta family over SSH through the driver's Session.Apply (configure,
-// the plan's set/delete commands, commit with its comment or
-// commit-confirm N, exit; exit discard after a refusal), Session.Confirm
-// after verification; a partial commit is reverted with the inverse plan;
-// PrepareRollback plans the inverse of the last sync from the kept
-// configuration. The Huawei push and device-native syncs come later.
+// Paths (Prepared.Native, Plan.Mode): a push over SSH through the
+// driver's Session.Apply (Vyatta: configure, the plan's set/delete
+// commands, commit with its comment or commit-confirm N, exit; exit
+// discard after a refusal; Session.Confirm after verification; Huawei:
+// system-view on the HRP standby, plan.PushHRP, refused without `hrp
+// standby config enable`); the device's own sync on the source (Huawei
+// `hrp sync config`, always unless pushed; VRA `update config-sync` for
+// a pair whose inventory says `sync_mode: config-sync`, or asked), then
+// the target is read until it settles. A partial commit is reverted with
+// the inverse plan; PrepareRollback plans the inverse of the last sync
+// from the kept configuration. The sync runs over the pair's own
+// sessions (pair.Pair.Session). Before a sync the plan warns about the
+// target's other sessions, its own config-sync forwarding the change and
+// device-unique values in the map.
 //
 // Imports: backend/pair, backend/device, backend/plan, backend/compare,
 // backend/config, backend/audit, backend/inventory and the standard

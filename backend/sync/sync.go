@@ -24,6 +24,10 @@ import (
 	"github.com/hasync/hasync/backend/plan"
 )
 
+// afterFailure bounds the re-read (and a revert) after a failed apply,
+// which run even when the sync's context was cancelled.
+const afterFailure = 2 * time.Minute
+
 // DefaultWindow is Options.Window when zero: enough typed ahead that a
 // 10,000-line plan is not paced by round trips.
 const DefaultWindow = 64
@@ -107,6 +111,10 @@ type Options struct {
 	Save bool
 	// Holder names who syncs, for the lock ("" = user@host (pid N)).
 	Holder string
+	// SSHUser and SSHKey, for a sync run from the served console, are
+	// the session's SSH user and key fingerprint (SHA256:...), kept in
+	// the audit record.
+	SSHUser, SSHKey string
 	// Emit receives every event as it happens (nil: none). It is called
 	// from the goroutine running Apply. The pair's subscribers get the
 	// same lines (pair.SyncLine) whether Emit is set or not.
@@ -735,11 +743,19 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// A connection lost during the commit: the commit runs to its end
 		// on the device (DOMAIN.md); the re-read tells what it kept, and
 		// a commit that took whole is verified as any sync.
+		//
+		// The re-read, and a revert, run even when ctx was cancelled:
+		// the user must learn what the target holds. Only a read made
+		// now tells: the snapshot keeps the last good one otherwise.
 		t.info("re-reading %s after: %v", prep.Target, err)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
+		defer cancel()
+		failedAt := time.Now()
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
 		d, ok := after.Device(prep.Target)
-		if !ok || d.Tree == nil {
+		if !ok || d.Tree == nil || !d.FetchedAt.After(failedAt) {
+			t.info("%s could not be read again: what it holds now is unknown", prep.Target)
 			return err
 		}
 		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
@@ -967,6 +983,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback, Transport: t.transportText(),
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
 		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
+		SSHUser: t.o.SSHUser, SSHKey: t.o.SSHKey,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	}
 	for _, s := range prep.Plan.Steps {

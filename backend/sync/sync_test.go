@@ -70,7 +70,7 @@ func TestSyncDriftedPair(t *testing.T) {
 	}
 	var sending, remote, typed int
 	var own []string
-	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", Emit: func(e Event) {
+	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", SSHUser: "alice", SSHKey: "SHA256:test", Emit: func(e Event) {
 		switch {
 		case e.Kind == Info && strings.HasPrefix(e.Line, "sending "):
 			sending++
@@ -107,7 +107,7 @@ func TestSyncDriftedPair(t *testing.T) {
 	}
 	log, _ := audit.Open(filepath.Join(state, "audit"))
 	rec, ok, err := log.Last(prep.Pair)
-	if err != nil || !ok || rec.Result != audit.OK || rec.Comment != "test sync" || rec.Counts.Commands != len(prep.Plan.Commands) || rec.Direction != "vra-a → vra-b" || rec.PlanHash == "" || rec.Basis != prep.Plan.Basis {
+	if err != nil || !ok || rec.Result != audit.OK || rec.Comment != "test sync" || rec.SSHUser != "alice" || rec.SSHKey != "SHA256:test" || rec.Counts.Commands != len(prep.Plan.Commands) || rec.Direction != "vra-a → vra-b" || rec.PlanHash == "" || rec.Basis != prep.Plan.Basis {
 		t.Errorf("audit %+v %v %v", rec, ok, err)
 	}
 	// A second sync has nothing to send.
@@ -345,6 +345,8 @@ func TestSyncDropBeforeCommit(t *testing.T) {
 		}
 		if e.Kind == Info && e.Line == "connected to vra-b" {
 			connected = true
+			// Only this connection drops: the re-read after it reads.
+			lp.B.Faults.SetDropAfterLines(0)
 		}
 	}})
 	if !errors.Is(err, device.ErrConnectionLost) || res.Committed || !res.TargetUnchanged {
@@ -356,7 +358,6 @@ func TestSyncDropBeforeCommit(t *testing.T) {
 	if after := lp.B.Device.Running(); !config.Equal(before.Root, after.Root) {
 		t.Error("vra-b changed")
 	}
-	lp.B.Faults.SetDropAfterLines(0)
 	prep, err = Prepare(ctx, p, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -629,5 +630,48 @@ func TestSyncConfigSyncRefused(t *testing.T) {
 	}
 	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
 		t.Error("vra-b changed")
+	}
+}
+
+// TestSyncCancelledBeforeCommit: the sync's context cancelled while the
+// commands are typed: nothing more is typed, nothing is committed, vra-b
+// is re-read all the same (a fresh read) and found unchanged, and the
+// pair's session serves the next sync.
+func TestSyncCancelledBeforeCommit(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	var sent []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: func(e Event) {
+		if e.Kind == Sent {
+			sent = append(sent, e.Line)
+			if e.Step == 1 {
+				cancel()
+			}
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || res.Committed || !res.TargetUnchanged {
+		t.Fatalf("cancelled: %v, committed %v, unchanged %v", err, res.Committed, res.TargetUnchanged)
+	}
+	if slices.ContainsFunc(sent, func(s string) bool { return strings.HasPrefix(s, "commit") }) {
+		t.Errorf("typed after the cancel: %q", sent)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed")
+	}
+	if d, _ := res.After.Device("vra-b"); !d.FetchedAt.After(res.Record.Time) {
+		t.Error("vra-b was not read again after the cancel")
+	}
+	prep, err = Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(testCtx(t), p, prep, Options{StateDir: t.TempDir()}); err != nil {
+		t.Fatalf("the next sync: %v", err)
 	}
 }

@@ -1,0 +1,141 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+	hsync "github.com/hasync/hasync/backend/sync"
+	"github.com/hasync/hasync/backend/syncmap"
+)
+
+// prepFor is a prepared sync from a to b with deletes delete steps and
+// one set, over two small trees.
+func prepFor(t *testing.T, deletes int) *hsync.Prepared {
+	t.Helper()
+	a, err := config.Parse("a", []byte("set system host-name a\n"), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := config.Parse("b", []byte("set system host-name b\n"), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmp, err := compare.New(a, b, &syncmap.Map{Name: "M", Family: config.Vyatta}, "M", diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &plan.Plan{Family: config.Vyatta, Mode: plan.Push}
+	for i := range deletes {
+		c := fmt.Sprintf("delete resources group address-group G%d", i)
+		p.Commands = append(p.Commands, c)
+		p.Steps = append(p.Steps, plan.Step{Command: c, Shown: c, Verb: "delete"})
+	}
+	p.Commands = append(p.Commands, "set system login banner pre-login 'x'")
+	p.Steps = append(p.Steps, plan.Step{Command: p.Commands[len(p.Commands)-1], Shown: p.Commands[len(p.Commands)-1], Verb: "set"})
+	return &hsync.Prepared{Pair: "p", Family: config.Vyatta, Source: "a", Target: "b", Plan: p, Comparison: cmp}
+}
+
+// rtWithRole is a pair whose device b last read in role r.
+func rtWithRole(r device.Role) *pairRT {
+	snap := &pair.Snapshot{Pair: "p", Family: config.Vyatta}
+	snap.Devices[0] = pair.DeviceState{Name: "a", Reachable: true}
+	snap.Devices[1] = pair.DeviceState{Name: "b", Reachable: true, HA: device.HAState{Role: r}}
+	return &pairRT{sum: summary{snap: snap}}
+}
+
+// TestPlanConfirmation: Apply asks to type the target's name when the
+// target is the active member or the plan deletes manyDeletes or more;
+// read-only and a schema refusal disable Apply with their reason (and ask
+// nothing); an empty plan has nothing to apply.
+func TestPlanConfirmation(t *testing.T) {
+	tests := []struct {
+		name         string
+		role         device.Role
+		deletes      int
+		readOnly     string
+		err          error
+		wantName     bool
+		wantDisabled string
+	}{
+		{"standby, few deletes", device.RoleStandby, 2, "", nil, false, ""},
+		{"standby, many deletes", device.RoleStandby, manyDeletes, "", nil, true, ""},
+		{"active target", device.RoleActive, 0, "", nil, true, ""},
+		{"read-only", device.RoleActive, manyDeletes, "read-only: your key's role is viewer", nil, false, "read-only: your key's role is viewer"},
+		{"schema refusal", device.RoleStandby, 1, "", &plan.RefusedError{Refusals: []plan.Refusal{{Shown: "set x", Reason: "no node x"}}}, false, "the schema refuses 1 command(s)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pp := &planPanel{kind: syncPush, prep: prepFor(t, tt.deletes), err: tt.err}
+			lines, label, disabled, needName, why := planLines(rtWithRole(tt.role), pp, tt.readOnly, "→")
+			if (needName != "") != tt.wantName || tt.wantName && (needName != "b" || why == "") {
+				t.Errorf("needName %q (%s), want asked: %v", needName, why, tt.wantName)
+			}
+			if !strings.HasPrefix(disabled, tt.wantDisabled) || (tt.wantDisabled == "") != (disabled == "") {
+				t.Errorf("disabled %q, want %q", disabled, tt.wantDisabled)
+			}
+			if label != fmt.Sprintf("Apply %d to b", tt.deletes+1) {
+				t.Errorf("label %q", label)
+			}
+			var text []string
+			for _, l := range lines {
+				text = append(text, l.Text)
+			}
+			all := strings.Join(text, "\n")
+			if !strings.Contains(all, "a → b · map M") || !strings.Contains(all, fmt.Sprintf("%d delete", tt.deletes)) {
+				t.Errorf("the plan's head:\n%s", all)
+			}
+			if tt.err != nil && !strings.Contains(all, "Refused by the schema") {
+				t.Errorf("the refusal is not listed:\n%s", all)
+			}
+			if !strings.Contains(all, "system host-name: no rule of the map covers it") {
+				t.Errorf("what the map leaves out is not listed:\n%s", all)
+			}
+		})
+	}
+}
+
+// TestSyncingKeys: while a sync runs, q does not quit (it says how to
+// stop the sync) and esc cancels it; once the commit is typed, esc says
+// it cannot be cancelled and leaves the context alone.
+func TestSyncingKeys(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(press("enter"))
+	rt := m.pairs[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	run := &syncRun{id: 1, prep: prepFor(t, 1), cancel: cancel, ch: make(chan syncItem, 1)}
+	rt.run = run
+	if _, cmd := m.Update(press("q")); m.quitting || cmd == nil {
+		t.Fatal("q quit while a sync runs")
+	}
+	if !strings.Contains(m.notice, "a sync is running") {
+		t.Errorf("q's notice: %q", m.notice)
+	}
+	run.committing = true
+	m.Update(press("esc"))
+	if ctx.Err() != nil || run.cancelled {
+		t.Fatal("esc cancelled a sync whose commit was typed")
+	}
+	if !strings.Contains(m.notice, "cannot be cancelled now") {
+		t.Errorf("esc's notice after the commit: %q", m.notice)
+	}
+	run.committing = false
+	m.Update(press("esc"))
+	if ctx.Err() == nil || !run.cancelled {
+		t.Error("esc before the commit did not cancel the sync")
+	}
+	if m.screen != ScreenPair {
+		t.Error("esc while syncing left the pair view")
+	}
+}
