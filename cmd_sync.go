@@ -10,12 +10,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -95,7 +97,7 @@ target changed since that sync (the audit record keeps its hash).`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			return runSync(ctx, cmd.OutOrStdout(), f)
+			return runSync(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
 		},
 	}
 	fl := cmd.Flags()
@@ -121,7 +123,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	return cmd
 }
 
-func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
+func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	usage := func(err error) error { return &exitError{code: 2, err: err} }
 	if f.pair == "" {
 		return usage(errors.New("--pair NAME is required"))
@@ -162,10 +164,10 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 	if auditDir == "" {
 		auditDir = filepath.Join(state, "audit")
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
+	intr := watchInterrupts(cancel, errOutput)
+	defer intr.stop()
 
 	tty := openTerminal()
 	defer tty.close()
@@ -217,6 +219,9 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 		}
 	}
 	opt.Emit = func(e hsync.Event) {
+		if pointOfNoReturn(prep, e) {
+			intr.committing()
+		}
 		switch e.Kind {
 		case hsync.Sent:
 			fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
@@ -228,7 +233,114 @@ func runSync(ctx context.Context, out io.Writer, f syncFlags) error {
 		w.Flush() // the remote's output is streamed, never held
 	}
 	res, err := hsync.Apply(ctx, lp, prep, opt)
+	if intr.interrupted() && errors.Is(err, context.Canceled) {
+		return interruptedOutcome(w, f.pair, prep, res, err)
+	}
 	return syncOutcome(w, f.pair, res, err)
+}
+
+// pointOfNoReturn tells whether e shows the change being made on the
+// device, after which an interrupt no longer stops the sync: the commit
+// typed (Vyatta: commit, commit-confirm, commit comment), a line typed in
+// system-view on a Huawei push (each applies at once, DOMAIN.md), or the
+// device's own sync started (update config-sync, hrp sync config).
+func pointOfNoReturn(prep *hsync.Prepared, e hsync.Event) bool {
+	switch e.Kind {
+	case hsync.Sent:
+		if prep.Family == config.Huawei {
+			return e.Step >= 0
+		}
+		return e.Step < 0 && strings.HasPrefix(e.Line, "commit")
+	case hsync.Info:
+		return strings.HasPrefix(e.Line, "update config-sync on ") || strings.HasPrefix(e.Line, "hrp sync config on ")
+	}
+	return false
+}
+
+// interruptedOutcome reports a sync that SIGINT or SIGTERM stopped before
+// its commit: the driver typed nothing more and left configure mode with
+// `exit discard`; the re-read tells whether the target is unchanged.
+// Exit status 1.
+func interruptedOutcome(w io.Writer, name string, prep *hsync.Prepared, res *hsync.Result, err error) error {
+	switch {
+	case res != nil && res.TargetUnchanged:
+		fmt.Fprintf(w, "interrupted before the commit: %s unchanged (re-read)\n", prep.Target)
+	case res != nil && res.After != nil:
+		fmt.Fprintf(w, "interrupted before the commit: %s changed nevertheless; compare with diff --pair\n", prep.Target)
+	default:
+		fmt.Fprintf(w, "interrupted before the commit: %s could not be re-read; what it holds is unknown\n", prep.Target)
+	}
+	if res != nil && res.Previous != "" {
+		fmt.Fprintf(w, "previous configuration kept in %s\n", res.Previous)
+	}
+	return &exitError{code: 1, err: fmt.Errorf("pair %s: interrupted: %w", name, err)}
+}
+
+// interrupts handles SIGINT and SIGTERM during `hasync sync`. The first
+// one before the point of no return cancels the sync's context (the
+// driver types nothing more and leaves with `exit discard`); after it,
+// the commit and the verification run to their end. A second one exits
+// at once with status 130.
+type interrupts struct {
+	mu     sync.Mutex
+	got    int  // signals received
+	commit bool // the point of no return was passed
+	cancel context.CancelFunc
+	say    io.Writer // unbuffered: the notices are written from the signal goroutine
+	sigs   chan os.Signal
+	done   chan struct{}
+}
+
+// watchInterrupts starts the signal handler; stop ends it.
+func watchInterrupts(cancel context.CancelFunc, say io.Writer) *interrupts {
+	in := &interrupts{cancel: cancel, say: say, sigs: make(chan os.Signal, 2), done: make(chan struct{})}
+	signal.Notify(in.sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for {
+			select {
+			case <-in.sigs:
+				in.signal()
+			case <-in.done:
+				return
+			}
+		}
+	}()
+	return in
+}
+
+func (in *interrupts) signal() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.got++
+	switch {
+	case in.got > 1:
+		fmt.Fprintln(in.say, "hasync: second interrupt: exiting now; compare the pair with diff --pair")
+		os.Exit(130)
+	case in.commit:
+		fmt.Fprintln(in.say, "interrupt received: the commit is running, then the verification (interrupt again to exit now)")
+	default:
+		fmt.Fprintln(in.say, "interrupt received: stopping before the commit (interrupt again to exit now)")
+		in.cancel()
+	}
+}
+
+// committing marks the point of no return.
+func (in *interrupts) committing() {
+	in.mu.Lock()
+	in.commit = true
+	in.mu.Unlock()
+}
+
+// interrupted tells whether a signal cancelled the sync.
+func (in *interrupts) interrupted() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.got > 0 && !in.commit
+}
+
+func (in *interrupts) stop() {
+	signal.Stop(in.sigs)
+	close(in.done)
 }
 
 // printPlan prints the plan with its header, conflicts and warnings,

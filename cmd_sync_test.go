@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -225,7 +228,7 @@ func BenchmarkSyncErrorLineLatency(b *testing.B) {
 		}
 		w := &markWriter{mark: "vra-b: " + mark}
 		b.StartTimer()
-		err := runSync(ctx, w, syncFlags{pair: "lab-vyatta", inventory: p.Inventory, state: state, yes: true, push: true,
+		err := runSync(ctx, w, w, syncFlags{pair: "lab-vyatta", inventory: p.Inventory, state: state, yes: true, push: true,
 			window: hsync.DefaultWindow, timeout: time.Minute})
 		b.StopTimer()
 		if err != nil || w.at.IsZero() {
@@ -235,4 +238,120 @@ func BenchmarkSyncErrorLineLatency(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(round), "latency-µs")
+}
+
+// syncBinary builds the hasync binary once per test, for tests that send
+// it real signals.
+func syncBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "hasync")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	return bin
+}
+
+// interruptSync runs the built binary's `hasync sync --push --yes
+// --window 1` on the lab pair, turns a delay on vra-b once the reads are
+// done (at "connecting to vra-b"), and sends SIGINT when a line containing
+// trigger is printed (and a second one when twice is set). It returns the
+// exit status and the output.
+func interruptSync(t *testing.T, bin string, p *vyatta.Pair, state, trigger string, twice bool) (int, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes", "--window", "1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer p.B.Faults.SetDelay(0)
+	var out strings.Builder
+	sc := bufio.NewScanner(stdout)
+	sent := false
+	for sc.Scan() {
+		l := sc.Text()
+		out.WriteString(l + "\n")
+		if strings.Contains(l, "connecting to vra-b") {
+			p.B.Faults.SetDelay(150 * time.Millisecond)
+		}
+		if sent && strings.Contains(l, "re-reading vra-") {
+			p.B.Faults.SetDelay(0) // the re-read need not be slow
+		}
+		if !sent && strings.Contains(l, trigger) {
+			sent = true
+			_ = cmd.Process.Signal(os.Interrupt)
+			if twice {
+				time.Sleep(50 * time.Millisecond)
+				_ = cmd.Process.Signal(os.Interrupt)
+			}
+		}
+	}
+	err = cmd.Wait()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String() + errOut.String()
+}
+
+// TestSyncInterruptBeforeCommit: SIGINT to the running binary after
+// the first command was typed on vra-b: nothing more is typed, the session
+// leaves with `exit discard`, the command says vra-b is unchanged (it
+// re-read it) and exits 1; diff --pair still differs.
+func TestSyncInterruptBeforeCommit(t *testing.T) {
+	bin := syncBinary(t)
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	before := p.B.Device.Running()
+	code, out := interruptSync(t, bin, p, t.TempDir(), "vra-b> delete resources", false)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{"vra-b> exit discard", "interrupted before the commit: vra-b unchanged (re-read)", "interrupt received: stopping before the commit"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"vra-b> commit", "synced:", "vra-b> delete service nat"} {
+		if strings.Contains(out, not) {
+			t.Errorf("output has %q after the interrupt:\n%s", not, out)
+		}
+	}
+	if got := p.B.Device.Running(); !config.Equal(before.Root, got.Root) {
+		t.Errorf("vra-b changed after an interrupt before the commit")
+	}
+}
+
+// TestSyncInterruptTwice: a second SIGINT ends the command at once
+// (exit 130), before the sync finishes.
+func TestSyncInterruptTwice(t *testing.T) {
+	bin := syncBinary(t)
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	code, out := interruptSync(t, bin, p, t.TempDir(), "vra-b> configure", true)
+	if code != 130 || strings.Contains(out, "synced:") {
+		t.Fatalf("exit %d, want 130 and no sync\n%s", code, out)
+	}
+}
+
+// TestSyncInterruptAfterCommit: SIGINT once the commit was typed: the
+// command says so, lets the commit and the verification finish, exit 0.
+func TestSyncInterruptAfterCommit(t *testing.T) {
+	bin := syncBinary(t)
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	code, out := interruptSync(t, bin, p, t.TempDir(), "vra-b> commit", false)
+	if code != 0 || !strings.Contains(out, "interrupt received: the commit is running, then the verification") || !strings.Contains(out, "synced:") {
+		t.Fatalf("exit %d, want 0 with the notice\n%s", code, out)
+	}
 }
