@@ -446,7 +446,7 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return nil
 	case errors.As(err, &locked):
 		return &exitError{code: 2, err: err}
-	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
+	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrSourceChanged), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
 	}
 	return &exitError{code: 2, err: err}

@@ -129,6 +129,9 @@ func TestSyncHuaweiPush(t *testing.T) {
 	if prep.Plan.Mode != plan.PushHRP || prep.Plan.Empty() {
 		t.Fatalf("push plan: mode %v, %d commands", prep.Plan.Mode, len(prep.Plan.Commands))
 	}
+	if !slices.ContainsFunc(prep.Plan.Warnings, func(w string) bool { return strings.Contains(w, "HRP backs the lines typed there up to "+prep.Source) }) {
+		t.Errorf("the push onto the standby does not warn that HRP backs it up to the active member: %q", prep.Plan.Warnings)
+	}
 	conflicts := otherParameters(prep.Plan)
 	if len(conflicts) == 0 {
 		t.Fatalf("the lab pair has no conflict to list: %+v", prep.Plan.Conflicts)
@@ -158,9 +161,15 @@ func TestSyncHuaweiPush(t *testing.T) {
 		t.Fatalf("repair plan: conflicts %+v, commands %q", prep.Plan.Conflicts, prep.Plan.Commands)
 	}
 	t.Logf("repair: %q", prep.Plan.Commands)
-	res, err = Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true, RepairConflicts: true})
+	state := t.TempDir()
+	res, err = Apply(ctx, p, prep, Options{StateDir: state, Push: true, RepairConflicts: true})
 	if err != nil {
 		t.Fatalf("repair: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
+	}
+	// A rollback onto the standby would be backed up to the active
+	// member: refused with the reason (trial10 #1).
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrPushRefused) || !strings.Contains(err.Error(), "back the rollback up to the active member") {
+		t.Errorf("rollback onto the HRP standby: %v, want refused", err)
 	}
 	after, err := Prepare(ctx, p, Options{Push: true})
 	if err != nil {

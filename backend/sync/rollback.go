@@ -11,6 +11,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 )
@@ -67,6 +68,11 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	}
 	if snap.CompareErr != nil {
 		return nil, snap.CompareErr
+	}
+	if snap.Family == config.Huawei && tgt.HA.Role == device.RoleStandby && hasLine(tgt.Tree, "hrp standby config enable") {
+		// What is typed on the standby is backed up to the active member
+		// (DOMAIN.md "HRP"): the rollback would change the source too.
+		return nil, fmt.Errorf("pair %s: %w: %s is the HRP standby with hrp standby config enable: HRP would back the rollback up to the active member, changing it too; sync again from the active member instead", name, ErrPushRefused, rec.Target)
 	}
 	label := "previous configuration of " + rec.Target + " (before the sync of " + rec.Time.UTC().Format(time.RFC3339) + ")"
 	prev, err := compare.Parse(label, text, snap.Family)

@@ -43,6 +43,11 @@ var (
 	// ErrUnexpected: the sync committed, but the re-read shows in-scope
 	// differences the plan did not expect (Result.Unexpected).
 	ErrUnexpected = errors.New("differences remain that the plan did not expect")
+	// ErrSourceChanged: the re-read after the sync shows the other member
+	// (the source) changed during it: the plan no longer says what the
+	// pair should hold (an HRP standby with `hrp standby config enable`
+	// backs the pushed commands up to the active member, DOMAIN.md "HRP").
+	ErrSourceChanged = errors.New("the source changed during the sync")
 	// ErrUnreadable: a device could not be read; nothing was sent.
 	ErrUnreadable = errors.New("a device of the pair could not be read")
 	// ErrConfirmRefused: commit-confirm was asked for, but the target's
@@ -393,6 +398,9 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if w := forwards(tgt.Tree); w != "" {
 		pl.Warnings = append(pl.Warnings, w)
 	}
+	if mode == plan.PushHRP {
+		pl.Warnings = append(pl.Warnings, standbyBackup(tgt.Name, src.Name))
+	}
 	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
@@ -512,6 +520,15 @@ func hasLine(t *config.Tree, line string) bool {
 		}
 	}
 	return false
+}
+
+// standbyBackup is the warning for a push onto an HRP standby that has
+// `hrp standby config enable`: HRP backs what is typed there up to the
+// active member (DOMAIN.md "HRP": configuration typed on either member is
+// replicated while auto-sync config is on), so the push may change the
+// source too; the verification then exits with ErrSourceChanged.
+func standbyBackup(target, active string) string {
+	return fmt.Sprintf("%s has hrp standby config enable: HRP backs the lines typed there up to %s, so the push may change %s too (the verification checks that %s is unchanged)", target, active, active, active)
 }
 
 // forwards warns when the target's own config-sync forwards each commit
@@ -661,6 +678,10 @@ type txn struct {
 	transport    inventory.Transport
 	transportWhy string
 	rest         *device.REST
+	// other is the other member's name (not the target) and otherHash the
+	// hash of its configuration when the sync began (textHash); verify
+	// checks it is still that.
+	other, otherHash string
 }
 
 // emit hands e, masked, to Options.Emit and to the pair's subscribers.
@@ -708,6 +729,11 @@ func (t *txn) run(ctx context.Context, state string) error {
 	tgt, _ := snap.Device(prep.Target)
 	if prep.Plan.Stale(basis(t.sourceText(snap)), basis(tgt.Config)) {
 		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+	}
+	for _, d := range snap.Devices {
+		if d.Name != prep.Target {
+			t.other, t.otherHash = d.Name, textHash(d.Config)
+		}
 	}
 	if prep.Family == config.Huawei && t.o.ConfirmMinutes > 0 {
 		return fmt.Errorf("%s: %w: commit-confirm is a Vyatta-family command", prep.Target, ErrUnsupported)
@@ -825,6 +851,10 @@ func (t *txn) verify(after *pair.Snapshot) error {
 		return after.CompareErr
 	}
 	tgt, _ := after.Device(prep.Target)
+	if o, ok := after.Device(t.other); ok && t.otherHash != "" && textHash(o.Config) != t.otherHash {
+		t.res.Unexpected = append(t.res.Unexpected, t.other+": its configuration changed during the sync")
+		return fmt.Errorf("pair %s: %w: %s is no longer what the plan was computed from", prep.Pair, ErrSourceChanged, t.other)
+	}
 	var srcTree *config.Tree
 	if prep.fixed != nil {
 		srcTree = prep.fixed.tree

@@ -675,3 +675,29 @@ func TestSyncCancelledBeforeCommit(t *testing.T) {
 		t.Fatalf("the next sync: %v", err)
 	}
 }
+
+// TestSyncSourceChanged: the source changes while the sync commits on the
+// target (vra-b's commit commits on vra-a too, as an HRP standby's backup
+// to its active member would): the verification says so, ErrSourceChanged.
+func TestSyncSourceChanged(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	lp.A.Device.SetCommitHook(nil) // no config-sync from vra-a: it would wait on vra-b's commit
+	lp.B.Device.SetCommitHook(func(ctx context.Context, _ *config.Tree, _ func(string)) {
+		s := lp.A.Device.NewSession("vyatta")
+		if err := s.Set([]string{"system", "login", "banner", "pre-login", "changed"}); err != nil {
+			t.Error(err)
+		}
+		if err := s.Commit(ctx, func(string) {}); err != nil {
+			t.Error(err)
+		}
+	})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, ErrSourceChanged) || !strings.Contains(err.Error(), "vra-a") {
+		t.Fatalf("sync while vra-a changed: %v (unexpected %q)", err, res.Unexpected)
+	}
+}
