@@ -62,17 +62,24 @@ func TestSyncHRP(t *testing.T) {
 			infos = append(infos, e.Line)
 		}
 	}})
-	if err != nil {
-		t.Fatalf("hrp sync: %v; unexpected %q", err, res.Unexpected)
+	// The lab's standby ends with a deny rule: the rules hrp sync config
+	// adds land after it, never matching. The plan warns; the order
+	// difference it leaves is unexpected (trial10 #2).
+	if !slices.ContainsFunc(prep.Plan.Warnings, func(w string) bool {
+		return strings.Contains(w, "final deny (rule name deny_all_log)") && strings.Contains(w, "--push")
+	}) {
+		t.Errorf("the plan does not warn that new rules land after the final deny: %q", prep.Plan.Warnings)
+	}
+	if !errors.Is(err, ErrUnexpected) || len(res.Unexpected) != 1 || !strings.Contains(res.Unexpected[0], "deny_all_log: in another position") {
+		t.Fatalf("hrp sync: %v; unexpected %q, want the deny rule's position only", err, res.Unexpected)
 	}
 	if !slices.Contains(infos, "hrp sync config on "+prep.Source) || !slices.Contains(infos, "hrp sync connection-status on "+prep.Source) {
 		t.Errorf("infos %q", infos)
 	}
-	// --save saves both members (HRP does not back up save).
-	for _, d := range res.After.Devices {
-		if !d.SavedKnown || d.SavedDiffers {
-			t.Errorf("%s: saved known %v, differs %v", d.Name, d.SavedKnown, d.SavedDiffers)
-		}
+	// --save saves only a verified sync: the standby, left with rules
+	// after its final deny, stays unsaved.
+	if d, _ := res.After.Device(prep.Target); !d.SavedKnown || !d.SavedDiffers {
+		t.Errorf("%s: saved known %v, differs %v: saved although the verification failed", d.Name, d.SavedKnown, d.SavedDiffers)
 	}
 	if len(res.Residue) < len(prep.Plan.Conflicts) {
 		t.Errorf("residue %d of %d conflicts", len(res.Residue), len(prep.Plan.Conflicts))

@@ -401,6 +401,11 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 	if mode == plan.PushHRP {
 		pl.Warnings = append(pl.Warnings, standbyBackup(tgt.Name, src.Name))
 	}
+	if mode == plan.HRP {
+		if w := afterFinalDeny(pl, tgt.Name, tgt.Tree); w != "" {
+			pl.Warnings = append(pl.Warnings, w)
+		}
+	}
 	pl.Warnings = append(pl.Warnings, deviceUnique(pl)...)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr
@@ -520,6 +525,36 @@ func hasLine(t *config.Tree, line string) bool {
 		}
 	}
 	return false
+}
+
+// afterFinalDeny warns when `hrp sync config` would add security-policy
+// rules to a target whose last rule denies: it appends what the standby
+// lacks and never reorders (DOMAIN.md "HRP"), so the new rules land after
+// the deny and never match. --push sends `rule move` to restore the order.
+func afterFinalDeny(pl *plan.Plan, name string, target *config.Tree) string {
+	pol := target.Root.Lookup(config.Path{"security-policy"})
+	if pol == nil || len(pol.Children) == 0 {
+		return ""
+	}
+	var last *config.Node
+	for _, r := range pol.Children {
+		if strings.HasPrefix(r.Name, "rule name ") {
+			last = r
+		}
+	}
+	if last == nil || last.Child("action") == nil || !slices.Contains(last.Child("action").Values, "deny") {
+		return ""
+	}
+	var added []string
+	for _, st := range pl.Steps {
+		if len(st.Path) >= 2 && st.Path[0] == "security-policy" && strings.HasPrefix(st.Path[1], "rule name ") && pol.Child(st.Path[1]) == nil && !slices.Contains(added, st.Path[1]) {
+			added = append(added, st.Path[1])
+		}
+	}
+	if len(added) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("hrp sync config appends %d new security-policy rule(s) (%s) after %s's final deny (%s), where they never match: it does not reorder; sync with --push (needs hrp standby config enable) to send rule move", len(added), strings.Join(added, ", "), name, last.Name)
 }
 
 // standbyBackup is the warning for a push onto an HRP standby that has
@@ -875,10 +910,10 @@ func (t *txn) verify(after *pair.Snapshot) error {
 		expected[c.Path.String()+"\x00"+c.Reason] = true
 	}
 	for _, c := range again.Conflicts {
-		// `hrp sync config` appends what the standby lacks and never
-		// reorders (DOMAIN.md "HRP"): an order difference it leaves is
-		// its known residue, listed.
-		if expected[c.Path.String()+"\x00"+c.Reason] || prep.Plan.Mode == plan.HRP && strings.Contains(c.Reason, "does not reorder") {
+		// Only what the plan listed is expected: an order difference
+		// `hrp sync config` leaves that the plan did not predict (new
+		// rules after a final deny, DOMAIN.md "HRP") is unexpected.
+		if expected[c.Path.String()+"\x00"+c.Reason] {
 			t.res.Residue = append(t.res.Residue, c)
 		} else {
 			t.res.Unexpected = append(t.res.Unexpected, "not synced: "+c.Path.String()+": "+c.Reason)
