@@ -205,7 +205,12 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	commit := Command{Text: "commit"}
 	switch {
 	case opt.ConfirmMinutes > 0:
+		// `commit-confirm N comment TEXT`: the Vyatta family's
+		// commit-confirm takes a comment as commit does.
 		commit.Text = "commit-confirm " + strconv.Itoa(opt.ConfirmMinutes)
+		if opt.Comment != "" {
+			commit.Text += " comment " + vyQuote(opt.Comment)
+		}
 	case opt.Comment != "":
 		commit.Text = "commit comment " + vyQuote(opt.Comment)
 	}

@@ -398,16 +398,23 @@ func TestSyncCommitConfirm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var infos []string
-	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Emit: func(e Event) {
-		if e.Kind == Info {
+	var infos, sent []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Comment: "ticket 42", Emit: func(e Event) {
+		switch e.Kind {
+		case Info:
 			infos = append(infos, e.Line)
+		case Sent:
+			sent = append(sent, e.Line)
 		}
 	}})
 	if err != nil || !res.Confirmed {
 		t.Fatalf("sync: %v, confirmed %v", err, res.Confirmed)
 	}
-	i := slices.IndexFunc(infos, func(l string) bool { return strings.HasSuffix(l, "then commit-confirm 5") })
+	// The comment goes with commit-confirm (trial10 #7).
+	if !slices.Contains(sent, "commit-confirm 5 comment 'ticket 42'") {
+		t.Errorf("typed %q, want commit-confirm 5 comment 'ticket 42'", sent)
+	}
+	i := slices.IndexFunc(infos, func(l string) bool { return strings.HasSuffix(l, "then commit-confirm 5 comment \"ticket 42\"") })
 	j := slices.Index(infos, "confirming on vra-b")
 	k := -1
 	if i >= 0 {

@@ -60,6 +60,8 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	}
 	commit := "commit"
 	switch {
+	case opt.ConfirmMinutes > 0 && opt.Comment != "":
+		commit = fmt.Sprintf("commit-confirm %d comment %s", opt.ConfirmMinutes, strconv.Quote(opt.Comment))
 	case opt.ConfirmMinutes > 0:
 		commit = fmt.Sprintf("commit-confirm %d", opt.ConfirmMinutes)
 	case opt.Comment != "":

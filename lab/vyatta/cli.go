@@ -243,6 +243,12 @@ func (c *CLI) commit(ctx context.Context, cmd string, args []string, out func(st
 			}
 			minutes = n
 		}
+		// `commit-confirm [minutes] [comment TEXT]`: anything else
+		// after the minutes is refused, as the device's CLI does.
+		if len(args) > 1 && (args[1] != "comment" || len(args) != 3) {
+			out(fmt.Sprintf("Invalid command: [commit-confirm %s]", strings.Join(args, " ")))
+			return
+		}
 		if !c.askCommitConfirm(minutes, out) {
 			return
 		}
