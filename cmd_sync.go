@@ -26,24 +26,26 @@ import (
 )
 
 type syncFlags struct {
-	pair      string
-	from      string
-	dryRun    bool
-	yes       bool
-	comment   string
-	inventory string
-	state     string
-	audit     string
-	timeout   time.Duration
-	acceptNew bool
-	confirm   int
-	rollback  bool
-	save      bool
-	window    int
-	native    bool
-	connState bool
-	push      bool
-	repair    bool
+	pair   string
+	from   string
+	dryRun bool
+	// confirmSetReload: --confirm-set-reload (hsync.Options.ConfirmSetReload).
+	confirmSetReload bool
+	yes              bool
+	comment          string
+	inventory        string
+	state            string
+	audit            string
+	timeout          time.Duration
+	acceptNew        bool
+	confirm          int
+	rollback         bool
+	save             bool
+	window           int
+	native           bool
+	connState        bool
+	push             bool
+	repair           bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -118,6 +120,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.push, "push", false, "type the plan on the target instead of the device's own sync: Huawei in system-view on the standby instead of hrp sync config (needs hrp standby config enable there); Vyatta instead of update config-sync on a sync_mode: config-sync pair")
 	fl.BoolVar(&f.repair, "repair-conflicts", false, "Huawei, with --push: repair the commands present on both members with other parameters (undo and the new command) instead of listing them")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time; use 1 for a CLI behind a kernel PTY that echoes lines typed while a command runs, as OpenSSH's ForceCommand does)")
+	fl.BoolVar(&f.confirmSetReload, "confirm-set-reload", false, "with --confirm: when the target's commit-confirm action is not reload (VyOS's default is reboot), set system config-management commit-confirm action reload on it first (committed, said, and recorded in the audit) instead of refusing")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
 	cmd.SetFlagErrorFunc(diffFlagError)
 	return cmd
@@ -139,6 +142,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	}
 	if f.repair && !f.push {
 		return usage(errors.New("--repair-conflicts needs --push: hrp sync config never changes a command present on both members"))
+	}
+	if f.confirmSetReload && f.confirm == 0 {
+		return usage(errors.New("--confirm-set-reload is for --confirm N"))
 	}
 	if f.confirm < 0 {
 		return usage(fmt.Errorf("--confirm %d: expected minutes, 1 or more", f.confirm))
@@ -178,12 +184,21 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback
 	}
 	prep, err := prepare(ctx, lp, opt)
+	// --confirm is checked before the plan is shown: a sync it refuses
+	// is not offered (a dry run says it would be refused).
+	var confirmErr error
+	if err == nil && f.confirm > 0 && !prep.Plan.Empty() {
+		confirmErr = prep.CheckConfirm(f.confirmSetReload)
+	}
+	if confirmErr != nil && !f.dryRun {
+		return &exitError{code: 1, err: confirmErr}
+	}
 	if prep != nil {
 		printPlan(w, prep)
 	}
@@ -202,6 +217,10 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if prep.Plan.Empty() {
 		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map\n", prep.Target, prep.Source)
 		return nil
+	}
+	if f.dryRun && confirmErr != nil {
+		fmt.Fprintf(w, "dry run: nothing sent; the sync would be refused: %v\n", confirmErr)
+		return &exitError{code: 1}
 	}
 	if f.dryRun {
 		fmt.Fprintln(w, "dry run: nothing sent")

@@ -359,3 +359,40 @@ func TestSyncInterruptAfterCommit(t *testing.T) {
 		t.Fatalf("exit %d, want 0 with the notice\n%s", code, out)
 	}
 }
+
+// TestSyncCommandConfirmReboot: on a VyOS-flavoured target whose
+// commit-confirm action is reboot (the default), --confirm is refused
+// before the plan is shown, a dry run says it would be refused, and
+// --confirm-set-reload sets the action to reload first (said, recorded in
+// the audit), then syncs with commit-confirm and confirms (trial10 #6).
+func TestSyncCommandConfirmReboot(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
+	state := t.TempDir()
+	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--confirm", "5"}
+	code, out, errOut := hasync(t, append(args, "--dry-run")...)
+	if code != 1 || !strings.Contains(out, "dry run: nothing sent; the sync would be refused: ") || !strings.Contains(out, "reboot") {
+		t.Fatalf("dry run with --confirm: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = hasync(t, append(args, "--yes")...)
+	if code != 1 || strings.Contains(out, "sync lab-vyatta:") || !strings.Contains(errOut, "reboot") {
+		t.Fatalf("--confirm on a reboot action: exit %d, want 1 before the plan\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = hasync(t, append(args, "--yes", "--confirm-set-reload")...)
+	if code != 0 {
+		t.Fatalf("--confirm-set-reload: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"# vra-b's commit-confirm action is not reload: setting it first", "vra-b> set system config-management commit-confirm action reload", "commit-confirm confirmed after verification"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(state, "audit", "*"))
+	var rec []byte
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		rec = append(rec, b...)
+	}
+	if !bytes.Contains(rec, []byte(`"confirm_action_set":true`)) {
+		t.Errorf("the audit does not record the action set:\n%s", rec)
+	}
+}

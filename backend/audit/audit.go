@@ -102,6 +102,10 @@ type Record struct {
 	// text once the sync was verified: `--rollback` refuses when the
 	// target changed since.
 	TargetAfter string `json:"target_after,omitempty"`
+	// ConfirmActionSet: before the sync, hasync set `system
+	// config-management commit-confirm action reload` on the target, as
+	// asked (hasync sync --confirm-set-reload), and committed it.
+	ConfirmActionSet bool `json:"confirm_action_set,omitempty"`
 	// Rollback: this sync was a rollback of the one before.
 	Rollback   bool    `json:"rollback,omitempty"`
 	DurationMS float64 `json:"duration_ms"`

@@ -74,6 +74,11 @@ type Options struct {
 	// StateDir holds the lock files and the previous configurations;
 	// "" is audit.StateDir(). AuditDir "" is StateDir/audit.
 	StateDir, AuditDir string
+	// ConfirmSetReload, with ConfirmMinutes: when the target's
+	// commit-confirm action is not reload, set it to reload (and commit
+	// that) before the sync instead of refusing (DOMAIN.md "Commit and
+	// compare output": VyOS's default is reboot).
+	ConfirmSetReload bool
 	// ConfirmMinutes > 0 commits with `commit-confirm N` and sends
 	// `confirm` only once both devices were re-read and verified; a sync
 	// that cuts hasync off from the target is then reverted by the target
@@ -227,6 +232,9 @@ type Result struct {
 	Committed bool
 	// Errors are the target's refusals, tied to paths.
 	Errors []RemoteError
+	// ConfirmActionSet: the target's commit-confirm action was set to
+	// reload before the sync (Options.ConfirmSetReload).
+	ConfirmActionSet bool
 	// TargetUnchanged, after a refusal: the re-read target's running
 	// configuration equals the one before the sync.
 	TargetUnchanged bool
@@ -770,18 +778,18 @@ func (t *txn) run(ctx context.Context, state string) error {
 			t.other, t.otherHash = d.Name, textHash(d.Config)
 		}
 	}
-	if prep.Family == config.Huawei && t.o.ConfirmMinutes > 0 {
-		return fmt.Errorf("%s: %w: commit-confirm is a Vyatta-family command", prep.Target, ErrUnsupported)
-	}
 	if t.o.ConfirmMinutes > 0 && t.o.Save {
 		return fmt.Errorf("%s: %w", prep.Target, device.ErrSaveBeforeConfirm)
 	}
-	if t.o.ConfirmMinutes > 0 && t.transport == inventory.TransportREST {
-		return fmt.Errorf("%s: %w: the REST API has no commit-confirm (transport %s); sync without it: a failed verification is then reverted with the inverse plan", prep.Target, ErrConfirmRefused, prep.TransportText())
-	}
 	if t.o.ConfirmMinutes > 0 {
-		if err := confirmable(tgt.Tree); err != nil {
-			return fmt.Errorf("%s: %w", prep.Target, err)
+		setReload := t.o.ConfirmSetReload && confirmable(tgt.Tree) != nil
+		if err := checkConfirm(prep, t.transport, prep.TransportText(), tgt.Tree, t.o.ConfirmSetReload); err != nil {
+			return err
+		}
+		if setReload {
+			if err := t.setConfirmReload(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	prev, err := keepPrevious(state, prep.Pair, prep.Target, tgt.Config)
@@ -867,6 +875,55 @@ func (t *txn) run(ctx context.Context, state string) error {
 
 // confirmable refuses commit-confirm on a target whose unconfirmed commit
 // does not revert by reload (the default is reboot; DOMAIN.md).
+// CheckConfirm tells, before anything is shown or sent, whether a sync
+// with commit-confirm can run on this plan: nil, or an error wrapping
+// ErrUnsupported (a Huawei pair: commit-confirm is a Vyatta-family
+// command) or ErrConfirmRefused (the REST transport has none; the target's
+// commit-confirm action is not reload, DOMAIN.md "Commit and compare
+// output"). setReload: the user asked to set the action to reload first
+// (Options.ConfirmSetReload), which lifts the last refusal.
+func (p *Prepared) CheckConfirm(setReload bool) error {
+	return checkConfirm(p, p.Transport, p.TransportText(), p.Comparison.Right, setReload)
+}
+
+func checkConfirm(p *Prepared, tr inventory.Transport, trText string, target *config.Tree, setReload bool) error {
+	switch {
+	case p.Family == config.Huawei:
+		return fmt.Errorf("%s: %w: commit-confirm is a Vyatta-family command", p.Target, ErrUnsupported)
+	case tr == inventory.TransportREST:
+		return fmt.Errorf("%s: %w: the REST API has no commit-confirm (transport %s); sync without it: a failed verification is then reverted with the inverse plan", p.Target, ErrConfirmRefused, trText)
+	case p.Native:
+		return fmt.Errorf("%s: %w: the device's own config-sync commits on the peer, without commit-confirm; sync with --push, or without --confirm", p.Target, ErrConfirmRefused)
+	case setReload:
+		return nil
+	}
+	if err := confirmable(target); err != nil {
+		return fmt.Errorf("%s: %w", p.Target, err)
+	}
+	return nil
+}
+
+// setConfirmReload sets `system config-management commit-confirm action
+// reload` on the target and commits it, before the sync (the user asked:
+// Options.ConfirmSetReload). It says so and the audit records it.
+func (t *txn) setConfirmReload(ctx context.Context) error {
+	const set = "set system config-management commit-confirm action reload"
+	t.info("%s's commit-confirm action is not reload: setting it first, as asked (%s)", t.prep.Target, set)
+	sess, err := t.p.Session(ctx, t.prep.Target)
+	if err != nil {
+		return err
+	}
+	t.sess = sess
+	_, err = sess.Apply(ctx, []device.Command{{Text: set, Words: strings.Fields(set)}}, device.ApplyOptions{Comment: "hasync: commit-confirm action reload, before a sync", Window: 1, OnCommand: func(_ int, shown string) {
+		t.emit(Event{Kind: Sent, Device: t.prep.Target, Line: shown, Step: -1})
+	}}, t.remote(t.prep.Target, noStep))
+	if err != nil {
+		return fmt.Errorf("%s: setting the commit-confirm action to reload: %w", t.prep.Target, err)
+	}
+	t.res.ConfirmActionSet = true
+	return nil
+}
+
 func confirmable(target *config.Tree) error {
 	action := "reboot (the default)"
 	if n := target.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
@@ -1047,7 +1104,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
 		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback, Transport: t.transportText(),
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
-		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter,
+		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter, ConfirmActionSet: res.ConfirmActionSet,
 		SSHUser: t.o.SSHUser, SSHKey: t.o.SSHKey,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	}
