@@ -216,6 +216,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	}
 	if prep.Plan.Empty() {
 		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map\n", prep.Target, prep.Source)
+		if f.save && !f.dryRun {
+			return saveUnsaved(ctx, w, lp, f.pair)
+		}
 		return nil
 	}
 	if f.dryRun && confirmErr != nil {
@@ -360,6 +363,34 @@ func (in *interrupts) interrupted() bool {
 func (in *interrupts) stop() {
 	signal.Stop(in.sigs)
 	close(in.done)
+}
+
+// saveUnsaved is --save with nothing to send: each member whose running
+// configuration differs from its saved one is saved, and said.
+func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, name string) error {
+	saved, snap, err := hsync.SaveUnsaved(ctx, lp, func(e hsync.Event) {
+		switch e.Kind {
+		case hsync.Remote:
+			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
+		case hsync.Info:
+			fmt.Fprintf(w, "# %s\n", e.Line)
+		}
+		w.Flush()
+	})
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("pair %s: --save: %w", name, err)}
+	}
+	if len(saved) == 0 {
+		fmt.Fprintln(w, "--save: both members' running configurations are saved already")
+	}
+	if snap != nil {
+		for _, d := range snap.Devices {
+			if d.SavedKnown && !d.SavedDiffers {
+				fmt.Fprintf(w, "%s: running configuration saved\n", d.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // printPlan prints the plan with its header, conflicts and warnings,

@@ -396,3 +396,28 @@ func TestSyncCommandConfirmReboot(t *testing.T) {
 		t.Errorf("the audit does not record the action set:\n%s", rec)
 	}
 }
+
+// TestSyncCommandSaveNothingToSend: --save when the pair is in step
+// already still saves the member left unsaved by the sync before
+// (trial10 #9).
+func TestSyncCommandSaveNothingToSend(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes"}
+	code, out, errOut := hasync(t, args...)
+	if code != 0 || !strings.Contains(out, "vra-b: running configuration not saved") {
+		t.Fatalf("sync without --save: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = hasync(t, append(args, "--save")...)
+	if code != 0 {
+		t.Fatalf("--save with nothing to send: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"nothing to send", "# save on vra-b", "vra-b: running configuration saved"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if saved, err := p.B.Device.Saved(); err != nil || !config.Equal(saved.Root, p.B.Device.Running().Root) {
+		t.Errorf("vra-b's saved configuration is not its running one (%v)", err)
+	}
+}
