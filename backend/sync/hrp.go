@@ -39,11 +39,17 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		what = "hrp sync config"
 	}
 	t.info("%s on %s", what, prep.Source)
+	lines := 0 // what the device printed, streamed as it comes
 	remote := t.remote(prep.Source, noStep)
-	err = sess.NativeSync(ctx, device.NativeConfig, remote)
+	counted := func(l string) { lines++; remote(l) }
+	start := time.Now()
+	err = sess.NativeSync(ctx, device.NativeConfig, counted)
+	t.nativeDone(what, lines, start, err)
 	if err == nil && prep.Family == config.Huawei && t.o.ConnectionStatus {
 		t.info("hrp sync connection-status on %s", prep.Source)
-		err = sess.NativeSync(ctx, device.NativeSessions, remote)
+		lines, start = 0, time.Now()
+		err = sess.NativeSync(ctx, device.NativeSessions, counted)
+		t.nativeDone("hrp sync connection-status", lines, start, err)
 	}
 	if errors.Is(err, device.ErrRejected) {
 		var re *device.RejectedError
@@ -134,6 +140,21 @@ func (t *txn) saveLocal(ctx context.Context, src *device.Session) error {
 		t.res.After = after
 	}
 	return nil
+}
+
+// nativeDone says that the device's own sync command returned, and
+// when it printed nothing, that this is the device's way (DOMAIN.md
+// "HRP": `hrp sync config` prints no completion message), so the user
+// watching the stream knows it ended and what comes next.
+func (t *txn) nativeDone(what string, lines int, start time.Time, err error) {
+	if err != nil {
+		return
+	}
+	quiet := ""
+	if lines == 0 {
+		quiet = ", printing nothing, as the device does"
+	}
+	t.info("%s on %s returned after %.1f s%s: verifying by re-reading %s", what, t.prep.Source, time.Since(start).Seconds(), quiet, t.prep.Target)
 }
 
 // saveBoth saves both members of a Huawei pair: HRP does not back up

@@ -73,6 +73,12 @@ func TestSyncHRP(t *testing.T) {
 	if !errors.Is(err, ErrUnexpected) || len(res.Unexpected) != 1 || !strings.Contains(res.Unexpected[0], "deny_all_log: in another position") {
 		t.Fatalf("hrp sync: %v; unexpected %q, want the deny rule's position only", err, res.Unexpected)
 	}
+	// The stream says when the silent command ended (trial10 #8).
+	if !slices.ContainsFunc(infos, func(l string) bool {
+		return strings.HasPrefix(l, "hrp sync config on "+prep.Source+" returned after ") && strings.Contains(l, "printing nothing, as the device does: verifying by re-reading "+prep.Target)
+	}) {
+		t.Errorf("no line says hrp sync config returned: %q", infos)
+	}
 	if !slices.Contains(infos, "hrp sync config on "+prep.Source) || !slices.Contains(infos, "hrp sync connection-status on "+prep.Source) {
 		t.Errorf("infos %q", infos)
 	}
