@@ -496,6 +496,11 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return nil
 	case errors.As(err, &locked):
 		return &exitError{code: 2, err: err}
+	case res != nil && !res.Committed && res.TargetUnchanged:
+		// The connection (or the session) failed before the commit, and
+		// the re-read shows the target as it was: nothing applied.
+		fmt.Fprintln(w, "nothing applied: the re-read shows the target's running configuration unchanged; sync again")
+		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
 	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrSourceChanged), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
 	}

@@ -421,3 +421,24 @@ func TestSyncCommandSaveNothingToSend(t *testing.T) {
 		t.Errorf("vra-b's saved configuration is not its running one (%v)", err)
 	}
 }
+
+// TestSyncCommandDropBeforeCommit: the lab drops vra-b's connection when
+// the commit arrives (lab fault drop-before-commit): the re-read shows
+// vra-b unchanged, exit 1; the retry succeeds, exit 0 (trial10 #5).
+func TestSyncCommandDropBeforeCommit(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	before := p.B.Device.Running()
+	p.B.Faults.SetDropBeforeCommit(true)
+	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes"}
+	code, out, errOut := hasync(t, args...)
+	if code != 1 || !strings.Contains(out, "nothing applied: the re-read shows the target's running configuration unchanged") {
+		t.Fatalf("drop before the commit: exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	if !config.Equal(before.Root, p.B.Device.Running().Root) {
+		t.Fatal("vra-b changed although its connection dropped before the commit")
+	}
+	if code, out, errOut = hasync(t, args...); code != 0 || !strings.Contains(out, "synced: ") {
+		t.Fatalf("retry: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

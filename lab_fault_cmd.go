@@ -31,6 +31,7 @@ through the control socket in its state directory (` + lab.ControlFile + `):
   changed-host-key [on|off] present another host key than known_hosts pins
   drop-after-lines N       drop each new output stream after N lines (0: off)
   drop-in-commit [on|off]  drop the connection in the middle of a commit's output
+  drop-before-commit [on|off]  drop the connection when the next commit arrives, before it applies (once: a retry succeeds)
   delay D                  delay every response and output line (e.g. 500ms; 0: off)
   cut-hrp [on|off]         huawei: cut the pair's HRP heartbeat link
   failover                 switch the pair's roles over (HRP, or VRRP mastership), whichever

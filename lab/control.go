@@ -31,7 +31,7 @@ const ControlFile = "control.sock"
 // ControlVerbs are the verbs of a fault request, with their argument.
 var ControlVerbs = []string{
 	"drop", "refuse [on|off]", "fail-auth [on|off]", "changed-host-key [on|off]",
-	"drop-after-lines N", "drop-in-commit [on|off]", "delay D",
+	"drop-after-lines N", "drop-in-commit [on|off]", "drop-before-commit [on|off]", "delay D",
 	"cut-hrp [on|off]", "failover", "dual-active [on|off]", "clear",
 }
 
@@ -219,7 +219,7 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 			n = d.SSH.DropSessions()
 		}
 		return fmt.Sprintf("dropped %d SSH connection(s)", n), nil
-	case "refuse", "fail-auth", "changed-host-key", "drop-in-commit", "cut-hrp", "dual-active":
+	case "refuse", "fail-auth", "changed-host-key", "drop-in-commit", "drop-before-commit", "cut-hrp", "dual-active":
 		on, err := onOff()
 		if err != nil {
 			return "", err
@@ -233,6 +233,8 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 			f.SetChangedHostKey(on)
 		case "drop-in-commit":
 			f.SetDropInCommit(on)
+		case "drop-before-commit":
+			f.SetDropBeforeCommit(on)
 		case "cut-hrp":
 			if d.CutHRP == nil {
 				return "", errors.New("cut-hrp: the device has no HRP link (huawei only)")
@@ -286,6 +288,7 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 		f.SetChangedHostKey(false)
 		f.SetDropAfterLines(0)
 		f.SetDropInCommit(false)
+		f.SetDropBeforeCommit(false)
 		f.SetDelay(0)
 		if d.CutHRP != nil {
 			d.CutHRP(false)

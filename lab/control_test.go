@@ -37,6 +37,7 @@ func TestControlFaults(t *testing.T) {
 		{"fault FW-B changed-host-key", "FW-B: changed-host-key on"},
 		{"fault FW-B drop-after-lines 7", "FW-B: drop-after-lines 7"},
 		{"fault FW-B drop-in-commit", "FW-B: drop-in-commit on"},
+		{"fault FW-B drop-before-commit", "FW-B: drop-before-commit on"},
 		{"fault FW-B delay 250ms", "FW-B: delay 250ms"},
 		{"fault FW-B cut-hrp", "FW-B: cut-hrp on"},
 		{"fault FW-B dual-active on", "FW-B: dual-active on"},
@@ -48,14 +49,14 @@ func TestControlFaults(t *testing.T) {
 			t.Errorf("%q: got %q, %v; want %q", c.req, got, err, c.reply)
 		}
 	}
-	if !f.Refuse() || !f.FailAuth() || !f.ChangedHostKey() || f.DropAfterLines() != 7 || !f.DropInCommit() ||
+	if !f.Refuse() || !f.FailAuth() || !f.ChangedHostKey() || f.DropAfterLines() != 7 || !f.DropInCommit() || !f.DropBeforeCommit() ||
 		f.Delay() != 250*time.Millisecond || !cut.Load() || !dual.Load() || failovers.Load() != 1 {
 		t.Errorf("faults not set: cut=%v dual=%v failovers=%d", cut.Load(), dual.Load(), failovers.Load())
 	}
 	if got, err := Control(dir, "fault FW-B clear"); err != nil || got != "FW-B: faults cleared" {
 		t.Errorf("clear: %q %v", got, err)
 	}
-	if f.Refuse() || f.FailAuth() || f.ChangedHostKey() || f.DropAfterLines() != 0 || f.DropInCommit() || f.Delay() != 0 || cut.Load() || dual.Load() {
+	if f.Refuse() || f.FailAuth() || f.ChangedHostKey() || f.DropAfterLines() != 0 || f.DropInCommit() || f.DropBeforeCommit() || f.Delay() != 0 || cut.Load() || dual.Load() {
 		t.Errorf("clear left faults: cut=%v dual=%v", cut.Load(), dual.Load())
 	}
 	for _, c := range []struct{ req, want string }{

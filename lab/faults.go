@@ -12,6 +12,7 @@ import (
 type Faults struct {
 	dropAfterLines atomic.Int64
 	dropInCommit   atomic.Bool
+	dropBefore     atomic.Bool
 	delay          atomic.Int64 // a time.Duration
 	refuse         atomic.Bool
 	failAuth       atomic.Bool
@@ -48,6 +49,32 @@ func (f *Faults) DropInCommit() bool {
 		return false
 	}
 	return f.dropInCommit.Load()
+}
+
+// SetDropBeforeCommit makes the next commit (commit, commit-confirm)
+// drop the client's connection when it arrives, before anything is
+// applied: the configuration session's uncommitted changes are lost, as
+// on a device whose link goes down then. It is one-shot: the commit after
+// it runs normally, so a retry succeeds.
+func (f *Faults) SetDropBeforeCommit(on bool) {
+	f.dropBefore.Store(on)
+}
+
+// DropBeforeCommit returns the knob set by SetDropBeforeCommit.
+func (f *Faults) DropBeforeCommit() bool {
+	if f == nil {
+		return false
+	}
+	return f.dropBefore.Load()
+}
+
+// TakeDropBeforeCommit turns the knob off and tells whether it was on:
+// the commit that sees true drops the connection.
+func (f *Faults) TakeDropBeforeCommit() bool {
+	if f == nil {
+		return false
+	}
+	return f.dropBefore.CompareAndSwap(true, false)
 }
 
 // SetDelay delays every response (SSH command, REST request) and every

@@ -221,6 +221,12 @@ func (c *CLI) configure(ctx context.Context, words []string, out func(string)) {
 func (c *CLI) commit(ctx context.Context, cmd string, args []string, out func(string)) {
 	// A commit runs to its end on the device when the terminal goes away.
 	ctx = context.WithoutCancel(ctx)
+	if c.drop != nil && c.d.o.Faults.TakeDropBeforeCommit() {
+		// The link goes down as the commit arrives: nothing applies, and
+		// the session's changes go with it.
+		c.drop()
+		return
+	}
 	if c.drop != nil && c.d.o.Faults.DropInCommit() {
 		first := true
 		inner := out
