@@ -442,3 +442,22 @@ func TestSyncCommandDropBeforeCommit(t *testing.T) {
 		t.Fatalf("retry: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestSyncCommandRESTFallback: vra-b refuses SSH but its REST API is up
+// (the inventory gives rest_url): the pair reads it over REST, the plan
+// says the transport is rest and why, and the sync runs over REST
+// (trial10 #4).
+func TestSyncCommandRESTFallback(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	p.B.Faults.SetRefuseSSH(true)
+	state := t.TempDir()
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"transport: rest", "synced: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -27,6 +27,7 @@ through the control socket in its state directory (` + lab.ControlFile + `):
                            served (a console sees the loss and reconnects; to keep the
                            device away, use refuse)
   refuse [on|off]          close new connections at once, as a device whose service is down
+  refuse-ssh [on|off]      close new SSH connections at once; the REST API stays up (the REST fallback)
   fail-auth [on|off]       fail every authentication
   changed-host-key [on|off] present another host key than known_hosts pins
   drop-after-lines N       drop each new output stream after N lines (0: off)

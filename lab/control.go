@@ -30,7 +30,7 @@ const ControlFile = "control.sock"
 
 // ControlVerbs are the verbs of a fault request, with their argument.
 var ControlVerbs = []string{
-	"drop", "refuse [on|off]", "fail-auth [on|off]", "changed-host-key [on|off]",
+	"drop", "refuse [on|off]", "refuse-ssh [on|off]", "fail-auth [on|off]", "changed-host-key [on|off]",
 	"drop-after-lines N", "drop-in-commit [on|off]", "drop-before-commit [on|off]", "delay D",
 	"cut-hrp [on|off]", "failover", "dual-active [on|off]", "clear",
 }
@@ -219,7 +219,7 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 			n = d.SSH.DropSessions()
 		}
 		return fmt.Sprintf("dropped %d SSH connection(s)", n), nil
-	case "refuse", "fail-auth", "changed-host-key", "drop-in-commit", "drop-before-commit", "cut-hrp", "dual-active":
+	case "refuse", "refuse-ssh", "fail-auth", "changed-host-key", "drop-in-commit", "drop-before-commit", "cut-hrp", "dual-active":
 		on, err := onOff()
 		if err != nil {
 			return "", err
@@ -227,6 +227,8 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 		switch verb {
 		case "refuse":
 			f.SetRefuse(on)
+		case "refuse-ssh":
+			f.SetRefuseSSH(on)
 		case "fail-auth":
 			f.SetFailAuth(on)
 		case "changed-host-key":
@@ -284,6 +286,7 @@ func (d *ControlDevice) Apply(verb string, args []string) (string, error) {
 			return "", errors.New("clear takes no argument")
 		}
 		f.SetRefuse(false)
+		f.SetRefuseSSH(false)
 		f.SetFailAuth(false)
 		f.SetChangedHostKey(false)
 		f.SetDropAfterLines(0)

@@ -33,6 +33,7 @@ func TestControlFaults(t *testing.T) {
 	for _, c := range []struct{ req, reply string }{
 		{"devices", "FW-A FW-B"},
 		{"fault FW-B refuse", "FW-B: refuse on"},
+		{"fault FW-B refuse-ssh", "FW-B: refuse-ssh on"},
 		{"fault FW-B fail-auth on", "FW-B: fail-auth on"},
 		{"fault FW-B changed-host-key", "FW-B: changed-host-key on"},
 		{"fault FW-B drop-after-lines 7", "FW-B: drop-after-lines 7"},

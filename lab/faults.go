@@ -15,6 +15,7 @@ type Faults struct {
 	dropBefore     atomic.Bool
 	delay          atomic.Int64 // a time.Duration
 	refuse         atomic.Bool
+	refuseSSH      atomic.Bool
 	failAuth       atomic.Bool
 	changedHostKey atomic.Bool
 	cutHRP         atomic.Bool
@@ -75,6 +76,22 @@ func (f *Faults) TakeDropBeforeCommit() bool {
 		return false
 	}
 	return f.dropBefore.CompareAndSwap(true, false)
+}
+
+// SetRefuseSSH makes the SSH server alone close new connections at once
+// (the REST API stays up): a device whose SSH cannot be reached while its
+// REST API can, for the REST fallback.
+func (f *Faults) SetRefuseSSH(on bool) {
+	f.refuseSSH.Store(on)
+}
+
+// RefuseSSH tells whether the SSH server refuses: SetRefuse or
+// SetRefuseSSH.
+func (f *Faults) RefuseSSH() bool {
+	if f == nil {
+		return false
+	}
+	return f.refuse.Load() || f.refuseSSH.Load()
 }
 
 // SetDelay delays every response (SSH command, REST request) and every

@@ -167,7 +167,7 @@ func ServeSSH(o SSHOptions) (*SSHServer, error) {
 	}
 	s := &SSHServer{o: o, ln: ln, users: users}
 	s.ctx, s.cancel = context.WithCancel(context.WithValue(context.Background(), serverKey{}, s))
-	acceptConns(&s.conns, s.ln.Accept, s.o.Faults.Refuse, s.serveConn)
+	acceptConns(&s.conns, s.ln.Accept, s.o.Faults.RefuseSSH, s.serveConn)
 	return s, nil
 }
 
