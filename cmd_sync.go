@@ -393,6 +393,14 @@ func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, name strin
 	return nil
 }
 
+// pairErr names the pair in err unless it does already.
+func pairErr(name string, err error) error {
+	if strings.HasPrefix(err.Error(), "pair "+name+": ") {
+		return err
+	}
+	return fmt.Errorf("pair %s: %w", name, err)
+}
+
 // printPlan prints the plan with its header, conflicts and warnings,
 // secrets masked.
 func printPlan(w io.Writer, prep *hsync.Prepared) {
@@ -502,7 +510,7 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		fmt.Fprintln(w, "nothing applied: the re-read shows the target's running configuration unchanged; sync again")
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
 	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrSourceChanged), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
-		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
+		return &exitError{code: 1, err: pairErr(name, err)}
 	}
 	return &exitError{code: 2, err: err}
 }

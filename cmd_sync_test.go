@@ -62,7 +62,7 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	}
 	// --rollback restores vra-b: the pair differs again as before.
 	code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--yes", "--rollback")
-	if code != 0 || !strings.Contains(out, "previous configuration of vra-b") {
+	if code != 0 || !strings.Contains(out, "previous configuration of vra-b") || !strings.Contains(out, "transport: ssh\n") {
 		t.Fatalf("rollback: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if code, _, _ = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 1 {

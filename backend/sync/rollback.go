@@ -90,6 +90,7 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	pl.Stamp(basis(text), basis(tgt.Config))
 	prep := &Prepared{Pair: name, Family: snap.Family, Source: label, Target: rec.Target, Plan: pl, Comparison: cmp,
 		targetText: slices.Clone(tgt.Config), fixed: &fixedSource{text: text, tree: prev}, Rollback: true}
+	prep.Transport, prep.TransportWhy = transport(p.Spec(), snap, rec.Target, false)
 	_, cerr := pl.Check(tgt.Tree)
 	prep.Warnings = slices.Clone(pl.Warnings)
 	return prep, cerr

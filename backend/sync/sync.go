@@ -771,7 +771,11 @@ func (t *txn) run(ctx context.Context, state string) error {
 	}
 	tgt, _ := snap.Device(prep.Target)
 	if prep.Plan.Stale(basis(t.sourceText(snap)), basis(tgt.Config)) {
-		return fmt.Errorf("pair %s: %w", prep.Pair, ErrStale)
+		changed := prep.Source
+		if !bytes.Equal(basis(tgt.Config), basis(prep.targetText)) {
+			changed = prep.Target
+		}
+		return fmt.Errorf("pair %s: %w (%s changed)", prep.Pair, ErrStale, changed)
 	}
 	for _, d := range snap.Devices {
 		if d.Name != prep.Target {

@@ -217,6 +217,10 @@ func TestSyncStalePlan(t *testing.T) {
 	if !errors.Is(err, ErrStale) || sent != 0 || res.Committed {
 		t.Fatalf("stale plan: %v, %d commands sent", err, sent)
 	}
+	// It names the device that changed, and the pair once (trial10 #10).
+	if !strings.Contains(err.Error(), "(vra-b changed)") || strings.Count(err.Error(), "pair lab-vyatta") != 1 {
+		t.Errorf("stale: %q", err)
+	}
 	log, _ := audit.Open(filepath.Join(state, "audit"))
 	if rec, _, _ := log.Last(prep.Pair); rec.Result != audit.Stale {
 		t.Errorf("audit %+v", rec)
