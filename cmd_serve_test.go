@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -274,6 +275,25 @@ func TestServeSyncShared(t *testing.T) {
 	// The lock is free again: carol may plan a sync now.
 	carol.keys("S")
 	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
+
+	// The audit names the SSH user and the whole fingerprint of the key
+	// that synced.
+	out, err := exec.Command("ssh-keygen", "-l", "-E", "sha256", "-f", filepath.Join(sl.dir, "op.pub")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := strings.Fields(string(out))[1]
+	al, err := audit.Open(filepath.Join(sl.dir, "state", "hasync", "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok, err := al.Last("lab-vyatta")
+	if err != nil || !ok {
+		t.Fatalf("no audit record of the sync: %v", err)
+	}
+	if r.SSHUser != "alice" || r.SSHKey != fp {
+		t.Errorf("the audit names ssh_user %q ssh_key %q, want alice %s", r.SSHUser, r.SSHKey, fp)
+	}
 }
 
 // TestServeDemo: `hasync demo --serve` serves the demo's console over SSH
