@@ -196,7 +196,8 @@ func SyncMapListWidth(width int) int {
 	if width < 100 {
 		return width
 	}
-	return width - min(46, width/3) - 3
+	// At least 36 cells: "a sync would carry 123 difference(s)" whole.
+	return width - max(min(46, width/3), 36) - 3
 }
 
 // listAndForm is the rule list with the form (when open) right under
