@@ -35,6 +35,8 @@ func newDemoCmd() *cobra.Command {
 	var hold, print bool
 	var reject []string
 	var o demoOptions
+	var serve bool    // demo --serve (E)
+	var sf serveFlags // demo --serve (E)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Open the console on an emulated Vyatta pair and Huawei HRP pair (no set-up)",
@@ -78,7 +80,10 @@ the lab stays up after the report until interrupted.`,
 				}
 				return &exitError{code: 2, err: fmt.Errorf("demo: %w", err)}
 			}
-			if !print && isTerminal(cmd.OutOrStdout()) {
+			if serve {
+				o.serve = &sf // demo --serve (E): served over SSH, no terminal needed
+			}
+			if !print && (serve || isTerminal(cmd.OutOrStdout())) {
 				o.reject = rej
 				if err := runDemoConsole(sigCtx, cmd.OutOrStdout(), o); err != nil {
 					return interrupted(err)
@@ -97,6 +102,8 @@ the lab stays up after the report until interrupted.`,
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&serve, "serve", false, "serve the demo's console over SSH to others instead of opening it here (hasync serve's flags apply)")
+	addServeFlags(cmd.Flags(), &sf)
 	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view of the printed report (default: the terminal's)")
 	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the printed report until interrupted (for hasync lab fault)")
 	cmd.Flags().BoolVar(&print, "print", false, "print the text report instead of opening the console")
@@ -133,6 +140,8 @@ type demoOptions struct {
 	lines    int
 	ascii    bool
 	readOnly bool
+	// serve, when set, serves the console over SSH (demo --serve, E).
+	serve *serveFlags
 }
 
 // runDemoConsole starts both emulated pairs in a temporary directory and
@@ -190,7 +199,7 @@ func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return tui.Run(ctx, tui.Options{
+	co := tui.Options{
 		// The top line names the demo's directory (the lab's state for
 		// hasync lab fault --state, the console's log, inventory.yaml).
 		Inventory: inv, Logger: log, Title: "hasync demo · " + dir, ASCII: o.ascii, ReadOnly: o.readOnly,
@@ -200,7 +209,11 @@ func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 		Pair: pair.Options{SSHConfigFile: "none", UserKnownHosts: "none", Monitor: true, Refresh: 20 * time.Second,
 			Backoff: pair.Backoff{Min: 500 * time.Millisecond, Max: 5 * time.Second}},
 		NoColor: os.Getenv("NO_COLOR") != "",
-	})
+	}
+	if o.serve != nil { // demo --serve (E): host key, serve.log and locks in the demo's directory
+		return runServe(ctx, *o.serve, inv, dir, co, co.Pair, os.Stderr)
+	}
+	return tui.Run(ctx, co)
 }
 
 // writeDemoInventory writes one inventory at path with the pairs of the

@@ -19,7 +19,7 @@ import (
 
 // servedLab is `hasync serve` (the built binary) on loopback over an
 // in-process lab pair, with OpenSSH keys made by ssh-keygen in a temp dir:
-// op (operator), vw (viewer), stranger (not authorized).
+// op and op2 (operators), vw (viewer), stranger (not authorized).
 type servedLab struct {
 	t          testing.TB
 	bin, dir   string
@@ -64,7 +64,7 @@ func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
 	}
 	t.Cleanup(vp.Close)
 	sl.lab = vp
-	for _, k := range []string{"op", "vw", "stranger"} {
+	for _, k := range []string{"op", "op2", "vw", "stranger"} {
 		if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", k+"@e2e", "-f", filepath.Join(sl.dir, k)).CombinedOutput(); err != nil {
 			t.Fatalf("ssh-keygen: %v\n%s", err, b)
 		}
@@ -77,7 +77,8 @@ func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
 		return strings.TrimSpace(string(b))
 	}
 	ak := filepath.Join(sl.dir, "authorized_keys")
-	text := `environment="HASYNC_ROLE=operator" ` + read("op.pub") + "\n" + read("vw.pub") + "\n"
+	text := `environment="HASYNC_ROLE=operator" ` + read("op.pub") + "\n" + read("vw.pub") + "\n" +
+		`restrict,environment="HASYNC_ROLE=operator" ` + read("op2.pub") + "\n"
 	if err := os.WriteFile(ak, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -226,5 +227,132 @@ func TestServeOpenSSH(t *testing.T) {
 		if !strings.Contains(string(logText), want) {
 			t.Errorf("the server's log lacks %s:\n%s", want, logText)
 		}
+	}
+}
+
+// TestServeSyncShared: three engineers on one `hasync serve` with the
+// OpenSSH client. The viewer's plan shows Apply disabled with the reason;
+// an operator syncs (vra-b refuses the demo's planted change); while it
+// runs, the other operator's S says who holds the pair's lock, and every
+// session's Log shows the same live stream, named by the syncing SSH user
+// and key, to its outcome.
+func TestServeSyncShared(t *testing.T) {
+	sl := startServedLab(t)
+	alice := sl.session("op", "alice", 120, 36)
+	carol := sl.session("op2", "carol", 120, 36)
+	bob := sl.session("vw", "bob", 120, 36)
+	for _, tt := range []*tmuxTerm{alice, carol, bob} {
+		tt.wait("the pair up", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+		tt.keys("Enter")
+		tt.wait("the Diff", "vra-a (source)", "vra-b (target)")
+	}
+	bob.keys("S")
+	bob.wait("the viewer's plan", "Sync lab-vyatta", "read-only: your key's role is viewer", "(disabled)")
+	bob.keys("Tab", "Enter") // Apply is disabled: enter closes the plan, as Cancel
+	bob.keys("3")
+	bob.wait("the viewer's Log", "both devices read", "1 Diff")
+
+	alice.keys("S")
+	alice.wait("the operator's plan", "Sync lab-vyatta", "▸[ Cancel ]", "[ Apply ")
+	// Slow vra-b's output from here, so that the sync (it re-reads both
+	// devices first, holding the lock) still runs while the others look.
+	sl.lab.B.Faults.SetDelay(200 * time.Millisecond)
+	alice.keys("Tab")
+	alice.wait("Apply focused", "▸[ Apply ")
+	alice.keys("Enter")
+	alice.wait("the sync running", "sync vra-a → vra-b", "running · esc cancels")
+	// The sync's start reaches every session once it holds the lock.
+	bob.wait("alice's sync in the viewer's Log", "by alice (session 1, key SHA256:")
+	carol.keys("S")
+	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session 1, key SHA256:")
+	sl.lab.B.Faults.SetDelay(0)
+
+	alice.wait("the outcome", "vra-b refused the change", "config-sync error")
+	bob.wait("the same stream's end in the viewer's Log", "by alice (session 1, key SHA256:", "ended: refused", "config-sync error")
+	carol.keys("3")
+	carol.wait("the same stream in the other operator's Log", "by alice (session 1, key SHA256:", "ended: refused", "config-sync error")
+	// The lock is free again: carol may plan a sync now.
+	carol.keys("S")
+	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
+}
+
+// TestServeDemo: `hasync demo --serve` serves the demo's console over SSH
+// (OpenSSH in tmux, the host key pinned from the demo's directory), and
+// SIGTERM ends it and removes the demo's directory.
+func TestServeDemo(t *testing.T) {
+	needTmux(t)
+	needOpenSSH(t)
+	bin := buildHasync(t)
+	tmp := t.TempDir()
+	if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "op@e2e", "-f", filepath.Join(tmp, "op")).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, b)
+	}
+	pub, err := os.ReadFile(filepath.Join(tmp, "op.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ak := filepath.Join(tmp, "authorized_keys")
+	if err := os.WriteFile(ak, append([]byte(`environment="HASYNC_ROLE=operator" `), pub...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(tmp, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "demo", "--serve", "--listen", "127.0.0.1:0", "--authorized-keys", ak)
+	cmd.Env = append(os.Environ(), "TMPDIR="+work, "HOME="+work, "XDG_STATE_HOME="+work)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	sc := bufio.NewScanner(stderr)
+	port := 0
+	re := regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+)`)
+	for port == 0 && sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			port, _ = strconv.Atoi(m[1])
+		}
+	}
+	if port == 0 {
+		t.Fatal("hasync demo --serve did not say where it listens")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	dir := demoDir(t, work)
+	hk, err := os.ReadFile(filepath.Join(dir, "serve_host_ed25519.pub"))
+	if err != nil {
+		t.Fatalf("the served demo's host key is not in its directory: %v", err)
+	}
+	kh := filepath.Join(tmp, "known_hosts")
+	if err := os.WriteFile(kh, fmt.Appendf(nil, "[127.0.0.1]:%d %s", port, hk), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tt := startTmux(t, 120, 30, nil, "ssh", "-tt", "-F", "none", "-p", strconv.Itoa(port), "-i", filepath.Join(tmp, "op"),
+		"-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes",
+		"-o", "UserKnownHostsFile="+kh, "-o", "StrictHostKeyChecking=yes", "alice@127.0.0.1")
+	s := tt.wait("the served demo", "hasync demo", "✓ vra-a MASTER", "✓ FW-A HRP_M")
+	if strings.Contains(s, "read-only") {
+		t.Errorf("the operator's demo console is read-only:\n%s", s)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	tt.wait("the session told of the shutdown", "the server is shutting down: session closed", "EXITED")
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("hasync demo --serve after SIGTERM: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo's directory is still there: %v", err)
 	}
 }

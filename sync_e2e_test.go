@@ -95,8 +95,9 @@ func TestMain(m *testing.M) {
 // servers: each member of the pair is `hasync lab cli` behind its own
 // sshd (ForceCommand), so every read and the apply go through OpenSSH's
 // PTY; the drifted pair is planned, applied on vra-b (configure, the
-// commands, commit, save, exit) and verified, and `diff --pair` then
-// exits 0.
+// commands, commit, save, exit; typed again one at a time when the
+// kernel's echo of lines typed ahead leaves the driver without an
+// answer) and verified, and `diff --pair` then exits 0.
 func TestSyncThroughRealSSHD(t *testing.T) {
 	isolateHome(t)
 	bin := labtest.HasyncBinary(t)
@@ -120,7 +121,7 @@ func TestSyncThroughRealSSHD(t *testing.T) {
 	inv.WriteString("pairs:\n  - name: sshd-pair\n    family: vyatta\n    sync_mode: push\n    devices:\n")
 	for _, name := range []string{"vra-a", "vra-b"} {
 		s := servers[name]
-		fmt.Fprintf(&inv, "      - name: %s\n        address: 127.0.0.1\n        port: %d\n        user: %s\n        key_file: %s\n        known_hosts: %s\n",
+		fmt.Fprintf(&inv, "      - name: %s\n        address: 127.0.0.1\n        port: %d\n        user: %s\n        key_file: %s\n        known_hosts: %s\n        timeouts: {command: 5s}\n",
 			name, s.Port, s.User, s.KeyFile, s.KnownHosts)
 	}
 	file := filepath.Join(t.TempDir(), "inventory.yaml")
@@ -131,11 +132,13 @@ func TestSyncThroughRealSSHD(t *testing.T) {
 	if code, out, errOut := hasync(t, "diff", "--pair", "sshd-pair", "--inventory", file); code != 1 {
 		t.Fatalf("before the sync diff --pair exits %d, want 1:\n%s\n%s", code, out, errOut)
 	}
-	// One command at a time: the kernel's PTY echoes a line typed ahead
-	// as it arrives, while the CLI runs the one before (ApplyOptions.Window).
-	// --save: each login to sshd runs a device instance of its own on the
-	// saved configuration, so the next command's login sees what was saved.
-	code, out, errOut := hasync(t, "sync", "--pair", "sshd-pair", "--inventory", file, "--state", t.TempDir(), "--yes", "--window", "1", "--save")
+	// The kernel's PTY echoes a line typed ahead as it arrives, while the
+	// CLI runs the one before: unless the timing happens to keep the
+	// echo in step, the apply typed ahead gets no answer it knows, times
+	// out (timeouts: command 5s), and types the plan again one at a time. --save: each login to sshd runs a device instance of
+	// its own on the saved configuration, so the next command's login
+	// sees what was saved.
+	code, out, errOut := hasync(t, "sync", "--pair", "sshd-pair", "--inventory", file, "--state", t.TempDir(), "--yes", "--save")
 	t.Logf("diff and sync through sshd: %v", time.Since(start))
 	if code != 0 {
 		t.Fatalf("sync through sshd: exit %d\n%s\n%s\nsshd vra-b:\n%s", code, out, errOut, servers["vra-b"].Log())
@@ -145,6 +148,7 @@ func TestSyncThroughRealSSHD(t *testing.T) {
 			t.Errorf("sync output lacks %q:\n%s", want, out)
 		}
 	}
+	t.Logf("typed again one at a time: %v", strings.Contains(out, "typing them again one at a time"))
 	if code, out, errOut := hasync(t, "diff", "--pair", "sshd-pair", "--inventory", file); code != 0 {
 		t.Errorf("after the sync diff --pair exits %d, want 0:\n%s\n%s", code, out, errOut)
 	}

@@ -541,11 +541,17 @@ func TestReplayTypesLiterally(t *testing.T) {
 	tt := startTmux(t, 80, 10, nil, "cat")
 	r := &replay{tt: tt, typing: time.Millisecond, timeout: time.Second, pattern: regexp.MustCompile(">$"), floor: 30 * time.Second}
 	text := `a;b -c 'd' "e" $HOME \; ~ # ;`
-	tp, err := parseTape("# Terminal: 80x10\nType `" + text + "`\nEnter\nType \"-x\"\nEnter\n")
+	// The second line is typed once cat has echoed the first (the
+	// terminal's echo and cat's output would interleave otherwise).
+	tp, err := parseTape("# Terminal: 80x10\nType `" + text + "`\nEnter\n# replay: hasync wait exits 0\nType \"-x\"\nEnter\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range tp.commands() {
+	for _, c := range tp.segments[0] {
+		r.run(t, c)
+	}
+	r.wait(t, parser.Command{Type: token.WAIT, Args: "Screen " + regexp.QuoteMeta(text+"\n"+text+"\n")})
+	for _, c := range tp.segments[1] {
 		r.run(t, c)
 	}
 	r.wait(t, parser.Command{Type: token.WAIT, Args: "Screen " + regexp.QuoteMeta(text+"\n"+text+"\n-x\n-x")})

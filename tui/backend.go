@@ -202,9 +202,9 @@ func logEntry(e pair.Event) views.LogEntry {
 	case pair.Connected:
 		le.Text = "session open"
 	case pair.Lost:
-		le.Text, le.Err = errText(e.Err, "connection lost"), true
+		le.Text, le.Err = dropDevice(e.Device, errText(e.Err, "connection lost")), true // the device once (H)
 	case pair.Error:
-		le.Text, le.Err = errText(e.Err, string(e.Reason)), true
+		le.Text, le.Err = dropDevice(e.Device, errText(e.Err, string(e.Reason))), true // the device once (H)
 	case pair.SyncError:
 		le.Text, le.Err = e.Line, true
 	case pair.Log:

@@ -39,15 +39,21 @@ type Identity struct {
 	Session int64
 }
 
-// Holder names who syncs, for the pair's lock and the audit
-// (sync.Options.Holder): "alice (ssh key SHA256:…, session 3)" for a
-// served session, "" in a local console (the back end's default).
+// Holder names who syncs, for the pair's lock, its events and the Log
+// of every session (sync.Options.Holder): "alice (session 3, key
+// SHA256:feX48QCMdSqi…)" for a served session, "" in a local console (the
+// back end's default). The fingerprint is cut to stay readable in a
+// banner; the server's log has it whole beside the session's number.
 func (c *Common) Holder() string {
 	id := c.Served
 	if id.Key == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s (ssh key %s, session %d)", id.User, id.Key, id.Session)
+	key := id.Key
+	if len(key) > len("SHA256:")+12 {
+		key = key[:len("SHA256:")+12] + "…"
+	}
+	return fmt.Sprintf("%s (session %d, key %s)", id.User, id.Session, key)
 }
 
 // restyle rebuilds the styles after a background or colour change.

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -221,6 +222,14 @@ func pastError(l *views.Log) string {
 		}
 	}
 	return ""
+}
+
+// pairsText is a count of pairs in words: "1 pair", "2 pairs".
+func pairsText(n int) string {
+	if n == 1 {
+		return "1 pair"
+	}
+	return strconv.Itoa(n) + " pairs"
 }
 
 // oneLineText is the first line of s.

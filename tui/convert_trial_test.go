@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
@@ -73,5 +75,28 @@ func TestHATrouble(t *testing.T) {
 	good := pair.DeviceState{Name: "FW-A", Reachable: true, HA: device.HAState{HRP: &device.HRPState{Prefix: "HRP_M", Core: "normal", PeerCore: "normal"}}}
 	if got := deviceCell(spec, good).HATrouble; got != "" {
 		t.Errorf("trouble %q for a normal core", got)
+	}
+}
+
+// TestLogDeviceOnce (defect 6): the Log names the device in its column;
+// the entry's text does not repeat it ("FW-B lost FW-B: ssh ...").
+func TestLogDeviceOnce(t *testing.T) {
+	for _, k := range []pair.EventKind{pair.Lost, pair.Error} {
+		le := logEntry(pair.Event{Kind: k, Device: "FW-B", Err: fmt.Errorf("FW-B: %w", errors.New("FW-B: ssh 127.0.0.1:32773: connection lost")), Reason: pair.ReasonLost})
+		if strings.Contains(le.Text, "FW-B") || !strings.HasPrefix(le.Text, "ssh 127.0.0.1:32773") {
+			t.Errorf("%v: %q", k, le.Text)
+		}
+	}
+}
+
+// TestPairsText (defect 18): "2 pairs", not "2 pair(s)".
+func TestPairsText(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	if s := m.Render(); !strings.Contains(s, "1 pair") || strings.Contains(s, "pair(s)") {
+		t.Errorf("title:\n%s", s)
+	}
+	if pairsText(2) != "2 pairs" {
+		t.Error(pairsText(2))
 	}
 }

@@ -609,7 +609,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			m.setNotice(fmt.Sprintf("%s %s: config-sync error: %s", rt.spec.Name, e.Device, e.Line), true)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 15*time.Second))
 		case pair.Lost:
-			m.setNotice(fmt.Sprintf("%s: %s lost: %s", rt.spec.Name, e.Device, errText(e.Err, "")), true)
+			m.setNotice(fmt.Sprintf("%s: %s lost: %s", rt.spec.Name, e.Device, dropDevice(e.Device, errText(e.Err, ""))), true) // the device once (H)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 10*time.Second))
 		case pair.Error:
 			var hk *sshclient.HostKeyError

@@ -195,6 +195,10 @@ func NewServer(o ServeOptions) (*Server, error) {
 	return s, nil
 }
 
+// connLinger is how long shutdown waits for the clients to close their
+// connections once their sessions ended.
+const connLinger = 3 * time.Second
+
 // maxConn is the connection's absolute limit: a little over the
 // session's, which ends first and says why.
 func maxConn(d time.Duration) time.Duration {
@@ -278,11 +282,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.mu.Unlock()
 	s.log.Info("shutting down", "sessions", s.Sessions())
-	// No new connection: the listeners close at once (the wait for the
-	// connections is ours, below).
-	closed, cancelNow := context.WithCancel(context.Background())
-	cancelNow()
-	_ = s.srv.Shutdown(closed)
+	// No new connection: the listeners close at once; conns ends when
+	// every connection has (each client closes its own once told why).
+	conns := make(chan struct{})
+	go func() {
+		_ = s.srv.Shutdown(ctx)
+		close(conns)
+	}()
 	s.cancel() // every session's console: its program ends, its syncs are cancelled
 	handlers := make(chan struct{})
 	go func() { s.active.Wait(); close(handlers) }()
@@ -293,8 +299,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = fmt.Errorf("sessions still running: %w", ctx.Err())
 		s.log.Warn("shutdown: sessions cut", logErr, err)
 	}
-	// What is left are connections without a console (a client that
-	// keeps its connection after its session): cut them.
+	// A client that keeps its connection after its session ended (or
+	// never opened one) is cut after a moment; the others have closed.
+	linger := time.NewTimer(connLinger)
+	select {
+	case <-conns:
+	case <-linger.C:
+	case <-ctx.Done():
+	}
+	linger.Stop()
 	s.srv.Close()
 	if werr := s.o.Hub.WaitSyncs(ctx); werr != nil {
 		s.log.Warn("shutdown: syncs still running", logErr, werr)

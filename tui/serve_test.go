@@ -12,10 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -41,6 +43,15 @@ type testServer struct {
 func startServer(t *testing.T, edit func(*ServeOptions)) *testServer {
 	t.Helper()
 	ts := &testServer{lab: startLab(t), dir: t.TempDir(), served: make(chan error, 1)}
+	// The server's log, and what wish logs through charm's default
+	// logger, go to the test's log.
+	tw := &testWriter{t: t}
+	tlog := charmlog.NewWithOptions(tw, charmlog.Options{Level: charmlog.InfoLevel})
+	charmlog.SetDefault(tlog)
+	t.Cleanup(func() { // runs last: nothing logs into a finished test
+		tw.done.Store(true)
+		charmlog.SetDefault(charmlog.NewWithOptions(io.Discard, charmlog.Options{}))
+	})
 	var opText, vwText, crText string
 	ts.operator, opText = testKey(t)
 	ts.viewer, vwText = testKey(t)
@@ -58,6 +69,7 @@ func startServer(t *testing.T, edit func(*ServeOptions)) *testServer {
 		Listen: "127.0.0.1:0", HostKey: filepath.Join(ts.dir, "host_key"), AuthorizedKeys: ak,
 		Hub:     NewHub(ts.lab.inv, ts.lab.options().Pair, nil),
 		Console: Options{Title: "hasync test"},
+		Log:     tlog,
 	}
 	if edit != nil {
 		edit(&o)
@@ -90,6 +102,19 @@ func (ts *testServer) shutdown(t *testing.T) {
 			t.Errorf("serve: %v", err)
 		}
 	})
+}
+
+// testWriter writes into the test's log until the test is done.
+type testWriter struct {
+	t    *testing.T
+	done atomic.Bool
+}
+
+func (w *testWriter) Write(b []byte) (int, error) {
+	if !w.done.Load() {
+		w.t.Log(strings.TrimRight(string(b), "\n"))
+	}
+	return len(b), nil
 }
 
 // term is an SSH client session with a terminal, its screen output
@@ -267,7 +292,7 @@ func TestServeRoles(t *testing.T) {
 	if o.ReadOnly || o.NoColor {
 		t.Errorf("operator: ReadOnly %v NoColor %v", o.ReadOnly, o.NoColor)
 	}
-	if want := fmt.Sprintf("alice (ssh key %s, session %d)", ts.operatorKey, o.Served.Session); o.Holder() != want || o.Served.Comment != "op@test" || o.Served.Role != RoleOperator {
+	if want := fmt.Sprintf("alice (session %d, key %s…)", o.Served.Session, ts.operatorKey[:len("SHA256:")+12]); o.Holder() != want || o.Served.Comment != "op@test" || o.Served.Role != RoleOperator {
 		t.Errorf("operator: holder %q (want %q), identity %+v", o.Holder(), want, o.Served)
 	}
 }
@@ -350,8 +375,20 @@ func TestServeSessionIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr.wait("the crashing session's pair list", "lab-vyatta")
+	// Bubble Tea prints the panic and its stack on the process's stderr
+	// (the server's, never the session's): keep it, and check it.
+	dump, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = dump
 	cr.send("!")
 	cr.ended("the session that panicked")
+	os.Stderr = stderr
+	if b, _ := os.ReadFile(dump.Name()); !strings.Contains(string(b), "a bug in one session") {
+		t.Errorf("the panic was not caught and reported on the server's stderr: %q", b)
+	}
 
 	gone, err := ts.dialTerm(t, ts.viewer, "bob", 100, 30)
 	if err != nil {
@@ -387,8 +424,8 @@ func TestServeResize(t *testing.T) {
 		t.Fatal(err)
 	}
 	op.wait("the pair list", "lab-vyatta", "vra-a")
-	if c := ts.session(t, ts.operatorKey).model.com; c.Width != 100 || c.Height != 30 {
-		t.Errorf("size %dx%d, want 100x30", c.Width, c.Height)
+	if lines := strings.Split(ts.screen(t, ts.operatorKey), "\n"); len(lines) != 30 || ansi.StringWidth(lines[0]) != 100 {
+		t.Errorf("the screen is %d lines of %d cells, want 30 of 100", len(lines), ansi.StringWidth(lines[0]))
 	}
 	if err := op.sess.WindowChange(12, 60); err != nil {
 		t.Fatal(err)
@@ -623,4 +660,67 @@ func TestServeLateSession(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestServeShutdownWaitsForSync: shutdown closes the shared pairs only
+// once no sync holds a pair's lock (a sync committing runs to its end and
+// verifies on its own context); when its time runs out first, it says
+// which sync was still running.
+func TestServeShutdownWaitsForSync(t *testing.T) {
+	ts := startServer(t, nil)
+	op, err := ts.dialTerm(t, ts.operator, "alice", 80, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("the pair list", "lab-vyatta", "MASTER")
+	p := ts.o.Hub.Pairs()[0]
+	lock, err := p.LockSync(t.TempDir(), "alice (a sync committing)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	var released, closedEarly atomic.Bool
+	go func() {
+		// The sync ends only after the server cut the connections: by
+		// then only the sync keeps the pairs open.
+		op.ended("shutdown")
+		_ = op.client.Wait()
+		for drained := false; !drained; {
+			select {
+			case _, ok := <-sub.C:
+				if !ok {
+					closedEarly.Store(true)
+					drained = true
+				}
+			default:
+				drained = true
+			}
+		}
+		released.Store(true)
+		lock.Unlock()
+	}()
+	ts.shutdown(t)
+	if !released.Load() {
+		t.Fatal("shutdown returned while a sync held the pair's lock")
+	}
+	if closedEarly.Load() {
+		t.Fatal("shutdown closed the pair while a sync held its lock")
+	}
+
+	ts2 := startServer(t, nil)
+	p2 := ts2.o.Hub.Pairs()[0]
+	lock2, err := p2.LockSync(t.TempDir(), "bob (a sync that never ends)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock2.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	err = ts2.Shutdown(ctx)
+	if err == nil || !strings.Contains(err.Error(), "still syncing: lab-vyatta: bob (a sync that never ends)") {
+		t.Fatalf("shutdown with a sync that does not end: %v", err)
+	}
+	<-ts2.served
+	ts2.shutdownOnce.Do(func() {}) // done here
 }

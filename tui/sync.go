@@ -208,7 +208,9 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
 	m.planGen++
-	o := hsync.Options{Holder: m.holder, StateDir: m.stateDir, AuditDir: m.auditDir}
+	// A served session's sync names its SSH user and key in the audit.
+	o := hsync.Options{Holder: m.holder, StateDir: m.stateDir, AuditDir: m.auditDir,
+		SSHUser: m.com.Served.User, SSHKey: m.com.Served.Key}
 	if kind == syncPush && fam == config.Vyatta {
 		o.From = rt.from
 	}
@@ -567,7 +569,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
 	o := pp.opts
-	hook := m.syncHook
+	hook, quit := m.syncHook, m.com.Ctx.Done()
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
@@ -579,7 +581,11 @@ func (m *Model) applyPlan() tea.Cmd {
 			run.committing = true
 			run.mu.Unlock()
 		}
-		run.ch <- syncItem{ev: e}
+		select {
+		case run.ch <- syncItem{ev: e}:
+		case <-quit:
+			// The console quit: nobody drains the stream any more.
+		}
 	}
 	if pp.kind == syncPush || pp.kind == syncRollback {
 		// The Log streams the target's output; a device-native sync
@@ -612,7 +618,10 @@ func (m *Model) applyPlan() tea.Cmd {
 			out.after, out.unchanged = reread(base, p, prep)
 		}
 		cancel()
-		run.ch <- syncItem{done: out}
+		select {
+		case run.ch <- syncItem{done: out}:
+		case <-quit:
+		}
 		close(run.ch)
 		return nil
 	}
@@ -820,7 +829,8 @@ func (m *Model) streamBanner(st *syncStream, state string) string {
 	if st.errs > 0 {
 		errs = fmt.Sprintf(" · %d error line(s)", st.errs)
 	}
-	return fmt.Sprintf("sync %s %s %s by %s · %d line(s)%s · %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, st.holder, st.lines, errs, state)
+	// The state first: the holder (an SSH key's fingerprint) is long.
+	return fmt.Sprintf("sync %s %s %s %s · %d line(s)%s · by %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, state, st.lines, errs, st.holder)
 }
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
@@ -942,7 +952,9 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	case err == nil:
 		banner = fmt.Sprintf("%s synced %s %s %s: equal within the map (both re-read)", m.glyph("✓", "ok"), prep.Source, arrow, prep.Target)
 		if res != nil && len(res.Residue) > 0 {
-			banner += fmt.Sprintf("; %d difference(s) left as planned", len(res.Residue))
+			// Conflicts, masked secrets: the plan said they stay.
+			banner = fmt.Sprintf("%s synced %s %s %s: what it carries is equal (both re-read); %d difference(s) stay as planned (Log)",
+				m.glyph("✓", "ok"), prep.Source, arrow, prep.Target, len(res.Residue))
 		}
 	case out.cancelled:
 		banner = "sync cancelled before the commit · " + unchanged

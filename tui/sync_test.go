@@ -268,9 +268,9 @@ func TestHRPSyncFromHATab(t *testing.T) {
 	keys(tm, "tab", "enter")
 	// The HA tab stays: the standby's state as it settles; the outcome
 	// on the status bar, the lines in the Log.
-	waitScreen(t, tm, "synced", has("sessions 1842", "lab-huawei: ✓ synced FW-A → FW-B: equal within the map"))
+	waitScreen(t, tm, "synced", has("sessions 1842", "lab-huawei: ✓ synced FW-A → FW-B: what it carries is equal"))
 	keys(tm, "3")
-	waitScreen(t, tm, "the Log's banner", has("✓ synced FW-A → FW-B: equal within the map", "hrp sync connection-status on FW-A"))
+	waitScreen(t, tm, "the Log's banner", has("✓ synced FW-A → FW-B: what it carries is equal (both re-read);", "stay as planned", "hrp sync connection-status on FW-A"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	log := logText(m)
@@ -328,7 +328,7 @@ func TestSyncOfAnotherSessionSeen(t *testing.T) {
 	if err := <-done; !errors.Is(err, hsync.ErrRemoteRefused) {
 		t.Fatalf("the other sync: %v, want refused", err)
 	}
-	s := waitScreen(t, tm, "its end", has("by alice (ssh SHA256:test) · ", "ended: refused"))
+	s := waitScreen(t, tm, "its end", has("ended: refused · ", "by alice (ssh SHA256:test)"))
 	if !strings.Contains(s, "error(s)  ]e next") {
 		t.Errorf("the other sync's refusal is not pinned:\n%s", s)
 	}

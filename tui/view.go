@@ -54,7 +54,7 @@ func (m *Model) Render() string {
 func (m *Model) renderList() string {
 	s, w := m.com.Styles, m.com.Width
 	dot := m.glyph(" · ", " - ")
-	title := m.title + fmt.Sprintf("%s%d pair(s)", dot, len(m.pairs))
+	title := m.title + dot + pairsText(len(m.pairs)) // "1 pair", "2 pairs" (H)
 	if m.com.ReadOnly {
 		title += dot + "read-only"
 	}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -124,23 +125,35 @@ func HelpLen(groups []HelpGroup) int {
 	return n
 }
 
-// ShortHelp renders bindings on one line: "key desc · key desc", cut to
-// width.
+// ShortHelp renders bindings on one line: "key desc  key desc", cut to
+// width. The bindings that do not fit are dropped from the end, except
+// help's own ("?"), which then takes the last place that fits: it is
+// how to find the others.
 func ShortHelp(s ConsoleStyles, bindings []key.Binding, width int) string {
-	out := ""
+	var parts []string
+	helpAt := -1
 	for _, b := range bindings {
 		if !b.Enabled() {
 			continue
 		}
 		h := b.Help()
-		part := s.Key.Render(h.Key) + " " + s.Desc.Render(h.Desc)
-		if out != "" {
-			part = "  " + part
+		if h.Key == "?" {
+			helpAt = len(parts)
 		}
-		if textWidth(out+part) > width {
-			break
-		}
-		out += part
+		parts = append(parts, s.Key.Render(h.Key)+" "+s.Desc.Render(h.Desc))
 	}
-	return conFit(out, width)
+	join := func(ps []string) string { return strings.Join(ps, "  ") }
+	n := len(parts)
+	for n > 0 && textWidth(join(parts[:n])) > width {
+		n--
+	}
+	if helpAt >= n {
+		for m := n; m >= 0; m-- {
+			ps := append(slices.Clone(parts[:m]), parts[helpAt])
+			if textWidth(join(ps)) <= width {
+				return conFit(join(ps), width)
+			}
+		}
+	}
+	return conFit(join(parts[:n]), width)
 }

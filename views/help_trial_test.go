@@ -61,3 +61,19 @@ func helpBlocks(gs []HelpGroup) [][]string {
 	}
 	return out
 }
+
+// TestShortHelpKeepsHelp (trial 11 defect 18): at 40 columns the status
+// line drops keys from the end but keeps "? help", last.
+func TestShortHelpKeepsHelp(t *testing.T) {
+	b := func(k, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, d)) }
+	keys := []key.Binding{b("tab", "next tab"), b("esc", "back"), b("S", "sync (plan first)"), b("r", "refresh now"), b("?", "help"), b("q", "quit")}
+	for _, w := range []int{30, 40, 60} {
+		out := ansi.Strip(ShortHelp(PlainConsoleStyles(), keys, w))
+		if !strings.Contains(out, "? help") || ansi.StringWidth(out) != w {
+			t.Errorf("%d: %q", w, out)
+		}
+	}
+	if out := ansi.Strip(ShortHelp(PlainConsoleStyles(), keys, 200)); !strings.Contains(out, "? help  q quit") {
+		t.Errorf("wide: %q", out)
+	}
+}

@@ -548,8 +548,10 @@ func fsLines(src string) *fsText {
 
 // eol is where line i ends, before its newline.
 func (t *fsText) eol(i int32) int32 {
+	// Every line but the last ends with its newline: the byte before
+	// the next line's start, not read (it is seldom in the cache).
 	e := t.starts[i+1]
-	if e > 0 && t.src[e-1] == '\n' {
+	if int(i) < len(t.starts)-2 || e > 0 && t.src[e-1] == '\n' {
 		e--
 	}
 	return e

@@ -80,9 +80,13 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	// (and over REST, where each request waits for its answer) the lines
 	// that follow are its own, so they carry its step.
 	cur := -1
+	committing := false // commit (or commit-confirm) was typed
 	opt.OnCommand = func(i int, shown string) {
 		if window == 1 || t.transport == inventory.TransportREST {
 			cur = i
+		}
+		if i < 0 && strings.HasPrefix(shown, "commit") {
+			committing = true
 		}
 		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
 	}
@@ -96,6 +100,17 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		res, err = r.Apply(ctx, cmds, opt, remote)
 	} else {
 		res, err = t.sess.Apply(ctx, cmds, opt, remote)
+		if errors.Is(err, device.ErrTimeout) && window > 1 && !committing && prep.Family == config.Vyatta {
+			// A CLI behind a kernel PTY that echoes lines as they arrive,
+			// while the one before runs (OpenSSH's ForceCommand; a shell
+			// between two readline prompts), garbles the echo of lines
+			// typed ahead, and the driver waits in vain. Nothing was
+			// committed, and the timed-out session is gone with its
+			// uncommitted changes: type the plan again, one at a time.
+			t.info("%s: no answer while commands were typed ahead (%v): its terminal may echo lines as they arrive; typing them again one at a time", prep.Target, err)
+			t.o.Window = 1
+			return t.applyVyatta(ctx, steps)
+		}
 	}
 	for _, e := range res.Errors {
 		t.res.Errors = append(t.res.Errors, t.tie(steps, e))
