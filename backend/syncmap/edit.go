@@ -136,6 +136,12 @@ func (m *Map) checkRules(only int, trees []*config.Tree) []Issue {
 			}
 			continue
 		}
+		if w, ok := unsafeWord(r.Location); ok {
+			// A path word never holds them; the device's shell would
+			// read them (vbash runs $(...) and `...` in double quotes).
+			add(Refused, "location", "%q cannot be a location word: no quotes, $, `, \\ or control characters (the device's shell would read them)", w)
+			continue
+		}
 		if p, why, ok := ProtectedLocation(m.Family, r.Location); ok {
 			add(Refused, "location", "%s is never synced: %s", p, why)
 			continue
@@ -192,6 +198,19 @@ func (m *Map) uniqueIssues(trees []*config.Tree) []Issue {
 		}
 	}
 	return out
+}
+
+// unsafeWord is the first word of loc holding a quote, $, `, a
+// backslash or a control character.
+func unsafeWord(loc []string) (string, bool) {
+	for _, w := range loc {
+		for _, r := range w {
+			if r < 0x20 || r == 0x7f || strings.ContainsRune("'\"$`\\", r) {
+				return w, true
+			}
+		}
+	}
+	return "", false
 }
 
 // ruleIndex is the index of the rule r points to in m.Rules, -1 none.
