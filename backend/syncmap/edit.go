@@ -531,7 +531,7 @@ func ParseText(file, name string, fam config.Family, text string) (*Map, error) 
 func WriteCommands(remove, add *Map) []string {
 	var out []string
 	if remove != nil {
-		out = append(out, "delete system config-sync sync-map "+shellWord(remove.Name))
+		out = append(out, "delete system config-sync sync-map "+ShellWord(remove.Name))
 	}
 	if add != nil {
 		out = append(out, add.Commands()...)
@@ -539,9 +539,10 @@ func WriteCommands(remove, add *Map) []string {
 	return out
 }
 
-// shellWord quotes a word for the Vyatta shell when it needs it, as the
-// device driver does for the delete of a map.
-func shellWord(w string) string {
+// ShellWord quotes a word for the Vyatta shell when it needs it, in
+// single quotes (a quote as '\”), as the device driver does for the
+// delete of a map and a commit comment.
+func ShellWord(w string) string {
 	if w != "" && !strings.ContainsAny(w, " \t'\"\\;|&<>()*?[]{}$`!#~") {
 		return w
 	}
