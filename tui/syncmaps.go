@@ -665,8 +665,8 @@ func (p *syncMapsPane) openForm(em *editMap, editing int) tea.Cmd {
 	f := &ruleForm{editing: editing, comp: -1, fam: em.cur.Family, field: 2}
 	f.number = textinput.New()
 	f.number.Prompt = ""
-	f.number.CharLimit = 5
-	f.number.SetWidth(5)
+	f.number.CharLimit = 4 // 1-1024
+	f.number.SetWidth(4)
 	f.location = textinput.New()
 	f.location.Prompt = ""
 	f.location.SetWidth(max(views.SyncMapListWidth(p.com.Width)-13, 10))
