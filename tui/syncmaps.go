@@ -323,9 +323,10 @@ type mapsCheckedMsg struct {
 	prev   views.SyncMapPreview
 	// asReadOf is the map as read the preview's AsRead counts for.
 	asReadOf *syncmap.Map
-	// draft: the preview of the map with the form's rule; its issues
-	// and counts are the form's business.
-	draft bool
+	// draft: the preview of the map with the form's rule (draftMap);
+	// its issues and counts are the form's business.
+	draft    bool
+	draftMap *syncmap.Map
 }
 
 // check asks for the issues, counts and preview of em's staged map (a
@@ -372,6 +373,9 @@ func (p *syncMapsPane) checkMap(em *editMap, m *syncmap.Map, gen uint64, draft b
 	carrierName, targetName := em.carrier, em.target
 	return func() tea.Msg {
 		msg := mapsCheckedMsg{pair: pair, key: key, gen: gen, draft: draft}
+		if draft {
+			msg.draftMap = m
+		}
 		msg.issues = m.Check(carrier, other)
 		msg.counts = m.Counts(carrier)
 		cov := m.Cover(carrier)
@@ -427,6 +431,18 @@ func (p *syncMapsPane) handle(msg tea.Msg) (tea.Cmd, bool) {
 		msg.prev.Draft = msg.draft
 		if msg.draft {
 			em.prev = msg.prev
+			// The warnings that need a walk of the configuration
+			// (device-unique items) reach the form with its preview.
+			if f := p.form; f != nil && msg.pair == p.idx && msg.draftMap != nil {
+				f.late = nil
+				r, _ := f.rule()
+				for _, is := range msg.issues {
+					if is.Severity == syncmap.Warned && msg.draftMap.Rules[is.Rule].Number == r.Number &&
+						!slices.ContainsFunc(f.issues, func(o syncmap.Issue) bool { return o.Msg == is.Msg }) {
+						f.late = append(f.late, is)
+					}
+				}
+			}
 			return nil, true
 		}
 		em.issues, em.counts, em.prev = msg.issues, msg.counts, msg.prev
@@ -656,6 +672,9 @@ type ruleForm struct {
 	help      string
 	fam       config.Family
 	completer *syncmap.Completer
+	// late are the draft preview's warnings for the rule (device-unique
+	// items), which need a walk of the configuration.
+	late []syncmap.Issue
 }
 
 // maxCompletions is the most completions the form lists.
@@ -710,7 +729,7 @@ func (p *syncMapsPane) formChanged(em *editMap) tea.Cmd {
 		i = len(cand.Rules)
 		cand.Rules = append(cand.Rules, r)
 	}
-	f.issues = nil
+	f.issues, f.late = nil, nil
 	if bad != nil {
 		f.issues = append(f.issues, *bad)
 	}
@@ -845,7 +864,7 @@ func (f *ruleForm) data() *views.SyncMapForm {
 	}
 	d := &views.SyncMapForm{Title: title, Number: f.number.View(), Action: "< " + f.action.String() + " >",
 		Location: f.location.View(), Field: f.field, Help: f.help, Completions: f.comps, Completion: f.comp}
-	for _, is := range f.issues {
+	for _, is := range append(f.issues[:len(f.issues):len(f.issues)], f.late...) {
 		d.Issues = append(d.Issues, views.SyncMapIssue{Refused: is.Severity == syncmap.Refused, Msg: is.Msg})
 	}
 	return d
