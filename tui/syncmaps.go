@@ -33,6 +33,9 @@ type syncMapsPane struct {
 	pairs map[int]*pairMaps
 	form  *ruleForm
 	conf  *views.SyncMapConfirm
+	// dir is where $EDITOR buffers are written (the state directory;
+	// "" the system's temporary directory).
+	dir string
 	// quitArmed: q was held once for staged edits; the next q quits.
 	quitArmed bool
 	// saving: a save of the selected map runs; stopSave cancels it.
@@ -159,20 +162,31 @@ func (p *syncMapsPane) holdQuit(ask bool) (string, bool) {
 	if !ask || p.quitArmed {
 		return "", false
 	}
-	var names []string
+	var names, kept []string
 	for _, pm := range p.pairs {
 		for _, em := range pm.maps {
 			if !em.cur.Equal(em.read) {
 				names = append(names, em.carrier+"'s "+em.cur.Name)
 			}
+			if em.editorFile != "" {
+				kept = append(kept, em.editorFile)
+			}
 		}
 	}
-	if len(names) == 0 {
+	if len(names) == 0 && len(kept) == 0 {
 		return "", false
 	}
 	slices.Sort(names)
+	slices.Sort(kept)
 	p.quitArmed = true
-	return "staged sync-map edits not saved (" + strings.Join(names, ", ") + "): q again quits and drops them, w saves", true
+	why := "staged sync-map edits not saved (" + strings.Join(names, ", ") + "): q again quits and drops them, w saves"
+	if len(names) == 0 {
+		why = "q again quits"
+	}
+	if len(kept) > 0 {
+		why += "; the editor buffer that did not apply stays in " + strings.Join(kept, ", ")
+	}
+	return why, true
 }
 
 // glyph is uni, or ascii under --ascii.

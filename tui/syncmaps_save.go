@@ -380,8 +380,14 @@ func (p *syncMapsPane) openEditor(em *editMap) tea.Cmd {
 	}
 	text := em.cur.Text(fmt.Sprintf("sync-map %s on %s (%s)", em.cur.Name, em.carrier, p.rt.spec.Name))
 	prefix := "hasync-syncmap-" + safeName(em.carrier) + "-" + safeName(em.cur.Name) + "-*.txt"
+	dir := p.dir
 	return func() tea.Msg {
-		f, err := os.CreateTemp("", prefix)
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return editorFileMsg{pair: idx, key: key, err: err}
+			}
+		}
+		f, err := os.CreateTemp(dir, prefix)
 		if err != nil {
 			return editorFileMsg{pair: idx, key: key, err: err}
 		}
