@@ -145,6 +145,7 @@ func New(ctx context.Context, o Options) *Model {
 	}
 	m.diff = newDiffPane(com)
 	m.maps = newSyncMapsPane(com) // Sync-maps tab
+	m.maps.dir = m.stateDir       // Sync-maps tab: $EDITOR buffers kept there
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"
