@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -262,18 +263,37 @@ func TestServeSyncShared(t *testing.T) {
 	alice.keys("Enter")
 	alice.wait("the sync running", "sync vra-a → vra-b", "running · esc cancels")
 	// The sync's start reaches every session once it holds the lock.
-	bob.wait("alice's sync in the viewer's Log", "by alice (session 1, key SHA256:")
+	bob.wait("alice's sync in the viewer's Log", "by alice (session ", ", key SHA256:")
 	carol.keys("S")
-	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session 1, key SHA256:")
+	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session ")
 	sl.lab.B.Faults.SetDelay(0)
 
 	alice.wait("the outcome", "vra-b refused the change", "config-sync error")
-	bob.wait("the same stream's end in the viewer's Log", "by alice (session 1, key SHA256:", "ended: refused", "config-sync error")
+	bob.wait("the same stream's end in the viewer's Log", "by alice (session ", "ended: refused", "config-sync error")
 	carol.keys("3")
-	carol.wait("the same stream in the other operator's Log", "by alice (session 1, key SHA256:", "ended: refused", "config-sync error")
+	carol.wait("the same stream in the other operator's Log", "by alice (session ", "ended: refused", "config-sync error")
 	// The lock is free again: carol may plan a sync now.
 	carol.keys("S")
 	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
+
+	// The audit names the SSH user and the whole fingerprint of the key
+	// that synced.
+	out, err := exec.Command("ssh-keygen", "-l", "-E", "sha256", "-f", filepath.Join(sl.dir, "op.pub")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := strings.Fields(string(out))[1]
+	al, err := audit.Open(filepath.Join(sl.dir, "state", "hasync", "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok, err := al.Last("lab-vyatta")
+	if err != nil || !ok {
+		t.Fatalf("no audit record of the sync: %v", err)
+	}
+	if r.SSHUser != "alice" || r.SSHKey != fp {
+		t.Errorf("the audit names ssh_user %q ssh_key %q, want alice %s", r.SSHUser, r.SSHKey, fp)
+	}
 }
 
 // TestServeDemo: `hasync demo --serve` serves the demo's console over SSH

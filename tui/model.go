@@ -145,11 +145,15 @@ func New(ctx context.Context, o Options) *Model {
 	}
 	m.diff = newDiffPane(com)
 	m.maps = newSyncMapsPane(com) // Sync-maps tab
+	m.maps.dir = m.stateDir       // Sync-maps tab: $EDITOR buffers kept there
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"
 	popt := o.Pair
 	popt.Prompt, popt.Passphrase, popt.OnUnknownHost = m.pr.password, m.pr.passphrase, m.pr.hostKey
+	// Secrets compare masked, as hasync status and hasync sync compare
+	// them: a re-encrypted password is not a difference to sync.
+	popt.Diff.MaskSecrets = true
 	if o.AuditDir != "" {
 		if l, err := audit.Open(o.AuditDir); err == nil {
 			m.audit = l

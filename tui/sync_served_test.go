@@ -74,7 +74,7 @@ func TestServedSync(t *testing.T) {
 	op.send("\r")
 	waitSession(t, ts, alice, "alice's outcome", "vra-b refused the change")
 
-	s := waitSession(t, ts, bob, "bob sees alice's sync end", "by alice (ssh key "+alice, "ended: refused")
+	s := waitSession(t, ts, bob, "bob sees alice's sync end", "by alice (", "ended: refused")
 	if !strings.Contains(s, "error(s)  ]e next") {
 		t.Errorf("bob does not see the refusal pinned:\n%s", s)
 	}

@@ -308,7 +308,9 @@ func TestSyncOfAnotherSessionSeen(t *testing.T) {
 	waitScreen(t, tm, "the Log", has("3 Log", "refreshed"))
 
 	ctx := context.Background()
-	so := hsync.Options{Holder: "alice (ssh SHA256:test)", StateDir: o.StateDir, AuditDir: o.AuditDir}
+	// Pushed (the lab's pair would sync by vra-a's own config-sync): the
+	// sync is held at its first typed command while the console is asked.
+	so := hsync.Options{Holder: "alice (ssh SHA256:test)", StateDir: o.StateDir, AuditDir: o.AuditDir, Push: true}
 	prep, err := hsync.Prepare(ctx, p, so)
 	if err != nil {
 		t.Fatal(err)

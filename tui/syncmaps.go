@@ -33,6 +33,9 @@ type syncMapsPane struct {
 	pairs map[int]*pairMaps
 	form  *ruleForm
 	conf  *views.SyncMapConfirm
+	// dir is where $EDITOR buffers are written (the state directory;
+	// "" the system's temporary directory).
+	dir string
 	// quitArmed: q was held once for staged edits; the next q quits.
 	quitArmed bool
 	// saving: a save of the selected map runs; stopSave cancels it.
@@ -159,20 +162,31 @@ func (p *syncMapsPane) holdQuit(ask bool) (string, bool) {
 	if !ask || p.quitArmed {
 		return "", false
 	}
-	var names []string
+	var names, kept []string
 	for _, pm := range p.pairs {
 		for _, em := range pm.maps {
 			if !em.cur.Equal(em.read) {
 				names = append(names, em.carrier+"'s "+em.cur.Name)
 			}
+			if em.editorFile != "" {
+				kept = append(kept, em.editorFile)
+			}
 		}
 	}
-	if len(names) == 0 {
+	if len(names) == 0 && len(kept) == 0 {
 		return "", false
 	}
 	slices.Sort(names)
+	slices.Sort(kept)
 	p.quitArmed = true
-	return "staged sync-map edits not saved (" + strings.Join(names, ", ") + "): q again quits and drops them, w saves", true
+	why := "staged sync-map edits not saved (" + strings.Join(names, ", ") + "): q again quits and drops them, w saves"
+	if len(names) == 0 {
+		why = "q again quits"
+	}
+	if len(kept) > 0 {
+		why += "; the editor buffer that did not apply stays in " + strings.Join(kept, ", ")
+	}
+	return why, true
 }
 
 // glyph is uni, or ascii under --ascii.
@@ -323,9 +337,10 @@ type mapsCheckedMsg struct {
 	prev   views.SyncMapPreview
 	// asReadOf is the map as read the preview's AsRead counts for.
 	asReadOf *syncmap.Map
-	// draft: the preview of the map with the form's rule; its issues
-	// and counts are the form's business.
-	draft bool
+	// draft: the preview of the map with the form's rule (draftMap);
+	// its issues and counts are the form's business.
+	draft    bool
+	draftMap *syncmap.Map
 }
 
 // check asks for the issues, counts and preview of em's staged map (a
@@ -372,6 +387,9 @@ func (p *syncMapsPane) checkMap(em *editMap, m *syncmap.Map, gen uint64, draft b
 	carrierName, targetName := em.carrier, em.target
 	return func() tea.Msg {
 		msg := mapsCheckedMsg{pair: pair, key: key, gen: gen, draft: draft}
+		if draft {
+			msg.draftMap = m
+		}
 		msg.issues = m.Check(carrier, other)
 		msg.counts = m.Counts(carrier)
 		cov := m.Cover(carrier)
@@ -427,6 +445,18 @@ func (p *syncMapsPane) handle(msg tea.Msg) (tea.Cmd, bool) {
 		msg.prev.Draft = msg.draft
 		if msg.draft {
 			em.prev = msg.prev
+			// The warnings that need a walk of the configuration
+			// (device-unique items) reach the form with its preview.
+			if f := p.form; f != nil && msg.pair == p.idx && msg.draftMap != nil {
+				f.late = nil
+				r, _ := f.rule()
+				for _, is := range msg.issues {
+					if is.Severity == syncmap.Warned && msg.draftMap.Rules[is.Rule].Number == r.Number &&
+						!slices.ContainsFunc(f.issues, func(o syncmap.Issue) bool { return o.Msg == is.Msg }) {
+						f.late = append(f.late, is)
+					}
+				}
+			}
 			return nil, true
 		}
 		em.issues, em.counts, em.prev = msg.issues, msg.counts, msg.prev
@@ -656,6 +686,9 @@ type ruleForm struct {
 	help      string
 	fam       config.Family
 	completer *syncmap.Completer
+	// late are the draft preview's warnings for the rule (device-unique
+	// items), which need a walk of the configuration.
+	late []syncmap.Issue
 }
 
 // maxCompletions is the most completions the form lists.
@@ -665,8 +698,8 @@ func (p *syncMapsPane) openForm(em *editMap, editing int) tea.Cmd {
 	f := &ruleForm{editing: editing, comp: -1, fam: em.cur.Family, field: 2}
 	f.number = textinput.New()
 	f.number.Prompt = ""
-	f.number.CharLimit = 5
-	f.number.SetWidth(5)
+	f.number.CharLimit = 4 // 1-1024
+	f.number.SetWidth(4)
 	f.location = textinput.New()
 	f.location.Prompt = ""
 	f.location.SetWidth(max(views.SyncMapListWidth(p.com.Width)-13, 10))
@@ -710,7 +743,7 @@ func (p *syncMapsPane) formChanged(em *editMap) tea.Cmd {
 		i = len(cand.Rules)
 		cand.Rules = append(cand.Rules, r)
 	}
-	f.issues = nil
+	f.issues, f.late = nil, nil
 	if bad != nil {
 		f.issues = append(f.issues, *bad)
 	}
@@ -845,7 +878,7 @@ func (f *ruleForm) data() *views.SyncMapForm {
 	}
 	d := &views.SyncMapForm{Title: title, Number: f.number.View(), Action: "< " + f.action.String() + " >",
 		Location: f.location.View(), Field: f.field, Help: f.help, Completions: f.comps, Completion: f.comp}
-	for _, is := range f.issues {
+	for _, is := range append(f.issues[:len(f.issues):len(f.issues)], f.late...) {
 		d.Issues = append(d.Issues, views.SyncMapIssue{Refused: is.Severity == syncmap.Refused, Msg: is.Msg})
 	}
 	return d

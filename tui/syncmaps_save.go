@@ -45,7 +45,12 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 	case syncmap.Refuses(em.cur.CheckRules(carrier, other)):
 		em.say(true, "not saved: fix the refused rules ("+p.glyph("✗", "x")+") first")
 	default:
-		p.conf = &views.SyncMapConfirm{Device: em.carrier, Map: em.cur.Name, Commands: syncmap.WriteCommands(em.read, em.cur)}
+		// The commands as typed, the commit included.
+		cmds := append(syncmap.WriteCommands(em.read, em.cur), "commit comment "+syncmap.ShellWord(saveComment(em.cur.Name)))
+		p.conf = &views.SyncMapConfirm{Device: em.carrier, Map: em.cur.Name, Commands: cmds}
+		if em.remote != "" {
+			p.conf.Note = em.carrier + " pushes each commit to " + em.remote + " by its own config-sync: this commit also sends the part of its configuration the map covers there"
+		}
 		em.say(false)
 	}
 	return nil
@@ -86,6 +91,9 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 	}
 	return nil
 }
+
+// saveComment is the commit comment of a map's save.
+func saveComment(name string) string { return "hasync: sync-map " + name }
 
 // saveLine is a line of a save, stamped where it was produced.
 type saveLine struct {
@@ -182,7 +190,7 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 			return done(named(dev.Name, err), "")
 		}
 		res, err := sess.WriteSyncMap(ctx, read, cur, device.ApplyOptions{
-			Comment:   "hasync: sync-map " + cur.Name,
+			Comment:   saveComment(cur.Name),
 			OnCommand: func(_ int, shown string) { emit("sent", shown, false) },
 		}, func(line string) { emit("remote", line, false) })
 		sess.Close()
@@ -372,8 +380,14 @@ func (p *syncMapsPane) openEditor(em *editMap) tea.Cmd {
 	}
 	text := em.cur.Text(fmt.Sprintf("sync-map %s on %s (%s)", em.cur.Name, em.carrier, p.rt.spec.Name))
 	prefix := "hasync-syncmap-" + safeName(em.carrier) + "-" + safeName(em.cur.Name) + "-*.txt"
+	dir := p.dir
 	return func() tea.Msg {
-		f, err := os.CreateTemp("", prefix)
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return editorFileMsg{pair: idx, key: key, err: err}
+			}
+		}
+		f, err := os.CreateTemp(dir, prefix)
 		if err != nil {
 			return editorFileMsg{pair: idx, key: key, err: err}
 		}

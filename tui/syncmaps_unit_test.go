@@ -389,6 +389,10 @@ func TestSyncMapsDraftPreview(t *testing.T) {
 	if s := p.screen(); !strings.Contains(s, "Preview (with the rule being typed)") {
 		t.Errorf("draft preview title:\n%s", s)
 	}
+	// Device-unique items are warned while typing, with the preview.
+	if s := p.screen(); !strings.Contains(s, "an interface address is unique") || p.form == nil {
+		t.Errorf("device-unique warning while typing:\n%s", s)
+	}
 	run(t, p, p.Update(press("esc")))
 	if em.prev.Draft || em.prev.InScope != staged {
 		t.Errorf("after esc: draft %v, %d differences, want %d", em.prev.Draft, em.prev.InScope, staged)

@@ -112,6 +112,8 @@ type SyncMapConfirm struct {
 	Running, Stopping bool
 	// Offset is the first command line shown (j/k scroll a long list).
 	Offset int
+	// Note warns of what the commit does beyond the commands ("" none).
+	Note string
 }
 
 // SyncMaps renders the Sync-maps tab in exactly width x height cells.
@@ -196,7 +198,8 @@ func SyncMapListWidth(width int) int {
 	if width < 100 {
 		return width
 	}
-	return width - min(46, width/3) - 3
+	// At least 36 cells: "a sync would carry 123 difference(s)" whole.
+	return width - max(min(46, width/3), 36) - 3
 }
 
 // listAndForm is the rule list with the form (when open) right under
@@ -441,11 +444,14 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
 	var out []string
 	for _, l := range d.Status {
-		t := s.fit(l, w)
-		if d.StatusErr {
-			t = s.paint(s.Err, s.sgr.err, t)
+		// Wrapped, not cut: a reason or a kept file's path is read whole.
+		for _, part := range strings.Split(ansi.Wrap(l, max(w, 10), ""), "\n") {
+			t := s.fit(part, w)
+			if d.StatusErr {
+				t = s.paint(s.Err, s.sgr.err, t)
+			}
+			out = append(out, t)
 		}
-		out = append(out, t)
 	}
 	return out
 }
@@ -453,7 +459,12 @@ func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
 // confirmLines is the save's question over the tab's body.
 func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	c := d.Confirm
-	out := []string{s.fit(fmt.Sprintf("Save sync-map %s on %s: these commands, then commit:", c.Map, c.Device), w)}
+	out := []string{s.fit(fmt.Sprintf("Save sync-map %s on %s: these commands:", c.Map, c.Device), w)}
+	if c.Note != "" {
+		for _, l := range strings.Split(ansi.Wrap(s.glyph("⚠ ", "! ")+c.Note, max(w-2, 10), ""), "\n") {
+			out = append(out, s.paint(s.Warn, s.sgr.warn, s.fit(l, w)))
+		}
+	}
 	btn := func(label string, on bool) string {
 		if on {
 			return s.Selected.Render("[ " + label + " ]")

@@ -334,7 +334,9 @@ func quote(s string) string {
 	if !strings.Contains(s, "'") {
 		return "'" + s + "'"
 	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	// Inside double quotes the device's shell (vbash) expands $ and `:
+	// they are escaped too, never left to run.
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`")
 	return `"` + r.Replace(s) + `"`
 }
 

@@ -136,6 +136,12 @@ func (m *Map) checkRules(only int, trees []*config.Tree) []Issue {
 			}
 			continue
 		}
+		if w, ok := unsafeWord(r.Location); ok {
+			// A path word never holds them; the device's shell would
+			// read them (vbash runs $(...) and `...` in double quotes).
+			add(Refused, "location", "%q cannot be a location word: no quotes, $, `, \\ or control characters (the device's shell would read them)", w)
+			continue
+		}
 		if p, why, ok := ProtectedLocation(m.Family, r.Location); ok {
 			add(Refused, "location", "%s is never synced: %s", p, why)
 			continue
@@ -192,6 +198,19 @@ func (m *Map) uniqueIssues(trees []*config.Tree) []Issue {
 		}
 	}
 	return out
+}
+
+// unsafeWord is the first word of loc holding a quote, $, `, a
+// backslash or a control character.
+func unsafeWord(loc []string) (string, bool) {
+	for _, w := range loc {
+		for _, r := range w {
+			if r < 0x20 || r == 0x7f || strings.ContainsRune("'\"$`\\", r) {
+				return w, true
+			}
+		}
+	}
+	return "", false
 }
 
 // ruleIndex is the index of the rule r points to in m.Rules, -1 none.
@@ -512,7 +531,7 @@ func ParseText(file, name string, fam config.Family, text string) (*Map, error) 
 func WriteCommands(remove, add *Map) []string {
 	var out []string
 	if remove != nil {
-		out = append(out, "delete system config-sync sync-map "+shellWord(remove.Name))
+		out = append(out, "delete system config-sync sync-map "+ShellWord(remove.Name))
 	}
 	if add != nil {
 		out = append(out, add.Commands()...)
@@ -520,9 +539,10 @@ func WriteCommands(remove, add *Map) []string {
 	return out
 }
 
-// shellWord quotes a word for the Vyatta shell when it needs it, as the
-// device driver does for the delete of a map.
-func shellWord(w string) string {
+// ShellWord quotes a word for the Vyatta shell when it needs it, in
+// single quotes (a quote as '\”), as the device driver does for the
+// delete of a map and a commit comment.
+func ShellWord(w string) string {
 	if w != "" && !strings.ContainsAny(w, " \t'\"\\;|&<>()*?[]{}$`!#~") {
 		return w
 	}

@@ -193,3 +193,21 @@ func FuzzParseText(f *testing.F) {
 		}
 	})
 }
+
+// TestUnsafeLocationRefused: a location word with a quote, $, `, a
+// backslash or a control character is refused (trial 12 defect 6), and
+// a double-quoted value escapes $ and ` for the device's shell.
+func TestUnsafeLocationRefused(t *testing.T) {
+	for _, loc := range []string{"interfaces 'q'", `a "dq"`, "a $(id)", "a `id`", `a b\c`, "a b\x01"} {
+		m := &Map{Name: "M", Family: config.Vyatta, Rules: []Rule{{Number: 1, Action: Include, Location: strings.Fields(loc)}}}
+		is := m.CheckRules()
+		if !Refuses(is) || !strings.Contains(is[0].Msg, "cannot be a location word") {
+			t.Errorf("%q: %v", loc, is)
+		}
+	}
+	m := &Map{Name: "M", Rules: []Rule{{Number: 1, Action: Include, Location: []string{"it's", "$(id)", "`id`"}}}}
+	got := m.Commands()[1]
+	if want := "set system config-sync sync-map M rule 1 location \"it's \\$(id) \\`id\\`\""; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
