@@ -52,6 +52,13 @@ const (
 	// Stale: the plan was computed from configurations that changed
 	// since; nothing sent.
 	Stale Result = "stale"
+	// Partial: the remote refused part of the commit after another part
+	// had applied (Record.Applied lists it, Record.Reverted tells whether
+	// the inverse plan brought the target back).
+	Partial Result = "partial"
+	// SourceChanged: the re-read shows the source changed during the
+	// sync (an HRP standby backing its changes up to the active member).
+	SourceChanged Result = "source-changed"
 	// Failed: the sync could not run to the end (connection lost, a
 	// device unreadable); see Error.
 	Failed Result = "failed"

@@ -1040,11 +1040,14 @@ func (t *txn) revert(ctx context.Context, before, now *pair.DeviceState) {
 		return
 	}
 	t.info("the target changed although the sync failed (%d path(s)): reverting with the inverse plan (%d command(s))", len(t.res.Applied), len(inv.Commands))
-	saved := t.res.Errors
+	saved, savedOpt := t.res.Errors, t.o
 	t.res.Errors = nil
+	// The revert's commit says what it is, not the user's comment, and
+	// is not itself commit-confirmed.
+	t.o.Comment, t.o.ConfirmMinutes = "hasync: revert of a failed sync", 0
 	err = t.applyVyatta(ctx, inv.Steps)
 	revertErrs := t.res.Errors
-	t.res.Errors = saved
+	t.res.Errors, t.o = saved, savedOpt
 	if err != nil {
 		t.res.RevertErr = fmt.Errorf("revert: %w (%d error(s))", err, len(revertErrs))
 		return
@@ -1136,6 +1139,10 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 	switch {
 	case err == nil:
 		r.Result = audit.OK
+	case errors.Is(err, ErrRemoteRefused) && len(res.Applied) > 0:
+		r.Result = audit.Partial
+	case errors.Is(err, ErrSourceChanged):
+		r.Result = audit.SourceChanged
 	case errors.Is(err, ErrRemoteRefused):
 		r.Result = audit.Refused
 	case errors.Is(err, ErrStale), errors.Is(err, ErrConfirmRefused):
