@@ -461,3 +461,14 @@ func TestSyncCommandRESTFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncCommandUnreadableNamedOnce: a device that cannot be read at all
+// (SSH and REST refused) is named once in the error, exit 2.
+func TestSyncCommandUnreadableNamedOnce(t *testing.T) {
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	p.B.Faults.SetRefuse(true)
+	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", t.TempDir(), "--push", "--yes")
+	if code != 2 || !strings.Contains(errOut, "could not be read: vra-b: ") || strings.Contains(errOut, "vra-b: vra-b:") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

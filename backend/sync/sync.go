@@ -594,11 +594,14 @@ func forwards(target *config.Tree) string {
 func readable(snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
 		if !d.Reachable && !d.RESTRead || d.Tree == nil {
-			why := "not read"
+			why := d.Name + ": not read"
 			if d.Err != nil {
 				why = d.Err.Error()
+				if !strings.HasPrefix(why, d.Name+": ") {
+					why = d.Name + ": " + why // named once (trial10 #10)
+				}
 			}
-			return fmt.Errorf("pair %s: %w: %s: %s", snap.Pair, ErrUnreadable, d.Name, why)
+			return fmt.Errorf("pair %s: %w: %s", snap.Pair, ErrUnreadable, why)
 		}
 	}
 	return nil

@@ -313,6 +313,9 @@ func TestSyncPartialCommitReverted(t *testing.T) {
 	if !errors.Is(err, ErrRemoteRefused) {
 		t.Fatalf("want the remote's refusal, got %v", err)
 	}
+	if !strings.Contains(err.Error(), "the commit failed in a subtree") {
+		t.Errorf("refusal worded %q", err)
+	}
 	// The revert's commit says it is one (trial10 #10).
 	if want := []string{"commit comment 'ticket 42'", "commit comment 'hasync: revert of a failed sync'"}; !slices.Equal(commits, want) {
 		t.Errorf("commits %q, want %q", commits, want)

@@ -127,7 +127,9 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	case errors.Is(err, device.ErrRejected):
 		what := "a command was refused, nothing committed"
 		if res.Partial {
-			what = "the commit was refused in part"
+			// A subtree failed: whether another applied (a partial commit)
+			// or none did (an all-or-nothing device), only the re-read tells.
+			what = "the commit failed in a subtree (the re-read tells whether any other applied)"
 		} else if len(res.Errors) > 0 && res.Errors[0].Command == "" {
 			what = "the commit failed"
 		}
