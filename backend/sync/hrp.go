@@ -79,8 +79,14 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		settle = 30 * time.Second
 	}
 	deadline := time.Now().Add(settle)
-	for {
-		t.info("re-reading %s and %s", prep.Source, prep.Target)
+	for round := 0; ; round++ {
+		if round == 0 {
+			t.info("re-reading %s and %s to verify", prep.Source, prep.Target)
+		} else {
+			// Not the same line again: the standby is still taking the
+			// batch (trial10 #10).
+			t.info("re-reading %s and %s again (round %d): %d difference(s) the plan did not expect remain while %s settles", prep.Source, prep.Target, round+1, len(t.res.Unexpected), prep.Target)
+		}
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
 		if err := readable(after); err != nil {

@@ -73,6 +73,15 @@ func TestSyncHRP(t *testing.T) {
 	if !errors.Is(err, ErrUnexpected) || len(res.Unexpected) != 1 || !strings.Contains(res.Unexpected[0], "deny_all_log: in another position") {
 		t.Fatalf("hrp sync: %v; unexpected %q, want the deny rule's position only", err, res.Unexpected)
 	}
+	// A re-read while the standby settles says so: the same line never
+	// repeats (trial10 #10).
+	seen := map[string]bool{}
+	for _, l := range infos {
+		if strings.HasPrefix(l, "re-reading ") && seen[l] {
+			t.Errorf("%q said twice: %q", l, infos)
+		}
+		seen[l] = true
+	}
 	// The stream says when the silent command ended (trial10 #8).
 	if !slices.ContainsFunc(infos, func(l string) bool {
 		return strings.HasPrefix(l, "hrp sync config on "+prep.Source+" returned after ") && strings.Contains(l, "printing nothing, as the device does: verifying by re-reading "+prep.Target)
