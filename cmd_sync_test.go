@@ -312,7 +312,7 @@ func interruptSync(t *testing.T, bin string, p *vyatta.Pair, state, trigger stri
 }
 
 // TestSyncInterruptBeforeCommit: SIGINT to the running binary after
-// the first command was typed on vra-b: nothing more is typed, the session
+// the first command was typed on vra-b: no commit is typed, the session
 // leaves with `exit discard`, the command says vra-b is unchanged (it
 // re-read it) and exits 1; diff --pair still differs.
 func TestSyncInterruptBeforeCommit(t *testing.T) {
@@ -328,7 +328,9 @@ func TestSyncInterruptBeforeCommit(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, not := range []string{"vra-b> commit", "synced:", "vra-b> delete service nat"} {
+	// (A command typed before the signal arrived may follow; never the
+	// commit.)
+	for _, not := range []string{"vra-b> commit", "synced:"} {
 		if strings.Contains(out, not) {
 			t.Errorf("output has %q after the interrupt:\n%s", not, out)
 		}
