@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/hasync/hasync/backend/config"
 )
 
@@ -104,16 +106,37 @@ func (l *Log) bannerLines() int {
 // always stays pinned (what failed first is usually the cause); the
 // newest fill the rest.
 func (l *Log) pinned() int {
+	n := l.pinnedCount()
+	if n == 0 {
+		return 0
+	}
+	return n + 1 + l.firstWrapExtra()
+}
+
+// pinnedCount is how many errors are pinned.
+func (l *Log) pinnedCount() int {
 	if len(l.errs) == 0 || l.height < 6 {
 		return 0
 	}
-	return min(len(l.errs), 3, max(l.height/3-1, 1)) + 1
+	return min(len(l.errs), 3, max(l.height/3-1, 1))
+}
+
+// firstWrapExtra is how many lines the pinned first error takes beyond
+// one: it wraps in full (its reason is usually the cause), yet leaves
+// half the height to the stream.
+func (l *Log) firstWrapExtra() int {
+	if l.pinnedCount() == 0 {
+		return 0
+	}
+	n := len(l.wrapEntry(l.entries[l.errs[0]], "  ", l.width, false)) - 1
+	room := l.height/2 - l.pinnedCount() - 1
+	return max(min(n, room), 0)
 }
 
 // pinnedErrs are the entry indexes of the pinned errors: the first, then
 // the newest.
 func (l *Log) pinnedErrs() []int {
-	n := l.pinned() - 1
+	n := l.pinnedCount()
 	if n <= 0 {
 		return nil
 	}
@@ -208,17 +231,21 @@ func (l *Log) walk(d int) bool {
 }
 
 // Render draws the pinned errors and the visible part of the stream.
+// The pinned first error and the selected (walked) entry wrap in full,
+// indented under the text column; the other entries take one line each,
+// cut with an ellipsis ("$" under ASCII).
 func (l *Log) Render(s ConsoleStyles) string {
 	w, h := l.width, l.height
 	if w <= 0 || h <= 0 {
 		return ""
 	}
+	fit := func(t string) string { return s.cut(t, w) }
 	lines := make([]string, 0, h)
 	if l.bannerLines() > 0 {
 		if l.bannerErr {
-			lines = append(lines, s.BarErr.Render(conFit(l.banner, w)))
+			lines = append(lines, s.BarErr.Render(fit(l.banner)))
 		} else {
-			lines = append(lines, s.Bar.Render(conFit(l.banner, w)))
+			lines = append(lines, s.Bar.Render(fit(l.banner)))
 		}
 	}
 	if p := l.pinned(); p > 0 {
@@ -226,24 +253,42 @@ func (l *Log) Render(s ConsoleStyles) string {
 		if _, ok := l.Target(); ok {
 			head += "  enter: its row in Diff"
 		}
-		lines = append(lines, s.Err.Render(conFit(head, w)))
-		for _, i := range l.pinnedErrs() {
-			lines = append(lines, s.Err.Render(conFit("  "+l.line(s, l.entries[i]), w)))
+		lines = append(lines, s.Err.Render(fit(head)))
+		for k, i := range l.pinnedErrs() {
+			if k == 0 {
+				wrapped := l.wrapEntry(l.entries[i], "  ", w, s.ASCII)
+				keep := 1 + l.firstWrapExtra()
+				if len(wrapped) > keep {
+					wrapped = wrapped[:keep]
+					wrapped[keep-1] = s.cut(wrapped[keep-1]+strings.Repeat(" ", w)+"x", w)
+				}
+				for _, t := range wrapped {
+					lines = append(lines, s.Err.Render(fit(t)))
+				}
+				continue
+			}
+			lines = append(lines, s.Err.Render(fit("  "+l.line(s, l.entries[i]))))
 		}
 	}
 	if len(l.entries) == 0 {
-		lines = append(lines, s.Dim.Render(conFit("no event yet", w)))
+		lines = append(lines, s.Dim.Render(fit("no event yet")))
 	}
 	sel := l.Selected()
 	for i := l.top; i < len(l.entries) && len(lines) < h; i++ {
 		e := l.entries[i]
-		line := conFit(l.line(s, e), w)
-		switch {
-		case i == sel:
-			line = s.paint(s.Selected, s.sgr.selected, line)
-		case e.Err:
+		if i == sel {
+			for _, t := range l.wrapEntry(e, "", w, s.ASCII) {
+				if len(lines) == h {
+					break
+				}
+				lines = append(lines, s.paint(s.Selected, s.sgr.selected, fit(t)))
+			}
+			continue
+		}
+		line := fit(l.line(s, e))
+		if e.Err {
 			line = s.paint(s.Err, s.sgr.err, line)
-		default:
+		} else {
 			line = s.paint(s.Normal, s.sgr.normal, line)
 		}
 		lines = append(lines, line)
@@ -251,7 +296,9 @@ func (l *Log) Render(s ConsoleStyles) string {
 	return fittedLines(lines, w, h)
 }
 
-func (l *Log) line(s ConsoleStyles, e LogEntry) string {
+// lineHead is an entry's columns before its text: mark, time, device,
+// kind.
+func lineHead(s ConsoleStyles, e LogEntry) string {
 	mark := " "
 	if e.Err {
 		mark = s.glyph("✗", "x")
@@ -260,5 +307,75 @@ func (l *Log) line(s ConsoleStyles, e LogEntry) string {
 	if dev == "" {
 		dev = "-"
 	}
-	return fmt.Sprintf("%s %s %-8s %-10s %s", mark, e.At.Format("15:04:05"), dev, e.Kind, strings.ReplaceAll(e.Text, "\n", " "))
+	return fmt.Sprintf("%s %s %-8s %-10s ", mark, e.At.Format("15:04:05"), dev, e.Kind)
+}
+
+func (l *Log) line(s ConsoleStyles, e LogEntry) string {
+	return lineHead(s, e) + strings.ReplaceAll(e.Text, "\n", " ")
+}
+
+// wrapEntry is an entry in full, word-wrapped to w cells: the first line
+// holds prefix, the columns and the text's start; the next lines are
+// indented under the text column (or by four cells when that column
+// leaves less than twenty). A word wider than a line is broken.
+func (l *Log) wrapEntry(e LogEntry, prefix string, w int, ascii bool) []string {
+	s := ConsoleStyles{ASCII: ascii}
+	head := prefix + lineHead(s, e)
+	indent := Width(head)
+	if w-indent < 20 {
+		indent = min(4, max(w/4, 0))
+	}
+	pad := strings.Repeat(" ", indent)
+	var out []string
+	cur, curW, fresh := head, Width(head), true
+	flush := func() {
+		out = append(out, cur)
+		cur, curW, fresh = pad, indent, true
+	}
+	for _, word := range strings.Fields(e.Text) {
+		sep := 1
+		if fresh {
+			sep = 0
+		}
+		ww := Width(word)
+		switch {
+		case curW+sep+ww <= w:
+		case ww <= w-indent:
+			flush()
+			sep = 0
+		default:
+			// wider than a line: broken where the line ends
+			for word != "" {
+				room := w - curW - sep
+				part := ""
+				if room > 0 {
+					part = ansi.Truncate(word, room, "")
+				}
+				if part == "" {
+					if fresh {
+						break // not even one cell: left to the cut
+					}
+					flush()
+					sep = 0
+					continue
+				}
+				cur += strings.Repeat(" ", sep) + part
+				curW += sep + Width(part)
+				fresh, sep = false, 1
+				word = word[len(part):]
+				if word != "" {
+					flush()
+					sep = 0
+				}
+			}
+			ww = Width(word)
+			if word == "" {
+				continue
+			}
+		}
+		cur += strings.Repeat(" ", sep) + word
+		curW += sep + ww
+		fresh = false
+	}
+	return append(out, cur)
 }
