@@ -32,6 +32,9 @@ type LogEntry struct {
 type Log struct {
 	entries []LogEntry
 	errs    []int // indices of Err entries
+	// pinFrom is the index into errs of the first error pinned: the
+	// errors of the latest sync (SyncStarted), all errors before any.
+	pinFrom int
 	// top is the first stream entry shown; follow keeps the newest in
 	// view as batches arrive.
 	top    int
@@ -53,6 +56,46 @@ func (l *Log) Len() int { return len(l.entries) }
 
 // Errors is the number of error entries.
 func (l *Log) Errors() int { return len(l.errs) }
+
+// SyncStarted says a sync starts: from now on the pinned block shows the
+// errors that follow (the latest sync's); the older ones stay in the list
+// and ]e / [e still walk them.
+func (l *Log) SyncStarted() {
+	l.pinFrom = len(l.errs)
+	if l.follow {
+		l.top = max(len(l.entries)-l.streamHeight(), 0)
+	}
+	l.clamp()
+}
+
+// Unmark makes entry i no error (a duplicate of an error already in the
+// Log, such as the monitor's copy of a sync's remote error line).
+func (l *Log) Unmark(i int) {
+	if i < 0 || i >= len(l.entries) || !l.entries[i].Err {
+		return
+	}
+	l.entries[i].Err = false
+	for k, e := range l.errs {
+		if e != i {
+			continue
+		}
+		l.errs = append(l.errs[:k], l.errs[k+1:]...)
+		if k < l.pinFrom {
+			l.pinFrom--
+		}
+		switch {
+		case l.sel == k:
+			l.sel = -1
+		case l.sel > k:
+			l.sel--
+		}
+		break
+	}
+	l.clamp()
+}
+
+// pinErrs are the errors the pinned block is made of.
+func (l *Log) pinErrs() []int { return l.errs[min(l.pinFrom, len(l.errs)):] }
 
 // Entries are the entries in order (not to be changed).
 func (l *Log) Entries() []LogEntry { return l.entries }
@@ -115,10 +158,10 @@ func (l *Log) pinned() int {
 
 // pinnedCount is how many errors are pinned.
 func (l *Log) pinnedCount() int {
-	if len(l.errs) == 0 || l.height < 6 {
+	if len(l.pinErrs()) == 0 || l.height < 6 {
 		return 0
 	}
-	return min(len(l.errs), 3, max(l.height/3-1, 1))
+	return min(len(l.pinErrs()), 3, max(l.height/3-1, 1))
 }
 
 // firstWrapExtra is how many lines the pinned first error takes beyond
@@ -128,7 +171,7 @@ func (l *Log) firstWrapExtra() int {
 	if l.pinnedCount() == 0 {
 		return 0
 	}
-	n := len(l.wrapEntry(l.entries[l.errs[0]], "  ", l.width, false)) - 1
+	n := len(l.wrapEntry(l.entries[l.pinErrs()[0]], "  ", l.width, false)) - 1
 	room := l.height/2 - l.pinnedCount() - 1
 	return max(min(n, room), 0)
 }
@@ -140,12 +183,13 @@ func (l *Log) pinnedErrs() []int {
 	if n <= 0 {
 		return nil
 	}
-	if n >= len(l.errs) {
-		return l.errs
+	errs := l.pinErrs()
+	if n >= len(errs) {
+		return errs
 	}
 	out := make([]int, 0, n)
-	out = append(out, l.errs[0])
-	return append(out, l.errs[len(l.errs)-(n-1):]...)
+	out = append(out, errs[0])
+	return append(out, errs[len(errs)-(n-1):]...)
 }
 
 func (l *Log) streamHeight() int { return max(l.height-l.pinned()-l.bannerLines(), 1) }
@@ -175,12 +219,13 @@ func (l *Log) Selected() int {
 }
 
 // Target is the error to jump from: the walked one, else the first
-// error tied to a path; ok is false when no error has a path.
+// pinned error (the latest sync's) tied to a path; ok is false when none
+// has a path.
 func (l *Log) Target() (LogEntry, bool) {
 	if i := l.Selected(); i >= 0 && len(l.entries[i].Path) > 0 {
 		return l.entries[i], true
 	}
-	for _, i := range l.errs {
+	for _, i := range l.pinErrs() {
 		if len(l.entries[i].Path) > 0 {
 			return l.entries[i], true
 		}
@@ -249,7 +294,7 @@ func (l *Log) Render(s ConsoleStyles) string {
 		}
 	}
 	if p := l.pinned(); p > 0 {
-		head := fmt.Sprintf("%s %d error(s)  ]e next  [e previous", s.glyph("⚠", "!"), len(l.errs))
+		head := fmt.Sprintf("%s %d error(s)  ]e next  [e previous", s.glyph("⚠", "!"), len(l.pinErrs()))
 		if _, ok := l.Target(); ok {
 			head += "  enter: its row in Diff"
 		}

@@ -82,3 +82,36 @@ func TestLogASCIICut(t *testing.T) {
 		t.Errorf("no cut mark:\n%s", out)
 	}
 }
+
+// TestLogPinsLatestSync: after a sync starts, the pinned block shows its
+// errors only; the older ones stay in the list and ]e walks them.
+func TestLogPinsLatestSync(t *testing.T) {
+	l := NewLog()
+	l.SetSize(100, 24)
+	at := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		l.Append([]LogEntry{{At: at, Device: "vra-b", Kind: "remote", Text: fmt.Sprintf("old refusal %d", i), Err: true}})
+	}
+	l.SyncStarted()
+	l.Append([]LogEntry{{At: at, Device: "vra-b", Kind: "result", Text: "✓ synced vra-a → vra-b: equal within the map"}})
+	out := ansi.Strip(l.Render(PlainConsoleStyles()))
+	if strings.Contains(out, "error(s)  ]e") {
+		t.Errorf("a clean sync shows the older syncs' errors pinned:\n%s", out)
+	}
+	if !strings.Contains(out, "old refusal 4") {
+		t.Errorf("the older errors left the list:\n%s", out)
+	}
+	l.SyncStarted()
+	l.Append([]LogEntry{{At: at, Device: "vra-b", Kind: "remote", Text: "new refusal", Err: true}})
+	out = ansi.Strip(l.Render(PlainConsoleStyles()))
+	if !strings.Contains(out, "⚠ 1 error(s)") || strings.Contains(strings.Split(out, "\n")[1], "old refusal") {
+		t.Errorf("the pinned block is not the latest sync's one error:\n%s", out)
+	}
+	if !l.NextError() || l.Errors() != 6 {
+		t.Errorf("]e walks %d error(s), want all 6", l.Errors())
+	}
+	l.Unmark(l.Len() - 1)
+	if l.Errors() != 5 || strings.Contains(ansi.Strip(l.Render(PlainConsoleStyles())), "error(s)  ]e") {
+		t.Errorf("an unmarked duplicate stays an error")
+	}
+}
