@@ -227,7 +227,7 @@ func TestReadOnlyDisablesWrites(t *testing.T) {
 	keys(tm, "esc", "R")
 	// No sync was recorded: nothing to roll back (and it would be
 	// disabled all the same).
-	waitScreen(t, tm, "the rollback refused", has("Roll back the last sync of lab-vyatta", "nothing to roll back"))
+	waitScreen(t, tm, "the rollback refused", has("Roll back the last sync of lab-vyatta", "nothing to roll back: no sync recorded for this pair"))
 	keys(tm, "esc", "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	if !config.Equal(before.Root, l.vy.B.Device.Running().Root) {
