@@ -597,7 +597,11 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			syncSeen, syncDone = true, syncDone || e.Kind == pair.SyncDone
 			continue
 		}
-		entries = append(entries, logEntry(e))
+		le := logEntry(e)
+		if e.Kind == pair.SyncError && rt.stream != nil && rt.stream.monitorError(e.Line, rt.log.Len()+len(entries)) {
+			le.Err = false // the sync's remote error line, already in the Log
+		}
+		entries = append(entries, le)
 		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
 		switch e.Kind {
@@ -624,6 +628,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 		}
 	}
 	rt.log.Append(entries)
+	rt.stream.flushUnmark(rt.log)
 	if syncSeen {
 		cmds = append(cmds, m.syncEvents(msg.idx, syncDone))
 	}
