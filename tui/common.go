@@ -26,6 +26,9 @@ type Common struct {
 	// Served is the SSH identity of the session when the console is
 	// served (hasync serve); zero in a local console.
 	Served Identity
+	// Hub is the served console's shared pairs' owner (nil in a local
+	// console): a session's syncs run on its context, not the session's.
+	Hub *Hub
 }
 
 // Identity is who a served session is: the SSH user name the client

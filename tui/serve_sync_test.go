@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/audit"
+	hsync "github.com/hasync/hasync/backend/sync"
+)
+
+// TestServeSyncOutlivesSession: the operator's ssh client is killed
+// while its sync is committing; the sync runs on the server's context,
+// not the session's: it finishes (vra-b's own refusal, as in
+// TestServedSync), not "context canceled" (trial 13 item 1).
+func TestServeSyncOutlivesSession(t *testing.T) {
+	var auditDir string
+	committing, gone := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			// On the session's program goroutine, before any key.
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if committingEvent(e) {
+						once.Do(func() {
+							close(committing)
+							<-gone
+						})
+					}
+				}
+			})
+		}
+	})
+	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	ss := ts.session(t, alice)
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	op.send("\r")
+	select {
+	case <-committing:
+	case <-time.After(90 * time.Second):
+		t.Fatal("the sync never reached its commit")
+	}
+	op.client.Close() // kill -9 of the client
+	<-ss.model.com.Ctx.Done()
+	close(gone)
+	p := ts.o.Hub.Pairs()[0]
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if _, held := p.SyncHolder(); !held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the sync never ended")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	log, err := audit.Open(auditDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, ok, err := log.Last("lab-vyatta")
+	if err != nil || !ok {
+		t.Fatalf("no audit record: %v", err)
+	}
+	if rec.Result != audit.Refused || strings.Contains(fmt.Sprint(rec.Errors, rec.Error), "context canceled") {
+		t.Errorf("audit: result %s, errors %q; want the device's own refusal, not a cancel", rec.Result, rec.Errors)
+	}
+}
