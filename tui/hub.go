@@ -170,7 +170,10 @@ func (h *Hub) Recent(i int, since time.Time) []pair.Event {
 // Pairs are the shared pairs, in inventory order.
 func (h *Hub) Pairs() []*pair.Pair { return h.pairs }
 
-// Start runs every pair (pair.Run) until ctx ends or Close.
+// Start runs every pair (pair.Run) until ctx ends or Close. ctx is the
+// server's: when it ends (shutdown begins), the sessions' syncs that are
+// not yet committing are cancelled; the others finish on the hub's own
+// context, which ends at Close.
 func (h *Hub) Start(ctx context.Context) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

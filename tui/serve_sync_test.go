@@ -18,7 +18,14 @@ import (
 // while its sync is committing; the sync runs on the server's context,
 // not the session's: it finishes (vra-b's own refusal, as in
 // TestServedSync), not "context canceled" (trial 13 item 1).
-func TestServeSyncOutlivesSession(t *testing.T) {
+func TestServeSyncOutlivesSession(t *testing.T) { testServeSyncEnd(t, false) }
+
+// TestServeShutdownLetsCommitFinish: the server is told to shut down
+// while a session's sync is committing: the session ends, the sync
+// finishes and shutdown waits for it (trial 13 item 1).
+func TestServeShutdownLetsCommitFinish(t *testing.T) { testServeSyncEnd(t, true) }
+
+func testServeSyncEnd(t *testing.T, shutdown bool) {
 	var auditDir string
 	committing, gone := make(chan struct{}), make(chan struct{})
 	var once, hookOnce sync.Once
@@ -64,9 +71,17 @@ func TestServeSyncOutlivesSession(t *testing.T) {
 	case <-time.After(90 * time.Second):
 		t.Fatal("the sync never reached its commit")
 	}
-	op.client.Close() // kill -9 of the client
-	<-ss.model.com.Ctx.Done()
-	close(gone)
+	if shutdown {
+		done := make(chan struct{})
+		go func() { ts.shutdown(t); close(done) }()
+		<-ss.model.com.Ctx.Done()
+		close(gone)
+		<-done
+	} else {
+		op.client.Close() // kill -9 of the client
+		<-ss.model.com.Ctx.Done()
+		close(gone)
+	}
 	p := ts.o.Hub.Pairs()[0]
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -87,6 +102,6 @@ func TestServeSyncOutlivesSession(t *testing.T) {
 		t.Fatalf("no audit record: %v", err)
 	}
 	if rec.Result != audit.Refused || strings.Contains(fmt.Sprint(rec.Errors, rec.Error), "context canceled") {
-		t.Errorf("audit: result %s, errors %q; want the device's own refusal, not a cancel", rec.Result, rec.Errors)
+		t.Errorf("audit: result %s, errors %q %q; want the device's own refusal, not a cancel", rec.Result, rec.Errors, rec.Error)
 	}
 }

@@ -598,13 +598,13 @@ func (m *Model) applyPlan() tea.Cmd {
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
-		if hook != nil {
-			hook(e)
-		}
 		if committingEvent(e) {
 			run.mu.Lock()
 			run.committing = true
 			run.mu.Unlock()
+		}
+		if hook != nil { // tests: it sees the commit already marked
+			hook(e)
 		}
 		select {
 		case run.ch <- syncItem{ev: e}:
