@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
 
 	"github.com/hasync/hasync/backend/audit"
 	hsync "github.com/hasync/hasync/backend/sync"
@@ -103,5 +105,64 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 	}
 	if rec.Result != audit.Refused || strings.Contains(fmt.Sprint(rec.Errors, rec.Error), "context canceled") {
 		t.Errorf("audit: result %s, errors %q %q; want the device's own refusal, not a cancel", rec.Result, rec.Errors, rec.Error)
+	}
+}
+
+// lockedBuffer is a log both the server and the test's checks use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServeClientClosedLog: a client that disconnects (killed, or its
+// user quits) is an ordinary end in the server's log: nothing at error
+// level, and the session's end says why (trial 13 item 7).
+func TestServeClientClosedLog(t *testing.T) {
+	buf := &lockedBuffer{}
+	ts := startServer(t, func(o *ServeOptions) {
+		o.Log = charmlog.NewWithOptions(io.MultiWriter(buf, &testWriter{t: t}), charmlog.Options{Level: charmlog.DebugLevel})
+	})
+	// What wish itself logs goes to charm's default logger.
+	charmlog.SetDefault(ts.o.Log)
+	op, err := ts.dialTerm(t, ts.operator, "alice", 100, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("alice's console", "hasync test", "vra-a")
+	op.client.Close() // kill -9 of the client
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", 100, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw.wait("bob's console", "hasync test", "vra-a")
+	vw.send("q")
+	vw.ended("bob quit")
+	deadline := time.Now().Add(60 * time.Second)
+	for strings.Count(buf.String(), "session end") < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the sessions' ends were not logged:\n%s", buf.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	log := buf.String()
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "ERRO") {
+			t.Errorf("logged at error level: %s", line)
+		}
+	}
+	if !strings.Contains(log, "user=alice why=\"client closed\"") || !strings.Contains(log, "user=bob why=\"user quit\"") {
+		t.Errorf("the sessions' ends do not say why:\n%s", log)
 	}
 }
