@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	charmlog "charm.land/log/v2"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/pair"
 	hsync "github.com/hasync/hasync/backend/sync"
 )
 
@@ -164,5 +167,49 @@ func TestServeClientClosedLog(t *testing.T) {
 	}
 	if !strings.Contains(log, "user=alice why=\"client closed\"") || !strings.Contains(log, "user=bob why=\"user quit\"") {
 		t.Errorf("the sessions' ends do not say why:\n%s", log)
+	}
+}
+
+// TestServeSessionEndKeepsSharedReads: bob's plan read is under way on
+// the shared connections (every line delayed) when his client is killed:
+// the read is not cut, so no session sees the pair's devices lost
+// (trial 13 item 2).
+func TestServeSessionEndKeepsSharedReads(t *testing.T) {
+	ts := startServer(t, nil)
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := ts.viewerKeyFP
+	vw.wait("bob's console", "hasync test")
+	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	ts.lab.vy.A.Faults.SetDelay(20 * time.Millisecond)
+	ts.lab.vy.B.Faults.SetDelay(20 * time.Millisecond)
+	ss := ts.session(t, bob)
+	vw.send("S")
+	waitSession(t, ts, bob, "bob's plan reading", "reading both devices")
+	vw.client.Close() // kill -9 of bob's client, mid-read
+	<-ss.model.com.Ctx.Done()
+	// The read goes on to its end: the next Refreshed event.
+	deadline := time.After(90 * time.Second)
+	for {
+		select {
+		case e := <-sub.C:
+			if e.Kind == pair.Lost || (e.Kind == pair.Error && errors.Is(e.Err, context.Canceled)) {
+				t.Fatalf("a session's end cut the shared read: %v %v", e.Kind, e.Err)
+			}
+			if e.Kind == pair.Refreshed {
+				ts.lab.vy.A.Faults.SetDelay(0)
+				ts.lab.vy.B.Faults.SetDelay(0)
+				return
+			}
+		case <-deadline:
+			t.Fatal("the read never ended")
+		}
 	}
 }

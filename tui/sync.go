@@ -241,7 +241,7 @@ func (m *Model) planCmd() tea.Cmd {
 	pp := m.plan
 	kind, o := pp.kind, pp.opts
 	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
-	ctx := m.com.Ctx
+	ctx := m.com.ReadCtx() // served: a session's end does not cut the shared read
 	return func() tea.Msg {
 		var prep *hsync.Prepared
 		var err error
