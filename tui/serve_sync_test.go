@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	charmlog "charm.land/log/v2"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/pair"
 	hsync "github.com/hasync/hasync/backend/sync"
 )
@@ -211,5 +213,72 @@ func TestServeSessionEndKeepsSharedReads(t *testing.T) {
 		case <-deadline:
 			t.Fatal("the read never ended")
 		}
+	}
+}
+
+// TestServeShutdownCancelsBeforeCommit: the server is told to shut down
+// while a session's pushed sync is still typing its commands: the sync
+// is cancelled before its commit (the server's context, not the
+// session's, decides) and vra-b keeps its configuration.
+func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
+	reached, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var typedCommit atomic.Bool
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if committingEvent(e) {
+						typedCommit.Store(true)
+					}
+					if e.Kind == hsync.Sent && e.Step >= 0 {
+						once.Do(func() {
+							close(reached)
+							<-release
+						})
+					}
+				}
+			})
+		}
+	})
+	before := ts.lab.vy.B.Device.Running()
+	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	ss := ts.session(t, alice)
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("p")
+	waitSession(t, ts, alice, "the pushed plan", "Pushed by hasync", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	op.send("\r")
+	select {
+	case <-reached:
+	case <-time.After(90 * time.Second):
+		t.Fatal("the sync never typed its first command")
+	}
+	done := make(chan struct{})
+	go func() { ts.shutdown(t); close(done) }()
+	<-ss.model.com.Ctx.Done()
+	close(release)
+	<-done
+	if typedCommit.Load() {
+		t.Error("the commit was typed after the shutdown began")
+	}
+	if !config.Equal(before.Root, ts.lab.vy.B.Device.Running().Root) {
+		t.Error("vra-b's running configuration changed")
 	}
 }
