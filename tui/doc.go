@@ -17,11 +17,18 @@
 // host key dialogs over the screen), run.go (Run, the log file),
 // syncmaps.go and syncmaps_save.go (the Sync-maps tab's editor: maps,
 // staged edits, the rule form, the preview command, the save and the
-// $EDITOR round).
+// $EDITOR round), sync.go (S, x, R and the HA tab's native syncs: the
+// plan screen, backend/sync.Apply in a command, its lines streamed in
+// batches into the Log, the outcome re-read), hub.go (the pairs a served
+// console's sessions share: one connection per device, the recent events
+// a late session starts from), serve.go and serve_auth.go (hasync serve:
+// the wish server, its middleware, sessions, roles from authorized_keys,
+// timeouts, graceful shutdown).
 //
 // Owns: the program, its screens, focus and routing, the back-end calls.
 // May import: views (rendering), backend/* (pair, inventory, compare,
-// config, syncmap, device types), the Charm v2 line, the standard library;
+// config, syncmap, sync, audit, device types), the Charm v2 line (wish/v2
+// for the server), the standard library;
 // sshclient only for its error types; never lab (main starts the demo's
 // lab and hands the console an inventory).
 package tui

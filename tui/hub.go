@@ -65,6 +65,7 @@ func NewHub(inv *inventory.Inventory, opt pair.Options, log *slog.Logger) *Hub {
 	}
 	opt.Prompt, opt.Passphrase, opt.OnUnknownHost = nil, nil, nil
 	opt.AcceptNew = false
+	opt.Diff.MaskSecrets = true // as tui.New: status and sync compare secrets masked
 	h := &Hub{log: log}
 	if inv != nil {
 		h.pairs = pair.All(inv, opt)

@@ -151,6 +151,9 @@ func New(ctx context.Context, o Options) *Model {
 	m.filter.Placeholder = "filter pairs"
 	popt := o.Pair
 	popt.Prompt, popt.Passphrase, popt.OnUnknownHost = m.pr.password, m.pr.passphrase, m.pr.hostKey
+	// Secrets compare masked, as hasync status and hasync sync compare
+	// them: a re-encrypted password is not a difference to sync.
+	popt.Diff.MaskSecrets = true
 	if o.AuditDir != "" {
 		if l, err := audit.Open(o.AuditDir); err == nil {
 			m.audit = l

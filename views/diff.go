@@ -150,13 +150,8 @@ func vyattaCommandsFor(cmds []string, p config.Path) []string {
 	return out
 }
 
-// quotePathWord quotes a path word as plan's commands do.
-func quotePathWord(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"{};*\\") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// quotePathWord quotes a path word as plan's commands do (syncmap.ShellWord).
+func quotePathWord(s string) string { return syncmap.ShellWord(s) }
 
 // vrpCommandsFor follows the views a VRP script enters (each element of
 // p but the last is a view's header line) and keeps the lines of p's

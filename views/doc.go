@@ -1,18 +1,20 @@
 // Package views owns the console's rendering, no I/O:
 //
-//   - the Diff tab (helper V's files): diff.go (BuildDiff, DiffData),
+//   - the Diff tab: diff.go (BuildDiff, DiffData),
 //     diff_view.go (DiffView: state, keys, folds, filter, search),
 //     diff_render.go (rows, breadcrumb, headers, footer), diff_keys.go
-//     (DiffKeyMap, DiffMsgToAction), detail.go (the detail pane);
+//     (DiffKeyMap, DiffMsgToAction), diff_goto.go (GoToPath: a sync
+//     error's row), detail.go (the detail pane);
 //   - styles.go (Styles from a Theme: light or dark, no colour,
 //     colour-blind palette), glyphs.go (the change and scope marks shared
 //     with `hasync diff --format side`, with the ASCII fallback), width.go
 //     (display-width helpers: cells, never bytes or runes);
-//   - the console's other views (helper T's files): pairlist.go (pair list
+//   - the console's other views: pairlist.go (pair list
 //     and the pair header), ha.go (HA tab), log.go (Log tab),
 //     statusbar.go (status bar and the console styles), help.go (help),
 //     syncmap.go (the Sync-maps tab: rules with inline errors, the rule
-//     form, the preview, the save's question).
+//     form, the preview, the save's question), plan.go (a sync's plan,
+//     its confirmation and the Log's sync banner).
 //
 // A view is a Bubble Tea component: Update(msg) for its keys, View() of
 // exactly its size, SetSize, and help.KeyMap. Nothing here does I/O: no

@@ -444,11 +444,14 @@ func formLines(s ConsoleStyles, f SyncMapForm, w int) []string {
 func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
 	var out []string
 	for _, l := range d.Status {
-		t := s.fit(l, w)
-		if d.StatusErr {
-			t = s.paint(s.Err, s.sgr.err, t)
+		// Wrapped, not cut: a reason or a kept file's path is read whole.
+		for _, part := range strings.Split(ansi.Wrap(l, max(w, 10), ""), "\n") {
+			t := s.fit(part, w)
+			if d.StatusErr {
+				t = s.paint(s.Err, s.sgr.err, t)
+			}
+			out = append(out, t)
 		}
-		out = append(out, t)
 	}
 	return out
 }

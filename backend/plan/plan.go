@@ -169,13 +169,11 @@ func (p *Plan) shown(c string) (string, bool) {
 	return c, false
 }
 
-// quoteWord quotes a path word for a set or delete command when it needs it.
-func quoteWord(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"{};*\\") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// quoteWord quotes a command word as the Vyatta family's configure shell
+// (vbash) needs: syncmap.ShellWord, single quotes whenever the shell would
+// read a character of it (a value holding $(...) or a backtick is never
+// expanded on the target).
+func quoteWord(s string) string { return syncmap.ShellWord(s) }
 
 // joinPath renders a path as command words.
 func joinPath(p config.Path) string {
