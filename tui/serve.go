@@ -118,6 +118,9 @@ type session struct {
 	lastInput atomic.Int64
 	// why is the reason the server ended the session ("" the user quit).
 	why atomic.Value
+	// clientGone: the program was ended by its context (the client
+	// closed, or the server ended it: why then says so).
+	clientGone atomic.Bool
 }
 
 // Permission extensions the auth handler leaves for the session.
@@ -458,6 +461,11 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 		}()
 		if _, err := program.Run(); err != nil {
 			if errors.Is(err, tea.ErrProgramKilled) && errors.Is(err, context.Canceled) {
+				s.mu.Lock()
+				if ss := s.sessions[sess]; ss != nil {
+					ss.clientGone.Store(true)
+				}
+				s.mu.Unlock()
 				s.log.Debug("session program ended by its context", logErr, err)
 			} else {
 				s.log.Error("session program ended", logErr, err)
@@ -529,8 +537,8 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 			why, _ := ss.why.Load().(string)
 			if why != "" {
 				wish.Println(sess, "hasync serve: "+why+": session closed\r")
-			} else if sess.Context().Err() != nil {
-				why = "client closed" // its connection is gone
+			} else if ss.clientGone.Load() {
+				why = "client closed" // its program was ended by the connection's end
 			} else {
 				why = "user quit"
 			}
