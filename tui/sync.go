@@ -283,7 +283,7 @@ func (m *Model) planCmd() tea.Cmd {
 	pp := m.plan
 	kind, o := pp.kind, pp.opts
 	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
-	ctx := m.com.Ctx
+	ctx := m.com.ReadCtx() // served: a session's end does not cut the shared read
 	return func() tea.Msg {
 		var prep *hsync.Prepared
 		var err error
@@ -607,25 +607,50 @@ func (m *Model) applyPlan() tea.Cmd {
 		return nil
 	}
 	m.syncID++
-	ctx, cancel := context.WithCancel(m.com.Ctx)
+	// A local console's sync runs on the console's context. A served
+	// session's runs on the hub's: the session ending (its client gone)
+	// does not cancel it; the server's shutdown cancels it only before
+	// its commit (trial 13 item 1).
+	base := m.com.Ctx
+	var stopping context.Context
+	if m.com.Hub != nil {
+		if life, stop := m.com.Hub.syncContext(); life != nil {
+			base, stopping = life, stop
+		}
+	}
+	ctx, cancel := context.WithCancel(base)
 	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
 	// A new sync: its banner counts from zero, the pinned block shows its
 	// errors (the older stay in the list).
 	rt.stream = nil
 	rt.log.SyncStarted()
+	if stopping != nil {
+		stopAfter := context.AfterFunc(stopping, func() {
+			run.mu.Lock()
+			committing := run.committing
+			if !committing {
+				run.cancelled = true
+			}
+			run.mu.Unlock()
+			if !committing {
+				cancel()
+			}
+		})
+		cancel = func() { stopAfter(); run.cancel() }
+	}
 	o := pp.opts
 	hook, quit := m.syncHook, m.com.Ctx.Done()
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
-		if hook != nil {
-			hook(e)
-		}
 		if committingEvent(e) {
 			run.mu.Lock()
 			run.committing = true
 			run.mu.Unlock()
+		}
+		if hook != nil { // tests: it sees the commit already marked
+			hook(e)
 		}
 		select {
 		case run.ch <- syncItem{ev: e}:
@@ -640,7 +665,7 @@ func (m *Model) applyPlan() tea.Cmd {
 		m.tab = TabLog
 		m.resize()
 	}
-	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
+	p, prep, idx, id := rt.p, pp.prep, pp.idx, run.id
 	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
 	apply := func() tea.Msg {
 		res, err := hsync.Apply(ctx, p, prep, o)
