@@ -38,6 +38,22 @@ type Hub struct {
 	cancel  context.CancelFunc
 	running sync.WaitGroup
 	closed  bool
+	// life is the context the sessions' syncs run on: it outlives every
+	// session and ends only at Close. stopping ends when the server
+	// begins to shut down (Start's context): a sync not yet committing is
+	// then cancelled.
+	life, stopping context.Context
+	endLife        context.CancelFunc
+}
+
+// syncContext is what a session's sync runs on: a context its session's
+// end does not cancel (the hub's life; nil before Start), and the one
+// whose end cancels a sync that is not yet committing (the server's
+// shutdown).
+func (h *Hub) syncContext() (life, stopping context.Context) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.life, h.stopping
 }
 
 // NewHub makes the shared pairs of inv with opt; opt's prompts are
@@ -155,13 +171,18 @@ func (h *Hub) Recent(i int, since time.Time) []pair.Event {
 // Pairs are the shared pairs, in inventory order.
 func (h *Hub) Pairs() []*pair.Pair { return h.pairs }
 
-// Start runs every pair (pair.Run) until ctx ends or Close.
+// Start runs every pair (pair.Run) until ctx ends or Close. ctx is the
+// server's: when it ends (shutdown begins), the sessions' syncs that are
+// not yet committing are cancelled; the others finish on the hub's own
+// context, which ends at Close.
 func (h *Hub) Start(ctx context.Context) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed || h.cancel != nil {
 		return
 	}
+	h.stopping = ctx
+	h.life, h.endLife = context.WithCancel(context.WithoutCancel(ctx))
 	ctx, h.cancel = context.WithCancel(ctx)
 	for _, p := range h.pairs {
 		h.running.Go(func() {
@@ -187,6 +208,11 @@ func (h *Hub) Close() {
 	}
 	h.mu.Unlock()
 	h.running.Wait()
+	h.mu.Lock()
+	if h.endLife != nil {
+		h.endLife()
+	}
+	h.mu.Unlock()
 	pair.CloseAll(h.pairs)
 }
 

@@ -129,7 +129,7 @@ func New(ctx context.Context, o Options) *Model {
 		keys = keys.ASCII()
 	}
 	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason,
-		Served: o.Served, Dark: true, NoColor: o.NoColor}
+		Served: o.Served, Dark: true, NoColor: o.NoColor, Hub: o.Hub}
 	if com.ReadOnly && com.ReadOnlyReason == "" {
 		com.ReadOnlyReason = "started with --read-only"
 	}
@@ -571,7 +571,7 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 	was := rt.refreshing
 	rt.refreshing = true
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
-	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p, retry)}
+	cmds := []tea.Cmd{refreshCmd(m.com.ReadCtx(), idx, rt.reqID, rt.p, retry)}
 	if !was {
 		cmds = append(cmds, rt.spin.Tick)
 	}
@@ -597,7 +597,11 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			syncSeen, syncDone = true, syncDone || e.Kind == pair.SyncDone
 			continue
 		}
-		entries = append(entries, logEntry(e))
+		le := logEntry(e)
+		if e.Kind == pair.SyncError && rt.stream != nil && rt.stream.monitorError(e.Line, rt.log.Len()+len(entries)) {
+			le.Err = false // the sync's remote error line, already in the Log
+		}
+		entries = append(entries, le)
 		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
 		switch e.Kind {
@@ -624,6 +628,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 		}
 	}
 	rt.log.Append(entries)
+	rt.stream.flushUnmark(rt.log)
 	if syncSeen {
 		cmds = append(cmds, m.syncEvents(msg.idx, syncDone))
 	}

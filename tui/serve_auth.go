@@ -65,48 +65,61 @@ var harmlessOptions = map[string]bool{
 // parseAuthorizedKeys reads an OpenSSH authorized_keys file. Options that
 // restrict a key in a way the served console does not implement (from=,
 // command=, expiry-time=, no-pty, ...) are refused rather than ignored,
-// so a line never grants more here than under sshd. Errors name the file
-// and line.
+// so a line never grants more here than under sshd. A line that does not
+// parse or is refused is skipped: its key is not let in, the others are
+// (as sshd does). The error joins one error per skipped line, each naming
+// the file and line.
 func parseAuthorizedKeys(path string, data []byte) ([]authKey, error) {
 	var keys []authKey
+	var refused []error
 	for i, raw := range bytes.Split(data, []byte("\n")) {
 		n := i + 1
 		line := bytes.TrimSpace(raw)
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		pk, comment, opts, rest, err := ssh.ParseAuthorizedKey(line)
+		k, err := parseAuthorizedLine(path, n, line)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: expected an authorized key ([options] type base64 [comment]): %w", path, n, err)
-		}
-		if len(bytes.TrimSpace(rest)) != 0 {
-			return nil, fmt.Errorf("%s:%d: expected one key per line", path, n)
-		}
-		k := authKey{key: pk, comment: comment, line: n}
-		for _, o := range opts {
-			name, val, hasVal := strings.Cut(o, "=")
-			name = strings.ToLower(name)
-			switch {
-			case name == "environment" && hasVal:
-				env, err := unquoteOption(val)
-				if err != nil {
-					return nil, fmt.Errorf("%s:%d: environment: %w", path, n, err)
-				}
-				v, ok := strings.CutPrefix(env, RoleEnv+"=")
-				if !ok {
-					continue // another variable: nothing to the console
-				}
-				if k.role, err = ParseRole(v); err != nil {
-					return nil, fmt.Errorf("%s:%d: %s: %w", path, n, RoleEnv, err)
-				}
-			case harmlessOptions[name] && !hasVal:
-			default:
-				return nil, fmt.Errorf("%s:%d: option %q is not supported by hasync serve (it takes environment=\"%s=viewer|operator\", restrict, no-port-forwarding, no-agent-forwarding, no-x11-forwarding, no-user-rc, pty)", path, n, name, RoleEnv)
-			}
+			refused = append(refused, err)
+			continue
 		}
 		keys = append(keys, k)
 	}
-	return keys, nil
+	return keys, errors.Join(refused...)
+}
+
+// parseAuthorizedLine reads line n (not blank, not a comment).
+func parseAuthorizedLine(path string, n int, line []byte) (authKey, error) {
+	pk, comment, opts, rest, err := ssh.ParseAuthorizedKey(line)
+	if err != nil {
+		return authKey{}, fmt.Errorf("%s:%d: expected an authorized key ([options] type base64 [comment]): %w", path, n, err)
+	}
+	if len(bytes.TrimSpace(rest)) != 0 {
+		return authKey{}, fmt.Errorf("%s:%d: expected one key per line", path, n)
+	}
+	k := authKey{key: pk, comment: comment, line: n}
+	for _, o := range opts {
+		name, val, hasVal := strings.Cut(o, "=")
+		name = strings.ToLower(name)
+		switch {
+		case name == "environment" && hasVal:
+			env, err := unquoteOption(val)
+			if err != nil {
+				return authKey{}, fmt.Errorf("%s:%d: environment: %w", path, n, err)
+			}
+			v, ok := strings.CutPrefix(env, RoleEnv+"=")
+			if !ok {
+				continue // another variable: nothing to the console
+			}
+			if k.role, err = ParseRole(v); err != nil {
+				return authKey{}, fmt.Errorf("%s:%d: %s: %w", path, n, RoleEnv, err)
+			}
+		case harmlessOptions[name] && !hasVal:
+		default:
+			return authKey{}, fmt.Errorf("%s:%d: option %q is not supported by hasync serve (it takes environment=\"%s=viewer|operator\", restrict, no-port-forwarding, no-agent-forwarding, no-x11-forwarding, no-user-rc, pty)", path, n, name, RoleEnv)
+		}
+	}
+	return k, nil
 }
 
 // unquoteOption reads an option value: "text" with \" escapes.
@@ -119,8 +132,10 @@ func unquoteOption(v string) (string, error) {
 
 // authorizedKeys is the file the server checks keys against; it is read
 // again when it changes, so adding or removing a key needs no restart. A
-// file that stops parsing refuses every key until mended (the error is
-// logged), never falls back to the old set.
+// line that does not parse or has an option the console does not
+// implement refuses that line's key only (logged with its file:line,
+// each time the file is read); a file that cannot be read refuses every
+// key until mended, never falls back to the old set.
 type authorizedKeys struct {
 	path string
 
@@ -156,9 +171,15 @@ func (a *authorizedKeys) reload() error {
 		a.keys, a.err = nil, fmt.Errorf("authorized keys: %w", err)
 		return a.err
 	}
-	keys, err := parseAuthorizedKeys(a.path, data)
-	a.mod, a.size, a.keys, a.err = fi.ModTime(), fi.Size(), keys, err
-	return err
+	keys, refused := parseAuthorizedKeys(a.path, data)
+	if refused != nil && a.onErr != nil {
+		a.onErr(fmt.Errorf("lines refused (their keys are not let in): %w", refused))
+	}
+	if keys == nil {
+		keys = []authKey{} // read: an empty file lets nobody in
+	}
+	a.mod, a.size, a.keys, a.err = fi.ModTime(), fi.Size(), keys, nil
+	return nil
 }
 
 // errNoKeys: the authorized_keys file lists no key.

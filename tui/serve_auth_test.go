@@ -63,16 +63,21 @@ no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-user-rc,pty %s`, k1,
 		{`expiry-time="20300101" ` + k1, `ak:1: option "expiry-time" is not supported`},
 	}
 	for _, b := range bad {
-		_, err := parseAuthorizedKeys("ak", []byte(b.text))
+		// The bad line is refused; the good one after it still counts
+		// (trial 13 item 4: one from= locked the whole team out).
+		keys, err := parseAuthorizedKeys("ak", []byte(b.text+"\n"+k2+" good"))
 		if err == nil || !strings.Contains(err.Error(), b.want) {
 			t.Errorf("%q: error %v, want %q", b.text, err, b.want)
+		}
+		if len(keys) != 1 || keys[0].comment != "good" {
+			t.Errorf("%q: keys %+v, want the good line's only", b.text, keys)
 		}
 	}
 }
 
 // TestAuthorizedKeysReload: a key added to the file is let in and a
-// removed one refused without a restart; a file that stops parsing
-// refuses every key.
+// removed one refused without a restart; a line that does not parse
+// refuses its own key only, and is logged with its file:line.
 func TestAuthorizedKeysReload(t *testing.T) {
 	s1, k1 := testKey(t)
 	s2, k2 := testKey(t)
@@ -104,11 +109,14 @@ func TestAuthorizedKeysReload(t *testing.T) {
 	if _, ok := a.lookup(s1.PublicKey()); ok {
 		t.Fatal("k1 let in after it was removed")
 	}
-	write(k2 + " two\nnot a key at all, longer than before\n")
-	if _, ok := a.lookup(s2.PublicKey()); ok {
-		t.Fatal("a key let in from a file that does not parse")
+	write(k2 + " two\nnot a key at all, longer than before\n" + `from="10.9.9.9" ` + k1 + "\n")
+	if _, ok := a.lookup(s2.PublicKey()); !ok {
+		t.Fatal("a good key refused because another line does not parse")
 	}
-	if len(logged) == 0 || !strings.Contains(logged[0].Error(), ":2:") {
+	if _, ok := a.lookup(s1.PublicKey()); ok {
+		t.Fatal("a key let in from a refused line (from=)")
+	}
+	if len(logged) != 1 || !strings.Contains(logged[0].Error(), ":2:") || !strings.Contains(logged[0].Error(), ":3: option \"from\"") {
 		t.Fatalf("the parse error was not logged with its line: %v", logged)
 	}
 }

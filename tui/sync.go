@@ -121,6 +121,48 @@ type syncStream struct {
 	// lastHead is the path of the last commit error block head (`[ path
 	// ]`) streamed: the error lines that follow are tied to it.
 	lastHead config.Path
+	// remote are the keys (dupKey) of the remote error lines streamed;
+	// monitor the Log indexes of the device's config-sync error events
+	// (the monitor's, the session's) by key; unmark the indexes to make no
+	// error once appended: one refusal is one error in the Log.
+	remote  map[string]bool
+	monitor map[string][]int
+	unmark  []int
+}
+
+// dupKey is what a sync's remote error line and the device's copy of it
+// (`monitor log`, a syslog prefix before it) have in common.
+func dupKey(line string) string {
+	if i := strings.Index(line, "config-sync error"); i >= 0 {
+		line = line[i:]
+	}
+	return strings.TrimSpace(line)
+}
+
+// monitorError tells whether a device's config-sync error event at Log
+// index i repeats a remote error line of the sync (then it is no error
+// of its own), and remembers it for a remote line that comes after.
+func (st *syncStream) monitorError(line string, i int) (dup bool) {
+	k := dupKey(line)
+	if st.remote[k] {
+		return true
+	}
+	if st.monitor == nil {
+		st.monitor = map[string][]int{}
+	}
+	st.monitor[k] = append(st.monitor[k], i)
+	return false
+}
+
+// flushUnmark makes the duplicates found no error, once in the Log.
+func (st *syncStream) flushUnmark(l *views.Log) {
+	if st == nil {
+		return
+	}
+	for _, i := range st.unmark {
+		l.Unmark(i)
+	}
+	st.unmark = st.unmark[:0]
 }
 
 // syncOutcome is how a sync ended.
@@ -241,7 +283,7 @@ func (m *Model) planCmd() tea.Cmd {
 	pp := m.plan
 	kind, o := pp.kind, pp.opts
 	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
-	ctx := m.com.Ctx
+	ctx := m.com.ReadCtx() // served: a session's end does not cut the shared read
 	return func() tea.Msg {
 		var prep *hsync.Prepared
 		var err error
@@ -565,21 +607,50 @@ func (m *Model) applyPlan() tea.Cmd {
 		return nil
 	}
 	m.syncID++
-	ctx, cancel := context.WithCancel(m.com.Ctx)
+	// A local console's sync runs on the console's context. A served
+	// session's runs on the hub's: the session ending (its client gone)
+	// does not cancel it; the server's shutdown cancels it only before
+	// its commit (trial 13 item 1).
+	base := m.com.Ctx
+	var stopping context.Context
+	if m.com.Hub != nil {
+		if life, stop := m.com.Hub.syncContext(); life != nil {
+			base, stopping = life, stop
+		}
+	}
+	ctx, cancel := context.WithCancel(base)
 	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
+	// A new sync: its banner counts from zero, the pinned block shows its
+	// errors (the older stay in the list).
+	rt.stream = nil
+	rt.log.SyncStarted()
+	if stopping != nil {
+		stopAfter := context.AfterFunc(stopping, func() {
+			run.mu.Lock()
+			committing := run.committing
+			if !committing {
+				run.cancelled = true
+			}
+			run.mu.Unlock()
+			if !committing {
+				cancel()
+			}
+		})
+		cancel = func() { stopAfter(); run.cancel() }
+	}
 	o := pp.opts
 	hook, quit := m.syncHook, m.com.Ctx.Done()
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
-		if hook != nil {
-			hook(e)
-		}
 		if committingEvent(e) {
 			run.mu.Lock()
 			run.committing = true
 			run.mu.Unlock()
+		}
+		if hook != nil { // tests: it sees the commit already marked
+			hook(e)
 		}
 		select {
 		case run.ch <- syncItem{ev: e}:
@@ -594,7 +665,7 @@ func (m *Model) applyPlan() tea.Cmd {
 		m.tab = TabLog
 		m.resize()
 	}
-	p, prep, base, idx, id := rt.p, pp.prep, m.com.Ctx, pp.idx, run.id
+	p, prep, idx, id := rt.p, pp.prep, pp.idx, run.id
 	m.com.Log.Info("sync start", logPair, rt.spec.Name, "source", prep.Source, "target", prep.Target, "commands", len(prep.Plan.Commands))
 	apply := func() tea.Msg {
 		res, err := hsync.Apply(ctx, p, prep, o)
@@ -682,6 +753,7 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 		entries = append(entries, m.lineEntry(rt, e.Kind, e.Device, e.Line, e.Step, now))
 	}
 	rt.log.Append(entries)
+	rt.stream.flushUnmark(rt.log)
 	if done != nil {
 		return m.syncDone(msg.idx, done)
 	}
@@ -741,6 +813,7 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 			st.sum = *e.Sync
 		}
 		rt.stream = st
+		rt.log.SyncStarted()
 		what := "sync"
 		switch {
 		case st.sum.Rollback:
@@ -792,6 +865,13 @@ func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, 
 		}
 		if kind == pair.SyncRemoteError {
 			st.errs++
+			k := dupKey(line)
+			if st.remote == nil {
+				st.remote = map[string]bool{}
+			}
+			st.remote[k] = true
+			st.unmark = append(st.unmark, st.monitor[k]...)
+			delete(st.monitor, k)
 			le.Err, le.Path = true, st.lastHead
 			if run := rt.run; len(le.Path) == 0 && run != nil && step >= 0 && step < len(run.prep.Plan.Steps) {
 				le.Path = run.prep.Plan.Steps[step].Change
@@ -900,6 +980,9 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	}
 	res, err := out.res, out.err
 	nErr := 0
+	// The stream's remote error lines already are the refusal's errors:
+	// the result repeats them, tied to their paths, not as more errors.
+	streamed := rt.stream != nil && rt.stream.errs > 0
 	if res != nil {
 		for _, e := range res.Errors {
 			nErr++
@@ -911,7 +994,7 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			if len(path) == 0 {
 				path = e.Path
 			}
-			add(true, path, "refused at %s: %s", where, strings.Join(e.Lines, " / "))
+			add(!streamed, path, "refused at %s: %s", where, strings.Join(e.Lines, " / "))
 		}
 		for _, c := range res.Residue {
 			add(false, c.Path, "still differs, as planned: %s: %s", c.Path, c.Reason)

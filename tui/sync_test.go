@@ -227,7 +227,7 @@ func TestReadOnlyDisablesWrites(t *testing.T) {
 	keys(tm, "esc", "R")
 	// No sync was recorded: nothing to roll back (and it would be
 	// disabled all the same).
-	waitScreen(t, tm, "the rollback refused", has("Roll back the last sync of lab-vyatta", "nothing to roll back"))
+	waitScreen(t, tm, "the rollback refused", has("Roll back the last sync of lab-vyatta", "nothing to roll back: no sync recorded for this pair"))
 	keys(tm, "esc", "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	if !config.Equal(before.Root, l.vy.B.Device.Running().Root) {
@@ -370,4 +370,66 @@ func TestSyncConnectionDropped(t *testing.T) {
 	}
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestSyncCountersPerSync: a second refused sync's banner counts its own
+// lines (not the first's as well), and one refusal is one error: the
+// result's "refused at" line and the device's copy of the remote error
+// line (monitor log) are no errors of their own.
+func TestSyncCountersPerSync(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	for range 2 {
+		keys(tm, "enter")
+		waitScreen(t, tm, "the Diff", has("vra-a (source)", "vra-b (target)"))
+		keys(tm, "S")
+		waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+		keys(tm, "p")
+		waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]"))
+		keys(tm, "tab", "enter")
+		// the result line of the first sync says "refused" too: the
+		// second is waited for from its running banner on
+		waitScreen(t, tm, "the sync running", func(s string) bool {
+			return strings.Contains(s, "esc cancels before the commit") || strings.Contains(s, "committing (whole")
+		})
+		waitScreen(t, tm, "the refusal's banner", func(s string) bool {
+			for _, line := range strings.Split(s, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "vra-b refused the change") {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	keys(tm, "enter")
+	waitScreen(t, tm, "the Diff again", has("vra-a (source)", "vra-b (target)"))
+	keys(tm, "q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
+	rt := fm.pairs[0]
+	total, remote := 0, map[string]bool{}
+	for _, e := range rt.log.Entries() {
+		switch e.Kind {
+		case "sent", "remote":
+			total++
+			if e.Err {
+				remote[dupKey(e.Text)] = true
+			}
+		}
+	}
+	if rt.stream == nil || rt.stream.lines == 0 || rt.stream.lines >= total {
+		t.Errorf("the second sync's banner counts %v line(s) of the %d both syncs streamed", rt.stream, total)
+	}
+	for _, e := range rt.log.Entries() {
+		switch {
+		case !e.Err:
+		case e.Kind == "result" && strings.HasPrefix(e.Text, "refused at"):
+			t.Errorf("the result line counts the refusal again: %s", e.Text)
+		case e.Kind == "sync-error" && remote[dupKey(e.Text)]:
+			t.Errorf("the device's copy of the remote error line counts it again: %s", e.Text)
+		}
+	}
 }

@@ -127,6 +127,18 @@ func StatusBar(s ConsoleStyles, width int, left, right string, err bool) string 
 	return st.Render(conFit(line, width))
 }
 
+// cut is conFit with the cut mark of the styles' glyphs: "…", or "$"
+// under ASCII (as Glyphs.Ellipsis).
+func (s ConsoleStyles) cut(t string, w int) string {
+	if !s.ASCII {
+		return conFit(t, w)
+	}
+	if w > 0 && plainASCII(t) && len(t) <= w {
+		return conFit(t, w)
+	}
+	return PadRight(t, w, "$")
+}
+
 // conFit truncates s to w display cells and pads it to exactly w.
 // Printable ASCII (most of a console's text) is measured by its length,
 // without grapheme segmentation.

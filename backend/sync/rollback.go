@@ -47,7 +47,10 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	if err != nil {
 		return nil, err
 	}
-	if !ok || rec.Result != audit.OK || rec.Previous == "" || rec.TargetAfter == "" || rec.Counts.Commands == 0 {
+	if !ok {
+		return nil, fmt.Errorf("pair %s: %w: no sync recorded for this pair", name, ErrNoRollback)
+	}
+	if rec.Result != audit.OK || rec.Previous == "" || rec.TargetAfter == "" || rec.Counts.Commands == 0 {
 		return nil, fmt.Errorf("pair %s: %w: the last recorded sync did not change the target", name, ErrNoRollback)
 	}
 	text, err := os.ReadFile(rec.Previous)

@@ -1,0 +1,284 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	charmlog "charm.land/log/v2"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
+	hsync "github.com/hasync/hasync/backend/sync"
+)
+
+// TestServeSyncOutlivesSession: the operator's ssh client is killed
+// while its sync is committing; the sync runs on the server's context,
+// not the session's: it finishes (vra-b's own refusal, as in
+// TestServedSync), not "context canceled" (trial 13 item 1).
+func TestServeSyncOutlivesSession(t *testing.T) { testServeSyncEnd(t, false) }
+
+// TestServeShutdownLetsCommitFinish: the server is told to shut down
+// while a session's sync is committing: the session ends, the sync
+// finishes and shutdown waits for it (trial 13 item 1).
+func TestServeShutdownLetsCommitFinish(t *testing.T) { testServeSyncEnd(t, true) }
+
+func testServeSyncEnd(t *testing.T, shutdown bool) {
+	var auditDir string
+	committing, gone := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			// On the session's program goroutine, before any key.
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if committingEvent(e) {
+						once.Do(func() {
+							close(committing)
+							<-gone
+						})
+					}
+				}
+			})
+		}
+	})
+	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	ss := ts.session(t, alice)
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	op.send("\r")
+	select {
+	case <-committing:
+	case <-time.After(90 * time.Second):
+		t.Fatal("the sync never reached its commit")
+	}
+	if shutdown {
+		done := make(chan struct{})
+		go func() { ts.shutdown(t); close(done) }()
+		<-ss.model.com.Ctx.Done()
+		close(gone)
+		<-done
+	} else {
+		op.client.Close() // kill -9 of the client
+		<-ss.model.com.Ctx.Done()
+		close(gone)
+	}
+	p := ts.o.Hub.Pairs()[0]
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if _, held := p.SyncHolder(); !held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the sync never ended")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	log, err := audit.Open(auditDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, ok, err := log.Last("lab-vyatta")
+	if err != nil || !ok {
+		t.Fatalf("no audit record: %v", err)
+	}
+	if rec.Result != audit.Refused || strings.Contains(fmt.Sprint(rec.Errors, rec.Error), "context canceled") {
+		t.Errorf("audit: result %s, errors %q %q; want the device's own refusal, not a cancel", rec.Result, rec.Errors, rec.Error)
+	}
+}
+
+// lockedBuffer is a log both the server and the test's checks use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServeClientClosedLog: a client that disconnects (killed, or its
+// user quits) is an ordinary end in the server's log: nothing at error
+// level, and the session's end says why (trial 13 item 7).
+func TestServeClientClosedLog(t *testing.T) {
+	buf := &lockedBuffer{}
+	ts := startServer(t, func(o *ServeOptions) {
+		o.Log = charmlog.NewWithOptions(io.MultiWriter(buf, &testWriter{t: t}), charmlog.Options{Level: charmlog.DebugLevel})
+	})
+	// What wish itself logs goes to charm's default logger.
+	charmlog.SetDefault(ts.o.Log)
+	op, err := ts.dialTerm(t, ts.operator, "alice", 100, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("alice's console", "hasync test", "vra-a")
+	op.client.Close() // kill -9 of the client
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", 100, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw.wait("bob's console", "hasync test", "vra-a")
+	vw.send("q")
+	vw.ended("bob quit")
+	deadline := time.Now().Add(60 * time.Second)
+	for strings.Count(buf.String(), "session end") < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the sessions' ends were not logged:\n%s", buf.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	log := buf.String()
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "ERRO") {
+			t.Errorf("logged at error level: %s", line)
+		}
+	}
+	if !strings.Contains(log, "user=alice why=\"client closed\"") || !strings.Contains(log, "user=bob why=\"user quit\"") {
+		t.Errorf("the sessions' ends do not say why:\n%s", log)
+	}
+}
+
+// TestServeSessionEndKeepsSharedReads: bob's plan read is under way on
+// the shared connections (every line delayed) when his client is killed:
+// the read is not cut, so no session sees the pair's devices lost
+// (trial 13 item 2).
+func TestServeSessionEndKeepsSharedReads(t *testing.T) {
+	ts := startServer(t, nil)
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := ts.viewerKeyFP
+	vw.wait("bob's console", "hasync test")
+	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	ts.lab.vy.A.Faults.SetDelay(20 * time.Millisecond)
+	ts.lab.vy.B.Faults.SetDelay(20 * time.Millisecond)
+	ss := ts.session(t, bob)
+	vw.send("S")
+	waitSession(t, ts, bob, "bob's plan reading", "reading both devices")
+	vw.client.Close() // kill -9 of bob's client, mid-read
+	<-ss.model.com.Ctx.Done()
+	// The read goes on to its end: the next Refreshed event.
+	deadline := time.After(90 * time.Second)
+	for {
+		select {
+		case e := <-sub.C:
+			if e.Kind == pair.Lost || (e.Kind == pair.Error && errors.Is(e.Err, context.Canceled)) {
+				t.Fatalf("a session's end cut the shared read: %v %v", e.Kind, e.Err)
+			}
+			if e.Kind == pair.Refreshed {
+				ts.lab.vy.A.Faults.SetDelay(0)
+				ts.lab.vy.B.Faults.SetDelay(0)
+				return
+			}
+		case <-deadline:
+			t.Fatal("the read never ended")
+		}
+	}
+}
+
+// TestServeShutdownCancelsBeforeCommit: the server is told to shut down
+// while a session's pushed sync is still typing its commands: the sync
+// is cancelled before its commit (the server's context, not the
+// session's, decides) and vra-b keeps its configuration.
+func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
+	reached, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var typedCommit atomic.Bool
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if committingEvent(e) {
+						typedCommit.Store(true)
+					}
+					if e.Kind == hsync.Sent && e.Step >= 0 {
+						once.Do(func() {
+							close(reached)
+							<-release
+						})
+					}
+				}
+			})
+		}
+	})
+	before := ts.lab.vy.B.Device.Running()
+	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	ss := ts.session(t, alice)
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("p")
+	waitSession(t, ts, alice, "the pushed plan", "Pushed by hasync", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	op.send("\r")
+	select {
+	case <-reached:
+	case <-time.After(90 * time.Second):
+		t.Fatal("the sync never typed its first command")
+	}
+	done := make(chan struct{})
+	go func() { ts.shutdown(t); close(done) }()
+	<-ss.model.com.Ctx.Done()
+	close(release)
+	<-done
+	if typedCommit.Load() {
+		t.Error("the commit was typed after the shutdown began")
+	}
+	if !config.Equal(before.Root, ts.lab.vy.B.Device.Running().Root) {
+		t.Error("vra-b's running configuration changed")
+	}
+}
