@@ -971,6 +971,9 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	rt := m.pairs[idx]
 	run := rt.run
 	rt.run, rt.ownEnd = nil, time.Now()
+	if rt.stream != nil {
+		rt.stream.done = true // the status bar stops naming it as running
+	}
 	prep := run.prep
 	arrow := m.glyph("→", "->")
 	now := time.Now()
@@ -993,6 +996,12 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			path := e.Change
 			if len(path) == 0 {
 				path = e.Path
+			}
+			if streamed && len(path) > 0 {
+				// The streamed lines (a config-sync error names no
+				// block) take the path the result ties them to, so
+				// enter still jumps to the refused row.
+				rt.log.TiePath(path)
 			}
 			add(!streamed, path, "refused at %s: %s", where, strings.Join(e.Lines, " / "))
 		}

@@ -268,9 +268,12 @@ func TestHRPSyncFromHATab(t *testing.T) {
 	keys(tm, "tab", "enter")
 	// The HA tab stays: the standby's state as it settles; the outcome
 	// on the status bar, the lines in the Log.
-	waitScreen(t, tm, "synced", has("sessions 1842", "lab-huawei: ✓ synced FW-A → FW-B: what it carries is equal"))
+	// hrp sync config does not reorder rules: the lab's new permit rules
+	// land after the standby's final deny, which the plan warned of and
+	// the verification reports as unexpected (issue 10 trial, defect 2).
+	waitScreen(t, tm, "the sync's end", has("sessions 1842", "lab-huawei: synced, but"))
 	keys(tm, "3")
-	waitScreen(t, tm, "the Log's banner", has("✓ synced FW-A → FW-B: what it carries is equal (both re-read);", "stay as planned", "hrp sync connection-status on FW-A"))
+	waitScreen(t, tm, "the Log's banner", has("synced, but", "remain that the plan did not expect"))
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 	log := logText(m)
@@ -391,10 +394,13 @@ func TestSyncCountersPerSync(t *testing.T) {
 		keys(tm, "p")
 		waitScreen(t, tm, "the pushed plan", has("Pushed by hasync", "▸[ Cancel ]"))
 		keys(tm, "tab", "enter")
-		// the result line of the first sync says "refused" too: the
-		// second is waited for from its running banner on
-		waitScreen(t, tm, "the sync running", func(s string) bool {
-			return strings.Contains(s, "esc cancels before the commit") || strings.Contains(s, "committing (whole")
+		// The plan closes as the sync starts (rt.run is set then); the
+		// sync has ended once the status bar no longer says it runs. A
+		// fast sync may end between two frames, so its running banner is
+		// not waited for.
+		waitScreen(t, tm, "the plan closed", func(s string) bool { return !strings.Contains(s, "[ Cancel ]") })
+		waitScreen(t, tm, "the sync's end", func(s string) bool {
+			return !strings.Contains(s, "sync running") && !strings.Contains(s, "sync committing") && !strings.Contains(s, "sync cancelling")
 		})
 		waitScreen(t, tm, "the refusal's banner", func(s string) bool {
 			for _, line := range strings.Split(s, "\n") {
@@ -405,8 +411,6 @@ func TestSyncCountersPerSync(t *testing.T) {
 			return false
 		})
 	}
-	keys(tm, "enter")
-	waitScreen(t, tm, "the Diff again", has("vra-a (source)", "vra-b (target)"))
 	keys(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
 	rt := fm.pairs[0]

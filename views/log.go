@@ -233,6 +233,17 @@ func (l *Log) Target() (LogEntry, bool) {
 	return LogEntry{}, false
 }
 
+// TiePath ties the latest sync's pinned errors that name no path to p
+// (a sync's result names the path the device refused; its remote lines
+// may not).
+func (l *Log) TiePath(p config.Path) {
+	for _, i := range l.pinErrs() {
+		if len(l.entries[i].Path) == 0 {
+			l.entries[i].Path = p
+		}
+	}
+}
+
 // NextError and PrevError walk the errors (]e / [e), bringing the one
 // walked to the top of the stream; they report whether there was one.
 func (l *Log) NextError() bool { return l.walk(1) }
