@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
@@ -134,6 +132,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if f.rollback && f.from != "" {
 		return usage(errors.New("--rollback restores the last sync's target: no --from"))
 	}
+	if f.rollback && f.native {
+		return usage(errors.New("--rollback pushes the inverse plan of the last sync: no --native"))
+	}
 	if f.window < 1 {
 		return usage(fmt.Errorf("--window %d: expected 1 or more", f.window))
 	}
@@ -160,16 +161,6 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if err != nil {
 		return usage(err)
 	}
-	state := f.state
-	if state == "" {
-		if state, err = audit.StateDir(); err != nil {
-			return usage(err)
-		}
-	}
-	auditDir := f.audit
-	if auditDir == "" {
-		auditDir = filepath.Join(state, "audit")
-	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	intr := watchInterrupts(cancel, errOutput)
@@ -184,7 +175,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: state, AuditDir: auditDir, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: f.state, AuditDir: f.audit, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback

@@ -46,7 +46,7 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 		em.say(true, "not saved: fix the refused rules ("+p.glyph("✗", "x")+") first")
 	default:
 		// The commands as typed, the commit included.
-		cmds := append(syncmap.WriteCommands(em.read, em.cur), "commit comment "+syncmap.ShellWord(saveComment(em.cur.Name)))
+		cmds := append(syncmap.WriteCommands(em.read, em.cur), device.CommitText(device.ApplyOptions{Comment: saveComment(em.cur.Name)}))
 		p.conf = &views.SyncMapConfirm{Device: em.carrier, Map: em.cur.Name, Commands: cmds}
 		if em.remote != "" {
 			p.conf.Note = em.carrier + " pushes each commit to " + em.remote + " by its own config-sync: this commit also sends the part of its configuration the map covers there"

@@ -202,18 +202,7 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 		// Cancelled after the last command: never commit.
 		return a.res, a.leave(ctx, err)
 	}
-	commit := Command{Text: "commit"}
-	switch {
-	case opt.ConfirmMinutes > 0:
-		// `commit-confirm N comment TEXT`: the Vyatta family's
-		// commit-confirm takes a comment as commit does.
-		commit.Text = "commit-confirm " + strconv.Itoa(opt.ConfirmMinutes)
-		if opt.Comment != "" {
-			commit.Text += " comment " + vyQuote(opt.Comment)
-		}
-	case opt.Comment != "":
-		commit.Text = "commit comment " + vyQuote(opt.Comment)
-	}
+	commit := Command{Text: CommitText(opt)}
 	start := len(a.res.Lines)
 	_, err := a.run(ctx, commit)
 	out := a.res.Lines[start:]
@@ -224,13 +213,9 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	}
 	a.res.SyncErrors = SyncFailures(config.Vyatta, out)
 	if CommitFailed(config.Vyatta, out) || errors.Is(err, ErrRejected) {
-		blocks := commitBlocks(out)
+		blocks, partial := commitErrors(out)
 		a.res.Errors = append(a.res.Errors, blocks...)
-		for _, b := range blocks {
-			if len(b.Lines) > 0 && subtreeFailed().MatchString(strings.TrimSpace(b.Lines[len(b.Lines)-1])) {
-				a.res.Partial = true
-			}
-		}
+		a.res.Partial = a.res.Partial || partial
 		cerr := &RejectedError{Device: s.opt.Name, Command: commit.Text, Text: strings.Join(trimmed(out), "\n"), Pos: -1}
 		return a.res, a.leave(ctx, cerr)
 	}
@@ -341,6 +326,13 @@ func (s *Session) Confirm(ctx context.Context, emit func(line string)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := &applier{s: s, emit: emit}
+	return a.inConfigure(ctx, "confirm")
+}
+
+// inConfigure runs one command in configure mode, entering it first and
+// leaving it after when the session was not in it (the caller holds s.mu).
+func (a *applier) inConfigure(ctx context.Context, cmd string) error {
+	s := a.s
 	entered := false
 	if s.prompt.Mode != ModeConfigure {
 		if _, err := a.run(ctx, Command{Text: s.p.reads.configure}); err != nil {
@@ -348,7 +340,7 @@ func (s *Session) Confirm(ctx context.Context, emit func(line string)) error {
 		}
 		entered = true
 	}
-	_, err := a.run(ctx, Command{Text: "confirm"})
+	_, err := a.run(ctx, Command{Text: cmd})
 	if entered {
 		return a.leave(ctx, err)
 	}
@@ -369,18 +361,7 @@ func (s *Session) Save(ctx context.Context, emit func(line string)) error {
 		_, err := a.run(ctx, Command{Text: "save"})
 		return err
 	}
-	entered := false
-	if s.prompt.Mode != ModeConfigure {
-		if _, err := a.run(ctx, Command{Text: s.p.reads.configure}); err != nil {
-			return err
-		}
-		entered = true
-	}
-	_, err := a.run(ctx, Command{Text: "save"})
-	if entered {
-		return a.leave(ctx, err)
-	}
-	return err
+	return a.inConfigure(ctx, "save")
 }
 
 // NativeSync is a device's own sync to its peer.
@@ -427,25 +408,20 @@ func (s *Session) WriteSyncMap(ctx context.Context, remove, add *syncmap.Map, op
 	if s.p.family != config.Vyatta {
 		return ApplyResult{}, fmt.Errorf("%s: sync-map: %w", s.opt.Name, ErrUnsupported)
 	}
-	var cmds []Command
-	if remove != nil {
-		path := []string{"system", "config-sync", "sync-map", remove.Name}
-		cmds = append(cmds, Command{Text: "delete system config-sync sync-map " + vyQuote(remove.Name), Path: path})
-	}
+	// The commands the console's save question shows (one list).
+	name := ""
 	if add != nil {
-		for _, c := range add.Commands() {
-			cmds = append(cmds, Command{Text: c, Path: []string{"system", "config-sync", "sync-map", add.Name}})
+		name = add.Name
+	}
+	var cmds []Command
+	for i, c := range syncmap.WriteCommands(remove, add) {
+		path := []string{"system", "config-sync", "sync-map", name}
+		if i == 0 && remove != nil {
+			path[3] = remove.Name
 		}
+		cmds = append(cmds, Command{Text: c, Path: path})
 	}
 	return s.Apply(ctx, cmds, opt, emit)
-}
-
-// vyQuote quotes a word for the Vyatta shell when it needs it.
-func vyQuote(w string) string {
-	if w != "" && !strings.ContainsAny(w, " \t'\"\\;|&<>()*?[]{}$`!#~") {
-		return w
-	}
-	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }
 
 var (
@@ -503,6 +479,34 @@ func trimmed(lines []string) []string {
 		}
 	}
 	return out
+}
+
+// CommitText is the commit line Apply types for opt: `commit`, `commit
+// comment TEXT`, `commit-confirm N` or `commit-confirm N comment TEXT`
+// (the Vyatta family's commit-confirm takes a comment as commit does),
+// the comment quoted for vbash (syncmap.ShellWord).
+func CommitText(opt ApplyOptions) string {
+	text := "commit"
+	if opt.ConfirmMinutes > 0 {
+		text = "commit-confirm " + strconv.Itoa(opt.ConfirmMinutes)
+	}
+	if opt.Comment != "" {
+		text += " comment " + syncmap.ShellWord(opt.Comment)
+	}
+	return text
+}
+
+// commitErrors are the error blocks of a failed commit's output, and
+// whether one says a subtree failed while others applied (a partial
+// commit, DOMAIN.md "Commit and compare output").
+func commitErrors(out []string) (blocks []ApplyError, partial bool) {
+	blocks = commitBlocks(out)
+	for _, b := range blocks {
+		if len(b.Lines) > 0 && subtreeFailed().MatchString(strings.TrimSpace(b.Lines[len(b.Lines)-1])) {
+			partial = true
+		}
+	}
+	return blocks, partial
 }
 
 // CommitConfirmAction is what an unconfirmed commit-confirm does on a

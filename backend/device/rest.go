@@ -284,13 +284,9 @@ func (r *REST) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, emit
 	case noChanges:
 		res.NoChanges, res.Committed = true, true
 	case a.status == http.StatusBadRequest || CommitFailed(config.Vyatta, out):
-		blocks := commitBlocks(out)
+		blocks, partial := commitErrors(out)
 		res.Errors = append(res.Errors, blocks...)
-		for _, b := range blocks {
-			if len(b.Lines) > 0 && subtreeFailed().MatchString(strings.TrimSpace(b.Lines[len(b.Lines)-1])) {
-				res.Partial = true
-			}
-		}
+		res.Partial = res.Partial || partial
 		if len(blocks) == 0 {
 			res.Errors = append(res.Errors, ApplyError{Command: "commit", Lines: trimmed(out)})
 		}
@@ -316,29 +312,6 @@ func (r *REST) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, emit
 	}
 	told(-1, "DELETE "+s.path)
 	return res, s.end(ctx)
-}
-
-// Save saves the running configuration (POST save in a session of its
-// own), for a device the sync reached over REST.
-func (r *REST) Save(ctx context.Context, emit func(line string)) error {
-	s, err := r.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.end(ctx)
-	a, err := r.do(ctx, http.MethodPost, s.path+"/save", "POST "+s.path+"/save", http.StatusOK)
-	if err != nil {
-		return err
-	}
-	if a.status != http.StatusOK {
-		return fmt.Errorf("%s: save: %w: %s", r.cfg.Name, ErrRejected, strings.TrimPrefix(a.message, ": "))
-	}
-	for _, l := range configError(a.message) {
-		if emit != nil {
-			emit(l)
-		}
-	}
-	return nil
 }
 
 // Fetch reads the running configuration over REST: a session's `show`
@@ -415,7 +388,7 @@ func (c Command) verbWords() (string, []string, error) {
 }
 
 // shellWords splits a configuration line into words: blanks separate,
-// 'single' quotes keep everything (`'\”` is a quote, as vyQuote writes
+// 'single' quotes keep everything (`'\”` is a quote, as syncmap.ShellWord writes
 // it), "double" quotes take \" and \\.
 func shellWords(line string) ([]string, error) {
 	var (

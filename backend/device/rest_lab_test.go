@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -136,7 +137,7 @@ func TestShellWords(t *testing.T) {
 	}
 }
 
-// FuzzShellWords: words quoted as the driver quotes them (vyQuote) split
+// FuzzShellWords: words quoted as the driver quotes them (syncmap.ShellWord) split
 // back to themselves; any line splits without panicking.
 func FuzzShellWords(f *testing.F) {
 	f.Add("set a b", "c d")
@@ -146,7 +147,7 @@ func FuzzShellWords(f *testing.F) {
 		if strings.ContainsAny(a+b, "\x00\n\r") {
 			return
 		}
-		got, err := shellWords("set " + vyQuote(a) + " " + vyQuote(b))
+		got, err := shellWords("set " + syncmap.ShellWord(a) + " " + syncmap.ShellWord(b))
 		if err != nil || !slices.Equal(got, []string{"set", a, b}) {
 			t.Fatalf("%q %q: %q, %v", a, b, got, err)
 		}

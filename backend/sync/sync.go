@@ -428,6 +428,9 @@ func prepareFrom(p *pair.Pair, snap *pair.Snapshot, o Options) (*Prepared, error
 // against the config-sync direction), the plan is pushed. Options.Native
 // from a source without config-sync is an error.
 func native(spec *inventory.Pair, mode plan.Mode, src, tgt *pair.DeviceState, o Options) (bool, string, error) {
+	if o.Native && o.Push {
+		return false, "", fmt.Errorf("pair %s: --native and --push: choose one", spec.Name)
+	}
 	if mode == plan.HRP {
 		return true, "hrp sync config on " + src.Name + " (the HRP active member)", nil
 	}
@@ -436,8 +439,6 @@ func native(spec *inventory.Pair, mode plan.Mode, src, tgt *pair.DeviceState, o 
 	}
 	carries := src.Tree.Root.Lookup(config.Path{"system", "config-sync", "remote-router"}) != nil
 	switch {
-	case o.Native && o.Push:
-		return false, "", fmt.Errorf("pair %s: --native and --push: choose one", spec.Name)
 	case o.Native && !carries:
 		return false, "", fmt.Errorf("pair %s: %w: --native runs `update config-sync` on the source, and %s has no `system config-sync remote-router`", spec.Name, ErrUnsupported, src.Name)
 	case o.Native:
@@ -660,7 +661,7 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		t.transport = inventory.TransportSSH
 	}
 	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
-		Rollback: prep.Rollback, Native: prep.Native || o.Native}
+		Rollback: prep.Rollback, Native: prep.Native}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
@@ -804,7 +805,8 @@ func (t *txn) run(ctx context.Context, state string) error {
 		return err
 	}
 	t.res.Previous = prev
-	if prep.Native || prep.Family == config.Huawei && prep.Plan.Mode == plan.HRP || t.o.Native {
+	// Prepare decided the kind (native); Apply does what the plan shows.
+	if prep.Native {
 		return t.nativeSync(ctx)
 	}
 	if prep.Plan.Empty() {
@@ -932,10 +934,7 @@ func (t *txn) setConfirmReload(ctx context.Context) error {
 }
 
 func confirmable(target *config.Tree) error {
-	action := "reboot (the default)"
-	if n := target.Root.Lookup(config.Path{"system", "config-management", "commit-confirm", "action"}); n != nil && len(n.Values) > 0 {
-		action = n.Values[0]
-	}
+	action := device.CommitConfirmAction(target)
 	if action == "reload" {
 		return nil
 	}

@@ -399,7 +399,7 @@ func TestSyncConfirmRefusedOnReboot(t *testing.T) {
 			sent++
 		}
 	}})
-	if !errors.Is(err, ErrConfirmRefused) || sent != 0 || !strings.Contains(err.Error(), "reboot (the default)") {
+	if !errors.Is(err, ErrConfirmRefused) || sent != 0 || !strings.Contains(err.Error(), "would reboot") {
 		t.Fatalf("want commit-confirm refused, nothing sent: %v (%d sent)", err, sent)
 	}
 }

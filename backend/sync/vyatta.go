@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hasync/hasync/backend/config"
@@ -46,7 +45,7 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.saveTarget(), Window: window}
+	opt := device.ApplyOptions{Comment: oneLine(t.o.Comment), ConfirmMinutes: t.o.ConfirmMinutes, Save: t.o.Save, Window: window}
 	if t.transport != inventory.TransportREST && (t.sess == nil || t.sess.Err() != nil) {
 		t.info("connecting to %s", prep.Target)
 		t.sess, err = t.p.Session(ctx, prep.Target)
@@ -58,15 +57,7 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 			t.info("connected to %s", prep.Target)
 		}
 	}
-	commit := "commit"
-	switch {
-	case opt.ConfirmMinutes > 0 && opt.Comment != "":
-		commit = fmt.Sprintf("commit-confirm %d comment %s", opt.ConfirmMinutes, strconv.Quote(opt.Comment))
-	case opt.ConfirmMinutes > 0:
-		commit = fmt.Sprintf("commit-confirm %d", opt.ConfirmMinutes)
-	case opt.Comment != "":
-		commit += " comment " + strconv.Quote(opt.Comment)
-	}
+	commit := device.CommitText(opt)
 	switch {
 	case prep.Family == config.Huawei:
 		t.info("sending %d line(s) to %s in system-view (each applies at once)", len(cmds), prep.Target)
@@ -237,6 +228,3 @@ func stepFor(steps []plan.Step, words []string) int {
 
 // noStep is the step of a line that belongs to no plan step.
 func noStep() int { return -1 }
-
-// saveTarget tells whether the apply saves the target (Options.Save).
-func (t *txn) saveTarget() bool { return t.o.Save }

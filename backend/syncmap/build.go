@@ -314,7 +314,7 @@ func (m *Map) sort() {
 
 // Commands returns the map as Vyatta set commands, two per rule.
 func (m *Map) Commands() []string {
-	prefix := "set system config-sync sync-map " + quoteWord(m.Name) + " rule "
+	prefix := "set system config-sync sync-map " + ShellWord(m.Name) + " rule "
 	out := make([]string, 0, 2*len(m.Rules))
 	for _, r := range m.Rules {
 		n := strconv.Itoa(r.Number)
@@ -338,14 +338,6 @@ func quote(s string) string {
 	// they are escaped too, never left to run.
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`")
 	return `"` + r.Replace(s) + `"`
-}
-
-// quoteWord quotes a map name only when it needs it.
-func quoteWord(s string) string {
-	if s == "" || strings.ContainsAny(s, " \t'\"{};*\\") {
-		return quote(s)
-	}
-	return s
 }
 
 // Warning says that a map puts a device-unique item in scope.

@@ -539,9 +539,9 @@ func WriteCommands(remove, add *Map) []string {
 	return out
 }
 
-// ShellWord quotes a word for the Vyatta shell when it needs it, in
-// single quotes (a quote as '\”), as the device driver does for the
-// delete of a map and a commit comment.
+// ShellWord quotes a word for the Vyatta family's configure shell (vbash)
+// when it needs it, in single quotes (a quote inside is closed, escaped and reopened): every command
+// word the driver, the plan and the console show or send.
 func ShellWord(w string) string {
 	if w != "" && !strings.ContainsAny(w, " \t'\"\\;|&<>()*?[]{}$`!#~") {
 		return w
