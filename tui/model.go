@@ -144,8 +144,8 @@ func New(ctx context.Context, o Options) *Model {
 		m.title = "hasync"
 	}
 	m.diff = newDiffPane(com)
-	m.maps = newSyncMapsPane(com) // Sync-maps tab
-	m.maps.dir = m.stateDir       // Sync-maps tab: $EDITOR buffers kept there
+	m.maps = newSyncMapsPane(com)                    // Sync-maps tab
+	m.maps.dir, m.maps.holder = m.stateDir, m.holder // Sync-maps tab: $EDITOR buffers, the pair's lock
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter pairs"

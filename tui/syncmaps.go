@@ -36,6 +36,8 @@ type syncMapsPane struct {
 	// dir is where $EDITOR buffers are written (the state directory;
 	// "" the system's temporary directory).
 	dir string
+	// holder names this console's writes, for the pair's lock (Model.holder).
+	holder string
 	// quitArmed: q was held once for staged edits; the next q quits.
 	quitArmed bool
 	// saving: a save of the selected map runs; stopSave cancels it.
@@ -391,7 +393,9 @@ func (p *syncMapsPane) checkMap(em *editMap, m *syncmap.Map, gen uint64, draft b
 			msg.draftMap = m
 		}
 		msg.issues = m.Check(carrier, other)
-		msg.counts = m.Counts(carrier)
+		if !draft {
+			msg.counts = m.Counts(carrier) // a draft's counts are not shown
+		}
 		cov := m.Cover(carrier)
 		pv := views.SyncMapPreview{Carrier: carrierName, Target: targetName, Covered: cov.InScope, Total: cov.Total, AsRead: -1}
 		for _, s := range cov.Sections {
@@ -408,6 +412,8 @@ func (p *syncMapsPane) checkMap(em *editMap, m *syncmap.Map, gen uint64, draft b
 			switch {
 			case known:
 				pv.AsRead = asRead
+			case read != nil && pv.HasDiff && m.Equal(read):
+				pv.AsRead = pv.InScope // nothing staged: the same comparison
 			case read != nil:
 				if c, err := compare.New(carrier, other, read, "", cmp.Diff); err == nil {
 					pv.AsRead = c.Counts().InScope
@@ -771,7 +777,7 @@ func (p *syncMapsPane) formChanged(em *editMap) tea.Cmd {
 	if bad != nil || len(r.Location) == 0 || syncmap.Refuses(f.issues) {
 		return nil
 	}
-	sortRules(cand)
+	cand.Sort()
 	return p.draftPreview(em, cand)
 }
 
@@ -807,7 +813,7 @@ func (p *syncMapsPane) formUpdate(em *editMap, msg tea.Msg) tea.Cmd {
 		} else {
 			next.Rules = append(next.Rules, r)
 		}
-		sortRules(next)
+		next.Sort()
 		p.form = nil
 		cmd := p.stage(em, next)
 		for i, o := range next.Rules {
@@ -882,14 +888,4 @@ func (f *ruleForm) data() *views.SyncMapForm {
 		d.Issues = append(d.Issues, views.SyncMapIssue{Refused: is.Severity == syncmap.Refused, Msg: is.Msg})
 	}
 	return d
-}
-
-// sortRules keeps a map's rules by number, as the device lists them.
-func sortRules(m *syncmap.Map) {
-	rs := m.Rules
-	for i := 1; i < len(rs); i++ {
-		for j := i; j > 0 && rs[j].Number < rs[j-1].Number; j-- {
-			rs[j], rs[j-1] = rs[j-1], rs[j]
-		}
-	}
 }

@@ -12,9 +12,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
+	hsync "github.com/hasync/hasync/backend/sync"
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/views"
 )
@@ -143,7 +143,7 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 	base := p.com.Ctx
 	ctx, stop := context.WithCancel(base)
 	p.stopSave = stop
-	pr := p.rt.p
+	pr, stateDir, holder := p.rt.p, p.dir, p.holder
 	save := func() tea.Msg {
 		defer stop()
 		defer close(ch)
@@ -179,10 +179,16 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 			}
 			return done(fmt.Errorf("stopped (esc): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", dev.Name, cur.Name), "")
 		}
-		emit("sync-map", "connecting to "+dev.Name+" to write sync-map "+cur.Name, false)
-		sess, err := device.Connect(ctx, pr.SSHConfig(dev), device.Options{
-			Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name, CommandTimeout: dev.Timeouts.Command,
-		})
+		// A save writes to the pair as a sync does: it holds the pair's
+		// lock (other sessions' S and saves are told who), over the
+		// pair's own session on the device.
+		lock, err := hsync.Lock(pr, hsync.Options{StateDir: stateDir, Holder: holder})
+		if err != nil {
+			return done(err, "")
+		}
+		defer lock.Unlock()
+		emit("sync-map", "writing sync-map "+cur.Name+" on "+dev.Name, false)
+		sess, err := pr.Session(ctx, dev.Name)
 		if err != nil {
 			if ctx.Err() != nil && base.Err() == nil {
 				return done(fmt.Errorf("stopped before connecting (esc): %s is as it was", dev.Name), "")
@@ -193,7 +199,6 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 			Comment:   saveComment(cur.Name),
 			OnCommand: func(_ int, shown string) { emit("sent", shown, false) },
 		}, func(line string) { emit("remote", line, false) })
-		sess.Close()
 		for _, e := range res.SyncErrors {
 			// Committed here; the device's own push to its peer failed.
 			emit("sync-error", e, true)
@@ -234,20 +239,13 @@ func rereadCheck(snap *pair.Snapshot, devName string, want *syncmap.Map) (string
 	}
 	for _, m := range maps {
 		if m.Name == want.Name {
-			if !sameRules(m, want) {
+			if !m.Equal(want) {
 				return "", fmt.Errorf("re-read: %s's sync-map %s is not the one saved", devName, want.Name)
 			}
 			return fmt.Sprintf("saved: %s's sync-map %s now has %d rule(s) (re-read)", devName, want.Name, len(m.Rules)), nil
 		}
 	}
 	return "", fmt.Errorf("re-read: %s carries no sync-map %s after the save", devName, want.Name)
-}
-
-// sameRules compares the rules of two maps, whatever their family.
-func sameRules(a, b *syncmap.Map) bool {
-	x, y := a.Clone(), b.Clone()
-	x.Family, y.Family = config.Auto, config.Auto
-	return x.Equal(y)
 }
 
 // drainSaveCmd takes a save's lines in batches, re-armed after each.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/lab/vyatta"
 )
@@ -184,4 +186,46 @@ func TestSyncMapSaveStopped(t *testing.T) {
 	}
 	keys(tm, "q")
 	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestSyncMapSaveTakesLock: a sync-map save writes to the pair as a sync
+// does, so it takes the pair's lock: with the lock held elsewhere (here
+// a holder taking it after the save question opened, as another process
+// running hasync sync would), Apply is refused naming the holder and the
+// device's map is unchanged; once the lock is free the save goes through
+// and the pair names the console as holder while it runs.
+func TestSyncMapSaveTakesLock(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "2")
+	waitScreen(t, tm, "the sync-map", has("vra-a: sync-map LAB-SYNC", "a sync would carry"))
+	before := l.vy.A.Device.Running()
+	keys(tm, "d")
+	waitScreen(t, tm, "the staged delete", has("1 staged edit(s)"))
+	keys(tm, "w")
+	waitScreen(t, tm, "the commands", has("Save sync-map LAB-SYNC on vra-a", "[ Cancel ]"))
+
+	other, err := pair.TryLock(filepath.Join(o.StateDir, "locks"), "lab-vyatta", "bob@jump (hasync sync, pid 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys(tm, "right", "enter")
+	waitScreen(t, tm, "refused by the lock", has("bob@jump (hasync sync, pid 1)"))
+	if !config.Equal(before.Root, l.vy.A.Device.Running().Root) {
+		t.Fatal("vra-a changed although the pair's lock was held")
+	}
+	if err := other.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "saved and re-read", has("saved: vra-a's sync-map LAB-SYNC now has 3 rule(s) (re-read)"))
+	if _, held := m.pairs[0].p.SyncHolder(); held {
+		t.Error("the pair's lock is still held after the save")
+	}
+	keys(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
 }

@@ -630,6 +630,29 @@ func direction(snap *pair.Snapshot, from string) (*compare.Comparison, *pair.Dev
 	return rev, tgt, src, nil
 }
 
+// holderOf names who writes to a pair: o.Holder, else "user@host
+// (hasync sync, pid N)".
+func holderOf(o Options) string {
+	if o.Holder != "" {
+		return o.Holder
+	}
+	u, h := audit.Who()
+	return fmt.Sprintf("%s@%s (hasync sync, pid %d)", u, h, os.Getpid())
+}
+
+// Lock takes p's sync lock for o.Holder in the state directory (o.StateDir,
+// else audit.StateDir()), as Apply does. Every write to a pair holds it,
+// a sync and a sync-map save alike, so two never overlap and
+// Pair.SyncHolder names the writer. The error is a *pair.LockedError
+// naming who holds it and since when.
+func Lock(p *pair.Pair, o Options) (*pair.Lock, error) {
+	state, _, err := dirs(o)
+	if err != nil {
+		return nil, err
+	}
+	return p.LockSync(filepath.Join(state, "locks"), holderOf(o))
+}
+
 // Apply runs prep on p as one transaction; see the package doc. The error
 // is nil only when everything the plan meant to change is equal
 // afterwards; else it wraps ErrStale, ErrRemoteRefused, ErrUnexpected,
@@ -643,11 +666,7 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	holder := o.Holder
-	if holder == "" {
-		u, h := audit.Who()
-		holder = fmt.Sprintf("%s@%s (hasync sync, pid %d)", u, h, os.Getpid())
-	}
+	holder := holderOf(o)
 	lock, err := p.LockSync(filepath.Join(state, "locks"), holder)
 	if err != nil {
 		return nil, err

@@ -430,7 +430,7 @@ func TestSyncCommitConfirm(t *testing.T) {
 	if !slices.Contains(sent, "commit-confirm 5 comment 'ticket 42'") {
 		t.Errorf("typed %q, want commit-confirm 5 comment 'ticket 42'", sent)
 	}
-	i := slices.IndexFunc(infos, func(l string) bool { return strings.HasSuffix(l, "then commit-confirm 5 comment \"ticket 42\"") })
+	i := slices.IndexFunc(infos, func(l string) bool { return strings.HasSuffix(l, "then commit-confirm 5 comment 'ticket 42'") })
 	j := slices.Index(infos, "confirming on vra-b")
 	k := -1
 	if i >= 0 {
@@ -519,9 +519,12 @@ func TestSyncDropDuringCommit(t *testing.T) {
 func TestSyncNativeVRA(t *testing.T) {
 	_, p := labPair(t, vyatta.PairOptions{})
 	ctx := testCtx(t)
-	prep, err := Prepare(ctx, p, Options{})
+	prep, err := Prepare(ctx, p, Options{Native: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !prep.Native {
+		t.Fatal("Prepare with Native: the plan is not the device's own config-sync")
 	}
 	var infos []string
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Native: true, Emit: func(e Event) {

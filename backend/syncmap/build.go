@@ -87,7 +87,7 @@ func FromConfig(t *config.Tree) ([]*Map, []Remote, error) {
 				}
 				m.Rules = append(m.Rules, r)
 			}
-			m.sort()
+			m.Sort()
 			maps = append(maps, m)
 		}
 	}
@@ -308,7 +308,8 @@ func (m *Map) Validate() error {
 	return nil
 }
 
-func (m *Map) sort() {
+// Sort orders the rules by number, keeping the order of equal ones.
+func (m *Map) Sort() {
 	slices.SortStableFunc(m.Rules, func(a, b Rule) int { return a.Number - b.Number })
 }
 

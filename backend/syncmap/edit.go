@@ -519,7 +519,7 @@ func ParseText(file, name string, fam config.Family, text string) (*Map, error) 
 		}
 		m.Rules = append(m.Rules, Rule{Number: n, Action: a, Location: f[2:]})
 	}
-	m.sort()
+	m.Sort()
 	return m, nil
 }
 

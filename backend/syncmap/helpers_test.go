@@ -128,7 +128,7 @@ func smMap(t *testing.T, fam config.Family, rules ...string) *Map {
 		}
 		m.Rules = append(m.Rules, Rule{Number: n, Action: a, Location: f[2:]})
 	}
-	m.sort()
+	m.Sort()
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)
 	}
