@@ -208,20 +208,18 @@ func lastError(s *pair.Snapshot) string {
 // vra-b: connection lost"), for the list's LAST ERROR once the device is
 // back: the error is not forgotten, only shown as past. "" none.
 func pastError(l *views.Log) string {
-	if l == nil || l.Errors() == 0 {
+	if l == nil {
 		return ""
 	}
-	es := l.Entries()
-	for i := len(es) - 1; i >= 0; i-- {
-		if e := es[i]; e.Err {
-			text := oneLineText(dropDevice(e.Device, e.Text))
-			if e.Device != "" {
-				text = e.Device + ": " + text
-			}
-			return e.At.Format("15:04:05") + " " + text
-		}
+	e, ok := l.LastError()
+	if !ok {
+		return ""
 	}
-	return ""
+	text := oneLineText(dropDevice(e.Device, e.Text))
+	if e.Device != "" {
+		text = e.Device + ": " + text
+	}
+	return e.At.Format("15:04:05") + " " + text
 }
 
 // pairsText is a count of pairs in words: "1 pair", "2 pairs".

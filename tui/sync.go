@@ -65,7 +65,9 @@ type planPanel struct {
 	opts hsync.Options
 	busy bool
 	prep *hsync.Prepared
-	err  error
+	// outside: planMsg.outside.
+	outside []views.PlanLine
+	err     error
 
 	title, applyLabel string
 	lines             []views.PlanLine
@@ -85,7 +87,10 @@ type planMsg struct {
 	idx  int
 	gen  uint64
 	prep *hsync.Prepared
-	err  error
+	// outside is what the map leaves out (outOfScope), listed in the
+	// command: it diffs both whole configurations.
+	outside []views.PlanLine
+	err     error
 }
 
 // syncRun is a sync this console runs on one pair. Its lines come
@@ -95,7 +100,6 @@ type planMsg struct {
 // which this console skips while its own sync runs.
 type syncRun struct {
 	id     uint64
-	kind   syncKind
 	prep   *hsync.Prepared
 	cancel context.CancelFunc
 	ch     chan syncItem
@@ -114,7 +118,6 @@ type syncRun struct {
 type syncStream struct {
 	holder string
 	sum    pair.SyncSummary
-	start  time.Time
 	lines  int
 	errs   int
 	done   bool
@@ -165,6 +168,14 @@ func (st *syncStream) flushUnmark(l *views.Log) {
 	st.unmark = st.unmark[:0]
 }
 
+// startSync begins a sync's stream on rt: st (nil: made from the first
+// batch of an own sync), counted from zero, and the Log's pinned block
+// from now on the errors of this sync (the older stay in the list).
+func (rt *pairRT) startSync(st *syncStream) {
+	rt.stream = st
+	rt.log.SyncStarted()
+}
+
 // syncOutcome is how a sync ended.
 type syncOutcome struct {
 	res       *hsync.Result
@@ -175,6 +186,9 @@ type syncOutcome struct {
 	// plan was computed from (-1 unknown: the target could not be read).
 	after     *pair.Snapshot
 	unchanged int
+	// sum is summarize(after), made in the command (Tally diffs and
+	// plans both trees: never in Update).
+	sum summary
 }
 
 // syncItem is one item of an own sync's stream: an event, or the end.
@@ -292,7 +306,11 @@ func (m *Model) planCmd() tea.Cmd {
 		} else {
 			prep, err = hsync.Prepare(ctx, p, o)
 		}
-		return planMsg{idx: idx, gen: gen, prep: prep, err: err}
+		msg := planMsg{idx: idx, gen: gen, prep: prep, err: err}
+		if prep != nil {
+			msg.outside = outOfScope(prep)
+		}
+		return msg
 	}
 }
 
@@ -321,7 +339,7 @@ func (m *Model) planned(msg planMsg) {
 		m.com.Log.Debug("stale plan dropped", logReq, msg.gen)
 		return
 	}
-	pp.busy, pp.prep, pp.err = false, msg.prep, msg.err
+	pp.busy, pp.prep, pp.outside, pp.err = false, msg.prep, msg.outside, msg.err
 	rt := m.pairs[msg.idx]
 	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, m.readOnlyWhy(), m.glyph("→", "->"))
 	pp.input = textinput.New()
@@ -416,9 +434,9 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 			add(views.PlanNotSynced, "%s: %s", c.Path, c.Reason)
 		}
 	}
-	if out := outOfScope(prep); len(out) > 0 {
+	if len(pp.outside) > 0 {
 		add(views.PlanHeading, "Not synced: outside the map")
-		lines = append(lines, out...)
+		lines = append(lines, pp.outside...)
 	}
 	if len(prep.Warnings) > 0 {
 		add(views.PlanHeading, "Warnings")
@@ -619,12 +637,9 @@ func (m *Model) applyPlan() tea.Cmd {
 		}
 	}
 	ctx, cancel := context.WithCancel(base)
-	run := &syncRun{id: m.syncID, kind: pp.kind, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
+	run := &syncRun{id: m.syncID, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
-	// A new sync: its banner counts from zero, the pinned block shows its
-	// errors (the older stay in the list).
-	rt.stream = nil
-	rt.log.SyncStarted()
+	rt.startSync(nil)
 	if stopping != nil {
 		stopAfter := context.AfterFunc(stopping, func() {
 			run.mu.Lock()
@@ -688,6 +703,9 @@ func (m *Model) applyPlan() tea.Cmd {
 			// unreachable. Read again, on the console's context.
 			out.after, out.unchanged = reread(base, p, prep)
 		}
+		if out.after != nil {
+			out.sum = summarize(out.after)
+		}
 		cancel()
 		select {
 		case run.ch <- syncItem{done: out}:
@@ -738,7 +756,7 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 		return nil
 	}
 	if rt.stream == nil {
-		rt.stream = &syncStream{holder: "this console", start: run.start,
+		rt.stream = &syncStream{holder: "this console",
 			sum: pair.SyncSummary{Source: run.prep.Source, Target: run.prep.Target, Commands: len(run.prep.Plan.Commands)}}
 	}
 	entries := make([]views.LogEntry, 0, len(msg.items))
@@ -808,12 +826,11 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 	arrow := m.glyph("→", "->")
 	switch e.Kind {
 	case pair.SyncStarted:
-		st := &syncStream{holder: e.Holder, start: e.At}
+		st := &syncStream{holder: e.Holder}
 		if e.Sync != nil {
 			st.sum = *e.Sync
 		}
-		rt.stream = st
-		rt.log.SyncStarted()
+		rt.startSync(st)
 		what := "sync"
 		switch {
 		case st.sum.Rollback:
@@ -824,7 +841,7 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 		le.Text = fmt.Sprintf("%s %s %s %s (%d command(s)) by %s", what, st.sum.Source, arrow, st.sum.Target, st.sum.Commands, e.Holder)
 	case pair.SyncLine:
 		if rt.stream == nil {
-			rt.stream = &syncStream{holder: e.Holder, start: e.At}
+			rt.stream = &syncStream{holder: e.Holder}
 		}
 		return m.lineEntry(rt, e.LineKind, e.Device, e.Line, e.Step, e.At)
 	case pair.SyncDone:
@@ -1084,7 +1101,7 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	m.setNotice(rt.spec.Name+": "+banner, isErr)
 	cmds := []tea.Cmd{noticeClearCmd(m.noticeID, 10*time.Second), lastSyncCmd(m.audit, idx, rt.spec.Name)}
 	if out.after != nil {
-		cmds = append(cmds, m.apply(idx, summarize(out.after)))
+		cmds = append(cmds, m.apply(idx, out.sum))
 	}
 	return tea.Batch(cmds...)
 }

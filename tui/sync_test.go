@@ -99,8 +99,12 @@ func TestSyncRejected(t *testing.T) {
 	if rec.Result != audit.Refused || len(rec.Errors) == 0 {
 		t.Errorf("audit: result %s, %d error(s); want refused with its errors", rec.Result, len(rec.Errors))
 	}
-	if !strings.Contains(rec.User+rec.Host, "") || rec.Target != "vra-b" {
+	if rec.Target != "vra-b" {
 		t.Errorf("audit target %q", rec.Target)
+	}
+	// Who synced: the console's user on this host (audit.Who).
+	if u, h := audit.Who(); rec.User != u || rec.Host != h || u == "" {
+		t.Errorf("audit names %s@%s, want %s@%s", rec.User, rec.Host, u, h)
 	}
 }
 

@@ -75,7 +75,8 @@ func TestPlanConfirmation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pp := &planPanel{kind: syncPush, prep: prepFor(t, tt.deletes), err: tt.err}
+			prep := prepFor(t, tt.deletes)
+			pp := &planPanel{kind: syncPush, prep: prep, outside: outOfScope(prep), err: tt.err}
 			lines, label, disabled, needName, why := planLines(rtWithRole(tt.role), pp, tt.readOnly, "→")
 			if (needName != "") != tt.wantName || tt.wantName && (needName != "b" || why == "") {
 				t.Errorf("needName %q (%s), want asked: %v", needName, why, tt.wantName)

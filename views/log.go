@@ -68,6 +68,14 @@ func (l *Log) SyncStarted() {
 	l.clamp()
 }
 
+// LastError is the newest entry marked as an error; false when none is.
+func (l *Log) LastError() (LogEntry, bool) {
+	if len(l.errs) == 0 {
+		return LogEntry{}, false
+	}
+	return l.entries[l.errs[len(l.errs)-1]], true
+}
+
 // Unmark makes entry i no error (a duplicate of an error already in the
 // Log, such as the monitor's copy of a sync's remote error line).
 func (l *Log) Unmark(i int) {
@@ -132,9 +140,6 @@ func (l *Log) SetBanner(text string, isErr bool) {
 	}
 	l.clamp()
 }
-
-// Banner is the banner's text.
-func (l *Log) Banner() string { return l.banner }
 
 // bannerLines is 1 with a banner (when the height leaves room), else 0.
 func (l *Log) bannerLines() int {
