@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/clipperhouse/displaywidth"
-	"github.com/hasync/hasync/backend/diff"
-	"github.com/hasync/hasync/views"
 )
 
 // sideGutterAt is the three characters of a side view's line from cell col
@@ -70,21 +68,5 @@ func TestDiffSideGlyphs(t *testing.T) {
 	code, _, errOut := hasync(t, "diff", "--glyphs", "emoji", va, vb)
 	if code != 2 || !strings.Contains(errOut, "--glyphs emoji: expected ascii or unicode") {
 		t.Errorf("--glyphs emoji: exit %d: %s", code, errOut)
-	}
-}
-
-// TestDiffGlyphsAreTheConsoles: backend/diff keeps its own copy of the
-// console's marks (backend may not import views); both sets must stay
-// the same, mark for mark.
-func TestDiffGlyphsAreTheConsoles(t *testing.T) {
-	for _, p := range []struct {
-		d diff.Glyphs
-		v views.Glyphs
-	}{{diff.ASCIIGlyphs, views.ASCIIGlyphs}, {diff.UnicodeGlyphs, views.UnicodeGlyphs}} {
-		want := diff.Glyphs{Same: p.v.Same, Added: p.v.Added, Removed: p.v.Removed, Changed: p.v.Changed, Moved: p.v.Moved,
-			InMap: p.v.InMap, Excluded: p.v.Excluded, NotCovered: p.v.NotCovered, NeverSynced: p.v.NeverSynced, Mixed: p.v.Mixed}
-		if p.d != want {
-			t.Errorf("diff's marks %+v differ from the console's %+v", p.d, want)
-		}
 	}
 }

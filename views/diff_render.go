@@ -357,13 +357,7 @@ func (v *DiffView) legendLine(w int, label bool) string {
 		}
 	}
 	if s == "" {
-		s = cs[len(cs)-1]
-		for _, c := range cs {
-			if Width(c) <= w {
-				s = c
-				break
-			}
-		}
+		s = fitOrLast(w, cs)
 	}
 	if lab := v.mapLabel(); label && lab != "" {
 		s = appendCut(s, legendGap, lab, w, g.Ellipsis)
@@ -392,14 +386,7 @@ func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
 	case i > 0:
 		// The scope part, in the same words whether a search's state
 		// or the change part is above it.
-		sc := g.legendScope()
-		s := sc[len(sc)-1]
-		for _, c := range sc {
-			if Width(c) <= v.w {
-				s = c
-				break
-			}
-		}
+		s := fitOrLast(v.w, g.legendScope())
 		v.styled(b, segMuted, PadRight(s, v.w, g.Ellipsis), false)
 	case v.searching:
 		cursor := "█"
@@ -418,14 +405,7 @@ func (v *DiffView) renderFoot(b *strings.Builder, i, n int) {
 		v.styled(b, segMuted, PadRight(v.searchState(), v.w, g.Ellipsis), false)
 	case n > 1:
 		// The change part and the sync-map; the scope part below.
-		cs := g.legendChange()
-		s := cs[len(cs)-1]
-		for _, c := range cs {
-			if Width(c) <= v.w {
-				s = c
-				break
-			}
-		}
+		s := fitOrLast(v.w, g.legendChange())
 		if lab := v.mapLabel(); lab != "" {
 			s = appendCut(s, legendGap, lab, v.w, g.Ellipsis)
 		}

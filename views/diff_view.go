@@ -132,6 +132,11 @@ func (v *DiffView) SetSize(w, h int) {
 // Size returns the size set.
 func (v *DiffView) Size() (int, int) { return v.w, v.h }
 
+// SetStale tells which columns show a device not read now, each note
+// "" (read) or why and since when ("not read since 08:20:21"): their
+// heads say so and the counts are marked "last known".
+func (v *DiffView) SetStale(left, right string) { v.staleL, v.staleR = left, right }
+
 // Data returns the data shown.
 func (v *DiffView) Data() *DiffData { return v.data }
 
@@ -142,11 +147,6 @@ func (v *DiffView) Data() *DiffData { return v.data }
 // (by path), the horizontal scroll, the filter, the search and the
 // detail. Another pair's data starts afresh: top, all rows, folds closed,
 // no search, no detail.
-// SetStale tells which columns show a device not read now, each note
-// "" (read) or why and since when ("not read since 08:20:21"): their
-// heads say so and the counts are marked "last known".
-func (v *DiffView) SetStale(left, right string) { v.staleL, v.staleR = left, right }
-
 func (v *DiffView) SetData(d *DiffData) {
 	var keep *diff.Row
 	samePair := v.data != nil && d != nil && v.data.Left == d.Left && v.data.Right == d.Right

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -73,4 +74,10 @@ func FirstFit(w int, forms ...string) string {
 		}
 	}
 	return ""
+}
+
+// fitOrLast is FirstFit of forms, else the last (shortest) form, which
+// the caller cuts.
+func fitOrLast(w int, forms []string) string {
+	return cmp.Or(FirstFit(w, forms...), forms[len(forms)-1])
 }

@@ -21,8 +21,8 @@
 //
 // The side-by-side writer measures text in terminal cells with
 // github.com/clipperhouse/displaywidth (a CJK character is two cells) and
-// marks rows with the console's vocabulary (Glyphs: ASCII by default, the
-// Unicode set of package views on request).
+// marks rows with the console's vocabulary (Glyphs, which views embeds:
+// ASCII by default, the Unicode set on request).
 //
 // Imports: backend/config, backend/syncmap, displaywidth and the standard
 // library only; no Charm package, no I/O beyond the io.Writer handed to a

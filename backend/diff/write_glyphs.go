@@ -7,9 +7,8 @@ import (
 )
 
 // Glyphs is the vocabulary of marks of the side-by-side view: a change
-// mark and a scope mark per row. It is the console's (views.Glyphs, which
-// backend may not import; a test of package main checks the two tables
-// agree). Each mark is one terminal cell wide.
+// mark and a scope mark per row, the one table the console uses too
+// (views.Glyphs embeds it). Each mark is one terminal cell wide.
 //
 // Change marks say where a line is, not what a sync does with it: '+'
 // only on the target (right), '-' only on the source (left), '~' on both
