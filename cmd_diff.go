@@ -242,7 +242,7 @@ func runDiffPair(ctx context.Context, out, errOut io.Writer, f diffFlags) error 
 		}
 	}
 	if r.cmpErr != nil {
-		return fail(fmt.Errorf("diff --pair %s: %s", p.Name, compareText(p.Name, r.cmpErr)))
+		return fail(fmt.Errorf("diff --pair %s: %s", p.Name, compareText(r.cmpErr)))
 	}
 	spec := compare.MapSpec{Include: f.include, Exclude: f.exclude}
 	c, err := compare.Rescope(r.cmp, spec)

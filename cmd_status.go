@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -129,7 +130,7 @@ func runStatus(ctx context.Context, out io.Writer, f statusFlags) error {
 		return fail(err)
 	}
 	if f.audit == "" {
-		f.audit = defaultAuditDir()
+		f.audit, _ = audit.DefaultDir() // "" (none) when there is no state directory
 	}
 	tty := openTerminal()
 	defer tty.close()
@@ -318,7 +319,7 @@ func statusOf(p *inventory.Pair, r *pairRead, timeout time.Duration) pairStatus 
 			st.SyncMapCarrier = strings.TrimSuffix(strings.Fields(st.SyncMapFrom)[2], ",")
 		}
 	case r.cmpErr != nil:
-		st.CompareError = compareText(p.Name, r.cmpErr)
+		st.CompareError = compareText(r.cmpErr)
 	}
 	return st
 }
@@ -427,23 +428,6 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-// defaultAuditDir is the audit directory of backend/audit ("" when there
-// is no home).
-func defaultAuditDir() string {
-	d, err := audit.DefaultDir()
-	if err != nil {
-		return ""
-	}
-	return d
-}
-
-// lastSync is the time of the newest sync of pair recorded in the audit
-// directory dir (RFC 3339), "never" when there is none.
-func lastSync(dir, pair string) string {
-	at, _ := lastSyncResult(dir, pair)
-	return at
-}
-
 // lastSyncResult is the time of the newest sync of pair recorded in the
 // audit directory dir (backend/audit) and its result: "ok", or "refused
 // (1 error)" and the like. "never" when there is no such record.
@@ -488,8 +472,12 @@ func mapFrom(c *compare.Comparison) string {
 
 // compareText is why pair was not compared, without the "pair P:
 // compare:" its error starts with.
-func compareText(pairName string, err error) string {
-	return strings.TrimPrefix(err.Error(), "pair "+pairName+": compare: ")
+func compareText(err error) string {
+	// pair.Snapshot wraps compare's error once: "pair P: compare: %w".
+	if u := errors.Unwrap(err); u != nil {
+		return u.Error()
+	}
+	return err.Error()
 }
 
 // failure says why a device was not read: reason in a few words (stable,

@@ -57,7 +57,7 @@ func TestSyncCommandDriftedPair(t *testing.T) {
 	if code, out, errOut = hasync(t, "diff", "--pair", "lab-vyatta", "--inventory", p.Inventory); code != 0 {
 		t.Fatalf("after the sync diff --pair exits %d:\n%s\n%s", code, out, errOut)
 	}
-	if ls := lastSync(filepath.Join(state, "audit"), "lab-vyatta"); ls == "never" {
+	if ls, _ := lastSyncResult(filepath.Join(state, "audit"), "lab-vyatta"); ls == "never" {
 		t.Errorf("status finds no last sync in the audit directory")
 	}
 	// --rollback restores vra-b: the pair differs again as before.

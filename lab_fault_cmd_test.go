@@ -317,13 +317,7 @@ func TestLabCLISSHOriginalCommand(t *testing.T) {
 // ForceCommand is `hasync lab cli` runs what the OpenSSH client asks for.
 func TestLabCLIForceCommand(t *testing.T) {
 	labtest.RequireSSHD(t, "the ForceCommand test")
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go")
-	}
-	bin := filepath.Join(t.TempDir(), "hasync")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := labtest.HasyncBinary(t)
 	s := labtest.StartSSHD(t, labtest.SSHDOptions{Bin: bin, Device: "vra-b", Need: "the ForceCommand test"})
 	sshArgs := labtest.OpenSSHArgs(t, s.Dir, s.Port, s.User)
 	got, err := exec.Command("ssh", append(sshArgs, "show", "version")...).CombinedOutput()
@@ -366,14 +360,8 @@ func TestLabFaultBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to build the binary")
-	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "hasync")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := labtest.HasyncBinary(t)
 	dir := filepath.Join(tmp, "lab")
 	start := func() (*exec.Cmd, *labtest.SyncBuffer, chan struct{}) {
 		t.Helper()

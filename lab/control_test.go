@@ -50,14 +50,14 @@ func TestControlFaults(t *testing.T) {
 			t.Errorf("%q: got %q, %v; want %q", c.req, got, err, c.reply)
 		}
 	}
-	if !f.Refuse() || !f.FailAuth() || !f.ChangedHostKey() || f.DropAfterLines() != 7 || !f.DropInCommit() || !f.DropBeforeCommit() ||
+	if !f.Refuse() || !f.refuseSSH.Load() || !f.FailAuth() || !f.ChangedHostKey() || f.DropAfterLines() != 7 || !f.DropInCommit() || !f.DropBeforeCommit() ||
 		f.Delay() != 250*time.Millisecond || !cut.Load() || !dual.Load() || failovers.Load() != 1 {
 		t.Errorf("faults not set: cut=%v dual=%v failovers=%d", cut.Load(), dual.Load(), failovers.Load())
 	}
 	if got, err := Control(dir, "fault FW-B clear"); err != nil || got != "FW-B: faults cleared" {
 		t.Errorf("clear: %q %v", got, err)
 	}
-	if f.Refuse() || f.FailAuth() || f.ChangedHostKey() || f.DropAfterLines() != 0 || f.DropInCommit() || f.DropBeforeCommit() || f.Delay() != 0 || cut.Load() || dual.Load() {
+	if f.Refuse() || f.refuseSSH.Load() || f.FailAuth() || f.ChangedHostKey() || f.DropAfterLines() != 0 || f.DropInCommit() || f.DropBeforeCommit() || f.Delay() != 0 || cut.Load() || dual.Load() {
 		t.Errorf("clear left faults: cut=%v dual=%v", cut.Load(), dual.Load())
 	}
 	for _, c := range []struct{ req, want string }{
