@@ -137,10 +137,7 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		if f.logFile == "" {
 			f.logFile = filepath.Join(stateDir, "serve.log")
 		}
-		if err := os.MkdirAll(filepath.Dir(f.logFile), 0o700); err != nil {
-			return fmt.Errorf("serve: log: %w", err)
-		}
-		lf, err := os.OpenFile(f.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		lf, err := tui.OpenLogFile(f.logFile)
 		if err != nil {
 			return fmt.Errorf("serve: log: %w", err)
 		}

@@ -43,12 +43,18 @@ func LogPath() (string, error) {
 // OpenLog opens (appends to) the log file at path, making its directory;
 // the logger writes JSON lines, never to the terminal.
 func OpenLog(path string) (*slog.Logger, io.Closer, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, nil, err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	f, err := OpenLogFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	return slog.New(slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), f, nil
+}
+
+// OpenLogFile opens a log file for appending (0600), making its
+// directory (0700): the console's log, hasync serve's.
+func OpenLogFile(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -27,8 +28,6 @@ import (
 	"charm.land/wish/v2/logging"
 	wishrecover "charm.land/wish/v2/recover"
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/hasync/hasync/backend/audit"
 )
 
 // ServeOptions configure the served console (hasync serve).
@@ -37,7 +36,8 @@ type ServeOptions struct {
 	// local proxy connects to (made owner-only, removed on shutdown).
 	Listen string
 	// HostKey is the server's private host key file; generated (ed25519,
-	// mode 0600) on first start when missing. "" is DefaultHostKey().
+	// mode 0600) on first start when missing. Required (hasync serve
+	// names one in its state directory).
 	HostKey string
 	// AuthorizedKeys is an OpenSSH authorized_keys file: the only way in
 	// (public keys; passwords and keyboard-interactive are refused). A
@@ -64,16 +64,6 @@ type ServeOptions struct {
 	// hook, in tests, sees every message of every session first (a panic
 	// in it is a panic in that session).
 	hook func(Identity, tea.Msg)
-}
-
-// DefaultHostKey is the served console's host key file in hasync's state
-// directory (audit.StateDir): serve_host_ed25519.
-func DefaultHostKey() (string, error) {
-	dir, err := audit.StateDir()
-	if err != nil {
-		return "", fmt.Errorf("host key: %w", err)
-	}
-	return filepath.Join(dir, "serve_host_ed25519"), nil
 }
 
 // Server is the console served over SSH with wish: one Bubble Tea
@@ -138,8 +128,11 @@ func NewServer(o ServeOptions) (*Server, error) {
 	if o.AuthorizedKeys == "" {
 		return nil, errors.New("serve: --authorized-keys is required: public keys are the only way in")
 	}
+	if o.HostKey == "" {
+		return nil, errors.New("serve: no host key file (HostKey)")
+	}
 	if o.Log == nil {
-		o.Log = charmlog.NewWithOptions(discard{}, charmlog.Options{})
+		o.Log = charmlog.NewWithOptions(io.Discard, charmlog.Options{})
 	}
 	s := &Server{o: o, log: slog.New(o.Log), sessions: map[ssh.Session]*session{}}
 	s.base, s.cancel = context.WithCancel(context.Background())
@@ -152,11 +145,6 @@ func NewServer(o ServeOptions) (*Server, error) {
 	}
 	s.keys = keys
 	hostKey := o.HostKey
-	if hostKey == "" {
-		if hostKey, err = DefaultHostKey(); err != nil {
-			return nil, fmt.Errorf("serve: %w", err)
-		}
-	}
 	signer, made, err := loadHostKey(hostKey)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
@@ -186,9 +174,8 @@ func NewServer(o ServeOptions) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	// Passwords and keyboard-interactive are refused: no handler for
-	// them, and the server says so to the log.
-	s.srv.PasswordHandler, s.srv.KeyboardInteractiveHandler = nil, nil
+	// Passwords and keyboard-interactive are refused: wish sets no
+	// handler for them without an option asking for one.
 	s.srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 		s.log.Info("connection refused", "remote", c.RemoteAddr().String(), logErr, err)
 	}
@@ -639,7 +626,3 @@ type printfLogger struct{ l *slog.Logger }
 func (p printfLogger) Printf(format string, v ...any) {
 	p.l.Error("session panic", "panic", fmt.Sprintf(format, v...))
 }
-
-type discard struct{}
-
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
