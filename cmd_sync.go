@@ -15,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -232,7 +231,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 		}
 	}
 	opt.Emit = func(e hsync.Event) {
-		if pointOfNoReturn(prep, e) {
+		if e.Commit { // the point of no return
 			intr.committing()
 		}
 		switch e.Kind {
@@ -250,24 +249,6 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 		return interruptedOutcome(w, f.pair, prep, res, err)
 	}
 	return syncOutcome(w, f.pair, res, err)
-}
-
-// pointOfNoReturn tells whether e shows the change being made on the
-// device, after which an interrupt no longer stops the sync: the commit
-// typed (Vyatta: commit, commit-confirm, commit comment), a line typed in
-// system-view on a Huawei push (each applies at once, DOMAIN.md), or the
-// device's own sync started (update config-sync, hrp sync config).
-func pointOfNoReturn(prep *hsync.Prepared, e hsync.Event) bool {
-	switch e.Kind {
-	case hsync.Sent:
-		if prep.Family == config.Huawei {
-			return e.Step >= 0
-		}
-		return e.Step < 0 && strings.HasPrefix(e.Line, "commit")
-	case hsync.Info:
-		return strings.HasPrefix(e.Line, "update config-sync on ") || strings.HasPrefix(e.Line, "hrp sync config on ")
-	}
-	return false
 }
 
 // interruptedOutcome reports a sync that SIGINT or SIGTERM stopped before

@@ -779,18 +779,11 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 	return syncDrainCmd(msg.idx, msg.id, run.ch)
 }
 
-// committingEvent: the apply typed its commit (after it, the change
-// commits whole or not at all, and a cancel would not stop it), or a
-// device-native sync started (one command the device runs to its end).
+// committingEvent: the sync reached its point of no return (the commit
+// sent, a Huawei push's first line, a device-native sync started:
+// hsync.Event.Commit); a cancel would no longer stop it.
 func committingEvent(e hsync.Event) bool {
-	switch e.Kind {
-	case hsync.Sent:
-		f := strings.Fields(e.Line)
-		return e.Step < 0 && len(f) > 0 && (f[0] == "commit" || f[0] == "commit-confirm")
-	case hsync.Info:
-		return strings.HasPrefix(e.Line, "hrp sync config on ") || strings.HasPrefix(e.Line, "update config-sync on ")
-	}
-	return false
+	return e.Commit
 }
 
 // rereadTries bounds how long the console waits for the target to be

@@ -38,7 +38,7 @@ func (t *txn) nativeSync(ctx context.Context) error {
 	if prep.Family == config.Huawei {
 		what = "hrp sync config"
 	}
-	t.info("%s on %s", what, prep.Source)
+	t.emit(Event{Kind: Info, Line: what + " on " + prep.Source, Step: -1, Commit: t.markCommit()})
 	lines := 0 // what the device printed, streamed as it comes
 	remote := t.remote(prep.Source, noStep)
 	counted := func(l string) { lines++; remote(l) }

@@ -29,7 +29,9 @@ func TestSyncOverREST(t *testing.T) {
 		t.Fatalf("transport %q", prep.TransportText())
 	}
 	var sent []string
+	var marks []Event
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Comment: "over rest", Emit: func(e Event) {
+		marks = marked(marks, e)
 		if e.Kind == Sent {
 			sent = append(sent, e.Line)
 		}
@@ -40,6 +42,11 @@ func TestSyncOverREST(t *testing.T) {
 	if !slices.Contains(sent, "POST /rest/conf") || !slices.ContainsFunc(sent, func(s string) bool { return strings.HasPrefix(s, "DELETE /rest/conf/") }) ||
 		slices.ContainsFunc(sent, func(s string) bool { return s == "configure" }) {
 		t.Errorf("sent %q", sent)
+	}
+	// The commit request is the point of no return (the console and
+	// hasync sync refuse a cancel from it).
+	if len(marks) != 1 || marks[0].Kind != Sent || !strings.HasPrefix(marks[0].Line, "POST /rest/conf/") || !strings.HasSuffix(marks[0].Line, "/commit") {
+		t.Errorf("point of no return marked on %+v, want once on the commit request", marks)
 	}
 	again, err := res.After.Compare.Plan(prep.Plan.Mode)
 	if err != nil || !again.Empty() {

@@ -159,6 +159,13 @@ type Event struct {
 	// Step is the plan step the line belongs to, -1 for none or unknown
 	// (a remote line while commands are typed ahead, Options.Window > 1).
 	Step int
+	// Commit marks the point of no return, on one event of a sync: the
+	// commit typed or requested over REST (Vyatta), the first line typed
+	// in system-view (a Huawei push: each applies at once), or the
+	// device's own sync started (update config-sync, hrp sync config).
+	// From it the change is being made on the device: a cancel no longer
+	// stops it, and front ends let the sync and its verification finish.
+	Commit bool
 }
 
 // Prepared is a plan ready to apply: computed from a read of both devices,
@@ -748,6 +755,16 @@ type txn struct {
 	// hash of its configuration when the sync began (textHash); verify
 	// checks it is still that.
 	other, otherHash string
+	// commitMarked: an event carried Event.Commit.
+	commitMarked bool
+}
+
+// markCommit is Event.Commit for the line that reaches the point of no
+// return: true once per sync.
+func (t *txn) markCommit() bool {
+	first := !t.commitMarked
+	t.commitMarked = true
+	return first
 }
 
 // emit hands e, masked, to Options.Emit and to the pair's subscribers.

@@ -73,15 +73,14 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	// (and over REST, where each request waits for its answer) the lines
 	// that follow are its own, so they carry its step.
 	cur := -1
-	committing := false // commit (or commit-confirm) was typed
+	committing, mark := false, false // the commit is being sent; its line carries Event.Commit
+	opt.OnCommit = func() { committing, mark = true, t.markCommit() }
 	opt.OnCommand = func(i int, shown string) {
 		if window == 1 || t.transport == inventory.TransportREST {
 			cur = i
 		}
-		if i < 0 && strings.HasPrefix(shown, "commit") {
-			committing = true
-		}
-		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
+		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i, Commit: mark})
+		mark = false
 	}
 	remote := t.remote(prep.Target, func() int { return cur })
 	var res device.ApplyResult
