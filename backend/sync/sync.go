@@ -313,12 +313,11 @@ func otherSessions(ctx context.Context, p *pair.Pair, target string) []string {
 		return nil
 	}
 	var out []string
-	if cfg, ok := p.RESTConfig(dev); ok {
-		r, err := device.NewREST(cfg)
+	if dev.RESTURL != "" {
+		r, err := p.REST(target)
 		if err == nil {
 			var list []device.ConfSession
 			list, err = r.Sessions(ctx)
-			r.Close()
 			for _, s := range list {
 				what := "no uncommitted changes"
 				if s.Modified {
@@ -691,9 +690,6 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
-	if t.rest != nil {
-		t.rest.Close()
-	}
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
@@ -746,11 +742,9 @@ type txn struct {
 	// holder is who runs the sync (the lock's holder).
 	holder string
 	// transport is how the target is reached (the plan's, or rest after
-	// an SSH dial that could not reach it), transportWhy why; rest is the
-	// REST client once made.
+	// an SSH dial that could not reach it), transportWhy why.
 	transport    inventory.Transport
 	transportWhy string
-	rest         *device.REST
 	// other is the other member's name (not the target) and otherHash the
 	// hash of its configuration when the sync began (textHash); verify
 	// checks it is still that.

@@ -86,7 +86,7 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	var res device.ApplyResult
 	if t.transport == inventory.TransportREST {
 		var r *device.REST
-		if r, err = t.restClient(dev); err != nil {
+		if r, err = t.p.REST(dev.Name); err != nil {
 			return err
 		}
 		res, err = r.Apply(ctx, cmds, opt, remote)
@@ -141,23 +141,6 @@ func (t *txn) restFallback(dev *inventory.Device, err error) bool {
 	t.transport = inventory.TransportREST
 	t.transportWhy = "fallback: SSH cannot be reached: " + err.Error()
 	return true
-}
-
-// restClient is the REST client of the target, made once per sync.
-func (t *txn) restClient(dev *inventory.Device) (*device.REST, error) {
-	if t.rest != nil {
-		return t.rest, nil
-	}
-	cfg, ok := t.p.RESTConfig(dev)
-	if !ok {
-		return nil, fmt.Errorf("%s: transport rest: the inventory gives no rest_url", dev.Name)
-	}
-	r, err := device.NewREST(cfg)
-	if err != nil {
-		return nil, err
-	}
-	t.rest = r
-	return r, nil
 }
 
 // tie makes a driver's error a RemoteError: the plan step it belongs to
