@@ -507,19 +507,24 @@ func errorText(name string, err error, timeout time.Duration) string {
 	if timeout > 0 {
 		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
 	}
-	// inventory's "environment variable X is not set: no password" reads
-	// as the reason does.
-	s = envNotSetRE.ReplaceAllString(s, "no password: $1 is not set")
-	s = pwFileEmptyRE.ReplaceAllString(s, "no password: $1 is empty")
-	s = strings.ReplaceAll(s, "password_prompt: no terminal to ask on: no password", "no password: no terminal to ask on (password_prompt)")
+	// A missing password reads as the reason does: "no password: X is
+	// not set".
+	var npe *inventory.NoPasswordError
+	if errors.As(err, &npe) && npe.Why() != "" {
+		own := npe.Error()
+		if name != "" {
+			own = dropName(own, name)
+		}
+		why := "no password: " + npe.Why()
+		if npe.Prompt {
+			why += " (password_prompt)"
+		}
+		s = strings.Replace(s, own, why, 1)
+	}
 	return s
 }
 
-var (
-	authMethodsRE = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
-	envNotSetRE   = regexp.MustCompile(`environment variable (\S+) is not set: no password`)
-	pwFileEmptyRE = regexp.MustCompile(`password file (.+) is empty: no password`)
-)
+var authMethodsRE = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
 
 // dropName removes the "name: " layers the error repeats, at its start
 // and after each ": ".
