@@ -2,6 +2,8 @@ package sync
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -83,13 +85,27 @@ func TestSyncOverRESTRefused(t *testing.T) {
 
 // TestSyncRESTFallback: vra-b's SSH server is gone, its REST API is up:
 // the refresh reads vra-b over REST, the plan says the fallback, and the
-// sync applies over REST and verifies.
+// sync applies over REST and verifies. The reads, the sessions check and
+// the apply share the pair's one REST client: its CA file, removed after
+// the plan, is not read again.
 func TestSyncRESTFallback(t *testing.T) {
 	lp, p := labPair(t, vyatta.PairOptions{})
 	lp.B.SSH.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pem, err := os.ReadFile(p.Spec().Devices[1].CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ca, pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.Spec().Devices[1].CAFile = ca
 	ctx := testCtx(t)
 	prep, err := Prepare(ctx, p, Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(ca); err != nil {
 		t.Fatal(err)
 	}
 	if prep.Transport != inventory.TransportREST || !strings.Contains(prep.TransportText(), "fallback: SSH cannot be reached") {
