@@ -307,3 +307,46 @@ func TestSyncHuaweiPushOrderAndStaticRoutes(t *testing.T) {
 		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
 	}
 }
+
+// TestSyncHRPSaveBoth: with Save, a verified hrp sync config saves both
+// members (HRP does not back up save: issue 10, "After a sync"), each
+// said; before it, both members hold unsaved changes. The standby's
+// final deny is removed first, so that the rules the sync adds do not
+// land after it and the sync verifies.
+func TestSyncHRPSaveBoth(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	active, standby := prep.Source, prep.Target
+	hwRun(t, ctx, p, standby, "hrp standby config enable", "security-policy", "undo rule name deny_all_log", "quit")
+	hwRun(t, ctx, p, active, "ip address-set LAB-SAVE type object", "address 0 192.0.2.30 mask 32", "quit")
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{active, standby} {
+		if d, _ := p.Snapshot().Device(name); !d.SavedKnown || !d.SavedDiffers {
+			t.Fatalf("%s before the sync: saved known %v, differs %v: want unsaved changes", name, d.SavedKnown, d.SavedDiffers)
+		}
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Save: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("hrp sync with save: %v; unexpected %q", err, res.Unexpected)
+	}
+	for _, name := range []string{active, standby} {
+		if !slices.Contains(infos, "save on "+name) {
+			t.Errorf("no line says save on %s: %q", name, infos)
+		}
+		if d, _ := res.After.Device(name); !d.SavedKnown || d.SavedDiffers {
+			t.Errorf("%s after the sync: saved known %v, differs %v: want saved", name, d.SavedKnown, d.SavedDiffers)
+		}
+	}
+}
