@@ -314,10 +314,7 @@ func statusOf(p *inventory.Pair, r *pairRead, timeout time.Duration) pairStatus 
 		n := t.Counts
 		st.Differences, st.NotSynced = &n, max(t.NotSynced, 0)
 		st.Source, st.Target = r.cmp.Left.Source, r.cmp.Right.Source
-		st.SyncMap, st.SyncMapFrom = r.cmp.Map.Name, mapFrom(r.cmp)
-		if strings.HasPrefix(st.SyncMapFrom, "carried by ") {
-			st.SyncMapCarrier = strings.TrimSuffix(strings.Fields(st.SyncMapFrom)[2], ",")
-		}
+		st.SyncMap, st.SyncMapFrom, st.SyncMapCarrier = r.cmp.Map.Name, r.cmp.From, r.cmp.Carrier
 	case r.cmpErr != nil:
 		st.CompareError = compareText(r.cmpErr)
 	}
@@ -455,19 +452,6 @@ func lastSyncResult(dir, pair string) (at, result string) {
 		result += " (" + plural(n, "error") + ")"
 	}
 	return r.Time.UTC().Format(time.RFC3339), result
-}
-
-// mapFrom is where the map of c comes from, as its label says after the
-// map's name: "carried by vra-a", "built in: ...".
-func mapFrom(c *compare.Comparison) string {
-	l := strings.TrimPrefix(c.Label, c.Map.Name+" ")
-	if strings.HasPrefix(l, "(") && strings.HasSuffix(l, ")") {
-		return l[1 : len(l)-1]
-	}
-	if l == c.Label {
-		return ""
-	}
-	return l
 }
 
 // compareText is why pair was not compared, without the "pair P:
