@@ -416,8 +416,11 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	}
 	if len(p.Commands) > 0 {
 		head := "Commands, in order (typed on " + prep.Target + ")"
-		if p.Mode == plan.HRP {
+		switch {
+		case p.Mode == plan.HRP:
 			head = "What " + prep.Target + " lacks (hrp sync config adds it)"
+		case prep.Native:
+			head = "What update config-sync on " + prep.Source + " sets on " + prep.Target + " (it runs on " + prep.Source + ")"
 		}
 		add(views.PlanHeading, "%s", head)
 		for i, s := range p.Steps {
@@ -435,7 +438,9 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 		}
 	}
 	if len(pp.outside) > 0 {
-		add(views.PlanHeading, "Not synced: outside the map")
+		// Not "not synced", which counts the in-scope differences the
+		// plan leaves (compare.Tally): these are out of scope.
+		add(views.PlanHeading, "Outside the map (out of scope: the sync leaves them)")
 		lines = append(lines, pp.outside...)
 	}
 	if len(prep.Warnings) > 0 {
@@ -454,8 +459,12 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		label = "Roll back " + prep.Target
+	case p.Mode == plan.HRP && pp.opts.ConnectionStatus:
+		label = "Run hrp sync config + connection-status"
 	case p.Mode == plan.HRP:
 		label = "Run hrp sync config"
+	case prep.Native:
+		label = "Run update config-sync on " + prep.Source
 	}
 	if disabled == "" && readOnly != "" {
 		disabled = readOnly
