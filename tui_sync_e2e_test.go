@@ -44,9 +44,9 @@ func TestConsoleSyncTmux(t *testing.T) {
 	tt.keys("Enter")
 	tt.wait("the Diff", "vra-a (source)", "vra-b (target)")
 	tt.keys("S")
-	tt.wait("the plan", "Sync lab-vyatta", "▸[ Cancel ]", "[ Run update config-sync on vra-a ]", "CUST-0000-IN rule 20")
+	tt.wait("the plan", "Sync lab-vyatta", "▸[ Cancel ]", "[ Apply 8 to vra-b ]", "CUST-0000-IN rule 20")
 	tt.keys("Tab")
-	tt.wait("Apply focused", "▸[ Run update config-sync on vra-a ]")
+	tt.wait("Apply focused", "▸[ Apply 8 to vra-b ]")
 	tt.keys("Enter")
 	s := tt.wait("the refusal", "vra-b refused the change", "vra-b unchanged (re-read)", "error(s)  ]e next")
 	if !strings.Contains(s, "3 Log") {

@@ -10,7 +10,7 @@ import (
 )
 
 // TestPlanSaysWhereItRuns: a device-native sync's plan says where its
-// command runs, on the heading and on Apply (not "typed on" the target);
+// command runs on the commands' heading (not "typed on" the target);
 // the map's out-of-scope list is not called "not synced", the word the
 // counts line uses for what the plan leaves in scope; the HRP Apply
 // names connection-status when C asked for it (trial 12 #10, #12).
@@ -36,7 +36,7 @@ func TestPlanSaysWhereItRuns(t *testing.T) {
 	native := prepFor(t, 1)
 	native.Native, native.NativeWhy = true, "update config-sync on a (sync_mode: config-sync)"
 	all, label = run(&planPanel{kind: syncPush, prep: native})
-	if strings.Contains(all, "Commands, in order (typed on b)") || !strings.Contains(all, "What update config-sync on a sets on b (it runs on a)") || label != "Run update config-sync on a" {
+	if strings.Contains(all, "Commands, in order (typed on b)") || !strings.Contains(all, "What update config-sync on a sets on b (it runs on a)") || label != "Apply 2 to b" {
 		t.Errorf("config-sync: label %q\n%s", label, all)
 	}
 

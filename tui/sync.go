@@ -463,8 +463,6 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 		label = "Run hrp sync config + connection-status"
 	case p.Mode == plan.HRP:
 		label = "Run hrp sync config"
-	case prep.Native:
-		label = "Run update config-sync on " + prep.Source
 	}
 	if disabled == "" && readOnly != "" {
 		disabled = readOnly

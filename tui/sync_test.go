@@ -265,7 +265,7 @@ func TestHRPSyncFromHATab(t *testing.T) {
 	keys(tm, "enter", "4", "x")
 	waitScreen(t, tm, "x on HRP", has("the direction is fixed"))
 	keys(tm, "C")
-	s := waitScreen(t, tm, "the HRP plan", has("hrp sync config + connection-status on lab-huawei", "FW-A → FW-B", "[ Run hrp sync config ]"))
+	s := waitScreen(t, tm, "the HRP plan", has("hrp sync config + connection-status on lab-huawei", "FW-A → FW-B", "[ Run hrp sync config + connection-status ]"))
 	if !strings.Contains(s, "What FW-B lacks") && !strings.Contains(s, "HRP conflicts") {
 		t.Errorf("the plan shows neither what FW-B lacks nor the conflicts:\n%s", s)
 	}
