@@ -265,7 +265,7 @@ func TestServeSyncShared(t *testing.T) {
 	// The sync's start reaches every session once it holds the lock.
 	bob.wait("alice's sync in the viewer's Log", "by alice (session ", ", key SHA256:")
 	carol.keys("S")
-	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session ")
+	carol.wait("the lock, held by alice", "lab-vyatta: alice (session ", "is syncing vra-a → vra-b since")
 	sl.lab.B.Faults.SetDelay(0)
 
 	alice.wait("the outcome", "vra-b refused the change", "config-sync error")

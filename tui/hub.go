@@ -65,6 +65,9 @@ func NewHub(inv *inventory.Inventory, opt pair.Options, log *slog.Logger) *Hub {
 	}
 	opt.Prompt, opt.Passphrase, opt.OnUnknownHost = nil, nil, nil
 	opt.AcceptNew = false
+	// Every session reads these pairs: one giving up a read (its end,
+	// the server's shutdown) neither cuts it for the others nor waits.
+	opt.Shared = true
 	opt.Diff.MaskSecrets = true // as tui.New: status and sync compare secrets masked
 	h := &Hub{log: log}
 	if inv != nil {

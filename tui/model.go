@@ -571,7 +571,7 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 	was := rt.refreshing
 	rt.refreshing = true
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
-	cmds := []tea.Cmd{refreshCmd(m.com.ReadCtx(), idx, rt.reqID, rt.p, retry)}
+	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p, retry)}
 	if !was {
 		cmds = append(cmds, rt.spin.Tick)
 	}

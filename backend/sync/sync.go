@@ -679,8 +679,13 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
 	}
-	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
-		Rollback: prep.Rollback, Native: prep.Native}
+	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
+	switch {
+	case prep.Rollback:
+		summary.Kind = pair.KindRollback
+	case prep.Native:
+		summary.Kind = pair.KindNative
+	}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
