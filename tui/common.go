@@ -29,6 +29,9 @@ type Common struct {
 	// Hub is the served console's shared pairs' owner (nil in a local
 	// console): a session's syncs run on its context, not the session's.
 	Hub *Hub
+	// AuditDir is where this console's writes are recorded
+	// (Options.AuditDir; "" hasync's state directory's audit).
+	AuditDir string
 }
 
 // Identity is who a served session is: the SSH user name the client

@@ -129,7 +129,7 @@ func New(ctx context.Context, o Options) *Model {
 		keys = keys.ASCII()
 	}
 	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason,
-		Served: o.Served, Dark: true, NoColor: o.NoColor, Hub: o.Hub}
+		Served: o.Served, Dark: true, NoColor: o.NoColor, Hub: o.Hub, AuditDir: o.AuditDir}
 	if com.ReadOnly && com.ReadOnlyReason == "" {
 		com.ReadOnlyReason = "started with --read-only"
 	}

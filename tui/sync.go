@@ -12,6 +12,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -244,6 +245,35 @@ func (m *Model) readOnlyWhy() string {
 		return "read-only: " + m.com.ReadOnlyReason
 	}
 	return "read-only"
+}
+
+// markReadOnly marks, in a read-only console's help, the keys that write
+// as disabled, with why: S, R, c and C, and the Sync-maps tab's edits
+// (all its keys but the moves), which the console refuses.
+func (m *Model) markReadOnly(groups []views.HelpGroup) {
+	why := m.readOnlyWhy()
+	if why == "" {
+		return
+	}
+	k, mk := m.com.Keys, m.maps.keys
+	writes := map[key.Help]bool{}
+	for _, b := range append([]key.Binding{k.Sync, k.Rollback, k.Native, k.NativeSessions}, m.maps.FullHelp()...) {
+		writes[b.Help()] = true
+	}
+	for _, b := range []key.Binding{mk.Up, mk.Down, mk.PrevMap, mk.NextMap} {
+		delete(writes, b.Help())
+	}
+	for i, g := range groups {
+		off := map[string]bool{}
+		for _, b := range g.Bindings {
+			if writes[b.Help()] {
+				off[b.Help().Key] = true
+			}
+		}
+		if len(off) > 0 {
+			groups[i].Off, groups[i].Why = off, why
+		}
+	}
 }
 
 // startPlan opens the plan screen of kind for the open pair and computes

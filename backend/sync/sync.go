@@ -653,6 +653,16 @@ func Lock(p *pair.Pair, o Options) (*pair.Lock, error) {
 	return p.LockSync(filepath.Join(state, "locks"), holderOf(o))
 }
 
+// AuditLog is the audit directory Apply records into (o.AuditDir, else
+// the state directory's audit), opened: a sync-map save records there.
+func AuditLog(o Options) (*audit.Log, error) {
+	_, dir, err := dirs(o)
+	if err != nil {
+		return nil, err
+	}
+	return audit.Open(dir)
+}
+
 // Apply runs prep on p as one transaction; see the package doc. The error
 // is nil only when everything the plan meant to change is equal
 // afterwards; else it wraps ErrStale, ErrRemoteRefused, ErrUnexpected,
