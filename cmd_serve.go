@@ -71,13 +71,16 @@ Only public keys in --authorized-keys get in (OpenSSH's format; passwords
 and keyboard-interactive are refused). A key's role comes from the option
 environment="HASYNC_ROLE=operator" on its line: an operator may sync and
 edit sync-maps; a viewer (the default) reads, and sees each action that
-writes disabled, with the reason. A sync takes the pair's lock: every
-session sees who holds it and the live log of that sync, and the audit
-record names the SSH user and key fingerprint.
+writes disabled, with the reason. A sync or a sync-map save takes the
+pair's lock: every session sees who holds it and the live log of that
+write, and the audit record names the SSH user and key fingerprint. A
+session is named by the SSH user its client gave and its key's
+fingerprint: the fingerprint is what identifies.
 
 The server's log goes to --log (never into a session). SIGTERM or ^C ends
-every session, lets a sync that is committing finish and verify, cancels
-one that is not yet committing, then closes the connections.
+every session, lets a sync that is committing finish and verify and a
+sync-map save end, cancels a sync that is not yet committing, then closes
+the connections; reads in flight are not waited for.
 
   ssh -p 2222 -t anyname@jumphost`,
 		Args: cobra.NoArgs,

@@ -76,9 +76,10 @@ type Event struct {
 	// Snapshot is the pair after a refresh (Refreshed only).
 	Snapshot *Snapshot
 
-	// Holder is who runs the sync (SyncStarted, SyncLine, SyncDone): as
-	// the pair's lock names it, "user@host (hasync sync, pid N)" or the
-	// served console's SSH user.
+	// Holder is who runs the write (SyncStarted, SyncLine, SyncDone): as
+	// the pair's lock names it, "user@host (hasync sync, pid N)", or a
+	// served session's SSH user and key fingerprint ("alice (session 3,
+	// key SHA256:…)").
 	Holder string
 	// Step is a SyncLine's plan step (index into the plan's steps), -1
 	// when the line belongs to none (configure, commit, a remote line
