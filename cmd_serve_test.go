@@ -236,7 +236,7 @@ func TestServeOpenSSH(t *testing.T) {
 // an operator syncs (vra-b refuses the demo's planted change); while it
 // runs, the other operator's S says who holds the pair's lock, and every
 // session's Log shows the same live stream, named by the syncing SSH user
-// and key, to its outcome.
+// and key, to its outcome. Then a sync-map save, shown the same way.
 func TestServeSyncShared(t *testing.T) {
 	sl := startServedLab(t)
 	alice := sl.session("op", "alice", 120, 36)
@@ -275,6 +275,22 @@ func TestServeSyncShared(t *testing.T) {
 	// The lock is free again: carol may plan a sync now.
 	carol.keys("S")
 	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
+	carol.keys("Escape")
+
+	// A sync-map save is a write as a sync is: alice saves vra-a's map (a
+	// rule deleted) while vra-a answers slowly; carol's S names alice and
+	// the map, bob's Log streams the save to its end.
+	alice.keys("2", "d")
+	alice.wait("the staged delete", "vra-a: sync-map LAB-SYNC", "1 staged edit(s)")
+	alice.keys("w")
+	alice.wait("the save's question", "Save sync-map LAB-SYNC on vra-a")
+	sl.lab.A.Faults.SetDelay(200 * time.Millisecond)
+	alice.keys("Right", "Enter")
+	bob.wait("alice's save in the viewer's Log", "sync-map save LAB-SYNC on vra-a", "by alice (session ")
+	carol.keys("S")
+	carol.wait("the lock, held by alice's save", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
+	sl.lab.A.Faults.SetDelay(0)
+	bob.wait("the save's end in the viewer's Log", "sync-map save by alice (session ", "ended: ok", "> delete system config-sync sync-map LAB-SYNC")
 
 	// The audit names the SSH user and the whole fingerprint of the key
 	// that synced.
