@@ -429,6 +429,7 @@ func TestServeShutdownDuringRead(t *testing.T) {
 	if err := sl.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	term := time.Now()
 	done := make(chan error, 1)
 	go func() { done <- sl.cmd.Wait() }()
 	select {
@@ -436,6 +437,7 @@ func TestServeShutdownDuringRead(t *testing.T) {
 		if err != nil {
 			t.Errorf("hasync serve after SIGTERM: %v", err)
 		}
+		t.Logf("hasync serve exited %v after SIGTERM", time.Since(term).Round(time.Millisecond))
 	case <-time.After(grace + 10*time.Second):
 		_ = sl.cmd.Process.Kill()
 		<-done // the clean-up waits for no process now
