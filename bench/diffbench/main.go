@@ -18,6 +18,8 @@ import (
 // pair is one compared pair of files.
 type pair struct {
 	name   string
+	kind   string // genconf, huawei or firewall-big
+	drift  string // genconf's --drift, in percent
 	lines  int
 	fa, fb string
 }
@@ -58,11 +60,19 @@ func main() {
 		log.Fatal("git not found")
 	}
 
+	if *runs < minRuns {
+		log.Printf("-runs %d: fewer than the %d runs the issue asks for; figures not for the record", *runs, minRuns)
+	}
+	wc, err := exec.LookPath("wc")
+	if err != nil {
+		log.Fatal("wc not found")
+	}
+
 	pairs := makePairs(dir, *shared, *sizes, *drifts)
-	fmt.Printf("medians of %d interleaved runs; wall and cpu (user+sys) in ms, peak RSS in MB; ratio = hasync / GNU diff\n", *runs)
-	fmt.Printf("full = hasync with HASYNC_FULL_PARSE=1 (no byte-level fast path)\n")
-	fmt.Printf("%-22s %7s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %6s %6s\n",
-		"pair", "lines", "hasync", "cpu", "MB", "full", "cpu", "MB", "diff", "cpu", "MB", "git", "cpu", "MB", "wall×", "cpu×")
+	fmt.Printf("medians of %d interleaved runs; wall and cpu (user+sys) in ms, peak RSS in MB (median of as many runs under /usr/bin/time); ratio = hasync / GNU diff\n", *runs)
+	fmt.Printf("full = hasync with HASYNC_FULL_PARSE=1 (no byte-level fast path); floor = wc -l of both files (reading them and counting their lines)\n")
+	fmt.Printf("%-22s %7s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s | %6s %6s\n",
+		"pair", "lines", "hasync", "cpu", "MB", "full", "cpu", "MB", "diff", "cpu", "MB", "git", "cpu", "MB", "floor", "cpu", "wall×", "cpu×")
 	for _, p := range pairs {
 		hasync := []string{bin, "diff", "--format", *format, "--width", "160", p.fa, p.fb}
 		cmds := [][]string{
@@ -70,13 +80,63 @@ func main() {
 			append([]string{env, "HASYNC_FULL_PARSE=1"}, hasync...),
 			{gnu, p.fa, p.fb},
 			{git, "diff", "--no-index", "--histogram", "--no-color", p.fa, p.fb},
+			{wc, "-l", p.fa, p.fb},
 		}
 		ms := measure(*runs, cmds)
-		h, f, g, gi := ms[0], ms[1], ms[2], ms[3]
-		fmt.Printf("%-22s %7d | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %6.2f %6.2f\n",
-			p.name, p.lines, h.wall, h.cpu, h.rss, f.wall, f.cpu, f.rss, g.wall, g.cpu, g.rss, gi.wall, gi.cpu, gi.rss,
+		h, f, g, gi, fl := ms[0], ms[1], ms[2], ms[3], ms[4]
+		fmt.Printf("%-22s %7d | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f %6.1f | %8.1f %8.1f | %6.2f %6.2f\n",
+			p.name, p.lines, h.wall, h.cpu, h.rss, f.wall, f.cpu, f.rss, g.wall, g.cpu, g.rss, gi.wall, gi.cpu, gi.rss, fl.wall, fl.cpu,
 			h.wall/g.wall, h.cpu/g.cpu)
+		fmt.Printf("  %s\n", verdict(p, h, g, fl))
 	}
+}
+
+// minRuns is the fewest runs the issue accepts for a median.
+const minRuns = 9
+
+// memoryGoal is the issue's bound on hasync's peak memory, in MB, for
+// every pair.
+const memoryGoal = 50.0
+
+// wallGoal is the issue's bound on hasync's wall time as a multiple of GNU
+// diff's for the pair, and false for a pair the issue sets none for: 0.5
+// for genconf's 100k-line pair at 1% drift, 1.0 for the 100k-line pair at
+// 10% drift and for firewall-big with its peer.
+func wallGoal(p pair) (float64, bool) {
+	switch {
+	case p.kind == "genconf" && p.lines == 100000 && p.drift == "1":
+		return 0.5, true
+	case p.kind == "genconf" && p.lines == 100000 && p.drift == "10",
+		p.kind == "firewall-big":
+		return 1.0, true
+	}
+	return 0, false
+}
+
+// verdict says whether the pair meets the issue's goals: the wall time
+// against GNU diff's where the issue sets one, the peak memory always,
+// and where the floor (reading both files and counting their lines) lies.
+func verdict(p pair, h, gnu, floor figures) string {
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "NOT met"
+	}
+	var b strings.Builder
+	b.WriteString("goal: ")
+	if goal, ok := wallGoal(p); ok {
+		fmt.Fprintf(&b, "wall at most %.1f× GNU diff: %.2f×, %s; ", goal, h.wall/gnu.wall, met(h.wall <= goal*gnu.wall))
+	} else {
+		b.WriteString("no wall-time goal for this pair; ")
+	}
+	if h.rss > 0 {
+		fmt.Fprintf(&b, "memory under %.0f MB: %.1f MB, %s; ", memoryGoal, h.rss, met(h.rss < memoryGoal))
+	} else {
+		b.WriteString("memory not measured (no /usr/bin/time); ")
+	}
+	fmt.Fprintf(&b, "floor (wc -l of both) %.2f× GNU diff's wall, hasync %.1f× the floor", floor.wall/gnu.wall, h.wall/floor.wall)
+	return b.String()
 }
 
 // makePairs writes the pairs: genconf.py's set-form pairs at each size and
@@ -102,7 +162,7 @@ func makePairs(dir, shared, sizes, drifts string) []pair {
 				d = strings.TrimSpace(d)
 				sub := filepath.Join(dir, fmt.Sprintf("gen-%d-%s", n, d))
 				run("python3", genconf, strconv.Itoa(n), sub, "--drift", d)
-				out = append(out, pair{"genconf set " + d + "%", n, filepath.Join(sub, "a.conf"), filepath.Join(sub, "b.conf")})
+				out = append(out, pair{"genconf set " + d + "%", "genconf", d, n, filepath.Join(sub, "a.conf"), filepath.Join(sub, "b.conf")})
 			}
 		}
 	}
@@ -111,7 +171,7 @@ func makePairs(dir, shared, sizes, drifts string) []pair {
 		fa, fb := filepath.Join(dir, fmt.Sprintf("huawei-%d-a.conf", n)), filepath.Join(dir, fmt.Sprintf("huawei-%d-b.conf", n))
 		write(fa, a)
 		write(fb, b)
-		out = append(out, pair{"huawei synth", n, fa, fb})
+		out = append(out, pair{"huawei synth", "huawei", "", n, fa, fb})
 	}
 	big := filepath.Join(shared, "corpus", "vyos", "big", "firewall-big")
 	if _, err := os.Stat(big); err != nil {
@@ -119,7 +179,7 @@ func makePairs(dir, shared, sizes, drifts string) []pair {
 	} else {
 		peer := filepath.Join(dir, "firewall-big-peer")
 		run("python3", filepath.Join(shared, "tools", "mkpeer.py"), big, peer)
-		out = append(out, pair{"firewall-big+mkpeer", lines(big), big, peer})
+		out = append(out, pair{"firewall-big+mkpeer", "firewall-big", "", lines(big), big, peer})
 	}
 	return out
 }
@@ -151,12 +211,14 @@ type figures struct{ wall, cpu, rss float64 }
 
 // measure runs the commands in turn, runs times over, with their output
 // discarded, and returns each one's median wall and CPU time (user+sys)
-// in ms and its peak resident set size in MB. Taking turns keeps a change
-// of the machine's load from favouring one command. Exit status 1
-// ("different") is expected of the diffs; anything above is fatal.
+// in ms and its median peak resident set size in MB (from as many more
+// runs, in turn, under /usr/bin/time). Taking turns keeps a change of the
+// machine's load from favouring one command. Exit status 1 ("different")
+// is expected of the diffs; anything above is fatal.
 func measure(runs int, cmds [][]string) []figures {
 	walls := make([][]float64, len(cmds))
 	cpus := make([][]float64, len(cmds))
+	rss := make([][]float64, len(cmds))
 	for range runs {
 		for i, c := range cmds {
 			cmd := exec.Command(c[0], c[1:]...)
@@ -173,9 +235,14 @@ func measure(runs int, cmds [][]string) []figures {
 			cpus[i] = append(cpus[i], float64(st.UserTime()+st.SystemTime())/1e6)
 		}
 	}
+	for range runs {
+		for i, c := range cmds {
+			rss[i] = append(rss[i], peakRSS(c))
+		}
+	}
 	out := make([]figures, len(cmds))
-	for i, c := range cmds {
-		out[i] = figures{median(walls[i]), median(cpus[i]), peakRSS(c)}
+	for i := range cmds {
+		out[i] = figures{median(walls[i]), median(cpus[i]), median(rss[i])}
 	}
 	return out
 }
