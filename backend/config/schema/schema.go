@@ -90,27 +90,40 @@ func load() *schemas {
 	return &loaded
 }
 
-// readTables builds both tables. The VyOS table comes whole from the
-// arrays generated from vyos.txt (tables_gen.go), and the Vyatta table is
-// parsed from its merged form (vyatta.merged.txt), both written by go
-// generate (TestTablesGenerated): a one-shot command (hasync diff) pays
-// neither the parse of vyos.txt nor the merge, about a millisecond at
-// process start. Should an embedded text differ in length from what was
-// generated from it, it is parsed or merged here, as before generation.
+// readTables builds both tables from the arrays go generate wrote
+// (TestTablesGenerated, tables_gen.go): the VyOS table as parsed from
+// vyos.txt, and the Vyatta table as parsed from vyatta.txt merged
+// (vyatta.merged.txt), with its aliases resolved. A one-shot command
+// (hasync diff) thus pays neither parse nor the merge, about a
+// millisecond at process start. Should an embedded text differ in length
+// from what was generated from it, both are read here, as before
+// generation.
 func readTables() (s schemas) {
-	if len(vyosText) == vyosTextLen {
+	if len(vyosText) == vyosTextLen && len(vyattaText) == vyattaTextLen {
 		s.vy = &table{text: vyosText, nodes: vyosNodes, kids: vyosKids, nroot: vyosRoots}
-	} else {
-		s.vy, s.err = parseTable(vyosText, 1, false)
-		if s.err != nil {
-			s.vy = &table{}
-			s.err = errorf("vyos.txt: %v", s.err)
+		vt := &table{text: vyattaMergedText, nodes: vyattaNodes, kids: vyattaKids, nroot: vyattaRoots, alias: vyattaAlias}
+		vt.aliasPath = make([]string, len(vt.nodes))
+		for i, a := range vt.alias {
+			if a >= 0 {
+				vt.aliasPath[i] = vt.field(int32(i), '=')
+			}
 		}
+		s.vt = vt
+		return s
 	}
-	text, err := vyattaMergedText, error(nil)
-	if len(vyattaText) != vyattaTextLen {
-		text, err = mergeText(vyattaText, 2)
+	return parseTables(vyosText, vyattaText)
+}
+
+// parseTables reads both tables from their texts: the VyOS table, and
+// the Vyatta table merged (mergeText), with its aliases resolved against
+// the VyOS table.
+func parseTables(vyos, vyatta string) (s schemas) {
+	s.vy, s.err = parseTable(vyos, 1, false)
+	if s.err != nil {
+		s.vy = &table{}
+		s.err = errorf("vyos.txt: %v", s.err)
 	}
+	text, err := mergeText(vyatta, 2)
 	var vt *table
 	if err == nil {
 		vt, err = parseTable(text, 1, true)
