@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"sort"
@@ -57,40 +56,6 @@ func fastForm(t *config.Tree, err error, text string) string {
 		return "curly"
 	}
 	return "set"
-}
-
-// fastDrift derives a peer in text's own form: about pct percent of the
-// lines that hold no brace, no section mark and no comment get another
-// last word (a value), go, or gain a line beside them with another last
-// word (another value of a list, or another node). A peer may not parse;
-// then both parses must fail alike.
-func fastDrift(text string, pct int, seed int64) string {
-	r := rand.New(rand.NewSource(seed))
-	var b strings.Builder
-	for _, line := range strings.SplitAfter(text, "\n") {
-		body := strings.TrimRight(line, "\r\n")
-		word := strings.TrimSpace(body)
-		if word == "" || strings.ContainsAny(word, "{}") || word[0] == '#' || word[0] == '!' || word == "return" || r.Intn(100) >= pct {
-			b.WriteString(line)
-			continue
-		}
-		other := body + "x"
-		if strings.HasSuffix(body, "'") || strings.HasSuffix(body, `"`) {
-			other = body[:len(body)-1] + "x" + body[len(body)-1:]
-		}
-		switch r.Intn(3) {
-		case 0: // another value
-			b.WriteString(other + "\n")
-		case 1: // gone
-		default: // a line beside it
-			b.WriteString(line)
-			if !strings.HasSuffix(line, "\n") {
-				b.WriteString("\n")
-			}
-			b.WriteString(other + "\n")
-		}
-	}
-	return b.String()
 }
 
 // fastCorpus reads every corpus file by folder, each Vyatta file that
@@ -186,7 +151,7 @@ func TestDiffFastPathCorpus(t *testing.T) {
 			check(a.name+" self", a.form, a, a)
 			for _, pct := range []int{1, 10} {
 				peerN++
-				text := fastDrift(a.text, pct, int64(peerN))
+				text := testcorpus.Drift(a.text, pct, int64(peerN))
 				p := fastCorpusFile{name: fmt.Sprintf("%s %d%%", a.name, pct), path: filepath.Join(dir, fmt.Sprintf("peer-%d", peerN)), text: text, form: a.form}
 				if err := os.WriteFile(p.path, []byte(text), 0o600); err != nil {
 					t.Fatal(err)
