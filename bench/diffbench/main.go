@@ -47,10 +47,6 @@ func main() {
 			log.Fatalf("go build: %v", err)
 		}
 	}
-	env, err := exec.LookPath("env")
-	if err != nil {
-		log.Fatal("env not found")
-	}
 	gnu, err := exec.LookPath("diff")
 	if err != nil {
 		log.Fatal("GNU diff not found: apt-get install diffutils")
@@ -69,7 +65,7 @@ func main() {
 	}
 
 	pairs := makePairs(dir, *shared, *sizes, *drifts)
-	fmt.Printf("medians of %d interleaved runs; wall and cpu (user+sys) in ms, peak RSS in MB (median of as many runs under /usr/bin/time); ratio = hasync / GNU diff\n", *runs)
+	fmt.Printf("medians of %d interleaved runs; wall and cpu (user+sys) in ms, peak RSS in MB (MiB: /usr/bin/time's KiB / 1024, the unit of the issue's figures; median of as many runs under /usr/bin/time); ratio = hasync / GNU diff\n", *runs)
 	fmt.Printf("full = hasync with HASYNC_FULL_PARSE=1 (no byte-level fast path); floor = wc -l of both files (reading them and counting their lines)\n")
 	fmt.Printf("%-22s %7s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s %6s | %8s %8s | %6s %6s\n",
 		"pair", "lines", "hasync", "cpu", "MB", "full", "cpu", "MB", "diff", "cpu", "MB", "git", "cpu", "MB", "floor", "cpu", "wall×", "cpu×")
@@ -77,7 +73,7 @@ func main() {
 		hasync := []string{bin, "diff", "--format", *format, "--width", "160", p.fa, p.fb}
 		cmds := [][]string{
 			hasync,
-			append([]string{env, "HASYNC_FULL_PARSE=1"}, hasync...),
+			append([]string{"HASYNC_FULL_PARSE=1"}, hasync...),
 			{gnu, p.fa, p.fb},
 			{git, "diff", "--no-index", "--histogram", "--no-color", p.fa, p.fb},
 			{wc, "-l", p.fa, p.fb},
@@ -221,7 +217,7 @@ func measure(runs int, cmds [][]string) []figures {
 	rss := make([][]float64, len(cmds))
 	for range runs {
 		for i, c := range cmds {
-			cmd := exec.Command(c[0], c[1:]...)
+			cmd := command(nil, c)
 			cmd.Stdout = nil // /dev/null
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
@@ -258,7 +254,7 @@ func peakRSS(c []string) float64 {
 	}
 	defer os.Remove(out.Name())
 	out.Close()
-	cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", out.Name()}, c...)...)
+	cmd := command([]string{"/usr/bin/time", "-f", "%M", "-o", out.Name()}, c)
 	if err := cmd.Run(); err != nil {
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 1 {
 			return 0
@@ -274,6 +270,23 @@ func peakRSS(c []string) float64 {
 	}
 	kb, _ := strconv.ParseFloat(fs[len(fs)-1], 64)
 	return kb / 1024
+}
+
+// command is the command line c, run under the prefix (a program and its
+// arguments, or nil). Leading NAME=VALUE words of c are set in its
+// environment, as a shell would, rather than by running env(1), whose
+// own start would count in the times.
+func command(prefix, c []string) *exec.Cmd {
+	var env []string
+	for len(c) > 0 && strings.Contains(c[0], "=") {
+		env, c = append(env, c[0]), c[1:]
+	}
+	args := append(slices.Clone(prefix), c...)
+	cmd := exec.Command(args[0], args[1:]...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	return cmd
 }
 
 func median(xs []float64) float64 {
