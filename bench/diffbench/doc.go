@@ -1,8 +1,9 @@
 // Command diffbench measures `hasync diff` against GNU `diff` and `git diff
-// --no-index --histogram` in one run on the same files: genconf.py's
-// set-form pairs of 1k, 10k and 100k lines at 1% and 10% drift, this
-// repository's synthetic Huawei pairs of those sizes, and VyOS's
-// firewall-big with a peer from mkpeer.py. It prints each command's median
+// --no-index --histogram` in one run on the same files: two one-line files
+// (what remains is process start), genconf.py's set-form pairs of 1k, 10k
+// and 100k lines at 1% and 10% drift, this repository's synthetic Huawei
+// pairs of those sizes, and VyOS's firewall-big with a peer from
+// mkpeer.py. It prints each command's median
 // wall and CPU time (user+sys) and median peak memory, and hasync's ratios
 // to GNU diff, beside the floor: `wc -l` of both files (reading them and
 // counting their lines), timed in the same turns. Under each pair a goal

@@ -18,7 +18,7 @@ import (
 // pair is one compared pair of files.
 type pair struct {
 	name   string
-	kind   string // genconf, huawei or firewall-big
+	kind   string // start-up, genconf, huawei or firewall-big
 	drift  string // genconf's --drift, in percent
 	lines  int
 	fa, fb string
@@ -135,8 +135,8 @@ func verdict(p pair, h, gnu, floor figures) string {
 	return b.String()
 }
 
-// makePairs writes the pairs: genconf.py's set-form pairs at each size and
-// drift, this package's own Huawei pairs at each size, and firewall-big
+// makePairs writes the pairs: two one-line files (process start),
+// genconf.py's set-form pairs at each size and drift, this package's own Huawei pairs at each size, and firewall-big
 // with a peer from mkpeer.py. A missing shared folder leaves out its
 // pairs, with a note.
 func makePairs(dir, shared, sizes, drifts string) []pair {
@@ -148,7 +148,12 @@ func makePairs(dir, shared, sizes, drifts string) []pair {
 		}
 		ns = append(ns, n)
 	}
-	var out []pair
+	// Two one-line files: what is left is process start, against GNU
+	// diff's.
+	fa, fb := filepath.Join(dir, "one-a.conf"), filepath.Join(dir, "one-b.conf")
+	write(fa, []byte("set system host-name 'a'\n"))
+	write(fb, []byte("set system host-name 'b'\n"))
+	out := []pair{{"start-up (one line)", "start-up", "", 1, fa, fb}}
 	genconf := filepath.Join(shared, "tools", "genconf.py")
 	if _, err := os.Stat(genconf); err != nil {
 		log.Printf("no %s: genconf pairs left out", genconf)
