@@ -25,7 +25,7 @@ var vyattaText string
 var vyattaMergedText string
 
 // The VyOS table's text, then what is generated from the two texts:
-// vyatta.merged.txt and tables_gen.go (the VyOS table's arrays).
+// vyatta.merged.txt and tables_gen.go (both tables' arrays).
 //go:generate go run ./gen -o vyos.txt
 //go:generate go test -run ^TestTablesGenerated$ -update .
 
