@@ -899,7 +899,7 @@ func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, 
 	case pair.SyncRemote, pair.SyncRemoteError:
 		le.Kind = "remote"
 		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			if h := errHead.FindStringSubmatch(t); h != nil {
+			if h := errHead().FindStringSubmatch(t); h != nil {
 				st.lastHead = config.Path(strings.Fields(h[1]))
 			}
 		}
@@ -989,7 +989,7 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
 // and compare output"; the 5600 prints `[path]`).
-var errHead = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
+var errHead = gosync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`) })
 
 // runBanner is the Log's banner while this console's sync of rt runs.
 func (m *Model) runBanner(rt *pairRT) string {

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
@@ -1042,14 +1043,16 @@ func (t *txn) sourceText(snap *pair.Snapshot) []byte {
 // family"). Plans are stamped and checked on it.
 func basis(text []byte) []byte {
 	line, rest, ok := bytes.Cut(text, []byte("\n"))
-	if ok && timestampLine.Match(bytes.TrimSpace(line)) {
+	if ok && timestampLine().Match(bytes.TrimSpace(line)) {
 		return rest
 	}
 	return text
 }
 
 // timestampLine is `2026-11-30 06:46:52.653` (optionally with a zone).
-var timestampLine = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d| [A-Z]{2,5})?$`)
+var timestampLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d| [A-Z]{2,5})?$`)
+})
 
 // textHash is the hash of a configuration's text as the audit keeps it.
 func textHash(b []byte) string {
