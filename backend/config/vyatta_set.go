@@ -116,13 +116,6 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 		session []int    // lines of ignored session commands
 		cmds    []string // their names, once each
 		absent  []int    // lines of deletes of absent nodes
-		// prev holds the words of the line before, when it was read
-		// here (not a stub) from prevStart: a line of ParsePairFast's
-		// text takes the words it shares with it (fsText.lcp) as they
-		// are, without reading them again.
-		prev      []vySetWord
-		prevLine  int
-		prevStart int
 	)
 	for p.pos < len(src) {
 		if stubs != nil && stubs.at(p.pos) {
@@ -134,17 +127,6 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 		var comment string
 		words = words[:0]
 		p.buf = p.buf[:0]
-		line, start := p.line, p.pos
-		if prevLine == line-1 && stubs != nil {
-			words = stubs.shared(words, prev, line, start-prevStart)
-			if n := len(words); n > 0 {
-				w := words[n-1]
-				p.pos = w.srcOff + w.end - w.start
-				if w.quoted {
-					p.pos++ // the closing quote
-				}
-			}
-		}
 		// Read one line: words up to an unquoted newline or a comment.
 		for p.pos < len(src) {
 			c := src[p.pos]
@@ -175,9 +157,6 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 			p.pos++
 			p.line++
 			p.lineStart = p.pos
-		}
-		if stubs != nil {
-			prev, prevLine, prevStart = append(prev[:0], words...), line, start
 		}
 		if len(words) == 0 {
 			continue
@@ -340,6 +319,9 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			return names, parseErrorf(p.file, last.line, last.col, "expected a name without control characters")
 		}
 		n, created := b.child(cur, name, path[0].line)
+		if n.Line < 0 {
+			return names, errStubClash // a stub's node (walkChain)
+		}
 		if created {
 			n.Leaf = true
 		}
@@ -375,6 +357,11 @@ func (p *vySet) walkChain(b *vyBuilder, chain []vySetWord, line int, names []str
 			return cur, sc, names, parseErrorf(p.file, w.line, w.col, "expected a name without control characters")
 		}
 		cur, _ = b.child(cur, name, line)
+		if cur.Line < 0 {
+			// A stub of ParsePairFast: this line lies below it, so the
+			// stub is not its whole subtree.
+			return cur, sc, names, errStubClash
+		}
 		sc = p.posAt(b, i, cur, sc)
 		names = append(names, name)
 	}
