@@ -165,3 +165,25 @@ func TestFastScanBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestFastClash: a subtree whose lines are not all in one place cannot
+// be a stub; the fast path declines rather than leave the later lines
+// out of it.
+func TestFastClash(t *testing.T) {
+	head := "set a b1 'x'\nset a b2 'x'\nset a b3 'x'\nset c d 'y'\n"
+	for _, tail := range []string{
+		"set a e 'z'\n",    // a line below the stub's node
+		"set a\n",          // the stub's node itself
+		"set a b2 c 'w'\n", // deeper below it
+		"set a f1 'v'\nset a f2 'v'\nset a f3 'v'\n", // a second stub of the node
+	} {
+		text := head + tail
+		if _, _, ok := ParsePairFast("a", text, "b", text, Vyatta, FastOptions{}); ok {
+			t.Errorf("%q: the fast path took it", text)
+		}
+	}
+	text := head + "set c e 'z'\n"
+	if _, _, ok := ParsePairFast("a", text, "b", text, Vyatta, FastOptions{}); !ok {
+		t.Errorf("%q: the fast path declined", text)
+	}
+}
