@@ -27,7 +27,45 @@ type vySet struct {
 	// are compared, not their names).
 	scNodes []*Node
 	scPos   []vyPos
+	// same is how many path words of the current line are those of the
+	// line before's chain, byte for byte (sharedWords): walkChain takes
+	// their nodes without comparing names.
+	same    int
 	noReuse bool // apply looks up every word of the path (tests)
+}
+
+// sharedWords appends to words the words of prev, the words of the line
+// before (read from prevStart, its first byte), that the line at p.pos
+// shares with it whole: the same bytes at the same places, each plain
+// (read from the source, unquoted) and followed by the same blank. It
+// moves p.pos past them and sets p.same.
+func (p *vySet) sharedWords(words, prev []vySetWord, prevStart int) []vySetWord {
+	src := p.src
+	d := p.pos - prevStart
+	limit := len(src) - p.pos
+	n, from := 0, prevStart
+	for _, w := range prev {
+		end := w.srcOff + w.end - w.start // in prev
+		if w.srcOff < 0 || w.quoted || end-prevStart >= limit || !vySetBlank(src[end]) ||
+			src[from:end+1] != src[from+d:end+1+d] {
+			break
+		}
+		from = end + 1
+		n++
+	}
+	if n == 0 {
+		return words
+	}
+	for _, w := range prev[:n] {
+		w.srcOff += d
+		w.line = p.line
+		words = append(words, w)
+	}
+	last := words[len(words)-1]
+	p.pos = last.srcOff + last.end - last.start
+	// The chain of the line before holds its path but its last word.
+	p.same = min(n, len(prev)-1) - 1
+	return words
 }
 
 // vyPos is a position in the schema with what the schema says of it, and
@@ -117,16 +155,28 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 		cmds    []string // their names, once each
 		absent  []int    // lines of deletes of absent nodes
 	)
+	// prev holds the words of the line before, read here from prevStart
+	// (-1: none to reuse): a line takes the words it shares with it
+	// whole, without reading them again (sharedWords).
+	var prev []vySetWord
+	prevStart := -1
 	for p.pos < len(src) {
 		if stubs != nil && stubs.at(p.pos) {
+			p.same = 0
 			if err := stubs.make(p, b); err != nil {
 				return nil, err
 			}
+			prevStart = -1
 			continue
 		}
 		var comment string
 		words = words[:0]
 		p.buf = p.buf[:0]
+		p.same = 0
+		start := p.pos
+		if prevStart >= 0 {
+			words = p.sharedWords(words, prev, prevStart)
+		}
 		// Read one line: words up to an unquoted newline or a comment.
 		for p.pos < len(src) {
 			c := src[p.pos]
@@ -153,7 +203,11 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 			}
 			break
 		}
+		prevStart = -1
 		if p.pos < len(src) { // at the newline
+			if !p.noReuse && comment == "" && start == p.lineStart {
+				prev, prevStart = append(prev[:0], words...), start
+			}
 			p.pos++
 			p.line++
 			p.lineStart = p.pos
@@ -348,7 +402,7 @@ func (p *vySet) walkChain(b *vyBuilder, chain []vySetWord, line int, names []str
 		// Consecutive lines share most of their path: a word naming the
 		// previous line's node at this depth, below the same parent, is
 		// that node (checked and found then).
-		if !p.noReuse && i < len(p.scNodes) && p.scNodes[i].Name == name && (i == 0 || p.scNodes[i-1] == cur) {
+		if !p.noReuse && i < len(p.scNodes) && (i < p.same || p.scNodes[i].Name == name) && (i == 0 || p.scNodes[i-1] == cur) {
 			cur, sc = p.scNodes[i], &p.scPos[i]
 			names = append(names, name)
 			continue
