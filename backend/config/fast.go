@@ -4,9 +4,11 @@ import (
 	"errors"
 	"hash/maphash"
 	"math/bits"
+	"os"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"unicode/utf8"
 	"unsafe"
 
@@ -286,11 +288,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	if !okA || !okB {
 		return nil, nil, false
 	}
-	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules, edges: len(ta.starts) > fastEdgeLines}
-	for _, bl := range fsDiff(ta.hash, tb.hash) {
-		pl.block(bl)
-	}
-	pl.finish()
+	pl := planPair(ta, tb, o.Rules)
 	// Each side counts the rows of half the pairs (the bytes are the
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
@@ -650,9 +648,20 @@ func (p *fsPlanner) block(bl fsBlock) {
 			}
 			break
 		}
-		p.items = append(p.items, fsItem{from: i, to: g, bFrom: i + off, words: int32(k)})
+		p.item(fsItem{from: i, to: g, bFrom: i + off, words: int32(k)})
 		i = g
 	}
+}
+
+// item adds an item, joining lines to parse to those before them.
+func (p *fsPlanner) item(it fsItem) {
+	if n := len(p.items) - 1; it.words == 0 && n >= 0 {
+		if x := &p.items[n]; x.words == 0 && x.to == it.from && x.bFrom+(x.to-x.from) == it.bFrom {
+			x.to = it.to
+			return
+		}
+	}
+	p.items = append(p.items, it)
 }
 
 // stubOK reports whether the node of path prefix pre (k words) may be a
@@ -684,15 +693,55 @@ func (t *fsText) text(from, to int32) string {
 	return t.src[t.starts[from]:t.starts[to]]
 }
 
+// planPair diffs the lines of a and b and plans their spans: each half
+// of the runs of equal lines on one core, then each half of the items
+// (finish).
+func planPair(a, b *fsText, rules [][]string) *fsPlanner {
+	blocks := fsDiff(a.hash, b.hash)
+	edges := len(a.starts) > fastEdgeLines
+	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
+	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
+	half := len(blocks) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, bl := range blocks[half:] {
+			other.block(bl)
+		}
+	}()
+	for _, bl := range blocks[:half] {
+		pl.block(bl)
+	}
+	wg.Wait()
+	for _, it := range other.items {
+		pl.item(it)
+	}
+	pl.finish()
+	return pl
+}
+
 // finish turns the items into each side's spans, numbering their pairs.
 // With edges, a span at either end of a row of sibling spans (in the
 // text's order, which is the trees' where it matters: elsewhere a view
 // expands what it needs) is parsed when small, and cut into its
-// children's items when larger, whose own ends are treated alike.
+// children's items when larger, whose own ends are treated alike; each
+// half of the items on one core.
 func (p *fsPlanner) finish() {
 	items := p.items
 	if p.edges {
-		items = p.cutEdges(items, 0)
+		half := len(items) / 2
+		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
+		var tail []fsItem
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tail = other.cutEdges(items, half, len(items), 0)
+		}()
+		head := p.cutEdges(items, 0, half, 0)
+		wg.Wait()
+		items = append(head, tail...)
 	}
 	for _, it := range items {
 		if it.words == 0 {
@@ -705,9 +754,9 @@ func (p *fsPlanner) finish() {
 	}
 }
 
-// cutEdges applies the edge rule to items at depth (fsItem.words) and
-// returns the items that result.
-func (p *fsPlanner) cutEdges(items []fsItem, depth int) []fsItem {
+// cutEdges applies the edge rule to items[from:to] at depth (fsItem.words;
+// 0 any) and returns the items that result.
+func (p *fsPlanner) cutEdges(items []fsItem, from, to, depth int) []fsItem {
 	// parent is the bytes of the path of a span's parent.
 	parent := func(x fsItem) string {
 		line := p.a.line(x.from)
@@ -716,8 +765,9 @@ func (p *fsPlanner) cutEdges(items []fsItem, depth int) []fsItem {
 	sibling := func(x, y fsItem, px string) bool {
 		return y.words == x.words && x.to == y.from && x.bFrom+(x.to-x.from) == y.bFrom && fsIn(p.a.line(y.from), px)
 	}
-	out := make([]fsItem, 0, len(items))
-	for i, it := range items {
+	out := make([]fsItem, 0, to-from)
+	for i := from; i < to; i++ {
+		it := items[i]
 		if it.words == 0 || (depth > 0 && int(it.words) != depth) {
 			out = append(out, it)
 			continue
@@ -734,7 +784,8 @@ func (p *fsPlanner) cutEdges(items []fsItem, depth int) []fsItem {
 			out = append(out, it)
 			continue
 		}
-		out = append(out, p.cutEdges(p.children(it), int(it.words)+1)...)
+		kids := p.children(it)
+		out = append(out, p.cutEdges(kids, 0, len(kids), int(it.words)+1)...)
 	}
 	return out
 }
@@ -917,6 +968,11 @@ type setStubs struct {
 	list  []stub
 	words []vySetWord
 	names []string
+	// parent is the parent node of the last stub made, and parentKey
+	// its line up to the stub's own word: a run of sibling stubs finds
+	// it once.
+	parent    *Node
+	parentKey string
 }
 
 // at reports whether the line at pos begins the next span.
@@ -946,12 +1002,16 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	// The stub's parent is found as a line's would be; the stub's node
 	// needs no place in the schema (nothing is read below it).
 	k := len(s.words) - 1
-	q, _, names, err := p.walkChain(b, s.words[:k], p.line, s.names)
-	s.names = names
-	if err != nil {
-		return err
-	}
 	w := s.words[k]
+	q := s.parent
+	if key := src[p.pos:w.srcOff]; q == nil || key != s.parentKey {
+		var err error
+		q, _, s.names, err = p.walkChain(b, s.words[:k], p.line, s.names)
+		if err != nil {
+			return err
+		}
+		s.parent, s.parentKey = q, key
+	}
 	name := p.str(b, w)
 	if w.end == w.start || vyHasControl(name) {
 		return errStubClash // fsScan takes neither: parsed in full, with its error
@@ -1168,8 +1228,30 @@ func (c *fsCounter) distinct(vals []string) int {
 func (t *Tree) Expanded() int { return t.expanded }
 
 // ReadText reads a file into a string that a tree may share (see
-// ParsePairFast): no copy beyond the read.
-func ReadText(file string) (string, error) { return readText(file) }
+// ParsePairFast): no copy beyond the read. A regular file of fastMapMin
+// bytes or more is mapped instead of read (its pages are the page
+// cache's, neither copied nor zeroed first), and stays mapped for the
+// life of the process: ReadText is for a command that reads its files,
+// prints and exits (hasync diff).
+func ReadText(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return readText(file)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < fastMapMin || fi.Size() >= 1<<31-1 {
+		return readText(file)
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	if err != nil {
+		return readText(file)
+	}
+	return unsafe.String(&b[0], len(b)), nil
+}
+
+// fastMapMin is the size in bytes from which ReadText maps a file.
+const fastMapMin = 1 << 20
 
 // ParseText is Parse for text already in a string (ReadText), which the
 // tree then shares.

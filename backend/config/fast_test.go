@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"hash/maphash"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -185,5 +187,25 @@ func TestFastClash(t *testing.T) {
 	text := head + "set c e 'z'\n"
 	if _, _, ok := ParsePairFast("a", text, "b", text, Vyatta, FastOptions{}); !ok {
 		t.Errorf("%q: the fast path declined", text)
+	}
+}
+
+// TestReadTextMapped: a file large enough to be mapped reads as its
+// bytes, as a small one does.
+func TestReadTextMapped(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{0, 100, fastMapMin + 123} {
+		file := filepath.Join(dir, fmt.Sprintf("f%d", size))
+		want := strings.Repeat("set a b 'c'\n", size/12+1)[:size]
+		if err := os.WriteFile(file, []byte(want), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadText(file)
+		if err != nil || got != want {
+			t.Errorf("%d bytes: read %d bytes, %v", size, len(got), err)
+		}
+	}
+	if _, err := ReadText(filepath.Join(dir, "none")); err == nil {
+		t.Error("a missing file read without an error")
 	}
 }
