@@ -188,33 +188,14 @@ func (t *Tree) parseStub(s *stub) *Node {
 	return n
 }
 
-// skipWords moves the position of lines [from, to) past their first n
-// path words.
-func (t *fsText) skipWords(from, to int32, n int) {
-	src := t.src
-	for i := from; i < to; i++ {
-		p := t.cur[i]
-		for range n {
-			for src[p] == ' ' {
-				p++
-			}
-			for src[p] != ' ' {
-				p++
-			}
-		}
-		t.cur[i] = p
-	}
-}
-
 // countStub counts the rows of a stub's subtree from its text, if it
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
 	ft := fsLines(s.text)
 	c := &fsCounter{t: ft, kinds: kinds, base: int(s.words)}
-	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
+	sp := fsSpan{from: 0, to: int32(len(ft.starts) - 1), words: s.words}
 	name, pos, k := c.path(sp)
-	ft.skipWords(0, int32(len(ft.cur)), int(s.words))
-	return c.count(name, pos, k, sp.from, sp.to, 0)
+	return c.count(name, pos, k, sp.from, sp.to)
 }
 
 // shiftLines adds d to the source line of n and every node below it,
@@ -325,10 +306,7 @@ type fsText struct {
 	// starts holds where each line starts, and len(src) last.
 	starts []int32
 	// hash holds each line's hash (fsScan), without its newline.
-	hash []uint64
-	// cur is, for each line, where the next path word to look at starts
-	// (runs).
-	cur     []int32
+	hash    []uint64
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -341,7 +319,7 @@ type fsSpan struct {
 	pair     int32
 }
 
-// fsClass sorts bytes for fsPlain: 1 a newline, 2 a quote, 3 a byte
+// fsClass sorts bytes for fsLineEnd: 1 a newline, 2 a quote, 3 a byte
 // that the fast path never reads (a control character), 4 one it reads
 // only inside single quotes (a double quote, an escape, a comment, `$`),
 // 5 a blank.
@@ -381,10 +359,6 @@ func fsScan(src string, seed maphash.Seed) (*fsText, bool) {
 		start = end + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
-	t.cur = make([]int32, len(t.starts)-1)
-	for i := range t.cur {
-		t.cur[i] = t.starts[i] + int32(len("set "))
-	}
 	return t, true
 }
 
@@ -743,6 +717,14 @@ func (p *fsPlanner) finish() {
 		wg.Wait()
 		items = append(head, tail...)
 	}
+	n := 0
+	for _, it := range items {
+		if it.words != 0 {
+			n++
+		}
+	}
+	p.a.spans = slices.Grow(p.a.spans, n)
+	p.b.spans = slices.Grow(p.b.spans, n)
 	for _, it := range items {
 		if it.words == 0 {
 			continue
@@ -839,10 +821,6 @@ func fsLines(src string) *fsText {
 		start += i + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
-	t.cur = make([]int32, len(t.starts)-1)
-	for i := range t.cur {
-		t.cur[i] = t.starts[i] + int32(len("set "))
-	}
 	return t
 }
 
@@ -855,109 +833,6 @@ func (t *fsText) eol(i int32) int32 {
 		e--
 	}
 	return e
-}
-
-// fsRun is a run of consecutive lines [from, to) whose next path word is
-// key.
-type fsRun struct {
-	key      string
-	from, to int32
-}
-
-// runs cuts lines [from, to) at their next path word (word k of each,
-// from 0) into runs, moving each line's position past it. own gets the words that end a line (as
-// written), and unsafe the path words that must be parsed wherever they
-// are: one that repeats (two runs of it), or one quoted, which names the
-// same node as its bare form. ok is false when a line has no word left.
-func (t *fsText) runs(from, to int32, k int, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
-	src := t.src
-	runs, own = out[:0], ownBuf[:0]
-	for i := from; i < to; i++ {
-		p, e := t.cur[i], t.eol(i)
-		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
-			// Most lines go on the run before them: the same word at
-			// the same place, a blank and more words after it.
-			key := runs[k].key
-			q := p
-			if q < e && src[q] == ' ' {
-				q++
-			}
-			end := q + int32(len(key))
-			if end+1 < e && src[end] == ' ' && src[end+1] != ' ' && src[q:end] == key {
-				t.cur[i] = end
-				runs[k].to = i + 1
-				continue
-			}
-		}
-		for p < e && src[p] == ' ' {
-			p++
-		}
-		ws := p
-		if p < e && src[p] == '\'' {
-			// A quoted word, whole (fsIndex).
-			p += 1 + int32(strings.IndexByte(src[p+1:e], '\'')) + 1
-		}
-		for p < e && src[p] != ' ' {
-			p++
-		}
-		if ws == p {
-			return nil, nil, nil, false
-		}
-		word := src[ws:p]
-		q := p
-		for q < e && src[q] == ' ' {
-			q++
-		}
-		if q == e {
-			own = append(own, word)
-			continue
-		}
-		if strings.IndexByte(word, '\'') >= 0 {
-			unsafe = append(unsafe, strings.Trim(word, "'"))
-			continue
-		}
-		t.cur[i] = p
-		if k := len(runs) - 1; k >= 0 && runs[k].to == i && runs[k].key == word {
-			runs[k].to = i + 1
-			continue
-		}
-		runs = append(runs, fsRun{key: word, from: i, to: i + 1})
-	}
-	return runs, own, fsRepeated(runs, unsafe), true
-}
-
-// fsRepeated appends to dst the keys that more than one run has.
-func fsRepeated(runs []fsRun, dst []string) []string {
-	sorted := true
-	for i := 1; i < len(runs) && sorted; i++ {
-		sorted = runs[i-1].key < runs[i].key
-	}
-	if !sorted {
-		sorted = true
-		for i := 1; i < len(runs) && sorted; i++ {
-			sorted = naturalCompare(runs[i-1].key, runs[i].key) < 0
-		}
-	}
-	if sorted {
-		return dst
-	}
-	seen := make(map[string]int, len(runs))
-	for _, r := range runs {
-		if seen[r.key]++; seen[r.key] == 2 {
-			dst = append(dst, r.key)
-		}
-	}
-	return dst
-}
-
-// fsOwns reports whether a word ending a line, quoted or not, is key.
-func fsOwns(own []string, key string) bool {
-	for _, w := range own {
-		if strings.Trim(w, "'") == key {
-			return true
-		}
-	}
-	return false
 }
 
 // setStubs hands the set parser its spans in order.
@@ -1049,9 +924,8 @@ func (t *fsText) countRows(rows []int32, half int32) {
 		}
 		rows[sp.pair] = -1
 		name, pos, k := c.path(sp)
-		t.skipWords(sp.from, sp.to, int(sp.words))
 		c.base = int(sp.words)
-		if n, ok := c.count(name, pos, k, sp.from, sp.to, 0); ok {
+		if n, ok := c.count(name, pos, k, sp.from, sp.to); ok {
 			rows[sp.pair] = int32(n)
 		}
 	}
@@ -1072,9 +946,9 @@ type fsCounter struct {
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
-	runs  [][]fsRun  // scratch runs per depth
-	owns  [][]string // scratch words ending a line, per depth
-	vals  []string   // scratch values
+	stack []fsFrame // the open nodes, the span's own first
+	words []string  // scratch: a line's words
+	vals  []string  // scratch values
 	set   map[string]struct{}
 }
 
@@ -1113,30 +987,163 @@ func (c *fsCounter) path(sp fsSpan) (string, schema.Cursor, vyKind) {
 }
 
 // count returns the rows of the node name (schema position pos, answer
-// k) made from lines [from, to), whose positions stand after its name.
-func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32, depth int) (int, bool) {
-	for len(c.runs) <= depth {
-		c.runs = append(c.runs, nil)
+// k) made from lines [from, to), whose first c.base path words are its
+// path. It reads each line once, keeping the nodes of the line before
+// open (a stack): a line closes those it does not share and opens its
+// own. It gives up (ok false) where the parse would read the lines in
+// another way than their order tells: a quoted path word, a child
+// named again after its lines ended, values beside valueless
+// children, or a word ending a line where the schema does not know
+// whether it is a value.
+func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32) (int, bool) {
+	src := c.t.src
+	c.stack = c.stack[:0]
+	c.push(name, pos, k)
+	for i := from; i < to; i++ {
+		// The line's words after the path of the span.
+		p, e := int(c.t.starts[i])+len("set "), int(c.t.eol(i))
+		for range c.base {
+			for src[p] == ' ' {
+				p++
+			}
+			for src[p] != ' ' {
+				p++
+			}
+		}
+		c.words = c.words[:0]
+		for p < e {
+			if src[p] == ' ' {
+				p++
+				continue
+			}
+			q := p
+			if src[p] == '\'' {
+				q = p + 1 + strings.IndexByte(src[p+1:e], '\'') + 1 // whole (fsScan)
+			}
+			for q < e && src[q] != ' ' {
+				q++
+			}
+			c.words = append(c.words, src[p:q])
+			p = q
+		}
+		m := len(c.words)
+		if m == 0 {
+			return 0, false
+		}
+		// The open nodes it shares: frame d+1 is its word d.
+		j := 0
+		for j < m-1 && j+1 < len(c.stack) && c.stack[j+1].name == c.words[j] {
+			j++
+		}
+		for len(c.stack) > j+1 {
+			if !c.close() {
+				return 0, false
+			}
+		}
+		for _, w := range c.words[j : m-1] {
+			top := &c.stack[len(c.stack)-1]
+			if w[0] == '\'' || top.closed(w) {
+				return 0, false
+			}
+			if !top.hashed {
+				top.h, top.hashed = c.kinds.hash(top.pos), true
+			}
+			cpos, ck := c.kinds.step(top.pos, top.h, w)
+			c.push(w, cpos, ck)
+		}
+		top := &c.stack[len(c.stack)-1]
+		top.own = append(top.own, c.words[m-1])
 	}
-	for len(c.owns) <= depth {
-		c.owns = append(c.owns, nil)
+	for len(c.stack) > 1 {
+		if !c.close() {
+			return 0, false
+		}
 	}
-	runs, own, unsafe, ok := c.t.runs(from, to, c.base+depth, c.runs[depth], c.owns[depth])
-	c.runs[depth], c.owns[depth] = runs, own
-	if !ok || len(unsafe) > 0 {
-		return 0, false
+	return c.rows(&c.stack[0])
+}
+
+// fsFrame is a node open in fsCounter.count.
+type fsFrame struct {
+	name   string
+	pos    schema.Cursor
+	k      vyKind
+	h      uint64 // the hash of pos, once hashed
+	hashed bool
+	// rows and kids sum the children closed so far, and names holds
+	// them; digits: every child's name begins with a digit.
+	rows, kids int
+	digits     bool
+	names      []string
+	set        map[string]struct{} // names, once they are many (useSet)
+	useSet     bool
+	// own holds the words that end a line at this node.
+	own []string
+}
+
+// push opens a node, in a frame whose slices a node closed before
+// left room in.
+func (c *fsCounter) push(name string, pos schema.Cursor, k vyKind) {
+	n := len(c.stack)
+	if n < cap(c.stack) {
+		c.stack = c.stack[:n+1]
+	} else {
+		c.stack = append(c.stack, fsFrame{})
 	}
+	f := &c.stack[n]
+	*f = fsFrame{name: name, pos: pos, k: k, digits: true, own: f.own[:0], names: f.names[:0], set: f.set}
+}
+
+// closed reports whether the node has a child w closed already.
+func (f *fsFrame) closed(w string) bool {
+	if f.useSet {
+		_, ok := f.set[w]
+		return ok
+	}
+	return slices.Contains(f.names, w)
+}
+
+// close counts the top node and adds it to its parent.
+func (c *fsCounter) close() bool {
+	f := &c.stack[len(c.stack)-1]
+	n, ok := c.rows(f)
+	if !ok {
+		return false
+	}
+	parent := &c.stack[len(c.stack)-2]
+	parent.rows += n
+	parent.kids++
+	parent.digits = parent.digits && isDigit(f.name[0])
+	parent.names = append(parent.names, f.name)
+	switch {
+	case parent.useSet:
+		parent.set[f.name] = struct{}{}
+	case len(parent.names) > 16:
+		if parent.set == nil {
+			parent.set = make(map[string]struct{}, 2*len(parent.names))
+		}
+		clear(parent.set)
+		for _, w := range parent.names {
+			parent.set[w] = struct{}{}
+		}
+		parent.useSet = true
+	}
+	c.stack = c.stack[:len(c.stack)-1]
+	return true
+}
+
+// rows is the rows of a node whose children are all closed.
+func (c *fsCounter) rows(f *fsFrame) (int, bool) {
 	// The words ending a line: values, or valueless children.
-	valueMode := k.kind == schema.Leaf && !k.valueless
+	valueMode := f.k.kind == schema.Leaf && !f.k.valueless
 	vals := c.vals[:0]
 	var bare []string // valueless children
-	for _, w := range own {
+	for _, w := range f.own {
 		switch {
 		case w[0] == '\'':
 			vals = append(vals, w[1:len(w)-1])
 		case valueMode:
 			vals = append(vals, w)
-		case k.kind == schema.Unknown:
+		case f.k.kind == schema.Unknown:
 			return 0, false // a value or a child: the parser looks at what came before
 		default:
 			bare = append(bare, w)
@@ -1147,32 +1154,18 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 		return 0, false // values fold bare children in, by the order of the lines
 	}
 	nvals := c.distinct(vals)
-	if nvals > 0 && k.kind == schema.Leaf && !k.multi {
+	if nvals > 0 && f.k.kind == schema.Leaf && !f.k.multi {
 		nvals = 1 // each `set` replaces the value
 	}
-	rows, kids, digits := 0, 0, true
-	var h uint64
-	if len(runs) > 0 || len(bare) > 0 {
-		h = c.kinds.hash(pos)
-	}
-	// runs is scratch of this depth: the children's counts reuse deeper
-	// ones, so it is read by index after they return.
-	for i := 0; i < len(c.runs[depth]); i++ {
-		r := c.runs[depth][i]
-		cpos, ck := c.kinds.step(pos, h, r.key)
-		n, ok := c.count(r.key, cpos, ck, r.from, r.to, depth+1)
-		if !ok {
-			return 0, false
-		}
-		rows += n
-		kids++
-		digits = digits && isDigit(r.key[0])
+	rows, kids, digits := f.rows, f.kids, f.digits
+	if len(bare) > 0 && !f.hashed {
+		f.h, f.hashed = c.kinds.hash(f.pos), true
 	}
 	for i, w := range bare {
-		if slices.Contains(bare[:i], w) || fsHasKey(c.runs[depth], w) {
+		if slices.Contains(bare[:i], w) || f.closed(w) {
 			continue // the same node
 		}
-		_, ck := c.kinds.step(pos, h, w)
+		_, ck := c.kinds.step(f.pos, f.h, w)
 		if ck.kind != schema.Tag {
 			rows++
 		}
@@ -1180,27 +1173,17 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 		digits = digits && isDigit(w[0])
 	}
 	tag := false
-	switch k.kind {
+	switch f.k.kind {
 	case schema.Tag:
 		tag = true
 	case schema.Leaf, schema.Node:
 	default:
-		tag = kids > 0 && (vyTagNames[name] || digits)
+		tag = kids > 0 && (vyTagNames[f.name] || digits)
 	}
 	if !tag {
 		rows += max(1, nvals)
 	}
 	return rows, true
-}
-
-// fsHasKey reports whether a run has key w.
-func fsHasKey(runs []fsRun, w string) bool {
-	for _, r := range runs {
-		if r.key == w {
-			return true
-		}
-	}
-	return false
 }
 
 // distinct counts the distinct values of vals.

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -23,39 +24,56 @@ func fastCountAll(t *testing.T, text string) (counted int) {
 		return 0
 	}
 	kinds := new(vyKinds)
-	var walk func(k int, from, to int32)
-	walk = func(k int, from, to int32) {
-		runs, own, unsafe, ok := ft.runs(from, to, k, nil, nil)
-		if !ok {
-			return
-		}
-		for _, r := range runs {
-			if fsOwns(own, r.key) || strings.Contains(strings.Join(unsafe, "\x00")+"\x00", r.key+"\x00") {
+	// Every run of lines below a path of k words, as the planner cuts
+	// them (fsPrefix, fsIn).
+	n := int32(len(ft.starts) - 1)
+	for i := int32(0); i < n; i++ {
+		line := ft.line(i)
+		for k := 1; ; k++ {
+			pe := fsPrefix(line, k)
+			if pe < 0 {
+				break
+			}
+			pre := line[:pe]
+			if i > 0 && fsIn(ft.line(i-1), pre) {
 				continue
 			}
-			s := &stub{text: ft.src[ft.starts[r.from]:ft.starts[r.to]], words: int32(k + 1)}
-			got, ok := countStub(s, kinds)
-			if ok {
-				// The node at the run's path in the full tree.
-				n := full.Root
-				rest := s.text[len("set "):]
-				for range k + 1 {
-					rest = strings.TrimLeft(rest, " ")
-					w := rest[:strings.IndexByte(rest, ' ')]
-					rest = rest[len(w):]
-					if n = n.Child(w); n == nil {
-						t.Fatalf("no node for run %q", s.text)
-					}
-				}
-				if want := SubtreeRows(Vyatta, n); got != want {
-					t.Errorf("run %q: counted %d rows, the parse gives %d", s.text, got, want)
-				}
-				counted++
+			g := i + 1
+			for g < n && fsIn(ft.line(g), pre) {
+				g++
 			}
-			walk(k+1, r.from, r.to)
+			s := &stub{text: ft.text(i, g), words: int32(k)}
+			got, ok := countStub(s, kinds)
+			if !ok {
+				continue
+			}
+			// The node at the run's path in the full tree.
+			path := strings.Fields(pre)[1:]
+			node := full.Root
+			for _, w := range path {
+				if node = node.Child(w); node == nil {
+					t.Fatalf("no node for run %q", s.text)
+				}
+			}
+			// The run stands for the node's subtree only when no
+			// other line names the node or one below it (the parse
+			// refuses the stub otherwise: errStubClash).
+			whole := true
+			for x := int32(0); x < n; x++ {
+				f := strings.Fields(ft.line(x))
+				for j := range f {
+					f[j] = strings.Trim(f[j], "'")
+				}
+				if (x < i || x >= g) && len(f) > k && slices.Equal(f[1:k+1], path) {
+					whole = false
+				}
+			}
+			if want := SubtreeRows(Vyatta, node); whole && got != want {
+				t.Errorf("run %q: counted %d rows, the parse gives %d", s.text, got, want)
+			}
+			counted++
 		}
 	}
-	walk(0, 0, int32(len(ft.cur)))
 	return counted
 }
 
