@@ -305,8 +305,10 @@ type fsText struct {
 	src string
 	// starts holds where each line starts, and len(src) last.
 	starts []int32
-	// hash holds each line's hash (fsScan), without its newline.
-	hash    []uint64
+	// hash holds each line's hash (fsScan), without its newline: 32
+	// bits, as two lines that collide only cost a parse (the planner
+	// compares the bytes of what it leaves unparsed).
+	hash    []uint32
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -348,14 +350,14 @@ func fsScan(src string, seed maphash.Seed) (*fsText, bool) {
 		return nil, false
 	}
 	n := strings.Count(src, "\n") + 2
-	t := &fsText{src: src, starts: make([]int32, 0, n), hash: make([]uint64, 0, n)}
+	t := &fsText{src: src, starts: make([]int32, 0, n), hash: make([]uint32, 0, n)}
 	for start := 0; start < len(src); {
 		end, ok := fsLineEnd(src, start)
 		if !ok {
 			return nil, false
 		}
 		t.starts = append(t.starts, int32(start))
-		t.hash = append(t.hash, maphash.String(seed, src[start:end]))
+		t.hash = append(t.hash, uint32(maphash.String(seed, src[start:end])))
 		start = end + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
@@ -445,7 +447,7 @@ const (
 // nearest place where fsAnchor lines agree, so a run may be shorter than
 // diff's. Nothing depends on the runs being the longest: only on their
 // lines being equal, which the planner checks on the bytes.
-func fsDiff(ha, hb []uint64) []fsBlock {
+func fsDiff(ha, hb []uint32) []fsBlock {
 	na, nb := int32(len(ha)), int32(len(hb))
 	var blocks []fsBlock
 	meet := func(i, j int32) bool {
@@ -459,7 +461,7 @@ func fsDiff(ha, hb []uint64) []fsBlock {
 		}
 		return true
 	}
-	var first map[uint64]int32 // b's first line of each hash, when wanted
+	var first map[uint32]int32 // b's first line of each hash, when wanted
 	i, j := int32(0), int32(0)
 	for i < na && j < nb {
 		k := int32(0)
@@ -484,7 +486,7 @@ func fsDiff(ha, hb []uint64) []fsBlock {
 			continue
 		}
 		if first == nil {
-			first = make(map[uint64]int32, nb)
+			first = make(map[uint32]int32, nb)
 			for y := nb - 1; y >= 0; y-- {
 				first[hb[y]] = y
 			}
@@ -676,6 +678,17 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
 	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
 	half := len(blocks) / 2
+	// About an item for each four lines: the items are sized once.
+	for _, x := range []struct {
+		p      *fsPlanner
+		blocks []fsBlock
+	}{{pl, blocks[:half]}, {other, blocks[half:]}} {
+		n := 0
+		for _, bl := range x.blocks {
+			n += int(bl.n)
+		}
+		x.p.items = make([]fsItem, 0, n/4+16)
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -702,8 +715,9 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 // children's items when larger, whose own ends are treated alike; each
 // half of the items on one core.
 func (p *fsPlanner) finish() {
-	items := p.items
+	parts := [][]fsItem{p.items}
 	if p.edges {
+		items := p.items
 		half := len(items) / 2
 		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
 		var tail []fsItem
@@ -715,24 +729,28 @@ func (p *fsPlanner) finish() {
 		}()
 		head := p.cutEdges(items, 0, half, 0)
 		wg.Wait()
-		items = append(head, tail...)
+		parts = [][]fsItem{head, tail}
 	}
 	n := 0
-	for _, it := range items {
-		if it.words != 0 {
-			n++
+	for _, items := range parts {
+		for _, it := range items {
+			if it.words != 0 {
+				n++
+			}
 		}
 	}
 	p.a.spans = slices.Grow(p.a.spans, n)
 	p.b.spans = slices.Grow(p.b.spans, n)
-	for _, it := range items {
-		if it.words == 0 {
-			continue
+	for _, items := range parts {
+		for _, it := range items {
+			if it.words == 0 {
+				continue
+			}
+			n := it.to - it.from
+			p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs})
+			p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs})
+			p.pairs++
 		}
-		n := it.to - it.from
-		p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs})
-		p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs})
-		p.pairs++
 	}
 }
 
