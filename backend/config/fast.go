@@ -77,6 +77,16 @@ type stub struct {
 	// rows is the number of rows the subtree gives (see SubtreeRows), -1
 	// until counted.
 	rows int32
+	// form and block, for a stub of curly or VRP text: the scan that
+	// found it (fast_curly.go, fast_vrp.go) and its block there; nil for
+	// set form.
+	form  stubForm
+	block int32
+}
+
+// stubForm parses the stubs of a form other than set.
+type stubForm interface {
+	parseStub(t *Tree, s *stub) *Node
 }
 
 // IsStub reports whether n is a stub of ParsePairFast not yet expanded.
@@ -100,6 +110,9 @@ func SameStubs(t *Tree, l *Node, u *Tree, r *Node) bool {
 // stub of t stands for, n itself included.
 func (t *Tree) StubRows(n *Node) int {
 	s := &t.stubs[-n.Line-1]
+	if s.rows < 0 && s.form != nil {
+		s.rows = int32(SubtreeRows(t.Family, t.parseStub(s)))
+	}
 	if s.rows < 0 {
 		sh := t.share()
 		if rows, ok := countStub(s, sh.kinds); ok {
@@ -170,6 +183,9 @@ type vyShared struct {
 // parseStub reads the stub's text alone and returns its node, with the
 // lines of the whole file.
 func (t *Tree) parseStub(s *stub) *Node {
+	if s.form != nil {
+		return s.form.parseStub(t, s)
+	}
 	st, err := vyParseSetStubs(s.file, s.text, true, nil, t.share())
 	if err != nil {
 		panic("config: a stub's text does not parse alone: " + err.Error())
