@@ -503,22 +503,24 @@ func errorText(name string, err error, timeout time.Duration) string {
 		s = dropName(s, name)
 	}
 	s = strings.ReplaceAll(s, "ssh: handshake failed: ", "")
-	s = authMethodsRE.ReplaceAllString(s, "")
+	s = authMethodsRE().ReplaceAllString(s, "")
 	if timeout > 0 {
 		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
 	}
 	// inventory's "environment variable X is not set: no password" reads
 	// as the reason does.
-	s = envNotSetRE.ReplaceAllString(s, "no password: $1 is not set")
-	s = pwFileEmptyRE.ReplaceAllString(s, "no password: $1 is empty")
+	s = envNotSetRE().ReplaceAllString(s, "no password: $1 is not set")
+	s = pwFileEmptyRE().ReplaceAllString(s, "no password: $1 is empty")
 	s = strings.ReplaceAll(s, "password_prompt: no terminal to ask on: no password", "no password: no terminal to ask on (password_prompt)")
 	return s
 }
 
 var (
-	authMethodsRE = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
-	envNotSetRE   = regexp.MustCompile(`environment variable (\S+) is not set: no password`)
-	pwFileEmptyRE = regexp.MustCompile(`password file (.+) is empty: no password`)
+	authMethodsRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
+	})
+	envNotSetRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`environment variable (\S+) is not set: no password`) })
+	pwFileEmptyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`password file (.+) is empty: no password`) })
 )
 
 // dropName removes the "name: " layers the error repeats, at its start

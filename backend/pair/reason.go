@@ -6,6 +6,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/hasync/hasync/backend/config"
@@ -164,8 +165,8 @@ func Describe(err error) string {
 }
 
 var (
-	noPasswordEnv      = regexp.MustCompile(`environment variable (\S+) is not set`)
-	noPasswordFile     = regexp.MustCompile(`password file (.+) is empty`)
+	noPasswordEnv      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`environment variable (\S+) is not set`) })
+	noPasswordFile     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`password file (.+) is empty`) })
 	noPasswordTerminal = "no terminal to ask on"
 )
 
@@ -183,10 +184,10 @@ func Explain(err error) string {
 		return "unreachable: " + d
 	case "no password":
 		msg := err.Error()
-		if m := noPasswordEnv.FindStringSubmatch(msg); m != nil {
+		if m := noPasswordEnv().FindStringSubmatch(msg); m != nil {
 			return d + ": " + m[1] + " is not set"
 		}
-		if m := noPasswordFile.FindStringSubmatch(msg); m != nil {
+		if m := noPasswordFile().FindStringSubmatch(msg); m != nil {
 			return d + ": " + m[1] + " is empty"
 		}
 		if strings.Contains(msg, noPasswordTerminal) {
