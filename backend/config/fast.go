@@ -540,6 +540,10 @@ type fsPlanner struct {
 type fsItem struct {
 	from, to, bFrom int32
 	words           int32
+	// end says whether a span ends a row of span siblings in the trees'
+	// order (natural order, which need not be the text's): 1 it does, 2
+	// it does not, 0 not known (the text's order decides).
+	end int8
 }
 
 // fastEdgeMax is the most lines of a span that ends a row of sibling
@@ -736,6 +740,7 @@ func (p *fsPlanner) finish() {
 		items := p.items
 		half := len(items) / 2
 		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
+		p.naturalEnds(items)
 		var tail []fsItem
 		var wg sync.WaitGroup
 		wg.Add(1)
@@ -788,9 +793,14 @@ func (p *fsPlanner) cutEdges(items []fsItem, from, to, depth int) []fsItem {
 			out = append(out, it)
 			continue
 		}
-		px := parent(it)
-		first := i == 0 || items[i-1].words == 0 || !sibling(items[i-1], it, px)
-		last := i == len(items)-1 || !sibling(it, items[i+1], px)
+		var first, last bool
+		if it.end != 0 {
+			first = it.end == 1
+		} else {
+			px := parent(it)
+			first = i == 0 || items[i-1].words == 0 || !sibling(items[i-1], it, px)
+			last = i == len(items)-1 || !sibling(it, items[i+1], px)
+		}
 		if !first && !last {
 			out = append(out, it)
 			continue
@@ -801,9 +811,215 @@ func (p *fsPlanner) cutEdges(items []fsItem, from, to, depth int) []fsItem {
 			continue
 		}
 		kids := p.children(it)
+		p.childEnds(kids, int(it.words)+1)
 		out = append(out, p.cutEdges(kids, 0, len(kids), int(it.words)+1)...)
 	}
 	return out
+}
+
+// fsChild is a child of one parent met in the text: its name and its
+// span (an index in the items), or -1 when it is not one span.
+type fsChild struct {
+	name string
+	span int32
+}
+
+// fsChildName is the word of line at off (where a parent's path prefix
+// ends): the name of the parent's child that the line lies in.
+func fsChildName(line string, off int) string {
+	if e := strings.IndexByte(line[off:], ' '); e >= 0 {
+		return line[off : off+e]
+	}
+	return line[off:]
+}
+
+// markEnds sets end on the spans among kids, the children of one parent
+// on both sides: 1 where a neighbour in natural order is not a span or
+// there is none, 2 elsewhere.
+func markEnds(kids []fsChild, items []fsItem) {
+	cmp := func(x, y fsChild) int { return naturalCompare(x.name, y.name) }
+	if !slices.IsSortedFunc(kids, cmp) {
+		slices.SortStableFunc(kids, cmp)
+	}
+	span := func(i int) bool { return i >= 0 && i < len(kids) && kids[i].span >= 0 }
+	for i, c := range kids {
+		if c.span < 0 {
+			continue
+		}
+		// The same name twice: one span and a line elsewhere, which the
+		// parse refuses (errStubClash); any answer will do.
+		if span(i-1) && span(i+1) {
+			items[c.span].end = 2
+		} else {
+			items[c.span].end = 1
+		}
+	}
+}
+
+// naturalEnds sets fsItem.end on the spans of items (in a's order, of
+// depth any): for each parent, its children on both sides are listed
+// from the text (a span's by its name, the lines between by theirs) and
+// put in natural order.
+func (p *fsPlanner) naturalEnds(items []fsItem) {
+	byParent := map[string][]int32{}
+	var parents []string
+	for i, it := range items {
+		if it.words == 0 {
+			continue
+		}
+		line := p.a.line(it.from)
+		pe := fsPrefix(line, int(it.words)-1)
+		if pe < 0 {
+			continue
+		}
+		px := line[:pe]
+		if _, ok := byParent[px]; !ok {
+			parents = append(parents, px)
+		}
+		byParent[px] = append(byParent[px], int32(i))
+	}
+	// Each half of the parents on one core: they set the ends of their
+	// own spans.
+	half := len(parents) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.parentEnds(items, parents[half:], byParent)
+	}()
+	p.parentEnds(items, parents[:half], byParent)
+	wg.Wait()
+}
+
+// parentEnds sets the ends of the spans of parents (naturalEnds).
+func (p *fsPlanner) parentEnds(items []fsItem, parents []string, byParent map[string][]int32) {
+	var kids []fsChild
+	for _, px := range parents {
+		spans := byParent[px]
+		kids = kids[:0]
+		ok := true
+		for side, t := range []*fsText{p.a, p.b} {
+			start := func(it *fsItem) int32 {
+				if side == 0 {
+					return it.from
+				}
+				return it.bFrom
+			}
+			n := int32(len(t.starts) - 1)
+			lo, hi := start(&items[spans[0]]), start(&items[spans[len(spans)-1]])+items[spans[len(spans)-1]].to-items[spans[len(spans)-1]].from
+			lo = t.groupStart(lo, px)
+			hi = t.groupEnd(hi, n, px)
+			j := 0
+			last := ""
+			for x := lo; x < hi; {
+				if j < len(spans) && x == start(&items[spans[j]]) {
+					it := &items[spans[j]]
+					if side == 0 {
+						kids = append(kids, fsChild{name: fsChildName(t.line(x), len(px)), span: spans[j]})
+					}
+					x += it.to - it.from
+					j++
+					last = ""
+					continue
+				}
+				line := t.line(x)
+				if !fsIn(line, px) {
+					x++
+					continue
+				}
+				name := fsChildName(line, len(px))
+				if name != last {
+					kids = append(kids, fsChild{name: name, span: -1})
+					last = name
+				}
+				// The child's other lines, skipped in one search, up to
+				// the next span.
+				end := hi
+				if j < len(spans) {
+					end = start(&items[spans[j]])
+				}
+				if pe := len(px) + len(name); pe < len(line) {
+					x = t.groupEnd(x+1, end, line[:pe+1])
+				} else {
+					x++
+				}
+			}
+			ok = ok && j == len(spans)
+		}
+		if ok {
+			markEnds(kids, items)
+		}
+	}
+}
+
+// groupEnd returns the first line from x on, before limit, that does
+// not lie below the path prefix pre, the lines below it being together
+// (where they are not, the parse refuses the stubs: any answer will do).
+// It looks ahead in doubling steps, then halves.
+func (t *fsText) groupEnd(x, limit int32, pre string) int32 {
+	in := func(i int32) bool { return fsIn(t.line(i), pre) }
+	if x >= limit || !in(x) {
+		return x
+	}
+	lo, step := x, int32(1) // lo is in the group
+	for lo+step < limit && in(lo+step) {
+		lo += step
+		step *= 2
+	}
+	hi := min(lo+step, limit) // hi is not, or the limit
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if in(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// groupStart returns the first line of the lines below pre that end
+// just before x (x when line x-1 is not below it), as groupEnd looking
+// back.
+func (t *fsText) groupStart(x int32, pre string) int32 {
+	in := func(i int32) bool { return fsIn(t.line(i), pre) }
+	if x == 0 || !in(x-1) {
+		return x
+	}
+	hi, step := x-1, int32(1) // hi is in the group
+	for hi-step >= 0 && in(hi-step) {
+		hi -= step
+		step *= 2
+	}
+	lo := max(hi-step, -1) // lo is not, or before the text
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if in(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// childEnds sets fsItem.end on the spans among the items of one span's
+// children (children), of depth k.
+func (p *fsPlanner) childEnds(kids []fsItem, k int) {
+	list := make([]fsChild, 0, len(kids))
+	for i, it := range kids {
+		line := p.a.line(it.from)
+		pe := fsPrefix(line, k-1)
+		if pe < 0 {
+			return
+		}
+		span := int32(-1)
+		if it.words != 0 {
+			span = int32(i)
+		}
+		list = append(list, fsChild{name: fsChildName(line, pe), span: span})
+	}
+	markEnds(list, kids)
 }
 
 // children cuts a span's lines into the items of its children: a span
