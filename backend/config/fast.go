@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/binary"
 	"errors"
 	"hash/maphash"
 	"math/bits"
@@ -399,11 +400,13 @@ func fsLineEnd(src string, start int) (int, bool) {
 	if len(src)-start <= len("set ") || src[start:start+4] != "set " {
 		return 0, false
 	}
-	base := unsafe.Pointer(unsafe.StringData(src))
+	// Little-endian loads: the first byte of a word is its lowest, and
+	// the lowest mark is the first byte that matters.
+	bs := unsafe.Slice(unsafe.StringData(src), len(src))
 	inq := false
 	for i := start + 4; ; i++ {
 		for i+8 <= len(src) {
-			x := *(*uint64)(unsafe.Add(base, i))
+			x := binary.LittleEndian.Uint64(bs[i:])
 			// Below a blank, or the DEL.
 			m := (x-fsOnes*0x20)&^x&fsHigh | fsZeros(x^(fsOnes*0x7f))
 			if inq {

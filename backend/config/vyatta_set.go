@@ -1,9 +1,12 @@
 package config
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/hasync/hasync/backend/config/schema"
 )
@@ -42,15 +45,15 @@ type vySet struct {
 func (p *vySet) sharedWords(words, prev []vySetWord, prevStart int) []vySetWord {
 	src := p.src
 	d := p.pos - prevStart
-	limit := len(src) - p.pos
-	n, from := 0, prevStart
+	// m: how many bytes the two lines share from their starts (the line
+	// before ends at its newline, which a word never holds).
+	m := commonPrefix(src[prevStart:p.pos], src[p.pos:])
+	n := 0
 	for _, w := range prev {
 		end := w.srcOff + w.end - w.start // in prev
-		if w.srcOff < 0 || w.quoted || end-prevStart >= limit || !vySetBlank(src[end]) ||
-			src[from:end+1] != src[from+d:end+1+d] {
+		if w.srcOff < 0 || w.quoted || end-prevStart >= m || !vySetBlank(src[end]) {
 			break
 		}
-		from = end + 1
 		n++
 	}
 	if n == 0 {
@@ -99,6 +102,26 @@ func (p *vySet) posAt(b *vyBuilder, i int, n *Node, parent *vyPos) *vyPos {
 func (p *vySet) forgetChain(n int) {
 	n = min(n, len(p.scNodes))
 	p.scNodes, p.scPos = p.scNodes[:n], p.scPos[:n]
+}
+
+// commonPrefix is the length of the longest common prefix of a and b,
+// compared eight bytes at a time.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	if n >= 8 {
+		// Little-endian loads: the first byte of a word is its lowest.
+		ba, bb := unsafe.Slice(unsafe.StringData(a), n), unsafe.Slice(unsafe.StringData(b), n)
+		for ; i+8 <= n; i += 8 {
+			if x := binary.LittleEndian.Uint64(ba[i:]) ^ binary.LittleEndian.Uint64(bb[i:]); x != 0 {
+				return i + bits.TrailingZeros64(x)/8
+			}
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // vySetWord is one word of a line: buf[start:end].
