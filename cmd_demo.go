@@ -103,7 +103,7 @@ the lab stays up after the report until interrupted.`,
 		},
 	}
 	cmd.Flags().BoolVar(&serve, "serve", false, "serve the demo's console over SSH to others instead of opening it here (hasync serve's flags apply)")
-	addServeFlags(cmd.Flags(), &sf)
+	addServeFlags(cmd.Flags(), &sf, demoStateDir)
 	cmd.Flags().IntVar(&width, "width", 0, "width of the side-by-side view of the printed report (default: the terminal's)")
 	cmd.Flags().BoolVar(&hold, "hold", false, "keep the emulated pair running after the printed report until interrupted (for hasync lab fault)")
 	cmd.Flags().BoolVar(&print, "print", false, "print the text report instead of opening the console")

@@ -31,15 +31,30 @@ type serveFlags struct {
 	ascii                                    bool
 }
 
-func addServeFlags(fl *pflag.FlagSet, f *serveFlags) {
+// The files runServe keeps in its state directory unless told otherwise.
+const (
+	serveHostKeyFile = "serve_host_ed25519"
+	serveLogFile     = "serve.log"
+)
+
+// addServeFlags adds the serve flags; stateDir names the directory that
+// runServe is given, where the host key and the log are by default.
+func addServeFlags(fl *pflag.FlagSet, f *serveFlags, stateDir string) {
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:2222", "`ADDR` to listen on: host:port, or unix:/path for a Unix socket (owner only) behind a local proxy")
-	fl.StringVar(&f.hostKey, "host-key", "", "the server's host key `FILE` (default: serve_host_ed25519 in hasync's state directory, generated on first start)")
+	fl.StringVar(&f.hostKey, "host-key", "", "the server's host key `FILE` (default: "+serveHostKeyFile+" in "+stateDir+", generated when missing)")
 	fl.StringVar(&f.authorizedKeys, "authorized-keys", "", "OpenSSH authorized_keys `FILE`: the keys that may log in; environment=\"HASYNC_ROLE=operator\" on a line lets that key sync and edit sync-maps (default role: viewer) (default: authorized_keys in hasync's config directory)")
-	fl.StringVar(&f.logFile, "log", "", "the server's log `FILE`, or - for stderr (default: serve.log in hasync's state directory)")
+	fl.StringVar(&f.logFile, "log", "", "the server's log `FILE`, or - for stderr (default: "+serveLogFile+" in "+stateDir+")")
 	fl.DurationVar(&f.idle, "idle-timeout", 30*time.Minute, "end a session after this long without a key from its user (0: never)")
 	fl.DurationVar(&f.maxSession, "max-session", 12*time.Hour, "end a session this long after it began (0: never)")
 	fl.DurationVar(&f.grace, "shutdown-grace", 2*time.Minute, "on SIGTERM, how long to wait for a sync that is committing to finish and verify")
 }
+
+// serveStateDir and demoStateDir are the state directories the two
+// commands give runServe, as their help names them.
+const (
+	serveStateDir = "hasync's state directory"
+	demoStateDir  = "the demo's temporary directory (removed on exit)"
+)
 
 func newServeCmd() *cobra.Command {
 	var f serveFlags
@@ -56,13 +71,16 @@ Only public keys in --authorized-keys get in (OpenSSH's format; passwords
 and keyboard-interactive are refused). A key's role comes from the option
 environment="HASYNC_ROLE=operator" on its line: an operator may sync and
 edit sync-maps; a viewer (the default) reads, and sees each action that
-writes disabled, with the reason. A sync takes the pair's lock: every
-session sees who holds it and the live log of that sync, and the audit
-record names the SSH user and key fingerprint.
+writes disabled, with the reason. A sync or a sync-map save takes the
+pair's lock: every session sees who holds it and the live log of that
+write, and the audit record names the SSH user and key fingerprint. A
+session is named by the SSH user its client gave and its key's
+fingerprint: the fingerprint is what identifies.
 
 The server's log goes to --log (never into a session). SIGTERM or ^C ends
-every session, lets a sync that is committing finish and verify, cancels
-one that is not yet committing, then closes the connections.
+every session, lets a sync that is committing finish and verify and a
+sync-map save end, cancels a sync that is not yet committing, then closes
+the connections; reads in flight are not waited for.
 
   ssh -p 2222 -t anyname@jumphost`,
 		Args: cobra.NoArgs,
@@ -87,7 +105,7 @@ one that is not yet committing, then closes the connections.
 	}
 	cmd.Flags().StringVar(&invFile, "inventory", "", "inventory `FILE` (default: $HASYNC_INVENTORY, else inventory.yaml in hasync's config directory)")
 	cmd.Flags().BoolVar(&f.ascii, "ascii", false, "ASCII glyphs only in every session")
-	addServeFlags(cmd.Flags(), &f)
+	addServeFlags(cmd.Flags(), &f, serveStateDir)
 	return cmd
 }
 
@@ -129,13 +147,13 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		}
 	}
 	if f.hostKey == "" {
-		f.hostKey = filepath.Join(stateDir, "serve_host_ed25519")
+		f.hostKey = filepath.Join(stateDir, serveHostKeyFile)
 	}
 	var w io.Writer = stderr
 	logName := "stderr"
 	if f.logFile != "-" {
 		if f.logFile == "" {
-			f.logFile = filepath.Join(stateDir, "serve.log")
+			f.logFile = filepath.Join(stateDir, serveLogFile)
 		}
 		lf, err := tui.OpenLogFile(f.logFile)
 		if err != nil {

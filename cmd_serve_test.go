@@ -236,7 +236,7 @@ func TestServeOpenSSH(t *testing.T) {
 // an operator syncs (vra-b refuses the demo's planted change); while it
 // runs, the other operator's S says who holds the pair's lock, and every
 // session's Log shows the same live stream, named by the syncing SSH user
-// and key, to its outcome.
+// and key, to its outcome. Then a sync-map save, shown the same way.
 func TestServeSyncShared(t *testing.T) {
 	sl := startServedLab(t)
 	alice := sl.session("op", "alice", 120, 36)
@@ -265,7 +265,7 @@ func TestServeSyncShared(t *testing.T) {
 	// The sync's start reaches every session once it holds the lock.
 	bob.wait("alice's sync in the viewer's Log", "by alice (session ", ", key SHA256:")
 	carol.keys("S")
-	carol.wait("the lock, held by alice", "a sync of lab-vyatta is running: held by alice (session ")
+	carol.wait("the lock, held by alice", "lab-vyatta: alice (session ", "vra-a → vra-b since")
 	sl.lab.B.Faults.SetDelay(0)
 
 	alice.wait("the outcome", "vra-b refused the change", "config-sync error")
@@ -275,6 +275,22 @@ func TestServeSyncShared(t *testing.T) {
 	// The lock is free again: carol may plan a sync now.
 	carol.keys("S")
 	carol.wait("carol's plan once the lock is free", "Sync lab-vyatta", "[ Apply ")
+	carol.keys("Escape")
+
+	// A sync-map save is a write as a sync is: alice saves vra-a's map (a
+	// rule deleted) while vra-a answers slowly; carol's S names alice and
+	// the map, bob's Log streams the save to its end.
+	alice.keys("2", "d")
+	alice.wait("the staged delete", "vra-a: sync-map LAB-SYNC", "1 staged edit(s)")
+	alice.keys("w")
+	alice.wait("the save's question", "Save sync-map LAB-SYNC on vra-a")
+	sl.lab.A.Faults.SetDelay(200 * time.Millisecond)
+	alice.keys("Right", "Enter")
+	bob.wait("alice's save in the viewer's Log", "sync-map save LAB-SYNC on vra-a", "by alice (session ")
+	carol.keys("S")
+	carol.wait("the lock, held by alice's save", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
+	sl.lab.A.Faults.SetDelay(0)
+	bob.wait("the save's end in the viewer's Log", "sync-map save by alice (session ", "ended: ok", "> delete system config-sync sync-map LAB-SYNC")
 
 	// The audit names the SSH user and the whole fingerprint of the key
 	// that synced.
@@ -297,8 +313,9 @@ func TestServeSyncShared(t *testing.T) {
 }
 
 // TestServeDemo: `hasync demo --serve` serves the demo's console over SSH
-// (OpenSSH in tmux, the host key pinned from the demo's directory), and
-// SIGTERM ends it and removes the demo's directory.
+// (OpenSSH in tmux, the host key pinned from the demo's directory, where
+// demo --help says it is), and SIGTERM ends it and removes the demo's
+// directory.
 func TestServeDemo(t *testing.T) {
 	needTmux(t)
 	needOpenSSH(t)
@@ -350,7 +367,16 @@ func TestServeDemo(t *testing.T) {
 		}
 	}()
 	dir := demoDir(t, work)
-	hk, err := os.ReadFile(filepath.Join(dir, "serve_host_ed25519.pub"))
+	// Where demo --help says the host key is by default: the demo's
+	// directory, where this run made it.
+	help, err := exec.Command(bin, "demo", "--help").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "(default: " + serveHostKeyFile + " in " + demoStateDir; !strings.Contains(string(help), want) {
+		t.Errorf("demo --help does not say %q:\n%s", want, help)
+	}
+	hk, err := os.ReadFile(filepath.Join(dir, serveHostKeyFile+".pub"))
 	if err != nil {
 		t.Fatalf("the served demo's host key is not in its directory: %v", err)
 	}
@@ -375,4 +401,47 @@ func TestServeDemo(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("the demo's directory is still there: %v", err)
 	}
+}
+
+// TestServeShutdownDuringRead: SIGTERM while a viewer's refresh and plan
+// read are in flight under a slow line-by-line fault (a minute for a
+// read), the server's own refresh of the pair waiting behind them. The
+// server waits only for writes holding a pair's lock, not for reads: the
+// process exits within its shutdown grace, while the fault still holds
+// the read, and the viewer is told why. (A trial saw 29 s here.)
+func TestServeShutdownDuringRead(t *testing.T) {
+	const grace = 5 * time.Second
+	sl := startServedLab(t, "--shutdown-grace", grace.String())
+	vw := sl.session("vw", "bob", 120, 36)
+	vw.wait("the pair up", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	vw.keys("Enter")
+	vw.wait("the Diff", "vra-a (source)", "vra-b (target)")
+	// 300 lines at 200 ms each: reading a configuration takes a minute.
+	sl.lab.A.Faults.SetDelay(200 * time.Millisecond)
+	sl.lab.B.Faults.SetDelay(200 * time.Millisecond)
+	defer sl.lab.A.Faults.SetDelay(0)
+	defer sl.lab.B.Faults.SetDelay(0)
+	// r also wakes the pair's own refresh loop (the server's), which
+	// then waits for the pair's reads too; S reads again for its plan.
+	vw.keys("r", "S")
+	vw.wait("the viewer's plan reading", "reading both devices")
+
+	if err := sl.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	term := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- sl.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("hasync serve after SIGTERM: %v", err)
+		}
+		t.Logf("hasync serve exited %v after SIGTERM", time.Since(term).Round(time.Millisecond))
+	case <-time.After(grace + 10*time.Second):
+		_ = sl.cmd.Process.Kill()
+		<-done // the clean-up waits for no process now
+		t.Fatalf("hasync serve still runs %s after SIGTERM (grace %s): it waits for the viewer's read", grace+10*time.Second, grace)
+	}
+	vw.wait("the viewer told of the shutdown", "the server is shutting down: session closed", "EXITED")
 }

@@ -487,7 +487,7 @@ func errorText(name string, err error, timeout time.Duration) string {
 		s = dropName(s, name)
 	}
 	s = strings.ReplaceAll(s, "ssh: handshake failed: ", "")
-	s = authMethodsRE.ReplaceAllString(s, "")
+	s = authMethodsRE().ReplaceAllString(s, "")
 	if timeout > 0 {
 		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
 	}
@@ -508,7 +508,9 @@ func errorText(name string, err error, timeout time.Duration) string {
 	return s
 }
 
-var authMethodsRE = regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
+var authMethodsRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
+})
 
 // dropName removes the "name: " layers the error repeats, at its start
 // and after each ": ".

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kevinburke/ssh_config"
@@ -141,7 +142,7 @@ func loadSSHConfig(file string) (*ssh_config.Config, error) {
 
 // sshConfigPos is the position ssh_config's parser puts first in its
 // errors: "(line, column): ssh_config: ...".
-var sshConfigPos = regexp.MustCompile(`^\((\d+), (\d+)\): (?:ssh_config: )?`)
+var sshConfigPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\((\d+), (\d+)\): (?:ssh_config: )?`) })
 
 // sshConfigError names the file, line and column of a parse error, and
 // the way out when the file holds what the parser does not read (Match
@@ -149,7 +150,7 @@ var sshConfigPos = regexp.MustCompile(`^\((\d+), (\d+)\): (?:ssh_config: )?`)
 func sshConfigError(file string, err error) error {
 	msg := err.Error()
 	where := file
-	if m := sshConfigPos.FindStringSubmatch(msg); m != nil {
+	if m := sshConfigPos().FindStringSubmatch(msg); m != nil {
 		where = fmt.Sprintf("%s:%s:%s", file, m[1], m[2])
 		msg = msg[len(m[0]):]
 	}

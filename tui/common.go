@@ -29,6 +29,9 @@ type Common struct {
 	// Hub is the served console's shared pairs' owner (nil in a local
 	// console): a session's syncs run on its context, not the session's.
 	Hub *Hub
+	// AuditDir is where this console's writes are recorded
+	// (Options.AuditDir; "" hasync's state directory's audit).
+	AuditDir string
 }
 
 // Identity is who a served session is: the SSH user name the client
@@ -78,18 +81,3 @@ const (
 	logErr    = "err"
 	logReq    = "req"
 )
-
-// ReadCtx is the context of a read of the shared pairs a served session
-// asks for (a plan's read): the server's, not the session's. A session
-// that ends mid-read lets the read finish rather than cut the command on
-// the pair's shared connection, which would mark it lost for every
-// session (trial 13 item 2); the server's shutdown still cancels it at
-// once. A local console's reads run on its own context.
-func (c *Common) ReadCtx() context.Context {
-	if c.Hub != nil {
-		if _, stopping := c.Hub.syncContext(); stopping != nil {
-			return stopping
-		}
-	}
-	return c.Ctx
-}

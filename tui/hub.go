@@ -65,6 +65,9 @@ func NewHub(inv *inventory.Inventory, opt pair.Options, log *slog.Logger) *Hub {
 	}
 	opt.Prompt, opt.Passphrase, opt.OnUnknownHost = nil, nil, nil
 	opt.AcceptNew = false
+	// Every session reads these pairs: one giving up a read (its end,
+	// the server's shutdown) neither cuts it for the others nor waits.
+	opt.Shared = true
 	opt.Diff.MaskSecrets = true // as tui.New: status and sync compare secrets masked
 	h := &Hub{log: log}
 	if inv != nil {
@@ -227,8 +230,8 @@ func read(s *pair.Snapshot) bool {
 	return false
 }
 
-// Syncing lists the syncs running on the hub's pairs now, as "pair:
-// holder" (pair.SyncHolder, contract 1).
+// Syncing lists the writes (syncs, sync-map saves) running on the hub's
+// pairs now, as "pair: holder" (pair.SyncHolder, contract 1).
 func (h *Hub) Syncing() []string {
 	var out []string
 	for _, p := range h.pairs {
@@ -239,9 +242,10 @@ func (h *Hub) Syncing() []string {
 	return out
 }
 
-// WaitSyncs waits until no sync holds a pair's lock, or ctx ends (the
-// error then names the syncs still running). A sync that was committing
-// when its session's context was cancelled finishes and verifies first.
+// WaitSyncs waits until no write (a sync, a sync-map save) holds a
+// pair's lock, or ctx ends (the error then names those still running). A
+// sync that was committing when the shutdown began finishes and verifies
+// first. Reads hold no lock: they are not waited for.
 func (h *Hub) WaitSyncs(ctx context.Context) error {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()

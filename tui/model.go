@@ -129,7 +129,7 @@ func New(ctx context.Context, o Options) *Model {
 		keys = keys.ASCII()
 	}
 	com := &Common{Ctx: ctx, Keys: keys, Log: log, ReadOnly: o.ReadOnly, ReadOnlyReason: o.ReadOnlyReason,
-		Served: o.Served, Dark: true, NoColor: o.NoColor, Hub: o.Hub}
+		Served: o.Served, Dark: true, NoColor: o.NoColor, Hub: o.Hub, AuditDir: o.AuditDir}
 	if com.ReadOnly && com.ReadOnlyReason == "" {
 		com.ReadOnlyReason = "started with --read-only"
 	}
@@ -571,7 +571,7 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 	was := rt.refreshing
 	rt.refreshing = true
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
-	cmds := []tea.Cmd{refreshCmd(m.com.ReadCtx(), idx, rt.reqID, rt.p, retry)}
+	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p, retry)}
 	if !was {
 		cmds = append(cmds, rt.spin.Tick)
 	}

@@ -259,11 +259,14 @@ func (s *Server) Sessions() int {
 }
 
 // Shutdown stops taking connections, ends every session (each is told
-// why), waits for the syncs the sessions started to end (a sync that is
+// why), waits for the writes the sessions started to end (a sync that is
 // committing finishes and is verified; one that is not yet committing is
 // cancelled by its context and leaves the target as it was: the sync's
-// own transaction, backend/sync), then closes the pairs. When ctx ends
-// first, the remaining connections are cut and the pairs closed anyway.
+// own transaction, backend/sync; a sync-map save runs to its end), then
+// closes the pairs. Reads are not waited for: the shared pairs let a
+// session stop waiting at once (pair.Options.Shared), and closing the
+// pairs ends the reads still running. When ctx ends first, the remaining
+// connections are cut and the pairs closed anyway.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.shutdown = true

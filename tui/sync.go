@@ -12,6 +12,7 @@ import (
 	gosync "sync"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -246,6 +247,35 @@ func (m *Model) readOnlyWhy() string {
 	return "read-only"
 }
 
+// markReadOnly marks, in a read-only console's help, the keys that write
+// as disabled, with why: S, R, c and C, and the Sync-maps tab's edits
+// (all its keys but the moves), which the console refuses.
+func (m *Model) markReadOnly(groups []views.HelpGroup) {
+	why := m.readOnlyWhy()
+	if why == "" {
+		return
+	}
+	k, mk := m.com.Keys, m.maps.keys
+	writes := map[key.Help]bool{}
+	for _, b := range append([]key.Binding{k.Sync, k.Rollback, k.Native, k.NativeSessions}, m.maps.FullHelp()...) {
+		writes[b.Help()] = true
+	}
+	for _, b := range []key.Binding{mk.Up, mk.Down, mk.PrevMap, mk.NextMap} {
+		delete(writes, b.Help())
+	}
+	for i, g := range groups {
+		off := map[string]bool{}
+		for _, b := range g.Bindings {
+			if writes[b.Help()] {
+				off[b.Help().Key] = true
+			}
+		}
+		if len(off) > 0 {
+			groups[i].Off, groups[i].Why = off, why
+		}
+	}
+}
+
 // startPlan opens the plan screen of kind for the open pair and computes
 // its plan in a command.
 func (m *Model) startPlan(kind syncKind) tea.Cmd {
@@ -255,7 +285,7 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
 	if h, ok := rt.p.SyncHolder(); ok {
-		m.setNotice(fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, h.Since.Format(time.TimeOnly)), true)
+		m.setNotice(lockedText(rt, h, m.glyph("→", "->")), true)
 		return noticeClearCmd(m.noticeID, 6*time.Second)
 	}
 	fam := rt.spec.Family
@@ -297,7 +327,7 @@ func (m *Model) planCmd() tea.Cmd {
 	pp := m.plan
 	kind, o := pp.kind, pp.opts
 	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
-	ctx := m.com.ReadCtx() // served: a session's end does not cut the shared read
+	ctx := m.com.Ctx // served: a session ending stops waiting; the shared pair finishes the read
 	return func() tea.Msg {
 		var prep *hsync.Prepared
 		var err error
@@ -831,14 +861,7 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 			st.sum = *e.Sync
 		}
 		rt.startSync(st)
-		what := "sync"
-		switch {
-		case st.sum.Rollback:
-			what = "rollback"
-		case st.sum.Native:
-			what = "device-native sync"
-		}
-		le.Text = fmt.Sprintf("%s %s %s %s (%d command(s)) by %s", what, st.sum.Source, arrow, st.sum.Target, st.sum.Commands, e.Holder)
+		le.Text = fmt.Sprintf("%s (%d command(s)) by %s", st.title(arrow), st.sum.Commands, e.Holder)
 	case pair.SyncLine:
 		if rt.stream == nil {
 			rt.stream = &syncStream{holder: e.Holder}
@@ -851,11 +874,11 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 				st.sum = *e.Sync
 			}
 		}
-		out := "?"
+		out, kind := "?", pair.KindSync
 		if e.Sync != nil {
-			out = e.Sync.Outcome
+			out, kind = e.Sync.Outcome, e.Sync.Kind
 		}
-		le.Text = "sync by " + e.Holder + " ended: " + out
+		le.Text = kind.String() + " by " + e.Holder + " ended: " + out
 		if e.Err != nil {
 			le.Text += ": " + e.Err.Error()
 		}
@@ -876,7 +899,7 @@ func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, 
 	case pair.SyncRemote, pair.SyncRemoteError:
 		le.Kind = "remote"
 		if t := strings.TrimSpace(line); strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			if h := errHead.FindStringSubmatch(t); h != nil {
+			if h := errHead().FindStringSubmatch(t); h != nil {
 				st.lastHead = config.Path(strings.Fields(h[1]))
 			}
 		}
@@ -927,12 +950,46 @@ func (m *Model) streamBanner(st *syncStream, state string) string {
 		errs = fmt.Sprintf(" · %d error line(s)", st.errs)
 	}
 	// The state first: the holder (an SSH key's fingerprint) is long.
-	return fmt.Sprintf("sync %s %s %s %s · %d line(s)%s · by %s", st.sum.Source, m.glyph("→", "->"), st.sum.Target, state, st.lines, errs, st.holder)
+	return fmt.Sprintf("%s %s · %d line(s)%s · by %s", st.title(m.glyph("→", "->")), state, st.lines, errs, st.holder)
+}
+
+// title names the write: "sync vra-a → vra-b", "rollback vra-a →
+// vra-b", "native sync vra-a → vra-b", "sync-map save LAB-SYNC on vra-a".
+func (st *syncStream) title(arrow string) string {
+	s := st.sum
+	if s.Kind == pair.KindMapSave {
+		return fmt.Sprintf("%s %s on %s", s.Kind, s.Map, s.Target)
+	}
+	return fmt.Sprintf("%s %s %s %s", s.Kind, s.Source, arrow, s.Target)
+}
+
+// lockedText says who holds rt's pair's lock (h) and what they do, as
+// the write's events told this console: "alice (session 3, key
+// SHA256:…) is saving sync-map LAB-SYNC on vra-a since 10:02:11"; a
+// holder whose events it has not seen (another process) by the lock's
+// own words.
+func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
+	since := h.Since.Format(time.TimeOnly)
+	st := rt.stream
+	if st == nil || st.done || st.holder != h.Holder {
+		return fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, since)
+	}
+	s := st.sum
+	doing := "syncing " + s.Source + " " + arrow + " " + s.Target
+	switch s.Kind {
+	case pair.KindRollback:
+		doing = "rolling back " + s.Target
+	case pair.KindNative:
+		doing = "running a native sync " + s.Source + " " + arrow + " " + s.Target
+	case pair.KindMapSave:
+		doing = "saving sync-map " + s.Map + " on " + s.Target
+	}
+	return fmt.Sprintf("%s: %s is %s since %s", rt.spec.Name, h.Holder, doing, since)
 }
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
 // and compare output"; the 5600 prints `[path]`).
-var errHead = regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`)
+var errHead = gosync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[ ?([^\[\]]+?) ?\]$`) })
 
 // runBanner is the Log's banner while this console's sync of rt runs.
 func (m *Model) runBanner(rt *pairRT) string {
@@ -1219,7 +1276,7 @@ func (m *Model) syncProgress() string {
 			run.mu.Unlock()
 			return fmt.Sprintf("%s: sync %s, %d lines", rt.spec.Name, stage, lines)
 		case st != nil && !st.done:
-			return fmt.Sprintf("%s: sync by %s, %d lines", rt.spec.Name, st.holder, lines)
+			return fmt.Sprintf("%s: %s by %s, %d lines", rt.spec.Name, st.sum.Kind, st.holder, lines)
 		}
 	}
 	return ""

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +90,102 @@ func TestServedSync(t *testing.T) {
 	}
 	if rec.SSHUser != "alice" || rec.SSHKey != alice || rec.Result != audit.Refused {
 		t.Errorf("audit: ssh user %q key %q result %s; want alice, %s, refused", rec.SSHUser, rec.SSHKey, rec.Result, alice)
+	}
+}
+
+// TestServedMapSave: in the served console, the operator alice saves a
+// sync-map (a rule deleted) while vra-a answers slowly. The viewer bob
+// is told who holds the pair's lock and what for when he presses S, his
+// Log streams the save's lines as alice's does, named by alice's SSH user
+// and key, to "sync-map save by alice … ended: ok"; the audit records
+// the save with alice's SSH user and whole key fingerprint, the map and
+// the commands.
+func TestServedMapSave(t *testing.T) {
+	var auditDir string
+	ts := startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+	})
+	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := ts.operatorKey, ts.viewerKeyFP
+	op.wait("alice's console", "hasync test")
+	vw.wait("bob's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	// bob's help in the Sync-maps tab: the keys that write are marked
+	// disabled, with why; the moves are not.
+	vw.send("2")
+	waitSession(t, ts, bob, "bob's Sync-maps tab", "vra-a: sync-map LAB-SYNC")
+	vw.send("?")
+	s := waitSession(t, ts, bob, "bob's help", "Sync-maps tab", "✗ read-only: your key's role is viewer")
+	marked := func(desc string) bool { // "✗ KEY   desc"
+		return regexp.MustCompile(`✗ \S+ +` + regexp.QuoteMeta(desc)).MatchString(s)
+	}
+	for _, desc := range []string{"sync (plan first)", "roll back last sync", "device sync (HA)",
+		"add rule", "delete rule", "save to the device", "edit in $EDITOR"} {
+		if !marked(desc) {
+			t.Errorf("bob's help does not mark %q disabled:\n%s", desc, s)
+		}
+	}
+	if marked("previous rule") || marked("swap direction") || !strings.Contains(s, "previous rule") {
+		t.Errorf("bob's help marks a key that does not write:\n%s", s)
+	}
+	vw.send("?")
+	vw.send("3")
+	waitSession(t, ts, bob, "bob's Log", "3 Log", "refreshed")
+
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	// alice may write: her help marks nothing.
+	op.send("?")
+	if s := waitSession(t, ts, alice, "alice's help", "sync (plan first)"); strings.Contains(s, "✗") {
+		t.Errorf("the operator's help marks keys disabled:\n%s", s)
+	}
+	op.send("?")
+	op.send("2")
+	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
+	op.send("d")
+	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
+	op.send("w")
+	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a", "[ Cancel ]")
+	// vra-a slow from here: the save still runs while bob looks.
+	ts.lab.vy.A.Faults.SetDelay(200 * time.Millisecond)
+	op.send("l")
+	op.send("\r")
+	waitSession(t, ts, alice, "the save running", "applying")
+
+	const who = "by alice (session "
+	waitSession(t, ts, bob, "alice's save in bob's Log", "sync-map save LAB-SYNC on vra-a", who, ", key SHA256:")
+	vw.send("S")
+	waitSession(t, ts, bob, "the lock's holder named", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
+	ts.lab.vy.A.Faults.SetDelay(0)
+
+	sent := "> delete system config-sync sync-map LAB-SYNC"
+	waitSession(t, ts, bob, "the save's end in bob's Log", "sync-map save "+who, "ended: ok", sent)
+	op.send("3")
+	waitSession(t, ts, alice, "the same lines in alice's Log", "sync-map save "+who, "ended: ok", sent)
+
+	log, err := audit.Open(auditDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := log.Records("lab-vyatta")
+	if err != nil || len(all) == 0 {
+		t.Fatalf("no audit record: %v", err)
+	}
+	rec := all[len(all)-1]
+	if rec.Kind != audit.MapSave || rec.SSHUser != "alice" || rec.SSHKey != alice || rec.Result != audit.OK ||
+		rec.Map != "LAB-SYNC" || rec.Target != "vra-a" || len(rec.Commands) == 0 || !strings.HasPrefix(rec.Commands[0], "delete system config-sync sync-map LAB-SYNC") {
+		t.Errorf("the save's audit record: %+v", rec)
 	}
 }

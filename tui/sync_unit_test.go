@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 	hsync "github.com/hasync/hasync/backend/sync"
@@ -138,5 +140,46 @@ func TestSyncingKeys(t *testing.T) {
 	}
 	if m.screen != ScreenPair {
 		t.Error("esc while syncing left the pair view")
+	}
+}
+
+// TestOthersWritesNamed: another session's write is named by its kind in
+// the Log, the banner and the lock's notice: a rollback ends as
+// "rollback by X ended: ok", a map save as "sync-map save by X ...", and
+// S during a map save says who saves which map (not "sync ... ended").
+func TestOthersWritesNamed(t *testing.T) {
+	spec := &inventory.Pair{Name: "p", Family: config.Vyatta, Devices: [2]*inventory.Device{
+		{Name: "a", Family: config.Vyatta, Address: "192.0.2.1"}, {Name: "b", Family: config.Vyatta, Address: "192.0.2.2"}}}
+	m := New(context.Background(), Options{Inventory: &inventory.Inventory{Pairs: []*inventory.Pair{spec}}})
+	t.Cleanup(m.Close)
+	const alice = "alice (session 3, key SHA256:abc)"
+	since := time.Date(2026, 11, 30, 10, 2, 11, 0, time.Local)
+	for _, c := range []struct {
+		sum                   pair.SyncSummary
+		started, done, banner string
+		locked                string
+	}{
+		{pair.SyncSummary{Kind: pair.KindRollback, Source: "a", Target: "b", Commands: 2},
+			"rollback a → b (2 command(s)) by " + alice, "rollback by " + alice + " ended: ok",
+			"rollback a → b ended: ok · 0 line(s) · by " + alice, "p: " + alice + " is rolling back b since 10:02:11"},
+		{pair.SyncSummary{Kind: pair.KindMapSave, Target: "a", Map: "LAB-SYNC", Commands: 3},
+			"sync-map save LAB-SYNC on a (3 command(s)) by " + alice, "sync-map save by " + alice + " ended: ok",
+			"sync-map save LAB-SYNC on a ended: ok · 0 line(s) · by " + alice, "p: " + alice + " is saving sync-map LAB-SYNC on a since 10:02:11"},
+	} {
+		sum := c.sum
+		if le := m.syncEvent(0, pair.Event{Kind: pair.SyncStarted, Holder: alice, Sync: &sum}); le.Text != c.started {
+			t.Errorf("started: %q, want %q", le.Text, c.started)
+		}
+		if got := lockedText(m.pairs[0], pair.LockInfo{Holder: alice, Since: since}, "→"); got != c.locked {
+			t.Errorf("locked: %q, want %q", got, c.locked)
+		}
+		end := c.sum
+		end.Outcome = "ok"
+		if le := m.syncEvent(0, pair.Event{Kind: pair.SyncDone, Holder: alice, Sync: &end}); le.Text != c.done {
+			t.Errorf("done: %q, want %q", le.Text, c.done)
+		}
+		if got := m.streamBanner(m.pairs[0].stream, "ended: ok"); got != c.banner {
+			t.Errorf("banner: %q, want %q", got, c.banner)
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
 	hsync "github.com/hasync/hasync/backend/sync"
@@ -37,7 +39,7 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 		em.say(false, "a save is running")
 	case syncing:
 		// The map decides what that sync carries: not changed under it.
-		em.say(true, fmt.Sprintf("not saved: %s is syncing the pair since %s", holder.Holder, holder.Since.Format("15:04:05")))
+		em.say(true, "not saved: "+lockedText(p.rt, holder, p.glyph("→", "->")))
 	case em.cur.Equal(em.read):
 		em.say(false, "nothing staged: the map is as read from "+em.carrier)
 	case len(em.cur.Rules) == 0:
@@ -98,9 +100,16 @@ func saveComment(name string) string { return "hasync: sync-map " + name }
 // saveLine is a line of a save, stamped where it was produced.
 type saveLine struct {
 	at   time.Time
-	kind string
+	kind pair.SyncLineKind
 	text string
-	err  bool
+}
+
+// label is the line's word in the tab's status.
+func (l saveLine) label() string {
+	if l.kind == pair.SyncInfo {
+		return "sync-map"
+	}
+	return l.kind.String()
 }
 
 type (
@@ -134,88 +143,176 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 	em.say(false)
 	p.conf.Running = true
 	dev := p.rt.spec.Devices[em.dev]
-	ch := make(chan saveLine, 256)
-	idx, key := p.idx, em.key
-	read, cur := em.read, em.cur.Clone()
-	p.com.Log.Info("sync-map save", logPair, p.rt.spec.Name, logDevice, dev.Name, "map", cur.Name)
-	// esc stops the apply (ctx); the lines and the re-read use the
-	// console's own context: what the device holds is read either way.
+	// esc stops the apply (ctx); the lines and the re-read use base:
+	// what the device holds is read either way. A served session's save
+	// runs on the hub's context, as its syncs do: the session ending
+	// does not cut it, and the server's shutdown waits for it (it holds
+	// the pair's lock).
 	base := p.com.Ctx
+	if p.com.Hub != nil {
+		if life, _ := p.com.Hub.syncContext(); life != nil {
+			base = life
+		}
+	}
 	ctx, stop := context.WithCancel(base)
 	p.stopSave = stop
-	pr, stateDir, holder := p.rt.p, p.dir, p.holder
+	s := &mapSave{p: p.rt.p, dev: dev.Name, read: em.read, cur: em.cur.Clone(),
+		o:      hsync.Options{StateDir: p.dir, AuditDir: p.com.AuditDir, Holder: p.holder},
+		served: p.com.Served, ctx: ctx, base: base, ch: make(chan saveLine, 256), quit: p.com.Ctx.Done(), idx: p.idx, key: em.key}
+	s.commands = syncmap.WriteCommands(s.read, s.cur)
+	p.com.Log.Info("sync-map save", logPair, p.rt.spec.Name, logDevice, dev.Name, "map", s.cur.Name)
 	save := func() tea.Msg {
 		defer stop()
-		defer close(ch)
-		emit := func(kind, text string, isErr bool) {
-			select {
-			case ch <- saveLine{at: time.Now(), kind: kind, text: text, err: isErr}:
-			case <-base.Done():
-			}
-		}
-		// The outcome goes to the tab and the Log with saveDoneMsg, not
-		// through the stream (the tab would say it twice).
-		done := func(err error, reread string) tea.Msg {
-			return saveDoneMsg{pair: idx, key: key, err: err, reread: reread, at: time.Now(), dev: dev.Name}
-		}
-		// reread reads the pair and says whether the device now holds
-		// cur (saved) or read (as it was).
-		reread := func(what string) tea.Msg {
-			emit("sync-map", what+"; re-reading the pair", false)
-			snap, err := pr.Refresh(base)
-			if snap == nil {
-				return done(fmt.Errorf("re-read: %w", err), "")
-			}
-			if ctx.Err() == nil || base.Err() != nil {
-				msg, err := rereadCheck(snap, dev.Name, cur)
-				return done(err, msg)
-			}
-			// Stopped: the device decides what it holds, not the stop.
-			if msg, err := rereadCheck(snap, dev.Name, cur); err == nil {
-				return done(nil, "the stop came after the commit; "+msg)
-			}
-			if _, err := rereadCheck(snap, dev.Name, read); err == nil {
-				return done(fmt.Errorf("stopped before the commit (esc): %s's sync-map %s is as it was (re-read)", dev.Name, cur.Name), "")
-			}
-			return done(fmt.Errorf("stopped (esc): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", dev.Name, cur.Name), "")
-		}
-		// A save writes to the pair as a sync does: it holds the pair's
-		// lock (other sessions' S and saves are told who), over the
-		// pair's own session on the device.
-		lock, err := hsync.Lock(pr, hsync.Options{StateDir: stateDir, Holder: holder})
-		if err != nil {
-			return done(err, "")
-		}
-		defer lock.Unlock()
-		emit("sync-map", "writing sync-map "+cur.Name+" on "+dev.Name, false)
-		sess, err := pr.Session(ctx, dev.Name)
-		if err != nil {
-			if ctx.Err() != nil && base.Err() == nil {
-				return done(fmt.Errorf("stopped before connecting (esc): %s is as it was", dev.Name), "")
-			}
-			return done(named(dev.Name, err), "")
-		}
-		res, err := sess.WriteSyncMap(ctx, read, cur, device.ApplyOptions{
-			Comment:   saveComment(cur.Name),
-			OnCommand: func(_ int, shown string) { emit("sent", shown, false) },
-		}, func(line string) { emit("remote", line, false) })
-		for _, e := range res.SyncErrors {
-			// Committed here; the device's own push to its peer failed.
-			emit("sync-error", e, true)
-		}
-		switch {
-		case ctx.Err() != nil && base.Err() == nil:
-			return reread("stopped (esc)")
-		case err != nil:
-			return done(err, "")
-		case !res.Committed && !res.NoChanges:
-			return done(fmt.Errorf("%s: the commit did not apply", dev.Name), "")
-		}
-		// The pair is re-read, so every tab (and the re-read map here)
-		// shows what the device now holds.
-		return reread("committed on " + dev.Name)
+		return s.run()
 	}
-	return tea.Batch(save, drainSaveCmd(idx, key, ch))
+	return tea.Batch(save, drainSaveCmd(s.idx, s.key, s.ch))
+}
+
+// mapSave is one save of a sync-map, run in a command. It writes to the
+// pair as a sync does: it holds the pair's lock, over the pair's own
+// session on the device; its lines go to this tab (ch) and, as the
+// pair's events (pair.KindMapSave), to the Log of every console watching
+// the pair; the audit records it.
+type mapSave struct {
+	p         *pair.Pair
+	dev       string
+	read, cur *syncmap.Map
+	// commands are the map's commands, as typed before the commit.
+	commands []string
+	o        hsync.Options
+	served   Identity
+	// ctx is what esc cancels; base carries the lines and the re-read.
+	ctx, base context.Context
+	// ch takes the lines for the tab until the console quits (quit).
+	ch   chan saveLine
+	quit <-chan struct{}
+	idx  int
+	key  string
+}
+
+// run takes the lock, writes, records and says how it ended.
+func (s *mapSave) run() saveDoneMsg {
+	defer close(s.ch)
+	lock, err := hsync.Lock(s.p, s.o)
+	if err != nil {
+		return s.done(err, "")
+	}
+	defer lock.Unlock()
+	start := time.Now()
+	sum := pair.SyncSummary{Kind: pair.KindMapSave, Target: s.dev, Map: s.cur.Name, Commands: len(s.commands)}
+	started := sum
+	s.p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: s.dev, Holder: s.o.Holder, Step: -1, Sync: &started})
+	out, committed := s.write()
+	rec := s.record(start, out.err)
+	if err := s.audit(rec); err != nil && out.err == nil {
+		out.err = err
+	}
+	sum.Outcome, sum.Committed = string(rec.Result), committed
+	s.p.PublishSync(pair.Event{Kind: pair.SyncDone, Device: s.dev, Holder: s.o.Holder, Step: -1, Sync: &sum, Err: out.err})
+	return out
+}
+
+// emit hands a line to the tab and to every console watching the pair.
+func (s *mapSave) emit(kind pair.SyncLineKind, text string) {
+	s.p.PublishSync(pair.Event{Kind: pair.SyncLine, Device: s.dev, Holder: s.o.Holder, Line: text, Step: -1, LineKind: kind})
+	select {
+	case s.ch <- saveLine{at: time.Now(), kind: kind, text: text}:
+	case <-s.quit:
+	}
+}
+
+// done is the save's end; the outcome goes to the tab and the Log with
+// it, not through the stream (the tab would say it twice).
+func (s *mapSave) done(err error, reread string) saveDoneMsg {
+	return saveDoneMsg{pair: s.idx, key: s.key, err: err, reread: reread, at: time.Now(), dev: s.dev}
+}
+
+// write types the map's commands and the commit, and re-reads the pair;
+// committed: the device took the change.
+func (s *mapSave) write() (out saveDoneMsg, committed bool) {
+	ctx, base, dev, cur := s.ctx, s.base, s.dev, s.cur
+	// reread reads the pair and says whether the device now holds cur
+	// (saved) or read (as it was).
+	reread := func(what string) saveDoneMsg {
+		s.emit(pair.SyncInfo, what+"; re-reading the pair")
+		snap, err := s.p.Refresh(base)
+		if snap == nil {
+			return s.done(fmt.Errorf("re-read: %w", err), "")
+		}
+		if ctx.Err() == nil || base.Err() != nil {
+			msg, err := rereadCheck(snap, dev, cur)
+			return s.done(err, msg)
+		}
+		// Stopped: the device decides what it holds, not the stop.
+		if msg, err := rereadCheck(snap, dev, cur); err == nil {
+			return s.done(nil, "the stop came after the commit; "+msg)
+		}
+		if _, err := rereadCheck(snap, dev, s.read); err == nil {
+			return s.done(fmt.Errorf("stopped before the commit (esc): %s's sync-map %s is as it was (re-read)", dev, cur.Name), "")
+		}
+		return s.done(fmt.Errorf("stopped (esc): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", dev, cur.Name), "")
+	}
+	s.emit(pair.SyncInfo, "writing sync-map "+cur.Name+" on "+dev)
+	sess, err := s.p.Session(ctx, dev)
+	if err != nil {
+		if ctx.Err() != nil && base.Err() == nil {
+			return s.done(fmt.Errorf("stopped before connecting (esc): %s is as it was", dev), ""), false
+		}
+		return s.done(named(dev, err), ""), false
+	}
+	errLine := device.NewErrorLines(config.Vyatta)
+	res, err := sess.WriteSyncMap(ctx, s.read, cur, device.ApplyOptions{
+		Comment:   saveComment(cur.Name),
+		OnCommand: func(_ int, shown string) { s.emit(pair.SyncSent, shown) },
+	}, func(line string) {
+		kind := pair.SyncRemote
+		if errLine.Is(line) {
+			kind = pair.SyncRemoteError
+		}
+		s.emit(kind, line)
+	})
+	for _, e := range res.SyncErrors {
+		// Committed here; the device's own push to its peer failed.
+		s.emit(pair.SyncRemoteError, e)
+	}
+	switch {
+	case ctx.Err() != nil && base.Err() == nil:
+		return reread("stopped (esc)"), res.Committed
+	case err != nil:
+		return s.done(err, ""), res.Committed
+	case !res.Committed && !res.NoChanges:
+		return s.done(fmt.Errorf("%s: the commit did not apply", dev), ""), false
+	}
+	// The pair is re-read, so every tab (and the re-read map here)
+	// shows what the device now holds.
+	return reread("committed on " + dev), res.Committed
+}
+
+// record is the save's audit record: who (the SSH user and key of a
+// served session), the map, the commands and the outcome.
+func (s *mapSave) record(start time.Time, err error) audit.Record {
+	u, h := audit.Who()
+	r := audit.Record{Kind: audit.MapSave, Time: start, User: u, Host: h, SSHUser: s.served.User, SSHKey: s.served.Key,
+		Pair: s.p.Name(), Target: s.dev, Map: s.cur.Name, Commands: s.commands, Comment: saveComment(s.cur.Name),
+		Counts: audit.Counts{Commands: len(s.commands)}, Result: audit.OK,
+		DurationMS: float64(time.Since(start).Microseconds()) / 1000}
+	switch {
+	case err == nil:
+	case errors.Is(err, device.ErrRejected):
+		r.Result, r.Error = audit.Refused, err.Error()
+	default:
+		r.Result, r.Error = audit.Failed, err.Error()
+	}
+	return r
+}
+
+// audit appends r where the pair's syncs are recorded.
+func (s *mapSave) audit(r audit.Record) error {
+	l, err := hsync.AuditLog(s.o)
+	if err != nil {
+		return err
+	}
+	return l.Append(r, nil)
 }
 
 // named puts the device's name before err unless err starts with it.
@@ -285,19 +382,13 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 		if pm != nil {
 			em = pm.find(msg.key)
 		}
-		if len(msg.lines) > 0 {
-			entries := make([]views.LogEntry, 0, len(msg.lines))
-			dev := strings.SplitN(msg.key, "/", 2)[0]
+		// The Log takes the same lines as the pair's events, as every
+		// console watching the pair does.
+		if em != nil && len(msg.lines) > 0 {
 			for _, l := range msg.lines {
-				entries = append(entries, views.LogEntry{At: l.at, Device: dev, Kind: l.kind, Text: l.text, Err: l.err})
-				if em != nil {
-					em.status = append(em.status, l.kind+": "+l.text)
-				}
+				em.status = append(em.status, l.label()+": "+l.text)
 			}
-			if pm != nil && pm.rt != nil {
-				pm.rt.log.Append(entries)
-			}
-			if em != nil && len(em.status) > statusKeep {
+			if len(em.status) > statusKeep {
 				em.status = em.status[len(em.status)-statusKeep:]
 			}
 		}

@@ -75,8 +75,9 @@ func TestSyncMapEditFlow(t *testing.T) {
 	// The commands the question showed are the ones the device got.
 	var sent []string
 	for _, e := range fm.pairs[0].log.Entries() {
-		if e.Kind == "sent" && (strings.HasPrefix(e.Text, "set ") || strings.HasPrefix(e.Text, "delete ")) {
-			sent = append(sent, e.Text)
+		text := strings.TrimPrefix(e.Text, "> ") // the Log shows a typed command as "> command"
+		if e.Kind == "sent" && (strings.HasPrefix(text, "set ") || strings.HasPrefix(text, "delete ")) {
+			sent = append(sent, text)
 		}
 	}
 	want := syncmap.WriteCommands(before[0], got)
@@ -120,16 +121,17 @@ func TestSyncMapSaveRefused(t *testing.T) {
 	if err != nil || len(after) != 1 || !after[0].Equal(before[0]) {
 		t.Fatalf("the device's map changed after a refused commit: %v %v", after, err)
 	}
-
-	keys(tm, "e")
-	waitScreen(t, tm, "the editor's rules staged", has("staged from the editor: 5 rule(s)", "service snmp"))
-	keys(tm, "w", "right", "enter")
-	waitScreen(t, tm, "saved", has("saved: vra-a's sync-map LAB-SYNC now has 5 rule(s) (re-read)"))
 	keys(tm, "3")
 	// The pinned first error wraps in full: its words may span lines.
 	waitScreen(t, tm, "the refusal pinned in the Log", func(s string) bool {
 		return strings.Contains(strings.Join(strings.Fields(s), " "), "is not a valid configuration path")
 	})
+	keys(tm, "2")
+
+	keys(tm, "e")
+	waitScreen(t, tm, "the editor's rules staged", has("staged from the editor: 5 rule(s)", "service snmp"))
+	keys(tm, "w", "right", "enter")
+	waitScreen(t, tm, "saved", has("saved: vra-a's sync-map LAB-SYNC now has 5 rule(s) (re-read)"))
 	keys(tm, "q")
 	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
 	maps, _, err := syncmap.FromConfig(l.vy.A.Device.Running())

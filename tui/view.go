@@ -230,5 +230,6 @@ func (m *Model) helpGroups() []views.HelpGroup {
 	if m.screen == ScreenPair && m.tab == TabSyncMaps { // Sync-maps tab
 		groups = append(groups, views.HelpGroup{Title: "Sync-maps tab", Bindings: m.maps.FullHelp()})
 	}
+	m.markReadOnly(groups)
 	return groups
 }

@@ -11,6 +11,43 @@ import (
 type HelpGroup struct {
 	Title    string
 	Bindings []key.Binding
+	// Off names, by their help key, the bindings that do nothing in this
+	// console, and Why says why (a viewer's "read-only: your key's role
+	// is viewer"): they are listed dimmed and marked ✗, and the group
+	// ends with ✗ and Why (a line as narrow as the help's columns).
+	Off map[string]bool
+	Why string
+}
+
+// lines are the group's help lines: one per enabled binding (keys, then
+// what it does; a disabled one marked), then why some are disabled.
+func (g HelpGroup) lines(s ConsoleStyles, keyW int) []string {
+	mark := "✗ "
+	if s.ASCII {
+		mark = "- " // x is a key
+	}
+	var out []string
+	off := false
+	for _, b := range g.Bindings {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		// Lines are not padded here: helpColumns cuts them to their
+		// column, conLines to the width (padding first would make every
+		// line too long for its column, cut with a stray "…").
+		line := "  " + s.Key.Render(conFit(h.Key, keyW)) + "  " + s.Desc.Render(h.Desc)
+		if g.Off[h.Key] {
+			// The mark takes the indent: the line is no wider.
+			off = true
+			line = s.Dim.Render(mark + conFit(h.Key, keyW) + "  " + h.Desc)
+		}
+		out = append(out, line)
+	}
+	if off && g.Why != "" {
+		out = append(out, s.Dim.Render(mark+g.Why))
+	}
+	return out
 }
 
 // Help renders the full help built from the key map: one line per
@@ -29,18 +66,7 @@ func Help(s ConsoleStyles, groups []HelpGroup, offset, width, height int) string
 	var body []string
 	var blocks [][]string // per group: its heading, then its lines
 	for _, g := range groups {
-		// Lines are not padded here: helpColumns cuts them to their
-		// column, conLines to the width (padding first would make every
-		// line too long for its column, cut with a stray "…").
-		block := []string{s.Header.Render(g.Title)}
-		for _, b := range g.Bindings {
-			if !b.Enabled() {
-				continue
-			}
-			h := b.Help()
-			k := conFit(h.Key, keyW)
-			block = append(block, "  "+s.Key.Render(k)+"  "+s.Desc.Render(h.Desc))
-		}
+		block := append([]string{s.Header.Render(g.Title)}, g.lines(s, keyW)...)
 		blocks = append(blocks, block)
 		body = append(body, block...)
 	}
@@ -115,12 +141,7 @@ func helpColumns(s ConsoleStyles, title string, cols [][]string, width, height i
 func HelpLen(groups []HelpGroup) int {
 	n := 0
 	for _, g := range groups {
-		n++
-		for _, b := range g.Bindings {
-			if b.Enabled() {
-				n++
-			}
-		}
+		n += 1 + len(g.lines(ConsoleStyles{}, 0))
 	}
 	return n
 }

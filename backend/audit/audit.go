@@ -64,9 +64,19 @@ const (
 	Failed Result = "failed"
 )
 
-// Record is one sync.
+// Kind is what a record is about: a sync (the empty kind, as every
+// record before kinds were written) or a sync-map save.
+type Kind string
+
+// MapSave: a sync-map written to the member that carries it (the
+// console's Sync-maps tab). Target is that member, Map the map, Commands
+// what was typed.
+const MapSave Kind = "map-save"
+
+// Record is one sync, or one sync-map save (Kind).
 type Record struct {
 	Time time.Time `json:"time"`
+	Kind Kind      `json:"kind,omitempty"`
 	// User is the local user who ran it, Host the machine.
 	User string `json:"user"`
 	Host string `json:"host,omitempty"`
@@ -88,9 +98,12 @@ type Record struct {
 	Transport string `json:"transport,omitempty"`
 	// PlanHash is the hash of the plan's commands; Basis the hash of both
 	// configurations it was computed from (plan.Hash).
-	PlanHash string        `json:"plan_hash"`
-	Basis    string        `json:"basis,omitempty"`
-	Counts   Counts        `json:"counts"`
+	PlanHash string `json:"plan_hash"`
+	Basis    string `json:"basis,omitempty"`
+	Counts   Counts `json:"counts"`
+	// Commands are the commands typed, for a map save (a sync's are
+	// its plan's: PlanHash).
+	Commands []string      `json:"commands,omitempty"`
 	Result   Result        `json:"result"`
 	Errors   []RemoteError `json:"remote_errors,omitempty"`
 	// Applied lists the paths that changed on the target although the
@@ -253,11 +266,18 @@ func (l *Log) Records(pair string) ([]Record, error) {
 	return out, sc.Err()
 }
 
-// Last is the newest record of pair; ok is false when there is none.
+// Last is the newest sync record of pair (map saves are skipped: a
+// rollback undoes a sync, and status names the last sync); ok is false
+// when there is none.
 func (l *Log) Last(pair string) (r Record, ok bool, err error) {
 	all, err := l.Records(pair)
-	if err != nil || len(all) == 0 {
+	if err != nil {
 		return Record{}, false, err
 	}
-	return all[len(all)-1], true, nil
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].Kind == "" {
+			return all[i], true, nil
+		}
+	}
+	return Record{}, false, nil
 }

@@ -80,3 +80,27 @@ func TestStateDir(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+// TestLastSkipsMapSaves: a sync-map save after a sync is recorded, but
+// Last (what a rollback undoes, what status names) is still the sync.
+func TestLastSkipsMapSaves(t *testing.T) {
+	l, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(Record{Pair: "lab", Target: "vra-b", Result: OK}, nil); err != nil {
+		t.Fatal(err)
+	}
+	save := Record{Kind: MapSave, Pair: "lab", Target: "vra-a", Map: "LAB-SYNC", Commands: []string{"delete system config-sync sync-map LAB-SYNC rule 30"}, Result: OK}
+	if err := l.Append(save, nil); err != nil {
+		t.Fatal(err)
+	}
+	all, err := l.Records("lab")
+	if err != nil || len(all) != 2 || all[1].Kind != MapSave || len(all[1].Commands) != 1 {
+		t.Fatalf("records %+v %v", all, err)
+	}
+	last, ok, err := l.Last("lab")
+	if err != nil || !ok || last.Kind != "" || last.Target != "vra-b" {
+		t.Errorf("last %+v %v %v: want the sync", last, ok, err)
+	}
+}

@@ -57,7 +57,11 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 	if errs[0] != nil || errs[1] != nil {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
-	left, right, ok := config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{MinEqual: viewMinEqual})
+	// curly/VRP fast path: text in blocks takes config.ParsePairBlocks.
+	left, right, ok := config.ParsePairBlocks(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
+	if !ok {
+		left, right, ok = config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
+	}
 	if !ok {
 		// The texts read are parsed in full, as LoadPair would.
 		return textsPair(leftFile, rightFile, texts, fam, s, o)
@@ -114,10 +118,6 @@ func textsPair(leftFile, rightFile string, texts []string, fam config.Family, s 
 	}
 	return New(left, right, m, Label(m, s, left), o)
 }
-
-// viewMinEqual is config.FastOptions.MinEqual for FilesView: 0, the
-// default, except in tests that want the fast path wherever it can go.
-var viewMinEqual = 0
 
 // fastView reports whether a view may take the fast path.
 func fastView(fam config.Family, s MapSpec, o diff.Options, v View) bool {

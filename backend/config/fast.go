@@ -1,24 +1,31 @@
 package config
 
 import (
+	"encoding/binary"
 	"errors"
+	"hash/maphash"
+	"math/bits"
+	"os"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/hasync/hasync/backend/config/schema"
 )
 
 // The fast path of a comparison: most of a real pair is identical bytes,
-// and byte-equal text parses to equal subtrees. ParsePairFast finds the
-// runs of lines that are byte-equal on both sides and stand for whole
-// subtrees at the same path, and leaves them unparsed: each becomes a
-// stub node on each side, with its name in place (so that its parent
-// sorts, indexes and lays out its children as a full parse does) and its
-// line count, rows and text kept aside. A comparison walks two stubs of
-// one pair as an equal subtree of known rows; whatever needs their
-// content (a context row, a scope that changes inside) expands them with
+// and byte-equal text parses to equal subtrees. ParsePairFast compares
+// the two texts line by line as diff(1) does (a hash of each line, the
+// equal runs of lines between the changed ones), and leaves unparsed the
+// subtrees whose every line lies in one equal run: each becomes a stub
+// node on each side, with its name in place (so that its parent sorts,
+// indexes and lays out its children as a full parse does) and its line
+// count, rows and text kept aside. A comparison walks two stubs of one
+// pair as an equal subtree of known rows; whatever needs their content (a
+// context row, a scope that changes inside) expands them with
 // Tree.Expand, which parses their text alone. Nothing else may read a
 // tree with stubs: it is for one comparison (backend/diff), not for a
 // plan, a printer or a sync-map.
@@ -26,11 +33,11 @@ import (
 // Only text whose every line can be cut from its neighbours is taken:
 // today the Vyatta set form (`show configuration commands`, one `set`
 // line each, no comments, escapes or multi-line values). Anything else
-// returns ok false and the caller parses both texts in full. A pair of
-// which little is equal takes the fast path all the same, with the few
-// stubs the planner found before it gave up: the texts are cut and
-// checked already, and parsing them from there costs no more than
-// starting again.
+// returns ok false and the caller parses both texts in full. A stub
+// stands for a subtree only if no line outside it names a node inside
+// it: the text is not read to prove that, the parser refuses it instead
+// (errStubClash) when a line outside a stub reaches into it, and the
+// pair is then parsed in full.
 
 // FastOptions tune ParsePairFast.
 type FastOptions struct {
@@ -39,26 +46,14 @@ type FastOptions struct {
 	// scopes of its rows are known without expanding it. Any location
 	// still works: a fold expands what it must.
 	Rules [][]string
-	// MinEqual is the share of each text's lines, in percent, that the
-	// planner expects to leave unparsed: it stops looking for stubs once
-	// more lines are left to the parser than that allows (or, a
-	// sixteenth planned, the share so far runs a quarter above it), and
-	// the rest is parsed. 0 is the default (fastMinEqual).
+	// MinEqual is no longer read: the line diff finds every byte-equal
+	// subtree, whatever the share of equal lines.
 	MinEqual int
 }
-
-// fastMinEqual is the share of lines (in percent) that the planner
-// expects in stubs on each side: below it, planning costs more than the
-// stubs it finds save. A pair with 10% of its lines changed (genconf.py
-// --drift 10) leaves about 30% in stubs; one with 25%, 5%.
-const fastMinEqual = 25
 
 // fastMinStub is the fewest lines a stub stands for: a smaller one costs
 // more to expand, as most are (they sit beside a change), than to parse.
 const fastMinStub = 3
-
-// fastMaxDepth bounds the path words the planner looks into.
-const fastMaxDepth = 24
 
 // errStubClash ends a fast parse whose stub's node was already made by
 // another line: the caller parses in full.
@@ -83,6 +78,16 @@ type stub struct {
 	// rows is the number of rows the subtree gives (see SubtreeRows), -1
 	// until counted.
 	rows int32
+	// form and block, for a stub of curly or VRP text: the scan that
+	// found it (fast_curly.go, fast_vrp.go) and its block there; nil for
+	// set form.
+	form  stubForm
+	block int32
+}
+
+// stubForm parses the stubs of a form other than set.
+type stubForm interface {
+	parseStub(t *Tree, s *stub) *Node
 }
 
 // IsStub reports whether n is a stub of ParsePairFast not yet expanded.
@@ -106,28 +111,29 @@ func SameStubs(t *Tree, l *Node, u *Tree, r *Node) bool {
 // stub of t stands for, n itself included.
 func (t *Tree) StubRows(n *Node) int {
 	s := &t.stubs[-n.Line-1]
+	if s.rows < 0 && s.form != nil {
+		s.rows = int32(SubtreeRows(t.Family, t.parseStub(s)))
+	}
 	if s.rows < 0 {
 		sh := t.share()
 		if rows, ok := countStub(s, sh.kinds); ok {
 			s.rows = int32(rows)
 		} else {
-			s.rows = int32(SubtreeRows(t.Family, t.parseStub(s, false)))
+			s.rows = int32(SubtreeRows(t.Family, t.parseStub(s)))
 		}
 	}
 	return int(s.rows)
 }
 
 // Expand parses the subtree that the stub n of t stands for into n, in
-// place; any other node is left as it is. The runs of lines below it
-// that stand for whole subtrees become stubs in turn, so that expanding
-// a large stub to show a few of its rows costs little. The text was
-// checked when the stub was made, so it parses.
+// place; any other node is left as it is. The text was checked when the
+// stub was made, so it parses.
 func (t *Tree) Expand(n *Node) {
 	if n.Line >= 0 {
 		return
 	}
 	s := t.stubs[-n.Line-1]
-	*n = *t.parseStub(&s, true)
+	*n = *t.parseStub(&s)
 	t.expanded++
 }
 
@@ -142,27 +148,20 @@ func ExpandPair(t *Tree, l *Node, u *Tree, r *Node) {
 	}
 	d := u.stubs[-r.Line-1].line - t.stubs[-l.Line-1].line
 	t.Expand(l)
-	*r = *u.copyOf(t, l, d)
+	*r = *u.copyOf(l, d)
 	u.expanded++
 }
 
-// copyOf copies n, a node of t, and its subtree into u, lines moved by d;
-// the stubs below it become stubs of u with the same text.
-func (u *Tree) copyOf(t *Tree, n *Node, d int32) *Node {
+// copyOf copies n, an expanded node (no stub below it), and its subtree
+// into u, lines moved by d.
+func (u *Tree) copyOf(n *Node, d int32) *Node {
 	c := u.share().alloc.node()
 	*c = *n
-	if n.Line < 0 {
-		s := t.stubs[-n.Line-1]
-		s.line += d
-		u.stubs = append(u.stubs, s)
-		c.Line = -int32(len(u.stubs))
-		return c
-	}
 	c.Line += d
 	if len(n.Children) > 0 {
 		c.Children = make([]*Node, len(n.Children))
 		for i, k := range n.Children {
-			c.Children[i] = u.copyOf(t, k, d)
+			c.Children[i] = u.copyOf(k, d)
 		}
 	}
 	return c
@@ -183,24 +182,14 @@ type vyShared struct {
 }
 
 // parseStub reads the stub's text alone and returns its node, with the
-// lines of the whole file; with sub, the runs below it become stubs of t.
-func (t *Tree) parseStub(s *stub, sub bool) *Node {
-	var ss *setStubs
-	// A small stub has no run below it worth a stub of its own.
-	if sub && strings.Count(s.text, "\n") >= 2*fastMinStub {
-		if ft := fsLines(s.text); ft != nil {
-			ft.skipWords(int(s.words))
-			ft.subSpans(int(s.words))
-			slices.SortFunc(ft.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
-			ss = &setStubs{text: ft, file: s.file, base: len(t.stubs), lineBase: s.line - 1}
-		}
+// lines of the whole file.
+func (t *Tree) parseStub(s *stub) *Node {
+	if s.form != nil {
+		return s.form.parseStub(t, s)
 	}
-	st, err := vyParseSetStubs(s.file, s.text, true, ss, t.share())
+	st, err := vyParseSetStubs(s.file, s.text, true, nil, t.share())
 	if err != nil {
 		panic("config: a stub's text does not parse alone: " + err.Error())
-	}
-	if ss != nil {
-		t.stubs = append(t.stubs, ss.list...)
 	}
 	n := st.Root
 	rest := s.text[len("set "):]
@@ -216,46 +205,14 @@ func (t *Tree) parseStub(s *stub, sub bool) *Node {
 	return n
 }
 
-// skipWords moves each line's position past its first n path words.
-func (t *fsText) skipWords(n int) {
-	src := t.src
-	for i := range t.cur {
-		p := t.cur[i]
-		for range n {
-			for src[p] == ' ' {
-				p++
-			}
-			for src[p] != ' ' {
-				p++
-			}
-		}
-		t.cur[i] = p
-	}
-}
-
-// subSpans adds the spans of the runs of the text's lines at their next
-// word, below the node of their first k path words.
-func (t *fsText) subSpans(k int) {
-	runs, own, unsafe, ok := t.runs(0, int32(len(t.cur)), k, nil, nil)
-	if !ok {
-		return
-	}
-	for _, r := range runs {
-		if r.to-r.from >= fastMinStub && !fsOwns(own, r.key) && !slices.Contains(unsafe, r.key) {
-			t.add(fsSpan{from: r.from, to: r.to, words: int32(k + 1), pair: -1})
-		}
-	}
-}
-
 // countStub counts the rows of a stub's subtree from its text, if it
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
 	ft := fsLines(s.text)
 	c := &fsCounter{t: ft, kinds: kinds, base: int(s.words)}
-	sp := fsSpan{from: 0, to: int32(len(ft.cur)), words: s.words}
+	sp := fsSpan{from: 0, to: int32(len(ft.starts) - 1), words: s.words}
 	name, pos, k := c.path(sp)
-	ft.skipWords(int(s.words))
-	return c.count(name, pos, k, sp.from, sp.to, 0)
+	return c.count(name, pos, k, sp.from, sp.to)
 }
 
 // shiftLines adds d to the source line of n and every node below it,
@@ -288,15 +245,15 @@ func SubtreeRows(fam Family, n *Node) int {
 // ParsePairFast parses the two texts of one comparison (a, the source,
 // from fileA; b from fileB), leaving the byte-equal parts of both as
 // stubs (see above). ok is false when the fast path does not apply: the
-// family or form is not one it reads, a line is not one it can cut, or a
-// parse failed; the caller then parses each text with Parse, which also
-// gives any error.
+// family or form is not one it reads, a line is not one it can cut, a
+// stub clashes with a line outside it, or a parse failed; the caller
+// then parses each text with Parse, which also gives any error.
 func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
 	if fam == Huawei {
 		return nil, nil, false
 	}
 	// Each side is read as Parse would: the family, the form, nothing
-	// for prepare to change. Text that fsIndex takes has every line
+	// for prepare to change. Text that fsScan takes has every line
 	// begin `set ` and holds no NUL, carriage return or other control
 	// character, so it has no byte-order mark, and no line is a capture
 	// line (captureLine: a pager line begins with blanks or the pager, a
@@ -310,47 +267,26 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		}
 		return utf8.ValidString(text)
 	}
-	// Each side is cut into lines at once; then, while the planner
-	// (one core) matches them, the other core reads both sides.
+	// Both sides are cut into lines and hashed at once.
+	seed := maphash.MakeSeed()
 	var (
-		tb      *fsText
-		okB     bool
-		readOK  bool
-		indexed = make(chan struct{})
-		wg      sync.WaitGroup
+		tb  *fsText
+		okB bool
+		wg  sync.WaitGroup
 	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tb, okB = fsIndex(textB)
-		close(indexed)
-		if okB {
-			readOK = read(textB) && read(textA)
-		}
+		tb, okB = fsScan(textB, seed)
+		okB = okB && read(textB)
 	}()
-	ta, okA := fsIndex(textA)
-	<-indexed
-	if !okA || !okB {
-		wg.Wait()
-		return nil, nil, false
-	}
-	minEqual := int32(o.MinEqual)
-	if minEqual <= 0 {
-		minEqual = fastMinEqual
-	}
-	pl := &fsPlanner{a: ta, b: tb, rules: o.Rules}
-	if len(ta.cur) >= fastEdgeLines {
-		pl.edgeMax = fastEdgeMax
-	}
-	// The planner gives up as soon as more lines must be parsed than
-	// looking for stubs is worth; the stubs found so far are kept.
-	pl.limitA = int32(int64(len(ta.cur)) * int64(100-minEqual) / 100)
-	pl.limitB = int32(int64(len(tb.cur)) * int64(100-minEqual) / 100)
-	pl.match(0, 0, int32(len(ta.cur)), 0, int32(len(tb.cur)))
+	ta, okA := fsScan(textA, seed)
+	okA = okA && read(textA)
 	wg.Wait()
-	if !readOK {
+	if !okA || !okB {
 		return nil, nil, false
 	}
+	pl := planPair(ta, tb, o.Rules)
 	// Each side counts the rows of half the pairs (the bytes are the
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
@@ -380,20 +316,16 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	return a, b, true
 }
 
-// fsText is set-form text cut into lines, with the planner's position in
-// each.
+// fsText is set-form text cut into lines, with the hash of each and the
+// counter's position in each.
 type fsText struct {
 	src string
 	// starts holds where each line starts, and len(src) last.
 	starts []int32
-	// cur is, for each line, where the next path word to look at starts.
-	cur []int32
-	// lcp is, for each line, how many of its first path words (each
-	// with the blank after it) are the bytes of the line before's, and
-	// nw how many path words it has (both at most 255); nil for a text
-	// that fsLines cut. They let runs put a line on the run before it
-	// without reading it.
-	lcp, nw []uint8
+	// hash holds each line's hash (fsScan), without its newline: 32
+	// bits, as two lines that collide only cost a parse (the planner
+	// compares the bytes of what it leaves unparsed).
+	hash    []uint32
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -406,7 +338,7 @@ type fsSpan struct {
 	pair     int32
 }
 
-// fsClass sorts bytes for fsIndex: 1 a newline, 2 a quote, 3 a byte
+// fsClass sorts bytes for fsLineEnd: 1 a newline, 2 a quote, 3 a byte
 // that the fast path never reads (a control character), 4 one it reads
 // only inside single quotes (a double quote, an escape, a comment, `$`),
 // 5 a blank.
@@ -424,110 +356,713 @@ var fsClass = func() (c [256]uint8) {
 	return c
 }()
 
-// fsMaxEnds is how many word ends of a line fsIndex keeps to compare
-// with the next line's: a line sharing more path words with the line
-// before is read (runs) from the last word kept.
-const fsMaxEnds = 32
-
-// fsIndex cuts src into lines, if every line is a `set` command whose
-// quoted words are whole single-quoted words (a blank before the opening
-// quote, a blank or the line's end after the closing one), and that holds
-// no other quoting or escape, no comment and no control character
-// outside them: such a line is read alone as it is read in its file.
-func fsIndex(src string) (*fsText, bool) {
+// fsScan cuts src into lines and hashes each, if every line is a `set`
+// command whose quoted words are whole single-quoted words (a blank
+// before the opening quote, a blank or the line's end after the closing
+// one), and that holds no other quoting or escape, no comment and no
+// control character outside them: such a line is read alone as it is
+// read in its file.
+func fsScan(src string, seed maphash.Seed) (*fsText, bool) {
 	if len(src) == 0 || len(src) >= 1<<31-1 {
 		return nil, false
 	}
 	n := strings.Count(src, "\n") + 2
-	t := &fsText{src: src, starts: make([]int32, 0, n), lcp: make([]uint8, 0, n), nw: make([]uint8, 0, n)}
-	start, inq := 0, false
-	lineOK := func(end int) bool {
-		return !inq && end-start > len("set ") && src[start:start+4] == "set "
-	}
-	// ends holds where (from the line's start) the current line's path
-	// words end with a blank after them, prev the line before's.
-	var (
-		ends, prev [fsMaxEnds]int32
-		ne, nprev  int
-		prevStart  int
-	)
-	endLine := func(end int) {
-		words := ne
-		if end-start > len("set ") && src[end-1] != ' ' {
-			words++ // the last word, with no blank after it
-		}
-		shared := 0
-		if len(t.starts) > 0 {
-			m := min(ne, nprev, fsMaxEnds)
-			for shared < m && ends[shared] == prev[shared] {
-				shared++
-			}
-			for shared > 0 && src[start+4:start+int(ends[shared-1])+1] != src[prevStart+4:prevStart+int(prev[shared-1])+1] {
-				shared--
-			}
+	t := &fsText{src: src, starts: make([]int32, 0, n), hash: make([]uint32, 0, n)}
+	for start := 0; start < len(src); {
+		end, ok := fsLineEnd(src, start)
+		if !ok {
+			return nil, false
 		}
 		t.starts = append(t.starts, int32(start))
-		t.lcp = append(t.lcp, uint8(min(shared, 255)))
-		t.nw = append(t.nw, uint8(min(words, 255)))
-		prev, nprev, prevStart = ends, ne, start
-		ne = 0
-	}
-	for i := 0; i < len(src); i++ {
-		// Most bytes are none of the classes: skip them in a tight loop.
-		for fsClass[src[i]] == 0 {
-			if i++; i == len(src) {
-				break
-			}
-		}
-		if i == len(src) {
-			break
-		}
-		switch fsClass[src[i]] {
-		case 5:
-			if !inq && i-start > len("set ") && src[i-1] != ' ' {
-				if ne < fsMaxEnds {
-					ends[ne] = int32(i - start)
-				}
-				ne++
-			}
-		case 1:
-			if !lineOK(i) {
-				return nil, false
-			}
-			endLine(i)
-			start = i + 1
-		case 2:
-			if inq {
-				if i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\n' {
-					return nil, false
-				}
-			} else if i == start || src[i-1] != ' ' {
-				return nil, false
-			}
-			inq = !inq
-		case 4:
-			if !inq {
-				return nil, false
-			}
-		default:
-			return nil, false
-		}
-	}
-	if start < len(src) {
-		if !lineOK(len(src)) {
-			return nil, false
-		}
-		endLine(len(src))
+		t.hash = append(t.hash, uint32(maphash.String(seed, src[start:end])))
+		start = end + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
-	t.cur = make([]int32, len(t.starts)-1)
-	for i := range t.cur {
-		t.cur[i] = t.starts[i] + int32(len("set "))
-	}
 	return t, true
 }
 
-// fsLines cuts text that fsIndex took already (a stub's) into lines.
+// SWAR constants: a byte of ones and of high bits in each byte.
+const (
+	fsOnes = 0x0101010101010101
+	fsHigh = 0x8080808080808080
+)
+
+// fsZeros marks the zero bytes of x by their high bit; the lowest mark
+// is exact (a borrow only moves up), those above it may not be.
+func fsZeros(x uint64) uint64 { return (x - fsOnes) &^ x & fsHigh }
+
+// fsLineEnd returns where the line that starts at start ends (its
+// newline, or the end of src), and whether fsScan takes it. Eight bytes
+// are looked at a time for the first that matters: a control character
+// (the newline among them), a quote, and outside quotes a double quote,
+// an escape, a comment or `$`.
+func fsLineEnd(src string, start int) (int, bool) {
+	if len(src)-start <= len("set ") || src[start:start+4] != "set " {
+		return 0, false
+	}
+	// Little-endian loads: the first byte of a word is its lowest, and
+	// the lowest mark is the first byte that matters.
+	bs := unsafe.Slice(unsafe.StringData(src), len(src))
+	inq := false
+	for i := start + 4; ; i++ {
+		for i+8 <= len(src) {
+			x := binary.LittleEndian.Uint64(bs[i:])
+			// Below a blank, or the DEL.
+			m := (x-fsOnes*0x20)&^x&fsHigh | fsZeros(x^(fsOnes*0x7f))
+			if inq {
+				m |= fsZeros(x ^ (fsOnes * '\''))
+			} else {
+				// '"' to '\'' (with '%' and '&', let through below), and
+				// the escape.
+				t := x &^ fsHigh
+				m |= (fsOnes*(127+'\''+1)-t)&^x&(t+fsOnes*(127-'"'+1))&fsHigh | fsZeros(x^(fsOnes*'\\'))
+			}
+			if m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		if i == len(src) {
+			return i, !inq && i-start > len("set ")
+		}
+		switch fsClass[src[i]] {
+		case 1: // the newline
+			return i, !inq && i-start > len("set ")
+		case 2:
+			if inq {
+				if i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\n' {
+					return 0, false
+				}
+			} else if src[i-1] != ' ' {
+				return 0, false
+			}
+			inq = !inq
+		case 3:
+			return 0, false
+		case 4:
+			if !inq {
+				return 0, false
+			}
+		}
+	}
+}
+
+// fsBlock is a run of n lines equal on both sides: a's from line a on,
+// b's from line b on.
+type fsBlock struct{ a, b, n int32 }
+
+// fsWindow is how far (lines on both sides together) fsDiff looks for the
+// next equal lines after a change before it looks them up in a table;
+// fsAnchor is how many equal lines it takes for the sides to meet again.
+const (
+	fsWindow = 64
+	fsAnchor = 2
+)
+
+// fsDiff returns the runs of equal lines of two texts given the hashes of
+// their lines, in order. As diff(1) it compares hashes; unlike diff it
+// does not look for the shortest script: after a change it takes the
+// nearest place where fsAnchor lines agree, so a run may be shorter than
+// diff's. Nothing depends on the runs being the longest: only on their
+// lines being equal, which the planner checks on the bytes.
+func fsDiff(ha, hb []uint32) []fsBlock {
+	na, nb := int32(len(ha)), int32(len(hb))
+	var blocks []fsBlock
+	meet := func(i, j int32) bool {
+		for k := int32(0); k < fsAnchor; k++ {
+			if i+k == na || j+k == nb {
+				return i+k == na && j+k == nb
+			}
+			if ha[i+k] != hb[j+k] {
+				return false
+			}
+		}
+		return true
+	}
+	var first map[uint32]int32 // b's first line of each hash, when wanted
+	i, j := int32(0), int32(0)
+	for i < na && j < nb {
+		k := int32(0)
+		for i+k < na && j+k < nb && ha[i+k] == hb[j+k] {
+			k++
+		}
+		if k > 0 {
+			blocks = append(blocks, fsBlock{i, j, k})
+			i, j = i+k, j+k
+			continue
+		}
+		found := false
+		for d := int32(1); d <= fsWindow && !found; d++ {
+			for x := int32(0); x <= d; x++ {
+				if i+x <= na && j+d-x <= nb && (i+x < na && j+d-x < nb) && meet(i+x, j+d-x) {
+					i, j, found = i+x, j+d-x, true
+					break
+				}
+			}
+		}
+		if found {
+			continue
+		}
+		if first == nil {
+			first = make(map[uint32]int32, nb)
+			for y := nb - 1; y >= 0; y-- {
+				first[hb[y]] = y
+			}
+		}
+		for x := i; x < na && !found; x++ {
+			if y, ok := first[ha[x]]; ok && y >= j && meet(x, y) {
+				i, j, found = x, y, true
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return blocks
+}
+
+// fsPlanner cuts the equal runs of lines of two set texts into spans:
+// the subtrees whose every line lies in one run, the same bytes at the
+// same path on both sides.
+type fsPlanner struct {
+	a, b  *fsText
+	rules [][]string
+	pairs int32
+	// items are the spans found and the lines left to the parser, in a's
+	// order (b's lines are a's moved by the block's offset).
+	items []fsItem
+	// edges: a small span at either end of a row of sibling spans is
+	// parsed instead, a larger one is cut into its children (see finish).
+	edges bool
+	path  []string
+}
+
+// fsItem is lines [from, to) of a, and of b from bFrom on: a span of
+// words path words, or (words 0) lines to parse.
+type fsItem struct {
+	from, to, bFrom int32
+	words           int32
+	// end says whether a span ends a row of span siblings in the trees'
+	// order (natural order, which need not be the text's): 1 it does, 2
+	// it does not, 0 not known (the text's order decides).
+	end int8
+}
+
+// fastEdgeMax is the most lines of a span that ends a row of sibling
+// spans that the planner parses instead: a view shows the rows beside a
+// change and the first and last rows of a fold, so it would expand it at
+// once; a larger one is cut into its children. Texts of fewer than
+// fastEdgeLines lines keep every span: their time does not matter, and
+// the tests over small corpus files then cover the expanding of stubs.
+const (
+	fastEdgeMax   = 12
+	fastEdgeLines = 1000
+)
+
+// line is line i without its newline.
+func (t *fsText) line(i int32) string {
+	return t.src[t.starts[i]:t.eol(i)]
+}
+
+// fsPrefix returns the length of the first k path words of line, each
+// with the one blank after it, or -1 when the line has no word after
+// them, a word is quoted or two blanks part them.
+func fsPrefix(line string, k int) int {
+	p := len("set ")
+	for range k {
+		e := strings.IndexByte(line[p:], ' ')
+		if e <= 0 {
+			return -1
+		}
+		p += e + 1
+	}
+	if p >= len(line) || line[p] == ' ' || strings.IndexByte(line[:p], '\'') >= 0 {
+		return -1
+	}
+	return p
+}
+
+// fsIn reports whether line lies below the path prefix p (fsPrefix): it
+// begins with p and has a word after it.
+func fsIn(line, p string) bool {
+	return len(line) > len(p) && line[:len(p)] == p
+}
+
+// fsShared is the number of path words that line shares with prev (at
+// most: blanks in their common bytes).
+func fsShared(line, prev string) int {
+	n := min(len(line), len(prev))
+	m := 0
+	for m < n && line[m] == prev[m] {
+		m++
+	}
+	if m <= len("set ") {
+		return 0
+	}
+	return strings.Count(line[len("set "):m], " ")
+}
+
+// block cuts one equal run into items.
+func (p *fsPlanner) block(bl fsBlock) {
+	a, b := p.a, p.b
+	end := bl.a + bl.n
+	off := bl.b - bl.a
+	na, nb := int32(len(a.starts)-1), int32(len(b.starts)-1)
+	for i := bl.a; i < end; {
+		line := a.line(i)
+		// The shallowest path of line i whose lines all lie in the run:
+		// not the line before it (on either side, at the run's start)
+		// nor, where they reach the run's end, the line after it.
+		k := 1
+		if i > 0 {
+			k = fsShared(line, a.line(i-1)) + 1
+		}
+		if i == bl.a && bl.b > 0 {
+			k = max(k, fsShared(line, b.line(bl.b-1))+1)
+		}
+		var g int32
+		for ; ; k++ {
+			pe := fsPrefix(line, k)
+			if pe < 0 {
+				g, k = i+1, 0 // no subtree of its own: parsed
+				break
+			}
+			pre := line[:pe]
+			if i > 0 && fsIn(a.line(i-1), pre) || i == bl.a && bl.b > 0 && fsIn(b.line(bl.b-1), pre) {
+				continue
+			}
+			g = i + 1
+			for g < end && fsIn(a.line(g), pre) {
+				g++
+			}
+			if g == end && (end < na && fsIn(a.line(end), pre) || end+off < nb && fsIn(b.line(end+off), pre)) {
+				continue
+			}
+			if !p.stubOK(pre, k) {
+				continue
+			}
+			if g-i < fastMinStub || a.text(i, g) != b.text(i+off, g+off) {
+				k = 0
+			}
+			break
+		}
+		p.item(fsItem{from: i, to: g, bFrom: i + off, words: int32(k)})
+		i = g
+	}
+}
+
+// item adds an item, joining lines to parse to those before them.
+func (p *fsPlanner) item(it fsItem) {
+	if n := len(p.items) - 1; it.words == 0 && n >= 0 {
+		if x := &p.items[n]; x.words == 0 && x.to == it.from && x.bFrom+(x.to-x.from) == it.bFrom {
+			x.to = it.to
+			return
+		}
+	}
+	p.items = append(p.items, it)
+}
+
+// stubOK reports whether the node of path prefix pre (k words) may be a
+// stub: not one that holds a sync-map rule's location strictly inside
+// it, and nothing that touches `system config-sync`, which the
+// sync-maps are read from.
+func (p *fsPlanner) stubOK(pre string, k int) bool {
+	p.path = p.path[:0]
+	rest := pre[len("set ") : len(pre)-1]
+	for range k {
+		w, r, _ := strings.Cut(rest, " ")
+		p.path = append(p.path, w)
+		rest = r
+	}
+	q := p.path
+	if q[0] == "system" && (len(q) == 1 || q[1] == "config-sync") {
+		return false
+	}
+	for _, loc := range p.rules {
+		if len(loc) > len(q) && slices.Equal(loc[:len(q)], q) {
+			return false
+		}
+	}
+	return true
+}
+
+// text is the bytes of lines [from, to).
+func (t *fsText) text(from, to int32) string {
+	return t.src[t.starts[from]:t.starts[to]]
+}
+
+// planPair diffs the lines of a and b and plans their spans: each half
+// of the runs of equal lines on one core, then each half of the items
+// (finish).
+func planPair(a, b *fsText, rules [][]string) *fsPlanner {
+	blocks := fsDiff(a.hash, b.hash)
+	edges := len(a.starts) > fastEdgeLines
+	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
+	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
+	half := len(blocks) / 2
+	// About an item for each four lines: the items are sized once.
+	for _, x := range []struct {
+		p      *fsPlanner
+		blocks []fsBlock
+	}{{pl, blocks[:half]}, {other, blocks[half:]}} {
+		n := 0
+		for _, bl := range x.blocks {
+			n += int(bl.n)
+		}
+		x.p.items = make([]fsItem, 0, n/4+16)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, bl := range blocks[half:] {
+			other.block(bl)
+		}
+	}()
+	for _, bl := range blocks[:half] {
+		pl.block(bl)
+	}
+	wg.Wait()
+	for _, it := range other.items {
+		pl.item(it)
+	}
+	pl.finish()
+	return pl
+}
+
+// finish turns the items into each side's spans, numbering their pairs.
+// With edges, a span at either end of a row of sibling spans (in the
+// text's order, which is the trees' where it matters: elsewhere a view
+// expands what it needs) is parsed when small, and cut into its
+// children's items when larger, whose own ends are treated alike; each
+// half of the items on one core.
+func (p *fsPlanner) finish() {
+	parts := [][]fsItem{p.items}
+	if p.edges {
+		items := p.items
+		half := len(items) / 2
+		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
+		p.naturalEnds(items)
+		var tail []fsItem
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tail = other.cutEdges(items, half, len(items), 0)
+		}()
+		head := p.cutEdges(items, 0, half, 0)
+		wg.Wait()
+		parts = [][]fsItem{head, tail}
+	}
+	n := 0
+	for _, items := range parts {
+		for _, it := range items {
+			if it.words != 0 {
+				n++
+			}
+		}
+	}
+	p.a.spans = slices.Grow(p.a.spans, n)
+	p.b.spans = slices.Grow(p.b.spans, n)
+	for _, items := range parts {
+		for _, it := range items {
+			if it.words == 0 {
+				continue
+			}
+			n := it.to - it.from
+			p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs})
+			p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs})
+			p.pairs++
+		}
+	}
+}
+
+// cutEdges applies the edge rule to items[from:to] at depth (fsItem.words;
+// 0 any) and returns the items that result.
+func (p *fsPlanner) cutEdges(items []fsItem, from, to, depth int) []fsItem {
+	// parent is the bytes of the path of a span's parent.
+	parent := func(x fsItem) string {
+		line := p.a.line(x.from)
+		return line[:max(0, fsPrefix(line, int(x.words)-1))]
+	}
+	sibling := func(x, y fsItem, px string) bool {
+		return y.words == x.words && x.to == y.from && x.bFrom+(x.to-x.from) == y.bFrom && fsIn(p.a.line(y.from), px)
+	}
+	out := make([]fsItem, 0, to-from)
+	for i := from; i < to; i++ {
+		it := items[i]
+		if it.words == 0 || (depth > 0 && int(it.words) != depth) {
+			out = append(out, it)
+			continue
+		}
+		var first, last bool
+		if it.end != 0 {
+			first = it.end == 1
+		} else {
+			px := parent(it)
+			first = i == 0 || items[i-1].words == 0 || !sibling(items[i-1], it, px)
+			last = i == len(items)-1 || !sibling(it, items[i+1], px)
+		}
+		if !first && !last {
+			out = append(out, it)
+			continue
+		}
+		if it.to-it.from <= fastEdgeMax {
+			it.words = 0
+			out = append(out, it)
+			continue
+		}
+		kids := p.children(it)
+		p.childEnds(kids, int(it.words)+1)
+		out = append(out, p.cutEdges(kids, 0, len(kids), int(it.words)+1)...)
+	}
+	return out
+}
+
+// fsChild is a child of one parent met in the text: its name and its
+// span (an index in the items), or -1 when it is not one span.
+type fsChild struct {
+	name string
+	span int32
+}
+
+// fsChildName is the word of line at off (where a parent's path prefix
+// ends): the name of the parent's child that the line lies in.
+func fsChildName(line string, off int) string {
+	if e := strings.IndexByte(line[off:], ' '); e >= 0 {
+		return line[off : off+e]
+	}
+	return line[off:]
+}
+
+// markEnds sets end on the spans among kids, the children of one parent
+// on both sides: 1 where a neighbour in natural order is not a span or
+// there is none, 2 elsewhere.
+func markEnds(kids []fsChild, items []fsItem) {
+	cmp := func(x, y fsChild) int { return naturalCompare(x.name, y.name) }
+	if !slices.IsSortedFunc(kids, cmp) {
+		slices.SortStableFunc(kids, cmp)
+	}
+	span := func(i int) bool { return i >= 0 && i < len(kids) && kids[i].span >= 0 }
+	for i, c := range kids {
+		if c.span < 0 {
+			continue
+		}
+		// The same name twice: one span and a line elsewhere, which the
+		// parse refuses (errStubClash); any answer will do.
+		if span(i-1) && span(i+1) {
+			items[c.span].end = 2
+		} else {
+			items[c.span].end = 1
+		}
+	}
+}
+
+// naturalEnds sets fsItem.end on the spans of items (in a's order, of
+// depth any): for each parent, its children on both sides are listed
+// from the text (a span's by its name, the lines between by theirs) and
+// put in natural order.
+func (p *fsPlanner) naturalEnds(items []fsItem) {
+	byParent := map[string][]int32{}
+	var parents []string
+	for i, it := range items {
+		if it.words == 0 {
+			continue
+		}
+		line := p.a.line(it.from)
+		pe := fsPrefix(line, int(it.words)-1)
+		if pe < 0 {
+			continue
+		}
+		px := line[:pe]
+		if _, ok := byParent[px]; !ok {
+			parents = append(parents, px)
+		}
+		byParent[px] = append(byParent[px], int32(i))
+	}
+	// Each half of the parents on one core: they set the ends of their
+	// own spans.
+	half := len(parents) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.parentEnds(items, parents[half:], byParent)
+	}()
+	p.parentEnds(items, parents[:half], byParent)
+	wg.Wait()
+}
+
+// parentEnds sets the ends of the spans of parents (naturalEnds).
+func (p *fsPlanner) parentEnds(items []fsItem, parents []string, byParent map[string][]int32) {
+	var kids []fsChild
+	for _, px := range parents {
+		spans := byParent[px]
+		kids = kids[:0]
+		ok := true
+		for side, t := range []*fsText{p.a, p.b} {
+			start := func(it *fsItem) int32 {
+				if side == 0 {
+					return it.from
+				}
+				return it.bFrom
+			}
+			n := int32(len(t.starts) - 1)
+			lo, hi := start(&items[spans[0]]), start(&items[spans[len(spans)-1]])+items[spans[len(spans)-1]].to-items[spans[len(spans)-1]].from
+			lo = t.groupStart(lo, px)
+			hi = t.groupEnd(hi, n, px)
+			j := 0
+			last := ""
+			for x := lo; x < hi; {
+				if j < len(spans) && x == start(&items[spans[j]]) {
+					it := &items[spans[j]]
+					if side == 0 {
+						kids = append(kids, fsChild{name: fsChildName(t.line(x), len(px)), span: spans[j]})
+					}
+					x += it.to - it.from
+					j++
+					last = ""
+					continue
+				}
+				line := t.line(x)
+				if !fsIn(line, px) {
+					x++
+					continue
+				}
+				name := fsChildName(line, len(px))
+				if name != last {
+					kids = append(kids, fsChild{name: name, span: -1})
+					last = name
+				}
+				// The child's other lines, skipped in one search, up to
+				// the next span.
+				end := hi
+				if j < len(spans) {
+					end = start(&items[spans[j]])
+				}
+				if pe := len(px) + len(name); pe < len(line) {
+					x = t.groupEnd(x+1, end, line[:pe+1])
+				} else {
+					x++
+				}
+			}
+			ok = ok && j == len(spans)
+		}
+		if ok {
+			markEnds(kids, items)
+		}
+	}
+}
+
+// groupEnd returns the first line from x on, before limit, that does
+// not lie below the path prefix pre, the lines below it being together
+// (where they are not, the parse refuses the stubs: any answer will do).
+// It looks ahead in doubling steps, then halves.
+func (t *fsText) groupEnd(x, limit int32, pre string) int32 {
+	in := func(i int32) bool { return fsIn(t.line(i), pre) }
+	if x >= limit || !in(x) {
+		return x
+	}
+	lo, step := x, int32(1) // lo is in the group
+	for lo+step < limit && in(lo+step) {
+		lo += step
+		step *= 2
+	}
+	hi := min(lo+step, limit) // hi is not, or the limit
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if in(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
+// groupStart returns the first line of the lines below pre that end
+// just before x (x when line x-1 is not below it), as groupEnd looking
+// back.
+func (t *fsText) groupStart(x int32, pre string) int32 {
+	in := func(i int32) bool { return fsIn(t.line(i), pre) }
+	if x == 0 || !in(x-1) {
+		return x
+	}
+	hi, step := x-1, int32(1) // hi is in the group
+	for hi-step >= 0 && in(hi-step) {
+		hi -= step
+		step *= 2
+	}
+	lo := max(hi-step, -1) // lo is not, or before the text
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if in(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// childEnds sets fsItem.end on the spans among the items of one span's
+// children (children), of depth k.
+func (p *fsPlanner) childEnds(kids []fsItem, k int) {
+	list := make([]fsChild, 0, len(kids))
+	for i, it := range kids {
+		line := p.a.line(it.from)
+		pe := fsPrefix(line, k-1)
+		if pe < 0 {
+			return
+		}
+		span := int32(-1)
+		if it.words != 0 {
+			span = int32(i)
+		}
+		list = append(list, fsChild{name: fsChildName(line, pe), span: span})
+	}
+	markEnds(list, kids)
+}
+
+// children cuts a span's lines into the items of its children: a span
+// for each child with lines of its own below it, lines to parse for the
+// rest.
+func (p *fsPlanner) children(it fsItem) []fsItem {
+	k := int(it.words) + 1
+	var out []fsItem
+	for i := it.from; i < it.to; {
+		line := p.a.line(i)
+		pe := fsPrefix(line, k)
+		g := i + 1
+		words := int32(0)
+		if pe >= 0 && p.stubOK(line[:pe], k) {
+			pre := line[:pe]
+			for g < it.to && fsIn(p.a.line(g), pre) {
+				g++
+			}
+			if g-i >= fastMinStub {
+				words = int32(k)
+			}
+		}
+		out = append(out, fsItem{from: i, to: g, bFrom: it.bFrom + (i - it.from), words: words})
+		i = g
+	}
+	return out
+}
+
+func (t *fsText) add(s fsSpan) {
+	t.spans = append(t.spans, s)
+	t.stubbed += s.to - s.from
+}
+
+// parse reads the text with its spans as stubs.
+func (t *fsText) parse(file string) (*Tree, error) {
+	s := &setStubs{text: t, file: file, list: make([]stub, 0, len(t.spans))}
+	return vyParseSetStubs(file, t.src, true, s, nil)
+}
+
+// fsLines cuts text that fsScan took already (a stub's) into lines.
 func fsLines(src string) *fsText {
 	t := &fsText{src: src, starts: make([]int32, 0, 16)}
 	for start := 0; start < len(src); {
@@ -539,10 +1074,6 @@ func fsLines(src string) *fsText {
 		start += i + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
-	t.cur = make([]int32, len(t.starts)-1)
-	for i := range t.cur {
-		t.cur[i] = t.starts[i] + int32(len("set "))
-	}
 	return t
 }
 
@@ -557,365 +1088,6 @@ func (t *fsText) eol(i int32) int32 {
 	return e
 }
 
-// fsRun is a run of consecutive lines [from, to) whose next path word is
-// key.
-type fsRun struct {
-	key      string
-	from, to int32
-}
-
-// runs cuts lines [from, to) at their next path word (word k of each,
-// from 0) into runs, moving each line's position past it. own gets the words that end a line (as
-// written), and unsafe the path words that must be parsed wherever they
-// are: one that repeats (two runs of it), or one quoted, which names the
-// same node as its bare form. ok is false when a line has no word left.
-func (t *fsText) runs(from, to int32, k int, out []fsRun, ownBuf []string) (runs []fsRun, own, unsafe []string, ok bool) {
-	src := t.src
-	runs, own = out[:0], ownBuf[:0]
-	for i := from; i < to; i++ {
-		if t.lcp != nil && i > from && int(t.lcp[i]) > k && int(t.nw[i]) > k+1 {
-			// The line shares word k and the bytes before it with the
-			// line before, which went on the last run, and has more
-			// words after it: it goes on that run, its position as far
-			// into it.
-			if n := len(runs) - 1; n >= 0 && runs[n].to == i {
-				t.cur[i] = t.starts[i] + (t.cur[i-1] - t.starts[i-1])
-				runs[n].to = i + 1
-				continue
-			}
-		}
-		p, e := t.cur[i], t.eol(i)
-		if k := len(runs) - 1; k >= 0 && runs[k].to == i {
-			// Most lines go on the run before them: the same word at
-			// the same place, a blank and more words after it.
-			key := runs[k].key
-			q := p
-			if q < e && src[q] == ' ' {
-				q++
-			}
-			end := q + int32(len(key))
-			if end+1 < e && src[end] == ' ' && src[end+1] != ' ' && src[q:end] == key {
-				t.cur[i] = end
-				runs[k].to = i + 1
-				continue
-			}
-		}
-		for p < e && src[p] == ' ' {
-			p++
-		}
-		ws := p
-		if p < e && src[p] == '\'' {
-			// A quoted word, whole (fsIndex).
-			p += 1 + int32(strings.IndexByte(src[p+1:e], '\'')) + 1
-		}
-		for p < e && src[p] != ' ' {
-			p++
-		}
-		if ws == p {
-			return nil, nil, nil, false
-		}
-		word := src[ws:p]
-		q := p
-		for q < e && src[q] == ' ' {
-			q++
-		}
-		if q == e {
-			own = append(own, word)
-			continue
-		}
-		if strings.IndexByte(word, '\'') >= 0 {
-			unsafe = append(unsafe, strings.Trim(word, "'"))
-			continue
-		}
-		t.cur[i] = p
-		if k := len(runs) - 1; k >= 0 && runs[k].to == i && runs[k].key == word {
-			runs[k].to = i + 1
-			continue
-		}
-		runs = append(runs, fsRun{key: word, from: i, to: i + 1})
-	}
-	return runs, own, fsRepeated(runs, unsafe), true
-}
-
-// fsRepeated appends to dst the keys that more than one run has.
-func fsRepeated(runs []fsRun, dst []string) []string {
-	sorted := true
-	for i := 1; i < len(runs) && sorted; i++ {
-		sorted = runs[i-1].key < runs[i].key
-	}
-	if !sorted {
-		sorted = true
-		for i := 1; i < len(runs) && sorted; i++ {
-			sorted = naturalCompare(runs[i-1].key, runs[i].key) < 0
-		}
-	}
-	if sorted {
-		return dst
-	}
-	seen := make(map[string]int, len(runs))
-	for _, r := range runs {
-		if seen[r.key]++; seen[r.key] == 2 {
-			dst = append(dst, r.key)
-		}
-	}
-	return dst
-}
-
-// fsOwns reports whether a word ending a line, quoted or not, is key.
-func fsOwns(own []string, key string) bool {
-	for _, w := range own {
-		if strings.Trim(w, "'") == key {
-			return true
-		}
-	}
-	return false
-}
-
-// fsPlanner matches the lines of two set texts by path and marks the
-// byte-equal runs as stubs.
-type fsPlanner struct {
-	a, b *fsText
-	// parsedA and parsedB count the lines left to the parser so far;
-	// past limitA or limitB the planner stops.
-	parsedA, parsedB int32
-	limitA, limitB   int32
-
-	rules   [][]string
-	path    []string
-	pairs   int32
-	scratch []fsScratch // per depth
-	order   []int32     // edges' scratch
-	// edgeMax is the most lines of a stub that edges parses instead; 0
-	// turns edges off.
-	edgeMax int32
-}
-
-// fsScratch is the planner's room for one depth's runs.
-type fsScratch struct {
-	ra, rb     []fsRun
-	ownA, ownB []string
-	dec        []fsDecision
-}
-
-// match looks at lines [a0, a1) of a and [b0, b1) of b, which share
-// their first k path words (p.path).
-func (p *fsPlanner) match(k int, a0, a1, b0, b1 int32) {
-	for len(p.scratch) <= k {
-		p.scratch = append(p.scratch, fsScratch{})
-	}
-	sc := &p.scratch[k]
-	ra, ownA, unsafeA, okA := p.a.runs(a0, a1, k, sc.ra, sc.ownA)
-	rb, ownB, unsafeB, okB := p.b.runs(b0, b1, k, sc.rb, sc.ownB)
-	sc.ra, sc.rb, sc.ownA, sc.ownB = ra, rb, ownA, ownB
-	if !okA || !okB || p.over() {
-		p.parsedA += a1 - a0
-		p.parsedB += b1 - b0
-		return
-	}
-	// Lines of runs not stubbed or looked into go to the parser.
-	coveredA, coveredB := int32(0), int32(0)
-	defer func() {
-		p.parsedA += a1 - a0 - coveredA
-		p.parsedB += b1 - b0 - coveredB
-	}()
-	var idx map[string]int
-	same := len(ra) == len(rb)
-	for i := 0; same && i < len(ra); i++ {
-		same = ra[i].key == rb[i].key
-	}
-	if !same {
-		idx = make(map[string]int, len(rb))
-		for j, r := range rb {
-			idx[r.key] = j
-		}
-	}
-	// Each run of a is decided first (its peer in b, stub or look
-	// into), then a small stub at either end of a row of stubs is
-	// parsed instead: the view shows the rows beside a change, and the
-	// main parse reads those lines for less than expanding a stub.
-	dec := sc.dec[:0]
-	for i, x := range ra {
-		j := i
-		if !same {
-			var found bool
-			if j, found = idx[x.key]; !found {
-				dec = append(dec, fsDecision{peer: -1})
-				continue
-			}
-		}
-		y := rb[j]
-		d := fsDecision{peer: int32(j)}
-		switch {
-		case fsOwns(ownA, x.key) || fsOwns(ownB, x.key) || slices.Contains(unsafeA, x.key) || slices.Contains(unsafeB, x.key):
-			// the word also ends a line (a value or a leaf of its own), repeats, or is quoted
-		case x.to-x.from >= fastMinStub && p.stubOK(x.key, k) && p.a.text(x) == p.b.text(y):
-			d.what = fsStub
-		case k+1 < fastMaxDepth && x.to-x.from > 1 && y.to-y.from > 1:
-			d.what = fsLook
-		}
-		dec = append(dec, d)
-	}
-	sc.dec = dec
-	p.edges(k, dec, ra, rb)
-	for i, d := range dec {
-		if d.what == fsParse {
-			continue
-		}
-		x, y := ra[i], rb[d.peer]
-		p.path = append(p.path[:k], x.key)
-		if d.what == fsStub {
-			p.a.add(fsSpan{from: x.from, to: x.to, words: int32(k + 1), pair: p.pairs})
-			p.b.add(fsSpan{from: y.from, to: y.to, words: int32(k + 1), pair: p.pairs})
-			p.pairs++
-		} else {
-			p.match(k+1, x.from, x.to, y.from, y.to)
-		}
-		coveredA += x.to - x.from
-		coveredB += y.to - y.from
-		if p.over() {
-			return
-		}
-	}
-}
-
-// fsDecision is what the planner does with a run of a: parse it (its
-// lines go to the parser), make a stub of it and its peer run of b, or
-// look into both at their next word.
-type fsDecision struct {
-	what uint8
-	peer int32 // its run of b, or -1
-}
-
-const (
-	fsParse = iota
-	fsStub
-	fsLook
-)
-
-// fastEdgeMax is the most lines of a stub that the planner parses
-// instead because it ends a row of stubs (see edges): a larger one is
-// expanded into stubs of its own where it is shown. Texts of fewer than
-// fastEdgeLines lines keep every stub: their time does not matter, and
-// the tests over small corpus files then cover the expanding of stubs.
-const (
-	fastEdgeMax   = 12
-	fastEdgeLines = 1000
-)
-
-// edges turns into parsed runs the small stubs at either end of a row of
-// consecutive stubs (at word k), and looks into the larger ones, in the order of the trees' children (natural order,
-// which need not be the text's), b's runs without a peer among them:
-// the planner looks into a parent only where its text differs, and a
-// view shows the rows beside a change and the first and last rows of a
-// fold, so it would expand them at once.
-func (p *fsPlanner) edges(k int, dec []fsDecision, ra, rb []fsRun) {
-	if p.edgeMax == 0 {
-		return
-	}
-	// order holds the runs of a (i) and those of b without a peer (-1-j).
-	order := p.order[:0]
-	for i := range dec {
-		order = append(order, int32(i))
-	}
-	if len(rb) > len(dec) || slices.ContainsFunc(dec, func(d fsDecision) bool { return d.peer < 0 }) {
-		peered := make([]bool, len(rb))
-		for _, d := range dec {
-			if d.peer >= 0 {
-				peered[d.peer] = true
-			}
-		}
-		for j, ok := range peered {
-			if !ok {
-				order = append(order, int32(-1-j))
-			}
-		}
-	}
-	key := func(x int32) string {
-		if x < 0 {
-			return rb[-1-x].key
-		}
-		return ra[x].key
-	}
-	sorted := true
-	for i := 1; i < len(order) && sorted; i++ {
-		sorted = naturalCompare(key(order[i-1]), key(order[i])) < 0
-	}
-	if !sorted {
-		slices.SortStableFunc(order, func(x, y int32) int { return naturalCompare(key(x), key(y)) })
-	}
-	p.order = order
-	stub := func(o int) bool { return o >= 0 && o < len(order) && order[o] >= 0 && dec[order[o]].what == fsStub }
-	var cut []int32
-	for o, x := range order {
-		if stub(o) && (!stub(o-1) || !stub(o+1)) {
-			cut = append(cut, x)
-		}
-	}
-	// A small stub is parsed; a larger one is looked into, so that only
-	// its own first or last children are parsed.
-	for _, x := range cut {
-		d := &dec[x]
-		y := rb[d.peer]
-		switch {
-		case ra[x].to-ra[x].from <= p.edgeMax:
-			d.what = fsParse
-		case k+1 < fastMaxDepth && ra[x].to-ra[x].from > 1 && y.to-y.from > 1:
-			d.what = fsLook
-		}
-	}
-}
-
-// over reports whether more lines are left to the parser than the fast
-// path allows.
-func (p *fsPlanner) over() bool {
-	return p.limitA > 0 && p.parsedA > p.limitA || p.limitB > 0 && p.parsedB > p.limitB ||
-		p.trend(p.a, p.parsedA, p.limitA) || p.trend(p.b, p.parsedB, p.limitB)
-}
-
-// trend reports whether, a sixteenth of t's lines or more planned, the
-// share left to the parser so far is a quarter above what the fast path
-// allows: the planner then gives up early rather than near the end of a
-// pair that drifts throughout.
-func (p *fsPlanner) trend(t *fsText, parsed, limit int32) bool {
-	done := int64(parsed) + int64(t.stubbed)
-	n := int64(len(t.cur))
-	return done*16 >= n && int64(parsed)*n*4 > int64(limit)*done*5
-}
-
-// stubOK reports whether the node at p.path may be a stub: not one that
-// holds a sync-map rule's location strictly inside it, and nothing that
-// touches `system config-sync`, which the sync-maps are read from.
-func (p *fsPlanner) stubOK(key string, k int) bool {
-	p.path = append(p.path[:k], key)
-	q := p.path
-	if q[0] == "system" && (len(q) == 1 || q[1] == "config-sync") {
-		return false
-	}
-	for _, loc := range p.rules {
-		if len(loc) > len(q) && slices.Equal(loc[:len(q)], q) {
-			return false
-		}
-	}
-	return true
-}
-
-// text is the bytes of run r's lines.
-func (t *fsText) text(r fsRun) string {
-	return t.src[t.starts[r.from]:t.starts[r.to]]
-}
-
-func (t *fsText) add(s fsSpan) {
-	t.spans = append(t.spans, s)
-	t.stubbed += s.to - s.from
-}
-
-// parse reads the text with its spans as stubs.
-func (t *fsText) parse(file string) (*Tree, error) {
-	slices.SortFunc(t.spans, func(x, y fsSpan) int { return int(x.from - y.from) })
-	s := &setStubs{text: t, file: file, list: make([]stub, 0, len(t.spans))}
-	return vyParseSetStubs(file, t.src, true, s, nil)
-}
-
 // setStubs hands the set parser its spans in order.
 type setStubs struct {
 	text  *fsText
@@ -924,10 +1096,11 @@ type setStubs struct {
 	list  []stub
 	words []vySetWord
 	names []string
-	// base is the index in its tree of the first stub made, lineBase
-	// what to add to a line of the text for the line in its file.
-	base     int
-	lineBase int32
+	// parent is the parent node of the last stub made, and parentKey
+	// its line up to the stub's own word: a run of sibling stubs finds
+	// it once.
+	parent    *Node
+	parentKey string
 }
 
 // at reports whether the line at pos begins the next span.
@@ -957,55 +1130,37 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	// The stub's parent is found as a line's would be; the stub's node
 	// needs no place in the schema (nothing is read below it).
 	k := len(s.words) - 1
-	q, _, names, err := p.walkChain(b, s.words[:k], p.line, s.names)
-	s.names = names
-	if err != nil {
-		return err
-	}
 	w := s.words[k]
+	q := s.parent
+	if key := src[p.pos:w.srcOff]; q == nil || key != s.parentKey {
+		var err error
+		q, _, s.names, err = p.walkChain(b, s.words[:k], p.line, s.names)
+		if err != nil {
+			return err
+		}
+		s.parent, s.parentKey = q, key
+	}
 	name := p.str(b, w)
 	if w.end == w.start || vyHasControl(name) {
-		return errStubClash // fsIndex takes neither: parsed in full, with its error
+		return errStubClash // fsScan takes neither: parsed in full, with its error
 	}
-	q, _ = b.child(q, name, p.line)
+	// The stub's node is new: a line before it made it, or a node below
+	// it, and then the stub is not the whole subtree.
+	q, created := b.child(q, name, p.line)
 	p.forgetChain(k)
-	if q.Values != nil || q.Children != nil {
+	if !created {
 		return errStubClash
 	}
 	end := int(s.text.starts[sp.to])
 	s.list = append(s.list, stub{
-		file: s.file, text: src[p.pos:end], line: int32(p.line) + s.lineBase, words: sp.words, pair: sp.pair, rows: -1,
+		file: s.file, text: src[p.pos:end], line: int32(p.line), words: sp.words, pair: sp.pair, rows: -1,
 	})
 	q.Values = stubMark[:1:1]
-	q.Line = -int32(s.base + len(s.list))
+	q.Line = -int32(len(s.list))
 	p.pos = end
 	p.line += int(sp.to - sp.from)
 	p.lineStart = p.pos
 	return nil
-}
-
-// shared appends to words those of prev, the words of the line before
-// (`set` first), that line (1-based, d bytes after it) shares with it
-// by fsIndex: the same bytes at the same places, moved by d. It appends
-// none where fsIndex did not look (a stub's text) or a word was not read
-// whole from the source.
-func (s *setStubs) shared(words, prev []vySetWord, line, d int) []vySetWord {
-	lcp := s.text.lcp
-	if line-1 >= len(lcp) || int(lcp[line-1]) == 0 || len(prev) <= int(lcp[line-1]) {
-		return words
-	}
-	n := int(lcp[line-1]) + 1
-	for _, w := range prev[:n] {
-		if w.srcOff < 0 {
-			return words
-		}
-	}
-	for _, w := range prev[:n] {
-		w.srcOff += d
-		w.line = line
-		words = append(words, w)
-	}
-	return words
 }
 
 // HasStubs reports whether t came from ParsePairFast with stubs.
@@ -1023,7 +1178,7 @@ func (t *fsText) countRows(rows []int32, half int32) {
 		rows[sp.pair] = -1
 		name, pos, k := c.path(sp)
 		c.base = int(sp.words)
-		if n, ok := c.count(name, pos, k, sp.from, sp.to, 0); ok {
+		if n, ok := c.count(name, pos, k, sp.from, sp.to); ok {
 			rows[sp.pair] = int32(n)
 		}
 	}
@@ -1044,9 +1199,9 @@ type fsCounter struct {
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
-	runs  [][]fsRun  // scratch runs per depth
-	owns  [][]string // scratch words ending a line, per depth
-	vals  []string   // scratch values
+	stack []fsFrame // the open nodes, the span's own first
+	words []string  // scratch: a line's words
+	vals  []string  // scratch values
 	set   map[string]struct{}
 }
 
@@ -1085,30 +1240,163 @@ func (c *fsCounter) path(sp fsSpan) (string, schema.Cursor, vyKind) {
 }
 
 // count returns the rows of the node name (schema position pos, answer
-// k) made from lines [from, to), whose positions stand after its name.
-func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32, depth int) (int, bool) {
-	for len(c.runs) <= depth {
-		c.runs = append(c.runs, nil)
+// k) made from lines [from, to), whose first c.base path words are its
+// path. It reads each line once, keeping the nodes of the line before
+// open (a stack): a line closes those it does not share and opens its
+// own. It gives up (ok false) where the parse would read the lines in
+// another way than their order tells: a quoted path word, a child
+// named again after its lines ended, values beside valueless
+// children, or a word ending a line where the schema does not know
+// whether it is a value.
+func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32) (int, bool) {
+	src := c.t.src
+	c.stack = c.stack[:0]
+	c.push(name, pos, k)
+	for i := from; i < to; i++ {
+		// The line's words after the path of the span.
+		p, e := int(c.t.starts[i])+len("set "), int(c.t.eol(i))
+		for range c.base {
+			for src[p] == ' ' {
+				p++
+			}
+			for src[p] != ' ' {
+				p++
+			}
+		}
+		c.words = c.words[:0]
+		for p < e {
+			if src[p] == ' ' {
+				p++
+				continue
+			}
+			q := p
+			if src[p] == '\'' {
+				q = p + 1 + strings.IndexByte(src[p+1:e], '\'') + 1 // whole (fsScan)
+			}
+			for q < e && src[q] != ' ' {
+				q++
+			}
+			c.words = append(c.words, src[p:q])
+			p = q
+		}
+		m := len(c.words)
+		if m == 0 {
+			return 0, false
+		}
+		// The open nodes it shares: frame d+1 is its word d.
+		j := 0
+		for j < m-1 && j+1 < len(c.stack) && c.stack[j+1].name == c.words[j] {
+			j++
+		}
+		for len(c.stack) > j+1 {
+			if !c.close() {
+				return 0, false
+			}
+		}
+		for _, w := range c.words[j : m-1] {
+			top := &c.stack[len(c.stack)-1]
+			if w[0] == '\'' || top.closed(w) {
+				return 0, false
+			}
+			if !top.hashed {
+				top.h, top.hashed = c.kinds.hash(top.pos), true
+			}
+			cpos, ck := c.kinds.step(top.pos, top.h, w)
+			c.push(w, cpos, ck)
+		}
+		top := &c.stack[len(c.stack)-1]
+		top.own = append(top.own, c.words[m-1])
 	}
-	for len(c.owns) <= depth {
-		c.owns = append(c.owns, nil)
+	for len(c.stack) > 1 {
+		if !c.close() {
+			return 0, false
+		}
 	}
-	runs, own, unsafe, ok := c.t.runs(from, to, c.base+depth, c.runs[depth], c.owns[depth])
-	c.runs[depth], c.owns[depth] = runs, own
-	if !ok || len(unsafe) > 0 {
-		return 0, false
+	return c.rows(&c.stack[0])
+}
+
+// fsFrame is a node open in fsCounter.count.
+type fsFrame struct {
+	name   string
+	pos    schema.Cursor
+	k      vyKind
+	h      uint64 // the hash of pos, once hashed
+	hashed bool
+	// rows and kids sum the children closed so far, and names holds
+	// them; digits: every child's name begins with a digit.
+	rows, kids int
+	digits     bool
+	names      []string
+	set        map[string]struct{} // names, once they are many (useSet)
+	useSet     bool
+	// own holds the words that end a line at this node.
+	own []string
+}
+
+// push opens a node, in a frame whose slices a node closed before
+// left room in.
+func (c *fsCounter) push(name string, pos schema.Cursor, k vyKind) {
+	n := len(c.stack)
+	if n < cap(c.stack) {
+		c.stack = c.stack[:n+1]
+	} else {
+		c.stack = append(c.stack, fsFrame{})
 	}
+	f := &c.stack[n]
+	*f = fsFrame{name: name, pos: pos, k: k, digits: true, own: f.own[:0], names: f.names[:0], set: f.set}
+}
+
+// closed reports whether the node has a child w closed already.
+func (f *fsFrame) closed(w string) bool {
+	if f.useSet {
+		_, ok := f.set[w]
+		return ok
+	}
+	return slices.Contains(f.names, w)
+}
+
+// close counts the top node and adds it to its parent.
+func (c *fsCounter) close() bool {
+	f := &c.stack[len(c.stack)-1]
+	n, ok := c.rows(f)
+	if !ok {
+		return false
+	}
+	parent := &c.stack[len(c.stack)-2]
+	parent.rows += n
+	parent.kids++
+	parent.digits = parent.digits && isDigit(f.name[0])
+	parent.names = append(parent.names, f.name)
+	switch {
+	case parent.useSet:
+		parent.set[f.name] = struct{}{}
+	case len(parent.names) > 16:
+		if parent.set == nil {
+			parent.set = make(map[string]struct{}, 2*len(parent.names))
+		}
+		clear(parent.set)
+		for _, w := range parent.names {
+			parent.set[w] = struct{}{}
+		}
+		parent.useSet = true
+	}
+	c.stack = c.stack[:len(c.stack)-1]
+	return true
+}
+
+// rows is the rows of a node whose children are all closed.
+func (c *fsCounter) rows(f *fsFrame) (int, bool) {
 	// The words ending a line: values, or valueless children.
-	valueMode := k.kind == schema.Leaf && !k.valueless
+	valueMode := f.k.kind == schema.Leaf && !f.k.valueless
 	vals := c.vals[:0]
 	var bare []string // valueless children
-	for _, w := range own {
+	for _, w := range f.own {
 		switch {
 		case w[0] == '\'':
 			vals = append(vals, w[1:len(w)-1])
 		case valueMode:
 			vals = append(vals, w)
-		case k.kind == schema.Unknown:
+		case f.k.kind == schema.Unknown:
 			return 0, false // a value or a child: the parser looks at what came before
 		default:
 			bare = append(bare, w)
@@ -1119,32 +1407,18 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 		return 0, false // values fold bare children in, by the order of the lines
 	}
 	nvals := c.distinct(vals)
-	if nvals > 0 && k.kind == schema.Leaf && !k.multi {
+	if nvals > 0 && f.k.kind == schema.Leaf && !f.k.multi {
 		nvals = 1 // each `set` replaces the value
 	}
-	rows, kids, digits := 0, 0, true
-	var h uint64
-	if len(runs) > 0 || len(bare) > 0 {
-		h = c.kinds.hash(pos)
-	}
-	// runs is scratch of this depth: the children's counts reuse deeper
-	// ones, so it is read by index after they return.
-	for i := 0; i < len(c.runs[depth]); i++ {
-		r := c.runs[depth][i]
-		cpos, ck := c.kinds.step(pos, h, r.key)
-		n, ok := c.count(r.key, cpos, ck, r.from, r.to, depth+1)
-		if !ok {
-			return 0, false
-		}
-		rows += n
-		kids++
-		digits = digits && isDigit(r.key[0])
+	rows, kids, digits := f.rows, f.kids, f.digits
+	if len(bare) > 0 && !f.hashed {
+		f.h, f.hashed = c.kinds.hash(f.pos), true
 	}
 	for i, w := range bare {
-		if slices.Contains(bare[:i], w) || fsHasKey(c.runs[depth], w) {
+		if slices.Contains(bare[:i], w) || f.closed(w) {
 			continue // the same node
 		}
-		_, ck := c.kinds.step(pos, h, w)
+		_, ck := c.kinds.step(f.pos, f.h, w)
 		if ck.kind != schema.Tag {
 			rows++
 		}
@@ -1152,27 +1426,17 @@ func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int
 		digits = digits && isDigit(w[0])
 	}
 	tag := false
-	switch k.kind {
+	switch f.k.kind {
 	case schema.Tag:
 		tag = true
 	case schema.Leaf, schema.Node:
 	default:
-		tag = kids > 0 && (vyTagNames[name] || digits)
+		tag = kids > 0 && (vyTagNames[f.name] || digits)
 	}
 	if !tag {
 		rows += max(1, nvals)
 	}
 	return rows, true
-}
-
-// fsHasKey reports whether a run has key w.
-func fsHasKey(runs []fsRun, w string) bool {
-	for _, r := range runs {
-		if r.key == w {
-			return true
-		}
-	}
-	return false
 }
 
 // distinct counts the distinct values of vals.
@@ -1200,8 +1464,30 @@ func (c *fsCounter) distinct(vals []string) int {
 func (t *Tree) Expanded() int { return t.expanded }
 
 // ReadText reads a file into a string that a tree may share (see
-// ParsePairFast): no copy beyond the read.
-func ReadText(file string) (string, error) { return readText(file) }
+// ParsePairFast): no copy beyond the read. A regular file of fastMapMin
+// bytes or more is mapped instead of read (its pages are the page
+// cache's, neither copied nor zeroed first), and stays mapped for the
+// life of the process: ReadText is for a command that reads its files,
+// prints and exits (hasync diff).
+func ReadText(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return readText(file)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < fastMapMin || fi.Size() >= 1<<31-1 {
+		return readText(file)
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	if err != nil {
+		return readText(file)
+	}
+	return unsafe.String(&b[0], len(b)), nil
+}
+
+// fastMapMin is the size in bytes from which ReadText maps a file.
+const fastMapMin = 1 << 20
 
 // ParseText is Parse for text already in a string (ReadText), which the
 // tree then shares.

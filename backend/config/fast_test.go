@@ -1,6 +1,10 @@
 package config
 
 import (
+	"fmt"
+	"hash/maphash"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +15,7 @@ import (
 // each count with the rows of the subtree a full parse gives.
 func fastCountAll(t *testing.T, text string) (counted int) {
 	t.Helper()
-	ft, ok := fsIndex(text)
+	ft, ok := fsScan(text, maphash.MakeSeed())
 	if !ok {
 		return 0
 	}
@@ -20,47 +24,56 @@ func fastCountAll(t *testing.T, text string) (counted int) {
 		return 0
 	}
 	kinds := new(vyKinds)
-	// plain is the text cut without what runs reads lines by (fsLines):
-	// every line read word by word, which must give the same runs.
-	plain := fsLines(text)
-	var walk func(k int, from, to int32)
-	walk = func(k int, from, to int32) {
-		runs, own, unsafe, ok := ft.runs(from, to, k, nil, nil)
-		pruns, pown, punsafe, pok := plain.runs(from, to, k, nil, nil)
-		if ok != pok || !slices.Equal(runs, pruns) || !slices.Equal(own, pown) || !slices.Equal(unsafe, punsafe) ||
-			!slices.Equal(ft.cur[from:to], plain.cur[from:to]) {
-			t.Fatalf("lines %d-%d, word %d: runs %v %v %v %v, read word by word %v %v %v %v", from, to, k, runs, own, unsafe, ok, pruns, pown, punsafe, pok)
-		}
-		if !ok {
-			return
-		}
-		for _, r := range runs {
-			if fsOwns(own, r.key) || strings.Contains(strings.Join(unsafe, "\x00")+"\x00", r.key+"\x00") {
+	// Every run of lines below a path of k words, as the planner cuts
+	// them (fsPrefix, fsIn).
+	n := int32(len(ft.starts) - 1)
+	for i := int32(0); i < n; i++ {
+		line := ft.line(i)
+		for k := 1; ; k++ {
+			pe := fsPrefix(line, k)
+			if pe < 0 {
+				break
+			}
+			pre := line[:pe]
+			if i > 0 && fsIn(ft.line(i-1), pre) {
 				continue
 			}
-			s := &stub{text: ft.src[ft.starts[r.from]:ft.starts[r.to]], words: int32(k + 1)}
-			got, ok := countStub(s, kinds)
-			if ok {
-				// The node at the run's path in the full tree.
-				n := full.Root
-				rest := s.text[len("set "):]
-				for range k + 1 {
-					rest = strings.TrimLeft(rest, " ")
-					w := rest[:strings.IndexByte(rest, ' ')]
-					rest = rest[len(w):]
-					if n = n.Child(w); n == nil {
-						t.Fatalf("no node for run %q", s.text)
-					}
-				}
-				if want := SubtreeRows(Vyatta, n); got != want {
-					t.Errorf("run %q: counted %d rows, the parse gives %d", s.text, got, want)
-				}
-				counted++
+			g := i + 1
+			for g < n && fsIn(ft.line(g), pre) {
+				g++
 			}
-			walk(k+1, r.from, r.to)
+			s := &stub{text: ft.text(i, g), words: int32(k)}
+			got, ok := countStub(s, kinds)
+			if !ok {
+				continue
+			}
+			// The node at the run's path in the full tree.
+			path := strings.Fields(pre)[1:]
+			node := full.Root
+			for _, w := range path {
+				if node = node.Child(w); node == nil {
+					t.Fatalf("no node for run %q", s.text)
+				}
+			}
+			// The run stands for the node's subtree only when no
+			// other line names the node or one below it (the parse
+			// refuses the stub otherwise: errStubClash).
+			whole := true
+			for x := int32(0); x < n; x++ {
+				f := strings.Fields(ft.line(x))
+				for j := range f {
+					f[j] = strings.Trim(f[j], "'")
+				}
+				if (x < i || x >= g) && len(f) > k && slices.Equal(f[1:k+1], path) {
+					whole = false
+				}
+			}
+			if want := SubtreeRows(Vyatta, node); whole && got != want {
+				t.Errorf("run %q: counted %d rows, the parse gives %d", s.text, got, want)
+			}
+			counted++
 		}
 	}
-	walk(0, 0, int32(len(ft.cur)))
 	return counted
 }
 
@@ -107,4 +120,110 @@ func FuzzFastCount(f *testing.F) {
 		}
 		fastCountAll(t, text)
 	})
+}
+
+// fsLineEndRef is fsLineEnd read byte by byte.
+func fsLineEndRef(src string, start int) (int, bool) {
+	if len(src)-start <= len("set ") || src[start:start+4] != "set " {
+		return 0, false
+	}
+	inq := false
+	for i := start + 4; i <= len(src); i++ {
+		if i == len(src) || src[i] == '\n' {
+			return i, !inq && i-start > len("set ")
+		}
+		switch c := src[i]; {
+		case c == '\'':
+			if inq && i+1 < len(src) && src[i+1] != ' ' && src[i+1] != '\n' || !inq && src[i-1] != ' ' {
+				return 0, false
+			}
+			inq = !inq
+		case c < 0x20 || c == 0x7f:
+			return 0, false
+		case !inq && (c == '"' || c == '\\' || c == '#' || c == '$'):
+			return 0, false
+		}
+	}
+	panic("unreachable")
+}
+
+// FuzzFastScan: fsLineEnd, which reads eight bytes at a time, takes and
+// cuts the lines that a plain reading byte by byte does.
+func FuzzFastScan(f *testing.F) {
+	f.Add("set a b 'c d'\nset a 'e' f\n")
+	f.Add("set interfaces ethernet eth0 description 'it''s \"quoted\" #1 $x \\y'\nset a\tb\n")
+	f.Add("set a b 'c\nd'\nset x y 'z'x\nset  p q%&r\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		for start := 0; start < len(src); {
+			end, ok := fsLineEnd(src, start)
+			wantEnd, wantOK := fsLineEndRef(src, start)
+			if ok != wantOK || ok && end != wantEnd {
+				t.Fatalf("%q from %d: %d %v, byte by byte %d %v", src, start, end, ok, wantEnd, wantOK)
+			}
+			if !ok {
+				return
+			}
+			start = end + 1
+		}
+	})
+}
+
+// TestFastScanBytes puts each byte at each place of an eight-byte word
+// of a line, inside and outside quotes (FuzzFastScan by hand).
+func TestFastScanBytes(t *testing.T) {
+	for c := range 256 {
+		for pad := range 9 {
+			for _, form := range []string{"set a%sX%s b\n", "set a 'v%sX%s' b\n"} {
+				p := strings.Repeat("p", pad)
+				line := strings.Replace(fmt.Sprintf(form, p, p), "X", string([]byte{byte(c)}), 1)
+				end, ok := fsLineEnd(line, 0)
+				wantEnd, wantOK := fsLineEndRef(line, 0)
+				if ok != wantOK || ok && end != wantEnd {
+					t.Fatalf("%q: %d %v, byte by byte %d %v", line, end, ok, wantEnd, wantOK)
+				}
+			}
+		}
+	}
+}
+
+// TestFastClash: a subtree whose lines are not all in one place cannot
+// be a stub; the fast path declines rather than leave the later lines
+// out of it.
+func TestFastClash(t *testing.T) {
+	head := "set a b1 'x'\nset a b2 'x'\nset a b3 'x'\nset c d 'y'\n"
+	for _, tail := range []string{
+		"set a e 'z'\n",    // a line below the stub's node
+		"set a\n",          // the stub's node itself
+		"set a b2 c 'w'\n", // deeper below it
+		"set a f1 'v'\nset a f2 'v'\nset a f3 'v'\n", // a second stub of the node
+	} {
+		text := head + tail
+		if _, _, ok := ParsePairFast("a", text, "b", text, Vyatta, FastOptions{}); ok {
+			t.Errorf("%q: the fast path took it", text)
+		}
+	}
+	text := head + "set c e 'z'\n"
+	if _, _, ok := ParsePairFast("a", text, "b", text, Vyatta, FastOptions{}); !ok {
+		t.Errorf("%q: the fast path declined", text)
+	}
+}
+
+// TestReadTextMapped: a file large enough to be mapped reads as its
+// bytes, as a small one does.
+func TestReadTextMapped(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{0, 100, fastMapMin + 123} {
+		file := filepath.Join(dir, fmt.Sprintf("f%d", size))
+		want := strings.Repeat("set a b 'c'\n", size/12+1)[:size]
+		if err := os.WriteFile(file, []byte(want), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadText(file)
+		if err != nil || got != want {
+			t.Errorf("%d bytes: read %d bytes, %v", size, len(got), err)
+		}
+	}
+	if _, err := ReadText(filepath.Join(dir, "none")); err == nil {
+		t.Error("a missing file read without an error")
+	}
 }

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/hasync/hasync/backend/config/schema"
 )
@@ -27,7 +30,45 @@ type vySet struct {
 	// are compared, not their names).
 	scNodes []*Node
 	scPos   []vyPos
+	// same is how many path words of the current line are those of the
+	// line before's chain, byte for byte (sharedWords): walkChain takes
+	// their nodes without comparing names.
+	same    int
 	noReuse bool // apply looks up every word of the path (tests)
+}
+
+// sharedWords appends to words the words of prev, the words of the line
+// before (read from prevStart, its first byte), that the line at p.pos
+// shares with it whole: the same bytes at the same places, each plain
+// (read from the source, unquoted) and followed by the same blank. It
+// moves p.pos past them and sets p.same.
+func (p *vySet) sharedWords(words, prev []vySetWord, prevStart int) []vySetWord {
+	src := p.src
+	d := p.pos - prevStart
+	// m: how many bytes the two lines share from their starts (the line
+	// before ends at its newline, which a word never holds).
+	m := commonPrefix(src[prevStart:p.pos], src[p.pos:])
+	n := 0
+	for _, w := range prev {
+		end := w.srcOff + w.end - w.start // in prev
+		if w.srcOff < 0 || w.quoted || end-prevStart >= m || !vySetBlank(src[end]) {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return words
+	}
+	for _, w := range prev[:n] {
+		w.srcOff += d
+		w.line = p.line
+		words = append(words, w)
+	}
+	last := words[len(words)-1]
+	p.pos = last.srcOff + last.end - last.start
+	// The chain of the line before holds its path but its last word.
+	p.same = min(n, len(prev)-1) - 1
+	return words
 }
 
 // vyPos is a position in the schema with what the schema says of it, and
@@ -61,6 +102,26 @@ func (p *vySet) posAt(b *vyBuilder, i int, n *Node, parent *vyPos) *vyPos {
 func (p *vySet) forgetChain(n int) {
 	n = min(n, len(p.scNodes))
 	p.scNodes, p.scPos = p.scNodes[:n], p.scPos[:n]
+}
+
+// commonPrefix is the length of the longest common prefix of a and b,
+// compared eight bytes at a time.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	if n >= 8 {
+		// Little-endian loads: the first byte of a word is its lowest.
+		ba, bb := unsafe.Slice(unsafe.StringData(a), n), unsafe.Slice(unsafe.StringData(b), n)
+		for ; i+8 <= n; i += 8 {
+			if x := binary.LittleEndian.Uint64(ba[i:]) ^ binary.LittleEndian.Uint64(bb[i:]); x != 0 {
+				return i + bits.TrailingZeros64(x)/8
+			}
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // vySetWord is one word of a line: buf[start:end].
@@ -116,34 +177,28 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 		session []int    // lines of ignored session commands
 		cmds    []string // their names, once each
 		absent  []int    // lines of deletes of absent nodes
-		// prev holds the words of the line before, when it was read
-		// here (not a stub) from prevStart: a line of ParsePairFast's
-		// text takes the words it shares with it (fsText.lcp) as they
-		// are, without reading them again.
-		prev      []vySetWord
-		prevLine  int
-		prevStart int
 	)
+	// prev holds the words of the line before, read here from prevStart
+	// (-1: none to reuse): a line takes the words it shares with it
+	// whole, without reading them again (sharedWords).
+	var prev []vySetWord
+	prevStart := -1
 	for p.pos < len(src) {
 		if stubs != nil && stubs.at(p.pos) {
+			p.same = 0
 			if err := stubs.make(p, b); err != nil {
 				return nil, err
 			}
+			prevStart = -1
 			continue
 		}
 		var comment string
 		words = words[:0]
 		p.buf = p.buf[:0]
-		line, start := p.line, p.pos
-		if prevLine == line-1 && stubs != nil {
-			words = stubs.shared(words, prev, line, start-prevStart)
-			if n := len(words); n > 0 {
-				w := words[n-1]
-				p.pos = w.srcOff + w.end - w.start
-				if w.quoted {
-					p.pos++ // the closing quote
-				}
-			}
+		p.same = 0
+		start := p.pos
+		if prevStart >= 0 {
+			words = p.sharedWords(words, prev, prevStart)
 		}
 		// Read one line: words up to an unquoted newline or a comment.
 		for p.pos < len(src) {
@@ -171,13 +226,14 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 			}
 			break
 		}
+		prevStart = -1
 		if p.pos < len(src) { // at the newline
+			if !p.noReuse && comment == "" && start == p.lineStart {
+				prev, prevStart = append(prev[:0], words...), start
+			}
 			p.pos++
 			p.line++
 			p.lineStart = p.pos
-		}
-		if stubs != nil {
-			prev, prevLine, prevStart = append(prev[:0], words...), line, start
 		}
 		if len(words) == 0 {
 			continue
@@ -340,6 +396,9 @@ func (p *vySet) apply(b *vyBuilder, path []vySetWord, comment string, names []st
 			return names, parseErrorf(p.file, last.line, last.col, "expected a name without control characters")
 		}
 		n, created := b.child(cur, name, path[0].line)
+		if n.Line < 0 {
+			return names, errStubClash // a stub's node (walkChain)
+		}
 		if created {
 			n.Leaf = true
 		}
@@ -366,7 +425,7 @@ func (p *vySet) walkChain(b *vyBuilder, chain []vySetWord, line int, names []str
 		// Consecutive lines share most of their path: a word naming the
 		// previous line's node at this depth, below the same parent, is
 		// that node (checked and found then).
-		if !p.noReuse && i < len(p.scNodes) && p.scNodes[i].Name == name && (i == 0 || p.scNodes[i-1] == cur) {
+		if !p.noReuse && i < len(p.scNodes) && (i < p.same || p.scNodes[i].Name == name) && (i == 0 || p.scNodes[i-1] == cur) {
 			cur, sc = p.scNodes[i], &p.scPos[i]
 			names = append(names, name)
 			continue
@@ -375,6 +434,11 @@ func (p *vySet) walkChain(b *vyBuilder, chain []vySetWord, line int, names []str
 			return cur, sc, names, parseErrorf(p.file, w.line, w.col, "expected a name without control characters")
 		}
 		cur, _ = b.child(cur, name, line)
+		if cur.Line < 0 {
+			// A stub of ParsePairFast: this line lies below it, so the
+			// stub is not its whole subtree.
+			return cur, sc, names, errStubClash
+		}
 		sc = p.posAt(b, i, cur, sc)
 		names = append(names, name)
 	}

@@ -77,7 +77,7 @@ func fastNode(n *config.Node) string {
 // one with rules at the depths of a's own paths (a few levels down), so
 // that scopes change inside what the fast path leaves unparsed.
 func fastMaps(a *config.Tree) []*syncmap.Map {
-	maps := []*syncmap.Map{syncmap.Default(config.Vyatta, a)}
+	maps := []*syncmap.Map{syncmap.Default(a.Family, a)}
 	var inc, exc []string
 	k := 0
 	a.Root.Walk(func(p config.Path, n *config.Node) bool {
@@ -205,13 +205,18 @@ func fastSetText(t *testing.T, tr *config.Tree) string {
 
 // TestFastPathCorpus checks that the fast path and the full parse give
 // the same rows, changes and printed output, and the same exit status, on
-// every pair of the corpus: each Vyatta file in set form against itself,
-// against peers drifted by 1% and 10%, and against every other file of its
-// folder; the corpus's own before/after pairs; and synthetic pairs.
+// every pair of the corpus: each file as it is (set, curly or VRP text)
+// and each Vyatta file as set text, against itself, against peers drifted
+// by 1% and 10% (in set form, or in the text's own form), and against
+// every other file of its folder; the corpus's own before/after pairs;
+// and synthetic pairs. The forms config.ParsePairFast declines are
+// compared all the same, so a fast path added there for them is covered;
+// the root package's TestDiffFastPathCorpus does the same through the
+// hasync diff command, whichever function the command calls.
 func TestFastPathCorpus(t *testing.T) {
 	dir := testcorpus.Dir(t)
 	byDir := map[string][]string{}
-	for i, f := range testcorpus.Files(t, "vyos") {
+	for i, f := range append(testcorpus.Files(t, "vyos"), testcorpus.Files(t, "huawei")...) {
 		if i%fastStride != 0 {
 			continue
 		}
@@ -219,26 +224,34 @@ func TestFastPathCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, err := config.Parse(f, src, config.Vyatta)
+		tr, err := config.Parse(f, src, config.Auto)
 		if err != nil || len(tr.Root.Children) == 0 {
 			continue
 		}
-		byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], fastSetText(t, tr))
-		// The file as it is, when it is set text.
-		if strings.HasPrefix(string(src), "set ") {
-			byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], string(src))
+		// The file as it is, and a Vyatta file as set text.
+		byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], string(src))
+		if tr.Family == config.Vyatta {
+			if set := fastSetText(t, tr); set != string(src) {
+				byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], set)
+			}
 		}
 	}
 	// Pairs of a file and a peer of it mostly take the fast path; pairs
 	// of two files rarely do (too little is equal), and are checked all
 	// the same.
-	var peers, peersFast, others, othersFast int
+	var peers, peersFast, others, othersFast, forms, formsFast int
 	check := func(name, a, b string, peer bool) {
 		fast := fastCheck(t, name, a, b)
-		if peer {
+		switch {
+		case !strings.HasPrefix(a, "set ") || !strings.HasPrefix(b, "set "):
+			// Curly and VRP text: config.ParsePairFast declines them
+			// today; counted apart.
+			forms++
+			formsFast += fastInt(fast)
+		case peer:
 			peers++
 			peersFast += fastInt(fast)
-		} else {
+		default:
 			others++
 			othersFast += fastInt(fast)
 		}
@@ -249,6 +262,9 @@ func TestFastPathCorpus(t *testing.T) {
 			check(fmt.Sprintf("%s #%d self", rel, i), a, a, true)
 			for _, pct := range []int{1, 10} {
 				p := fastPeer(a, pct, int64(i+pct))
+				if !strings.HasPrefix(a, "set ") {
+					p = testcorpus.Drift(a, pct, int64(i+pct))
+				}
 				check(fmt.Sprintf("%s #%d %d%%", rel, i, pct), a, p, true)
 				check(fmt.Sprintf("%s #%d %d%% reversed", rel, i, pct), p, a, true)
 			}
@@ -272,7 +288,7 @@ func TestFastPathCorpus(t *testing.T) {
 			check(fmt.Sprintf("synthetic %d lines %d%%", n, pct), a, fastPeer(a, pct, int64(pct)), true)
 		}
 	}
-	t.Logf("%d pairs of a file and its peer, %d through the fast path; %d other pairs, %d through it", peers, peersFast, others, othersFast)
+	t.Logf("set text: %d pairs of a file and its peer, %d through the fast path; %d other pairs, %d through it; curly or VRP text: %d pairs, %d through it", peers, peersFast, others, othersFast, forms, formsFast)
 	if peersFast < peers/2 {
 		t.Errorf("only %d of %d pairs of a file and its peer took the fast path", peersFast, peers)
 	}

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/hasync/hasync/backend/config"
@@ -99,10 +100,13 @@ type RowOptions struct {
 // empty), and at its new position its full rows on both sides, its
 // subtree compared below it.
 func Rows(a, b *config.Tree, o RowOptions) []Row {
+	// The map's own Decide may run on two cores (rows); a Scope given
+	// by the caller is called on one.
+	pure := o.Scope == nil
 	if o.Scope == nil && o.Map != nil {
 		o.Scope = o.Map.Decide
 	}
-	w := &rower{o: &o, fam: family(a, b), stubs: newStubs(a, b)}
+	w := &rower{o: &o, fam: family(a, b), stubs: newStubs(a, b), pureScope: pure}
 	if o.Map != nil && o.Scope != nil {
 		w.shape = newMapShape(o.Map)
 	}
@@ -184,6 +188,8 @@ type rower struct {
 	// stubs, for trees of config.ParsePairFast, expands and counts their
 	// stubs; nil for others.
 	stubs *stubs
+	// pureScope: o.Scope may be called from two goroutines at once.
+	pureScope bool
 }
 
 // collapsedRun is a run of equal pairs collapsed into a span ref: their
@@ -551,9 +557,16 @@ func (w *rower) rows() []Row {
 	refs := w.refs
 	ctx := max(0, w.o.Context)
 	out := make([]Row, 0, w.shown())
+	// The rows shown whole are made after the folding is decided: most of
+	// a large view's time, and each row stands alone (rowsInto).
+	var jobs []rowJob
+	show := func(k int) {
+		jobs = append(jobs, rowJob{at: int32(len(out)), ref: int32(k)})
+		out = append(out, Row{})
+	}
 	for i := 0; i < len(refs); {
 		if !w.o.Fold || Kind(refs[i].kind) != Same {
-			out = append(out, w.row(&refs[i]))
+			show(i)
 			i++
 			continue
 		}
@@ -570,7 +583,7 @@ func (w *rower) rows() []Row {
 			head, hidden = e-i, 0 // folding would save nothing (and no ref spans)
 		}
 		for k := i; k < i+head; k++ {
-			out = append(out, w.row(&refs[k]))
+			show(k)
 		}
 		if hidden > 0 {
 			var next *rowRef // the first line shown after the fold
@@ -579,12 +592,45 @@ func (w *rower) rows() []Row {
 			}
 			out = append(out, w.folded(refs[i+head:e-tail], next, hidden))
 			for k := e - tail; k < e; k++ {
-				out = append(out, w.row(&refs[k]))
+				show(k)
 			}
 		}
 		i = e
 	}
+	w.rowsInto(out, jobs)
 	return out
+}
+
+// rowJob is a row to make: out[at] from refs[ref].
+type rowJob struct{ at, ref int32 }
+
+// rowsParallel is the fewest rows that rowsInto makes on two cores (a
+// variable for TestRowsParallel).
+var rowsParallel = 4096
+
+// rowsInto makes the rows of jobs, the second half on another core when
+// they are many and the scope may be decided concurrently: a row reads
+// only its ref, the path nodes and the trees, and writes its own texts
+// and path (a rower of its own for each core).
+func (w *rower) rowsInto(out []Row, jobs []rowJob) {
+	mine := jobs
+	var wg sync.WaitGroup
+	if len(jobs) >= rowsParallel && (w.pureScope || w.o.Scope == nil) {
+		half := len(jobs) / 2
+		mine = jobs[:half]
+		other := &rower{o: w.o, fam: w.fam, pnodes: w.pnodes}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, j := range jobs[half:] {
+				out[j.at] = other.row(&w.refs[j.ref])
+			}
+		}()
+	}
+	for _, j := range mine {
+		out[j.at] = w.row(&w.refs[j.ref])
+	}
+	wg.Wait()
 }
 
 // shown bounds the number of rows that rows makes, so that their slice is

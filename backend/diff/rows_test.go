@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -337,5 +338,27 @@ func BenchmarkRowsMap(b *testing.B) {
 				Rows(l, r, RowOptions{Map: m, Fold: true, Context: 3})
 			}
 		})
+	}
+}
+
+// TestRowsParallel: rows made on two cores are those made on one, for a
+// view of many rows, under the map and under a scope of the caller's.
+func TestRowsParallel(t *testing.T) {
+	textA := fastSynth(6000, 7)
+	a, errA := config.Parse("a", []byte(textA), config.Vyatta)
+	b, errB := config.Parse("b", []byte(fastPeer(textA, 10, 8)), config.Vyatta)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	m := syncmap.Default(config.Vyatta, a)
+	for _, o := range []RowOptions{{Map: m, Context: 3, Fold: true}, {Map: m, Context: -1}, {Scope: m.Decide, Context: -1}} {
+		rowsParallel = 1 << 30
+		one := Rows(a, b, o)
+		rowsParallel = 64
+		two := Rows(a, b, o)
+		rowsParallel = 4096
+		if len(one) < 1000 || !reflect.DeepEqual(one, two) {
+			t.Errorf("%+v: %d rows on one core, %d on two, or they differ", o, len(one), len(two))
+		}
 	}
 }

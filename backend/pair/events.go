@@ -25,15 +25,16 @@ const (
 	// Log: an asynchronous log line of the device (Huawei prints them in
 	// the session); Line is the line.
 	Log
-	// SyncStarted: a sync of the pair took its lock (backend/sync.Apply);
-	// Holder is who runs it, Device its target, Sync what it does.
+	// SyncStarted: a write to the pair took its lock: a sync
+	// (backend/sync.Apply) or a sync-map save (the console); Holder is
+	// who runs it, Device its target, Sync what it does (Sync.Kind).
 	SyncStarted
-	// SyncLine: one line of a running sync, as it happens: Holder,
+	// SyncLine: one line of a running write, as it happens: Holder,
 	// Device (the member the line is typed on or printed by; empty for
-	// the sync's own progress), Line (secrets masked), Step and LineKind.
+	// the write's own progress), Line (secrets masked), Step and LineKind.
 	SyncLine
-	// SyncDone: the sync ended and released the lock: Holder, Device (the
-	// target), Sync with its Outcome, Err why it failed (nil: ok).
+	// SyncDone: the write ended and released the lock: Holder, Device
+	// (the target), Sync with its Outcome, Err why it failed (nil: ok).
 	SyncDone
 )
 
@@ -75,9 +76,10 @@ type Event struct {
 	// Snapshot is the pair after a refresh (Refreshed only).
 	Snapshot *Snapshot
 
-	// Holder is who runs the sync (SyncStarted, SyncLine, SyncDone): as
-	// the pair's lock names it, "user@host (hasync sync, pid N)" or the
-	// served console's SSH user.
+	// Holder is who runs the write (SyncStarted, SyncLine, SyncDone): as
+	// the pair's lock names it, "user@host (hasync sync, pid N)", or a
+	// served session's SSH user and key fingerprint ("alice (session 3,
+	// key SHA256:…)").
 	Holder string
 	// Step is a SyncLine's plan step (index into the plan's steps), -1
 	// when the line belongs to none (configure, commit, a remote line
@@ -122,19 +124,49 @@ func (k SyncLineKind) String() string {
 	return "unknown"
 }
 
-// SyncSummary describes one sync of the pair.
+// SyncKind is what a write to the pair is.
+type SyncKind int
+
+const (
+	// KindSync: hasync's plan pushed onto the target (hasync sync, S).
+	KindSync SyncKind = iota
+	// KindRollback: the inverse of the last sync (--rollback, R).
+	KindRollback
+	// KindNative: a device-native sync (VRA `update config-sync`, Huawei
+	// `hrp sync config`).
+	KindNative
+	// KindMapSave: a sync-map written to the member that carries it (the
+	// console's Sync-maps tab).
+	KindMapSave
+)
+
+func (k SyncKind) String() string {
+	switch k {
+	case KindSync:
+		return "sync"
+	case KindRollback:
+		return "rollback"
+	case KindNative:
+		return "native sync"
+	case KindMapSave:
+		return "sync-map save"
+	}
+	return "unknown"
+}
+
+// SyncSummary describes one write to the pair: a sync or a map save.
 type SyncSummary struct {
+	Kind SyncKind
 	// Source and Target name the devices (Source may be a kept
-	// configuration's label for a rollback).
+	// configuration's label for a rollback; empty for a map save, whose
+	// Target is the member that carries the map).
 	Source, Target string
-	// Commands is the plan's number of commands; Rollback tells a
-	// rollback; Native a device-native sync (VRA `update config-sync`,
-	// Huawei `hrp sync config`) rather than a push.
+	// Map is the sync-map a map save writes ("" for a sync).
+	Map string
+	// Commands is the number of commands the write types.
 	Commands int
-	Rollback bool
-	Native   bool
 	// Outcome (SyncDone) is the audit record's result: "ok", "refused",
-	// "stale", "unexpected" or "failed" (backend/audit).
+	// "stale", "unexpected" or "failed" (backend/audit.Result).
 	Outcome string
 	// Committed (SyncDone): the target took the change.
 	Committed bool

@@ -46,6 +46,10 @@ type Options struct {
 	Monitor bool
 	// Diff tunes the comparison.
 	Diff diff.Options
+	// Shared: many callers read the pair (the served console's sessions,
+	// tui.Hub). A caller whose ctx ends stops waiting at once, and the
+	// read goes on to its end on the pair's own context (shared.go).
+	Shared bool
 	// ConfigOnly reads the configurations alone (hasync diff --pair): no
 	// HA, session or saved-state command; HA.Role is what the prompt
 	// shows (Huawei HRP_M / HRP_S, which picks the source of the hrp
@@ -66,8 +70,9 @@ type Pair struct {
 	base   context.Context
 	cancel context.CancelFunc
 
-	refreshMu sync.Mutex // one refresh at a time
-	kick      chan struct{}
+	// refreshing holds one token while a refresh runs: one at a time.
+	refreshing chan struct{}
+	kick       chan struct{}
 
 	mu      sync.Mutex
 	snap    *Snapshot
@@ -85,7 +90,7 @@ func New(spec *inventory.Pair, opt Options) *Pair {
 	if opt.Backoff == (Backoff{}) {
 		opt.Backoff = DefaultBackoff
 	}
-	p := &Pair{spec: spec, opt: opt, kick: make(chan struct{}, 1)}
+	p := &Pair{spec: spec, opt: opt, kick: make(chan struct{}, 1), refreshing: make(chan struct{}, 1)}
 	p.base, p.cancel = context.WithCancel(context.Background())
 	for i, d := range spec.Devices {
 		p.members[i] = &member{p: p, dev: d, state: DeviceState{Name: d.Name, Sessions: -1}, retry: make(chan struct{}, 1)}
@@ -150,10 +155,21 @@ func (p *Pair) Connect(ctx context.Context) error {
 // device not connected is dialled first; under Run, its reconnect loop
 // does that and Refresh reports it as it is. The returned snapshot (also
 // published as a Refreshed event) tells per device what was read or why
-// not; the error is ctx's only.
+// not; the error is ctx's only. On a shared pair (Options.Shared) a
+// caller whose ctx ends gets at once a snapshot of devices it did not
+// read, while the read goes on.
 func (p *Pair) Refresh(ctx context.Context) (*Snapshot, error) {
-	p.refreshMu.Lock()
-	defer p.refreshMu.Unlock()
+	if p.opt.Shared {
+		return p.refreshShared(ctx)
+	}
+	p.refreshing <- struct{}{}
+	defer func() { <-p.refreshing }()
+	return p.refresh(ctx), ctx.Err()
+}
+
+// refresh reads both devices on ctx, compares them and publishes the
+// snapshot; the caller holds p.refreshing.
+func (p *Pair) refresh(ctx context.Context) *Snapshot {
 	p.mu.Lock()
 	dial := !p.running
 	p.mu.Unlock()
@@ -167,7 +183,7 @@ func (p *Pair) Refresh(ctx context.Context) (*Snapshot, error) {
 	p.snap = s
 	p.mu.Unlock()
 	p.publish(Event{Kind: Refreshed, Snapshot: s, At: s.At})
-	return s, ctx.Err()
+	return s
 }
 
 // Retry wakes the reconnect loop of a member that holds after a failure
@@ -299,7 +315,15 @@ func (p *Pair) Logins(ctx context.Context, name string) ([]device.Login, error) 
 		if s == nil {
 			return nil, fmt.Errorf("%s: logins: not connected", name)
 		}
-		return s.Logins(ctx)
+		if !p.opt.Shared {
+			return s.Logins(ctx)
+		}
+		var logins []device.Login
+		var err error
+		if !p.await(ctx, func(base context.Context) { logins, err = s.Logins(base) }) {
+			return nil, fmt.Errorf("%s: logins: %w", name, ctx.Err())
+		}
+		return logins, err
 	}
 	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
 }

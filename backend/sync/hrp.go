@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hasync/hasync/backend/config"
@@ -111,13 +112,13 @@ func (t *txn) nativeSync(ctx context.Context) error {
 // syncErrorPath is the first `[path]` of a config-sync error line (the
 // peer's commit error block, one-lined: DOMAIN.md "config-sync (VRA)",
 // "Commit and compare output"); the `Sync[ADDR]` tag is skipped.
-var syncErrorPath = regexp.MustCompile(`\]:.*?\[ ?([^\[\]]*[^\[\] ]) ?\]`)
+var syncErrorPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\]:.*?\[ ?([^\[\]]*[^\[\] ]) ?\]`) })
 
 // tieSyncError makes a device-native sync's error line a RemoteError,
 // tied to the plan step whose path the peer's error names, if any.
 func (t *txn) tieSyncError(command, line string) RemoteError {
 	r := RemoteError{Step: -1, Command: command, Lines: []string{t.mask(line)}}
-	m := syncErrorPath.FindStringSubmatch(line)
+	m := syncErrorPath().FindStringSubmatch(line)
 	if m == nil {
 		return r
 	}

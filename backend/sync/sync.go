@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
@@ -659,6 +660,16 @@ func Lock(p *pair.Pair, o Options) (*pair.Lock, error) {
 	return p.LockSync(filepath.Join(state, "locks"), holderOf(o))
 }
 
+// AuditLog is the audit directory Apply records into (o.AuditDir, else
+// the state directory's audit), opened: a sync-map save records there.
+func AuditLog(o Options) (*audit.Log, error) {
+	_, dir, err := dirs(o)
+	if err != nil {
+		return nil, err
+	}
+	return audit.Open(dir)
+}
+
 // Apply runs prep on p as one transaction; see the package doc. The error
 // is nil only when everything the plan meant to change is equal
 // afterwards; else it wraps ErrStale, ErrRemoteRefused, ErrUnexpected,
@@ -685,8 +696,13 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
 	}
-	summary := pair.SyncSummary{Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands),
-		Rollback: prep.Rollback, Native: prep.Native}
+	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
+	switch {
+	case prep.Rollback:
+		summary.Kind = pair.KindRollback
+	case prep.Native:
+		summary.Kind = pair.KindNative
+	}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
@@ -1038,14 +1054,16 @@ func (t *txn) sourceText(snap *pair.Snapshot) []byte {
 // family"). Plans are stamped and checked on it.
 func basis(text []byte) []byte {
 	line, rest, ok := bytes.Cut(text, []byte("\n"))
-	if ok && timestampLine.Match(bytes.TrimSpace(line)) {
+	if ok && timestampLine().Match(bytes.TrimSpace(line)) {
 		return rest
 	}
 	return text
 }
 
 // timestampLine is `2026-11-30 06:46:52.653` (optionally with a zone).
-var timestampLine = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d| [A-Z]{2,5})?$`)
+var timestampLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d| [A-Z]{2,5})?$`)
+})
 
 // textHash is the hash of a configuration's text as the audit keeps it.
 func textHash(b []byte) string {

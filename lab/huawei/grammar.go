@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hasync/hasync/backend/config"
 )
@@ -675,7 +676,7 @@ var slotTypes = map[string]func(string) bool{
 	// contiguous), or 0 for the host.
 	"<wildcard>":  func(w string) bool { return w == "0" || isIPv4(w) },
 	"<mask>":      isMask,
-	"<ifname>":    ifnamePattern.MatchString,
+	"<ifname>":    func(w string) bool { return ifnamePattern().MatchString(w) },
 	"<time>":      func(w string) bool { return isClock(w, 3) },
 	"<hhmm>":      func(w string) bool { return isClock(w, 2) },
 	"<ip6prefix>": isIPv6Prefix,
@@ -694,7 +695,9 @@ var slotTypes = map[string]func(string) bool{
 }
 
 // ifnamePattern is an interface name as the USG prints it.
-var ifnamePattern = regexp.MustCompile(`^(GigabitEthernet|XGigabitEthernet|25GE|40GE|100GE|Eth-Trunk|LoopBack|Vlanif|Tunnel|Virtual-if|Virtual-Template|Dialer|MEth|NULL)[0-9]+(/[0-9]+)*(\.[0-9]+)?$`)
+var ifnamePattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(GigabitEthernet|XGigabitEthernet|25GE|40GE|100GE|Eth-Trunk|LoopBack|Vlanif|Tunnel|Virtual-if|Virtual-Template|Dialer|MEth|NULL)[0-9]+(/[0-9]+)*(\.[0-9]+)?$`)
+})
 
 func isIPv4(w string) bool {
 	a, err := netip.ParseAddr(w)

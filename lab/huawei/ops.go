@@ -178,7 +178,7 @@ func routes(t *config.Tree) []hwRoute {
 		}
 		r := hwRoute{dest: dest.Masked(), proto: "Static", pre: 60, flags: "RD"}
 		rest := w[4:]
-		if ifnamePattern.MatchString(rest[0]) {
+		if ifnamePattern().MatchString(rest[0]) {
 			r.ifc, r.nextHop, r.flags = rest[0], "0.0.0.0", "D"
 			rest = rest[1:]
 			if len(rest) > 0 && isIPv4(rest[0]) {

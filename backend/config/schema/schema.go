@@ -86,39 +86,72 @@ var (
 // load reads both tables on first use. A broken embedded table (a test
 // catches it) leaves that table empty, so every path is Unknown.
 func load() *schemas {
-	loadOnce.Do(func() {
-		loaded.vy, loaded.err = parseTable(vyosText, 1, false)
-		if loaded.err != nil {
-			loaded.vy = &table{}
-			loaded.err = errorf("vyos.txt: %v", loaded.err)
-		}
-		text, err := mergeText(vyattaText, 2)
-		var vt *table
-		if err == nil {
-			vt, err = parseTable(text, 1, true)
-		}
-		if err != nil {
-			vt = &table{}
-			if loaded.err == nil {
-				loaded.err = errorf("vyatta.txt: %v", err)
-			}
-		}
-		vt.alias = make([]int32, len(vt.nodes))
-		vt.aliasPath = make([]string, len(vt.nodes))
-		for i := range vt.nodes {
-			vt.alias[i] = -1
-			if vt.nodes[i].flags&flagAlias != 0 {
-				a := vt.field(int32(i), '=')
-				vt.aliasPath[i] = a
-				vt.alias[i] = loaded.vy.find(strings.Fields(a))
-				if vt.alias[i] < 0 && loaded.err == nil {
-					loaded.err = errorf("vyatta.txt: %s: alias %q is not a VyOS path", vt.name(int32(i)), a)
-				}
-			}
-		}
-		loaded.vt = vt
-	})
+	loadOnce.Do(func() { loaded = readTables() })
 	return &loaded
+}
+
+// readTables builds both tables from the arrays go generate wrote
+// (TestTablesGenerated, tables_gen.go): the VyOS table as parsed from
+// vyos.txt, and the Vyatta table as parsed from vyatta.txt merged
+// (vyatta.merged.txt), with its aliases resolved. A one-shot command
+// (hasync diff) thus pays neither parse nor the merge, about a
+// millisecond at process start. Should an embedded text differ in length
+// from the one the arrays were generated from, both are read here, as
+// before generation. An edit that keeps the length is not seen here (a
+// checksum of vyatta.txt would cost about as much as the rest of this
+// function): TestTablesGenerated fails on any stale file, so CI does not
+// pass one.
+func readTables() (s schemas) {
+	if len(vyosText) == vyosTextLen && len(vyattaText) == vyattaTextLen {
+		s.vy = &table{text: vyosText, nodes: vyosNodes, kids: vyosKids, nroot: vyosRoots}
+		vt := &table{text: vyattaMergedText, nodes: vyattaNodes, kids: vyattaKids, nroot: vyattaRoots, alias: vyattaAlias}
+		vt.aliasPath = make([]string, len(vt.nodes))
+		for i, a := range vt.alias {
+			if a >= 0 {
+				vt.aliasPath[i] = vt.field(int32(i), '=')
+			}
+		}
+		s.vt = vt
+		return s
+	}
+	return parseTables(vyosText, vyattaText)
+}
+
+// parseTables reads both tables from their texts: the VyOS table, and
+// the Vyatta table merged (mergeText), with its aliases resolved against
+// the VyOS table.
+func parseTables(vyos, vyatta string) (s schemas) {
+	s.vy, s.err = parseTable(vyos, 1, false)
+	if s.err != nil {
+		s.vy = &table{}
+		s.err = errorf("vyos.txt: %v", s.err)
+	}
+	text, err := mergeText(vyatta, 2)
+	var vt *table
+	if err == nil {
+		vt, err = parseTable(text, 1, true)
+	}
+	if err != nil {
+		vt = &table{}
+		if s.err == nil {
+			s.err = errorf("vyatta.txt: %v", err)
+		}
+	}
+	vt.alias = make([]int32, len(vt.nodes))
+	vt.aliasPath = make([]string, len(vt.nodes))
+	for i := range vt.nodes {
+		vt.alias[i] = -1
+		if vt.nodes[i].flags&flagAlias != 0 {
+			a := vt.field(int32(i), '=')
+			vt.aliasPath[i] = a
+			vt.alias[i] = s.vy.find(strings.Fields(a))
+			if vt.alias[i] < 0 && s.err == nil {
+				s.err = errorf("vyatta.txt: %s: alias %q is not a VyOS path", vt.name(int32(i)), a)
+			}
+		}
+	}
+	s.vt = vt
+	return s
 }
 
 // Cursor walks the schema one word at a time (parsers use it to avoid

@@ -18,7 +18,16 @@ var vyosText string
 //go:embed vyatta.txt
 var vyattaText string
 
+// vyattaMergedText is vyattaText merged (mergeText), as go generate
+// writes it (TestTablesGenerated).
+//
+//go:embed vyatta.merged.txt
+var vyattaMergedText string
+
+// The VyOS table's text, then what is generated from the two texts:
+// vyatta.merged.txt and tables_gen.go (both tables' arrays).
 //go:generate go run ./gen -o vyos.txt
+//go:generate go test -run ^TestTablesGenerated$ -update .
 
 // A table is one of the two schema tables, read from its text without
 // copying: every string of a node is a substring of the embedded text.
