@@ -336,6 +336,9 @@ type fsSpan struct {
 	from, to int32
 	words    int32
 	pair     int32
+	// pre is the length of the path prefix of its lines (fsPrefix):
+	// their first words words, each with the blank after it.
+	pre int32
 }
 
 // fsClass sorts bytes for fsLineEnd: 1 a newline, 2 a quote, 3 a byte
@@ -543,6 +546,8 @@ type fsPlanner struct {
 type fsItem struct {
 	from, to, bFrom int32
 	words           int32
+	// pre is the length of a span's path prefix (fsPrefix).
+	pre int32
 	// end says whether a span ends a row of span siblings in the trees'
 	// order (natural order, which need not be the text's): 1 it does, 2
 	// it does not, 0 not known (the text's order decides).
@@ -622,8 +627,9 @@ func (p *fsPlanner) block(bl fsBlock) {
 			k = max(k, fsShared(line, b.line(bl.b-1))+1)
 		}
 		var g int32
+		var pe int
 		for ; ; k++ {
-			pe := fsPrefix(line, k)
+			pe = fsPrefix(line, k)
 			if pe < 0 {
 				g, k = i+1, 0 // no subtree of its own: parsed
 				break
@@ -647,7 +653,7 @@ func (p *fsPlanner) block(bl fsBlock) {
 			}
 			break
 		}
-		p.item(fsItem{from: i, to: g, bFrom: i + off, words: int32(k)})
+		p.item(fsItem{from: i, to: g, bFrom: i + off, words: int32(k), pre: int32(pe)})
 		i = g
 	}
 }
@@ -771,8 +777,8 @@ func (p *fsPlanner) finish() {
 				continue
 			}
 			n := it.to - it.from
-			p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs})
-			p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs})
+			p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs, pre: it.pre})
+			p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs, pre: it.pre})
 			p.pairs++
 		}
 	}
@@ -1045,7 +1051,7 @@ func (p *fsPlanner) children(it fsItem) []fsItem {
 				words = int32(k)
 			}
 		}
-		out = append(out, fsItem{from: i, to: g, bFrom: it.bFrom + (i - it.from), words: words})
+		out = append(out, fsItem{from: i, to: g, bFrom: it.bFrom + (i - it.from), words: words, pre: int32(pe)})
 		i = g
 	}
 	return out
@@ -1114,36 +1120,30 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	sp := s.text.spans[s.next]
 	s.next++
 	src := p.src
-	i := p.pos + len("set ")
-	s.words = s.words[:0]
-	for range sp.words {
-		for src[i] == ' ' {
-			i++
-		}
-		j := i
-		for src[j] != ' ' {
-			j++
-		}
-		s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
-		i = j
-	}
-	// The stub's parent is found as a line's would be; the stub's node
-	// needs no place in the schema (nothing is read below it).
-	k := len(s.words) - 1
-	w := s.words[k]
+	// The planner's prefix is plain words, each with one blank after it
+	// (fsPrefix): the stub's name is its last word.
+	pre := p.pos + int(sp.pre)
+	at := strings.LastIndexByte(src[p.pos:pre-1], ' ') + 1 + p.pos
+	// The stub's parent is found as a line's would be, once for a run of
+	// siblings; the stub's node needs no place in the schema (nothing is
+	// read below it).
+	k := int(sp.words) - 1
 	q := s.parent
-	if key := src[p.pos:w.srcOff]; q == nil || key != s.parentKey {
+	if key := src[p.pos:at]; q == nil || key != s.parentKey {
+		s.words = s.words[:0]
+		for i := p.pos + len("set "); i < at; {
+			j := i + strings.IndexByte(src[i:at], ' ')
+			s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
+			i = j + 1
+		}
 		var err error
-		q, _, s.names, err = p.walkChain(b, s.words[:k], p.line, s.names)
+		q, _, s.names, err = p.walkChain(b, s.words, p.line, s.names)
 		if err != nil {
 			return err
 		}
 		s.parent, s.parentKey = q, key
 	}
-	name := p.str(b, w)
-	if w.end == w.start || vyHasControl(name) {
-		return errStubClash // fsScan takes neither: parsed in full, with its error
-	}
+	name := b.sub(at, pre-1-at)
 	// The stub's node is new: a line before it made it, or a node below
 	// it, and then the stub is not the whole subtree.
 	q, created := b.child(q, name, p.line)
