@@ -55,9 +55,10 @@ type FastOptions struct {
 // more to expand, as most are (they sit beside a change), than to parse.
 const fastMinStub = 3
 
-// errStubClash ends a fast parse whose stub's node was already made by
-// another line: the caller parses in full.
-var errStubClash = errors.New("config: a stub's node exists already")
+// errStubClash ends a fast parse in which a line outside a stub names
+// the stub's node or one below it (the stub is not the whole subtree):
+// the caller parses in full.
+var errStubClash = errors.New("config: a line reaches into a stub")
 
 // stubMark is a stub node's Values until it is expanded: a stub must not
 // look like a bare node to the parser (vyAllBare), and nothing reads it.
@@ -73,7 +74,7 @@ type stub struct {
 	words int32
 	// pair numbers the stubs of one ParsePairFast that the planner
 	// found byte-equal on both sides (the peer tree's stub with the
-	// same number); -1 for a stub made by an expansion.
+	// same number).
 	pair int32
 	// rows is the number of rows the subtree gives (see SubtreeRows), -1
 	// until counted.
