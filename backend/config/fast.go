@@ -3,7 +3,6 @@ package config
 import (
 	"encoding/binary"
 	"errors"
-	"hash/maphash"
 	"math/bits"
 	"os"
 	"slices"
@@ -18,8 +17,8 @@ import (
 
 // The fast path of a comparison: most of a real pair is identical bytes,
 // and byte-equal text parses to equal subtrees. ParsePairFast compares
-// the two texts line by line as diff(1) does (a hash of each line, the
-// equal runs of lines between the changed ones), and leaves unparsed the
+// the two texts line by line as diff(1) does (the equal runs of lines
+// between the changed ones), and leaves unparsed the
 // subtrees whose every line lies in one equal run: each becomes a stub
 // node on each side, with its name in place (so that its parent sorts,
 // indexes and lays out its children as a full parse does) and its line
@@ -268,8 +267,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		}
 		return utf8.ValidString(text)
 	}
-	// Both sides are cut into lines and hashed at once.
-	seed := maphash.MakeSeed()
+	// Both sides are cut into lines at once.
 	var (
 		tb  *fsText
 		okB bool
@@ -278,10 +276,10 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tb, okB = fsScan(textB, seed)
+		tb, okB = fsScan(textB)
 		okB = okB && read(textB)
 	}()
-	ta, okA := fsScan(textA, seed)
+	ta, okA := fsScan(textA)
 	okA = okA && read(textA)
 	wg.Wait()
 	if !okA || !okB {
@@ -317,16 +315,12 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	return a, b, true
 }
 
-// fsText is set-form text cut into lines, with the hash of each and the
-// counter's position in each.
+// fsText is set-form text cut into lines, and the spans of it that the
+// planner leaves as stubs.
 type fsText struct {
 	src string
 	// starts holds where each line starts, and len(src) last.
-	starts []int32
-	// hash holds each line's hash (fsScan), without its newline: 32
-	// bits, as two lines that collide only cost a parse (the planner
-	// compares the bytes of what it leaves unparsed).
-	hash    []uint32
+	starts  []int32
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -360,25 +354,24 @@ var fsClass = func() (c [256]uint8) {
 	return c
 }()
 
-// fsScan cuts src into lines and hashes each, if every line is a `set`
+// fsScan cuts src into lines, if every line is a `set`
 // command whose quoted words are whole single-quoted words (a blank
 // before the opening quote, a blank or the line's end after the closing
 // one), and that holds no other quoting or escape, no comment and no
 // control character outside them: such a line is read alone as it is
 // read in its file.
-func fsScan(src string, seed maphash.Seed) (*fsText, bool) {
+func fsScan(src string) (*fsText, bool) {
 	if len(src) == 0 || len(src) >= 1<<31-1 {
 		return nil, false
 	}
 	n := strings.Count(src, "\n") + 2
-	t := &fsText{src: src, starts: make([]int32, 0, n), hash: make([]uint32, 0, n)}
+	t := &fsText{src: src, starts: make([]int32, 0, n)}
 	for start := 0; start < len(src); {
 		end, ok := fsLineEnd(src, start)
 		if !ok {
 			return nil, false
 		}
 		t.starts = append(t.starts, int32(start))
-		t.hash = append(t.hash, uint32(maphash.String(seed, src[start:end])))
 		start = end + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
@@ -464,31 +457,33 @@ const (
 	fsAnchor = 2
 )
 
-// fsDiff returns the runs of equal lines of two texts given the hashes of
-// their lines, in order. As diff(1) it compares hashes; unlike diff it
-// does not look for the shortest script: after a change it takes the
-// nearest place where fsAnchor lines agree, so a run may be shorter than
-// diff's. Nothing depends on the runs being the longest: only on their
-// lines being equal, which the planner checks on the bytes.
-func fsDiff(ha, hb []uint32) []fsBlock {
-	na, nb := int32(len(ha)), int32(len(hb))
+// fsDiff returns the runs of equal lines of two texts, in order. It
+// compares the lines themselves where they follow each other (most do:
+// the comparison ends at the first byte that differs), and looks lines
+// up by a hash only when a change is longer than fsWindow. Unlike
+// diff(1) it does not look for the shortest script: after a change it
+// takes the nearest place where fsAnchor lines agree, so a run may be
+// shorter than diff's. Nothing depends on the runs being the longest.
+func fsDiff(a, b *fsText) []fsBlock {
+	na, nb := int32(len(a.starts)-1), int32(len(b.starts)-1)
+	eq := func(i, j int32) bool { return a.line(i) == b.line(j) }
 	var blocks []fsBlock
 	meet := func(i, j int32) bool {
 		for k := int32(0); k < fsAnchor; k++ {
 			if i+k == na || j+k == nb {
 				return i+k == na && j+k == nb
 			}
-			if ha[i+k] != hb[j+k] {
+			if !eq(i+k, j+k) {
 				return false
 			}
 		}
 		return true
 	}
-	var first map[uint32]int32 // b's first line of each hash, when wanted
+	var first map[string]int32 // b's first line of each text, when wanted
 	i, j := int32(0), int32(0)
 	for i < na && j < nb {
 		k := int32(0)
-		for i+k < na && j+k < nb && ha[i+k] == hb[j+k] {
+		for i+k < na && j+k < nb && eq(i+k, j+k) {
 			k++
 		}
 		if k > 0 {
@@ -499,7 +494,7 @@ func fsDiff(ha, hb []uint32) []fsBlock {
 		found := false
 		for d := int32(1); d <= fsWindow && !found; d++ {
 			for x := int32(0); x <= d; x++ {
-				if i+x <= na && j+d-x <= nb && (i+x < na && j+d-x < nb) && meet(i+x, j+d-x) {
+				if i+x < na && j+d-x < nb && meet(i+x, j+d-x) {
 					i, j, found = i+x, j+d-x, true
 					break
 				}
@@ -509,13 +504,13 @@ func fsDiff(ha, hb []uint32) []fsBlock {
 			continue
 		}
 		if first == nil {
-			first = make(map[uint32]int32, nb)
+			first = make(map[string]int32, nb)
 			for y := nb - 1; y >= 0; y-- {
-				first[hb[y]] = y
+				first[b.line(y)] = y
 			}
 		}
 		for x := i; x < na && !found; x++ {
-			if y, ok := first[ha[x]]; ok && y >= j && meet(x, y) {
+			if y, ok := first[a.line(x)]; ok && y >= j && meet(x, y) {
 				i, j, found = x, y, true
 			}
 		}
@@ -703,7 +698,7 @@ func (t *fsText) text(from, to int32) string {
 // of the runs of equal lines on one core, then each half of the items
 // (finish).
 func planPair(a, b *fsText, rules [][]string) *fsPlanner {
-	blocks := fsDiff(a.hash, b.hash)
+	blocks := fsDiff(a, b)
 	edges := len(a.starts) > fastEdgeLines
 	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
 	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
