@@ -740,84 +740,124 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 // children's items when larger, whose own ends are treated alike; each
 // half of the items on one core.
 func (p *fsPlanner) finish() {
-	parts := [][]fsItem{p.items}
+	items := p.items
+	var cut []fsCut
+	var cuts [2]map[int32][]fsItem // a larger end's children, by its index
 	if p.edges {
-		items := p.items
+		p.naturalEnds(items)
+		cut = make([]fsCut, len(items))
 		half := len(items) / 2
 		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
-		p.naturalEnds(items)
-		var tail []fsItem
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tail = other.cutEdges(items, half, len(items), 0)
+			cuts[1] = other.edgeCuts(items, half, len(items), 0, cut)
 		}()
-		head := p.cutEdges(items, 0, half, 0)
+		cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
 		wg.Wait()
-		parts = [][]fsItem{head, tail}
+	}
+	// Each side's spans, numbered in a's order: counted, then added.
+	each := func(f func(fsItem)) {
+		for i, it := range items {
+			switch {
+			case cut == nil || cut[i] == fsKeep:
+				f(it)
+			case cut[i] == fsSplit:
+				for _, kid := range cuts[0][int32(i)] {
+					f(kid)
+				}
+				for _, kid := range cuts[1][int32(i)] {
+					f(kid)
+				}
+			}
+		}
 	}
 	n := 0
-	for _, items := range parts {
-		for _, it := range items {
-			if it.words != 0 {
-				n++
-			}
+	each(func(it fsItem) {
+		if it.words != 0 {
+			n++
 		}
-	}
+	})
 	p.a.spans = slices.Grow(p.a.spans, n)
 	p.b.spans = slices.Grow(p.b.spans, n)
-	for _, items := range parts {
-		for _, it := range items {
-			if it.words == 0 {
-				continue
-			}
-			n := it.to - it.from
-			p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs, pre: it.pre})
-			p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs, pre: it.pre})
-			p.pairs++
+	each(func(it fsItem) {
+		if it.words == 0 {
+			return
 		}
-	}
+		n := it.to - it.from
+		p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs, pre: it.pre})
+		p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs, pre: it.pre})
+		p.pairs++
+	})
 }
 
-// cutEdges applies the edge rule to items[from:to] at depth (fsItem.words;
-// 0 any) and returns the items that result.
-func (p *fsPlanner) cutEdges(items []fsItem, from, to, depth int) []fsItem {
-	// parent is the bytes of the path of a span's parent.
-	parent := func(x fsItem) string {
-		line := p.a.line(x.from)
-		return line[:max(0, fsPrefix(line, int(x.words)-1))]
-	}
-	sibling := func(x, y fsItem, px string) bool {
-		return y.words == x.words && x.to == y.from && x.bFrom+(x.to-x.from) == y.bFrom && fsIn(p.a.line(y.from), px)
-	}
-	out := make([]fsItem, 0, to-from)
+// fsCut is what the edge rule does with an item: keep it, parse its
+// lines, or split it into its children's items.
+type fsCut uint8
+
+const (
+	fsKeep fsCut = iota
+	fsParse
+	fsSplit
+)
+
+// edgeCuts decides the edge rule for items[from:to] at depth (fsItem.words;
+// 0 any) into cut, without changing items (the other half reads them),
+// and returns the children's items of those it splits.
+func (p *fsPlanner) edgeCuts(items []fsItem, from, to, depth int, cut []fsCut) map[int32][]fsItem {
+	var kids map[int32][]fsItem
 	for i := from; i < to; i++ {
 		it := items[i]
-		if it.words == 0 || (depth > 0 && int(it.words) != depth) {
-			out = append(out, it)
-			continue
-		}
-		var first, last bool
-		if it.end != 0 {
-			first = it.end == 1
-		} else {
-			px := parent(it)
-			first = i == 0 || items[i-1].words == 0 || !sibling(items[i-1], it, px)
-			last = i == len(items)-1 || !sibling(it, items[i+1], px)
-		}
-		if !first && !last {
-			out = append(out, it)
+		if it.words == 0 || (depth > 0 && int(it.words) != depth) || !p.isEnd(items, i) {
 			continue
 		}
 		if it.to-it.from <= fastEdgeMax {
-			it.words = 0
-			out = append(out, it)
+			cut[i] = fsParse
 			continue
 		}
-		kids := p.children(it)
-		p.childEnds(kids, int(it.words)+1)
-		out = append(out, p.cutEdges(kids, 0, len(kids), int(it.words)+1)...)
+		k := p.children(it)
+		p.childEnds(k, int(it.words)+1)
+		if kids == nil {
+			kids = map[int32][]fsItem{}
+		}
+		kids[int32(i)] = p.cutEdges(k, int(it.words)+1)
+		cut[i] = fsSplit
+	}
+	return kids
+}
+
+// isEnd reports whether the span items[i] ends a row of span siblings:
+// by its end, or where that is not known by the text's order.
+func (p *fsPlanner) isEnd(items []fsItem, i int) bool {
+	it := items[i]
+	if it.end != 0 {
+		return it.end == 1
+	}
+	line := p.a.line(it.from)
+	px := line[:max(0, fsPrefix(line, int(it.words)-1))]
+	sibling := func(x, y fsItem) bool {
+		return x.words != 0 && y.words == x.words && x.to == y.from && x.bFrom+(x.to-x.from) == y.bFrom && fsIn(p.a.line(y.from), px)
+	}
+	return i == 0 || !sibling(items[i-1], it) || i == len(items)-1 || !sibling(it, items[i+1])
+}
+
+// cutEdges applies the edge rule to items, the children of one span at
+// depth, and returns the items that result.
+func (p *fsPlanner) cutEdges(items []fsItem, depth int) []fsItem {
+	cut := make([]fsCut, len(items))
+	kids := p.edgeCuts(items, 0, len(items), depth, cut)
+	out := make([]fsItem, 0, len(items))
+	for i, it := range items {
+		switch cut[i] {
+		case fsKeep:
+			out = append(out, it)
+		case fsParse:
+			it.words = 0
+			out = append(out, it)
+		case fsSplit:
+			out = append(out, kids[int32(i)]...)
+		}
 	}
 	return out
 }
