@@ -686,24 +686,58 @@ func (v *DiffView) findMatches(q string) []int32 {
 }
 
 // nextMatch goes to the next match after (dir 1) or before (-1) the
-// cursor's row.
+// cursor's row. When the filter hides every match it says so rather than
+// "first match" or "last match", which would suggest one is on screen.
 func (v *DiffView) nextMatch(dir int) {
 	if len(v.matches) == 0 {
 		v.notice = "no match"
 		return
 	}
-	if !v.goToMatchFrom(v.curRow()+int32(dir), dir) {
-		if dir > 0 {
-			v.notice = "last match"
-		} else {
-			v.notice = "first match"
-		}
+	if v.goToMatchFrom(v.curRow()+int32(dir), dir) {
+		return
+	}
+	switch {
+	case !v.shownMatch(0, 1):
+		v.notice = "no match for " + strconv.Quote(v.queryText) + " under the filter " + v.filter.String() + " (f shows more)"
+		v.matchHidden = true
+	case dir > 0:
+		v.notice = "last match"
+	default:
+		v.notice = "first match"
 	}
 }
 
 // goToMatchFrom moves to the first match at or after row (dir 1), or at or
 // before it (-1), that the filter shows, opening the fold that hides it.
 func (v *DiffView) goToMatchFrom(row int32, dir int) bool {
+	k, m, ok := v.matchFrom(row, dir)
+	if !ok {
+		return false
+	}
+	if it := v.items[k]; it.fold > 0 {
+		v.unfold(it)
+		v.rebuild(m)
+		return true
+	}
+	v.cursor = k
+	v.scrollTo(true)
+	return true
+}
+
+// shownMatch reports whether a match the filter shows lies at or after
+// row (dir 1), or at or before it (-1); it moves nothing.
+func (v *DiffView) shownMatch(row int32, dir int) bool {
+	_, _, ok := v.matchFrom(row, dir)
+	return ok
+}
+
+// matchFrom finds the first match at or after row (dir 1), or at or before
+// it (-1), that the filter shows: the index of its item (a row or the
+// fold that hides it) and the matched row.
+func (v *DiffView) matchFrom(row int32, dir int) (int, int32, bool) {
+	if len(v.items) == 0 {
+		return 0, 0, false
+	}
 	i, _ := slices.BinarySearch(v.matches, row)
 	if dir < 0 {
 		if i == len(v.matches) || v.matches[i] != row {
@@ -713,22 +747,12 @@ func (v *DiffView) goToMatchFrom(row int32, dir int) bool {
 	for ; i >= 0 && i < len(v.matches); i += dir {
 		m := v.matches[i]
 		k := v.itemAt(m)
-		if len(v.items) == 0 {
-			return false
-		}
 		it := v.items[k]
-		switch {
-		case it.fold == 0 && it.row == m:
-			v.cursor = k
-			v.scrollTo(true)
-			return true
-		case it.fold > 0 && m >= it.row && m < it.row+it.fold:
-			v.unfold(it)
-			v.rebuild(m)
-			return true
+		if (it.fold == 0 && it.row == m) || (it.fold > 0 && m >= it.row && m < it.row+it.fold) {
+			return k, m, true
 		}
 	}
-	return false
+	return 0, 0, false
 }
 
 // Matches returns the number of rows matching the search, and the

@@ -107,3 +107,33 @@ func TestShortDetailTakesTab(t *testing.T) {
 		t.Errorf("closed, the breadcrumb is not back:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// TestNextAfterHiddenMatch (trial 11, still there): after "no match under
+// the filter", n and N say again that the filter hides every match; they
+// do not report "first match" or "last match", nor move the cursor.
+func TestNextAfterHiddenMatch(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 100, 24)
+	press(v, "f", "f") // differences only: the description's row is hidden
+	press(v, "/")
+	typeText(v, "web servers")
+	press(v, "enter")
+	at := v.CursorRow()
+	for _, k := range []string{"n", "N"} {
+		press(v, k)
+		s := ansi.Strip(v.View())
+		if strings.Contains(s, "first match") || strings.Contains(s, "last match") {
+			t.Errorf("%s after a hidden match:\n%s", k, s)
+		}
+		if !strings.Contains(s, "under the filter differences") {
+			t.Errorf("%s: no notice that the filter hides the match:\n%s", k, s)
+		}
+		if v.CursorRow() != at {
+			t.Errorf("%s moved the cursor from row %d to %d", k, at, v.CursorRow())
+		}
+	}
+	press(v, "f") // all: the match shows, n goes on as usual
+	press(v, "n")
+	if s := ansi.Strip(v.View()); strings.Contains(s, "under the filter") {
+		t.Errorf("n with the match shown still says it is hidden:\n%s", s)
+	}
+}
