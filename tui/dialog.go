@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -18,7 +19,11 @@ type dialog struct {
 	req   *promptReq // nil for a notice
 	title string
 	body  []string
-	input textinput.Model
+	// answer is the line that says which keys answer the dialog: it is
+	// the box's last line and stays on screen however small the
+	// terminal; the body is cut above it.
+	answer string
+	input  textinput.Model
 	// secret: the input is a password or passphrase.
 	secret bool
 	// device is the inventory device the question is about ("" unknown).
@@ -39,7 +44,8 @@ func newPromptDialog(req *promptReq, device string) *dialog {
 		if req.kind == askPassphrase {
 			d.title = "Passphrase of " + req.who
 		}
-		d.body = []string{"It is not shown as you type; enter sends it, esc cancels."}
+		d.body = []string{"It is not shown as you type."}
+		d.answer = "enter sends, esc cancels"
 		if req.refused {
 			d.body = append([]string{"The device refused the password typed before."}, d.body...)
 		}
@@ -55,8 +61,9 @@ func newPromptDialog(req *promptReq, device string) *dialog {
 		d.body = []string{
 			"No known_hosts file lists this device. It presents",
 			"  " + req.keyType + " " + req.fingerprint,
-			"Check the fingerprint out of band. Trust it and record it? (y / n)",
+			"Check the fingerprint out of band.",
 		}
+		d.answer = "Trust it and record it? (y / n)"
 	}
 	return d
 }
@@ -70,7 +77,7 @@ func queueDialog(stack []*dialog, d *dialog) []*dialog {
 }
 
 func newNoticeDialog(title string, body ...string) *dialog {
-	return &dialog{title: title, body: append(body, "", "enter or esc closes")}
+	return &dialog{title: title, body: body, answer: "enter or esc closes"}
 }
 
 // update handles a key; done reports the dialog closed.
@@ -121,26 +128,64 @@ func (d *dialog) cancel() {
 // overlay draws the dialog box centred over the screen base (width x
 // height cells).
 func (d *dialog) overlay(s views.ConsoleStyles, base string, width, height int) string {
-	box := d.box(s, width)
+	box := d.box(s, width, height)
 	x := max((width-lipgloss.Width(box))/2, 0)
 	y := max((height-lipgloss.Height(box))/2, 0)
 	out := lipgloss.NewCompositor(lipgloss.NewLayer(base), lipgloss.NewLayer(box).X(x).Y(y).Z(1)).Render()
 	return views.Fit(out, width, height)
 }
 
-// box is the dialog's bordered box, at most width cells wide.
-func (d *dialog) box(s views.ConsoleStyles, width int) string {
+// box is the dialog's bordered box, at most width cells wide and height
+// lines high. The answer line (and a secret's prompt) are always in it:
+// when the terminal is too small, the blank lines go first, then the
+// body's last lines, a cut body ending in a marked line.
+func (d *dialog) box(s views.ConsoleStyles, width, height int) string {
 	w := max(min(width-2, 76), 10)
-	lines := []string{s.Title.Render(d.title), ""}
+	var body []string
 	for _, b := range d.body {
 		// Words whole; a path longer than a line breaks after a "/",
 		// not in the middle of a directory's name.
-		lines = append(lines, wrapWords(b, w-4))
+		body = append(body, strings.Split(wrapWords(b, w-4), "\n")...)
 	}
+	var foot []string
 	if d.secret {
 		// the input shows nothing of the secret (EchoNone), only a count
 		// would leak its length: show the prompt alone.
-		lines = append(lines, "", "> ")
+		foot = append(foot, "> ")
+	}
+	if d.answer != "" {
+		foot = append(foot, strings.Split(wrapWords(d.answer, w-4), "\n")...)
+	}
+	title := views.Truncate(d.title, w-4, views.GlyphSet(s.ASCII).Ellipsis)
+	room := max(height-2, 1) // the border's two lines
+	gapTop, gapFoot := 1, 1
+	if len(foot) == 0 {
+		gapFoot = 0
+	}
+	for _, gap := range []*int{&gapFoot, &gapTop} {
+		if 1+*gap+len(body)+gapFoot+len(foot) > room && *gap > 0 {
+			*gap = 0
+		}
+	}
+	if over := 1 + gapTop + len(body) + gapFoot + len(foot) - room; over > 0 {
+		keep := max(len(body)-over-1, 0)
+		cut := len(body) - keep
+		body = append(body[:keep:keep], views.Truncate(views.GlyphSet(s.ASCII).Fold+" "+strconv.Itoa(cut)+" more: widen the terminal", w-4, ""))
+		if 1+gapTop+len(body)+gapFoot+len(foot) > room {
+			body = nil // not even the marker fits: the title and the answer
+		}
+	}
+	lines := []string{s.Title.Render(title)}
+	if gapTop > 0 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, body...)
+	if gapFoot > 0 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, foot...)
+	if len(lines) > room {
+		lines = lines[len(lines)-room:] // the answer last of all
 	}
 	return s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
 }

@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/views"
 )
 
 // onlyVyatta keeps the lab's Vyatta pair, its devices copied so a test
@@ -119,5 +121,53 @@ func TestHostKeyDialogNamesDevice(t *testing.T) {
 		if got := m.hostName(host); got != want {
 			t.Errorf("hostName(%q) = %q, want %q", host, got, want)
 		}
+	}
+}
+
+// TestDialogAnswerLineSmall (trial 11, still there): at 40x10 and smaller
+// the dialog keeps its answer line (the keys that answer it) and its
+// bottom border; the body is cut above it, with a mark saying so.
+func TestDialogAnswerLineSmall(t *testing.T) {
+	hostKey := &promptReq{kind: askHostKey, who: "[127.0.0.1]:46639", keyType: "ssh-ed25519",
+		fingerprint: "SHA256:Jb3x0pN3v5cQk1m2Yt8Wq9ZrL4sD6fH7gK0aB1cE2dF"}
+	password := &promptReq{kind: askPassword, who: "fw-a-with-a-long-name.example.net", refused: true}
+	notice := newNoticeDialog("Host key refused: vra-b", strings.Repeat("the key in known_hosts line 3 differs from the one presented ", 4))
+	for _, tc := range []struct {
+		name string
+		d    *dialog
+		want []string
+	}{
+		{"host key", newPromptDialog(hostKey, "vra-b"), []string{"(y / n)"}},
+		{"password", newPromptDialog(password, ""), []string{"> ", "esc cancels"}},
+		{"notice", notice, []string{"enter or esc closes"}},
+	} {
+		for _, sz := range [][2]int{{80, 24}, {40, 10}, {40, 8}, {30, 7}} {
+			for _, ascii := range []bool{false, true} {
+				st := views.PlainConsoleStyles()
+				st.ASCII = ascii
+				base := strings.TrimSuffix(strings.Repeat(strings.Repeat(".", sz[0])+"\n", sz[1]), "\n")
+				out := ansi.Strip(tc.d.overlay(st, base, sz[0], sz[1]))
+				lines := strings.Split(out, "\n")
+				if len(lines) != sz[1] {
+					t.Errorf("%s %dx%d: %d lines", tc.name, sz[0], sz[1], len(lines))
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(out, w) {
+						t.Errorf("%s %dx%d ascii=%v: the answer %q is off screen:\n%s", tc.name, sz[0], sz[1], ascii, w, out)
+					}
+				}
+				if strings.Count(out, "+-") < 2 && strings.Count(out, "┌")+strings.Count(out, "└") < 2 {
+					t.Errorf("%s %dx%d: the box lost a border:\n%s", tc.name, sz[0], sz[1], out)
+				}
+				if ascii && strings.ContainsFunc(out, func(r rune) bool { return r > 0x7e && !strings.ContainsRune("┌┐└┘─│", r) }) {
+					t.Errorf("%s %dx%d ascii: a non-ASCII glyph in the text:\n%s", tc.name, sz[0], sz[1], out)
+				}
+			}
+		}
+	}
+	// Large enough, nothing is cut: the fingerprint is whole.
+	out := ansi.Strip(newPromptDialog(hostKey, "vra-b").overlay(views.PlainConsoleStyles(), strings.Repeat(".\n", 23)+".", 100, 24))
+	if !strings.Contains(out, hostKey.fingerprint) || strings.Contains(out, "more:") {
+		t.Errorf("100x24 cut the dialog:\n%s", out)
 	}
 }

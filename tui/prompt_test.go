@@ -189,7 +189,7 @@ func TestDeclinedHostKey(t *testing.T) {
 func TestDialogWrapsPathsAtSlash(t *testing.T) {
 	path := "/tmp/hasync-demo2621224060/vyatta/state/known_hosts_of_the_lab"
 	d := newNoticeDialog("Host key refused: vra-b", "remove line 3 of "+path+" (ssh-keygen -R '[127.0.0.1]:2202' -f "+path+") and connect again")
-	box := ansi.Strip(d.box(views.PlainConsoleStyles(), 44))
+	box := ansi.Strip(d.box(views.PlainConsoleStyles(), 44, 40))
 	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
 		if !strings.Contains(box, part) {
 			t.Errorf("%q is cut across lines:\n%s", part, box)
