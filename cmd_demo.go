@@ -27,6 +27,7 @@ import (
 	"github.com/hasync/hasync/lab/vyatta"
 	"github.com/hasync/hasync/sshclient"
 	"github.com/hasync/hasync/tui"
+	"github.com/hasync/hasync/views"
 	"github.com/spf13/cobra"
 )
 
@@ -202,7 +203,7 @@ func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 	co := tui.Options{
 		// The top line names the demo's directory (the lab's state for
 		// hasync lab fault --state, the console's log, inventory.yaml).
-		Inventory: inv, Logger: log, Title: "hasync demo · " + dir, ASCII: o.ascii, ReadOnly: o.readOnly,
+		Inventory: inv, Logger: log, Title: demoTitle(dir, o.ascii), ASCII: o.ascii, ReadOnly: o.readOnly,
 		AuditDir: filepath.Join(dir, "audit"),
 		// Nothing outside the temporary directory: no ~/.ssh/config,
 		// no ~/.ssh/known_hosts (the lab's own file pins its keys).
@@ -363,4 +364,14 @@ func labExec(ctx context.Context, st lab.PairState, port int, command string) ([
 		return nil, fmt.Errorf("%s: %w", command, err)
 	}
 	return out.Bytes(), nil
+}
+
+// demoTitle is the console's top line in the demo: it names the demo's
+// directory, with the list's separator (ASCII under --ascii).
+func demoTitle(dir string, ascii bool) string {
+	t := "hasync demo · " + dir
+	if ascii {
+		return views.ASCIIText(t)
+	}
+	return t
 }

@@ -143,6 +143,9 @@ func (d *dialog) box(s views.ConsoleStyles, width, height int) string {
 	w := max(min(width-2, 76), 10)
 	var body []string
 	for _, b := range d.body {
+		if s.ASCII {
+			b = views.ASCIIText(b) // spelt before it is wrapped: "->" is wider than the arrow
+		}
 		// Words whole; a path longer than a line breaks after a "/",
 		// not in the middle of a directory's name.
 		body = append(body, strings.Split(wrapWords(b, w-4), "\n")...)
@@ -156,22 +159,27 @@ func (d *dialog) box(s views.ConsoleStyles, width, height int) string {
 	if d.answer != "" {
 		foot = append(foot, strings.Split(wrapWords(d.answer, w-4), "\n")...)
 	}
-	title := views.Truncate(d.title, w-4, views.GlyphSet(s.ASCII).Ellipsis)
+	title := d.title
+	if s.ASCII {
+		title = views.ASCIIText(title)
+	}
+	title = views.Truncate(title, w-4, views.GlyphSet(s.ASCII).Ellipsis)
 	room := max(height-2, 1) // the border's two lines
 	gapTop, gapFoot := 1, 1
 	if len(foot) == 0 {
 		gapFoot = 0
 	}
+	tall := func() int { return 1 + gapTop + len(body) + gapFoot + len(foot) }
 	for _, gap := range []*int{&gapFoot, &gapTop} {
-		if 1+*gap+len(body)+gapFoot+len(foot) > room && *gap > 0 {
+		if tall() > room {
 			*gap = 0
 		}
 	}
-	if over := 1 + gapTop + len(body) + gapFoot + len(foot) - room; over > 0 {
+	if over := tall() - room; over > 0 {
 		keep := max(len(body)-over-1, 0)
 		cut := len(body) - keep
 		body = append(body[:keep:keep], views.Truncate(views.GlyphSet(s.ASCII).Fold+" "+strconv.Itoa(cut)+" more: widen the terminal", w-4, ""))
-		if 1+gapTop+len(body)+gapFoot+len(foot) > room {
+		if tall() > room {
 			body = nil // not even the marker fits: the title and the answer
 		}
 	}
@@ -187,7 +195,11 @@ func (d *dialog) box(s views.ConsoleStyles, width, height int) string {
 	if len(lines) > room {
 		lines = lines[len(lines)-room:] // the answer last of all
 	}
-	return s.Dialog.Width(w).Render(strings.Join(lines, "\n"))
+	st := s.Dialog
+	if s.ASCII {
+		st = st.Border(lipgloss.ASCIIBorder()) // + - | for --ascii
+	}
+	return st.Width(w).Render(strings.Join(lines, "\n"))
 }
 
 // wrapWords wraps text at spaces to lines of at most w cells; a word

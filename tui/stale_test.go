@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"os"
 	"strconv"
@@ -403,6 +404,22 @@ func TestASCIIOnly(t *testing.T) {
 	check("the Log tab")
 	m.Update(press("?"))
 	check("the pair view's help")
+	m.Update(press("?"))
+
+	// The plan screen (trial 11, still there: its counts and hint kept
+	// "·", a cut line "…"): computing, then a plan, at a width that cuts.
+	pp := &planPanel{idx: 0, kind: syncPush, busy: true, title: planTitle(syncPush, "p", config.Vyatta) + " · a → b"}
+	m.plan = pp
+	check("the plan screen, computing")
+	pp.busy, pp.prep = false, prepFor(t, 1)
+	pp.outside = outOfScope(pp.prep)
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(m.pairs[0], pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	for _, sz := range [][2]int{{120, 40}, {80, 24}, {40, 10}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		check(fmt.Sprintf("the plan screen at %dx%d", sz[0], sz[1]))
+	}
+	pp.applyFocus, pp.typing, pp.nameWhy, pp.needName = true, true, "b is the active member", "b"
+	check("the plan screen's name prompt")
 }
 
 // TestFilterStatusKeys: while the filter is typed, the status bar lists

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"strings"
+
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/syncmap"
 )
@@ -84,4 +86,47 @@ func KindWord(k diff.Kind) string {
 		return "moved"
 	}
 	return "same"
+}
+
+// asciiText is the console's text glyphs and their ASCII spellings: the
+// marks of both glyph sets, then the punctuation and arrows the console's
+// sentences use (" · " between parts, "…" for "in progress", arrows).
+var asciiText = func() *strings.Replacer {
+	u, a := UnicodeGlyphs, ASCIIGlyphs
+	pairs := []string{
+		u.Dot, " - ", // the list title's separator, not ", ": counts hold commas
+		"·", "-", u.Fold, a.Fold, u.Cursor, a.Cursor, u.Crumb, a.Crumb, u.Sep, a.Sep,
+		"→", "->", "←", "<-", "↑", "^", "↓", "v", "⇄", "<>", "—", "--", "–", "-",
+		"✓", "ok", "✗", "x", "⚠", "!", "⊘", "!", "●", "*", "○", "o", "◐", "&",
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
+// ASCIIText spells the console's glyphs in text (the arrows, "·", "…",
+// the marks) in ASCII, for --ascii; other text, a device's own included,
+// is left as it is.
+func ASCIIText(s string) string {
+	if plainASCII(s) {
+		return s
+	}
+	return asciiText.Replace(s)
+}
+
+// asciiText is p with its texts spelt by ASCIIText (the lines are spelt
+// as they are drawn, only those on screen).
+func (p PlanScreen) asciiText() PlanScreen {
+	for _, f := range []*string{&p.Title, &p.Busy, &p.ApplyLabel, &p.Disabled, &p.Prompt, &p.Input} {
+		*f = ASCIIText(*f)
+	}
+	return p
+}
+
+// asciiCuts marks the cut lines of a frame whose texts are ASCII with the
+// ASCII set's Ellipsis instead of "…" (both one cell, so the frame keeps
+// its widths); under Unicode it returns frame as it is.
+func (s ConsoleStyles) asciiCuts(frame string) string {
+	if !s.ASCII {
+		return frame
+	}
+	return strings.ReplaceAll(frame, UnicodeGlyphs.Ellipsis, ASCIIGlyphs.Ellipsis)
 }

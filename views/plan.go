@@ -78,6 +78,9 @@ func Plan(s ConsoleStyles, p PlanScreen, width, height int) string {
 	if width <= 0 || height <= 0 {
 		return ""
 	}
+	if s.ASCII {
+		p = p.asciiText() // --ascii: the texts' glyphs (arrows, dots) spelt in ASCII
+	}
 	out := make([]string, 0, height)
 	out = append(out, s.Title.Render(conFit(p.Title, width)))
 	body := PlanBodyHeight(&p, height)
@@ -109,7 +112,7 @@ func Plan(s ConsoleStyles, p PlanScreen, width, height int) string {
 		out = append(out, s.Warn.Render(conFit(s.glyph("⊘ ", "! ")+p.Disabled, width)))
 	}
 	out = append(out, planButtons(s, p, width))
-	return fittedLines(out, width, height)
+	return s.asciiCuts(fittedLines(out, width, height))
 }
 
 // planButtons is the footer's button line.
@@ -130,7 +133,8 @@ func planButtons(s ConsoleStyles, p PlanScreen, width int) string {
 		cancel = mark + cancel
 		apply = " " + apply
 	}
-	hint := "  tab switches · enter presses · esc closes"
+	dot := GlyphSet(s.ASCII).Dot
+	hint := "  tab switches" + dot + "enter presses" + dot + "esc closes"
 	line := cancel + "  " + apply
 	if Width(line+hint) <= width {
 		line += hint
@@ -155,6 +159,9 @@ func planButtons(s ConsoleStyles, p PlanScreen, width int) string {
 }
 
 func planLine(s ConsoleStyles, l PlanLine, width int) string {
+	if s.ASCII {
+		l.Text = ASCIIText(l.Text)
+	}
 	switch l.Kind {
 	case PlanHeading:
 		return s.Title.Render(conFit(l.Text, width))
