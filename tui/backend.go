@@ -27,10 +27,19 @@ type pairRT struct {
 	unsub func()
 	// reqID is the ID of the latest refresh asked for; results of older
 	// requests are dropped.
-	reqID      uint64
-	sum        summary
-	refreshing bool
-	spin       spinner.Model
+	reqID uint64
+	sum   summary
+	// refreshing: a read is in flight (the spinner turns): the first
+	// connection's read, a refresh asked for (reqPending), or the read
+	// that follows a connection (connRead). Once both first dials
+	// reported, a dial that failed with neither pending is no read:
+	// the spinner stops.
+	refreshing           bool
+	reqPending, connRead bool
+	// dialling: the device's first dial has not reported yet (the
+	// first read waits on it).
+	dialling [2]bool
+	spin     spinner.Model
 	// lastSync is the last sync of the pair in the audit ("" none).
 	lastSync string
 	// spinView is spin's frame as last rendered, updated on its tick
@@ -449,5 +458,14 @@ func lastSyncCmd(l *audit.Log, idx int, name string) tea.Cmd {
 		}
 		text := r.Time.Local().Format("01-02 15:04") + " " + string(r.Result)
 		return lastSyncMsg{idx: idx, text: text}
+	}
+}
+
+// dialled notes that the first dial of device name reported.
+func (rt *pairRT) dialled(name string) {
+	for i, d := range rt.spec.Devices {
+		if d != nil && d.Name == name {
+			rt.dialling[i] = false
+		}
 	}
 }

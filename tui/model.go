@@ -206,7 +206,7 @@ func New(ctx context.Context, o Options) *Model {
 			since := time.Now()
 			sub, unsub := p.Subscribe(eventBuffer)
 			rt := &pairRT{spec: spec, p: p, sub: sub, unsub: unsub, log: views.NewLog(),
-				refreshing: true, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
+				refreshing: true, dialling: [2]bool{true, true}, spin: spinner.New(spinner.WithSpinner(spin)), spinView: spin.Frames[0],
 				sum: summary{inScope: -1, outScope: -1}, shownHostKeyErr: map[string]bool{}}
 			if snap := p.Snapshot(); m.shared && read(snap) {
 				// A shared pair was read before this session began: show
@@ -351,7 +351,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.com.Log.Debug("stale refresh dropped", logPair, rt.spec.Name, logReq, msg.id)
 			return m, nil
 		}
-		rt.refreshing = false
+		rt.refreshing, rt.reqPending = false, false
 		return m, m.apply(msg.idx, msg.sum)
 	case runEndedMsg:
 		if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
@@ -569,7 +569,7 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 	}
 	rt.reqID++
 	was := rt.refreshing
-	rt.refreshing = true
+	rt.refreshing, rt.reqPending = true, true
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
 	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p, retry)}
 	if !was {
@@ -606,12 +606,14 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
 		switch e.Kind {
 		case pair.Connected:
+			rt.dialled(e.Device)
+			rt.connRead = true // a read follows each connection (pair.Run)
 			if !rt.refreshing {
 				rt.refreshing = true
 				cmds = append(cmds, rt.spin.Tick)
 			}
 		case pair.Refreshed:
-			rt.refreshing = false
+			rt.refreshing, rt.connRead = false, false
 			cmds = append(cmds, lastSyncCmd(m.audit, msg.idx, rt.spec.Name))
 		case pair.SyncError:
 			m.setNotice(fmt.Sprintf("%s %s: config-sync error: %s", rt.spec.Name, e.Device, e.Line), true)
@@ -620,6 +622,12 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			m.setNotice(fmt.Sprintf("%s: %s lost: %s", rt.spec.Name, e.Device, dropDevice(e.Device, errText(e.Err, ""))), true) // the device once (H)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 10*time.Second))
 		case pair.Error:
+			rt.dialled(e.Device)
+			if !rt.reqPending && !rt.connRead && rt.dialling == [2]bool{} {
+				// A dial failed (or a question was declined) and no
+				// read waits on it: nothing is in progress.
+				rt.refreshing = false
+			}
 			var hk *sshclient.HostKeyError
 			if errors.As(e.Err, &hk) && !rt.shownHostKeyErr[e.Device] {
 				rt.shownHostKeyErr[e.Device] = true

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -432,5 +433,57 @@ func TestFilterStatusKeys(t *testing.T) {
 	bar := lines[len(lines)-1]
 	if !strings.Contains(bar, "esc clear filter") || strings.Contains(bar, "q quit") || strings.Contains(bar, "? help") || strings.Contains(bar, "r refresh") {
 		t.Errorf("the filter's status bar: %q", bar)
+	}
+}
+
+// TestSpinnerOnlyWhileReading (trial 11, still there): the spinner turns
+// while a read is in flight, not after the dials failed with no read
+// waiting (an unknown host, a declined password); a connection's read
+// and a refresh asked for keep it turning until their result.
+func TestSpinnerOnlyWhileReading(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	rt := m.pairs[0]
+	ev := func(evs ...pair.Event) {
+		t.Helper()
+		m.Update(eventsMsg{idx: 0, events: evs})
+	}
+	spinning := func() bool { return m.pairRow(rt).Spinner != "" }
+	if !spinning() {
+		t.Fatal("no spinner while the first connections are dialled")
+	}
+	fail := errors.New("ssh: handshake failed")
+	ev(pair.Event{Kind: pair.Error, Device: "a", Err: fail})
+	if !spinning() {
+		t.Error("no spinner while b's first dial is in flight")
+	}
+	ev(pair.Event{Kind: pair.Error, Device: "b", Err: fail})
+	if spinning() {
+		t.Errorf("the spinner turns after both dials failed:\n%s", ansi.Strip(m.Render()))
+	}
+	if _, cmd := m.Update(spinner.TickMsg{ID: rt.spin.ID()}); cmd != nil {
+		if msg := cmd(); msg != nil {
+			t.Errorf("the spinner re-armed its tick while idle: %T", msg)
+		}
+	}
+	// a connects: its read follows; b failing meanwhile does not stop it.
+	ev(pair.Event{Kind: pair.Connected, Device: "a"})
+	ev(pair.Event{Kind: pair.Error, Device: "b", Err: fail})
+	if !spinning() {
+		t.Error("no spinner while a's read after its connection is in flight")
+	}
+	ev(pair.Event{Kind: pair.Refreshed, Snapshot: &pair.Snapshot{Pair: "p", At: time.Now()}})
+	if spinning() {
+		t.Error("the spinner turns after the read")
+	}
+	// r: a refresh asked for turns it until its result, whatever fails.
+	m.refresh(false)
+	ev(pair.Event{Kind: pair.Error, Device: "b", Err: fail})
+	if !spinning() {
+		t.Error("no spinner while a refresh asked for is in flight")
+	}
+	m.Update(refreshMsg{idx: 0, id: rt.reqID, sum: snapAt(time.Now())})
+	if spinning() {
+		t.Error("the spinner turns after the refresh's result")
 	}
 }
