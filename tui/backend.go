@@ -213,6 +213,12 @@ func logEntry(e pair.Event) views.LogEntry {
 	case pair.Lost:
 		le.Text, le.Err = dropDevice(e.Device, errText(e.Err, "connection lost")), true // the device once (H)
 	case pair.Error:
+		if errors.Is(e.Err, errDeclined) {
+			// The user closed the dialog: no login was refused, so
+			// not the sshclient's "authentication failed".
+			le.Kind, le.Text = "declined", declinedText
+			break
+		}
 		le.Text, le.Err = dropDevice(e.Device, errText(e.Err, string(e.Reason))), true // the device once (H)
 	case pair.SyncError:
 		le.Text, le.Err = e.Line, true
@@ -284,6 +290,19 @@ type promptAnswer struct {
 var errDeclined error = declinedError{}
 
 type declinedError struct{}
+
+// declinedText is what the Log and the console's log file say of a
+// device whose password question was declined.
+const declinedText = "password not given (esc in the dialog; r asks again)"
+
+// eventErr is an event's error as the console's log file records it: a
+// declined question is not an authentication failure.
+func eventErr(err error) any {
+	if errors.Is(err, errDeclined) {
+		return declinedText
+	}
+	return err
+}
 
 func (declinedError) Error() string        { return "declined in the console" }
 func (declinedError) Is(target error) bool { return target == inventory.ErrNoPassword }

@@ -603,7 +603,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 		}
 		entries = append(entries, le)
 		rt.track(e)
-		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, e.Err)
+		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, eventErr(e.Err))
 		switch e.Kind {
 		case pair.Connected:
 			rt.dialled(e.Device)

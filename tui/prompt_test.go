@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -211,4 +212,36 @@ func FuzzWrapWords(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDeclinedPasswordLogged (trial 11, still there): esc in the
+// password dialog is logged as a password not given, not as the
+// sshclient's "authentication failed"; a password the device refused
+// still is one.
+func TestDeclinedPasswordLogged(t *testing.T) {
+	declined := fmt.Errorf("vra-a: %w", &sshclient.AuthError{Addr: "127.0.0.1:2202", User: "vyos",
+		Tried: []string{"keyboard-interactive"}, Err: fmt.Errorf("keyboard-interactive: %w", errDeclined)})
+	refused := fmt.Errorf("vra-a: %w", &sshclient.AuthError{Addr: "127.0.0.1:2202", User: "vyos",
+		Tried: []string{"keyboard-interactive", "password"}, Err: errors.New("ssh: unable to authenticate")})
+	le := logEntry(pair.Event{Kind: pair.Error, Device: "vra-a", Err: declined, Reason: pair.Classify(declined)})
+	if strings.Contains(le.Text, "authentication failed") || !strings.Contains(le.Text, "password not given") || le.Err {
+		t.Errorf("declined: Log entry %+v", le)
+	}
+	if s := fmt.Sprint(eventErr(declined)); strings.Contains(s, "authentication failed") || !strings.Contains(s, "password not given") {
+		t.Errorf("declined: the log file says %q", s)
+	}
+	le = logEntry(pair.Event{Kind: pair.Error, Device: "vra-a", Err: refused, Reason: pair.Classify(refused)})
+	if !strings.Contains(le.Text, "authentication failed") || !le.Err {
+		t.Errorf("refused: Log entry %+v", le)
+	}
+
+	// Through the model: the pair's Log shows it so.
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	m.Update(eventsMsg{idx: 0, events: []pair.Event{{Kind: pair.Error, Device: "a", Err: declined}}})
+	m.Update(press("enter"))
+	m.Update(press("3"))
+	if s := ansi.Strip(m.Render()); strings.Contains(s, "authentication failed") || !strings.Contains(s, "password not given") {
+		t.Errorf("the Log tab:\n%s", s)
+	}
 }
