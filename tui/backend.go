@@ -50,6 +50,9 @@ type pairRT struct {
 	// than the snapshot's when a device drops or comes back between
 	// refreshes.
 	live [2]liveState
+	// downs is each device's last loss or error (its time and cause
+	// word), kept once it is back: the list's past error leads with it.
+	downs [2]liveState
 	// shownHostKeyErr: the refused host key of a device was shown once
 	// in a dialog (reconnects would show it again at every try).
 	shownHostKeyErr map[string]bool
@@ -94,6 +97,7 @@ func (rt *pairRT) track(e pair.Event) {
 				why = errText(e.Err, "error")
 			}
 			rt.live[i] = liveState{at: e.At, state: views.Down, why: why}
+			rt.downs[i] = liveState{at: e.At, state: views.Down, why: why}
 		}
 	}
 }

@@ -201,10 +201,13 @@ func lastError(s *pair.Snapshot) string {
 	return ""
 }
 
-// pastError is the pair's last error as its Log keeps it ("15:04:05
-// vra-b: connection lost"), for the list's LAST ERROR once the device is
-// back: the error is not forgotten, only shown as past. "" none.
-func pastError(l *views.Log) string {
+// pastError is the pair's last error as its Log keeps it, for the list's
+// LAST ERROR once the device is back: the error is not forgotten, only
+// shown as past. Its head says what failed and where, and when; the
+// column cuts the tail: "vra-b: lost at 08:20:21 (ssh 127.0.0.1:2202:
+// connection lost)", the cause word from downs (each device's last loss
+// or error, pairRT.downs) when it is that entry's. "" none.
+func pastError(l *views.Log, downs [2]liveState, devs [2]string) string {
 	if l == nil {
 		return ""
 	}
@@ -213,10 +216,16 @@ func pastError(l *views.Log) string {
 		return ""
 	}
 	text := oneLineText(dropDevice(e.Device, e.Text))
-	if e.Device != "" {
-		text = e.Device + ": " + text
+	at := e.At.Format("15:04:05")
+	if e.Device == "" {
+		return at + " " + text
 	}
-	return e.At.Format("15:04:05") + " " + text
+	for i, d := range devs {
+		if d == e.Device && downs[i].at.Equal(e.At) && downs[i].why != "" && downs[i].why != text {
+			return e.Device + ": " + downs[i].why + " at " + at + " (" + text + ")"
+		}
+	}
+	return e.Device + " at " + at + ": " + text
 }
 
 // pairsText is a count of pairs in words: "1 pair", "2 pairs".

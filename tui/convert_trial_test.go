@@ -8,11 +8,13 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/sshclient"
 	"github.com/hasync/hasync/views"
 )
 
@@ -43,7 +45,7 @@ func TestNoDoubledDevice(t *testing.T) {
 // error, with its time and the device once.
 func TestPastError(t *testing.T) {
 	l := views.NewLog()
-	if pastError(l) != "" {
+	if pastError(l, [2]liveState{}, [2]string{"vra-a", "vra-b"}) != "" {
 		t.Error("an empty log has a past error")
 	}
 	at := time.Date(2026, 11, 30, 8, 20, 21, 0, time.Local)
@@ -51,8 +53,40 @@ func TestPastError(t *testing.T) {
 		{At: at, Device: "vra-b", Kind: "lost", Text: "vra-b: ssh 127.0.0.1:2202: connection lost", Err: true},
 		{At: at.Add(time.Second), Device: "vra-b", Kind: "connected", Text: "session open"},
 	})
-	if got, want := pastError(l), "08:20:21 vra-b: ssh 127.0.0.1:2202: connection lost"; got != want {
+	if got, want := pastError(l, [2]liveState{}, [2]string{"vra-a", "vra-b"}), "vra-b at 08:20:21: ssh 127.0.0.1:2202: connection lost"; got != want {
 		t.Errorf("past error %q, want %q", got, want)
+	}
+	downs := [2]liveState{1: {at: at, state: views.Down, why: "dropped"}}
+	if got, want := pastError(l, downs, [2]string{"vra-a", "vra-b"}), "vra-b: dropped at 08:20:21 (ssh 127.0.0.1:2202: connection lost)"; got != want {
+		t.Errorf("past error %q, want %q", got, want)
+	}
+}
+
+// TestPastErrorHead (trial 11, still there): once the device is back, the
+// list's LAST ERROR keeps the head of its past error (the device, what
+// failed, when) and cuts the tail, at 120 and 80 columns.
+func TestPastErrorHead(t *testing.T) {
+	m := offlineModel(t)
+	lost := fmt.Errorf("b: %w", &sshclient.AuthError{Addr: "192.0.2.2:22", User: "vyos", Tried: []string{"publickey", "password"},
+		Err: errors.New("ssh: unable to authenticate, attempted methods [none publickey password], no supported methods remain")})
+	at := time.Now().Add(-time.Minute)
+	m.Update(eventsMsg{idx: 0, events: []pair.Event{
+		{Kind: pair.Error, Device: "b", Err: lost, Reason: pair.Classify(lost), At: at},
+		{Kind: pair.Connected, Device: "b", At: at.Add(time.Second)},
+	}})
+	for _, w := range []int{120, 100} {
+		m.Update(tea.WindowSizeMsg{Width: w, Height: 24})
+		s := ansi.Strip(m.Render())
+		var row string
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, " p ") || strings.HasPrefix(strings.TrimSpace(l), "p ") {
+				row = l
+				break
+			}
+		}
+		if want := "b: auth failed at " + at.Format("15:04:05"); !strings.Contains(row, want) {
+			t.Errorf("%d cols: LAST ERROR lacks %q:\n%s", w, want, s)
+		}
 	}
 }
 

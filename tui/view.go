@@ -80,7 +80,7 @@ func (m *Model) pairRow(rt *pairRT) views.PairRow {
 	}
 	r.LastSync = rt.lastSync
 	r.LastError = lastError(rt.sum.snap)
-	r.PastError = pastError(rt.log) // the last error stays, as past, once mended (H)
+	r.PastError = pastError(rt.log, rt.downs, [2]string{rt.spec.Devices[0].Name, rt.spec.Devices[1].Name}) // the last error stays, as past, once mended (H)
 	for _, d := range r.Devices {
 		if d.State == views.Down && r.LastError == "" {
 			r.LastError = d.Name + ": " + d.Why
