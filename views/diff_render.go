@@ -298,23 +298,23 @@ func (v *DiffView) headName(name, role, stale string, w int) string {
 const legendTwoLines = 12
 
 // legendChange is the change part of the legend, from its longest wording
-// to its shortest; legendScope the scope part. Each wording is whole: a
-// narrow legend takes a shorter one, never a cut one.
-func (g *Glyphs) legendChange() []string {
-	return []string{
-		g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved",
-		g.Added + " target only  " + g.Removed + " source only  " + g.Changed + " differs  " + g.Moved + " moved",
-		g.Added + " target  " + g.Removed + " source  " + g.Changed + " differs  " + g.Moved + " moved",
-		g.Added + " tgt " + g.Removed + " src " + g.Changed + " diff " + g.Moved + " moved",
-	}
+// to its shortest; legendScope the scope part: backend/diff's, the one
+// source of the legend's words (hasync diff's header says the same).
+// The wordings of the two sets are made once, not per layout() or frame.
+func (g *Glyphs) legendChange() []string { return g.legendWords()[0] }
+
+func (g *Glyphs) legendScope() []string { return g.legendWords()[1] }
+
+var legendSets = map[diff.Glyphs][2][]string{
+	diff.UnicodeGlyphs: {diff.UnicodeGlyphs.ChangeLegend(), diff.UnicodeGlyphs.ScopeLegend()},
+	diff.ASCIIGlyphs:   {diff.ASCIIGlyphs.ChangeLegend(), diff.ASCIIGlyphs.ScopeLegend()},
 }
 
-func (g *Glyphs) legendScope() []string {
-	return []string{
-		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced  " + g.Mixed + " mixed scopes",
-		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " no rule  " + g.NeverSynced + " never  " + g.Mixed + " mixed",
-		g.InMap + " map " + g.Excluded + " excl " + g.NotCovered + " no rule " + g.NeverSynced + " never " + g.Mixed + " mixed",
+func (g *Glyphs) legendWords() [2][]string {
+	if w, ok := legendSets[g.Glyphs]; ok {
+		return w // read only: the slices are shared
 	}
+	return [2][]string{g.Glyphs.ChangeLegend(), g.Glyphs.ScopeLegend()}
 }
 
 // legendGap separates the parts of the legend.

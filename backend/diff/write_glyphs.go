@@ -86,11 +86,40 @@ func (g *Glyphs) Scope(r *Row) string {
 	return g.NotCovered
 }
 
+// ChangeLegend is the legend of the change marks, from its longest
+// wording to its shortest; ScopeLegend that of the scope marks. They are
+// the one source of the legend's words: the side-by-side header takes the
+// longest, the console the longest that fits its width. Each wording is
+// whole (a narrow legend takes a shorter one, never a cut one).
+func (g *Glyphs) ChangeLegend() []string {
+	return []string{
+		g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved",
+		g.Added + " target only  " + g.Removed + " source only  " + g.Changed + " differs  " + g.Moved + " moved",
+		g.Added + " target  " + g.Removed + " source  " + g.Changed + " differs  " + g.Moved + " moved",
+		g.Added + " tgt " + g.Removed + " src " + g.Changed + " diff " + g.Moved + " moved",
+	}
+}
+
+// ScopeLegend: see ChangeLegend.
+func (g *Glyphs) ScopeLegend() []string {
+	return []string{
+		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced  " + g.Mixed + " mixed scopes",
+		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " no rule  " + g.NeverSynced + " never  " + g.Mixed + " mixed",
+		g.InMap + " map " + g.Excluded + " excl " + g.NotCovered + " no rule " + g.NeverSynced + " never " + g.Mixed + " mixed",
+	}
+}
+
 // legends are the header's explanations of the marks, the longest first:
-// WriteHeader writes the first that fits.
-func (g *Glyphs) legends() [2]string {
-	scope := "   " + g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " +
-		g.NeverSynced + " never synced  " + g.Mixed + " mixed"
-	change := "   " + g.Added + " only on target  " + g.Removed + " only on source  " + g.Changed + " differs  " + g.Moved + " moved"
-	return [2]string{scope + change, scope}
+// WriteHeader writes the first that fits (both parts, then the scope
+// part alone, each in its shorter wordings).
+func (g *Glyphs) legends() []string {
+	ss, change := g.ScopeLegend(), "   "+g.ChangeLegend()[0]
+	out := make([]string, 0, 2*len(ss))
+	for _, sc := range ss[:2] {
+		out = append(out, "   "+sc+change)
+	}
+	for _, sc := range ss {
+		out = append(out, "   "+sc)
+	}
+	return out
 }

@@ -94,11 +94,13 @@ func TestSideGlyphs(t *testing.T) {
 	}{
 		{"default", Side{Width: 40}, []string{"+*", "-o", "~!", "^.", " &"}, ""},
 		{"ascii", Side{Width: 200, Glyphs: ASCIIGlyphs}, []string{"+*", "-o", "~!", "^.", " &"},
-			"sync-map: M   * in map  o excluded  . not covered  ! never synced  & mixed   + only on target  - only on source  ~ differs  ^ moved"},
+			"sync-map: M   * in map  o excluded  . not covered  ! never synced  & mixed scopes   + only on target  - only on source  ~ differs  ^ moved"},
 		{"unicode", Side{Width: 200, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
-			"sync-map: M   ● in map  ○ excluded  · not covered  ⊘ never synced  ◐ mixed   + only on target  - only on source  ~ differs  ⇄ moved"},
-		{"scope legend only", Side{Width: 80, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
-			"sync-map: M   ● in map  ○ excluded  · not covered  ⊘ never synced  ◐ mixed"},
+			"sync-map: M   ● in map  ○ excluded  · not covered  ⊘ never synced  ◐ mixed scopes   + only on target  - only on source  ~ differs  ⇄ moved"},
+		{"scope legend only", Side{Width: 90, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
+			"sync-map: M   ● in map  ○ excluded  · not covered  ⊘ never synced  ◐ mixed scopes"},
+		{"scope legend, shorter", Side{Width: 80, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
+			"sync-map: M   ● in map  ○ excluded  · no rule  ⊘ never  ◐ mixed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
