@@ -651,3 +651,37 @@ func TestDiffOtherPairStartsAfresh(t *testing.T) {
 	}
 	checkDiffFrame(t, v.View(), 120, 40)
 }
+
+// TestDiffOpenedFoldsForgotten (review): the folds opened are kept by
+// path across refreshes, and a path the new data lacks is forgotten: the
+// list does not grow with each refresh.
+func TestDiffOpenedFoldsForgotten(t *testing.T) {
+	v := newTestView(t, Theme{NoColor: true}, 80, 24)
+	fold := slices.IndexFunc(v.items, func(it item) bool { return it.fold > 0 })
+	if fold < 0 {
+		t.Fatal("no fold")
+	}
+	for v.cursor < fold {
+		press(v, "j")
+	}
+	press(v, "enter")
+	if len(v.opened) != 2 {
+		t.Fatalf("opened %d paths, want 2 (first and last row)", len(v.opened))
+	}
+	n := len(v.items)
+	for range 5 {
+		v.SetData(testData(t)) // refreshes of the same pair
+	}
+	if len(v.opened) != 2 || len(v.items) != n {
+		t.Fatalf("after refreshes: %d opened paths, %d items; want 2, %d", len(v.opened), len(v.items), n)
+	}
+	// The same pair, without the fold's rows: nothing is open any more.
+	d := *testData(t)
+	d.Rows = slices.DeleteFunc(slices.Clone(d.Rows), func(r diff.Row) bool {
+		return r.Kind == diff.Same && (slices.Equal(r.Path, v.opened[0]) || slices.Equal(r.Path, v.opened[1]))
+	})
+	v.SetData(&d)
+	if len(v.opened) != 0 {
+		t.Errorf("paths the data lacks are kept: %v", v.opened)
+	}
+}

@@ -173,18 +173,26 @@ func (v *DiffView) SetData(d *DiffData) {
 	}
 	v.unfolded = v.unfolded[:0]
 	if d != nil && len(v.opened) > 0 {
+		found := make([]bool, len(v.opened))
 		for i := range d.Rows {
 			r := &d.Rows[i]
 			if r.Kind != diff.Same {
 				continue // a fold hides unchanged rows only
 			}
-			for _, p := range v.opened {
+			for k, p := range v.opened {
 				if slices.Equal(r.Path, p) {
 					v.unfolded = append(v.unfolded, int32(i))
+					found[k] = true
 					break
 				}
 			}
 		}
+		// A path the new data lacks is forgotten: the list holds only
+		// what is open now, and does not grow with each refresh.
+		k := 0
+		v.opened = slices.DeleteFunc(v.opened, func(config.Path) bool { k++; return !found[k-1] })
+	} else if d == nil {
+		v.opened = nil
 	}
 	if v.query != "" {
 		v.matches = v.findMatches(v.query)
