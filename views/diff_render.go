@@ -489,9 +489,12 @@ func (v *DiffView) renderItem(b *strings.Builder, it item, cur bool, l diffLayou
 	v.styled(b, scopeSeg, scope, cur)
 	v.styled(b, segText, " ", cur)
 	if it.fold > 0 {
-		v.text(b, v.foldSummary(it, l.colW), segMuted, -1, -1, segMuted, cur, 0, l.colW)
+		// One text for both columns, made once, in the narrower's width
+		// (the columns differ by a cell at most).
+		sum := v.foldSummary(it, min(l.colW, l.colW2))
+		v.text(b, sum, segMuted, -1, -1, segMuted, cur, 0, l.colW)
 		v.styled(b, segMuted, " "+g.Sep+" ", cur)
-		v.text(b, v.foldSummary(it, l.colW2), segMuted, -1, -1, segMuted, cur, 0, l.colW2)
+		v.text(b, sum, segMuted, -1, -1, segMuted, cur, 0, l.colW2)
 		return
 	}
 	left, right := r.Left, r.Right
