@@ -394,6 +394,15 @@ func TestASCIIOnly(t *testing.T) {
 		check("the list's help")
 		m.Update(press("?"))
 	}
+	// A long error, cut in the list's LAST ERROR and the status bar.
+	long := errors.New("ssh vyos@192.0.2.2:22: dial tcp 192.0.2.2:22: connect: connection refused, retried after backoff\nsecond line")
+	m.Update(eventsMsg{idx: 0, events: []pair.Event{{Kind: pair.Error, Device: "b", Err: long, At: time.Now()},
+		{Kind: pair.Connected, Device: "b", At: time.Now()}}})
+	for _, sz := range [][2]int{{80, 24}, {60, 10}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		check(fmt.Sprintf("the list with a cut error at %dx%d", sz[0], sz[1]))
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	prev := &pair.Snapshot{Pair: "p", Devices: [2]pair.DeviceState{{Name: "a", Prompt: "HRP_M<a>"}, {Name: "b", Prompt: "HRP_S<b>"}}}
 	cur := &pair.Snapshot{Pair: "p", Devices: [2]pair.DeviceState{{Name: "a", Prompt: "HRP_S<a>"}, {Name: "b", Prompt: "HRP_M<b>"}}}
 	m.roleChanges(m.pairs[0], prev, cur)

@@ -91,7 +91,7 @@ func PairList(s ConsoleStyles, rows []PairRow, cursor, offset, width, height int
 		lines = append(lines, s.Dim.Render(conFit("  no pair matches", width)))
 	}
 	for i := offset; i < len(rows) && len(lines) < height; i++ {
-		line := conFit(cols.row(s, rows[i]), width)
+		line := s.cut(cols.row(s, rows[i]), width)
 		switch {
 		case i == cursor:
 			line = s.paint(s.Selected, s.sgr.selected, line)
@@ -166,7 +166,7 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 	if spin == "" {
 		spin = " "
 	}
-	b.WriteString(conFit(spin+" "+r.Name, c.name))
+	b.WriteString(s.cut(spin+" "+r.Name, c.name))
 	for _, d := range r.Devices {
 		cell := " " + d.State.glyph(s) + " " + d.Name
 		if c.roles && d.Role != "" {
@@ -182,16 +182,16 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 			// a glyph here, the words in the header and the HA tab.
 			cell += " " + s.glyph("⚠", "!") + "HA"
 		}
-		b.WriteString(conFit(cell, c.dev))
+		b.WriteString(s.cut(cell, c.dev))
 	}
-	b.WriteString(conFit(" "+staleCount(r.InScope, r.Stale), c.count))
-	b.WriteString(conFit(" "+staleCount(r.OutScope, r.Stale), c.count))
+	b.WriteString(s.cut(" "+staleCount(r.InScope, r.Stale), c.count))
+	b.WriteString(s.cut(" "+staleCount(r.OutScope, r.Stale), c.count))
 	if c.sync > 0 {
 		ls := r.LastSync
 		if ls == "" {
 			ls = "never"
 		}
-		b.WriteString(conFit(" "+ls, c.sync))
+		b.WriteString(s.cut(" "+ls, c.sync))
 	}
 	if c.err > 0 {
 		e := r.LastError
@@ -204,7 +204,7 @@ func (c pairCols) row(s ConsoleStyles, r PairRow) string {
 				e = "-"
 			}
 		}
-		b.WriteString(conFit(" "+oneLine(e), c.err))
+		b.WriteString(s.cut(" "+s.oneLine(e), c.err))
 	}
 	return b.String()
 }
@@ -231,6 +231,15 @@ func oneLine(s string) string {
 		return s[:i] + " …"
 	}
 	return s
+}
+
+// oneLine keeps the first line of t, marked as cut (in the styles'
+// glyphs) when more follow.
+func (s ConsoleStyles) oneLine(t string) string {
+	if i := strings.IndexByte(t, '\n'); i >= 0 {
+		return t[:i] + " " + GlyphSet(s.ASCII).Ellipsis
+	}
+	return t
 }
 
 // DeviceHeader renders the pair view's header: one line per device
@@ -262,7 +271,7 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 		// Most telling first: the address is what a narrow screen cuts.
 		line := fmt.Sprintf("%s %s  %s  %s  %s", state, d.Name, role, saved, d.Address)
 		if d.State == Down && d.Why != "" {
-			line += "  " + oneLine(d.Why)
+			line += "  " + s.oneLine(d.Why)
 		}
 		if d.HATrouble != "" && !d.LastKnown {
 			line = fmt.Sprintf("%s %s  %s  %s HA: %s  %s  %s", state, d.Name, role, s.glyph("⚠", "!"), d.HATrouble, saved, d.Address)
@@ -274,9 +283,9 @@ func DeviceHeader(s ConsoleStyles, pairName string, devs [2]DeviceCell, width in
 		case d.LastKnown:
 			st = s.Dim
 		}
-		lines = append(lines, st.Render(conFit(line, width)))
+		lines = append(lines, st.Render(s.cut(line, width)))
 	}
-	title := s.Title.Render(conFit(pairName, width))
+	title := s.Title.Render(s.cut(pairName, width))
 	return title + "\n" + strings.Join(lines, "\n")
 }
 

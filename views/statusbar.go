@@ -116,15 +116,15 @@ func StatusBar(s ConsoleStyles, width int, left, right string, err bool) string 
 	}
 	rw := Width(right)
 	if rw > width/2 {
-		right = Truncate(right, width/2, "…")
+		right = Truncate(right, width/2, GlyphSet(s.ASCII).Ellipsis)
 		rw = Width(right)
 	}
 	lw := width - rw - 1
 	if lw < 0 {
 		lw = 0
 	}
-	line := conFit(left, lw) + " " + right
-	return st.Render(conFit(line, width))
+	line := s.cut(left, lw) + " " + right
+	return st.Render(s.cut(line, width))
 }
 
 // cut is conFit with the cut mark of the styles' glyphs: "…", or "$"
