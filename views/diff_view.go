@@ -64,7 +64,11 @@ const placeHeader = -1
 type DiffView struct {
 	st   *Styles
 	keys DiffKeyMap
-	data *DiffData
+	// asciiKeys is keys with ASCII labels, made once (asciiKeysOK) for
+	// the help under --ascii, not on every ShortHelp.
+	asciiKeys   DiffKeyMap
+	asciiKeysOK bool
+	data        *DiffData
 
 	w, h   int
 	filter DiffFilter
@@ -118,7 +122,7 @@ func (v *DiffView) SetStyles(st *Styles) {
 }
 
 // SetKeyMap replaces the key map.
-func (v *DiffView) SetKeyMap(km DiffKeyMap) { v.keys = km }
+func (v *DiffView) SetKeyMap(km DiffKeyMap) { v.keys, v.asciiKeysOK = km, false }
 
 // KeyMap returns the key map in use.
 func (v *DiffView) KeyMap() DiffKeyMap { return v.keys }
@@ -824,8 +828,10 @@ func (v *DiffView) maxXOff() int {
 // glyphs.
 func (v *DiffView) helpKeys() *DiffKeyMap {
 	if v.st != nil && v.st.Theme.ASCII {
-		k := v.keys.ASCII()
-		return &k
+		if !v.asciiKeysOK {
+			v.asciiKeys, v.asciiKeysOK = v.keys.ASCII(), true
+		}
+		return &v.asciiKeys
 	}
 	return &v.keys
 }

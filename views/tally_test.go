@@ -69,6 +69,18 @@ func TestASCIIDiffHelp(t *testing.T) {
 	for _, g := range v.FullHelp() {
 		check("full", g)
 	}
+	// The ASCII labels are made once, not on every ShortHelp (review);
+	// a new key map gets its own.
+	if n := testing.AllocsPerRun(20, func() { _ = v.helpKeys() }); n != 0 {
+		t.Errorf("the ASCII key labels are rebuilt: %.0f allocations a call", n)
+	}
+	km := DefaultDiffKeyMap()
+	km.Search.SetHelp("?", "find")
+	v.SetKeyMap(km)
+	if h := v.helpKeys().Search.Help().Desc; h != "find" {
+		t.Errorf("after SetKeyMap the help says %q", h)
+	}
+	check("full, new key map", v.FullHelp()[0])
 	// Without --ascii the arrows stay.
 	u := NewDiffView(NewStyles(Theme{NoColor: true}))
 	if h := u.FullHelp()[0][1].Help().Key; h != "↓/j" {
