@@ -45,8 +45,9 @@ type fcBlock struct {
 	lines             int32 // lines from the opening line to the closing one
 	// next is the index of the first block after this one's subtree:
 	// its children are the blocks from its index + 1 to next, each
-	// followed by its own subtree.
-	next int32
+	// followed by its own subtree. parent is the block it is in, -1 at
+	// the top level.
+	next, parent int32
 	// rows is the number of rows its node's subtree gives (SubtreeRows),
 	// or -1 where the scan cannot be certain of it.
 	rows int32
@@ -428,7 +429,7 @@ func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
 	}
 	parent := &sc.stack[len(sc.stack)-1]
 	sc.statement(parent, kind, w0, name)
-	blk := fcBlock{start: b, line: line, key: key, rows: -1}
+	blk := fcBlock{start: b, line: line, key: key, rows: -1, parent: parent.blk}
 	if comment {
 		blk.flags |= fcComment
 	}
@@ -719,14 +720,10 @@ func (t *fcText) words(i int32) []string {
 // ancestors returns the blocks around block i, outermost first.
 func (t *fcText) ancestors(i int32) []int32 {
 	var out []int32
-	for j := int32(0); j < i; {
-		if t.blocks[j].next > i {
-			out = append(out, j)
-			j++
-			continue
-		}
-		j = t.blocks[j].next
+	for j := t.blocks[i].parent; j >= 0; j = t.blocks[j].parent {
+		out = append(out, j)
 	}
+	slices.Reverse(out)
 	return out
 }
 
@@ -745,6 +742,9 @@ type fcPlanner struct {
 	// words of the blocks looked into, when there are rules.
 	rules [][]string
 	path  []string
+	// ordered tells, for VRP, the blocks whose children's order counts
+	// (vrpOrdered); nil for the curly form.
+	ordered func(key string) bool
 }
 
 // stubOK reports whether block x of a, below p.path, may be a stub: no
@@ -832,14 +832,15 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	ka := p.a.children(x, p.kids[depth][0][:0])
 	kb := p.b.children(y, p.kids[depth][1][:0])
 	p.kids[depth] = [2][]int32{ka, kb}
-	stubs := p.a.kidsOK(x) && p.b.kidsOK(y)
+	stubs := p.a.kidsOK(x) && p.b.kidsOK(y) && (p.ordered == nil || x < 0 || !p.ordered(p.a.blocks[x].key))
 	same := len(ka) == len(kb)
 	for i := 0; same && i < len(ka); i++ {
 		same = p.a.blocks[ka[i]].key == p.b.blocks[kb[i]].key
 	}
 	if !stubs {
 		// Names repeat: a block merges with another of its name, and
-		// all below is for the parser.
+		// all below is for the parser. So is all below a parent whose
+		// children's order counts: a child moved is shown whole.
 		return
 	}
 	var idx map[string]int32
@@ -1031,12 +1032,15 @@ func (t *fcText) parse(file string, pre prepared, spans []fcSpan) (*Tree, error)
 }
 
 // ParsePairBlocks is the fast path for text in blocks, the curly form
-// (ParsePairCurly); ok is false for any other text, or where that path
+// (ParsePairCurly) and VRP (ParsePairVRP); ok is false for any other text, or where that path
 // does not apply. o.MinEqual is the share of a's lines, in percent, that
 // must be left in stubs (0: fcMinEqual); a block with one of o.Rules
 // strictly inside it is no stub.
 func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
-	if fam == Huawei || fam == Auto && detect(textA) == Huawei || vyIsSetForm(textA) || vyIsSetForm(textB) {
+	if fam == Huawei || fam == Auto && detect(textA) == Huawei {
+		return ParsePairVRP(fileA, textA, fileB, textB, fam, o)
+	}
+	if vyIsSetForm(textA) || vyIsSetForm(textB) {
 		return nil, nil, false
 	}
 	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)
