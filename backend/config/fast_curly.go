@@ -70,6 +70,8 @@ const (
 	// counted a row each; fcRunsIn: a block below has one.
 	fcRuns
 	fcRunsIn
+	// fcLeaves: a VRP block has children that are no blocks.
+	fcLeaves
 )
 
 // fcText is curly text cut into its blocks, in the order of the text.
@@ -832,7 +834,11 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	ka := p.a.children(x, p.kids[depth][0][:0])
 	kb := p.b.children(y, p.kids[depth][1][:0])
 	p.kids[depth] = [2][]int32{ka, kb}
-	stubs := p.a.kidsOK(x) && p.b.kidsOK(y) && (p.ordered == nil || x < 0 || !p.ordered(p.a.blocks[x].key))
+	stubs := p.a.kidsOK(x) && p.b.kidsOK(y)
+	ordered := stubs && p.ordered != nil && x >= 0 && p.ordered(p.a.blocks[x].key)
+	if ordered && (p.a.blocks[x].flags|p.b.blocks[y].flags)&fcLeaves != 0 {
+		stubs = false // children that are no blocks: their names are keys, not read
+	}
 	same := len(ka) == len(kb)
 	for i := 0; same && i < len(ka); i++ {
 		same = p.a.blocks[ka[i]].key == p.b.blocks[kb[i]].key
@@ -851,12 +857,22 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 		}
 	}
 	dec := p.dec[depth][:0]
+	var moved []bool
+	if ordered && !same {
+		moved = p.moved(ka, kb, idx)
+	}
 	for i, xa := range ka {
 		d := fcDecision{peer: -1}
 		if same {
 			d.peer = kb[i]
 		} else if j, ok := idx[p.a.blocks[xa].key]; ok {
 			d.peer = j
+		}
+		if d.peer >= 0 && moved != nil && moved[i] {
+			// A child moved is shown whole (diff.Trees, diff.Rows):
+			// it and all below it are parsed.
+			dec = append(dec, fcDecision{peer: d.peer})
+			continue
 		}
 		if d.peer >= 0 {
 			ba, bb := &p.a.blocks[xa], &p.b.blocks[d.peer]
@@ -895,6 +911,63 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 			p.path = p.path[:n]
 		}
 	}
+}
+
+// moved returns, for the children ka of an Ordered parent of a whose
+// children are all blocks (as its peer's, kb, are), which ones the diff
+// reports moved: those off the longest increasing run of their indexes
+// in b (idx), found as backend/diff's aligner finds it (patience, the
+// last of the longest run and its predecessors), so that the two agree.
+func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
+	// b's children, in order: their rank is their index among them.
+	rank := make(map[int32]int, len(kb))
+	for r, j := range kb {
+		rank[j] = r
+	}
+	match := make([]int, len(ka))
+	for i, xa := range ka {
+		match[i] = -1
+		if j, ok := idx[p.a.blocks[xa].key]; ok {
+			match[i] = rank[j]
+		}
+	}
+	var tails []int
+	prev := make([]int, len(ka))
+	for i := range prev {
+		prev[i] = -1
+	}
+	for i, v := range match {
+		if v < 0 {
+			continue
+		}
+		lo, hi := 0, len(tails)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if match[tails[m]] < v {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo > 0 {
+			prev[i] = tails[lo-1]
+		}
+		if lo == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[lo] = i
+		}
+	}
+	moved := make([]bool, len(ka))
+	for i, v := range match {
+		moved[i] = v >= 0
+	}
+	if len(tails) > 0 {
+		for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
+			moved[i] = false
+		}
+	}
+	return moved
 }
 
 // edgesOf turns into parsed (or looked into) blocks the stubs that a view

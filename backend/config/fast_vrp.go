@@ -16,8 +16,11 @@ import (
 // A VRP node is named by its key (vrpKeyEnd), a header by its whole
 // line, and lines of one name merge. The scan reads no key: it takes a
 // block's rows as its lines, and its children as stubs, only where no
-// two lines below one parent share their first word but as headers
-// with different lines (which name different nodes). Whatever else the
+// line below one parent is a word-prefix of a sibling's (or the same):
+// only then can two lines name one node, or a line without a value
+// merge into another. Below a parent whose children's order counts
+// (security-policy), the children the diff reports moved are parsed
+// whole, as the diff shows them. Whatever else the
 // parser would do with a line besides placing it sends the pair to the
 // full parse: a comment, `quit`, a banner, a key block, a Meta line
 // after the configuration began, text after `return`, a tab in the
@@ -214,6 +217,9 @@ func (sc *vrScanner) pop(indent int, start, line int32) {
 		}
 		sc.kids = sc.kids[:f.kids]
 		sc.stack = sc.stack[:len(sc.stack)-1]
+		if !c.header && parent.blk >= 0 {
+			sc.t.blocks[parent.blk].flags |= fcLeaves
+		}
 		sc.child(parent, c)
 	}
 }
