@@ -919,16 +919,13 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 // in b (idx), found as backend/diff's aligner finds it (patience, the
 // last of the longest run and its predecessors), so that the two agree.
 func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
-	// b's children, in order: their rank is their index among them.
-	rank := make(map[int32]int, len(kb))
-	for r, j := range kb {
-		rank[j] = r
-	}
+	// A child's rank among b's children (kb, in order of the text, so
+	// of their indexes) is where its index is in kb.
 	match := make([]int, len(ka))
 	for i, xa := range ka {
 		match[i] = -1
 		if j, ok := idx[p.a.blocks[xa].key]; ok {
-			match[i] = rank[j]
+			match[i], _ = slices.BinarySearch(kb, j)
 		}
 	}
 	var tails []int
