@@ -95,6 +95,79 @@ func fastCorpus(t *testing.T, dir string) (map[string][]fastCorpusFile, int) {
 	return byDir, n
 }
 
+// fastWithMap is a Vyatta file in set or curly form that carries the
+// sync-map FW: rules that include every third path two words deep and
+// exclude a few deeper ones (as backend/diff's fastMaps picks them), in
+// the file's own form. ok is false for other files and for a file without
+// such paths.
+func fastWithMap(f fastCorpusFile) (fastCorpusFile, bool) {
+	if f.form != "set" && f.form != "curly" {
+		return f, false
+	}
+	tr, err := config.Parse("map.conf", []byte(f.text), config.Vyatta)
+	if err != nil {
+		return f, false
+	}
+	plain := func(p config.Path) bool {
+		for _, w := range p {
+			if w == "" || strings.ContainsAny(w, " '\"\\{};#") {
+				return false
+			}
+		}
+		return true
+	}
+	type rule struct{ action, location string }
+	var rules []rule
+	k, excl := 0, 0
+	tr.Root.Walk(func(p config.Path, n *config.Node) bool {
+		k++
+		switch {
+		case !plain(p) || p[0] == "system":
+		case len(p) == 2 && k%3 == 0:
+			rules = append(rules, rule{"include", p.String()})
+		case len(p) >= 4 && k%17 == 0 && excl < 8:
+			rules = append(rules, rule{"exclude", p.String()})
+			excl++
+		}
+		return len(p) < 6
+	})
+	if len(rules) == 0 {
+		return f, false
+	}
+	var b strings.Builder
+	if f.form == "set" {
+		for i, r := range rules {
+			fmt.Fprintf(&b, "set system config-sync sync-map FW rule %d action '%s'\n", i+1, r.action)
+			fmt.Fprintf(&b, "set system config-sync sync-map FW rule %d location '%s'\n", i+1, r.location)
+		}
+		b.WriteString(f.text)
+	} else {
+		var m strings.Builder
+		m.WriteString("    config-sync {\n        sync-map FW {\n")
+		for i, r := range rules {
+			fmt.Fprintf(&m, "            rule %d {\n                action %s\n                location \"%s\"\n            }\n", i+1, r.action, r.location)
+		}
+		m.WriteString("        }\n    }\n")
+		// Into the top-level system block, or a block of its own.
+		if i := strings.Index(f.text, "\nsystem {\n"); i >= 0 || strings.HasPrefix(f.text, "system {\n") {
+			at := i + len("\nsystem {\n")
+			if i < 0 {
+				at = len("system {\n")
+			}
+			b.WriteString(f.text[:at] + m.String() + f.text[at:])
+		} else {
+			b.WriteString(f.text)
+			if !strings.HasSuffix(f.text, "\n") {
+				b.WriteString("\n")
+			}
+			b.WriteString("system {\n" + m.String() + "}\n")
+		}
+	}
+	f.name += " (sync-map FW)"
+	f.text = b.String()
+	return f, true
+}
+
 // TestDiffFastPathCorpus checks, through the hasync diff command, that
 // the fast path and the full parse (HASYNC_FULL_PARSE=1) print the same
 // bytes, on standard output and standard error, and exit alike, in every
@@ -102,7 +175,9 @@ func fastCorpus(t *testing.T, dir string) (map[string][]fastCorpusFile, int) {
 // curly or VRP form, and each Vyatta file rendered as set commands)
 // against itself, against peers of it drifted by 1% and 10% in its own
 // form (both ways), and against every other file of its folder in the
-// same form (the corpus's own before/after pairs among them). Under the
+// same form (the corpus's own before/after pairs among them); and each
+// Vyatta file given a sync-map with rules inside its own paths, against
+// itself and its drifted peers under that map (--sync-map). Under the
 // race detector it runs every tenth pair (diffFastStride).
 func TestDiffFastPathCorpus(t *testing.T) {
 	dir := t.TempDir()
@@ -115,7 +190,7 @@ func TestDiffFastPathCorpus(t *testing.T) {
 	type count struct{ pairs, fast int }
 	counts := map[string]*count{}
 	runs, peerN, pairN := 0, 0, 0
-	check := func(name, form string, a, b fastCorpusFile) {
+	check := func(name, form string, a, b fastCorpusFile, extra ...string) {
 		pairN++
 		if pairN%diffFastStride != 0 {
 			return
@@ -133,7 +208,7 @@ func TestDiffFastPathCorpus(t *testing.T) {
 			c.fast++
 		}
 		for _, v := range fastVariants {
-			args := append(append([]string{"diff", "--width", "160"}, v...), a.path, b.path)
+			args := append(append(append([]string{"diff", "--width", "160"}, v...), extra...), a.path, b.path)
 			t.Setenv("HASYNC_FULL_PARSE", "1")
 			wantCode, wantOut, wantErr := hasync(t, args...)
 			t.Setenv("HASYNC_FULL_PARSE", "")
@@ -163,6 +238,27 @@ func TestDiffFastPathCorpus(t *testing.T) {
 				if b.form == a.form {
 					check(a.name+" / "+b.name, a.form, a, b)
 				}
+			}
+			// A Vyatta file carrying a sync-map with rules at several
+			// depths of its own paths, compared under that map: scopes
+			// change inside what a fast path leaves unparsed.
+			m, ok := fastWithMap(a)
+			if !ok {
+				continue
+			}
+			peerN++
+			m.path = filepath.Join(dir, fmt.Sprintf("map-%d", peerN))
+			if err := os.WriteFile(m.path, []byte(m.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			check(m.name+" self", m.form, m, m, "--sync-map", "FW")
+			for _, pct := range []int{1, 10} {
+				peerN++
+				p := fastCorpusFile{name: fmt.Sprintf("%s %d%%", m.name, pct), path: filepath.Join(dir, fmt.Sprintf("peer-%d", peerN)), text: testcorpus.Drift(m.text, pct, int64(peerN)), form: m.form}
+				if err := os.WriteFile(p.path, []byte(p.text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				check(p.name, m.form, m, p, "--sync-map", "FW")
 			}
 		}
 	}

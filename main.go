@@ -17,8 +17,12 @@ import (
 )
 
 // memoryBudget is the heap size at which the garbage collector of a
-// one-shot command starts to work; the 100k-line benchmark's target is a
-// peak under 150 MB.
+// one-shot command starts to work. Issue 14 asks for a peak under 50 MB
+// on its 100k-line pairs; a smaller budget does not get there: at 10%
+// drift the live heap alone is about 75 MB, and a 48 MB budget doubled
+// the CPU time for a peak of 75 MB instead of 82 MB (measured with
+// /usr/bin/time, 5 runs each). Below the budget no collection runs: at 1%
+// drift the peak is 48 MB either way.
 const memoryBudget = 96 << 20
 
 // oneShotMemory tunes the garbage collector for a command that reads its

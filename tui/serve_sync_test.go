@@ -19,6 +19,7 @@ import (
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/pair"
 	hsync "github.com/hasync/hasync/backend/sync"
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
 // TestServeSyncOutlivesSession: the operator's ssh client is killed
@@ -280,5 +281,67 @@ func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
 	}
 	if !config.Equal(before.Root, ts.lab.vy.B.Device.Running().Root) {
 		t.Error("vra-b's running configuration changed")
+	}
+}
+
+// TestServeShutdownWaitsForMapSave: the server is told to shut down while
+// an operator's sync-map save runs (vra-a slowed): the save holds the
+// pair's lock and runs on the server's context, not the session's, so it
+// ends (its outcome published, vra-a holding the saved map) before the
+// shutdown closes the pairs.
+func TestServeShutdownWaitsForMapSave(t *testing.T) {
+	ts := startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+	})
+	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("2")
+	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
+	op.send("d")
+	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
+	op.send("w")
+	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a")
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	ts.lab.vy.A.Faults.SetDelay(100 * time.Millisecond)
+	defer ts.lab.vy.A.Faults.SetDelay(0)
+	op.send("l")
+	op.send("\r")
+	for e := range sub.C {
+		if e.Kind == pair.SyncStarted && e.Sync != nil && e.Sync.Kind == pair.KindMapSave {
+			break
+		}
+	}
+	shut := make(chan struct{})
+	go func() { ts.shutdown(t); close(shut) }()
+	for e := range sub.C {
+		if e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "commit") {
+			break
+		}
+	}
+	ts.lab.vy.A.Faults.SetDelay(0) // the commit and the re-read at full speed
+	<-shut
+	// The hub closed the subscription after the save's end, or never saw it.
+	var end *pair.SyncSummary
+	for e := range sub.C {
+		if e.Kind == pair.SyncDone && e.Sync != nil && e.Sync.Kind == pair.KindMapSave {
+			end = e.Sync
+		}
+	}
+	if end == nil || end.Outcome != string(audit.OK) || !end.Committed {
+		t.Fatalf("the save's end before the pairs closed: %+v", end)
+	}
+	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 3 {
+		t.Fatalf("vra-a's sync-map after the shutdown: %v %v", maps, err)
 	}
 }

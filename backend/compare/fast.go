@@ -57,7 +57,11 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 	if errs[0] != nil || errs[1] != nil {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
-	left, right, ok := config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
+	// curly/VRP fast path: text in blocks takes config.ParsePairBlocks.
+	left, right, ok := config.ParsePairBlocks(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
+	if !ok {
+		left, right, ok = config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
+	}
 	if !ok {
 		// The texts read are parsed in full, as LoadPair would.
 		return textsPair(leftFile, rightFile, texts, fam, s, o)

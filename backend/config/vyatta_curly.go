@@ -39,6 +39,24 @@ type vyCurly struct {
 	pos       int
 	line      int
 	lineStart int
+	// uniq tells that no name repeats among the statements of the
+	// innermost open block but as a run of lines (the fast path's scan
+	// proved it: fcKidsOK), so that a child is the last one or new.
+	uniq bool
+}
+
+// child is b.child for the innermost open block's statements.
+func (p *vyCurly) child(b *vyBuilder, parent *Node, name string, line int) (*Node, bool) {
+	if !p.uniq {
+		return b.child(parent, name, line)
+	}
+	if k := len(parent.Children); k > 0 && parent.Children[k-1].Name == name {
+		return parent.Children[k-1], false
+	}
+	c := b.alloc.node()
+	c.Name, c.Line = name, int32(line)
+	b.runs.add(parent, c)
+	return c, true
 }
 
 // next reads the next token into t (filled in place: it is read once per
@@ -314,6 +332,7 @@ type vyFrame struct {
 	// of an unclosed block; they are joined only then.
 	name, tag string
 	line      int
+	uniq      bool // see vyCurly.uniq
 }
 
 // opener is the text that opened the block: `name` or `name tag`.
@@ -326,8 +345,35 @@ func (f vyFrame) opener() string {
 
 // vyParseCurly parses the curly-brace form.
 func vyParseCurly(file string, src string) (*Tree, error) {
+	return vyParseCurlyCut(file, src, vyCurlyOpts{})
+}
+
+// vyCurlyOpts are the fast path's (fast_curly.go) ways into the curly
+// parser.
+type vyCurlyOpts struct {
+	// shared, when set, is a tree's schema cache and node chunks, shared
+	// by the parses of its stubs.
+	shared *vyShared
+	// cut names the blocks left unread: each one's node becomes a stub.
+	cut *fcCut
+	// within are the opening words of the blocks the text is inside
+	// (a stub's ancestors), outermost first: the parse starts with them
+	// open, and the text ends with them still open.
+	within [][]string
+}
+
+// vyParseCurlyCut is vyParseCurly with the fast path's options.
+func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 	p := &vyCurly{file: file, src: src, line: 1}
-	b := newVyBuilder(src)
+	var b *vyBuilder
+	if sh := o.shared; sh != nil {
+		b = newVyBuilderKinds(src, sh.kinds)
+		b.alloc = sh.alloc
+		defer func() { sh.alloc = b.alloc }()
+	} else {
+		b = newVyBuilder(src)
+	}
+	cut := o.cut
 	t := &Tree{Family: Vyatta, Root: b.root}
 	var (
 		words   []vyTok
@@ -338,6 +384,21 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 	cur, top, sc := b.root, false, schema.Root()
 	rootHash := b.kinds.hash(sc)
 	sch := rootHash
+	for _, ws := range o.within {
+		toks := make([]vyTok, len(ws))
+		for i, w := range ws {
+			toks[i] = vyTok{kind: vyTokWord, b: w}
+		}
+		fr, err := p.open(b, cur, sc, sch, toks, vyTok{})
+		if err != nil {
+			return nil, err
+		}
+		stack = append(stack, fr)
+		b.runs.open(fr.node)
+		cur, top, sc, sch = fr.node, fr.top, fr.sc, fr.sch
+	}
+	base := len(o.within)
+	p.uniq = cut != nil && cut.text.topOK
 	for {
 		if err := p.next(&tok); err != nil {
 			return nil, err
@@ -368,9 +429,19 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			}
 			vyAttach(fr.node, pending)
 			words, pending = words[:0], pending[:0]
+			if cut != nil {
+				stub, err := cut.block(p, t, &fr)
+				if err != nil {
+					return nil, err
+				}
+				if stub {
+					continue
+				}
+			}
 			stack = append(stack, fr)
 			b.runs.open(fr.node)
 			cur, top, sc, sch = fr.node, fr.top, fr.sc, fr.sch
+			p.uniq = fr.uniq
 		case vyTokRBrace:
 			if len(words) > 0 {
 				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
@@ -378,7 +449,7 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 				}
 				words = words[:0]
 			}
-			if len(stack) == 0 {
+			if len(stack) == base {
 				return nil, parseErrorf(p.file, tok.line, tok.col, "unexpected '}'")
 			}
 			// A comment just before `}` goes to the block's last child, or
@@ -394,9 +465,11 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 			stack = stack[:len(stack)-1]
 			b.runs.close(&b.alloc)
 			cur, top, sc, sch = b.root, false, schema.Root(), rootHash
+			p.uniq = cut != nil && cut.text.topOK
 			if len(stack) > 0 {
 				fr := &stack[len(stack)-1]
 				cur, top, sc, sch = fr.node, fr.top, fr.sc, fr.sch
+				p.uniq = fr.uniq
 			}
 		case vyTokEOF:
 			if len(words) > 0 {
@@ -405,12 +478,18 @@ func vyParseCurly(file string, src string) (*Tree, error) {
 				}
 				pending = pending[:0]
 			}
-			if len(stack) > 0 {
+			if len(stack) > base {
 				fr := stack[len(stack)-1]
 				return nil, parseErrorf(p.file, tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.opener(), fr.line)
 			}
+			for range base {
+				b.runs.close(&b.alloc)
+			}
 			for _, c := range pending {
 				t.Meta = append(t.Meta, c.raw)
+			}
+			if cut != nil && cut.next < len(cut.spans) {
+				return nil, errStubClash // a stub's block was not where the scan saw it
 			}
 			vyFinish(b.root, false)
 			return t, nil
@@ -432,7 +511,7 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, sc schema.Cursor, sch uint64, wo
 		}
 	}
 	w0 := words[0]
-	n, _ := b.child(cur, w0.b, w0.line)
+	n, _ := p.child(b, cur, w0.b, w0.line)
 	fr := vyFrame{node: n, top: cur == b.root, name: w0.b, line: w0.line}
 	var k vyKind
 	fr.sc, k = b.kinds.step(sc, sch, w0.b)
@@ -441,7 +520,7 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, sc schema.Cursor, sch uint64, wo
 	if len(words) == 2 {
 		n.Tag = true
 		w1 := words[1]
-		fr.node, _ = b.child(n, w1.b, w1.line)
+		fr.node, _ = p.child(b, n, w1.b, w1.line)
 		fr.top = false
 		fr.tag = w1.b
 		fr.sc, _ = b.kinds.step(fr.sc, fr.sch, w1.b)
@@ -460,7 +539,7 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, sc schema.Cursor, sch 
 	}
 	name := w0.b
 	_, k := b.kinds.step(sc, sch, name)
-	n, created := b.child(cur, name, w0.line)
+	n, created := p.child(b, cur, name, w0.line)
 	switch {
 	case len(words) == 1:
 		if created {

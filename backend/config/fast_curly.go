@@ -1,0 +1,1043 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hasync/hasync/backend/config/schema"
+)
+
+// The fast path for the Vyatta curly form (config.boot, `show
+// configuration`; DOMAIN.md "Configuration text"). A scan of each text,
+// line by line, finds its blocks (`name {` or `name tag {` ending a
+// line, `}` alone on a line) and counts the rows each gives: a row per
+// statement line, none for a node the schema makes a tag node, one per
+// distinct value of a leaf's run of lines. The blocks at one path whose
+// bytes are the same on both sides become stubs (fast.go), and a block
+// that differs is looked into, block by block; the stubs that end a run
+// of stubs, whose rows a view shows as context, are parsed instead
+// (edges, as the set form's planner does). The rest is parsed by the
+// curly parser, which leaves the stubs' blocks unread and, in a block
+// whose names the scan found unique, adds children without looking them
+// up (vyParseCurlyCut).
+//
+// The scan is certain of a block's bounds only in plain text: whatever
+// it is not certain of sends the pair to the full parse. That is a `;`,
+// a backslash, a string that does not close on its line or has text
+// glued to its closing quote, a brace anywhere but ending an opening
+// line or alone on a closing one, a comment inside a block or after a
+// word, a control character other than a tab. A block is parsed rather
+// than left as a stub when a name repeats among its siblings (repeated
+// blocks merge), when a comment stands before it (the comment is its
+// node's), or when it holds `system config-sync`, which the sync-maps
+// are read from. A stub whose rows the scan is not certain of (a value
+// twice in a run) is counted by parsing it (Tree.StubRows).
+
+// fcBlock is one block of curly text: its opening line to its closing
+// `}` line.
+type fcBlock struct {
+	// start is where the opening line starts, end where the line after
+	// the closing line starts (or the text's end), close where its `}`
+	// is.
+	start, end, close int32
+	line              int32 // the opening line, 1-based
+	lines             int32 // lines from the opening line to the closing one
+	// next is the index of the first block after this one's subtree:
+	// its children are the blocks from its index + 1 to next, each
+	// followed by its own subtree.
+	next int32
+	// rows is the number of rows its node's subtree gives (SubtreeRows),
+	// or -1 where the scan cannot be certain of it.
+	rows int32
+	// key is the opening words as written: `name` or `name tag`.
+	key   string
+	flags uint8
+}
+
+const (
+	// fcKidsOK: no name repeats among the block's statements, so that
+	// its blocks may be stubs.
+	fcKidsOK uint8 = 1 << iota
+	// fcComment: a comment stands before the block.
+	fcComment
+	// fcTwo: the block opens with two words (`name tag {`).
+	fcTwo
+	// fcNever: the block holds `system config-sync` or is in it.
+	fcNever
+	// fcRuns: a leaf of the block has a run of values, which fcScan
+	// counted a row each; fcRunsIn: a block below has one.
+	fcRuns
+	fcRunsIn
+)
+
+// fcText is curly text cut into its blocks, in the order of the text.
+type fcText struct {
+	src    string
+	blocks []fcBlock
+	// topOK is fcKidsOK of the top level.
+	topOK bool
+	lines int32
+}
+
+// The kinds of statement the scan tells apart.
+const (
+	fcNone uint8 = iota
+	fcLeafBare
+	fcLeafValue
+	fcOpen1
+	fcOpen2
+)
+
+// fcFrame is an open block of the scan (or the top level, blk -1).
+type fcFrame struct {
+	blk int32
+	// c is the schema's position at the block's node, h the hash of its
+	// path (fcMix).
+	c schema.Cursor
+	h uint64
+	// rows counts the rows of the statements read so far, -1 once not
+	// certain; own is the node's own row (0 for a tag node).
+	rows, own int32
+	kidsOK    bool
+	// sorted tells that the statements' first words so far increase
+	// (natural order): then a word differing from the last one is new.
+	sorted bool
+	// kind, w0 and w1 are the last statement's kind, first word and
+	// second (a tag); run counts the values of its run of lines.
+	kind   uint8
+	run    int32
+	w0, w1 string
+	names  int // where the block's first words start in the scan's names
+	// tags is where the tags of its last statement's run of `name tag
+	// {` blocks start in the scan's tags; tagSet holds them once they
+	// come out of order.
+	tags   int
+	tagSet map[string]struct{}
+}
+
+// fcMix is the hash the scan gives a block's path, from its parent's and
+// the block's first word: vyKinds.step takes any hash that a position's
+// path decides, and a path's words (tag values left out, as they all
+// lead to one position) cost less to hash than the position. A position
+// reached by two paths takes two slots, which costs a schema lookup, not
+// an answer.
+func fcMix(h, wordHash uint64) uint64 {
+	return (h ^ wordHash) * 0x9e3779b97f4a7c15
+}
+
+// fcMaxDepth bounds the nesting the scan takes.
+const fcMaxDepth = 64
+
+// fcIndent is the indentation of the deepest block whose lines the scan
+// skips at once: VyOS indents by 4 spaces a level.
+const fcIndent = "                                                                "
+
+// fcScan cuts curly text into its blocks, if it is certain of them (see
+// above); kinds is the schema cache to use. Without count it leaves the
+// rows uncounted (-1): the planner takes a stub's rows from a's side.
+func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
+	n := len(src)
+	if n == 0 || n >= 1<<31-1 || strings.IndexByte(src, ';') >= 0 || strings.IndexByte(src, '\\') >= 0 {
+		return nil, false
+	}
+	// Every block has its `{`: counting them first sizes the list.
+	braces := strings.Count(src, "{")
+	t := &fcText{src: src, blocks: make([]fcBlock, 0, braces)}
+	sc := &fcScanner{t: t, kinds: kinds, names: make([]string, 0, 64), count: count}
+	root := fcFrame{blk: -1, h: 1, kidsOK: true, sorted: true, rows: -1}
+	if count {
+		root.c, root.rows = schema.Root(), 0
+	}
+	sc.stack = append(make([]fcFrame, 0, 32), root)
+	var (
+		opens, closes int
+		comment       bool
+		line          int32
+	)
+	for pos := 0; pos < n; {
+		line++
+		e := strings.IndexByte(src[pos:], '\n')
+		next := n
+		if e < 0 {
+			e = n
+		} else {
+			e += pos
+			next = e + 1
+		}
+		b, start := pos, pos
+		pos = next
+		// Most lines are indented as deep as the block they are in.
+		if ind := 4 * (len(sc.stack) - 1); ind > 0 && ind <= len(fcIndent) && e-b > ind && src[b:b+ind] == fcIndent[:ind] {
+			b += ind
+		}
+		for b < e && (src[b] == ' ' || src[b] == '\t') {
+			b++
+		}
+		if b == e {
+			continue
+		}
+		end := e
+		for src[end-1] == ' ' || src[end-1] == '\t' {
+			end--
+		}
+		s := src[b:end]
+		if ctrl, slash := fcLineBytes(s); ctrl || slash && fcAfterWord(s) {
+			return nil, false
+		}
+		c0 := s[0]
+		switch {
+		case c0 == '}':
+			if len(s) != 1 || len(sc.stack) == 1 {
+				return nil, false
+			}
+			closes++
+			sc.close(int32(b), int32(next), line)
+			continue
+		case c0 == '#' || c0 == '/' && len(s) > 1 && (s[1] == '*' || s[1] == '/'):
+			// A comment: at the top level only, on one line.
+			if len(sc.stack) > 1 || c0 == '/' && s[1] == '*' && (len(s) < 4 || strings.Index(s[2:], "*/") != len(s)-4) {
+				return nil, false
+			}
+			opens += strings.Count(s, "{")
+			closes += strings.Count(s, "}")
+			comment = true
+			continue
+		case c0 == '"' || c0 == '\'':
+			return nil, false // a quoted name
+		case s[len(s)-1] == '{':
+			opens++
+			if opens > braces || !sc.open(s, int32(start), line, comment) {
+				return nil, false
+			}
+			comment = false
+			continue
+		}
+		comment = false
+		// A leaf: `name`, `name value`.
+		i := 1
+		for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+			i++
+		}
+		w0 := s[:i]
+		f := &sc.stack[len(sc.stack)-1]
+		if i < len(s) {
+			if f.kind == fcLeafValue && w0 == f.w0 {
+				// One more value of the leaf before: endRun and
+				// runsDistinct see to a value twice.
+				f.run++
+				if f.rows >= 0 {
+					f.rows++
+				}
+				continue
+			}
+			sc.statement(f, fcLeafValue, w0, "")
+			if f.rows >= 0 {
+				f.rows++
+			}
+			continue
+		}
+		sc.statement(f, fcLeafBare, w0, "")
+		if f.rows >= 0 {
+			// A valueless leaf is a row, but none where the schema
+			// makes it a tag node.
+			if _, k, _ := sc.step(f.c, f.h, w0); k.kind == schema.Tag {
+				f.rows = -1
+			} else {
+				f.rows++
+			}
+		}
+	}
+	if len(sc.stack) != 1 || braces != opens || strings.Count(src, "}") != closes || !fcQuotesOK(src) {
+		return nil, false
+	}
+	t.topOK = sc.stack[0].kidsOK
+	t.lines = line
+	return t, true
+}
+
+// fcScanner is the state of fcScan.
+type fcScanner struct {
+	t     *fcText
+	kinds *vyKinds
+	stack []fcFrame
+	names []string // the first words of the open blocks' statements
+	tags  []string // the tags of their runs of `name tag {` blocks
+	count bool     // count rows
+}
+
+// step is kinds.step with the path hashes of fcMix: the position after
+// word below c (path hash h), what the schema says of it, and the path
+// hash there.
+func (sc *fcScanner) step(c schema.Cursor, h uint64, word string) (schema.Cursor, vyKind, uint64) {
+	wh := vyWordHash(word)
+	if s := &sc.kinds.steps[(h^wh)%vyStepSlots]; s.ok && s.parent == c && s.word == word {
+		return s.child, s.k, fcMix(h, wh)
+	}
+	n, k := sc.kinds.step(c, h, word)
+	return n, k, fcMix(h, wh)
+}
+
+// statement records a statement of f, the innermost open block, that
+// does not continue a run of values: its kind, first word and second (a
+// tag), and whether its name repeats.
+func (sc *fcScanner) statement(f *fcFrame, kind uint8, w0, w1 string) {
+	if f.kind != fcNone && w0 == f.w0 {
+		// The name of the last statement again: the next tag of a tag
+		// node, or a name that merges. A repeated tag merges too: the
+		// tags' order rules it out, else their set.
+		f.run = 0
+		if kind != fcOpen2 || f.kind != fcOpen2 {
+			f.kidsOK, f.rows = false, -1
+			f.kind, f.w1 = kind, w1
+			return
+		}
+		if f.tagSet != nil || !fcNaturalLess(f.w1, w1) {
+			if f.tagSet == nil {
+				f.tagSet = make(map[string]struct{}, 2*(len(sc.tags)-f.tags))
+				for _, tag := range sc.tags[f.tags:] {
+					f.tagSet[tag] = struct{}{}
+				}
+			}
+			if _, dup := f.tagSet[w1]; dup {
+				f.kidsOK, f.rows = false, -1
+			}
+			f.tagSet[w1] = struct{}{}
+		}
+		sc.tags = append(sc.tags, w1)
+		f.w1 = w1
+		return
+	}
+	sc.endRun(f)
+	sc.tags, f.tagSet = sc.tags[:f.tags], nil
+	if kind == fcOpen2 {
+		sc.tags = append(sc.tags, w1)
+	}
+	if kind == fcLeafValue {
+		f.run = 1
+	}
+	if f.kind != fcNone && !(f.sorted && fcNaturalLess(f.w0, w0)) {
+		f.sorted = false
+		for _, w := range sc.names[f.names:] {
+			if w == w0 {
+				f.kidsOK, f.rows = false, -1
+				break
+			}
+		}
+	}
+	sc.names = append(sc.names, w0)
+	f.kind, f.w0, f.w1 = kind, w0, w1
+}
+
+// endRun ends the run of values of f's last statement: a run of two or
+// more counted a row each, which holds only where they are distinct
+// (fcText.runsDistinct checks it where it matters).
+func (sc *fcScanner) endRun(f *fcFrame) {
+	if f.run > 1 && f.blk >= 0 {
+		sc.t.blocks[f.blk].flags |= fcRuns
+	}
+	f.run = 0
+}
+
+// fcDistinct reports whether the strings of vals are distinct.
+func fcDistinct(vals []string) bool {
+	if len(vals) <= 16 {
+		for i, v := range vals {
+			for _, w := range vals[:i] {
+				if w == v {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	set := make(map[string]struct{}, len(vals))
+	for _, v := range vals {
+		if _, ok := set[v]; ok {
+			return false
+		}
+		set[v] = struct{}{}
+	}
+	return true
+}
+
+// fcNaturalLess is naturalCompare(a, b) < 0, deciding at the first byte
+// that differs where no digit is near it.
+func fcNaturalLess(a, b string) bool {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i < len(a) && i < len(b) && !isDigit(a[i]) && !isDigit(b[i]) && (i == 0 || !isDigit(a[i-1])) {
+		return a[i] < b[i]
+	}
+	return naturalCompare(a, b) < 0
+}
+
+// fcWord cuts the first word off s (blanks trimmed at both ends, not
+// empty): the word, the rest with its blanks trimmed.
+func fcWord(s string) (string, string) {
+	i := 0
+	for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+		i++
+	}
+	w, rest := s[:i], s[i:]
+	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+		rest = rest[1:]
+	}
+	return w, rest
+}
+
+// fcValue is the value the parser reads from the words after a leaf's
+// name, if the scan can tell: one bare word, or one quoted string.
+func fcValue(rest string) (string, bool) {
+	if q := rest[0]; q == '"' || q == '\'' {
+		if len(rest) < 2 || strings.IndexByte(rest[1:], q) != len(rest)-2 {
+			return "", false
+		}
+		return rest[1 : len(rest)-1], true
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c == ' ' || c == '\t' || c == '"' || c == '\'' {
+			return "", false
+		}
+	}
+	return rest, true
+}
+
+// open reads an opening line s (ending `{`), which starts at byte b.
+func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
+	if len(sc.stack) >= fcMaxDepth {
+		return false
+	}
+	key := s[:len(s)-1]
+	for len(key) > 0 && (key[len(key)-1] == ' ' || key[len(key)-1] == '\t') {
+		key = key[:len(key)-1]
+	}
+	if key == "" {
+		return false
+	}
+	w0, tag := fcWord(key)
+	kind, name := fcOpen1, ""
+	if tag != "" {
+		var ok bool
+		if name, ok = fcValue(tag); !ok || name == "" {
+			return false
+		}
+		kind = fcOpen2
+	}
+	parent := &sc.stack[len(sc.stack)-1]
+	sc.statement(parent, kind, w0, name)
+	blk := fcBlock{start: b, line: line, key: key, rows: -1}
+	if comment {
+		blk.flags |= fcComment
+	}
+	fr := fcFrame{blk: int32(len(sc.t.blocks)), kidsOK: true, sorted: true, names: len(sc.names), tags: len(sc.tags), own: 1}
+	if kind == fcOpen2 {
+		blk.flags |= fcTwo
+	}
+	if sc.count {
+		var k vyKind
+		fr.c, k, fr.h = sc.step(parent.c, parent.h, w0)
+		switch {
+		case kind == fcOpen2 && k.kind == schema.Tag:
+			fr.c = fr.c.Step(name) // a tag value: one position for all
+			fr.h = fcMix(fr.h, 0)
+		case kind == fcOpen2:
+			fr.c, _, _ = sc.step(fr.c, fr.h, name)
+			fr.h = fcMix(fr.h, 0)
+		case k.kind == schema.Tag:
+			fr.own = 0
+		}
+	} else {
+		fr.rows = -1
+	}
+	// The sync-maps are read from `system config-sync`: it and what
+	// holds it are parsed.
+	switch {
+	case parent.blk < 0 && key == "system":
+		blk.flags |= fcNever
+	case parent.blk >= 0 && sc.t.blocks[parent.blk].flags&fcNever != 0 && (key == "config-sync" || len(sc.stack) > 2):
+		blk.flags |= fcNever
+	}
+	sc.t.blocks = append(sc.t.blocks, blk)
+	sc.stack = append(sc.stack, fr)
+	return true
+}
+
+// close ends the innermost block at its `}` (byte b), before next.
+func (sc *fcScanner) close(b, next, line int32) {
+	f := &sc.stack[len(sc.stack)-1]
+	sc.endRun(f)
+	sc.names, sc.tags = sc.names[:f.names], sc.tags[:f.tags]
+	blk := &sc.t.blocks[f.blk]
+	blk.close, blk.end = b, next
+	blk.lines = line - blk.line + 1
+	blk.next = int32(len(sc.t.blocks))
+	if f.kidsOK {
+		blk.flags |= fcKidsOK
+	}
+	if f.rows >= 0 {
+		blk.rows = f.own + f.rows
+	}
+	rows, runs := blk.rows, blk.flags&(fcRuns|fcRunsIn) != 0
+	sc.stack = sc.stack[:len(sc.stack)-1]
+	p := &sc.stack[len(sc.stack)-1]
+	if p.blk >= 0 && runs {
+		sc.t.blocks[p.blk].flags |= fcRunsIn
+	}
+	if p.rows >= 0 {
+		if rows < 0 {
+			p.rows = -1
+		} else {
+			p.rows += rows
+		}
+	}
+}
+
+// runsDistinct reports whether the runs of values in block i and below
+// (fcRuns, fcRunsIn) hold each value once, as fcScan counted them.
+func (t *fcText) runsDistinct(i int32) bool {
+	blk := &t.blocks[i]
+	if blk.flags&fcRunsIn != 0 {
+		for j := i + 1; j < blk.next; j = t.blocks[j].next {
+			if t.blocks[j].flags&(fcRuns|fcRunsIn) != 0 && !t.runsDistinct(j) {
+				return false
+			}
+		}
+	}
+	if blk.flags&fcRuns == 0 {
+		return true
+	}
+	src := t.src
+	var (
+		name string
+		vals []string
+	)
+	pos := int(blk.start)
+	pos += strings.IndexByte(src[pos:], '\n') + 1 // past the opening line
+	kid := i + 1
+	for pos < int(blk.close) {
+		if kid < blk.next && int(t.blocks[kid].start) == pos {
+			pos, kid = int(t.blocks[kid].end), t.blocks[kid].next
+			name = ""
+			continue
+		}
+		e := strings.IndexByte(src[pos:], '\n') + pos
+		line := strings.Trim(src[pos:e], " \t")
+		pos = e + 1
+		if line == "" {
+			continue // a blank line: the run goes on
+		}
+		w0, rest := fcWord(line)
+		if rest == "" || w0 != name {
+			if !fcDistinct(vals) {
+				return false
+			}
+			vals = vals[:0]
+			name = ""
+			if rest == "" {
+				continue
+			}
+			name = w0
+		}
+		v, ok := fcValue(rest)
+		if !ok {
+			return false
+		}
+		vals = append(vals, v)
+	}
+	return fcDistinct(vals)
+}
+
+// fcQuotesOK reports whether every string of src (a quote starting a
+// word) closes on its line, before a blank or the line's end.
+func fcQuotesOK(src string) bool {
+	for _, q := range []byte{'"', '\''} {
+		for i := 0; ; {
+			k := strings.IndexByte(src[i:], q)
+			if k < 0 {
+				break
+			}
+			i += k
+			if i > 0 && src[i-1] != ' ' && src[i-1] != '\t' && src[i-1] != '\n' {
+				i++ // inside a bare word
+				continue
+			}
+			k = strings.IndexByte(src[i+1:], q)
+			if k < 0 {
+				return false
+			}
+			j := i + 1 + k
+			if strings.IndexByte(src[i+1:j], '\n') >= 0 || j+1 < len(src) && src[j+1] != ' ' && src[j+1] != '\t' && src[j+1] != '\n' {
+				return false
+			}
+			i = j + 1
+		}
+	}
+	return true
+}
+
+// fcLineBytes reports whether a line (its blanks trimmed) holds a
+// control character other than a tab, and whether it holds a slash. It
+// tests eight bytes at once, as vrpControl does.
+func fcLineBytes(s string) (ctrl, slash bool) {
+	const (
+		ones = 0x0101010101010101
+		high = 0x8080808080808080
+	)
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		del, sl := x^(0x7f*ones), x^('/'*ones)
+		if (x-0x20*ones)&^x&high != 0 || (del-ones)&^del&high != 0 {
+			if vrpControl(s[i:i+8]) >= 0 {
+				return true, false
+			}
+		}
+		if (sl-ones)&^sl&high != 0 {
+			slash = true
+		}
+	}
+	for ; i < len(s); i++ {
+		if vrpIsControl(s[i]) {
+			return true, false
+		}
+		slash = slash || s[i] == '/'
+	}
+	return false, slash
+}
+
+// fcAfterWord reports whether a statement's line holds a comment after a
+// word (which the scan does not take): `/*` or `//` after a blank.
+func fcAfterWord(s string) bool {
+	for i := 1; i+1 < len(s); i++ {
+		if s[i] == '/' && (s[i+1] == '*' || s[i+1] == '/') && (s[i-1] == ' ' || s[i-1] == '\t') {
+			return true
+		}
+	}
+	return false
+}
+
+// fcCut is what the parse of one side leaves out: its stubs' blocks, in
+// the order of the text.
+type fcCut struct {
+	text  *fcText
+	file  string
+	spans []fcSpan
+	next  int   // the next span
+	blk   int32 // the scan's block the parser opens next
+	stubs []stub
+}
+
+// fcSpan is a block left as a stub, the number of its pair and the
+// rows it gives (-1: not certain).
+type fcSpan struct {
+	blk, pair, rows int32
+}
+
+// block takes the block the parser has just opened (fr) at the scan's
+// next block: it makes its node the stub when it is the next stub's,
+// moving the parser past it, or tells the frame whether its names are
+// unique. It reports whether the block is a stub.
+func (c *fcCut) block(p *vyCurly, t *Tree, fr *vyFrame) (bool, error) {
+	blocks := c.text.blocks
+	if int(c.blk) >= len(blocks) || blocks[c.blk].start != int32(p.lineStart) {
+		return false, errStubClash // the parser and the scan disagree
+	}
+	i := c.blk
+	n := fr.node
+	fresh := n.Values == nil && n.Children == nil && int(n.Line) == p.line
+	if c.next >= len(c.spans) || c.spans[c.next].blk != i {
+		// A block reopening a node read before (repeated blocks merge)
+		// finds its children's names among the node's.
+		fr.uniq = fresh && blocks[i].flags&fcKidsOK != 0
+		c.blk++
+		return false, nil
+	}
+	sp := c.spans[c.next]
+	c.next++
+	blk := &blocks[i]
+	c.blk = blk.next
+	if !fresh {
+		return false, errStubClash // a node read before: the block merges into it
+	}
+	if t.stubs == nil {
+		t.stubs = c.stubs // room for them all
+	}
+	t.stubs = append(t.stubs, stub{
+		file: c.file, text: c.text.src[blk.start:blk.end], line: blk.line, pair: sp.pair, rows: sp.rows,
+		form: (*fcForm)(c.text), block: i,
+	})
+	n.Values = stubMark[:1:1]
+	n.Line = -int32(len(t.stubs))
+	p.pos = int(blk.close) + 1
+	p.line = int(blk.line + blk.lines - 1)
+	p.lineStart = strings.LastIndexByte(c.text.src[:blk.close], '\n') + 1
+	return true, nil
+}
+
+// fcForm parses the stubs of one curly text (stubForm).
+type fcForm fcText
+
+// parseStub reads a stub's block alone, inside the blocks around it,
+// and returns its node with the lines of its file.
+func (f *fcForm) parseStub(t *Tree, s *stub) *Node {
+	ft := (*fcText)(f)
+	anc := ft.ancestors(s.block)
+	within := make([][]string, len(anc))
+	for i, a := range anc {
+		within[i] = ft.words(a)
+	}
+	st, err := vyParseCurlyCut(s.file, s.text, vyCurlyOpts{shared: t.share(), within: within})
+	if err != nil {
+		panic("config: a stub's text does not parse alone: " + err.Error())
+	}
+	n := st.Root
+	for _, a := range append(anc, s.block) {
+		n = n.Children[0]
+		if ft.blocks[a].flags&fcTwo != 0 {
+			n = n.Children[0]
+		}
+	}
+	shiftLines(n, s.line-1)
+	return n
+}
+
+// words returns the names that open block i: its first word and its tag,
+// unquoted.
+func (t *fcText) words(i int32) []string {
+	w0, tag := fcWord(t.blocks[i].key)
+	if tag == "" {
+		return []string{w0}
+	}
+	name, _ := fcValue(tag)
+	return []string{w0, name}
+}
+
+// ancestors returns the blocks around block i, outermost first.
+func (t *fcText) ancestors(i int32) []int32 {
+	var out []int32
+	for j := int32(0); j < i; {
+		if t.blocks[j].next > i {
+			out = append(out, j)
+			j++
+			continue
+		}
+		j = t.blocks[j].next
+	}
+	return out
+}
+
+// fcPlanner matches the blocks of two curly texts by path and picks the
+// pairs of byte-equal blocks to leave as stubs.
+type fcPlanner struct {
+	a, b           *fcText
+	spansA, spansB []fcSpan
+	pairs          int32
+	stubbed        int32 // lines of a in stubs
+	kids           [][2][]int32
+	dec            [][]fcDecision
+	// edges turns on edgesOf (see fcEdgeLines).
+	edges bool
+	// rules are the sync-map's locations (FastOptions.Rules), path the
+	// words of the blocks looked into, when there are rules.
+	rules [][]string
+	path  []string
+}
+
+// stubOK reports whether block x of a, below p.path, may be a stub: no
+// rule's location lies strictly inside it, so that its rows share one
+// scope (a fold expands a stub it must look into all the same).
+func (p *fcPlanner) stubOK(x int32) bool {
+	if len(p.rules) == 0 {
+		return true
+	}
+	path := append(p.path[:len(p.path):len(p.path)], p.a.words(x)...)
+	for _, loc := range p.rules {
+		if len(loc) > len(path) && slices.Equal(loc[:len(path)], path) {
+			return false
+		}
+	}
+	return true
+}
+
+// fcDecision is what the planner does with a block of a: parse it, leave
+// it and its peer (index in b) as stubs, or look into both.
+type fcDecision struct {
+	what uint8
+	peer int32
+}
+
+// What the planner does with a block of a.
+const (
+	fcParse = iota
+	fcStub
+	fcLook
+)
+
+// fcMinEqual is the share of a's lines (in percent) that the planner
+// must leave in stubs for the fast path to pay: below it, the pair is
+// parsed in full.
+const fcMinEqual = 25
+
+// fcEdgeMax is the most lines of a block at the end of a run of stubs
+// that the planner parses; a larger one is looked into. Texts of fewer
+// than fcEdgeLines lines keep every stub, so that the tests over small
+// files cover the expanding of stubs.
+const (
+	fcEdgeMax   = 12
+	fcEdgeLines = 1000
+)
+
+// fcEdgeRows is how many rows at either end of a run of stubs the
+// planner parses instead: a view shows the context rows beside a change
+// (3 by default) and would expand those stubs at once.
+const fcEdgeRows = 4
+
+// fcMinStub is the fewest lines a stub stands for.
+const fcMinStub = 3
+
+// children appends the indexes of the blocks directly below block i (-1:
+// the top level) to dst.
+func (t *fcText) children(i int32, dst []int32) []int32 {
+	j, end := int32(0), int32(len(t.blocks))
+	if i >= 0 {
+		j, end = i+1, t.blocks[i].next
+	}
+	for j < end {
+		dst = append(dst, j)
+		j = t.blocks[j].next
+	}
+	return dst
+}
+
+// kidsOK reports whether the blocks below block i (-1: the top level)
+// may be stubs.
+func (t *fcText) kidsOK(i int32) bool {
+	if i < 0 {
+		return t.topOK
+	}
+	return t.blocks[i].flags&fcKidsOK != 0
+}
+
+// match decides the blocks below block x of a and y of b, which are at
+// one path, depth levels down.
+func (p *fcPlanner) match(x, y int32, depth int) {
+	for len(p.kids) <= depth {
+		p.kids = append(p.kids, [2][]int32{})
+		p.dec = append(p.dec, nil)
+	}
+	ka := p.a.children(x, p.kids[depth][0][:0])
+	kb := p.b.children(y, p.kids[depth][1][:0])
+	p.kids[depth] = [2][]int32{ka, kb}
+	stubs := p.a.kidsOK(x) && p.b.kidsOK(y)
+	same := len(ka) == len(kb)
+	for i := 0; same && i < len(ka); i++ {
+		same = p.a.blocks[ka[i]].key == p.b.blocks[kb[i]].key
+	}
+	if !stubs {
+		// Names repeat: a block merges with another of its name, and
+		// all below is for the parser.
+		return
+	}
+	var idx map[string]int32
+	if !same {
+		idx = make(map[string]int32, len(kb))
+		for _, j := range kb {
+			idx[p.b.blocks[j].key] = j
+		}
+	}
+	dec := p.dec[depth][:0]
+	for i, xa := range ka {
+		d := fcDecision{peer: -1}
+		if same {
+			d.peer = kb[i]
+		} else if j, ok := idx[p.a.blocks[xa].key]; ok {
+			d.peer = j
+		}
+		if d.peer >= 0 {
+			ba, bb := &p.a.blocks[xa], &p.b.blocks[d.peer]
+			switch {
+			case (ba.flags|bb.flags)&(fcComment|fcNever) == 0 && ba.lines >= fcMinStub &&
+				ba.end-ba.start == bb.end-bb.start && p.a.src[ba.start:ba.end] == p.b.src[bb.start:bb.end] && p.stubOK(xa):
+				d.what = fcStub
+			case depth+1 < fcMaxDepth && ba.next > xa+1 && bb.next > d.peer+1:
+				d.what = fcLook
+			}
+		}
+		dec = append(dec, d)
+	}
+	if p.edges {
+		p.edgesOf(ka, dec)
+	}
+	p.dec[depth] = dec
+	for i, d := range dec {
+		switch d.what {
+		case fcStub:
+			// Both blocks are the same bytes: a's rows are b's.
+			rows := p.a.blocks[ka[i]].rows
+			if p.a.blocks[ka[i]].flags&(fcRuns|fcRunsIn) != 0 && !p.a.runsDistinct(ka[i]) {
+				rows = -1
+			}
+			p.spansA = append(p.spansA, fcSpan{blk: ka[i], pair: p.pairs, rows: rows})
+			p.spansB = append(p.spansB, fcSpan{blk: d.peer, pair: p.pairs, rows: rows})
+			p.pairs++
+			p.stubbed += p.a.blocks[ka[i]].lines
+		case fcLook:
+			n := len(p.path)
+			if len(p.rules) > 0 {
+				p.path = append(p.path, p.a.words(ka[i])...)
+			}
+			p.match(ka[i], d.peer, depth+1) // with the scratch of deeper levels
+			p.path = p.path[:n]
+		}
+	}
+}
+
+// edgesOf turns into parsed (or looked into) blocks the stubs that a view
+// would expand at once: those giving the first and the last fcEdgeRows
+// rows of each run of stubs.
+func (p *fcPlanner) edgesOf(ka []int32, dec []fcDecision) {
+	for i := 0; i < len(dec); {
+		if dec[i].what != fcStub {
+			i++
+			continue
+		}
+		j := i
+		for j < len(dec) && dec[j].what == fcStub {
+			j++
+		}
+		rows := int32(0)
+		for k := i; k < j && rows < fcEdgeRows; k++ {
+			rows += p.edge(ka[k], &dec[k])
+		}
+		rows = 0
+		for k := j - 1; k >= i && rows < fcEdgeRows; k-- {
+			rows += p.edge(ka[k], &dec[k])
+		}
+		i = j
+	}
+}
+
+// edge takes a stub of a run's end out of the stubs: a small one is
+// parsed, a larger one looked into. It returns the rows it gives.
+func (p *fcPlanner) edge(x int32, d *fcDecision) int32 {
+	blk := &p.a.blocks[x]
+	if d.what == fcStub {
+		d.what = fcParse
+		if blk.lines > fcEdgeMax && blk.next > x+1 {
+			d.what = fcLook
+		}
+	}
+	if blk.rows < 0 {
+		return fcEdgeRows
+	}
+	return blk.rows
+}
+
+// ParsePairCurly is ParsePairFast for two texts in curly form: ok is
+// false when the fast path does not apply (text the scan is not certain
+// of, another family or form, too little equal, a parse error), and the
+// caller then parses both texts in full.
+func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	type side struct {
+		pre prepared
+		t   *fcText
+		ok  bool
+	}
+	read := func(file, text string, count bool) (s side) {
+		pre, err := prepare(file, text)
+		if err != nil {
+			return s
+		}
+		f := fam
+		if f == Auto {
+			f = pre.hint
+		}
+		if f == Auto {
+			f = detect(pre.text)
+		}
+		if f != Vyatta || vyIsSetForm(pre.text) {
+			return s
+		}
+		s.pre = pre
+		s.t, s.ok = fcScan(pre.text, new(vyKinds), count)
+		return s
+	}
+	var (
+		sb side
+		wg sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sb = read(fileB, textB, false)
+	}()
+	sa := read(fileA, textA, true)
+	wg.Wait()
+	if !sa.ok || !sb.ok {
+		return nil, nil, false
+	}
+	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, rules: o.Rules}
+	p.match(-1, -1, 0)
+	minEqual := int32(o.MinEqual)
+	if minEqual <= 0 {
+		minEqual = fcMinEqual
+	}
+	if p.pairs == 0 || p.stubbed*100 < sa.t.lines*minEqual {
+		return nil, nil, false
+	}
+	sortSpans(p.spansB, sb.t)
+	var errA, errB error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b, errB = sb.t.parse(fileB, sb.pre, p.spansB)
+	}()
+	a, errA = sa.t.parse(fileA, sa.pre, p.spansA)
+	wg.Wait()
+	if errA != nil || errB != nil {
+		return nil, nil, false
+	}
+	a.peer, b.peer = b, a
+	return a, b, true
+}
+
+// sortSpans puts spans in the order of their blocks in t's text.
+func sortSpans(spans []fcSpan, t *fcText) {
+	sorted := true
+	for i := 1; i < len(spans) && sorted; i++ {
+		sorted = spans[i-1].blk < spans[i].blk
+	}
+	if !sorted {
+		slices.SortFunc(spans, func(x, y fcSpan) int { return int(x.blk - y.blk) })
+	}
+}
+
+// parse reads the text but the spans' blocks, which become stubs.
+func (t *fcText) parse(file string, pre prepared, spans []fcSpan) (*Tree, error) {
+	cut := &fcCut{text: t, file: file, spans: spans, stubs: make([]stub, 0, len(spans))}
+	tr, err := vyParseCurlyCut(file, t.src, vyCurlyOpts{cut: cut})
+	if err != nil {
+		return nil, err
+	}
+	tr.Source = file
+	if len(pre.notes) > 0 {
+		tr.Notes = append(pre.notes, tr.Notes...)
+	}
+	return tr, nil
+}
+
+// ParsePairBlocks is the fast path for text in blocks, the curly form
+// (ParsePairCurly); ok is false for any other text, or where that path
+// does not apply. o.MinEqual is the share of a's lines, in percent, that
+// must be left in stubs (0: fcMinEqual); a block with one of o.Rules
+// strictly inside it is no stub.
+func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	if fam == Huawei || fam == Auto && detect(textA) == Huawei || vyIsSetForm(textA) || vyIsSetForm(textB) {
+		return nil, nil, false
+	}
+	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)
+}

@@ -1,0 +1,413 @@
+package config_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/internal/testcorpus"
+)
+
+// blockOutputs is everything a comparison prints and decides, from two
+// trees: the side view at two contexts, the unified and JSON forms, the
+// changes with their nodes whole, and whether the in-scope parts differ.
+func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	opts := diff.Options{MaskSecrets: mask}
+	for _, ctx := range []int{0, 3} {
+		rows := diff.Rows(a, b, diff.RowOptions{Options: opts, Map: m, Context: ctx, Fold: true})
+		var buf bytes.Buffer
+		if err := diff.WriteSide(&buf, rows, 160); err != nil {
+			t.Fatal(err)
+		}
+		differ := false
+		for _, r := range rows {
+			differ = differ || r.Kind != diff.Same && r.Scope == syncmap.InScope
+			fmt.Fprintf(&buf, "%d %q %d %q %q %d %d %d %d %d\n", r.Kind, r.Path, r.Depth, r.Left, r.Right, r.LeftLine, r.RightLine, r.Scope, r.Folded, r.FoldScopes)
+		}
+		out[fmt.Sprintf("side context %d", ctx)] = fmt.Sprintf("%s\nin-scope difference %v", buf.String(), differ)
+	}
+	changes := diff.Trees(a, b, opts)
+	var buf bytes.Buffer
+	if err := diff.WriteUnified(&buf, a, b, changes, opts, m.Decide); err != nil {
+		t.Fatal(err)
+	}
+	out["unified"] = buf.String()
+	buf.Reset()
+	if err := diff.WriteJSON(&buf, changes, opts, m.Decide); err != nil {
+		t.Fatal(err)
+	}
+	out["json"] = buf.String()
+	var cs []string
+	for _, c := range changes {
+		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, blockNode(c.Left), blockNode(c.Right)))
+	}
+	out["changes"] = strings.Join(cs, "\n")
+	return out
+}
+
+// blockNode shows a changed node whole, with its lines and hints.
+func blockNode(n *config.Node) string {
+	if n == nil {
+		return "-"
+	}
+	var b strings.Builder
+	var walk func(n *config.Node, depth int)
+	walk = func(n *config.Node, depth int) {
+		fmt.Fprintf(&b, "%*s%s %q %q %d %v%v%v%v;", depth, "", n.Name, n.Values, n.Comment, n.Line, n.Tag, n.Leaf, n.Ordered, n.Secret)
+		for _, c := range n.Children {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return b.String()
+}
+
+// blockMaps are the sync-maps a pair is compared under: the default, and
+// one whose rules reach a few levels down a's paths, so that scopes
+// change inside what the fast path leaves unparsed.
+func blockMaps(a *config.Tree) []*syncmap.Map {
+	maps := []*syncmap.Map{syncmap.Default(a.Family, a)}
+	var inc, exc []string
+	k := 0
+	a.Root.Walk(func(p config.Path, n *config.Node) bool {
+		k++
+		switch {
+		case len(p) == 2 && k%3 == 0:
+			inc = append(inc, p.String())
+		case len(p) >= 3 && k%11 == 0 && len(exc) < 8:
+			exc = append(exc, p.String())
+		}
+		return len(p) < 6
+	})
+	if len(inc) == 0 {
+		inc = []string{"interfaces"}
+	}
+	if m, err := syncmap.FromFlags(inc, exc); err == nil {
+		maps = append(maps, m)
+	}
+	return maps
+}
+
+// blockCheck compares what the full parse and ParsePairBlocks give for
+// one pair of texts; it reports whether the fast path applied.
+func blockCheck(t *testing.T, name, textA, textB string) bool {
+	t.Helper()
+	a, errA := config.Parse("a.conf", []byte(textA), config.Auto)
+	b, errB := config.Parse("b.conf", []byte(textB), config.Auto)
+	if errA != nil || errB != nil || a.Family != b.Family {
+		if _, _, ok := config.ParsePairBlocks("a.conf", textA, "b.conf", textB, config.Auto, config.FastOptions{MinEqual: 1}); ok {
+			t.Errorf("%s: the fast path took a pair that does not parse: %v %v", name, errA, errB)
+		}
+		return false
+	}
+	fast := false
+	for mi, m := range blockMaps(a) {
+		for _, mask := range []bool{true, false} {
+			// Under a map with rules, its locations are passed as the
+			// compare package could (mask true) or not.
+			o := config.FastOptions{MinEqual: 1}
+			if mask {
+				for _, r := range m.Rules {
+					o.Rules = append(o.Rules, r.Location)
+				}
+			}
+			fa, fb, ok := config.ParsePairBlocks("a.conf", textA, "b.conf", textB, config.Auto, o)
+			if !ok {
+				return false
+			}
+			fast = true
+			if fa.Family != a.Family || fa.Source != a.Source || !reflect.DeepEqual(fa.Notes, a.Notes) || !reflect.DeepEqual(fa.Meta, a.Meta) ||
+				!reflect.DeepEqual(fb.Notes, b.Notes) || !reflect.DeepEqual(fb.Meta, b.Meta) || fa.Root.Comment != a.Root.Comment {
+				t.Errorf("%s: tree fields differ: %v %q %q %q", name, fa.Family, fa.Source, fa.Notes, fa.Meta)
+			}
+			want := blockOutputs(t, a, b, m, mask)
+			// The fast trees are compared twice: fresh, and with the
+			// stubs that the first comparison expanded.
+			for round := range 2 {
+				got := blockOutputs(t, fa, fb, m, mask)
+				for k, w := range want {
+					if got[k] != w {
+						t.Errorf("%s (map %d, mask %v, round %d): %s differs:\n%s", name, mi, mask, round, k, blockFirstDiff(w, got[k]))
+					}
+				}
+			}
+		}
+	}
+	return fast
+}
+
+// blockFirstDiff shows where two texts part.
+func blockFirstDiff(want, got string) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	from := max(0, i-300)
+	return fmt.Sprintf("want …%s\n got …%s", want[from:min(len(want), i+300)], got[from:min(len(got), i+300)])
+}
+
+// curlyPeer derives a peer from curly text as an HA peer drifts: about
+// pct percent of its leaf lines get another value, go, gain a value
+// beside them or a new leaf, and as many tags of blocks change.
+func curlyPeer(text string, pct int, seed int64) string {
+	r := rand.New(rand.NewSource(seed))
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		t := strings.TrimSpace(line)
+		if line == "" || t == "" || t == "}" || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "//") || r.Intn(100) >= pct {
+			b.WriteString(line)
+			continue
+		}
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		w := strings.Fields(t)
+		if strings.HasSuffix(t, "{") {
+			if len(w) == 3 && r.Intn(2) == 0 {
+				w[1] += "7"
+				b.WriteString(indent + strings.Join(w, " ") + "\n")
+			} else {
+				b.WriteString(line)
+			}
+			continue
+		}
+		switch r.Intn(4) {
+		case 0: // another value
+			if len(w) > 1 && !strings.ContainsAny(t, `"'`) {
+				w[len(w)-1] += "x"
+			}
+			b.WriteString(indent + strings.Join(w, " ") + "\n")
+		case 1: // gone
+		case 2: // another value beside it
+			b.WriteString(line)
+			if len(w) == 2 && !strings.ContainsAny(t, `"'`) {
+				b.WriteString(indent + w[0] + " " + w[1] + "y\n")
+			}
+		default: // a new leaf
+			b.WriteString(line)
+			b.WriteString(indent + "peer-extra " + fmt.Sprint(r.Intn(9)) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// curlyFiles returns the corpus's Vyatta files in curly form.
+func curlyFiles(t *testing.T) map[string][]string {
+	byDir := map[string][]string{}
+	for _, f := range testcorpus.Files(t, "vyos") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := config.Parse(f, src, config.Auto)
+		if err != nil || tr.Family != config.Vyatta || strings.HasPrefix(strings.TrimSpace(string(src)), "set ") || !bytes.Contains(src, []byte("{")) {
+			continue
+		}
+		byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], string(src))
+	}
+	return byDir
+}
+
+// TestFastCurlyCorpus checks that the fast path and the full parse give
+// the same rows, changes and printed output, and the same exit status,
+// on every curly pair of the corpus: each file against itself, against
+// peers drifted by 1% and 10% (and back), against its own curly printing,
+// and against some other files of its folder.
+func TestFastCurlyCorpus(t *testing.T) {
+	dir := testcorpus.Dir(t)
+	var pairs, fast int
+	check := func(name, a, b string) {
+		pairs++
+		if blockCheck(t, name, a, b) {
+			fast++
+		}
+	}
+	for d, texts := range curlyFiles(t) {
+		rel, _ := filepath.Rel(dir, d)
+		for i, a := range texts {
+			if len(a) > 200_000 && testing.Short() {
+				continue
+			}
+			check(fmt.Sprintf("%s #%d self", rel, i), a, a)
+			pcts := []int{1, 10}
+			if len(a) > 200_000 {
+				pcts = []int{2} // firewall-big: its time is that of the other pairs together
+			}
+			for _, pct := range pcts {
+				p := curlyPeer(a, pct, int64(i+pct))
+				check(fmt.Sprintf("%s #%d %d%%", rel, i, pct), a, p)
+				check(fmt.Sprintf("%s #%d %d%% reversed", rel, i, pct), p, a)
+			}
+			if tr, err := config.Parse("x", []byte(a), config.Auto); err == nil {
+				var buf bytes.Buffer
+				if err := config.WriteCurly(&buf, tr, config.PrintOptions{}); err == nil {
+					check(fmt.Sprintf("%s #%d printed", rel, i), a, buf.String())
+				}
+			}
+			for j, b := range texts {
+				if i < j && (i+j)%5 == 0 {
+					check(fmt.Sprintf("%s #%d #%d", rel, i, j), a, b)
+				}
+			}
+		}
+	}
+	t.Logf("%d curly pairs, %d through the fast path", pairs, fast)
+	if fast < pairs/2 {
+		t.Errorf("only %d of %d curly pairs took the fast path", fast, pairs)
+	}
+}
+
+// curlySeed is curly text with what the fast path must get right: tag
+// blocks, multi-value leaves (a repeated value), valueless leaves, a
+// comment before a block, quoted values, `system config-sync`.
+const curlySeed = `firewall {
+    all-ping enable
+    group {
+        address-group A {
+            address 10.0.0.1
+            address 10.0.0.2
+            address 10.0.0.1
+        }
+        address-group B {
+            address 10.0.1.1
+            description "the b group"
+        }
+    }
+    name WAN {
+        default-action drop
+        rule 10 {
+            action accept
+            destination {
+                port 22
+            }
+            log
+        }
+        rule 20 {
+            action drop
+            source {
+                address 10.9.0.0/16
+            }
+        }
+    }
+}
+/* the interfaces */
+interfaces {
+    ethernet eth0 {
+        address 192.0.2.1/24
+        description 'uplink'
+    }
+    loopback lo {
+    }
+}
+system {
+    config-sync {
+        sync-map FW {
+            rule 1 {
+                action include
+                location firewall
+            }
+        }
+    }
+    host-name r1
+    login {
+        user vyos {
+            authentication {
+                encrypted-password $6$abc
+            }
+        }
+    }
+}
+/* Warning: Do not remove the following line. */
+/* === vyatta-config-version: "firewall@5:system@9" === */
+`
+
+// FuzzFastCurly checks that the fast path and the full parse agree on
+// any pair of texts: the same rows, changes and printed output, or the
+// fast path declines.
+func FuzzFastCurly(f *testing.F) {
+	f.Add(curlySeed, curlySeed)
+	f.Add(curlySeed, curlyPeer(curlySeed, 20, 1))
+	f.Add(curlyPeer(curlySeed, 30, 2), curlySeed)
+	f.Add(curlySeed, strings.Replace(curlySeed, "rule 20 {", "rule 10 {", 1))
+	f.Add(curlySeed, strings.Replace(curlySeed, "port 22", "port \"22 {\"", 1))
+	f.Add(curlySeed, strings.Replace(curlySeed, "    host-name r1\n", "    host-name r2\n    login {\n    }\n", 1))
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if len(a)+len(b) > 1<<14 {
+			return
+		}
+		blockCheck(t, "fuzz", a, b)
+	})
+}
+
+// TestFastCurlyMutations checks the fast path against the full parse on
+// pairs of curly text with bytes changed, dropped and added where the
+// scan must be careful: braces, quotes, comment openers, blanks and
+// newlines.
+func TestFastCurlyMutations(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	const marks = "{}\"' \n#/*;\\x\t"
+	n := 600
+	if testing.Short() {
+		n = 100
+	}
+	for i := range n {
+		a := []byte(curlySeed)
+		b := []byte(curlyPeer(curlySeed, 20, int64(i)))
+		for range 1 + r.Intn(4) {
+			x := &a
+			if r.Intn(2) == 0 {
+				x = &b
+			}
+			p := r.Intn(len(*x))
+			switch r.Intn(3) {
+			case 0:
+				(*x)[p] = marks[r.Intn(len(marks))]
+			case 1:
+				*x = append((*x)[:p], (*x)[p+1:]...)
+			default:
+				*x = append((*x)[:p], append([]byte{marks[r.Intn(len(marks))]}, (*x)[p:]...)...)
+			}
+		}
+		blockCheck(t, fmt.Sprintf("mutation %d", i), string(a), string(b))
+		if t.Failed() {
+			t.Logf("a:\n%s\nb:\n%s", a, b)
+			return
+		}
+	}
+}
+
+// BenchmarkFastCurly times ParsePairBlocks on firewall-big against a
+// peer drifted by 2%, and the full parse of both texts.
+func BenchmarkFastCurly(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(testcorpus.Dir(b), "vyos", "big", "firewall-big"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := string(src)
+	peer := curlyPeer(a, 2, 7)
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {
+				b.Fatal("the fast path declined")
+			}
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := config.Parse("a", []byte(a), config.Auto); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := config.Parse("b", []byte(peer), config.Auto); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
