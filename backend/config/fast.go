@@ -598,11 +598,7 @@ func fsIn(line, p string) bool {
 // fsShared is the number of path words that line shares with prev (at
 // most: blanks in their common bytes).
 func fsShared(line, prev string) int {
-	n := min(len(line), len(prev))
-	m := 0
-	for m < n && line[m] == prev[m] {
-		m++
-	}
+	m := commonPrefix(line, prev)
 	if m <= len("set ") {
 		return 0
 	}
