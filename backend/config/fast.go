@@ -4,11 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
-	"os"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"unicode/utf8"
 	"unsafe"
 
@@ -1501,30 +1499,12 @@ func (c *fsCounter) distinct(vals []string) int {
 func (t *Tree) Expanded() int { return t.expanded }
 
 // ReadText reads a file into a string that a tree may share (see
-// ParsePairFast): no copy beyond the read. A regular file of fastMapMin
-// bytes or more is mapped instead of read (its pages are the page
-// cache's, neither copied nor zeroed first), and stays mapped for the
-// life of the process: ReadText is for a command that reads its files,
-// prints and exits (hasync diff).
-func ReadText(file string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return readText(file)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() < fastMapMin || fi.Size() >= 1<<31-1 {
-		return readText(file)
-	}
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
-	if err != nil {
-		return readText(file)
-	}
-	return unsafe.String(&b[0], len(b)), nil
-}
-
-// fastMapMin is the size in bytes from which ReadText maps a file.
-const fastMapMin = 1 << 20
+// ParsePairFast): no copy beyond the read. The file is read, not mapped:
+// a mapped file that another process truncates or rewrites during the
+// run would crash the process (SIGBUS) or change a string already
+// checked, where a read gives an error or a consistent copy; mapping
+// saved about 10% CPU and no wall time on the 100k-line pair (issue 14).
+func ReadText(file string) (string, error) { return readText(file) }
 
 // ParseText is Parse for text already in a string (ReadText), which the
 // tree then shares.
