@@ -55,11 +55,16 @@ func (c *Common) Holder() string {
 	if id.Key == "" {
 		return ""
 	}
-	key := id.Key
-	if len(key) > len("SHA256:")+12 {
-		key = key[:len("SHA256:")+12] + "…"
+	return fmt.Sprintf("%s (session %d, key %s)", id.User, id.Session, shortKey(id.Key))
+}
+
+// shortKey is a key's fingerprint cut to stay readable beside a name:
+// "SHA256:feX48QCMdSqi…".
+func shortKey(fp string) string {
+	if len(fp) > len("SHA256:")+12 {
+		return fp[:len("SHA256:")+12] + "…"
 	}
-	return fmt.Sprintf("%s (session %d, key %s)", id.User, id.Session, key)
+	return fp
 }
 
 // restyle rebuilds the styles after a background or colour change.
