@@ -469,6 +469,21 @@ func TestServeTimeouts(t *testing.T) {
 	if s := vw.ended("idle"); !strings.Contains(s, "hasync serve: no key for 300ms (--idle-timeout): session closed") {
 		t.Errorf("idle session's last words:\n%s", s)
 	}
+	// After a key (trial 13b #3): told why as well, and the session's
+	// exit is clean, not the connection cut under it.
+	ts3 := startServer(t, func(o *ServeOptions) { o.IdleTimeout = 2 * time.Second })
+	key, err := ts3.dialTerm(t, ts3.viewer, "bob", 80, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key.wait("bob's console", "hasync test")
+	key.send("?")
+	if s := key.ended("idle after a key"); !strings.Contains(s, "hasync serve: no key for 2s (--idle-timeout): session closed") {
+		t.Errorf("idle session's last words after a key:\n%s", s)
+	}
+	if err := key.sess.Wait(); err != nil {
+		t.Errorf("idle session after a key: %v, want exit 0", err)
+	}
 	ts2 := startServer(t, func(o *ServeOptions) { o.MaxTimeout = 500 * time.Millisecond })
 	op, err := ts2.dialTerm(t, ts2.operator, "alice", 80, 24)
 	if err != nil {
@@ -726,4 +741,42 @@ func TestServeShutdownWaitsForSync(t *testing.T) {
 	}
 	<-ts2.served
 	ts2.shutdownOnce.Do(func() {}) // done here
+}
+
+// TestServeKeysEditedApplyToOpenSessions (trial 13b #2): the authorized
+// keys file is rewritten while alice (operator) and dave (operator) are
+// connected: alice's line loses the operator option, dave's key is gone.
+// dave's session ends, told why; alice's console is read-only from then
+// on, says so, and her S plan's Apply is disabled with the reason.
+func TestServeKeysEditedApplyToOpenSessions(t *testing.T) {
+	ts := startServer(t, nil)
+	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave, err := ts.dialTerm(t, ts.crash, "dave", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	dave.wait("dave's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	if s := ts.screen(t, alice); strings.Contains(s, "read-only") {
+		t.Fatalf("alice starts read-only:\n%s", s)
+	}
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+
+	line := func(k gossh.Signer) string { return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey()))) }
+	text := line(ts.viewer) + " vw@test\n" + line(ts.operator) + " op@test\n" // alice demoted, dave gone
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s := dave.ended("dave's removed key"); !strings.Contains(s, "hasync serve: your key is no longer in the authorized keys: session closed") {
+		t.Errorf("dave's last words:\n%s", s)
+	}
+	waitSession(t, ts, alice, "alice told", "read-only", "your key's role is viewer")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "(disabled)", "read-only: your key's role is viewer")
 }

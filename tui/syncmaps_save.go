@@ -93,6 +93,13 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 			em.say(false, "not saved: the edits stay staged")
 			return nil
 		}
+		if why := p.readOnly(em); why != "" {
+			// Made read-only while the question was open (a served
+			// session's key demoted).
+			p.conf = nil
+			em.say(true, "not saved: read-only: "+why)
+			return nil
+		}
 		return p.startSave(em)
 	}
 	return nil
