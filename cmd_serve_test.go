@@ -445,3 +445,15 @@ func TestServeShutdownDuringRead(t *testing.T) {
 	}
 	vw.wait("the viewer told of the shutdown", "the server is shutting down: session closed", "EXITED")
 }
+
+// TestServeIdleAfterKey (trial 13b #3): with the OpenSSH client, a
+// session idle for --idle-timeout after a key is told why and its ssh
+// exits 0; the connection was once cut under it first (exit 255, "client
+// closed" in the log, no reason on screen).
+func TestServeIdleAfterKey(t *testing.T) {
+	sl := startServedLab(t, "--idle-timeout", "3s")
+	vw := sl.session("vw", "bob", 100, 30)
+	vw.wait("the pair list", "lab-vyatta", "MASTER")
+	vw.keys("j")
+	vw.wait("the session's end", "hasync serve: no key for 3s (--idle-timeout): session closed", "EXITED 0")
+}
