@@ -278,18 +278,19 @@ func TestServeSyncShared(t *testing.T) {
 	carol.keys("Escape")
 
 	// A sync-map save is a write as a sync is: alice saves vra-a's map (a
-	// rule deleted) while vra-a answers slowly; carol's S names alice and
-	// the map, bob's Log streams the save to its end.
+	// rule deleted); vra-b answers slowly, so the save's re-read of the
+	// pair (it holds the lock) lasts while carol's S names alice and the
+	// map; bob's Log streams the save to its end.
 	alice.keys("2", "d")
 	alice.wait("the staged delete", "vra-a: sync-map LAB-SYNC", "1 staged edit(s)")
 	alice.keys("w")
 	alice.wait("the save's question", "Save sync-map LAB-SYNC on vra-a")
-	sl.lab.A.Faults.SetDelay(200 * time.Millisecond)
+	sl.lab.B.Faults.SetDelay(20 * time.Millisecond)
 	alice.keys("Right", "Enter")
 	bob.wait("alice's save in the viewer's Log", "sync-map save LAB-SYNC on vra-a", "by alice (session ")
 	carol.keys("S")
 	carol.wait("the lock, held by alice's save", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
-	sl.lab.A.Faults.SetDelay(0)
+	sl.lab.B.Faults.SetDelay(0)
 	bob.wait("the save's end in the viewer's Log", "sync-map save by alice (session ", "ended: ok", "> delete system config-sync sync-map LAB-SYNC")
 
 	// The audit names the SSH user and the whole fingerprint of the key

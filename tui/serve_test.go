@@ -721,7 +721,7 @@ func TestServeShutdownWaitsForSync(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	err = ts2.Shutdown(ctx)
-	if err == nil || !strings.Contains(err.Error(), "still syncing: lab-vyatta: bob (a sync that never ends)") {
+	if err == nil || !strings.Contains(err.Error(), "with a write still holding its pair's lock: lab-vyatta: bob (a sync that never ends)") {
 		t.Fatalf("shutdown with a sync that does not end: %v", err)
 	}
 	<-ts2.served

@@ -163,8 +163,8 @@ func TestServedMapSave(t *testing.T) {
 	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
 	op.send("w")
 	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a", "[ Cancel ]")
-	// vra-a slow from here: the save still runs while bob looks.
-	ts.lab.vy.A.Faults.SetDelay(200 * time.Millisecond)
+	// vra-a slow once the save writes: it still runs while bob looks.
+	slowWrites(t, ts.o.Hub.Pairs()[0], ts.lab.vy.A.Faults, 200*time.Millisecond)
 	op.send("l")
 	op.send("\r")
 	waitSession(t, ts, alice, "the save running", "applying")

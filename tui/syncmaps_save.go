@@ -248,7 +248,7 @@ func (s *mapSave) run() saveDoneMsg {
 	started := sum
 	s.p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: s.dev, Holder: s.o.Holder, Step: -1, Sync: &started})
 	out, committed := s.write()
-	rec := s.record(start, out.err)
+	rec := s.record(start, out.err, committed)
 	if err := s.audit(rec); err != nil && out.err == nil {
 		out.err = err
 	}
@@ -337,20 +337,19 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	return reread("committed on " + dev), res.Committed
 }
 
-// stale reads the pair again (the save holds its lock: nobody writes
-// meanwhile) and refuses the save when the carrier's map is no longer the
-// one the edits began from (another operator's save, a sync, a change
+// stale reads the carrier's maps again (the save holds the pair's lock:
+// nobody writes meanwhile) and refuses the save when the map is no longer
+// the one the edits began from (another operator's save, a sync, a change
 // outside hasync): saving would overwrite that change. The error names
 // the map's last save in the audit, when there is one.
 func (s *mapSave) stale(ctx context.Context) error {
-	snap, err := s.p.Refresh(ctx)
-	d, ok := snap.Device(s.dev)
-	if err != nil || !ok || d.Tree == nil {
-		return fmt.Errorf("%s: not read, so the map is not checked before the save: not saved", s.dev)
-	}
-	maps, _, err := syncmap.FromConfig(d.Tree)
+	sess, err := s.p.Session(ctx, s.dev)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.dev, err)
+		return named(s.dev, err)
+	}
+	maps, _, err := sess.ReadSyncMaps(ctx)
+	if err != nil {
+		return fmt.Errorf("not saved: the map could not be checked first: %w", named(s.dev, err))
 	}
 	for _, m := range maps {
 		if m.Name == s.cur.Name && m.Equal(s.read) {
@@ -383,15 +382,28 @@ func (s *mapSave) lastSaver() string {
 }
 
 // record is the save's audit record: who (the SSH user and key of a
-// served session), the map, the commands and the outcome.
-func (s *mapSave) record(start time.Time, err error) audit.Record {
+// served session), the map, the commands and the outcome (committed: the
+// device took the change, whatever err says of what came after).
+func (s *mapSave) record(start time.Time, err error, committed bool) audit.Record {
 	u, h := audit.Who()
 	r := audit.Record{Kind: audit.MapSave, Time: start, User: u, Host: h, SSHUser: s.served.User, SSHKey: s.served.Key,
 		Pair: s.p.Name(), Target: s.dev, Map: s.cur.Name, Commands: s.commands, Comment: saveComment(s.cur.Name),
 		Counts: audit.Counts{Commands: len(s.commands)}, Result: audit.OK,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000}
+	for _, c := range s.commands {
+		switch strings.Fields(c)[0] {
+		case "set":
+			r.Counts.Sets++
+		case "delete":
+			r.Counts.Deletes++
+		}
+	}
 	switch {
 	case err == nil:
+	case committed && !errors.Is(err, device.ErrRejected):
+		// Committed; what failed is the re-read that checks it (the
+		// server shutting down closed the pair, a link lost).
+		r.Result, r.Error = audit.Unverified, err.Error()
 	case errors.Is(err, errMapChanged):
 		r.Result, r.Error = audit.Stale, err.Error()
 	case errors.Is(err, device.ErrRejected):
