@@ -753,7 +753,9 @@ func TestServeKeysEditedApplyToOpenSessions(t *testing.T) {
 	op.send("\r")
 	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
 
-	line := func(k gossh.Signer) string { return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey()))) }
+	line := func(k gossh.Signer) string {
+		return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey())))
+	}
 	text := line(ts.viewer) + " vw@test\n" + line(ts.operator) + " op@test\n" // alice demoted, dave gone
 	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
 		t.Fatal(err)
