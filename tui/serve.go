@@ -601,6 +601,12 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 				return
 			}
 			if ss.model != nil {
+				s.mu.Lock()
+				stopping := s.shutdown
+				s.mu.Unlock()
+				if !stopping {
+					ss.model.sessionEnded() // the shutdown says its own
+				}
 				ss.model.Close()
 			}
 			ss.cancel()

@@ -86,9 +86,21 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 		close(gone)
 		<-done
 	} else {
+		sub, unsub := ts.o.Hub.Pairs()[0].Subscribe(1 << 16)
+		defer unsub()
 		op.client.Close() // kill -9 of the client
 		<-ss.model.com.Ctx.Done()
 		close(gone)
+		// The others are told (trial 13b #5).
+		want := "the session of alice (session 1, key "
+		for told := false; !told; {
+			select {
+			case e := <-sub.C:
+				told = e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want) && strings.HasSuffix(e.Line, "ended; its sync goes on, on the server")
+			case <-time.After(90 * time.Second):
+				t.Fatal("the pair's watchers were not told alice's session ended")
+			}
+		}
 	}
 	p := ts.o.Hub.Pairs()[0]
 	deadline := time.Now().Add(90 * time.Second)

@@ -1218,6 +1218,19 @@ func direction(rt *pairRT) (src, tgt string) {
 	return src, tgt
 }
 
+// sessionEnded tells every console watching its pairs that this served
+// session ended while its syncs run: they go on, on the server's context
+// (a client gone does not cancel them). Call it once the session's
+// program has ended.
+func (m *Model) sessionEnded() {
+	for _, rt := range m.pairs {
+		if rt.run != nil {
+			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
+				Line: "the session of " + m.holder + " ended; its sync goes on, on the server"})
+		}
+	}
+}
+
 // syncing reports whether any pair's sync runs.
 func (m *Model) syncing() bool {
 	for _, rt := range m.pairs {
