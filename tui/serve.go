@@ -604,8 +604,13 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 				s.mu.Lock()
 				stopping := s.shutdown
 				s.mu.Unlock()
-				if !stopping {
-					ss.model.sessionEnded() // the shutdown says its own
+				if stopping {
+					// What the shutdown does to this session's syncs.
+					for _, note := range ss.model.shutdownNotes() {
+						wish.Println(sess, "hasync serve: "+note+"\r")
+					}
+				} else {
+					ss.model.sessionEnded()
 				}
 				ss.model.Close()
 			}

@@ -85,6 +85,9 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 		<-ss.model.com.Ctx.Done()
 		close(gone)
 		<-done
+		if s := op.ended("alice's session"); !strings.Contains(s, "hasync serve: your sync vra-a → vra-b was committing: it finishes and is verified on the server") {
+			t.Errorf("alice's last words:\n%s", s)
+		}
 	} else {
 		sub, unsub := ts.o.Hub.Pairs()[0].Subscribe(1 << 16)
 		defer unsub()
@@ -288,6 +291,10 @@ func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
 	<-ss.model.com.Ctx.Done()
 	close(release)
 	<-done
+	// alice is told, in words (trial 13b #16).
+	if s := op.ended("alice's session"); !strings.Contains(s, "hasync serve: your sync vra-a → vra-b is cancelled before its commit: vra-b is left as it was") {
+		t.Errorf("alice's last words:\n%s", s)
+	}
 	if typedCommit.Load() {
 		t.Error("the commit was typed after the shutdown began")
 	}

@@ -1231,6 +1231,30 @@ func (m *Model) sessionEnded() {
 	}
 }
 
+// shutdownNotes say what the server's shutdown does to this served
+// session's running syncs (backend/sync's transaction): one committing
+// finishes and is verified; one not yet committing is cancelled and
+// nothing of it is committed. Call it once the session's program ended.
+func (m *Model) shutdownNotes() []string {
+	var out []string
+	for _, rt := range m.pairs {
+		run := rt.run
+		if run == nil {
+			continue
+		}
+		run.mu.Lock()
+		committing := run.committing
+		run.mu.Unlock()
+		what := fmt.Sprintf("your sync %s %s %s", run.prep.Source, m.glyph("→", "->"), run.prep.Target)
+		if committing {
+			out = append(out, what+" was committing: it finishes and is verified on the server (the audit has its outcome)")
+		} else {
+			out = append(out, what+" is cancelled before its commit: "+run.prep.Target+" is left as it was")
+		}
+	}
+	return out
+}
+
 // syncing reports whether any pair's sync runs.
 func (m *Model) syncing() bool {
 	for _, rt := range m.pairs {
