@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/lab/vyatta"
+	"github.com/hasync/hasync/tui"
 )
 
 // servedLab is `hasync serve` (the built binary) on loopback over an
@@ -104,23 +107,29 @@ func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
 	})
 	sc := bufio.NewScanner(stderr)
 	re := regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+)`)
-	for sc.Scan() {
+	kh := ""
+	for kh == "" && sc.Scan() {
 		if m := re.FindStringSubmatch(sc.Text()); m != nil {
 			sl.port, _ = strconv.Atoi(m[1])
-			break
+		}
+		if v, ok := strings.CutPrefix(sc.Text(), "known_hosts line: "); ok {
+			kh = v
 		}
 	}
-	if sl.port == 0 {
-		t.Fatalf("hasync serve did not say where it listens (log %s)", sl.log)
+	if sl.port == 0 || kh == "" {
+		t.Fatalf("hasync serve did not say where it listens and its known_hosts line (log %s)", sl.log)
 	}
 	go func() { // the rest of stderr, so the server never blocks on it
 		for sc.Scan() {
 		}
 	}()
-	// The server's key, pinned for OpenSSH: StrictHostKeyChecking=yes.
+	// The server's key as its start line gives it, pinned for OpenSSH
+	// (StrictHostKeyChecking=yes): the line works as printed.
+	if want := fmt.Sprintf("[127.0.0.1]:%d %s", sl.port, read("host_key.pub")); kh != want {
+		t.Errorf("known_hosts line %q, want %q", kh, want)
+	}
 	sl.knownHosts = filepath.Join(sl.dir, "known_hosts")
-	kh := fmt.Sprintf("[127.0.0.1]:%d %s\n", sl.port, read("host_key.pub"))
-	if err := os.WriteFile(sl.knownHosts, []byte(kh), 0o600); err != nil {
+	if err := os.WriteFile(sl.knownHosts, []byte(kh+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return sl
@@ -457,4 +466,15 @@ func TestServeIdleAfterKey(t *testing.T) {
 	vw.wait("the pair list", "lab-vyatta", "MASTER")
 	vw.keys("j")
 	vw.wait("the session's end", "hasync serve: no key for 3s (--idle-timeout): session closed", "EXITED 0")
+}
+
+// TestServeNegativeDurations (trial 13b #11): a negative timeout or grace
+// is refused, naming the flag, before anything listens.
+func TestServeNegativeDurations(t *testing.T) {
+	for _, f := range []serveFlags{{idle: -5 * time.Second}, {maxSession: -time.Second}, {grace: -time.Second}} {
+		err := runServe(context.Background(), f, nil, t.TempDir(), tui.Options{}, pair.Options{}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "expected a duration of 0 or more") {
+			t.Errorf("%+v: %v", f, err)
+		}
+	}
 }
