@@ -404,14 +404,14 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		// Replaces MakeOptions' filter, so it keeps its one rule: a
 		// served console cannot suspend (ctrl+z) the server.
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			switch msg.(type) {
+			switch m := msg.(type) {
 			case tea.SuspendMsg:
 				return tea.ResumeMsg{}
 			case tea.KeyPressMsg, tea.PasteMsg, tea.MouseClickMsg, tea.MouseWheelMsg:
 				ss.lastInput.Store(time.Now().UnixNano())
 			case roleMsg:
 				// On the program's goroutine: the model is not in use.
-				ss.model.setRole(msg.(roleMsg))
+				ss.model.setRole(m)
 			}
 			if hook != nil {
 				hook(id, msg)
