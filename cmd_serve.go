@@ -185,7 +185,11 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		hub.Close()
 		return err
 	}
-	fmt.Fprintf(stderr, "hasync serve: listening on %s (%d pair(s)); host key %s; keys %s; log %s\n", srv.Addr(), len(hub.Pairs()), srv.HostKeyFingerprint, f.authorizedKeys, logName)
+	keys := f.authorizedKeys
+	if n := srv.RefusedKeyLines(); n > 0 {
+		keys += fmt.Sprintf(" (%d line(s) refused: see the log)", n)
+	}
+	fmt.Fprintf(stderr, "hasync serve: listening on %s (%d pair(s)); host key %s; keys %s; log %s\n", srv.Addr(), len(hub.Pairs()), srv.HostKeyFingerprint, keys, logName)
 	if host, port, err := net.SplitHostPort(srv.Addr().String()); err == nil && srv.Addr().Network() == "tcp" {
 		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 			// Listening on every address: name the machine instead.

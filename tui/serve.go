@@ -243,6 +243,10 @@ func (s *Server) listen(addr string) error {
 	return nil
 }
 
+// RefusedKeyLines is how many lines of the authorized keys file were
+// refused at its last read (the server's log says which and why).
+func (s *Server) RefusedKeyLines() int { return s.keys.Refused() }
+
 // Addr is where the server listens.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
