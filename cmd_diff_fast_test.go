@@ -201,10 +201,12 @@ func TestDiffFastPathCorpus(t *testing.T) {
 			counts[form] = c
 		}
 		c.pairs++
-		// Which pairs the set-form fast path takes, for the log: the
-		// assertion below is on the command's output, whichever path
-		// the command takes.
+		// Which pairs a fast path of config takes, for the log and the
+		// check that the test is not vacuous: the assertion below is on
+		// the command's output, whichever path the command takes.
 		if _, _, ok := config.ParsePairFast(a.path, a.text, b.path, b.text, config.Auto, config.FastOptions{}); ok {
+			c.fast++
+		} else if _, _, ok := config.ParsePairBlocks(a.path, a.text, b.path, b.text, config.Auto, config.FastOptions{}); ok {
 			c.fast++
 		}
 		for _, v := range fastVariants {
@@ -269,13 +271,15 @@ func TestDiffFastPathCorpus(t *testing.T) {
 	sort.Strings(forms)
 	var sum []string
 	for _, f := range forms {
-		sum = append(sum, fmt.Sprintf("%s %d pairs (%d taken by config.ParsePairFast)", f, counts[f].pairs, counts[f].fast))
+		sum = append(sum, fmt.Sprintf("%s %d pairs (%d taken by a fast path)", f, counts[f].pairs, counts[f].fast))
 	}
 	t.Logf("%d files, %d pairs, %d checked, %d hasync diff runs each way: %s", files, pairN, pairN/diffFastStride, runs, strings.Join(sum, "; "))
-	// The test is not vacuous: the set form has a fast path today, and
-	// most pairs of a set file and its peer take it.
-	if c := counts["set"]; c == nil || c.fast < c.pairs/3 {
-		t.Errorf("set form: too few pairs took the fast path: %+v", c)
+	// The test is not vacuous: the set and curly forms have fast paths,
+	// and many of their pairs (a file and its peer) take them.
+	for form, share := range map[string]int{"set": 3, "curly": 10} {
+		if c := counts[form]; c == nil || c.fast < c.pairs/share {
+			t.Errorf("%s form: too few pairs took a fast path: %+v", form, c)
+		}
 	}
 }
 

@@ -314,10 +314,7 @@ func statusOf(p *inventory.Pair, r *pairRead, timeout time.Duration) pairStatus 
 		n := t.Counts
 		st.Differences, st.NotSynced = &n, max(t.NotSynced, 0)
 		st.Source, st.Target = r.cmp.Left.Source, r.cmp.Right.Source
-		st.SyncMap, st.SyncMapFrom = r.cmp.Map.Name, mapFrom(r.cmp)
-		if strings.HasPrefix(st.SyncMapFrom, "carried by ") {
-			st.SyncMapCarrier = strings.TrimSuffix(strings.Fields(st.SyncMapFrom)[2], ",")
-		}
+		st.SyncMap, st.SyncMapFrom, st.SyncMapCarrier = r.cmp.Map.Name, r.cmp.From, r.cmp.Carrier
 	case r.cmpErr != nil:
 		st.CompareError = compareText(r.cmpErr)
 	}
@@ -457,19 +454,6 @@ func lastSyncResult(dir, pair string) (at, result string) {
 	return r.Time.UTC().Format(time.RFC3339), result
 }
 
-// mapFrom is where the map of c comes from, as its label says after the
-// map's name: "carried by vra-a", "built in: ...".
-func mapFrom(c *compare.Comparison) string {
-	l := strings.TrimPrefix(c.Label, c.Map.Name+" ")
-	if strings.HasPrefix(l, "(") && strings.HasSuffix(l, ")") {
-		return l[1 : len(l)-1]
-	}
-	if l == c.Label {
-		return ""
-	}
-	return l
-}
-
 // compareText is why pair was not compared, without the "pair P:
 // compare:" its error starts with.
 func compareText(err error) string {
@@ -507,21 +491,26 @@ func errorText(name string, err error, timeout time.Duration) string {
 	if timeout > 0 {
 		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), fmt.Sprintf("timeout after %s (--timeout)", timeout))
 	}
-	// inventory's "environment variable X is not set: no password" reads
-	// as the reason does.
-	s = envNotSetRE().ReplaceAllString(s, "no password: $1 is not set")
-	s = pwFileEmptyRE().ReplaceAllString(s, "no password: $1 is empty")
-	s = strings.ReplaceAll(s, "password_prompt: no terminal to ask on: no password", "no password: no terminal to ask on (password_prompt)")
+	// A missing password reads as the reason does: "no password: X is
+	// not set".
+	var npe *inventory.NoPasswordError
+	if errors.As(err, &npe) && npe.Why() != "" {
+		own := npe.Error()
+		if name != "" {
+			own = dropName(own, name)
+		}
+		why := "no password: " + npe.Why()
+		if npe.Prompt {
+			why += " (password_prompt)"
+		}
+		s = strings.Replace(s, own, why, 1)
+	}
 	return s
 }
 
-var (
-	authMethodsRE = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
-	})
-	envNotSetRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`environment variable (\S+) is not set: no password`) })
-	pwFileEmptyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`password file (.+) is empty: no password`) })
-)
+var authMethodsRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`: ssh: unable to authenticate, attempted methods \[[^\]]*\], no supported methods remain`)
+})
 
 // dropName removes the "name: " layers the error repeats, at its start
 // and after each ": ".

@@ -621,7 +621,7 @@ func TestStatusDualActive(t *testing.T) {
 // it was looked for in, and the error names the device once without the
 // SSH library's layers.
 func TestFailureText(t *testing.T) {
-	inner := fmt.Errorf("vra-a: environment variable HASYNC_LAB_PASSWORD is not set: %w", inventory.ErrNoPassword)
+	inner := &inventory.NoPasswordError{Device: "vra-a", Env: "HASYNC_LAB_PASSWORD"}
 	err := fmt.Errorf("vra-a: ssh 127.0.0.1:46639: ssh: handshake failed: %w", inner)
 	reason, why := failure(err, 30*time.Second)
 	if reason != "no password" || why != "no password: HASYNC_LAB_PASSWORD is not set" {
@@ -632,6 +632,10 @@ func TestFailureText(t *testing.T) {
 	}
 	if got := deviceError("vra-a", err, 0); got != "vra-a: ssh 127.0.0.1:46639: no password: HASYNC_LAB_PASSWORD is not set" {
 		t.Errorf("diff --pair's text %q", got)
+	}
+	err = fmt.Errorf("vra-b: ssh 127.0.0.1:46640: %w", &inventory.NoPasswordError{Device: "vra-b", Prompt: true})
+	if got := errorText("vra-b", err, 0); got != "ssh 127.0.0.1:46640: no password: no terminal to ask on (password_prompt)" {
+		t.Errorf("password_prompt text %q", got)
 	}
 	err = fmt.Errorf("vra-b: vra-b: show configuration commands: %w", context.DeadlineExceeded)
 	if reason, why := failure(err, 30*time.Second); reason != "timeout" || why != "timeout after 30s (--timeout)" {

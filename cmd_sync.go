@@ -15,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -79,8 +78,8 @@ plan meant to add is missing; conflicts and the standby's extras are listed.
 --push types the commands the standby lacks in system-view on it (refused
 unless it has hrp standby config enable), with rule move to restore the
 order of policy rules; static routes only when hrp auto-sync config
-static-route is on; conflicts are listed, and repaired (undo and the new
-command) with --repair-conflicts.
+static-route is on; conflicts are listed, and repaired (the source's
+command replaces the standby's) with --repair-conflicts.
 
 Exit status: 0 when everything the plan meant to change is equal afterwards
 (an expected residue, such as masked secrets or listed conflicts, is
@@ -90,7 +89,12 @@ errors, or when the pair's lock is held.
 
 --rollback plans the inverse of the pair's last sync: the target's
 configuration kept before it, restored within the map; refused when the
-target changed since that sync (the audit record keeps its hash).`,
+target changed since that sync (the audit record keeps its hash).
+
+^C (or SIGTERM) before the commit cancels the sync: nothing is committed,
+the target is re-read, exit status 1. Once the commit was sent (a Huawei
+push's first line, a device's own sync started), the commit and the
+verification finish. A second ^C exits at once with status 130.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -116,7 +120,7 @@ target changed since that sync (the audit record keeps its hash).`,
 	fl.BoolVar(&f.native, "native", false, "Vyatta: sync by the source's own config-sync (update config-sync) instead of pushing the plan, as sync_mode: config-sync does (Huawei pairs always sync natively)")
 	fl.BoolVar(&f.connState, "connection-status", false, "Huawei: also run hrp sync connection-status (the session table) on the active member")
 	fl.BoolVar(&f.push, "push", false, "type the plan on the target instead of the device's own sync: Huawei in system-view on the standby instead of hrp sync config (needs hrp standby config enable there); Vyatta instead of update config-sync on a sync_mode: config-sync pair")
-	fl.BoolVar(&f.repair, "repair-conflicts", false, "Huawei, with --push: repair the commands present on both members with other parameters (undo and the new command) instead of listing them")
+	fl.BoolVar(&f.repair, "repair-conflicts", false, "Huawei, with --push: repair the commands present on both members with other parameters (the source's command replaces the standby's) instead of listing them")
 	fl.IntVar(&f.window, "window", hsync.DefaultWindow, "type up to `N` commands ahead of the one whose output is read (1: one at a time; use 1 for a CLI behind a kernel PTY that echoes lines typed while a command runs, as OpenSSH's ForceCommand does)")
 	fl.BoolVar(&f.confirmSetReload, "confirm-set-reload", false, "with --confirm: when the target's commit-confirm action is not reload (VyOS's default is reboot), set system config-management commit-confirm action reload on it first (committed, said, and recorded in the audit) instead of refusing")
 	fl.IntVar(&f.confirm, "confirm", 0, "commit with commit-confirm `N` (minutes) and confirm only after both devices were re-read and verified; refused unless the target's commit-confirm action is reload")
@@ -232,7 +236,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 		}
 	}
 	opt.Emit = func(e hsync.Event) {
-		if pointOfNoReturn(prep, e) {
+		if e.Commit { // the point of no return
 			intr.committing()
 		}
 		switch e.Kind {
@@ -250,24 +254,6 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 		return interruptedOutcome(w, f.pair, prep, res, err)
 	}
 	return syncOutcome(w, f.pair, res, err)
-}
-
-// pointOfNoReturn tells whether e shows the change being made on the
-// device, after which an interrupt no longer stops the sync: the commit
-// typed (Vyatta: commit, commit-confirm, commit comment), a line typed in
-// system-view on a Huawei push (each applies at once, DOMAIN.md), or the
-// device's own sync started (update config-sync, hrp sync config).
-func pointOfNoReturn(prep *hsync.Prepared, e hsync.Event) bool {
-	switch e.Kind {
-	case hsync.Sent:
-		if prep.Family == config.Huawei {
-			return e.Step >= 0
-		}
-		return e.Step < 0 && strings.HasPrefix(e.Line, "commit")
-	case hsync.Info:
-		return strings.HasPrefix(e.Line, "update config-sync on ") || strings.HasPrefix(e.Line, "hrp sync config on ")
-	}
-	return false
 }
 
 // interruptedOutcome reports a sync that SIGINT or SIGTERM stopped before

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -474,5 +475,39 @@ func TestSyncCommandUnreadableNamedOnce(t *testing.T) {
 	code, out, errOut := hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", t.TempDir(), "--push", "--yes")
 	if code != 2 || !strings.Contains(errOut, "could not be read: vra-b: ") || strings.Contains(errOut, "vra-b: vra-b:") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestSyncHelpInREADME: the README's "Sync a live pair" section names
+// every flag of `hasync sync --help`, the REST transport, and what ^C
+// does, as the help does.
+func TestSyncHelpInREADME(t *testing.T) {
+	code, help, errOut := hasync(t, "sync", "--help")
+	if code != 0 {
+		t.Fatalf("sync --help: exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n## Sync a live pair\n")
+	if !ok {
+		t.Fatal("README.md has no section Sync a live pair")
+	}
+	if i := strings.Index(sec, "\n## "); i >= 0 {
+		sec = sec[:i]
+	}
+	for _, f := range regexp.MustCompile(`(?m)^\s+(?:-\w, )?(--[a-z-]+)`).FindAllStringSubmatch(help, -1) {
+		if f[1] != "--help" && !strings.Contains(sec, "`"+f[1]) && !strings.Contains(sec, " "+f[1]) && !strings.Contains(sec, "["+f[1]) {
+			t.Errorf("README's sync section does not name %s", f[1])
+		}
+	}
+	for _, want := range []string{"transport: rest", "^C", "exit status 1", "status 130"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("README's sync section does not say %q", want)
+		}
+		if want != "transport: rest" && want != "exit status 1" && !strings.Contains(help, want) {
+			t.Errorf("sync --help does not say %q", want)
+		}
 	}
 }

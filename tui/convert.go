@@ -2,7 +2,6 @@ package tui
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +23,6 @@ type summary struct {
 	// notSynced are the in-scope differences a sync's plan leaves to a
 	// person (compare.Tally; -1 unknown).
 	notSynced int
-	mapLabel  string
 	// maps are the sync-maps each device carries (read side of the
 	// Sync-maps tab).
 	maps [2][]*syncmap.Map
@@ -48,7 +46,6 @@ func summarize(s *pair.Snapshot) summary {
 		n, _ := s.Compare.Tally(compare.ModeFor(s.Family))
 		sum.inScope, sum.outScope = n.InScope, n.Outside+n.Excluded+n.Protected
 		sum.notSynced = n.NotSynced
-		sum.mapLabel = s.Compare.Label
 	}
 	for i, d := range s.Devices {
 		if d.Tree == nil {
@@ -321,40 +318,4 @@ func readNote(rt *pairRT, dot, layout string) string {
 		note += dot + dev.Name + " " + since
 	}
 	return note
-}
-
-// syncMapLines is the Sync-maps tab (read side): each device's maps with
-// their rules (number, action, location), and which one scopes the pair.
-func syncMapLines(spec *inventory.Pair, sum summary) []string {
-	var out []string
-	if sum.mapLabel != "" {
-		out = append(out, "The pair is compared within sync-map "+sum.mapLabel, "")
-	} else if spec.SyncMap != "" {
-		out = append(out, "The inventory names sync-map "+spec.SyncMap, "")
-	}
-	for i, dev := range spec.Devices {
-		maps := sum.maps[i]
-		switch {
-		case sum.snap == nil || sum.snap.Devices[i].Tree == nil:
-			out = append(out, dev.Name+": configuration not read yet")
-		case len(maps) == 0:
-			out = append(out, dev.Name+": carries no sync-map")
-		}
-		for _, r := range sum.remotes[i] {
-			out = append(out, fmt.Sprintf("%s: config-sync to remote-router %s", dev.Name, r))
-		}
-		for _, m := range maps {
-			out = append(out, fmt.Sprintf("%s: sync-map %s (%d rules)", dev.Name, m.Name, len(m.Rules)))
-			for _, r := range m.Rules {
-				loc := strings.Join(r.Location, " ")
-				if loc == "" {
-					loc = "(everything)"
-				}
-				out = append(out, fmt.Sprintf("  rule %-5d %-8s %s", r.Number, r.Action, loc))
-			}
-		}
-		out = append(out, "")
-	}
-	out = append(out, "Editing sync-maps comes with the console's part 2; this tab reads them.")
-	return out
 }

@@ -787,17 +787,13 @@ func (m *Model) move(n int) {
 	switch m.tab {
 	case TabLog:
 		m.pairs[m.open].log.ScrollBy(n)
-	case TabHA, TabSyncMaps:
+	case TabHA:
 		m.scroll[m.tab] = min(max(m.scroll[m.tab]+n, 0), max(len(m.tabLines())-m.bodyHeight(), 0))
 	}
 }
 
-// tabLines are the lines of the HA or Sync-maps tab of the open pair
-// (short: built whole).
+// tabLines are the lines of the HA tab of the open pair (short: built
+// whole).
 func (m *Model) tabLines() []string {
-	rt := m.pairs[m.open]
-	if m.tab == TabHA {
-		return views.HALines(m.com.Styles, haDataOf(rt), m.com.Width) // live connection states (H)
-	}
-	return syncMapLines(rt.spec, rt.sum)
+	return views.HALines(m.com.Styles, haDataOf(m.pairs[m.open]), m.com.Width) // live connection states (H)
 }

@@ -446,8 +446,11 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	}
 	if len(p.Commands) > 0 {
 		head := "Commands, in order (typed on " + prep.Target + ")"
-		if p.Mode == plan.HRP {
+		switch {
+		case p.Mode == plan.HRP:
 			head = "What " + prep.Target + " lacks (hrp sync config adds it)"
+		case prep.Native:
+			head = "What update config-sync on " + prep.Source + " sets on " + prep.Target + " (it runs on " + prep.Source + ")"
 		}
 		add(views.PlanHeading, "%s", head)
 		for i, s := range p.Steps {
@@ -465,7 +468,9 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 		}
 	}
 	if len(pp.outside) > 0 {
-		add(views.PlanHeading, "Not synced: outside the map")
+		// Not "not synced", which counts the in-scope differences the
+		// plan leaves (compare.Tally): these are out of scope.
+		add(views.PlanHeading, "Outside the map (out of scope: the sync leaves them)")
 		lines = append(lines, pp.outside...)
 	}
 	if len(prep.Warnings) > 0 {
@@ -484,6 +489,8 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	switch {
 	case prep.Rollback:
 		label = "Roll back " + prep.Target
+	case p.Mode == plan.HRP && pp.opts.ConnectionStatus:
+		label = "Run hrp sync config + connection-status"
 	case p.Mode == plan.HRP:
 		label = "Run hrp sync config"
 	}
@@ -809,18 +816,11 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 	return syncDrainCmd(msg.idx, msg.id, run.ch)
 }
 
-// committingEvent: the apply typed its commit (after it, the change
-// commits whole or not at all, and a cancel would not stop it), or a
-// device-native sync started (one command the device runs to its end).
+// committingEvent: the sync reached its point of no return (the commit
+// sent, a Huawei push's first line, a device-native sync started:
+// hsync.Event.Commit); a cancel would no longer stop it.
 func committingEvent(e hsync.Event) bool {
-	switch e.Kind {
-	case hsync.Sent:
-		f := strings.Fields(e.Line)
-		return e.Step < 0 && len(f) > 0 && (f[0] == "commit" || f[0] == "commit-confirm")
-	case hsync.Info:
-		return strings.HasPrefix(e.Line, "hrp sync config on ") || strings.HasPrefix(e.Line, "update config-sync on ")
-	}
-	return false
+	return e.Commit
 }
 
 // rereadTries bounds how long the console waits for the target to be

@@ -50,7 +50,7 @@ func TestSyncRejected(t *testing.T) {
 	// The lab's pair syncs by vra-a's own config-sync (sync_mode:
 	// config-sync): the plan says so, and p pushes it from hasync instead.
 	keys(tm, "S")
-	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Runs update config-sync on vra-a", "Commands, in order", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	s := waitScreen(t, tm, "the plan", has("Sync lab-vyatta", "vra-a → vra-b", "Runs update config-sync on vra-a", "What update config-sync on vra-a sets on vra-b", "▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	if !strings.Contains(s, "set security firewall name CUST-0000-IN rule 20") {
 		t.Errorf("the plan does not list the rule the remote will refuse:\n%s", s)
 	}
@@ -265,7 +265,7 @@ func TestHRPSyncFromHATab(t *testing.T) {
 	keys(tm, "enter", "4", "x")
 	waitScreen(t, tm, "x on HRP", has("the direction is fixed"))
 	keys(tm, "C")
-	s := waitScreen(t, tm, "the HRP plan", has("hrp sync config + connection-status on lab-huawei", "FW-A → FW-B", "[ Run hrp sync config ]"))
+	s := waitScreen(t, tm, "the HRP plan", has("hrp sync config + connection-status on lab-huawei", "FW-A → FW-B", "[ Run hrp sync config + connection-status ]"))
 	if !strings.Contains(s, "What FW-B lacks") && !strings.Contains(s, "HRP conflicts") {
 		t.Errorf("the plan shows neither what FW-B lacks nor the conflicts:\n%s", s)
 	}

@@ -12,8 +12,10 @@ import (
 // names it): the row at p that differs, else any row at p, else the
 // deepest row whose path leads to p, else the first row below p. The
 // row is shown whatever the filter and folds (the filter becomes all
-// when it hides the row; a fold holding it opens), a third down the
-// body. It reports whether a row was found.
+// when it hides the row; a fold holding it opens), as the body's top
+// row, so that the breadcrumb (the top row's path) names it whole, near
+// the end too (blank lines then follow the last row until the next
+// move). It reports whether a row was found.
 func (v *DiffView) GoToPath(p config.Path) bool {
 	if v.data == nil || len(p) == 0 {
 		return false
@@ -32,7 +34,7 @@ func (v *DiffView) GoToPath(p config.Path) bool {
 		v.unfold(it)
 		v.rebuild(int32(row))
 	}
-	v.scrollTo(true)
+	v.top = v.cursor
 	return true
 }
 

@@ -157,7 +157,26 @@ func HALines(s ConsoleStyles, d HAData, width int) []string {
 		// "hasync" as everywhere, lower case even first in a line.
 		add(s.Normal.Render, "%s", inScopeText(d.Differences, d.NotSynced))
 	}
+	// What c and C run here (C on a Vyatta pair only says why not).
+	add(s.Dim.Render, "%s", FirstFit(width, nativeKeys(d.Family, s.glyph("·", "-"))...))
 	return out
+}
+
+// nativeKeys says what the HA tab's c and C run for family, longest
+// form first, parts joined by dot (DOMAIN.md "config-sync (VRA)", "HRP").
+func nativeKeys(family, dot string) []string {
+	if family == "huawei" {
+		return []string{
+			"c runs hrp sync config on the active member " + dot + " C also hrp sync connection-status (the session table)",
+			"c hrp sync config " + dot + " C + hrp sync connection-status",
+			"c sync " + dot + " C + connection-status",
+		}
+	}
+	return []string{
+		"c runs update config-sync on the member that carries the map " + dot + " C: hrp sync connection-status is Huawei HRP only",
+		"c update config-sync " + dot + " C: connection-status is Huawei HRP only",
+		"c own sync " + dot + " C Huawei only",
+	}
 }
 
 // HA renders the HA tab in width x height cells from line offset.

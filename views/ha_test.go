@@ -58,3 +58,23 @@ func TestHAShowsBothChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestHANativeKeys: the HA tab says what c and C run for its family; on
+// a Vyatta pair, that hrp sync connection-status (C) is Huawei HRP only.
+func TestHANativeKeys(t *testing.T) {
+	vy, hw := sampleHA()
+	for _, c := range []struct {
+		d    HAData
+		want []string
+	}{
+		{vy, []string{"c runs update config-sync", "C: hrp sync connection-status is Huawei HRP only"}},
+		{hw, []string{"c runs hrp sync config on the active member", "C also hrp sync connection-status"}},
+	} {
+		out := ansi.Strip(strings.Join(HALines(PlainConsoleStyles(), c.d, 200), "\n"))
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s HA lacks %q:\n%s", c.d.Family, w, out)
+			}
+		}
+	}
+}

@@ -31,7 +31,7 @@ func planFixture() PlanScreen {
 	} {
 		add(PlanCommand, fmt.Sprintf("%4d  %s", i+1, c))
 	}
-	add(PlanHeading, "Not synced: outside the map")
+	add(PlanHeading, "Outside the map (out of scope: the sync leaves them)")
 	add(PlanNotSynced, "interfaces dataplane dp0s0 address: no rule of the map covers it")
 	add(PlanNotSynced, "security firewall name MGMT-LOCAL rule 10: excluded by rule 20 (security firewall name MGMT-LOCAL)")
 	add(PlanHeading, "Warnings")

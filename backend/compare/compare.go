@@ -20,6 +20,12 @@ type Comparison struct {
 	// Label names the map and where it comes from, for a header: "FW
 	// (carried by vra-a)".
 	Label string
+	// From is where the map comes from, as Label says it after the
+	// name ("carried by vra-a, remote-router 10.0.0.2", "built in: what
+	// HRP backs up, ..."), and Carrier the member whose configuration
+	// carries it ("" for a built-in, default or flags map). Live sets
+	// them, Rescope keeps them; other comparisons leave them empty.
+	From, Carrier string
 	// Diff says what counts as a difference (masked secrets, ignored
 	// lines); it is also the plan's.
 	Diff diff.Options

@@ -138,7 +138,7 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 		if !src.Active {
 			from = "built in: what HRP backs up; no active member known, " + src.Name + " taken as source"
 		}
-		return New(src.Tree, dst.Tree, m, m.Name+" ("+from+")", o)
+		return labelled(src.Tree, dst.Tree, m, from, "", o)
 	}
 
 	type carried struct {
@@ -194,9 +194,8 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 		}
 		return 0, true
 	}
-	result := func(i int, m *syncmap.Map, from string) (*Comparison, error) {
-		src, dst := members[i], members[1-i]
-		return New(src.Tree, dst.Tree, m, m.Name+" ("+from+")", o)
+	result := func(i int, m *syncmap.Map, from, carrier string) (*Comparison, error) {
+		return labelled(members[i].Tree, members[1-i].Tree, m, from, carrier, o)
 	}
 
 	if spec.SyncMap != "" {
@@ -214,13 +213,13 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 			}
 			return nil, fmt.Errorf("sync-map %s: neither %s nor %s carries it under 'system config-sync sync-map' (%s)", spec.SyncMap, a.Name, b.Name, carries)
 		}
-		return result(i, find(i, spec.SyncMap), "carried by "+members[i].Name)
+		return result(i, find(i, spec.SyncMap), "carried by "+members[i].Name, members[i].Name)
 	}
 	// No map named: the one a remote-router pushes with.
 	if i, ok := pick(func(i int) bool { return pushes(i, "") }, ""); ok {
 		for _, r := range cs[i].remotes {
 			if r.SyncMap != "" {
-				return result(i, find(i, r.SyncMap), "carried by "+members[i].Name+", remote-router "+r.Address)
+				return result(i, find(i, r.SyncMap), "carried by "+members[i].Name+", remote-router "+r.Address, members[i].Name)
 			}
 		}
 	}
@@ -229,7 +228,22 @@ func Live(a, b Member, spec LiveSpec, o diff.Options) (*Comparison, error) {
 	if src.Name == b.Name {
 		i = 1
 	}
-	return result(i, syncmap.Default(config.Vyatta, members[i].Tree), "default: all but the protected paths")
+	return result(i, syncmap.Default(config.Vyatta, members[i].Tree), "default: all but the protected paths", "")
+}
+
+// labelled is New with the label "MAP (from)" (MAP alone when from is
+// empty) and its parts kept (Comparison.From, Carrier).
+func labelled(left, right *config.Tree, m *syncmap.Map, from, carrier string, o diff.Options) (*Comparison, error) {
+	label := m.Name
+	if from != "" {
+		label += " (" + from + ")"
+	}
+	c, err := New(left, right, m, label, o)
+	if err != nil {
+		return nil, err
+	}
+	c.From, c.Carrier = from, carrier
+	return c, nil
 }
 
 // Rescope returns c under the map s gives instead of its own, keeping its
@@ -244,22 +258,19 @@ func Rescope(c *Comparison, s MapSpec) (*Comparison, error) {
 		m   *syncmap.Map
 		err error
 	)
-	label := ""
+	from, carrier := "--include/--exclude", ""
 	switch {
 	case len(s.Include) > 0:
 		m, err = syncmap.FromFlags(s.Include, s.Exclude)
 		err = flagsError(err)
-		label = "flags (--include/--exclude)"
 	case len(s.Exclude) > 0:
 		m, err = Narrow(c.Map, s.Exclude)
-		if err == nil {
-			label = m.Name + " (" + strings.TrimPrefix(strings.TrimSuffix(c.Label, ")"), c.Map.Name+" (") + ")"
-		}
+		from, carrier = c.From, c.Carrier
 	default:
 		return c, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return New(c.Left, c.Right, m, label, c.Diff)
+	return labelled(c.Left, c.Right, m, from, carrier, c.Diff)
 }

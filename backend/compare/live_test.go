@@ -71,6 +71,15 @@ func TestLiveDirection(t *testing.T) {
 			if cmp.Label != c.label {
 				t.Errorf("label %q, want %q", cmp.Label, c.label)
 			}
+			// The label's parts, as fields: where the map comes from and
+			// the member that carries it (none for the default map).
+			carrier := ""
+			if !strings.Contains(c.label, "default") {
+				carrier = c.source
+			}
+			if cmp.Map.Name+" ("+cmp.From+")" != c.label || cmp.Carrier != carrier {
+				t.Errorf("from %q, carrier %q; want the label's part and %q", cmp.From, cmp.Carrier, carrier)
+			}
 			if n := cmp.Counts().InScope; n != c.inScope {
 				t.Errorf("in scope %d, want %d (%+v)", n, c.inScope, cmp.Counts())
 			}
@@ -97,6 +106,9 @@ func TestLiveHRP(t *testing.T) {
 		want := map[bool]*config.Tree{false: l, true: r}[activeB]
 		if cmp.Left != want || cmp.Map.Name != "hrp" || !strings.Contains(cmp.Label, "active member") {
 			t.Errorf("active B %v: source %s, map %s, label %q", activeB, cmp.Left.Source, cmp.Map.Name, cmp.Label)
+		}
+		if !strings.HasPrefix(cmp.From, "built in: ") || cmp.Carrier != "" {
+			t.Errorf("active B %v: from %q, carrier %q: want built in, none", activeB, cmp.From, cmp.Carrier)
 		}
 		if n := cmp.Counts(); n.InScope != 6 {
 			t.Errorf("active B %v: counts %+v", activeB, n)
@@ -141,12 +153,15 @@ func TestRescope(t *testing.T) {
 	if ex.Left.Source != "b" || ex.Label != "M less --exclude (carried by b)" || ex.Counts() != (Counts{Excluded: 1, Outside: 2, Protected: 1}) {
 		t.Errorf("narrowed: source %s, label %q, counts %+v", ex.Left.Source, ex.Label, ex.Counts())
 	}
+	if ex.From != "carried by b" || ex.Carrier != "b" {
+		t.Errorf("narrowed: from %q, carrier %q", ex.From, ex.Carrier)
+	}
 	in, err := Rescope(c, MapSpec{Include: []string{"nat"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in.Left.Source != "b" || in.Label != "flags (--include/--exclude)" || in.Counts().InScope != 1 {
-		t.Errorf("included: source %s, label %q, counts %+v", in.Left.Source, in.Label, in.Counts())
+	if in.Left.Source != "b" || in.Label != "flags (--include/--exclude)" || in.Counts().InScope != 1 || in.Carrier != "" {
+		t.Errorf("included: source %s, label %q, carrier %q, counts %+v", in.Left.Source, in.Label, in.Carrier, in.Counts())
 	}
 	if _, err := Rescope(c, MapSpec{Name: "N"}); err == nil {
 		t.Error("Rescope took a map name")

@@ -3,7 +3,6 @@ package config
 import (
 	"encoding/binary"
 	"errors"
-	"hash/maphash"
 	"math/bits"
 	"os"
 	"slices"
@@ -18,8 +17,8 @@ import (
 
 // The fast path of a comparison: most of a real pair is identical bytes,
 // and byte-equal text parses to equal subtrees. ParsePairFast compares
-// the two texts line by line as diff(1) does (a hash of each line, the
-// equal runs of lines between the changed ones), and leaves unparsed the
+// the two texts line by line as diff(1) does (the equal runs of lines
+// between the changed ones), and leaves unparsed the
 // subtrees whose every line lies in one equal run: each becomes a stub
 // node on each side, with its name in place (so that its parent sorts,
 // indexes and lays out its children as a full parse does) and its line
@@ -55,9 +54,10 @@ type FastOptions struct {
 // more to expand, as most are (they sit beside a change), than to parse.
 const fastMinStub = 3
 
-// errStubClash ends a fast parse whose stub's node was already made by
-// another line: the caller parses in full.
-var errStubClash = errors.New("config: a stub's node exists already")
+// errStubClash ends a fast parse in which a line outside a stub names
+// the stub's node or one below it (the stub is not the whole subtree):
+// the caller parses in full.
+var errStubClash = errors.New("config: a line reaches into a stub")
 
 // stubMark is a stub node's Values until it is expanded: a stub must not
 // look like a bare node to the parser (vyAllBare), and nothing reads it.
@@ -73,7 +73,7 @@ type stub struct {
 	words int32
 	// pair numbers the stubs of one ParsePairFast that the planner
 	// found byte-equal on both sides (the peer tree's stub with the
-	// same number); -1 for a stub made by an expansion.
+	// same number).
 	pair int32
 	// rows is the number of rows the subtree gives (see SubtreeRows), -1
 	// until counted.
@@ -267,8 +267,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		}
 		return utf8.ValidString(text)
 	}
-	// Both sides are cut into lines and hashed at once.
-	seed := maphash.MakeSeed()
+	// Both sides are cut into lines at once.
 	var (
 		tb  *fsText
 		okB bool
@@ -277,10 +276,10 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		tb, okB = fsScan(textB, seed)
+		tb, okB = fsScan(textB)
 		okB = okB && read(textB)
 	}()
-	ta, okA := fsScan(textA, seed)
+	ta, okA := fsScan(textA)
 	okA = okA && read(textA)
 	wg.Wait()
 	if !okA || !okB {
@@ -316,16 +315,12 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	return a, b, true
 }
 
-// fsText is set-form text cut into lines, with the hash of each and the
-// counter's position in each.
+// fsText is set-form text cut into lines, and the spans of it that the
+// planner leaves as stubs.
 type fsText struct {
 	src string
 	// starts holds where each line starts, and len(src) last.
-	starts []int32
-	// hash holds each line's hash (fsScan), without its newline: 32
-	// bits, as two lines that collide only cost a parse (the planner
-	// compares the bytes of what it leaves unparsed).
-	hash    []uint32
+	starts  []int32
 	spans   []fsSpan
 	stubbed int32 // lines in spans
 }
@@ -336,6 +331,9 @@ type fsSpan struct {
 	from, to int32
 	words    int32
 	pair     int32
+	// pre is the length of the path prefix of its lines (fsPrefix):
+	// their first words words, each with the blank after it.
+	pre int32
 }
 
 // fsClass sorts bytes for fsLineEnd: 1 a newline, 2 a quote, 3 a byte
@@ -356,25 +354,24 @@ var fsClass = func() (c [256]uint8) {
 	return c
 }()
 
-// fsScan cuts src into lines and hashes each, if every line is a `set`
+// fsScan cuts src into lines, if every line is a `set`
 // command whose quoted words are whole single-quoted words (a blank
 // before the opening quote, a blank or the line's end after the closing
 // one), and that holds no other quoting or escape, no comment and no
 // control character outside them: such a line is read alone as it is
 // read in its file.
-func fsScan(src string, seed maphash.Seed) (*fsText, bool) {
+func fsScan(src string) (*fsText, bool) {
 	if len(src) == 0 || len(src) >= 1<<31-1 {
 		return nil, false
 	}
 	n := strings.Count(src, "\n") + 2
-	t := &fsText{src: src, starts: make([]int32, 0, n), hash: make([]uint32, 0, n)}
+	t := &fsText{src: src, starts: make([]int32, 0, n)}
 	for start := 0; start < len(src); {
 		end, ok := fsLineEnd(src, start)
 		if !ok {
 			return nil, false
 		}
 		t.starts = append(t.starts, int32(start))
-		t.hash = append(t.hash, uint32(maphash.String(seed, src[start:end])))
 		start = end + 1
 	}
 	t.starts = append(t.starts, int32(len(src)))
@@ -460,31 +457,33 @@ const (
 	fsAnchor = 2
 )
 
-// fsDiff returns the runs of equal lines of two texts given the hashes of
-// their lines, in order. As diff(1) it compares hashes; unlike diff it
-// does not look for the shortest script: after a change it takes the
-// nearest place where fsAnchor lines agree, so a run may be shorter than
-// diff's. Nothing depends on the runs being the longest: only on their
-// lines being equal, which the planner checks on the bytes.
-func fsDiff(ha, hb []uint32) []fsBlock {
-	na, nb := int32(len(ha)), int32(len(hb))
+// fsDiff returns the runs of equal lines of two texts, in order. It
+// compares the lines themselves where they follow each other (most do:
+// the comparison ends at the first byte that differs), and looks lines
+// up by a hash only when a change is longer than fsWindow. Unlike
+// diff(1) it does not look for the shortest script: after a change it
+// takes the nearest place where fsAnchor lines agree, so a run may be
+// shorter than diff's. Nothing depends on the runs being the longest.
+func fsDiff(a, b *fsText) []fsBlock {
+	na, nb := int32(len(a.starts)-1), int32(len(b.starts)-1)
+	eq := func(i, j int32) bool { return a.line(i) == b.line(j) }
 	var blocks []fsBlock
 	meet := func(i, j int32) bool {
 		for k := int32(0); k < fsAnchor; k++ {
 			if i+k == na || j+k == nb {
 				return i+k == na && j+k == nb
 			}
-			if ha[i+k] != hb[j+k] {
+			if !eq(i+k, j+k) {
 				return false
 			}
 		}
 		return true
 	}
-	var first map[uint32]int32 // b's first line of each hash, when wanted
+	var first map[string]int32 // b's first line of each text, when wanted
 	i, j := int32(0), int32(0)
 	for i < na && j < nb {
 		k := int32(0)
-		for i+k < na && j+k < nb && ha[i+k] == hb[j+k] {
+		for i+k < na && j+k < nb && eq(i+k, j+k) {
 			k++
 		}
 		if k > 0 {
@@ -495,7 +494,7 @@ func fsDiff(ha, hb []uint32) []fsBlock {
 		found := false
 		for d := int32(1); d <= fsWindow && !found; d++ {
 			for x := int32(0); x <= d; x++ {
-				if i+x <= na && j+d-x <= nb && (i+x < na && j+d-x < nb) && meet(i+x, j+d-x) {
+				if i+x < na && j+d-x < nb && meet(i+x, j+d-x) {
 					i, j, found = i+x, j+d-x, true
 					break
 				}
@@ -505,13 +504,13 @@ func fsDiff(ha, hb []uint32) []fsBlock {
 			continue
 		}
 		if first == nil {
-			first = make(map[uint32]int32, nb)
+			first = make(map[string]int32, nb)
 			for y := nb - 1; y >= 0; y-- {
-				first[hb[y]] = y
+				first[b.line(y)] = y
 			}
 		}
 		for x := i; x < na && !found; x++ {
-			if y, ok := first[ha[x]]; ok && y >= j && meet(x, y) {
+			if y, ok := first[a.line(x)]; ok && y >= j && meet(x, y) {
 				i, j, found = x, y, true
 			}
 		}
@@ -543,6 +542,8 @@ type fsPlanner struct {
 type fsItem struct {
 	from, to, bFrom int32
 	words           int32
+	// pre is the length of a span's path prefix (fsPrefix).
+	pre int32
 	// end says whether a span ends a row of span siblings in the trees'
 	// order (natural order, which need not be the text's): 1 it does, 2
 	// it does not, 0 not known (the text's order decides).
@@ -622,8 +623,9 @@ func (p *fsPlanner) block(bl fsBlock) {
 			k = max(k, fsShared(line, b.line(bl.b-1))+1)
 		}
 		var g int32
+		var pe int
 		for ; ; k++ {
-			pe := fsPrefix(line, k)
+			pe = fsPrefix(line, k)
 			if pe < 0 {
 				g, k = i+1, 0 // no subtree of its own: parsed
 				break
@@ -647,7 +649,7 @@ func (p *fsPlanner) block(bl fsBlock) {
 			}
 			break
 		}
-		p.item(fsItem{from: i, to: g, bFrom: i + off, words: int32(k)})
+		p.item(fsItem{from: i, to: g, bFrom: i + off, words: int32(k), pre: int32(pe)})
 		i = g
 	}
 }
@@ -696,7 +698,7 @@ func (t *fsText) text(from, to int32) string {
 // of the runs of equal lines on one core, then each half of the items
 // (finish).
 func planPair(a, b *fsText, rules [][]string) *fsPlanner {
-	blocks := fsDiff(a.hash, b.hash)
+	blocks := fsDiff(a, b)
 	edges := len(a.starts) > fastEdgeLines
 	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
 	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
@@ -738,84 +740,124 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 // children's items when larger, whose own ends are treated alike; each
 // half of the items on one core.
 func (p *fsPlanner) finish() {
-	parts := [][]fsItem{p.items}
+	items := p.items
+	var cut []fsCut
+	var cuts [2]map[int32][]fsItem // a larger end's children, by its index
 	if p.edges {
-		items := p.items
+		p.naturalEnds(items)
+		cut = make([]fsCut, len(items))
 		half := len(items) / 2
 		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
-		p.naturalEnds(items)
-		var tail []fsItem
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tail = other.cutEdges(items, half, len(items), 0)
+			cuts[1] = other.edgeCuts(items, half, len(items), 0, cut)
 		}()
-		head := p.cutEdges(items, 0, half, 0)
+		cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
 		wg.Wait()
-		parts = [][]fsItem{head, tail}
+	}
+	// Each side's spans, numbered in a's order: counted, then added.
+	each := func(f func(fsItem)) {
+		for i, it := range items {
+			switch {
+			case cut == nil || cut[i] == fsKeep:
+				f(it)
+			case cut[i] == fsSplit:
+				for _, kid := range cuts[0][int32(i)] {
+					f(kid)
+				}
+				for _, kid := range cuts[1][int32(i)] {
+					f(kid)
+				}
+			}
+		}
 	}
 	n := 0
-	for _, items := range parts {
-		for _, it := range items {
-			if it.words != 0 {
-				n++
-			}
+	each(func(it fsItem) {
+		if it.words != 0 {
+			n++
 		}
-	}
+	})
 	p.a.spans = slices.Grow(p.a.spans, n)
 	p.b.spans = slices.Grow(p.b.spans, n)
-	for _, items := range parts {
-		for _, it := range items {
-			if it.words == 0 {
-				continue
-			}
-			n := it.to - it.from
-			p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs})
-			p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs})
-			p.pairs++
+	each(func(it fsItem) {
+		if it.words == 0 {
+			return
 		}
-	}
+		n := it.to - it.from
+		p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs, pre: it.pre})
+		p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs, pre: it.pre})
+		p.pairs++
+	})
 }
 
-// cutEdges applies the edge rule to items[from:to] at depth (fsItem.words;
-// 0 any) and returns the items that result.
-func (p *fsPlanner) cutEdges(items []fsItem, from, to, depth int) []fsItem {
-	// parent is the bytes of the path of a span's parent.
-	parent := func(x fsItem) string {
-		line := p.a.line(x.from)
-		return line[:max(0, fsPrefix(line, int(x.words)-1))]
-	}
-	sibling := func(x, y fsItem, px string) bool {
-		return y.words == x.words && x.to == y.from && x.bFrom+(x.to-x.from) == y.bFrom && fsIn(p.a.line(y.from), px)
-	}
-	out := make([]fsItem, 0, to-from)
+// fsCut is what the edge rule does with an item: keep it, parse its
+// lines, or split it into its children's items.
+type fsCut uint8
+
+const (
+	fsKeep fsCut = iota
+	fsParse
+	fsSplit
+)
+
+// edgeCuts decides the edge rule for items[from:to] at depth (fsItem.words;
+// 0 any) into cut, without changing items (the other half reads them),
+// and returns the children's items of those it splits.
+func (p *fsPlanner) edgeCuts(items []fsItem, from, to, depth int, cut []fsCut) map[int32][]fsItem {
+	var kids map[int32][]fsItem
 	for i := from; i < to; i++ {
 		it := items[i]
-		if it.words == 0 || (depth > 0 && int(it.words) != depth) {
-			out = append(out, it)
-			continue
-		}
-		var first, last bool
-		if it.end != 0 {
-			first = it.end == 1
-		} else {
-			px := parent(it)
-			first = i == 0 || items[i-1].words == 0 || !sibling(items[i-1], it, px)
-			last = i == len(items)-1 || !sibling(it, items[i+1], px)
-		}
-		if !first && !last {
-			out = append(out, it)
+		if it.words == 0 || (depth > 0 && int(it.words) != depth) || !p.isEnd(items, i) {
 			continue
 		}
 		if it.to-it.from <= fastEdgeMax {
-			it.words = 0
-			out = append(out, it)
+			cut[i] = fsParse
 			continue
 		}
-		kids := p.children(it)
-		p.childEnds(kids, int(it.words)+1)
-		out = append(out, p.cutEdges(kids, 0, len(kids), int(it.words)+1)...)
+		k := p.children(it)
+		p.childEnds(k, int(it.words)+1)
+		if kids == nil {
+			kids = map[int32][]fsItem{}
+		}
+		kids[int32(i)] = p.cutEdges(k, int(it.words)+1)
+		cut[i] = fsSplit
+	}
+	return kids
+}
+
+// isEnd reports whether the span items[i] ends a row of span siblings:
+// by its end, or where that is not known by the text's order.
+func (p *fsPlanner) isEnd(items []fsItem, i int) bool {
+	it := items[i]
+	if it.end != 0 {
+		return it.end == 1
+	}
+	line := p.a.line(it.from)
+	px := line[:max(0, fsPrefix(line, int(it.words)-1))]
+	sibling := func(x, y fsItem) bool {
+		return x.words != 0 && y.words == x.words && x.to == y.from && x.bFrom+(x.to-x.from) == y.bFrom && fsIn(p.a.line(y.from), px)
+	}
+	return i == 0 || !sibling(items[i-1], it) || i == len(items)-1 || !sibling(it, items[i+1])
+}
+
+// cutEdges applies the edge rule to items, the children of one span at
+// depth, and returns the items that result.
+func (p *fsPlanner) cutEdges(items []fsItem, depth int) []fsItem {
+	cut := make([]fsCut, len(items))
+	kids := p.edgeCuts(items, 0, len(items), depth, cut)
+	out := make([]fsItem, 0, len(items))
+	for i, it := range items {
+		switch cut[i] {
+		case fsKeep:
+			out = append(out, it)
+		case fsParse:
+			it.words = 0
+			out = append(out, it)
+		case fsSplit:
+			out = append(out, kids[int32(i)]...)
+		}
 	}
 	return out
 }
@@ -1045,7 +1087,7 @@ func (p *fsPlanner) children(it fsItem) []fsItem {
 				words = int32(k)
 			}
 		}
-		out = append(out, fsItem{from: i, to: g, bFrom: it.bFrom + (i - it.from), words: words})
+		out = append(out, fsItem{from: i, to: g, bFrom: it.bFrom + (i - it.from), words: words, pre: int32(pe)})
 		i = g
 	}
 	return out
@@ -1114,36 +1156,30 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	sp := s.text.spans[s.next]
 	s.next++
 	src := p.src
-	i := p.pos + len("set ")
-	s.words = s.words[:0]
-	for range sp.words {
-		for src[i] == ' ' {
-			i++
-		}
-		j := i
-		for src[j] != ' ' {
-			j++
-		}
-		s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
-		i = j
-	}
-	// The stub's parent is found as a line's would be; the stub's node
-	// needs no place in the schema (nothing is read below it).
-	k := len(s.words) - 1
-	w := s.words[k]
+	// The planner's prefix is plain words, each with one blank after it
+	// (fsPrefix): the stub's name is its last word.
+	pre := p.pos + int(sp.pre)
+	at := strings.LastIndexByte(src[p.pos:pre-1], ' ') + 1 + p.pos
+	// The stub's parent is found as a line's would be, once for a run of
+	// siblings; the stub's node needs no place in the schema (nothing is
+	// read below it).
+	k := int(sp.words) - 1
 	q := s.parent
-	if key := src[p.pos:w.srcOff]; q == nil || key != s.parentKey {
+	if key := src[p.pos:at]; q == nil || key != s.parentKey {
+		s.words = s.words[:0]
+		for i := p.pos + len("set "); i < at; {
+			j := i + strings.IndexByte(src[i:at], ' ')
+			s.words = append(s.words, vySetWord{end: j - i, line: p.line, col: i - p.lineStart + 1, srcOff: i})
+			i = j + 1
+		}
 		var err error
-		q, _, s.names, err = p.walkChain(b, s.words[:k], p.line, s.names)
+		q, _, s.names, err = p.walkChain(b, s.words, p.line, s.names)
 		if err != nil {
 			return err
 		}
 		s.parent, s.parentKey = q, key
 	}
-	name := p.str(b, w)
-	if w.end == w.start || vyHasControl(name) {
-		return errStubClash // fsScan takes neither: parsed in full, with its error
-	}
+	name := b.sub(at, pre-1-at)
 	// The stub's node is new: a line before it made it, or a node below
 	// it, and then the stub is not the whole subtree.
 	q, created := b.child(q, name, p.line)

@@ -45,8 +45,9 @@ type fcBlock struct {
 	lines             int32 // lines from the opening line to the closing one
 	// next is the index of the first block after this one's subtree:
 	// its children are the blocks from its index + 1 to next, each
-	// followed by its own subtree.
-	next int32
+	// followed by its own subtree. parent is the block it is in, -1 at
+	// the top level.
+	next, parent int32
 	// rows is the number of rows its node's subtree gives (SubtreeRows),
 	// or -1 where the scan cannot be certain of it.
 	rows int32
@@ -69,6 +70,8 @@ const (
 	// counted a row each; fcRunsIn: a block below has one.
 	fcRuns
 	fcRunsIn
+	// fcLeaves: a VRP block has children that are no blocks.
+	fcLeaves
 )
 
 // fcText is curly text cut into its blocks, in the order of the text.
@@ -428,7 +431,7 @@ func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
 	}
 	parent := &sc.stack[len(sc.stack)-1]
 	sc.statement(parent, kind, w0, name)
-	blk := fcBlock{start: b, line: line, key: key, rows: -1}
+	blk := fcBlock{start: b, line: line, key: key, rows: -1, parent: parent.blk}
 	if comment {
 		blk.flags |= fcComment
 	}
@@ -719,14 +722,10 @@ func (t *fcText) words(i int32) []string {
 // ancestors returns the blocks around block i, outermost first.
 func (t *fcText) ancestors(i int32) []int32 {
 	var out []int32
-	for j := int32(0); j < i; {
-		if t.blocks[j].next > i {
-			out = append(out, j)
-			j++
-			continue
-		}
-		j = t.blocks[j].next
+	for j := t.blocks[i].parent; j >= 0; j = t.blocks[j].parent {
+		out = append(out, j)
 	}
+	slices.Reverse(out)
 	return out
 }
 
@@ -745,6 +744,9 @@ type fcPlanner struct {
 	// words of the blocks looked into, when there are rules.
 	rules [][]string
 	path  []string
+	// ordered tells, for VRP, the blocks whose children's order counts
+	// (vrpOrdered); nil for the curly form.
+	ordered func(key string) bool
 }
 
 // stubOK reports whether block x of a, below p.path, may be a stub: no
@@ -833,13 +835,18 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	kb := p.b.children(y, p.kids[depth][1][:0])
 	p.kids[depth] = [2][]int32{ka, kb}
 	stubs := p.a.kidsOK(x) && p.b.kidsOK(y)
+	ordered := stubs && p.ordered != nil && x >= 0 && p.ordered(p.a.blocks[x].key)
+	if ordered && (p.a.blocks[x].flags|p.b.blocks[y].flags)&fcLeaves != 0 {
+		stubs = false // children that are no blocks: their names are keys, not read
+	}
 	same := len(ka) == len(kb)
 	for i := 0; same && i < len(ka); i++ {
 		same = p.a.blocks[ka[i]].key == p.b.blocks[kb[i]].key
 	}
 	if !stubs {
 		// Names repeat: a block merges with another of its name, and
-		// all below is for the parser.
+		// all below is for the parser. So is all below a parent whose
+		// children's order counts: a child moved is shown whole.
 		return
 	}
 	var idx map[string]int32
@@ -850,12 +857,22 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 		}
 	}
 	dec := p.dec[depth][:0]
+	var moved []bool
+	if ordered && !same {
+		moved = p.moved(ka, kb, idx)
+	}
 	for i, xa := range ka {
 		d := fcDecision{peer: -1}
 		if same {
 			d.peer = kb[i]
 		} else if j, ok := idx[p.a.blocks[xa].key]; ok {
 			d.peer = j
+		}
+		if d.peer >= 0 && moved != nil && moved[i] {
+			// A child moved is shown whole (diff.Trees, diff.Rows):
+			// it and all below it are parsed.
+			dec = append(dec, fcDecision{peer: d.peer})
+			continue
 		}
 		if d.peer >= 0 {
 			ba, bb := &p.a.blocks[xa], &p.b.blocks[d.peer]
@@ -894,6 +911,60 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 			p.path = p.path[:n]
 		}
 	}
+}
+
+// moved returns, for the children ka of an Ordered parent of a whose
+// children are all blocks (as its peer's, kb, are), which ones the diff
+// reports moved: those off the longest increasing run of their indexes
+// in b (idx), found as backend/diff's aligner finds it (patience, the
+// last of the longest run and its predecessors), so that the two agree.
+func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
+	// A child's rank among b's children (kb, in order of the text, so
+	// of their indexes) is where its index is in kb.
+	match := make([]int, len(ka))
+	for i, xa := range ka {
+		match[i] = -1
+		if j, ok := idx[p.a.blocks[xa].key]; ok {
+			match[i], _ = slices.BinarySearch(kb, j)
+		}
+	}
+	var tails []int
+	prev := make([]int, len(ka))
+	for i := range prev {
+		prev[i] = -1
+	}
+	for i, v := range match {
+		if v < 0 {
+			continue
+		}
+		lo, hi := 0, len(tails)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if match[tails[m]] < v {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo > 0 {
+			prev[i] = tails[lo-1]
+		}
+		if lo == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[lo] = i
+		}
+	}
+	moved := make([]bool, len(ka))
+	for i, v := range match {
+		moved[i] = v >= 0
+	}
+	if len(tails) > 0 {
+		for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
+			moved[i] = false
+		}
+	}
+	return moved
 }
 
 // edgesOf turns into parsed (or looked into) blocks the stubs that a view
@@ -1031,12 +1102,15 @@ func (t *fcText) parse(file string, pre prepared, spans []fcSpan) (*Tree, error)
 }
 
 // ParsePairBlocks is the fast path for text in blocks, the curly form
-// (ParsePairCurly); ok is false for any other text, or where that path
+// (ParsePairCurly) and VRP (ParsePairVRP); ok is false for any other text, or where that path
 // does not apply. o.MinEqual is the share of a's lines, in percent, that
 // must be left in stubs (0: fcMinEqual); a block with one of o.Rules
 // strictly inside it is no stub.
 func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
-	if fam == Huawei || fam == Auto && detect(textA) == Huawei || vyIsSetForm(textA) || vyIsSetForm(textB) {
+	if fam == Huawei || fam == Auto && detect(textA) == Huawei {
+		return ParsePairVRP(fileA, textA, fileB, textB, fam, o)
+	}
+	if vyIsSetForm(textA) || vyIsSetForm(textB) {
 		return nil, nil, false
 	}
 	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)

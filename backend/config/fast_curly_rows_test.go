@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -138,4 +139,137 @@ func FuzzFastCurlyRows(f *testing.F) {
 		}
 		checkCurlyRows(t, "fuzz", text)
 	})
+}
+
+// checkVRPRows is checkCurlyRows for VRP text: every block whose rows
+// vrScan counted, below parents whose children it found unique, gives
+// those rows in the full parse.
+func checkVRPRows(t *testing.T, name, text string) int {
+	t.Helper()
+	pre, err := prepare(name, text)
+	if err != nil {
+		return 0
+	}
+	ft, _, ok := vrScan(pre.text)
+	if !ok {
+		return 0
+	}
+	tr, err := parseText(name, text, Huawei)
+	if err != nil {
+		t.Errorf("%s: the scan takes text that does not parse: %v", name, err)
+		return 0
+	}
+	checked := 0
+	var walk func(i int32, parent *Node, own bool)
+	walk = func(i int32, parent *Node, own bool) {
+		blk := &ft.blocks[i]
+		n := parent.Child(blk.key)
+		if n == nil {
+			if own {
+				t.Errorf("%s: block %q at line %d has no node", name, blk.key, blk.line)
+			}
+			return
+		}
+		if own && blk.rows >= 0 {
+			checked++
+			if got := SubtreeRows(Huawei, n); got != int(blk.rows) {
+				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, blk.key, blk.line, blk.rows, got)
+			}
+		}
+		for _, k := range ft.children(i, nil) {
+			walk(k, n, own && blk.flags&fcKidsOK != 0)
+		}
+	}
+	for _, k := range ft.children(-1, nil) {
+		walk(k, tr.Root, ft.topOK)
+	}
+	return checked
+}
+
+// TestFastVRPRows checks vrScan's row counts against the full parse on
+// every Huawei file of the corpus.
+func TestFastVRPRows(t *testing.T) {
+	checked := 0
+	for _, f := range testcorpus.Files(t, "huawei") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked += checkVRPRows(t, f, string(src))
+	}
+	checked += checkVRPRows(t, "seed", vrpRowsSeed)
+	a, b := vrpSynthPair()
+	checked += checkVRPRows(t, "synth a", a) + checkVRPRows(t, "synth b", b)
+	if checked < 100 {
+		t.Errorf("only %d blocks checked", checked)
+	}
+}
+
+// vrpRowsSeed holds what vrScan's counts must get right: keyed lines of
+// one key, a repeated line, a header named as a sibling's key.
+const vrpRowsSeed = `#
+sysname FW
+#
+acl number 3000
+ rule 5 permit ip source 10.0.0.1 0
+ rule 10 permit ip
+ rule 5 permit ip source 10.0.0.2 0
+ description web
+#
+interface GigabitEthernet1/0/1
+ ip address 10.0.0.1 255.255.255.0
+ undo shutdown
+ undo shutdown
+#
+security-policy
+ rule name a
+  action permit
+  service http
+  service https
+ rule name b
+  action deny
+ rule name a
+  source-zone trust
+#
+ip route-static 0.0.0.0 0 10.0.0.254
+ip route-static 10.1.0.0 16 10.0.0.253
+#
+return
+`
+
+// FuzzFastVRPRows checks vrScan's row counts against the full parse on
+// any text.
+func FuzzFastVRPRows(f *testing.F) {
+	f.Add(vrpRowsSeed)
+	f.Add("#\na\n b\n  c\n b\n#\nreturn\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 1<<14 {
+			return
+		}
+		checkVRPRows(t, "fuzz", text)
+	})
+}
+
+// vrpSynthPair is a small pair like bench/diffbench's Huawei pairs:
+// address-sets and a security-policy of rules, the target drifted.
+func vrpSynthPair() (string, string) {
+	var a, b strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&a, "ip address-set AS_%d type object\n address 0 10.0.%d.0 mask 24\n address 1 10.1.%d.0 mask 24\n#\n", i, i, i)
+	}
+	b.WriteString(a.String())
+	a.WriteString("security-policy\n")
+	b.WriteString("security-policy\n")
+	for i := range 60 {
+		rule := fmt.Sprintf(" rule name r_%d\n  source-zone trust\n  destination-address address-set AS_%d\n  service https\n  action %%s\n", i, i%40)
+		fmt.Fprintf(&a, rule, "permit")
+		if i%7 == 3 {
+			fmt.Fprintf(&b, rule, "deny")
+		} else if i%11 != 5 {
+			fmt.Fprintf(&b, rule, "permit")
+		}
+	}
+	a.WriteString("#\nreturn\n")
+	b.WriteString("#\nreturn\n")
+	return a.String(), b.String()
 }

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/bench/synth"
 	"github.com/hasync/hasync/internal/testcorpus"
 )
 
@@ -23,19 +25,9 @@ func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) ma
 	t.Helper()
 	out := map[string]string{}
 	opts := diff.Options{MaskSecrets: mask}
-	for _, ctx := range []int{0, 3} {
-		rows := diff.Rows(a, b, diff.RowOptions{Options: opts, Map: m, Context: ctx, Fold: true})
-		var buf bytes.Buffer
-		if err := diff.WriteSide(&buf, rows, 160); err != nil {
-			t.Fatal(err)
-		}
-		differ := false
-		for _, r := range rows {
-			differ = differ || r.Kind != diff.Same && r.Scope == syncmap.InScope
-			fmt.Fprintf(&buf, "%d %q %d %q %q %d %d %d %d %d\n", r.Kind, r.Path, r.Depth, r.Left, r.Right, r.LeftLine, r.RightLine, r.Scope, r.Folded, r.FoldScopes)
-		}
-		out[fmt.Sprintf("side context %d", ctx)] = fmt.Sprintf("%s\nin-scope difference %v", buf.String(), differ)
-	}
+	// The changes first: on fresh trees of the fast path they meet the
+	// stubs that no view has expanded yet, as `hasync diff --format
+	// unified` does.
 	changes := diff.Trees(a, b, opts)
 	var buf bytes.Buffer
 	if err := diff.WriteUnified(&buf, a, b, changes, opts, m.Decide); err != nil {
@@ -52,6 +44,19 @@ func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) ma
 		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, blockNode(c.Left), blockNode(c.Right)))
 	}
 	out["changes"] = strings.Join(cs, "\n")
+	for _, ctx := range []int{0, 3} {
+		rows := diff.Rows(a, b, diff.RowOptions{Options: opts, Map: m, Context: ctx, Fold: true})
+		var buf bytes.Buffer
+		if err := diff.WriteSide(&buf, rows, 160); err != nil {
+			t.Fatal(err)
+		}
+		differ := false
+		for _, r := range rows {
+			differ = differ || r.Kind != diff.Same && r.Scope == syncmap.InScope
+			fmt.Fprintf(&buf, "%d %q %d %q %q %d %d %d %d %d\n", r.Kind, r.Path, r.Depth, r.Left, r.Right, r.LeftLine, r.RightLine, r.Scope, r.Folded, r.FoldScopes)
+		}
+		out[fmt.Sprintf("side context %d", ctx)] = fmt.Sprintf("%s\nin-scope difference %v", buf.String(), differ)
+	}
 	return out
 }
 
@@ -102,6 +107,13 @@ func blockMaps(a *config.Tree) []*syncmap.Map {
 // one pair of texts; it reports whether the fast path applied.
 func blockCheck(t *testing.T, name, textA, textB string) bool {
 	t.Helper()
+	return blockCheckMaps(t, name, textA, textB, false)
+}
+
+// blockCheckMaps is blockCheck; quick (for the fuzz targets, whose every
+// input costs) compares under the default map only, secrets shown.
+func blockCheckMaps(t *testing.T, name, textA, textB string, quick bool) bool {
+	t.Helper()
 	a, errA := config.Parse("a.conf", []byte(textA), config.Auto)
 	b, errB := config.Parse("b.conf", []byte(textB), config.Auto)
 	if errA != nil || errB != nil || a.Family != b.Family {
@@ -111,8 +123,12 @@ func blockCheck(t *testing.T, name, textA, textB string) bool {
 		return false
 	}
 	fast := false
-	for mi, m := range blockMaps(a) {
-		for _, mask := range []bool{true, false} {
+	maps, masks := blockMaps(a), []bool{true, false}
+	if quick {
+		maps, masks = maps[:1], masks[1:]
+	}
+	for mi, m := range maps {
+		for _, mask := range masks {
 			// Under a map with rules, its locations are passed as the
 			// compare package could (mask true) or not.
 			o := config.FastOptions{MinEqual: 1}
@@ -343,7 +359,7 @@ func FuzzFastCurly(f *testing.F) {
 		if len(a)+len(b) > 1<<14 {
 			return
 		}
-		blockCheck(t, "fuzz", a, b)
+		blockCheckMaps(t, "fuzz", a, b, true)
 	})
 }
 
@@ -393,6 +409,124 @@ func BenchmarkFastCurly(b *testing.B) {
 	}
 	a := string(src)
 	peer := curlyPeer(a, 2, 7)
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {
+				b.Fatal("the fast path declined")
+			}
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := config.Parse("a", []byte(a), config.Auto); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := config.Parse("b", []byte(peer), config.Auto); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestFastVRPCorpus checks the VRP fast path against the full parse on
+// every Huawei file of the corpus (against itself and drifted peers,
+// both ways) and on the synthetic pairs of bench/diffbench.
+func TestFastVRPCorpus(t *testing.T) {
+	var pairs, fast int
+	check := func(name, a, b string) {
+		pairs++
+		if blockCheck(t, name, a, b) {
+			fast++
+		}
+	}
+	for i, f := range testcorpus.Files(t, "huawei") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := string(src)
+		check(f+" self", a, a)
+		for _, pct := range []int{1, 10} {
+			p := testcorpus.Drift(a, pct, int64(i*10+pct))
+			check(fmt.Sprintf("%s %d%%", f, pct), a, p)
+			check(fmt.Sprintf("%s %d%% reversed", f, pct), p, a)
+		}
+	}
+	t.Logf("%d VRP corpus pairs, %d through the fast path (most files are small: few blocks of 3 lines or more)", pairs, fast)
+	if fast < pairs/4 {
+		t.Errorf("only %d of %d VRP pairs took the fast path", fast, pairs)
+	}
+	for _, n := range []int{300, 3000} {
+		a, b := synth.VRPPair(n, 1)
+		// Rules moved: the target's rules in another order, here and
+		// there (the diff reports the ones off the longest common run).
+		rules := strings.SplitAfter(string(b), " rule name ")
+		for i := 3; i+7 < len(rules)-1; i += 11 {
+			rules[i], rules[i+7] = rules[i+7], rules[i]
+		}
+		c := []byte(strings.Join(rules, ""))
+		for _, p := range [][2][]byte{{a, b}, {b, a}, {a, a}, {a, c}, {c, a}} {
+			if !blockCheck(t, fmt.Sprintf("synth %d", n), string(p[0]), string(p[1])) {
+				t.Errorf("synth %d: the fast path declined", n)
+			}
+		}
+	}
+}
+
+// FuzzFastVRP is FuzzFastCurly for VRP text.
+func FuzzFastVRP(f *testing.F) {
+	a, b := synth.VRPPair(60, 1)
+	f.Add(string(a), string(b))
+	f.Add(string(b), string(a))
+	f.Add("#\nsysname A\n#\nacl number 3000\n rule 5 permit ip\n rule 10 deny ip\n#\nsecurity-policy\n rule name a\n  action permit\n  service http\n rule name b\n  action deny\n#\nreturn\n",
+		"#\nsysname B\n#\nacl number 3000\n rule 5 permit ip\n rule 10 deny ip\n#\nsecurity-policy\n rule name b\n  action deny\n rule name a\n  action permit\n  service http\n#\nreturn\n")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if len(a)+len(b) > 1<<14 {
+			return
+		}
+		blockCheckMaps(t, "fuzz", a, b, true)
+	})
+}
+
+// TestFastVRPMutations is TestFastCurlyMutations for VRP text.
+func TestFastVRPMutations(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	const marks = "# \n\"\t!+-qx"
+	seedA, seedB := synth.VRPPair(80, 3)
+	n := 600
+	if testing.Short() {
+		n = 100
+	}
+	for i := range n {
+		a, b := slices.Clone(seedA), slices.Clone(seedB)
+		for range 1 + r.Intn(4) {
+			x := &a
+			if r.Intn(2) == 0 {
+				x = &b
+			}
+			p := r.Intn(len(*x))
+			switch r.Intn(3) {
+			case 0:
+				(*x)[p] = marks[r.Intn(len(marks))]
+			case 1:
+				*x = append((*x)[:p], (*x)[p+1:]...)
+			default:
+				*x = append((*x)[:p], append([]byte{marks[r.Intn(len(marks))]}, (*x)[p:]...)...)
+			}
+		}
+		blockCheck(t, fmt.Sprintf("mutation %d", i), string(a), string(b))
+		if t.Failed() {
+			t.Logf("a:\n%s\nb:\n%s", a, b)
+			return
+		}
+	}
+}
+
+// BenchmarkFastVRP times ParsePairBlocks on bench/diffbench's 100k-line
+// Huawei pair, and the full parse of both texts.
+func BenchmarkFastVRP(b *testing.B) {
+	x, y := synth.VRPPair(100000, 1)
+	a, peer := string(x), string(y)
 	b.Run("fast", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {

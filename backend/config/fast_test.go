@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +14,7 @@ import (
 // each count with the rows of the subtree a full parse gives.
 func fastCountAll(t *testing.T, text string) (counted int) {
 	t.Helper()
-	ft, ok := fsScan(text, maphash.MakeSeed())
+	ft, ok := fsScan(text)
 	if !ok {
 		return 0
 	}

@@ -94,6 +94,9 @@ type vrpParser struct {
 	// runs holds the children of the open headers, in stack order; the
 	// root's children are appended as usual: it never closes.
 	runs openRuns
+	// cut, for the fast path (fast_vrp.go), names the blocks left
+	// unread: each one's header becomes a stub.
+	cut *vrCut
 }
 
 // next returns the next line with trailing blanks removed, after checking
@@ -159,6 +162,10 @@ func vrpControl(s string) int {
 
 func (p *vrpParser) parse() error {
 	for {
+		off := -1
+		if p.cut != nil {
+			off = len(p.cut.text.src) - len(p.src)
+		}
 		s, ok, err := p.next()
 		if err != nil {
 			return err
@@ -200,6 +207,11 @@ func (p *vrpParser) parse() error {
 			p.body = true
 			if err := p.command(indent, text); err != nil {
 				return err
+			}
+			if p.cut != nil && p.cut.at(off) {
+				if err := p.cut.make(p); err != nil {
+					return err
+				}
 			}
 		}
 	}

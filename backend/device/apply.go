@@ -52,6 +52,12 @@ type ApplyOptions struct {
 	// With Window > 1 a command is typed before the output of the ones
 	// before it has been read.
 	OnCommand func(i int, shown string)
+	// OnCommit, when set, is called once, just before the first request
+	// that changes the running configuration is sent, and before its
+	// OnCommand: the commit (Vyatta, over SSH or REST), or the first
+	// command in system-view (Huawei: each applies at once, DOMAIN.md
+	// "Huawei family"). From then on a cancel no longer stops the change.
+	OnCommit func()
 	// ConfirmMinutes > 0 commits with `commit-confirm N` (Vyatta): the
 	// device reverts unless Confirm follows within N minutes. Save is
 	// refused with it: a save before confirm makes the revert a no-op
@@ -111,7 +117,7 @@ func (s *Session) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, e
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := &applier{s: s, emit: emit, onCommand: opt.OnCommand}
+	a := &applier{s: s, emit: emit, onCommand: opt.OnCommand, onCommit: opt.OnCommit}
 	if s.p.family == config.Huawei {
 		return a.huawei(ctx, cmds, opt)
 	}
@@ -123,7 +129,17 @@ type applier struct {
 	s         *Session
 	emit      func(string)
 	onCommand func(int, string)
+	onCommit  func()
+	committed bool // onCommit was called
 	res       ApplyResult
+}
+
+// committing calls the apply's OnCommit, once.
+func (a *applier) committing() {
+	if a.onCommit != nil && !a.committed {
+		a.onCommit()
+	}
+	a.committed = true
 }
 
 // typeCmd types command i of the apply's list (-1: one of its own).
@@ -204,6 +220,7 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	}
 	commit := Command{Text: CommitText(opt)}
 	start := len(a.res.Lines)
+	a.committing()
 	_, err := a.run(ctx, commit)
 	out := a.res.Lines[start:]
 	if err != nil && !errors.Is(err, ErrRejected) {
@@ -286,6 +303,9 @@ func (a *applier) huawei(ctx context.Context, cmds []Command, opt ApplyOptions) 
 		}
 	}
 	for i, c := range cmds {
+		if c.Text != hwSystemView {
+			a.committing() // each applies at once
+		}
 		if _, err := a.runAt(ctx, i, c); err != nil {
 			a.refused(c, err)
 			return a.res, a.back(ctx, err)

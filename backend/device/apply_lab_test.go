@@ -159,6 +159,14 @@ func TestVyattaWriteSyncMapAndNative(t *testing.T) {
 	if maps, _, _ := a.ReadSyncMaps(ctx); hasMap(maps, "LAB-TEST") {
 		t.Error("the map was not removed")
 	}
+	// A name the shell would split or expand goes quoted
+	// (syncmap.ShellWord, the one Vyatta quoting): the device gets it
+	// whole, and refuses it by its own pattern, naming it as written.
+	m.Name = "LAB $HOME it's"
+	res, err := a.WriteSyncMap(ctx, nil, m, ApplyOptions{}, nil)
+	if !errors.Is(err, ErrRejected) || len(res.Errors) == 0 || !strings.Contains(strings.Join(res.Errors[0].Lines, "\n"), "[system config-sync sync-map LAB $HOME it's rule 1 action include] is not valid") {
+		t.Errorf("write %q: %v, %+v: want refused by name, whole", m.Name, err, res.Errors)
+	}
 	if err := a.NativeSync(ctx, NativeConfig, nil); err != nil {
 		t.Errorf("update config-sync: %v", err)
 	}

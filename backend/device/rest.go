@@ -268,6 +268,9 @@ func (r *REST) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, emit
 			return res, errors.Join(rej, err)
 		}
 	}
+	if opt.OnCommit != nil {
+		opt.OnCommit()
+	}
 	told(-1, "POST "+s.path+"/commit")
 	a, err := r.do(ctx, http.MethodPost, s.path+"/commit", "POST "+s.path+"/commit", http.StatusOK)
 	if err != nil {

@@ -99,16 +99,34 @@ func fastMaps(a *config.Tree) []*syncmap.Map {
 	return maps
 }
 
-// fastCheck compares, for one pair of texts, what the full parse and the
-// fast path give; it reports whether the fast path applied.
+// fastPaths are config's fast paths: set text (ParsePairFast), and text
+// in blocks, curly or VRP (ParsePairBlocks). Each is checked against the
+// full parse on every pair; one that declines a pair is skipped for it.
+var fastPaths = []struct {
+	name  string
+	parse func(fileA, textA, fileB, textB string, fam config.Family, o config.FastOptions) (a, b *config.Tree, ok bool)
+}{{"ParsePairFast", config.ParsePairFast}, {"ParsePairBlocks", config.ParsePairBlocks}}
+
+// fastCheck compares, for one pair of texts, what the full parse and each
+// fast path give; it reports whether a fast path applied.
 func fastCheck(t *testing.T, name, textA, textB string) bool {
+	t.Helper()
+	fast := false
+	for _, fp := range fastPaths {
+		fast = fastCheckPath(t, name+" ("+fp.name+")", textA, textB, fp.parse) || fast
+	}
+	return fast
+}
+
+// fastCheckPath is fastCheck for one fast path.
+func fastCheckPath(t *testing.T, name, textA, textB string, parse func(fileA, textA, fileB, textB string, fam config.Family, o config.FastOptions) (a, b *config.Tree, ok bool)) bool {
 	t.Helper()
 	a, errA := config.Parse("a.conf", []byte(textA), config.Auto)
 	b, errB := config.Parse("b.conf", []byte(textB), config.Auto)
 	fast := false
 	for _, useRules := range []bool{false, true} {
 		if errA != nil || errB != nil {
-			if _, _, ok := config.ParsePairFast("a.conf", textA, "b.conf", textB, config.Auto, config.FastOptions{MinEqual: 1}); ok {
+			if _, _, ok := parse("a.conf", textA, "b.conf", textB, config.Auto, config.FastOptions{MinEqual: 1}); ok {
 				t.Errorf("%s: the fast path parsed a pair that does not parse: %v %v", name, errA, errB)
 			}
 			return false
@@ -123,7 +141,7 @@ func fastCheck(t *testing.T, name, textA, textB string) bool {
 					o.Rules = append(o.Rules, r.Location)
 				}
 			}
-			fa, fb, ok := config.ParsePairFast("a.conf", textA, "b.conf", textB, config.Auto, o)
+			fa, fb, ok := parse("a.conf", textA, "b.conf", textB, config.Auto, o)
 			if !ok {
 				continue
 			}
@@ -209,10 +227,9 @@ func fastSetText(t *testing.T, tr *config.Tree) string {
 // and each Vyatta file as set text, against itself, against peers drifted
 // by 1% and 10% (in set form, or in the text's own form), and against
 // every other file of its folder; the corpus's own before/after pairs;
-// and synthetic pairs. The forms config.ParsePairFast declines are
-// compared all the same, so a fast path added there for them is covered;
-// the root package's TestDiffFastPathCorpus does the same through the
-// hasync diff command, whichever function the command calls.
+// and synthetic pairs. Every pair goes to each of config's fast paths
+// (fastPaths); the root package's TestDiffFastPathCorpus does the same
+// through the hasync diff command, whichever function the command calls.
 func TestFastPathCorpus(t *testing.T) {
 	dir := testcorpus.Dir(t)
 	byDir := map[string][]string{}
@@ -244,8 +261,7 @@ func TestFastPathCorpus(t *testing.T) {
 		fast := fastCheck(t, name, a, b)
 		switch {
 		case !strings.HasPrefix(a, "set ") || !strings.HasPrefix(b, "set "):
-			// Curly and VRP text: config.ParsePairFast declines them
-			// today; counted apart.
+			// Curly and VRP text, counted apart.
 			forms++
 			formsFast += fastInt(fast)
 		case peer:

@@ -281,8 +281,57 @@ func (c Credentials) HasPassword() bool {
 }
 
 // ErrNoPassword is a password asked for when no source of the
-// credentials has one.
+// credentials has one. Credentials.Password returns it as a
+// *NoPasswordError, which says where it looked.
 var ErrNoPassword = errors.New("no password")
+
+// NoPasswordError is ErrNoPassword (errors.Is) with where the password
+// was looked for: at most one of Env, File and Prompt is set. It names
+// the variable or file, never what it holds.
+type NoPasswordError struct {
+	Device string
+	// Env: the only source, an environment variable that is not set.
+	Env string
+	// File: the password file, empty (FileErr nil) or unreadable.
+	File    string
+	FileErr error
+	// Prompt: password_prompt, with no terminal to ask on.
+	Prompt bool
+}
+
+func (e *NoPasswordError) Error() string {
+	switch {
+	case e.Env != "":
+		return fmt.Sprintf("%s: environment variable %s is not set: %v", e.Device, e.Env, ErrNoPassword)
+	case e.File != "" && e.FileErr == nil:
+		return fmt.Sprintf("%s: password file %s is empty: %v", e.Device, e.File, ErrNoPassword)
+	case e.File != "":
+		return fmt.Sprintf("%s: password file %s: %v: %v", e.Device, e.File, e.FileErr, ErrNoPassword)
+	case e.Prompt:
+		return fmt.Sprintf("%s: password_prompt: no terminal to ask on: %v", e.Device, ErrNoPassword)
+	}
+	return fmt.Sprintf("%s: %v", e.Device, ErrNoPassword)
+}
+
+// Is makes errors.Is(err, ErrNoPassword) true.
+func (e *NoPasswordError) Is(target error) bool { return target == ErrNoPassword }
+
+// Why is where the password was looked for, in a few words: "VAR is not
+// set", "FILE is empty", "FILE: no such file or directory", "no terminal
+// to ask on"; "" when the credentials name no source.
+func (e *NoPasswordError) Why() string {
+	switch {
+	case e.Env != "":
+		return e.Env + " is not set"
+	case e.File != "" && e.FileErr == nil:
+		return e.File + " is empty"
+	case e.File != "":
+		return e.File + ": " + e.FileErr.Error()
+	case e.Prompt:
+		return "no terminal to ask on"
+	}
+	return ""
+}
 
 // Password resolves the password: the environment variable when it is set
 // and not empty, else the file's first line, else prompt (when
@@ -304,14 +353,14 @@ func (c Credentials) Password(who string, prompt func(who string) (string, error
 				return line, nil
 			}
 			if !c.PasswordPrompt {
-				return "", fmt.Errorf("%s: password file %s is empty: %w", who, c.PasswordFile, ErrNoPassword)
+				return "", &NoPasswordError{Device: who, File: c.PasswordFile}
 			}
 		case !c.PasswordPrompt:
 			var pe *os.PathError
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return "", fmt.Errorf("%s: password file %s: %v: %w", who, c.PasswordFile, err, ErrNoPassword)
+			return "", &NoPasswordError{Device: who, File: c.PasswordFile, FileErr: err}
 		}
 	}
 	if c.PasswordPrompt && prompt != nil {
@@ -319,11 +368,11 @@ func (c Credentials) Password(who string, prompt func(who string) (string, error
 	}
 	switch {
 	case c.PasswordEnv != "" && c.PasswordFile == "" && !c.PasswordPrompt:
-		return "", fmt.Errorf("%s: environment variable %s is not set: %w", who, c.PasswordEnv, ErrNoPassword)
+		return "", &NoPasswordError{Device: who, Env: c.PasswordEnv}
 	case c.PasswordPrompt:
-		return "", fmt.Errorf("%s: password_prompt: no terminal to ask on: %w", who, ErrNoPassword)
+		return "", &NoPasswordError{Device: who, Prompt: true}
 	}
-	return "", fmt.Errorf("%s: %w", who, ErrNoPassword)
+	return "", &NoPasswordError{Device: who}
 }
 
 // Pos is a position in the inventory file.

@@ -282,8 +282,9 @@ func TestPassword(t *testing.T) {
 		if got != c.want || (err == nil) != (c.wantErr == "") || (err != nil && err.Error() != c.wantErr) {
 			t.Errorf("%+v: got %q, %v; want %q, %s", c.c, got, err, c.want, c.wantErr)
 		}
-		if err != nil && !errors.Is(err, ErrNoPassword) {
-			t.Errorf("%v is not ErrNoPassword", err)
+		var npe *NoPasswordError
+		if err != nil && (!errors.Is(err, ErrNoPassword) || !errors.As(err, &npe) || npe.Device != "vra-a") {
+			t.Errorf("%v is not a NoPasswordError of vra-a", err)
 		}
 	}
 }

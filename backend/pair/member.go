@@ -438,14 +438,12 @@ func (m *member) readREST(ctx context.Context) {
 		m.setREST(st)
 		return
 	}
-	cfg, ok := m.p.RESTConfig(m.dev)
-	if !ok {
+	if m.dev.RESTURL == "" {
 		m.setREST(st)
 		return
 	}
-	r, err := device.NewREST(cfg)
+	r, err := m.p.REST(m.dev.Name)
 	if err == nil {
-		defer r.Close()
 		var text []byte
 		if text, err = r.Fetch(ctx); err == nil {
 			tree, perr := config.Parse(m.dev.Name, text, m.dev.Family)

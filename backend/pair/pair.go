@@ -79,6 +79,9 @@ type Pair struct {
 	running bool
 	// holder is the sync lock's holder while a sync runs (LockSync).
 	holder *LockInfo
+
+	restMu sync.Mutex
+	rest   map[string]*device.REST // by member name (REST)
 }
 
 // New makes the pair of an inventory entry; nothing is dialled until
@@ -188,6 +191,7 @@ func (p *Pair) refresh(ctx context.Context) *Snapshot {
 // unknown host key: Run never retries those by itself), and asks for a
 // refresh. A front end calls it when the user asks to refresh.
 func (p *Pair) Retry() {
+	p.dropREST() // a refused REST login is asked again too
 	for _, m := range p.members {
 		select {
 		case m.retry <- struct{}{}:
@@ -259,6 +263,7 @@ func (p *Pair) Close() error {
 	for _, m := range p.members {
 		m.close()
 	}
+	p.dropREST()
 	p.hub.closeAll()
 	return nil
 }
@@ -321,6 +326,52 @@ func (p *Pair) Logins(ctx context.Context, name string) ([]device.Login, error) 
 		return logins, err
 	}
 	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
+}
+
+// REST is the pair's client of member name's REST API (RESTConfig: the
+// CA file read and the password asked once), made on first use and kept,
+// with its connections, until Close or Retry: the fallback read, the
+// sync's sessions check and its apply share it. An error when the pair
+// has no such member, the inventory gives it no rest_url, or the client
+// cannot be made (CA file, password); a failed client is not kept.
+func (p *Pair) REST(name string) (*device.REST, error) {
+	p.restMu.Lock()
+	defer p.restMu.Unlock()
+	if err := p.base.Err(); err != nil {
+		return nil, fmt.Errorf("pair %s: closed", p.spec.Name)
+	}
+	if r := p.rest[name]; r != nil {
+		return r, nil
+	}
+	for _, m := range p.members {
+		if m.dev.Name != name {
+			continue
+		}
+		cfg, ok := p.RESTConfig(m.dev)
+		if !ok {
+			return nil, fmt.Errorf("%s: the inventory gives no rest_url", name)
+		}
+		r, err := device.NewREST(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if p.rest == nil {
+			p.rest = map[string]*device.REST{}
+		}
+		p.rest[name] = r
+		return r, nil
+	}
+	return nil, fmt.Errorf("pair %s has no device %q", p.spec.Name, name)
+}
+
+// dropREST closes and forgets the REST clients.
+func (p *Pair) dropREST() {
+	p.restMu.Lock()
+	defer p.restMu.Unlock()
+	for _, r := range p.rest {
+		r.Close()
+	}
+	p.rest = nil
 }
 
 // Session is the pair's open session on member name, dialled when there

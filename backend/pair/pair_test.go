@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -700,5 +701,57 @@ func TestSyncErrorLine(t *testing.T) {
 		if got := syncErrorLine(c.fam, c.line); got != c.want {
 			t.Errorf("%s %q: %v", c.fam, c.line, got)
 		}
+	}
+}
+
+// TestRESTKept: a member's REST client is made once (its CA file read
+// once) and kept, reading over the same client, until Retry or Close; a
+// failed client is not kept.
+func TestRESTKept(t *testing.T) {
+	_, spec := labVyatta(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pem, err := os.ReadFile(spec.Devices[1].CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ca, pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	spec.Devices[1].CAFile = ca
+	p := New(spec, testOptions())
+	r, err := p.REST("vra-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(ca); err != nil {
+		t.Fatal(err)
+	}
+	again, err := p.REST("vra-b")
+	if err != nil || again != r {
+		t.Fatalf("second REST(vra-b): %p %v, want the first client %p", again, err, r)
+	}
+	if _, err := again.Fetch(ctx); err != nil {
+		t.Errorf("fetch over the kept client: %v", err)
+	}
+	p.Retry()
+	if _, err := p.REST("vra-b"); err == nil || !strings.Contains(err.Error(), "REST CA") {
+		t.Errorf("after Retry: %v, want a new client that reads the (removed) CA file", err)
+	}
+	if err := os.WriteFile(ca, pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r2, err := p.REST("vra-b"); err != nil || r2 == r {
+		t.Errorf("after Retry and a failed make: %p %v, want a new client", r2, err)
+	}
+	if _, err := p.REST("vra-c"); err == nil {
+		t.Error("REST of a device the pair lacks")
+	}
+	p.Close()
+	if _, err := p.REST("vra-b"); err == nil {
+		t.Error("REST after Close")
 	}
 }

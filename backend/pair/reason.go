@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"regexp"
-	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/hasync/hasync/backend/config"
@@ -164,12 +161,6 @@ func Describe(err error) string {
 	return r.Text()
 }
 
-var (
-	noPasswordEnv      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`environment variable (\S+) is not set`) })
-	noPasswordFile     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`password file (.+) is empty`) })
-	noPasswordTerminal = "no terminal to ask on"
-)
-
 // Explain is Describe as a person reads it beside the device's name: a
 // connection failure as "unreachable: refused" (or "unreachable: no
 // route"), a missing password with where it was looked for ("no password:
@@ -183,15 +174,9 @@ func Explain(err error) string {
 	case "refused", "no route":
 		return "unreachable: " + d
 	case "no password":
-		msg := err.Error()
-		if m := noPasswordEnv().FindStringSubmatch(msg); m != nil {
-			return d + ": " + m[1] + " is not set"
-		}
-		if m := noPasswordFile().FindStringSubmatch(msg); m != nil {
-			return d + ": " + m[1] + " is empty"
-		}
-		if strings.Contains(msg, noPasswordTerminal) {
-			return d + ": " + noPasswordTerminal
+		var npe *inventory.NoPasswordError
+		if errors.As(err, &npe) && npe.Why() != "" {
+			return d + ": " + npe.Why()
 		}
 	}
 	return d

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"syscall"
 	"testing"
@@ -34,10 +35,14 @@ func TestDescribe(t *testing.T) {
 		{fmt.Errorf("vra-b: %w", &sshclient.HostKeyError{}), "host key changed", "host key changed"},
 		{fmt.Errorf("vra-b: %w", sshclient.ErrUnknownHost), "unknown host key", "unknown host key"},
 		{fmt.Errorf("vra-b: %w", sshclient.ErrNegotiation), "no common algorithm", "no common algorithm"},
-		{fmt.Errorf("vra-b: environment variable HASYNC_PW is not set: %w", inventory.ErrNoPassword), "no password", "no password: HASYNC_PW is not set"},
-		{fmt.Errorf("vra-b: password file /x/pw is empty: %w", inventory.ErrNoPassword), "no password", "no password: /x/pw is empty"},
-		{fmt.Errorf("vra-b: password_prompt: no terminal to ask on: %w", inventory.ErrNoPassword), "no password", "no password: no terminal to ask on"},
-		{fmt.Errorf("vra-b: %w", inventory.ErrNoPassword), "no password", "no password"},
+		{fmt.Errorf("ssh x: %w", &inventory.NoPasswordError{Device: "vra-b", Env: "HASYNC_PW"}), "no password", "no password: HASYNC_PW is not set"},
+		{fmt.Errorf("ssh x: %w", &inventory.NoPasswordError{Device: "vra-b", File: "/x/pw"}), "no password", "no password: /x/pw is empty"},
+		{fmt.Errorf("ssh x: %w", &inventory.NoPasswordError{Device: "vra-b", File: "/x/pw", FileErr: fs.ErrPermission}), "no password", "no password: /x/pw: permission denied"},
+		{fmt.Errorf("ssh x: %w", &inventory.NoPasswordError{Device: "vra-b", Prompt: true}), "no password", "no password: no terminal to ask on"},
+		{fmt.Errorf("ssh x: %w", &inventory.NoPasswordError{Device: "vra-b"}), "no password", "no password"},
+		// The type says where the password was looked for, not the
+		// wording: the same text untyped is only "no password".
+		{fmt.Errorf("vra-b: environment variable HASYNC_PW is not set: %w", inventory.ErrNoPassword), "no password", "no password"},
 		{fmt.Errorf("x: %w", context.DeadlineExceeded), "timeout", "timeout"},
 		{fmt.Errorf("x: %w (%w)", device.ErrClosed, device.ErrTimeout), "timeout", "timeout"},
 		{fmt.Errorf("x: %w (%w)", device.ErrClosed, context.Canceled), "interrupted", "interrupted"},

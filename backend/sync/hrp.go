@@ -39,7 +39,7 @@ func (t *txn) nativeSync(ctx context.Context) error {
 	if prep.Family == config.Huawei {
 		what = "hrp sync config"
 	}
-	t.info("%s on %s", what, prep.Source)
+	t.emit(Event{Kind: Info, Line: what + " on " + prep.Source, Step: -1, Commit: t.markCommit()})
 	lines := 0 // what the device printed, streamed as it comes
 	remote := t.remote(prep.Source, noStep)
 	counted := func(l string) { lines++; remote(l) }
@@ -95,11 +95,8 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		}
 		t.res.Residue, t.res.Unexpected = nil, nil
 		err := t.verify(after)
-		if err == nil && t.o.Save && prep.Family == config.Huawei {
-			return t.saveBoth(ctx, sess)
-		}
 		if err == nil && t.o.Save {
-			return t.saveLocal(ctx, sess)
+			return t.saveAfterNative(ctx)
 		}
 		if err == nil || !errors.Is(err, ErrUnexpected) || time.Now().After(deadline) {
 			return err
@@ -134,21 +131,6 @@ func (t *txn) tieSyncError(command, line string) RemoteError {
 	return r
 }
 
-// saveLocal saves the source of a VRA config-sync: its config-sync
-// commits and saves the remote only, the local device stays unsaved
-// (DOMAIN.md "config-sync (VRA)"). src is the open session on the source.
-func (t *txn) saveLocal(ctx context.Context, src *device.Session) error {
-	name := t.prep.Source
-	t.info("save on %s (config-sync saved %s; the local member is saved only by hand)", name, t.prep.Target)
-	if err := src.Save(ctx, t.remote(name, noStep)); err != nil {
-		return fmt.Errorf("%s: save: %w", name, err)
-	}
-	if after, _ := t.p.Refresh(ctx); readable(after) == nil {
-		t.res.After = after
-	}
-	return nil
-}
-
 // nativeDone says that the device's own sync command returned, and
 // when it printed nothing, that this is the device's way (DOMAIN.md
 // "HRP": `hrp sync config` prints no completion message), so the user
@@ -164,30 +146,31 @@ func (t *txn) nativeDone(what string, lines int, start time.Time, err error) {
 	t.info("%s on %s returned after %.1f s%s: verifying by re-reading %s", what, t.prep.Source, time.Since(start).Seconds(), quiet, t.prep.Target)
 }
 
-// saveBoth saves both members of a Huawei pair: HRP does not back up
-// `save` (issue 10, "After a sync"), so the standby's copy is saved on
-// the standby. src is the open session on the source.
-func (t *txn) saveBoth(ctx context.Context, src *device.Session) error {
+// saveAfterNative saves what a verified device-native sync leaves
+// unsaved: the source of a VRA config-sync, which commits and saves the
+// remote only (DOMAIN.md "config-sync (VRA)"), or both members of a
+// Huawei pair, as HRP does not back up `save` (issue 10, "After a sync").
+// Each save runs on the pair's session and is said; the pair is read
+// again after.
+func (t *txn) saveAfterNative(ctx context.Context) error {
 	prep := t.prep
-	save := func(name string, s *device.Session) error {
-		t.info("save on %s", name)
+	names := []string{prep.Source, prep.Target}
+	why := ""
+	if prep.Family != config.Huawei {
+		names = names[:1]
+		why = " (config-sync saved " + prep.Target + "; the local member is saved only by hand)"
+	}
+	for _, name := range names {
+		s, err := t.p.Session(ctx, name)
+		if err != nil {
+			return err
+		}
+		t.info("save on %s%s", name, why)
 		if err := s.Save(ctx, t.remote(name, noStep)); err != nil {
 			return fmt.Errorf("%s: save: %w", name, err)
 		}
-		return nil
 	}
-	if err := save(prep.Source, src); err != nil {
-		return err
-	}
-	tgt, err := t.p.Session(ctx, prep.Target)
-	if err != nil {
-		return err
-	}
-	if err := save(prep.Target, tgt); err != nil {
-		return err
-	}
-	after, _ := t.p.Refresh(ctx)
-	if readable(after) == nil {
+	if after, _ := t.p.Refresh(ctx); readable(after) == nil {
 		t.res.After = after
 	}
 	return nil

@@ -57,7 +57,9 @@ func TestSyncHRP(t *testing.T) {
 	}
 	t.Logf("%s → %s: %d commands, %d conflicts", prep.Source, prep.Target, len(prep.Plan.Commands), len(prep.Plan.Conflicts))
 	var infos []string
+	var marks []Event
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConnectionStatus: true, Save: true, Emit: func(e Event) {
+		marks = marked(marks, e)
 		if e.Kind == Info {
 			infos = append(infos, e.Line)
 		}
@@ -91,6 +93,7 @@ func TestSyncHRP(t *testing.T) {
 	if !slices.Contains(infos, "hrp sync config on "+prep.Source) || !slices.Contains(infos, "hrp sync connection-status on "+prep.Source) {
 		t.Errorf("infos %q", infos)
 	}
+	wantMark(t, marks, Info, "hrp sync config on "+prep.Source)
 	// --save saves only a verified sync: the standby, left with rules
 	// after its final deny, stays unsaved.
 	if d, _ := res.After.Device(prep.Target); !d.SavedKnown || !d.SavedDiffers {
@@ -163,9 +166,17 @@ func TestSyncHuaweiPush(t *testing.T) {
 			t.Errorf("push without --repair-conflicts undoes: %s", c)
 		}
 	}
-	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true})
+	var marks []Event
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true, Emit: func(e Event) { marks = marked(marks, e) }})
 	if err != nil {
 		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
+	}
+	// In system-view each line applies at once: the first after
+	// system-view is the point of no return.
+	first := slices.IndexFunc(prep.Plan.Steps, func(s plan.Step) bool { return s.Command != "system-view" })
+	wantMark(t, marks, Sent, prep.Plan.Steps[first].Shown)
+	if len(marks) == 1 && marks[0].Step != first {
+		t.Errorf("marked step %d, want %d", marks[0].Step, first)
 	}
 	if len(res.Residue) < len(conflicts) {
 		t.Errorf("residue %d, conflicts %d", len(res.Residue), len(conflicts))
@@ -294,5 +305,48 @@ func TestSyncHuaweiPushOrderAndStaticRoutes(t *testing.T) {
 	}
 	if res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true}); err != nil {
 		t.Fatalf("push: %v; errors %+v; unexpected %q", err, res.Errors, res.Unexpected)
+	}
+}
+
+// TestSyncHRPSaveBoth: with Save, a verified hrp sync config saves both
+// members (HRP does not back up save: issue 10, "After a sync"), each
+// said; before it, both members hold unsaved changes. The standby's
+// final deny is removed first, so that the rules the sync adds do not
+// land after it and the sync verifies.
+func TestSyncHRPSaveBoth(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	active, standby := prep.Source, prep.Target
+	hwRun(t, ctx, p, standby, "hrp standby config enable", "security-policy", "undo rule name deny_all_log", "quit")
+	hwRun(t, ctx, p, active, "ip address-set LAB-SAVE type object", "address 0 192.0.2.30 mask 32", "quit")
+	prep, err = Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{active, standby} {
+		if d, _ := p.Snapshot().Device(name); !d.SavedKnown || !d.SavedDiffers {
+			t.Fatalf("%s before the sync: saved known %v, differs %v: want unsaved changes", name, d.SavedKnown, d.SavedDiffers)
+		}
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Save: true, Emit: func(e Event) {
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err != nil {
+		t.Fatalf("hrp sync with save: %v; unexpected %q", err, res.Unexpected)
+	}
+	for _, name := range []string{active, standby} {
+		if !slices.Contains(infos, "save on "+name) {
+			t.Errorf("no line says save on %s: %q", name, infos)
+		}
+		if d, _ := res.After.Device(name); !d.SavedKnown || d.SavedDiffers {
+			t.Errorf("%s after the sync: saved known %v, differs %v: want saved", name, d.SavedKnown, d.SavedDiffers)
+		}
 	}
 }

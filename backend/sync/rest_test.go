@@ -2,6 +2,8 @@ package sync
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -29,7 +31,9 @@ func TestSyncOverREST(t *testing.T) {
 		t.Fatalf("transport %q", prep.TransportText())
 	}
 	var sent []string
+	var marks []Event
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Comment: "over rest", Emit: func(e Event) {
+		marks = marked(marks, e)
 		if e.Kind == Sent {
 			sent = append(sent, e.Line)
 		}
@@ -40,6 +44,11 @@ func TestSyncOverREST(t *testing.T) {
 	if !slices.Contains(sent, "POST /rest/conf") || !slices.ContainsFunc(sent, func(s string) bool { return strings.HasPrefix(s, "DELETE /rest/conf/") }) ||
 		slices.ContainsFunc(sent, func(s string) bool { return s == "configure" }) {
 		t.Errorf("sent %q", sent)
+	}
+	// The commit request is the point of no return (the console and
+	// hasync sync refuse a cancel from it).
+	if len(marks) != 1 || marks[0].Kind != Sent || !strings.HasPrefix(marks[0].Line, "POST /rest/conf/") || !strings.HasSuffix(marks[0].Line, "/commit") {
+		t.Errorf("point of no return marked on %+v, want once on the commit request", marks)
 	}
 	again, err := res.After.Compare.Plan(prep.Plan.Mode)
 	if err != nil || !again.Empty() {
@@ -76,13 +85,27 @@ func TestSyncOverRESTRefused(t *testing.T) {
 
 // TestSyncRESTFallback: vra-b's SSH server is gone, its REST API is up:
 // the refresh reads vra-b over REST, the plan says the fallback, and the
-// sync applies over REST and verifies.
+// sync applies over REST and verifies. The reads, the sessions check and
+// the apply share the pair's one REST client: its CA file, removed after
+// the plan, is not read again.
 func TestSyncRESTFallback(t *testing.T) {
 	lp, p := labPair(t, vyatta.PairOptions{})
 	lp.B.SSH.Close()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pem, err := os.ReadFile(p.Spec().Devices[1].CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ca, pem, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.Spec().Devices[1].CAFile = ca
 	ctx := testCtx(t)
 	prep, err := Prepare(ctx, p, Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(ca); err != nil {
 		t.Fatal(err)
 	}
 	if prep.Transport != inventory.TransportREST || !strings.Contains(prep.TransportText(), "fallback: SSH cannot be reached") {

@@ -160,6 +160,13 @@ type Event struct {
 	// Step is the plan step the line belongs to, -1 for none or unknown
 	// (a remote line while commands are typed ahead, Options.Window > 1).
 	Step int
+	// Commit marks the point of no return, on one event of a sync: the
+	// commit typed or requested over REST (Vyatta), the first line typed
+	// in system-view (a Huawei push: each applies at once), or the
+	// device's own sync started (update config-sync, hrp sync config).
+	// From it the change is being made on the device: a cancel no longer
+	// stops it, and front ends let the sync and its verification finish.
+	Commit bool
 }
 
 // Prepared is a plan ready to apply: computed from a read of both devices,
@@ -307,12 +314,11 @@ func otherSessions(ctx context.Context, p *pair.Pair, target string) []string {
 		return nil
 	}
 	var out []string
-	if cfg, ok := p.RESTConfig(dev); ok {
-		r, err := device.NewREST(cfg)
+	if dev.RESTURL != "" {
+		r, err := p.REST(target)
 		if err == nil {
 			var list []device.ConfSession
 			list, err = r.Sessions(ctx)
-			r.Close()
 			for _, s := range list {
 				what := "no uncommitted changes"
 				if s.Modified {
@@ -700,9 +706,6 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
 	err = t.run(ctx, state)
-	if t.rest != nil {
-		t.rest.Close()
-	}
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
@@ -755,15 +758,23 @@ type txn struct {
 	// holder is who runs the sync (the lock's holder).
 	holder string
 	// transport is how the target is reached (the plan's, or rest after
-	// an SSH dial that could not reach it), transportWhy why; rest is the
-	// REST client once made.
+	// an SSH dial that could not reach it), transportWhy why.
 	transport    inventory.Transport
 	transportWhy string
-	rest         *device.REST
 	// other is the other member's name (not the target) and otherHash the
 	// hash of its configuration when the sync began (textHash); verify
 	// checks it is still that.
 	other, otherHash string
+	// commitMarked: an event carried Event.Commit.
+	commitMarked bool
+}
+
+// markCommit is Event.Commit for the line that reaches the point of no
+// return: true once per sync.
+func (t *txn) markCommit() bool {
+	first := !t.commitMarked
+	t.commitMarked = true
+	return first
 }
 
 // emit hands e, masked, to Options.Emit and to the pair's subscribers.

@@ -70,7 +70,9 @@ func TestSyncDriftedPair(t *testing.T) {
 	}
 	var sending, remote, typed int
 	var own []string
+	var marks []Event
 	res, err := Apply(ctx, p, prep, Options{StateDir: state, Comment: "test sync", SSHUser: "alice", SSHKey: "SHA256:test", Emit: func(e Event) {
+		marks = marked(marks, e)
 		switch {
 		case e.Kind == Info && strings.HasPrefix(e.Line, "sending "):
 			sending++
@@ -94,6 +96,7 @@ func TestSyncDriftedPair(t *testing.T) {
 	if !slices.Contains(own, "configure") || !slices.ContainsFunc(own, func(l string) bool { return strings.HasPrefix(l, "commit comment ") }) {
 		t.Errorf("the apply's own commands: %q", own)
 	}
+	wantMark(t, marks, Sent, "commit comment 'test sync'")
 	if res.After == nil || res.After.Compare == nil {
 		t.Fatal("no re-read")
 	}
@@ -114,6 +117,23 @@ func TestSyncDriftedPair(t *testing.T) {
 	prep2, err := Prepare(ctx, p, Options{})
 	if err != nil || !prep2.Plan.Empty() {
 		t.Errorf("second plan %q, %v", prep2.Plan.Commands, err)
+	}
+}
+
+// marked appends e to marks when it carries Event.Commit.
+func marked(marks []Event, e Event) []Event {
+	if e.Commit {
+		marks = append(marks, e)
+	}
+	return marks
+}
+
+// wantMark checks that one event of a sync carried Event.Commit, of kind
+// k with line.
+func wantMark(t *testing.T, marks []Event, k EventKind, line string) {
+	t.Helper()
+	if len(marks) != 1 || marks[0].Kind != k || marks[0].Line != line {
+		t.Errorf("point of no return marked on %+v, want once on %v %q", marks, k, line)
 	}
 }
 
@@ -404,18 +424,21 @@ func TestSyncConfirmRefusedOnReboot(t *testing.T) {
 	}
 }
 
-// TestSyncCommitConfirm: with the action reload, the sync commits with
-// commit-confirm, verifies, then confirms: nothing is left pending.
+// TestSyncCommitConfirm: asked (ConfirmSetReload), the sync sets the
+// action to reload first, then commits with commit-confirm, verifies,
+// then confirms: nothing is left pending. The point of no return is the
+// sync's commit-confirm, not the commit that set the action.
 func TestSyncCommitConfirm(t *testing.T) {
 	lp, p := labPair(t, vyatta.PairOptions{Flavor: vyatta.FlavorVyOS})
 	ctx := testCtx(t)
-	runOn(t, ctx, p, "vra-b", "set system config-management commit-confirm action reload")
 	prep, err := Prepare(ctx, p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var infos, sent []string
-	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, Comment: "ticket 42", Emit: func(e Event) {
+	var marks []Event
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConfirmMinutes: 5, ConfirmSetReload: true, Comment: "ticket 42", Emit: func(e Event) {
+		marks = marked(marks, e)
 		switch e.Kind {
 		case Info:
 			infos = append(infos, e.Line)
@@ -430,6 +453,13 @@ func TestSyncCommitConfirm(t *testing.T) {
 	if !slices.Contains(sent, "commit-confirm 5 comment 'ticket 42'") {
 		t.Errorf("typed %q, want commit-confirm 5 comment 'ticket 42'", sent)
 	}
+	// The commit that sets the action to reload is not the sync's.
+	if !res.ConfirmActionSet || !slices.ContainsFunc(sent, func(l string) bool {
+		return strings.HasPrefix(l, "commit comment 'hasync: commit-confirm action reload")
+	}) {
+		t.Errorf("action set %v, typed %q", res.ConfirmActionSet, sent)
+	}
+	wantMark(t, marks, Sent, "commit-confirm 5 comment 'ticket 42'")
 	i := slices.IndexFunc(infos, func(l string) bool { return strings.HasSuffix(l, "then commit-confirm 5 comment 'ticket 42'") })
 	j := slices.Index(infos, "confirming on vra-b")
 	k := -1
@@ -527,7 +557,9 @@ func TestSyncNativeVRA(t *testing.T) {
 		t.Fatal("Prepare with Native: the plan is not the device's own config-sync")
 	}
 	var infos []string
+	var marks []Event
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Native: true, Emit: func(e Event) {
+		marks = marked(marks, e)
 		if e.Kind == Info {
 			infos = append(infos, e.Line)
 		}
@@ -538,6 +570,7 @@ func TestSyncNativeVRA(t *testing.T) {
 	if !slices.Contains(infos, "update config-sync on vra-a") {
 		t.Errorf("infos %q", infos)
 	}
+	wantMark(t, marks, Info, "update config-sync on vra-a")
 }
 
 // TestSyncVerifyFailedReverted: without commit-confirm, a sync whose

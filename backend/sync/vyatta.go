@@ -73,21 +73,20 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 	// (and over REST, where each request waits for its answer) the lines
 	// that follow are its own, so they carry its step.
 	cur := -1
-	committing := false // commit (or commit-confirm) was typed
+	committing, mark := false, false // the commit is being sent; its line carries Event.Commit
+	opt.OnCommit = func() { committing, mark = true, t.markCommit() }
 	opt.OnCommand = func(i int, shown string) {
 		if window == 1 || t.transport == inventory.TransportREST {
 			cur = i
 		}
-		if i < 0 && strings.HasPrefix(shown, "commit") {
-			committing = true
-		}
-		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i})
+		t.emit(Event{Kind: Sent, Device: prep.Target, Line: shown, Step: i, Commit: mark})
+		mark = false
 	}
 	remote := t.remote(prep.Target, func() int { return cur })
 	var res device.ApplyResult
 	if t.transport == inventory.TransportREST {
 		var r *device.REST
-		if r, err = t.restClient(dev); err != nil {
+		if r, err = t.p.REST(dev.Name); err != nil {
 			return err
 		}
 		res, err = r.Apply(ctx, cmds, opt, remote)
@@ -142,23 +141,6 @@ func (t *txn) restFallback(dev *inventory.Device, err error) bool {
 	t.transport = inventory.TransportREST
 	t.transportWhy = "fallback: SSH cannot be reached: " + err.Error()
 	return true
-}
-
-// restClient is the REST client of the target, made once per sync.
-func (t *txn) restClient(dev *inventory.Device) (*device.REST, error) {
-	if t.rest != nil {
-		return t.rest, nil
-	}
-	cfg, ok := t.p.RESTConfig(dev)
-	if !ok {
-		return nil, fmt.Errorf("%s: transport rest: the inventory gives no rest_url", dev.Name)
-	}
-	r, err := device.NewREST(cfg)
-	if err != nil {
-		return nil, err
-	}
-	t.rest = r
-	return r, nil
 }
 
 // tie makes a driver's error a RemoteError: the plan step it belongs to
