@@ -333,7 +333,7 @@ func TestServeShutdownWaitsForMapSave(t *testing.T) {
 	defer unsub()
 	slowWrites(t, p, ts.lab.vy.A.Faults, 100*time.Millisecond)
 	defer ts.lab.vy.A.Faults.SetDelay(0)
-	op.send("l")
+	op.send("\x1b[C") // →
 	op.send("\r")
 	for e := range sub.C {
 		if e.Kind == pair.SyncStarted && e.Sync != nil && e.Sync.Kind == pair.KindMapSave {
@@ -394,7 +394,7 @@ func TestServeShutdownGraceCutsMapSaveReread(t *testing.T) {
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()
-	op.send("l")
+	op.send("\x1b[C") // →
 	op.send("\r")
 	for e := range sub.C {
 		if e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "commit") {

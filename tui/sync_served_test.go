@@ -161,11 +161,18 @@ func TestServedMapSave(t *testing.T) {
 	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
 	op.send("d")
 	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
+	// Stray letters do not reach Apply (trial 13b #15): l, then enter
+	// is Cancel.
+	op.send("w")
+	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a", "[ Cancel ]")
+	op.send("l")
+	op.send("\r")
+	waitSession(t, ts, alice, "l and enter cancel", "not saved: the edits stay staged")
 	op.send("w")
 	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a", "[ Cancel ]")
 	// vra-a slow once the save writes: it still runs while bob looks.
 	slowWrites(t, ts.o.Hub.Pairs()[0], ts.lab.vy.A.Faults, 200*time.Millisecond)
-	op.send("l")
+	op.send("\x1b[C") // →
 	op.send("\r")
 	waitSession(t, ts, alice, "the save running", "applying")
 
@@ -231,7 +238,7 @@ func TestServedMapSaveStale(t *testing.T) {
 	waitSession(t, ts, dave, "dave's staged delete", "1 staged edit(s)")
 	op2.send("w")
 	waitSession(t, ts, dave, "dave's question", "Save sync-map LAB-SYNC on vra-a")
-	op2.send("l")
+	op2.send("\x1b[C") // →
 	op2.send("\r")
 	waitSession(t, ts, dave, "dave's save", "saved: vra-a's sync-map LAB-SYNC now has 3 rule(s) (re-read)")
 	daves, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
@@ -292,7 +299,7 @@ func TestServedMapSaveChangedOnDevice(t *testing.T) {
 	}
 
 	op.send("w")
-	op.send("l")
+	op.send("\x1b[C") // →
 	op.send("\r")
 	waitSession(t, ts, alice, "alice's save refused", "vra-a's sync-map LAB-SYNC changed since your edits began")
 	now, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())

@@ -78,7 +78,9 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch kp.String() {
-	case "left", "right", "tab", "shift+tab", "h", "l":
+	case "left", "right", "tab", "shift+tab":
+		// No letter moves the focus: stray typing (a command line meant
+		// for a shell) must not reach Apply and enter (trial 13b #15).
 		p.conf.Apply = !p.conf.Apply
 	case "j", "down":
 		p.conf.Offset = min(p.conf.Offset+1, 2*len(p.conf.Commands))
