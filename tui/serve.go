@@ -178,6 +178,21 @@ func NewServer(o ServeOptions) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	// The console only: subsystems (sftp, scp) and forwarding (-L, -W,
+	// -R) are refused, and logged with who asked.
+	s.srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{"default": func(sess ssh.Session) {
+		s.refused("subsystem "+sess.Subsystem(), sess.Context())
+		wish.Fatalln(sess, "hasync serve runs the console only: no "+sess.Subsystem()+" (connect with ssh -t)")
+	}}
+	s.srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler,
+		"direct-tcpip": func(_ *ssh.Server, _ *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
+			s.refused("port forwarding (ssh -L, -W)", ctx)
+			_ = nc.Reject(gossh.Prohibited, "hasync serve runs the console only: no forwarding")
+		}}
+	s.srv.RequestHandlers = map[string]ssh.RequestHandler{"tcpip-forward": func(ctx ssh.Context, _ *ssh.Server, _ *gossh.Request) (bool, []byte) {
+		s.refused("remote forwarding (ssh -R)", ctx)
+		return false, nil
+	}}
 	// Passwords and keyboard-interactive are refused: wish sets no
 	// handler for them without an option asking for one.
 	s.srv.ConnectionFailedCallback = func(c net.Conn, err error) {
@@ -352,6 +367,16 @@ func (s *Server) authKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	perms.Extensions[extRole] = k.role.String()
 	perms.Extensions[extComment] = k.comment
 	return true
+}
+
+// refused logs a refused request with who made it (the key's
+// fingerprint: the SSH user is whatever the client gave).
+func (s *Server) refused(what string, ctx ssh.Context) {
+	key := ""
+	if pk, ok := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey); ok && pk != nil {
+		key = gossh.FingerprintSHA256(pk)
+	}
+	s.log.Info("refused: "+what, "user", ctx.User(), "key", key, "remote", ctx.RemoteAddr().String())
 }
 
 // identity is who sess is, from the key that logged it in.
@@ -631,6 +656,14 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 			_ = sess.Exit(0)
 			s.active.Done()
 		}()
+		// What the inner middlewares refuse (accesscontrol a command,
+		// activeterm no terminal), logged as refusals.
+		if cmd := sess.Command(); len(cmd) > 0 {
+			s.refused("a command ("+strings.Join(cmd, " ")+")", sess.Context())
+		} else if _, _, ok := sess.Pty(); !ok {
+			s.refused("no terminal (ssh -T)", sess.Context())
+			wish.Println(sess, "hasync serve: the console needs a terminal: connect with ssh -t\r")
+		}
 		next(sess)
 	}
 }

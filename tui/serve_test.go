@@ -300,7 +300,10 @@ func TestServeRoles(t *testing.T) {
 // TestServeRefusals: an unknown key, a password, keyboard-interactive, a
 // command and a session without a terminal are all refused.
 func TestServeRefusals(t *testing.T) {
-	ts := startServer(t, nil)
+	buf := &lockedBuffer{}
+	ts := startServer(t, func(o *ServeOptions) {
+		o.Log = charmlog.NewWithOptions(io.MultiWriter(buf, &testWriter{t: t}), charmlog.Options{Level: charmlog.InfoLevel})
+	})
 	dial := func(auth ...gossh.AuthMethod) error {
 		c, err := gossh.Dial("tcp", ts.Addr().String(), &gossh.ClientConfig{User: "eve", Auth: auth,
 			HostKeyCallback: gossh.FixedHostKey(ts.hostKey), Timeout: 30 * time.Second})
@@ -346,11 +349,33 @@ func TestServeRefusals(t *testing.T) {
 	if out, err := run("cat /etc/passwd"); err == nil || !strings.Contains(out, "Command is not allowed: cat") {
 		t.Errorf("a command: %v %q", err, out)
 	}
-	if out, err := run(""); err == nil || !strings.Contains(out, "Requires an active PTY") {
+	if out, err := run(""); err == nil || !strings.Contains(out, "Requires an active PTY") || !strings.Contains(out, "connect with ssh -t") {
 		t.Errorf("no terminal: %v %q", err, out)
+	}
+	// sftp / scp, -L / -W, -R (trial 13b #13): refused and logged.
+	if s, err := c.NewSession(); err == nil {
+		if err := s.RequestSubsystem("sftp"); err == nil {
+			_ = s.Wait()
+		}
+		s.Close()
+	}
+	if conn, err := c.Dial("tcp", "127.0.0.1:9"); err == nil {
+		conn.Close()
+		t.Error("port forwarding (direct-tcpip) was let through")
+	}
+	if ln, err := c.Listen("tcp", "127.0.0.1:0"); err == nil {
+		ln.Close()
+		t.Error("remote forwarding (tcpip-forward) was let through")
 	}
 	if n := ts.Sessions(); n != 0 {
 		t.Errorf("%d sessions after refusals", n)
+	}
+	log := buf.String()
+	for _, want := range []string{"refused: a command (cat /etc/passwd)", "refused: no terminal (ssh -T)", "refused: subsystem sftp",
+		"refused: port forwarding (ssh -L, -W)", "refused: remote forwarding (ssh -R)", "key=" + ts.operatorKey} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the server's log lacks %q:\n%s", want, log)
+		}
 	}
 }
 
