@@ -1140,7 +1140,8 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			banner += " · " + unchanged
 		}
 	}
-	if err != nil && nErr == 0 {
+	if err != nil && nErr == 0 && locked == nil {
+		// (A lock's refusal is the banner, said below: not twice.)
 		add(true, nil, "%s", err.Error())
 	}
 	if out.after != nil {
