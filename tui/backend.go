@@ -3,7 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,14 +212,7 @@ func logEntry(e pair.Event) views.LogEntry {
 	case pair.Refreshed:
 		le.Text = "both devices read"
 		if s := e.Snapshot; s != nil {
-			if s.Compare != nil {
-				le.Text = fmt.Sprintf("both devices read, compared within sync-map %s", s.Compare.Label)
-			}
-			for _, d := range s.Devices {
-				if !d.Reachable {
-					le.Text += "; " + d.Name + " not read"
-				}
-			}
+			le.Text = refreshedText(s)
 			if s.CompareErr != nil {
 				le.Text += "; " + s.CompareErr.Error()
 				le.Err = true
@@ -227,6 +220,30 @@ func logEntry(e pair.Event) views.LogEntry {
 		}
 	}
 	return le
+}
+
+// refreshedText says which members a refresh read: both (and the map
+// compared within), one, or neither. A member counts as read when its
+// configuration came in on this refresh, over SSH or REST.
+func refreshedText(s *pair.Snapshot) string {
+	var read, unread []string
+	for _, d := range s.Devices {
+		if d.Reachable && d.Err == nil || d.RESTRead && d.RESTErr == nil {
+			read = append(read, d.Name)
+		} else {
+			unread = append(unread, d.Name)
+		}
+	}
+	switch {
+	case len(unread) == 0 && s.Compare != nil:
+		return "both devices read, compared within sync-map " + s.Compare.Label
+	case len(unread) == 0:
+		return "both devices read"
+	case len(read) == 0:
+		return "neither device read (" + strings.Join(unread, ", ") + ")"
+	default:
+		return read[0] + " read; " + unread[0] + " not read"
+	}
 }
 
 func errText(err error, fallback string) string {

@@ -100,3 +100,23 @@ func TestPairsText(t *testing.T) {
 		t.Error(pairsText(2))
 	}
 }
+
+// TestRefreshedText: a refresh's Log line names what it read and never
+// says "both devices read" beside a member it did not read (trial 13b).
+func TestRefreshedText(t *testing.T) {
+	lost := errors.New("dial: connection refused")
+	for _, tc := range []struct {
+		a, b pair.DeviceState
+		want string
+	}{
+		{pair.DeviceState{Name: "vra-a", Reachable: true}, pair.DeviceState{Name: "vra-b", Reachable: true}, "both devices read"},
+		{pair.DeviceState{Name: "vra-a", Reachable: true}, pair.DeviceState{Name: "vra-b", Err: lost}, "vra-a read; vra-b not read"},
+		{pair.DeviceState{Name: "vra-a", Err: lost}, pair.DeviceState{Name: "vra-b", Err: lost}, "neither device read (vra-a, vra-b)"},
+		{pair.DeviceState{Name: "vra-a", Err: lost, RESTRead: true}, pair.DeviceState{Name: "vra-b", Reachable: true}, "both devices read"},
+	} {
+		s := &pair.Snapshot{Devices: [2]pair.DeviceState{tc.a, tc.b}}
+		if got := logEntry(pair.Event{Kind: pair.Refreshed, Snapshot: s}).Text; got != tc.want {
+			t.Errorf("%s/%s: %q, want %q", tc.a.Name, tc.b.Name, got, tc.want)
+		}
+	}
+}

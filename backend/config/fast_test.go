@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fastCountAll counts the rows of every subtree of a set text that the
@@ -129,7 +130,7 @@ func fsLineEndRef(src string, start int) (int, bool) {
 	inq := false
 	for i := start + 4; i <= len(src); i++ {
 		if i == len(src) || src[i] == '\n' {
-			return i, !inq && i-start > len("set ")
+			return i, !inq && i-start > len("set ") && utf8.ValidString(src[start:i])
 		}
 		switch c := src[i]; {
 		case c == '\'':
@@ -152,6 +153,7 @@ func FuzzFastScan(f *testing.F) {
 	f.Add("set a b 'c d'\nset a 'e' f\n")
 	f.Add("set interfaces ethernet eth0 description 'it''s \"quoted\" #1 $x \\y'\nset a\tb\n")
 	f.Add("set a b 'c\nd'\nset x y 'z'x\nset  p q%&r\n")
+	f.Add("set a b 'caf\xc3\xa9'\nset a b '\xc3'\nset \xff\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		for start := 0; start < len(src); {
 			end, ok := fsLineEnd(src, start)
@@ -207,11 +209,10 @@ func TestFastClash(t *testing.T) {
 	}
 }
 
-// TestReadTextMapped: a file large enough to be mapped reads as its
-// bytes, as a small one does.
-func TestReadTextMapped(t *testing.T) {
+// TestReadText: a file reads as its bytes, whatever its size.
+func TestReadText(t *testing.T) {
 	dir := t.TempDir()
-	for _, size := range []int{0, 100, fastMapMin + 123} {
+	for _, size := range []int{0, 100, 2<<20 + 123} {
 		file := filepath.Join(dir, fmt.Sprintf("f%d", size))
 		want := strings.Repeat("set a b 'c'\n", size/12+1)[:size]
 		if err := os.WriteFile(file, []byte(want), 0o600); err != nil {

@@ -556,10 +556,11 @@ func (w *rower) onlyScope() {
 func (w *rower) rows() []Row {
 	refs := w.refs
 	ctx := max(0, w.o.Context)
-	out := make([]Row, 0, w.shown())
+	n := w.shown()
+	out := make([]Row, 0, n)
 	// The rows shown whole are made after the folding is decided: most of
 	// a large view's time, and each row stands alone (rowsInto).
-	var jobs []rowJob
+	jobs := make([]rowJob, 0, n)
 	show := func(k int) {
 		jobs = append(jobs, rowJob{at: int32(len(out)), ref: int32(k)})
 		out = append(out, Row{})
