@@ -138,6 +138,14 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--idle-timeout", f.idle}, {"--max-session", f.maxSession}, {"--shutdown-grace", f.grace}} {
+		if d.v < 0 {
+			return fmt.Errorf("serve: %s %s: expected a duration of 0 or more (0: never)", d.flag, d.v)
+		}
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if f.authorizedKeys == "" {
@@ -177,9 +185,22 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		hub.Close()
 		return err
 	}
-	fmt.Fprintf(stderr, "hasync serve: listening on %s (%d pair(s)); host key %s; keys %s; log %s\n", srv.Addr(), len(hub.Pairs()), srv.HostKeyFingerprint, f.authorizedKeys, logName)
+	keys := f.authorizedKeys
+	if n := srv.RefusedKeyLines(); n > 0 {
+		keys += fmt.Sprintf(" (%d line(s) refused: see the log)", n)
+	}
+	fmt.Fprintf(stderr, "hasync serve: listening on %s (%d pair(s)); host key %s; keys %s; log %s\n", srv.Addr(), len(hub.Pairs()), srv.HostKeyFingerprint, keys, logName)
 	if host, port, err := net.SplitHostPort(srv.Addr().String()); err == nil && srv.Addr().Network() == "tcp" {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			// Listening on every address: name the machine instead.
+			if name, err := os.Hostname(); err == nil {
+				host = name
+			}
+		}
 		fmt.Fprintf(stderr, "connect with: ssh -t -p %s %s@%s\n", port, "$USER", host)
+		if pub, err := os.ReadFile(f.hostKey + ".pub"); err == nil {
+			fmt.Fprintf(stderr, "known_hosts line: [%s]:%s %s", host, port, pub)
+		}
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve() }()

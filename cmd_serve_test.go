@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/lab/vyatta"
+	"github.com/hasync/hasync/tui"
 )
 
 // servedLab is `hasync serve` (the built binary) on loopback over an
@@ -104,23 +107,29 @@ func serveLab(t testing.TB, bin string, extra ...string) *servedLab {
 	})
 	sc := bufio.NewScanner(stderr)
 	re := regexp.MustCompile(`listening on 127\.0\.0\.1:(\d+)`)
-	for sc.Scan() {
+	kh := ""
+	for kh == "" && sc.Scan() {
 		if m := re.FindStringSubmatch(sc.Text()); m != nil {
 			sl.port, _ = strconv.Atoi(m[1])
-			break
+		}
+		if v, ok := strings.CutPrefix(sc.Text(), "known_hosts line: "); ok {
+			kh = v
 		}
 	}
-	if sl.port == 0 {
-		t.Fatalf("hasync serve did not say where it listens (log %s)", sl.log)
+	if sl.port == 0 || kh == "" {
+		t.Fatalf("hasync serve did not say where it listens and its known_hosts line (log %s)", sl.log)
 	}
 	go func() { // the rest of stderr, so the server never blocks on it
 		for sc.Scan() {
 		}
 	}()
-	// The server's key, pinned for OpenSSH: StrictHostKeyChecking=yes.
+	// The server's key as its start line gives it, pinned for OpenSSH
+	// (StrictHostKeyChecking=yes): the line works as printed.
+	if want := fmt.Sprintf("[127.0.0.1]:%d %s", sl.port, read("host_key.pub")); kh != want {
+		t.Errorf("known_hosts line %q, want %q", kh, want)
+	}
 	sl.knownHosts = filepath.Join(sl.dir, "known_hosts")
-	kh := fmt.Sprintf("[127.0.0.1]:%d %s\n", sl.port, read("host_key.pub"))
-	if err := os.WriteFile(sl.knownHosts, []byte(kh), 0o600); err != nil {
+	if err := os.WriteFile(sl.knownHosts, []byte(kh+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return sl
@@ -278,18 +287,19 @@ func TestServeSyncShared(t *testing.T) {
 	carol.keys("Escape")
 
 	// A sync-map save is a write as a sync is: alice saves vra-a's map (a
-	// rule deleted) while vra-a answers slowly; carol's S names alice and
-	// the map, bob's Log streams the save to its end.
+	// rule deleted); vra-b answers slowly, so the save's re-read of the
+	// pair (it holds the lock) lasts while carol's S names alice and the
+	// map; bob's Log streams the save to its end.
 	alice.keys("2", "d")
 	alice.wait("the staged delete", "vra-a: sync-map LAB-SYNC", "1 staged edit(s)")
 	alice.keys("w")
 	alice.wait("the save's question", "Save sync-map LAB-SYNC on vra-a")
-	sl.lab.A.Faults.SetDelay(200 * time.Millisecond)
+	sl.lab.B.Faults.SetDelay(20 * time.Millisecond)
 	alice.keys("Right", "Enter")
 	bob.wait("alice's save in the viewer's Log", "sync-map save LAB-SYNC on vra-a", "by alice (session ")
 	carol.keys("S")
 	carol.wait("the lock, held by alice's save", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
-	sl.lab.A.Faults.SetDelay(0)
+	sl.lab.B.Faults.SetDelay(0)
 	bob.wait("the save's end in the viewer's Log", "sync-map save by alice (session ", "ended: ok", "> delete system config-sync sync-map LAB-SYNC")
 
 	// The audit names the SSH user and the whole fingerprint of the key
@@ -444,4 +454,27 @@ func TestServeShutdownDuringRead(t *testing.T) {
 		t.Fatalf("hasync serve still runs %s after SIGTERM (grace %s): it waits for the viewer's read", grace+10*time.Second, grace)
 	}
 	vw.wait("the viewer told of the shutdown", "the server is shutting down: session closed", "EXITED")
+}
+
+// TestServeIdleAfterKey (trial 13b #3): with the OpenSSH client, a
+// session idle for --idle-timeout after a key is told why and its ssh
+// exits 0; the connection was once cut under it first (exit 255, "client
+// closed" in the log, no reason on screen).
+func TestServeIdleAfterKey(t *testing.T) {
+	sl := startServedLab(t, "--idle-timeout", "3s")
+	vw := sl.session("vw", "bob", 100, 30)
+	vw.wait("the pair list", "lab-vyatta", "MASTER")
+	vw.keys("j")
+	vw.wait("the session's end", "hasync serve: no key for 3s (--idle-timeout): session closed", "EXITED 0")
+}
+
+// TestServeNegativeDurations (trial 13b #11): a negative timeout or grace
+// is refused, naming the flag, before anything listens.
+func TestServeNegativeDurations(t *testing.T) {
+	for _, f := range []serveFlags{{idle: -5 * time.Second}, {maxSession: -time.Second}, {grace: -time.Second}} {
+		err := runServe(context.Background(), f, nil, t.TempDir(), tui.Options{}, pair.Options{}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "expected a duration of 0 or more") {
+			t.Errorf("%+v: %v", f, err)
+		}
+	}
 }

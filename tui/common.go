@@ -55,11 +55,16 @@ func (c *Common) Holder() string {
 	if id.Key == "" {
 		return ""
 	}
-	key := id.Key
-	if len(key) > len("SHA256:")+12 {
-		key = key[:len("SHA256:")+12] + "…"
+	return fmt.Sprintf("%s (session %d, key %s)", id.User, id.Session, shortKey(id.Key))
+}
+
+// shortKey is a key's fingerprint cut to stay readable beside a name:
+// "SHA256:feX48QCMdSqi…".
+func shortKey(fp string) string {
+	if len(fp) > len("SHA256:")+12 {
+		return fp[:len("SHA256:")+12] + "…"
 	}
-	return fmt.Sprintf("%s (session %d, key %s)", id.User, id.Session, key)
+	return fp
 }
 
 // restyle rebuilds the styles after a background or colour change.
@@ -81,3 +86,15 @@ const (
 	logErr    = "err"
 	logReq    = "req"
 )
+
+// setRole takes a served session's new role (its authorized keys line
+// changed): read-only or not from now on, and the user is told.
+func (m *Model) setRole(r roleMsg) {
+	m.com.Served.Role = r.role
+	m.com.ReadOnly, m.com.ReadOnlyReason = r.readOnly, r.why
+	if r.readOnly {
+		m.setNotice("the authorized keys changed: your key's role is "+r.role.String()+"; read-only from now on ("+r.why+")", true)
+		return
+	}
+	m.setNotice("the authorized keys changed: your key's role is "+r.role.String()+"; you may sync and save sync-maps", false)
+}

@@ -256,7 +256,7 @@ func (h *Hub) WaitSyncs(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%w: still syncing: %s", ctx.Err(), strings.Join(busy, "; "))
+			return fmt.Errorf("the shutdown grace ended (%w) with a write still holding its pair's lock: %s", ctx.Err(), strings.Join(busy, "; "))
 		case <-t.C:
 		}
 	}

@@ -102,7 +102,11 @@ type session struct {
 	n       int64
 	model   *Model
 	program *tea.Program
-	cancel  context.CancelFunc
+	// key is the public key that logged it in; role its role as the
+	// authorized keys last gave it (both under Server.mu).
+	key    ssh.PublicKey
+	role   Role
+	cancel context.CancelFunc
 	// lastInput is the time of the user's last key, paste or mouse
 	// event (unix nanoseconds).
 	lastInput atomic.Int64
@@ -157,8 +161,8 @@ func NewServer(o ServeOptions) (*Server, error) {
 		// The key first: wish would otherwise make a throwaway one.
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithPublicKeyAuth(s.authKey),
-		wish.WithIdleTimeout(o.IdleTimeout),
-		wish.WithMaxTimeout(maxConn(o.MaxTimeout)),
+		wish.WithIdleTimeout(connLimit(o.IdleTimeout)),
+		wish.WithMaxTimeout(connLimit(o.MaxTimeout)),
 		wish.WithMiddleware(
 			// Listed innermost first: wish wraps each around the ones
 			// before it, so the log sees every session and the recover
@@ -174,6 +178,21 @@ func NewServer(o ServeOptions) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	// The console only: subsystems (sftp, scp) and forwarding (-L, -W,
+	// -R) are refused, and logged with who asked.
+	s.srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{"default": func(sess ssh.Session) {
+		s.refused("subsystem "+sess.Subsystem(), sess.Context())
+		wish.Fatalln(sess, "hasync serve runs the console only: no "+sess.Subsystem()+" (connect with ssh -t)")
+	}}
+	s.srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler,
+		"direct-tcpip": func(_ *ssh.Server, _ *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
+			s.refused("port forwarding (ssh -L, -W)", ctx)
+			_ = nc.Reject(gossh.Prohibited, "hasync serve runs the console only: no forwarding")
+		}}
+	s.srv.RequestHandlers = map[string]ssh.RequestHandler{"tcpip-forward": func(ctx ssh.Context, _ *ssh.Server, _ *gossh.Request) (bool, []byte) {
+		s.refused("remote forwarding (ssh -R)", ctx)
+		return false, nil
+	}}
 	// Passwords and keyboard-interactive are refused: wish sets no
 	// handler for them without an option asking for one.
 	s.srv.ConnectionFailedCallback = func(c net.Conn, err error) {
@@ -189,9 +208,12 @@ func NewServer(o ServeOptions) (*Server, error) {
 // connections once their sessions ended.
 const connLinger = 3 * time.Second
 
-// maxConn is the connection's absolute limit: a little over the
-// session's, which ends first and says why.
-func maxConn(d time.Duration) time.Duration {
+// connLimit is the connection's idle or absolute limit: a little over
+// the session's, which ends first and says why. (An idle connection
+// limit equal to the session's cut the connection first after a key: the
+// key's echo was its last traffic, and the session's check comes a tick
+// later; trial 13b #3.)
+func connLimit(d time.Duration) time.Duration {
 	if d <= 0 {
 		return 0
 	}
@@ -236,6 +258,10 @@ func (s *Server) listen(addr string) error {
 	return nil
 }
 
+// RefusedKeyLines is how many lines of the authorized keys file were
+// refused at its last read (the server's log says which and why).
+func (s *Server) RefusedKeyLines() int { return s.keys.Refused() }
+
 // Addr is where the server listens.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
@@ -243,6 +269,7 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 // returns nil after a shutdown.
 func (s *Server) Serve() error {
 	s.o.Hub.Start(s.base)
+	go s.watchKeys()
 	s.log.Info("serving", "addr", s.ln.Addr().String(), "host_key", s.HostKeyFingerprint, "pairs", len(s.o.Hub.Pairs()))
 	err := s.srv.Serve(s.ln)
 	if errors.Is(err, ssh.ErrServerClosed) {
@@ -342,6 +369,16 @@ func (s *Server) authKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	return true
 }
 
+// refused logs a refused request with who made it (the key's
+// fingerprint: the SSH user is whatever the client gave).
+func (s *Server) refused(what string, ctx ssh.Context) {
+	key := ""
+	if pk, ok := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey); ok && pk != nil {
+		key = gossh.FingerprintSHA256(pk)
+	}
+	s.log.Info("refused: "+what, "user", ctx.User(), "key", key, "remote", ctx.RemoteAddr().String())
+}
+
 // identity is who sess is, from the key that logged it in.
 func identity(sess ssh.Session) Identity {
 	id := Identity{User: sess.User(), Remote: sess.RemoteAddr().String()}
@@ -371,7 +408,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	ctx, cancel := context.WithCancel(sess.Context())
 	stop := context.AfterFunc(s.base, cancel)
 	id.Session = s.started.Add(1)
-	ss := &session{id: id, n: id.Session, cancel: func() { stop(); cancel() }}
+	ss := &session{id: id, n: id.Session, key: sess.PublicKey(), role: id.Role, cancel: func() { stop(); cancel() }}
 	// From here on, ended releases the session whatever happens.
 	s.sessions[sess] = ss
 	s.active.Add(1)
@@ -379,9 +416,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	o := s.o.Console
 	o.Hub = s.o.Hub
 	o.Served = id
-	if id.Role != RoleOperator && !o.ReadOnly {
-		o.ReadOnly, o.ReadOnlyReason = true, "your key's role is "+id.Role.String()
-	}
+	o.ReadOnly, o.ReadOnlyReason = s.readOnly(id.Role)
 	o.NoColor = envSet(sess.Environ(), "NO_COLOR")
 	if o.Logger == nil {
 		// A console logs every event of its pairs at Info: fifty
@@ -398,21 +433,95 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		// Replaces MakeOptions' filter, so it keeps its one rule: a
 		// served console cannot suspend (ctrl+z) the server.
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			switch msg.(type) {
+			switch m := msg.(type) {
 			case tea.SuspendMsg:
 				return tea.ResumeMsg{}
 			case tea.KeyPressMsg, tea.PasteMsg, tea.MouseClickMsg, tea.MouseWheelMsg:
 				ss.lastInput.Store(time.Now().UnixNano())
+			case roleMsg:
+				// On the program's goroutine: the model is not in use.
+				ss.model.setRole(m)
 			}
 			if hook != nil {
 				hook(id, msg)
 			}
 			return msg
 		}))
-	ss.program = tea.NewProgram(ss.model, opts...)
+	program := tea.NewProgram(ss.model, opts...)
+	s.mu.Lock()
+	ss.program = program
+	s.mu.Unlock()
 	go s.watch(ctx, ss)
 	s.log.Info("session start", "session", ss.n, "user", id.User, "key", id.Key, "comment", id.Comment, "role", id.Role.String(), "remote", id.Remote, "no_color", o.NoColor)
 	return ss.program
+}
+
+// readOnly is whether a session of role writes nothing, and why: the
+// console's own read-only, else a viewer's role.
+func (s *Server) readOnly(r Role) (bool, string) {
+	o := s.o.Console
+	if r != RoleOperator && !o.ReadOnly {
+		return true, "your key's role is " + r.String()
+	}
+	return o.ReadOnly, o.ReadOnlyReason
+}
+
+// roleMsg gives a session's console its key's new role (the authorized
+// keys file changed): ReadOnly and why, as a new session would get them.
+type roleMsg struct {
+	role     Role
+	readOnly bool
+	why      string
+}
+
+// keyWatch is how often the open sessions' keys are checked against the
+// authorized keys file (a stat: the file is read again when it changed).
+const keyWatch = time.Second
+
+// watchKeys applies an edited authorized keys file to the sessions open
+// until the server stops, as to new logins: a session whose key is gone
+// is ended and told why; one whose role changed gets it (an operator made
+// a viewer is read-only from then on, and told).
+func (s *Server) watchKeys() {
+	t := time.NewTicker(keyWatch)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.base.Done():
+			return
+		case <-t.C:
+		}
+		type change struct {
+			ss   *session
+			p    *tea.Program
+			role Role
+			gone bool
+		}
+		var changes []change
+		s.mu.Lock()
+		for _, ss := range s.sessions {
+			if ss.program == nil || ss.key == nil {
+				continue
+			}
+			k, ok := s.keys.lookup(ss.key)
+			if !ok || k.role != ss.role {
+				ss.role = k.role
+				changes = append(changes, change{ss, ss.program, k.role, !ok})
+			}
+		}
+		s.mu.Unlock()
+		for _, c := range changes {
+			if c.gone {
+				c.ss.why.CompareAndSwap(nil, "your key is no longer in the authorized keys")
+				s.log.Info("key removed: session ended", "session", c.ss.n, "user", c.ss.id.User, "key", c.ss.id.Key)
+				c.p.Quit()
+				continue
+			}
+			ro, why := s.readOnly(c.role)
+			s.log.Info("key's role changed", "session", c.ss.n, "user", c.ss.id.User, "key", c.ss.id.Key, "role", c.role.String())
+			c.p.Send(roleMsg{role: c.role, readOnly: ro, why: why})
+		}
+	}
 }
 
 // teaMiddleware runs the session's program (s.program), as wish's
@@ -521,6 +630,17 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 				return
 			}
 			if ss.model != nil {
+				s.mu.Lock()
+				stopping := s.shutdown
+				s.mu.Unlock()
+				if stopping {
+					// What the shutdown does to this session's syncs.
+					for _, note := range ss.model.shutdownNotes() {
+						wish.Println(sess, "hasync serve: "+note+"\r")
+					}
+				} else {
+					ss.model.sessionEnded()
+				}
 				ss.model.Close()
 			}
 			ss.cancel()
@@ -536,6 +656,14 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 			_ = sess.Exit(0)
 			s.active.Done()
 		}()
+		// What the inner middlewares refuse (accesscontrol a command,
+		// activeterm no terminal), logged as refusals.
+		if cmd := sess.Command(); len(cmd) > 0 {
+			s.refused("a command ("+strings.Join(cmd, " ")+")", sess.Context())
+		} else if _, _, ok := sess.Pty(); !ok {
+			s.refused("no terminal (ssh -T)", sess.Context())
+			wish.Println(sess, "hasync serve: the console needs a terminal: connect with ssh -t\r")
+		}
 		next(sess)
 	}
 }

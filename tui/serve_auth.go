@@ -145,6 +145,8 @@ type authorizedKeys struct {
 	keys  []authKey
 	err   error
 	onErr func(error)
+	// refused counts the lines the last read skipped.
+	refused int
 }
 
 func loadAuthorizedKeys(path string, onErr func(error)) (*authorizedKeys, error) {
@@ -172,8 +174,12 @@ func (a *authorizedKeys) reload() error {
 		return a.err
 	}
 	keys, refused := parseAuthorizedKeys(a.path, data)
-	if refused != nil && a.onErr != nil {
-		a.onErr(fmt.Errorf("lines refused (their keys are not let in): %w", refused))
+	a.refused = 0
+	if refused != nil {
+		a.refused = len(refused.(interface{ Unwrap() []error }).Unwrap())
+		if a.onErr != nil {
+			a.onErr(fmt.Errorf("lines refused (their keys are not let in): %w", refused))
+		}
 	}
 	if keys == nil {
 		keys = []authKey{} // read: an empty file lets nobody in
@@ -202,4 +208,12 @@ func (a *authorizedKeys) lookup(key ssh.PublicKey) (authKey, bool) {
 		}
 	}
 	return authKey{}, false
+}
+
+// Refused is how many lines of the file its last read skipped (each is
+// in the server's log with its file and line).
+func (a *authorizedKeys) Refused() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.refused
 }

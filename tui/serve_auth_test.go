@@ -142,3 +142,22 @@ func FuzzParseAuthorizedKeys(f *testing.F) {
 		}
 	})
 }
+
+// TestAuthorizedKeysRefusedCount (trial 13b #9): the lines a read skips
+// are counted, for the start line (the log has them one by one).
+func TestAuthorizedKeysRefusedCount(t *testing.T) {
+	_, good := testKey(t)
+	_, from := testKey(t)
+	path := filepath.Join(t.TempDir(), "keys")
+	text := good + " ok@test\n" + `from="10.0.0.0/8" ` + from + " from@test\nssh-ed25519 not-base64 bad@test\n"
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, err := loadAuthorizedKeys(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := a.Refused(); n != 2 || len(a.keys) != 1 {
+		t.Errorf("%d line(s) refused, %d key(s): want 2 and 1", n, len(a.keys))
+	}
+}

@@ -85,10 +85,25 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 		<-ss.model.com.Ctx.Done()
 		close(gone)
 		<-done
+		if s := op.ended("alice's session"); !strings.Contains(s, "hasync serve: your sync vra-a → vra-b was committing: it finishes and is verified on the server") {
+			t.Errorf("alice's last words:\n%s", s)
+		}
 	} else {
+		sub, unsub := ts.o.Hub.Pairs()[0].Subscribe(1 << 16)
+		defer unsub()
 		op.client.Close() // kill -9 of the client
 		<-ss.model.com.Ctx.Done()
 		close(gone)
+		// The others are told (trial 13b #5).
+		want := "the session of alice (session 1, key "
+		for told := false; !told; {
+			select {
+			case e := <-sub.C:
+				told = e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want) && strings.HasSuffix(e.Line, "ended; its sync goes on, on the server")
+			case <-time.After(90 * time.Second):
+				t.Fatal("the pair's watchers were not told alice's session ended")
+			}
+		}
 	}
 	p := ts.o.Hub.Pairs()[0]
 	deadline := time.Now().Add(90 * time.Second)
@@ -276,6 +291,10 @@ func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
 	<-ss.model.com.Ctx.Done()
 	close(release)
 	<-done
+	// alice is told, in words (trial 13b #16).
+	if s := op.ended("alice's session"); !strings.Contains(s, "hasync serve: your sync vra-a → vra-b is cancelled before its commit: vra-b is left as it was") {
+		t.Errorf("alice's last words:\n%s", s)
+	}
 	if typedCommit.Load() {
 		t.Error("the commit was typed after the shutdown began")
 	}
@@ -312,9 +331,9 @@ func TestServeShutdownWaitsForMapSave(t *testing.T) {
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()
-	ts.lab.vy.A.Faults.SetDelay(100 * time.Millisecond)
+	slowWrites(t, p, ts.lab.vy.A.Faults, 100*time.Millisecond)
 	defer ts.lab.vy.A.Faults.SetDelay(0)
-	op.send("l")
+	op.send("\x1b[C") // →
 	op.send("\r")
 	for e := range sub.C {
 		if e.Kind == pair.SyncStarted && e.Sync != nil && e.Sync.Kind == pair.KindMapSave {
@@ -343,5 +362,85 @@ func TestServeShutdownWaitsForMapSave(t *testing.T) {
 	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
 	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 3 {
 		t.Fatalf("vra-a's sync-map after the shutdown: %v %v", maps, err)
+	}
+}
+
+// TestServeShutdownGraceCutsMapSaveReread (trial 13b #4): the shutdown
+// grace ends while an operator's sync-map save, committed, still re-reads
+// the pair (vra-a slowed): the audit says committed but not verified, not
+// failed, and vra-a holds the saved map.
+func TestServeShutdownGraceCutsMapSaveReread(t *testing.T) {
+	var auditDir string
+	ts := startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+	})
+	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("2")
+	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
+	op.send("d")
+	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
+	op.send("w")
+	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a")
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	op.send("\x1b[C") // →
+	op.send("\r")
+	for e := range sub.C {
+		if e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "commit") {
+			// From the commit on, vra-a is slow: the re-read after it
+			// outlasts the grace.
+			ts.lab.vy.A.Faults.SetDelay(100 * time.Millisecond)
+			break
+		}
+	}
+	defer ts.lab.vy.A.Faults.SetDelay(0)
+	for e := range sub.C {
+		if e.Kind == pair.SyncLine && strings.Contains(e.Line, "re-reading the pair") {
+			break
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err == nil || !strings.Contains(err.Error(), "the shutdown grace ended") {
+		t.Errorf("shutdown: %v", err)
+	}
+	<-ts.served
+	ts.shutdownOnce.Do(func() {}) // done here
+
+	log, err := audit.Open(auditDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		all, err := log.Records("lab-vyatta")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(all); n > 0 && all[n-1].Kind == audit.MapSave {
+			if r := all[n-1]; r.Result != audit.Unverified || r.Counts.Deletes != 1 {
+				t.Errorf("the save's record: %+v, want %s with 1 delete", r, audit.Unverified)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no audit record of the save")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 3 {
+		t.Fatalf("vra-a's sync-map: %v %v", maps, err)
 	}
 }

@@ -300,7 +300,10 @@ func TestServeRoles(t *testing.T) {
 // TestServeRefusals: an unknown key, a password, keyboard-interactive, a
 // command and a session without a terminal are all refused.
 func TestServeRefusals(t *testing.T) {
-	ts := startServer(t, nil)
+	buf := &lockedBuffer{}
+	ts := startServer(t, func(o *ServeOptions) {
+		o.Log = charmlog.NewWithOptions(io.MultiWriter(buf, &testWriter{t: t}), charmlog.Options{Level: charmlog.InfoLevel})
+	})
 	dial := func(auth ...gossh.AuthMethod) error {
 		c, err := gossh.Dial("tcp", ts.Addr().String(), &gossh.ClientConfig{User: "eve", Auth: auth,
 			HostKeyCallback: gossh.FixedHostKey(ts.hostKey), Timeout: 30 * time.Second})
@@ -346,11 +349,33 @@ func TestServeRefusals(t *testing.T) {
 	if out, err := run("cat /etc/passwd"); err == nil || !strings.Contains(out, "Command is not allowed: cat") {
 		t.Errorf("a command: %v %q", err, out)
 	}
-	if out, err := run(""); err == nil || !strings.Contains(out, "Requires an active PTY") {
+	if out, err := run(""); err == nil || !strings.Contains(out, "Requires an active PTY") || !strings.Contains(out, "connect with ssh -t") {
 		t.Errorf("no terminal: %v %q", err, out)
+	}
+	// sftp / scp, -L / -W, -R (trial 13b #13): refused and logged.
+	if s, err := c.NewSession(); err == nil {
+		if err := s.RequestSubsystem("sftp"); err == nil {
+			_ = s.Wait()
+		}
+		s.Close()
+	}
+	if conn, err := c.Dial("tcp", "127.0.0.1:9"); err == nil {
+		conn.Close()
+		t.Error("port forwarding (direct-tcpip) was let through")
+	}
+	if ln, err := c.Listen("tcp", "127.0.0.1:0"); err == nil {
+		ln.Close()
+		t.Error("remote forwarding (tcpip-forward) was let through")
 	}
 	if n := ts.Sessions(); n != 0 {
 		t.Errorf("%d sessions after refusals", n)
+	}
+	log := buf.String()
+	for _, want := range []string{"refused: a command (cat /etc/passwd)", "refused: no terminal (ssh -T)", "refused: subsystem sftp",
+		"refused: port forwarding (ssh -L, -W)", "refused: remote forwarding (ssh -R)", "key=" + ts.operatorKey} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the server's log lacks %q:\n%s", want, log)
+		}
 	}
 }
 
@@ -721,9 +746,49 @@ func TestServeShutdownWaitsForSync(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	err = ts2.Shutdown(ctx)
-	if err == nil || !strings.Contains(err.Error(), "still syncing: lab-vyatta: bob (a sync that never ends)") {
+	if err == nil || !strings.Contains(err.Error(), "with a write still holding its pair's lock: lab-vyatta: bob (a sync that never ends)") {
 		t.Fatalf("shutdown with a sync that does not end: %v", err)
 	}
 	<-ts2.served
 	ts2.shutdownOnce.Do(func() {}) // done here
+}
+
+// TestServeKeysEditedApplyToOpenSessions (trial 13b #2): the authorized
+// keys file is rewritten while alice (operator) and dave (operator) are
+// connected: alice's line loses the operator option, dave's key is gone.
+// dave's session ends, told why; alice's console is read-only from then
+// on, says so, and her S plan's Apply is disabled with the reason.
+func TestServeKeysEditedApplyToOpenSessions(t *testing.T) {
+	ts := startServer(t, nil)
+	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave, err := ts.dialTerm(t, ts.crash, "dave", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := ts.operatorKey
+	op.wait("alice's console", "hasync test")
+	dave.wait("dave's console", "hasync test")
+	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	if s := ts.screen(t, alice); strings.Contains(s, "read-only") {
+		t.Fatalf("alice starts read-only:\n%s", s)
+	}
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+
+	line := func(k gossh.Signer) string {
+		return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey())))
+	}
+	text := line(ts.viewer) + " vw@test\n" + line(ts.operator) + " op@test\n" // alice demoted, dave gone
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s := dave.ended("dave's removed key"); !strings.Contains(s, "hasync serve: your key is no longer in the authorized keys: session closed") {
+		t.Errorf("dave's last words:\n%s", s)
+	}
+	waitSession(t, ts, alice, "alice told", "read-only", "your key's role is viewer")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "(disabled)", "read-only: your key's role is viewer")
 }

@@ -1140,7 +1140,8 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			banner += " · " + unchanged
 		}
 	}
-	if err != nil && nErr == 0 {
+	if err != nil && nErr == 0 && locked == nil {
+		// (A lock's refusal is the banner, said below: not twice.)
 		add(true, nil, "%s", err.Error())
 	}
 	if out.after != nil {
@@ -1216,6 +1217,43 @@ func direction(rt *pairRT) (src, tgt string) {
 		return tgt, src
 	}
 	return src, tgt
+}
+
+// sessionEnded tells every console watching its pairs that this served
+// session ended while its syncs run: they go on, on the server's context
+// (a client gone does not cancel them). Call it once the session's
+// program has ended.
+func (m *Model) sessionEnded() {
+	for _, rt := range m.pairs {
+		if rt.run != nil {
+			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
+				Line: "the session of " + m.holder + " ended; its sync goes on, on the server"})
+		}
+	}
+}
+
+// shutdownNotes say what the server's shutdown does to this served
+// session's running syncs (backend/sync's transaction): one committing
+// finishes and is verified; one not yet committing is cancelled and
+// nothing of it is committed. Call it once the session's program ended.
+func (m *Model) shutdownNotes() []string {
+	var out []string
+	for _, rt := range m.pairs {
+		run := rt.run
+		if run == nil {
+			continue
+		}
+		run.mu.Lock()
+		committing := run.committing
+		run.mu.Unlock()
+		what := fmt.Sprintf("your sync %s %s %s", run.prep.Source, m.glyph("→", "->"), run.prep.Target)
+		if committing {
+			out = append(out, what+" was committing: it finishes and is verified on the server (the audit has its outcome)")
+		} else {
+			out = append(out, what+" is cancelled before its commit: "+run.prep.Target+" is left as it was")
+		}
+	}
+	return out
 }
 
 // syncing reports whether any pair's sync runs.

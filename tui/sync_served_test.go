@@ -1,13 +1,18 @@
 package tui
 
 import (
+	"context"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
 // waitSession waits until the console of the session of key fp shows
@@ -156,11 +161,18 @@ func TestServedMapSave(t *testing.T) {
 	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
 	op.send("d")
 	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
+	// Stray letters do not reach Apply (trial 13b #15): l, then enter
+	// is Cancel.
 	op.send("w")
 	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a", "[ Cancel ]")
-	// vra-a slow from here: the save still runs while bob looks.
-	ts.lab.vy.A.Faults.SetDelay(200 * time.Millisecond)
 	op.send("l")
+	op.send("\r")
+	waitSession(t, ts, alice, "l and enter cancel", "not saved: the edits stay staged")
+	op.send("w")
+	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a", "[ Cancel ]")
+	// vra-a slow once the save writes: it still runs while bob looks.
+	slowWrites(t, ts.o.Hub.Pairs()[0], ts.lab.vy.A.Faults, 200*time.Millisecond)
+	op.send("\x1b[C") // →
 	op.send("\r")
 	waitSession(t, ts, alice, "the save running", "applying")
 
@@ -187,5 +199,111 @@ func TestServedMapSave(t *testing.T) {
 	if rec.Kind != audit.MapSave || rec.SSHUser != "alice" || rec.SSHKey != alice || rec.Result != audit.OK ||
 		rec.Map != "LAB-SYNC" || rec.Target != "vra-a" || len(rec.Commands) == 0 || !strings.HasPrefix(rec.Commands[0], "delete system config-sync sync-map LAB-SYNC") {
 		t.Errorf("the save's audit record: %+v", rec)
+	}
+}
+
+// TestServedMapSaveStale (trial 13b #1): two operators edit the same
+// sync-map; dave saves first. alice's save, begun from the map as it was,
+// is refused (it would overwrite dave's change), naming dave; the device
+// keeps dave's map.
+func TestServedMapSaveStale(t *testing.T) {
+	ts := startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+	})
+	alice, dave := ts.operatorKey, gossh.FingerprintSHA256(ts.crash.PublicKey())
+	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op2, err := ts.dialTerm(t, ts.crash, "dave", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tm *term
+		fp string
+	}{{op, alice}, {op2, dave}} {
+		c.tm.wait("the console", "hasync test")
+		waitSession(t, ts, c.fp, "the list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+		c.tm.send("\r")
+		waitSession(t, ts, c.fp, "the pair view", "1 Diff")
+		c.tm.send("2")
+		waitSession(t, ts, c.fp, "the sync-map", "vra-a: sync-map LAB-SYNC")
+	}
+	op.send("d") // alice deletes the first rule
+	waitSession(t, ts, alice, "alice's staged delete", "1 staged edit(s)")
+	op2.send("j")
+	op2.send("d") // dave the second
+	waitSession(t, ts, dave, "dave's staged delete", "1 staged edit(s)")
+	op2.send("w")
+	waitSession(t, ts, dave, "dave's question", "Save sync-map LAB-SYNC on vra-a")
+	op2.send("\x1b[C") // →
+	op2.send("\r")
+	waitSession(t, ts, dave, "dave's save", "saved: vra-a's sync-map LAB-SYNC now has 3 rule(s) (re-read)")
+	daves, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(daves) != 1 {
+		t.Fatalf("vra-a's maps after dave's save: %v %v", daves, err)
+	}
+
+	op.send("w")
+	s := waitSession(t, ts, alice, "alice's save refused", "not saved: vra-a's sync-map LAB-SYNC changed since your edits began")
+	if !strings.Contains(strings.Join(strings.Fields(s), " "), "last hasync save: dave (session ") {
+		t.Errorf("the refusal does not name dave:\n%s", s)
+	}
+	now, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(now) != 1 || !now[0].Equal(daves[0]) {
+		t.Fatalf("vra-a's map after alice's refused save: %v %v; want dave's %v", now, err, daves)
+	}
+}
+
+// TestServedMapSaveChangedOnDevice (trial 13b #1): the map changes on the
+// device outside hasync after alice's edits began and before her console
+// reads it again: her save, checked under the pair's lock, is refused and
+// the device keeps that change.
+func TestServedMapSaveChangedOnDevice(t *testing.T) {
+	ts := startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+	})
+	alice := ts.operatorKey
+	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("the console", "hasync test")
+	waitSession(t, ts, alice, "the list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	op.send("\r")
+	waitSession(t, ts, alice, "the pair view", "1 Diff")
+	op.send("2")
+	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
+	op.send("d")
+	waitSession(t, ts, alice, "alice's staged delete", "1 staged edit(s)")
+
+	// Someone at vra-a's CLI removes the map's last rule.
+	before, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(before) != 1 {
+		t.Fatalf("vra-a's maps: %v %v", before, err)
+	}
+	last := strconv.Itoa(before[0].Rules[len(before[0].Rules)-1].Number)
+	cli := ts.lab.vy.A.Device.NewSession(ts.lab.vy.User)
+	if err := cli.Delete([]string{"system", "config-sync", "sync-map", "LAB-SYNC", "rule", last}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Commit(context.Background(), func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	changed, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(changed) != 1 {
+		t.Fatalf("vra-a's maps after the CLI change: %v %v", changed, err)
+	}
+
+	op.send("w")
+	op.send("\x1b[C") // →
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's save refused", "vra-a's sync-map LAB-SYNC changed since your edits began")
+	now, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(now) != 1 || !now[0].Equal(changed[0]) {
+		t.Fatalf("vra-a's map after alice's refused save: %v %v; want the CLI's %v", now, err, changed)
 	}
 }

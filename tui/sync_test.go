@@ -15,6 +15,7 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/inventory"
+	"github.com/hasync/hasync/backend/pair"
 	hsync "github.com/hasync/hasync/backend/sync"
 )
 
@@ -377,4 +378,38 @@ func TestSyncConnectionDropped(t *testing.T) {
 	}
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// TestSyncLockedSaidOnce (trial 13b #6): a sync refused by the pair's
+// lock (another holder took it after the plan was shown) says so once in
+// the Log, as the sync's result, not twice.
+func TestSyncLockedSaidOnce(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "S")
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	keys(tm, "tab")
+	waitScreen(t, tm, "Apply focused", has("▸[ Apply "))
+	other, err := pair.TryLock(filepath.Join(o.StateDir, "locks"), "lab-vyatta", "bob@jump (hasync sync, pid 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Unlock()
+	keys(tm, "enter")
+	waitScreen(t, tm, "the refusal", has("held by bob@jump (hasync sync, pid 1)"))
+	keys(tm, "q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
+	n := 0
+	for _, e := range fm.pairs[0].log.Entries() {
+		if strings.Contains(e.Text, "held by bob@jump (hasync sync, pid 1)") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the lock's refusal is in the Log %d times, want once", n)
+	}
 }

@@ -40,15 +40,19 @@ func (p *syncMapsPane) askSave(em *editMap) tea.Cmd {
 	case syncing:
 		// The map decides what that sync carries: not changed under it.
 		em.say(true, "not saved: "+lockedText(p.rt, holder, p.glyph("→", "->")))
-	case em.cur.Equal(em.read):
+	case em.cur.Equal(em.base()):
 		em.say(false, "nothing staged: the map is as read from "+em.carrier)
+	case !em.read.Equal(em.base()):
+		// Read again since the edits began, and changed: saving would
+		// overwrite that change (a lost update).
+		em.say(true, "not saved: "+mapChanged(em.carrier, em.cur.Name, p.lastSaver(em)).Error())
 	case len(em.cur.Rules) == 0:
 		em.say(true, "not saved: a sync-map needs at least one rule (a remote-router may name it)")
 	case syncmap.Refuses(em.cur.CheckRules(carrier, other)):
 		em.say(true, "not saved: fix the refused rules ("+p.glyph("✗", "x")+") first")
 	default:
 		// The commands as typed, the commit included.
-		cmds := append(syncmap.WriteCommands(em.read, em.cur), device.CommitText(device.ApplyOptions{Comment: saveComment(em.cur.Name)}))
+		cmds := append(syncmap.WriteCommands(em.base(), em.cur), device.CommitText(device.ApplyOptions{Comment: saveComment(em.cur.Name)}))
 		p.conf = &views.SyncMapConfirm{Device: em.carrier, Map: em.cur.Name, Commands: cmds}
 		if em.remote != "" {
 			p.conf.Note = em.carrier + " pushes each commit to " + em.remote + " by its own config-sync: this commit also sends the part of its configuration the map covers there"
@@ -74,7 +78,9 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch kp.String() {
-	case "left", "right", "tab", "shift+tab", "h", "l":
+	case "left", "right", "tab", "shift+tab":
+		// No letter moves the focus: stray typing (a command line meant
+		// for a shell) must not reach Apply and enter (trial 13b #15).
 		p.conf.Apply = !p.conf.Apply
 	case "j", "down":
 		p.conf.Offset = min(p.conf.Offset+1, 2*len(p.conf.Commands))
@@ -89,9 +95,49 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 			em.say(false, "not saved: the edits stay staged")
 			return nil
 		}
+		if why := p.readOnly(em); why != "" {
+			// Made read-only while the question was open (a served
+			// session's key demoted).
+			p.conf = nil
+			em.say(true, "not saved: read-only: "+why)
+			return nil
+		}
 		return p.startSave(em)
 	}
 	return nil
+}
+
+// base is the map the staged edits began from: as read before the first
+// of them (the pair may have been read again since: em.read).
+func (em *editMap) base() *syncmap.Map {
+	if len(em.undo) > 0 {
+		return em.undo[0]
+	}
+	return em.read
+}
+
+// errMapChanged: the carrier's map is no longer the one the staged
+// edits began from; a save would overwrite that change.
+var errMapChanged = errors.New("changed since your edits began")
+
+// mapChanged is errMapChanged for map name on dev, naming who saved it
+// last when known ("" not).
+func mapChanged(dev, name, who string) error {
+	by := ""
+	if who != "" {
+		by = " (last hasync save: " + who + ")"
+	}
+	return fmt.Errorf("%s's sync-map %s %w%s: u undoes your edits, r re-reads the map; then stage them again", dev, name, errMapChanged, by)
+}
+
+// lastSaver names who saved em's map last as this console saw it (the
+// pair's events), "" when it saw no such save.
+func (p *syncMapsPane) lastSaver(em *editMap) string {
+	st := p.rt.stream
+	if st == nil || st.sum.Kind != pair.KindMapSave || st.sum.Map != em.cur.Name || st.sum.Target != em.carrier {
+		return ""
+	}
+	return st.holder
 }
 
 // saveComment is the commit comment of a map's save.
@@ -156,7 +202,7 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 	}
 	ctx, stop := context.WithCancel(base)
 	p.stopSave = stop
-	s := &mapSave{p: p.rt.p, dev: dev.Name, read: em.read, cur: em.cur.Clone(),
+	s := &mapSave{p: p.rt.p, dev: dev.Name, read: em.base(), cur: em.cur.Clone(),
 		o:      hsync.Options{StateDir: p.dir, AuditDir: p.com.AuditDir, Holder: p.holder},
 		served: p.com.Served, ctx: ctx, base: base, ch: make(chan saveLine, 256), quit: p.com.Ctx.Done(), idx: p.idx, key: em.key}
 	s.commands = syncmap.WriteCommands(s.read, s.cur)
@@ -174,8 +220,9 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 // pair's events (pair.KindMapSave), to the Log of every console watching
 // the pair; the audit records it.
 type mapSave struct {
-	p         *pair.Pair
-	dev       string
+	p   *pair.Pair
+	dev string
+	// read is the map the edits began from, cur the map to save.
 	read, cur *syncmap.Map
 	// commands are the map's commands, as typed before the commit.
 	commands []string
@@ -203,7 +250,7 @@ func (s *mapSave) run() saveDoneMsg {
 	started := sum
 	s.p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: s.dev, Holder: s.o.Holder, Step: -1, Sync: &started})
 	out, committed := s.write()
-	rec := s.record(start, out.err)
+	rec := s.record(start, out.err, committed)
 	if err := s.audit(rec); err != nil && out.err == nil {
 		out.err = err
 	}
@@ -252,6 +299,10 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 		}
 		return s.done(fmt.Errorf("stopped (esc): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", dev, cur.Name), "")
 	}
+	s.emit(pair.SyncInfo, "checking that "+dev+"'s sync-map "+cur.Name+" is still the one the edits began from")
+	if err := s.stale(ctx); err != nil {
+		return s.done(err, ""), false
+	}
 	s.emit(pair.SyncInfo, "writing sync-map "+cur.Name+" on "+dev)
 	sess, err := s.p.Session(ctx, dev)
 	if err != nil {
@@ -288,16 +339,75 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	return reread("committed on " + dev), res.Committed
 }
 
+// stale reads the carrier's maps again (the save holds the pair's lock:
+// nobody writes meanwhile) and refuses the save when the map is no longer
+// the one the edits began from (another operator's save, a sync, a change
+// outside hasync): saving would overwrite that change. The error names
+// the map's last save in the audit, when there is one.
+func (s *mapSave) stale(ctx context.Context) error {
+	sess, err := s.p.Session(ctx, s.dev)
+	if err != nil {
+		return named(s.dev, err)
+	}
+	maps, _, err := sess.ReadSyncMaps(ctx)
+	if err != nil {
+		return fmt.Errorf("not saved: the map could not be checked first: %w", named(s.dev, err))
+	}
+	for _, m := range maps {
+		if m.Name == s.cur.Name && m.Equal(s.read) {
+			return nil
+		}
+	}
+	return mapChanged(s.dev, s.cur.Name, s.lastSaver())
+}
+
+// lastSaver names the last save of the map in the audit: "dave (key
+// SHA256:…) at 12:04:01"; "" when the audit has none.
+func (s *mapSave) lastSaver() string {
+	l, err := hsync.AuditLog(s.o)
+	if err != nil {
+		return ""
+	}
+	all, _ := l.Records(s.p.Name())
+	for i := len(all) - 1; i >= 0; i-- {
+		r := all[i]
+		if r.Kind != audit.MapSave || r.Map != s.cur.Name || r.Target != s.dev || r.Result != audit.OK {
+			continue
+		}
+		who := r.User + "@" + r.Host
+		if r.SSHUser != "" {
+			who = r.SSHUser + " (key " + shortKey(r.SSHKey) + ")"
+		}
+		return who + " at " + r.Time.Local().Format(time.TimeOnly)
+	}
+	return ""
+}
+
 // record is the save's audit record: who (the SSH user and key of a
-// served session), the map, the commands and the outcome.
-func (s *mapSave) record(start time.Time, err error) audit.Record {
+// served session), the map, the commands and the outcome (committed: the
+// device took the change, whatever err says of what came after).
+func (s *mapSave) record(start time.Time, err error, committed bool) audit.Record {
 	u, h := audit.Who()
 	r := audit.Record{Kind: audit.MapSave, Time: start, User: u, Host: h, SSHUser: s.served.User, SSHKey: s.served.Key,
 		Pair: s.p.Name(), Target: s.dev, Map: s.cur.Name, Commands: s.commands, Comment: saveComment(s.cur.Name),
 		Counts: audit.Counts{Commands: len(s.commands)}, Result: audit.OK,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000}
+	for _, c := range s.commands {
+		switch strings.Fields(c)[0] {
+		case "set":
+			r.Counts.Sets++
+		case "delete":
+			r.Counts.Deletes++
+		}
+	}
 	switch {
 	case err == nil:
+	case committed && !errors.Is(err, device.ErrRejected):
+		// Committed; what failed is the re-read that checks it (the
+		// server shutting down closed the pair, a link lost).
+		r.Result, r.Error = audit.Unverified, err.Error()
+	case errors.Is(err, errMapChanged):
+		r.Result, r.Error = audit.Stale, err.Error()
 	case errors.Is(err, device.ErrRejected):
 		r.Result, r.Error = audit.Refused, err.Error()
 	default:

@@ -13,6 +13,7 @@ import (
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/lab"
 	"github.com/hasync/hasync/lab/vyatta"
 )
 
@@ -157,7 +158,7 @@ func TestSyncMapSaveStopped(t *testing.T) {
 	}
 	keys(tm, "d")
 	waitScreen(t, tm, "staged", has("1 staged edit(s)"))
-	l.vy.A.Faults.SetDelay(200 * time.Millisecond)
+	slowWrites(t, m.pairs[0].p, l.vy.A.Faults, 200*time.Millisecond)
 	keys(tm, "w", "right", "enter")
 	waitScreen(t, tm, "typing the commands", has("applying…", "esc stops before the commit", "sent: delete system config-sync sync-map LAB-SYNC"))
 	keys(tm, "esc")
@@ -230,4 +231,21 @@ func TestSyncMapSaveTakesLock(t *testing.T) {
 	}
 	keys(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(30*time.Second))
+}
+
+// slowWrites slows a lab device by d per line once a sync-map save of p
+// has checked the map (that check reads the whole configuration) and
+// begins to write: a test then watches the writes, not the read.
+func slowWrites(t *testing.T, p *pair.Pair, f *lab.Faults, d time.Duration) {
+	t.Helper()
+	sub, stop := p.Subscribe(1 << 12)
+	t.Cleanup(stop)
+	go func() {
+		for e := range sub.C {
+			if e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "writing sync-map ") {
+				f.SetDelay(d)
+				return
+			}
+		}
+	}()
 }

@@ -59,6 +59,10 @@ const (
 	// SourceChanged: the re-read shows the source changed during the
 	// sync (an HRP standby backing its changes up to the active member).
 	SourceChanged Result = "source-changed"
+	// Unverified: the target committed the change, but the re-read that
+	// checks it could not run (the server shut down, the link went); see
+	// Error.
+	Unverified Result = "committed-unverified"
 	// Failed: the sync could not run to the end (connection lost, a
 	// device unreadable); see Error.
 	Failed Result = "failed"
