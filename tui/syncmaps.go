@@ -147,15 +147,27 @@ func (p *syncMapsPane) ShortHelp() []key.Binding {
 	short := func(b key.Binding, keys, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keys, desc))
 	}
-	return []key.Binding{short(k.Add, "a", "add"), short(k.Edit, "enter", "edit"), short(k.Delete, "d", "delete"),
-		short(k.MoveDown, "^j/^k", "move"), short(k.Undo, "u", "undo"), short(k.Save, "w", "save"), short(k.Editor, "e", "$EDITOR")}
+	keys := []key.Binding{short(k.Add, "a", "add"), short(k.Edit, "enter", "edit"), short(k.Delete, "d", "delete"),
+		short(k.MoveDown, "^j/^k", "move"), short(k.Undo, "u", "undo"), short(k.Save, "w", "save")}
+	if p.offersEditor() {
+		keys = append(keys, short(k.Editor, "e", "$EDITOR"))
+	}
+	return keys
 }
+
+// offersEditor: e opens $EDITOR only in a local console; a served
+// session would run the editor on the server.
+func (p *syncMapsPane) offersEditor() bool { return p.com.Served == (Identity{}) }
 
 // FullHelp are the tab's keys for the help screen.
 func (p *syncMapsPane) FullHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{k.Up, k.Down, k.PrevMap, k.NextMap, k.Add, k.Edit, k.Delete, k.Toggle,
-		k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save, k.Editor}
+	keys := []key.Binding{k.Up, k.Down, k.PrevMap, k.NextMap, k.Add, k.Edit, k.Delete, k.Toggle,
+		k.Renumber, k.MoveDown, k.MoveUp, k.Undo, k.Save}
+	if p.offersEditor() {
+		keys = append(keys, k.Editor)
+	}
+	return keys
 }
 
 // holdQuit holds the first q while maps have staged edits, and says
@@ -593,7 +605,7 @@ func (p *syncMapsPane) edit(em *editMap, kp tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(kp, k.Save):
 		return p.askSave(em)
 	case key.Matches(kp, k.Editor):
-		if p.com.Served != (Identity{}) {
+		if !p.offersEditor() {
 			// $EDITOR would run on the server, not on the engineer's
 			// terminal.
 			em.say(true, "e is not offered to a served console (the editor would run on the server): edit with a, enter, d")

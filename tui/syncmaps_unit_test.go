@@ -237,6 +237,11 @@ func TestSyncMapsReadOnly(t *testing.T) {
 	if s := p.screen(); !strings.Contains(s, "e is not offered to a served console") {
 		t.Errorf("served e:\n%s", s)
 	}
+	for _, b := range append(p.ShortHelp(), p.FullHelp()...) {
+		if b.Help().Key == "e" {
+			t.Errorf("a served session's help offers e (%s)", b.Help().Desc)
+		}
+	}
 	p.com.ReadOnly = true
 	p.com.ReadOnlyReason = "your key's role is viewer"
 	p.Update(press("w"))
