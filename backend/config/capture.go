@@ -133,18 +133,17 @@ func mayHoldCapture(text string) bool {
 	}
 }
 
-// lineStarts reports whether a line of text starts with m.
+// lineStarts reports whether a line of text starts with m. It looks for
+// m's first byte (strings.Index turns to a slower search when that byte
+// is common, as W and L are in a configuration).
 func lineStarts(text, m string) bool {
-	if strings.HasPrefix(text, m) {
-		return true
-	}
 	for from := 0; ; {
-		i := strings.Index(text[from:], m)
+		i := strings.IndexByte(text[from:], m[0])
 		if i < 0 {
 			return false
 		}
 		i += from
-		if i > 0 && text[i-1] == '\n' {
+		if (i == 0 || text[i-1] == '\n') && strings.HasPrefix(text[i:], m) {
 			return true
 		}
 		from = i + 1
