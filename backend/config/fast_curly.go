@@ -51,9 +51,17 @@ type fcBlock struct {
 	// rows is the number of rows its node's subtree gives (SubtreeRows),
 	// or -1 where the scan cannot be certain of it.
 	rows int32
-	// key is the opening words as written: `name` or `name tag`.
-	key   string
-	flags uint8
+	// keyAt and keyLen place in the text the opening words as written,
+	// `name` or `name tag` (fcText.key): offsets, not a string, keep the
+	// blocks free of pointers (no write barriers, nothing for the GC to scan).
+	keyAt, keyLen int32
+	flags         uint8
+}
+
+// key returns the opening words of block i as written.
+func (t *fcText) key(i int32) string {
+	b := &t.blocks[i]
+	return t.src[b.keyAt : b.keyAt+b.keyLen]
 }
 
 const (
@@ -210,7 +218,7 @@ func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
 			return nil, false // a quoted name
 		case s[len(s)-1] == '{':
 			opens++
-			if opens > braces || !sc.open(s, int32(start), line, comment) {
+			if opens > braces || !sc.open(s, int32(start), int32(b), line, comment) {
 				return nil, false
 			}
 			comment = false
@@ -408,8 +416,9 @@ func fcValue(rest string) (string, bool) {
 	return rest, true
 }
 
-// open reads an opening line s (ending `{`), which starts at byte b.
-func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
+// open reads an opening line s (ending `{`), which starts at byte b; s
+// itself starts at byte at (after the indent).
+func (sc *fcScanner) open(s string, b, at, line int32, comment bool) bool {
 	if len(sc.stack) >= fcMaxDepth {
 		return false
 	}
@@ -431,7 +440,7 @@ func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
 	}
 	parent := &sc.stack[len(sc.stack)-1]
 	sc.statement(parent, kind, w0, name)
-	blk := fcBlock{start: b, line: line, key: key, rows: -1, parent: parent.blk}
+	blk := fcBlock{start: b, line: line, keyAt: at, keyLen: int32(len(key)), rows: -1, parent: parent.blk}
 	if comment {
 		blk.flags |= fcComment
 	}
@@ -738,7 +747,7 @@ func (f *fcForm) parseStub(t *Tree, s *stub) *Node {
 // words returns the names that open block i: its first word and its tag,
 // unquoted.
 func (t *fcText) words(i int32) []string {
-	w0, tag := fcWord(t.blocks[i].key)
+	w0, tag := fcWord(t.key(i))
 	if tag == "" {
 		return []string{w0}
 	}
@@ -870,13 +879,13 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	kb := p.b.children(y, p.kids[depth][1][:0])
 	p.kids[depth] = [2][]int32{ka, kb}
 	stubs := p.a.kidsOK(x) && p.b.kidsOK(y)
-	ordered := stubs && p.ordered != nil && x >= 0 && p.ordered(p.a.blocks[x].key)
+	ordered := stubs && p.ordered != nil && x >= 0 && p.ordered(p.a.key(x))
 	if ordered && (p.a.blocks[x].flags|p.b.blocks[y].flags)&fcLeaves != 0 {
 		stubs = false // children that are no blocks: their names are keys, not read
 	}
 	same := len(ka) == len(kb)
 	for i := 0; same && i < len(ka); i++ {
-		same = p.a.blocks[ka[i]].key == p.b.blocks[kb[i]].key
+		same = p.a.key(ka[i]) == p.b.key(kb[i])
 	}
 	if !stubs {
 		// Names repeat: a block merges with another of its name, and
@@ -888,7 +897,7 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	if !same {
 		idx = make(map[string]int32, len(kb))
 		for _, j := range kb {
-			idx[p.b.blocks[j].key] = j
+			idx[p.b.key(j)] = j
 		}
 	}
 	dec := p.dec[depth][:0]
@@ -900,7 +909,7 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 		d := fcDecision{peer: -1}
 		if same {
 			d.peer = kb[i]
-		} else if j, ok := idx[p.a.blocks[xa].key]; ok {
+		} else if j, ok := idx[p.a.key(xa)]; ok {
 			d.peer = j
 		}
 		if d.peer >= 0 && moved != nil && moved[i] {
@@ -962,7 +971,7 @@ func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
 	match := make([]int, len(ka))
 	for i, xa := range ka {
 		match[i] = -1
-		if j, ok := idx[p.a.blocks[xa].key]; ok {
+		if j, ok := idx[p.a.key(xa)]; ok {
 			match[i], _ = slices.BinarySearch(kb, j)
 		}
 	}

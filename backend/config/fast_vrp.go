@@ -175,7 +175,7 @@ func (sc *vrScanner) content(indent int, text string, start, line int32) bool {
 				up = sc.stack[len(sc.stack)-2].blk
 			}
 			p.blk = int32(len(sc.t.blocks))
-			sc.t.blocks = append(sc.t.blocks, fcBlock{start: p.start, line: p.line, key: p.text, rows: -1, parent: up})
+			sc.t.blocks = append(sc.t.blocks, fcBlock{start: p.start, line: p.line, keyAt: p.start + int32(p.indent), keyLen: int32(len(p.text)), rows: -1, parent: up})
 		}
 	}
 	sc.lines++
@@ -386,7 +386,7 @@ func (f *vrForm) parseStub(t *Tree, s *stub) *Node {
 	if len(anc) > 0 {
 		// The parent's line, open: the stub's header is its child.
 		a := anc[len(anc)-1]
-		key := ft.blocks[a].key
+		key := ft.key(a)
 		parent = &Node{Name: key, Ordered: vrpOrdered(key)}
 		p.stack = append(p.stack, vrpFrame{indent: ft.indentOf(a), text: key, node: parent, value: -1, opened: true})
 		p.runs.open(parent)
