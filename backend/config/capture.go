@@ -99,17 +99,55 @@ func invalidUTF8(s string) (first, n int) {
 	return first, n
 }
 
-// mayHoldCapture is a quick test on the whole text: capture lines need a
-// prompt character or the pager's text, which most configurations lack
-// or hold only in a few values (a VyOS footer holds `firewall@10`).
+// mayHoldCapture is a quick test on the whole text: a capture line is a
+// pager line, or a line that starts with a session message, `logout`, < or
+// [ (HRP_ too), or with a user name and @ (captureLine). A configuration
+// holds such text only inside lines (a VyOS footer holds `Warning:` and
+// `firewall@10` after `/* `), so this rules most out in a few byte searches.
 func mayHoldCapture(text string) bool {
+	if strings.Contains(text, "---- More") {
+		return true
+	}
 	for _, m := range sessionMessages {
-		if strings.Contains(text, m) {
+		if lineStarts(text, m) {
 			return true
 		}
 	}
-	return strings.Contains(text, "---- More") || strings.Contains(text, "\nlogout") || strings.IndexByte(text, '<') >= 0 ||
-		strings.IndexByte(text, '[') >= 0 || strings.IndexByte(text, '@') >= 0
+	if lineStarts(text, "logout") || lineStarts(text, "<") || lineStarts(text, "[") || lineStarts(text, "HRP_") {
+		return true
+	}
+	for from := 0; ; {
+		i := strings.IndexByte(text[from:], '@')
+		if i < 0 {
+			return false
+		}
+		i += from
+		j := i
+		for j > 0 && isPromptChar(text[j-1]) {
+			j--
+		}
+		if j < i && (j == 0 || text[j-1] == '\n') {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// lineStarts reports whether a line of text starts with m. It looks for
+// m's first byte (strings.Index turns to a slower search when that byte
+// is common, as W and L are in a configuration).
+func lineStarts(text, m string) bool {
+	for from := 0; ; {
+		i := strings.IndexByte(text[from:], m[0])
+		if i < 0 {
+			return false
+		}
+		i += from
+		if (i == 0 || text[i-1] == '\n') && strings.HasPrefix(text[i:], m) {
+			return true
+		}
+		from = i + 1
+	}
 }
 
 // promptCandidates returns the starts of the lines that hold @, < or [,

@@ -51,9 +51,17 @@ type fcBlock struct {
 	// rows is the number of rows its node's subtree gives (SubtreeRows),
 	// or -1 where the scan cannot be certain of it.
 	rows int32
-	// key is the opening words as written: `name` or `name tag`.
-	key   string
-	flags uint8
+	// keyAt and keyLen place in the text the opening words as written,
+	// `name` or `name tag` (fcText.key): offsets, not a string, keep the
+	// blocks free of pointers (no write barriers, nothing for the GC to scan).
+	keyAt, keyLen int32
+	flags         uint8
+}
+
+// key returns the opening words of block i as written.
+func (t *fcText) key(i int32) string {
+	b := &t.blocks[i]
+	return t.src[b.keyAt : b.keyAt+b.keyLen]
 }
 
 const (
@@ -210,7 +218,7 @@ func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
 			return nil, false // a quoted name
 		case s[len(s)-1] == '{':
 			opens++
-			if opens > braces || !sc.open(s, int32(start), line, comment) {
+			if opens > braces || !sc.open(s, int32(start), int32(b), line, comment) {
 				return nil, false
 			}
 			comment = false
@@ -408,8 +416,9 @@ func fcValue(rest string) (string, bool) {
 	return rest, true
 }
 
-// open reads an opening line s (ending `{`), which starts at byte b.
-func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
+// open reads an opening line s (ending `{`), which starts at byte b; s
+// itself starts at byte at (after the indent).
+func (sc *fcScanner) open(s string, b, at, line int32, comment bool) bool {
 	if len(sc.stack) >= fcMaxDepth {
 		return false
 	}
@@ -431,7 +440,7 @@ func (sc *fcScanner) open(s string, b, line int32, comment bool) bool {
 	}
 	parent := &sc.stack[len(sc.stack)-1]
 	sc.statement(parent, kind, w0, name)
-	blk := fcBlock{start: b, line: line, key: key, rows: -1, parent: parent.blk}
+	blk := fcBlock{start: b, line: line, keyAt: at, keyLen: int32(len(key)), rows: -1, parent: parent.blk}
 	if comment {
 		blk.flags |= fcComment
 	}
@@ -632,12 +641,30 @@ type fcCut struct {
 	next  int   // the next span
 	blk   int32 // the scan's block the parser opens next
 	stubs []stub
+	// srcs are the blocks of a parsed to be copied to b (fcPlanner.srcA),
+	// srcNodes their nodes once opened (nil: one not fresh), nsrc the next.
+	srcs     []int32
+	srcNodes []*Node
+	nsrc     int
+	// copies are the stubs of b that get a copy of a's parse.
+	copies []fcCopyTo
+}
+
+// fcCopyTo is a stub of b that becomes a copy of the node of a's block
+// srcA[k], its lines moved to line on.
+type fcCopyTo struct {
+	node *Node
+	k    int32
+	line int32
 }
 
 // fcSpan is a block left as a stub, the number of its pair and the
 // rows it gives (-1: not certain).
 type fcSpan struct {
 	blk, pair, rows int32
+	// copy, when above 0, makes the stub of b a copy of the parse of
+	// a's block fcPlanner.srcA[copy-1] (fcCopy).
+	copy int32
 }
 
 // block takes the block the parser has just opened (fr) at the scan's
@@ -652,6 +679,12 @@ func (c *fcCut) block(p *vyCurly, t *Tree, fr *vyFrame) (bool, error) {
 	i := c.blk
 	n := fr.node
 	fresh := n.Values == nil && n.Children == nil && int(n.Line) == p.line
+	if c.nsrc < len(c.srcs) && c.srcs[c.nsrc] == i {
+		if fresh {
+			c.srcNodes[c.nsrc] = n
+		}
+		c.nsrc++
+	}
 	if c.next >= len(c.spans) || c.spans[c.next].blk != i {
 		// A block reopening a node read before (repeated blocks merge)
 		// finds its children's names among the node's.
@@ -675,6 +708,9 @@ func (c *fcCut) block(p *vyCurly, t *Tree, fr *vyFrame) (bool, error) {
 	})
 	n.Values = stubMark[:1:1]
 	n.Line = -int32(len(t.stubs))
+	if sp.copy > 0 {
+		c.copies = append(c.copies, fcCopyTo{node: n, k: sp.copy - 1, line: blk.line})
+	}
 	p.pos = int(blk.close) + 1
 	p.line = int(blk.line + blk.lines - 1)
 	p.lineStart = strings.LastIndexByte(c.text.src[:blk.close], '\n') + 1
@@ -711,7 +747,7 @@ func (f *fcForm) parseStub(t *Tree, s *stub) *Node {
 // words returns the names that open block i: its first word and its tag,
 // unquoted.
 func (t *fcText) words(i int32) []string {
-	w0, tag := fcWord(t.blocks[i].key)
+	w0, tag := fcWord(t.key(i))
 	if tag == "" {
 		return []string{w0}
 	}
@@ -747,6 +783,11 @@ type fcPlanner struct {
 	// ordered tells, for VRP, the blocks whose children's order counts
 	// (vrpOrdered); nil for the curly form.
 	ordered func(key string) bool
+	// copies turns the byte-equal blocks edgesOf parses into fcCopy: a
+	// parses its block, b copies that parse (curly form only). srcA are
+	// those blocks of a, in the order of its text.
+	copies bool
+	srcA   []int32
 }
 
 // stubOK reports whether block x of a, below p.path, may be a stub: no
@@ -777,6 +818,9 @@ const (
 	fcParse = iota
 	fcStub
 	fcLook
+	// fcCopy parses a's block, and b's, byte-equal, becomes a copy of
+	// that parse (the ends of a run of stubs, edgesOf).
+	fcCopy
 )
 
 // fcMinEqual is the share of a's lines (in percent) that the planner
@@ -835,13 +879,13 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	kb := p.b.children(y, p.kids[depth][1][:0])
 	p.kids[depth] = [2][]int32{ka, kb}
 	stubs := p.a.kidsOK(x) && p.b.kidsOK(y)
-	ordered := stubs && p.ordered != nil && x >= 0 && p.ordered(p.a.blocks[x].key)
+	ordered := stubs && p.ordered != nil && x >= 0 && p.ordered(p.a.key(x))
 	if ordered && (p.a.blocks[x].flags|p.b.blocks[y].flags)&fcLeaves != 0 {
 		stubs = false // children that are no blocks: their names are keys, not read
 	}
 	same := len(ka) == len(kb)
 	for i := 0; same && i < len(ka); i++ {
-		same = p.a.blocks[ka[i]].key == p.b.blocks[kb[i]].key
+		same = p.a.key(ka[i]) == p.b.key(kb[i])
 	}
 	if !stubs {
 		// Names repeat: a block merges with another of its name, and
@@ -853,7 +897,7 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	if !same {
 		idx = make(map[string]int32, len(kb))
 		for _, j := range kb {
-			idx[p.b.blocks[j].key] = j
+			idx[p.b.key(j)] = j
 		}
 	}
 	dec := p.dec[depth][:0]
@@ -865,7 +909,7 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 		d := fcDecision{peer: -1}
 		if same {
 			d.peer = kb[i]
-		} else if j, ok := idx[p.a.blocks[xa].key]; ok {
+		} else if j, ok := idx[p.a.key(xa)]; ok {
 			d.peer = j
 		}
 		if d.peer >= 0 && moved != nil && moved[i] {
@@ -902,6 +946,9 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 			p.spansB = append(p.spansB, fcSpan{blk: d.peer, pair: p.pairs, rows: rows})
 			p.pairs++
 			p.stubbed += p.a.blocks[ka[i]].lines
+		case fcCopy:
+			p.spansB = append(p.spansB, fcSpan{blk: d.peer, pair: -1, rows: -1, copy: int32(len(p.srcA)) + 1})
+			p.srcA = append(p.srcA, ka[i])
 		case fcLook:
 			n := len(p.path)
 			if len(p.rules) > 0 {
@@ -924,7 +971,7 @@ func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
 	match := make([]int, len(ka))
 	for i, xa := range ka {
 		match[i] = -1
-		if j, ok := idx[p.a.blocks[xa].key]; ok {
+		if j, ok := idx[p.a.key(xa)]; ok {
 			match[i], _ = slices.BinarySearch(kb, j)
 		}
 	}
@@ -998,6 +1045,9 @@ func (p *fcPlanner) edge(x int32, d *fcDecision) int32 {
 	blk := &p.a.blocks[x]
 	if d.what == fcStub {
 		d.what = fcParse
+		if p.copies {
+			d.what = fcCopy
+		}
 		if blk.lines > fcEdgeMax && blk.next > x+1 {
 			d.what = fcLook
 		}
@@ -1051,7 +1101,7 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 	if !sa.ok || !sb.ok {
 		return nil, nil, false
 	}
-	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, rules: o.Rules}
+	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, rules: o.Rules, copies: true}
 	p.match(-1, -1, 0)
 	minEqual := int32(o.MinEqual)
 	if minEqual <= 0 {
@@ -1061,16 +1111,26 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		return nil, nil, false
 	}
 	sortSpans(p.spansB, sb.t)
-	var errA, errB error
+	var (
+		errA, errB error
+		cutA, cutB *fcCut
+	)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		b, errB = sb.t.parse(fileB, sb.pre, p.spansB)
+		b, cutB, errB = sb.t.parse(fileB, sb.pre, p.spansB, nil)
 	}()
-	a, errA = sa.t.parse(fileA, sa.pre, p.spansA)
+	a, cutA, errA = sa.t.parse(fileA, sa.pre, p.spansA, p.srcA)
 	wg.Wait()
 	if errA != nil || errB != nil {
 		return nil, nil, false
+	}
+	for _, c := range cutB.copies {
+		if src := cutA.srcNodes[c.k]; src != nil {
+			*c.node = *b.copyOf(src, c.line-sa.t.blocks[p.srcA[c.k]].line)
+		} else {
+			*c.node = *b.parseStub(&b.stubs[-c.node.Line-1])
+		}
 	}
 	a.peer, b.peer = b, a
 	return a, b, true
@@ -1088,17 +1148,18 @@ func sortSpans(spans []fcSpan, t *fcText) {
 }
 
 // parse reads the text but the spans' blocks, which become stubs.
-func (t *fcText) parse(file string, pre prepared, spans []fcSpan) (*Tree, error) {
-	cut := &fcCut{text: t, file: file, spans: spans, stubs: make([]stub, 0, len(spans))}
+// srcs are blocks parsed whose nodes the cut keeps (fcCut.srcNodes).
+func (t *fcText) parse(file string, pre prepared, spans []fcSpan, srcs []int32) (*Tree, *fcCut, error) {
+	cut := &fcCut{text: t, file: file, spans: spans, stubs: make([]stub, 0, len(spans)), srcs: srcs, srcNodes: make([]*Node, len(srcs))}
 	tr, err := vyParseCurlyCut(file, t.src, vyCurlyOpts{cut: cut})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tr.Source = file
 	if len(pre.notes) > 0 {
 		tr.Notes = append(pre.notes, tr.Notes...)
 	}
-	return tr, nil
+	return tr, cut, nil
 }
 
 // ParsePairBlocks is the fast path for text in blocks, the curly form

@@ -38,13 +38,13 @@ func checkCurlyRows(t *testing.T, name, text string) int {
 			n = n.Child(ws[1])
 		}
 		if n == nil {
-			t.Errorf("%s: block %q at line %d has no node", name, blk.key, blk.line)
+			t.Errorf("%s: block %q at line %d has no node", name, ft.key(i), blk.line)
 			return
 		}
 		if own && blk.rows >= 0 && (blk.flags&(fcRuns|fcRunsIn) == 0 || ft.runsDistinct(i)) {
 			checked++
 			if got := SubtreeRows(Vyatta, n); got != int(blk.rows) {
-				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, blk.key, blk.line, blk.rows, got)
+				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, ft.key(i), blk.line, blk.rows, got)
 			}
 		}
 		for _, k := range ft.children(i, nil) {
@@ -163,17 +163,17 @@ func checkVRPRows(t *testing.T, name, text string) int {
 	var walk func(i int32, parent *Node, own bool)
 	walk = func(i int32, parent *Node, own bool) {
 		blk := &ft.blocks[i]
-		n := parent.Child(blk.key)
+		n := parent.Child(ft.key(i))
 		if n == nil {
 			if own {
-				t.Errorf("%s: block %q at line %d has no node", name, blk.key, blk.line)
+				t.Errorf("%s: block %q at line %d has no node", name, ft.key(i), blk.line)
 			}
 			return
 		}
 		if own && blk.rows >= 0 {
 			checked++
 			if got := SubtreeRows(Huawei, n); got != int(blk.rows) {
-				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, blk.key, blk.line, blk.rows, got)
+				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, ft.key(i), blk.line, blk.rows, got)
 			}
 		}
 		for _, k := range ft.children(i, nil) {

@@ -28,11 +28,19 @@ import (
 // quote, a control character.
 
 // vrChild is what the scan keeps of a parent's child: its first word,
-// its line, and whether it heads a block.
+// its line, and whether it heads a block. The words are offsets in the
+// text (vrScanner.w0, vrScanner.text): records without pointers cost no
+// write barrier when appended.
 type vrChild struct {
-	w0, text string
-	header   bool
+	at, w0Len, textLen int32
+	header             bool
 }
+
+// w0 returns c's first word.
+func (sc *vrScanner) w0(c vrChild) string { return sc.t.src[c.at : c.at+c.w0Len] }
+
+// text returns c's line, without its indentation.
+func (sc *vrScanner) text(c vrChild) string { return sc.t.src[c.at : c.at+c.textLen] }
 
 // vrFrame is an open line of the scan: it becomes a block when a line
 // below it comes.
@@ -175,7 +183,7 @@ func (sc *vrScanner) content(indent int, text string, start, line int32) bool {
 				up = sc.stack[len(sc.stack)-2].blk
 			}
 			p.blk = int32(len(sc.t.blocks))
-			sc.t.blocks = append(sc.t.blocks, fcBlock{start: p.start, line: p.line, key: p.text, rows: -1, parent: up})
+			sc.t.blocks = append(sc.t.blocks, fcBlock{start: p.start, line: p.line, keyAt: p.start + int32(p.indent), keyLen: int32(len(p.text)), rows: -1, parent: up})
 		}
 	}
 	sc.lines++
@@ -199,7 +207,7 @@ func (sc *vrScanner) pop(indent int, start, line int32) {
 			parent = &sc.stack[len(sc.stack)-2]
 		}
 		// The line is its parent's child, now that it is whole.
-		c := vrChild{w0: f.w0, text: f.text, header: f.blk >= 0}
+		c := vrChild{at: f.start + int32(f.indent), w0Len: int32(len(f.w0)), textLen: int32(len(f.text)), header: f.blk >= 0}
 		if f.blk >= 0 {
 			blk := &sc.t.blocks[f.blk]
 			blk.end, blk.close = start, start
@@ -257,19 +265,20 @@ type vrGroup struct {
 func (sc *vrScanner) group(f *vrFrame, i int) {
 	kids := sc.kids[f.kids:]
 	c := kids[i]
-	g := f.groups[c.w0]
+	w0 := sc.w0(c)
+	g := f.groups[w0]
 	if g == nil {
 		g = &vrGroup{}
-		f.groups[c.w0] = g
+		f.groups[w0] = g
 	}
 	if g.set == nil {
-		if c.header && (g.last == "" || fcNaturalLess(g.last, c.text)) {
-			g.last = c.text
+		if text := sc.text(c); c.header && (g.last == "" || fcNaturalLess(g.last, text)) {
+			g.last = text
 			return
 		}
 		g.set = make(map[string]uint8)
 		for _, k := range kids[:i] {
-			if k.w0 == c.w0 {
+			if sc.w0(k) == w0 {
 				sc.mark(f, g.set, k)
 			}
 		}
@@ -286,19 +295,20 @@ const (
 
 // mark adds c to set, noting in f a clash with a sibling (see clash).
 func (sc *vrScanner) mark(f *vrFrame, set map[string]uint8, c vrChild) {
-	if set[c.text] != 0 {
+	text := sc.text(c)
+	if set[text] != 0 {
 		f.rowsOK, f.kidsOK = false, false
 	}
-	for i := 0; i < len(c.text); i++ {
-		if c.text[i] == ' ' {
-			p := c.text[:i]
+	for i := 0; i < len(text); i++ {
+		if text[i] == ' ' {
+			p := text[:i]
 			if set[p]&vrWhole != 0 {
 				f.rowsOK, f.kidsOK = false, false
 			}
 			set[p] |= vrPrefix
 		}
 	}
-	set[c.text] |= vrWhole
+	set[text] |= vrWhole
 }
 
 // clash notes whether k and c, two children of f, may name one node: a
@@ -308,10 +318,10 @@ func (sc *vrScanner) mark(f *vrFrame, set map[string]uint8, c vrChild) {
 // one line is a word-prefix of the other or the same. Two lines of one
 // key with values each give a row.
 func (sc *vrScanner) clash(f *vrFrame, k, c vrChild) {
-	if k.w0 != c.w0 {
+	if k.w0Len != c.w0Len || sc.w0(k) != sc.w0(c) {
 		return
 	}
-	if vrpHasWordPrefix(k.text, c.text) || vrpHasWordPrefix(c.text, k.text) {
+	if kt, ct := sc.text(k), sc.text(c); vrpHasWordPrefix(kt, ct) || vrpHasWordPrefix(ct, kt) {
 		f.rowsOK, f.kidsOK = false, false
 	}
 }
@@ -386,7 +396,7 @@ func (f *vrForm) parseStub(t *Tree, s *stub) *Node {
 	if len(anc) > 0 {
 		// The parent's line, open: the stub's header is its child.
 		a := anc[len(anc)-1]
-		key := ft.blocks[a].key
+		key := ft.key(a)
 		parent = &Node{Name: key, Ordered: vrpOrdered(key)}
 		p.stack = append(p.stack, vrpFrame{indent: ft.indentOf(a), text: key, node: parent, value: -1, opened: true})
 		p.runs.open(parent)
