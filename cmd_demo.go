@@ -163,8 +163,20 @@ func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 		return err
 	}
 	defer closer.Close()
-	labCtx, stopLab := context.WithCancel(ctx)
+	// The labs stop on ctx only while they start: once started they run
+	// until this function returns, so that a SIGTERM to demo --serve
+	// ends the sessions (each told why) before the devices go away.
+	labCtx, stopLab := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopLab()
+	started := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			stopLab()
+		case <-started:
+		case <-labCtx.Done(): // returned before the labs started
+		}
+	}()
 	vp, err := vyatta.StartPair(labCtx, vyatta.PairOptions{Dir: filepath.Join(dir, "vyatta"), Reject: o.reject, Lines: o.lines})
 	if err != nil {
 		return err
@@ -184,6 +196,7 @@ func runDemoConsole(ctx context.Context, out io.Writer, o demoOptions) error {
 	if err := demoHRPCheck(ctx, hp); err != nil {
 		log.Warn("demo: hrp configuration check", "err", err)
 	}
+	close(started)
 	ctlPath := "none"
 	if ctl, err := lab.ServeControl(dir, append(vyattaControl(vp), huaweiControl(hp)...)); err == nil {
 		defer ctl.Close()

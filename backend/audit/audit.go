@@ -95,7 +95,10 @@ type Record struct {
 	Target    string `json:"target"`
 	Direction string `json:"direction"`
 	Map       string `json:"map,omitempty"`
-	Mode      string `json:"mode,omitempty"`
+	// Mode is how the target was changed: push (hasync typed the plan),
+	// push-hrp (hasync on a Huawei standby), hrp (`hrp sync config`) or
+	// config-sync (the VRA source's own `update config-sync`).
+	Mode string `json:"mode,omitempty"`
 	// Transport is how the target was reached: ssh, or rest with why
 	// (the inventory's transport, or the fallback when SSH could not be
 	// reached).

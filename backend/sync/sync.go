@@ -1156,10 +1156,14 @@ func secrets(p *plan.Plan) []string {
 func (t *txn) record(start time.Time, err error) audit.Record {
 	prep, res := t.prep, t.res
 	u, h := audit.Who()
+	mode := prep.Plan.Mode.String()
+	if prep.Native && prep.Plan.Mode == plan.Push {
+		mode = "config-sync" // the source's own update config-sync, not a push by hasync
+	}
 	r := audit.Record{
 		Time: start, User: u, Host: h, Pair: prep.Pair,
 		Source: prep.Source, Target: prep.Target, Direction: prep.Source + " → " + prep.Target,
-		Map: prep.Plan.Map, Mode: prep.Plan.Mode.String(), Rollback: prep.Rollback, Transport: t.transportText(),
+		Map: prep.Plan.Map, Mode: mode, Rollback: prep.Rollback, Transport: t.transportText(),
 		PlanHash: planHash(prep.Plan), Basis: prep.Plan.Basis,
 		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter, ConfirmActionSet: res.ConfirmActionSet,
 		SSHUser: t.o.SSHUser, SSHKey: t.o.SSHKey,

@@ -571,6 +571,9 @@ func TestSyncNativeVRA(t *testing.T) {
 		t.Errorf("infos %q", infos)
 	}
 	wantMark(t, marks, Info, "update config-sync on vra-a")
+	if res.Record.Mode != "config-sync" {
+		t.Errorf("the audit record of update config-sync says mode %q", res.Record.Mode)
+	}
 }
 
 // TestSyncVerifyFailedReverted: without commit-confirm, a sync whose
