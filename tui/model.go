@@ -590,7 +590,7 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 	for _, e := range msg.events {
 		switch e.Kind {
 		case pair.SyncStarted, pair.SyncLine, pair.SyncDone:
-			if rt.run != nil || e.Holder == m.holder && !e.At.After(rt.ownEnd) {
+			if e.Holder == m.holder && (rt.run != nil || !e.At.After(rt.ownEnd)) {
 				continue // this console's own sync: its lines came through Emit
 			}
 			entries = append(entries, m.syncEvent(msg.idx, e))
