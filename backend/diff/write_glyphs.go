@@ -104,6 +104,7 @@ func (g *Glyphs) ChangeLegend() []string {
 func (g *Glyphs) ScopeLegend() []string {
 	return []string{
 		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced  " + g.Mixed + " mixed scopes",
+		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " not covered  " + g.NeverSynced + " never synced  " + g.Mixed + " mixed",
 		g.InMap + " in map  " + g.Excluded + " excluded  " + g.NotCovered + " no rule  " + g.NeverSynced + " never  " + g.Mixed + " mixed",
 		g.InMap + " map " + g.Excluded + " excl " + g.NotCovered + " no rule " + g.NeverSynced + " never " + g.Mixed + " mixed",
 	}

@@ -100,6 +100,8 @@ func TestSideGlyphs(t *testing.T) {
 		{"scope legend only", Side{Width: 90, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
 			"sync-map: M   ● in map  ○ excluded  · not covered  ⊘ never synced  ◐ mixed scopes"},
 		{"scope legend, shorter", Side{Width: 80, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
+			"sync-map: M   ● in map  ○ excluded  · not covered  ⊘ never synced  ◐ mixed"},
+		{"scope legend, shortest words", Side{Width: 70, Glyphs: UnicodeGlyphs}, []string{"+●", "-○", "~⊘", "⇄·", " ◐"},
 			"sync-map: M   ● in map  ○ excluded  · no rule  ⊘ never  ◐ mixed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
