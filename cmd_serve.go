@@ -46,7 +46,7 @@ func addServeFlags(fl *pflag.FlagSet, f *serveFlags, stateDir string) {
 	fl.StringVar(&f.logFile, "log", "", "the server's log `FILE`, or - for stderr (default: "+serveLogFile+" in "+stateDir+")")
 	fl.DurationVar(&f.idle, "idle-timeout", 30*time.Minute, "end a session after this long without a key from its user (0: never)")
 	fl.DurationVar(&f.maxSession, "max-session", 12*time.Hour, "end a session this long after it began (0: never)")
-	fl.DurationVar(&f.grace, "shutdown-grace", 2*time.Minute, "on SIGTERM, how long to wait for a sync that is committing to finish and verify")
+	fl.DurationVar(&f.grace, "shutdown-grace", 2*time.Minute, "on SIGTERM, how long to wait for a sync or sync-map save that is committing to finish and verify (0: do not wait)")
 }
 
 // serveStateDir and demoStateDir are the state directories the two
@@ -139,11 +139,11 @@ func runServe(ctx context.Context, f serveFlags, inv *inventory.Inventory, state
 		ctx = context.Background()
 	}
 	for _, d := range []struct {
-		flag string
-		v    time.Duration
-	}{{"--idle-timeout", f.idle}, {"--max-session", f.maxSession}, {"--shutdown-grace", f.grace}} {
+		flag, zero string
+		v          time.Duration
+	}{{"--idle-timeout", "never", f.idle}, {"--max-session", "never", f.maxSession}, {"--shutdown-grace", "do not wait", f.grace}} {
 		if d.v < 0 {
-			return fmt.Errorf("serve: %s %s: expected a duration of 0 or more (0: never)", d.flag, d.v)
+			return fmt.Errorf("serve: %s %s: expected a duration of 0 or more (0: %s)", d.flag, d.v, d.zero)
 		}
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

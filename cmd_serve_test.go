@@ -471,10 +471,13 @@ func TestServeIdleAfterKey(t *testing.T) {
 // TestServeNegativeDurations (trial 13b #11): a negative timeout or grace
 // is refused, naming the flag, before anything listens.
 func TestServeNegativeDurations(t *testing.T) {
-	for _, f := range []serveFlags{{idle: -5 * time.Second}, {maxSession: -time.Second}, {grace: -time.Second}} {
-		err := runServe(context.Background(), f, nil, t.TempDir(), tui.Options{}, pair.Options{}, io.Discard)
-		if err == nil || !strings.Contains(err.Error(), "expected a duration of 0 or more") {
-			t.Errorf("%+v: %v", f, err)
+	for _, tc := range []struct {
+		f    serveFlags
+		zero string // what 0 means for the flag
+	}{{serveFlags{idle: -5 * time.Second}, "(0: never)"}, {serveFlags{maxSession: -time.Second}, "(0: never)"}, {serveFlags{grace: -time.Second}, "(0: do not wait)"}} {
+		err := runServe(context.Background(), tc.f, nil, t.TempDir(), tui.Options{}, pair.Options{}, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "expected a duration of 0 or more "+tc.zero) {
+			t.Errorf("%+v: %v", tc.f, err)
 		}
 	}
 }

@@ -1203,6 +1203,8 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Stale
 	case errors.Is(err, ErrUnexpected):
 		r.Result = audit.Unexpected
+	case errors.Is(err, context.Canceled) && !t.commitMarked && !res.Committed:
+		r.Result = audit.Cancelled
 	default:
 		r.Result = audit.Failed
 	}

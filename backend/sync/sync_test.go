@@ -720,6 +720,9 @@ func TestSyncCancelledBeforeCommit(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res.Committed || !res.TargetUnchanged {
 		t.Fatalf("cancelled: %v, committed %v, unchanged %v", err, res.Committed, res.TargetUnchanged)
 	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("a sync cancelled before its commit is audited %q, want %q", res.Record.Result, audit.Cancelled)
+	}
 	if slices.ContainsFunc(sent, func(s string) bool { return strings.HasPrefix(s, "commit") }) {
 		t.Errorf("typed after the cancel: %q", sent)
 	}
