@@ -868,6 +868,16 @@ func (t *fcText) kidsOK(i int32) bool {
 	return t.blocks[i].flags&fcKidsOK != 0
 }
 
+// enough tells whether the match found pairs and left at least
+// minEqual percent of a's lines (0 or less: fcMinEqual) in stubs.
+func (p *fcPlanner) enough(lines int32, minEqual int) bool {
+	m := int32(minEqual)
+	if m <= 0 {
+		m = fcMinEqual
+	}
+	return p.pairs != 0 && p.stubbed*100 >= lines*m
+}
+
 // match decides the blocks below block x of a and y of b, which are at
 // one path, depth levels down.
 func (p *fcPlanner) match(x, y int32, depth int) {
@@ -1073,13 +1083,7 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		if err != nil {
 			return s
 		}
-		f := fam
-		if f == Auto {
-			f = pre.hint
-		}
-		if f == Auto {
-			f = detect(pre.text)
-		}
+		f := pre.family(fam)
 		if f != Vyatta || vyIsSetForm(pre.text) {
 			return s
 		}
@@ -1103,11 +1107,7 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 	}
 	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, rules: o.Rules, copies: true}
 	p.match(-1, -1, 0)
-	minEqual := int32(o.MinEqual)
-	if minEqual <= 0 {
-		minEqual = fcMinEqual
-	}
-	if p.pairs == 0 || p.stubbed*100 < sa.t.lines*minEqual {
+	if !p.enough(sa.t.lines, o.MinEqual) {
 		return nil, nil, false
 	}
 	sortSpans(p.spansB, sb.t)

@@ -433,13 +433,7 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		if err != nil {
 			return s
 		}
-		f := fam
-		if f == Auto {
-			f = pre.hint
-		}
-		if f == Auto {
-			f = detect(pre.text)
-		}
+		f := pre.family(fam)
 		if f != Huawei {
 			return s
 		}
@@ -463,11 +457,7 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 	}
 	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, ordered: vrpOrdered}
 	p.match(-1, -1, 0)
-	minEqual := int32(o.MinEqual)
-	if minEqual <= 0 {
-		minEqual = fcMinEqual
-	}
-	if p.pairs == 0 || p.stubbed*100 < sa.t.lines*minEqual {
+	if !p.enough(sa.t.lines, o.MinEqual) {
 		return nil, nil, false
 	}
 	sortSpans(p.spansB, sb.t)
