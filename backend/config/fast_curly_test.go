@@ -16,6 +16,7 @@ import (
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/bench/synth"
 	"github.com/hasync/hasync/internal/testcorpus"
+	"github.com/hasync/hasync/internal/testcorpus/fastpair"
 )
 
 // blockOutputs is everything a comparison prints and decides, from two
@@ -41,7 +42,7 @@ func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) ma
 	out["json"] = buf.String()
 	var cs []string
 	for _, c := range changes {
-		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, blockNode(c.Left), blockNode(c.Right)))
+		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, fastpair.Node(c.Left, true), fastpair.Node(c.Right, true)))
 	}
 	out["changes"] = strings.Join(cs, "\n")
 	for _, ctx := range []int{0, 3} {
@@ -58,49 +59,6 @@ func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) ma
 		out[fmt.Sprintf("side context %d", ctx)] = fmt.Sprintf("%s\nin-scope difference %v", buf.String(), differ)
 	}
 	return out
-}
-
-// blockNode shows a changed node whole, with its lines and hints.
-func blockNode(n *config.Node) string {
-	if n == nil {
-		return "-"
-	}
-	var b strings.Builder
-	var walk func(n *config.Node, depth int)
-	walk = func(n *config.Node, depth int) {
-		fmt.Fprintf(&b, "%*s%s %q %q %d %v%v%v%v;", depth, "", n.Name, n.Values, n.Comment, n.Line, n.Tag, n.Leaf, n.Ordered, n.Secret)
-		for _, c := range n.Children {
-			walk(c, depth+1)
-		}
-	}
-	walk(n, 0)
-	return b.String()
-}
-
-// blockMaps are the sync-maps a pair is compared under: the default, and
-// one whose rules reach a few levels down a's paths, so that scopes
-// change inside what the fast path leaves unparsed.
-func blockMaps(a *config.Tree) []*syncmap.Map {
-	maps := []*syncmap.Map{syncmap.Default(a.Family, a)}
-	var inc, exc []string
-	k := 0
-	a.Root.Walk(func(p config.Path, n *config.Node) bool {
-		k++
-		switch {
-		case len(p) == 2 && k%3 == 0:
-			inc = append(inc, p.String())
-		case len(p) >= 3 && k%11 == 0 && len(exc) < 8:
-			exc = append(exc, p.String())
-		}
-		return len(p) < 6
-	})
-	if len(inc) == 0 {
-		inc = []string{"interfaces"}
-	}
-	if m, err := syncmap.FromFlags(inc, exc); err == nil {
-		maps = append(maps, m)
-	}
-	return maps
 }
 
 // blockCheck compares what the full parse and ParsePairBlocks give for
@@ -123,7 +81,7 @@ func blockCheckMaps(t *testing.T, name, textA, textB string, quick bool) bool {
 		return false
 	}
 	fast := false
-	maps, masks := blockMaps(a), []bool{true, false}
+	maps, masks := fastpair.Maps(a, 3, 11), []bool{true, false}
 	if quick {
 		maps, masks = maps[:1], masks[1:]
 	}
@@ -153,23 +111,13 @@ func blockCheckMaps(t *testing.T, name, textA, textB string, quick bool) bool {
 				got := blockOutputs(t, fa, fb, m, mask)
 				for k, w := range want {
 					if got[k] != w {
-						t.Errorf("%s (map %d, mask %v, round %d): %s differs:\n%s", name, mi, mask, round, k, blockFirstDiff(w, got[k]))
+						t.Errorf("%s (map %d, mask %v, round %d): %s differs:\n%s", name, mi, mask, round, k, testcorpus.FirstDiff(w, got[k]))
 					}
 				}
 			}
 		}
 	}
 	return fast
-}
-
-// blockFirstDiff shows where two texts part.
-func blockFirstDiff(want, got string) string {
-	i := 0
-	for i < len(want) && i < len(got) && want[i] == got[i] {
-		i++
-	}
-	from := max(0, i-300)
-	return fmt.Sprintf("want …%s\n got …%s", want[from:min(len(want), i+300)], got[from:min(len(got), i+300)])
 }
 
 // curlyPeer derives a peer from curly text as an HA peer drifts: about
