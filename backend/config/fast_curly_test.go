@@ -318,13 +318,22 @@ func FuzzFastCurly(f *testing.F) {
 func TestFastCurlyMutations(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	const marks = "{}\"' \n#/*;\\x\t"
+	blockMutations(t, r, marks, func(i int) (a, b []byte) {
+		return []byte(curlySeed), []byte(curlyPeer(curlySeed, 20, int64(i)))
+	})
+}
+
+// blockMutations checks the fast path against the full parse on 600
+// pairs (100 with -short) from pair, each with 1 to 4 bytes of either
+// text changed to one of marks, dropped, or one of marks added.
+func blockMutations(t *testing.T, r *rand.Rand, marks string, pair func(i int) (a, b []byte)) {
+	t.Helper()
 	n := 600
 	if testing.Short() {
 		n = 100
 	}
 	for i := range n {
-		a := []byte(curlySeed)
-		b := []byte(curlyPeer(curlySeed, 20, int64(i)))
+		a, b := pair(i)
 		for range 1 + r.Intn(4) {
 			x := &a
 			if r.Intn(2) == 0 {
@@ -357,23 +366,7 @@ func BenchmarkFastCurly(b *testing.B) {
 	}
 	a := string(src)
 	peer := curlyPeer(a, 2, 7)
-	b.Run("fast", func(b *testing.B) {
-		for b.Loop() {
-			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {
-				b.Fatal("the fast path declined")
-			}
-		}
-	})
-	b.Run("full", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := config.Parse("a", []byte(a), config.Auto); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := config.Parse("b", []byte(peer), config.Auto); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	benchBlocks(b, a, peer)
 }
 
 // TestFastVRPCorpus checks the VRP fast path against the full parse on
@@ -441,33 +434,9 @@ func TestFastVRPMutations(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	const marks = "# \n\"\t!+-qx"
 	seedA, seedB := synth.VRPPair(80, 3)
-	n := 600
-	if testing.Short() {
-		n = 100
-	}
-	for i := range n {
-		a, b := slices.Clone(seedA), slices.Clone(seedB)
-		for range 1 + r.Intn(4) {
-			x := &a
-			if r.Intn(2) == 0 {
-				x = &b
-			}
-			p := r.Intn(len(*x))
-			switch r.Intn(3) {
-			case 0:
-				(*x)[p] = marks[r.Intn(len(marks))]
-			case 1:
-				*x = append((*x)[:p], (*x)[p+1:]...)
-			default:
-				*x = append((*x)[:p], append([]byte{marks[r.Intn(len(marks))]}, (*x)[p:]...)...)
-			}
-		}
-		blockCheck(t, fmt.Sprintf("mutation %d", i), string(a), string(b))
-		if t.Failed() {
-			t.Logf("a:\n%s\nb:\n%s", a, b)
-			return
-		}
-	}
+	blockMutations(t, r, marks, func(int) (a, b []byte) {
+		return slices.Clone(seedA), slices.Clone(seedB)
+	})
 }
 
 // BenchmarkFastVRP times ParsePairBlocks on bench/diffbench's 100k-line
@@ -475,6 +444,12 @@ func TestFastVRPMutations(t *testing.T) {
 func BenchmarkFastVRP(b *testing.B) {
 	x, y := synth.VRPPair(100000, 1)
 	a, peer := string(x), string(y)
+	benchBlocks(b, a, peer)
+}
+
+// benchBlocks times ParsePairBlocks on a and peer (sub-benchmark fast),
+// and the full parse of both texts (full).
+func benchBlocks(b *testing.B, a, peer string) {
 	b.Run("fast", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {
