@@ -62,6 +62,26 @@ func dialAlice(t *testing.T, ts *testServer, w, h int) *term {
 	return op
 }
 
+// dialAliceBob dials the consoles of the operator alice and the viewer
+// bob at w×h columns and rows and waits for both pair lists, bob's
+// showing bobList too.
+func dialAliceBob(t *testing.T, ts *testServer, w, h int, bobList ...string) (op, vw *term) {
+	t.Helper()
+	op, err := ts.dialTerm(t, ts.operator, "alice", w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw, err = ts.dialTerm(t, ts.viewer, "bob", w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.wait("alice's console", "hasync test")
+	vw.wait("bob's console", "hasync test")
+	waitSession(t, ts, ts.operatorKey, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	waitSession(t, ts, ts.viewerKeyFP, "bob's list", append(bobList, "✓ vra-a MASTER", "✓ vra-b BACKUP")...)
+	return op, vw
+}
+
 // stageRuleDelete goes from alice's pair view to the Sync-maps tab and
 // stages the delete of a rule of vra-a's map LAB-SYNC.
 func stageRuleDelete(t *testing.T, ts *testServer, op *term) {
@@ -91,19 +111,8 @@ func aliceAtMapSave(t *testing.T, ts *testServer) *term {
 // reason; the audit names alice's SSH user and key.
 func TestServedSync(t *testing.T) {
 	ts, auditDir := startAuditServer(t)
-	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vw, err := ts.dialTerm(t, ts.viewer, "bob", 120, 36)
-	if err != nil {
-		t.Fatal(err)
-	}
+	op, vw := dialAliceBob(t, ts, 120, 36, "read-only")
 	alice, bob := ts.operatorKey, ts.viewerKeyFP
-	op.wait("alice's console", "hasync test")
-	vw.wait("bob's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	waitSession(t, ts, bob, "bob's list", "read-only", "✓ vra-a MASTER", "✓ vra-b BACKUP")
 
 	// bob's S shows the plan with Apply disabled, and why.
 	vw.send("\r")
@@ -151,19 +160,8 @@ func TestServedSync(t *testing.T) {
 // the commands.
 func TestServedMapSave(t *testing.T) {
 	ts, auditDir := startAuditServer(t)
-	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vw, err := ts.dialTerm(t, ts.viewer, "bob", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
+	op, vw := dialAliceBob(t, ts, 140, 40)
 	alice, bob := ts.operatorKey, ts.viewerKeyFP
-	op.wait("alice's console", "hasync test")
-	vw.wait("bob's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
 	vw.send("\r")
 	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
 	// bob's help in the Sync-maps tab: the keys that write are marked
