@@ -168,14 +168,7 @@ func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
 	)
 	for pos := 0; pos < n; {
 		line++
-		e := strings.IndexByte(src[pos:], '\n')
-		next := n
-		if e < 0 {
-			e = n
-		} else {
-			e += pos
-			next = e + 1
-		}
+		e, next := lineEnd(src, pos, n)
 		b, start := pos, pos
 		pos = next
 		// Most lines are indented as deep as the block they are in.

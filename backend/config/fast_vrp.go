@@ -91,14 +91,7 @@ func vrScan(src string) (t *fcText, step int, ok bool) {
 	)
 	for pos := 0; pos < n; {
 		line++
-		e := strings.IndexByte(src[pos:], '\n')
-		next := n
-		if e < 0 {
-			e = n
-		} else {
-			e += pos
-			next = e + 1
-		}
+		e, next := lineEnd(src, pos, n)
 		start := pos
 		pos = next
 		end := e
@@ -496,4 +489,15 @@ func vrParseCut(file string, pre prepared, t *fcText, step int, spans []fcSpan) 
 		p.t.Notes = append(pre.notes, p.t.Notes...)
 	}
 	return p.t, nil
+}
+
+// lineEnd returns where the line that starts at pos of src ends (its
+// newline, or n where it has none) and where the next line starts (n
+// after the last line).
+func lineEnd(src string, pos, n int) (e, next int) {
+	i := strings.IndexByte(src[pos:], '\n')
+	if i < 0 {
+		return n, n
+	}
+	return pos + i, pos + i + 1
 }
