@@ -1084,17 +1084,8 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		s.t, s.ok = fcScan(pre.text, new(vyKinds), count)
 		return s
 	}
-	var (
-		sb side
-		wg sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sb = read(fileB, textB, false)
-	}()
-	sa := read(fileA, textA, true)
-	wg.Wait()
+	var sa, sb side
+	both(func() { sa = read(fileA, textA, true) }, func() { sb = read(fileB, textB, false) })
 	if !sa.ok || !sb.ok {
 		return nil, nil, false
 	}
@@ -1108,13 +1099,8 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		errA, errB error
 		cutA, cutB *fcCut
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b, cutB, errB = sb.t.parse(fileB, sb.pre, p.spansB, nil)
-	}()
-	a, cutA, errA = sa.t.parse(fileA, sa.pre, p.spansA, p.srcA)
-	wg.Wait()
+	both(func() { a, cutA, errA = sa.t.parse(fileA, sa.pre, p.spansA, p.srcA) },
+		func() { b, cutB, errB = sb.t.parse(fileB, sb.pre, p.spansB, nil) })
 	if errA != nil || errB != nil {
 		return nil, nil, false
 	}
@@ -1127,6 +1113,19 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 	}
 	a.peer, b.peer = b, a
 	return a, b, true
+}
+
+// both runs b on another goroutine while it runs a, and returns when
+// both have returned.
+func both(a, b func()) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b()
+	}()
+	a()
+	wg.Wait()
 }
 
 // sortSpans puts spans in the order of their blocks in t's text.

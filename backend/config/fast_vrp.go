@@ -2,7 +2,6 @@ package config
 
 import (
 	"strings"
-	"sync"
 )
 
 // The fast path for Huawei VRP text (`display current-configuration`;
@@ -434,17 +433,8 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		s.t, s.step, s.ok = vrScan(pre.text)
 		return s
 	}
-	var (
-		sb side
-		wg sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sb = read(fileB, textB)
-	}()
-	sa := read(fileA, textA)
-	wg.Wait()
+	var sa, sb side
+	both(func() { sa = read(fileA, textA) }, func() { sb = read(fileB, textB) })
 	if !sa.ok || !sb.ok {
 		return nil, nil, false
 	}
@@ -455,13 +445,8 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 	}
 	sortSpans(p.spansB, sb.t)
 	var errA, errB error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b, errB = vrParseCut(fileB, sb.pre, sb.t, sb.step, p.spansB)
-	}()
-	a, errA = vrParseCut(fileA, sa.pre, sa.t, sa.step, p.spansA)
-	wg.Wait()
+	both(func() { a, errA = vrParseCut(fileA, sa.pre, sa.t, sa.step, p.spansA) },
+		func() { b, errB = vrParseCut(fileB, sb.pre, sb.t, sb.step, p.spansB) })
 	if errA != nil || errB != nil {
 		return nil, nil, false
 	}
