@@ -97,7 +97,7 @@ func fastCorpus(t *testing.T, dir string) (map[string][]fastCorpusFile, int) {
 
 // fastWithMap is a Vyatta file in set or curly form that carries the
 // sync-map FW: rules that include every third path two words deep and
-// exclude a few deeper ones (as backend/diff's fastMaps picks them), in
+// exclude a few deeper ones (as fastpair.Maps picks them for backend/diff's tests), in
 // the file's own form. ok is false for other files and for a file without
 // such paths.
 func fastWithMap(f fastCorpusFile) (fastCorpusFile, bool) {

@@ -59,13 +59,7 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 			})
 		}
 	})
-	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice := ts.operatorKey
-	op.wait("alice's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	op, alice := dialAlice(t, ts, 120, 36), ts.operatorKey
 	ss := ts.session(t, alice)
 	op.send("\r")
 	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
@@ -264,13 +258,7 @@ func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
 		}
 	})
 	before := ts.lab.vy.B.Device.Running()
-	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice := ts.operatorKey
-	op.wait("alice's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	op, alice := dialAlice(t, ts, 120, 36), ts.operatorKey
 	ss := ts.session(t, alice)
 	op.send("\r")
 	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
@@ -309,25 +297,8 @@ func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
 // ends (its outcome published, vra-a holding the saved map) before the
 // shutdown closes the pairs.
 func TestServeShutdownWaitsForMapSave(t *testing.T) {
-	ts := startServer(t, func(o *ServeOptions) {
-		dir := t.TempDir()
-		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
-	})
-	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice := ts.operatorKey
-	op.wait("alice's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	op.send("\r")
-	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
-	op.send("2")
-	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
-	op.send("d")
-	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
-	op.send("w")
-	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a")
+	ts, _ := startAuditServer(t)
+	op := aliceAtMapSave(t, ts)
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()
@@ -370,27 +341,8 @@ func TestServeShutdownWaitsForMapSave(t *testing.T) {
 // the pair (vra-a slowed): the audit says committed but not verified, not
 // failed, and vra-a holds the saved map.
 func TestServeShutdownGraceCutsMapSaveReread(t *testing.T) {
-	var auditDir string
-	ts := startServer(t, func(o *ServeOptions) {
-		dir := t.TempDir()
-		auditDir = filepath.Join(dir, "audit")
-		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
-	})
-	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice := ts.operatorKey
-	op.wait("alice's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	op.send("\r")
-	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
-	op.send("2")
-	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
-	op.send("d")
-	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
-	op.send("w")
-	waitSession(t, ts, alice, "the save's question", "Save sync-map LAB-SYNC on vra-a")
+	ts, auditDir := startAuditServer(t)
+	op := aliceAtMapSave(t, ts)
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()

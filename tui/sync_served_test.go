@@ -36,30 +36,83 @@ func waitSession(t *testing.T, ts *testServer, fp, what string, subs ...string) 
 	}
 }
 
-// TestServedSync: in the served console (contracts 1-3), the operator
-// alice syncs the Vyatta pair: the viewer bob watches the same live log,
-// with who runs it, and his own Apply is disabled with his role as the
-// reason; the audit names alice's SSH user and key.
-func TestServedSync(t *testing.T) {
+// startAuditServer starts a test server whose consoles keep their state
+// and audit in a temporary folder; it returns the audit folder.
+func startAuditServer(t *testing.T) (*testServer, string) {
+	t.Helper()
 	var auditDir string
 	ts := startServer(t, func(o *ServeOptions) {
 		dir := t.TempDir()
 		auditDir = filepath.Join(dir, "audit")
 		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
 	})
-	op, err := ts.dialTerm(t, ts.operator, "alice", 120, 36)
+	return ts, auditDir
+}
+
+// dialAlice dials the operator alice's console at w×h columns and rows
+// and waits for its pair list.
+func dialAlice(t *testing.T, ts *testServer, w, h int) *term {
+	t.Helper()
+	op, err := ts.dialTerm(t, ts.operator, "alice", w, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vw, err := ts.dialTerm(t, ts.viewer, "bob", 120, 36)
+	op.wait("alice's console", "hasync test")
+	waitSession(t, ts, ts.operatorKey, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	return op
+}
+
+// dialAliceBob dials the consoles of the operator alice and the viewer
+// bob at w×h columns and rows and waits for both pair lists, bob's
+// showing bobList too.
+func dialAliceBob(t *testing.T, ts *testServer, w, h int, bobList ...string) (op, vw *term) {
+	t.Helper()
+	op, err := ts.dialTerm(t, ts.operator, "alice", w, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice, bob := ts.operatorKey, ts.viewerKeyFP
+	vw, err = ts.dialTerm(t, ts.viewer, "bob", w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
 	op.wait("alice's console", "hasync test")
 	vw.wait("bob's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	waitSession(t, ts, bob, "bob's list", "read-only", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	waitSession(t, ts, ts.operatorKey, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	waitSession(t, ts, ts.viewerKeyFP, "bob's list", append(bobList, "✓ vra-a MASTER", "✓ vra-b BACKUP")...)
+	return op, vw
+}
+
+// stageRuleDelete goes from alice's pair view to the Sync-maps tab and
+// stages the delete of a rule of vra-a's map LAB-SYNC.
+func stageRuleDelete(t *testing.T, ts *testServer, op *term) {
+	t.Helper()
+	op.send("2")
+	waitSession(t, ts, ts.operatorKey, "the sync-map", "vra-a: sync-map LAB-SYNC")
+	op.send("d")
+	waitSession(t, ts, ts.operatorKey, "the staged delete", "1 staged edit(s)")
+}
+
+// aliceAtMapSave dials alice's console (140×40), stages the delete of a
+// rule of vra-a's map and asks to save it: the save's question is open.
+func aliceAtMapSave(t *testing.T, ts *testServer) *term {
+	t.Helper()
+	op := dialAlice(t, ts, 140, 40)
+	op.send("\r")
+	waitSession(t, ts, ts.operatorKey, "alice's pair view", "1 Diff")
+	stageRuleDelete(t, ts, op)
+	op.send("w")
+	waitSession(t, ts, ts.operatorKey, "the save's question", "Save sync-map LAB-SYNC on vra-a")
+	return op
+}
+
+// TestServedSync: in the served console (contracts 1-3), the operator
+// alice syncs the Vyatta pair: the viewer bob watches the same live log,
+// with who runs it, and his own Apply is disabled with his role as the
+// reason; the audit names alice's SSH user and key.
+func TestServedSync(t *testing.T) {
+	ts, auditDir := startAuditServer(t)
+	op, vw := dialAliceBob(t, ts, 120, 36, "read-only")
+	alice, bob := ts.operatorKey, ts.viewerKeyFP
 
 	// bob's S shows the plan with Apply disabled, and why.
 	vw.send("\r")
@@ -106,25 +159,9 @@ func TestServedSync(t *testing.T) {
 // the save with alice's SSH user and whole key fingerprint, the map and
 // the commands.
 func TestServedMapSave(t *testing.T) {
-	var auditDir string
-	ts := startServer(t, func(o *ServeOptions) {
-		dir := t.TempDir()
-		auditDir = filepath.Join(dir, "audit")
-		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
-	})
-	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vw, err := ts.dialTerm(t, ts.viewer, "bob", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts, auditDir := startAuditServer(t)
+	op, vw := dialAliceBob(t, ts, 140, 40)
 	alice, bob := ts.operatorKey, ts.viewerKeyFP
-	op.wait("alice's console", "hasync test")
-	vw.wait("bob's console", "hasync test")
-	waitSession(t, ts, alice, "alice's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
 	vw.send("\r")
 	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
 	// bob's help in the Sync-maps tab: the keys that write are marked
@@ -160,10 +197,7 @@ func TestServedMapSave(t *testing.T) {
 		t.Errorf("the operator's help marks keys disabled:\n%s", s)
 	}
 	op.send("?")
-	op.send("2")
-	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
-	op.send("d")
-	waitSession(t, ts, alice, "the staged delete", "1 staged edit(s)")
+	stageRuleDelete(t, ts, op)
 	// Stray letters do not reach Apply (trial 13b #15): l, then enter
 	// is Cancel.
 	op.send("w")
@@ -210,10 +244,7 @@ func TestServedMapSave(t *testing.T) {
 // is refused (it would overwrite dave's change), naming dave; the device
 // keeps dave's map.
 func TestServedMapSaveStale(t *testing.T) {
-	ts := startServer(t, func(o *ServeOptions) {
-		dir := t.TempDir()
-		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
-	})
+	ts, _ := startAuditServer(t)
 	alice, dave := ts.operatorKey, gossh.FingerprintSHA256(ts.crash.PublicKey())
 	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
 	if err != nil {
@@ -265,23 +296,12 @@ func TestServedMapSaveStale(t *testing.T) {
 // reads it again: her save, checked under the pair's lock, is refused and
 // the device keeps that change.
 func TestServedMapSaveChangedOnDevice(t *testing.T) {
-	ts := startServer(t, func(o *ServeOptions) {
-		dir := t.TempDir()
-		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
-	})
+	ts, _ := startAuditServer(t)
 	alice := ts.operatorKey
-	op, err := ts.dialTerm(t, ts.operator, "alice", 140, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op.wait("the console", "hasync test")
-	waitSession(t, ts, alice, "the list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	op := dialAlice(t, ts, 140, 40)
 	op.send("\r")
 	waitSession(t, ts, alice, "the pair view", "1 Diff")
-	op.send("2")
-	waitSession(t, ts, alice, "the sync-map", "vra-a: sync-map LAB-SYNC")
-	op.send("d")
-	waitSession(t, ts, alice, "alice's staged delete", "1 staged edit(s)")
+	stageRuleDelete(t, ts, op)
 
 	// Someone at vra-a's CLI removes the map's last rule.
 	before, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())

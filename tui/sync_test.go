@@ -32,6 +32,18 @@ func syncOptions(t *testing.T, l *testLab) Options {
 	return o
 }
 
+// startSyncConsole starts a console with syncOptions in a w×h test
+// terminal and waits until both firewalls of the pair are up.
+func startSyncConsole(t *testing.T, l *testLab, w, h int) (Options, *Model, *teatest.TestModel) {
+	t.Helper()
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	return o, m, tm
+}
+
 // TestSyncRejected: S opens the plan with Cancel focused (enter then
 // applies nothing); tab and enter apply it; the Log streams vra-b's
 // commit output, vra-b refuses rule 20 of CUST-0000-IN, the banner says
@@ -40,11 +52,7 @@ func syncOptions(t *testing.T, l *testLab) Options {
 // the refusal.
 func TestSyncRejected(t *testing.T) {
 	l := startLab(t)
-	o := syncOptions(t, l)
-	m := New(context.Background(), o)
-	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
-	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	o, _, tm := startSyncConsole(t, l, 120, 30)
 	keys(tm, "enter")
 	waitScreen(t, tm, "the Diff", has("vra-a (source)", "vra-b (target)", "58 diffs"))
 
@@ -175,11 +183,7 @@ func TestSyncThenRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := l.vy.B.Device.Running()
-	o := syncOptions(t, l)
-	m := New(context.Background(), o)
-	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
-	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	_, _, tm := startSyncConsole(t, l, 120, 30)
 	keys(tm, "enter")
 	waitScreen(t, tm, "the Diff", has("vra-a (source)", "vra-b (target)"))
 	keys(tm, "x")
@@ -385,11 +389,7 @@ func TestSyncConnectionDropped(t *testing.T) {
 // the Log, as the sync's result, not twice.
 func TestSyncLockedSaidOnce(t *testing.T) {
 	l := startLab(t)
-	o := syncOptions(t, l)
-	m := New(context.Background(), o)
-	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
-	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	o, _, tm := startSyncConsole(t, l, 120, 30)
 	keys(tm, "enter", "S")
 	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
 	keys(tm, "tab")

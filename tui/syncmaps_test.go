@@ -199,11 +199,7 @@ func TestSyncMapSaveStopped(t *testing.T) {
 // and the pair names the console as holder while it runs.
 func TestSyncMapSaveTakesLock(t *testing.T) {
 	l := startLab(t)
-	o := syncOptions(t, l)
-	m := New(context.Background(), o)
-	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
-	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	o, m, tm := startSyncConsole(t, l, 120, 40)
 	keys(tm, "enter", "2")
 	waitScreen(t, tm, "the sync-map", has("vra-a: sync-map LAB-SYNC", "a sync would carry"))
 	before := l.vy.A.Device.Running()

@@ -42,6 +42,18 @@ type prepared struct {
 	hint Family
 }
 
+// family is fam, or where fam is Auto the family the prompt line named,
+// or else the family detect finds in the text.
+func (p prepared) family(fam Family) Family {
+	if fam == Auto {
+		fam = p.hint
+	}
+	if fam == Auto {
+		fam = detect(p.text)
+	}
+	return fam
+}
+
 // binaryInvalidMax is how many invalid UTF-8 sequences a text may hold
 // before it is taken as binary, if they are also more than a quarter of
 // its bytes that are not blanks (Latin-1 descriptions are kept as they

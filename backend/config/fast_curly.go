@@ -168,14 +168,7 @@ func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
 	)
 	for pos := 0; pos < n; {
 		line++
-		e := strings.IndexByte(src[pos:], '\n')
-		next := n
-		if e < 0 {
-			e = n
-		} else {
-			e += pos
-			next = e + 1
-		}
+		e, next := lineEnd(src, pos, n)
 		b, start := pos, pos
 		pos = next
 		// Most lines are indented as deep as the block they are in.
@@ -868,6 +861,16 @@ func (t *fcText) kidsOK(i int32) bool {
 	return t.blocks[i].flags&fcKidsOK != 0
 }
 
+// enough tells whether the match found pairs and left at least
+// minEqual percent of a's lines (0 or less: fcMinEqual) in stubs.
+func (p *fcPlanner) enough(lines int32, minEqual int) bool {
+	m := int32(minEqual)
+	if m <= 0 {
+		m = fcMinEqual
+	}
+	return p.pairs != 0 && p.stubbed*100 >= lines*m
+}
+
 // match decides the blocks below block x of a and y of b, which are at
 // one path, depth levels down.
 func (p *fcPlanner) match(x, y int32, depth int) {
@@ -1073,13 +1076,7 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		if err != nil {
 			return s
 		}
-		f := fam
-		if f == Auto {
-			f = pre.hint
-		}
-		if f == Auto {
-			f = detect(pre.text)
-		}
+		f := pre.family(fam)
 		if f != Vyatta || vyIsSetForm(pre.text) {
 			return s
 		}
@@ -1087,27 +1084,14 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		s.t, s.ok = fcScan(pre.text, new(vyKinds), count)
 		return s
 	}
-	var (
-		sb side
-		wg sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sb = read(fileB, textB, false)
-	}()
-	sa := read(fileA, textA, true)
-	wg.Wait()
+	var sa, sb side
+	both(func() { sa = read(fileA, textA, true) }, func() { sb = read(fileB, textB, false) })
 	if !sa.ok || !sb.ok {
 		return nil, nil, false
 	}
 	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, rules: o.Rules, copies: true}
 	p.match(-1, -1, 0)
-	minEqual := int32(o.MinEqual)
-	if minEqual <= 0 {
-		minEqual = fcMinEqual
-	}
-	if p.pairs == 0 || p.stubbed*100 < sa.t.lines*minEqual {
+	if !p.enough(sa.t.lines, o.MinEqual) {
 		return nil, nil, false
 	}
 	sortSpans(p.spansB, sb.t)
@@ -1115,13 +1099,8 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		errA, errB error
 		cutA, cutB *fcCut
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b, cutB, errB = sb.t.parse(fileB, sb.pre, p.spansB, nil)
-	}()
-	a, cutA, errA = sa.t.parse(fileA, sa.pre, p.spansA, p.srcA)
-	wg.Wait()
+	both(func() { a, cutA, errA = sa.t.parse(fileA, sa.pre, p.spansA, p.srcA) },
+		func() { b, cutB, errB = sb.t.parse(fileB, sb.pre, p.spansB, nil) })
 	if errA != nil || errB != nil {
 		return nil, nil, false
 	}
@@ -1134,6 +1113,19 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 	}
 	a.peer, b.peer = b, a
 	return a, b, true
+}
+
+// both runs b on another goroutine while it runs a, and returns when
+// both have returned.
+func both(a, b func()) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b()
+	}()
+	a()
+	wg.Wait()
 }
 
 // sortSpans puts spans in the order of their blocks in t's text.

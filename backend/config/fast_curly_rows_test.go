@@ -28,22 +28,39 @@ func checkCurlyRows(t *testing.T, name, text string) int {
 		t.Errorf("%s: the scan takes text that does not parse: %v", name, err)
 		return 0
 	}
-	checked := 0
-	var walk func(i int32, parent *Node, own bool)
-	walk = func(i int32, parent *Node, own bool) {
-		blk := &ft.blocks[i]
+	node := func(i int32, parent *Node) *Node {
 		ws := ft.words(i)
 		n := parent.Child(ws[0])
 		if n != nil && len(ws) == 2 {
 			n = n.Child(ws[1])
 		}
+		return n
+	}
+	return checkScanRows(t, name, ft, tr, Vyatta, node, true)
+}
+
+// checkScanRows walks ft's blocks beside their nodes in tr (node finds a
+// block's node below its parent's) and checks that a block whose node is
+// its own (below blocks whose children ft found unique) and whose rows ft
+// counted gives those rows in SubtreeRows; it returns how many it
+// checked. curly: a block without a node is an error wherever it is, and
+// a block with runs is checked only where they hold each value once.
+func checkScanRows(t *testing.T, name string, ft *fcText, tr *Tree, fam Family, node func(i int32, parent *Node) *Node, curly bool) int {
+	t.Helper()
+	checked := 0
+	var walk func(i int32, parent *Node, own bool)
+	walk = func(i int32, parent *Node, own bool) {
+		blk := &ft.blocks[i]
+		n := node(i, parent)
 		if n == nil {
-			t.Errorf("%s: block %q at line %d has no node", name, ft.key(i), blk.line)
+			if own || curly {
+				t.Errorf("%s: block %q at line %d has no node", name, ft.key(i), blk.line)
+			}
 			return
 		}
-		if own && blk.rows >= 0 && (blk.flags&(fcRuns|fcRunsIn) == 0 || ft.runsDistinct(i)) {
+		if own && blk.rows >= 0 && (!curly || blk.flags&(fcRuns|fcRunsIn) == 0 || ft.runsDistinct(i)) {
 			checked++
-			if got := SubtreeRows(Vyatta, n); got != int(blk.rows) {
+			if got := SubtreeRows(fam, n); got != int(blk.rows) {
 				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, ft.key(i), blk.line, blk.rows, got)
 			}
 		}
@@ -159,31 +176,8 @@ func checkVRPRows(t *testing.T, name, text string) int {
 		t.Errorf("%s: the scan takes text that does not parse: %v", name, err)
 		return 0
 	}
-	checked := 0
-	var walk func(i int32, parent *Node, own bool)
-	walk = func(i int32, parent *Node, own bool) {
-		blk := &ft.blocks[i]
-		n := parent.Child(ft.key(i))
-		if n == nil {
-			if own {
-				t.Errorf("%s: block %q at line %d has no node", name, ft.key(i), blk.line)
-			}
-			return
-		}
-		if own && blk.rows >= 0 {
-			checked++
-			if got := SubtreeRows(Huawei, n); got != int(blk.rows) {
-				t.Errorf("%s: block %q at line %d: the scan counts %d rows, the parse gives %d", name, ft.key(i), blk.line, blk.rows, got)
-			}
-		}
-		for _, k := range ft.children(i, nil) {
-			walk(k, n, own && blk.flags&fcKidsOK != 0)
-		}
-	}
-	for _, k := range ft.children(-1, nil) {
-		walk(k, tr.Root, ft.topOK)
-	}
-	return checked
+	node := func(i int32, parent *Node) *Node { return parent.Child(ft.key(i)) }
+	return checkScanRows(t, name, ft, tr, Huawei, node, false)
 }
 
 // TestFastVRPRows checks vrScan's row counts against the full parse on

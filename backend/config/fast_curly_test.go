@@ -16,6 +16,7 @@ import (
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/bench/synth"
 	"github.com/hasync/hasync/internal/testcorpus"
+	"github.com/hasync/hasync/internal/testcorpus/fastpair"
 )
 
 // blockOutputs is everything a comparison prints and decides, from two
@@ -41,7 +42,7 @@ func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) ma
 	out["json"] = buf.String()
 	var cs []string
 	for _, c := range changes {
-		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, blockNode(c.Left), blockNode(c.Right)))
+		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, fastpair.Node(c.Left, true), fastpair.Node(c.Right, true)))
 	}
 	out["changes"] = strings.Join(cs, "\n")
 	for _, ctx := range []int{0, 3} {
@@ -58,49 +59,6 @@ func blockOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) ma
 		out[fmt.Sprintf("side context %d", ctx)] = fmt.Sprintf("%s\nin-scope difference %v", buf.String(), differ)
 	}
 	return out
-}
-
-// blockNode shows a changed node whole, with its lines and hints.
-func blockNode(n *config.Node) string {
-	if n == nil {
-		return "-"
-	}
-	var b strings.Builder
-	var walk func(n *config.Node, depth int)
-	walk = func(n *config.Node, depth int) {
-		fmt.Fprintf(&b, "%*s%s %q %q %d %v%v%v%v;", depth, "", n.Name, n.Values, n.Comment, n.Line, n.Tag, n.Leaf, n.Ordered, n.Secret)
-		for _, c := range n.Children {
-			walk(c, depth+1)
-		}
-	}
-	walk(n, 0)
-	return b.String()
-}
-
-// blockMaps are the sync-maps a pair is compared under: the default, and
-// one whose rules reach a few levels down a's paths, so that scopes
-// change inside what the fast path leaves unparsed.
-func blockMaps(a *config.Tree) []*syncmap.Map {
-	maps := []*syncmap.Map{syncmap.Default(a.Family, a)}
-	var inc, exc []string
-	k := 0
-	a.Root.Walk(func(p config.Path, n *config.Node) bool {
-		k++
-		switch {
-		case len(p) == 2 && k%3 == 0:
-			inc = append(inc, p.String())
-		case len(p) >= 3 && k%11 == 0 && len(exc) < 8:
-			exc = append(exc, p.String())
-		}
-		return len(p) < 6
-	})
-	if len(inc) == 0 {
-		inc = []string{"interfaces"}
-	}
-	if m, err := syncmap.FromFlags(inc, exc); err == nil {
-		maps = append(maps, m)
-	}
-	return maps
 }
 
 // blockCheck compares what the full parse and ParsePairBlocks give for
@@ -123,7 +81,7 @@ func blockCheckMaps(t *testing.T, name, textA, textB string, quick bool) bool {
 		return false
 	}
 	fast := false
-	maps, masks := blockMaps(a), []bool{true, false}
+	maps, masks := fastpair.Maps(a, 3, 11), []bool{true, false}
 	if quick {
 		maps, masks = maps[:1], masks[1:]
 	}
@@ -153,23 +111,13 @@ func blockCheckMaps(t *testing.T, name, textA, textB string, quick bool) bool {
 				got := blockOutputs(t, fa, fb, m, mask)
 				for k, w := range want {
 					if got[k] != w {
-						t.Errorf("%s (map %d, mask %v, round %d): %s differs:\n%s", name, mi, mask, round, k, blockFirstDiff(w, got[k]))
+						t.Errorf("%s (map %d, mask %v, round %d): %s differs:\n%s", name, mi, mask, round, k, testcorpus.FirstDiff(w, got[k]))
 					}
 				}
 			}
 		}
 	}
 	return fast
-}
-
-// blockFirstDiff shows where two texts part.
-func blockFirstDiff(want, got string) string {
-	i := 0
-	for i < len(want) && i < len(got) && want[i] == got[i] {
-		i++
-	}
-	from := max(0, i-300)
-	return fmt.Sprintf("want …%s\n got …%s", want[from:min(len(want), i+300)], got[from:min(len(got), i+300)])
 }
 
 // curlyPeer derives a peer from curly text as an HA peer drifts: about
@@ -355,12 +303,16 @@ func FuzzFastCurly(f *testing.F) {
 	f.Add(curlySeed, strings.Replace(curlySeed, "rule 20 {", "rule 10 {", 1))
 	f.Add(curlySeed, strings.Replace(curlySeed, "port 22", "port \"22 {\"", 1))
 	f.Add(curlySeed, strings.Replace(curlySeed, "    host-name r1\n", "    host-name r2\n    login {\n    }\n", 1))
-	f.Fuzz(func(t *testing.T, a, b string) {
-		if len(a)+len(b) > 1<<14 {
-			return
-		}
-		blockCheckMaps(t, "fuzz", a, b, true)
-	})
+	f.Fuzz(fuzzBlocks)
+}
+
+// fuzzBlocks is the fuzz targets' check of a pair: blockCheckMaps,
+// quick, on pairs of up to 16 KiB.
+func fuzzBlocks(t *testing.T, a, b string) {
+	if len(a)+len(b) > 1<<14 {
+		return
+	}
+	blockCheckMaps(t, "fuzz", a, b, true)
 }
 
 // TestFastCurlyMutations checks the fast path against the full parse on
@@ -370,13 +322,22 @@ func FuzzFastCurly(f *testing.F) {
 func TestFastCurlyMutations(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	const marks = "{}\"' \n#/*;\\x\t"
+	blockMutations(t, r, marks, func(i int) (a, b []byte) {
+		return []byte(curlySeed), []byte(curlyPeer(curlySeed, 20, int64(i)))
+	})
+}
+
+// blockMutations checks the fast path against the full parse on 600
+// pairs (100 with -short) from pair, each with 1 to 4 bytes of either
+// text changed to one of marks, dropped, or one of marks added.
+func blockMutations(t *testing.T, r *rand.Rand, marks string, pair func(i int) (a, b []byte)) {
+	t.Helper()
 	n := 600
 	if testing.Short() {
 		n = 100
 	}
 	for i := range n {
-		a := []byte(curlySeed)
-		b := []byte(curlyPeer(curlySeed, 20, int64(i)))
+		a, b := pair(i)
 		for range 1 + r.Intn(4) {
 			x := &a
 			if r.Intn(2) == 0 {
@@ -409,23 +370,7 @@ func BenchmarkFastCurly(b *testing.B) {
 	}
 	a := string(src)
 	peer := curlyPeer(a, 2, 7)
-	b.Run("fast", func(b *testing.B) {
-		for b.Loop() {
-			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {
-				b.Fatal("the fast path declined")
-			}
-		}
-	})
-	b.Run("full", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := config.Parse("a", []byte(a), config.Auto); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := config.Parse("b", []byte(peer), config.Auto); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	benchBlocks(b, a, peer)
 }
 
 // TestFastVRPCorpus checks the VRP fast path against the full parse on
@@ -480,12 +425,7 @@ func FuzzFastVRP(f *testing.F) {
 	f.Add(string(b), string(a))
 	f.Add("#\nsysname A\n#\nacl number 3000\n rule 5 permit ip\n rule 10 deny ip\n#\nsecurity-policy\n rule name a\n  action permit\n  service http\n rule name b\n  action deny\n#\nreturn\n",
 		"#\nsysname B\n#\nacl number 3000\n rule 5 permit ip\n rule 10 deny ip\n#\nsecurity-policy\n rule name b\n  action deny\n rule name a\n  action permit\n  service http\n#\nreturn\n")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		if len(a)+len(b) > 1<<14 {
-			return
-		}
-		blockCheckMaps(t, "fuzz", a, b, true)
-	})
+	f.Fuzz(fuzzBlocks)
 }
 
 // TestFastVRPMutations is TestFastCurlyMutations for VRP text.
@@ -493,33 +433,9 @@ func TestFastVRPMutations(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	const marks = "# \n\"\t!+-qx"
 	seedA, seedB := synth.VRPPair(80, 3)
-	n := 600
-	if testing.Short() {
-		n = 100
-	}
-	for i := range n {
-		a, b := slices.Clone(seedA), slices.Clone(seedB)
-		for range 1 + r.Intn(4) {
-			x := &a
-			if r.Intn(2) == 0 {
-				x = &b
-			}
-			p := r.Intn(len(*x))
-			switch r.Intn(3) {
-			case 0:
-				(*x)[p] = marks[r.Intn(len(marks))]
-			case 1:
-				*x = append((*x)[:p], (*x)[p+1:]...)
-			default:
-				*x = append((*x)[:p], append([]byte{marks[r.Intn(len(marks))]}, (*x)[p:]...)...)
-			}
-		}
-		blockCheck(t, fmt.Sprintf("mutation %d", i), string(a), string(b))
-		if t.Failed() {
-			t.Logf("a:\n%s\nb:\n%s", a, b)
-			return
-		}
-	}
+	blockMutations(t, r, marks, func(int) (a, b []byte) {
+		return slices.Clone(seedA), slices.Clone(seedB)
+	})
 }
 
 // BenchmarkFastVRP times ParsePairBlocks on bench/diffbench's 100k-line
@@ -527,6 +443,12 @@ func TestFastVRPMutations(t *testing.T) {
 func BenchmarkFastVRP(b *testing.B) {
 	x, y := synth.VRPPair(100000, 1)
 	a, peer := string(x), string(y)
+	benchBlocks(b, a, peer)
+}
+
+// benchBlocks times ParsePairBlocks on a and peer (sub-benchmark fast),
+// and the full parse of both texts (full).
+func benchBlocks(b *testing.B, a, peer string) {
 	b.Run("fast", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, ok := config.ParsePairBlocks("a", a, "b", peer, config.Auto, config.FastOptions{}); !ok {

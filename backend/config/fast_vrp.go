@@ -2,7 +2,6 @@ package config
 
 import (
 	"strings"
-	"sync"
 )
 
 // The fast path for Huawei VRP text (`display current-configuration`;
@@ -91,14 +90,7 @@ func vrScan(src string) (t *fcText, step int, ok bool) {
 	)
 	for pos := 0; pos < n; {
 		line++
-		e := strings.IndexByte(src[pos:], '\n')
-		next := n
-		if e < 0 {
-			e = n
-		} else {
-			e += pos
-			next = e + 1
-		}
+		e, next := lineEnd(src, pos, n)
 		start := pos
 		pos = next
 		end := e
@@ -433,13 +425,7 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		if err != nil {
 			return s
 		}
-		f := fam
-		if f == Auto {
-			f = pre.hint
-		}
-		if f == Auto {
-			f = detect(pre.text)
-		}
+		f := pre.family(fam)
 		if f != Huawei {
 			return s
 		}
@@ -447,38 +433,20 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		s.t, s.step, s.ok = vrScan(pre.text)
 		return s
 	}
-	var (
-		sb side
-		wg sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sb = read(fileB, textB)
-	}()
-	sa := read(fileA, textA)
-	wg.Wait()
+	var sa, sb side
+	both(func() { sa = read(fileA, textA) }, func() { sb = read(fileB, textB) })
 	if !sa.ok || !sb.ok {
 		return nil, nil, false
 	}
 	p := &fcPlanner{a: sa.t, b: sb.t, edges: sa.t.lines >= fcEdgeLines, ordered: vrpOrdered}
 	p.match(-1, -1, 0)
-	minEqual := int32(o.MinEqual)
-	if minEqual <= 0 {
-		minEqual = fcMinEqual
-	}
-	if p.pairs == 0 || p.stubbed*100 < sa.t.lines*minEqual {
+	if !p.enough(sa.t.lines, o.MinEqual) {
 		return nil, nil, false
 	}
 	sortSpans(p.spansB, sb.t)
 	var errA, errB error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b, errB = vrParseCut(fileB, sb.pre, sb.t, sb.step, p.spansB)
-	}()
-	a, errA = vrParseCut(fileA, sa.pre, sa.t, sa.step, p.spansA)
-	wg.Wait()
+	both(func() { a, errA = vrParseCut(fileA, sa.pre, sa.t, sa.step, p.spansA) },
+		func() { b, errB = vrParseCut(fileB, sb.pre, sb.t, sb.step, p.spansB) })
 	if errA != nil || errB != nil {
 		return nil, nil, false
 	}
@@ -506,4 +474,15 @@ func vrParseCut(file string, pre prepared, t *fcText, step int, spans []fcSpan) 
 		p.t.Notes = append(pre.notes, p.t.Notes...)
 	}
 	return p.t, nil
+}
+
+// lineEnd returns where the line that starts at pos of src ends (its
+// newline, or n where it has none) and where the next line starts (n
+// after the last line).
+func lineEnd(src string, pos, n int) (e, next int) {
+	i := strings.IndexByte(src[pos:], '\n')
+	if i < 0 {
+		return n, n
+	}
+	return pos + i, pos + i + 1
 }

@@ -65,13 +65,7 @@ func parseText(file, text string, fam Family) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fam == Auto {
-		fam = pre.hint
-	}
-	if fam == Auto {
-		fam = detect(pre.text)
-	}
-	return parsePrepared(file, pre, fam)
+	return parsePrepared(file, pre, pre.family(fam))
 }
 
 // parsePrepared parses prepared text of a known family and adds the

@@ -13,6 +13,7 @@ import (
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/internal/testcorpus"
+	"github.com/hasync/hasync/internal/testcorpus/fastpair"
 )
 
 // fastOutputs is everything a comparison prints and decides, from two
@@ -50,53 +51,10 @@ func fastOutputs(t *testing.T, a, b *config.Tree, m *syncmap.Map, mask bool) map
 	out["json"] = buf.String()
 	var cs []string
 	for _, c := range changes {
-		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, fastNode(c.Left), fastNode(c.Right)))
+		cs = append(cs, fmt.Sprintf("%v %q %d %d %s|%s", c.Kind, c.Path, c.From, c.To, fastpair.Node(c.Left, false), fastpair.Node(c.Right, false)))
 	}
 	out["changes"] = strings.Join(cs, "\n")
 	return out
-}
-
-// fastNode shows a changed node whole, with its lines.
-func fastNode(n *config.Node) string {
-	if n == nil {
-		return "-"
-	}
-	var b strings.Builder
-	var walk func(n *config.Node, depth int)
-	walk = func(n *config.Node, depth int) {
-		fmt.Fprintf(&b, "%*s%s %q %d %v%v%v%v;", depth, "", n.Name, n.Values, n.Line, n.Tag, n.Leaf, n.Ordered, n.Secret)
-		for _, c := range n.Children {
-			walk(c, depth+1)
-		}
-	}
-	walk(n, 0)
-	return b.String()
-}
-
-// fastMaps are the sync-maps a pair is compared under: everything, and
-// one with rules at the depths of a's own paths (a few levels down), so
-// that scopes change inside what the fast path leaves unparsed.
-func fastMaps(a *config.Tree) []*syncmap.Map {
-	maps := []*syncmap.Map{syncmap.Default(a.Family, a)}
-	var inc, exc []string
-	k := 0
-	a.Root.Walk(func(p config.Path, n *config.Node) bool {
-		k++
-		switch {
-		case len(p) == 2 && k%3 == 0:
-			inc = append(inc, p.String())
-		case len(p) >= 4 && k%17 == 0 && len(exc) < 8:
-			exc = append(exc, p.String())
-		}
-		return len(p) < 6
-	})
-	if len(inc) == 0 {
-		inc = []string{"interfaces"}
-	}
-	if m, err := syncmap.FromFlags(inc, exc); err == nil {
-		maps = append(maps, m)
-	}
-	return maps
 }
 
 // fastPaths are config's fast paths: set text (ParsePairFast), and text
@@ -131,7 +89,7 @@ func fastCheckPath(t *testing.T, name, textA, textB string, parse func(fileA, te
 			}
 			return false
 		}
-		for mi, m := range fastMaps(a) {
+		for mi, m := range fastpair.Maps(a, 4, 17) {
 			if useRules && mi == 0 {
 				continue // the default map has no location to keep
 			}
@@ -157,7 +115,7 @@ func fastCheckPath(t *testing.T, name, textA, textB string, parse func(fileA, te
 					got := fastOutputs(t, fa, fb, m, mask)
 					for k, w := range want {
 						if got[k] != w {
-							t.Errorf("%s (map %d, rules %v, mask %v, round %d): %s differs:\n%s", name, mi, useRules, mask, round, k, fastFirstDiff(w, got[k]))
+							t.Errorf("%s (map %d, rules %v, mask %v, round %d): %s differs:\n%s", name, mi, useRules, mask, round, k, testcorpus.FirstDiff(w, got[k]))
 						}
 					}
 				}
@@ -165,16 +123,6 @@ func fastCheckPath(t *testing.T, name, textA, textB string, parse func(fileA, te
 		}
 	}
 	return fast
-}
-
-// fastFirstDiff shows where two texts part.
-func fastFirstDiff(want, got string) string {
-	i := 0
-	for i < len(want) && i < len(got) && want[i] == got[i] {
-		i++
-	}
-	from := max(0, i-300)
-	return fmt.Sprintf("want …%s\n got …%s", want[from:min(len(want), i+300)], got[from:min(len(got), i+300)])
 }
 
 // fastPeer derives a peer from set text: about pct percent of its lines
