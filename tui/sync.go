@@ -812,7 +812,10 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 	if done != nil {
 		return m.syncDone(msg.idx, done)
 	}
-	rt.log.SetBanner(m.runBanner(rt), run.cancelled)
+	run.mu.Lock()
+	cancelled := run.cancelled
+	run.mu.Unlock()
+	rt.log.SetBanner(m.runBanner(rt), cancelled)
 	return syncDrainCmd(msg.idx, msg.id, run.ch)
 }
 
