@@ -43,8 +43,10 @@ type FastOptions struct {
 	// scopes of its rows are known without expanding it. Any location
 	// still works: a fold expands what it must.
 	Rules [][]string
-	// MinEqual is no longer read: the line diff finds every byte-equal
-	// subtree, whatever the share of equal lines.
+	// MinEqual is the share of a's lines, in percent, that must be left
+	// in stubs for ParsePairBlocks (curly form, VRP) to take its fast
+	// path (0: fcMinEqual). ParsePairFast (set form) does not read it:
+	// its line diff finds every byte-equal subtree, whatever the share.
 	MinEqual int
 }
 
