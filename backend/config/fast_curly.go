@@ -978,19 +978,31 @@ func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
 			match[i], _ = slices.BinarySearch(kb, j)
 		}
 	}
-	var tails []int
-	prev := make([]int, len(ka))
-	for i := range prev {
-		prev[i] = -1
-	}
+	run := IncreasingRun(match)
+	moved := make([]bool, len(ka))
 	for i, v := range match {
+		moved[i] = v >= 0 && !run[i]
+	}
+	return moved
+}
+
+// IncreasingRun marks one longest strictly increasing run of seq's
+// values, negative values left out and never marked: the last element of
+// a longest run and its predecessors, by patience (binary search over the
+// run ends), as backend/diff's aligner finds it, so that a plan's moves
+// and a fast path's agree with the diff's. O(n log n).
+func IncreasingRun(seq []int) []bool {
+	var tails []int // indexes into seq: the end of the best run of each length
+	prev := make([]int, len(seq))
+	for i, v := range seq {
+		prev[i] = -1
 		if v < 0 {
 			continue
 		}
 		lo, hi := 0, len(tails)
 		for lo < hi {
 			m := (lo + hi) / 2
-			if match[tails[m]] < v {
+			if seq[tails[m]] < v {
 				lo = m + 1
 			} else {
 				hi = m
@@ -1005,16 +1017,13 @@ func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
 			tails[lo] = i
 		}
 	}
-	moved := make([]bool, len(ka))
-	for i, v := range match {
-		moved[i] = v >= 0
-	}
+	run := make([]bool, len(seq))
 	if len(tails) > 0 {
 		for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
-			moved[i] = false
+			run[i] = true
 		}
 	}
-	return moved
+	return run
 }
 
 // edgesOf turns into parsed (or looked into) blocks the stubs that a view

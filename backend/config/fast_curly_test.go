@@ -467,3 +467,27 @@ func benchBlocks(b *testing.B, a, peer string) {
 		}
 	})
 }
+
+// TestIncreasingRun: one longest strictly increasing run, the last of
+// the longest and its predecessors; negatives never marked.
+func TestIncreasingRun(t *testing.T) {
+	for _, tc := range []struct {
+		seq  []int
+		want string
+	}{
+		{nil, ""},
+		{[]int{0, 1, 2}, "xxx"},
+		{[]int{2, 1, 0}, "..x"},
+		{[]int{0, -1, 3, 1, 2}, "x..xx"},
+		{[]int{-1, -1}, ".."},
+		{[]int{1, 1, 2}, ".xx"},
+	} {
+		got := ""
+		for _, b := range config.IncreasingRun(tc.seq) {
+			got += map[bool]string{true: "x", false: "."}[b]
+		}
+		if got != tc.want {
+			t.Errorf("%v: %s, want %s", tc.seq, got, tc.want)
+		}
+	}
+}

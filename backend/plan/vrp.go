@@ -751,7 +751,7 @@ func planMoves(cur, want []string) []string {
 	for i, n := range want {
 		seq[i] = pos[n]
 	}
-	stay := lisMask(seq)
+	stay := config.IncreasingRun(seq)
 	order := append([]string(nil), cur...)
 	var cmds []string
 	for i, n := range want {
@@ -775,40 +775,6 @@ func planMoves(cur, want []string) []string {
 		}
 	}
 	return cmds
-}
-
-// lisMask marks one longest strictly increasing subsequence of seq.
-func lisMask(seq []int) []bool {
-	n := len(seq)
-	tails := []int{} // indexes into seq
-	prev := make([]int, n)
-	for i, v := range seq {
-		lo, hi := 0, len(tails)
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if seq[tails[mid]] < v {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		prev[i] = -1
-		if lo > 0 {
-			prev[i] = tails[lo-1]
-		}
-		if lo == len(tails) {
-			tails = append(tails, i)
-		} else {
-			tails[lo] = i
-		}
-	}
-	mask := make([]bool, n)
-	if len(tails) > 0 {
-		for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
-			mask[i] = true
-		}
-	}
-	return mask
 }
 
 // ruleName turns the key `rule name web_in` into `web_in`.
