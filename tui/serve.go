@@ -491,6 +491,15 @@ func (s *Server) watchKeys() {
 			return
 		case <-t.C:
 		}
+		// The file is read once a tick, outside the server's lock. A file
+		// that cannot be read (missing for a moment while a deploy
+		// replaces it) changes no open session: new logins are refused
+		// meanwhile (lookup), and the next good read applies.
+		keys, err := s.keys.current()
+		if err != nil {
+			s.log.Warn("authorized keys not read: open sessions keep their roles", logErr, err)
+			continue
+		}
 		type change struct {
 			ss   *session
 			p    *tea.Program
@@ -503,7 +512,7 @@ func (s *Server) watchKeys() {
 			if ss.program == nil || ss.key == nil {
 				continue
 			}
-			k, ok := s.keys.lookup(ss.key)
+			k, ok := findKey(keys, ss.key)
 			if !ok || k.role != ss.role {
 				ss.role = k.role
 				changes = append(changes, change{ss, ss.program, k.role, !ok})

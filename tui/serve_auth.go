@@ -193,16 +193,31 @@ var errNoKeys = errors.New("lists no key")
 
 // lookup finds key in the file as it is now.
 func (a *authorizedKeys) lookup(key ssh.PublicKey) (authKey, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if err := a.reload(); err != nil {
+	keys, err := a.current()
+	if err != nil {
 		if a.onErr != nil {
 			a.onErr(err)
 		}
 		return authKey{}, false
 	}
+	return findKey(keys, key)
+}
+
+// current is the file's keys as they are now (read again when it
+// changed). reload replaces the slice whole, so the caller may keep it.
+func (a *authorizedKeys) current() ([]authKey, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.reload(); err != nil {
+		return nil, err
+	}
+	return a.keys, nil
+}
+
+// findKey finds key among keys.
+func findKey(keys []authKey, key ssh.PublicKey) (authKey, bool) {
 	kb := key.Marshal()
-	for _, k := range a.keys {
+	for _, k := range keys {
 		if bytes.Equal(k.key.Marshal(), kb) {
 			return k, true
 		}
