@@ -544,11 +544,7 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 			next(sess)
 			return
 		}
-		_, windowChanges, ok := sess.Pty()
-		if !ok {
-			wish.Fatalln(sess, "no active terminal, skipping")
-			return
-		}
+		_, windowChanges, _ := sess.Pty() // s.program made none without a terminal
 		ctx, cancel := context.WithCancel(sess.Context())
 		go func() {
 			defer func() {

@@ -49,7 +49,7 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 			// On the session's program goroutine, before any key.
 			hookOnce.Do(func() {
 				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
-					if committingEvent(e) {
+					if e.Commit { // the point of no return (hsync.Event.Commit)
 						once.Do(func() {
 							close(committing)
 							<-gone
@@ -244,7 +244,7 @@ func TestServeShutdownCancelsBeforeCommit(t *testing.T) {
 			}
 			hookOnce.Do(func() {
 				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
-					if committingEvent(e) {
+					if e.Commit { // the point of no return (hsync.Event.Commit)
 						typedCommit.Store(true)
 					}
 					if e.Kind == hsync.Sent && e.Step >= 0 {

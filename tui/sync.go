@@ -678,17 +678,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	rt.run = run
 	rt.startSync(nil)
 	if stopping != nil {
-		stopAfter := context.AfterFunc(stopping, func() {
-			run.mu.Lock()
-			committing := run.committing
-			if !committing {
-				run.cancelled = true
-			}
-			run.mu.Unlock()
-			if !committing {
-				cancel()
-			}
-		})
+		stopAfter := context.AfterFunc(stopping, func() { run.cancelBeforeCommit(cancel) })
 		cancel = func() { stopAfter(); run.cancel() }
 	}
 	o := pp.opts
@@ -696,7 +686,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
-		if committingEvent(e) {
+		if e.Commit { // the point of no return (hsync.Event.Commit)
 			run.mu.Lock()
 			run.committing = true
 			run.mu.Unlock()
@@ -817,13 +807,6 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 	run.mu.Unlock()
 	rt.log.SetBanner(m.runBanner(rt), cancelled)
 	return syncDrainCmd(msg.idx, msg.id, run.ch)
-}
-
-// committingEvent: the sync reached its point of no return (the commit
-// sent, a Huawei push's first line, a device-native sync started:
-// hsync.Event.Commit); a cancel would no longer stop it.
-func committingEvent(e hsync.Event) bool {
-	return e.Commit
 }
 
 // rereadTries bounds how long the console waits for the target to be
@@ -1018,6 +1001,22 @@ func (m *Model) runBanner(rt *pairRT) string {
 	return fmt.Sprintf("sync %s %s %s · %d line(s)%s · %s", run.prep.Source, arrow, run.prep.Target, lines, errs, state)
 }
 
+// cancelBeforeCommit marks the run cancelled and calls stop, unless its
+// commit was typed (then it reports false and does nothing): the one rule
+// of esc and of the server's shutdown.
+func (r *syncRun) cancelBeforeCommit(stop func()) bool {
+	r.mu.Lock()
+	ok := !r.committing
+	if ok {
+		r.cancelled = true
+	}
+	r.mu.Unlock()
+	if ok {
+		stop()
+	}
+	return ok
+}
+
 // cancelSync cancels the open pair's sync unless its commit was typed.
 func (m *Model) cancelSync() tea.Cmd {
 	rt := m.pairs[m.open]
@@ -1025,17 +1024,10 @@ func (m *Model) cancelSync() tea.Cmd {
 	if run == nil {
 		return nil
 	}
-	run.mu.Lock()
-	committing := run.committing
-	if !committing {
-		run.cancelled = true
-	}
-	run.mu.Unlock()
-	if committing {
+	if !run.cancelBeforeCommit(run.cancel) {
 		m.setNotice("the commit is running on "+run.prep.Target+": it commits whole or not at all; it cannot be cancelled now", true)
 		return noticeClearCmd(m.noticeID, 6*time.Second)
 	}
-	run.cancel()
 	m.com.Log.Info("sync cancelled", logPair, rt.spec.Name)
 	rt.log.SetBanner(m.runBanner(rt), true)
 	return nil
