@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -185,10 +183,7 @@ func TestLongListGolden(t *testing.T) {
 // values, the JSON form one change with two removed and two added plus
 // the one dropped and the one added.
 func TestLongListCorpus(t *testing.T) {
-	file := filepath.Join(testcorpus.Dir(t), "vyos", "big", "firewall-big")
-	if _, err := os.Stat(file); err != nil {
-		t.Skipf("%s: %v", file, err)
-	}
+	file := testcorpus.File(t, "vyos/big/firewall-big")
 	a, err := config.ParseFile(file, config.Auto)
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,17 @@ func absent(t testing.TB, msg string) {
 	t.Skip(msg)
 }
 
+// File returns the corpus file at rel (slash-separated, under the
+// corpus), skipping t when it is absent and failing it when CI is set.
+func File(t testing.TB, rel string) string {
+	t.Helper()
+	file := filepath.Join(Dir(t), filepath.FromSlash(rel))
+	if _, err := os.Stat(file); err != nil {
+		absent(t, err.Error())
+	}
+	return file
+}
+
 // Files returns the regular files under dir/sub (recursively), skipping t
 // when the corpus is absent and failing it when sub holds no file.
 func Files(t testing.TB, sub string) []string {
