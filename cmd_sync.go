@@ -239,15 +239,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 		if e.Commit { // the point of no return
 			intr.committing()
 		}
-		switch e.Kind {
-		case hsync.Sent:
-			fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
-		case hsync.Remote, hsync.RemoteErrorLine:
-			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
-		case hsync.Info:
-			fmt.Fprintf(w, "# %s\n", e.Line)
-		}
-		w.Flush() // the remote's output is streamed, never held
+		printEvent(w, e)
 	}
 	res, err := hsync.Apply(ctx, lp, prep, opt)
 	if intr.interrupted() && errors.Is(err, context.Canceled) {
@@ -342,18 +334,25 @@ func (in *interrupts) stop() {
 	close(in.done)
 }
 
+// printEvent prints one line of a sync or a save as it happens: what
+// was typed ("dev> line"), what the device said ("dev: line"), and
+// hasync's own notes ("# line"); flushed, never held.
+func printEvent(w *bufio.Writer, e hsync.Event) {
+	switch e.Kind {
+	case hsync.Sent:
+		fmt.Fprintf(w, "%s> %s\n", e.Device, e.Line)
+	case hsync.Remote, hsync.RemoteErrorLine:
+		fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
+	case hsync.Info:
+		fmt.Fprintf(w, "# %s\n", e.Line)
+	}
+	w.Flush()
+}
+
 // saveUnsaved is --save with nothing to send: each member whose running
 // configuration differs from its saved one is saved, and said.
 func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, name string) error {
-	saved, snap, err := hsync.SaveUnsaved(ctx, lp, func(e hsync.Event) {
-		switch e.Kind {
-		case hsync.Remote:
-			fmt.Fprintf(w, "%s: %s\n", e.Device, e.Line)
-		case hsync.Info:
-			fmt.Fprintf(w, "# %s\n", e.Line)
-		}
-		w.Flush()
-	})
+	saved, snap, err := hsync.SaveUnsaved(ctx, lp, func(e hsync.Event) { printEvent(w, e) })
 	if err != nil {
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: --save: %w", name, err)}
 	}
