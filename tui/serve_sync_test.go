@@ -396,3 +396,54 @@ func TestServeShutdownGraceCutsMapSaveReread(t *testing.T) {
 		t.Fatalf("vra-a's sync-map: %v %v", maps, err)
 	}
 }
+
+// TestServeMapSaveOutlivesSession (trial 13c N1): the operator's client
+// is killed while her sync-map save runs (vra-a slowed): the save goes
+// on, on the server, and the pair's watchers are told so, as for a sync;
+// then it ends ok.
+func TestServeMapSaveOutlivesSession(t *testing.T) {
+	ts, _ := startAuditServer(t)
+	op := aliceAtMapSave(t, ts)
+	ss := ts.session(t, ts.operatorKey)
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	// Slow from the save's first line: the save outlasts the session.
+	ts.lab.vy.A.Faults.SetDelay(200 * time.Millisecond)
+	defer ts.lab.vy.A.Faults.SetDelay(0)
+	op.send("\x1b[C") // →
+	op.send("\r")
+	for e := range sub.C {
+		if e.Kind == pair.SyncStarted && e.Sync != nil && e.Sync.Kind == pair.KindMapSave {
+			break
+		}
+	}
+	op.client.Close() // kill -9 of the client
+	<-ss.model.com.Ctx.Done()
+	want := "the session of alice (session 1, key "
+	var end *pair.SyncSummary
+	told := false
+	for end == nil {
+		select {
+		case e := <-sub.C:
+			switch {
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want):
+				if !strings.HasSuffix(e.Line, "ended; its sync-map save goes on, on the server") {
+					t.Errorf("the watchers were told %q", e.Line)
+				}
+				told = true
+				ts.lab.vy.A.Faults.SetDelay(0)
+			case e.Kind == pair.SyncDone:
+				end = e.Sync
+			}
+		case <-time.After(90 * time.Second):
+			t.Fatal("the save never ended")
+		}
+	}
+	if !told {
+		t.Error("the pair's watchers were not told alice's session ended while her save ran")
+	}
+	if end.Kind != pair.KindMapSave || end.Outcome != string(audit.OK) || !end.Committed {
+		t.Errorf("the save's end: %+v", end)
+	}
+}

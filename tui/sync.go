@@ -1215,16 +1215,44 @@ func direction(rt *pairRT) (src, tgt string) {
 }
 
 // sessionEnded tells every console watching its pairs that this served
-// session ended while its syncs run: they go on, on the server's context
-// (a client gone does not cancel them). Call it once the session's
-// program has ended.
+// session ended while its writes run (a sync, a sync-map save): they go
+// on, on the server's context (a client gone does not cancel them). Call
+// it once the session's program has ended.
 func (m *Model) sessionEnded() {
 	for _, rt := range m.pairs {
-		if rt.run != nil {
+		if kind, ok := m.ownWrite(rt); ok {
 			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
-				Line: "the session of " + m.holder + " ended; its sync goes on, on the server"})
+				Line: "the session of " + m.holder + " ended; its " + kind.String() + " goes on, on the server"})
 		}
 	}
+}
+
+// ownWrite is the write of rt's pair this console runs now, if any: its
+// sync (from the Apply on; the lock follows at once), else the write
+// holding the pair's lock in this console's name (a sync-map save).
+func (m *Model) ownWrite(rt *pairRT) (pair.SyncKind, bool) {
+	if run := rt.run; run != nil {
+		return writeKind(run.prep), true
+	}
+	if rt.p == nil {
+		return 0, false
+	}
+	if h, ok := rt.p.SyncHolder(); ok && h.Holder == m.holder {
+		return pair.KindMapSave, true
+	}
+	return 0, false
+}
+
+// writeKind is what a sync of prep is, as backend/sync.Apply names it
+// in the pair's events.
+func writeKind(prep *hsync.Prepared) pair.SyncKind {
+	switch {
+	case prep.Rollback:
+		return pair.KindRollback
+	case prep.Native:
+		return pair.KindNative
+	}
+	return pair.KindSync
 }
 
 // shutdownNotes say what the server's shutdown does to this served
