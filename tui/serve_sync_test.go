@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	charmlog "charm.land/log/v2"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
@@ -445,5 +447,104 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 	}
 	if end.Kind != pair.KindMapSave || end.Outcome != string(audit.OK) || !end.Committed {
 		t.Errorf("the save's end: %+v", end)
+	}
+}
+
+// TestServedApplyLocked (trial 13c N2): the operator dave presses Apply
+// while alice's sync holds the pair's lock (held at its commit). He is
+// refused at once, in the console's words (who, what, since when as the
+// Log's times), without a sync of his own that first waits for the lock
+// and re-reads the pair; the refusal goes from his status when alice's
+// sync ends.
+func TestServedApplyLocked(t *testing.T) {
+	var auditDir string
+	committing, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	var daveNotice atomic.Value
+	var daveRan atomic.Bool
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.hook = func(id Identity, msg tea.Msg) {
+			switch id.Comment {
+			case "crash@test": // dave
+				ss := ts.session(t, id.Key)
+				daveNotice.Store(ss.model.notice) // on the program's goroutine
+				if _, ok := msg.(syncLinesMsg); ok {
+					daveRan.Store(true)
+				}
+			case "op@test": // alice
+				hookOnce.Do(func() {
+					ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+						if e.Commit {
+							once.Do(func() {
+								close(committing)
+								<-release
+							})
+						}
+					}
+				})
+			}
+		}
+	})
+	op := dialAlice(t, ts, 120, 36)
+	dv, err := ts.dialTerm(t, ts.crash, "dave", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := gossh.FingerprintSHA256(ts.crash.PublicKey())
+	dv.wait("dave's console", "hasync test")
+	waitSession(t, ts, dave, "dave's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	for _, c := range []struct {
+		tm *term
+		fp string
+	}{{op, ts.operatorKey}, {dv, dave}} {
+		c.tm.send("\r")
+		waitSession(t, ts, c.fp, "the pair view", "1 Diff")
+		c.tm.send("S")
+		waitSession(t, ts, c.fp, "the plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+		c.tm.send("\t")
+		waitSession(t, ts, c.fp, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	}
+	op.send("\r")
+	select {
+	case <-committing:
+	case <-time.After(90 * time.Second):
+		t.Fatal("alice's sync never reached its commit")
+	}
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	dv.send("\r")
+	deadline := time.Now().Add(90 * time.Second)
+	var notice string
+	for {
+		notice, _ = daveNotice.Load().(string)
+		if strings.HasPrefix(notice, "not applied: ") || time.Now().After(deadline) {
+			break
+		}
+		ts.screen(t, dave) // a message: the hook reads the notice
+		time.Sleep(20 * time.Millisecond)
+	}
+	re := regexp.MustCompile(`^not applied: lab-vyatta: alice \(session 1, key SHA256:\S+\) is (syncing|running a native sync) vra-a → vra-b since \d\d:\d\d:\d\d$`)
+	if !re.MatchString(notice) {
+		t.Errorf("dave's status: %q, want it to match %s", notice, re)
+	}
+	if daveRan.Load() {
+		t.Error("dave's console ran a sync of its own to reach the lock")
+	}
+	dv.send("3")
+	waitSession(t, ts, dave, "dave's Log", "3 Log", "by alice (")
+	close(release)
+	released = true
+	waitSession(t, ts, dave, "alice's sync's end in dave's Log", "by alice (", "ended: ")
+	screenMsgSent := ts.screen(t, dave) // one more message: the hook reads the notice after the end
+	if n, _ := daveNotice.Load().(string); strings.HasPrefix(n, "not applied: ") {
+		t.Errorf("dave's status still names the lock after alice's sync ended: %q\n%s", n, screenMsgSent)
 	}
 }

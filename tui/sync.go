@@ -132,6 +132,10 @@ type syncStream struct {
 	remote  map[string]bool
 	monitor map[string][]int
 	unmark  []int
+	// refused is the status notice that refused a write of this console
+	// because this write held the lock (0 none): it goes when this write
+	// ends.
+	refused int
 }
 
 // dupKey is what a sync's remote error line and the device's copy of it
@@ -285,8 +289,7 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
 	if h, ok := rt.p.SyncHolder(); ok {
-		m.setNotice(lockedText(rt, h, m.glyph("→", "->")), true)
-		return noticeClearCmd(m.noticeID, 6*time.Second)
+		return m.lockRefused(rt, "", h)
 	}
 	fam := rt.spec.Family
 	if kind == syncNativeSessions && fam != config.Huawei {
@@ -661,6 +664,12 @@ func (m *Model) applyPlan() tea.Cmd {
 	if rt.run != nil {
 		return nil
 	}
+	if h, ok := rt.p.SyncHolder(); ok {
+		// Another session's write holds the pair's lock: said now, not
+		// after a sync of this console that only reaches the lock
+		// (trial 13c N2).
+		return m.lockRefused(rt, "not applied: ", h)
+	}
 	m.syncID++
 	// A local console's sync runs on the console's context. A served
 	// session's runs on the hub's: the session ending (its client gone)
@@ -724,7 +733,7 @@ func (m *Model) applyPlan() tea.Cmd {
 				out.unchanged = 1
 			}
 		}
-		if err != nil && out.unchanged < 0 && base.Err() == nil {
+		if err != nil && out.unchanged < 0 && base.Err() == nil && !errors.Is(err, pair.ErrLocked) {
 			// Cancelled, or the link dropped: the sync's own re-read may
 			// not have happened (its context ended) or found the target
 			// unreachable. Read again, on the console's context.
@@ -921,6 +930,9 @@ func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
 		return nil
 	}
 	if sawDone {
+		if st.refused != 0 && st.refused == m.noticeID {
+			m.notice = "" // the lock it named is released
+		}
 		// Another session's sync ended: its outcome as the events tell.
 		state := st.sum.Outcome
 		rt.log.SetBanner(m.streamBanner(st, "ended: "+state), state != "ok")
@@ -955,7 +967,7 @@ func (st *syncStream) title(arrow string) string {
 // holder whose events it has not seen (another process) by the lock's
 // own words.
 func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
-	since := h.Since.Format(time.TimeOnly)
+	since := h.Since.Local().Format(time.TimeOnly) // as the Log's times
 	st := rt.stream
 	if st == nil || st.done || st.holder != h.Holder {
 		return fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, since)
@@ -971,6 +983,17 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 		doing = "saving sync-map " + s.Map + " on " + s.Target
 	}
 	return fmt.Sprintf("%s: %s is %s since %s", rt.spec.Name, h.Holder, doing, since)
+}
+
+// lockRefused says, as the status, that a write of this console was
+// refused because h holds rt's pair's lock (what: "not applied: "); the
+// status goes when that write ends (syncEvents).
+func (m *Model) lockRefused(rt *pairRT, what string, h pair.LockInfo) tea.Cmd {
+	m.setNotice(what+lockedText(rt, h, m.glyph("→", "->")), true)
+	if st := rt.stream; st != nil && !st.done && st.holder == h.Holder {
+		st.refused = m.noticeID
+	}
+	return noticeClearCmd(m.noticeID, 30*time.Second)
 }
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
@@ -1120,7 +1143,8 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	case out.cancelled:
 		banner = "sync cancelled before the commit · " + unchanged
 	case errors.As(err, &locked):
-		banner = locked.Error()
+		// Refused at the lock: nothing was sent, nothing to re-read.
+		banner = "not applied: " + lockedText(rt, locked.Info, arrow)
 	case errors.Is(err, hsync.ErrRemoteRefused):
 		banner = fmt.Sprintf("%s refused the change: %d error(s) · %s · enter: its row in Diff", prep.Target, nErr, unchanged)
 	case errors.Is(err, hsync.ErrUnexpected):
