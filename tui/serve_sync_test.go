@@ -420,6 +420,10 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 			break
 		}
 	}
+	// The lock says what holds it (trial 13c N4: others are told at once).
+	if h, ok := p.SyncHolder(); !ok || h.Write == nil || h.Write.Kind != pair.KindMapSave || h.Write.Map != "LAB-SYNC" {
+		t.Errorf("the save's lock: %+v %v", h, ok)
+	}
 	op.client.Close() // kill -9 of the client
 	<-ss.model.com.Ctx.Done()
 	want := "the session of alice (session 1, key "
@@ -514,6 +518,9 @@ func TestServedApplyLocked(t *testing.T) {
 	case <-time.After(90 * time.Second):
 		t.Fatal("alice's sync never reached its commit")
 	}
+	if h, ok := ts.o.Hub.Pairs()[0].SyncHolder(); !ok || h.Write == nil || h.Write.Source != "vra-a" || h.Write.Target != "vra-b" {
+		t.Errorf("alice's lock does not say what it is for: %+v %v", h, ok)
+	}
 	released := false
 	defer func() {
 		if !released {
@@ -546,5 +553,40 @@ func TestServedApplyLocked(t *testing.T) {
 	screenMsgSent := ts.screen(t, dave) // one more message: the hook reads the notice after the end
 	if n, _ := daveNotice.Load().(string); strings.HasPrefix(n, "not applied: ") {
 		t.Errorf("dave's status still names the lock after alice's sync ended: %q\n%s", n, screenMsgSent)
+	}
+}
+
+// TestServedMapSaveLocked (trial 13c N4): alice's sync-map save took the
+// pair's lock a moment before dave pressed Apply on his (his console has
+// not seen her save's events yet). He is told who saves what since when
+// (local time, as the Log), not "a sync is running" with an ISO time,
+// and the refusal is no device's error (the pair list's LAST ERROR).
+func TestServedMapSaveLocked(t *testing.T) {
+	var stateDir string
+	ts := startServer(t, func(o *ServeOptions) {
+		stateDir = t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(stateDir, "audit"), stateDir
+	})
+	op := aliceAtMapSave(t, ts)
+	p := ts.o.Hub.Pairs()[0]
+	lock, err := p.LockWrite(filepath.Join(stateDir, "locks"), "alice (session 9, key SHA256:other)",
+		&pair.SyncSummary{Kind: pair.KindMapSave, Target: "vra-a", Map: "LAB-SYNC", Commands: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	op.send("\x1b[C") // →
+	op.send("\r")
+	s := waitSession(t, ts, ts.operatorKey, "the refusal", "not saved: the edits stay staged (")
+	re := regexp.MustCompile(`not saved: the edits stay staged \(lab-vyatta: alice \(session 9, key SHA256:other\) is saving sync-map LAB-SYNC on vra-a since \d\d:\d\d:\d\d\)`)
+	if !re.MatchString(s) {
+		t.Errorf("the refusal does not match %s:\n%s", re, s)
+	}
+	op.send("\x1b") // esc: back to the pair list
+	s = waitSession(t, ts, ts.operatorKey, "the pair list", "PAIR", "lab-huawei")
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "lab-vyatta") && !strings.HasSuffix(strings.TrimSpace(l), "—") {
+			t.Errorf("the lock's refusal is shown as a device's error (LAST ERROR):\n%s", s)
+		}
 	}
 }

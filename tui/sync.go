@@ -953,26 +953,24 @@ func (m *Model) streamBanner(st *syncStream, state string) string {
 
 // title names the write: "sync vra-a → vra-b", "rollback vra-a →
 // vra-b", "native sync vra-a → vra-b", "sync-map save LAB-SYNC on vra-a".
-func (st *syncStream) title(arrow string) string {
-	s := st.sum
-	if s.Kind == pair.KindMapSave {
-		return fmt.Sprintf("%s %s on %s", s.Kind, s.Map, s.Target)
-	}
-	return fmt.Sprintf("%s %s %s %s", s.Kind, s.Source, arrow, s.Target)
-}
+func (st *syncStream) title(arrow string) string { return st.sum.Title(arrow) }
 
 // lockedText says who holds rt's pair's lock (h) and what they do, as
-// the write's events told this console: "alice (session 3, key
-// SHA256:…) is saving sync-map LAB-SYNC on vra-a since 10:02:11"; a
-// holder whose events it has not seen (another process) by the lock's
-// own words.
+// the lock says (pair.LockWrite) or else the write's events told this
+// console: "alice (session 3, key SHA256:…) is saving sync-map LAB-SYNC
+// on vra-a since 10:02:11"; a holder that said nothing (another process:
+// hasync sync) by the lock's own words.
 func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 	since := h.Since.Local().Format(time.TimeOnly) // as the Log's times
-	st := rt.stream
-	if st == nil || st.done || st.holder != h.Holder {
+	var s pair.SyncSummary
+	switch st := rt.stream; {
+	case h.Write != nil:
+		s = *h.Write
+	case st != nil && !st.done && st.holder == h.Holder:
+		s = st.sum
+	default:
 		return fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, since)
 	}
-	s := st.sum
 	doing := "syncing " + s.Source + " " + arrow + " " + s.Target
 	switch s.Kind {
 	case pair.KindRollback:

@@ -648,16 +648,17 @@ func holderOf(o Options) string {
 }
 
 // Lock takes p's sync lock for o.Holder in the state directory (o.StateDir,
-// else audit.StateDir()), as Apply does. Every write to a pair holds it,
-// a sync and a sync-map save alike, so two never overlap and
+// else audit.StateDir()), as Apply does, for the write w (what others
+// refused are told: pair.LockWrite). Every write to a pair holds it, a
+// sync and a sync-map save alike, so two never overlap and
 // Pair.SyncHolder names the writer. The error is a *pair.LockedError
-// naming who holds it and since when.
-func Lock(p *pair.Pair, o Options) (*pair.Lock, error) {
+// naming who holds it, for what and since when.
+func Lock(p *pair.Pair, o Options, w pair.SyncSummary) (*pair.Lock, error) {
 	state, _, err := dirs(o)
 	if err != nil {
 		return nil, err
 	}
-	return p.LockSync(filepath.Join(state, "locks"), holderOf(o))
+	return p.LockWrite(filepath.Join(state, "locks"), holderOf(o), &w)
 }
 
 // AuditLog is the audit directory Apply records into (o.AuditDir, else
@@ -684,7 +685,14 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		return nil, err
 	}
 	holder := holderOf(o)
-	lock, err := p.LockSync(filepath.Join(state, "locks"), holder)
+	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
+	switch {
+	case prep.Rollback:
+		summary.Kind = pair.KindRollback
+	case prep.Native:
+		summary.Kind = pair.KindNative
+	}
+	lock, err := p.LockWrite(filepath.Join(state, "locks"), holder, &summary)
 	if err != nil {
 		return nil, err
 	}
@@ -695,13 +703,6 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		transport: prep.Transport, transportWhy: prep.TransportWhy}
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
-	}
-	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
-	switch {
-	case prep.Rollback:
-		summary.Kind = pair.KindRollback
-	case prep.Native:
-		summary.Kind = pair.KindNative
 	}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
