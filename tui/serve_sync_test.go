@@ -590,3 +590,52 @@ func TestServedMapSaveLocked(t *testing.T) {
 		}
 	}
 }
+
+// TestServedRefreshOnce (trial 13c N9): r reads the pair once: one
+// Refreshed event, so one line in every session's Log (it also asked the
+// pair's own loop for a refresh, a second read right after).
+func TestServedRefreshOnce(t *testing.T) {
+	ts := startServer(t, nil)
+	op := dialAlice(t, ts, 120, 36)
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 12)
+	defer unsub()
+	// refreshes counts the Refreshed events up to the one of a refresh
+	// of the test's own (marker), which is not counted.
+	refreshes := func() int {
+		marker, err := p.Refresh(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			select {
+			case e := <-sub.C:
+				if e.Kind != pair.Refreshed {
+					continue
+				}
+				if e.Snapshot == marker {
+					return n
+				}
+				n++
+			case <-time.After(90 * time.Second):
+				t.Fatal("no Refreshed event of the test's own refresh")
+			}
+		}
+	}
+	// What the start left pending: a refresh queued before the first
+	// marker's end runs before the second's.
+	refreshes()
+	refreshes()
+	op.send("r")
+	n := 0
+	for e := range sub.C {
+		if e.Kind == pair.Refreshed {
+			n++ // r's read (or the pair loop's, then r's is queued)
+			break
+		}
+	}
+	if n += refreshes(); n != 1 {
+		t.Errorf("r read the pair %d times, want once", n)
+	}
+}
