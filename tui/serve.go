@@ -474,6 +474,18 @@ type roleMsg struct {
 	why      string
 }
 
+// setRole takes a served session's new role (its authorized keys line
+// changed): read-only or not from now on, and the user is told.
+func (m *Model) setRole(r roleMsg) {
+	m.com.Served.Role = r.role
+	m.com.ReadOnly, m.com.ReadOnlyReason = r.readOnly, r.why
+	if r.readOnly {
+		m.setNotice("the authorized keys changed: your key's role is "+r.role.String()+"; read-only from now on ("+r.why+")", true)
+		return
+	}
+	m.setNotice("the authorized keys changed: your key's role is "+r.role.String()+"; you may sync and save sync-maps", false)
+}
+
 // keyWatch is how often the open sessions' keys are checked against the
 // authorized keys file (a stat: the file is read again when it changed).
 const keyWatch = time.Second
