@@ -602,14 +602,16 @@ func forwards(target *config.Tree) string {
 func readable(snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
 		if !d.Reachable && !d.RESTRead || d.Tree == nil {
-			why := d.Name + ": not read"
-			if d.Err != nil {
-				why = d.Err.Error()
-				if !strings.HasPrefix(why, d.Name+": ") {
-					why = d.Name + ": " + why // named once (trial10 #10)
-				}
+			if d.Err == nil {
+				return fmt.Errorf("pair %s: %w: %s: not read", snap.Pair, ErrUnreadable, d.Name)
 			}
-			return fmt.Errorf("pair %s: %w: %s", snap.Pair, ErrUnreadable, why)
+			why := d.Err
+			if !strings.HasPrefix(why.Error(), d.Name+": ") {
+				why = fmt.Errorf("%s: %w", d.Name, why) // named once (trial10 #10)
+			}
+			// The device's error is wrapped too: a read cut by the sync's
+			// own cancel is audited cancelled, not failed (trial 13c #16).
+			return fmt.Errorf("pair %s: %w: %w", snap.Pair, ErrUnreadable, why)
 		}
 	}
 	return nil
