@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -637,5 +638,146 @@ func TestServedRefreshOnce(t *testing.T) {
 	}
 	if n += refreshes(); n != 1 {
 		t.Errorf("r read the pair %d times, want once", n)
+	}
+}
+
+// authorizedLine is k's authorized_keys line with options opts ("" none)
+// and comment.
+func authorizedLine(k gossh.Signer, opts, comment string) string {
+	l := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey()))) + " " + comment + "\n"
+	if opts != "" {
+		l = opts + " " + l
+	}
+	return l
+}
+
+// TestServeRoleChangeRedrawsPlan (trial 13c N5, N10): the authorized keys
+// change while alice (operator, Apply focused) and bob (viewer, Apply
+// disabled) have their plans open: alice's Apply is disabled at once with
+// why, the focus back on Cancel; bob's is enabled and reachable. Each is
+// told the new role once, not twice.
+func TestServeRoleChangeRedrawsPlan(t *testing.T) {
+	ts := startServer(t, nil)
+	op, vw := dialAliceBob(t, ts, 120, 36, "read-only")
+	alice, bob := ts.operatorKey, ts.viewerKeyFP
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw.send("S")
+	waitSession(t, ts, bob, "bob's plan", "[ Apply 8 to vra-b (disabled) ]")
+
+	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, `environment="HASYNC_ROLE=operator"`, "vw@test")
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := waitSession(t, ts, alice, "alice's plan redrawn", "the authorized keys changed", "(disabled)")
+	if !strings.Contains(s, "▸[ Cancel ]") || strings.Contains(s, "▸[ Apply") {
+		t.Errorf("alice's focus after her demotion:\n%s", s)
+	}
+	if !strings.Contains(s, "the authorized keys changed: your key's role is viewer: read-only from now on") ||
+		strings.Count(s, "your key's role is viewer") != 2 { // the status, and the plan's why
+		t.Errorf("alice's status:\n%s", s)
+	}
+	s = waitSession(t, ts, bob, "bob's plan redrawn", "the authorized keys changed: your key's role is operator; you may sync and save sync-maps")
+	if strings.Contains(s, "(disabled)") {
+		t.Errorf("bob's Apply after his promotion:\n%s", s)
+	}
+	vw.send("\t")
+	waitSession(t, ts, bob, "bob's Apply reached", "▸[ Apply 8 to vra-b ]")
+}
+
+// TestServeDemotedSyncCancelled (trial 13c N6): alice's key loses its
+// operator option while her sync has not reached its commit: the sync is
+// cancelled before its commit, as at the server's shutdown (a key
+// revoked may be a key stolen). She and the pair's watchers are told;
+// vra-b is left as it was; the audit says cancelled.
+func TestServeDemotedSyncCancelled(t *testing.T) {
+	var auditDir string
+	blocked, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if !e.Commit { // held before the commit
+						once.Do(func() {
+							close(blocked)
+							<-release
+						})
+					}
+				}
+			})
+		}
+	})
+	op := dialAlice(t, ts, 200, 36) // the status says it all
+	alice := ts.operatorKey
+	p := ts.o.Hub.Pairs()[0]
+	before := ts.lab.vy.B.Device.Running()
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	op.send("\r")
+	select {
+	case <-blocked:
+	case <-time.After(90 * time.Second):
+		t.Fatal("alice's sync never started")
+	}
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, "", "vw@test")
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitSession(t, ts, alice, "alice told", "read-only from now on; your native sync vra-a → vra-b is cancelled before its commit")
+	close(release)
+	released = true
+	told := false
+	var end *pair.SyncSummary
+	var endErr error
+	for end == nil {
+		select {
+		case e := <-sub.C:
+			switch {
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
+				told = strings.HasSuffix(e.Line, "its key's role is now viewer: its native sync vra-a → vra-b is cancelled before its commit")
+				if !told {
+					t.Errorf("the watchers were told %q", e.Line)
+				}
+			case e.Kind == pair.SyncDone:
+				end, endErr = e.Sync, e.Err
+			}
+		case <-time.After(90 * time.Second):
+			t.Fatal("alice's sync never ended")
+		}
+	}
+	if !told {
+		t.Error("the pair's watchers were not told")
+	}
+	if end.Committed || end.Outcome != string(audit.Cancelled) {
+		t.Errorf("the sync's end: %+v (%v), want cancelled before its commit", end, endErr)
+	}
+	if !config.Equal(before.Root, ts.lab.vy.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 }

@@ -1277,6 +1277,63 @@ func writeKind(prep *hsync.Prepared) pair.SyncKind {
 	return pair.KindSync
 }
 
+// stopWrites stops this served session's writes whose key lost the right
+// to write (why: "your key's role is now viewer"), as the server's
+// shutdown does: a sync not yet committing is cancelled (nothing of it is
+// committed), one committing finishes and is verified; a sync-map save
+// is stopped as esc stops it (before its commit the device is left as it
+// was; after it, its re-read says so). The pair's watchers are told. The
+// notes say it to the user.
+func (m *Model) stopWrites(why string) []string {
+	var out []string
+	arrow := m.glyph("→", "->")
+	for _, rt := range m.pairs {
+		var note, others string
+		if run := rt.run; run != nil {
+			what := pair.SyncSummary{Kind: writeKind(run.prep), Source: run.prep.Source, Target: run.prep.Target}.Title(arrow)
+			if run.cancelBeforeCommit(run.cancel) {
+				note = "your " + what + " is cancelled before its commit: " + run.prep.Target + " is left as it was"
+				others = "its " + what + " is cancelled before its commit"
+			} else {
+				note = "your " + what + " was committing: it finishes and is verified"
+				others = "its " + what + " was committing: it finishes"
+			}
+		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.stopSave != nil {
+			m.maps.stopSave()
+			if m.maps.conf != nil {
+				m.maps.conf.Stopping = true
+			}
+			note = "your sync-map save is stopped (the Sync-maps tab says what the device holds)"
+			others = "its sync-map save is stopped"
+		}
+		if note == "" {
+			continue
+		}
+		out = append(out, note)
+		rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
+			Line: m.holder + ": " + why + ": " + others})
+		m.com.Log.Info("write stopped", logPair, rt.spec.Name, "why", why)
+	}
+	return out
+}
+
+// redrawPlan builds an open plan screen again for the console's role
+// now: Apply enabled, or disabled with why (and the focus back on
+// Cancel).
+func (m *Model) redrawPlan() {
+	pp := m.plan
+	if pp == nil || pp.busy {
+		return // a plan still computing is built with the new role
+	}
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(m.pairs[pp.idx], pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	pp.input.Placeholder = pp.needName
+	if pp.disabled != "" {
+		pp.applyFocus, pp.typing = false, false
+		pp.input.Blur()
+		pp.input.SetValue("")
+	}
+}
+
 // shutdownNotes say what the server's shutdown does to this served
 // session's running syncs (backend/sync's transaction): one committing
 // finishes and is verified; one not yet committing is cancelled and
