@@ -433,6 +433,12 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	hook := s.o.hook
 	opts := append(wishtea.MakeOptions(sess),
 		tea.WithContext(ctx),
+		// The server's signals are the server's: with its own handler,
+		// every session's program quit at SIGTERM (interrupted at ^C),
+		// racing Shutdown, and a session that won the race ended as if
+		// its user quit, without the reason on its screen (the OpenSSH
+		// test's "known race").
+		tea.WithoutSignalHandler(),
 		// Replaces MakeOptions' filter, so it keeps its one rule: a
 		// served console cannot suspend (ctrl+z) the server.
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {

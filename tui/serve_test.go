@@ -8,11 +8,13 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -791,4 +793,40 @@ func TestServeKeysEditedApplyToOpenSessions(t *testing.T) {
 	waitSession(t, ts, alice, "alice told", "read-only", "your key's role is viewer")
 	op.send("S")
 	waitSession(t, ts, alice, "alice's plan", "(disabled)", "read-only: your key's role is viewer")
+}
+
+// TestServeSessionsIgnoreSignals: the server process gets SIGTERM (as
+// `hasync serve` does, whose own handler then shuts down): the sessions'
+// programs leave it to the server. Each had its own handler and quit at
+// once, racing the shutdown; one that won ended as if its user quit,
+// without "the server is shutting down" on its screen (the OpenSSH
+// test's "known race").
+func TestServeSessionsIgnoreSignals(t *testing.T) {
+	var logText lockedBuffer
+	ts := startServer(t, func(o *ServeOptions) {
+		o.Log = charmlog.NewWithOptions(&logText, charmlog.Options{Level: charmlog.InfoLevel})
+	})
+	tm, err := ts.dialTerm(t, ts.viewer, "bob", 80, 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm.wait("the pair list", "lab-vyatta")
+	waitSession(t, ts, ts.viewerKeyFP, "bob's list", "✓ vra-a MASTER")
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM) // the server's handler (this test's)
+	defer signal.Stop(sig)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-sig
+	// A session whose program took the signal has quit by now, or
+	// quits before this round trip through its messages.
+	ts.screen(t, ts.viewerKeyFP)
+	ts.shutdown(t)
+	if s := tm.ended("shutdown"); !strings.Contains(s, "hasync serve: the server is shutting down: session closed") {
+		t.Errorf("bob's last words after SIGTERM:\n%s", s)
+	}
+	if s := logText.String(); strings.Contains(s, "user quit") {
+		t.Errorf("the server logged a session's end as its user's:\n%s", s)
+	}
 }
