@@ -6,7 +6,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -266,19 +265,16 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	}
 	// Both sides are cut into lines at once.
 	var (
-		tb  *fsText
-		okB bool
-		wg  sync.WaitGroup
+		ta, tb   *fsText
+		okA, okB bool
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		ta, okA = fsScan(textA)
+		okA = okA && read(textA)
+	}, func() {
 		tb, okB = fsScan(textB)
 		okB = okB && read(textB)
-	}()
-	ta, okA := fsScan(textA)
-	okA = okA && read(textA)
-	wg.Wait()
+	})
 	if !okA || !okB {
 		return nil, nil, false
 	}
@@ -287,15 +283,13 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
 	var errA, errB error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		ta.countRows(rows, 0)
+		a, errA = ta.parse(fileA)
+	}, func() {
 		tb.countRows(rows, 1)
 		b, errB = tb.parse(fileB)
-	}()
-	ta.countRows(rows, 0)
-	a, errA = ta.parse(fileA)
-	wg.Wait()
+	})
 	if errA != nil || errB != nil {
 		return nil, nil, false
 	}
@@ -715,18 +709,15 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 		}
 		x.p.items = make([]fsItem, 0, n/4+16)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		for _, bl := range blocks[:half] {
+			pl.block(bl)
+		}
+	}, func() {
 		for _, bl := range blocks[half:] {
 			other.block(bl)
 		}
-	}()
-	for _, bl := range blocks[:half] {
-		pl.block(bl)
-	}
-	wg.Wait()
+	})
 	for _, it := range other.items {
 		pl.item(it)
 	}
@@ -749,14 +740,11 @@ func (p *fsPlanner) finish() {
 		cut = make([]fsCut, len(items))
 		half := len(items) / 2
 		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		both(func() {
+			cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
+		}, func() {
 			cuts[1] = other.edgeCuts(items, half, len(items), 0, cut)
-		}()
-		cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
-		wg.Wait()
+		})
 	}
 	// Each side's spans, numbered in a's order: counted, then added.
 	each := func(f func(fsItem)) {
@@ -927,14 +915,11 @@ func (p *fsPlanner) naturalEnds(items []fsItem) {
 	// Each half of the parents on one core: they set the ends of their
 	// own spans.
 	half := len(parents) / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		p.parentEnds(items, parents[:half], byParent)
+	}, func() {
 		p.parentEnds(items, parents[half:], byParent)
-	}()
-	p.parentEnds(items, parents[:half], byParent)
-	wg.Wait()
+	})
 }
 
 // parentEnds sets the ends of the spans of parents (naturalEnds).

@@ -616,7 +616,7 @@ var rowsParallel = 4096
 func (w *rower) rowsInto(out []Row, jobs []rowJob) {
 	mine := jobs
 	var wg sync.WaitGroup
-	if len(jobs) >= rowsParallel && (w.pureScope || w.o.Scope == nil) {
+	if len(jobs) >= rowsParallel && w.pureScope {
 		half := len(jobs) / 2
 		mine = jobs[:half]
 		other := &rower{o: w.o, fam: w.fam, pnodes: w.pnodes}
