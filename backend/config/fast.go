@@ -1339,10 +1339,13 @@ func (t *fsText) countRows(rows []int32, half int32) {
 
 // span counts the rows of a span's subtree, or of each subtree of a run.
 func (c *fsCounter) span(sp fsSpan) (int, bool) {
-	c.base = int(sp.words)
 	if !sp.run {
+		pe := fsPrefix(c.t.line(sp.from), int(sp.words))
+		if pe < 0 {
+			return 0, false
+		}
 		name, pos, k := c.path(sp)
-		return c.count(name, pos, k, sp.from, sp.to)
+		return c.count(name, pos, k, sp.from, sp.to, pe)
 	}
 	total := 0
 	for i := sp.from; i < sp.to; {
@@ -1353,7 +1356,7 @@ func (c *fsCounter) span(sp fsSpan) (int, bool) {
 		}
 		m := fsSpan{from: i, to: c.t.groupEnd(i, sp.to, line[:pe]), words: sp.words}
 		name, pos, k := c.path(m)
-		n, ok := c.count(name, pos, k, m.from, m.to)
+		n, ok := c.count(name, pos, k, m.from, m.to, pe)
 		if !ok {
 			return 0, false
 		}
@@ -1372,9 +1375,6 @@ func (c *fsCounter) span(sp fsSpan) (int, bool) {
 type fsCounter struct {
 	t     *fsText
 	kinds *vyKinds
-	// base is the path words of the span counted: count's depth 0 reads
-	// word base of its lines.
-	base int
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
@@ -1419,29 +1419,21 @@ func (c *fsCounter) path(sp fsSpan) (string, schema.Cursor, vyKind) {
 }
 
 // count returns the rows of the node name (schema position pos, answer
-// k) made from lines [from, to), whose first c.base path words are its
-// path. It reads each line once, keeping the nodes of the line before
+// k) made from lines [from, to), whose path is the same pre bytes on
+// each (fsPrefix). It reads each line once, keeping the nodes of the line before
 // open (a stack): a line closes those it does not share and opens its
 // own. It gives up (ok false) where the parse would read the lines in
 // another way than their order tells: a quoted path word, a child
 // named again after its lines ended, values beside valueless
 // children, or a word ending a line where the schema does not know
 // whether it is a value.
-func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32) (int, bool) {
+func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32, pre int) (int, bool) {
 	src := c.t.src
 	c.stack = c.stack[:0]
 	c.push(name, pos, k)
 	for i := from; i < to; i++ {
 		// The line's words after the path of the span.
-		p, e := int(c.t.starts[i])+len("set "), int(c.t.eol(i))
-		for range c.base {
-			for src[p] == ' ' {
-				p++
-			}
-			for src[p] != ' ' {
-				p++
-			}
-		}
+		p, e := int(c.t.starts[i])+pre, int(c.t.eol(i))
 		c.words = c.words[:0]
 		for p < e {
 			if src[p] == ' ' {
