@@ -1602,7 +1602,7 @@ func (c *fsCounter) rows(f *fsFrame) (int, bool) {
 		tag = true
 	case schema.Leaf, schema.Node:
 	default:
-		tag = kids > 0 && (vyTagNames[f.name] || digits)
+		tag = kids > 0 && (vyTagName(f.name) || digits)
 	}
 	if !tag {
 		rows += max(1, nvals)
