@@ -62,6 +62,18 @@ const binaryInvalidMax = 16
 
 // prepare cleans text as described above; file names it in errors.
 func prepare(file, text string) (prepared, error) {
+	p, err := prepareText(file, text)
+	if err != nil || !mayHoldCapture(p.text) {
+		return p, err
+	}
+	p.strip()
+	return p, nil
+}
+
+// prepareText is prepare but for capture lines: the fast paths' scans
+// look for them line by line as they read (lineMayCapture), and only
+// where one may be does the text go through prepare.
+func prepareText(file, text string) (prepared, error) {
 	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
 	if i := strings.IndexByte(text, 0); i >= 0 {
 		return prepared{}, binaryError(file, text, i, "a NUL byte")
@@ -74,12 +86,7 @@ func prepare(file, text string) (prepared, error) {
 	if strings.Contains(text, "\r\n") {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 	}
-	p := prepared{text: text}
-	if !mayHoldCapture(text) {
-		return p, nil
-	}
-	p.strip()
-	return p, nil
+	return prepared{text: text}, nil
 }
 
 // binaryError refuses binary text at byte i.

@@ -89,6 +89,21 @@ type fcText struct {
 	// topOK is fcKidsOK of the top level.
 	topOK bool
 	lines int32
+	// capture tells that the scan, asked to look for them, stopped at a
+	// line that may be a capture line (lineMayCapture).
+	capture bool
+}
+
+// scanCapture reports whether a line that a scan reads may be a capture
+// line, one that prepare blanks (lineMayCapture): rest is the text from
+// the line's start, s the line from its first byte that is not a blank,
+// indented whether blanks come before s. Only a pager line may start
+// with blanks.
+func scanCapture(rest, s string, indented bool) bool {
+	if !indented {
+		return lineMayCapture(rest)
+	}
+	return s[0] == '-' && strings.HasPrefix(s, "---- More")
 }
 
 // The kinds of statement the scan tells apart.
@@ -147,7 +162,10 @@ const fcIndent = "                                                              
 // fcScan cuts curly text into its blocks, if it is certain of them (see
 // above); kinds is the schema cache to use. Without count it leaves the
 // rows uncounted (-1): the planner takes a stub's rows from a's side.
-func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
+// With gate, src is text that has not been through prepare's capture
+// gate: at a line that may be a capture line, the scan stops and returns
+// a text with capture set, and false.
+func fcScan(src string, kinds *vyKinds, count, gate bool) (*fcText, bool) {
 	n := len(src)
 	if n == 0 || n >= 1<<31-1 || strings.IndexByte(src, ';') >= 0 || strings.IndexByte(src, '\\') >= 0 {
 		return nil, false
@@ -186,6 +204,10 @@ func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
 			end--
 		}
 		s := src[b:end]
+		if gate && (b == start || s[0] == '-') && scanCapture(src[start:], s, b != start) {
+			t.capture = true
+			return t, false
+		}
 		if ctrl, slash := fcLineBytes(s); ctrl || slash && fcAfterWord(s) {
 			return nil, false
 		}
@@ -1081,16 +1103,22 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		ok  bool
 	}
 	read := func(file, text string, count bool) (s side) {
-		pre, err := prepare(file, text)
-		if err != nil {
-			return s
+		pre, err := prepareText(file, text)
+		for gate := true; err == nil; gate = false {
+			s = side{pre: pre}
+			if pre.family(fam) == Vyatta && !vyIsSetForm(pre.text) {
+				s.t, s.ok = fcScan(pre.text, new(vyKinds), count, gate)
+			}
+			if s.ok || !gate || (s.t == nil || !s.t.capture) && !mayHoldCapture(pre.text) {
+				break
+			}
+			// A line may be a capture line: the text as prepare
+			// cleans it, read again.
+			pre, err = prepare(file, text)
 		}
-		f := pre.family(fam)
-		if f != Vyatta || vyIsSetForm(pre.text) {
-			return s
+		if !s.ok {
+			return side{}
 		}
-		s.pre = pre
-		s.t, s.ok = fcScan(pre.text, new(vyKinds), count)
 		return s
 	}
 	var sa, sb side

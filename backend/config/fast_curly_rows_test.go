@@ -19,7 +19,7 @@ func checkCurlyRows(t *testing.T, name, text string) int {
 	if err != nil || vyIsSetForm(pre.text) {
 		return 0
 	}
-	ft, ok := fcScan(pre.text, new(vyKinds), true)
+	ft, ok := fcScan(pre.text, new(vyKinds), true, false)
 	if !ok {
 		return 0
 	}
@@ -167,7 +167,7 @@ func checkVRPRows(t *testing.T, name, text string) int {
 	if err != nil {
 		return 0
 	}
-	ft, _, ok := vrScan(pre.text)
+	ft, _, ok := vrScan(pre.text, false)
 	if !ok {
 		return 0
 	}

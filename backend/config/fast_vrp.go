@@ -74,8 +74,9 @@ type vrScanner struct {
 const vrSmall = 16
 
 // vrScan cuts VRP text into its blocks, if it is certain of them (see
-// above); step is the indentation step the text uses (0: none).
-func vrScan(src string) (t *fcText, step int, ok bool) {
+// above); step is the indentation step the text uses (0: none). With
+// gate, as for fcScan, it stops at a line that may be a capture line.
+func vrScan(src string, gate bool) (t *fcText, step int, ok bool) {
 	n := len(src)
 	if n == 0 || n >= 1<<31-1 {
 		return nil, 0, false
@@ -101,14 +102,18 @@ func vrScan(src string) (t *fcText, step int, ok bool) {
 			continue
 		}
 		s := src[start:end]
-		if vrpControl(s) >= 0 || returned {
-			return nil, 0, false
-		}
 		indent := 0
 		for s[indent] == ' ' {
 			indent++
 		}
 		text := s[indent:]
+		if gate && (indent == 0 || text[0] == '-') && scanCapture(src[start:], text, indent > 0) {
+			t.capture = true
+			return t, 0, false
+		}
+		if vrpControl(s) >= 0 || returned {
+			return nil, 0, false
+		}
 		switch {
 		case text[0] == '\t', text[0] == '+', text[0] == '-':
 			return nil, 0, false
@@ -421,16 +426,22 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		ok   bool
 	}
 	read := func(file, text string) (s side) {
-		pre, err := prepare(file, text)
-		if err != nil {
-			return s
+		pre, err := prepareText(file, text)
+		for gate := true; err == nil; gate = false {
+			s = side{pre: pre}
+			if pre.family(fam) == Huawei {
+				s.t, s.step, s.ok = vrScan(pre.text, gate)
+			}
+			if s.ok || !gate || (s.t == nil || !s.t.capture) && !mayHoldCapture(pre.text) {
+				break
+			}
+			// A line may be a capture line: the text as prepare
+			// cleans it, read again.
+			pre, err = prepare(file, text)
 		}
-		f := pre.family(fam)
-		if f != Huawei {
-			return s
+		if !s.ok {
+			return side{}
 		}
-		s.pre = pre
-		s.t, s.step, s.ok = vrScan(pre.text)
 		return s
 	}
 	var sa, sb side
