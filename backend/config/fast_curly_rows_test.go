@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -266,4 +268,54 @@ func vrpSynthPair() (string, string) {
 	a.WriteString("#\nreturn\n")
 	b.WriteString("#\nreturn\n")
 	return a.String(), b.String()
+}
+
+// TestPeers checks the planner's walk that pairs up children by key
+// against a lookup of every key, on lists of unique keys with some
+// dropped, added and moved, near and far.
+func TestPeers(t *testing.T) {
+	text := func(keys []string) *fcText {
+		ft := &fcText{src: strings.Join(keys, "")}
+		at := int32(0)
+		for _, k := range keys {
+			ft.blocks = append(ft.blocks, fcBlock{keyAt: at, keyLen: int32(len(k))})
+			at += int32(len(k))
+		}
+		return ft
+	}
+	r := rand.New(rand.NewSource(4))
+	for n := range 400 {
+		size := 1 + r.Intn(60)
+		var ka, kb []string
+		for i := range size {
+			k := fmt.Sprintf("k%d ", i)
+			if r.Intn(10) > 0 {
+				ka = append(ka, k)
+			}
+			if r.Intn(10) > 0 {
+				kb = append(kb, k)
+			}
+		}
+		for range r.Intn(4) {
+			if len(kb) > 1 {
+				i, j := r.Intn(len(kb)), r.Intn(len(kb))
+				kb[i], kb[j] = kb[j], kb[i]
+			}
+		}
+		p := &fcPlanner{a: text(ka), b: text(kb)}
+		xa, xb := make([]int32, len(ka)), make([]int32, len(kb))
+		for i := range xa {
+			xa[i] = int32(i)
+		}
+		for i := range xb {
+			xb[i] = int32(i)
+		}
+		got := p.peers(xa, xb)
+		for i, k := range ka {
+			want := int32(slices.Index(kb, k))
+			if got[i] != want {
+				t.Fatalf("case %d: %q in %q: peer at %d, want %d", n, k, kb, got[i], want)
+			}
+		}
+	}
 }
