@@ -319,3 +319,45 @@ func TestPeers(t *testing.T) {
 		}
 	}
 }
+
+// TestVRSetMark checks the VRP scan's set of a group's lines against
+// the same marks kept in a map of strings: after each line, whether it
+// clashes with one before (the same line, or one a word-prefix of the
+// other).
+func TestVRSetMark(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	words := []string{"a", "b", "rule", "name", "r_1", "r_10", "x y"}
+	for n := range 300 {
+		var lines []string
+		for range 1 + r.Intn(40) {
+			var l []string
+			for range 1 + r.Intn(4) {
+				l = append(l, words[r.Intn(len(words))])
+			}
+			lines = append(lines, strings.Join(l, " "))
+		}
+		sc := &vrScanner{t: &fcText{src: strings.Join(lines, "\n")}}
+		set, ref := new(vrSet), map[string]uint8{}
+		f, refOK := &vrFrame{kidsOK: true, rowsOK: true}, true
+		at := int32(0)
+		for i, l := range lines {
+			sc.mark(f, set, vrChild{at: at, textLen: int32(len(l))})
+			at += int32(len(l)) + 1
+			if ref[l] != 0 {
+				refOK = false
+			}
+			for k := range len(l) {
+				if l[k] == ' ' {
+					if ref[l[:k]]&vrWhole != 0 {
+						refOK = false
+					}
+					ref[l[:k]] |= vrPrefix
+				}
+			}
+			ref[l] |= vrWhole
+			if f.kidsOK != refOK || f.rowsOK != refOK {
+				t.Fatalf("case %d, after %q: clash %v, want %v", n, lines[:i+1], !f.kidsOK, !refOK)
+			}
+		}
+	}
+}
