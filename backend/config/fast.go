@@ -27,6 +27,16 @@ import (
 // tree with stubs: it is for one comparison (backend/diff), not for a
 // plan, a printer or a sync-map.
 //
+// Siblings left as stubs one after another in their parent's natural
+// order, with their lines in a row on both sides, become one run stub
+// (IsRun): a large pair with changes spread through it has thousands of
+// equal siblings between them, and a stub each cost more than their
+// lines. A run is named as its first sibling; expanded, it is a
+// container of the siblings that views and diffs read in its place, as
+// their parent's children. The planner makes runs only of siblings that
+// no other child sorts among (markEnds), and the parse checks it
+// (checkRuns).
+//
 // Only text whose every line can be cut from its neighbours is taken:
 // today the Vyatta set form (`show configuration commands`, one `set`
 // line each, no comments, escapes or multi-line values). Anything else
