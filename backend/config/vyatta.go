@@ -386,9 +386,7 @@ func vyFinishKinds(root *Node, kinds *vyKinds) {
 	anc := make([]string, 0, 32)
 	var walk func(n *Node, c schema.Cursor, k vyKind)
 	walk = func(n *Node, c schema.Cursor, k vyKind) {
-		if len(n.Children) > 1 && !slices.IsSortedFunc(n.Children, vyCompare) {
-			slices.SortStableFunc(n.Children, vyCompare)
-		}
+		vySortChildren(n.Children)
 		if n != root {
 			if vyIsSecret(n.Name, anc) {
 				n.Secret = true
@@ -525,3 +523,33 @@ func vyIsMeta(text string) bool {
 }
 
 func vyCompare(a, b *Node) int { return naturalCompare(a.Name, b.Name) }
+
+// vySortChildren puts a node's children in natural order (vyCompare),
+// stably. Most lists are in order already. A list of plain numbers
+// (rules, sequence numbers: digits only, no leading zero) sorts by
+// length, then bytes, as naturalCompare does, without reading each name
+// again at every comparison.
+func vySortChildren(kids []*Node) {
+	if len(kids) < 2 {
+		return
+	}
+	numbers := true
+	for _, k := range kids {
+		if k.Name == "" || k.Name[0] == '0' || !allDigits(k.Name) {
+			numbers = false
+			break
+		}
+	}
+	by := vyCompare
+	if numbers {
+		by = func(a, b *Node) int {
+			if len(a.Name) != len(b.Name) {
+				return cmpInt(len(a.Name), len(b.Name))
+			}
+			return strings.Compare(a.Name, b.Name)
+		}
+	}
+	if !slices.IsSortedFunc(kids, by) {
+		slices.SortStableFunc(kids, by)
+	}
+}
