@@ -1235,17 +1235,59 @@ func (t *fcText) parse(file string, pre prepared, spans []fcSpan, srcs []int32) 
 	return tr, cut, nil
 }
 
-// ParsePairBlocks is the fast path for text in blocks, the curly form
-// (ParsePairCurly) and VRP (ParsePairVRP); ok is false for any other text, or where that path
-// does not apply. o.MinEqual is the share of a's lines, in percent, that
-// must be left in stubs (0: fcMinEqual); a block with one of o.Rules
-// strictly inside it is no stub.
-func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
-	if fam == Huawei || fam == Auto && detect(textA) == Huawei {
+// ParsePairView is the fast path of a comparison shown once
+// (compare.FilesView): it tells the form of the pair once, from the
+// first lines of the texts, and takes the fast path of that form, the
+// set form's (ParsePairFast), the curly form's (ParsePairCurly) or
+// VRP's (ParsePairVRP). Each checks its sides as Parse would read them
+// (BOM, line ends, capture lines) and returns ok false where it does not
+// apply; the caller then parses both texts in full. o is as for those
+// paths.
+func ParsePairView(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	form := pairForm(textA, textB, fam)
+	if form == formSet {
+		return ParsePairFast(fileA, textA, fileB, textB, fam, o)
+	}
+	return parsePairBlocks(form, fileA, textA, fileB, textB, fam, o)
+}
+
+// parsePairBlocks takes the fast path of form, the curly form or VRP.
+func parsePairBlocks(form int, fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	if form == formVRP {
 		return ParsePairVRP(fileA, textA, fileB, textB, fam, o)
 	}
-	if vyIsSetForm(textA) || vyIsSetForm(textB) {
+	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)
+}
+
+// The forms a pair may take the fast path of (pairForm).
+const (
+	formCurly = iota
+	formSet
+	formVRP
+)
+
+// pairForm tells which fast path a pair of texts is for: VRP where the
+// family is Huawei, or the first text reads as Huawei's; the set form
+// where either text reads as set lines; else the curly form. It looks at
+// the first lines only (detect, vyIsSetForm): the path checks the rest.
+func pairForm(textA, textB string, fam Family) int {
+	switch {
+	case fam == Huawei || fam == Auto && detect(textA) == Huawei:
+		return formVRP
+	case vyIsSetForm(textA) || vyIsSetForm(textB):
+		return formSet
+	}
+	return formCurly
+}
+
+// ParsePairBlocks is ParsePairView for text in blocks, the curly form
+// and VRP: ok is false for set text too. o.MinEqual is the share of a's
+// lines, in percent, that must be left in stubs (0: fcMinEqual); a block
+// with one of o.Rules strictly inside it is no stub.
+func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	form := pairForm(textA, textB, fam)
+	if form == formSet {
 		return nil, nil, false
 	}
-	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)
+	return parsePairBlocks(form, fileA, textA, fileB, textB, fam, o)
 }

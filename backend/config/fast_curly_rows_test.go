@@ -361,3 +361,29 @@ func TestVRSetMark(t *testing.T) {
 		}
 	}
 }
+
+// TestPairForm checks which fast path ParsePairView takes for a pair.
+func TestPairForm(t *testing.T) {
+	const (
+		set   = "set system host-name r1\nset firewall all-ping enable\n"
+		curly = "system {\n    host-name r1\n}\n"
+		vrp   = "#\nsysname FW-A\n#\ninterface GigabitEthernet0/0/1\n ip address 10.0.0.1 24\n#\nreturn\n"
+	)
+	for _, c := range []struct {
+		a, b string
+		fam  Family
+		want int
+	}{
+		{set, set, Auto, formSet},
+		{curly, set, Auto, formSet},
+		{set, curly, Vyatta, formSet},
+		{curly, curly, Auto, formCurly},
+		{curly, curly, Vyatta, formCurly},
+		{vrp, vrp, Auto, formVRP},
+		{curly, curly, Huawei, formVRP},
+	} {
+		if got := pairForm(c.a, c.b, c.fam); got != c.want {
+			t.Errorf("pairForm(%q, %q, %v) = %d, want %d", c.a, c.b, c.fam, got, c.want)
+		}
+	}
+}
