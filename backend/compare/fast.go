@@ -58,11 +58,9 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 	if errs[0] != nil || errs[1] != nil {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
-	// curly/VRP fast path: text in blocks takes config.ParsePairBlocks.
-	left, right, ok := config.ParsePairBlocks(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
-	if !ok {
-		left, right, ok = config.ParsePairFast(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
-	}
+	// curly/VRP fast path: config.ParsePairView tells the form once and
+	// takes the set form's, the curly form's or VRP's fast path.
+	left, right, ok := config.ParsePairView(leftFile, texts[0], rightFile, texts[1], fam, config.FastOptions{})
 	if !ok {
 		// The texts read are parsed in full, as LoadPair would.
 		return textsPair(leftFile, rightFile, texts, fam, s, o)

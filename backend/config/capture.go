@@ -62,6 +62,18 @@ const binaryInvalidMax = 16
 
 // prepare cleans text as described above; file names it in errors.
 func prepare(file, text string) (prepared, error) {
+	p, err := prepareText(file, text)
+	if err != nil || !mayHoldCapture(p.text) {
+		return p, err
+	}
+	p.strip()
+	return p, nil
+}
+
+// prepareText is prepare but for capture lines: the fast paths' scans
+// look for them line by line as they read (lineMayCapture), and only
+// where one may be does the text go through prepare.
+func prepareText(file, text string) (prepared, error) {
 	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
 	if i := strings.IndexByte(text, 0); i >= 0 {
 		return prepared{}, binaryError(file, text, i, "a NUL byte")
@@ -74,12 +86,7 @@ func prepare(file, text string) (prepared, error) {
 	if strings.Contains(text, "\r\n") {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 	}
-	p := prepared{text: text}
-	if !mayHoldCapture(text) {
-		return p, nil
-	}
-	p.strip()
-	return p, nil
+	return prepared{text: text}, nil
 }
 
 // binaryError refuses binary text at byte i.
@@ -115,51 +122,74 @@ func invalidUTF8(s string) (first, n int) {
 // pager line, or a line that starts with a session message, `logout`, < or
 // [ (HRP_ too), or with a user name and @ (captureLine). A configuration
 // holds such text only inside lines (a VyOS footer holds `Warning:` and
-// `firewall@10` after `/* `), so this rules most out in a few byte searches.
+// `firewall@10` after `/* `), so one pass over the starts of the lines,
+// each looked at by its first byte, rules most out.
 func mayHoldCapture(text string) bool {
-	if strings.Contains(text, "---- More") {
-		return true
-	}
-	for _, m := range sessionMessages {
-		if lineStarts(text, m) {
+	for i := 0; i < len(text); {
+		if lineMayCapture(text[i:]) {
 			return true
 		}
-	}
-	if lineStarts(text, "logout") || lineStarts(text, "<") || lineStarts(text, "[") || lineStarts(text, "HRP_") {
-		return true
-	}
-	for from := 0; ; {
-		i := strings.IndexByte(text[from:], '@')
-		if i < 0 {
+		j := strings.IndexByte(text[i:], '\n')
+		if j < 0 {
 			return false
 		}
-		i += from
-		j := i
-		for j > 0 && isPromptChar(text[j-1]) {
-			j--
-		}
-		if j < i && (j == 0 || text[j-1] == '\n') {
-			return true
-		}
-		from = i + 1
+		i += j + 1
 	}
+	return false
 }
 
-// lineStarts reports whether a line of text starts with m. It looks for
-// m's first byte (strings.Index turns to a slower search when that byte
-// is common, as W and L are in a configuration).
-func lineStarts(text, m string) bool {
-	for from := 0; ; {
-		i := strings.IndexByte(text[from:], m[0])
-		if i < 0 {
-			return false
+// capBlanks is the run of spaces lineMayCapture skips at once.
+const capBlanks = "        "
+
+// lineMayCapture reports whether the line that starts s may be one that
+// strip blanks (captureLine): a pager line (`---- More` after spaces), a
+// line that starts with a session message, `logout`, <, [ or HRP_, or a
+// run of prompt characters and @.
+func lineMayCapture(s string) bool {
+	c := s[0]
+	switch c {
+	case ' ':
+		k := 1
+		for k+len(capBlanks) <= len(s) && s[k:k+len(capBlanks)] == capBlanks {
+			k += len(capBlanks)
 		}
-		i += from
-		if (i == 0 || text[i-1] == '\n') && strings.HasPrefix(text[i:], m) {
-			return true
+		for k < len(s) && s[k] == ' ' {
+			k++
 		}
-		from = i + 1
+		return k < len(s) && s[k] == '-' && strings.HasPrefix(s[k:], "---- More")
+	case '<', '[':
+		return true
+	case '\n', '\t':
+		return false
 	}
+	var m string
+	switch c {
+	case '-':
+		m = "---- More"
+	case 'I':
+		m = "Info: "
+	case 'W':
+		m = "Warning: "
+	case 'E':
+		m = "Error: "
+	case 'L':
+		m = "Last login: "
+	case 'C':
+		m = "Connection to "
+	case 'l':
+		m = "logout"
+	case 'H':
+		m = "HRP_"
+	}
+	if m != "" && strings.HasPrefix(s, m) {
+		return true
+	}
+	// A prompt: a user name, then @.
+	k := 0
+	for k < len(s) && isPromptChar(s[k]) {
+		k++
+	}
+	return k > 0 && k < len(s) && s[k] == '@'
 }
 
 // promptCandidates returns the starts of the lines that hold @, < or [,
@@ -367,11 +397,13 @@ func captureLine(s string) (kind captureKind, keep string, fam Family) {
 	if isSessionMessage(s) {
 		return capClient, "", Auto
 	}
-	if isVRPPrompt(s) {
-		return capPrompt, "", Huawei
-	}
+	// Vyatta first: its configuration mode's `[edit]` line would read as
+	// the VRP prompt of a device named edit.
 	if isVyPrompt(s) {
 		return capPrompt, "", Vyatta
+	}
+	if isVRPPrompt(s) {
+		return capPrompt, "", Huawei
 	}
 	return capNone, "", Auto
 }

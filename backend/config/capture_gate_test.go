@@ -16,6 +16,13 @@ func FuzzCaptureGate(f *testing.F) {
 		"a b@c\n",
 		"a@b:~$ show configuration\n",
 		"@x\n",
+		"a\n  ---- More ----\n",
+		"a\n\t---- More ----\n",
+		"a\n          x ---- More ----\n",
+		"a\nConnection to r1 closed.\n",
+		"a\nLast login: Mon Nov 30 from 10.0.0.1\n",
+		"a\nInfo: The max number of VTY users is 10\n",
+		"a\nError: a b c\n",
 	} {
 		f.Add(s)
 	}
@@ -29,4 +36,14 @@ func FuzzCaptureGate(f *testing.F) {
 			t.Fatalf("gate ruled out %q, strip gives %q %q", text, p.text, p.notes)
 		}
 	})
+}
+
+// TestCaptureGateMessages checks that the gate looks for every session
+// message strip knows.
+func TestCaptureGateMessages(t *testing.T) {
+	for _, m := range append(sessionMessages, "logout") {
+		if !mayHoldCapture("a\n" + m + "x y z\n") {
+			t.Errorf("the gate rules out a line starting %q", m)
+		}
+	}
 }

@@ -89,6 +89,21 @@ type fcText struct {
 	// topOK is fcKidsOK of the top level.
 	topOK bool
 	lines int32
+	// capture tells that the scan, asked to look for them, stopped at a
+	// line that may be a capture line (lineMayCapture).
+	capture bool
+}
+
+// scanCapture reports whether a line that a scan reads may be a capture
+// line, one that prepare blanks (lineMayCapture): rest is the text from
+// the line's start, s the line from its first byte that is not a blank,
+// indented whether blanks come before s. Only a pager line may start
+// with blanks.
+func scanCapture(rest, s string, indented bool) bool {
+	if !indented {
+		return lineMayCapture(rest)
+	}
+	return s[0] == '-' && strings.HasPrefix(s, "---- More")
 }
 
 // The kinds of statement the scan tells apart.
@@ -147,7 +162,10 @@ const fcIndent = "                                                              
 // fcScan cuts curly text into its blocks, if it is certain of them (see
 // above); kinds is the schema cache to use. Without count it leaves the
 // rows uncounted (-1): the planner takes a stub's rows from a's side.
-func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
+// With gate, src is text that has not been through prepare's capture
+// gate: at a line that may be a capture line, the scan stops and returns
+// a text with capture set, and false.
+func fcScan(src string, kinds *vyKinds, count, gate bool) (*fcText, bool) {
 	n := len(src)
 	if n == 0 || n >= 1<<31-1 || strings.IndexByte(src, ';') >= 0 || strings.IndexByte(src, '\\') >= 0 {
 		return nil, false
@@ -186,6 +204,10 @@ func fcScan(src string, kinds *vyKinds, count bool) (*fcText, bool) {
 			end--
 		}
 		s := src[b:end]
+		if gate && (b == start || s[0] == '-') && scanCapture(src[start:], s, b != start) {
+			t.capture = true
+			return t, false
+		}
 		if ctrl, slash := fcLineBytes(s); ctrl || slash && fcAfterWord(s) {
 			return nil, false
 		}
@@ -896,24 +918,21 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 		// children's order counts: a child moved is shown whole.
 		return
 	}
-	var idx map[string]int32
+	var pos []int32
 	if !same {
-		idx = make(map[string]int32, len(kb))
-		for _, j := range kb {
-			idx[p.b.key(j)] = j
-		}
+		pos = p.peers(ka, kb)
 	}
 	dec := p.dec[depth][:0]
 	var moved []bool
 	if ordered && !same {
-		moved = p.moved(ka, kb, idx)
+		moved = movedOf(pos)
 	}
 	for i, xa := range ka {
 		d := fcDecision{peer: -1}
 		if same {
 			d.peer = kb[i]
-		} else if j, ok := idx[p.a.key(xa)]; ok {
-			d.peer = j
+		} else if pos[i] >= 0 {
+			d.peer = kb[pos[i]]
 		}
 		if d.peer >= 0 && moved != nil && moved[i] {
 			// A child moved is shown whole (diff.Trees, diff.Rows):
@@ -963,23 +982,70 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	}
 }
 
-// moved returns, for the children ka of an Ordered parent of a whose
-// children are all blocks (as its peer's, kb, are), which ones the diff
-// reports moved: those off the longest increasing run of their indexes
-// in b (idx), found as backend/diff's aligner finds it (patience, the
-// last of the longest run and its predecessors), so that the two agree.
-func (p *fcPlanner) moved(ka, kb []int32, idx map[string]int32) []bool {
-	// A child's rank among b's children (kb, in order of the text, so
-	// of their indexes) is where its index is in kb.
-	match := make([]int, len(ka))
+// fcLookahead is how far down b's children peers looks for a child of
+// a before it leaves the child for the lookup of what is left.
+const fcLookahead = 8
+
+// peers returns, for each of the children ka of a block of a, the
+// position of its peer (the child of the same key) among kb, the
+// children of its peer in b, or -1. Keys are unique among the children
+// of each side (fcKidsOK), so the two lists are walked side by side, as
+// most children keep their order: a child of a is matched to b's next
+// child of its key, or to one of the next few (those skipped being
+// inserted or moved), and only the children left over are looked up in
+// a map of b's children not matched.
+func (p *fcPlanner) peers(ka, kb []int32) []int32 {
+	pos := make([]int32, len(ka))
+	var pending []int   // children of a not matched on the walk
+	var skipped []int32 // positions in kb not matched on the walk
+	j := 0
 	for i, xa := range ka {
-		match[i] = -1
-		if j, ok := idx[p.a.key(xa)]; ok {
-			match[i], _ = slices.BinarySearch(kb, j)
+		key := p.a.key(xa)
+		pos[i] = -1
+		for d := 0; d <= fcLookahead && j+d < len(kb); d++ {
+			if p.b.key(kb[j+d]) == key {
+				for k := j; k < j+d; k++ {
+					skipped = append(skipped, int32(k))
+				}
+				pos[i], j = int32(j+d), j+d+1
+				break
+			}
+		}
+		if pos[i] < 0 {
+			pending = append(pending, i)
 		}
 	}
+	if len(pending) == 0 {
+		return pos
+	}
+	for k := j; k < len(kb); k++ {
+		skipped = append(skipped, int32(k))
+	}
+	idx := make(map[string]int32, len(skipped))
+	for _, k := range skipped {
+		idx[p.b.key(kb[k])] = k
+	}
+	for _, i := range pending {
+		if k, ok := idx[p.a.key(ka[i])]; ok {
+			pos[i] = k
+		}
+	}
+	return pos
+}
+
+// movedOf returns, for the children of an Ordered parent of a whose
+// children are all blocks (as its peer's are), given the positions of
+// their peers among b's children (peers), which ones the diff reports
+// moved: those off the longest increasing run of the positions, found as
+// backend/diff's aligner finds it (patience, the last of the longest run
+// and its predecessors), so that the two agree.
+func movedOf(pos []int32) []bool {
+	match := make([]int, len(pos))
+	for i, v := range pos {
+		match[i] = int(v)
+	}
 	run := IncreasingRun(match)
-	moved := make([]bool, len(ka))
+	moved := make([]bool, len(pos))
 	for i, v := range match {
 		moved[i] = v >= 0 && !run[i]
 	}
@@ -1081,16 +1147,22 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		ok  bool
 	}
 	read := func(file, text string, count bool) (s side) {
-		pre, err := prepare(file, text)
-		if err != nil {
-			return s
+		pre, err := prepareText(file, text)
+		for gate := true; err == nil; gate = false {
+			s = side{pre: pre}
+			if pre.family(fam) == Vyatta && !vyIsSetForm(pre.text) {
+				s.t, s.ok = fcScan(pre.text, new(vyKinds), count, gate)
+			}
+			if s.ok || !gate || (s.t == nil || !s.t.capture) && !mayHoldCapture(pre.text) {
+				break
+			}
+			// A line may be a capture line: the text as prepare
+			// cleans it, read again.
+			pre, err = prepare(file, text)
 		}
-		f := pre.family(fam)
-		if f != Vyatta || vyIsSetForm(pre.text) {
-			return s
+		if !s.ok {
+			return side{}
 		}
-		s.pre = pre
-		s.t, s.ok = fcScan(pre.text, new(vyKinds), count)
 		return s
 	}
 	var sa, sb side
@@ -1163,17 +1235,59 @@ func (t *fcText) parse(file string, pre prepared, spans []fcSpan, srcs []int32) 
 	return tr, cut, nil
 }
 
-// ParsePairBlocks is the fast path for text in blocks, the curly form
-// (ParsePairCurly) and VRP (ParsePairVRP); ok is false for any other text, or where that path
-// does not apply. o.MinEqual is the share of a's lines, in percent, that
-// must be left in stubs (0: fcMinEqual); a block with one of o.Rules
-// strictly inside it is no stub.
-func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
-	if fam == Huawei || fam == Auto && detect(textA) == Huawei {
+// ParsePairView is the fast path of a comparison shown once
+// (compare.FilesView): it tells the form of the pair once, from the
+// first lines of the texts, and takes the fast path of that form, the
+// set form's (ParsePairFast), the curly form's (ParsePairCurly) or
+// VRP's (ParsePairVRP). Each checks its sides as Parse would read them
+// (BOM, line ends, capture lines) and returns ok false where it does not
+// apply; the caller then parses both texts in full. o is as for those
+// paths.
+func ParsePairView(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	form := pairForm(textA, textB, fam)
+	if form == formSet {
+		return ParsePairFast(fileA, textA, fileB, textB, fam, o)
+	}
+	return parsePairBlocks(form, fileA, textA, fileB, textB, fam, o)
+}
+
+// parsePairBlocks takes the fast path of form, the curly form or VRP.
+func parsePairBlocks(form int, fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	if form == formVRP {
 		return ParsePairVRP(fileA, textA, fileB, textB, fam, o)
 	}
-	if vyIsSetForm(textA) || vyIsSetForm(textB) {
+	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)
+}
+
+// The forms a pair may take the fast path of (pairForm).
+const (
+	formCurly = iota
+	formSet
+	formVRP
+)
+
+// pairForm tells which fast path a pair of texts is for: VRP where the
+// family is Huawei, or the first text reads as Huawei's; the set form
+// where either text reads as set lines; else the curly form. It looks at
+// the first lines only (detect, vyIsSetForm): the path checks the rest.
+func pairForm(textA, textB string, fam Family) int {
+	switch {
+	case fam == Huawei || fam == Auto && detect(textA) == Huawei:
+		return formVRP
+	case vyIsSetForm(textA) || vyIsSetForm(textB):
+		return formSet
+	}
+	return formCurly
+}
+
+// ParsePairBlocks is ParsePairView for text in blocks, the curly form
+// and VRP: ok is false for set text too. o.MinEqual is the share of a's
+// lines, in percent, that must be left in stubs (0: fcMinEqual); a block
+// with one of o.Rules strictly inside it is no stub.
+func ParsePairBlocks(fileA, textA, fileB, textB string, fam Family, o FastOptions) (a, b *Tree, ok bool) {
+	form := pairForm(textA, textB, fam)
+	if form == formSet {
 		return nil, nil, false
 	}
-	return ParsePairCurly(fileA, textA, fileB, textB, fam, o)
+	return parsePairBlocks(form, fileA, textA, fileB, textB, fam, o)
 }

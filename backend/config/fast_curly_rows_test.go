@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,7 +21,7 @@ func checkCurlyRows(t *testing.T, name, text string) int {
 	if err != nil || vyIsSetForm(pre.text) {
 		return 0
 	}
-	ft, ok := fcScan(pre.text, new(vyKinds), true)
+	ft, ok := fcScan(pre.text, new(vyKinds), true, false)
 	if !ok {
 		return 0
 	}
@@ -167,7 +169,7 @@ func checkVRPRows(t *testing.T, name, text string) int {
 	if err != nil {
 		return 0
 	}
-	ft, _, ok := vrScan(pre.text)
+	ft, _, ok := vrScan(pre.text, false)
 	if !ok {
 		return 0
 	}
@@ -266,4 +268,122 @@ func vrpSynthPair() (string, string) {
 	a.WriteString("#\nreturn\n")
 	b.WriteString("#\nreturn\n")
 	return a.String(), b.String()
+}
+
+// TestPeers checks the planner's walk that pairs up children by key
+// against a lookup of every key, on lists of unique keys with some
+// dropped, added and moved, near and far.
+func TestPeers(t *testing.T) {
+	text := func(keys []string) *fcText {
+		ft := &fcText{src: strings.Join(keys, "")}
+		at := int32(0)
+		for _, k := range keys {
+			ft.blocks = append(ft.blocks, fcBlock{keyAt: at, keyLen: int32(len(k))})
+			at += int32(len(k))
+		}
+		return ft
+	}
+	r := rand.New(rand.NewSource(4))
+	for n := range 400 {
+		size := 1 + r.Intn(60)
+		var ka, kb []string
+		for i := range size {
+			k := fmt.Sprintf("k%d ", i)
+			if r.Intn(10) > 0 {
+				ka = append(ka, k)
+			}
+			if r.Intn(10) > 0 {
+				kb = append(kb, k)
+			}
+		}
+		for range r.Intn(4) {
+			if len(kb) > 1 {
+				i, j := r.Intn(len(kb)), r.Intn(len(kb))
+				kb[i], kb[j] = kb[j], kb[i]
+			}
+		}
+		p := &fcPlanner{a: text(ka), b: text(kb)}
+		xa, xb := make([]int32, len(ka)), make([]int32, len(kb))
+		for i := range xa {
+			xa[i] = int32(i)
+		}
+		for i := range xb {
+			xb[i] = int32(i)
+		}
+		got := p.peers(xa, xb)
+		for i, k := range ka {
+			want := int32(slices.Index(kb, k))
+			if got[i] != want {
+				t.Fatalf("case %d: %q in %q: peer at %d, want %d", n, k, kb, got[i], want)
+			}
+		}
+	}
+}
+
+// TestVRSetMark checks the VRP scan's set of a group's lines against
+// the same marks kept in a map of strings: after each line, whether it
+// clashes with one before (the same line, or one a word-prefix of the
+// other).
+func TestVRSetMark(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	words := []string{"a", "b", "rule", "name", "r_1", "r_10", "x y"}
+	for n := range 300 {
+		var lines []string
+		for range 1 + r.Intn(40) {
+			var l []string
+			for range 1 + r.Intn(4) {
+				l = append(l, words[r.Intn(len(words))])
+			}
+			lines = append(lines, strings.Join(l, " "))
+		}
+		sc := &vrScanner{t: &fcText{src: strings.Join(lines, "\n")}}
+		set, ref := new(vrSet), map[string]uint8{}
+		f, refOK := &vrFrame{kidsOK: true, rowsOK: true}, true
+		at := int32(0)
+		for i, l := range lines {
+			sc.mark(f, set, vrChild{at: at, textLen: int32(len(l))})
+			at += int32(len(l)) + 1
+			if ref[l] != 0 {
+				refOK = false
+			}
+			for k := range len(l) {
+				if l[k] == ' ' {
+					if ref[l[:k]]&vrWhole != 0 {
+						refOK = false
+					}
+					ref[l[:k]] |= vrPrefix
+				}
+			}
+			ref[l] |= vrWhole
+			if f.kidsOK != refOK || f.rowsOK != refOK {
+				t.Fatalf("case %d, after %q: clash %v, want %v", n, lines[:i+1], !f.kidsOK, !refOK)
+			}
+		}
+	}
+}
+
+// TestPairForm checks which fast path ParsePairView takes for a pair.
+func TestPairForm(t *testing.T) {
+	const (
+		set   = "set system host-name r1\nset firewall all-ping enable\n"
+		curly = "system {\n    host-name r1\n}\n"
+		vrp   = "#\nsysname FW-A\n#\ninterface GigabitEthernet0/0/1\n ip address 10.0.0.1 24\n#\nreturn\n"
+	)
+	for _, c := range []struct {
+		a, b string
+		fam  Family
+		want int
+	}{
+		{set, set, Auto, formSet},
+		{curly, set, Auto, formSet},
+		{set, curly, Vyatta, formSet},
+		{curly, curly, Auto, formCurly},
+		{curly, curly, Vyatta, formCurly},
+		{vrp, vrp, Auto, formVRP},
+		{curly, curly, Huawei, formVRP},
+	} {
+		if got := pairForm(c.a, c.b, c.fam); got != c.want {
+			t.Errorf("pairForm(%q, %q, %v) = %d, want %d", c.a, c.b, c.fam, got, c.want)
+		}
+	}
 }

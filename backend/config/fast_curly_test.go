@@ -303,6 +303,7 @@ func FuzzFastCurly(f *testing.F) {
 	f.Add(curlySeed, strings.Replace(curlySeed, "rule 20 {", "rule 10 {", 1))
 	f.Add(curlySeed, strings.Replace(curlySeed, "port 22", "port \"22 {\"", 1))
 	f.Add(curlySeed, strings.Replace(curlySeed, "    host-name r1\n", "    host-name r2\n    login {\n    }\n", 1))
+	f.Add("vyos@r1:~$ show configuration\n"+curlySeed+"vyos@r1:~$ exit\nlogout\n", strings.Replace(curlySeed, "    group {\n", "  ---- More ----\n    group {\n", 1))
 	f.Fuzz(fuzzBlocks)
 }
 
@@ -423,6 +424,7 @@ func FuzzFastVRP(f *testing.F) {
 	a, b := synth.VRPPair(60, 1)
 	f.Add(string(a), string(b))
 	f.Add(string(b), string(a))
+	f.Add("<FW-A>display current-configuration\n"+string(a)+"<FW-A>quit\n", "HRP_S[FW-B]\n  ---- More ----\x1b[42D          \x1b[42D"+string(b))
 	f.Add("#\nsysname A\n#\nacl number 3000\n rule 5 permit ip\n rule 10 deny ip\n#\nsecurity-policy\n rule name a\n  action permit\n  service http\n rule name b\n  action deny\n#\nreturn\n",
 		"#\nsysname B\n#\nacl number 3000\n rule 5 permit ip\n rule 10 deny ip\n#\nsecurity-policy\n rule name b\n  action deny\n rule name a\n  action permit\n  service http\n#\nreturn\n")
 	f.Fuzz(fuzzBlocks)
@@ -488,6 +490,27 @@ func TestIncreasingRun(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%v: %s, want %s", tc.seq, got, tc.want)
+		}
+	}
+}
+
+// TestFastCapture checks that the fast path takes text with capture
+// lines (prompts, a pager, session messages), which the scans find
+// themselves, and agrees with the full parse on it.
+func TestFastCapture(t *testing.T) {
+	lines := strings.SplitAfter(curlySeed, "\n")
+	paged := strings.Join(lines[:3], "") + "  ---- More ----\x1b[42D                \x1b[42D" + strings.Join(lines[3:], "")
+	va, vb := synth.VRPPair(60, 1)
+	vrpA, vrpB := string(va), string(vb)
+	for _, c := range []struct{ name, a, b string }{
+		{"curly prompt", "vyos@r1:~$ show configuration\n" + curlySeed + "vyos@r1:~$ exit\nlogout\nConnection to r1 closed.\n", curlyPeer(curlySeed, 20, 1)},
+		{"curly pager", paged, curlyPeer(curlySeed, 20, 2)},
+		{"curly both", "Last login: Mon Nov 30 10:00:00 2026 from 10.0.0.1\nvyos@r1:~$ show configuration\n" + paged, "vyos@r1# show\n[edit]\n" + curlyPeer(curlySeed, 20, 3)},
+		{"vrp prompt", "Info: The max number of VTY users is 10, and the number\n<FW-A>display current-configuration\n" + vrpA + "<FW-A>quit\n", vrpB},
+		{"vrp hrp", "HRP_M<FW-A>display current-configuration\n" + vrpA, "HRP_S<FW-B>display current-configuration\n  ---- More ----\x1b[42D          \x1b[42D" + vrpB},
+	} {
+		if !blockCheck(t, c.name, c.a, c.b) {
+			t.Errorf("%s: the fast path declined", c.name)
 		}
 	}
 }

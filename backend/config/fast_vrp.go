@@ -42,19 +42,21 @@ func (sc *vrScanner) w0(c vrChild) string { return sc.t.src[c.at : c.at+c.w0Len]
 func (sc *vrScanner) text(c vrChild) string { return sc.t.src[c.at : c.at+c.textLen] }
 
 // vrFrame is an open line of the scan: it becomes a block when a line
-// below it comes.
+// below it comes. Its words are offsets, as vrChild's, to keep it small:
+// the scan opens one for every line.
 type vrFrame struct {
-	indent int
+	indent int32
 	start  int32 // where its line starts
 	line   int32
-	w0     string
-	text   string
-	blk    int32 // its block, -1 until it has a child
+	// w0Len and textLen are the lengths of its first word and its line
+	// after the indentation.
+	w0Len, textLen int32
+	blk            int32 // its block, -1 until it has a child
 	// lines counts the scan's content lines when it opened, for its rows.
 	lines int32
 	// kids is where its children start in the scan's kids; rowsOK and
 	// kidsOK are fcKidsOK and the certainty of its rows so far.
-	kids           int
+	kids           int32
 	rowsOK, kidsOK bool
 	// groups holds its children by first word once they are many.
 	groups map[string]*vrGroup
@@ -74,14 +76,19 @@ type vrScanner struct {
 const vrSmall = 16
 
 // vrScan cuts VRP text into its blocks, if it is certain of them (see
-// above); step is the indentation step the text uses (0: none).
-func vrScan(src string) (t *fcText, step int, ok bool) {
+// above); step is the indentation step the text uses (0: none). With
+// gate, as for fcScan, it stops at a line that may be a capture line.
+func vrScan(src string, gate bool) (t *fcText, step int, ok bool) {
 	n := len(src)
 	if n == 0 || n >= 1<<31-1 {
 		return nil, 0, false
 	}
-	t = &fcText{src: src, blocks: make([]fcBlock, 0, n/128+16)}
-	sc := &vrScanner{t: t, root: vrFrame{blk: -1, rowsOK: true, kidsOK: true}}
+	// A block is a line and those below it, and most children are of a
+	// few parents: a quarter of the lines sizes both lists, which grow
+	// where that is short. (Room not used is not touched.)
+	room := strings.Count(src, "\n")/4 + 16
+	t = &fcText{src: src, blocks: make([]fcBlock, 0, room)}
+	sc := &vrScanner{t: t, root: vrFrame{blk: -1, rowsOK: true, kidsOK: true}, kids: make([]vrChild, 0, room)}
 	var (
 		line     int32
 		body     bool
@@ -101,14 +108,18 @@ func vrScan(src string) (t *fcText, step int, ok bool) {
 			continue
 		}
 		s := src[start:end]
-		if vrpControl(s) >= 0 || returned {
-			return nil, 0, false
-		}
 		indent := 0
 		for s[indent] == ' ' {
 			indent++
 		}
 		text := s[indent:]
+		if gate && (indent == 0 || text[0] == '-') && scanCapture(src[start:], text, indent > 0) {
+			t.capture = true
+			return t, 0, false
+		}
+		if vrpControl(s) >= 0 || returned {
+			return nil, 0, false
+		}
 		switch {
 		case text[0] == '\t', text[0] == '+', text[0] == '-':
 			return nil, 0, false
@@ -159,7 +170,7 @@ func (sc *vrScanner) content(indent int, text string, start, line int32) bool {
 		}
 	} else {
 		p := &sc.stack[len(sc.stack)-1]
-		d := indent - p.indent
+		d := indent - int(p.indent)
 		switch {
 		case sc.step == 0 && d > vrpMaxStep:
 			return false
@@ -175,23 +186,23 @@ func (sc *vrScanner) content(indent int, text string, start, line int32) bool {
 				up = sc.stack[len(sc.stack)-2].blk
 			}
 			p.blk = int32(len(sc.t.blocks))
-			sc.t.blocks = append(sc.t.blocks, fcBlock{start: p.start, line: p.line, keyAt: p.start + int32(p.indent), keyLen: int32(len(p.text)), rows: -1, parent: up})
+			sc.t.blocks = append(sc.t.blocks, fcBlock{start: p.start, line: p.line, keyAt: p.start + p.indent, keyLen: p.textLen, rows: -1, parent: up})
 		}
 	}
 	sc.lines++
-	w0 := text
+	w0 := len(text)
 	if i := strings.IndexByte(text, ' '); i >= 0 {
-		w0 = text[:i]
+		w0 = i
 	}
-	sc.stack = append(sc.stack, vrFrame{indent: indent, start: start, line: line, w0: w0, text: text, blk: -1,
-		lines: sc.lines, kids: len(sc.kids), rowsOK: true, kidsOK: true})
+	sc.stack = append(sc.stack, vrFrame{indent: int32(indent), start: start, line: line, w0Len: int32(w0), textLen: int32(len(text)), blk: -1,
+		lines: sc.lines, kids: int32(len(sc.kids)), rowsOK: true, kidsOK: true})
 	return true
 }
 
 // pop closes the open lines at indent or deeper, before the line that
 // starts at start.
 func (sc *vrScanner) pop(indent int, start, line int32) {
-	for len(sc.stack) > 0 && sc.stack[len(sc.stack)-1].indent >= indent {
+	for len(sc.stack) > 0 && int(sc.stack[len(sc.stack)-1].indent) >= indent {
 		f := &sc.stack[len(sc.stack)-1]
 		sc.done(f)
 		parent := &sc.root
@@ -199,7 +210,7 @@ func (sc *vrScanner) pop(indent int, start, line int32) {
 			parent = &sc.stack[len(sc.stack)-2]
 		}
 		// The line is its parent's child, now that it is whole.
-		c := vrChild{at: f.start + int32(f.indent), w0Len: int32(len(f.w0)), textLen: int32(len(f.text)), header: f.blk >= 0}
+		c := vrChild{at: f.start + f.indent, w0Len: f.w0Len, textLen: f.textLen, header: f.blk >= 0}
 		if f.blk >= 0 {
 			blk := &sc.t.blocks[f.blk]
 			blk.end, blk.close = start, start
@@ -250,7 +261,7 @@ func (sc *vrScanner) child(f *vrFrame, c vrChild) {
 // word-prefixes.
 type vrGroup struct {
 	last string
-	set  map[string]uint8
+	set  *vrSet
 }
 
 // group adds child i of f to its group, noting a clash with a sibling.
@@ -268,7 +279,7 @@ func (sc *vrScanner) group(f *vrFrame, i int) {
 			g.last = text
 			return
 		}
-		g.set = make(map[string]uint8)
+		g.set = newVRSet(3 * (i + 1))
 		for _, k := range kids[:i] {
 			if sc.w0(k) == w0 {
 				sc.mark(f, g.set, k)
@@ -286,21 +297,82 @@ const (
 )
 
 // mark adds c to set, noting in f a clash with a sibling (see clash).
-func (sc *vrScanner) mark(f *vrFrame, set map[string]uint8, c vrChild) {
+func (sc *vrScanner) mark(f *vrFrame, set *vrSet, c vrChild) {
 	text := sc.text(c)
-	if set[text] != 0 {
-		f.rowsOK, f.kidsOK = false, false
-	}
+	h := uint64(vrHashStart)
 	for i := 0; i < len(text); i++ {
 		if text[i] == ' ' {
-			p := text[:i]
-			if set[p]&vrWhole != 0 {
+			// h is the hash of text[:i], a word-prefix.
+			if set.or(h, vrPrefix)&vrWhole != 0 {
 				f.rowsOK, f.kidsOK = false, false
 			}
-			set[p] |= vrPrefix
+		}
+		h = (h ^ uint64(text[i])) * vrHashPrime
+	}
+	if set.or(h, vrWhole) != 0 {
+		f.rowsOK, f.kidsOK = false, false
+	}
+}
+
+// vrHashStart and vrHashPrime are FNV-1a's, the hash vrSet keys by.
+const (
+	vrHashStart = 14695981039346656037
+	vrHashPrime = 1099511628211
+)
+
+// vrSet is a group's set of lines and word-prefixes (vrWhole, vrPrefix),
+// keyed by their 64-bit FNV-1a hash, built as the line is read, one
+// prefix after the other. Two strings of one hash would look like one:
+// a clash noted where there is none, which costs a parse, never a
+// wrong stub.
+type vrSet struct {
+	keys  []uint64 // 0: empty (a hash of 0 is kept as 1)
+	flags []uint8
+	n     int
+}
+
+// or sets flags on the entry of hash h and returns the flags it had.
+func (s *vrSet) or(h uint64, flags uint8) uint8 {
+	if h == 0 {
+		h = 1
+	}
+	if 2*(s.n+1) > len(s.keys) {
+		s.grow()
+	}
+	mask := uint64(len(s.keys) - 1)
+	for i := (h ^ h>>29) & mask; ; i = (i + 1) & mask {
+		switch s.keys[i] {
+		case h:
+			old := s.flags[i]
+			s.flags[i] |= flags
+			return old
+		case 0:
+			s.keys[i], s.flags[i] = h, flags
+			s.n++
+			return 0
 		}
 	}
-	set[text] |= vrWhole
+}
+
+// newVRSet returns a set with room for n entries before it grows.
+func newVRSet(n int) *vrSet {
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	return &vrSet{keys: make([]uint64, size), flags: make([]uint8, size)}
+}
+
+// grow doubles the set's table.
+func (s *vrSet) grow() {
+	old, oldFlags := s.keys, s.flags
+	size := max(64, 2*len(old))
+	s.keys, s.flags, s.n = make([]uint64, size), make([]uint8, size), 0
+	for i, h := range old {
+		if h != 0 {
+			s.or(h, oldFlags[i])
+		}
+	}
 }
 
 // clash notes whether k and c, two children of f, may name one node: a
@@ -421,16 +493,22 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		ok   bool
 	}
 	read := func(file, text string) (s side) {
-		pre, err := prepare(file, text)
-		if err != nil {
-			return s
+		pre, err := prepareText(file, text)
+		for gate := true; err == nil; gate = false {
+			s = side{pre: pre}
+			if pre.family(fam) == Huawei {
+				s.t, s.step, s.ok = vrScan(pre.text, gate)
+			}
+			if s.ok || !gate || (s.t == nil || !s.t.capture) && !mayHoldCapture(pre.text) {
+				break
+			}
+			// A line may be a capture line: the text as prepare
+			// cleans it, read again.
+			pre, err = prepare(file, text)
 		}
-		f := pre.family(fam)
-		if f != Huawei {
-			return s
+		if !s.ok {
+			return side{}
 		}
-		s.pre = pre
-		s.t, s.step, s.ok = vrScan(pre.text)
 		return s
 	}
 	var sa, sb side
