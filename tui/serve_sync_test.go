@@ -786,3 +786,64 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 		t.Error("vra-b changed")
 	}
 }
+
+// TestServeDemotedMapSaveStopped (trial 13c N6): alice's key loses its
+// operator option while her sync-map save types its commands (vra-a
+// slowed): the save is stopped as esc stops it, she and the pair's
+// watchers are told, and the save ends saying what vra-a holds.
+func TestServeDemotedMapSaveStopped(t *testing.T) {
+	ts, _ := startAuditServer(t)
+	op := aliceAtMapSave(t, ts)
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	slowWrites(t, p, ts.lab.vy.A.Faults, time.Second)
+	defer ts.lab.vy.A.Faults.SetDelay(0)
+	op.send("\x1b[C") // →
+	op.send("\r")
+	deadline := time.After(90 * time.Second)
+	for started := false; !started; {
+		select {
+		case e := <-sub.C:
+			started = e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "writing sync-map ")
+		case <-deadline:
+			t.Fatal("the save never started writing")
+		}
+	}
+	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, "", "vw@test")
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	var end *pair.SyncSummary
+	for end == nil {
+		select {
+		case e := <-sub.C:
+			switch {
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
+				told = strings.HasSuffix(e.Line, "its key's role is now viewer: its sync-map save is stopped")
+				if !told {
+					t.Errorf("the watchers were told %q", e.Line)
+				}
+				ts.lab.vy.A.Faults.SetDelay(0)
+			case e.Kind == pair.SyncDone:
+				end = e.Sync
+			}
+		case <-deadline:
+			t.Fatal("the save never ended")
+		}
+	}
+	if !told {
+		t.Error("the pair's watchers were not told the save was stopped")
+	}
+	waitSession(t, ts, ts.operatorKey, "alice told", "read-only from now on; your sync-map save is stopped")
+	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(maps) != 1 {
+		t.Fatalf("vra-a's sync-maps: %v %v", maps, err)
+	}
+	// Stopped before its commit: the map as it was (4 rules), the save
+	// not ok; after it (a slow machine): saved, and the outcome says so.
+	if saved := len(maps[0].Rules) == 3; saved != end.Committed {
+		t.Errorf("vra-a's map has %d rule(s), the save's end %+v", len(maps[0].Rules), end)
+	}
+}

@@ -328,7 +328,10 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	}
 	switch {
 	case ctx.Err() != nil && base.Err() == nil:
-		return reread("stopped (esc)"), res.Committed
+		// The stop may cut the commit's answer, not the commit: the
+		// re-read finding the staged map says it committed.
+		out := reread("stopped (esc)")
+		return out, res.Committed || out.err == nil
 	case err != nil:
 		return s.done(err, ""), res.Committed
 	case !res.Committed && !res.NoChanges:
