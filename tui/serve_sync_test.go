@@ -410,6 +410,17 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 	ts, _ := startAuditServer(t)
 	op := aliceAtMapSave(t, ts)
 	ss := ts.session(t, ts.operatorKey)
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", 160, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := ts.viewerKeyFP
+	vw.wait("bob's console", "hasync test")
+	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw.send("3")
+	waitSession(t, ts, bob, "bob's Log", "3 Log")
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()
@@ -442,6 +453,11 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 					t.Errorf("the watchers were told %q", e.Line)
 				}
 				told = true
+				// bob's S names alice's save, and that her session ended
+				// (trial 13c N1: the Log said so, S did not).
+				waitSession(t, ts, bob, "bob's Log told", "ended; its sync-map save goes on, on the server")
+				vw.send("S")
+				waitSession(t, ts, bob, "bob's S", "lab-vyatta: alice (session 1, key ", ") (session ended) is saving sync-map LAB-SYNC on vra-a since")
 				ts.lab.vy.A.Faults.SetDelay(0)
 			case e.Kind == pair.SyncDone:
 				end = e.Sync

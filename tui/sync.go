@@ -132,6 +132,8 @@ type syncStream struct {
 	remote  map[string]bool
 	monitor map[string][]int
 	unmark  []int
+	// holderGone: the holder's session ended; the write goes on.
+	holderGone bool
 	// refused is the status notice that refused a write of this console
 	// because this write held the lock (0 none): it goes when this write
 	// ends.
@@ -861,6 +863,9 @@ func (m *Model) syncEvent(idx int, e pair.Event) views.LogEntry {
 		if rt.stream == nil {
 			rt.stream = &syncStream{holder: e.Holder}
 		}
+		if e.LineKind == pair.SyncHolderGone && rt.stream.holder == e.Holder {
+			rt.stream.holderGone = true
+		}
 		return m.lineEntry(rt, e.LineKind, e.Device, e.Line, e.Step, e.At)
 	case pair.SyncDone:
 		if st := rt.stream; st != nil {
@@ -962,6 +967,10 @@ func (st *syncStream) title(arrow string) string { return st.sum.Title(arrow) }
 // hasync sync) by the lock's own words.
 func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 	since := h.Since.Local().Format(time.TimeOnly) // as the Log's times
+	who := h.Holder
+	if st := rt.stream; st != nil && !st.done && st.holder == h.Holder && st.holderGone {
+		who += " (session ended)" // the write goes on, on the server
+	}
 	var s pair.SyncSummary
 	switch st := rt.stream; {
 	case h.Write != nil:
@@ -969,7 +978,7 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 	case st != nil && !st.done && st.holder == h.Holder:
 		s = st.sum
 	default:
-		return fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, since)
+		return fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, who, since)
 	}
 	doing := "syncing " + s.Source + " " + arrow + " " + s.Target
 	switch s.Kind {
@@ -980,7 +989,7 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 	case pair.KindMapSave:
 		doing = "saving sync-map " + s.Map + " on " + s.Target
 	}
-	return fmt.Sprintf("%s: %s is %s since %s", rt.spec.Name, h.Holder, doing, since)
+	return fmt.Sprintf("%s: %s is %s since %s", rt.spec.Name, who, doing, since)
 }
 
 // lockRefused says, as the status, that a write of this console was
@@ -1243,7 +1252,7 @@ func direction(rt *pairRT) (src, tgt string) {
 func (m *Model) sessionEnded() {
 	for _, rt := range m.pairs {
 		if kind, ok := m.ownWrite(rt); ok {
-			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
+			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncHolderGone,
 				Line: "the session of " + m.holder + " ended; its " + kind.String() + " goes on, on the server"})
 		}
 	}

@@ -109,6 +109,9 @@ const (
 	// (device.ErrorLine; DOMAIN.md "Commit and compare output", "Huawei
 	// family").
 	SyncRemoteError
+	// SyncHolderGone: hasync's word that the session running the write
+	// ended (its client gone) while the write goes on, on the server.
+	SyncHolderGone
 )
 
 func (k SyncLineKind) String() string {
@@ -121,6 +124,8 @@ func (k SyncLineKind) String() string {
 		return "info"
 	case SyncRemoteError:
 		return "remote-error"
+	case SyncHolderGone:
+		return "holder-gone"
 	}
 	return "unknown"
 }
