@@ -304,12 +304,18 @@ func (p *vrpParser) command(indent int, text string) error {
 // vrpIndexMin is the number of children from which a parent gets an index.
 const vrpIndexMin = 16
 
-// add returns the child of parent named name, creating it in source order.
+// add returns the child of parent named name, creating it in source order
+// on the line read.
 func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
+	return p.addAt(parent, name, secret, leaf, p.line)
+}
+
+// addAt is add for a node of line line.
+func (p *vrpParser) addAt(parent *Node, name string, secret, leaf bool, line int) *Node {
 	n, x, h := p.index.find(parent, name)
 	if n == nil {
 		n = p.alloc.node()
-		n.Name, n.Line, n.Leaf, n.Ordered = name, int32(p.line), leaf, vrpOrdered(name)
+		n.Name, n.Line, n.Leaf, n.Ordered = name, int32(line), leaf, vrpOrdered(name)
 		p.runs.add(parent, n)
 		p.index.added(parent, n, x, h)
 	}
@@ -342,7 +348,9 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	n.Values = n.Values[:f.value]
 	f.value = -1
 	if len(n.Values) > 0 {
-		f.node = p.add(f.parent, f.text, f.secret, n.Leaf)
+		// The header's node is of its own line, not of the child's
+		// line being read.
+		f.node = p.addAt(f.parent, f.text, f.secret, n.Leaf, f.line)
 		return f.node
 	}
 	// n held only this line: rename it, or merge it into a block of the
