@@ -118,11 +118,17 @@ an error, like diff(1).`,
 	return cmd
 }
 
-// flagExpects says what each flag of diff that takes a number expects, for
-// an error about its value.
-var flagExpects = map[string]string{
-	"width":   fmt.Sprintf("a whole number of columns, at least %d", diff.MinSideWidth),
-	"context": "a whole number of lines, 0 or more, or -1 for all",
+// flagExpects says what a flag of diff that takes a number expects, for an
+// error about its value, or "" for another flag. (A function, not a map:
+// no work at process start.)
+func flagExpects(name string) string {
+	switch name {
+	case "width":
+		return fmt.Sprintf("a whole number of columns, at least %d", diff.MinSideWidth)
+	case "context":
+		return "a whole number of lines, 0 or more, or -1 for all"
+	}
+	return ""
 }
 
 // diffFlagError turns pflag's message about a flag's value ("invalid
@@ -132,7 +138,7 @@ func diffFlagError(_ *cobra.Command, err error) error {
 	var ive *pflag.InvalidValueError
 	if errors.As(err, &ive) {
 		name := ive.GetFlag().Name
-		if want, ok := flagExpects[name]; ok {
+		if want := flagExpects(name); want != "" {
 			err = fmt.Errorf("--%s %s: expected %s", name, ive.GetValue(), want)
 		}
 	}
@@ -148,13 +154,13 @@ func (f *diffFlags) check() error {
 		return fmt.Errorf("--format %s: expected side, unified, json or commands", f.format)
 	}
 	if f.widthSet && f.width < diff.MinSideWidth {
-		return fmt.Errorf("--width %d: expected %s", f.width, flagExpects["width"])
+		return fmt.Errorf("--width %d: expected %s", f.width, flagExpects("width"))
 	}
 	if _, err := diff.ParseGlyphs(f.glyphs); err != nil {
 		return fmt.Errorf("--glyphs %s: expected ascii or unicode", f.glyphs)
 	}
 	if f.context < -1 {
-		return fmt.Errorf("--context %d: expected %s", f.context, flagExpects["context"])
+		return fmt.Errorf("--context %d: expected %s", f.context, flagExpects("context"))
 	}
 	if _, err := config.ParseFamily(f.family); err != nil {
 		return fmt.Errorf("--family %s: expected vyatta, huawei or auto", f.family)

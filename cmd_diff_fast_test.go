@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/internal/testcorpus"
 )
@@ -187,7 +188,7 @@ func TestDiffFastPathCorpus(t *testing.T) {
 		folders = append(folders, d)
 	}
 	sort.Strings(folders)
-	type count struct{ pairs, fast int }
+	type count struct{ pairs, runs, fast int }
 	counts := map[string]*count{}
 	runs, peerN, pairN := 0, 0, 0
 	check := func(name, form string, a, b fastCorpusFile, extra ...string) {
@@ -201,21 +202,21 @@ func TestDiffFastPathCorpus(t *testing.T) {
 			counts[form] = c
 		}
 		c.pairs++
-		// Which pairs a fast path of config takes, for the log and the
-		// check that the test is not vacuous: the assertion below is on
-		// the command's output, whichever path the command takes.
-		if _, _, ok := config.ParsePairFast(a.path, a.text, b.path, b.text, config.Auto, config.FastOptions{}); ok {
-			c.fast++
-		} else if _, _, ok := config.ParsePairBlocks(a.path, a.text, b.path, b.text, config.Auto, config.FastOptions{}); ok {
-			c.fast++
-		}
 		for _, v := range fastVariants {
 			args := append(append(append([]string{"diff", "--width", "160"}, v...), extra...), a.path, b.path)
 			t.Setenv("HASYNC_FULL_PARSE", "1")
 			wantCode, wantOut, wantErr := hasync(t, args...)
 			t.Setenv("HASYNC_FULL_PARSE", "")
+			before := compare.FastTaken()
 			code, out, errOut := hasync(t, args...)
 			runs++
+			// Which runs took the fast path, as the command made its
+			// comparison, for the log and the check that the test is
+			// not vacuous.
+			c.runs++
+			if compare.FastTaken() > before {
+				c.fast++
+			}
 			if code != wantCode || out != wantOut || errOut != wantErr {
 				t.Errorf("%s: hasync %s: the fast path exits %d where the full parse exits %d;\nstdout %s\nstderr %s",
 					name, strings.Join(args[:len(args)-2], " "), code, wantCode, fastFirstDiffText(wantOut, out), fastFirstDiffText(wantErr, errOut))
@@ -271,14 +272,15 @@ func TestDiffFastPathCorpus(t *testing.T) {
 	sort.Strings(forms)
 	var sum []string
 	for _, f := range forms {
-		sum = append(sum, fmt.Sprintf("%s %d pairs (%d taken by a fast path)", f, counts[f].pairs, counts[f].fast))
+		sum = append(sum, fmt.Sprintf("%s %d pairs, %d runs (%d on the fast path)", f, counts[f].pairs, counts[f].runs, counts[f].fast))
 	}
 	t.Logf("%d files, %d pairs, %d checked, %d hasync diff runs each way: %s", files, pairN, pairN/diffFastStride, runs, strings.Join(sum, "; "))
-	// The test is not vacuous: the set and curly forms have fast paths,
-	// and many of their pairs (a file and its peer) take them.
-	for form, share := range map[string]int{"set": 3, "curly": 10} {
-		if c := counts[form]; c == nil || c.fast < c.pairs/share {
-			t.Errorf("%s form: too few pairs took a fast path: %+v", form, c)
+	// The test is not vacuous: the set, curly and VRP forms have fast paths,
+	// and many of their runs (a file and its peer, the side, unified and
+	// JSON views) take them.
+	for form, share := range map[string]int{"set": 3, "curly": 10, "vrp": 10} {
+		if c := counts[form]; c == nil || c.fast < c.runs/share {
+			t.Errorf("%s form: too few runs took the fast path: %+v", form, c)
 		}
 	}
 }

@@ -55,11 +55,15 @@ type serverHello struct {
 	Algorithms
 }
 
-// markers are KEXINIT entries that name no algorithm (extension and
-// strict-kex signals).
-var markers = map[string]bool{
-	"ext-info-s": true, "ext-info-c": true,
-	"kex-strict-s-v00@openssh.com": true, "kex-strict-c-v00@openssh.com": true,
+// marker reports whether a KEXINIT entry names no algorithm (extension
+// and strict-kex signals). A switch, not a map: no work at process start.
+func marker(name string) bool {
+	switch name {
+	case "ext-info-s", "ext-info-c",
+		"kex-strict-s-v00@openssh.com", "kex-strict-c-v00@openssh.com":
+		return true
+	}
+	return false
 }
 
 // parseServerHello reads the server's identification string (after any
@@ -104,7 +108,7 @@ func parseServerHello(b []byte) (serverHello, error) {
 			return h, errors.New("KEXINIT truncated")
 		}
 		for _, name := range strings.Split(string(p[4:4+n]), ",") {
-			if name != "" && !markers[name] {
+			if name != "" && !marker(name) {
 				lists[i] = append(lists[i], name)
 			}
 		}

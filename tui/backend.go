@@ -201,7 +201,7 @@ func refreshCmd(ctx context.Context, idx int, id uint64, p *pair.Pair, retry boo
 		// The user asked: a device whose login was refused may be tried
 		// again (Run holds those until asked).
 		if retry {
-			p.Retry()
+			p.Wake() // not Retry: this is the refresh (one read, one Log line)
 		}
 		s, err := p.Refresh(ctx)
 		return refreshMsg{idx: idx, id: id, sum: summarize(s), err: err}

@@ -86,15 +86,3 @@ const (
 	logErr    = "err"
 	logReq    = "req"
 )
-
-// setRole takes a served session's new role (its authorized keys line
-// changed): read-only or not from now on, and the user is told.
-func (m *Model) setRole(r roleMsg) {
-	m.com.Served.Role = r.role
-	m.com.ReadOnly, m.com.ReadOnlyReason = r.readOnly, r.why
-	if r.readOnly {
-		m.setNotice("the authorized keys changed: your key's role is "+r.role.String()+"; read-only from now on ("+r.why+")", true)
-		return
-	}
-	m.setNotice("the authorized keys changed: your key's role is "+r.role.String()+"; you may sync and save sync-maps", false)
-}

@@ -115,6 +115,9 @@ type session struct {
 	// clientGone: the program was ended by its context (the client
 	// closed, or the server ended it: why then says so).
 	clientGone atomic.Bool
+	// revoked: its key was removed from the authorized keys; its writes
+	// not yet committing are stopped (trial 13c N6).
+	revoked atomic.Bool
 }
 
 // Permission extensions the auth handler leaves for the session.
@@ -474,6 +477,31 @@ type roleMsg struct {
 	why      string
 }
 
+// setRole takes a served session's new role (its authorized keys line
+// changed): read-only or not from now on, at once: an open plan is
+// redrawn (Apply disabled or enabled), and a write of this session not
+// yet committing is stopped, as the server's shutdown does (trial 13c N5,
+// N6). The user is told.
+func (m *Model) setRole(r roleMsg) {
+	m.com.Served.Role = r.role
+	m.com.ReadOnly, m.com.ReadOnlyReason = r.readOnly, r.why
+	m.redrawPlan()
+	text := "the authorized keys changed: your key's role is " + r.role.String()
+	if !r.readOnly {
+		m.setNotice(text+"; you may sync and save sync-maps", false)
+		return
+	}
+	if r.why == "" || r.why == "your key's role is "+r.role.String() {
+		text += ": read-only from now on" // the reason said once (trial 13c N10)
+	} else {
+		text += "; read-only from now on (" + r.why + ")"
+	}
+	for _, note := range m.stopWrites("its key's role is now " + r.role.String()) {
+		text += "; " + note
+	}
+	m.setNotice(text, true)
+}
+
 // keyWatch is how often the open sessions' keys are checked against the
 // authorized keys file (a stat: the file is read again when it changed).
 const keyWatch = time.Second
@@ -521,6 +549,7 @@ func (s *Server) watchKeys() {
 		s.mu.Unlock()
 		for _, c := range changes {
 			if c.gone {
+				c.ss.revoked.Store(true)
 				c.ss.why.CompareAndSwap(nil, "your key is no longer in the authorized keys")
 				s.log.Info("key removed: session ended", "session", c.ss.n, "user", c.ss.id.User, "key", c.ss.id.Key)
 				c.p.Quit()
@@ -638,12 +667,18 @@ func (s *Server) ended(next ssh.Handler) ssh.Handler {
 				s.mu.Lock()
 				stopping := s.shutdown
 				s.mu.Unlock()
-				if stopping {
+				switch {
+				case stopping:
 					// What the shutdown does to this session's syncs.
 					for _, note := range ss.model.shutdownNotes() {
 						wish.Println(sess, "hasync serve: "+note+"\r")
 					}
-				} else {
+				case ss.revoked.Load():
+					// A key removed writes no more: as a demotion does.
+					for _, note := range ss.model.stopWrites("its key is no longer in the authorized keys") {
+						wish.Println(sess, "hasync serve: "+note+"\r")
+					}
+				default:
 					ss.model.sessionEnded()
 				}
 				ss.model.Close()

@@ -54,12 +54,17 @@ type authKey struct {
 	line    int
 }
 
-// harmlessOptions are the authorized_keys options the served console
-// accepts and has nothing to do for: it never forwards ports, agents or
-// X11 and runs no rc file or command of the user's.
-var harmlessOptions = map[string]bool{
-	"restrict": true, "no-port-forwarding": true, "no-agent-forwarding": true,
-	"no-x11-forwarding": true, "no-user-rc": true, "pty": true,
+// harmlessOption reports whether name is an authorized_keys option the
+// served console accepts and has nothing to do for: it never forwards
+// ports, agents or X11 and runs no rc file or command of the user's. (A
+// switch, not a map: no work at process start.)
+func harmlessOption(name string) bool {
+	switch name {
+	case "restrict", "no-port-forwarding", "no-agent-forwarding",
+		"no-x11-forwarding", "no-user-rc", "pty":
+		return true
+	}
+	return false
 }
 
 // parseAuthorizedKeys reads an OpenSSH authorized_keys file. Options that
@@ -114,7 +119,7 @@ func parseAuthorizedLine(path string, n int, line []byte) (authKey, error) {
 			if k.role, err = ParseRole(v); err != nil {
 				return authKey{}, fmt.Errorf("%s:%d: %s: %w", path, n, RoleEnv, err)
 			}
-		case harmlessOptions[name] && !hasVal:
+		case harmlessOption(name) && !hasVal:
 		default:
 			return authKey{}, fmt.Errorf("%s:%d: option %q is not supported by hasync serve (it takes environment=\"%s=viewer|operator\", restrict, no-port-forwarding, no-agent-forwarding, no-x11-forwarding, no-user-rc, pty)", path, n, name, RoleEnv)
 		}

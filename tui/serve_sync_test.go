@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	charmlog "charm.land/log/v2"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
@@ -394,5 +397,387 @@ func TestServeShutdownGraceCutsMapSaveReread(t *testing.T) {
 	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
 	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 3 {
 		t.Fatalf("vra-a's sync-map: %v %v", maps, err)
+	}
+}
+
+// TestServeMapSaveOutlivesSession (trial 13c N1): the operator's client
+// is killed while her sync-map save runs (vra-a slowed): the save goes
+// on, on the server, and the pair's watchers are told so, as for a sync;
+// then it ends ok.
+func TestServeMapSaveOutlivesSession(t *testing.T) {
+	ts, _ := startAuditServer(t)
+	op := aliceAtMapSave(t, ts)
+	ss := ts.session(t, ts.operatorKey)
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	// Slow from the save's first line: the save outlasts the session.
+	ts.lab.vy.A.Faults.SetDelay(200 * time.Millisecond)
+	defer ts.lab.vy.A.Faults.SetDelay(0)
+	op.send("\x1b[C") // →
+	op.send("\r")
+	for e := range sub.C {
+		if e.Kind == pair.SyncStarted && e.Sync != nil && e.Sync.Kind == pair.KindMapSave {
+			break
+		}
+	}
+	// The lock says what holds it (trial 13c N4: others are told at once).
+	if h, ok := p.SyncHolder(); !ok || h.Write == nil || h.Write.Kind != pair.KindMapSave || h.Write.Map != "LAB-SYNC" {
+		t.Errorf("the save's lock: %+v %v", h, ok)
+	}
+	op.client.Close() // kill -9 of the client
+	<-ss.model.com.Ctx.Done()
+	want := "the session of alice (session 1, key "
+	var end *pair.SyncSummary
+	told := false
+	for end == nil {
+		select {
+		case e := <-sub.C:
+			switch {
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want):
+				if !strings.HasSuffix(e.Line, "ended; its sync-map save goes on, on the server") {
+					t.Errorf("the watchers were told %q", e.Line)
+				}
+				told = true
+				ts.lab.vy.A.Faults.SetDelay(0)
+			case e.Kind == pair.SyncDone:
+				end = e.Sync
+			}
+		case <-time.After(90 * time.Second):
+			t.Fatal("the save never ended")
+		}
+	}
+	if !told {
+		t.Error("the pair's watchers were not told alice's session ended while her save ran")
+	}
+	if end.Kind != pair.KindMapSave || end.Outcome != string(audit.OK) || !end.Committed {
+		t.Errorf("the save's end: %+v", end)
+	}
+}
+
+// TestServedApplyLocked (trial 13c N2): the operator dave presses Apply
+// while alice's sync holds the pair's lock (held at its commit). He is
+// refused at once, in the console's words (who, what, since when as the
+// Log's times), without a sync of his own that first waits for the lock
+// and re-reads the pair; the refusal goes from his status when alice's
+// sync ends.
+func TestServedApplyLocked(t *testing.T) {
+	var auditDir string
+	committing, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	var daveNotice atomic.Value
+	var daveRan atomic.Bool
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.hook = func(id Identity, msg tea.Msg) {
+			switch id.Comment {
+			case "crash@test": // dave
+				ss := ts.session(t, id.Key)
+				daveNotice.Store(ss.model.notice) // on the program's goroutine
+				if _, ok := msg.(syncLinesMsg); ok {
+					daveRan.Store(true)
+				}
+			case "op@test": // alice
+				hookOnce.Do(func() {
+					ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+						if e.Commit {
+							once.Do(func() {
+								close(committing)
+								<-release
+							})
+						}
+					}
+				})
+			}
+		}
+	})
+	op := dialAlice(t, ts, 120, 36)
+	dv, err := ts.dialTerm(t, ts.crash, "dave", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := gossh.FingerprintSHA256(ts.crash.PublicKey())
+	dv.wait("dave's console", "hasync test")
+	waitSession(t, ts, dave, "dave's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	for _, c := range []struct {
+		tm *term
+		fp string
+	}{{op, ts.operatorKey}, {dv, dave}} {
+		c.tm.send("\r")
+		waitSession(t, ts, c.fp, "the pair view", "1 Diff")
+		c.tm.send("S")
+		waitSession(t, ts, c.fp, "the plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+		c.tm.send("\t")
+		waitSession(t, ts, c.fp, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	}
+	op.send("\r")
+	select {
+	case <-committing:
+	case <-time.After(90 * time.Second):
+		t.Fatal("alice's sync never reached its commit")
+	}
+	if h, ok := ts.o.Hub.Pairs()[0].SyncHolder(); !ok || h.Write == nil || h.Write.Source != "vra-a" || h.Write.Target != "vra-b" {
+		t.Errorf("alice's lock does not say what it is for: %+v %v", h, ok)
+	}
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	dv.send("\r")
+	deadline := time.Now().Add(90 * time.Second)
+	var notice string
+	for {
+		notice, _ = daveNotice.Load().(string)
+		if strings.HasPrefix(notice, "not applied: ") || time.Now().After(deadline) {
+			break
+		}
+		ts.screen(t, dave) // a message: the hook reads the notice
+		time.Sleep(20 * time.Millisecond)
+	}
+	re := regexp.MustCompile(`^not applied: lab-vyatta: alice \(session 1, key SHA256:\S+\) is (syncing|running a native sync) vra-a → vra-b since \d\d:\d\d:\d\d$`)
+	if !re.MatchString(notice) {
+		t.Errorf("dave's status: %q, want it to match %s", notice, re)
+	}
+	if daveRan.Load() {
+		t.Error("dave's console ran a sync of its own to reach the lock")
+	}
+	dv.send("3")
+	waitSession(t, ts, dave, "dave's Log", "3 Log", "by alice (")
+	close(release)
+	released = true
+	waitSession(t, ts, dave, "alice's sync's end in dave's Log", "by alice (", "ended: ")
+	screenMsgSent := ts.screen(t, dave) // one more message: the hook reads the notice after the end
+	if n, _ := daveNotice.Load().(string); strings.HasPrefix(n, "not applied: ") {
+		t.Errorf("dave's status still names the lock after alice's sync ended: %q\n%s", n, screenMsgSent)
+	}
+}
+
+// TestServedMapSaveLocked (trial 13c N4): alice's sync-map save took the
+// pair's lock a moment before dave pressed Apply on his (his console has
+// not seen her save's events yet). He is told who saves what since when
+// (local time, as the Log), not "a sync is running" with an ISO time,
+// and the refusal is no device's error (the pair list's LAST ERROR).
+func TestServedMapSaveLocked(t *testing.T) {
+	var stateDir string
+	ts := startServer(t, func(o *ServeOptions) {
+		stateDir = t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(stateDir, "audit"), stateDir
+	})
+	op := aliceAtMapSave(t, ts)
+	p := ts.o.Hub.Pairs()[0]
+	lock, err := p.LockWrite(filepath.Join(stateDir, "locks"), "alice (session 9, key SHA256:other)",
+		&pair.SyncSummary{Kind: pair.KindMapSave, Target: "vra-a", Map: "LAB-SYNC", Commands: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	op.send("\x1b[C") // →
+	op.send("\r")
+	s := waitSession(t, ts, ts.operatorKey, "the refusal", "not saved: the edits stay staged (")
+	re := regexp.MustCompile(`not saved: the edits stay staged \(lab-vyatta: alice \(session 9, key SHA256:other\) is saving sync-map LAB-SYNC on vra-a since \d\d:\d\d:\d\d\)`)
+	if !re.MatchString(s) {
+		t.Errorf("the refusal does not match %s:\n%s", re, s)
+	}
+	op.send("\x1b") // esc: back to the pair list
+	s = waitSession(t, ts, ts.operatorKey, "the pair list", "PAIR", "lab-huawei")
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "lab-vyatta") && !strings.HasSuffix(strings.TrimSpace(l), "—") {
+			t.Errorf("the lock's refusal is shown as a device's error (LAST ERROR):\n%s", s)
+		}
+	}
+}
+
+// TestServedRefreshOnce (trial 13c N9): r reads the pair once: one
+// Refreshed event, so one line in every session's Log (it also asked the
+// pair's own loop for a refresh, a second read right after).
+func TestServedRefreshOnce(t *testing.T) {
+	ts := startServer(t, nil)
+	op := dialAlice(t, ts, 120, 36)
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 12)
+	defer unsub()
+	// refreshes counts the Refreshed events up to the one of a refresh
+	// of the test's own (marker), which is not counted.
+	refreshes := func() int {
+		marker, err := p.Refresh(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			select {
+			case e := <-sub.C:
+				if e.Kind != pair.Refreshed {
+					continue
+				}
+				if e.Snapshot == marker {
+					return n
+				}
+				n++
+			case <-time.After(90 * time.Second):
+				t.Fatal("no Refreshed event of the test's own refresh")
+			}
+		}
+	}
+	// What the start left pending: a refresh queued before the first
+	// marker's end runs before the second's.
+	refreshes()
+	refreshes()
+	op.send("r")
+	n := 0
+	for e := range sub.C {
+		if e.Kind == pair.Refreshed {
+			n++ // r's read (or the pair loop's, then r's is queued)
+			break
+		}
+	}
+	if n += refreshes(); n != 1 {
+		t.Errorf("r read the pair %d times, want once", n)
+	}
+}
+
+// authorizedLine is k's authorized_keys line with options opts ("" none)
+// and comment.
+func authorizedLine(k gossh.Signer, opts, comment string) string {
+	l := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.PublicKey()))) + " " + comment + "\n"
+	if opts != "" {
+		l = opts + " " + l
+	}
+	return l
+}
+
+// TestServeRoleChangeRedrawsPlan (trial 13c N5, N10): the authorized keys
+// change while alice (operator, Apply focused) and bob (viewer, Apply
+// disabled) have their plans open: alice's Apply is disabled at once with
+// why, the focus back on Cancel; bob's is enabled and reachable. Each is
+// told the new role once, not twice.
+func TestServeRoleChangeRedrawsPlan(t *testing.T) {
+	ts := startServer(t, nil)
+	op, vw := dialAliceBob(t, ts, 120, 36, "read-only")
+	alice, bob := ts.operatorKey, ts.viewerKeyFP
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw.send("S")
+	waitSession(t, ts, bob, "bob's plan", "[ Apply 8 to vra-b (disabled) ]")
+
+	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, `environment="HASYNC_ROLE=operator"`, "vw@test")
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := waitSession(t, ts, alice, "alice's plan redrawn", "the authorized keys changed", "(disabled)")
+	if !strings.Contains(s, "▸[ Cancel ]") || strings.Contains(s, "▸[ Apply") {
+		t.Errorf("alice's focus after her demotion:\n%s", s)
+	}
+	if !strings.Contains(s, "the authorized keys changed: your key's role is viewer: read-only from now on") ||
+		strings.Count(s, "your key's role is viewer") != 2 { // the status, and the plan's why
+		t.Errorf("alice's status:\n%s", s)
+	}
+	s = waitSession(t, ts, bob, "bob's plan redrawn", "the authorized keys changed: your key's role is operator; you may sync and save sync-maps")
+	if strings.Contains(s, "(disabled)") {
+		t.Errorf("bob's Apply after his promotion:\n%s", s)
+	}
+	vw.send("\t")
+	waitSession(t, ts, bob, "bob's Apply reached", "▸[ Apply 8 to vra-b ]")
+}
+
+// TestServeDemotedSyncCancelled (trial 13c N6): alice's key loses its
+// operator option while her sync has not reached its commit: the sync is
+// cancelled before its commit, as at the server's shutdown (a key
+// revoked may be a key stolen). She and the pair's watchers are told;
+// vra-b is left as it was; the audit says cancelled.
+func TestServeDemotedSyncCancelled(t *testing.T) {
+	var auditDir string
+	blocked, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		auditDir = filepath.Join(dir, "audit")
+		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if !e.Commit { // held before the commit
+						once.Do(func() {
+							close(blocked)
+							<-release
+						})
+					}
+				}
+			})
+		}
+	})
+	op := dialAlice(t, ts, 200, 36) // the status says it all
+	alice := ts.operatorKey
+	p := ts.o.Hub.Pairs()[0]
+	before := ts.lab.vy.B.Device.Running()
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("S")
+	waitSession(t, ts, alice, "alice's plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	op.send("\t")
+	waitSession(t, ts, alice, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	op.send("\r")
+	select {
+	case <-blocked:
+	case <-time.After(90 * time.Second):
+		t.Fatal("alice's sync never started")
+	}
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, "", "vw@test")
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitSession(t, ts, alice, "alice told", "read-only from now on; your native sync vra-a → vra-b is cancelled before its commit")
+	close(release)
+	released = true
+	told := false
+	var end *pair.SyncSummary
+	var endErr error
+	for end == nil {
+		select {
+		case e := <-sub.C:
+			switch {
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
+				told = strings.HasSuffix(e.Line, "its key's role is now viewer: its native sync vra-a → vra-b is cancelled before its commit")
+				if !told {
+					t.Errorf("the watchers were told %q", e.Line)
+				}
+			case e.Kind == pair.SyncDone:
+				end, endErr = e.Sync, e.Err
+			}
+		case <-time.After(90 * time.Second):
+			t.Fatal("alice's sync never ended")
+		}
+	}
+	if !told {
+		t.Error("the pair's watchers were not told")
+	}
+	if end.Committed || end.Outcome != string(audit.Cancelled) {
+		t.Errorf("the sync's end: %+v (%v), want cancelled before its commit", end, endErr)
+	}
+	if !config.Equal(before.Root, ts.lab.vy.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 }

@@ -132,6 +132,10 @@ type syncStream struct {
 	remote  map[string]bool
 	monitor map[string][]int
 	unmark  []int
+	// refused is the status notice that refused a write of this console
+	// because this write held the lock (0 none): it goes when this write
+	// ends.
+	refused int
 }
 
 // dupKey is what a sync's remote error line and the device's copy of it
@@ -285,8 +289,7 @@ func (m *Model) startPlan(kind syncKind) tea.Cmd {
 		return noticeClearCmd(m.noticeID, 5*time.Second)
 	}
 	if h, ok := rt.p.SyncHolder(); ok {
-		m.setNotice(lockedText(rt, h, m.glyph("→", "->")), true)
-		return noticeClearCmd(m.noticeID, 6*time.Second)
+		return m.lockRefused(rt, "", h)
 	}
 	fam := rt.spec.Family
 	if kind == syncNativeSessions && fam != config.Huawei {
@@ -661,6 +664,12 @@ func (m *Model) applyPlan() tea.Cmd {
 	if rt.run != nil {
 		return nil
 	}
+	if h, ok := rt.p.SyncHolder(); ok {
+		// Another session's write holds the pair's lock: said now, not
+		// after a sync of this console that only reaches the lock
+		// (trial 13c N2).
+		return m.lockRefused(rt, "not applied: ", h)
+	}
 	m.syncID++
 	// A local console's sync runs on the console's context. A served
 	// session's runs on the hub's: the session ending (its client gone)
@@ -724,7 +733,7 @@ func (m *Model) applyPlan() tea.Cmd {
 				out.unchanged = 1
 			}
 		}
-		if err != nil && out.unchanged < 0 && base.Err() == nil {
+		if err != nil && out.unchanged < 0 && base.Err() == nil && !errors.Is(err, pair.ErrLocked) {
 			// Cancelled, or the link dropped: the sync's own re-read may
 			// not have happened (its context ended) or found the target
 			// unreachable. Read again, on the console's context.
@@ -921,6 +930,9 @@ func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
 		return nil
 	}
 	if sawDone {
+		if st.refused != 0 && st.refused == m.noticeID {
+			m.notice = "" // the lock it named is released
+		}
 		// Another session's sync ended: its outcome as the events tell.
 		state := st.sum.Outcome
 		rt.log.SetBanner(m.streamBanner(st, "ended: "+state), state != "ok")
@@ -941,26 +953,24 @@ func (m *Model) streamBanner(st *syncStream, state string) string {
 
 // title names the write: "sync vra-a → vra-b", "rollback vra-a →
 // vra-b", "native sync vra-a → vra-b", "sync-map save LAB-SYNC on vra-a".
-func (st *syncStream) title(arrow string) string {
-	s := st.sum
-	if s.Kind == pair.KindMapSave {
-		return fmt.Sprintf("%s %s on %s", s.Kind, s.Map, s.Target)
-	}
-	return fmt.Sprintf("%s %s %s %s", s.Kind, s.Source, arrow, s.Target)
-}
+func (st *syncStream) title(arrow string) string { return st.sum.Title(arrow) }
 
 // lockedText says who holds rt's pair's lock (h) and what they do, as
-// the write's events told this console: "alice (session 3, key
-// SHA256:…) is saving sync-map LAB-SYNC on vra-a since 10:02:11"; a
-// holder whose events it has not seen (another process) by the lock's
-// own words.
+// the lock says (pair.LockWrite) or else the write's events told this
+// console: "alice (session 3, key SHA256:…) is saving sync-map LAB-SYNC
+// on vra-a since 10:02:11"; a holder that said nothing (another process:
+// hasync sync) by the lock's own words.
 func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
-	since := h.Since.Format(time.TimeOnly)
-	st := rt.stream
-	if st == nil || st.done || st.holder != h.Holder {
+	since := h.Since.Local().Format(time.TimeOnly) // as the Log's times
+	var s pair.SyncSummary
+	switch st := rt.stream; {
+	case h.Write != nil:
+		s = *h.Write
+	case st != nil && !st.done && st.holder == h.Holder:
+		s = st.sum
+	default:
 		return fmt.Sprintf("a sync of %s is running: held by %s since %s", rt.spec.Name, h.Holder, since)
 	}
-	s := st.sum
 	doing := "syncing " + s.Source + " " + arrow + " " + s.Target
 	switch s.Kind {
 	case pair.KindRollback:
@@ -971,6 +981,17 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 		doing = "saving sync-map " + s.Map + " on " + s.Target
 	}
 	return fmt.Sprintf("%s: %s is %s since %s", rt.spec.Name, h.Holder, doing, since)
+}
+
+// lockRefused says, as the status, that a write of this console was
+// refused because h holds rt's pair's lock (what: "not applied: "); the
+// status goes when that write ends (syncEvents).
+func (m *Model) lockRefused(rt *pairRT, what string, h pair.LockInfo) tea.Cmd {
+	m.setNotice(what+lockedText(rt, h, m.glyph("→", "->")), true)
+	if st := rt.stream; st != nil && !st.done && st.holder == h.Holder {
+		st.refused = m.noticeID
+	}
+	return noticeClearCmd(m.noticeID, 30*time.Second)
 }
 
 // errHead is a commit error block's head, `[ path ]` (DOMAIN.md "Commit
@@ -1120,7 +1141,8 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	case out.cancelled:
 		banner = "sync cancelled before the commit · " + unchanged
 	case errors.As(err, &locked):
-		banner = locked.Error()
+		// Refused at the lock: nothing was sent, nothing to re-read.
+		banner = "not applied: " + lockedText(rt, locked.Info, arrow)
 	case errors.Is(err, hsync.ErrRemoteRefused):
 		banner = fmt.Sprintf("%s refused the change: %d error(s) · %s · enter: its row in Diff", prep.Target, nErr, unchanged)
 	case errors.Is(err, hsync.ErrUnexpected):
@@ -1215,15 +1237,100 @@ func direction(rt *pairRT) (src, tgt string) {
 }
 
 // sessionEnded tells every console watching its pairs that this served
-// session ended while its syncs run: they go on, on the server's context
-// (a client gone does not cancel them). Call it once the session's
-// program has ended.
+// session ended while its writes run (a sync, a sync-map save): they go
+// on, on the server's context (a client gone does not cancel them). Call
+// it once the session's program has ended.
 func (m *Model) sessionEnded() {
 	for _, rt := range m.pairs {
-		if rt.run != nil {
+		if kind, ok := m.ownWrite(rt); ok {
 			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
-				Line: "the session of " + m.holder + " ended; its sync goes on, on the server"})
+				Line: "the session of " + m.holder + " ended; its " + kind.String() + " goes on, on the server"})
 		}
+	}
+}
+
+// ownWrite is the write of rt's pair this console runs now, if any: its
+// sync (from the Apply on; the lock follows at once), else the write
+// holding the pair's lock in this console's name (a sync-map save).
+func (m *Model) ownWrite(rt *pairRT) (pair.SyncKind, bool) {
+	if run := rt.run; run != nil {
+		return writeKind(run.prep), true
+	}
+	if rt.p == nil {
+		return 0, false
+	}
+	if h, ok := rt.p.SyncHolder(); ok && h.Holder == m.holder {
+		return pair.KindMapSave, true
+	}
+	return 0, false
+}
+
+// writeKind is what a sync of prep is, as backend/sync.Apply names it
+// in the pair's events.
+func writeKind(prep *hsync.Prepared) pair.SyncKind {
+	switch {
+	case prep.Rollback:
+		return pair.KindRollback
+	case prep.Native:
+		return pair.KindNative
+	}
+	return pair.KindSync
+}
+
+// stopWrites stops this served session's writes whose key lost the right
+// to write (why: "your key's role is now viewer"), as the server's
+// shutdown does: a sync not yet committing is cancelled (nothing of it is
+// committed), one committing finishes and is verified; a sync-map save
+// is stopped as esc stops it (before its commit the device is left as it
+// was; after it, its re-read says so). The pair's watchers are told. The
+// notes say it to the user.
+func (m *Model) stopWrites(why string) []string {
+	var out []string
+	arrow := m.glyph("→", "->")
+	for _, rt := range m.pairs {
+		var note, others string
+		if run := rt.run; run != nil {
+			what := pair.SyncSummary{Kind: writeKind(run.prep), Source: run.prep.Source, Target: run.prep.Target}.Title(arrow)
+			if run.cancelBeforeCommit(run.cancel) {
+				note = "your " + what + " is cancelled before its commit: " + run.prep.Target + " is left as it was"
+				others = "its " + what + " is cancelled before its commit"
+			} else {
+				note = "your " + what + " was committing: it finishes and is verified"
+				others = "its " + what + " was committing: it finishes"
+			}
+		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.stopSave != nil {
+			m.maps.stopSave()
+			if m.maps.conf != nil {
+				m.maps.conf.Stopping = true
+			}
+			note = "your sync-map save is stopped (the Sync-maps tab says what the device holds)"
+			others = "its sync-map save is stopped"
+		}
+		if note == "" {
+			continue
+		}
+		out = append(out, note)
+		rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
+			Line: m.holder + ": " + why + ": " + others})
+		m.com.Log.Info("write stopped", logPair, rt.spec.Name, "why", why)
+	}
+	return out
+}
+
+// redrawPlan builds an open plan screen again for the console's role
+// now: Apply enabled, or disabled with why (and the focus back on
+// Cancel).
+func (m *Model) redrawPlan() {
+	pp := m.plan
+	if pp == nil || pp.busy {
+		return // a plan still computing is built with the new role
+	}
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(m.pairs[pp.idx], pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	pp.input.Placeholder = pp.needName
+	if pp.disabled != "" {
+		pp.applyFocus, pp.typing = false, false
+		pp.input.Blur()
+		pp.input.SetValue("")
 	}
 }
 

@@ -240,13 +240,13 @@ type mapSave struct {
 // run takes the lock, writes, records and says how it ended.
 func (s *mapSave) run() saveDoneMsg {
 	defer close(s.ch)
-	lock, err := hsync.Lock(s.p, s.o)
+	sum := pair.SyncSummary{Kind: pair.KindMapSave, Target: s.dev, Map: s.cur.Name, Commands: len(s.commands)}
+	lock, err := hsync.Lock(s.p, s.o, sum)
 	if err != nil {
 		return s.done(err, "")
 	}
 	defer lock.Unlock()
 	start := time.Now()
-	sum := pair.SyncSummary{Kind: pair.KindMapSave, Target: s.dev, Map: s.cur.Name, Commands: len(s.commands)}
 	started := sum
 	s.p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: s.dev, Holder: s.o.Holder, Step: -1, Sync: &started})
 	out, committed := s.write()
@@ -515,6 +515,17 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 		}
 		em := pm.find(msg.key)
 		if em == nil {
+			return nil
+		}
+		var locked *pair.LockedError
+		if errors.As(msg.err, &locked) && pm.rt != nil {
+			// Refused at the pair's lock (another's write took it
+			// first): nothing was sent, and no device failed, so no
+			// device's error in the Log (the pair list's LAST ERROR).
+			why := lockedText(pm.rt, locked.Info, p.glyph("→", "->"))
+			pm.rt.log.Append([]views.LogEntry{{At: msg.at, Kind: "sync-map", Text: "not saved: " + why}})
+			em.statusErr = true
+			em.outcome = "not saved: the edits stay staged (" + why + ")"
 			return nil
 		}
 		// The outcome is said last, after any line still in the drain.

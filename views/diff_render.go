@@ -3,6 +3,7 @@ package views
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -305,13 +306,17 @@ func (g *Glyphs) legendChange() []string { return g.legendWords()[0] }
 
 func (g *Glyphs) legendScope() []string { return g.legendWords()[1] }
 
-var legendSets = map[diff.Glyphs][2][]string{
-	diff.UnicodeGlyphs: {diff.UnicodeGlyphs.ChangeLegend(), diff.UnicodeGlyphs.ScopeLegend()},
-	diff.ASCIIGlyphs:   {diff.ASCIIGlyphs.ChangeLegend(), diff.ASCIIGlyphs.ScopeLegend()},
-}
+// legendSets holds the wordings of the two glyph sets, made on first use
+// (not at process start).
+var legendSets = sync.OnceValue(func() map[diff.Glyphs][2][]string {
+	return map[diff.Glyphs][2][]string{
+		diff.UnicodeGlyphs: {diff.UnicodeGlyphs.ChangeLegend(), diff.UnicodeGlyphs.ScopeLegend()},
+		diff.ASCIIGlyphs:   {diff.ASCIIGlyphs.ChangeLegend(), diff.ASCIIGlyphs.ScopeLegend()},
+	}
+})
 
 func (g *Glyphs) legendWords() [2][]string {
-	if w, ok := legendSets[g.Glyphs]; ok {
+	if w, ok := legendSets()[g.Glyphs]; ok {
 		return w // read only: the slices are shared
 	}
 	return [2][]string{g.Glyphs.ChangeLegend(), g.Glyphs.ScopeLegend()}

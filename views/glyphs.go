@@ -2,6 +2,7 @@ package views
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/syncmap"
@@ -90,8 +91,9 @@ func KindWord(k diff.Kind) string {
 
 // asciiText is the console's text glyphs and their ASCII spellings: the
 // marks of both glyph sets, then the punctuation and arrows the console's
-// sentences use (" · " between parts, "…" for "in progress", arrows).
-var asciiText = func() *strings.Replacer {
+// sentences use (" · " between parts, "…" for "in progress", arrows). It
+// is made on first use, not at process start.
+var asciiText = sync.OnceValue(func() *strings.Replacer {
 	u, a := UnicodeGlyphs, ASCIIGlyphs
 	pairs := []string{
 		u.Dot, " - ", // the list title's separator, not ", ": counts hold commas
@@ -100,7 +102,7 @@ var asciiText = func() *strings.Replacer {
 		"✓", "ok", "✗", "x", "⚠", "!", "⊘", "!", "●", "*", "○", "o", "◐", "&",
 	}
 	return strings.NewReplacer(pairs...)
-}()
+})
 
 // ASCIIText spells the console's glyphs in text (the arrows, "·", "…",
 // the marks) in ASCII, for --ascii; other text, a device's own included,
@@ -109,7 +111,7 @@ func ASCIIText(s string) string {
 	if plainASCII(s) {
 		return s
 	}
-	return asciiText.Replace(s)
+	return asciiText().Replace(s)
 }
 
 // asciiText is p with its texts spelt by ASCIIText (the lines are spelt

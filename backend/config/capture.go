@@ -397,11 +397,13 @@ func captureLine(s string) (kind captureKind, keep string, fam Family) {
 	if isSessionMessage(s) {
 		return capClient, "", Auto
 	}
-	if isVRPPrompt(s) {
-		return capPrompt, "", Huawei
-	}
+	// Vyatta first: its configuration mode's `[edit]` line would read as
+	// the VRP prompt of a device named edit.
 	if isVyPrompt(s) {
 		return capPrompt, "", Vyatta
+	}
+	if isVRPPrompt(s) {
+		return capPrompt, "", Huawei
 	}
 	return capNone, "", Auto
 }

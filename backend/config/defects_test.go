@@ -318,6 +318,13 @@ func TestCaptureLines(t *testing.T) {
 		t.Errorf("banner: %v %q", err, tr.Notes)
 	}
 
+	// A capture that begins in configuration mode: `[edit]` is Vyatta's,
+	// not the VRP prompt of a device named edit.
+	tr, err = Parse("edit.txt", []byte("[edit]\nvyos@r1# show\ninterfaces {\n    loopback lo {\n    }\n}\n[edit]\nvyos@r1# \n"), Auto)
+	if err != nil || tr.Family != Vyatta || len(tr.Root.Children) != 1 {
+		t.Errorf("[edit] first: %v %+v", err, tr)
+	}
+
 	vy := "vyos@r1:~$ show configuration commands\nset system host-name 'r1'\nvyos@r1:~$ \n"
 	tr, err = Parse("vy.txt", []byte(vy), Auto)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 
@@ -26,6 +26,16 @@ import (
 // Tree.Expand, which parses their text alone. Nothing else may read a
 // tree with stubs: it is for one comparison (backend/diff), not for a
 // plan, a printer or a sync-map.
+//
+// Siblings left as stubs one after another in their parent's natural
+// order, with their lines in a row on both sides, become one run stub
+// (IsRun): a large pair with changes spread through it has thousands of
+// equal siblings between them, and a stub each cost more than their
+// lines. A run is named as its first sibling; expanded, it is a
+// container of the siblings that views and diffs read in its place, as
+// their parent's children. The planner makes runs only of siblings that
+// no other child sorts among (markEnds), and the parse checks it
+// (checkRuns).
 //
 // Only text whose every line can be cut from its neighbours is taken:
 // today the Vyatta set form (`show configuration commands`, one `set`
@@ -63,6 +73,32 @@ var errStubClash = errors.New("config: a line reaches into a stub")
 // look like a bare node to the parser (vyAllBare), and nothing reads it.
 var stubMark = []string{"\x00stub"}
 
+// runMark is the Values of a run stub, before and after it is expanded
+// (see IsRun).
+var runMark = []string{"\x00run"}
+
+// IsRun reports whether n is a run of siblings of ParsePairFast rather
+// than one node: a stub standing for several consecutive children of its
+// parent (set form), named as its first, or, once expanded, a container
+// whose children are those siblings. A run has no row and no path of its
+// own: a view or a diff reads its children as its parent's, in its place
+// (their natural order puts them there: the planner checked it).
+func IsRun(n *Node) bool {
+	return n != nil && len(n.Values) == 1 && unsafe.StringData(n.Values[0]) == unsafe.StringData(runMark[0])
+}
+
+// RunLen is the number of its parent's children that n, a child of a
+// node of t, stands for: those of a run (IsRun), else 1.
+func (t *Tree) RunLen(n *Node) int {
+	switch {
+	case !IsRun(n):
+		return 1
+	case n.Line >= 0:
+		return len(n.Children)
+	}
+	return int(t.stubs[-n.Line-1].members)
+}
+
 // stub is a subtree left unparsed: the run of lines text (whole lines,
 // each a `set` command whose first words path words name the node), read
 // from line on in file.
@@ -83,6 +119,10 @@ type stub struct {
 	// set form.
 	form  stubForm
 	block int32
+	// run: the stub stands for members sibling subtrees (IsRun), whose
+	// path is words path words each.
+	run     bool
+	members int32
 }
 
 // stubForm parses the stubs of a form other than set.
@@ -193,10 +233,19 @@ func (t *Tree) parseStub(s *stub) *Node {
 	}
 	n := st.Root
 	rest := s.text[len("set "):]
-	for range s.words {
+	for i := range s.words {
 		rest = strings.TrimLeft(rest, " ")
 		w := rest[:strings.IndexByte(rest, ' ')]
 		rest = rest[len(w):]
+		if s.run && i == s.words-1 {
+			// n is the run's parent: a container of its children (all
+			// the run's, nothing else) stands in the run's place.
+			c := &Node{Name: w, Values: runMark[:1:1], Children: n.Children, Line: s.line}
+			for _, k := range c.Children {
+				shiftLines(k, s.line-1)
+			}
+			return c
+		}
 		if n = n.Child(w); n == nil {
 			panic("config: a stub's text lacks its own path")
 		}
@@ -209,10 +258,8 @@ func (t *Tree) parseStub(s *stub) *Node {
 // can (see fsCounter).
 func countStub(s *stub, kinds *vyKinds) (int, bool) {
 	ft := fsLines(s.text)
-	c := &fsCounter{t: ft, kinds: kinds, base: int(s.words)}
-	sp := fsSpan{from: 0, to: int32(len(ft.starts) - 1), words: s.words}
-	name, pos, k := c.path(sp)
-	return c.count(name, pos, k, sp.from, sp.to)
+	c := &fsCounter{t: ft, kinds: kinds}
+	return c.span(fsSpan{from: 0, to: int32(len(ft.starts) - 1), words: s.words, run: s.run})
 }
 
 // shiftLines adds d to the source line of n and every node below it,
@@ -233,7 +280,7 @@ func shiftLines(n *Node, d int32) {
 // its name.
 func SubtreeRows(fam Family, n *Node) int {
 	rows := 0
-	if !(n.Tag && fam != Huawei) {
+	if !(n.Tag && fam != Huawei) && !IsRun(n) {
 		rows = max(1, len(n.Values))
 	}
 	for _, c := range n.Children {
@@ -266,19 +313,16 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	}
 	// Both sides are cut into lines at once.
 	var (
-		tb  *fsText
-		okB bool
-		wg  sync.WaitGroup
+		ta, tb   *fsText
+		okA, okB bool
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		ta, okA = fsScan(textA)
+		okA = okA && read(textA)
+	}, func() {
 		tb, okB = fsScan(textB)
 		okB = okB && read(textB)
-	}()
-	ta, okA := fsScan(textA)
-	okA = okA && read(textA)
-	wg.Wait()
+	})
 	if !okA || !okB {
 		return nil, nil, false
 	}
@@ -287,15 +331,13 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
 	var errA, errB error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		ta.countRows(rows, 0)
+		a, errA = ta.parse(fileA)
+	}, func() {
 		tb.countRows(rows, 1)
 		b, errB = tb.parse(fileB)
-	}()
-	ta.countRows(rows, 0)
-	a, errA = ta.parse(fileA)
-	wg.Wait()
+	})
 	if errA != nil || errB != nil {
 		return nil, nil, false
 	}
@@ -331,6 +373,10 @@ type fsSpan struct {
 	// pre is the length of the path prefix of its lines (fsPrefix):
 	// their first words words, each with the blank after it.
 	pre int32
+	// run: the span is a run of members sibling subtrees, each of words
+	// path words (pre is its first one's), one stub (IsRun).
+	run     bool
+	members int32
 }
 
 // fsClass sorts bytes for fsLineEnd: 1 a newline, 2 a quote, 3 a byte
@@ -540,6 +586,9 @@ type fsPlanner struct {
 	// parsed instead, a larger one is cut into its children (see finish).
 	edges bool
 	path  []string
+	// groups numbers markEnds' lists of children (fsItem.group), for
+	// every planner of one pair.
+	groups *atomic.Int32
 }
 
 // fsItem is lines [from, to) of a, and of b from bFrom on: a span of
@@ -553,6 +602,11 @@ type fsItem struct {
 	// order (natural order, which need not be the text's): 1 it does, 2
 	// it does not, 0 not known (the text's order decides).
 	end int8
+	// group numbers the list of a parent's children (both sides) that
+	// put a span in natural order (markEnds; 0: none), and rank is its
+	// place there. lone: no other child of that list has its name.
+	group, rank int32
+	lone        bool
 }
 
 // fastEdgeMax is the most lines of a span that ends a row of sibling
@@ -701,8 +755,9 @@ func (t *fsText) text(from, to int32) string {
 func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 	blocks := fsDiff(a, b)
 	edges := len(a.starts) > fastEdgeLines
-	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
-	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges}
+	groups := new(atomic.Int32)
+	pl := &fsPlanner{a: a, b: b, rules: rules, edges: edges, groups: groups}
+	other := &fsPlanner{a: a, b: b, rules: rules, edges: edges, groups: groups}
 	half := len(blocks) / 2
 	// About an item for each four lines: the items are sized once.
 	for _, x := range []struct {
@@ -715,18 +770,15 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 		}
 		x.p.items = make([]fsItem, 0, n/4+16)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		for _, bl := range blocks[:half] {
+			pl.block(bl)
+		}
+	}, func() {
 		for _, bl := range blocks[half:] {
 			other.block(bl)
 		}
-	}()
-	for _, bl := range blocks[:half] {
-		pl.block(bl)
-	}
-	wg.Wait()
+	})
 	for _, it := range other.items {
 		pl.item(it)
 	}
@@ -744,19 +796,16 @@ func (p *fsPlanner) finish() {
 	items := p.items
 	var cut []fsCut
 	var cuts [2]map[int32][]fsItem // a larger end's children, by its index
+	p.naturalEnds(items)
 	if p.edges {
-		p.naturalEnds(items)
 		cut = make([]fsCut, len(items))
 		half := len(items) / 2
-		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules}
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules, groups: p.groups}
+		both(func() {
+			cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
+		}, func() {
 			cuts[1] = other.edgeCuts(items, half, len(items), 0, cut)
-		}()
-		cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
-		wg.Wait()
+		})
 	}
 	// Each side's spans, numbered in a's order: counted, then added.
 	each := func(f func(fsItem)) {
@@ -782,15 +831,50 @@ func (p *fsPlanner) finish() {
 	})
 	p.a.spans = slices.Grow(p.a.spans, n)
 	p.b.spans = slices.Grow(p.b.spans, n)
+	var last fsItem // the last span added
 	each(func(it fsItem) {
 		if it.words == 0 {
+			last = it
 			return
 		}
 		n := it.to - it.from
-		p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs, pre: it.pre})
-		p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs, pre: it.pre})
+		if p.joins(last, it) {
+			// One more sibling of the run that the last span began.
+			x, y := &p.a.spans[len(p.a.spans)-1], &p.b.spans[len(p.b.spans)-1]
+			x.to, y.to, x.run, y.run = it.to, it.bFrom+n, true, true
+			x.members++
+			y.members++
+			p.a.stubbed += n
+			p.b.stubbed += n
+			last = it
+			return
+		}
+		p.a.add(fsSpan{from: it.from, to: it.to, words: it.words, pair: p.pairs, pre: it.pre, members: 1})
+		p.b.add(fsSpan{from: it.bFrom, to: it.bFrom + n, words: it.words, pair: p.pairs, pre: it.pre, members: 1})
 		p.pairs++
+		last = it
 	})
+}
+
+// joins reports whether the span y joins the span x (the one before it)
+// in one run stub: siblings whose lines follow each other on both sides,
+// and in the list of their parent's children (both sides, natural order:
+// markEnds) too, no other child between them and each the only one of its
+// name. A run thus stands for consecutive children, every line of which
+// it holds: no line elsewhere names one of them, and no other child sorts
+// among them. Their names begin with a digit alike, as the run's name
+// tells for all (setStubs.make).
+func (p *fsPlanner) joins(x, y fsItem) bool {
+	return x.words != 0 && y.words == x.words && x.group != 0 && y.group == x.group && y.rank == x.rank+1 &&
+		x.lone && y.lone && x.to == y.from && y.bFrom == x.bFrom+(x.to-x.from) &&
+		isDigit(p.a.src[p.a.nameAt(x)]) == isDigit(p.a.src[p.a.nameAt(y)])
+}
+
+// nameAt is where the name of the span's own node begins in the text:
+// the last word of its path prefix.
+func (t *fsText) nameAt(it fsItem) int {
+	start := int(t.starts[it.from])
+	return start + strings.LastIndexByte(t.src[start:start+int(it.pre)-1], ' ') + 1
 }
 
 // fsCut is what the edge rule does with an item: keep it, parse its
@@ -882,7 +966,7 @@ func fsChildName(line string, off int) string {
 // markEnds sets end on the spans among kids, the children of one parent
 // on both sides: 1 where a neighbour in natural order is not a span or
 // there is none, 2 elsewhere.
-func markEnds(kids []fsChild, items []fsItem) {
+func markEnds(kids []fsChild, items []fsItem, group int32) {
 	cmp := func(x, y fsChild) int { return naturalCompare(x.name, y.name) }
 	if !slices.IsSortedFunc(kids, cmp) {
 		slices.SortStableFunc(kids, cmp)
@@ -892,6 +976,9 @@ func markEnds(kids []fsChild, items []fsItem) {
 		if c.span < 0 {
 			continue
 		}
+		it := &items[c.span]
+		it.group, it.rank = group, int32(i)
+		it.lone = (i == 0 || kids[i-1].name != c.name) && (i == len(kids)-1 || kids[i+1].name != c.name)
 		// The same name twice: one span and a line elsewhere, which the
 		// parse refuses (errStubClash); any answer will do.
 		if span(i-1) && span(i+1) {
@@ -927,14 +1014,11 @@ func (p *fsPlanner) naturalEnds(items []fsItem) {
 	// Each half of the parents on one core: they set the ends of their
 	// own spans.
 	half := len(parents) / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	both(func() {
+		p.parentEnds(items, parents[:half], byParent)
+	}, func() {
 		p.parentEnds(items, parents[half:], byParent)
-	}()
-	p.parentEnds(items, parents[:half], byParent)
-	wg.Wait()
+	})
 }
 
 // parentEnds sets the ends of the spans of parents (naturalEnds).
@@ -993,7 +1077,7 @@ func (p *fsPlanner) parentEnds(items []fsItem, parents []string, byParent map[st
 			ok = ok && j == len(spans)
 		}
 		if ok {
-			markEnds(kids, items)
+			markEnds(kids, items, p.groups.Add(1))
 		}
 	}
 }
@@ -1065,7 +1149,7 @@ func (p *fsPlanner) childEnds(kids []fsItem, k int) {
 		}
 		list = append(list, fsChild{name: fsChildName(line, pe), span: span})
 	}
-	markEnds(list, kids)
+	markEnds(list, kids, p.groups.Add(1))
 }
 
 // children cuts a span's lines into the items of its children: a span
@@ -1102,7 +1186,11 @@ func (t *fsText) add(s fsSpan) {
 // parse reads the text with its spans as stubs.
 func (t *fsText) parse(file string) (*Tree, error) {
 	s := &setStubs{text: t, file: file, list: make([]stub, 0, len(t.spans))}
-	return vyParseSetStubs(file, t.src, true, s, nil)
+	tr, err := vyParseSetStubs(file, t.src, true, s, nil)
+	if err == nil {
+		err = s.checkRuns()
+	}
+	return tr, err
 }
 
 // fsLines cuts text that fsScan took already (a stub's) into lines.
@@ -1144,6 +1232,34 @@ type setStubs struct {
 	// it once.
 	parent    *Node
 	parentKey string
+	// runs are the run stubs made, for checkRuns.
+	runs []runStub
+}
+
+// runStub is a run stub made: its node, its parent and the name of its
+// last sibling.
+type runStub struct {
+	n, parent *Node
+	last      string
+}
+
+// checkRuns makes sure that each run stub stands for consecutive
+// children of its parent, now in natural order: the sibling after it
+// sorts after its last. A line elsewhere that names a child inside the
+// run made a node of that name (only the run's first name is looked up),
+// and it sorts inside the run: errStubClash.
+func (s *setStubs) checkRuns() error {
+	for _, r := range s.runs {
+		kids := r.parent.Children
+		i, found := slices.BinarySearchFunc(kids, r.n, vyCompare)
+		for found && i < len(kids) && kids[i] != r.n {
+			i++ // a node of the run's own name: the parse refused it already
+		}
+		if !found || i == len(kids) || i+1 < len(kids) && naturalCompare(kids[i+1].Name, r.last) <= 0 {
+			return errStubClash
+		}
+	}
+	return nil
 }
 
 // at reports whether the line at pos begins the next span.
@@ -1190,9 +1306,21 @@ func (s *setStubs) make(p *vySet, b *vyBuilder) error {
 	}
 	end := int(s.text.starts[sp.to])
 	s.list = append(s.list, stub{
-		file: s.file, text: src[p.pos:end], line: int32(p.line), words: sp.words, pair: sp.pair, rows: -1,
+		file: s.file, text: src[p.pos:end], line: int32(p.line), words: sp.words, pair: sp.pair, rows: -1, run: sp.run, members: sp.members,
 	})
 	q.Values = stubMark[:1:1]
+	if sp.run {
+		// Where the schema does not know the parent, its tag-ness comes
+		// from whether its children's names begin with a digit
+		// (vyDigitChildren), which the run's name must then tell for all:
+		// its first and last agree, and all between them sort alike.
+		last := fsChildName(s.text.line(sp.to-1), at-p.pos)
+		if isDigit(name[0]) != isDigit(last[0]) {
+			return errStubClash
+		}
+		q.Values = runMark[:1:1]
+		s.runs = append(s.runs, runStub{n: q, parent: s.parent, last: last})
+	}
 	q.Line = -int32(len(s.list))
 	p.pos = end
 	p.line += int(sp.to - sp.from)
@@ -1213,12 +1341,39 @@ func (t *fsText) countRows(rows []int32, half int32) {
 			continue
 		}
 		rows[sp.pair] = -1
-		name, pos, k := c.path(sp)
-		c.base = int(sp.words)
-		if n, ok := c.count(name, pos, k, sp.from, sp.to); ok {
+		if n, ok := c.span(sp); ok {
 			rows[sp.pair] = int32(n)
 		}
 	}
+}
+
+// span counts the rows of a span's subtree, or of each subtree of a run.
+func (c *fsCounter) span(sp fsSpan) (int, bool) {
+	if !sp.run {
+		pe := fsPrefix(c.t.line(sp.from), int(sp.words))
+		if pe < 0 {
+			return 0, false
+		}
+		name, pos, k := c.path(sp)
+		return c.count(name, pos, k, sp.from, sp.to, pe)
+	}
+	total := 0
+	for i := sp.from; i < sp.to; {
+		line := c.t.line(i)
+		pe := fsPrefix(line, int(sp.words))
+		if pe < 0 {
+			return 0, false
+		}
+		m := fsSpan{from: i, to: c.t.groupEnd(i, sp.to, line[:pe]), words: sp.words}
+		name, pos, k := c.path(m)
+		n, ok := c.count(name, pos, k, m.from, m.to, pe)
+		if !ok {
+			return 0, false
+		}
+		total += n
+		i = m.to
+	}
+	return total, true
 }
 
 // fsCounter counts the rows of a stub's subtree from its lines, as the
@@ -1230,9 +1385,6 @@ func (t *fsText) countRows(rows []int32, half int32) {
 type fsCounter struct {
 	t     *fsText
 	kinds *vyKinds
-	// base is the path words of the span counted: count's depth 0 reads
-	// word base of its lines.
-	base int
 	// chain is the path of the last stub with the schema's positions, so
 	// that the next one steps only from where they part.
 	chain []fsStep
@@ -1277,29 +1429,21 @@ func (c *fsCounter) path(sp fsSpan) (string, schema.Cursor, vyKind) {
 }
 
 // count returns the rows of the node name (schema position pos, answer
-// k) made from lines [from, to), whose first c.base path words are its
-// path. It reads each line once, keeping the nodes of the line before
+// k) made from lines [from, to), whose path is the same pre bytes on
+// each (fsPrefix). It reads each line once, keeping the nodes of the line before
 // open (a stack): a line closes those it does not share and opens its
 // own. It gives up (ok false) where the parse would read the lines in
 // another way than their order tells: a quoted path word, a child
 // named again after its lines ended, values beside valueless
 // children, or a word ending a line where the schema does not know
 // whether it is a value.
-func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32) (int, bool) {
+func (c *fsCounter) count(name string, pos schema.Cursor, k vyKind, from, to int32, pre int) (int, bool) {
 	src := c.t.src
 	c.stack = c.stack[:0]
 	c.push(name, pos, k)
 	for i := from; i < to; i++ {
 		// The line's words after the path of the span.
-		p, e := int(c.t.starts[i])+len("set "), int(c.t.eol(i))
-		for range c.base {
-			for src[p] == ' ' {
-				p++
-			}
-			for src[p] != ' ' {
-				p++
-			}
-		}
+		p, e := int(c.t.starts[i])+pre, int(c.t.eol(i))
 		c.words = c.words[:0]
 		for p < e {
 			if src[p] == ' ' {
@@ -1468,7 +1612,7 @@ func (c *fsCounter) rows(f *fsFrame) (int, bool) {
 		tag = true
 	case schema.Leaf, schema.Node:
 	default:
-		tag = kids > 0 && (vyTagNames[f.name] || digits)
+		tag = kids > 0 && (vyTagName(f.name) || digits)
 	}
 	if !tag {
 		rows += max(1, nvals)

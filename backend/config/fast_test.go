@@ -227,3 +227,66 @@ func TestReadText(t *testing.T) {
 		t.Error("a missing file read without an error")
 	}
 }
+
+// TestFastRuns: equal siblings in a row become one run stub, which
+// counts, expands and clashes as the siblings it stands for.
+func TestFastRuns(t *testing.T) {
+	var a, b strings.Builder
+	for i := 1; i <= 40; i++ {
+		for _, leaf := range []string{"action 'accept'", "description 'rule'", "protocol 'tcp'"} {
+			line := fmt.Sprintf("set firewall name X rule %d %s\n", i, leaf)
+			a.WriteString(line)
+			if i == 20 && strings.HasPrefix(leaf, "protocol") {
+				line = fmt.Sprintf("set firewall name X rule %d protocol 'udp'\n", i)
+			}
+			b.WriteString(line)
+		}
+	}
+	ta, tb, ok := ParsePairFast("a", a.String(), "b", b.String(), Vyatta, FastOptions{})
+	if !ok {
+		t.Fatal("the fast path declined")
+	}
+	full, err := Parse("a", []byte(a.String()), Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := full.Root.Child("firewall").Child("name").Child("X").Child("rule")
+	parent := ta.Root.Child("firewall").Child("name").Child("X").Child("rule")
+	runs := 0
+	for _, n := range slices.Clone(parent.Children) {
+		if !IsRun(n) {
+			continue
+		}
+		runs++
+		k := ta.RunLen(n)
+		at := slices.IndexFunc(rules.Children, func(c *Node) bool { return c.Name == n.Name })
+		want := 0
+		for _, c := range rules.Children[at : at+k] {
+			want += SubtreeRows(Vyatta, c)
+		}
+		if got := ta.StubRows(n); got != want {
+			t.Errorf("run %s: %d rows, the siblings give %d", n.Name, got, want)
+		}
+		ta.Expand(n)
+		if !IsRun(n) || n.Line < 0 || len(n.Children) != k {
+			t.Fatalf("run %s expanded: %d children, want %d", n.Name, len(n.Children), k)
+		}
+		for i, c := range n.Children {
+			if w := rules.Children[at+i]; !Equal(c, w) || c.Line != w.Line {
+				t.Errorf("run %s: child %d is %s (line %d), want %s (line %d)", n.Name, i, c.Name, c.Line, w.Name, w.Line)
+			}
+		}
+		if SubtreeRows(Vyatta, n) != want {
+			t.Errorf("run %s expanded: %d rows, want %d", n.Name, SubtreeRows(Vyatta, n), want)
+		}
+	}
+	if runs == 0 || !tb.HasStubs() {
+		t.Fatalf("no run stub: %d children", len(parent.Children))
+	}
+	// A line elsewhere that names a sibling inside a run: the run would
+	// not be the whole of it, and the pair is parsed in full.
+	tail := "set interfaces ethernet eth0 address '10.0.0.1/24'\nset firewall name X rule 15 log\n"
+	if _, _, ok := ParsePairFast("a", a.String()+tail, "b", b.String()+tail, Vyatta, FastOptions{}); ok {
+		t.Error("a line naming a sibling inside a run: the fast path took it")
+	}
+}

@@ -128,7 +128,19 @@ var vrpCipherPrefixes = []string{"$c$", "$h$"}
 var vrpKeyIndex = vrpIndexRules(vrpKeyRules)
 
 func vrpIndexRules(rules []vrpKeyRule) *[256][]vrpKeyRule {
+	// One array holds every byte's rules, each byte's slice sized before
+	// it is filled: two allocations at process start, not one per append.
+	var n [256]int
+	for i := range rules {
+		n[rules[i].match[0][0]]++
+	}
+	all := make([]vrpKeyRule, len(rules))
 	var idx [256][]vrpKeyRule
+	at := 0
+	for c, k := range n {
+		idx[c] = all[at : at : at+k]
+		at += k
+	}
 	for _, r := range rules {
 		c := r.match[0][0]
 		idx[c] = append(idx[c], r)

@@ -16,31 +16,33 @@ import (
 // errVyNilTree is returned by the printers when given no tree.
 var errVyNilTree = errors.New("vyatta printer: nil tree")
 
-// vyTagNames are well-known Vyatta tag nodes (`ethernet eth0 {`). The set
-// form carries no schema, so a set-parsed tree learns tag-ness from this
-// table; it only changes how the curly printer lays the node out.
-var vyTagNames = map[string]bool{
-	"ethernet": true, "bonding": true, "bridge": true, "loopback": true,
-	"dummy": true, "vif": true, "vif-s": true, "vif-c": true, "tunnel": true,
-	"wireguard": true, "openvpn": true, "pppoe": true, "dataplane": true,
-	"vti": true, "geneve": true, "vxlan": true, "macsec": true,
-	"pseudo-ethernet": true, "wireless": true, "input": true, "l2tpv3": true,
-	"rule": true, "name": true, "ipv6-name": true, "address-group": true,
-	"network-group": true, "port-group": true, "interface-group": true,
-	"ipv6-address-group": true, "ipv6-network-group": true,
-	"domain-group": true, "mac-group": true, "route": true, "route6": true,
-	"next-hop": true, "interface": true, "neighbor": true, "peer-group": true,
-	"static-mapping": true, "shared-network-name": true, "subnet": true,
-	"group": true, "sync-group": true, "user": true, "server": true,
-	"prefix-list": true, "prefix-list6": true, "route-map": true,
-	"access-list": true, "access-list6": true, "community-list": true,
-	"extcommunity-list": true, "as-path-list": true,
-	"large-community-list": true, "table": true, "remote-router": true,
-	"sync-map": true, "host": true, "file": true, "peer": true,
-	"esp-group": true, "ike-group": true, "area": true, "vrrp-group": true,
-	"virtual-server": true, "real-server": true, "vrf": true,
-	"policy": true, "zone": true, "from": true, "community": true,
-	"listen-address": true, "static-host-mapping": true, "id": true,
+// vyTagName reports whether name is a well-known Vyatta tag node
+// (`ethernet eth0 {`). The set form carries no schema, so a set-parsed
+// tree learns tag-ness from this table; it only changes how the curly
+// printer lays the node out. (A switch, not a map: no work at process
+// start, and faster to look up.)
+func vyTagName(name string) bool {
+	switch name {
+	case "ethernet", "bonding", "bridge", "loopback", "dummy", "vif",
+		"vif-s", "vif-c", "tunnel", "wireguard", "openvpn", "pppoe",
+		"dataplane", "vti", "geneve", "vxlan", "macsec",
+		"pseudo-ethernet", "wireless", "input", "l2tpv3", "rule",
+		"name", "ipv6-name", "address-group", "network-group",
+		"port-group", "interface-group", "ipv6-address-group",
+		"ipv6-network-group", "domain-group", "mac-group", "route",
+		"route6", "next-hop", "interface", "neighbor", "peer-group",
+		"static-mapping", "shared-network-name", "subnet", "group",
+		"sync-group", "user", "server", "prefix-list", "prefix-list6",
+		"route-map", "access-list", "access-list6", "community-list",
+		"extcommunity-list", "as-path-list", "large-community-list",
+		"table", "remote-router", "sync-map", "host", "file", "peer",
+		"esp-group", "ike-group", "area", "vrrp-group",
+		"virtual-server", "real-server", "vrf", "policy", "zone",
+		"from", "community", "listen-address", "static-host-mapping",
+		"id":
+		return true
+	}
+	return false
 }
 
 // vyBareTagNames are tag nodes that the 5600 prints without braces when
@@ -53,55 +55,56 @@ var vyBareTagNames = []string{"vif", "vif-s", "vif-c"}
 // vyBareTagParent is the top-level node whose children are all tag nodes.
 const vyBareTagParent = "interfaces"
 
-// vyBareTagUnder maps a parent's name to its children that are tag nodes.
-var vyBareTagUnder = map[string][]string{
-	"static": {"route", "route6", "interface-route", "interface-route6", "table"},
-	"ntp":    {"server"},
+// vyBareTagUnder reports whether name is a child of parent that is a tag
+// node. (A switch, not a map: no work at process start.)
+func vyBareTagUnder(parent, name string) bool {
+	switch parent {
+	case "static":
+		switch name {
+		case "route", "route6", "interface-route", "interface-route6", "table":
+			return true
+		}
+	case "ntp":
+		return name == "server"
+	}
+	return false
 }
 
 // vySecretNames are leaves whose values are secrets wherever they appear.
-var vySecretNames = map[string]bool{
-	"password": true, "encrypted-password": true, "plaintext-password": true,
-	"pre-shared-secret": true, "secret": true, "private-key": true,
-	"preshared-key": true, "auth-key": true, "md5-key": true,
-	"authentication-key": true, "shared-secret": true, "psk": true,
+// (This list and vySecretUnder are literals: no work at process start.
+// Looked up after vySecretLast's filter, a scan of the list costs what a
+// map lookup does.)
+var vySecretNames = []string{
+	"password", "encrypted-password", "plaintext-password",
+	"pre-shared-secret", "secret", "private-key",
+	"preshared-key", "auth-key", "md5-key",
+	"authentication-key", "shared-secret", "psk",
 }
 
 // vySecretUnder are leaves that are secrets only below one of the listed
 // ancestors: `key` is a secret in `authentication` or `wireguard` but a
-// plain name elsewhere.
-var vySecretUnder = map[string][]string{
-	"key": {"authentication", "wireguard", "keys", "radius", "tacacs", "tacacs-plus", "config-sync"},
+// plain name elsewhere. A name in vySecretNames is a secret anywhere,
+// whatever this list says.
+var vySecretUnder = []struct {
+	name  string
+	under []string
+}{
+	{"key", []string{"authentication", "wireguard", "keys", "radius", "tacacs", "tacacs-plus", "config-sync"}},
 }
 
-// vySecretIndex merges vySecretNames (a nil list: secret anywhere) and
-// vySecretUnder, so that telling a node is not secret costs one lookup.
-// It is built once and only read.
-var vySecretIndex = vyIndexSecrets()
-
-// vySecretLast marks the last bytes of the names in vySecretIndex: most
-// names end otherwise, and are told not secret without hashing them. It
-// is built once and only read.
+// vySecretLast marks the last bytes of the names in vySecretNames and
+// vySecretUnder: most names end otherwise, and are told not secret
+// without comparing them. It is built once and only read.
 var vySecretLast = vyIndexSecretLast()
 
 func vyIndexSecretLast() (last [256]bool) {
-	for name := range vySecretIndex {
-		if name != "" {
-			last[name[len(name)-1]] = true
-		}
+	for _, name := range vySecretNames {
+		last[name[len(name)-1]] = true
+	}
+	for _, s := range vySecretUnder {
+		last[s.name[len(s.name)-1]] = true
 	}
 	return last
-}
-
-func vyIndexSecrets() map[string][]string {
-	idx := make(map[string][]string, len(vySecretNames)+len(vySecretUnder))
-	for name, under := range vySecretUnder {
-		idx[name] = under
-	}
-	for name := range vySecretNames {
-		idx[name] = nil
-	}
-	return idx
 }
 
 // vyMetaPrefixes start the comments that are footers, kept in Tree.Meta.
@@ -154,7 +157,7 @@ func vyIsSetForm(src string) bool {
 		if i := strings.IndexAny(t, " \t"); i >= 0 {
 			w = t[:i]
 		}
-		if w == "set" || w == "delete" || vySessionCommands[w] && !strings.HasSuffix(t, "{") {
+		if w == "set" || w == "delete" || vySessionCommand(w) && !strings.HasSuffix(t, "{") {
 			return true
 		}
 		// A stray first line (`Last login: ...`) before set lines must
@@ -191,14 +194,18 @@ func vySetBeforeBrace(src string) bool {
 	return false
 }
 
-// vySessionCommands are the commands of a configuration script that are
-// not configuration: the set parser ignores them and notes it. `edit`,
-// `top` and `up` are not among them: they change what later lines mean.
-var vySessionCommands = map[string]bool{
-	"configure": true, "commit": true, "commit-confirm": true, "confirm": true,
-	"save": true, "exit": true, "end": true, "run": true, "source": true,
-	"load": true, "merge": true, "discard": true, "compare": true,
-	"rollback": true, "echo": true,
+// vySessionCommand reports whether name is a command of a configuration
+// script that is not configuration: the set parser ignores it and notes
+// it. `edit`, `top` and `up` are not among them: they change what later
+// lines mean. (A switch, not a map: no work at process start.)
+func vySessionCommand(name string) bool {
+	switch name {
+	case "configure", "commit", "commit-confirm", "confirm", "save",
+		"exit", "end", "run", "source", "load", "merge", "discard",
+		"compare", "rollback", "echo":
+		return true
+	}
+	return false
 }
 
 // vyBuilder builds a tree and finds children by name in constant time:
@@ -379,9 +386,7 @@ func vyFinishKinds(root *Node, kinds *vyKinds) {
 	anc := make([]string, 0, 32)
 	var walk func(n *Node, c schema.Cursor, k vyKind)
 	walk = func(n *Node, c schema.Cursor, k vyKind) {
-		if len(n.Children) > 1 && !slices.IsSortedFunc(n.Children, vyCompare) {
-			slices.SortStableFunc(n.Children, vyCompare)
-		}
+		vySortChildren(n.Children)
 		if n != root {
 			if vyIsSecret(n.Name, anc) {
 				n.Secret = true
@@ -417,7 +422,7 @@ func vyFinishKinds(root *Node, kinds *vyKinds) {
 // node of the schema prints as one (`next-hop-interface vtun0 {`), a
 // valueless leaf bare, a node or tag value with braces (`ssh {` `}`).
 // Where the schema does not know the path, a set-parsed node learns
-// tag-ness from vyTagNames and digit children; a curly-parsed one
+// tag-ness from vyTagName and digit children; a curly-parsed one
 // (fromText) keeps the text's layout, as it does its tag form wherever
 // the text wrote one.
 func vyLayout(n *Node, in vyKind, fromText bool) {
@@ -439,7 +444,7 @@ func vyLayout(n *Node, in vyKind, fromText bool) {
 			n.Leaf = false
 		}
 	default:
-		if !fromText && len(n.Children) > 0 && (vyTagNames[n.Name] || vyDigitChildren(n)) {
+		if !fromText && len(n.Children) > 0 && (vyTagName(n.Name) || vyDigitChildren(n)) {
 			n.Tag = true
 		}
 	}
@@ -471,17 +476,18 @@ func vyIsSecret(name string, anc []string) bool {
 	if name == "" || !vySecretLast[name[len(name)-1]] {
 		return false
 	}
-	under, ok := vySecretIndex[name]
-	if !ok {
-		return false // nearly every node: one lookup
-	}
-	if under == nil {
+	if slices.Contains(vySecretNames, name) {
 		return true
 	}
-	for _, a := range under {
-		for _, x := range anc {
-			if x == a {
-				return true
+	for _, s := range vySecretUnder {
+		if s.name != name {
+			continue
+		}
+		for _, a := range s.under {
+			for _, x := range anc {
+				if x == a {
+					return true
+				}
 			}
 		}
 	}
@@ -503,7 +509,7 @@ func vyDigitChildren(n *Node) bool {
 // parent names an empty tag child rather than a value.
 func vyBareTag(parent *Node, parentTop bool, name string) bool {
 	return slices.Contains(vyBareTagNames, name) || (parentTop && parent.Name == vyBareTagParent) ||
-		slices.Contains(vyBareTagUnder[parent.Name], name)
+		vyBareTagUnder(parent.Name, name)
 }
 
 // vyIsMeta reports whether comment text (without delimiters) is a footer.
@@ -517,3 +523,33 @@ func vyIsMeta(text string) bool {
 }
 
 func vyCompare(a, b *Node) int { return naturalCompare(a.Name, b.Name) }
+
+// vySortChildren puts a node's children in natural order (vyCompare),
+// stably. Most lists are in order already. A list of plain numbers
+// (rules, sequence numbers: digits only, no leading zero) sorts by
+// length, then bytes, as naturalCompare does, without reading each name
+// again at every comparison.
+func vySortChildren(kids []*Node) {
+	if len(kids) < 2 {
+		return
+	}
+	numbers := true
+	for _, k := range kids {
+		if k.Name == "" || k.Name[0] == '0' || !allDigits(k.Name) {
+			numbers = false
+			break
+		}
+	}
+	by := vyCompare
+	if numbers {
+		by = func(a, b *Node) int {
+			if len(a.Name) != len(b.Name) {
+				return cmpInt(len(a.Name), len(b.Name))
+			}
+			return strings.Compare(a.Name, b.Name)
+		}
+	}
+	if !slices.IsSortedFunc(kids, by) {
+		slices.SortStableFunc(kids, by)
+	}
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,19 +60,19 @@ func TestVyCurlyBlocksMatchSet(t *testing.T) {
 // secret tables must still be found, and a name ending like none of them
 // is not secret.
 func TestVyIsSecretTables(t *testing.T) {
-	for name := range vySecretNames {
+	for _, name := range vySecretNames {
 		if !vyIsSecret(name, nil) {
 			t.Errorf("%q is not told secret", name)
 		}
 	}
-	for name, under := range vySecretUnder {
-		for _, a := range under {
-			if !vyIsSecret(name, []string{"x", a}) {
-				t.Errorf("%q under %q is not told secret", name, a)
+	for _, s := range vySecretUnder {
+		for _, a := range s.under {
+			if !vyIsSecret(s.name, []string{"x", a}) {
+				t.Errorf("%q under %q is not told secret", s.name, a)
 			}
 		}
-		if vyIsSecret(name, []string{"interfaces"}) && !vySecretNames[name] {
-			t.Errorf("%q outside %v is told secret", name, under)
+		if vyIsSecret(s.name, []string{"interfaces"}) && !slices.Contains(vySecretNames, s.name) {
+			t.Errorf("%q outside %v is told secret", s.name, s.under)
 		}
 	}
 	for _, name := range []string{"", "address", "description", "passwords"} {

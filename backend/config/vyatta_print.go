@@ -165,7 +165,7 @@ func (p *vyPrinter) curlyNode(parent *Node, parentTop bool, sc schema.Cursor, sc
 // vyTopNeedsQuote reports whether a top-level name must be quoted to read
 // back as curly text: see curlyNode.
 func vyTopNeedsQuote(name string) bool {
-	return name == "set" || name == "delete" || vySessionCommands[name] ||
+	return name == "set" || name == "delete" || vySessionCommand(name) ||
 		strings.ContainsAny(name, "@[<") || strings.HasPrefix(name, "HRP_")
 }
 

@@ -243,7 +243,7 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 		del := !w.quoted && string(first) == "delete"
 		switch {
 		case !w.quoted && string(first) == "set", del:
-		case !w.quoted && vySessionCommands[string(first)]:
+		case !w.quoted && vySessionCommand(string(first)):
 			if len(session) == 0 || session[len(session)-1] != w.line {
 				session = append(session, w.line)
 			}

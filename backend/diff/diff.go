@@ -55,8 +55,13 @@ func (d *differ) walk(l, r *config.Node) {
 	}
 	start := d.al.align(l, r)
 	end := len(d.al.buf)
+	d.stubs.indexes(l, r, d.al.buf[start:end])
 	for k := start; k < end && !(d.stop && len(d.out) > 0); k++ {
 		p := d.al.buf[k]
+		if p.kind == pairBoth && config.IsRun(p.l) {
+			d.run(p)
+			continue
+		}
 		switch p.kind {
 		case pairLeft:
 			d.path = append(d.path, p.l.Name)
@@ -77,6 +82,19 @@ func (d *differ) walk(l, r *config.Node) {
 		d.path = d.path[:len(d.path)-1]
 	}
 	d.al.buf = d.al.buf[:start]
+}
+
+// run compares two runs of siblings (config.IsRun: their trees are of
+// one ParsePairFast, where each run has its twin at the same place, of
+// the same bytes): equal stubs, or their children compared as their
+// parents' own (nothing differs there: the indexes of Change.From and
+// To would count from the run's first).
+func (d *differ) run(p pair) {
+	if _, ok := d.stubs.same(p.l, p.r); ok {
+		return
+	}
+	d.stubs.expand(p.l, p.r)
+	d.walk(p.l, p.r)
 }
 
 // node compares a node present on both sides, then its children.

@@ -227,12 +227,18 @@ func (w *rower) shownScope(ref *rowRef, p config.Path) syncmap.Scope {
 
 // walk adds the rows of the children of l and r (either may be nil).
 func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
-	start := w.al.align(l, r)
-	end := len(w.al.buf)
 	tag := tagName(w.fam, l)
 	if tag == "" {
 		tag = tagName(w.fam, r)
 	}
+	w.walkTag(l, r, tag, depth, parentRow, parentPN)
+}
+
+// walkTag is walk for the children of l and r under the tag node tag
+// ("" none): their parent's, or a run's (config.IsRun) parent's.
+func (w *rower) walkTag(l, r *config.Node, tag string, depth int, parentRow, parentPN int32) {
+	start := w.al.align(l, r)
+	end := len(w.al.buf)
 	// checked is where the search for equal runs resumes: pairs before it
 	// were found in a run too short to fold, and are walked plainly.
 	checked := start
@@ -256,6 +262,11 @@ func (w *rower) walk(l, r *config.Node, depth int, parentRow, parentPN int32) {
 // pair adds the rows of one aligned pair and its subtree.
 func (w *rower) pair(p pair, tag string, depth int, parentRow, parentPN int32) {
 	w.stubs.expand(p.l, p.r)
+	if config.IsRun(p.l) {
+		// A run of siblings: its children are its parent's, in its place.
+		w.walkTag(p.l, p.r, tag, depth, parentRow, parentPN)
+		return
+	}
 	n := p.r
 	if n == nil {
 		n = p.l
@@ -417,7 +428,7 @@ func (w *rower) sameRows(l, r *config.Node) (int, bool) {
 		}
 	}
 	n := 0
-	if !isTag(w.fam, l) {
+	if !isTag(w.fam, l) && !config.IsRun(l) {
 		n = max(1, len(l.Values))
 	}
 	for i, c := range l.Children {
@@ -494,6 +505,17 @@ func sameRef(l, r *config.Node, tag string, v, depth int, parentRow, pn int32, s
 // pn), in order, and takes them off the budget.
 func (w *rower) headRows(l, r *config.Node, tag string, depth int, parentRow, pn int32, sc uint8, budget *int) {
 	w.stubs.expand(l, r)
+	if config.IsRun(l) {
+		// A run of siblings: its children in its place, under its parent.
+		ppn := w.pnodes[pn].parent
+		for i, c := range l.Children {
+			if *budget == 0 {
+				return
+			}
+			w.headRows(c, r.Children[i], tag, depth, parentRow, w.pathNode(c.Name, ppn), sc, budget)
+		}
+		return
+	}
 	if !isTag(w.fam, l) {
 		first := int32(len(w.refs))
 		for v := range max(1, len(l.Values)) {
@@ -518,6 +540,14 @@ func (w *rower) headRows(l, r *config.Node, tag string, depth int, parentRow, pn
 // and takes them off the budget.
 func (w *rower) tailRows(l, r *config.Node, tag string, depth int, parentRow, pn int32, sc uint8, budget *int) {
 	w.stubs.expand(l, r)
+	if config.IsRun(l) {
+		ppn := w.pnodes[pn].parent
+		for i := len(l.Children) - 1; i >= 0 && *budget > 0; i-- {
+			c := l.Children[i]
+			w.tailRows(c, r.Children[i], tag, depth, parentRow, w.pathNode(c.Name, ppn), sc, budget)
+		}
+		return
+	}
 	ctag, cdepth := w.childPlace(l, depth)
 	for i := len(l.Children) - 1; i >= 0 && *budget > 0; i-- {
 		c := l.Children[i]
@@ -616,7 +646,7 @@ var rowsParallel = 4096
 func (w *rower) rowsInto(out []Row, jobs []rowJob) {
 	mine := jobs
 	var wg sync.WaitGroup
-	if len(jobs) >= rowsParallel && (w.pureScope || w.o.Scope == nil) {
+	if len(jobs) >= rowsParallel && w.pureScope {
 		half := len(jobs) / 2
 		mine = jobs[:half]
 		other := &rower{o: w.o, fam: w.fam, pnodes: w.pnodes}
@@ -890,6 +920,13 @@ func (w *rower) runItems(nodes []*config.Node, path config.Path, words []string,
 	}
 	parentScope, known := syncmap.Outside, false
 	for i, n := range nodes {
+		if config.IsRun(n) && (w.shape == nil || len(tails) > 0) {
+			// A run of siblings that a location may reach: its children,
+			// in its place.
+			w.stubs.expand(n, nil)
+			w.runItems(n.Children, path, words, items)
+			continue
+		}
 		if w.shape != nil && !touches(tails, n.Name) {
 			// No location reaches this child: it and its subtree have
 			// the parent's scope.
@@ -998,7 +1035,7 @@ func (w *rower) itemRows(it *runItem, limit int) int {
 			n += w.stubs.rows(c) // a left node
 			return n < limit
 		}
-		if !isTag(w.fam, c) {
+		if !isTag(w.fam, c) && !config.IsRun(c) {
 			n += max(1, len(c.Values))
 		}
 		if n >= limit {

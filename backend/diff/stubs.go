@@ -1,6 +1,10 @@
 package diff
 
-import "github.com/hasync/hasync/backend/config"
+import (
+	"slices"
+
+	"github.com/hasync/hasync/backend/config"
+)
 
 // stubs deals with the stubs of two trees of config.ParsePairFast: two
 // stubs of one pair stand for byte-equal subtrees, equal and of known
@@ -46,3 +50,40 @@ func (s *stubs) expand(l, r *config.Node) {
 
 // rows is the rows of the stub n of a.
 func (s *stubs) rows(n *config.Node) int { return s.a.StubRows(n) }
+
+// indexes makes the children's indexes of pairs (li, ri), aligned from
+// the children of l and r, count each run among them (config.IsRun) as
+// the children it stands for, as Change.From and To do.
+func (s *stubs) indexes(l, r *config.Node, pairs []pair) {
+	if s == nil {
+		return
+	}
+	lo, ro := runIndexes(s.a, l), runIndexes(s.b, r)
+	if lo == nil && ro == nil {
+		return
+	}
+	for i := range pairs {
+		p := &pairs[i]
+		if lo != nil && p.li >= 0 {
+			p.li = lo[p.li]
+		}
+		if ro != nil && p.ri >= 0 {
+			p.ri = ro[p.ri]
+		}
+	}
+}
+
+// runIndexes returns the index of each child of n (of t) counting runs'
+// members, or nil when no child is a run.
+func runIndexes(t *config.Tree, n *config.Node) []int {
+	if n == nil || !slices.ContainsFunc(n.Children, config.IsRun) {
+		return nil
+	}
+	out := make([]int, len(n.Children))
+	k := 0
+	for i, c := range n.Children {
+		out[i] = k
+		k += t.RunLen(c)
+	}
+	return out
+}

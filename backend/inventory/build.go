@@ -125,7 +125,7 @@ func buildDevice(rd deviceYAML, dp, pair string, fam config.Family, w *walker, d
 		}
 	}
 	d.Flavor = strings.ToLower(strings.TrimSpace(rd.Flavor))
-	known := flavors[fam]
+	known := flavors(fam)
 	if d.Flavor == "" {
 		d.Flavor = known[0]
 	} else if !slices.Contains(known, d.Flavor) {

@@ -47,7 +47,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("pair %q: source %q is no member", p.Name, p.Source)
 			}
 			for _, d := range p.Devices {
-				if d.Family != p.Family || !slices.Contains(flavors[p.Family], d.Flavor) || d.Port < 0 || d.Port > 65535 {
+				if d.Family != p.Family || !slices.Contains(flavors(p.Family), d.Flavor) || d.Port < 0 || d.Port > 65535 {
 					t.Fatalf("device %q breaks a rule: %+v", d.Name, *d)
 				}
 			}

@@ -156,11 +156,23 @@ const (
 	FlavorHiSecEngine = "hisecengine"
 )
 
-// flavors are the known flavors of each family; the first is the default.
-var flavors = map[config.Family][]string{
-	config.Vyatta: {FlavorVRA, FlavorVyOS, Flavor5600},
-	config.Huawei: {FlavorUSG, FlavorEudemon, FlavorHiSecEngine},
+// flavors returns the known flavors of a family; the first is the
+// default. (A switch over literal lists, not a map: no work at process
+// start.)
+func flavors(fam config.Family) []string {
+	switch fam {
+	case config.Vyatta:
+		return vyattaFlavors
+	case config.Huawei:
+		return huaweiFlavors
+	}
+	return nil
 }
+
+var (
+	vyattaFlavors = []string{FlavorVRA, FlavorVyOS, Flavor5600}
+	huaweiFlavors = []string{FlavorUSG, FlavorEudemon, FlavorHiSecEngine}
+)
 
 // Transport is how a sync reaches a device.
 type Transport string

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -69,23 +70,31 @@ type timeoutsYAML struct {
 	KeepAlive time.Duration `yaml:"keepalive,omitempty"`
 }
 
-// nouns name each kind of mapping in messages.
-var nouns = map[reflect.Type]string{
-	reflect.TypeFor[fileYAML]():     "the inventory",
-	reflect.TypeFor[pairYAML]():     "a pair",
-	reflect.TypeFor[deviceYAML]():   "a device",
-	reflect.TypeFor[sshYAML]():      "ssh",
-	reflect.TypeFor[timeoutsYAML](): "timeouts",
-}
+// nouns name each kind of mapping in messages (made on first use, not at
+// process start).
+var nouns = sync.OnceValue(func() map[reflect.Type]string {
+	return map[reflect.Type]string{
+		reflect.TypeFor[fileYAML]():     "the inventory",
+		reflect.TypeFor[pairYAML]():     "a pair",
+		reflect.TypeFor[deviceYAML]():   "a device",
+		reflect.TypeFor[sshYAML]():      "ssh",
+		reflect.TypeFor[timeoutsYAML](): "timeouts",
+	}
+})
 
-// secretKeys are keys that would put a secret in the file; each is refused
-// with what to write instead.
-var secretKeys = map[string]string{
-	"password":   "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true",
-	"passwd":     "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true",
-	"pass":       "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true",
-	"passphrase": "a passphrase is never written in the inventory: hasync asks for it when the key_file needs one",
-	"secret":     "a secret is never written in the inventory: use password_env, password_file or password_prompt: true",
+// secretKey returns, for a key that would put a secret in the file, what
+// to write instead; each such key is refused. (A switch, not a map: no
+// work at process start.)
+func secretKey(key string) (string, bool) {
+	switch key {
+	case "password", "passwd", "pass":
+		return "a password is never written in the inventory: use password_env (a variable), password_file (a file) or password_prompt: true", true
+	case "passphrase":
+		return "a passphrase is never written in the inventory: hasync asks for it when the key_file needs one", true
+	case "secret":
+		return "a secret is never written in the inventory: use password_env, password_file or password_prompt: true", true
+	}
+	return "", false
 }
 
 // Load reads the inventory at path. Every error from the file is an
@@ -334,7 +343,7 @@ func (w *walker) walk(n ast.Node, t reflect.Type, path string, depth int) error 
 		seq, ok := n.(*ast.SequenceNode)
 		if !ok {
 			if t.Elem().Kind() == reflect.Struct {
-				return w.errf(n, "%s: expected a list of %ss (- name: ...)", lastKey(path), strings.TrimPrefix(nouns[t.Elem()], "a "))
+				return w.errf(n, "%s: expected a list of %ss (- name: ...)", lastKey(path), strings.TrimPrefix(nouns()[t.Elem()], "a "))
 			}
 			return w.errf(n, "%s: expected a list ([a, b] or - a)", lastKey(path))
 		}
@@ -367,7 +376,7 @@ func (w *walker) walk(n ast.Node, t reflect.Type, path string, depth int) error 
 func (w *walker) walkMapping(n ast.Node, t reflect.Type, path string, depth int) error {
 	values, ok := mappingValues(n)
 	if !ok {
-		what := nouns[t]
+		what := nouns()[t]
 		if path == "" {
 			return w.errf(n, "expected a mapping with the key pairs, found %s", kindOf(n))
 		}
@@ -380,7 +389,7 @@ func (w *walker) walkMapping(n ast.Node, t reflect.Type, path string, depth int)
 		for _, mv := range values {
 			if mv.Key != nil && mv.Key.IsMergeKey() {
 				if len(seen) > 0 && !merged {
-					return w.errf(mv.Key, "<<: expected the merge key before the keys of %s, which override what it merges", nouns[t])
+					return w.errf(mv.Key, "<<: expected the merge key before the keys of %s, which override what it merges", nouns()[t])
 				}
 				m, err := w.resolve(mv.Value)
 				if err != nil {
@@ -409,9 +418,9 @@ func (w *walker) walkMapping(n ast.Node, t reflect.Type, path string, depth int)
 			case *ast.IntegerNode, *ast.BoolNode:
 				key = kn.GetToken().Value
 			default:
-				return w.errf(mv.Key, "expected a key of %s (%s), found %s", nouns[t], keysOf(fs), kindOf(k))
+				return w.errf(mv.Key, "expected a key of %s (%s), found %s", nouns()[t], keysOf(fs), kindOf(k))
 			}
-			if msg, ok := secretKeys[strings.ToLower(key)]; ok {
+			if msg, ok := secretKey(strings.ToLower(key)); ok {
 				return w.errf(mv.Key, "%s: %s", key, msg)
 			}
 			var f *field
@@ -421,11 +430,11 @@ func (w *walker) walkMapping(n ast.Node, t reflect.Type, path string, depth int)
 				}
 			}
 			if f == nil {
-				return w.errf(mv.Key, "unknown key %q in %s: expected one of %s", key, nouns[t], keysOf(fs))
+				return w.errf(mv.Key, "unknown key %q in %s: expected one of %s", key, nouns()[t], keysOf(fs))
 			}
 			if !merged {
 				if seen[key] {
-					return w.errf(mv.Key, "key %q given twice in %s", key, nouns[t])
+					return w.errf(mv.Key, "key %q given twice in %s", key, nouns()[t])
 				}
 				seen[key] = true
 			}

@@ -1,6 +1,7 @@
 package pair
 
 import (
+	"fmt"
 	"sync"
 	"time"
 )
@@ -172,6 +173,16 @@ type SyncSummary struct {
 	Committed bool
 	// Errors (SyncDone) counts the remote's errors.
 	Errors int
+}
+
+// Title names the write: "sync vra-a → vra-b", "rollback vra-a →
+// vra-b", "native sync vra-a → vra-b", "sync-map save LAB-SYNC on vra-a"
+// (arrow: "→", or "->" in ASCII).
+func (s SyncSummary) Title(arrow string) string {
+	if s.Kind == KindMapSave {
+		return fmt.Sprintf("%s %s on %s", s.Kind, s.Map, s.Target)
+	}
+	return fmt.Sprintf("%s %s %s %s", s.Kind, s.Source, arrow, s.Target)
 }
 
 // Subscription receives a pair's events.

@@ -31,6 +31,9 @@ type LockInfo struct {
 	Holder string    `json:"holder"`
 	PID    int       `json:"pid"`
 	Since  time.Time `json:"since"`
+	// Write is what the holder does (a sync, a rollback, a native sync,
+	// a sync-map save), when it said so (LockWrite); nil when not.
+	Write *SyncSummary `json:"write,omitempty"`
 }
 
 // LockedError is the answer to a second sync of a pair.
@@ -45,7 +48,11 @@ func (e *LockedError) Error() string {
 	if !e.Info.Since.IsZero() {
 		since = e.Info.Since.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("pair %s: a sync is running: held by %s since %s", e.Info.Pair, who, since)
+	what := "a sync"
+	if w := e.Info.Write; w != nil {
+		what = "a " + w.Title("->")
+	}
+	return fmt.Sprintf("pair %s: %s is running: held by %s since %s", e.Info.Pair, what, who, since)
 }
 
 func (e *LockedError) Is(target error) bool { return target == ErrLocked }
@@ -78,7 +85,11 @@ func LockFile(dir, pair string) string {
 // TryLock takes pair's lock in dir (made 0700 when missing) for holder,
 // without waiting: when a sync in this process or another holds it, the
 // error is a *LockedError (ErrLocked) naming the holder and since when.
-func TryLock(dir, pair, holder string) (*Lock, error) {
+func TryLock(dir, pair, holder string) (*Lock, error) { return tryLock(dir, pair, holder, nil) }
+
+// tryLock is TryLock for a holder that says what it writes (w; nil: not
+// said), in the lock and in the refusals of others.
+func tryLock(dir, pair, holder string, w *SyncSummary) (*Lock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("pair %s: lock: %w", pair, err)
 	}
@@ -86,7 +97,7 @@ func TryLock(dir, pair, holder string) (*Lock, error) {
 	if abs, err := filepath.Abs(key); err == nil {
 		key = abs
 	}
-	info := LockInfo{Pair: pair, Holder: holder, PID: os.Getpid(), Since: time.Now().UTC()}
+	info := LockInfo{Pair: pair, Holder: holder, PID: os.Getpid(), Since: time.Now().UTC(), Write: w}
 	held.Lock()
 	defer held.Unlock()
 	if h, ok := held.m[key]; ok {
@@ -146,8 +157,17 @@ func (l *Lock) Unlock() error {
 // LockSync takes the pair's sync lock in dir for holder (TryLock: the
 // error is a *LockedError naming who holds it and since when) and
 // records it, so that SyncHolder names the holder until Unlock.
-func (p *Pair) LockSync(dir, holder string) (*Lock, error) {
-	l, err := TryLock(dir, p.spec.Name, holder)
+func (p *Pair) LockSync(dir, holder string) (*Lock, error) { return p.LockWrite(dir, holder, nil) }
+
+// LockWrite is LockSync for a write that says what it is (w, copied): who
+// is refused the lock is told (LockedError's Info.Write), as SyncHolder
+// tells it, before the write's own events reach anyone.
+func (p *Pair) LockWrite(dir, holder string, w *SyncSummary) (*Lock, error) {
+	if w != nil {
+		c := *w
+		w = &c
+	}
+	l, err := tryLock(dir, p.spec.Name, holder, w)
 	if err != nil {
 		return nil, err
 	}

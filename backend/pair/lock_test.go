@@ -138,3 +138,39 @@ func TestSyncHolder(t *testing.T) {
 		t.Fatalf("published %+v", e)
 	}
 }
+
+// TestLockWrite: a write that says what it is (LockWrite) is named so to
+// whoever is refused the lock, in this process (Info.Write, SyncHolder)
+// and in another (the lock file; trial 13c N4: a save was called "a
+// sync").
+func TestLockWrite(t *testing.T) {
+	p := New(&inventory.Pair{Name: "lab", Devices: [2]*inventory.Device{{Name: "a"}, {Name: "b"}}}, Options{})
+	defer p.Close()
+	dir := t.TempDir()
+	w := SyncSummary{Kind: KindMapSave, Target: "vra-a", Map: "LAB-SYNC", Commands: 2}
+	l, err := p.LockWrite(dir, "alice (session 3)", &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Map = "CHANGED" // the lock keeps its own copy
+	if info, ok := p.SyncHolder(); !ok || info.Write == nil || info.Write.Kind != KindMapSave || info.Write.Map != "LAB-SYNC" {
+		t.Fatalf("holder %+v %v", info, ok)
+	}
+	var le *LockedError
+	if _, err := p.LockSync(dir, "bob"); !errors.As(err, &le) || le.Info.Write == nil || le.Info.Write.Map != "LAB-SYNC" {
+		t.Fatalf("second lock: %v", err)
+	}
+	if want := "pair lab: a sync-map save LAB-SYNC on vra-a is running: held by alice (session 3) since "; !strings.HasPrefix(le.Error(), want) {
+		t.Errorf("refusal %q, want it to begin %q", le.Error(), want)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestLockHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "HASYNC_LOCK_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	if want := "REFUSED pair lab: a sync-map save LAB-SYNC on vra-a is running: held by alice (session 3) since "; !strings.Contains(string(out), want) {
+		t.Errorf("another process: %s, want %q", out, want)
+	}
+	l.Unlock()
+}

@@ -538,3 +538,17 @@ func holds(err error) bool {
 	}
 	return false
 }
+
+// Wake is Retry without the refresh: for a caller that refreshes the
+// pair itself (the console's r), so that the pair is read once, not once
+// by the caller and once more by Run (trial 13c N9). A member woken
+// asks its own refresh once it connects.
+func (p *Pair) Wake() {
+	p.dropREST() // a refused REST login is asked again too
+	for _, m := range p.members {
+		select {
+		case m.retry <- struct{}{}:
+		default:
+		}
+	}
+}

@@ -191,13 +191,7 @@ func (p *Pair) refresh(ctx context.Context) *Snapshot {
 // unknown host key: Run never retries those by itself), and asks for a
 // refresh. A front end calls it when the user asks to refresh.
 func (p *Pair) Retry() {
-	p.dropREST() // a refused REST login is asked again too
-	for _, m := range p.members {
-		select {
-		case m.retry <- struct{}{}:
-		default:
-		}
-	}
+	p.Wake()
 	p.RequestRefresh()
 }
 

@@ -169,24 +169,29 @@ func (v *vyattaPlan) deleteInScope(path config.Path, n *config.Node) {
 	}
 }
 
-// vyRefParents are the tag nodes whose values other nodes refer to by name
-// (a firewall ruleset bound to an interface, a group a rule uses); Vyatta
-// 5600 and VyOS forms alike. A commit refuses to delete one that is still
-// named (DOMAIN.md, commit validation; the lab's cross-checks).
-var vyRefParents = map[string]bool{
-	"name": true, "ipv6-name": true, "address-group": true, "network-group": true,
-	"port-group": true, "ipv6-address-group": true, "ipv6-network-group": true,
-	"interface-group": true, "mac-group": true, "domain-group": true,
-	"route-map": true, "prefix-list": true, "prefix-list6": true, "access-list": true,
-	"community-list": true, "as-path-list": true, "sync-map": true,
+// vyRefParent reports whether name is a tag node whose values other nodes
+// refer to by name (a firewall ruleset bound to an interface, a group a
+// rule uses); Vyatta 5600 and VyOS forms alike. A commit refuses to delete
+// one that is still named (DOMAIN.md, commit validation; the lab's
+// cross-checks). A switch, not a map: no work at process start.
+func vyRefParent(name string) bool {
+	switch name {
+	case "name", "ipv6-name", "address-group", "network-group",
+		"port-group", "ipv6-address-group", "ipv6-network-group",
+		"interface-group", "mac-group", "domain-group",
+		"route-map", "prefix-list", "prefix-list6", "access-list",
+		"community-list", "as-path-list", "sync-map":
+		return true
+	}
+	return false
 }
 
 // referencedBy returns the path of a target leaf outside path that names
 // the node at path and stays after the sync (the map does not share it,
 // or the source holds it with the same value), or nil. Only a tag value
-// of a referable tag node (vyRefParents) can be named.
+// of a referable tag node (vyRefParent) can be named.
 func (v *vyattaPlan) referencedBy(path config.Path) config.Path {
-	if len(path) < 2 || !vyRefParents[path[len(path)-2]] {
+	if len(path) < 2 || !vyRefParent(path[len(path)-2]) {
 		return nil
 	}
 	if v.named == nil {

@@ -602,14 +602,16 @@ func forwards(target *config.Tree) string {
 func readable(snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
 		if !d.Reachable && !d.RESTRead || d.Tree == nil {
-			why := d.Name + ": not read"
-			if d.Err != nil {
-				why = d.Err.Error()
-				if !strings.HasPrefix(why, d.Name+": ") {
-					why = d.Name + ": " + why // named once (trial10 #10)
-				}
+			if d.Err == nil {
+				return fmt.Errorf("pair %s: %w: %s: not read", snap.Pair, ErrUnreadable, d.Name)
 			}
-			return fmt.Errorf("pair %s: %w: %s", snap.Pair, ErrUnreadable, why)
+			why := d.Err
+			if !strings.HasPrefix(why.Error(), d.Name+": ") {
+				why = fmt.Errorf("%s: %w", d.Name, why) // named once (trial10 #10)
+			}
+			// The device's error is wrapped too: a read cut by the sync's
+			// own cancel is audited cancelled, not failed (trial 13c #16).
+			return fmt.Errorf("pair %s: %w: %w", snap.Pair, ErrUnreadable, why)
 		}
 	}
 	return nil
@@ -648,16 +650,17 @@ func holderOf(o Options) string {
 }
 
 // Lock takes p's sync lock for o.Holder in the state directory (o.StateDir,
-// else audit.StateDir()), as Apply does. Every write to a pair holds it,
-// a sync and a sync-map save alike, so two never overlap and
+// else audit.StateDir()), as Apply does, for the write w (what others
+// refused are told: pair.LockWrite). Every write to a pair holds it, a
+// sync and a sync-map save alike, so two never overlap and
 // Pair.SyncHolder names the writer. The error is a *pair.LockedError
-// naming who holds it and since when.
-func Lock(p *pair.Pair, o Options) (*pair.Lock, error) {
+// naming who holds it, for what and since when.
+func Lock(p *pair.Pair, o Options, w pair.SyncSummary) (*pair.Lock, error) {
 	state, _, err := dirs(o)
 	if err != nil {
 		return nil, err
 	}
-	return p.LockSync(filepath.Join(state, "locks"), holderOf(o))
+	return p.LockWrite(filepath.Join(state, "locks"), holderOf(o), &w)
 }
 
 // AuditLog is the audit directory Apply records into (o.AuditDir, else
@@ -684,7 +687,14 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		return nil, err
 	}
 	holder := holderOf(o)
-	lock, err := p.LockSync(filepath.Join(state, "locks"), holder)
+	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
+	switch {
+	case prep.Rollback:
+		summary.Kind = pair.KindRollback
+	case prep.Native:
+		summary.Kind = pair.KindNative
+	}
+	lock, err := p.LockWrite(filepath.Join(state, "locks"), holder, &summary)
 	if err != nil {
 		return nil, err
 	}
@@ -695,13 +705,6 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 		transport: prep.Transport, transportWhy: prep.TransportWhy}
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
-	}
-	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
-	switch {
-	case prep.Rollback:
-		summary.Kind = pair.KindRollback
-	case prep.Native:
-		summary.Kind = pair.KindNative
 	}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})

@@ -65,15 +65,20 @@ type CLI struct {
 	lowLevel bool
 }
 
-// Warnings are the commands that ask a `Warning: ... Continue? [Y/N]:`
-// question before they act, as on real USGs, and the question; N (or no)
-// cancels, a bare Enter asks again (lab.AskYN). `save` asks its own
-// question (builtin). Kept short on purpose: only commands the lab is
-// sure ask one on real devices are listed; `hrp sync config`, `undo hrp
-// enable` and `reset firewall session table` are not (unsure).
-var Warnings = map[string]string{
-	"reset saved-configuration": "Warning: The action will delete the saved configuration in the device.\n" +
-		"The configuration will be erased to reconfigure. Continue? [Y/N]:",
+// Warning returns the `Warning: ... Continue? [Y/N]:` question that a
+// command asks before it acts, as on real USGs, or "" for a command that
+// asks none; N (or no) cancels, a bare Enter asks again (lab.AskYN).
+// `save` asks its own question (builtin). Kept short on purpose: only
+// commands the lab is sure ask one on real devices are listed; `hrp sync
+// config`, `undo hrp enable` and `reset firewall session table` are not
+// (unsure). (A switch, not a map: no work at process start.)
+func Warning(command string) string {
+	switch command {
+	case "reset saved-configuration":
+		return "Warning: The action will delete the saved configuration in the device.\n" +
+			"The configuration will be erased to reconfigure. Continue? [Y/N]:"
+	}
+	return ""
 }
 
 // lineTerminal is a lab.Terminal of the CLI's output and its line reader,
@@ -305,7 +310,7 @@ func (c *CLI) builtin(m *match, readLine func() (string, error)) bool {
 	case "return":
 		c.system, c.view = false, nil
 	case "reset": // reset saved-configuration
-		yes, err := lab.AskYN(lineTerminal{Writer: c.out, read: readLine}, Warnings["reset saved-configuration"])
+		yes, err := lab.AskYN(lineTerminal{Writer: c.out, read: readLine}, Warning("reset saved-configuration"))
 		if err != nil || !yes {
 			return false
 		}

@@ -638,7 +638,7 @@ func matchWords(cands []*tmpl, ws []word, line string, undo bool) (*match, error
 	m.line = b.String()
 	for i, w := range words {
 		if i < len(done.toks) {
-			if k, ok := refSlots[done.toks[i]]; ok {
+			if k, ok := refSlot(done.toks[i]); ok {
 				m.refs = append(m.refs, ref{kind: k, name: strings.Trim(w, `"`), pos: ws[i].start})
 			}
 		}
@@ -659,40 +659,45 @@ func alts(tok string) []string {
 	return []string{tok}
 }
 
-// refSlots are the slots naming an object that must exist when used, and
-// the kind of object (objectExists).
-var refSlots = map[string]string{
-	"<zone>":       "zone",
-	"<addrset>":    "addrset",
-	"<service>":    "service",
-	"<authscheme>": "authscheme",
+// refSlot returns, for a slot naming an object that must exist when used,
+// the kind of object (objectExists). (A switch, not a map: no work at
+// process start.)
+func refSlot(tok string) (string, bool) {
+	switch tok {
+	case "<zone>", "<addrset>", "<service>", "<authscheme>":
+		return tok[1 : len(tok)-1], true
+	}
+	return "", false
 }
 
 // slotTypes are the typed slots: each takes the words its func accepts. A
-// word it refuses is a Wrong parameter under the caret (matchWords).
-var slotTypes = map[string]func(string) bool{
-	"<ip>": isIPv4,
-	// An ACL wildcard: any dotted IPv4 value (its ones need not be
-	// contiguous), or 0 for the host.
-	"<wildcard>":  func(w string) bool { return w == "0" || isIPv4(w) },
-	"<mask>":      isMask,
-	"<ifname>":    func(w string) bool { return ifnamePattern().MatchString(w) },
-	"<time>":      func(w string) bool { return isClock(w, 3) },
-	"<hhmm>":      func(w string) bool { return isClock(w, 2) },
-	"<ip6prefix>": isIPv6Prefix,
-	// Names: one word (a quoted name may hold spaces), at most 64
-	// characters; passwords up to 128.
-	"<name>":       isName(64),
-	"<secret>":     isName(128),
-	"<zone>":       isName(64),
-	"<addrset>":    isName(64),
-	"<service>":    isName(64),
-	"<authscheme>": isName(64),
-	// The rest of the line: descriptions (<text>), and the arguments of
-	// display commands, which check them themselves (<any>).
-	"<text>": func(string) bool { return true },
-	"<any>":  func(string) bool { return true },
-}
+// word it refuses is a Wrong parameter under the caret (matchWords). The
+// table is made on first use, not at process start.
+var slotTypes = sync.OnceValue(func() map[string]func(string) bool {
+	return map[string]func(string) bool{
+		"<ip>": isIPv4,
+		// An ACL wildcard: any dotted IPv4 value (its ones need not be
+		// contiguous), or 0 for the host.
+		"<wildcard>":  func(w string) bool { return w == "0" || isIPv4(w) },
+		"<mask>":      isMask,
+		"<ifname>":    func(w string) bool { return ifnamePattern().MatchString(w) },
+		"<time>":      func(w string) bool { return isClock(w, 3) },
+		"<hhmm>":      func(w string) bool { return isClock(w, 2) },
+		"<ip6prefix>": isIPv6Prefix,
+		// Names: one word (a quoted name may hold spaces), at most 64
+		// characters; passwords up to 128.
+		"<name>":       isName(64),
+		"<secret>":     isName(128),
+		"<zone>":       isName(64),
+		"<addrset>":    isName(64),
+		"<service>":    isName(64),
+		"<authscheme>": isName(64),
+		// The rest of the line: descriptions (<text>), and the arguments of
+		// display commands, which check them themselves (<any>).
+		"<text>": func(string) bool { return true },
+		"<any>":  func(string) bool { return true },
+	}
+})
 
 // ifnamePattern is an interface name as the USG prints it.
 var ifnamePattern = sync.OnceValue(func() *regexp.Regexp {
@@ -769,7 +774,7 @@ func accepts(tok, w string) bool {
 		n, err := strconv.ParseUint(w, 10, 64)
 		return err == nil && n >= lo && n <= hi && w == strconv.FormatUint(n, 10)
 	}
-	if f, ok := slotTypes[tok]; ok {
+	if f, ok := slotTypes()[tok]; ok {
 		return f(w)
 	}
 	return false

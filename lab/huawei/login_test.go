@@ -119,7 +119,7 @@ func TestHuaweiLoginOpenSSH(t *testing.T) {
 		t.Errorf("a 113-column line at the default width 80:\n%q\nwant it to contain %q", got, want)
 	}
 
-	q := strings.ReplaceAll(Warnings["reset saved-configuration"], "\n", "\r\n")
+	q := strings.ReplaceAll(Warning("reset saved-configuration"), "\n", "\r\n")
 	sh.Line("reset saved-configuration")
 	sh.Expect(q)
 	sh.Line("")

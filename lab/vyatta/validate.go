@@ -338,7 +338,7 @@ func (v *validator) rule(p []string, n *config.Node, firewall bool) {
 			for _, val := range pt.Values {
 				for _, one := range strings.Split(val, ",") {
 					name := strings.TrimPrefix(one, "!")
-					if isGroupName(name) && !v.groupDefined("port-group", name) && !serviceNames[name] {
+					if isGroupName(name) && !v.groupDefined("port-group", name) && !serviceName(name) {
 						v.fail(append(sp, "port", val), p, "port-group %q is not defined", name)
 					}
 				}
@@ -372,15 +372,20 @@ func isGroupName(s string) bool {
 	return s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z')
 }
 
-// serviceNames are the /etc/services names a firewall port may give
-// instead of a number or a port-group (the common ones; a name outside this
-// list must be a port-group).
-var serviceNames = map[string]bool{
-	"ftp": true, "ftp-data": true, "ssh": true, "telnet": true, "smtp": true, "domain": true,
-	"http": true, "https": true, "pop3": true, "imap": true, "imaps": true, "pop3s": true,
-	"ntp": true, "snmp": true, "snmptrap": true, "bgp": true, "ldap": true, "ldaps": true,
-	"syslog": true, "tftp": true, "submission": true, "isakmp": true, "ipsec-nat-t": true,
-	"bootps": true, "bootpc": true, "netconf-ssh": true, "www": true, "kerberos": true,
+// serviceName reports whether name is one of the /etc/services names a
+// firewall port may give instead of a number or a port-group (the common
+// ones; a name outside this list must be a port-group). A switch, not a
+// map: no work at process start.
+func serviceName(name string) bool {
+	switch name {
+	case "ftp", "ftp-data", "ssh", "telnet", "smtp", "domain",
+		"http", "https", "pop3", "imap", "imaps", "pop3s",
+		"ntp", "snmp", "snmptrap", "bgp", "ldap", "ldaps",
+		"syslog", "tftp", "submission", "isakmp", "ipsec-nat-t",
+		"bootps", "bootpc", "netconf-ssh", "www", "kerberos":
+		return true
+	}
+	return false
 }
 
 // interfaceFirewalls checks that the rulesets an interface names exist

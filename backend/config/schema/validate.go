@@ -174,7 +174,7 @@ func checkable(f string) bool {
 		return compiled(f[1:]) != nil
 	}
 	name, _, _ := strings.Cut(f[1:], " ")
-	_, ok := validators[strings.TrimSuffix(name, "-exclude")]
+	_, ok := validators()[strings.TrimSuffix(name, "-exclude")]
 	return ok
 }
 
@@ -190,7 +190,7 @@ func check(f, v string) (ok, known bool) {
 	}
 	name, args, _ := strings.Cut(f[1:], " ")
 	base, exclude := strings.CutSuffix(name, "-exclude")
-	fn, found := validators[base]
+	fn, found := validators()[base]
 	if !found {
 		return false, false
 	}
@@ -217,7 +217,7 @@ func describe(f string) string {
 	}
 	name, args, _ := strings.Cut(f[1:], " ")
 	base, exclude := strings.CutSuffix(name, "-exclude")
-	noun := nouns[base]
+	noun := nouns()[base]
 	if base == "numeric" {
 		noun = numericNoun(args)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The validators of vyos-1x (src/validators/ and vyos-utils) that hasync
@@ -13,65 +14,70 @@ import (
 // value. The "-exclude" forms ("!" then a value the plain validator
 // accepts) are derived in check. What is not here passes unchecked
 // (Unchecked lists it): file-path, script, timezone, url, sysctl, psk-secret,
-// BGP communities, srv6 segments and the like, which need the device.
-var validators = map[string]func(args, v string) bool{
-	"numeric":         numeric,
-	"ipv4":            func(_, v string) bool { return isAddr(v, 4) || isCIDR(v, 4) },
-	"ipv6":            func(_, v string) bool { return isAddr(v, 6) || isCIDR(v, 6) },
-	"ipv4-address":    func(_, v string) bool { return isAddr(v, 4) },
-	"ipv6-address":    func(_, v string) bool { return isAddr(v, 6) },
-	"ip-address":      func(_, v string) bool { return isAddr(v, 4) || isAddr(v, 6) },
-	"ipv4-prefix":     func(_, v string) bool { return isNet(v, 4) },
-	"ipv6-prefix":     func(_, v string) bool { return isNet(v, 6) },
-	"ip-prefix":       func(_, v string) bool { return isNet(v, 4) || isNet(v, 6) },
-	"ipv4-host":       func(_, v string) bool { return isHost(v, 4) },
-	"ipv6-host":       func(_, v string) bool { return isHost(v, 6) },
-	"ip-host":         func(_, v string) bool { return isHost(v, 4) || isHost(v, 6) },
-	"ip-cidr":         func(_, v string) bool { return isCIDR(v, 4) || isCIDR(v, 6) },
-	"ipv4-multicast":  func(_, v string) bool { a, ok := addr(v, 4); return ok && a.IsMulticast() },
-	"ipv6-multicast":  func(_, v string) bool { a, ok := addr(v, 6); return ok && a.IsMulticast() },
-	"ipv6-link-local": func(_, v string) bool { a, ok := addr(v, 6); return ok && a.IsLinkLocalUnicast() },
-	"ipv6-eui64-prefix": func(_, v string) bool {
-		p, err := netip.ParsePrefix(v)
-		return err == nil && p.Addr().Is6() && p.Bits() == 64 && p.Masked() == p
-	},
-	"ipv4-range":  func(_, v string) bool { return isRange(v, 4) },
-	"ipv6-range":  func(_, v string) bool { return isRange(v, 6) },
-	"mac-address": isMAC,
-	"fqdn":        func(_, v string) bool { return isFQDN(v) },
-	"port-range":  func(_, v string) bool { return isPortRange(v) },
-	"port-multi": func(_, v string) bool {
-		for _, p := range strings.Split(v, ",") {
-			if !isPortRange(p) {
-				return false
+// BGP communities, srv6 segments and the like, which need the device. The
+// table is made on first use, not at process start.
+var validators = sync.OnceValue(func() map[string]func(args, v string) bool {
+	return map[string]func(args, v string) bool{
+		"numeric":         numeric,
+		"ipv4":            func(_, v string) bool { return isAddr(v, 4) || isCIDR(v, 4) },
+		"ipv6":            func(_, v string) bool { return isAddr(v, 6) || isCIDR(v, 6) },
+		"ipv4-address":    func(_, v string) bool { return isAddr(v, 4) },
+		"ipv6-address":    func(_, v string) bool { return isAddr(v, 6) },
+		"ip-address":      func(_, v string) bool { return isAddr(v, 4) || isAddr(v, 6) },
+		"ipv4-prefix":     func(_, v string) bool { return isNet(v, 4) },
+		"ipv6-prefix":     func(_, v string) bool { return isNet(v, 6) },
+		"ip-prefix":       func(_, v string) bool { return isNet(v, 4) || isNet(v, 6) },
+		"ipv4-host":       func(_, v string) bool { return isHost(v, 4) },
+		"ipv6-host":       func(_, v string) bool { return isHost(v, 6) },
+		"ip-host":         func(_, v string) bool { return isHost(v, 4) || isHost(v, 6) },
+		"ip-cidr":         func(_, v string) bool { return isCIDR(v, 4) || isCIDR(v, 6) },
+		"ipv4-multicast":  func(_, v string) bool { a, ok := addr(v, 4); return ok && a.IsMulticast() },
+		"ipv6-multicast":  func(_, v string) bool { a, ok := addr(v, 6); return ok && a.IsMulticast() },
+		"ipv6-link-local": func(_, v string) bool { a, ok := addr(v, 6); return ok && a.IsLinkLocalUnicast() },
+		"ipv6-eui64-prefix": func(_, v string) bool {
+			p, err := netip.ParsePrefix(v)
+			return err == nil && p.Addr().Is6() && p.Bits() == 64 && p.Masked() == p
+		},
+		"ipv4-range":  func(_, v string) bool { return isRange(v, 4) },
+		"ipv6-range":  func(_, v string) bool { return isRange(v, 6) },
+		"mac-address": isMAC,
+		"fqdn":        func(_, v string) bool { return isFQDN(v) },
+		"port-range":  func(_, v string) bool { return isPortRange(v) },
+		"port-multi": func(_, v string) bool {
+			for _, p := range strings.Split(v, ",") {
+				if !isPortRange(p) {
+					return false
+				}
 			}
-		}
-		return true
-	},
-	"ip-protocol": func(_, v string) bool { return isProtocol(v) },
-	"vrf-name":    func(_, v string) bool { return isVRFName(v) },
-	"base64": func(_, v string) bool {
-		_, err := base64.StdEncoding.DecodeString(v)
-		return err == nil && v != ""
-	},
-	"bgp-rd-rt": isRDRT,
-}
+			return true
+		},
+		"ip-protocol": func(_, v string) bool { return isProtocol(v) },
+		"vrf-name":    func(_, v string) bool { return isVRFName(v) },
+		"base64": func(_, v string) bool {
+			_, err := base64.StdEncoding.DecodeString(v)
+			return err == nil && v != ""
+		},
+		"bgp-rd-rt": isRDRT,
+	}
+})
 
 // nouns name what a validator accepts, for error messages ("is not a valid
-// IP host", as VyOS and Vyatta print it).
-var nouns = map[string]string{
-	"ipv4": "IPv4 address or prefix", "ipv6": "IPv6 address or prefix",
-	"ipv4-address": "IPv4 address", "ipv6-address": "IPv6 address", "ip-address": "IP address",
-	"ipv4-prefix": "IPv4 prefix", "ipv6-prefix": "IPv6 prefix", "ip-prefix": "IP prefix",
-	"ipv4-host": "IPv4 host", "ipv6-host": "IPv6 host", "ip-host": "IP host",
-	"ip-cidr": "IP address with prefix length", "ipv4-multicast": "IPv4 multicast address",
-	"ipv6-multicast": "IPv6 multicast address", "ipv6-link-local": "IPv6 link-local address",
-	"ipv6-eui64-prefix": "IPv6 /64 prefix", "ipv4-range": "IPv4 address range",
-	"ipv6-range": "IPv6 address range", "mac-address": "MAC address",
-	"fqdn": "fully qualified domain name", "port-range": "port or port range",
-	"port-multi": "list of ports", "ip-protocol": "IP protocol", "vrf-name": "VRF name",
-	"base64": "base64 string", "bgp-rd-rt": "route distinguisher or route target",
-}
+// IP host", as VyOS and Vyatta print it), made on first use.
+var nouns = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"ipv4": "IPv4 address or prefix", "ipv6": "IPv6 address or prefix",
+		"ipv4-address": "IPv4 address", "ipv6-address": "IPv6 address", "ip-address": "IP address",
+		"ipv4-prefix": "IPv4 prefix", "ipv6-prefix": "IPv6 prefix", "ip-prefix": "IP prefix",
+		"ipv4-host": "IPv4 host", "ipv6-host": "IPv6 host", "ip-host": "IP host",
+		"ip-cidr": "IP address with prefix length", "ipv4-multicast": "IPv4 multicast address",
+		"ipv6-multicast": "IPv6 multicast address", "ipv6-link-local": "IPv6 link-local address",
+		"ipv6-eui64-prefix": "IPv6 /64 prefix", "ipv4-range": "IPv4 address range",
+		"ipv6-range": "IPv6 address range", "mac-address": "MAC address",
+		"fqdn": "fully qualified domain name", "port-range": "port or port range",
+		"port-multi": "list of ports", "ip-protocol": "IP protocol", "vrf-name": "VRF name",
+		"base64": "base64 string", "bgp-rd-rt": "route distinguisher or route target",
+	}
+})
 
 // addr parses a single address of family fam (4 or 6), without a zone
 // (fe80::1%eth0) or a prefix length. IPv4-mapped IPv6 addresses
@@ -234,11 +240,16 @@ func isServiceName(v string) bool {
 
 // protocols are the names of /etc/protocols (netbase) and VyOS's extras
 // `all` and `tcp_udp` (vyos-1x src/validators/ip-protocol).
-var protocols = strings.Fields(`all tcp_udp ip hopopt icmp igmp ggp ipencap st tcp egp igp pup udp hmp
-	xns-idp rdp iso-tp4 dccp xtp ddp idpr-cmtp ipv6 ipv6-route ipv6-frag idrp rsvp gre esp ah
-	skip ipv6-icmp icmpv6 ipv6-nonxt ipv6-opts rspf vmtp eigrp ospf ax.25 ipip etherip encap pim
-	ipcomp vrrp l2tp isis sctp fc mobility-header udplite mpls-in-ip manet hip shim6 wesp rohc
-	ethernet mptcp`)
+var protocols = []string{
+	"all", "tcp_udp", "ip", "hopopt", "icmp", "igmp", "ggp", "ipencap", "st",
+	"tcp", "egp", "igp", "pup", "udp", "hmp", "xns-idp", "rdp", "iso-tp4",
+	"dccp", "xtp", "ddp", "idpr-cmtp", "ipv6", "ipv6-route", "ipv6-frag",
+	"idrp", "rsvp", "gre", "esp", "ah", "skip", "ipv6-icmp", "icmpv6",
+	"ipv6-nonxt", "ipv6-opts", "rspf", "vmtp", "eigrp", "ospf", "ax.25",
+	"ipip", "etherip", "encap", "pim", "ipcomp", "vrrp", "l2tp", "isis",
+	"sctp", "fc", "mobility-header", "udplite", "mpls-in-ip", "manet", "hip",
+	"shim6", "wesp", "rohc", "ethernet", "mptcp",
+}
 
 // isProtocol: a protocol number 0-255 or name, optionally negated with "!".
 func isProtocol(v string) bool {
@@ -258,7 +269,11 @@ func isProtocol(v string) bool {
 
 // ifacePrefixes are interface name prefixes a VRF may not be named after
 // (vyos-1x src/validators/vrf-name).
-var ifacePrefixes = strings.Fields("bond br dum eth lan eno ens enp enx gnv ipoe l2tp l2tpeth macvlan peth ppp pppoe pptp sstp tun vti vtun vxlan wg wlan wwan")
+var ifacePrefixes = []string{
+	"bond", "br", "dum", "eth", "lan", "eno", "ens", "enp", "enx", "gnv",
+	"ipoe", "l2tp", "l2tpeth", "macvlan", "peth", "ppp", "pppoe", "pptp",
+	"sstp", "tun", "vti", "vtun", "vxlan", "wg", "wlan", "wwan",
+}
 
 // isVRFName: 1-15 letters, digits, '-' or '_', not an interface name.
 func isVRFName(v string) bool {
