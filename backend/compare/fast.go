@@ -22,13 +22,14 @@ type View struct {
 
 // FilesView is Files for a command that shows one view of the pair and
 // exits (hasync diff). Where the view allows it, it takes the fast path
-// of config.ParsePairFast: the parts of the two files that are the same
-// bytes on both sides are not parsed, only counted, and a fold stands
-// for them. The view printed, and whether the pair differs in scope, are
-// the same as with Files (TestFilesViewSame).
+// of config.ParsePairView (set form, curly form, VRP): the parts of the
+// two files that are the same bytes on both sides are not parsed, only
+// counted, and a fold stands for them. The view printed, and whether the
+// pair differs in scope, are the same as with Files (TestFilesViewSame,
+// and the root package's TestDiffFastPathCorpus over every corpus pair).
 //
 // The fast path applies to the side view (folded), the unified and the
-// JSON view of two Vyatta set-form files, compared in full (no
+// JSON view of two files of one family and form, compared in full (no
 // --only-scope), under the default or a named map without --include,
 // --exclude or --ignore. Its Comparison's trees hold stubs, which a view
 // expands as it needs: call Rows or Changes(false) once, not
@@ -40,21 +41,29 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 	if !fastView(fam, s, o, v) {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
-	// Both files are read at once, as LoadPair parses them.
+	// Both files are read at once, as LoadPair parses them, unless the
+	// first is small: a goroutine costs more than reading the second.
 	texts := make([]string, 2)
 	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for i, file := range []string{leftFile, rightFile} {
+	read := func(i int, file string) {
+		texts[i], errs[i] = config.ReadText(file)
+		if errs[i] == nil && fam != config.Auto {
+			errs[i] = checkFamily(file, []byte(texts[i]), fam)
+		}
+	}
+	if fi, err := os.Stat(leftFile); err == nil && fi.Size() < smallFile {
+		read(0, leftFile)
+		read(1, rightFile)
+	} else {
+		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			texts[i], errs[i] = config.ReadText(file)
-			if errs[i] == nil && fam != config.Auto {
-				errs[i] = checkFamily(file, []byte(texts[i]), fam)
-			}
+			read(1, rightFile)
 		}()
+		read(0, leftFile)
+		wg.Wait()
 	}
-	wg.Wait()
 	if errs[0] != nil || errs[1] != nil {
 		return Files(leftFile, rightFile, fam, s, o)
 	}
@@ -75,6 +84,10 @@ func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.
 	fastTaken.Add(1)
 	return New(left, right, m, Label(m, s, left), o)
 }
+
+// smallFile is the size in bytes below which FilesView reads the two
+// files one after the other.
+const smallFile = 32 << 10
 
 // fastTaken counts the comparisons FilesView made on the fast path.
 var fastTaken atomic.Int64

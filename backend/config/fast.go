@@ -60,6 +60,10 @@ type FastOptions struct {
 	MinEqual int
 }
 
+// parallelMin is the fewest bytes of a pair's texts that its fast path
+// works on with two goroutines (both).
+const parallelMin = 64 << 10
+
 // fastMinStub is the fewest lines a stub stands for: a smaller one costs
 // more to expand, as most are (they sit beside a change), than to parse.
 const fastMinStub = 3
@@ -316,7 +320,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 		ta, tb   *fsText
 		okA, okB bool
 	)
-	both(func() {
+	both(len(textA)+len(textB), func() {
 		ta, okA = fsScan(textA)
 		okA = okA && read(textA)
 	}, func() {
@@ -331,7 +335,7 @@ func ParsePairFast(fileA, textA, fileB, textB string, fam Family, o FastOptions)
 	// same), then parses what is left of its text.
 	rows := make([]int32, pl.pairs)
 	var errA, errB error
-	both(func() {
+	both(len(textA)+len(textB), func() {
 		ta.countRows(rows, 0)
 		a, errA = ta.parse(fileA)
 	}, func() {
@@ -770,7 +774,7 @@ func planPair(a, b *fsText, rules [][]string) *fsPlanner {
 		}
 		x.p.items = make([]fsItem, 0, n/4+16)
 	}
-	both(func() {
+	both(len(a.src)+len(b.src), func() {
 		for _, bl := range blocks[:half] {
 			pl.block(bl)
 		}
@@ -801,7 +805,7 @@ func (p *fsPlanner) finish() {
 		cut = make([]fsCut, len(items))
 		half := len(items) / 2
 		other := &fsPlanner{a: p.a, b: p.b, rules: p.rules, groups: p.groups}
-		both(func() {
+		both(len(p.a.src)+len(p.b.src), func() {
 			cuts[0] = p.edgeCuts(items, 0, half, 0, cut)
 		}, func() {
 			cuts[1] = other.edgeCuts(items, half, len(items), 0, cut)
@@ -1014,7 +1018,7 @@ func (p *fsPlanner) naturalEnds(items []fsItem) {
 	// Each half of the parents on one core: they set the ends of their
 	// own spans.
 	half := len(parents) / 2
-	both(func() {
+	both(len(p.a.src)+len(p.b.src), func() {
 		p.parentEnds(items, parents[:half], byParent)
 	}, func() {
 		p.parentEnds(items, parents[half:], byParent)

@@ -512,7 +512,7 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		return s
 	}
 	var sa, sb side
-	both(func() { sa = read(fileA, textA) }, func() { sb = read(fileB, textB) })
+	both(len(textA)+len(textB), func() { sa = read(fileA, textA) }, func() { sb = read(fileB, textB) })
 	if !sa.ok || !sb.ok {
 		return nil, nil, false
 	}
@@ -523,7 +523,7 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 	}
 	sortSpans(p.spansB, sb.t)
 	var errA, errB error
-	both(func() { a, errA = vrParseCut(fileA, sa.pre, sa.t, sa.step, p.spansA) },
+	both(len(textA)+len(textB), func() { a, errA = vrParseCut(fileA, sa.pre, sa.t, sa.step, p.spansA) },
 		func() { b, errB = vrParseCut(fileB, sb.pre, sb.t, sb.step, p.spansB) })
 	if errA != nil || errB != nil {
 		return nil, nil, false
