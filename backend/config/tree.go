@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -97,6 +98,27 @@ func (n *Node) Child(name string) *Node {
 func (n *Node) Lookup(p Path) *Node {
 	cur := n
 	for _, name := range p {
+		if cur = cur.Child(name); cur == nil {
+			return nil
+		}
+	}
+	return cur
+}
+
+// LookupNatural is Lookup for a Vyatta tree, whose children are in
+// natural order: each level is searched by halves, so a path through a
+// long list of siblings (thousands of rules) does not read the list
+// whole. A level where the search misses (children not in order: a tree
+// built in code) is read whole, as Lookup does.
+func (n *Node) LookupNatural(p Path) *Node {
+	cur := n
+	for _, name := range p {
+		kids := cur.Children
+		i, ok := slices.BinarySearchFunc(kids, name, func(c *Node, name string) int { return naturalCompare(c.Name, name) })
+		if ok && kids[i].Name == name {
+			cur = kids[i]
+			continue
+		}
 		if cur = cur.Child(name); cur == nil {
 			return nil
 		}

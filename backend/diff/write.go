@@ -462,7 +462,7 @@ func tagOf(fam config.Family, t *config.Tree, p config.Path) string {
 	if fam == config.Huawei || t == nil || t.Root == nil || len(p) < 2 {
 		return ""
 	}
-	return tagName(fam, t.Root.Lookup(p[:len(p)-1]))
+	return tagName(fam, t.Root.LookupNatural(p[:len(p)-1]))
 }
 
 // jsonChange is the JSON form of a Change.
