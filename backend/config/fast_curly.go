@@ -186,16 +186,17 @@ func fcScan(src string, kinds *vyKinds, count, gate bool) (*fcText, bool) {
 	)
 	for pos := 0; pos < n; {
 		line++
-		e, next := lineEnd(src, pos, n)
 		b, start := pos, pos
-		pos = next
 		// Most lines are indented as deep as the block they are in.
-		if ind := 4 * (len(sc.stack) - 1); ind > 0 && ind <= len(fcIndent) && e-b > ind && src[b:b+ind] == fcIndent[:ind] {
+		if ind := 4 * (len(sc.stack) - 1); ind > 0 && ind <= len(fcIndent) && b+ind < n && src[b:b+ind] == fcIndent[:ind] {
 			b += ind
 		}
-		for b < e && (src[b] == ' ' || src[b] == '\t') {
+		for b < n && (src[b] == ' ' || src[b] == '\t') {
 			b++
 		}
+		// The line's end, read with its bytes (fcLine).
+		e, ctrl, slash := fcLine(src, b)
+		pos = e + 1
 		if b == e {
 			continue
 		}
@@ -208,7 +209,7 @@ func fcScan(src string, kinds *vyKinds, count, gate bool) (*fcText, bool) {
 			t.capture = true
 			return t, false
 		}
-		if ctrl, slash := fcLineBytes(s); ctrl || slash && fcAfterWord(s) {
+		if ctrl || slash && fcAfterWord(s) {
 			return nil, false
 		}
 		c0 := s[0]
@@ -218,7 +219,7 @@ func fcScan(src string, kinds *vyKinds, count, gate bool) (*fcText, bool) {
 				return nil, false
 			}
 			closes++
-			sc.close(int32(b), int32(next), line)
+			sc.close(int32(b), int32(min(pos, n)), line)
 			continue
 		case c0 == '#' || c0 == '/' && len(s) > 1 && (s[1] == '*' || s[1] == '/'):
 			// A comment: at the top level only, on one line.
@@ -605,35 +606,42 @@ func fcQuotesOK(src string) bool {
 	return true
 }
 
-// fcLineBytes reports whether a line (its blanks trimmed) holds a
-// control character other than a tab, and whether it holds a slash. It
-// tests eight bytes at once, as vrpControl does.
-func fcLineBytes(s string) (ctrl, slash bool) {
+// fcLine reads the line of src from b, which starts no line but is where
+// its text starts (after its blanks): it returns where the line ends (its
+// newline, or len(src)), whether the text from b holds a control
+// character other than a tab, and whether it holds a slash. It tests
+// eight bytes at once, as vrpControl does, finding the newline with them.
+func fcLine(src string, b int) (e int, ctrl, slash bool) {
 	const (
 		ones = 0x0101010101010101
 		high = 0x8080808080808080
 	)
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		del, sl := x^(0x7f*ones), x^('/'*ones)
+	n := len(src)
+	i := b
+	for ; i+8 <= n; i += 8 {
+		w := src[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		nl, del, sl := x^(0x0a*ones), x^(0x7f*ones), x^('/'*ones)
+		if (nl-ones)&^nl&high != 0 {
+			break // the newline: the bytes before it are read one by one
+		}
 		if (x-0x20*ones)&^x&high != 0 || (del-ones)&^del&high != 0 {
-			if vrpControl(s[i:i+8]) >= 0 {
-				return true, false
+			if vrpControl(w) >= 0 {
+				ctrl = true
 			}
 		}
 		if (sl-ones)&^sl&high != 0 {
 			slash = true
 		}
 	}
-	for ; i < len(s); i++ {
-		if vrpIsControl(s[i]) {
-			return true, false
+	for ; i < n && src[i] != '\n'; i++ {
+		if vrpIsControl(src[i]) {
+			ctrl = true
 		}
-		slash = slash || s[i] == '/'
+		slash = slash || src[i] == '/'
 	}
-	return false, slash
+	return i, ctrl, slash
 }
 
 // fcAfterWord reports whether a statement's line holds a comment after a

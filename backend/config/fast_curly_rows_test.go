@@ -387,3 +387,37 @@ func TestPairForm(t *testing.T) {
 		}
 	}
 }
+
+// TestFcLine checks the curly scan's reading of a line, eight bytes at
+// once, against a reading byte by byte.
+func TestFcLine(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	const bytes = "ab /\t\n\r\x00\x7f\x1b\x80\xc3é{}"
+	for n := range 3000 {
+		var b strings.Builder
+		for range r.Intn(40) {
+			if r.Intn(3) == 0 {
+				b.WriteByte(bytes[r.Intn(len(bytes))])
+			} else {
+				b.WriteByte('a' + byte(r.Intn(26)))
+			}
+		}
+		src := b.String()
+		from := 0
+		if len(src) > 0 {
+			from = r.Intn(len(src) + 1)
+		}
+		e, ctrl, slash := fcLine(src, from)
+		want := strings.IndexByte(src[from:], '\n')
+		if want < 0 {
+			want = len(src)
+		} else {
+			want += from
+		}
+		line := src[from:want]
+		wantCtrl := strings.IndexFunc(line, func(c rune) bool { return c < 0x20 && c != '\t' || c == 0x7f }) >= 0
+		if e != want || ctrl != wantCtrl || slash != strings.Contains(line, "/") {
+			t.Fatalf("case %d: fcLine(%q, %d) = %d %v %v, want %d %v %v", n, src, from, e, ctrl, slash, want, wantCtrl, strings.Contains(line, "/"))
+		}
+	}
+}

@@ -514,3 +514,59 @@ func TestFastCapture(t *testing.T) {
 		}
 	}
 }
+
+// TestFastVRPKeyedHeaders checks the fast path against the full parse on
+// VRP text whose block headers are keyed lines (a key and a value, or a
+// secret) beside lines of the same key, read before them or after, with
+// and without values: the headers the parser names at once for a stub
+// (stubHeader) must be what it names line by line.
+func TestFastVRPKeyedHeaders(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	heads := []string{"description d%d", "description", "name n%d", "mtu %d", "ip address 10.0.0.%d 24",
+		"local-user u%d password cipher %%^%%#x%d%%^%%#", "user-interface vty %d", "interface GigabitEthernet0/0/%d"}
+	line := func(i int) string {
+		h := heads[r.Intn(len(heads))]
+		switch strings.Count(h, "%d") {
+		case 0:
+			return h
+		case 1:
+			return fmt.Sprintf(h, i%3)
+		}
+		return fmt.Sprintf(h, i%3, i%2)
+	}
+	text := func() string {
+		var b strings.Builder
+		b.WriteString("#\nsysname A\n")
+		for s := range 30 {
+			fmt.Fprintf(&b, "#\ninterface Eth%d\n", s)
+			for i := range 2 + r.Intn(5) {
+				b.WriteString(" " + line(i) + "\n")
+				if r.Intn(2) == 0 {
+					for k := range 2 + r.Intn(2) {
+						fmt.Fprintf(&b, "  undo shutdown %d\n", k)
+					}
+				}
+			}
+		}
+		b.WriteString("#\nreturn\n")
+		return b.String()
+	}
+	fast := 0
+	for n := range 150 {
+		a := text()
+		lines := strings.SplitAfter(a, "\n")
+		for range 3 {
+			i := r.Intn(len(lines))
+			if strings.HasPrefix(lines[i], "  undo") {
+				lines[i] = "  undo shutdown 9\n"
+			}
+		}
+		if blockCheck(t, fmt.Sprintf("case %d", n), a, strings.Join(lines, "")) {
+			fast++
+		}
+	}
+	if fast == 0 {
+		t.Error("the fast path took no pair")
+	}
+	t.Logf("%d of 150 pairs took the fast path", fast)
+}

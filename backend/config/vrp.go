@@ -203,6 +203,14 @@ func (p *vrpParser) parse() error {
 			// A saved script's way up one view: the indentation already
 			// says where the next line belongs.
 			p.quits = append(p.quits, p.line)
+		case p.cut != nil && p.cut.at(off) && len(p.comments) == 0:
+			p.body = true
+			if err := p.stubHeader(indent, text); err != nil {
+				return err
+			}
+			if err := p.cut.make(p); err != nil {
+				return err
+			}
 		default:
 			p.body = true
 			if err := p.command(indent, text); err != nil {
@@ -237,38 +245,10 @@ func (p *vrpParser) pop(indent int) {
 
 // command places one configuration line in the tree.
 func (p *vrpParser) command(indent int, text string) error {
-	if text != "" && (text[0] == '+' || text[0] == '-') {
-		// No VRP command starts so: this is a compare output (NAPALM's
-		// `+acl ...`), which names changes, not a configuration.
-		return parseErrorf(p.file, p.line, indent+1, "expected a configuration line, found %q: a line of a compare output (+/-), not a configuration", text[:1])
+	parent, leaf, err := p.place(indent, text)
+	if err != nil {
+		return err
 	}
-	p.pop(indent)
-	parent := p.t.Root
-	if len(p.stack) == 0 {
-		// A leading-space global (` hrp enable`) is indented by one step,
-		// which the first header may not have told yet.
-		if indent > vrpMaxStep {
-			return parseErrorf(p.file, p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", vrpMaxStep)
-		}
-	} else {
-		top := &p.stack[len(p.stack)-1]
-		d := indent - top.indent
-		switch {
-		case p.step == 0 && d > vrpMaxStep:
-			return parseErrorf(p.file, p.line, 1, "expected an indentation step of 1 to %d spaces, found %d", vrpMaxStep, d)
-		case p.step == 0:
-			p.step = d
-		case d > p.step:
-			return parseErrorf(p.file, p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
-		}
-		parent = p.header(top)
-		if !top.opened {
-			top.opened = true
-			p.runs.open(top.node)
-		}
-	}
-	leaf := parent == p.t.Root && indent > 0
-
 	if vrpHasWordPrefix(text, "header") {
 		if ok, err := p.banner(parent, indent, text, leaf); ok || err != nil {
 			return err
@@ -301,15 +281,97 @@ func (p *vrpParser) command(indent int, text string) error {
 	return nil
 }
 
+// place closes the open lines that a configuration line at indent ends,
+// and returns the line's parent (making the line above it a header) and
+// whether it is a leaf of the root (a leading-space global).
+func (p *vrpParser) place(indent int, text string) (*Node, bool, error) {
+	if text != "" && (text[0] == '+' || text[0] == '-') {
+		// No VRP command starts so: this is a compare output (NAPALM's
+		// `+acl ...`), which names changes, not a configuration.
+		return nil, false, parseErrorf(p.file, p.line, indent+1, "expected a configuration line, found %q: a line of a compare output (+/-), not a configuration", text[:1])
+	}
+	p.pop(indent)
+	parent := p.t.Root
+	if len(p.stack) == 0 {
+		// A leading-space global (` hrp enable`) is indented by one step,
+		// which the first header may not have told yet.
+		if indent > vrpMaxStep {
+			return nil, false, parseErrorf(p.file, p.line, 1, "expected at most %d space(s) of indentation: no header line above in this # section", vrpMaxStep)
+		}
+	} else {
+		top := &p.stack[len(p.stack)-1]
+		d := indent - top.indent
+		switch {
+		case p.step == 0 && d > vrpMaxStep:
+			return nil, false, parseErrorf(p.file, p.line, 1, "expected an indentation step of 1 to %d spaces, found %d", vrpMaxStep, d)
+		case p.step == 0:
+			p.step = d
+		case d > p.step:
+			return nil, false, parseErrorf(p.file, p.line, 1, "expected at most %d more space(s) of indentation than the header line %d", p.step, top.line)
+		}
+		parent = p.header(top)
+		if !top.opened {
+			top.opened = true
+			p.runs.open(top.node)
+		}
+	}
+	return parent, parent == p.t.Root && indent > 0, nil
+}
+
+// stubHeader places, as command does, a line that heads a block the fast
+// path leaves as a stub (vrCut): named as a header at once, by its whole
+// line, instead of by its key with a value that header then takes back.
+// What that would do to a node read before (a secret mark) it does too;
+// where header would rename or merge into a node read before, the block
+// is no stub (errStubClash). The caller sees to it that no comment is
+// waiting.
+func (p *vrpParser) stubHeader(indent int, text string) error {
+	parent, leaf, err := p.place(indent, text)
+	if err != nil {
+		return err
+	}
+	words, bad := vrpWords(text, p.words[:0])
+	p.words = words
+	if bad >= 0 || text == vrpBlockBegin || vrpHasWordPrefix(text, "header") {
+		return errStubClash // the scan takes no such line
+	}
+	k := vrpKeyEnd(parent.Name, text, words)
+	s := vrpSecretStart(text, words)
+	if s >= 0 && s < k {
+		k = max(s, 1)
+	}
+	secret := s >= 0
+	if k < len(words) {
+		if n, _, _ := p.index.find(parent, text[:words[k-1].end]); n != nil {
+			if secret {
+				n.Secret = true
+			}
+			if len(n.Values) == 0 {
+				return errStubClash
+			}
+			leaf = n.Leaf
+		}
+	}
+	n := p.add(parent, text, secret, leaf)
+	p.stack = append(p.stack, vrpFrame{indent: indent, line: p.line, text: text, parent: parent, value: -1, secret: secret, node: n})
+	return nil
+}
+
 // vrpIndexMin is the number of children from which a parent gets an index.
 const vrpIndexMin = 16
 
-// add returns the child of parent named name, creating it in source order.
+// add returns the child of parent named name, creating it in source order
+// on the line read.
 func (p *vrpParser) add(parent *Node, name string, secret, leaf bool) *Node {
+	return p.addAt(parent, name, secret, leaf, p.line)
+}
+
+// addAt is add for a node of line line.
+func (p *vrpParser) addAt(parent *Node, name string, secret, leaf bool, line int) *Node {
 	n, x, h := p.index.find(parent, name)
 	if n == nil {
 		n = p.alloc.node()
-		n.Name, n.Line, n.Leaf, n.Ordered = name, int32(p.line), leaf, vrpOrdered(name)
+		n.Name, n.Line, n.Leaf, n.Ordered = name, int32(line), leaf, vrpOrdered(name)
 		p.runs.add(parent, n)
 		p.index.added(parent, n, x, h)
 	}
@@ -342,7 +404,9 @@ func (p *vrpParser) header(f *vrpFrame) *Node {
 	n.Values = n.Values[:f.value]
 	f.value = -1
 	if len(n.Values) > 0 {
-		f.node = p.add(f.parent, f.text, f.secret, n.Leaf)
+		// The header's node is of its own line, not of the child's
+		// line being read.
+		f.node = p.addAt(f.parent, f.text, f.secret, n.Leaf, f.line)
 		return f.node
 	}
 	// n held only this line: rename it, or merge it into a block of the
