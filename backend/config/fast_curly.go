@@ -875,6 +875,12 @@ func (t *fcText) children(i int32, dst []int32) []int32 {
 	if i >= 0 {
 		j, end = i+1, t.blocks[i].next
 	}
+	// Counted first: a parent of thousands would grow dst by copying.
+	n := 0
+	for k := j; k < end; k = t.blocks[k].next {
+		n++
+	}
+	dst = slices.Grow(dst, n)
 	for j < end {
 		dst = append(dst, j)
 		j = t.blocks[j].next
@@ -930,7 +936,13 @@ func (p *fcPlanner) match(x, y int32, depth int) {
 	if !same {
 		pos = p.peers(ka, kb)
 	}
-	dec := p.dec[depth][:0]
+	dec := slices.Grow(p.dec[depth][:0], len(ka))
+	if p.spansA == nil {
+		// A block is a stub or a copy once at most: room for them all,
+		// of which only what is used is touched.
+		p.spansA = make([]fcSpan, 0, len(p.a.blocks))
+		p.spansB = make([]fcSpan, 0, len(p.b.blocks))
+	}
 	var moved []bool
 	if ordered && !same {
 		moved = movedOf(pos)

@@ -448,6 +448,9 @@ type vrForm struct {
 func (f *vrForm) parseStub(t *Tree, s *stub) *Node {
 	ft := f.text
 	anc := ft.ancestors(s.block)
+	// The stubs of one tree take their nodes from one chunk (Tree.share),
+	// not a chunk each: a stub is a few lines.
+	sh := t.share()
 	p := &vrpParser{
 		file:  s.file,
 		src:   s.text,
@@ -455,7 +458,9 @@ func (f *vrForm) parseStub(t *Tree, s *stub) *Node {
 		index: newChildIndexes(vrpIndexMin),
 		step:  f.step,
 		body:  true,
+		alloc: sh.alloc,
 	}
+	defer func() { sh.alloc = p.alloc }()
 	parent := p.t.Root
 	if len(anc) > 0 {
 		// The parent's line, open: the stub's header is its child.
