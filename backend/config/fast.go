@@ -703,7 +703,9 @@ func (p *fsPlanner) block(bl fsBlock) {
 			if !p.stubOK(pre, k) {
 				continue
 			}
-			if g-i < fastMinStub || a.text(i, g) != b.text(i+off, g+off) {
+			// The run's lines are equal on both sides (fsDiff); only the
+			// text's last may differ in its newline.
+			if g-i < fastMinStub || (g == na || g+off == nb) && a.text(i, g) != b.text(i+off, g+off) {
 				k = 0
 			}
 			break
@@ -729,6 +731,12 @@ func (p *fsPlanner) item(it fsItem) {
 // it, and nothing that touches `system config-sync`, which the
 // sync-maps are read from.
 func (p *fsPlanner) stubOK(pre string, k int) bool {
+	if len(p.rules) == 0 {
+		// Only system and system config-sync to look for: the words
+		// themselves need not be cut out.
+		rest := pre[len("set "):]
+		return !strings.HasPrefix(rest, "system ") || k > 1 && !strings.HasPrefix(rest[len("system "):], "config-sync ")
+	}
 	p.path = p.path[:0]
 	rest := pre[len("set ") : len(pre)-1]
 	for range k {
@@ -1000,6 +1008,10 @@ func markEnds(kids []fsChild, items []fsItem, group int32) {
 func (p *fsPlanner) naturalEnds(items []fsItem) {
 	byParent := map[string][]int32{}
 	var parents []string
+	// Siblings' spans mostly follow each other: the last parent's list
+	// is kept at hand, the map looked up when the parent changes.
+	var last string
+	var list []int32
 	for i, it := range items {
 		if it.words == 0 {
 			continue
@@ -1010,10 +1022,20 @@ func (p *fsPlanner) naturalEnds(items []fsItem) {
 			continue
 		}
 		px := line[:pe]
-		if _, ok := byParent[px]; !ok {
-			parents = append(parents, px)
+		if list == nil || px != last {
+			if list != nil {
+				byParent[last] = list
+			}
+			var ok bool
+			if list, ok = byParent[px]; !ok {
+				parents = append(parents, px)
+			}
+			last = px
 		}
-		byParent[px] = append(byParent[px], int32(i))
+		list = append(list, int32(i))
+	}
+	if list != nil {
+		byParent[last] = list
 	}
 	// Each half of the parents on one core: they set the ends of their
 	// own spans.
