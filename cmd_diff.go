@@ -124,7 +124,7 @@ an error, like diff(1).`,
 func flagExpects(name string) string {
 	switch name {
 	case "width":
-		return fmt.Sprintf("a whole number of columns, at least %d", diff.MinSideWidth)
+		return fmt.Sprintf("a whole number of columns, %d to %d", diff.MinSideWidth, diff.MaxSideWidth)
 	case "context":
 		return "a whole number of lines, 0 or more, or -1 for all"
 	}
@@ -153,7 +153,7 @@ func (f *diffFlags) check() error {
 	default:
 		return fmt.Errorf("--format %s: expected side, unified, json or commands", f.format)
 	}
-	if f.widthSet && f.width < diff.MinSideWidth {
+	if f.widthSet && (f.width < diff.MinSideWidth || f.width > diff.MaxSideWidth) {
 		return fmt.Errorf("--width %d: expected %s", f.width, flagExpects("width"))
 	}
 	if _, err := diff.ParseGlyphs(f.glyphs); err != nil {

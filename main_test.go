@@ -256,7 +256,8 @@ func TestDiffBadUsage(t *testing.T) {
 		{[]string{"diff", va}, []string{"LEFT RIGHT", "got 1"}},
 		{[]string{"diff", va, vb, hb}, []string{"LEFT RIGHT", "got 3"}},
 		{[]string{"diff", "--width", "abc", va, vb}, []string{"--width abc", "expected", "number"}},
-		{[]string{"diff", "--width", "5", va, vb}, []string{"--width 5", "at least"}},
+		{[]string{"diff", "--width", "5", va, vb}, []string{"--width 5", "20 to 10000"}},
+		{[]string{"diff", "--width", "1000000000", va, vb}, []string{"--width 1000000000", "20 to 10000"}},
 		{[]string{"diff", "--context", "-5", va, vb}, []string{"--context -5", "-1"}},
 		{[]string{"diff", "--context", "x", va, vb}, []string{"--context x", "expected"}},
 		{[]string{"diff", "--family", "cisco", va, vb}, []string{"--family cisco", "vyatta", "huawei"}},
@@ -606,5 +607,22 @@ func TestREADMEInventoryLoads(t *testing.T) {
 	}
 	if len(inv.Pairs) != 2 {
 		t.Errorf("%d pairs, want 2", len(inv.Pairs))
+	}
+}
+
+// TestDiffHugeContext: a context larger than any file folds nothing and
+// shows what --context -1 shows; twice it overflowed and panicked (the
+// trial of issue 14).
+func TestDiffHugeContext(t *testing.T) {
+	va, vb := "testdata/diff/vra-a.conf", "testdata/diff/vra-b.conf"
+	wantCode, want, _ := hasync(t, "diff", "--width", "120", "--context", "-1", va, vb)
+	for _, ctx := range []string{"4611686018427387905", "9223372036854775807"} {
+		for _, env := range []string{"", "1"} {
+			t.Setenv("HASYNC_FULL_PARSE", env)
+			code, out, errOut := hasync(t, "diff", "--width", "120", "--context", ctx, va, vb)
+			if code != wantCode || out != want || errOut != "" {
+				t.Errorf("--context %s (HASYNC_FULL_PARSE=%q): exit %d, stderr %q; stdout same as --context -1: %v", ctx, env, code, errOut, out == want)
+			}
+		}
 	}
 }

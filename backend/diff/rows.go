@@ -103,6 +103,9 @@ func Rows(a, b *config.Tree, o RowOptions) []Row {
 	// The map's own Decide may run on two cores (rows); a Scope given
 	// by the caller is called on one.
 	pure := o.Scope == nil
+	// A context beyond any view's rows folds nothing, and twice it must
+	// not overflow (--context 9223372036854775807).
+	o.Context = min(o.Context, maxContext)
 	if o.Scope == nil && o.Map != nil {
 		o.Scope = o.Map.Decide
 	}
@@ -129,6 +132,10 @@ func Rows(a, b *config.Tree, o RowOptions) []Row {
 	}
 	return w.rows()
 }
+
+// maxContext is the most context rows Rows reads from RowOptions: more
+// than any configuration has.
+const maxContext = 1 << 30
 
 // rowRef is a row before its text is made, so that folded rows cost no
 // text.

@@ -26,6 +26,10 @@ const sideGutter = 4
 // cells, enough to tell lines apart.
 const MinSideWidth = sideGutter + 2*8
 
+// MaxSideWidth is the widest side-by-side view, in columns: every line is
+// padded to the width, and a terminal is never this wide.
+const MaxSideWidth = 10000
+
 // Side is the layout of a side-by-side view: its width in terminal cells
 // and its marks (the zero Glyphs is ASCIIGlyphs).
 type Side struct {
