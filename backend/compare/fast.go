@@ -35,8 +35,8 @@ type View struct {
 // expands as it needs: call Rows or Changes(false) once, not
 // concurrently, and nothing else (not Plan). Any other view, or text the
 // fast path does not take, is parsed in full as Files does, with its
-// checks and errors. HASYNC_FULL_PARSE=1 in the environment turns the
-// fast path off (bench/diffbench times both).
+// checks and errors. HASYNC_FULL_PARSE=1 (any value but 0) in the
+// environment turns the fast path off (bench/diffbench times both).
 func FilesView(leftFile, rightFile string, fam config.Family, s MapSpec, o diff.Options, v View) (*Comparison, error) {
 	if !fastView(fam, s, o, v) {
 		return Files(leftFile, rightFile, fam, s, o)
@@ -140,11 +140,18 @@ func textsPair(leftFile, rightFile string, texts []string, fam config.Family, s 
 	return New(left, right, m, Label(m, s, left), o)
 }
 
+// fullParse reports whether HASYNC_FULL_PARSE turns the fast path off:
+// set, and not to 0.
+func fullParse() bool {
+	v := os.Getenv("HASYNC_FULL_PARSE")
+	return v != "" && v != "0"
+}
+
 // fastView reports whether a view may take the fast path.
 func fastView(fam config.Family, s MapSpec, o diff.Options, v View) bool {
 	switch {
 	case fam == config.Huawei, v.OnlyScope, len(o.Ignore) > 0, len(s.Include) > 0, len(s.Exclude) > 0,
-		os.Getenv("HASYNC_FULL_PARSE") != "":
+		fullParse():
 		return false
 	case v.Format == "side":
 		return v.Context >= 0

@@ -169,3 +169,14 @@ func fastSynthLines() string {
 	}
 	return b.String()
 }
+
+// TestFullParseEnv: HASYNC_FULL_PARSE set to anything but 0 turns the
+// fast path off; unset, empty or 0 leaves it on.
+func TestFullParseEnv(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "1": true, "yes": true} {
+		t.Setenv("HASYNC_FULL_PARSE", v)
+		if got := fullParse(); got != want {
+			t.Errorf("HASYNC_FULL_PARSE=%q: full parse %v, want %v", v, got, want)
+		}
+	}
+}

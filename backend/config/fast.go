@@ -980,6 +980,9 @@ func fsChildName(line string, off int) string {
 // there is none, 2 elsewhere.
 func markEnds(kids []fsChild, items []fsItem, group int32) {
 	cmp := func(x, y fsChild) int { return naturalCompare(x.name, y.name) }
+	if slices.IndexFunc(kids, func(c fsChild) bool { return !plainNumber(c.name) }) < 0 {
+		cmp = func(x, y fsChild) int { return numberCompare(x.name, y.name) } // rules: see vySortChildren
+	}
 	if !slices.IsSortedFunc(kids, cmp) {
 		slices.SortStableFunc(kids, cmp)
 	}

@@ -88,3 +88,16 @@ func cmpInt(a, b int) int {
 	}
 	return 0
 }
+
+// plainNumber reports whether s is digits only, without a leading zero:
+// a rule or sequence number, which naturalCompare orders by length, then
+// bytes.
+func plainNumber(s string) bool { return s != "" && s[0] != '0' && allDigits(s) }
+
+// numberCompare is naturalCompare for two plain numbers (plainNumber).
+func numberCompare(a, b string) int {
+	if len(a) != len(b) {
+		return cmpInt(len(a), len(b))
+	}
+	return strings.Compare(a, b)
+}

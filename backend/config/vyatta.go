@@ -533,21 +533,9 @@ func vySortChildren(kids []*Node) {
 	if len(kids) < 2 {
 		return
 	}
-	numbers := true
-	for _, k := range kids {
-		if k.Name == "" || k.Name[0] == '0' || !allDigits(k.Name) {
-			numbers = false
-			break
-		}
-	}
 	by := vyCompare
-	if numbers {
-		by = func(a, b *Node) int {
-			if len(a.Name) != len(b.Name) {
-				return cmpInt(len(a.Name), len(b.Name))
-			}
-			return strings.Compare(a.Name, b.Name)
-		}
+	if slices.IndexFunc(kids, func(k *Node) bool { return !plainNumber(k.Name) }) < 0 {
+		by = func(a, b *Node) int { return numberCompare(a.Name, b.Name) }
 	}
 	if !slices.IsSortedFunc(kids, by) {
 		slices.SortStableFunc(kids, by)
