@@ -193,15 +193,7 @@ func TestServeClientClosedLog(t *testing.T) {
 // (trial 13 item 2).
 func TestServeSessionEndKeepsSharedReads(t *testing.T) {
 	ts := startServer(t, nil)
-	vw, err := ts.dialTerm(t, ts.viewer, "bob", 120, 36)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob := ts.viewerKeyFP
-	vw.wait("bob's console", "hasync test")
-	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	vw.send("\r")
-	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw, bob := bobAtPair(t, ts, 120, 36)
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()
@@ -410,15 +402,7 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 	ts, _ := startAuditServer(t)
 	op := aliceAtMapSave(t, ts)
 	ss := ts.session(t, ts.operatorKey)
-	vw, err := ts.dialTerm(t, ts.viewer, "bob", 160, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bob := ts.viewerKeyFP
-	vw.wait("bob's console", "hasync test")
-	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
-	vw.send("\r")
-	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw, bob := bobAtPair(t, ts, 160, 40)
 	vw.send("3")
 	waitSession(t, ts, bob, "bob's Log", "3 Log")
 	p := ts.o.Hub.Pairs()[0]

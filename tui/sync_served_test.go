@@ -62,6 +62,23 @@ func dialAlice(t *testing.T, ts *testServer, w, h int) *term {
 	return op
 }
 
+// bobAtPair dials the viewer bob's console (w×h), waits for his pair
+// list and opens the pair: its Diff tab shows. It returns his terminal and
+// his key's fingerprint.
+func bobAtPair(t *testing.T, ts *testServer, w, h int) (*term, string) {
+	t.Helper()
+	vw, err := ts.dialTerm(t, ts.viewer, "bob", w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := ts.viewerKeyFP
+	vw.wait("bob's console", "hasync test")
+	waitSession(t, ts, bob, "bob's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	return vw, bob
+}
+
 // dialAliceBob dials the consoles of the operator alice and the viewer
 // bob at w×h columns and rows and waits for both pair lists, bob's
 // showing bobList too.
