@@ -180,3 +180,58 @@ func TestFullParseEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesViewSameBlocks is TestFilesViewSame for text in blocks: each
+// corpus file in its own form (VyOS curly, Huawei VRP) against peers of
+// it drifted in that form, through the curly and VRP fast paths.
+func TestFilesViewSameBlocks(t *testing.T) {
+	dir := t.TempDir()
+	var pairs, fast int
+	files := append(testcorpus.Files(t, "vyos"), testcorpus.Files(t, "huawei")...)
+	for i, f := range files {
+		if i%fastStride != 0 {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := string(src)
+		if strings.HasPrefix(a, "set ") {
+			continue // set form: TestFilesViewSame
+		}
+		for _, pct := range []int{0, 2, 15} {
+			b := testcorpus.Drift(a, pct, int64(i*7+pct))
+			fa, fb := filepath.Join(dir, "a.conf"), filepath.Join(dir, "b.conf")
+			if err := os.WriteFile(fa, []byte(a), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(fb, []byte(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			pairs++
+			for _, v := range []View{{Format: "side", Context: 3}, {Format: "side", Context: 0}, {Format: "unified", Context: 3}, {Format: "json", Context: -1}} {
+				o := diff.Options{MaskSecrets: true}
+				full, errFull := Files(fa, fb, config.Auto, MapSpec{}, o)
+				before := FastTaken()
+				view, errView := FilesView(fa, fb, config.Auto, MapSpec{}, o, v)
+				if FastTaken() > before && v.Format == "side" && v.Context == 3 {
+					fast++
+				}
+				if fmt.Sprint(errFull) != fmt.Sprint(errView) {
+					t.Fatalf("%s %d%% %+v: errors differ: %v / %v", f, pct, v, errFull, errView)
+				}
+				if errFull != nil {
+					continue
+				}
+				if want, got := viewText(t, full, v), viewText(t, view, v); want != got {
+					t.Errorf("%s %d%% %+v: the fast path prints\n%s\nwhere the full parse prints\n%s", f, pct, v, got, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d pairs, %d through the fast path", pairs, fast)
+	if fast == 0 || fast < pairs/10 {
+		t.Errorf("only %d of %d pairs took the fast path", fast, pairs)
+	}
+}
