@@ -4,6 +4,7 @@ package config
 // chunks, for both parsers: a 100k-line file makes about as many nodes,
 // and one allocation each would dominate parsing.
 type nodeAlloc struct {
+	made  int // nodes handed out
 	nodes []Node
 	vals  []string
 	kids  []*Node
@@ -24,6 +25,7 @@ func (a *nodeAlloc) node() *Node {
 	}
 	n := &a.nodes[0]
 	a.nodes = a.nodes[1:]
+	a.made++
 	return n
 }
 

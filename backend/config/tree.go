@@ -105,6 +105,20 @@ func (n *Node) Lookup(p Path) *Node {
 	return cur
 }
 
+// NodeCount is the number of nodes below the root, or a few more: what
+// the parse made, when it counted (a set-form parse: nodes a delete
+// dropped are counted too, stubs count one), else Root.Count(). It sizes
+// buffers without a walk of the tree.
+func (t *Tree) NodeCount() int {
+	if t == nil || t.Root == nil {
+		return 0
+	}
+	if t.size > 0 {
+		return t.size
+	}
+	return t.Root.Count()
+}
+
 // LookupNatural is Lookup for a Vyatta tree, whose children are in
 // natural order: each level is searched by halves, so a path through a
 // long list of siblings (thousands of rules) does not read the list
@@ -215,6 +229,7 @@ type Tree struct {
 	// stubs are the subtrees ParsePairFast left unparsed, indexed by
 	// -Line-1 of their node (see fast.go).
 	stubs    []stub
+	size     int       // nodes its parse made, when it counted them (NodeCount)
 	shared   *vyShared // for expanding stubs
 	expanded int       // stubs expanded (tests)
 	// peer is the other tree of ParsePairFast: stubs of t and peer with

@@ -23,3 +23,23 @@ func TestLookupNatural(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeCount: a set-form parse counts its nodes as it makes them, so
+// NodeCount needs no walk; it is never fewer than the tree holds.
+func TestNodeCount(t *testing.T) {
+	text := "set fw rule 10 k 'a'\nset fw rule 20 k 'b'\nset fw rule 20 k 'c'\nset system host-name 'r1'\ndelete fw rule 10\n"
+	tr, err := Parse("a", []byte(text), Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, walked := tr.NodeCount(), tr.Root.Count(); n < walked || n > walked+4 {
+		t.Errorf("NodeCount %d, the tree holds %d", n, walked)
+	}
+	curly, err := Parse("b", []byte("fw {\n    rule 10 {\n        k a\n    }\n}\n"), Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, walked := curly.NodeCount(), curly.Root.Count(); n != walked {
+		t.Errorf("curly: NodeCount %d, the tree holds %d", n, walked)
+	}
+}

@@ -273,7 +273,7 @@ func vyParseSetStubs(file string, src string, reuse bool, stubs *setStubs, sh *v
 		}
 	}
 	vyFinishKinds(b.root, b.kinds)
-	t := &Tree{Family: Vyatta, Root: b.root}
+	t := &Tree{Family: Vyatta, Root: b.root, size: b.alloc.made}
 	if stubs != nil {
 		t.stubs = stubs.list
 	}

@@ -122,7 +122,7 @@ func Rows(a, b *config.Tree, o RowOptions) []Row {
 	// them: a node has about one line, a little more on two sides. When
 	// collapsing, most of that room is never written, so it never costs
 	// a page.
-	n := root(a).Count()
+	n := a.NodeCount()
 	n += n / 8
 	w.refs = make([]rowRef, 0, n)
 	w.pnodes = make([]pathNode, 0, n)
