@@ -873,9 +873,11 @@ func (p *fsPlanner) finish() {
 // and in the list of their parent's children (both sides, natural order:
 // markEnds) too, no other child between them and each the only one of its
 // name. A run thus stands for consecutive children, every line of which
-// it holds: no line elsewhere names one of them, and no other child sorts
-// among them. Their names begin with a digit alike, as the run's name
-// tells for all (setStubs.make).
+// it holds, and no other child sorts among them; the list is made from
+// the lines about the parent's spans only, so a line far away that names
+// one of them is caught by the parse instead (checkRuns). Their names
+// begin with a digit alike, as the run's name tells for all
+// (setStubs.make).
 func (p *fsPlanner) joins(x, y fsItem) bool {
 	return x.words != 0 && y.words == x.words && x.group != 0 && y.group == x.group && y.rank == x.rank+1 &&
 		x.lone && y.lone && x.to == y.from && y.bFrom == x.bFrom+(x.to-x.from) &&
