@@ -846,4 +846,11 @@ func TestServeDemotedMapSaveStopped(t *testing.T) {
 	if saved := len(maps[0].Rules) == 3; saved != end.Committed {
 		t.Errorf("vra-a's map has %d rule(s), the save's end %+v", len(maps[0].Rules), end)
 	}
+	if !end.Committed {
+		// Said with its cause, not as esc, and audited cancelled.
+		if end.Outcome != string(audit.Cancelled) {
+			t.Errorf("a save stopped before its commit ended %q, want %q", end.Outcome, audit.Cancelled)
+		}
+		waitSession(t, ts, ts.operatorKey, "the stop's cause", "stopped before the commit (its key's role is now viewer)")
+	}
 }

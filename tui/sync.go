@@ -1308,7 +1308,7 @@ func (m *Model) stopWrites(why string) []string {
 				others = "its " + what + " was committing: it finishes"
 			}
 		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.stopSave != nil {
-			m.maps.stopSave()
+			m.maps.stopSave(errors.New(why))
 			if m.maps.conf != nil {
 				m.maps.conf.Stopping = true
 			}

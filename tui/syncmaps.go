@@ -42,7 +42,7 @@ type syncMapsPane struct {
 	quitArmed bool
 	// saving: a save of the selected map runs; stopSave cancels it.
 	saving   bool
-	stopSave context.CancelFunc
+	stopSave context.CancelCauseFunc
 }
 
 // pairMaps are one pair's maps as the tab edits them.

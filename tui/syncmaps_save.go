@@ -72,7 +72,7 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 		// esc stops a save before its commit: the device is left as it
 		// was (device.Apply discards what was not committed).
 		if kp.String() == "esc" && p.stopSave != nil {
-			p.stopSave()
+			p.stopSave(errStopEsc)
 			p.conf.Stopping = true
 		}
 		return nil
@@ -200,7 +200,7 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 			base = life
 		}
 	}
-	ctx, stop := context.WithCancel(base)
+	ctx, stop := context.WithCancelCause(base)
 	p.stopSave = stop
 	s := &mapSave{p: p.rt.p, dev: dev.Name, read: em.base(), cur: em.cur.Clone(),
 		o:      hsync.Options{StateDir: p.dir, AuditDir: p.com.AuditDir, Holder: p.holder},
@@ -208,7 +208,7 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 	s.commands = syncmap.WriteCommands(s.read, s.cur)
 	p.com.Log.Info("sync-map save", logPair, p.rt.spec.Name, logDevice, dev.Name, "map", s.cur.Name)
 	save := func() tea.Msg {
-		defer stop()
+		defer stop(nil)
 		return s.run()
 	}
 	return tea.Batch(save, drainSaveCmd(s.idx, s.key, s.ch))
@@ -274,6 +274,23 @@ func (s *mapSave) done(err error, reread string) saveDoneMsg {
 	return saveDoneMsg{pair: s.idx, key: s.key, err: err, reread: reread, at: time.Now(), dev: s.dev}
 }
 
+// errSaveStopped wraps the end of a save stopped before its commit (the
+// device left as it was): audited as cancelled.
+var errSaveStopped = errors.New("stopped")
+
+// errStopEsc is the cause of a save stopped by esc; a served session's
+// lost right to write is another (Model.stopWrites).
+var errStopEsc = errors.New("esc")
+
+// stopWhy says what stopped the save: "esc", or why the session may no
+// longer write.
+func (s *mapSave) stopWhy() string {
+	if cause := context.Cause(s.ctx); cause != nil && cause != context.Canceled {
+		return cause.Error()
+	}
+	return "esc"
+}
+
 // write types the map's commands and the commit, and re-reads the pair;
 // committed: the device took the change.
 func (s *mapSave) write() (out saveDoneMsg, committed bool) {
@@ -295,9 +312,9 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 			return s.done(nil, "the stop came after the commit; "+msg)
 		}
 		if _, err := rereadCheck(snap, dev, s.read); err == nil {
-			return s.done(fmt.Errorf("stopped before the commit (esc): %s's sync-map %s is as it was (re-read)", dev, cur.Name), "")
+			return s.done(fmt.Errorf("%w before the commit (%s): %s's sync-map %s is as it was (re-read)", errSaveStopped, s.stopWhy(), dev, cur.Name), "")
 		}
-		return s.done(fmt.Errorf("stopped (esc): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", dev, cur.Name), "")
+		return s.done(fmt.Errorf("stopped (%s): %s's sync-map %s is neither as it was nor as staged (re-read): see the Log", s.stopWhy(), dev, cur.Name), "")
 	}
 	s.emit(pair.SyncInfo, "checking that "+dev+"'s sync-map "+cur.Name+" is still the one the edits began from")
 	if err := s.stale(ctx); err != nil {
@@ -307,7 +324,7 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	sess, err := s.p.Session(ctx, dev)
 	if err != nil {
 		if ctx.Err() != nil && base.Err() == nil {
-			return s.done(fmt.Errorf("stopped before connecting (esc): %s is as it was", dev), ""), false
+			return s.done(fmt.Errorf("%w before connecting (%s): %s is as it was", errSaveStopped, s.stopWhy(), dev), ""), false
 		}
 		return s.done(named(dev, err), ""), false
 	}
@@ -330,7 +347,7 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	case ctx.Err() != nil && base.Err() == nil:
 		// The stop may cut the commit's answer, not the commit: the
 		// re-read finding the staged map says it committed.
-		out := reread("stopped (esc)")
+		out := reread("stopped (" + s.stopWhy() + ")")
 		return out, res.Committed || out.err == nil
 	case err != nil:
 		return s.done(err, ""), res.Committed
@@ -403,20 +420,28 @@ func (s *mapSave) record(start time.Time, err error, committed bool) audit.Recor
 			r.Counts.Deletes++
 		}
 	}
+	if err != nil {
+		r.Result, r.Error = saveResult(err, committed), err.Error()
+	}
+	return r
+}
+
+// saveResult is the audit's result of a save that ended with err (not
+// nil); committed: the device took the change.
+func saveResult(err error, committed bool) audit.Result {
 	switch {
-	case err == nil:
 	case committed && !errors.Is(err, device.ErrRejected):
 		// Committed; what failed is the re-read that checks it (the
 		// server shutting down closed the pair, a link lost).
-		r.Result, r.Error = audit.Unverified, err.Error()
+		return audit.Unverified
 	case errors.Is(err, errMapChanged):
-		r.Result, r.Error = audit.Stale, err.Error()
+		return audit.Stale
+	case errors.Is(err, errSaveStopped):
+		return audit.Cancelled // stopped before the commit: as it was
 	case errors.Is(err, device.ErrRejected):
-		r.Result, r.Error = audit.Refused, err.Error()
-	default:
-		r.Result, r.Error = audit.Failed, err.Error()
+		return audit.Refused
 	}
-	return r
+	return audit.Failed
 }
 
 // audit appends r where the pair's syncs are recorded.
