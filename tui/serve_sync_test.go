@@ -782,6 +782,11 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 	if end.Committed || end.Outcome != string(audit.Cancelled) {
 		t.Errorf("the sync's end: %+v (%v), want cancelled before its commit", end, endErr)
 	}
+	// Said as a cancel, not as a device that could not be read (trial
+	// 13d D2).
+	if endErr == nil || !strings.Contains(endErr.Error(), "cancelled before the commit: vra-b is left as it was") {
+		t.Errorf("the sync's end says %v", endErr)
+	}
 	if !config.Equal(before.Root, ts.lab.vy.B.Device.Running().Root) {
 		t.Error("vra-b changed")
 	}

@@ -1135,7 +1135,7 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 		}
 	}
 	var banner string
-	isErr := err != nil
+	isErr := err != nil && !out.cancelled // a cancel is the user's, no error
 	var locked *pair.LockedError
 	switch {
 	case err == nil && prep.Rollback:
@@ -1168,7 +1168,7 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	}
 	if err != nil && nErr == 0 && locked == nil {
 		// (A lock's refusal is the banner, said below: not twice.)
-		add(true, nil, "%s", err.Error())
+		add(isErr, nil, "%s", err.Error())
 	}
 	if out.after != nil {
 		for _, d := range out.after.Devices {
@@ -1312,7 +1312,7 @@ func (m *Model) stopWrites(why string) []string {
 			if m.maps.conf != nil {
 				m.maps.conf.Stopping = true
 			}
-			note = "your sync-map save is stopped (the Sync-maps tab says what the device holds)"
+			note = "your sync-map save is stopped"
 			others = "its sync-map save is stopped"
 		}
 		if note == "" {

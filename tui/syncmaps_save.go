@@ -318,6 +318,9 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	}
 	s.emit(pair.SyncInfo, "checking that "+dev+"'s sync-map "+cur.Name+" is still the one the edits began from")
 	if err := s.stale(ctx); err != nil {
+		if ctx.Err() != nil && base.Err() == nil {
+			return s.done(fmt.Errorf("%w before writing (%s): %s is as it was", errSaveStopped, s.stopWhy(), dev), ""), false
+		}
 		return s.done(err, ""), false
 	}
 	s.emit(pair.SyncInfo, "writing sync-map "+cur.Name+" on "+dev)

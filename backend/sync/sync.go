@@ -598,6 +598,20 @@ func forwards(target *config.Tree) string {
 	return "the target forwards each commit by its own config-sync to " + strings.Join(peers, ", ") + ": this change goes on from there"
 }
 
+// cancelledError ends a sync cancelled before its commit (^C, esc, a
+// served session's key losing the right to write, the server shutting
+// down): nothing was sent. It wraps the context's error.
+type cancelledError struct {
+	target string
+	err    error
+}
+
+func (e *cancelledError) Error() string {
+	return "cancelled before the commit: " + e.target + " is left as it was"
+}
+
+func (e *cancelledError) Unwrap() error { return e.err }
+
 // readable reports a device that was not read.
 func readable(snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
@@ -819,6 +833,10 @@ func (t *txn) run(ctx context.Context, state string) error {
 	prep := t.prep
 	t.info("re-reading %s and %s", prep.Source, prep.Target)
 	snap, _ := t.p.Refresh(ctx)
+	if ctx.Err() != nil {
+		// Cancelled while reading: the devices were not at fault.
+		return &cancelledError{target: prep.Target, err: ctx.Err()}
+	}
 	if err := readable(snap); err != nil {
 		return err
 	}
