@@ -441,7 +441,7 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 				// (trial 13c N1: the Log said so, S did not).
 				waitSession(t, ts, bob, "bob's Log told", "ended; its sync-map save goes on, on the server")
 				vw.send("S")
-				waitSession(t, ts, bob, "bob's S", "lab-vyatta: alice (session 1, key ", ") (session ended) is saving sync-map LAB-SYNC on vra-a since")
+				waitSession(t, ts, bob, "bob's S", "lab-vyatta: alice (session ended) is saving sync-map LAB-SYNC on vra-a since", "(session 1, key ")
 				ts.lab.vy.A.Faults.SetDelay(0)
 			case e.Kind == pair.SyncDone:
 				end = e.Sync
@@ -542,7 +542,7 @@ func TestServedApplyLocked(t *testing.T) {
 		ts.screen(t, dave) // a message: the hook reads the notice
 		time.Sleep(20 * time.Millisecond)
 	}
-	re := regexp.MustCompile(`^not applied: lab-vyatta: alice \(session 1, key SHA256:\S+\) is (syncing|running a native sync) vra-a → vra-b since \d\d:\d\d:\d\d$`)
+	re := regexp.MustCompile(`^not applied: lab-vyatta: alice is (syncing|running a native sync) vra-a → vra-b since \d\d:\d\d:\d\d \(session 1, key SHA256:\S+\)$`)
 	if !re.MatchString(notice) {
 		t.Errorf("dave's status: %q, want it to match %s", notice, re)
 	}
@@ -582,7 +582,7 @@ func TestServedMapSaveLocked(t *testing.T) {
 	op.send("\x1b[C") // →
 	op.send("\r")
 	s := waitSession(t, ts, ts.operatorKey, "the refusal", "not saved: the edits stay staged (")
-	re := regexp.MustCompile(`not saved: the edits stay staged \(lab-vyatta: alice \(session 9, key SHA256:other\) is saving sync-map LAB-SYNC on vra-a since \d\d:\d\d:\d\d\)`)
+	re := regexp.MustCompile(`not saved: the edits stay staged \(lab-vyatta: alice is saving sync-map LAB-SYNC on vra-a since \d\d:\d\d:\d\d \(session 9, key SHA256:other\)\)`)
 	if !re.MatchString(s) {
 		t.Errorf("the refusal does not match %s:\n%s", re, s)
 	}

@@ -968,8 +968,12 @@ func (st *syncStream) title(arrow string) string { return st.sum.Title(arrow) }
 func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 	since := h.Since.Local().Format(time.TimeOnly) // as the Log's times
 	who := h.Holder
+	// The holder's session and key go last, so that a narrow line keeps
+	// who does what since when (trial 13d D6).
+	name, detail, _ := strings.Cut(h.Holder, " (")
 	if st := rt.stream; st != nil && !st.done && st.holder == h.Holder && st.holderGone {
 		who += " (session ended)" // the write goes on, on the server
+		name += " (session ended)"
 	}
 	var s pair.SyncSummary
 	switch st := rt.stream; {
@@ -989,7 +993,10 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 	case pair.KindMapSave:
 		doing = "saving sync-map " + s.Map + " on " + s.Target
 	}
-	return fmt.Sprintf("%s: %s is %s since %s", rt.spec.Name, who, doing, since)
+	if detail != "" {
+		detail = " (" + detail
+	}
+	return fmt.Sprintf("%s: %s is %s since %s%s", rt.spec.Name, name, doing, since, detail)
 }
 
 // lockRefused says, as the status, that a write of this console was

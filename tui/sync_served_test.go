@@ -233,7 +233,7 @@ func TestServedMapSave(t *testing.T) {
 	const who = "by alice (session "
 	waitSession(t, ts, bob, "alice's save in bob's Log", "sync-map save LAB-SYNC on vra-a", who, ", key SHA256:")
 	vw.send("S")
-	waitSession(t, ts, bob, "the lock's holder named", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
+	waitSession(t, ts, bob, "the lock's holder named", "lab-vyatta: alice is saving sync-map LAB-SYNC on vra-a since", "(session ")
 	ts.lab.vy.A.Faults.SetDelay(0)
 
 	sent := "> delete system config-sync sync-map LAB-SYNC"
