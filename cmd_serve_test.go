@@ -277,7 +277,7 @@ func TestServeSyncShared(t *testing.T) {
 	// The sync's start reaches every session once it holds the lock.
 	bob.wait("alice's sync in the viewer's Log", "by alice (session ", ", key SHA256:")
 	carol.keys("S")
-	carol.wait("the lock, held by alice", "lab-vyatta: alice (session ", "vra-a → vra-b since")
+	carol.wait("the lock, held by alice", "lab-vyatta: alice is ", "vra-a → vra-b since", "(session ")
 	sl.lab.B.Faults.SetDelay(0)
 
 	alice.wait("the outcome", "vra-b refused the change", "config-sync error")
@@ -301,7 +301,7 @@ func TestServeSyncShared(t *testing.T) {
 	alice.keys("Right", "Enter")
 	bob.wait("alice's save in the viewer's Log", "sync-map save LAB-SYNC on vra-a", "by alice (session ")
 	carol.keys("S")
-	carol.wait("the lock, held by alice's save", "lab-vyatta: alice (session ", "is saving sync-map LAB-SYNC on vra-a since")
+	carol.wait("the lock, held by alice's save", "lab-vyatta: alice is saving sync-map LAB-SYNC on vra-a since", "(session ")
 	sl.lab.B.Faults.SetDelay(0)
 	bob.wait("the save's end in the viewer's Log", "sync-map save by alice (session ", "ended: ok", "> delete system config-sync sync-map LAB-SYNC")
 
