@@ -1156,6 +1156,26 @@ func (p *fcPlanner) edge(x int32, d *fcDecision) int32 {
 	return blk.rows
 }
 
+// scanPrepared prepares text as Parse would, but for the capture gate,
+// and scans it (scan, with gate true: the scan looks for capture lines
+// itself). Where the scan refuses a text that may hold capture lines, the
+// text as prepare cleans it is scanned again (gate false). ok is false
+// where neither scan takes it, or prepare fails (the full parse then says
+// why).
+func scanPrepared(file, text string, scan func(pre prepared, gate bool) (*fcText, bool)) (pre prepared, t *fcText, ok bool) {
+	pre, err := prepareText(file, text)
+	for gate := true; err == nil; gate = false {
+		if t, ok = scan(pre, gate); ok {
+			return pre, t, true
+		}
+		if !gate || (t == nil || !t.capture) && !mayHoldCapture(pre.text) {
+			break
+		}
+		pre, err = prepare(file, text)
+	}
+	return prepared{}, nil, false
+}
+
 // ParsePairCurly is ParsePairFast for two texts in curly form: ok is
 // false when the fast path does not apply (text the scan is not certain
 // of, another family or form, too little equal, a parse error), and the
@@ -1167,22 +1187,12 @@ func ParsePairCurly(fileA, textA, fileB, textB string, fam Family, o FastOptions
 		ok  bool
 	}
 	read := func(file, text string, count bool) (s side) {
-		pre, err := prepareText(file, text)
-		for gate := true; err == nil; gate = false {
-			s = side{pre: pre}
-			if pre.family(fam) == Vyatta && !vyIsSetForm(pre.text) {
-				s.t, s.ok = fcScan(pre.text, new(vyKinds), count, gate)
+		s.pre, s.t, s.ok = scanPrepared(file, text, func(pre prepared, gate bool) (*fcText, bool) {
+			if pre.family(fam) != Vyatta || vyIsSetForm(pre.text) {
+				return nil, false
 			}
-			if s.ok || !gate || (s.t == nil || !s.t.capture) && !mayHoldCapture(pre.text) {
-				break
-			}
-			// A line may be a capture line: the text as prepare
-			// cleans it, read again.
-			pre, err = prepare(file, text)
-		}
-		if !s.ok {
-			return side{}
-		}
+			return fcScan(pre.text, new(vyKinds), count, gate)
+		})
 		return s
 	}
 	var sa, sb side

@@ -498,22 +498,14 @@ func ParsePairVRP(fileA, textA, fileB, textB string, fam Family, o FastOptions) 
 		ok   bool
 	}
 	read := func(file, text string) (s side) {
-		pre, err := prepareText(file, text)
-		for gate := true; err == nil; gate = false {
-			s = side{pre: pre}
-			if pre.family(fam) == Huawei {
-				s.t, s.step, s.ok = vrScan(pre.text, gate)
+		s.pre, s.t, s.ok = scanPrepared(file, text, func(pre prepared, gate bool) (*fcText, bool) {
+			if pre.family(fam) != Huawei {
+				return nil, false
 			}
-			if s.ok || !gate || (s.t == nil || !s.t.capture) && !mayHoldCapture(pre.text) {
-				break
-			}
-			// A line may be a capture line: the text as prepare
-			// cleans it, read again.
-			pre, err = prepare(file, text)
-		}
-		if !s.ok {
-			return side{}
-		}
+			t, step, ok := vrScan(pre.text, gate)
+			s.step = step
+			return t, ok
+		})
 		return s
 	}
 	var sa, sb side
