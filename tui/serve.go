@@ -419,7 +419,8 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	o := s.o.Console
 	o.Hub = s.o.Hub
 	o.Served = id
-	o.ReadOnly, o.ReadOnlyReason = s.readOnly(id.Role)
+	start := s.roleMsg(id.Role)
+	o.ReadOnly, o.ReadOnlyReason = start.readOnly, start.why
 	o.NoColor = envSet(sess.Environ(), "NO_COLOR")
 	if o.Logger == nil {
 		// A console logs every event of its pairs at Info: fifty
@@ -465,22 +466,24 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	return ss.program
 }
 
-// readOnly is whether a session of role writes nothing, and why: the
-// console's own read-only, else a viewer's role.
-func (s *Server) readOnly(r Role) (bool, string) {
+// roleMsg is what a session of role r gets: whether it writes nothing,
+// and why: a viewer's role, else the console's own read-only.
+func (s *Server) roleMsg(r Role) roleMsg {
 	o := s.o.Console
 	if r != RoleOperator && !o.ReadOnly {
-		return true, "your key's role is " + r.String()
+		return roleMsg{role: r, readOnly: true, why: "your key's role is " + r.String(), byRole: true}
 	}
-	return o.ReadOnly, o.ReadOnlyReason
+	return roleMsg{role: r, readOnly: o.ReadOnly, why: o.ReadOnlyReason}
 }
 
 // roleMsg gives a session's console its key's new role (the authorized
-// keys file changed): ReadOnly and why, as a new session would get them.
+// keys file changed): ReadOnly and why, as a new session would get them;
+// byRole: the role alone is why.
 type roleMsg struct {
 	role     Role
 	readOnly bool
 	why      string
+	byRole   bool
 }
 
 // setRole takes a served session's new role (its authorized keys line
@@ -497,7 +500,7 @@ func (m *Model) setRole(r roleMsg) {
 		m.setNotice(text+"; you may sync and save sync-maps", false)
 		return
 	}
-	if r.why == "" || r.why == "your key's role is "+r.role.String() {
+	if r.why == "" || r.byRole {
 		text += ": read-only from now on" // the reason said once (trial 13c N10)
 	} else {
 		text += "; read-only from now on (" + r.why + ")"
@@ -561,9 +564,8 @@ func (s *Server) watchKeys() {
 				c.p.Quit()
 				continue
 			}
-			ro, why := s.readOnly(c.role)
 			s.log.Info("key's role changed", "session", c.ss.n, "user", c.ss.id.User, "key", c.ss.id.Key, "role", c.role.String())
-			c.p.Send(roleMsg{role: c.role, readOnly: ro, why: why})
+			c.p.Send(s.roleMsg(c.role))
 		}
 	}
 }
