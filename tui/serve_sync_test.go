@@ -699,10 +699,13 @@ func TestServeRoleChangeRedrawsPlan(t *testing.T) {
 // operator option while her sync has not reached its commit: the sync is
 // cancelled before its commit, as at the server's shutdown (a key
 // revoked may be a key stolen). She and the pair's watchers are told;
-// vra-b is left as it was; the audit says cancelled.
+// vra-b is left as it was; the audit says cancelled. Her own Log says the
+// cancel at once, and the sync's end before the re-read that follows it,
+// as the others' Logs do (trial 13d D3).
 func TestServeDemotedSyncCancelled(t *testing.T) {
 	var auditDir string
 	blocked, release := make(chan struct{}), make(chan struct{})
+	rereading, reread := make(chan struct{}), make(chan struct{})
 	var once, hookOnce sync.Once
 	var ts *testServer
 	ts = startServer(t, func(o *ServeOptions) {
@@ -714,13 +717,18 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 				return
 			}
 			hookOnce.Do(func() {
-				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+				m := ts.session(t, id.Key).model
+				m.syncHook = func(e hsync.Event) {
 					if !e.Commit { // held before the commit
 						once.Do(func() {
 							close(blocked)
 							<-release
 						})
 					}
+				}
+				m.rereadHook = func() {
+					close(rereading)
+					<-reread
 				}
 			})
 		}
@@ -754,8 +762,36 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitSession(t, ts, alice, "alice told", "read-only from now on; your native sync vra-a → vra-b is cancelled before its commit")
+	// Her sync is still held before its commit: her Log already says
+	// the cancel, and its banner no longer says running.
+	s := ts.screen(t, alice)
+	if !strings.Contains(s, "its key's role is now viewer: its native sync vra-a → vra-b is cancelled before its commit") ||
+		strings.Contains(s, "running · esc cancels") || !strings.Contains(s, "cancelling") {
+		t.Errorf("alice's Log does not say the cancel at once:\n%s", s)
+	}
+	readDone := false
+	defer func() {
+		if !readDone {
+			close(reread)
+		}
+	}()
 	close(release)
 	released = true
+	select {
+	case <-rereading:
+	case <-time.After(90 * time.Second):
+		t.Fatal("alice's console never re-read the pair")
+	}
+	// The sync ended; the console's re-read has not: her Log says how
+	// it ended meanwhile.
+	waitSession(t, ts, alice, "the cancel's end in alice's Log", "cancelled before the commit: vra-b is left as it was",
+		"cancelled before the commit · re-reading vra-b")
+	close(reread)
+	readDone = true
+	s = waitSession(t, ts, alice, "the outcome in alice's Log", "sync cancelled before the commit · vra-b unchanged (re-read)")
+	if n := strings.Count(s, "cancelled before the commit: vra-b is left as it was"); n != 1 {
+		t.Errorf("alice's Log says the sync's end %d times, want once:\n%s", n, s)
+	}
 	told := false
 	var end *pair.SyncSummary
 	var endErr error
