@@ -1326,10 +1326,10 @@ func writeKind(prep *hsync.Prepared) pair.SyncKind {
 // stopWrites stops this served session's writes whose key lost the right
 // to write (why: "your key's role is now viewer"), as the server's
 // shutdown does: a sync not yet committing is cancelled (nothing of it is
-// committed), one committing finishes and is verified; a sync-map save
-// is stopped as esc stops it (before its commit the device is left as it
-// was; after it, its re-read says so). The pair's watchers are told. The
-// notes say it to the user.
+// committed), one committing finishes and is verified; so does a
+// sync-map save (stopped as esc stops it before its commit: the device is
+// left as it was; once its commit is sent it finishes and is re-read).
+// The pair's watchers are told. The notes say it to the user.
 func (m *Model) stopWrites(why string) []string {
 	var out []string
 	arrow := m.glyph("→", "->")
@@ -1348,13 +1348,19 @@ func (m *Model) stopWrites(why string) []string {
 				note = "your " + what + " was committing: it finishes and is verified"
 				others = "its " + what + " was committing: it finishes"
 			}
-		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.stopSave != nil {
-			m.maps.stopSave(errors.New(why))
-			if m.maps.conf != nil {
-				m.maps.conf.Stopping = true
+		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.save != nil {
+			if m.maps.save.beforeCommit(errors.New(why)) {
+				if m.maps.conf != nil {
+					m.maps.conf.Stopping = true
+				}
+				note = "your sync-map save is stopped"
+				others = "its sync-map save is stopped"
+			} else {
+				// Its commit was sent: stopping it now would only cut the
+				// answer, and the save did happen (trial 13d D1).
+				note = "your sync-map save was committing on " + m.maps.save.dev + ": it finishes and is re-read"
+				others = "its sync-map save was committing: it finishes"
 			}
-			note = "your sync-map save is stopped"
-			others = "its sync-map save is stopped"
 		}
 		if note == "" {
 			continue
