@@ -1202,9 +1202,17 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			banner += " · " + unchanged
 		}
 	}
-	if err != nil && nErr == 0 && locked == nil && (run.ended == nil || !run.ended.cancelled) {
-		// (A lock's refusal is the banner, said below: not twice; a
-		// cancel's words were said before the re-read.)
+	if locked != nil {
+		// Refused at the lock: no device did anything, so the line is no
+		// device's (as a map save's refusal), and the status names the
+		// pair once, as a refusal before the sync does (trial 13d D7).
+		rt.log.Append([]views.LogEntry{{At: now, Kind: "sync", Text: banner}})
+		rt.log.SetBanner(banner, true)
+		m.com.Log.Info("sync refused at the lock", logPair, rt.spec.Name, logErr, err)
+		return m.lockRefused(rt, "not applied: ", locked.Info)
+	}
+	if err != nil && nErr == 0 && (run.ended == nil || !run.ended.cancelled) {
+		// (A cancel's words were said before the re-read.)
 		add(isErr, nil, "%s", err.Error())
 	}
 	if out.after != nil {
