@@ -72,8 +72,9 @@ type planPanel struct {
 
 	title, applyLabel string
 	lines             []views.PlanLine
-	// disabled says why Apply is disabled ("" enabled).
-	disabled string
+	// disabled says why Apply is disabled ("" enabled); block is the
+	// console's reason it was drawn with (planBlock).
+	disabled, block string
 	// needName is the device's name to type before applying ("" none),
 	// nameWhy why.
 	needName, nameWhy string
@@ -382,7 +383,8 @@ func (m *Model) planned(msg planMsg) {
 	}
 	pp.busy, pp.prep, pp.outside, pp.err = false, msg.prep, msg.outside, msg.err
 	rt := m.pairs[msg.idx]
-	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	pp.block = m.planBlock(rt)
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, pp.block, m.glyph("→", "->"))
 	pp.input = textinput.New()
 	pp.input.Prompt = "> "
 	pp.input.Placeholder = pp.needName
@@ -946,11 +948,37 @@ func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, 
 	return le
 }
 
+// planBlock is why the plan screen of rt's pair may not apply now (""
+// it may): the console is read-only, or another's write holds the pair's
+// lock. The plan is redrawn when that changes, as the write's events
+// tell; Apply's own check of the lock stays (applyPlan): a write whose
+// events have not come yet, or another process's.
+func (m *Model) planBlock(rt *pairRT) string {
+	if why := m.readOnlyWhy(); why != "" {
+		return why
+	}
+	if rt.p == nil || rt.run != nil {
+		return ""
+	}
+	h, ok := rt.p.SyncHolder()
+	if !ok || h.Holder == m.holder {
+		return ""
+	}
+	if st := rt.stream; st != nil && st.done && st.holder == h.Holder {
+		return "" // it ended: its lock goes a moment after its last event
+	}
+	return "locked: " + lockedText(rt, h, m.glyph("→", "->"))
+}
+
 // syncEvents ends a batch holding sync events: the banner follows the
 // stream; an own sync whose outcome waited for its SyncDone is shown; a
-// sync of another session that ended says so.
+// sync of another session that ended says so. An open plan of the pair
+// greys or ungreys Apply as another's write begins or ends.
 func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
 	rt := m.pairs[idx]
+	if pp := m.plan; pp != nil && pp.idx == idx && !pp.busy && m.planBlock(rt) != pp.block {
+		m.redrawPlan()
+	}
 	st := rt.stream
 	if st == nil {
 		return nil
@@ -1382,14 +1410,16 @@ func (m *Model) stopWrites(why string) []string {
 }
 
 // redrawPlan builds an open plan screen again for the console's role
-// now: Apply enabled, or disabled with why (and the focus back on
-// Cancel).
+// and the pair's lock now: Apply enabled, or disabled with why (and the
+// focus back on Cancel).
 func (m *Model) redrawPlan() {
 	pp := m.plan
 	if pp == nil || pp.busy {
 		return // a plan still computing is built with the new role
 	}
-	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(m.pairs[pp.idx], pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	rt := m.pairs[pp.idx]
+	pp.block = m.planBlock(rt)
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, pp.block, m.glyph("→", "->"))
 	pp.input.Placeholder = pp.needName
 	if pp.disabled != "" {
 		pp.applyFocus, pp.typing = false, false
