@@ -1071,3 +1071,21 @@ func TestServeDemotedMapSaveCommitted(t *testing.T) {
 		t.Errorf("alice's screen says the save was stopped:\n%s", s)
 	}
 }
+
+// TestServedRefreshNamed (trial 13d D7): a read another session asked for
+// says who asked and why in every Log (r, a plan), not only "refreshed".
+func TestServedRefreshNamed(t *testing.T) {
+	ts := startServer(t, nil)
+	op, vw := dialAliceBob(t, ts, 200, 36)
+	alice, bob := ts.operatorKey, ts.viewerKeyFP
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("3")
+	waitSession(t, ts, alice, "alice's Log", "refreshed")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw.send("r")
+	waitSession(t, ts, alice, "bob's r in alice's Log", "refreshed  r by bob (session 2, key SHA256:", "): both devices read")
+	vw.send("S")
+	waitSession(t, ts, alice, "bob's plan in alice's Log", "refreshed  plan by bob (session 2, key SHA256:")
+}

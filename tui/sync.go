@@ -289,6 +289,17 @@ func (m *Model) markReadOnly(groups []views.HelpGroup) {
 	}
 }
 
+// asking names this console as asking for the reads of the pairs made
+// on ctx (what: "r", "plan", "sync"), when other consoles watch the same
+// pairs (served): their Logs say who read the pair and why, not only
+// "refreshed" (trial 13d D7).
+func (m *Model) asking(ctx context.Context, what string) context.Context {
+	if !m.shared {
+		return ctx
+	}
+	return pair.Asking(ctx, what+" by "+m.holder)
+}
+
 // startPlan opens the plan screen of kind for the open pair and computes
 // its plan in a command.
 func (m *Model) startPlan(kind syncKind) tea.Cmd {
@@ -339,7 +350,7 @@ func (m *Model) planCmd() tea.Cmd {
 	pp := m.plan
 	kind, o := pp.kind, pp.opts
 	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
-	ctx := m.com.Ctx // served: a session ending stops waiting; the shared pair finishes the read
+	ctx := m.asking(m.com.Ctx, "plan") // served: a session ending stops waiting; the shared pair finishes the read
 	return func() tea.Msg {
 		var prep *hsync.Prepared
 		var err error
@@ -692,6 +703,7 @@ func (m *Model) applyPlan() tea.Cmd {
 			base, stopping = life, stop
 		}
 	}
+	base = m.asking(base, writeKind(pp.prep).String())
 	ctx, cancel := context.WithCancel(base)
 	run := &syncRun{id: m.syncID, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run

@@ -219,6 +219,8 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 		if life, _ := p.com.Hub.syncContext(); life != nil {
 			base = life
 		}
+		// Its re-read is named in every Log (Model.asking).
+		base = pair.Asking(base, "sync-map save by "+p.holder)
 	}
 	ctx, stop := context.WithCancelCause(base)
 	p.save = &saveStop{stop: stop, dev: dev.Name}
