@@ -212,7 +212,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if prep.Plan.Empty() {
 		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map\n", prep.Target, prep.Source)
 		if f.save && !f.dryRun {
-			return saveUnsaved(ctx, w, lp, f.pair)
+			return saveUnsaved(ctx, w, lp, prep, opt, f.pair)
 		}
 		return nil
 	}
@@ -268,10 +268,11 @@ func interruptedOutcome(w io.Writer, name string, prep *hsync.Prepared, res *hsy
 }
 
 // interrupts handles SIGINT and SIGTERM during `hasync sync`. The first
-// one before the point of no return cancels the sync's context (the
-// driver types nothing more and leaves with `exit discard`); after it,
-// the commit and the verification run to their end. A second one exits
-// at once with status 130.
+// one cancels the sync's context: before the point of no return the
+// driver types nothing more and leaves with `exit discard`; after it the
+// back end lets the commit and the verification run to their end
+// (hsync.Apply decides, not this handler, which only chooses what to
+// say). A second one exits at once with status 130.
 type interrupts struct {
 	mu     sync.Mutex
 	got    int  // signals received
@@ -311,8 +312,8 @@ func (in *interrupts) signal() {
 		fmt.Fprintln(in.say, "interrupt received: the commit is running, then the verification (interrupt again to exit now)")
 	default:
 		fmt.Fprintln(in.say, "interrupt received: stopping before the commit (interrupt again to exit now)")
-		in.cancel()
 	}
+	in.cancel()
 }
 
 // committing marks the point of no return.
@@ -350,17 +351,20 @@ func printEvent(w *bufio.Writer, e hsync.Event) {
 }
 
 // saveUnsaved is --save with nothing to send: each member whose running
-// configuration differs from its saved one is saved, and said.
-func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, name string) error {
-	saved, snap, err := hsync.SaveUnsaved(ctx, lp, func(e hsync.Event) { printEvent(w, e) })
+// configuration differs from its saved one is saved, under the pair's
+// lock and audited as a sync is (hsync.SaveUnsaved); its lines are
+// printed as they come.
+func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string) error {
+	opt.Emit = func(e hsync.Event) { printEvent(w, e) }
+	res, err := hsync.SaveUnsaved(ctx, lp, prep, opt)
 	if err != nil {
 		return &exitError{code: 1, err: fmt.Errorf("pair %s: --save: %w", name, err)}
 	}
-	if len(saved) == 0 {
+	if len(res.Saved) == 0 {
 		fmt.Fprintln(w, "--save: both members' running configurations are saved already")
 	}
-	if snap != nil {
-		for _, d := range snap.Devices {
+	if res.After != nil {
+		for _, d := range res.After.Devices {
 			if d.SavedKnown && !d.SavedDiffers {
 				fmt.Fprintf(w, "%s: running configuration saved\n", d.Name)
 			}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -422,6 +423,16 @@ func TestSyncCommandSaveNothingToSend(t *testing.T) {
 	}
 	if saved, err := p.B.Device.Saved(); err != nil || !config.Equal(saved.Root, p.B.Device.Running().Root) {
 		t.Errorf("vra-b's saved configuration is not its running one (%v)", err)
+	}
+	// The save is a transaction as a sync is: audited, with what it saved.
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last, ok, err := log.Last("lab-vyatta"); err != nil || !ok {
+		t.Errorf("no audit record of the save (%v)", err)
+	} else if last.Result != audit.OK || !slices.Equal(last.Saved, []string{"vra-b"}) || last.Counts.Commands != 0 {
+		t.Errorf("the save's audit record: result %q, saved %q, %d commands", last.Result, last.Saved, last.Counts.Commands)
 	}
 }
 

@@ -272,6 +272,11 @@ type Result struct {
 	Applied   []config.Path
 	Reverted  bool
 	RevertErr error
+	// Saved names the members whose running configuration was saved:
+	// after a device-native sync, and with Options.Save and a plan with
+	// nothing to send, those whose running configuration differed from
+	// their saved one.
+	Saved []string
 	// After is the snapshot read after the sync (nil when not re-read).
 	After *pair.Snapshot
 	// Record is the audit record written.
@@ -695,6 +700,29 @@ func AuditLog(o Options) (*audit.Log, error) {
 // the sync went, and an audit record is written for every sync that took
 // the lock.
 func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Result, error) {
+	return transact(ctx, p, prep, o, false)
+}
+
+// SaveUnsaved is `hasync sync --save` when prep, the plan, has nothing to
+// send (issue 10, "After a sync": --save saves what is left unsaved): on
+// each member whose running configuration differs from its saved one (a
+// fresh read), the running configuration is saved. It is one transaction
+// as Apply is: under the pair's lock, its lines handed to Options.Emit
+// and to the pair's subscribers, masked, and audited (Record.Saved names
+// the members saved, Result.Saved too). A member whose saved state is
+// unknown is not saved and is the error; a plan that is not empty is
+// refused.
+func SaveUnsaved(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Result, error) {
+	if !prep.Plan.Empty() {
+		return nil, fmt.Errorf("pair %s: the plan has %d command(s) to send: a save alone is for a pair in step", prep.Pair, len(prep.Plan.Commands))
+	}
+	o.Save = true
+	return transact(ctx, p, prep, o, true)
+}
+
+// transact runs prep on p as one transaction (Apply), or with saveOnly
+// the save of what is left unsaved (SaveUnsaved).
+func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, saveOnly bool) (*Result, error) {
 	start := time.Now()
 	state, auditDir, err := dirs(o)
 	if err != nil {
@@ -716,12 +744,14 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 
 	res := &Result{Prepared: prep}
 	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan), holder: holder,
-		transport: prep.Transport, transportWhy: prep.TransportWhy}
+		transport: prep.Transport, transportWhy: prep.TransportWhy, saveOnly: saveOnly}
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
 	}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
+	ctx, release := t.guard(ctx)
+	defer release()
 	err = t.run(ctx, state)
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
@@ -782,13 +812,40 @@ type txn struct {
 	// hash of its configuration when the sync began (textHash); verify
 	// checks it is still that.
 	other, otherHash string
+	// mu guards commitMarked: the caller's cancel and the commit's mark
+	// race (guard).
+	mu sync.Mutex
 	// commitMarked: an event carried Event.Commit.
 	commitMarked bool
+	// saveOnly: the transaction of SaveUnsaved.
+	saveOnly bool
+}
+
+// guard returns the context the sync runs under: ctx until the commit is
+// marked (markCommit), then one that no cancel of ctx reaches, so that
+// the change, its verification and a commit-confirm run to their end
+// (Event.Commit). Front ends cancel whenever the user asks; the rule of
+// what a cancel still stops is here alone. release frees the watch on
+// ctx.
+func (t *txn) guard(ctx context.Context) (context.Context, func()) {
+	inner, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if !t.commitMarked {
+			cancel(context.Cause(ctx))
+		}
+	})
+	return inner, func() { stop(); cancel(nil) }
 }
 
 // markCommit is Event.Commit for the line that reaches the point of no
-// return: true once per sync.
+// return: true once per sync. From the mark on, a cancel of the
+// caller's context no longer reaches the sync (guard); a cancel that
+// came before it already has.
 func (t *txn) markCommit() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	first := !t.commitMarked
 	t.commitMarked = true
 	return first
@@ -866,6 +923,10 @@ func (t *txn) run(ctx context.Context, state string) error {
 				return err
 			}
 		}
+	}
+	if t.saveOnly {
+		t.info("nothing to send: saving what is left unsaved")
+		return t.saveUnsaved(ctx, snap)
 	}
 	prev, err := keepPrevious(state, prep.Pair, prep.Target, tgt.Config)
 	if err != nil {
@@ -1208,6 +1269,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Applied = append(r.Applied, a.String())
 	}
 	r.Reverted = res.Reverted
+	r.Saved = res.Saved
 	for _, e := range res.Errors {
 		r.Errors = append(r.Errors, audit.RemoteError{Path: e.Path.String(), Command: e.Command, Lines: e.Lines})
 	}
