@@ -34,6 +34,7 @@ type syncFlags struct {
 	state            string
 	audit            string
 	timeout          time.Duration
+	settle           time.Duration
 	acceptNew        bool
 	confirm          int
 	rollback         bool
@@ -114,6 +115,7 @@ verification finish. A second ^C exits at once with status 130.`,
 	fl.StringVar(&f.state, "state", "", "the state `DIR` for locks and previous configurations (default: hasync in the user's state directory)")
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
+	fl.DurationVar(&f.settle, "settle", 30*time.Second, "wait up to `D` for a change the device makes on its own: the standby after hrp sync config, a commit that runs on after its connection was lost")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target of a push, the source after config-sync (it saves only the remote), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")
@@ -157,6 +159,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if f.timeout <= 0 {
 		return usage(fmt.Errorf("--timeout %s: expected a positive duration", f.timeout))
 	}
+	if f.settle <= 0 {
+		return usage(fmt.Errorf("--settle %s: expected a positive duration", f.settle))
+	}
 	inv, err := loadInventory(f.inventory)
 	if err != nil {
 		return usage(err)
@@ -179,7 +184,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: f.state, AuditDir: f.audit, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: f.state, AuditDir: f.audit, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Settle: f.settle, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback

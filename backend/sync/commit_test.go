@@ -2,7 +2,9 @@ package sync
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
@@ -119,4 +121,50 @@ func leftInScope(t *testing.T, p *pair.Pair, o Options) int {
 		t.Fatal(err)
 	}
 	return len(prep.Plan.Commands)
+}
+
+// TestSyncCommitEndsAfterDrop: the connection drops as the commit is
+// sent, and the first re-read finds vra-b unchanged; the commit then ends
+// on the device (here: the plan committed from another session while the
+// sync waits, as a commit that runs on after its terminal went). The
+// sync reads vra-b again until it changes, and verifies it: it must not
+// report "unchanged" for a commit still running.
+func TestSyncCommitEndsAfterDrop(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := targetDevice(p.Spec(), prep.Target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropBeforeCommit(true)
+	waited := false
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Settle: time.Minute, Emit: func(e Event) {
+		if e.Kind != Info || !strings.Contains(e.Line, "reads unchanged, but the commit that was sent runs to its end") {
+			return
+		}
+		waited = true
+		s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer s.Close()
+		cmds := make([]device.Command, len(prep.Plan.Steps))
+		for i, st := range prep.Plan.Steps {
+			cmds[i] = device.Command{Text: st.Command}
+		}
+		if _, err := s.Apply(ctx, cmds, device.ApplyOptions{}, nil); err != nil {
+			t.Errorf("the late commit: %v", err)
+		}
+	}})
+	if !waited {
+		t.Fatal("the sync did not wait for the commit that was sent")
+	}
+	if err != nil || !res.KeptAfterDrop || res.TargetUnchanged {
+		t.Fatalf("a commit that ended after the drop: %v, kept %v, unchanged %v", err, res.KeptAfterDrop, res.TargetUnchanged)
+	}
 }

@@ -75,10 +75,7 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		return fmt.Errorf("%s: %s: %w", prep.Source, what, err)
 	}
 	t.res.Committed = true
-	settle := t.o.Settle
-	if settle <= 0 {
-		settle = 30 * time.Second
-	}
+	settle := t.settle()
 	deadline := time.Now().Add(settle)
 	for round := 0; ; round++ {
 		if round == 0 {

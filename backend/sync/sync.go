@@ -106,9 +106,12 @@ type Options struct {
 	// ConnectionStatus also runs Huawei `hrp sync connection-status`
 	// (the session table) after `hrp sync config`.
 	ConnectionStatus bool
-	// Settle bounds how long a device-native sync (Huawei `hrp sync
-	// config`) is waited for: the standby is read again until nothing the
-	// plan meant to add is missing, or Settle passes (0: 30 s).
+	// Settle bounds how long a change the device makes on its own is
+	// waited for (0: 30 s): after a device-native sync (Huawei `hrp sync
+	// config`) the standby is read again until nothing the plan meant to
+	// add is missing; after a commit whose answer a lost connection cut,
+	// the target is read again until it changes (the commit runs to its
+	// end on the device, DOMAIN.md).
 	Settle time.Duration
 	// Window is how many commands the driver types ahead of the one
 	// whose output it reads (device.ApplyOptions.Window); 0 is
@@ -957,14 +960,16 @@ func (t *txn) run(ctx context.Context, state string) error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
 		defer cancel()
 		failedAt := time.Now()
-		after, _ := t.p.Refresh(ctx)
-		t.res.After = after
-		d, ok := after.Device(prep.Target)
-		if !ok || d.Tree == nil || !d.FetchedAt.After(failedAt) {
+		after, d, ok := t.readAgain(ctx, failedAt)
+		if !ok {
 			t.info("%s could not be read again: what it holds now is unknown", prep.Target)
 			return err
 		}
 		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		if t.res.TargetUnchanged && t.commitCut(err) {
+			after, d = t.awaitCommit(ctx, tgt, failedAt, after, d)
+			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		}
 		if t.res.TargetUnchanged {
 			return err
 		}
@@ -1009,6 +1014,85 @@ func (t *txn) run(ctx context.Context, state string) error {
 	}
 	return nil
 }
+
+// readTarget reads the pair again and returns the snapshot and the
+// target's state in it; ok is false when the target could not be read
+// after since (the snapshot keeps the last good read otherwise).
+func (t *txn) readTarget(ctx context.Context, since time.Time) (*pair.Snapshot, *pair.DeviceState, bool) {
+	after, _ := t.p.Refresh(ctx)
+	t.res.After = after
+	d, ok := after.Device(t.prep.Target)
+	return after, d, ok && d.Tree != nil && d.FetchedAt.After(since)
+}
+
+// readAgain is readTarget after a failure, tried again every settleEvery
+// until the target is read or Options.Settle passes: just after a lost
+// connection the first read may still go to the session that was lost,
+// or find the device not yet taking a new one.
+func (t *txn) readAgain(ctx context.Context, since time.Time) (*pair.Snapshot, *pair.DeviceState, bool) {
+	deadline := time.Now().Add(t.settle())
+	for {
+		after, d, ok := t.readTarget(ctx, since)
+		if ok || !time.Now().Before(deadline) {
+			return after, d, ok
+		}
+		select {
+		case <-ctx.Done():
+			return after, d, false
+		case <-time.After(settleEvery):
+		}
+	}
+}
+
+// commitCut reports whether err, the apply's error, left a Vyatta commit
+// that was sent without its answer (the connection lost, a timeout): the
+// commit runs to its end on the device (DOMAIN.md "A dropped SSH
+// session"), so a target that reads unchanged may only not have
+// finished it yet.
+func (t *txn) commitCut(err error) bool {
+	return t.prep.Family == config.Vyatta && t.commitMarked && !errors.Is(err, ErrRemoteRefused)
+}
+
+// awaitCommit reads the target again, every settleEvery, until it
+// differs from tgt (its configuration before the sync) or Options.Settle
+// passes, and returns the last good read: a commit whose answer was cut
+// may still be running on the device, and a read made too soon would
+// report the target unchanged while the commit goes on.
+func (t *txn) awaitCommit(ctx context.Context, tgt *pair.DeviceState, since time.Time, after *pair.Snapshot, d *pair.DeviceState) (*pair.Snapshot, *pair.DeviceState) {
+	settle := t.settle()
+	t.info("%s reads unchanged, but the commit that was sent runs to its end on the device: reading it again until it changes (up to %s)", t.prep.Target, settle)
+	deadline := time.Now().Add(settle)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return after, d
+		case <-time.After(settleEvery):
+		}
+		a, dd, ok := t.readTarget(ctx, since)
+		if !ok {
+			continue
+		}
+		after, d = a, dd
+		if !config.Equal(d.Tree.Root, tgt.Tree.Root) {
+			t.info("%s changed: the commit ended on the device", t.prep.Target)
+			return after, d
+		}
+	}
+	t.res.After = after
+	t.info("%s did not change within %s: the commit did not apply", t.prep.Target, settle)
+	return after, d
+}
+
+// settle is Options.Settle, or its default.
+func (t *txn) settle() time.Duration {
+	if t.o.Settle > 0 {
+		return t.o.Settle
+	}
+	return defaultSettle
+}
+
+// defaultSettle is Options.Settle when not given.
+const defaultSettle = 30 * time.Second
 
 // confirmable refuses commit-confirm on a target whose unconfirmed commit
 // does not revert by reload (the default is reboot; DOMAIN.md).
