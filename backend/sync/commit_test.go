@@ -96,20 +96,28 @@ func enableStandbyConfig(t *testing.T, p *pair.Pair) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := targetDevice(p.Spec(), prep.Target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := deviceSession(t, p, prep.Target)
 	defer s.Close()
 	for _, c := range []string{"system-view", "hrp standby config enable", "return"} {
 		if _, err := s.Run(ctx, c, nil); err != nil {
 			t.Fatalf("%s: %v", c, err)
 		}
 	}
+}
+
+// deviceSession is a session of its own on p's member name, beside the
+// pair's (as another operator's).
+func deviceSession(t *testing.T, p *pair.Pair, name string) *device.Session {
+	t.Helper()
+	dev, err := targetDevice(p.Spec(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(testCtx(t), p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // leftInScope is the number of commands a new plan for p holds: none
@@ -136,10 +144,6 @@ func TestSyncCommitEndsAfterDrop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev, err := targetDevice(p.Spec(), prep.Target)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lp.B.Faults.SetDropBeforeCommit(true)
 	waited := false
 	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Settle: time.Minute, Emit: func(e Event) {
@@ -147,11 +151,7 @@ func TestSyncCommitEndsAfterDrop(t *testing.T) {
 			return
 		}
 		waited = true
-		s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
-		if err != nil {
-			t.Error(err)
-			return
-		}
+		s := deviceSession(t, p, prep.Target)
 		defer s.Close()
 		cmds := make([]device.Command, len(prep.Plan.Steps))
 		for i, st := range prep.Plan.Steps {
