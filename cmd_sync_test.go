@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -423,6 +424,16 @@ func TestSyncCommandSaveNothingToSend(t *testing.T) {
 	if saved, err := p.B.Device.Saved(); err != nil || !config.Equal(saved.Root, p.B.Device.Running().Root) {
 		t.Errorf("vra-b's saved configuration is not its running one (%v)", err)
 	}
+	// The save is a transaction as a sync is: audited, with what it saved.
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last, ok, err := log.Last("lab-vyatta"); err != nil || !ok {
+		t.Errorf("no audit record of the save (%v)", err)
+	} else if last.Result != audit.OK || !slices.Equal(last.Saved, []string{"vra-b"}) || last.Counts.Commands != 0 {
+		t.Errorf("the save's audit record: result %q, saved %q, %d commands", last.Result, last.Saved, last.Counts.Commands)
+	}
 }
 
 // TestSyncCommandDropBeforeCommit: the lab drops vra-b's connection when
@@ -433,12 +444,15 @@ func TestSyncCommandDropBeforeCommit(t *testing.T) {
 	state := t.TempDir()
 	before := p.B.Device.Running()
 	p.B.Faults.SetDropBeforeCommit(true)
-	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes"}
+	// The commit was sent when the link went: vra-b is read again until
+	// it changes, for --settle, before it counts as unchanged.
+	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes", "--settle", "2s"}
 	code, out, errOut := hasync(t, args...)
-	// Exit 1 with the re-read's word when vra-b is read again at once;
-	// exit 2 (connection lost) when the re-read could not reach it yet.
-	if code == 0 || code == 1 && !strings.Contains(out, "nothing applied: the re-read shows the target's running configuration unchanged") {
-		t.Fatalf("drop before the commit: exit %d, want 1 (or 2 when the re-read failed)\n%s\n%s", code, out, errOut)
+	// Exit 1 with the re-read's word: the re-read is tried again until
+	// vra-b takes a new connection.
+	if code != 1 || !strings.Contains(out, "nothing applied: the re-read shows the target's running configuration unchanged") ||
+		!strings.Contains(out, "vra-b did not change within 2s: the commit did not apply") {
+		t.Fatalf("drop before the commit: exit %d, want 1\n%s\n%s", code, out, errOut)
 	}
 	if !config.Equal(before.Root, p.B.Device.Running().Root) {
 		t.Fatal("vra-b changed although its connection dropped before the commit")

@@ -95,7 +95,10 @@ type Model struct {
 	plan *planPanel
 	// syncHook, when set (tests), sees each sync event on the sync's
 	// goroutine before the console does.
-	syncHook           func(hsync.Event)
+	syncHook func(hsync.Event)
+	// rereadHook, when set (tests), runs on the sync's goroutine after
+	// the console was told the sync ended and before its re-read.
+	rereadHook         func()
 	planGen, syncID    uint64
 	stateDir, auditDir string
 	// holder names this console's syncs (the lock, the audit, the

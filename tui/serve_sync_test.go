@@ -699,10 +699,13 @@ func TestServeRoleChangeRedrawsPlan(t *testing.T) {
 // operator option while her sync has not reached its commit: the sync is
 // cancelled before its commit, as at the server's shutdown (a key
 // revoked may be a key stolen). She and the pair's watchers are told;
-// vra-b is left as it was; the audit says cancelled.
+// vra-b is left as it was; the audit says cancelled. Her own Log says the
+// cancel at once, and the sync's end before the re-read that follows it,
+// as the others' Logs do (trial 13d D3).
 func TestServeDemotedSyncCancelled(t *testing.T) {
 	var auditDir string
 	blocked, release := make(chan struct{}), make(chan struct{})
+	rereading, reread := make(chan struct{}), make(chan struct{})
 	var once, hookOnce sync.Once
 	var ts *testServer
 	ts = startServer(t, func(o *ServeOptions) {
@@ -714,13 +717,18 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 				return
 			}
 			hookOnce.Do(func() {
-				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+				m := ts.session(t, id.Key).model
+				m.syncHook = func(e hsync.Event) {
 					if !e.Commit { // held before the commit
 						once.Do(func() {
 							close(blocked)
 							<-release
 						})
 					}
+				}
+				m.rereadHook = func() {
+					close(rereading)
+					<-reread
 				}
 			})
 		}
@@ -754,8 +762,36 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitSession(t, ts, alice, "alice told", "read-only from now on; your native sync vra-a → vra-b is cancelled before its commit")
+	// Her sync is still held before its commit: her Log already says
+	// the cancel, and its banner no longer says running.
+	s := ts.screen(t, alice)
+	if !strings.Contains(s, "its key's role is now viewer: its native sync vra-a → vra-b is cancelled before its commit") ||
+		strings.Contains(s, "running · esc cancels") || !strings.Contains(s, "cancelling") {
+		t.Errorf("alice's Log does not say the cancel at once:\n%s", s)
+	}
+	readDone := false
+	defer func() {
+		if !readDone {
+			close(reread)
+		}
+	}()
 	close(release)
 	released = true
+	select {
+	case <-rereading:
+	case <-time.After(90 * time.Second):
+		t.Fatal("alice's console never re-read the pair")
+	}
+	// The sync ended; the console's re-read has not: her Log says how
+	// it ended meanwhile.
+	waitSession(t, ts, alice, "the cancel's end in alice's Log", "cancelled before the commit: vra-b is left as it was",
+		"cancelled before the commit · re-reading vra-b")
+	close(reread)
+	readDone = true
+	s = waitSession(t, ts, alice, "the outcome in alice's Log", "sync cancelled before the commit · vra-b unchanged (re-read)")
+	if n := strings.Count(s, "cancelled before the commit: vra-b is left as it was"); n != 1 {
+		t.Errorf("alice's Log says the sync's end %d times, want once:\n%s", n, s)
+	}
 	told := false
 	var end *pair.SyncSummary
 	var endErr error
@@ -793,34 +829,62 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 }
 
 // TestServeDemotedMapSaveStopped (trial 13c N6): alice's key loses its
-// operator option while her sync-map save types its commands (vra-a
-// slowed): the save is stopped as esc stops it, she and the pair's
-// watchers are told, and the save ends saying what vra-a holds.
+// operator option while her sync-map save types its commands (held at
+// its first, before the commit): the save is stopped as esc stops it,
+// she and the pair's watchers are told, and the save ends saying what
+// vra-a holds (the map as it was), with its cause, audited cancelled.
+// (It slowed vra-a instead and never stopped before the commit: the
+// stop landed after it, trial 13d D4.)
 func TestServeDemotedMapSaveStopped(t *testing.T) {
-	ts, _ := startAuditServer(t)
+	typing, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.maps.lineHook = func(kind pair.SyncLineKind, _ string) {
+					if kind == pair.SyncSent {
+						once.Do(func() {
+							close(typing)
+							<-release
+						})
+					}
+				}
+			})
+		}
+	})
 	op := aliceAtMapSave(t, ts)
 	p := ts.o.Hub.Pairs()[0]
 	sub, unsub := p.Subscribe(1 << 16)
 	defer unsub()
-	slowWrites(t, p, ts.lab.vy.A.Faults, time.Second)
-	defer ts.lab.vy.A.Faults.SetDelay(0)
 	op.send("\x1b[C") // →
 	op.send("\r")
-	deadline := time.After(90 * time.Second)
-	for started := false; !started; {
-		select {
-		case e := <-sub.C:
-			started = e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "writing sync-map ")
-		case <-deadline:
-			t.Fatal("the save never started writing")
-		}
+	select {
+	case <-typing:
+	case <-time.After(90 * time.Second):
+		t.Fatal("the save never typed a command")
 	}
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
 	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, "", "vw@test")
 	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	waitSession(t, ts, ts.operatorKey, "alice told", "read-only from now on; your sync-map save is stopped")
+	close(release)
+	released = true
 	told := false
 	var end *pair.SyncSummary
+	deadline := time.After(90 * time.Second)
 	for end == nil {
 		select {
 		case e := <-sub.C:
@@ -830,7 +894,6 @@ func TestServeDemotedMapSaveStopped(t *testing.T) {
 				if !told {
 					t.Errorf("the watchers were told %q", e.Line)
 				}
-				ts.lab.vy.A.Faults.SetDelay(0)
 			case e.Kind == pair.SyncDone:
 				end = e.Sync
 			}
@@ -841,21 +904,102 @@ func TestServeDemotedMapSaveStopped(t *testing.T) {
 	if !told {
 		t.Error("the pair's watchers were not told the save was stopped")
 	}
-	waitSession(t, ts, ts.operatorKey, "alice told", "read-only from now on; your sync-map save is stopped")
 	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
 	if err != nil || len(maps) != 1 {
 		t.Fatalf("vra-a's sync-maps: %v %v", maps, err)
 	}
-	// Stopped before its commit: the map as it was (4 rules), the save
-	// not ok; after it (a slow machine): saved, and the outcome says so.
-	if saved := len(maps[0].Rules) == 3; saved != end.Committed {
-		t.Errorf("vra-a's map has %d rule(s), the save's end %+v", len(maps[0].Rules), end)
+	if len(maps[0].Rules) != 4 || end.Committed || end.Outcome != string(audit.Cancelled) {
+		t.Errorf("vra-a's map has %d rule(s) (want 4, as it was), the save's end %+v (want cancelled)", len(maps[0].Rules), end)
 	}
-	if !end.Committed {
-		// Said with its cause, not as esc, and audited cancelled.
-		if end.Outcome != string(audit.Cancelled) {
-			t.Errorf("a save stopped before its commit ended %q, want %q", end.Outcome, audit.Cancelled)
+	// Said with its cause, not as esc.
+	waitSession(t, ts, ts.operatorKey, "the stop's cause", "stopped before the commit (its key's role is now viewer)")
+}
+
+// TestServeDemotedMapSaveCommitted (trial 13d D1): alice's key loses its
+// operator option once her sync-map save has sent its commit (held
+// there): the save is not stopped (a stop could only cut the commit's
+// answer). She and the pair's watchers are told it finishes; it ends ok,
+// committed, and vra-a holds the saved map.
+func TestServeDemotedMapSaveCommitted(t *testing.T) {
+	committing, release := make(chan struct{}), make(chan struct{})
+	var once, hookOnce sync.Once
+	var ts *testServer
+	ts = startServer(t, func(o *ServeOptions) {
+		dir := t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
+		o.hook = func(id Identity, _ tea.Msg) {
+			if id.Key != ts.operatorKey {
+				return
+			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.maps.lineHook = func(kind pair.SyncLineKind, text string) {
+					if kind == pair.SyncSent && strings.HasPrefix(text, "commit") {
+						once.Do(func() {
+							close(committing)
+							<-release
+						})
+					}
+				}
+			})
 		}
-		waitSession(t, ts, ts.operatorKey, "the stop's cause", "stopped before the commit (its key's role is now viewer)")
+	})
+	op := aliceAtMapSave(t, ts)
+	alice := ts.operatorKey
+	p := ts.o.Hub.Pairs()[0]
+	sub, unsub := p.Subscribe(1 << 16)
+	defer unsub()
+	op.send("\x1b[C") // →
+	op.send("\r")
+	select {
+	case <-committing:
+	case <-time.After(90 * time.Second):
+		t.Fatal("the save never reached its commit")
+	}
+	released := false
+	defer func() {
+		if !released {
+			close(release)
+		}
+	}()
+	text := authorizedLine(ts.operator, "", "op@test") + authorizedLine(ts.viewer, "", "vw@test")
+	if err := os.WriteFile(filepath.Join(ts.dir, "authorized_keys"), []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := waitSession(t, ts, alice, "alice told", "read-only from now on; your sync-map save")
+	if !strings.Contains(s, "read-only from now on; your sync-map save was committing on vra-a") {
+		t.Errorf("alice's status after her demotion at the commit:\n%s", s)
+	}
+	close(release)
+	released = true
+	told := ""
+	var end *pair.SyncSummary
+	var endErr error
+	deadline := time.After(90 * time.Second)
+	for end == nil {
+		select {
+		case e := <-sub.C:
+			switch {
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
+				told = e.Line
+			case e.Kind == pair.SyncDone:
+				end, endErr = e.Sync, e.Err
+			}
+		case <-deadline:
+			t.Fatal("the save never ended")
+		}
+	}
+	if !strings.HasSuffix(told, "its key's role is now viewer: its sync-map save was committing: it finishes") {
+		t.Errorf("the watchers were told %q", told)
+	}
+	if !end.Committed || end.Outcome != string(audit.OK) || endErr != nil {
+		t.Errorf("the save's end: %+v (%v), want ok", end, endErr)
+	}
+	maps, _, err := syncmap.FromConfig(ts.lab.vy.A.Device.Running())
+	if err != nil || len(maps) != 1 || len(maps[0].Rules) != 3 {
+		t.Fatalf("vra-a's sync-maps: %v %v", maps, err)
+	}
+	s = waitSession(t, ts, alice, "the save's outcome", "saved: vra-a's sync-map LAB-SYNC now has 3 rule(s) (re-read)")
+	if strings.Contains(s, "stop") {
+		t.Errorf("alice's screen says the save was stopped:\n%s", s)
 	}
 }

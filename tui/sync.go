@@ -111,6 +111,10 @@ type syncRun struct {
 	mu         gosync.Mutex
 	committing bool
 	cancelled  bool
+
+	// ended is how the sync itself ended, told before the console's
+	// re-read of the pair (nil until then; the model's only).
+	ended *syncOutcome
 }
 
 // syncStream is a pair's sync as its events tell it, whoever runs it
@@ -198,10 +202,12 @@ type syncOutcome struct {
 	sum summary
 }
 
-// syncItem is one item of an own sync's stream: an event, or the end.
+// syncItem is one item of an own sync's stream: an event, the sync's
+// own end before the console reads the pair again (ended), or the end.
 type syncItem struct {
-	ev   hsync.Event
-	done *syncOutcome
+	ev    hsync.Event
+	ended *syncOutcome
+	done  *syncOutcome
 }
 
 // syncLinesMsg is a batch of sync run id's stream for pair idx.
@@ -693,7 +699,7 @@ func (m *Model) applyPlan() tea.Cmd {
 		cancel = func() { stopAfter(); run.cancel() }
 	}
 	o := pp.opts
-	hook, quit := m.syncHook, m.com.Ctx.Done()
+	hook, rereadHook, quit := m.syncHook, m.rereadHook, m.com.Ctx.Done()
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
@@ -738,7 +744,17 @@ func (m *Model) applyPlan() tea.Cmd {
 		if err != nil && out.unchanged < 0 && base.Err() == nil && !errors.Is(err, pair.ErrLocked) {
 			// Cancelled, or the link dropped: the sync's own re-read may
 			// not have happened (its context ended) or found the target
-			// unreachable. Read again, on the console's context.
+			// unreachable. Read again, on the console's context. The
+			// Log says first how the sync ended: the re-read may take a
+			// while, and the others' Logs already say it (trial 13d D3).
+			ended := *out
+			select {
+			case run.ch <- syncItem{ended: &ended}:
+			case <-quit:
+			}
+			if rereadHook != nil {
+				rereadHook()
+			}
 			out.after, out.unchanged = reread(base, p, prep)
 		}
 		if out.after != nil {
@@ -803,6 +819,15 @@ func (m *Model) syncLines(msg syncLinesMsg) tea.Cmd {
 	for _, it := range msg.items {
 		if it.done != nil {
 			done = it.done
+			continue
+		}
+		if it.ended != nil {
+			run.ended = it.ended
+			if it.ended.cancelled {
+				// The sync's own words, said now; syncDone does not
+				// repeat them.
+				entries = append(entries, views.LogEntry{At: now, Device: run.prep.Target, Kind: "result", Text: it.ended.err.Error()})
+			}
 			continue
 		}
 		e := it.ev
@@ -1022,7 +1047,11 @@ func (m *Model) runBanner(rt *pairRT) string {
 	committing, cancelled := run.committing, run.cancelled
 	run.mu.Unlock()
 	state := "running · esc cancels before the commit"
-	switch {
+	switch ell := m.glyph("…", "..."); {
+	case run.ended != nil && run.ended.cancelled:
+		state = "cancelled before the commit · re-reading " + run.prep.Target + ell
+	case run.ended != nil:
+		state = "ended · re-reading " + run.prep.Target + ell
 	case cancelled:
 		state = "cancelling" + m.glyph("…", "...")
 	case committing:
@@ -1173,8 +1202,17 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			banner += " · " + unchanged
 		}
 	}
-	if err != nil && nErr == 0 && locked == nil {
-		// (A lock's refusal is the banner, said below: not twice.)
+	if locked != nil {
+		// Refused at the lock: no device did anything, so the line is no
+		// device's (as a map save's refusal), and the status names the
+		// pair once, as a refusal before the sync does (trial 13d D7).
+		rt.log.Append([]views.LogEntry{{At: now, Kind: "sync", Text: banner}})
+		rt.log.SetBanner(banner, true)
+		m.com.Log.Info("sync refused at the lock", logPair, rt.spec.Name, logErr, err)
+		return m.lockRefused(rt, "not applied: ", locked.Info)
+	}
+	if err != nil && nErr == 0 && (run.ended == nil || !run.ended.cancelled) {
+		// (A cancel's words were said before the re-read.)
 		add(isErr, nil, "%s", err.Error())
 	}
 	if out.after != nil {
@@ -1296,10 +1334,10 @@ func writeKind(prep *hsync.Prepared) pair.SyncKind {
 // stopWrites stops this served session's writes whose key lost the right
 // to write (why: "your key's role is now viewer"), as the server's
 // shutdown does: a sync not yet committing is cancelled (nothing of it is
-// committed), one committing finishes and is verified; a sync-map save
-// is stopped as esc stops it (before its commit the device is left as it
-// was; after it, its re-read says so). The pair's watchers are told. The
-// notes say it to the user.
+// committed), one committing finishes and is verified; so does a
+// sync-map save (stopped as esc stops it before its commit: the device is
+// left as it was; once its commit is sent it finishes and is re-read).
+// The pair's watchers are told. The notes say it to the user.
 func (m *Model) stopWrites(why string) []string {
 	var out []string
 	arrow := m.glyph("→", "->")
@@ -1310,17 +1348,27 @@ func (m *Model) stopWrites(why string) []string {
 			if run.cancelBeforeCommit(run.cancel) {
 				note = "your " + what + " is cancelled before its commit: " + run.prep.Target + " is left as it was"
 				others = "its " + what + " is cancelled before its commit"
+				// This console skips its own sync's events: its Log is
+				// told here, at once, as the others' (trial 13d D3).
+				rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "sync", Text: m.holder + ": " + why + ": " + others}})
+				rt.log.SetBanner(m.runBanner(rt), true)
 			} else {
 				note = "your " + what + " was committing: it finishes and is verified"
 				others = "its " + what + " was committing: it finishes"
 			}
-		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.stopSave != nil {
-			m.maps.stopSave(errors.New(why))
-			if m.maps.conf != nil {
-				m.maps.conf.Stopping = true
+		} else if kind, ok := m.ownWrite(rt); ok && kind == pair.KindMapSave && m.maps.save != nil {
+			if m.maps.save.beforeCommit(errors.New(why)) {
+				if m.maps.conf != nil {
+					m.maps.conf.Stopping = true
+				}
+				note = "your sync-map save is stopped"
+				others = "its sync-map save is stopped"
+			} else {
+				// Its commit was sent: stopping it now would only cut the
+				// answer, and the save did happen (trial 13d D1).
+				note = "your sync-map save was committing on " + m.maps.save.dev + ": it finishes and is re-read"
+				others = "its sync-map save was committing: it finishes"
 			}
-			note = "your sync-map save is stopped"
-			others = "its sync-map save is stopped"
 		}
 		if note == "" {
 			continue

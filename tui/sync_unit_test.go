@@ -183,3 +183,31 @@ func TestOthersWritesNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncLockRefusalNamedOnce (trial 13d D7): a sync refused at the
+// pair's lock (another's Apply took it first) names the pair once in the
+// status, and its Log line is no device's and no error.
+func TestSyncLockRefusalNamedOnce(t *testing.T) {
+	m := offlineModel(t)
+	rt := m.pairs[0]
+	rt.run = &syncRun{id: 1, prep: prepFor(t, 1), start: time.Now()}
+	rt.startSync(nil)
+	since := time.Date(2026, 11, 30, 10, 2, 11, 0, time.Local)
+	info := pair.LockInfo{Holder: "alice (session 3, key SHA256:abc)", Since: since,
+		Write: &pair.SyncSummary{Kind: pair.KindNative, Source: "a", Target: "b", Commands: 1}}
+	m.syncDone(0, &syncOutcome{err: fmt.Errorf("pair p: %w", &pair.LockedError{Info: info}), unchanged: -1})
+	const want = "not applied: p: alice is running a native sync a → b since 10:02:11 (session 3, key SHA256:abc)"
+	if m.notice != want {
+		t.Errorf("status %q, want %q", m.notice, want)
+	}
+	es := rt.log.Entries()
+	if len(es) == 0 {
+		t.Fatal("no Log line")
+	}
+	if l := es[len(es)-1]; l.Device != "" || l.Text != want || l.Err {
+		t.Errorf("Log line %+v, want no device's and no error: %q", l, want)
+	}
+	if rt.log.Errors() != 0 {
+		t.Errorf("%d error(s) in the Log", rt.log.Errors())
+	}
+}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/views"
 )
@@ -40,9 +40,14 @@ type syncMapsPane struct {
 	holder string
 	// quitArmed: q was held once for staged edits; the next q quits.
 	quitArmed bool
-	// saving: a save of the selected map runs; stopSave cancels it.
-	saving   bool
-	stopSave context.CancelCauseFunc
+	// saving: a save of the selected map runs; save stops it before
+	// its commit.
+	saving bool
+	save   *saveStop
+	// lineHook, when set (tests), sees each line of a save on its
+	// goroutine before anyone else (the commit's line: marked committing
+	// already).
+	lineHook func(kind pair.SyncLineKind, text string)
 }
 
 // pairMaps are one pair's maps as the tab edits them.

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -70,10 +71,14 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 	}
 	if p.conf.Running {
 		// esc stops a save before its commit: the device is left as it
-		// was (device.Apply discards what was not committed).
-		if kp.String() == "esc" && p.stopSave != nil {
-			p.stopSave(errStopEsc)
-			p.conf.Stopping = true
+		// was (device.Apply discards what was not committed). Once the
+		// commit is sent it commits whole or not at all, as a sync's.
+		if kp.String() == "esc" && p.save != nil && !p.conf.Stopping {
+			if p.save.beforeCommit(errStopEsc) {
+				p.conf.Stopping = true
+			} else {
+				em.status = append(em.status, "the commit was sent to "+p.save.dev+": it commits whole or not at all; it cannot be stopped now")
+			}
 		}
 		return nil
 	}
@@ -201,8 +206,8 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 		}
 	}
 	ctx, stop := context.WithCancelCause(base)
-	p.stopSave = stop
-	s := &mapSave{p: p.rt.p, dev: dev.Name, read: em.base(), cur: em.cur.Clone(),
+	p.save = &saveStop{stop: stop, dev: dev.Name}
+	s := &mapSave{p: p.rt.p, dev: dev.Name, read: em.base(), cur: em.cur.Clone(), stop: p.save, lineHook: p.lineHook,
 		o:      hsync.Options{StateDir: p.dir, AuditDir: p.com.AuditDir, Holder: p.holder},
 		served: p.com.Served, ctx: ctx, base: base, ch: make(chan saveLine, 256), quit: p.com.Ctx.Done(), idx: p.idx, key: em.key}
 	s.commands = syncmap.WriteCommands(s.read, s.cur)
@@ -235,6 +240,42 @@ type mapSave struct {
 	quit <-chan struct{}
 	idx  int
 	key  string
+	// stop is what stops ctx, and knows when the commit is sent;
+	// lineHook: syncMapsPane.lineHook.
+	stop     *saveStop
+	lineHook func(pair.SyncLineKind, string)
+}
+
+// saveStop stops a running save before its commit, never after: the
+// rule of a sync's cancel (syncRun.cancelBeforeCommit). esc and a served
+// session's lost right to write use it (trial 13d D1: a demotion after
+// the commit was said to stop a save that then committed).
+type saveStop struct {
+	stop context.CancelCauseFunc
+	// dev is the device written.
+	dev string
+
+	mu         gosync.Mutex
+	committing bool
+}
+
+// beforeCommit stops the save with cause and reports true, unless its
+// commit was sent (then it does nothing and reports false).
+func (s *saveStop) beforeCommit(cause error) bool {
+	s.mu.Lock()
+	ok := !s.committing
+	s.mu.Unlock()
+	if ok {
+		s.stop(cause)
+	}
+	return ok
+}
+
+// commit marks the commit sent: from now on the save is not stopped.
+func (s *saveStop) commit() {
+	s.mu.Lock()
+	s.committing = true
+	s.mu.Unlock()
 }
 
 // run takes the lock, writes, records and says how it ended.
@@ -261,6 +302,9 @@ func (s *mapSave) run() saveDoneMsg {
 
 // emit hands a line to the tab and to every console watching the pair.
 func (s *mapSave) emit(kind pair.SyncLineKind, text string) {
+	if s.lineHook != nil {
+		s.lineHook(kind, text)
+	}
 	s.p.PublishSync(pair.Event{Kind: pair.SyncLine, Device: s.dev, Holder: s.o.Holder, Line: text, Step: -1, LineKind: kind})
 	select {
 	case s.ch <- saveLine{at: time.Now(), kind: kind, text: text}:
@@ -335,6 +379,11 @@ func (s *mapSave) write() (out saveDoneMsg, committed bool) {
 	res, err := sess.WriteSyncMap(ctx, s.read, cur, device.ApplyOptions{
 		Comment:   saveComment(cur.Name),
 		OnCommand: func(_ int, shown string) { s.emit(pair.SyncSent, shown) },
+		OnCommit: func() {
+			if s.stop != nil {
+				s.stop.commit()
+			}
+		},
 	}, func(line string) {
 		kind := pair.SyncRemote
 		if errLine.Is(line) {
@@ -538,7 +587,7 @@ func (p *syncMapsPane) saveResult(msg tea.Msg) tea.Cmd {
 		}
 		return drainSaveCmd(msg.pair, msg.key, msg.ch)
 	case saveDoneMsg:
-		p.saving, p.stopSave = false, nil
+		p.saving, p.save = false, nil
 		p.conf = nil
 		pm := p.pairs[msg.pair]
 		if pm == nil {

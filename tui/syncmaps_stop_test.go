@@ -39,3 +39,19 @@ func TestSaveStopCause(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveStopBeforeCommit: a save is stopped before its commit is sent,
+// never after (trial 13d D1), by esc as by a demotion.
+func TestSaveStopBeforeCommit(t *testing.T) {
+	ctx, stop := context.WithCancelCause(context.Background())
+	s := &saveStop{stop: stop, dev: "vra-a"}
+	s.commit()
+	if s.beforeCommit(errStopEsc) || ctx.Err() != nil {
+		t.Error("a save whose commit was sent was stopped")
+	}
+	ctx, stop = context.WithCancelCause(context.Background())
+	s = &saveStop{stop: stop, dev: "vra-a"}
+	if !s.beforeCommit(errStopEsc) || context.Cause(ctx) != errStopEsc {
+		t.Errorf("a save before its commit was not stopped: %v", context.Cause(ctx))
+	}
+}

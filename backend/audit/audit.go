@@ -121,6 +121,10 @@ type Record struct {
 	// plan brought the target back.
 	Applied  []string `json:"applied,omitempty"`
 	Reverted bool     `json:"reverted,omitempty"`
+	// Saved names the members whose running configuration the sync
+	// saved (`save`): after a device-native sync, or with --save and
+	// nothing to send.
+	Saved []string `json:"saved,omitempty"`
 	// Error is why the sync failed, when it did (a hasync error, not the
 	// remote's lines).
 	Error   string `json:"error,omitempty"`

@@ -75,10 +75,7 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		return fmt.Errorf("%s: %s: %w", prep.Source, what, err)
 	}
 	t.res.Committed = true
-	settle := t.o.Settle
-	if settle <= 0 {
-		settle = 30 * time.Second
-	}
+	settle := t.settle()
 	deadline := time.Now().Add(settle)
 	for round := 0; ; round++ {
 		if round == 0 {
@@ -150,8 +147,7 @@ func (t *txn) nativeDone(what string, lines int, start time.Time, err error) {
 // unsaved: the source of a VRA config-sync, which commits and saves the
 // remote only (DOMAIN.md "config-sync (VRA)"), or both members of a
 // Huawei pair, as HRP does not back up `save` (issue 10, "After a sync").
-// Each save runs on the pair's session and is said; the pair is read
-// again after.
+// The pair is read again after.
 func (t *txn) saveAfterNative(ctx context.Context) error {
 	prep := t.prep
 	names := []string{prep.Source, prep.Target}
@@ -161,13 +157,8 @@ func (t *txn) saveAfterNative(ctx context.Context) error {
 		why = " (config-sync saved " + prep.Target + "; the local member is saved only by hand)"
 	}
 	for _, name := range names {
-		s, err := t.p.Session(ctx, name)
-		if err != nil {
+		if err := t.save(ctx, name, why); err != nil {
 			return err
-		}
-		t.info("save on %s%s", name, why)
-		if err := s.Save(ctx, t.remote(name, noStep)); err != nil {
-			return fmt.Errorf("%s: save: %w", name, err)
 		}
 	}
 	if after, _ := t.p.Refresh(ctx); readable(after) == nil {

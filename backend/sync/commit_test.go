@@ -1,0 +1,170 @@
+package sync
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// cancelAtCommit is an Options.Emit that cancels the sync's context on
+// the event that marks the point of no return, as a front end's cancel
+// (esc, SIGINT, a demotion) does when it lands just after the mark and
+// before the front end has seen it; it counts the marks.
+func cancelAtCommit(cancel context.CancelFunc, marks *int) func(Event) {
+	return func(e Event) {
+		if e.Commit {
+			*marks++
+			cancel()
+		}
+	}
+}
+
+// TestSyncCancelAfterCommitMark: a cancel that reaches the sync once its
+// commit is marked does not stop it (Event.Commit: from there a cancel no
+// longer stops the change). The commit runs, the sync is verified and
+// audited ok, as if no cancel had come.
+func TestSyncCancelAfterCommitMark(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: cancelAtCommit(cancel, &marks)})
+	if marks != 1 {
+		t.Fatalf("%d events marked the commit, want 1", marks)
+	}
+	if err != nil || !res.Committed {
+		t.Fatalf("cancelled after the commit mark: %v, committed %v", err, res.Committed)
+	}
+	// Kept after a drop: the commit's answer was cut, as if the
+	// connection had been lost, and only the re-read saved the sync.
+	if res.KeptAfterDrop {
+		t.Error("the cancel cut the commit's answer: the sync was saved only by its re-read")
+	}
+	if res.Record.Result != "ok" {
+		t.Errorf("audited %q, want ok", res.Record.Result)
+	}
+	if left := leftInScope(t, p, Options{}); left != 0 {
+		t.Errorf("%d change(s) left in scope after the sync", left)
+	}
+}
+
+// TestSyncHuaweiPushCancelAfterFirstLine: in system-view each line applies
+// at once, so the first line typed is the point of no return; a cancel
+// that lands then must not stop the push half-way (the standby would
+// keep the first lines and not the rest).
+func TestSyncHuaweiPushCancelAfterFirstLine(t *testing.T) {
+	_, p := labHuawei(t)
+	enableStandbyConfig(t, p)
+	prep, err := Prepare(testCtx(t), p, Options{Push: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Plan.Mode != plan.PushHRP || len(prep.Plan.Commands) < 3 {
+		t.Fatalf("push plan: mode %v, %d commands", prep.Plan.Mode, len(prep.Plan.Commands))
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true, Emit: cancelAtCommit(cancel, &marks)})
+	if marks != 1 {
+		t.Fatalf("%d events marked the commit, want 1", marks)
+	}
+	if err != nil || !res.Committed {
+		t.Fatalf("cancelled after the first line: %v, committed %v, errors %+v", err, res.Committed, res.Errors)
+	}
+	if res.Record.Result != "ok" {
+		t.Errorf("audited %q, want ok", res.Record.Result)
+	}
+}
+
+// enableStandbyConfig types `hrp standby config enable` on the push
+// target of p, the HRP standby, which a push onto it needs (DOMAIN.md).
+func enableStandbyConfig(t *testing.T, p *pair.Pair) {
+	t.Helper()
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := deviceSession(t, p, prep.Target)
+	defer s.Close()
+	for _, c := range []string{"system-view", "hrp standby config enable", "return"} {
+		if _, err := s.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+}
+
+// deviceSession is a session of its own on p's member name, beside the
+// pair's (as another operator's).
+func deviceSession(t *testing.T, p *pair.Pair, name string) *device.Session {
+	t.Helper()
+	dev, err := targetDevice(p.Spec(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(testCtx(t), p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// leftInScope is the number of commands a new plan for p holds: none
+// after a sync that left the target like the source within the map.
+func leftInScope(t *testing.T, p *pair.Pair, o Options) int {
+	t.Helper()
+	prep, err := Prepare(testCtx(t), p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(prep.Plan.Commands)
+}
+
+// TestSyncCommitEndsAfterDrop: the connection drops as the commit is
+// sent, and the first re-read finds vra-b unchanged; the commit then ends
+// on the device (here: the plan committed from another session while the
+// sync waits, as a commit that runs on after its terminal went). The
+// sync reads vra-b again until it changes, and verifies it: it must not
+// report "unchanged" for a commit still running.
+func TestSyncCommitEndsAfterDrop(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropBeforeCommit(true)
+	waited := false
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Settle: time.Minute, Emit: func(e Event) {
+		if e.Kind != Info || !strings.Contains(e.Line, "reads unchanged, but the commit that was sent runs to its end") {
+			return
+		}
+		waited = true
+		s := deviceSession(t, p, prep.Target)
+		defer s.Close()
+		cmds := make([]device.Command, len(prep.Plan.Steps))
+		for i, st := range prep.Plan.Steps {
+			cmds[i] = device.Command{Text: st.Command}
+		}
+		if _, err := s.Apply(ctx, cmds, device.ApplyOptions{}, nil); err != nil {
+			t.Errorf("the late commit: %v", err)
+		}
+	}})
+	if !waited {
+		t.Fatal("the sync did not wait for the commit that was sent")
+	}
+	if err != nil || !res.KeptAfterDrop || res.TargetUnchanged {
+		t.Fatalf("a commit that ended after the drop: %v, kept %v, unchanged %v", err, res.KeptAfterDrop, res.TargetUnchanged)
+	}
+}
