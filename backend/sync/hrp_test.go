@@ -9,7 +9,6 @@ import (
 
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -255,14 +254,7 @@ func hrpBackedUp(t *testing.T, ctx context.Context, hp *huawei.Pair) {
 // to the user view, without waiting for HRP's backup of them.
 func hwType(t *testing.T, ctx context.Context, p *pair.Pair, name string, cmds ...string) {
 	t.Helper()
-	dev, err := targetDevice(p.Spec(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := device.Connect(ctx, p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := deviceSession(t, p, name)
 	defer s.Close()
 	for _, c := range append(append([]string{"system-view"}, cmds...), "return") {
 		if _, err := s.Run(ctx, c, nil); err != nil {
