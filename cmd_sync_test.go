@@ -353,6 +353,30 @@ func TestSyncInterruptTwice(t *testing.T) {
 	}
 }
 
+// TestSyncInterruptTwiceAfterCommit: a second SIGINT once the commit was
+// typed exits at once (130), before the sync's own audit record: the
+// write-ahead record, written before the commit was sent, is left, and
+// status names it (trial 15 S1: a committed change had no record).
+func TestSyncInterruptTwiceAfterCommit(t *testing.T) {
+	bin := syncBinary(t)
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	code, out := interruptSync(t, bin, p, state, "vra-b> commit", true)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, out)
+	}
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, ok, err := log.Last("lab-vyatta"); err != nil || !ok || rec.Result != audit.Committing || rec.Target != "vra-b" {
+		t.Fatalf("the audit's last record: %+v (%v); want the write-ahead record of the commit", rec, err)
+	}
+	if _, result := lastSyncResult(filepath.Join(state, "audit"), "lab-vyatta"); !strings.Contains(result, "outcome not recorded") {
+		t.Errorf("status says %q", result)
+	}
+}
+
 // TestSyncInterruptAfterCommit: SIGINT once the commit was typed: the
 // command says so, lets the commit and the verification finish, exit 0.
 func TestSyncInterruptAfterCommit(t *testing.T) {

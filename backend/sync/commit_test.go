@@ -2,10 +2,13 @@ package sync
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -166,5 +169,51 @@ func TestSyncCommitEndsAfterDrop(t *testing.T) {
 	}
 	if err != nil || !res.KeptAfterDrop || res.TargetUnchanged {
 		t.Fatalf("a commit that ended after the drop: %v, kept %v, unchanged %v", err, res.KeptAfterDrop, res.TargetUnchanged)
+	}
+}
+
+// TestSyncWriteAheadRecord: the audit record of a sync is written before
+// its commit is sent (audit.Committing), so that a run that ends there (a
+// second ^C, a kill) still leaves a record of a change that may be
+// committed; the sync's own record supersedes it once the sync ends.
+func TestSyncWriteAheadRecord(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := t.TempDir()
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atCommit []audit.Record
+	res, err := Apply(testCtx(t), p, prep, Options{StateDir: state, Emit: func(e Event) {
+		if e.Commit {
+			var rerr error
+			if atCommit, rerr = log.Records(p.Name()); rerr != nil {
+				t.Error(rerr)
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(atCommit) != 1 || atCommit[0].Result != audit.Committing || atCommit[0].Target != "vra-b" || atCommit[0].Counts.Commands != len(prep.Plan.Commands) {
+		t.Fatalf("records when the commit was sent: %+v; want one, committing", atCommit)
+	}
+	all, err := log.Records(p.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].Result != audit.OK || !all[0].Time.Equal(res.Record.Time) {
+		t.Errorf("records after the sync: %+v; want its own record alone", all)
+	}
+	raw, err := os.ReadFile(log.File(p.Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(raw), "\n"); n != 2 {
+		t.Errorf("the log holds %d lines, want 2 (append only: the write-ahead record stays in the file)", n)
 	}
 }

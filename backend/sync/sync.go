@@ -747,7 +747,7 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 
 	res := &Result{Prepared: prep}
 	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan), holder: holder,
-		transport: prep.Transport, transportWhy: prep.TransportWhy, saveOnly: saveOnly}
+		transport: prep.Transport, transportWhy: prep.TransportWhy, saveOnly: saveOnly, start: start, auditDir: auditDir}
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
 	}
@@ -822,6 +822,10 @@ type txn struct {
 	commitMarked bool
 	// saveOnly: the transaction of SaveUnsaved.
 	saveOnly bool
+	// start is when Apply began (the audit record's Time); auditDir
+	// where its records go.
+	start    time.Time
+	auditDir string
 }
 
 // guard returns the context the sync runs under: ctx until the commit is
@@ -846,12 +850,35 @@ func (t *txn) guard(ctx context.Context) (context.Context, func()) {
 // return: true once per sync. From the mark on, a cancel of the
 // caller's context no longer reaches the sync (guard); a cancel that
 // came before it already has.
+//
+// The first mark also writes the write-ahead audit record
+// (audit.Committing), before the commit is sent: if the run ends before
+// its own record (a second ^C, a kill), the audit still tells that a
+// change may have been committed.
 func (t *txn) markCommit() bool {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	first := !t.commitMarked
 	t.commitMarked = true
+	t.mu.Unlock()
+	if first {
+		t.writeAhead()
+	}
 	return first
+}
+
+// writeAhead appends the audit.Committing record of the sync. A log
+// that cannot be written is said, and does not stop the commit: the
+// point of no return is passed.
+func (t *txn) writeAhead() {
+	r := t.record(t.start, nil)
+	r.Result, r.Counts.Residue = audit.Committing, -1
+	log, err := audit.Open(t.auditDir)
+	if err == nil {
+		err = log.Append(r, t.secrets)
+	}
+	if err != nil {
+		t.info("the audit record of the commit could not be written before it: %v", err)
+	}
 }
 
 // emit hands e, masked, to Options.Emit and to the pair's subscribers.
