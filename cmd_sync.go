@@ -189,6 +189,10 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if f.rollback {
 		prepare = hsync.PrepareRollback
 	}
+	// The first read can take a while on a slow device or link: say it
+	// (every later step says itself).
+	fmt.Fprintf(w, "# reading %s and %s\n", pairs[0].Devices[0].Name, pairs[0].Devices[1].Name)
+	w.Flush()
 	prep, err := prepare(ctx, lp, opt)
 	// --confirm is checked before the plan is shown: a sync it refuses
 	// is not offered (a dry run says it would be refused).
@@ -259,6 +263,8 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 // Exit status 1.
 func interruptedOutcome(w io.Writer, name string, prep *hsync.Prepared, res *hsync.Result, err error) error {
 	switch {
+	case res != nil && res.NothingSent:
+		fmt.Fprintf(w, "interrupted before anything was sent: %s unchanged\n", prep.Target)
 	case res != nil && res.TargetUnchanged:
 		fmt.Fprintf(w, "interrupted before the commit: %s unchanged (re-read)\n", prep.Target)
 	case res != nil && res.After != nil:
@@ -362,8 +368,13 @@ func printEvent(w *bufio.Writer, e hsync.Event) {
 func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string) error {
 	opt.Emit = func(e hsync.Event) { printEvent(w, e) }
 	res, err := hsync.SaveUnsaved(ctx, lp, prep, opt)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("pair %s: --save: %w", name, err)}
+	var locked *pair.LockedError
+	switch {
+	case errors.As(err, &locked):
+		// As a sync refused at the lock: exit 2, the pair named once.
+		return &exitError{code: 2, err: err}
+	case err != nil:
+		return &exitError{code: 1, err: pairErr(name, fmt.Errorf("--save: %w", err))}
 	}
 	if len(res.Saved) == 0 {
 		fmt.Fprintln(w, "--save: both members' running configurations are saved already")

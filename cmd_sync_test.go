@@ -448,15 +448,31 @@ func TestSyncCommandSaveNothingToSend(t *testing.T) {
 	if saved, err := p.B.Device.Saved(); err != nil || !config.Equal(saved.Root, p.B.Device.Running().Root) {
 		t.Errorf("vra-b's saved configuration is not its running one (%v)", err)
 	}
-	// The save is a transaction as a sync is: audited, with what it saved.
+	// The save is a transaction as a sync is: audited, with what it
+	// saved, as a save: the last sync stays the one to roll back.
 	log, err := audit.Open(filepath.Join(state, "audit"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last, ok, err := log.Last("lab-vyatta"); err != nil || !ok {
-		t.Errorf("no audit record of the save (%v)", err)
-	} else if last.Result != audit.OK || !slices.Equal(last.Saved, []string{"vra-b"}) || last.Counts.Commands != 0 {
-		t.Errorf("the save's audit record: result %q, saved %q, %d commands", last.Result, last.Saved, last.Counts.Commands)
+	all, err := log.Records("lab-vyatta")
+	if err != nil || len(all) != 2 {
+		t.Fatalf("audit records %+v (%v); want the sync's and the save's", all, err)
+	}
+	if rec := all[1]; rec.Kind != audit.Save || rec.Result != audit.OK || !slices.Equal(rec.Saved, []string{"vra-b"}) || rec.Counts.Commands != 0 {
+		t.Errorf("the save's audit record: kind %q, result %q, saved %q, %d commands", rec.Kind, rec.Result, rec.Saved, rec.Counts.Commands)
+	}
+	if code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--rollback", "--dry-run"); code != 0 {
+		t.Errorf("--rollback after the save: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Refused at the pair's lock as a sync is: exit 2, the pair named once.
+	l, err := pair.TryLock(filepath.Join(state, "locks"), "lab-vyatta", "alice@console (hasync sync, pid 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	code, out, errOut = hasync(t, append(args, "--save")...)
+	if code != 2 || strings.Count(errOut, "lab-vyatta") != 1 || !strings.Contains(errOut, "held by alice@console") {
+		t.Errorf("--save while the lock is held: exit %d, want 2 naming the pair once\n%s\n%s", code, out, errOut)
 	}
 }
 

@@ -79,13 +79,19 @@ const (
 )
 
 // Kind is what a record is about: a sync (the empty kind, as every
-// record before kinds were written) or a sync-map save.
+// record before kinds were written), a sync-map save, or a save of the
+// running configurations with nothing to sync (hasync sync --save).
 type Kind string
 
 // MapSave: a sync-map written to the member that carries it (the
 // console's Sync-maps tab). Target is that member, Map the map, Commands
 // what was typed.
 const MapSave Kind = "map-save"
+
+// Save is a record of `hasync sync --save` with nothing to send: the
+// members saved (Record.Saved), no change sent. Last skips it as a map
+// save: it is not a sync to roll back.
+const Save Kind = "save"
 
 // Record is one sync, or one sync-map save (Kind).
 type Record struct {

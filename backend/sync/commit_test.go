@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
@@ -215,5 +217,29 @@ func TestSyncWriteAheadRecord(t *testing.T) {
 	}
 	if n := strings.Count(string(raw), "\n"); n != 2 {
 		t.Errorf("the log holds %d lines, want 2 (append only: the write-ahead record stays in the file)", n)
+	}
+}
+
+// TestSyncCancelledBeforeSending: a sync cancelled during its first
+// re-read sends nothing, and says so (Result.NothingSent): no re-read is
+// needed to know the target is as it was (trial 15 S3).
+func TestSyncCancelledBeforeSending(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	cancel()
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, context.Canceled) || !res.NothingSent || res.Committed {
+		t.Fatalf("cancelled before sending: %v, nothing sent %v, committed %v", err, res.NothingSent, res.Committed)
+	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("audited %q, want cancelled", res.Record.Result)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed")
 	}
 }

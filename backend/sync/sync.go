@@ -249,6 +249,9 @@ type Result struct {
 	// TargetUnchanged, after a refusal: the re-read target's running
 	// configuration equals the one before the sync.
 	TargetUnchanged bool
+	// NothingSent: the sync ended (cancelled) before it sent anything to
+	// a device, so both are as they were; no re-read was needed to know.
+	NothingSent bool
 	// Residue is what remains as the plan expected (its conflicts:
 	// masked secrets, values no command can carry, HRP conflicts).
 	Residue []plan.Conflict
@@ -734,6 +737,8 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 	holder := holderOf(o)
 	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
 	switch {
+	case saveOnly:
+		summary.Kind, summary.Commands = pair.KindSave, 0
 	case prep.Rollback:
 		summary.Kind = pair.KindRollback
 	case prep.Native:
@@ -757,6 +762,9 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 	defer release()
 	err = t.run(ctx, state)
 	res.Record = t.record(start, err)
+	if saveOnly {
+		res.Record.Kind = audit.Save
+	}
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
 			err = aerr
@@ -921,7 +929,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 	t.info("re-reading %s and %s", prep.Source, prep.Target)
 	snap, _ := t.p.Refresh(ctx)
 	if ctx.Err() != nil {
-		// Cancelled while reading: the devices were not at fault.
+		// Cancelled while reading: the devices were not at fault, and
+		// nothing was sent.
+		t.res.NothingSent = true
 		return &cancelledError{target: prep.Target, err: ctx.Err()}
 	}
 	if err := readable(snap); err != nil {
