@@ -302,7 +302,9 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
 		t.Error("vra-b changed: the sync says unchanged")
 	}
-	if !slices.ContainsFunc(infos, func(l string) bool { return strings.Contains(l, "did not change within 1s: update config-sync on vra-a did not apply") }) {
+	if !slices.ContainsFunc(infos, func(l string) bool {
+		return strings.Contains(l, "did not change within 1s: update config-sync on vra-a did not apply")
+	}) {
 		t.Errorf("the wait is not said: %q", infos)
 	}
 }
