@@ -15,8 +15,12 @@ import (
 )
 
 // settleEvery is how often the standby is read again after `hrp sync
-// config` while its configuration settles.
-const settleEvery = 300 * time.Millisecond
+// config` while its configuration settles; settleSay how often a read
+// that changes nothing is said.
+const (
+	settleEvery = 300 * time.Millisecond
+	settleSay   = 5 * time.Second
+)
 
 // nativeSync runs the device's own sync on the source: Huawei `hrp sync
 // config` on the HRP active member (and `hrp sync connection-status` with
@@ -89,13 +93,16 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 	t.res.Committed = true
 	settle := t.settle()
 	deadline := time.Now().Add(settle)
+	said, saidAt := -1, time.Now() // the last round line: its count, when
 	for round := 0; ; round++ {
-		if round == 0 {
+		switch {
+		case round == 0:
 			t.info("re-reading %s and %s to verify", prep.Source, prep.Target)
-		} else {
-			// Not the same line again: the standby is still taking the
-			// batch (trial10 #10).
+		case len(t.res.Unexpected) != said || time.Since(saidAt) >= settleSay:
+			// Not the same line again, nor one a read: the standby is
+			// still taking the batch (trial10 #10, trial 15 S6).
 			t.info("re-reading %s and %s again (round %d): %d difference(s) the plan did not expect remain while %s settles", prep.Source, prep.Target, round+1, len(t.res.Unexpected), prep.Target)
+			said, saidAt = len(t.res.Unexpected), time.Now()
 		}
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
@@ -118,7 +125,10 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 		if err == nil && t.o.Save {
 			return t.saveAfterNative(ctx)
 		}
-		if err == nil || !errors.Is(err, ErrUnexpected) || time.Now().After(deadline) {
+		// Settling is waiting for what the plan meant to add: a
+		// difference of order alone does not settle (hrp sync config
+		// does not reorder, DOMAIN.md "HRP").
+		if err == nil || !errors.Is(err, ErrUnexpected) || t.toSend == 0 || time.Now().After(deadline) {
 			return err
 		}
 		select {

@@ -830,6 +830,9 @@ type txn struct {
 	commitMarked bool
 	// saveOnly: the transaction of SaveUnsaved.
 	saveOnly bool
+	// toSend is how many commands a plan made at the last verify would
+	// still send (what a device-native sync has not carried yet).
+	toSend int
 	// start is when Apply began (the audit record's Time); auditDir
 	// where its records go.
 	start    time.Time
@@ -1235,6 +1238,7 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	for _, s := range again.Steps {
 		t.res.Unexpected = append(t.res.Unexpected, "still to send: "+s.Shown)
 	}
+	t.toSend = len(again.Steps)
 	if len(t.res.Unexpected) > 0 {
 		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
 	}
