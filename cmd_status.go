@@ -445,8 +445,13 @@ func lastSyncResult(dir, pair string) (at, result string) {
 		return "never", ""
 	}
 	result = string(r.Result)
-	if result == "" {
+	switch r.Result {
+	case "":
 		result = "unknown result"
+	case audit.Committing:
+		// The write-ahead record alone: the run ended after the commit
+		// was sent (a second ^C, a kill).
+		result = "committing, outcome not recorded: compare the pair"
 	}
 	if n := len(r.Errors); n > 0 {
 		result += " (" + plural(n, "error") + ")"

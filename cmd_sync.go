@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -34,6 +35,7 @@ type syncFlags struct {
 	state            string
 	audit            string
 	timeout          time.Duration
+	settle           time.Duration
 	acceptNew        bool
 	confirm          int
 	rollback         bool
@@ -114,6 +116,7 @@ verification finish. A second ^C exits at once with status 130.`,
 	fl.StringVar(&f.state, "state", "", "the state `DIR` for locks and previous configurations (default: hasync in the user's state directory)")
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
+	fl.DurationVar(&f.settle, "settle", 30*time.Second, "wait up to `D` for a change the device makes on its own: the standby after hrp sync config, a commit that runs on after its connection was lost")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target of a push, the source after config-sync (it saves only the remote), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")
@@ -157,6 +160,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if f.timeout <= 0 {
 		return usage(fmt.Errorf("--timeout %s: expected a positive duration", f.timeout))
 	}
+	if f.settle <= 0 {
+		return usage(fmt.Errorf("--settle %s: expected a positive duration", f.settle))
+	}
 	inv, err := loadInventory(f.inventory)
 	if err != nil {
 		return usage(err)
@@ -179,11 +185,15 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 
 	w := bufio.NewWriter(out)
 	defer w.Flush()
-	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: f.state, AuditDir: f.audit, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
+	opt := hsync.Options{From: f.from, Comment: f.comment, StateDir: f.state, AuditDir: f.audit, ConfirmMinutes: f.confirm, ConfirmSetReload: f.confirmSetReload, Save: f.save, Settle: f.settle, Window: f.window, Native: f.native, ConnectionStatus: f.connState, Push: f.push, RepairConflicts: f.repair}
 	prepare := hsync.Prepare
 	if f.rollback {
 		prepare = hsync.PrepareRollback
 	}
+	// The first read can take a while on a slow device or link: say it
+	// (every later step says itself).
+	fmt.Fprintf(w, "# reading %s and %s\n", pairs[0].Devices[0].Name, pairs[0].Devices[1].Name)
+	w.Flush()
 	prep, err := prepare(ctx, lp, opt)
 	// --confirm is checked before the plan is shown: a sync it refuses
 	// is not offered (a dry run says it would be refused).
@@ -212,7 +222,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if prep.Plan.Empty() {
 		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map\n", prep.Target, prep.Source)
 		if f.save && !f.dryRun {
-			return saveUnsaved(ctx, w, lp, f.pair)
+			return saveUnsaved(ctx, w, lp, prep, opt, f.pair)
 		}
 		return nil
 	}
@@ -237,7 +247,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	}
 	opt.Emit = func(e hsync.Event) {
 		if e.Commit { // the point of no return
-			intr.committing()
+			intr.committing(pointOfNoReturn(prep))
 		}
 		printEvent(w, e)
 	}
@@ -254,6 +264,8 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 // Exit status 1.
 func interruptedOutcome(w io.Writer, name string, prep *hsync.Prepared, res *hsync.Result, err error) error {
 	switch {
+	case res != nil && res.NothingSent:
+		fmt.Fprintf(w, "interrupted before anything was sent: %s unchanged\n", prep.Target)
 	case res != nil && res.TargetUnchanged:
 		fmt.Fprintf(w, "interrupted before the commit: %s unchanged (re-read)\n", prep.Target)
 	case res != nil && res.After != nil:
@@ -268,14 +280,17 @@ func interruptedOutcome(w io.Writer, name string, prep *hsync.Prepared, res *hsy
 }
 
 // interrupts handles SIGINT and SIGTERM during `hasync sync`. The first
-// one before the point of no return cancels the sync's context (the
-// driver types nothing more and leaves with `exit discard`); after it,
-// the commit and the verification run to their end. A second one exits
-// at once with status 130.
+// one cancels the sync's context: before the point of no return the
+// driver types nothing more and leaves with `exit discard`; after it the
+// back end lets the commit and the verification run to their end
+// (hsync.Apply decides, not this handler, which only chooses what to
+// say). A second one exits at once with status 130.
 type interrupts struct {
 	mu     sync.Mutex
 	got    int  // signals received
 	commit bool // the point of no return was passed
+	// running says what runs to its end from there.
+	running string
 	cancel context.CancelFunc
 	say    io.Writer // unbuffered: the notices are written from the signal goroutine
 	sigs   chan os.Signal
@@ -308,18 +323,33 @@ func (in *interrupts) signal() {
 		fmt.Fprintln(in.say, "hasync: second interrupt: exiting now; compare the pair with diff --pair")
 		os.Exit(130)
 	case in.commit:
-		fmt.Fprintln(in.say, "interrupt received: the commit is running, then the verification (interrupt again to exit now)")
+		fmt.Fprintf(in.say, "interrupt received: %s, then the verification (interrupt again to exit now)\n", in.running)
 	default:
 		fmt.Fprintln(in.say, "interrupt received: stopping before the commit (interrupt again to exit now)")
-		in.cancel()
 	}
+	in.cancel()
 }
 
-// committing marks the point of no return.
-func (in *interrupts) committing() {
+// committing marks the point of no return; running says what runs on
+// from there.
+func (in *interrupts) committing(running string) {
 	in.mu.Lock()
-	in.commit = true
+	in.commit, in.running = true, running
 	in.mu.Unlock()
+}
+
+// pointOfNoReturn says what runs to its end once prep passed its point of
+// no return (hsync.Event.Commit).
+func pointOfNoReturn(prep *hsync.Prepared) string {
+	switch {
+	case prep.Native && prep.Family == config.Huawei:
+		return "hrp sync config is running on " + prep.Source
+	case prep.Native:
+		return "update config-sync is running on " + prep.Source
+	case prep.Family == config.Huawei:
+		return "the push is running: each line typed in system-view has applied, the rest follow"
+	}
+	return "the commit is running"
 }
 
 // interrupted tells whether a signal cancelled the sync.
@@ -350,17 +380,25 @@ func printEvent(w *bufio.Writer, e hsync.Event) {
 }
 
 // saveUnsaved is --save with nothing to send: each member whose running
-// configuration differs from its saved one is saved, and said.
-func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, name string) error {
-	saved, snap, err := hsync.SaveUnsaved(ctx, lp, func(e hsync.Event) { printEvent(w, e) })
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("pair %s: --save: %w", name, err)}
+// configuration differs from its saved one is saved, under the pair's
+// lock and audited as a sync is (hsync.SaveUnsaved); its lines are
+// printed as they come.
+func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string) error {
+	opt.Emit = func(e hsync.Event) { printEvent(w, e) }
+	res, err := hsync.SaveUnsaved(ctx, lp, prep, opt)
+	var locked *pair.LockedError
+	switch {
+	case errors.As(err, &locked):
+		// As a sync refused at the lock: exit 2, the pair named once.
+		return &exitError{code: 2, err: err}
+	case err != nil:
+		return &exitError{code: 1, err: pairErr(name, fmt.Errorf("--save: %w", err))}
 	}
-	if len(saved) == 0 {
+	if len(res.Saved) == 0 {
 		fmt.Fprintln(w, "--save: both members' running configurations are saved already")
 	}
-	if snap != nil {
-		for _, d := range snap.Devices {
+	if res.After != nil {
+		for _, d := range res.After.Devices {
 			if d.SavedKnown && !d.SavedDiffers {
 				fmt.Fprintf(w, "%s: running configuration saved\n", d.Name)
 			}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -352,6 +353,30 @@ func TestSyncInterruptTwice(t *testing.T) {
 	}
 }
 
+// TestSyncInterruptTwiceAfterCommit: a second SIGINT once the commit was
+// typed exits at once (130), before the sync's own audit record: the
+// write-ahead record, written before the commit was sent, is left, and
+// status names it (trial 15 S1: a committed change had no record).
+func TestSyncInterruptTwiceAfterCommit(t *testing.T) {
+	bin := syncBinary(t)
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	code, out := interruptSync(t, bin, p, state, "vra-b> commit", true)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, out)
+	}
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, ok, err := log.Last("lab-vyatta"); err != nil || !ok || rec.Result != audit.Committing || rec.Target != "vra-b" {
+		t.Fatalf("the audit's last record: %+v (%v); want the write-ahead record of the commit", rec, err)
+	}
+	if _, result := lastSyncResult(filepath.Join(state, "audit"), "lab-vyatta"); !strings.Contains(result, "outcome not recorded") {
+		t.Errorf("status says %q", result)
+	}
+}
+
 // TestSyncInterruptAfterCommit: SIGINT once the commit was typed: the
 // command says so, lets the commit and the verification finish, exit 0.
 func TestSyncInterruptAfterCommit(t *testing.T) {
@@ -423,6 +448,32 @@ func TestSyncCommandSaveNothingToSend(t *testing.T) {
 	if saved, err := p.B.Device.Saved(); err != nil || !config.Equal(saved.Root, p.B.Device.Running().Root) {
 		t.Errorf("vra-b's saved configuration is not its running one (%v)", err)
 	}
+	// The save is a transaction as a sync is: audited, with what it
+	// saved, as a save: the last sync stays the one to roll back.
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := log.Records("lab-vyatta")
+	if err != nil || len(all) != 2 {
+		t.Fatalf("audit records %+v (%v); want the sync's and the save's", all, err)
+	}
+	if rec := all[1]; rec.Kind != audit.Save || rec.Result != audit.OK || !slices.Equal(rec.Saved, []string{"vra-b"}) || rec.Counts.Commands != 0 {
+		t.Errorf("the save's audit record: kind %q, result %q, saved %q, %d commands", rec.Kind, rec.Result, rec.Saved, rec.Counts.Commands)
+	}
+	if code, out, errOut = hasync(t, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--rollback", "--dry-run"); code != 0 {
+		t.Errorf("--rollback after the save: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Refused at the pair's lock as a sync is: exit 2, the pair named once.
+	l, err := pair.TryLock(filepath.Join(state, "locks"), "lab-vyatta", "alice@console (hasync sync, pid 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock()
+	code, out, errOut = hasync(t, append(args, "--save")...)
+	if code != 2 || strings.Count(errOut, "lab-vyatta") != 1 || !strings.Contains(errOut, "held by alice@console") {
+		t.Errorf("--save while the lock is held: exit %d, want 2 naming the pair once\n%s\n%s", code, out, errOut)
+	}
 }
 
 // TestSyncCommandDropBeforeCommit: the lab drops vra-b's connection when
@@ -433,12 +484,15 @@ func TestSyncCommandDropBeforeCommit(t *testing.T) {
 	state := t.TempDir()
 	before := p.B.Device.Running()
 	p.B.Faults.SetDropBeforeCommit(true)
-	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes"}
+	// The commit was sent when the link went: vra-b is read again until
+	// it changes, for --settle, before it counts as unchanged.
+	args := []string{"sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes", "--settle", "2s"}
 	code, out, errOut := hasync(t, args...)
-	// Exit 1 with the re-read's word when vra-b is read again at once;
-	// exit 2 (connection lost) when the re-read could not reach it yet.
-	if code == 0 || code == 1 && !strings.Contains(out, "nothing applied: the re-read shows the target's running configuration unchanged") {
-		t.Fatalf("drop before the commit: exit %d, want 1 (or 2 when the re-read failed)\n%s\n%s", code, out, errOut)
+	// Exit 1 with the re-read's word: the re-read is tried again until
+	// vra-b takes a new connection.
+	if code != 1 || !strings.Contains(out, "nothing applied: the re-read shows the target's running configuration unchanged") ||
+		!strings.Contains(out, "vra-b did not change within 2s: the commit did not apply") {
+		t.Fatalf("drop before the commit: exit %d, want 1\n%s\n%s", code, out, errOut)
 	}
 	if !config.Equal(before.Root, p.B.Device.Running().Root) {
 		t.Fatal("vra-b changed although its connection dropped before the commit")
@@ -508,6 +562,26 @@ func TestSyncHelpInREADME(t *testing.T) {
 		}
 		if want != "transport: rest" && want != "exit status 1" && !strings.Contains(help, want) {
 			t.Errorf("sync --help does not say %q", want)
+		}
+	}
+}
+
+// TestPointOfNoReturnWording: what an interrupt after the point of no
+// return says runs on: a Huawei push has no commit (each line typed in
+// system-view applies at once), a native sync is the device's own
+// command (trial 15 S7).
+func TestPointOfNoReturnWording(t *testing.T) {
+	for _, c := range []struct {
+		prep hsync.Prepared
+		want string
+	}{
+		{hsync.Prepared{Family: config.Vyatta}, "the commit is running"},
+		{hsync.Prepared{Family: config.Vyatta, Native: true, Source: "vra-a"}, "update config-sync is running on vra-a"},
+		{hsync.Prepared{Family: config.Huawei, Native: true, Source: "FW-A"}, "hrp sync config is running on FW-A"},
+		{hsync.Prepared{Family: config.Huawei}, "the push is running: each line typed in system-view has applied, the rest follow"},
+	} {
+		if got := pointOfNoReturn(&c.prep); got != c.want {
+			t.Errorf("%v native %v: %q, want %q", c.prep.Family, c.prep.Native, got, c.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -69,16 +70,28 @@ const (
 	// Failed: the sync could not run to the end (connection lost, a
 	// device unreadable); see Error.
 	Failed Result = "failed"
+	// Committing is written as the commit is sent (a write-ahead
+	// record), and superseded by the sync's own record, of the same Time,
+	// when it ends (Records drops it then). Left alone, it says that the
+	// run ended between the two (a second ^C, a kill, a crash): the change
+	// may be committed and was not verified; compare the pair.
+	Committing Result = "committing"
 )
 
 // Kind is what a record is about: a sync (the empty kind, as every
-// record before kinds were written) or a sync-map save.
+// record before kinds were written), a sync-map save, or a save of the
+// running configurations with nothing to sync (hasync sync --save).
 type Kind string
 
 // MapSave: a sync-map written to the member that carries it (the
 // console's Sync-maps tab). Target is that member, Map the map, Commands
 // what was typed.
 const MapSave Kind = "map-save"
+
+// Save is a record of `hasync sync --save` with nothing to send: the
+// members saved (Record.Saved), no change sent. Last skips it as a map
+// save: it is not a sync to roll back.
+const Save Kind = "save"
 
 // Record is one sync, or one sync-map save (Kind).
 type Record struct {
@@ -121,6 +134,10 @@ type Record struct {
 	// plan brought the target back.
 	Applied  []string `json:"applied,omitempty"`
 	Reverted bool     `json:"reverted,omitempty"`
+	// Saved names the members whose running configuration the sync
+	// saved (`save`): after a device-native sync, or with --save and
+	// nothing to send.
+	Saved []string `json:"saved,omitempty"`
 	// Error is why the sync failed, when it did (a hasync error, not the
 	// remote's lines).
 	Error   string `json:"error,omitempty"`
@@ -254,7 +271,8 @@ func redact(b []byte, secrets []string) []byte {
 }
 
 // Records reads every record of pair, oldest first. A line that is not a
-// record (a torn write) is skipped.
+// record (a torn write) is skipped, and so is a Committing record that
+// the sync's own record (the same Kind and Time) followed.
 func (l *Log) Records(pair string) ([]Record, error) {
 	f, err := os.Open(l.File(pair))
 	if errors.Is(err, os.ErrNotExist) {
@@ -273,7 +291,23 @@ func (l *Log) Records(pair string) ([]Record, error) {
 			out = append(out, r)
 		}
 	}
-	return out, sc.Err()
+	return superseded(out), sc.Err()
+}
+
+// superseded drops from rs, oldest first, each Committing record that a
+// later record of the same Kind and Time ended.
+func superseded(rs []Record) []Record {
+	type key struct {
+		kind Kind
+		at   int64 // Time, in ns
+	}
+	ended := map[key]bool{}
+	for _, r := range rs {
+		if r.Result != Committing {
+			ended[key{r.Kind, r.Time.UnixNano()}] = true
+		}
+	}
+	return slices.DeleteFunc(rs, func(r Record) bool { return r.Result == Committing && ended[key{r.Kind, r.Time.UnixNano()}] })
 }
 
 // Last is the newest sync record of pair (map saves are skipped: a

@@ -147,6 +147,9 @@ const (
 	// KindMapSave: a sync-map written to the member that carries it (the
 	// console's Sync-maps tab).
 	KindMapSave
+	// KindSave: the running configurations saved, nothing sent (hasync
+	// sync --save with nothing to send).
+	KindSave
 )
 
 func (k SyncKind) String() string {
@@ -159,6 +162,8 @@ func (k SyncKind) String() string {
 		return "native sync"
 	case KindMapSave:
 		return "sync-map save"
+	case KindSave:
+		return "save"
 	}
 	return "unknown"
 }
@@ -187,8 +192,11 @@ type SyncSummary struct {
 // vra-b", "native sync vra-a → vra-b", "sync-map save LAB-SYNC on vra-a"
 // (arrow: "→", or "->" in ASCII).
 func (s SyncSummary) Title(arrow string) string {
-	if s.Kind == KindMapSave {
+	switch s.Kind {
+	case KindMapSave:
 		return fmt.Sprintf("%s %s on %s", s.Kind, s.Map, s.Target)
+	case KindSave:
+		return fmt.Sprintf("save of %s and %s", s.Source, s.Target)
 	}
 	return fmt.Sprintf("%s %s %s %s", s.Kind, s.Source, arrow, s.Target)
 }

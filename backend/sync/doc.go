@@ -16,6 +16,14 @@
 // subscriber of the pair, so each console watching the pair sees a sync
 // another session runs; the pair's SyncHolder names who runs it.
 //
+// Cancel: a cancel of Apply's context stops the sync only before its
+// point of no return (Event.Commit: the commit, the first line typed in
+// system-view, the device's own sync started); from there the change,
+// its verification and a commit-confirm run to their end whatever the
+// caller cancels. This rule is here alone: front ends cancel when the
+// user asks and only choose what to say. SaveUnsaved (--save with
+// nothing to send) is a transaction too: locked, streamed, audited.
+//
 // Transport (Prepared.Transport, printed with the plan): SSH by default;
 // the Vyatta REST API (one /rest/conf session: set/delete, commit, save,
 // DELETE) when the inventory says `transport: rest`, or as the fallback

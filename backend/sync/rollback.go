@@ -50,6 +50,10 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	if !ok {
 		return nil, fmt.Errorf("pair %s: %w: no sync recorded for this pair", name, ErrNoRollback)
 	}
+	if rec.Result == audit.Committing {
+		return nil, fmt.Errorf("pair %s: %w: the last sync (%s) ended after its commit was sent and before it was verified: what %s holds is not known; compare the pair (hasync diff --pair %s)",
+			name, ErrNoRollback, rec.Time.UTC().Format(time.RFC3339), rec.Target, name)
+	}
 	if rec.Result != audit.OK || rec.Previous == "" || rec.TargetAfter == "" || rec.Counts.Commands == 0 {
 		return nil, fmt.Errorf("pair %s: %w: the last recorded sync did not change the target", name, ErrNoRollback)
 	}

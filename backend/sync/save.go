@@ -7,42 +7,42 @@ import (
 	"github.com/hasync/hasync/backend/pair"
 )
 
-// SaveUnsaved saves, on each member of p whose running configuration
-// differs from its saved one (the last read's saved state), the running
-// configuration: what `hasync sync --save` does when the plan has nothing
-// to send (issue 10, "After a sync": --save saves what is left unsaved).
-// emit gets each line the devices print (as Options.Emit, Kind Remote and
-// Info). It returns the names saved, and the re-read snapshot; a member
-// whose saved state is unknown is not saved and is named in the error.
-func SaveUnsaved(ctx context.Context, p *pair.Pair, emit func(Event)) ([]string, *pair.Snapshot, error) {
-	if emit == nil {
-		emit = func(Event) {}
-	}
-	snap, _ := p.Refresh(ctx)
-	if err := readable(snap); err != nil {
-		return nil, snap, err
-	}
-	var saved []string
+// saveUnsaved saves, on each member whose running configuration differs
+// from its saved one in snap, the running configuration (Options.Save
+// with nothing to send); a member whose saved state is unknown is not
+// saved, and is the error. The pair is read again after a save.
+func (t *txn) saveUnsaved(ctx context.Context, snap *pair.Snapshot) error {
 	for _, d := range snap.Devices {
 		switch {
 		case !d.SavedKnown:
-			return saved, snap, fmt.Errorf("%s: its saved state is unknown: not saved", d.Name)
-		case !d.SavedDiffers:
-			continue
+			return fmt.Errorf("%s: its saved state is unknown: not saved", d.Name)
+		case d.SavedDiffers:
+			if err := t.save(ctx, d.Name, " (its running configuration differs from the saved one)"); err != nil {
+				return err
+			}
 		}
-		emit(Event{Kind: Info, Device: d.Name, Line: "save on " + d.Name + " (its running configuration differs from the saved one)", Step: -1})
-		s, err := p.Session(ctx, d.Name)
-		if err != nil {
-			return saved, snap, err
-		}
-		name := d.Name
-		if err := s.Save(ctx, func(l string) { emit(Event{Kind: Remote, Device: name, Line: l, Step: -1}) }); err != nil {
-			return saved, snap, fmt.Errorf("%s: save: %w", d.Name, err)
-		}
-		saved = append(saved, d.Name)
 	}
-	if len(saved) > 0 {
-		snap, _ = p.Refresh(ctx)
+	if len(t.res.Saved) == 0 {
+		t.res.After = snap
+		return nil
 	}
-	return saved, snap, nil
+	after, _ := t.p.Refresh(ctx)
+	t.res.After = after
+	return readable(after)
+}
+
+// save saves the running configuration of the member name on the pair's
+// session, said (why ends the line) and streamed, and adds it to
+// Result.Saved.
+func (t *txn) save(ctx context.Context, name, why string) error {
+	s, err := t.p.Session(ctx, name)
+	if err != nil {
+		return err
+	}
+	t.info("save on %s%s", name, why)
+	if err := s.Save(ctx, t.remote(name, noStep)); err != nil {
+		return fmt.Errorf("%s: save: %w", name, err)
+	}
+	t.res.Saved = append(t.res.Saved, name)
+	return nil
 }

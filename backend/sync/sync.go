@@ -106,9 +106,12 @@ type Options struct {
 	// ConnectionStatus also runs Huawei `hrp sync connection-status`
 	// (the session table) after `hrp sync config`.
 	ConnectionStatus bool
-	// Settle bounds how long a device-native sync (Huawei `hrp sync
-	// config`) is waited for: the standby is read again until nothing the
-	// plan meant to add is missing, or Settle passes (0: 30 s).
+	// Settle bounds how long a change the device makes on its own is
+	// waited for (0: 30 s): after a device-native sync (Huawei `hrp sync
+	// config`) the standby is read again until nothing the plan meant to
+	// add is missing; after a commit whose answer a lost connection cut,
+	// the target is read again until it changes (the commit runs to its
+	// end on the device, DOMAIN.md).
 	Settle time.Duration
 	// Window is how many commands the driver types ahead of the one
 	// whose output it reads (device.ApplyOptions.Window); 0 is
@@ -246,6 +249,9 @@ type Result struct {
 	// TargetUnchanged, after a refusal: the re-read target's running
 	// configuration equals the one before the sync.
 	TargetUnchanged bool
+	// NothingSent: the sync ended (cancelled) before it sent anything to
+	// a device, so both are as they were; no re-read was needed to know.
+	NothingSent bool
 	// Residue is what remains as the plan expected (its conflicts:
 	// masked secrets, values no command can carry, HRP conflicts).
 	Residue []plan.Conflict
@@ -272,6 +278,11 @@ type Result struct {
 	Applied   []config.Path
 	Reverted  bool
 	RevertErr error
+	// Saved names the members whose running configuration was saved:
+	// after a device-native sync, and with Options.Save and a plan with
+	// nothing to send, those whose running configuration differed from
+	// their saved one.
+	Saved []string
 	// After is the snapshot read after the sync (nil when not re-read).
 	After *pair.Snapshot
 	// Record is the audit record written.
@@ -695,6 +706,29 @@ func AuditLog(o Options) (*audit.Log, error) {
 // the sync went, and an audit record is written for every sync that took
 // the lock.
 func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Result, error) {
+	return transact(ctx, p, prep, o, false)
+}
+
+// SaveUnsaved is `hasync sync --save` when prep, the plan, has nothing to
+// send (issue 10, "After a sync": --save saves what is left unsaved): on
+// each member whose running configuration differs from its saved one (a
+// fresh read), the running configuration is saved. It is one transaction
+// as Apply is: under the pair's lock, its lines handed to Options.Emit
+// and to the pair's subscribers, masked, and audited (Record.Saved names
+// the members saved, Result.Saved too). A member whose saved state is
+// unknown is not saved and is the error; a plan that is not empty is
+// refused.
+func SaveUnsaved(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Result, error) {
+	if !prep.Plan.Empty() {
+		return nil, fmt.Errorf("pair %s: the plan has %d command(s) to send: a save alone is for a pair in step", prep.Pair, len(prep.Plan.Commands))
+	}
+	o.Save = true
+	return transact(ctx, p, prep, o, true)
+}
+
+// transact runs prep on p as one transaction (Apply), or with saveOnly
+// the save of what is left unsaved (SaveUnsaved).
+func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, saveOnly bool) (*Result, error) {
 	start := time.Now()
 	state, auditDir, err := dirs(o)
 	if err != nil {
@@ -703,6 +737,8 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 	holder := holderOf(o)
 	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
 	switch {
+	case saveOnly:
+		summary.Kind, summary.Commands = pair.KindSave, 0
 	case prep.Rollback:
 		summary.Kind = pair.KindRollback
 	case prep.Native:
@@ -716,14 +752,19 @@ func Apply(ctx context.Context, p *pair.Pair, prep *Prepared, o Options) (*Resul
 
 	res := &Result{Prepared: prep}
 	t := &txn{p: p, prep: prep, o: o, res: res, secrets: secrets(prep.Plan), holder: holder,
-		transport: prep.Transport, transportWhy: prep.TransportWhy}
+		transport: prep.Transport, transportWhy: prep.TransportWhy, saveOnly: saveOnly, start: start, auditDir: auditDir}
 	if t.transport == "" {
 		t.transport = inventory.TransportSSH
 	}
 	started := summary
 	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: prep.Target, Holder: holder, Step: -1, Sync: &started})
+	ctx, release := t.guard(ctx)
+	defer release()
 	err = t.run(ctx, state)
 	res.Record = t.record(start, err)
+	if saveOnly {
+		res.Record.Kind = audit.Save
+	}
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
 			err = aerr
@@ -782,16 +823,73 @@ type txn struct {
 	// hash of its configuration when the sync began (textHash); verify
 	// checks it is still that.
 	other, otherHash string
+	// mu guards commitMarked: the caller's cancel and the commit's mark
+	// race (guard).
+	mu sync.Mutex
 	// commitMarked: an event carried Event.Commit.
 	commitMarked bool
+	// saveOnly: the transaction of SaveUnsaved.
+	saveOnly bool
+	// toSend is how many commands a plan made at the last verify would
+	// still send (what a device-native sync has not carried yet).
+	toSend int
+	// start is when Apply began (the audit record's Time); auditDir
+	// where its records go.
+	start    time.Time
+	auditDir string
+}
+
+// guard returns the context the sync runs under: ctx until the commit is
+// marked (markCommit), then one that no cancel of ctx reaches, so that
+// the change, its verification and a commit-confirm run to their end
+// (Event.Commit). Front ends cancel whenever the user asks; the rule of
+// what a cancel still stops is here alone. release frees the watch on
+// ctx.
+func (t *txn) guard(ctx context.Context) (context.Context, func()) {
+	inner, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if !t.commitMarked {
+			cancel(context.Cause(ctx))
+		}
+	})
+	return inner, func() { stop(); cancel(nil) }
 }
 
 // markCommit is Event.Commit for the line that reaches the point of no
-// return: true once per sync.
+// return: true once per sync. From the mark on, a cancel of the
+// caller's context no longer reaches the sync (guard); a cancel that
+// came before it already has.
+//
+// The first mark also writes the write-ahead audit record
+// (audit.Committing), before the commit is sent: if the run ends before
+// its own record (a second ^C, a kill), the audit still tells that a
+// change may have been committed.
 func (t *txn) markCommit() bool {
+	t.mu.Lock()
 	first := !t.commitMarked
 	t.commitMarked = true
+	t.mu.Unlock()
+	if first {
+		t.writeAhead()
+	}
 	return first
+}
+
+// writeAhead appends the audit.Committing record of the sync. A log
+// that cannot be written is said, and does not stop the commit: the
+// point of no return is passed.
+func (t *txn) writeAhead() {
+	r := t.record(t.start, nil)
+	r.Result, r.Counts.Residue = audit.Committing, -1
+	log, err := audit.Open(t.auditDir)
+	if err == nil {
+		err = log.Append(r, t.secrets)
+	}
+	if err != nil {
+		t.info("the audit record of the commit could not be written before it: %v", err)
+	}
 }
 
 // emit hands e, masked, to Options.Emit and to the pair's subscribers.
@@ -834,7 +932,9 @@ func (t *txn) run(ctx context.Context, state string) error {
 	t.info("re-reading %s and %s", prep.Source, prep.Target)
 	snap, _ := t.p.Refresh(ctx)
 	if ctx.Err() != nil {
-		// Cancelled while reading: the devices were not at fault.
+		// Cancelled while reading: the devices were not at fault, and
+		// nothing was sent.
+		t.res.NothingSent = true
 		return &cancelledError{target: prep.Target, err: ctx.Err()}
 	}
 	if err := readable(snap); err != nil {
@@ -867,6 +967,10 @@ func (t *txn) run(ctx context.Context, state string) error {
 			}
 		}
 	}
+	if t.saveOnly {
+		t.info("nothing to send: saving what is left unsaved")
+		return t.saveUnsaved(ctx, snap)
+	}
 	prev, err := keepPrevious(state, prep.Pair, prep.Target, tgt.Config)
 	if err != nil {
 		return err
@@ -874,7 +978,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 	t.res.Previous = prev
 	// Prepare decided the kind (native); Apply does what the plan shows.
 	if prep.Native {
-		return t.nativeSync(ctx)
+		return t.nativeSync(ctx, tgt)
 	}
 	if prep.Plan.Empty() {
 		t.info("nothing to send")
@@ -896,14 +1000,16 @@ func (t *txn) run(ctx context.Context, state string) error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
 		defer cancel()
 		failedAt := time.Now()
-		after, _ := t.p.Refresh(ctx)
-		t.res.After = after
-		d, ok := after.Device(prep.Target)
-		if !ok || d.Tree == nil || !d.FetchedAt.After(failedAt) {
+		after, d, ok := t.readAgain(ctx, failedAt)
+		if !ok {
 			t.info("%s could not be read again: what it holds now is unknown", prep.Target)
 			return err
 		}
 		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		if t.res.TargetUnchanged && t.commitCut(err) {
+			after, d = t.awaitCommit(ctx, "the commit", tgt, failedAt, after, d)
+			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		}
 		if t.res.TargetUnchanged {
 			return err
 		}
@@ -948,6 +1054,86 @@ func (t *txn) run(ctx context.Context, state string) error {
 	}
 	return nil
 }
+
+// readTarget reads the pair again and returns the snapshot and the
+// target's state in it; ok is false when the target could not be read
+// after since (the snapshot keeps the last good read otherwise).
+func (t *txn) readTarget(ctx context.Context, since time.Time) (*pair.Snapshot, *pair.DeviceState, bool) {
+	after, _ := t.p.Refresh(ctx)
+	t.res.After = after
+	d, ok := after.Device(t.prep.Target)
+	return after, d, ok && d.Tree != nil && d.FetchedAt.After(since)
+}
+
+// readAgain is readTarget after a failure, tried again every settleEvery
+// until the target is read or Options.Settle passes: just after a lost
+// connection the first read may still go to the session that was lost,
+// or find the device not yet taking a new one.
+func (t *txn) readAgain(ctx context.Context, since time.Time) (*pair.Snapshot, *pair.DeviceState, bool) {
+	deadline := time.Now().Add(t.settle())
+	for {
+		after, d, ok := t.readTarget(ctx, since)
+		if ok || !time.Now().Before(deadline) {
+			return after, d, ok
+		}
+		select {
+		case <-ctx.Done():
+			return after, d, false
+		case <-time.After(settleEvery):
+		}
+	}
+}
+
+// commitCut reports whether err, the apply's error, left a Vyatta commit
+// that was sent without its answer (the connection lost, a timeout): the
+// commit runs to its end on the device (DOMAIN.md "A dropped SSH
+// session"), so a target that reads unchanged may only not have
+// finished it yet.
+func (t *txn) commitCut(err error) bool {
+	return t.prep.Family == config.Vyatta && t.commitMarked && !errors.Is(err, ErrRemoteRefused)
+}
+
+// awaitCommit reads the target again, every settleEvery, until it
+// differs from tgt (its configuration before the sync) or Options.Settle
+// passes, and returns the last good read: what (the commit, a device's
+// own sync) whose answer was cut may still be running on the device, and
+// a read made too soon would report the target unchanged while it goes
+// on.
+func (t *txn) awaitCommit(ctx context.Context, what string, tgt *pair.DeviceState, since time.Time, after *pair.Snapshot, d *pair.DeviceState) (*pair.Snapshot, *pair.DeviceState) {
+	settle := t.settle()
+	t.info("%s reads unchanged, but %s that was sent runs to its end on the device: reading it again until it changes (up to %s)", t.prep.Target, what, settle)
+	deadline := time.Now().Add(settle)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return after, d
+		case <-time.After(settleEvery):
+		}
+		a, dd, ok := t.readTarget(ctx, since)
+		if !ok {
+			continue
+		}
+		after, d = a, dd
+		if !config.Equal(d.Tree.Root, tgt.Tree.Root) {
+			t.info("%s changed: the commit ended on the device", t.prep.Target)
+			return after, d
+		}
+	}
+	t.res.After = after
+	t.info("%s did not change within %s: %s did not apply", t.prep.Target, settle, what)
+	return after, d
+}
+
+// settle is Options.Settle, or its default.
+func (t *txn) settle() time.Duration {
+	if t.o.Settle > 0 {
+		return t.o.Settle
+	}
+	return defaultSettle
+}
+
+// defaultSettle is Options.Settle when not given.
+const defaultSettle = 30 * time.Second
 
 // confirmable refuses commit-confirm on a target whose unconfirmed commit
 // does not revert by reload (the default is reboot; DOMAIN.md).
@@ -1052,6 +1238,7 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	for _, s := range again.Steps {
 		t.res.Unexpected = append(t.res.Unexpected, "still to send: "+s.Shown)
 	}
+	t.toSend = len(again.Steps)
 	if len(t.res.Unexpected) > 0 {
 		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
 	}
@@ -1208,6 +1395,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Applied = append(r.Applied, a.String())
 	}
 	r.Reverted = res.Reverted
+	r.Saved = res.Saved
 	for _, e := range res.Errors {
 		r.Errors = append(r.Errors, audit.RemoteError{Path: e.Path.String(), Command: e.Command, Lines: e.Lines})
 	}
@@ -1226,6 +1414,9 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Unexpected
 	case errors.Is(err, context.Canceled) && !t.commitMarked && !res.Committed:
 		r.Result = audit.Cancelled
+	case errors.Is(err, ErrUnreadable) && res.Committed:
+		// The change went in; the re-read that checks it could not run.
+		r.Result = audit.Unverified
 	default:
 		r.Result = audit.Failed
 	}

@@ -13,9 +13,11 @@ package huawei
 // Entry point, for pair.go:
 //
 //	func Link(ctx context.Context, active, standby *Device, o HRPOptions) (*HRPLink, error)
-//	func (l *HRPLink) Up() bool                         // both members hear each other
+//	func (l *HRPLink) Up() bool                             // both members hear each other
 //	func (l *HRPLink) WaitUp(ctx context.Context) error
-//	func (l *HRPLink) Close() error                     // stops the link; the devices keep running
+//	func (l *HRPLink) WaitBackup(ctx context.Context) error // each member applied what its peer backed up so far
+//	func (l *HRPLink) HoldBackup(name string, on bool)      // the member takes nothing its peer backs up until off
+//	func (l *HRPLink) Close() error                         // stops the link; the devices keep running
 //	func PlanHRPBackup(active, standby *config.Tree) HRPBackup
 //
 // Link listens on 127.0.0.1 for the standby's connection, installs each
@@ -28,13 +30,24 @@ package huawei
 // config-chunk ... config-end (`hrp sync config`: the sender's whole
 // configuration, paced; the receiver adds what it lacks), sessions and
 // session (connection-status backup), check and check-result (the
-// configuration check). The heartbeat connection carries only heartbeat
-// lines, sent by a goroutine of its own every hello interval (`hrp timer
-// hello`, default 1000 ms) and read by another, so no long output, batch
-// backup or busy device lock ever delays them. A member that misses five
+// configuration check), mark and mark-ack (WaitBackup). The heartbeat
+// connection carries only heartbeat lines, sent by a goroutine of its own
+// every hello interval (`hrp timer hello`, default 1000 ms) and read by
+// another, so no long output, batch backup or busy device lock ever
+// delays them. A member that misses five
 // heartbeats in a row (five of its own ticks with nothing heard: a stall
 // of the whole process is not a silent peer), or finds the link cut,
 // closes both connections; the standby dials again while the cut is off.
+//
+// A backup is asynchronous: the device backs a command up in real time,
+// but the peer runs it on its own (DOMAIN.md "HRP" does not say the
+// active waits for it, and the lab does not). The CLI applies a command,
+// echoes ` (+B)`, sends it and gives the prompt back; the peer applies it
+// when its reader gets to it, a moment later. Whoever reads the peer
+// right after typing must wait for it: a user re-reads the peer until it
+// shows the command; a test calls WaitBackup, which sends a mark each way
+// behind what was sent before and waits for the peer to answer it, so the
+// answer proves the peer applied all of it.
 
 import (
 	"bufio"
@@ -125,6 +138,8 @@ type hrpMsg struct {
 	Sessions []Session `json:"sessions,omitempty"`
 	// check-result
 	Check []hrpCheckRow `json:"check,omitempty"`
+	// mark, mark-ack
+	Mark uint64 `json:"mark,omitempty"`
 }
 
 // Message types.
@@ -137,6 +152,8 @@ const (
 	hrpSession     = "session"
 	hrpCheck       = "check"
 	hrpCheckResult = "check-result"
+	hrpMark        = "mark"
+	hrpMarkAck     = "mark-ack"
 )
 
 // hrpConn is one established data connection between the members.
@@ -180,6 +197,8 @@ type HRPLink struct {
 	// maxSilent is the longest run of silent hello intervals either
 	// member counted.
 	maxSilent atomic.Int64
+	// marks numbers WaitBackup's marks.
+	marks atomic.Uint64
 }
 
 func (l *HRPLink) noteSilent(n int) {
@@ -207,6 +226,111 @@ func (l *HRPLink) SetSilent(name string, on bool) {
 	}
 }
 
+// HoldBackup makes the member called name stop taking what its peer backs
+// up to it, as a busy configuration plane does: the replicated commands,
+// batches, sessions and checks its peer sends wait, in order, and are
+// applied once it is off again. The heartbeat goes on, so the link stays
+// up; WaitBackup waits for the held messages.
+func (l *HRPLink) HoldBackup(name string, on bool) {
+	for _, m := range []*hrpMember{l.active, l.standby} {
+		if m.d.Name() != name {
+			continue
+		}
+		m.mu.Lock()
+		switch {
+		case on && m.hold == nil:
+			m.hold = make(chan struct{})
+		case !on && m.hold != nil:
+			close(m.hold)
+			m.hold = nil
+		}
+		m.mu.Unlock()
+	}
+}
+
+// WaitBackup returns once each member has applied everything its peer
+// backed up to it before the call: the commands HRP replicated, a batch of
+// `hrp sync config`, sessions. It sends a mark each way on the data
+// connection, behind those messages; the peer answers a mark when its
+// reader gets to it, which it does in order. It fails when the link is
+// down or goes down first (what was sent is then lost, as on the device),
+// or when ctx ends.
+func (l *HRPLink) WaitBackup(ctx context.Context) error {
+	type wait struct {
+		m  *hrpMember
+		id uint64
+		ch <-chan bool
+	}
+	var waits []wait
+	defer func() {
+		for _, w := range waits {
+			w.m.unmark(w.id)
+		}
+	}()
+	for _, m := range []*hrpMember{l.active, l.standby} {
+		id, ch, err := m.mark()
+		if err != nil {
+			return err
+		}
+		waits = append(waits, wait{m, id, ch})
+	}
+	for _, w := range waits {
+		select {
+		case ok := <-w.ch:
+			if !ok {
+				return fmt.Errorf("hrp: %s: the link went down before its peer answered: %w", w.m.d.Name(), ErrHRPPeerDown)
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("hrp: waiting for the backup to %s: %w", w.m.l.peer(w.m).d.Name(), ctx.Err())
+		}
+	}
+	return nil
+}
+
+// mark sends a mark to the peer and returns its number and the channel
+// that says whether the peer answered it (false: the link went down).
+func (m *hrpMember) mark() (uint64, <-chan bool, error) {
+	hc := m.link()
+	if hc == nil {
+		return 0, nil, fmt.Errorf("hrp: %s: %w", m.d.Name(), ErrHRPPeerDown)
+	}
+	id := m.l.marks.Add(1)
+	ch := make(chan bool, 1)
+	m.mu.Lock()
+	if m.conn != hc {
+		m.mu.Unlock()
+		return 0, nil, fmt.Errorf("hrp: %s: %w", m.d.Name(), ErrHRPPeerDown)
+	}
+	if m.marks == nil {
+		m.marks = map[uint64]chan bool{}
+	}
+	m.marks[id] = ch
+	m.mu.Unlock()
+	if err := hc.send(hrpMsg{Type: hrpMark, Mark: id}); err != nil {
+		m.unmark(id)
+		return 0, nil, fmt.Errorf("hrp: %s: %w", m.d.Name(), ErrHRPPeerDown)
+	}
+	return id, ch, nil
+}
+
+// unmark forgets mark id (answered, failed or no longer waited for).
+func (m *hrpMember) unmark(id uint64) {
+	m.mu.Lock()
+	delete(m.marks, id)
+	m.mu.Unlock()
+}
+
+// answered tells the waiter of mark id, if any, that the peer answered.
+func (m *hrpMember) answered(id uint64) {
+	m.mu.Lock()
+	ch := m.marks[id]
+	delete(m.marks, id)
+	m.mu.Unlock()
+	if ch != nil {
+		ch <- true
+	}
+}
+
 // hrpMember is one member's HRP; it implements the device's HRP interface.
 type hrpMember struct {
 	l      *HRPLink
@@ -226,6 +350,8 @@ type hrpMember struct {
 	checkStarted time.Time
 	batch        strings.Builder // `hrp sync config` text being received
 	beforeDual   hrpRole
+	hold         chan struct{}        // HoldBackup: closed when released
+	marks        map[uint64]chan bool // WaitBackup's marks sent on conn
 }
 
 func (m *hrpMember) getRole() hrpRole  { return hrpRole(m.role.Load()) }
@@ -404,9 +530,10 @@ func (m *hrpMember) serve(ctx context.Context, c, hb net.Conn) {
 	m.mu.Unlock()
 
 	done := make(chan struct{})
+	stop := make(chan struct{}) // ends a read held by HoldBackup
 	go func() {
 		defer close(done)
-		m.read(hc)
+		m.read(hc, stop)
 	}()
 	heard := make(chan struct{}, 1)
 	hbDone := make(chan struct{})
@@ -418,6 +545,7 @@ func (m *hrpMember) serve(ctx context.Context, c, hb net.Conn) {
 	if err := hc.send(hrpMsg{Type: hrpHello, Name: m.d.Name(), Priority: m.runningPriority()}); err == nil {
 		reason = m.beat(ctx, hb, heard, done, hbDone)
 	}
+	close(stop)
 	c.Close()
 	hb.Close()
 	<-done
@@ -507,15 +635,37 @@ func (m *hrpMember) beat(ctx context.Context, hb net.Conn, heard <-chan struct{}
 	}
 }
 
-// read handles the peer's messages in order until the connection fails.
-func (m *hrpMember) read(hc *hrpConn) {
+// read handles the peer's messages in order until the connection fails
+// or stop is closed; while HoldBackup holds the member, every message but
+// the hello waits.
+func (m *hrpMember) read(hc *hrpConn, stop <-chan struct{}) {
 	dec := json.NewDecoder(hc.c)
 	for {
 		var msg hrpMsg
 		if err := dec.Decode(&msg); err != nil {
 			return
 		}
+		if msg.Type != hrpHello && !m.waitHold(stop) {
+			return
+		}
 		m.handle(hc, msg)
+	}
+}
+
+// waitHold waits while HoldBackup holds the member; false when stop was
+// closed first.
+func (m *hrpMember) waitHold(stop <-chan struct{}) bool {
+	m.mu.Lock()
+	hold := m.hold
+	m.mu.Unlock()
+	if hold == nil {
+		return true
+	}
+	select {
+	case <-hold:
+		return true
+	case <-stop:
+		return false
 	}
 }
 
@@ -551,6 +701,11 @@ func (m *hrpMember) handle(hc *hrpConn, msg hrpMsg) {
 		m.mu.Lock()
 		m.check = msg.Check
 		m.mu.Unlock()
+	case hrpMark:
+		// Everything the peer sent before the mark is applied.
+		_ = hc.send(hrpMsg{Type: hrpMarkAck, Mark: msg.Mark})
+	case hrpMarkAck:
+		m.answered(msg.Mark)
 	}
 }
 
@@ -579,6 +734,10 @@ func (m *hrpMember) down(hc *hrpConn, reason string) {
 	wasUp := m.up
 	m.conn, m.up = nil, false
 	m.batch.Reset()
+	for id, ch := range m.marks {
+		ch <- false // sent on the connection that ended: never answered
+		delete(m.marks, id)
+	}
 	state := "abnormal(" + m.getRole().String() + ")"
 	if !wasUp || m.coreState == state {
 		return // the dual-active fault already recorded it

@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -300,7 +301,9 @@ func TestHRPSyncConnectionStatus(t *testing.T) {
 	}
 	// A second sync replaces the copies rather than adding to them.
 	hrpOp(t, p.a, "hrp sync connection-status")
-	time.Sleep(100 * time.Millisecond)
+	if err := p.link.WaitBackup(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(p.b.Sessions()); n != 3 {
 		t.Errorf("%d sessions after a second sync, want 3", n)
 	}
@@ -308,6 +311,66 @@ func TestHRPSyncConnectionStatus(t *testing.T) {
 		if s.Remote {
 			t.Errorf("FW-A's own session marked Remote: %+v", s)
 		}
+	}
+}
+
+// TestHRPWaitBackup: a backup reaches the peer after the command returned
+// (held here by HoldBackup, so that it surely has not); WaitBackup returns
+// only once each member applied what its peer sent before, both ways, and
+// fails while the link is down. A held member lets go when the link is
+// cut.
+func TestHRPWaitBackup(t *testing.T) {
+	p := hrpStartPair(t, 0)
+	ctx := t.Context()
+	if _, err := hrpType(t, p.b, nil, "hrp standby config enable"); err != nil {
+		t.Fatal(err)
+	}
+	p.link.HoldBackup("FW-A", true)
+	p.link.HoldBackup("FW-B", true)
+	const n = 100
+	for i := range n {
+		if replicated, err := hrpType(t, p.a, nil, "ip address-set held_"+strconv.Itoa(i)+" type object"); err != nil || !replicated {
+			t.Fatalf("held_%d: replicated=%v err=%v", i, replicated, err)
+		}
+	}
+	if replicated, err := hrpType(t, p.b, []string{"security-policy"}, "rule name from_b"); err != nil || !replicated {
+		t.Fatalf("from_b: replicated=%v err=%v", replicated, err)
+	}
+	if hrpHas(p.b, "ip address-set held_0 type object") || hrpHas(p.a, "security-policy", "rule name from_b") {
+		t.Fatal("a held backup was applied")
+	}
+	// While held, no mark is answered: WaitBackup ends with its context.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := p.link.WaitBackup(done); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WaitBackup while held: %v, want cancelled", err)
+	}
+	p.link.HoldBackup("FW-A", false)
+	p.link.HoldBackup("FW-B", false)
+	if err := p.link.WaitBackup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if !hrpHas(p.b, "ip address-set held_"+strconv.Itoa(i)+" type object") {
+			t.Fatalf("WaitBackup returned before FW-B applied held_%d", i)
+		}
+	}
+	if !hrpHas(p.a, "security-policy", "rule name from_b") {
+		t.Fatal("WaitBackup returned before FW-A applied FW-B's rule")
+	}
+
+	// A held member's reader ends with the link: the link goes down.
+	p.link.HoldBackup("FW-B", true)
+	if _, err := hrpType(t, p.a, nil, "ip address-set lost type object"); err != nil {
+		t.Fatal(err)
+	}
+	p.faults.SetCutHRP(true)
+	hrpEventually(t, "the link to go down", func() bool { return !p.link.active.isUp() && !p.link.standby.isUp() })
+	if err := p.link.WaitBackup(ctx); !errors.Is(err, ErrHRPPeerDown) {
+		t.Errorf("WaitBackup while the link is down: %v", err)
+	}
+	if hrpHas(p.b, "ip address-set lost type object") {
+		t.Error("a backup held when the link went down was applied")
 	}
 }
 

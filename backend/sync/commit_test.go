@@ -1,0 +1,310 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hasync/hasync/backend/audit"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+	"github.com/hasync/hasync/lab/vyatta"
+)
+
+// cancelAtCommit is an Options.Emit that cancels the sync's context on
+// the event that marks the point of no return, as a front end's cancel
+// (esc, SIGINT, a demotion) does when it lands just after the mark and
+// before the front end has seen it; it counts the marks.
+func cancelAtCommit(cancel context.CancelFunc, marks *int) func(Event) {
+	return func(e Event) {
+		if e.Commit {
+			*marks++
+			cancel()
+		}
+	}
+}
+
+// TestSyncCancelAfterCommitMark: a cancel that reaches the sync once its
+// commit is marked does not stop it (Event.Commit: from there a cancel no
+// longer stops the change). The commit runs, the sync is verified and
+// audited ok, as if no cancel had come.
+func TestSyncCancelAfterCommitMark(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Emit: cancelAtCommit(cancel, &marks)})
+	if marks != 1 {
+		t.Fatalf("%d events marked the commit, want 1", marks)
+	}
+	if err != nil || !res.Committed {
+		t.Fatalf("cancelled after the commit mark: %v, committed %v", err, res.Committed)
+	}
+	// Kept after a drop: the commit's answer was cut, as if the
+	// connection had been lost, and only the re-read saved the sync.
+	if res.KeptAfterDrop {
+		t.Error("the cancel cut the commit's answer: the sync was saved only by its re-read")
+	}
+	if res.Record.Result != "ok" {
+		t.Errorf("audited %q, want ok", res.Record.Result)
+	}
+	if left := leftInScope(t, p, Options{}); left != 0 {
+		t.Errorf("%d change(s) left in scope after the sync", left)
+	}
+}
+
+// TestSyncHuaweiPushCancelAfterFirstLine: in system-view each line applies
+// at once, so the first line typed is the point of no return; a cancel
+// that lands then must not stop the push half-way (the standby would
+// keep the first lines and not the rest).
+func TestSyncHuaweiPushCancelAfterFirstLine(t *testing.T) {
+	_, p := labHuawei(t)
+	enableStandbyConfig(t, p)
+	prep, err := Prepare(testCtx(t), p, Options{Push: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prep.Plan.Mode != plan.PushHRP || len(prep.Plan.Commands) < 3 {
+		t.Fatalf("push plan: mode %v, %d commands", prep.Plan.Mode, len(prep.Plan.Commands))
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Push: true, Emit: cancelAtCommit(cancel, &marks)})
+	if marks != 1 {
+		t.Fatalf("%d events marked the commit, want 1", marks)
+	}
+	if err != nil || !res.Committed {
+		t.Fatalf("cancelled after the first line: %v, committed %v, errors %+v", err, res.Committed, res.Errors)
+	}
+	if res.Record.Result != "ok" {
+		t.Errorf("audited %q, want ok", res.Record.Result)
+	}
+}
+
+// enableStandbyConfig types `hrp standby config enable` on the push
+// target of p, the HRP standby, which a push onto it needs (DOMAIN.md).
+func enableStandbyConfig(t *testing.T, p *pair.Pair) {
+	t.Helper()
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := deviceSession(t, p, prep.Target)
+	defer s.Close()
+	for _, c := range []string{"system-view", "hrp standby config enable", "return"} {
+		if _, err := s.Run(ctx, c, nil); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+}
+
+// deviceSession is a session of its own on p's member name, beside the
+// pair's (as another operator's).
+func deviceSession(t *testing.T, p *pair.Pair, name string) *device.Session {
+	t.Helper()
+	dev, err := targetDevice(p.Spec(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := device.Connect(testCtx(t), p.SSHConfig(dev), device.Options{Family: dev.Family, Flavor: dev.Flavor, Name: dev.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// leftInScope is the number of commands a new plan for p holds: none
+// after a sync that left the target like the source within the map.
+func leftInScope(t *testing.T, p *pair.Pair, o Options) int {
+	t.Helper()
+	prep, err := Prepare(testCtx(t), p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(prep.Plan.Commands)
+}
+
+// TestSyncCommitEndsAfterDrop: the connection drops as the commit is
+// sent, and the first re-read finds vra-b unchanged; the commit then ends
+// on the device (here: the plan committed from another session while the
+// sync waits, as a commit that runs on after its terminal went). The
+// sync reads vra-b again until it changes, and verifies it: it must not
+// report "unchanged" for a commit still running.
+func TestSyncCommitEndsAfterDrop(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp.B.Faults.SetDropBeforeCommit(true)
+	waited := false
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Settle: time.Minute, Emit: func(e Event) {
+		if e.Kind != Info || !strings.Contains(e.Line, "reads unchanged, but the commit that was sent runs to its end") {
+			return
+		}
+		waited = true
+		s := deviceSession(t, p, prep.Target)
+		defer s.Close()
+		cmds := make([]device.Command, len(prep.Plan.Steps))
+		for i, st := range prep.Plan.Steps {
+			cmds[i] = device.Command{Text: st.Command}
+		}
+		if _, err := s.Apply(ctx, cmds, device.ApplyOptions{}, nil); err != nil {
+			t.Errorf("the late commit: %v", err)
+		}
+	}})
+	if !waited {
+		t.Fatal("the sync did not wait for the commit that was sent")
+	}
+	if err != nil || !res.KeptAfterDrop || res.TargetUnchanged {
+		t.Fatalf("a commit that ended after the drop: %v, kept %v, unchanged %v", err, res.KeptAfterDrop, res.TargetUnchanged)
+	}
+}
+
+// TestSyncWriteAheadRecord: the audit record of a sync is written before
+// its commit is sent (audit.Committing), so that a run that ends there (a
+// second ^C, a kill) still leaves a record of a change that may be
+// committed; the sync's own record supersedes it once the sync ends.
+func TestSyncWriteAheadRecord(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := t.TempDir()
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atCommit []audit.Record
+	res, err := Apply(testCtx(t), p, prep, Options{StateDir: state, Emit: func(e Event) {
+		if e.Commit {
+			var rerr error
+			if atCommit, rerr = log.Records(p.Name()); rerr != nil {
+				t.Error(rerr)
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(atCommit) != 1 || atCommit[0].Result != audit.Committing || atCommit[0].Target != "vra-b" || atCommit[0].Counts.Commands != len(prep.Plan.Commands) {
+		t.Fatalf("records when the commit was sent: %+v; want one, committing", atCommit)
+	}
+	all, err := log.Records(p.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].Result != audit.OK || !all[0].Time.Equal(res.Record.Time) {
+		t.Errorf("records after the sync: %+v; want its own record alone", all)
+	}
+	raw, err := os.ReadFile(log.File(p.Name()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(raw), "\n"); n != 2 {
+		t.Errorf("the log holds %d lines, want 2 (append only: the write-ahead record stays in the file)", n)
+	}
+}
+
+// TestSyncCancelledBeforeSending: a sync cancelled during its first
+// re-read sends nothing, and says so (Result.NothingSent): no re-read is
+// needed to know the target is as it was (trial 15 S3).
+func TestSyncCancelledBeforeSending(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	cancel()
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, context.Canceled) || !res.NothingSent || res.Committed {
+		t.Fatalf("cancelled before sending: %v, nothing sent %v, committed %v", err, res.NothingSent, res.Committed)
+	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("audited %q, want cancelled", res.Record.Result)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed")
+	}
+}
+
+// TestSyncNativeVerifyReadDropped: the connection to the source drops
+// while a device-native sync (update config-sync) is verified; the read
+// is tried again, and the sync that applied is verified, not "failed"
+// (trial 15 S8a: a committed change recorded failed, then no rollback).
+func TestSyncNativeVerifyReadDropped(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{Native: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped, again := false, false
+	res, err := Apply(testCtx(t), p, prep, Options{StateDir: t.TempDir(), Native: true, Settle: time.Minute, Emit: func(e Event) {
+		switch {
+		case e.Kind == Info && e.Line == "re-reading vra-a and vra-b to verify":
+			// The verification read of vra-a drops after a few lines.
+			lp.A.Faults.SetDropAfterLines(3)
+			lp.A.SSH.DropSessions()
+			dropped = true
+		case e.Kind == Info && strings.HasSuffix(e.Line, ": reading again"):
+			lp.A.Faults.SetDropAfterLines(0)
+			again = true
+		}
+	}})
+	if !dropped || !again {
+		t.Fatalf("dropped %v, read again %v", dropped, again)
+	}
+	if err != nil || res.Record.Result != audit.OK {
+		t.Fatalf("native sync whose verification read dropped once: %v, audited %q", err, res.Record.Result)
+	}
+}
+
+// TestSyncNativeCutUnchanged: the connection to the source goes as its
+// update config-sync is sent: the target is read again until it changes
+// or Settle passes, and the sync says it is unchanged (trial 15 S8b: no
+// re-read at all, the user not told whether vra-b changed).
+func TestSyncNativeCutUnchanged(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{Native: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infos []string
+	res, err := Apply(testCtx(t), p, prep, Options{StateDir: t.TempDir(), Native: true, Settle: time.Second, Emit: func(e Event) {
+		if e.Commit {
+			lp.A.SSH.DropSessions() // the pair's session to vra-a goes
+		}
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err == nil || !res.TargetUnchanged {
+		t.Fatalf("cut update config-sync: %v, unchanged %v\n%q", err, res.TargetUnchanged, infos)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed: the sync says unchanged")
+	}
+	if !slices.ContainsFunc(infos, func(l string) bool {
+		return strings.Contains(l, "did not change within 1s: update config-sync on vra-a did not apply")
+	}) {
+		t.Errorf("the wait is not said: %q", infos)
+	}
+}
