@@ -1091,7 +1091,7 @@ func (m *Model) runBanner(rt *pairRT) string {
 	case run.ended != nil && run.ended.cancelled:
 		state = "cancelled before the commit · re-reading " + run.prep.Target + ell
 	case run.ended != nil:
-		state = "ended · re-reading " + run.prep.Target + ell
+		state = "ended with an error · re-reading " + run.prep.Target + ell
 	case cancelled:
 		state = "cancelling" + m.glyph("…", "...")
 	case committing:
