@@ -1338,9 +1338,21 @@ func (m *Model) sessionEnded() {
 	for _, rt := range m.pairs {
 		if kind, ok := m.ownWrite(rt); ok {
 			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncHolderGone,
-				Line: "the session of " + m.holder + " ended; its " + kind.String() + " goes on, on the server"})
+				Line: namedFirst(m.holder, "'s session ended; its "+kind.String()+" goes on, on the server")})
 		}
 	}
+}
+
+// namedFirst is text said of holder ("alice (session 3, key
+// SHA256:…)"), the name first and the session and key last: "alice" +
+// text + " (session 3, key SHA256:…)". A line cut at 120 columns keeps
+// what happened, not the key (trial 13d D6).
+func namedFirst(holder, text string) string {
+	name, detail, ok := strings.Cut(holder, " (")
+	if !ok {
+		return holder + text
+	}
+	return name + text + " (" + detail
 }
 
 // ownWrite is the write of rt's pair this console runs now, if any: its
@@ -1390,7 +1402,7 @@ func (m *Model) stopWrites(why string) []string {
 				others = "its " + what + " is cancelled before its commit"
 				// This console skips its own sync's events: its Log is
 				// told here, at once, as the others' (trial 13d D3).
-				rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "sync", Text: m.holder + ": " + why + ": " + others}})
+				rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "sync", Text: namedFirst(m.holder, ": "+why+": "+others)}})
 				rt.log.SetBanner(m.runBanner(rt), true)
 			} else {
 				note = "your " + what + " was committing: it finishes and is verified"
@@ -1415,7 +1427,7 @@ func (m *Model) stopWrites(why string) []string {
 		}
 		out = append(out, note)
 		rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
-			Line: m.holder + ": " + why + ": " + others})
+			Line: namedFirst(m.holder, ": "+why+": "+others)})
 		m.com.Log.Info("write stopped", logPair, rt.spec.Name, "why", why)
 	}
 	return out
