@@ -576,7 +576,7 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
 	what := "r"
 	if !retry {
-		what = "the HA tab" // its own refresh, every haRefresh
+		what = "HA tab" // its own refresh, every haRefresh
 	}
 	cmds := []tea.Cmd{refreshCmd(m.asking(m.com.Ctx, what), idx, rt.reqID, rt.p, retry)}
 	if !was {
