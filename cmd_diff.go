@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/hasync/hasync/backend/compare"
@@ -282,11 +283,23 @@ func (f *diffFlags) mapSpec() compare.MapSpec {
 	return compare.MapSpec{Name: f.syncMap, Include: f.include, Exclude: f.exclude}
 }
 
-// printNotes says on errOut what the parsers left out of each side.
+// printNotes says on errOut what the parsers left out of each side. A
+// file compared with itself has the same notes on both sides: they are
+// said once; where one name has other notes on each side, each note
+// says its side.
 func printNotes(errOut io.Writer, c *compare.Comparison) {
-	for _, t := range []*config.Tree{c.Left, c.Right} {
+	l, r := c.Left, c.Right
+	same := l.Source == r.Source
+	if same && slices.Equal(l.Notes, r.Notes) {
+		r = &config.Tree{Source: r.Source}
+	}
+	for i, t := range []*config.Tree{l, r} {
+		name := t.Source
+		if same && len(r.Notes) > 0 {
+			name += [...]string{" (LEFT)", " (RIGHT)"}[i]
+		}
 		for _, note := range t.Notes {
-			fmt.Fprintf(errOut, "hasync: %s: %s\n", t.Source, note)
+			fmt.Fprintf(errOut, "hasync: %s: %s\n", name, note)
 		}
 	}
 }
