@@ -63,6 +63,8 @@ marks, '⇄' moved and '●' '○' '·' '⊘' '◐'); unified ('@@ path @@ SCOPE
 object a change, with its scope and, for a subtree on one side only, its
 content); commands (what a sync would send to RIGHT).
 
+A file named '-' is standard input (one side only), as in diff(1).
+
 Live: --pair NAME compares the two devices of the inventory's pair NAME,
 read over SSH, instead of two files. The direction and the map come from
 the devices: the Vyatta member whose 'system config-sync' carries the
@@ -83,6 +85,9 @@ an error, like diff(1).`,
 			if len(args) != 2 {
 				return &exitError{code: 2, err: fmt.Errorf("diff: expected two files, LEFT RIGHT, got %d", len(args)),
 					usage: "usage: " + cmd.UseLine() + " (hasync diff --help lists the flags)"}
+			}
+			if args[0] == config.Stdin && args[1] == config.Stdin {
+				return &exitError{code: 2, err: fmt.Errorf("diff: LEFT and RIGHT are both %s: standard input can be one of them, not both", config.Stdin)}
 			}
 			return nil
 		},
