@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/hasync/hasync/backend/compare"
@@ -62,6 +63,8 @@ marks, '⇄' moved and '●' '○' '·' '⊘' '◐'); unified ('@@ path @@ SCOPE
 object a change, with its scope and, for a subtree on one side only, its
 content); commands (what a sync would send to RIGHT).
 
+A file named '-' is standard input (one side only), as in diff(1).
+
 Live: --pair NAME compares the two devices of the inventory's pair NAME,
 read over SSH, instead of two files. The direction and the map come from
 the devices: the Vyatta member whose 'system config-sync' carries the
@@ -82,6 +85,9 @@ an error, like diff(1).`,
 			if len(args) != 2 {
 				return &exitError{code: 2, err: fmt.Errorf("diff: expected two files, LEFT RIGHT, got %d", len(args)),
 					usage: "usage: " + cmd.UseLine() + " (hasync diff --help lists the flags)"}
+			}
+			if args[0] == config.Stdin && args[1] == config.Stdin {
+				return &exitError{code: 2, err: fmt.Errorf("diff: LEFT and RIGHT are both %s: standard input can be one of them, not both", config.Stdin)}
 			}
 			return nil
 		},
@@ -282,11 +288,23 @@ func (f *diffFlags) mapSpec() compare.MapSpec {
 	return compare.MapSpec{Name: f.syncMap, Include: f.include, Exclude: f.exclude}
 }
 
-// printNotes says on errOut what the parsers left out of each side.
+// printNotes says on errOut what the parsers left out of each side. A
+// file compared with itself has the same notes on both sides: they are
+// said once; where one name has other notes on each side, each note
+// says its side.
 func printNotes(errOut io.Writer, c *compare.Comparison) {
-	for _, t := range []*config.Tree{c.Left, c.Right} {
+	l, r := c.Left, c.Right
+	same := l.Source == r.Source
+	if same && slices.Equal(l.Notes, r.Notes) {
+		r = &config.Tree{Source: r.Source}
+	}
+	for i, t := range []*config.Tree{l, r} {
+		name := t.Source
+		if same && len(r.Notes) > 0 {
+			name += [...]string{" (LEFT)", " (RIGHT)"}[i]
+		}
 		for _, note := range t.Notes {
-			fmt.Fprintf(errOut, "hasync: %s: %s\n", t.Source, note)
+			fmt.Fprintf(errOut, "hasync: %s: %s\n", name, note)
 		}
 	}
 }

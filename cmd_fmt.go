@@ -21,7 +21,7 @@ func newFmtCmd() *cobra.Command {
 		Long: `Print a configuration file in its canonical form: curly-brace or set
 commands for the Vyatta family, display current-configuration form for
 Huawei. Lines a collector or a script adds (prompts, pager lines, configure
-and commit) are left out and named on stderr.
+and commit) are left out and named on stderr. FILE '-' is standard input.
 
 Exit status: 0 on success, 2 on an error.`,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -291,10 +291,10 @@ type interrupts struct {
 	commit bool // the point of no return was passed
 	// running says what runs to its end from there.
 	running string
-	cancel context.CancelFunc
-	say    io.Writer // unbuffered: the notices are written from the signal goroutine
-	sigs   chan os.Signal
-	done   chan struct{}
+	cancel  context.CancelFunc
+	say     io.Writer // unbuffered: the notices are written from the signal goroutine
+	sigs    chan os.Signal
+	done    chan struct{}
 }
 
 // watchInterrupts starts the signal handler; stop ends it.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -12,7 +11,7 @@ import (
 	"github.com/hasync/hasync/backend/syncmap"
 )
 
-// Load parses one configuration file. A family given (not config.Auto)
+// Load parses one configuration file (config.Stdin: standard input). A family given (not config.Auto)
 // must not contradict the text (Huawei text read as Vyatta parses without
 // an error but means nothing), and a file without configuration is
 // refused: an empty capture compared with a device would look like
@@ -26,12 +25,12 @@ func Load(file string, fam config.Family) (*config.Tree, error) {
 	if fam == config.Auto {
 		t, err = config.ParseFile(file, fam)
 	} else {
-		var src []byte
-		if src, err = os.ReadFile(file); err == nil {
-			if err := checkFamily(file, src, fam); err != nil {
+		var text string
+		if text, err = config.ReadText(file); err == nil {
+			if err := checkFamily(file, []byte(text), fam); err != nil {
 				return nil, err
 			}
-			t, err = config.Parse(file, src, fam)
+			t, err = config.ParseText(file, text, fam)
 		}
 	}
 	var pe *fs.PathError

@@ -1,11 +1,13 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -91,7 +93,12 @@ func parsePrepared(file string, pre prepared, fam Family) (*Tree, error) {
 	return t, nil
 }
 
-// ParseFile reads and parses a file.
+// Stdin is the file name that stands for standard input, as in diff(1):
+// readText reads it from os.Stdin, and it names the text in errors and
+// headers.
+const Stdin = "-"
+
+// ParseFile reads and parses a file (Stdin: standard input).
 func ParseFile(file string, fam Family) (*Tree, error) {
 	text, err := readText(file)
 	if err != nil {
@@ -106,11 +113,48 @@ func ParseFile(file string, fam Family) (*Tree, error) {
 // regular file is read in one call into a buffer of its size (a copy
 // through a smaller buffer costs a tenth of a fast-path diff).
 func readText(file string) (string, error) {
+	if file == Stdin {
+		return readStdin()
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	return readAll(f)
+}
+
+// stdin is what readStdin read, and from which file: a command may read
+// its standard input twice (a fast path that falls back to the full
+// parse), and a pipe gives its text only once.
+var stdin struct {
+	sync.Mutex
+	f    *os.File
+	read bool
+	text string
+	err  error
+}
+
+// readStdin reads os.Stdin to its end, once for each file os.Stdin is
+// (a test sets its own).
+func readStdin() (string, error) {
+	stdin.Lock()
+	defer stdin.Unlock()
+	if !stdin.read || stdin.f != os.Stdin {
+		stdin.f, stdin.read = os.Stdin, true
+		stdin.text, stdin.err = "", errors.New("no standard input")
+		if os.Stdin != nil {
+			stdin.text, stdin.err = readAll(os.Stdin)
+		}
+		if stdin.err != nil {
+			stdin.err = fmt.Errorf("%s: reading standard input: %w", Stdin, stdin.err)
+		}
+	}
+	return stdin.text, stdin.err
+}
+
+// readAll reads f to its end into a string (see readText).
+func readAll(f *os.File) (string, error) {
 	size := 0
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 && fi.Size() < 1<<40 {
 		size = int(fi.Size())
