@@ -67,6 +67,9 @@ func TestCurlyNoBlock(t *testing.T) {
 		{"one word", "Hello\n", `"Hello"`, 1, 1},
 		{"leaves", "\nhost-name a\ndomain-name b\n", `"host-name a"`, 2, 1},
 		{"after a comment", "/* notes */\nhost-name router one\n", `"host-name router one"`, 2, 1},
+		// Indented lines made a VRP snippet of any text; now only where a
+		// line starts with a VRP command (TestParseAutoFamily's snippet).
+		{"indented prose", "Hello\n  this is indented\nthird line\n", `"Hello"`, 1, 1},
 		// A compare output (the corpus's napalm new_good.diff) was a
 		// top-level node "+server".
 		{"compare output", "+server enable\n", `"+server enable" (a line of a compare output?)`, 1, 1},
@@ -93,6 +96,26 @@ func TestCurlyNoBlock(t *testing.T) {
 	} {
 		if _, err := Parse("f", []byte(src), Auto); err != nil {
 			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
+
+// TestDetectIndentedText: indented lines without braces or set lines are
+// a VRP snippet only where a line starts with a VRP command, also in a
+// compare output (whose +/- lines the VRP parser names).
+func TestDetectIndentedText(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want Family
+	}{
+		{"acl name x\n rule 5 permit\n", Huawei},
+		{"user-interface vty 0 4\n authentication-mode aaa\n", Huawei},
+		{"+acl name x\n +rule 5 permit\n", Huawei},
+		{"Hello\n  this is indented\n", Vyatta},
+		{"Notes:\n    interface ge0 is down\n", Vyatta},
+	} {
+		if got := detect(c.src); got != c.want {
+			t.Errorf("detect(%q) = %v, want %v", c.src, got, c.want)
 		}
 	}
 }
