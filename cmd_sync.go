@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/diff"
 	"github.com/hasync/hasync/backend/inventory"
 	"github.com/hasync/hasync/backend/pair"
@@ -246,7 +247,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	}
 	opt.Emit = func(e hsync.Event) {
 		if e.Commit { // the point of no return
-			intr.committing()
+			intr.committing(pointOfNoReturn(prep))
 		}
 		printEvent(w, e)
 	}
@@ -288,10 +289,12 @@ type interrupts struct {
 	mu     sync.Mutex
 	got    int  // signals received
 	commit bool // the point of no return was passed
-	cancel context.CancelFunc
-	say    io.Writer // unbuffered: the notices are written from the signal goroutine
-	sigs   chan os.Signal
-	done   chan struct{}
+	// running says what runs to its end from there.
+	running string
+	cancel  context.CancelFunc
+	say     io.Writer // unbuffered: the notices are written from the signal goroutine
+	sigs    chan os.Signal
+	done    chan struct{}
 }
 
 // watchInterrupts starts the signal handler; stop ends it.
@@ -320,18 +323,33 @@ func (in *interrupts) signal() {
 		fmt.Fprintln(in.say, "hasync: second interrupt: exiting now; compare the pair with diff --pair")
 		os.Exit(130)
 	case in.commit:
-		fmt.Fprintln(in.say, "interrupt received: the commit is running, then the verification (interrupt again to exit now)")
+		fmt.Fprintf(in.say, "interrupt received: %s, then the verification (interrupt again to exit now)\n", in.running)
 	default:
 		fmt.Fprintln(in.say, "interrupt received: stopping before the commit (interrupt again to exit now)")
 	}
 	in.cancel()
 }
 
-// committing marks the point of no return.
-func (in *interrupts) committing() {
+// committing marks the point of no return; running says what runs on
+// from there.
+func (in *interrupts) committing(running string) {
 	in.mu.Lock()
-	in.commit = true
+	in.commit, in.running = true, running
 	in.mu.Unlock()
+}
+
+// pointOfNoReturn says what runs to its end once prep passed its point of
+// no return (hsync.Event.Commit).
+func pointOfNoReturn(prep *hsync.Prepared) string {
+	switch {
+	case prep.Native && prep.Family == config.Huawei:
+		return "hrp sync config is running on " + prep.Source
+	case prep.Native:
+		return "update config-sync is running on " + prep.Source
+	case prep.Family == config.Huawei:
+		return "the push is running: each line typed in system-view has applied, the rest follow"
+	}
+	return "the commit is running"
 }
 
 // interrupted tells whether a signal cancelled the sync.

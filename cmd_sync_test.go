@@ -565,3 +565,23 @@ func TestSyncHelpInREADME(t *testing.T) {
 		}
 	}
 }
+
+// TestPointOfNoReturnWording: what an interrupt after the point of no
+// return says runs on: a Huawei push has no commit (each line typed in
+// system-view applies at once), a native sync is the device's own
+// command (trial 15 S7).
+func TestPointOfNoReturnWording(t *testing.T) {
+	for _, c := range []struct {
+		prep hsync.Prepared
+		want string
+	}{
+		{hsync.Prepared{Family: config.Vyatta}, "the commit is running"},
+		{hsync.Prepared{Family: config.Vyatta, Native: true, Source: "vra-a"}, "update config-sync is running on vra-a"},
+		{hsync.Prepared{Family: config.Huawei, Native: true, Source: "FW-A"}, "hrp sync config is running on FW-A"},
+		{hsync.Prepared{Family: config.Huawei}, "the push is running: each line typed in system-view has applied, the rest follow"},
+	} {
+		if got := pointOfNoReturn(&c.prep); got != c.want {
+			t.Errorf("%v native %v: %q, want %q", c.prep.Family, c.prep.Native, got, c.want)
+		}
+	}
+}

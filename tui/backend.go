@@ -232,6 +232,9 @@ func logEntry(e pair.Event) views.LogEntry {
 		le.Text = "both devices read"
 		if s := e.Snapshot; s != nil {
 			le.Text = refreshedText(s)
+			if e.Asker != "" {
+				le.Text = e.Asker + ": " + le.Text // who read, and why (trial 13d D7)
+			}
 			if s.CompareErr != nil {
 				le.Text += "; " + s.CompareErr.Error()
 				le.Err = true

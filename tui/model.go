@@ -574,7 +574,11 @@ func (m *Model) refresh(retry bool) tea.Cmd {
 	was := rt.refreshing
 	rt.refreshing, rt.reqPending = true, true
 	m.com.Log.Info("refresh requested", logPair, rt.spec.Name, logReq, rt.reqID)
-	cmds := []tea.Cmd{refreshCmd(m.com.Ctx, idx, rt.reqID, rt.p, retry)}
+	what := "r"
+	if !retry {
+		what = "the HA tab" // its own refresh, every haRefresh
+	}
+	cmds := []tea.Cmd{refreshCmd(m.asking(m.com.Ctx, what), idx, rt.reqID, rt.p, retry)}
 	if !was {
 		cmds = append(cmds, rt.spin.Tick)
 	}

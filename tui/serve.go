@@ -275,8 +275,8 @@ func (s *Server) Serve() error {
 	go s.watchKeys()
 	s.log.Info("serving", "addr", s.ln.Addr().String(), "host_key", s.HostKeyFingerprint, "pairs", len(s.o.Hub.Pairs()))
 	err := s.srv.Serve(s.ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
-		return nil
+	if errors.Is(err, ssh.ErrServerClosed) || s.base.Err() != nil && errors.Is(err, net.ErrClosed) {
+		return nil // Shutdown or Close closed the listener
 	}
 	return err
 }
@@ -313,6 +313,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(conns)
 	}()
 	s.cancel() // every session's console: its program ends, its syncs are cancelled
+	// The listener too, in case Serve has not begun to track it (a
+	// shutdown right at the start): it would accept forever.
+	_ = s.ln.Close()
 	handlers := make(chan struct{})
 	go func() { s.active.Wait(); close(handlers) }()
 	var err error
@@ -348,6 +351,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Close() error {
 	s.cancel()
 	err := s.srv.Close()
+	_ = s.ln.Close() // as in Shutdown
 	s.o.Hub.Close()
 	if s.unixPath != "" {
 		os.Remove(s.unixPath)

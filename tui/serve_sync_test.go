@@ -92,13 +92,13 @@ func testServeSyncEnd(t *testing.T, shutdown bool) {
 		<-ss.model.com.Ctx.Done()
 		close(gone)
 		// The others are told (trial 13b #5).
-		want := "the session of alice (session 1, key "
+		want := "alice's session ended; its native sync goes on, on the server (session 1, key "
 		deadline := time.After(90 * time.Second)
 		for told := false; !told; {
 			select {
 			case e := <-sub.C:
 				// (The lab's S runs vra-a's own config-sync: a native sync.)
-				told = e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want) && strings.HasSuffix(e.Line, "ended; its native sync goes on, on the server")
+				told = e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want)
 			case <-deadline:
 				t.Fatal("the pair's watchers were not told alice's session ended")
 			}
@@ -402,7 +402,7 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 	ts, _ := startAuditServer(t)
 	op := aliceAtMapSave(t, ts)
 	ss := ts.session(t, ts.operatorKey)
-	vw, bob := bobAtPair(t, ts, 160, 40)
+	vw, bob := bobAtPair(t, ts, 120, 40) // as the trial: what happened is not cut (trial 13d D6)
 	vw.send("3")
 	waitSession(t, ts, bob, "bob's Log", "3 Log")
 	p := ts.o.Hub.Pairs()[0]
@@ -424,7 +424,7 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 	}
 	op.client.Close() // kill -9 of the client
 	<-ss.model.com.Ctx.Done()
-	want := "the session of alice (session 1, key "
+	want := "alice's session ended; its sync-map save goes on, on the server (session 1, key "
 	var end *pair.SyncSummary
 	told := false
 	deadline := time.After(90 * time.Second)
@@ -432,14 +432,14 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 		select {
 		case e := <-sub.C:
 			switch {
-			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, want):
-				if !strings.HasSuffix(e.Line, "ended; its sync-map save goes on, on the server") {
+			case e.Kind == pair.SyncLine && e.LineKind == pair.SyncHolderGone:
+				if !strings.HasPrefix(e.Line, want) {
 					t.Errorf("the watchers were told %q", e.Line)
 				}
 				told = true
 				// bob's S names alice's save, and that her session ended
 				// (trial 13c N1: the Log said so, S did not).
-				waitSession(t, ts, bob, "bob's Log told", "ended; its sync-map save goes on, on the server")
+				waitSession(t, ts, bob, "bob's Log told", "alice's session ended; its sync-map save goes on, on the server")
 				vw.send("S")
 				waitSession(t, ts, bob, "bob's S", "lab-vyatta: alice (session ended) is saving sync-map LAB-SYNC on vra-a since", "(session 1, key ")
 				ts.lab.vy.A.Faults.SetDelay(0)
@@ -458,53 +458,36 @@ func TestServeMapSaveOutlivesSession(t *testing.T) {
 	}
 }
 
-// TestServedApplyLocked (trial 13c N2): the operator dave presses Apply
-// while alice's sync holds the pair's lock (held at its commit). He is
-// refused at once, in the console's words (who, what, since when as the
-// Log's times), without a sync of his own that first waits for the lock
-// and re-reads the pair; the refusal goes from his status when alice's
-// sync ends.
+// TestServedApplyLocked: the operator dave has his plan open, Apply
+// focused, when alice's sync takes the pair's lock (held at its commit):
+// his Apply is greyed at once, with who does what since when, and the
+// focus goes back to Cancel; when her sync ends, Apply is back (note4's
+// leftover: the refusal came only on Apply).
 func TestServedApplyLocked(t *testing.T) {
-	var auditDir string
 	committing, release := make(chan struct{}), make(chan struct{})
 	var once, hookOnce sync.Once
 	var ts *testServer
-	var daveNotice atomic.Value
-	var daveRan atomic.Bool
 	ts = startServer(t, func(o *ServeOptions) {
 		dir := t.TempDir()
-		auditDir = filepath.Join(dir, "audit")
-		o.Console.AuditDir, o.Console.StateDir = auditDir, dir
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(dir, "audit"), dir
 		o.hook = func(id Identity, msg tea.Msg) {
-			switch id.Comment {
-			case "crash@test": // dave
-				ss := ts.session(t, id.Key)
-				daveNotice.Store(ss.model.notice) // on the program's goroutine
-				if _, ok := msg.(syncLinesMsg); ok {
-					daveRan.Store(true)
-				}
-			case "op@test": // alice
-				hookOnce.Do(func() {
-					ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
-						if e.Commit {
-							once.Do(func() {
-								close(committing)
-								<-release
-							})
-						}
-					}
-				})
+			if id.Comment != "op@test" { // alice
+				return
 			}
+			hookOnce.Do(func() {
+				ts.session(t, id.Key).model.syncHook = func(e hsync.Event) {
+					if e.Commit {
+						once.Do(func() {
+							close(committing)
+							<-release
+						})
+					}
+				}
+			})
 		}
 	})
 	op := dialAlice(t, ts, 120, 36)
-	dv, err := ts.dialTerm(t, ts.crash, "dave", 120, 36)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dave := gossh.FingerprintSHA256(ts.crash.PublicKey())
-	dv.wait("dave's console", "hasync test")
-	waitSession(t, ts, dave, "dave's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	dv, dave := dialDave(t, ts)
 	for _, c := range []struct {
 		tm *term
 		fp string
@@ -522,15 +505,99 @@ func TestServedApplyLocked(t *testing.T) {
 	case <-time.After(90 * time.Second):
 		t.Fatal("alice's sync never reached its commit")
 	}
-	if h, ok := ts.o.Hub.Pairs()[0].SyncHolder(); !ok || h.Write == nil || h.Write.Source != "vra-a" || h.Write.Target != "vra-b" {
-		t.Errorf("alice's lock does not say what it is for: %+v %v", h, ok)
-	}
 	released := false
 	defer func() {
 		if !released {
 			close(release)
 		}
 	}()
+	s := waitSession(t, ts, dave, "dave's Apply greyed", "[ Apply 8 to vra-b (disabled) ]", "▸[ Cancel ]")
+	re := regexp.MustCompile(`locked: lab-vyatta: alice is (syncing|running a native sync) vra-a → vra-b since \d\d:\d\d:\d\d \(session 1, key SHA256:`)
+	if !re.MatchString(s) {
+		t.Errorf("dave's plan does not say why Apply is greyed (want %s):\n%s", re, s)
+	}
+	close(release)
+	released = true
+	waitSession(t, ts, dave, "dave's Apply back", "[ Apply 8 to vra-b ]")
+	s = ts.screen(t, dave)
+	for strings.Contains(s, "(disabled)") {
+		time.Sleep(20 * time.Millisecond) // the end's events
+		s = ts.screen(t, dave)
+	}
+	if strings.Contains(s, "locked:") {
+		t.Errorf("dave's plan still names the lock:\n%s", s)
+	}
+	dv.send("\t")
+	waitSession(t, ts, dave, "dave's Apply reached", "▸[ Apply 8 to vra-b ]")
+}
+
+// dialDave dials the operator dave's console (120×36) and waits for its
+// pair list; it returns his terminal and key's fingerprint.
+func dialDave(t *testing.T, ts *testServer) (*term, string) {
+	t.Helper()
+	dv, err := ts.dialTerm(t, ts.crash, "dave", 120, 36)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dave := gossh.FingerprintSHA256(ts.crash.PublicKey())
+	dv.wait("dave's console", "hasync test")
+	waitSession(t, ts, dave, "dave's list", "✓ vra-a MASTER", "✓ vra-b BACKUP")
+	return dv, dave
+}
+
+// TestServedApplyLockedRefused (trial 13c N2): the operator dave presses
+// Apply while alice's write holds the pair's lock, though his plan was
+// not greyed (her lock came before its events, as another process's
+// would). He is refused at once, in the console's words (who, what,
+// since when as the Log's times), without a sync of his own that first
+// waits for the lock and re-reads the pair; the refusal goes from his
+// status when alice's write ends.
+func TestServedApplyLockedRefused(t *testing.T) {
+	var ts *testServer
+	var daveNotice atomic.Value
+	var daveRan, daveSaw atomic.Bool
+	var stateDir string
+	ts = startServer(t, func(o *ServeOptions) {
+		stateDir = t.TempDir()
+		o.Console.AuditDir, o.Console.StateDir = filepath.Join(stateDir, "audit"), stateDir
+		o.hook = func(id Identity, msg tea.Msg) {
+			if id.Comment != "crash@test" { // dave
+				return
+			}
+			daveNotice.Store(ts.session(t, id.Key).model.notice) // on the program's goroutine
+			switch m := msg.(type) {
+			case syncLinesMsg:
+				daveRan.Store(true)
+			case eventsMsg:
+				for _, e := range m.events {
+					if e.Kind == pair.SyncStarted {
+						daveSaw.Store(true)
+					}
+				}
+			}
+		}
+	})
+	dv, dave := dialDave(t, ts)
+	dv.send("\r")
+	waitSession(t, ts, dave, "the pair view", "1 Diff")
+	dv.send("S")
+	waitSession(t, ts, dave, "the plan", "▸[ Cancel ]", "[ Apply 8 to vra-b ]")
+	dv.send("\t")
+	waitSession(t, ts, dave, "Apply focused", "▸[ Apply 8 to vra-b ]")
+	const alice = "alice (session 9, key SHA256:other)"
+	p := ts.o.Hub.Pairs()[0]
+	w := pair.SyncSummary{Kind: pair.KindNative, Source: "vra-a", Target: "vra-b", Commands: 8}
+	started := w
+	p.PublishSync(pair.Event{Kind: pair.SyncStarted, Device: "vra-b", Holder: alice, Step: -1, Sync: &started})
+	for !daveSaw.Load() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.screen(t, dave) // after the start: no lock yet, nothing greyed
+	lock, err := p.LockWrite(filepath.Join(stateDir, "locks"), alice, &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
 	dv.send("\r")
 	deadline := time.Now().Add(90 * time.Second)
 	var notice string
@@ -542,21 +609,22 @@ func TestServedApplyLocked(t *testing.T) {
 		ts.screen(t, dave) // a message: the hook reads the notice
 		time.Sleep(20 * time.Millisecond)
 	}
-	re := regexp.MustCompile(`^not applied: lab-vyatta: alice is (syncing|running a native sync) vra-a → vra-b since \d\d:\d\d:\d\d \(session 1, key SHA256:\S+\)$`)
+	re := regexp.MustCompile(`^not applied: lab-vyatta: alice is running a native sync vra-a → vra-b since \d\d:\d\d:\d\d \(session 9, key SHA256:other\)$`)
 	if !re.MatchString(notice) {
 		t.Errorf("dave's status: %q, want it to match %s", notice, re)
 	}
 	if daveRan.Load() {
 		t.Error("dave's console ran a sync of its own to reach the lock")
 	}
+	end := w
+	end.Outcome = "ok"
+	p.PublishSync(pair.Event{Kind: pair.SyncDone, Device: "vra-b", Holder: alice, Step: -1, Sync: &end})
+	lock.Unlock()
 	dv.send("3")
-	waitSession(t, ts, dave, "dave's Log", "3 Log", "by alice (")
-	close(release)
-	released = true
-	waitSession(t, ts, dave, "alice's sync's end in dave's Log", "by alice (", "ended: ")
-	screenMsgSent := ts.screen(t, dave) // one more message: the hook reads the notice after the end
+	waitSession(t, ts, dave, "alice's write's end in dave's Log", "by alice (", "ended: ok")
+	ts.screen(t, dave) // one more message: the hook reads the notice after the end
 	if n, _ := daveNotice.Load().(string); strings.HasPrefix(n, "not applied: ") {
-		t.Errorf("dave's status still names the lock after alice's sync ended: %q\n%s", n, screenMsgSent)
+		t.Errorf("dave's status still names the lock after alice's write ended: %q", n)
 	}
 }
 
@@ -800,8 +868,8 @@ func TestServeDemotedSyncCancelled(t *testing.T) {
 		select {
 		case e := <-sub.C:
 			switch {
-			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
-				told = strings.HasSuffix(e.Line, "its key's role is now viewer: its native sync vra-a → vra-b is cancelled before its commit")
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice: "):
+				told = strings.HasPrefix(e.Line, "alice: its key's role is now viewer: its native sync vra-a → vra-b is cancelled before its commit (session 1, key ")
 				if !told {
 					t.Errorf("the watchers were told %q", e.Line)
 				}
@@ -889,8 +957,8 @@ func TestServeDemotedMapSaveStopped(t *testing.T) {
 		select {
 		case e := <-sub.C:
 			switch {
-			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
-				told = strings.HasSuffix(e.Line, "its key's role is now viewer: its sync-map save is stopped")
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice: "):
+				told = strings.HasPrefix(e.Line, "alice: its key's role is now viewer: its sync-map save is stopped (session 1, key ")
 				if !told {
 					t.Errorf("the watchers were told %q", e.Line)
 				}
@@ -979,7 +1047,7 @@ func TestServeDemotedMapSaveCommitted(t *testing.T) {
 		select {
 		case e := <-sub.C:
 			switch {
-			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice (session 1, key "):
+			case e.Kind == pair.SyncLine && strings.HasPrefix(e.Line, "alice: "):
 				told = e.Line
 			case e.Kind == pair.SyncDone:
 				end, endErr = e.Sync, e.Err
@@ -988,7 +1056,7 @@ func TestServeDemotedMapSaveCommitted(t *testing.T) {
 			t.Fatal("the save never ended")
 		}
 	}
-	if !strings.HasSuffix(told, "its key's role is now viewer: its sync-map save was committing: it finishes") {
+	if !strings.HasPrefix(told, "alice: its key's role is now viewer: its sync-map save was committing: it finishes (session 1, key ") {
 		t.Errorf("the watchers were told %q", told)
 	}
 	if !end.Committed || end.Outcome != string(audit.OK) || endErr != nil {
@@ -1002,4 +1070,22 @@ func TestServeDemotedMapSaveCommitted(t *testing.T) {
 	if strings.Contains(s, "stop") {
 		t.Errorf("alice's screen says the save was stopped:\n%s", s)
 	}
+}
+
+// TestServedRefreshNamed (trial 13d D7): a read another session asked for
+// says who asked and why in every Log (r, a plan), not only "refreshed".
+func TestServedRefreshNamed(t *testing.T) {
+	ts := startServer(t, nil)
+	op, vw := dialAliceBob(t, ts, 200, 36)
+	alice, bob := ts.operatorKey, ts.viewerKeyFP
+	op.send("\r")
+	waitSession(t, ts, alice, "alice's pair view", "1 Diff")
+	op.send("3")
+	waitSession(t, ts, alice, "alice's Log", "refreshed")
+	vw.send("\r")
+	waitSession(t, ts, bob, "bob's pair view", "1 Diff")
+	vw.send("r")
+	waitSession(t, ts, alice, "bob's r in alice's Log", "refreshed  r by bob (session 2, key SHA256:", "): both devices read")
+	vw.send("S")
+	waitSession(t, ts, alice, "bob's plan in alice's Log", "refreshed  plan by bob (session 2, key SHA256:")
 }

@@ -830,3 +830,34 @@ func TestServeSessionsIgnoreSignals(t *testing.T) {
 		t.Errorf("the server logged a session's end as its user's:\n%s", s)
 	}
 }
+
+// TestServeAfterShutdown: a shutdown before Serve tracks its listener (a
+// SIGTERM right at the start) still ends Serve, at once and without an
+// error; it accepted forever (TestServeShutdownWaitsForSync hung so once).
+func TestServeAfterShutdown(t *testing.T) {
+	dir := t.TempDir()
+	_, text := testKey(t)
+	ak := filepath.Join(dir, "authorized_keys")
+	if err := os.WriteFile(ak, []byte(text+" op@test\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewServer(ServeOptions{Listen: "127.0.0.1:0", HostKey: filepath.Join(dir, "host_key"), AuthorizedKeys: ak,
+		Hub: NewHub(nil, pair.Options{}, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve() }()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve after the shutdown: %v", err)
+		}
+	case <-time.After(90 * time.Second): // a guard, not a measure: it returns at once
+		s.Close()
+		t.Fatal("Serve after the shutdown still accepts")
+	}
+}

@@ -72,8 +72,9 @@ type planPanel struct {
 
 	title, applyLabel string
 	lines             []views.PlanLine
-	// disabled says why Apply is disabled ("" enabled).
-	disabled string
+	// disabled says why Apply is disabled ("" enabled); block is the
+	// console's reason it was drawn with (planBlock).
+	disabled, block string
 	// needName is the device's name to type before applying ("" none),
 	// nameWhy why.
 	needName, nameWhy string
@@ -288,6 +289,17 @@ func (m *Model) markReadOnly(groups []views.HelpGroup) {
 	}
 }
 
+// asking names this console as asking for the reads of the pairs made
+// on ctx (what: "r", "plan", "sync"), when other consoles watch the same
+// pairs (served): their Logs say who read the pair and why, not only
+// "refreshed" (trial 13d D7).
+func (m *Model) asking(ctx context.Context, what string) context.Context {
+	if !m.shared {
+		return ctx
+	}
+	return pair.Asking(ctx, what+" by "+m.holder)
+}
+
 // startPlan opens the plan screen of kind for the open pair and computes
 // its plan in a command.
 func (m *Model) startPlan(kind syncKind) tea.Cmd {
@@ -338,7 +350,7 @@ func (m *Model) planCmd() tea.Cmd {
 	pp := m.plan
 	kind, o := pp.kind, pp.opts
 	idx, gen, p := pp.idx, pp.gen, m.pairs[pp.idx].p
-	ctx := m.com.Ctx // served: a session ending stops waiting; the shared pair finishes the read
+	ctx := m.asking(m.com.Ctx, "plan") // served: a session ending stops waiting; the shared pair finishes the read
 	return func() tea.Msg {
 		var prep *hsync.Prepared
 		var err error
@@ -382,7 +394,8 @@ func (m *Model) planned(msg planMsg) {
 	}
 	pp.busy, pp.prep, pp.outside, pp.err = false, msg.prep, msg.outside, msg.err
 	rt := m.pairs[msg.idx]
-	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	pp.block = m.planBlock(rt)
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, pp.block, m.glyph("→", "->"))
 	pp.input = textinput.New()
 	pp.input.Prompt = "> "
 	pp.input.Placeholder = pp.needName
@@ -690,6 +703,7 @@ func (m *Model) applyPlan() tea.Cmd {
 			base, stopping = life, stop
 		}
 	}
+	base = m.asking(base, writeKind(pp.prep).String())
 	ctx, cancel := context.WithCancel(base)
 	run := &syncRun{id: m.syncID, prep: pp.prep, cancel: cancel, start: time.Now(), ch: make(chan syncItem, syncQueue)}
 	rt.run = run
@@ -946,11 +960,37 @@ func (m *Model) lineEntry(rt *pairRT, kind pair.SyncLineKind, dev, line string, 
 	return le
 }
 
+// planBlock is why the plan screen of rt's pair may not apply now (""
+// it may): the console is read-only, or another's write holds the pair's
+// lock. The plan is redrawn when that changes, as the write's events
+// tell; Apply's own check of the lock stays (applyPlan): a write whose
+// events have not come yet, or another process's.
+func (m *Model) planBlock(rt *pairRT) string {
+	if why := m.readOnlyWhy(); why != "" {
+		return why
+	}
+	if rt.p == nil || rt.run != nil {
+		return ""
+	}
+	h, ok := rt.p.SyncHolder()
+	if !ok || h.Holder == m.holder {
+		return ""
+	}
+	if st := rt.stream; st != nil && st.done && st.holder == h.Holder {
+		return "" // it ended: its lock goes a moment after its last event
+	}
+	return "locked: " + lockedText(rt, h, m.glyph("→", "->"))
+}
+
 // syncEvents ends a batch holding sync events: the banner follows the
 // stream; an own sync whose outcome waited for its SyncDone is shown; a
-// sync of another session that ended says so.
+// sync of another session that ended says so. An open plan of the pair
+// greys or ungreys Apply as another's write begins or ends.
 func (m *Model) syncEvents(idx int, sawDone bool) tea.Cmd {
 	rt := m.pairs[idx]
+	if pp := m.plan; pp != nil && pp.idx == idx && !pp.busy && m.planBlock(rt) != pp.block {
+		m.redrawPlan()
+	}
 	st := rt.stream
 	if st == nil {
 		return nil
@@ -1051,7 +1091,7 @@ func (m *Model) runBanner(rt *pairRT) string {
 	case run.ended != nil && run.ended.cancelled:
 		state = "cancelled before the commit · re-reading " + run.prep.Target + ell
 	case run.ended != nil:
-		state = "ended · re-reading " + run.prep.Target + ell
+		state = "ended with an error · re-reading " + run.prep.Target + ell
 	case cancelled:
 		state = "cancelling" + m.glyph("…", "...")
 	case committing:
@@ -1298,9 +1338,21 @@ func (m *Model) sessionEnded() {
 	for _, rt := range m.pairs {
 		if kind, ok := m.ownWrite(rt); ok {
 			rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncHolderGone,
-				Line: "the session of " + m.holder + " ended; its " + kind.String() + " goes on, on the server"})
+				Line: namedFirst(m.holder, "'s session ended; its "+kind.String()+" goes on, on the server")})
 		}
 	}
+}
+
+// namedFirst is text said of holder ("alice (session 3, key
+// SHA256:…)"), the name first and the session and key last: "alice" +
+// text + " (session 3, key SHA256:…)". A line cut at 120 columns keeps
+// what happened, not the key (trial 13d D6).
+func namedFirst(holder, text string) string {
+	name, detail, ok := strings.Cut(holder, " (")
+	if !ok {
+		return holder + text
+	}
+	return name + text + " (" + detail
 }
 
 // ownWrite is the write of rt's pair this console runs now, if any: its
@@ -1350,7 +1402,7 @@ func (m *Model) stopWrites(why string) []string {
 				others = "its " + what + " is cancelled before its commit"
 				// This console skips its own sync's events: its Log is
 				// told here, at once, as the others' (trial 13d D3).
-				rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "sync", Text: m.holder + ": " + why + ": " + others}})
+				rt.log.Append([]views.LogEntry{{At: time.Now(), Kind: "sync", Text: namedFirst(m.holder, ": "+why+": "+others)}})
 				rt.log.SetBanner(m.runBanner(rt), true)
 			} else {
 				note = "your " + what + " was committing: it finishes and is verified"
@@ -1375,21 +1427,23 @@ func (m *Model) stopWrites(why string) []string {
 		}
 		out = append(out, note)
 		rt.p.PublishSync(pair.Event{Kind: pair.SyncLine, Holder: m.holder, Step: -1, LineKind: pair.SyncInfo,
-			Line: m.holder + ": " + why + ": " + others})
+			Line: namedFirst(m.holder, ": "+why+": "+others)})
 		m.com.Log.Info("write stopped", logPair, rt.spec.Name, "why", why)
 	}
 	return out
 }
 
 // redrawPlan builds an open plan screen again for the console's role
-// now: Apply enabled, or disabled with why (and the focus back on
-// Cancel).
+// and the pair's lock now: Apply enabled, or disabled with why (and the
+// focus back on Cancel).
 func (m *Model) redrawPlan() {
 	pp := m.plan
 	if pp == nil || pp.busy {
 		return // a plan still computing is built with the new role
 	}
-	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(m.pairs[pp.idx], pp, m.readOnlyWhy(), m.glyph("→", "->"))
+	rt := m.pairs[pp.idx]
+	pp.block = m.planBlock(rt)
+	pp.lines, pp.applyLabel, pp.disabled, pp.needName, pp.nameWhy = planLines(rt, pp, pp.block, m.glyph("→", "->"))
 	pp.input.Placeholder = pp.needName
 	if pp.disabled != "" {
 		pp.applyFocus, pp.typing = false, false

@@ -88,9 +88,13 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 		// for a shell) must not reach Apply and enter (trial 13b #15).
 		p.conf.Apply = !p.conf.Apply
 	case "j", "down":
-		p.conf.Offset = min(p.conf.Offset+1, 2*len(p.conf.Commands))
+		p.conf.Offset = min(p.conf.Offset+1, confirmScroll(p.conf))
 	case "k", "up":
 		p.conf.Offset = max(p.conf.Offset-1, 0)
+	case "pgdown":
+		p.conf.Offset = min(p.conf.Offset+confirmPage, confirmScroll(p.conf))
+	case "pgup":
+		p.conf.Offset = max(p.conf.Offset-confirmPage, 0)
 	case "esc":
 		p.conf = nil
 		em.say(false, "not saved: the edits stay staged")
@@ -110,6 +114,17 @@ func (p *syncMapsPane) confirmKey(em *editMap, msg tea.Msg) tea.Cmd {
 		return p.startSave(em)
 	}
 	return nil
+}
+
+// confirmPage is what pgdown and pgup scroll the save's question by.
+const confirmPage = 4
+
+// confirmScroll bounds the question's offset: its lines (the warning and
+// the commands, each wrapped to a few lines on a narrow terminal); the
+// view stops at the last one, so k undoes no more than a few presses past
+// it.
+func confirmScroll(c *views.SyncMapConfirm) int {
+	return 3*len(c.Commands) + 8
 }
 
 // base is the map the staged edits began from: as read before the first
@@ -204,6 +219,8 @@ func (p *syncMapsPane) startSave(em *editMap) tea.Cmd {
 		if life, _ := p.com.Hub.syncContext(); life != nil {
 			base = life
 		}
+		// Its re-read is named in every Log (Model.asking).
+		base = pair.Asking(base, "sync-map save by "+p.holder)
 	}
 	ctx, stop := context.WithCancelCause(base)
 	p.save = &saveStop{stop: stop, dev: dev.Name}

@@ -247,3 +247,38 @@ func slowWrites(t *testing.T, p *pair.Pair, f *lab.Faults, d time.Duration) {
 		}
 	}()
 }
+
+// TestSyncMapSaveSmall (trial 13d D5): at 40x12 the save's question still
+// shows the buttons and a command, says how many more lines there are
+// and scrolls them (j, pgdn), so the save is never confirmed blind.
+func TestSyncMapSaveSmall(t *testing.T) {
+	l := startLab(t)
+	m := New(context.Background(), l.options())
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(40, 12))
+	waitScreen(t, tm, "the Vyatta pair up", has("✓ vra-a  ✓ vra-b  4"))
+	keys(tm, "enter", "2")
+	waitScreen(t, tm, "the sync-map", has("LAB-SYNC"))
+	keys(tm, "d")
+	waitScreen(t, tm, "staged", has("1 staged"))
+	keys(tm, "w")
+	s := waitScreen(t, tm, "the question", has("Save sync-map LAB-SYNC"))
+	for _, want := range []string{"[ Cancel ]", "Apply", "⚠ vra-a pushes each commit", "and ", "more (j/k)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the question at 40x12 lacks %q:\n%s", want, s)
+		}
+	}
+	// The commands are below the warning: j and pgdn reach them, and
+	// the last one, the commit.
+	keys(tm, "j")
+	waitScreen(t, tm, "scrolled by j", has("1 above,"))
+	keys(tm, "pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
+	s = waitScreen(t, tm, "the commit", has("commit comment", "0 below (j/k)"))
+	if !strings.Contains(s, "[ Cancel ]") {
+		t.Errorf("the buttons are gone once scrolled:\n%s", s)
+	}
+	keys(tm, "right", "enter")
+	waitScreen(t, tm, "saved", has("3 rule(s) (re-read)"))
+	keys(tm, "q")
+	tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second))
+}

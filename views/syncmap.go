@@ -110,7 +110,8 @@ type SyncMapConfirm struct {
 	// Running: the commands are being applied (Status streams);
 	// Stopping: esc asked to stop before the commit.
 	Running, Stopping bool
-	// Offset is the first command line shown (j/k scroll a long list).
+	// Offset is the first line shown of the warning and the commands
+	// (j/k scroll them when they do not fit).
 	Offset int
 	// Note warns of what the commit does beyond the commands ("" none).
 	Note string
@@ -456,13 +457,17 @@ func statusLines(s ConsoleStyles, d SyncMapData, w int) []string {
 	return out
 }
 
-// confirmLines is the save's question over the tab's body.
+// confirmLines is the save's question over the tab's body. The title
+// and the buttons always show; the warning and the commands scroll
+// between them (j/k) when they do not fit, and say how many lines are
+// above and below: a small terminal never confirms blind (trial 13d D5).
 func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	c := d.Confirm
 	out := []string{s.fit(fmt.Sprintf("Save sync-map %s on %s: these commands:", c.Map, c.Device), w)}
+	var body []string
 	if c.Note != "" {
 		for _, l := range strings.Split(ansi.Wrap(s.glyph("⚠ ", "! ")+c.Note, max(w-2, 10), ""), "\n") {
-			out = append(out, s.paint(s.Warn, s.sgr.warn, s.fit(l, w)))
+			body = append(body, s.paint(s.Warn, s.sgr.warn, s.fit(l, w)))
 		}
 	}
 	btn := func(label string, on bool) string {
@@ -482,6 +487,15 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 	}
 	hint := FirstFit(w-Width(buttons), hints...)
 	foot := []string{"", s.fit(buttons+hint, w)}
+	// Long commands wrap: what is sent is shown whole, never cut.
+	for _, c := range c.Commands {
+		for i, part := range strings.Split(ansi.Wrap(c, max(w-6, 10), ""), "\n") {
+			if i > 0 {
+				part = "    " + part
+			}
+			body = append(body, s.fit("  "+part, w))
+		}
+	}
 	status := statusLines(s, d, w)
 	room := h - len(out) - len(foot)
 	if len(status) > 0 {
@@ -489,31 +503,33 @@ func confirmLines(s ConsoleStyles, d SyncMapData, w, h int) []string {
 		status = status[len(status)-n:]
 		room -= n
 	}
-	// Long commands wrap: what is sent is shown whole, never cut.
-	var cmds []string
-	for _, c := range c.Commands {
-		for i, part := range strings.Split(ansi.Wrap(c, max(w-6, 10), ""), "\n") {
-			if i > 0 {
-				part = "    " + part
-			}
-			cmds = append(cmds, part)
-		}
+	if len(body) > room && room < 4 {
+		foot, room = foot[1:], room+1 // the blank line gives way first
 	}
-	if len(cmds) > room && room >= 2 {
-		off := min(max(c.Offset, 0), len(cmds)-(room-1))
-		more := len(cmds) - off - (room - 1)
+	if len(body) > 0 && room < 1 {
+		out, room = nil, room+1 // then the title, for the line that says what is cut
+	}
+	switch {
+	case len(body) <= max(room, 0):
+	case room >= 2:
+		off := min(max(c.Offset, 0), len(body)-(room-1))
+		more := len(body) - off - (room - 1)
 		head := fmt.Sprintf("%s %d above, %d below (j/k)", s.glyph("…", "..."), off, more)
 		if off == 0 {
 			head = fmt.Sprintf("%s and %d more (j/k)", s.glyph("…", "..."), more)
 		}
-		cmds = append(cmds[off:off+room-1:off+room-1], head)
-	} else if room < 2 {
-		cmds = cmds[:min(len(cmds), max(room, 0))]
+		body = append(body[off:off+room-1:off+room-1], s.fit("  "+head, w))
+	case room == 1:
+		body = []string{s.fit(fmt.Sprintf("  %s %d line(s) cut: a taller terminal shows them", s.glyph("…", "..."), len(body)), w)}
+	default:
+		body = nil
 	}
-	for _, l := range cmds {
-		out = append(out, s.fit("  "+l, w))
-	}
+	out = append(out, body...)
 	out = append(out, foot...)
+	if cut := len(out) + len(status) - h; cut > 0 && len(out) > 0 {
+		// No room: the buttons stay.
+		out = out[min(cut, len(out)-1):]
+	}
 	return append(out, status...)
 }
 

@@ -131,3 +131,30 @@ func TestSyncMapsCountsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncMapConfirmSmall (trial 13d D5): at every small height the save's
+// question keeps its buttons; what does not fit (the warning, the
+// commands) says how many lines are cut and scrolls (j/k) to the last
+// command.
+func TestSyncMapConfirmSmall(t *testing.T) {
+	d := sampleSyncMap()
+	d.Confirm = &SyncMapConfirm{Device: "vra-a", Map: "LAB-SYNC", Note: "vra-a pushes each commit to 10.0.0.2 by its own config-sync: this commit also sends the part of its configuration the map covers there",
+		Commands: []string{"delete system config-sync sync-map LAB-SYNC rule 1", "commit comment 'hasync: sync-map LAB-SYNC'"}}
+	for h := 3; h <= 14; h++ {
+		out := ansi.Strip(SyncMaps(PlainConsoleStyles(), d, 40, h))
+		checkFrame(t, out, 40, h)
+		if !strings.Contains(out, "[ Cancel ]") || !strings.Contains(out, "Apply") {
+			t.Errorf("40x%d: no buttons:\n%s", h, out)
+		}
+		if !strings.Contains(out, "commit comment") && !strings.Contains(out, "(j/k)") && !strings.Contains(out, "cut: a taller") {
+			t.Errorf("40x%d: the commit is not shown, and nothing says so:\n%s", h, out)
+		}
+		c := *d.Confirm
+		c.Offset = 100 // the view stops at the last line
+		e := d
+		e.Confirm = &c
+		if out := ansi.Strip(SyncMaps(PlainConsoleStyles(), e, 40, h)); h >= 5 && !strings.Contains(out, "commit comment") && !strings.Contains(out, "0 below") {
+			t.Errorf("40x%d: scrolled to the end, the commit is not shown:\n%s", h, out)
+		}
+	}
+}

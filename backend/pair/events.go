@@ -82,6 +82,9 @@ type Event struct {
 	// served session's SSH user and key fingerprint ("alice (session 3,
 	// key SHA256:…)").
 	Holder string
+	// Asker is who asked for a Refreshed event's read (Asking): "" the
+	// pair's own (connect, interval, RequestRefresh).
+	Asker string
 	// Step is a SyncLine's plan step (index into the plan's steps), -1
 	// when the line belongs to none (configure, commit, a remote line
 	// read while commands are typed ahead).

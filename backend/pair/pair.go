@@ -164,12 +164,29 @@ func (p *Pair) Refresh(ctx context.Context) (*Snapshot, error) {
 	}
 	p.refreshing <- struct{}{}
 	defer func() { <-p.refreshing }()
-	return p.refresh(ctx), ctx.Err()
+	return p.refresh(ctx, asker(ctx)), ctx.Err()
+}
+
+// askerKey is the context key of Asking.
+type askerKey struct{}
+
+// Asking returns ctx naming who asks for the reads made on it ("alice
+// (session 3, key SHA256:…) pressed r"): each one's Refreshed event says
+// so (Event.Asker), also on a shared pair, whose read runs on the pair's
+// own context.
+func Asking(ctx context.Context, who string) context.Context {
+	return context.WithValue(ctx, askerKey{}, who)
+}
+
+// asker is who ctx names as asking for its reads ("" nobody).
+func asker(ctx context.Context) string {
+	s, _ := ctx.Value(askerKey{}).(string)
+	return s
 }
 
 // refresh reads both devices on ctx, compares them and publishes the
-// snapshot; the caller holds p.refreshing.
-func (p *Pair) refresh(ctx context.Context) *Snapshot {
+// snapshot, read for who (Event.Asker); the caller holds p.refreshing.
+func (p *Pair) refresh(ctx context.Context, who string) *Snapshot {
 	p.mu.Lock()
 	dial := !p.running
 	p.mu.Unlock()
@@ -182,7 +199,7 @@ func (p *Pair) refresh(ctx context.Context) *Snapshot {
 	p.mu.Lock()
 	p.snap = s
 	p.mu.Unlock()
-	p.publish(Event{Kind: Refreshed, Snapshot: s, At: s.At})
+	p.publish(Event{Kind: Refreshed, Snapshot: s, At: s.At, Asker: who})
 	return s
 }
 

@@ -43,9 +43,10 @@ func (p *Pair) refreshShared(ctx context.Context) (*Snapshot, error) {
 		return p.unread(ctx.Err()), ctx.Err()
 	}
 	var s *Snapshot
+	who := asker(ctx)
 	read := func(base context.Context) {
 		defer func() { <-p.refreshing }()
-		s = p.refresh(base)
+		s = p.refresh(base, who)
 	}
 	if !p.await(ctx, read) {
 		return p.unread(ctx.Err()), ctx.Err()

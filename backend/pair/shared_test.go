@@ -81,3 +81,36 @@ func TestSharedRefreshGivenUp(t *testing.T) {
 		t.Errorf("the lab counts %d and %d connections, want one per device", a, b)
 	}
 }
+
+// TestRefreshAsker: a read asked through Asking names its asker in its
+// Refreshed event, on a shared pair too (its read runs on the pair's own
+// context); a read asked by nobody (the pair's own) names none.
+func TestRefreshAsker(t *testing.T) {
+	_, spec := labVyatta(t, vyatta.PairOptions{})
+	for _, shared := range []bool{false, true} {
+		o := testOptions()
+		o.Shared = shared
+		p := newPair(t, spec, o)
+		ctx := testCtx(t)
+		sub, stop := p.Subscribe(4096)
+		for _, who := range []string{"alice (session 3, key SHA256:abc) pressed r", ""} {
+			rctx := ctx
+			if who != "" {
+				rctx = Asking(ctx, who)
+			}
+			s, err := p.Refresh(rctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for e := range sub.C {
+				if e.Kind == Refreshed && e.Snapshot == s {
+					if e.Asker != who {
+						t.Errorf("shared %v: the read's event names %q, want %q", shared, e.Asker, who)
+					}
+					break
+				}
+			}
+		}
+		stop()
+	}
+}

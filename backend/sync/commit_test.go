@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +242,69 @@ func TestSyncCancelledBeforeSending(t *testing.T) {
 	}
 	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
 		t.Error("vra-b changed")
+	}
+}
+
+// TestSyncNativeVerifyReadDropped: the connection to the source drops
+// while a device-native sync (update config-sync) is verified; the read
+// is tried again, and the sync that applied is verified, not "failed"
+// (trial 15 S8a: a committed change recorded failed, then no rollback).
+func TestSyncNativeVerifyReadDropped(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{Native: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped, again := false, false
+	res, err := Apply(testCtx(t), p, prep, Options{StateDir: t.TempDir(), Native: true, Settle: time.Minute, Emit: func(e Event) {
+		switch {
+		case e.Kind == Info && e.Line == "re-reading vra-a and vra-b to verify":
+			// The verification read of vra-a drops after a few lines.
+			lp.A.Faults.SetDropAfterLines(3)
+			lp.A.SSH.DropSessions()
+			dropped = true
+		case e.Kind == Info && strings.HasSuffix(e.Line, ": reading again"):
+			lp.A.Faults.SetDropAfterLines(0)
+			again = true
+		}
+	}})
+	if !dropped || !again {
+		t.Fatalf("dropped %v, read again %v", dropped, again)
+	}
+	if err != nil || res.Record.Result != audit.OK {
+		t.Fatalf("native sync whose verification read dropped once: %v, audited %q", err, res.Record.Result)
+	}
+}
+
+// TestSyncNativeCutUnchanged: the connection to the source goes as its
+// update config-sync is sent: the target is read again until it changes
+// or Settle passes, and the sync says it is unchanged (trial 15 S8b: no
+// re-read at all, the user not told whether vra-b changed).
+func TestSyncNativeCutUnchanged(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{Native: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infos []string
+	res, err := Apply(testCtx(t), p, prep, Options{StateDir: t.TempDir(), Native: true, Settle: time.Second, Emit: func(e Event) {
+		if e.Commit {
+			lp.A.SSH.DropSessions() // the pair's session to vra-a goes
+		}
+		if e.Kind == Info {
+			infos = append(infos, e.Line)
+		}
+	}})
+	if err == nil || !res.TargetUnchanged {
+		t.Fatalf("cut update config-sync: %v, unchanged %v\n%q", err, res.TargetUnchanged, infos)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed: the sync says unchanged")
+	}
+	if !slices.ContainsFunc(infos, func(l string) bool {
+		return strings.Contains(l, "did not change within 1s: update config-sync on vra-a did not apply")
+	}) {
+		t.Errorf("the wait is not said: %q", infos)
 	}
 }

@@ -11,11 +11,16 @@ import (
 
 	"github.com/hasync/hasync/backend/config"
 	"github.com/hasync/hasync/backend/device"
+	"github.com/hasync/hasync/backend/pair"
 )
 
 // settleEvery is how often the standby is read again after `hrp sync
-// config` while its configuration settles.
-const settleEvery = 300 * time.Millisecond
+// config` while its configuration settles; settleSay how often a read
+// that changes nothing is said.
+const (
+	settleEvery = 300 * time.Millisecond
+	settleSay   = 5 * time.Second
+)
 
 // nativeSync runs the device's own sync on the source: Huawei `hrp sync
 // config` on the HRP active member (and `hrp sync connection-status` with
@@ -24,7 +29,13 @@ const settleEvery = 300 * time.Millisecond
 // nothing the plan meant to change is left, or Options.Settle passes; then
 // verifies as any sync: what remains must be the plan's conflicts (for
 // HRP the peer's extras, commands present on both with other parameters).
-func (t *txn) nativeSync(ctx context.Context) error {
+//
+// A connection lost while the device's own sync runs does not stop it
+// there (as a commit, DOMAIN.md): the target, tgt before the sync, is
+// read again until it changes or Options.Settle passes; changed, it is
+// verified as any sync. A verification read that fails is tried again
+// until Settle passes.
+func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 	prep := t.prep
 	dev, err := targetDevice(t.p.Spec(), prep.Source)
 	if err != nil {
@@ -72,30 +83,52 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		return fmt.Errorf("%s: %w: %v", prep.Source, ErrRemoteRefused, err)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %s: %w", prep.Source, what, err)
+		if !strings.HasPrefix(err.Error(), prep.Source+": "+what+": ") { // the driver's own names both
+			err = fmt.Errorf("%s: %s: %w", prep.Source, what, err)
+		}
+		if !t.ranOn(ctx, what+" on "+prep.Source, tgt, err) {
+			return err
+		}
 	}
 	t.res.Committed = true
 	settle := t.settle()
 	deadline := time.Now().Add(settle)
+	said, saidAt := -1, time.Now() // the last round line: its count, when
 	for round := 0; ; round++ {
-		if round == 0 {
+		switch {
+		case round == 0:
 			t.info("re-reading %s and %s to verify", prep.Source, prep.Target)
-		} else {
-			// Not the same line again: the standby is still taking the
-			// batch (trial10 #10).
+		case len(t.res.Unexpected) != said || time.Since(saidAt) >= settleSay:
+			// Not the same line again, nor one a read: the standby is
+			// still taking the batch (trial10 #10, trial 15 S6).
 			t.info("re-reading %s and %s again (round %d): %d difference(s) the plan did not expect remain while %s settles", prep.Source, prep.Target, round+1, len(t.res.Unexpected), prep.Target)
+			said, saidAt = len(t.res.Unexpected), time.Now()
 		}
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
 		if err := readable(after); err != nil {
-			return err
+			// A lost connection, a device not taking a new one yet:
+			// read again while Settle lasts.
+			if time.Now().After(deadline) {
+				return err
+			}
+			t.info("%v: reading again", err)
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(settleEvery):
+			}
+			continue
 		}
 		t.res.Residue, t.res.Unexpected = nil, nil
 		err := t.verify(after)
 		if err == nil && t.o.Save {
 			return t.saveAfterNative(ctx)
 		}
-		if err == nil || !errors.Is(err, ErrUnexpected) || time.Now().After(deadline) {
+		// Settling is waiting for what the plan meant to add: a
+		// difference of order alone does not settle (hrp sync config
+		// does not reorder, DOMAIN.md "HRP").
+		if err == nil || !errors.Is(err, ErrUnexpected) || t.toSend == 0 || time.Now().After(deadline) {
 			return err
 		}
 		select {
@@ -104,6 +137,32 @@ func (t *txn) nativeSync(ctx context.Context) error {
 		case <-time.After(settleEvery):
 		}
 	}
+}
+
+// ranOn tells, after err cut what (a device's own sync) short, whether
+// the target changed all the same: it is read again (until it answers,
+// then until it changes or Options.Settle passes, awaitCommit), and the
+// outcome said. Unchanged, Result.TargetUnchanged is set.
+func (t *txn) ranOn(ctx context.Context, what string, tgt *pair.DeviceState, err error) bool {
+	prep := t.prep
+	t.info("re-reading %s after: %v", prep.Target, err)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
+	defer cancel()
+	failedAt := time.Now()
+	after, d, ok := t.readAgain(ctx, failedAt)
+	if !ok {
+		t.info("%s could not be read again: what it holds now is unknown", prep.Target)
+		return false
+	}
+	if config.Equal(d.Tree.Root, tgt.Tree.Root) {
+		_, d = t.awaitCommit(ctx, what, tgt, failedAt, after, d)
+	}
+	if config.Equal(d.Tree.Root, tgt.Tree.Root) {
+		t.res.TargetUnchanged = true
+		return false
+	}
+	t.info("%s changed: %s ran on after the connection was lost; verifying", prep.Target, what)
+	return true
 }
 
 // syncErrorPath is the first `[path]` of a config-sync error line (the

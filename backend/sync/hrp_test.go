@@ -76,13 +76,22 @@ func TestSyncHRP(t *testing.T) {
 		t.Fatalf("hrp sync: %v; unexpected %q, want the deny rule's position only", err, res.Unexpected)
 	}
 	// A re-read while the standby settles says so: the same line never
-	// repeats (trial10 #10).
+	// repeats (trial10 #10). The settling ends once nothing the plan
+	// meant to add is missing: the deny's position does not settle, and
+	// is not waited for until --settle passes (trial 15 S6).
 	seen := map[string]bool{}
+	rounds := 0
 	for _, l := range infos {
 		if strings.HasPrefix(l, "re-reading ") && seen[l] {
 			t.Errorf("%q said twice: %q", l, infos)
 		}
+		if strings.HasPrefix(l, "re-reading "+prep.Source+" and "+prep.Target) {
+			rounds++
+		}
 		seen[l] = true
+	}
+	if rounds > 3 {
+		t.Errorf("%d verification rounds said: the order difference was waited for (%q)", rounds, infos)
 	}
 	// The stream says when the silent command ended (trial10 #8).
 	if !slices.ContainsFunc(infos, func(l string) bool {

@@ -830,6 +830,9 @@ type txn struct {
 	commitMarked bool
 	// saveOnly: the transaction of SaveUnsaved.
 	saveOnly bool
+	// toSend is how many commands a plan made at the last verify would
+	// still send (what a device-native sync has not carried yet).
+	toSend int
 	// start is when Apply began (the audit record's Time); auditDir
 	// where its records go.
 	start    time.Time
@@ -975,7 +978,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 	t.res.Previous = prev
 	// Prepare decided the kind (native); Apply does what the plan shows.
 	if prep.Native {
-		return t.nativeSync(ctx)
+		return t.nativeSync(ctx, tgt)
 	}
 	if prep.Plan.Empty() {
 		t.info("nothing to send")
@@ -1004,7 +1007,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		}
 		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
 		if t.res.TargetUnchanged && t.commitCut(err) {
-			after, d = t.awaitCommit(ctx, tgt, failedAt, after, d)
+			after, d = t.awaitCommit(ctx, "the commit", tgt, failedAt, after, d)
 			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
 		}
 		if t.res.TargetUnchanged {
@@ -1092,12 +1095,13 @@ func (t *txn) commitCut(err error) bool {
 
 // awaitCommit reads the target again, every settleEvery, until it
 // differs from tgt (its configuration before the sync) or Options.Settle
-// passes, and returns the last good read: a commit whose answer was cut
-// may still be running on the device, and a read made too soon would
-// report the target unchanged while the commit goes on.
-func (t *txn) awaitCommit(ctx context.Context, tgt *pair.DeviceState, since time.Time, after *pair.Snapshot, d *pair.DeviceState) (*pair.Snapshot, *pair.DeviceState) {
+// passes, and returns the last good read: what (the commit, a device's
+// own sync) whose answer was cut may still be running on the device, and
+// a read made too soon would report the target unchanged while it goes
+// on.
+func (t *txn) awaitCommit(ctx context.Context, what string, tgt *pair.DeviceState, since time.Time, after *pair.Snapshot, d *pair.DeviceState) (*pair.Snapshot, *pair.DeviceState) {
 	settle := t.settle()
-	t.info("%s reads unchanged, but the commit that was sent runs to its end on the device: reading it again until it changes (up to %s)", t.prep.Target, settle)
+	t.info("%s reads unchanged, but %s that was sent runs to its end on the device: reading it again until it changes (up to %s)", t.prep.Target, what, settle)
 	deadline := time.Now().Add(settle)
 	for time.Now().Before(deadline) {
 		select {
@@ -1116,7 +1120,7 @@ func (t *txn) awaitCommit(ctx context.Context, tgt *pair.DeviceState, since time
 		}
 	}
 	t.res.After = after
-	t.info("%s did not change within %s: the commit did not apply", t.prep.Target, settle)
+	t.info("%s did not change within %s: %s did not apply", t.prep.Target, settle, what)
 	return after, d
 }
 
@@ -1234,6 +1238,7 @@ func (t *txn) verify(after *pair.Snapshot) error {
 	for _, s := range again.Steps {
 		t.res.Unexpected = append(t.res.Unexpected, "still to send: "+s.Shown)
 	}
+	t.toSend = len(again.Steps)
 	if len(t.res.Unexpected) > 0 {
 		return fmt.Errorf("pair %s: %w: %d", prep.Pair, ErrUnexpected, len(t.res.Unexpected))
 	}
@@ -1409,6 +1414,9 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Unexpected
 	case errors.Is(err, context.Canceled) && !t.commitMarked && !res.Committed:
 		r.Result = audit.Cancelled
+	case errors.Is(err, ErrUnreadable) && res.Committed:
+		// The change went in; the re-read that checks it could not run.
+		r.Result = audit.Unverified
 	default:
 		r.Result = audit.Failed
 	}

@@ -125,6 +125,9 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		}
 		return fmt.Errorf("%s: %w: %s", prep.Target, ErrRemoteRefused, what)
 	}
+	if strings.HasPrefix(err.Error(), prep.Target+": ") {
+		return err // the driver named the device and the command
+	}
 	return fmt.Errorf("%s: apply: %w", prep.Target, err)
 }
 
