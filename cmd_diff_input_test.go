@@ -7,6 +7,68 @@ import (
 	"testing"
 )
 
+// TestDiffRefusesProse (trial 15 F1): a README is no configuration. fmt
+// printed it as nodes with exit 0, and diff against a router planned to
+// delete its every section (exit 1); both now exit 2 naming FILE:LINE:COL
+// and what was expected, and print nothing on stdout.
+func TestDiffRefusesProse(t *testing.T) {
+	dir := t.TempDir()
+	readme := filepath.Join(dir, "readme.txt")
+	if err := os.WriteFile(readme, []byte("Hello,\nthis is a README file for my project.\nIt has sentences.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"fmt", readme},
+		{"fmt", "--family", "vyatta", readme},
+		{"diff", readme, "testdata/diff/vra-a.conf", "--format", "commands"},
+		{"diff", "testdata/diff/vra-a.conf", readme},
+	} {
+		code, out, errOut := hasync(t, args...)
+		if code != 2 || out != "" {
+			t.Errorf("hasync %s: exit %d, stdout %q, want 2 and nothing", strings.Join(args, " "), code, out)
+		}
+		if want := "hasync: " + readme + `:1:1: expected a configuration (blocks such as 'interfaces {', or 'set' lines), found "Hello,"`; !strings.HasPrefix(errOut, want) {
+			t.Errorf("hasync %s: stderr %q, want it to start %q", strings.Join(args, " "), errOut, want)
+		}
+	}
+}
+
+// TestDiffRefusesUnquotedWords (trial 15 F1): `address 192.0.2.1/24 oops
+// typo` was read as one value. It is refused at the first extra word,
+// also where both files hold the line in a block that is the same on
+// both sides (which the fast path leaves unparsed: it panicked there),
+// while an unquoted description stays one value, as before.
+func TestDiffRefusesUnquotedWords(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	conf := func(addr, host string) string {
+		return "interfaces {\n    ethernet eth0 {\n        address " + addr + "\n        description uplink to core\n    }\n}\nsystem {\n    host-name " + host + "\n}\n"
+	}
+	a := write("a.conf", conf("192.0.2.1/24 oops typo", "a"))
+	b := write("b.conf", conf("192.0.2.1/24 oops typo", "b"))
+	for _, full := range []string{"", "1"} {
+		t.Setenv("HASYNC_FULL_PARSE", full)
+		for _, args := range [][]string{{"diff", a, b}, {"diff", "--format", "unified", a, b}, {"fmt", a}} {
+			code, out, errOut := hasync(t, args...)
+			want := "hasync: " + a + `:3:30: expected one value after 'address', found 3 words ("192.0.2.1/24 oops typo"): a value with spaces must be quoted` + "\n"
+			if code != 2 || out != "" || errOut != want {
+				t.Errorf("HASYNC_FULL_PARSE=%s hasync %s: exit %d, stdout %q, stderr %q; want 2, nothing, %q", full, strings.Join(args, " "), code, out, errOut, want)
+			}
+		}
+	}
+	a = write("a.conf", conf("192.0.2.1/24", "a"))
+	code, out, errOut := hasync(t, "fmt", a)
+	if code != 0 || !strings.Contains(out, `description "uplink to core"`) {
+		t.Errorf("fmt of an unquoted description: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+}
+
 // withStdin runs f with os.Stdin reading text.
 func withStdin(t *testing.T, text string, f func()) {
 	t.Helper()

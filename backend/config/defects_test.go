@@ -242,7 +242,12 @@ func TestUnicodeSpaceNames(t *testing.T) {
 		top.Leaf = true
 		tr = &Tree{Family: Vyatta, Root: b.root}
 		vyCheckRoundTrip(t, "unicode top as set", tr, WriteSet)
-		vyCheckRoundTrip(t, "unicode top as curly", tr, WriteCurly)
+		// As curly text it is a leaf line and no block, which is no
+		// configuration: refused as such, not read as set form.
+		out := vyPrint(t, tr, WriteCurly, PrintOptions{})
+		if _, err := ParseVyatta("unicode top as curly", out); err == nil || !vyRefusedBlockless(tr, err) {
+			t.Errorf("unicode top as curly: %v, want the refusal of a text without a block\n%s", err, out)
+		}
 	}
 }
 

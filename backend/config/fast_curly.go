@@ -249,6 +249,12 @@ func fcScan(src string, kinds *vyKinds, count, gate bool) (*fcText, bool) {
 		w0 := s[:i]
 		f := &sc.stack[len(sc.stack)-1]
 		if i < len(s) {
+			if fcMultiWord(s[i:]) {
+				// `description two words`: the parser decides (a free
+				// text value or an error, vyCurly.multiWord), on every
+				// line, stub or not.
+				return nil, false
+			}
 			if f.kind == fcLeafValue && w0 == f.w0 {
 				// One more value of the leaf before: endRun and
 				// runsDistinct see to a value twice.
@@ -576,6 +582,25 @@ func (t *fcText) runsDistinct(i int32) bool {
 		vals = append(vals, v)
 	}
 	return fcDistinct(vals)
+}
+
+// fcMultiWord reports whether rest, the text of a leaf line after its
+// name (its end trimmed of blanks), holds more than one word: a value
+// with blanks in quotes is one.
+func fcMultiWord(rest string) bool {
+	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+		rest = rest[1:]
+	}
+	if len(rest) > 0 && (rest[0] == '"' || rest[0] == '\'') {
+		j := strings.IndexByte(rest[1:], rest[0])
+		return j >= 0 && j+2 < len(rest)
+	}
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == ' ' || rest[i] == '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 // fcQuotesOK reports whether every string of src (a quote starting a

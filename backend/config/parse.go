@@ -191,8 +191,11 @@ const detectLines = 400
 // text has braces or `set` lines. A `#!/bin/vbash` line, or a `set` or
 // `delete` command at the start of a line before any VRP-only line,
 // decides Vyatta at once: `#` alone is also a comment of a set script.
+// Indented lines without any of those make a VRP snippet only where an
+// unindented line starts with a VRP command (vrpCommand): indented prose
+// is no configuration, and the curly parser says so (vyCurly.noBlock).
 func detect(src string) Family {
-	vrp, vy, strong, indented := 0, 0, 0, 0
+	vrp, vy, strong, indented, commands := 0, 0, 0, 0, 0
 	lines := 0
 	for len(src) > 0 && lines < detectLines {
 		var line string
@@ -222,14 +225,37 @@ func detect(src string) Family {
 		case strings.HasPrefix(t, "set "), strings.HasSuffix(t, "{"), t == "}",
 			strings.HasPrefix(t, "/*"):
 			vy++
+		case line[0] != ' ' && line[0] != '\t':
+			// A compare output's `+acl ...` counts too: the VRP parser
+			// names it for what it is.
+			if w, _, _ := strings.Cut(strings.TrimLeft(t, "+-"), " "); vrpCommand(w) {
+				commands++
+			}
 		}
 	}
 	// Indented lines without a brace or a set line anywhere: VRP blocks
 	// (a snippet such as `acl name x` / ` rule 5 permit`).
-	if vrp > vy || vy == 0 && indented > 0 {
+	if vrp > vy || vy == 0 && indented > 0 && commands > 0 {
 		return Huawei
 	}
 	return Vyatta
+}
+
+// vrpCommand reports whether w starts a top-level command of VRP (and
+// of Comware, which detect takes for VRP): the commands that open a view
+// or stand alone in `display current-configuration`.
+func vrpCommand(w string) bool {
+	switch w {
+	case "aaa", "acl", "bfd", "bgp", "clock", "dhcp", "dns", "domain", "firewall", "ftp", "header",
+		"hrp", "hwtacacs", "hwtacacs-server", "igmp-snooping", "ike", "info-center", "interface",
+		"ip", "ipsec", "ipv6", "irf-port", "isis", "l2tp", "lldp", "line", "local-user", "nat",
+		"nat-policy", "ntp-service", "ospf", "ospfv3", "policy-based-route", "qos", "radius",
+		"radius-server", "rip", "role", "route-policy", "security-policy", "sftp", "snmp-agent",
+		"ssh", "stelnet", "stp", "sysname", "system", "telnet", "time-range", "traffic", "undo",
+		"user-group", "user-interface", "version", "vlan", "vrrp", "vsys":
+		return true
+	}
+	return false
 }
 
 // trimBlanks trims ASCII blanks (not Unicode spaces, which can be names).

@@ -43,6 +43,11 @@ type vyCurly struct {
 	// innermost open block but as a run of lines (the fast path's scan
 	// proved it: fcKidsOK), so that a child is the last one or new.
 	uniq bool
+	// opened tells that a block was opened (or the parse began inside
+	// one): a text without any is no configuration (vyNoBlock).
+	opened bool
+	// first is the first statement of the top level, named by vyNoBlock.
+	first vyTok
 }
 
 // child is b.child for the innermost open block's statements.
@@ -398,6 +403,7 @@ func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 		cur, top, sc, sch = fr.node, fr.top, fr.sc, fr.sch
 	}
 	base := len(o.within)
+	p.opened = base > 0
 	p.uniq = cut != nil && cut.text.topOK
 	for {
 		if err := p.next(&tok); err != nil {
@@ -408,7 +414,7 @@ func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 			words = append(words, tok)
 		case vyTokNewline, vyTokSemi:
 			if len(words) > 0 {
-				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
+				if err := p.leaf(b, cur, top, sc, sch, words, pending, stack); err != nil {
 					return nil, err
 				}
 				words, pending = words[:0], pending[:0]
@@ -424,6 +430,7 @@ func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 			if err != nil {
 				return nil, err
 			}
+			p.opened = true
 			if len(stack) >= vyMaxDepth {
 				return nil, parseErrorf(p.file, tok.line, tok.col, "nesting deeper than %d levels", vyMaxDepth)
 			}
@@ -444,7 +451,7 @@ func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 			p.uniq = fr.uniq
 		case vyTokRBrace:
 			if len(words) > 0 {
-				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
+				if err := p.leaf(b, cur, top, sc, sch, words, pending, stack); err != nil {
 					return nil, err
 				}
 				words = words[:0]
@@ -473,7 +480,7 @@ func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 			}
 		case vyTokEOF:
 			if len(words) > 0 {
-				if err := p.leaf(b, cur, top, sc, sch, words, pending); err != nil {
+				if err := p.leaf(b, cur, top, sc, sch, words, pending, stack); err != nil {
 					return nil, err
 				}
 				pending = pending[:0]
@@ -481,6 +488,9 @@ func vyParseCurlyCut(file string, src string, o vyCurlyOpts) (*Tree, error) {
 			if len(stack) > base {
 				fr := stack[len(stack)-1]
 				return nil, parseErrorf(p.file, tok.line, tok.col, "expected '}' to close '%s' opened at line %d", fr.opener(), fr.line)
+			}
+			if !p.opened && len(b.root.Children) > 0 {
+				return nil, p.noBlock()
 			}
 			for range base {
 				b.runs.close(&b.alloc)
@@ -531,11 +541,15 @@ func (p *vyCurly) open(b *vyBuilder, cur *Node, sc schema.Cursor, sch uint64, wo
 }
 
 // leaf handles a statement without braces: `name`, `name value`, the 5600
-// bare tag line `loopback lo`, and the odd `name two words` (one value).
-func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, sc schema.Cursor, sch uint64, words, pending []vyTok) error {
+// bare tag line `loopback lo`, and the odd `name two words` (one value,
+// see multiWord). stack is the open blocks, for the leaf's path.
+func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, sc schema.Cursor, sch uint64, words, pending []vyTok, stack []vyFrame) error {
 	w0 := words[0]
 	if err := p.checkName(w0); err != nil {
 		return err
+	}
+	if cur == b.root && p.first.kind == vyTokEOF {
+		p.first = w0
 	}
 	name := w0.b
 	_, k := b.kinds.step(sc, sch, name)
@@ -561,11 +575,91 @@ func (p *vyCurly) leaf(b *vyBuilder, cur *Node, top bool, sc schema.Cursor, sch 
 			for _, w := range words[1:] {
 				parts = append(parts, w.b)
 			}
-			b.addValue(n, strings.Join(parts, " "))
+			v := strings.Join(parts, " ")
+			if err := p.multiWord(k, stack, words, v); err != nil {
+				return err
+			}
+			b.addValue(n, v)
 		}
 	}
 	vyAttach(n, pending)
 	return nil
+}
+
+// multiWord decides on a leaf line with more than one word after its
+// name (`description test string`), whose value v is those words joined.
+// Every printer quotes a value with spaces (DOMAIN.md) and VyOS's loader
+// refuses such a line, so it is a typo (`address 192.0.2.1/24 oops`) or
+// not configuration at all (prose) and is refused, naming the first
+// extra word. Hand-written files in the wild (VyOS's own Ansible test
+// fixtures) leave a free-text value unquoted, so a leaf the schema knows
+// whose constraints accept v (a description) is read as that one value.
+func (p *vyCurly) multiWord(k vyKind, stack []vyFrame, words []vyTok, v string) error {
+	if k.kind == schema.Leaf && !k.valueless {
+		path := make([]string, 0, 2*len(stack)+1)
+		for _, fr := range stack {
+			path = append(path, fr.name)
+			if fr.tag != "" {
+				path = append(path, fr.tag)
+			}
+		}
+		if schema.Validate(append(path, words[0].b), v) == nil {
+			return nil
+		}
+	}
+	if len(stack) == 0 && !p.opened {
+		return p.noBlock()
+	}
+	w := words[2]
+	return parseErrorf(p.file, w.line, w.col, "expected one value after '%s', found %d words (%s): a value with spaces must be quoted",
+		words[0].b, len(words)-1, vyShowValue(v))
+}
+
+// vyShowValue quotes a value for an error message, cut to 60 runes.
+func vyShowValue(v string) string {
+	if r := []rune(v); len(r) > 60 {
+		v = string(r[:59]) + "…"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// noBlock is the error for a text whose top level holds only leaf lines:
+// every Vyatta configuration is blocks (`interfaces {`) or set commands,
+// and no top-level node is a leaf, so such a text (a README, a note) is
+// not configuration, and reading it as one would plan to delete
+// everything the other side has.
+func (p *vyCurly) noBlock() error {
+	w := p.first
+	line := p.lineText(w)
+	hint := ""
+	if strings.HasPrefix(line, "+") || strings.HasPrefix(line, "-") {
+		hint = " (a line of a compare output?)"
+	}
+	return parseErrorf(p.file, w.line, w.col, "expected a configuration (blocks such as 'interfaces {', or 'set' lines), found %s%s, and %s",
+		vyShowValue(line), hint, vyNoBlockMsg)
+}
+
+// vyNoBlockMsg ends the error of vyCurly.noBlock.
+const vyNoBlockMsg = "no block: not configuration text"
+
+// lineText returns the text of the line of w from w on, blanks trimmed.
+func (p *vyCurly) lineText(w vyTok) string {
+	start := 0
+	for l := 1; l < w.line; l++ {
+		i := strings.IndexByte(p.src[start:], '\n')
+		if i < 0 {
+			return w.b
+		}
+		start += i + 1
+	}
+	line := p.src[start:]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	if w.col-1 <= len(line) {
+		line = line[w.col-1:]
+	}
+	return trimBlanks(line)
 }
 
 // checkName refuses a word that cannot be a node's name.

@@ -65,6 +65,9 @@ func FuzzParseVyatta(f *testing.F) {
 		"\"\u00a0\"\n",
 		"set a b $'x\\ny\\t\\x01'\nset a c \"C:\\new\"\n",
 		"vyos@r1:~$ show configuration\n# c\ninterfaces {\n    loopback lo\n}\n[edit]\nvyos@r1# \n",
+		// Trial 15 F1: words after a value, and prose.
+		"interfaces {\n    ethernet eth0 {\n        address 192.0.2.1/24 oops\n        description test string\n    }\n}\n",
+		"Hello,\nthis is a README file.\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -91,6 +94,15 @@ func FuzzParseVyatta(f *testing.F) {
 		}
 		back, err := ParseVyatta("curly", curly.Bytes())
 		if err != nil && refusedUTF8(err) {
+			return
+		}
+		if err != nil && vyRefusedBlockless(tr, err) {
+			// The set form still reads back.
+			back, err = ParseVyatta("set", vyPrint(t, tr, WriteSet, PrintOptions{}))
+			if err != nil {
+				t.Fatalf("set output does not parse: %v", err)
+			}
+			vyCheckReread(t, "set", tr, back, vyPrint(t, tr, WriteSet, PrintOptions{}), WriteSet, vySetComment)
 			return
 		}
 		if err != nil {
