@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -163,6 +164,18 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if f.settle <= 0 {
 		return usage(fmt.Errorf("--settle %s: expected a positive duration", f.settle))
 	}
+	// The audit record keeps the paths of the kept configurations: a
+	// relative --state would not be found from another directory by
+	// --rollback (trial 15).
+	for _, dir := range []*string{&f.state, &f.audit} {
+		if *dir != "" {
+			abs, err := filepath.Abs(*dir)
+			if err != nil {
+				return usage(fmt.Errorf("%s: %w", *dir, err))
+			}
+			*dir = abs
+		}
+	}
 	inv, err := loadInventory(f.inventory)
 	if err != nil {
 		return usage(err)
@@ -219,12 +232,27 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	case err != nil:
 		return usage(err)
 	}
-	if prep.Plan.Empty() {
+	// --connection-status copies the session table, which a configuration
+	// in step says nothing of: it runs all the same (trial 15 S15).
+	sessionsOnly := prep.Plan.Empty() && f.connState && prep.Native && prep.Family == config.Huawei
+	if prep.Plan.Empty() && !sessionsOnly {
 		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map\n", prep.Target, prep.Source)
 		if f.save && !f.dryRun {
+			if !f.yes {
+				w.Flush()
+				if ok, err := confirmSave(tty, prep); err != nil {
+					return usage(err)
+				} else if !ok {
+					fmt.Fprintln(w, "not saved")
+					return &exitError{code: 1}
+				}
+			}
 			return saveUnsaved(ctx, w, lp, prep, opt, f.pair)
 		}
 		return nil
+	}
+	if sessionsOnly {
+		fmt.Fprintf(w, "nothing to send: %s is in step with %s within the map; hrp sync config and connection-status run as asked\n", prep.Target, prep.Source)
 	}
 	if f.dryRun && confirmErr != nil {
 		fmt.Fprintf(w, "dry run: nothing sent; the sync would be refused: %v\n", confirmErr)
@@ -437,15 +465,30 @@ func confirmSync(tty *terminal, prep *hsync.Prepared) (bool, error) {
 	if tty == nil {
 		return false, errors.New("not on a terminal: pass --yes to apply without asking")
 	}
-	tty.mu.Lock()
-	defer tty.mu.Unlock()
-	fmt.Fprint(tty.tty, q)
-	line, err := bufio.NewReader(tty.tty).ReadString('\n')
+	return tty.ask(q)
+}
+
+// ask prints the yes/no question q on the terminal and reads the answer:
+// true for y or yes.
+func (t *terminal) ask(q string) (bool, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprint(t.tty, q)
+	line, err := bufio.NewReader(t.tty).ReadString('\n')
 	if err != nil && line == "" {
 		return false, err
 	}
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes", nil
+}
+
+// confirmSave asks before --save saves with nothing to send, as a sync
+// asks before it applies (--yes skips it).
+func confirmSave(tty *terminal, prep *hsync.Prepared) (bool, error) {
+	if tty == nil {
+		return false, errors.New("not on a terminal: pass --yes to save without asking")
+	}
+	return tty.ask(fmt.Sprintf("Save the running configuration of %s and %s where it differs from the saved one? [y/N] ", prep.Source, prep.Target))
 }
 
 // syncOutcome prints what the sync left and gives the exit status.

@@ -585,3 +585,34 @@ func TestPointOfNoReturnWording(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncCommandInStepExtras: on a pair in step, --connection-status
+// still runs (the session table is no part of the configuration), --save
+// asks before it saves (not on a terminal: refused without --yes), and a
+// relative --state is kept absolute in the audit record, so that
+// --rollback finds the kept configuration from another directory
+// (trial 15 S15 and the minor items).
+func TestSyncCommandInStepExtras(t *testing.T) {
+	p := startHuaweiPair(t)
+	t.Chdir(t.TempDir())
+	args := []string{"sync", "--pair", "lab-huawei", "--inventory", p.Inventory, "--state", "st", "--settle", "5s"}
+	if code, out, errOut := hasync(t, append(args, "--yes")...); code > 1 {
+		t.Fatalf("first sync: exit %d\n%s\n%s", code, out, errOut)
+	}
+	log, err := audit.Open(filepath.Join("st", "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, ok, err := log.Last("lab-huawei")
+	if err != nil || !ok || !filepath.IsAbs(rec.Previous) {
+		t.Errorf("the kept configuration's path in the audit: %q (%v)", rec.Previous, err)
+	}
+	code, out, errOut := hasync(t, append(args, "--yes", "--connection-status")...)
+	if code > 1 || !strings.Contains(out, "hrp sync config and connection-status run as asked") || !strings.Contains(out, "# hrp sync connection-status on FW-A") {
+		t.Errorf("--connection-status in step: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = hasync(t, append(args, "--save")...)
+	if code != 2 || !strings.Contains(errOut, "pass --yes to save without asking") || strings.Contains(out, "# save on") {
+		t.Errorf("--save without --yes, not on a terminal: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

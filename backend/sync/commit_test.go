@@ -308,3 +308,70 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 		t.Errorf("the wait is not said: %q", infos)
 	}
 }
+
+// TestRollbackAfterUnexpected: a sync that changed the target but ended
+// "unexpected" (here hrp sync config, whose new rules land after the
+// standby's final deny) can be rolled back: its record keeps the
+// target's hash as read after the change (trial 15 S9: every such sync
+// was refused as one that "did not change the target").
+func TestRollbackAfterUnexpected(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(ctx, p, prep, Options{StateDir: state})
+	if !errors.Is(err, ErrUnexpected) || res.Record.TargetAfter == "" {
+		t.Fatalf("hrp sync: %v, target after %q; want unexpected, with the target's hash", err, res.Record.TargetAfter)
+	}
+	back, err := PrepareRollback(ctx, p, Options{StateDir: state})
+	if err != nil {
+		t.Fatalf("rollback of a sync that ended unexpected: %v", err)
+	}
+	if back.Plan.Empty() || back.Target != prep.Target {
+		t.Errorf("rollback plan: %d command(s) onto %s", len(back.Plan.Commands), back.Target)
+	}
+}
+
+// TestSaveUnsavedCancelAtSave: a save alone (SaveUnsaved) has its point of
+// no return at the save: a cancel that lands then does not stop it, and
+// it is audited as a save, its write-ahead record superseded (trial 15
+// S11: reported cancelled and unrecorded while the device saved).
+func TestSaveUnsavedCancelAtSave(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(testCtx(t), p, prep, Options{StateDir: state}); err != nil {
+		t.Fatal(err)
+	}
+	prep, err = Prepare(testCtx(t), p, Options{})
+	if err != nil || !prep.Plan.Empty() {
+		t.Fatalf("after the sync: %v, %d command(s)", err, len(prep.Plan.Commands))
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := SaveUnsaved(ctx, p, prep, Options{StateDir: state, Emit: cancelAtCommit(cancel, &marks)})
+	if err != nil || marks != 1 || !slices.Equal(res.Saved, []string{"vra-b"}) {
+		t.Fatalf("save cancelled at its mark: %v, %d mark(s), saved %q", err, marks, res.Saved)
+	}
+	if saved, err := lp.B.Device.Saved(); err != nil || !config.Equal(saved.Root, lp.B.Device.Running().Root) {
+		t.Errorf("vra-b not saved (%v)", err)
+	}
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := log.Records(p.Name())
+	if err != nil || len(all) != 2 || all[1].Kind != audit.Save || all[1].Result != audit.OK {
+		t.Fatalf("records %+v (%v); want the sync's and the save's, ok", all, err)
+	}
+	if last, _, _ := log.Last(p.Name()); last.Kind != "" || !last.Time.Equal(all[0].Time) {
+		t.Errorf("the last sync is %+v; want the sync, not the save", last)
+	}
+}

@@ -94,6 +94,7 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 	settle := t.settle()
 	deadline := time.Now().Add(settle)
 	said, saidAt := -1, time.Now() // the last round line: its count, when
+	before := len(prep.Plan.Steps) // lines missing at the round before: all of them before the sync
 	for round := 0; ; round++ {
 		switch {
 		case round == 0:
@@ -127,8 +128,13 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 		}
 		// Settling is waiting for what the plan meant to add: a
 		// difference of order alone does not settle (hrp sync config
-		// does not reorder, DOMAIN.md "HRP").
-		if err == nil || !errors.Is(err, ErrUnexpected) || t.toSend == 0 || time.Now().After(deadline) {
+		// does not reorder, DOMAIN.md "HRP"). Past Settle, a read that
+		// found fewer lines missing than the one before is followed by
+		// another: the standby is still taking them (a slow read may
+		// span the whole Settle, trial 15 S10).
+		progress := t.toSend < before
+		before = t.toSend
+		if err == nil || !errors.Is(err, ErrUnexpected) || t.toSend == 0 || time.Now().After(deadline) && !progress {
 			return err
 		}
 		select {

@@ -54,8 +54,18 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 		return nil, fmt.Errorf("pair %s: %w: the last sync (%s) ended after its commit was sent and before it was verified: what %s holds is not known; compare the pair (hasync diff --pair %s)",
 			name, ErrNoRollback, rec.Time.UTC().Format(time.RFC3339), rec.Target, name)
 	}
-	if rec.Result != audit.OK || rec.Previous == "" || rec.TargetAfter == "" || rec.Counts.Commands == 0 {
-		return nil, fmt.Errorf("pair %s: %w: the last recorded sync did not change the target", name, ErrNoRollback)
+	switch rec.Result {
+	case audit.Cancelled, audit.Refused, audit.Stale:
+		return nil, fmt.Errorf("pair %s: %w: the last recorded sync (%s, result %s) did not change the target", name, ErrNoRollback, rec.Time.UTC().Format(time.RFC3339), rec.Result)
+	}
+	switch {
+	case rec.Counts.Commands == 0:
+		return nil, fmt.Errorf("pair %s: %w: the last recorded sync (%s) sent nothing", name, ErrNoRollback, rec.Time.UTC().Format(time.RFC3339))
+	case rec.Previous == "" || rec.TargetAfter == "":
+		// A sync that failed before its change was read again (the
+		// link lost): what the target holds is not known.
+		return nil, fmt.Errorf("pair %s: %w: the last recorded sync (%s, result %s) has no read of %s after its change: compare the pair (hasync diff --pair %s)",
+			name, ErrNoRollback, rec.Time.UTC().Format(time.RFC3339), rec.Result, rec.Target, name)
 	}
 	text, err := os.ReadFile(rec.Previous)
 	if err != nil {

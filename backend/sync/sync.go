@@ -262,7 +262,9 @@ type Result struct {
 	// before the sync (mode 0600).
 	Previous string
 	// TargetAfter is the hash of the target's configuration text once
-	// verified (textHash): a rollback checks the target against it.
+	// verified (textHash), or as read after its change when the sync
+	// ended otherwise (unexpected differences, a partial commit): a
+	// rollback checks the target against it.
 	TargetAfter string
 	// KeptAfterDrop: the connection was lost during the commit, and the
 	// re-read showed the target kept the whole change (verified).
@@ -761,10 +763,8 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 	ctx, release := t.guard(ctx)
 	defer release()
 	err = t.run(ctx, state)
+	t.keepTargetAfter()
 	res.Record = t.record(start, err)
-	if saveOnly {
-		res.Record.Kind = audit.Save
-	}
 	if log, lerr := audit.Open(auditDir); lerr == nil {
 		if aerr := log.Append(res.Record, t.secrets); aerr != nil && err == nil {
 			err = aerr
@@ -837,6 +837,8 @@ type txn struct {
 	// where its records go.
 	start    time.Time
 	auditDir string
+	// markedAt is when the commit was marked.
+	markedAt time.Time
 }
 
 // guard returns the context the sync runs under: ctx until the commit is
@@ -870,11 +872,28 @@ func (t *txn) markCommit() bool {
 	t.mu.Lock()
 	first := !t.commitMarked
 	t.commitMarked = true
+	if first {
+		t.markedAt = time.Now()
+	}
 	t.mu.Unlock()
 	if first {
 		t.writeAhead()
 	}
 	return first
+}
+
+// keepTargetAfter sets Result.TargetAfter, when the verification did
+// not, from a read of the target made after the commit was marked: a
+// sync that changed the target and ended otherwise than ok (unexpected
+// differences, a partial commit) can still be rolled back, checked
+// against what it left.
+func (t *txn) keepTargetAfter() {
+	if t.res.TargetAfter != "" || t.res.After == nil || !t.commitMarked {
+		return
+	}
+	if d, ok := t.res.After.Device(t.prep.Target); ok && d.Tree != nil && d.FetchedAt.After(t.markedAt) {
+		t.res.TargetAfter = textHash(d.Config)
+	}
 }
 
 // writeAhead appends the audit.Committing record of the sync. A log
@@ -1376,6 +1395,9 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		Comment: t.o.Comment, Previous: res.Previous, TargetAfter: res.TargetAfter, ConfirmActionSet: res.ConfirmActionSet,
 		SSHUser: t.o.SSHUser, SSHKey: t.o.SSHKey,
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+	}
+	if t.saveOnly {
+		r.Kind = audit.Save
 	}
 	for _, s := range prep.Plan.Steps {
 		r.Counts.Commands++
