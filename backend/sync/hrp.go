@@ -146,28 +146,14 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 }
 
 // ranOn tells, after err cut what (a device's own sync) short, whether
-// the target changed all the same: it is read again (until it answers,
-// then until it changes or Options.Settle passes, awaitCommit), and the
-// outcome said. Unchanged, Result.TargetUnchanged is set.
+// the target changed all the same (reread, awaiting it), and says so.
 func (t *txn) ranOn(ctx context.Context, what string, tgt *pair.DeviceState, err error) bool {
-	prep := t.prep
-	t.info("re-reading %s after: %v", prep.Target, err)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
 	defer cancel()
-	failedAt := time.Now()
-	after, d, ok := t.readAgain(ctx, failedAt)
-	if !ok {
-		t.info("%s could not be read again: what it holds now is unknown", prep.Target)
+	if _, _, ok := t.reread(ctx, what, tgt, err, true); !ok || t.res.TargetUnchanged {
 		return false
 	}
-	if config.Equal(d.Tree.Root, tgt.Tree.Root) {
-		_, d = t.awaitCommit(ctx, what, tgt, failedAt, after, d)
-	}
-	if config.Equal(d.Tree.Root, tgt.Tree.Root) {
-		t.res.TargetUnchanged = true
-		return false
-	}
-	t.info("%s changed: %s ran on after the connection was lost; verifying", prep.Target, what)
+	t.info("%s changed: %s ran on after the connection was lost; verifying", t.prep.Target, what)
 	return true
 }
 

@@ -1015,21 +1015,10 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// The re-read, and a revert, run even when ctx was cancelled:
 		// the user must learn what the target holds. Only a read made
 		// now tells: the snapshot keeps the last good one otherwise.
-		t.info("re-reading %s after: %v", prep.Target, err)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
 		defer cancel()
-		failedAt := time.Now()
-		after, d, ok := t.readAgain(ctx, failedAt)
-		if !ok {
-			t.info("%s could not be read again: what it holds now is unknown", prep.Target)
-			return err
-		}
-		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
-		if t.res.TargetUnchanged && t.commitCut(err) {
-			after, d = t.awaitCommit(ctx, "the commit", tgt, failedAt, after, d)
-			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
-		}
-		if t.res.TargetUnchanged {
+		after, d, ok := t.reread(ctx, "the commit", tgt, err, t.commitCut(err))
+		if !ok || t.res.TargetUnchanged {
 			return err
 		}
 		if !errors.Is(err, ErrRemoteRefused) && readable(after) == nil {
@@ -1082,6 +1071,28 @@ func (t *txn) readTarget(ctx context.Context, since time.Time) (*pair.Snapshot, 
 	t.res.After = after
 	d, ok := after.Device(t.prep.Target)
 	return after, d, ok && d.Tree != nil && d.FetchedAt.After(since)
+}
+
+// reread reads the target again after err cut the sync short (ctx
+// outlives a cancel: the user must learn what the target holds), and
+// sets Result.TargetUnchanged against tgt, its state before the sync.
+// With await, what was sent (the commit, a device's own sync) may still
+// run on the device: an unchanged target is read again until it changes
+// (awaitCommit). ok is false when the target could not be read.
+func (t *txn) reread(ctx context.Context, what string, tgt *pair.DeviceState, err error, await bool) (*pair.Snapshot, *pair.DeviceState, bool) {
+	t.info("re-reading %s after: %v", t.prep.Target, err)
+	failedAt := time.Now()
+	after, d, ok := t.readAgain(ctx, failedAt)
+	if !ok {
+		t.info("%s could not be read again: what it holds now is unknown", t.prep.Target)
+		return after, d, false
+	}
+	t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+	if t.res.TargetUnchanged && await {
+		after, d = t.awaitCommit(ctx, what, tgt, failedAt, after, d)
+		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+	}
+	return after, d, true
 }
 
 // readAgain is readTarget after a failure, tried again every settleEvery
