@@ -283,6 +283,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if intr.interrupted() && errors.Is(err, context.Canceled) {
 		return interruptedOutcome(w, f.pair, prep, res, err)
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("--timeout %s passed: %w", f.timeout, err)
+	}
 	return syncOutcome(w, f.pair, res, err)
 }
 

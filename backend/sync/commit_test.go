@@ -375,3 +375,23 @@ func TestSaveUnsavedCancelAtSave(t *testing.T) {
 		t.Errorf("the last sync is %+v; want the sync, not the save", last)
 	}
 }
+
+// TestSyncTimedOutBeforeSending: a sync whose context's deadline passes
+// before anything is sent says it timed out (not that it was
+// cancelled), and is audited cancelled: nothing was sent.
+func TestSyncTimedOutBeforeSending(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithDeadline(testCtx(t), time.Now().Add(-time.Second))
+	defer cancel()
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "timed out before the commit") || !res.NothingSent {
+		t.Fatalf("past its deadline: %v, nothing sent %v", err, res.NothingSent)
+	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("audited %q, want cancelled", res.Record.Result)
+	}
+}

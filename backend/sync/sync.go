@@ -620,6 +620,9 @@ type cancelledError struct {
 }
 
 func (e *cancelledError) Error() string {
+	if errors.Is(e.err, context.DeadlineExceeded) {
+		return "timed out before the commit: " + e.target + " is left as it was"
+	}
 	return "cancelled before the commit: " + e.target + " is left as it was"
 }
 
@@ -954,7 +957,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// Cancelled while reading: the devices were not at fault, and
 		// nothing was sent.
 		t.res.NothingSent = true
-		return &cancelledError{target: prep.Target, err: ctx.Err()}
+		return &cancelledError{target: prep.Target, err: context.Cause(ctx)}
 	}
 	if err := readable(snap); err != nil {
 		return err
@@ -1445,7 +1448,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Stale
 	case errors.Is(err, ErrUnexpected):
 		r.Result = audit.Unexpected
-	case errors.Is(err, context.Canceled) && !t.commitMarked && !res.Committed:
+	case (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !t.commitMarked && !res.Committed:
 		r.Result = audit.Cancelled
 	case errors.Is(err, ErrUnreadable) && res.Committed:
 		// The change went in; the re-read that checks it could not run.
