@@ -395,3 +395,37 @@ func TestSyncTimedOutBeforeSending(t *testing.T) {
 		t.Errorf("audited %q, want cancelled", res.Record.Result)
 	}
 }
+
+// TestSyncNativeCancelledBeforeMark: a cancel that reaches a device-native
+// sync before its point of no return (here as it connects to the source)
+// stops it: update config-sync is not sent, vra-b is unchanged, the
+// sync is audited cancelled, and no event marks a commit (review 15:
+// the command ran anyway, changed vra-b and was audited ok).
+func TestSyncNativeCancelledBeforeMark(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{Native: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Native: true, Emit: func(e Event) {
+		if e.Kind == Info && e.Line == "connecting to vra-a" {
+			cancel()
+		}
+		if e.Commit {
+			marks++
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || !res.NothingSent || marks != 0 {
+		t.Fatalf("cancelled before the mark: %v, nothing sent %v, %d mark(s)", err, res.NothingSent, marks)
+	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("audited %q, want cancelled", res.Record.Result)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed: update config-sync ran after the cancel")
+	}
+}

@@ -51,6 +51,9 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 		what = "hrp sync config"
 	}
 	t.emit(Event{Kind: Info, Line: what + " on " + prep.Source, Step: -1, Commit: t.markCommit()})
+	if err := t.stopBeforeSending(ctx); err != nil {
+		return err
+	}
 	lines := 0 // what the device printed, streamed as it comes
 	remote := t.remote(prep.Source, noStep)
 	counted := func(l string) { lines++; remote(l) }

@@ -829,8 +829,14 @@ type txn struct {
 	// mu guards commitMarked: the caller's cancel and the commit's mark
 	// race (guard).
 	mu sync.Mutex
-	// commitMarked: an event carried Event.Commit.
-	commitMarked bool
+	// commitMarked: an event carried Event.Commit. cut: the caller's
+	// cancel reached the sync before any mark, which then is refused
+	// (markCommit).
+	commitMarked, cut bool
+	// outer is the caller's context and cutInner cancels the sync's
+	// (guard).
+	outer    context.Context
+	cutInner context.CancelCauseFunc
 	// saveOnly: the transaction of SaveUnsaved.
 	saveOnly bool
 	// toSend is how many commands a plan made at the last verify would
@@ -852,20 +858,29 @@ type txn struct {
 // ctx.
 func (t *txn) guard(ctx context.Context) (context.Context, func()) {
 	inner, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	t.outer, t.cutInner = ctx, cancel
 	stop := context.AfterFunc(ctx, func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		if !t.commitMarked {
-			cancel(context.Cause(ctx))
-		}
+		t.cutLocked()
 	})
 	return inner, func() { stop(); cancel(nil) }
+}
+
+// cutLocked passes the caller's cancel on to the sync's context, unless
+// the commit is marked; t.mu is held.
+func (t *txn) cutLocked() {
+	if !t.commitMarked && !t.cut {
+		t.cut = true
+		t.cutInner(context.Cause(t.outer))
+	}
 }
 
 // markCommit is Event.Commit for the line that reaches the point of no
 // return: true once per sync. From the mark on, a cancel of the
 // caller's context no longer reaches the sync (guard); a cancel that
-// came before it already has.
+// came before it already has, and the mark is refused: the caller checks
+// its context after marking (stopBeforeSending) and sends nothing.
 //
 // The first mark also writes the write-ahead audit record
 // (audit.Committing), before the commit is sent: if the run ends before
@@ -873,6 +888,17 @@ func (t *txn) guard(ctx context.Context) (context.Context, func()) {
 // change may have been committed.
 func (t *txn) markCommit() bool {
 	t.mu.Lock()
+	if t.outer != nil && t.outer.Err() != nil {
+		// The caller's cancel came before the mark, even if its watch
+		// (guard) has not run yet.
+		t.cutLocked()
+	}
+	if t.cut {
+		// Cancelled first: no point of no return; the caller checks its
+		// context before it sends anything (ApplyOptions.OnCommit).
+		t.mu.Unlock()
+		return false
+	}
 	first := !t.commitMarked
 	t.commitMarked = true
 	if first {
@@ -897,6 +923,17 @@ func (t *txn) keepTargetAfter() {
 	if d, ok := t.res.After.Device(t.prep.Target); ok && d.Tree != nil && d.FetchedAt.After(t.markedAt) {
 		t.res.TargetAfter = textHash(d.Config)
 	}
+}
+
+// stopBeforeSending is the check after a mark: the sync's context ended
+// before it (a cancel, the deadline), so nothing is sent; the error says
+// so.
+func (t *txn) stopBeforeSending(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	t.res.NothingSent = !t.commitMarked
+	return &cancelledError{target: t.prep.Target, err: context.Cause(ctx)}
 }
 
 // writeAhead appends the audit.Committing record of the sync. A log
