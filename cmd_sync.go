@@ -369,6 +369,17 @@ func (in *interrupts) committing(running string) {
 	in.mu.Unlock()
 }
 
+// commitWord names what a sync sends at its point of no return.
+func commitWord(prep *hsync.Prepared) string {
+	switch {
+	case prep.Native && prep.Family == config.Huawei:
+		return "hrp sync config"
+	case prep.Native:
+		return "update config-sync"
+	}
+	return "the commit"
+}
+
 // pointOfNoReturn says what runs to its end once prep passed its point of
 // no return (hsync.Event.Commit).
 func pointOfNoReturn(prep *hsync.Prepared) string {
@@ -564,6 +575,12 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return nil
 	case errors.As(err, &locked):
 		return &exitError{code: 2, err: err}
+	case res != nil && res.CommitUnseen:
+		// Unchanged when --settle passed, but what was sent may still
+		// apply: no "sync again" (review 15).
+		fmt.Fprintf(w, "outcome unknown: %s was sent, its answer was cut, and %s still read unchanged when --settle passed; it may yet apply: compare the pair (hasync diff --pair %s) before syncing again\n",
+			commitWord(res.Prepared), res.Prepared.Target, name)
+		return &exitError{code: 2, err: pairErr(name, err)}
 	case res != nil && !res.Committed && res.TargetUnchanged:
 		// The connection (or the session) failed before the commit, and
 		// the re-read shows the target as it was: nothing applied.

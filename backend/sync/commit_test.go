@@ -296,8 +296,8 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 			infos = append(infos, e.Line)
 		}
 	}})
-	if err == nil || !res.TargetUnchanged {
-		t.Fatalf("cut update config-sync: %v, unchanged %v\n%q", err, res.TargetUnchanged, infos)
+	if err == nil || !res.TargetUnchanged || !res.CommitUnseen || res.Record.TargetAfter != "" {
+		t.Fatalf("cut update config-sync: %v, unchanged %v, unseen %v, target after %q\n%q", err, res.TargetUnchanged, res.CommitUnseen, res.Record.TargetAfter, infos)
 	}
 	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
 		t.Error("vra-b changed: the sync says unchanged")

@@ -252,6 +252,11 @@ type Result struct {
 	// NothingSent: the sync ended (cancelled) before it sent anything to
 	// a device, so both are as they were; no re-read was needed to know.
 	NothingSent bool
+	// CommitUnseen: a commit (or a device's own sync) was sent and its
+	// answer cut, and the target still read unchanged when
+	// Options.Settle passed: it may still apply; what the target will
+	// hold is not known (TargetUnchanged says what was read).
+	CommitUnseen bool
 	// Residue is what remains as the plan expected (its conflicts:
 	// masked secrets, values no command can carry, HRP conflicts).
 	Residue []plan.Conflict
@@ -917,7 +922,7 @@ func (t *txn) markCommit() bool {
 // differences, a partial commit) can still be rolled back, checked
 // against what it left.
 func (t *txn) keepTargetAfter() {
-	if t.res.TargetAfter != "" || t.res.After == nil || !t.commitMarked {
+	if t.res.TargetAfter != "" || t.res.After == nil || !t.commitMarked || t.res.CommitUnseen {
 		return
 	}
 	if d, ok := t.res.After.Device(t.prep.Target); ok && d.Tree != nil && d.FetchedAt.After(t.markedAt) {
@@ -1131,6 +1136,7 @@ func (t *txn) reread(ctx context.Context, what string, tgt *pair.DeviceState, er
 	if t.res.TargetUnchanged && await {
 		after, d = t.awaitCommit(ctx, what, tgt, failedAt, after, d)
 		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		t.res.CommitUnseen = t.res.TargetUnchanged
 	}
 	return after, d, true
 }
@@ -1190,7 +1196,7 @@ func (t *txn) awaitCommit(ctx context.Context, what string, tgt *pair.DeviceStat
 		}
 	}
 	t.res.After = after
-	t.info("%s did not change within %s: %s did not apply", t.prep.Target, settle, what)
+	t.info("%s did not change within %s: %s did not apply, or has not yet; compare the pair before syncing again", t.prep.Target, settle, what)
 	return after, d
 }
 
