@@ -429,3 +429,36 @@ func TestSyncNativeCancelledBeforeMark(t *testing.T) {
 		t.Error("vra-b changed: update config-sync ran after the cancel")
 	}
 }
+
+// TestSyncConnectionStatusFails: hrp sync config syncs, then the
+// connection drops as hrp sync connection-status runs: the configuration
+// is verified, and the sync fails naming the session table's command, not
+// the configuration's (review 15: the error was labelled hrp sync config
+// and then dropped).
+func TestSyncConnectionStatusFails(t *testing.T) {
+	hp, p := labHuawei(t)
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConnectionStatus: true, Emit: func(e Event) {
+		if e.Kind != Info {
+			return
+		}
+		infos = append(infos, e.Line)
+		if e.Line == "hrp sync connection-status on "+prep.Source {
+			hp.A.SSH.DropSessions()
+		}
+	}})
+	if err == nil || !strings.Contains(err.Error(), "hrp sync connection-status") || strings.Contains(err.Error(), "hrp sync config:") {
+		t.Fatalf("connection-status cut: %v\n%q", err, infos)
+	}
+	if !res.Committed || res.After == nil {
+		t.Errorf("the configuration's sync: committed %v, re-read %v", res.Committed, res.After != nil)
+	}
+	if !slices.ContainsFunc(infos, func(l string) bool { return strings.Contains(l, "the session table was not copied") }) {
+		t.Errorf("not said: %q", infos)
+	}
+}

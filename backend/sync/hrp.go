@@ -60,12 +60,40 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 	start := time.Now()
 	err = sess.NativeSync(ctx, device.NativeConfig, counted)
 	t.nativeDone(what, lines, start, err)
+	// The session table's copy is its own command: its failure is said
+	// and returned as its own once the configuration is verified, never
+	// taken for the configuration's (review 15).
+	var statusErr error
 	if err == nil && prep.Family == config.Huawei && t.o.ConnectionStatus {
-		t.info("hrp sync connection-status on %s", prep.Source)
+		const status = "hrp sync connection-status"
+		t.info("%s on %s", status, prep.Source)
 		lines, start = 0, time.Now()
-		err = sess.NativeSync(ctx, device.NativeSessions, counted)
-		t.nativeDone("hrp sync connection-status", lines, start, err)
+		statusErr = sess.NativeSync(ctx, device.NativeSessions, counted)
+		t.nativeDone(status, lines, start, statusErr)
+		if statusErr != nil {
+			statusErr = named(prep.Source, status, statusErr)
+			t.info("%v: the session table was not copied; the configuration is verified all the same", statusErr)
+		}
 	}
+	// Both said: the configuration's outcome first.
+	return errors.Join(t.settleVerify(ctx, what, tgt, err), statusErr)
+}
+
+// named is err of the command what on dev, named once: the driver's
+// errors name both already.
+func named(dev, what string, err error) error {
+	if strings.HasPrefix(err.Error(), dev+": "+what+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %s: %w", dev, what, err)
+}
+
+// settleVerify follows a device-native sync (what) that ended with err:
+// a refusal is tied to its paths and the target re-read; a lost
+// connection is followed by reads of the target (ranOn); then the pair is
+// read until it settles, and verified (see nativeSync).
+func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceState, err error) error {
+	prep := t.prep
 	if errors.Is(err, device.ErrRejected) {
 		var re *device.RejectedError
 		if errors.As(err, &re) {
@@ -86,9 +114,7 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 		return fmt.Errorf("%s: %w: %v", prep.Source, ErrRemoteRefused, err)
 	}
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), prep.Source+": "+what+": ") { // the driver's own names both
-			err = fmt.Errorf("%s: %s: %w", prep.Source, what, err)
-		}
+		err = named(prep.Source, what, err)
 		if !t.ranOn(ctx, what+" on "+prep.Source, tgt, err) {
 			return err
 		}
