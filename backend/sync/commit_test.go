@@ -309,13 +309,23 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 	}
 }
 
-// TestRollbackAfterUnexpected: a sync that changed the target but ended
-// "unexpected" (here hrp sync config, whose new rules land after the
-// standby's final deny) can be rolled back: its record keeps the
-// target's hash as read after the change (trial 15 S9: every such sync
-// was refused as one that "did not change the target").
-func TestRollbackAfterUnexpected(t *testing.T) {
-	_, p := labHuawei(t)
+// TestRollbackAfterSourceChanged: a sync that changed the target but did
+// not end ok (here the source changed during it, as an HRP standby's
+// backup would) can be rolled back: its record keeps the target's hash
+// as read after the change (trial 15 S9: every such sync was refused as
+// one that "did not change the target").
+func TestRollbackAfterSourceChanged(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	lp.A.Device.SetCommitHook(nil)
+	lp.B.Device.SetCommitHook(func(ctx context.Context, _ *config.Tree, _ func(string)) {
+		s := lp.A.Device.NewSession("vyatta")
+		if err := s.Set([]string{"system", "login", "banner", "pre-login", "changed"}); err != nil {
+			t.Error(err)
+		}
+		if err := s.Commit(ctx, func(string) {}); err != nil {
+			t.Error(err)
+		}
+	})
 	ctx := testCtx(t)
 	state := t.TempDir()
 	prep, err := Prepare(ctx, p, Options{})
@@ -323,15 +333,40 @@ func TestRollbackAfterUnexpected(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := Apply(ctx, p, prep, Options{StateDir: state})
-	if !errors.Is(err, ErrUnexpected) || res.Record.TargetAfter == "" {
-		t.Fatalf("hrp sync: %v, target after %q; want unexpected, with the target's hash", err, res.Record.TargetAfter)
+	if !errors.Is(err, ErrSourceChanged) || res.Record.TargetAfter == "" {
+		t.Fatalf("sync while vra-a changed: %v, target after %q; want source-changed, with the target's hash", err, res.Record.TargetAfter)
 	}
+	lp.B.Device.SetCommitHook(nil)
 	back, err := PrepareRollback(ctx, p, Options{StateDir: state})
 	if err != nil {
-		t.Fatalf("rollback of a sync that ended unexpected: %v", err)
+		t.Fatalf("rollback of a sync that ended source-changed: %v", err)
 	}
-	if back.Plan.Empty() || back.Target != prep.Target {
-		t.Errorf("rollback plan: %d command(s) onto %s", len(back.Plan.Commands), back.Target)
+	if back.Plan.Empty() || back.Target != "vra-b" {
+		t.Fatalf("rollback plan: %d command(s) onto %s", len(back.Plan.Commands), back.Target)
+	}
+	if _, err := Apply(ctx, p, back, Options{StateDir: state}); err != nil {
+		t.Fatalf("the rollback: %v", err)
+	}
+}
+
+// TestRollbackRefusedHuawei: an HRP pair's sync cannot be rolled back by a
+// push onto the standby (it takes configuration only with hrp standby
+// config enable, and then HRP backs it up to the active member): refused
+// at once with the reason, and no record is written (review 15: the
+// rollback was offered and could never apply).
+func TestRollbackRefusedHuawei(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil && !errors.Is(err, ErrUnexpected) {
+		t.Fatal(err)
+	}
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrNoRollback) || !strings.Contains(err.Error(), "hrp standby config enable") {
+		t.Fatalf("rollback on an HRP pair: %v", err)
 	}
 }
 
