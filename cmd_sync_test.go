@@ -372,7 +372,7 @@ func TestSyncInterruptTwiceAfterCommit(t *testing.T) {
 	if rec, ok, err := log.Last("lab-vyatta"); err != nil || !ok || rec.Result != audit.Committing || rec.Target != "vra-b" {
 		t.Fatalf("the audit's last record: %+v (%v); want the write-ahead record of the commit", rec, err)
 	}
-	if _, result := lastSyncResult(filepath.Join(state, "audit"), "lab-vyatta"); !strings.Contains(result, "outcome not recorded") {
+	if _, result := lastSyncResult(filepath.Join(state, "audit"), "lab-vyatta"); !strings.Contains(result, "no outcome recorded") {
 		t.Errorf("status says %q", result)
 	}
 }

@@ -177,7 +177,7 @@ func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceSta
 // ranOn tells, after err cut what (a device's own sync) short, whether
 // the target changed all the same (reread, awaiting it), and says so.
 func (t *txn) ranOn(ctx context.Context, what string, tgt *pair.DeviceState, err error) bool {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure+t.settle())
 	defer cancel()
 	if _, _, ok := t.reread(ctx, what, tgt, err, true); !ok || t.res.TargetUnchanged {
 		return false

@@ -26,7 +26,8 @@ import (
 )
 
 // afterFailure bounds the re-read (and a revert) after a failed apply,
-// which run even when the sync's context was cancelled.
+// which run even when the sync's context was cancelled; Options.Settle is
+// added for the reads that wait for a commit still running.
 const afterFailure = 2 * time.Minute
 
 // DefaultWindow is Options.Window when zero: enough typed ahead that a
@@ -771,6 +772,11 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 	ctx, release := t.guard(ctx)
 	defer release()
 	err = t.run(ctx, state)
+	if errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		// The caller's deadline, passed on by guard as a cancel with its
+		// cause: say it as a deadline.
+		err = fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
+	}
 	t.keepTargetAfter()
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
@@ -1060,7 +1066,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// The re-read, and a revert, run even when ctx was cancelled:
 		// the user must learn what the target holds. Only a read made
 		// now tells: the snapshot keeps the last good one otherwise.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure+t.settle())
 		defer cancel()
 		after, d, ok := t.reread(ctx, "the commit", tgt, err, t.commitCut(err))
 		if !ok || t.res.TargetUnchanged {
