@@ -562,7 +562,7 @@ func outOfScope(prep *hsync.Prepared) []views.PlanLine {
 		default:
 			why = "no rule of the map covers it"
 		}
-		out = append(out, views.PlanLine{Kind: views.PlanNotSynced, Text: c.Path.String() + ": " + why})
+		out = append(out, views.PlanLine{Kind: views.PlanOutside, Scope: c.Decision.Scope, Text: c.Path.String() + ": " + why})
 	}
 	if n > maxOutOfScope {
 		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
