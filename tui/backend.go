@@ -87,7 +87,7 @@ func (rt *pairRT) track(e pair.Event) {
 		case pair.Connected:
 			rt.live[i] = liveState{at: e.At, state: views.Up}
 		case pair.Lost, pair.Error:
-			if errors.Is(e.Err, context.Canceled) {
+			if cancelledRead(e.Err) {
 				// A read the console gave up (a cancelled sync's): not the
 				// device's state.
 				continue
@@ -208,9 +208,20 @@ func refreshCmd(ctx context.Context, idx int, id uint64, p *pair.Pair, retry boo
 	}
 }
 
+// cancelledRead: err is a read the console gave up (a sync cancelled
+// during its re-read, the console quitting), not the device's fault.
+func cancelledRead(err error) bool { return errors.Is(err, context.Canceled) }
+
 // logEntry is an event as the Log tab shows it.
 func logEntry(e pair.Event) views.LogEntry {
 	le := views.LogEntry{At: e.At, Device: e.Device, Kind: e.Kind.String()}
+	switch {
+	case (e.Kind == pair.Lost || e.Kind == pair.Error) && cancelledRead(e.Err):
+		// Asked for (esc during a sync's re-read): no error mark, no
+		// error count, no LAST ERROR (trial 15 T3).
+		le.Kind, le.Text = "cancelled", "read stopped: cancelled, not a device error"
+		return le
+	}
 	switch e.Kind {
 	case pair.Connected:
 		le.Text = "session open"
@@ -249,10 +260,15 @@ func logEntry(e pair.Event) views.LogEntry {
 // configuration came in on this refresh, over SSH or REST.
 func refreshedText(s *pair.Snapshot) string {
 	var read, unread []string
+	cut := false // a read given up (a cancel), not failed
 	for _, d := range s.Devices {
-		if d.Reachable && d.Err == nil || d.RESTRead && d.RESTErr == nil {
+		switch {
+		case d.Reachable && d.Err == nil || d.RESTRead && d.RESTErr == nil:
 			read = append(read, d.Name)
-		} else {
+		case cancelledRead(d.Err):
+			cut = true
+			fallthrough
+		default:
 			unread = append(unread, d.Name)
 		}
 	}
@@ -261,8 +277,12 @@ func refreshedText(s *pair.Snapshot) string {
 		return "both devices read, compared within sync-map " + s.Compare.Label
 	case len(unread) == 0:
 		return "both devices read"
+	case len(read) == 0 && cut:
+		return "neither device read (" + strings.Join(unread, ", ") + "): cancelled"
 	case len(read) == 0:
 		return "neither device read (" + strings.Join(unread, ", ") + ")"
+	case cut:
+		return read[0] + " read; " + unread[0] + "'s read cancelled"
 	default:
 		return read[0] + " read; " + unread[0] + " not read"
 	}

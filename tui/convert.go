@@ -191,7 +191,7 @@ func lastError(s *pair.Snapshot) string {
 		return ""
 	}
 	for _, d := range s.Devices {
-		if d.Err != nil {
+		if d.Err != nil && !cancelledRead(d.Err) {
 			return causeFirst(d.Name, d.Reason, d.Err)
 		}
 	}
@@ -262,7 +262,7 @@ func haData(spec *inventory.Pair, sum summary) views.HAData {
 		// Under the member's name: its errors without the name again.
 		if ds.HAErr != nil {
 			m.Err = dropDevice(ds.Name, ds.HAErr.Error())
-		} else if ds.Err != nil {
+		} else if ds.Err != nil && !cancelledRead(ds.Err) {
 			m.Err = dropDevice(ds.Name, ds.Err.Error())
 		}
 		for _, g := range ds.HA.VRRP {

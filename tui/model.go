@@ -626,6 +626,9 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 			m.setNotice(fmt.Sprintf("%s %s: config-sync error: %s", rt.spec.Name, e.Device, e.Line), true)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 15*time.Second))
 		case pair.Lost:
+			if cancelledRead(e.Err) {
+				break
+			}
 			m.setNotice(fmt.Sprintf("%s: %s lost: %s", rt.spec.Name, e.Device, dropDevice(e.Device, errText(e.Err, ""))), true) // the device once (H)
 			cmds = append(cmds, noticeClearCmd(m.noticeID, 10*time.Second))
 		case pair.Error:

@@ -193,6 +193,10 @@ type syncOutcome struct {
 	res       *hsync.Result
 	err       error
 	cancelled bool
+	// nothingSent: cancelled before anything was sent to a device
+	// (hsync.Result.NothingSent): the target is as it was, known without
+	// a re-read.
+	nothingSent bool
 	// after is the snapshot read after the sync; unchanged tells, after
 	// a failure, whether the target's configuration equals the one the
 	// plan was computed from (-1 unknown: the target could not be read).
@@ -562,7 +566,7 @@ func outOfScope(prep *hsync.Prepared) []views.PlanLine {
 		default:
 			why = "no rule of the map covers it"
 		}
-		out = append(out, views.PlanLine{Kind: views.PlanNotSynced, Text: c.Path.String() + ": " + why})
+		out = append(out, views.PlanLine{Kind: views.PlanOutside, Scope: c.Decision.Scope, Text: c.Path.String() + ": " + why})
 	}
 	if n > maxOutOfScope {
 		out = append(out, views.PlanLine{Kind: views.PlanText, Text: fmt.Sprintf("  and %d more (the Diff tab shows them all)", n-maxOutOfScope)})
@@ -754,6 +758,15 @@ func (m *Model) applyPlan() tea.Cmd {
 			if err != nil && res.TargetUnchanged {
 				out.unchanged = 1
 			}
+		}
+		if out.cancelled && res != nil && res.NothingSent {
+			// Stopped in the sync's first read: nothing reached a
+			// device, so the target is known unchanged (the CLI's
+			// "interrupted before anything was sent"). The read the
+			// cancel cut short left the pair's snapshot without that
+			// device: the pair reads again, in the background.
+			out.nothingSent, out.unchanged = true, 1
+			p.RequestRefresh()
 		}
 		if err != nil && out.unchanged < 0 && base.Err() == nil && !errors.Is(err, pair.ErrLocked) {
 			// Cancelled, or the link dropped: the sync's own re-read may
@@ -1223,6 +1236,8 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 			banner = fmt.Sprintf("%s synced %s %s %s: what it carries is equal (both re-read); %d difference(s) stay as planned (Log)",
 				m.glyph("✓", "ok"), prep.Source, arrow, prep.Target, len(res.Residue))
 		}
+	case out.nothingSent:
+		banner = "sync cancelled before anything was sent · " + prep.Target + " unchanged"
 	case out.cancelled:
 		banner = "sync cancelled before the commit · " + unchanged
 	case errors.As(err, &locked):
@@ -1251,8 +1266,9 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 		m.com.Log.Info("sync refused at the lock", logPair, rt.spec.Name, logErr, err)
 		return m.lockRefused(rt, "not applied: ", locked.Info)
 	}
-	if err != nil && nErr == 0 && (run.ended == nil || !run.ended.cancelled) {
-		// (A cancel's words were said before the re-read.)
+	if err != nil && nErr == 0 && (run.ended == nil || !run.ended.cancelled) && !out.nothingSent {
+		// (A cancel's words were said before the re-read; the banner
+		// says a cancel before anything was sent.)
 		add(isErr, nil, "%s", err.Error())
 	}
 	if out.after != nil {

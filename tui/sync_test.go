@@ -413,3 +413,63 @@ func TestSyncLockedSaidOnce(t *testing.T) {
 		t.Errorf("the lock's refusal is in the Log %d times, want once", n)
 	}
 }
+
+// TestSyncCancelDuringReread: esc while the sync re-reads both devices
+// in its lock (vra-b slow to answer) stops it before anything is sent:
+// the read the cancel cut short is no device error (no ✗ line, no error
+// count, no LAST ERROR), and the outcome says nothing was sent, as the
+// CLI does (trial 15 T3).
+func TestSyncCancelDuringReread(t *testing.T) {
+	l := startLab(t)
+	o := syncOptions(t, l)
+	m := New(context.Background(), o)
+	t.Cleanup(m.Close)
+	reading := make(chan struct{})
+	var once gosync.Once
+	m.syncHook = func(e hsync.Event) {
+		if e.Kind == hsync.Info && strings.HasPrefix(e.Line, "re-reading") {
+			once.Do(func() {
+				l.vy.B.Faults.SetDelay(20 * time.Millisecond) // the in-lock read of vra-b takes seconds
+				close(reading)
+			})
+		}
+	}
+	defer l.vy.B.Faults.SetDelay(0)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	waitScreen(t, tm, "both up", has("✓ vra-a MASTER", "✓ vra-b BACKUP"))
+	keys(tm, "enter", "S")
+	waitScreen(t, tm, "the plan", has("▸[ Cancel ]", "[ Apply 8 to vra-b ]"))
+	keys(tm, "tab", "enter")
+	select {
+	case <-reading:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the sync never re-read:\n%s", screen(t, tm))
+	}
+	waitScreen(t, tm, "the running banner", has("esc cancels before the commit"))
+	keys(tm, "esc")
+	s := waitScreen(t, tm, "the cancel's outcome", has("sync cancelled before"))
+	l.vy.B.Faults.SetDelay(0)
+	if !strings.Contains(s, "sync cancelled before anything was sent · vra-b unchanged") {
+		t.Errorf("the outcome does not say nothing was sent:\n%s", s)
+	}
+	if strings.Contains(s, "error(s)") || strings.Contains(s, "context canceled") || strings.Contains(s, "✗") {
+		t.Errorf("the cancel shows as a device error:\n%s", s)
+	}
+	keys(tm, "q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
+	rt := fm.pairs[0]
+	if n := rt.log.Errors(); n != 0 {
+		t.Errorf("%d error(s) in the Log after a cancel the user asked for", n)
+		for _, e := range rt.log.Entries() {
+			if e.Err {
+				t.Logf("error entry: %s %s %s", e.Device, e.Kind, e.Text)
+			}
+		}
+	}
+	if e := lastError(rt.sum.snap); e != "" {
+		t.Errorf("LAST ERROR after the cancel: %s", e)
+	}
+	if e := pastError(rt.log, rt.downs, [2]string{"vra-a", "vra-b"}); e != "" {
+		t.Errorf("past error after the cancel: %s", e)
+	}
+}

@@ -3,6 +3,8 @@ package views
 import (
 	"strconv"
 	"strings"
+
+	"github.com/hasync/hasync/backend/syncmap"
 )
 
 // PlanLineKind is what a line of the plan screen shows; it picks the
@@ -24,12 +26,18 @@ const (
 	PlanRefusal
 	// PlanOK says nothing remains (equal) or the sync succeeded.
 	PlanOK
+	// PlanOutside is a difference outside the map, with why: marked by
+	// its Scope as the Diff view marks it (not covered, excluded, never
+	// synced), not by one mark for all.
+	PlanOutside
 )
 
 // PlanLine is one line of the plan screen.
 type PlanLine struct {
 	Kind PlanLineKind
 	Text string
+	// Scope is a PlanOutside line's scope (its mark).
+	Scope syncmap.Scope
 }
 
 // PlanScreen is the plan of a sync (or a rollback, or a device-native
@@ -169,6 +177,9 @@ func planLine(s ConsoleStyles, l PlanLine, width int) string {
 		return s.paint(s.Normal, s.sgr.normal, conFit("  "+l.Text, width))
 	case PlanNotSynced:
 		return s.paint(s.Warn, s.sgr.warn, conFit(s.glyph("  ○ ", "  o ")+l.Text, width))
+	case PlanOutside:
+		g := GlyphSet(s.ASCII)
+		return s.paint(s.Warn, s.sgr.warn, conFit("  "+g.Scope(l.Scope)+" "+l.Text, width))
 	case PlanWarning:
 		return s.paint(s.Warn, s.sgr.warn, conFit(s.glyph("  ⚠ ", "  ! ")+l.Text, width))
 	case PlanRefusal:

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/syncmap"
 	"github.com/hasync/hasync/internal/golden"
 )
 
@@ -32,8 +33,9 @@ func planFixture() PlanScreen {
 		add(PlanCommand, fmt.Sprintf("%4d  %s", i+1, c))
 	}
 	add(PlanHeading, "Outside the map (out of scope: the sync leaves them)")
-	add(PlanNotSynced, "interfaces dataplane dp0s0 address: no rule of the map covers it")
-	add(PlanNotSynced, "security firewall name MGMT-LOCAL rule 10: excluded by rule 20 (security firewall name MGMT-LOCAL)")
+	p.Lines = append(p.Lines,
+		PlanLine{Kind: PlanOutside, Scope: syncmap.Outside, Text: "interfaces dataplane dp0s0 address: no rule of the map covers it"},
+		PlanLine{Kind: PlanOutside, Scope: syncmap.Excluded, Text: "security firewall name MGMT-LOCAL rule 10: excluded by rule 20 (security firewall name MGMT-LOCAL)"})
 	add(PlanHeading, "Warnings")
 	add(PlanWarning, "the map covers `system host-name`, which is unique to each member")
 	add(PlanRefusal, "set foo bar: the schema has no node foo")

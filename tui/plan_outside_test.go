@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/hasync/hasync/backend/compare"
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/diff"
+	"github.com/hasync/hasync/backend/plan"
+	hsync "github.com/hasync/hasync/backend/sync"
+	"github.com/hasync/hasync/backend/syncmap"
+	"github.com/hasync/hasync/views"
+)
+
+// TestPlanOutsideScopeMarks: the plan's "Outside the map" list marks each
+// line with its scope's mark, the Diff view's (· not covered, ○ excluded,
+// ⊘ never synced; --ascii . o !), not the excluded mark for all (trial
+// 15 T2).
+func TestPlanOutsideScopeMarks(t *testing.T) {
+	a, err := config.Parse("a", []byte(strings.Join([]string{
+		"set interfaces dataplane dp0s0 address '192.0.2.1/24'",
+		"set security firewall name MGMT-LOCAL rule 10 action 'accept'",
+		"set system config-sync remote-router 10.0.0.2 sync-map 'LAB-SYNC'",
+		"set system host-name 'a'",
+	}, "\n")+"\n"), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := config.Parse("b", []byte(strings.Join([]string{
+		"set interfaces dataplane dp0s0 address '192.0.2.2/24'",
+		"set security firewall name MGMT-LOCAL rule 10 action 'drop'",
+		"set system host-name 'a'",
+	}, "\n")+"\n"), config.Vyatta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &syncmap.Map{Name: "LAB-SYNC", Family: config.Vyatta, Rules: []syncmap.Rule{
+		{Number: 10, Action: syncmap.Include, Location: []string{"security", "firewall"}},
+		{Number: 20, Action: syncmap.Exclude, Location: []string{"security", "firewall", "name", "MGMT-LOCAL"}},
+	}}
+	cmp, err := compare.New(a, b, m, "LAB-SYNC", diff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep := &hsync.Prepared{Pair: "p", Family: config.Vyatta, Source: "a", Target: "b",
+		Plan: &plan.Plan{Family: config.Vyatta, Mode: plan.Push}, Comparison: cmp}
+	lines, _, _, _, _ := planLines(rtWithRole(0), &planPanel{kind: syncPush, prep: prep, outside: outOfScope(prep)}, "", "→")
+	ps := views.PlanScreen{Title: "Sync p", Lines: lines}
+	for _, c := range []struct {
+		ascii bool
+		want  []string
+	}{
+		{false, []string{
+			"· interfaces dataplane dp0s0 address: no rule of the map covers it",
+			"○ security firewall name MGMT-LOCAL rule 10 action: excluded by rule 20",
+			"⊘ system config-sync: protected: never synced",
+		}},
+		{true, []string{
+			". interfaces dataplane dp0s0 address: no rule of the map covers it",
+			"o security firewall name MGMT-LOCAL rule 10 action: excluded by rule 20",
+			"! system config-sync: protected: never synced",
+		}},
+	} {
+		s := views.PlainConsoleStyles()
+		s.ASCII = c.ascii
+		out := ansi.Strip(views.Plan(s, ps, 160, 30))
+		for _, w := range c.want {
+			if !strings.Contains(out, "  "+w) {
+				t.Errorf("ascii=%v: no line %q:\n%s", c.ascii, w, out)
+			}
+		}
+	}
+}
