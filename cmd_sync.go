@@ -247,7 +247,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 					return &exitError{code: 1}
 				}
 			}
-			return saveUnsaved(ctx, w, lp, prep, opt, f.pair)
+			return saveUnsaved(ctx, w, lp, prep, opt, f.pair, intr)
 		}
 		return nil
 	}
@@ -320,12 +320,13 @@ type interrupts struct {
 	mu     sync.Mutex
 	got    int  // signals received
 	commit bool // the point of no return was passed
-	// running says what runs to its end from there.
-	running string
-	cancel  context.CancelFunc
-	say     io.Writer // unbuffered: the notices are written from the signal goroutine
-	sigs    chan os.Signal
-	done    chan struct{}
+	// running says what runs to its end from there; before names that
+	// point (setBefore).
+	running, before string
+	cancel          context.CancelFunc
+	say             io.Writer // unbuffered: the notices are written from the signal goroutine
+	sigs            chan os.Signal
+	done            chan struct{}
 }
 
 // watchInterrupts starts the signal handler; stop ends it.
@@ -356,9 +357,25 @@ func (in *interrupts) signal() {
 	case in.commit:
 		fmt.Fprintf(in.say, "interrupt received: %s, then the verification (interrupt again to exit now)\n", in.running)
 	default:
-		fmt.Fprintln(in.say, "interrupt received: stopping before the commit (interrupt again to exit now)")
+		fmt.Fprintf(in.say, "interrupt received: stopping before %s (interrupt again to exit now)\n", in.beforeWhat())
 	}
 	in.cancel()
+}
+
+// setBefore names the point of no return in the notice of an interrupt
+// before it ("the commit" when not set).
+func (in *interrupts) setBefore(what string) {
+	in.mu.Lock()
+	in.before = what
+	in.mu.Unlock()
+}
+
+// beforeWhat is setBefore's name; in.mu is held.
+func (in *interrupts) beforeWhat() string {
+	if in.before == "" {
+		return "the commit"
+	}
+	return in.before
 }
 
 // committing marks the point of no return; running says what runs on
@@ -425,8 +442,14 @@ func printEvent(w *bufio.Writer, e hsync.Event) {
 // configuration differs from its saved one is saved, under the pair's
 // lock and audited as a sync is (hsync.SaveUnsaved); its lines are
 // printed as they come.
-func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string) error {
-	opt.Emit = func(e hsync.Event) { printEvent(w, e) }
+func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string, intr *interrupts) error {
+	intr.setBefore("the save")
+	opt.Emit = func(e hsync.Event) {
+		if e.Commit {
+			intr.committing("the save is running on " + e.Device)
+		}
+		printEvent(w, e)
+	}
 	res, err := hsync.SaveUnsaved(ctx, lp, prep, opt)
 	var locked *pair.LockedError
 	switch {
