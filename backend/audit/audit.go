@@ -296,7 +296,7 @@ func (l *Log) Records(pair string) ([]Record, error) {
 }
 
 // superseded drops from rs, oldest first, each Committing record that a
-// later record of the same Kind and Time ended.
+// record of the same Kind and Time ended (the sync's own, written after it).
 func superseded(rs []Record) []Record {
 	type key struct {
 		kind Kind

@@ -18,7 +18,8 @@
 //
 // Cancel: a cancel of Apply's context stops the sync only before its
 // point of no return (Event.Commit: the commit, the first line typed in
-// system-view, the device's own sync started); from there the change,
+// system-view, the device's own sync started, the save of a save alone);
+// from there the change,
 // its verification and a commit-confirm run to their end whatever the
 // caller cancels. This rule is here alone: front ends cancel when the
 // user asks and only choose what to say. SaveUnsaved (--save with

@@ -80,9 +80,9 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 }
 
 // named is err of the command what on dev, named once: the driver's
-// errors name both already.
+// errors name the device and their command already.
 func named(dev, what string, err error) error {
-	if strings.HasPrefix(err.Error(), dev+": "+what+": ") {
+	if strings.HasPrefix(err.Error(), dev+": ") {
 		return err
 	}
 	return fmt.Errorf("%s: %s: %w", dev, what, err)
@@ -115,7 +115,9 @@ func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceSta
 	}
 	if err != nil {
 		err = named(prep.Source, what, err)
-		if !t.ranOn(ctx, what+" on "+prep.Source, tgt, err) {
+		// ErrUnsupported comes before anything is typed: nothing to
+		// wait for.
+		if errors.Is(err, device.ErrUnsupported) || !t.ranOn(ctx, what+" on "+prep.Source, tgt, err) {
 			return err
 		}
 	}

@@ -29,10 +29,14 @@ type fixedSource struct {
 // PrepareRollback plans the inverse of the pair's last sync: from what
 // the target holds now back to the configuration kept before that sync
 // (Result.Previous), within the pair's map. It is checked against the
-// audit record: the last record of the pair must be a verified sync whose
-// target still holds exactly what the sync left (TargetAfter); otherwise
-// ErrStale (the target changed since) or ErrNoRollback. Apply runs the
-// plan as any sync (lock, stale check, verification, audit).
+// audit record: the last sync record of the pair must be one that changed
+// the target and read it again after (TargetAfter: a verified sync, or
+// one that ended with unexpected differences, a partial commit, a changed
+// source), whose target still holds exactly what the sync left;
+// otherwise ErrStale (the target changed since) or ErrNoRollback (with
+// the reason), and always ErrNoRollback or ErrPushRefused on a Huawei
+// pair. Apply runs the plan as any sync (lock, stale check,
+// verification, audit).
 func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, error) {
 	_, auditDir, err := dirs(o)
 	if err != nil {

@@ -1172,7 +1172,7 @@ func (t *txn) readAgain(ctx context.Context, since time.Time) (*pair.Snapshot, *
 // session"), so a target that reads unchanged may only not have
 // finished it yet.
 func (t *txn) commitCut(err error) bool {
-	return t.prep.Family == config.Vyatta && t.commitMarked && !errors.Is(err, ErrRemoteRefused)
+	return t.prep.Family == config.Vyatta && t.commitMarked && !errors.Is(err, ErrRemoteRefused) && !errors.Is(err, device.ErrUnsupported)
 }
 
 // awaitCommit reads the target again, every settleEvery, until it
@@ -1197,7 +1197,7 @@ func (t *txn) awaitCommit(ctx context.Context, what string, tgt *pair.DeviceStat
 		}
 		after, d = a, dd
 		if !config.Equal(d.Tree.Root, tgt.Tree.Root) {
-			t.info("%s changed: the commit ended on the device", t.prep.Target)
+			t.info("%s changed: %s ended on the device", t.prep.Target, what)
 			return after, d
 		}
 	}
@@ -1409,6 +1409,11 @@ func keepPrevious(state, pairName, target string, text []byte) (string, error) {
 		return "", fmt.Errorf("keep previous configuration: %w", err)
 	}
 	name := filepath.Join(dir, audit.FileName(target)+"-"+time.Now().UTC().Format("20060102T150405.000000000Z")+".conf")
+	// Absolute: the audit record keeps it for a --rollback run from
+	// anywhere, whatever front end wrote it.
+	if abs, err := filepath.Abs(name); err == nil {
+		name = abs
+	}
 	if err := os.WriteFile(name, text, 0o600); err != nil {
 		return "", fmt.Errorf("keep previous configuration: %w", err)
 	}
@@ -1499,7 +1504,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Unexpected
 	case (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !t.commitMarked && !res.Committed:
 		r.Result = audit.Cancelled
-	case errors.Is(err, ErrUnreadable) && res.Committed:
+	case errors.Is(err, ErrUnreadable) && (res.Committed || len(res.Saved) > 0):
 		// The change went in; the re-read that checks it could not run.
 		r.Result = audit.Unverified
 	default:

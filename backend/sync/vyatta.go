@@ -111,6 +111,9 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		t.info("%s's own config-sync failed: %s", prep.Target, t.mask(l))
 	}
 	t.res.Committed = res.Committed
+	if res.Committed && opt.Save && err == nil {
+		t.res.Saved = append(t.res.Saved, prep.Target) // the driver's save
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -125,10 +128,7 @@ func (t *txn) applyVyatta(ctx context.Context, steps []plan.Step) error {
 		}
 		return fmt.Errorf("%s: %w: %s", prep.Target, ErrRemoteRefused, what)
 	}
-	if strings.HasPrefix(err.Error(), prep.Target+": ") {
-		return err // the driver named the device and the command
-	}
-	return fmt.Errorf("%s: apply: %w", prep.Target, err)
+	return named(prep.Target, "apply", err)
 }
 
 // restFallback decides, after the SSH dial to dev failed with err,
