@@ -117,7 +117,7 @@ verification finish. A second ^C exits at once with status 130.`,
 	fl.StringVar(&f.state, "state", "", "the state `DIR` for locks and previous configurations (default: hasync in the user's state directory)")
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
 	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads and apply; once the commit is sent, it and its verification run to their end)")
-	fl.DurationVar(&f.settle, "settle", 30*time.Second, "wait up to `D` for a change the device makes on its own: the standby after hrp sync config, a commit that runs on after its connection was lost")
+	fl.DurationVar(&f.settle, "settle", hsync.DefaultSettle, "wait up to `D` for a change the device makes on its own: the standby after hrp sync config, a commit that runs on after its connection was lost")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
 	fl.BoolVar(&f.save, "save", false, "save what the sync leaves unsaved: the target of a push, the source after config-sync (it saves only the remote), both members (Huawei: HRP does not back up save); not with --confirm: never save before confirm")

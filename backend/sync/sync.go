@@ -1211,11 +1211,11 @@ func (t *txn) settle() time.Duration {
 	if t.o.Settle > 0 {
 		return t.o.Settle
 	}
-	return defaultSettle
+	return DefaultSettle
 }
 
-// defaultSettle is Options.Settle when not given.
-const defaultSettle = 30 * time.Second
+// DefaultSettle is Options.Settle when not given.
+const DefaultSettle = 30 * time.Second
 
 // confirmable refuses commit-confirm on a target whose unconfirmed commit
 // does not revert by reload (the default is reboot; DOMAIN.md).
