@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/hasync/hasync/backend/compare"
@@ -71,6 +73,48 @@ func TestPlanOutsideScopeMarks(t *testing.T) {
 			if !strings.Contains(out, "  "+w) {
 				t.Errorf("ascii=%v: no line %q:\n%s", c.ascii, w, out)
 			}
+		}
+	}
+}
+
+// TestPlanScrollWrapped: at 60x20 (trial 15 T1) the plan's keys scroll
+// the plan as it is drawn, its long commands wrapped: G shows the last
+// command whole, pgdn from the top never skips a command, g goes back.
+func TestPlanScrollWrapped(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	m.Update(press("enter"))
+	pp := &planPanel{title: "Sync p", applyLabel: "Apply 30 to b"}
+	for i := range 30 {
+		pp.lines = append(pp.lines, views.PlanLine{Kind: views.PlanCommand,
+			Text: fmt.Sprintf("%4d  set security firewall name CUST-0000-IN rule %d destination address '10.100.0.0/24'", i+1, i)})
+	}
+	m.plan = pp
+	last := pp.lines[len(pp.lines)-1].Text
+	m.Update(press("G"))
+	s := ansi.Strip(m.Render())
+	if !strings.Contains(s, "    30  set security firewall name CUST-0000-IN rule 29") || !strings.Contains(s, "destination address '10.100.0.0/24'") || strings.Contains(s, "more lines") {
+		t.Errorf("G does not show the last command whole (%q):\n%s", last, s)
+	}
+	m.Update(press("g"))
+	if pp.offset != 0 {
+		t.Fatalf("g: offset %d", pp.offset)
+	}
+	seen := map[int]bool{}
+	for range 30 {
+		s := ansi.Strip(m.Render())
+		rows := strings.Split(s, "\n")
+		for i, r := range rows[:len(rows)-1] {
+			var n int
+			if _, err := fmt.Sscanf(r, "%d  set", &n); err == nil && strings.Contains(rows[i+1], "'10.100.0.0/24'") {
+				seen[n] = true
+			}
+		}
+		m.Update(press("pgdown"))
+	}
+	for i := 1; i <= 30; i++ {
+		if !seen[i] {
+			t.Errorf("pgdn never shows command %d whole", i)
 		}
 	}
 }

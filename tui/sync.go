@@ -634,17 +634,17 @@ func (m *Model) planKey(act Action, msg tea.KeyPressMsg) tea.Cmd {
 		pp.input, cmd = pp.input.Update(msg)
 		return cmd
 	case ActUp:
-		m.scrollPlan(-1)
+		m.scrollPlan(-1, 0)
 	case ActDown:
-		m.scrollPlan(1)
+		m.scrollPlan(1, 0)
 	case ActPageUp:
-		m.scrollPlan(-m.planBody())
+		m.scrollPlan(0, -1)
 	case ActPageDown:
-		m.scrollPlan(m.planBody())
+		m.scrollPlan(0, 1)
 	case ActHome:
-		m.scrollPlan(-1 << 30)
+		m.scrollPlan(-1<<30, 0)
 	case ActEnd:
-		m.scrollPlan(1 << 30)
+		m.scrollPlan(1<<30, 0)
 	}
 	return nil
 }
@@ -664,15 +664,10 @@ func (m *Model) planScreen() views.PlanScreen {
 	return ps
 }
 
-// planBody is the number of plan lines on screen.
-func (m *Model) planBody() int {
-	ps := m.planScreen()
-	return views.PlanBodyHeight(&ps, max(m.com.Height-1, 1))
-}
-
-func (m *Model) scrollPlan(n int) {
-	pp := m.plan
-	pp.offset = min(max(pp.offset+n, 0), max(len(pp.lines)-m.planBody(), 0))
+// scrollPlan scrolls the plan by n lines, or by a page (page -1 up, 1
+// down), as views.Plan draws it (its long lines wrapped).
+func (m *Model) scrollPlan(n, page int) {
+	m.plan.offset = views.PlanScroll(m.com.Styles, m.planScreen(), m.com.Width, max(m.com.Height-1, 1), n, page)
 }
 
 // applyPlan closes the plan screen and runs its sync: the Log tab shows
