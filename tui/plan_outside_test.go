@@ -118,3 +118,28 @@ func TestPlanScrollWrapped(t *testing.T) {
 		}
 	}
 }
+
+// TestHRPPlanConsoleWords: the console's Huawei plan does not advise a
+// --push the console lacks: it names the command line that pushes; esc
+// after hrp sync config started says what runs where, not "commits
+// whole or not at all" (trial 15 C1).
+func TestHRPPlanConsoleWords(t *testing.T) {
+	hrp := prepFor(t, 0)
+	hrp.Pair, hrp.Family, hrp.Native, hrp.Plan.Mode, hrp.Source, hrp.Target = "lab-huawei", config.Huawei, true, plan.HRP, "FW-A", "FW-B"
+	hrp.Warnings = []string{"hrp sync config appends 2 new security-policy rule(s) (rule name web_in_98, rule name web_in_99) after FW-B's final deny (rule name deny_all_log), where they never match: it does not reorder; sync with --push (needs hrp standby config enable) to send rule move"}
+	lines, _, _, _, _ := planLines(rtWithRole(0), &planPanel{kind: syncNativeSessions, prep: hrp}, "", "→")
+	var all []string
+	for _, l := range lines {
+		all = append(all, l.Text)
+	}
+	text := strings.Join(all, "\n")
+	if strings.Contains(text, "sync with --push") || !strings.Contains(text, "push from the command line, `hasync sync --pair lab-huawei --push` (needs hrp standby config enable), to send rule move") {
+		t.Errorf("the Huawei plan's advice:\n%s", text)
+	}
+	if got := pointOfNoReturn(hrp); strings.Contains(got, "whole or not at all") || !strings.Contains(got, "hrp sync config is running on FW-A") {
+		t.Errorf("esc during hrp sync config says %q", got)
+	}
+	if got := pointOfNoReturn(prepFor(t, 0)); !strings.Contains(got, "the commit is running on b: it commits whole or not at all") {
+		t.Errorf("esc during a push's commit says %q", got)
+	}
+}

@@ -504,7 +504,7 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	if len(prep.Warnings) > 0 {
 		add(views.PlanHeading, "Warnings")
 		for _, w := range prep.Warnings {
-			add(views.PlanWarning, "%s", w)
+			add(views.PlanWarning, "%s", consoleWords(w, prep))
 		}
 	}
 	if p.Empty() && p.Mode != plan.HRP {
@@ -534,6 +534,18 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 		needName, why = prep.Target, fmt.Sprintf("the plan deletes %d node(s) on %s", deletes, prep.Target)
 	}
 	return lines, label, "", needName, why
+}
+
+// consoleWords is a warning of the plan as the console says it: the
+// console does not push to an HRP standby (p is Vyatta only), so the
+// back end's "sync with --push" names the command line that does
+// (trial 15 C1).
+func consoleWords(w string, prep *hsync.Prepared) string {
+	if prep.Family != config.Huawei {
+		return w
+	}
+	return strings.Replace(w, "sync with --push (needs hrp standby config enable)",
+		"the console runs hrp sync config only: push from the command line, `hasync sync --pair "+prep.Pair+" --push` (needs hrp standby config enable),", 1)
 }
 
 // maxOutOfScope is how many out-of-scope differences the plan lists.
@@ -1131,6 +1143,19 @@ func (r *syncRun) cancelBeforeCommit(stop func()) bool {
 	return ok
 }
 
+// pointOfNoReturn says why esc no longer stops a sync: a commit on the
+// target is whole or not at all; hrp sync config runs on the active
+// member and is not (the standby takes what it copies as it comes).
+func pointOfNoReturn(prep *hsync.Prepared) string {
+	switch {
+	case prep.Native && prep.Family == config.Huawei:
+		return "hrp sync config is running on " + prep.Source + ": it cannot be cancelled now; " + prep.Target + " is read until it settles"
+	case prep.Native:
+		return "update config-sync is running on " + prep.Source + ": its commit on " + prep.Target + " is whole or not at all; it cannot be cancelled now"
+	}
+	return "the commit is running on " + prep.Target + ": it commits whole or not at all; it cannot be cancelled now"
+}
+
 // cancelSync cancels the open pair's sync unless its commit was typed.
 func (m *Model) cancelSync() tea.Cmd {
 	rt := m.pairs[m.open]
@@ -1139,7 +1164,7 @@ func (m *Model) cancelSync() tea.Cmd {
 		return nil
 	}
 	if !run.cancelBeforeCommit(run.cancel) {
-		m.setNotice("the commit is running on "+run.prep.Target+": it commits whole or not at all; it cannot be cancelled now", true)
+		m.setNotice(pointOfNoReturn(run.prep), true)
 		return noticeClearCmd(m.noticeID, 6*time.Second)
 	}
 	m.com.Log.Info("sync cancelled", logPair, rt.spec.Name)
