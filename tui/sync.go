@@ -112,10 +112,36 @@ type syncRun struct {
 	mu         gosync.Mutex
 	committing bool
 	cancelled  bool
+	// after is what the sync does once past its commit, as its last
+	// progress line says (re-reading, waiting for the target to settle):
+	// the banner says it, not "committing" (trial 15 T4).
+	after string
 
 	// ended is how the sync itself ended, told before the console's
 	// re-read of the pair (nil until then; the model's only).
 	ended *syncOutcome
+}
+
+// saw takes a sync event on Apply's goroutine, before the line is
+// published: the commit marks the point from which a cancel is refused;
+// a progress line after it says what the sync does now.
+func (r *syncRun) saw(e hsync.Event) {
+	if !e.Commit && (e.Kind != hsync.Info || !r.committingNow()) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e.Commit { // the point of no return (hsync.Event.Commit)
+		r.committing = true
+		return
+	}
+	r.after = e.Line
+}
+
+func (r *syncRun) committingNow() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.committing
 }
 
 // syncStream is a pair's sync as its events tell it, whoever runs it
@@ -728,11 +754,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
-		if e.Commit { // the point of no return (hsync.Event.Commit)
-			run.mu.Lock()
-			run.committing = true
-			run.mu.Unlock()
-		}
+		run.saw(e)
 		if hook != nil { // tests: it sees the commit already marked
 			hook(e)
 		}
@@ -1104,7 +1126,7 @@ func (m *Model) runBanner(rt *pairRT) string {
 	run := rt.run
 	arrow := m.glyph("→", "->")
 	run.mu.Lock()
-	committing, cancelled := run.committing, run.cancelled
+	committing, cancelled, after := run.committing, run.cancelled, run.after
 	run.mu.Unlock()
 	state := "running · esc cancels before the commit"
 	switch ell := m.glyph("…", "..."); {
@@ -1114,6 +1136,12 @@ func (m *Model) runBanner(rt *pairRT) string {
 		state = "ended with an error · re-reading " + run.prep.Target + ell
 	case cancelled:
 		state = "cancelling" + m.glyph("…", "...")
+	case committing && after != "":
+		state = "past the commit: " + after
+	case committing && run.prep.Native && run.prep.Family == config.Huawei:
+		state = "hrp sync config on " + run.prep.Source + " (it cannot be cancelled now)"
+	case committing && run.prep.Native:
+		state = "update config-sync on " + run.prep.Source + " (its commit on " + run.prep.Target + ": whole or not at all)"
 	case committing:
 		state = "committing (whole or not at all)"
 	}

@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/pair"
+	"github.com/hasync/hasync/backend/plan"
+	hsync "github.com/hasync/hasync/backend/sync"
+)
+
+// TestRunBannerPastCommit: once past its commit the banner says what the
+// sync does (re-reading, waiting for the target to settle), not
+// "committing" for the whole wait; hrp sync config is not called a
+// commit (trial 15 T4, C1).
+func TestRunBannerPastCommit(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	rt := m.pairs[0]
+	run := &syncRun{prep: prepFor(t, 1)}
+	rt.run = run
+	if b := m.runBanner(rt); !strings.Contains(b, "running · esc cancels before the commit") {
+		t.Errorf("before the commit: %q", b)
+	}
+	run.saw(hsync.Event{Kind: hsync.Sent, Device: "b", Line: "commit", Commit: true})
+	if b := m.runBanner(rt); !strings.HasSuffix(b, "committing (whole or not at all)") {
+		t.Errorf("at the commit: %q", b)
+	}
+	settle := "b reads unchanged, but the commit that was sent runs to its end on the device: reading it again until it changes (up to 30s)"
+	run.saw(hsync.Event{Kind: hsync.Info, Line: settle})
+	if b := m.runBanner(rt); strings.Contains(b, "committing") || !strings.HasSuffix(b, "past the commit: "+settle) {
+		t.Errorf("during the settle wait: %q", b)
+	}
+
+	hrp := prepFor(t, 0)
+	hrp.Family, hrp.Native, hrp.Plan.Mode, hrp.Source, hrp.Target = config.Huawei, true, plan.HRP, "FW-A", "FW-B"
+	run = &syncRun{prep: hrp}
+	rt.run = run
+	run.saw(hsync.Event{Kind: hsync.Info, Line: "hrp sync config on FW-A", Commit: true})
+	if b := m.runBanner(rt); strings.Contains(b, "committing") || !strings.HasSuffix(b, "hrp sync config on FW-A (it cannot be cancelled now)") {
+		t.Errorf("during hrp sync config: %q", b)
+	}
+	run.saw(hsync.Event{Kind: hsync.Info, Line: "re-reading FW-A and FW-B again (round 2): 19 difference(s) the plan did not expect remain while FW-B settles"})
+	if b := m.runBanner(rt); !strings.HasSuffix(b, "past the commit: re-reading FW-A and FW-B again (round 2): 19 difference(s) the plan did not expect remain while FW-B settles") {
+		t.Errorf("while FW-B settles: %q", b)
+	}
+}
+
+// TestSyncReadsNotLogged: while a sync runs, the pair's reads (one per
+// settle round, ~90 in 30 s) add no "refreshed" line each to the Log:
+// the sync's own progress lines say them (trial 15 T4). Once it ended,
+// a read is logged again.
+func TestSyncReadsNotLogged(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	rt := m.pairs[0]
+	rt.run = &syncRun{prep: prepFor(t, 1)}
+	before := rt.log.Len()
+	var evs []pair.Event
+	for range 90 {
+		evs = append(evs, pair.Event{Kind: pair.Refreshed, Pair: "p", At: time.Now()})
+	}
+	m.Update(eventsMsg{idx: 0, events: evs})
+	if n := rt.log.Len() - before; n != 0 {
+		t.Errorf("%d refreshed line(s) logged during the sync", n)
+	}
+	rt.run = nil
+	m.Update(eventsMsg{idx: 0, events: evs[:1]})
+	if n := rt.log.Len() - before; n != 1 {
+		t.Errorf("%d line(s) for a read after the sync, want 1", n)
+	}
+}
