@@ -451,7 +451,7 @@ func lastSyncResult(dir, pair string) (at, result string) {
 	case audit.Committing:
 		// The write-ahead record alone: the run ended after the commit
 		// was sent (a second ^C, a kill).
-		result = "committing, outcome not recorded: compare the pair"
+		result = "commit sent, no outcome recorded (still running, or the run ended before it: compare the pair)"
 	}
 	if n := len(r.Errors); n > 0 {
 		result += " (" + plural(n, "error") + ")"

@@ -116,7 +116,7 @@ verification finish. A second ^C exits at once with status 130.`,
 	fl.StringVar(&f.inventory, "inventory", "", "the inventory `FILE` (default: $"+inventory.EnvPath+", else inventory.yaml in the user's hasync configuration directory)")
 	fl.StringVar(&f.state, "state", "", "the state `DIR` for locks and previous configurations (default: hasync in the user's state directory)")
 	fl.StringVar(&f.audit, "audit", "", "the audit `DIR` (default: audit under the state directory)")
-	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads, apply and verification)")
+	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up after `D` (reads and apply; once the commit is sent, it and its verification run to their end)")
 	fl.DurationVar(&f.settle, "settle", 30*time.Second, "wait up to `D` for a change the device makes on its own: the standby after hrp sync config, a commit that runs on after its connection was lost")
 	fl.BoolVar(&f.acceptNew, "accept-new", false, "accept and record the host key of a device no known_hosts file lists (a changed key is still refused)")
 	fl.BoolVar(&f.rollback, "rollback", false, "apply the inverse plan of the pair's last sync (checked against the audit record: refused when the target changed since)")
@@ -247,7 +247,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 					return &exitError{code: 1}
 				}
 			}
-			return saveUnsaved(ctx, w, lp, prep, opt, f.pair)
+			return saveUnsaved(ctx, w, lp, prep, opt, f.pair, intr)
 		}
 		return nil
 	}
@@ -283,6 +283,9 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	if intr.interrupted() && errors.Is(err, context.Canceled) {
 		return interruptedOutcome(w, f.pair, prep, res, err)
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("--timeout %s passed: %w", f.timeout, err)
+	}
 	return syncOutcome(w, f.pair, res, err)
 }
 
@@ -317,12 +320,13 @@ type interrupts struct {
 	mu     sync.Mutex
 	got    int  // signals received
 	commit bool // the point of no return was passed
-	// running says what runs to its end from there.
-	running string
-	cancel  context.CancelFunc
-	say     io.Writer // unbuffered: the notices are written from the signal goroutine
-	sigs    chan os.Signal
-	done    chan struct{}
+	// running says what runs to its end from there; before names that
+	// point (setBefore).
+	running, before string
+	cancel          context.CancelFunc
+	say             io.Writer // unbuffered: the notices are written from the signal goroutine
+	sigs            chan os.Signal
+	done            chan struct{}
 }
 
 // watchInterrupts starts the signal handler; stop ends it.
@@ -353,9 +357,25 @@ func (in *interrupts) signal() {
 	case in.commit:
 		fmt.Fprintf(in.say, "interrupt received: %s, then the verification (interrupt again to exit now)\n", in.running)
 	default:
-		fmt.Fprintln(in.say, "interrupt received: stopping before the commit (interrupt again to exit now)")
+		fmt.Fprintf(in.say, "interrupt received: stopping before %s (interrupt again to exit now)\n", in.beforeWhat())
 	}
 	in.cancel()
+}
+
+// setBefore names the point of no return in the notice of an interrupt
+// before it ("the commit" when not set).
+func (in *interrupts) setBefore(what string) {
+	in.mu.Lock()
+	in.before = what
+	in.mu.Unlock()
+}
+
+// beforeWhat is setBefore's name; in.mu is held.
+func (in *interrupts) beforeWhat() string {
+	if in.before == "" {
+		return "the commit"
+	}
+	return in.before
 }
 
 // committing marks the point of no return; running says what runs on
@@ -364,6 +384,17 @@ func (in *interrupts) committing(running string) {
 	in.mu.Lock()
 	in.commit, in.running = true, running
 	in.mu.Unlock()
+}
+
+// commitWord names what a sync sends at its point of no return.
+func commitWord(prep *hsync.Prepared) string {
+	switch {
+	case prep.Native && prep.Family == config.Huawei:
+		return "hrp sync config"
+	case prep.Native:
+		return "update config-sync"
+	}
+	return "the commit"
 }
 
 // pointOfNoReturn says what runs to its end once prep passed its point of
@@ -411,8 +442,14 @@ func printEvent(w *bufio.Writer, e hsync.Event) {
 // configuration differs from its saved one is saved, under the pair's
 // lock and audited as a sync is (hsync.SaveUnsaved); its lines are
 // printed as they come.
-func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string) error {
-	opt.Emit = func(e hsync.Event) { printEvent(w, e) }
+func saveUnsaved(ctx context.Context, w *bufio.Writer, lp *pair.Pair, prep *hsync.Prepared, opt hsync.Options, name string, intr *interrupts) error {
+	intr.setBefore("the save")
+	opt.Emit = func(e hsync.Event) {
+		if e.Commit {
+			intr.committing("the save is running on " + e.Device)
+		}
+		printEvent(w, e)
+	}
 	res, err := hsync.SaveUnsaved(ctx, lp, prep, opt)
 	var locked *pair.LockedError
 	switch {
@@ -561,6 +598,12 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return nil
 	case errors.As(err, &locked):
 		return &exitError{code: 2, err: err}
+	case res != nil && res.CommitUnseen:
+		// Unchanged when --settle passed, but what was sent may still
+		// apply: no "sync again" (review 15).
+		fmt.Fprintf(w, "outcome unknown: %s was sent, its answer was cut, and %s still read unchanged when --settle passed; it may yet apply: compare the pair (hasync diff --pair %s) before syncing again\n",
+			commitWord(res.Prepared), res.Prepared.Target, name)
+		return &exitError{code: 2, err: pairErr(name, err)}
 	case res != nil && !res.Committed && res.TargetUnchanged:
 		// The connection (or the session) failed before the commit, and
 		// the re-read shows the target as it was: nothing applied.

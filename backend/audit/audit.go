@@ -65,7 +65,8 @@ const (
 	// Error.
 	Unverified Result = "committed-unverified"
 	// Cancelled: the sync was cancelled (^C, esc, the server shutting
-	// down) before its commit was sent; the target was left as it was.
+	// down, its --timeout) before its commit was sent; the target was
+	// left as it was.
 	Cancelled Result = "cancelled"
 	// Failed: the sync could not run to the end (connection lost, a
 	// device unreadable); see Error.

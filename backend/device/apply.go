@@ -56,7 +56,11 @@ type ApplyOptions struct {
 	// that changes the running configuration is sent, and before its
 	// OnCommand: the commit (Vyatta, over SSH or REST), or the first
 	// command in system-view (Huawei: each applies at once, DOMAIN.md
-	// "Huawei family"). From then on a cancel no longer stops the change.
+	// "Huawei family"): the point of no return. ctx is checked right
+	// after it returns, so a caller that cancelled before (or in)
+	// OnCommit stops the change there; from then on a caller keeps ctx
+	// alive (backend/sync detaches it), since a cancel would cut the
+	// commit's answer, or a Huawei push between two lines.
 	OnCommit func()
 	// ConfirmMinutes > 0 commits with `commit-confirm N` (Vyatta): the
 	// device reverts unless Confirm follows within N minutes. Save is
@@ -221,6 +225,11 @@ func (a *applier) vyatta(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	commit := Command{Text: CommitText(opt)}
 	start := len(a.res.Lines)
 	a.committing()
+	if err := ctx.Err(); err != nil {
+		// Cancelled before OnCommit marked the point of no return: the
+		// caller refused it there (see ApplyOptions.OnCommit).
+		return a.res, a.leave(ctx, err)
+	}
 	_, err := a.run(ctx, commit)
 	out := a.res.Lines[start:]
 	if err != nil && !errors.Is(err, ErrRejected) {
@@ -305,6 +314,11 @@ func (a *applier) huawei(ctx context.Context, cmds []Command, opt ApplyOptions) 
 	for i, c := range cmds {
 		if c.Text != hwSystemView {
 			a.committing() // each applies at once
+		}
+		if err := ctx.Err(); err != nil {
+			// Cancelled: no line more (a caller that marked the point of
+			// no return at the first line keeps ctx from this).
+			return a.res, a.back(ctx, err)
 		}
 		if _, err := a.runAt(ctx, i, c); err != nil {
 			a.refused(c, err)

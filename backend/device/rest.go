@@ -271,6 +271,11 @@ func (r *REST) Apply(ctx context.Context, cmds []Command, opt ApplyOptions, emit
 	if opt.OnCommit != nil {
 		opt.OnCommit()
 	}
+	if err := ctx.Err(); err != nil {
+		// Cancelled before the point of no return (ApplyOptions.OnCommit).
+		_ = s.end(context.WithoutCancel(ctx))
+		return res, err
+	}
 	told(-1, "POST "+s.path+"/commit")
 	a, err := r.do(ctx, http.MethodPost, s.path+"/commit", "POST "+s.path+"/commit", http.StatusOK)
 	if err != nil {

@@ -296,8 +296,8 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 			infos = append(infos, e.Line)
 		}
 	}})
-	if err == nil || !res.TargetUnchanged {
-		t.Fatalf("cut update config-sync: %v, unchanged %v\n%q", err, res.TargetUnchanged, infos)
+	if err == nil || !res.TargetUnchanged || !res.CommitUnseen || res.Record.TargetAfter != "" {
+		t.Fatalf("cut update config-sync: %v, unchanged %v, unseen %v, target after %q\n%q", err, res.TargetUnchanged, res.CommitUnseen, res.Record.TargetAfter, infos)
 	}
 	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
 		t.Error("vra-b changed: the sync says unchanged")
@@ -309,13 +309,23 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 	}
 }
 
-// TestRollbackAfterUnexpected: a sync that changed the target but ended
-// "unexpected" (here hrp sync config, whose new rules land after the
-// standby's final deny) can be rolled back: its record keeps the
-// target's hash as read after the change (trial 15 S9: every such sync
-// was refused as one that "did not change the target").
-func TestRollbackAfterUnexpected(t *testing.T) {
-	_, p := labHuawei(t)
+// TestRollbackAfterSourceChanged: a sync that changed the target but did
+// not end ok (here the source changed during it, as an HRP standby's
+// backup would) can be rolled back: its record keeps the target's hash
+// as read after the change (trial 15 S9: every such sync was refused as
+// one that "did not change the target").
+func TestRollbackAfterSourceChanged(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	lp.A.Device.SetCommitHook(nil)
+	lp.B.Device.SetCommitHook(func(ctx context.Context, _ *config.Tree, _ func(string)) {
+		s := lp.A.Device.NewSession("vyatta")
+		if err := s.Set([]string{"system", "login", "banner", "pre-login", "changed"}); err != nil {
+			t.Error(err)
+		}
+		if err := s.Commit(ctx, func(string) {}); err != nil {
+			t.Error(err)
+		}
+	})
 	ctx := testCtx(t)
 	state := t.TempDir()
 	prep, err := Prepare(ctx, p, Options{})
@@ -323,15 +333,40 @@ func TestRollbackAfterUnexpected(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := Apply(ctx, p, prep, Options{StateDir: state})
-	if !errors.Is(err, ErrUnexpected) || res.Record.TargetAfter == "" {
-		t.Fatalf("hrp sync: %v, target after %q; want unexpected, with the target's hash", err, res.Record.TargetAfter)
+	if !errors.Is(err, ErrSourceChanged) || res.Record.TargetAfter == "" {
+		t.Fatalf("sync while vra-a changed: %v, target after %q; want source-changed, with the target's hash", err, res.Record.TargetAfter)
 	}
+	lp.B.Device.SetCommitHook(nil)
 	back, err := PrepareRollback(ctx, p, Options{StateDir: state})
 	if err != nil {
-		t.Fatalf("rollback of a sync that ended unexpected: %v", err)
+		t.Fatalf("rollback of a sync that ended source-changed: %v", err)
 	}
-	if back.Plan.Empty() || back.Target != prep.Target {
-		t.Errorf("rollback plan: %d command(s) onto %s", len(back.Plan.Commands), back.Target)
+	if back.Plan.Empty() || back.Target != "vra-b" {
+		t.Fatalf("rollback plan: %d command(s) onto %s", len(back.Plan.Commands), back.Target)
+	}
+	if _, err := Apply(ctx, p, back, Options{StateDir: state}); err != nil {
+		t.Fatalf("the rollback: %v", err)
+	}
+}
+
+// TestRollbackRefusedHuawei: an HRP pair's sync cannot be rolled back by a
+// push onto the standby (it takes configuration only with hrp standby
+// config enable, and then HRP backs it up to the active member): refused
+// at once with the reason, and no record is written (review 15: the
+// rollback was offered and could never apply).
+func TestRollbackRefusedHuawei(t *testing.T) {
+	_, p := labHuawei(t)
+	ctx := testCtx(t)
+	state := t.TempDir()
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil && !errors.Is(err, ErrUnexpected) {
+		t.Fatal(err)
+	}
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrNoRollback) || !strings.Contains(err.Error(), "hrp standby config enable") {
+		t.Fatalf("rollback on an HRP pair: %v", err)
 	}
 }
 
@@ -373,5 +408,92 @@ func TestSaveUnsavedCancelAtSave(t *testing.T) {
 	}
 	if last, _, _ := log.Last(p.Name()); last.Kind != "" || !last.Time.Equal(all[0].Time) {
 		t.Errorf("the last sync is %+v; want the sync, not the save", last)
+	}
+}
+
+// TestSyncTimedOutBeforeSending: a sync whose context's deadline passes
+// before anything is sent says it timed out (not that it was
+// cancelled), and is audited cancelled: nothing was sent.
+func TestSyncTimedOutBeforeSending(t *testing.T) {
+	_, p := labPair(t, vyatta.PairOptions{})
+	prep, err := Prepare(testCtx(t), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithDeadline(testCtx(t), time.Now().Add(-time.Second))
+	defer cancel()
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir()})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "timed out before the commit") || !res.NothingSent {
+		t.Fatalf("past its deadline: %v, nothing sent %v", err, res.NothingSent)
+	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("audited %q, want cancelled", res.Record.Result)
+	}
+}
+
+// TestSyncNativeCancelledBeforeMark: a cancel that reaches a device-native
+// sync before its point of no return (here as it connects to the source)
+// stops it: update config-sync is not sent, vra-b is unchanged, the
+// sync is audited cancelled, and no event marks a commit (review 15:
+// the command ran anyway, changed vra-b and was audited ok).
+func TestSyncNativeCancelledBeforeMark(t *testing.T) {
+	lp, p := labPair(t, vyatta.PairOptions{})
+	before := lp.B.Device.Running()
+	prep, err := Prepare(testCtx(t), p, Options{Native: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	marks := 0
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), Native: true, Emit: func(e Event) {
+		if e.Kind == Info && e.Line == "connecting to vra-a" {
+			cancel()
+		}
+		if e.Commit {
+			marks++
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || !res.NothingSent || marks != 0 {
+		t.Fatalf("cancelled before the mark: %v, nothing sent %v, %d mark(s)", err, res.NothingSent, marks)
+	}
+	if res.Record.Result != audit.Cancelled {
+		t.Errorf("audited %q, want cancelled", res.Record.Result)
+	}
+	if !config.Equal(before.Root, lp.B.Device.Running().Root) {
+		t.Error("vra-b changed: update config-sync ran after the cancel")
+	}
+}
+
+// TestSyncConnectionStatusFails: hrp sync config syncs, then the
+// connection drops as hrp sync connection-status runs: the configuration
+// is verified, and the sync fails naming the session table's command, not
+// the configuration's (review 15: the error was labelled hrp sync config
+// and then dropped).
+func TestSyncConnectionStatusFails(t *testing.T) {
+	hp, p := labHuawei(t)
+	ctx := testCtx(t)
+	prep, err := Prepare(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infos []string
+	res, err := Apply(ctx, p, prep, Options{StateDir: t.TempDir(), ConnectionStatus: true, Emit: func(e Event) {
+		if e.Kind != Info {
+			return
+		}
+		infos = append(infos, e.Line)
+		if e.Line == "hrp sync connection-status on "+prep.Source {
+			hp.A.SSH.DropSessions()
+		}
+	}})
+	if err == nil || !strings.Contains(err.Error(), "hrp sync connection-status") || strings.Contains(err.Error(), "hrp sync config:") {
+		t.Fatalf("connection-status cut: %v\n%q", err, infos)
+	}
+	if !res.Committed || res.After == nil {
+		t.Errorf("the configuration's sync: committed %v, re-read %v", res.Committed, res.After != nil)
+	}
+	if !slices.ContainsFunc(infos, func(l string) bool { return strings.Contains(l, "the session table was not copied") }) {
+		t.Errorf("not said: %q", infos)
 	}
 }

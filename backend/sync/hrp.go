@@ -51,18 +51,49 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 		what = "hrp sync config"
 	}
 	t.emit(Event{Kind: Info, Line: what + " on " + prep.Source, Step: -1, Commit: t.markCommit()})
+	if err := t.stopBeforeSending(ctx); err != nil {
+		return err
+	}
 	lines := 0 // what the device printed, streamed as it comes
 	remote := t.remote(prep.Source, noStep)
 	counted := func(l string) { lines++; remote(l) }
 	start := time.Now()
 	err = sess.NativeSync(ctx, device.NativeConfig, counted)
 	t.nativeDone(what, lines, start, err)
+	// The session table's copy is its own command: its failure is said
+	// and returned as its own once the configuration is verified, never
+	// taken for the configuration's (review 15).
+	var statusErr error
 	if err == nil && prep.Family == config.Huawei && t.o.ConnectionStatus {
-		t.info("hrp sync connection-status on %s", prep.Source)
+		const status = "hrp sync connection-status"
+		t.info("%s on %s", status, prep.Source)
 		lines, start = 0, time.Now()
-		err = sess.NativeSync(ctx, device.NativeSessions, counted)
-		t.nativeDone("hrp sync connection-status", lines, start, err)
+		statusErr = sess.NativeSync(ctx, device.NativeSessions, counted)
+		t.nativeDone(status, lines, start, statusErr)
+		if statusErr != nil {
+			statusErr = named(prep.Source, status, statusErr)
+			t.info("%v: the session table was not copied; the configuration is verified all the same", statusErr)
+		}
 	}
+	// Both said: the configuration's outcome first.
+	return errors.Join(t.settleVerify(ctx, what, tgt, err), statusErr)
+}
+
+// named is err of the command what on dev, named once: the driver's
+// errors name both already.
+func named(dev, what string, err error) error {
+	if strings.HasPrefix(err.Error(), dev+": "+what+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %s: %w", dev, what, err)
+}
+
+// settleVerify follows a device-native sync (what) that ended with err:
+// a refusal is tied to its paths and the target re-read; a lost
+// connection is followed by reads of the target (ranOn); then the pair is
+// read until it settles, and verified (see nativeSync).
+func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceState, err error) error {
+	prep := t.prep
 	if errors.Is(err, device.ErrRejected) {
 		var re *device.RejectedError
 		if errors.As(err, &re) {
@@ -83,9 +114,7 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 		return fmt.Errorf("%s: %w: %v", prep.Source, ErrRemoteRefused, err)
 	}
 	if err != nil {
-		if !strings.HasPrefix(err.Error(), prep.Source+": "+what+": ") { // the driver's own names both
-			err = fmt.Errorf("%s: %s: %w", prep.Source, what, err)
-		}
+		err = named(prep.Source, what, err)
 		if !t.ranOn(ctx, what+" on "+prep.Source, tgt, err) {
 			return err
 		}
@@ -146,28 +175,14 @@ func (t *txn) nativeSync(ctx context.Context, tgt *pair.DeviceState) error {
 }
 
 // ranOn tells, after err cut what (a device's own sync) short, whether
-// the target changed all the same: it is read again (until it answers,
-// then until it changes or Options.Settle passes, awaitCommit), and the
-// outcome said. Unchanged, Result.TargetUnchanged is set.
+// the target changed all the same (reread, awaiting it), and says so.
 func (t *txn) ranOn(ctx context.Context, what string, tgt *pair.DeviceState, err error) bool {
-	prep := t.prep
-	t.info("re-reading %s after: %v", prep.Target, err)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure+t.settle())
 	defer cancel()
-	failedAt := time.Now()
-	after, d, ok := t.readAgain(ctx, failedAt)
-	if !ok {
-		t.info("%s could not be read again: what it holds now is unknown", prep.Target)
+	if _, _, ok := t.reread(ctx, what, tgt, err, true); !ok || t.res.TargetUnchanged {
 		return false
 	}
-	if config.Equal(d.Tree.Root, tgt.Tree.Root) {
-		_, d = t.awaitCommit(ctx, what, tgt, failedAt, after, d)
-	}
-	if config.Equal(d.Tree.Root, tgt.Tree.Root) {
-		t.res.TargetUnchanged = true
-		return false
-	}
-	t.info("%s changed: %s ran on after the connection was lost; verifying", prep.Target, what)
+	t.info("%s changed: %s ran on after the connection was lost; verifying", t.prep.Target, what)
 	return true
 }
 

@@ -86,10 +86,17 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	if snap.CompareErr != nil {
 		return nil, snap.CompareErr
 	}
-	if snap.Family == config.Huawei && tgt.HA.Role == device.RoleStandby && hasLine(tgt.Tree, "hrp standby config enable") {
-		// What is typed on the standby is backed up to the active member
-		// (DOMAIN.md "HRP"): the rollback would change the source too.
-		return nil, fmt.Errorf("pair %s: %w: %s is the HRP standby with hrp standby config enable: HRP would back the rollback up to the active member, changing it too; sync again from the active member instead", name, ErrPushRefused, rec.Target)
+	if snap.Family == config.Huawei {
+		// A rollback is a push onto the target, the HRP standby: it takes
+		// configuration only with hrp standby config enable, and then HRP
+		// backs what is typed up to the active member, changing the source
+		// too (DOMAIN.md "HRP"). Either way it cannot restore the standby
+		// alone (review 15: offered, it never applied).
+		why, sentinel := "it refuses configuration without hrp standby config enable", ErrNoRollback
+		if tgt.HA.Role == device.RoleStandby && hasLine(tgt.Tree, "hrp standby config enable") {
+			why, sentinel = "with hrp standby config enable, HRP would back the rollback up to the active member, changing it too", ErrPushRefused
+		}
+		return nil, fmt.Errorf("pair %s: %w: %s is the HRP standby: %s; change the active member and sync again from it instead", name, sentinel, rec.Target, why)
 	}
 	label := "previous configuration of " + rec.Target + " (before the sync of " + rec.Time.UTC().Format(time.RFC3339) + ")"
 	prev, err := compare.Parse(label, text, snap.Family)

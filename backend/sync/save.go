@@ -41,7 +41,10 @@ func (t *txn) save(ctx context.Context, name, why string) error {
 	}
 	// The save is the point of no return of a save alone (SaveUnsaved);
 	// after a sync's commit, marked already, it is not marked again.
-	t.emit(Event{Kind: Info, Line: "save on " + name + why, Step: -1, Commit: t.markCommit()})
+	t.emit(Event{Kind: Info, Device: name, Line: "save on " + name + why, Step: -1, Commit: t.markCommit()})
+	if err := t.stopBeforeSending(ctx); err != nil {
+		return err
+	}
 	if err := s.Save(ctx, t.remote(name, noStep)); err != nil {
 		return fmt.Errorf("%s: save: %w", name, err)
 	}

@@ -26,7 +26,8 @@ import (
 )
 
 // afterFailure bounds the re-read (and a revert) after a failed apply,
-// which run even when the sync's context was cancelled.
+// which run even when the sync's context was cancelled; Options.Settle is
+// added for the reads that wait for a commit still running.
 const afterFailure = 2 * time.Minute
 
 // DefaultWindow is Options.Window when zero: enough typed ahead that a
@@ -252,6 +253,11 @@ type Result struct {
 	// NothingSent: the sync ended (cancelled) before it sent anything to
 	// a device, so both are as they were; no re-read was needed to know.
 	NothingSent bool
+	// CommitUnseen: a commit (or a device's own sync) was sent and its
+	// answer cut, and the target still read unchanged when
+	// Options.Settle passed: it may still apply; what the target will
+	// hold is not known (TargetUnchanged says what was read).
+	CommitUnseen bool
 	// Residue is what remains as the plan expected (its conflicts:
 	// masked secrets, values no command can carry, HRP conflicts).
 	Residue []plan.Conflict
@@ -620,6 +626,9 @@ type cancelledError struct {
 }
 
 func (e *cancelledError) Error() string {
+	if errors.Is(e.err, context.DeadlineExceeded) {
+		return "timed out before the commit: " + e.target + " is left as it was"
+	}
 	return "cancelled before the commit: " + e.target + " is left as it was"
 }
 
@@ -763,6 +772,11 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 	ctx, release := t.guard(ctx)
 	defer release()
 	err = t.run(ctx, state)
+	if errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		// The caller's deadline, passed on by guard as a cancel with its
+		// cause: say it as a deadline.
+		err = fmt.Errorf("%w (%w)", err, context.DeadlineExceeded)
+	}
 	t.keepTargetAfter()
 	res.Record = t.record(start, err)
 	if log, lerr := audit.Open(auditDir); lerr == nil {
@@ -826,8 +840,14 @@ type txn struct {
 	// mu guards commitMarked: the caller's cancel and the commit's mark
 	// race (guard).
 	mu sync.Mutex
-	// commitMarked: an event carried Event.Commit.
-	commitMarked bool
+	// commitMarked: an event carried Event.Commit. cut: the caller's
+	// cancel reached the sync before any mark, which then is refused
+	// (markCommit).
+	commitMarked, cut bool
+	// outer is the caller's context and cutInner cancels the sync's
+	// (guard).
+	outer    context.Context
+	cutInner context.CancelCauseFunc
 	// saveOnly: the transaction of SaveUnsaved.
 	saveOnly bool
 	// toSend is how many commands a plan made at the last verify would
@@ -849,20 +869,29 @@ type txn struct {
 // ctx.
 func (t *txn) guard(ctx context.Context) (context.Context, func()) {
 	inner, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	t.outer, t.cutInner = ctx, cancel
 	stop := context.AfterFunc(ctx, func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		if !t.commitMarked {
-			cancel(context.Cause(ctx))
-		}
+		t.cutLocked()
 	})
 	return inner, func() { stop(); cancel(nil) }
+}
+
+// cutLocked passes the caller's cancel on to the sync's context, unless
+// the commit is marked; t.mu is held.
+func (t *txn) cutLocked() {
+	if !t.commitMarked && !t.cut {
+		t.cut = true
+		t.cutInner(context.Cause(t.outer))
+	}
 }
 
 // markCommit is Event.Commit for the line that reaches the point of no
 // return: true once per sync. From the mark on, a cancel of the
 // caller's context no longer reaches the sync (guard); a cancel that
-// came before it already has.
+// came before it already has, and the mark is refused: the caller checks
+// its context after marking (stopBeforeSending) and sends nothing.
 //
 // The first mark also writes the write-ahead audit record
 // (audit.Committing), before the commit is sent: if the run ends before
@@ -870,6 +899,17 @@ func (t *txn) guard(ctx context.Context) (context.Context, func()) {
 // change may have been committed.
 func (t *txn) markCommit() bool {
 	t.mu.Lock()
+	if t.outer != nil && t.outer.Err() != nil {
+		// The caller's cancel came before the mark, even if its watch
+		// (guard) has not run yet.
+		t.cutLocked()
+	}
+	if t.cut {
+		// Cancelled first: no point of no return; the caller checks its
+		// context before it sends anything (ApplyOptions.OnCommit).
+		t.mu.Unlock()
+		return false
+	}
 	first := !t.commitMarked
 	t.commitMarked = true
 	if first {
@@ -888,12 +928,23 @@ func (t *txn) markCommit() bool {
 // differences, a partial commit) can still be rolled back, checked
 // against what it left.
 func (t *txn) keepTargetAfter() {
-	if t.res.TargetAfter != "" || t.res.After == nil || !t.commitMarked {
+	if t.res.TargetAfter != "" || t.res.After == nil || !t.commitMarked || t.res.CommitUnseen {
 		return
 	}
 	if d, ok := t.res.After.Device(t.prep.Target); ok && d.Tree != nil && d.FetchedAt.After(t.markedAt) {
 		t.res.TargetAfter = textHash(d.Config)
 	}
+}
+
+// stopBeforeSending is the check after a mark: the sync's context ended
+// before it (a cancel, the deadline), so nothing is sent; the error says
+// so.
+func (t *txn) stopBeforeSending(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	t.res.NothingSent = !t.commitMarked
+	return &cancelledError{target: t.prep.Target, err: context.Cause(ctx)}
 }
 
 // writeAhead appends the audit.Committing record of the sync. A log
@@ -954,7 +1005,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// Cancelled while reading: the devices were not at fault, and
 		// nothing was sent.
 		t.res.NothingSent = true
-		return &cancelledError{target: prep.Target, err: ctx.Err()}
+		return &cancelledError{target: prep.Target, err: context.Cause(ctx)}
 	}
 	if err := readable(snap); err != nil {
 		return err
@@ -1015,21 +1066,10 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// The re-read, and a revert, run even when ctx was cancelled:
 		// the user must learn what the target holds. Only a read made
 		// now tells: the snapshot keeps the last good one otherwise.
-		t.info("re-reading %s after: %v", prep.Target, err)
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), afterFailure+t.settle())
 		defer cancel()
-		failedAt := time.Now()
-		after, d, ok := t.readAgain(ctx, failedAt)
-		if !ok {
-			t.info("%s could not be read again: what it holds now is unknown", prep.Target)
-			return err
-		}
-		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
-		if t.res.TargetUnchanged && t.commitCut(err) {
-			after, d = t.awaitCommit(ctx, "the commit", tgt, failedAt, after, d)
-			t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
-		}
-		if t.res.TargetUnchanged {
+		after, d, ok := t.reread(ctx, "the commit", tgt, err, t.commitCut(err))
+		if !ok || t.res.TargetUnchanged {
 			return err
 		}
 		if !errors.Is(err, ErrRemoteRefused) && readable(after) == nil {
@@ -1082,6 +1122,29 @@ func (t *txn) readTarget(ctx context.Context, since time.Time) (*pair.Snapshot, 
 	t.res.After = after
 	d, ok := after.Device(t.prep.Target)
 	return after, d, ok && d.Tree != nil && d.FetchedAt.After(since)
+}
+
+// reread reads the target again after err cut the sync short (ctx
+// outlives a cancel: the user must learn what the target holds), and
+// sets Result.TargetUnchanged against tgt, its state before the sync.
+// With await, what was sent (the commit, a device's own sync) may still
+// run on the device: an unchanged target is read again until it changes
+// (awaitCommit). ok is false when the target could not be read.
+func (t *txn) reread(ctx context.Context, what string, tgt *pair.DeviceState, err error, await bool) (*pair.Snapshot, *pair.DeviceState, bool) {
+	t.info("re-reading %s after: %v", t.prep.Target, err)
+	failedAt := time.Now()
+	after, d, ok := t.readAgain(ctx, failedAt)
+	if !ok {
+		t.info("%s could not be read again: what it holds now is unknown", t.prep.Target)
+		return after, d, false
+	}
+	t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+	if t.res.TargetUnchanged && await {
+		after, d = t.awaitCommit(ctx, what, tgt, failedAt, after, d)
+		t.res.TargetUnchanged = config.Equal(d.Tree.Root, tgt.Tree.Root)
+		t.res.CommitUnseen = t.res.TargetUnchanged
+	}
+	return after, d, true
 }
 
 // readAgain is readTarget after a failure, tried again every settleEvery
@@ -1139,7 +1202,7 @@ func (t *txn) awaitCommit(ctx context.Context, what string, tgt *pair.DeviceStat
 		}
 	}
 	t.res.After = after
-	t.info("%s did not change within %s: %s did not apply", t.prep.Target, settle, what)
+	t.info("%s did not change within %s: %s did not apply, or has not yet; compare the pair before syncing again", t.prep.Target, settle, what)
 	return after, d
 }
 
@@ -1434,7 +1497,7 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Stale
 	case errors.Is(err, ErrUnexpected):
 		r.Result = audit.Unexpected
-	case errors.Is(err, context.Canceled) && !t.commitMarked && !res.Committed:
+	case (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !t.commitMarked && !res.Committed:
 		r.Result = audit.Cancelled
 	case errors.Is(err, ErrUnreadable) && res.Committed:
 		// The change went in; the re-read that checks it could not run.
