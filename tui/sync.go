@@ -1291,6 +1291,19 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	case errors.As(err, &locked):
 		// Refused at the lock: nothing was sent, nothing to re-read.
 		banner = "not applied: " + lockedText(rt, locked.Info, arrow)
+	case res != nil && res.CommitUnseen:
+		// Unchanged when the settle wait ended, but what was sent may
+		// still apply: not "unchanged", which invites a second sync (the
+		// CLI's "outcome unknown", review 15).
+		what, where := "the commit", prep.Target
+		switch {
+		case prep.Native && prep.Family == config.Huawei:
+			what, where = "hrp sync config", prep.Source
+		case prep.Native:
+			what, where = "update config-sync", prep.Source
+		}
+		banner = fmt.Sprintf("outcome unknown: %s was sent to %s, its answer was cut, and %s still read unchanged when the settle wait ended; it may yet apply: compare in the Diff tab (r reads again) before syncing again",
+			what, where, prep.Target)
 	case errors.Is(err, hsync.ErrRemoteRefused):
 		banner = fmt.Sprintf("%s refused the change: %d error(s) · %s · enter: its row in Diff", prep.Target, nErr, unchanged)
 	case errors.Is(err, hsync.ErrUnexpected):

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/hasync/hasync/backend/config"
+	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 	hsync "github.com/hasync/hasync/backend/sync"
@@ -72,5 +74,22 @@ func TestSyncReadsNotLogged(t *testing.T) {
 	m.Update(eventsMsg{idx: 0, events: evs[:1]})
 	if n := rt.log.Len() - before; n != 1 {
 		t.Errorf("%d line(s) for a read after the sync, want 1", n)
+	}
+}
+
+// TestSyncDoneCommitUnseen: a commit whose answer was cut, the target
+// still read unchanged when --settle passed (hsync.Result.CommitUnseen):
+// the outcome is unknown, as the CLI says it, not "unchanged (re-read)",
+// which invites a second sync of what may yet apply (review 15).
+func TestSyncDoneCommitUnseen(t *testing.T) {
+	m := offlineModel(t)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
+	rt := m.pairs[0]
+	prep := prepFor(t, 1)
+	rt.run = &syncRun{prep: prep, start: time.Now()}
+	err := fmt.Errorf("b: apply: b: commit: %w", device.ErrConnectionLost)
+	m.syncDone(0, &syncOutcome{res: &hsync.Result{Prepared: prep, TargetUnchanged: true, CommitUnseen: true}, err: err, unchanged: 1})
+	if strings.Contains(m.notice, "unchanged (re-read)") || !strings.Contains(m.notice, "outcome unknown: the commit was sent to b, its answer was cut, and b still read unchanged when the settle wait ended; it may yet apply") {
+		t.Errorf("the outcome: %q", m.notice)
 	}
 }
