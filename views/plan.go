@@ -234,8 +234,7 @@ func planButtons(s ConsoleStyles, p PlanScreen, width int) string {
 
 // planRows is line l as drawn in width cells: one row, or, when its
 // text is wider, its words wrapped, the next rows indented under the
-// text (a command's under the command, past its number). A heading is
-// cut, not wrapped.
+// text (a command's under the command, past its number).
 func planRows(s ConsoleStyles, l PlanLine, width int) []string {
 	if s.ASCII {
 		l.Text = ASCIIText(l.Text)
@@ -245,7 +244,7 @@ func planRows(s ConsoleStyles, l PlanLine, width int) []string {
 	text := l.Text
 	switch l.Kind {
 	case PlanHeading:
-		return []string{s.Title.Render(conFit(l.Text, width))}
+		// no lead; drawn in the title style below
 	case PlanCommand:
 		// "%4d  command": the number stays on the first row.
 		k := len(text) - len(strings.TrimLeft(text, " "))
@@ -265,7 +264,7 @@ func planRows(s ConsoleStyles, l PlanLine, width int) []string {
 		lead = s.glyph("✓ ", "ok ")
 	}
 	indent := Width(lead)
-	if l.Kind == PlanText {
+	if l.Kind == PlanText || l.Kind == PlanHeading {
 		indent = 2
 	}
 	if width-indent < 12 {
@@ -279,8 +278,12 @@ func planRows(s ConsoleStyles, l PlanLine, width int) []string {
 		if i == 0 {
 			row = lead + part
 		}
-		if l.Kind == PlanOK {
+		switch l.Kind {
+		case PlanOK:
 			rows[i] = s.OK.Render(conFit(row, width))
+			continue
+		case PlanHeading:
+			rows[i] = s.Title.Render(conFit(row, width))
 			continue
 		}
 		rows[i] = s.paint(style, sgr, conFit(row, width))

@@ -145,7 +145,7 @@ func TestLogBannerAndFirstErrorPinned(t *testing.T) {
 // cut alike ("set security firewall name CUST-0000-IN rule 20 des…").
 func widePlan(n int) PlanScreen {
 	p := PlanScreen{Title: "Sync lab-vyatta", ApplyLabel: fmt.Sprintf("Apply %d to vra-b", n)}
-	p.Lines = append(p.Lines, PlanLine{Kind: PlanHeading, Text: "Commands, in order (typed on vra-b)"})
+	p.Lines = append(p.Lines, PlanLine{Kind: PlanHeading, Text: "What update config-sync on vra-a sets on vra-b (it runs on vra-a)"})
 	cmds := []string{
 		"set security firewall name CUST-0000-IN rule 20 description 'CUST-0000 service 2'",
 		"set security firewall name CUST-0000-IN rule 20 destination address '10.100.0.0/24'",
