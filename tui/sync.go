@@ -1605,6 +1605,12 @@ func (m *Model) syncProgress() string {
 			switch {
 			case run.cancelled:
 				stage = "cancelling"
+			case run.committing && run.after != "":
+				stage = "past its commit" // re-reading, settling (trial 15 T4)
+			case run.committing && run.prep.Native && run.prep.Family == config.Huawei:
+				stage = "running hrp sync config"
+			case run.committing && run.prep.Native:
+				stage = "running update config-sync"
 			case run.committing:
 				stage = "committing"
 			}

@@ -37,6 +37,9 @@ func TestRunBannerPastCommit(t *testing.T) {
 	if b := m.runBanner(rt); strings.Contains(b, "committing") || !strings.HasSuffix(b, "past the commit: "+settle) {
 		t.Errorf("during the settle wait: %q", b)
 	}
+	if s := m.syncProgress(); s != "p: sync past its commit, 0 lines" {
+		t.Errorf("the status line during the settle wait: %q", s)
+	}
 
 	hrp := prepFor(t, 0)
 	hrp.Family, hrp.Native, hrp.Plan.Mode, hrp.Source, hrp.Target = config.Huawei, true, plan.HRP, "FW-A", "FW-B"
@@ -45,6 +48,9 @@ func TestRunBannerPastCommit(t *testing.T) {
 	run.saw(hsync.Event{Kind: hsync.Info, Line: "hrp sync config on FW-A", Commit: true})
 	if b := m.runBanner(rt); strings.Contains(b, "committing") || !strings.HasSuffix(b, "hrp sync config on FW-A (it cannot be cancelled now)") {
 		t.Errorf("during hrp sync config: %q", b)
+	}
+	if s := m.syncProgress(); s != "p: sync running hrp sync config, 0 lines" {
+		t.Errorf("the status line during hrp sync config: %q", s)
 	}
 	run.saw(hsync.Event{Kind: hsync.Info, Line: "re-reading FW-A and FW-B again (round 2): 19 difference(s) the plan did not expect remain while FW-B settles"})
 	if b := m.runBanner(rt); !strings.HasSuffix(b, "past the commit: re-reading FW-A and FW-B again (round 2): 19 difference(s) the plan did not expect remain while FW-B settles") {
