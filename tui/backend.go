@@ -70,6 +70,11 @@ type pairRT struct {
 	ownEnd time.Time
 }
 
+// syncing: a sync of the pair runs, this console's or another session's.
+func (rt *pairRT) syncing() bool {
+	return rt.run != nil || rt.stream != nil && !rt.stream.done
+}
+
 // liveState is a device's connection as the last event told it.
 type liveState struct {
 	at    time.Time

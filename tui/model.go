@@ -608,7 +608,13 @@ func (m *Model) events(msg eventsMsg) tea.Cmd {
 		if e.Kind == pair.SyncError && rt.stream != nil && rt.stream.monitorError(e.Line, rt.log.Len()+len(entries)) {
 			le.Err = false // the sync's remote error line, already in the Log
 		}
-		entries = append(entries, le)
+		if e.Kind != pair.Refreshed || le.Err || !rt.syncing() {
+			// While a sync runs, its reads (one per settle round) are
+			// said by its own progress lines, a read that changes nothing
+			// at most every 5 s: a line per read would flood the Log
+			// (trial 15 T4).
+			entries = append(entries, le)
+		}
 		rt.track(e)
 		m.com.Log.Info("event", logPair, e.Pair, logDevice, e.Device, logKind, e.Kind.String(), logErr, eventErr(e.Err))
 		switch e.Kind {

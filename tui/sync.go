@@ -112,10 +112,36 @@ type syncRun struct {
 	mu         gosync.Mutex
 	committing bool
 	cancelled  bool
+	// after is what the sync does once past its commit, as its last
+	// progress line says (re-reading, waiting for the target to settle):
+	// the banner says it, not "committing" (trial 15 T4).
+	after string
 
 	// ended is how the sync itself ended, told before the console's
 	// re-read of the pair (nil until then; the model's only).
 	ended *syncOutcome
+}
+
+// saw takes a sync event on Apply's goroutine, before the line is
+// published: the commit marks the point from which a cancel is refused;
+// a progress line after it says what the sync does now.
+func (r *syncRun) saw(e hsync.Event) {
+	if !e.Commit && (e.Kind != hsync.Info || !r.committingNow()) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e.Commit { // the point of no return (hsync.Event.Commit)
+		r.committing = true
+		return
+	}
+	r.after = e.Line
+}
+
+func (r *syncRun) committingNow() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.committing
 }
 
 // syncStream is a pair's sync as its events tell it, whoever runs it
@@ -504,7 +530,7 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 	if len(prep.Warnings) > 0 {
 		add(views.PlanHeading, "Warnings")
 		for _, w := range prep.Warnings {
-			add(views.PlanWarning, "%s", w)
+			add(views.PlanWarning, "%s", consoleWords(w, prep))
 		}
 	}
 	if p.Empty() && p.Mode != plan.HRP {
@@ -534,6 +560,18 @@ func planLines(rt *pairRT, pp *planPanel, readOnly, arrow string) (lines []views
 		needName, why = prep.Target, fmt.Sprintf("the plan deletes %d node(s) on %s", deletes, prep.Target)
 	}
 	return lines, label, "", needName, why
+}
+
+// consoleWords is a warning of the plan as the console says it: the
+// console does not push to an HRP standby (p is Vyatta only), so the
+// back end's "sync with --push" names the command line that does
+// (trial 15 C1).
+func consoleWords(w string, prep *hsync.Prepared) string {
+	if prep.Family != config.Huawei {
+		return w
+	}
+	return strings.Replace(w, "sync with --push (needs hrp standby config enable)",
+		"the console runs hrp sync config only: push from the command line, `hasync sync --pair "+prep.Pair+" --push` (needs hrp standby config enable),", 1)
 }
 
 // maxOutOfScope is how many out-of-scope differences the plan lists.
@@ -634,17 +672,17 @@ func (m *Model) planKey(act Action, msg tea.KeyPressMsg) tea.Cmd {
 		pp.input, cmd = pp.input.Update(msg)
 		return cmd
 	case ActUp:
-		m.scrollPlan(-1)
+		m.scrollPlan(-1, 0)
 	case ActDown:
-		m.scrollPlan(1)
+		m.scrollPlan(1, 0)
 	case ActPageUp:
-		m.scrollPlan(-m.planBody())
+		m.scrollPlan(0, -1)
 	case ActPageDown:
-		m.scrollPlan(m.planBody())
+		m.scrollPlan(0, 1)
 	case ActHome:
-		m.scrollPlan(-1 << 30)
+		m.scrollPlan(-1<<30, 0)
 	case ActEnd:
-		m.scrollPlan(1 << 30)
+		m.scrollPlan(1<<30, 0)
 	}
 	return nil
 }
@@ -664,15 +702,10 @@ func (m *Model) planScreen() views.PlanScreen {
 	return ps
 }
 
-// planBody is the number of plan lines on screen.
-func (m *Model) planBody() int {
-	ps := m.planScreen()
-	return views.PlanBodyHeight(&ps, max(m.com.Height-1, 1))
-}
-
-func (m *Model) scrollPlan(n int) {
-	pp := m.plan
-	pp.offset = min(max(pp.offset+n, 0), max(len(pp.lines)-m.planBody(), 0))
+// scrollPlan scrolls the plan by n lines, or by a page (page -1 up, 1
+// down), as views.Plan draws it (its long lines wrapped).
+func (m *Model) scrollPlan(n, page int) {
+	m.plan.offset = views.PlanScroll(m.com.Styles, m.planScreen(), m.com.Width, max(m.com.Height-1, 1), n, page)
 }
 
 // applyPlan closes the plan screen and runs its sync: the Log tab shows
@@ -721,11 +754,7 @@ func (m *Model) applyPlan() tea.Cmd {
 	// Emit runs on Apply's goroutine, before the line is published: the
 	// commit marks the point from which a cancel is refused.
 	o.Emit = func(e hsync.Event) {
-		if e.Commit { // the point of no return (hsync.Event.Commit)
-			run.mu.Lock()
-			run.committing = true
-			run.mu.Unlock()
-		}
+		run.saw(e)
 		if hook != nil { // tests: it sees the commit already marked
 			hook(e)
 		}
@@ -1097,7 +1126,7 @@ func (m *Model) runBanner(rt *pairRT) string {
 	run := rt.run
 	arrow := m.glyph("→", "->")
 	run.mu.Lock()
-	committing, cancelled := run.committing, run.cancelled
+	committing, cancelled, after := run.committing, run.cancelled, run.after
 	run.mu.Unlock()
 	state := "running · esc cancels before the commit"
 	switch ell := m.glyph("…", "..."); {
@@ -1107,6 +1136,12 @@ func (m *Model) runBanner(rt *pairRT) string {
 		state = "ended with an error · re-reading " + run.prep.Target + ell
 	case cancelled:
 		state = "cancelling" + m.glyph("…", "...")
+	case committing && after != "":
+		state = "past the commit: " + after
+	case committing && run.prep.Native && run.prep.Family == config.Huawei:
+		state = "hrp sync config on " + run.prep.Source + " (it cannot be cancelled now)"
+	case committing && run.prep.Native:
+		state = "update config-sync on " + run.prep.Source + " (its commit on " + run.prep.Target + ": whole or not at all)"
 	case committing:
 		state = "committing (whole or not at all)"
 	}
@@ -1136,6 +1171,19 @@ func (r *syncRun) cancelBeforeCommit(stop func()) bool {
 	return ok
 }
 
+// pointOfNoReturn says why esc no longer stops a sync: a commit on the
+// target is whole or not at all; hrp sync config runs on the active
+// member and is not (the standby takes what it copies as it comes).
+func pointOfNoReturn(prep *hsync.Prepared) string {
+	switch {
+	case prep.Native && prep.Family == config.Huawei:
+		return "hrp sync config is running on " + prep.Source + ": it cannot be cancelled now; " + prep.Target + " is read until it settles"
+	case prep.Native:
+		return "update config-sync is running on " + prep.Source + ": its commit on " + prep.Target + " is whole or not at all; it cannot be cancelled now"
+	}
+	return "the commit is running on " + prep.Target + ": it commits whole or not at all; it cannot be cancelled now"
+}
+
 // cancelSync cancels the open pair's sync unless its commit was typed.
 func (m *Model) cancelSync() tea.Cmd {
 	rt := m.pairs[m.open]
@@ -1144,7 +1192,7 @@ func (m *Model) cancelSync() tea.Cmd {
 		return nil
 	}
 	if !run.cancelBeforeCommit(run.cancel) {
-		m.setNotice("the commit is running on "+run.prep.Target+": it commits whole or not at all; it cannot be cancelled now", true)
+		m.setNotice(pointOfNoReturn(run.prep), true)
 		return noticeClearCmd(m.noticeID, 6*time.Second)
 	}
 	m.com.Log.Info("sync cancelled", logPair, rt.spec.Name)
@@ -1243,6 +1291,19 @@ func (m *Model) syncDone(idx int, out *syncOutcome) tea.Cmd {
 	case errors.As(err, &locked):
 		// Refused at the lock: nothing was sent, nothing to re-read.
 		banner = "not applied: " + lockedText(rt, locked.Info, arrow)
+	case res != nil && res.CommitUnseen:
+		// Unchanged when the settle wait ended, but what was sent may
+		// still apply: not "unchanged", which invites a second sync (the
+		// CLI's "outcome unknown", review 15).
+		what, where := "the commit", prep.Target
+		switch {
+		case prep.Native && prep.Family == config.Huawei:
+			what, where = "hrp sync config", prep.Source
+		case prep.Native:
+			what, where = "update config-sync", prep.Source
+		}
+		banner = fmt.Sprintf("outcome unknown: %s was sent to %s, its answer was cut, and %s still read unchanged when the settle wait ended; it may yet apply: compare in the Diff tab (r reads again) before syncing again",
+			what, where, prep.Target)
 	case errors.Is(err, hsync.ErrRemoteRefused):
 		banner = fmt.Sprintf("%s refused the change: %d error(s) · %s · enter: its row in Diff", prep.Target, nErr, unchanged)
 	case errors.Is(err, hsync.ErrUnexpected):
@@ -1544,6 +1605,12 @@ func (m *Model) syncProgress() string {
 			switch {
 			case run.cancelled:
 				stage = "cancelling"
+			case run.committing && run.after != "":
+				stage = "past its commit" // re-reading, settling (trial 15 T4)
+			case run.committing && run.prep.Native && run.prep.Family == config.Huawei:
+				stage = "running hrp sync config"
+			case run.committing && run.prep.Native:
+				stage = "running update config-sync"
 			case run.committing:
 				stage = "committing"
 			}

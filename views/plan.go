@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/hasync/hasync/backend/syncmap"
 )
 
@@ -81,7 +83,10 @@ func PlanBodyHeight(p *PlanScreen, height int) int {
 }
 
 // Plan renders the plan screen in width x height cells: a title line,
-// the visible plan lines, the footer.
+// the visible plan lines, the footer. A line wider than the screen is
+// wrapped, not cut (trial 15 T1): a command is what the user confirms,
+// and two commands cut alike look the same. Offset counts plan lines,
+// not rows: j/k move by a line (a command and its continuation rows).
 func Plan(s ConsoleStyles, p PlanScreen, width, height int) string {
 	if width <= 0 || height <= 0 {
 		return ""
@@ -95,19 +100,21 @@ func Plan(s ConsoleStyles, p PlanScreen, width, height int) string {
 	if p.Busy != "" {
 		out = append(out, s.Dim.Render(conFit(p.Busy, width)))
 	} else {
-		off := min(max(p.Offset, 0), max(len(p.Lines)-body, 0))
-		end := min(off+body, len(p.Lines))
-		for _, l := range p.Lines[off:end] {
-			out = append(out, planLine(s, l, width))
+		off := min(max(p.Offset, 0), planMaxOffset(s, p.Lines, width, body))
+		rows, next := planFill(s, p.Lines, off, width, body)
+		if next < len(p.Lines) {
+			// The last row says how many lines are below (those not
+			// shown whole); never cut into a wrong number: FirstFit
+			// drops words, not digits.
+			rows, next = planFill(s, p.Lines, off, width, body-1)
+			for len(rows) < body-1 {
+				rows = append(rows, strings.Repeat(" ", width)) // the count at the body's foot
+			}
+			n, down := strconv.Itoa(len(p.Lines)-next), s.glyph("↓", "v")
+			rows = append(rows, s.Dim.Render(conFit(FirstFit(width,
+				"  "+down+" "+n+" more lines (j/pgdn)", "  "+down+" "+n+" more", n+"+"), width)))
 		}
-		if more := len(p.Lines) - end; more > 0 && len(out) > 1 {
-			// The last line says how much is below, itself included
-			// (never cut into a wrong number: FirstFit drops words, not
-			// digits).
-			n, down := strconv.Itoa(more+1), s.glyph("↓", "v")
-			out[len(out)-1] = s.Dim.Render(conFit(FirstFit(width,
-				"  "+down+" "+n+" more lines (j/pgdn)", "  "+down+" "+n+" more", n+"+"), width))
-		}
+		out = append(out, rows...)
 	}
 	for len(out) < height-PlanFooter(&p) {
 		out = append(out, strings.Repeat(" ", width))
@@ -121,6 +128,65 @@ func Plan(s ConsoleStyles, p PlanScreen, width, height int) string {
 	}
 	out = append(out, planButtons(s, p, width))
 	return s.asciiCuts(fittedLines(out, width, height))
+}
+
+// planFill is the rows of lines from off in body rows, and the index of
+// the first line not shown whole: a line the body's foot cuts shows its
+// first rows, as a pager does (the count below includes it).
+func planFill(s ConsoleStyles, lines []PlanLine, off, width, body int) (rows []string, next int) {
+	for next = off; next < len(lines); next++ {
+		r := planRows(s, lines[next], width)
+		if len(rows)+len(r) > body {
+			rows = append(rows, r[:max(body-len(rows), 0)]...)
+			break
+		}
+		rows = append(rows, r...)
+	}
+	return rows, next
+}
+
+// planMaxOffset is the largest offset worth scrolling to: the first of
+// the last lines that fit whole in body rows (only those are wrapped).
+func planMaxOffset(s ConsoleStyles, lines []PlanLine, width, body int) int {
+	used := 0
+	for i := len(lines) - 1; i >= 0; i-- {
+		used += len(planRows(s, lines[i], width))
+		if used > body {
+			return min(i+1, len(lines)-1)
+		}
+	}
+	return 0
+}
+
+// PlanScroll is the plan's offset after a scroll of n lines (n < 0 up),
+// or of a page (page: -1 up, 1 down) in width x height cells, as Plan
+// draws it: a page down starts at the first line not shown whole, a page
+// up ends where the shown page began.
+func PlanScroll(s ConsoleStyles, p PlanScreen, width, height, n, page int) int {
+	if s.ASCII {
+		p = p.asciiText()
+	}
+	body := PlanBodyHeight(&p, height)
+	last := planMaxOffset(s, p.Lines, width, body)
+	off := min(max(p.Offset, 0), last)
+	switch {
+	case page > 0:
+		_, next := planFill(s, p.Lines, off, width, max(body-1, 1)) // a "more" row takes the last
+		off = max(next, off+1)
+	case page < 0:
+		used, i := 0, off
+		for i > 0 {
+			used += len(planRows(s, p.Lines[i-1], width))
+			if used > max(body-1, 1) {
+				break
+			}
+			i--
+		}
+		off = min(i, off-1)
+	default:
+		off += n
+	}
+	return min(max(off, 0), last)
 }
 
 // planButtons is the footer's button line.
@@ -166,26 +232,90 @@ func planButtons(s ConsoleStyles, p PlanScreen, width int) string {
 	return s.paint(s.Normal, s.sgr.normal, pad)
 }
 
-func planLine(s ConsoleStyles, l PlanLine, width int) string {
+// planRows is line l as drawn in width cells: one row, or, when its
+// text is wider, its words wrapped, the next rows indented under the
+// text (a command's under the command, past its number).
+func planRows(s ConsoleStyles, l PlanLine, width int) []string {
 	if s.ASCII {
 		l.Text = ASCIIText(l.Text)
 	}
+	var lead string
+	style, sgr := s.Normal, s.sgr.normal
+	text := l.Text
 	switch l.Kind {
 	case PlanHeading:
-		return s.Title.Render(conFit(l.Text, width))
+		// no lead; drawn in the title style below
 	case PlanCommand:
-		return s.paint(s.Normal, s.sgr.normal, conFit("  "+l.Text, width))
+		// "%4d  command": the number stays on the first row.
+		k := len(text) - len(strings.TrimLeft(text, " "))
+		k += len(text[k:]) - len(strings.TrimLeft(text[k:], "0123456789"))
+		k += len(text[k:]) - len(strings.TrimLeft(text[k:], " "))
+		lead, text = "  "+text[:k], text[k:]
 	case PlanNotSynced:
-		return s.paint(s.Warn, s.sgr.warn, conFit(s.glyph("  ○ ", "  o ")+l.Text, width))
+		lead, style, sgr = s.glyph("  ○ ", "  o "), s.Warn, s.sgr.warn
 	case PlanOutside:
 		g := GlyphSet(s.ASCII)
-		return s.paint(s.Warn, s.sgr.warn, conFit("  "+g.Scope(l.Scope)+" "+l.Text, width))
+		lead, style, sgr = "  "+g.Scope(l.Scope)+" ", s.Warn, s.sgr.warn
 	case PlanWarning:
-		return s.paint(s.Warn, s.sgr.warn, conFit(s.glyph("  ⚠ ", "  ! ")+l.Text, width))
+		lead, style, sgr = s.glyph("  ⚠ ", "  ! "), s.Warn, s.sgr.warn
 	case PlanRefusal:
-		return s.paint(s.Err, s.sgr.err, conFit(s.glyph("  ✗ ", "  x ")+l.Text, width))
+		lead, style, sgr = s.glyph("  ✗ ", "  x "), s.Err, s.sgr.err
 	case PlanOK:
-		return s.OK.Render(conFit(s.glyph("✓ ", "ok ")+l.Text, width))
+		lead = s.glyph("✓ ", "ok ")
 	}
-	return s.paint(s.Normal, s.sgr.normal, conFit(l.Text, width))
+	indent := Width(lead)
+	if l.Kind == PlanText || l.Kind == PlanHeading {
+		indent = 2
+	}
+	if width-indent < 12 {
+		indent = min(indent, max(width/4, 0)) // narrow: room for the text first
+	}
+	parts := wrapText(text, width-Width(lead), width-indent)
+	rows := make([]string, len(parts))
+	pad := strings.Repeat(" ", indent)
+	for i, part := range parts {
+		row := pad + part
+		if i == 0 {
+			row = lead + part
+		}
+		switch l.Kind {
+		case PlanOK:
+			rows[i] = s.OK.Render(conFit(row, width))
+			continue
+		case PlanHeading:
+			rows[i] = s.Title.Render(conFit(row, width))
+			continue
+		}
+		rows[i] = s.paint(style, sgr, conFit(row, width))
+	}
+	return rows
+}
+
+// wrapText cuts text into rows of at most first cells, then rest cells,
+// at a space where one is, else inside the word. The break stands for
+// one space; the others of a run stay, at the next row's start, where
+// they show (a value's spaces are the value's).
+func wrapText(text string, first, rest int) []string {
+	var out []string
+	room := first
+	for Width(text) > room {
+		cut := ansi.Truncate(text, max(room, 0), "")
+		if cut == "" {
+			return append(out, text) // not one cell of room: the row is cut
+		}
+		i := len(cut)
+		if text[i] != ' ' {
+			i = strings.LastIndexByte(cut, ' ')
+		}
+		for i > 0 && text[i-1] == ' ' {
+			i--
+		}
+		if i <= 0 {
+			out, text = append(out, cut), text[len(cut):] // one word wider than the row
+		} else {
+			out, text = append(out, text[:i]), text[i+1:]
+		}
+		room = rest
+	}
+	return append(out, text)
 }

@@ -80,8 +80,12 @@ func TestPlanGolden(t *testing.T) {
 }
 
 // TestPlanMoreCount: the count of lines below is whole at every width.
+// (Lines that no width from 40 wraps: a wrapped line takes more rows.)
 func TestPlanMoreCount(t *testing.T) {
-	p := planFixture()
+	p := PlanScreen{Title: "Sync lab-vyatta", ApplyLabel: "Apply 1234 to vra-b"}
+	for i := range 7 {
+		p.Lines = append(p.Lines, PlanLine{Kind: PlanText, Text: fmt.Sprint("line ", i)})
+	}
 	for i := range 1234 {
 		p.Lines = append(p.Lines, PlanLine{Kind: PlanCommand, Text: fmt.Sprint(i)})
 	}
@@ -135,4 +139,114 @@ func TestLogBannerAndFirstErrorPinned(t *testing.T) {
 		t.Errorf("Target after ]e = %v %v", e.Path, ok)
 	}
 	golden.Check(t, filepath.Join("testdata", "log-banner-100x14.golden"), out)
+}
+
+// widePlan is the plan of trial 15 T1: commands that a 60-column screen
+// cut alike ("set security firewall name CUST-0000-IN rule 20 des…").
+func widePlan(n int) PlanScreen {
+	p := PlanScreen{Title: "Sync lab-vyatta", ApplyLabel: fmt.Sprintf("Apply %d to vra-b", n)}
+	p.Lines = append(p.Lines, PlanLine{Kind: PlanHeading, Text: "What update config-sync on vra-a sets on vra-b (it runs on vra-a)"})
+	cmds := []string{
+		"set security firewall name CUST-0000-IN rule 20 description 'CUST-0000 service 2'",
+		"set security firewall name CUST-0000-IN rule 20 destination address '10.100.0.0/24'",
+		"set security firewall name CUST-0000-IN rule 20 destination port '443'",
+		"set system login banner pre-login 'Authorised  access only: every session is recorded and kept for ninety days'",
+	}
+	for i := range n {
+		p.Lines = append(p.Lines, PlanLine{Kind: PlanCommand, Text: fmt.Sprintf("%4d  %s", i+1, cmds[i%len(cmds)])})
+	}
+	return p
+}
+
+// planCommands is the numbered commands of a plain plan frame, each
+// joined with its continuation rows (indented under the command).
+func planCommands(frame string) map[string]bool {
+	got := map[string]bool{}
+	var cur string
+	flush := func() {
+		if cur != "" {
+			got[cur] = true
+		}
+		cur = ""
+	}
+	for _, row := range strings.Split(frame, "\n") {
+		row = strings.TrimRight(row, " ")
+		switch {
+		case len(row) > 8 && row[:8] == "        " && cur != "":
+			cur += " " + row[8:]
+		case len(row) > 8 && strings.TrimLeft(row[:6], " ") != "" && strings.Trim(row[:6], " 0123456789") == "" && row[6:8] == "  ":
+			flush()
+			cur = row
+		default:
+			flush()
+		}
+	}
+	flush()
+	return got
+}
+
+// TestPlanWrapsCommands: at 60x20 (trial 15 T1) every command of the
+// plan reads whole: a command wider than the screen wraps, its next rows
+// indented under the command, never cut into a look-alike of another.
+// Scrolling (j, pgdn, G) reaches the last command whole; pgup comes back.
+func TestPlanWrapsCommands(t *testing.T) {
+	const w, h = 60, 20
+	p := widePlan(4)
+	out := ansi.Strip(Plan(PlainConsoleStyles(), p, w, h))
+	checkFrame(t, out, w, h)
+	if strings.Contains(out, "…") {
+		t.Errorf("a line is cut:\n%s", out)
+	}
+	got := planCommands(out)
+	for _, l := range p.Lines[1:] {
+		if !got["  "+l.Text] {
+			t.Errorf("command not shown whole: %q\n%s", l.Text, out)
+		}
+	}
+	golden.Check(t, filepath.Join("testdata", "plan-wrap-60x20.golden"), out)
+
+	// A long plan: each command is shown whole on some page, pgdn's
+	// pages cover it all, and the last page ends with the last command.
+	p = widePlan(40)
+	seen := map[string]bool{}
+	pages := 0
+	for {
+		out := ansi.Strip(Plan(PlainConsoleStyles(), p, w, h))
+		checkFrame(t, out, w, h)
+		for c := range planCommands(out) {
+			seen[c] = true
+		}
+		next := PlanScroll(PlainConsoleStyles(), p, w, h, 0, 1)
+		if next == p.Offset {
+			break
+		}
+		if pages++; pages > 100 {
+			t.Fatal("pgdn never reaches the end")
+		}
+		p.Offset = next
+	}
+	for _, l := range p.Lines[1:] {
+		if !seen["  "+l.Text] {
+			t.Errorf("pgdn never shows whole: %q", l.Text)
+		}
+	}
+	end := PlanScroll(PlainConsoleStyles(), p, w, h, 1<<30, 0)
+	if end != p.Offset {
+		t.Errorf("G scrolls to %d, the last pgdn to %d", end, p.Offset)
+	}
+	p.Offset = end
+	out = ansi.Strip(Plan(PlainConsoleStyles(), p, w, h))
+	if strings.Contains(out, "more") || !planCommands(out)["  "+p.Lines[len(p.Lines)-1].Text] {
+		t.Errorf("the end does not show the last command whole:\n%s", out)
+	}
+	if j := PlanScroll(PlainConsoleStyles(), p, w, h, 1, 0); j != end {
+		t.Errorf("j past the end scrolls to %d, want %d", j, end)
+	}
+	for p.Offset > 0 {
+		up := PlanScroll(PlainConsoleStyles(), p, w, h, 0, -1)
+		if up >= p.Offset {
+			t.Fatalf("pgup from %d goes to %d", p.Offset, up)
+		}
+		p.Offset = up
+	}
 }
