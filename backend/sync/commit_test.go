@@ -365,7 +365,7 @@ func TestRollbackRefusedHuawei(t *testing.T) {
 	if _, err := Apply(ctx, p, prep, Options{StateDir: state}); err != nil && !errors.Is(err, ErrUnexpected) {
 		t.Fatal(err)
 	}
-	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrNoRollback) || !strings.Contains(err.Error(), "hrp standby config enable") {
+	if _, err := PrepareRollback(ctx, p, Options{StateDir: state}); !errors.Is(err, ErrPushRefused) || !strings.Contains(err.Error(), "hrp standby config enable") {
 		t.Fatalf("rollback on an HRP pair: %v", err)
 	}
 }

@@ -136,12 +136,13 @@ func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceSta
 			t.info("re-reading %s and %s again (round %d): %d difference(s) the plan did not expect remain while %s settles", prep.Source, prep.Target, round+1, len(t.res.Unexpected), prep.Target)
 			said, saidAt = len(t.res.Unexpected), time.Now()
 		}
+		readAt := time.Now()
 		after, _ := t.p.Refresh(ctx)
 		t.res.After = after
 		if err := readable(after); err != nil {
 			// A lost connection, a device not taking a new one yet:
 			// read again while Settle lasts.
-			if time.Now().After(deadline) {
+			if readAt.After(deadline) {
 				return err
 			}
 			t.info("%v: reading again", err)
@@ -165,7 +166,10 @@ func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceSta
 		// span the whole Settle, trial 15 S10).
 		progress := t.toSend < before
 		before = t.toSend
-		if err == nil || !errors.Is(err, ErrUnexpected) || t.toSend == 0 || time.Now().After(deadline) && !progress {
+		// The verdict comes from a read begun after Settle: a read that
+		// began before and ended after it (a slow device) is followed by
+		// another (trial 15b S10).
+		if err == nil || !errors.Is(err, ErrUnexpected) || t.toSend == 0 || readAt.After(deadline) && !progress {
 			return err
 		}
 		select {

@@ -11,7 +11,6 @@ import (
 	"github.com/hasync/hasync/backend/audit"
 	"github.com/hasync/hasync/backend/compare"
 	"github.com/hasync/hasync/backend/config"
-	"github.com/hasync/hasync/backend/device"
 	"github.com/hasync/hasync/backend/pair"
 	"github.com/hasync/hasync/backend/plan"
 )
@@ -54,6 +53,15 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	if !ok {
 		return nil, fmt.Errorf("pair %s: %w: no sync recorded for this pair", name, ErrNoRollback)
 	}
+	if p.Spec().Family == config.Huawei {
+		// Refused before any read: a rollback is a push onto the target,
+		// the HRP standby, which takes configuration only with hrp
+		// standby config enable, and then HRP backs what is typed up to
+		// the active member, changing the source too (DOMAIN.md "HRP";
+		// review 15: offered, it never applied).
+		return nil, fmt.Errorf("pair %s: %w: a rollback is a push onto %s, the HRP standby: it takes configuration only with hrp standby config enable, and with it HRP would back the rollback up to the active member, changing it too; change the active member and sync again from it instead",
+			name, ErrPushRefused, rec.Target)
+	}
 	if rec.Result == audit.Committing {
 		return nil, fmt.Errorf("pair %s: %w: the last sync (%s) ended after its commit was sent and before it was verified: what %s holds is not known; compare the pair (hasync diff --pair %s)",
 			name, ErrNoRollback, rec.Time.UTC().Format(time.RFC3339), rec.Target, name)
@@ -89,18 +97,6 @@ func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, e
 	}
 	if snap.CompareErr != nil {
 		return nil, snap.CompareErr
-	}
-	if snap.Family == config.Huawei {
-		// A rollback is a push onto the target, the HRP standby: it takes
-		// configuration only with hrp standby config enable, and then HRP
-		// backs what is typed up to the active member, changing the source
-		// too (DOMAIN.md "HRP"). Either way it cannot restore the standby
-		// alone (review 15: offered, it never applied).
-		why, sentinel := "it refuses configuration without hrp standby config enable", ErrNoRollback
-		if tgt.HA.Role == device.RoleStandby && hasLine(tgt.Tree, "hrp standby config enable") {
-			why, sentinel = "with hrp standby config enable, HRP would back the rollback up to the active member, changing it too", ErrPushRefused
-		}
-		return nil, fmt.Errorf("pair %s: %w: %s is the HRP standby: %s; change the active member and sync again from it instead", name, sentinel, rec.Target, why)
 	}
 	label := "previous configuration of " + rec.Target + " (before the sync of " + rec.Time.UTC().Format(time.RFC3339) + ")"
 	prev, err := compare.Parse(label, text, snap.Family)
