@@ -71,6 +71,10 @@ const (
 	// Failed: the sync could not run to the end (connection lost, a
 	// device unreadable); see Error.
 	Failed Result = "failed"
+	// Unknown: the commit (or a device's own sync) was sent and its
+	// answer cut, and the target still read unchanged when the wait for
+	// it (--settle) ended: it may yet apply; compare the pair.
+	Unknown Result = "unknown"
 	// Committing is written as the commit is sent (a write-ahead
 	// record), and superseded by the sync's own record, of the same Time,
 	// when it ends (Records drops it then). Left alone, it says that the

@@ -296,7 +296,7 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 			infos = append(infos, e.Line)
 		}
 	}})
-	if err == nil || !res.TargetUnchanged || !res.CommitUnseen || res.Record.TargetAfter != "" {
+	if err == nil || !res.TargetUnchanged || !res.CommitUnseen || res.Record.TargetAfter != "" || res.Record.Result != audit.Unknown {
 		t.Fatalf("cut update config-sync: %v, unchanged %v, unseen %v, target after %q\n%q", err, res.TargetUnchanged, res.CommitUnseen, res.Record.TargetAfter, infos)
 	}
 	if !config.Equal(before.Root, lp.B.Device.Running().Root) {

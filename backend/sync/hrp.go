@@ -124,8 +124,9 @@ func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceSta
 	t.res.Committed = true
 	settle := t.settle()
 	deadline := time.Now().Add(settle)
-	said, saidAt := -1, time.Now() // the last round line: its count, when
-	before := len(prep.Plan.Steps) // lines missing at the round before: all of them before the sync
+	said, saidAt := -1, time.Now()     // the last round line: its count, when
+	unread, unreadAt := "", time.Now() // the last unreadable line: its text, when
+	before := len(prep.Plan.Steps)     // lines missing at the round before: all of them before the sync
 	for round := 0; ; round++ {
 		switch {
 		case round == 0:
@@ -145,7 +146,12 @@ func (t *txn) settleVerify(ctx context.Context, what string, tgt *pair.DeviceSta
 			if readAt.After(deadline) {
 				return err
 			}
-			t.info("%v: reading again", err)
+			// Said when the reason changes, or every settleSay: not a
+			// line a read (trial 15b S8.1).
+			if msg := err.Error(); msg != unread || time.Since(unreadAt) >= settleSay {
+				t.info("%v: reading again", err)
+				unread, unreadAt = msg, time.Now()
+			}
 			select {
 			case <-ctx.Done():
 				return err

@@ -623,13 +623,19 @@ func forwards(target *config.Tree) string {
 type cancelledError struct {
 	target string
 	err    error
+	// before names the point of no return: "the commit", "the save".
+	before string
 }
 
 func (e *cancelledError) Error() string {
-	if errors.Is(e.err, context.DeadlineExceeded) {
-		return "timed out before the commit: " + e.target + " is left as it was"
+	before := e.before
+	if before == "" {
+		before = "the commit"
 	}
-	return "cancelled before the commit: " + e.target + " is left as it was"
+	if errors.Is(e.err, context.DeadlineExceeded) {
+		return "timed out before " + before + ": " + e.target + " is left as it was"
+	}
+	return "cancelled before " + before + ": " + e.target + " is left as it was"
 }
 
 func (e *cancelledError) Unwrap() error { return e.err }
@@ -936,6 +942,15 @@ func (t *txn) keepTargetAfter() {
 	}
 }
 
+// pointName names the sync's point of no return, for what is said of a
+// cancel before it.
+func (t *txn) pointName() string {
+	if t.saveOnly {
+		return "the save"
+	}
+	return "the commit"
+}
+
 // stopBeforeSending is the check after a mark: the sync's context ended
 // before it (a cancel, the deadline), so nothing is sent; the error says
 // so.
@@ -944,7 +959,7 @@ func (t *txn) stopBeforeSending(ctx context.Context) error {
 		return nil
 	}
 	t.res.NothingSent = !t.commitMarked
-	return &cancelledError{target: t.prep.Target, err: context.Cause(ctx)}
+	return &cancelledError{target: t.prep.Target, err: context.Cause(ctx), before: t.pointName()}
 }
 
 // writeAhead appends the audit.Committing record of the sync. A log
@@ -1005,7 +1020,7 @@ func (t *txn) run(ctx context.Context, state string) error {
 		// Cancelled while reading: the devices were not at fault, and
 		// nothing was sent.
 		t.res.NothingSent = true
-		return &cancelledError{target: prep.Target, err: context.Cause(ctx)}
+		return &cancelledError{target: prep.Target, err: context.Cause(ctx), before: t.pointName()}
 	}
 	if err := readable(snap); err != nil {
 		return err
@@ -1504,6 +1519,8 @@ func (t *txn) record(start time.Time, err error) audit.Record {
 		r.Result = audit.Unexpected
 	case (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !t.commitMarked && !res.Committed:
 		r.Result = audit.Cancelled
+	case res.CommitUnseen:
+		r.Result = audit.Unknown
 	case errors.Is(err, ErrUnreadable) && (res.Committed || len(res.Saved) > 0):
 		// The change went in; the re-read that checks it could not run.
 		r.Result = audit.Unverified
