@@ -606,9 +606,14 @@ func syncOutcome(w io.Writer, name string, res *hsync.Result, err error) error {
 		return &exitError{code: 2, err: pairErr(name, err)}
 	case res != nil && !res.Committed && res.TargetUnchanged:
 		// The connection (or the session) failed before the commit, and
-		// the re-read shows the target as it was: nothing applied.
-		fmt.Fprintln(w, "nothing applied: the re-read shows the target's running configuration unchanged; sync again")
-		return &exitError{code: 1, err: fmt.Errorf("pair %s: %w", name, err)}
+		// the re-read shows the target as it was: nothing applied. A
+		// timeout is an error (exit 2) wherever it came (trial 15b T8.1).
+		again, code := "sync again", 1
+		if errors.Is(err, context.DeadlineExceeded) {
+			again, code = "sync again with a longer --timeout", 2
+		}
+		fmt.Fprintf(w, "nothing applied: the re-read shows the target's running configuration unchanged; %s\n", again)
+		return &exitError{code: code, err: pairErr(name, err)}
 	case errors.Is(err, hsync.ErrRemoteRefused), errors.Is(err, hsync.ErrUnexpected), errors.Is(err, hsync.ErrSourceChanged), errors.Is(err, hsync.ErrStale), errors.Is(err, hsync.ErrConfirmRefused):
 		return &exitError{code: 1, err: pairErr(name, err)}
 	}
