@@ -186,7 +186,7 @@ func runSync(ctx context.Context, out, errOutput io.Writer, f syncFlags) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	intr := watchInterrupts(cancel, errOutput)
+	intr := watchInterrupts(cancel, errOutput, f.confirm)
 	defer intr.stop()
 
 	tty := openTerminal()
@@ -323,16 +323,22 @@ type interrupts struct {
 	// running says what runs to its end from there; before names that
 	// point (setBefore).
 	running, before string
-	cancel          context.CancelFunc
-	say             io.Writer // unbuffered: the notices are written from the signal goroutine
-	sigs            chan os.Signal
-	done            chan struct{}
+	// confirm is --confirm N: a second interrupt past the commit says
+	// it will not be confirmed.
+	confirm int
+	cancel  context.CancelFunc
+	say     io.Writer // unbuffered: the notices are written from the signal goroutine
+	sigs    chan os.Signal
+	done    chan struct{}
 }
 
 // watchInterrupts starts the signal handler; stop ends it.
-func watchInterrupts(cancel context.CancelFunc, say io.Writer) *interrupts {
-	in := &interrupts{cancel: cancel, say: say, sigs: make(chan os.Signal, 2), done: make(chan struct{})}
-	signal.Notify(in.sigs, os.Interrupt, syscall.SIGTERM)
+func watchInterrupts(cancel context.CancelFunc, say io.Writer, confirm int) *interrupts {
+	in := &interrupts{cancel: cancel, say: say, confirm: confirm, sigs: make(chan os.Signal, 2), done: make(chan struct{})}
+	// SIGHUP too: a closed terminal or a dropped jump host must not kill
+	// a sync past its commit before it is verified and audited (trial
+	// 15b); it cancels as ^C does.
+	signal.Notify(in.sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		for {
 			select {
@@ -353,6 +359,9 @@ func (in *interrupts) signal() {
 	switch {
 	case in.got > 1:
 		fmt.Fprintln(in.say, "hasync: second interrupt: exiting now; compare the pair with diff --pair")
+		if in.commit && in.confirm > 0 {
+			fmt.Fprintf(in.say, "hasync: commit-confirm %d was not confirmed: the target reverts by itself within %d minute(s)\n", in.confirm, in.confirm)
+		}
 		os.Exit(130)
 	case in.commit:
 		fmt.Fprintf(in.say, "interrupt received: %s, then the verification (interrupt again to exit now)\n", in.running)

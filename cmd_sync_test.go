@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -268,7 +269,7 @@ func syncBinary(t *testing.T) string {
 // done (at "connecting to vra-b"), and sends SIGINT when a line containing
 // trigger is printed (and a second one when twice is set). It returns the
 // exit status and the output.
-func interruptSync(t *testing.T, bin string, p *vyatta.Pair, state, trigger string, twice bool) (int, string) {
+func interruptSync(t *testing.T, bin string, p *vyatta.Pair, state, trigger string, twice bool, sig ...os.Signal) (int, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "sync", "--pair", "lab-vyatta", "--inventory", p.Inventory, "--state", state, "--push", "--yes", "--window", "1")
 	stdout, err := cmd.StdoutPipe()
@@ -295,6 +296,10 @@ func interruptSync(t *testing.T, bin string, p *vyatta.Pair, state, trigger stri
 		}
 		if !sent && strings.Contains(l, trigger) {
 			sent = true
+			if len(sig) > 0 {
+				_ = cmd.Process.Signal(sig[0])
+				continue
+			}
 			_ = cmd.Process.Signal(os.Interrupt)
 			if twice {
 				time.Sleep(50 * time.Millisecond)
@@ -374,6 +379,26 @@ func TestSyncInterruptTwiceAfterCommit(t *testing.T) {
 	}
 	if _, result := lastSyncResult(filepath.Join(state, "audit"), "lab-vyatta"); !strings.Contains(result, "no outcome recorded") {
 		t.Errorf("status says %q", result)
+	}
+}
+
+// TestSyncHangupAfterCommit: SIGHUP (a closed terminal, a dropped jump
+// host) once the commit was typed no longer kills the command: the commit
+// and its verification finish and are audited ok (trial 15b).
+func TestSyncHangupAfterCommit(t *testing.T) {
+	bin := syncBinary(t)
+	p := startVyattaPair(t, vyatta.PairOptions{})
+	state := t.TempDir()
+	code, out := interruptSync(t, bin, p, state, "vra-b> commit", false, syscall.SIGHUP)
+	if code != 0 || !strings.Contains(out, "synced:") {
+		t.Fatalf("SIGHUP at the commit: exit %d, want 0 and the sync verified\n%s", code, out)
+	}
+	log, err := audit.Open(filepath.Join(state, "audit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, ok, err := log.Last("lab-vyatta"); err != nil || !ok || rec.Result != audit.OK {
+		t.Errorf("audit after SIGHUP: %+v (%v)", rec, err)
 	}
 }
 
