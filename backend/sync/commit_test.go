@@ -316,16 +316,7 @@ func TestSyncNativeCutUnchanged(t *testing.T) {
 // one that "did not change the target").
 func TestRollbackAfterSourceChanged(t *testing.T) {
 	lp, p := labPair(t, vyatta.PairOptions{})
-	lp.A.Device.SetCommitHook(nil)
-	lp.B.Device.SetCommitHook(func(ctx context.Context, _ *config.Tree, _ func(string)) {
-		s := lp.A.Device.NewSession("vyatta")
-		if err := s.Set([]string{"system", "login", "banner", "pre-login", "changed"}); err != nil {
-			t.Error(err)
-		}
-		if err := s.Commit(ctx, func(string) {}); err != nil {
-			t.Error(err)
-		}
-	})
+	sourceChangesOnCommit(t, lp)
 	ctx := testCtx(t)
 	state := t.TempDir()
 	prep, err := Prepare(ctx, p, Options{})
@@ -496,4 +487,21 @@ func TestSyncConnectionStatusFails(t *testing.T) {
 	if !slices.ContainsFunc(infos, func(l string) bool { return strings.Contains(l, "the session table was not copied") }) {
 		t.Errorf("not said: %q", infos)
 	}
+}
+
+// sourceChangesOnCommit makes each commit on vra-b commit a change on
+// vra-a too, as an HRP standby's backup to its active member would; vra-a
+// no longer config-syncs (it would wait on vra-b's commit).
+func sourceChangesOnCommit(t *testing.T, lp *vyatta.Pair) {
+	t.Helper()
+	lp.A.Device.SetCommitHook(nil)
+	lp.B.Device.SetCommitHook(func(ctx context.Context, _ *config.Tree, _ func(string)) {
+		s := lp.A.Device.NewSession("vyatta")
+		if err := s.Set([]string{"system", "login", "banner", "pre-login", "changed"}); err != nil {
+			t.Error(err)
+		}
+		if err := s.Commit(ctx, func(string) {}); err != nil {
+			t.Error(err)
+		}
+	})
 }

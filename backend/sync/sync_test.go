@@ -746,16 +746,7 @@ func TestSyncCancelledBeforeCommit(t *testing.T) {
 // to its active member would): the verification says so, ErrSourceChanged.
 func TestSyncSourceChanged(t *testing.T) {
 	lp, p := labPair(t, vyatta.PairOptions{})
-	lp.A.Device.SetCommitHook(nil) // no config-sync from vra-a: it would wait on vra-b's commit
-	lp.B.Device.SetCommitHook(func(ctx context.Context, _ *config.Tree, _ func(string)) {
-		s := lp.A.Device.NewSession("vyatta")
-		if err := s.Set([]string{"system", "login", "banner", "pre-login", "changed"}); err != nil {
-			t.Error(err)
-		}
-		if err := s.Commit(ctx, func(string) {}); err != nil {
-			t.Error(err)
-		}
-	})
+	sourceChangesOnCommit(t, lp)
 	ctx := testCtx(t)
 	prep, err := Prepare(ctx, p, Options{})
 	if err != nil {
