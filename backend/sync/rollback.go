@@ -33,8 +33,8 @@ type fixedSource struct {
 // one that ended with unexpected differences, a partial commit, a changed
 // source), whose target still holds exactly what the sync left;
 // otherwise ErrStale (the target changed since) or ErrNoRollback (with
-// the reason), and always ErrNoRollback or ErrPushRefused on a Huawei
-// pair. Apply runs the plan as any sync (lock, stale check,
+// the reason), and always ErrPushRefused on a Huawei pair, before any
+// read. Apply runs the plan as any sync (lock, stale check,
 // verification, audit).
 func PrepareRollback(ctx context.Context, p *pair.Pair, o Options) (*Prepared, error) {
 	_, auditDir, err := dirs(o)

@@ -628,14 +628,10 @@ type cancelledError struct {
 }
 
 func (e *cancelledError) Error() string {
-	before := e.before
-	if before == "" {
-		before = "the commit"
-	}
 	if errors.Is(e.err, context.DeadlineExceeded) {
-		return "timed out before " + before + ": " + e.target + " is left as it was"
+		return "timed out before " + e.before + ": " + e.target + " is left as it was"
 	}
-	return "cancelled before " + before + ": " + e.target + " is left as it was"
+	return "cancelled before " + e.before + ": " + e.target + " is left as it was"
 }
 
 func (e *cancelledError) Unwrap() error { return e.err }
@@ -755,7 +751,7 @@ func transact(ctx context.Context, p *pair.Pair, prep *Prepared, o Options, save
 	summary := pair.SyncSummary{Kind: pair.KindSync, Source: prep.Source, Target: prep.Target, Commands: len(prep.Plan.Commands)}
 	switch {
 	case saveOnly:
-		summary.Kind, summary.Commands = pair.KindSave, 0
+		summary.Kind = pair.KindSave
 	case prep.Rollback:
 		summary.Kind = pair.KindRollback
 	case prep.Native:
@@ -1167,15 +1163,23 @@ func (t *txn) reread(ctx context.Context, what string, tgt *pair.DeviceState, er
 // connection the first read may still go to the session that was lost,
 // or find the device not yet taking a new one.
 func (t *txn) readAgain(ctx context.Context, since time.Time) (*pair.Snapshot, *pair.DeviceState, bool) {
+	return t.pollTarget(ctx, since, nil)
+}
+
+// pollTarget reads the target (readTarget) now and every settleEvery
+// until a read is good and done (nil: any good read) holds for it, or
+// Options.Settle passes or ctx ends; it returns the last read, ok when it
+// was good.
+func (t *txn) pollTarget(ctx context.Context, since time.Time, done func(*pair.DeviceState) bool) (*pair.Snapshot, *pair.DeviceState, bool) {
 	deadline := time.Now().Add(t.settle())
 	for {
 		after, d, ok := t.readTarget(ctx, since)
-		if ok || !time.Now().Before(deadline) {
+		if ok && (done == nil || done(d)) || !time.Now().Before(deadline) {
 			return after, d, ok
 		}
 		select {
 		case <-ctx.Done():
-			return after, d, false
+			return after, d, ok
 		case <-time.After(settleEvery):
 		}
 	}
@@ -1199,25 +1203,16 @@ func (t *txn) commitCut(err error) bool {
 func (t *txn) awaitCommit(ctx context.Context, what string, tgt *pair.DeviceState, since time.Time, after *pair.Snapshot, d *pair.DeviceState) (*pair.Snapshot, *pair.DeviceState) {
 	settle := t.settle()
 	t.info("%s reads unchanged, but %s that was sent runs to its end on the device: reading it again until it changes (up to %s)", t.prep.Target, what, settle)
-	deadline := time.Now().Add(settle)
-	for time.Now().Before(deadline) {
-		select {
-		case <-ctx.Done():
-			return after, d
-		case <-time.After(settleEvery):
-		}
-		a, dd, ok := t.readTarget(ctx, since)
-		if !ok {
-			continue
-		}
-		after, d = a, dd
-		if !config.Equal(d.Tree.Root, tgt.Tree.Root) {
-			t.info("%s changed: %s ended on the device", t.prep.Target, what)
-			return after, d
-		}
+	changed := func(d *pair.DeviceState) bool { return !config.Equal(d.Tree.Root, tgt.Tree.Root) }
+	if a, dd, ok := t.pollTarget(ctx, since, changed); ok {
+		after, d = a, dd // the last good read
 	}
 	t.res.After = after
-	t.info("%s did not change within %s: %s did not apply, or has not yet; compare the pair before syncing again", t.prep.Target, settle, what)
+	if changed(d) {
+		t.info("%s changed: %s ended on the device", t.prep.Target, what)
+	} else {
+		t.info("%s did not change within %s: %s did not apply, or has not yet; compare the pair before syncing again", t.prep.Target, settle, what)
+	}
 	return after, d
 }
 
