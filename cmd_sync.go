@@ -410,10 +410,8 @@ func commitWord(prep *hsync.Prepared) string {
 // no return (hsync.Event.Commit).
 func pointOfNoReturn(prep *hsync.Prepared) string {
 	switch {
-	case prep.Native && prep.Family == config.Huawei:
-		return "hrp sync config is running on " + prep.Source
 	case prep.Native:
-		return "update config-sync is running on " + prep.Source
+		return commitWord(prep) + " is running on " + prep.Source
 	case prep.Family == config.Huawei:
 		return "the push is running: each line typed in system-view has applied, the rest follow"
 	}
