@@ -1099,6 +1099,8 @@ func lockedText(rt *pairRT, h pair.LockInfo, arrow string) string {
 		doing = "running a native sync " + s.Source + " " + arrow + " " + s.Target
 	case pair.KindMapSave:
 		doing = "saving sync-map " + s.Map + " on " + s.Target
+	case pair.KindSave:
+		doing = "saving the running configurations of " + s.Source + " and " + s.Target
 	}
 	if detail != "" {
 		detail = " (" + detail

@@ -165,6 +165,9 @@ func TestOthersWritesNamed(t *testing.T) {
 		{pair.SyncSummary{Kind: pair.KindMapSave, Target: "a", Map: "LAB-SYNC", Commands: 3},
 			"sync-map save LAB-SYNC on a (3 command(s)) by " + alice, "sync-map save by " + alice + " ended: ok",
 			"sync-map save LAB-SYNC on a ended: ok · 0 line(s) · by " + alice, "p: alice is saving sync-map LAB-SYNC on a since 10:02:11 (session 3, key SHA256:abc)"},
+		{pair.SyncSummary{Kind: pair.KindSave, Source: "a", Target: "b"},
+			"save of a and b (0 command(s)) by " + alice, "save by " + alice + " ended: ok",
+			"save of a and b ended: ok · 0 line(s) · by " + alice, "p: alice is saving the running configurations of a and b since 10:02:11 (session 3, key SHA256:abc)"},
 	} {
 		sum := c.sum
 		if le := m.syncEvent(0, pair.Event{Kind: pair.SyncStarted, Holder: alice, Sync: &sum}); le.Text != c.started {
