@@ -126,7 +126,7 @@ func TestPlanScrollWrapped(t *testing.T) {
 func TestHRPPlanConsoleWords(t *testing.T) {
 	hrp := prepFor(t, 0)
 	hrp.Pair, hrp.Family, hrp.Native, hrp.Plan.Mode, hrp.Source, hrp.Target = "lab-huawei", config.Huawei, true, plan.HRP, "FW-A", "FW-B"
-	hrp.Warnings = []string{"hrp sync config appends 2 new security-policy rule(s) (rule name web_in_98, rule name web_in_99) after FW-B's final deny (rule name deny_all_log), where they never match: it does not reorder; sync with --push (needs hrp standby config enable) to send rule move"}
+	hrp.Warnings = []string{"hrp sync config appends 2 new security-policy rule(s) (rule name web_in_98, rule name web_in_99) after FW-B's final deny (rule name deny_all_log), where they never match: it does not reorder; " + hsync.PushAdvice + " to send rule move"}
 	lines, _, _, _, _ := planLines(rtWithRole(0), &planPanel{kind: syncNativeSessions, prep: hrp}, "", "→")
 	var all []string
 	for _, l := range lines {

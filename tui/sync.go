@@ -570,7 +570,7 @@ func consoleWords(w string, prep *hsync.Prepared) string {
 	if prep.Family != config.Huawei {
 		return w
 	}
-	return strings.Replace(w, "sync with --push (needs hrp standby config enable)",
+	return strings.Replace(w, hsync.PushAdvice,
 		"the console runs hrp sync config only: push from the command line, `hasync sync --pair "+prep.Pair+" --push` (needs hrp standby config enable),", 1)
 }
 

@@ -589,7 +589,7 @@ func afterFinalDeny(pl *plan.Plan, name string, target *config.Tree) string {
 	if len(added) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("hrp sync config appends %d new security-policy rule(s) (%s) after %s's final deny (%s), where they never match: it does not reorder; sync with --push (needs hrp standby config enable) to send rule move", len(added), strings.Join(added, ", "), name, last.Name)
+	return fmt.Sprintf("hrp sync config appends %d new security-policy rule(s) (%s) after %s's final deny (%s), where they never match: it does not reorder; %s to send rule move", len(added), strings.Join(added, ", "), name, last.Name, PushAdvice)
 }
 
 // standbyBackup is the warning for a push onto an HRP standby that has
@@ -1223,6 +1223,10 @@ func (t *txn) settle() time.Duration {
 	}
 	return DefaultSettle
 }
+
+// PushAdvice is how a plan's warning tells to push onto an HRP standby
+// (a front end without that push rewords it: tui).
+const PushAdvice = "sync with --push (needs hrp standby config enable)"
 
 // DefaultSettle is Options.Settle when not given.
 const DefaultSettle = 30 * time.Second
